@@ -1,0 +1,219 @@
+"""The ``kudus-desktop`` command: no subcommand opens the window; subcommands run headless.
+
+Every subcommand calls the same core services as the window, exits non-zero with a
+one-line reason on bad input, and prints machine-readable JSON with ``--json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from kudus_desktop import __version__
+from kudus_desktop.core.accounts import AccountService, SetupRequest, check_setup
+from kudus_desktop.core.codes import Mode, Role
+from kudus_desktop.core.dates import format_date
+from kudus_desktop.core.db import open_database
+from kudus_desktop.core.errors import KudusError, SetupError, ValidationError
+from kudus_desktop.core.labels import code_label
+from kudus_desktop.core.nik import mask_nik
+from kudus_desktop.core.participants import ParticipantQuery, ParticipantService, SortKey
+from kudus_desktop.core.paths import default_data_dir
+from kudus_desktop.core.views import UserView
+
+EXIT_BAD_INPUT = 2
+
+
+class CliError(Exception):
+    def __init__(self, message: str, code: str = "error") -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _data_dir(args: argparse.Namespace) -> Path:
+    return Path(args.data_dir) if args.data_dir else default_data_dir()
+
+
+def _read_password(path: str) -> str:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        raise KudusError("password_file_unreadable", path=path) from None
+    return text.splitlines()[0] if text else ""
+
+
+def cmd_init(args: argparse.Namespace) -> dict[str, Any]:
+    mode, code = (Mode.DESA, args.desa) if args.desa else (Mode.KABUPATEN, args.kabupaten)
+    req = SetupRequest(
+        mode=mode,
+        region_code=code,
+        head_name=args.head_name or "",
+        head_title=args.head_title or ("Kepala Desa" if mode == Mode.DESA else "Kepala DPMD"),
+        admin_username=args.admin,
+        admin_full_name=args.admin_name or args.admin,
+        password=_read_password(args.password_file),
+        office_phone=args.office_phone or "",
+    )
+    # Check everything before the database file is created or touched.
+    issues = check_setup(req)
+    if issues:
+        raise ValidationError(issues)
+    db = open_database(_data_dir(args))
+    try:
+        accounts = AccountService(db)
+        existing = accounts.profile()
+        if existing.initialised:
+            raise SetupError("already_initialised", path=str(db.data_dir), name=existing.region_name)
+        user = accounts.initialise(req)
+        profile = accounts.profile()
+    finally:
+        db.close()
+    return {
+        "data_dir": str(db.data_dir),
+        "database": str(db.path),
+        "mode": profile.mode,
+        "region_code": profile.region_code,
+        "region_name": profile.region_name,
+        "admin": user.username,
+        "message": f"Siap: {profile.region_name} ({profile.region_code}), admin '{user.username}'.",
+    }
+
+
+def _open_initialised(args: argparse.Namespace) -> tuple[Any, AccountService]:
+    db = open_database(_data_dir(args), create=False)
+    accounts = AccountService(db)
+    if not accounts.profile().initialised:
+        db.close()
+        raise KudusError("not_initialised", path=str(db.data_dir))
+    return db, accounts
+
+
+def cmd_info(args: argparse.Namespace) -> dict[str, Any]:
+    db, accounts = _open_initialised(args)
+    try:
+        profile = accounts.profile()
+        stats = ParticipantService(db, UserView(0, "cli", "cli", Role.OPERATOR)).dashboard()
+    finally:
+        db.close()
+    return {
+        "version": __version__,
+        "database": str(db.path),
+        "profile": asdict(profile),
+        "active": stats.active_total,
+        "ended": stats.ended_total,
+        "message": f"{profile.region_name} ({profile.region_code}): {stats.active_total} peserta aktif, "
+        f"{stats.ended_total} berhenti. Basis data: {db.path}",
+    }
+
+
+def cmd_peserta_list(args: argparse.Namespace) -> dict[str, Any]:
+    db, _ = _open_initialised(args)
+    try:
+        service = ParticipantService(db, UserView(0, "cli", "cli", Role.OPERATOR))
+        q = ParticipantQuery(text=args.search or "", status=args.status or "", category=args.category or "", sort=SortKey.NAME)
+        ids = service.query_ids(q)
+        rows = service.list_rows(ids)
+    finally:
+        db.close()
+    items = [
+        {
+            "reg_no": r.reg_no,
+            "nik": r.nik if args.show_nik else mask_nik(r.nik),
+            "name": r.full_name,
+            "category": r.category,
+            "rt": r.rt,
+            "rw": r.rw,
+            "status": r.status,
+            "start_date": r.start_date.isoformat(),
+            "kpj": r.kpj,
+        }
+        for r in (rows[i] for i in ids)
+    ]
+    lines = [
+        f"{it['reg_no']}  {it['nik']}  {it['name']:<30}  {code_label('category', it['category']):<22}  "
+        f"{code_label('status', it['status']):<8}  {format_date(rows[i].start_date)}"
+        for it, i in zip(items, ids, strict=True)
+    ]
+    lines.append(f"{len(items)} peserta")
+    return {"participants": items, "message": "\n".join(lines)}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    # The options are accepted before and after the subcommand; argparse would let a
+    # subcommand's default overwrite the value given before it, so they go to other names.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", dest="sub_data_dir", help="folder data (juga: KUDUS_DATA_DIR)")
+    common.add_argument("--json", dest="sub_json", action="store_true", help="keluaran JSON")
+
+    parser = argparse.ArgumentParser(
+        prog="kudus-desktop",
+        description="Kudus Desktop: kepesertaan BPJS Ketenagakerjaan pekerja rentan desa. "
+        "Tanpa subperintah, jendela aplikasi dibuka.",
+    )
+    parser.add_argument("--data-dir", help="folder data (juga: KUDUS_DATA_DIR)")
+    parser.add_argument("--json", action="store_true", help="keluaran JSON")
+    parser.set_defaults(func=None, sub_data_dir=None, sub_json=False)
+    parser.add_argument("--version", action="version", version=f"kudus-desktop {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="PERINTAH")
+
+    p = sub.add_parser("init", parents=[common], help="menyiapkan folder data tanpa jendela")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--desa", metavar="KODE", help="kode desa Kemendagri, mis. 33.19.03.2008")
+    which.add_argument("--kabupaten", metavar="KODE", help="kode kabupaten, 33.19")
+    p.add_argument("--admin", required=True, metavar="NAMA", help="nama pengguna admin pertama")
+    p.add_argument("--password-file", required=True, metavar="BERKAS", help="berkas berisi kata sandi admin")
+    p.add_argument("--admin-name", metavar="NAMA", help="nama lengkap admin")
+    p.add_argument("--head-name", metavar="NAMA", help="nama Kepala Desa untuk tanda tangan")
+    p.add_argument("--head-title", metavar="JABATAN", help="jabatan penandatangan")
+    p.add_argument("--office-phone", metavar="NOMOR", help="telepon kantor desa")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("info", parents=[common], help="profil kantor dan jumlah peserta")
+    p.set_defaults(func=cmd_info)
+
+    p = sub.add_parser("peserta", parents=[common], help="daftar peserta")
+    psub = p.add_subparsers(dest="peserta_command", metavar="PERINTAH", required=True)
+    pl = psub.add_parser("list", parents=[common], help="menampilkan peserta")
+    pl.add_argument("--search", help="cari nama atau NIK")
+    pl.add_argument("--status", choices=["aktif", "berhenti"])
+    pl.add_argument("--category")
+    pl.add_argument("--show-nik", action="store_true", help="tampilkan NIK lengkap")
+    pl.set_defaults(func=cmd_peserta_list)
+    return parser
+
+
+def _emit(args: argparse.Namespace, ok: bool, payload: dict[str, Any]) -> None:
+    if args.json:
+        print(json.dumps({"ok": ok, **payload}, ensure_ascii=False, default=str))
+    elif ok:
+        print(payload.get("message", ""))
+    else:
+        print(f"Galat: {payload['message']}", file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    args.data_dir = args.sub_data_dir or args.data_dir
+    args.json = args.sub_json or args.json
+    if args.func is None:
+        from kudus_desktop.gui.app import run_gui
+
+        return run_gui(_data_dir(args))
+    try:
+        result = args.func(args)
+    except KudusError as exc:
+        message = " ".join(str(exc).split())
+        _emit(args, False, {"error": exc.code, "message": message})
+        return EXIT_BAD_INPUT
+    _emit(args, True, result)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

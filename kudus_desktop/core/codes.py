@@ -1,0 +1,79 @@
+"""Stable codes stored in the database and carried in sync packages.
+
+The codes never change once released; their wording lives in :mod:`labels`.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Mode(StrEnum):
+    """Which kind of office an installation serves."""
+
+    DESA = "desa"
+    KABUPATEN = "kabupaten"
+
+
+class Role(StrEnum):
+    """Account roles; issue-level permissions are derived in :func:`can_reveal_nik`."""
+
+    ADMIN = "admin"
+    OPERATOR = "operator"
+    VERIFIKATOR = "verifikator"
+
+
+class Sex(StrEnum):
+    L = "L"
+    P = "P"
+
+
+class Category(StrEnum):
+    """Why a person is enrolled by the village."""
+
+    PEKERJA_RENTAN = "pekerja_rentan"
+    RT_RW = "rt_rw"
+    LINMAS = "linmas"
+    BPD = "bpd"
+    PERANGKAT_LEMBAGA = "perangkat_lembaga"
+    BURUH_TANI = "buruh_tani"
+    LAINNYA = "lainnya"
+
+
+class Funding(StrEnum):
+    """Who pays the premium."""
+
+    PADES = "pades"
+    BAGI_HASIL = "bagi_hasil"
+    APBD = "apbd"
+    LAINNYA = "lainnya"
+
+
+class Status(StrEnum):
+    AKTIF = "aktif"
+    BERHENTI = "berhenti"
+
+
+class ExitReason(StrEnum):
+    MENINGGAL = "meninggal"
+    PINDAH = "pindah"
+    MASA_JABATAN_BERAKHIR = "masa_jabatan_berakhir"
+    MENGUNDURKAN_DIRI = "mengundurkan_diri"
+    TIDAK_MEMENUHI_SYARAT = "tidak_memenuhi_syarat"
+
+
+class HistoryAction(StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    END = "end"
+    REACTIVATE = "reactivate"
+
+
+def can_reveal_nik(role: str) -> bool:
+    """Whether a role may see full NIKs in lists (every village role may, for now)."""
+    return role in {Role.ADMIN, Role.OPERATOR, Role.VERIFIKATOR}
+
+
+def can_edit_settings(role: str) -> bool:
+    """Whether a role may change the office profile and rules."""
+    return role == Role.ADMIN

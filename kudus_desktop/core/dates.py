@@ -1,0 +1,106 @@
+"""Dates and rupiah the way Indonesian village offices write them."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+MONTHS_ID = (
+    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
+    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+)  # fmt: skip
+
+# Full and short month names seen in village spreadsheets, Indonesian first, then English.
+_MONTH_WORDS: dict[str, int] = {}
+for _i, _name in enumerate(MONTHS_ID, start=1):
+    _MONTH_WORDS[_name.lower()] = _i
+    _MONTH_WORDS[_name[:3].lower()] = _i
+for _i, _name in enumerate(
+    ("january", "february", "march", "april", "may", "june", "july", "august",
+     "september", "october", "november", "december"),
+    start=1,
+):  # fmt: skip
+    _MONTH_WORDS.setdefault(_name, _i)
+    _MONTH_WORDS.setdefault(_name[:3], _i)
+_MONTH_WORDS.update({"agt": 8, "ags": 8, "peb": 2, "pebruari": 2, "nop": 11, "nopember": 11, "okt": 10, "des": 12})
+
+_NUMERIC_DMY = re.compile(r"^(\d{1,2})[/\-. ](\d{1,2})[/\-. ](\d{4})$")
+_NUMERIC_YMD = re.compile(r"^(\d{4})[/\-.](\d{1,2})[/\-.](\d{1,2})$")
+_WORDS = re.compile(r"^(\d{1,2})[\s\-/.]+([A-Za-z]+)[\s\-/.,]+(\d{4})$")
+
+
+class DateParseError(ValueError):
+    """``code`` is ``date_format`` (unreadable) or ``date_impossible`` (no such day)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def parse_date_text(text: str) -> date:
+    """Read a date written as 17/08/1985, 17-08-1985, 1985-08-17 or 17 Agustus 1985.
+
+    Day comes before month in numeric forms, as in Indonesia. Raises :class:`DateParseError`.
+    """
+    s = " ".join(text.strip().split())
+    if m := _NUMERIC_DMY.match(s):
+        d, mo, y = int(m[1]), int(m[2]), int(m[3])
+    elif m := _NUMERIC_YMD.match(s):
+        y, mo, d = int(m[1]), int(m[2]), int(m[3])
+    elif m := _WORDS.match(s):
+        month = _MONTH_WORDS.get(m[2].lower())
+        if month is None:
+            raise DateParseError("date_format")
+        d, mo, y = int(m[1]), month, int(m[3])
+    else:
+        raise DateParseError("date_format")
+    try:
+        return date(y, mo, d)
+    except ValueError:
+        raise DateParseError("date_impossible") from None
+
+
+def format_date(value: date | None) -> str:
+    """17/08/1985; empty for ``None``."""
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def format_date_long(value: date | None) -> str:
+    """17 Agustus 1985; empty for ``None``."""
+    if not value:
+        return ""
+    return f"{value.day} {MONTHS_ID[value.month - 1]} {value.year}"
+
+
+def format_month(year: int, month: int) -> str:
+    """November 2026."""
+    return f"{MONTHS_ID[month - 1]} {year}"
+
+
+def format_rupiah(amount: int) -> str:
+    """Rp16.800, with the dot as thousands separator as Indonesians write it."""
+    sign = "-" if amount < 0 else ""
+    return f"{sign}Rp{abs(amount):,}".replace(",", ".")
+
+
+def format_number(value: int) -> str:
+    """1.234 with Indonesian grouping."""
+    return f"{value:,}".replace(",", ".")
+
+
+def to_iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def from_iso(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def now_iso() -> str:
+    """Local wall-clock time to the second, as stored in ``*_at`` columns."""
+    return datetime.now().replace(microsecond=0).isoformat(sep=" ")
+
+
+def age_on(birth: date, day: date) -> int:
+    """Whole years between ``birth`` and ``day``."""
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))

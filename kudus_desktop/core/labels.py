@@ -1,0 +1,234 @@
+"""The Indonesian wording of every code the core produces.
+
+Strings are marked with :func:`QT_TRANSLATE_NOOP` so that ``pyside6-lupdate`` extracts
+them into the ``.ts`` sources; the GUI translates them at display time with the same
+context, and the command line prints the Indonesian original. The marker is defined
+here, not imported from Qt, because the core never imports PySide6.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kudus_desktop.core.validation import Issue
+
+
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 - the name lupdate looks for
+    """Mark ``text`` for translation in ``context`` and return it unchanged."""
+    return text
+
+
+MESSAGE_CONTEXT = "Pesan"
+FIELD_CONTEXT = "Kolom"
+CODE_CONTEXT = "Kode"
+
+#: Message templates by code; ``{name}`` placeholders are filled from the error's params.
+MESSAGES: dict[str, str] = {
+    "invalid": QT_TRANSLATE_NOOP("Pesan", "Data tidak sah."),
+    "cancelled": QT_TRANSLATE_NOOP("Pesan", "Dibatalkan."),
+    # Data directory and database
+    "data_dir_not_writable": QT_TRANSLATE_NOOP(
+        "Pesan", "Folder data {path} tidak dapat ditulisi. Periksa izin folder atau pilih folder lain."
+    ),
+    "data_dir_not_dir": QT_TRANSLATE_NOOP("Pesan", "{path} bukan folder. Pilih folder data yang lain."),
+    "db_not_sqlite": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Berkas {path} bukan basis data (isinya rusak atau berkas lain). Berkas itu tidak diubah; "
+        "pulihkan dari cadangan atau pindahkan berkas itu.",
+    ),
+    "db_foreign": QT_TRANSLATE_NOOP(
+        "Pesan", "Berkas {path} adalah basis data SQLite milik aplikasi lain, bukan Kudus Desktop. Berkas itu tidak diubah."
+    ),
+    "db_corrupt": QT_TRANSLATE_NOOP(
+        "Pesan", "Basis data {path} rusak ({detail}). Berkas itu tidak diubah; pulihkan dari cadangan."
+    ),
+    "db_newer": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Basis data {path} dibuat oleh versi Kudus Desktop yang lebih baru (skema {found}, versi ini mengenal "
+        "sampai skema {supported}). Perbarui aplikasi; berkas itu tidak diubah.",
+    ),
+    "db_locked": QT_TRANSLATE_NOOP(
+        "Pesan", "Basis data sedang dipakai proses lain. Tutup jendela Kudus Desktop yang lain lalu coba lagi."
+    ),
+    "db_write_failed": QT_TRANSLATE_NOOP("Pesan", "Gagal menyimpan ke basis data: {detail}. Tidak ada data yang berubah."),
+    "migration_failed": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Pembaruan basis data dari skema {found} gagal ({detail}). Basis data dikembalikan seperti semula; "
+        "salinan cadangan ada di {backup}.",
+    ),
+    # Setup
+    "already_initialised": QT_TRANSLATE_NOOP(
+        "Pesan", "Folder data {path} sudah disiapkan untuk {name}. Tidak ada yang diubah."
+    ),
+    "not_initialised": QT_TRANSLATE_NOOP(
+        "Pesan", "Folder data {path} belum disiapkan. Jalankan aplikasi atau 'kudus-desktop init' terlebih dahulu."
+    ),
+    "region_unknown": QT_TRANSLATE_NOOP("Pesan", "Kode wilayah {code} tidak ada dalam daftar wilayah Kabupaten Kudus."),
+    "region_not_desa": QT_TRANSLATE_NOOP(
+        "Pesan", "{code} ({name}) bukan desa. Mode desa hanya untuk 123 desa; kelurahan tidak memiliki APBDes."
+    ),
+    "region_not_kabupaten": QT_TRANSLATE_NOOP("Pesan", "{code} bukan kode kabupaten. Untuk Kabupaten Kudus gunakan 33.19."),
+    "username_invalid": QT_TRANSLATE_NOOP(
+        "Pesan", "Nama pengguna harus 3-32 karakter: huruf kecil, angka, titik, garis bawah atau tanda hubung."
+    ),
+    "password_too_short": QT_TRANSLATE_NOOP("Pesan", "Kata sandi minimal {min} karakter."),
+    "password_mismatch": QT_TRANSLATE_NOOP("Pesan", "Kedua kata sandi tidak sama."),
+    "password_file_unreadable": QT_TRANSLATE_NOOP("Pesan", "Berkas kata sandi {path} tidak dapat dibaca."),
+    "required": QT_TRANSLATE_NOOP("Pesan", "{field} wajib diisi."),
+    # Log-in
+    "login_failed": QT_TRANSLATE_NOOP("Pesan", "Nama pengguna atau kata sandi salah."),
+    "account_disabled": QT_TRANSLATE_NOOP("Pesan", "Akun ini dinonaktifkan. Hubungi admin."),
+    # Participants
+    "participant_not_found": QT_TRANSLATE_NOOP("Pesan", "Peserta tidak ditemukan (mungkin sudah diubah di tempat lain)."),
+    "already_ended": QT_TRANSLATE_NOOP("Pesan", "Kepesertaan {name} sudah berhenti."),
+    "already_active": QT_TRANSLATE_NOOP("Pesan", "Kepesertaan {name} masih aktif."),
+    "nik_empty": QT_TRANSLATE_NOOP("Pesan", "NIK wajib diisi."),
+    "nik_not_digits": QT_TRANSLATE_NOOP("Pesan", "NIK hanya boleh berisi angka 0-9."),
+    "nik_length": QT_TRANSLATE_NOOP("Pesan", "NIK harus 16 digit, yang diisi {length} digit."),
+    "nik_province": QT_TRANSLATE_NOOP("Pesan", "NIK diawali kode provinsi {code} yang tidak ada."),
+    "nik_date": QT_TRANSLATE_NOOP(
+        "Pesan", "Digit ke-7 s.d. 12 NIK ({digits}) bukan tanggal lahir yang sah (hari 01-31, atau 41-71 untuk perempuan)."
+    ),
+    "nik_serial": QT_TRANSLATE_NOOP("Pesan", "Empat digit terakhir NIK tidak boleh 0000."),
+    "nik_registered": QT_TRANSLATE_NOOP("Pesan", "NIK ini sudah terdaftar atas nama {name} ({reg_no})."),
+    "nik_sex_mismatch": QT_TRANSLATE_NOOP(
+        "Pesan", "Menurut NIK jenis kelaminnya {nik_sex}, tetapi yang dipilih {typed_sex}."
+    ),
+    "nik_birth_mismatch": QT_TRANSLATE_NOOP(
+        "Pesan", "Tanggal lahir dalam NIK ({nik_date}) berbeda dengan tanggal lahir yang diisi ({typed_date})."
+    ),
+    "nik_outside_kudus": QT_TRANSLATE_NOOP(
+        "Pesan", "NIK diterbitkan di luar Kabupaten Kudus (kode wilayah {code}). Pastikan orangnya memang warga desa ini."
+    ),
+    "nik_district_unknown": QT_TRANSLATE_NOOP("Pesan", "Kode kecamatan {code} dalam NIK tidak dikenal di Kabupaten Kudus."),
+    "kk_not_digits": QT_TRANSLATE_NOOP("Pesan", "Nomor KK hanya boleh berisi angka 0-9."),
+    "kk_length": QT_TRANSLATE_NOOP("Pesan", "Nomor KK harus 16 digit, yang diisi {length} digit."),
+    "kk_date": QT_TRANSLATE_NOOP("Pesan", "Digit ke-7 s.d. 12 nomor KK ({digits}) bukan tanggal yang sah; periksa kembali."),
+    "name_invalid": QT_TRANSLATE_NOOP("Pesan", "Nama hanya boleh berisi huruf, spasi, titik, koma, apostrof dan tanda hubung."),
+    "name_too_short": QT_TRANSLATE_NOOP("Pesan", "Nama terlalu pendek."),
+    "date_format": QT_TRANSLATE_NOOP(
+        "Pesan", "{field}: '{text}' tidak dapat dibaca sebagai tanggal. Tulis seperti 17/08/1985 atau 17 Agustus 1985."
+    ),
+    "date_impossible": QT_TRANSLATE_NOOP("Pesan", "{field}: '{text}' bukan tanggal yang ada di kalender."),
+    "date_future": QT_TRANSLATE_NOOP("Pesan", "{field} tidak boleh setelah hari ini."),
+    "date_too_old": QT_TRANSLATE_NOOP("Pesan", "{field} sebelum tahun 1900; periksa kembali."),
+    "start_before_birth": QT_TRANSLATE_NOOP("Pesan", "Tanggal mulai kepesertaan sebelum tanggal lahir."),
+    "age_over_limit": QT_TRANSLATE_NOOP(
+        "Pesan", "Umur pada tanggal mulai {age} tahun, melebihi batas {limit} tahun yang ditetapkan."
+    ),
+    "age_under_15": QT_TRANSLATE_NOOP("Pesan", "Umur pada tanggal mulai {age} tahun; pekerja di bawah 15 tahun tidak lazim."),
+    "choice_invalid": QT_TRANSLATE_NOOP("Pesan", "{field}: pilihan '{value}' tidak dikenal."),
+    "rt_rw_invalid": QT_TRANSLATE_NOOP("Pesan", "{field} harus berupa angka 1-999."),
+    "phone_invalid": QT_TRANSLATE_NOOP(
+        "Pesan", "Nomor telepon harus 8-15 digit, boleh diawali + dan berisi spasi atau tanda hubung."
+    ),
+    "source_required": QT_TRANSLATE_NOOP("Pesan", "Pekerja rentan harus disertai sumber datanya (DTKS, DTSEN, P3KE, ...)."),
+    "exit_before_start": QT_TRANSLATE_NOOP("Pesan", "Tanggal berhenti ({exit}) sebelum tanggal mulai kepesertaan ({start})."),
+    "reactivate_before_exit": QT_TRANSLATE_NOOP(
+        "Pesan", "Tanggal aktif kembali ({date}) sebelum tanggal berhenti ({exit})."
+    ),
+    "too_long": QT_TRANSLATE_NOOP("Pesan", "{field} terlalu panjang (maksimal {max} karakter)."),
+    "settings_invalid": QT_TRANSLATE_NOOP("Pesan", "{field}: nilai '{value}' tidak sah."),
+}
+
+#: Labels of participant fields (also used in history and validation messages).
+FIELDS: dict[str, str] = {
+    "nik": QT_TRANSLATE_NOOP("Kolom", "NIK"),
+    "kk": QT_TRANSLATE_NOOP("Kolom", "Nomor KK"),
+    "full_name": QT_TRANSLATE_NOOP("Kolom", "Nama lengkap"),
+    "birth_place": QT_TRANSLATE_NOOP("Kolom", "Tempat lahir"),
+    "birth_date": QT_TRANSLATE_NOOP("Kolom", "Tanggal lahir"),
+    "sex": QT_TRANSLATE_NOOP("Kolom", "Jenis kelamin"),
+    "address": QT_TRANSLATE_NOOP("Kolom", "Alamat"),
+    "dusun": QT_TRANSLATE_NOOP("Kolom", "Dusun"),
+    "rt": QT_TRANSLATE_NOOP("Kolom", "RT"),
+    "rw": QT_TRANSLATE_NOOP("Kolom", "RW"),
+    "phone": QT_TRANSLATE_NOOP("Kolom", "Telepon"),
+    "occupation": QT_TRANSLATE_NOOP("Kolom", "Pekerjaan"),
+    "category": QT_TRANSLATE_NOOP("Kolom", "Kategori"),
+    "source_list": QT_TRANSLATE_NOOP("Kolom", "Sumber data"),
+    "source_date": QT_TRANSLATE_NOOP("Kolom", "Tanggal sumber data"),
+    "funding": QT_TRANSLATE_NOOP("Kolom", "Sumber dana"),
+    "start_date": QT_TRANSLATE_NOOP("Kolom", "Tanggal mulai"),
+    "status": QT_TRANSLATE_NOOP("Kolom", "Status"),
+    "exit_reason": QT_TRANSLATE_NOOP("Kolom", "Alasan berhenti"),
+    "exit_date": QT_TRANSLATE_NOOP("Kolom", "Tanggal berhenti"),
+    "kpj": QT_TRANSLATE_NOOP("Kolom", "Nomor KPJ"),
+    "reg_no": QT_TRANSLATE_NOOP("Kolom", "Nomor registrasi"),
+    "username": QT_TRANSLATE_NOOP("Kolom", "Nama pengguna"),
+    "password": QT_TRANSLATE_NOOP("Kolom", "Kata sandi"),
+    "head_name": QT_TRANSLATE_NOOP("Kolom", "Nama penandatangan"),
+    "head_title": QT_TRANSLATE_NOOP("Kolom", "Jabatan penandatangan"),
+    "admin_full_name": QT_TRANSLATE_NOOP("Kolom", "Nama lengkap admin"),
+    "region": QT_TRANSLATE_NOOP("Kolom", "Wilayah"),
+    "max_age": QT_TRANSLATE_NOOP("Kolom", "Batas umur"),
+    "office_phone": QT_TRANSLATE_NOOP("Kolom", "Telepon kantor"),
+    "monthly_premium": QT_TRANSLATE_NOOP("Kolom", "Iuran per orang per bulan"),
+}
+
+#: Labels of stored codes, keyed by "group:code".
+CODES: dict[str, str] = {
+    "category:pekerja_rentan": QT_TRANSLATE_NOOP("Kode", "Pekerja rentan"),
+    "category:rt_rw": QT_TRANSLATE_NOOP("Kode", "Ketua RT/RW"),
+    "category:linmas": QT_TRANSLATE_NOOP("Kode", "Linmas"),
+    "category:bpd": QT_TRANSLATE_NOOP("Kode", "Anggota BPD"),
+    "category:perangkat_lembaga": QT_TRANSLATE_NOOP("Kode", "Perangkat/lembaga desa"),
+    "category:buruh_tani": QT_TRANSLATE_NOOP("Kode", "Buruh tani"),
+    "category:lainnya": QT_TRANSLATE_NOOP("Kode", "Lainnya"),
+    "funding:pades": QT_TRANSLATE_NOOP("Kode", "PADes"),
+    "funding:bagi_hasil": QT_TRANSLATE_NOOP("Kode", "Bagi hasil pajak dan retribusi"),
+    "funding:apbd": QT_TRANSLATE_NOOP("Kode", "APBD Kabupaten"),
+    "funding:lainnya": QT_TRANSLATE_NOOP("Kode", "Lainnya"),
+    "status:aktif": QT_TRANSLATE_NOOP("Kode", "Aktif"),
+    "status:berhenti": QT_TRANSLATE_NOOP("Kode", "Berhenti"),
+    "sex:L": QT_TRANSLATE_NOOP("Kode", "Laki-laki"),
+    "sex:P": QT_TRANSLATE_NOOP("Kode", "Perempuan"),
+    "exit_reason:meninggal": QT_TRANSLATE_NOOP("Kode", "Meninggal dunia"),
+    "exit_reason:pindah": QT_TRANSLATE_NOOP("Kode", "Pindah domisili"),
+    "exit_reason:masa_jabatan_berakhir": QT_TRANSLATE_NOOP("Kode", "Masa jabatan berakhir"),
+    "exit_reason:mengundurkan_diri": QT_TRANSLATE_NOOP("Kode", "Mengundurkan diri"),
+    "exit_reason:tidak_memenuhi_syarat": QT_TRANSLATE_NOOP("Kode", "Tidak memenuhi syarat"),
+    "action:create": QT_TRANSLATE_NOOP("Kode", "Didaftarkan"),
+    "action:update": QT_TRANSLATE_NOOP("Kode", "Diubah"),
+    "action:end": QT_TRANSLATE_NOOP("Kode", "Dihentikan"),
+    "action:reactivate": QT_TRANSLATE_NOOP("Kode", "Diaktifkan kembali"),
+    "role:admin": QT_TRANSLATE_NOOP("Kode", "Admin"),
+    "role:operator": QT_TRANSLATE_NOOP("Kode", "Operator"),
+    "role:verifikator": QT_TRANSLATE_NOOP("Kode", "Verifikator"),
+    "mode:desa": QT_TRANSLATE_NOOP("Kode", "Desa"),
+    "mode:kabupaten": QT_TRANSLATE_NOOP("Kode", "Kabupaten"),
+}
+
+
+def _fill(template: str, params: Mapping[str, object]) -> str:
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError, ValueError):
+        return template
+
+
+def describe(code: str, params: Mapping[str, object] | None = None) -> str:
+    """Indonesian sentence for a message code, with ``params`` filled in."""
+    params = dict(params or {})
+    if "field" in params:
+        params["field"] = FIELDS.get(str(params["field"]), str(params["field"]))
+    return _fill(MESSAGES.get(code, code), params)
+
+
+def describe_issue(issue: Issue) -> str:
+    """Indonesian sentence for one validation issue."""
+    return describe(issue.code, {"field": issue.field, **issue.params})
+
+
+def field_label(field: str) -> str:
+    """Indonesian label of a participant field."""
+    return FIELDS.get(field, field)
+
+
+def code_label(group: str, code: str | None) -> str:
+    """Indonesian label of a stored code; empty for ``None``."""
+    if not code:
+        return ""
+    return CODES.get(f"{group}:{code}", code)

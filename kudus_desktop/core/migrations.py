@@ -1,0 +1,35 @@
+"""The migration ladder: step N carries a database from schema N-1 to N.
+
+Each step runs inside the single transaction opened by :func:`db.migrate`, after a
+backup copy of the file has been written, so a failure leaves the file as it was.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+
+def _to_v2(conn: sqlite3.Connection) -> None:
+    """v2: change counters for sync; the registration-number sequence moves to ``counter``."""
+    conn.execute("ALTER TABLE participant ADD COLUMN rev INTEGER NOT NULL DEFAULT 0")
+    conn.execute("ALTER TABLE participant_history ADD COLUMN rev INTEGER NOT NULL DEFAULT 0")
+    conn.execute("CREATE TABLE counter (name TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL)")
+    # Every existing row counts as changed once, in the order it was written.
+    conn.execute("UPDATE participant_history SET rev = id")
+    conn.execute(
+        "UPDATE participant SET rev = COALESCE("
+        "(SELECT MAX(h.id) FROM participant_history h WHERE h.participant_id = participant.id), 0)"
+    )
+    row = conn.execute("SELECT value FROM setting WHERE key = 'reg_no_seq'").fetchone()
+    reg_seq = int(row[0]) if row else conn.execute("SELECT COUNT(*) FROM participant").fetchone()[0]
+    change = conn.execute("SELECT COALESCE(MAX(id), 0) FROM participant_history").fetchone()[0]
+    conn.execute("INSERT INTO counter (name, value) VALUES ('change', ?), ('reg_no', ?)", (change, reg_seq))
+    conn.execute("DELETE FROM setting WHERE key = 'reg_no_seq'")
+    conn.execute("CREATE INDEX ix_participant_rev ON participant (rev)")
+
+
+#: target version -> step; keep it dense from 2 up to ``db.SCHEMA_VERSION``.
+STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    2: _to_v2,
+}

@@ -1,0 +1,462 @@
+"""The enrolment desk's service: find, enrol, correct, end and reactivate participants.
+
+Every method opens its own short transaction, so the service may be used from a worker
+thread; nothing it returns holds a connection or an ORM object.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Connection, ColumnElement, and_, case, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from kudus_desktop.core import settings as S
+from kudus_desktop.core.codes import Category, ExitReason, HistoryAction, Status
+from kudus_desktop.core.dates import DateParseError, format_date, from_iso, now_iso, parse_date_text
+from kudus_desktop.core.db import Database
+from kudus_desktop.core.errors import NotFoundError, StateError, ValidationError
+from kudus_desktop.core.nik import clean_number
+from kudus_desktop.core.regions import kudus_district_digits, region
+from kudus_desktop.core.tables import counter_table, history_table, participant_table
+from kudus_desktop.core.validation import (
+    Issue,
+    ParticipantDraft,
+    ParticipantFields,
+    ValidationContext,
+    ValidationResult,
+    collapse,
+    validate_participant,
+)
+from kudus_desktop.core.views import (
+    DashboardStats,
+    HistoryEntry,
+    OpChanges,
+    ParticipantListRow,
+    ParticipantView,
+    UserView,
+)
+
+P = participant_table.c
+PAGE = 500  # rows fetched per round trip; well under SQLite's bound-parameter limit
+
+
+class SortKey(StrEnum):
+    """Columns the participant list can be sorted on."""
+
+    REG_NO = "reg_no"
+    NIK = "nik"
+    NAME = "full_name"
+    CATEGORY = "category"
+    RT_RW = "rt_rw"
+    STATUS = "status"
+    START_DATE = "start_date"
+    KPJ = "kpj"
+
+
+_SORT_EXPR: dict[SortKey, tuple[Any, ...]] = {
+    SortKey.REG_NO: (P.reg_no,),
+    SortKey.NIK: (P.nik,),
+    SortKey.NAME: (P.full_name.collate("NOCASE"),),
+    SortKey.CATEGORY: (P.category, P.full_name.collate("NOCASE")),
+    SortKey.RT_RW: (P.rw, P.rt, P.full_name.collate("NOCASE")),
+    SortKey.STATUS: (P.status, P.full_name.collate("NOCASE")),
+    SortKey.START_DATE: (P.start_date,),
+    SortKey.KPJ: (P.kpj,),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantQuery:
+    """What the list shows: a free-text search plus filters, and the sort order."""
+
+    text: str = ""
+    category: str = ""
+    status: str = ""
+    dusun: str = ""
+    rt: str = ""
+    rw: str = ""
+    sort: SortKey = SortKey.NAME
+    descending: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FilterOptions:
+    dusun: tuple[str, ...]
+    rt: tuple[str, ...]
+    rw: tuple[str, ...]
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _store_value(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _fields_to_columns(values: ParticipantFields) -> dict[str, str | None]:
+    return {k: _store_value(v) for k, v in asdict(values).items()}
+
+
+def _next(conn: Connection, name: str) -> int:
+    stmt = (
+        update(counter_table)
+        .where(counter_table.c.name == name)
+        .values(value=counter_table.c.value + 1)
+        .returning(counter_table.c.value)
+    )
+    return int(conn.execute(stmt).scalar_one())
+
+
+def _view(row: Any) -> ParticipantView:
+    start = from_iso(row.start_date)
+    birth = from_iso(row.birth_date)
+    assert start and birth
+    return ParticipantView(
+        id=row.id,
+        uid=row.uid,
+        reg_no=row.reg_no,
+        desa_code=row.desa_code,
+        nik=row.nik,
+        kk=row.kk or "",
+        full_name=row.full_name,
+        birth_place=row.birth_place or "",
+        birth_date=birth,
+        sex=row.sex,
+        address=row.address or "",
+        dusun=row.dusun or "",
+        rt=row.rt or "",
+        rw=row.rw or "",
+        phone=row.phone or "",
+        occupation=row.occupation or "",
+        category=row.category,
+        source_list=row.source_list or "",
+        source_date=from_iso(row.source_date),
+        funding=row.funding,
+        start_date=start,
+        status=row.status,
+        exit_reason=row.exit_reason or "",
+        exit_date=from_iso(row.exit_date),
+        kpj=row.kpj or "",
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        rev=row.rev,
+    )
+
+
+_LIST_COLUMNS = (P.id, P.reg_no, P.nik, P.full_name, P.category, P.dusun, P.rt, P.rw, P.status, P.start_date, P.kpj)
+
+
+class ParticipantService:
+    """Participants of this office, acting as ``user`` (recorded in the history)."""
+
+    def __init__(self, db: Database, user: UserView, *, today: Callable[[], date] = date.today) -> None:
+        self.db = db
+        self.user = user
+        self.today = today
+
+    # -- reading -------------------------------------------------------------------------
+
+    def _where(self, q: ParticipantQuery) -> list[ColumnElement[bool]]:
+        conds: list[ColumnElement[bool]] = []
+        text = collapse(q.text)
+        if text:
+            digits = clean_number(text)
+            if digits.isascii() and digits.isdigit():
+                pattern = f"%{digits}%"
+                conds.append(or_(P.nik.like(pattern), P.reg_no.like(pattern), P.kpj.like(pattern)))
+            else:
+                conds.append(P.full_name.like(f"%{_like_escape(text)}%", escape="\\"))
+        for column, value in ((P.category, q.category), (P.status, q.status), (P.dusun, q.dusun)):
+            if value:
+                conds.append(column == value)
+        for column, value in ((P.rt, q.rt), (P.rw, q.rw)):
+            if value:
+                conds.append(column == value)
+        return conds
+
+    def query_ids(self, q: ParticipantQuery) -> list[int]:
+        """Ids of the participants matching ``q``, in display order (SQL does the work)."""
+        order = [e.desc() if q.descending else e.asc() for e in _SORT_EXPR[q.sort]]
+        order.append(P.id.desc() if q.descending else P.id.asc())
+        stmt = select(P.id).where(and_(True, *self._where(q))).order_by(*order)
+        with self.db.begin() as conn:
+            return list(conn.execute(stmt).scalars())
+
+    def count(self, q: ParticipantQuery | None = None) -> int:
+        stmt = select(func.count()).select_from(participant_table)
+        if q is not None:
+            stmt = stmt.where(and_(True, *self._where(q)))
+        with self.db.begin() as conn:
+            return int(conn.execute(stmt).scalar_one())
+
+    def list_rows(self, ids: Sequence[int]) -> dict[int, ParticipantListRow]:
+        """The list columns of the given participants, keyed by id."""
+        out: dict[int, ParticipantListRow] = {}
+        with self.db.begin() as conn:
+            for start in range(0, len(ids), PAGE):
+                chunk = ids[start : start + PAGE]
+                for r in conn.execute(select(*_LIST_COLUMNS).where(P.id.in_(chunk))):
+                    out[r.id] = ParticipantListRow(
+                        id=r.id,
+                        reg_no=r.reg_no,
+                        nik=r.nik,
+                        full_name=r.full_name,
+                        category=r.category,
+                        dusun=r.dusun or "",
+                        rt=r.rt or "",
+                        rw=r.rw or "",
+                        status=r.status,
+                        start_date=date.fromisoformat(r.start_date),
+                        kpj=r.kpj or "",
+                    )
+        return out
+
+    def get(self, participant_id: int) -> ParticipantView:
+        with self.db.begin() as conn:
+            row = conn.execute(select(participant_table).where(P.id == participant_id)).first()
+        if row is None:
+            raise NotFoundError("participant_not_found", id=participant_id)
+        return _view(row)
+
+    def find_by_nik(self, nik: str) -> ParticipantView | None:
+        """The participant of this office holding ``nik`` (spaces and dots ignored)."""
+        with self.db.begin() as conn:
+            desa = S.read_all(conn)[S.REGION_CODE.key]
+            row = conn.execute(
+                select(participant_table).where(P.desa_code == desa, P.nik == clean_number(nik))
+            ).first()
+        return _view(row) if row else None
+
+    def history(self, participant_id: int) -> list[HistoryEntry]:
+        """Every recorded event of a participant, oldest first."""
+        h = history_table.c
+        stmt = select(h.at, h.username, h.action, h.changes).where(h.participant_id == participant_id).order_by(h.id)
+        with self.db.begin() as conn:
+            rows = conn.execute(stmt).all()
+        return [
+            HistoryEntry(r.at, r.username, r.action, tuple((str(f), o or "", n or "") for f, o, n in json.loads(r.changes)))
+            for r in rows
+        ]
+
+    def filter_options(self) -> FilterOptions:
+        """Dusun, RT and RW values in use, for the filter lists."""
+        with self.db.begin() as conn:
+
+            def distinct(col: Any) -> tuple[str, ...]:
+                stmt = select(col).where(col.is_not(None)).distinct().order_by(col)
+                return tuple(conn.execute(stmt).scalars())
+
+            return FilterOptions(distinct(P.dusun), distinct(P.rt), distinct(P.rw))
+
+    def dashboard(self) -> DashboardStats:
+        """Active participants by category, new and ended this month."""
+        today = self.today()
+        month_start = today.replace(day=1).isoformat()
+        month_end = (date(today.year + today.month // 12, today.month % 12 + 1, 1)).isoformat()
+        active = P.status == Status.AKTIF
+        with self.db.begin() as conn:
+            by_cat = dict(
+                conn.execute(select(P.category, func.count()).where(active).group_by(P.category)).tuples().all()
+            )
+            counts = conn.execute(
+                select(
+                    func.count().filter(P.status == Status.BERHENTI),
+                    func.count().filter(and_(P.start_date >= month_start, P.start_date < month_end)),
+                    func.count().filter(and_(P.exit_date >= month_start, P.exit_date < month_end)),
+                )
+            ).one()
+            premium = int(S.read_all(conn)[S.MONTHLY_PREMIUM.key])
+        by_category = {c.value: int(by_cat.get(c.value, 0)) for c in Category}
+        return DashboardStats(
+            today=today,
+            active_total=sum(by_category.values()),
+            ended_total=int(counts[0]),
+            active_by_category=by_category,
+            new_this_month=int(counts[1]),
+            ended_this_month=int(counts[2]),
+            monthly_premium=premium,
+        )
+
+    # -- checking ------------------------------------------------------------------------
+
+    def _context(self, conn: Connection) -> tuple[ValidationContext, str]:
+        values = S.read_all(conn)
+        ctx = ValidationContext(
+            today=self.today(), max_age=int(values[S.MAX_AGE.key]), kudus_districts=kudus_district_digits()
+        )
+        return ctx, values[S.REGION_CODE.key]
+
+    def _check(self, conn: Connection, draft: ParticipantDraft, editing_id: int | None) -> ValidationResult:
+        ctx, desa = self._context(conn)
+        result = validate_participant(draft, ctx)
+        nik = clean_number(draft.nik)
+        if len(nik) == 16:
+            other = conn.execute(
+                select(P.id, P.full_name, P.reg_no).where(P.desa_code == desa, P.nik == nik)
+            ).first()
+            if other is not None and other.id != editing_id:
+                dup = Issue(
+                    "nik",
+                    "nik_registered",
+                    "error",
+                    {"participant_id": other.id, "name": other.full_name, "reg_no": other.reg_no},
+                )
+                return ValidationResult(None, (dup, *result.issues))
+        return result
+
+    def check(self, draft: ParticipantDraft, editing_id: int | None = None) -> ValidationResult:
+        """Every error and warning for ``draft``, including a NIK already enrolled here."""
+        with self.db.begin() as conn:
+            return self._check(conn, draft, editing_id)
+
+    @staticmethod
+    def _require_ok(result: ValidationResult, accept_warnings: bool) -> ParticipantFields:
+        if result.errors:
+            raise ValidationError(result.errors)
+        if result.warnings and not accept_warnings:
+            raise ValidationError(result.warnings)
+        assert result.values is not None
+        return result.values
+
+    # -- writing -------------------------------------------------------------------------
+
+    def _record(self, conn: Connection, pid: int, action: HistoryAction, changes: Iterable[tuple[str, Any, Any]], rev: int) -> None:
+        conn.execute(
+            history_table.insert().values(
+                participant_id=pid,
+                at=now_iso(),
+                username=self.user.username,
+                action=action,
+                changes=json.dumps([[f, o, n] for f, o, n in changes], ensure_ascii=False),
+                rev=rev,
+            )
+        )
+
+    def create(self, draft: ParticipantDraft, *, accept_warnings: bool = False) -> tuple[int, OpChanges]:
+        """Enrol a new participant; returns its id.
+
+        Raises :class:`ValidationError` on errors, and on warnings unless accepted.
+        """
+        try:
+            with self.db.begin() as conn:
+                values = self._require_ok(self._check(conn, draft, None), accept_warnings)
+                _, desa = self._context(conn)
+                reg = region(desa)
+                prefix = reg.digits if reg else desa.replace(".", "")
+                rev = _next(conn, "change")
+                columns = _fields_to_columns(values)
+                stamp = now_iso()
+                new_id = conn.execute(
+                    participant_table.insert().values(
+                        uid=str(uuid.uuid4()),
+                        reg_no=f"{prefix}-{_next(conn, 'reg_no'):05d}",
+                        desa_code=desa,
+                        status=Status.AKTIF,
+                        created_at=stamp,
+                        updated_at=stamp,
+                        created_by=self.user.username,
+                        updated_by=self.user.username,
+                        rev=rev,
+                        **columns,
+                    )
+                ).inserted_primary_key
+                assert new_id is not None
+                pid = int(new_id[0])
+                self._record(conn, pid, HistoryAction.CREATE, ((k, None, v) for k, v in columns.items() if v is not None), rev)
+        except IntegrityError:
+            # Another window enrolled the same NIK between our check and our insert.
+            raise ValidationError([Issue("nik", "nik_registered", "error", {"name": "", "reg_no": ""})]) from None
+        return pid, OpChanges(participants=True, participant_ids=(pid,))
+
+    def update(self, participant_id: int, draft: ParticipantDraft, *, accept_warnings: bool = False) -> OpChanges:
+        """Correct a participant's data; only changed fields are written and recorded."""
+        with self.db.begin() as conn:
+            row = conn.execute(select(participant_table).where(P.id == participant_id)).first()
+            if row is None:
+                raise NotFoundError("participant_not_found", id=participant_id)
+            values = self._require_ok(self._check(conn, draft, participant_id), accept_warnings)
+            new = _fields_to_columns(values)
+            changes = [(k, getattr(row, k), v) for k, v in new.items() if getattr(row, k) != v]
+            if not changes:
+                return OpChanges()
+            rev = _next(conn, "change")
+            conn.execute(
+                update(participant_table)
+                .where(P.id == participant_id)
+                .values(updated_at=now_iso(), updated_by=self.user.username, rev=rev, **{k: v for k, _, v in changes})
+            )
+            self._record(conn, participant_id, HistoryAction.UPDATE, changes, rev)
+        return OpChanges(participants=True, participant_ids=(participant_id,))
+
+    def _parse_day(self, field: str, text: str) -> date:
+        raw = text.strip()
+        if not raw:
+            raise ValidationError([Issue(field, "required")])
+        try:
+            return parse_date_text(raw)
+        except DateParseError as exc:
+            raise ValidationError([Issue(field, exc.code, "error", {"text": raw})]) from None
+
+    def _set_status(self, participant_id: int, action: HistoryAction, new_values: Callable[[Any], dict[str, str | None]]) -> OpChanges:
+        with self.db.begin() as conn:
+            row = conn.execute(select(participant_table).where(P.id == participant_id)).first()
+            if row is None:
+                raise NotFoundError("participant_not_found", id=participant_id)
+            values = new_values(row)
+            rev = _next(conn, "change")
+            conn.execute(
+                update(participant_table)
+                .where(P.id == participant_id)
+                .values(updated_at=now_iso(), updated_by=self.user.username, rev=rev, **values)
+            )
+            self._record(conn, participant_id, action, ((k, getattr(row, k), v) for k, v in values.items()), rev)
+        return OpChanges(participants=True, participant_ids=(participant_id,))
+
+    def end(self, participant_id: int, reason: str, exit_date: str) -> OpChanges:
+        """End a participation with a reason and date; the person stays on record."""
+        if reason not in {r.value for r in ExitReason}:
+            raise ValidationError([Issue("exit_reason", "choice_invalid" if reason else "required", "error", {"value": reason})])
+        day = self._parse_day("exit_date", exit_date)
+
+        def values(row: Any) -> dict[str, str | None]:
+            if row.status != Status.AKTIF:
+                raise StateError("already_ended", name=row.full_name)
+            if day.isoformat() < row.start_date:
+                start = from_iso(row.start_date)
+                raise ValidationError(
+                    [Issue("exit_date", "exit_before_start", "error", {"exit": _d(day), "start": _d(start)})]
+                )
+            return {"status": Status.BERHENTI, "exit_reason": reason, "exit_date": day.isoformat()}
+
+        return self._set_status(participant_id, HistoryAction.END, values)
+
+    def reactivate(self, participant_id: int, start_date: str) -> OpChanges:
+        """Make an ended participation active again from ``start_date``."""
+        day = self._parse_day("start_date", start_date)
+
+        def values(row: Any) -> dict[str, str | None]:
+            if row.status != Status.BERHENTI:
+                raise StateError("already_active", name=row.full_name)
+            if row.exit_date and day.isoformat() < row.exit_date:
+                raise ValidationError(
+                    [Issue("start_date", "reactivate_before_exit", "error", {"date": _d(day), "exit": _d(from_iso(row.exit_date))})]
+                )
+            return {"status": Status.AKTIF, "start_date": day.isoformat(), "exit_reason": None, "exit_date": None}
+
+        return self._set_status(participant_id, HistoryAction.REACTIVATE, values)
+
+
+def _d(value: date | None) -> str:
+    return format_date(value)

@@ -1,0 +1,42 @@
+"""Settings that travel with the data, each declared once with its default."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, select
+from sqlalchemy.dialects.sqlite import insert
+
+from kudus_desktop.core.tables import setting_table
+
+
+@dataclass(frozen=True, slots=True)
+class SettingKey:
+    key: str
+    default: str
+
+
+MODE = SettingKey("mode", "")
+REGION_CODE = SettingKey("region_code", "")
+HEAD_NAME = SettingKey("head_name", "")
+HEAD_TITLE = SettingKey("head_title", "Kepala Desa")
+OFFICE_PHONE = SettingKey("office_phone", "")
+#: DPMD Kudus rule reported in 2024-25 [P]: participants at most 65 years old.
+MAX_AGE = SettingKey("max_age", "65")
+#: JKK 1% of Rp1,000,000 + JKM Rp6,800 [V]; an estimate until the dated rate table exists.
+MONTHLY_PREMIUM = SettingKey("monthly_premium", "16800")
+
+ALL_KEYS = (MODE, REGION_CODE, HEAD_NAME, HEAD_TITLE, OFFICE_PHONE, MAX_AGE, MONTHLY_PREMIUM)
+
+
+def read_all(conn: Connection) -> dict[str, str]:
+    """Every declared setting, stored value or default."""
+    stored = dict(conn.execute(select(setting_table.c.key, setting_table.c.value)).tuples().all())
+    return {k.key: stored.get(k.key, k.default) for k in ALL_KEYS}
+
+
+def write(conn: Connection, values: dict[SettingKey, str]) -> None:
+    """Insert or replace the given settings inside the caller's transaction."""
+    for key, value in values.items():
+        stmt = insert(setting_table).values(key=key.key, value=value)
+        conn.execute(stmt.on_conflict_do_update(index_elements=["key"], set_={"value": value}))

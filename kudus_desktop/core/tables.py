@@ -1,0 +1,105 @@
+"""SQLAlchemy mappings of ``sqlite_schema.sql`` (a test keeps the two identical).
+
+Mapped classes end in ``Row``; they never leave the core: services hand out frozen
+dataclasses instead.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, Text, UniqueConstraint, text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class SettingRow(Base):
+    __tablename__ = "setting"
+
+    key: Mapped[str] = mapped_column(Text, primary_key=True)
+    value: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+class UserRow(Base):
+    __tablename__ = "app_user"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(Text, nullable=False, unique=True)
+    full_name: Mapped[str] = mapped_column(Text, nullable=False)
+    role: Mapped[str] = mapped_column(Text, nullable=False)
+    password_hash: Mapped[str] = mapped_column(Text, nullable=False)
+    active: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("1"))
+    created_at: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+class ParticipantRow(Base):
+    __tablename__ = "participant"
+    __table_args__ = (
+        UniqueConstraint("desa_code", "nik"),
+        CheckConstraint("sex IN ('L', 'P')"),
+        CheckConstraint("status IN ('aktif', 'berhenti')"),
+        Index("ix_participant_name", text("full_name COLLATE NOCASE")),
+        Index("ix_participant_status", "status"),
+        Index("ix_participant_category", "category"),
+        Index("ix_participant_start", "start_date"),
+        Index("ix_participant_rev", "rev"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uid: Mapped[str] = mapped_column(Text, nullable=False, unique=True)
+    reg_no: Mapped[str] = mapped_column(Text, nullable=False, unique=True)
+    desa_code: Mapped[str] = mapped_column(Text, nullable=False)
+    nik: Mapped[str] = mapped_column(Text, nullable=False)
+    kk: Mapped[str | None] = mapped_column(Text)
+    full_name: Mapped[str] = mapped_column(Text, nullable=False)
+    birth_place: Mapped[str | None] = mapped_column(Text)
+    birth_date: Mapped[str] = mapped_column(Text, nullable=False)
+    sex: Mapped[str] = mapped_column(Text, nullable=False)
+    address: Mapped[str | None] = mapped_column(Text)
+    dusun: Mapped[str | None] = mapped_column(Text)
+    rt: Mapped[str | None] = mapped_column(Text)
+    rw: Mapped[str | None] = mapped_column(Text)
+    phone: Mapped[str | None] = mapped_column(Text)
+    occupation: Mapped[str | None] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(Text, nullable=False)
+    source_list: Mapped[str | None] = mapped_column(Text)
+    source_date: Mapped[str | None] = mapped_column(Text)
+    funding: Mapped[str] = mapped_column(Text, nullable=False)
+    start_date: Mapped[str] = mapped_column(Text, nullable=False)
+    status: Mapped[str] = mapped_column(Text, nullable=False)
+    exit_reason: Mapped[str | None] = mapped_column(Text)
+    exit_date: Mapped[str | None] = mapped_column(Text)
+    kpj: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[str] = mapped_column(Text, nullable=False)
+    updated_at: Mapped[str] = mapped_column(Text, nullable=False)
+    created_by: Mapped[str] = mapped_column(Text, nullable=False)
+    updated_by: Mapped[str] = mapped_column(Text, nullable=False)
+    rev: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("0"))
+
+
+class ParticipantHistoryRow(Base):
+    __tablename__ = "participant_history"
+    __table_args__ = (Index("ix_history_participant", "participant_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    participant_id: Mapped[int] = mapped_column(Integer, ForeignKey("participant.id"), nullable=False)
+    at: Mapped[str] = mapped_column(Text, nullable=False)
+    username: Mapped[str] = mapped_column(Text, nullable=False)
+    action: Mapped[str] = mapped_column(Text, nullable=False)
+    changes: Mapped[str] = mapped_column(Text, nullable=False)
+    rev: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("0"))
+
+
+class CounterRow(Base):
+    __tablename__ = "counter"
+
+    name: Mapped[str] = mapped_column(Text, primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+participant_table = ParticipantRow.__table__
+history_table = ParticipantHistoryRow.__table__
+setting_table = SettingRow.__table__
+user_table = UserRow.__table__
+counter_table = CounterRow.__table__

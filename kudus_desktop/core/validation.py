@@ -1,0 +1,280 @@
+"""Rules for a participant's data, shared by the form, the importer and the command line.
+
+Input arrives as text, exactly as typed or read from a spreadsheet; validation returns the
+cleaned, typed values plus every issue found, each naming its field. Errors block saving,
+warnings are shown and may be accepted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, fields
+from datetime import date
+from typing import Literal
+
+from kudus_desktop.core.codes import Category, Funding, Sex
+from kudus_desktop.core.dates import DateParseError, age_on, format_date, parse_date_text
+from kudus_desktop.core.nik import KUDUS_PREFIX, NumberError, parse_kk, parse_nik
+
+Severity = Literal["error", "warning"]
+
+MAX_TEXT = {"full_name": 100, "birth_place": 60, "address": 200, "dusun": 60, "occupation": 60, "source_list": 60}
+_NAME_OK = re.compile(r"^[^\W\d_][\w .,'`\-]*$")
+_PHONE_OK = re.compile(r"^\+?[\d\s\-]+$")
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """One broken rule: the field it concerns, a message code and its parameters."""
+
+    field: str
+    code: str
+    severity: Severity = "error"
+    params: dict[str, object] = field(default_factory=dict, hash=False, compare=True)
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantDraft:
+    """A participant as typed: every value is text; codes for the choice fields."""
+
+    nik: str = ""
+    kk: str = ""
+    full_name: str = ""
+    birth_place: str = ""
+    birth_date: str = ""
+    sex: str = ""
+    address: str = ""
+    dusun: str = ""
+    rt: str = ""
+    rw: str = ""
+    phone: str = ""
+    occupation: str = ""
+    category: str = ""
+    source_list: str = ""
+    source_date: str = ""
+    funding: str = ""
+    start_date: str = ""
+
+
+DRAFT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(ParticipantDraft))
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantFields:
+    """Cleaned, typed participant values ready to store."""
+
+    nik: str
+    kk: str | None
+    full_name: str
+    birth_place: str | None
+    birth_date: date
+    sex: str
+    address: str | None
+    dusun: str | None
+    rt: str | None
+    rw: str | None
+    phone: str | None
+    occupation: str | None
+    category: str
+    source_list: str | None
+    source_date: date | None
+    funding: str
+    start_date: date
+
+
+@dataclass(frozen=True, slots=True)
+class ValidationContext:
+    """What the rules need besides the draft."""
+
+    today: date
+    max_age: int = 65
+    kudus_districts: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class ValidationResult:
+    values: ParticipantFields | None
+    issues: tuple[Issue, ...]
+
+    @property
+    def errors(self) -> tuple[Issue, ...]:
+        return tuple(i for i in self.issues if i.severity == "error")
+
+    @property
+    def warnings(self) -> tuple[Issue, ...]:
+        return tuple(i for i in self.issues if i.severity == "warning")
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def collapse(text: str) -> str:
+    """Trim and collapse runs of whitespace to one space."""
+    return " ".join(text.split())
+
+
+def normalise_rt_rw(text: str) -> str | None:
+    """'1', '01', 'RT 001' -> '001'; ``None`` when empty; raises ValueError when not 1-999."""
+    s = collapse(text).upper().removeprefix("RT").removeprefix("RW").strip(" .:")
+    if not s:
+        return None
+    if not (s.isascii() and s.isdigit()) or not 1 <= int(s) <= 999:
+        raise ValueError(text)
+    return f"{int(s):03d}"
+
+
+class _Checker:
+    def __init__(self, draft: ParticipantDraft, ctx: ValidationContext) -> None:
+        self.d = draft
+        self.ctx = ctx
+        self.issues: list[Issue] = []
+
+    def error(self, fld: str, code: str, **params: object) -> None:
+        self.issues.append(Issue(fld, code, "error", params))
+
+    def warn(self, fld: str, code: str, **params: object) -> None:
+        self.issues.append(Issue(fld, code, "warning", params))
+
+    def text(self, fld: str, *, required: bool = False) -> str | None:
+        value = collapse(getattr(self.d, fld))
+        if not value:
+            if required:
+                self.error(fld, "required")
+            return None
+        limit = MAX_TEXT.get(fld)
+        if limit and len(value) > limit:
+            self.error(fld, "too_long", max=limit)
+        return value
+
+    def day(self, fld: str, *, required: bool = False, past: bool = False) -> date | None:
+        raw = getattr(self.d, fld).strip()
+        if not raw:
+            if required:
+                self.error(fld, "required")
+            return None
+        try:
+            value = parse_date_text(raw)
+        except DateParseError as exc:
+            self.error(fld, exc.code, text=raw)
+            return None
+        if value.year < 1900:
+            self.error(fld, "date_too_old")
+            return None
+        if past and value > self.ctx.today:
+            self.error(fld, "date_future")
+            return None
+        return value
+
+    def choice(self, fld: str, allowed: type[Category] | type[Funding] | type[Sex]) -> str | None:
+        value = getattr(self.d, fld).strip()
+        if not value:
+            self.error(fld, "required")
+            return None
+        if value not in {m.value for m in allowed}:
+            self.error(fld, "choice_invalid", value=value)
+            return None
+        return value
+
+
+def validate_participant(draft: ParticipantDraft, ctx: ValidationContext) -> ValidationResult:
+    """Check every rule of ``domain-facts.md`` on a draft; never raises."""
+    c = _Checker(draft, ctx)
+
+    nik_info = None
+    try:
+        nik_info = parse_nik(draft.nik)
+    except NumberError as exc:
+        c.error("nik", exc.code, **exc.params)
+
+    kk: str | None = None
+    if draft.kk.strip():
+        try:
+            kk, kk_date_ok = parse_kk(draft.kk)
+            if not kk_date_ok:
+                c.warn("kk", "kk_date", digits=kk[6:12])
+        except NumberError as exc:
+            c.error("kk", exc.code, **exc.params)
+
+    name = c.text("full_name", required=True)
+    if name is not None:
+        if len(name) < 2:
+            c.error("full_name", "name_too_short")
+        elif not _NAME_OK.match(name):
+            c.error("full_name", "name_invalid")
+
+    birth_place = c.text("birth_place")
+    birth_date = c.day("birth_date", required=True, past=True)
+    sex = c.choice("sex", Sex)
+    address = c.text("address")
+    dusun = c.text("dusun")
+    rt_rw: dict[str, str | None] = {}
+    for fld in ("rt", "rw"):
+        try:
+            rt_rw[fld] = normalise_rt_rw(getattr(draft, fld))
+        except ValueError:
+            c.error(fld, "rt_rw_invalid")
+            rt_rw[fld] = None
+
+    phone = collapse(draft.phone) or None
+    if phone is not None:
+        digits = sum(ch.isdigit() for ch in phone)
+        if not _PHONE_OK.match(phone) or not 8 <= digits <= 15:
+            c.error("phone", "phone_invalid")
+
+    occupation = c.text("occupation")
+    category = c.choice("category", Category)
+    source_list = c.text("source_list")
+    if category == Category.PEKERJA_RENTAN and not source_list:
+        c.error("source_list", "source_required")
+    source_date = c.day("source_date", past=True)
+    funding = c.choice("funding", Funding)
+    start_date = c.day("start_date", required=True)
+
+    if birth_date and start_date:
+        if start_date < birth_date:
+            c.error("start_date", "start_before_birth")
+        else:
+            age = age_on(birth_date, start_date)
+            if age > ctx.max_age:
+                c.warn("birth_date", "age_over_limit", age=age, limit=ctx.max_age)
+            elif age < 15:
+                c.warn("birth_date", "age_under_15", age=age)
+
+    if nik_info is not None:
+        if sex and nik_info.sex != sex:
+            from kudus_desktop.core.labels import code_label
+
+            c.warn("nik", "nik_sex_mismatch", nik_sex=code_label("sex", nik_info.sex), typed_sex=code_label("sex", sex))
+        if birth_date and not nik_info.matches_birth_date(birth_date):
+            shown = f"{nik_info.birth_day:02d}/{nik_info.birth_month:02d}/{nik_info.birth_yy:02d}"
+            c.warn("nik", "nik_birth_mismatch", nik_date=shown, typed_date=format_date(birth_date))
+        if nik_info.regency != KUDUS_PREFIX:
+            c.warn("nik", "nik_outside_kudus", code=nik_info.region)
+        elif ctx.kudus_districts and nik_info.nik[4:6] not in ctx.kudus_districts:
+            c.warn("nik", "nik_district_unknown", code=nik_info.nik[4:6])
+
+    issues = tuple(c.issues)
+    if any(i.severity == "error" for i in issues):
+        return ValidationResult(None, issues)
+    assert nik_info and name and birth_date and sex and category and funding and start_date
+    values = ParticipantFields(
+        nik=nik_info.nik,
+        kk=kk,
+        full_name=name,
+        birth_place=birth_place,
+        birth_date=birth_date,
+        sex=sex,
+        address=address,
+        dusun=dusun,
+        rt=rt_rw["rt"],
+        rw=rt_rw["rw"],
+        phone=phone,
+        occupation=occupation,
+        category=category,
+        source_list=source_list,
+        source_date=source_date,
+        funding=funding,
+        start_date=start_date,
+    )
+    return ValidationResult(values, issues)

@@ -1,0 +1,116 @@
+"""Frozen records the services hand to the GUI and the command line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True, slots=True)
+class UserView:
+    id: int
+    username: str
+    full_name: str
+    role: str
+
+
+@dataclass(frozen=True, slots=True)
+class OfficeProfile:
+    """Who this installation serves and who signs its printouts."""
+
+    mode: str
+    region_code: str
+    region_name: str
+    kecamatan_name: str
+    head_name: str
+    head_title: str
+    office_phone: str
+    max_age: int
+    monthly_premium: int
+
+    @property
+    def initialised(self) -> bool:
+        return bool(self.mode)
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantListRow:
+    """What the participant table shows for one row."""
+
+    id: int
+    reg_no: str
+    nik: str
+    full_name: str
+    category: str
+    dusun: str
+    rt: str
+    rw: str
+    status: str
+    start_date: date
+    kpj: str
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantView:
+    """One participant in full, as the form and the history show it."""
+
+    id: int
+    uid: str
+    reg_no: str
+    desa_code: str
+    nik: str
+    kk: str
+    full_name: str
+    birth_place: str
+    birth_date: date
+    sex: str
+    address: str
+    dusun: str
+    rt: str
+    rw: str
+    phone: str
+    occupation: str
+    category: str
+    source_list: str
+    source_date: date | None
+    funding: str
+    start_date: date
+    status: str
+    exit_reason: str
+    exit_date: date | None
+    kpj: str
+    created_at: str
+    updated_at: str
+    rev: int
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    at: str
+    username: str
+    action: str
+    changes: tuple[tuple[str, str, str], ...]  # (field, old, new) as stored text
+
+
+@dataclass(frozen=True, slots=True)
+class DashboardStats:
+    today: date
+    active_total: int
+    ended_total: int
+    active_by_category: dict[str, int] = field(default_factory=dict)
+    new_this_month: int = 0
+    ended_this_month: int = 0
+    monthly_premium: int = 0
+
+    @property
+    def monthly_premium_total(self) -> int:
+        return self.active_total * self.monthly_premium
+
+
+@dataclass(frozen=True, slots=True)
+class OpChanges:
+    """What a mutating service changed, so each view can decide whether to reload."""
+
+    participants: bool = False
+    settings: bool = False
+    participant_ids: tuple[int, ...] = ()
