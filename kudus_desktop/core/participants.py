@@ -55,6 +55,7 @@ class SortKey(StrEnum):
     NAME = "full_name"
     CATEGORY = "category"
     RT_RW = "rt_rw"
+    DUSUN = "dusun"
     STATUS = "status"
     START_DATE = "start_date"
     KPJ = "kpj"
@@ -66,6 +67,7 @@ _SORT_EXPR: dict[SortKey, tuple[Any, ...]] = {
     SortKey.NAME: (P.full_name.collate("NOCASE"),),
     SortKey.CATEGORY: (P.category, P.full_name.collate("NOCASE")),
     SortKey.RT_RW: (P.rw, P.rt, P.full_name.collate("NOCASE")),
+    SortKey.DUSUN: (P.dusun, P.full_name.collate("NOCASE")),
     SortKey.STATUS: (P.status, P.full_name.collate("NOCASE")),
     SortKey.START_DATE: (P.start_date,),
     SortKey.KPJ: (P.kpj,),

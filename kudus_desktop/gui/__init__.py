@@ -1,0 +1,1 @@
+"""PySide6 shell over the core services."""

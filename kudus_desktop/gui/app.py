@@ -1,0 +1,149 @@
+"""Starting the window: application object, translations, first start or log-in."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtCore import QLocale, QTranslator
+from PySide6.QtWidgets import QApplication, QDialog
+
+from kudus_desktop import __version__
+from kudus_desktop.core.accounts import AccountService
+from kudus_desktop.core.db import Database, open_database
+from kudus_desktop.core.errors import KudusError
+from kudus_desktop.core.paths import resource_path
+from kudus_desktop.core.views import UserView
+from kudus_desktop.gui import preferences
+from kudus_desktop.gui.login_dialog import LoginDialog
+from kudus_desktop.gui.main_window import MainWindow
+from kudus_desktop.gui.messages import show_error
+from kudus_desktop.gui.setup_wizard import SetupWizard
+from kudus_desktop.gui.theme import apply_theme
+
+log = logging.getLogger("kudus_desktop")
+
+
+def translation_file(language: str) -> Path:
+    return resource_path("i18n", f"kudus_{language}.qm")
+
+
+def install_translator(app: QApplication, language: str) -> QTranslator | None:
+    """Load the compiled translation for ``language``; Indonesian is the source language."""
+    QLocale.setDefault(QLocale(QLocale.Language.Indonesian, QLocale.Country.Indonesia))
+    if language == preferences.DEFAULT_LANGUAGE:
+        return None
+    translator = QTranslator(app)
+    path = translation_file(language)
+    if not translator.load(str(path)):
+        log.warning("translation %s not found; run 'python tools/dev.py run' to build it", path)
+        return None
+    app.installTranslator(translator)
+    return translator
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(argv or sys.argv)
+    app.setApplicationName("Kudus Desktop")
+    app.setOrganizationName("KudusDesktop")
+    app.setApplicationVersion(__version__)
+    apply_theme(app)
+    install_translator(app, preferences.language())
+    return app
+
+
+def _setup_logging(data_dir: Path) -> None:
+    handler: logging.Handler
+    try:
+        log_dir = data_dir / "log"
+        log_dir.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(log_dir / "kudus-desktop.log", encoding="utf-8")
+    except OSError:
+        handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
+
+def _excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+    log.error("unexpected error\n%s", "".join(traceback.format_exception(kind, exc, tb)))
+    if QApplication.instance() is not None:
+        show_error(QApplication.activeWindow(), exc)
+
+
+class AppController:
+    """Opens the database, then the setup wizard or the log-in, then the main window.
+
+    Non-blocking: dialogs are opened with ``open()`` so the flow can be driven by tests.
+    """
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self.db: Database | None = None
+        self.accounts: AccountService | None = None
+        self.wizard: SetupWizard | None = None
+        self.login: LoginDialog | None = None
+        self.window: MainWindow | None = None
+
+    def start(self) -> bool:
+        """False when the database cannot be opened (the reason has been shown)."""
+        try:
+            self.db = open_database(self.data_dir)
+            self.accounts = AccountService(self.db)
+            profile = self.accounts.profile()
+        except KudusError as exc:
+            show_error(None, exc)
+            if self.db is not None:
+                self.db.close()
+            return False
+        if not profile.initialised:
+            self.wizard = SetupWizard(self.accounts)
+            self.wizard.finished.connect(self._wizard_finished)
+            self.wizard.open()
+        else:
+            self.login = LoginDialog(self.accounts, profile)
+            self.login.finished.connect(self._login_finished)
+            self.login.open()
+        return True
+
+    def _wizard_finished(self, result: int) -> None:
+        assert self.wizard is not None
+        if result == QDialog.DialogCode.Accepted and self.wizard.user is not None:
+            self._open_window(self.wizard.user)
+        else:
+            self._quit()
+
+    def _login_finished(self, result: int) -> None:
+        assert self.login is not None
+        if result == QDialog.DialogCode.Accepted and self.login.user is not None:
+            self._open_window(self.login.user)
+        else:
+            self._quit()
+
+    def _open_window(self, user: UserView) -> None:
+        assert self.db is not None
+        self.window = MainWindow(self.db, user)
+        self.window.show()
+
+    def _quit(self) -> None:
+        if self.db is not None:
+            self.db.close()
+        app = QApplication.instance()
+        if app is not None:
+            app.quit()
+
+
+def run_gui(data_dir: Path) -> int:
+    """Run the application until its last window closes; returns the exit code."""
+    app = create_application()
+    _setup_logging(data_dir)
+    sys.excepthook = _excepthook
+    controller = AppController(data_dir)
+    if not controller.start():
+        return 1
+    return app.exec()

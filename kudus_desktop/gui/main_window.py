@@ -1,0 +1,130 @@
+"""The main window: navigation on the left, pages on the right, who and where below."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QStackedWidget, QWidget
+
+from kudus_desktop import __version__
+from kudus_desktop.core.accounts import AccountService
+from kudus_desktop.core.codes import Mode
+from kudus_desktop.core.db import Database
+from kudus_desktop.core.participants import ParticipantService
+from kudus_desktop.core.views import OpChanges, UserView
+from kudus_desktop.gui import ops, preferences
+from kudus_desktop.gui.dashboard_page import DashboardPage
+from kudus_desktop.gui.messages import code_text, inform
+from kudus_desktop.gui.participants_page import ParticipantsPage
+from kudus_desktop.gui.settings_page import SettingsPage
+from kudus_desktop.gui.signals import AppSignals
+from kudus_desktop.gui.theme import nav_icon
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, db: Database, user: UserView) -> None:
+        super().__init__()
+        self.db = db
+        self.user = user
+        self.signals = AppSignals(self)
+        self.accounts = AccountService(db)
+        self.participants = ParticipantService(db, user)
+        self.profile = self.accounts.profile()
+        self.setWindowTitle(self.tr("Kudus Desktop — {place}").format(place=self.profile.region_name))
+        self.setMinimumSize(1024, 640)
+
+        self.dashboard_page = DashboardPage(self.participants, self.profile, self.signals)
+        self.participants_page = ParticipantsPage(self.participants, user, self.signals)
+        self.settings_page = SettingsPage(self.accounts, user, self.signals)
+
+        self.navigation = QListWidget()
+        self.navigation.setObjectName("navigation")
+        self.navigation.setFixedWidth(190)
+        self.navigation.setIconSize(QSize(20, 20))
+        self.pages = QStackedWidget()
+        # Only places that are built are listed: Impor, Iuran, Cetak, Sinkronisasi and
+        # Laporan join this list when they exist, never as dead entries.
+        for key, text, page in (
+            ("beranda", self.tr("Beranda"), self.dashboard_page),
+            ("peserta", self.tr("Peserta"), self.participants_page),
+            ("pengaturan", self.tr("Pengaturan"), self.settings_page),
+        ):
+            item = QListWidgetItem(nav_icon(key), text)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            self.navigation.addItem(item)
+            self.pages.addWidget(page)
+        self.navigation.currentRowChanged.connect(self.pages.setCurrentIndex)
+
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.navigation)
+        page_box = QWidget()
+        page_layout = QHBoxLayout(page_box)
+        page_layout.setContentsMargins(16, 12, 16, 8)
+        page_layout.addWidget(self.pages)
+        layout.addWidget(page_box, 1)
+        self.setCentralWidget(central)
+
+        self.place_label = QLabel()
+        self.user_label = QLabel(
+            self.tr("Pengguna: {name} ({role})").format(name=user.full_name, role=code_text("role", user.role))
+        )
+        self.db_label = QLabel(self.tr("Basis data: {path}").format(path=db.path))
+        self.db_label.setObjectName("muted")
+        for label in (self.place_label, self.user_label):
+            self.statusBar().addWidget(label)
+        self.statusBar().addPermanentWidget(self.db_label)
+        self._show_place()
+
+        file_menu = self.menuBar().addMenu(self.tr("&Berkas"))
+        quit_action = QAction(self.tr("&Keluar"), self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(self.participants_page.add_action)
+        file_menu.addSeparator()
+        file_menu.addAction(quit_action)
+        help_menu = self.menuBar().addMenu(self.tr("&Bantuan"))
+        about_action = QAction(self.tr("&Tentang Kudus Desktop"), self)
+        about_action.triggered.connect(self.about)
+        help_menu.addAction(about_action)
+
+        self.signals.changed.connect(self.on_changed)
+        self.navigation.setCurrentRow(0)
+        geometry = preferences.window_geometry()
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1280, 720)
+
+    def _show_place(self) -> None:
+        p = self.profile
+        if p.mode == Mode.DESA:
+            text = self.tr("Desa {desa}, Kec. {kec} ({code})").format(desa=p.region_name, kec=p.kecamatan_name, code=p.region_code)
+        else:
+            text = self.tr("{name} ({code}) — mode kabupaten").format(name=p.region_name, code=p.region_code)
+        self.place_label.setText(text)
+
+    def on_changed(self, changes: OpChanges) -> None:
+        if changes.settings:
+            self.profile = self.accounts.profile()
+            self._show_place()
+
+    def show_page(self, key: str) -> None:
+        for row in range(self.navigation.count()):
+            if self.navigation.item(row).data(Qt.ItemDataRole.UserRole) == key:
+                self.navigation.setCurrentRow(row)
+                return
+
+    def about(self) -> None:
+        inform(
+            self,
+            self.tr("Tentang Kudus Desktop"),
+            self.tr("Kudus Desktop {version}\nKepesertaan BPJS Ketenagakerjaan (JKK dan JKM) pekerja rentan desa "
+                    "di Kabupaten Kudus.\n\nBasis data: {path}").format(version=__version__, path=self.db.path),
+        )  # fmt: skip
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        preferences.set_window_geometry(self.saveGeometry())
+        ops.wait_idle()
+        self.db.close()
+        super().closeEvent(event)

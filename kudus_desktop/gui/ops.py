@@ -1,0 +1,97 @@
+"""Background work off the GUI thread, with a busy cursor and success/failure callbacks.
+
+Database work goes through one single-thread pool because SQLite has one writer; the
+callbacks run back on the GUI thread. Core functions never touch widgets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QWidget
+
+from kudus_desktop.gui.messages import show_error
+
+BUSY_CURSOR_AFTER_MS = 300
+
+
+class _Relay(QObject):
+    done = Signal(object)
+    failed = Signal(object)
+
+
+class _Job(QRunnable):
+    def __init__(self, fn: Callable[[], Any], relay: _Relay) -> None:
+        super().__init__()
+        self.fn = fn
+        self.relay = relay
+
+    def run(self) -> None:
+        try:
+            result = self.fn()
+        except BaseException as exc:  # noqa: BLE001 - every failure goes back to the GUI thread
+            self.relay.failed.emit(exc)
+        else:
+            self.relay.done.emit(result)
+
+
+_db_pool: QThreadPool | None = None
+_running: set[_Relay] = set()
+
+
+def db_pool() -> QThreadPool:
+    global _db_pool
+    if _db_pool is None:
+        _db_pool = QThreadPool()
+        _db_pool.setMaxThreadCount(1)
+    return _db_pool
+
+
+def run_db(
+    parent: QWidget | None,
+    fn: Callable[[], Any],
+    on_done: Callable[[Any], None],
+    on_failed: Callable[[BaseException], None] | None = None,
+) -> None:
+    """Run ``fn`` on the database thread; call ``on_done(result)`` or show/handle the error."""
+    relay = _Relay()
+    _running.add(relay)
+    busy = QTimer(relay)
+    busy.setSingleShot(True)
+    cursor_set = False
+
+    def set_cursor() -> None:
+        nonlocal cursor_set
+        cursor_set = True
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+
+    def finish() -> None:
+        busy.stop()
+        if cursor_set:
+            QApplication.restoreOverrideCursor()
+        _running.discard(relay)
+        relay.deleteLater()
+
+    def done(result: object) -> None:
+        finish()
+        on_done(result)
+
+    def failed(exc: BaseException) -> None:
+        finish()
+        if on_failed is not None:
+            on_failed(exc)
+        else:
+            show_error(parent, exc)
+
+    busy.timeout.connect(set_cursor)
+    busy.start(BUSY_CURSOR_AFTER_MS)
+    relay.done.connect(done, Qt.ConnectionType.QueuedConnection)
+    relay.failed.connect(failed, Qt.ConnectionType.QueuedConnection)
+    db_pool().start(_Job(fn, relay))
+
+
+def wait_idle(timeout_ms: int = 10_000) -> bool:
+    """Block until the database thread is idle (used at shutdown)."""
+    return db_pool().waitForDone(timeout_ms)

@@ -1,0 +1,348 @@
+"""The participant form: enrol a new participant or correct one.
+
+Validation lives in the core; the form only highlights the fields a rule names, asks
+before saving over warnings, and opens the existing participant when a NIK is taken.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kudus_desktop.core.codes import Category, Funding, Sex
+from kudus_desktop.core.dates import format_date
+from kudus_desktop.core.errors import KudusError, ValidationError
+from kudus_desktop.core.nik import NumberError, parse_nik
+from kudus_desktop.core.participants import ParticipantService
+from kudus_desktop.core.validation import DRAFT_FIELDS, Issue, ParticipantDraft
+from kudus_desktop.core.views import OpChanges, ParticipantView
+from kudus_desktop.gui.messages import ask, code_text, field_text, inform, issue_text, show_error
+from kudus_desktop.gui.theme import mark_invalid
+
+SOURCE_SUGGESTIONS = ("DTKS", "DTSEN", "P3KE", "Dinas Sosial", "Daftar desa")
+
+
+def _choice_combo(group: str, codes: list[str], placeholder: str) -> QComboBox:
+    combo = QComboBox()
+    combo.addItem(placeholder, "")
+    for code in codes:
+        combo.addItem(code_text(group, code), code)
+    return combo
+
+
+class ParticipantDialog(QDialog):
+    """New participant when ``participant`` is None, otherwise edit that participant."""
+
+    def __init__(self, service: ParticipantService, parent: QWidget | None = None, participant: ParticipantView | None = None) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.editing: ParticipantView | None = None
+        self.saved_id: int | None = None
+        self.changes = OpChanges()
+        self.setModal(True)
+        self.setMinimumWidth(860)
+
+        pick = self.tr("— pilih —")
+        self.w: dict[str, QWidget] = {}
+        e = self._line
+        self.nik = e("nik", self.tr("16 digit, tanpa spasi"), 24)
+        self.nik_hint = QLabel()
+        self.nik_hint.setObjectName("nikHint")
+        self.kk = e("kk", self.tr("16 digit"), 24)
+        self.full_name = e("full_name", self.tr("sesuai KTP"), 100)
+        self.birth_place = e("birth_place", "", 60)
+        self.birth_date = e("birth_date", self.tr("hh/bb/tttt"), 30)
+        self.sex = self._put("sex", _choice_combo("sex", [s.value for s in Sex], pick))
+        self.address = e("address", self.tr("jalan, nomor rumah"), 200)
+        self.dusun = self._put("dusun", QComboBox())
+        self.dusun.setEditable(True)
+        self.dusun.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.dusun.addItems(["", *service.filter_options().dusun])
+        self.rt = e("rt", "001", 5)
+        self.rw = e("rw", "001", 5)
+        self.phone = e("phone", "08xx-xxxx-xxxx", 20)
+        self.occupation = e("occupation", self.tr("mis. buruh harian, petani"), 60)
+        self.category = self._put("category", _choice_combo("category", [c.value for c in Category], pick))
+        self.source_list = self._put("source_list", QComboBox())
+        self.source_list.setEditable(True)
+        self.source_list.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.source_list.addItems(["", *SOURCE_SUGGESTIONS])
+        self.source_date = e("source_date", self.tr("hh/bb/tttt"), 30)
+        self.funding = self._put("funding", _choice_combo("funding", [f.value for f in Funding], pick))
+        self.start_date = e("start_date", self.tr("hh/bb/tttt"), 30)
+        for small in (self.rt, self.rw):
+            small.setMaximumWidth(70)
+
+        self.banner = QLabel()
+        self.banner.setObjectName("errorBanner")
+        self.banner.setWordWrap(True)
+        self.banner.hide()
+        self.record_info = QLabel()
+        self.record_info.setObjectName("muted")
+
+        identity = QGroupBox(self.tr("Identitas"))
+        f1 = QFormLayout(identity)
+        nik_box = QVBoxLayout()
+        nik_box.setSpacing(2)
+        nik_box.addWidget(self.nik)
+        nik_box.addWidget(self.nik_hint)
+        f1.addRow(self._label("nik", True), nik_box)
+        f1.addRow(self._label("kk"), self.kk)
+        f1.addRow(self._label("full_name", True), self.full_name)
+        f1.addRow(self._label("birth_place"), self.birth_place)
+        f1.addRow(self._label("birth_date", True), self.birth_date)
+        f1.addRow(self._label("sex", True), self.sex)
+
+        address = QGroupBox(self.tr("Alamat dan kontak"))
+        f2 = QFormLayout(address)
+        f2.addRow(self._label("address"), self.address)
+        f2.addRow(self._label("dusun"), self.dusun)
+        rtrw = QHBoxLayout()
+        rtrw.addWidget(self.rt)
+        rtrw.addWidget(QLabel(self.tr("RW")))
+        rtrw.addWidget(self.rw)
+        rtrw.addStretch(1)
+        f2.addRow(self._label("rt"), rtrw)
+        f2.addRow(self._label("phone"), self.phone)
+        f2.addRow(self._label("occupation"), self.occupation)
+
+        membership = QGroupBox(self.tr("Kepesertaan"))
+        f3 = QFormLayout(membership)
+        f3.addRow(self._label("category", True), self.category)
+        f3.addRow(self._label("source_list"), self.source_list)
+        f3.addRow(self._label("source_date"), self.source_date)
+        f3.addRow(self._label("funding", True), self.funding)
+        f3.addRow(self._label("start_date", True), self.start_date)
+
+        grid = QGridLayout()
+        grid.addWidget(identity, 0, 0)
+        grid.addWidget(address, 0, 1)
+        grid.addWidget(membership, 1, 0)
+        note = QLabel(self.tr("Kolom bertanda * wajib diisi. Enter menyimpan, Esc membatalkan."))
+        note.setObjectName("muted")
+        note.setWordWrap(True)
+        side = QVBoxLayout()
+        side.addWidget(self.record_info)
+        side.addStretch(1)
+        side.addWidget(note)
+        grid.addLayout(side, 1, 1)
+
+        self.buttons = QDialogButtonBox()
+        self.save_button = self.buttons.addButton(self.tr("Simpan"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.addButton(self.tr("Batal"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.save_button.setDefault(True)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
+        layout.addLayout(grid)
+        layout.addWidget(self.buttons)
+
+        order = [self.nik, self.kk, self.full_name, self.birth_place, self.birth_date, self.sex, self.address,
+                 self.dusun, self.rt, self.rw, self.phone, self.occupation, self.category, self.source_list,
+                 self.source_date, self.funding, self.start_date, self.save_button]  # fmt: skip
+        for a, b in zip(order, order[1:], strict=False):
+            QWidget.setTabOrder(a, b)
+
+        self.nik.textChanged.connect(self._nik_changed)
+        self.nik.editingFinished.connect(self._nik_finished)
+
+        if participant is None:
+            self.setWindowTitle(self.tr("Peserta baru"))
+            self.start_date.setText(format_date(service.today()))
+        else:
+            self.load(participant)
+        self._loaded = self.draft()
+        self.nik.setFocus()
+
+    # -- building ------------------------------------------------------------------------
+
+    def _put(self, name: str, widget: QWidget) -> QWidget:
+        self.w[name] = widget
+        widget.setObjectName(name)
+        return widget
+
+    def _line(self, name: str, placeholder: str, max_length: int) -> QLineEdit:
+        edit = QLineEdit()
+        edit.setPlaceholderText(placeholder)
+        edit.setMaxLength(max_length)
+        edit.textEdited.connect(lambda _t, n=name: mark_invalid(self.w[n], False))
+        self._put(name, edit)
+        return edit
+
+    def _label(self, field: str, required: bool = False) -> QLabel:
+        label = QLabel(field_text(field) + (" *" if required else ""))
+        label.setBuddy(self.w[field])
+        return label
+
+    # -- load / save ---------------------------------------------------------------------
+
+    def load(self, p: ParticipantView) -> None:
+        """Show a stored participant for correction."""
+        self.editing = p
+        self.setWindowTitle(self.tr("Ubah peserta — {name}").format(name=p.full_name))
+        for name, value in (
+            ("nik", p.nik), ("kk", p.kk), ("full_name", p.full_name), ("birth_place", p.birth_place),
+            ("birth_date", format_date(p.birth_date)), ("address", p.address), ("rt", p.rt), ("rw", p.rw),
+            ("phone", p.phone), ("occupation", p.occupation), ("source_date", format_date(p.source_date)),
+            ("start_date", format_date(p.start_date)),
+        ):  # fmt: skip
+            widget = self.w[name]
+            assert isinstance(widget, QLineEdit)
+            widget.setText(value)
+        for name, code in (("sex", p.sex), ("category", p.category), ("funding", p.funding)):
+            combo = self.w[name]
+            assert isinstance(combo, QComboBox)
+            combo.setCurrentIndex(max(combo.findData(code), 0))
+        self.dusun.setCurrentText(p.dusun)
+        self.source_list.setCurrentText(p.source_list)
+        status = code_text("status", p.status)
+        if p.exit_reason:
+            status += " — " + code_text("exit_reason", p.exit_reason) + f" ({format_date(p.exit_date)})"
+        self.record_info.setText(
+            self.tr("No. registrasi: {reg}\nStatus: {status}\nKPJ: {kpj}").format(
+                reg=p.reg_no, status=status, kpj=p.kpj or self.tr("belum ada")
+            )
+        )
+        self._loaded = self.draft()
+
+    def draft(self) -> ParticipantDraft:
+        """The form's values as typed."""
+        values: dict[str, str] = {}
+        for name in DRAFT_FIELDS:
+            widget = self.w[name]
+            if isinstance(widget, QLineEdit):
+                values[name] = widget.text()
+            elif isinstance(widget, QComboBox):
+                values[name] = widget.currentText() if widget.isEditable() else str(widget.currentData() or "")
+        return ParticipantDraft(**values)
+
+    def is_dirty(self) -> bool:
+        return self.draft() != self._loaded
+
+    # -- NIK helpers ---------------------------------------------------------------------
+
+    def _nik_changed(self, text: str) -> None:
+        try:
+            info = parse_nik(text)
+        except NumberError:
+            self.nik_hint.setText(self.tr("{n}/16 digit").format(n=sum(ch.isdigit() for ch in text)))
+            return
+        birth = info.birth_date_guess(self.service.today())
+        self.nik_hint.setText(
+            self.tr("{sex}, lahir {date}, wilayah {region}").format(
+                sex=code_text("sex", info.sex), date=format_date(birth), region=info.region
+            )
+        )
+        # Fill what the NIK already says, only where nothing was typed yet.
+        if not self.birth_date.text().strip():
+            self.birth_date.setText(format_date(birth))
+        if not self.sex.currentData():
+            self.sex.setCurrentIndex(self.sex.findData(info.sex))
+
+    def _nik_finished(self) -> None:
+        if self.editing is not None:
+            return
+        existing = self.service.find_by_nik(self.nik.text())
+        if existing is not None:
+            self._open_existing(existing.id)
+
+    def _open_existing(self, participant_id: int) -> None:
+        p = self.service.get(participant_id)
+        inform(
+            self,
+            self.tr("NIK sudah terdaftar"),
+            self.tr("NIK {nik} sudah terdaftar atas nama {name} ({reg}). Data peserta tersebut dibuka untuk dilihat atau diubah.").format(
+                nik=p.nik, name=p.full_name, reg=p.reg_no
+            ),
+        )
+        self.load(p)
+
+    # -- validation ----------------------------------------------------------------------
+
+    def show_issues(self, issues: tuple[Issue, ...]) -> None:
+        """Highlight every field an error names and list the errors above the form."""
+        errors = [i for i in issues if i.severity == "error"]
+        bad = {i.field for i in errors}
+        for name, widget in self.w.items():
+            mark_invalid(widget, name in bad)
+        if errors:
+            self.banner.setText("\n".join("• " + issue_text(i) for i in errors))
+            self.banner.show()
+            first = next((self.w[n] for n in DRAFT_FIELDS if n in bad), None)
+            if first is not None:
+                first.setFocus()
+        else:
+            self.banner.hide()
+
+    def accept(self) -> None:
+        draft = self.draft()
+        editing_id = self.editing.id if self.editing else None
+        try:
+            result = self.service.check(draft, editing_id)
+        except KudusError as exc:
+            show_error(self, exc)
+            return
+        duplicate = next((i for i in result.errors if i.code == "nik_registered"), None)
+        if duplicate is not None and editing_id is None:
+            self._open_existing(int(str(duplicate.params["participant_id"])))
+            return
+        self.show_issues(result.issues)
+        if result.errors:
+            return
+        if result.warnings:
+            text = "\n".join("• " + issue_text(i) for i in result.warnings)
+            if not ask(
+                self,
+                self.tr("Periksa kembali"),
+                self.tr("Ada yang perlu diperiksa:\n\n{warnings}\n\nSimpan tetap?").format(warnings=text),
+                self.tr("Simpan tetap"),
+                self.tr("Periksa lagi"),
+            ):
+                return
+        try:
+            if self.editing is None:
+                self.saved_id, self.changes = self.service.create(draft, accept_warnings=True)
+            else:
+                self.changes = self.service.update(self.editing.id, draft, accept_warnings=True)
+                self.saved_id = self.editing.id
+        except ValidationError as exc:
+            self.show_issues(exc.issues)
+            return
+        except KudusError as exc:
+            show_error(self, exc)
+            return
+        super().accept()
+
+    def reject(self) -> None:
+        if self.is_dirty() and not ask(
+            self,
+            self.tr("Batalkan"),
+            self.tr("Perubahan belum disimpan. Buang perubahan?"),
+            self.tr("Buang"),
+            self.tr("Kembali ke formulir"),
+        ):
+            return
+        super().reject()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        # Enter saves from any field, including the combo boxes that would swallow it.
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():
+            self.accept()
+            return
+        super().keyPressEvent(event)
+

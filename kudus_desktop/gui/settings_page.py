@@ -1,0 +1,132 @@
+"""Pengaturan: the office profile, the age rule and the interface language."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kudus_desktop import __version__
+from kudus_desktop.core.accounts import AccountService
+from kudus_desktop.core.codes import can_edit_settings
+from kudus_desktop.core.errors import KudusError, ValidationError
+from kudus_desktop.core.views import UserView
+from kudus_desktop.gui import preferences
+from kudus_desktop.gui.messages import inform, issue_text, show_error
+from kudus_desktop.gui.signals import AppSignals
+from kudus_desktop.gui.theme import mark_invalid
+
+
+class SettingsPage(QWidget):
+    def __init__(self, accounts: AccountService, user: UserView, signals: AppSignals, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.accounts = accounts
+        self.signals = signals
+        profile = accounts.profile()
+        editable = can_edit_settings(user.role)
+
+        title = QLabel(self.tr("Pengaturan"))
+        title.setObjectName("pageTitle")
+
+        office = QGroupBox(self.tr("Kantor dan penandatangan"))
+        form = QFormLayout(office)
+        region = QLabel(f"{profile.region_name} ({profile.region_code})")
+        self.head_name = QLineEdit(profile.head_name)
+        self.head_name.setObjectName("head_name")
+        self.head_title = QLineEdit(profile.head_title)
+        self.head_title.setObjectName("head_title")
+        self.office_phone = QLineEdit(profile.office_phone)
+        self.office_phone.setObjectName("office_phone")
+        self.max_age = QLineEdit(str(profile.max_age))
+        self.max_age.setObjectName("max_age")
+        self.max_age.setMaximumWidth(80)
+        self.error = QLabel()
+        self.error.setObjectName("errorBanner")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        form.addRow(self.tr("Wilayah"), region)
+        form.addRow(self.tr("Nama penandatangan"), self.head_name)
+        form.addRow(self.tr("Jabatan penandatangan"), self.head_title)
+        form.addRow(self.tr("Telepon kantor"), self.office_phone)
+        form.addRow(self.tr("Batas umur peserta (tahun)"), self.max_age)
+        form.addRow(self.error)
+        self.save_button = QPushButton(self.tr("Simpan pengaturan kantor"))
+        self.save_button.clicked.connect(self.save_profile)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.save_button)
+        form.addRow(buttons)
+        for w in (self.head_name, self.head_title, self.office_phone, self.max_age):
+            w.setReadOnly(not editable)
+        self.save_button.setVisible(editable)
+        if not editable:
+            form.addRow(QLabel(self.tr("Hanya admin yang dapat mengubah pengaturan kantor.")))
+
+        look = QGroupBox(self.tr("Tampilan"))
+        look_form = QFormLayout(look)
+        self.language = QComboBox()
+        self.language.setObjectName("language")
+        for code, name in preferences.LANGUAGES.items():
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(self.language.findData(preferences.language()))
+        self.language.currentIndexChanged.connect(self.change_language)
+        look_form.addRow(self.tr("Bahasa / Language"), self.language)
+
+        about = QGroupBox(self.tr("Tentang"))
+        about_form = QFormLayout(about)
+        about_form.addRow(self.tr("Versi"), QLabel(__version__))
+        db_label = QLabel(str(accounts.db.path))
+        db_label.setWordWrap(True)
+        about_form.addRow(self.tr("Basis data"), db_label)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(office)
+        layout.addWidget(look)
+        layout.addWidget(about)
+        layout.addStretch(1)
+
+    def save_profile(self) -> None:
+        fields = {"head_name": self.head_name, "head_title": self.head_title, "max_age": self.max_age}
+        try:
+            changes = self.accounts.update_profile(
+                head_name=self.head_name.text(),
+                head_title=self.head_title.text(),
+                office_phone=self.office_phone.text(),
+                max_age=self.max_age.text(),
+            )
+        except ValidationError as exc:
+            bad = {i.field for i in exc.issues}
+            for name, widget in fields.items():
+                mark_invalid(widget, name in bad)
+            self.error.setText("\n".join(issue_text(i) for i in exc.issues))
+            self.error.show()
+            return
+        except KudusError as exc:
+            show_error(self, exc)
+            return
+        for widget in fields.values():
+            mark_invalid(widget, False)
+        self.error.hide()
+        self.signals.changed.emit(changes)
+        inform(self, self.tr("Pengaturan"), self.tr("Pengaturan kantor disimpan."))
+
+    def change_language(self) -> None:
+        code = str(self.language.currentData())
+        if code == preferences.language():
+            return
+        preferences.set_language(code)
+        inform(
+            self,
+            self.tr("Bahasa / Language"),
+            self.tr("Bahasa tampilan berubah saat Kudus Desktop dibuka kembali.\n"
+                    "The display language changes when Kudus Desktop is opened again."),
+        )  # fmt: skip
