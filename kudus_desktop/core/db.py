@@ -42,9 +42,9 @@ class OpenReport:
 def ensure_data_dir(path: Path) -> Path:
     """Create the data directory if needed and prove that it can be written."""
     path = path.expanduser()
-    if path.exists() and not path.is_dir():
-        raise DataDirError("data_dir_not_dir", path=str(path))
     try:
+        if path.exists() and not path.is_dir():
+            raise DataDirError("data_dir_not_dir", path=str(path))
         path.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=path, prefix=".probe-"):
             pass

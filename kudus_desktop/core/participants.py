@@ -177,7 +177,8 @@ class ParticipantService:
             digits = clean_number(text)
             if digits.isascii() and digits.isdigit():
                 pattern = f"%{digits}%"
-                conds.append(or_(P.nik.like(pattern), P.reg_no.like(pattern), P.kpj.like(pattern)))
+                typed = f"%{_like_escape(text)}%"
+                conds.append(or_(P.nik.like(pattern), P.kpj.like(pattern), P.reg_no.like(typed, escape="\\")))
             else:
                 conds.append(P.full_name.like(f"%{_like_escape(text)}%", escape="\\"))
         for column, value in ((P.category, q.category), (P.status, q.status), (P.dusun, q.dusun)):
@@ -269,9 +270,9 @@ class ParticipantService:
         month_end = (date(today.year + today.month // 12, today.month % 12 + 1, 1)).isoformat()
         active = P.status == Status.AKTIF
         with self.db.begin() as conn:
-            by_cat = dict(
-                conn.execute(select(P.category, func.count()).where(active).group_by(P.category)).tuples().all()
-            )
+            by_cat = {
+                cat: n for cat, n in conn.execute(select(P.category, func.count()).where(active).group_by(P.category))
+            }
             counts = conn.execute(
                 select(
                     func.count().filter(P.status == Status.BERHENTI),

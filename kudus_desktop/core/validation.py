@@ -19,7 +19,9 @@ from kudus_desktop.core.nik import KUDUS_PREFIX, NumberError, parse_kk, parse_ni
 Severity = Literal["error", "warning"]
 
 MAX_TEXT = {"full_name": 100, "birth_place": 60, "address": 200, "dusun": 60, "occupation": 60, "source_list": 60}
-_NAME_OK = re.compile(r"^[^\W\d_][\w .,'`\-]*$")
+# Letters (any script) with spaces and the punctuation of Indonesian names; a digit in a
+# name is nearly always a NIK or a number typed into the wrong column.
+_NAME_OK = re.compile(r"^[^\W\d_](?:[^\W\d_]|[ .,'`\-])*$")
 _PHONE_OK = re.compile(r"^\+?[\d\s\-]+$")
 
 
@@ -130,10 +132,10 @@ class _Checker:
         self.ctx = ctx
         self.issues: list[Issue] = []
 
-    def error(self, fld: str, code: str, **params: object) -> None:
+    def error(self, fld: str, code: str, /, **params: object) -> None:
         self.issues.append(Issue(fld, code, "error", params))
 
-    def warn(self, fld: str, code: str, **params: object) -> None:
+    def warn(self, fld: str, code: str, /, **params: object) -> None:
         self.issues.append(Issue(fld, code, "warning", params))
 
     def text(self, fld: str, *, required: bool = False) -> str | None:

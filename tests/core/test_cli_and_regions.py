@@ -1,0 +1,126 @@
+"""The headless entry point, run as a real process, and the shipped region list."""
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kudus_desktop.core.paths import DB_FILE_NAME
+from kudus_desktop.core.regions import all_regions, kecamatan_list, region, villages_of
+
+PASSWORD = "kata-sandi-aman"
+
+
+def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "kudus_desktop", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+
+
+@pytest.fixture
+def password_file(tmp_path: Path) -> Path:
+    path = tmp_path / "sandi.txt"
+    path.write_text(PASSWORD + "\n", encoding="utf-8")
+    return path
+
+
+def test_init_sets_up_a_village_and_stores_only_a_password_hash(tmp_path: Path, password_file: Path) -> None:
+    data = tmp_path / "data"
+    result = cli("init", "--data-dir", str(data), "--desa", "33.19.03.2008", "--admin", "Operator1",
+                 "--password-file", str(password_file), "--head-name", "H. Sutrisno", "--json")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert out["ok"] and out["region_name"] == "Getaspejaten" and out["admin"] == "operator1"
+    with sqlite3.connect(data / DB_FILE_NAME) as conn:
+        settings = dict(conn.execute("SELECT key, value FROM setting"))
+        stored_hash = conn.execute("SELECT password_hash FROM app_user WHERE username = 'operator1'").fetchone()[0]
+    assert settings["mode"] == "desa" and settings["region_code"] == "33.19.03.2008"
+    assert settings["head_name"] == "H. Sutrisno" and settings["head_title"] == "Kepala Desa"
+    assert stored_hash.startswith("$argon2id$") and PASSWORD not in stored_hash
+    assert PASSWORD.encode() not in (data / DB_FILE_NAME).read_bytes()
+
+
+def test_second_init_refuses_and_changes_nothing(tmp_path: Path, password_file: Path) -> None:
+    data = tmp_path / "data"
+    assert cli("init", "--data-dir", str(data), "--desa", "33.19.03.2008", "--admin", "admin", "--password-file", str(password_file)).returncode == 0
+    before = (data / DB_FILE_NAME).read_bytes()
+    again = cli("init", "--data-dir", str(data), "--kabupaten", "33.19", "--admin", "lain", "--password-file", str(password_file))
+    assert again.returncode != 0
+    assert again.stderr.strip().count("\n") == 0, "the reason fits on one line"
+    assert "sudah disiapkan" in again.stderr and "Getaspejaten" in again.stderr
+    assert (data / DB_FILE_NAME).read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--desa", "33.19.02.1001"], "bukan desa"),  # Purwosari is a kelurahan
+        (["--desa", "33.19.99.2001"], "tidak ada dalam daftar wilayah"),
+        (["--kabupaten", "33.20"], "tidak ada dalam daftar wilayah"),
+    ],
+)
+def test_init_with_a_bad_region_names_it_and_creates_nothing(tmp_path: Path, password_file: Path, args: list[str], expected: str) -> None:
+    data = tmp_path / "data"
+    result = cli("init", "--data-dir", str(data), *args, "--admin", "admin", "--password-file", str(password_file))
+    assert result.returncode == 2
+    assert expected in result.stderr
+    assert not data.exists()
+
+
+def test_init_refuses_a_short_password_and_a_missing_password_file(tmp_path: Path) -> None:
+    short = tmp_path / "pendek.txt"
+    short.write_text("123", encoding="utf-8")
+    result = cli("init", "--data-dir", str(tmp_path / "d"), "--desa", "33.19.03.2008", "--admin", "admin", "--password-file", str(short))
+    assert result.returncode == 2 and "minimal 8 karakter" in result.stderr
+    result = cli("init", "--data-dir", str(tmp_path / "d"), "--desa", "33.19.03.2008", "--admin", "admin", "--password-file", str(tmp_path / "tidak-ada"))
+    assert result.returncode == 2 and "tidak dapat dibaca" in result.stderr
+
+
+def test_kabupaten_init_and_the_data_dir_from_the_environment(tmp_path: Path, password_file: Path) -> None:
+    data = tmp_path / "kab"
+    env = {"KUDUS_DATA_DIR": str(data)}
+    assert cli("init", "--kabupaten", "33.19", "--admin", "dpmd", "--password-file", str(password_file), env=env).returncode == 0
+    info = cli("info", "--json", env=env)
+    assert info.returncode == 0
+    assert json.loads(info.stdout)["profile"]["mode"] == "kabupaten"
+
+
+def test_commands_on_a_damaged_database_fail_with_one_line(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / DB_FILE_NAME).write_bytes(b"\x00" * 4096)
+    result = cli("peserta", "list", "--data-dir", str(data))
+    assert result.returncode == 2
+    assert "bukan basis data" in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_region_list_has_every_kecamatan_desa_and_kelurahan() -> None:
+    levels = [r.level for r in all_regions()]
+    assert levels.count("kabupaten") == 1
+    assert levels.count("kecamatan") == 9
+    assert levels.count("desa") == 123
+    assert levels.count("kelurahan") == 9
+    assert region("33.19.03.2008") is not None
+    kota = next(k for k in kecamatan_list() if k.name == "Kota Kudus")
+    assert all(v.level == "desa" for v in villages_of(kota.code))
+    assert len(villages_of(kota.code, include_kelurahan=True)) > len(villages_of(kota.code))
+
+
+def test_core_imports_no_qt() -> None:
+    code = (
+        "import sys, pkgutil, importlib, kudus_desktop.core as c\n"
+        "for m in pkgutil.iter_modules(c.__path__): importlib.import_module('kudus_desktop.core.' + m.name)\n"
+        "import kudus_desktop.cli\n"
+        "bad = [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6', 'kudus_desktop.gui'))]\n"
+        "sys.exit(1 if bad else 0)\n"
+    )
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

@@ -1,0 +1,157 @@
+import sqlite3
+from dataclasses import replace
+
+import pytest
+
+from kudus_desktop.core.errors import NotFoundError, StateError, ValidationError
+from kudus_desktop.core.participants import ParticipantQuery, ParticipantService, SortKey
+from tests.factories import make_draft, make_nik
+
+
+def history_count(service: ParticipantService) -> int:
+    with sqlite3.connect(service.db.path) as conn:
+        return conn.execute("SELECT count(*) FROM participant_history").fetchone()[0]
+
+
+def test_enrol_stores_every_field_with_ids_for_merging(service: ParticipantService) -> None:
+    pid, changes = service.create(make_draft(1, kk="3319031205100009"))
+    p = service.get(pid)
+    assert changes.participants and changes.participant_ids == (pid,)
+    assert p.nik == make_nik(1) and p.kk == "3319031205100009" and p.full_name == "Peserta Uji A"
+    assert p.status == "aktif" and p.desa_code == "33.19.03.2008"
+    assert p.reg_no == "3319032008-00001"
+    assert len(p.uid) == 36 and p.rev > 0
+    second, _ = service.create(make_draft(2))
+    assert service.get(second).reg_no == "3319032008-00002"
+    assert service.get(second).uid != p.uid
+    assert service.get(second).rev > p.rev
+
+
+def test_a_nik_already_enrolled_is_refused_and_names_the_holder(service: ParticipantService) -> None:
+    pid, _ = service.create(make_draft(1))
+    result = service.check(make_draft(1, full_name="Orang Lain"))
+    dup = [i for i in result.errors if i.code == "nik_registered"]
+    assert dup and dup[0].params["participant_id"] == pid and dup[0].params["name"] == "Peserta Uji A"
+    with pytest.raises(ValidationError):
+        service.create(make_draft(1, full_name="Orang Lain"))
+    assert service.count() == 1
+    # The same NIK typed with spaces is the same NIK.
+    spaced = " ".join(make_nik(1)[i : i + 4] for i in range(0, 16, 4))
+    assert service.find_by_nik(spaced) is not None
+
+
+def test_warnings_must_be_accepted(service: ParticipantService) -> None:
+    draft = make_draft(1, sex="P")  # the NIK says male
+    with pytest.raises(ValidationError) as err:
+        service.create(draft)
+    assert err.value.issues[0].code == "nik_sex_mismatch"
+    assert service.count() == 0
+    service.create(draft, accept_warnings=True)
+    assert service.count() == 1
+
+
+def test_update_writes_and_records_only_what_changed(service: ParticipantService) -> None:
+    pid, _ = service.create(make_draft(1))
+    before = service.get(pid)
+    assert service.update(pid, make_draft(1)).participants is False  # nothing changed
+    assert service.get(pid).rev == before.rev and history_count(service) == 1
+
+    service.update(pid, make_draft(1, phone="0857 1111 2222", rt="3"))
+    after = service.get(pid)
+    assert after.phone == "0857 1111 2222" and after.rt == "003" and after.rev > before.rev
+    last = service.history(pid)[-1]
+    assert last.action == "update" and last.username == "admin"
+    assert set(last.changes) == {("phone", "0812-3456-7890", "0857 1111 2222"), ("rt", "001", "003")}
+
+
+def test_update_may_keep_its_own_nik_but_not_take_another(service: ParticipantService) -> None:
+    a, _ = service.create(make_draft(1))
+    service.create(make_draft(2))
+    service.update(a, make_draft(1, full_name="Nama Baru"))
+    with pytest.raises(ValidationError) as err:
+        service.update(a, make_draft(2))
+    assert err.value.issues[0].code == "nik_registered"
+    assert service.get(a).nik == make_nik(1)
+
+
+def test_end_and_reactivate_keep_the_person_and_the_history(service: ParticipantService) -> None:
+    pid, _ = service.create(make_draft(1))
+    service.end(pid, "meninggal", "20/11/2026")
+    p = service.get(pid)
+    assert (p.status, p.exit_reason, p.exit_date.isoformat() if p.exit_date else None) == ("berhenti", "meninggal", "2026-11-20")
+    with pytest.raises(StateError):
+        service.end(pid, "pindah", "21/11/2026")
+    with pytest.raises(ValidationError) as err:
+        service.reactivate(pid, "01/11/2026")
+    assert err.value.issues[0].code == "reactivate_before_exit"
+    service.reactivate(pid, "22/11/2026")
+    p = service.get(pid)
+    assert p.status == "aktif" and p.exit_reason == "" and p.start_date.isoformat() == "2026-11-22"
+    actions = [h.action for h in service.history(pid)]
+    assert actions == ["create", "end", "reactivate"]
+    assert ("exit_reason", "meninggal", "") in service.history(pid)[-1].changes
+
+
+def test_end_needs_a_known_reason_and_a_date_after_start(service: ParticipantService) -> None:
+    pid, _ = service.create(make_draft(1))
+    for reason, day, code in (("", "20/11/2026", "required"), ("dipecat", "20/11/2026", "choice_invalid"),
+                              ("pindah", "31/09/2026", "date_impossible"), ("pindah", "01/01/2020", "exit_before_start")):  # fmt: skip
+        with pytest.raises(ValidationError) as err:
+            service.end(pid, reason, day)
+        assert err.value.issues[0].code == code
+    assert service.get(pid).status == "aktif"
+    assert len(service.history(pid)) == 1
+
+
+def test_unknown_participant(service: ParticipantService) -> None:
+    with pytest.raises(NotFoundError):
+        service.get(999)
+
+
+def test_search_filters_and_sorting(service: ParticipantService) -> None:
+    people = [("Siti Aminah", "linmas", "001", "Krajan"), ("Budi Santoso", "bpd", "002", "Ngemplak"),
+              ("siti rahayu", "linmas", "002", "Krajan"), ("Agus Jaya", "rt_rw", "003", "Gondang")]  # fmt: skip
+    ids = {}
+    for n, (name, cat, rt, dusun) in enumerate(people, start=1):
+        ids[name], _ = service.create(make_draft(n, full_name=name, category=cat, rt=rt, dusun=dusun))
+    service.end(ids["Budi Santoso"], "pindah", "20/11/2026")
+
+    def names(**kw: object) -> list[str]:
+        return [service.get(i).full_name for i in service.query_ids(ParticipantQuery(**kw))]  # type: ignore[arg-type]
+
+    assert names(text="siti") == ["Siti Aminah", "siti rahayu"]  # case-insensitive, sorted by name
+    assert names(text=make_nik(2)[-6:]) == ["Budi Santoso"]  # part of a NIK
+    assert names(text="3319032008-00004") == ["Agus Jaya"]  # registration number
+    assert names(text="Siti%") == []  # % is matched literally, not as a wildcard
+    assert names(category="linmas", rt="002") == ["siti rahayu"]
+    assert names(status="berhenti") == ["Budi Santoso"]
+    assert names(dusun="Krajan", sort=SortKey.NAME, descending=True) == ["siti rahayu", "Siti Aminah"]
+    assert names(sort=SortKey.RT_RW)[0] == "Siti Aminah"
+    for key in SortKey:
+        assert len(names(sort=key)) == 4
+    assert service.count(ParticipantQuery(text="siti")) == 2
+    assert service.filter_options().rt == ("001", "002", "003")
+
+
+def test_dashboard_counts_this_month(service: ParticipantService) -> None:
+    a, _ = service.create(make_draft(1, category="linmas"))
+    service.create(make_draft(2, category="linmas", start_date="01/10/2026"))
+    service.create(make_draft(3, category="bpd"))
+    service.end(a, "pindah", "20/11/2026")
+    stats = service.dashboard()
+    assert stats.active_total == 2 and stats.ended_total == 1
+    assert stats.active_by_category["linmas"] == 1 and stats.active_by_category["bpd"] == 1
+    assert stats.new_this_month == 2 and stats.ended_this_month == 1
+    assert stats.monthly_premium_total == 2 * 16800
+
+
+def test_history_survives_a_reopen(service: ParticipantService) -> None:
+    pid, _ = service.create(make_draft(1))
+    service.update(pid, replace(make_draft(1), occupation="Petani"))
+    service.db.close()
+    from kudus_desktop.core.db import open_database
+
+    reopened = ParticipantService(open_database(service.db.data_dir), service.user)
+    assert [h.action for h in reopened.history(pid)] == ["create", "update"]
+    assert reopened.get(pid).occupation == "Petani"
+    reopened.db.close()
