@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
+
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QStackedWidget, QWidget
@@ -22,13 +25,13 @@ from kudus_desktop.gui.theme import nav_icon
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, db: Database, user: UserView) -> None:
+    def __init__(self, db: Database, user: UserView, *, today: Callable[[], date] = date.today) -> None:
         super().__init__()
         self.db = db
         self.user = user
         self.signals = AppSignals(self)
         self.accounts = AccountService(db)
-        self.participants = ParticipantService(db, user)
+        self.participants = ParticipantService(db, user, today=today)
         self.profile = self.accounts.profile()
         self.setWindowTitle(self.tr("Kudus Desktop — {place}").format(place=self.profile.region_name))
         self.setMinimumSize(1024, 640)

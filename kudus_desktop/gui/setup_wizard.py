@@ -202,6 +202,9 @@ class SetupWizard(QWizard):
         )
 
     def accept(self) -> None:
+        # QWizard validates the last page only inside done(); nothing may be written before.
+        if not self.validateCurrentPage():
+            return
         try:
             self.user = self.accounts.initialise(self.request())
         except ValidationError as exc:

@@ -1,0 +1,282 @@
+"""The participant list and form, driven through the real widgets."""
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QHeaderView
+from pytestqt.qtbot import QtBot
+
+from kudus_desktop.core.participants import ParticipantService
+from kudus_desktop.gui import participant_dialog as dialog_module
+from kudus_desktop.gui.history_dialog import HistoryDialog
+from kudus_desktop.gui.main_window import MainWindow
+from kudus_desktop.gui.participant_dialog import ParticipantDialog
+from kudus_desktop.gui.participant_model import Column
+from kudus_desktop.gui.participants_page import ParticipantsPage
+from kudus_desktop.gui.status_dialogs import EndParticipationDialog, ReactivateDialog
+from tests.factories import make_draft, make_nik
+
+Drive = Callable[[type, Callable[[Any], None]], None]
+
+
+@pytest.fixture
+def page(window: MainWindow) -> ParticipantsPage:
+    window.show_page("peserta")
+    return window.participants_page
+
+
+@pytest.fixture
+def people(gui_service: ParticipantService, page: ParticipantsPage) -> dict[str, int]:
+    rows = [("Siti Aminah", "linmas", "1"), ("Budi Santoso", "bpd", "2"), ("Siti Rahayu", "linmas", "2"), ("Agus Jaya", "rt_rw", "3")]
+    ids = {}
+    for n, (name, cat, rt) in enumerate(rows, start=1):
+        ids[name], changes = gui_service.create(make_draft(n, full_name=name, category=cat, rt=rt))
+        page.signals.changed.emit(changes)
+    return ids
+
+
+def shown(page: ParticipantsPage, column: Column = Column.NAME) -> list[str]:
+    m = page.model
+    return [m.data(m.index(r, column)) for r in range(m.rowCount())]
+
+
+@pytest.fixture
+def answers(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
+    """Record the questions and notices the form shows; questions are answered 'yes'."""
+    seen: dict[str, list[str]] = {"ask": [], "inform": [], "reply": ["yes"]}
+
+    def ask(_parent: object, _title: str, text: str, _yes: str, _no: str) -> bool:
+        seen["ask"].append(text)
+        return seen["reply"][-1] == "yes"
+
+    monkeypatch.setattr(dialog_module, "ask", ask)
+    monkeypatch.setattr(dialog_module, "inform", lambda _p, _t, text: seen["inform"].append(text))
+    return seen
+
+
+def test_empty_list_says_what_to_do(page: ParticipantsPage) -> None:
+    assert page.stack.currentWidget() is page.empty
+    assert "Tambah peserta" in page.empty.text()
+    assert page.count_label.text() == "0 peserta"
+
+
+def test_list_masks_nik_until_revealed(page: ParticipantsPage, people: dict[str, int]) -> None:
+    assert page.stack.currentWidget() is page.table
+    niks = shown(page, Column.NIK)
+    assert all(n.startswith("3319") and n[4:12] == "********" for n in niks)
+    assert page.reveal_action.isVisible()
+    page.reveal_action.trigger()
+    assert make_nik(1) in shown(page, Column.NIK)
+    page.reveal_action.trigger()
+    assert make_nik(1) not in shown(page, Column.NIK)
+
+
+def test_search_as_you_type_by_name_and_nik(qtbot: QtBot, page: ParticipantsPage, people: dict[str, int]) -> None:
+    assert page.count_label.text() == "4 peserta"
+    qtbot.keyClicks(page.search, "siti")
+    qtbot.waitUntil(lambda: shown(page) == ["Siti Aminah", "Siti Rahayu"], timeout=2000)
+    assert page.count_label.text() == "2 dari 4 peserta"
+    page.search.clear()
+    qtbot.keyClicks(page.search, make_nik(2)[-8:])
+    qtbot.waitUntil(lambda: shown(page) == ["Budi Santoso"], timeout=2000)
+    page.search.clear()
+    qtbot.keyClicks(page.search, "tidak ada orang ini")
+    qtbot.waitUntil(lambda: page.stack.currentWidget() is page.empty, timeout=2000)
+    assert "Tidak ada peserta yang cocok" in page.empty.text()
+
+
+def test_filters_by_category_status_and_rt(page: ParticipantsPage, people: dict[str, int], gui_service: ParticipantService) -> None:
+    page.category_filter.setCurrentIndex(page.category_filter.findData("linmas"))
+    assert shown(page) == ["Siti Aminah", "Siti Rahayu"]
+    page.rt_filter.setCurrentIndex(page.rt_filter.findData("002"))
+    assert shown(page) == ["Siti Rahayu"]
+    page.category_filter.setCurrentIndex(0)
+    page.rt_filter.setCurrentIndex(0)
+    page.signals.changed.emit(gui_service.end(people["Agus Jaya"], "pindah", "20/11/2026"))
+    page.status_filter.setCurrentIndex(page.status_filter.findData("berhenti"))
+    assert shown(page) == ["Agus Jaya"]
+    assert shown(page, Column.STATUS) == ["Berhenti"]
+
+
+def test_clicking_a_header_sorts_every_row_and_keeps_the_selection(qtbot: QtBot, page: ParticipantsPage, people: dict[str, int]) -> None:
+    assert shown(page) == ["Agus Jaya", "Budi Santoso", "Siti Aminah", "Siti Rahayu"]
+    page.select_participant(people["Budi Santoso"])
+    header: QHeaderView = page.table.horizontalHeader()
+
+    def click(col: Column) -> None:
+        x = header.sectionViewportPosition(col) + header.sectionSize(col) // 2
+        qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2))
+
+    click(Column.REG_NO)
+    assert shown(page, Column.REG_NO) == sorted(shown(page, Column.REG_NO))
+    click(Column.REG_NO)
+    assert shown(page) == ["Agus Jaya", "Siti Rahayu", "Budi Santoso", "Siti Aminah"]
+    assert page.selected_ids() == [people["Budi Santoso"]]
+
+
+def test_the_table_model_is_well_behaved(qtmodeltester: Any, page: ParticipantsPage, people: dict[str, int]) -> None:
+    qtmodeltester.check(page.model)
+
+
+def fill(dialog: ParticipantDialog, qtbot: QtBot, **values: str) -> None:
+    for name, text in values.items():
+        widget = dialog.w[name]
+        if hasattr(widget, "findData") and not widget.isEditable():
+            widget.setCurrentIndex(widget.findData(text))
+        elif hasattr(widget, "setCurrentText"):
+            widget.setCurrentText(text)
+        else:
+            widget.clear()
+            qtbot.keyClicks(widget, text)
+
+
+def test_new_participant_from_the_keyboard(qtbot: QtBot, window: MainWindow, page: ParticipantsPage, drive: Drive) -> None:
+    nik = make_nik(21, female=True, birth=date(1990, 8, 5))
+
+    def enrol(d: ParticipantDialog) -> None:
+        assert d.focusWidget() is d.nik
+        qtbot.keyClicks(d.nik, nik)
+        # The NIK already tells sex and birth date; the form fills them in.
+        assert d.sex.currentData() == "P" and d.birth_date.text() == "05/08/1990"
+        assert "Perempuan" in d.nik_hint.text()
+        fill(d, qtbot, full_name="Sri Wahyuni", category="buruh_tani", funding="pades", rt="4", rw="1")
+        qtbot.keyClick(d.full_name, Qt.Key.Key_Return)
+
+    drive(ParticipantDialog, enrol)
+    page.add_action.trigger()
+    assert shown(page) == ["Sri Wahyuni"]
+    assert page.selected_ids() == [page.model.ids[0]]
+    assert shown(page, Column.RT_RW) == ["004/001"]
+    assert window.dashboard_page.active_card.value.text() == "1"
+    assert window.dashboard_page.category_bars["buruh_tani"][1].text() == "1"
+
+
+def test_errors_name_their_fields_and_nothing_is_saved(qtbot: QtBot, gui_service: ParticipantService) -> None:
+    d = ParticipantDialog(gui_service)
+    qtbot.addWidget(d)
+    d.show()
+    d.save_button.click()
+    assert d.isVisible() and d.banner.isVisible()
+    text = d.banner.text()
+    for expected in ("NIK wajib diisi.", "Nama lengkap wajib diisi.", "Jenis kelamin wajib diisi.", "Kategori wajib diisi.", "Sumber dana wajib diisi."):
+        assert expected in text
+    assert d.w["full_name"].property("invalid") is True and d.w["phone"].property("invalid") is not True
+    assert d.focusWidget() is d.nik  # the first field in error gets the cursor
+
+    fill(d, qtbot, nik="3319O31205800001", full_name="Budi", birth_date="31/02/1980", sex="L", category="bpd", funding="pades")
+    d.save_button.click()
+    assert "NIK hanya boleh berisi angka 0-9." in d.banner.text()
+    assert "Tanggal lahir: '31/02/1980' bukan tanggal yang ada di kalender." in d.banner.text()
+    assert d.w["nik"].property("invalid") is True
+    assert gui_service.count() == 0
+
+
+def test_warnings_are_shown_and_may_be_declined_or_accepted(qtbot: QtBot, gui_service: ParticipantService, answers: dict[str, list[str]]) -> None:
+    d = ParticipantDialog(gui_service)
+    qtbot.addWidget(d)
+    d.show()
+    fill(d, qtbot, nik=make_nik(5, region="337401"), full_name="Pendatang", birth_date="12/05/1980", sex="P", category="bpd", funding="pades")
+    answers["reply"].append("no")
+    d.save_button.click()
+    assert len(answers["ask"]) == 1
+    assert "di luar Kabupaten Kudus" in answers["ask"][0] and "jenis kelaminnya Laki-laki" in answers["ask"][0]
+    assert d.isVisible() and gui_service.count() == 0
+    answers["reply"].append("yes")
+    d.save_button.click()
+    assert d.result() == 1 and gui_service.count() == 1
+
+
+def test_a_nik_already_enrolled_opens_that_participant(qtbot: QtBot, gui_service: ParticipantService, people: dict[str, int], answers: dict[str, list[str]]) -> None:
+    d = ParticipantDialog(gui_service)
+    qtbot.addWidget(d)
+    d.show()
+    qtbot.keyClicks(d.nik, make_nik(2))
+    d.nik.editingFinished.emit()
+    assert "Budi Santoso" in answers["inform"][0]
+    assert d.editing is not None and d.editing.id == people["Budi Santoso"]
+    assert d.full_name.text() == "Budi Santoso" and "Budi Santoso" in d.windowTitle()
+    fill(d, qtbot, occupation="Tukang kayu")
+    d.save_button.click()
+    assert gui_service.count() == 4
+    assert gui_service.get(people["Budi Santoso"]).occupation == "Tukang kayu"
+
+
+def test_escape_cancels_and_asks_only_when_something_was_typed(qtbot: QtBot, gui_service: ParticipantService, answers: dict[str, list[str]]) -> None:
+    clean = ParticipantDialog(gui_service)
+    qtbot.addWidget(clean)
+    clean.show()
+    qtbot.keyClick(clean, Qt.Key.Key_Escape)
+    assert not clean.isVisible() and clean.result() == 0 and answers["ask"] == []
+
+    dirty = ParticipantDialog(gui_service)
+    qtbot.addWidget(dirty)
+    dirty.show()
+    qtbot.keyClicks(dirty.full_name, "Setengah diisi")
+    answers["reply"].append("no")
+    qtbot.keyClick(dirty, Qt.Key.Key_Escape)
+    assert dirty.isVisible() and "Buang perubahan" in answers["ask"][0]
+    answers["reply"].append("yes")
+    qtbot.keyClick(dirty, Qt.Key.Key_Escape)
+    assert not dirty.isVisible()
+    assert gui_service.count() == 0
+
+
+def test_tab_order_follows_the_form(gui_service: ParticipantService, qtbot: QtBot) -> None:
+    d = ParticipantDialog(gui_service)
+    qtbot.addWidget(d)
+    d.show()
+    expected = [d.kk, d.full_name, d.birth_place, d.birth_date, d.sex, d.address, d.dusun, d.rt, d.rw, d.phone,
+                d.occupation, d.category, d.source_list, d.source_date, d.funding, d.start_date, d.save_button]  # fmt: skip
+    d.nik.setFocus()
+    for widget in expected:
+        d.focusNextChild()  # what the Tab key does
+        focused = d.focusWidget()
+        assert focused is widget or focused.parent() is widget, f"Tab should reach {widget.objectName()}"
+
+
+def test_edit_end_reactivate_and_history(qtbot: QtBot, page: ParticipantsPage, people: dict[str, int], drive: Drive) -> None:
+    pid = people["Siti Aminah"]
+    page.select_participant(pid)
+    assert page.end_action.isEnabled() and not page.reactivate_action.isEnabled()
+
+    drive(ParticipantDialog, lambda d: (fill(d, qtbot, phone="0857-1111-2222"), d.save_button.click()))
+    page.edit_action.trigger()
+
+    def end(d: EndParticipationDialog) -> None:
+        d.ok_button.click()
+        assert d.isVisible() and "Alasan berhenti wajib diisi." in d.error.text()
+        d.reason.setCurrentIndex(d.reason.findData("meninggal"))
+        d.date.setText("21/11/2026")
+        d.ok_button.click()
+
+    drive(EndParticipationDialog, end)
+    page.end_action.trigger()
+    row = page.model.row_for_id(pid)
+    assert page.model.data(page.model.index(row, Column.STATUS)) == "Berhenti"
+    assert page.selected_ids() == [pid]
+    assert not page.end_action.isEnabled() and page.reactivate_action.isEnabled()
+
+    def reactivate(d: ReactivateDialog) -> None:
+        assert "meninggal dunia" in d.intro.text()
+        d.date.setText("01/11/2026")
+        d.ok_button.click()
+        assert "sebelum tanggal berhenti" in d.error.text()
+        d.date.setText("23/11/2026")
+        d.ok_button.click()
+
+    drive(ReactivateDialog, reactivate)
+    page.reactivate_action.trigger()
+    assert page.model.data(page.model.index(page.model.row_for_id(pid), Column.STATUS)) == "Aktif"
+
+    seen: dict[str, HistoryDialog] = {}
+    drive(HistoryDialog, lambda d: seen.setdefault("d", d))
+    page.history_action.trigger()
+    rows = seen["d"].model.rows
+    events = [r[2] for r in rows]
+    assert events[0] == "Didaftarkan" and "Diubah" in events and "Dihentikan" in events and events[-1] == "Diaktifkan kembali"
+    assert ("Telepon", "0812-3456-7890", "0857-1111-2222") in [(r[3], r[4], r[5]) for r in rows]
+    assert ("Alasan berhenti", "", "Meninggal dunia") in [(r[3], r[4], r[5]) for r in rows]
+    assert all(r[1] == "admin" for r in rows)

@@ -1,0 +1,136 @@
+"""First start, log-in, and the reasons shown when the data cannot be opened."""
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QWizard
+from pytestqt.qtbot import QtBot
+
+from kudus_desktop.core.accounts import AccountService
+from kudus_desktop.core.db import open_database
+from kudus_desktop.core.paths import DB_FILE_NAME
+from kudus_desktop.gui import app as app_module
+from kudus_desktop.gui.app import AppController
+from kudus_desktop.gui.messages import error_text
+from tests.factories import PASSWORD
+
+
+def combo_texts(combo) -> list[str]:  # type: ignore[no-untyped-def]
+    return [combo.itemText(i) for i in range(combo.count())]
+
+
+def test_first_start_wizard_sets_up_the_village_and_opens_the_window(qtbot: QtBot, tmp_path: Path) -> None:
+    controller = AppController(tmp_path / "data")
+    assert controller.start()
+    wizard = controller.wizard
+    assert wizard is not None
+    qtbot.addWidget(wizard)
+    assert wizard.isVisible() and wizard.currentPage() is wizard.mode_page
+    assert wizard.mode_page.desa.isChecked()
+
+    wizard.next()
+    region = wizard.region_page
+    assert wizard.currentPage() is region and not region.isComplete()
+    region.kecamatan.setCurrentIndex(region.kecamatan.findText("Kota Kudus"))
+    desa_names = combo_texts(region.desa)
+    assert "Purwosari" not in desa_names, "kelurahan have no village budget and are not offered"
+    assert len(desa_names) > 1
+    region.kecamatan.setCurrentIndex(region.kecamatan.findText("Jati"))
+    region.desa.setCurrentIndex(region.desa.findText("Getaspejaten"))
+    assert region.isComplete()
+
+    wizard.next()
+    signatory = wizard.signatory_page
+    assert signatory.head_title.text() == "Kepala Desa"
+    assert not signatory.isComplete()
+    qtbot.keyClicks(signatory.head_name, "H. Sutrisno")
+    assert signatory.isComplete()
+
+    wizard.next()
+    admin = wizard.admin_page
+    qtbot.keyClicks(admin.username, "sekdes")
+    qtbot.keyClicks(admin.full_name, "Siti Sekdes")
+    qtbot.keyClicks(admin.password, "rahasia-desa")
+    qtbot.keyClicks(admin.confirm, "rahasia-desi")
+    wizard.button(QWizard.WizardButton.FinishButton).click()
+    assert wizard.isVisible() and admin.error.isVisible()
+    assert "tidak sama" in admin.error.text()
+    assert not (tmp_path / "data" / DB_FILE_NAME).exists() or not AccountService(open_database(tmp_path / "data")).profile().initialised
+
+    admin.confirm.clear()
+    qtbot.keyClicks(admin.confirm, "rahasia-desa")
+    wizard.button(QWizard.WizardButton.FinishButton).click()
+    qtbot.waitUntil(lambda: controller.window is not None and controller.window.isVisible())
+    window = controller.window
+    assert window is not None
+    qtbot.addWidget(window)
+    assert "Getaspejaten" in window.place_label.text() and "Jati" in window.place_label.text()
+    assert "Siti Sekdes" in window.user_label.text() and "Admin" in window.user_label.text()
+    assert str(tmp_path / "data" / DB_FILE_NAME) in window.db_label.text()
+    nav = [window.navigation.item(i).text() for i in range(window.navigation.count())]
+    assert nav == ["Beranda", "Peserta", "Pengaturan"]
+    window.close()
+
+    db = open_database(tmp_path / "data")
+    profile = AccountService(db).profile()
+    assert (profile.mode, profile.region_code, profile.head_name) == ("desa", "33.19.03.2008", "H. Sutrisno")
+    assert AccountService(db).login("SEKDES", "rahasia-desa").role == "admin"
+    db.close()
+
+
+def test_kabupaten_mode_needs_no_desa(qtbot: QtBot, tmp_path: Path) -> None:
+    controller = AppController(tmp_path / "kab")
+    controller.start()
+    wizard = controller.wizard
+    assert wizard is not None
+    qtbot.addWidget(wizard)
+    wizard.mode_page.kabupaten.setChecked(True)
+    wizard.next()
+    assert wizard.region_page.isComplete()
+    assert wizard.request().region_code == "33.19"
+    wizard.next()
+    assert wizard.signatory_page.head_title.text() == "Kepala DPMD"
+
+
+def test_log_in_refuses_a_wrong_password_then_opens(qtbot: QtBot, data_dir: Path) -> None:
+    controller = AppController(data_dir)
+    assert controller.start()
+    login = controller.login
+    assert login is not None
+    qtbot.addWidget(login)
+    qtbot.keyClicks(login.username, "admin")
+    qtbot.keyClicks(login.password, "salah-sandi")
+    login.login_button.click()
+    assert login.isVisible() and login.error.isVisible()
+    assert login.error.text() == "Nama pengguna atau kata sandi salah."
+    assert login.password.text() == "" and controller.window is None
+    qtbot.keyClicks(login.password, PASSWORD)
+    login.login_button.click()
+    qtbot.waitUntil(lambda: controller.window is not None)
+    assert controller.window is not None
+    qtbot.addWidget(controller.window)
+    assert "Admin Desa" in controller.window.user_label.text()
+    controller.window.close()
+
+
+@pytest.fixture
+def shown_errors(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    shown: list[str] = []
+    monkeypatch.setattr(app_module, "show_error", lambda _parent, exc: shown.append(error_text(exc)))
+    return shown
+
+
+def test_a_file_that_is_not_a_database_is_named_and_left_alone(tmp_path: Path, shown_errors: list[str]) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    junk = b"PK\x03\x04 bukan basis data" * 50
+    (data / DB_FILE_NAME).write_bytes(junk)
+    assert AppController(data).start() is False
+    assert len(shown_errors) == 1 and "bukan basis data" in shown_errors[0] and DB_FILE_NAME in shown_errors[0]
+    assert (data / DB_FILE_NAME).read_bytes() == junk
+
+
+def test_a_data_folder_that_cannot_be_made_is_named(tmp_path: Path, shown_errors: list[str]) -> None:
+    (tmp_path / "berkas").write_text("x")
+    assert AppController(tmp_path / "berkas" / "data").start() is False
+    assert "tidak dapat ditulisi" in shown_errors[0]
