@@ -23,11 +23,15 @@ from kudus_desktop.gui.theme import apply_theme  # noqa: E402
 from tests.conftest import TODAY  # noqa: E402
 
 
+@pytest.fixture(scope="session", autouse=True)
+def themed_app(qapp: Any) -> None:
+    apply_theme(qapp)
+
+
 @pytest.fixture(autouse=True)
-def isolated_settings(tmp_path: Path, qapp: Any) -> None:
+def isolated_settings(tmp_path: Path) -> None:
     """Each test gets its own preferences file, never the developer's."""
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qsettings"))
-    apply_theme(qapp)
 
 
 @pytest.fixture(autouse=True)

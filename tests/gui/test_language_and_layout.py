@@ -1,0 +1,111 @@
+"""English through Qt Linguist, and a window that fits a 1366x768 office screen."""
+
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QSize
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from kudus_desktop.core.participants import ParticipantService
+from kudus_desktop.core.paths import resource_path
+from kudus_desktop.gui import app as app_module
+from kudus_desktop.gui import preferences
+from kudus_desktop.gui.main_window import MainWindow
+from kudus_desktop.gui.participant_dialog import ParticipantDialog
+from kudus_desktop.gui.status_dialogs import EndParticipationDialog
+from tests.factories import make_draft
+
+ROOT = Path(__file__).resolve().parents[2]
+TS = resource_path("i18n", "kudus_en.ts")
+TOOLS = Path(sys.executable).parent
+
+
+def _sources(ts: Path) -> dict[tuple[str, str], str | None]:
+    out = {}
+    for ctx in ET.parse(ts).getroot().iter("context"):
+        name = ctx.findtext("name") or ""
+        for m in ctx.iter("message"):
+            tr = m.find("translation")
+            done = tr is not None and tr.get("type") not in ("unfinished", "obsolete") and tr.text
+            out[(name, m.findtext("source") or "")] = tr.text if done and tr is not None else None
+    return out
+
+
+def test_every_interface_text_is_in_the_ts_file_and_translated(tmp_path: Path) -> None:
+    fresh = tmp_path / "fresh.ts"
+    sources = [*sorted((ROOT / "kudus_desktop" / "gui").glob("*.py")), ROOT / "kudus_desktop" / "core" / "labels.py"]
+    subprocess.run([TOOLS / "pyside6-lupdate", *sources, "-ts", fresh], check=True, capture_output=True)
+    committed = _sources(TS)
+    missing = set(_sources(fresh)) - set(committed)
+    assert not missing, f"run pyside6-lupdate and translate: {sorted(missing)[:5]}"
+    untranslated = [k for k, v in committed.items() if v is None and k in _sources(fresh)]
+    assert not untranslated, f"untranslated: {untranslated[:5]}"
+
+
+@pytest.fixture
+def english(tmp_path: Path, qapp: QApplication, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    qm = tmp_path / "kudus_en.qm"
+    subprocess.run([TOOLS / "pyside6-lrelease", "-silent", TS, "-qm", qm], check=True)
+    monkeypatch.setattr(app_module, "translation_file", lambda _lang: qm)
+    preferences.set_language("en")
+    translator = app_module.install_translator(qapp, preferences.language())
+    assert translator is not None
+    yield
+    QCoreApplication.removeTranslator(translator)
+
+
+def test_english_can_be_chosen(english: None, qtbot: QtBot, db: Any, admin: Any) -> None:
+    window = MainWindow(db, admin)
+    qtbot.addWidget(window)
+    nav = [window.navigation.item(i).text() for i in range(window.navigation.count())]
+    assert nav == ["Home", "Participants", "Settings"]
+    assert window.participants_page.add_action.text() == "Add participant"
+    assert window.participants_page.count_label.text() == "0 participants"
+    assert "Administrator" in window.user_label.text()
+    service: ParticipantService = window.participants
+    pid, _ = service.create(make_draft(1))
+    dialog = EndParticipationDialog(service, service.get(pid))
+    qtbot.addWidget(dialog)
+    assert dialog.ok_button.text() == "Save"  # text from the shared base class
+    assert dialog.reason.itemText(1) == "Died"
+    form = ParticipantDialog(service)
+    qtbot.addWidget(form)
+    form.save_button.click()
+    assert "NIK is required." in form.banner.text()
+
+
+def test_settings_page_switches_the_stored_language(window: MainWindow, message_boxes: list[str]) -> None:
+    page = window.settings_page
+    page.language.setCurrentIndex(page.language.findData("en"))
+    assert preferences.language() == "en"
+    assert any("opened again" in text for text in message_boxes)
+
+
+def test_office_settings_are_validated_and_saved(window: MainWindow) -> None:
+    window.show_page("pengaturan")
+    page = window.settings_page
+    page.max_age.setText("200")
+    page.save_button.click()
+    assert page.error.isVisible() and page.max_age.property("invalid") is True
+    page.max_age.setText("60")
+    page.head_name.setText("Hj. Siti Rahmah")
+    page.save_button.click()
+    profile = window.accounts.profile()
+    assert (profile.max_age, profile.head_name) == (60, "Hj. Siti Rahmah")
+
+
+def test_window_and_form_fit_a_1366x768_screen(window: MainWindow, gui_service: ParticipantService, qtbot: QtBot) -> None:
+    screen = QSize(1366, 768 - 40)  # less the Windows taskbar
+    for page in ("beranda", "peserta", "pengaturan"):
+        window.show_page(page)
+        hint = window.minimumSizeHint()
+        assert hint.width() <= screen.width() and hint.height() <= screen.height(), page
+    form = ParticipantDialog(gui_service)
+    qtbot.addWidget(form)
+    assert form.sizeHint().width() <= screen.width() and form.sizeHint().height() <= screen.height() - 30
