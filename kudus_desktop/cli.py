@@ -115,7 +115,9 @@ def cmd_peserta_list(args: argparse.Namespace) -> dict[str, Any]:
     db, _ = _open_initialised(args)
     try:
         service = ParticipantService(db, UserView(0, "cli", "cli", Role.OPERATOR))
-        q = ParticipantQuery(text=args.search or "", status=args.status or "", category=args.category or "", sort=SortKey.NAME)
+        q = ParticipantQuery(
+            text=args.search or "", status=args.status or "", category=args.category or "", sort=SortKey.NAME
+        )
         ids = service.query_ids(q)
         rows = service.list_rows(ids)
     finally:

@@ -74,7 +74,9 @@ def cmd_run(args: list[str]) -> int:
 def core_requirements() -> list[str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     deps = [d for d in project["dependencies"] if not d.lower().startswith("pyside6")]
-    dev = [d for d in project["optional-dependencies"]["dev"] if d.split(">")[0].split("=")[0] in {"pytest", "hypothesis"}]
+    dev = [
+        d for d in project["optional-dependencies"]["dev"] if d.split(">")[0].split("=")[0] in {"pytest", "hypothesis"}
+    ]
     return deps + dev
 
 

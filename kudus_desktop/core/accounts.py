@@ -9,7 +9,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 
-from kudus_desktop.core import settings as S
+from kudus_desktop.core import settings
 from kudus_desktop.core.codes import Mode, Role
 from kudus_desktop.core.dates import now_iso
 from kudus_desktop.core.db import Database
@@ -89,19 +89,19 @@ class AccountService:
     def profile(self) -> OfficeProfile:
         """The office profile; ``initialised`` is false before the first setup."""
         with self.db.begin() as conn:
-            values = S.read_all(conn)
-        reg = region(values[S.REGION_CODE.key]) if values[S.REGION_CODE.key] else None
+            values = settings.read_all(conn)
+        reg = region(values[settings.REGION_CODE.key]) if values[settings.REGION_CODE.key] else None
         kec = region(reg.parent_code) if reg and reg.parent_code and reg.level in ("desa", "kelurahan") else None
         return OfficeProfile(
-            mode=values[S.MODE.key],
-            region_code=values[S.REGION_CODE.key],
+            mode=values[settings.MODE.key],
+            region_code=values[settings.REGION_CODE.key],
             region_name=reg.name if reg else "",
             kecamatan_name=kec.name if kec else "",
-            head_name=values[S.HEAD_NAME.key],
-            head_title=values[S.HEAD_TITLE.key],
-            office_phone=values[S.OFFICE_PHONE.key],
-            max_age=int(values[S.MAX_AGE.key]),
-            monthly_premium=int(values[S.MONTHLY_PREMIUM.key]),
+            head_name=values[settings.HEAD_NAME.key],
+            head_title=values[settings.HEAD_TITLE.key],
+            office_phone=values[settings.OFFICE_PHONE.key],
+            max_age=int(values[settings.MAX_AGE.key]),
+            monthly_premium=int(values[settings.MONTHLY_PREMIUM.key]),
         )
 
     def initialise(self, req: SetupRequest) -> UserView:
@@ -122,14 +122,14 @@ class AccountService:
             # Re-checked inside the write transaction: two first starts must not both win.
             if conn.execute(select(func.count()).select_from(user_table)).scalar_one():
                 raise SetupError("already_initialised", path=str(self.db.data_dir), name=req.region_code)
-            S.write(
+            settings.write(
                 conn,
                 {
-                    S.MODE: req.mode,
-                    S.REGION_CODE: req.region_code,
-                    S.HEAD_NAME: collapse(req.head_name),
-                    S.HEAD_TITLE: collapse(req.head_title),
-                    S.OFFICE_PHONE: collapse(req.office_phone),
+                    settings.MODE: req.mode,
+                    settings.REGION_CODE: req.region_code,
+                    settings.HEAD_NAME: collapse(req.head_name),
+                    settings.HEAD_TITLE: collapse(req.head_title),
+                    settings.OFFICE_PHONE: collapse(req.office_phone),
                 },
             )
             new_id = conn.execute(
@@ -168,13 +168,13 @@ class AccountService:
         if issues:
             raise ValidationError(issues)
         with self.db.begin() as conn:
-            S.write(
+            settings.write(
                 conn,
                 {
-                    S.HEAD_NAME: collapse(head_name),
-                    S.HEAD_TITLE: collapse(head_title),
-                    S.OFFICE_PHONE: collapse(office_phone),
-                    S.MAX_AGE: str(int(age)),
+                    settings.HEAD_NAME: collapse(head_name),
+                    settings.HEAD_TITLE: collapse(head_title),
+                    settings.OFFICE_PHONE: collapse(office_phone),
+                    settings.MAX_AGE: str(int(age)),
                 },
             )
         return OpChanges(settings=True)

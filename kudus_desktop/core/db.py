@@ -6,7 +6,6 @@ Runs on whichever thread calls it; after :func:`open_database` the returned
 
 from __future__ import annotations
 
-import os
 import shutil
 import sqlite3
 import tempfile
@@ -196,7 +195,7 @@ def open_database(data_dir: Path, *, create: bool = True) -> Database:
         if not create:
             raise StorageError("not_initialised", path=str(data_dir))
         if path.exists():
-            os.remove(path)
+            path.unlink()
         try:
             _create(path)
         except (OSError, sqlite3.Error) as exc:

@@ -65,7 +65,7 @@ class ValidationError(KudusError):
         return "; ".join(describe_issue(i) for i in self.issues)
 
 
-class Cancelled(KudusError):
+class CancelledError(KudusError):
     """A long job was cancelled by the user; shown to nobody."""
 
     def __init__(self) -> None:

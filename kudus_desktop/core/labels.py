@@ -39,7 +39,8 @@ MESSAGES: dict[str, str] = {
         "pulihkan dari cadangan atau pindahkan berkas itu.",
     ),
     "db_foreign": QT_TRANSLATE_NOOP(
-        "Pesan", "Berkas {path} adalah basis data SQLite milik aplikasi lain, bukan Kudus Desktop. Berkas itu tidak diubah."
+        "Pesan",
+        "Berkas {path} adalah basis data SQLite milik aplikasi lain, bukan Kudus Desktop. Berkas itu tidak diubah.",
     ),
     "db_corrupt": QT_TRANSLATE_NOOP(
         "Pesan", "Basis data {path} rusak ({detail}). Berkas itu tidak diubah; pulihkan dari cadangan."
@@ -52,7 +53,9 @@ MESSAGES: dict[str, str] = {
     "db_locked": QT_TRANSLATE_NOOP(
         "Pesan", "Basis data sedang dipakai proses lain. Tutup jendela Kudus Desktop yang lain lalu coba lagi."
     ),
-    "db_write_failed": QT_TRANSLATE_NOOP("Pesan", "Gagal menyimpan ke basis data: {detail}. Tidak ada data yang berubah."),
+    "db_write_failed": QT_TRANSLATE_NOOP(
+        "Pesan", "Gagal menyimpan ke basis data: {detail}. Tidak ada data yang berubah."
+    ),
     "migration_failed": QT_TRANSLATE_NOOP(
         "Pesan",
         "Pembaruan basis data dari skema {found} gagal ({detail}). Basis data dikembalikan seperti semula; "
@@ -69,7 +72,9 @@ MESSAGES: dict[str, str] = {
     "region_not_desa": QT_TRANSLATE_NOOP(
         "Pesan", "{code} ({name}) bukan desa. Mode desa hanya untuk 123 desa; kelurahan tidak memiliki APBDes."
     ),
-    "region_not_kabupaten": QT_TRANSLATE_NOOP("Pesan", "{code} bukan kode kabupaten. Untuk Kabupaten Kudus gunakan 33.19."),
+    "region_not_kabupaten": QT_TRANSLATE_NOOP(
+        "Pesan", "{code} bukan kode kabupaten. Untuk Kabupaten Kudus gunakan 33.19."
+    ),
     "username_invalid": QT_TRANSLATE_NOOP(
         "Pesan", "Nama pengguna harus 3-32 karakter: huruf kecil, angka, titik, garis bawah atau tanda hubung."
     ),
@@ -81,7 +86,9 @@ MESSAGES: dict[str, str] = {
     "login_failed": QT_TRANSLATE_NOOP("Pesan", "Nama pengguna atau kata sandi salah."),
     "account_disabled": QT_TRANSLATE_NOOP("Pesan", "Akun ini dinonaktifkan. Hubungi admin."),
     # Participants
-    "participant_not_found": QT_TRANSLATE_NOOP("Pesan", "Peserta tidak ditemukan (mungkin sudah diubah di tempat lain)."),
+    "participant_not_found": QT_TRANSLATE_NOOP(
+        "Pesan", "Peserta tidak ditemukan (mungkin sudah diubah di tempat lain)."
+    ),
     "already_ended": QT_TRANSLATE_NOOP("Pesan", "Kepesertaan {name} sudah berhenti."),
     "already_active": QT_TRANSLATE_NOOP("Pesan", "Kepesertaan {name} masih aktif."),
     "nik_empty": QT_TRANSLATE_NOOP("Pesan", "NIK wajib diisi."),
@@ -89,7 +96,8 @@ MESSAGES: dict[str, str] = {
     "nik_length": QT_TRANSLATE_NOOP("Pesan", "NIK harus 16 digit, yang diisi {length} digit."),
     "nik_province": QT_TRANSLATE_NOOP("Pesan", "NIK diawali kode provinsi {code} yang tidak ada."),
     "nik_date": QT_TRANSLATE_NOOP(
-        "Pesan", "Digit ke-7 s.d. 12 NIK ({digits}) bukan tanggal lahir yang sah (hari 01-31, atau 41-71 untuk perempuan)."
+        "Pesan",
+        "Digit ke-7 s.d. 12 NIK ({digits}) bukan tanggal lahir yang sah (hari 01-31, atau 41-71 untuk perempuan).",
     ),
     "nik_serial": QT_TRANSLATE_NOOP("Pesan", "Empat digit terakhir NIK tidak boleh 0000."),
     "nik_registered": QT_TRANSLATE_NOOP("Pesan", "NIK ini sudah terdaftar atas nama {name} ({reg_no})."),
@@ -100,13 +108,20 @@ MESSAGES: dict[str, str] = {
         "Pesan", "Tanggal lahir dalam NIK ({nik_date}) berbeda dengan tanggal lahir yang diisi ({typed_date})."
     ),
     "nik_outside_kudus": QT_TRANSLATE_NOOP(
-        "Pesan", "NIK diterbitkan di luar Kabupaten Kudus (kode wilayah {code}). Pastikan orangnya memang warga desa ini."
+        "Pesan",
+        "NIK diterbitkan di luar Kabupaten Kudus (kode wilayah {code}). Pastikan orangnya memang warga desa ini.",
     ),
-    "nik_district_unknown": QT_TRANSLATE_NOOP("Pesan", "Kode kecamatan {code} dalam NIK tidak dikenal di Kabupaten Kudus."),
+    "nik_district_unknown": QT_TRANSLATE_NOOP(
+        "Pesan", "Kode kecamatan {code} dalam NIK tidak dikenal di Kabupaten Kudus."
+    ),
     "kk_not_digits": QT_TRANSLATE_NOOP("Pesan", "Nomor KK hanya boleh berisi angka 0-9."),
     "kk_length": QT_TRANSLATE_NOOP("Pesan", "Nomor KK harus 16 digit, yang diisi {length} digit."),
-    "kk_date": QT_TRANSLATE_NOOP("Pesan", "Digit ke-7 s.d. 12 nomor KK ({digits}) bukan tanggal yang sah; periksa kembali."),
-    "name_invalid": QT_TRANSLATE_NOOP("Pesan", "Nama hanya boleh berisi huruf, spasi, titik, koma, apostrof dan tanda hubung."),
+    "kk_date": QT_TRANSLATE_NOOP(
+        "Pesan", "Digit ke-7 s.d. 12 nomor KK ({digits}) bukan tanggal yang sah; periksa kembali."
+    ),
+    "name_invalid": QT_TRANSLATE_NOOP(
+        "Pesan", "Nama hanya boleh berisi huruf, spasi, titik, koma, apostrof dan tanda hubung."
+    ),
     "name_too_short": QT_TRANSLATE_NOOP("Pesan", "Nama terlalu pendek."),
     "date_format": QT_TRANSLATE_NOOP(
         "Pesan", "{field}: '{text}' tidak dapat dibaca sebagai tanggal. Tulis seperti 17/08/1985 atau 17 Agustus 1985."
@@ -118,14 +133,20 @@ MESSAGES: dict[str, str] = {
     "age_over_limit": QT_TRANSLATE_NOOP(
         "Pesan", "Umur pada tanggal mulai {age} tahun, melebihi batas {limit} tahun yang ditetapkan."
     ),
-    "age_under_15": QT_TRANSLATE_NOOP("Pesan", "Umur pada tanggal mulai {age} tahun; pekerja di bawah 15 tahun tidak lazim."),
+    "age_under_15": QT_TRANSLATE_NOOP(
+        "Pesan", "Umur pada tanggal mulai {age} tahun; pekerja di bawah 15 tahun tidak lazim."
+    ),
     "choice_invalid": QT_TRANSLATE_NOOP("Pesan", "{field}: pilihan '{value}' tidak dikenal."),
     "rt_rw_invalid": QT_TRANSLATE_NOOP("Pesan", "{field} harus berupa angka 1-999."),
     "phone_invalid": QT_TRANSLATE_NOOP(
         "Pesan", "Nomor telepon harus 8-15 digit, boleh diawali + dan berisi spasi atau tanda hubung."
     ),
-    "source_required": QT_TRANSLATE_NOOP("Pesan", "Pekerja rentan harus disertai sumber datanya (DTKS, DTSEN, P3KE, ...)."),
-    "exit_before_start": QT_TRANSLATE_NOOP("Pesan", "Tanggal berhenti ({exit}) sebelum tanggal mulai kepesertaan ({start})."),
+    "source_required": QT_TRANSLATE_NOOP(
+        "Pesan", "Pekerja rentan harus disertai sumber datanya (DTKS, DTSEN, P3KE, ...)."
+    ),
+    "exit_before_start": QT_TRANSLATE_NOOP(
+        "Pesan", "Tanggal berhenti ({exit}) sebelum tanggal mulai kepesertaan ({start})."
+    ),
     "reactivate_before_exit": QT_TRANSLATE_NOOP(
         "Pesan", "Tanggal aktif kembali ({date}) sebelum tanggal berhenti ({exit})."
     ),

@@ -14,10 +14,10 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Connection, ColumnElement, and_, case, func, or_, select, update
+from sqlalchemy import ColumnElement, Connection, and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from kudus_desktop.core import settings as S
+from kudus_desktop.core import settings
 from kudus_desktop.core.codes import Category, ExitReason, HistoryAction, Status
 from kudus_desktop.core.dates import DateParseError, format_date, from_iso, now_iso, parse_date_text
 from kudus_desktop.core.db import Database
@@ -236,10 +236,8 @@ class ParticipantService:
     def find_by_nik(self, nik: str) -> ParticipantView | None:
         """The participant of this office holding ``nik`` (spaces and dots ignored)."""
         with self.db.begin() as conn:
-            desa = S.read_all(conn)[S.REGION_CODE.key]
-            row = conn.execute(
-                select(participant_table).where(P.desa_code == desa, P.nik == clean_number(nik))
-            ).first()
+            desa = settings.read_all(conn)[settings.REGION_CODE.key]
+            row = conn.execute(select(participant_table).where(P.desa_code == desa, P.nik == clean_number(nik))).first()
         return _view(row) if row else None
 
     def history(self, participant_id: int) -> list[HistoryEntry]:
@@ -249,7 +247,9 @@ class ParticipantService:
         with self.db.begin() as conn:
             rows = conn.execute(stmt).all()
         return [
-            HistoryEntry(r.at, r.username, r.action, tuple((str(f), o or "", n or "") for f, o, n in json.loads(r.changes)))
+            HistoryEntry(
+                r.at, r.username, r.action, tuple((str(f), o or "", n or "") for f, o, n in json.loads(r.changes))
+            )
             for r in rows
         ]
 
@@ -270,8 +270,9 @@ class ParticipantService:
         month_end = (date(today.year + today.month // 12, today.month % 12 + 1, 1)).isoformat()
         active = P.status == Status.AKTIF
         with self.db.begin() as conn:
-            by_cat = {
-                cat: n for cat, n in conn.execute(select(P.category, func.count()).where(active).group_by(P.category))
+            by_cat: dict[str, int] = {
+                str(c): int(n)
+                for c, n in conn.execute(select(P.category, func.count()).where(active).group_by(P.category))
             }
             counts = conn.execute(
                 select(
@@ -280,7 +281,7 @@ class ParticipantService:
                     func.count().filter(and_(P.exit_date >= month_start, P.exit_date < month_end)),
                 )
             ).one()
-            premium = int(S.read_all(conn)[S.MONTHLY_PREMIUM.key])
+            premium = int(settings.read_all(conn)[settings.MONTHLY_PREMIUM.key])
         by_category = {c.value: int(by_cat.get(c.value, 0)) for c in Category}
         return DashboardStats(
             today=today,
@@ -295,20 +296,18 @@ class ParticipantService:
     # -- checking ------------------------------------------------------------------------
 
     def _context(self, conn: Connection) -> tuple[ValidationContext, str]:
-        values = S.read_all(conn)
+        values = settings.read_all(conn)
         ctx = ValidationContext(
-            today=self.today(), max_age=int(values[S.MAX_AGE.key]), kudus_districts=kudus_district_digits()
+            today=self.today(), max_age=int(values[settings.MAX_AGE.key]), kudus_districts=kudus_district_digits()
         )
-        return ctx, values[S.REGION_CODE.key]
+        return ctx, values[settings.REGION_CODE.key]
 
     def _check(self, conn: Connection, draft: ParticipantDraft, editing_id: int | None) -> ValidationResult:
         ctx, desa = self._context(conn)
         result = validate_participant(draft, ctx)
         nik = clean_number(draft.nik)
         if len(nik) == 16:
-            other = conn.execute(
-                select(P.id, P.full_name, P.reg_no).where(P.desa_code == desa, P.nik == nik)
-            ).first()
+            other = conn.execute(select(P.id, P.full_name, P.reg_no).where(P.desa_code == desa, P.nik == nik)).first()
             if other is not None and other.id != editing_id:
                 dup = Issue(
                     "nik",
@@ -335,7 +334,9 @@ class ParticipantService:
 
     # -- writing -------------------------------------------------------------------------
 
-    def _record(self, conn: Connection, pid: int, action: HistoryAction, changes: Iterable[tuple[str, Any, Any]], rev: int) -> None:
+    def _record(
+        self, conn: Connection, pid: int, action: HistoryAction, changes: Iterable[tuple[str, Any, Any]], rev: int
+    ) -> None:
         conn.execute(
             history_table.insert().values(
                 participant_id=pid,
@@ -377,7 +378,9 @@ class ParticipantService:
                 ).inserted_primary_key
                 assert new_id is not None
                 pid = int(new_id[0])
-                self._record(conn, pid, HistoryAction.CREATE, ((k, None, v) for k, v in columns.items() if v is not None), rev)
+                self._record(
+                    conn, pid, HistoryAction.CREATE, ((k, None, v) for k, v in columns.items() if v is not None), rev
+                )
         except IntegrityError:
             # Another window enrolled the same NIK between our check and our insert.
             raise ValidationError([Issue("nik", "nik_registered", "error", {"name": "", "reg_no": ""})]) from None
@@ -412,7 +415,9 @@ class ParticipantService:
         except DateParseError as exc:
             raise ValidationError([Issue(field, exc.code, "error", {"text": raw})]) from None
 
-    def _set_status(self, participant_id: int, action: HistoryAction, new_values: Callable[[Any], dict[str, str | None]]) -> OpChanges:
+    def _set_status(
+        self, participant_id: int, action: HistoryAction, new_values: Callable[[Any], dict[str, str | None]]
+    ) -> OpChanges:
         with self.db.begin() as conn:
             row = conn.execute(select(participant_table).where(P.id == participant_id)).first()
             if row is None:
@@ -430,7 +435,9 @@ class ParticipantService:
     def end(self, participant_id: int, reason: str, exit_date: str) -> OpChanges:
         """End a participation with a reason and date; the person stays on record."""
         if reason not in {r.value for r in ExitReason}:
-            raise ValidationError([Issue("exit_reason", "choice_invalid" if reason else "required", "error", {"value": reason})])
+            raise ValidationError(
+                [Issue("exit_reason", "choice_invalid" if reason else "required", "error", {"value": reason})]
+            )
         day = self._parse_day("exit_date", exit_date)
 
         def values(row: Any) -> dict[str, str | None]:
@@ -454,7 +461,14 @@ class ParticipantService:
                 raise StateError("already_active", name=row.full_name)
             if row.exit_date and day.isoformat() < row.exit_date:
                 raise ValidationError(
-                    [Issue("start_date", "reactivate_before_exit", "error", {"date": _d(day), "exit": _d(from_iso(row.exit_date))})]
+                    [
+                        Issue(
+                            "start_date",
+                            "reactivate_before_exit",
+                            "error",
+                            {"date": _d(day), "exit": _d(from_iso(row.exit_date))},
+                        )
+                    ]
                 )
             return {"status": Status.AKTIF, "start_date": day.isoformat(), "exit_reason": None, "exit_date": None}
 

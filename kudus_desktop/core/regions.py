@@ -33,7 +33,7 @@ class Region:
 def all_regions() -> tuple[Region, ...]:
     """Every row of the shipped region list, in file order."""
     with resource_path("kudus_wilayah.csv").open(encoding="utf-8", newline="") as fh:
-        rows = [r for r in csv.reader(line for line in fh if not line.startswith("#"))]
+        rows = list(csv.reader(line for line in fh if not line.startswith("#")))
     header, *body = rows
     if header != ["kode", "nama", "level"]:
         raise ValueError(f"unexpected header in kudus_wilayah.csv: {header}")

@@ -6,7 +6,9 @@ dataclasses instead.
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, Text, UniqueConstraint, text
+from typing import cast
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, Table, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -98,8 +100,9 @@ class CounterRow(Base):
     value: Mapped[int] = mapped_column(Integer, nullable=False)
 
 
-participant_table = ParticipantRow.__table__
-history_table = ParticipantHistoryRow.__table__
-setting_table = SettingRow.__table__
-user_table = UserRow.__table__
-counter_table = CounterRow.__table__
+# Core (set-based) statements use the tables directly.
+participant_table = cast(Table, ParticipantRow.__table__)
+history_table = cast(Table, ParticipantHistoryRow.__table__)
+setting_table = cast(Table, SettingRow.__table__)
+user_table = cast(Table, UserRow.__table__)
+counter_table = cast(Table, CounterRow.__table__)

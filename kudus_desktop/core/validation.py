@@ -8,7 +8,8 @@ warnings are shown and may be accepted.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
+from dataclasses import field as dc_field
 from datetime import date
 from typing import Literal
 
@@ -32,7 +33,7 @@ class Issue:
     field: str
     code: str
     severity: Severity = "error"
-    params: dict[str, object] = field(default_factory=dict, hash=False, compare=True)
+    params: dict[str, object] = dc_field(default_factory=dict, hash=False, compare=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +170,7 @@ class _Checker:
         return value
 
     def choice(self, fld: str, allowed: type[Category] | type[Funding] | type[Sex]) -> str | None:
-        value = getattr(self.d, fld).strip()
+        value = str(getattr(self.d, fld)).strip()
         if not value:
             self.error(fld, "required")
             return None

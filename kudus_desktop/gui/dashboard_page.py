@@ -30,7 +30,9 @@ class _Card(QFrame):
 
 
 class DashboardPage(QWidget):
-    def __init__(self, service: ParticipantService, profile: OfficeProfile, signals: AppSignals, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, service: ParticipantService, profile: OfficeProfile, signals: AppSignals, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.service = service
         self.stats: DashboardStats | None = None
@@ -38,8 +40,10 @@ class DashboardPage(QWidget):
         title.setObjectName("pageTitle")
         self.subtitle = QLabel()
         self.subtitle.setObjectName("muted")
-        place = profile.region_name if profile.mode != "desa" else self.tr("Desa {desa}, Kecamatan {kec}").format(
-            desa=profile.region_name, kec=profile.kecamatan_name
+        place = (
+            profile.region_name
+            if profile.mode != "desa"
+            else self.tr("Desa {desa}, Kecamatan {kec}").format(desa=profile.region_name, kec=profile.kecamatan_name)
         )
         self.place = place
 
@@ -105,7 +109,9 @@ class DashboardPage(QWidget):
         self.ended_card.note.setText(month)
         self.premium_card.value.setText(format_rupiah(s.monthly_premium_total))
         self.premium_card.note.setText(
-            self.tr("{n} × {rate} (JKK + JKM)").format(n=format_number(s.active_total), rate=format_rupiah(s.monthly_premium))
+            self.tr("{n} × {rate} (JKK + JKM)").format(
+                n=format_number(s.active_total), rate=format_rupiah(s.monthly_premium)
+            )
         )
         top = max(s.active_by_category.values(), default=0) or 1
         for code, (bar, label) in self.category_bars.items():

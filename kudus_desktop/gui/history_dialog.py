@@ -13,7 +13,13 @@ from kudus_desktop.core.dates import format_date
 from kudus_desktop.core.views import HistoryEntry, ParticipantView
 from kudus_desktop.gui.messages import code_text, field_text
 
-_CODE_GROUPS = {"category": "category", "funding": "funding", "status": "status", "sex": "sex", "exit_reason": "exit_reason"}
+_CODE_GROUPS = {
+    "category": "category",
+    "funding": "funding",
+    "status": "status",
+    "sex": "sex",
+    "exit_reason": "exit_reason",
+}
 _DATE_FIELDS = {"birth_date", "source_date", "start_date", "exit_date"}
 
 
@@ -63,7 +69,14 @@ class HistoryTableModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
             return None
-        return (self.tr("Waktu"), self.tr("Pengguna"), self.tr("Kejadian"), self.tr("Data"), self.tr("Sebelumnya"), self.tr("Menjadi"))[section]
+        return (
+            self.tr("Waktu"),
+            self.tr("Pengguna"),
+            self.tr("Kejadian"),
+            self.tr("Data"),
+            self.tr("Sebelumnya"),
+            self.tr("Menjadi"),
+        )[section]
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if index.isValid() and role == Qt.ItemDataRole.DisplayRole:
@@ -72,7 +85,9 @@ class HistoryTableModel(QAbstractTableModel):
 
 
 class HistoryDialog(QDialog):
-    def __init__(self, participant: ParticipantView, entries: list[HistoryEntry], parent: QWidget | None = None) -> None:
+    def __init__(
+        self, participant: ParticipantView, entries: list[HistoryEntry], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Riwayat — {name}").format(name=participant.full_name))
         self.resize(820, 460)

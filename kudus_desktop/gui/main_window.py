@@ -102,7 +102,9 @@ class MainWindow(QMainWindow):
     def _show_place(self) -> None:
         p = self.profile
         if p.mode == Mode.DESA:
-            text = self.tr("Desa {desa}, Kec. {kec} ({code})").format(desa=p.region_name, kec=p.kecamatan_name, code=p.region_code)
+            text = self.tr("Desa {desa}, Kec. {kec} ({code})").format(
+                desa=p.region_name, kec=p.kecamatan_name, code=p.region_code
+            )
         else:
             text = self.tr("{name} ({code}) — mode kabupaten").format(name=p.region_name, code=p.region_code)
         self.place_label.setText(text)
@@ -126,7 +128,7 @@ class MainWindow(QMainWindow):
                     "di Kabupaten Kudus.\n\nBasis data: {path}").format(version=__version__, path=self.db.path),
         )  # fmt: skip
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+    def closeEvent(self, event: QCloseEvent) -> None:
         preferences.set_window_geometry(self.saveGeometry())
         ops.wait_idle()
         self.db.close()

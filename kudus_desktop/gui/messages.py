@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from kudus_desktop.core.errors import Cancelled, KudusError, ValidationError
+from kudus_desktop.core.errors import CancelledError, KudusError, ValidationError
 from kudus_desktop.core.labels import CODE_CONTEXT, CODES, FIELD_CONTEXT, FIELDS, MESSAGE_CONTEXT, MESSAGES
 from kudus_desktop.core.validation import Issue
 
@@ -34,7 +34,7 @@ def code_text(group: str, code: str | None) -> str:
 
 def message_text(code: str, params: Mapping[str, object] | None = None) -> str:
     """Translated sentence for a message code with its parameters filled in."""
-    values = {k: v for k, v in (params or {}).items()}
+    values = dict((params or {}).items())
     if "field" in values:
         values["field"] = field_text(str(values["field"]))
     template = _tr(MESSAGE_CONTEXT, MESSAGES[code]) if code in MESSAGES else code
@@ -60,11 +60,13 @@ def error_text(exc: BaseException) -> str:
 
 def show_error(parent: QWidget | None, exc: BaseException) -> None:
     """Show a failure to the user; a cancel is silent, an unexpected error is logged."""
-    if isinstance(exc, Cancelled):
+    if isinstance(exc, CancelledError):
         return
     if not isinstance(exc, KudusError):
         log.error("unexpected error", exc_info=exc)
-    box = QMessageBox(QMessageBox.Icon.Warning, QCoreApplication.translate("Pesan", "Kudus Desktop"), error_text(exc), parent=parent)
+    box = QMessageBox(
+        QMessageBox.Icon.Warning, QCoreApplication.translate("Pesan", "Kudus Desktop"), error_text(exc), parent=parent
+    )
     box.addButton(QCoreApplication.translate("Pesan", "Tutup"), QMessageBox.ButtonRole.AcceptRole)
     box.exec()
 

@@ -6,6 +6,9 @@ before saving over warnings, and opens the existing participant when a NIK is ta
 
 from __future__ import annotations
 
+import itertools
+from typing import TypeVar
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -32,6 +35,8 @@ from kudus_desktop.core.views import OpChanges, ParticipantView
 from kudus_desktop.gui.messages import ask, code_text, field_text, inform, issue_text, show_error
 from kudus_desktop.gui.theme import mark_invalid
 
+W = TypeVar("W", bound=QWidget)
+
 SOURCE_SUGGESTIONS = ("DTKS", "DTSEN", "P3KE", "Dinas Sosial", "Daftar desa")
 
 
@@ -46,7 +51,9 @@ def _choice_combo(group: str, codes: list[str], placeholder: str) -> QComboBox:
 class ParticipantDialog(QDialog):
     """New participant when ``participant`` is None, otherwise edit that participant."""
 
-    def __init__(self, service: ParticipantService, parent: QWidget | None = None, participant: ParticipantView | None = None) -> None:
+    def __init__(
+        self, service: ParticipantService, parent: QWidget | None = None, participant: ParticipantView | None = None
+    ) -> None:
         super().__init__(parent)
         self.service = service
         self.editing: ParticipantView | None = None
@@ -155,7 +162,7 @@ class ParticipantDialog(QDialog):
         order = [self.nik, self.kk, self.full_name, self.birth_place, self.birth_date, self.sex, self.address,
                  self.dusun, self.rt, self.rw, self.phone, self.occupation, self.category, self.source_list,
                  self.source_date, self.funding, self.start_date, self.save_button]  # fmt: skip
-        for a, b in zip(order, order[1:], strict=False):
+        for a, b in itertools.pairwise(order):
             QWidget.setTabOrder(a, b)
 
         self.nik.textChanged.connect(self._nik_changed)
@@ -171,7 +178,7 @@ class ParticipantDialog(QDialog):
 
     # -- building ------------------------------------------------------------------------
 
-    def _put(self, name: str, widget: QWidget) -> QWidget:
+    def _put(self, name: str, widget: W) -> W:
         self.w[name] = widget
         widget.setObjectName(name)
         return widget
@@ -266,9 +273,10 @@ class ParticipantDialog(QDialog):
         inform(
             self,
             self.tr("NIK sudah terdaftar"),
-            self.tr("NIK {nik} sudah terdaftar atas nama {name} ({reg}). Data peserta tersebut dibuka untuk dilihat atau diubah.").format(
-                nik=p.nik, name=p.full_name, reg=p.reg_no
-            ),
+            self.tr(
+                "NIK {nik} sudah terdaftar atas nama {name} ({reg}). "
+                "Data peserta tersebut dibuka untuk dilihat atau diubah."
+            ).format(nik=p.nik, name=p.full_name, reg=p.reg_no),
         )
         self.load(p)
 
@@ -339,10 +347,9 @@ class ParticipantDialog(QDialog):
             return
         super().reject()
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         # Enter saves from any field, including the combo boxes that would swallow it.
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():
             self.accept()
             return
         super().keyPressEvent(event)
-

@@ -46,7 +46,9 @@ def _tool_button(action: QAction) -> QToolButton:
 
 
 class ParticipantsPage(QWidget):
-    def __init__(self, service: ParticipantService, user: UserView, signals: AppSignals, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, service: ParticipantService, user: UserView, signals: AppSignals, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.service = service
         self.user = user
@@ -69,7 +71,14 @@ class ParticipantsPage(QWidget):
         self.reveal_action.setCheckable(True)
         self.reveal_action.setVisible(can_reveal_nik(user.role))
         self.reveal_action.setToolTip(self.tr("Tampilkan NIK lengkap; secara bawaan NIK disamarkan"))
-        for action in (self.add_action, self.edit_action, self.end_action, self.reactivate_action, self.history_action, self.reveal_action):
+        for action in (
+            self.add_action,
+            self.edit_action,
+            self.end_action,
+            self.reactivate_action,
+            self.history_action,
+            self.reveal_action,
+        ):
             self.addAction(action)
 
         self.search = QLineEdit()
@@ -80,7 +89,7 @@ class ParticipantsPage(QWidget):
         self.search.setMinimumWidth(280)
         find = QAction(self)
         find.setShortcut(QKeySequence.StandardKey.Find)
-        find.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
+        find.triggered.connect(self.focus_search)
         self.addAction(find)
 
         self.category_filter = QComboBox()
@@ -171,6 +180,10 @@ class ParticipantsPage(QWidget):
 
     # -- list ----------------------------------------------------------------------------
 
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
     def _fill_place_filters(self) -> None:
         options = self.service.filter_options()
         for combo, all_text, values in (
@@ -208,7 +221,9 @@ class ParticipantsPage(QWidget):
         shown = self.model.rowCount()
         total = self.service.count()
         if total == 0:
-            self.empty.setText(self.tr("Belum ada peserta.\nKlik “Tambah peserta” (Ctrl+N) untuk mendaftarkan yang pertama."))
+            self.empty.setText(
+                self.tr("Belum ada peserta.\nKlik “Tambah peserta” (Ctrl+N) untuk mendaftarkan yang pertama.")
+            )
             self.stack.setCurrentWidget(self.empty)
         elif shown == 0:
             self.empty.setText(self.tr("Tidak ada peserta yang cocok dengan pencarian dan saringan ini."))
@@ -218,7 +233,9 @@ class ParticipantsPage(QWidget):
         if shown == total:
             self.count_label.setText(self.tr("{n} peserta").format(n=format_number(total)))
         else:
-            self.count_label.setText(self.tr("{shown} dari {total} peserta").format(shown=format_number(shown), total=format_number(total)))
+            self.count_label.setText(
+                self.tr("{shown} dari {total} peserta").format(shown=format_number(shown), total=format_number(total))
+            )
 
     def on_changed(self, changes: OpChanges) -> None:
         if not changes.participants:

@@ -26,7 +26,9 @@ from kudus_desktop.gui.theme import mark_invalid
 
 
 class SettingsPage(QWidget):
-    def __init__(self, accounts: AccountService, user: UserView, signals: AppSignals, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, accounts: AccountService, user: UserView, signals: AppSignals, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.accounts = accounts
         self.signals = signals

@@ -77,7 +77,7 @@ class RegionPage(QWizardPage):
                 self.desa.addItem(d.name, d.code)
         self.completeChanged.emit()
 
-    def initializePage(self) -> None:  # noqa: N802 - Qt's name
+    def initializePage(self) -> None:
         desa_mode = self.mode_page.mode() == Mode.DESA
         self.setSubTitle(
             self.tr("Pilih kecamatan dan desa dari daftar wilayah Kemendagri.")
@@ -88,7 +88,7 @@ class RegionPage(QWizardPage):
             self.form.setRowVisible(widget, desa_mode)
         self.form.setRowVisible(self.kabupaten_label, not desa_mode)
 
-    def isComplete(self) -> bool:  # noqa: N802
+    def isComplete(self) -> bool:
         return self.mode_page.mode() == Mode.KABUPATEN or bool(self.desa.currentData())
 
     def region_code(self) -> str:
@@ -111,11 +111,13 @@ class SignatoryPage(QWizardPage):
         self.head_name.textChanged.connect(lambda _t: self.completeChanged.emit())
         self.head_title.textChanged.connect(lambda _t: self.completeChanged.emit())
 
-    def initializePage(self) -> None:  # noqa: N802
+    def initializePage(self) -> None:
         if not self.head_title.text():
-            self.head_title.setText(self.tr("Kepala Desa") if self.mode_page.mode() == Mode.DESA else self.tr("Kepala DPMD"))
+            self.head_title.setText(
+                self.tr("Kepala Desa") if self.mode_page.mode() == Mode.DESA else self.tr("Kepala DPMD")
+            )
 
-    def isComplete(self) -> bool:  # noqa: N802
+    def isComplete(self) -> bool:
         return bool(self.head_name.text().strip() and self.head_title.text().strip())
 
 
@@ -149,15 +151,21 @@ class AdminPage(QWizardPage):
         form.addRow(self.error)
 
     def show_issues(self, issues: list[Issue]) -> None:
-        widgets: dict[str, QWidget] = {"username": self.username, "admin_full_name": self.full_name, "password": self.password}
+        widgets: dict[str, QWidget] = {
+            "username": self.username,
+            "admin_full_name": self.full_name,
+            "password": self.password,
+        }
         bad = {i.field for i in issues}
         for name, widget in widgets.items():
             mark_invalid(widget, name in bad)
         mark_invalid(self.confirm, any(i.code == "password_mismatch" for i in issues))
-        self.error.setText("\n".join(issue_text(i) if i.code != "password_mismatch" else message_text(i.code) for i in issues))
+        self.error.setText(
+            "\n".join(issue_text(i) if i.code != "password_mismatch" else message_text(i.code) for i in issues)
+        )
         self.error.setVisible(bool(issues))
 
-    def validatePage(self) -> bool:  # noqa: N802
+    def validatePage(self) -> bool:
         wizard = self.wizard()
         assert isinstance(wizard, SetupWizard)
         issues = check_setup(wizard.request())

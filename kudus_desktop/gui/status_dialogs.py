@@ -65,7 +65,9 @@ class _StatusDialog(QDialog):
 class EndParticipationDialog(_StatusDialog):
     """Ask why and from when a participation ends."""
 
-    def __init__(self, service: ParticipantService, participant: ParticipantView, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, service: ParticipantService, participant: ParticipantView, parent: QWidget | None = None
+    ) -> None:
         super().__init__(service, participant, parent)
         self.setWindowTitle(self.tr("Hentikan kepesertaan"))
         self.intro.setText(
@@ -88,7 +90,9 @@ class EndParticipationDialog(_StatusDialog):
 class ReactivateDialog(_StatusDialog):
     """Ask from when an ended participation is active again."""
 
-    def __init__(self, service: ParticipantService, participant: ParticipantView, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, service: ParticipantService, participant: ParticipantView, parent: QWidget | None = None
+    ) -> None:
         super().__init__(service, participant, parent)
         self.setWindowTitle(self.tr("Aktifkan kembali"))
         self.intro.setText(

@@ -51,9 +51,32 @@ def test_init_sets_up_a_village_and_stores_only_a_password_hash(tmp_path: Path, 
 
 def test_second_init_refuses_and_changes_nothing(tmp_path: Path, password_file: Path) -> None:
     data = tmp_path / "data"
-    assert cli("init", "--data-dir", str(data), "--desa", "33.19.03.2008", "--admin", "admin", "--password-file", str(password_file)).returncode == 0
+    assert (
+        cli(
+            "init",
+            "--data-dir",
+            str(data),
+            "--desa",
+            "33.19.03.2008",
+            "--admin",
+            "admin",
+            "--password-file",
+            str(password_file),
+        ).returncode
+        == 0
+    )
     before = (data / DB_FILE_NAME).read_bytes()
-    again = cli("init", "--data-dir", str(data), "--kabupaten", "33.19", "--admin", "lain", "--password-file", str(password_file))
+    again = cli(
+        "init",
+        "--data-dir",
+        str(data),
+        "--kabupaten",
+        "33.19",
+        "--admin",
+        "lain",
+        "--password-file",
+        str(password_file),
+    )
     assert again.returncode != 0
     assert again.stderr.strip().count("\n") == 0, "the reason fits on one line"
     assert "sudah disiapkan" in again.stderr and "Getaspejaten" in again.stderr
@@ -68,7 +91,9 @@ def test_second_init_refuses_and_changes_nothing(tmp_path: Path, password_file: 
         (["--kabupaten", "33.20"], "tidak ada dalam daftar wilayah"),
     ],
 )
-def test_init_with_a_bad_region_names_it_and_creates_nothing(tmp_path: Path, password_file: Path, args: list[str], expected: str) -> None:
+def test_init_with_a_bad_region_names_it_and_creates_nothing(
+    tmp_path: Path, password_file: Path, args: list[str], expected: str
+) -> None:
     data = tmp_path / "data"
     result = cli("init", "--data-dir", str(data), *args, "--admin", "admin", "--password-file", str(password_file))
     assert result.returncode == 2
@@ -79,16 +104,41 @@ def test_init_with_a_bad_region_names_it_and_creates_nothing(tmp_path: Path, pas
 def test_init_refuses_a_short_password_and_a_missing_password_file(tmp_path: Path) -> None:
     short = tmp_path / "pendek.txt"
     short.write_text("123", encoding="utf-8")
-    result = cli("init", "--data-dir", str(tmp_path / "d"), "--desa", "33.19.03.2008", "--admin", "admin", "--password-file", str(short))
+    result = cli(
+        "init",
+        "--data-dir",
+        str(tmp_path / "d"),
+        "--desa",
+        "33.19.03.2008",
+        "--admin",
+        "admin",
+        "--password-file",
+        str(short),
+    )
     assert result.returncode == 2 and "minimal 8 karakter" in result.stderr
-    result = cli("init", "--data-dir", str(tmp_path / "d"), "--desa", "33.19.03.2008", "--admin", "admin", "--password-file", str(tmp_path / "tidak-ada"))
+    result = cli(
+        "init",
+        "--data-dir",
+        str(tmp_path / "d"),
+        "--desa",
+        "33.19.03.2008",
+        "--admin",
+        "admin",
+        "--password-file",
+        str(tmp_path / "tidak-ada"),
+    )
     assert result.returncode == 2 and "tidak dapat dibaca" in result.stderr
 
 
 def test_kabupaten_init_and_the_data_dir_from_the_environment(tmp_path: Path, password_file: Path) -> None:
     data = tmp_path / "kab"
     env = {"KUDUS_DATA_DIR": str(data)}
-    assert cli("init", "--kabupaten", "33.19", "--admin", "dpmd", "--password-file", str(password_file), env=env).returncode == 0
+    assert (
+        cli(
+            "init", "--kabupaten", "33.19", "--admin", "dpmd", "--password-file", str(password_file), env=env
+        ).returncode
+        == 0
+    )
     info = cli("info", "--json", env=env)
     assert info.returncode == 0
     assert json.loads(info.stdout)["profile"]["mode"] == "kabupaten"

@@ -62,7 +62,16 @@ def test_kk_checks_length_and_flags_an_odd_date() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["12-05-1980", "12/05/1980", "12.05.1980", "1980-05-12", "12 Mei 1980", "12 mei 1980", "12-May-1980", " 12  Mei  1980 "],
+    [
+        "12-05-1980",
+        "12/05/1980",
+        "12.05.1980",
+        "1980-05-12",
+        "12 Mei 1980",
+        "12 mei 1980",
+        "12-May-1980",
+        " 12  Mei  1980 ",
+    ],
 )
 def test_dates_the_way_village_offices_write_them(text: str) -> None:
     assert parse_date_text(text) == date(1980, 5, 12)
@@ -73,7 +82,15 @@ def test_indonesian_month_names() -> None:
     assert parse_date_text("1 Des 2026") == date(2026, 12, 1)
 
 
-@pytest.mark.parametrize(("text", "code"), [("31/02/1980", "date_impossible"), ("kemarin", "date_format"), ("12/05/80", "date_format"), ("12 Foo 1980", "date_format")])
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("31/02/1980", "date_impossible"),
+        ("kemarin", "date_format"),
+        ("12/05/80", "date_format"),
+        ("12 Foo 1980", "date_format"),
+    ],
+)
 def test_unreadable_or_impossible_dates_say_which(text: str, code: str) -> None:
     with pytest.raises(DateParseError) as err:
         parse_date_text(text)

@@ -78,7 +78,11 @@ def test_end_and_reactivate_keep_the_person_and_the_history(service: Participant
     pid, _ = service.create(make_draft(1))
     service.end(pid, "meninggal", "20/11/2026")
     p = service.get(pid)
-    assert (p.status, p.exit_reason, p.exit_date.isoformat() if p.exit_date else None) == ("berhenti", "meninggal", "2026-11-20")
+    assert (p.status, p.exit_reason, p.exit_date.isoformat() if p.exit_date else None) == (
+        "berhenti",
+        "meninggal",
+        "2026-11-20",
+    )
     with pytest.raises(StateError):
         service.end(pid, "pindah", "21/11/2026")
     with pytest.raises(ValidationError) as err:
@@ -94,8 +98,12 @@ def test_end_and_reactivate_keep_the_person_and_the_history(service: Participant
 
 def test_end_needs_a_known_reason_and_a_date_after_start(service: ParticipantService) -> None:
     pid, _ = service.create(make_draft(1))
-    for reason, day, code in (("", "20/11/2026", "required"), ("dipecat", "20/11/2026", "choice_invalid"),
-                              ("pindah", "31/09/2026", "date_impossible"), ("pindah", "01/01/2020", "exit_before_start")):  # fmt: skip
+    for reason, day, code in (
+        ("", "20/11/2026", "required"),
+        ("dipecat", "20/11/2026", "choice_invalid"),
+        ("pindah", "31/09/2026", "date_impossible"),
+        ("pindah", "01/01/2020", "exit_before_start"),
+    ):
         with pytest.raises(ValidationError) as err:
             service.end(pid, reason, day)
         assert err.value.issues[0].code == code

@@ -24,7 +24,9 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 def _shape(conn: sqlite3.Connection) -> dict[str, object]:
     """Tables with their columns (name, type, not null, pk) and indexes (columns, unique)."""
     shape: dict[str, object] = {}
-    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")]
+    tables = [
+        r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")
+    ]
     for t in sorted(tables):
         # An INTEGER PRIMARY KEY is never NULL whether or not NOT NULL is spelled out.
         cols = [(r[1], r[2].upper(), bool(r[3]) or r[5] > 0, r[5]) for r in conn.execute(f"PRAGMA table_info({t})")]
@@ -61,7 +63,12 @@ def test_new_database_is_current_with_wal_and_durable_settings(tmp_path: Path) -
 
 def test_history_cannot_point_at_a_missing_participant(db: dbmod.Database) -> None:
     with pytest.raises(IntegrityError), db.begin() as conn:
-        conn.execute(text("INSERT INTO participant_history (participant_id, at, username, action, changes) VALUES (42, 'x', 'x', 'x', '[]')"))
+        conn.execute(
+            text(
+                "INSERT INTO participant_history (participant_id, at, username, action, changes)"
+                " VALUES (42, 'x', 'x', 'x', '[]')"
+            )
+        )
 
 
 def _bytes(path: Path) -> bytes:

@@ -72,7 +72,12 @@ def test_pekerja_rentan_needs_its_source_list() -> None:
 
 def test_bad_choices_rt_and_phone_are_named() -> None:
     errors = codes(make_draft(category="bupati", sex="X", rt="1000", phone="12ab"), "error")
-    assert {("category", "choice_invalid"), ("sex", "choice_invalid"), ("rt", "rt_rw_invalid"), ("phone", "phone_invalid")} <= errors
+    assert {
+        ("category", "choice_invalid"),
+        ("sex", "choice_invalid"),
+        ("rt", "rt_rw_invalid"),
+        ("phone", "phone_invalid"),
+    } <= errors
 
 
 def test_names_with_digits_are_refused() -> None:

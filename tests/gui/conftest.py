@@ -6,21 +6,21 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from collections.abc import Callable, Iterator  # noqa: E402
-from pathlib import Path  # noqa: E402
-from typing import Any  # noqa: E402
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
 
-import pytest  # noqa: E402
-from PySide6.QtCore import QSettings  # noqa: E402
-from PySide6.QtWidgets import QDialog, QMessageBox  # noqa: E402
-from pytestqt.qtbot import QtBot  # noqa: E402
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QDialog, QMessageBox
+from pytestqt.qtbot import QtBot
 
-from kudus_desktop.core.db import Database  # noqa: E402
-from kudus_desktop.core.participants import ParticipantService  # noqa: E402
-from kudus_desktop.core.views import UserView  # noqa: E402
-from kudus_desktop.gui.main_window import MainWindow  # noqa: E402
-from kudus_desktop.gui.theme import apply_theme  # noqa: E402
-from tests.conftest import TODAY  # noqa: E402
+from kudus_desktop.core.db import Database
+from kudus_desktop.core.participants import ParticipantService
+from kudus_desktop.core.views import UserView
+from kudus_desktop.gui.main_window import MainWindow
+from kudus_desktop.gui.theme import apply_theme
+from tests.conftest import TODAY
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -100,7 +100,9 @@ def test_office_settings_are_validated_and_saved(window: MainWindow) -> None:
     assert (profile.max_age, profile.head_name) == (60, "Hj. Siti Rahmah")
 
 
-def test_window_and_form_fit_a_1366x768_screen(window: MainWindow, gui_service: ParticipantService, qtbot: QtBot) -> None:
+def test_window_and_form_fit_a_1366x768_screen(
+    window: MainWindow, gui_service: ParticipantService, qtbot: QtBot
+) -> None:
     screen = QSize(1366, 768 - 40)  # less the Windows taskbar
     for page in ("beranda", "peserta", "pengaturan"):
         window.show_page(page)

@@ -30,7 +30,12 @@ def page(window: MainWindow) -> ParticipantsPage:
 
 @pytest.fixture
 def people(gui_service: ParticipantService, page: ParticipantsPage) -> dict[str, int]:
-    rows = [("Siti Aminah", "linmas", "1"), ("Budi Santoso", "bpd", "2"), ("Siti Rahayu", "linmas", "2"), ("Agus Jaya", "rt_rw", "3")]
+    rows = [
+        ("Siti Aminah", "linmas", "1"),
+        ("Budi Santoso", "bpd", "2"),
+        ("Siti Rahayu", "linmas", "2"),
+        ("Agus Jaya", "rt_rw", "3"),
+    ]
     ids = {}
     for n, (name, cat, rt) in enumerate(rows, start=1):
         ids[name], changes = gui_service.create(make_draft(n, full_name=name, category=cat, rt=rt))
@@ -88,7 +93,9 @@ def test_search_as_you_type_by_name_and_nik(qtbot: QtBot, page: ParticipantsPage
     assert "Tidak ada peserta yang cocok" in page.empty.text()
 
 
-def test_filters_by_category_status_and_rt(page: ParticipantsPage, people: dict[str, int], gui_service: ParticipantService) -> None:
+def test_filters_by_category_status_and_rt(
+    page: ParticipantsPage, people: dict[str, int], gui_service: ParticipantService
+) -> None:
     page.category_filter.setCurrentIndex(page.category_filter.findData("linmas"))
     assert shown(page) == ["Siti Aminah", "Siti Rahayu"]
     page.rt_filter.setCurrentIndex(page.rt_filter.findData("002"))
@@ -101,7 +108,9 @@ def test_filters_by_category_status_and_rt(page: ParticipantsPage, people: dict[
     assert shown(page, Column.STATUS) == ["Berhenti"]
 
 
-def test_clicking_a_header_sorts_every_row_and_keeps_the_selection(qtbot: QtBot, page: ParticipantsPage, people: dict[str, int]) -> None:
+def test_clicking_a_header_sorts_every_row_and_keeps_the_selection(
+    qtbot: QtBot, page: ParticipantsPage, people: dict[str, int]
+) -> None:
     assert shown(page) == ["Agus Jaya", "Budi Santoso", "Siti Aminah", "Siti Rahayu"]
     page.select_participant(people["Budi Santoso"])
     header: QHeaderView = page.table.horizontalHeader()
@@ -133,7 +142,9 @@ def fill(dialog: ParticipantDialog, qtbot: QtBot, **values: str) -> None:
             qtbot.keyClicks(widget, text)
 
 
-def test_new_participant_from_the_keyboard(qtbot: QtBot, window: MainWindow, page: ParticipantsPage, drive: Drive) -> None:
+def test_new_participant_from_the_keyboard(
+    qtbot: QtBot, window: MainWindow, page: ParticipantsPage, drive: Drive
+) -> None:
     nik = make_nik(21, female=True, birth=date(1990, 8, 5))
 
     def enrol(d: ParticipantDialog) -> None:
@@ -161,12 +172,27 @@ def test_errors_name_their_fields_and_nothing_is_saved(qtbot: QtBot, gui_service
     d.save_button.click()
     assert d.isVisible() and d.banner.isVisible()
     text = d.banner.text()
-    for expected in ("NIK wajib diisi.", "Nama lengkap wajib diisi.", "Jenis kelamin wajib diisi.", "Kategori wajib diisi.", "Sumber dana wajib diisi."):
+    for expected in (
+        "NIK wajib diisi.",
+        "Nama lengkap wajib diisi.",
+        "Jenis kelamin wajib diisi.",
+        "Kategori wajib diisi.",
+        "Sumber dana wajib diisi.",
+    ):
         assert expected in text
     assert d.w["full_name"].property("invalid") is True and d.w["phone"].property("invalid") is not True
     assert d.focusWidget() is d.nik  # the first field in error gets the cursor
 
-    fill(d, qtbot, nik="3319O31205800001", full_name="Budi", birth_date="31/02/1980", sex="L", category="bpd", funding="pades")
+    fill(
+        d,
+        qtbot,
+        nik="3319O31205800001",
+        full_name="Budi",
+        birth_date="31/02/1980",
+        sex="L",
+        category="bpd",
+        funding="pades",
+    )
     d.save_button.click()
     assert "NIK hanya boleh berisi angka 0-9." in d.banner.text()
     assert "Tanggal lahir: '31/02/1980' bukan tanggal yang ada di kalender." in d.banner.text()
@@ -174,11 +200,22 @@ def test_errors_name_their_fields_and_nothing_is_saved(qtbot: QtBot, gui_service
     assert gui_service.count() == 0
 
 
-def test_warnings_are_shown_and_may_be_declined_or_accepted(qtbot: QtBot, gui_service: ParticipantService, answers: dict[str, list[str]]) -> None:
+def test_warnings_are_shown_and_may_be_declined_or_accepted(
+    qtbot: QtBot, gui_service: ParticipantService, answers: dict[str, list[str]]
+) -> None:
     d = ParticipantDialog(gui_service)
     qtbot.addWidget(d)
     d.show()
-    fill(d, qtbot, nik=make_nik(5, region="337401"), full_name="Pendatang", birth_date="12/05/1980", sex="P", category="bpd", funding="pades")
+    fill(
+        d,
+        qtbot,
+        nik=make_nik(5, region="337401"),
+        full_name="Pendatang",
+        birth_date="12/05/1980",
+        sex="P",
+        category="bpd",
+        funding="pades",
+    )
     answers["reply"].append("no")
     d.save_button.click()
     assert len(answers["ask"]) == 1
@@ -189,7 +226,9 @@ def test_warnings_are_shown_and_may_be_declined_or_accepted(qtbot: QtBot, gui_se
     assert d.result() == 1 and gui_service.count() == 1
 
 
-def test_a_nik_already_enrolled_opens_that_participant(qtbot: QtBot, gui_service: ParticipantService, people: dict[str, int], answers: dict[str, list[str]]) -> None:
+def test_a_nik_already_enrolled_opens_that_participant(
+    qtbot: QtBot, gui_service: ParticipantService, people: dict[str, int], answers: dict[str, list[str]]
+) -> None:
     d = ParticipantDialog(gui_service)
     qtbot.addWidget(d)
     d.show()
@@ -204,7 +243,9 @@ def test_a_nik_already_enrolled_opens_that_participant(qtbot: QtBot, gui_service
     assert gui_service.get(people["Budi Santoso"]).occupation == "Tukang kayu"
 
 
-def test_escape_cancels_and_asks_only_when_something_was_typed(qtbot: QtBot, gui_service: ParticipantService, answers: dict[str, list[str]]) -> None:
+def test_escape_cancels_and_asks_only_when_something_was_typed(
+    qtbot: QtBot, gui_service: ParticipantService, answers: dict[str, list[str]]
+) -> None:
     clean = ParticipantDialog(gui_service)
     qtbot.addWidget(clean)
     clean.show()
@@ -228,8 +269,25 @@ def test_tab_order_follows_the_form(gui_service: ParticipantService, qtbot: QtBo
     d = ParticipantDialog(gui_service)
     qtbot.addWidget(d)
     d.show()
-    expected = [d.kk, d.full_name, d.birth_place, d.birth_date, d.sex, d.address, d.dusun, d.rt, d.rw, d.phone,
-                d.occupation, d.category, d.source_list, d.source_date, d.funding, d.start_date, d.save_button]  # fmt: skip
+    expected = [
+        d.kk,
+        d.full_name,
+        d.birth_place,
+        d.birth_date,
+        d.sex,
+        d.address,
+        d.dusun,
+        d.rt,
+        d.rw,
+        d.phone,
+        d.occupation,
+        d.category,
+        d.source_list,
+        d.source_date,
+        d.funding,
+        d.start_date,
+        d.save_button,
+    ]
     d.nik.setFocus()
     for widget in expected:
         d.focusNextChild()  # what the Tab key does
@@ -237,7 +295,9 @@ def test_tab_order_follows_the_form(gui_service: ParticipantService, qtbot: QtBo
         assert focused is widget or focused.parent() is widget, f"Tab should reach {widget.objectName()}"
 
 
-def test_edit_end_reactivate_and_history(qtbot: QtBot, page: ParticipantsPage, people: dict[str, int], drive: Drive) -> None:
+def test_edit_end_reactivate_and_history(
+    qtbot: QtBot, page: ParticipantsPage, people: dict[str, int], drive: Drive
+) -> None:
     pid = people["Siti Aminah"]
     page.select_participant(pid)
     assert page.end_action.isEnabled() and not page.reactivate_action.isEnabled()
@@ -276,7 +336,12 @@ def test_edit_end_reactivate_and_history(qtbot: QtBot, page: ParticipantsPage, p
     page.history_action.trigger()
     rows = seen["d"].model.rows
     events = [r[2] for r in rows]
-    assert events[0] == "Didaftarkan" and "Diubah" in events and "Dihentikan" in events and events[-1] == "Diaktifkan kembali"
+    assert (
+        events[0] == "Didaftarkan"
+        and "Diubah" in events
+        and "Dihentikan" in events
+        and events[-1] == "Diaktifkan kembali"
+    )
     assert ("Telepon", "0812-3456-7890", "0857-1111-2222") in [(r[3], r[4], r[5]) for r in rows]
     assert ("Alasan berhenti", "", "Meninggal dunia") in [(r[3], r[4], r[5]) for r in rows]
     assert all(r[1] == "admin" for r in rows)
