@@ -31,7 +31,7 @@ ALL_KEYS = (MODE, REGION_CODE, HEAD_NAME, HEAD_TITLE, OFFICE_PHONE, MAX_AGE, MON
 
 def read_all(conn: Connection) -> dict[str, str]:
     """Every declared setting, stored value or default."""
-    stored = dict(conn.execute(select(setting_table.c.key, setting_table.c.value)))
+    stored = dict(conn.execute(select(setting_table.c.key, setting_table.c.value)).all())
     return {k.key: stored.get(k.key, k.default) for k in ALL_KEYS}
 
 
