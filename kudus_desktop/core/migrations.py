@@ -27,6 +27,8 @@ def _to_v2(conn: sqlite3.Connection) -> None:
     conn.execute("INSERT INTO counter (name, value) VALUES ('change', ?), ('reg_no', ?)", (change, reg_seq))
     conn.execute("DELETE FROM setting WHERE key = 'reg_no_seq'")
     conn.execute("CREATE INDEX ix_participant_rev ON participant (rev)")
+    conn.execute("DROP INDEX ix_participant_name")
+    conn.execute("CREATE INDEX ix_participant_name ON participant (full_name COLLATE NOCASE, nik, reg_no, kpj)")
 
 
 #: target version -> step; keep it dense from 2 up to ``db.SCHEMA_VERSION``.

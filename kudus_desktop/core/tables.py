@@ -41,7 +41,7 @@ class ParticipantRow(Base):
         UniqueConstraint("desa_code", "nik"),
         CheckConstraint("sex IN ('L', 'P')"),
         CheckConstraint("status IN ('aktif', 'berhenti')"),
-        Index("ix_participant_name", text("full_name COLLATE NOCASE")),
+        Index("ix_participant_name", text("full_name COLLATE NOCASE"), "nik", "reg_no", "kpj"),
         Index("ix_participant_status", "status"),
         Index("ix_participant_category", "category"),
         Index("ix_participant_start", "start_date"),

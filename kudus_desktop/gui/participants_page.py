@@ -54,6 +54,7 @@ class ParticipantsPage(QWidget):
         self.user = user
         self.signals = signals
         self.model = ParticipantTableModel(service, self)
+        self._total: int | None = None  # participants in the office, counted again after a change
 
         title = QLabel(self.tr("Peserta"))
         title.setObjectName("pageTitle")
@@ -219,7 +220,9 @@ class ParticipantsPage(QWidget):
 
     def _show_counts(self) -> None:
         shown = self.model.rowCount()
-        total = self.service.count()
+        if self._total is None:
+            self._total = self.service.count()
+        total = self._total
         if total == 0:
             self.empty.setText(
                 self.tr("Belum ada peserta.\nKlik “Tambah peserta” (Ctrl+N) untuk mendaftarkan yang pertama.")
@@ -241,6 +244,7 @@ class ParticipantsPage(QWidget):
         if not changes.participants:
             return
         self._fill_place_filters()
+        self._total = None
         self.model.reload(changes.participant_ids)
         self._show_counts()
 
