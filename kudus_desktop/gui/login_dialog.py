@@ -6,9 +6,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from kudus_desktop.core.accounts import AccountService
-from kudus_desktop.core.errors import AuthError, KudusError
+from kudus_desktop.core.errors import AuthError
 from kudus_desktop.core.views import OfficeProfile, UserView
 from kudus_desktop.gui.messages import error_text, show_error
+from kudus_desktop.gui.ops import run_db
 from kudus_desktop.gui.theme import icon
 
 
@@ -51,15 +52,22 @@ class LoginDialog(QDialog):
         self.username.setFocus()
 
     def accept(self) -> None:
-        try:
-            self.user = self.accounts.login(self.username.text(), self.password.text())
-        except AuthError as exc:
-            self.error.setText(error_text(exc))
-            self.error.show()
-            self.password.clear()
-            self.password.setFocus()
-            return
-        except KudusError as exc:
+        """Check the password on the database thread: argon2 is slow on purpose."""
+        username, password = self.username.text(), self.password.text()
+        self.login_button.setEnabled(False)
+        run_db(self, lambda: self.accounts.login(username, password), self._logged_in, self._refused)
+
+    def _logged_in(self, user: UserView) -> None:
+        self.login_button.setEnabled(True)
+        self.user = user
+        super().accept()
+
+    def _refused(self, exc: BaseException) -> None:
+        self.login_button.setEnabled(True)
+        if not isinstance(exc, AuthError):
             show_error(self, exc)
             return
-        super().accept()
+        self.error.setText(error_text(exc))
+        self.error.show()
+        self.password.clear()
+        self.password.setFocus()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
 from kudus_desktop.gui.messages import show_error
@@ -25,6 +25,9 @@ class _Relay(QObject):
 class _Job(QRunnable):
     def __init__(self, fn: Callable[[], Any], relay: _Relay) -> None:
         super().__init__()
+        # Python owns the job until its result is back on the GUI thread: letting Qt
+        # delete a Python QRunnable on the worker thread corrupts reference counts.
+        self.setAutoDelete(False)
         self.fn = fn
         self.relay = relay
 
@@ -38,14 +41,18 @@ class _Job(QRunnable):
 
 
 _db_pool: QThreadPool | None = None
-_running: set[_Relay] = set()
+_running: dict[_Relay, _Job] = {}
 
 
 def db_pool() -> QThreadPool:
+    """The single database thread, owned by the application and stopped with it."""
     global _db_pool
     if _db_pool is None:
-        _db_pool = QThreadPool()
+        app = QCoreApplication.instance()
+        _db_pool = QThreadPool(app)
         _db_pool.setMaxThreadCount(1)
+        if app is not None:
+            app.aboutToQuit.connect(_db_pool.waitForDone)
     return _db_pool
 
 
@@ -57,7 +64,8 @@ def run_db(
 ) -> None:
     """Run ``fn`` on the database thread; call ``on_done(result)`` or show/handle the error."""
     relay = _Relay()
-    _running.add(relay)
+    job = _Job(fn, relay)
+    _running[relay] = job
     busy = QTimer(relay)
     busy.setSingleShot(True)
     cursor_set = False
@@ -71,7 +79,7 @@ def run_db(
         busy.stop()
         if cursor_set:
             QApplication.restoreOverrideCursor()
-        _running.discard(relay)
+        _running.pop(relay, None)
         relay.deleteLater()
 
     def done(result: object) -> None:
@@ -89,7 +97,7 @@ def run_db(
     busy.start(BUSY_CURSOR_AFTER_MS)
     relay.done.connect(done, Qt.ConnectionType.QueuedConnection)
     relay.failed.connect(failed, Qt.ConnectionType.QueuedConnection)
-    db_pool().start(_Job(fn, relay))
+    db_pool().start(job)
 
 
 def wait_idle(timeout_ms: int = 10_000) -> bool:

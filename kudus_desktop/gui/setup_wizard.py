@@ -16,12 +16,13 @@ from PySide6.QtWidgets import (
 
 from kudus_desktop.core.accounts import MIN_PASSWORD, AccountService, SetupRequest, check_setup
 from kudus_desktop.core.codes import Mode
-from kudus_desktop.core.errors import KudusError, ValidationError
+from kudus_desktop.core.errors import ValidationError
 from kudus_desktop.core.regions import KUDUS_CODE, kecamatan_list, region, villages_of
 from kudus_desktop.core.validation import Issue
 from kudus_desktop.core.views import UserView
 from kudus_desktop.gui.messages import issue_text, message_text, show_error
-from kudus_desktop.gui.theme import mark_invalid
+from kudus_desktop.gui.ops import run_db
+from kudus_desktop.gui.theme import icon, mark_invalid
 
 
 class ModePage(QWizardPage):
@@ -185,6 +186,7 @@ class SetupWizard(QWizard):
         self.setWindowTitle(self.tr("Penyiapan Kudus Desktop"))
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setMinimumSize(640, 440)
+        self.setPixmap(QWizard.WizardPixmap.LogoPixmap, icon("kudus").pixmap(48, 48))
         # Qt ships no Indonesian translation of its own buttons, so we name them ourselves.
         self.setButtonText(QWizard.WizardButton.NextButton, self.tr("Lanjut >"))
         self.setButtonText(QWizard.WizardButton.BackButton, self.tr("< Kembali"))
@@ -213,15 +215,24 @@ class SetupWizard(QWizard):
         # QWizard validates the last page only inside done(); nothing may be written before.
         if not self.validateCurrentPage():
             return
-        try:
-            self.user = self.accounts.initialise(self.request())
-        except ValidationError as exc:
-            self.admin_page.show_issues(list(exc.issues))
-            return
-        except KudusError as exc:
-            show_error(self, exc)
-            return
-        super().accept()
+        request = self.request()
+        finish = self.button(QWizard.WizardButton.FinishButton)
+        finish.setEnabled(False)
+
+        def done(user: UserView) -> None:
+            finish.setEnabled(True)
+            self.user = user
+            super(SetupWizard, self).accept()
+
+        def failed(exc: BaseException) -> None:
+            finish.setEnabled(True)
+            if isinstance(exc, ValidationError):
+                self.admin_page.show_issues(list(exc.issues))
+            else:
+                show_error(self, exc)
+
+        # Hashing the password and writing the profile run on the database thread.
+        run_db(self, lambda: self.accounts.initialise(request), done, failed)
 
     def chosen_region_name(self) -> str:
         reg = region(self.region_page.region_code())

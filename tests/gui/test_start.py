@@ -104,7 +104,8 @@ def test_log_in_refuses_a_wrong_password_then_opens(qtbot: QtBot, data_dir: Path
     qtbot.keyClicks(login.username, "admin")
     qtbot.keyClicks(login.password, "salah-sandi")
     login.login_button.click()
-    assert login.isVisible() and login.error.isVisible()
+    qtbot.waitUntil(lambda: login.error.isVisible())
+    assert login.isVisible() and login.login_button.isEnabled()
     assert login.error.text() == "Nama pengguna atau kata sandi salah."
     assert login.password.text() == "" and controller.window is None
     qtbot.keyClicks(login.password, PASSWORD)
