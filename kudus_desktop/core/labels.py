@@ -152,6 +152,40 @@ MESSAGES: dict[str, str] = {
     ),
     "too_long": QT_TRANSLATE_NOOP("Pesan", "{field} terlalu panjang (maksimal {max} karakter)."),
     "settings_invalid": QT_TRANSLATE_NOOP("Pesan", "{field}: nilai '{value}' tidak sah."),
+    # Import
+    "file_not_found": QT_TRANSLATE_NOOP("Pesan", "Berkas {path} tidak ditemukan."),
+    "file_not_workbook": QT_TRANSLATE_NOOP(
+        "Pesan", "Berkas {path} bukan buku kerja Excel, LibreOffice atau CSV (.xlsx, .xls, .ods, .csv)."
+    ),
+    "file_too_big": QT_TRANSLATE_NOOP(
+        "Pesan", "Berkas {path} terlalu besar ({size} MB; batasnya {max} MB). Pecah daftar menjadi beberapa berkas."
+    ),
+    "file_protected": QT_TRANSLATE_NOOP(
+        "Pesan", "Berkas {path} dilindungi kata sandi. Buka di Excel, hapus kata sandinya, simpan, lalu impor lagi."
+    ),
+    "file_corrupt": QT_TRANSLATE_NOOP("Pesan", "Berkas {path} rusak dan tidak dapat dibaca ({detail})."),
+    "sheet_empty": QT_TRANSLATE_NOOP("Pesan", "Lembar {sheet} di berkas {path} kosong."),
+    "sheet_not_found": QT_TRANSLATE_NOOP("Pesan", "Berkas {path} tidak memiliki lembar bernama {sheet}."),
+    "no_nik_column": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Tidak ada kolom NIK di {path} (lembar: {sheet}). Beri judul kolom 'NIK' atau pilih kolomnya sendiri.",
+    ),
+    "nik_number_cell": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Sel NIK berisi angka, bukan teks ({digits}). Excel hanya menyimpan 15 digit, sehingga digit terakhir "
+        "NIK bisa sudah hilang. Ketik ulang NIK sebagai teks (format Teks, atau awali dengan tanda ').",
+    ),
+    "kk_number_cell": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Sel nomor KK berisi angka, bukan teks ({digits}). Excel hanya menyimpan 15 digit, sehingga digit "
+        "terakhirnya bisa sudah hilang. Ketik ulang sebagai teks.",
+    ),
+    "duplicate_in_file": QT_TRANSLATE_NOOP("Pesan", "NIK ini sudah ada di baris {first_row} berkas yang sama."),
+    "formulas_present": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Lembar ini berisi rumus; yang dibaca adalah hasil terakhir yang disimpan Excel. Sel rumus yang belum "
+        "pernah dihitung terbaca kosong.",
+    ),
 }
 
 #: Labels of participant fields (also used in history and validation messages).

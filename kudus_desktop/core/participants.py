@@ -21,7 +21,7 @@ from kudus_desktop.core import settings
 from kudus_desktop.core.codes import Category, ExitReason, HistoryAction, Status
 from kudus_desktop.core.dates import DateParseError, format_date, from_iso, now_iso, parse_date_text
 from kudus_desktop.core.db import Database
-from kudus_desktop.core.errors import NotFoundError, StateError, ValidationError
+from kudus_desktop.core.errors import CancelledError, NotFoundError, StateError, ValidationError
 from kudus_desktop.core.nik import clean_number
 from kudus_desktop.core.regions import kudus_district_digits, region
 from kudus_desktop.core.tables import counter_table, history_table, participant_table
@@ -45,6 +45,13 @@ from kudus_desktop.core.views import (
 
 P = participant_table.c
 PAGE = 500  # rows fetched per round trip; well under SQLite's bound-parameter limit
+BULK_CHUNK = 2000  # rows per executemany in bulk writes: bounded memory, cancel between chunks
+Progress = Callable[[int, int], None]
+CancelCheck = Callable[[], bool]
+
+
+def _never() -> bool:
+    return False
 
 
 class SortKey(StrEnum):
@@ -120,6 +127,17 @@ def _next(conn: Connection, name: str) -> int:
         .returning(counter_table.c.value)
     )
     return int(conn.execute(stmt).scalar_one())
+
+
+def _reserve(conn: Connection, name: str, count: int) -> int:
+    """Reserve ``count`` consecutive counter values; returns the first."""
+    stmt = (
+        update(counter_table)
+        .where(counter_table.c.name == name)
+        .values(value=counter_table.c.value + count)
+        .returning(counter_table.c.value)
+    )
+    return int(conn.execute(stmt).scalar_one()) - count + 1
 
 
 def _view(row: Any) -> ParticipantView:
@@ -402,6 +420,102 @@ class ParticipantService:
             # Another window enrolled the same NIK between our check and our insert.
             raise ValidationError([Issue("nik", "nik_registered", "error", {"name": "", "reg_no": ""})]) from None
         return pid, OpChanges(participants=True, participant_ids=(pid,))
+
+    def existing_by_nik(self) -> dict[str, ParticipantView]:
+        """Every participant of this office keyed by NIK (for matching an imported list)."""
+        with self.db.begin() as conn:
+            desa = settings.read_all(conn)[settings.REGION_CODE.key]
+            rows = conn.execute(select(participant_table).where(P.desa_code == desa)).all()
+        return {r.nik: _view(r) for r in rows}
+
+    def bulk_write(
+        self,
+        adds: Sequence[ParticipantFields],
+        updates: Sequence[tuple[int, dict[str, str | None]]],
+        *,
+        progress: Progress | None = None,
+        cancelled: CancelCheck = _never,
+    ) -> OpChanges:
+        """Enrol ``adds`` and apply ``updates`` (id, changed columns) in one transaction.
+
+        Set-based: one executemany per chunk, counters reserved in one step. A cancel or an
+        error rolls everything back. Runs on any one thread; reports progress as (done, total).
+        """
+        total = len(adds) + len(updates)
+        stamp = now_iso()
+        who = self.user.username
+        with self.db.begin() as conn:
+            _, desa = self._context(conn)
+            reg = region(desa)
+            prefix = reg.digits if reg else desa.replace(".", "")
+            first_rev = _reserve(conn, "change", total)
+            first_reg = _reserve(conn, "reg_no", len(adds))
+            done = 0
+            for start in range(0, len(adds), BULK_CHUNK):
+                if cancelled():
+                    raise CancelledError()
+                chunk = adds[start : start + BULK_CHUNK]
+                rows = []
+                for i, values in enumerate(chunk, start=start):
+                    rows.append(
+                        {
+                            **_fields_to_columns(values),
+                            "uid": str(uuid.uuid4()),
+                            "reg_no": f"{prefix}-{first_reg + i:05d}",
+                            "desa_code": desa,
+                            "status": Status.AKTIF,
+                            "created_at": stamp,
+                            "updated_at": stamp,
+                            "created_by": who,
+                            "updated_by": who,
+                            "rev": first_rev + i,
+                        }
+                    )
+                conn.execute(participant_table.insert(), rows)
+                ids = dict(
+                    conn.execute(
+                        select(P.rev, P.id).where(P.rev.between(first_rev + start, first_rev + start + len(chunk) - 1))
+                    ).all()
+                )
+                history = [
+                    {
+                        "participant_id": ids[r["rev"]],
+                        "at": stamp,
+                        "username": who,
+                        "action": HistoryAction.CREATE,
+                        "changes": json.dumps(
+                            [[k, None, r[k]] for k in _fields_to_columns(v) if r[k] is not None], ensure_ascii=False
+                        ),
+                        "rev": r["rev"],
+                    }
+                    for r, v in zip(rows, chunk, strict=True)
+                ]
+                conn.execute(history_table.insert(), history)
+                done += len(chunk)
+                if progress:
+                    progress(done, total)
+            rev = first_rev + len(adds)
+            for pid, changed in updates:
+                if cancelled():
+                    raise CancelledError()
+                row = conn.execute(select(participant_table).where(P.id == pid)).first()
+                if row is None:
+                    raise NotFoundError("participant_not_found", id=pid)
+                diff = [(k, getattr(row, k), v) for k, v in changed.items() if getattr(row, k) != v]
+                if diff:
+                    conn.execute(
+                        update(participant_table)
+                        .where(P.id == pid)
+                        .values(updated_at=stamp, updated_by=who, rev=rev, **{k: v for k, _, v in diff})
+                    )
+                    self._record(conn, pid, HistoryAction.UPDATE, diff, rev)
+                rev += 1
+                done += 1
+                if progress and done % 500 == 0:
+                    progress(done, total)
+            if progress:
+                progress(total, total)
+        return OpChanges(participants=True)
 
     def update(self, participant_id: int, draft: ParticipantDraft, *, accept_warnings: bool = False) -> OpChanges:
         """Correct a participant's data; only changed fields are written and recorded."""

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, select
 from sqlalchemy.dialects.sqlite import insert
 
 from kudus_desktop.core.tables import setting_table
+
+if TYPE_CHECKING:
+    from kudus_desktop.core.db import Database
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +31,10 @@ MAX_AGE = SettingKey("max_age", "65")
 #: JKK 1% of Rp1,000,000 + JKM Rp6,800 [V]; an estimate until the dated rate table exists.
 MONTHLY_PREMIUM = SettingKey("monthly_premium", "16800")
 
-ALL_KEYS = (MODE, REGION_CODE, HEAD_NAME, HEAD_TITLE, OFFICE_PHONE, MAX_AGE, MONTHLY_PREMIUM)
+#: Column mappings remembered per source list, as JSON {SOURCE: {field: header text}}.
+IMPORT_MAPPINGS = SettingKey("import_mappings", "{}")
+
+ALL_KEYS = (MODE, REGION_CODE, HEAD_NAME, HEAD_TITLE, OFFICE_PHONE, MAX_AGE, MONTHLY_PREMIUM, IMPORT_MAPPINGS)
 
 
 def read_all(conn: Connection) -> dict[str, str]:
@@ -40,3 +48,25 @@ def write(conn: Connection, values: dict[SettingKey, str]) -> None:
     for key, value in values.items():
         stmt = insert(setting_table).values(key=key.key, value=value)
         conn.execute(stmt.on_conflict_do_update(index_elements=["key"], set_={"value": value}))
+
+
+def import_mappings(db: Database) -> dict[str, dict[str, str]]:
+    """Remembered column mappings by source list name."""
+    with db.begin() as conn:
+        raw = read_all(conn)[IMPORT_MAPPINGS.key]
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def save_import_mapping(db: Database, source: str, headers: dict[str, str]) -> None:
+    """Remember which header feeds which field for the next file of ``source``."""
+    with db.begin() as conn:
+        try:
+            value = json.loads(read_all(conn)[IMPORT_MAPPINGS.key])
+        except ValueError:
+            value = {}
+        value[source] = headers
+        write(conn, {IMPORT_MAPPINGS: json.dumps(value, ensure_ascii=False, sort_keys=True)})

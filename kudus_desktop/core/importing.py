@@ -1,0 +1,545 @@
+"""Importing candidate lists (DTKS, DTSEN, P3KE, rosters) from spreadsheets.
+
+Reading is done by python-calamine (about ten times faster than openpyxl in read-only mode
+and it reads .xlsx, .xls and .ods alike); CSV by the standard library. The importer finds
+the sheet and the header row itself, maps columns by known header names, checks every row
+with the same rules as the form, and returns a preview. Nothing is written until
+:meth:`ImportService.commit`, which applies the whole preview in one transaction.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import zipfile
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from kudus_desktop.core import settings
+from kudus_desktop.core.codes import Category, Funding
+from kudus_desktop.core.dates import format_date
+from kudus_desktop.core.errors import CancelledError, KudusError
+from kudus_desktop.core.labels import CODES
+from kudus_desktop.core.nik import clean_number
+from kudus_desktop.core.participants import ParticipantService
+from kudus_desktop.core.regions import kudus_district_digits
+from kudus_desktop.core.validation import (
+    Issue,
+    ParticipantDraft,
+    ParticipantFields,
+    ValidationContext,
+    validate_participant,
+)
+from kudus_desktop.core.views import OpChanges
+
+MAX_FILE_BYTES = 30 * 1024 * 1024
+HEADER_SCAN_ROWS = 30
+SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv"}
+_ZIP_MAGIC = b"PK\x03\x04"
+_CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls, and Office files encrypted with a password
+
+#: Fields a column can be mapped to, in the order the mapping editor shows them.
+IMPORT_FIELDS: tuple[str, ...] = (
+    "nik", "full_name", "kk", "birth_place", "birth_date", "sex", "address", "dusun", "rt", "rw", "phone",
+    "occupation", "category", "funding", "start_date",
+)  # fmt: skip
+
+#: Header names seen in village lists, normalised (upper case, letters and digits only).
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "nik": ("NIK", "NONIK", "NOMORNIK", "NIKKTP", "NOKTP", "NOMORKTP", "NOINDUKKEPENDUDUKAN", "NOMORINDUKKEPENDUDUKAN"),
+    "full_name": ("NAMA", "NAMALENGKAP", "NAMAPESERTA", "NAMAANGGOTA", "NAMASESUAIKTP", "NAMAPEKERJA"),
+    "kk": ("NOKK", "NOMORKK", "KK", "NOKARTUKELUARGA", "NOMORKARTUKELUARGA"),
+    "birth_place": ("TEMPATLAHIR", "TMPLAHIR", "TMPTLAHIR", "TPTLAHIR"),
+    "birth_date": ("TANGGALLAHIR", "TGLLAHIR", "TGLLHR", "TANGGALLHR"),
+    "sex": ("JENISKELAMIN", "JK", "LP", "KELAMIN", "SEX", "GENDER"),
+    "address": ("ALAMAT", "ALAMATLENGKAP", "ALAMATRUMAH"),
+    "dusun": ("DUSUN", "DUKUH", "NAMADUSUN"),
+    "rt": ("RT", "NORT"),
+    "rw": ("RW", "NORW"),
+    "phone": ("NOHP", "HP", "NOMORHP", "TELEPON", "TELP", "NOTELP", "NOTELEPON", "NOMORTELEPON", "WA", "NOWA"),
+    "occupation": ("PEKERJAAN", "JENISPEKERJAAN", "PROFESI"),
+    "category": ("KATEGORI", "KELOMPOK", "JENISPESERTA"),
+    "funding": ("SUMBERDANA", "PEMBIAYAAN"),
+    "start_date": ("TANGGALMULAI", "TMT", "MULAI", "TANGGALKEPESERTAAN"),
+}
+_SYNONYM_FIELD = {name: fld for fld, names in SYNONYMS.items() for name in names}
+_TOTAL_ROW = re.compile(r"^\s*(jumlah|total|jml|grand total)\b", re.IGNORECASE)
+_SEX = {"L": "L", "LK": "L", "LAKILAKI": "L", "LAKI": "L", "PRIA": "L", "P": "P", "PR": "P", "PEREMPUAN": "P",
+        "WANITA": "P"}  # fmt: skip
+
+Progress = Callable[[int, int], None]
+CancelCheck = Callable[[], bool]
+
+
+def _never() -> bool:
+    return False
+
+
+class ImportError_(KudusError):  # noqa: N801 - the builtin ImportError means something else
+    """The file cannot be imported at all (not a workbook, protected, no NIK column ...)."""
+
+
+class RowStatus(StrEnum):
+    ADD = "add"
+    UPDATE = "update"
+    UNCHANGED = "unchanged"
+    REJECTED = "rejected"
+
+
+def normalise_header(text: object) -> str:
+    return re.sub(r"[^0-9A-Z]", "", str(text).upper())
+
+
+@dataclass(frozen=True, slots=True)
+class SheetGuess:
+    """Where the list starts in one sheet and how its columns map to fields."""
+
+    name: str
+    header_row: int  # as Excel numbers it (1-based); 0 when no header was found
+    headers: tuple[str, ...]
+    mapping: dict[str, int] = field(default_factory=dict)  # field -> column index (0-based)
+
+    @property
+    def score(self) -> int:
+        return len(self.mapping) + (10 if "nik" in self.mapping else 0)
+
+
+@dataclass(frozen=True, slots=True)
+class WorkbookInfo:
+    path: Path
+    sheets: tuple[SheetGuess, ...]
+    best: SheetGuess | None
+    has_formulas: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ImportOptions:
+    """What the file does not say: where the list comes from and the enrolment's terms."""
+
+    source_list: str = ""
+    source_date: str = ""
+    category: str = Category.PEKERJA_RENTAN
+    funding: str = Funding.PADES
+    start_date: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ImportRow:
+    row: int  # the sheet's row number as Excel shows it
+    nik: str  # as found in the cell
+    name: str
+    status: RowStatus
+    issues: tuple[Issue, ...]
+    values: ParticipantFields | None = None
+    existing_id: int | None = None
+    changes: dict[str, str | None] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> tuple[Issue, ...]:
+        return tuple(i for i in self.issues if i.severity == "error")
+
+    @property
+    def warnings(self) -> tuple[Issue, ...]:
+        return tuple(i for i in self.issues if i.severity == "warning")
+
+
+@dataclass(frozen=True, slots=True)
+class ImportPreview:
+    path: Path
+    sheet: str
+    header_row: int
+    mapping: dict[str, int]
+    headers: tuple[str, ...]
+    options: ImportOptions
+    rows: tuple[ImportRow, ...]
+    has_formulas: bool = False
+
+    def count(self, status: RowStatus) -> int:
+        return sum(1 for r in self.rows if r.status == status)
+
+    @property
+    def to_write(self) -> int:
+        return self.count(RowStatus.ADD) + self.count(RowStatus.UPDATE)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    added: int
+    updated: int
+    changes: OpChanges
+
+
+# -- reading -------------------------------------------------------------------------------
+
+
+def _check_file(path: Path) -> None:
+    if not path.is_file():
+        raise ImportError_("file_not_found", path=str(path))
+    if path.suffix.lower() not in SUFFIXES:
+        raise ImportError_("file_not_workbook", path=path.name)
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise ImportError_("file_too_big", path=path.name, size=size // 2**20, max=MAX_FILE_BYTES // 2**20)
+    if size == 0:
+        raise ImportError_("sheet_empty", path=path.name, sheet="")
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    if path.suffix.lower() in {".xlsx", ".xlsm"}:
+        if head.startswith(_CFB_MAGIC):
+            raise ImportError_("file_protected", path=path.name)
+        if not head.startswith(_ZIP_MAGIC):
+            raise ImportError_("file_not_workbook", path=path.name)
+
+
+class _Book:
+    """Rows of each sheet as Python values; CSV is one sheet named after the file."""
+
+    def __init__(self, path: Path) -> None:
+        _check_file(path)
+        self.path = path
+        self.csv = path.suffix.lower() == ".csv"
+        if self.csv:
+            self.names: list[str] = [path.stem]
+            return
+        from python_calamine import CalamineError, CalamineWorkbook
+
+        try:
+            self._wb = CalamineWorkbook.from_path(str(path))
+            self.names = list(self._wb.sheet_names)
+        except CalamineError as exc:
+            text = str(exc).lower()
+            code = "file_protected" if "password" in text or "encrypt" in text else "file_corrupt"
+            raise ImportError_(code, path=path.name, detail=str(exc)) from None
+
+    def rows(self, name: str) -> Iterator[tuple[int, list[Any]]]:
+        """(Excel row number, cell values) for every row of a sheet."""
+        if self.csv:
+            yield from self._csv_rows()
+            return
+        from python_calamine import CalamineError
+
+        try:
+            sheet = self._wb.get_sheet_by_name(name)
+            first = sheet.start[0] if sheet.start else 0
+            for offset, values in enumerate(sheet.iter_rows()):
+                yield first + offset + 1, list(values)
+        except CalamineError as exc:
+            raise ImportError_("file_corrupt", path=self.path.name, detail=str(exc)) from None
+
+    def _csv_rows(self) -> Iterator[tuple[int, list[Any]]]:
+        raw = self.path.read_bytes()
+        for encoding in ("utf-8-sig", "cp1252"):
+            try:
+                text = raw.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        try:
+            dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        except csv.Error:
+            dialect = csv.excel
+        for number, values in enumerate(csv.reader(text.splitlines(), dialect), start=1):
+            yield number, values
+
+    def has_formulas(self, name: str) -> bool:
+        """Whether an .xlsx sheet holds formulas (their last computed values are what we read)."""
+        if self.csv or self.path.suffix.lower() not in {".xlsx", ".xlsm"}:
+            return False
+        try:
+            index = self.names.index(name) + 1
+            with zipfile.ZipFile(self.path) as zf, zf.open(f"xl/worksheets/sheet{index}.xml") as fh:
+                tail = b""
+                while chunk := fh.read(1 << 20):
+                    block = tail + chunk
+                    if b"<f>" in block or b"<f " in block:
+                        return True
+                    tail = chunk[-8:]
+        except (KeyError, ValueError, OSError, zipfile.BadZipFile):
+            return False
+        return False
+
+
+def _guess_sheet(book: _Book, name: str) -> SheetGuess:
+    best = SheetGuess(name, 0, ())
+    for number, values in book.rows(name):
+        if number > HEADER_SCAN_ROWS:
+            break
+        mapping: dict[str, int] = {}
+        for col, value in enumerate(values):
+            fld = _SYNONYM_FIELD.get(normalise_header(value)) if isinstance(value, str) else None
+            if fld and fld not in mapping:
+                mapping[fld] = col
+        guess = SheetGuess(name, number, tuple(str(v).strip() if v is not None else "" for v in values), mapping)
+        if len(mapping) >= 2 and guess.score > best.score:
+            best = guess
+    return best
+
+
+def inspect_workbook(path: Path) -> WorkbookInfo:
+    """Find, in every sheet, the header row and the column of each known field."""
+    book = _Book(path)
+    guesses = tuple(_guess_sheet(book, n) for n in book.names)
+    usable = [g for g in guesses if "nik" in g.mapping]
+    best = max(usable, key=lambda g: g.score) if usable else None
+    return WorkbookInfo(path, guesses, best, book.has_formulas(best.name) if best else False)
+
+
+def mapping_from_headers(headers: Sequence[str], saved: Mapping[str, str]) -> dict[str, int]:
+    """Turn a remembered {field: header text} mapping into column indexes for this file."""
+    index = {normalise_header(h): i for i, h in enumerate(headers) if h}
+    return {fld: index[normalise_header(h)] for fld, h in saved.items() if normalise_header(h) in index}
+
+
+# -- values --------------------------------------------------------------------------------
+
+
+def _excel_serial(value: float) -> date | None:
+    if 1 <= value < 73051:  # 1900-01-01 .. 2099-12-31
+        return date(1899, 12, 30) + timedelta(days=int(value))
+    return None
+
+
+def _text(value: Any) -> str:
+    """A cell as the text a clerk would have typed."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else str(value)
+    if isinstance(value, datetime):
+        return format_date(value.date())
+    if isinstance(value, date):
+        return format_date(value)
+    return " ".join(str(value).split())
+
+
+def _date_text(value: Any) -> str:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        serial = _excel_serial(float(value))
+        return format_date(serial) if serial else _text(value)
+    return _text(value)
+
+
+def _sex(value: Any) -> str:
+    text = _text(value)
+    return _SEX.get(normalise_header(text), text)
+
+
+def _choice(group: str, value: Any, default: str) -> str:
+    text = _text(value)
+    if not text:
+        return default
+    key = normalise_header(text)
+    for code_key, label in CODES.items():
+        g, code = code_key.split(":", 1)
+        if g == group and key in (normalise_header(code), normalise_header(label)):
+            return code
+    return text
+
+
+def _number_cell_issue(fld: str, value: Any) -> Issue | None:
+    """A NIK or KK stored as a number has lost its last digits in Excel: never accept it."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        digits = f"{value:.0f}"
+        return Issue(fld, f"{fld}_number_cell", "error", {"digits": digits})
+    return None
+
+
+# -- preview and commit --------------------------------------------------------------------
+
+
+class ImportService:
+    """Preview and commit an imported list for the office's participants."""
+
+    def __init__(self, participants: ParticipantService) -> None:
+        self.participants = participants
+
+    def inspect(self, path: Path) -> WorkbookInfo:
+        return inspect_workbook(path)
+
+    def saved_mapping(self, source: str) -> dict[str, str]:
+        """Header names remembered for a source list (field -> header text)."""
+        return dict(settings.import_mappings(self.participants.db).get(source.strip().upper(), {}))
+
+    def save_mapping(self, source: str, headers: Mapping[str, str]) -> None:
+        settings.save_import_mapping(self.participants.db, source.strip().upper(), dict(headers))
+
+    def preview(
+        self,
+        path: Path,
+        *,
+        sheet: str | None = None,
+        mapping: Mapping[str, int] | None = None,
+        header_row: int | None = None,
+        options: ImportOptions = ImportOptions(),
+        progress: Progress | None = None,
+        cancelled: CancelCheck = _never,
+    ) -> ImportPreview:
+        """Read the file and classify every row: add, update, unchanged or rejected."""
+        book = _Book(path)
+        if sheet is not None and sheet not in book.names:
+            raise ImportError_("sheet_not_found", path=path.name, sheet=sheet)
+        if sheet is None or mapping is None or header_row is None:
+            guesses = [_guess_sheet(book, sheet)] if sheet else [_guess_sheet(book, n) for n in book.names]
+            usable = [g for g in guesses if "nik" in g.mapping]
+            if not usable:
+                if all(g.header_row == 0 and not g.headers for g in guesses) and not any(
+                    any(_text(v) for v in values)
+                    for n in ([sheet] if sheet else book.names)
+                    for _, values in book.rows(n)
+                ):
+                    raise ImportError_("sheet_empty", path=path.name, sheet=sheet or book.names[0])
+                raise ImportError_("no_nik_column", path=path.name, sheet=sheet or ", ".join(book.names))
+            guess = max(usable, key=lambda g: g.score)
+            sheet = guess.name
+            header_row = guess.header_row if header_row is None else header_row
+            mapping = dict(guess.mapping) if mapping is None else dict(mapping)
+            headers = guess.headers
+        else:
+            headers = ()
+            for number, values in book.rows(sheet):
+                if number == header_row:
+                    headers = tuple(_text(v) for v in values)
+                    break
+        if "nik" not in mapping:
+            raise ImportError_("no_nik_column", path=path.name, sheet=sheet)
+
+        db = self.participants.db
+        with db.begin() as conn:
+            max_age = int(settings.read_all(conn)[settings.MAX_AGE.key])
+        ctx = ValidationContext(
+            today=self.participants.today(), max_age=max_age, kudus_districts=kudus_district_digits()
+        )
+        existing = self.participants.existing_by_nik()
+        defaults = {
+            "category": options.category,
+            "funding": options.funding,
+            "start_date": options.start_date or format_date(self.participants.today()),
+        }
+        seen: dict[str, int] = {}
+        rows: list[ImportRow] = []
+        total = 0
+        for number, values in book.rows(sheet):
+            if number <= header_row:
+                continue
+            total += 1
+            if total % 1000 == 0:
+                if cancelled():
+                    raise CancelledError()
+                if progress:
+                    progress(total, 0)
+            row = self._row(number, values, mapping, defaults, options, ctx, existing, seen)
+            if row is not None:
+                rows.append(row)
+        if progress:
+            progress(total, total)
+        return ImportPreview(
+            path, sheet, header_row, dict(mapping), headers, options, tuple(rows), book.has_formulas(sheet)
+        )
+
+    def _row(
+        self,
+        number: int,
+        values: Sequence[Any],
+        mapping: Mapping[str, int],
+        defaults: Mapping[str, str],
+        options: ImportOptions,
+        ctx: ValidationContext,
+        existing: Mapping[str, Any],
+        seen: dict[str, int],
+    ) -> ImportRow | None:
+        def cell(fld: str) -> Any:
+            col = mapping.get(fld)
+            return values[col] if col is not None and col < len(values) else None
+
+        mapped = [cell(f) for f in mapping]
+        if not any(_text(v) for v in mapped):
+            return None  # blank row
+        nik_cell, name_cell = cell("nik"), cell("full_name")
+        if not _text(nik_cell) and any(isinstance(v, str) and _TOTAL_ROW.match(v) for v in values):
+            return None  # the total row under the table
+        issues: list[Issue] = []
+        for fld in ("nik", "kk"):
+            damaged = _number_cell_issue(fld, cell(fld))
+            if damaged:
+                issues.append(damaged)
+        draft = ParticipantDraft(
+            nik=_text(nik_cell),
+            kk=_text(cell("kk")),
+            full_name=_text(name_cell),
+            birth_place=_text(cell("birth_place")),
+            birth_date=_date_text(cell("birth_date")),
+            sex=_sex(cell("sex")),
+            address=_text(cell("address")),
+            dusun=_text(cell("dusun")),
+            rt=_text(cell("rt")),
+            rw=_text(cell("rw")),
+            phone=_phone(cell("phone")),
+            occupation=_text(cell("occupation")),
+            category=_choice("category", cell("category"), defaults["category"]),
+            source_list=options.source_list,
+            source_date=options.source_date,
+            funding=_choice("funding", cell("funding"), defaults["funding"]),
+            start_date=_date_text(cell("start_date")) or defaults["start_date"],
+        )
+        result = validate_participant(draft, ctx)
+        issues.extend(result.issues)
+        nik = clean_number(draft.nik)
+        shown_nik = _text(nik_cell)
+        if nik in seen and not any(i.field == "nik" and i.severity == "error" for i in issues):
+            issues.insert(0, Issue("nik", "duplicate_in_file", "error", {"first_row": seen[nik]}))
+        elif nik:
+            seen.setdefault(nik, number)
+        if any(i.severity == "error" for i in issues) or result.values is None:
+            return ImportRow(number, shown_nik, draft.full_name, RowStatus.REJECTED, tuple(issues))
+        current = existing.get(result.values.nik)
+        if current is None:
+            return ImportRow(number, shown_nik, draft.full_name, RowStatus.ADD, tuple(issues), result.values)
+        changes = _changes(current, result.values, mapping, options)
+        status = RowStatus.UPDATE if changes else RowStatus.UNCHANGED
+        return ImportRow(number, shown_nik, draft.full_name, status, tuple(issues), result.values, current.id, changes)
+
+    def commit(
+        self, preview: ImportPreview, *, progress: Progress | None = None, cancelled: CancelCheck = _never
+    ) -> ImportResult:
+        """Write every row to add or update, in one transaction; rejected rows are left out."""
+        adds = [r.values for r in preview.rows if r.status == RowStatus.ADD and r.values is not None]
+        updates = [(r.existing_id, r.changes) for r in preview.rows if r.status == RowStatus.UPDATE and r.existing_id]
+        # Someone may have enrolled one of these NIKs since the preview: enrol nobody twice.
+        existing = self.participants.existing_by_nik()
+        fresh = [v for v in adds if v.nik not in existing]
+        changes = self.participants.bulk_write(fresh, updates, progress=progress, cancelled=cancelled)
+        return ImportResult(len(fresh), len(updates), changes)
+
+
+def _phone(value: Any) -> str:
+    text = _text(value)
+    # A phone number typed as a number lost its leading zero: 81234567890 -> 081234567890.
+    if isinstance(value, (int, float)) and text.startswith("8"):
+        return "0" + text
+    return text
+
+
+def _changes(
+    current: Any, values: ParticipantFields, mapping: Mapping[str, int], options: ImportOptions
+) -> dict[str, str | None]:
+    """Columns the file changes for an enrolled participant: only fields the file carries."""
+    fields_in_file = set(mapping) - {"nik"}
+    if options.source_list:
+        fields_in_file |= {"source_list"}
+    if options.source_date:
+        fields_in_file |= {"source_date"}
+    out: dict[str, str | None] = {}
+    for fld in sorted(fields_in_file):
+        new = getattr(values, fld)
+        new_text = new.isoformat() if isinstance(new, date) else new
+        old = getattr(current, fld)
+        old_text = old.isoformat() if isinstance(old, date) else (old or None)
+        if (new_text or None) != old_text:
+            out[fld] = new_text
+    return out

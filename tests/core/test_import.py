@@ -1,0 +1,197 @@
+"""Importing village lists: real workbooks written with openpyxl and read back."""
+
+from datetime import date, datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from kudus_desktop.core.errors import CancelledError
+from kudus_desktop.core.importing import (
+    ImportError_,
+    ImportOptions,
+    ImportService,
+    RowStatus,
+    inspect_workbook,
+    mapping_from_headers,
+)
+from kudus_desktop.core.participants import ParticipantQuery, ParticipantService
+from tests.factories import make_draft, make_nik
+
+OPTIONS = ImportOptions(source_list="DTKS", source_date="01/10/2026", start_date="01/12/2026")
+
+
+def village_list(path: Path, rows: list[list[object]], *, summary_sheet: bool = True) -> Path:
+    """A list as villages make them: a summary sheet first, a merged title, a blank row, a total row."""
+    wb = openpyxl.Workbook()
+    first = wb.active
+    assert first is not None
+    if summary_sheet:
+        first.title = "Ringkasan"
+        first.append(["Rekap jumlah per RT"])
+        first.append(["RT", "Jumlah"])
+        first.append(["001", 12])
+        ws = wb.create_sheet("Data DTKS")
+    else:
+        ws = first
+    ws.append(["DAFTAR CALON PESERTA BPJS KETENAGAKERJAAN DESA GETASPEJATEN"])
+    ws.merge_cells("A1:H1")
+    ws.append([])
+    ws.append(["No", "No. NIK", "Nama Lengkap", "Tgl Lahir", "L/P", "RT", "RW", "PEKERJAAN"])
+    for i, r in enumerate(rows, start=1):
+        ws.append([i, *r])
+    ws.append([])
+    ws.append(["JUMLAH", None, len(rows)])
+    wb.save(path)
+    return path
+
+
+def nik(serial: int, **kw: object) -> str:
+    return make_nik(serial, **kw)  # type: ignore[arg-type]
+
+
+def test_finds_the_sheet_and_header_and_maps_synonyms(tmp_path: Path) -> None:
+    path = village_list(tmp_path / "dtks.xlsx", [[nik(1), "Siti", date(1980, 5, 12), "P", 1, 2, "Buruh"]])
+    info = inspect_workbook(path)
+    assert info.best is not None
+    assert info.best.name == "Data DTKS" and info.best.header_row == 3
+    assert info.best.mapping == {"nik": 1, "full_name": 2, "birth_date": 3, "sex": 4, "rt": 5, "rw": 6, "occupation": 7}
+
+
+def test_values_the_way_villages_write_them(tmp_path: Path, service: ParticipantService) -> None:
+    rows = [
+        [nik(1), "  Siti   Aminah ", date(1980, 5, 12), "Perempuan", 1, "02", "Buruh"],
+        [nik(2), "Budi", "12-05-1980", "L", "3", "1", "Tani"],
+        [nik(3), "Joko", "12/05/1980", "Laki-laki", "3", "1", ""],
+        [nik(4), "Dewi", "1980-05-12", "P", "3", "1", ""],
+        [nik(5), "Sri", "12 Mei 1980", "p", "3", "1", ""],
+        [nik(6, birth=date(1985, 8, 17)), "Agus", "17 Agustus 1985", "LK", "3", "1", ""],
+        [nik(7), "Eko", datetime(1980, 5, 12, 0, 0), "L", "3", "1", ""],
+    ]
+    preview = ImportService(service).preview(village_list(tmp_path / "l.xlsx", rows), options=OPTIONS)
+    by_name = {r.name: r for r in preview.rows}
+    assert set(by_name) == {"Siti Aminah", "Budi", "Joko", "Dewi", "Sri", "Agus", "Eko"}, "blank and total rows skipped"
+    assert all(r.status == RowStatus.ADD for r in preview.rows if r.name != "Siti Aminah")
+    siti = by_name["Siti Aminah"]
+    assert siti.values is not None and siti.values.rt == "001" and siti.values.rw == "002"
+    assert siti.values.birth_date == date(1980, 5, 12) and siti.values.source_list == "DTKS"
+    assert siti.row == 4
+    assert {i.code for i in siti.warnings} == {"nik_sex_mismatch"}  # make_nik is male; the list says P
+
+
+def test_a_nik_stored_as_a_number_is_never_accepted(tmp_path: Path, service: ParticipantService) -> None:
+    damaged = 3319031205800009  # a 16-digit number: Excel would keep only 15 digits
+    preview = ImportService(service).preview(
+        village_list(tmp_path / "n.xlsx", [[damaged, "Angka", date(1980, 5, 12), "L", 1, 1, ""]]), options=OPTIONS
+    )
+    (row,) = preview.rows
+    assert row.status == RowStatus.REJECTED
+    assert row.errors[0].code == "nik_number_cell"
+    from kudus_desktop.core.labels import describe_issue
+
+    assert "15 digit" in describe_issue(row.errors[0])
+
+
+def test_errors_reject_rows_and_duplicates_are_caught(tmp_path: Path, service: ParticipantService) -> None:
+    pid, _ = service.create(make_draft(9, full_name="Sudah Terdaftar"))
+    rows = [
+        [nik(1), "Siti", "12/05/1980", "L", 1, 1, ""],
+        [nik(1), "Siti Lagi", "12/05/1980", "L", 1, 1, ""],
+        ["12345", "Pendek", "12/05/1980", "L", 1, 1, ""],
+        [nik(2), "", "31/02/1980", "L", 1, 1, ""],
+        [nik(9), "Sudah Terdaftar", "12/05/1980", "L", 1, 1, "Petani"],
+    ]
+    preview = ImportService(service).preview(village_list(tmp_path / "e.xlsx", rows), options=OPTIONS)
+    status = {r.row: (r.status, [i.code for i in r.errors]) for r in preview.rows}
+    assert status[4] == (RowStatus.ADD, [])
+    assert status[5] == (RowStatus.REJECTED, ["duplicate_in_file"])
+    assert status[6][0] == RowStatus.REJECTED and "nik_length" in status[6][1]
+    assert status[7][0] == RowStatus.REJECTED and {"required", "date_impossible"} <= set(status[7][1])
+    assert status[8][0] == RowStatus.UPDATE
+    update = next(r for r in preview.rows if r.row == 8)
+    assert update.existing_id == pid and update.changes["occupation"] == "Petani"
+
+
+def test_commit_is_one_transaction_and_reimport_adds_nobody(tmp_path: Path, service: ParticipantService) -> None:
+    rows = [[nik(i), f"Orang {'ABCDEFGHIJ'[i]}", "12/05/1980", "L", 1, 1, ""] for i in range(1, 9)]
+    path = village_list(tmp_path / "c.xlsx", rows)
+    importer = ImportService(service)
+    preview = importer.preview(path, options=OPTIONS)
+    assert service.count() == 0, "a preview writes nothing"
+    result = importer.commit(preview)
+    assert (result.added, result.updated) == (8, 0)
+    assert service.count() == 8
+    people = [service.get(i) for i in service.query_ids(ParticipantQuery())]
+    assert {p.source_list for p in people} == {"DTKS"}
+    assert {p.start_date for p in people} == {date(2026, 12, 1)}
+    assert len({p.reg_no for p in people}) == 8 and len({p.rev for p in people}) == 8
+    assert service.history(people[0].id)[0].action == "create"
+    again = importer.preview(path, options=OPTIONS)
+    assert {r.status for r in again.rows} == {RowStatus.UNCHANGED}
+    importer.commit(again)
+    assert service.count() == 8
+
+
+def test_a_cancelled_commit_leaves_the_database_as_it_was(tmp_path: Path, service: ParticipantService) -> None:
+    rows = [[make_nik(i, birth=date(1980, 5, 12)), "Orang Banyak", "12/05/1980", "L", 1, 1, ""] for i in range(1, 4500)]
+    importer = ImportService(service)
+    preview = importer.preview(village_list(tmp_path / "big.xlsx", rows), options=OPTIONS)
+    calls = {"n": 0}
+
+    def cancel_after_first_chunk() -> bool:
+        calls["n"] += 1
+        return calls["n"] > 1
+
+    with pytest.raises(CancelledError):
+        importer.commit(preview, cancelled=cancel_after_first_chunk)
+    assert service.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "code"),
+    [
+        ("daftar.txt", b"NIK;NAMA\n", "file_not_workbook"),
+        ("daftar.xlsx", b"bukan zip sama sekali" * 10, "file_not_workbook"),
+        ("daftar.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "file_protected"),  # encrypted Office file
+        ("daftar.xlsx", b"PK\x03\x04" + b"\x00" * 200, "file_corrupt"),
+        ("daftar.xls", b"\x00\x01 rusak" * 50, "file_corrupt"),
+    ],
+)
+def test_files_that_are_not_workbooks_are_named(
+    tmp_path: Path, service: ParticipantService, name: str, content: bytes, code: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(ImportError_) as err:
+        ImportService(service).preview(path, options=OPTIONS)
+    assert err.value.code == code
+    assert path.name in str(err.value)
+    assert service.count() == 0
+
+
+def test_no_nik_column_and_empty_sheet(tmp_path: Path, service: ParticipantService) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["Nama", "Alamat"])
+    ws.append(["Siti", "Jati"])
+    wb.save(tmp_path / "tanpa_nik.xlsx")
+    with pytest.raises(ImportError_) as err:
+        ImportService(service).preview(tmp_path / "tanpa_nik.xlsx", options=OPTIONS)
+    assert err.value.code == "no_nik_column"
+    openpyxl.Workbook().save(tmp_path / "kosong.xlsx")
+    with pytest.raises(ImportError_) as err:
+        ImportService(service).preview(tmp_path / "kosong.xlsx", options=OPTIONS)
+    assert err.value.code == "sheet_empty"
+
+
+def test_csv_and_a_remembered_mapping(tmp_path: Path, service: ParticipantService) -> None:
+    path = tmp_path / "rt.csv"
+    path.write_text(f"Kolom A;Kolom B;Lahir;JK\n{nik(3)};Warsono;12/05/1980;L\n", encoding="utf-8")
+    importer = ImportService(service)
+    importer.save_mapping("Daftar RT", {"nik": "Kolom A", "full_name": "Kolom B", "birth_date": "Lahir", "sex": "JK"})
+    saved = importer.saved_mapping("daftar rt")
+    mapping = mapping_from_headers(["Kolom A", "Kolom B", "Lahir", "JK"], saved)
+    preview = importer.preview(path, sheet="rt", mapping=mapping, header_row=1, options=OPTIONS)
+    (row,) = preview.rows
+    assert row.status == RowStatus.ADD and row.values is not None and row.values.full_name == "Warsono"
