@@ -79,7 +79,7 @@ def _never() -> bool:
     return False
 
 
-class ImportError_(KudusError):  # noqa: N801 - the builtin ImportError means something else
+class SourceFileError(KudusError):
     """The file cannot be imported at all (not a workbook, protected, no NIK column ...)."""
 
 
@@ -102,6 +102,7 @@ class SheetGuess:
     header_row: int  # as Excel numbers it (1-based); 0 when no header was found
     headers: tuple[str, ...]
     mapping: dict[str, int] = field(default_factory=dict)  # field -> column index (0-based)
+    has_data: bool = False
 
     @property
     def score(self) -> int:
@@ -178,21 +179,21 @@ class ImportResult:
 
 def _check_file(path: Path) -> None:
     if not path.is_file():
-        raise ImportError_("file_not_found", path=str(path))
+        raise SourceFileError("file_not_found", path=str(path))
     if path.suffix.lower() not in SUFFIXES:
-        raise ImportError_("file_not_workbook", path=path.name)
+        raise SourceFileError("file_not_workbook", path=path.name)
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        raise ImportError_("file_too_big", path=path.name, size=size // 2**20, max=MAX_FILE_BYTES // 2**20)
+        raise SourceFileError("file_too_big", path=path.name, size=size // 2**20, max=MAX_FILE_BYTES // 2**20)
     if size == 0:
-        raise ImportError_("sheet_empty", path=path.name, sheet="")
+        raise SourceFileError("sheet_empty", path=path.name, sheet="")
     with path.open("rb") as fh:
         head = fh.read(8)
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
         if head.startswith(_CFB_MAGIC):
-            raise ImportError_("file_protected", path=path.name)
+            raise SourceFileError("file_protected", path=path.name)
         if not head.startswith(_ZIP_MAGIC):
-            raise ImportError_("file_not_workbook", path=path.name)
+            raise SourceFileError("file_not_workbook", path=path.name)
 
 
 class _Book:
@@ -213,7 +214,7 @@ class _Book:
         except CalamineError as exc:
             text = str(exc).lower()
             code = "file_protected" if "password" in text or "encrypt" in text else "file_corrupt"
-            raise ImportError_(code, path=path.name, detail=str(exc)) from None
+            raise SourceFileError(code, path=path.name, detail=str(exc)) from None
 
     def rows(self, name: str) -> Iterator[tuple[int, list[Any]]]:
         """(Excel row number, cell values) for every row of a sheet."""
@@ -228,7 +229,7 @@ class _Book:
             for offset, values in enumerate(sheet.iter_rows()):
                 yield first + offset + 1, list(values)
         except CalamineError as exc:
-            raise ImportError_("file_corrupt", path=self.path.name, detail=str(exc)) from None
+            raise SourceFileError("file_corrupt", path=self.path.name, detail=str(exc)) from None
 
     def _csv_rows(self) -> Iterator[tuple[int, list[Any]]]:
         raw = self.path.read_bytes()
@@ -242,8 +243,7 @@ class _Book:
             dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
         except csv.Error:
             dialect = csv.excel
-        for number, values in enumerate(csv.reader(text.splitlines(), dialect), start=1):
-            yield number, values
+        yield from enumerate(csv.reader(text.splitlines(), dialect), start=1)
 
     def has_formulas(self, name: str) -> bool:
         """Whether an .xlsx sheet holds formulas (their last computed values are what we read)."""
@@ -265,18 +265,20 @@ class _Book:
 
 def _guess_sheet(book: _Book, name: str) -> SheetGuess:
     best = SheetGuess(name, 0, ())
+    has_data = False
     for number, values in book.rows(name):
         if number > HEADER_SCAN_ROWS:
             break
+        has_data = has_data or any(_text(v) for v in values)
         mapping: dict[str, int] = {}
         for col, value in enumerate(values):
             fld = _SYNONYM_FIELD.get(normalise_header(value)) if isinstance(value, str) else None
             if fld and fld not in mapping:
                 mapping[fld] = col
-        guess = SheetGuess(name, number, tuple(str(v).strip() if v is not None else "" for v in values), mapping)
+        guess = SheetGuess(name, number, tuple(_text(v) for v in values), mapping, True)
         if len(mapping) >= 2 and guess.score > best.score:
             best = guess
-    return best
+    return best if best.header_row else SheetGuess(name, 0, (), {}, has_data)
 
 
 def inspect_workbook(path: Path) -> WorkbookInfo:
@@ -383,7 +385,7 @@ class ImportService:
         """Read the file and classify every row: add, update, unchanged or rejected."""
         book = _Book(path)
         if sheet is not None and sheet not in book.names:
-            raise ImportError_("sheet_not_found", path=path.name, sheet=sheet)
+            raise SourceFileError("sheet_not_found", path=path.name, sheet=sheet)
         if sheet is None or mapping is None or header_row is None:
             guesses = [_guess_sheet(book, sheet)] if sheet else [_guess_sheet(book, n) for n in book.names]
             usable = [g for g in guesses if "nik" in g.mapping]
@@ -393,8 +395,8 @@ class ImportService:
                     for n in ([sheet] if sheet else book.names)
                     for _, values in book.rows(n)
                 ):
-                    raise ImportError_("sheet_empty", path=path.name, sheet=sheet or book.names[0])
-                raise ImportError_("no_nik_column", path=path.name, sheet=sheet or ", ".join(book.names))
+                    raise SourceFileError("sheet_empty", path=path.name, sheet=sheet or book.names[0])
+                raise SourceFileError("no_nik_column", path=path.name, sheet=sheet or ", ".join(book.names))
             guess = max(usable, key=lambda g: g.score)
             sheet = guess.name
             header_row = guess.header_row if header_row is None else header_row
@@ -407,7 +409,7 @@ class ImportService:
                     headers = tuple(_text(v) for v in values)
                     break
         if "nik" not in mapping:
-            raise ImportError_("no_nik_column", path=path.name, sheet=sheet)
+            raise SourceFileError("no_nik_column", path=path.name, sheet=sheet)
 
         db = self.participants.db
         with db.begin() as conn:

@@ -8,10 +8,10 @@ import pytest
 
 from kudus_desktop.core.errors import CancelledError
 from kudus_desktop.core.importing import (
-    ImportError_,
     ImportOptions,
     ImportService,
     RowStatus,
+    SourceFileError,
     inspect_workbook,
     mapping_from_headers,
 )
@@ -162,7 +162,7 @@ def test_files_that_are_not_workbooks_are_named(
 ) -> None:
     path = tmp_path / name
     path.write_bytes(content)
-    with pytest.raises(ImportError_) as err:
+    with pytest.raises(SourceFileError) as err:
         ImportService(service).preview(path, options=OPTIONS)
     assert err.value.code == code
     assert path.name in str(err.value)
@@ -176,11 +176,11 @@ def test_no_nik_column_and_empty_sheet(tmp_path: Path, service: ParticipantServi
     ws.append(["Nama", "Alamat"])
     ws.append(["Siti", "Jati"])
     wb.save(tmp_path / "tanpa_nik.xlsx")
-    with pytest.raises(ImportError_) as err:
+    with pytest.raises(SourceFileError) as err:
         ImportService(service).preview(tmp_path / "tanpa_nik.xlsx", options=OPTIONS)
     assert err.value.code == "no_nik_column"
     openpyxl.Workbook().save(tmp_path / "kosong.xlsx")
-    with pytest.raises(ImportError_) as err:
+    with pytest.raises(SourceFileError) as err:
         ImportService(service).preview(tmp_path / "kosong.xlsx", options=OPTIONS)
     assert err.value.code == "sheet_empty"
 
