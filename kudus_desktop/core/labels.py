@@ -152,7 +152,11 @@ MESSAGES: dict[str, str] = {
     ),
     "too_long": QT_TRANSLATE_NOOP("Pesan", "{field} terlalu panjang (maksimal {max} karakter)."),
     "settings_invalid": QT_TRANSLATE_NOOP("Pesan", "{field}: nilai '{value}' tidak sah."),
-    # Import
+    # Import and export
+    "export_failed": QT_TRANSLATE_NOOP(
+        "Pesan", "Gagal menulis {path}: {detail}. Pilih folder lain atau tutup berkas itu di Excel."
+    ),
+    "columns_unknown": QT_TRANSLATE_NOOP("Pesan", "Kolom tidak dikenal: {columns}. Kolom yang tersedia: {known}."),
     "file_not_found": QT_TRANSLATE_NOOP("Pesan", "Berkas {path} tidak ditemukan."),
     "file_not_workbook": QT_TRANSLATE_NOOP(
         "Pesan", "Berkas {path} bukan buku kerja Excel, LibreOffice atau CSV (.xlsx, .xls, .ods, .csv)."

@@ -268,6 +268,12 @@ class ParticipantService:
             raise NotFoundError("participant_not_found", id=participant_id)
         return _view(row)
 
+    def views(self, ids: Sequence[int]) -> list[ParticipantView]:
+        """Full records of the given participants, in the order of ``ids``."""
+        with self.db.begin() as conn:
+            rows = {r.id: r for r in conn.execute(select(participant_table).where(P.id.in_(list(ids))))}
+        return [_view(rows[i]) for i in ids if i in rows]
+
     def find_by_nik(self, nik: str) -> ParticipantView | None:
         """The participant of this office holding ``nik`` (spaces and dots ignored)."""
         with self.db.begin() as conn:

@@ -1,0 +1,273 @@
+"""Spreadsheets for the village and for BPJS: roster, registration list, import problems.
+
+Written with openpyxl in write-only mode (streaming, bounded memory). NIK, KK and KPJ are
+written as text so Excel shows every digit; dates are real dates shown as 17/08/1985.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, cast
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from kudus_desktop.core.codes import Funding
+from kudus_desktop.core.dates import format_date_long
+from kudus_desktop.core.errors import CancelledError, KudusError
+from kudus_desktop.core.importing import ImportPreview, RowStatus
+from kudus_desktop.core.labels import code_label, describe_issue, field_label
+from kudus_desktop.core.participants import PAGE, ParticipantQuery, ParticipantService
+from kudus_desktop.core.views import OfficeProfile, ParticipantView
+
+DATE_FORMAT = "DD/MM/YYYY"
+Progress = Callable[[int, int], None]
+CancelCheck = Callable[[], bool]
+
+
+def _never() -> bool:
+    return False
+
+
+def wadah_code(funding: str) -> str:
+    """BPJS participation code: SD for the village budget, SA for the regency's, SL otherwise."""
+    if funding in (Funding.PADES, Funding.BAGI_HASIL):
+        return "SD"
+    if funding == Funding.APBD:
+        return "SA"
+    return "SL"
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str
+    header: str
+    width: float
+    value: Callable[[ParticipantView], Any]
+
+
+def _sex(p: ParticipantView) -> str:
+    return p.sex
+
+
+ROSTER_COLUMNS: tuple[Column, ...] = (
+    Column("reg_no", "No. Registrasi", 18, lambda p: p.reg_no),
+    Column("nik", "NIK", 19, lambda p: p.nik),
+    Column("kk", "No. KK", 19, lambda p: p.kk or None),
+    Column("full_name", "Nama Lengkap", 28, lambda p: p.full_name),
+    Column("birth_place", "Tempat Lahir", 14, lambda p: p.birth_place or None),
+    Column("birth_date", "Tanggal Lahir", 13, lambda p: p.birth_date),
+    Column("sex", "L/P", 5, _sex),
+    Column("address", "Alamat", 26, lambda p: p.address or None),
+    Column("dusun", "Dusun", 12, lambda p: p.dusun or None),
+    Column("rt", "RT", 6, lambda p: p.rt or None),
+    Column("rw", "RW", 6, lambda p: p.rw or None),
+    Column("category", "Kategori", 22, lambda p: code_label("category", p.category)),
+    Column("funding", "Sumber Dana", 16, lambda p: code_label("funding", p.funding)),
+    Column("start_date", "Mulai", 12, lambda p: p.start_date),
+    Column("status", "Status", 10, lambda p: code_label("status", p.status)),
+    Column("kpj", "No. KPJ", 14, lambda p: p.kpj or None),
+)
+
+#: Every column the BPJS registration list can carry; the order and choice are a setting
+#: because BPJS's collective-registration template is not public.
+BPJS_COLUMNS: dict[str, Column] = {
+    c.key: c
+    for c in (
+        Column("nik", "NIK", 19, lambda p: p.nik),
+        Column("full_name", "NAMA", 28, lambda p: p.full_name.upper()),
+        Column("birth_place", "TEMPAT_LAHIR", 14, lambda p: p.birth_place or None),
+        Column("birth_date", "TGL_LAHIR", 12, lambda p: p.birth_date),
+        Column("sex", "JENIS_KELAMIN", 8, _sex),
+        Column("kk", "NO_KK", 19, lambda p: p.kk or None),
+        Column("address", "ALAMAT", 30, lambda p: ", ".join(x for x in (p.address, _rt_rw(p), p.dusun) if x) or None),
+        Column("phone", "NO_HP", 15, lambda p: p.phone or None),
+        Column("occupation", "PEKERJAAN", 18, lambda p: p.occupation or None),
+        Column("wadah", "KODE_WADAH", 8, lambda p: wadah_code(p.funding)),
+        Column("start_date", "TGL_KEPESERTAAN", 12, lambda p: p.start_date),
+        Column("desa_code", "KODE_DESA", 14, lambda p: p.desa_code),
+        Column("reg_no", "NO_REGISTRASI", 18, lambda p: p.reg_no),
+        Column("kpj", "KPJ", 14, lambda p: p.kpj or None),
+    )
+}
+DEFAULT_BPJS_COLUMNS = (
+    "nik", "full_name", "birth_place", "birth_date", "sex", "kk", "address", "phone", "occupation", "wadah",
+    "start_date",
+)  # fmt: skip
+
+
+def _rt_rw(p: ParticipantView) -> str:
+    return f"RT {p.rt}/RW {p.rw}" if p.rt or p.rw else ""
+
+
+class _Sheet:
+    """A write-only sheet with styled title, header and dated cells."""
+
+    def __init__(self, ws: WriteOnlyWorksheet, columns: Sequence[Column]) -> None:
+        self.ws = ws
+        self.columns = columns
+        self.bold = Font(bold=True)
+        dimensions = cast(Any, ws).column_dimensions  # present at run time, missing from the stubs
+        for i, c in enumerate(columns, start=1):
+            dimensions[get_column_letter(i)].width = c.width
+
+    def text_rows(self, lines: Iterable[str], *, bold: bool = False) -> None:
+        for line in lines:
+            cell = WriteOnlyCell(self.ws, value=line)
+            if bold:
+                cell.font = self.bold
+            self.ws.append([cell])
+
+    def header(self) -> None:
+        cells = []
+        for c in self.columns:
+            cell = WriteOnlyCell(self.ws, value=c.header)
+            cell.font = self.bold
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            cells.append(cell)
+        self.ws.append(cells)
+
+    def row(self, values: Sequence[Any]) -> None:
+        out: list[Any] = []
+        for v in values:
+            if isinstance(v, date):
+                cell = WriteOnlyCell(self.ws, value=cast(Any, v))  # openpyxl stores dates as dates
+                cell.number_format = DATE_FORMAT
+                out.append(cell)
+            else:
+                out.append(v)
+        self.ws.append(out)
+
+
+def _temp_beside(path: Path) -> Path:
+    """A temporary file next to ``path``; proves the folder is writable before any work."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".xlsx")
+        os.close(fd)
+    except OSError as exc:
+        raise KudusError("export_failed", path=str(path), detail=exc.strerror or str(exc)) from None
+    return Path(name)
+
+
+def _save_atomically(wb: Workbook, tmp: Path, path: Path) -> None:
+    """Write the temporary file and rename it over the target: never half a file."""
+    try:
+        wb.save(tmp)
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise KudusError("export_failed", path=str(path), detail=exc.strerror or str(exc)) from None
+
+
+def _participants(service: ParticipantService, ids: Sequence[int]) -> Iterable[ParticipantView]:
+    for start in range(0, len(ids), PAGE):
+        yield from service.views(ids[start : start + PAGE])
+
+
+def _signatory(sheet: _Sheet, profile: OfficeProfile, preparer: str, today: date) -> None:
+    place = profile.region_name or "Kudus"
+    sheet.text_rows(["", f"{place}, {format_date_long(today)}", "Mengetahui,", f"{profile.head_title} {place}"])
+    sheet.text_rows(["", "", ""])
+    sheet.text_rows([profile.head_name or "(.............................)"], bold=True)
+    sheet.text_rows(["", "Yang membuat,", "", "", preparer])
+
+
+def export_roster(
+    service: ParticipantService,
+    profile: OfficeProfile,
+    path: Path,
+    *,
+    query: ParticipantQuery = ParticipantQuery(),  # noqa: B008 - frozen
+    progress: Progress | None = None,
+    cancelled: CancelCheck = _never,
+) -> int:
+    """The participant roster (as filtered in the list) with title and signatory block."""
+    tmp = _temp_beside(path)
+    ids = service.query_ids(query)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Daftar Peserta")
+    sheet = _Sheet(ws, ROSTER_COLUMNS)
+    ws.freeze_panes = "A5"
+    title = f"DAFTAR PESERTA JAMINAN SOSIAL KETENAGAKERJAAN PEKERJA RENTAN DESA {profile.region_name.upper()}"
+    sheet.text_rows([title], bold=True)
+    sheet.text_rows([f"Kecamatan {profile.kecamatan_name}, Kabupaten Kudus · per {format_date_long(service.today())}"])
+    sheet.text_rows([""])
+    sheet.header()
+    try:
+        for n, p in enumerate(_participants(service, ids), start=1):
+            sheet.row([c.value(p) for c in ROSTER_COLUMNS])
+            if n % 1000 == 0:
+                if cancelled():
+                    raise CancelledError()
+                if progress:
+                    progress(n, len(ids))
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    _signatory(sheet, profile, service.user.full_name, service.today())
+    _save_atomically(wb, tmp, path)
+    return len(ids)
+
+
+def export_bpjs_list(
+    service: ParticipantService,
+    path: Path,
+    *,
+    columns: Sequence[str] = DEFAULT_BPJS_COLUMNS,
+    query: ParticipantQuery = ParticipantQuery(status="aktif"),  # noqa: B008 - frozen
+) -> int:
+    """The collective-registration list for BPJS: one header row, then one row per participant."""
+    unknown = [c for c in columns if c not in BPJS_COLUMNS]
+    if unknown or not columns:
+        raise KudusError("columns_unknown", columns=", ".join(unknown) or "-", known=", ".join(BPJS_COLUMNS))
+    chosen = [BPJS_COLUMNS[c] for c in columns]
+    tmp = _temp_beside(path)
+    ids = service.query_ids(query)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Pendaftaran")
+    sheet = _Sheet(ws, chosen)
+    ws.freeze_panes = "A2"
+    sheet.header()
+    for p in _participants(service, ids):
+        sheet.row([c.value(p) for c in chosen])
+    _save_atomically(wb, tmp, path)
+    return len(ids)
+
+
+def export_problem_report(preview: ImportPreview, path: Path) -> int:
+    """Rejected and warned rows of an import, for whoever made the list."""
+    columns = (
+        Column("row", "Baris", 7, lambda p: None),
+        Column("nik", "NIK (seperti tertulis)", 20, lambda p: None),
+        Column("name", "Nama", 26, lambda p: None),
+        Column("status", "Hasil", 12, lambda p: None),
+        Column("field", "Kolom", 16, lambda p: None),
+        Column("reason", "Masalah", 90, lambda p: None),
+    )
+    tmp = _temp_beside(path)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Masalah Impor")
+    sheet = _Sheet(ws, columns)
+    ws.freeze_panes = "A4"
+    sheet.text_rows([f"Masalah pada berkas {preview.path.name}, lembar {preview.sheet}"], bold=True)
+    sheet.text_rows([""])
+    sheet.header()
+    count = 0
+    for r in preview.rows:
+        if not r.issues:
+            continue
+        result = "Ditolak" if r.status == RowStatus.REJECTED else "Peringatan"
+        for issue in r.issues:
+            sheet.row([r.row, r.nik, r.name, result, field_label(issue.field), describe_issue(issue)])
+        count += 1
+    _save_atomically(wb, tmp, path)
+    return count

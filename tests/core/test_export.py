@@ -1,0 +1,111 @@
+"""Exported spreadsheets, read back with openpyxl and (where installed) LibreOffice."""
+
+import csv
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from kudus_desktop.core.accounts import AccountService
+from kudus_desktop.core.errors import KudusError
+from kudus_desktop.core.exporting import export_bpjs_list, export_problem_report, export_roster, wadah_code
+from kudus_desktop.core.importing import ImportOptions, ImportService
+from kudus_desktop.core.participants import ParticipantQuery, ParticipantService
+from tests.core.test_import import village_list
+from tests.factories import make_draft, make_nik
+
+
+@pytest.fixture
+def enrolled(service: ParticipantService) -> list[str]:
+    niks = []
+    for n, funding in enumerate(("pades", "bagi_hasil", "apbd", "lainnya"), start=1):
+        nik = make_nik(n * 1000 + 1)  # ends in 1: a float would show 3.3e15 or lose it
+        service.create(make_draft(n, nik=nik, funding=funding, kk="3319031205100001"))
+        niks.append(nik)
+    return niks
+
+
+def test_roster_keeps_every_digit_and_has_the_signatory_block(
+    tmp_path: Path, service: ParticipantService, enrolled: list[str]
+) -> None:
+    profile = AccountService(service.db).profile()
+    out = tmp_path / "roster.xlsx"
+    assert export_roster(service, profile, out) == 4
+    wb = openpyxl.load_workbook(out)
+    ws = wb["Daftar Peserta"]
+    assert ws.freeze_panes == "A5"
+    assert "GETASPEJATEN" in str(ws["A1"].value)
+    header = [c.value for c in ws[4]]
+    assert header[:4] == ["No. Registrasi", "NIK", "No. KK", "Nama Lengkap"]
+    niks = [ws.cell(row=r, column=2).value for r in range(5, 9)]
+    assert sorted(niks) == sorted(enrolled)
+    assert all(isinstance(n, str) for n in niks)
+    birth = ws.cell(row=5, column=6)
+    assert birth.value.date() == date(1980, 5, 12) and birth.number_format == "DD/MM/YYYY"
+    texts = [str(c.value) for row in ws.iter_rows(min_row=9) for c in row if c.value]
+    assert "Mengetahui," in texts and "Sutrisno" in texts and "Kepala Desa Getaspejaten" in texts
+    assert any(t.startswith("Getaspejaten, ") for t in texts)
+    assert ws.column_dimensions["D"].width == 28
+
+
+def test_bpjs_list_columns_are_configurable_and_carry_the_wadah_code(
+    tmp_path: Path, service: ParticipantService, enrolled: list[str]
+) -> None:
+    out = tmp_path / "bpjs.xlsx"
+    assert export_bpjs_list(service, out, columns=["wadah", "nik", "full_name"]) == 4
+    ws = openpyxl.load_workbook(out)["Pendaftaran"]
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0] == ("KODE_WADAH", "NIK", "NAMA")
+    assert {r[0] for r in rows[1:]} == {"SD", "SA", "SL"}
+    assert {r[1] for r in rows[1:]} == set(enrolled)
+    assert wadah_code("pades") == wadah_code("bagi_hasil") == "SD"
+    with pytest.raises(KudusError) as err:
+        export_bpjs_list(service, out, columns=["nik", "golongan_darah"])
+    assert "golongan_darah" in str(err.value)
+
+
+def test_problem_report_lists_each_reason(tmp_path: Path, service: ParticipantService) -> None:
+    source = village_list(tmp_path / "in.xlsx", [[3319031205800001, "Angka", "12/05/1980", "L", 1, 1, ""],
+                                                 [make_nik(2), "", "12/05/1980", "L", 1, 1, ""]])  # fmt: skip
+    preview = ImportService(service).preview(source, options=ImportOptions(source_list="DTKS"))
+    out = tmp_path / "masalah.xlsx"
+    assert export_problem_report(preview, out) == 2
+    rows = list(openpyxl.load_workbook(out).active.iter_rows(min_row=4, values_only=True))
+    assert rows[0][0] == 4 and rows[0][1] == "3319031205800001" and "15 digit" in rows[0][5]
+    assert any(r[4] == "Nama lengkap" and "wajib diisi" in r[5] for r in rows)
+
+
+def test_export_to_an_unwritable_place_names_it(tmp_path: Path, service: ParticipantService) -> None:
+    (tmp_path / "berkas").write_text("x")
+    with pytest.raises(KudusError) as err:
+        export_bpjs_list(service, tmp_path / "berkas" / "bpjs.xlsx")
+    assert err.value.code == "export_failed"
+
+
+@pytest.mark.skipif(
+    shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed; .ci/run installs it"
+)
+def test_libreoffice_reads_every_nik_exactly(tmp_path: Path, service: ParticipantService, enrolled: list[str]) -> None:
+    out = tmp_path / "bpjs.xlsx"
+    export_bpjs_list(service, out, columns=["nik", "kk", "full_name", "birth_date"])
+    # "csv" alone would do for the NIKs; the filter options ask for cells as shown, so the
+    # dates come out as the clerk sees them (UTF-8, comma, quote, as shown).
+    target = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true"
+    profile = f"-env:UserInstallation=file://{tmp_path}/lo"
+    cmd = ["soffice", "--headless", profile, "--convert-to", target, "--outdir", str(tmp_path), str(out)]
+    subprocess.run(cmd, check=True, capture_output=True, timeout=180)
+    with (tmp_path / "bpjs.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[0] == ["NIK", "NO_KK", "NAMA", "TGL_LAHIR"]
+    assert sorted(r[0] for r in rows[1:]) == sorted(enrolled)
+    assert {r[1] for r in rows[1:]} == {"3319031205100001"}
+    assert {r[3] for r in rows[1:]} == {"12/05/1980"}
+
+
+def test_roster_follows_the_list_filter(tmp_path: Path, service: ParticipantService, enrolled: list[str]) -> None:
+    profile = AccountService(service.db).profile()
+    n = export_roster(service, profile, tmp_path / "r.xlsx", query=ParticipantQuery(text=enrolled[0][-6:]))
+    assert n == 1
