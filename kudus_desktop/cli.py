@@ -20,7 +20,15 @@ from kudus_desktop.core.codes import Mode, Role
 from kudus_desktop.core.dates import format_date
 from kudus_desktop.core.db import open_database
 from kudus_desktop.core.errors import KudusError, SetupError, ValidationError
-from kudus_desktop.core.labels import code_label
+from kudus_desktop.core.exporting import (
+    BPJS_COLUMNS,
+    DEFAULT_BPJS_COLUMNS,
+    export_bpjs_list,
+    export_problem_report,
+    export_roster,
+)
+from kudus_desktop.core.importing import ImportOptions, ImportRow, ImportService, RowStatus
+from kudus_desktop.core.labels import code_label, describe_issue
 from kudus_desktop.core.nik import mask_nik
 from kudus_desktop.core.participants import ParticipantQuery, ParticipantService, SortKey
 from kudus_desktop.core.paths import default_data_dir
@@ -145,6 +153,71 @@ def cmd_peserta_list(args: argparse.Namespace) -> dict[str, Any]:
     return {"participants": items, "message": "\n".join(lines)}
 
 
+CLI_USER = UserView(0, "cli", "Baris perintah", Role.OPERATOR)
+
+
+def cmd_import(args: argparse.Namespace) -> dict[str, Any]:
+    db, _ = _open_initialised(args)
+    try:
+        importer = ImportService(ParticipantService(db, CLI_USER))
+        options = ImportOptions(
+            source_list=args.source or Path(args.file).stem,
+            source_date=args.source_date or "",
+            category=args.category,
+            funding=args.funding,
+            start_date=args.start or "",
+        )
+        preview = importer.preview(Path(args.file), sheet=args.sheet, options=options)
+        if args.report:
+            export_problem_report(preview, Path(args.report))
+        result = importer.commit(preview) if args.commit else None
+    finally:
+        db.close()
+
+    def entry(r: ImportRow, with_reasons: bool) -> dict[str, Any]:
+        item: dict[str, Any] = {"row": r.row, "nik": r.nik, "status": r.status.value}
+        if with_reasons:
+            item["reasons"] = [describe_issue(i) for i in (r.errors or r.warnings)]
+        return item
+
+    accepted = [entry(r, False) for r in preview.rows if r.status != RowStatus.REJECTED]
+    rejected = [entry(r, True) for r in preview.rows if r.status == RowStatus.REJECTED]
+    warnings = [entry(r, True) for r in preview.rows if r.status != RowStatus.REJECTED and r.warnings]
+    counts = {s.value: preview.count(s) for s in RowStatus}
+    verb = "Diimpor" if result else "Pratinjau (belum disimpan; tambahkan --commit)"
+    message = (
+        f"{verb}: lembar '{preview.sheet}', {counts['add']} baru, {counts['update']} diperbarui, "
+        f"{counts['unchanged']} tidak berubah, {counts['rejected']} ditolak, {len(warnings)} dengan peringatan."
+    )
+    lines = [message] + [f"  baris {r['row']}: {r['nik']}: {'; '.join(r['reasons'])}" for r in rejected[:50]]
+    return {
+        "sheet": preview.sheet,
+        "header_row": preview.header_row,
+        "committed": result is not None,
+        "counts": counts,
+        "accepted": accepted,
+        "rejected": rejected,
+        "warnings": warnings,
+        "message": "\n".join(lines),
+    }
+
+
+def cmd_export(args: argparse.Namespace) -> dict[str, Any]:
+    db, accounts = _open_initialised(args)
+    try:
+        service = ParticipantService(db, CLI_USER)
+        out = Path(args.out)
+        if args.kind == "roster":
+            status = args.status or ""
+            n = export_roster(service, accounts.profile(), out, query=ParticipantQuery(status=status))
+        else:
+            columns = [c.strip() for c in args.columns.split(",")] if args.columns else list(DEFAULT_BPJS_COLUMNS)
+            n = export_bpjs_list(service, out, columns=columns)
+    finally:
+        db.close()
+    return {"out": str(out), "rows": n, "message": f"{n} peserta ditulis ke {out}"}
+
+
 def build_parser() -> argparse.ArgumentParser:
     # The options are accepted before and after the subcommand; argparse would let a
     # subcommand's default overwrite the value given before it, so they go to other names.
@@ -186,6 +259,25 @@ def build_parser() -> argparse.ArgumentParser:
     pl.add_argument("--category")
     pl.add_argument("--show-nik", action="store_true", help="tampilkan NIK lengkap")
     pl.set_defaults(func=cmd_peserta_list)
+
+    p = sub.add_parser("import", parents=[common], help="impor daftar calon peserta dari Excel/ODS/CSV")
+    p.add_argument("file", metavar="BERKAS")
+    p.add_argument("--sheet", metavar="LEMBAR", help="nama lembar (bawaan: dicari otomatis)")
+    p.add_argument("--source", metavar="NAMA", help="sumber data, mis. DTKS (bawaan: nama berkas)")
+    p.add_argument("--source-date", metavar="TANGGAL", help="tanggal sumber data")
+    p.add_argument("--category", default="pekerja_rentan", help="kategori bila berkas tidak menyebutnya")
+    p.add_argument("--funding", default="pades", help="sumber dana bila berkas tidak menyebutnya")
+    p.add_argument("--start", metavar="TANGGAL", help="tanggal mulai kepesertaan (bawaan: hari ini)")
+    p.add_argument("--commit", action="store_true", help="simpan; tanpa ini hanya pratinjau")
+    p.add_argument("--report", metavar="OUT.xlsx", help="tulis laporan masalah")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("export", parents=[common], help="ekspor daftar peserta atau daftar pendaftaran BPJS")
+    p.add_argument("kind", choices=["roster", "bpjs"])
+    p.add_argument("--out", required=True, metavar="BERKAS.xlsx")
+    p.add_argument("--status", choices=["aktif", "berhenti"], help="roster: hanya status ini")
+    p.add_argument("--columns", help=f"bpjs: kolom dipisah koma, dari: {', '.join(BPJS_COLUMNS)}")
+    p.set_defaults(func=cmd_export)
     return parser
 
 
