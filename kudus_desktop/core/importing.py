@@ -307,7 +307,7 @@ def _excel_serial(value: float) -> date | None:
 
 def _text(value: Any) -> str:
     """A cell as the text a clerk would have typed."""
-    if value is None:
+    if value is None or value == "":
         return ""
     if isinstance(value, bool):
         return "1" if value else "0"
@@ -459,8 +459,7 @@ class ImportService:
             col = mapping.get(fld)
             return values[col] if col is not None and col < len(values) else None
 
-        mapped = [cell(f) for f in mapping]
-        if not any(_text(v) for v in mapped):
+        if all(v is None or v == "" for v in (cell(f) for f in mapping)):
             return None  # blank row
         nik_cell, name_cell = cell("nik"), cell("full_name")
         if not _text(nik_cell) and any(isinstance(v, str) and _TOTAL_ROW.match(v) for v in values):

@@ -95,9 +95,12 @@ class NikInfo:
         return (self.birth_day, self.birth_month, self.birth_yy) == (birth.day, birth.month, birth.year % 100)
 
 
+_SEPARATORS = str.maketrans("", "", " .-\t")
+
+
 def clean_number(text: str) -> str:
     """Drop the spaces, dots and dashes people type inside long numbers."""
-    return "".join(ch for ch in text.strip() if ch not in " .-\t")
+    return text.translate(_SEPARATORS)
 
 
 def _is_ascii_digits(s: str) -> bool:

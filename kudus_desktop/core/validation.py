@@ -127,6 +127,13 @@ def normalise_rt_rw(text: str) -> str | None:
     return f"{int(s):03d}"
 
 
+# Plain sets of the codes: checked for every row of an imported list, so kept cheap.
+_SEXES = frozenset(s.value for s in Sex)
+_CATEGORIES = frozenset(c.value for c in Category)
+_FUNDINGS = frozenset(f.value for f in Funding)
+_PEKERJA_RENTAN = Category.PEKERJA_RENTAN.value
+
+
 class _Checker:
     def __init__(self, draft: ParticipantDraft, ctx: ValidationContext) -> None:
         self.d = draft
@@ -169,12 +176,12 @@ class _Checker:
             return None
         return value
 
-    def choice(self, fld: str, allowed: type[Category] | type[Funding] | type[Sex]) -> str | None:
+    def choice(self, fld: str, allowed: frozenset[str]) -> str | None:
         value = str(getattr(self.d, fld)).strip()
         if not value:
             self.error(fld, "required")
             return None
-        if value not in {m.value for m in allowed}:
+        if value not in allowed:
             self.error(fld, "choice_invalid", value=value)
             return None
         return value
@@ -208,7 +215,7 @@ def validate_participant(draft: ParticipantDraft, ctx: ValidationContext) -> Val
 
     birth_place = c.text("birth_place")
     birth_date = c.day("birth_date", required=True, past=True)
-    sex = c.choice("sex", Sex)
+    sex = c.choice("sex", _SEXES)
     address = c.text("address")
     dusun = c.text("dusun")
     rt_rw: dict[str, str | None] = {}
@@ -226,12 +233,12 @@ def validate_participant(draft: ParticipantDraft, ctx: ValidationContext) -> Val
             c.error("phone", "phone_invalid")
 
     occupation = c.text("occupation")
-    category = c.choice("category", Category)
+    category = c.choice("category", _CATEGORIES)
     source_list = c.text("source_list")
-    if category == Category.PEKERJA_RENTAN and not source_list:
+    if category == _PEKERJA_RENTAN and not source_list:
         c.error("source_list", "source_required")
     source_date = c.day("source_date", past=True)
-    funding = c.choice("funding", Funding)
+    funding = c.choice("funding", _FUNDINGS)
     start_date = c.day("start_date", required=True)
 
     if birth_date and start_date:
