@@ -41,7 +41,8 @@ def make_workbook(path: Path, n: int) -> None:
         day = birth.day + (40 if female else 0)
         nik = f"331903{day:02d}{birth.month:02d}{birth.year % 100:02d}{i % 9999 + 1:04d}"
         ws.append([
-            i + 1, nik, f"331903{birth:%d%m%y}{i % 9999 + 1:04d}", f"Warga Desa {chr(65 + i % 26)}{chr(65 + i // 26 % 26)}",
+            i + 1, nik, f"331903{birth:%d%m%y}{i % 9999 + 1:04d}",
+            f"Warga Desa {chr(65 + i % 26)}{chr(65 + i // 26 % 26)}",
             "Kudus", birth.strftime("%d-%m-%Y"), "P" if female else "L", f"Jl. Desa {i % 300}",
             ("Krajan", "Ngemplak", "Gondang")[i % 3], str(i % 12 + 1), str(i % 5 + 1), "Buruh harian",
         ])  # fmt: skip
@@ -58,7 +59,7 @@ def main() -> None:
     from kudus_desktop.core.db import open_database
     from kudus_desktop.core.exporting import export_roster
     from kudus_desktop.core.importing import ImportOptions, ImportService
-    from kudus_desktop.core.participants import ParticipantService
+    from kudus_desktop.core.participants import ParticipantQuery, ParticipantService
 
     work = Path(tempfile.mkdtemp(prefix="kudus-import-"))
     try:
@@ -106,8 +107,7 @@ def main() -> None:
         t = time.perf_counter()
         export_roster(service, accounts.profile(), out)
         ours = time.perf_counter() - t
-        views = service.views(
-            service.query_ids(__import__("kudus_desktop.core.participants").core.participants.ParticipantQuery())
+        views = service.views(service.query_ids(ParticipantQuery()))
         )
         t = time.perf_counter()
         wb = Workbook(write_only=True)
