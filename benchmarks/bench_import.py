@@ -108,7 +108,6 @@ def main() -> None:
         export_roster(service, accounts.profile(), out)
         ours = time.perf_counter() - t
         views = service.views(service.query_ids(ParticipantQuery()))
-        )
         t = time.perf_counter()
         wb = Workbook(write_only=True)
         ws2 = wb.create_sheet("x")
