@@ -13,10 +13,12 @@ from kudus_desktop import __version__
 from kudus_desktop.core.accounts import AccountService
 from kudus_desktop.core.codes import Mode
 from kudus_desktop.core.db import Database
+from kudus_desktop.core.importing import ImportService
 from kudus_desktop.core.participants import ParticipantService
 from kudus_desktop.core.views import OpChanges, UserView
 from kudus_desktop.gui import ops, preferences
 from kudus_desktop.gui.dashboard_page import DashboardPage
+from kudus_desktop.gui.import_page import ImportPage
 from kudus_desktop.gui.messages import code_text, inform
 from kudus_desktop.gui.participants_page import ParticipantsPage
 from kudus_desktop.gui.settings_page import SettingsPage
@@ -37,7 +39,8 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(1024, 640)
 
         self.dashboard_page = DashboardPage(self.participants, self.profile, self.signals)
-        self.participants_page = ParticipantsPage(self.participants, user, self.signals)
+        self.participants_page = ParticipantsPage(self.participants, user, self.signals, profile=self.accounts.profile)
+        self.import_page = ImportPage(ImportService(self.participants), self.signals)
         self.settings_page = SettingsPage(self.accounts, user, self.signals)
 
         self.navigation = QListWidget()
@@ -45,11 +48,12 @@ class MainWindow(QMainWindow):
         self.navigation.setFixedWidth(190)
         self.navigation.setIconSize(QSize(20, 20))
         self.pages = QStackedWidget()
-        # Only places that are built are listed: Impor, Iuran, Cetak, Sinkronisasi and
-        # Laporan join this list when they exist, never as dead entries.
+        # Only places that are built are listed: Iuran, Cetak, Sinkronisasi and Laporan
+        # join this list when they exist, never as dead entries.
         for key, text, page in (
             ("beranda", self.tr("Beranda"), self.dashboard_page),
             ("peserta", self.tr("Peserta"), self.participants_page),
+            ("impor", self.tr("Impor"), self.import_page),
             ("pengaturan", self.tr("Pengaturan"), self.settings_page),
         ):
             item = QListWidgetItem(nav_icon(key), text)

@@ -6,11 +6,13 @@ callbacks run back on the GUI thread. Core functions never touch widgets.
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 from kudus_desktop.gui.messages import show_error
 
@@ -20,6 +22,7 @@ BUSY_CURSOR_AFTER_MS = 300
 class _Relay(QObject):
     done = Signal(object)
     failed = Signal(object)
+    progress = Signal(int, int)
 
 
 class _Job(QRunnable):
@@ -61,7 +64,7 @@ def run_db(
     fn: Callable[[], Any],
     on_done: Callable[[Any], None],
     on_failed: Callable[[BaseException], None] | None = None,
-) -> None:
+) -> _Relay:
     """Run ``fn`` on the database thread; call ``on_done(result)`` or show/handle the error."""
     relay = _Relay()
     job = _Job(fn, relay)
@@ -98,8 +101,63 @@ def run_db(
     relay.done.connect(done, Qt.ConnectionType.QueuedConnection)
     relay.failed.connect(failed, Qt.ConnectionType.QueuedConnection)
     db_pool().start(job)
+    return relay
 
 
 def wait_idle(timeout_ms: int = 10_000) -> bool:
     """Block until the database thread is idle (used at shutdown)."""
     return db_pool().waitForDone(timeout_ms)
+
+
+PROGRESS_AFTER_MS = 600
+PROGRESS_INTERVAL_S = 0.1  # about ten updates a second
+
+
+def run_job(
+    parent: QWidget | None,
+    title: str,
+    fn: Callable[[Callable[[int, int], None], Callable[[], bool]], Any],
+    on_done: Callable[[Any], None],
+    on_failed: Callable[[BaseException], None] | None = None,
+) -> QProgressDialog:
+    """Run a long core job ``fn(progress, cancelled)`` on the database thread.
+
+    A progress dialog with a Cancel button appears after 600 ms; Cancel sets the flag the
+    core checks between rows, and the job's CancelledError is not shown as an error.
+    """
+    cancel = threading.Event()
+    dialog = QProgressDialog(title, QCoreApplication.translate("Pesan", "Batal"), 0, 0, parent)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(PROGRESS_AFTER_MS)
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    dialog.canceled.connect(cancel.set)
+    last = [0.0]
+    relay_holder: list[_Relay] = []
+
+    def progress(done: int, total: int) -> None:
+        now = time.monotonic()
+        if (relay_holder and now - last[0] >= PROGRESS_INTERVAL_S) or (total and done >= total):
+            last[0] = now
+            relay_holder[0].progress.emit(done, total)
+
+    def show_progress(done: int, total: int) -> None:
+        dialog.setMaximum(max(total, 0))
+        if total:
+            dialog.setValue(min(done, total))
+        dialog.setLabelText(f"{title}\n{done:,}".replace(",", "."))
+
+    def finished(result: Any) -> None:
+        dialog.close()
+        on_done(result)
+
+    def failed(exc: BaseException) -> None:
+        dialog.close()
+        if on_failed is not None:
+            on_failed(exc)
+        else:
+            show_error(parent, exc)
+
+    relay_holder.append(run_db(parent, lambda: fn(progress, cancel.is_set), finished, failed))
+    relay_holder[0].progress.connect(show_progress, Qt.ConnectionType.QueuedConnection)
+    return dialog

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QStackedWidget,
     QTableView,
     QToolButton,
@@ -23,10 +27,12 @@ from PySide6.QtWidgets import (
 from kudus_desktop.core.codes import Category, Status, can_reveal_nik
 from kudus_desktop.core.dates import format_number
 from kudus_desktop.core.errors import KudusError
+from kudus_desktop.core.exporting import export_bpjs_list, export_roster
 from kudus_desktop.core.participants import ParticipantQuery, ParticipantService
-from kudus_desktop.core.views import OpChanges, ParticipantView, UserView
+from kudus_desktop.core.views import OfficeProfile, OpChanges, ParticipantView, UserView
 from kudus_desktop.gui.history_dialog import HistoryDialog
-from kudus_desktop.gui.messages import code_text, show_error
+from kudus_desktop.gui.messages import code_text, inform, show_error
+from kudus_desktop.gui.ops import run_job
 from kudus_desktop.gui.participant_dialog import ParticipantDialog
 from kudus_desktop.gui.participant_model import Column, ParticipantTableModel
 from kudus_desktop.gui.signals import AppSignals
@@ -47,10 +53,17 @@ def _tool_button(action: QAction) -> QToolButton:
 
 class ParticipantsPage(QWidget):
     def __init__(
-        self, service: ParticipantService, user: UserView, signals: AppSignals, parent: QWidget | None = None
+        self,
+        service: ParticipantService,
+        user: UserView,
+        signals: AppSignals,
+        parent: QWidget | None = None,
+        *,
+        profile: Callable[[], OfficeProfile] | None = None,
     ) -> None:
         super().__init__(parent)
         self.service = service
+        self.profile = profile
         self.user = user
         self.signals = signals
         self.model = ParticipantTableModel(service, self)
@@ -118,6 +131,22 @@ class ParticipantsPage(QWidget):
         actions_row.addStretch(1)
         for action in (self.add_action, self.edit_action, self.end_action, self.reactivate_action, self.history_action):
             actions_row.addWidget(_tool_button(action))
+        self.export_roster_action = QAction(self.tr("Daftar peserta (sesuai pencarian dan saringan)…"), self)
+        self.export_bpjs_action = QAction(self.tr("Daftar pendaftaran BPJS (peserta aktif)…"), self)
+        self.export_roster_action.triggered.connect(self.export_roster)
+        self.export_bpjs_action.triggered.connect(self.export_bpjs)
+        export_button = QToolButton()
+        export_button.setObjectName("exportButton")
+        export_button.setText(self.tr("Ekspor"))
+        export_button.setIcon(icon("ekspor"))
+        export_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(export_button)
+        menu.addAction(self.export_roster_action)
+        menu.addAction(self.export_bpjs_action)
+        export_button.setMenu(menu)
+        export_button.setVisible(profile is not None)
+        actions_row.addWidget(export_button)
         filter_row = QHBoxLayout()
         filter_row.addWidget(self.search, 3)
         for combo in (self.category_filter, self.status_filter, self.dusun_filter, self.rt_filter, self.rw_filter):
@@ -326,6 +355,44 @@ class ParticipantsPage(QWidget):
         if p is None:
             return
         HistoryDialog(p, self.service.history(p.id), self).exec()
+
+    # -- export ----------------------------------------------------------------------------
+
+    def _ask_target(self, title: str, name: str) -> Path | None:
+        path, _ = QFileDialog.getSaveFileName(self, title, name, "Excel (*.xlsx)")
+        if not path:
+            return None
+        return Path(path if path.lower().endswith(".xlsx") else path + ".xlsx")
+
+    def _exported(self, n: int, target: Path) -> None:
+        inform(self, self.tr("Ekspor"), self.tr("{n} peserta ditulis ke {path}.").format(n=n, path=target))
+
+    def export_roster(self) -> None:
+        if self.profile is None:
+            return
+        target = self._ask_target(self.tr("Ekspor daftar peserta"), "daftar-peserta.xlsx")
+        if target is None:
+            return
+        profile, query = self.profile(), self.current_query()
+        run_job(
+            self,
+            self.tr("Menulis daftar peserta…"),
+            lambda progress, cancelled: export_roster(
+                self.service, profile, target, query=query, progress=progress, cancelled=cancelled
+            ),
+            lambda n: self._exported(n, target),
+        )
+
+    def export_bpjs(self) -> None:
+        target = self._ask_target(self.tr("Ekspor daftar pendaftaran BPJS"), "pendaftaran-bpjs.xlsx")
+        if target is None:
+            return
+        run_job(
+            self,
+            self.tr("Menulis daftar pendaftaran BPJS…"),
+            lambda _progress, _cancelled: export_bpjs_list(self.service, target),
+            lambda n: self._exported(n, target),
+        )
 
     def index_of(self, participant_id: int) -> QModelIndex:
         return self.model.index(self.model.row_for_id(participant_id), Column.NAME)

@@ -3,32 +3,32 @@
 <context>
     <name>AdminPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="125" />
+        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="128" />
         <source>Akun admin</source>
         <translation>Administrator account</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="127" />
+        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="130" />
         <source>Admin membuat akun untuk operator dan verifikator. Kata sandi minimal {n} karakter dan hanya disimpan sebagai hash.</source>
         <translation>The administrator creates accounts for operators and verifiers. The password needs at least {n} characters and is stored only as a hash.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="145" />
+        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="148" />
         <source>Nama pengguna *</source>
         <translation>User name *</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="146" />
+        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="149" />
         <source>Nama lengkap *</source>
         <translation>Full name *</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="147" />
+        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="150" />
         <source>Kata sandi *</source>
         <translation>Password *</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="148" />
+        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="151" />
         <source>Ulangi kata sandi *</source>
         <translation>Repeat password *</translation>
     </message>
@@ -36,57 +36,57 @@
 <context>
     <name>DashboardPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="37" />
+        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="39" />
         <source>Beranda</source>
         <translation>Home</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="41" />
+        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="46" />
         <source>Desa {desa}, Kecamatan {kec}</source>
         <translation>Village {desa}, District {kec}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="46" />
+        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="50" />
         <source>Peserta aktif</source>
         <translation>Active participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="47" />
+        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="51" />
         <source>Baru bulan ini</source>
         <translation>New this month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="48" />
+        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="52" />
         <source>Berhenti bulan ini</source>
         <translation>Ended this month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="49" />
+        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="53" />
         <source>Perkiraan iuran sebulan</source>
         <translation>Estimated monthly premium</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="57" />
+        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="61" />
         <source>Peserta aktif per kategori</source>
         <translation>Active participants by category</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="74" />
+        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="78" />
         <source>Belum ada peserta. Buka halaman Peserta untuk mendaftarkan pekerja rentan, RT/RW, Linmas, anggota BPD dan perangkat desa.</source>
         <translation>No participants yet. Open the Participants page to enrol vulnerable workers, RT/RW heads, Linmas, BPD members and village officials.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="101" />
+        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="105" />
         <source>{n} sudah berhenti</source>
         <translation>{n} ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="103" />
+        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="107" />
         <source>mulai {month}</source>
         <translation>starting {month}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="108" />
+        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="112" />
         <source>{n} × {rate} (JKK + JKM)</source>
         <translation>{n} × {rate} (JKK + JKM)</translation>
     </message>
@@ -94,28 +94,28 @@
 <context>
     <name>EndParticipationDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/status_dialogs.py" line="70" />
+        <location filename="../../kudus_desktop/gui/status_dialogs.py" line="72" />
         <source>Hentikan kepesertaan</source>
         <extracomment>the service call each dialog makes; defined by the subclasses</extracomment>
         <translation>End participation</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/status_dialogs.py" line="72" />
+        <location filename="../../kudus_desktop/gui/status_dialogs.py" line="74" />
         <source>Kepesertaan {name} ({reg}) dihentikan. Datanya tetap tersimpan beserta riwayatnya dan dapat diaktifkan kembali.</source>
         <translation>The participation of {name} ({reg}) ends. The record and its history are kept and can be reactivated.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/status_dialogs.py" line="77" />
+        <location filename="../../kudus_desktop/gui/status_dialogs.py" line="79" />
         <source>— pilih alasan —</source>
         <translation>— choose a reason —</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/status_dialogs.py" line="80" />
+        <location filename="../../kudus_desktop/gui/status_dialogs.py" line="82" />
         <source>Alasan *</source>
         <translation>Reason *</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/status_dialogs.py" line="81" />
+        <location filename="../../kudus_desktop/gui/status_dialogs.py" line="83" />
         <source>Tanggal berhenti *</source>
         <translation>End date *</translation>
     </message>
@@ -123,17 +123,17 @@
 <context>
     <name>HistoryDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/history_dialog.py" line="77" />
+        <location filename="../../kudus_desktop/gui/history_dialog.py" line="92" />
         <source>Riwayat — {name}</source>
         <translation>History — {name}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/history_dialog.py" line="89" />
+        <location filename="../../kudus_desktop/gui/history_dialog.py" line="104" />
         <source>Tutup</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/history_dialog.py" line="91" />
+        <location filename="../../kudus_desktop/gui/history_dialog.py" line="106" />
         <source>{reg} · {n} kejadian tercatat</source>
         <translation>{reg} · {n} recorded events</translation>
     </message>
@@ -141,177 +141,445 @@
 <context>
     <name>HistoryTableModel</name>
     <message>
-        <location filename="../../kudus_desktop/gui/history_dialog.py" line="66" />
+        <location filename="../../kudus_desktop/gui/history_dialog.py" line="73" />
         <source>Waktu</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/history_dialog.py" line="66" />
+        <location filename="../../kudus_desktop/gui/history_dialog.py" line="74" />
         <source>Pengguna</source>
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/history_dialog.py" line="66" />
+        <location filename="../../kudus_desktop/gui/history_dialog.py" line="75" />
         <source>Kejadian</source>
         <translation>Event</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/history_dialog.py" line="66" />
+        <location filename="../../kudus_desktop/gui/history_dialog.py" line="76" />
         <source>Data</source>
         <translation>Field</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/history_dialog.py" line="66" />
+        <location filename="../../kudus_desktop/gui/history_dialog.py" line="77" />
         <source>Sebelumnya</source>
         <translation>Before</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/history_dialog.py" line="66" />
+        <location filename="../../kudus_desktop/gui/history_dialog.py" line="78" />
         <source>Menjadi</source>
         <translation>After</translation>
     </message>
 </context>
 <context>
+    <name>ImportPage</name>
+    <message>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="161" />
+        <source>Impor daftar calon peserta</source>
+        <translation>Import a candidate list</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="164" />
+        <source>Baca daftar DTKS, DTSEN, P3KE atau daftar RT/RW dari Excel, LibreOffice atau CSV. Tidak ada yang disimpan sebelum pratinjau diperiksa dan impor dikonfirmasi.</source>
+        <translation>Read a DTKS, DTSEN, P3KE or RT/RW list from Excel, LibreOffice or CSV. Nothing is saved until the preview has been checked and the import confirmed.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="169" />
+        <source>Pilih berkas…</source>
+        <translation>Choose file…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="171" />
+        <source>Belum ada berkas dipilih.</source>
+        <translation>No file chosen yet.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="183" />
+        <source>hh/bb/tttt</source>
+        <translation>dd/mm/yyyy</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="191" />
+        <source>hh/bb/tttt (bawaan: hari ini)</source>
+        <translation>dd/mm/yyyy (default: today)</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="192" />
+        <source>Ingat pemetaan kolom untuk sumber ini</source>
+        <translation>Remember the column mapping for this source</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="195" />
+        <source>Berkas dan ketentuan</source>
+        <translation>File and terms</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="197" />
+        <source>Lembar</source>
+        <translation>Sheet</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="198" />
+        <source>Baris judul kolom</source>
+        <translation>Header row</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="199" />
+        <source>Sumber data</source>
+        <translation>Source list</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="200" />
+        <source>Tanggal sumber data</source>
+        <translation>Source list date</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="201" />
+        <source>Kategori (bila tidak ada di berkas)</source>
+        <translation>Category (when the file has none)</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="202" />
+        <source>Sumber dana (bila tidak ada di berkas)</source>
+        <translation>Funding source (when the file has none)</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="203" />
+        <source>Tanggal mulai kepesertaan</source>
+        <translation>Participation start date</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="206" />
+        <source>Kolom di berkas</source>
+        <translation>Columns in the file</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="216" />
+        <source>Pratinjau</source>
+        <translation>Preview</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="222" />
+        <source>Semua baris</source>
+        <translation>All rows</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="223" />
+        <source>Ditambahkan</source>
+        <translation>Added</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="224" />
+        <source>Diperbarui</source>
+        <translation>Updated</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="225" />
+        <source>Tidak berubah</source>
+        <translation>Unchanged</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="226" />
+        <source>Ditolak</source>
+        <translation>Rejected</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="227" />
+        <source>Peringatan</source>
+        <translation>Warnings</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="247" />
+        <source>Simpan laporan masalah…</source>
+        <translation>Save problem report…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="249" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="371" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="432" />
+        <source>Impor</source>
+        <translation>Import</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="290" />
+        <source>Pilih daftar</source>
+        <translation>Choose a list</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="311" />
+        <source>Kolom NIK tidak ditemukan otomatis: pilih lembar, baris judul dan kolomnya.</source>
+        <translation>The NIK column was not found automatically: choose the sheet, the header row and the columns.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="327" />
+        <source>— tidak ada —</source>
+        <translation>— none —</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="329" />
+        <source>(kolom {n})</source>
+        <translation>(column {n})</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="371" />
+        <source>Impor {n} peserta</source>
+        <translation>Import {n} participants</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="381" />
+        <source>Membaca {name}…</source>
+        <translation>Reading {name}…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="394" />
+        <source>{add} baru, {update} diperbarui, {same} tidak berubah, {rejected} ditolak, {warn} dengan peringatan</source>
+        <translation>{add} new, {update} updated, {same} unchanged, {rejected} rejected, {warn} with warnings</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="403" />
+        <source>Lembar ini berisi rumus; yang dibaca adalah hasil terakhir yang disimpan Excel.</source>
+        <translation>This sheet contains formulas; the values read are the last results Excel saved.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="411" />
+        <source>Simpan laporan masalah</source>
+        <translation>Save problem report</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="420" />
+        <source>Laporan masalah</source>
+        <translation>Problem report</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="420" />
+        <source>{n} baris bermasalah ditulis ke {path}.</source>
+        <translation>{n} problem rows written to {path}.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="427" />
+        <source>Tambahkan {add} peserta baru dan perbarui {update} peserta dari {name}? {rejected} baris yang ditolak tidak diimpor.</source>
+        <translation>Add {add} new participants and update {update} from {name}? The {rejected} rejected rows are not imported.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="432" />
+        <source>Batal</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="443" />
+        <source>Menyimpan peserta…</source>
+        <translation>Saving participants…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="453" />
+        <source>Selesai: {add} peserta ditambahkan, {update} diperbarui.</source>
+        <translation>Done: {add} participants added, {update} updated.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="460" />
+        <source>Impor dibatalkan; tidak ada yang disimpan.</source>
+        <translation>Import cancelled; nothing was saved.</translation>
+    </message>
+</context>
+<context>
+    <name>ImportPreviewTableModel</name>
+    <message>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="88" />
+        <source>Baris</source>
+        <translation>Row</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="88" />
+        <source>NIK di berkas</source>
+        <translation>NIK in the file</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="88" />
+        <source>Nama</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="88" />
+        <source>Hasil</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="88" />
+        <source>Keterangan</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="94" />
+        <source>Ditambahkan</source>
+        <translation>Added</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="95" />
+        <source>Diperbarui</source>
+        <translation>Updated</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="96" />
+        <source>Tidak berubah</source>
+        <translation>Unchanged</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="97" />
+        <source>Ditolak</source>
+        <translation>Rejected</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="113" />
+        <source> (peringatan)</source>
+        <translation> (warning)</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="116" />
+        <source>Diubah: {fields}</source>
+        <translation>Changed: {fields}</translation>
+    </message>
+</context>
+<context>
     <name>Kode</name>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="173" />
+        <location filename="../../kudus_desktop/core/labels.py" line="232" />
         <source>Pekerja rentan</source>
         <extracomment>Labels of stored codes, keyed by "group:code".</extracomment>
         <translation>Vulnerable worker</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="174" />
+        <location filename="../../kudus_desktop/core/labels.py" line="233" />
         <source>Ketua RT/RW</source>
         <translation>RT/RW head</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="175" />
+        <location filename="../../kudus_desktop/core/labels.py" line="234" />
         <source>Linmas</source>
         <translation>Linmas</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="176" />
+        <location filename="../../kudus_desktop/core/labels.py" line="235" />
         <source>Anggota BPD</source>
         <translation>BPD member</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="177" />
+        <location filename="../../kudus_desktop/core/labels.py" line="236" />
         <source>Perangkat/lembaga desa</source>
         <translation>Village official/institution</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="178" />
+        <location filename="../../kudus_desktop/core/labels.py" line="237" />
         <source>Buruh tani</source>
         <translation>Farm labourer</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="179" />
-        <location filename="../../kudus_desktop/core/labels.py" line="183" />
+        <location filename="../../kudus_desktop/core/labels.py" line="238" />
+        <location filename="../../kudus_desktop/core/labels.py" line="242" />
         <source>Lainnya</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="180" />
+        <location filename="../../kudus_desktop/core/labels.py" line="239" />
         <source>PADes</source>
         <translation>PADes (village own revenue)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="181" />
+        <location filename="../../kudus_desktop/core/labels.py" line="240" />
         <source>Bagi hasil pajak dan retribusi</source>
         <translation>Tax and levy revenue share</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="182" />
+        <location filename="../../kudus_desktop/core/labels.py" line="241" />
         <source>APBD Kabupaten</source>
         <translation>Regency budget (APBD)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="184" />
+        <location filename="../../kudus_desktop/core/labels.py" line="243" />
         <source>Aktif</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="185" />
+        <location filename="../../kudus_desktop/core/labels.py" line="244" />
         <source>Berhenti</source>
         <translation>Ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="186" />
+        <location filename="../../kudus_desktop/core/labels.py" line="245" />
         <source>Laki-laki</source>
         <translation>Male</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="187" />
+        <location filename="../../kudus_desktop/core/labels.py" line="246" />
         <source>Perempuan</source>
         <translation>Female</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="188" />
+        <location filename="../../kudus_desktop/core/labels.py" line="247" />
         <source>Meninggal dunia</source>
         <translation>Died</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="189" />
+        <location filename="../../kudus_desktop/core/labels.py" line="248" />
         <source>Pindah domisili</source>
         <translation>Moved away</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="190" />
+        <location filename="../../kudus_desktop/core/labels.py" line="249" />
         <source>Masa jabatan berakhir</source>
         <translation>Term of office ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="191" />
+        <location filename="../../kudus_desktop/core/labels.py" line="250" />
         <source>Mengundurkan diri</source>
         <translation>Resigned</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="192" />
+        <location filename="../../kudus_desktop/core/labels.py" line="251" />
         <source>Tidak memenuhi syarat</source>
         <translation>Ineligible</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="193" />
+        <location filename="../../kudus_desktop/core/labels.py" line="252" />
         <source>Didaftarkan</source>
         <translation>Enrolled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="194" />
+        <location filename="../../kudus_desktop/core/labels.py" line="253" />
         <source>Diubah</source>
         <translation>Changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="195" />
+        <location filename="../../kudus_desktop/core/labels.py" line="254" />
         <source>Dihentikan</source>
         <translation>Ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="196" />
+        <location filename="../../kudus_desktop/core/labels.py" line="255" />
         <source>Diaktifkan kembali</source>
         <translation>Reactivated</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="197" />
+        <location filename="../../kudus_desktop/core/labels.py" line="256" />
         <source>Admin</source>
         <translation>Administrator</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="198" />
+        <location filename="../../kudus_desktop/core/labels.py" line="257" />
         <source>Operator</source>
         <translation>Operator</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="199" />
+        <location filename="../../kudus_desktop/core/labels.py" line="258" />
         <source>Verifikator</source>
         <translation>Verifier</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="200" />
+        <location filename="../../kudus_desktop/core/labels.py" line="259" />
         <source>Desa</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="201" />
+        <location filename="../../kudus_desktop/core/labels.py" line="260" />
         <source>Kabupaten</source>
         <translation>Regency</translation>
     </message>
@@ -319,158 +587,158 @@
 <context>
     <name>Kolom</name>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="138" />
+        <location filename="../../kudus_desktop/core/labels.py" line="197" />
         <source>NIK</source>
         <extracomment>Labels of participant fields (also used in history and validation messages).</extracomment>
         <translation>NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="139" />
+        <location filename="../../kudus_desktop/core/labels.py" line="198" />
         <source>Nomor KK</source>
         <translation>Family card number (KK)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="140" />
+        <location filename="../../kudus_desktop/core/labels.py" line="199" />
         <source>Nama lengkap</source>
         <translation>Full name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="141" />
+        <location filename="../../kudus_desktop/core/labels.py" line="200" />
         <source>Tempat lahir</source>
         <translation>Place of birth</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="142" />
+        <location filename="../../kudus_desktop/core/labels.py" line="201" />
         <source>Tanggal lahir</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="143" />
+        <location filename="../../kudus_desktop/core/labels.py" line="202" />
         <source>Jenis kelamin</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="144" />
+        <location filename="../../kudus_desktop/core/labels.py" line="203" />
         <source>Alamat</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="145" />
+        <location filename="../../kudus_desktop/core/labels.py" line="204" />
         <source>Dusun</source>
         <translation>Hamlet (dusun)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="146" />
+        <location filename="../../kudus_desktop/core/labels.py" line="205" />
         <source>RT</source>
         <translation>RT</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="147" />
+        <location filename="../../kudus_desktop/core/labels.py" line="206" />
         <source>RW</source>
         <translation>RW</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="148" />
+        <location filename="../../kudus_desktop/core/labels.py" line="207" />
         <source>Telepon</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="149" />
+        <location filename="../../kudus_desktop/core/labels.py" line="208" />
         <source>Pekerjaan</source>
         <translation>Occupation</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="150" />
+        <location filename="../../kudus_desktop/core/labels.py" line="209" />
         <source>Kategori</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="151" />
+        <location filename="../../kudus_desktop/core/labels.py" line="210" />
         <source>Sumber data</source>
         <translation>Source list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="152" />
+        <location filename="../../kudus_desktop/core/labels.py" line="211" />
         <source>Tanggal sumber data</source>
         <translation>Source list date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="153" />
+        <location filename="../../kudus_desktop/core/labels.py" line="212" />
         <source>Sumber dana</source>
         <translation>Funding source</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="154" />
+        <location filename="../../kudus_desktop/core/labels.py" line="213" />
         <source>Tanggal mulai</source>
         <translation>Start date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="155" />
+        <location filename="../../kudus_desktop/core/labels.py" line="214" />
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="156" />
+        <location filename="../../kudus_desktop/core/labels.py" line="215" />
         <source>Alasan berhenti</source>
         <translation>Reason for ending</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="157" />
+        <location filename="../../kudus_desktop/core/labels.py" line="216" />
         <source>Tanggal berhenti</source>
         <translation>End date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="158" />
+        <location filename="../../kudus_desktop/core/labels.py" line="217" />
         <source>Nomor KPJ</source>
         <translation>KPJ number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="159" />
+        <location filename="../../kudus_desktop/core/labels.py" line="218" />
         <source>Nomor registrasi</source>
         <translation>Registration number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="160" />
+        <location filename="../../kudus_desktop/core/labels.py" line="219" />
         <source>Nama pengguna</source>
         <translation>User name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="161" />
+        <location filename="../../kudus_desktop/core/labels.py" line="220" />
         <source>Kata sandi</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="162" />
+        <location filename="../../kudus_desktop/core/labels.py" line="221" />
         <source>Nama penandatangan</source>
         <translation>Signatory name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="163" />
+        <location filename="../../kudus_desktop/core/labels.py" line="222" />
         <source>Jabatan penandatangan</source>
         <translation>Signatory title</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="164" />
+        <location filename="../../kudus_desktop/core/labels.py" line="223" />
         <source>Nama lengkap admin</source>
         <translation>Administrator's full name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="165" />
+        <location filename="../../kudus_desktop/core/labels.py" line="224" />
         <source>Wilayah</source>
         <translation>Region</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="166" />
+        <location filename="../../kudus_desktop/core/labels.py" line="225" />
         <source>Batas umur</source>
         <translation>Age limit</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="167" />
+        <location filename="../../kudus_desktop/core/labels.py" line="226" />
         <source>Telepon kantor</source>
         <translation>Office phone</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="168" />
+        <location filename="../../kudus_desktop/core/labels.py" line="227" />
         <source>Iuran per orang per bulan</source>
         <translation>Premium per person per month</translation>
     </message>
@@ -478,27 +746,27 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/login_dialog.py" line="20" />
+        <location filename="../../kudus_desktop/gui/login_dialog.py" line="21" />
         <source>Masuk — Kudus Desktop</source>
         <translation>Log in — Kudus Desktop</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/login_dialog.py" line="37" />
+        <location filename="../../kudus_desktop/gui/login_dialog.py" line="38" />
         <source>Nama pengguna</source>
         <translation>User name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/login_dialog.py" line="38" />
+        <location filename="../../kudus_desktop/gui/login_dialog.py" line="39" />
         <source>Kata sandi</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/login_dialog.py" line="40" />
+        <location filename="../../kudus_desktop/gui/login_dialog.py" line="41" />
         <source>Masuk</source>
         <translation>Log in</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/login_dialog.py" line="41" />
+        <location filename="../../kudus_desktop/gui/login_dialog.py" line="42" />
         <source>Keluar</source>
         <translation>Quit</translation>
     </message>
@@ -506,72 +774,77 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="36" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="38" />
         <source>Kudus Desktop — {place}</source>
         <translation>Kudus Desktop — {place}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="51" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="54" />
         <source>Beranda</source>
         <translation>Home</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="52" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="55" />
         <source>Peserta</source>
         <translation>Participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="53" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="56" />
+        <source>Impor</source>
+        <translation>Import</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="57" />
         <source>Pengaturan</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="75" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="79" />
         <source>Pengguna: {name} ({role})</source>
         <translation>User: {name} ({role})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="77" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="81" />
         <source>Basis data: {path}</source>
         <translation>Database: {path}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="84" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="88" />
         <source>&amp;Berkas</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="85" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="89" />
         <source>&amp;Keluar</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="91" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="95" />
         <source>&amp;Bantuan</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="92" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="96" />
         <source>&amp;Tentang Kudus Desktop</source>
         <translation>&amp;About Kudus Desktop</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="105" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="109" />
         <source>Desa {desa}, Kec. {kec} ({code})</source>
         <translation>Village {desa}, District {kec} ({code})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="107" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="113" />
         <source>{name} ({code}) — mode kabupaten</source>
         <translation>{name} ({code}) — regency mode</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="124" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="130" />
         <source>Tentang Kudus Desktop</source>
         <translation>About Kudus Desktop</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="125" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="131" />
         <source>Kudus Desktop {version}
 Kepesertaan BPJS Ketenagakerjaan (JKK dan JKM) pekerja rentan desa di Kabupaten Kudus.
 
@@ -585,22 +858,22 @@ Database: {path}</translation>
 <context>
     <name>ModePage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="30" />
+        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="31" />
         <source>Selamat datang di Kudus Desktop</source>
         <translation>Welcome to Kudus Desktop</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="31" />
+        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="32" />
         <source>Aplikasi ini menyimpan data di komputer ini. Pilih kantor yang memakainya.</source>
         <translation>This application keeps its data on this computer. Choose the office that uses it.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="32" />
+        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="33" />
         <source>Kantor desa: mendaftarkan dan mengelola peserta desa</source>
         <translation>Village office: enrol and manage the village's participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="34" />
+        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="35" />
         <source>Kabupaten (DPMD Kudus): menghimpun data 123 desa</source>
         <translation>Regency (DPMD Kudus): gather the data of 123 villages</translation>
     </message>
@@ -608,89 +881,89 @@ Database: {path}</translation>
 <context>
     <name>ParticipantDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="58" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="65" />
         <source>— pilih —</source>
         <translation>— choose —</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="61" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="68" />
         <source>16 digit, tanpa spasi</source>
         <translation>16 digits, no spaces</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="64" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="71" />
         <source>16 digit</source>
         <translation>16 digits</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="65" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="72" />
         <source>sesuai KTP</source>
         <translation>as on the ID card</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="67" />
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="83" />
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="85" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="74" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="90" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="92" />
         <source>hh/bb/tttt</source>
         <translation>dd/mm/yyyy</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="69" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="76" />
         <source>jalan, nomor rumah</source>
         <translation>street, house number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="77" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="84" />
         <source>mis. buruh harian, petani</source>
         <translation>e.g. day labourer, farmer</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="96" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="103" />
         <source>Identitas</source>
         <translation>Identity</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="109" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="116" />
         <source>Alamat dan kontak</source>
         <translation>Address and contact</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="115" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="122" />
         <source>RW</source>
         <translation>RW</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="122" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="129" />
         <source>Kepesertaan</source>
         <translation>Participation</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="134" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="141" />
         <source>Kolom bertanda * wajib diisi. Enter menyimpan, Esc membatalkan.</source>
         <translation>Fields marked * are required. Enter saves, Esc cancels.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="144" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="151" />
         <source>Simpan</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="145" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="152" />
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="165" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="172" />
         <source>Peserta baru</source>
         <translation>New participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="197" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="204" />
         <source>Ubah peserta — {name}</source>
         <translation>Edit participant — {name}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="217" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="224" />
         <source>No. registrasi: {reg}
 Status: {status}
 KPJ: {kpj}</source>
@@ -699,37 +972,37 @@ Status: {status}
 KPJ: {kpj}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="218" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="225" />
         <source>belum ada</source>
         <translation>not yet assigned</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="243" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="250" />
         <source>{n}/16 digit</source>
         <translation>{n}/16 digits</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="247" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="254" />
         <source>{sex}, lahir {date}, wilayah {region}</source>
         <translation>{sex}, born {date}, region {region}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="268" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="275" />
         <source>NIK sudah terdaftar</source>
         <translation>NIK already enrolled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="269" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="277" />
         <source>NIK {nik} sudah terdaftar atas nama {name} ({reg}). Data peserta tersebut dibuka untuk dilihat atau diubah.</source>
         <translation>NIK {nik} is already enrolled for {name} ({reg}). That participant is opened to view or edit.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="311" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="319" />
         <source>Periksa kembali</source>
         <translation>Please check</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="312" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="320" />
         <source>Ada yang perlu diperiksa:
 
 {warnings}
@@ -742,32 +1015,32 @@ Simpan tetap?</source>
 Save anyway?</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="313" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="321" />
         <source>Simpan tetap</source>
         <translation>Save anyway</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="314" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="322" />
         <source>Periksa lagi</source>
         <translation>Check again</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="334" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="342" />
         <source>Batalkan</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="335" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="343" />
         <source>Perubahan belum disimpan. Buang perubahan?</source>
         <translation>Changes are not saved. Discard them?</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="336" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="344" />
         <source>Buang</source>
         <translation>Discard</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="337" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="345" />
         <source>Kembali ke formulir</source>
         <translation>Back to the form</translation>
     </message>
@@ -828,102 +1101,143 @@ Save anyway?</translation>
 <context>
     <name>ParticipantsPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="56" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="72" />
         <source>Peserta</source>
         <extracomment>Coalesces bursts of keystrokes; small enough that each keystroke still feels immediate.</extracomment>
         <translation>Participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="61" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="77" />
         <source>Tambah peserta</source>
         <translation>Add participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="63" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="79" />
         <source>Daftarkan peserta baru (Ctrl+N)</source>
         <translation>Enrol a new participant (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="64" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="80" />
         <source>Ubah</source>
         <translation>Edit</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="65" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="81" />
         <source>Hentikan</source>
         <translation>End</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="66" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="82" />
         <source>Aktifkan kembali</source>
         <translation>Reactivate</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="67" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="83" />
         <source>Riwayat</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="68" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="84" />
         <source>Tampilkan NIK</source>
         <translation>Show NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="71" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="87" />
         <source>Tampilkan NIK lengkap; secara bawaan NIK disamarkan</source>
         <translation>Show full NIKs; they are masked by default</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="77" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="100" />
         <source>Cari nama, NIK, atau nomor registrasi…</source>
         <translation>Search name, NIK or registration number…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="88" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="111" />
         <source>Semua kategori</source>
         <translation>All categories</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="93" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="116" />
         <source>Semua status</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="177" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="134" />
+        <source>Daftar peserta (sesuai pencarian dan saringan)…</source>
+        <translation>Participant roster (as searched and filtered)…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="135" />
+        <source>Daftar pendaftaran BPJS (peserta aktif)…</source>
+        <translation>BPJS registration list (active participants)…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="140" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="368" />
+        <source>Ekspor</source>
+        <translation>Export</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="220" />
         <source>Semua dusun</source>
         <translation>All hamlets</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="178" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="221" />
         <source>Semua RT</source>
         <translation>All RT</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="179" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="222" />
         <source>Semua RW</source>
         <translation>All RW</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="211" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="257" />
         <source>Belum ada peserta.
 Klik “Tambah peserta” (Ctrl+N) untuk mendaftarkan yang pertama.</source>
         <translation>No participants yet.
 Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="214" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="261" />
         <source>Tidak ada peserta yang cocok dengan pencarian dan saringan ini.</source>
         <translation>No participant matches this search and these filters.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="219" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="266" />
         <source>{n} peserta</source>
         <translation>{n} participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="221" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="269" />
         <source>{shown} dari {total} peserta</source>
         <translation>{shown} of {total} participants</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="368" />
+        <source>{n} peserta ditulis ke {path}.</source>
+        <translation>{n} participants written to {path}.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="373" />
+        <source>Ekspor daftar peserta</source>
+        <translation>Export participant roster</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="379" />
+        <source>Menulis daftar peserta…</source>
+        <translation>Writing the participant roster…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="387" />
+        <source>Ekspor daftar pendaftaran BPJS</source>
+        <translation>Export BPJS registration list</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="392" />
+        <source>Menulis daftar pendaftaran BPJS…</source>
+        <translation>Writing the BPJS registration list…</translation>
     </message>
 </context>
 <context>
@@ -934,13 +1248,13 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
         <translation>An unexpected error occurred: {detail}. The details were written to the log.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/messages.py" line="67" />
+        <location filename="../../kudus_desktop/gui/messages.py" line="68" />
         <source>Kudus Desktop</source>
         <translation>Kudus Desktop</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/messages.py" line="68" />
-        <location filename="../../kudus_desktop/gui/messages.py" line="85" />
+        <location filename="../../kudus_desktop/gui/messages.py" line="70" />
+        <location filename="../../kudus_desktop/gui/messages.py" line="87" />
         <source>Tutup</source>
         <translation>Close</translation>
     </message>
@@ -976,275 +1290,350 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
         <translation>The file {path} is another application's SQLite database, not Kudus Desktop's. It was not changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="44" />
+        <location filename="../../kudus_desktop/core/labels.py" line="45" />
         <source>Basis data {path} rusak ({detail}). Berkas itu tidak diubah; pulihkan dari cadangan.</source>
         <translation>The database {path} is damaged ({detail}). It was not changed; restore from a backup.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="47" />
+        <location filename="../../kudus_desktop/core/labels.py" line="48" />
         <source>Basis data {path} dibuat oleh versi Kudus Desktop yang lebih baru (skema {found}, versi ini mengenal sampai skema {supported}). Perbarui aplikasi; berkas itu tidak diubah.</source>
         <translation>The database {path} was made by a newer version of Kudus Desktop (schema {found}; this version knows up to schema {supported}). Update the application; the file was not changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="52" />
+        <location filename="../../kudus_desktop/core/labels.py" line="53" />
         <source>Basis data sedang dipakai proses lain. Tutup jendela Kudus Desktop yang lain lalu coba lagi.</source>
         <translation>The database is in use by another process. Close the other Kudus Desktop window and try again.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="55" />
+        <location filename="../../kudus_desktop/core/labels.py" line="56" />
         <source>Gagal menyimpan ke basis data: {detail}. Tidak ada data yang berubah.</source>
         <translation>Saving to the database failed: {detail}. No data was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="56" />
+        <location filename="../../kudus_desktop/core/labels.py" line="59" />
         <source>Pembaruan basis data dari skema {found} gagal ({detail}). Basis data dikembalikan seperti semula; salinan cadangan ada di {backup}.</source>
         <translation>Upgrading the database from schema {found} failed ({detail}). The database was left as it was; a backup copy is at {backup}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="62" />
+        <location filename="../../kudus_desktop/core/labels.py" line="65" />
         <source>Folder data {path} sudah disiapkan untuk {name}. Tidak ada yang diubah.</source>
         <translation>The data folder {path} is already set up for {name}. Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="65" />
+        <location filename="../../kudus_desktop/core/labels.py" line="68" />
         <source>Folder data {path} belum disiapkan. Jalankan aplikasi atau 'kudus-desktop init' terlebih dahulu.</source>
         <translation>The data folder {path} is not set up yet. Start the application or run 'kudus-desktop init' first.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="68" />
+        <location filename="../../kudus_desktop/core/labels.py" line="71" />
         <source>Kode wilayah {code} tidak ada dalam daftar wilayah Kabupaten Kudus.</source>
         <translation>Region code {code} is not in the region list of Kabupaten Kudus.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="69" />
+        <location filename="../../kudus_desktop/core/labels.py" line="72" />
         <source>{code} ({name}) bukan desa. Mode desa hanya untuk 123 desa; kelurahan tidak memiliki APBDes.</source>
         <translation>{code} ({name}) is not a desa. Village mode is for the 123 desa only; kelurahan have no village budget.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="72" />
+        <location filename="../../kudus_desktop/core/labels.py" line="75" />
         <source>{code} bukan kode kabupaten. Untuk Kabupaten Kudus gunakan 33.19.</source>
         <translation>{code} is not a regency code. For Kabupaten Kudus use 33.19.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="73" />
+        <location filename="../../kudus_desktop/core/labels.py" line="78" />
         <source>Nama pengguna harus 3-32 karakter: huruf kecil, angka, titik, garis bawah atau tanda hubung.</source>
         <translation>The user name must be 3-32 characters: lower-case letters, digits, dots, underscores or hyphens.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="76" />
+        <location filename="../../kudus_desktop/core/labels.py" line="81" />
         <source>Kata sandi minimal {min} karakter.</source>
         <translation>The password needs at least {min} characters.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="77" />
+        <location filename="../../kudus_desktop/core/labels.py" line="82" />
         <source>Kedua kata sandi tidak sama.</source>
         <translation>The two passwords differ.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="78" />
+        <location filename="../../kudus_desktop/core/labels.py" line="83" />
         <source>Berkas kata sandi {path} tidak dapat dibaca.</source>
         <translation>The password file {path} cannot be read.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="79" />
+        <location filename="../../kudus_desktop/core/labels.py" line="84" />
         <source>{field} wajib diisi.</source>
         <translation>{field} is required.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="81" />
+        <location filename="../../kudus_desktop/core/labels.py" line="86" />
         <source>Nama pengguna atau kata sandi salah.</source>
         <translation>Wrong user name or password.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="82" />
+        <location filename="../../kudus_desktop/core/labels.py" line="87" />
         <source>Akun ini dinonaktifkan. Hubungi admin.</source>
         <translation>This account is disabled. Contact the administrator.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="84" />
+        <location filename="../../kudus_desktop/core/labels.py" line="89" />
         <source>Peserta tidak ditemukan (mungkin sudah diubah di tempat lain).</source>
         <translation>Participant not found (it may have been changed elsewhere).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="85" />
+        <location filename="../../kudus_desktop/core/labels.py" line="92" />
         <source>Kepesertaan {name} sudah berhenti.</source>
         <translation>The participation of {name} has already ended.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="86" />
+        <location filename="../../kudus_desktop/core/labels.py" line="93" />
         <source>Kepesertaan {name} masih aktif.</source>
         <translation>The participation of {name} is still active.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="87" />
+        <location filename="../../kudus_desktop/core/labels.py" line="94" />
         <source>NIK wajib diisi.</source>
         <translation>NIK is required.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="88" />
+        <location filename="../../kudus_desktop/core/labels.py" line="95" />
         <source>NIK hanya boleh berisi angka 0-9.</source>
         <translation>The NIK may contain only the digits 0-9.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="89" />
+        <location filename="../../kudus_desktop/core/labels.py" line="96" />
         <source>NIK harus 16 digit, yang diisi {length} digit.</source>
         <translation>The NIK must have 16 digits; {length} were entered.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="90" />
+        <location filename="../../kudus_desktop/core/labels.py" line="97" />
         <source>NIK diawali kode provinsi {code} yang tidak ada.</source>
         <translation>The NIK starts with province code {code}, which does not exist.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="91" />
+        <location filename="../../kudus_desktop/core/labels.py" line="98" />
         <source>Digit ke-7 s.d. 12 NIK ({digits}) bukan tanggal lahir yang sah (hari 01-31, atau 41-71 untuk perempuan).</source>
         <translation>Digits 7 to 12 of the NIK ({digits}) are not a valid birth date (day 01-31, or 41-71 for women).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="94" />
+        <location filename="../../kudus_desktop/core/labels.py" line="102" />
         <source>Empat digit terakhir NIK tidak boleh 0000.</source>
         <translation>The last four digits of the NIK cannot be 0000.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="95" />
+        <location filename="../../kudus_desktop/core/labels.py" line="103" />
         <source>NIK ini sudah terdaftar atas nama {name} ({reg_no}).</source>
         <translation>This NIK is already enrolled for {name} ({reg_no}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="96" />
+        <location filename="../../kudus_desktop/core/labels.py" line="104" />
         <source>Menurut NIK jenis kelaminnya {nik_sex}, tetapi yang dipilih {typed_sex}.</source>
         <translation>The NIK says the sex is {nik_sex}, but {typed_sex} was chosen.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="99" />
+        <location filename="../../kudus_desktop/core/labels.py" line="107" />
         <source>Tanggal lahir dalam NIK ({nik_date}) berbeda dengan tanggal lahir yang diisi ({typed_date}).</source>
         <translation>The birth date in the NIK ({nik_date}) differs from the date of birth entered ({typed_date}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="102" />
+        <location filename="../../kudus_desktop/core/labels.py" line="110" />
         <source>NIK diterbitkan di luar Kabupaten Kudus (kode wilayah {code}). Pastikan orangnya memang warga desa ini.</source>
         <translation>The NIK was issued outside Kabupaten Kudus (region code {code}). Make sure the person lives in this village.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="105" />
+        <location filename="../../kudus_desktop/core/labels.py" line="114" />
         <source>Kode kecamatan {code} dalam NIK tidak dikenal di Kabupaten Kudus.</source>
         <translation>District code {code} in the NIK is not known in Kabupaten Kudus.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="106" />
+        <location filename="../../kudus_desktop/core/labels.py" line="117" />
         <source>Nomor KK hanya boleh berisi angka 0-9.</source>
         <translation>The KK number may contain only the digits 0-9.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="107" />
+        <location filename="../../kudus_desktop/core/labels.py" line="118" />
         <source>Nomor KK harus 16 digit, yang diisi {length} digit.</source>
         <translation>The KK number must have 16 digits; {length} were entered.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="108" />
+        <location filename="../../kudus_desktop/core/labels.py" line="119" />
         <source>Digit ke-7 s.d. 12 nomor KK ({digits}) bukan tanggal yang sah; periksa kembali.</source>
         <translation>Digits 7 to 12 of the KK number ({digits}) are not a valid date; please check.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="109" />
+        <location filename="../../kudus_desktop/core/labels.py" line="122" />
         <source>Nama hanya boleh berisi huruf, spasi, titik, koma, apostrof dan tanda hubung.</source>
         <translation>A name may contain only letters, spaces, dots, commas, apostrophes and hyphens.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="110" />
+        <location filename="../../kudus_desktop/core/labels.py" line="125" />
         <source>Nama terlalu pendek.</source>
         <translation>The name is too short.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="111" />
+        <location filename="../../kudus_desktop/core/labels.py" line="126" />
         <source>{field}: '{text}' tidak dapat dibaca sebagai tanggal. Tulis seperti 17/08/1985 atau 17 Agustus 1985.</source>
         <translation>{field}: '{text}' cannot be read as a date. Write it like 17/08/1985 or 17 Agustus 1985.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="114" />
+        <location filename="../../kudus_desktop/core/labels.py" line="129" />
         <source>{field}: '{text}' bukan tanggal yang ada di kalender.</source>
         <translation>{field}: '{text}' is not a date that exists.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="115" />
+        <location filename="../../kudus_desktop/core/labels.py" line="130" />
         <source>{field} tidak boleh setelah hari ini.</source>
         <translation>{field} cannot be after today.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="116" />
+        <location filename="../../kudus_desktop/core/labels.py" line="131" />
         <source>{field} sebelum tahun 1900; periksa kembali.</source>
         <translation>{field} is before 1900; please check.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="117" />
+        <location filename="../../kudus_desktop/core/labels.py" line="132" />
         <source>Tanggal mulai kepesertaan sebelum tanggal lahir.</source>
         <translation>The start date is before the date of birth.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="118" />
+        <location filename="../../kudus_desktop/core/labels.py" line="133" />
         <source>Umur pada tanggal mulai {age} tahun, melebihi batas {limit} tahun yang ditetapkan.</source>
         <translation>Age on the start date is {age}, above the set limit of {limit} years.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="121" />
+        <location filename="../../kudus_desktop/core/labels.py" line="136" />
         <source>Umur pada tanggal mulai {age} tahun; pekerja di bawah 15 tahun tidak lazim.</source>
         <translation>Age on the start date is {age}; workers under 15 are unusual.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="122" />
+        <location filename="../../kudus_desktop/core/labels.py" line="139" />
         <source>{field}: pilihan '{value}' tidak dikenal.</source>
         <translation>{field}: the choice '{value}' is not known.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="123" />
+        <location filename="../../kudus_desktop/core/labels.py" line="140" />
         <source>{field} harus berupa angka 1-999.</source>
         <translation>{field} must be a number from 1 to 999.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="124" />
+        <location filename="../../kudus_desktop/core/labels.py" line="141" />
         <source>Nomor telepon harus 8-15 digit, boleh diawali + dan berisi spasi atau tanda hubung.</source>
         <translation>The phone number must have 8-15 digits; it may start with + and contain spaces or hyphens.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="127" />
+        <location filename="../../kudus_desktop/core/labels.py" line="144" />
         <source>Pekerja rentan harus disertai sumber datanya (DTKS, DTSEN, P3KE, ...).</source>
         <translation>A vulnerable worker needs the source list they come from (DTKS, DTSEN, P3KE, ...).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="128" />
+        <location filename="../../kudus_desktop/core/labels.py" line="147" />
         <source>Tanggal berhenti ({exit}) sebelum tanggal mulai kepesertaan ({start}).</source>
         <translation>The end date ({exit}) is before the start date ({start}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="129" />
+        <location filename="../../kudus_desktop/core/labels.py" line="150" />
         <source>Tanggal aktif kembali ({date}) sebelum tanggal berhenti ({exit}).</source>
         <translation>The reactivation date ({date}) is before the end date ({exit}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="132" />
+        <location filename="../../kudus_desktop/core/labels.py" line="153" />
         <source>{field} terlalu panjang (maksimal {max} karakter).</source>
         <translation>{field} is too long (at most {max} characters).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="133" />
+        <location filename="../../kudus_desktop/core/labels.py" line="154" />
         <source>{field}: nilai '{value}' tidak sah.</source>
         <translation>{field}: the value '{value}' is not valid.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="156" />
+        <source>Gagal menulis {path}: {detail}. Pilih folder lain atau tutup berkas itu di Excel.</source>
+        <translation>Could not write {path}: {detail}. Choose another folder or close the file in Excel.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="159" />
+        <source>Kolom tidak dikenal: {columns}. Kolom yang tersedia: {known}.</source>
+        <translation>Unknown columns: {columns}. Available columns: {known}.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="160" />
+        <source>Berkas {path} tidak ditemukan.</source>
+        <translation>File {path} not found.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="161" />
+        <source>Berkas {path} bukan buku kerja Excel, LibreOffice atau CSV (.xlsx, .xls, .ods, .csv).</source>
+        <translation>The file {path} is not an Excel, LibreOffice or CSV workbook (.xlsx, .xls, .ods, .csv).</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="164" />
+        <source>Berkas {path} terlalu besar ({size} MB; batasnya {max} MB). Pecah daftar menjadi beberapa berkas.</source>
+        <translation>The file {path} is too large ({size} MB; the limit is {max} MB). Split the list into several files.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="167" />
+        <source>Berkas {path} dilindungi kata sandi. Buka di Excel, hapus kata sandinya, simpan, lalu impor lagi.</source>
+        <translation>The file {path} is protected by a password. Open it in Excel, remove the password, save it and import again.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="170" />
+        <source>Berkas {path} rusak dan tidak dapat dibaca ({detail}).</source>
+        <translation>The file {path} is damaged and cannot be read ({detail}).</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="171" />
+        <source>Lembar {sheet} di berkas {path} kosong.</source>
+        <translation>Sheet {sheet} in {path} is empty.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="172" />
+        <source>Berkas {path} tidak memiliki lembar bernama {sheet}.</source>
+        <translation>The file {path} has no sheet named {sheet}.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="173" />
+        <source>Tidak ada kolom NIK di {path} (lembar: {sheet}). Beri judul kolom 'NIK' atau pilih kolomnya sendiri.</source>
+        <translation>There is no NIK column in {path} (sheets: {sheet}). Give the column the heading 'NIK' or choose it yourself.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="177" />
+        <source>Sel NIK berisi angka, bukan teks ({digits}). Excel hanya menyimpan 15 digit, sehingga digit terakhir NIK bisa sudah hilang. Ketik ulang NIK sebagai teks (format Teks, atau awali dengan tanda ').</source>
+        <translation>The NIK cell holds a number, not text ({digits}). Excel keeps only 15 digits, so the NIK's last digit may already be lost. Type the NIK again as text (Text format, or start it with ').</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="182" />
+        <source>Sel nomor KK berisi angka, bukan teks ({digits}). Excel hanya menyimpan 15 digit, sehingga digit terakhirnya bisa sudah hilang. Ketik ulang sebagai teks.</source>
+        <translation>The KK cell holds a number, not text ({digits}). Excel keeps only 15 digits, so its last digit may already be lost. Type it again as text.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="187" />
+        <source>NIK ini sudah ada di baris {first_row} berkas yang sama.</source>
+        <translation>This NIK already appears in row {first_row} of the same file.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="188" />
+        <source>Lembar ini berisi rumus; yang dibaca adalah hasil terakhir yang disimpan Excel. Sel rumus yang belum pernah dihitung terbaca kosong.</source>
+        <translation>This sheet contains formulas; the values read are the last results Excel saved. Formula cells never calculated read as empty.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/ops.py" line="129" />
+        <source>Batal</source>
+        <translation>Cancel</translation>
     </message>
 </context>
 <context>
     <name>ReactivateDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/status_dialogs.py" line="93" />
+        <location filename="../../kudus_desktop/gui/status_dialogs.py" line="97" />
         <source>Aktifkan kembali</source>
         <translation>Reactivate</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/status_dialogs.py" line="95" />
+        <location filename="../../kudus_desktop/gui/status_dialogs.py" line="99" />
         <source>{name} ({reg}) berhenti sejak {date} karena {reason}. Kepesertaannya diaktifkan kembali mulai tanggal berikut.</source>
         <translation>{name} ({reg}) ended on {date}: {reason}. The participation becomes active again from the date below.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/status_dialogs.py" line="103" />
+        <location filename="../../kudus_desktop/gui/status_dialogs.py" line="107" />
         <source>Aktif kembali mulai *</source>
         <translation>Active again from *</translation>
     </message>
@@ -1252,52 +1641,52 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
 <context>
     <name>RegionPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="50" />
+        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="51" />
         <source>Wilayah</source>
         <translation>Region</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="53" />
+        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="54" />
         <source>— pilih kecamatan —</source>
         <translation>— choose a district —</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="58" />
+        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="59" />
         <source>Kabupaten Kudus (33.19)</source>
         <translation>Kabupaten Kudus (33.19)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="62" />
+        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="63" />
         <source>Kecamatan</source>
         <translation>District (kecamatan)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="63" />
+        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="64" />
         <source>Desa</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="64" />
+        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="65" />
         <source>Kabupaten</source>
         <translation>Regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="65" />
+        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="66" />
         <source>Telepon kantor</source>
         <translation>Office phone</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="72" />
+        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="73" />
         <source>— pilih desa —</source>
         <translation>— choose a village —</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="83" />
+        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="84" />
         <source>Pilih kecamatan dan desa dari daftar wilayah Kemendagri.</source>
         <translation>Choose the district and village from the Ministry of Home Affairs' region list.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="85" />
+        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="86" />
         <source>Mode kabupaten melayani seluruh Kabupaten Kudus.</source>
         <translation>Regency mode serves the whole of Kabupaten Kudus.</translation>
     </message>
@@ -1305,84 +1694,84 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="36" />
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="120" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="38" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="122" />
         <source>Pengaturan</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="39" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="41" />
         <source>Kantor dan penandatangan</source>
         <translation>Office and signatory</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="55" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="57" />
         <source>Wilayah</source>
         <translation>Region</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="56" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="58" />
         <source>Nama penandatangan</source>
         <translation>Signatory name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="57" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="59" />
         <source>Jabatan penandatangan</source>
         <translation>Signatory title</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="58" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="60" />
         <source>Telepon kantor</source>
         <translation>Office phone</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="59" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="61" />
         <source>Batas umur peserta (tahun)</source>
         <translation>Participant age limit (years)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="61" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="63" />
         <source>Simpan pengaturan kantor</source>
         <translation>Save office settings</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="71" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="73" />
         <source>Hanya admin yang dapat mengubah pengaturan kantor.</source>
         <translation>Only an administrator can change the office settings.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="73" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="75" />
         <source>Tampilan</source>
         <translation>Display</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="81" />
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="129" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="83" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="131" />
         <source>Bahasa / Language</source>
         <translation>Bahasa / Language</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="83" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="85" />
         <source>Tentang</source>
         <translation>About</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="85" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="87" />
         <source>Versi</source>
         <translation>Version</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="88" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="90" />
         <source>Basis data</source>
         <translation>Database</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="120" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="122" />
         <source>Pengaturan kantor disimpan.</source>
         <translation>Office settings saved.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="130" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="132" />
         <source>Bahasa tampilan berubah saat Kudus Desktop dibuka kembali.
 The display language changes when Kudus Desktop is opened again.</source>
         <translation>Bahasa tampilan berubah saat Kudus Desktop dibuka kembali.
@@ -1392,27 +1781,27 @@ The display language changes when Kudus Desktop is opened again.</translation>
 <context>
     <name>SetupWizard</name>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="177" />
+        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="186" />
         <source>Penyiapan Kudus Desktop</source>
         <translation>Kudus Desktop setup</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="181" />
+        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="191" />
         <source>Lanjut &gt;</source>
         <translation>Next &gt;</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="182" />
+        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="192" />
         <source>&lt; Kembali</source>
         <translation>&lt; Back</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="183" />
+        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="193" />
         <source>Selesai</source>
         <translation>Finish</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="184" />
+        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="194" />
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
@@ -1420,32 +1809,32 @@ The display language changes when Kudus Desktop is opened again.</translation>
 <context>
     <name>SignatoryPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="102" />
+        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="103" />
         <source>Penandatangan</source>
         <translation>Signatory</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="103" />
+        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="104" />
         <source>Nama dan jabatan ini dicetak di bawah daftar peserta dan rekap iuran.</source>
         <translation>This name and title are printed under participant lists and premium recaps.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="109" />
+        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="110" />
         <source>Nama *</source>
         <translation>Name *</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="110" />
+        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="111" />
         <source>Jabatan *</source>
         <translation>Title *</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="116" />
+        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="118" />
         <source>Kepala Desa</source>
         <translation>Kepala Desa</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="116" />
+        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="118" />
         <source>Kepala DPMD</source>
         <translation>Kepala DPMD</translation>
     </message>

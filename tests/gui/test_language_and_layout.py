@@ -64,7 +64,7 @@ def test_english_can_be_chosen(english: None, qtbot: QtBot, db: Any, admin: Any)
     window = MainWindow(db, admin)
     qtbot.addWidget(window)
     nav = [window.navigation.item(i).text() for i in range(window.navigation.count())]
-    assert nav == ["Home", "Participants", "Settings"]
+    assert nav == ["Home", "Participants", "Import", "Settings"]
     assert window.participants_page.add_action.text() == "Add participant"
     assert window.participants_page.count_label.text() == "0 participants"
     assert "Administrator" in window.user_label.text()
@@ -104,7 +104,7 @@ def test_window_and_form_fit_a_1366x768_screen(
     window: MainWindow, gui_service: ParticipantService, qtbot: QtBot
 ) -> None:
     screen = QSize(1366, 768 - 40)  # less the Windows taskbar
-    for page in ("beranda", "peserta", "pengaturan"):
+    for page in ("beranda", "peserta", "impor", "pengaturan"):
         window.show_page(page)
         hint = window.minimumSizeHint()
         assert hint.width() <= screen.width() and hint.height() <= screen.height(), page

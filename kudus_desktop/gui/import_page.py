@@ -1,0 +1,462 @@
+"""Impor: read a candidate list, correct the column mapping, preview every row, then commit."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kudus_desktop.core.codes import Category, Funding
+from kudus_desktop.core.dates import format_number
+from kudus_desktop.core.errors import CancelledError, KudusError
+from kudus_desktop.core.exporting import export_problem_report
+from kudus_desktop.core.importing import (
+    IMPORT_FIELDS,
+    ImportOptions,
+    ImportPreview,
+    ImportResult,
+    ImportRow,
+    ImportService,
+    RowStatus,
+    WorkbookInfo,
+    mapping_from_headers,
+)
+from kudus_desktop.gui.messages import ask, code_text, field_text, inform, issue_text, show_error
+from kudus_desktop.gui.ops import run_job
+from kudus_desktop.gui.signals import AppSignals
+
+FILE_FILTER = "Buku kerja (*.xlsx *.xlsm *.xls *.ods *.csv)"
+SOURCES = ("DTKS", "DTSEN", "P3KE", "Daftar RT/RW", "Daftar Linmas", "Daftar BPD")
+
+
+class PreviewColumn(IntEnum):
+    ROW = 0
+    NIK = 1
+    NAME = 2
+    RESULT = 3
+    REASON = 4
+
+
+class ImportPreviewTableModel(QAbstractTableModel):
+    """One row per data row of the file, with its result and reasons."""
+
+    STATUS_ROLE = Qt.ItemDataRole.UserRole + 1
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.rows: tuple[ImportRow, ...] = ()
+        self._colours = {
+            RowStatus.REJECTED: QBrush(QColor("#fdecea")),
+            RowStatus.UNCHANGED: QBrush(QColor("#f1f3f4")),
+        }
+        self._warn = QBrush(QColor("#fff6db"))
+
+    def set_rows(self, rows: tuple[ImportRow, ...]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(PreviewColumn)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        return (self.tr("Baris"), self.tr("NIK di berkas"), self.tr("Nama"), self.tr("Hasil"), self.tr("Keterangan"))[
+            section
+        ]
+
+    def result_text(self, r: ImportRow) -> str:
+        return {
+            RowStatus.ADD: self.tr("Ditambahkan"),
+            RowStatus.UPDATE: self.tr("Diperbarui"),
+            RowStatus.UNCHANGED: self.tr("Tidak berubah"),
+            RowStatus.REJECTED: self.tr("Ditolak"),
+        }[r.status]
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        r = self.rows[index.row()]
+        col = PreviewColumn(index.column())
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == PreviewColumn.ROW:
+                return r.row
+            if col == PreviewColumn.NIK:
+                return r.nik
+            if col == PreviewColumn.NAME:
+                return r.name
+            if col == PreviewColumn.RESULT:
+                return self.result_text(r) + (self.tr(" (peringatan)") if r.warnings else "")
+            reasons = r.errors or r.warnings
+            if r.status == RowStatus.UPDATE and not reasons:
+                return self.tr("Diubah: {fields}").format(fields=", ".join(field_text(f) for f in r.changes))
+            return "; ".join(issue_text(i) for i in reasons)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return self._colours.get(r.status, self._warn if r.warnings else None)
+        if role == self.STATUS_ROLE:
+            return "warning" if r.warnings and r.status != RowStatus.REJECTED else r.status.value
+        if role == Qt.ItemDataRole.ToolTipRole and col == PreviewColumn.REASON:
+            return "\n".join(issue_text(i) for i in r.issues) or None
+        return None
+
+
+class _StatusFilter(QSortFilterProxyModel):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.wanted = ""
+
+    def set_wanted(self, wanted: str) -> None:
+        # Qt 6.10 replaced invalidateFilter() with a begin/end pair; older Qt has only the former.
+        if hasattr(self, "beginFilterChange"):
+            self.beginFilterChange()
+            self.wanted = wanted
+            self.endFilterChange()
+        else:
+            self.wanted = wanted
+            self.invalidateFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
+        if not self.wanted:
+            return True
+        model = self.sourceModel()
+        assert isinstance(model, ImportPreviewTableModel)
+        r = model.rows[source_row]
+        if self.wanted == "warning":
+            return bool(r.warnings) and r.status != RowStatus.REJECTED
+        return r.status.value == self.wanted
+
+
+class ImportPage(QWidget):
+    def __init__(self, importer: ImportService, signals: AppSignals, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.importer = importer
+        self.signals = signals
+        self.info: WorkbookInfo | None = None
+        self.preview: ImportPreview | None = None
+
+        title = QLabel(self.tr("Impor daftar calon peserta"))
+        title.setObjectName("pageTitle")
+        hint = QLabel(
+            self.tr("Baca daftar DTKS, DTSEN, P3KE atau daftar RT/RW dari Excel, LibreOffice atau CSV. "
+                    "Tidak ada yang disimpan sebelum pratinjau diperiksa dan impor dikonfirmasi.")
+        )  # fmt: skip
+        hint.setObjectName("muted")
+        hint.setWordWrap(True)
+        self.choose_button = QPushButton(self.tr("Pilih berkas…"))
+        self.choose_button.setObjectName("chooseFile")
+        self.file_label = QLabel(self.tr("Belum ada berkas dipilih."))
+        self.file_label.setObjectName("muted")
+
+        self.sheet = QComboBox()
+        self.sheet.setObjectName("sheet")
+        self.header_row = QSpinBox()
+        self.header_row.setRange(1, 1000)
+        self.source = QComboBox()
+        self.source.setObjectName("source")
+        self.source.setEditable(True)
+        self.source.addItems(SOURCES)
+        self.source_date = QLineEdit()
+        self.source_date.setPlaceholderText(self.tr("hh/bb/tttt"))
+        self.category = QComboBox()
+        for c in Category:
+            self.category.addItem(code_text("category", c.value), c.value)
+        self.funding = QComboBox()
+        for f in Funding:
+            self.funding.addItem(code_text("funding", f.value), f.value)
+        self.start_date = QLineEdit()
+        self.start_date.setPlaceholderText(self.tr("hh/bb/tttt (bawaan: hari ini)"))
+        self.remember = QCheckBox(self.tr("Ingat pemetaan kolom untuk sumber ini"))
+        self.remember.setChecked(True)
+
+        options = QGroupBox(self.tr("Berkas dan ketentuan"))
+        form = QFormLayout(options)
+        form.addRow(self.tr("Lembar"), self.sheet)
+        form.addRow(self.tr("Baris judul kolom"), self.header_row)
+        form.addRow(self.tr("Sumber data"), self.source)
+        form.addRow(self.tr("Tanggal sumber data"), self.source_date)
+        form.addRow(self.tr("Kategori (bila tidak ada di berkas)"), self.category)
+        form.addRow(self.tr("Sumber dana (bila tidak ada di berkas)"), self.funding)
+        form.addRow(self.tr("Tanggal mulai kepesertaan"), self.start_date)
+        form.addRow(self.remember)
+
+        mapping_box = QGroupBox(self.tr("Kolom di berkas"))
+        grid = QGridLayout(mapping_box)
+        self.mapping: dict[str, QComboBox] = {}
+        for i, fld in enumerate(IMPORT_FIELDS):
+            combo = QComboBox()
+            combo.setObjectName(f"map_{fld}")
+            self.mapping[fld] = combo
+            grid.addWidget(QLabel(field_text(fld)), i // 2, (i % 2) * 2)
+            grid.addWidget(combo, i // 2, (i % 2) * 2 + 1)
+
+        self.preview_button = QPushButton(self.tr("Pratinjau"))
+        self.preview_button.setObjectName("previewButton")
+        self.summary = QLabel()
+        self.status_filter = QComboBox()
+        self.status_filter.setObjectName("previewFilter")
+        for text, value in (
+            (self.tr("Semua baris"), ""),
+            (self.tr("Ditambahkan"), "add"),
+            (self.tr("Diperbarui"), "update"),
+            (self.tr("Tidak berubah"), "unchanged"),
+            (self.tr("Ditolak"), "rejected"),
+            (self.tr("Peringatan"), "warning"),
+        ):
+            self.status_filter.addItem(text, value)
+        self.model = ImportPreviewTableModel(self)
+        self.proxy = _StatusFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView()
+        self.table.setObjectName("previewTable")
+        self.table.setModel(self.proxy)
+        self.table.verticalHeader().hide()
+        self.table.setAlternatingRowColors(False)
+        header = self.table.horizontalHeader()
+        for col, width in (
+            (PreviewColumn.ROW, 60),
+            (PreviewColumn.NIK, 150),
+            (PreviewColumn.NAME, 200),
+            (PreviewColumn.RESULT, 150),
+        ):
+            header.resizeSection(col, width)
+        header.setSectionResizeMode(PreviewColumn.REASON, QHeaderView.ResizeMode.Stretch)
+        self.report_button = QPushButton(self.tr("Simpan laporan masalah…"))
+        self.report_button.setObjectName("reportButton")
+        self.commit_button = QPushButton(self.tr("Impor"))
+        self.commit_button.setObjectName("commitButton")
+        self.commit_button.setDefault(True)
+
+        top = QHBoxLayout()
+        top.addWidget(self.choose_button)
+        top.addWidget(self.file_label, 1)
+        setup = QHBoxLayout()
+        setup.addWidget(options, 2)
+        setup.addWidget(mapping_box, 3)
+        result_row = QHBoxLayout()
+        result_row.addWidget(self.preview_button)
+        result_row.addWidget(self.summary, 1)
+        result_row.addWidget(self.status_filter)
+        bottom = QHBoxLayout()
+        bottom.addStretch(1)
+        bottom.addWidget(self.report_button)
+        bottom.addWidget(self.commit_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(hint)
+        layout.addLayout(top)
+        layout.addLayout(setup)
+        layout.addLayout(result_row)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(bottom)
+
+        self.choose_button.clicked.connect(self.choose_file)
+        self.sheet.currentIndexChanged.connect(self._sheet_changed)
+        self.source.currentTextChanged.connect(self._apply_saved_mapping)
+        self.preview_button.clicked.connect(self.run_preview)
+        self.status_filter.currentIndexChanged.connect(
+            lambda _i: self.proxy.set_wanted(str(self.status_filter.currentData()))
+        )
+        self.report_button.clicked.connect(self.save_report)
+        self.commit_button.clicked.connect(self.commit)
+        self._update_buttons()
+
+    # -- file and mapping ----------------------------------------------------------------
+
+    def choose_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Pilih daftar"), "", FILE_FILTER)
+        if path:
+            self.open_file(Path(path))
+
+    def open_file(self, path: Path) -> None:
+        try:
+            info = self.importer.inspect(path)
+        except KudusError as exc:
+            show_error(self, exc)
+            return
+        self.info = info
+        self.file_label.setText(str(path))
+        self.sheet.blockSignals(True)
+        self.sheet.clear()
+        for guess in info.sheets:
+            self.sheet.addItem(guess.name, guess.name)
+        best = info.best.name if info.best else info.sheets[0].name
+        self.sheet.setCurrentIndex(self.sheet.findData(best))
+        self.sheet.blockSignals(False)
+        self._sheet_changed()
+        if info.best is None:
+            self.summary.setText(self.tr("Kolom NIK tidak ditemukan otomatis: pilih lembar, baris judul dan kolomnya."))
+        self._clear_preview()
+
+    def _guess(self) -> Any:
+        if self.info is None:
+            return None
+        return next((g for g in self.info.sheets if g.name == self.sheet.currentData()), None)
+
+    def _sheet_changed(self) -> None:
+        guess = self._guess()
+        if guess is None:
+            return
+        self.header_row.setValue(max(guess.header_row, 1))
+        headers = guess.headers
+        for fld, combo in self.mapping.items():
+            combo.clear()
+            combo.addItem(self.tr("— tidak ada —"), -1)
+            for i, h in enumerate(headers):
+                combo.addItem(h or self.tr("(kolom {n})").format(n=i + 1), i)
+            combo.setCurrentIndex(max(combo.findData(guess.mapping.get(fld, -1)), 0))
+        self._apply_saved_mapping()
+
+    def _apply_saved_mapping(self) -> None:
+        guess = self._guess()
+        if guess is None:
+            return
+        saved = self.importer.saved_mapping(self.source.currentText())
+        for fld, col in mapping_from_headers(guess.headers, saved).items():
+            if fld in self.mapping:
+                self.mapping[fld].setCurrentIndex(max(self.mapping[fld].findData(col), 0))
+
+    def current_mapping(self) -> dict[str, int]:
+        return {
+            f: int(c.currentData())
+            for f, c in self.mapping.items()
+            if c.currentData() is not None and int(c.currentData()) >= 0
+        }
+
+    def current_options(self) -> ImportOptions:
+        return ImportOptions(
+            source_list=self.source.currentText().strip(),
+            source_date=self.source_date.text(),
+            category=str(self.category.currentData()),
+            funding=str(self.funding.currentData()),
+            start_date=self.start_date.text(),
+        )
+
+    # -- preview and commit --------------------------------------------------------------
+
+    def _clear_preview(self) -> None:
+        self.preview = None
+        self.model.set_rows(())
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        p = self.preview
+        self.preview_button.setEnabled(self.info is not None)
+        self.report_button.setEnabled(p is not None and any(r.issues for r in p.rows))
+        self.commit_button.setEnabled(p is not None and p.to_write > 0)
+        self.commit_button.setText(
+            self.tr("Impor {n} peserta").format(n=format_number(p.to_write)) if p else self.tr("Impor")
+        )
+
+    def run_preview(self) -> None:
+        if self.info is None:
+            return
+        path, sheet, mapping = self.info.path, str(self.sheet.currentData()), self.current_mapping()
+        header_row, options = self.header_row.value(), self.current_options()
+        run_job(
+            self,
+            self.tr("Membaca {name}…").format(name=path.name),
+            lambda progress, cancelled: self.importer.preview(
+                path, sheet=sheet, mapping=mapping, header_row=header_row, options=options,
+                progress=progress, cancelled=cancelled,
+            ),
+            self._show_preview,
+        )  # fmt: skip
+
+    def _show_preview(self, preview: ImportPreview) -> None:
+        self.preview = preview
+        self.model.set_rows(preview.rows)
+        warned = sum(1 for r in preview.rows if r.warnings and r.status != RowStatus.REJECTED)
+        text = self.tr(
+            "{add} baru, {update} diperbarui, {same} tidak berubah, {rejected} ditolak, {warn} dengan peringatan"
+        ).format(
+            add=format_number(preview.count(RowStatus.ADD)),
+            update=format_number(preview.count(RowStatus.UPDATE)),
+            same=format_number(preview.count(RowStatus.UNCHANGED)),
+            rejected=format_number(preview.count(RowStatus.REJECTED)),
+            warn=format_number(warned),
+        )
+        if preview.has_formulas:
+            text += "\n" + self.tr("Lembar ini berisi rumus; yang dibaca adalah hasil terakhir yang disimpan Excel.")
+        self.summary.setText(text)
+        self._update_buttons()
+
+    def save_report(self) -> None:
+        if self.preview is None:
+            return
+        default = str(self.preview.path.with_name(self.preview.path.stem + "-masalah.xlsx"))
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Simpan laporan masalah"), default, "Excel (*.xlsx)")
+        if not path:
+            return
+        try:
+            n = export_problem_report(self.preview, Path(path))
+        except KudusError as exc:
+            show_error(self, exc)
+            return
+        inform(
+            self, self.tr("Laporan masalah"), self.tr("{n} baris bermasalah ditulis ke {path}.").format(n=n, path=path)
+        )
+
+    def commit(self) -> None:
+        preview = self.preview
+        if preview is None or preview.to_write == 0:
+            return
+        question = self.tr("Tambahkan {add} peserta baru dan perbarui {update} peserta dari {name}? "
+                           "{rejected} baris yang ditolak tidak diimpor.").format(
+            add=format_number(preview.count(RowStatus.ADD)), update=format_number(preview.count(RowStatus.UPDATE)),
+            name=preview.path.name, rejected=format_number(preview.count(RowStatus.REJECTED)),
+        )  # fmt: skip
+        if not ask(self, self.tr("Impor"), question, self.tr("Impor"), self.tr("Batal")):
+            return
+        if self.remember.isChecked() and preview.options.source_list:
+            headers = {
+                f: preview.headers[c]
+                for f, c in preview.mapping.items()
+                if c < len(preview.headers) and preview.headers[c]
+            }
+            self.importer.save_mapping(preview.options.source_list, headers)
+        run_job(
+            self,
+            self.tr("Menyimpan peserta…"),
+            lambda progress, cancelled: self.importer.commit(preview, progress=progress, cancelled=cancelled),
+            self._committed,
+            self._commit_failed,
+        )
+
+    def _committed(self, result: ImportResult) -> None:
+        self.signals.changed.emit(result.changes)
+        self._clear_preview()
+        self.summary.setText(
+            self.tr("Selesai: {add} peserta ditambahkan, {update} diperbarui.").format(
+                add=format_number(result.added), update=format_number(result.updated)
+            )
+        )
+
+    def _commit_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, CancelledError):
+            self.summary.setText(self.tr("Impor dibatalkan; tidak ada yang disimpan."))
+            return
+        show_error(self, exc)

@@ -1,0 +1,95 @@
+"""Impor: choose a file, check the preview, confirm; and the export menu of the list."""
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+from pytestqt.qtbot import QtBot
+
+from kudus_desktop.gui import import_page as import_module
+from kudus_desktop.gui import participants_page as participants_module
+from kudus_desktop.gui.import_page import ImportPage, PreviewColumn
+from kudus_desktop.gui.main_window import MainWindow
+from tests.core.test_import import village_list
+from tests.factories import make_nik
+
+
+@pytest.fixture
+def page(window: MainWindow) -> ImportPage:
+    window.show_page("impor")
+    return window.import_page
+
+
+@pytest.fixture
+def confirm(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    asked: list[str] = []
+
+    def ask(_parent: object, _title: str, text: str, _yes: str, _no: str) -> bool:
+        asked.append(text)
+        return True
+
+    monkeypatch.setattr(import_module, "ask", ask)
+    return asked
+
+
+def test_preview_then_confirm(
+    qtbot: QtBot, window: MainWindow, page: ImportPage, tmp_path: Path, confirm: list[str]
+) -> None:
+    source = village_list(
+        tmp_path / "dtks.xlsx",
+        [
+            [make_nik(1), "Siti Aminah", "12/05/1980", "L", 1, 2, "Buruh"],
+            [3319031205800002, "Angka", "12/05/1980", "L", 1, 1, ""],
+            [make_nik(3), "Budi", "12/05/1980", "L", 1, 1, ""],
+        ],
+    )
+    assert not page.preview_button.isEnabled() and not page.commit_button.isEnabled()
+    page.open_file(source)
+    assert page.sheet.currentText() == "Data DTKS" and page.header_row.value() == 3
+    assert page.mapping["nik"].currentText() == "No. NIK" and page.mapping["kk"].currentData() == -1
+    page.source.setCurrentText("DTKS")
+    page.preview_button.click()
+    qtbot.waitUntil(lambda: page.preview is not None, timeout=5000)
+    assert window.participants.count() == 0, "the preview writes nothing"
+    assert page.model.rowCount() == 3
+    assert "2 baru" in page.summary.text() and "1 ditolak" in page.summary.text()
+    rejected = page.model.index(1, PreviewColumn.REASON).data()
+    assert "15 digit" in rejected
+    page.status_filter.setCurrentIndex(page.status_filter.findData("rejected"))
+    assert page.proxy.rowCount() == 1
+    assert page.commit_button.text() == "Impor 2 peserta"
+
+    page.commit_button.click()
+    qtbot.waitUntil(lambda: page.preview is None, timeout=5000)
+    assert "2 baru" not in confirm[0] and "Tambahkan 2 peserta baru" in confirm[0]
+    assert window.participants.count() == 2
+    assert window.participants_page.count_label.text() == "2 peserta"
+    assert "2 peserta ditambahkan" in page.summary.text()
+    assert page.importer.saved_mapping("DTKS")["nik"] == "No. NIK"
+
+
+def test_a_bad_file_is_named_and_nothing_changes(page: ImportPage, tmp_path: Path, message_boxes: list[str]) -> None:
+    bad = tmp_path / "rusak.xlsx"
+    bad.write_bytes(b"bukan buku kerja" * 20)
+    page.open_file(bad)
+    assert message_boxes and "rusak.xlsx" in message_boxes[-1] and "bukan buku kerja Excel" in message_boxes[-1]
+    assert page.info is None and not page.preview_button.isEnabled()
+
+
+def test_export_menu_writes_the_filtered_roster(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, message_boxes: list[str]
+) -> None:
+    from tests.factories import make_draft
+
+    for n, name in enumerate(("Siti Aminah", "Budi Santoso"), start=1):
+        window.participants.create(make_draft(n, full_name=name))
+    page = window.participants_page
+    page.on_changed(__import__("kudus_desktop.core.views", fromlist=["OpChanges"]).OpChanges(participants=True))
+    page.search.setText("Siti")
+    page.apply_query()
+    target = tmp_path / "roster"
+    monkeypatch.setattr(participants_module.QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    page.export_roster_action.trigger()
+    qtbot.waitUntil(lambda: any("ditulis" in m for m in message_boxes), timeout=5000)
+    ws = openpyxl.load_workbook(tmp_path / "roster.xlsx")["Daftar Peserta"]
+    assert ws.cell(row=5, column=4).value == "Siti Aminah" and ws.cell(row=6, column=4).value != "Budi Santoso"
