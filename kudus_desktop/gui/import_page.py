@@ -110,7 +110,8 @@ class ImportPreviewTableModel(QAbstractTableModel):
             if col == PreviewColumn.NAME:
                 return r.name
             if col == PreviewColumn.RESULT:
-                return self.result_text(r) + (self.tr(" (peringatan)") if r.warnings else "")
+                warned = r.warnings and r.status != RowStatus.REJECTED
+                return self.result_text(r) + (self.tr(" (peringatan)") if warned else "")
             reasons = r.errors or r.warnings
             if r.status == RowStatus.UPDATE and not reasons:
                 return self.tr("Diubah: {fields}").format(fields=", ".join(field_text(f) for f in r.changes))
