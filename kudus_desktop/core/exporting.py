@@ -24,17 +24,12 @@ from kudus_desktop.core.codes import Funding
 from kudus_desktop.core.dates import format_date_long
 from kudus_desktop.core.errors import CancelledError, KudusError
 from kudus_desktop.core.importing import ImportPreview, RowStatus
+from kudus_desktop.core.jobs import CancelCheck, Progress, never_cancelled
 from kudus_desktop.core.labels import code_label, describe_issue, field_label
 from kudus_desktop.core.participants import PAGE, ParticipantQuery, ParticipantService
 from kudus_desktop.core.views import OfficeProfile, ParticipantView
 
 DATE_FORMAT = "DD/MM/YYYY"
-Progress = Callable[[int, int], None]
-CancelCheck = Callable[[], bool]
-
-
-def _never() -> bool:
-    return False
 
 
 def wadah_code(funding: str) -> str:
@@ -188,7 +183,7 @@ def export_roster(
     *,
     query: ParticipantQuery = ParticipantQuery(),  # noqa: B008 - frozen
     progress: Progress | None = None,
-    cancelled: CancelCheck = _never,
+    cancelled: CancelCheck = never_cancelled,
 ) -> int:
     """The participant roster (as filtered in the list) with title and signatory block."""
     tmp = _temp_beside(path)

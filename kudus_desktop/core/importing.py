@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import re
 import zipfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -23,6 +23,7 @@ from kudus_desktop.core import settings
 from kudus_desktop.core.codes import Category, Funding
 from kudus_desktop.core.dates import format_date
 from kudus_desktop.core.errors import CancelledError, KudusError
+from kudus_desktop.core.jobs import CancelCheck, Progress, never_cancelled
 from kudus_desktop.core.labels import CODES
 from kudus_desktop.core.nik import clean_number
 from kudus_desktop.core.participants import ParticipantService
@@ -32,7 +33,9 @@ from kudus_desktop.core.validation import (
     ParticipantDraft,
     ParticipantFields,
     ValidationContext,
+    errors_of,
     validate_participant,
+    warnings_of,
 )
 from kudus_desktop.core.views import OpChanges
 
@@ -70,13 +73,6 @@ _SYNONYM_FIELD = {name: fld for fld, names in SYNONYMS.items() for name in names
 _TOTAL_ROW = re.compile(r"^\s*(jumlah|total|jml|grand total)\b", re.IGNORECASE)
 _SEX = {"L": "L", "LK": "L", "LAKILAKI": "L", "LAKI": "L", "PRIA": "L", "P": "P", "PR": "P", "PEREMPUAN": "P",
         "WANITA": "P"}  # fmt: skip
-
-Progress = Callable[[int, int], None]
-CancelCheck = Callable[[], bool]
-
-
-def _never() -> bool:
-    return False
 
 
 class SourceFileError(KudusError):
@@ -141,11 +137,11 @@ class ImportRow:
 
     @property
     def errors(self) -> tuple[Issue, ...]:
-        return tuple(i for i in self.issues if i.severity == "error")
+        return errors_of(self.issues)
 
     @property
     def warnings(self) -> tuple[Issue, ...]:
-        return tuple(i for i in self.issues if i.severity == "warning")
+        return warnings_of(self.issues)
 
 
 @dataclass(frozen=True, slots=True)
@@ -380,7 +376,7 @@ class ImportService:
         header_row: int | None = None,
         options: ImportOptions = ImportOptions(),
         progress: Progress | None = None,
-        cancelled: CancelCheck = _never,
+        cancelled: CancelCheck = never_cancelled,
     ) -> ImportPreview:
         """Read the file and classify every row: add, update, unchanged or rejected."""
         book = _Book(path)
@@ -506,7 +502,7 @@ class ImportService:
         return ImportRow(number, shown_nik, draft.full_name, status, tuple(issues), result.values, current.id, changes)
 
     def commit(
-        self, preview: ImportPreview, *, progress: Progress | None = None, cancelled: CancelCheck = _never
+        self, preview: ImportPreview, *, progress: Progress | None = None, cancelled: CancelCheck = never_cancelled
     ) -> ImportResult:
         """Write every row to add or update, in one transaction; rejected rows are left out."""
         adds = [r.values for r in preview.rows if r.status == RowStatus.ADD and r.values is not None]

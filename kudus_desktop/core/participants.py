@@ -22,6 +22,7 @@ from kudus_desktop.core.codes import Category, ExitReason, HistoryAction, Status
 from kudus_desktop.core.dates import DateParseError, format_date, from_iso, now_iso, parse_date_text
 from kudus_desktop.core.db import Database
 from kudus_desktop.core.errors import CancelledError, NotFoundError, StateError, ValidationError
+from kudus_desktop.core.jobs import CancelCheck, Progress, never_cancelled
 from kudus_desktop.core.nik import clean_number
 from kudus_desktop.core.regions import kudus_district_digits, region
 from kudus_desktop.core.tables import counter_table, history_table, participant_table
@@ -46,12 +47,6 @@ from kudus_desktop.core.views import (
 P = participant_table.c
 PAGE = 500  # rows fetched per round trip; well under SQLite's bound-parameter limit
 BULK_CHUNK = 2000  # rows per executemany in bulk writes: bounded memory, cancel between chunks
-Progress = Callable[[int, int], None]
-CancelCheck = Callable[[], bool]
-
-
-def _never() -> bool:
-    return False
 
 
 class SortKey(StrEnum):
@@ -462,7 +457,7 @@ class ParticipantService:
         updates: Sequence[tuple[int, dict[str, str | None]]],
         *,
         progress: Progress | None = None,
-        cancelled: CancelCheck = _never,
+        cancelled: CancelCheck = never_cancelled,
     ) -> OpChanges:
         """Enrol ``adds`` and apply ``updates`` (id, changed columns) in one transaction.
 

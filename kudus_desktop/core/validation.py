@@ -36,6 +36,14 @@ class Issue:
     params: dict[str, object] = dc_field(default_factory=dict, hash=False, compare=True)
 
 
+def errors_of(issues: tuple[Issue, ...]) -> tuple[Issue, ...]:
+    return tuple(i for i in issues if i.severity == "error")
+
+
+def warnings_of(issues: tuple[Issue, ...]) -> tuple[Issue, ...]:
+    return tuple(i for i in issues if i.severity == "warning")
+
+
 @dataclass(frozen=True, slots=True)
 class ParticipantDraft:
     """A participant as typed: every value is text; codes for the choice fields."""
@@ -101,11 +109,11 @@ class ValidationResult:
 
     @property
     def errors(self) -> tuple[Issue, ...]:
-        return tuple(i for i in self.issues if i.severity == "error")
+        return errors_of(self.issues)
 
     @property
     def warnings(self) -> tuple[Issue, ...]:
-        return tuple(i for i in self.issues if i.severity == "warning")
+        return warnings_of(self.issues)
 
     @property
     def ok(self) -> bool:
