@@ -144,6 +144,9 @@ def _configure(dbapi_conn: Any, _record: Any) -> None:
     # power cut, which NORMAL does not promise in WAL mode. Saves stay well under 50 ms.
     cur.execute("PRAGMA synchronous = FULL")
     cur.execute("PRAGMA busy_timeout = 5000")
+    # 64 MiB of page cache: a bulk import of 100,000 rows updates six indexes, and the
+    # default 2 MiB cache turns that into disk reads.
+    cur.execute("PRAGMA cache_size = -65536")
     cur.close()
 
 
