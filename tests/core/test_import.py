@@ -195,3 +195,29 @@ def test_csv_and_a_remembered_mapping(tmp_path: Path, service: ParticipantServic
     preview = importer.preview(path, sheet="rt", mapping=mapping, header_row=1, options=OPTIONS)
     (row,) = preview.rows
     assert row.status == RowStatus.ADD and row.values is not None and row.values.full_name == "Warsono"
+
+
+def test_a_file_over_the_size_limit_is_refused_before_reading(tmp_path: Path, service: ParticipantService) -> None:
+    big = tmp_path / "besar.xlsx"
+    with big.open("wb") as fh:
+        fh.write(b"PK\x03\x04")
+        fh.truncate(50 * 2**20)
+    with pytest.raises(SourceFileError) as err:
+        ImportService(service).preview(big, options=OPTIONS)
+    assert err.value.code == "file_too_big" and "50 MB" in str(err.value)
+
+
+def test_formulas_without_saved_values_are_flagged_and_their_rows_rejected(
+    tmp_path: Path, service: ParticipantService
+) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["NIK", "NAMA", "TGL LAHIR", "JK"])
+    ws.append([make_nik(1), "Siti", "12/05/1980", "L"])
+    ws.append(['=CONCATENATE("3319",A2)', "=B2", "12/05/1980", "L"])  # never calculated: no cached value
+    wb.save(tmp_path / "rumus.xlsx")
+    preview = ImportService(service).preview(tmp_path / "rumus.xlsx", options=OPTIONS)
+    assert preview.has_formulas
+    assert [r.status for r in preview.rows] == [RowStatus.ADD, RowStatus.REJECTED]
+    assert preview.rows[1].errors[0].code in {"nik_empty", "required"}
