@@ -22,7 +22,6 @@ from kudus_desktop.core.db import open_database
 from kudus_desktop.core.errors import KudusError, SetupError, ValidationError
 from kudus_desktop.core.exporting import (
     BPJS_COLUMNS,
-    DEFAULT_BPJS_COLUMNS,
     export_bpjs_list,
     export_problem_report,
     export_roster,
@@ -211,7 +210,7 @@ def cmd_export(args: argparse.Namespace) -> dict[str, Any]:
             status = args.status or ""
             n = export_roster(service, accounts.profile(), out, query=ParticipantQuery(status=status))
         else:
-            columns = [c.strip() for c in args.columns.split(",")] if args.columns else list(DEFAULT_BPJS_COLUMNS)
+            columns = [c.strip() for c in args.columns.split(",")] if args.columns else None
             n = export_bpjs_list(service, out, columns=columns)
     finally:
         db.close()

@@ -6,6 +6,7 @@ written as text so Excel shows every digit; dates are real dates shown as 17/08/
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
@@ -20,14 +21,16 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from kudus_desktop.core import settings
 from kudus_desktop.core.codes import Funding
 from kudus_desktop.core.dates import format_date_long
+from kudus_desktop.core.db import Database
 from kudus_desktop.core.errors import CancelledError, KudusError
 from kudus_desktop.core.importing import ImportPreview, RowStatus
 from kudus_desktop.core.jobs import CancelCheck, Progress, never_cancelled
 from kudus_desktop.core.labels import code_label, describe_issue, field_label
 from kudus_desktop.core.participants import PAGE, ParticipantQuery, ParticipantService
-from kudus_desktop.core.views import OfficeProfile, ParticipantView
+from kudus_desktop.core.views import OfficeProfile, OpChanges, ParticipantView
 
 DATE_FORMAT = "DD/MM/YYYY"
 
@@ -97,6 +100,31 @@ DEFAULT_BPJS_COLUMNS = (
     "nik", "full_name", "birth_place", "birth_date", "sex", "kk", "address", "phone", "occupation", "wadah",
     "start_date",
 )  # fmt: skip
+
+
+def bpjs_columns(db: Database) -> list[str]:
+    """The office's chosen BPJS list columns, or the default set."""
+    with db.begin() as conn:
+        raw = settings.read_all(conn)[settings.BPJS_COLUMNS.key]
+    try:
+        chosen = [c for c in json.loads(raw) if c in BPJS_COLUMNS]
+    except (ValueError, TypeError):
+        chosen = []
+    return chosen or list(DEFAULT_BPJS_COLUMNS)
+
+
+def save_bpjs_columns(db: Database, columns: Sequence[str]) -> OpChanges:
+    """Remember the BPJS list columns in this order; unknown or no columns are refused."""
+    _check_columns(columns)
+    with db.begin() as conn:
+        settings.write(conn, {settings.BPJS_COLUMNS: json.dumps(list(columns))})
+    return OpChanges(settings=True)
+
+
+def _check_columns(columns: Sequence[str]) -> None:
+    unknown = [c for c in columns if c not in BPJS_COLUMNS]
+    if unknown or not columns:
+        raise KudusError("columns_unknown", columns=", ".join(unknown) or "-", known=", ".join(BPJS_COLUMNS))
 
 
 def _rt_rw(p: ParticipantView) -> str:
@@ -217,13 +245,16 @@ def export_bpjs_list(
     service: ParticipantService,
     path: Path,
     *,
-    columns: Sequence[str] = DEFAULT_BPJS_COLUMNS,
+    columns: Sequence[str] | None = None,
     query: ParticipantQuery = ParticipantQuery(status="aktif"),  # noqa: B008 - frozen
 ) -> int:
-    """The collective-registration list for BPJS: one header row, then one row per participant."""
-    unknown = [c for c in columns if c not in BPJS_COLUMNS]
-    if unknown or not columns:
-        raise KudusError("columns_unknown", columns=", ".join(unknown) or "-", known=", ".join(BPJS_COLUMNS))
+    """The collective-registration list for BPJS: one header row, then one row per participant.
+
+    ``columns`` defaults to the office's setting (see :func:`bpjs_columns`).
+    """
+    if columns is None:
+        columns = bpjs_columns(service.db)
+    _check_columns(columns)
     chosen = [BPJS_COLUMNS[c] for c in columns]
     tmp = _temp_beside(path)
     ids = service.query_ids(query)

@@ -34,7 +34,13 @@ MONTHLY_PREMIUM = SettingKey("monthly_premium", "16800")
 #: Column mappings remembered per source list, as JSON {SOURCE: {field: header text}}.
 IMPORT_MAPPINGS = SettingKey("import_mappings", "{}")
 
-ALL_KEYS = (MODE, REGION_CODE, HEAD_NAME, HEAD_TITLE, OFFICE_PHONE, MAX_AGE, MONTHLY_PREMIUM, IMPORT_MAPPINGS)
+#: Columns of the BPJS registration list, in order, as JSON; empty means the built-in default
+#: (BPJS's collective-registration template is not public, so offices adjust it).
+BPJS_COLUMNS = SettingKey("bpjs_columns", "[]")
+
+ALL_KEYS = (
+    MODE, REGION_CODE, HEAD_NAME, HEAD_TITLE, OFFICE_PHONE, MAX_AGE, MONTHLY_PREMIUM, IMPORT_MAPPINGS, BPJS_COLUMNS,
+)  # fmt: skip
 
 
 def read_all(conn: Connection) -> dict[str, str]:

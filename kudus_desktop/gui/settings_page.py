@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -18,6 +22,7 @@ from kudus_desktop import __version__
 from kudus_desktop.core.accounts import AccountService
 from kudus_desktop.core.codes import can_edit_settings
 from kudus_desktop.core.errors import KudusError, ValidationError
+from kudus_desktop.core.exporting import BPJS_COLUMNS, bpjs_columns, save_bpjs_columns
 from kudus_desktop.core.views import UserView
 from kudus_desktop.gui import preferences
 from kudus_desktop.gui.messages import inform, issue_text, show_error
@@ -72,6 +77,43 @@ class SettingsPage(QWidget):
         if not editable:
             form.addRow(QLabel(self.tr("Hanya admin yang dapat mengubah pengaturan kantor.")))
 
+        bpjs = QGroupBox(self.tr("Kolom daftar pendaftaran BPJS"))
+        bpjs_layout = QHBoxLayout(bpjs)
+        self.bpjs_list = QListWidget()
+        self.bpjs_list.setObjectName("bpjsColumns")
+        self.bpjs_list.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        chosen = bpjs_columns(accounts.db)
+        for key in chosen + [k for k in BPJS_COLUMNS if k not in chosen]:
+            item = QListWidgetItem(BPJS_COLUMNS[key].header)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if key in chosen else Qt.CheckState.Unchecked)
+            self.bpjs_list.addItem(item)
+        self.bpjs_list.setMaximumHeight(170)
+        side = QVBoxLayout()
+        self.up_button = QPushButton(self.tr("Naik"))
+        self.down_button = QPushButton(self.tr("Turun"))
+        self.bpjs_save = QPushButton(self.tr("Simpan kolom"))
+        self.up_button.clicked.connect(lambda: self._move(-1))
+        self.down_button.clicked.connect(lambda: self._move(1))
+        self.bpjs_save.clicked.connect(self.save_bpjs_columns)
+        for button in (self.up_button, self.down_button):
+            side.addWidget(button)
+        side.addStretch(1)
+        side.addWidget(self.bpjs_save)
+        bpjs_layout.addWidget(self.bpjs_list, 1)
+        bpjs_layout.addLayout(side)
+        note = QLabel(
+            self.tr("Centang kolom yang diminta BPJS dan susun urutannya (seret, atau Naik/Turun). "
+                    "Kode wadah: SD untuk dana desa, SA untuk APBD, SL lainnya.")
+        )  # fmt: skip
+        note.setObjectName("muted")
+        note.setWordWrap(True)
+        bpjs_layout.addWidget(note, 1)
+        for button in (self.up_button, self.down_button, self.bpjs_save):
+            button.setVisible(editable)
+        self.bpjs_list.setEnabled(editable)
+
         look = QGroupBox(self.tr("Tampilan"))
         look_form = QFormLayout(look)
         self.language = QComboBox()
@@ -92,6 +134,7 @@ class SettingsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addWidget(office)
+        layout.addWidget(bpjs)
         layout.addWidget(look)
         layout.addWidget(about)
         layout.addStretch(1)
@@ -120,6 +163,28 @@ class SettingsPage(QWidget):
         self.error.hide()
         self.signals.changed.emit(changes)
         inform(self, self.tr("Pengaturan"), self.tr("Pengaturan kantor disimpan."))
+
+    def _move(self, step: int) -> None:
+        row = self.bpjs_list.currentRow()
+        target = row + step
+        if row < 0 or not 0 <= target < self.bpjs_list.count():
+            return
+        item = self.bpjs_list.takeItem(row)
+        self.bpjs_list.insertItem(target, item)
+        self.bpjs_list.setCurrentRow(target)
+
+    def chosen_bpjs_columns(self) -> list[str]:
+        items = (self.bpjs_list.item(i) for i in range(self.bpjs_list.count()))
+        return [str(it.data(Qt.ItemDataRole.UserRole)) for it in items if it.checkState() == Qt.CheckState.Checked]
+
+    def save_bpjs_columns(self) -> None:
+        try:
+            changes = save_bpjs_columns(self.accounts.db, self.chosen_bpjs_columns())
+        except KudusError as exc:
+            show_error(self, exc)
+            return
+        self.signals.changed.emit(changes)
+        inform(self, self.tr("Pengaturan"), self.tr("Kolom daftar pendaftaran BPJS disimpan."))
 
     def change_language(self) -> None:
         code = str(self.language.currentData())

@@ -174,209 +174,209 @@
 <context>
     <name>ImportPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="161" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="162" />
         <source>Impor daftar calon peserta</source>
         <translation>Import a candidate list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="164" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="165" />
         <source>Baca daftar DTKS, DTSEN, P3KE atau daftar RT/RW dari Excel, LibreOffice atau CSV. Tidak ada yang disimpan sebelum pratinjau diperiksa dan impor dikonfirmasi.</source>
         <translation>Read a DTKS, DTSEN, P3KE or RT/RW list from Excel, LibreOffice or CSV. Nothing is saved until the preview has been checked and the import confirmed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="169" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="170" />
         <source>Pilih berkas…</source>
         <translation>Choose file…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="171" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="172" />
         <source>Belum ada berkas dipilih.</source>
         <translation>No file chosen yet.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="183" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="184" />
         <source>hh/bb/tttt</source>
         <translation>dd/mm/yyyy</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="191" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="192" />
         <source>hh/bb/tttt (bawaan: hari ini)</source>
         <translation>dd/mm/yyyy (default: today)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="192" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="193" />
         <source>Ingat pemetaan kolom untuk sumber ini</source>
         <translation>Remember the column mapping for this source</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="195" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="196" />
         <source>Berkas dan ketentuan</source>
         <translation>File and terms</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="197" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="198" />
         <source>Lembar</source>
         <translation>Sheet</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="198" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="199" />
         <source>Baris judul kolom</source>
         <translation>Header row</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="199" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="200" />
         <source>Sumber data</source>
         <translation>Source list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="200" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="201" />
         <source>Tanggal sumber data</source>
         <translation>Source list date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="201" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="202" />
         <source>Kategori (bila tidak ada di berkas)</source>
         <translation>Category (when the file has none)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="202" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="203" />
         <source>Sumber dana (bila tidak ada di berkas)</source>
         <translation>Funding source (when the file has none)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="203" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="204" />
         <source>Tanggal mulai kepesertaan</source>
         <translation>Participation start date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="206" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="207" />
         <source>Kolom di berkas</source>
         <translation>Columns in the file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="216" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="217" />
         <source>Pratinjau</source>
         <translation>Preview</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="222" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="223" />
         <source>Semua baris</source>
         <translation>All rows</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="223" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="224" />
         <source>Ditambahkan</source>
         <translation>Added</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="224" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="225" />
         <source>Diperbarui</source>
         <translation>Updated</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="225" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="226" />
         <source>Tidak berubah</source>
         <translation>Unchanged</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="226" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="227" />
         <source>Ditolak</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="227" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="228" />
         <source>Peringatan</source>
         <translation>Warnings</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="247" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="248" />
         <source>Simpan laporan masalah…</source>
         <translation>Save problem report…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="249" />
-        <location filename="../../kudus_desktop/gui/import_page.py" line="371" />
-        <location filename="../../kudus_desktop/gui/import_page.py" line="432" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="250" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="372" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="433" />
         <source>Impor</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="290" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="291" />
         <source>Pilih daftar</source>
         <translation>Choose a list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="311" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="312" />
         <source>Kolom NIK tidak ditemukan otomatis: pilih lembar, baris judul dan kolomnya.</source>
         <translation>The NIK column was not found automatically: choose the sheet, the header row and the columns.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="327" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="328" />
         <source>— tidak ada —</source>
         <translation>— none —</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="329" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="330" />
         <source>(kolom {n})</source>
         <translation>(column {n})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="371" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="372" />
         <source>Impor {n} peserta</source>
         <translation>Import {n} participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="381" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="382" />
         <source>Membaca {name}…</source>
         <translation>Reading {name}…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="394" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="395" />
         <source>{add} baru, {update} diperbarui, {same} tidak berubah, {rejected} ditolak, {warn} dengan peringatan</source>
         <translation>{add} new, {update} updated, {same} unchanged, {rejected} rejected, {warn} with warnings</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="403" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="404" />
         <source>Lembar ini berisi rumus; yang dibaca adalah hasil terakhir yang disimpan Excel.</source>
         <translation>This sheet contains formulas; the values read are the last results Excel saved.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="411" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="412" />
         <source>Simpan laporan masalah</source>
         <translation>Save problem report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="420" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="421" />
         <source>Laporan masalah</source>
         <translation>Problem report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="420" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="421" />
         <source>{n} baris bermasalah ditulis ke {path}.</source>
         <translation>{n} problem rows written to {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="427" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="428" />
         <source>Tambahkan {add} peserta baru dan perbarui {update} peserta dari {name}? {rejected} baris yang ditolak tidak diimpor.</source>
         <translation>Add {add} new participants and update {update} from {name}? The {rejected} rejected rows are not imported.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="432" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="433" />
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="443" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="444" />
         <source>Menyimpan peserta…</source>
         <translation>Saving participants…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="453" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="454" />
         <source>Selesai: {add} peserta ditambahkan, {update} diperbarui.</source>
         <translation>Done: {add} participants added, {update} updated.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="460" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="461" />
         <source>Impor dibatalkan; tidak ada yang disimpan.</source>
         <translation>Import cancelled; nothing was saved.</translation>
     </message>
@@ -429,12 +429,12 @@
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="113" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="114" />
         <source> (peringatan)</source>
         <translation> (warning)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="116" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="117" />
         <source>Diubah: {fields}</source>
         <translation>Changed: {fields}</translation>
     </message>
@@ -1694,84 +1694,115 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="38" />
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="122" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="43" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="165" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="187" />
         <source>Pengaturan</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="41" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="46" />
         <source>Kantor dan penandatangan</source>
         <translation>Office and signatory</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="57" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="62" />
         <source>Wilayah</source>
         <translation>Region</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="58" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="63" />
         <source>Nama penandatangan</source>
         <translation>Signatory name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="59" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="64" />
         <source>Jabatan penandatangan</source>
         <translation>Signatory title</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="60" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="65" />
         <source>Telepon kantor</source>
         <translation>Office phone</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="61" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="66" />
         <source>Batas umur peserta (tahun)</source>
         <translation>Participant age limit (years)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="63" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="68" />
         <source>Simpan pengaturan kantor</source>
         <translation>Save office settings</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="73" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="78" />
         <source>Hanya admin yang dapat mengubah pengaturan kantor.</source>
         <translation>Only an administrator can change the office settings.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="75" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="80" />
+        <source>Kolom daftar pendaftaran BPJS</source>
+        <translation>BPJS registration list columns</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="94" />
+        <source>Naik</source>
+        <translation>Up</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="95" />
+        <source>Turun</source>
+        <translation>Down</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="96" />
+        <source>Simpan kolom</source>
+        <translation>Save columns</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="107" />
+        <source>Centang kolom yang diminta BPJS dan susun urutannya (seret, atau Naik/Turun). Kode wadah: SD untuk dana desa, SA untuk APBD, SL lainnya.</source>
+        <translation>Tick the columns BPJS asks for and put them in order (drag, or Up/Down). Wadah code: SD for village funds, SA for the regency budget, SL otherwise.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="117" />
         <source>Tampilan</source>
         <translation>Display</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="83" />
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="131" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="125" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="196" />
         <source>Bahasa / Language</source>
         <translation>Bahasa / Language</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="85" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="127" />
         <source>Tentang</source>
         <translation>About</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="87" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="129" />
         <source>Versi</source>
         <translation>Version</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="90" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="132" />
         <source>Basis data</source>
         <translation>Database</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="122" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="165" />
         <source>Pengaturan kantor disimpan.</source>
         <translation>Office settings saved.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="132" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="187" />
+        <source>Kolom daftar pendaftaran BPJS disimpan.</source>
+        <translation>BPJS registration list columns saved.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="197" />
         <source>Bahasa tampilan berubah saat Kudus Desktop dibuka kembali.
 The display language changes when Kudus Desktop is opened again.</source>
         <translation>Bahasa tampilan berubah saat Kudus Desktop dibuka kembali.

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from kudus_desktop.gui import import_page as import_module
@@ -93,3 +94,26 @@ def test_export_menu_writes_the_filtered_roster(
     qtbot.waitUntil(lambda: any("ditulis" in m for m in message_boxes), timeout=5000)
     ws = openpyxl.load_workbook(tmp_path / "roster.xlsx")["Daftar Peserta"]
     assert ws.cell(row=5, column=4).value == "Siti Aminah" and ws.cell(row=6, column=4).value != "Budi Santoso"
+
+
+def test_bpjs_columns_are_chosen_and_ordered_in_settings(window: MainWindow, tmp_path: Path) -> None:
+    from kudus_desktop.core.exporting import export_bpjs_list
+    from tests.factories import make_draft
+
+    window.show_page("pengaturan")
+    page = window.settings_page
+    keys = [page.bpjs_list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(page.bpjs_list.count())]
+    assert keys[0] == "nik"
+    for i in range(page.bpjs_list.count()):
+        item = page.bpjs_list.item(i)
+        wanted = item.data(Qt.ItemDataRole.UserRole) in ("nik", "wadah")
+        item.setCheckState(Qt.CheckState.Checked if wanted else Qt.CheckState.Unchecked)
+    page.bpjs_list.setCurrentRow(keys.index("wadah"))
+    for _ in range(keys.index("wadah")):
+        page.up_button.click()
+    assert page.chosen_bpjs_columns() == ["wadah", "nik"]
+    page.bpjs_save.click()
+    window.participants.create(make_draft(1))
+    export_bpjs_list(window.participants, tmp_path / "b.xlsx")
+    rows = list(openpyxl.load_workbook(tmp_path / "b.xlsx").active.iter_rows(values_only=True))
+    assert rows == [("KODE_WADAH", "NIK"), ("SD", make_nik(1))]
