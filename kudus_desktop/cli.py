@@ -16,6 +16,7 @@ from typing import Any
 
 from kudus_desktop import __version__
 from kudus_desktop.core.accounts import AccountService, SetupRequest, check_setup
+from kudus_desktop.core.backup import backup_database, restore_database
 from kudus_desktop.core.codes import Mode, Role
 from kudus_desktop.core.dates import format_date
 from kudus_desktop.core.db import open_database
@@ -217,6 +218,23 @@ def cmd_export(args: argparse.Namespace) -> dict[str, Any]:
     return {"out": str(out), "rows": n, "message": f"{n} peserta ditulis ke {out}"}
 
 
+def cmd_backup(args: argparse.Namespace) -> dict[str, Any]:
+    db, _ = _open_initialised(args)
+    db.close()
+    made = backup_database(db.path, Path(args.to) if args.to else None)
+    return {"backup": str(made), "message": f"Cadangan dibuat: {made}"}
+
+
+def cmd_restore(args: argparse.Namespace) -> dict[str, Any]:
+    data_dir = _data_dir(args)
+    kept = restore_database(data_dir, Path(args.file))
+    return {
+        "restored_from": args.file,
+        "previous_kept_at": str(kept),
+        "message": f"Basis data dipulihkan dari {args.file}; basis data sebelumnya disimpan di {kept}",
+    }
+
+
 def build_parser() -> argparse.ArgumentParser:
     # The options are accepted before and after the subcommand; argparse would let a
     # subcommand's default overwrite the value given before it, so they go to other names.
@@ -270,6 +288,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--commit", action="store_true", help="simpan; tanpa ini hanya pratinjau")
     p.add_argument("--report", metavar="OUT.xlsx", help="tulis laporan masalah")
     p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("backup", parents=[common], help="buat cadangan basis data sekarang")
+    p.add_argument("--to", metavar="FOLDER", help="folder tujuan (bawaan: folder backups di folder data)")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", parents=[common], help="pulihkan basis data dari cadangan")
+    p.add_argument("file", metavar="BERKAS")
+    p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("export", parents=[common], help="ekspor daftar peserta atau daftar pendaftaran BPJS")
     p.add_argument("kind", choices=["roster", "bpjs"])

@@ -61,6 +61,10 @@ MESSAGES: dict[str, str] = {
         "Pembaruan basis data dari skema {found} gagal ({detail}). Basis data dikembalikan seperti semula; "
         "salinan cadangan ada di {backup}.",
     ),
+    "backup_failed": QT_TRANSLATE_NOOP("Pesan", "Cadangan tidak dapat dibuat di {path}: {detail}."),
+    "restore_failed": QT_TRANSLATE_NOOP(
+        "Pesan", "Pemulihan dari {path} gagal ({detail}). Basis data yang lama tetap dipakai."
+    ),
     # Setup
     "already_initialised": QT_TRANSLATE_NOOP(
         "Pesan", "Folder data {path} sudah disiapkan untuk {name}. Tidak ada yang diubah."

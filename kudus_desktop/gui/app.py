@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 from kudus_desktop import __version__
 from kudus_desktop.core.accounts import AccountService
+from kudus_desktop.core.backup import daily_backup_if_due
 from kudus_desktop.core.db import Database, open_database
 from kudus_desktop.core.errors import KudusError
 from kudus_desktop.core.paths import resource_path
@@ -101,6 +102,11 @@ class AppController:
             if self.db is not None:
                 self.db.close()
             return False
+        try:
+            daily_backup_if_due(self.db.path)
+        except KudusError:
+            # A missing backup must not keep the clerk from working; the log says why.
+            log.exception("daily backup failed")
         if not profile.initialised:
             self.wizard = SetupWizard(self.accounts)
             self.wizard.finished.connect(self._wizard_finished)

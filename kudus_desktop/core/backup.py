@@ -1,0 +1,131 @@
+"""Backups of the local database: daily automatic copies with rotation, manual copies, restore.
+
+Copies are made with SQLite's online backup API, so they are consistent while the
+application runs, written under a temporary name and renamed, and checked before use.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from contextlib import closing
+from datetime import date, datetime
+from pathlib import Path
+
+from kudus_desktop.core.db import BACKUP_DIR_NAME, SCHEMA_VERSION, inspect_file, open_database
+from kudus_desktop.core.errors import StorageError
+from kudus_desktop.core.paths import DB_FILE_NAME
+
+DAILY = "harian"
+KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY = 7, 4, 12
+
+
+def backup_database(
+    db_path: Path, target_dir: Path | None = None, *, label: str = "manual", now: datetime | None = None
+) -> Path:
+    """Copy the database to ``target_dir`` (default: the data directory's ``backups``)."""
+    now = now or datetime.now()
+    target_dir = target_dir or db_path.parent / BACKUP_DIR_NAME
+    target = target_dir / f"kudus-{label}-{now:%Y%m%d-%H%M%S}.sqlite"
+    tmp = target.with_name(f".{target.name}.tmp")
+    try:
+        target_dir.mkdir(parents=True, exist_ok=True)
+        with closing(sqlite3.connect(db_path)) as src, closing(sqlite3.connect(tmp)) as dst:
+            src.backup(dst)
+            if dst.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                raise sqlite3.DatabaseError("quick_check failed on the copy")
+        tmp.replace(target)
+    except (OSError, sqlite3.Error) as exc:
+        tmp.unlink(missing_ok=True)
+        raise StorageError("backup_failed", path=str(target_dir), detail=str(exc)) from None
+    return target
+
+
+def _daily_backups(backup_dir: Path) -> list[tuple[datetime, Path]]:
+    out = []
+    for p in backup_dir.glob(f"kudus-{DAILY}-*.sqlite"):
+        try:
+            out.append((datetime.strptime(p.stem.removeprefix(f"kudus-{DAILY}-"), "%Y%m%d-%H%M%S"), p))
+        except ValueError:
+            continue
+    return sorted(out, reverse=True)
+
+
+def _keep(backups: Iterable[tuple[datetime, Path]], key: str, count: int) -> set[Path]:
+    kept: dict[str, Path] = {}
+    for when, path in backups:  # newest first: the newest of each period is kept
+        iso = when.isocalendar()
+        period = {"day": f"{when:%Y%m%d}", "week": f"{iso.year}-{iso.week:02d}", "month": f"{when:%Y%m}"}[key]
+        if period not in kept and len(kept) < count:
+            kept[period] = path
+    return set(kept.values())
+
+
+def rotate(backup_dir: Path) -> list[Path]:
+    """Keep the newest daily copy of each of the last 7 days, 4 weeks and 12 months; delete the rest."""
+    backups = _daily_backups(backup_dir)
+    keep = (
+        _keep(backups, "day", KEEP_DAILY) | _keep(backups, "week", KEEP_WEEKLY) | _keep(backups, "month", KEEP_MONTHLY)
+    )
+    removed = [p for _, p in backups if p not in keep]
+    for p in removed:
+        p.unlink(missing_ok=True)
+    return removed
+
+
+def daily_backup_if_due(db_path: Path, *, now: datetime | None = None) -> Path | None:
+    """Make today's automatic copy unless there is one, then rotate the old ones."""
+    now = now or datetime.now()
+    backup_dir = db_path.parent / BACKUP_DIR_NAME
+    if any(when.date() == now.date() for when, _ in _daily_backups(backup_dir)):
+        return None
+    made = backup_database(db_path, backup_dir, label=DAILY, now=now)
+    rotate(backup_dir)
+    return made
+
+
+def check_backup(source: Path) -> int:
+    """Schema version of a backup file after a full integrity check; refuses anything else."""
+    if not source.is_file():
+        raise StorageError("db_not_sqlite", path=str(source))
+    version = inspect_file(source)
+    if version == 0:
+        raise StorageError("db_not_sqlite", path=str(source))
+    with closing(sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)) as conn:
+        result = conn.execute("PRAGMA integrity_check").fetchone()[0]
+    if result != "ok":
+        raise StorageError("db_corrupt", path=str(source), detail=result)
+    return version
+
+
+def restore_database(data_dir: Path, source: Path) -> Path:
+    """Replace the database with a checked backup; returns the copy kept of the one replaced.
+
+    Nothing must have the database open. The current file is checkpointed and copied first;
+    an older backup is migrated forward when opened.
+    """
+    version = check_backup(source)
+    if version > SCHEMA_VERSION:
+        raise StorageError("db_newer", path=str(source), found=version, supported=SCHEMA_VERSION)
+    current = data_dir / DB_FILE_NAME
+    kept = backup_database(current, label="sebelum-pemulihan") if current.exists() else current
+    if current.exists():
+        with closing(sqlite3.connect(current)) as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    tmp = current.with_name(f".{current.name}.restore")
+    try:
+        with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(tmp)) as dst:
+            src.backup(dst)
+        for suffix in ("-wal", "-shm"):
+            Path(f"{current}{suffix}").unlink(missing_ok=True)
+        tmp.replace(current)
+    except (OSError, sqlite3.Error) as exc:
+        tmp.unlink(missing_ok=True)
+        raise StorageError("restore_failed", path=str(source), detail=str(exc)) from None
+    open_database(data_dir).close()  # migrates an older backup forward, after its own backup
+    return kept
+
+
+def last_backup_day(db_path: Path) -> date | None:
+    backups = _daily_backups(db_path.parent / BACKUP_DIR_NAME)
+    return backups[0][0].date() if backups else None
