@@ -117,3 +117,22 @@ def test_bpjs_columns_are_chosen_and_ordered_in_settings(window: MainWindow, tmp
     export_bpjs_list(window.participants, tmp_path / "b.xlsx")
     rows = list(openpyxl.load_workbook(tmp_path / "b.xlsx").active.iter_rows(values_only=True))
     assert rows == [("KODE_WADAH", "NIK"), ("SD", make_nik(1))]
+
+
+def test_preview_and_history_models_are_well_behaved(
+    qtmodeltester: object, qtbot: QtBot, page: ImportPage, tmp_path: Path, window: MainWindow
+) -> None:
+    from kudus_desktop.gui.history_dialog import HistoryTableModel
+    from tests.factories import make_draft
+
+    source = village_list(
+        tmp_path / "d.xlsx", [[make_nik(1), "Siti", "12/05/1980", "L", 1, 2, ""], ["1", "", "", "", "", "", ""]]
+    )
+    page.open_file(source)
+    page.preview_button.click()
+    qtbot.waitUntil(lambda: page.preview is not None, timeout=5000)
+    qtmodeltester.check(page.model)  # type: ignore[attr-defined]
+    qtmodeltester.check(page.proxy)  # type: ignore[attr-defined]
+    pid, _ = window.participants.create(make_draft(5))
+    window.participants.end(pid, "pindah", "20/11/2026")
+    qtmodeltester.check(HistoryTableModel(window.participants.history(pid)))  # type: ignore[attr-defined]
