@@ -174,10 +174,12 @@ class Database:
         try:
             with self.engine.begin() as conn:
                 yield conn
-        except OperationalError as exc:
-            if "locked" in str(exc):
+        except (OperationalError, sqlite3.OperationalError) as exc:
+            # Bulk paths use the raw sqlite3 cursor, so both kinds arrive here (disk full, locked).
+            detail = str(exc.orig) if isinstance(exc, OperationalError) else str(exc)
+            if "locked" in detail:
                 raise StorageError("db_locked", path=str(self.path)) from None
-            raise StorageError("db_write_failed", detail=str(exc.orig)) from None
+            raise StorageError("db_write_failed", detail=detail) from None
 
     def close(self) -> None:
         self.engine.dispose()
