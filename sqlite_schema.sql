@@ -5,7 +5,7 @@
 -- Dates are ISO-8601 text (YYYY-MM-DD), timestamps 'YYYY-MM-DD HH:MM:SS' local time.
 
 PRAGMA application_id = 1263553875;  -- 0x4B504D53 ("KPMS"), marks the file as Kudus Desktop's
-PRAGMA user_version = 2;
+PRAGMA user_version = 3;
 
 -- Settings that travel with the data (office profile, rules). Keys are declared once
 -- in kudus_desktop/core/settings.py with their defaults.
@@ -21,8 +21,20 @@ CREATE TABLE app_user (
     role          TEXT NOT NULL,
     password_hash TEXT NOT NULL,   -- argon2id, salted; never the password
     active        INTEGER NOT NULL DEFAULT 1,
-    created_at    TEXT NOT NULL
+    created_at    TEXT NOT NULL,
+    failed_logins INTEGER NOT NULL DEFAULT 0,  -- consecutive failures; reset by a good log-in
+    locked_until  TEXT                         -- no log-in before this time after too many failures
 );
+
+-- Who did what and when: log-ins, failed log-ins, account changes. Never edited by the app.
+CREATE TABLE audit_event (
+    id       INTEGER PRIMARY KEY,
+    at       TEXT NOT NULL,
+    username TEXT NOT NULL,
+    action   TEXT NOT NULL,
+    detail   TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX ix_audit_at ON audit_event (at);
 
 -- One row per enrolment of a person by a village. id is local; uid is made offline
 -- (UUID4) so that the regency can merge every village's rows without collisions.

@@ -89,6 +89,15 @@ MESSAGES: dict[str, str] = {
     # Log-in
     "login_failed": QT_TRANSLATE_NOOP("Pesan", "Nama pengguna atau kata sandi salah."),
     "account_disabled": QT_TRANSLATE_NOOP("Pesan", "Akun ini dinonaktifkan. Hubungi admin."),
+    "account_locked": QT_TRANSLATE_NOOP(
+        "Pesan", "Terlalu banyak kata sandi salah. Akun dikunci; coba lagi dalam {minutes} menit atau minta admin."
+    ),
+    "not_allowed": QT_TRANSLATE_NOOP("Pesan", "Hanya admin yang boleh melakukan ini."),
+    "account_not_found": QT_TRANSLATE_NOOP("Pesan", "Akun tidak ditemukan."),
+    "username_taken": QT_TRANSLATE_NOOP("Pesan", "Nama pengguna {username} sudah dipakai."),
+    "last_admin": QT_TRANSLATE_NOOP(
+        "Pesan", "{name} adalah satu-satunya admin yang aktif dan tidak dapat dinonaktifkan."
+    ),
     # Participants
     "participant_not_found": QT_TRANSLATE_NOOP(
         "Pesan", "Peserta tidak ditemukan (mungkin sudah diubah di tempat lain)."
@@ -225,6 +234,7 @@ FIELDS: dict[str, str] = {
     "head_name": QT_TRANSLATE_NOOP("Kolom", "Nama penandatangan"),
     "head_title": QT_TRANSLATE_NOOP("Kolom", "Jabatan penandatangan"),
     "admin_full_name": QT_TRANSLATE_NOOP("Kolom", "Nama lengkap admin"),
+    "role": QT_TRANSLATE_NOOP("Kolom", "Peran"),
     "region": QT_TRANSLATE_NOOP("Kolom", "Wilayah"),
     "max_age": QT_TRANSLATE_NOOP("Kolom", "Batas umur"),
     "office_phone": QT_TRANSLATE_NOOP("Kolom", "Telepon kantor"),

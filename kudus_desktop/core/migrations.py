@@ -31,7 +31,19 @@ def _to_v2(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX ix_participant_name ON participant (full_name COLLATE NOCASE, nik, reg_no, kpj)")
 
 
+def _to_v3(conn: sqlite3.Connection) -> None:
+    """v3: log-in lockout and the audit log."""
+    conn.execute("ALTER TABLE app_user ADD COLUMN failed_logins INTEGER NOT NULL DEFAULT 0")
+    conn.execute("ALTER TABLE app_user ADD COLUMN locked_until TEXT")
+    conn.execute(
+        "CREATE TABLE audit_event (id INTEGER PRIMARY KEY, at TEXT NOT NULL, username TEXT NOT NULL,"
+        " action TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '')"
+    )
+    conn.execute("CREATE INDEX ix_audit_at ON audit_event (at)")
+
+
 #: target version -> step; keep it dense from 2 up to ``db.SCHEMA_VERSION``.
 STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     2: _to_v2,
+    3: _to_v3,
 }

@@ -33,6 +33,19 @@ class UserRow(Base):
     password_hash: Mapped[str] = mapped_column(Text, nullable=False)
     active: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("1"))
     created_at: Mapped[str] = mapped_column(Text, nullable=False)
+    failed_logins: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("0"))
+    locked_until: Mapped[str | None] = mapped_column(Text)
+
+
+class AuditEventRow(Base):
+    __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_at", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[str] = mapped_column(Text, nullable=False)
+    username: Mapped[str] = mapped_column(Text, nullable=False)
+    action: Mapped[str] = mapped_column(Text, nullable=False)
+    detail: Mapped[str] = mapped_column(Text, nullable=False, server_default=text("''"))
 
 
 class ParticipantRow(Base):
@@ -106,3 +119,4 @@ history_table = cast(Table, ParticipantHistoryRow.__table__)
 setting_table = cast(Table, SettingRow.__table__)
 user_table = cast(Table, UserRow.__table__)
 counter_table = cast(Table, CounterRow.__table__)
+audit_table = cast(Table, AuditEventRow.__table__)

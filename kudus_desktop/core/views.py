@@ -15,6 +15,18 @@ class UserView:
 
 
 @dataclass(frozen=True, slots=True)
+class AccountView:
+    """An account as the admin's list shows it."""
+
+    id: int
+    username: str
+    full_name: str
+    role: str
+    active: bool
+    locked_until: str  # empty when not locked
+
+
+@dataclass(frozen=True, slots=True)
 class OfficeProfile:
     """Who this installation serves and who signs its printouts."""
 

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -25,6 +26,7 @@ from kudus_desktop.core.errors import KudusError, ValidationError
 from kudus_desktop.core.exporting import BPJS_COLUMNS, bpjs_columns, save_bpjs_columns
 from kudus_desktop.core.views import UserView
 from kudus_desktop.gui import preferences
+from kudus_desktop.gui.accounts_widget import AccountsWidget
 from kudus_desktop.gui.messages import inform, issue_text, show_error
 from kudus_desktop.gui.signals import AppSignals
 from kudus_desktop.gui.theme import mark_invalid
@@ -114,6 +116,12 @@ class SettingsPage(QWidget):
             button.setVisible(editable)
         self.bpjs_list.setEnabled(editable)
 
+        self.accounts_box = QGroupBox(self.tr("Akun pengguna"))
+        accounts_layout = QVBoxLayout(self.accounts_box)
+        self.accounts_widget = AccountsWidget(accounts, user, signals)
+        accounts_layout.addWidget(self.accounts_widget)
+        self.accounts_box.setVisible(editable)
+
         look = QGroupBox(self.tr("Tampilan"))
         look_form = QFormLayout(look)
         self.language = QComboBox()
@@ -131,13 +139,23 @@ class SettingsPage(QWidget):
         db_label.setWordWrap(True)
         about_form.addRow(self.tr("Basis data"), db_label)
 
-        layout = QVBoxLayout(self)
+        # Scrolls on a 1366x768 screen rather than squeezing the groups.
+        content = QWidget()
+        layout = QVBoxLayout(content)
         layout.addWidget(title)
         layout.addWidget(office)
         layout.addWidget(bpjs)
+        layout.addWidget(self.accounts_box)
         layout.addWidget(look)
         layout.addWidget(about)
         layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
 
     def save_profile(self) -> None:
         fields = {"head_name": self.head_name, "head_title": self.head_title, "max_age": self.max_age}

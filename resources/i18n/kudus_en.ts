@@ -1,6 +1,116 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="en" sourcelanguage="id">
 <context>
+    <name>AccountDialog</name>
+    <message>
+        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="97" />
+        <source>Akun baru</source>
+        <translation>New account</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="99" />
+        <source>Atur ulang kata sandi — {name}</source>
+        <translation>Reset password — {name}</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="121" />
+        <source>Nama pengguna *</source>
+        <translation>User name *</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="122" />
+        <source>Nama lengkap *</source>
+        <translation>Full name *</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="123" />
+        <source>Peran *</source>
+        <translation>Role *</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="124" />
+        <source>Kata sandi *</source>
+        <translation>Password *</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="125" />
+        <source>Ulangi kata sandi *</source>
+        <translation>Repeat password *</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="127" />
+        <source>Simpan</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="128" />
+        <source>Batal</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>AccountsTableModel</name>
+    <message>
+        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="59" />
+        <source>Nama pengguna</source>
+        <translation>User name</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="59" />
+        <source>Nama lengkap</source>
+        <translation>Full name</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="59" />
+        <source>Peran</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="59" />
+        <source>Keadaan</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="74" />
+        <source>Nonaktif</source>
+        <translation>Disabled</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="76" />
+        <source>Terkunci sampai {time}</source>
+        <translation>Locked until {time}</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="78" />
+        <source>Aktif</source>
+        <translation>Active</translation>
+    </message>
+</context>
+<context>
+    <name>AccountsWidget</name>
+    <message>
+        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="180" />
+        <source>Tambah akun…</source>
+        <translation>Add account…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="181" />
+        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="214" />
+        <source>Nonaktifkan</source>
+        <translation>Disable</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="182" />
+        <source>Atur ulang kata sandi…</source>
+        <translation>Reset password…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="214" />
+        <source>Aktifkan</source>
+        <translation>Enable</translation>
+    </message>
+</context>
+<context>
     <name>AdminPage</name>
     <message>
         <location filename="../../kudus_desktop/gui/setup_wizard.py" line="128" />
@@ -442,144 +552,144 @@
 <context>
     <name>Kode</name>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="236" />
+        <location filename="../../kudus_desktop/core/labels.py" line="246" />
         <source>Pekerja rentan</source>
         <extracomment>Labels of stored codes, keyed by "group:code".</extracomment>
         <translation>Vulnerable worker</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="237" />
+        <location filename="../../kudus_desktop/core/labels.py" line="247" />
         <source>Ketua RT/RW</source>
         <translation>RT/RW head</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="238" />
+        <location filename="../../kudus_desktop/core/labels.py" line="248" />
         <source>Linmas</source>
         <translation>Linmas</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="239" />
+        <location filename="../../kudus_desktop/core/labels.py" line="249" />
         <source>Anggota BPD</source>
         <translation>BPD member</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="240" />
+        <location filename="../../kudus_desktop/core/labels.py" line="250" />
         <source>Perangkat/lembaga desa</source>
         <translation>Village official/institution</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="241" />
+        <location filename="../../kudus_desktop/core/labels.py" line="251" />
         <source>Buruh tani</source>
         <translation>Farm labourer</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="242" />
-        <location filename="../../kudus_desktop/core/labels.py" line="246" />
+        <location filename="../../kudus_desktop/core/labels.py" line="252" />
+        <location filename="../../kudus_desktop/core/labels.py" line="256" />
         <source>Lainnya</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="243" />
+        <location filename="../../kudus_desktop/core/labels.py" line="253" />
         <source>PADes</source>
         <translation>PADes (village own revenue)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="244" />
+        <location filename="../../kudus_desktop/core/labels.py" line="254" />
         <source>Bagi hasil pajak dan retribusi</source>
         <translation>Tax and levy revenue share</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="245" />
+        <location filename="../../kudus_desktop/core/labels.py" line="255" />
         <source>APBD Kabupaten</source>
         <translation>Regency budget (APBD)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="247" />
+        <location filename="../../kudus_desktop/core/labels.py" line="257" />
         <source>Aktif</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="248" />
+        <location filename="../../kudus_desktop/core/labels.py" line="258" />
         <source>Berhenti</source>
         <translation>Ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="249" />
+        <location filename="../../kudus_desktop/core/labels.py" line="259" />
         <source>Laki-laki</source>
         <translation>Male</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="250" />
+        <location filename="../../kudus_desktop/core/labels.py" line="260" />
         <source>Perempuan</source>
         <translation>Female</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="251" />
+        <location filename="../../kudus_desktop/core/labels.py" line="261" />
         <source>Meninggal dunia</source>
         <translation>Died</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="252" />
+        <location filename="../../kudus_desktop/core/labels.py" line="262" />
         <source>Pindah domisili</source>
         <translation>Moved away</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="253" />
+        <location filename="../../kudus_desktop/core/labels.py" line="263" />
         <source>Masa jabatan berakhir</source>
         <translation>Term of office ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="254" />
+        <location filename="../../kudus_desktop/core/labels.py" line="264" />
         <source>Mengundurkan diri</source>
         <translation>Resigned</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="255" />
+        <location filename="../../kudus_desktop/core/labels.py" line="265" />
         <source>Tidak memenuhi syarat</source>
         <translation>Ineligible</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="256" />
+        <location filename="../../kudus_desktop/core/labels.py" line="266" />
         <source>Didaftarkan</source>
         <translation>Enrolled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="257" />
+        <location filename="../../kudus_desktop/core/labels.py" line="267" />
         <source>Diubah</source>
         <translation>Changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="258" />
+        <location filename="../../kudus_desktop/core/labels.py" line="268" />
         <source>Dihentikan</source>
         <translation>Ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="259" />
+        <location filename="../../kudus_desktop/core/labels.py" line="269" />
         <source>Diaktifkan kembali</source>
         <translation>Reactivated</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="260" />
+        <location filename="../../kudus_desktop/core/labels.py" line="270" />
         <source>Admin</source>
         <translation>Administrator</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="261" />
+        <location filename="../../kudus_desktop/core/labels.py" line="271" />
         <source>Operator</source>
         <translation>Operator</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="262" />
+        <location filename="../../kudus_desktop/core/labels.py" line="272" />
         <source>Verifikator</source>
         <translation>Verifier</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="263" />
+        <location filename="../../kudus_desktop/core/labels.py" line="273" />
         <source>Desa</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="264" />
+        <location filename="../../kudus_desktop/core/labels.py" line="274" />
         <source>Kabupaten</source>
         <translation>Regency</translation>
     </message>
@@ -587,158 +697,163 @@
 <context>
     <name>Kolom</name>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="201" />
+        <location filename="../../kudus_desktop/core/labels.py" line="210" />
         <source>NIK</source>
         <extracomment>Labels of participant fields (also used in history and validation messages).</extracomment>
         <translation>NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="202" />
+        <location filename="../../kudus_desktop/core/labels.py" line="211" />
         <source>Nomor KK</source>
         <translation>Family card number (KK)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="203" />
+        <location filename="../../kudus_desktop/core/labels.py" line="212" />
         <source>Nama lengkap</source>
         <translation>Full name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="204" />
+        <location filename="../../kudus_desktop/core/labels.py" line="213" />
         <source>Tempat lahir</source>
         <translation>Place of birth</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="205" />
+        <location filename="../../kudus_desktop/core/labels.py" line="214" />
         <source>Tanggal lahir</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="206" />
+        <location filename="../../kudus_desktop/core/labels.py" line="215" />
         <source>Jenis kelamin</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="207" />
+        <location filename="../../kudus_desktop/core/labels.py" line="216" />
         <source>Alamat</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="208" />
+        <location filename="../../kudus_desktop/core/labels.py" line="217" />
         <source>Dusun</source>
         <translation>Hamlet (dusun)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="209" />
+        <location filename="../../kudus_desktop/core/labels.py" line="218" />
         <source>RT</source>
         <translation>RT</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="210" />
+        <location filename="../../kudus_desktop/core/labels.py" line="219" />
         <source>RW</source>
         <translation>RW</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="211" />
+        <location filename="../../kudus_desktop/core/labels.py" line="220" />
         <source>Telepon</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="212" />
+        <location filename="../../kudus_desktop/core/labels.py" line="221" />
         <source>Pekerjaan</source>
         <translation>Occupation</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="213" />
+        <location filename="../../kudus_desktop/core/labels.py" line="222" />
         <source>Kategori</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="214" />
+        <location filename="../../kudus_desktop/core/labels.py" line="223" />
         <source>Sumber data</source>
         <translation>Source list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="215" />
+        <location filename="../../kudus_desktop/core/labels.py" line="224" />
         <source>Tanggal sumber data</source>
         <translation>Source list date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="216" />
+        <location filename="../../kudus_desktop/core/labels.py" line="225" />
         <source>Sumber dana</source>
         <translation>Funding source</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="217" />
+        <location filename="../../kudus_desktop/core/labels.py" line="226" />
         <source>Tanggal mulai</source>
         <translation>Start date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="218" />
+        <location filename="../../kudus_desktop/core/labels.py" line="227" />
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="219" />
+        <location filename="../../kudus_desktop/core/labels.py" line="228" />
         <source>Alasan berhenti</source>
         <translation>Reason for ending</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="220" />
+        <location filename="../../kudus_desktop/core/labels.py" line="229" />
         <source>Tanggal berhenti</source>
         <translation>End date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="221" />
+        <location filename="../../kudus_desktop/core/labels.py" line="230" />
         <source>Nomor KPJ</source>
         <translation>KPJ number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="222" />
+        <location filename="../../kudus_desktop/core/labels.py" line="231" />
         <source>Nomor registrasi</source>
         <translation>Registration number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="223" />
+        <location filename="../../kudus_desktop/core/labels.py" line="232" />
         <source>Nama pengguna</source>
         <translation>User name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="224" />
+        <location filename="../../kudus_desktop/core/labels.py" line="233" />
         <source>Kata sandi</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="225" />
+        <location filename="../../kudus_desktop/core/labels.py" line="234" />
         <source>Nama penandatangan</source>
         <translation>Signatory name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="226" />
+        <location filename="../../kudus_desktop/core/labels.py" line="235" />
         <source>Jabatan penandatangan</source>
         <translation>Signatory title</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="227" />
+        <location filename="../../kudus_desktop/core/labels.py" line="236" />
         <source>Nama lengkap admin</source>
         <translation>Administrator's full name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="228" />
+        <location filename="../../kudus_desktop/core/labels.py" line="237" />
+        <source>Peran</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="238" />
         <source>Wilayah</source>
         <translation>Region</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="229" />
+        <location filename="../../kudus_desktop/core/labels.py" line="239" />
         <source>Batas umur</source>
         <translation>Age limit</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="230" />
+        <location filename="../../kudus_desktop/core/labels.py" line="240" />
         <source>Telepon kantor</source>
         <translation>Office phone</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="231" />
+        <location filename="../../kudus_desktop/core/labels.py" line="241" />
         <source>Iuran per orang per bulan</source>
         <translation>Premium per person per month</translation>
     </message>
@@ -1385,242 +1500,267 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
         <translation>This account is disabled. Contact the administrator.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="93" />
+        <location filename="../../kudus_desktop/core/labels.py" line="92" />
+        <source>Terlalu banyak kata sandi salah. Akun dikunci; coba lagi dalam {minutes} menit atau minta admin.</source>
+        <translation>Too many wrong passwords. The account is locked; try again in {minutes} minutes or ask the administrator.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="95" />
+        <source>Hanya admin yang boleh melakukan ini.</source>
+        <translation>Only an administrator may do this.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="96" />
+        <source>Akun tidak ditemukan.</source>
+        <translation>Account not found.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="97" />
+        <source>Nama pengguna {username} sudah dipakai.</source>
+        <translation>The user name {username} is already taken.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="98" />
+        <source>{name} adalah satu-satunya admin yang aktif dan tidak dapat dinonaktifkan.</source>
+        <translation>{name} is the only active administrator and cannot be disabled.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="102" />
         <source>Peserta tidak ditemukan (mungkin sudah diubah di tempat lain).</source>
         <translation>Participant not found (it may have been changed elsewhere).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="96" />
+        <location filename="../../kudus_desktop/core/labels.py" line="105" />
         <source>Kepesertaan {name} sudah berhenti.</source>
         <translation>The participation of {name} has already ended.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="97" />
+        <location filename="../../kudus_desktop/core/labels.py" line="106" />
         <source>Kepesertaan {name} masih aktif.</source>
         <translation>The participation of {name} is still active.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="98" />
+        <location filename="../../kudus_desktop/core/labels.py" line="107" />
         <source>NIK wajib diisi.</source>
         <translation>NIK is required.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="99" />
+        <location filename="../../kudus_desktop/core/labels.py" line="108" />
         <source>NIK hanya boleh berisi angka 0-9.</source>
         <translation>The NIK may contain only the digits 0-9.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="100" />
+        <location filename="../../kudus_desktop/core/labels.py" line="109" />
         <source>NIK harus 16 digit, yang diisi {length} digit.</source>
         <translation>The NIK must have 16 digits; {length} were entered.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="101" />
+        <location filename="../../kudus_desktop/core/labels.py" line="110" />
         <source>NIK diawali kode provinsi {code} yang tidak ada.</source>
         <translation>The NIK starts with province code {code}, which does not exist.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="102" />
+        <location filename="../../kudus_desktop/core/labels.py" line="111" />
         <source>Digit ke-7 s.d. 12 NIK ({digits}) bukan tanggal lahir yang sah (hari 01-31, atau 41-71 untuk perempuan).</source>
         <translation>Digits 7 to 12 of the NIK ({digits}) are not a valid birth date (day 01-31, or 41-71 for women).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="106" />
+        <location filename="../../kudus_desktop/core/labels.py" line="115" />
         <source>Empat digit terakhir NIK tidak boleh 0000.</source>
         <translation>The last four digits of the NIK cannot be 0000.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="107" />
+        <location filename="../../kudus_desktop/core/labels.py" line="116" />
         <source>NIK ini sudah terdaftar atas nama {name} ({reg_no}).</source>
         <translation>This NIK is already enrolled for {name} ({reg_no}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="108" />
+        <location filename="../../kudus_desktop/core/labels.py" line="117" />
         <source>Menurut NIK jenis kelaminnya {nik_sex}, tetapi yang dipilih {typed_sex}.</source>
         <translation>The NIK says the sex is {nik_sex}, but {typed_sex} was chosen.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="111" />
+        <location filename="../../kudus_desktop/core/labels.py" line="120" />
         <source>Tanggal lahir dalam NIK ({nik_date}) berbeda dengan tanggal lahir yang diisi ({typed_date}).</source>
         <translation>The birth date in the NIK ({nik_date}) differs from the date of birth entered ({typed_date}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="114" />
+        <location filename="../../kudus_desktop/core/labels.py" line="123" />
         <source>NIK diterbitkan di luar Kabupaten Kudus (kode wilayah {code}). Pastikan orangnya memang warga desa ini.</source>
         <translation>The NIK was issued outside Kabupaten Kudus (region code {code}). Make sure the person lives in this village.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="118" />
+        <location filename="../../kudus_desktop/core/labels.py" line="127" />
         <source>Kode kecamatan {code} dalam NIK tidak dikenal di Kabupaten Kudus.</source>
         <translation>District code {code} in the NIK is not known in Kabupaten Kudus.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="121" />
+        <location filename="../../kudus_desktop/core/labels.py" line="130" />
         <source>Nomor KK hanya boleh berisi angka 0-9.</source>
         <translation>The KK number may contain only the digits 0-9.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="122" />
+        <location filename="../../kudus_desktop/core/labels.py" line="131" />
         <source>Nomor KK harus 16 digit, yang diisi {length} digit.</source>
         <translation>The KK number must have 16 digits; {length} were entered.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="123" />
+        <location filename="../../kudus_desktop/core/labels.py" line="132" />
         <source>Digit ke-7 s.d. 12 nomor KK ({digits}) bukan tanggal yang sah; periksa kembali.</source>
         <translation>Digits 7 to 12 of the KK number ({digits}) are not a valid date; please check.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="126" />
+        <location filename="../../kudus_desktop/core/labels.py" line="135" />
         <source>Nama hanya boleh berisi huruf, spasi, titik, koma, apostrof dan tanda hubung.</source>
         <translation>A name may contain only letters, spaces, dots, commas, apostrophes and hyphens.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="129" />
+        <location filename="../../kudus_desktop/core/labels.py" line="138" />
         <source>Nama terlalu pendek.</source>
         <translation>The name is too short.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="130" />
+        <location filename="../../kudus_desktop/core/labels.py" line="139" />
         <source>{field}: '{text}' tidak dapat dibaca sebagai tanggal. Tulis seperti 17/08/1985 atau 17 Agustus 1985.</source>
         <translation>{field}: '{text}' cannot be read as a date. Write it like 17/08/1985 or 17 Agustus 1985.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="133" />
+        <location filename="../../kudus_desktop/core/labels.py" line="142" />
         <source>{field}: '{text}' bukan tanggal yang ada di kalender.</source>
         <translation>{field}: '{text}' is not a date that exists.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="134" />
+        <location filename="../../kudus_desktop/core/labels.py" line="143" />
         <source>{field} tidak boleh setelah hari ini.</source>
         <translation>{field} cannot be after today.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="135" />
+        <location filename="../../kudus_desktop/core/labels.py" line="144" />
         <source>{field} sebelum tahun 1900; periksa kembali.</source>
         <translation>{field} is before 1900; please check.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="136" />
+        <location filename="../../kudus_desktop/core/labels.py" line="145" />
         <source>Tanggal mulai kepesertaan sebelum tanggal lahir.</source>
         <translation>The start date is before the date of birth.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="137" />
+        <location filename="../../kudus_desktop/core/labels.py" line="146" />
         <source>Umur pada tanggal mulai {age} tahun, melebihi batas {limit} tahun yang ditetapkan.</source>
         <translation>Age on the start date is {age}, above the set limit of {limit} years.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="140" />
+        <location filename="../../kudus_desktop/core/labels.py" line="149" />
         <source>Umur pada tanggal mulai {age} tahun; pekerja di bawah 15 tahun tidak lazim.</source>
         <translation>Age on the start date is {age}; workers under 15 are unusual.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="143" />
+        <location filename="../../kudus_desktop/core/labels.py" line="152" />
         <source>{field}: pilihan '{value}' tidak dikenal.</source>
         <translation>{field}: the choice '{value}' is not known.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="144" />
+        <location filename="../../kudus_desktop/core/labels.py" line="153" />
         <source>{field} harus berupa angka 1-999.</source>
         <translation>{field} must be a number from 1 to 999.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="145" />
+        <location filename="../../kudus_desktop/core/labels.py" line="154" />
         <source>Nomor telepon harus 8-15 digit, boleh diawali + dan berisi spasi atau tanda hubung.</source>
         <translation>The phone number must have 8-15 digits; it may start with + and contain spaces or hyphens.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="148" />
+        <location filename="../../kudus_desktop/core/labels.py" line="157" />
         <source>Pekerja rentan harus disertai sumber datanya (DTKS, DTSEN, P3KE, ...).</source>
         <translation>A vulnerable worker needs the source list they come from (DTKS, DTSEN, P3KE, ...).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="151" />
+        <location filename="../../kudus_desktop/core/labels.py" line="160" />
         <source>Tanggal berhenti ({exit}) sebelum tanggal mulai kepesertaan ({start}).</source>
         <translation>The end date ({exit}) is before the start date ({start}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="154" />
+        <location filename="../../kudus_desktop/core/labels.py" line="163" />
         <source>Tanggal aktif kembali ({date}) sebelum tanggal berhenti ({exit}).</source>
         <translation>The reactivation date ({date}) is before the end date ({exit}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="157" />
+        <location filename="../../kudus_desktop/core/labels.py" line="166" />
         <source>{field} terlalu panjang (maksimal {max} karakter).</source>
         <translation>{field} is too long (at most {max} characters).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="158" />
+        <location filename="../../kudus_desktop/core/labels.py" line="167" />
         <source>{field}: nilai '{value}' tidak sah.</source>
         <translation>{field}: the value '{value}' is not valid.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="160" />
+        <location filename="../../kudus_desktop/core/labels.py" line="169" />
         <source>Gagal menulis {path}: {detail}. Pilih folder lain atau tutup berkas itu di Excel.</source>
         <translation>Could not write {path}: {detail}. Choose another folder or close the file in Excel.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="163" />
+        <location filename="../../kudus_desktop/core/labels.py" line="172" />
         <source>Kolom tidak dikenal: {columns}. Kolom yang tersedia: {known}.</source>
         <translation>Unknown columns: {columns}. Available columns: {known}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="164" />
+        <location filename="../../kudus_desktop/core/labels.py" line="173" />
         <source>Berkas {path} tidak ditemukan.</source>
         <translation>File {path} not found.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="165" />
+        <location filename="../../kudus_desktop/core/labels.py" line="174" />
         <source>Berkas {path} bukan buku kerja Excel, LibreOffice atau CSV (.xlsx, .xls, .ods, .csv).</source>
         <translation>The file {path} is not an Excel, LibreOffice or CSV workbook (.xlsx, .xls, .ods, .csv).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="168" />
+        <location filename="../../kudus_desktop/core/labels.py" line="177" />
         <source>Berkas {path} terlalu besar ({size} MB; batasnya {max} MB). Pecah daftar menjadi beberapa berkas.</source>
         <translation>The file {path} is too large ({size} MB; the limit is {max} MB). Split the list into several files.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="171" />
+        <location filename="../../kudus_desktop/core/labels.py" line="180" />
         <source>Berkas {path} dilindungi kata sandi. Buka di Excel, hapus kata sandinya, simpan, lalu impor lagi.</source>
         <translation>The file {path} is protected by a password. Open it in Excel, remove the password, save it and import again.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="174" />
+        <location filename="../../kudus_desktop/core/labels.py" line="183" />
         <source>Berkas {path} rusak dan tidak dapat dibaca ({detail}).</source>
         <translation>The file {path} is damaged and cannot be read ({detail}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="175" />
+        <location filename="../../kudus_desktop/core/labels.py" line="184" />
         <source>Lembar {sheet} di berkas {path} kosong.</source>
         <translation>Sheet {sheet} in {path} is empty.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="176" />
+        <location filename="../../kudus_desktop/core/labels.py" line="185" />
         <source>Berkas {path} tidak memiliki lembar bernama {sheet}.</source>
         <translation>The file {path} has no sheet named {sheet}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="177" />
+        <location filename="../../kudus_desktop/core/labels.py" line="186" />
         <source>Tidak ada kolom NIK di {path} (lembar: {sheet}). Beri judul kolom 'NIK' atau pilih kolomnya sendiri.</source>
         <translation>There is no NIK column in {path} (sheets: {sheet}). Give the column the heading 'NIK' or choose it yourself.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="181" />
+        <location filename="../../kudus_desktop/core/labels.py" line="190" />
         <source>Sel NIK berisi angka, bukan teks ({digits}). Excel hanya menyimpan 15 digit, sehingga digit terakhir NIK bisa sudah hilang. Ketik ulang NIK sebagai teks (format Teks, atau awali dengan tanda ').</source>
         <translation>The NIK cell holds a number, not text ({digits}). Excel keeps only 15 digits, so the NIK's last digit may already be lost. Type the NIK again as text (Text format, or start it with ').</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="186" />
+        <location filename="../../kudus_desktop/core/labels.py" line="195" />
         <source>Sel nomor KK berisi angka, bukan teks ({digits}). Excel hanya menyimpan 15 digit, sehingga digit terakhirnya bisa sudah hilang. Ketik ulang sebagai teks.</source>
         <translation>The KK cell holds a number, not text ({digits}). Excel keeps only 15 digits, so its last digit may already be lost. Type it again as text.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="191" />
+        <location filename="../../kudus_desktop/core/labels.py" line="200" />
         <source>NIK ini sudah ada di baris {first_row} berkas yang sama.</source>
         <translation>This NIK already appears in row {first_row} of the same file.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="192" />
+        <location filename="../../kudus_desktop/core/labels.py" line="201" />
         <source>Lembar ini berisi rumus; yang dibaca adalah hasil terakhir yang disimpan Excel. Sel rumus yang belum pernah dihitung terbaca kosong.</source>
         <translation>This sheet contains formulas; the values read are the last results Excel saved. Formula cells never calculated read as empty.</translation>
     </message>
@@ -1704,115 +1844,120 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="43" />
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="165" />
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="187" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="45" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="183" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="205" />
         <source>Pengaturan</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="46" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="48" />
         <source>Kantor dan penandatangan</source>
         <translation>Office and signatory</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="62" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="64" />
         <source>Wilayah</source>
         <translation>Region</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="63" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="65" />
         <source>Nama penandatangan</source>
         <translation>Signatory name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="64" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="66" />
         <source>Jabatan penandatangan</source>
         <translation>Signatory title</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="65" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="67" />
         <source>Telepon kantor</source>
         <translation>Office phone</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="66" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="68" />
         <source>Batas umur peserta (tahun)</source>
         <translation>Participant age limit (years)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="68" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="70" />
         <source>Simpan pengaturan kantor</source>
         <translation>Save office settings</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="78" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="80" />
         <source>Hanya admin yang dapat mengubah pengaturan kantor.</source>
         <translation>Only an administrator can change the office settings.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="80" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="82" />
         <source>Kolom daftar pendaftaran BPJS</source>
         <translation>BPJS registration list columns</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="94" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="96" />
         <source>Naik</source>
         <translation>Up</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="95" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="97" />
         <source>Turun</source>
         <translation>Down</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="96" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="98" />
         <source>Simpan kolom</source>
         <translation>Save columns</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="107" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="109" />
         <source>Centang kolom yang diminta BPJS dan susun urutannya (seret, atau Naik/Turun). Kode wadah: SD untuk dana desa, SA untuk APBD, SL lainnya.</source>
         <translation>Tick the columns BPJS asks for and put them in order (drag, or Up/Down). Wadah code: SD for village funds, SA for the regency budget, SL otherwise.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="117" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="119" />
+        <source>Akun pengguna</source>
+        <translation>User accounts</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="125" />
         <source>Tampilan</source>
         <translation>Display</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="125" />
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="196" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="133" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="214" />
         <source>Bahasa / Language</source>
         <translation>Bahasa / Language</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="127" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="135" />
         <source>Tentang</source>
         <translation>About</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="129" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="137" />
         <source>Versi</source>
         <translation>Version</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="132" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="140" />
         <source>Basis data</source>
         <translation>Database</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="165" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="183" />
         <source>Pengaturan kantor disimpan.</source>
         <translation>Office settings saved.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="187" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="205" />
         <source>Kolom daftar pendaftaran BPJS disimpan.</source>
         <translation>BPJS registration list columns saved.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="197" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="215" />
         <source>Bahasa tampilan berubah saat Kudus Desktop dibuka kembali.
 The display language changes when Kudus Desktop is opened again.</source>
         <translation>Bahasa tampilan berubah saat Kudus Desktop dibuka kembali.

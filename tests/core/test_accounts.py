@@ -1,0 +1,61 @@
+"""Accounts: log-in lockout, the audit log of log-ins, and what only an admin may do."""
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from kudus_desktop.core.accounts import LOCK_MINUTES, MAX_FAILURES, AccountService
+from kudus_desktop.core.db import Database
+from kudus_desktop.core.errors import AuthError, StateError, ValidationError
+from kudus_desktop.core.views import UserView
+from tests.factories import PASSWORD
+
+NOW = datetime(2026, 11, 24, 9, 0)
+
+
+def test_logins_and_failures_are_logged(db: Database) -> None:
+    accounts = AccountService(db)
+    accounts.login("admin", PASSWORD, now=NOW)
+    with pytest.raises(AuthError):
+        accounts.login("admin", "salah", now=NOW)
+    with pytest.raises(AuthError):
+        accounts.login("tidak-ada", "salah", now=NOW)
+    events = [(u, a) for _, u, a, _ in accounts.audit_events()]
+    assert events[:3] == [("tidak-ada", "login_failed"), ("admin", "login_failed"), ("admin", "login")]
+
+
+def test_too_many_wrong_passwords_lock_the_account_for_a_while(db: Database) -> None:
+    accounts = AccountService(db)
+    for _ in range(MAX_FAILURES):
+        with pytest.raises(AuthError) as err:
+            accounts.login("admin", "salah", now=NOW)
+        assert err.value.code == "login_failed"
+    with pytest.raises(AuthError) as err:
+        accounts.login("admin", PASSWORD, now=NOW + timedelta(minutes=1))
+    assert err.value.code == "account_locked" and "menit" in str(err.value)
+    assert accounts.login("admin", PASSWORD, now=NOW + timedelta(minutes=LOCK_MINUTES + 1)).username == "admin"
+
+
+def test_admin_manages_accounts_and_others_may_not(db: Database, admin: UserView) -> None:
+    accounts = AccountService(db)
+    accounts.create_account(admin, "Sekdes", "Siti Sekdes", "verifikator", "sandi-sekdes")
+    with pytest.raises(ValidationError) as err:
+        accounts.create_account(admin, "sekdes", "Lain", "operator", "sandi-lainnya")
+    assert err.value.issues[0].code == "username_taken"
+    sekdes = accounts.login("sekdes", "sandi-sekdes")
+    assert sekdes.role == "verifikator"
+    with pytest.raises(AuthError) as denied:
+        accounts.create_account(sekdes, "op", "Operator", "operator", "sandi-operator")
+    assert denied.value.code == "not_allowed"
+    sekdes_id = next(a.id for a in accounts.accounts() if a.username == "sekdes")
+    accounts.set_active(admin, sekdes_id, False)
+    with pytest.raises(AuthError) as err2:
+        accounts.login("sekdes", "sandi-sekdes")
+    assert err2.value.code == "account_disabled"
+    accounts.set_active(admin, sekdes_id, True)
+    accounts.reset_password(admin, sekdes_id, "sandi-baru-123")
+    assert accounts.login("sekdes", "sandi-baru-123").username == "sekdes"
+    with pytest.raises(StateError):
+        accounts.set_active(admin, admin.id, False)  # the only admin
+    actions = [a for _, _, a, _ in accounts.audit_events()]
+    assert {"account_created", "account_disabled", "account_enabled", "password_reset"} <= set(actions)

@@ -1,0 +1,70 @@
+"""Akun pengguna in Pengaturan, driven as an admin would."""
+
+from collections.abc import Callable
+from typing import Any
+
+from pytestqt.qtbot import QtBot
+
+from kudus_desktop.core.accounts import AccountService
+from kudus_desktop.gui.accounts_widget import AccountDialog
+from kudus_desktop.gui.main_window import MainWindow
+
+Drive = Callable[[type, Callable[[Any], None]], None]
+
+
+def test_admin_adds_disables_and_resets_an_account(
+    qtbot: QtBot, window: MainWindow, drive: Drive, message_boxes: list[str]
+) -> None:
+    window.show_page("pengaturan")
+    widget = window.settings_page.accounts_widget
+    assert window.settings_page.accounts_box.isVisible()
+    assert [a.username for a in widget.model.rows] == ["admin"]
+
+    def fill_new(d: AccountDialog) -> None:
+        qtbot.keyClicks(d.username, "sekdes")
+        qtbot.keyClicks(d.full_name, "Siti Sekdes")
+        d.role.setCurrentIndex(d.role.findData("verifikator"))
+        qtbot.keyClicks(d.password, "sandi-sekdes")
+        qtbot.keyClicks(d.confirm, "sandi-lain")
+        d.ok_button.click()
+        assert d.isVisible() and "tidak sama" in d.error.text()
+        d.confirm.clear()
+        qtbot.keyClicks(d.confirm, "sandi-sekdes")
+        d.ok_button.click()
+
+    drive(AccountDialog, fill_new)
+    widget.add_button.click()
+    assert [a.username for a in widget.model.rows] == ["admin", "sekdes"]
+    assert widget.model.index(1, 2).data() == "Verifikator"
+
+    widget.select_username("sekdes")
+    widget.toggle_button.click()
+    assert widget.model.index(1, 3).data() == "Nonaktif" and widget.toggle_button.text() == "Aktifkan"
+
+    widget.select_username("admin")
+    widget.toggle_button.click()
+    assert any("satu-satunya admin" in m for m in message_boxes)
+
+    widget.select_username("sekdes")
+    widget.toggle_button.click()
+
+    def reset(d: AccountDialog) -> None:
+        assert not d.username.isVisible()
+        qtbot.keyClicks(d.password, "sandi-baru-1")
+        qtbot.keyClicks(d.confirm, "sandi-baru-1")
+        d.ok_button.click()
+
+    drive(AccountDialog, reset)
+    widget.reset_button.click()
+    assert AccountService(window.db).login("sekdes", "sandi-baru-1").role == "verifikator"
+
+
+def test_an_operator_sees_no_account_management(qtbot: QtBot, db: Any, admin: Any) -> None:
+    accounts = AccountService(db)
+    accounts.create_account(admin, "operator1", "Operator Desa", "operator", "sandi-operator")
+    w = MainWindow(db, accounts.login("operator1", "sandi-operator"))
+    qtbot.addWidget(w)
+    w.show()
+    w.show_page("pengaturan")
+    assert not w.settings_page.accounts_box.isVisible()
+    assert w.settings_page.head_name.isReadOnly()
