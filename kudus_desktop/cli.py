@@ -16,6 +16,7 @@ from typing import Any
 
 from kudus_desktop import __version__
 from kudus_desktop.core.accounts import AccountService, SetupRequest, check_setup
+from kudus_desktop.core.audit import log_event
 from kudus_desktop.core.backup import backup_database, restore_database
 from kudus_desktop.core.codes import Mode, Role
 from kudus_desktop.core.dates import format_date
@@ -220,14 +221,20 @@ def cmd_export(args: argparse.Namespace) -> dict[str, Any]:
 
 def cmd_backup(args: argparse.Namespace) -> dict[str, Any]:
     db, _ = _open_initialised(args)
-    db.close()
     made = backup_database(db.path, Path(args.to) if args.to else None)
+    log_event(db, CLI_USER.username, "backup", str(made))
+    db.close()
     return {"backup": str(made), "message": f"Cadangan dibuat: {made}"}
 
 
 def cmd_restore(args: argparse.Namespace) -> dict[str, Any]:
     data_dir = _data_dir(args)
     kept = restore_database(data_dir, Path(args.file))
+    db = open_database(data_dir)
+    try:
+        log_event(db, CLI_USER.username, "restore", f"dari {args.file}; yang lama di {kept.name}")
+    finally:
+        db.close()
     return {
         "restored_from": args.file,
         "previous_kept_at": str(kept),

@@ -8,15 +8,16 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import func, select, update
 
 from kudus_desktop.core import settings
+from kudus_desktop.core.audit import audit_events, write_audit
 from kudus_desktop.core.codes import Mode, Role
 from kudus_desktop.core.dates import now_iso
 from kudus_desktop.core.db import Database
 from kudus_desktop.core.errors import AuthError, NotFoundError, SetupError, StateError, ValidationError
 from kudus_desktop.core.regions import KUDUS_CODE, region
-from kudus_desktop.core.tables import audit_table, user_table
+from kudus_desktop.core.tables import user_table
 from kudus_desktop.core.validation import Issue, collapse
 from kudus_desktop.core.views import AccountView, OfficeProfile, OpChanges, UserView
 
@@ -30,11 +31,6 @@ _hasher = PasswordHasher()
 
 def _stamp(moment: datetime) -> str:
     return moment.replace(microsecond=0).isoformat(sep=" ")
-
-
-def write_audit(conn: Connection, username: str, action: str, detail: str = "") -> None:
-    """Append one event to the audit log inside the caller's transaction."""
-    conn.execute(audit_table.insert().values(at=now_iso(), username=username, action=action, detail=detail))
 
 
 def hash_password(password: str) -> str:
@@ -272,10 +268,7 @@ class AccountService:
 
     def audit_events(self, limit: int = 500) -> list[tuple[str, str, str, str]]:
         """The newest audit events as (at, username, action, detail)."""
-        a = audit_table.c
-        with self.db.begin() as conn:
-            rows = conn.execute(select(a.at, a.username, a.action, a.detail).order_by(a.id.desc()).limit(limit)).all()
-        return [(r.at, r.username, r.action, r.detail) for r in rows]
+        return [(e.at, e.username, e.action, e.detail) for e in audit_events(self.db, limit=limit)]
 
     def update_profile(self, *, head_name: str, head_title: str, office_phone: str, max_age: str) -> OpChanges:
         """Change the signatory, office phone and age limit."""

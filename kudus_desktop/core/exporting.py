@@ -22,6 +22,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from kudus_desktop.core import settings
+from kudus_desktop.core.audit import AuditEvent
 from kudus_desktop.core.codes import Funding
 from kudus_desktop.core.dates import format_date_long
 from kudus_desktop.core.db import Database
@@ -238,6 +239,7 @@ def export_roster(
         raise
     _signatory(sheet, profile, service.user.full_name, service.today())
     _save_atomically(wb, tmp, path)
+    service.log_event("export_roster", f"{len(ids)} peserta ke {path.name}")
     return len(ids)
 
 
@@ -266,6 +268,7 @@ def export_bpjs_list(
     for p in _participants(service, ids):
         sheet.row([c.value(p) for c in chosen])
     _save_atomically(wb, tmp, path)
+    service.log_event("export_bpjs", f"{len(ids)} peserta ke {path.name}")
     return len(ids)
 
 
@@ -297,3 +300,23 @@ def export_problem_report(preview: ImportPreview, path: Path) -> int:
         count += 1
     _save_atomically(wb, tmp, path)
     return count
+
+
+def export_audit(events: Sequence[AuditEvent], path: Path) -> int:
+    """The audit log as shown in the viewer, for an inspection or a breach report."""
+    columns = (
+        Column("at", "Waktu", 20, lambda p: None),
+        Column("username", "Pengguna", 16, lambda p: None),
+        Column("action", "Kejadian", 24, lambda p: None),
+        Column("detail", "Keterangan", 70, lambda p: None),
+    )
+    tmp = _temp_beside(path)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Log Audit")
+    sheet = _Sheet(ws, columns)
+    ws.freeze_panes = "A2"
+    sheet.header()
+    for e in events:
+        sheet.row([e.at, e.username, e.action, e.detail])
+    _save_atomically(wb, tmp, path)
+    return len(events)

@@ -519,7 +519,10 @@ class ImportService:
         # Someone may have enrolled one of these NIKs since the preview: enrol nobody twice.
         existing = self.participants.existing_by_nik()
         fresh = [v for v in adds if v.nik not in existing]
-        changes = self.participants.bulk_write(fresh, updates, progress=progress, cancelled=cancelled)
+        detail = f"{preview.path.name}, lembar {preview.sheet}, sumber {preview.options.source_list or '-'}"
+        changes = self.participants.bulk_write(
+            fresh, updates, progress=progress, cancelled=cancelled, audit_detail=detail
+        )
         return ImportResult(len(fresh), len(updates), changes)
 
 

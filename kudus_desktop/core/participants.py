@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, Connection, Select, Table, and_, func, or_
 from sqlalchemy.exc import IntegrityError
 
 from kudus_desktop.core import settings
+from kudus_desktop.core.audit import log_event, write_audit
 from kudus_desktop.core.codes import Category, ExitReason, HistoryAction, Status
 from kudus_desktop.core.dates import DateParseError, format_date, from_iso, now_iso, parse_date_text
 from kudus_desktop.core.db import Database
@@ -405,6 +406,12 @@ class ParticipantService:
                 rev=rev,
             )
         )
+        reg_no = conn.execute(select(P.reg_no).where(P.id == pid)).scalar_one()
+        write_audit(conn, self.user.username, f"participant_{action}", reg_no)
+
+    def log_event(self, action: str, detail: str = "") -> None:
+        """Record an act of this user that changes no participant (an export, a NIK reveal)."""
+        log_event(self.db, self.user.username, action, detail)
 
     def create(self, draft: ParticipantDraft, *, accept_warnings: bool = False) -> tuple[int, OpChanges]:
         """Enrol a new participant; returns its id.
@@ -458,6 +465,7 @@ class ParticipantService:
         *,
         progress: Progress | None = None,
         cancelled: CancelCheck = never_cancelled,
+        audit_detail: str = "",
     ) -> OpChanges:
         """Enrol ``adds`` and apply ``updates`` (id, changed columns) in one transaction.
 
@@ -537,6 +545,12 @@ class ParticipantService:
                 done += 1
                 if progress and done % 500 == 0:
                     progress(done, total)
+            write_audit(
+                conn,
+                who,
+                "participants_imported",
+                f"{len(adds)} baru, {len(updates)} diperbarui. {audit_detail}".strip(),
+            )
             if progress:
                 progress(total, total)
         return OpChanges(participants=True)

@@ -201,7 +201,7 @@ class ParticipantsPage(QWidget):
         self.end_action.triggered.connect(self.end_selected)
         self.reactivate_action.triggered.connect(self.reactivate_selected)
         self.history_action.triggered.connect(self.history_selected)
-        self.reveal_action.toggled.connect(self.model.set_reveal_nik)
+        self.reveal_action.toggled.connect(self.reveal_nik)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
         self.model.modelReset.connect(self._update_actions)
         signals.changed.connect(self.on_changed)
@@ -209,6 +209,12 @@ class ParticipantsPage(QWidget):
         self.apply_query()
 
     # -- list ----------------------------------------------------------------------------
+
+    def reveal_nik(self, reveal: bool) -> None:
+        if reveal:
+            # Personal-data duty: every reveal of full NIKs is on record.
+            self.service.log_event("nik_revealed", "daftar peserta")
+        self.model.set_reveal_nik(reveal)
 
     def focus_search(self) -> None:
         self.search.setFocus()

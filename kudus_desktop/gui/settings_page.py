@@ -27,6 +27,7 @@ from kudus_desktop.core.exporting import BPJS_COLUMNS, bpjs_columns, save_bpjs_c
 from kudus_desktop.core.views import UserView
 from kudus_desktop.gui import preferences
 from kudus_desktop.gui.accounts_widget import AccountsWidget
+from kudus_desktop.gui.audit_widget import AuditWidget
 from kudus_desktop.gui.messages import inform, issue_text, show_error
 from kudus_desktop.gui.signals import AppSignals
 from kudus_desktop.gui.theme import mark_invalid
@@ -121,6 +122,11 @@ class SettingsPage(QWidget):
         self.accounts_widget = AccountsWidget(accounts, user, signals)
         accounts_layout.addWidget(self.accounts_widget)
         self.accounts_box.setVisible(editable)
+        self.audit_box = QGroupBox(self.tr("Log audit"))
+        audit_layout = QVBoxLayout(self.audit_box)
+        self.audit_widget = AuditWidget(accounts, user)
+        audit_layout.addWidget(self.audit_widget)
+        self.audit_box.setVisible(editable)
 
         look = QGroupBox(self.tr("Tampilan"))
         look_form = QFormLayout(look)
@@ -146,6 +152,7 @@ class SettingsPage(QWidget):
         layout.addWidget(office)
         layout.addWidget(bpjs)
         layout.addWidget(self.accounts_box)
+        layout.addWidget(self.audit_box)
         layout.addWidget(look)
         layout.addWidget(about)
         layout.addStretch(1)

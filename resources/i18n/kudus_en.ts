@@ -144,6 +144,67 @@
     </message>
 </context>
 <context>
+    <name>AuditTableModel</name>
+    <message>
+        <location filename="../../kudus_desktop/gui/audit_widget.py" line="49" />
+        <source>Waktu</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/audit_widget.py" line="49" />
+        <source>Pengguna</source>
+        <translation>User</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/audit_widget.py" line="49" />
+        <source>Kejadian</source>
+        <translation>Event</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/audit_widget.py" line="49" />
+        <source>Keterangan</source>
+        <translation>Details</translation>
+    </message>
+</context>
+<context>
+    <name>AuditWidget</name>
+    <message>
+        <location filename="../../kudus_desktop/gui/audit_widget.py" line="67" />
+        <source>Muat ulang</source>
+        <translation>Reload</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/audit_widget.py" line="68" />
+        <source>Ekspor…</source>
+        <translation>Export…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/audit_widget.py" line="94" />
+        <source>Semua pengguna</source>
+        <translation>All users</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/audit_widget.py" line="95" />
+        <source>Semua kejadian</source>
+        <translation>All events</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/audit_widget.py" line="118" />
+        <source>Ekspor log audit</source>
+        <translation>Export audit log</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/audit_widget.py" line="128" />
+        <source>Log audit</source>
+        <translation>Audit log</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/audit_widget.py" line="128" />
+        <source>{n} kejadian ditulis ke {path}.</source>
+        <translation>{n} events written to {path}.</translation>
+    </message>
+</context>
+<context>
     <name>DashboardPage</name>
     <message>
         <location filename="../../kudus_desktop/gui/dashboard_page.py" line="39" />
@@ -685,11 +746,106 @@
     </message>
     <message>
         <location filename="../../kudus_desktop/core/labels.py" line="273" />
+        <source>Masuk</source>
+        <translation>Log in</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="274" />
+        <source>Gagal masuk</source>
+        <translation>Failed log-in</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="275" />
+        <source>Masuk ditolak: akun terkunci</source>
+        <translation>Log-in refused: account locked</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="276" />
+        <source>Masuk ditolak: akun nonaktif</source>
+        <translation>Log-in refused: account disabled</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="277" />
+        <source>Akun dibuat</source>
+        <translation>Account created</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="278" />
+        <source>Akun dinonaktifkan</source>
+        <translation>Account disabled</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="279" />
+        <source>Akun diaktifkan</source>
+        <translation>Account enabled</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="280" />
+        <source>Kata sandi diatur ulang</source>
+        <translation>Password reset</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="281" />
+        <source>Peserta didaftarkan</source>
+        <translation>Participant enrolled</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="282" />
+        <source>Data peserta diubah</source>
+        <translation>Participant changed</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="283" />
+        <source>Kepesertaan dihentikan</source>
+        <translation>Participation ended</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="284" />
+        <source>Kepesertaan diaktifkan kembali</source>
+        <translation>Participation reactivated</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="285" />
+        <source>Daftar diimpor</source>
+        <translation>List imported</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="286" />
+        <source>Daftar peserta diekspor</source>
+        <translation>Roster exported</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="287" />
+        <source>Daftar BPJS diekspor</source>
+        <translation>BPJS list exported</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="288" />
+        <source>Log audit diekspor</source>
+        <translation>Audit log exported</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="289" />
+        <source>NIK lengkap ditampilkan</source>
+        <translation>Full NIKs shown</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="290" />
+        <source>Cadangan dibuat</source>
+        <translation>Backup made</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="291" />
+        <source>Basis data dipulihkan</source>
+        <translation>Database restored</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="292" />
         <source>Desa</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="274" />
+        <location filename="../../kudus_desktop/core/labels.py" line="293" />
         <source>Kabupaten</source>
         <translation>Regency</translation>
     </message>
@@ -1288,69 +1444,69 @@ Save anyway?</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/gui/participants_page.py" line="140" />
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="368" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="374" />
         <source>Ekspor</source>
         <translation>Export</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="220" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="226" />
         <source>Semua dusun</source>
         <translation>All hamlets</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="221" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="227" />
         <source>Semua RT</source>
         <translation>All RT</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="222" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="228" />
         <source>Semua RW</source>
         <translation>All RW</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="257" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="263" />
         <source>Belum ada peserta.
 Klik “Tambah peserta” (Ctrl+N) untuk mendaftarkan yang pertama.</source>
         <translation>No participants yet.
 Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="261" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="267" />
         <source>Tidak ada peserta yang cocok dengan pencarian dan saringan ini.</source>
         <translation>No participant matches this search and these filters.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="266" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="272" />
         <source>{n} peserta</source>
         <translation>{n} participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="269" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="275" />
         <source>{shown} dari {total} peserta</source>
         <translation>{shown} of {total} participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="368" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="374" />
         <source>{n} peserta ditulis ke {path}.</source>
         <translation>{n} participants written to {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="373" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="379" />
         <source>Ekspor daftar peserta</source>
         <translation>Export participant roster</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="379" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="385" />
         <source>Menulis daftar peserta…</source>
         <translation>Writing the participant roster…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="387" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="393" />
         <source>Ekspor daftar pendaftaran BPJS</source>
         <translation>Export BPJS registration list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="392" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="398" />
         <source>Menulis daftar pendaftaran BPJS…</source>
         <translation>Writing the BPJS registration list…</translation>
     </message>
@@ -1844,120 +2000,125 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="45" />
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="183" />
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="205" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="46" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="190" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="212" />
         <source>Pengaturan</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="48" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="49" />
         <source>Kantor dan penandatangan</source>
         <translation>Office and signatory</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="64" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="65" />
         <source>Wilayah</source>
         <translation>Region</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="65" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="66" />
         <source>Nama penandatangan</source>
         <translation>Signatory name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="66" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="67" />
         <source>Jabatan penandatangan</source>
         <translation>Signatory title</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="67" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="68" />
         <source>Telepon kantor</source>
         <translation>Office phone</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="68" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="69" />
         <source>Batas umur peserta (tahun)</source>
         <translation>Participant age limit (years)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="70" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="71" />
         <source>Simpan pengaturan kantor</source>
         <translation>Save office settings</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="80" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="81" />
         <source>Hanya admin yang dapat mengubah pengaturan kantor.</source>
         <translation>Only an administrator can change the office settings.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="82" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="83" />
         <source>Kolom daftar pendaftaran BPJS</source>
         <translation>BPJS registration list columns</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="96" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="97" />
         <source>Naik</source>
         <translation>Up</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="97" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="98" />
         <source>Turun</source>
         <translation>Down</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="98" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="99" />
         <source>Simpan kolom</source>
         <translation>Save columns</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="109" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="110" />
         <source>Centang kolom yang diminta BPJS dan susun urutannya (seret, atau Naik/Turun). Kode wadah: SD untuk dana desa, SA untuk APBD, SL lainnya.</source>
         <translation>Tick the columns BPJS asks for and put them in order (drag, or Up/Down). Wadah code: SD for village funds, SA for the regency budget, SL otherwise.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="119" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="120" />
         <source>Akun pengguna</source>
         <translation>User accounts</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/gui/settings_page.py" line="125" />
+        <source>Log audit</source>
+        <translation>Audit log</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="131" />
         <source>Tampilan</source>
         <translation>Display</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="133" />
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="214" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="139" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="221" />
         <source>Bahasa / Language</source>
         <translation>Bahasa / Language</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="135" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="141" />
         <source>Tentang</source>
         <translation>About</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="137" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="143" />
         <source>Versi</source>
         <translation>Version</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="140" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="146" />
         <source>Basis data</source>
         <translation>Database</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="183" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="190" />
         <source>Pengaturan kantor disimpan.</source>
         <translation>Office settings saved.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="205" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="212" />
         <source>Kolom daftar pendaftaran BPJS disimpan.</source>
         <translation>BPJS registration list columns saved.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="215" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="222" />
         <source>Bahasa tampilan berubah saat Kudus Desktop dibuka kembali.
 The display language changes when Kudus Desktop is opened again.</source>
         <translation>Bahasa tampilan berubah saat Kudus Desktop dibuka kembali.

@@ -1,12 +1,14 @@
 """Accounts: log-in lockout, the audit log of log-ins, and what only an admin may do."""
 
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 
 from kudus_desktop.core.accounts import LOCK_MINUTES, MAX_FAILURES, AccountService
 from kudus_desktop.core.db import Database
 from kudus_desktop.core.errors import AuthError, StateError, ValidationError
+from kudus_desktop.core.participants import ParticipantService
 from kudus_desktop.core.views import UserView
 from tests.factories import PASSWORD
 
@@ -59,3 +61,29 @@ def test_admin_manages_accounts_and_others_may_not(db: Database, admin: UserView
         accounts.set_active(admin, admin.id, False)  # the only admin
     actions = [a for _, _, a, _ in accounts.audit_events()]
     assert {"account_created", "account_disabled", "account_enabled", "password_reset"} <= set(actions)
+
+
+def test_changes_imports_and_exports_are_in_the_audit_log(service: ParticipantService, tmp_path: Path) -> None:
+    from kudus_desktop.core.audit import audit_events
+    from kudus_desktop.core.exporting import export_bpjs_list
+    from kudus_desktop.core.importing import ImportOptions, ImportService
+    from tests.core.test_import import village_list
+    from tests.factories import make_draft, make_nik
+
+    pid, _ = service.create(make_draft(1))
+    service.end(pid, "pindah", "20/11/2026")
+    source = village_list(tmp_path / "l.xlsx", [[make_nik(2), "Budi", "12/05/1980", "L", 1, 1, ""]])
+    importer = ImportService(service)
+    importer.commit(importer.preview(source, options=ImportOptions(source_list="DTKS")))
+    export_bpjs_list(service, tmp_path / "b.xlsx")
+    service.log_event("nik_revealed", "daftar peserta")
+    events = [(e.username, e.action) for e in audit_events(service.db)][:5]
+    assert events == [
+        ("admin", "nik_revealed"),
+        ("admin", "export_bpjs"),
+        ("admin", "participants_imported"),
+        ("admin", "participant_end"),
+        ("admin", "participant_create"),
+    ]
+    imported = audit_events(service.db, action="participants_imported")[0]
+    assert "1 baru" in imported.detail and "l.xlsx" in imported.detail

@@ -68,3 +68,25 @@ def test_an_operator_sees_no_account_management(qtbot: QtBot, db: Any, admin: An
     w.show_page("pengaturan")
     assert not w.settings_page.accounts_box.isVisible()
     assert w.settings_page.head_name.isReadOnly()
+
+
+def test_audit_log_viewer_filters_and_exports(
+    window: MainWindow, tmp_path: Any, monkeypatch: Any, message_boxes: list[str]
+) -> None:
+    import openpyxl
+
+    from kudus_desktop.gui import audit_widget
+
+    window.participants_page.reveal_action.trigger()
+    window.show_page("pengaturan")
+    viewer = window.settings_page.audit_widget
+    viewer.reload()
+    actions = [viewer.action_filter.itemData(i) for i in range(viewer.action_filter.count())]
+    assert "nik_revealed" in actions
+    viewer.action_filter.setCurrentIndex(viewer.action_filter.findData("nik_revealed"))
+    assert viewer.model.rowCount() == 1
+    assert viewer.model.index(0, 2).data() == "NIK lengkap ditampilkan"
+    monkeypatch.setattr(audit_widget.QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "log"), ""))
+    viewer.export_button.click()
+    rows = list(openpyxl.load_workbook(tmp_path / "log.xlsx").active.iter_rows(values_only=True))
+    assert rows[0] == ("Waktu", "Pengguna", "Kejadian", "Keterangan") and rows[1][2] == "nik_revealed"
