@@ -110,6 +110,7 @@ class AccountService:
             office_phone=values[settings.OFFICE_PHONE.key],
             max_age=int(values[settings.MAX_AGE.key]),
             monthly_premium=int(values[settings.MONTHLY_PREMIUM.key]),
+            idle_lock_minutes=int(values[settings.IDLE_LOCK_MINUTES.key]),
         )
 
     def initialise(self, req: SetupRequest) -> UserView:
@@ -270,7 +271,9 @@ class AccountService:
         """The newest audit events as (at, username, action, detail)."""
         return [(e.at, e.username, e.action, e.detail) for e in audit_events(self.db, limit=limit)]
 
-    def update_profile(self, *, head_name: str, head_title: str, office_phone: str, max_age: str) -> OpChanges:
+    def update_profile(
+        self, *, head_name: str, head_title: str, office_phone: str, max_age: str, idle_lock_minutes: str = "10"
+    ) -> OpChanges:
         """Change the signatory, office phone and age limit."""
         issues: list[Issue] = []
         if not collapse(head_name):
@@ -280,12 +283,16 @@ class AccountService:
         age = max_age.strip()
         if not (age.isdigit() and 15 <= int(age) <= 100):
             issues.append(Issue("max_age", "settings_invalid", params={"value": max_age}))
+        idle = idle_lock_minutes.strip()
+        if not (idle.isdigit() and 0 <= int(idle) <= 240):
+            issues.append(Issue("idle_lock_minutes", "settings_invalid", params={"value": idle_lock_minutes}))
         if issues:
             raise ValidationError(issues)
         with self.db.begin() as conn:
             settings.write(
                 conn,
                 {
+                    settings.IDLE_LOCK_MINUTES: str(int(idle)),
                     settings.HEAD_NAME: collapse(head_name),
                     settings.HEAD_TITLE: collapse(head_title),
                     settings.OFFICE_PHONE: collapse(office_phone),

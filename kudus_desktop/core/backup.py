@@ -84,6 +84,13 @@ def daily_backup_if_due(db_path: Path, *, now: datetime | None = None) -> Path |
     return made
 
 
+def backup_on_close(db_path: Path, *, now: datetime | None = None) -> Path:
+    """The copy made when the window closes; it counts as that day's automatic copy."""
+    made = backup_database(db_path, label=DAILY, now=now)
+    rotate(db_path.parent / BACKUP_DIR_NAME)
+    return made
+
+
 def check_backup(source: Path) -> int:
     """Schema version of a backup file after a full integrity check; refuses anything else."""
     if not source.is_file():

@@ -235,6 +235,7 @@ FIELDS: dict[str, str] = {
     "head_title": QT_TRANSLATE_NOOP("Kolom", "Jabatan penandatangan"),
     "admin_full_name": QT_TRANSLATE_NOOP("Kolom", "Nama lengkap admin"),
     "role": QT_TRANSLATE_NOOP("Kolom", "Peran"),
+    "idle_lock_minutes": QT_TRANSLATE_NOOP("Kolom", "Kunci layar setelah"),
     "region": QT_TRANSLATE_NOOP("Kolom", "Wilayah"),
     "max_age": QT_TRANSLATE_NOOP("Kolom", "Batas umur"),
     "office_phone": QT_TRANSLATE_NOOP("Kolom", "Telepon kantor"),

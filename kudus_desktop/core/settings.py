@@ -38,8 +38,12 @@ IMPORT_MAPPINGS = SettingKey("import_mappings", "{}")
 #: (BPJS's collective-registration template is not public, so offices adjust it).
 BPJS_COLUMNS = SettingKey("bpjs_columns", "[]")
 
+#: Minutes without keyboard or mouse before the window locks (0: never).
+IDLE_LOCK_MINUTES = SettingKey("idle_lock_minutes", "10")
+
 ALL_KEYS = (
     MODE, REGION_CODE, HEAD_NAME, HEAD_TITLE, OFFICE_PHONE, MAX_AGE, MONTHLY_PREMIUM, IMPORT_MAPPINGS, BPJS_COLUMNS,
+    IDLE_LOCK_MINUTES,
 )  # fmt: skip
 
 

@@ -39,6 +39,7 @@ class OfficeProfile:
     office_phone: str
     max_age: int
     monthly_premium: int
+    idle_lock_minutes: int = 10
 
     @property
     def initialised(self) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import date
 
@@ -11,19 +12,24 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
 
 from kudus_desktop import __version__
 from kudus_desktop.core.accounts import AccountService
+from kudus_desktop.core.backup import backup_on_close
 from kudus_desktop.core.codes import Mode
 from kudus_desktop.core.db import Database
+from kudus_desktop.core.errors import KudusError
 from kudus_desktop.core.importing import ImportService
 from kudus_desktop.core.participants import ParticipantService
 from kudus_desktop.core.views import OpChanges, UserView
 from kudus_desktop.gui import ops, preferences
 from kudus_desktop.gui.dashboard_page import DashboardPage
+from kudus_desktop.gui.idle_lock import IdleLock
 from kudus_desktop.gui.import_page import ImportPage
 from kudus_desktop.gui.messages import code_text, inform
 from kudus_desktop.gui.participants_page import ParticipantsPage
 from kudus_desktop.gui.settings_page import SettingsPage
 from kudus_desktop.gui.signals import AppSignals
 from kudus_desktop.gui.theme import nav_icon
+
+log = logging.getLogger(__name__)
 
 
 class MainWindow(QMainWindow):
@@ -48,6 +54,7 @@ class MainWindow(QMainWindow):
         self.navigation.setFixedWidth(190)
         self.navigation.setIconSize(QSize(20, 20))
         self.pages = QStackedWidget()
+        self.pages.setObjectName("pages")
         # Only places that are built are listed: Iuran, Cetak, Sinkronisasi and Laporan
         # join this list when they exist, never as dead entries.
         for key, text, page in (
@@ -98,6 +105,7 @@ class MainWindow(QMainWindow):
         help_menu.addAction(about_action)
 
         self.signals.changed.connect(self.on_changed)
+        self.idle_lock = IdleLock(self, self.accounts, user, self.profile.idle_lock_minutes)
         self.navigation.setCurrentRow(0)
         geometry = preferences.window_geometry()
         if geometry is None or not self.restoreGeometry(geometry):
@@ -117,6 +125,7 @@ class MainWindow(QMainWindow):
         if changes.settings:
             self.profile = self.accounts.profile()
             self._show_place()
+            self.idle_lock.set_interval_ms(self.profile.idle_lock_minutes * 60_000)
 
     def show_page(self, key: str) -> None:
         for row in range(self.navigation.count()):
@@ -135,5 +144,9 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         preferences.set_window_geometry(self.saveGeometry())
         ops.wait_idle()
+        try:
+            backup_on_close(self.db.path)
+        except KudusError:
+            log.exception("backup on close failed")
         self.db.close()
         super().closeEvent(event)

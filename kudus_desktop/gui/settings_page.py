@@ -58,6 +58,9 @@ class SettingsPage(QWidget):
         self.max_age = QLineEdit(str(profile.max_age))
         self.max_age.setObjectName("max_age")
         self.max_age.setMaximumWidth(80)
+        self.idle_lock = QLineEdit(str(profile.idle_lock_minutes))
+        self.idle_lock.setObjectName("idle_lock_minutes")
+        self.idle_lock.setMaximumWidth(80)
         self.error = QLabel()
         self.error.setObjectName("errorBanner")
         self.error.setWordWrap(True)
@@ -67,6 +70,7 @@ class SettingsPage(QWidget):
         form.addRow(self.tr("Jabatan penandatangan"), self.head_title)
         form.addRow(self.tr("Telepon kantor"), self.office_phone)
         form.addRow(self.tr("Batas umur peserta (tahun)"), self.max_age)
+        form.addRow(self.tr("Kunci layar setelah (menit tanpa kegiatan; 0 = tidak)"), self.idle_lock)
         form.addRow(self.error)
         self.save_button = QPushButton(self.tr("Simpan pengaturan kantor"))
         self.save_button.clicked.connect(self.save_profile)
@@ -74,7 +78,7 @@ class SettingsPage(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.save_button)
         form.addRow(buttons)
-        for w in (self.head_name, self.head_title, self.office_phone, self.max_age):
+        for w in (self.head_name, self.head_title, self.office_phone, self.max_age, self.idle_lock):
             w.setReadOnly(not editable)
         self.save_button.setVisible(editable)
         if not editable:
@@ -165,13 +169,19 @@ class SettingsPage(QWidget):
         outer.addWidget(scroll)
 
     def save_profile(self) -> None:
-        fields = {"head_name": self.head_name, "head_title": self.head_title, "max_age": self.max_age}
+        fields = {
+            "head_name": self.head_name,
+            "head_title": self.head_title,
+            "max_age": self.max_age,
+            "idle_lock_minutes": self.idle_lock,
+        }
         try:
             changes = self.accounts.update_profile(
                 head_name=self.head_name.text(),
                 head_title=self.head_title.text(),
                 office_phone=self.office_phone.text(),
                 max_age=self.max_age.text(),
+                idle_lock_minutes=self.idle_lock.text(),
             )
         except ValidationError as exc:
             bad = {i.field for i in exc.issues}

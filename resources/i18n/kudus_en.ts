@@ -613,239 +613,239 @@
 <context>
     <name>Kode</name>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="246" />
+        <location filename="../../kudus_desktop/core/labels.py" line="247" />
         <source>Pekerja rentan</source>
         <extracomment>Labels of stored codes, keyed by "group:code".</extracomment>
         <translation>Vulnerable worker</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="247" />
+        <location filename="../../kudus_desktop/core/labels.py" line="248" />
         <source>Ketua RT/RW</source>
         <translation>RT/RW head</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="248" />
+        <location filename="../../kudus_desktop/core/labels.py" line="249" />
         <source>Linmas</source>
         <translation>Linmas</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="249" />
+        <location filename="../../kudus_desktop/core/labels.py" line="250" />
         <source>Anggota BPD</source>
         <translation>BPD member</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="250" />
+        <location filename="../../kudus_desktop/core/labels.py" line="251" />
         <source>Perangkat/lembaga desa</source>
         <translation>Village official/institution</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="251" />
+        <location filename="../../kudus_desktop/core/labels.py" line="252" />
         <source>Buruh tani</source>
         <translation>Farm labourer</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="252" />
-        <location filename="../../kudus_desktop/core/labels.py" line="256" />
+        <location filename="../../kudus_desktop/core/labels.py" line="253" />
+        <location filename="../../kudus_desktop/core/labels.py" line="257" />
         <source>Lainnya</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="253" />
+        <location filename="../../kudus_desktop/core/labels.py" line="254" />
         <source>PADes</source>
         <translation>PADes (village own revenue)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="254" />
+        <location filename="../../kudus_desktop/core/labels.py" line="255" />
         <source>Bagi hasil pajak dan retribusi</source>
         <translation>Tax and levy revenue share</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="255" />
+        <location filename="../../kudus_desktop/core/labels.py" line="256" />
         <source>APBD Kabupaten</source>
         <translation>Regency budget (APBD)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="257" />
+        <location filename="../../kudus_desktop/core/labels.py" line="258" />
         <source>Aktif</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="258" />
+        <location filename="../../kudus_desktop/core/labels.py" line="259" />
         <source>Berhenti</source>
         <translation>Ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="259" />
+        <location filename="../../kudus_desktop/core/labels.py" line="260" />
         <source>Laki-laki</source>
         <translation>Male</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="260" />
+        <location filename="../../kudus_desktop/core/labels.py" line="261" />
         <source>Perempuan</source>
         <translation>Female</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="261" />
+        <location filename="../../kudus_desktop/core/labels.py" line="262" />
         <source>Meninggal dunia</source>
         <translation>Died</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="262" />
+        <location filename="../../kudus_desktop/core/labels.py" line="263" />
         <source>Pindah domisili</source>
         <translation>Moved away</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="263" />
+        <location filename="../../kudus_desktop/core/labels.py" line="264" />
         <source>Masa jabatan berakhir</source>
         <translation>Term of office ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="264" />
+        <location filename="../../kudus_desktop/core/labels.py" line="265" />
         <source>Mengundurkan diri</source>
         <translation>Resigned</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="265" />
+        <location filename="../../kudus_desktop/core/labels.py" line="266" />
         <source>Tidak memenuhi syarat</source>
         <translation>Ineligible</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="266" />
+        <location filename="../../kudus_desktop/core/labels.py" line="267" />
         <source>Didaftarkan</source>
         <translation>Enrolled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="267" />
+        <location filename="../../kudus_desktop/core/labels.py" line="268" />
         <source>Diubah</source>
         <translation>Changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="268" />
+        <location filename="../../kudus_desktop/core/labels.py" line="269" />
         <source>Dihentikan</source>
         <translation>Ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="269" />
+        <location filename="../../kudus_desktop/core/labels.py" line="270" />
         <source>Diaktifkan kembali</source>
         <translation>Reactivated</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="270" />
+        <location filename="../../kudus_desktop/core/labels.py" line="271" />
         <source>Admin</source>
         <translation>Administrator</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="271" />
+        <location filename="../../kudus_desktop/core/labels.py" line="272" />
         <source>Operator</source>
         <translation>Operator</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="272" />
+        <location filename="../../kudus_desktop/core/labels.py" line="273" />
         <source>Verifikator</source>
         <translation>Verifier</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="273" />
+        <location filename="../../kudus_desktop/core/labels.py" line="274" />
         <source>Masuk</source>
         <translation>Log in</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="274" />
+        <location filename="../../kudus_desktop/core/labels.py" line="275" />
         <source>Gagal masuk</source>
         <translation>Failed log-in</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="275" />
+        <location filename="../../kudus_desktop/core/labels.py" line="276" />
         <source>Masuk ditolak: akun terkunci</source>
         <translation>Log-in refused: account locked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="276" />
+        <location filename="../../kudus_desktop/core/labels.py" line="277" />
         <source>Masuk ditolak: akun nonaktif</source>
         <translation>Log-in refused: account disabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="277" />
+        <location filename="../../kudus_desktop/core/labels.py" line="278" />
         <source>Akun dibuat</source>
         <translation>Account created</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="278" />
+        <location filename="../../kudus_desktop/core/labels.py" line="279" />
         <source>Akun dinonaktifkan</source>
         <translation>Account disabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="279" />
+        <location filename="../../kudus_desktop/core/labels.py" line="280" />
         <source>Akun diaktifkan</source>
         <translation>Account enabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="280" />
+        <location filename="../../kudus_desktop/core/labels.py" line="281" />
         <source>Kata sandi diatur ulang</source>
         <translation>Password reset</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="281" />
+        <location filename="../../kudus_desktop/core/labels.py" line="282" />
         <source>Peserta didaftarkan</source>
         <translation>Participant enrolled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="282" />
+        <location filename="../../kudus_desktop/core/labels.py" line="283" />
         <source>Data peserta diubah</source>
         <translation>Participant changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="283" />
+        <location filename="../../kudus_desktop/core/labels.py" line="284" />
         <source>Kepesertaan dihentikan</source>
         <translation>Participation ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="284" />
+        <location filename="../../kudus_desktop/core/labels.py" line="285" />
         <source>Kepesertaan diaktifkan kembali</source>
         <translation>Participation reactivated</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="285" />
+        <location filename="../../kudus_desktop/core/labels.py" line="286" />
         <source>Daftar diimpor</source>
         <translation>List imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="286" />
+        <location filename="../../kudus_desktop/core/labels.py" line="287" />
         <source>Daftar peserta diekspor</source>
         <translation>Roster exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="287" />
+        <location filename="../../kudus_desktop/core/labels.py" line="288" />
         <source>Daftar BPJS diekspor</source>
         <translation>BPJS list exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="288" />
+        <location filename="../../kudus_desktop/core/labels.py" line="289" />
         <source>Log audit diekspor</source>
         <translation>Audit log exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="289" />
+        <location filename="../../kudus_desktop/core/labels.py" line="290" />
         <source>NIK lengkap ditampilkan</source>
         <translation>Full NIKs shown</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="290" />
+        <location filename="../../kudus_desktop/core/labels.py" line="291" />
         <source>Cadangan dibuat</source>
         <translation>Backup made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="291" />
+        <location filename="../../kudus_desktop/core/labels.py" line="292" />
         <source>Basis data dipulihkan</source>
         <translation>Database restored</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="292" />
+        <location filename="../../kudus_desktop/core/labels.py" line="293" />
         <source>Desa</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="293" />
+        <location filename="../../kudus_desktop/core/labels.py" line="294" />
         <source>Kabupaten</source>
         <translation>Regency</translation>
     </message>
@@ -995,23 +995,56 @@
     </message>
     <message>
         <location filename="../../kudus_desktop/core/labels.py" line="238" />
+        <source>Kunci layar setelah</source>
+        <translation>Lock the screen after</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="239" />
         <source>Wilayah</source>
         <translation>Region</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="239" />
+        <location filename="../../kudus_desktop/core/labels.py" line="240" />
         <source>Batas umur</source>
         <translation>Age limit</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="240" />
+        <location filename="../../kudus_desktop/core/labels.py" line="241" />
         <source>Telepon kantor</source>
         <translation>Office phone</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="241" />
+        <location filename="../../kudus_desktop/core/labels.py" line="242" />
         <source>Iuran per orang per bulan</source>
         <translation>Premium per person per month</translation>
+    </message>
+</context>
+<context>
+    <name>LockDialog</name>
+    <message>
+        <location filename="../../kudus_desktop/gui/idle_lock.py" line="38" />
+        <source>Layar terkunci</source>
+        <translation>Screen locked</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/idle_lock.py" line="41" />
+        <source>Kudus Desktop dikunci karena tidak dipakai. Masukkan kata sandi {name} untuk melanjutkan.</source>
+        <translation>Kudus Desktop was locked because it was not in use. Enter the password of {name} to continue.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/idle_lock.py" line="53" />
+        <source>Kata sandi</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/idle_lock.py" line="55" />
+        <source>Buka</source>
+        <translation>Unlock</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/idle_lock.py" line="56" />
+        <source>Keluar</source>
+        <translation>Quit</translation>
     </message>
 </context>
 <context>
@@ -1045,77 +1078,77 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="38" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="44" />
         <source>Kudus Desktop — {place}</source>
         <translation>Kudus Desktop — {place}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="54" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="61" />
         <source>Beranda</source>
         <translation>Home</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="55" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="62" />
         <source>Peserta</source>
         <translation>Participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="56" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="63" />
         <source>Impor</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="57" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="64" />
         <source>Pengaturan</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="79" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="86" />
         <source>Pengguna: {name} ({role})</source>
         <translation>User: {name} ({role})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="81" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="88" />
         <source>Basis data: {path}</source>
         <translation>Database: {path}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="88" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="95" />
         <source>&amp;Berkas</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="89" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="96" />
         <source>&amp;Keluar</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="95" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="102" />
         <source>&amp;Bantuan</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="96" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="103" />
         <source>&amp;Tentang Kudus Desktop</source>
         <translation>&amp;About Kudus Desktop</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="109" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="117" />
         <source>Desa {desa}, Kec. {kec} ({code})</source>
         <translation>Village {desa}, District {kec} ({code})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="113" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="121" />
         <source>{name} ({code}) — mode kabupaten</source>
         <translation>{name} ({code}) — regency mode</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="130" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="139" />
         <source>Tentang Kudus Desktop</source>
         <translation>About Kudus Desktop</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="131" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="140" />
         <source>Kudus Desktop {version}
 Kepesertaan BPJS Ketenagakerjaan (JKK dan JKM) pekerja rentan desa di Kabupaten Kudus.
 
@@ -2001,8 +2034,8 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
     <name>SettingsPage</name>
     <message>
         <location filename="../../kudus_desktop/gui/settings_page.py" line="46" />
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="190" />
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="212" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="200" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="222" />
         <source>Pengaturan</source>
         <translation>Settings</translation>
     </message>
@@ -2012,113 +2045,118 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
         <translation>Office and signatory</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="65" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="68" />
         <source>Wilayah</source>
         <translation>Region</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="66" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="69" />
         <source>Nama penandatangan</source>
         <translation>Signatory name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="67" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="70" />
         <source>Jabatan penandatangan</source>
         <translation>Signatory title</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="68" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="71" />
         <source>Telepon kantor</source>
         <translation>Office phone</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="69" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="72" />
         <source>Batas umur peserta (tahun)</source>
         <translation>Participant age limit (years)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="71" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="73" />
+        <source>Kunci layar setelah (menit tanpa kegiatan; 0 = tidak)</source>
+        <translation>Lock the screen after (minutes without activity; 0 = never)</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="75" />
         <source>Simpan pengaturan kantor</source>
         <translation>Save office settings</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="81" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="85" />
         <source>Hanya admin yang dapat mengubah pengaturan kantor.</source>
         <translation>Only an administrator can change the office settings.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="83" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="87" />
         <source>Kolom daftar pendaftaran BPJS</source>
         <translation>BPJS registration list columns</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="97" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="101" />
         <source>Naik</source>
         <translation>Up</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="98" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="102" />
         <source>Turun</source>
         <translation>Down</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="99" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="103" />
         <source>Simpan kolom</source>
         <translation>Save columns</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="110" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="114" />
         <source>Centang kolom yang diminta BPJS dan susun urutannya (seret, atau Naik/Turun). Kode wadah: SD untuk dana desa, SA untuk APBD, SL lainnya.</source>
         <translation>Tick the columns BPJS asks for and put them in order (drag, or Up/Down). Wadah code: SD for village funds, SA for the regency budget, SL otherwise.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="120" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="124" />
         <source>Akun pengguna</source>
         <translation>User accounts</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="125" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="129" />
         <source>Log audit</source>
         <translation>Audit log</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="131" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="135" />
         <source>Tampilan</source>
         <translation>Display</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="139" />
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="221" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="143" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="231" />
         <source>Bahasa / Language</source>
         <translation>Bahasa / Language</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="141" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="145" />
         <source>Tentang</source>
         <translation>About</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="143" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="147" />
         <source>Versi</source>
         <translation>Version</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="146" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="150" />
         <source>Basis data</source>
         <translation>Database</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="190" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="200" />
         <source>Pengaturan kantor disimpan.</source>
         <translation>Office settings saved.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="212" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="222" />
         <source>Kolom daftar pendaftaran BPJS disimpan.</source>
         <translation>BPJS registration list columns saved.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="222" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="232" />
         <source>Bahasa tampilan berubah saat Kudus Desktop dibuka kembali.
 The display language changes when Kudus Desktop is opened again.</source>
         <translation>Bahasa tampilan berubah saat Kudus Desktop dibuka kembali.
