@@ -17,7 +17,7 @@ from typing import Any
 from kudus_desktop import __version__
 from kudus_desktop.core.accounts import AccountService, SetupRequest, check_setup
 from kudus_desktop.core.audit import log_event
-from kudus_desktop.core.backup import backup_database, restore_database
+from kudus_desktop.core.backup import backup_database, encrypted_backup, restore_database
 from kudus_desktop.core.codes import Mode, Role
 from kudus_desktop.core.dates import format_date
 from kudus_desktop.core.db import open_database
@@ -221,7 +221,13 @@ def cmd_export(args: argparse.Namespace) -> dict[str, Any]:
 
 def cmd_backup(args: argparse.Namespace) -> dict[str, Any]:
     db, _ = _open_initialised(args)
-    made = backup_database(db.path, Path(args.to) if args.to else None)
+    if args.passphrase_file:
+        if not args.to:
+            db.close()
+            raise KudusError("required", field="--to")
+        made = encrypted_backup(db.path, Path(args.to), _read_password(args.passphrase_file))
+    else:
+        made = backup_database(db.path, Path(args.to) if args.to else None)
     log_event(db, CLI_USER.username, "backup", str(made))
     db.close()
     return {"backup": str(made), "message": f"Cadangan dibuat: {made}"}
@@ -229,7 +235,8 @@ def cmd_backup(args: argparse.Namespace) -> dict[str, Any]:
 
 def cmd_restore(args: argparse.Namespace) -> dict[str, Any]:
     data_dir = _data_dir(args)
-    kept = restore_database(data_dir, Path(args.file))
+    passphrase = _read_password(args.passphrase_file) if args.passphrase_file else None
+    kept = restore_database(data_dir, Path(args.file), passphrase)
     db = open_database(data_dir)
     try:
         log_event(db, CLI_USER.username, "restore", f"dari {args.file}; yang lama di {kept.name}")
@@ -298,10 +305,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("backup", parents=[common], help="buat cadangan basis data sekarang")
     p.add_argument("--to", metavar="FOLDER", help="folder tujuan (bawaan: folder backups di folder data)")
+    p.add_argument("--passphrase-file", metavar="BERKAS", help="enkripsi salinan dengan frasa sandi dari berkas ini")
     p.set_defaults(func=cmd_backup)
 
     p = sub.add_parser("restore", parents=[common], help="pulihkan basis data dari cadangan")
     p.add_argument("file", metavar="BERKAS")
+    p.add_argument("--passphrase-file", metavar="BERKAS", help="frasa sandi cadangan terenkripsi")
     p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("export", parents=[common], help="ekspor daftar peserta atau daftar pendaftaran BPJS")

@@ -6,6 +6,7 @@ application runs, written under a temporary name and renamed, and checked before
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterable
 from contextlib import closing
@@ -91,6 +92,76 @@ def backup_on_close(db_path: Path, *, now: datetime | None = None) -> Path:
     return made
 
 
+# Encrypted copies for a USB stick: MAGIC, 16-byte scrypt salt, 12-byte nonce, then the
+# AES-256-GCM ciphertext of the whole SQLite file with MAGIC as associated data.
+MAGIC = b"KUDUSBAK1\n"
+_SALT, _NONCE = 16, 12
+_SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**15, 8, 1
+MIN_PASSPHRASE = 8
+
+
+def _key(passphrase: str, salt: bytes) -> bytes:
+    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
+    return Scrypt(salt=salt, length=32, n=_SCRYPT_N, r=_SCRYPT_R, p=_SCRYPT_P).derive(passphrase.encode("utf-8"))
+
+
+def encrypted_backup(db_path: Path, target_dir: Path, passphrase: str, *, now: datetime | None = None) -> Path:
+    """A copy that only the passphrase opens, for a stick that may be lost."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    if len(passphrase) < MIN_PASSPHRASE:
+        raise StorageError("passphrase_too_short", min=MIN_PASSPHRASE)
+    now = now or datetime.now()
+    plain_dir = db_path.parent / BACKUP_DIR_NAME
+    plain = backup_database(db_path, plain_dir, label="untuk-enkripsi", now=now)
+    target = target_dir / f"kudus-{now:%Y%m%d-%H%M%S}.kbak"
+    tmp = target.with_name(f".{target.name}.tmp")
+    try:
+        salt, nonce = os.urandom(_SALT), os.urandom(_NONCE)
+        sealed = AESGCM(_key(passphrase, salt)).encrypt(nonce, plain.read_bytes(), MAGIC)
+        target_dir.mkdir(parents=True, exist_ok=True)
+        with tmp.open("wb") as fh:
+            fh.write(MAGIC + salt + nonce + sealed)
+            fh.flush()
+            os.fsync(fh.fileno())
+        tmp.replace(target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise StorageError("backup_failed", path=str(target_dir), detail=exc.strerror or str(exc)) from None
+    finally:
+        plain.unlink(missing_ok=True)
+    return target
+
+
+def is_encrypted(path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            return fh.read(len(MAGIC)) == MAGIC
+    except OSError:
+        return False
+
+
+def decrypt_backup(source: Path, passphrase: str, target: Path) -> None:
+    """Write the SQLite file inside an encrypted copy to ``target``; a wrong passphrase or a
+    changed byte is refused."""
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    data = source.read_bytes()
+    head = len(MAGIC)
+    salt, nonce, sealed = (
+        data[head : head + _SALT],
+        data[head + _SALT : head + _SALT + _NONCE],
+        data[head + _SALT + _NONCE :],
+    )
+    try:
+        plain = AESGCM(_key(passphrase, salt)).decrypt(nonce, sealed, MAGIC)
+    except (InvalidTag, ValueError):
+        raise StorageError("backup_wrong_passphrase", path=str(source)) from None
+    target.write_bytes(plain)
+
+
 def check_backup(source: Path) -> int:
     """Schema version of a backup file after a full integrity check; refuses anything else."""
     if not source.is_file():
@@ -105,12 +176,21 @@ def check_backup(source: Path) -> int:
     return version
 
 
-def restore_database(data_dir: Path, source: Path) -> Path:
+def restore_database(data_dir: Path, source: Path, passphrase: str | None = None) -> Path:
     """Replace the database with a checked backup; returns the copy kept of the one replaced.
 
     Nothing must have the database open. The current file is checkpointed and copied first;
-    an older backup is migrated forward when opened.
+    an older backup is migrated forward when opened. An encrypted copy needs its passphrase.
     """
+    if is_encrypted(source):
+        if not passphrase:
+            raise StorageError("backup_needs_passphrase", path=str(source))
+        plain = data_dir / f".{source.stem}.dekripsi.sqlite"
+        try:
+            decrypt_backup(source, passphrase, plain)
+            return restore_database(data_dir, plain)
+        finally:
+            plain.unlink(missing_ok=True)
     version = check_backup(source)
     if version > SCHEMA_VERSION:
         raise StorageError("db_newer", path=str(source), found=version, supported=SCHEMA_VERSION)

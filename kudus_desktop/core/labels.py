@@ -62,6 +62,11 @@ MESSAGES: dict[str, str] = {
         "salinan cadangan ada di {backup}.",
     ),
     "backup_failed": QT_TRANSLATE_NOOP("Pesan", "Cadangan tidak dapat dibuat di {path}: {detail}."),
+    "passphrase_too_short": QT_TRANSLATE_NOOP("Pesan", "Frasa sandi cadangan minimal {min} karakter."),
+    "backup_wrong_passphrase": QT_TRANSLATE_NOOP(
+        "Pesan", "Cadangan {path} tidak dapat dibuka: frasa sandinya salah atau berkasnya telah berubah."
+    ),
+    "backup_needs_passphrase": QT_TRANSLATE_NOOP("Pesan", "Cadangan {path} terenkripsi; masukkan frasa sandinya."),
     "restore_failed": QT_TRANSLATE_NOOP(
         "Pesan", "Pemulihan dari {path} gagal ({detail}). Basis data yang lama tetap dipakai."
     ),

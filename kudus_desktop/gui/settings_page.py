@@ -28,6 +28,7 @@ from kudus_desktop.core.views import UserView
 from kudus_desktop.gui import preferences
 from kudus_desktop.gui.accounts_widget import AccountsWidget
 from kudus_desktop.gui.audit_widget import AuditWidget
+from kudus_desktop.gui.backup_widget import BackupWidget
 from kudus_desktop.gui.messages import inform, issue_text, show_error
 from kudus_desktop.gui.signals import AppSignals
 from kudus_desktop.gui.theme import mark_invalid
@@ -126,6 +127,11 @@ class SettingsPage(QWidget):
         self.accounts_widget = AccountsWidget(accounts, user, signals)
         accounts_layout.addWidget(self.accounts_widget)
         self.accounts_box.setVisible(editable)
+        self.backup_box = QGroupBox(self.tr("Cadangan"))
+        backup_layout = QVBoxLayout(self.backup_box)
+        self.backup_widget = BackupWidget(accounts.db, user)
+        backup_layout.addWidget(self.backup_widget)
+        self.backup_box.setVisible(editable)
         self.audit_box = QGroupBox(self.tr("Log audit"))
         audit_layout = QVBoxLayout(self.audit_box)
         self.audit_widget = AuditWidget(accounts, user)
@@ -156,6 +162,7 @@ class SettingsPage(QWidget):
         layout.addWidget(office)
         layout.addWidget(bpjs)
         layout.addWidget(self.accounts_box)
+        layout.addWidget(self.backup_box)
         layout.addWidget(self.audit_box)
         layout.addWidget(look)
         layout.addWidget(about)

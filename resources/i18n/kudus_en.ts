@@ -205,6 +205,76 @@
     </message>
 </context>
 <context>
+    <name>BackupWidget</name>
+    <message>
+        <location filename="../../kudus_desktop/gui/backup_widget.py" line="81" />
+        <source>Salin cadangan terenkripsi ke…</source>
+        <translation>Copy an encrypted backup to…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/backup_widget.py" line="83" />
+        <source>Pulihkan dari cadangan…</source>
+        <translation>Restore from a backup…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/backup_widget.py" line="100" />
+        <source>Cadangan otomatis terakhir: {day}. Disimpan di {path}</source>
+        <translation>Last automatic backup: {day}. Kept in {path}</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/backup_widget.py" line="101" />
+        <source>belum ada</source>
+        <translation>none yet</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/backup_widget.py" line="106" />
+        <source>Pilih folder atau flashdisk</source>
+        <translation>Choose a folder or USB stick</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/backup_widget.py" line="118" />
+        <source>Cadangan</source>
+        <translation>Backups</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/backup_widget.py" line="118" />
+        <source>Cadangan terenkripsi ditulis ke {path}.</source>
+        <translation>Encrypted backup written to {path}.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/backup_widget.py" line="122" />
+        <source>Pilih cadangan</source>
+        <translation>Choose a backup</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/backup_widget.py" line="122" />
+        <source>Cadangan (*.sqlite *.kbak)</source>
+        <translation>Backups (*.sqlite *.kbak)</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/backup_widget.py" line="135" />
+        <location filename="../../kudus_desktop/gui/backup_widget.py" line="138" />
+        <location filename="../../kudus_desktop/gui/backup_widget.py" line="151" />
+        <source>Pulihkan</source>
+        <translation>Restore</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/backup_widget.py" line="136" />
+        <source>Ganti seluruh data dengan isi {name}? Data yang sekarang disimpan dulu sebagai cadangan. Kudus Desktop ditutup setelahnya; buka kembali untuk masuk.</source>
+        <translation>Replace all data with the contents of {name}? The current data is first kept as a backup. Kudus Desktop closes afterwards; open it again to log in.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/backup_widget.py" line="139" />
+        <source>Batal</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/backup_widget.py" line="153" />
+        <source>Data dipulihkan dari {name}. Data sebelumnya disimpan di {kept}. Kudus Desktop akan ditutup.</source>
+        <translation>Data restored from {name}. The previous data is kept in {kept}. Kudus Desktop will close.</translation>
+    </message>
+</context>
+<context>
     <name>DashboardPage</name>
     <message>
         <location filename="../../kudus_desktop/gui/dashboard_page.py" line="39" />
@@ -613,239 +683,239 @@
 <context>
     <name>Kode</name>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="247" />
+        <location filename="../../kudus_desktop/core/labels.py" line="252" />
         <source>Pekerja rentan</source>
         <extracomment>Labels of stored codes, keyed by "group:code".</extracomment>
         <translation>Vulnerable worker</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="248" />
+        <location filename="../../kudus_desktop/core/labels.py" line="253" />
         <source>Ketua RT/RW</source>
         <translation>RT/RW head</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="249" />
+        <location filename="../../kudus_desktop/core/labels.py" line="254" />
         <source>Linmas</source>
         <translation>Linmas</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="250" />
+        <location filename="../../kudus_desktop/core/labels.py" line="255" />
         <source>Anggota BPD</source>
         <translation>BPD member</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="251" />
+        <location filename="../../kudus_desktop/core/labels.py" line="256" />
         <source>Perangkat/lembaga desa</source>
         <translation>Village official/institution</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="252" />
+        <location filename="../../kudus_desktop/core/labels.py" line="257" />
         <source>Buruh tani</source>
         <translation>Farm labourer</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="253" />
-        <location filename="../../kudus_desktop/core/labels.py" line="257" />
+        <location filename="../../kudus_desktop/core/labels.py" line="258" />
+        <location filename="../../kudus_desktop/core/labels.py" line="262" />
         <source>Lainnya</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="254" />
+        <location filename="../../kudus_desktop/core/labels.py" line="259" />
         <source>PADes</source>
         <translation>PADes (village own revenue)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="255" />
+        <location filename="../../kudus_desktop/core/labels.py" line="260" />
         <source>Bagi hasil pajak dan retribusi</source>
         <translation>Tax and levy revenue share</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="256" />
+        <location filename="../../kudus_desktop/core/labels.py" line="261" />
         <source>APBD Kabupaten</source>
         <translation>Regency budget (APBD)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="258" />
+        <location filename="../../kudus_desktop/core/labels.py" line="263" />
         <source>Aktif</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="259" />
+        <location filename="../../kudus_desktop/core/labels.py" line="264" />
         <source>Berhenti</source>
         <translation>Ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="260" />
+        <location filename="../../kudus_desktop/core/labels.py" line="265" />
         <source>Laki-laki</source>
         <translation>Male</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="261" />
+        <location filename="../../kudus_desktop/core/labels.py" line="266" />
         <source>Perempuan</source>
         <translation>Female</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="262" />
+        <location filename="../../kudus_desktop/core/labels.py" line="267" />
         <source>Meninggal dunia</source>
         <translation>Died</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="263" />
+        <location filename="../../kudus_desktop/core/labels.py" line="268" />
         <source>Pindah domisili</source>
         <translation>Moved away</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="264" />
+        <location filename="../../kudus_desktop/core/labels.py" line="269" />
         <source>Masa jabatan berakhir</source>
         <translation>Term of office ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="265" />
+        <location filename="../../kudus_desktop/core/labels.py" line="270" />
         <source>Mengundurkan diri</source>
         <translation>Resigned</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="266" />
+        <location filename="../../kudus_desktop/core/labels.py" line="271" />
         <source>Tidak memenuhi syarat</source>
         <translation>Ineligible</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="267" />
+        <location filename="../../kudus_desktop/core/labels.py" line="272" />
         <source>Didaftarkan</source>
         <translation>Enrolled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="268" />
+        <location filename="../../kudus_desktop/core/labels.py" line="273" />
         <source>Diubah</source>
         <translation>Changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="269" />
+        <location filename="../../kudus_desktop/core/labels.py" line="274" />
         <source>Dihentikan</source>
         <translation>Ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="270" />
+        <location filename="../../kudus_desktop/core/labels.py" line="275" />
         <source>Diaktifkan kembali</source>
         <translation>Reactivated</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="271" />
+        <location filename="../../kudus_desktop/core/labels.py" line="276" />
         <source>Admin</source>
         <translation>Administrator</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="272" />
+        <location filename="../../kudus_desktop/core/labels.py" line="277" />
         <source>Operator</source>
         <translation>Operator</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="273" />
+        <location filename="../../kudus_desktop/core/labels.py" line="278" />
         <source>Verifikator</source>
         <translation>Verifier</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="274" />
+        <location filename="../../kudus_desktop/core/labels.py" line="279" />
         <source>Masuk</source>
         <translation>Log in</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="275" />
+        <location filename="../../kudus_desktop/core/labels.py" line="280" />
         <source>Gagal masuk</source>
         <translation>Failed log-in</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="276" />
+        <location filename="../../kudus_desktop/core/labels.py" line="281" />
         <source>Masuk ditolak: akun terkunci</source>
         <translation>Log-in refused: account locked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="277" />
+        <location filename="../../kudus_desktop/core/labels.py" line="282" />
         <source>Masuk ditolak: akun nonaktif</source>
         <translation>Log-in refused: account disabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="278" />
+        <location filename="../../kudus_desktop/core/labels.py" line="283" />
         <source>Akun dibuat</source>
         <translation>Account created</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="279" />
+        <location filename="../../kudus_desktop/core/labels.py" line="284" />
         <source>Akun dinonaktifkan</source>
         <translation>Account disabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="280" />
+        <location filename="../../kudus_desktop/core/labels.py" line="285" />
         <source>Akun diaktifkan</source>
         <translation>Account enabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="281" />
+        <location filename="../../kudus_desktop/core/labels.py" line="286" />
         <source>Kata sandi diatur ulang</source>
         <translation>Password reset</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="282" />
+        <location filename="../../kudus_desktop/core/labels.py" line="287" />
         <source>Peserta didaftarkan</source>
         <translation>Participant enrolled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="283" />
+        <location filename="../../kudus_desktop/core/labels.py" line="288" />
         <source>Data peserta diubah</source>
         <translation>Participant changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="284" />
+        <location filename="../../kudus_desktop/core/labels.py" line="289" />
         <source>Kepesertaan dihentikan</source>
         <translation>Participation ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="285" />
+        <location filename="../../kudus_desktop/core/labels.py" line="290" />
         <source>Kepesertaan diaktifkan kembali</source>
         <translation>Participation reactivated</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="286" />
+        <location filename="../../kudus_desktop/core/labels.py" line="291" />
         <source>Daftar diimpor</source>
         <translation>List imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="287" />
+        <location filename="../../kudus_desktop/core/labels.py" line="292" />
         <source>Daftar peserta diekspor</source>
         <translation>Roster exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="288" />
+        <location filename="../../kudus_desktop/core/labels.py" line="293" />
         <source>Daftar BPJS diekspor</source>
         <translation>BPJS list exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="289" />
+        <location filename="../../kudus_desktop/core/labels.py" line="294" />
         <source>Log audit diekspor</source>
         <translation>Audit log exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="290" />
+        <location filename="../../kudus_desktop/core/labels.py" line="295" />
         <source>NIK lengkap ditampilkan</source>
         <translation>Full NIKs shown</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="291" />
+        <location filename="../../kudus_desktop/core/labels.py" line="296" />
         <source>Cadangan dibuat</source>
         <translation>Backup made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="292" />
+        <location filename="../../kudus_desktop/core/labels.py" line="297" />
         <source>Basis data dipulihkan</source>
         <translation>Database restored</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="293" />
+        <location filename="../../kudus_desktop/core/labels.py" line="298" />
         <source>Desa</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="294" />
+        <location filename="../../kudus_desktop/core/labels.py" line="299" />
         <source>Kabupaten</source>
         <translation>Regency</translation>
     </message>
@@ -853,168 +923,168 @@
 <context>
     <name>Kolom</name>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="210" />
+        <location filename="../../kudus_desktop/core/labels.py" line="215" />
         <source>NIK</source>
         <extracomment>Labels of participant fields (also used in history and validation messages).</extracomment>
         <translation>NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="211" />
+        <location filename="../../kudus_desktop/core/labels.py" line="216" />
         <source>Nomor KK</source>
         <translation>Family card number (KK)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="212" />
+        <location filename="../../kudus_desktop/core/labels.py" line="217" />
         <source>Nama lengkap</source>
         <translation>Full name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="213" />
+        <location filename="../../kudus_desktop/core/labels.py" line="218" />
         <source>Tempat lahir</source>
         <translation>Place of birth</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="214" />
+        <location filename="../../kudus_desktop/core/labels.py" line="219" />
         <source>Tanggal lahir</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="215" />
+        <location filename="../../kudus_desktop/core/labels.py" line="220" />
         <source>Jenis kelamin</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="216" />
+        <location filename="../../kudus_desktop/core/labels.py" line="221" />
         <source>Alamat</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="217" />
+        <location filename="../../kudus_desktop/core/labels.py" line="222" />
         <source>Dusun</source>
         <translation>Hamlet (dusun)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="218" />
+        <location filename="../../kudus_desktop/core/labels.py" line="223" />
         <source>RT</source>
         <translation>RT</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="219" />
+        <location filename="../../kudus_desktop/core/labels.py" line="224" />
         <source>RW</source>
         <translation>RW</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="220" />
+        <location filename="../../kudus_desktop/core/labels.py" line="225" />
         <source>Telepon</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="221" />
+        <location filename="../../kudus_desktop/core/labels.py" line="226" />
         <source>Pekerjaan</source>
         <translation>Occupation</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="222" />
+        <location filename="../../kudus_desktop/core/labels.py" line="227" />
         <source>Kategori</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="223" />
+        <location filename="../../kudus_desktop/core/labels.py" line="228" />
         <source>Sumber data</source>
         <translation>Source list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="224" />
+        <location filename="../../kudus_desktop/core/labels.py" line="229" />
         <source>Tanggal sumber data</source>
         <translation>Source list date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="225" />
+        <location filename="../../kudus_desktop/core/labels.py" line="230" />
         <source>Sumber dana</source>
         <translation>Funding source</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="226" />
+        <location filename="../../kudus_desktop/core/labels.py" line="231" />
         <source>Tanggal mulai</source>
         <translation>Start date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="227" />
+        <location filename="../../kudus_desktop/core/labels.py" line="232" />
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="228" />
+        <location filename="../../kudus_desktop/core/labels.py" line="233" />
         <source>Alasan berhenti</source>
         <translation>Reason for ending</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="229" />
+        <location filename="../../kudus_desktop/core/labels.py" line="234" />
         <source>Tanggal berhenti</source>
         <translation>End date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="230" />
+        <location filename="../../kudus_desktop/core/labels.py" line="235" />
         <source>Nomor KPJ</source>
         <translation>KPJ number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="231" />
+        <location filename="../../kudus_desktop/core/labels.py" line="236" />
         <source>Nomor registrasi</source>
         <translation>Registration number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="232" />
+        <location filename="../../kudus_desktop/core/labels.py" line="237" />
         <source>Nama pengguna</source>
         <translation>User name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="233" />
+        <location filename="../../kudus_desktop/core/labels.py" line="238" />
         <source>Kata sandi</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="234" />
+        <location filename="../../kudus_desktop/core/labels.py" line="239" />
         <source>Nama penandatangan</source>
         <translation>Signatory name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="235" />
+        <location filename="../../kudus_desktop/core/labels.py" line="240" />
         <source>Jabatan penandatangan</source>
         <translation>Signatory title</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="236" />
+        <location filename="../../kudus_desktop/core/labels.py" line="241" />
         <source>Nama lengkap admin</source>
         <translation>Administrator's full name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="237" />
+        <location filename="../../kudus_desktop/core/labels.py" line="242" />
         <source>Peran</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="238" />
+        <location filename="../../kudus_desktop/core/labels.py" line="243" />
         <source>Kunci layar setelah</source>
         <translation>Lock the screen after</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="239" />
+        <location filename="../../kudus_desktop/core/labels.py" line="244" />
         <source>Wilayah</source>
         <translation>Region</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="240" />
+        <location filename="../../kudus_desktop/core/labels.py" line="245" />
         <source>Batas umur</source>
         <translation>Age limit</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="241" />
+        <location filename="../../kudus_desktop/core/labels.py" line="246" />
         <source>Telepon kantor</source>
         <translation>Office phone</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="242" />
+        <location filename="../../kudus_desktop/core/labels.py" line="247" />
         <source>Iuran per orang per bulan</source>
         <translation>Premium per person per month</translation>
     </message>
@@ -1278,7 +1348,7 @@ KPJ: {kpj}</translation>
     <message>
         <location filename="../../kudus_desktop/gui/participant_dialog.py" line="225" />
         <source>belum ada</source>
-        <translation>not yet assigned</translation>
+        <translation>none yet</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/gui/participant_dialog.py" line="250" />
@@ -1545,6 +1615,39 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
     </message>
 </context>
 <context>
+    <name>PassphraseDialog</name>
+    <message>
+        <location filename="../../kudus_desktop/gui/backup_widget.py" line="34" />
+        <source>Frasa sandi cadangan</source>
+        <translation>Backup passphrase</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/backup_widget.py" line="46" />
+        <source>Frasa sandi</source>
+        <translation>Passphrase</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/backup_widget.py" line="48" />
+        <source>Ulangi</source>
+        <translation>Repeat</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/backup_widget.py" line="49" />
+        <source>Simpan frasa sandi ini di tempat aman: tanpa itu cadangan tidak dapat dibuka.</source>
+        <translation>Keep this passphrase somewhere safe: without it the backup cannot be opened.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/backup_widget.py" line="54" />
+        <source>Lanjut</source>
+        <translation>Continue</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/backup_widget.py" line="55" />
+        <source>Batal</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
     <name>Pesan</name>
     <message>
         <location filename="../../kudus_desktop/gui/messages.py" line="56" />
@@ -1625,331 +1728,346 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/core/labels.py" line="65" />
+        <source>Frasa sandi cadangan minimal {min} karakter.</source>
+        <translation>The backup passphrase needs at least {min} characters.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="66" />
+        <source>Cadangan {path} tidak dapat dibuka: frasa sandinya salah atau berkasnya telah berubah.</source>
+        <translation>The backup {path} cannot be opened: the passphrase is wrong or the file has been changed.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="69" />
+        <source>Cadangan {path} terenkripsi; masukkan frasa sandinya.</source>
+        <translation>The backup {path} is encrypted; enter its passphrase.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="70" />
         <source>Pemulihan dari {path} gagal ({detail}). Basis data yang lama tetap dipakai.</source>
         <translation>Restoring from {path} failed ({detail}). The previous database stays in use.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="69" />
+        <location filename="../../kudus_desktop/core/labels.py" line="74" />
         <source>Folder data {path} sudah disiapkan untuk {name}. Tidak ada yang diubah.</source>
         <translation>The data folder {path} is already set up for {name}. Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="72" />
+        <location filename="../../kudus_desktop/core/labels.py" line="77" />
         <source>Folder data {path} belum disiapkan. Jalankan aplikasi atau 'kudus-desktop init' terlebih dahulu.</source>
         <translation>The data folder {path} is not set up yet. Start the application or run 'kudus-desktop init' first.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="75" />
+        <location filename="../../kudus_desktop/core/labels.py" line="80" />
         <source>Kode wilayah {code} tidak ada dalam daftar wilayah Kabupaten Kudus.</source>
         <translation>Region code {code} is not in the region list of Kabupaten Kudus.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="76" />
+        <location filename="../../kudus_desktop/core/labels.py" line="81" />
         <source>{code} ({name}) bukan desa. Mode desa hanya untuk 123 desa; kelurahan tidak memiliki APBDes.</source>
         <translation>{code} ({name}) is not a desa. Village mode is for the 123 desa only; kelurahan have no village budget.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="79" />
+        <location filename="../../kudus_desktop/core/labels.py" line="84" />
         <source>{code} bukan kode kabupaten. Untuk Kabupaten Kudus gunakan 33.19.</source>
         <translation>{code} is not a regency code. For Kabupaten Kudus use 33.19.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="82" />
+        <location filename="../../kudus_desktop/core/labels.py" line="87" />
         <source>Nama pengguna harus 3-32 karakter: huruf kecil, angka, titik, garis bawah atau tanda hubung.</source>
         <translation>The user name must be 3-32 characters: lower-case letters, digits, dots, underscores or hyphens.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="85" />
+        <location filename="../../kudus_desktop/core/labels.py" line="90" />
         <source>Kata sandi minimal {min} karakter.</source>
         <translation>The password needs at least {min} characters.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="86" />
+        <location filename="../../kudus_desktop/core/labels.py" line="91" />
         <source>Kedua kata sandi tidak sama.</source>
         <translation>The two passwords differ.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="87" />
+        <location filename="../../kudus_desktop/core/labels.py" line="92" />
         <source>Berkas kata sandi {path} tidak dapat dibaca.</source>
         <translation>The password file {path} cannot be read.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="88" />
+        <location filename="../../kudus_desktop/core/labels.py" line="93" />
         <source>{field} wajib diisi.</source>
         <translation>{field} is required.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="90" />
+        <location filename="../../kudus_desktop/core/labels.py" line="95" />
         <source>Nama pengguna atau kata sandi salah.</source>
         <translation>Wrong user name or password.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="91" />
+        <location filename="../../kudus_desktop/core/labels.py" line="96" />
         <source>Akun ini dinonaktifkan. Hubungi admin.</source>
         <translation>This account is disabled. Contact the administrator.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="92" />
+        <location filename="../../kudus_desktop/core/labels.py" line="97" />
         <source>Terlalu banyak kata sandi salah. Akun dikunci; coba lagi dalam {minutes} menit atau minta admin.</source>
         <translation>Too many wrong passwords. The account is locked; try again in {minutes} minutes or ask the administrator.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="95" />
+        <location filename="../../kudus_desktop/core/labels.py" line="100" />
         <source>Hanya admin yang boleh melakukan ini.</source>
         <translation>Only an administrator may do this.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="96" />
+        <location filename="../../kudus_desktop/core/labels.py" line="101" />
         <source>Akun tidak ditemukan.</source>
         <translation>Account not found.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="97" />
+        <location filename="../../kudus_desktop/core/labels.py" line="102" />
         <source>Nama pengguna {username} sudah dipakai.</source>
         <translation>The user name {username} is already taken.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="98" />
+        <location filename="../../kudus_desktop/core/labels.py" line="103" />
         <source>{name} adalah satu-satunya admin yang aktif dan tidak dapat dinonaktifkan.</source>
         <translation>{name} is the only active administrator and cannot be disabled.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="102" />
+        <location filename="../../kudus_desktop/core/labels.py" line="107" />
         <source>Peserta tidak ditemukan (mungkin sudah diubah di tempat lain).</source>
         <translation>Participant not found (it may have been changed elsewhere).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="105" />
+        <location filename="../../kudus_desktop/core/labels.py" line="110" />
         <source>Kepesertaan {name} sudah berhenti.</source>
         <translation>The participation of {name} has already ended.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="106" />
+        <location filename="../../kudus_desktop/core/labels.py" line="111" />
         <source>Kepesertaan {name} masih aktif.</source>
         <translation>The participation of {name} is still active.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="107" />
+        <location filename="../../kudus_desktop/core/labels.py" line="112" />
         <source>NIK wajib diisi.</source>
         <translation>NIK is required.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="108" />
+        <location filename="../../kudus_desktop/core/labels.py" line="113" />
         <source>NIK hanya boleh berisi angka 0-9.</source>
         <translation>The NIK may contain only the digits 0-9.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="109" />
+        <location filename="../../kudus_desktop/core/labels.py" line="114" />
         <source>NIK harus 16 digit, yang diisi {length} digit.</source>
         <translation>The NIK must have 16 digits; {length} were entered.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="110" />
+        <location filename="../../kudus_desktop/core/labels.py" line="115" />
         <source>NIK diawali kode provinsi {code} yang tidak ada.</source>
         <translation>The NIK starts with province code {code}, which does not exist.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="111" />
+        <location filename="../../kudus_desktop/core/labels.py" line="116" />
         <source>Digit ke-7 s.d. 12 NIK ({digits}) bukan tanggal lahir yang sah (hari 01-31, atau 41-71 untuk perempuan).</source>
         <translation>Digits 7 to 12 of the NIK ({digits}) are not a valid birth date (day 01-31, or 41-71 for women).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="115" />
+        <location filename="../../kudus_desktop/core/labels.py" line="120" />
         <source>Empat digit terakhir NIK tidak boleh 0000.</source>
         <translation>The last four digits of the NIK cannot be 0000.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="116" />
+        <location filename="../../kudus_desktop/core/labels.py" line="121" />
         <source>NIK ini sudah terdaftar atas nama {name} ({reg_no}).</source>
         <translation>This NIK is already enrolled for {name} ({reg_no}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="117" />
+        <location filename="../../kudus_desktop/core/labels.py" line="122" />
         <source>Menurut NIK jenis kelaminnya {nik_sex}, tetapi yang dipilih {typed_sex}.</source>
         <translation>The NIK says the sex is {nik_sex}, but {typed_sex} was chosen.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="120" />
+        <location filename="../../kudus_desktop/core/labels.py" line="125" />
         <source>Tanggal lahir dalam NIK ({nik_date}) berbeda dengan tanggal lahir yang diisi ({typed_date}).</source>
         <translation>The birth date in the NIK ({nik_date}) differs from the date of birth entered ({typed_date}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="123" />
+        <location filename="../../kudus_desktop/core/labels.py" line="128" />
         <source>NIK diterbitkan di luar Kabupaten Kudus (kode wilayah {code}). Pastikan orangnya memang warga desa ini.</source>
         <translation>The NIK was issued outside Kabupaten Kudus (region code {code}). Make sure the person lives in this village.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="127" />
+        <location filename="../../kudus_desktop/core/labels.py" line="132" />
         <source>Kode kecamatan {code} dalam NIK tidak dikenal di Kabupaten Kudus.</source>
         <translation>District code {code} in the NIK is not known in Kabupaten Kudus.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="130" />
+        <location filename="../../kudus_desktop/core/labels.py" line="135" />
         <source>Nomor KK hanya boleh berisi angka 0-9.</source>
         <translation>The KK number may contain only the digits 0-9.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="131" />
+        <location filename="../../kudus_desktop/core/labels.py" line="136" />
         <source>Nomor KK harus 16 digit, yang diisi {length} digit.</source>
         <translation>The KK number must have 16 digits; {length} were entered.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="132" />
+        <location filename="../../kudus_desktop/core/labels.py" line="137" />
         <source>Digit ke-7 s.d. 12 nomor KK ({digits}) bukan tanggal yang sah; periksa kembali.</source>
         <translation>Digits 7 to 12 of the KK number ({digits}) are not a valid date; please check.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="135" />
+        <location filename="../../kudus_desktop/core/labels.py" line="140" />
         <source>Nama hanya boleh berisi huruf, spasi, titik, koma, apostrof dan tanda hubung.</source>
         <translation>A name may contain only letters, spaces, dots, commas, apostrophes and hyphens.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="138" />
+        <location filename="../../kudus_desktop/core/labels.py" line="143" />
         <source>Nama terlalu pendek.</source>
         <translation>The name is too short.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="139" />
+        <location filename="../../kudus_desktop/core/labels.py" line="144" />
         <source>{field}: '{text}' tidak dapat dibaca sebagai tanggal. Tulis seperti 17/08/1985 atau 17 Agustus 1985.</source>
         <translation>{field}: '{text}' cannot be read as a date. Write it like 17/08/1985 or 17 Agustus 1985.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="142" />
+        <location filename="../../kudus_desktop/core/labels.py" line="147" />
         <source>{field}: '{text}' bukan tanggal yang ada di kalender.</source>
         <translation>{field}: '{text}' is not a date that exists.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="143" />
+        <location filename="../../kudus_desktop/core/labels.py" line="148" />
         <source>{field} tidak boleh setelah hari ini.</source>
         <translation>{field} cannot be after today.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="144" />
+        <location filename="../../kudus_desktop/core/labels.py" line="149" />
         <source>{field} sebelum tahun 1900; periksa kembali.</source>
         <translation>{field} is before 1900; please check.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="145" />
+        <location filename="../../kudus_desktop/core/labels.py" line="150" />
         <source>Tanggal mulai kepesertaan sebelum tanggal lahir.</source>
         <translation>The start date is before the date of birth.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="146" />
+        <location filename="../../kudus_desktop/core/labels.py" line="151" />
         <source>Umur pada tanggal mulai {age} tahun, melebihi batas {limit} tahun yang ditetapkan.</source>
         <translation>Age on the start date is {age}, above the set limit of {limit} years.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="149" />
+        <location filename="../../kudus_desktop/core/labels.py" line="154" />
         <source>Umur pada tanggal mulai {age} tahun; pekerja di bawah 15 tahun tidak lazim.</source>
         <translation>Age on the start date is {age}; workers under 15 are unusual.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="152" />
+        <location filename="../../kudus_desktop/core/labels.py" line="157" />
         <source>{field}: pilihan '{value}' tidak dikenal.</source>
         <translation>{field}: the choice '{value}' is not known.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="153" />
+        <location filename="../../kudus_desktop/core/labels.py" line="158" />
         <source>{field} harus berupa angka 1-999.</source>
         <translation>{field} must be a number from 1 to 999.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="154" />
+        <location filename="../../kudus_desktop/core/labels.py" line="159" />
         <source>Nomor telepon harus 8-15 digit, boleh diawali + dan berisi spasi atau tanda hubung.</source>
         <translation>The phone number must have 8-15 digits; it may start with + and contain spaces or hyphens.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="157" />
+        <location filename="../../kudus_desktop/core/labels.py" line="162" />
         <source>Pekerja rentan harus disertai sumber datanya (DTKS, DTSEN, P3KE, ...).</source>
         <translation>A vulnerable worker needs the source list they come from (DTKS, DTSEN, P3KE, ...).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="160" />
+        <location filename="../../kudus_desktop/core/labels.py" line="165" />
         <source>Tanggal berhenti ({exit}) sebelum tanggal mulai kepesertaan ({start}).</source>
         <translation>The end date ({exit}) is before the start date ({start}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="163" />
+        <location filename="../../kudus_desktop/core/labels.py" line="168" />
         <source>Tanggal aktif kembali ({date}) sebelum tanggal berhenti ({exit}).</source>
         <translation>The reactivation date ({date}) is before the end date ({exit}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="166" />
+        <location filename="../../kudus_desktop/core/labels.py" line="171" />
         <source>{field} terlalu panjang (maksimal {max} karakter).</source>
         <translation>{field} is too long (at most {max} characters).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="167" />
+        <location filename="../../kudus_desktop/core/labels.py" line="172" />
         <source>{field}: nilai '{value}' tidak sah.</source>
         <translation>{field}: the value '{value}' is not valid.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="169" />
+        <location filename="../../kudus_desktop/core/labels.py" line="174" />
         <source>Gagal menulis {path}: {detail}. Pilih folder lain atau tutup berkas itu di Excel.</source>
         <translation>Could not write {path}: {detail}. Choose another folder or close the file in Excel.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="172" />
+        <location filename="../../kudus_desktop/core/labels.py" line="177" />
         <source>Kolom tidak dikenal: {columns}. Kolom yang tersedia: {known}.</source>
         <translation>Unknown columns: {columns}. Available columns: {known}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="173" />
+        <location filename="../../kudus_desktop/core/labels.py" line="178" />
         <source>Berkas {path} tidak ditemukan.</source>
         <translation>File {path} not found.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="174" />
+        <location filename="../../kudus_desktop/core/labels.py" line="179" />
         <source>Berkas {path} bukan buku kerja Excel, LibreOffice atau CSV (.xlsx, .xls, .ods, .csv).</source>
         <translation>The file {path} is not an Excel, LibreOffice or CSV workbook (.xlsx, .xls, .ods, .csv).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="177" />
+        <location filename="../../kudus_desktop/core/labels.py" line="182" />
         <source>Berkas {path} terlalu besar ({size} MB; batasnya {max} MB). Pecah daftar menjadi beberapa berkas.</source>
         <translation>The file {path} is too large ({size} MB; the limit is {max} MB). Split the list into several files.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="180" />
+        <location filename="../../kudus_desktop/core/labels.py" line="185" />
         <source>Berkas {path} dilindungi kata sandi. Buka di Excel, hapus kata sandinya, simpan, lalu impor lagi.</source>
         <translation>The file {path} is protected by a password. Open it in Excel, remove the password, save it and import again.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="183" />
+        <location filename="../../kudus_desktop/core/labels.py" line="188" />
         <source>Berkas {path} rusak dan tidak dapat dibaca ({detail}).</source>
         <translation>The file {path} is damaged and cannot be read ({detail}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="184" />
+        <location filename="../../kudus_desktop/core/labels.py" line="189" />
         <source>Lembar {sheet} di berkas {path} kosong.</source>
         <translation>Sheet {sheet} in {path} is empty.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="185" />
+        <location filename="../../kudus_desktop/core/labels.py" line="190" />
         <source>Berkas {path} tidak memiliki lembar bernama {sheet}.</source>
         <translation>The file {path} has no sheet named {sheet}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="186" />
+        <location filename="../../kudus_desktop/core/labels.py" line="191" />
         <source>Tidak ada kolom NIK di {path} (lembar: {sheet}). Beri judul kolom 'NIK' atau pilih kolomnya sendiri.</source>
         <translation>There is no NIK column in {path} (sheets: {sheet}). Give the column the heading 'NIK' or choose it yourself.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="190" />
+        <location filename="../../kudus_desktop/core/labels.py" line="195" />
         <source>Sel NIK berisi angka, bukan teks ({digits}). Excel hanya menyimpan 15 digit, sehingga digit terakhir NIK bisa sudah hilang. Ketik ulang NIK sebagai teks (format Teks, atau awali dengan tanda ').</source>
         <translation>The NIK cell holds a number, not text ({digits}). Excel keeps only 15 digits, so the NIK's last digit may already be lost. Type the NIK again as text (Text format, or start it with ').</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="195" />
+        <location filename="../../kudus_desktop/core/labels.py" line="200" />
         <source>Sel nomor KK berisi angka, bukan teks ({digits}). Excel hanya menyimpan 15 digit, sehingga digit terakhirnya bisa sudah hilang. Ketik ulang sebagai teks.</source>
         <translation>The KK cell holds a number, not text ({digits}). Excel keeps only 15 digits, so its last digit may already be lost. Type it again as text.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="200" />
+        <location filename="../../kudus_desktop/core/labels.py" line="205" />
         <source>NIK ini sudah ada di baris {first_row} berkas yang sama.</source>
         <translation>This NIK already appears in row {first_row} of the same file.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="201" />
+        <location filename="../../kudus_desktop/core/labels.py" line="206" />
         <source>Lembar ini berisi rumus; yang dibaca adalah hasil terakhir yang disimpan Excel. Sel rumus yang belum pernah dihitung terbaca kosong.</source>
         <translation>This sheet contains formulas; the values read are the last results Excel saved. Formula cells never calculated read as empty.</translation>
     </message>
@@ -2033,130 +2151,135 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="46" />
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="200" />
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="222" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="47" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="207" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="229" />
         <source>Pengaturan</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="49" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="50" />
         <source>Kantor dan penandatangan</source>
         <translation>Office and signatory</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="68" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="69" />
         <source>Wilayah</source>
         <translation>Region</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="69" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="70" />
         <source>Nama penandatangan</source>
         <translation>Signatory name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="70" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="71" />
         <source>Jabatan penandatangan</source>
         <translation>Signatory title</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="71" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="72" />
         <source>Telepon kantor</source>
         <translation>Office phone</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="72" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="73" />
         <source>Batas umur peserta (tahun)</source>
         <translation>Participant age limit (years)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="73" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="74" />
         <source>Kunci layar setelah (menit tanpa kegiatan; 0 = tidak)</source>
         <translation>Lock the screen after (minutes without activity; 0 = never)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="75" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="76" />
         <source>Simpan pengaturan kantor</source>
         <translation>Save office settings</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="85" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="86" />
         <source>Hanya admin yang dapat mengubah pengaturan kantor.</source>
         <translation>Only an administrator can change the office settings.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="87" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="88" />
         <source>Kolom daftar pendaftaran BPJS</source>
         <translation>BPJS registration list columns</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="101" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="102" />
         <source>Naik</source>
         <translation>Up</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="102" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="103" />
         <source>Turun</source>
         <translation>Down</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="103" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="104" />
         <source>Simpan kolom</source>
         <translation>Save columns</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="114" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="115" />
         <source>Centang kolom yang diminta BPJS dan susun urutannya (seret, atau Naik/Turun). Kode wadah: SD untuk dana desa, SA untuk APBD, SL lainnya.</source>
         <translation>Tick the columns BPJS asks for and put them in order (drag, or Up/Down). Wadah code: SD for village funds, SA for the regency budget, SL otherwise.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="124" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="125" />
         <source>Akun pengguna</source>
         <translation>User accounts</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="129" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="130" />
+        <source>Cadangan</source>
+        <translation>Backups</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="135" />
         <source>Log audit</source>
         <translation>Audit log</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="135" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="141" />
         <source>Tampilan</source>
         <translation>Display</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="143" />
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="231" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="149" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="238" />
         <source>Bahasa / Language</source>
         <translation>Bahasa / Language</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="145" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="151" />
         <source>Tentang</source>
         <translation>About</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="147" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="153" />
         <source>Versi</source>
         <translation>Version</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="150" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="156" />
         <source>Basis data</source>
         <translation>Database</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="200" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="207" />
         <source>Pengaturan kantor disimpan.</source>
         <translation>Office settings saved.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="222" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="229" />
         <source>Kolom daftar pendaftaran BPJS disimpan.</source>
         <translation>BPJS registration list columns saved.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="232" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="239" />
         <source>Bahasa tampilan berubah saat Kudus Desktop dibuka kembali.
 The display language changes when Kudus Desktop is opened again.</source>
         <translation>Bahasa tampilan berubah saat Kudus Desktop dibuka kembali.

@@ -84,3 +84,49 @@ def test_backup_and_restore_commands(data_dir: Path, tmp_path: Path) -> None:
     assert restored.returncode == 0 and "dipulihkan" in restored.stdout
     refused = cli("restore", str(tmp_path / "tidak-ada.sqlite"), "--data-dir", str(data_dir))
     assert refused.returncode == 2 and "bukan basis data" in refused.stderr
+
+
+def test_encrypted_copy_for_a_stick(service: ParticipantService, tmp_path: Path) -> None:
+    from kudus_desktop.core.backup import encrypted_backup, is_encrypted
+
+    service.create(make_draft(1, full_name="Rahasia Warga"))
+    sealed = encrypted_backup(service.db.path, tmp_path / "usb", "frasa-sandi-desa")
+    assert sealed.suffix == ".kbak" and is_encrypted(sealed)
+    assert b"Rahasia Warga" not in sealed.read_bytes() and b"SQLite format 3" not in sealed.read_bytes()
+    assert not list((service.db.data_dir / "backups").glob("*untuk-enkripsi*")), "no plain copy is left behind"
+    with pytest.raises(StorageError):
+        encrypted_backup(service.db.path, tmp_path / "usb", "pendek")
+
+    service.create(make_draft(2, full_name="Sesudah"))
+    data_dir = service.db.data_dir
+    service.db.close()
+    before = (data_dir / DB_FILE_NAME).read_bytes()
+    for passphrase, code in ((None, "backup_needs_passphrase"), ("salah-sandi", "backup_wrong_passphrase")):
+        with pytest.raises(StorageError) as err:
+            restore_database(data_dir, sealed, passphrase)
+        assert err.value.code == code
+    tampered = tmp_path / "ubah.kbak"
+    data = bytearray(sealed.read_bytes())
+    data[-5] ^= 0x01
+    tampered.write_bytes(bytes(data))
+    with pytest.raises(StorageError) as err:
+        restore_database(data_dir, tampered, "frasa-sandi-desa")
+    assert err.value.code == "backup_wrong_passphrase"
+    assert (data_dir / DB_FILE_NAME).read_bytes() == before
+    restore_database(data_dir, sealed, "frasa-sandi-desa")
+    assert names(data_dir / DB_FILE_NAME) == ["Rahasia Warga"]
+
+
+def test_encrypted_backup_commands(data_dir: Path, tmp_path: Path) -> None:
+    secret = tmp_path / "frasa.txt"
+    secret.write_text("frasa-sandi-desa\n", encoding="utf-8")
+    made = cli(
+        "backup", "--to", str(tmp_path / "usb"), "--passphrase-file", str(secret), "--data-dir", str(data_dir), "--json"
+    )
+    assert made.returncode == 0, made.stderr
+    path = __import__("json").loads(made.stdout)["backup"]
+    assert path.endswith(".kbak")
+    refused = cli("restore", path, "--data-dir", str(data_dir))
+    assert refused.returncode == 2 and "terenkripsi" in refused.stderr
+    done = cli("restore", path, "--passphrase-file", str(secret), "--data-dir", str(data_dir))
+    assert done.returncode == 0
