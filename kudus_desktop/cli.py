@@ -25,6 +25,7 @@ from kudus_desktop.core.errors import KudusError, SetupError, ValidationError
 from kudus_desktop.core.exporting import (
     BPJS_COLUMNS,
     export_bpjs_list,
+    export_person_report,
     export_problem_report,
     export_roster,
 )
@@ -155,6 +156,19 @@ def cmd_peserta_list(args: argparse.Namespace) -> dict[str, Any]:
 
 
 CLI_USER = UserView(0, "cli", "Baris perintah", Role.OPERATOR)
+
+
+def cmd_peserta_report(args: argparse.Namespace) -> dict[str, Any]:
+    db, _ = _open_initialised(args)
+    try:
+        service = ParticipantService(db, CLI_USER)
+        person = service.find_by_nik(args.nik)
+        if person is None:
+            raise KudusError("participant_not_found")
+        n = export_person_report(service, person.id, Path(args.out))
+    finally:
+        db.close()
+    return {"out": args.out, "history_events": n, "message": f"Data {person.full_name} ditulis ke {args.out}"}
 
 
 def cmd_import(args: argparse.Namespace) -> dict[str, Any]:
@@ -290,6 +304,10 @@ def build_parser() -> argparse.ArgumentParser:
     pl.add_argument("--category")
     pl.add_argument("--show-nik", action="store_true", help="tampilkan NIK lengkap")
     pl.set_defaults(func=cmd_peserta_list)
+    pr = psub.add_parser("report", parents=[common], help="semua data tentang satu orang (permintaan akses)")
+    pr.add_argument("--nik", required=True)
+    pr.add_argument("--out", required=True, metavar="BERKAS.xlsx")
+    pr.set_defaults(func=cmd_peserta_report)
 
     p = sub.add_parser("import", parents=[common], help="impor daftar calon peserta dari Excel/ODS/CSV")
     p.add_argument("file", metavar="BERKAS")

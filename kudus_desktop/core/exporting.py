@@ -320,3 +320,53 @@ def export_audit(events: Sequence[AuditEvent], path: Path) -> int:
         sheet.row([e.at, e.username, e.action, e.detail])
     _save_atomically(wb, tmp, path)
     return len(events)
+
+
+def export_person_report(service: ParticipantService, participant_id: int, path: Path) -> int:
+    """Everything held about one person: the record, its full history and the audit entries.
+
+    Answers a data subject's access request (UU 27/2022). The full NIK is in it: hand it to the
+    person only. Returns the number of history events written.
+    """
+    from kudus_desktop.core.audit import audit_events
+
+    p = service.get(participant_id)
+    history = service.history(participant_id)
+    events = [e for e in audit_events(service.db, limit=100_000) if p.reg_no in e.detail or e.detail == p.reg_no]
+    columns = (Column("a", "Data", 26, lambda _p: None), Column("b", "Isi", 40, lambda _p: None),
+               Column("c", "", 22, lambda _p: None), Column("d", "", 22, lambda _p: None),
+               Column("e", "", 22, lambda _p: None))  # fmt: skip
+    tmp = _temp_beside(path)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Data Pribadi")
+    sheet = _Sheet(ws, columns)
+    sheet.text_rows([f"DATA YANG DISIMPAN TENTANG {p.full_name.upper()}"], bold=True)
+    sheet.text_rows([f"Dicetak {format_date_long(service.today())} oleh {service.user.full_name}", ""])
+    values: list[tuple[str, Any]] = [
+        (field_label("reg_no"), p.reg_no), (field_label("nik"), p.nik), (field_label("kk"), p.kk),
+        (field_label("full_name"), p.full_name), (field_label("birth_place"), p.birth_place),
+        (field_label("birth_date"), p.birth_date), (field_label("sex"), code_label("sex", p.sex)),
+        (field_label("address"), p.address), (field_label("dusun"), p.dusun), (field_label("rt"), p.rt),
+        (field_label("rw"), p.rw), (field_label("phone"), p.phone), (field_label("occupation"), p.occupation),
+        (field_label("category"), code_label("category", p.category)), (field_label("source_list"), p.source_list),
+        (field_label("source_date"), p.source_date), (field_label("funding"), code_label("funding", p.funding)),
+        (field_label("start_date"), p.start_date), (field_label("status"), code_label("status", p.status)),
+        (field_label("exit_reason"), code_label("exit_reason", p.exit_reason)), (field_label("exit_date"), p.exit_date),
+        (field_label("kpj"), p.kpj), ("Kode desa", p.desa_code), ("ID global", p.uid),
+        ("Dicatat", p.created_at), ("Terakhir diubah", p.updated_at),
+    ]  # fmt: skip
+    for label, value in values:
+        sheet.row([label, value if value not in ("", None) else None])
+    sheet.text_rows(["", "RIWAYAT"], bold=True)
+    sheet.row(["Waktu", "Kejadian", "Pengguna", "Data", "Sebelumnya → Menjadi"])
+    for h in history:
+        for fld, old, new in h.changes or (("", "", ""),):
+            sheet.row(
+                [h.at, code_label("action", h.action), h.username, field_label(fld) if fld else "", f"{old} → {new}"]
+            )
+    sheet.text_rows(["", "LOG AUDIT"], bold=True)
+    for e in events:
+        sheet.row([e.at, e.action, e.username, e.detail])
+    _save_atomically(wb, tmp, path)
+    service.log_event("person_report", p.reg_no)
+    return len(history)

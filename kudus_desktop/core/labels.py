@@ -294,6 +294,7 @@ CODES: dict[str, str] = {
     "audit:export_audit": QT_TRANSLATE_NOOP("Kode", "Log audit diekspor"),
     "audit:nik_revealed": QT_TRANSLATE_NOOP("Kode", "NIK lengkap ditampilkan"),
     "audit:backup": QT_TRANSLATE_NOOP("Kode", "Cadangan dibuat"),
+    "audit:person_report": QT_TRANSLATE_NOOP("Kode", "Laporan data pribadi dibuat"),
     "audit:restore": QT_TRANSLATE_NOOP("Kode", "Basis data dipulihkan"),
     "mode:desa": QT_TRANSLATE_NOOP("Kode", "Desa"),
     "mode:kabupaten": QT_TRANSLATE_NOOP("Kode", "Kabupaten"),

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from kudus_desktop.core.codes import Category, Status, can_reveal_nik
 from kudus_desktop.core.dates import format_number
 from kudus_desktop.core.errors import KudusError
-from kudus_desktop.core.exporting import export_bpjs_list, export_roster
+from kudus_desktop.core.exporting import export_bpjs_list, export_person_report, export_roster
 from kudus_desktop.core.participants import ParticipantQuery, ParticipantService
 from kudus_desktop.core.views import OfficeProfile, OpChanges, ParticipantView, UserView
 from kudus_desktop.gui.history_dialog import HistoryDialog
@@ -144,6 +144,10 @@ class ParticipantsPage(QWidget):
         menu = QMenu(export_button)
         menu.addAction(self.export_roster_action)
         menu.addAction(self.export_bpjs_action)
+        self.person_report_action = QAction(self.tr("Semua data peserta terpilih (permintaan akses)…"), self)
+        self.person_report_action.triggered.connect(self.export_person)
+        menu.addSeparator()
+        menu.addAction(self.person_report_action)
         export_button.setMenu(menu)
         export_button.setVisible(profile is not None)
         actions_row.addWidget(export_button)
@@ -398,6 +402,27 @@ class ParticipantsPage(QWidget):
             self.tr("Menulis daftar pendaftaran BPJS…"),
             lambda _progress, _cancelled: export_bpjs_list(self.service, target),
             lambda n: self._exported(n, target),
+        )
+
+    def export_person(self) -> None:
+        p = self._selected_one()
+        if p is None:
+            return
+        target = self._ask_target(self.tr("Data pribadi {name}").format(name=p.full_name), f"data-{p.reg_no}.xlsx")
+        if target is None:
+            return
+        try:
+            export_person_report(self.service, p.id, target)
+        except KudusError as exc:
+            show_error(self, exc)
+            return
+        inform(
+            self,
+            self.tr("Ekspor"),
+            self.tr(
+                "Semua data {name} ditulis ke {path}. "
+                "Berkas ini memuat NIK lengkap: serahkan hanya kepada yang bersangkutan."
+            ).format(name=p.full_name, path=target),
         )
 
     def index_of(self, participant_id: int) -> QModelIndex:

@@ -906,16 +906,21 @@
     </message>
     <message>
         <location filename="../../kudus_desktop/core/labels.py" line="297" />
+        <source>Laporan data pribadi dibuat</source>
+        <translation>Personal data report made</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="298" />
         <source>Basis data dipulihkan</source>
         <translation>Database restored</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="298" />
+        <location filename="../../kudus_desktop/core/labels.py" line="299" />
         <source>Desa</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="299" />
+        <location filename="../../kudus_desktop/core/labels.py" line="300" />
         <source>Kabupaten</source>
         <translation>Regency</translation>
     </message>
@@ -1547,71 +1552,87 @@ Save anyway?</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/gui/participants_page.py" line="140" />
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="374" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="378" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="421" />
         <source>Ekspor</source>
         <translation>Export</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="226" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="147" />
+        <source>Semua data peserta terpilih (permintaan akses)…</source>
+        <translation>Everything about the selected participant (access request)…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="230" />
         <source>Semua dusun</source>
         <translation>All hamlets</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="227" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="231" />
         <source>Semua RT</source>
         <translation>All RT</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="228" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="232" />
         <source>Semua RW</source>
         <translation>All RW</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="263" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="267" />
         <source>Belum ada peserta.
 Klik “Tambah peserta” (Ctrl+N) untuk mendaftarkan yang pertama.</source>
         <translation>No participants yet.
 Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="267" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="271" />
         <source>Tidak ada peserta yang cocok dengan pencarian dan saringan ini.</source>
         <translation>No participant matches this search and these filters.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="272" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="276" />
         <source>{n} peserta</source>
         <translation>{n} participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="275" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="279" />
         <source>{shown} dari {total} peserta</source>
         <translation>{shown} of {total} participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="374" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="378" />
         <source>{n} peserta ditulis ke {path}.</source>
         <translation>{n} participants written to {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="379" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="383" />
         <source>Ekspor daftar peserta</source>
         <translation>Export participant roster</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="385" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="389" />
         <source>Menulis daftar peserta…</source>
         <translation>Writing the participant roster…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="393" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="397" />
         <source>Ekspor daftar pendaftaran BPJS</source>
         <translation>Export BPJS registration list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="398" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="402" />
         <source>Menulis daftar pendaftaran BPJS…</source>
         <translation>Writing the BPJS registration list…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="411" />
+        <source>Data pribadi {name}</source>
+        <translation>Personal data of {name}</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="423" />
+        <source>Semua data {name} ditulis ke {path}. Berkas ini memuat NIK lengkap: serahkan hanya kepada yang bersangkutan.</source>
+        <translation>Everything about {name} was written to {path}. The file holds the full NIK: hand it only to the person concerned.</translation>
     </message>
 </context>
 <context>

@@ -109,3 +109,31 @@ def test_roster_follows_the_list_filter(tmp_path: Path, service: ParticipantServ
     profile = AccountService(service.db).profile()
     n = export_roster(service, profile, tmp_path / "r.xlsx", query=ParticipantQuery(text=enrolled[0][-6:]))
     assert n == 1
+
+
+def test_everything_about_one_person(tmp_path: Path, service: ParticipantService) -> None:
+    from kudus_desktop.core.exporting import export_person_report
+
+    pid, _ = service.create(make_draft(1, full_name="Siti Aminah"))
+    service.update(pid, make_draft(1, full_name="Siti Aminah", phone="0857-1111-2222"))
+    service.end(pid, "pindah", "20/11/2026")
+    out = tmp_path / "orang.xlsx"
+    assert export_person_report(service, pid, out) == 3
+    cells = [
+        str(c) for row in openpyxl.load_workbook(out).active.iter_rows(values_only=True) for c in row if c is not None
+    ]
+    assert make_nik(1) in cells and "Siti Aminah" in cells and "Pindah domisili" in cells
+    assert "0812-3456-7890 → 0857-1111-2222" in cells
+    assert "participant_create" in cells
+
+
+def test_person_report_command(tmp_path: Path, data_dir: Path, service: ParticipantService) -> None:
+    from tests.core.test_cli_and_regions import cli
+
+    service.create(make_draft(1, full_name="Siti Aminah"))
+    ok = cli("peserta", "report", "--nik", make_nik(1), "--out", str(tmp_path / "p.xlsx"), "--data-dir", str(data_dir))
+    assert ok.returncode == 0 and (tmp_path / "p.xlsx").exists()
+    missing = cli(
+        "peserta", "report", "--nik", make_nik(2), "--out", str(tmp_path / "q.xlsx"), "--data-dir", str(data_dir)
+    )
+    assert missing.returncode == 2 and "tidak ditemukan" in missing.stderr
