@@ -5,7 +5,7 @@
 -- Dates are ISO-8601 text (YYYY-MM-DD), timestamps 'YYYY-MM-DD HH:MM:SS' local time.
 
 PRAGMA application_id = 1263553875;  -- 0x4B504D53 ("KPMS"), marks the file as Kudus Desktop's
-PRAGMA user_version = 3;
+PRAGMA user_version = 4;
 
 -- Settings that travel with the data (office profile, rules). Keys are declared once
 -- in kudus_desktop/core/settings.py with their defaults.
@@ -98,3 +98,25 @@ CREATE TABLE counter (
     value INTEGER NOT NULL
 );
 INSERT INTO counter (name, value) VALUES ('change', 0), ('reg_no', 0);
+
+-- The office's own Ed25519 key: signs the QR code on every card (and the office's sync
+-- packages), so anyone holding the public key can check a card offline. Created once, on
+-- first use; it travels inside backups so a restored office keeps its identity.
+CREATE TABLE key_pair (
+    purpose     TEXT PRIMARY KEY NOT NULL,  -- 'sign'
+    private_key BLOB NOT NULL,              -- raw 32-byte seed
+    public_key  BLOB NOT NULL,              -- raw 32 bytes
+    created_at  TEXT NOT NULL
+);
+
+-- Every card printed or saved as PDF: who, when, in which run, and why when it was a reprint.
+CREATE TABLE card_print (
+    id             INTEGER PRIMARY KEY,
+    participant_id INTEGER NOT NULL REFERENCES participant (id),
+    batch          TEXT NOT NULL,
+    at             TEXT NOT NULL,
+    username       TEXT NOT NULL,
+    issue_date     TEXT NOT NULL,
+    reason         TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX ix_card_print_participant ON card_print (participant_id);

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -18,6 +19,8 @@ from kudus_desktop import __version__
 from kudus_desktop.core.accounts import AccountService, SetupRequest, check_setup
 from kudus_desktop.core.audit import log_event
 from kudus_desktop.core.backup import backup_database, encrypted_backup, restore_database
+from kudus_desktop.core.card_layout import Paper
+from kudus_desktop.core.cards import CardScope, CardService
 from kudus_desktop.core.codes import Mode, Role
 from kudus_desktop.core.dates import format_date
 from kudus_desktop.core.db import open_database
@@ -34,6 +37,8 @@ from kudus_desktop.core.labels import code_label, describe_issue
 from kudus_desktop.core.nik import mask_nik
 from kudus_desktop.core.participants import ParticipantQuery, ParticipantService, SortKey
 from kudus_desktop.core.paths import default_data_dir
+from kudus_desktop.core.printouts import participant_list
+from kudus_desktop.core.signing import key_fingerprint, load_public_key, public_key_pem, verify_payload
 from kudus_desktop.core.views import UserView
 
 EXIT_BAD_INPUT = 2
@@ -169,6 +174,107 @@ def cmd_peserta_report(args: argparse.Namespace) -> dict[str, Any]:
     finally:
         db.close()
     return {"out": args.out, "history_events": n, "message": f"Data {person.full_name} ditulis ke {args.out}"}
+
+
+_qt_app: Any = None
+
+
+def _qt_offscreen() -> None:
+    """Cards and printed lists are painted with Qt; headless, without a screen."""
+    global _qt_app
+    from PySide6.QtGui import QGuiApplication
+
+    if QGuiApplication.instance() is None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        _qt_app = QGuiApplication(["kudus-desktop"])
+
+
+def cmd_cards(args: argparse.Namespace) -> dict[str, Any]:
+    _qt_offscreen()
+    from kudus_desktop.render.cards import paint_calibration, write_cards_pdf
+    from kudus_desktop.render.paper import write_pdf
+
+    paper = Paper(args.paper)
+    out = Path(args.out)
+    if args.calibration:
+        write_pdf(
+            out, paper, "Halaman kalibrasi", lambda dev, _: paint_calibration(dev, paper, args.offset_x, args.offset_y)
+        )
+        return {"out": str(out), "pages": 2, "message": f"Halaman kalibrasi ditulis ke {out}"}
+    db, accounts = _open_initialised(args)
+    try:
+        service = ParticipantService(db, CLI_USER)
+        cards = CardService(db, service, accounts.profile())
+        if args.nik:
+            ids = cards.ids_for_niks(args.nik)
+        else:
+            ids = cards.ids_for(CardScope.UNPRINTED if args.unprinted else CardScope.ALL)
+        if not ids:
+            raise KudusError("card_none")
+        batch = cards.prepare(ids)
+        if batch.reprints and not (args.reason or "").strip():
+            raise KudusError("card_reprint_reason", count=len(batch.reprints))
+        pages = write_cards_pdf(out, batch, paper, offset_x=args.offset_x, offset_y=args.offset_y)
+        cards.record_print(batch, args.reason or "")
+    finally:
+        db.close()
+    return {
+        "out": str(out),
+        "cards": len(batch.cards),
+        "reprints": len(batch.reprints),
+        "pages": pages,
+        "message": f"{len(batch.cards)} kartu ({pages} halaman, {paper}) ditulis ke {out}",
+    }
+
+
+def cmd_peserta_print(args: argparse.Namespace) -> dict[str, Any]:
+    _qt_offscreen()
+    from kudus_desktop.render.table import write_table_pdf
+
+    db, accounts = _open_initialised(args)
+    try:
+        service = ParticipantService(db, CLI_USER)
+        query = ParticipantQuery(status=args.status or "", category=args.category or "")
+        table = participant_list(service, accounts.profile(), query)
+        pages = write_table_pdf(Path(args.out), table, Paper(args.paper))
+        service.log_event("list_printed", f"{len(table.rows)} peserta ke {Path(args.out).name}")
+    finally:
+        db.close()
+    return {
+        "out": args.out,
+        "rows": len(table.rows),
+        "pages": pages,
+        "message": f"{len(table.rows)} peserta, {pages} halaman, ditulis ke {args.out}",
+    }
+
+
+def cmd_key(args: argparse.Namespace) -> dict[str, Any]:
+    db, _ = _open_initialised(args)
+    try:
+        pem = public_key_pem(db)
+    finally:
+        db.close()
+    fingerprint = key_fingerprint(load_public_key(pem.encode()))
+    if args.out:
+        Path(args.out).write_text(pem, encoding="ascii")
+    message = f"Kunci publik desa ditulis ke {args.out}" if args.out else pem.rstrip()
+    return {"public_key": pem, "fingerprint": fingerprint, "message": f"{message}\nSidik jari: {fingerprint}"}
+
+
+def cmd_verify_card(args: argparse.Namespace) -> dict[str, Any]:
+    try:
+        data = Path(args.public_key).read_bytes()
+    except OSError:
+        raise KudusError("public_key_invalid") from None
+    payload = verify_payload(args.text, load_public_key(data))
+    return {
+        "reg_no": payload.reg_no,
+        "kpj": payload.kpj,
+        "desa_code": payload.desa_code,
+        "issue_date": payload.issue_date.isoformat(),
+        "message": f"Kartu asli: {payload.reg_no} (desa {payload.desa_code}), "
+        f"dicetak {format_date(payload.issue_date)}",
+    }
 
 
 def cmd_import(args: argparse.Namespace) -> dict[str, Any]:
@@ -308,6 +414,35 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("--nik", required=True)
     pr.add_argument("--out", required=True, metavar="BERKAS.xlsx")
     pr.set_defaults(func=cmd_peserta_report)
+
+    pp = psub.add_parser("print", parents=[common], help="daftar peserta sebagai PDF siap cetak")
+    pp.add_argument("--out", required=True, metavar="BERKAS.pdf")
+    pp.add_argument("--paper", choices=["A4", "F4"], default="A4")
+    pp.add_argument("--status", choices=["aktif", "berhenti"])
+    pp.add_argument("--category", metavar="KODE")
+    pp.set_defaults(func=cmd_peserta_print)
+
+    p = sub.add_parser("cards", parents=[common], help="kartu peserta sebagai PDF (depan dan belakang)")
+    p.add_argument("--out", required=True, metavar="BERKAS.pdf")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--all", action="store_true", help="semua peserta aktif (bawaan)")
+    which.add_argument("--unprinted", action="store_true", help="peserta aktif yang kartunya belum pernah dicetak")
+    which.add_argument("--nik", nargs="+", metavar="NIK", help="peserta dengan NIK ini")
+    which.add_argument("--calibration", action="store_true", help="halaman kalibrasi pencetak saja")
+    p.add_argument("--paper", choices=["A4", "F4"], default="A4")
+    p.add_argument("--offset-x", type=float, default=0.0, metavar="MM", help="geser ke kanan (mm, boleh negatif)")
+    p.add_argument("--offset-y", type=float, default=0.0, metavar="MM", help="geser ke bawah (mm, boleh negatif)")
+    p.add_argument("--reason", metavar="ALASAN", help="alasan cetak ulang untuk kartu yang pernah dicetak")
+    p.set_defaults(func=cmd_cards)
+
+    p = sub.add_parser("key", parents=[common], help="kunci publik desa untuk memeriksa kartu")
+    p.add_argument("--out", metavar="BERKAS.pem")
+    p.set_defaults(func=cmd_key)
+
+    p = sub.add_parser("verify-card", parents=[common], help="periksa isi kode QR kartu dengan kunci publik desa")
+    p.add_argument("text", metavar="TEKS_QR")
+    p.add_argument("--public-key", required=True, metavar="BERKAS.pem")
+    p.set_defaults(func=cmd_verify_card)
 
     p = sub.add_parser("import", parents=[common], help="impor daftar calon peserta dari Excel/ODS/CSV")
     p.add_argument("file", metavar="BERKAS")

@@ -103,6 +103,28 @@ MESSAGES: dict[str, str] = {
     "last_admin": QT_TRANSLATE_NOOP(
         "Pesan", "{name} adalah satu-satunya admin yang aktif dan tidak dapat dinonaktifkan."
     ),
+    # Cards and printouts
+    "card_nik_unknown": QT_TRANSLATE_NOOP("Pesan", "Tidak ada peserta dengan NIK {nik}."),
+    "card_participant_ended": QT_TRANSLATE_NOOP(
+        "Pesan", "Kepesertaan {name} sudah berhenti; kartu hanya dicetak untuk peserta aktif."
+    ),
+    "card_none": QT_TRANSLATE_NOOP("Pesan", "Tidak ada kartu untuk dicetak: tidak ada peserta aktif yang dipilih."),
+    "card_reprint_reason": QT_TRANSLATE_NOOP(
+        "Pesan", "{count} kartu sudah pernah dicetak. Tuliskan alasan cetak ulang (misalnya: kartu hilang)."
+    ),
+    "card_qr_invalid": QT_TRANSLATE_NOOP("Pesan", "Kode QR ini bukan kode kartu Kudus Desktop atau isinya rusak."),
+    "card_qr_forged": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Tanda tangan kode QR kartu {reg_no} tidak cocok dengan kunci publik desa ini: kartu palsu, "
+        "diubah, atau dari desa lain.",
+    ),
+    "public_key_invalid": QT_TRANSLATE_NOOP(
+        "Pesan", "Berkas kunci publik tidak dapat dibaca: harus kunci Ed25519 dalam format PEM dari Kudus Desktop."
+    ),
+    "pdf_write_failed": QT_TRANSLATE_NOOP(
+        "Pesan", "Berkas PDF {path} tidak dapat ditulis. Periksa foldernya atau tutup berkas itu di program lain."
+    ),
+    "print_failed": QT_TRANSLATE_NOOP("Pesan", "Pencetak {printer} menolak pekerjaan cetak. Periksa pencetaknya."),
     # Participants
     "participant_not_found": QT_TRANSLATE_NOOP(
         "Pesan", "Peserta tidak ditemukan (mungkin sudah diubah di tempat lain)."
@@ -295,6 +317,8 @@ CODES: dict[str, str] = {
     "audit:nik_revealed": QT_TRANSLATE_NOOP("Kode", "NIK lengkap ditampilkan"),
     "audit:backup": QT_TRANSLATE_NOOP("Kode", "Cadangan dibuat"),
     "audit:person_report": QT_TRANSLATE_NOOP("Kode", "Laporan data pribadi dibuat"),
+    "audit:cards_printed": QT_TRANSLATE_NOOP("Kode", "Kartu dicetak"),
+    "audit:list_printed": QT_TRANSLATE_NOOP("Kode", "Daftar peserta dicetak"),
     "audit:restore": QT_TRANSLATE_NOOP("Kode", "Basis data dipulihkan"),
     "mode:desa": QT_TRANSLATE_NOOP("Kode", "Desa"),
     "mode:kabupaten": QT_TRANSLATE_NOOP("Kode", "Kabupaten"),

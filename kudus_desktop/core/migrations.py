@@ -42,8 +42,23 @@ def _to_v3(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX ix_audit_at ON audit_event (at)")
 
 
+def _to_v4(conn: sqlite3.Connection) -> None:
+    """v4: the office's signing key and the card print log."""
+    conn.execute(
+        "CREATE TABLE key_pair (purpose TEXT PRIMARY KEY NOT NULL, private_key BLOB NOT NULL,"
+        " public_key BLOB NOT NULL, created_at TEXT NOT NULL)"
+    )
+    conn.execute(
+        "CREATE TABLE card_print (id INTEGER PRIMARY KEY,"
+        " participant_id INTEGER NOT NULL REFERENCES participant (id), batch TEXT NOT NULL, at TEXT NOT NULL,"
+        " username TEXT NOT NULL, issue_date TEXT NOT NULL, reason TEXT NOT NULL DEFAULT '')"
+    )
+    conn.execute("CREATE INDEX ix_card_print_participant ON card_print (participant_id)")
+
+
 #: target version -> step; keep it dense from 2 up to ``db.SCHEMA_VERSION``.
 STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     2: _to_v2,
     3: _to_v3,
+    4: _to_v4,
 }

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import cast
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, Table, Text, UniqueConstraint, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, LargeBinary, Table, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -113,6 +113,28 @@ class CounterRow(Base):
     value: Mapped[int] = mapped_column(Integer, nullable=False)
 
 
+class KeyPairRow(Base):
+    __tablename__ = "key_pair"
+
+    purpose: Mapped[str] = mapped_column(Text, primary_key=True)
+    private_key: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    public_key: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    created_at: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+class CardPrintRow(Base):
+    __tablename__ = "card_print"
+    __table_args__ = (Index("ix_card_print_participant", "participant_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    participant_id: Mapped[int] = mapped_column(Integer, ForeignKey("participant.id"), nullable=False)
+    batch: Mapped[str] = mapped_column(Text, nullable=False)
+    at: Mapped[str] = mapped_column(Text, nullable=False)
+    username: Mapped[str] = mapped_column(Text, nullable=False)
+    issue_date: Mapped[str] = mapped_column(Text, nullable=False)
+    reason: Mapped[str] = mapped_column(Text, nullable=False, server_default=text("''"))
+
+
 # Core (set-based) statements use the tables directly.
 participant_table = cast(Table, ParticipantRow.__table__)
 history_table = cast(Table, ParticipantHistoryRow.__table__)
@@ -120,3 +142,5 @@ setting_table = cast(Table, SettingRow.__table__)
 user_table = cast(Table, UserRow.__table__)
 counter_table = cast(Table, CounterRow.__table__)
 audit_table = cast(Table, AuditEventRow.__table__)
+key_pair_table = cast(Table, KeyPairRow.__table__)
+card_print_table = cast(Table, CardPrintRow.__table__)

@@ -1,0 +1,277 @@
+"""Participant cards: who gets one, what each card says, and the log of every card printed.
+
+The text of a card is decided here, without Qt, so the window, the command line and the
+tests print the same words; :mod:`kudus_desktop.render.cards` only paints it. Cards go to
+active participants only. Saving cards as PDF counts as printing them (the file goes to a
+printer sooner or later), so both are logged, and a card printed before needs a reason.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+import segno
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import exists, func, select
+
+from kudus_desktop.core.audit import write_audit
+from kudus_desktop.core.codes import Status
+from kudus_desktop.core.dates import format_date_long, format_rupiah, now_iso
+from kudus_desktop.core.db import Database
+from kudus_desktop.core.errors import CancelledError, KudusError
+from kudus_desktop.core.jobs import CancelCheck, Progress, never_cancelled
+from kudus_desktop.core.labels import code_label
+from kudus_desktop.core.nik import clean_number, mask_nik_last4
+from kudus_desktop.core.participants import PAGE, ParticipantService
+from kudus_desktop.core.signing import CardPayload, office_key, sign_payload
+from kudus_desktop.core.tables import card_print_table, participant_table
+from kudus_desktop.core.views import OfficeProfile, OpChanges, ParticipantView
+
+PROGRAMME_TITLE = "JAMINAN SOSIAL KETENAGAKERJAAN"
+PROGRAMME_SUBTITLE = "PEKERJA RENTAN DESA"
+#: JKM on a death not caused by work: Rp20,000,000 + Rp12,000,000 + Rp10,000,000 (domain facts).
+JKM_DEATH_BENEFIT = 42_000_000
+BPJS_CONTACT_CENTRE = "175"
+
+
+#: segno's search over all eight masks costs about 9 ms a code (9 s for 1,000 cards); every
+#: mask is valid and decodes the same, so one fixed mask keeps a run of cards fast.
+QR_MASK = 2
+
+
+@dataclass(frozen=True, slots=True)
+class QrMatrix:
+    """A QR code as runs of dark modules, ready to paint as a few hundred rectangles."""
+
+    size: int  # modules per side, without the quiet zone
+    runs: tuple[tuple[int, int, int], ...]  # (row, first column, length)
+
+
+def qr_matrix(text: str) -> QrMatrix:
+    """Encode ``text`` at error-correction level M (15% of the code may be smudged)."""
+    qr = segno.make(text, error="m", micro=False, mask=QR_MASK)
+    runs: list[tuple[int, int, int]] = []
+    for r, row in enumerate(qr.matrix):
+        c, n = 0, len(row)
+        while c < n:
+            if row[c]:
+                start = c
+                while c < n and row[c]:
+                    c += 1
+                runs.append((r, start, c - start))
+            else:
+                c += 1
+    return QrMatrix(len(qr.matrix), tuple(runs))
+
+
+class CardScope(StrEnum):
+    SELECTED = "selected"
+    UNPRINTED = "unprinted"
+    ALL = "all"
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """The front of one participant's card, as text ready to paint."""
+
+    participant_id: int
+    full_name: str
+    nik_masked: str
+    number_label: str  # "No. KPJ" once BPJS has assigned one, else "No. Registrasi"
+    number: str
+    category: str
+    programmes: str
+    protected_since: str
+    qr_text: str
+    qr: QrMatrix
+
+
+@dataclass(frozen=True, slots=True)
+class CardSheetText:
+    """What every card of a run shares: the header of the front and the whole back."""
+
+    title: str
+    subtitle: str
+    village: str
+    back_sections: tuple[tuple[str, tuple[str, ...]], ...]
+    contact: str
+
+
+@dataclass(frozen=True, slots=True)
+class CardBatch:
+    cards: tuple[Card, ...]
+    shared: CardSheetText
+    issue_date: date
+    reprints: tuple[int, ...]  # participants whose card was printed before
+
+
+@dataclass(frozen=True, slots=True)
+class PrintRecord:
+    at: str
+    username: str
+    issue_date: str
+    reason: str
+
+
+def sheet_text(profile: OfficeProfile) -> CardSheetText:
+    village = f"Desa {profile.region_name}" if profile.region_name else "Kabupaten Kudus"
+    where = f"{village}, Kec. {profile.kecamatan_name}, Kab. Kudus" if profile.kecamatan_name else village
+    phone = f" · Telp. {profile.office_phone}" if profile.office_phone else ""
+    return CardSheetText(
+        title=PROGRAMME_TITLE,
+        subtitle=f"{PROGRAMME_SUBTITLE} {profile.region_name.upper()}".strip(),
+        village=where,
+        back_sections=(
+            (
+                "MANFAAT PERLINDUNGAN",
+                (
+                    f"Jaminan Kematian (JKM): santunan {format_rupiah(JKM_DEATH_BENEFIT)} untuk ahli waris bila "
+                    "peserta meninggal dunia bukan karena kecelakaan kerja.",
+                    "Jaminan Kecelakaan Kerja (JKK): perawatan medis sesuai kebutuhan medis tanpa batas biaya; "
+                    "santunan selama tidak mampu bekerja (hingga 12 bulan), santunan cacat, dan bila meninggal "
+                    "karena kecelakaan kerja 48 x penghasilan yang dilaporkan ditambah santunan dan biaya pemakaman.",
+                ),
+            ),
+            (
+                "BILA TERJADI KECELAKAAN KERJA ATAU KEMATIAN",
+                (
+                    "Segera laporkan ke kantor desa dan ke BPJS Ketenagakerjaan, dalam batas waktu yang ditetapkan "
+                    "BPJS. Bawa kartu ini dan KTP/KK.",
+                    f"Layanan BPJS Ketenagakerjaan: {BPJS_CONTACT_CENTRE}. Cek kepesertaan dengan NIK di aplikasi JMO.",
+                ),
+            ),
+        ),
+        contact=f"Kantor {village}{phone}",
+    )
+
+
+class CardService:
+    """Choosing participants for cards, preparing the cards, and the print log."""
+
+    def __init__(self, db: Database, service: ParticipantService, profile: OfficeProfile) -> None:
+        self.db = db
+        self.service = service
+        self.profile = profile
+
+    def ids_for(self, scope: CardScope, selected: Sequence[int] = ()) -> list[int]:
+        """Active participants in scope, ordered by RW, RT and name so cards come out per neighbourhood."""
+        pc = participant_table.c
+        stmt = select(pc.id).where(pc.status == Status.AKTIF)
+        if scope == CardScope.SELECTED:
+            stmt = stmt.where(pc.id.in_(list(selected)))
+        elif scope == CardScope.UNPRINTED:
+            stmt = stmt.where(~exists().where(card_print_table.c.participant_id == pc.id))
+        stmt = stmt.order_by(pc.rw, pc.rt, pc.full_name.collate("NOCASE"), pc.id)
+        with self.db.begin() as conn:
+            return list(conn.execute(stmt).scalars())
+
+    def ids_for_niks(self, niks: Sequence[str]) -> list[int]:
+        """The participants with these NIKs; an unknown or ended one is named in the error."""
+        ids: list[int] = []
+        for raw in niks:
+            person = self.service.find_by_nik(clean_number(raw))
+            if person is None:
+                raise KudusError("card_nik_unknown", nik=raw)
+            if person.status != Status.AKTIF:
+                raise KudusError("card_participant_ended", name=person.full_name)
+            ids.append(person.id)
+        return ids
+
+    def printed_before(self, ids: Sequence[int]) -> set[int]:
+        c = card_print_table.c
+        found: set[int] = set()
+        with self.db.begin() as conn:
+            for start in range(0, len(ids), PAGE):
+                chunk = list(ids[start : start + PAGE])
+                found.update(conn.execute(select(c.participant_id).where(c.participant_id.in_(chunk))).scalars())
+        return found
+
+    def unprinted_count(self) -> int:
+        pc = participant_table.c
+        stmt = select(func.count()).where(
+            pc.status == Status.AKTIF, ~exists().where(card_print_table.c.participant_id == pc.id)
+        )
+        with self.db.begin() as conn:
+            return int(conn.execute(stmt).scalar_one())
+
+    def card(self, p: ParticipantView, issue_date: date, key: Ed25519PrivateKey) -> Card:
+        qr_text = sign_payload(CardPayload(p.reg_no, p.kpj, p.desa_code, issue_date), key)
+        return Card(
+            participant_id=p.id,
+            full_name=" ".join(p.full_name.split()),
+            nik_masked=mask_nik_last4(p.nik),
+            number_label="No. KPJ" if p.kpj else "No. Registrasi",
+            number=p.kpj or p.reg_no,
+            category=code_label("category", p.category),
+            programmes="JKK + JKM",
+            protected_since=format_date_long(p.start_date),
+            qr_text=qr_text,
+            qr=qr_matrix(qr_text),
+        )
+
+    def prepare(
+        self,
+        ids: Sequence[int],
+        *,
+        issue_date: date | None = None,
+        progress: Progress | None = None,
+        cancelled: CancelCheck = never_cancelled,
+    ) -> CardBatch:
+        """Every card's text and signed QR payload, in the order of ``ids``; ended participants are left out."""
+        issued = issue_date or self.service.today()
+        key = office_key(self.db)
+        cards: list[Card] = []
+        for start in range(0, len(ids), PAGE):
+            if cancelled():
+                raise CancelledError()
+            for p in self.service.views(ids[start : start + PAGE]):
+                if p.status == Status.AKTIF:
+                    cards.append(self.card(p, issued, key))
+            if progress:
+                progress(min(start + PAGE, len(ids)), len(ids))
+        printed = self.printed_before([c.participant_id for c in cards])
+        reprints = tuple(c.participant_id for c in cards if c.participant_id in printed)
+        return CardBatch(tuple(cards), sheet_text(self.profile), issued, reprints)
+
+    def record_print(self, batch: CardBatch, reason: str = "") -> OpChanges:
+        """Log a run as printed, in one transaction; a run with reprints needs ``reason``."""
+        reason = " ".join(reason.split())
+        if batch.reprints and not reason:
+            raise KudusError("card_reprint_reason", count=len(batch.reprints))
+        again = set(batch.reprints)
+        run = uuid.uuid4().hex
+        stamp = now_iso()
+        user = self.service.user.username
+        rows: list[dict[str, object]] = [
+            {
+                "participant_id": c.participant_id,
+                "batch": run,
+                "at": stamp,
+                "username": user,
+                "issue_date": batch.issue_date.isoformat(),
+                "reason": reason if c.participant_id in again else "",
+            }
+            for c in batch.cards
+        ]
+        with self.db.begin() as conn:
+            if rows:
+                conn.execute(card_print_table.insert(), rows)
+            detail = f"{len(rows)} kartu"
+            if batch.reprints:
+                detail += f", {len(batch.reprints)} cetak ulang: {reason}"
+            write_audit(conn, user, "cards_printed", detail)
+        return OpChanges(participants=True, participant_ids=tuple(c.participant_id for c in batch.cards))
+
+    def print_log(self, participant_id: int) -> list[PrintRecord]:
+        c = card_print_table.c
+        stmt = (
+            select(c.at, c.username, c.issue_date, c.reason)
+            .where(c.participant_id == participant_id)
+            .order_by(c.id.desc())
+        )
+        with self.db.begin() as conn:
+            return [PrintRecord(*row) for row in conn.execute(stmt).all()]
