@@ -35,6 +35,7 @@ from kudus_desktop.gui.messages import code_text, inform, show_error
 from kudus_desktop.gui.ops import run_job
 from kudus_desktop.gui.participant_dialog import ParticipantDialog
 from kudus_desktop.gui.participant_model import Column, ParticipantTableModel
+from kudus_desktop.gui.print_dialogs import CardPrintDialog, ListPrintDialog
 from kudus_desktop.gui.signals import AppSignals
 from kudus_desktop.gui.status_dialogs import EndParticipationDialog, ReactivateDialog
 from kudus_desktop.gui.theme import icon
@@ -151,6 +152,22 @@ class ParticipantsPage(QWidget):
         export_button.setMenu(menu)
         export_button.setVisible(profile is not None)
         actions_row.addWidget(export_button)
+        self.print_cards_action = QAction(self.tr("Kartu peserta…"), self)
+        self.print_list_action = QAction(self.tr("Daftar peserta (sesuai pencarian dan saringan)…"), self)
+        self.print_cards_action.triggered.connect(self.print_cards)
+        self.print_list_action.triggered.connect(self.print_list)
+        print_button = QToolButton()
+        print_button.setObjectName("printButton")
+        print_button.setText(self.tr("Cetak"))
+        print_button.setIcon(icon("cetak"))
+        print_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        print_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        print_menu = QMenu(print_button)
+        print_menu.addAction(self.print_cards_action)
+        print_menu.addAction(self.print_list_action)
+        print_button.setMenu(print_menu)
+        print_button.setVisible(profile is not None)
+        actions_row.addWidget(print_button)
         filter_row = QHBoxLayout()
         filter_row.addWidget(self.search, 3)
         for combo in (self.category_filter, self.status_filter, self.dusun_filter, self.rt_filter, self.rw_filter):
@@ -424,6 +441,18 @@ class ParticipantsPage(QWidget):
                 "Berkas ini memuat NIK lengkap: serahkan hanya kepada yang bersangkutan."
             ).format(name=p.full_name, path=target),
         )
+
+    # -- printing --------------------------------------------------------------------------
+
+    def print_cards(self) -> None:
+        if self.profile is None:
+            return
+        CardPrintDialog(self.service, self.profile(), self.selected_ids(), self).exec()
+
+    def print_list(self) -> None:
+        if self.profile is None:
+            return
+        ListPrintDialog(self.service, self.profile(), self.current_query(), self).exec()
 
     def index_of(self, participant_id: int) -> QModelIndex:
         return self.model.index(self.model.row_for_id(participant_id), Column.NAME)

@@ -29,3 +29,31 @@ def window_geometry() -> QByteArray | None:
 
 def set_window_geometry(value: QByteArray) -> None:
     _settings().setValue("window/geometry", value)
+
+
+def card_paper() -> str:
+    value = str(_settings().value("print/paper", "A4"))
+    return value if value in ("A4", "F4") else "A4"
+
+
+def set_card_paper(paper: str) -> None:
+    _settings().setValue("print/paper", paper)
+
+
+def _printer_key(printer: str) -> str:
+    # QSettings treats '/' and '\\' as group separators; printer names may hold either.
+    return "offsets/" + "".join(ch if ch.isalnum() else "_" for ch in printer or "pdf")
+
+
+def printer_offsets(printer: str) -> tuple[float, float]:
+    """The shift (mm, right and down) measured for one printer with the calibration page."""
+    raw = _settings().value(_printer_key(printer), "0,0")
+    try:
+        x, y = (float(v) for v in str(raw).split(","))
+    except ValueError:
+        return 0.0, 0.0
+    return x, y
+
+
+def set_printer_offsets(printer: str, x: float, y: float) -> None:
+    _settings().setValue(_printer_key(printer), f"{x:.1f},{y:.1f}")

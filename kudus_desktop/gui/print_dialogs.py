@@ -1,0 +1,410 @@
+"""Printing participant cards and the participant list: preview, print, or save as PDF.
+
+The same painters fill Qt's print preview, the printer and the PDF file, so the preview is
+what comes out of the printer. Cards and long lists are prepared and painted on the database
+thread with progress and Cancel; only the preview paints on the GUI thread, as Qt requires.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtGui import QPagedPaintDevice
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo, QPrintPreviewDialog
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kudus_desktop.core.card_layout import Paper, SheetLayout, sheet_layout
+from kudus_desktop.core.cards import CardBatch, CardScope, CardService
+from kudus_desktop.core.errors import KudusError
+from kudus_desktop.core.participants import ParticipantQuery, ParticipantService
+from kudus_desktop.core.printouts import PrintedTable, participant_list
+from kudus_desktop.core.views import OfficeProfile
+from kudus_desktop.gui import preferences
+from kudus_desktop.gui.messages import inform, show_error
+from kudus_desktop.gui.ops import run_db, run_job
+from kudus_desktop.render.cards import paint_calibration, paint_cards, write_cards_pdf
+from kudus_desktop.render.paper import full_page_layout
+from kudus_desktop.render.table import paint_table, write_table_pdf
+
+PDF_TARGET = ""  # the printer combo's entry for "save as PDF"
+
+
+def make_printer(name: str, paper: Paper) -> QPrinter:
+    """A high-resolution printer set to the paper with no margins: the layouts keep clear of edges."""
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    if name:
+        printer.setPrinterName(name)
+    printer.setFullPage(True)
+    printer.setPageLayout(full_page_layout(paper))
+    return printer
+
+
+def ask_pdf_path(parent: QWidget, title: str, name: str) -> Path | None:
+    path, _ = QFileDialog.getSaveFileName(parent, title, name, "PDF (*.pdf)")
+    if not path:
+        return None
+    return Path(path if path.lower().endswith(".pdf") else path + ".pdf")
+
+
+def preview(parent: QWidget, printer: QPrinter, paint: Callable[[QPagedPaintDevice], object]) -> bool:
+    """Qt's print preview; true when the user printed from it."""
+    dialog = QPrintPreviewDialog(printer, parent)
+    dialog.setWindowTitle(parent.tr("Pratinjau cetak"))
+    dialog.paintRequested.connect(lambda device: _paint_safely(parent, paint, device))
+    dialog.resize(900, 760)
+    return dialog.exec() == QDialog.DialogCode.Accepted
+
+
+def _paint_safely(parent: QWidget, paint: Callable[[QPagedPaintDevice], object], device: QPagedPaintDevice) -> None:
+    try:
+        paint(device)
+    except KudusError as exc:
+        show_error(parent, exc)
+
+
+def _paper_combo() -> QComboBox:
+    combo = QComboBox()
+    for paper in Paper:
+        layout = sheet_layout(paper)
+        combo.addItem(f"{paper} ({layout.width:g} × {layout.height:g} mm)", paper.value)
+    combo.setCurrentIndex(max(combo.findData(preferences.card_paper()), 0))
+    return combo
+
+
+class CardPrintDialog(QDialog):
+    """Choose whose cards, the paper and the printer's offset; then preview, print or save."""
+
+    def __init__(
+        self, service: ParticipantService, profile: OfficeProfile, selected: list[int], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Cetak kartu peserta"))
+        self.cards = CardService(service.db, service, profile)
+        self.selected = selected
+        self._reprints = 0
+
+        scope_box = QGroupBox(self.tr("Kartu untuk"))
+        scope_layout = QVBoxLayout(scope_box)
+        self.scope_group = QButtonGroup(self)
+        n_selected = len(self.cards.ids_for(CardScope.SELECTED, selected)) if selected else 0
+        n_unprinted = self.cards.unprinted_count()
+        n_all = len(self.cards.ids_for(CardScope.ALL))
+        self.scope_buttons: dict[CardScope, QRadioButton] = {}
+        for scope, text in (
+            (CardScope.SELECTED, self.tr("Peserta terpilih ({n} aktif)").format(n=n_selected)),
+            (CardScope.UNPRINTED, self.tr("Semua yang kartunya belum dicetak ({n})").format(n=n_unprinted)),
+            (CardScope.ALL, self.tr("Semua peserta aktif ({n})").format(n=n_all)),
+        ):
+            button = QRadioButton(text)
+            self.scope_buttons[scope] = button
+            self.scope_group.addButton(button)
+            scope_layout.addWidget(button)
+        self.scope_buttons[CardScope.SELECTED].setEnabled(n_selected > 0)
+        default = CardScope.SELECTED if n_selected else CardScope.UNPRINTED if n_unprinted else CardScope.ALL
+        self.scope_buttons[default].setChecked(True)
+
+        self.paper = _paper_combo()
+        self.printer = QComboBox()
+        for name in QPrinterInfo.availablePrinterNames():
+            self.printer.addItem(name, name)
+        self.printer.addItem(self.tr("Simpan sebagai PDF"), PDF_TARGET)
+        default_printer = QPrinterInfo.defaultPrinterName()
+        self.printer.setCurrentIndex(max(self.printer.findData(default_printer), 0))
+        self.offset_x = self._offset_box()
+        self.offset_y = self._offset_box()
+        offsets = QHBoxLayout()
+        offsets.addWidget(QLabel(self.tr("ke kanan")))
+        offsets.addWidget(self.offset_x)
+        offsets.addSpacing(12)
+        offsets.addWidget(QLabel(self.tr("ke bawah")))
+        offsets.addWidget(self.offset_y)
+        offsets.addStretch(1)
+        self.calibrate_button = QPushButton(self.tr("Halaman kalibrasi…"))
+        offsets.addWidget(self.calibrate_button)
+
+        form = QFormLayout()
+        form.addRow(self.tr("Kertas"), self.paper)
+        form.addRow(self.tr("Pencetak"), self.printer)
+        form.addRow(self.tr("Geser cetakan (mm)"), offsets)
+
+        self.reprint_label = QLabel()
+        self.reprint_label.setWordWrap(True)
+        self.reprint_label.setObjectName("warningLabel")
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText(self.tr("Alasan cetak ulang, mis. kartu hilang atau rusak"))
+        self.per_sheet = QLabel()
+
+        buttons = QDialogButtonBox()
+        self.preview_button = buttons.addButton(self.tr("Pratinjau…"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.print_button = buttons.addButton(self.tr("Cetak…"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.pdf_button = buttons.addButton(self.tr("Simpan PDF…"), QDialogButtonBox.ButtonRole.ActionRole)
+        close = buttons.addButton(self.tr("Tutup"), QDialogButtonBox.ButtonRole.RejectRole)
+        close.clicked.connect(self.reject)
+        self.preview_button.clicked.connect(self.preview_cards)
+        self.print_button.clicked.connect(self.print_cards)
+        self.pdf_button.clicked.connect(self.save_pdf)
+        self.calibrate_button.clicked.connect(self.calibration)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(scope_box)
+        layout.addLayout(form)
+        layout.addWidget(self.per_sheet)
+        layout.addWidget(self.reprint_label)
+        layout.addWidget(self.reason)
+        layout.addWidget(buttons)
+
+        self.scope_group.buttonToggled.connect(self._scope_changed)
+        self.printer.currentIndexChanged.connect(self._load_offsets)
+        self.paper.currentIndexChanged.connect(self._paper_changed)
+        self.offset_x.valueChanged.connect(self._save_offsets)
+        self.offset_y.valueChanged.connect(self._save_offsets)
+        self._load_offsets()
+        self._paper_changed()
+        self._scope_changed()
+
+    def _offset_box(self) -> QDoubleSpinBox:
+        box = QDoubleSpinBox()
+        box.setRange(-15.0, 15.0)
+        box.setSingleStep(0.5)
+        box.setDecimals(1)
+        box.setSuffix(" mm")
+        return box
+
+    # -- state ------------------------------------------------------------------------------
+
+    def scope(self) -> CardScope:
+        return next(s for s, b in self.scope_buttons.items() if b.isChecked())
+
+    def paper_choice(self) -> Paper:
+        return Paper(self.paper.currentData())
+
+    def printer_name(self) -> str:
+        return str(self.printer.currentData())
+
+    def ids(self) -> list[int]:
+        return self.cards.ids_for(self.scope(), self.selected)
+
+    def _scope_changed(self, *_: Any) -> None:
+        ids = self.ids()
+        self._reprints = len(self.cards.printed_before(ids))
+        has_reprints = self._reprints > 0
+        self.reprint_label.setVisible(has_reprints)
+        self.reason.setVisible(has_reprints)
+        self.reprint_label.setText(
+            self.tr("{n} dari {total} kartu ini sudah pernah dicetak. Cetak ulang dicatat dengan alasannya.").format(
+                n=self._reprints, total=len(ids)
+            )
+        )
+        for button in (self.preview_button, self.print_button, self.pdf_button):
+            button.setEnabled(bool(ids))
+
+    def _paper_changed(self, *_: Any) -> None:
+        paper = self.paper_choice()
+        preferences.set_card_paper(paper.value)
+        n = sheet_layout(paper).per_sheet
+        self.per_sheet.setText(
+            self.tr("{n} kartu per lembar {paper}; bagian belakang di halaman berikutnya (bolak-balik, sisi panjang).")
+            .format(n=n, paper=paper.value)
+        )  # fmt: skip
+
+    def _load_offsets(self, *_: Any) -> None:
+        x, y = preferences.printer_offsets(self.printer_name())
+        for box, value in ((self.offset_x, x), (self.offset_y, y)):
+            box.blockSignals(True)
+            box.setValue(value)
+            box.blockSignals(False)
+        self.pdf_target = self.printer_name() == PDF_TARGET
+        self.print_button.setEnabled(not self.pdf_target and self.print_button.isEnabled())
+
+    def _save_offsets(self, *_: Any) -> None:
+        preferences.set_printer_offsets(self.printer_name(), self.offset_x.value(), self.offset_y.value())
+
+    def layout_now(self) -> SheetLayout:
+        return sheet_layout(self.paper_choice(), offset_x_mm=self.offset_x.value(), offset_y_mm=self.offset_y.value())
+
+    def _reason_ok(self) -> bool:
+        if self._reprints and not self.reason.text().strip():
+            show_error(self, KudusError("card_reprint_reason", count=self._reprints))
+            self.reason.setFocus()
+            return False
+        return True
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def _printed(self, batch: CardBatch, where: str) -> None:
+        reason = self.reason.text()
+
+        def done(_: object) -> None:
+            inform(self, self.tr("Kartu"), self.tr("{n} kartu {where}.").format(n=len(batch.cards), where=where))
+            self.accept()
+
+        run_db(self, lambda: self.cards.record_print(batch, reason), done)
+
+    def save_pdf(self) -> None:
+        if not self._reason_ok():
+            return
+        target = ask_pdf_path(self, self.tr("Simpan kartu sebagai PDF"), "kartu-peserta.pdf")
+        if target is None:
+            return
+        ids, paper, reason = self.ids(), self.paper_choice(), self.reason.text()
+        x, y = self.offset_x.value(), self.offset_y.value()
+
+        def job(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> CardBatch:
+            batch = self.cards.prepare(ids, cancelled=cancelled)
+            write_cards_pdf(target, batch, paper, offset_x=x, offset_y=y, progress=progress, cancelled=cancelled)
+            self.cards.record_print(batch, reason)
+            return batch
+
+        def done(batch: CardBatch) -> None:
+            inform(
+                self,
+                self.tr("Kartu"),
+                self.tr("{n} kartu ditulis ke {path}.").format(n=len(batch.cards), path=target),
+            )
+            self.accept()
+
+        run_job(self, self.tr("Menyiapkan kartu…"), job, done)
+
+    def print_cards(self) -> None:
+        if not self._reason_ok():
+            return
+        printer = make_printer(self.printer_name(), self.paper_choice())
+        dialog = QPrintDialog(printer, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        ids, layout, reason = self.ids(), self.layout_now(), self.reason.text()
+
+        def job(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> CardBatch:
+            batch = self.cards.prepare(ids, cancelled=cancelled)
+            paint_cards(printer, batch, layout, progress=progress, cancelled=cancelled)
+            self.cards.record_print(batch, reason)
+            return batch
+
+        def done(batch: CardBatch) -> None:
+            inform(self, self.tr("Kartu"), self.tr("{n} kartu dikirim ke pencetak.").format(n=len(batch.cards)))
+            self.accept()
+
+        run_job(self, self.tr("Mencetak kartu…"), job, done)
+
+    def preview_cards(self) -> None:
+        if not self._reason_ok():
+            return
+        ids, layout, paper = self.ids(), self.layout_now(), self.paper_choice()
+
+        def show(batch: CardBatch) -> None:
+            printer = make_printer(self.printer_name(), paper)
+            if preview(self, printer, lambda device: paint_cards(device, batch, layout)):
+                self._printed(batch, self.tr("dicetak"))
+
+        run_job(
+            self, self.tr("Menyiapkan kartu…"), lambda _p, cancelled: self.cards.prepare(ids, cancelled=cancelled), show
+        )
+
+    def calibration(self) -> None:
+        paper, x, y = self.paper_choice(), self.offset_x.value(), self.offset_y.value()
+        printer = make_printer(self.printer_name(), paper)
+        preview(self, printer, lambda device: paint_calibration(device, paper, x, y))
+
+
+class ListPrintDialog(QDialog):
+    """The participant list as the window filters it, on A4 or F4: preview, print or save as PDF."""
+
+    def __init__(
+        self,
+        service: ParticipantService,
+        profile: OfficeProfile,
+        query: ParticipantQuery,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Cetak daftar peserta"))
+        self.service = service
+        self.profile = profile
+        self.query = query
+        self.paper = _paper_combo()
+        count = service.count(query)
+        form = QFormLayout()
+        form.addRow(self.tr("Peserta"), QLabel(self.tr("{n} peserta sesuai pencarian dan saringan").format(n=count)))
+        form.addRow(self.tr("Kertas"), self.paper)
+        buttons = QDialogButtonBox()
+        self.preview_button = buttons.addButton(self.tr("Pratinjau…"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.print_button = buttons.addButton(self.tr("Cetak…"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.pdf_button = buttons.addButton(self.tr("Simpan PDF…"), QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.tr("Tutup"), QDialogButtonBox.ButtonRole.RejectRole).clicked.connect(self.reject)
+        self.preview_button.clicked.connect(self.preview_list)
+        self.print_button.clicked.connect(self.print_list)
+        self.pdf_button.clicked.connect(self.save_pdf)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def paper_choice(self) -> Paper:
+        return Paper(self.paper.currentData())
+
+    def _table(self, progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> PrintedTable:
+        return participant_list(self.service, self.profile, self.query, progress=progress, cancelled=cancelled)
+
+    def _logged(self, table: PrintedTable, where: str) -> None:
+        self.service.log_event("list_printed", f"{len(table.rows)} peserta, {where}")
+
+    def save_pdf(self) -> None:
+        target = ask_pdf_path(self, self.tr("Simpan daftar peserta sebagai PDF"), "daftar-peserta.pdf")
+        if target is None:
+            return
+        paper = self.paper_choice()
+
+        def job(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> int:
+            table = self._table(progress, cancelled)
+            pages = write_table_pdf(target, table, paper, progress=progress, cancelled=cancelled)
+            self._logged(table, target.name)
+            return pages
+
+        def done(pages: int) -> None:
+            inform(
+                self, self.tr("Daftar peserta"), self.tr("{n} halaman ditulis ke {path}.").format(n=pages, path=target)
+            )
+            self.accept()
+
+        run_job(self, self.tr("Menyusun daftar peserta…"), job, done)
+
+    def print_list(self) -> None:
+        paper = self.paper_choice()
+        printer = make_printer(QPrinterInfo.defaultPrinterName(), paper)
+        if QPrintDialog(printer, self).exec() != QDialog.DialogCode.Accepted:
+            return
+
+        def job(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> int:
+            table = self._table(progress, cancelled)
+            pages = paint_table(printer, table, paper, progress=progress, cancelled=cancelled)
+            self._logged(table, printer.printerName())
+            return pages
+
+        run_job(self, self.tr("Mencetak daftar peserta…"), job, lambda _pages: self.accept())
+
+    def preview_list(self) -> None:
+        paper = self.paper_choice()
+
+        def show(table: PrintedTable) -> None:
+            printer = make_printer(QPrinterInfo.defaultPrinterName(), paper)
+            if preview(self, printer, lambda device: paint_table(device, table, paper)):
+                run_db(self, lambda: self._logged(table, printer.printerName()), lambda _: self.accept())
+
+        run_job(self, self.tr("Menyusun daftar peserta…"), self._table, show)

@@ -1,0 +1,196 @@
+"""Cards and printed lists rendered to real PDFs, read back with pypdf, pdftoppm and zbarimg."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtWidgets import QFileDialog, QLineEdit
+from pytestqt.qtbot import QtBot
+
+from kudus_desktop.core.accounts import AccountService
+from kudus_desktop.core.card_layout import Paper
+from kudus_desktop.core.cards import CardScope, CardService
+from kudus_desktop.core.participants import ParticipantQuery, ParticipantService
+from kudus_desktop.core.printouts import participant_list
+from kudus_desktop.core.signing import load_public_key, public_key_pem, verify_payload
+from kudus_desktop.gui.print_dialogs import CardPrintDialog, ListPrintDialog
+from kudus_desktop.render.cards import write_cards_pdf
+from kudus_desktop.render.table import write_table_pdf
+from tests.factories import letters, make_draft
+
+LONG_NAME = "Raden Ajeng Siti Nurhayati Kusumawardhani Binti Abdurrahman Wahid"
+
+
+def enrol(service: ParticipantService, n: int) -> None:
+    for i in range(1, n + 1):
+        service.create(make_draft(i, full_name=LONG_NAME if i == 3 else f"Peserta Uji {letters(i)}"))
+
+
+def page_texts(path: Path) -> list[str]:
+    return [" ".join((page.extract_text() or "").split()) for page in PdfReader(path).pages]
+
+
+def test_cards_pdf_has_fronts_and_backs_with_the_card_text(
+    qapp: Any, tmp_path: Path, service: ParticipantService
+) -> None:
+    enrol(service, 12)
+    cards = CardService(service.db, service, AccountService(service.db).profile())
+    batch = cards.prepare(cards.ids_for(CardScope.ALL))
+    out = tmp_path / "kartu.pdf"
+    assert write_cards_pdf(out, batch, Paper.A4) == 4  # 12 cards: two sheets, front and back
+    texts = page_texts(out)
+    assert len(texts) == 4
+    assert texts[0].count("JAMINAN SOSIAL KETENAGAKERJAAN") == 10
+    assert "PEKERJA RENTAN DESA GETASPEJATEN" in texts[0]
+    assert "PESERTA UJI A" in texts[0] and "JKK + JKM" in texts[0]
+    assert "************0001" in texts[0]
+    assert service.get(batch.cards[0].participant_id).nik not in " ".join(texts)  # never the full NIK
+    assert "Terlindungi sejak" in texts[0] and "1 November 2026" in texts[0]
+    assert "Rp42.000.000" in texts[1] and "175" in texts[1] and "0291-123456" in texts[1]
+    assert texts[2].count("JAMINAN SOSIAL KETENAGAKERJAAN") == 2
+    assert texts[3].count("MANFAAT PERLINDUNGAN") == 2  # backs only behind printed fronts
+    # The long name is on its card in full (wrapped), not cut off.
+    assert "KUSUMAWARDHANI BINTI ABDURRAHMAN WAHID" in " ".join(texts[:3:2])
+    fonts = {str(f) for page in PdfReader(out).pages for f in page["/Resources"]["/Font"].values()}
+    assert fonts, "fonts are embedded"
+    assert not list(tmp_path.glob(".*.tmp")), "no temporary file left behind"
+
+
+def test_f4_sheet_size_and_card_count(qapp: Any, tmp_path: Path, service: ParticipantService) -> None:
+    enrol(service, 3)
+    cards = CardService(service.db, service, AccountService(service.db).profile())
+    out = tmp_path / "f4.pdf"
+    write_cards_pdf(out, cards.prepare(cards.ids_for(CardScope.ALL)), Paper.F4)
+    box = PdfReader(out).pages[0].mediabox
+    assert round(float(box.width) / 72 * 25.4) == 215 and round(float(box.height) / 72 * 25.4) == 330
+
+
+@pytest.mark.skipif(not (shutil.which("pdftoppm") and shutil.which("zbarimg")), reason="pdftoppm/zbarimg not installed")
+def test_qr_codes_decode_at_300_dpi_and_verify_with_the_public_key(
+    qapp: Any, tmp_path: Path, service: ParticipantService
+) -> None:
+    enrol(service, 10)
+    cards = CardService(service.db, service, AccountService(service.db).profile())
+    batch = cards.prepare(cards.ids_for(CardScope.ALL))
+    out = tmp_path / "kartu.pdf"
+    write_cards_pdf(out, batch, Paper.A4)
+    # 300 dpi is an ordinary office printer; every card on the page must read.
+    subprocess.run(
+        ["pdftoppm", "-r", "300", "-f", "1", "-l", "1", "-gray", "-png", str(out), str(tmp_path / "p")], check=True
+    )
+    image = next(tmp_path.glob("p*.png"))
+    result = subprocess.run(["zbarimg", "-q", "--raw", str(image)], capture_output=True, text=True, check=False)
+    decoded = sorted(line for line in result.stdout.splitlines() if line)
+    assert decoded == sorted(c.qr_text for c in batch.cards)
+    public = load_public_key(public_key_pem(service.db).encode())
+    reg_nos = {verify_payload(text, public).reg_no for text in decoded}
+    assert reg_nos == {service.get(c.participant_id).reg_no for c in batch.cards}
+
+
+def test_printed_list_repeats_the_header_numbers_pages_and_ends_with_the_signatory(
+    qapp: Any, tmp_path: Path, service: ParticipantService
+) -> None:
+    enrol(service, 90)
+    table = participant_list(service, AccountService(service.db).profile(), ParticipantQuery())
+    out = tmp_path / "daftar.pdf"
+    pages = write_table_pdf(out, table, Paper.A4)
+    texts = page_texts(out)
+    assert pages == len(texts) >= 3
+    for n, text in enumerate(texts, start=1):
+        assert f"Halaman {n} dari {pages}" in text
+        if n < pages or "Nama" in text:
+            assert "No. Nama NIK L/P" in text, f"header row missing on page {n}"
+    everything = " ".join(texts)
+    assert all(f"Peserta Uji {letters(i)} " in everything for i in range(1, 91) if i != 3)
+    assert "Mengetahui," in texts[-1] and "Kepala Desa Getaspejaten" in texts[-1] and "Sutrisno" in texts[-1]
+    assert "Yang membuat," in texts[-1] and "Admin Desa" in texts[-1]
+    # Full 16-digit NIKs on one line each: nothing wrapped or clipped.
+    assert service.get(1).nik in everything
+
+
+def run_cli(data_dir: Path, *args: str) -> tuple[int, dict[str, Any]]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "kudus_desktop", "--data-dir", str(data_dir), "--json", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    return proc.returncode, json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def test_cards_command_prints_unprinted_then_demands_a_reason_to_reprint(
+    tmp_path: Path, data_dir: Path, service: ParticipantService
+) -> None:
+    enrol(service, 3)
+    nik = service.get(1).nik
+    service.db.close()
+    code, out = run_cli(data_dir, "cards", "--out", str(tmp_path / "a.pdf"), "--unprinted", "--paper", "F4")
+    assert code == 0 and out["cards"] == 3 and out["pages"] == 2
+    code, out = run_cli(data_dir, "cards", "--out", str(tmp_path / "b.pdf"), "--unprinted")
+    assert code == 2 and out["error"] == "card_none"
+    code, out = run_cli(data_dir, "cards", "--out", str(tmp_path / "c.pdf"), "--nik", nik)
+    assert code == 2 and out["error"] == "card_reprint_reason" and "alasan" in out["message"]
+    assert not (tmp_path / "c.pdf").exists()
+    code, out = run_cli(data_dir, "cards", "--out", str(tmp_path / "c.pdf"), "--nik", nik, "--reason", "hilang")
+    assert code == 0 and out["reprints"] == 1
+    code, out = run_cli(data_dir, "key", "--out", str(tmp_path / "desa.pem"))
+    assert code == 0 and len(out["fingerprint"].split()) == 8
+
+
+def test_card_dialog_saves_a_pdf_and_asks_for_a_reason_before_a_reprint(
+    qtbot: QtBot, tmp_path: Path, service: ParticipantService, monkeypatch: pytest.MonkeyPatch, message_boxes: list[str]
+) -> None:
+    enrol(service, 4)
+    profile = AccountService(service.db).profile()
+    target = tmp_path / "kartu"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF (*.pdf)"))
+    dialog = CardPrintDialog(service, profile, [], None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.scope() == CardScope.UNPRINTED
+    assert not dialog.reason.isVisibleTo(dialog)
+    dialog.pdf_button.click()
+    qtbot.waitUntil(lambda: (tmp_path / "kartu.pdf").exists() and not dialog.isVisible(), timeout=20_000)
+    assert len(PdfReader(tmp_path / "kartu.pdf").pages) == 2
+    cards = CardService(service.db, service, profile)
+    assert cards.unprinted_count() == 0
+
+    first = cards.ids_for(CardScope.ALL)[0]
+    again = CardPrintDialog(service, profile, [first], None)
+    qtbot.addWidget(again)
+    again.show()
+    assert again.scope() == CardScope.SELECTED
+    assert again.reason.isVisibleTo(again)
+    (tmp_path / "kartu.pdf").unlink()
+    again.pdf_button.click()  # no reason yet: an error, no file, nothing logged
+    assert message_boxes and "alasan" in message_boxes[-1]
+    assert not (tmp_path / "kartu.pdf").exists()
+    again.findChild(QLineEdit).setText("kartu rusak terkena air")
+    again.pdf_button.click()
+    qtbot.waitUntil(lambda: (tmp_path / "kartu.pdf").exists() and not again.isVisible(), timeout=20_000)
+    assert cards.print_log(first)[0].reason == "kartu rusak terkena air"
+
+
+def test_list_dialog_saves_the_filtered_list(
+    qtbot: QtBot, tmp_path: Path, service: ParticipantService, monkeypatch: pytest.MonkeyPatch, message_boxes: list[str]
+) -> None:
+    enrol(service, 5)
+    target = tmp_path / "daftar.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF (*.pdf)"))
+    dialog = ListPrintDialog(service, AccountService(service.db).profile(), ParticipantQuery(text="Peserta Uji"), None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.pdf_button.click()
+    qtbot.waitUntil(lambda: target.exists() and not dialog.isVisible(), timeout=20_000)
+    text = " ".join(page_texts(target))
+    assert "4 peserta" in text and LONG_NAME.split()[0] not in text
