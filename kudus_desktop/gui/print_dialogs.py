@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QPagedPaintDevice
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo, QPrintPreviewDialog
 from PySide6.QtWidgets import (
@@ -67,7 +68,7 @@ def ask_pdf_path(parent: QWidget, title: str, name: str) -> Path | None:
 def preview(parent: QWidget, printer: QPrinter, paint: Callable[[QPagedPaintDevice], object]) -> bool:
     """Qt's print preview; true when the user printed from it."""
     dialog = QPrintPreviewDialog(printer, parent)
-    dialog.setWindowTitle(parent.tr("Pratinjau cetak"))
+    dialog.setWindowTitle(QCoreApplication.translate("CardPrintDialog", "Pratinjau cetak"))
     dialog.paintRequested.connect(lambda device: _paint_safely(parent, paint, device))
     dialog.resize(900, 760)
     return dialog.exec() == QDialog.DialogCode.Accepted

@@ -275,6 +275,152 @@
     </message>
 </context>
 <context>
+    <name>CardPrintDialog</name>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="71" />
+        <source>Pratinjau cetak</source>
+        <translation>Print preview</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="100" />
+        <source>Cetak kartu peserta</source>
+        <translation>Print participant cards</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="105" />
+        <source>Kartu untuk</source>
+        <translation>Cards for</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="113" />
+        <source>Peserta terpilih ({n} aktif)</source>
+        <translation>Selected participants ({n} active)</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="114" />
+        <source>Semua yang kartunya belum dicetak ({n})</source>
+        <translation>Everyone whose card has not been printed ({n})</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="115" />
+        <source>Semua peserta aktif ({n})</source>
+        <translation>All active participants ({n})</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="129" />
+        <source>Simpan sebagai PDF</source>
+        <translation>Save as PDF</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="135" />
+        <source>ke kanan</source>
+        <translation>right</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="138" />
+        <source>ke bawah</source>
+        <translation>down</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="141" />
+        <source>Halaman kalibrasi…</source>
+        <translation>Calibration page…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="145" />
+        <source>Kertas</source>
+        <translation>Paper</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="146" />
+        <source>Pencetak</source>
+        <translation>Printer</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="147" />
+        <source>Geser cetakan (mm)</source>
+        <translation>Print shift (mm)</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="153" />
+        <source>Alasan cetak ulang, mis. kartu hilang atau rusak</source>
+        <translation>Reason for reprinting, e.g. card lost or damaged</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="157" />
+        <source>Pratinjau…</source>
+        <translation>Preview…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="158" />
+        <source>Cetak…</source>
+        <translation>Print…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="159" />
+        <source>Simpan PDF…</source>
+        <translation>Save PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="160" />
+        <source>Tutup</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="213" />
+        <source>{n} dari {total} kartu ini sudah pernah dicetak. Cetak ulang dicatat dengan alasannya.</source>
+        <translation>{n} of these {total} cards have been printed before. A reprint is logged with its reason.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="225" />
+        <source>{n} kartu per lembar {paper}; bagian belakang di halaman berikutnya (bolak-balik, sisi panjang).</source>
+        <translation>{n} cards per {paper} sheet; the backs are on the next page (duplex, long-edge flip).</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="257" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="280" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="303" />
+        <source>Kartu</source>
+        <translation>Cards</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="257" />
+        <source>{n} kartu {where}.</source>
+        <translation>{n} cards {where}.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="265" />
+        <source>Simpan kartu sebagai PDF</source>
+        <translation>Save cards as PDF</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="281" />
+        <source>{n} kartu ditulis ke {path}.</source>
+        <translation>{n} cards written to {path}.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="285" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="319" />
+        <source>Menyiapkan kartu…</source>
+        <translation>Preparing cards…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="303" />
+        <source>{n} kartu dikirim ke pencetak.</source>
+        <translation>{n} cards sent to the printer.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="306" />
+        <source>Mencetak kartu…</source>
+        <translation>Printing cards…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="316" />
+        <source>dicetak</source>
+        <translation>printed</translation>
+    </message>
+</context>
+<context>
     <name>DashboardPage</name>
     <message>
         <location filename="../../kudus_desktop/gui/dashboard_page.py" line="39" />
@@ -683,244 +829,254 @@
 <context>
     <name>Kode</name>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="252" />
+        <location filename="../../kudus_desktop/core/labels.py" line="274" />
         <source>Pekerja rentan</source>
         <extracomment>Labels of stored codes, keyed by "group:code".</extracomment>
         <translation>Vulnerable worker</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="253" />
+        <location filename="../../kudus_desktop/core/labels.py" line="275" />
         <source>Ketua RT/RW</source>
         <translation>RT/RW head</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="254" />
+        <location filename="../../kudus_desktop/core/labels.py" line="276" />
         <source>Linmas</source>
         <translation>Linmas</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="255" />
+        <location filename="../../kudus_desktop/core/labels.py" line="277" />
         <source>Anggota BPD</source>
         <translation>BPD member</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="256" />
+        <location filename="../../kudus_desktop/core/labels.py" line="278" />
         <source>Perangkat/lembaga desa</source>
         <translation>Village official/institution</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="257" />
+        <location filename="../../kudus_desktop/core/labels.py" line="279" />
         <source>Buruh tani</source>
         <translation>Farm labourer</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="258" />
-        <location filename="../../kudus_desktop/core/labels.py" line="262" />
+        <location filename="../../kudus_desktop/core/labels.py" line="280" />
+        <location filename="../../kudus_desktop/core/labels.py" line="284" />
         <source>Lainnya</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="259" />
+        <location filename="../../kudus_desktop/core/labels.py" line="281" />
         <source>PADes</source>
         <translation>PADes (village own revenue)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="260" />
+        <location filename="../../kudus_desktop/core/labels.py" line="282" />
         <source>Bagi hasil pajak dan retribusi</source>
         <translation>Tax and levy revenue share</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="261" />
+        <location filename="../../kudus_desktop/core/labels.py" line="283" />
         <source>APBD Kabupaten</source>
         <translation>Regency budget (APBD)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="263" />
+        <location filename="../../kudus_desktop/core/labels.py" line="285" />
         <source>Aktif</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="264" />
+        <location filename="../../kudus_desktop/core/labels.py" line="286" />
         <source>Berhenti</source>
         <translation>Ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="265" />
+        <location filename="../../kudus_desktop/core/labels.py" line="287" />
         <source>Laki-laki</source>
         <translation>Male</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="266" />
+        <location filename="../../kudus_desktop/core/labels.py" line="288" />
         <source>Perempuan</source>
         <translation>Female</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="267" />
+        <location filename="../../kudus_desktop/core/labels.py" line="289" />
         <source>Meninggal dunia</source>
         <translation>Died</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="268" />
+        <location filename="../../kudus_desktop/core/labels.py" line="290" />
         <source>Pindah domisili</source>
         <translation>Moved away</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="269" />
+        <location filename="../../kudus_desktop/core/labels.py" line="291" />
         <source>Masa jabatan berakhir</source>
         <translation>Term of office ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="270" />
+        <location filename="../../kudus_desktop/core/labels.py" line="292" />
         <source>Mengundurkan diri</source>
         <translation>Resigned</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="271" />
+        <location filename="../../kudus_desktop/core/labels.py" line="293" />
         <source>Tidak memenuhi syarat</source>
         <translation>Ineligible</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="272" />
+        <location filename="../../kudus_desktop/core/labels.py" line="294" />
         <source>Didaftarkan</source>
         <translation>Enrolled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="273" />
+        <location filename="../../kudus_desktop/core/labels.py" line="295" />
         <source>Diubah</source>
         <translation>Changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="274" />
+        <location filename="../../kudus_desktop/core/labels.py" line="296" />
         <source>Dihentikan</source>
         <translation>Ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="275" />
+        <location filename="../../kudus_desktop/core/labels.py" line="297" />
         <source>Diaktifkan kembali</source>
         <translation>Reactivated</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="276" />
+        <location filename="../../kudus_desktop/core/labels.py" line="298" />
         <source>Admin</source>
         <translation>Administrator</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="277" />
+        <location filename="../../kudus_desktop/core/labels.py" line="299" />
         <source>Operator</source>
         <translation>Operator</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="278" />
+        <location filename="../../kudus_desktop/core/labels.py" line="300" />
         <source>Verifikator</source>
         <translation>Verifier</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="279" />
+        <location filename="../../kudus_desktop/core/labels.py" line="301" />
         <source>Masuk</source>
         <translation>Log in</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="280" />
+        <location filename="../../kudus_desktop/core/labels.py" line="302" />
         <source>Gagal masuk</source>
         <translation>Failed log-in</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="281" />
+        <location filename="../../kudus_desktop/core/labels.py" line="303" />
         <source>Masuk ditolak: akun terkunci</source>
         <translation>Log-in refused: account locked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="282" />
+        <location filename="../../kudus_desktop/core/labels.py" line="304" />
         <source>Masuk ditolak: akun nonaktif</source>
         <translation>Log-in refused: account disabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="283" />
+        <location filename="../../kudus_desktop/core/labels.py" line="305" />
         <source>Akun dibuat</source>
         <translation>Account created</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="284" />
+        <location filename="../../kudus_desktop/core/labels.py" line="306" />
         <source>Akun dinonaktifkan</source>
         <translation>Account disabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="285" />
+        <location filename="../../kudus_desktop/core/labels.py" line="307" />
         <source>Akun diaktifkan</source>
         <translation>Account enabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="286" />
+        <location filename="../../kudus_desktop/core/labels.py" line="308" />
         <source>Kata sandi diatur ulang</source>
         <translation>Password reset</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="287" />
+        <location filename="../../kudus_desktop/core/labels.py" line="309" />
         <source>Peserta didaftarkan</source>
         <translation>Participant enrolled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="288" />
+        <location filename="../../kudus_desktop/core/labels.py" line="310" />
         <source>Data peserta diubah</source>
         <translation>Participant changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="289" />
+        <location filename="../../kudus_desktop/core/labels.py" line="311" />
         <source>Kepesertaan dihentikan</source>
         <translation>Participation ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="290" />
+        <location filename="../../kudus_desktop/core/labels.py" line="312" />
         <source>Kepesertaan diaktifkan kembali</source>
         <translation>Participation reactivated</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="291" />
+        <location filename="../../kudus_desktop/core/labels.py" line="313" />
         <source>Daftar diimpor</source>
         <translation>List imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="292" />
+        <location filename="../../kudus_desktop/core/labels.py" line="314" />
         <source>Daftar peserta diekspor</source>
         <translation>Roster exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="293" />
+        <location filename="../../kudus_desktop/core/labels.py" line="315" />
         <source>Daftar BPJS diekspor</source>
         <translation>BPJS list exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="294" />
+        <location filename="../../kudus_desktop/core/labels.py" line="316" />
         <source>Log audit diekspor</source>
         <translation>Audit log exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="295" />
+        <location filename="../../kudus_desktop/core/labels.py" line="317" />
         <source>NIK lengkap ditampilkan</source>
         <translation>Full NIKs shown</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="296" />
+        <location filename="../../kudus_desktop/core/labels.py" line="318" />
         <source>Cadangan dibuat</source>
         <translation>Backup made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="297" />
+        <location filename="../../kudus_desktop/core/labels.py" line="319" />
         <source>Laporan data pribadi dibuat</source>
         <translation>Personal data report made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="298" />
+        <location filename="../../kudus_desktop/core/labels.py" line="320" />
+        <source>Kartu dicetak</source>
+        <translation>Cards printed</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="321" />
+        <source>Daftar peserta dicetak</source>
+        <translation>Participant list printed</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="322" />
         <source>Basis data dipulihkan</source>
         <translation>Database restored</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="299" />
+        <location filename="../../kudus_desktop/core/labels.py" line="323" />
         <source>Desa</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="300" />
+        <location filename="../../kudus_desktop/core/labels.py" line="324" />
         <source>Kabupaten</source>
         <translation>Regency</translation>
     </message>
@@ -928,170 +1084,239 @@
 <context>
     <name>Kolom</name>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="215" />
+        <location filename="../../kudus_desktop/core/labels.py" line="237" />
         <source>NIK</source>
         <extracomment>Labels of participant fields (also used in history and validation messages).</extracomment>
         <translation>NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="216" />
+        <location filename="../../kudus_desktop/core/labels.py" line="238" />
         <source>Nomor KK</source>
         <translation>Family card number (KK)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="217" />
+        <location filename="../../kudus_desktop/core/labels.py" line="239" />
         <source>Nama lengkap</source>
         <translation>Full name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="218" />
+        <location filename="../../kudus_desktop/core/labels.py" line="240" />
         <source>Tempat lahir</source>
         <translation>Place of birth</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="219" />
+        <location filename="../../kudus_desktop/core/labels.py" line="241" />
         <source>Tanggal lahir</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="220" />
+        <location filename="../../kudus_desktop/core/labels.py" line="242" />
         <source>Jenis kelamin</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="221" />
+        <location filename="../../kudus_desktop/core/labels.py" line="243" />
         <source>Alamat</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="222" />
+        <location filename="../../kudus_desktop/core/labels.py" line="244" />
         <source>Dusun</source>
         <translation>Hamlet (dusun)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="223" />
+        <location filename="../../kudus_desktop/core/labels.py" line="245" />
         <source>RT</source>
         <translation>RT</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="224" />
+        <location filename="../../kudus_desktop/core/labels.py" line="246" />
         <source>RW</source>
         <translation>RW</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="225" />
+        <location filename="../../kudus_desktop/core/labels.py" line="247" />
         <source>Telepon</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="226" />
+        <location filename="../../kudus_desktop/core/labels.py" line="248" />
         <source>Pekerjaan</source>
         <translation>Occupation</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="227" />
+        <location filename="../../kudus_desktop/core/labels.py" line="249" />
         <source>Kategori</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="228" />
+        <location filename="../../kudus_desktop/core/labels.py" line="250" />
         <source>Sumber data</source>
         <translation>Source list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="229" />
+        <location filename="../../kudus_desktop/core/labels.py" line="251" />
         <source>Tanggal sumber data</source>
         <translation>Source list date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="230" />
+        <location filename="../../kudus_desktop/core/labels.py" line="252" />
         <source>Sumber dana</source>
         <translation>Funding source</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="231" />
+        <location filename="../../kudus_desktop/core/labels.py" line="253" />
         <source>Tanggal mulai</source>
         <translation>Start date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="232" />
+        <location filename="../../kudus_desktop/core/labels.py" line="254" />
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="233" />
+        <location filename="../../kudus_desktop/core/labels.py" line="255" />
         <source>Alasan berhenti</source>
         <translation>Reason for ending</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="234" />
+        <location filename="../../kudus_desktop/core/labels.py" line="256" />
         <source>Tanggal berhenti</source>
         <translation>End date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="235" />
+        <location filename="../../kudus_desktop/core/labels.py" line="257" />
         <source>Nomor KPJ</source>
         <translation>KPJ number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="236" />
+        <location filename="../../kudus_desktop/core/labels.py" line="258" />
         <source>Nomor registrasi</source>
         <translation>Registration number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="237" />
+        <location filename="../../kudus_desktop/core/labels.py" line="259" />
         <source>Nama pengguna</source>
         <translation>User name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="238" />
+        <location filename="../../kudus_desktop/core/labels.py" line="260" />
         <source>Kata sandi</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="239" />
+        <location filename="../../kudus_desktop/core/labels.py" line="261" />
         <source>Nama penandatangan</source>
         <translation>Signatory name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="240" />
+        <location filename="../../kudus_desktop/core/labels.py" line="262" />
         <source>Jabatan penandatangan</source>
         <translation>Signatory title</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="241" />
+        <location filename="../../kudus_desktop/core/labels.py" line="263" />
         <source>Nama lengkap admin</source>
         <translation>Administrator's full name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="242" />
+        <location filename="../../kudus_desktop/core/labels.py" line="264" />
         <source>Peran</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="243" />
+        <location filename="../../kudus_desktop/core/labels.py" line="265" />
         <source>Kunci layar setelah</source>
         <translation>Lock the screen after</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="244" />
+        <location filename="../../kudus_desktop/core/labels.py" line="266" />
         <source>Wilayah</source>
         <translation>Region</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="245" />
+        <location filename="../../kudus_desktop/core/labels.py" line="267" />
         <source>Batas umur</source>
         <translation>Age limit</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="246" />
+        <location filename="../../kudus_desktop/core/labels.py" line="268" />
         <source>Telepon kantor</source>
         <translation>Office phone</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="247" />
+        <location filename="../../kudus_desktop/core/labels.py" line="269" />
         <source>Iuran per orang per bulan</source>
         <translation>Premium per person per month</translation>
+    </message>
+</context>
+<context>
+    <name>ListPrintDialog</name>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="339" />
+        <source>Cetak daftar peserta</source>
+        <translation>Print participant list</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="346" />
+        <source>Peserta</source>
+        <translation>Participants</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="346" />
+        <source>{n} peserta sesuai pencarian dan saringan</source>
+        <translation>{n} participants matching the search and filters</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="347" />
+        <source>Kertas</source>
+        <translation>Paper</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="349" />
+        <source>Pratinjau…</source>
+        <translation>Preview…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="350" />
+        <source>Cetak…</source>
+        <translation>Print…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="351" />
+        <source>Simpan PDF…</source>
+        <translation>Save PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="352" />
+        <source>Tutup</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="370" />
+        <source>Simpan daftar peserta sebagai PDF</source>
+        <translation>Save participant list as PDF</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="383" />
+        <source>Daftar peserta</source>
+        <translation>Participant list</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="383" />
+        <source>{n} halaman ditulis ke {path}.</source>
+        <translation>{n} pages written to {path}.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="387" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="411" />
+        <source>Menyusun daftar peserta…</source>
+        <translation>Preparing the participant list…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="401" />
+        <source>Mencetak daftar peserta…</source>
+        <translation>Printing the participant list…</translation>
     </message>
 </context>
 <context>
@@ -1480,157 +1705,168 @@ Save anyway?</translation>
 <context>
     <name>ParticipantsPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="72" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="73" />
         <source>Peserta</source>
         <extracomment>Coalesces bursts of keystrokes; small enough that each keystroke still feels immediate.</extracomment>
         <translation>Participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="77" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="78" />
         <source>Tambah peserta</source>
         <translation>Add participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="79" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="80" />
         <source>Daftarkan peserta baru (Ctrl+N)</source>
         <translation>Enrol a new participant (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="80" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="81" />
         <source>Ubah</source>
         <translation>Edit</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="81" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="82" />
         <source>Hentikan</source>
         <translation>End</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="82" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="83" />
         <source>Aktifkan kembali</source>
         <translation>Reactivate</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="83" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="84" />
         <source>Riwayat</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="84" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="85" />
         <source>Tampilkan NIK</source>
         <translation>Show NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="87" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="88" />
         <source>Tampilkan NIK lengkap; secara bawaan NIK disamarkan</source>
         <translation>Show full NIKs; they are masked by default</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="100" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="101" />
         <source>Cari nama, NIK, atau nomor registrasi…</source>
         <translation>Search name, NIK or registration number…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="111" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="112" />
         <source>Semua kategori</source>
         <translation>All categories</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="116" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="117" />
         <source>Semua status</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="134" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="135" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="156" />
         <source>Daftar peserta (sesuai pencarian dan saringan)…</source>
         <translation>Participant roster (as searched and filtered)…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="135" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="136" />
         <source>Daftar pendaftaran BPJS (peserta aktif)…</source>
         <translation>BPJS registration list (active participants)…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="140" />
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="378" />
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="421" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="141" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="395" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="438" />
         <source>Ekspor</source>
         <translation>Export</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="147" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="148" />
         <source>Semua data peserta terpilih (permintaan akses)…</source>
         <translation>Everything about the selected participant (access request)…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="230" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="155" />
+        <source>Kartu peserta…</source>
+        <translation>Participant cards…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="161" />
+        <source>Cetak</source>
+        <translation>Print</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="247" />
         <source>Semua dusun</source>
         <translation>All hamlets</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="231" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="248" />
         <source>Semua RT</source>
         <translation>All RT</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="232" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="249" />
         <source>Semua RW</source>
         <translation>All RW</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="267" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="284" />
         <source>Belum ada peserta.
 Klik “Tambah peserta” (Ctrl+N) untuk mendaftarkan yang pertama.</source>
         <translation>No participants yet.
 Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="271" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="288" />
         <source>Tidak ada peserta yang cocok dengan pencarian dan saringan ini.</source>
         <translation>No participant matches this search and these filters.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="276" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="293" />
         <source>{n} peserta</source>
         <translation>{n} participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="279" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="296" />
         <source>{shown} dari {total} peserta</source>
         <translation>{shown} of {total} participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="378" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="395" />
         <source>{n} peserta ditulis ke {path}.</source>
         <translation>{n} participants written to {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="383" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="400" />
         <source>Ekspor daftar peserta</source>
         <translation>Export participant roster</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="389" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="406" />
         <source>Menulis daftar peserta…</source>
         <translation>Writing the participant roster…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="397" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="414" />
         <source>Ekspor daftar pendaftaran BPJS</source>
         <translation>Export BPJS registration list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="402" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="419" />
         <source>Menulis daftar pendaftaran BPJS…</source>
         <translation>Writing the BPJS registration list…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="411" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="428" />
         <source>Data pribadi {name}</source>
         <translation>Personal data of {name}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="423" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="440" />
         <source>Semua data {name} ditulis ke {path}. Berkas ini memuat NIK lengkap: serahkan hanya kepada yang bersangkutan.</source>
         <translation>Everything about {name} was written to {path}. The file holds the full NIK: hand it only to the person concerned.</translation>
     </message>
@@ -1854,241 +2090,286 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/core/labels.py" line="107" />
+        <source>Tidak ada peserta dengan NIK {nik}.</source>
+        <translation>No participant has NIK {nik}.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="108" />
+        <source>Kepesertaan {name} sudah berhenti; kartu hanya dicetak untuk peserta aktif.</source>
+        <translation>{name}'s participation has ended; cards are printed for active participants only.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="111" />
+        <source>Tidak ada kartu untuk dicetak: tidak ada peserta aktif yang dipilih.</source>
+        <translation>No cards to print: no active participant was chosen.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="112" />
+        <source>{count} kartu sudah pernah dicetak. Tuliskan alasan cetak ulang (misalnya: kartu hilang).</source>
+        <translation>{count} cards have been printed before. Enter the reason for reprinting (for example: card lost).</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="115" />
+        <source>Kode QR ini bukan kode kartu Kudus Desktop atau isinya rusak.</source>
+        <translation>This QR code is not a Kudus Desktop card code, or its content is damaged.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="116" />
+        <source>Tanda tangan kode QR kartu {reg_no} tidak cocok dengan kunci publik desa ini: kartu palsu, diubah, atau dari desa lain.</source>
+        <translation>The signature in the QR code of card {reg_no} does not match this village's public key: the card is forged, altered, or from another village.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="121" />
+        <source>Berkas kunci publik tidak dapat dibaca: harus kunci Ed25519 dalam format PEM dari Kudus Desktop.</source>
+        <translation>The public key file cannot be read: it must be an Ed25519 key in PEM format from Kudus Desktop.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="124" />
+        <source>Berkas PDF {path} tidak dapat ditulis. Periksa foldernya atau tutup berkas itu di program lain.</source>
+        <translation>The PDF file {path} cannot be written. Check the folder, or close the file in the other program.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="127" />
+        <source>Pencetak {printer} menolak pekerjaan cetak. Periksa pencetaknya.</source>
+        <translation>Printer {printer} refused the print job. Check the printer.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="129" />
         <source>Peserta tidak ditemukan (mungkin sudah diubah di tempat lain).</source>
         <translation>Participant not found (it may have been changed elsewhere).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="110" />
+        <location filename="../../kudus_desktop/core/labels.py" line="132" />
         <source>Kepesertaan {name} sudah berhenti.</source>
         <translation>The participation of {name} has already ended.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="111" />
+        <location filename="../../kudus_desktop/core/labels.py" line="133" />
         <source>Kepesertaan {name} masih aktif.</source>
         <translation>The participation of {name} is still active.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="112" />
+        <location filename="../../kudus_desktop/core/labels.py" line="134" />
         <source>NIK wajib diisi.</source>
         <translation>NIK is required.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="113" />
+        <location filename="../../kudus_desktop/core/labels.py" line="135" />
         <source>NIK hanya boleh berisi angka 0-9.</source>
         <translation>The NIK may contain only the digits 0-9.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="114" />
+        <location filename="../../kudus_desktop/core/labels.py" line="136" />
         <source>NIK harus 16 digit, yang diisi {length} digit.</source>
         <translation>The NIK must have 16 digits; {length} were entered.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="115" />
+        <location filename="../../kudus_desktop/core/labels.py" line="137" />
         <source>NIK diawali kode provinsi {code} yang tidak ada.</source>
         <translation>The NIK starts with province code {code}, which does not exist.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="116" />
+        <location filename="../../kudus_desktop/core/labels.py" line="138" />
         <source>Digit ke-7 s.d. 12 NIK ({digits}) bukan tanggal lahir yang sah (hari 01-31, atau 41-71 untuk perempuan).</source>
         <translation>Digits 7 to 12 of the NIK ({digits}) are not a valid birth date (day 01-31, or 41-71 for women).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="120" />
+        <location filename="../../kudus_desktop/core/labels.py" line="142" />
         <source>Empat digit terakhir NIK tidak boleh 0000.</source>
         <translation>The last four digits of the NIK cannot be 0000.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="121" />
+        <location filename="../../kudus_desktop/core/labels.py" line="143" />
         <source>NIK ini sudah terdaftar atas nama {name} ({reg_no}).</source>
         <translation>This NIK is already enrolled for {name} ({reg_no}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="122" />
+        <location filename="../../kudus_desktop/core/labels.py" line="144" />
         <source>Menurut NIK jenis kelaminnya {nik_sex}, tetapi yang dipilih {typed_sex}.</source>
         <translation>The NIK says the sex is {nik_sex}, but {typed_sex} was chosen.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="125" />
+        <location filename="../../kudus_desktop/core/labels.py" line="147" />
         <source>Tanggal lahir dalam NIK ({nik_date}) berbeda dengan tanggal lahir yang diisi ({typed_date}).</source>
         <translation>The birth date in the NIK ({nik_date}) differs from the date of birth entered ({typed_date}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="128" />
+        <location filename="../../kudus_desktop/core/labels.py" line="150" />
         <source>NIK diterbitkan di luar Kabupaten Kudus (kode wilayah {code}). Pastikan orangnya memang warga desa ini.</source>
         <translation>The NIK was issued outside Kabupaten Kudus (region code {code}). Make sure the person lives in this village.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="132" />
+        <location filename="../../kudus_desktop/core/labels.py" line="154" />
         <source>Kode kecamatan {code} dalam NIK tidak dikenal di Kabupaten Kudus.</source>
         <translation>District code {code} in the NIK is not known in Kabupaten Kudus.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="135" />
+        <location filename="../../kudus_desktop/core/labels.py" line="157" />
         <source>Nomor KK hanya boleh berisi angka 0-9.</source>
         <translation>The KK number may contain only the digits 0-9.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="136" />
+        <location filename="../../kudus_desktop/core/labels.py" line="158" />
         <source>Nomor KK harus 16 digit, yang diisi {length} digit.</source>
         <translation>The KK number must have 16 digits; {length} were entered.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="137" />
+        <location filename="../../kudus_desktop/core/labels.py" line="159" />
         <source>Digit ke-7 s.d. 12 nomor KK ({digits}) bukan tanggal yang sah; periksa kembali.</source>
         <translation>Digits 7 to 12 of the KK number ({digits}) are not a valid date; please check.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="140" />
+        <location filename="../../kudus_desktop/core/labels.py" line="162" />
         <source>Nama hanya boleh berisi huruf, spasi, titik, koma, apostrof dan tanda hubung.</source>
         <translation>A name may contain only letters, spaces, dots, commas, apostrophes and hyphens.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="143" />
+        <location filename="../../kudus_desktop/core/labels.py" line="165" />
         <source>Nama terlalu pendek.</source>
         <translation>The name is too short.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="144" />
+        <location filename="../../kudus_desktop/core/labels.py" line="166" />
         <source>{field}: '{text}' tidak dapat dibaca sebagai tanggal. Tulis seperti 17/08/1985 atau 17 Agustus 1985.</source>
         <translation>{field}: '{text}' cannot be read as a date. Write it like 17/08/1985 or 17 Agustus 1985.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="147" />
+        <location filename="../../kudus_desktop/core/labels.py" line="169" />
         <source>{field}: '{text}' bukan tanggal yang ada di kalender.</source>
         <translation>{field}: '{text}' is not a date that exists.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="148" />
+        <location filename="../../kudus_desktop/core/labels.py" line="170" />
         <source>{field} tidak boleh setelah hari ini.</source>
         <translation>{field} cannot be after today.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="149" />
+        <location filename="../../kudus_desktop/core/labels.py" line="171" />
         <source>{field} sebelum tahun 1900; periksa kembali.</source>
         <translation>{field} is before 1900; please check.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="150" />
+        <location filename="../../kudus_desktop/core/labels.py" line="172" />
         <source>Tanggal mulai kepesertaan sebelum tanggal lahir.</source>
         <translation>The start date is before the date of birth.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="151" />
+        <location filename="../../kudus_desktop/core/labels.py" line="173" />
         <source>Umur pada tanggal mulai {age} tahun, melebihi batas {limit} tahun yang ditetapkan.</source>
         <translation>Age on the start date is {age}, above the set limit of {limit} years.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="154" />
+        <location filename="../../kudus_desktop/core/labels.py" line="176" />
         <source>Umur pada tanggal mulai {age} tahun; pekerja di bawah 15 tahun tidak lazim.</source>
         <translation>Age on the start date is {age}; workers under 15 are unusual.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="157" />
+        <location filename="../../kudus_desktop/core/labels.py" line="179" />
         <source>{field}: pilihan '{value}' tidak dikenal.</source>
         <translation>{field}: the choice '{value}' is not known.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="158" />
+        <location filename="../../kudus_desktop/core/labels.py" line="180" />
         <source>{field} harus berupa angka 1-999.</source>
         <translation>{field} must be a number from 1 to 999.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="159" />
+        <location filename="../../kudus_desktop/core/labels.py" line="181" />
         <source>Nomor telepon harus 8-15 digit, boleh diawali + dan berisi spasi atau tanda hubung.</source>
         <translation>The phone number must have 8-15 digits; it may start with + and contain spaces or hyphens.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="162" />
+        <location filename="../../kudus_desktop/core/labels.py" line="184" />
         <source>Pekerja rentan harus disertai sumber datanya (DTKS, DTSEN, P3KE, ...).</source>
         <translation>A vulnerable worker needs the source list they come from (DTKS, DTSEN, P3KE, ...).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="165" />
+        <location filename="../../kudus_desktop/core/labels.py" line="187" />
         <source>Tanggal berhenti ({exit}) sebelum tanggal mulai kepesertaan ({start}).</source>
         <translation>The end date ({exit}) is before the start date ({start}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="168" />
+        <location filename="../../kudus_desktop/core/labels.py" line="190" />
         <source>Tanggal aktif kembali ({date}) sebelum tanggal berhenti ({exit}).</source>
         <translation>The reactivation date ({date}) is before the end date ({exit}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="171" />
+        <location filename="../../kudus_desktop/core/labels.py" line="193" />
         <source>{field} terlalu panjang (maksimal {max} karakter).</source>
         <translation>{field} is too long (at most {max} characters).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="172" />
+        <location filename="../../kudus_desktop/core/labels.py" line="194" />
         <source>{field}: nilai '{value}' tidak sah.</source>
         <translation>{field}: the value '{value}' is not valid.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="174" />
+        <location filename="../../kudus_desktop/core/labels.py" line="196" />
         <source>Gagal menulis {path}: {detail}. Pilih folder lain atau tutup berkas itu di Excel.</source>
         <translation>Could not write {path}: {detail}. Choose another folder or close the file in Excel.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="177" />
+        <location filename="../../kudus_desktop/core/labels.py" line="199" />
         <source>Kolom tidak dikenal: {columns}. Kolom yang tersedia: {known}.</source>
         <translation>Unknown columns: {columns}. Available columns: {known}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="178" />
+        <location filename="../../kudus_desktop/core/labels.py" line="200" />
         <source>Berkas {path} tidak ditemukan.</source>
         <translation>File {path} not found.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="179" />
+        <location filename="../../kudus_desktop/core/labels.py" line="201" />
         <source>Berkas {path} bukan buku kerja Excel, LibreOffice atau CSV (.xlsx, .xls, .ods, .csv).</source>
         <translation>The file {path} is not an Excel, LibreOffice or CSV workbook (.xlsx, .xls, .ods, .csv).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="182" />
+        <location filename="../../kudus_desktop/core/labels.py" line="204" />
         <source>Berkas {path} terlalu besar ({size} MB; batasnya {max} MB). Pecah daftar menjadi beberapa berkas.</source>
         <translation>The file {path} is too large ({size} MB; the limit is {max} MB). Split the list into several files.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="185" />
+        <location filename="../../kudus_desktop/core/labels.py" line="207" />
         <source>Berkas {path} dilindungi kata sandi. Buka di Excel, hapus kata sandinya, simpan, lalu impor lagi.</source>
         <translation>The file {path} is protected by a password. Open it in Excel, remove the password, save it and import again.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="188" />
+        <location filename="../../kudus_desktop/core/labels.py" line="210" />
         <source>Berkas {path} rusak dan tidak dapat dibaca ({detail}).</source>
         <translation>The file {path} is damaged and cannot be read ({detail}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="189" />
+        <location filename="../../kudus_desktop/core/labels.py" line="211" />
         <source>Lembar {sheet} di berkas {path} kosong.</source>
         <translation>Sheet {sheet} in {path} is empty.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="190" />
+        <location filename="../../kudus_desktop/core/labels.py" line="212" />
         <source>Berkas {path} tidak memiliki lembar bernama {sheet}.</source>
         <translation>The file {path} has no sheet named {sheet}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="191" />
+        <location filename="../../kudus_desktop/core/labels.py" line="213" />
         <source>Tidak ada kolom NIK di {path} (lembar: {sheet}). Beri judul kolom 'NIK' atau pilih kolomnya sendiri.</source>
         <translation>There is no NIK column in {path} (sheets: {sheet}). Give the column the heading 'NIK' or choose it yourself.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="195" />
+        <location filename="../../kudus_desktop/core/labels.py" line="217" />
         <source>Sel NIK berisi angka, bukan teks ({digits}). Excel hanya menyimpan 15 digit, sehingga digit terakhir NIK bisa sudah hilang. Ketik ulang NIK sebagai teks (format Teks, atau awali dengan tanda ').</source>
         <translation>The NIK cell holds a number, not text ({digits}). Excel keeps only 15 digits, so the NIK's last digit may already be lost. Type the NIK again as text (Text format, or start it with ').</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="200" />
+        <location filename="../../kudus_desktop/core/labels.py" line="222" />
         <source>Sel nomor KK berisi angka, bukan teks ({digits}). Excel hanya menyimpan 15 digit, sehingga digit terakhirnya bisa sudah hilang. Ketik ulang sebagai teks.</source>
         <translation>The KK cell holds a number, not text ({digits}). Excel keeps only 15 digits, so its last digit may already be lost. Type it again as text.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="205" />
+        <location filename="../../kudus_desktop/core/labels.py" line="227" />
         <source>NIK ini sudah ada di baris {first_row} berkas yang sama.</source>
         <translation>This NIK already appears in row {first_row} of the same file.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="206" />
+        <location filename="../../kudus_desktop/core/labels.py" line="228" />
         <source>Lembar ini berisi rumus; yang dibaca adalah hasil terakhir yang disimpan Excel. Sel rumus yang belum pernah dihitung terbaca kosong.</source>
         <translation>This sheet contains formulas; the values read are the last results Excel saved. Formula cells never calculated read as empty.</translation>
     </message>
