@@ -232,8 +232,6 @@ class CardPrintDialog(QDialog):
             box.blockSignals(True)
             box.setValue(value)
             box.blockSignals(False)
-        self.pdf_target = self.printer_name() == PDF_TARGET
-        self.print_button.setEnabled(not self.pdf_target and self.print_button.isEnabled())
 
     def _save_offsets(self, *_: Any) -> None:
         preferences.set_printer_offsets(self.printer_name(), self.offset_x.value(), self.offset_y.value())
