@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtWidgets import QFileDialog, QLineEdit
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import QDialog, QFileDialog, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from kudus_desktop.core.accounts import AccountService
@@ -194,3 +195,31 @@ def test_list_dialog_saves_the_filtered_list(
     qtbot.waitUntil(lambda: target.exists() and not dialog.isVisible(), timeout=20_000)
     text = " ".join(page_texts(target))
     assert "4 peserta" in text and LONG_NAME.split()[0] not in text
+
+
+def test_printing_through_the_print_dialog_paints_every_page_and_logs_the_cards(
+    qtbot: QtBot, tmp_path: Path, service: ParticipantService, monkeypatch: pytest.MonkeyPatch, message_boxes: list[str]
+) -> None:
+    # No printer on the build machine: the accepted print dialog points the printer at a PDF
+    # file, so the real print path (QPrinter painted on the database thread) is what runs.
+    enrol(service, 11)
+    target = tmp_path / "printer-output.pdf"
+
+    def accept(dialog: QPrintDialog) -> int:
+        dialog.printer().setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        dialog.printer().setOutputFileName(str(target))
+        return QDialog.DialogCode.Accepted.value
+
+    monkeypatch.setattr(QPrintDialog, "exec", accept)
+    profile = AccountService(service.db).profile()
+    dialog = CardPrintDialog(service, profile, [], None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.paper.setCurrentIndex(dialog.paper.findData("F4"))
+    dialog.print_button.click()
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=20_000)
+    reader = PdfReader(target)
+    assert len(reader.pages) == 4  # 11 cards: two F4 sheets, front and back
+    assert round(float(reader.pages[0].mediabox.height) / 72 * 25.4) == 330
+    assert CardService(service.db, service, profile).unprinted_count() == 0
+    assert "11 kartu dikirim ke pencetak." in message_boxes
