@@ -16,7 +16,7 @@ from enum import StrEnum
 
 import segno
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import exists, func, select
+from sqlalchemy import Integer, exists, func, select
 
 from kudus_desktop.core.audit import write_audit
 from kudus_desktop.core.codes import Status
@@ -189,6 +189,19 @@ class CardService:
                 chunk = list(ids[start : start + PAGE])
                 found.update(conn.execute(select(c.participant_id).where(c.participant_id.in_(chunk))).scalars())
         return found
+
+    def scope_counts(self, scope: CardScope, selected: Sequence[int] = ()) -> tuple[int, int]:
+        """(cards in scope, of which printed before), counted in SQL without listing the ids."""
+        pc = participant_table.c
+        printed = exists().where(card_print_table.c.participant_id == pc.id)
+        stmt = select(func.count(), func.coalesce(func.sum(printed.cast(Integer)), 0)).where(pc.status == Status.AKTIF)
+        if scope == CardScope.SELECTED:
+            stmt = stmt.where(pc.id.in_(list(selected)))
+        elif scope == CardScope.UNPRINTED:
+            stmt = stmt.where(~printed)
+        with self.db.begin() as conn:
+            total, again = conn.execute(stmt).one()
+        return int(total), int(again)
 
     def unprinted_count(self) -> int:
         pc = participant_table.c

@@ -105,9 +105,9 @@ class CardPrintDialog(QDialog):
         scope_box = QGroupBox(self.tr("Kartu untuk"))
         scope_layout = QVBoxLayout(scope_box)
         self.scope_group = QButtonGroup(self)
-        n_selected = len(self.cards.ids_for(CardScope.SELECTED, selected)) if selected else 0
+        n_selected = self.cards.scope_counts(CardScope.SELECTED, selected)[0] if selected else 0
         n_unprinted = self.cards.unprinted_count()
-        n_all = len(self.cards.ids_for(CardScope.ALL))
+        n_all = self.cards.scope_counts(CardScope.ALL)[0]
         self.scope_buttons: dict[CardScope, QRadioButton] = {}
         for scope, text in (
             (CardScope.SELECTED, self.tr("Peserta terpilih ({n} aktif)").format(n=n_selected)),
@@ -204,18 +204,17 @@ class CardPrintDialog(QDialog):
         return self.cards.ids_for(self.scope(), self.selected)
 
     def _scope_changed(self, *_: Any) -> None:
-        ids = self.ids()
-        self._reprints = len(self.cards.printed_before(ids))
+        total, self._reprints = self.cards.scope_counts(self.scope(), self.selected)
         has_reprints = self._reprints > 0
         self.reprint_label.setVisible(has_reprints)
         self.reason.setVisible(has_reprints)
         self.reprint_label.setText(
             self.tr("{n} dari {total} kartu ini sudah pernah dicetak. Cetak ulang dicatat dengan alasannya.").format(
-                n=self._reprints, total=len(ids)
+                n=self._reprints, total=total
             )
         )
         for button in (self.preview_button, self.print_button, self.pdf_button):
-            button.setEnabled(bool(ids))
+            button.setEnabled(total > 0)
 
     def _paper_changed(self, *_: Any) -> None:
         paper = self.paper_choice()

@@ -167,3 +167,12 @@ def test_printed_list_has_every_row_the_filter_and_the_signatory(service: Partic
     assert table.signatory.head_name == "Sutrisno"
     assert table.signatory.preparer_name == "Admin Desa"
     assert len(table.columns) == len(table.rows[0])
+
+
+def test_scope_counts_match_the_listed_ids_and_their_reprints(cards: CardService) -> None:
+    everyone = cards.ids_for(CardScope.ALL)
+    assert cards.scope_counts(CardScope.ALL) == (5, 0)
+    cards.record_print(cards.prepare(everyone[:2]))
+    assert cards.scope_counts(CardScope.ALL) == (5, 2)
+    assert cards.scope_counts(CardScope.UNPRINTED) == (3, 0)
+    assert cards.scope_counts(CardScope.SELECTED, everyone[1:3]) == (2, 1)
