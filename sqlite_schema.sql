@@ -5,7 +5,7 @@
 -- Dates are ISO-8601 text (YYYY-MM-DD), timestamps 'YYYY-MM-DD HH:MM:SS' local time.
 
 PRAGMA application_id = 1263553875;  -- 0x4B504D53 ("KPMS"), marks the file as Kudus Desktop's
-PRAGMA user_version = 4;
+PRAGMA user_version = 5;
 
 -- Settings that travel with the data (office profile, rules). Keys are declared once
 -- in kudus_desktop/core/settings.py with their defaults.
@@ -78,6 +78,8 @@ CREATE INDEX ix_participant_status ON participant (status);
 CREATE INDEX ix_participant_category ON participant (category);
 CREATE INDEX ix_participant_start ON participant (start_date);
 CREATE INDEX ix_participant_rev ON participant (rev);
+-- The regency looks a NIK up across every village (double enrolment).
+CREATE INDEX ix_participant_nik ON participant (nik);
 
 -- Every create, change, end and reactivation, with the fields' old and new values.
 CREATE TABLE participant_history (
@@ -97,14 +99,14 @@ CREATE TABLE counter (
     name  TEXT PRIMARY KEY NOT NULL,
     value INTEGER NOT NULL
 );
-INSERT INTO counter (name, value) VALUES ('change', 0), ('reg_no', 0);
+INSERT INTO counter (name, value) VALUES ('change', 0), ('reg_no', 0), ('sync_seq', 0);
 
--- The office's own Ed25519 key: signs the QR code on every card (and the office's sync
--- packages), so anyone holding the public key can check a card offline. Created once, on
--- first use; it travels inside backups so a restored office keeps its identity.
+-- The installation's own keys: 'sign' (Ed25519) signs the QR code on every card and every
+-- sync package or receipt; 'box' (X25519) opens what is encrypted for this installation.
+-- Made at setup; they travel inside backups so a restored office keeps its identity.
 CREATE TABLE key_pair (
-    purpose     TEXT PRIMARY KEY NOT NULL,  -- 'sign'
-    private_key BLOB NOT NULL,              -- raw 32-byte seed
+    purpose     TEXT PRIMARY KEY NOT NULL,  -- 'sign' or 'box'
+    private_key BLOB NOT NULL,              -- raw 32 bytes
     public_key  BLOB NOT NULL,              -- raw 32 bytes
     created_at  TEXT NOT NULL
 );
@@ -120,3 +122,82 @@ CREATE TABLE card_print (
     reason         TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX ix_card_print_participant ON card_print (participant_id);
+
+-- Sync, village side: every package this device wrote, by its sequence number.
+CREATE TABLE sync_outbox (
+    seq             INTEGER PRIMARY KEY,  -- the device's package number, never reused
+    created_at      TEXT NOT NULL,
+    username        TEXT NOT NULL,
+    file_name       TEXT NOT NULL,
+    digest          TEXT NOT NULL,        -- SHA-256 of the file, hex
+    from_rev        INTEGER NOT NULL,     -- carries the changes with from_rev < rev <= to_rev
+    to_rev          INTEGER NOT NULL,
+    participants    INTEGER NOT NULL,
+    full            INTEGER NOT NULL DEFAULT 0,
+    acknowledged_at TEXT                  -- a receipt said the regency has it
+);
+
+-- Sync, both sides: per participant, which version travelled and what the regency said.
+-- Village: sent_seq/sent_rev = the last package that carried the record and its rev.
+-- Regency: sent_seq/sent_rev = the package it came in and the village's rev of the row held.
+CREATE TABLE participant_sync (
+    participant_id INTEGER PRIMARY KEY REFERENCES participant (id),
+    sent_seq       INTEGER,
+    sent_rev       INTEGER,
+    outcome        TEXT CHECK (outcome IN ('accepted', 'rejected', 'review')),
+    reason         TEXT NOT NULL DEFAULT '',
+    outcome_rev    INTEGER,   -- the village's rev the outcome is about
+    outcome_at     TEXT
+);
+
+-- Sync, regency side: the village devices whose packages are accepted.
+CREATE TABLE sync_device (
+    device_id     TEXT PRIMARY KEY NOT NULL,  -- hex of the first 8 bytes of SHA-256(sign key)
+    desa_code     TEXT NOT NULL,
+    sign_key      BLOB NOT NULL,              -- raw Ed25519 public key
+    box_key       BLOB NOT NULL,              -- raw X25519 public key
+    registered_at TEXT NOT NULL,
+    registered_by TEXT NOT NULL,
+    full_resend   INTEGER NOT NULL DEFAULT 0  -- the regency asked this device for everything again
+);
+CREATE INDEX ix_sync_device_desa ON sync_device (desa_code);
+
+-- Sync, regency side: every package imported, once.
+CREATE TABLE sync_inbox (
+    id           INTEGER PRIMARY KEY,
+    device_id    TEXT NOT NULL REFERENCES sync_device (device_id),
+    desa_code    TEXT NOT NULL,
+    seq          INTEGER NOT NULL,
+    digest       TEXT NOT NULL,
+    created_at   TEXT NOT NULL,  -- when the village wrote it
+    received_at  TEXT NOT NULL,
+    username     TEXT NOT NULL,
+    participants INTEGER NOT NULL,
+    full         INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (device_id, seq)
+);
+CREATE INDEX ix_sync_inbox_desa ON sync_inbox (desa_code);
+
+-- Sync, regency side: receipts written, numbered per village.
+CREATE TABLE sync_receipt (
+    desa_code  TEXT NOT NULL,
+    seq        INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    username   TEXT NOT NULL,
+    device_id  TEXT NOT NULL,
+    file_name  TEXT NOT NULL,
+    records    INTEGER NOT NULL,
+    PRIMARY KEY (desa_code, seq)
+);
+
+-- Regency side: the same NIK active in two villages; both enrolments are kept until decided.
+CREATE TABLE duplicate_case (
+    id        INTEGER PRIMARY KEY,
+    nik       TEXT NOT NULL,
+    first_id  INTEGER NOT NULL REFERENCES participant (id),
+    second_id INTEGER NOT NULL REFERENCES participant (id),
+    found_at  TEXT NOT NULL,
+    status    TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'resolved')),
+    UNIQUE (first_id, second_id)
+);
+CREATE INDEX ix_duplicate_nik ON duplicate_case (nik);

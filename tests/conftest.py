@@ -59,3 +59,60 @@ def admin(db: Database) -> UserView:
 @pytest.fixture
 def service(db: Database, admin: UserView) -> ParticipantService:
     return ParticipantService(db, admin, today=lambda: TODAY)
+
+
+DESA_B = "33.19.01.2001"  # Bakalankrapyak, Kecamatan Kaliwungu
+KABUPATEN = "33.19"
+
+
+def _initialised(path: Path, mode: str, code: str) -> Path:
+    db = open_database(path)
+    AccountService(db).initialise(SetupRequest(mode, code, "Kepala", "Kepala", "admin", "Admin", PASSWORD, ""))
+    db.close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def office_templates(tmp_path_factory: pytest.TempPathFactory, template_dir: Path) -> dict[str, Path]:
+    """Initialised data directories (with their own keys) for two villages and the regency."""
+    return {
+        "a": template_dir,
+        "b": _initialised(tmp_path_factory.mktemp("desa-b"), "desa", DESA_B),
+        "kab": _initialised(tmp_path_factory.mktemp("kabupaten"), "kabupaten", KABUPATEN),
+    }
+
+
+class Office:
+    """One installation in a test: its data directory, open database and logged-in admin."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.db = open_database(path)
+        self.user = AccountService(self.db).login("admin", PASSWORD)
+        self.participants = ParticipantService(self.db, self.user, today=lambda: TODAY)
+
+    def replace_database(self, source: Path) -> None:
+        """Close, put ``source`` in place of the database file (as a restore does), reopen."""
+        self.db.close()
+        for suffix in ("-wal", "-shm"):
+            self.db_file.with_name(DB_FILE_NAME + suffix).unlink(missing_ok=True)
+        shutil.copyfile(source, self.db_file)
+        self.db = open_database(self.path)
+        self.participants = ParticipantService(self.db, self.user, today=lambda: TODAY)
+
+    @property
+    def db_file(self) -> Path:
+        return self.path / DB_FILE_NAME
+
+
+@pytest.fixture
+def offices(tmp_path: Path, office_templates: dict[str, Path]) -> Iterator[dict[str, Office]]:
+    out: dict[str, Office] = {}
+    for key, template in office_templates.items():
+        target = tmp_path / key
+        target.mkdir()
+        shutil.copyfile(template / DB_FILE_NAME, target / DB_FILE_NAME)
+        out[key] = Office(target)
+    yield out
+    for office in out.values():
+        office.db.close()

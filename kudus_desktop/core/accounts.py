@@ -17,6 +17,7 @@ from kudus_desktop.core.dates import now_iso
 from kudus_desktop.core.db import Database
 from kudus_desktop.core.errors import AuthError, NotFoundError, SetupError, StateError, ValidationError
 from kudus_desktop.core.regions import KUDUS_CODE, region
+from kudus_desktop.core.signing import ensure_keys
 from kudus_desktop.core.tables import user_table
 from kudus_desktop.core.validation import Issue, collapse
 from kudus_desktop.core.views import AccountView, OfficeProfile, OpChanges, UserView
@@ -141,6 +142,7 @@ class AccountService:
                     settings.OFFICE_PHONE: collapse(req.office_phone),
                 },
             )
+            ensure_keys(conn)
             new_id = conn.execute(
                 user_table.insert().values(
                     username=username,

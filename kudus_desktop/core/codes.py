@@ -67,6 +67,7 @@ class HistoryAction(StrEnum):
     UPDATE = "update"
     END = "end"
     REACTIVATE = "reactivate"
+    SYNC = "sync"  # a value set by the regency's receipt (KPJ number)
 
 
 def can_reveal_nik(role: str) -> bool:

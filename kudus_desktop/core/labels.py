@@ -125,6 +125,122 @@ MESSAGES: dict[str, str] = {
         "Pesan", "Berkas PDF {path} tidak dapat ditulis. Periksa foldernya atau tutup berkas itu di program lain."
     ),
     "print_failed": QT_TRANSLATE_NOOP("Pesan", "Pencetak {printer} menolak pekerjaan cetak. Periksa pencetaknya."),
+    # Sync packages, receipts and setup files
+    "sync_wrong_mode": QT_TRANSLATE_NOOP("Pesan", "Perintah ini hanya untuk instalasi mode {mode}."),
+    "sync_not_joined": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Desa ini belum terhubung dengan kabupaten. Impor berkas setup dari DPMD lebih dahulu "
+        "(Sinkronisasi > Gabung, atau 'kudus-desktop sync join BERKAS').",
+    ),
+    "sync_no_changes": QT_TRANSLATE_NOOP(
+        "Pesan", "Tidak ada perubahan sejak paket {seq}; tidak ada paket baru yang dibuat."
+    ),
+    "sync_read_failed": QT_TRANSLATE_NOOP("Pesan", "Berkas {name} tidak dapat dibaca: {detail}."),
+    "sync_write_failed": QT_TRANSLATE_NOOP(
+        "Pesan", "Berkas {path} tidak dapat ditulis: {detail}. Periksa flashdisk atau foldernya lalu coba lagi."
+    ),
+    "sync_verify_failed": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Berkas yang ditulis ke {path} tidak terbaca kembali dengan benar (flashdisk dicabut atau rusak?). "
+        "Berkas itu dihapus; coba lagi.",
+    ),
+    "sync_too_large": QT_TRANSLATE_NOOP(
+        "Pesan", "Berkas {name} lebih besar dari {limit} MB; itu bukan paket sinkronisasi. Tidak ada yang diubah."
+    ),
+    "sync_not_sync_file": QT_TRANSLATE_NOOP(
+        "Pesan", "Berkas {name} bukan paket atau tanda terima Kudus Desktop. Tidak ada yang diubah."
+    ),
+    "sync_wrong_kind": QT_TRANSLATE_NOOP(
+        "Pesan", "Berkas {name} adalah {found}, bukan {expected}. Tidak ada yang diubah."
+    ),
+    "sync_truncated": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Berkas {name} terpotong: hanya {have} dari {need} byte (penyalinan terputus atau flashdisk dicabut). "
+        "Salin ulang dari komputer asal. Tidak ada yang diubah.",
+    ),
+    "sync_trailing": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Berkas {name} berisi {extra} byte tambahan di belakangnya: berkas telah diubah. Tidak ada yang diubah.",
+    ),
+    "sync_format_newer": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Berkas {name} memakai format {found}, sedangkan versi ini hanya mengenal sampai format {supported}. "
+        "Perbarui Kudus Desktop. Tidak ada yang diubah.",
+    ),
+    "sync_format_older": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Berkas {name} memakai format {found} yang tidak didukung lagi (paling lama format {oldest}). Minta "
+        "pengirim membuat berkas baru dengan versi aplikasi sekarang. Tidak ada yang diubah.",
+    ),
+    "sync_header_invalid": QT_TRANSLATE_NOOP(
+        "Pesan", "Kepala berkas {name} rusak (bagian {detail}). Tidak ada yang diubah."
+    ),
+    "sync_signature_invalid": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Tanda tangan berkas {name} tidak cocok: isinya diubah atau rusak setelah ditulis, atau dibuat "
+        "perangkat lain. Berkas ditolak; tidak ada yang diubah.",
+    ),
+    "sync_wrong_recipient": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Berkas {name} dienkripsi untuk kunci lain, bukan kunci instalasi ini (berkas setup lama atau salah "
+        "alamat). Tidak ada yang diubah.",
+    ),
+    "sync_decrypt_failed": QT_TRANSLATE_NOOP(
+        "Pesan", "Isi berkas {name} tidak dapat dibuka: kuncinya tidak cocok atau isinya rusak. Tidak ada yang diubah."
+    ),
+    "sync_payload_invalid": QT_TRANSLATE_NOOP(
+        "Pesan", "Isi berkas {name} tidak sesuai format ({detail}). Tidak ada yang diubah."
+    ),
+    "sync_foreign_regency": QT_TRANSLATE_NOOP(
+        "Pesan", "Paket {name} ditujukan ke kabupaten {code}, bukan kabupaten ini. Tidak ada yang diubah."
+    ),
+    "sync_unknown_device": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Paket {name} dibuat perangkat desa {desa} yang belum terdaftar (sidik jari {fingerprint}). Cocokkan "
+        "sidik jari itu dengan yang dibacakan operator desa dari halaman Sinkronisasinya, lalu daftarkan "
+        "perangkatnya. Tidak ada yang diubah.",
+    ),
+    "sync_fingerprint_mismatch": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Sidik jari yang dimasukkan ({typed}) tidak sama dengan sidik jari perangkat pada paket {name} "
+        "({fingerprint}). Perangkat tidak didaftarkan; tidak ada yang diubah.",
+    ),
+    "sync_device_other_desa": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Paket {name} mengaku dari desa {desa}, tetapi perangkatnya terdaftar untuk desa {registered}. "
+        "Tidak ada yang diubah.",
+    ),
+    "sync_seq_reused": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Paket {name}: nomor urut {seq} dari perangkat ini sudah diterima dengan isi yang berbeda (desa "
+        "memulihkan cadangan lama?). Paket ditolak; minta desa mengimpor tanda terima terbaru lalu membuat "
+        "paket lengkap.",
+    ),
+    "sync_conflict": QT_TRANSLATE_NOOP(
+        "Pesan", "Paket {name} bertentangan dengan data yang sudah ada ({detail}). Tidak ada yang diubah."
+    ),
+    "sync_receipt_foreign": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Tanda terima {name} tidak ditandatangani kabupaten tempat desa ini terdaftar. Tidak ada yang diubah.",
+    ),
+    "sync_receipt_other_desa": QT_TRANSLATE_NOOP(
+        "Pesan", "Tanda terima {name} untuk desa {desa}, bukan desa ini. Tidak ada yang diubah."
+    ),
+    "sync_receipt_old": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Tanda terima {name} (nomor {seq}) lebih lama dari tanda terima yang sudah diterapkan (nomor {applied}). "
+        "Tidak ada yang diubah.",
+    ),
+    "sync_setup_invalid": QT_TRANSLATE_NOOP(
+        "Pesan", "Berkas {name} bukan berkas setup Kudus Desktop, atau isinya rusak atau diubah."
+    ),
+    "sync_setup_format": QT_TRANSLATE_NOOP(
+        "Pesan", "Berkas setup {name} memakai format {found} yang tidak dikenal versi ini. Perbarui Kudus Desktop."
+    ),
+    "sync_setup_other_desa": QT_TRANSLATE_NOOP(
+        "Pesan", "Berkas setup {name} dibuat untuk desa {desa_name} ({code}), bukan untuk desa ini, {own}."
+    ),
+    "sync_desa_unknown": QT_TRANSLATE_NOOP("Pesan", "{code} bukan kode desa di kabupaten ini."),
     # Participants
     "participant_not_found": QT_TRANSLATE_NOOP(
         "Pesan", "Peserta tidak ditemukan (mungkin sudah diubah di tempat lain)."
@@ -295,6 +411,14 @@ CODES: dict[str, str] = {
     "action:update": QT_TRANSLATE_NOOP("Kode", "Diubah"),
     "action:end": QT_TRANSLATE_NOOP("Kode", "Dihentikan"),
     "action:reactivate": QT_TRANSLATE_NOOP("Kode", "Diaktifkan kembali"),
+    "action:sync": QT_TRANSLATE_NOOP("Kode", "Diperbarui dari kabupaten"),
+    "sync:not_sent": QT_TRANSLATE_NOOP("Kode", "Belum dikirim"),
+    "sync:sent": QT_TRANSLATE_NOOP("Kode", "Terkirim"),
+    "sync:accepted": QT_TRANSLATE_NOOP("Kode", "Diterima"),
+    "sync:rejected": QT_TRANSLATE_NOOP("Kode", "Ditolak"),
+    "sync:review": QT_TRANSLATE_NOOP("Kode", "Ditinjau kabupaten"),
+    "kind:package": QT_TRANSLATE_NOOP("Kode", "paket sinkronisasi"),
+    "kind:receipt": QT_TRANSLATE_NOOP("Kode", "tanda terima"),
     "role:admin": QT_TRANSLATE_NOOP("Kode", "Admin"),
     "role:operator": QT_TRANSLATE_NOOP("Kode", "Operator"),
     "role:verifikator": QT_TRANSLATE_NOOP("Kode", "Verifikator"),
@@ -320,8 +444,23 @@ CODES: dict[str, str] = {
     "audit:cards_printed": QT_TRANSLATE_NOOP("Kode", "Kartu dicetak"),
     "audit:list_printed": QT_TRANSLATE_NOOP("Kode", "Daftar peserta dicetak"),
     "audit:restore": QT_TRANSLATE_NOOP("Kode", "Basis data dipulihkan"),
+    "audit:sync_joined": QT_TRANSLATE_NOOP("Kode", "Terhubung dengan kabupaten"),
+    "audit:sync_package": QT_TRANSLATE_NOOP("Kode", "Paket sinkronisasi dibuat"),
+    "audit:sync_receipt": QT_TRANSLATE_NOOP("Kode", "Tanda terima diterapkan"),
+    "audit:sync_setup_file": QT_TRANSLATE_NOOP("Kode", "Berkas setup desa dibuat"),
+    "audit:sync_device_registered": QT_TRANSLATE_NOOP("Kode", "Perangkat desa didaftarkan"),
+    "audit:sync_package_imported": QT_TRANSLATE_NOOP("Kode", "Paket desa diimpor"),
+    "audit:sync_full_resend": QT_TRANSLATE_NOOP("Kode", "Kirim ulang lengkap diminta"),
+    "audit:sync_receipt_written": QT_TRANSLATE_NOOP("Kode", "Tanda terima dibuat"),
     "mode:desa": QT_TRANSLATE_NOOP("Kode", "Desa"),
     "mode:kabupaten": QT_TRANSLATE_NOOP("Kode", "Kabupaten"),
+}
+
+
+#: Message parameters that hold a stored code, by message: the code group to label them with.
+CODE_PARAMS: dict[str, dict[str, str]] = {
+    "sync_wrong_kind": {"found": "kind", "expected": "kind"},
+    "sync_wrong_mode": {"mode": "mode"},
 }
 
 
@@ -337,6 +476,8 @@ def describe(code: str, params: Mapping[str, object] | None = None) -> str:
     params = dict(params or {})
     if "field" in params:
         params["field"] = FIELDS.get(str(params["field"]), str(params["field"]))
+    for name, group in CODE_PARAMS.get(code, {}).items():
+        params[name] = code_label(group, str(params.get(name, "")))
     return _fill(MESSAGES.get(code, code), params)
 
 

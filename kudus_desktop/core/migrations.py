@@ -9,6 +9,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
+from kudus_desktop.core.paths import schema_path
+
 
 def _to_v2(conn: sqlite3.Connection) -> None:
     """v2: change counters for sync; the registration-number sequence moves to ``counter``."""
@@ -56,9 +58,31 @@ def _to_v4(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX ix_card_print_participant ON card_print (participant_id)")
 
 
+def _to_v5(conn: sqlite3.Connection) -> None:
+    """v5: sync packages, receipts, village devices and double-enrolment cases."""
+    schema = _schema_tail("-- Sync, village side:")
+    for statement in _statements(schema):
+        conn.execute(statement)
+    conn.execute("CREATE INDEX ix_participant_nik ON participant (nik)")
+    conn.execute("INSERT INTO counter (name, value) VALUES ('sync_seq', 0)")
+
+
+def _schema_tail(marker: str) -> str:
+    """The canonical schema's text from ``marker`` on: tables added by a step, written once."""
+    text = schema_path().read_text(encoding="utf-8")
+    return text[text.index(marker) :]
+
+
+def _statements(script: str) -> list[str]:
+    """Split a script of plain CREATE statements (no triggers) on their semicolons."""
+    lines = [line.split("--", 1)[0] for line in script.splitlines()]
+    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
+
+
 #: target version -> step; keep it dense from 2 up to ``db.SCHEMA_VERSION``.
 STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     2: _to_v2,
     3: _to_v3,
     4: _to_v4,
+    5: _to_v5,
 }

@@ -41,9 +41,21 @@ BPJS_COLUMNS = SettingKey("bpjs_columns", "[]")
 #: Minutes without keyboard or mouse before the window locks (0: never).
 IDLE_LOCK_MINUTES = SettingKey("idle_lock_minutes", "10")
 
+# Sync, village side: the regency this village reports to, from its setup file.
+SYNC_REGENCY = SettingKey("sync_regency", "")
+SYNC_REGENCY_NAME = SettingKey("sync_regency_name", "")
+SYNC_REGENCY_SIGN = SettingKey("sync_regency_sign", "")  # base64 Ed25519 public key
+SYNC_REGENCY_BOX = SettingKey("sync_regency_box", "")  # base64 X25519 public key
+#: Address of the regency's sync server (empty: USB only); the regency's own value goes into setup files.
+SYNC_SERVER = SettingKey("sync_server", "")
+SYNC_RECEIPT_SEQ = SettingKey("sync_receipt_seq", "0")  # the last receipt applied
+SYNC_MISSING = SettingKey("sync_missing", "[]")  # package numbers the regency has not seen, as JSON
+SYNC_FULL_REQUESTED = SettingKey("sync_full_requested", "0")  # the regency asked for everything again
+
 ALL_KEYS = (
     MODE, REGION_CODE, HEAD_NAME, HEAD_TITLE, OFFICE_PHONE, MAX_AGE, MONTHLY_PREMIUM, IMPORT_MAPPINGS, BPJS_COLUMNS,
-    IDLE_LOCK_MINUTES,
+    IDLE_LOCK_MINUTES, SYNC_REGENCY, SYNC_REGENCY_NAME, SYNC_REGENCY_SIGN, SYNC_REGENCY_BOX, SYNC_SERVER,
+    SYNC_RECEIPT_SEQ, SYNC_MISSING, SYNC_FULL_REQUESTED,
 )  # fmt: skip
 
 

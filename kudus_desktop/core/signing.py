@@ -1,8 +1,10 @@
-"""The office's Ed25519 signing key and the signed payload of a card's QR code.
+"""The installation's keys and the signed payload of a card's QR code.
 
-The key is made once, on first use, and kept in the database (so a backup carries it and a
-restored office keeps its identity). Anyone holding the public key, the regency for example,
-can check a card offline: the QR text names the card and ends with a signature over the rest.
+Every installation has an Ed25519 signing key and an X25519 encryption key, made at setup
+(or on first use in a database made before keys existed) and kept in the database, so a
+backup carries them and a restored office keeps its identity. Anyone holding the signing
+key's public half, the regency for example, can check a card offline: the QR text names the
+card and ends with a signature over the rest.
 
 QR text: ``KD1:<reg_no>:<kpj>:<desa_code>:<YYYYMMDD>:<signature>``, upper case, digits and
 ``-.:`` only, so the code uses QR's alphanumeric mode and stays small enough to read at CR80
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -21,7 +24,8 @@ from datetime import date, datetime
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from sqlalchemy import select
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from sqlalchemy import Connection, select
 from sqlalchemy.dialects.sqlite import insert
 
 from kudus_desktop.core.dates import now_iso
@@ -30,29 +34,103 @@ from kudus_desktop.core.errors import KudusError
 from kudus_desktop.core.tables import key_pair_table
 
 SIGN_PURPOSE = "sign"
+BOX_PURPOSE = "box"
 PAYLOAD_TAG = "KD1"
 _FIELD = re.compile(r"^[0-9A-Z.\-]*$")
 
 
-def office_key(db: Database) -> Ed25519PrivateKey:
-    """The office's signing key, made and stored on first use."""
+def _raw_private(key: Ed25519PrivateKey | X25519PrivateKey) -> bytes:
+    return key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption())
+
+
+def raw_public(key: Ed25519PublicKey | X25519PublicKey) -> bytes:
+    """The 32 raw bytes of a public key."""
+    return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
+def _stored_private(conn: Connection, purpose: str) -> bytes:
+    """The private key for ``purpose``, made and stored if this installation has none yet."""
     k = key_pair_table.c
+    seed = conn.execute(select(k.private_key).where(k.purpose == purpose)).scalar()
+    if seed is None:
+        key: Ed25519PrivateKey | X25519PrivateKey = (
+            Ed25519PrivateKey.generate() if purpose == SIGN_PURPOSE else X25519PrivateKey.generate()
+        )
+        # Another process may have made one meanwhile: keep whichever was stored first.
+        conn.execute(
+            insert(key_pair_table)
+            .values(
+                purpose=purpose,
+                private_key=_raw_private(key),
+                public_key=raw_public(key.public_key()),
+                created_at=now_iso(),
+            )
+            .on_conflict_do_nothing()
+        )
+        seed = conn.execute(select(k.private_key).where(k.purpose == purpose)).scalar_one()
+    return bytes(seed)
+
+
+def ensure_keys(conn: Connection) -> None:
+    """Make the installation's signing and encryption keys now (at setup), not on first use."""
+    _stored_private(conn, SIGN_PURPOSE)
+    _stored_private(conn, BOX_PURPOSE)
+
+
+def office_key(db: Database) -> Ed25519PrivateKey:
+    """The installation's signing key (cards, sync packages, receipts)."""
     with db.begin() as conn:
-        seed = conn.execute(select(k.private_key).where(k.purpose == SIGN_PURPOSE)).scalar()
-        if seed is None:
-            key = Ed25519PrivateKey.generate()
-            raw = key.private_bytes(
-                serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
-            )
-            public = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-            # Another process may have made one meanwhile: keep whichever was stored first.
-            conn.execute(
-                insert(key_pair_table)
-                .values(purpose=SIGN_PURPOSE, private_key=raw, public_key=public, created_at=now_iso())
-                .on_conflict_do_nothing()
-            )
-            seed = conn.execute(select(k.private_key).where(k.purpose == SIGN_PURPOSE)).scalar_one()
-    return Ed25519PrivateKey.from_private_bytes(bytes(seed))
+        return Ed25519PrivateKey.from_private_bytes(_stored_private(conn, SIGN_PURPOSE))
+
+
+def box_key(db: Database) -> X25519PrivateKey:
+    """The installation's encryption key: opens packages or receipts addressed to it."""
+    with db.begin() as conn:
+        return X25519PrivateKey.from_private_bytes(_stored_private(conn, BOX_PURPOSE))
+
+
+def device_id(sign_public: bytes) -> str:
+    """A device's name in sync files: hex of the first 8 bytes of SHA-256 of its signing key."""
+    return hashlib.sha256(sign_public).hexdigest()[:16]
+
+
+def device_fingerprint(sign_public: bytes, box_public: bytes) -> str:
+    """What two people read to each other over the telephone to confirm a device's keys:
+    the first 10 bytes of SHA-256(sign key || box key) in base32, four groups of four."""
+    text = base64.b32encode(hashlib.sha256(sign_public + box_public).digest()[:10]).decode()
+    return "-".join(text[i : i + 4] for i in range(0, 16, 4))
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """This installation's keys as the sync code needs them."""
+
+    sign: Ed25519PrivateKey
+    box: X25519PrivateKey
+
+    @property
+    def sign_public(self) -> bytes:
+        return raw_public(self.sign.public_key())
+
+    @property
+    def box_public(self) -> bytes:
+        return raw_public(self.box.public_key())
+
+    @property
+    def device_id(self) -> str:
+        return device_id(self.sign_public)
+
+    @property
+    def fingerprint(self) -> str:
+        return device_fingerprint(self.sign_public, self.box_public)
+
+
+def identity(db: Database) -> Identity:
+    """Both keys of this installation, made if missing."""
+    with db.begin() as conn:
+        sign = _stored_private(conn, SIGN_PURPOSE)
+        box = _stored_private(conn, BOX_PURPOSE)
+    return Identity(Ed25519PrivateKey.from_private_bytes(sign), X25519PrivateKey.from_private_bytes(box))
 
 
 def public_key_pem(db: Database) -> str:
@@ -63,8 +141,7 @@ def public_key_pem(db: Database) -> str:
 
 def key_fingerprint(public: Ed25519PublicKey) -> str:
     """Short text to compare a key over the telephone: 8 groups of 4 base32 characters."""
-    raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    text = base64.b32encode(raw).decode()[:32]
+    text = base64.b32encode(raw_public(public)).decode()[:32]
     return " ".join(text[i : i + 4] for i in range(0, 32, 4))
 
 

@@ -59,6 +59,7 @@ class ParticipantRow(Base):
         Index("ix_participant_category", "category"),
         Index("ix_participant_start", "start_date"),
         Index("ix_participant_rev", "rev"),
+        Index("ix_participant_nik", "nik"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -135,6 +136,91 @@ class CardPrintRow(Base):
     reason: Mapped[str] = mapped_column(Text, nullable=False, server_default=text("''"))
 
 
+class SyncOutboxRow(Base):
+    __tablename__ = "sync_outbox"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[str] = mapped_column(Text, nullable=False)
+    username: Mapped[str] = mapped_column(Text, nullable=False)
+    file_name: Mapped[str] = mapped_column(Text, nullable=False)
+    digest: Mapped[str] = mapped_column(Text, nullable=False)
+    from_rev: Mapped[int] = mapped_column(Integer, nullable=False)
+    to_rev: Mapped[int] = mapped_column(Integer, nullable=False)
+    participants: Mapped[int] = mapped_column(Integer, nullable=False)
+    full: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("0"))
+    acknowledged_at: Mapped[str | None] = mapped_column(Text)
+
+
+class ParticipantSyncRow(Base):
+    __tablename__ = "participant_sync"
+    __table_args__ = (CheckConstraint("outcome IN ('accepted', 'rejected', 'review')"),)
+
+    participant_id: Mapped[int] = mapped_column(Integer, ForeignKey("participant.id"), primary_key=True)
+    sent_seq: Mapped[int | None] = mapped_column(Integer)
+    sent_rev: Mapped[int | None] = mapped_column(Integer)
+    outcome: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text, nullable=False, server_default=text("''"))
+    outcome_rev: Mapped[int | None] = mapped_column(Integer)
+    outcome_at: Mapped[str | None] = mapped_column(Text)
+
+
+class SyncDeviceRow(Base):
+    __tablename__ = "sync_device"
+    __table_args__ = (Index("ix_sync_device_desa", "desa_code"),)
+
+    device_id: Mapped[str] = mapped_column(Text, primary_key=True)
+    desa_code: Mapped[str] = mapped_column(Text, nullable=False)
+    sign_key: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    box_key: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    registered_at: Mapped[str] = mapped_column(Text, nullable=False)
+    registered_by: Mapped[str] = mapped_column(Text, nullable=False)
+    full_resend: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("0"))
+
+
+class SyncInboxRow(Base):
+    __tablename__ = "sync_inbox"
+    __table_args__ = (UniqueConstraint("device_id", "seq"), Index("ix_sync_inbox_desa", "desa_code"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    device_id: Mapped[str] = mapped_column(Text, ForeignKey("sync_device.device_id"), nullable=False)
+    desa_code: Mapped[str] = mapped_column(Text, nullable=False)
+    seq: Mapped[int] = mapped_column(Integer, nullable=False)
+    digest: Mapped[str] = mapped_column(Text, nullable=False)
+    created_at: Mapped[str] = mapped_column(Text, nullable=False)
+    received_at: Mapped[str] = mapped_column(Text, nullable=False)
+    username: Mapped[str] = mapped_column(Text, nullable=False)
+    participants: Mapped[int] = mapped_column(Integer, nullable=False)
+    full: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("0"))
+
+
+class SyncReceiptRow(Base):
+    __tablename__ = "sync_receipt"
+
+    desa_code: Mapped[str] = mapped_column(Text, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[str] = mapped_column(Text, nullable=False)
+    username: Mapped[str] = mapped_column(Text, nullable=False)
+    device_id: Mapped[str] = mapped_column(Text, nullable=False)
+    file_name: Mapped[str] = mapped_column(Text, nullable=False)
+    records: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+class DuplicateCaseRow(Base):
+    __tablename__ = "duplicate_case"
+    __table_args__ = (
+        UniqueConstraint("first_id", "second_id"),
+        CheckConstraint("status IN ('open', 'resolved')"),
+        Index("ix_duplicate_nik", "nik"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    nik: Mapped[str] = mapped_column(Text, nullable=False)
+    first_id: Mapped[int] = mapped_column(Integer, ForeignKey("participant.id"), nullable=False)
+    second_id: Mapped[int] = mapped_column(Integer, ForeignKey("participant.id"), nullable=False)
+    found_at: Mapped[str] = mapped_column(Text, nullable=False)
+    status: Mapped[str] = mapped_column(Text, nullable=False, server_default=text("'open'"))
+
+
 # Core (set-based) statements use the tables directly.
 participant_table = cast(Table, ParticipantRow.__table__)
 history_table = cast(Table, ParticipantHistoryRow.__table__)
@@ -144,3 +230,9 @@ counter_table = cast(Table, CounterRow.__table__)
 audit_table = cast(Table, AuditEventRow.__table__)
 key_pair_table = cast(Table, KeyPairRow.__table__)
 card_print_table = cast(Table, CardPrintRow.__table__)
+sync_outbox_table = cast(Table, SyncOutboxRow.__table__)
+participant_sync_table = cast(Table, ParticipantSyncRow.__table__)
+sync_device_table = cast(Table, SyncDeviceRow.__table__)
+sync_inbox_table = cast(Table, SyncInboxRow.__table__)
+sync_receipt_table = cast(Table, SyncReceiptRow.__table__)
+duplicate_case_table = cast(Table, DuplicateCaseRow.__table__)

@@ -9,7 +9,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from kudus_desktop.core.errors import CancelledError, KudusError, ValidationError
-from kudus_desktop.core.labels import CODE_CONTEXT, CODES, FIELD_CONTEXT, FIELDS, MESSAGE_CONTEXT, MESSAGES
+from kudus_desktop.core.labels import CODE_CONTEXT, CODE_PARAMS, CODES, FIELD_CONTEXT, FIELDS, MESSAGE_CONTEXT, MESSAGES
 from kudus_desktop.core.validation import Issue
 
 log = logging.getLogger(__name__)
@@ -37,6 +37,8 @@ def message_text(code: str, params: Mapping[str, object] | None = None) -> str:
     values = dict((params or {}).items())
     if "field" in values:
         values["field"] = field_text(str(values["field"]))
+    for name, group in CODE_PARAMS.get(code, {}).items():
+        values[name] = code_text(group, str(values.get(name, "")))
     template = _tr(MESSAGE_CONTEXT, MESSAGES[code]) if code in MESSAGES else code
     try:
         return template.format(**values)
