@@ -1192,13 +1192,14 @@ def _apply(
     )
     # History: keyed by (participant, village rev); what is already held is skipped.
     h = history_table.c
-    have = set(
-        conn.execute(
+    have: set[tuple[Any, ...]] = {
+        tuple(r)
+        for r in conn.execute(
             select(h.participant_id, h.rev, h.action)
             .join(participant_table, P.id == h.participant_id)
             .where(P.desa_code == desa)
-        ).all()
-    )
+        )
+    }
     add_history = []
     for uid, at, username, action, changes, rev in history:
         pid = ids.get(uid)
