@@ -39,6 +39,7 @@ from kudus_desktop.core.participants import ParticipantQuery, ParticipantService
 from kudus_desktop.core.paths import default_data_dir
 from kudus_desktop.core.printouts import participant_list
 from kudus_desktop.core.signing import key_fingerprint, load_public_key, public_key_pem, verify_payload
+from kudus_desktop.core.sync import PendingDevice, RegencySync, VillageSync, normalise_fingerprint, package_files
 from kudus_desktop.core.views import UserView
 
 EXIT_BAD_INPUT = 2
@@ -369,6 +370,155 @@ def cmd_restore(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def cmd_sync_setup_file(args: argparse.Namespace) -> dict[str, Any]:
+    db, _ = _open_initialised(args)
+    try:
+        path, setup = RegencySync(db, CLI_USER).make_setup_file(args.desa, Path(args.out), server=args.server)
+    finally:
+        db.close()
+    return {
+        "out": str(path),
+        "desa": setup.desa,
+        "fingerprint": setup.fingerprint,
+        "message": f"Berkas setup untuk Desa {setup.desa_name} ditulis ke {path}\n"
+        f"Sidik jari kabupaten: {setup.fingerprint} (bacakan kepada operator desa saat bergabung)",
+    }
+
+
+def cmd_sync_join(args: argparse.Namespace) -> dict[str, Any]:
+    db, _ = _open_initialised(args)
+    try:
+        sync = VillageSync(db, CLI_USER)
+        setup = sync.join(Path(args.file))
+        status = sync.status()
+    finally:
+        db.close()
+    return {
+        "regency": setup.regency,
+        "regency_fingerprint": setup.fingerprint,
+        "device_fingerprint": status.fingerprint,
+        "message": f"Terhubung dengan {setup.regency_name}. Sidik jari kabupaten: {setup.fingerprint}\n"
+        f"Sidik jari perangkat ini (bacakan kepada operator kabupaten): {status.fingerprint}",
+    }
+
+
+def cmd_sync_export(args: argparse.Namespace) -> dict[str, Any]:
+    db, _ = _open_initialised(args)
+    try:
+        sync = VillageSync(db, CLI_USER)
+        result = sync.export_package(Path(args.to), full=args.full)
+        fingerprint = sync.status().fingerprint
+    finally:
+        db.close()
+    return {
+        "seq": result.seq,
+        "file": str(result.copied_to),
+        "participants": result.participants,
+        "history": result.history,
+        "full": result.full,
+        "device_fingerprint": fingerprint,
+        "message": f"Paket {result.seq}{' (lengkap)' if result.full else ''}: {result.participants} peserta, "
+        f"ditulis ke {result.copied_to}. Sidik jari perangkat: {fingerprint}",
+    }
+
+
+def cmd_sync_import(args: argparse.Namespace) -> dict[str, Any]:
+    db, accounts = _open_initialised(args)
+    try:
+        if accounts.profile().mode == Mode.DESA:
+            results = []
+            for name in args.files:
+                r = VillageSync(db, CLI_USER).import_receipt(Path(name))
+                results.append({"file": name, **asdict(r)})
+            lines = [
+                f"{r['file']}: tanda terima {r['seq']} "
+                + ("sudah diterapkan sebelumnya; tidak ada yang berubah" if r["already_applied"] else
+                   f"diterapkan: {r['accepted']} diterima, {r['rejected']} ditolak, {r['review']} ditinjau, "
+                   f"{r['kpj_assigned']} nomor KPJ baru")
+                + (f"; kabupaten belum menerima paket {', '.join(map(str, r['missing']))}" if r["missing"] else "")
+                for r in results
+            ]  # fmt: skip
+            return {"receipts": results, "message": "\n".join(lines)}
+        confirm_list = [normalise_fingerprint(f) for f in args.confirm_device or []]
+
+        def confirm(pending: PendingDevice) -> str | None:
+            if pending.fingerprint in confirm_list:
+                return pending.fingerprint
+            return confirm_list[0] if len(confirm_list) == 1 else None
+
+        files = package_files(Path(f) for f in args.files)
+        report = RegencySync(db, CLI_USER).import_files(files, confirm=confirm)
+    finally:
+        db.close()
+    lines = [
+        f"{r.name}: " + ("sudah pernah diimpor; tidak ada yang berubah" if r.already else
+                         f"diimpor ({r.added} baru, {r.updated} diubah, {r.unchanged} tetap, {r.duplicates} NIK ganda)"
+                         + ("; perangkat baru didaftarkan" if r.registered else ""))
+        for r in report.done
+    ] + [f"{f.name}: DITOLAK: {' '.join(f.message.split())}" for f in report.failed]  # fmt: skip
+    if not files:
+        lines.append("Tidak ada berkas paket (*.kdp) yang ditemukan.")
+    return {
+        "imported": [asdict(r) for r in report.done],
+        "refused": [asdict(f) for f in report.failed],
+        "exit_code": EXIT_BAD_INPUT if report.failed or not files else 0,
+        "message": "\n".join(lines),
+    }
+
+
+def cmd_sync_receipts(args: argparse.Namespace) -> dict[str, Any]:
+    db, _ = _open_initialised(args)
+    try:
+        paths = RegencySync(db, CLI_USER).write_receipts(Path(args.to), args.desa or None)
+    finally:
+        db.close()
+    lines = [f"Tanda terima ditulis: {p}" for p in paths] or ["Belum ada desa yang mengirim paket."]
+    return {"receipts": [str(p) for p in paths], "message": "\n".join(lines)}
+
+
+def cmd_sync_request_full(args: argparse.Namespace) -> dict[str, Any]:
+    db, _ = _open_initialised(args)
+    try:
+        n = RegencySync(db, CLI_USER).request_full_resend(args.desa)
+    finally:
+        db.close()
+    return {
+        "devices": n,
+        "message": f"Permintaan kirim ulang lengkap untuk {args.desa} ikut tanda terima berikutnya ({n} perangkat).",
+    }
+
+
+def cmd_sync_status(args: argparse.Namespace) -> dict[str, Any]:
+    db, accounts = _open_initialised(args)
+    try:
+        if accounts.profile().mode == Mode.DESA:
+            st = VillageSync(db, CLI_USER).status()
+            lines = [
+                f"Kabupaten: {st.regency_name or '(belum bergabung)'} {st.regency_fingerprint}",
+                f"Perangkat ini: {st.device_id}, sidik jari {st.fingerprint}",
+                f"Belum dikirim: {st.unsent} peserta; paket terakhir: {st.last_seq}; tanda terima: {st.receipt_seq}",
+            ]
+            if st.missing:
+                lines.append(f"Kabupaten belum menerima paket: {', '.join(map(str, st.missing))}")
+            if st.full_resend:
+                lines.append("Kabupaten meminta kirim ulang lengkap: paket berikutnya berisi semua data.")
+            return {"status": asdict(st), "message": "\n".join(lines)}
+        regency = RegencySync(db, CLI_USER)
+        villages = regency.villages()
+        devices = regency.devices()
+    finally:
+        db.close()
+    lines = [
+        f"{v.code}  {v.name:<22} {v.kecamatan:<12} perangkat {v.devices}  paket terakhir {v.last_seq:>4}  "
+        f"kontak {v.last_contact or '-':<19}  aktif {v.active:>5}"
+        + (f"  HILANG: {', '.join(map(str, v.missing))}" if v.missing else "")
+        for v in villages
+    ]
+    lines.append(f"{sum(1 for v in villages if v.packages)} dari {len(villages)} desa sudah mengirim paket.")
+    return {"villages": [asdict(v) for v in villages], "devices": [asdict(d) for d in devices],
+            "message": "\n".join(lines)}  # fmt: skip
+
+
 def build_parser() -> argparse.ArgumentParser:
     # The options are accepted before and after the subcommand; argparse would let a
     # subcommand's default overwrite the value given before it, so they go to other names.
@@ -472,6 +622,39 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--status", choices=["aktif", "berhenti"], help="roster: hanya status ini")
     p.add_argument("--columns", help=f"bpjs: kolom dipisah koma, dari: {', '.join(BPJS_COLUMNS)}")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("sync", parents=[common], help="paket sinkronisasi desa dan tanda terima kabupaten")
+    ssub = p.add_subparsers(dest="sync_command", metavar="PERINTAH", required=True)
+    sp = ssub.add_parser("setup-file", parents=[common], help="kabupaten: berkas setup untuk satu desa")
+    sp.add_argument("--desa", required=True, metavar="KODE")
+    sp.add_argument("--out", required=True, metavar="BERKAS|FOLDER")
+    sp.add_argument("--server", metavar="URL", help="alamat server sinkronisasi (bawaan: dari pengaturan)")
+    sp.set_defaults(func=cmd_sync_setup_file)
+    sp = ssub.add_parser("join", parents=[common], help="desa: bergabung dengan berkas setup dari kabupaten")
+    sp.add_argument("file", metavar="BERKAS")
+    sp.set_defaults(func=cmd_sync_join)
+    sp = ssub.add_parser("export", parents=[common], help="desa: tulis paket perubahan sejak paket terakhir")
+    sp.add_argument("--to", required=True, metavar="FOLDER", help="folder tujuan, mis. flashdisk")
+    sp.add_argument("--full", action="store_true", help="kirim semua data, bukan hanya perubahan")
+    sp.set_defaults(func=cmd_sync_export)
+    sp = ssub.add_parser(
+        "import", parents=[common], help="kabupaten: impor paket desa (berkas atau folder); desa: impor tanda terima"
+    )
+    sp.add_argument("files", nargs="+", metavar="BERKAS")
+    sp.add_argument(
+        "--confirm-device", action="append", metavar="SIDIK_JARI",
+        help="kabupaten: daftarkan perangkat desa baru bila sidik jarinya sama dengan yang dibacakan desa",
+    )  # fmt: skip
+    sp.set_defaults(func=cmd_sync_import)
+    sp = ssub.add_parser("receipts", parents=[common], help="kabupaten: tulis tanda terima untuk setiap desa")
+    sp.add_argument("--to", required=True, metavar="FOLDER")
+    sp.add_argument("--desa", nargs="+", metavar="KODE", help="hanya desa ini")
+    sp.set_defaults(func=cmd_sync_receipts)
+    sp = ssub.add_parser("request-full", parents=[common], help="kabupaten: minta desa mengirim ulang semua data")
+    sp.add_argument("--desa", required=True, metavar="KODE")
+    sp.set_defaults(func=cmd_sync_request_full)
+    sp = ssub.add_parser("status", parents=[common], help="keadaan sinkronisasi (desa) atau daftar desa (kabupaten)")
+    sp.set_defaults(func=cmd_sync_status)
     return parser
 
 
@@ -480,8 +663,10 @@ def _emit(args: argparse.Namespace, ok: bool, payload: dict[str, Any]) -> None:
         print(json.dumps({"ok": ok, **payload}, ensure_ascii=False, default=str))
     elif ok:
         print(payload.get("message", ""))
-    else:
+    elif "error" in payload:
         print(f"Galat: {payload['message']}", file=sys.stderr)
+    else:
+        print(payload.get("message", ""), file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -499,8 +684,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = " ".join(str(exc).split())
         _emit(args, False, {"error": exc.code, "message": message})
         return EXIT_BAD_INPUT
-    _emit(args, True, result)
-    return 0
+    code = int(result.pop("exit_code", 0))
+    _emit(args, code == 0, result)
+    return code
 
 
 if __name__ == "__main__":

@@ -1,0 +1,65 @@
+"""``kudus-desktop sync ...`` as real processes: setup file, join, export, import, receipts."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import Office
+from tests.core.test_cli_and_regions import cli
+from tests.factories import DESA, make_draft
+
+
+def run(office: Office, *args: str) -> dict:  # type: ignore[type-arg]
+    result = cli(*args, "--data-dir", str(office.path), "--json")
+    out = json.loads(result.stdout or result.stderr)
+    out["returncode"] = result.returncode
+    return out
+
+
+def test_round_trip_on_the_command_line(offices: dict[str, Office], tmp_path: Path) -> None:
+    a, kab = offices["a"], offices["kab"]
+    stick = tmp_path / "stick"
+    for n in (1, 2):
+        a.participants.create(make_draft(n))
+    a.db.close()
+    kab.db.close()
+
+    setup = run(kab, "sync", "setup-file", "--desa", DESA, "--out", str(tmp_path))
+    assert setup["ok"] and Path(setup["out"]).name == "KDS_3319032008.kdsetup"
+    # A village cannot write a package before it has joined, and says how to.
+    refused = run(a, "sync", "export", "--to", str(stick))
+    assert refused["returncode"] == 2 and refused["error"] == "sync_not_joined" and "sync join" in refused["message"]
+    joined = run(a, "sync", "join", setup["out"])
+    assert joined["regency_fingerprint"] == setup["fingerprint"]
+    package = run(a, "sync", "export", "--to", str(stick))
+    assert package["ok"] and package["seq"] == 1 and package["participants"] == 2
+
+    # The regency refuses the unknown device until the fingerprint read out over the phone is given.
+    first = run(kab, "sync", "import", str(stick))
+    assert first["returncode"] == 2 and first["refused"][0]["code"] == "sync_unknown_device"
+    assert first["refused"][0]["fingerprint"] == joined["device_fingerprint"]
+    typed = joined["device_fingerprint"].replace("-", " ").lower()
+    second = run(kab, "sync", "import", str(stick), "--confirm-device", typed)
+    assert second["ok"] and second["imported"][0]["added"] == 2 and second["imported"][0]["registered"]
+    again = run(kab, "sync", "import", package["file"])
+    assert again["ok"] and again["imported"][0]["already"]
+    status = run(kab, "sync", "status")
+    row = next(v for v in status["villages"] if v["code"] == DESA)
+    assert (row["last_seq"], row["active"], row["devices"]) == (1, 2, 1)
+
+    receipts = run(kab, "sync", "receipts", "--to", str(tmp_path / "back"))
+    (receipt,) = receipts["receipts"]
+    applied = run(a, "sync", "import", receipt)
+    assert applied["ok"] and applied["receipts"][0]["accepted"] == 2
+    village = run(a, "sync", "status")["status"]
+    assert village["unsent"] == 0 and village["receipt_seq"] == 1
+    assert village["fingerprint"] == joined["device_fingerprint"]
+
+    # A garbage file among packages is named and refused; the good one still goes in.
+    (stick / "KDP_rusak.kdp").write_bytes(b"bukan paket")
+    mixed = run(kab, "sync", "import", str(stick))
+    assert mixed["returncode"] == 2
+    assert [r["name"] for r in mixed["refused"]] == ["KDP_rusak.kdp"]
+    assert "bukan paket" in mixed["refused"][0]["message"]
+    assert [r["already"] for r in mixed["imported"]] == [True]
