@@ -287,6 +287,9 @@ def open_payload(file: SyncFile, recipient: X25519PrivateKey) -> dict[str, Any]:
     return payload
 
 
+_CELL_TYPES = frozenset({str, int, type(None)})
+
+
 def table_rows(payload: dict[str, Any], key: str, columns: tuple[str, ...], name: str) -> list[list[Any]]:
     """The rows of one payload table, checked against the columns this version expects.
 
@@ -310,8 +313,7 @@ def table_rows(payload: dict[str, Any], key: str, columns: tuple[str, ...], name
     for row in rows:
         if not isinstance(row, list) or len(row) != width:
             raise SyncError("sync_payload_invalid", name=name, detail=f"{key}: row")
-        for cell in row:
-            if (cell is not None and not isinstance(cell, str | int)) or isinstance(cell, bool):
-                raise SyncError("sync_payload_invalid", name=name, detail=f"{key}: cell")
+        if not all(type(cell) in _CELL_TYPES for cell in row):  # exact types: no bool, float, list
+            raise SyncError("sync_payload_invalid", name=name, detail=f"{key}: cell")
         out.append(row if same_order else [row[p] for p in positions])
     return out
