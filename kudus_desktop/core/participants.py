@@ -26,7 +26,8 @@ from kudus_desktop.core.errors import CancelledError, NotFoundError, StateError,
 from kudus_desktop.core.jobs import CancelCheck, Progress, never_cancelled
 from kudus_desktop.core.nik import clean_number
 from kudus_desktop.core.regions import kudus_district_digits, region
-from kudus_desktop.core.tables import counter_table, history_table, participant_table
+from kudus_desktop.core.sync_state import record_state
+from kudus_desktop.core.tables import counter_table, history_table, participant_sync_table, participant_table
 from kudus_desktop.core.validation import (
     Issue,
     ParticipantDraft,
@@ -46,6 +47,7 @@ from kudus_desktop.core.views import (
 )
 
 P = participant_table.c
+S = participant_sync_table.c
 PAGE = 500  # rows fetched per round trip; well under SQLite's bound-parameter limit
 BULK_CHUNK = 2000  # rows per executemany in bulk writes: bounded memory, cancel between chunks
 
@@ -263,7 +265,13 @@ class ParticipantService:
         with self.db.begin() as conn:
             for start in range(0, len(ids), PAGE):
                 chunk = ids[start : start + PAGE]
-                for r in conn.execute(select(*_LIST_COLUMNS).where(P.id.in_(chunk))):
+                stmt = (
+                    select(*_LIST_COLUMNS, P.rev, S.sent_seq, S.sent_rev, S.outcome, S.reason, S.outcome_rev)
+                    .select_from(participant_table.outerjoin(participant_sync_table, S.participant_id == P.id))
+                    .where(P.id.in_(chunk))
+                )
+                for r in conn.execute(stmt):
+                    state = record_state(r.rev, r.sent_seq, r.sent_rev, r.outcome, r.reason, r.outcome_rev)
                     out[r.id] = ParticipantListRow(
                         id=r.id,
                         reg_no=r.reg_no,
@@ -276,6 +284,9 @@ class ParticipantService:
                         status=r.status,
                         start_date=date.fromisoformat(r.start_date),
                         kpj=r.kpj or "",
+                        sync_state=state.state,
+                        sync_seq=state.seq,
+                        sync_reason=state.reason,
                     )
         return out
 

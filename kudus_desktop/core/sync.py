@@ -39,6 +39,7 @@ from kudus_desktop.core.errors import CancelledError
 from kudus_desktop.core.jobs import CancelCheck, Progress, never_cancelled
 from kudus_desktop.core.regions import all_regions, region
 from kudus_desktop.core.signing import Identity, device_fingerprint, device_id, identity
+from kudus_desktop.core.sync_state import RecordState, record_state
 from kudus_desktop.core.syncfile import (
     MAX_FILE,
     SyncError,
@@ -318,23 +319,6 @@ class VillageStatus:
     missing: tuple[int, ...]
     full_resend: bool
     packages: tuple[OutboxEntry, ...]
-
-
-class SyncState:
-    """A participant's sync state as the village sees it."""
-
-    NOT_SENT = "not_sent"
-    SENT = "sent"
-    ACCEPTED = "accepted"
-    REJECTED = "rejected"
-    REVIEW = "review"
-
-
-@dataclass(frozen=True, slots=True)
-class RecordState:
-    state: str
-    seq: int | None = None
-    reason: str = ""
 
 
 def _require_mode(conn: Connection, mode: str) -> dict[str, str]:
@@ -669,22 +653,6 @@ class VillageSync:
             for r in rows:
                 out[r.id] = record_state(r.rev, r.sent_seq, r.sent_rev, r.outcome, r.reason, r.outcome_rev)
         return out
-
-
-def record_state(
-    rev: int,
-    sent_seq: int | None,
-    sent_rev: int | None,
-    outcome: str | None,
-    reason: str | None,
-    outcome_rev: int | None,
-) -> RecordState:
-    """The state a clerk sees, from the participant's rev and its participant_sync row."""
-    if sent_rev is None or sent_rev < rev:
-        return RecordState(SyncState.NOT_SENT)
-    if outcome is None or outcome_rev is None or outcome_rev < sent_rev:
-        return RecordState(SyncState.SENT, sent_seq)
-    return RecordState(outcome, sent_seq, reason or "")
 
 
 # ----------------------------------------------------------------------------- regency side

@@ -61,6 +61,10 @@ class ParticipantListRow:
     status: str
     start_date: date
     kpj: str
+    #: sync state as :func:`kudus_desktop.core.sync.record_state` names it, with its package and reason
+    sync_state: str = ""
+    sync_seq: int | None = None
+    sync_reason: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,7 @@ from kudus_desktop.gui.messages import code_text, inform
 from kudus_desktop.gui.participants_page import ParticipantsPage
 from kudus_desktop.gui.settings_page import SettingsPage
 from kudus_desktop.gui.signals import AppSignals
+from kudus_desktop.gui.sync_page import sync_page
 from kudus_desktop.gui.theme import nav_icon
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,7 @@ class MainWindow(QMainWindow):
         self.participants_page = ParticipantsPage(self.participants, user, self.signals, profile=self.accounts.profile)
         self.import_page = ImportPage(ImportService(self.participants), self.signals)
         self.settings_page = SettingsPage(self.accounts, user, self.signals)
+        self.sync_page = sync_page(db, user, self.profile.mode, self.signals)
 
         self.navigation = QListWidget()
         self.navigation.setObjectName("navigation")
@@ -55,12 +57,13 @@ class MainWindow(QMainWindow):
         self.navigation.setIconSize(QSize(20, 20))
         self.pages = QStackedWidget()
         self.pages.setObjectName("pages")
-        # Only places that are built are listed: Iuran, Cetak, Sinkronisasi and Laporan
-        # join this list when they exist, never as dead entries.
+        # Only places that are built are listed: Iuran and Laporan join this list when they
+        # exist, never as dead entries.
         for key, text, page in (
             ("beranda", self.tr("Beranda"), self.dashboard_page),
             ("peserta", self.tr("Peserta"), self.participants_page),
             ("impor", self.tr("Impor"), self.import_page),
+            ("sinkronisasi", self.tr("Sinkronisasi"), self.sync_page),
             ("pengaturan", self.tr("Pengaturan"), self.settings_page),
         ):
             item = QListWidgetItem(nav_icon(key), text)

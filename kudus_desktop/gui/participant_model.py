@@ -10,12 +10,13 @@ from dataclasses import replace
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from kudus_desktop.core.dates import format_date
 from kudus_desktop.core.nik import mask_nik
 from kudus_desktop.core.participants import ParticipantQuery, ParticipantService, SortKey
+from kudus_desktop.core.sync_state import SyncState
 from kudus_desktop.core.views import ParticipantListRow
 from kudus_desktop.gui.messages import code_text
 
@@ -38,6 +39,7 @@ class Column(IntEnum):
     STATUS = 6
     START_DATE = 7
     KPJ = 8
+    SYNC = 9
 
 
 SORT_KEYS: dict[Column, SortKey] = {
@@ -51,6 +53,18 @@ SORT_KEYS: dict[Column, SortKey] = {
     Column.START_DATE: SortKey.START_DATE,
     Column.KPJ: SortKey.KPJ,
 }
+
+
+def sync_text(r: ParticipantListRow) -> str:
+    """'Terkirim (paket 3)', 'Ditolak: alasan', 'Belum dikirim' ..."""
+    label = code_text("sync", r.sync_state)
+    if r.sync_state == SyncState.SENT and r.sync_seq:
+        return QCoreApplication.translate("ParticipantTableModel", "{state} (paket {seq})").format(
+            state=label, seq=r.sync_seq
+        )
+    if r.sync_reason:
+        return f"{label}: {r.sync_reason}"
+    return label
 
 
 def rt_rw_text(rt: str, rw: str) -> str:
@@ -133,6 +147,7 @@ class ParticipantTableModel(QAbstractTableModel):
             Column.STATUS: self.tr("Status"),
             Column.START_DATE: self.tr("Mulai"),
             Column.KPJ: self.tr("KPJ"),
+            Column.SYNC: self.tr("Sinkronisasi"),
         }.get(Column(section))
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -149,6 +164,8 @@ class ParticipantTableModel(QAbstractTableModel):
             return self._ended_brush if self.participant(index.row()).status != "aktif" else None
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (Column.RT_RW, Column.START_DATE):
             return int(Qt.AlignmentFlag.AlignCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and col == Column.SYNC:
+            return self.participant(index.row()).sync_reason or None
         if role == Qt.ItemDataRole.ToolTipRole and col == Column.NIK and not self.reveal_nik:
             return self.tr("NIK disamarkan. Aktifkan 'Tampilkan NIK' untuk melihat seluruhnya.")
         return None
@@ -173,6 +190,8 @@ class ParticipantTableModel(QAbstractTableModel):
                 return format_date(r.start_date)
             case Column.KPJ:
                 return r.kpj
+            case Column.SYNC:
+                return sync_text(r)
 
     @staticmethod
     def _raw(r: ParticipantListRow, col: Column) -> Any:
@@ -195,10 +214,14 @@ class ParticipantTableModel(QAbstractTableModel):
                 return r.start_date.toordinal()
             case Column.KPJ:
                 return r.kpj
+            case Column.SYNC:
+                return (r.sync_state, r.sync_seq or 0)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sorting is done by SQL over every matching row, not just the painted ones."""
-        key = SORT_KEYS[Column(column)]
+        key = SORT_KEYS.get(Column(column))
+        if key is None:  # the sync state is not a stored column: that header does not sort
+            return
         descending = order == Qt.SortOrder.DescendingOrder
         if (key, descending) == (self.query.sort, self.query.descending):
             return

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kudus_desktop.core.codes import Category, Status, can_reveal_nik
+from kudus_desktop.core.codes import Category, Mode, Status, can_reveal_nik
 from kudus_desktop.core.dates import format_number
 from kudus_desktop.core.errors import KudusError
 from kudus_desktop.core.exporting import export_bpjs_list, export_person_report, export_roster
@@ -183,6 +183,8 @@ class ParticipantsPage(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # Sync states are the village's view of its own records; the regency holds others' rows.
+        self.table.setColumnHidden(Column.SYNC, profile is None or profile().mode != Mode.DESA)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()

@@ -16,12 +16,12 @@ from kudus_desktop.core.signing import identity
 from kudus_desktop.core.sync import (
     SEQ_FILE,
     RegencySync,
-    SyncState,
     VillageSync,
     package_files,
     read_sync_file,
     write_safely,
 )
+from kudus_desktop.core.sync_state import SyncState
 from kudus_desktop.core.syncfile import SyncError, parse, seal
 from tests.conftest import DESA_B, Office
 from tests.factories import DESA, make_draft, make_nik
