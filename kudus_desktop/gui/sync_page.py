@@ -67,6 +67,7 @@ def _table(headers: list[str]) -> QTableWidget:
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.verticalHeader().setVisible(False)
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     table.horizontalHeader().setStretchLastSection(True)
     return table
@@ -321,9 +322,13 @@ class RegencySyncPage(QWidget):
         self.receipts_button.setObjectName("writeReceipts")
         self.receipts_button.clicked.connect(self.choose_receipt_folder)
         row = QHBoxLayout()
+        self.full_button = QPushButton(self.tr("Minta kirim ulang lengkap dari desa terpilih"))
+        self.full_button.setObjectName("requestFull")
+        self.full_button.clicked.connect(self.request_full)
         for b in (self.import_files_button, self.import_folder_button, self.receipts_button):
             row.addWidget(b)
         row.addStretch(1)
+        row.addWidget(self.full_button)
 
         setup_box = QGroupBox(self.tr("Berkas setup untuk desa"))
         self.desa_combo = QComboBox()
@@ -334,13 +339,9 @@ class RegencySyncPage(QWidget):
         self.setup_button = QPushButton(self.tr("Simpan berkas setup…"))
         self.setup_button.setObjectName("saveSetup")
         self.setup_button.clicked.connect(self.choose_setup_target)
-        self.full_button = QPushButton(self.tr("Minta kirim ulang lengkap"))
-        self.full_button.setObjectName("requestFull")
-        self.full_button.clicked.connect(self.request_full)
         sl = QHBoxLayout(setup_box)
         sl.addWidget(self.desa_combo, 1)
         sl.addWidget(self.setup_button)
-        sl.addWidget(self.full_button)
 
         self.summary = QLabel()
         self.summary.setObjectName("syncSummary")
