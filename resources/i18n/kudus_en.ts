@@ -367,55 +367,55 @@
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="213" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="212" />
         <source>{n} dari {total} kartu ini sudah pernah dicetak. Cetak ulang dicatat dengan alasannya.</source>
         <translation>{n} of these {total} cards have been printed before. A reprint is logged with its reason.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="225" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="224" />
         <source>{n} kartu per lembar {paper}; bagian belakang di halaman berikutnya (bolak-balik, sisi panjang).</source>
         <translation>{n} cards per {paper} sheet; the backs are on the next page (duplex, long-edge flip).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="257" />
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="280" />
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="303" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="254" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="277" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="300" />
         <source>Kartu</source>
         <translation>Cards</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="257" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="254" />
         <source>{n} kartu {where}.</source>
         <translation>{n} cards {where}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="265" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="262" />
         <source>Simpan kartu sebagai PDF</source>
         <translation>Save cards as PDF</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="281" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="278" />
         <source>{n} kartu ditulis ke {path}.</source>
         <translation>{n} cards written to {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="285" />
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="319" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="282" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="316" />
         <source>Menyiapkan kartu…</source>
         <translation>Preparing cards…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="303" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="300" />
         <source>{n} kartu dikirim ke pencetak.</source>
         <translation>{n} cards sent to the printer.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="306" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="303" />
         <source>Mencetak kartu…</source>
         <translation>Printing cards…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="316" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="313" />
         <source>dicetak</source>
         <translation>printed</translation>
     </message>
@@ -829,254 +829,334 @@
 <context>
     <name>Kode</name>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="274" />
+        <location filename="../../kudus_desktop/core/labels.py" line="390" />
         <source>Pekerja rentan</source>
         <extracomment>Labels of stored codes, keyed by "group:code".</extracomment>
         <translation>Vulnerable worker</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="275" />
+        <location filename="../../kudus_desktop/core/labels.py" line="391" />
         <source>Ketua RT/RW</source>
         <translation>RT/RW head</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="276" />
+        <location filename="../../kudus_desktop/core/labels.py" line="392" />
         <source>Linmas</source>
         <translation>Linmas</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="277" />
+        <location filename="../../kudus_desktop/core/labels.py" line="393" />
         <source>Anggota BPD</source>
         <translation>BPD member</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="278" />
+        <location filename="../../kudus_desktop/core/labels.py" line="394" />
         <source>Perangkat/lembaga desa</source>
         <translation>Village official/institution</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="279" />
+        <location filename="../../kudus_desktop/core/labels.py" line="395" />
         <source>Buruh tani</source>
         <translation>Farm labourer</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="280" />
-        <location filename="../../kudus_desktop/core/labels.py" line="284" />
+        <location filename="../../kudus_desktop/core/labels.py" line="396" />
+        <location filename="../../kudus_desktop/core/labels.py" line="400" />
         <source>Lainnya</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="281" />
+        <location filename="../../kudus_desktop/core/labels.py" line="397" />
         <source>PADes</source>
         <translation>PADes (village own revenue)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="282" />
+        <location filename="../../kudus_desktop/core/labels.py" line="398" />
         <source>Bagi hasil pajak dan retribusi</source>
         <translation>Tax and levy revenue share</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="283" />
+        <location filename="../../kudus_desktop/core/labels.py" line="399" />
         <source>APBD Kabupaten</source>
         <translation>Regency budget (APBD)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="285" />
+        <location filename="../../kudus_desktop/core/labels.py" line="401" />
         <source>Aktif</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="286" />
+        <location filename="../../kudus_desktop/core/labels.py" line="402" />
         <source>Berhenti</source>
         <translation>Ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="287" />
+        <location filename="../../kudus_desktop/core/labels.py" line="403" />
         <source>Laki-laki</source>
         <translation>Male</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="288" />
+        <location filename="../../kudus_desktop/core/labels.py" line="404" />
         <source>Perempuan</source>
         <translation>Female</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="289" />
+        <location filename="../../kudus_desktop/core/labels.py" line="405" />
         <source>Meninggal dunia</source>
         <translation>Died</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="290" />
+        <location filename="../../kudus_desktop/core/labels.py" line="406" />
         <source>Pindah domisili</source>
         <translation>Moved away</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="291" />
+        <location filename="../../kudus_desktop/core/labels.py" line="407" />
         <source>Masa jabatan berakhir</source>
         <translation>Term of office ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="292" />
+        <location filename="../../kudus_desktop/core/labels.py" line="408" />
         <source>Mengundurkan diri</source>
         <translation>Resigned</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="293" />
+        <location filename="../../kudus_desktop/core/labels.py" line="409" />
         <source>Tidak memenuhi syarat</source>
         <translation>Ineligible</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="294" />
+        <location filename="../../kudus_desktop/core/labels.py" line="410" />
         <source>Didaftarkan</source>
         <translation>Enrolled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="295" />
+        <location filename="../../kudus_desktop/core/labels.py" line="411" />
         <source>Diubah</source>
         <translation>Changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="296" />
+        <location filename="../../kudus_desktop/core/labels.py" line="412" />
         <source>Dihentikan</source>
         <translation>Ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="297" />
+        <location filename="../../kudus_desktop/core/labels.py" line="413" />
         <source>Diaktifkan kembali</source>
         <translation>Reactivated</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="298" />
+        <location filename="../../kudus_desktop/core/labels.py" line="414" />
+        <source>Diperbarui dari kabupaten</source>
+        <translation>Updated by the regency</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="415" />
+        <source>Belum dikirim</source>
+        <translation>Not sent yet</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="416" />
+        <source>Terkirim</source>
+        <translation>Sent</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="417" />
+        <source>Diterima</source>
+        <translation>Accepted</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="418" />
+        <source>Ditolak</source>
+        <translation>Rejected</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="419" />
+        <source>Ditinjau kabupaten</source>
+        <translation>Under regency review</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="420" />
+        <source>paket sinkronisasi</source>
+        <translation>a sync package</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="421" />
+        <source>tanda terima</source>
+        <translation>a receipt</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="422" />
         <source>Admin</source>
         <translation>Administrator</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="299" />
+        <location filename="../../kudus_desktop/core/labels.py" line="423" />
         <source>Operator</source>
         <translation>Operator</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="300" />
+        <location filename="../../kudus_desktop/core/labels.py" line="424" />
         <source>Verifikator</source>
         <translation>Verifier</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="301" />
+        <location filename="../../kudus_desktop/core/labels.py" line="425" />
         <source>Masuk</source>
         <translation>Log in</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="302" />
+        <location filename="../../kudus_desktop/core/labels.py" line="426" />
         <source>Gagal masuk</source>
         <translation>Failed log-in</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="303" />
+        <location filename="../../kudus_desktop/core/labels.py" line="427" />
         <source>Masuk ditolak: akun terkunci</source>
         <translation>Log-in refused: account locked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="304" />
+        <location filename="../../kudus_desktop/core/labels.py" line="428" />
         <source>Masuk ditolak: akun nonaktif</source>
         <translation>Log-in refused: account disabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="305" />
+        <location filename="../../kudus_desktop/core/labels.py" line="429" />
         <source>Akun dibuat</source>
         <translation>Account created</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="306" />
+        <location filename="../../kudus_desktop/core/labels.py" line="430" />
         <source>Akun dinonaktifkan</source>
         <translation>Account disabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="307" />
+        <location filename="../../kudus_desktop/core/labels.py" line="431" />
         <source>Akun diaktifkan</source>
         <translation>Account enabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="308" />
+        <location filename="../../kudus_desktop/core/labels.py" line="432" />
         <source>Kata sandi diatur ulang</source>
         <translation>Password reset</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="309" />
+        <location filename="../../kudus_desktop/core/labels.py" line="433" />
         <source>Peserta didaftarkan</source>
         <translation>Participant enrolled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="310" />
+        <location filename="../../kudus_desktop/core/labels.py" line="434" />
         <source>Data peserta diubah</source>
         <translation>Participant changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="311" />
+        <location filename="../../kudus_desktop/core/labels.py" line="435" />
         <source>Kepesertaan dihentikan</source>
         <translation>Participation ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="312" />
+        <location filename="../../kudus_desktop/core/labels.py" line="436" />
         <source>Kepesertaan diaktifkan kembali</source>
         <translation>Participation reactivated</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="313" />
+        <location filename="../../kudus_desktop/core/labels.py" line="437" />
         <source>Daftar diimpor</source>
         <translation>List imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="314" />
+        <location filename="../../kudus_desktop/core/labels.py" line="438" />
         <source>Daftar peserta diekspor</source>
         <translation>Roster exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="315" />
+        <location filename="../../kudus_desktop/core/labels.py" line="439" />
         <source>Daftar BPJS diekspor</source>
         <translation>BPJS list exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="316" />
+        <location filename="../../kudus_desktop/core/labels.py" line="440" />
         <source>Log audit diekspor</source>
         <translation>Audit log exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="317" />
+        <location filename="../../kudus_desktop/core/labels.py" line="441" />
         <source>NIK lengkap ditampilkan</source>
         <translation>Full NIKs shown</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="318" />
+        <location filename="../../kudus_desktop/core/labels.py" line="442" />
         <source>Cadangan dibuat</source>
         <translation>Backup made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="319" />
+        <location filename="../../kudus_desktop/core/labels.py" line="443" />
         <source>Laporan data pribadi dibuat</source>
         <translation>Personal data report made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="320" />
+        <location filename="../../kudus_desktop/core/labels.py" line="444" />
         <source>Kartu dicetak</source>
         <translation>Cards printed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="321" />
+        <location filename="../../kudus_desktop/core/labels.py" line="445" />
         <source>Daftar peserta dicetak</source>
         <translation>Participant list printed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="322" />
+        <location filename="../../kudus_desktop/core/labels.py" line="446" />
         <source>Basis data dipulihkan</source>
         <translation>Database restored</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="323" />
+        <location filename="../../kudus_desktop/core/labels.py" line="447" />
+        <source>Terhubung dengan kabupaten</source>
+        <translation>Joined the regency</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="448" />
+        <source>Paket sinkronisasi dibuat</source>
+        <translation>Sync package written</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="449" />
+        <source>Tanda terima diterapkan</source>
+        <translation>Receipt applied</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="450" />
+        <source>Berkas setup desa dibuat</source>
+        <translation>Village setup file written</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="451" />
+        <source>Perangkat desa didaftarkan</source>
+        <translation>Village device registered</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="452" />
+        <source>Paket desa diimpor</source>
+        <translation>Village package imported</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="453" />
+        <source>Kirim ulang lengkap diminta</source>
+        <translation>Full resend requested</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="454" />
+        <source>Tanda terima dibuat</source>
+        <translation>Receipt written</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="455" />
         <source>Desa</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="324" />
+        <location filename="../../kudus_desktop/core/labels.py" line="456" />
         <source>Kabupaten</source>
         <translation>Regency</translation>
     </message>
@@ -1084,168 +1164,168 @@
 <context>
     <name>Kolom</name>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="237" />
+        <location filename="../../kudus_desktop/core/labels.py" line="353" />
         <source>NIK</source>
         <extracomment>Labels of participant fields (also used in history and validation messages).</extracomment>
         <translation>NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="238" />
+        <location filename="../../kudus_desktop/core/labels.py" line="354" />
         <source>Nomor KK</source>
         <translation>Family card number (KK)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="239" />
+        <location filename="../../kudus_desktop/core/labels.py" line="355" />
         <source>Nama lengkap</source>
         <translation>Full name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="240" />
+        <location filename="../../kudus_desktop/core/labels.py" line="356" />
         <source>Tempat lahir</source>
         <translation>Place of birth</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="241" />
+        <location filename="../../kudus_desktop/core/labels.py" line="357" />
         <source>Tanggal lahir</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="242" />
+        <location filename="../../kudus_desktop/core/labels.py" line="358" />
         <source>Jenis kelamin</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="243" />
+        <location filename="../../kudus_desktop/core/labels.py" line="359" />
         <source>Alamat</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="244" />
+        <location filename="../../kudus_desktop/core/labels.py" line="360" />
         <source>Dusun</source>
         <translation>Hamlet (dusun)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="245" />
+        <location filename="../../kudus_desktop/core/labels.py" line="361" />
         <source>RT</source>
         <translation>RT</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="246" />
+        <location filename="../../kudus_desktop/core/labels.py" line="362" />
         <source>RW</source>
         <translation>RW</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="247" />
+        <location filename="../../kudus_desktop/core/labels.py" line="363" />
         <source>Telepon</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="248" />
+        <location filename="../../kudus_desktop/core/labels.py" line="364" />
         <source>Pekerjaan</source>
         <translation>Occupation</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="249" />
+        <location filename="../../kudus_desktop/core/labels.py" line="365" />
         <source>Kategori</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="250" />
+        <location filename="../../kudus_desktop/core/labels.py" line="366" />
         <source>Sumber data</source>
         <translation>Source list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="251" />
+        <location filename="../../kudus_desktop/core/labels.py" line="367" />
         <source>Tanggal sumber data</source>
         <translation>Source list date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="252" />
+        <location filename="../../kudus_desktop/core/labels.py" line="368" />
         <source>Sumber dana</source>
         <translation>Funding source</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="253" />
+        <location filename="../../kudus_desktop/core/labels.py" line="369" />
         <source>Tanggal mulai</source>
         <translation>Start date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="254" />
+        <location filename="../../kudus_desktop/core/labels.py" line="370" />
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="255" />
+        <location filename="../../kudus_desktop/core/labels.py" line="371" />
         <source>Alasan berhenti</source>
         <translation>Reason for ending</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="256" />
+        <location filename="../../kudus_desktop/core/labels.py" line="372" />
         <source>Tanggal berhenti</source>
         <translation>End date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="257" />
+        <location filename="../../kudus_desktop/core/labels.py" line="373" />
         <source>Nomor KPJ</source>
         <translation>KPJ number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="258" />
+        <location filename="../../kudus_desktop/core/labels.py" line="374" />
         <source>Nomor registrasi</source>
         <translation>Registration number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="259" />
+        <location filename="../../kudus_desktop/core/labels.py" line="375" />
         <source>Nama pengguna</source>
         <translation>User name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="260" />
+        <location filename="../../kudus_desktop/core/labels.py" line="376" />
         <source>Kata sandi</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="261" />
+        <location filename="../../kudus_desktop/core/labels.py" line="377" />
         <source>Nama penandatangan</source>
         <translation>Signatory name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="262" />
+        <location filename="../../kudus_desktop/core/labels.py" line="378" />
         <source>Jabatan penandatangan</source>
         <translation>Signatory title</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="263" />
+        <location filename="../../kudus_desktop/core/labels.py" line="379" />
         <source>Nama lengkap admin</source>
         <translation>Administrator's full name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="264" />
+        <location filename="../../kudus_desktop/core/labels.py" line="380" />
         <source>Peran</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="265" />
+        <location filename="../../kudus_desktop/core/labels.py" line="381" />
         <source>Kunci layar setelah</source>
         <translation>Lock the screen after</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="266" />
+        <location filename="../../kudus_desktop/core/labels.py" line="382" />
         <source>Wilayah</source>
         <translation>Region</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="267" />
+        <location filename="../../kudus_desktop/core/labels.py" line="383" />
         <source>Batas umur</source>
         <translation>Age limit</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="268" />
+        <location filename="../../kudus_desktop/core/labels.py" line="384" />
         <source>Telepon kantor</source>
         <translation>Office phone</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="269" />
+        <location filename="../../kudus_desktop/core/labels.py" line="385" />
         <source>Iuran per orang per bulan</source>
         <translation>Premium per person per month</translation>
     </message>
@@ -1253,68 +1333,68 @@
 <context>
     <name>ListPrintDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="339" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="336" />
         <source>Cetak daftar peserta</source>
         <translation>Print participant list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="346" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="343" />
         <source>Peserta</source>
         <translation>Participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="346" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="343" />
         <source>{n} peserta sesuai pencarian dan saringan</source>
         <translation>{n} participants matching the search and filters</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="347" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="344" />
         <source>Kertas</source>
         <translation>Paper</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="349" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="346" />
         <source>Pratinjau…</source>
         <translation>Preview…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="350" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="347" />
         <source>Cetak…</source>
         <translation>Print…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="351" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="348" />
         <source>Simpan PDF…</source>
         <translation>Save PDF…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="352" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="349" />
         <source>Tutup</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="370" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="367" />
         <source>Simpan daftar peserta sebagai PDF</source>
         <translation>Save participant list as PDF</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="383" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="380" />
         <source>Daftar peserta</source>
         <translation>Participant list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="383" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="380" />
         <source>{n} halaman ditulis ke {path}.</source>
         <translation>{n} pages written to {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="387" />
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="411" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="384" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="408" />
         <source>Menyusun daftar peserta…</source>
         <translation>Preparing the participant list…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="401" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="398" />
         <source>Mencetak daftar peserta…</source>
         <translation>Printing the participant list…</translation>
     </message>
@@ -1378,77 +1458,82 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="44" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="45" />
         <source>Kudus Desktop — {place}</source>
         <translation>Kudus Desktop — {place}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="61" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="63" />
         <source>Beranda</source>
         <translation>Home</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="62" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="64" />
         <source>Peserta</source>
         <translation>Participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="63" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="65" />
         <source>Impor</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="64" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="66" />
+        <source>Sinkronisasi</source>
+        <translation>Sync</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="67" />
         <source>Pengaturan</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="86" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="89" />
         <source>Pengguna: {name} ({role})</source>
         <translation>User: {name} ({role})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="88" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="91" />
         <source>Basis data: {path}</source>
         <translation>Database: {path}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="95" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="98" />
         <source>&amp;Berkas</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="96" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="99" />
         <source>&amp;Keluar</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="102" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="105" />
         <source>&amp;Bantuan</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="103" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="106" />
         <source>&amp;Tentang Kudus Desktop</source>
         <translation>&amp;About Kudus Desktop</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="117" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="120" />
         <source>Desa {desa}, Kec. {kec} ({code})</source>
         <translation>Village {desa}, District {kec} ({code})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="121" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="124" />
         <source>{name} ({code}) — mode kabupaten</source>
         <translation>{name} ({code}) — regency mode</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="139" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="142" />
         <source>Tentang Kudus Desktop</source>
         <translation>About Kudus Desktop</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="140" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="143" />
         <source>Kudus Desktop {version}
 Kepesertaan BPJS Ketenagakerjaan (JKK dan JKM) pekerja rentan desa di Kabupaten Kudus.
 
@@ -1652,52 +1737,62 @@ Save anyway?</translation>
 <context>
     <name>ParticipantTableModel</name>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_model.py" line="127" />
+        <location filename="../../kudus_desktop/gui/participant_model.py" line="62" />
+        <source>{state} (paket {seq})</source>
+        <translation>{state} (package {seq})</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/participant_model.py" line="141" />
         <source>No. registrasi</source>
         <translation>Registration no.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_model.py" line="128" />
+        <location filename="../../kudus_desktop/gui/participant_model.py" line="142" />
         <source>Nama</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_model.py" line="129" />
+        <location filename="../../kudus_desktop/gui/participant_model.py" line="143" />
         <source>NIK</source>
         <translation>NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_model.py" line="130" />
+        <location filename="../../kudus_desktop/gui/participant_model.py" line="144" />
         <source>Kategori</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_model.py" line="131" />
+        <location filename="../../kudus_desktop/gui/participant_model.py" line="145" />
         <source>RT/RW</source>
         <translation>RT/RW</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_model.py" line="132" />
+        <location filename="../../kudus_desktop/gui/participant_model.py" line="146" />
         <source>Dusun</source>
         <translation>Hamlet (dusun)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_model.py" line="133" />
+        <location filename="../../kudus_desktop/gui/participant_model.py" line="147" />
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_model.py" line="134" />
+        <location filename="../../kudus_desktop/gui/participant_model.py" line="148" />
         <source>Mulai</source>
         <translation>Start</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_model.py" line="135" />
+        <location filename="../../kudus_desktop/gui/participant_model.py" line="149" />
         <source>KPJ</source>
         <translation>KPJ</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_model.py" line="153" />
+        <location filename="../../kudus_desktop/gui/participant_model.py" line="150" />
+        <source>Sinkronisasi</source>
+        <translation>Sync</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/participant_model.py" line="170" />
         <source>NIK disamarkan. Aktifkan 'Tampilkan NIK' untuk melihat seluruhnya.</source>
         <translation>NIK masked. Turn on 'Show NIK' to see it in full.</translation>
     </message>
@@ -1778,8 +1873,8 @@ Save anyway?</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/gui/participants_page.py" line="141" />
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="395" />
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="438" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="397" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="440" />
         <source>Ekspor</source>
         <translation>Export</translation>
     </message>
@@ -1799,74 +1894,74 @@ Save anyway?</translation>
         <translation>Print</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="247" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="249" />
         <source>Semua dusun</source>
         <translation>All hamlets</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="248" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="250" />
         <source>Semua RT</source>
         <translation>All RT</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="249" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="251" />
         <source>Semua RW</source>
         <translation>All RW</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="284" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="286" />
         <source>Belum ada peserta.
 Klik “Tambah peserta” (Ctrl+N) untuk mendaftarkan yang pertama.</source>
         <translation>No participants yet.
 Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="288" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="290" />
         <source>Tidak ada peserta yang cocok dengan pencarian dan saringan ini.</source>
         <translation>No participant matches this search and these filters.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="293" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="295" />
         <source>{n} peserta</source>
         <translation>{n} participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="296" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="298" />
         <source>{shown} dari {total} peserta</source>
         <translation>{shown} of {total} participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="395" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="397" />
         <source>{n} peserta ditulis ke {path}.</source>
         <translation>{n} participants written to {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="400" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="402" />
         <source>Ekspor daftar peserta</source>
         <translation>Export participant roster</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="406" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="408" />
         <source>Menulis daftar peserta…</source>
         <translation>Writing the participant roster…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="414" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="416" />
         <source>Ekspor daftar pendaftaran BPJS</source>
         <translation>Export BPJS registration list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="419" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="421" />
         <source>Menulis daftar pendaftaran BPJS…</source>
         <translation>Writing the BPJS registration list…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="428" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="430" />
         <source>Data pribadi {name}</source>
         <translation>Personal data of {name}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="440" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="442" />
         <source>Semua data {name} ditulis ke {path}. Berkas ini memuat NIK lengkap: serahkan hanya kepada yang bersangkutan.</source>
         <translation>Everything about {name} was written to {path}. The file holds the full NIK: hand it only to the person concerned.</translation>
     </message>
@@ -1907,18 +2002,18 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
 <context>
     <name>Pesan</name>
     <message>
-        <location filename="../../kudus_desktop/gui/messages.py" line="56" />
+        <location filename="../../kudus_desktop/gui/messages.py" line="58" />
         <source>Terjadi kesalahan yang tidak terduga: {detail}. Rinciannya dicatat di log.</source>
         <translation>An unexpected error occurred: {detail}. The details were written to the log.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/messages.py" line="68" />
+        <location filename="../../kudus_desktop/gui/messages.py" line="70" />
         <source>Kudus Desktop</source>
         <translation>Kudus Desktop</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/messages.py" line="70" />
-        <location filename="../../kudus_desktop/gui/messages.py" line="87" />
+        <location filename="../../kudus_desktop/gui/messages.py" line="72" />
+        <location filename="../../kudus_desktop/gui/messages.py" line="89" />
         <source>Tutup</source>
         <translation>Close</translation>
     </message>
@@ -2135,241 +2230,396 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/core/labels.py" line="129" />
+        <source>Perintah ini hanya untuk instalasi mode {mode}.</source>
+        <translation>This command is only for installations in {mode} mode.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="130" />
+        <source>Desa ini belum terhubung dengan kabupaten. Impor berkas setup dari DPMD lebih dahulu (Sinkronisasi &gt; Gabung, atau 'kudus-desktop sync join BERKAS').</source>
+        <translation>This village has not joined the regency yet. Import the setup file from DPMD first (Sync &gt; Join, or 'kudus-desktop sync join FILE').</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="135" />
+        <source>Tidak ada perubahan sejak paket {seq}; tidak ada paket baru yang dibuat.</source>
+        <translation>Nothing has changed since package {seq}; no new package was written.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="138" />
+        <source>Berkas {name} tidak dapat dibaca: {detail}.</source>
+        <translation>File {name} cannot be read: {detail}.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="139" />
+        <source>Berkas {path} tidak dapat ditulis: {detail}. Periksa flashdisk atau foldernya lalu coba lagi.</source>
+        <translation>File {path} cannot be written: {detail}. Check the USB stick or folder and try again.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="142" />
+        <source>Berkas yang ditulis ke {path} tidak terbaca kembali dengan benar (flashdisk dicabut atau rusak?). Berkas itu dihapus; coba lagi.</source>
+        <translation>The file written to {path} did not read back correctly (USB stick pulled out or faulty?). It was deleted; try again.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="147" />
+        <source>Berkas {name} lebih besar dari {limit} MB; itu bukan paket sinkronisasi. Tidak ada yang diubah.</source>
+        <translation>File {name} is larger than {limit} MB; it is not a sync package. Nothing was changed.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="150" />
+        <source>Berkas {name} bukan paket atau tanda terima Kudus Desktop. Tidak ada yang diubah.</source>
+        <translation>File {name} is not a Kudus Desktop package or receipt. Nothing was changed.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="153" />
+        <source>Berkas {name} adalah {found}, bukan {expected}. Tidak ada yang diubah.</source>
+        <translation>File {name} is {found}, not {expected}. Nothing was changed.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="156" />
+        <source>Berkas {name} terpotong: hanya {have} dari {need} byte (penyalinan terputus atau flashdisk dicabut). Salin ulang dari komputer asal. Tidak ada yang diubah.</source>
+        <translation>File {name} is cut short: only {have} of {need} bytes (an interrupted copy or a pulled USB stick). Copy it again from the computer that made it. Nothing was changed.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="161" />
+        <source>Berkas {name} berisi {extra} byte tambahan di belakangnya: berkas telah diubah. Tidak ada yang diubah.</source>
+        <translation>File {name} has {extra} extra bytes at its end: it has been altered. Nothing was changed.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="165" />
+        <source>Berkas {name} memakai format {found}, sedangkan versi ini hanya mengenal sampai format {supported}. Perbarui Kudus Desktop. Tidak ada yang diubah.</source>
+        <translation>File {name} uses format {found}; this version knows formats up to {supported}. Update Kudus Desktop. Nothing was changed.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="170" />
+        <source>Berkas {name} memakai format {found} yang tidak didukung lagi (paling lama format {oldest}). Minta pengirim membuat berkas baru dengan versi aplikasi sekarang. Tidak ada yang diubah.</source>
+        <translation>File {name} uses format {found}, which is no longer supported (oldest: format {oldest}). Ask the sender to write a new file with the current version. Nothing was changed.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="175" />
+        <source>Kepala berkas {name} rusak (bagian {detail}). Tidak ada yang diubah.</source>
+        <translation>The header of file {name} is damaged (part {detail}). Nothing was changed.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="178" />
+        <source>Tanda tangan berkas {name} tidak cocok: isinya diubah atau rusak setelah ditulis, atau dibuat perangkat lain. Berkas ditolak; tidak ada yang diubah.</source>
+        <translation>The signature of file {name} does not match: its content was altered or damaged after it was written, or another device made it. The file was refused; nothing was changed.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="183" />
+        <source>Berkas {name} dienkripsi untuk kunci lain, bukan kunci instalasi ini (berkas setup lama atau salah alamat). Tidak ada yang diubah.</source>
+        <translation>File {name} is encrypted for another key, not this installation's (an old setup file or the wrong addressee). Nothing was changed.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="188" />
+        <source>Isi berkas {name} tidak dapat dibuka: kuncinya tidak cocok atau isinya rusak. Tidak ada yang diubah.</source>
+        <translation>The content of file {name} cannot be opened: the key does not match or the content is damaged. Nothing was changed.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="191" />
+        <source>Isi berkas {name} tidak sesuai format ({detail}). Tidak ada yang diubah.</source>
+        <translation>The content of file {name} does not follow the format ({detail}). Nothing was changed.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="194" />
+        <source>Paket {name} ditujukan ke kabupaten {code}, bukan kabupaten ini. Tidak ada yang diubah.</source>
+        <translation>Package {name} is addressed to regency {code}, not this one. Nothing was changed.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="197" />
+        <source>Paket {name} dibuat perangkat desa {desa} yang belum terdaftar (sidik jari {fingerprint}). Cocokkan sidik jari itu dengan yang dibacakan operator desa dari halaman Sinkronisasinya, lalu daftarkan perangkatnya. Tidak ada yang diubah.</source>
+        <translation>Package {name} was made by an unregistered device of village {desa} (fingerprint {fingerprint}). Compare it with the fingerprint the village operator reads from their Sync page, then register the device. Nothing was changed.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="203" />
+        <source>Sidik jari yang dimasukkan ({typed}) tidak sama dengan sidik jari perangkat pada paket {name} ({fingerprint}). Perangkat tidak didaftarkan; tidak ada yang diubah.</source>
+        <translation>The fingerprint entered ({typed}) differs from the device fingerprint on package {name} ({fingerprint}). The device was not registered; nothing was changed.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="208" />
+        <source>Paket {name} mengaku dari desa {desa}, tetapi perangkatnya terdaftar untuk desa {registered}. Tidak ada yang diubah.</source>
+        <translation>Package {name} claims to come from village {desa}, but its device is registered to village {registered}. Nothing was changed.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="213" />
+        <source>Paket {name}: nomor urut {seq} dari perangkat ini sudah diterima dengan isi yang berbeda (desa memulihkan cadangan lama?). Paket ditolak; minta desa mengimpor tanda terima terbaru lalu membuat paket lengkap.</source>
+        <translation>Package {name}: sequence number {seq} from this device was already received with different content (did the village restore an old backup?). The package was refused; ask the village to import the latest receipt and then write a full package.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="219" />
+        <source>Paket {name} bertentangan dengan data yang sudah ada ({detail}). Tidak ada yang diubah.</source>
+        <translation>Package {name} conflicts with data already held ({detail}). Nothing was changed.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="222" />
+        <source>Tanda terima {name} tidak ditandatangani kabupaten tempat desa ini terdaftar. Tidak ada yang diubah.</source>
+        <translation>Receipt {name} is not signed by the regency this village has joined. Nothing was changed.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="226" />
+        <source>Tanda terima {name} untuk desa {desa}, bukan desa ini. Tidak ada yang diubah.</source>
+        <translation>Receipt {name} is for village {desa}, not this one. Nothing was changed.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="229" />
+        <source>Tanda terima {name} (nomor {seq}) lebih lama dari tanda terima yang sudah diterapkan (nomor {applied}). Tidak ada yang diubah.</source>
+        <translation>Receipt {name} (number {seq}) is older than the receipt already applied (number {applied}). Nothing was changed.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="234" />
+        <source>Berkas {name} bukan berkas setup Kudus Desktop, atau isinya rusak atau diubah.</source>
+        <translation>File {name} is not a Kudus Desktop setup file, or it is damaged or altered.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="237" />
+        <source>Berkas setup {name} memakai format {found} yang tidak dikenal versi ini. Perbarui Kudus Desktop.</source>
+        <translation>Setup file {name} uses format {found}, unknown to this version. Update Kudus Desktop.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="240" />
+        <source>Berkas setup {name} dibuat untuk desa {desa_name} ({code}), bukan untuk desa ini, {own}.</source>
+        <translation>Setup file {name} was made for village {desa_name} ({code}), not for this village, {own}.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="243" />
+        <source>{code} bukan kode desa di kabupaten ini.</source>
+        <translation>{code} is not a village code of this regency.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="245" />
         <source>Peserta tidak ditemukan (mungkin sudah diubah di tempat lain).</source>
         <translation>Participant not found (it may have been changed elsewhere).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="132" />
+        <location filename="../../kudus_desktop/core/labels.py" line="248" />
         <source>Kepesertaan {name} sudah berhenti.</source>
         <translation>The participation of {name} has already ended.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="133" />
+        <location filename="../../kudus_desktop/core/labels.py" line="249" />
         <source>Kepesertaan {name} masih aktif.</source>
         <translation>The participation of {name} is still active.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="134" />
+        <location filename="../../kudus_desktop/core/labels.py" line="250" />
         <source>NIK wajib diisi.</source>
         <translation>NIK is required.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="135" />
+        <location filename="../../kudus_desktop/core/labels.py" line="251" />
         <source>NIK hanya boleh berisi angka 0-9.</source>
         <translation>The NIK may contain only the digits 0-9.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="136" />
+        <location filename="../../kudus_desktop/core/labels.py" line="252" />
         <source>NIK harus 16 digit, yang diisi {length} digit.</source>
         <translation>The NIK must have 16 digits; {length} were entered.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="137" />
+        <location filename="../../kudus_desktop/core/labels.py" line="253" />
         <source>NIK diawali kode provinsi {code} yang tidak ada.</source>
         <translation>The NIK starts with province code {code}, which does not exist.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="138" />
+        <location filename="../../kudus_desktop/core/labels.py" line="254" />
         <source>Digit ke-7 s.d. 12 NIK ({digits}) bukan tanggal lahir yang sah (hari 01-31, atau 41-71 untuk perempuan).</source>
         <translation>Digits 7 to 12 of the NIK ({digits}) are not a valid birth date (day 01-31, or 41-71 for women).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="142" />
+        <location filename="../../kudus_desktop/core/labels.py" line="258" />
         <source>Empat digit terakhir NIK tidak boleh 0000.</source>
         <translation>The last four digits of the NIK cannot be 0000.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="143" />
+        <location filename="../../kudus_desktop/core/labels.py" line="259" />
         <source>NIK ini sudah terdaftar atas nama {name} ({reg_no}).</source>
         <translation>This NIK is already enrolled for {name} ({reg_no}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="144" />
+        <location filename="../../kudus_desktop/core/labels.py" line="260" />
         <source>Menurut NIK jenis kelaminnya {nik_sex}, tetapi yang dipilih {typed_sex}.</source>
         <translation>The NIK says the sex is {nik_sex}, but {typed_sex} was chosen.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="147" />
+        <location filename="../../kudus_desktop/core/labels.py" line="263" />
         <source>Tanggal lahir dalam NIK ({nik_date}) berbeda dengan tanggal lahir yang diisi ({typed_date}).</source>
         <translation>The birth date in the NIK ({nik_date}) differs from the date of birth entered ({typed_date}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="150" />
+        <location filename="../../kudus_desktop/core/labels.py" line="266" />
         <source>NIK diterbitkan di luar Kabupaten Kudus (kode wilayah {code}). Pastikan orangnya memang warga desa ini.</source>
         <translation>The NIK was issued outside Kabupaten Kudus (region code {code}). Make sure the person lives in this village.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="154" />
+        <location filename="../../kudus_desktop/core/labels.py" line="270" />
         <source>Kode kecamatan {code} dalam NIK tidak dikenal di Kabupaten Kudus.</source>
         <translation>District code {code} in the NIK is not known in Kabupaten Kudus.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="157" />
+        <location filename="../../kudus_desktop/core/labels.py" line="273" />
         <source>Nomor KK hanya boleh berisi angka 0-9.</source>
         <translation>The KK number may contain only the digits 0-9.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="158" />
+        <location filename="../../kudus_desktop/core/labels.py" line="274" />
         <source>Nomor KK harus 16 digit, yang diisi {length} digit.</source>
         <translation>The KK number must have 16 digits; {length} were entered.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="159" />
+        <location filename="../../kudus_desktop/core/labels.py" line="275" />
         <source>Digit ke-7 s.d. 12 nomor KK ({digits}) bukan tanggal yang sah; periksa kembali.</source>
         <translation>Digits 7 to 12 of the KK number ({digits}) are not a valid date; please check.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="162" />
+        <location filename="../../kudus_desktop/core/labels.py" line="278" />
         <source>Nama hanya boleh berisi huruf, spasi, titik, koma, apostrof dan tanda hubung.</source>
         <translation>A name may contain only letters, spaces, dots, commas, apostrophes and hyphens.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="165" />
+        <location filename="../../kudus_desktop/core/labels.py" line="281" />
         <source>Nama terlalu pendek.</source>
         <translation>The name is too short.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="166" />
+        <location filename="../../kudus_desktop/core/labels.py" line="282" />
         <source>{field}: '{text}' tidak dapat dibaca sebagai tanggal. Tulis seperti 17/08/1985 atau 17 Agustus 1985.</source>
         <translation>{field}: '{text}' cannot be read as a date. Write it like 17/08/1985 or 17 Agustus 1985.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="169" />
+        <location filename="../../kudus_desktop/core/labels.py" line="285" />
         <source>{field}: '{text}' bukan tanggal yang ada di kalender.</source>
         <translation>{field}: '{text}' is not a date that exists.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="170" />
+        <location filename="../../kudus_desktop/core/labels.py" line="286" />
         <source>{field} tidak boleh setelah hari ini.</source>
         <translation>{field} cannot be after today.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="171" />
+        <location filename="../../kudus_desktop/core/labels.py" line="287" />
         <source>{field} sebelum tahun 1900; periksa kembali.</source>
         <translation>{field} is before 1900; please check.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="172" />
+        <location filename="../../kudus_desktop/core/labels.py" line="288" />
         <source>Tanggal mulai kepesertaan sebelum tanggal lahir.</source>
         <translation>The start date is before the date of birth.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="173" />
+        <location filename="../../kudus_desktop/core/labels.py" line="289" />
         <source>Umur pada tanggal mulai {age} tahun, melebihi batas {limit} tahun yang ditetapkan.</source>
         <translation>Age on the start date is {age}, above the set limit of {limit} years.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="176" />
+        <location filename="../../kudus_desktop/core/labels.py" line="292" />
         <source>Umur pada tanggal mulai {age} tahun; pekerja di bawah 15 tahun tidak lazim.</source>
         <translation>Age on the start date is {age}; workers under 15 are unusual.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="179" />
+        <location filename="../../kudus_desktop/core/labels.py" line="295" />
         <source>{field}: pilihan '{value}' tidak dikenal.</source>
         <translation>{field}: the choice '{value}' is not known.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="180" />
+        <location filename="../../kudus_desktop/core/labels.py" line="296" />
         <source>{field} harus berupa angka 1-999.</source>
         <translation>{field} must be a number from 1 to 999.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="181" />
+        <location filename="../../kudus_desktop/core/labels.py" line="297" />
         <source>Nomor telepon harus 8-15 digit, boleh diawali + dan berisi spasi atau tanda hubung.</source>
         <translation>The phone number must have 8-15 digits; it may start with + and contain spaces or hyphens.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="184" />
+        <location filename="../../kudus_desktop/core/labels.py" line="300" />
         <source>Pekerja rentan harus disertai sumber datanya (DTKS, DTSEN, P3KE, ...).</source>
         <translation>A vulnerable worker needs the source list they come from (DTKS, DTSEN, P3KE, ...).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="187" />
+        <location filename="../../kudus_desktop/core/labels.py" line="303" />
         <source>Tanggal berhenti ({exit}) sebelum tanggal mulai kepesertaan ({start}).</source>
         <translation>The end date ({exit}) is before the start date ({start}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="190" />
+        <location filename="../../kudus_desktop/core/labels.py" line="306" />
         <source>Tanggal aktif kembali ({date}) sebelum tanggal berhenti ({exit}).</source>
         <translation>The reactivation date ({date}) is before the end date ({exit}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="193" />
+        <location filename="../../kudus_desktop/core/labels.py" line="309" />
         <source>{field} terlalu panjang (maksimal {max} karakter).</source>
         <translation>{field} is too long (at most {max} characters).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="194" />
+        <location filename="../../kudus_desktop/core/labels.py" line="310" />
         <source>{field}: nilai '{value}' tidak sah.</source>
         <translation>{field}: the value '{value}' is not valid.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="196" />
+        <location filename="../../kudus_desktop/core/labels.py" line="312" />
         <source>Gagal menulis {path}: {detail}. Pilih folder lain atau tutup berkas itu di Excel.</source>
         <translation>Could not write {path}: {detail}. Choose another folder or close the file in Excel.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="199" />
+        <location filename="../../kudus_desktop/core/labels.py" line="315" />
         <source>Kolom tidak dikenal: {columns}. Kolom yang tersedia: {known}.</source>
         <translation>Unknown columns: {columns}. Available columns: {known}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="200" />
+        <location filename="../../kudus_desktop/core/labels.py" line="316" />
         <source>Berkas {path} tidak ditemukan.</source>
         <translation>File {path} not found.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="201" />
+        <location filename="../../kudus_desktop/core/labels.py" line="317" />
         <source>Berkas {path} bukan buku kerja Excel, LibreOffice atau CSV (.xlsx, .xls, .ods, .csv).</source>
         <translation>The file {path} is not an Excel, LibreOffice or CSV workbook (.xlsx, .xls, .ods, .csv).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="204" />
+        <location filename="../../kudus_desktop/core/labels.py" line="320" />
         <source>Berkas {path} terlalu besar ({size} MB; batasnya {max} MB). Pecah daftar menjadi beberapa berkas.</source>
         <translation>The file {path} is too large ({size} MB; the limit is {max} MB). Split the list into several files.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="207" />
+        <location filename="../../kudus_desktop/core/labels.py" line="323" />
         <source>Berkas {path} dilindungi kata sandi. Buka di Excel, hapus kata sandinya, simpan, lalu impor lagi.</source>
         <translation>The file {path} is protected by a password. Open it in Excel, remove the password, save it and import again.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="210" />
+        <location filename="../../kudus_desktop/core/labels.py" line="326" />
         <source>Berkas {path} rusak dan tidak dapat dibaca ({detail}).</source>
         <translation>The file {path} is damaged and cannot be read ({detail}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="211" />
+        <location filename="../../kudus_desktop/core/labels.py" line="327" />
         <source>Lembar {sheet} di berkas {path} kosong.</source>
         <translation>Sheet {sheet} in {path} is empty.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="212" />
+        <location filename="../../kudus_desktop/core/labels.py" line="328" />
         <source>Berkas {path} tidak memiliki lembar bernama {sheet}.</source>
         <translation>The file {path} has no sheet named {sheet}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="213" />
+        <location filename="../../kudus_desktop/core/labels.py" line="329" />
         <source>Tidak ada kolom NIK di {path} (lembar: {sheet}). Beri judul kolom 'NIK' atau pilih kolomnya sendiri.</source>
         <translation>There is no NIK column in {path} (sheets: {sheet}). Give the column the heading 'NIK' or choose it yourself.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="217" />
+        <location filename="../../kudus_desktop/core/labels.py" line="333" />
         <source>Sel NIK berisi angka, bukan teks ({digits}). Excel hanya menyimpan 15 digit, sehingga digit terakhir NIK bisa sudah hilang. Ketik ulang NIK sebagai teks (format Teks, atau awali dengan tanda ').</source>
         <translation>The NIK cell holds a number, not text ({digits}). Excel keeps only 15 digits, so the NIK's last digit may already be lost. Type the NIK again as text (Text format, or start it with ').</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="222" />
+        <location filename="../../kudus_desktop/core/labels.py" line="338" />
         <source>Sel nomor KK berisi angka, bukan teks ({digits}). Excel hanya menyimpan 15 digit, sehingga digit terakhirnya bisa sudah hilang. Ketik ulang sebagai teks.</source>
         <translation>The KK cell holds a number, not text ({digits}). Excel keeps only 15 digits, so its last digit may already be lost. Type it again as text.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="227" />
+        <location filename="../../kudus_desktop/core/labels.py" line="343" />
         <source>NIK ini sudah ada di baris {first_row} berkas yang sama.</source>
         <translation>This NIK already appears in row {first_row} of the same file.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="228" />
+        <location filename="../../kudus_desktop/core/labels.py" line="344" />
         <source>Lembar ini berisi rumus; yang dibaca adalah hasil terakhir yang disimpan Excel. Sel rumus yang belum pernah dihitung terbaca kosong.</source>
         <translation>This sheet contains formulas; the values read are the last results Excel saved. Formula cells never calculated read as empty.</translation>
     </message>
@@ -2395,6 +2645,222 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
         <location filename="../../kudus_desktop/gui/status_dialogs.py" line="107" />
         <source>Aktif kembali mulai *</source>
         <translation>Active again from *</translation>
+    </message>
+</context>
+<context>
+    <name>RegencySyncPage</name>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="313" />
+        <source>Sinkronisasi desa</source>
+        <translation>Village sync</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="315" />
+        <source>Impor paket…</source>
+        <translation>Import packages…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="318" />
+        <source>Impor semua paket di flashdisk…</source>
+        <translation>Import every package on a USB stick…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="321" />
+        <source>Tulis tanda terima…</source>
+        <translation>Write receipts…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="325" />
+        <source>Minta kirim ulang lengkap dari desa terpilih</source>
+        <translation>Ask the selected village for a full resend</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="333" />
+        <source>Berkas setup untuk desa</source>
+        <translation>Setup file for a village</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="339" />
+        <source>Simpan berkas setup…</source>
+        <translation>Save setup file…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="349" />
+        <source>Kode</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="349" />
+        <source>Desa</source>
+        <translation>Village</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="349" />
+        <source>Kecamatan</source>
+        <translation>District</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="349" />
+        <source>Perangkat</source>
+        <translation>Devices</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="349" />
+        <source>Paket terakhir</source>
+        <translation>Last package</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="350" />
+        <source>Kontak terakhir</source>
+        <translation>Last contact</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="350" />
+        <source>Peserta aktif</source>
+        <translation>Active participants</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="350" />
+        <source>Paket hilang</source>
+        <translation>Missing packages</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="363" />
+        <source>Hasil impor terakhir</source>
+        <translation>Last import results</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="377" />
+        <source>{heard} dari {total} desa sudah mengirim paket; {gaps} desa dengan paket hilang; {dup} NIK ganda menunggu keputusan.</source>
+        <translation>{heard} of {total} villages have sent packages; {gaps} villages with missing packages; {dup} double NIKs awaiting a decision.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="393" />
+        <source>Pilih paket desa</source>
+        <translation>Choose village packages</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="398" />
+        <source>Pilih flashdisk atau folder berisi paket</source>
+        <translation>Choose the USB stick or folder holding packages</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="405" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="453" />
+        <source>Impor paket</source>
+        <translation>Import packages</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="405" />
+        <source>Tidak ada berkas paket (*.kdp) di sana.</source>
+        <translation>There are no package files (*.kdp) there.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="419" />
+        <source>Paket {name} berasal dari komputer desa {desa} yang belum terdaftar.
+
+Sidik jari perangkat itu:
+{fp}
+
+Telepon operator desa dan minta ia membacakan sidik jari dari halaman Sinkronisasinya. Daftarkan hanya bila sama persis.</source>
+        <translation>Package {name} comes from an unregistered computer of village {desa}.
+
+That device's fingerprint:
+{fp}
+
+Call the village operator and ask them to read the fingerprint from their Sync page. Register only if it is exactly the same.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="423" />
+        <source>Perangkat desa baru</source>
+        <translation>New village device</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="423" />
+        <source>Sama, daftarkan</source>
+        <translation>Same, register</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="423" />
+        <source>Tolak</source>
+        <translation>Refuse</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="428" />
+        <source>Mengimpor paket desa…</source>
+        <translation>Importing village packages…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="440" />
+        <source>{name}: sudah pernah diimpor; tidak ada yang berubah</source>
+        <translation>{name}: imported before; nothing changed</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="444" />
+        <source>{name}: {added} baru, {updated} diubah, {dup} NIK ganda</source>
+        <translation>{name}: {added} new, {updated} changed, {dup} double NIKs</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="449" />
+        <source>{name}: DITOLAK. {reason}</source>
+        <translation>{name}: REFUSED. {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="454" />
+        <source>{ok} paket diimpor atau sudah ada, {bad} ditolak. Rinciannya ada di bawah daftar desa.</source>
+        <translation>{ok} packages imported or already held, {bad} refused. Details are below the village list.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="462" />
+        <source>Pilih folder untuk tanda terima</source>
+        <translation>Choose a folder for the receipts</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="472" />
+        <source>Tanda terima</source>
+        <translation>Receipt</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="473" />
+        <source>{n} tanda terima ditulis ke {folder}.</source>
+        <translation>{n} receipts written to {folder}.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="480" />
+        <source>Simpan berkas setup</source>
+        <translation>Save setup file</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="489" />
+        <source>Berkas setup</source>
+        <translation>Setup file</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="491" />
+        <source>Berkas setup untuk Desa {desa} ditulis ke {path}.
+
+Sidik jari kunci kabupaten, untuk dibacakan kepada operator desa saat ia bergabung:
+{fp}</source>
+        <translation>Setup file for village {desa} written to {path}.
+
+The regency key's fingerprint, to read to the village operator when they join:
+{fp}</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="502" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="510" />
+        <source>Kirim ulang lengkap</source>
+        <translation>Full resend</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="502" />
+        <source>Pilih desanya di daftar lebih dahulu.</source>
+        <translation>Choose the village in the list first.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="511" />
+        <source>Permintaan untuk {code} ikut tanda terima berikutnya ({n} perangkat).</source>
+        <translation>The request for {code} goes with its next receipt ({n} devices).</translation>
     </message>
 </context>
 <context>
@@ -2647,6 +3113,231 @@ The display language changes when Kudus Desktop is opened again.</translation>
         <location filename="../../kudus_desktop/gui/setup_wizard.py" line="118" />
         <source>Kepala DPMD</source>
         <translation>Kepala DPMD</translation>
+    </message>
+</context>
+<context>
+    <name>VillageSyncPage</name>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="95" />
+        <source>Sinkronisasi</source>
+        <translation>Sync</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="98" />
+        <source>Kabupaten</source>
+        <translation>Regency</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="103" />
+        <source>Gabung dengan kabupaten (berkas setup)…</source>
+        <translation>Join the regency (setup file)…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="111" />
+        <source>Perangkat ini</source>
+        <translation>This device</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="116" />
+        <source>Saat paket pertama dari komputer ini tiba, operator kabupaten akan menanyakan sidik jari ini. Bacakan lewat telepon; jangan kirim lewat pesan yang bisa diteruskan orang lain.</source>
+        <translation>When the first package from this computer arrives, the regency operator will ask for this fingerprint. Read it out on the telephone; do not send it in a message others could forward.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="126" />
+        <source>Kirim dan terima</source>
+        <translation>Send and receive</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="130" />
+        <source>Kirim semua data (kirim ulang lengkap)</source>
+        <translation>Send all data (full resend)</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="133" />
+        <source>Buat paket ke flashdisk…</source>
+        <translation>Write a package to a USB stick…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="136" />
+        <source>Impor tanda terima…</source>
+        <translation>Import a receipt…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="148" />
+        <source>Paket</source>
+        <translation>Package</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="148" />
+        <source>Dibuat</source>
+        <translation>Written</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="148" />
+        <source>Oleh</source>
+        <translation>By</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="148" />
+        <source>Peserta</source>
+        <translation>Participants</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="148" />
+        <source>Isi</source>
+        <translation>Content</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="149" />
+        <source>Diterima kabupaten</source>
+        <translation>Received by the regency</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="149" />
+        <source>Berkas</source>
+        <translation>File</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="152" />
+        <source>Salin lagi ke flashdisk…</source>
+        <translation>Copy again to a USB stick…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="163" />
+        <source>Paket yang sudah dibuat</source>
+        <translation>Packages written</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="181" />
+        <source>Terhubung dengan {name}. Sidik jari kunci kabupaten:</source>
+        <translation>Joined {name}. Fingerprint of the regency key:</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="186" />
+        <source>Belum terhubung. Minta berkas setup desa ini kepada DPMD Kudus, lalu gabung.</source>
+        <translation>Not joined yet. Ask DPMD Kudus for this village's setup file, then join.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="191" />
+        <source>{n} peserta berubah dan belum dikirim. Paket terakhir: {seq}. Tanda terima terakhir: {r}.</source>
+        <translation>{n} participants changed and not sent yet. Last package: {seq}. Last receipt: {r}.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="198" />
+        <source>Kabupaten belum menerima paket {seqs}: salin lagi berkasnya dari daftar di bawah, atau kirim ulang lengkap.</source>
+        <translation>The regency has not received package {seqs}: copy the file again from the list below, or send a full resend.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="203" />
+        <source>Kabupaten meminta kirim ulang lengkap: paket berikutnya berisi semua data.</source>
+        <translation>The regency asked for a full resend: the next package carries all data.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="212" />
+        <source>lengkap</source>
+        <translation>full</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="212" />
+        <source>perubahan</source>
+        <translation>changes</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="213" />
+        <source>belum</source>
+        <translation>not yet</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="227" />
+        <source>Pilih berkas setup dari kabupaten</source>
+        <translation>Choose the setup file from the regency</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="233" />
+        <source>Berkas setup dari {name} untuk Desa {desa}.
+
+Sidik jari kunci kabupaten:
+{fp}
+
+Tanyakan sidik jari kunci kepada DPMD lewat telepon. Gabung hanya bila sama persis.</source>
+        <translation>Setup file from {name} for village {desa}.
+
+Fingerprint of the regency key:
+{fp}
+
+Ask DPMD for the key fingerprint on the telephone. Join only if it is exactly the same.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="236" />
+        <source>Gabung dengan kabupaten</source>
+        <translation>Join the regency</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="236" />
+        <source>Sama, gabung</source>
+        <translation>Same, join</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="236" />
+        <source>Batal</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="245" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="277" />
+        <source>Pilih flashdisk atau folder tujuan</source>
+        <translation>Choose the USB stick or target folder</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="253" />
+        <source>Membuat paket sinkronisasi…</source>
+        <translation>Writing the sync package…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="265" />
+        <source>Paket dibuat</source>
+        <translation>Package written</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="267" />
+        <source>Paket {seq} ({n} peserta) ditulis dan diperiksa di:
+{path}
+
+Serahkan flashdisk ke DPMD Kudus. Salinannya tetap tersimpan di komputer ini.</source>
+        <translation>Package {seq} ({n} participants) written and checked at:
+{path}
+
+Take the USB stick to DPMD Kudus. A copy stays on this computer.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="282" />
+        <source>Paket disalin</source>
+        <translation>Package copied</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="282" />
+        <source>Disalin ke {path}</source>
+        <translation>Copied to {path}</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="286" />
+        <source>Pilih tanda terima dari kabupaten</source>
+        <translation>Choose the receipt from the regency</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="296" />
+        <source>Tanda terima {seq} sudah diterapkan sebelumnya; tidak ada yang berubah.</source>
+        <translation>Receipt {seq} was applied before; nothing changed.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="299" />
+        <source>Tanda terima {seq} diterapkan: {a} diterima, {rej} ditolak, {rev} ditinjau kabupaten, {k} nomor KPJ baru.</source>
+        <translation>Receipt {seq} applied: {a} accepted, {rej} rejected, {rev} under regency review, {k} new KPJ numbers.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="302" />
+        <source>Tanda terima</source>
+        <translation>Receipt</translation>
     </message>
 </context>
 <context>
