@@ -149,7 +149,7 @@ def _insert_many(conn: Connection, table: Table, rows: Sequence[dict[str, Any]])
         cursor.close()
 
 
-def _reserve(conn: Connection, name: str, count: int) -> int:
+def reserve_counter(conn: Connection, name: str, count: int) -> int:
     """Reserve ``count`` consecutive counter values; returns the first."""
     stmt = (
         update(counter_table)
@@ -490,8 +490,8 @@ class ParticipantService:
             _, desa = self._context(conn)
             reg = region(desa)
             prefix = reg.digits if reg else desa.replace(".", "")
-            first_rev = _reserve(conn, "change", total)
-            first_reg = _reserve(conn, "reg_no", len(adds))
+            first_rev = reserve_counter(conn, "change", total)
+            first_reg = reserve_counter(conn, "reg_no", len(adds))
             done = 0
             for start in range(0, len(adds), BULK_CHUNK):
                 if cancelled():

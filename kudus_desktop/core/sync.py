@@ -37,6 +37,7 @@ from kudus_desktop.core.dates import now_iso
 from kudus_desktop.core.db import SCHEMA_VERSION, Database
 from kudus_desktop.core.errors import CancelledError
 from kudus_desktop.core.jobs import CancelCheck, Progress, never_cancelled
+from kudus_desktop.core.participants import reserve_counter
 from kudus_desktop.core.regions import all_regions, region
 from kudus_desktop.core.signing import Identity, device_fingerprint, device_id, identity
 from kudus_desktop.core.sync_state import RecordState, record_state
@@ -169,17 +170,6 @@ def _executemany(conn: Connection, sql: str, rows: Sequence[Sequence[Any]]) -> N
         cursor.executemany(sql, rows)
     finally:
         cursor.close()
-
-
-def _reserve(conn: Connection, name: str, count: int) -> int:
-    """Reserve ``count`` consecutive values of a counter; returns the first."""
-    value = conn.execute(
-        update(counter_table)
-        .where(counter_table.c.name == name)
-        .values(value=counter_table.c.value + count)
-        .returning(counter_table.c.value)
-    ).scalar_one()
-    return int(value) - count + 1
 
 
 def _counter(conn: Connection, name: str) -> int:
@@ -1099,7 +1089,7 @@ def _apply(
     new = [r for r in rows if r[0] not in held]
     newer = [r for r in rows if r[0] in held and (held[r[0]].sent_rev or 0) < r[-1]]
     unchanged = len(rows) - len(new) - len(newer)
-    first_rev = _reserve(conn, "change", len(new) + len(newer)) if new or newer else 0
+    first_rev = reserve_counter(conn, "change", len(new) + len(newer)) if new or newer else 0
     cols = ", ".join((*_DATA_COLUMNS, "rev"))
     _executemany(
         conn,
