@@ -34,7 +34,7 @@ from kudus_desktop.core import settings
 from kudus_desktop.core.audit import write_audit
 from kudus_desktop.core.codes import HistoryAction, Mode, Status
 from kudus_desktop.core.dates import now_iso
-from kudus_desktop.core.db import SCHEMA_VERSION, Database
+from kudus_desktop.core.db import SCHEMA_VERSION, Database, executemany
 from kudus_desktop.core.errors import CancelledError
 from kudus_desktop.core.jobs import CancelCheck, Progress, never_cancelled
 from kudus_desktop.core.participants import reserve_counter
@@ -154,22 +154,6 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def _executemany(conn: Connection, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-    """executemany on the driver's cursor: bulk paths skip SQLAlchemy's per-row parameter work.
-
-    ``sql`` is written with ``?`` placeholders and our own column names only.
-    """
-    if not rows:
-        return
-    if conn.dialect.paramstyle in ("format", "pyformat"):
-        sql = sql.replace("?", "%s")
-    cursor = conn.connection.cursor()
-    try:
-        cursor.executemany(sql, rows)
-    finally:
-        cursor.close()
 
 
 def _counter(conn: Connection, name: str) -> int:
@@ -1091,7 +1075,7 @@ def _apply(
     unchanged = len(rows) - len(new) - len(newer)
     first_rev = reserve_counter(conn, "change", len(new) + len(newer)) if new or newer else 0
     cols = ", ".join((*_DATA_COLUMNS, "rev"))
-    _executemany(
+    executemany(
         conn,
         f"INSERT INTO participant ({cols}) VALUES ({', '.join('?' * (len(_DATA_COLUMNS) + 1))})",
         [(*r[:-1], first_rev + n) for n, r in enumerate(new)],
@@ -1100,7 +1084,7 @@ def _apply(
     index = {c: n for n, c in enumerate(PARTICIPANT_COLUMNS)}
     upd_pos = [index[c] for c in _UPDATE_COLUMNS]
     kpj_at = index["kpj"]
-    _executemany(
+    executemany(
         conn,
         f"UPDATE participant SET {setters}, kpj = COALESCE(?, kpj), rev = ? WHERE id = ?",
         [(*(r[p] for p in upd_pos), r[kpj_at], first_rev + len(new) + n, held[r[0]].id) for n, r in enumerate(newer)],
@@ -1128,7 +1112,7 @@ def _apply(
             "menunggu keputusan kabupaten"
         )
         cases.append((nik, other.id, ids[incoming[nik][0]], stamp))
-    _executemany(
+    executemany(
         conn,
         "INSERT INTO duplicate_case (nik, first_id, second_id, found_at) VALUES (?, ?, ?, ?) "
         "ON CONFLICT (first_id, second_id) DO NOTHING",
@@ -1140,7 +1124,7 @@ def _apply(
         prior = held.get(uid)
         outcome = "review" if uid in review else (prior.outcome if prior and prior.outcome else "accepted")
         sync_rows.append((ids[uid], seq, r[-1], outcome, review.get(uid, ""), r[-1], stamp))
-    _executemany(
+    executemany(
         conn,
         "INSERT INTO participant_sync (participant_id, sent_seq, sent_rev, outcome, reason, outcome_rev, outcome_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (participant_id) DO UPDATE SET sent_seq = excluded.sent_seq, "
@@ -1166,7 +1150,7 @@ def _apply(
         if (pid, rev, action) not in have:
             have.add((pid, rev, action))
             add_history.append((pid, at, username, action, changes, rev))
-    _executemany(
+    executemany(
         conn,
         "INSERT INTO participant_history (participant_id, at, username, action, changes, rev) "
         "VALUES (?, ?, ?, ?, ?, ?)",
