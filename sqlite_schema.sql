@@ -5,7 +5,7 @@
 -- Dates are ISO-8601 text (YYYY-MM-DD), timestamps 'YYYY-MM-DD HH:MM:SS' local time.
 
 PRAGMA application_id = 1263553875;  -- 0x4B504D53 ("KPMS"), marks the file as Kudus Desktop's
-PRAGMA user_version = 5;
+PRAGMA user_version = 6;
 
 -- Settings that travel with the data (office profile, rules). Keys are declared once
 -- in kudus_desktop/core/settings.py with their defaults.
@@ -190,14 +190,41 @@ CREATE TABLE sync_receipt (
     PRIMARY KEY (desa_code, seq)
 );
 
--- Regency side: the same NIK active in two villages; both enrolments are kept until decided.
+-- Regency desk: a possible double enrolment, kept until an operator decides which stands.
+-- kind 'nik': the same NIK active in two villages; 'apbd': a village's participant whose NIK
+-- is in the regency's APBD scheme (second_id NULL); 'similar': same name, birth date and KK
+-- under different NIKs (a suggestion only). first_id is the earlier enrolment.
 CREATE TABLE duplicate_case (
-    id        INTEGER PRIMARY KEY,
-    nik       TEXT NOT NULL,
-    first_id  INTEGER NOT NULL REFERENCES participant (id),
-    second_id INTEGER NOT NULL REFERENCES participant (id),
-    found_at  TEXT NOT NULL,
-    status    TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'resolved')),
-    UNIQUE (first_id, second_id)
+    id         INTEGER PRIMARY KEY,
+    kind       TEXT NOT NULL DEFAULT 'nik' CHECK (kind IN ('nik', 'apbd', 'similar')),
+    nik        TEXT NOT NULL,
+    first_id   INTEGER NOT NULL REFERENCES participant (id),
+    second_id  INTEGER REFERENCES participant (id),
+    found_at   TEXT NOT NULL,
+    status     TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'resolved')),
+    decision   TEXT CHECK (decision IN ('keep_first', 'keep_second', 'not_same', 'gone')),
+    decided_at TEXT,
+    decided_by TEXT,
+    note       TEXT NOT NULL DEFAULT ''
 );
+CREATE UNIQUE INDEX ux_duplicate_pair ON duplicate_case (kind, first_id, COALESCE(second_id, 0));
 CREATE INDEX ix_duplicate_nik ON duplicate_case (nik);
+CREATE INDEX ix_duplicate_status ON duplicate_case (status);
+
+-- Regency desk: the regency's own APBD-funded scheme, by NIK, as last imported.
+CREATE TABLE apbd_member (
+    nik         TEXT PRIMARY KEY NOT NULL,
+    full_name   TEXT NOT NULL DEFAULT '',
+    start_date  TEXT,           -- since when the scheme covers the person, when the list says
+    imported_at TEXT NOT NULL
+);
+
+-- Regency desk: what went to BPJS on a registration list and what BPJS answered.
+CREATE TABLE bpjs_status (
+    participant_id INTEGER PRIMARY KEY REFERENCES participant (id),
+    sent_at        TEXT,        -- the day the person was last on a registration list
+    sent_by        TEXT,
+    result         TEXT CHECK (result IN ('registered', 'rejected')),
+    reason         TEXT NOT NULL DEFAULT '',
+    result_at      TEXT
+);

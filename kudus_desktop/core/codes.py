@@ -78,3 +78,8 @@ def can_reveal_nik(role: str) -> bool:
 def can_edit_settings(role: str) -> bool:
     """Whether a role may change the office profile and rules."""
     return role == Role.ADMIN
+
+
+def can_decide_duplicates(role: str) -> bool:
+    """Whether a role may decide which of two enrolments stands (the regency's checkers)."""
+    return role in {Role.ADMIN, Role.VERIFIKATOR}

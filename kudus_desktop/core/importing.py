@@ -22,11 +22,11 @@ from typing import Any
 
 from kudus_desktop.core import settings
 from kudus_desktop.core.codes import Category, Funding
-from kudus_desktop.core.dates import format_date
+from kudus_desktop.core.dates import format_date, parse_date_text
 from kudus_desktop.core.errors import CancelledError, KudusError
 from kudus_desktop.core.jobs import CancelCheck, Progress, never_cancelled
 from kudus_desktop.core.labels import CODES
-from kudus_desktop.core.nik import clean_number
+from kudus_desktop.core.nik import NumberError, clean_number, parse_nik
 from kudus_desktop.core.participants import ParticipantService
 from kudus_desktop.core.regions import kudus_district_digits
 from kudus_desktop.core.validation import (
@@ -260,7 +260,8 @@ class _Book:
         return False
 
 
-def _guess_sheet(book: _Book, name: str) -> SheetGuess:
+def _guess_sheet(book: _Book, name: str, fields: Mapping[str, str] = _SYNONYM_FIELD) -> SheetGuess:
+    """The row within the first rows of a sheet whose cells name the most known fields."""
     best = SheetGuess(name, 0, ())
     has_data = False
     for number, values in book.rows(name):
@@ -269,7 +270,7 @@ def _guess_sheet(book: _Book, name: str) -> SheetGuess:
         has_data = has_data or any(_text(v) for v in values)
         mapping: dict[str, int] = {}
         for col, value in enumerate(values):
-            fld = _SYNONYM_FIELD.get(normalise_header(value)) if isinstance(value, str) else None
+            fld = fields.get(normalise_header(value)) if isinstance(value, str) else None
             if fld and fld not in mapping:
                 mapping[fld] = col
         guess = SheetGuess(name, number, tuple(_text(v) for v in values), mapping, True)
@@ -291,6 +292,54 @@ def mapping_from_headers(headers: Sequence[str], saved: Mapping[str, str]) -> di
     """Turn a remembered {field: header text} mapping into column indexes for this file."""
     index = {normalise_header(h): i for i, h in enumerate(headers) if h}
     return {fld: index[normalise_header(h)] for fld, h in saved.items() if normalise_header(h) in index}
+
+
+@dataclass(frozen=True, slots=True)
+class ListSheet:
+    """A list other than a candidate list (the APBD scheme's NIKs, BPJS's answers), read raw."""
+
+    path: Path
+    sheet: str
+    header_row: int
+    headers: tuple[str, ...]
+    mapping: dict[str, int]
+    rows: tuple[tuple[int, dict[str, Any]], ...]  # (Excel row number, field -> cell value)
+
+
+def read_list(
+    path: Path,
+    synonyms: Mapping[str, Sequence[str]],
+    *,
+    sheet: str | None = None,
+    mapping: Mapping[str, int] | None = None,
+) -> ListSheet:
+    """Find the sheet and header row of a NIK list the way :meth:`ImportService.preview`
+    does, with other header synonyms; blank rows and a total row are left out."""
+    fields = {normalise_header(n): f for f, names in synonyms.items() for n in names}
+    book = _Book(path)
+    if sheet is not None and sheet not in book.names:
+        raise SourceFileError("sheet_not_found", path=path.name, sheet=sheet)
+    guesses = [_guess_sheet(book, n, fields) for n in ([sheet] if sheet else book.names)]
+    usable = [g for g in guesses if "nik" in g.mapping]
+    if not usable:
+        if not any(g.has_data for g in guesses):
+            raise SourceFileError("sheet_empty", path=path.name, sheet=sheet or book.names[0])
+        raise SourceFileError("no_nik_column", path=path.name, sheet=sheet or ", ".join(book.names))
+    guess = max(usable, key=lambda g: g.score)
+    chosen = dict(guess.mapping if mapping is None else mapping)
+    if "nik" not in chosen:
+        raise SourceFileError("no_nik_column", path=path.name, sheet=guess.name)
+    rows = []
+    for number, values in book.rows(guess.name):
+        if number <= guess.header_row:
+            continue
+        cells = {f: values[c] if c < len(values) else None for f, c in chosen.items()}
+        if all(v is None or v == "" for v in cells.values()):
+            continue
+        if not _text(cells["nik"]) and any(isinstance(v, str) and _TOTAL_ROW.match(v) for v in values):
+            continue
+        rows.append((number, cells))
+    return ListSheet(path, guess.name, guess.header_row, guess.headers, chosen, tuple(rows))
 
 
 # -- values --------------------------------------------------------------------------------
@@ -347,6 +396,39 @@ def _number_cell_issue(fld: str, value: Any) -> Issue | None:
         digits = f"{value:.0f}"
         return Issue(fld, f"{fld}_number_cell", "error", {"digits": digits})
     return None
+
+
+def row_nik(value: Any) -> tuple[str, str | None, dict[str, object]]:
+    """A NIK cell of a plain NIK list: (the NIK as found, problem code or None, its params).
+    A number cell is a problem whatever its digits (see :func:`_number_cell_issue`)."""
+    issue = _number_cell_issue("nik", value)
+    if issue is not None:
+        return issue.params["digits"], issue.code, dict(issue.params)  # type: ignore[return-value]
+    text = _text(value)
+    try:
+        return parse_nik(text).nik, None, {}
+    except NumberError as exc:
+        return text, exc.code, dict(exc.params)
+
+
+def cell_text(value: Any) -> str:
+    """A cell as the text a clerk would have typed (numbers without ``.0``, dates as dd/mm/yyyy)."""
+    return _text(value)
+
+
+def cell_date(value: Any) -> date | None:
+    """A cell holding a date as Excel or a clerk writes it, or None."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = _date_text(value)
+    if not text:
+        return None
+    try:
+        return parse_date_text(text)
+    except ValueError:
+        return None
 
 
 # -- preview and commit --------------------------------------------------------------------

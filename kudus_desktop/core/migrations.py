@@ -60,17 +60,41 @@ def _to_v4(conn: sqlite3.Connection) -> None:
 
 def _to_v5(conn: sqlite3.Connection) -> None:
     """v5: sync packages, receipts, village devices and double-enrolment cases."""
-    schema = _schema_tail("-- Sync, village side:")
+    schema = _schema_section("-- Sync, village side:", "-- Regency desk:")
     for statement in _statements(schema):
         conn.execute(statement)
     conn.execute("CREATE INDEX ix_participant_nik ON participant (nik)")
     conn.execute("INSERT INTO counter (name, value) VALUES ('sync_seq', 0)")
+    # v5's double-enrolment table, which v6 widens into the regency desk's queue.
+    conn.execute(
+        "CREATE TABLE duplicate_case (id INTEGER PRIMARY KEY, nik TEXT NOT NULL,"
+        " first_id INTEGER NOT NULL REFERENCES participant (id),"
+        " second_id INTEGER NOT NULL REFERENCES participant (id),"
+        " found_at TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'resolved')),"
+        " UNIQUE (first_id, second_id))"
+    )
+    conn.execute("CREATE INDEX ix_duplicate_nik ON duplicate_case (nik)")
 
 
-def _schema_tail(marker: str) -> str:
-    """The canonical schema's text from ``marker`` on: tables added by a step, written once."""
+def _to_v6(conn: sqlite3.Connection) -> None:
+    """v6: the regency desk: a double-enrolment queue with decisions, the APBD list, BPJS results."""
+    conn.execute("ALTER TABLE duplicate_case RENAME TO duplicate_case_v5")
+    conn.execute("DROP INDEX ix_duplicate_nik")
+    for statement in _statements(_schema_section("-- Regency desk:")):
+        conn.execute(statement)
+    conn.execute(
+        "INSERT INTO duplicate_case (id, kind, nik, first_id, second_id, found_at, status)"
+        " SELECT id, 'nik', nik, first_id, second_id, found_at, status FROM duplicate_case_v5"
+    )
+    conn.execute("DROP TABLE duplicate_case_v5")
+
+
+def _schema_section(start: str, end: str | None = None) -> str:
+    """The canonical schema's text from ``start`` up to ``end`` (or the end): the tables a
+    step adds, written once."""
     text = schema_path().read_text(encoding="utf-8")
-    return text[text.index(marker) :]
+    begin = text.index(start)
+    return text[begin : text.index(end, begin) if end else len(text)]
 
 
 def _statements(script: str) -> list[str]:
@@ -85,4 +109,5 @@ STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     3: _to_v3,
     4: _to_v4,
     5: _to_v5,
+    6: _to_v6,
 }

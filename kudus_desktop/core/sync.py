@@ -35,6 +35,7 @@ from kudus_desktop.core.audit import write_audit
 from kudus_desktop.core.codes import HistoryAction, Mode, Status
 from kudus_desktop.core.dates import now_iso
 from kudus_desktop.core.db import SCHEMA_VERSION, Database, executemany
+from kudus_desktop.core.doubles import scan_cases
 from kudus_desktop.core.errors import CancelledError
 from kudus_desktop.core.jobs import CancelCheck, Progress, never_cancelled
 from kudus_desktop.core.participants import reserve_counter
@@ -1090,48 +1091,21 @@ def _apply(
         [(*(r[p] for p in upd_pos), r[kpj_at], first_rev + len(new) + n, held[r[0]].id) for n, r in enumerate(newer)],
     )
     ids = dict(conn.execute(select(P.uid, P.id).where(P.desa_code == desa)).all())
-    # Double enrolment: an active NIK of this package that is active in another village.
-    nik_at, status_at = index["nik"], index["status"]
-    incoming = {r[nik_at]: r for r in (*new, *newer) if r[status_at] == Status.AKTIF}
-    others: dict[str, Any] = {}
-    niks = list(incoming)
-    for start in range(0, len(niks), CHUNK):
-        part = niks[start : start + CHUNK]
-        for o in conn.execute(
-            select(P.id, P.nik, P.desa_code, P.start_date)
-            .where(P.nik.in_(part), P.desa_code != desa, P.status == Status.AKTIF)
-            .order_by(P.start_date)
-        ):
-            others.setdefault(o.nik, o)
-    review: dict[str, str] = {}
-    cases = []
-    for nik, other in others.items():
-        reg = region(other.desa_code)
-        review[incoming[nik][0]] = (
-            f"NIK juga terdaftar aktif di Desa {reg.name if reg else other.desa_code} sejak {other.start_date}; "
-            "menunggu keputusan kabupaten"
-        )
-        cases.append((nik, other.id, ids[incoming[nik][0]], stamp))
-    executemany(
-        conn,
-        "INSERT INTO duplicate_case (nik, first_id, second_id, found_at) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT (first_id, second_id) DO NOTHING",
-        cases,
-    )
     sync_rows = []
     for r in (*new, *newer):
-        uid = r[0]
-        prior = held.get(uid)
-        outcome = "review" if uid in review else (prior.outcome if prior and prior.outcome else "accepted")
-        sync_rows.append((ids[uid], seq, r[-1], outcome, review.get(uid, ""), r[-1], stamp))
+        prior = held.get(r[0])
+        outcome = prior.outcome if prior and prior.outcome else "accepted"
+        sync_rows.append((ids[r[0]], seq, r[-1], outcome, r[-1], stamp))
     executemany(
         conn,
-        "INSERT INTO participant_sync (participant_id, sent_seq, sent_rev, outcome, reason, outcome_rev, outcome_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (participant_id) DO UPDATE SET sent_seq = excluded.sent_seq, "
-        "sent_rev = excluded.sent_rev, outcome = excluded.outcome, reason = excluded.reason, "
-        "outcome_rev = excluded.outcome_rev, outcome_at = excluded.outcome_at",
+        "INSERT INTO participant_sync (participant_id, sent_seq, sent_rev, outcome, outcome_rev, outcome_at) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (participant_id) DO UPDATE SET sent_seq = excluded.sent_seq, "
+        "sent_rev = excluded.sent_rev, outcome = excluded.outcome, outcome_rev = excluded.outcome_rev, "
+        "outcome_at = excluded.outcome_at",
         sync_rows,
     )
+    # Double enrolment: this village's NIKs active elsewhere or in the APBD scheme.
+    scan = scan_cases(conn, desa=desa)
     # History: keyed by (participant, village rev); what is already held is skipped.
     h = history_table.c
     have: set[tuple[Any, ...]] = {
@@ -1156,4 +1130,4 @@ def _apply(
         "VALUES (?, ?, ?, ?, ?, ?)",
         add_history,
     )
-    return _Applied(len(new), len(newer), unchanged, len(add_history), len(cases))
+    return _Applied(len(new), len(newer), unchanged, len(add_history), scan.opened["nik"] + scan.opened["apbd"])

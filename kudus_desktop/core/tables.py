@@ -8,7 +8,19 @@ from __future__ import annotations
 
 from typing import cast
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, LargeBinary, Table, Text, UniqueConstraint, text
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    Table,
+    Text,
+    UniqueConstraint,
+    column,
+    func,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -208,17 +220,46 @@ class SyncReceiptRow(Base):
 class DuplicateCaseRow(Base):
     __tablename__ = "duplicate_case"
     __table_args__ = (
-        UniqueConstraint("first_id", "second_id"),
+        CheckConstraint("kind IN ('nik', 'apbd', 'similar')"),
         CheckConstraint("status IN ('open', 'resolved')"),
+        CheckConstraint("decision IN ('keep_first', 'keep_second', 'not_same', 'gone')"),
+        Index("ux_duplicate_pair", "kind", "first_id", func.coalesce(column("second_id"), 0), unique=True),
         Index("ix_duplicate_nik", "nik"),
+        Index("ix_duplicate_status", "status"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(Text, nullable=False, server_default=text("'nik'"))
     nik: Mapped[str] = mapped_column(Text, nullable=False)
     first_id: Mapped[int] = mapped_column(Integer, ForeignKey("participant.id"), nullable=False)
-    second_id: Mapped[int] = mapped_column(Integer, ForeignKey("participant.id"), nullable=False)
+    second_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("participant.id"))
     found_at: Mapped[str] = mapped_column(Text, nullable=False)
     status: Mapped[str] = mapped_column(Text, nullable=False, server_default=text("'open'"))
+    decision: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[str | None] = mapped_column(Text)
+    decided_by: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str] = mapped_column(Text, nullable=False, server_default=text("''"))
+
+
+class ApbdMemberRow(Base):
+    __tablename__ = "apbd_member"
+
+    nik: Mapped[str] = mapped_column(Text, primary_key=True)
+    full_name: Mapped[str] = mapped_column(Text, nullable=False, server_default=text("''"))
+    start_date: Mapped[str | None] = mapped_column(Text)
+    imported_at: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+class BpjsStatusRow(Base):
+    __tablename__ = "bpjs_status"
+    __table_args__ = (CheckConstraint("result IN ('registered', 'rejected')"),)
+
+    participant_id: Mapped[int] = mapped_column(Integer, ForeignKey("participant.id"), primary_key=True)
+    sent_at: Mapped[str | None] = mapped_column(Text)
+    sent_by: Mapped[str | None] = mapped_column(Text)
+    result: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text, nullable=False, server_default=text("''"))
+    result_at: Mapped[str | None] = mapped_column(Text)
 
 
 # Core (set-based) statements use the tables directly.
@@ -236,3 +277,5 @@ sync_device_table = cast(Table, SyncDeviceRow.__table__)
 sync_inbox_table = cast(Table, SyncInboxRow.__table__)
 sync_receipt_table = cast(Table, SyncReceiptRow.__table__)
 duplicate_case_table = cast(Table, DuplicateCaseRow.__table__)
+apbd_member_table = cast(Table, ApbdMemberRow.__table__)
+bpjs_status_table = cast(Table, BpjsStatusRow.__table__)

@@ -202,3 +202,12 @@ def test_a_data_dir_without_write_permission_is_refused(tmp_path: Path) -> None:
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
     assert not any(locked.iterdir())
+
+
+def test_a_migrated_first_release_database_has_exactly_the_current_shape(tmp_path: Path) -> None:
+    shutil.copyfile(FIXTURES / "desa_v1.sqlite", tmp_path / DB_FILE_NAME)
+    open_database(tmp_path).close()
+    fresh = sqlite3.connect(tmp_path / "fresh.sqlite")
+    fresh.executescript(schema_path().read_text(encoding="utf-8"))
+    migrated = sqlite3.connect(tmp_path / DB_FILE_NAME)
+    assert _shape(migrated) == _shape(fresh)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from kudus_desktop.core.db import SCHEMA_VERSION
 from kudus_desktop.core.paths import DB_FILE_NAME
 from kudus_desktop.core.signing import identity
 from kudus_desktop.core.sync import (
@@ -357,7 +358,7 @@ def test_package_header_names_village_sequence_and_versions(world: dict[str, Off
     enrol(a, 1)
     path = export(a, tmp_path / "stick")
     header = parse(path.read_bytes(), path.name, "package").header
-    assert (header.desa, header.seq, header.format, header.schema, header.regency) == (DESA, 1, 1, 5, "33.19")
+    assert (header.desa, header.seq, header.format, header.schema, header.regency) == (DESA, 1, 1, SCHEMA_VERSION, "33.19")
     # Nothing personal travels in clear: the NIK and the name are only inside the ciphertext.
     data = path.read_bytes()
     assert make_nik(1).encode() not in data and b"Peserta Uji" not in data
