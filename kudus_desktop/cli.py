@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,36 +20,35 @@ from kudus_desktop import __version__
 from kudus_desktop.core.accounts import AccountService, SetupRequest, check_setup
 from kudus_desktop.core.audit import log_event
 from kudus_desktop.core.backup import backup_database, encrypted_backup, restore_database
+from kudus_desktop.core.bpjs import RESULT_FIELDS, BpjsService
 from kudus_desktop.core.card_layout import Paper
 from kudus_desktop.core.cards import CardScope, CardService
 from kudus_desktop.core.codes import Mode, Role
 from kudus_desktop.core.dates import format_date
 from kudus_desktop.core.db import open_database
+from kudus_desktop.core.doubles import DoubleEnrolmentService, DuplicateCase
 from kudus_desktop.core.errors import KudusError, SetupError, ValidationError
 from kudus_desktop.core.exporting import (
     BPJS_COLUMNS,
     export_bpjs_list,
+    export_coverage,
     export_person_report,
     export_problem_report,
     export_roster,
 )
-from kudus_desktop.core.importing import ImportOptions, ImportRow, ImportService, RowStatus
+from kudus_desktop.core.importing import ImportOptions, ImportRow, ImportService, RowStatus, normalise_header
 from kudus_desktop.core.labels import code_label, describe_issue
 from kudus_desktop.core.nik import mask_nik
+from kudus_desktop.core.overview import overview
 from kudus_desktop.core.participants import ParticipantQuery, ParticipantService, SortKey
 from kudus_desktop.core.paths import default_data_dir
 from kudus_desktop.core.printouts import participant_list
+from kudus_desktop.core.regions import region
 from kudus_desktop.core.signing import key_fingerprint, load_public_key, public_key_pem, verify_payload
 from kudus_desktop.core.sync import PendingDevice, RegencySync, VillageSync, normalise_fingerprint, package_files
 from kudus_desktop.core.views import UserView
 
 EXIT_BAD_INPUT = 2
-
-
-class CliError(Exception):
-    def __init__(self, message: str, code: str = "error") -> None:
-        super().__init__(message)
-        self.code = code
 
 
 def _data_dir(args: argparse.Namespace) -> Path:
@@ -519,6 +519,159 @@ def cmd_sync_status(args: argparse.Namespace) -> dict[str, Any]:
             "message": "\n".join(lines)}  # fmt: skip
 
 
+CLI_CHECKER = UserView(0, "cli", "Baris perintah", Role.ADMIN)
+
+
+def _desa_code(code: str | None) -> str:
+    """A desa or kecamatan code of this regency, or empty for all."""
+    if not code:
+        return ""
+    reg = region(code)
+    if reg is None or reg.level not in ("desa", "kecamatan"):
+        raise KudusError("area_code_unknown", code=code)
+    return reg.code
+
+
+def cmd_bpjs_export(args: argparse.Namespace) -> dict[str, Any]:
+    db, _ = _open_initialised(args)
+    try:
+        columns = [c.strip() for c in args.columns.split(",")] if args.columns else None
+        result = BpjsService(db, CLI_USER).export_list(
+            Path(args.out), desa=_desa_code(args.desa), include_sent=args.include_sent, columns=columns
+        )
+    finally:
+        db.close()
+    return {"out": str(result.path), "rows": result.count, "sent_on": result.sent_on,
+            "message": f"{result.count} peserta ditulis ke {result.path} dan ditandai dikirim ke BPJS "
+                       f"pada {format_date(date.fromisoformat(result.sent_on))}."}  # fmt: skip
+
+
+def _mapping(preview_headers: Sequence[str], pairs: Sequence[str] | None) -> dict[str, int] | None:
+    if not pairs:
+        return None
+    index = {normalise_header(h): i for i, h in enumerate(preview_headers) if h}
+    out: dict[str, int] = {}
+    for pair in pairs:
+        field, _, header = pair.partition("=")
+        if field not in RESULT_FIELDS or normalise_header(header) not in index:
+            raise KudusError("map_invalid", pair=pair, fields=", ".join(RESULT_FIELDS))
+        out[field] = index[normalise_header(header)]
+    return out
+
+
+def cmd_bpjs_import(args: argparse.Namespace) -> dict[str, Any]:
+    db, _ = _open_initialised(args)
+    try:
+        service = BpjsService(db, CLI_USER)
+        path = Path(args.file)
+        preview = service.preview_results(path, sheet=args.sheet)
+        if args.map:
+            mapping = {**preview.mapping, **(_mapping(preview.headers, args.map) or {})}
+            preview = service.preview_results(path, sheet=preview.sheet, mapping=mapping)
+        applied = None if args.dry_run else service.apply_results(preview)
+    finally:
+        db.close()
+    rows = [
+        {"row": r.row, "nik": r.nik, "kpj": r.kpj, "result": r.result, "reason": r.reason, "action": r.action,
+         "problem": r.problem_text, "desa": list(r.desa_codes)}
+        for r in preview.rows
+    ]  # fmt: skip
+    lines = [f"Lembar {preview.sheet}: {len(preview.rows)} baris."]
+    for action in ("kpj", "rejected", "unchanged", "unknown", "not_sent", "invalid"):
+        n = preview.count(action)
+        if n:
+            lines.append(f"  {code_label('bpjs_action', action)}: {n}")
+    for r in preview.rows:
+        if r.action in ("unknown", "not_sent", "invalid"):
+            detail = r.problem_text or code_label("bpjs_action", r.action)
+            lines.append(f"  baris {r.row}: NIK {r.nik or '-'}: {detail}")
+    if applied is None:
+        lines.append("Pratinjau saja: tidak ada yang disimpan (tanpa --dry-run hasil dicatat).")
+    else:
+        lines.append(
+            f"Dicatat: {applied.kpj} KPJ, {applied.rejected} penolakan; sampai ke {len(applied.desa_codes)} desa "
+            "lewat tanda terima berikutnya."
+        )
+    return {"rows": rows, "applied": asdict(applied) if applied else None, "message": "\n".join(lines)}
+
+
+def cmd_report_coverage(args: argparse.Namespace) -> dict[str, Any]:
+    db, accounts = _open_initialised(args)
+    try:
+        ov = overview(db, CLI_USER)
+        out = Path(args.out)
+        n = export_coverage(ov, accounts.profile(), out, CLI_USER.full_name)
+        log_event(db, CLI_USER.username, "coverage_report", out.name)
+    finally:
+        db.close()
+    t = ov.total
+    return {"out": str(out), "villages": n, "active": t.active, "silent": t.silent,
+            "message": f"Laporan cakupan {n} desa ditulis ke {out}: {t.active} peserta aktif, "
+                       f"{t.silent} desa tanpa kabar 30 hari, {t.open_cases} kasus ganda terbuka."}  # fmt: skip
+
+
+def cmd_ganda_scan(args: argparse.Namespace) -> dict[str, Any]:
+    db, _ = _open_initialised(args)
+    try:
+        r = DoubleEnrolmentService(db, CLI_USER).scan()
+    finally:
+        db.close()
+    return {"scan": asdict(r),
+            "message": f"Baru: {r.opened['nik']} NIK sama di dua desa, {r.opened['apbd']} NIK di daftar APBD, "
+                       f"{r.opened['similar']} mirip. Selesai sendiri: {r.closed}. Terbuka: {r.open_total}. "
+                       f"({r.seconds:.2f} detik)"}  # fmt: skip
+
+
+def _case_line(c: DuplicateCase) -> str:
+    a, b = c.first, c.second
+    where_b = b.desa_name if b.participant_id else "APBD Kabupaten"
+    text = (
+        f"#{c.id} {code_label('case', c.kind)}: {mask_nik(a.nik)} {a.full_name} ({a.desa_name}, sejak {a.start_date})"
+        f" <> {mask_nik(b.nik)} {b.full_name} ({where_b}, sejak {b.start_date or '-'})"
+    )
+    if c.decision:
+        text += f" -> {code_label('decision', c.decision)}"
+    return text
+
+
+def cmd_ganda_list(args: argparse.Namespace) -> dict[str, Any]:
+    db, _ = _open_initialised(args)
+    try:
+        cases = DoubleEnrolmentService(db, CLI_USER).cases(
+            status="" if args.all else "open", kind=args.kind or "", desa=_desa_code(args.desa)
+        )
+    finally:
+        db.close()
+    lines = [_case_line(c) for c in cases] or ["Tidak ada kasus kepesertaan ganda."]
+    return {"cases": [asdict(c) for c in cases], "message": "\n".join(lines)}
+
+
+def cmd_ganda_decide(args: argparse.Namespace) -> dict[str, Any]:
+    db, _ = _open_initialised(args)
+    try:
+        case = DoubleEnrolmentService(db, CLI_CHECKER).decide(args.id, args.decision, args.note or "")
+    finally:
+        db.close()
+    return {"case": asdict(case), "message": f"Diputuskan: {_case_line(case)}. Desa yang ditolak menerimanya di "
+                                             "tanda terima berikutnya."}  # fmt: skip
+
+
+def cmd_apbd_import(args: argparse.Namespace) -> dict[str, Any]:
+    db, _ = _open_initialised(args)
+    try:
+        r = DoubleEnrolmentService(db, CLI_USER).import_apbd(Path(args.file), sheet=args.sheet)
+    finally:
+        db.close()
+    lines = [
+        f"Daftar APBD: {r.members} NIK ({r.added} baru, {r.removed} keluar) dari lembar {r.sheet}; "
+        f"{r.scan.opened['apbd']} peserta desa juga ada di daftar APBD (menunggu keputusan)."
+    ]
+    lines += [f"  baris {x.row}: NIK {x.nik or '-'}: {x.reason}" for x in r.rejected]
+    return {"members": r.members, "added": r.added, "removed": r.removed, "cases": r.scan.opened["apbd"],
+            "rejected": [{"row": x.row, "nik": x.nik, "reason": x.reason} for x in r.rejected],
+            "message": "\n".join(lines)}  # fmt: skip
+
+
 def build_parser() -> argparse.ArgumentParser:
     # The options are accepted before and after the subcommand; argparse would let a
     # subcommand's default overwrite the value given before it, so they go to other names.
@@ -655,6 +808,50 @@ def build_parser() -> argparse.ArgumentParser:
     sp.set_defaults(func=cmd_sync_request_full)
     sp = ssub.add_parser("status", parents=[common], help="keadaan sinkronisasi (desa) atau daftar desa (kabupaten)")
     sp.set_defaults(func=cmd_sync_status)
+
+    p = sub.add_parser("bpjs", parents=[common], help="kabupaten: daftar pendaftaran ke BPJS dan jawaban BPJS")
+    bsub = p.add_subparsers(dest="bpjs_command", metavar="PERINTAH", required=True)
+    bp = bsub.add_parser("export", parents=[common], help="daftar pendaftaran; yang terdaftar ditandai dikirim")
+    bp.add_argument("--out", required=True, metavar="BERKAS.xlsx")
+    bp.add_argument("--desa", metavar="KODE", help="hanya desa (atau kecamatan) ini")
+    bp.add_argument("--include-sent", action="store_true", help="juga yang sudah pernah dikirim tanpa jawaban")
+    bp.add_argument("--columns", help=f"kolom dipisah koma, dari: {', '.join(BPJS_COLUMNS)}")
+    bp.set_defaults(func=cmd_bpjs_export)
+    bp = bsub.add_parser("import", parents=[common], help="catat jawaban BPJS: nomor KPJ dan penolakan")
+    bp.add_argument("file", metavar="BERKAS")
+    bp.add_argument("--sheet", metavar="LEMBAR")
+    bp.add_argument("--map", action="append", metavar="KOLOM=JUDUL", help=f"pilih kolom sendiri; KOLOM: "
+                    f"{', '.join(RESULT_FIELDS)}")  # fmt: skip
+    bp.add_argument("--dry-run", action="store_true", help="pratinjau saja, tidak menyimpan")
+    bp.set_defaults(func=cmd_bpjs_import)
+
+    p = sub.add_parser("report", parents=[common], help="laporan")
+    rsub = p.add_subparsers(dest="report_command", metavar="PERINTAH", required=True)
+    rp = rsub.add_parser("coverage", parents=[common], help="kabupaten: cakupan per kecamatan dan desa")
+    rp.add_argument("--out", required=True, metavar="BERKAS.xlsx")
+    rp.set_defaults(func=cmd_report_coverage)
+
+    p = sub.add_parser("ganda", parents=[common], help="kabupaten: kepesertaan ganda")
+    gsub = p.add_subparsers(dest="ganda_command", metavar="PERINTAH", required=True)
+    gp = gsub.add_parser("scan", parents=[common], help="periksa ulang semua peserta aktif")
+    gp.set_defaults(func=cmd_ganda_scan)
+    gp = gsub.add_parser("list", parents=[common], help="kasus terbuka (atau semua)")
+    gp.add_argument("--all", action="store_true", help="juga yang sudah diputuskan")
+    gp.add_argument("--kind", choices=["nik", "apbd", "similar"])
+    gp.add_argument("--desa", metavar="KODE")
+    gp.set_defaults(func=cmd_ganda_list)
+    gp = gsub.add_parser("decide", parents=[common], help="putuskan kepesertaan mana yang berlaku")
+    gp.add_argument("id", type=int, metavar="NOMOR")
+    gp.add_argument("decision", choices=["keep_first", "keep_second", "not_same"])
+    gp.add_argument("--note", metavar="CATATAN")
+    gp.set_defaults(func=cmd_ganda_decide)
+
+    p = sub.add_parser("apbd", parents=[common], help="kabupaten: daftar NIK kepesertaan yang dibiayai APBD")
+    asub = p.add_subparsers(dest="apbd_command", metavar="PERINTAH", required=True)
+    ap = asub.add_parser("import", parents=[common], help="ganti daftar NIK APBD dengan isi berkas ini")
+    ap.add_argument("file", metavar="BERKAS")
+    ap.add_argument("--sheet", metavar="LEMBAR")
+    ap.set_defaults(func=cmd_apbd_import)
     return parser
 
 

@@ -68,6 +68,7 @@ class HistoryAction(StrEnum):
     END = "end"
     REACTIVATE = "reactivate"
     SYNC = "sync"  # a value set by the regency's receipt (KPJ number)
+    BPJS = "bpjs"  # the regency recorded BPJS's answer (KPJ number or rejection)
 
 
 def can_reveal_nik(role: str) -> bool:

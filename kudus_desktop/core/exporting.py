@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -23,8 +23,8 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from kudus_desktop.core import settings
 from kudus_desktop.core.audit import AuditEvent
-from kudus_desktop.core.codes import Funding
-from kudus_desktop.core.dates import format_date_long
+from kudus_desktop.core.codes import Category, Funding
+from kudus_desktop.core.dates import format_date_long, format_month
 from kudus_desktop.core.db import Database
 from kudus_desktop.core.errors import CancelledError, KudusError
 from kudus_desktop.core.importing import ImportPreview, RowStatus
@@ -32,6 +32,9 @@ from kudus_desktop.core.jobs import CancelCheck, Progress, never_cancelled
 from kudus_desktop.core.labels import code_label, describe_issue, field_label
 from kudus_desktop.core.participants import PAGE, ParticipantQuery, ParticipantService
 from kudus_desktop.core.views import OfficeProfile, OpChanges, ParticipantView
+
+if TYPE_CHECKING:
+    from kudus_desktop.core.overview import AreaSummary, RegencyOverview
 
 DATE_FORMAT = "DD/MM/YYYY"
 
@@ -249,17 +252,19 @@ def export_bpjs_list(
     *,
     columns: Sequence[str] | None = None,
     query: ParticipantQuery = ParticipantQuery(status="aktif"),  # noqa: B008 - frozen
+    ids: Sequence[int] | None = None,
 ) -> int:
     """The collective-registration list for BPJS: one header row, then one row per participant.
 
-    ``columns`` defaults to the office's setting (see :func:`bpjs_columns`).
+    ``columns`` defaults to the office's setting (see :func:`bpjs_columns`); ``ids``, when
+    given, are the participants to list instead of those matching ``query``.
     """
     if columns is None:
         columns = bpjs_columns(service.db)
     _check_columns(columns)
     chosen = [BPJS_COLUMNS[c] for c in columns]
     tmp = _temp_beside(path)
-    ids = service.query_ids(query)
+    ids = service.query_ids(query) if ids is None else list(ids)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Pendaftaran")
     sheet = _Sheet(ws, chosen)
@@ -370,3 +375,74 @@ def export_person_report(service: ParticipantService, participant_id: int, path:
     _save_atomically(wb, tmp, path)
     service.log_event("person_report", p.reg_no)
     return len(history)
+
+
+def export_coverage(overview: RegencyOverview, profile: OfficeProfile, path: Path, preparer: str) -> int:
+    """The regency's coverage report: per kecamatan and desa (with subtotals), and the
+    participants active at the end of each month per kecamatan. Returns the villages listed."""
+    cats = [c.value for c in Category]
+    columns = [
+        Column("kecamatan", "Kecamatan", 16, lambda p: None),
+        Column("desa", "Desa", 18, lambda p: None),
+        Column("code", "Kode Desa", 14, lambda p: None),
+        *(Column(c, code_label("category", c), 12, lambda p: None) for c in cats),
+        Column("active", "Peserta Aktif", 11, lambda p: None),
+        Column("new", "Baru Bulan Ini", 11, lambda p: None),
+        Column("ended", "Berhenti Bulan Ini", 11, lambda p: None),
+        Column("kpj", "Sudah Ber-KPJ", 11, lambda p: None),
+        Column("sent", "Dikirim ke BPJS", 11, lambda p: None),
+        Column("rejected", "Ditolak", 10, lambda p: None),
+        Column("cases", "Ganda Terbuka", 10, lambda p: None),
+        Column("contact", "Kontak Terakhir", 17, lambda p: None),
+        Column("missing", "Paket Hilang", 10, lambda p: None),
+    ]
+
+    def figures(a: AreaSummary) -> list[Any]:
+        return [
+            *(a.by_category.get(c, 0) for c in cats), a.active, a.new_month, a.ended_month, a.with_kpj, a.sent_bpjs,
+            a.rejected, a.open_cases,
+        ]  # fmt: skip
+
+    tmp = _temp_beside(path)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Cakupan")
+    sheet = _Sheet(ws, columns)
+    ws.freeze_panes = "D5"
+    sheet.text_rows(
+        [f"CAKUPAN JAMINAN SOSIAL KETENAGAKERJAAN PEKERJA RENTAN DESA {profile.region_name.upper()}"], bold=True
+    )
+    sheet.text_rows([f"Keadaan per {format_date_long(overview.today)}"])
+    sheet.text_rows([""])
+    sheet.header()
+    count = 0
+    bold = Font(bold=True)
+    for kec in overview.kecamatan:
+        for a in kec.villages:
+            contact = a.last_contact[:16] if a.last_contact else "belum pernah"
+            sheet.row([kec.total.name, a.name, a.code, *figures(a), contact, a.missing or None])
+            count += 1
+        sub = [WriteOnlyCell(ws, value=v) for v in [kec.total.name, "Jumlah kecamatan", kec.total.code,
+                                                    *figures(kec.total)]]  # fmt: skip
+        for cell in sub:
+            cell.font = bold
+        ws.append(sub)
+    total = [WriteOnlyCell(ws, value=v) for v in ["", "JUMLAH KABUPATEN", "", *figures(overview.total)]]
+    for cell in total:
+        cell.font = bold
+    ws.append(total)
+    _signatory(sheet, profile, preparer, overview.today)
+
+    month_columns = [Column("kecamatan", "Kecamatan", 18, lambda p: None)] + [
+        Column(f"{y}-{m}", format_month(y, m), 11, lambda p: None) for y, m in overview.months
+    ]
+    ws2 = wb.create_sheet("Per Bulan")
+    monthly = _Sheet(ws2, month_columns)
+    ws2.freeze_panes = "B4"
+    monthly.text_rows(["PESERTA AKTIF PADA AKHIR BULAN, PER KECAMATAN"], bold=True)
+    monthly.text_rows([""])
+    monthly.header()
+    for kec in overview.kecamatan:
+        monthly.row([kec.total.name, *kec.series])
+    monthly.row(["Jumlah", *(sum(k.series[i] for k in overview.kecamatan) for i in range(len(overview.months)))])
+    _save_atomically(wb, tmp, path)
+    return count

@@ -346,6 +346,47 @@ MESSAGES: dict[str, str] = {
         "Lembar ini berisi rumus; yang dibaca adalah hasil terakhir yang disimpan Excel. Sel rumus yang belum "
         "pernah dihitung terbaca kosong.",
     ),
+    # Regency desk
+    "area_code_unknown": QT_TRANSLATE_NOOP(
+        "Pesan", "Kode wilayah {code} tidak dikenal: tulis kode desa (33.19.03.2008) atau kecamatan (33.19.03)."
+    ),
+    "map_invalid": QT_TRANSLATE_NOOP(
+        "Pesan", "--map {pair}: tulis KOLOM=JUDUL, KOLOM salah satu dari {fields}, JUDUL judul kolom di berkas."
+    ),
+    "regency_only": QT_TRANSLATE_NOOP("Pesan", "Fitur ini hanya tersedia di instalasi mode kabupaten."),
+    "duplicate_not_allowed": QT_TRANSLATE_NOOP(
+        "Pesan", "Peran {role} tidak boleh memutuskan kepesertaan ganda; minta admin atau verifikator."
+    ),
+    "duplicate_bad_decision": QT_TRANSLATE_NOOP("Pesan", "Keputusan '{decision}' tidak dikenal."),
+    "duplicate_not_found": QT_TRANSLATE_NOOP("Pesan", "Kasus kepesertaan ganda nomor {id} tidak ada."),
+    "duplicate_already_decided": QT_TRANSLATE_NOOP(
+        "Pesan", "Kasus nomor {id} sudah diputuskan sebelumnya; keputusan itu tidak diubah."
+    ),
+    "duplicate_same_nik": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Kedua kepesertaan memakai NIK yang sama ({nik}), jadi pasti orang yang sama: pilih kepesertaan yang berlaku.",
+    ),
+    "apbd_list_empty": QT_TRANSLATE_NOOP(
+        "Pesan", "Berkas {path} tidak berisi satu pun NIK yang sah. Daftar APBD yang tersimpan tidak diubah."
+    ),
+    "list_nik_repeated": QT_TRANSLATE_NOOP("Pesan", "NIK ini sudah ada di baris sebelumnya; baris ini dilewati."),
+    "bpjs_nothing_to_send": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Tidak ada peserta yang perlu didaftarkan ke BPJS untuk {desa}: semua peserta aktif yang diterima sudah "
+        "ber-KPJ atau sudah dikirim.",
+    ),
+    "bpjs_result_columns": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Berkas {path} (lembar: {sheet}) tidak punya kolom KPJ maupun kolom status. Beri judul kolom 'KPJ' dan "
+        "'STATUS' atau pilih kolomnya sendiri.",
+    ),
+    "bpjs_status_unknown": QT_TRANSLATE_NOOP(
+        "Pesan", "Status '{status}' tidak dikenali: tulis misalnya TERDAFTAR atau DITOLAK, atau isi nomor KPJ."
+    ),
+    "bpjs_kpj_missing": QT_TRANSLATE_NOOP("Pesan", "Status terdaftar tetapi nomor KPJ kosong."),
+    "bpjs_kpj_invalid": QT_TRANSLATE_NOOP(
+        "Pesan", "Nomor KPJ '{kpj}' tidak sah: harus {digits} digit angka (tulis sebagai teks agar nol di depan tetap)."
+    ),
 }
 
 #: Labels of participant fields (also used in history and validation messages).
@@ -412,6 +453,20 @@ CODES: dict[str, str] = {
     "action:end": QT_TRANSLATE_NOOP("Kode", "Dihentikan"),
     "action:reactivate": QT_TRANSLATE_NOOP("Kode", "Diaktifkan kembali"),
     "action:sync": QT_TRANSLATE_NOOP("Kode", "Diperbarui dari kabupaten"),
+    "action:bpjs": QT_TRANSLATE_NOOP("Kode", "Jawaban BPJS dicatat"),
+    "case:nik": QT_TRANSLATE_NOOP("Kode", "NIK sama di dua desa"),
+    "case:apbd": QT_TRANSLATE_NOOP("Kode", "NIK ada di daftar APBD"),
+    "case:similar": QT_TRANSLATE_NOOP("Kode", "Mirip: nama, tanggal lahir dan KK sama"),
+    "decision:keep_first": QT_TRANSLATE_NOOP("Kode", "Yang pertama berlaku"),
+    "decision:keep_second": QT_TRANSLATE_NOOP("Kode", "Yang kedua berlaku"),
+    "decision:not_same": QT_TRANSLATE_NOOP("Kode", "Bukan orang yang sama"),
+    "decision:gone": QT_TRANSLATE_NOOP("Kode", "Selesai sendiri (salah satu tidak aktif lagi)"),
+    "bpjs_action:kpj": QT_TRANSLATE_NOOP("Kode", "KPJ dicatat"),
+    "bpjs_action:rejected": QT_TRANSLATE_NOOP("Kode", "Ditolak BPJS"),
+    "bpjs_action:unchanged": QT_TRANSLATE_NOOP("Kode", "Sudah tercatat"),
+    "bpjs_action:unknown": QT_TRANSLATE_NOOP("Kode", "NIK tidak dikenal"),
+    "bpjs_action:not_sent": QT_TRANSLATE_NOOP("Kode", "Belum pernah dikirim ke BPJS"),
+    "bpjs_action:invalid": QT_TRANSLATE_NOOP("Kode", "Baris salah"),
     "sync:not_sent": QT_TRANSLATE_NOOP("Kode", "Belum dikirim"),
     "sync:sent": QT_TRANSLATE_NOOP("Kode", "Terkirim"),
     "sync:accepted": QT_TRANSLATE_NOOP("Kode", "Diterima"),
@@ -452,6 +507,12 @@ CODES: dict[str, str] = {
     "audit:sync_package_imported": QT_TRANSLATE_NOOP("Kode", "Paket desa diimpor"),
     "audit:sync_full_resend": QT_TRANSLATE_NOOP("Kode", "Kirim ulang lengkap diminta"),
     "audit:sync_receipt_written": QT_TRANSLATE_NOOP("Kode", "Tanda terima dibuat"),
+    "audit:duplicate_scan": QT_TRANSLATE_NOOP("Kode", "Pemeriksaan kepesertaan ganda"),
+    "audit:duplicate_decided": QT_TRANSLATE_NOOP("Kode", "Kepesertaan ganda diputuskan"),
+    "audit:apbd_imported": QT_TRANSLATE_NOOP("Kode", "Daftar APBD diimpor"),
+    "audit:bpjs_list_exported": QT_TRANSLATE_NOOP("Kode", "Daftar pendaftaran BPJS dibuat"),
+    "audit:bpjs_results_imported": QT_TRANSLATE_NOOP("Kode", "Hasil BPJS diimpor"),
+    "audit:coverage_report": QT_TRANSLATE_NOOP("Kode", "Laporan cakupan dibuat"),
     "mode:desa": QT_TRANSLATE_NOOP("Kode", "Desa"),
     "mode:kabupaten": QT_TRANSLATE_NOOP("Kode", "Kabupaten"),
 }

@@ -32,6 +32,7 @@ from sqlalchemy.exc import IntegrityError
 
 from kudus_desktop.core import settings
 from kudus_desktop.core.audit import write_audit
+from kudus_desktop.core.bpjs import reconsider_after_correction
 from kudus_desktop.core.codes import HistoryAction, Mode, Status
 from kudus_desktop.core.dates import now_iso
 from kudus_desktop.core.db import SCHEMA_VERSION, Database, executemany
@@ -1104,6 +1105,7 @@ def _apply(
         "outcome_at = excluded.outcome_at",
         sync_rows,
     )
+    reconsider_after_correction(conn, [held[r[0]].id for r in newer])
     # Double enrolment: this village's NIKs active elsewhere or in the APBD scheme.
     scan = scan_cases(conn, desa=desa)
     # History: keyed by (participant, village rev); what is already held is skipped.
