@@ -62,6 +62,7 @@ def service(db: Database, admin: UserView) -> ParticipantService:
 
 
 DESA_B = "33.19.01.2001"  # Bakalankrapyak, Kecamatan Kaliwungu
+DESA_C = "33.19.05.2001"  # Gulang, Kecamatan Mejobo
 KABUPATEN = "33.19"
 
 
@@ -78,6 +79,7 @@ def office_templates(tmp_path_factory: pytest.TempPathFactory, template_dir: Pat
     return {
         "a": template_dir,
         "b": _initialised(tmp_path_factory.mktemp("desa-b"), "desa", DESA_B),
+        "c": _initialised(tmp_path_factory.mktemp("desa-c"), "desa", DESA_C),
         "kab": _initialised(tmp_path_factory.mktemp("kabupaten"), "kabupaten", KABUPATEN),
     }
 

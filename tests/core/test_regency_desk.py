@@ -1,0 +1,368 @@
+"""The regency desk with several villages' packages, built by the village code path:
+double enrolment and its decisions, the APBD list, BPJS lists and answers, coverage."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from sqlalchemy import text
+
+from kudus_desktop.core.accounts import AccountService
+from kudus_desktop.core.bpjs import BpjsError, BpjsService
+from kudus_desktop.core.codes import Role
+from kudus_desktop.core.doubles import DoubleEnrolmentService, DuplicateError
+from kudus_desktop.core.errors import StateError
+from kudus_desktop.core.exporting import export_coverage
+from kudus_desktop.core.overview import overview
+from kudus_desktop.core.signing import identity
+from kudus_desktop.core.sync import RegencySync, VillageSync
+from kudus_desktop.core.sync_state import SyncState
+from tests.conftest import DESA_B, DESA_C, PASSWORD, TODAY, Office
+from tests.factories import DESA, make_draft, make_nik
+
+CODES = {"a": DESA, "b": DESA_B, "c": DESA_C}
+
+
+def kk(n: int) -> str:
+    return f"331903120510{n:04d}"
+
+
+@pytest.fixture
+def world(offices: dict[str, Office], tmp_path: Path) -> dict[str, Office]:
+    """Three villages in three kecamatan, joined to the regency."""
+    for key in ("a", "b", "c"):
+        path, _ = RegencySync(offices["kab"].db, offices["kab"].user).make_setup_file(CODES[key], tmp_path)
+        VillageSync(offices[key].db, offices[key].user).join(path)
+    return offices
+
+
+def enrol(office: Office, serial: int, **overrides: str) -> int:
+    overrides.setdefault("kk", kk(serial))
+    return office.participants.create(make_draft(serial, **overrides))[0]
+
+
+def send(village: Office, regency: Office, stick: Path) -> None:
+    """The village writes its package; the regency imports it (registering the device once)."""
+    result = VillageSync(village.db, village.user).export_package(stick)
+    assert result.copied_to is not None
+    RegencySync(regency.db, regency.user).import_package(
+        result.copied_to.read_bytes(), result.copied_to.name, confirm_fingerprint=identity(village.db).fingerprint
+    )
+
+
+def receive(regency: Office, villages: dict[str, Office], out: Path) -> dict[str, Any]:
+    """Receipts for every village, applied by each: what each village then sees."""
+    paths = RegencySync(regency.db, regency.user).write_receipts(out)
+    results = {}
+    for key, village in villages.items():
+        mine = [p for p in paths if p.name.startswith(f"KDR_{CODES[key].replace('.', '')}_")]
+        results[key] = VillageSync(village.db, village.user).import_receipt(mine[-1]) if mine else None
+    return results
+
+
+def state_of(village: Office, nik: str) -> Any:
+    person = village.participants.find_by_nik(nik)
+    assert person is not None
+    return VillageSync(village.db, village.user).record_states([person.id])[person.id]
+
+
+def checker(kab: Office) -> Office:
+    AccountService(kab.db).create_account(kab.user, "verif", "Verifikator DPMD", Role.VERIFIKATOR, PASSWORD)
+    kab.user = AccountService(kab.db).login("verif", PASSWORD)
+    return kab
+
+
+def operator(kab: Office) -> Any:
+    AccountService(kab.db).create_account(kab.user, "ops", "Operator DPMD", Role.OPERATOR, PASSWORD)
+    return AccountService(kab.db).login("ops", PASSWORD)
+
+
+def test_same_nik_in_two_villages_the_decision_reaches_only_the_rejected_village(
+    world: dict[str, Office], tmp_path: Path
+) -> None:
+    a, b, c, kab = world["a"], world["b"], world["c"], world["kab"]
+    stick = tmp_path / "stick"
+    enrol(a, 1, start_date="01/11/2026")
+    enrol(a, 2)
+    enrol(b, 1, start_date="15/11/2026", rt="7")  # the same person, enrolled later in Bakalankrapyak
+    enrol(c, 5)
+    for v in (a, b, c):
+        send(v, kab, stick)
+    desk = DoubleEnrolmentService(kab.db, kab.user)
+    (case,) = desk.cases()
+    assert case.kind == "nik" and case.first.desa_name == "Getaspejaten" and case.second.desa_name == "Bakalankrapyak"
+    first = receive(kab, {"a": a, "b": b, "c": c}, tmp_path / "r1")
+    assert state_of(b, make_nik(1)).state == SyncState.REVIEW
+    assert (first["a"].review, first["c"].review) == (0, 0)
+
+    # An operator may look but not decide; a verifikator decides for Getaspejaten's enrolment.
+    with pytest.raises(DuplicateError) as err:
+        DoubleEnrolmentService(kab.db, operator(kab)).decide(case.id, "keep_first")
+    assert err.value.code == "duplicate_not_allowed"
+    with pytest.raises(DuplicateError):
+        DoubleEnrolmentService(kab.db, checker(kab).user).decide(case.id, "not_same")  # same NIK: same person
+    decided = DoubleEnrolmentService(kab.db, kab.user).decide(case.id, "keep_first", "KTP dicek ke Dukcapil")
+    assert (decided.status, decided.decision, decided.decided_by) == ("resolved", "keep_first", "verif")
+    with pytest.raises(StateError):
+        DoubleEnrolmentService(kab.db, kab.user).decide(case.id, "keep_second")
+
+    second = receive(kab, {"a": a, "b": b, "c": c}, tmp_path / "r2")
+    rejected = state_of(b, make_nik(1))
+    assert rejected.state == SyncState.REJECTED
+    assert rejected.reason == "Ditolak: sudah terdaftar di Desa Getaspejaten sejak 01/11/2026"
+    assert state_of(b, make_nik(1)).state == SyncState.REJECTED
+    # Nothing changes for the village whose enrolment stands, nor for the uninvolved one.
+    assert state_of(a, make_nik(1)).state == SyncState.ACCEPTED
+    assert (second["a"].rejected, second["a"].review, second["c"].rejected, second["c"].review) == (0, 0, 0, 0)
+    assert second["b"].rejected == 1
+
+    # The rejected village edits the record and sends it again: still rejected, no new case.
+    person = b.participants.find_by_nik(make_nik(1))
+    assert person is not None
+    b.participants.update(person.id, make_draft(1, kk=kk(1), rt="8", start_date="15/11/2026"))
+    send(b, kab, stick)
+    assert DoubleEnrolmentService(kab.db, kab.user).cases() == []
+    receive(kab, {"b": b}, tmp_path / "r3")
+    assert state_of(b, make_nik(1)).state == SyncState.REJECTED
+
+
+def test_a_nik_in_the_apbd_list_waits_then_the_village_hears_the_decision(
+    world: dict[str, Office], tmp_path: Path
+) -> None:
+    a, c, kab = world["a"], world["c"], world["kab"]
+    stick = tmp_path / "stick"
+    enrol(a, 1)
+    enrol(c, 6)
+    send(a, kab, stick)
+    send(c, kab, stick)
+    # The regency's APBD scheme list, as its finance office writes it: a title, a header lower down.
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["DAFTAR PESERTA JAMSOSTEK DIBIAYAI APBD KABUPATEN KUDUS 2026"])
+    ws.append([])
+    ws.append(["No", "NIK", "Nama Lengkap", "TMT"])
+    ws.append([1, make_nik(6), "Peserta Uji F", "01/03/2026"])
+    ws.append([2, int(make_nik(7)), "Angka Bukan Teks", "01/03/2026"])
+    ws.append([3, "33190312", "Terlalu Pendek", None])
+    ws.append([4, make_nik(6), "Dobel", None])
+    ws.append([5, make_nik(8), "Bukan Peserta Desa", "01/01/2026"])
+    ws.append(["JUMLAH", None, None, None])
+    path = tmp_path / "apbd.xlsx"
+    wb.save(path)
+    desk = DoubleEnrolmentService(kab.db, kab.user)
+    result = desk.import_apbd(path)
+    assert (result.members, result.added, result.scan.opened["apbd"]) == (2, 2, 1)
+    assert [(r.row, r.code) for r in result.rejected] == [
+        (5, "nik_number_cell"),
+        (6, "nik_length"),
+        (7, "list_nik_repeated"),
+    ]
+    assert "15 digit" in result.rejected[0].reason
+    (case,) = desk.cases(kind="apbd")
+    assert case.first.desa_code == DESA_C and case.second.participant_id is None
+    assert case.second.start_date == "2026-03-01"
+    receive(kab, {"a": a, "c": c}, tmp_path / "r1")
+    assert state_of(c, make_nik(6)).state == SyncState.REVIEW
+    assert "APBD" in state_of(c, make_nik(6)).reason
+    assert state_of(a, make_nik(1)).state == SyncState.ACCEPTED
+
+    DoubleEnrolmentService(kab.db, kab.user).decide(case.id, "keep_second")  # the admin: APBD stands
+    receive(kab, {"a": a, "c": c}, tmp_path / "r2")
+    state = state_of(c, make_nik(6))
+    assert state.state == SyncState.REJECTED and state.reason == (
+        "Ditolak: sudah terdaftar dalam kepesertaan yang dibiayai APBD Kabupaten sejak 01/03/2026"
+    )
+    assert state_of(a, make_nik(1)).state == SyncState.ACCEPTED
+    # A list with no usable NIK changes nothing.
+    bad = tmp_path / "kosong.csv"
+    bad.write_text("NIK;Nama\n12345;X\n", encoding="utf-8")
+    with pytest.raises(DuplicateError) as err:
+        desk.import_apbd(bad)
+    assert err.value.code == "apbd_list_empty" and desk.apbd_count() == 2
+
+
+def test_an_open_apbd_case_closes_when_the_nik_leaves_the_list(world: dict[str, Office], tmp_path: Path) -> None:
+    c, kab = world["c"], world["kab"]
+    enrol(c, 6)
+    send(c, kab, tmp_path / "stick")
+    desk = DoubleEnrolmentService(kab.db, kab.user)
+    listing = tmp_path / "apbd.csv"
+    listing.write_text(f"NIK,NAMA\n{make_nik(6)},F\n", encoding="utf-8")
+    assert desk.import_apbd(listing).scan.opened["apbd"] == 1
+    listing.write_text(f"NIK,NAMA\n{make_nik(9)},Lain\n", encoding="utf-8")
+    again = desk.import_apbd(listing)
+    assert (again.added, again.removed, again.scan.closed) == (1, 1, 1)
+    assert desk.cases() == [] and desk.cases(status="resolved")[0].decision == "gone"
+    receive(kab, {"c": c}, tmp_path / "r")
+    assert state_of(c, make_nik(6)).state == SyncState.ACCEPTED
+
+
+def test_same_person_under_two_niks_is_only_a_suggestion(world: dict[str, Office], tmp_path: Path) -> None:
+    a, b, kab = world["a"], world["b"], world["kab"]
+    stick = tmp_path / "stick"
+    enrol(a, 1, full_name="Siti Aminah", kk=kk(40))
+    enrol(b, 2, full_name="SITI  AMINAH.", kk=kk(40))  # same KK and birth date, another NIK
+    enrol(b, 3, full_name="Bambang Sutrisno", kk=kk(40))  # same family, another person
+    send(a, kab, stick)
+    send(b, kab, stick)
+    desk = DoubleEnrolmentService(kab.db, checker(kab).user)
+    scan = desk.scan()
+    assert scan.opened == {"nik": 0, "apbd": 0, "similar": 1}
+    (case,) = desk.cases()
+    assert {case.first.full_name, case.second.full_name} == {"Siti Aminah", "SITI AMINAH."}
+    receive(kab, {"a": a, "b": b}, tmp_path / "r1")
+    assert state_of(b, make_nik(2)).state == SyncState.ACCEPTED  # a suggestion never changes anyone's status
+    assert desk.scan().opened["similar"] == 0  # scanning again finds nothing new
+    desk.decide(case.id, "keep_first")
+    receive(kab, {"a": a, "b": b}, tmp_path / "r2")
+    state = state_of(b, make_nik(2))
+    assert state.state == SyncState.REJECTED
+    assert state.reason.startswith("Ditolak: sudah terdaftar di Desa Getaspejaten sejak 01/11/2026 (dengan NIK ")
+
+
+def _results(path: Path, rows: list[list[Any]]) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["HASIL VERIFIKASI PENDAFTARAN KOLEKTIF"])
+    ws.append(["NIK", "NAMA", "NO KPJ", "STATUS", "KETERANGAN"])
+    for r in rows:
+        ws.append(r)
+    wb.save(path)
+    return path
+
+
+def test_bpjs_list_out_and_answers_back_to_the_right_villages(world: dict[str, Office], tmp_path: Path) -> None:
+    a, b, c, kab = world["a"], world["b"], world["c"], world["kab"]
+    stick = tmp_path / "stick"
+    for n in (1, 2, 3):
+        enrol(a, n)
+    enrol(b, 4)
+    enrol(c, 5, funding="apbd")
+    for v in (a, b, c):
+        send(v, kab, stick)
+    bpjs = BpjsService(kab.db, kab.user, today=lambda: TODAY)
+    only_a = bpjs.export_list(tmp_path / "a.xlsx", desa="33.19.03")  # a kecamatan: only Getaspejaten's
+    assert only_a.count == 3
+    everyone = bpjs.export_list(tmp_path / "semua.xlsx")
+    assert everyone.count == 2  # the others were already sent
+    sheet = load_workbook(tmp_path / "a.xlsx").active
+    assert sheet is not None
+    values = list(sheet.iter_rows(values_only=True))
+    assert values[0][0] == "NIK" and [r[0] for r in values[1:]] == [make_nik(n) for n in (1, 2, 3)]
+    assert all(isinstance(r[0], str) for r in values[1:])
+    codes = {r[0]: r[values[0].index("KODE_WADAH")] for r in load_workbook(tmp_path / "semua.xlsx").active.iter_rows(  # type: ignore[union-attr]
+        min_row=2, values_only=True)}  # fmt: skip
+    assert codes == {make_nik(4): "SD", make_nik(5): "SA"}
+    with pytest.raises(BpjsError) as err:
+        bpjs.export_list(tmp_path / "lagi.xlsx")
+    assert err.value.code == "bpjs_nothing_to_send" and not (tmp_path / "lagi.xlsx").exists()
+    assert bpjs.sent_counts()["sent"] == 5
+
+    enrol(a, 9)  # enrolled after the list went out: never sent
+    send(a, kab, stick)
+    answer = _results(
+        tmp_path / "hasil.xlsx",
+        [
+            [make_nik(1), "PESERTA UJI A", "26010000001", "TERDAFTAR", ""],
+            [make_nik(2), "PESERTA UJI B", None, "DITOLAK", "NIK tidak sesuai data Dukcapil"],
+            [make_nik(4), "PESERTA UJI D", "26010000004", "Berhasil", None],
+            [make_nik(9), "PESERTA UJI I", "26010000009", "TERDAFTAR", None],
+            ["3319031205800077", "ORANG LAIN", "26010000077", "TERDAFTAR", None],
+            [int(make_nik(3)), "PESERTA UJI C", "26010000003", "TERDAFTAR", None],
+            [make_nik(5), "PESERTA UJI E", "2601", "TERDAFTAR", None],
+        ],
+    )
+    preview = bpjs.preview_results(answer)
+    assert [r.action for r in preview.rows] == ["kpj", "rejected", "kpj", "not_sent", "unknown", "invalid", "invalid"]
+    assert preview.rows[5].problem == "nik_number_cell" and preview.rows[6].problem == "bpjs_kpj_invalid"
+    with kab.db.begin() as conn:
+        assert conn.execute(text("SELECT COUNT(*) FROM participant WHERE kpj IS NOT NULL")).scalar() == 0
+    applied = bpjs.apply_results(preview)
+    assert (applied.kpj, applied.rejected, applied.unknown, applied.not_sent) == (2, 1, 1, 1)
+    assert applied.desa_codes == (DESA_B, DESA)
+    with kab.db.begin() as conn:
+        # BPJS's answer about a NIK nobody sent is reported, never added.
+        assert conn.execute(text("SELECT COUNT(*) FROM participant WHERE nik = '3319031205800077'")).scalar() == 0
+    assert [r.action for r in bpjs.preview_results(answer).rows][:3] == ["unchanged"] * 3
+
+    got = receive(kab, {"a": a, "b": b, "c": c}, tmp_path / "r1")
+    assert (got["a"].kpj_assigned, got["a"].rejected, got["b"].kpj_assigned, got["c"].kpj_assigned) == (1, 1, 1, 0)
+    assert a.participants.find_by_nik(make_nik(1)).kpj == "26010000001"  # type: ignore[union-attr]
+    assert b.participants.find_by_nik(make_nik(4)).kpj == "26010000004"  # type: ignore[union-attr]
+    state = state_of(a, make_nik(2))
+    assert state.state == SyncState.REJECTED and state.reason == "Ditolak BPJS: NIK tidak sesuai data Dukcapil"
+    assert state_of(c, make_nik(5)).state == SyncState.ACCEPTED and c.participants.find_by_nik(make_nik(5)).kpj == ""  # type: ignore[union-attr]
+
+    # The village corrects the rejected record and sends it again: it goes on the next list.
+    person = a.participants.find_by_nik(make_nik(2))
+    assert person is not None
+    a.participants.update(person.id, make_draft(2, kk=kk(2), full_name="Peserta Uji Bee"))
+    send(a, kab, stick)
+    again = bpjs.export_list(tmp_path / "ulang.xlsx")
+    assert again.count == 2  # the corrected one and the one enrolled later
+    receive(kab, {"a": a}, tmp_path / "r2")
+    assert state_of(a, make_nik(2)).state == SyncState.ACCEPTED
+
+
+def test_coverage_overview_and_report(world: dict[str, Office], tmp_path: Path) -> None:
+    a, b, kab = world["a"], world["b"], world["kab"]
+    stick = tmp_path / "stick"
+    for n in (1, 2, 3):
+        enrol(a, n, start_date="01/11/2026")
+    enrol(a, 4, start_date="01/06/2026", category="linmas")
+    ended = enrol(b, 5, start_date="01/09/2026")
+    enrol(b, 6, start_date="01/10/2026")
+    b.participants.end(ended, "pindah", "10/11/2026")
+    send(a, kab, stick)
+    send(b, kab, stick)
+    ov = overview(kab.db, kab.user, today=lambda: TODAY)
+    assert len(ov.kecamatan) == 9 and sum(len(k.villages) for k in ov.kecamatan) == 123
+    da, db_ = ov.desa(DESA), ov.desa(DESA_B)
+    assert da is not None and db_ is not None
+    assert (da.active, da.by_category["rt_rw"], da.by_category["linmas"], da.new_month) == (4, 3, 1, 3)
+    assert (db_.active, db_.ended_month, db_.new_month) == (1, 1, 0)
+    assert ov.total.active == 5 and ov.total.silent == 121  # all but the two that sent packages
+    assert (da.silent, db_.silent) == (0, 0) and da.last_contact is not None
+    kaliwungu = next(k for k in ov.kecamatan if k.total.code == "33.19.01")
+    assert ov.months[-1] == (2026, 11) and ov.months[0] == (2025, 12)
+    # Active at the end of Sep, Oct and Nov 2026 in Kaliwungu: 1 (from Sep), 2, then 1 after the exit.
+    assert kaliwungu.series[-3:] == [1, 2, 1]
+    jati = next(k for k in ov.kecamatan if k.total.code == "33.19.03")
+    assert jati.series[-6] == 1 and jati.series[-1] == 4
+
+    out = tmp_path / "cakupan.xlsx"
+    assert export_coverage(ov, AccountService(kab.db).profile(), out, "Admin") == 123
+    book = load_workbook(out)
+    rows = list(book["Cakupan"].iter_rows(values_only=True))
+    header = rows[3]
+    line = next(r for r in rows if r[2] == DESA)
+    assert line[header.index("Peserta Aktif")] == 4 and line[header.index("Baru Bulan Ini")] == 3
+    total = next(r for r in rows if r[1] == "JUMLAH KABUPATEN")
+    assert total[header.index("Peserta Aktif")] == 5
+    monthly = list(book["Per Bulan"].iter_rows(values_only=True))
+    assert monthly[2][0] == "Kecamatan" and monthly[-1][0] == "Jumlah" and monthly[-1][-1] == 5
+
+
+def test_coverage_report_opens_in_libreoffice(world: dict[str, Office], tmp_path: Path) -> None:
+    import shutil
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    a, kab = world["a"], world["kab"]
+    enrol(a, 1)
+    send(a, kab, tmp_path / "stick")
+    out = tmp_path / "cakupan.xlsx"
+    export_coverage(overview(kab.db, kab.user, today=lambda: TODAY), AccountService(kab.db).profile(), out, "Admin")
+    subprocess.run(
+        [soffice, "--headless", "--convert-to", "csv", "--outdir", str(tmp_path), str(out)],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    csv_text = (tmp_path / "cakupan.csv").read_text(encoding="utf-8", errors="replace")
+    assert "Getaspejaten" in csv_text and "JUMLAH KABUPATEN" in csv_text
