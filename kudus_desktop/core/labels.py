@@ -461,6 +461,8 @@ CODES: dict[str, str] = {
     "decision:keep_second": QT_TRANSLATE_NOOP("Kode", "Yang kedua berlaku"),
     "decision:not_same": QT_TRANSLATE_NOOP("Kode", "Bukan orang yang sama"),
     "decision:gone": QT_TRANSLATE_NOOP("Kode", "Selesai sendiri (salah satu tidak aktif lagi)"),
+    "bpjs_result:registered": QT_TRANSLATE_NOOP("Kode", "Terdaftar"),
+    "bpjs_result:rejected": QT_TRANSLATE_NOOP("Kode", "Ditolak"),
     "bpjs_action:kpj": QT_TRANSLATE_NOOP("Kode", "KPJ dicatat"),
     "bpjs_action:rejected": QT_TRANSLATE_NOOP("Kode", "Ditolak BPJS"),
     "bpjs_action:unchanged": QT_TRANSLATE_NOOP("Kode", "Sudah tercatat"),

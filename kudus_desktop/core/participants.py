@@ -90,6 +90,7 @@ class ParticipantQuery:
     dusun: str = ""
     rt: str = ""
     rw: str = ""
+    area: str = ""  # a desa or kecamatan code (the regency's lists)
     sort: SortKey = SortKey.NAME
     descending: bool = False
 
@@ -233,6 +234,8 @@ class ParticipantService:
         for column, value in ((P.rt, q.rt), (P.rw, q.rw)):
             if value:
                 conds.append(column == value)
+        if q.area:
+            conds.append(or_(P.desa_code == q.area, P.desa_code.like(q.area + ".%")))
         return conds
 
     def query_ids(self, q: ParticipantQuery) -> list[int]:

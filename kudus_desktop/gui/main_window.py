@@ -25,6 +25,7 @@ from kudus_desktop.gui.idle_lock import IdleLock
 from kudus_desktop.gui.import_page import ImportPage
 from kudus_desktop.gui.messages import code_text, inform
 from kudus_desktop.gui.participants_page import ParticipantsPage
+from kudus_desktop.gui.regency_pages import BpjsPage, DuplicatesPage, RegencyDashboardPage
 from kudus_desktop.gui.settings_page import SettingsPage
 from kudus_desktop.gui.signals import AppSignals
 from kudus_desktop.gui.sync_page import sync_page
@@ -45,11 +46,27 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("Kudus Desktop — {place}").format(place=self.profile.region_name))
         self.setMinimumSize(1024, 640)
 
-        self.dashboard_page = DashboardPage(self.participants, self.profile, self.signals)
+        regency = self.profile.mode == Mode.KABUPATEN
         self.participants_page = ParticipantsPage(self.participants, user, self.signals, profile=self.accounts.profile)
+        self.dashboard_page: QWidget
+        if regency:
+            dashboard = RegencyDashboardPage(db, user, self.profile, self.signals, today=today)
+            dashboard.open_area.connect(self.show_area)
+            self.dashboard_page = dashboard
+        else:
+            self.dashboard_page = DashboardPage(self.participants, self.profile, self.signals)
         self.import_page = ImportPage(ImportService(self.participants), self.signals)
         self.settings_page = SettingsPage(self.accounts, user, self.signals)
         self.sync_page = sync_page(db, user, self.profile.mode, self.signals)
+        # The regency's own desks; a village has neither.
+        regency_pages: list[tuple[str, str, QWidget]] = []
+        if regency:
+            self.duplicates_page = DuplicatesPage(db, user, self.signals)
+            self.bpjs_page = BpjsPage(db, user, self.signals, today=today)
+            regency_pages = [
+                ("ganda", self.tr("Ganda"), self.duplicates_page),
+                ("bpjs", self.tr("BPJS"), self.bpjs_page),
+            ]
 
         self.navigation = QListWidget()
         self.navigation.setObjectName("navigation")
@@ -64,6 +81,7 @@ class MainWindow(QMainWindow):
             ("peserta", self.tr("Peserta"), self.participants_page),
             ("impor", self.tr("Impor"), self.import_page),
             ("sinkronisasi", self.tr("Sinkronisasi"), self.sync_page),
+            *regency_pages,
             ("pengaturan", self.tr("Pengaturan"), self.settings_page),
         ):
             item = QListWidgetItem(nav_icon(key), text)
@@ -135,6 +153,11 @@ class MainWindow(QMainWindow):
             if self.navigation.item(row).data(Qt.ItemDataRole.UserRole) == key:
                 self.navigation.setCurrentRow(row)
                 return
+
+    def show_area(self, code: str) -> None:
+        """The participants of one kecamatan or desa, opened from the regency's dashboard."""
+        self.participants_page.show_area(code)
+        self.show_page("peserta")
 
     def about(self) -> None:
         inform(

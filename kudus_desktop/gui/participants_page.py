@@ -29,6 +29,7 @@ from kudus_desktop.core.dates import format_number
 from kudus_desktop.core.errors import KudusError
 from kudus_desktop.core.exporting import export_bpjs_list, export_person_report, export_roster
 from kudus_desktop.core.participants import ParticipantQuery, ParticipantService
+from kudus_desktop.core.regions import kecamatan_list, villages_of
 from kudus_desktop.core.views import OfficeProfile, OpChanges, ParticipantView, UserView
 from kudus_desktop.gui.history_dialog import HistoryDialog
 from kudus_desktop.gui.messages import code_text, inform, show_error
@@ -170,6 +171,17 @@ class ParticipantsPage(QWidget):
         actions_row.addWidget(print_button)
         filter_row = QHBoxLayout()
         filter_row.addWidget(self.search, 3)
+        # The regency's list holds every village: filter by kecamatan or desa.
+        self.area_filter = QComboBox()
+        self.area_filter.setObjectName("areaFilter")
+        self.area_filter.addItem(self.tr("Semua wilayah"), "")
+        for kec in kecamatan_list():
+            self.area_filter.addItem(self.tr("Kec. {name}").format(name=kec.name), kec.code)
+            for desa in villages_of(kec.code):
+                self.area_filter.addItem(f"    {desa.name}", desa.code)
+        self.area_filter.setVisible(profile is not None and profile().mode == Mode.KABUPATEN)
+        self.area_filter.currentIndexChanged.connect(lambda _i: self.apply_query())
+        filter_row.addWidget(self.area_filter, 2)
         for combo in (self.category_filter, self.status_filter, self.dusun_filter, self.rt_filter, self.rw_filter):
             filter_row.addWidget(combo, 1)
         reveal_button = _tool_button(self.reveal_action)
@@ -268,7 +280,13 @@ class ParticipantsPage(QWidget):
             dusun=str(self.dusun_filter.currentData() or ""),
             rt=str(self.rt_filter.currentData() or ""),
             rw=str(self.rw_filter.currentData() or ""),
+            area=str(self.area_filter.currentData() or ""),
         )
+
+    def show_area(self, code: str) -> None:
+        """List the participants of one kecamatan or desa (from the regency's dashboard)."""
+        self.area_filter.setCurrentIndex(max(self.area_filter.findData(code), 0))
+        self.apply_query()
 
     def apply_query(self) -> None:
         """Run the search and filters now."""

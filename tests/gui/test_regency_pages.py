@@ -1,0 +1,172 @@
+"""The regency's Beranda, Ganda and BPJS pages driven as a DPMD operator would, over packages
+that real village databases wrote."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTreeWidgetItem
+from pytestqt.qtbot import QtBot
+from sqlalchemy import text
+
+from kudus_desktop.core.doubles import DoubleEnrolmentService
+from kudus_desktop.gui import regency_pages as module
+from kudus_desktop.gui.main_window import MainWindow
+from kudus_desktop.gui.participant_model import Column
+from tests.conftest import DESA_B, TODAY, Office
+from tests.core.test_regency_desk import enrol, send, world  # noqa: F401 - the fixture
+from tests.factories import DESA, make_nik
+
+
+@pytest.fixture
+def regency_window(qtbot: QtBot, world: dict[str, Office], tmp_path: Path) -> MainWindow:  # noqa: F811
+    a, b, kab = world["a"], world["b"], world["kab"]
+    stick = tmp_path / "stick"
+    enrol(a, 1, start_date="01/11/2026")
+    enrol(a, 2, start_date="01/11/2026")
+    enrol(a, 3, start_date="01/06/2026", category="linmas")
+    enrol(b, 1, start_date="15/11/2026")  # the same NIK, later, in Bakalankrapyak
+    enrol(b, 4, start_date="01/10/2026")
+    send(a, kab, stick)
+    send(b, kab, stick)
+    w = MainWindow(kab.db, kab.user, today=lambda: TODAY)
+    qtbot.addWidget(w)
+    w.resize(1366, 768)
+    w.show()
+    return w
+
+
+def _child(tree_item: QTreeWidgetItem, code: str) -> QTreeWidgetItem:
+    for i in range(tree_item.childCount()):
+        child = tree_item.child(i)
+        if child is not None and child.data(0, Qt.ItemDataRole.UserRole) == code:
+            return child
+    raise AssertionError(code)
+
+
+def test_dashboard_shows_coverage_and_opens_a_village_list(qtbot: QtBot, regency_window: MainWindow) -> None:
+    w = regency_window
+    page = w.dashboard_page
+    assert isinstance(page, module.RegencyDashboardPage)
+    qtbot.waitUntil(lambda: page.data is not None)
+    assert [w.navigation.item(i).text() for i in range(w.navigation.count())] == [
+        "Beranda", "Peserta", "Impor", "Sinkronisasi", "Ganda", "BPJS", "Pengaturan",
+    ]  # fmt: skip
+    assert page.active_card.value.text() == "5"
+    assert page.new_card.value.text() == "3"  # Getaspejaten's two and Bakalankrapyak's in November
+    assert page.silent_card.value.text() == "121" and page.cases_card.value.text() == "1"
+    tree = page.tree
+    assert tree.topLevelItemCount() == 10  # nine kecamatan and the regency's total
+    tops = [tree.topLevelItem(i) for i in range(9)]
+    jati = next(t for t in tops if t is not None and t.data(0, Qt.ItemDataRole.UserRole) == "33.19.03")
+    assert jati is not None and jati.text(0) == "Jati" and jati.text(1) == "3"
+    desa = _child(jati, DESA)
+    assert desa.text(0) == "Getaspejaten" and desa.text(1) == "3"
+    total = tree.topLevelItem(9)
+    assert total is not None and total.text(0) == "Jumlah kabupaten" and total.text(1) == "5"
+    # The chart has a line per kecamatan, the last point being this month.
+    assert len(page.chart.series) == 9 and page.chart.months[-1] == (2026, 11)
+    assert dict(page.chart.series)["Jati"][-1] == 3
+    grab = page.chart.grab()
+    assert grab.width() > 100 and not grab.toImage().isNull()
+
+    # Double-click a village: its participants, and only those, in the Peserta list.
+    tree.itemDoubleClicked.emit(desa, 0)
+    assert w.pages.currentWidget() is w.participants_page
+    qtbot.waitUntil(lambda: w.participants_page.model.rowCount() == 3)
+    names = {w.participants_page.model.index(r, Column.NAME).data() for r in range(3)}
+    assert names == {"Peserta Uji A", "Peserta Uji B", "Peserta Uji C"}
+    assert w.participants_page.area_filter.isVisible()
+    tree.itemDoubleClicked.emit(jati, 0)
+    qtbot.waitUntil(lambda: w.participants_page.area_filter.currentData() == "33.19.03")
+
+
+def test_duplicate_queue_decides_and_the_case_leaves_the_queue(
+    qtbot: QtBot,
+    regency_window: MainWindow,
+    world: dict[str, Office],  # noqa: F811
+) -> None:
+    w = regency_window
+    page = w.duplicates_page
+    w.show_page("ganda")
+    qtbot.waitUntil(lambda: page.table.rowCount() == 1)
+    assert "1 NIK sama di dua desa" in page.summary.text()
+    labels = [page.detail.item(r, 0).text() for r in range(page.detail.rowCount())]  # type: ignore[union-attr]
+    nik_row = labels.index("NIK")
+    assert page.detail.item(nik_row, 1).text() == page.detail.item(nik_row, 2).text() == make_nik(1)  # type: ignore[union-attr]
+    assert "Getaspejaten" in page.detail.item(0, 1).text() and "Bakalankrapyak" in page.detail.item(0, 2).text()  # type: ignore[union-attr]
+    assert page.keep_first.isEnabled() and not page.not_same.isEnabled()  # same NIK: same person
+    qtbot.keyClicks(page.note, "Dicek ke Dukcapil")
+    qtbot.mouseClick(page.keep_first, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.table.rowCount() == 0)
+    (case,) = DoubleEnrolmentService(world["kab"].db, world["kab"].user).cases(status="resolved")
+    assert (case.decision, case.note) == ("keep_first", "Dicek ke Dukcapil")
+    assert case.second.desa_code == DESA_B
+    page.status_filter.setCurrentIndex(page.status_filter.findData("resolved"))
+    qtbot.waitUntil(lambda: page.table.rowCount() == 1)
+    assert "Diputuskan" in page.decision_hint.text() and not page.keep_first.isEnabled()
+    # The dashboard follows: no open case left.
+    dashboard = w.dashboard_page
+    assert isinstance(dashboard, module.RegencyDashboardPage)
+    qtbot.waitUntil(lambda: dashboard.cases_card.value.text() == "0")
+
+
+def test_bpjs_page_sends_a_list_and_records_the_answer(
+    qtbot: QtBot,
+    regency_window: MainWindow,
+    world: dict[str, Office],  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    message_boxes: list[str],
+) -> None:
+    w = regency_window
+    page = w.bpjs_page
+    w.show_page("bpjs")
+    # The doubled enrolment waits in review: four of five go on the list.
+    qtbot.waitUntil(lambda: "4 peserta" in page.pending.text())
+    page.area.setCurrentIndex(page.area.findData(DESA))
+    qtbot.waitUntil(lambda: "3 peserta" in page.pending.text())
+    target = tmp_path / "daftar.xlsx"
+    monkeypatch.setattr(module.QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(message_boxes) == 1)
+    assert "3 peserta" in message_boxes[-1] and "24/11/2026" in message_boxes[-1]
+    sheet = load_workbook(target).active
+    assert sheet is not None and [sheet.cell(r, 1).value for r in (2, 3, 4)] == [make_nik(n) for n in (1, 2, 3)]
+    qtbot.waitUntil(lambda: "0 peserta" in page.pending.text() and not page.export_button.isEnabled())
+    assert "Sudah dikirim ke BPJS: 3" in page.counts.text()
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["NIK", "No. Kepesertaan", "Hasil", "Catatan"])
+    ws.append([make_nik(1), "26010000001", "TERDAFTAR", None])
+    ws.append([make_nik(2), None, "DITOLAK", "Data tidak padan"])
+    ws.append([make_nik(4), "26010000004", "TERDAFTAR", None])  # Bakalankrapyak's: never sent
+    answer = tmp_path / "jawaban.xlsx"
+    wb.save(answer)
+    monkeypatch.setattr(module.QFileDialog, "getOpenFileName", lambda *a, **k: (str(answer), ""))
+    qtbot.mouseClick(page.open_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.results.rowCount() == 3)
+    # "No. Kepesertaan" is not a header the reader knows: the KPJ column is chosen by hand.
+    assert page.mapping["kpj"].currentData() is None
+    actions = [page.results.item(r, 5).text() for r in range(3)]  # type: ignore[union-attr]
+    assert actions == ["Baris salah", "Ditolak BPJS", "Baris salah"]
+    page.mapping["kpj"].setCurrentIndex(page.mapping["kpj"].findText("No. Kepesertaan"))
+    qtbot.waitUntil(lambda: page.results.item(0, 5) is not None and page.results.item(0, 5).text() == "KPJ dicatat")  # type: ignore[union-attr]
+    assert page.results.item(2, 5).text() == "Belum pernah dikirim ke BPJS"  # type: ignore[union-attr]
+    assert page.apply_button.isEnabled()
+    qtbot.mouseClick(page.apply_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(message_boxes) == 2)
+    assert "1 nomor KPJ dan 1 penolakan" in message_boxes[-1]
+    qtbot.waitUntil(lambda: page.results.item(0, 5) is not None and page.results.item(0, 5).text() == "Sudah tercatat")  # type: ignore[union-attr]
+    assert not page.apply_button.isEnabled()
+    with world["kab"].db.begin() as conn:
+        kpj = dict(
+            conn.execute(text("SELECT desa_code, kpj FROM participant WHERE nik = :n"), {"n": make_nik(1)}).all()
+        )
+    # The number goes to the enrolment that was sent, not to the doubled one waiting in review.
+    assert kpj == {DESA: "26010000001", DESA_B: None}
