@@ -30,7 +30,7 @@ from sqlalchemy.orm import aliased
 from kudus_desktop.core.audit import write_audit
 from kudus_desktop.core.codes import Mode, Status, can_decide_duplicates
 from kudus_desktop.core.dates import format_date, from_iso, now_iso
-from kudus_desktop.core.db import Database, executemany
+from kudus_desktop.core.db import Database, executemany, keep_statistics
 from kudus_desktop.core.errors import KudusError, NotFoundError, StateError
 from kudus_desktop.core.importing import ListSheet, cell_date, read_list, row_nik
 from kudus_desktop.core.labels import describe
@@ -53,6 +53,10 @@ KINDS = ("nik", "apbd", "similar")
 DECISIONS = ("keep_first", "keep_second", "not_same")
 #: How close two normalised names must be (difflib ratio) to suggest the same person.
 NAME_SIMILARITY = 0.85
+#: A KK shared by more active records than this is a placeholder typed for many people
+#: (all zeros, the village's own number), not a family: comparing all of them would only
+#: bury real suggestions.
+FAMILY_MAX = 20
 CHUNK = 500
 
 APBD_SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -224,12 +228,23 @@ def scan_cases(conn: Connection, *, desa: str | None = None) -> ScanResult:
         return fresh
 
     # Same NIK active in two villages: the earlier enrolment is "first".
-    shared = (
-        select(P.nik).select_from(base).where(live).group_by(P.nik).having(func.count(func.distinct(P.desa_code)) > 1)
-    )
     if desa:
+        # After one village's package: only its NIKs, found through the NIK index.
         mine = aliased(participant_table)
-        shared = shared.where(P.nik.in_(select(mine.c.nik).where(mine.c.desa_code == desa)))
+        shared: Any = (
+            select(P.nik)
+            .select_from(mine.join(participant_table, and_(P.nik == mine.c.nik, P.desa_code != mine.c.desa_code)))
+            .where(mine.c.desa_code == desa, mine.c.status == Status.AKTIF, P.status == Status.AKTIF)
+            .distinct()
+        )
+    else:
+        shared = (
+            select(P.nik)
+            .select_from(base)
+            .where(live)
+            .group_by(P.nik)
+            .having(func.count(func.distinct(P.desa_code)) > 1)
+        )
     shared = shared.correlate(None)
     by_nik: dict[str, list[Any]] = {}
     for r in conn.execute(
@@ -258,7 +273,7 @@ def scan_cases(conn: Connection, *, desa: str | None = None) -> ScanResult:
     if desa is None:
         new_cases("similar", _similar_pairs(conn, live, base))
     _set_outcome(conn, review, stamp, only_from="accepted")
-    closed = _close_moot(conn, stamp)
+    closed = _close_moot(conn, stamp, desa)
     open_total = int(conn.execute(select(func.count()).where(C.status == "open")).scalar_one())
     return ScanResult(opened, closed, open_total, time.perf_counter() - started)
 
@@ -270,7 +285,7 @@ def _similar_pairs(conn: Connection, live: Any, base: Any) -> list[tuple[str, in
         .select_from(base)
         .where(live, P.kk.is_not(None), P.kk != "")
         .group_by(P.kk, P.birth_date)
-        .having(func.count(func.distinct(P.nik)) > 1)
+        .having(func.count(func.distinct(P.nik)) > 1, func.count() <= FAMILY_MAX)
         .subquery()
     )
     rows: dict[tuple[str, str], list[Any]] = {}
@@ -293,10 +308,20 @@ def _similar_pairs(conn: Connection, live: Any, base: Any) -> list[tuple[str, in
     return pairs
 
 
-def _close_moot(conn: Connection, stamp: str) -> int:
+def _close_moot(conn: Connection, stamp: str, desa: str | None = None) -> int:
     """Close open cases whose enrolments are no longer both standing; release the review of
-    enrolments that no open case holds any more."""
-    cases = conn.execute(select(C.id, C.kind, C.nik, C.first_id, C.second_id).where(C.status == "open")).all()
+    enrolments that no open case holds any more. ``desa`` limits this to cases touching it."""
+    stmt = select(C.id, C.kind, C.nik, C.first_id, C.second_id).where(C.status == "open")
+    if desa:
+        stmt = stmt.where(
+            C.id.in_(
+                select(C.id)
+                .select_from(duplicate_case_table.join(participant_table, or_(P.id == C.first_id, P.id == C.second_id)))
+                .where(C.status == "open", P.desa_code == desa)
+                .correlate(None)
+            )
+        )
+    cases = conn.execute(stmt).all()
     if not cases:
         return 0
     ids = {c.first_id for c in cases} | {c.second_id for c in cases if c.second_id is not None}
@@ -361,6 +386,7 @@ class DoubleEnrolmentService:
         """Look at every active enrolment again (after packages, or a new APBD list)."""
         with self.db.begin() as conn:
             self._require_regency(conn)
+            keep_statistics(conn, "participant")
             result = scan_cases(conn)
             if any(result.opened.values()) or result.closed:
                 write_audit(

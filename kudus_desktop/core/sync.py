@@ -35,7 +35,7 @@ from kudus_desktop.core.audit import write_audit
 from kudus_desktop.core.bpjs import reconsider_after_correction
 from kudus_desktop.core.codes import HistoryAction, Mode, Status
 from kudus_desktop.core.dates import now_iso
-from kudus_desktop.core.db import SCHEMA_VERSION, Database, executemany
+from kudus_desktop.core.db import SCHEMA_VERSION, Database, executemany, keep_statistics
 from kudus_desktop.core.doubles import scan_cases
 from kudus_desktop.core.errors import CancelledError
 from kudus_desktop.core.jobs import CancelCheck, Progress, never_cancelled
@@ -1106,6 +1106,7 @@ def _apply(
         sync_rows,
     )
     reconsider_after_correction(conn, [held[r[0]].id for r in newer])
+    keep_statistics(conn, "participant")
     # Double enrolment: this village's NIKs active elsewhere or in the APBD scheme.
     scan = scan_cases(conn, desa=desa)
     # History: keyed by (participant, village rev); what is already held is skipped.

@@ -275,6 +275,162 @@
     </message>
 </context>
 <context>
+    <name>BpjsPage</name>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="641" />
+        <source>BPJS Ketenagakerjaan</source>
+        <translation>BPJS Ketenagakerjaan</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="644" />
+        <source>Daftar pendaftaran ke BPJS</source>
+        <translation>Registration list for BPJS</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="645" />
+        <source>Semua desa</source>
+        <translation>All villages</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="646" />
+        <source>Juga yang sudah pernah dikirim tetapi belum dijawab</source>
+        <translation>Also those sent before but not yet answered</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="650" />
+        <source>Simpan daftar pendaftaran…</source>
+        <translation>Save registration list…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="656" />
+        <source>Wilayah</source>
+        <translation>Area</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="664" />
+        <source>Hanya peserta aktif yang diterima (tidak ditinjau, tidak ditolak) dan belum ber-KPJ. Kolom dan urutannya mengikuti pengaturan daftar BPJS; kode wadah SD/SA/SL dari sumber dana.</source>
+        <translation>Only active, accepted participants (not in review, not rejected) without a KPJ number. Columns and their order follow the BPJS list setting; the wadah code SD/SA/SL comes from the funding source.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="673" />
+        <source>Jawaban BPJS: nomor KPJ dan penolakan</source>
+        <translation>BPJS's answer: KPJ numbers and rejections</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="674" />
+        <source>Buka berkas jawaban BPJS…</source>
+        <translation>Open BPJS's answer file…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="679" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="692" />
+        <source>NIK</source>
+        <translation>NIK</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="679" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="692" />
+        <source>KPJ</source>
+        <translation>KPJ</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="679" />
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="680" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="692" />
+        <source>Alasan</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="680" />
+        <source>Nama</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="692" />
+        <source>Baris</source>
+        <translation>Row</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="692" />
+        <source>Jawaban</source>
+        <translation>Answer</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="693" />
+        <source>Tindakan</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="693" />
+        <source>Keterangan</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="696" />
+        <source>Catat hasil BPJS</source>
+        <translation>Record BPJS results</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="730" />
+        <source>{n} peserta akan masuk daftar.</source>
+        <translation>{n} participants will be on the list.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="733" />
+        <source>Sudah dikirim ke BPJS: {sent}; terdaftar (ber-KPJ): {ok}; ditolak BPJS: {rej}.</source>
+        <translation>Sent to BPJS: {sent}; registered (with KPJ): {ok}; rejected by BPJS: {rej}.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="741" />
+        <source>Simpan daftar pendaftaran BPJS</source>
+        <translation>Save BPJS registration list</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="753" />
+        <source>Daftar pendaftaran BPJS</source>
+        <translation>BPJS registration list</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="754" />
+        <source>{n} peserta ditulis ke {path} dan ditandai dikirim ke BPJS pada {day}.</source>
+        <translation>{n} participants written to {path} and marked as sent to BPJS on {day}.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="762" />
+        <source>Pilih berkas jawaban BPJS</source>
+        <translation>Choose BPJS's answer file</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="781" />
+        <source>(tidak ada)</source>
+        <translation>(none)</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="783" />
+        <source>kolom {n}</source>
+        <translation>column {n}</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="800" />
+        <source>{name}, lembar {sheet}: {kpj} nomor KPJ baru, {rej} penolakan, {same} sudah tercatat, {unknown} NIK tidak dikenal, {not_sent} belum pernah dikirim, {bad} baris salah. NIK yang tidak dikenal tidak ditambahkan.</source>
+        <translation>{name}, sheet {sheet}: {kpj} new KPJ numbers, {rej} rejections, {same} already recorded, {unknown} unknown NIKs, {not_sent} never sent, {bad} faulty rows. Unknown NIKs are not added.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="821" />
+        <source>Jawaban BPJS</source>
+        <translation>BPJS's answer</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="822" />
+        <source>Dicatat: {kpj} nomor KPJ dan {rej} penolakan. Semuanya sampai ke {n} desa lewat tanda terima berikutnya.</source>
+        <translation>Recorded: {kpj} KPJ numbers and {rej} rejections. They reach {n} villages with the next receipts.</translation>
+    </message>
+</context>
+<context>
     <name>CardPrintDialog</name>
     <message>
         <location filename="../../kudus_desktop/gui/print_dialogs.py" line="71" />
@@ -476,6 +632,232 @@
         <location filename="../../kudus_desktop/gui/dashboard_page.py" line="112" />
         <source>{n} × {rate} (JKK + JKM)</source>
         <translation>{n} × {rate} (JKK + JKM)</translation>
+    </message>
+</context>
+<context>
+    <name>DuplicatesPage</name>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="386" />
+        <source>Kepesertaan ganda</source>
+        <translation>Double enrolment</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="394" />
+        <source>Semua jenis</source>
+        <translation>All kinds</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="399" />
+        <source>Menunggu keputusan</source>
+        <translation>Awaiting decision</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="400" />
+        <source>Sudah diputuskan</source>
+        <translation>Decided</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="401" />
+        <source>Semua</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="402" />
+        <source>Semua wilayah</source>
+        <translation>All areas</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="405" />
+        <source>Periksa ulang semua peserta</source>
+        <translation>Check all participants again</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="408" />
+        <source>Impor daftar NIK APBD…</source>
+        <translation>Import APBD NIK list…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="419" />
+        <source>No.</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="419" />
+        <source>Jenis</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="419" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="514" />
+        <source>NIK</source>
+        <translation>NIK</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="419" />
+        <source>Pertama</source>
+        <translation>First</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="419" />
+        <source>Kedua</source>
+        <translation>Second</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="420" />
+        <source>Ditemukan</source>
+        <translation>Found</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="420" />
+        <source>Keputusan</source>
+        <translation>Decision</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="427" />
+        <source>Kepesertaan pertama</source>
+        <translation>First enrolment</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="427" />
+        <source>Kepesertaan kedua</source>
+        <translation>Second enrolment</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="434" />
+        <source>Catatan keputusan (mis. hasil cek ke Dukcapil atau ke desa)</source>
+        <translation>Decision note (e.g. what Dukcapil or the village said)</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="435" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="560" />
+        <source>Yang pertama berlaku</source>
+        <translation>The first stands</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="437" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="561" />
+        <source>Yang kedua berlaku</source>
+        <translation>The second stands</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="439" />
+        <source>Bukan orang yang sama</source>
+        <translation>Not the same person</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="451" />
+        <source>Bandingkan dan putuskan</source>
+        <translation>Compare and decide</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="482" />
+        <source>Menunggu keputusan: {nik} NIK sama di dua desa, {apbd_cases} NIK juga di daftar APBD, {sim} mirip (nama, tanggal lahir dan KK sama dengan NIK lain). Daftar APBD berisi {apbd} NIK.</source>
+        <translation>Awaiting decision: {nik} NIKs in two villages, {apbd_cases} NIKs also on the APBD list, {sim} look-alikes (same name, birth date and KK under another NIK). The APBD list holds {apbd} NIKs.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="513" />
+        <source>Desa</source>
+        <translation>Village</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="515" />
+        <source>Nama</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="516" />
+        <source>Tanggal lahir</source>
+        <translation>Date of birth</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="517" />
+        <source>No. KK</source>
+        <translation>KK No.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="518" />
+        <source>Kategori</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="519" />
+        <source>Sumber dana</source>
+        <translation>Funding</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="520" />
+        <source>Mulai</source>
+        <translation>Start</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="521" />
+        <source>No. registrasi</source>
+        <translation>Registration no.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="545" />
+        <source>Diputuskan {when} oleh {who}: {decision}. {note}</source>
+        <translation>Decided {when} by {who}: {decision}. {note}</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="551" />
+        <source>Hanya admin atau verifikator yang boleh memutuskan.</source>
+        <translation>Only an admin or a verifier may decide.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="553" />
+        <source>APBD yang berlaku</source>
+        <translation>APBD stands</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="554" />
+        <source>Kepesertaan desa berlaku</source>
+        <translation>The village's enrolment stands</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="556" />
+        <source>Bila APBD yang berlaku, desa menerima penolakan di tanda terima berikutnya. Bila kepesertaan desa yang berlaku, keluarkan NIK ini dari daftar APBD.</source>
+        <translation>If APBD stands, the village receives the rejection in its next receipt. If the village's enrolment stands, take this NIK off the APBD list.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="563" />
+        <source>Kepesertaan yang tidak berlaku ditolak; desanya menerima alasan "sudah terdaftar di Desa … sejak …" di tanda terima berikutnya. Desa yang lain tidak menerima apa-apa.</source>
+        <translation>The enrolment that does not stand is rejected; its village receives the reason "already enrolled in Desa … since …" in its next receipt. The other village receives nothing.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="584" />
+        <source>Periksa ulang</source>
+        <translation>Check again</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="586" />
+        <source>Kasus baru: {nik} NIK sama di dua desa, {apbd} NIK di daftar APBD, {sim} mirip. {closed} kasus selesai sendiri. Menunggu keputusan: {open}.</source>
+        <translation>New cases: {nik} NIKs in two villages, {apbd} NIKs on the APBD list, {sim} look-alikes. {closed} cases closed by themselves. Awaiting decision: {open}.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="597" />
+        <source>Pilih daftar NIK peserta APBD</source>
+        <translation>Choose the APBD participants NIK list</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="605" />
+        <source>Daftar APBD sekarang {n} NIK ({added} baru, {removed} keluar). {cases} peserta desa juga ada di daftar itu dan menunggu keputusan.</source>
+        <translation>The APBD list now holds {n} NIKs ({added} new, {removed} left). {cases} village participants are also on it and await a decision.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="611" />
+        <source>{n} baris dilewati:</source>
+        <translation>{n} rows skipped:</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="613" />
+        <source>baris {row}: {reason}</source>
+        <translation>row {row}: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="616" />
+        <source>Daftar APBD</source>
+        <translation>APBD list</translation>
     </message>
 </context>
 <context>
@@ -829,334 +1211,440 @@
 <context>
     <name>Kode</name>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="390" />
+        <location filename="../../kudus_desktop/core/labels.py" line="431" />
         <source>Pekerja rentan</source>
         <extracomment>Labels of stored codes, keyed by "group:code".</extracomment>
         <translation>Vulnerable worker</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="391" />
+        <location filename="../../kudus_desktop/core/labels.py" line="432" />
         <source>Ketua RT/RW</source>
         <translation>RT/RW head</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="392" />
+        <location filename="../../kudus_desktop/core/labels.py" line="433" />
         <source>Linmas</source>
         <translation>Linmas</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="393" />
+        <location filename="../../kudus_desktop/core/labels.py" line="434" />
         <source>Anggota BPD</source>
         <translation>BPD member</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="394" />
+        <location filename="../../kudus_desktop/core/labels.py" line="435" />
         <source>Perangkat/lembaga desa</source>
         <translation>Village official/institution</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="395" />
+        <location filename="../../kudus_desktop/core/labels.py" line="436" />
         <source>Buruh tani</source>
         <translation>Farm labourer</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="396" />
-        <location filename="../../kudus_desktop/core/labels.py" line="400" />
+        <location filename="../../kudus_desktop/core/labels.py" line="437" />
+        <location filename="../../kudus_desktop/core/labels.py" line="441" />
         <source>Lainnya</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="397" />
+        <location filename="../../kudus_desktop/core/labels.py" line="438" />
         <source>PADes</source>
         <translation>PADes (village own revenue)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="398" />
+        <location filename="../../kudus_desktop/core/labels.py" line="439" />
         <source>Bagi hasil pajak dan retribusi</source>
         <translation>Tax and levy revenue share</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="399" />
+        <location filename="../../kudus_desktop/core/labels.py" line="440" />
         <source>APBD Kabupaten</source>
         <translation>Regency budget (APBD)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="401" />
+        <location filename="../../kudus_desktop/core/labels.py" line="442" />
         <source>Aktif</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="402" />
+        <location filename="../../kudus_desktop/core/labels.py" line="443" />
         <source>Berhenti</source>
         <translation>Ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="403" />
+        <location filename="../../kudus_desktop/core/labels.py" line="444" />
         <source>Laki-laki</source>
         <translation>Male</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="404" />
+        <location filename="../../kudus_desktop/core/labels.py" line="445" />
         <source>Perempuan</source>
         <translation>Female</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="405" />
+        <location filename="../../kudus_desktop/core/labels.py" line="446" />
         <source>Meninggal dunia</source>
         <translation>Died</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="406" />
+        <location filename="../../kudus_desktop/core/labels.py" line="447" />
         <source>Pindah domisili</source>
         <translation>Moved away</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="407" />
+        <location filename="../../kudus_desktop/core/labels.py" line="448" />
         <source>Masa jabatan berakhir</source>
         <translation>Term of office ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="408" />
+        <location filename="../../kudus_desktop/core/labels.py" line="449" />
         <source>Mengundurkan diri</source>
         <translation>Resigned</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="409" />
+        <location filename="../../kudus_desktop/core/labels.py" line="450" />
         <source>Tidak memenuhi syarat</source>
         <translation>Ineligible</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="410" />
+        <location filename="../../kudus_desktop/core/labels.py" line="451" />
         <source>Didaftarkan</source>
         <translation>Enrolled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="411" />
+        <location filename="../../kudus_desktop/core/labels.py" line="452" />
         <source>Diubah</source>
         <translation>Changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="412" />
+        <location filename="../../kudus_desktop/core/labels.py" line="453" />
         <source>Dihentikan</source>
         <translation>Ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="413" />
+        <location filename="../../kudus_desktop/core/labels.py" line="454" />
         <source>Diaktifkan kembali</source>
         <translation>Reactivated</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="414" />
+        <location filename="../../kudus_desktop/core/labels.py" line="455" />
         <source>Diperbarui dari kabupaten</source>
         <translation>Updated by the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="415" />
+        <location filename="../../kudus_desktop/core/labels.py" line="472" />
         <source>Belum dikirim</source>
         <translation>Not sent yet</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="416" />
+        <location filename="../../kudus_desktop/core/labels.py" line="473" />
         <source>Terkirim</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="417" />
+        <location filename="../../kudus_desktop/core/labels.py" line="474" />
         <source>Diterima</source>
         <translation>Accepted</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="418" />
+        <location filename="../../kudus_desktop/core/labels.py" line="465" />
+        <location filename="../../kudus_desktop/core/labels.py" line="475" />
         <source>Ditolak</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="419" />
+        <location filename="../../kudus_desktop/core/labels.py" line="456" />
+        <source>Jawaban BPJS dicatat</source>
+        <translation>BPJS's answer recorded</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="457" />
+        <source>NIK sama di dua desa</source>
+        <translation>Same NIK in two villages</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="458" />
+        <source>NIK ada di daftar APBD</source>
+        <translation>NIK on the APBD list</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="459" />
+        <source>Mirip: nama, tanggal lahir dan KK sama</source>
+        <translation>Look-alike: same name, birth date and KK</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="460" />
+        <source>Yang pertama berlaku</source>
+        <translation>The first stands</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="461" />
+        <source>Yang kedua berlaku</source>
+        <translation>The second stands</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="462" />
+        <source>Bukan orang yang sama</source>
+        <translation>Not the same person</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="463" />
+        <source>Selesai sendiri (salah satu tidak aktif lagi)</source>
+        <translation>Closed by itself (one is no longer active)</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="464" />
+        <source>Terdaftar</source>
+        <translation>Registered</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="466" />
+        <source>KPJ dicatat</source>
+        <translation>KPJ recorded</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="467" />
+        <source>Ditolak BPJS</source>
+        <translation>Rejected by BPJS</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="468" />
+        <source>Sudah tercatat</source>
+        <translation>Already recorded</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="469" />
+        <source>NIK tidak dikenal</source>
+        <translation>Unknown NIK</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="470" />
+        <source>Belum pernah dikirim ke BPJS</source>
+        <translation>Never sent to BPJS</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="471" />
+        <source>Baris salah</source>
+        <translation>Faulty row</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="476" />
         <source>Ditinjau kabupaten</source>
         <translation>Under regency review</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="420" />
+        <location filename="../../kudus_desktop/core/labels.py" line="477" />
         <source>paket sinkronisasi</source>
         <translation>a sync package</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="421" />
+        <location filename="../../kudus_desktop/core/labels.py" line="478" />
         <source>tanda terima</source>
         <translation>a receipt</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="422" />
+        <location filename="../../kudus_desktop/core/labels.py" line="479" />
         <source>Admin</source>
         <translation>Administrator</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="423" />
+        <location filename="../../kudus_desktop/core/labels.py" line="480" />
         <source>Operator</source>
         <translation>Operator</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="424" />
+        <location filename="../../kudus_desktop/core/labels.py" line="481" />
         <source>Verifikator</source>
         <translation>Verifier</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="425" />
+        <location filename="../../kudus_desktop/core/labels.py" line="482" />
         <source>Masuk</source>
         <translation>Log in</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="426" />
+        <location filename="../../kudus_desktop/core/labels.py" line="483" />
         <source>Gagal masuk</source>
         <translation>Failed log-in</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="427" />
+        <location filename="../../kudus_desktop/core/labels.py" line="484" />
         <source>Masuk ditolak: akun terkunci</source>
         <translation>Log-in refused: account locked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="428" />
+        <location filename="../../kudus_desktop/core/labels.py" line="485" />
         <source>Masuk ditolak: akun nonaktif</source>
         <translation>Log-in refused: account disabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="429" />
+        <location filename="../../kudus_desktop/core/labels.py" line="486" />
         <source>Akun dibuat</source>
         <translation>Account created</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="430" />
+        <location filename="../../kudus_desktop/core/labels.py" line="487" />
         <source>Akun dinonaktifkan</source>
         <translation>Account disabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="431" />
+        <location filename="../../kudus_desktop/core/labels.py" line="488" />
         <source>Akun diaktifkan</source>
         <translation>Account enabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="432" />
+        <location filename="../../kudus_desktop/core/labels.py" line="489" />
         <source>Kata sandi diatur ulang</source>
         <translation>Password reset</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="433" />
+        <location filename="../../kudus_desktop/core/labels.py" line="490" />
         <source>Peserta didaftarkan</source>
         <translation>Participant enrolled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="434" />
+        <location filename="../../kudus_desktop/core/labels.py" line="491" />
         <source>Data peserta diubah</source>
         <translation>Participant changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="435" />
+        <location filename="../../kudus_desktop/core/labels.py" line="492" />
         <source>Kepesertaan dihentikan</source>
         <translation>Participation ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="436" />
+        <location filename="../../kudus_desktop/core/labels.py" line="493" />
         <source>Kepesertaan diaktifkan kembali</source>
         <translation>Participation reactivated</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="437" />
+        <location filename="../../kudus_desktop/core/labels.py" line="494" />
         <source>Daftar diimpor</source>
         <translation>List imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="438" />
+        <location filename="../../kudus_desktop/core/labels.py" line="495" />
         <source>Daftar peserta diekspor</source>
         <translation>Roster exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="439" />
+        <location filename="../../kudus_desktop/core/labels.py" line="496" />
         <source>Daftar BPJS diekspor</source>
         <translation>BPJS list exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="440" />
+        <location filename="../../kudus_desktop/core/labels.py" line="497" />
         <source>Log audit diekspor</source>
         <translation>Audit log exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="441" />
+        <location filename="../../kudus_desktop/core/labels.py" line="498" />
         <source>NIK lengkap ditampilkan</source>
         <translation>Full NIKs shown</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="442" />
+        <location filename="../../kudus_desktop/core/labels.py" line="499" />
         <source>Cadangan dibuat</source>
         <translation>Backup made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="443" />
+        <location filename="../../kudus_desktop/core/labels.py" line="500" />
         <source>Laporan data pribadi dibuat</source>
         <translation>Personal data report made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="444" />
+        <location filename="../../kudus_desktop/core/labels.py" line="501" />
         <source>Kartu dicetak</source>
         <translation>Cards printed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="445" />
+        <location filename="../../kudus_desktop/core/labels.py" line="502" />
         <source>Daftar peserta dicetak</source>
         <translation>Participant list printed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="446" />
+        <location filename="../../kudus_desktop/core/labels.py" line="503" />
         <source>Basis data dipulihkan</source>
         <translation>Database restored</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="447" />
+        <location filename="../../kudus_desktop/core/labels.py" line="504" />
         <source>Terhubung dengan kabupaten</source>
         <translation>Joined the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="448" />
+        <location filename="../../kudus_desktop/core/labels.py" line="505" />
         <source>Paket sinkronisasi dibuat</source>
         <translation>Sync package written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="449" />
+        <location filename="../../kudus_desktop/core/labels.py" line="506" />
         <source>Tanda terima diterapkan</source>
         <translation>Receipt applied</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="450" />
+        <location filename="../../kudus_desktop/core/labels.py" line="507" />
         <source>Berkas setup desa dibuat</source>
         <translation>Village setup file written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="451" />
+        <location filename="../../kudus_desktop/core/labels.py" line="508" />
         <source>Perangkat desa didaftarkan</source>
         <translation>Village device registered</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="452" />
+        <location filename="../../kudus_desktop/core/labels.py" line="509" />
         <source>Paket desa diimpor</source>
         <translation>Village package imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="453" />
+        <location filename="../../kudus_desktop/core/labels.py" line="510" />
         <source>Kirim ulang lengkap diminta</source>
         <translation>Full resend requested</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="454" />
+        <location filename="../../kudus_desktop/core/labels.py" line="511" />
         <source>Tanda terima dibuat</source>
         <translation>Receipt written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="455" />
+        <location filename="../../kudus_desktop/core/labels.py" line="512" />
+        <source>Pemeriksaan kepesertaan ganda</source>
+        <translation>Double-enrolment check</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="513" />
+        <source>Kepesertaan ganda diputuskan</source>
+        <translation>Double enrolment decided</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="514" />
+        <source>Daftar APBD diimpor</source>
+        <translation>APBD list imported</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="515" />
+        <source>Daftar pendaftaran BPJS dibuat</source>
+        <translation>BPJS registration list made</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="516" />
+        <source>Hasil BPJS diimpor</source>
+        <translation>BPJS results imported</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="517" />
+        <source>Laporan cakupan dibuat</source>
+        <translation>Coverage report made</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="518" />
         <source>Desa</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="456" />
+        <location filename="../../kudus_desktop/core/labels.py" line="519" />
         <source>Kabupaten</source>
         <translation>Regency</translation>
     </message>
@@ -1164,168 +1652,168 @@
 <context>
     <name>Kolom</name>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="353" />
+        <location filename="../../kudus_desktop/core/labels.py" line="394" />
         <source>NIK</source>
         <extracomment>Labels of participant fields (also used in history and validation messages).</extracomment>
         <translation>NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="354" />
+        <location filename="../../kudus_desktop/core/labels.py" line="395" />
         <source>Nomor KK</source>
         <translation>Family card number (KK)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="355" />
+        <location filename="../../kudus_desktop/core/labels.py" line="396" />
         <source>Nama lengkap</source>
         <translation>Full name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="356" />
+        <location filename="../../kudus_desktop/core/labels.py" line="397" />
         <source>Tempat lahir</source>
         <translation>Place of birth</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="357" />
+        <location filename="../../kudus_desktop/core/labels.py" line="398" />
         <source>Tanggal lahir</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="358" />
+        <location filename="../../kudus_desktop/core/labels.py" line="399" />
         <source>Jenis kelamin</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="359" />
+        <location filename="../../kudus_desktop/core/labels.py" line="400" />
         <source>Alamat</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="360" />
+        <location filename="../../kudus_desktop/core/labels.py" line="401" />
         <source>Dusun</source>
         <translation>Hamlet (dusun)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="361" />
+        <location filename="../../kudus_desktop/core/labels.py" line="402" />
         <source>RT</source>
         <translation>RT</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="362" />
+        <location filename="../../kudus_desktop/core/labels.py" line="403" />
         <source>RW</source>
         <translation>RW</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="363" />
+        <location filename="../../kudus_desktop/core/labels.py" line="404" />
         <source>Telepon</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="364" />
+        <location filename="../../kudus_desktop/core/labels.py" line="405" />
         <source>Pekerjaan</source>
         <translation>Occupation</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="365" />
+        <location filename="../../kudus_desktop/core/labels.py" line="406" />
         <source>Kategori</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="366" />
+        <location filename="../../kudus_desktop/core/labels.py" line="407" />
         <source>Sumber data</source>
         <translation>Source list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="367" />
+        <location filename="../../kudus_desktop/core/labels.py" line="408" />
         <source>Tanggal sumber data</source>
         <translation>Source list date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="368" />
+        <location filename="../../kudus_desktop/core/labels.py" line="409" />
         <source>Sumber dana</source>
         <translation>Funding source</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="369" />
+        <location filename="../../kudus_desktop/core/labels.py" line="410" />
         <source>Tanggal mulai</source>
         <translation>Start date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="370" />
+        <location filename="../../kudus_desktop/core/labels.py" line="411" />
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="371" />
+        <location filename="../../kudus_desktop/core/labels.py" line="412" />
         <source>Alasan berhenti</source>
         <translation>Reason for ending</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="372" />
+        <location filename="../../kudus_desktop/core/labels.py" line="413" />
         <source>Tanggal berhenti</source>
         <translation>End date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="373" />
+        <location filename="../../kudus_desktop/core/labels.py" line="414" />
         <source>Nomor KPJ</source>
         <translation>KPJ number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="374" />
+        <location filename="../../kudus_desktop/core/labels.py" line="415" />
         <source>Nomor registrasi</source>
         <translation>Registration number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="375" />
+        <location filename="../../kudus_desktop/core/labels.py" line="416" />
         <source>Nama pengguna</source>
         <translation>User name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="376" />
+        <location filename="../../kudus_desktop/core/labels.py" line="417" />
         <source>Kata sandi</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="377" />
+        <location filename="../../kudus_desktop/core/labels.py" line="418" />
         <source>Nama penandatangan</source>
         <translation>Signatory name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="378" />
+        <location filename="../../kudus_desktop/core/labels.py" line="419" />
         <source>Jabatan penandatangan</source>
         <translation>Signatory title</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="379" />
+        <location filename="../../kudus_desktop/core/labels.py" line="420" />
         <source>Nama lengkap admin</source>
         <translation>Administrator's full name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="380" />
+        <location filename="../../kudus_desktop/core/labels.py" line="421" />
         <source>Peran</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="381" />
+        <location filename="../../kudus_desktop/core/labels.py" line="422" />
         <source>Kunci layar setelah</source>
         <translation>Lock the screen after</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="382" />
+        <location filename="../../kudus_desktop/core/labels.py" line="423" />
         <source>Wilayah</source>
         <translation>Region</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="383" />
+        <location filename="../../kudus_desktop/core/labels.py" line="424" />
         <source>Batas umur</source>
         <translation>Age limit</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="384" />
+        <location filename="../../kudus_desktop/core/labels.py" line="425" />
         <source>Telepon kantor</source>
         <translation>Office phone</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="385" />
+        <location filename="../../kudus_desktop/core/labels.py" line="426" />
         <source>Iuran per orang per bulan</source>
         <translation>Premium per person per month</translation>
     </message>
@@ -1458,82 +1946,92 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="45" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="46" />
         <source>Kudus Desktop — {place}</source>
         <translation>Kudus Desktop — {place}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="63" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="67" />
+        <source>Ganda</source>
+        <translation>Doubles</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="68" />
+        <source>BPJS</source>
+        <translation>BPJS</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="80" />
         <source>Beranda</source>
         <translation>Home</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="64" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="81" />
         <source>Peserta</source>
         <translation>Participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="65" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="82" />
         <source>Impor</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="66" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="83" />
         <source>Sinkronisasi</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="67" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="85" />
         <source>Pengaturan</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="89" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="107" />
         <source>Pengguna: {name} ({role})</source>
         <translation>User: {name} ({role})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="91" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="109" />
         <source>Basis data: {path}</source>
         <translation>Database: {path}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="98" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="116" />
         <source>&amp;Berkas</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="99" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="117" />
         <source>&amp;Keluar</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="105" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="123" />
         <source>&amp;Bantuan</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="106" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="124" />
         <source>&amp;Tentang Kudus Desktop</source>
         <translation>&amp;About Kudus Desktop</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="120" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="138" />
         <source>Desa {desa}, Kec. {kec} ({code})</source>
         <translation>Village {desa}, District {kec} ({code})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="124" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="142" />
         <source>{name} ({code}) — mode kabupaten</source>
         <translation>{name} ({code}) — regency mode</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="142" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="165" />
         <source>Tentang Kudus Desktop</source>
         <translation>About Kudus Desktop</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="143" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="166" />
         <source>Kudus Desktop {version}
 Kepesertaan BPJS Ketenagakerjaan (JKK dan JKM) pekerja rentan desa di Kabupaten Kudus.
 
@@ -1800,168 +2298,178 @@ Save anyway?</translation>
 <context>
     <name>ParticipantsPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="73" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="74" />
         <source>Peserta</source>
         <extracomment>Coalesces bursts of keystrokes; small enough that each keystroke still feels immediate.</extracomment>
         <translation>Participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="78" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="79" />
         <source>Tambah peserta</source>
         <translation>Add participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="80" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="81" />
         <source>Daftarkan peserta baru (Ctrl+N)</source>
         <translation>Enrol a new participant (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="81" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="82" />
         <source>Ubah</source>
         <translation>Edit</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="82" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="83" />
         <source>Hentikan</source>
         <translation>End</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="83" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="84" />
         <source>Aktifkan kembali</source>
         <translation>Reactivate</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="84" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="85" />
         <source>Riwayat</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="85" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="86" />
         <source>Tampilkan NIK</source>
         <translation>Show NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="88" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="89" />
         <source>Tampilkan NIK lengkap; secara bawaan NIK disamarkan</source>
         <translation>Show full NIKs; they are masked by default</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="101" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="102" />
         <source>Cari nama, NIK, atau nomor registrasi…</source>
         <translation>Search name, NIK or registration number…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="112" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="113" />
         <source>Semua kategori</source>
         <translation>All categories</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="117" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="118" />
         <source>Semua status</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="135" />
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="156" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="136" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="157" />
         <source>Daftar peserta (sesuai pencarian dan saringan)…</source>
         <translation>Participant roster (as searched and filtered)…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="136" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="137" />
         <source>Daftar pendaftaran BPJS (peserta aktif)…</source>
         <translation>BPJS registration list (active participants)…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="141" />
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="397" />
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="440" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="142" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="415" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="458" />
         <source>Ekspor</source>
         <translation>Export</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="148" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="149" />
         <source>Semua data peserta terpilih (permintaan akses)…</source>
         <translation>Everything about the selected participant (access request)…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="155" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="156" />
         <source>Kartu peserta…</source>
         <translation>Participant cards…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="161" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="162" />
         <source>Cetak</source>
         <translation>Print</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="249" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="177" />
+        <source>Semua wilayah</source>
+        <translation>All areas</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="179" />
+        <source>Kec. {name}</source>
+        <translation>Kec. {name}</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="261" />
         <source>Semua dusun</source>
         <translation>All hamlets</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="250" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="262" />
         <source>Semua RT</source>
         <translation>All RT</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="251" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="263" />
         <source>Semua RW</source>
         <translation>All RW</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="286" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="304" />
         <source>Belum ada peserta.
 Klik “Tambah peserta” (Ctrl+N) untuk mendaftarkan yang pertama.</source>
         <translation>No participants yet.
 Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="290" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="308" />
         <source>Tidak ada peserta yang cocok dengan pencarian dan saringan ini.</source>
         <translation>No participant matches this search and these filters.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="295" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="313" />
         <source>{n} peserta</source>
         <translation>{n} participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="298" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="316" />
         <source>{shown} dari {total} peserta</source>
         <translation>{shown} of {total} participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="397" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="415" />
         <source>{n} peserta ditulis ke {path}.</source>
         <translation>{n} participants written to {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="402" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="420" />
         <source>Ekspor daftar peserta</source>
         <translation>Export participant roster</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="408" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="426" />
         <source>Menulis daftar peserta…</source>
         <translation>Writing the participant roster…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="416" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="434" />
         <source>Ekspor daftar pendaftaran BPJS</source>
         <translation>Export BPJS registration list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="421" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="439" />
         <source>Menulis daftar pendaftaran BPJS…</source>
         <translation>Writing the BPJS registration list…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="430" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="448" />
         <source>Data pribadi {name}</source>
         <translation>Personal data of {name}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="442" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="460" />
         <source>Semua data {name} ditulis ke {path}. Berkas ini memuat NIK lengkap: serahkan hanya kepada yang bersangkutan.</source>
         <translation>Everything about {name} was written to {path}. The file holds the full NIK: hand it only to the person concerned.</translation>
     </message>
@@ -2624,6 +3132,81 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
         <translation>This sheet contains formulas; the values read are the last results Excel saved. Formula cells never calculated read as empty.</translation>
     </message>
     <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="350" />
+        <source>Kode wilayah {code} tidak dikenal: tulis kode desa (33.19.03.2008) atau kecamatan (33.19.03).</source>
+        <translation>Unknown area code {code}: write a village code (33.19.03.2008) or a kecamatan code (33.19.03).</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="353" />
+        <source>--map {pair}: tulis KOLOM=JUDUL, KOLOM salah satu dari {fields}, JUDUL judul kolom di berkas.</source>
+        <translation>--map {pair}: write FIELD=HEADER, FIELD one of {fields}, HEADER a column header in the file.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="356" />
+        <source>Fitur ini hanya tersedia di instalasi mode kabupaten.</source>
+        <translation>This is only available in a regency-mode installation.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="357" />
+        <source>Peran {role} tidak boleh memutuskan kepesertaan ganda; minta admin atau verifikator.</source>
+        <translation>The role {role} may not decide double enrolments; ask an admin or a verifier.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="360" />
+        <source>Keputusan '{decision}' tidak dikenal.</source>
+        <translation>Unknown decision '{decision}'.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="361" />
+        <source>Kasus kepesertaan ganda nomor {id} tidak ada.</source>
+        <translation>There is no double-enrolment case number {id}.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="362" />
+        <source>Kasus nomor {id} sudah diputuskan sebelumnya; keputusan itu tidak diubah.</source>
+        <translation>Case number {id} was already decided; that decision is unchanged.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="365" />
+        <source>Kedua kepesertaan memakai NIK yang sama ({nik}), jadi pasti orang yang sama: pilih kepesertaan yang berlaku.</source>
+        <translation>Both enrolments use the same NIK ({nik}), so they are the same person: choose the enrolment that stands.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="369" />
+        <source>Berkas {path} tidak berisi satu pun NIK yang sah. Daftar APBD yang tersimpan tidak diubah.</source>
+        <translation>{path} holds no valid NIK. The stored APBD list is unchanged.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="372" />
+        <source>NIK ini sudah ada di baris sebelumnya; baris ini dilewati.</source>
+        <translation>This NIK is already on an earlier row; this row is skipped.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="373" />
+        <source>Tidak ada peserta yang perlu didaftarkan ke BPJS untuk {desa}: semua peserta aktif yang diterima sudah ber-KPJ atau sudah dikirim.</source>
+        <translation>No participant to register with BPJS for {desa}: every active accepted participant has a KPJ number or was already sent.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="378" />
+        <source>Berkas {path} (lembar: {sheet}) tidak punya kolom KPJ maupun kolom status. Beri judul kolom 'KPJ' dan 'STATUS' atau pilih kolomnya sendiri.</source>
+        <translation>{path} (sheet: {sheet}) has neither a KPJ nor a status column. Head the columns 'KPJ' and 'STATUS' or choose them yourself.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="383" />
+        <source>Status '{status}' tidak dikenali: tulis misalnya TERDAFTAR atau DITOLAK, atau isi nomor KPJ.</source>
+        <translation>Status '{status}' not recognised: write e.g. TERDAFTAR or DITOLAK, or fill in the KPJ number.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="386" />
+        <source>Status terdaftar tetapi nomor KPJ kosong.</source>
+        <translation>Status registered but the KPJ number is empty.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="387" />
+        <source>Nomor KPJ '{kpj}' tidak sah: harus {digits} digit angka (tulis sebagai teks agar nol di depan tetap).</source>
+        <translation>KPJ number '{kpj}' is invalid: it must be {digits} digits (write it as text so leading zeros stay).</translation>
+    </message>
+    <message>
         <location filename="../../kudus_desktop/gui/ops.py" line="129" />
         <source>Batal</source>
         <translation>Cancel</translation>
@@ -2645,6 +3228,159 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
         <location filename="../../kudus_desktop/gui/status_dialogs.py" line="107" />
         <source>Aktif kembali mulai *</source>
         <translation>Active again from *</translation>
+    </message>
+</context>
+<context>
+    <name>RegencyDashboardPage</name>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="210" />
+        <source>Beranda</source>
+        <extracomment>A kecamatan or desa code whose participants the user wants to see.</extracomment>
+        <translation>Home</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="214" />
+        <source>Simpan laporan cakupan…</source>
+        <translation>Save coverage report…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="224" />
+        <source>Peserta aktif</source>
+        <translation>Active participants</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="225" />
+        <source>Baru bulan ini</source>
+        <translation>New this month</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="226" />
+        <source>Berhenti bulan ini</source>
+        <translation>Ended this month</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="227" />
+        <source>Desa tanpa kabar 30 hari</source>
+        <translation>Villages silent for 30 days</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="228" />
+        <source>Desa dengan paket hilang</source>
+        <translation>Villages with missing packages</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="229" />
+        <source>Kepesertaan ganda terbuka</source>
+        <translation>Open double enrolments</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="237" />
+        <source>Kecamatan / desa</source>
+        <translation>Kecamatan / village</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="237" />
+        <source>Aktif</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="239" />
+        <source>Baru</source>
+        <translation>New</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="239" />
+        <source>Berhenti</source>
+        <translation>Ended</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="239" />
+        <source>Ber-KPJ</source>
+        <translation>With KPJ</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="239" />
+        <source>Ganda</source>
+        <translation>Doubles</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="240" />
+        <source>Kontak terakhir</source>
+        <translation>Last contact</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="240" />
+        <source>Paket hilang</source>
+        <translation>Missing packages</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="248" />
+        <source>Klik dua kali kecamatan atau desa untuk melihat daftar pesertanya.</source>
+        <translation>Double-click a kecamatan or village to see its participants.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="252" />
+        <source>Peserta aktif per kecamatan pada akhir bulan</source>
+        <translation>Active participants per kecamatan at month end</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="291" />
+        <source>belum pernah</source>
+        <translation>never</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="293" />
+        <source>{n} desa tanpa kabar</source>
+        <translation>{n} villages silent</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="302" />
+        <source>{n} sudah ber-KPJ</source>
+        <translation>{n} with a KPJ number</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="308" />
+        <source>dari {n} desa</source>
+        <translation>of {n} villages</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="311" />
+        <source>{n} paket belum sampai</source>
+        <translation>{n} packages not arrived</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="314" />
+        <source>{nik} NIK sama, {apbd} APBD, {sim} mirip</source>
+        <translation>{nik} same NIK, {apbd} APBD, {sim} look-alike</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="337" />
+        <source>Jumlah kabupaten</source>
+        <translation>Regency total</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="350" />
+        <source>Simpan laporan cakupan</source>
+        <translation>Save coverage report</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="368" />
+        <source>Laporan cakupan</source>
+        <translation>Coverage report</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="369" />
+        <source>Laporan cakupan {n} desa disimpan ke {path}.</source>
+        <translation>Coverage report of {n} villages saved to {path}.</translation>
+    </message>
+</context>
+<context>
+    <name>RegencyPages</name>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="87" />
+        <source>Kec. {name}</source>
+        <extracomment>Line colours for the nine kecamatan, distinguishable in print and for colour-blind readers.</extracomment>
+        <translation>Kec. {name}</translation>
     </message>
 </context>
 <context>

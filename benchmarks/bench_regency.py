@@ -1,0 +1,261 @@
+"""The regency desk at scale: 100,000 participants from 123 villages.
+
+Measures, in one run, on one regency database filled through the real ingest path:
+- the dashboard's figures (``core.overview``: per desa and category, this month, KPJ, BPJS,
+  open cases, contact and gaps, twelve months per kecamatan) and, with Qt present, the
+  Beranda page building its tree and chart from them;
+- the full double-enrolment scan (same NIK in two villages, NIKs in a 2,000-NIK APBD list,
+  same KK + birth date + similar name) on a database with no case yet;
+- the baseline: raw sqlite3 running the two grouped queries the work cannot avoid (active
+  participants per desa and category; NIKs active in more than one desa) on the same file.
+
+    python benchmarks/bench_regency.py [--villages 123] [--total 100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sqlite3
+import sys
+import tempfile
+import time
+import uuid
+from contextlib import closing
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: E402
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey  # noqa: E402
+
+from kudus_desktop.core.accounts import AccountService, SetupRequest  # noqa: E402
+from kudus_desktop.core.db import open_database  # noqa: E402
+from kudus_desktop.core.doubles import DoubleEnrolmentService  # noqa: E402
+from kudus_desktop.core.overview import overview  # noqa: E402
+from kudus_desktop.core.paths import DB_FILE_NAME  # noqa: E402
+from kudus_desktop.core.regions import all_regions  # noqa: E402
+from kudus_desktop.core.signing import Identity, identity  # noqa: E402
+from kudus_desktop.core.sync import HISTORY_COLUMNS, PARTICIPANT_COLUMNS, RegencySync, package_name  # noqa: E402
+from kudus_desktop.core.syncfile import seal  # noqa: E402
+
+PASSWORD = "rahasia-desa-1"
+STAMP = "2026-11-24 10:00:00"
+CATEGORIES = ("pekerja_rentan", "rt_rw", "linmas", "bpd", "perangkat_lembaga")
+SHARED = 500  # NIKs enrolled in two villages
+SIMILAR = 300  # a second enrolment of the same person under another NIK
+APBD = 2000  # the regency's APBD list, 300 of them also enrolled by a village
+
+
+FIRST = (
+    "Siti",
+    "Budi",
+    "Slamet",
+    "Sri",
+    "Agus",
+    "Dwi",
+    "Eko",
+    "Nur",
+    "Tri",
+    "Ahmad",
+    "Muhammad",
+    "Dewi",
+    "Rina",
+    "Joko",
+    "Yanti",
+    "Suparno",
+    "Wahyu",
+    "Lestari",
+    "Bambang",
+    "Endang",
+    "Heru",
+    "Ika",
+    "Rudi",
+    "Wati",
+)
+LAST = (
+    "Aminah",
+    "Santoso",
+    "Riyadi",
+    "Wahyuni",
+    "Setiawan",
+    "Purnomo",
+    "Hidayat",
+    "Rahayu",
+    "Susanto",
+    "Kurniawan",
+    "Lestari",
+    "Prasetyo",
+    "Handayani",
+    "Saputra",
+    "Utomo",
+    "Maryati",
+    "Sulistyo",
+    "Fauzi",
+    "Kusuma",
+    "Hartono",
+)
+
+
+def name(i: int) -> str:
+    """Names as varied as a village's: most people in a family do not share a name."""
+    return f"{FIRST[i % len(FIRST)]} {FIRST[(i // 7) % len(FIRST)][:3]}{LAST[(i // 13) % len(LAST)].lower()}"
+
+
+def nik(i: int) -> str:
+    return f"3319{(i // 9999) % 9 + 1:02d}{12 + i % 17:02d}0580{i % 9999 + 1:04d}"
+
+
+def village_rows(desa: str, people: list[int], start_rev: int, extra: list[dict[str, str]]) -> tuple[list, list]:
+    rows, history = [], []
+    digits = desa.replace(".", "")
+    for n, i in enumerate(people):
+        uid = str(uuid.uuid4())
+        month = 1 + i % 11
+        values: dict[str, object] = {
+            "uid": uid, "reg_no": f"{digits}-{n + 1:05d}", "desa_code": desa, "nik": nik(i),
+            "kk": f"3319{i % 90 + 10:02d}1205{i // 100:06d}"[:16], "full_name": name(i),
+            "birth_place": "Kudus", "birth_date": f"1980-05-{12 + i % 17:02d}", "sex": "L" if i % 2 else "P",
+            "address": "Jl. Raya", "dusun": "Krajan", "rt": "001", "rw": "002", "phone": None, "occupation": "Buruh",
+            "category": CATEGORIES[i % len(CATEGORIES)], "source_list": "DTKS", "source_date": None,
+            "funding": "pades", "start_date": f"2026-{month:02d}-01", "status": "aktif" if i % 23 else "berhenti",
+            "exit_reason": None if i % 23 else "pindah", "exit_date": None if i % 23 else "2026-11-10", "kpj": None,
+            "created_at": STAMP, "updated_at": STAMP, "created_by": "operator", "updated_by": "operator",
+            "rev": start_rev + n + 1,
+        }  # fmt: skip
+        if n < len(extra):
+            values.update(extra[n])
+        rows.append([values[c] for c in PARTICIPANT_COLUMNS])
+        history.append([uid, STAMP, "operator", "create", json.dumps([["nik", None, values["nik"]]]), values["rev"]])
+    return rows, history
+
+
+def build(tmp: Path, villages: int, total: int) -> tuple[object, object, float]:
+    db = open_database(tmp / "kab")
+    accounts = AccountService(db)
+    accounts.initialise(SetupRequest("kabupaten", "33.19", "Kepala", "Kepala DPMD", "admin", "Admin", PASSWORD, ""))
+    user = accounts.login("admin", PASSWORD)
+    regency = RegencySync(db, user)
+    desas = [r.code for r in all_regions() if r.level == "desa"][:villages]
+    per = [total // len(desas) + (1 if n < total % len(desas) else 0) for n in range(len(desas))]
+    box = identity(db).box_public
+    start = 0
+    t0 = time.perf_counter()
+    for v, (desa, count) in enumerate(zip(desas, per, strict=True)):
+        people = list(range(start, start + count))
+        start += count
+        extra: list[dict[str, str]] = []
+        if v % 2 == 1:  # a few of the previous village's people enrolled here too
+            extra += [{"nik": nik(people[0] - 1 - k)} for k in range(SHARED // (len(desas) // 2))]
+        sender = Identity(Ed25519PrivateKey.generate(), X25519PrivateKey.generate())
+        rows, history = village_rows(desa, people, 0, extra)
+        if v % 3 == 0:  # the same person again under another NIK: same KK, birth date and name
+            originals = list(rows)
+            for k in range(SIMILAR // (len(desas) // 3 + 1)):
+                twin = list(originals[-1 - k])
+                twin[PARTICIPANT_COLUMNS.index("uid")] = str(uuid.uuid4())
+                twin[PARTICIPANT_COLUMNS.index("reg_no")] = f"{desa.replace('.', '')}-T{k:04d}"
+                twin[PARTICIPANT_COLUMNS.index("nik")] = nik(total + v * 100 + k)
+                twin[PARTICIPANT_COLUMNS.index("status")] = "aktif"
+                twin[PARTICIPANT_COLUMNS.index("exit_date")] = None
+                twin[PARTICIPANT_COLUMNS.index("exit_reason")] = None
+                rows.append(twin)
+        payload = {
+            "from_rev": 0, "to_rev": len(rows), "full": False,
+            "participants": {"columns": list(PARTICIPANT_COLUMNS), "rows": rows},
+            "history": {"columns": list(HISTORY_COLUMNS), "rows": history},
+        }  # fmt: skip
+        data = seal("package", regency="33.19", desa=desa, seq=1, created=STAMP, schema=6, payload=payload,
+                    sender=sender, recipient_box=box)  # fmt: skip
+        regency.import_package(data, package_name(desa, sender.device_id, 1), confirm_fingerprint=sender.fingerprint)
+    ingest = time.perf_counter() - t0
+    apbd = tmp / "apbd.csv"
+    enrolled = [f"{nik(i)},Warga {i},01/01/2026" for i in range(0, total, total // 300)][:300]
+    lines = ["NIK,NAMA,TMT", *enrolled]
+    lines += [f"{nik(total * 2 + i)},APBD {i},01/01/2026" for i in range(APBD - 300)]
+    apbd.write_text("\n".join(lines), encoding="utf-8")
+    # The APBD list goes in without its scan, so that the timed scan below starts from nothing.
+    with closing(sqlite3.connect(tmp / "kab" / DB_FILE_NAME)) as conn:
+        conn.executemany(
+            "INSERT INTO apbd_member (nik, full_name, start_date, imported_at) VALUES (?, ?, '2026-01-01', ?)",
+            [(line.split(",")[0], line.split(",")[1], STAMP) for line in lines[1:]],
+        )
+        conn.execute("DELETE FROM duplicate_case")
+        conn.execute("UPDATE participant_sync SET outcome = 'accepted', reason = ''")
+        conn.commit()
+    return db, user, ingest
+
+
+def baseline(path: Path) -> float:
+    """The grouped queries any answer needs, in raw sqlite3 on the same file."""
+    with closing(sqlite3.connect(path)) as conn:
+        t0 = time.perf_counter()
+        conn.execute(
+            "SELECT desa_code, category, COUNT(*) FROM participant WHERE status = 'aktif' GROUP BY desa_code, category"
+        ).fetchall()
+        conn.execute(
+            "SELECT nik FROM participant WHERE status = 'aktif' GROUP BY nik HAVING COUNT(DISTINCT desa_code) > 1"
+        ).fetchall()
+        return time.perf_counter() - t0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--villages", type=int, default=123)
+    parser.add_argument("--total", type=int, default=100_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        db, user, ingest = build(tmp, args.villages, args.total)
+        base = baseline(tmp / "kab" / DB_FILE_NAME)
+        t0 = time.perf_counter()
+        scan = DoubleEnrolmentService(db, user).scan()  # type: ignore[arg-type]
+        scan_s = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        ov = overview(db, user)  # type: ignore[arg-type]
+        figures = time.perf_counter() - t0
+        page_s = None
+        try:
+            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+            from PySide6.QtWidgets import QApplication
+
+            from kudus_desktop.gui.ops import wait_idle
+            from kudus_desktop.gui.regency_pages import RegencyDashboardPage
+            from kudus_desktop.gui.signals import AppSignals
+
+            app = QApplication.instance() or QApplication([])
+            profile = AccountService(db).profile()  # type: ignore[arg-type]
+            # As the window opens it: the page asks the database thread, then fills itself.
+            t0 = time.perf_counter()
+            page = RegencyDashboardPage(db, user, profile, AppSignals())  # type: ignore[arg-type]
+            page.show()
+            while page.data is None:
+                app.processEvents()
+            app.processEvents()
+            page_s = time.perf_counter() - t0
+            page.close()
+            wait_idle()
+        except ImportError:
+            pass
+        db.close()  # type: ignore[attr-defined]
+
+    print(f"machine: {platform.machine()}, {platform.processor() or '?'}, Python {platform.python_version()}")
+    print(
+        f"regency database: {args.total:,} participants from {args.villages} villages (generated, sealed and ingested in {ingest:.1f} s)"
+    )
+    print(f"dashboard figures (core.overview): {figures:.2f} s  [target 1 s]")
+    if page_s is not None:
+        print(f"Beranda page, figures + tree of 132 rows + chart, shown: {page_s:.2f} s  [target 1 s]")
+    print(
+        f"double-enrolment scan: {scan_s:.2f} s  [target 5 s]; opened {scan.opened['nik']} same-NIK, "
+        f"{scan.opened['apbd']} APBD, {scan.opened['similar']} similar"
+    )
+    print(f"baseline raw sqlite3, the two grouped queries: {base:.2f} s")
+    print(f"active shown on the dashboard: {ov.total.active:,}")
+
+
+if __name__ == "__main__":
+    main()
