@@ -244,8 +244,10 @@ def main() -> None:
 
     print(f"machine: {platform.machine()}, {platform.processor() or '?'}, Python {platform.python_version()}")
     print(
-        f"regency database: {args.total:,} participants from {args.villages} villages (generated, sealed and ingested in {ingest:.1f} s)"
+        f"regency database: {args.total:,} participants from {args.villages} villages "
+        f"(generated, sealed and ingested in {ingest:.1f} s)"
     )
+
     print(f"dashboard figures (core.overview): {figures:.2f} s  [target 1 s]")
     if page_s is not None:
         print(f"Beranda page, figures + tree of 132 rows + chart, shown: {page_s:.2f} s  [target 1 s]")

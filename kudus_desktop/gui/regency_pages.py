@@ -682,6 +682,7 @@ class BpjsPage(QWidget):
             combo = QComboBox()
             combo.setObjectName(f"map_{f}")
             combo.currentIndexChanged.connect(lambda _i: self.remap())
+            combo.setEnabled(False)  # until a file is open
             self.mapping[f] = combo
             map_row.addWidget(QLabel(labels[f]))
             map_row.addWidget(combo, 1)
@@ -784,6 +785,7 @@ class BpjsPage(QWidget):
             combo.setCurrentIndex(max(combo.findData(preview.mapping[f]), 0) if f in preview.mapping else 0)
         for combo in self.mapping.values():
             combo.blockSignals(False)
+            combo.setEnabled(True)
         self.results.setRowCount(len(preview.rows))
         for r, row in enumerate(preview.rows):
             values = [row.row, row.nik, row.kpj, code_text("bpjs_result", row.result) if row.result else "",
