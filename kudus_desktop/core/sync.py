@@ -36,7 +36,7 @@ from kudus_desktop.core.bpjs import reconsider_after_correction
 from kudus_desktop.core.codes import HistoryAction, Mode, Status
 from kudus_desktop.core.dates import now_iso
 from kudus_desktop.core.db import SCHEMA_VERSION, Database, executemany, keep_statistics
-from kudus_desktop.core.doubles import scan_cases
+from kudus_desktop.core.doubles import ScanResult, scan_cases
 from kudus_desktop.core.errors import CancelledError
 from kudus_desktop.core.jobs import CancelCheck, Progress, never_cancelled
 from kudus_desktop.core.participants import reserve_counter
@@ -698,6 +698,7 @@ class PendingDevice:
 class BatchReport:
     done: list[IngestResult] = field(default_factory=list)
     failed: list[ImportFailure] = field(default_factory=list)
+    scan: ScanResult | None = None  # the double-enrolment scan after the batch
 
 
 def _missing(seqs: Iterable[int]) -> tuple[int, ...]:
@@ -799,6 +800,10 @@ class RegencySync:
                 )  # fmt: skip
             if progress:
                 progress(i + 1, len(paths))
+        if any(not r.already for r in report.done):
+            # Look-alikes under different NIKs span villages: one whole scan after the batch.
+            with self.db.begin() as conn:
+                report.scan = scan_cases(conn)
         return report
 
     def import_package(self, data: bytes, name: str, *, confirm_fingerprint: str | None = None) -> IngestResult:

@@ -447,6 +447,12 @@ class RegencySyncPage(QWidget):
                 )
         for f in report.failed:
             self.results.addItem(self.tr("{name}: DITOLAK. {reason}").format(name=f.name, reason=f.message))
+        if report.scan is not None:
+            self.results.addItem(
+                self.tr("Pemeriksaan kepesertaan ganda: {open} kasus menunggu keputusan di halaman Ganda.").format(
+                    open=report.scan.open_total
+                )
+            )
         self.signals.changed.emit(OpChanges(participants=True))
         inform(
             self,

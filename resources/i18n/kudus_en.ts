@@ -323,13 +323,13 @@
     </message>
     <message>
         <location filename="../../kudus_desktop/gui/regency_pages.py" line="679" />
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="692" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="693" />
         <source>NIK</source>
         <translation>NIK</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/gui/regency_pages.py" line="679" />
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="692" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="693" />
         <source>KPJ</source>
         <translation>KPJ</translation>
     </message>
@@ -340,7 +340,7 @@
     </message>
     <message>
         <location filename="../../kudus_desktop/gui/regency_pages.py" line="680" />
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="692" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="693" />
         <source>Alasan</source>
         <translation>Reason</translation>
     </message>
@@ -350,82 +350,82 @@
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="692" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="693" />
         <source>Baris</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="692" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="693" />
         <source>Jawaban</source>
         <translation>Answer</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="693" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="694" />
         <source>Tindakan</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="693" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="694" />
         <source>Keterangan</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="696" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="697" />
         <source>Catat hasil BPJS</source>
         <translation>Record BPJS results</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="730" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="731" />
         <source>{n} peserta akan masuk daftar.</source>
         <translation>{n} participants will be on the list.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="733" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="734" />
         <source>Sudah dikirim ke BPJS: {sent}; terdaftar (ber-KPJ): {ok}; ditolak BPJS: {rej}.</source>
         <translation>Sent to BPJS: {sent}; registered (with KPJ): {ok}; rejected by BPJS: {rej}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="741" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="742" />
         <source>Simpan daftar pendaftaran BPJS</source>
         <translation>Save BPJS registration list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="753" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="754" />
         <source>Daftar pendaftaran BPJS</source>
         <translation>BPJS registration list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="754" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="755" />
         <source>{n} peserta ditulis ke {path} dan ditandai dikirim ke BPJS pada {day}.</source>
         <translation>{n} participants written to {path} and marked as sent to BPJS on {day}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="762" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="763" />
         <source>Pilih berkas jawaban BPJS</source>
         <translation>Choose BPJS's answer file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="781" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="782" />
         <source>(tidak ada)</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="783" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="784" />
         <source>kolom {n}</source>
         <translation>column {n}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="800" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="802" />
         <source>{name}, lembar {sheet}: {kpj} nomor KPJ baru, {rej} penolakan, {same} sudah tercatat, {unknown} NIK tidak dikenal, {not_sent} belum pernah dikirim, {bad} baris salah. NIK yang tidak dikenal tidak ditambahkan.</source>
         <translation>{name}, sheet {sheet}: {kpj} new KPJ numbers, {rej} rejections, {same} already recorded, {unknown} unknown NIKs, {not_sent} never sent, {bad} faulty rows. Unknown NIKs are not added.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="821" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="823" />
         <source>Jawaban BPJS</source>
         <translation>BPJS's answer</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="822" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="824" />
         <source>Dicatat: {kpj} nomor KPJ dan {rej} penolakan. Semuanya sampai ke {n} desa lewat tanda terima berikutnya.</source>
         <translation>Recorded: {kpj} KPJ numbers and {rej} rejections. They reach {n} villages with the next receipts.</translation>
     </message>
@@ -3482,7 +3482,7 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/gui/sync_page.py" line="405" />
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="453" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="459" />
         <source>Impor paket</source>
         <translation>Import packages</translation>
     </message>
@@ -3542,37 +3542,42 @@ Call the village operator and ask them to read the fingerprint from their Sync p
         <translation>{name}: REFUSED. {reason}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="454" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="452" />
+        <source>Pemeriksaan kepesertaan ganda: {open} kasus menunggu keputusan di halaman Ganda.</source>
+        <translation>Double-enrolment check: {open} cases await a decision on the Doubles page.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="460" />
         <source>{ok} paket diimpor atau sudah ada, {bad} ditolak. Rinciannya ada di bawah daftar desa.</source>
         <translation>{ok} packages imported or already held, {bad} refused. Details are below the village list.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="462" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="468" />
         <source>Pilih folder untuk tanda terima</source>
         <translation>Choose a folder for the receipts</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="472" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="478" />
         <source>Tanda terima</source>
         <translation>Receipt</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="473" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="479" />
         <source>{n} tanda terima ditulis ke {folder}.</source>
         <translation>{n} receipts written to {folder}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="480" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="486" />
         <source>Simpan berkas setup</source>
         <translation>Save setup file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="489" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="495" />
         <source>Berkas setup</source>
         <translation>Setup file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="491" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="497" />
         <source>Berkas setup untuk Desa {desa} ditulis ke {path}.
 
 Sidik jari kunci kabupaten, untuk dibacakan kepada operator desa saat ia bergabung:
@@ -3583,18 +3588,18 @@ The regency key's fingerprint, to read to the village operator when they join:
 {fp}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="502" />
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="510" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="508" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="516" />
         <source>Kirim ulang lengkap</source>
         <translation>Full resend</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="502" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="508" />
         <source>Pilih desanya di daftar lebih dahulu.</source>
         <translation>Choose the village in the list first.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="511" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="517" />
         <source>Permintaan untuk {code} ikut tanda terima berikutnya ({n} perangkat).</source>
         <translation>The request for {code} goes with its next receipt ({n} devices).</translation>
     </message>

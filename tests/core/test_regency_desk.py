@@ -366,3 +366,19 @@ def test_coverage_report_opens_in_libreoffice(world: dict[str, Office], tmp_path
     )  # fmt: skip
     csv_text = (tmp_path / "cakupan.csv").read_text(encoding="utf-8", errors="replace")
     assert "Getaspejaten" in csv_text and "JUMLAH KABUPATEN" in csv_text
+
+
+def test_a_batch_of_packages_ends_with_a_whole_scan(world: dict[str, Office], tmp_path: Path) -> None:
+    a, b, kab = world["a"], world["b"], world["kab"]
+    stick = tmp_path / "stick"
+    enrol(a, 1, full_name="Siti Aminah", kk=kk(40))
+    enrol(b, 2, full_name="Siti Aminah", kk=kk(40))
+    for v in (a, b):
+        VillageSync(v.db, v.user).export_package(stick)
+    fingerprints = {identity(v.db).device_id: identity(v.db).fingerprint for v in (a, b)}
+    regency = RegencySync(kab.db, kab.user)
+    report = regency.import_files(sorted(stick.glob("*.kdp")), confirm=lambda p: fingerprints[p.device])
+    assert len(report.done) == 2 and report.scan is not None
+    assert report.scan.opened["similar"] == 1 and report.scan.open_total == 1
+    again = regency.import_files(sorted(stick.glob("*.kdp")))
+    assert all(r.already for r in again.done) and again.scan is None  # nothing new: no scan
