@@ -178,6 +178,15 @@ class BpjsService:
                 "ON CONFLICT (participant_id) DO UPDATE SET sent_at = excluded.sent_at, sent_by = excluded.sent_by",
                 [(i, day, self.user.username) for i in ids],
             )
+            # The date each person went to BPJS stays in their history (Riwayat).
+            note = json.dumps([["bpjs", "", f"Dikirim ke BPJS dalam {path.name}"]], ensure_ascii=False)
+            stamp = now_iso()
+            executemany(
+                conn,
+                "INSERT INTO participant_history (participant_id, at, username, action, changes, rev) "
+                "SELECT id, ?, ?, ?, ?, rev FROM participant WHERE id = ?",
+                [(stamp, self.user.username, HistoryAction.BPJS, note, i) for i in ids],
+            )
             write_audit(conn, self.user.username, "bpjs_list_exported", f"{len(ids)} peserta ke {path.name}")
         return BpjsExport(path, len(ids), day)
 

@@ -412,6 +412,7 @@ FIELDS: dict[str, str] = {
     "exit_reason": QT_TRANSLATE_NOOP("Kolom", "Alasan berhenti"),
     "exit_date": QT_TRANSLATE_NOOP("Kolom", "Tanggal berhenti"),
     "kpj": QT_TRANSLATE_NOOP("Kolom", "Nomor KPJ"),
+    "bpjs": QT_TRANSLATE_NOOP("Kolom", "Pendaftaran BPJS"),
     "reg_no": QT_TRANSLATE_NOOP("Kolom", "Nomor registrasi"),
     "username": QT_TRANSLATE_NOOP("Kolom", "Nama pengguna"),
     "password": QT_TRANSLATE_NOOP("Kolom", "Kata sandi"),

@@ -1211,440 +1211,440 @@
 <context>
     <name>Kode</name>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="431" />
+        <location filename="../../kudus_desktop/core/labels.py" line="432" />
         <source>Pekerja rentan</source>
         <extracomment>Labels of stored codes, keyed by "group:code".</extracomment>
         <translation>Vulnerable worker</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="432" />
+        <location filename="../../kudus_desktop/core/labels.py" line="433" />
         <source>Ketua RT/RW</source>
         <translation>RT/RW head</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="433" />
+        <location filename="../../kudus_desktop/core/labels.py" line="434" />
         <source>Linmas</source>
         <translation>Linmas</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="434" />
+        <location filename="../../kudus_desktop/core/labels.py" line="435" />
         <source>Anggota BPD</source>
         <translation>BPD member</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="435" />
+        <location filename="../../kudus_desktop/core/labels.py" line="436" />
         <source>Perangkat/lembaga desa</source>
         <translation>Village official/institution</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="436" />
+        <location filename="../../kudus_desktop/core/labels.py" line="437" />
         <source>Buruh tani</source>
         <translation>Farm labourer</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="437" />
-        <location filename="../../kudus_desktop/core/labels.py" line="441" />
+        <location filename="../../kudus_desktop/core/labels.py" line="438" />
+        <location filename="../../kudus_desktop/core/labels.py" line="442" />
         <source>Lainnya</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="438" />
+        <location filename="../../kudus_desktop/core/labels.py" line="439" />
         <source>PADes</source>
         <translation>PADes (village own revenue)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="439" />
+        <location filename="../../kudus_desktop/core/labels.py" line="440" />
         <source>Bagi hasil pajak dan retribusi</source>
         <translation>Tax and levy revenue share</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="440" />
+        <location filename="../../kudus_desktop/core/labels.py" line="441" />
         <source>APBD Kabupaten</source>
         <translation>Regency budget (APBD)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="442" />
+        <location filename="../../kudus_desktop/core/labels.py" line="443" />
         <source>Aktif</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="443" />
+        <location filename="../../kudus_desktop/core/labels.py" line="444" />
         <source>Berhenti</source>
         <translation>Ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="444" />
+        <location filename="../../kudus_desktop/core/labels.py" line="445" />
         <source>Laki-laki</source>
         <translation>Male</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="445" />
+        <location filename="../../kudus_desktop/core/labels.py" line="446" />
         <source>Perempuan</source>
         <translation>Female</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="446" />
+        <location filename="../../kudus_desktop/core/labels.py" line="447" />
         <source>Meninggal dunia</source>
         <translation>Died</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="447" />
+        <location filename="../../kudus_desktop/core/labels.py" line="448" />
         <source>Pindah domisili</source>
         <translation>Moved away</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="448" />
+        <location filename="../../kudus_desktop/core/labels.py" line="449" />
         <source>Masa jabatan berakhir</source>
         <translation>Term of office ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="449" />
+        <location filename="../../kudus_desktop/core/labels.py" line="450" />
         <source>Mengundurkan diri</source>
         <translation>Resigned</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="450" />
+        <location filename="../../kudus_desktop/core/labels.py" line="451" />
         <source>Tidak memenuhi syarat</source>
         <translation>Ineligible</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="451" />
+        <location filename="../../kudus_desktop/core/labels.py" line="452" />
         <source>Didaftarkan</source>
         <translation>Enrolled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="452" />
+        <location filename="../../kudus_desktop/core/labels.py" line="453" />
         <source>Diubah</source>
         <translation>Changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="453" />
+        <location filename="../../kudus_desktop/core/labels.py" line="454" />
         <source>Dihentikan</source>
         <translation>Ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="454" />
+        <location filename="../../kudus_desktop/core/labels.py" line="455" />
         <source>Diaktifkan kembali</source>
         <translation>Reactivated</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="455" />
+        <location filename="../../kudus_desktop/core/labels.py" line="456" />
         <source>Diperbarui dari kabupaten</source>
         <translation>Updated by the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="472" />
+        <location filename="../../kudus_desktop/core/labels.py" line="473" />
         <source>Belum dikirim</source>
         <translation>Not sent yet</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="473" />
+        <location filename="../../kudus_desktop/core/labels.py" line="474" />
         <source>Terkirim</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="474" />
+        <location filename="../../kudus_desktop/core/labels.py" line="475" />
         <source>Diterima</source>
         <translation>Accepted</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="465" />
-        <location filename="../../kudus_desktop/core/labels.py" line="475" />
+        <location filename="../../kudus_desktop/core/labels.py" line="466" />
+        <location filename="../../kudus_desktop/core/labels.py" line="476" />
         <source>Ditolak</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="456" />
+        <location filename="../../kudus_desktop/core/labels.py" line="457" />
         <source>Jawaban BPJS dicatat</source>
         <translation>BPJS's answer recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="457" />
+        <location filename="../../kudus_desktop/core/labels.py" line="458" />
         <source>NIK sama di dua desa</source>
         <translation>Same NIK in two villages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="458" />
+        <location filename="../../kudus_desktop/core/labels.py" line="459" />
         <source>NIK ada di daftar APBD</source>
         <translation>NIK on the APBD list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="459" />
+        <location filename="../../kudus_desktop/core/labels.py" line="460" />
         <source>Mirip: nama, tanggal lahir dan KK sama</source>
         <translation>Look-alike: same name, birth date and KK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="460" />
+        <location filename="../../kudus_desktop/core/labels.py" line="461" />
         <source>Yang pertama berlaku</source>
         <translation>The first stands</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="461" />
+        <location filename="../../kudus_desktop/core/labels.py" line="462" />
         <source>Yang kedua berlaku</source>
         <translation>The second stands</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="462" />
+        <location filename="../../kudus_desktop/core/labels.py" line="463" />
         <source>Bukan orang yang sama</source>
         <translation>Not the same person</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="463" />
+        <location filename="../../kudus_desktop/core/labels.py" line="464" />
         <source>Selesai sendiri (salah satu tidak aktif lagi)</source>
         <translation>Closed by itself (one is no longer active)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="464" />
+        <location filename="../../kudus_desktop/core/labels.py" line="465" />
         <source>Terdaftar</source>
         <translation>Registered</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="466" />
+        <location filename="../../kudus_desktop/core/labels.py" line="467" />
         <source>KPJ dicatat</source>
         <translation>KPJ recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="467" />
+        <location filename="../../kudus_desktop/core/labels.py" line="468" />
         <source>Ditolak BPJS</source>
         <translation>Rejected by BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="468" />
+        <location filename="../../kudus_desktop/core/labels.py" line="469" />
         <source>Sudah tercatat</source>
         <translation>Already recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="469" />
+        <location filename="../../kudus_desktop/core/labels.py" line="470" />
         <source>NIK tidak dikenal</source>
         <translation>Unknown NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="470" />
+        <location filename="../../kudus_desktop/core/labels.py" line="471" />
         <source>Belum pernah dikirim ke BPJS</source>
         <translation>Never sent to BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="471" />
+        <location filename="../../kudus_desktop/core/labels.py" line="472" />
         <source>Baris salah</source>
         <translation>Faulty row</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="476" />
+        <location filename="../../kudus_desktop/core/labels.py" line="477" />
         <source>Ditinjau kabupaten</source>
         <translation>Under regency review</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="477" />
+        <location filename="../../kudus_desktop/core/labels.py" line="478" />
         <source>paket sinkronisasi</source>
         <translation>a sync package</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="478" />
+        <location filename="../../kudus_desktop/core/labels.py" line="479" />
         <source>tanda terima</source>
         <translation>a receipt</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="479" />
+        <location filename="../../kudus_desktop/core/labels.py" line="480" />
         <source>Admin</source>
         <translation>Administrator</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="480" />
+        <location filename="../../kudus_desktop/core/labels.py" line="481" />
         <source>Operator</source>
         <translation>Operator</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="481" />
+        <location filename="../../kudus_desktop/core/labels.py" line="482" />
         <source>Verifikator</source>
         <translation>Verifier</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="482" />
+        <location filename="../../kudus_desktop/core/labels.py" line="483" />
         <source>Masuk</source>
         <translation>Log in</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="483" />
+        <location filename="../../kudus_desktop/core/labels.py" line="484" />
         <source>Gagal masuk</source>
         <translation>Failed log-in</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="484" />
+        <location filename="../../kudus_desktop/core/labels.py" line="485" />
         <source>Masuk ditolak: akun terkunci</source>
         <translation>Log-in refused: account locked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="485" />
+        <location filename="../../kudus_desktop/core/labels.py" line="486" />
         <source>Masuk ditolak: akun nonaktif</source>
         <translation>Log-in refused: account disabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="486" />
+        <location filename="../../kudus_desktop/core/labels.py" line="487" />
         <source>Akun dibuat</source>
         <translation>Account created</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="487" />
+        <location filename="../../kudus_desktop/core/labels.py" line="488" />
         <source>Akun dinonaktifkan</source>
         <translation>Account disabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="488" />
+        <location filename="../../kudus_desktop/core/labels.py" line="489" />
         <source>Akun diaktifkan</source>
         <translation>Account enabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="489" />
+        <location filename="../../kudus_desktop/core/labels.py" line="490" />
         <source>Kata sandi diatur ulang</source>
         <translation>Password reset</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="490" />
+        <location filename="../../kudus_desktop/core/labels.py" line="491" />
         <source>Peserta didaftarkan</source>
         <translation>Participant enrolled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="491" />
+        <location filename="../../kudus_desktop/core/labels.py" line="492" />
         <source>Data peserta diubah</source>
         <translation>Participant changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="492" />
+        <location filename="../../kudus_desktop/core/labels.py" line="493" />
         <source>Kepesertaan dihentikan</source>
         <translation>Participation ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="493" />
+        <location filename="../../kudus_desktop/core/labels.py" line="494" />
         <source>Kepesertaan diaktifkan kembali</source>
         <translation>Participation reactivated</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="494" />
+        <location filename="../../kudus_desktop/core/labels.py" line="495" />
         <source>Daftar diimpor</source>
         <translation>List imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="495" />
+        <location filename="../../kudus_desktop/core/labels.py" line="496" />
         <source>Daftar peserta diekspor</source>
         <translation>Roster exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="496" />
+        <location filename="../../kudus_desktop/core/labels.py" line="497" />
         <source>Daftar BPJS diekspor</source>
         <translation>BPJS list exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="497" />
+        <location filename="../../kudus_desktop/core/labels.py" line="498" />
         <source>Log audit diekspor</source>
         <translation>Audit log exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="498" />
+        <location filename="../../kudus_desktop/core/labels.py" line="499" />
         <source>NIK lengkap ditampilkan</source>
         <translation>Full NIKs shown</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="499" />
+        <location filename="../../kudus_desktop/core/labels.py" line="500" />
         <source>Cadangan dibuat</source>
         <translation>Backup made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="500" />
+        <location filename="../../kudus_desktop/core/labels.py" line="501" />
         <source>Laporan data pribadi dibuat</source>
         <translation>Personal data report made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="501" />
+        <location filename="../../kudus_desktop/core/labels.py" line="502" />
         <source>Kartu dicetak</source>
         <translation>Cards printed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="502" />
+        <location filename="../../kudus_desktop/core/labels.py" line="503" />
         <source>Daftar peserta dicetak</source>
         <translation>Participant list printed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="503" />
+        <location filename="../../kudus_desktop/core/labels.py" line="504" />
         <source>Basis data dipulihkan</source>
         <translation>Database restored</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="504" />
+        <location filename="../../kudus_desktop/core/labels.py" line="505" />
         <source>Terhubung dengan kabupaten</source>
         <translation>Joined the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="505" />
+        <location filename="../../kudus_desktop/core/labels.py" line="506" />
         <source>Paket sinkronisasi dibuat</source>
         <translation>Sync package written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="506" />
+        <location filename="../../kudus_desktop/core/labels.py" line="507" />
         <source>Tanda terima diterapkan</source>
         <translation>Receipt applied</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="507" />
+        <location filename="../../kudus_desktop/core/labels.py" line="508" />
         <source>Berkas setup desa dibuat</source>
         <translation>Village setup file written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="508" />
+        <location filename="../../kudus_desktop/core/labels.py" line="509" />
         <source>Perangkat desa didaftarkan</source>
         <translation>Village device registered</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="509" />
+        <location filename="../../kudus_desktop/core/labels.py" line="510" />
         <source>Paket desa diimpor</source>
         <translation>Village package imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="510" />
+        <location filename="../../kudus_desktop/core/labels.py" line="511" />
         <source>Kirim ulang lengkap diminta</source>
         <translation>Full resend requested</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="511" />
+        <location filename="../../kudus_desktop/core/labels.py" line="512" />
         <source>Tanda terima dibuat</source>
         <translation>Receipt written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="512" />
+        <location filename="../../kudus_desktop/core/labels.py" line="513" />
         <source>Pemeriksaan kepesertaan ganda</source>
         <translation>Double-enrolment check</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="513" />
+        <location filename="../../kudus_desktop/core/labels.py" line="514" />
         <source>Kepesertaan ganda diputuskan</source>
         <translation>Double enrolment decided</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="514" />
+        <location filename="../../kudus_desktop/core/labels.py" line="515" />
         <source>Daftar APBD diimpor</source>
         <translation>APBD list imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="515" />
+        <location filename="../../kudus_desktop/core/labels.py" line="516" />
         <source>Daftar pendaftaran BPJS dibuat</source>
         <translation>BPJS registration list made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="516" />
+        <location filename="../../kudus_desktop/core/labels.py" line="517" />
         <source>Hasil BPJS diimpor</source>
         <translation>BPJS results imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="517" />
+        <location filename="../../kudus_desktop/core/labels.py" line="518" />
         <source>Laporan cakupan dibuat</source>
         <translation>Coverage report made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="518" />
+        <location filename="../../kudus_desktop/core/labels.py" line="519" />
         <source>Desa</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="519" />
+        <location filename="../../kudus_desktop/core/labels.py" line="520" />
         <source>Kabupaten</source>
         <translation>Regency</translation>
     </message>
@@ -1759,61 +1759,66 @@
     </message>
     <message>
         <location filename="../../kudus_desktop/core/labels.py" line="415" />
+        <source>Pendaftaran BPJS</source>
+        <translation>BPJS registration</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="416" />
         <source>Nomor registrasi</source>
         <translation>Registration number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="416" />
+        <location filename="../../kudus_desktop/core/labels.py" line="417" />
         <source>Nama pengguna</source>
         <translation>User name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="417" />
+        <location filename="../../kudus_desktop/core/labels.py" line="418" />
         <source>Kata sandi</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="418" />
+        <location filename="../../kudus_desktop/core/labels.py" line="419" />
         <source>Nama penandatangan</source>
         <translation>Signatory name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="419" />
+        <location filename="../../kudus_desktop/core/labels.py" line="420" />
         <source>Jabatan penandatangan</source>
         <translation>Signatory title</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="420" />
+        <location filename="../../kudus_desktop/core/labels.py" line="421" />
         <source>Nama lengkap admin</source>
         <translation>Administrator's full name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="421" />
+        <location filename="../../kudus_desktop/core/labels.py" line="422" />
         <source>Peran</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="422" />
+        <location filename="../../kudus_desktop/core/labels.py" line="423" />
         <source>Kunci layar setelah</source>
         <translation>Lock the screen after</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="423" />
+        <location filename="../../kudus_desktop/core/labels.py" line="424" />
         <source>Wilayah</source>
         <translation>Region</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="424" />
+        <location filename="../../kudus_desktop/core/labels.py" line="425" />
         <source>Batas umur</source>
         <translation>Age limit</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="425" />
+        <location filename="../../kudus_desktop/core/labels.py" line="426" />
         <source>Telepon kantor</source>
         <translation>Office phone</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="426" />
+        <location filename="../../kudus_desktop/core/labels.py" line="427" />
         <source>Iuran per orang per bulan</source>
         <translation>Premium per person per month</translation>
     </message>

@@ -263,6 +263,10 @@ def test_bpjs_list_out_and_answers_back_to_the_right_villages(world: dict[str, O
         bpjs.export_list(tmp_path / "lagi.xlsx")
     assert err.value.code == "bpjs_nothing_to_send" and not (tmp_path / "lagi.xlsx").exists()
     assert bpjs.sent_counts()["sent"] == 5
+    with kab.db.begin() as conn:
+        pid = conn.execute(text("SELECT id FROM participant WHERE nik = :n"), {"n": make_nik(4)}).scalar_one()
+    sent = [e for e in kab.participants.history(pid) if e.action == "bpjs"]
+    assert len(sent) == 1 and sent[0].changes == (("bpjs", "", "Dikirim ke BPJS dalam semua.xlsx"),)
 
     enrol(a, 9)  # enrolled after the list went out: never sent
     send(a, kab, stick)
