@@ -305,7 +305,7 @@ class BpjsService:
                     if old.result == "rejected" and old.outcome == "rejected":
                         outcome_rows.append(("accepted", "", stamp, pid))
             for row in rejected:
-                text = f"Ditolak BPJS: {row.reason}" if row.reason else "Ditolak BPJS"
+                text = f"BPJS: {row.reason}" if row.reason else "BPJS"
                 for pid in row.participant_ids:
                     old = before[pid]
                     status_rows.append(("rejected", row.reason, stamp, pid))

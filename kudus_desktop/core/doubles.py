@@ -87,14 +87,14 @@ def review_reason_apbd() -> str:
 
 
 def rejected_reason(desa: str, since: str, *, other_nik: str = "") -> str:
-    """The reason a village reads on an enrolment the regency decided against."""
+    """Why the regency decided against an enrolment; the village reads it after "Ditolak: "."""
     tail = f" (dengan NIK {mask_nik_last4(other_nik)})" if other_nik else ""
-    return f"Ditolak: sudah terdaftar di {desa_label(desa)} sejak {format_date(from_iso(since))}{tail}"
+    return f"sudah terdaftar di {desa_label(desa)} sejak {format_date(from_iso(since))}{tail}"
 
 
 def rejected_reason_apbd(since: str | None) -> str:
     when = f" sejak {format_date(from_iso(since))}" if since else ""
-    return f"Ditolak: sudah terdaftar dalam kepesertaan yang dibiayai APBD Kabupaten{when}"
+    return f"sudah terdaftar dalam kepesertaan yang dibiayai APBD Kabupaten{when}"
 
 
 @dataclass(frozen=True, slots=True)

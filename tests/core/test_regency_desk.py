@@ -113,7 +113,7 @@ def test_same_nik_in_two_villages_the_decision_reaches_only_the_rejected_village
     second = receive(kab, {"a": a, "b": b, "c": c}, tmp_path / "r2")
     rejected = state_of(b, make_nik(1))
     assert rejected.state == SyncState.REJECTED
-    assert rejected.reason == "Ditolak: sudah terdaftar di Desa Getaspejaten sejak 01/11/2026"
+    assert rejected.reason == "sudah terdaftar di Desa Getaspejaten sejak 01/11/2026"
     assert state_of(b, make_nik(1)).state == SyncState.REJECTED
     # Nothing changes for the village whose enrolment stands, nor for the uninvolved one.
     assert state_of(a, make_nik(1)).state == SyncState.ACCEPTED
@@ -175,7 +175,7 @@ def test_a_nik_in_the_apbd_list_waits_then_the_village_hears_the_decision(
     receive(kab, {"a": a, "c": c}, tmp_path / "r2")
     state = state_of(c, make_nik(6))
     assert state.state == SyncState.REJECTED and state.reason == (
-        "Ditolak: sudah terdaftar dalam kepesertaan yang dibiayai APBD Kabupaten sejak 01/03/2026"
+        "sudah terdaftar dalam kepesertaan yang dibiayai APBD Kabupaten sejak 01/03/2026"
     )
     assert state_of(a, make_nik(1)).state == SyncState.ACCEPTED
     # A list with no usable NIK changes nothing.
@@ -222,7 +222,7 @@ def test_same_person_under_two_niks_is_only_a_suggestion(world: dict[str, Office
     receive(kab, {"a": a, "b": b}, tmp_path / "r2")
     state = state_of(b, make_nik(2))
     assert state.state == SyncState.REJECTED
-    assert state.reason.startswith("Ditolak: sudah terdaftar di Desa Getaspejaten sejak 01/11/2026 (dengan NIK ")
+    assert state.reason.startswith("sudah terdaftar di Desa Getaspejaten sejak 01/11/2026 (dengan NIK ")
 
 
 def _results(path: Path, rows: list[list[Any]]) -> Path:
@@ -300,7 +300,7 @@ def test_bpjs_list_out_and_answers_back_to_the_right_villages(world: dict[str, O
     assert a.participants.find_by_nik(make_nik(1)).kpj == "26010000001"  # type: ignore[union-attr]
     assert b.participants.find_by_nik(make_nik(4)).kpj == "26010000004"  # type: ignore[union-attr]
     state = state_of(a, make_nik(2))
-    assert state.state == SyncState.REJECTED and state.reason == "Ditolak BPJS: NIK tidak sesuai data Dukcapil"
+    assert state.state == SyncState.REJECTED and state.reason == "BPJS: NIK tidak sesuai data Dukcapil"
     assert state_of(c, make_nik(5)).state == SyncState.ACCEPTED and c.participants.find_by_nik(make_nik(5)).kpj == ""  # type: ignore[union-attr]
 
     # The village corrects the rejected record and sends it again: it goes on the next list.
