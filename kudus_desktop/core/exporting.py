@@ -377,6 +377,17 @@ def export_person_report(service: ParticipantService, participant_id: int, path:
     return len(history)
 
 
+def _landscape(ws: WriteOnlyWorksheet, *, header_row: int) -> None:
+    """A wide sheet prints landscape, one page wide, its header row on every page."""
+    sheet = cast(Any, ws)  # page set-up is present at run time, missing from the write-only stubs
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = 9  # A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+
+
 def export_coverage(overview: RegencyOverview, profile: OfficeProfile, path: Path, preparer: str) -> int:
     """The regency's coverage report: per kecamatan and desa (with subtotals), and the
     participants active at the end of each month per kecamatan. Returns the villages listed."""
@@ -408,6 +419,7 @@ def export_coverage(overview: RegencyOverview, profile: OfficeProfile, path: Pat
     ws = wb.create_sheet("Cakupan")
     sheet = _Sheet(ws, columns)
     ws.freeze_panes = "D5"
+    _landscape(ws, header_row=4)
     sheet.text_rows(
         [f"CAKUPAN JAMINAN SOSIAL KETENAGAKERJAAN PEKERJA RENTAN DESA {profile.region_name.upper()}"], bold=True
     )
@@ -438,6 +450,7 @@ def export_coverage(overview: RegencyOverview, profile: OfficeProfile, path: Pat
     ws2 = wb.create_sheet("Per Bulan")
     monthly = _Sheet(ws2, month_columns)
     ws2.freeze_panes = "B4"
+    _landscape(ws2, header_row=3)
     monthly.text_rows(["PESERTA AKTIF PADA AKHIR BULAN, PER KECAMATAN"], bold=True)
     monthly.text_rows([""])
     monthly.header()
