@@ -69,10 +69,12 @@ def test_round_trip_through_both_pages(
     # DPMD imports every package on the stick; a broken file beside it is refused by name.
     (stick / "KDP_rusak.kdp").write_bytes(b"rusak")
     qtbot.mouseClick(regency.import_folder_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: regency.results.count() == 2, timeout=10_000)
-    results = [regency.results.item(i).text() for i in range(2)]
+    qtbot.waitUntil(lambda: regency.results.count() == 3, timeout=10_000)
+    results = [regency.results.item(i).text() for i in range(3)]
     assert any(package.name in r and "2 baru" in r for r in results)
     assert any("KDP_rusak.kdp" in r and "DITOLAK" in r and "bukan paket" in r for r in results)
+    # The batch ends with the double-enrolment check over every village.
+    assert results[-1] == "Pemeriksaan kepesertaan ganda: 0 kasus menunggu keputusan di halaman Ganda."
     assert identity(a.db).fingerprint in questions[-1]
     qtbot.waitUntil(lambda: "1 dari 123 desa" in regency.summary.text())
     row = next(r for r in range(regency.villages.rowCount()) if regency.villages.item(r, 0).text() == DESA)
