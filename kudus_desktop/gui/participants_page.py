@@ -29,7 +29,6 @@ from kudus_desktop.core.dates import format_number
 from kudus_desktop.core.errors import KudusError
 from kudus_desktop.core.exporting import export_bpjs_list, export_person_report, export_roster
 from kudus_desktop.core.participants import ParticipantQuery, ParticipantService
-from kudus_desktop.core.regions import kecamatan_list, villages_of
 from kudus_desktop.core.views import OfficeProfile, OpChanges, ParticipantView, UserView
 from kudus_desktop.gui.history_dialog import HistoryDialog
 from kudus_desktop.gui.messages import code_text, inform, show_error
@@ -40,6 +39,7 @@ from kudus_desktop.gui.print_dialogs import CardPrintDialog, ListPrintDialog
 from kudus_desktop.gui.signals import AppSignals
 from kudus_desktop.gui.status_dialogs import EndParticipationDialog, ReactivateDialog
 from kudus_desktop.gui.theme import icon
+from kudus_desktop.gui.widgets import area_combo
 
 #: Coalesces bursts of keystrokes; small enough that each keystroke still feels immediate.
 SEARCH_DELAY_MS = 60
@@ -172,13 +172,7 @@ class ParticipantsPage(QWidget):
         filter_row = QHBoxLayout()
         filter_row.addWidget(self.search, 3)
         # The regency's list holds every village: filter by kecamatan or desa.
-        self.area_filter = QComboBox()
-        self.area_filter.setObjectName("areaFilter")
-        self.area_filter.addItem(self.tr("Semua wilayah"), "")
-        for kec in kecamatan_list():
-            self.area_filter.addItem(self.tr("Kec. {name}").format(name=kec.name), kec.code)
-            for desa in villages_of(kec.code):
-                self.area_filter.addItem(f"    {desa.name}", desa.code)
+        self.area_filter = area_combo("areaFilter", self.tr("Semua wilayah"))
         self.area_filter.setVisible(profile is not None and profile().mode == Mode.KABUPATEN)
         self.area_filter.currentIndexChanged.connect(lambda _i: self.apply_query())
         filter_row.addWidget(self.area_filter, 2)

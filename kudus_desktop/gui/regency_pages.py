@@ -10,9 +10,8 @@ from collections.abc import Callable
 from datetime import date
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,7 +29,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableWidget,
-    QTableWidgetItem,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -45,49 +43,16 @@ from kudus_desktop.core.doubles import ApbdImport, CaseSide, DoubleEnrolmentServ
 from kudus_desktop.core.exporting import export_coverage
 from kudus_desktop.core.nik import mask_nik
 from kudus_desktop.core.overview import AreaSummary, RegencyOverview, overview
-from kudus_desktop.core.regions import kecamatan_list, villages_of
 from kudus_desktop.core.views import OfficeProfile, OpChanges, UserView
 from kudus_desktop.gui.messages import code_text, inform, message_text
 from kudus_desktop.gui.ops import run_db
 from kudus_desktop.gui.signals import AppSignals
+from kudus_desktop.gui.widgets import area_combo, data_table, table_item
 
 SHEET_FILTER = "Lembar kerja (*.xlsx *.xlsm *.xls *.ods *.csv)"
 XLSX_FILTER = "Excel (*.xlsx)"
 #: Line colours for the nine kecamatan, distinguishable in print and for colour-blind readers.
 PALETTE = ("#1f6f5c", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#1b6fb3", "#555555")
-
-
-def _table(headers: list[str], name: str) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setObjectName(name)
-    table.setHorizontalHeaderLabels(headers)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
-
-
-def _item(value: Any, data: Any = None) -> QTableWidgetItem:
-    item = QTableWidgetItem("" if value is None else str(value))
-    if isinstance(value, int):
-        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    if data is not None:
-        item.setData(Qt.ItemDataRole.UserRole, data)
-    return item
-
-
-def _area_combo(name: str, all_text: str) -> QComboBox:
-    combo = QComboBox()
-    combo.setObjectName(name)
-    combo.addItem(all_text, "")
-    for kec in kecamatan_list():
-        combo.addItem(QCoreApplication.translate("RegencyPages", "Kec. {name}").format(name=kec.name), kec.code)
-        for desa in villages_of(kec.code):
-            combo.addItem(f"    {desa.name}", desa.code)
-    return combo
 
 
 def _when(stamp: str | None) -> str:
@@ -399,7 +364,7 @@ class DuplicatesPage(QWidget):
         self.status_filter.addItem(self.tr("Menunggu keputusan"), "open")
         self.status_filter.addItem(self.tr("Sudah diputuskan"), "resolved")
         self.status_filter.addItem(self.tr("Semua"), "")
-        self.area_filter = _area_combo("caseAreaFilter", self.tr("Semua wilayah"))
+        self.area_filter = area_combo("caseAreaFilter", self.tr("Semua wilayah"))
         for combo in (self.kind_filter, self.status_filter, self.area_filter):
             combo.currentIndexChanged.connect(lambda _i: self.refresh())
         self.scan_button = QPushButton(self.tr("Periksa ulang semua peserta"))
@@ -415,7 +380,7 @@ class DuplicatesPage(QWidget):
         filters.addWidget(self.scan_button)
         filters.addWidget(self.apbd_button)
 
-        self.table = _table(
+        self.table = data_table(
             [self.tr("No."), self.tr("Jenis"), self.tr("NIK"), self.tr("Pertama"), self.tr("Kedua"),
              self.tr("Ditemukan"), self.tr("Keputusan")],
             "caseTable",
@@ -491,7 +456,7 @@ class DuplicatesPage(QWidget):
             values = [c.id, code_text("case", c.kind), mask_nik(c.nik), f"{c.first.full_name} ({c.first.desa_name})",
                       second, _when(c.found_at), code_text("decision", c.decision) if c.decision else ""]  # fmt: skip
             for col, v in enumerate(values):
-                self.table.setItem(r, col, _item(v, c.id if col == 0 else None))
+                self.table.setItem(r, col, table_item(v, c.id if col == 0 else None))
         row = next((i for i, c in enumerate(cases) if selected and c.id == selected.id), 0 if cases else -1)
         self.table.selectRow(row) if row >= 0 else self.show_selected()
 
@@ -526,9 +491,9 @@ class DuplicatesPage(QWidget):
         rows = self._side_rows(case.first, case.second) if case else []
         self.detail.setRowCount(len(rows))
         for r, (label, a, b) in enumerate(rows):
-            self.detail.setItem(r, 0, _item(label))
+            self.detail.setItem(r, 0, table_item(label))
             for col, v in ((1, a), (2, b)):
-                item = _item(v)
+                item = table_item(v)
                 if a != b and r > 0:
                     item.setForeground(QColor("#9b1c1c"))
                 self.detail.setItem(r, col, item)
@@ -642,7 +607,7 @@ class BpjsPage(QWidget):
         title.setObjectName("pageTitle")
 
         out_box = QGroupBox(self.tr("Daftar pendaftaran ke BPJS"))
-        self.area = _area_combo("bpjsArea", self.tr("Semua desa"))
+        self.area = area_combo("bpjsArea", self.tr("Semua desa"))
         self.include_sent = QCheckBox(self.tr("Juga yang sudah pernah dikirim tetapi belum dijawab"))
         self.include_sent.setObjectName("includeSent")
         self.pending = QLabel()
@@ -689,7 +654,7 @@ class BpjsPage(QWidget):
         self.result_summary = QLabel()
         self.result_summary.setObjectName("bpjsResultSummary")
         self.result_summary.setWordWrap(True)
-        self.results = _table(
+        self.results = data_table(
             [self.tr("Baris"), self.tr("NIK"), self.tr("KPJ"), self.tr("Jawaban"), self.tr("Alasan"),
              self.tr("Tindakan"), self.tr("Keterangan")],
             "bpjsResults",
@@ -792,7 +757,7 @@ class BpjsPage(QWidget):
                       row.reason, code_text("bpjs_action", row.action),
                       message_text(row.problem, row.params) if row.problem else ", ".join(row.desa_codes)]  # fmt: skip
             for col, v in enumerate(values):
-                item = _item(v)
+                item = table_item(v)
                 if row.action in ("unknown", "not_sent", "invalid"):
                     item.setForeground(QColor("#9b1c1c"))
                 self.results.setItem(r, col, item)

@@ -10,18 +10,14 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QListWidget,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -43,6 +39,7 @@ from kudus_desktop.core.views import OpChanges, UserView
 from kudus_desktop.gui.messages import ask, inform
 from kudus_desktop.gui.ops import run_db, run_job
 from kudus_desktop.gui.signals import AppSignals
+from kudus_desktop.gui.widgets import data_table, fill_table
 
 PACKAGE_FILTER = "Paket sinkronisasi (*.kdp)"
 RECEIPT_FILTER = "Tanda terima (*.kdr)"
@@ -58,29 +55,6 @@ def _fingerprint_label(text: str = "") -> QLabel:
     label.setFont(font)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
-
-
-def _table(headers: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.verticalHeader().setVisible(False)
-    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
-
-
-def _fill(table: QTableWidget, rows: list[list[Any]]) -> None:
-    table.setRowCount(len(rows))
-    for r, values in enumerate(rows):
-        for c, value in enumerate(values):
-            item = QTableWidgetItem("" if value is None else str(value))
-            if isinstance(value, int):
-                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            table.setItem(r, c, item)
 
 
 class VillageSyncPage(QWidget):
@@ -144,7 +118,7 @@ class VillageSyncPage(QWidget):
         sl.addWidget(self.summary)
         sl.addLayout(buttons)
 
-        self.packages = _table(
+        self.packages = data_table(
             [self.tr("Paket"), self.tr("Dibuat"), self.tr("Oleh"), self.tr("Peserta"), self.tr("Isi"),
              self.tr("Diterima kabupaten"), self.tr("Berkas")]
         )  # fmt: skip
@@ -205,7 +179,7 @@ class VillageSyncPage(QWidget):
         self.update_export_button()
         self.full_check.setEnabled(st.joined)
         self.receipt_button.setEnabled(st.joined)
-        _fill(
+        fill_table(
             self.packages,
             [
                 [p.seq, p.created_at, p.username, p.participants,
@@ -345,7 +319,7 @@ class RegencySyncPage(QWidget):
 
         self.summary = QLabel()
         self.summary.setObjectName("syncSummary")
-        self.villages = _table(
+        self.villages = data_table(
             [self.tr("Kode"), self.tr("Desa"), self.tr("Kecamatan"), self.tr("Perangkat"), self.tr("Paket terakhir"),
              self.tr("Kontak terakhir"), self.tr("Peserta aktif"), self.tr("Paket hilang")]
         )  # fmt: skip
@@ -378,7 +352,7 @@ class RegencySyncPage(QWidget):
                 "{dup} NIK ganda menunggu keputusan."
             ).format(heard=heard, total=len(rows), gaps=gaps, dup=duplicates)
         )
-        _fill(
+        fill_table(
             self.villages,
             [
                 [v.code, v.name, v.kecamatan, v.devices, v.last_seq or "", v.last_contact or "", v.active,

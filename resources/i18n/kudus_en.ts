@@ -277,155 +277,155 @@
 <context>
     <name>BpjsPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="641" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="606" />
         <source>BPJS Ketenagakerjaan</source>
         <translation>BPJS Ketenagakerjaan</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="644" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="609" />
         <source>Daftar pendaftaran ke BPJS</source>
         <translation>Registration list for BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="645" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="610" />
         <source>Semua desa</source>
         <translation>All villages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="646" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="611" />
         <source>Juga yang sudah pernah dikirim tetapi belum dijawab</source>
         <translation>Also those sent before but not yet answered</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="650" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="615" />
         <source>Simpan daftar pendaftaran…</source>
         <translation>Save registration list…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="656" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="621" />
         <source>Wilayah</source>
         <translation>Area</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="664" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="629" />
         <source>Hanya peserta aktif yang diterima (tidak ditinjau, tidak ditolak) dan belum ber-KPJ. Kolom dan urutannya mengikuti pengaturan daftar BPJS; kode wadah SD/SA/SL dari sumber dana.</source>
         <translation>Only active, accepted participants (not in review, not rejected) without a KPJ number. Columns and their order follow the BPJS list setting; the wadah code SD/SA/SL comes from the funding source.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="673" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="638" />
         <source>Jawaban BPJS: nomor KPJ dan penolakan</source>
         <translation>BPJS's answer: KPJ numbers and rejections</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="674" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="639" />
         <source>Buka berkas jawaban BPJS…</source>
         <translation>Open BPJS's answer file…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="679" />
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="693" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="644" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="658" />
         <source>NIK</source>
         <translation>NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="679" />
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="693" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="644" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="658" />
         <source>KPJ</source>
         <translation>KPJ</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="679" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="644" />
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="680" />
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="693" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="645" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="658" />
         <source>Alasan</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="680" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="645" />
         <source>Nama</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="693" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="658" />
         <source>Baris</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="693" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="658" />
         <source>Jawaban</source>
         <translation>Answer</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="694" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="659" />
         <source>Tindakan</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="694" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="659" />
         <source>Keterangan</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="697" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="662" />
         <source>Catat hasil BPJS</source>
         <translation>Record BPJS results</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="731" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="696" />
         <source>{n} peserta akan masuk daftar.</source>
         <translation>{n} participants will be on the list.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="734" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="699" />
         <source>Sudah dikirim ke BPJS: {sent}; terdaftar (ber-KPJ): {ok}; ditolak BPJS: {rej}.</source>
         <translation>Sent to BPJS: {sent}; registered (with KPJ): {ok}; rejected by BPJS: {rej}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="742" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="707" />
         <source>Simpan daftar pendaftaran BPJS</source>
         <translation>Save BPJS registration list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="754" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="719" />
         <source>Daftar pendaftaran BPJS</source>
         <translation>BPJS registration list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="755" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="720" />
         <source>{n} peserta ditulis ke {path} dan ditandai dikirim ke BPJS pada {day}.</source>
         <translation>{n} participants written to {path} and marked as sent to BPJS on {day}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="763" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="728" />
         <source>Pilih berkas jawaban BPJS</source>
         <translation>Choose BPJS's answer file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="782" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="747" />
         <source>(tidak ada)</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="784" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="749" />
         <source>kolom {n}</source>
         <translation>column {n}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="802" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="767" />
         <source>{name}, lembar {sheet}: {kpj} nomor KPJ baru, {rej} penolakan, {same} sudah tercatat, {unknown} NIK tidak dikenal, {not_sent} belum pernah dikirim, {bad} baris salah. NIK yang tidak dikenal tidak ditambahkan.</source>
         <translation>{name}, sheet {sheet}: {kpj} new KPJ numbers, {rej} rejections, {same} already recorded, {unknown} unknown NIKs, {not_sent} never sent, {bad} faulty rows. Unknown NIKs are not added.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="823" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="788" />
         <source>Jawaban BPJS</source>
         <translation>BPJS's answer</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="824" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="789" />
         <source>Dicatat: {kpj} nomor KPJ dan {rej} penolakan. Semuanya sampai ke {n} desa lewat tanda terima berikutnya.</source>
         <translation>Recorded: {kpj} KPJ numbers and {rej} rejections. They reach {n} villages with the next receipts.</translation>
     </message>
@@ -637,225 +637,225 @@
 <context>
     <name>DuplicatesPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="386" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="351" />
         <source>Kepesertaan ganda</source>
         <translation>Double enrolment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="394" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="359" />
         <source>Semua jenis</source>
         <translation>All kinds</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="399" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="364" />
         <source>Menunggu keputusan</source>
         <translation>Awaiting decision</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="400" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="365" />
         <source>Sudah diputuskan</source>
         <translation>Decided</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="401" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="366" />
         <source>Semua</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="402" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="367" />
         <source>Semua wilayah</source>
         <translation>All areas</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="405" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="370" />
         <source>Periksa ulang semua peserta</source>
         <translation>Check all participants again</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="408" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="373" />
         <source>Impor daftar NIK APBD…</source>
         <translation>Import APBD NIK list…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="419" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="384" />
         <source>No.</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="419" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="384" />
         <source>Jenis</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="419" />
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="514" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="384" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="479" />
         <source>NIK</source>
         <translation>NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="419" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="384" />
         <source>Pertama</source>
         <translation>First</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="419" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="384" />
         <source>Kedua</source>
         <translation>Second</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="420" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="385" />
         <source>Ditemukan</source>
         <translation>Found</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="420" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="385" />
         <source>Keputusan</source>
         <translation>Decision</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="427" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="392" />
         <source>Kepesertaan pertama</source>
         <translation>First enrolment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="427" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="392" />
         <source>Kepesertaan kedua</source>
         <translation>Second enrolment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="434" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="399" />
         <source>Catatan keputusan (mis. hasil cek ke Dukcapil atau ke desa)</source>
         <translation>Decision note (e.g. what Dukcapil or the village said)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="435" />
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="560" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="400" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="525" />
         <source>Yang pertama berlaku</source>
         <translation>The first stands</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="437" />
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="561" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="402" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="526" />
         <source>Yang kedua berlaku</source>
         <translation>The second stands</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="439" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="404" />
         <source>Bukan orang yang sama</source>
         <translation>Not the same person</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="451" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="416" />
         <source>Bandingkan dan putuskan</source>
         <translation>Compare and decide</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="482" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="447" />
         <source>Menunggu keputusan: {nik} NIK sama di dua desa, {apbd_cases} NIK juga di daftar APBD, {sim} mirip (nama, tanggal lahir dan KK sama dengan NIK lain). Daftar APBD berisi {apbd} NIK.</source>
         <translation>Awaiting decision: {nik} NIKs in two villages, {apbd_cases} NIKs also on the APBD list, {sim} look-alikes (same name, birth date and KK under another NIK). The APBD list holds {apbd} NIKs.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="513" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="478" />
         <source>Desa</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="515" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="480" />
         <source>Nama</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="516" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="481" />
         <source>Tanggal lahir</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="517" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="482" />
         <source>No. KK</source>
         <translation>KK No.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="518" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="483" />
         <source>Kategori</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="519" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="484" />
         <source>Sumber dana</source>
         <translation>Funding</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="520" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="485" />
         <source>Mulai</source>
         <translation>Start</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="521" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="486" />
         <source>No. registrasi</source>
         <translation>Registration no.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="545" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="510" />
         <source>Diputuskan {when} oleh {who}: {decision}. {note}</source>
         <translation>Decided {when} by {who}: {decision}. {note}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="551" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="516" />
         <source>Hanya admin atau verifikator yang boleh memutuskan.</source>
         <translation>Only an admin or a verifier may decide.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="553" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="518" />
         <source>APBD yang berlaku</source>
         <translation>APBD stands</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="554" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="519" />
         <source>Kepesertaan desa berlaku</source>
         <translation>The village's enrolment stands</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="556" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="521" />
         <source>Bila APBD yang berlaku, desa menerima penolakan di tanda terima berikutnya. Bila kepesertaan desa yang berlaku, keluarkan NIK ini dari daftar APBD.</source>
         <translation>If APBD stands, the village receives the rejection in its next receipt. If the village's enrolment stands, take this NIK off the APBD list.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="563" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="528" />
         <source>Kepesertaan yang tidak berlaku ditolak; desanya menerima alasan "sudah terdaftar di Desa … sejak …" di tanda terima berikutnya. Desa yang lain tidak menerima apa-apa.</source>
         <translation>The enrolment that does not stand is rejected; its village receives the reason "already enrolled in Desa … since …" in its next receipt. The other village receives nothing.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="584" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="549" />
         <source>Periksa ulang</source>
         <translation>Check again</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="586" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="551" />
         <source>Kasus baru: {nik} NIK sama di dua desa, {apbd} NIK di daftar APBD, {sim} mirip. {closed} kasus selesai sendiri. Menunggu keputusan: {open}.</source>
         <translation>New cases: {nik} NIKs in two villages, {apbd} NIKs on the APBD list, {sim} look-alikes. {closed} cases closed by themselves. Awaiting decision: {open}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="597" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="562" />
         <source>Pilih daftar NIK peserta APBD</source>
         <translation>Choose the APBD participants NIK list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="605" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="570" />
         <source>Daftar APBD sekarang {n} NIK ({added} baru, {removed} keluar). {cases} peserta desa juga ada di daftar itu dan menunggu keputusan.</source>
         <translation>The APBD list now holds {n} NIKs ({added} new, {removed} left). {cases} village participants are also on it and await a decision.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="611" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="576" />
         <source>{n} baris dilewati:</source>
         <translation>{n} rows skipped:</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="613" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="578" />
         <source>baris {row}: {reason}</source>
         <translation>row {row}: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="616" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="581" />
         <source>Daftar APBD</source>
         <translation>APBD list</translation>
     </message>
@@ -2376,8 +2376,8 @@ Save anyway?</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/gui/participants_page.py" line="142" />
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="415" />
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="458" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="409" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="452" />
         <source>Ekspor</source>
         <translation>Export</translation>
     </message>
@@ -2397,84 +2397,79 @@ Save anyway?</translation>
         <translation>Print</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="177" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="175" />
         <source>Semua wilayah</source>
         <translation>All areas</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="179" />
-        <source>Kec. {name}</source>
-        <translation>Kec. {name}</translation>
-    </message>
-    <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="261" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="255" />
         <source>Semua dusun</source>
         <translation>All hamlets</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="262" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="256" />
         <source>Semua RT</source>
         <translation>All RT</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="263" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="257" />
         <source>Semua RW</source>
         <translation>All RW</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="304" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="298" />
         <source>Belum ada peserta.
 Klik “Tambah peserta” (Ctrl+N) untuk mendaftarkan yang pertama.</source>
         <translation>No participants yet.
 Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="308" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="302" />
         <source>Tidak ada peserta yang cocok dengan pencarian dan saringan ini.</source>
         <translation>No participant matches this search and these filters.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="313" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="307" />
         <source>{n} peserta</source>
         <translation>{n} participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="316" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="310" />
         <source>{shown} dari {total} peserta</source>
         <translation>{shown} of {total} participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="415" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="409" />
         <source>{n} peserta ditulis ke {path}.</source>
         <translation>{n} participants written to {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="420" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="414" />
         <source>Ekspor daftar peserta</source>
         <translation>Export participant roster</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="426" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="420" />
         <source>Menulis daftar peserta…</source>
         <translation>Writing the participant roster…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="434" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="428" />
         <source>Ekspor daftar pendaftaran BPJS</source>
         <translation>Export BPJS registration list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="439" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="433" />
         <source>Menulis daftar pendaftaran BPJS…</source>
         <translation>Writing the BPJS registration list…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="448" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="442" />
         <source>Data pribadi {name}</source>
         <translation>Personal data of {name}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="460" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="454" />
         <source>Semua data {name} ditulis ke {path}. Berkas ini memuat NIK lengkap: serahkan hanya kepada yang bersangkutan.</source>
         <translation>Everything about {name} was written to {path}. The file holds the full NIK: hand it only to the person concerned.</translation>
     </message>
@@ -3238,266 +3233,257 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
 <context>
     <name>RegencyDashboardPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="210" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="175" />
         <source>Beranda</source>
-        <extracomment>A kecamatan or desa code whose participants the user wants to see.</extracomment>
+        <extracomment>Line colours for the nine kecamatan, distinguishable in print and for colour-blind readers. A kecamatan or desa code whose participants the user wants to see.</extracomment>
         <translation>Home</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="214" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="179" />
         <source>Simpan laporan cakupan…</source>
         <translation>Save coverage report…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="224" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="189" />
         <source>Peserta aktif</source>
         <translation>Active participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="225" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="190" />
         <source>Baru bulan ini</source>
         <translation>New this month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="226" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="191" />
         <source>Berhenti bulan ini</source>
         <translation>Ended this month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="227" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="192" />
         <source>Desa tanpa kabar 30 hari</source>
         <translation>Villages silent for 30 days</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="228" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="193" />
         <source>Desa dengan paket hilang</source>
         <translation>Villages with missing packages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="229" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="194" />
         <source>Kepesertaan ganda terbuka</source>
         <translation>Open double enrolments</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="237" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="202" />
         <source>Kecamatan / desa</source>
         <translation>Kecamatan / village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="237" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="202" />
         <source>Aktif</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="239" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="204" />
         <source>Baru</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="239" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="204" />
         <source>Berhenti</source>
         <translation>Ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="239" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="204" />
         <source>Ber-KPJ</source>
         <translation>With KPJ</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="239" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="204" />
         <source>Ganda</source>
         <translation>Doubles</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="240" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="205" />
         <source>Kontak terakhir</source>
         <translation>Last contact</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="240" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="205" />
         <source>Paket hilang</source>
         <translation>Missing packages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="248" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="213" />
         <source>Klik dua kali kecamatan atau desa untuk melihat daftar pesertanya.</source>
         <translation>Double-click a kecamatan or village to see its participants.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="252" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="217" />
         <source>Peserta aktif per kecamatan pada akhir bulan</source>
         <translation>Active participants per kecamatan at month end</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="291" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="256" />
         <source>belum pernah</source>
         <translation>never</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="293" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="258" />
         <source>{n} desa tanpa kabar</source>
         <translation>{n} villages silent</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="302" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="267" />
         <source>{n} sudah ber-KPJ</source>
         <translation>{n} with a KPJ number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="308" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="273" />
         <source>dari {n} desa</source>
         <translation>of {n} villages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="311" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="276" />
         <source>{n} paket belum sampai</source>
         <translation>{n} packages not arrived</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="314" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="279" />
         <source>{nik} NIK sama, {apbd} APBD, {sim} mirip</source>
         <translation>{nik} same NIK, {apbd} APBD, {sim} look-alike</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="337" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="302" />
         <source>Jumlah kabupaten</source>
         <translation>Regency total</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="350" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="315" />
         <source>Simpan laporan cakupan</source>
         <translation>Save coverage report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="368" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="333" />
         <source>Laporan cakupan</source>
         <translation>Coverage report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="369" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="334" />
         <source>Laporan cakupan {n} desa disimpan ke {path}.</source>
         <translation>Coverage report of {n} villages saved to {path}.</translation>
     </message>
 </context>
 <context>
-    <name>RegencyPages</name>
-    <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="87" />
-        <source>Kec. {name}</source>
-        <extracomment>Line colours for the nine kecamatan, distinguishable in print and for colour-blind readers.</extracomment>
-        <translation>Kec. {name}</translation>
-    </message>
-</context>
-<context>
     <name>RegencySyncPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="313" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="287" />
         <source>Sinkronisasi desa</source>
         <translation>Village sync</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="315" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="289" />
         <source>Impor paket…</source>
         <translation>Import packages…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="318" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="292" />
         <source>Impor semua paket di flashdisk…</source>
         <translation>Import every package on a USB stick…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="321" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="295" />
         <source>Tulis tanda terima…</source>
         <translation>Write receipts…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="325" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="299" />
         <source>Minta kirim ulang lengkap dari desa terpilih</source>
         <translation>Ask the selected village for a full resend</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="333" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="307" />
         <source>Berkas setup untuk desa</source>
         <translation>Setup file for a village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="339" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="313" />
         <source>Simpan berkas setup…</source>
         <translation>Save setup file…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="349" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="323" />
         <source>Kode</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="349" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="323" />
         <source>Desa</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="349" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="323" />
         <source>Kecamatan</source>
         <translation>District</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="349" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="323" />
         <source>Perangkat</source>
         <translation>Devices</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="349" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="323" />
         <source>Paket terakhir</source>
         <translation>Last package</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="350" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="324" />
         <source>Kontak terakhir</source>
         <translation>Last contact</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="350" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="324" />
         <source>Peserta aktif</source>
         <translation>Active participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="350" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="324" />
         <source>Paket hilang</source>
         <translation>Missing packages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="363" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="337" />
         <source>Hasil impor terakhir</source>
         <translation>Last import results</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="377" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="351" />
         <source>{heard} dari {total} desa sudah mengirim paket; {gaps} desa dengan paket hilang; {dup} NIK ganda menunggu keputusan.</source>
         <translation>{heard} of {total} villages have sent packages; {gaps} villages with missing packages; {dup} double NIKs awaiting a decision.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="393" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="367" />
         <source>Pilih paket desa</source>
         <translation>Choose village packages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="398" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="372" />
         <source>Pilih flashdisk atau folder berisi paket</source>
         <translation>Choose the USB stick or folder holding packages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="405" />
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="459" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="379" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="433" />
         <source>Impor paket</source>
         <translation>Import packages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="405" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="379" />
         <source>Tidak ada berkas paket (*.kdp) di sana.</source>
         <translation>There are no package files (*.kdp) there.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="419" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="393" />
         <source>Paket {name} berasal dari komputer desa {desa} yang belum terdaftar.
 
 Sidik jari perangkat itu:
@@ -3512,77 +3498,77 @@ That device's fingerprint:
 Call the village operator and ask them to read the fingerprint from their Sync page. Register only if it is exactly the same.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="423" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="397" />
         <source>Perangkat desa baru</source>
         <translation>New village device</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="423" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="397" />
         <source>Sama, daftarkan</source>
         <translation>Same, register</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="423" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="397" />
         <source>Tolak</source>
         <translation>Refuse</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="428" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="402" />
         <source>Mengimpor paket desa…</source>
         <translation>Importing village packages…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="440" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="414" />
         <source>{name}: sudah pernah diimpor; tidak ada yang berubah</source>
         <translation>{name}: imported before; nothing changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="444" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="418" />
         <source>{name}: {added} baru, {updated} diubah, {dup} NIK ganda</source>
         <translation>{name}: {added} new, {updated} changed, {dup} double NIKs</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="449" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="423" />
         <source>{name}: DITOLAK. {reason}</source>
         <translation>{name}: REFUSED. {reason}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="452" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="426" />
         <source>Pemeriksaan kepesertaan ganda: {open} kasus menunggu keputusan di halaman Ganda.</source>
         <translation>Double-enrolment check: {open} cases await a decision on the Doubles page.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="460" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="434" />
         <source>{ok} paket diimpor atau sudah ada, {bad} ditolak. Rinciannya ada di bawah daftar desa.</source>
         <translation>{ok} packages imported or already held, {bad} refused. Details are below the village list.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="468" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="442" />
         <source>Pilih folder untuk tanda terima</source>
         <translation>Choose a folder for the receipts</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="478" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="452" />
         <source>Tanda terima</source>
         <translation>Receipt</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="479" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="453" />
         <source>{n} tanda terima ditulis ke {folder}.</source>
         <translation>{n} receipts written to {folder}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="486" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="460" />
         <source>Simpan berkas setup</source>
         <translation>Save setup file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="495" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="469" />
         <source>Berkas setup</source>
         <translation>Setup file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="497" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="471" />
         <source>Berkas setup untuk Desa {desa} ditulis ke {path}.
 
 Sidik jari kunci kabupaten, untuk dibacakan kepada operator desa saat ia bergabung:
@@ -3593,18 +3579,18 @@ The regency key's fingerprint, to read to the village operator when they join:
 {fp}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="508" />
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="516" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="482" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="490" />
         <source>Kirim ulang lengkap</source>
         <translation>Full resend</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="508" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="482" />
         <source>Pilih desanya di daftar lebih dahulu.</source>
         <translation>Choose the village in the list first.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="517" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="491" />
         <source>Permintaan untuk {code} ikut tanda terima berikutnya ({n} perangkat).</source>
         <translation>The request for {code} goes with its next receipt ({n} devices).</translation>
     </message>
@@ -3864,142 +3850,142 @@ The display language changes when Kudus Desktop is opened again.</translation>
 <context>
     <name>VillageSyncPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="95" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="69" />
         <source>Sinkronisasi</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="98" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="72" />
         <source>Kabupaten</source>
         <translation>Regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="103" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="77" />
         <source>Gabung dengan kabupaten (berkas setup)…</source>
         <translation>Join the regency (setup file)…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="111" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="85" />
         <source>Perangkat ini</source>
         <translation>This device</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="116" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="90" />
         <source>Saat paket pertama dari komputer ini tiba, operator kabupaten akan menanyakan sidik jari ini. Bacakan lewat telepon; jangan kirim lewat pesan yang bisa diteruskan orang lain.</source>
         <translation>When the first package from this computer arrives, the regency operator will ask for this fingerprint. Read it out on the telephone; do not send it in a message others could forward.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="126" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="100" />
         <source>Kirim dan terima</source>
         <translation>Send and receive</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="130" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="104" />
         <source>Kirim semua data (kirim ulang lengkap)</source>
         <translation>Send all data (full resend)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="133" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="107" />
         <source>Buat paket ke flashdisk…</source>
         <translation>Write a package to a USB stick…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="136" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="110" />
         <source>Impor tanda terima…</source>
         <translation>Import a receipt…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="148" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="122" />
         <source>Paket</source>
         <translation>Package</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="148" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="122" />
         <source>Dibuat</source>
         <translation>Written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="148" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="122" />
         <source>Oleh</source>
         <translation>By</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="148" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="122" />
         <source>Peserta</source>
         <translation>Participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="148" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="122" />
         <source>Isi</source>
         <translation>Content</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="149" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="123" />
         <source>Diterima kabupaten</source>
         <translation>Received by the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="149" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="123" />
         <source>Berkas</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="152" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="126" />
         <source>Salin lagi ke flashdisk…</source>
         <translation>Copy again to a USB stick…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="163" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="137" />
         <source>Paket yang sudah dibuat</source>
         <translation>Packages written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="181" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="155" />
         <source>Terhubung dengan {name}. Sidik jari kunci kabupaten:</source>
         <translation>Joined {name}. Fingerprint of the regency key:</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="186" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="160" />
         <source>Belum terhubung. Minta berkas setup desa ini kepada DPMD Kudus, lalu gabung.</source>
         <translation>Not joined yet. Ask DPMD Kudus for this village's setup file, then join.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="191" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="165" />
         <source>{n} peserta berubah dan belum dikirim. Paket terakhir: {seq}. Tanda terima terakhir: {r}.</source>
         <translation>{n} participants changed and not sent yet. Last package: {seq}. Last receipt: {r}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="198" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="172" />
         <source>Kabupaten belum menerima paket {seqs}: salin lagi berkasnya dari daftar di bawah, atau kirim ulang lengkap.</source>
         <translation>The regency has not received package {seqs}: copy the file again from the list below, or send a full resend.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="203" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="177" />
         <source>Kabupaten meminta kirim ulang lengkap: paket berikutnya berisi semua data.</source>
         <translation>The regency asked for a full resend: the next package carries all data.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="212" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="186" />
         <source>lengkap</source>
         <translation>full</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="212" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="186" />
         <source>perubahan</source>
         <translation>changes</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="213" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="187" />
         <source>belum</source>
         <translation>not yet</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="227" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="201" />
         <source>Pilih berkas setup dari kabupaten</source>
         <translation>Choose the setup file from the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="233" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="207" />
         <source>Berkas setup dari {name} untuk Desa {desa}.
 
 Sidik jari kunci kabupaten:
@@ -4014,38 +4000,38 @@ Fingerprint of the regency key:
 Ask DPMD for the key fingerprint on the telephone. Join only if it is exactly the same.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="236" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="210" />
         <source>Gabung dengan kabupaten</source>
         <translation>Join the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="236" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="210" />
         <source>Sama, gabung</source>
         <translation>Same, join</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="236" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="210" />
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="245" />
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="277" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="219" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="251" />
         <source>Pilih flashdisk atau folder tujuan</source>
         <translation>Choose the USB stick or target folder</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="253" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="227" />
         <source>Membuat paket sinkronisasi…</source>
         <translation>Writing the sync package…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="265" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="239" />
         <source>Paket dibuat</source>
         <translation>Package written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="267" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="241" />
         <source>Paket {seq} ({n} peserta) ditulis dan diperiksa di:
 {path}
 
@@ -4056,34 +4042,42 @@ Serahkan flashdisk ke DPMD Kudus. Salinannya tetap tersimpan di komputer ini.</s
 Take the USB stick to DPMD Kudus. A copy stays on this computer.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="282" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="256" />
         <source>Paket disalin</source>
         <translation>Package copied</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="282" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="256" />
         <source>Disalin ke {path}</source>
         <translation>Copied to {path}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="286" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="260" />
         <source>Pilih tanda terima dari kabupaten</source>
         <translation>Choose the receipt from the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="296" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="270" />
         <source>Tanda terima {seq} sudah diterapkan sebelumnya; tidak ada yang berubah.</source>
         <translation>Receipt {seq} was applied before; nothing changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="299" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="273" />
         <source>Tanda terima {seq} diterapkan: {a} diterima, {rej} ditolak, {rev} ditinjau kabupaten, {k} nomor KPJ baru.</source>
         <translation>Receipt {seq} applied: {a} accepted, {rej} rejected, {rev} under regency review, {k} new KPJ numbers.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="302" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="276" />
         <source>Tanda terima</source>
         <translation>Receipt</translation>
+    </message>
+</context>
+<context>
+    <name>Wilayah</name>
+    <message>
+        <location filename="../../kudus_desktop/gui/widgets.py" line="52" />
+        <source>Kec. {name}</source>
+        <translation>Kec. {name}</translation>
     </message>
 </context>
 <context>
