@@ -5,7 +5,7 @@
 -- Dates are ISO-8601 text (YYYY-MM-DD), timestamps 'YYYY-MM-DD HH:MM:SS' local time.
 
 PRAGMA application_id = 1263553875;  -- 0x4B504D53 ("KPMS"), marks the file as Kudus Desktop's
-PRAGMA user_version = 6;
+PRAGMA user_version = 7;
 
 -- Settings that travel with the data (office profile, rules). Keys are declared once
 -- in kudus_desktop/core/settings.py with their defaults.
@@ -134,7 +134,8 @@ CREATE TABLE sync_outbox (
     to_rev          INTEGER NOT NULL,
     participants    INTEGER NOT NULL,
     full            INTEGER NOT NULL DEFAULT 0,
-    acknowledged_at TEXT                  -- a receipt said the regency has it
+    acknowledged_at TEXT,                 -- a receipt said the regency has it
+    uploaded_at     TEXT                  -- the sync server took it (v7)
 );
 
 -- Sync, both sides: per participant, which version travelled and what the regency said.
@@ -187,6 +188,8 @@ CREATE TABLE sync_receipt (
     device_id  TEXT NOT NULL,
     file_name  TEXT NOT NULL,
     records    INTEGER NOT NULL,
+    content    TEXT,                      -- SHA-256 of the payload, to serve it again unchanged (v7)
+    data       BLOB,                      -- the sealed receipt as served by the sync server (v7)
     PRIMARY KEY (desa_code, seq)
 );
 
@@ -227,4 +230,19 @@ CREATE TABLE bpjs_status (
     result         TEXT CHECK (result IN ('registered', 'rejected')),
     reason         TEXT NOT NULL DEFAULT '',
     result_at      TEXT
+);
+
+-- Sync server: packages uploaded by a device the regency has not confirmed yet. They wait
+-- here until an operator compares the fingerprint the village reads out, then go through the
+-- same import as a package from a stick.
+CREATE TABLE hub_pending (
+    device_id   TEXT NOT NULL,
+    seq         INTEGER NOT NULL,
+    desa_code   TEXT NOT NULL,
+    digest      TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    file_name   TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    data        BLOB NOT NULL,
+    PRIMARY KEY (device_id, seq)
 );

@@ -25,7 +25,7 @@ from kudus_desktop.core.card_layout import Paper
 from kudus_desktop.core.cards import CardScope, CardService
 from kudus_desktop.core.codes import Mode, Role
 from kudus_desktop.core.dates import format_date
-from kudus_desktop.core.db import open_database
+from kudus_desktop.core.db import open_database, open_store
 from kudus_desktop.core.doubles import DoubleEnrolmentService, DuplicateCase
 from kudus_desktop.core.errors import KudusError, SetupError, ValidationError
 from kudus_desktop.core.exporting import (
@@ -36,6 +36,7 @@ from kudus_desktop.core.exporting import (
     export_problem_report,
     export_roster,
 )
+from kudus_desktop.core.hub_client import HubClient
 from kudus_desktop.core.importing import ImportOptions, ImportRow, ImportService, RowStatus, normalise_header
 from kudus_desktop.core.labels import code_label, describe_issue
 from kudus_desktop.core.nik import mask_nik
@@ -45,6 +46,7 @@ from kudus_desktop.core.paths import default_data_dir
 from kudus_desktop.core.printouts import participant_list
 from kudus_desktop.core.regions import region
 from kudus_desktop.core.signing import key_fingerprint, load_public_key, public_key_pem, verify_payload
+from kudus_desktop.core.store import copy_store
 from kudus_desktop.core.sync import PendingDevice, RegencySync, VillageSync, normalise_fingerprint, package_files
 from kudus_desktop.core.views import UserView
 
@@ -53,6 +55,11 @@ EXIT_BAD_INPUT = 2
 
 def _data_dir(args: argparse.Namespace) -> Path:
     return Path(args.data_dir) if args.data_dir else default_data_dir()
+
+
+def _db_url(args: argparse.Namespace) -> str | None:
+    """A server store's URL from ``--db`` or ``KUDUS_DATABASE_URL``; none means the SQLite file."""
+    return getattr(args, "db", None) or os.environ.get("KUDUS_DATABASE_URL") or None
 
 
 def _read_password(path: str) -> str:
@@ -79,7 +86,7 @@ def cmd_init(args: argparse.Namespace) -> dict[str, Any]:
     issues = check_setup(req)
     if issues:
         raise ValidationError(issues)
-    db = open_database(_data_dir(args))
+    db = open_store(_data_dir(args), _db_url(args))
     try:
         accounts = AccountService(db)
         existing = accounts.profile()
@@ -91,7 +98,7 @@ def cmd_init(args: argparse.Namespace) -> dict[str, Any]:
         db.close()
     return {
         "data_dir": str(db.data_dir),
-        "database": str(db.path),
+        "database": db.label,
         "mode": profile.mode,
         "region_code": profile.region_code,
         "region_name": profile.region_name,
@@ -101,7 +108,7 @@ def cmd_init(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _open_initialised(args: argparse.Namespace) -> tuple[Any, AccountService]:
-    db = open_database(_data_dir(args), create=False)
+    db = open_store(_data_dir(args), _db_url(args), create=False)
     accounts = AccountService(db)
     if not accounts.profile().initialised:
         db.close()
@@ -342,6 +349,9 @@ def cmd_export(args: argparse.Namespace) -> dict[str, Any]:
 
 def cmd_backup(args: argparse.Namespace) -> dict[str, Any]:
     db, _ = _open_initialised(args)
+    if not db.is_sqlite:
+        db.close()
+        raise KudusError("backup_server_store", url=db.label)
     if args.passphrase_file:
         if not args.to:
             db.close()
@@ -672,12 +682,146 @@ def cmd_apbd_import(args: argparse.Namespace) -> dict[str, Any]:
             "message": "\n".join(lines)}  # fmt: skip
 
 
+def cmd_sync_push(args: argparse.Namespace) -> dict[str, Any]:
+    db, _ = _open_initialised(args)
+    try:
+        client = HubClient(db, CLI_USER)
+        result = client.run(make_package=not args.no_package)
+        state = client.state()
+    finally:
+        db.close()
+    lines = []
+    if result.made:
+        lines.append(f"Paket {result.made.seq} dibuat: {result.made.participants} peserta.")
+    if result.uploaded:
+        lines.append(f"Terkirim ke server: paket {', '.join(map(str, result.uploaded))}.")
+    if result.pending:
+        lines.append(
+            f"Diterima server, menunggu konfirmasi sidik jari di kabupaten: {state.pending_fingerprint} "
+            f"(paket {', '.join(map(str, result.pending))})."
+        )
+    if not (result.made or result.uploaded or result.pending):
+        lines.append("Tidak ada paket yang perlu dikirim.")
+    if result.receipt:
+        lines.append(_receipt_line(asdict(result.receipt)))
+    return {
+        "made": result.made.seq if result.made else None,
+        "uploaded": result.uploaded,
+        "pending": result.pending,
+        "receipt": asdict(result.receipt) if result.receipt else None,
+        "waiting": state.waiting,
+        "message": "\n".join(lines),
+    }
+
+
+def cmd_sync_pull(args: argparse.Namespace) -> dict[str, Any]:
+    db, _ = _open_initialised(args)
+    try:
+        client = HubClient(db, CLI_USER)
+        receipt = client.pull()
+        state = client.state()
+    finally:
+        db.close()
+    if receipt is None:
+        message = (
+            f"Kabupaten belum mengonfirmasi perangkat ini (sidik jari {state.pending_fingerprint})."
+            if state.pending_fingerprint
+            else "Belum ada tanda terima dari kabupaten."
+        )
+        return {"receipt": None, "message": message}
+    return {"receipt": asdict(receipt), "message": _receipt_line(asdict(receipt))}
+
+
+def _receipt_line(r: dict[str, Any]) -> str:
+    if r["already_applied"]:
+        text = f"Tanda terima {r['seq']} sudah diterapkan sebelumnya; tidak ada yang berubah"
+    else:
+        text = (
+            f"Tanda terima {r['seq']} diterapkan: {r['accepted']} diterima, {r['rejected']} ditolak, "
+            f"{r['review']} ditinjau, {r['kpj_assigned']} nomor KPJ baru"
+        )
+    if r["missing"]:
+        text += f"; kabupaten belum menerima paket {', '.join(map(str, r['missing']))}"
+    return text + "."
+
+
+def cmd_hub_serve(args: argparse.Namespace) -> dict[str, Any]:
+    from kudus_desktop.server.run import ServeOptions, serve
+
+    if bool(args.cert) != bool(args.key):
+        raise KudusError("required", field="--cert/--key")
+    db, _ = _open_initialised(args)
+    options = ServeOptions(
+        host=args.host, port=args.port, certfile=Path(args.cert) if args.cert else None,
+        keyfile=Path(args.key) if args.key else None, max_body=args.max_body_mb * 1024 * 1024,
+        per_minute=args.rate, burst=args.burst,
+    )  # fmt: skip
+    print(f"Server sinkronisasi {db.label} di {'https' if args.cert else 'http'}://{args.host}:{args.port}", flush=True)
+    try:
+        serve(db, options)
+    finally:
+        db.close()
+    return {"message": "Server sinkronisasi berhenti."}
+
+
+def cmd_hub_pending(args: argparse.Namespace) -> dict[str, Any]:
+    db, _ = _open_initialised(args)
+    try:
+        rows = RegencySync(db, CLI_USER).pending()
+    finally:
+        db.close()
+    lines = [f"{r.desa}  perangkat {r.device}  sidik jari {r.fingerprint}  ({r.name})" for r in rows]
+    return {
+        "pending": [asdict(r) for r in rows],
+        "message": "\n".join(lines) or "Tidak ada perangkat yang menunggu konfirmasi.",
+    }
+
+
+def cmd_hub_confirm(args: argparse.Namespace) -> dict[str, Any]:
+    db, _ = _open_initialised(args)
+    try:
+        report = RegencySync(db, CLI_USER).confirm_pending(args.device, args.fingerprint)
+    finally:
+        db.close()
+    lines = [f"{r.name}: diimpor ({r.added} baru, {r.updated} diubah)" for r in report.done]
+    lines += [f"{f.name}: DITOLAK: {' '.join(f.message.split())}" for f in report.failed]
+    return {
+        "imported": [asdict(r) for r in report.done],
+        "refused": [asdict(f) for f in report.failed],
+        "exit_code": EXIT_BAD_INPUT if report.failed else 0,
+        "message": "\n".join(lines),
+    }
+
+
+def cmd_store_copy(args: argparse.Namespace) -> dict[str, Any]:
+    src = open_database(_data_dir(args), create=False)
+    try:
+        if not AccountService(src).profile().initialised:
+            raise KudusError("not_initialised", path=str(src.data_dir))
+        dst = open_store(_data_dir(args), args.to)
+        try:
+            copied = copy_store(src, dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    total = copied.get("participant", 0)
+    return {
+        "tables": copied,
+        "message": f"Disalin ke {dst.label}: {total} peserta, {sum(copied.values())} baris dalam {len(copied)} tabel. "
+        f"Jalankan perintah berikutnya dengan --db atau KUDUS_DATABASE_URL.",
+    }
+
+
 def build_parser() -> argparse.ArgumentParser:
     # The options are accepted before and after the subcommand; argparse would let a
     # subcommand's default overwrite the value given before it, so they go to other names.
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data-dir", dest="sub_data_dir", help="folder data (juga: KUDUS_DATA_DIR)")
     common.add_argument("--json", dest="sub_json", action="store_true", help="keluaran JSON")
+    common.add_argument(
+        "--db", dest="sub_db", metavar="URL", help="basis data server kabupaten (juga: KUDUS_DATABASE_URL)"
+    )
 
     parser = argparse.ArgumentParser(
         prog="kudus-desktop",
@@ -686,7 +830,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--data-dir", help="folder data (juga: KUDUS_DATA_DIR)")
     parser.add_argument("--json", action="store_true", help="keluaran JSON")
-    parser.set_defaults(func=None, sub_data_dir=None, sub_json=False)
+    parser.add_argument("--db", metavar="URL", help=db_help)
+    parser.set_defaults(func=None, sub_data_dir=None, sub_json=False, sub_db=None)
     parser.add_argument("--version", action="version", version=f"kudus-desktop {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="PERINTAH")
 
@@ -808,6 +953,37 @@ def build_parser() -> argparse.ArgumentParser:
     sp.set_defaults(func=cmd_sync_request_full)
     sp = ssub.add_parser("status", parents=[common], help="keadaan sinkronisasi (desa) atau daftar desa (kabupaten)")
     sp.set_defaults(func=cmd_sync_status)
+    sp = ssub.add_parser("push", parents=[common], help="desa: kirim paket yang menunggu ke server kabupaten")
+    sp.add_argument(
+        "--no-package", action="store_true", help="hanya kirim paket yang sudah ada, jangan buat paket baru"
+    )
+    sp.set_defaults(func=cmd_sync_push)
+    sp = ssub.add_parser("pull", parents=[common], help="desa: ambil dan terapkan tanda terima dari server kabupaten")
+    sp.set_defaults(func=cmd_sync_pull)
+
+    p = sub.add_parser("hub", parents=[common], help="kabupaten: server sinkronisasi untuk desa yang daring")
+    hsub = p.add_subparsers(dest="hub_command", metavar="PERINTAH", required=True)
+    hp = hsub.add_parser("serve", parents=[common], help="jalankan server sinkronisasi (Ctrl+C untuk berhenti)")
+    hp.add_argument("--host", default="127.0.0.1", help="alamat yang didengarkan (bawaan 127.0.0.1; 0.0.0.0: semua)")
+    hp.add_argument("--port", type=int, default=8443)
+    hp.add_argument("--cert", metavar="BERKAS.pem", help="sertifikat TLS (atau pakai proksi balik di depan server)")
+    hp.add_argument("--key", metavar="BERKAS.pem", help="kunci privat sertifikat TLS")
+    hp.add_argument("--max-body-mb", type=int, default=64, metavar="MB", help="ukuran kiriman terbesar (bawaan 64)")
+    hp.add_argument("--rate", type=float, default=60.0, metavar="N", help="permintaan per menit per desa (bawaan 60)")
+    hp.add_argument("--burst", type=int, default=20, metavar="N", help="permintaan sekaligus per desa (bawaan 20)")
+    hp.set_defaults(func=cmd_hub_serve)
+    hp = hsub.add_parser("pending", parents=[common], help="perangkat desa baru yang menunggu konfirmasi sidik jari")
+    hp.set_defaults(func=cmd_hub_pending)
+    hp = hsub.add_parser("confirm", parents=[common], help="daftarkan perangkat yang menunggu dan impor paketnya")
+    hp.add_argument("--device", required=True, metavar="ID")
+    hp.add_argument("--fingerprint", required=True, metavar="SIDIK_JARI", help="yang dibacakan operator desa")
+    hp.set_defaults(func=cmd_hub_confirm)
+
+    p = sub.add_parser("store", parents=[common], help="kabupaten: pindahkan data ke basis data server")
+    stsub = p.add_subparsers(dest="store_command", metavar="PERINTAH", required=True)
+    stp = stsub.add_parser("copy", parents=[common], help="salin basis data SQLite folder data ke PostgreSQL kosong")
+    stp.add_argument("--to", required=True, metavar="URL", help="postgresql+psycopg://pengguna:sandi@host/nama")
+    stp.set_defaults(func=cmd_store_copy)
 
     p = sub.add_parser("bpjs", parents=[common], help="kabupaten: daftar pendaftaran ke BPJS dan jawaban BPJS")
     bsub = p.add_subparsers(dest="bpjs_command", metavar="PERINTAH", required=True)
@@ -871,6 +1047,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.data_dir = args.sub_data_dir or args.data_dir
     args.json = args.sub_json or args.json
+    args.db = args.sub_db or args.db
     if args.func is None:
         from kudus_desktop.gui.app import run_gui
 

@@ -28,7 +28,7 @@ from kudus_desktop.core.labels import code_label
 from kudus_desktop.core.nik import clean_number, mask_nik_last4
 from kudus_desktop.core.participants import PAGE, ParticipantService
 from kudus_desktop.core.signing import CardPayload, office_key, sign_payload
-from kudus_desktop.core.tables import card_print_table, participant_table
+from kudus_desktop.core.tables import card_print_table, nocase, participant_table
 from kudus_desktop.core.views import OfficeProfile, OpChanges, ParticipantView
 
 PROGRAMME_TITLE = "JAMINAN SOSIAL KETENAGAKERJAAN"
@@ -165,7 +165,7 @@ class CardService:
             stmt = stmt.where(pc.id.in_(list(selected)))
         elif scope == CardScope.UNPRINTED:
             stmt = stmt.where(~exists().where(card_print_table.c.participant_id == pc.id))
-        stmt = stmt.order_by(pc.rw, pc.rt, pc.full_name.collate("NOCASE"), pc.id)
+        stmt = stmt.order_by(pc.rw, pc.rt, nocase(pc.full_name), pc.id)
         with self.db.begin() as conn:
             return list(conn.execute(stmt).scalars())
 

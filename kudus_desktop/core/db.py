@@ -1,7 +1,9 @@
-"""Opening the local SQLite database: checks, creation, migration, connection settings.
+"""Opening the store: the local SQLite file (checks, creation, migration, connection
+settings) or, for a regency that outgrew one file, a PostgreSQL database by URL.
 
-Runs on whichever thread calls it; after :func:`open_database` the returned
-:class:`Database` hands out short-lived connections, one per operation.
+Runs on whichever thread calls it; after :func:`open_database` or :func:`open_store` the
+returned :class:`Database` hands out short-lived connections, one per operation. Every
+service runs the same SQLAlchemy statements on both.
 """
 
 from __future__ import annotations
@@ -16,14 +18,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Connection, Engine, Table, create_engine, event, inspect, make_url
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 
 from kudus_desktop.core.errors import DataDirError, StorageError
 from kudus_desktop.core.migrations import STEPS
 from kudus_desktop.core.paths import DB_FILE_NAME, schema_path
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 APPLICATION_ID = 0x4B504D53
 SQLITE_HEADER = b"SQLite format 3\x00"
 BACKUP_DIR_NAME = "backups"
@@ -155,14 +158,31 @@ def _begin(conn: Connection) -> None:
 
 
 class Database:
-    """An open, current database file and the engine that reaches it."""
+    """An open, current store and the engine that reaches it.
 
-    def __init__(self, path: Path, report: OpenReport) -> None:
+    ``path`` is the SQLite file; for a server store (``url`` given) it only anchors the
+    local data directory where sync files are kept, and no file is opened there.
+    """
+
+    def __init__(self, path: Path, report: OpenReport, url: str | None = None) -> None:
         self.path = path
         self.report = report
-        self.engine: Engine = create_engine(f"sqlite:///{path}")
-        event.listen(self.engine, "connect", _configure)
-        event.listen(self.engine, "begin", _begin)
+        self.url = url or f"sqlite:///{path}"
+        self.is_sqlite = url is None
+        if self.is_sqlite:
+            self.engine: Engine = create_engine(self.url)
+            event.listen(self.engine, "connect", _configure)
+            event.listen(self.engine, "begin", _begin)
+        else:
+            # Connections may be dropped by the server or a firewall while the hub idles.
+            self.engine = create_engine(self.url, pool_pre_ping=True, pool_size=8, max_overflow=8)
+
+    @property
+    def label(self) -> str:
+        """Where the data is, for people: the file, or the server URL without its password."""
+        if self.is_sqlite:
+            return str(self.path)
+        return make_url(self.url).render_as_string(hide_password=True)
 
     @property
     def data_dir(self) -> Path:
@@ -179,7 +199,7 @@ class Database:
             detail = str(exc.orig) if isinstance(exc, OperationalError) else str(exc)
             if "locked" in detail:
                 raise StorageError("db_locked", path=str(self.path)) from None
-            raise StorageError("db_write_failed", detail=detail) from None
+            raise StorageError("db_write_failed", detail=detail.strip().splitlines()[0] if detail else "") from None
 
     def close(self) -> None:
         self.engine.dispose()
@@ -250,6 +270,73 @@ def open_database(data_dir: Path, *, create: bool = True) -> Database:
         backup = migrate(path, version)
         migrated_from = version
     return Database(path, OpenReport(created, migrated_from, backup))
+
+
+def upsert(conn: Connection, table: Table) -> Any:
+    """``INSERT`` with ``ON CONFLICT`` for the connection's database (SQLite or PostgreSQL):
+    both dialects' statements offer ``on_conflict_do_update``/``_do_nothing`` and ``excluded``."""
+    if conn.dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
+
+
+#: Where a server store keeps its schema version (SQLite keeps it in ``PRAGMA user_version``).
+STORE_VERSION_KEY = "store_schema_version"
+
+
+def open_store(data_dir: Path, url: str | None = None, *, create: bool = True) -> Database:
+    """The store named by ``url`` (``postgresql+psycopg://user:pass@host/db``), or the SQLite
+    file in ``data_dir`` when there is none. A server store is created from the same table
+    definitions the SQLite schema mirrors; a store of another version is refused unchanged."""
+    if not url or url.startswith("sqlite"):
+        return open_database(data_dir, create=create)
+    data_dir = ensure_data_dir(data_dir)
+    try:
+        parsed = make_url(url)
+        shown = parsed.render_as_string(hide_password=True)
+        if parsed.get_backend_name() != "postgresql":
+            raise StorageError("store_url_unsupported", url=shown)
+        db = Database(data_dir / DB_FILE_NAME, OpenReport(False, None, None), url=url)
+    except (ArgumentError, NoSuchModuleError, ImportError) as exc:
+        raise StorageError("store_url_invalid", url=url.split("@")[-1], detail=str(exc).splitlines()[0]) from None
+    try:
+        created = _prepare_server_store(db.engine, create=create)
+    except DBAPIError as exc:
+        db.close()
+        raise StorageError("store_unreachable", url=shown, detail=str(exc.orig).strip().splitlines()[0]) from None
+    except StorageError:
+        db.close()
+        raise
+    db.report = OpenReport(created, None, None)
+    return db
+
+
+def _prepare_server_store(engine: Engine, *, create: bool) -> bool:
+    from kudus_desktop.core.tables import Base, counter_table, setting_table
+
+    shown = engine.url.render_as_string(hide_password=True)
+    with engine.begin() as conn:
+        tables = set(inspect(conn).get_table_names())
+        if not tables:
+            if not create:
+                raise StorageError("not_initialised", path=shown)
+            Base.metadata.create_all(conn)
+            conn.execute(counter_table.insert(), [{"name": n, "value": 0} for n in ("change", "reg_no", "sync_seq")])
+            conn.execute(setting_table.insert().values(key=STORE_VERSION_KEY, value=str(SCHEMA_VERSION)))
+            return True
+        if "setting" not in tables or "participant" not in tables:
+            raise StorageError("db_foreign", path=shown)
+        found = conn.execute(
+            setting_table.select()
+            .with_only_columns(setting_table.c.value)
+            .where(setting_table.c.key == STORE_VERSION_KEY)
+        ).scalar()
+        version = int(found or 0)
+        if version > SCHEMA_VERSION:
+            raise StorageError("db_newer", path=shown, found=version, supported=SCHEMA_VERSION)
+        if version < SCHEMA_VERSION:
+            raise StorageError("store_schema_old", url=shown, found=version, supported=SCHEMA_VERSION)
+    return False
 
 
 def copy_database(src: Path, dst: Path) -> None:

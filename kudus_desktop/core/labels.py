@@ -241,6 +241,68 @@ MESSAGES: dict[str, str] = {
         "Pesan", "Berkas setup {name} dibuat untuk desa {desa_name} ({code}), bukan untuk desa ini, {own}."
     ),
     "sync_desa_unknown": QT_TRANSLATE_NOOP("Pesan", "{code} bukan kode desa di kabupaten ini."),
+    # Server store (PostgreSQL)
+    "store_url_unsupported": QT_TRANSLATE_NOOP(
+        "Pesan", "Alamat basis data {url} tidak didukung. Gunakan postgresql+psycopg://pengguna:sandi@host/nama."
+    ),
+    "store_url_invalid": QT_TRANSLATE_NOOP("Pesan", "Alamat basis data {url} tidak sah: {detail}."),
+    "store_unreachable": QT_TRANSLATE_NOOP(
+        "Pesan", "Basis data {url} tidak dapat dihubungi: {detail}. Periksa server, nama pengguna dan sandinya."
+    ),
+    "store_schema_old": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Basis data {url} berskema {found}, versi ini memerlukan skema {supported}. Salin ulang data dengan "
+        "'kudus-desktop store copy' ke basis data kosong; basis data itu tidak diubah.",
+    ),
+    "store_not_empty": QT_TRANSLATE_NOOP(
+        "Pesan", "Basis data tujuan {url} sudah berisi data ({count} peserta). Salinan hanya ke basis data kosong."
+    ),
+    "backup_server_store": QT_TRANSLATE_NOOP(
+        "Pesan", "Basis data {url} ada di server PostgreSQL; cadangkan dengan pg_dump di server itu."
+    ),
+    "store_same": QT_TRANSLATE_NOOP("Pesan", "Sumber dan tujuan salinan adalah basis data yang sama."),
+    # Sync server
+    "hub_auth_missing": QT_TRANSLATE_NOOP(
+        "Pesan", "Permintaan tanpa tanda tangan perangkat desa. Server sinkronisasi hanya melayani aplikasi desa."
+    ),
+    "hub_signature_invalid": QT_TRANSLATE_NOOP(
+        "Pesan", "Tanda tangan permintaan tidak cocok dengan kunci perangkat yang terdaftar di kabupaten."
+    ),
+    "hub_device_unknown": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Perangkat {device} belum terdaftar di kabupaten. Kirim paket pertama agar kabupaten dapat "
+        "mengonfirmasi sidik jarinya.",
+    ),
+    "hub_device_pending": QT_TRANSLATE_NOOP(
+        "Pesan", "Paket sudah diterima server; kabupaten belum mengonfirmasi sidik jari perangkat ini ({fingerprint})."
+    ),
+    "hub_device_mismatch": QT_TRANSLATE_NOOP("Pesan", "Paket ini tidak dibuat oleh perangkat yang mengirimnya."),
+    "hub_device_replaced": QT_TRANSLATE_NOOP(
+        "Pesan", "Desa ini sudah mengirim dari perangkat yang lebih baru; tanda terima hanya untuk perangkat itu."
+    ),
+    "hub_body_too_large": QT_TRANSLATE_NOOP("Pesan", "Kiriman lebih besar dari batas server ({limit} MB)."),
+    "hub_rate_limited": QT_TRANSLATE_NOOP(
+        "Pesan", "Terlalu banyak permintaan dari desa ini. Coba lagi dalam {seconds} detik."
+    ),
+    "hub_internal": QT_TRANSLATE_NOOP(
+        "Pesan", "Server sinkronisasi mengalami kesalahan. Tidak ada data yang berubah; coba lagi nanti."
+    ),
+    "hub_not_found": QT_TRANSLATE_NOOP("Pesan", "Alamat {path} tidak dikenal oleh server sinkronisasi."),
+    "hub_pending_unknown": QT_TRANSLATE_NOOP("Pesan", "Tidak ada paket yang menunggu dari perangkat {device}."),
+    "hub_no_server": QT_TRANSLATE_NOOP(
+        "Pesan", "Alamat server sinkronisasi belum ada. Paket tetap dapat dikirim dengan flashdisk."
+    ),
+    "hub_server_invalid": QT_TRANSLATE_NOOP(
+        "Pesan", "Alamat server sinkronisasi {server} tidak sah; harus diawali http:// atau https://."
+    ),
+    "hub_unreachable": QT_TRANSLATE_NOOP(
+        "Pesan", "Server {server} tidak dapat dihubungi ({detail}). Paket menunggu dan dikirim lagi nanti."
+    ),
+    "hub_refused": QT_TRANSLATE_NOOP("Pesan", "Server kabupaten menolak (HTTP {status}): {reason}"),
+    "hub_not_kudus": QT_TRANSLATE_NOOP("Pesan", "{server} bukan server sinkronisasi Kudus Desktop."),
+    "hub_other_regency": QT_TRANSLATE_NOOP(
+        "Pesan", "Server {server} melayani kabupaten {found}, bukan {expected}. Periksa alamat server."
+    ),
     # Participants
     "participant_not_found": QT_TRANSLATE_NOOP(
         "Pesan", "Peserta tidak ditemukan (mungkin sudah diubah di tempat lain)."

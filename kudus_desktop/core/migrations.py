@@ -80,13 +80,29 @@ def _to_v6(conn: sqlite3.Connection) -> None:
     """v6: the regency desk: a double-enrolment queue with decisions, the APBD list, BPJS results."""
     conn.execute("ALTER TABLE duplicate_case RENAME TO duplicate_case_v5")
     conn.execute("DROP INDEX ix_duplicate_nik")
-    for statement in _statements(_schema_section("-- Regency desk:")):
+    for statement in _statements(_schema_section("-- Regency desk:", "-- Sync server:")):
         conn.execute(statement)
     conn.execute(
         "INSERT INTO duplicate_case (id, kind, nik, first_id, second_id, found_at, status)"
         " SELECT id, 'nik', nik, first_id, second_id, found_at, status FROM duplicate_case_v5"
     )
     conn.execute("DROP TABLE duplicate_case_v5")
+
+
+def _to_v7(conn: sqlite3.Connection) -> None:
+    """v7: the sync server: uploads recorded at the village, receipts served again, devices waiting."""
+    # A database that came through v5 got these tables from today's schema text already.
+    _add_column(conn, "sync_outbox", "uploaded_at TEXT")
+    _add_column(conn, "sync_receipt", "content TEXT")
+    _add_column(conn, "sync_receipt", "data BLOB")
+    for statement in _statements(_schema_section("-- Sync server:")):
+        conn.execute(statement)
+
+
+def _add_column(conn: sqlite3.Connection, table: str, definition: str) -> None:
+    have = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+    if definition.split()[0] not in have:
+        conn.execute(f"ALTER TABLE {table} ADD COLUMN {definition}")
 
 
 def _schema_section(start: str, end: str | None = None) -> str:
@@ -110,4 +126,5 @@ STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     4: _to_v4,
     5: _to_v5,
     6: _to_v6,
+    7: _to_v7,
 }

@@ -27,7 +27,7 @@ from kudus_desktop.core.jobs import CancelCheck, Progress, never_cancelled
 from kudus_desktop.core.nik import clean_number
 from kudus_desktop.core.regions import kudus_district_digits, region
 from kudus_desktop.core.sync_state import record_state
-from kudus_desktop.core.tables import counter_table, history_table, participant_sync_table, participant_table
+from kudus_desktop.core.tables import counter_table, history_table, nocase, participant_sync_table, participant_table
 from kudus_desktop.core.validation import (
     Issue,
     ParticipantDraft,
@@ -70,11 +70,11 @@ _SORT_EXPR: dict[SortKey, tuple[Any, ...]] = {
     SortKey.REG_NO: (P.reg_no,),
     SortKey.NIK: (P.nik,),
     # The same columns, in the same order, as ix_participant_name: no sort step needed.
-    SortKey.NAME: (P.full_name.collate("NOCASE"), P.nik, P.reg_no, P.kpj),
-    SortKey.CATEGORY: (P.category, P.full_name.collate("NOCASE")),
-    SortKey.RT_RW: (P.rw, P.rt, P.full_name.collate("NOCASE")),
-    SortKey.DUSUN: (P.dusun, P.full_name.collate("NOCASE")),
-    SortKey.STATUS: (P.status, P.full_name.collate("NOCASE")),
+    SortKey.NAME: (nocase(P.full_name), P.nik, P.reg_no, P.kpj),
+    SortKey.CATEGORY: (P.category, nocase(P.full_name)),
+    SortKey.RT_RW: (P.rw, P.rt, nocase(P.full_name)),
+    SortKey.DUSUN: (P.dusun, nocase(P.full_name)),
+    SortKey.STATUS: (P.status, nocase(P.full_name)),
     SortKey.START_DATE: (P.start_date,),
     SortKey.KPJ: (P.kpj,),
 }

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, select
-from sqlalchemy.dialects.sqlite import insert
 
+from kudus_desktop.core.db import upsert
 from kudus_desktop.core.tables import setting_table
 
 if TYPE_CHECKING:
@@ -51,11 +51,16 @@ SYNC_SERVER = SettingKey("sync_server", "")
 SYNC_RECEIPT_SEQ = SettingKey("sync_receipt_seq", "0")  # the last receipt applied
 SYNC_MISSING = SettingKey("sync_missing", "[]")  # package numbers the regency has not seen, as JSON
 SYNC_FULL_REQUESTED = SettingKey("sync_full_requested", "0")  # the regency asked for everything again
+# Online sync, village side: the last good exchange with the server, the last failure's text,
+# and the fingerprint the regency must confirm before this device's uploads are imported.
+SYNC_LAST_OK = SettingKey("sync_last_ok", "")
+SYNC_LAST_ERROR = SettingKey("sync_last_error", "")
+SYNC_HUB_PENDING = SettingKey("sync_hub_pending", "")
 
 ALL_KEYS = (
     MODE, REGION_CODE, HEAD_NAME, HEAD_TITLE, OFFICE_PHONE, MAX_AGE, MONTHLY_PREMIUM, IMPORT_MAPPINGS, BPJS_COLUMNS,
     IDLE_LOCK_MINUTES, SYNC_REGENCY, SYNC_REGENCY_NAME, SYNC_REGENCY_SIGN, SYNC_REGENCY_BOX, SYNC_SERVER,
-    SYNC_RECEIPT_SEQ, SYNC_MISSING, SYNC_FULL_REQUESTED,
+    SYNC_RECEIPT_SEQ, SYNC_MISSING, SYNC_FULL_REQUESTED, SYNC_LAST_OK, SYNC_LAST_ERROR, SYNC_HUB_PENDING,
 )  # fmt: skip
 
 
@@ -68,7 +73,7 @@ def read_all(conn: Connection) -> dict[str, str]:
 def write(conn: Connection, values: dict[SettingKey, str]) -> None:
     """Insert or replace the given settings inside the caller's transaction."""
     for key, value in values.items():
-        stmt = insert(setting_table).values(key=key.key, value=value)
+        stmt = upsert(conn, setting_table).values(key=key.key, value=value)
         conn.execute(stmt.on_conflict_do_update(index_elements=["key"], set_={"value": value}))
 
 

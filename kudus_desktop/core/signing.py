@@ -26,10 +26,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from sqlalchemy import Connection, select
-from sqlalchemy.dialects.sqlite import insert
 
 from kudus_desktop.core.dates import now_iso
-from kudus_desktop.core.db import Database
+from kudus_desktop.core.db import Database, upsert
 from kudus_desktop.core.errors import KudusError
 from kudus_desktop.core.tables import key_pair_table
 
@@ -58,7 +57,7 @@ def _stored_private(conn: Connection, purpose: str) -> bytes:
         )
         # Another process may have made one meanwhile: keep whichever was stored first.
         conn.execute(
-            insert(key_pair_table)
+            upsert(conn, key_pair_table)
             .values(
                 purpose=purpose,
                 private_key=_raw_private(key),

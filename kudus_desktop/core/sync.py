@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
+import hashlib
 import json
 import os
 from collections.abc import Callable, Iterable, Sequence
@@ -27,7 +28,6 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import Connection, func, select, update
-from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.exc import IntegrityError
 
 from kudus_desktop.core import settings
@@ -35,7 +35,7 @@ from kudus_desktop.core.audit import write_audit
 from kudus_desktop.core.bpjs import reconsider_after_correction
 from kudus_desktop.core.codes import HistoryAction, Mode, Status
 from kudus_desktop.core.dates import now_iso
-from kudus_desktop.core.db import SCHEMA_VERSION, Database, executemany, keep_statistics
+from kudus_desktop.core.db import SCHEMA_VERSION, Database, executemany, keep_statistics, upsert
 from kudus_desktop.core.doubles import ScanResult, scan_cases
 from kudus_desktop.core.errors import CancelledError
 from kudus_desktop.core.jobs import CancelCheck, Progress, never_cancelled
@@ -57,6 +57,7 @@ from kudus_desktop.core.tables import (
     counter_table,
     duplicate_case_table,
     history_table,
+    hub_pending_table,
     participant_sync_table,
     participant_table,
     sync_device_table,
@@ -485,7 +486,7 @@ class VillageSync:
             )  # fmt: skip
             ids = dict(conn.execute(select(P.uid, P.id).where(P.rev > from_rev)).all())
             sent = [(ids[r[0]], seq, r[-1]) for r in rows]
-            stmt = insert(participant_sync_table)
+            stmt = upsert(conn, participant_sync_table)
             conn.execute(
                 stmt.on_conflict_do_update(
                     index_elements=["participant_id"],
@@ -519,33 +520,36 @@ class VillageSync:
     def import_receipt(self, path: Path) -> ReceiptResult:
         """Apply the regency's receipt: statuses, reasons and KPJ numbers. Applying the same
         receipt twice changes nothing; an older one than the last applied is refused."""
-        data = read_sync_file(path)
-        file = parse(data, path.name, "receipt")
+        return self.import_receipt_data(read_sync_file(path), path.name)
+
+    def import_receipt_data(self, data: bytes, name: str) -> ReceiptResult:
+        """:meth:`import_receipt` for bytes that came another way (the sync server)."""
+        file = parse(data, name, "receipt")
         me = identity(self.db)
         with self.db.begin() as conn:
             values = _require_mode(conn, Mode.DESA)
         regency, regency_sign, _ = self._regency(values)
         h = file.header
         if h.sender_sign != regency_sign or h.regency != regency:
-            raise SyncError("sync_receipt_foreign", name=path.name)
+            raise SyncError("sync_receipt_foreign", name=name)
         verify(file, regency_sign)
         own = values[settings.REGION_CODE.key]
         if h.desa != own:
-            raise SyncError("sync_receipt_other_desa", name=path.name, desa=h.desa)
+            raise SyncError("sync_receipt_other_desa", name=name, desa=h.desa)
         payload = open_payload(file, me.box)
-        records = table_rows(payload, "records", RECORD_COLUMNS, path.name)
+        records = table_rows(payload, "records", RECORD_COLUMNS, name)
         packages = payload.get("packages")
         if not isinstance(packages, dict):
-            raise SyncError("sync_payload_invalid", name=path.name, detail="packages")
+            raise SyncError("sync_payload_invalid", name=name, detail="packages")
         try:
             received = [int(x) for x in packages.get("received", [])]
             missing = tuple(int(x) for x in packages.get("missing", []))
             last_seen = int(packages.get("last_seq", 0))
         except (TypeError, ValueError):
-            raise SyncError("sync_payload_invalid", name=path.name, detail="packages") from None
+            raise SyncError("sync_payload_invalid", name=name, detail="packages") from None
         for r in records:
             if r[2] not in OUTCOMES or not isinstance(r[1], int):
-                raise SyncError("sync_payload_invalid", name=path.name, detail="records")
+                raise SyncError("sync_payload_invalid", name=name, detail="records")
         full_resend = payload.get("full_resend") is True
         counts = dict.fromkeys(OUTCOMES, 0)
         kpj_assigned = unknown = 0
@@ -553,7 +557,7 @@ class VillageSync:
         with self.db.begin() as conn:
             applied = int(settings.read_all(conn)[settings.SYNC_RECEIPT_SEQ.key])
             if h.seq < applied:
-                raise SyncError("sync_receipt_old", name=path.name, seq=h.seq, applied=applied)
+                raise SyncError("sync_receipt_old", name=name, seq=h.seq, applied=applied)
             if h.seq == applied:
                 return ReceiptResult(h.seq, True, len(records), 0, 0, 0, 0, 0, missing, full_resend)
             local = {r.uid: r for r in conn.execute(select(P.id, P.uid, P.kpj, P.rev, P.full_name, P.reg_no)).all()}
@@ -578,7 +582,7 @@ class VillageSync:
                     )  # fmt: skip
                     kpj_assigned += 1
             if outcome_rows:
-                stmt = insert(participant_sync_table)
+                stmt = upsert(conn, participant_sync_table)
                 conn.execute(
                     stmt.on_conflict_do_update(
                         index_elements=["participant_id"],
@@ -894,6 +898,69 @@ class RegencySync:
             unchanged=result.unchanged, history=result.history, duplicates=result.duplicates,
         )  # fmt: skip
 
+    def park(self, data: bytes, name: str) -> PendingDevice:
+        """Keep a package from an unregistered device (sent over the network) until an operator
+        confirms its fingerprint. Checked as far as it can be without that confirmation: ours,
+        from a desa of this regency, signed by the key in its own header. Parking it again is harmless."""
+        values = self._values()
+        file = parse(data, name, "package")
+        h = file.header
+        if h.regency != values[settings.REGION_CODE.key]:
+            raise SyncError("sync_foreign_regency", name=name, code=h.regency)
+        if h.recipient != identity(self.db).box_public:
+            raise SyncError("sync_wrong_recipient", name=name)
+        reg = region(h.desa)
+        if device_id(h.sender_sign) != h.device or reg is None or reg.level != "desa":
+            raise SyncError("sync_header_invalid", name=name, detail="device/desa")
+        verify(file, h.sender_sign)
+        fingerprint = device_fingerprint(h.sender_sign, h.sender_box)
+        with self.db.begin() as conn:
+            conn.execute(
+                upsert(conn, hub_pending_table)
+                .values(
+                    device_id=h.device, seq=h.seq, desa_code=h.desa, digest=file.digest, fingerprint=fingerprint,
+                    file_name=name, received_at=now_iso(), data=data,
+                )
+                .on_conflict_do_nothing()
+            )  # fmt: skip
+        return PendingDevice(name, h.desa, h.device, fingerprint)
+
+    def pending(self) -> list[PendingDevice]:
+        """Devices that uploaded packages but are not registered yet, one row per device."""
+        hp = hub_pending_table.c
+        with self.db.begin() as conn:
+            rows = conn.execute(
+                select(hp.device_id, hp.desa_code, hp.fingerprint, func.count())
+                .group_by(hp.device_id, hp.desa_code, hp.fingerprint)
+                .order_by(hp.desa_code)
+            ).all()
+        return [PendingDevice(f"{n} paket", desa, dev, fp) for dev, desa, fp, n in rows]
+
+    def confirm_pending(self, device: str, typed_fingerprint: str) -> BatchReport:
+        """Register a waiting device with the fingerprint the village read out and import its
+        packages in order, exactly as from a stick. A wrong fingerprint imports nothing."""
+        hp = hub_pending_table.c
+        with self.db.begin() as conn:
+            rows = conn.execute(
+                select(hp.seq, hp.file_name, hp.data).where(hp.device_id == device).order_by(hp.seq)
+            ).all()
+        if not rows:
+            raise SyncError("hub_pending_unknown", device=device)
+        report = BatchReport()
+        for seq, name, data in rows:
+            try:
+                report.done.append(self.import_package(bytes(data), name, confirm_fingerprint=typed_fingerprint))
+            except SyncError as exc:
+                report.failed.append(ImportFailure(name, exc.code, str(exc)))
+                if exc.code == "sync_fingerprint_mismatch":
+                    return report
+            with self.db.begin() as conn:
+                conn.execute(hub_pending_table.delete().where(hp.device_id == device, hp.seq == seq))
+        if any(not r.already for r in report.done):
+            with self.db.begin() as conn:
+                report.scan = scan_cases(conn)
+        return report
+
     def request_full_resend(self, desa_code: str) -> int:
         """Ask every device of a village for all its data in its next package (via the receipt)."""
         self._values()
@@ -911,7 +978,6 @@ class RegencySync:
         values = self._values()
         me = identity(self.db)
         i = sync_inbox_table.c
-        d = sync_device_table.c
         written: list[Path] = []
         with self.db.begin() as conn:
             desas = [str(x) for x in conn.execute(select(i.desa_code).distinct().order_by(i.desa_code)).scalars()]
@@ -919,57 +985,20 @@ class RegencySync:
             if desa_codes and desa not in desa_codes:
                 continue
             with self.db.begin() as conn:
-                newest = conn.execute(
-                    select(i.device_id).where(i.desa_code == desa).order_by(i.id.desc()).limit(1)
-                ).scalar_one()
-                device = conn.execute(select(sync_device_table).where(d.device_id == newest)).one()
-                seqs = [int(x) for x in conn.execute(select(i.seq).where(i.device_id == newest)).scalars()]
-                records = [
-                    [r.uid, r.sent_rev, r.outcome or "accepted", r.reason or "", r.kpj]
-                    for r in conn.execute(
-                        select(P.uid, S.sent_rev, S.outcome, S.reason, P.kpj)
-                        .join(participant_sync_table, S.participant_id == P.id)
-                        .where(P.desa_code == desa, S.sent_rev.is_not(None))
-                        .order_by(P.id)
-                    )
-                ]
-                seq = (
-                    int(
-                        conn.execute(
-                            select(func.coalesce(func.max(sync_receipt_table.c.seq), 0)).where(
-                                sync_receipt_table.c.desa_code == desa
-                            )
-                        ).scalar_one()
-                    )
-                    + 1
-                )
-                payload = {
-                    "packages": {
-                        "device": newest, "received": sorted(seqs), "last_seq": max(seqs, default=0),
-                        "missing": list(_missing(seqs)),
-                    },
-                    "full_resend": bool(device.full_resend),
-                    "records": {"columns": list(RECORD_COLUMNS), "rows": records},
-                }  # fmt: skip
-                data = seal(
-                    "receipt", regency=values[settings.REGION_CODE.key], desa=desa, seq=seq, created=now_iso(),
-                    schema=SCHEMA_VERSION, payload=payload, sender=me, recipient_box=bytes(device.box_key),
-                )  # fmt: skip
-                name = receipt_name(desa, seq)
-
-                def check(back: bytes, name: str = name) -> None:
-                    verify(parse(back, name, "receipt"), me.sign_public)
-
-                path = write_safely(target_dir / name, data, check)
-                conn.execute(
-                    sync_receipt_table.insert().values(
-                        desa_code=desa, seq=seq, created_at=now_iso(), username=self.user.username,
-                        device_id=newest, file_name=name, records=len(records),
-                    )
-                )  # fmt: skip
-                write_audit(conn, self.user.username, "sync_receipt_written", f"{desa}: {name}, {len(records)} data")
+                receipt = _receipt(conn, values, me, desa, self.user.username, reuse=False)
+                assert receipt is not None  # the village has sent a package
+                path = write_safely(target_dir / receipt.name, receipt.data, receipt.check(me))
             written.append(path)
         return written
+
+    def current_receipt(self, desa: str) -> Receipt | None:
+        """The village's receipt as of now, for the sync server: the last one again when
+        nothing it reports has changed (same number, same bytes), else the next one.
+        ``None`` when no package from the village has arrived yet."""
+        values = self._values()
+        me = identity(self.db)
+        with self.db.begin() as conn:
+            return _receipt(conn, values, me, desa, self.user.username, reuse=True)
 
     def villages(self) -> list[VillageRow]:
         """Every desa of the regency with what has arrived from it."""
@@ -1029,6 +1058,78 @@ class RegencySync:
                     .where(duplicate_case_table.c.status == "open")
                 ).scalar_one()
             )
+
+
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    """A sealed receipt and what it answers for."""
+
+    desa: str
+    seq: int
+    name: str
+    device: str
+    data: bytes
+    records: int
+    reused: bool
+
+    def check(self, me: Identity) -> Callable[[bytes], None]:
+        def check(back: bytes) -> None:
+            verify(parse(back, self.name, "receipt"), me.sign_public)
+
+        return check
+
+
+def _receipt(
+    conn: Connection, values: dict[str, str], me: Identity, desa: str, username: str, *, reuse: bool
+) -> Receipt | None:
+    """Build (and record) the receipt for ``desa`` inside the caller's transaction."""
+    i = sync_inbox_table.c
+    r = sync_receipt_table.c
+    newest = conn.execute(select(i.device_id).where(i.desa_code == desa).order_by(i.id.desc()).limit(1)).scalar()
+    if newest is None:
+        return None
+    device = conn.execute(select(sync_device_table).where(sync_device_table.c.device_id == newest)).one()
+    seqs = [int(x) for x in conn.execute(select(i.seq).where(i.device_id == newest)).scalars()]
+    records = [
+        [row.uid, row.sent_rev, row.outcome or "accepted", row.reason or "", row.kpj]
+        for row in conn.execute(
+            select(P.uid, S.sent_rev, S.outcome, S.reason, P.kpj)
+            .join(participant_sync_table, S.participant_id == P.id)
+            .where(P.desa_code == desa, S.sent_rev.is_not(None))
+            .order_by(P.id)
+        )
+    ]
+    payload = {
+        "packages": {
+            "device": newest, "received": sorted(seqs), "last_seq": max(seqs, default=0),
+            "missing": list(_missing(seqs)),
+        },
+        "full_resend": bool(device.full_resend),
+        "records": {"columns": list(RECORD_COLUMNS), "rows": records},
+    }  # fmt: skip
+    content = hashlib.sha256(canonical_json(payload)).hexdigest()
+    last = conn.execute(
+        select(r.seq, r.file_name, r.content, r.data, r.device_id)
+        .where(r.desa_code == desa)
+        .order_by(r.seq.desc())
+        .limit(1)
+    ).first()
+    if reuse and last is not None and last.content == content and last.device_id == newest and last.data:
+        return Receipt(desa, int(last.seq), str(last.file_name), newest, bytes(last.data), len(records), True)
+    seq = (int(last.seq) if last is not None else 0) + 1
+    data = seal(
+        "receipt", regency=values[settings.REGION_CODE.key], desa=desa, seq=seq, created=now_iso(),
+        schema=SCHEMA_VERSION, payload=payload, sender=me, recipient_box=bytes(device.box_key),
+    )  # fmt: skip
+    name = receipt_name(desa, seq)
+    conn.execute(
+        sync_receipt_table.insert().values(
+            desa_code=desa, seq=seq, created_at=now_iso(), username=username, device_id=newest, file_name=name,
+            records=len(records), content=content, data=data,
+        )
+    )  # fmt: skip
+    write_audit(conn, username, "sync_receipt_written", f"{desa}: {name}, {len(records)} data")
+    return Receipt(desa, seq, name, newest, data, len(records), False)
 
 
 def _check_rows(rows: list[list[Any]], desa: str, name: str) -> None:

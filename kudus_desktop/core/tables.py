@@ -6,7 +6,7 @@ dataclasses instead.
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import (
     CheckConstraint,
@@ -21,11 +21,32 @@ from sqlalchemy import (
     func,
     text,
 )
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 
 class Base(DeclarativeBase):
     pass
+
+
+class nocase(FunctionElement[str]):  # noqa: N801 - reads like the SQL it stands for
+    """A text column compared and sorted without regard to case: ``COLLATE NOCASE`` on SQLite
+    (which the name index serves), ``lower()`` on PostgreSQL."""
+
+    type = Text()
+    inherit_cache = True
+
+
+@compiles(nocase)
+def _nocase_sqlite(element: nocase, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"{compiler.process(element.clauses, **kw)} COLLATE NOCASE"
+
+
+@compiles(nocase, "postgresql")
+def _nocase_postgresql(element: nocase, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"lower({compiler.process(element.clauses, **kw)})"
 
 
 class SettingRow(Base):
@@ -66,7 +87,8 @@ class ParticipantRow(Base):
         UniqueConstraint("desa_code", "nik"),
         CheckConstraint("sex IN ('L', 'P')"),
         CheckConstraint("status IN ('aktif', 'berhenti')"),
-        Index("ix_participant_name", text("full_name COLLATE NOCASE"), "nik", "reg_no", "kpj"),
+        Index("ix_participant_name", text("full_name COLLATE NOCASE"), "nik", "reg_no", "kpj").ddl_if(dialect="sqlite"),
+        Index("ix_participant_name_pg", func.lower(column("full_name")), "nik").ddl_if(dialect="postgresql"),
         Index("ix_participant_status", "status"),
         Index("ix_participant_category", "category"),
         Index("ix_participant_start", "start_date"),
@@ -161,6 +183,7 @@ class SyncOutboxRow(Base):
     participants: Mapped[int] = mapped_column(Integer, nullable=False)
     full: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("0"))
     acknowledged_at: Mapped[str | None] = mapped_column(Text)
+    uploaded_at: Mapped[str | None] = mapped_column(Text)
 
 
 class ParticipantSyncRow(Base):
@@ -215,6 +238,8 @@ class SyncReceiptRow(Base):
     device_id: Mapped[str] = mapped_column(Text, nullable=False)
     file_name: Mapped[str] = mapped_column(Text, nullable=False)
     records: Mapped[int] = mapped_column(Integer, nullable=False)
+    content: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 class DuplicateCaseRow(Base):
@@ -262,6 +287,19 @@ class BpjsStatusRow(Base):
     result_at: Mapped[str | None] = mapped_column(Text)
 
 
+class HubPendingRow(Base):
+    __tablename__ = "hub_pending"
+
+    device_id: Mapped[str] = mapped_column(Text, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    desa_code: Mapped[str] = mapped_column(Text, nullable=False)
+    digest: Mapped[str] = mapped_column(Text, nullable=False)
+    fingerprint: Mapped[str] = mapped_column(Text, nullable=False)
+    file_name: Mapped[str] = mapped_column(Text, nullable=False)
+    received_at: Mapped[str] = mapped_column(Text, nullable=False)
+    data: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+
+
 # Core (set-based) statements use the tables directly.
 participant_table = cast(Table, ParticipantRow.__table__)
 history_table = cast(Table, ParticipantHistoryRow.__table__)
@@ -279,3 +317,4 @@ sync_receipt_table = cast(Table, SyncReceiptRow.__table__)
 duplicate_case_table = cast(Table, DuplicateCaseRow.__table__)
 apbd_member_table = cast(Table, ApbdMemberRow.__table__)
 bpjs_status_table = cast(Table, BpjsStatusRow.__table__)
+hub_pending_table = cast(Table, HubPendingRow.__table__)

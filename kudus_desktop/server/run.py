@@ -1,0 +1,46 @@
+"""Running the sync server on uvicorn: ``kudus-desktop hub serve``."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import uvicorn
+
+from kudus_desktop.core.db import Database
+from kudus_desktop.core.hub import DEFAULT_MAX_BODY, HubService, RateLimiter
+from kudus_desktop.server.app import DEFAULT_BURST, DEFAULT_PER_MINUTE, create_app
+
+
+@dataclass(frozen=True, slots=True)
+class ServeOptions:
+    host: str = "127.0.0.1"
+    port: int = 8443
+    certfile: Path | None = None  # TLS directly; or leave TLS to a reverse proxy in front
+    keyfile: Path | None = None
+    max_body: int = DEFAULT_MAX_BODY
+    per_minute: float = DEFAULT_PER_MINUTE
+    burst: int = DEFAULT_BURST
+
+
+def serve(db: Database, options: ServeOptions) -> None:
+    """Serve until interrupted (Ctrl+C or SIGTERM), then finish the requests in flight."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    service = HubService(db)
+    app = create_app(service, max_body=options.max_body, limiter=RateLimiter(options.per_minute, options.burst))
+    config = uvicorn.Config(
+        app,
+        host=options.host,
+        port=options.port,
+        ssl_certfile=str(options.certfile) if options.certfile else None,
+        ssl_keyfile=str(options.keyfile) if options.keyfile else None,
+        log_level="info",
+        timeout_graceful_shutdown=30,
+        # A stuck village connection must not hold a worker forever.
+        timeout_keep_alive=15,
+    )
+    try:
+        uvicorn.Server(config).run()
+    finally:
+        service.flush()
