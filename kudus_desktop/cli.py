@@ -819,9 +819,8 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data-dir", dest="sub_data_dir", help="folder data (juga: KUDUS_DATA_DIR)")
     common.add_argument("--json", dest="sub_json", action="store_true", help="keluaran JSON")
-    common.add_argument(
-        "--db", dest="sub_db", metavar="URL", help="basis data server kabupaten (juga: KUDUS_DATABASE_URL)"
-    )
+    db_help = "basis data server kabupaten (juga: KUDUS_DATABASE_URL)"
+    common.add_argument("--db", dest="sub_db", metavar="URL", help=db_help)
 
     parser = argparse.ArgumentParser(
         prog="kudus-desktop",
