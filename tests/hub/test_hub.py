@@ -4,6 +4,7 @@ package bytes as a stick, the same verification, imported once, and clear JSON r
 from __future__ import annotations
 
 import base64
+import contextlib
 import random
 import socket
 from pathlib import Path
@@ -229,12 +230,10 @@ class CuttingProxy:
                 dst.sendall(data)
                 sent += len(data)
         except OSError:
-            pass
+            pass  # the other side closed first
         for s in (src, dst):
-            try:
+            with contextlib.suppress(OSError):
                 s.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             s.close()
 
     def close(self) -> None:
