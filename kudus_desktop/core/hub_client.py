@@ -10,6 +10,9 @@ arrives. No database transaction is open while the network is used.
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -85,6 +88,15 @@ class HubClient:
         self.user = user
         self.village = VillageSync(db, user)
         self.transport = transport
+        self._open: set[httpx.Client] = set()
+        self._aborted = False
+
+    def abort(self) -> None:
+        """Stop the exchange in progress from another thread (the window is closing): the open
+        connection is closed, the request fails, and what was not answered stays waiting."""
+        self._aborted = True
+        for client in list(self._open):
+            client.close()
 
     # -- state -----------------------------------------------------------------------------
 
@@ -118,9 +130,18 @@ class HubClient:
             raise SyncError("hub_server_invalid", server=server)
         return server.rstrip("/")
 
-    def _client(self, server: str) -> httpx.Client:
+    @contextmanager
+    def _client(self, server: str) -> Iterator[httpx.Client]:
+        if self._aborted:
+            raise SyncError("hub_unreachable", server=server, detail="dihentikan")
         timeout = httpx.Timeout(READ_TIMEOUT, connect=CONNECT_TIMEOUT)
-        return httpx.Client(base_url=server, timeout=timeout, transport=self.transport, follow_redirects=False)
+        client = httpx.Client(base_url=server, timeout=timeout, transport=self.transport, follow_redirects=False)
+        self._open.add(client)
+        try:
+            yield client
+        finally:
+            self._open.discard(client)
+            client.close()
 
     @staticmethod
     def _refusal(response: httpx.Response) -> SyncError:
@@ -133,12 +154,33 @@ class HubClient:
         return SyncError("hub_refused", status=response.status_code, reason=reason or response.reason_phrase, code=code)
 
     def _request(self, client: httpx.Client, server: str, method: str, path: str, **kw: Any) -> httpx.Response:
-        try:
-            return client.request(method, path, **kw)
-        except httpx.TimeoutException:
-            raise SyncError("hub_unreachable", server=server, detail="waktu habis") from None
-        except httpx.HTTPError as exc:
-            raise SyncError("hub_unreachable", server=server, detail=type(exc).__name__) from None
+        """One request, given up at once when :meth:`abort` is called. A blocked socket read
+        cannot be interrupted from outside, so the request runs on a daemon thread of its own
+        and is abandoned (it ends with its timeout, or with the process)."""
+        outcome: dict[str, Any] = {}
+        done = threading.Event()
+
+        def call() -> None:
+            try:
+                outcome["response"] = client.request(method, path, **kw)
+            except BaseException as exc:  # noqa: BLE001 - handed back to the waiting thread
+                outcome["error"] = exc
+            finally:
+                done.set()
+
+        threading.Thread(target=call, name="kudus-hub-request", daemon=True).start()
+        while not done.wait(0.1):
+            if self._aborted:
+                raise SyncError("hub_unreachable", server=server, detail="dihentikan")
+        error = outcome.get("error")
+        if isinstance(error, httpx.TimeoutException):
+            raise SyncError("hub_unreachable", server=server, detail="waktu habis")
+        if isinstance(error, httpx.HTTPError | RuntimeError):
+            raise SyncError("hub_unreachable", server=server, detail=type(error).__name__)
+        if error is not None:
+            raise error
+        response: httpx.Response = outcome["response"]
+        return response
 
     # -- requests --------------------------------------------------------------------------
 

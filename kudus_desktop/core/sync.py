@@ -279,6 +279,7 @@ class OutboxEntry:
     participants: int
     full: bool
     acknowledged_at: str | None
+    uploaded_at: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -400,7 +401,14 @@ class VillageSync:
             full_resend=values[settings.SYNC_FULL_REQUESTED.key] == "1",
             packages=tuple(
                 OutboxEntry(
-                    r.seq, r.created_at, r.username, r.file_name, r.participants, bool(r.full), r.acknowledged_at
+                    r.seq,
+                    r.created_at,
+                    r.username,
+                    r.file_name,
+                    r.participants,
+                    bool(r.full),
+                    r.acknowledged_at,
+                    r.uploaded_at,
                 )
                 for r in outbox
             ),

@@ -20,6 +20,7 @@ from kudus_desktop.core.importing import ImportService
 from kudus_desktop.core.participants import ParticipantService
 from kudus_desktop.core.views import OpChanges, UserView
 from kudus_desktop.gui import ops, preferences
+from kudus_desktop.gui.background_sync import BackgroundSync
 from kudus_desktop.gui.dashboard_page import DashboardPage
 from kudus_desktop.gui.idle_lock import IdleLock
 from kudus_desktop.gui.import_page import ImportPage
@@ -28,7 +29,7 @@ from kudus_desktop.gui.participants_page import ParticipantsPage
 from kudus_desktop.gui.regency_pages import BpjsPage, DuplicatesPage, RegencyDashboardPage
 from kudus_desktop.gui.settings_page import SettingsPage
 from kudus_desktop.gui.signals import AppSignals
-from kudus_desktop.gui.sync_page import sync_page
+from kudus_desktop.gui.sync_page import VillageSyncPage, sync_page
 from kudus_desktop.gui.theme import nav_icon
 
 log = logging.getLogger(__name__)
@@ -106,10 +107,22 @@ class MainWindow(QMainWindow):
         self.user_label = QLabel(
             self.tr("Pengguna: {name} ({role})").format(name=user.full_name, role=code_text("role", user.role))
         )
-        self.db_label = QLabel(self.tr("Basis data: {path}").format(path=db.path))
+        self.db_label = QLabel(self.tr("Basis data: {path}").format(path=db.label))
         self.db_label.setObjectName("muted")
         for label in (self.place_label, self.user_label):
             self.statusBar().addWidget(label)
+        # Online sync (village): packages and receipts travel by themselves when there is a line.
+        self.online: BackgroundSync | None = None
+        self.online_label = QLabel()
+        self.online_label.setObjectName("onlineSync")
+        if not regency:
+            self.online = BackgroundSync(db, user, self.signals, self)
+            self.online.state_changed.connect(self._show_online)
+            self.statusBar().addPermanentWidget(self.online_label)
+            if isinstance(self.sync_page, VillageSyncPage):
+                self.sync_page.sync_now.connect(self.online.sync_now)
+                self.online.state_changed.connect(self.sync_page.show_online)
+            self.online.start()
         self.statusBar().addPermanentWidget(self.db_label)
         self._show_place()
 
@@ -131,6 +144,11 @@ class MainWindow(QMainWindow):
         geometry = preferences.window_geometry()
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1280, 720)
+
+    def _show_online(self, text: str, tip: str) -> None:
+        self.online_label.setText(text)
+        self.online_label.setToolTip(tip)
+        self.online_label.setVisible(bool(text))
 
     def _show_place(self) -> None:
         p = self.profile
@@ -164,11 +182,13 @@ class MainWindow(QMainWindow):
             self,
             self.tr("Tentang Kudus Desktop"),
             self.tr("Kudus Desktop {version}\nKepesertaan BPJS Ketenagakerjaan (JKK dan JKM) pekerja rentan desa "
-                    "di Kabupaten Kudus.\n\nBasis data: {path}").format(version=__version__, path=self.db.path),
+                    "di Kabupaten Kudus.\n\nBasis data: {path}").format(version=__version__, path=self.db.label),
         )  # fmt: skip
 
     def closeEvent(self, event: QCloseEvent) -> None:
         preferences.set_window_geometry(self.saveGeometry())
+        if self.online is not None:
+            self.online.stop()
         ops.wait_idle()
         try:
             backup_on_close(self.db.path)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -59,6 +59,9 @@ def _fingerprint_label(text: str = "") -> QLabel:
 
 class VillageSyncPage(QWidget):
     """A village's Sinkronisasi page: join, send packages, apply receipts, see what was sent."""
+
+    #: the clerk asked for an online exchange now
+    sync_now = Signal()
 
     def __init__(self, db: Database, user: UserView, signals: AppSignals, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -118,6 +121,20 @@ class VillageSyncPage(QWidget):
         sl.addWidget(self.summary)
         sl.addLayout(buttons)
 
+        online_box = QGroupBox(self.tr("Daring (lewat internet)"))
+        self.online_label = QLabel(self.tr("Belum diperiksa."))
+        self.online_label.setObjectName("onlineState")
+        self.online_label.setWordWrap(True)
+        self.sync_now_button = QPushButton(self.tr("Sinkronkan sekarang"))
+        self.sync_now_button.setObjectName("syncNow")
+        self.sync_now_button.setToolTip(
+            self.tr("Buat paket dari perubahan, kirim paket yang menunggu, dan ambil tanda terima dari server.")
+        )
+        self.sync_now_button.clicked.connect(self.sync_now)
+        ol = QHBoxLayout(online_box)
+        ol.addWidget(self.online_label, 1)
+        ol.addWidget(self.sync_now_button)
+
         self.packages = data_table(
             [self.tr("Paket"), self.tr("Dibuat"), self.tr("Oleh"), self.tr("Peserta"), self.tr("Isi"),
              self.tr("Diterima kabupaten"), self.tr("Berkas")]
@@ -134,6 +151,7 @@ class VillageSyncPage(QWidget):
         layout.addWidget(title)
         layout.addLayout(top)
         layout.addWidget(send_box)
+        layout.addWidget(online_box)
         layout.addWidget(QLabel(self.tr("Paket yang sudah dibuat")))
         layout.addWidget(self.packages, 1)
         layout.addWidget(self.copy_button, 0, Qt.AlignmentFlag.AlignLeft)
@@ -184,11 +202,24 @@ class VillageSyncPage(QWidget):
             [
                 [p.seq, p.created_at, p.username, p.participants,
                  self.tr("lengkap") if p.full else self.tr("perubahan"),
-                 p.acknowledged_at or self.tr("belum"), p.file_name]
+                 p.acknowledged_at or (self.tr("terkirim {at}").format(at=p.uploaded_at) if p.uploaded_at
+                                       else self.tr("belum")), p.file_name]
                 for p in st.packages
             ],
         )  # fmt: skip
         self.copy_button.setEnabled(bool(st.packages))
+        self.sync_now_button.setEnabled(st.joined and bool(st.server))
+        if not st.server:
+            self.online_label.setText(
+                self.tr("Berkas setup tidak berisi alamat server kabupaten: kirim paket dengan flashdisk.")
+            )
+
+    def show_online(self, text: str, tip: str) -> None:
+        """The background exchange's state, in full (the status bar has the short form)."""
+        self.online_label.setText(text if not tip or tip in text else f"{text}\n{tip}")
+        st = self.status
+        self.sync_now_button.setEnabled(bool(st and st.joined and st.server))
+        self.refresh()
 
     def update_export_button(self) -> None:
         st = self.status
@@ -299,7 +330,16 @@ class RegencySyncPage(QWidget):
         self.full_button = QPushButton(self.tr("Minta kirim ulang lengkap dari desa terpilih"))
         self.full_button.setObjectName("requestFull")
         self.full_button.clicked.connect(self.request_full)
-        for b in (self.import_files_button, self.import_folder_button, self.receipts_button):
+        self.pending_button = QPushButton()
+        self.pending_button.setObjectName("pendingDevices")
+        self.pending_button.setToolTip(
+            self.tr("Komputer desa yang mengirim paket lewat server tetapi belum dikonfirmasi sidik jarinya.")
+        )
+        self.pending_button.clicked.connect(self.confirm_online_devices)
+        self.pending: list[PendingDevice] = []
+        self.pending_button.setText(self.tr("Perangkat daring menunggu ({n})…").format(n=0))
+        self.pending_button.setEnabled(False)
+        for b in (self.import_files_button, self.import_folder_button, self.receipts_button, self.pending_button):
             row.addWidget(b)
         row.addStretch(1)
         row.addWidget(self.full_button)
@@ -340,10 +380,14 @@ class RegencySyncPage(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        run_db(self, lambda: (self.sync.villages(), self.sync.open_duplicates()), self.show_villages)
+        run_db(
+            self, lambda: (self.sync.villages(), self.sync.open_duplicates(), self.sync.pending()), self.show_villages
+        )
 
-    def show_villages(self, data: tuple[list[Any], int]) -> None:
-        rows, duplicates = data
+    def show_villages(self, data: tuple[list[Any], int, list[PendingDevice]]) -> None:
+        rows, duplicates, self.pending = data
+        self.pending_button.setText(self.tr("Perangkat daring menunggu ({n})…").format(n=len(self.pending)))
+        self.pending_button.setEnabled(bool(self.pending))
         heard = sum(1 for v in rows if v.packages)
         gaps = sum(1 for v in rows if v.missing)
         self.summary.setText(
@@ -405,6 +449,34 @@ class RegencySyncPage(QWidget):
             ),
             self.imported,
         )
+
+    def confirm_online_devices(self) -> None:
+        """Devices that uploaded through the sync server: the same fingerprint check as a stick's."""
+        approved: list[PendingDevice] = []
+        for p in self.pending:
+            question = self.tr(
+                "Komputer desa {desa} mengirim {name} lewat server, tetapi belum terdaftar.\n\n"
+                "Sidik jari perangkat itu:\n{fp}\n\nTelepon operator desa dan minta ia membacakan sidik jari dari "
+                "halaman Sinkronisasinya. Daftarkan hanya bila sama persis."
+            ).format(name=p.name, desa=p.desa, fp=p.fingerprint)
+            if ask(self, self.tr("Perangkat desa baru"), question, self.tr("Sama, daftarkan"), self.tr("Lewati")):
+                approved.append(p)
+        if not approved:
+            return
+
+        def confirm_all(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> BatchReport:
+            report = BatchReport()
+            for n, p in enumerate(approved):
+                if cancelled():
+                    break
+                part = self.sync.confirm_pending(p.device, p.fingerprint)
+                report.done += part.done
+                report.failed += part.failed
+                report.scan = part.scan or report.scan
+                progress(n + 1, len(approved))
+            return report
+
+        run_job(self, self.tr("Mengimpor paket dari server…"), confirm_all, self.imported)
 
     def imported(self, report: BatchReport) -> None:
         self.results.clear()
