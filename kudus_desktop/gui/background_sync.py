@@ -57,7 +57,7 @@ class _Exchange(QRunnable):
 class BackgroundSync(QObject):
     """Schedules exchanges with the regency's server and reports their state."""
 
-    #: short text for the status bar, longer text for its tooltip
+    # short text for the status bar, longer text for its tooltip
     state_changed = Signal(str, str)
 
     def __init__(self, db: Database, user: UserView, signals: AppSignals, parent: QObject | None = None) -> None:
@@ -129,7 +129,7 @@ def describe_state(state: HubState, error: str | None, retry_in: float | None) -
     if not state.server:
         return QCoreApplication.translate(
             "Sinkron", "Sinkron daring tidak aktif (hanya flashdisk)"
-        ), QCoreApplication.translate("Sinkron", "Setup file kabupaten tidak berisi alamat server.")
+        ), QCoreApplication.translate("Sinkron", "Berkas setup dari kabupaten tidak berisi alamat server.")
     if error:
         text = QCoreApplication.translate("Sinkron", "Gagal: {reason}").format(reason=error)
         if state.waiting:
