@@ -125,12 +125,12 @@ def cmd_info(args: argparse.Namespace) -> dict[str, Any]:
         db.close()
     return {
         "version": __version__,
-        "database": str(db.path),
+        "database": db.label,
         "profile": asdict(profile),
         "active": stats.active_total,
         "ended": stats.ended_total,
         "message": f"{profile.region_name} ({profile.region_code}): {stats.active_total} peserta aktif, "
-        f"{stats.ended_total} berhenti. Basis data: {db.path}",
+        f"{stats.ended_total} berhenti. Basis data: {db.label}",
     }
 
 
