@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import signal
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,7 +42,17 @@ def serve(db: Database, options: ServeOptions) -> None:
         # A stuck village connection must not hold a worker forever.
         timeout_keep_alive=15,
     )
+    # uvicorn finishes the requests in flight on Ctrl+C or SIGTERM, then raises the signal again
+    # for the caller: both end the command normally here, after the due scan.
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _interrupt)
     try:
         uvicorn.Server(config).run()
+    except KeyboardInterrupt:
+        pass
     finally:
         service.flush()
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
