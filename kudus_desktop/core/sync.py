@@ -1136,6 +1136,8 @@ def _receipt(
             records=len(records), content=content, data=data,
         )
     )  # fmt: skip
+    # Only the newest receipt is ever served again: older ones keep their record, not their bytes.
+    conn.execute(update(sync_receipt_table).where(r.desa_code == desa, r.seq < seq).values(data=None))
     write_audit(conn, username, "sync_receipt_written", f"{desa}: {name}, {len(records)} data")
     return Receipt(desa, seq, name, newest, data, len(records), False)
 

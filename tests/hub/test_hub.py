@@ -29,7 +29,7 @@ from kudus_desktop.core.signing import Identity, identity
 from kudus_desktop.core.sync import RegencySync, VillageSync
 from kudus_desktop.core.sync_state import SyncState
 from kudus_desktop.core.syncfile import SyncError
-from kudus_desktop.core.tables import hub_pending_table, participant_table, sync_inbox_table
+from kudus_desktop.core.tables import hub_pending_table, participant_table, sync_inbox_table, sync_receipt_table
 from tests.conftest import Office
 from tests.factories import make_draft
 from tests.hub.conftest import Hub, Regency
@@ -87,6 +87,13 @@ def test_first_upload_waits_for_the_fingerprint_then_the_receipt_comes_back(
     third = client.run()
     assert third.made is None and not third.uploaded
     assert third.receipt is not None and third.receipt.already_applied
+    # Two receipts were made; only the newest keeps its bytes for serving again.
+    r = sync_receipt_table.c
+    with regency.db.begin() as conn:
+        assert [tuple(x) for x in conn.execute(select(r.seq, r.data.is_not(None)).order_by(r.seq))] == [
+            (1, False),
+            (2, True),
+        ]
 
 
 def test_the_same_upload_twice_is_imported_once(villages: dict[str, Office], regency: Regency, hub: Hub) -> None:
