@@ -5,7 +5,7 @@
 -- Dates are ISO-8601 text (YYYY-MM-DD), timestamps 'YYYY-MM-DD HH:MM:SS' local time.
 
 PRAGMA application_id = 1263553875;  -- 0x4B504D53 ("KPMS"), marks the file as Kudus Desktop's
-PRAGMA user_version = 7;
+PRAGMA user_version = 8;
 
 -- Settings that travel with the data (office profile, rules). Keys are declared once
 -- in kudus_desktop/core/settings.py with their defaults.
@@ -245,4 +245,62 @@ CREATE TABLE hub_pending (
     received_at TEXT NOT NULL,
     data        BLOB NOT NULL,
     PRIMARY KEY (device_id, seq)
+);
+
+-- Premiums: the dated rate table. A 'tarif' row sets JKK (a share of the reported income) and
+-- JKM; a 'diskon' row takes a percentage off the total while it is switched on. A month's premium
+-- always comes from the rows valid in that month ('YYYY-MM', valid_to inclusive, NULL: open).
+CREATE TABLE premium_rate (
+    id           INTEGER PRIMARY KEY,
+    kind         TEXT NOT NULL CHECK (kind IN ('tarif', 'diskon')),
+    valid_from   TEXT NOT NULL,
+    valid_to     TEXT,
+    funding      TEXT,                          -- only for this funding source; NULL: all
+    income       INTEGER NOT NULL DEFAULT 0,    -- reported income, Rp
+    jkk_rate_bp  INTEGER NOT NULL DEFAULT 0,    -- JKK in basis points of the income (100 = 1%)
+    jkm          INTEGER NOT NULL DEFAULT 0,    -- JKM, Rp a month
+    discount_pct INTEGER NOT NULL DEFAULT 0,
+    active       INTEGER NOT NULL DEFAULT 1,
+    note         TEXT NOT NULL DEFAULT '',
+    changed_at   TEXT NOT NULL,
+    changed_by   TEXT NOT NULL
+);
+
+-- Premiums: a payment to BPJS and, per participant and month, what it paid.
+CREATE TABLE premium_payment (
+    id          INTEGER PRIMARY KEY,
+    uid         TEXT NOT NULL UNIQUE,           -- made offline; the regency keys villages' payments by it
+    desa_code   TEXT NOT NULL,
+    paid_on     TEXT NOT NULL,
+    amount      INTEGER NOT NULL,
+    reference   TEXT NOT NULL DEFAULT '',
+    note        TEXT NOT NULL DEFAULT '',
+    first_month INTEGER NOT NULL,               -- year * 12 + month - 1
+    last_month  INTEGER NOT NULL,
+    people      INTEGER NOT NULL,
+    created_at  TEXT NOT NULL,
+    created_by  TEXT NOT NULL,
+    voided_at   TEXT,
+    voided_by   TEXT,
+    void_reason TEXT NOT NULL DEFAULT '',
+    rev         INTEGER NOT NULL DEFAULT 0      -- change counter, for sync packages
+);
+CREATE INDEX ix_premium_payment_rev ON premium_payment (rev);
+CREATE TABLE premium_paid (
+    participant_id INTEGER NOT NULL REFERENCES participant (id),
+    month          INTEGER NOT NULL,            -- year * 12 + month - 1
+    payment_id     INTEGER NOT NULL REFERENCES premium_payment (id),
+    amount         INTEGER NOT NULL,
+    PRIMARY KEY (participant_id, month)
+) WITHOUT ROWID;
+CREATE INDEX ix_premium_paid_payment ON premium_paid (payment_id);
+CREATE INDEX ix_premium_paid_month ON premium_paid (month);
+
+-- Premiums: the APBDes line the village adopted for a year.
+CREATE TABLE premium_budget (
+    year              INTEGER PRIMARY KEY,
+    amount            INTEGER NOT NULL,
+    planned_additions INTEGER NOT NULL DEFAULT 0,
+    set_at            TEXT NOT NULL,
+    set_by            TEXT NOT NULL
 );

@@ -303,6 +303,48 @@ MESSAGES: dict[str, str] = {
     "hub_other_regency": QT_TRANSLATE_NOOP(
         "Pesan", "Server {server} melayani kabupaten {found}, bukan {expected}. Periksa alamat server."
     ),
+    # Premiums
+    "month_invalid": QT_TRANSLATE_NOOP(
+        "Pesan", "Bulan '{value}' tidak dikenal. Tulis sebagai TTTT-BB, misalnya 2026-05."
+    ),
+    "months_invalid": QT_TRANSLATE_NOOP("Pesan", "Jumlah bulan {months} tidak sah (1 sampai 24)."),
+    "rate_missing": QT_TRANSLATE_NOOP(
+        "Pesan", "Tidak ada tarif iuran yang berlaku untuk {month} (sumber dana {funding}). Tambahkan baris tarif."
+    ),
+    "rate_unknown": QT_TRANSLATE_NOOP("Pesan", "Baris tarif {id} tidak ada."),
+    "rate_dates": QT_TRANSLATE_NOOP("Pesan", "Tarif berakhir ({valid_to}) sebelum mulai berlaku ({valid_from})."),
+    "rate_values": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Tarif tidak sah: penghasilan dilaporkan minimal {min_income}, JKK lebih dari 0% dan paling "
+        "banyak 10%, JKM tidak negatif.",
+    ),
+    "rate_discount": QT_TRANSLATE_NOOP("Pesan", "Diskon harus lebih dari 0% dan paling banyak 100%."),
+    "premium_lapsed": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Kepesertaan {name} gugur pada {month} karena lebih dari 3 bulan iuran tidak dibayar. "
+        "Daftarkan ulang orang itu; pembayaran ini tidak dicatat.",
+    ),
+    "premium_not_on_bill": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "{count} orang yang dipilih tidak ada dalam tagihan {period} (bukan peserta pada bulan itu atau "
+        "dibiayai APBD): {names}. Pembayaran tidak dicatat.",
+    ),
+    "payment_amount_invalid": QT_TRANSLATE_NOOP("Pesan", "Jumlah pembayaran harus lebih dari nol."),
+    "payment_date_future": QT_TRANSLATE_NOOP("Pesan", "Tanggal bayar {date} belum terjadi."),
+    "payment_nothing_due": QT_TRANSLATE_NOOP(
+        "Pesan", "Tidak ada iuran yang belum dibayar untuk {period} pada pilihan ini."
+    ),
+    "payment_amount_mismatch": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Jumlah {amount} tidak sama dengan tagihan {expected} untuk {people} peserta, {period}. Periksa "
+        "jumlahnya, atau pilih peserta dan bulan yang sesuai dengan pembayaran itu.",
+    ),
+    "payment_void_reason": QT_TRANSLATE_NOOP("Pesan", "Tuliskan alasan pembatalan pembayaran."),
+    "payment_unknown": QT_TRANSLATE_NOOP("Pesan", "Pembayaran {id} tidak ada."),
+    "payment_already_void": QT_TRANSLATE_NOOP("Pesan", "Pembayaran itu sudah dibatalkan pada {date}."),
+    "budget_invalid": QT_TRANSLATE_NOOP(
+        "Pesan", "Anggaran tidak sah: jumlah harus lebih dari nol, tambahan peserta tidak negatif, tahun 2000-2100."
+    ),
     # Participants
     "participant_not_found": QT_TRANSLATE_NOOP(
         "Pesan", "Peserta tidak ditemukan (mungkin sudah diubah di tempat lain)."
@@ -578,6 +620,19 @@ CODES: dict[str, str] = {
     "audit:bpjs_list_exported": QT_TRANSLATE_NOOP("Kode", "Daftar pendaftaran BPJS dibuat"),
     "audit:bpjs_results_imported": QT_TRANSLATE_NOOP("Kode", "Hasil BPJS diimpor"),
     "audit:coverage_report": QT_TRANSLATE_NOOP("Kode", "Laporan cakupan dibuat"),
+    "audit:premium_rate": QT_TRANSLATE_NOOP("Kode", "Tarif iuran diubah"),
+    "audit:premium_paid": QT_TRANSLATE_NOOP("Kode", "Pembayaran iuran dicatat"),
+    "audit:premium_void": QT_TRANSLATE_NOOP("Kode", "Pembayaran iuran dibatalkan"),
+    "audit:premium_budget": QT_TRANSLATE_NOOP("Kode", "Anggaran iuran dicatat"),
+    "audit:premium_report": QT_TRANSLATE_NOOP("Kode", "Laporan iuran dibuat"),
+    "cover:none": QT_TRANSLATE_NOOP("Kode", "Bukan peserta"),
+    "cover:untracked": QT_TRANSLATE_NOOP("Kode", "Belum dicatat"),
+    "cover:paid": QT_TRANSLATE_NOOP("Kode", "Lunas"),
+    "cover:due": QT_TRANSLATE_NOOP("Kode", "Belum jatuh tempo"),
+    "cover:arrears": QT_TRANSLATE_NOOP("Kode", "Menunggak"),
+    "cover:lapsed": QT_TRANSLATE_NOOP("Kode", "Gugur, daftar ulang"),
+    "rate_kind:tarif": QT_TRANSLATE_NOOP("Kode", "Tarif"),
+    "rate_kind:diskon": QT_TRANSLATE_NOOP("Kode", "Diskon"),
     "mode:desa": QT_TRANSLATE_NOOP("Kode", "Desa"),
     "mode:kabupaten": QT_TRANSLATE_NOOP("Kode", "Kabupaten"),
 }

@@ -95,7 +95,13 @@ def _to_v7(conn: sqlite3.Connection) -> None:
     _add_column(conn, "sync_outbox", "uploaded_at TEXT")
     _add_column(conn, "sync_receipt", "content TEXT")
     _add_column(conn, "sync_receipt", "data BLOB")
-    for statement in _statements(_schema_section("-- Sync server:")):
+    for statement in _statements(_schema_section("-- Sync server:", "-- Premiums:")):
+        conn.execute(statement)
+
+
+def _to_v8(conn: sqlite3.Connection) -> None:
+    """v8: premiums: the dated rate table, payments and what they paid, the yearly budget line."""
+    for statement in _statements(_schema_section("-- Premiums:")):
         conn.execute(statement)
 
 
@@ -127,4 +133,5 @@ STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     5: _to_v5,
     6: _to_v6,
     7: _to_v7,
+    8: _to_v8,
 }

@@ -51,6 +51,9 @@ SYNC_SERVER = SettingKey("sync_server", "")
 SYNC_RECEIPT_SEQ = SettingKey("sync_receipt_seq", "0")  # the last receipt applied
 SYNC_MISSING = SettingKey("sync_missing", "[]")  # package numbers the regency has not seen, as JSON
 SYNC_FULL_REQUESTED = SettingKey("sync_full_requested", "0")  # the regency asked for everything again
+#: The first month whose premiums are kept in this application ('YYYY-MM'); set when premiums are
+#: first used. Earlier months are shown as not tracked rather than as arrears.
+PREMIUM_SINCE = SettingKey("premium_since", "")
 # Online sync, village side: the last good exchange with the server, the last failure's text,
 # and the fingerprint the regency must confirm before this device's uploads are imported.
 SYNC_LAST_OK = SettingKey("sync_last_ok", "")
@@ -61,6 +64,7 @@ ALL_KEYS = (
     MODE, REGION_CODE, HEAD_NAME, HEAD_TITLE, OFFICE_PHONE, MAX_AGE, MONTHLY_PREMIUM, IMPORT_MAPPINGS, BPJS_COLUMNS,
     IDLE_LOCK_MINUTES, SYNC_REGENCY, SYNC_REGENCY_NAME, SYNC_REGENCY_SIGN, SYNC_REGENCY_BOX, SYNC_SERVER,
     SYNC_RECEIPT_SEQ, SYNC_MISSING, SYNC_FULL_REQUESTED, SYNC_LAST_OK, SYNC_LAST_ERROR, SYNC_HUB_PENDING,
+    PREMIUM_SINCE,
 )  # fmt: skip
 
 

@@ -300,6 +300,71 @@ class HubPendingRow(Base):
     data: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
 
 
+class PremiumRateRow(Base):
+    __tablename__ = "premium_rate"
+    __table_args__ = (CheckConstraint("kind IN ('tarif', 'diskon')"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(Text, nullable=False)
+    valid_from: Mapped[str] = mapped_column(Text, nullable=False)
+    valid_to: Mapped[str | None] = mapped_column(Text)
+    funding: Mapped[str | None] = mapped_column(Text)
+    income: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("0"))
+    jkk_rate_bp: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("0"))
+    jkm: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("0"))
+    discount_pct: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("0"))
+    active: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("1"))
+    note: Mapped[str] = mapped_column(Text, nullable=False, server_default=text("''"))
+    changed_at: Mapped[str] = mapped_column(Text, nullable=False)
+    changed_by: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+class PremiumPaymentRow(Base):
+    __tablename__ = "premium_payment"
+    __table_args__ = (Index("ix_premium_payment_rev", "rev"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uid: Mapped[str] = mapped_column(Text, nullable=False, unique=True)
+    desa_code: Mapped[str] = mapped_column(Text, nullable=False)
+    paid_on: Mapped[str] = mapped_column(Text, nullable=False)
+    amount: Mapped[int] = mapped_column(Integer, nullable=False)
+    reference: Mapped[str] = mapped_column(Text, nullable=False, server_default=text("''"))
+    note: Mapped[str] = mapped_column(Text, nullable=False, server_default=text("''"))
+    first_month: Mapped[int] = mapped_column(Integer, nullable=False)
+    last_month: Mapped[int] = mapped_column(Integer, nullable=False)
+    people: Mapped[int] = mapped_column(Integer, nullable=False)
+    created_at: Mapped[str] = mapped_column(Text, nullable=False)
+    created_by: Mapped[str] = mapped_column(Text, nullable=False)
+    voided_at: Mapped[str | None] = mapped_column(Text)
+    voided_by: Mapped[str | None] = mapped_column(Text)
+    void_reason: Mapped[str] = mapped_column(Text, nullable=False, server_default=text("''"))
+    rev: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("0"))
+
+
+class PremiumPaidRow(Base):
+    __tablename__ = "premium_paid"
+    __table_args__ = (
+        Index("ix_premium_paid_payment", "payment_id"),
+        Index("ix_premium_paid_month", "month"),
+        {"sqlite_with_rowid": False},
+    )
+
+    participant_id: Mapped[int] = mapped_column(Integer, ForeignKey("participant.id"), primary_key=True)
+    month: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    payment_id: Mapped[int] = mapped_column(Integer, ForeignKey("premium_payment.id"), nullable=False)
+    amount: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+class PremiumBudgetRow(Base):
+    __tablename__ = "premium_budget"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    amount: Mapped[int] = mapped_column(Integer, nullable=False)
+    planned_additions: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("0"))
+    set_at: Mapped[str] = mapped_column(Text, nullable=False)
+    set_by: Mapped[str] = mapped_column(Text, nullable=False)
+
+
 # Core (set-based) statements use the tables directly.
 participant_table = cast(Table, ParticipantRow.__table__)
 history_table = cast(Table, ParticipantHistoryRow.__table__)
@@ -318,3 +383,7 @@ duplicate_case_table = cast(Table, DuplicateCaseRow.__table__)
 apbd_member_table = cast(Table, ApbdMemberRow.__table__)
 bpjs_status_table = cast(Table, BpjsStatusRow.__table__)
 hub_pending_table = cast(Table, HubPendingRow.__table__)
+premium_rate_table = cast(Table, PremiumRateRow.__table__)
+premium_payment_table = cast(Table, PremiumPaymentRow.__table__)
+premium_paid_table = cast(Table, PremiumPaidRow.__table__)
+premium_budget_table = cast(Table, PremiumBudgetRow.__table__)
