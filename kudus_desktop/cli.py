@@ -24,7 +24,7 @@ from kudus_desktop.core.bpjs import RESULT_FIELDS, BpjsService
 from kudus_desktop.core.card_layout import Paper
 from kudus_desktop.core.cards import CardScope, CardService
 from kudus_desktop.core.codes import Mode, Role
-from kudus_desktop.core.dates import format_date
+from kudus_desktop.core.dates import format_date, format_rupiah, parse_date_text
 from kudus_desktop.core.db import open_database, open_store
 from kudus_desktop.core.doubles import DoubleEnrolmentService, DuplicateCase
 from kudus_desktop.core.errors import KudusError, SetupError, ValidationError
@@ -33,6 +33,7 @@ from kudus_desktop.core.exporting import (
     export_bpjs_list,
     export_coverage,
     export_person_report,
+    export_premium_report,
     export_problem_report,
     export_roster,
 )
@@ -43,7 +44,14 @@ from kudus_desktop.core.nik import mask_nik
 from kudus_desktop.core.overview import overview
 from kudus_desktop.core.participants import ParticipantQuery, ParticipantService, SortKey
 from kudus_desktop.core.paths import default_data_dir
-from kudus_desktop.core.printouts import participant_list
+from kudus_desktop.core.premiums import (
+    PaymentRequest,
+    PremiumService,
+    month_label,
+    month_text,
+    parse_month,
+)
+from kudus_desktop.core.printouts import participant_list, premium_recap
 from kudus_desktop.core.regions import region
 from kudus_desktop.core.signing import key_fingerprint, load_public_key, public_key_pem, verify_payload
 from kudus_desktop.core.store import copy_store
@@ -813,6 +821,168 @@ def cmd_store_copy(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def _premiums(db: Any, user: UserView = CLI_USER) -> PremiumService:
+    return PremiumService(db, user)
+
+
+def _rupiah(text: str) -> int:
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if not digits or text.strip().startswith("-"):
+        raise KudusError("payment_amount_invalid")
+    return int(digits)
+
+
+def cmd_iuran_bill(args: argparse.Namespace) -> dict[str, Any]:
+    month = parse_month(args.month)
+    db, _ = _open_initialised(args)
+    try:
+        bill = _premiums(db).bill(month)
+    finally:
+        db.close()
+    lines = [
+        f"{x.reg_no}  {mask_nik(x.nik)}  {x.full_name[:28]:<28}  {code_label('funding', x.funding)[:12]:<12}  "
+        f"{format_rupiah(x.amount):>10}  {code_label('cover', x.state)}"
+        for x in bill.lines
+    ]
+    head = (
+        f"Tagihan iuran {month_label(month)}: {len(bill.lines)} peserta, {format_rupiah(bill.total)}; "
+        f"jatuh tempo {format_date(bill.due)}; dibayar {format_rupiah(bill.paid)}, "
+        f"belum {format_rupiah(bill.outstanding)}"
+        + (f"; {bill.apbd_excluded} peserta dibiayai APBD tidak ditagih ke desa" if bill.apbd_excluded else "")
+    )
+    return {
+        "month": month_text(month),
+        "due": bill.due.isoformat(),
+        "total": bill.total,
+        "paid": bill.paid,
+        "outstanding": bill.outstanding,
+        "apbd_excluded": bill.apbd_excluded,
+        "lines": [
+            {"reg_no": x.reg_no, "nik": x.nik, "name": x.full_name, "funding": x.funding, "amount": x.amount,
+             "paid": x.paid, "state": x.state.value}
+            for x in bill.lines
+        ],
+        "message": "\n".join([head, *lines]),
+    }  # fmt: skip
+
+
+def cmd_iuran_pay(args: argparse.Namespace) -> dict[str, Any]:
+    month = parse_month(args.month)
+    paid_on = parse_date_text(args.date) if args.date else date.today()
+    db, _ = _open_initialised(args)
+    try:
+        ids: tuple[int, ...] | None = None
+        if args.nik:
+            service = ParticipantService(db, CLI_USER)
+            found = []
+            for nik in args.nik:
+                person = service.find_by_nik(nik.strip())
+                if person is None:
+                    raise KudusError("card_nik_unknown", nik=nik)
+                found.append(person.id)
+            ids = tuple(found)
+        request = PaymentRequest(
+            paid_on, month, args.months, _rupiah(args.amount), args.ref or "", args.note or "", ids
+        )
+        payment = _premiums(db).pay(request)
+    finally:
+        db.close()
+    return {
+        "id": payment.id, "uid": payment.uid, "amount": payment.amount, "people": payment.people,
+        "first_month": month_text(payment.first_month), "last_month": month_text(payment.last_month),
+        "message": f"Pembayaran {format_rupiah(payment.amount)} dicatat untuk {payment.people} peserta, "
+        f"{payment.period} (nomor {payment.id}).",
+    }  # fmt: skip
+
+
+def cmd_iuran_void(args: argparse.Namespace) -> dict[str, Any]:
+    db, _ = _open_initialised(args)
+    try:
+        _premiums(db).void(args.id, args.reason)
+    finally:
+        db.close()
+    return {"id": args.id, "message": f"Pembayaran {args.id} dibatalkan; bulannya kembali belum dibayar."}
+
+
+def cmd_iuran_payments(args: argparse.Namespace) -> dict[str, Any]:
+    db, _ = _open_initialised(args)
+    try:
+        rows = _premiums(db).payments(args.year)
+    finally:
+        db.close()
+    lines = [
+        f"{p.id:>4}  {p.paid_on}  {format_rupiah(p.amount):>14}  {p.people:>5} peserta  {p.period}  {p.reference}"
+        + (f"  DIBATALKAN: {p.void_reason}" if p.voided_at else "")
+        for p in rows
+    ]
+    return {"payments": [asdict(p) for p in rows], "message": "\n".join(lines) or "Belum ada pembayaran."}
+
+
+def cmd_iuran_rates(args: argparse.Namespace) -> dict[str, Any]:
+    db, _ = _open_initialised(args)
+    try:
+        if args.id is not None:
+            _premiums(db, CLI_CHECKER).set_rate_active(args.id, args.state == "on")
+        rates = _premiums(db).rates()
+    finally:
+        db.close()
+    lines = [
+        f"{r.id:>3}  {code_label('rate_kind', r.kind):<7} {r.valid_from} s.d. {r.valid_to or 'seterusnya':<10} "
+        f"{code_label('funding', r.funding) if r.funding else 'semua':<10} "
+        + (f"JKK {r.jkk_rate_bp / 100:g}% x {format_rupiah(r.income)} + JKM {format_rupiah(r.jkm)}"
+           if r.kind == "tarif" else f"diskon {r.discount_pct}%")
+        + f"  {'AKTIF' if r.active else 'nonaktif'}  {r.note}"
+        for r in rates.rows
+    ]  # fmt: skip
+    return {"rates": [asdict(r) for r in rates.rows], "message": "\n".join(lines)}
+
+
+def cmd_iuran_budget(args: argparse.Namespace) -> dict[str, Any]:
+    db, _ = _open_initialised(args)
+    try:
+        premiums = _premiums(db)
+        plan = premiums.plan(args.year, args.additions)
+        if args.set:
+            premiums.set_budget(args.year, _rupiah(args.set), args.additions)
+    finally:
+        db.close()
+    rates = sorted({r for _, r in plan.monthly})
+    message = (
+        f"Anggaran iuran {plan.year}: ({plan.active} peserta + {plan.planned_additions} tambahan) x 12 bulan x "
+        f"{' / '.join(format_rupiah(r) for r in rates)} = {format_rupiah(plan.total)}"
+        + (f"; dicatat sebagai anggaran APBDes {format_rupiah(_rupiah(args.set))}" if args.set else "")
+    )
+    return {"year": plan.year, "people": plan.people, "total": plan.total, "message": message}
+
+
+def cmd_report_iuran(args: argparse.Namespace) -> dict[str, Any]:
+    db, accounts = _open_initialised(args)
+    try:
+        premiums = _premiums(db)
+        recap = premiums.recap(args.year)
+        plan = premiums.plan(args.year + 1, args.additions)
+        profile = accounts.profile()
+        out = Path(args.out)
+        n = export_premium_report(recap, plan, profile, out, CLI_USER.full_name, date.today())
+        pages = 0
+        if args.pdf:
+            _qt_offscreen()
+            from kudus_desktop.render.table import write_table_pdf
+
+            pages = write_table_pdf(
+                Path(args.pdf), premium_recap(recap, profile, CLI_USER.full_name, date.today()), Paper(args.paper)
+            )
+        log_event(db, CLI_USER.username, "premium_report", out.name)
+    finally:
+        db.close()
+    return {
+        "out": str(out), "payments": n, "billed": recap.billed, "received": recap.received, "arrears": recap.arrears,
+        "message": f"Laporan iuran {args.year} ditulis ke {out}: tagihan {format_rupiah(recap.billed)}, "
+        f"diterima {format_rupiah(recap.received)}, tunggakan {format_rupiah(recap.arrears)}, {n} pembayaran"
+        + (f"; rekap cetak {pages} halaman di {args.pdf}" if args.pdf else "") + ".",
+    }  # fmt: skip
+
+
 def build_parser() -> argparse.ArgumentParser:
     # The options are accepted before and after the subcommand; argparse would let a
     # subcommand's default overwrite the value given before it, so they go to other names.
@@ -1000,8 +1170,46 @@ def build_parser() -> argparse.ArgumentParser:
     bp.add_argument("--dry-run", action="store_true", help="pratinjau saja, tidak menyimpan")
     bp.set_defaults(func=cmd_bpjs_import)
 
+    p = sub.add_parser("iuran", parents=[common], help="desa: tagihan, pembayaran dan anggaran iuran")
+    isub = p.add_subparsers(dest="iuran_command", metavar="PERINTAH", required=True)
+    ip = isub.add_parser("bill", parents=[common], help="tagihan satu bulan: peserta, jumlah, jatuh tempo")
+    ip.add_argument("--month", required=True, metavar="TTTT-BB")
+    ip.set_defaults(func=cmd_iuran_bill)
+    ip = isub.add_parser("pay", parents=[common], help="catat pembayaran iuran (semua yang ditagih, atau --nik)")
+    ip.add_argument("--month", required=True, metavar="TTTT-BB", help="bulan pertama yang dibayar")
+    ip.add_argument("--months", type=int, default=1, metavar="N", help="jumlah bulan (bayar di muka: 3, 6, 12)")
+    ip.add_argument("--amount", required=True, metavar="RP", help="jumlah yang dibayar, harus sama dengan tagihan")
+    ip.add_argument("--date", metavar="TANGGAL", help="tanggal bayar (bawaan: hari ini)")
+    ip.add_argument("--ref", metavar="TEKS", help="nomor bukti atau referensi bank")
+    ip.add_argument("--note", metavar="TEKS")
+    ip.add_argument("--nik", nargs="+", metavar="NIK", help="hanya peserta ini (pembayaran sebagian)")
+    ip.set_defaults(func=cmd_iuran_pay)
+    ip = isub.add_parser("void", parents=[common], help="batalkan pembayaran yang salah dicatat")
+    ip.add_argument("--id", type=int, required=True)
+    ip.add_argument("--reason", required=True)
+    ip.set_defaults(func=cmd_iuran_void)
+    ip = isub.add_parser("payments", parents=[common], help="daftar pembayaran")
+    ip.add_argument("--year", type=int)
+    ip.set_defaults(func=cmd_iuran_payments)
+    ip = isub.add_parser("rates", parents=[common], help="tabel tarif; --id N --state on|off menyalakan baris")
+    ip.add_argument("--id", type=int)
+    ip.add_argument("--state", choices=["on", "off"], default="on")
+    ip.set_defaults(func=cmd_iuran_rates)
+    ip = isub.add_parser("budget", parents=[common], help="rencana anggaran iuran setahun (APBDes)")
+    ip.add_argument("--year", type=int, required=True)
+    ip.add_argument("--additions", type=int, default=0, metavar="N", help="rencana tambahan peserta")
+    ip.add_argument("--set", metavar="RP", help="catat anggaran yang disahkan, untuk melihat realisasinya")
+    ip.set_defaults(func=cmd_iuran_budget)
+
     p = sub.add_parser("report", parents=[common], help="laporan")
     rsub = p.add_subparsers(dest="report_command", metavar="PERINTAH", required=True)
+    rp = rsub.add_parser("iuran", parents=[common], help="desa: rekap iuran setahun, anggaran tahun berikutnya")
+    rp.add_argument("--year", type=int, required=True)
+    rp.add_argument("--out", required=True, metavar="BERKAS.xlsx")
+    rp.add_argument("--pdf", metavar="BERKAS.pdf", help="juga rekap bulanan siap cetak")
+    rp.add_argument("--paper", choices=[p.value for p in Paper], default=Paper.A4.value)
+    rp.add_argument("--additions", type=int, default=0, metavar="N", help="rencana tambahan peserta tahun depan")
+    rp.set_defaults(func=cmd_report_iuran)
     rp = rsub.add_parser("coverage", parents=[common], help="kabupaten: cakupan per kecamatan dan desa")
     rp.add_argument("--out", required=True, metavar="BERKAS.xlsx")
     rp.set_defaults(func=cmd_report_coverage)

@@ -31,6 +31,7 @@ from kudus_desktop.core.importing import ImportPreview, RowStatus
 from kudus_desktop.core.jobs import CancelCheck, Progress, never_cancelled
 from kudus_desktop.core.labels import code_label, describe_issue, field_label
 from kudus_desktop.core.participants import PAGE, ParticipantQuery, ParticipantService
+from kudus_desktop.core.premiums import BudgetPlan, YearRecap
 from kudus_desktop.core.views import OfficeProfile, OpChanges, ParticipantView
 
 if TYPE_CHECKING:
@@ -459,3 +460,102 @@ def export_coverage(overview: RegencyOverview, profile: OfficeProfile, path: Pat
     monthly.row(["Jumlah", *(sum(k.series[i] for k in overview.kecamatan) for i in range(len(overview.months)))])
     _save_atomically(wb, tmp, path)
     return count
+
+
+def export_premium_report(
+    recap: YearRecap, plan: BudgetPlan, profile: OfficeProfile, path: Path, preparer: str, today: date
+) -> int:
+    """The year's premium report: the monthly recap for accountability (with the signatory
+    block), the APBDes line for the next year, and every payment. Amounts are numbers in
+    rupiah, so the sheet adds them up itself. Returns the payments listed."""
+    money = "#,##0"
+    columns = [
+        Column("month", "Bulan", 16, lambda p: None),
+        Column("due", "Jatuh Tempo", 13, lambda p: None),
+        Column("people", "Peserta Ditagih", 11, lambda p: None),
+        Column("billed", "Tagihan (Rp)", 15, lambda p: None),
+        Column("paid", "Dibayar untuk Bulan Ini (Rp)", 17, lambda p: None),
+        Column("outstanding", "Belum Dibayar (Rp)", 15, lambda p: None),
+        Column("received", "Pembayaran Bulan Ini (Rp)", 17, lambda p: None),
+    ]
+    tmp = _temp_beside(path)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Rekap Bulanan")
+    sheet = _Sheet(ws, columns)
+    ws.freeze_panes = "A6"
+    _landscape(ws, header_row=5)
+    bold = Font(bold=True)
+
+    def amounts(values: Sequence[Any], *, strong: bool = False) -> None:
+        cells = []
+        for n, v in enumerate(values):
+            cell = WriteOnlyCell(ws, value=cast(Any, v))
+            if isinstance(v, date):
+                cell.number_format = DATE_FORMAT
+            elif isinstance(v, int) and n >= 3:
+                cell.number_format = money
+            if strong:
+                cell.font = bold
+            cells.append(cell)
+        ws.append(cells)
+
+    sheet.text_rows([f"REKAPITULASI IURAN BPJS KETENAGAKERJAAN TAHUN {recap.year}"], bold=True)
+    place = f"Desa {profile.region_name}" + (f", Kecamatan {profile.kecamatan_name}" if profile.kecamatan_name else "")
+    sheet.text_rows([place])
+    sheet.text_rows([f"Keadaan per {format_date_long(today)}"])
+    sheet.text_rows([""])
+    sheet.header()
+    for m in recap.months:
+        label = format_month(m.month // 12, m.month % 12 + 1)
+        amounts([label, m.due, m.people, m.billed, m.paid, m.outstanding if m.overdue else 0, m.received])
+    amounts(["JUMLAH", "", "", recap.billed, recap.paid, recap.arrears, recap.received], strong=True)
+    sheet.text_rows([""])
+    if recap.budget:
+        pct = recap.realisation_pct or 0.0
+        sheet.text_rows(
+            [f"Anggaran APBDes {recap.year}: Rp{recap.budget:,}".replace(",", "."),
+             f"Realisasi pembayaran: Rp{recap.received:,} ({pct:.1f}%)".replace(",", ".")]
+        )  # fmt: skip
+    else:
+        sheet.text_rows([f"Anggaran APBDes {recap.year} belum dicatat."])
+    _signatory(sheet, profile, preparer, today)
+
+    ws2 = wb.create_sheet(f"Anggaran {plan.year}")
+    budget = _Sheet(ws2, [Column("item", "Uraian", 46, lambda p: None), Column("value", "Nilai", 18, lambda p: None)])
+    budget.text_rows([f"RENCANA ANGGARAN IURAN JKK DAN JKM TAHUN {plan.year} (APBDes)"], bold=True)
+    budget.text_rows([""])
+    budget.header()
+    budget.row(["Peserta aktif (dibiayai desa)", plan.active])
+    budget.row(["Rencana tambahan peserta", plan.planned_additions])
+    budget.row(["Jumlah peserta dianggarkan", plan.people])
+    for month, rate in plan.monthly:
+        budget.row([f"Iuran per orang, {format_month(month // 12, month % 12 + 1)} (Rp)", rate])
+    budget.row(["Iuran per orang setahun (Rp)", sum(r for _, r in plan.monthly)])
+    total = [WriteOnlyCell(ws2, value="JUMLAH ANGGARAN (Rp)"), WriteOnlyCell(ws2, value=plan.total)]
+    for cell in total:
+        cell.font = bold
+    total[1].number_format = money
+    ws2.append(total)
+    _signatory(budget, profile, preparer, today)
+
+    ws3 = wb.create_sheet("Pembayaran")
+    payments = _Sheet(
+        ws3,
+        [
+            Column("paid_on", "Tanggal Bayar", 13, lambda p: None),
+            Column("amount", "Jumlah (Rp)", 15, lambda p: None),
+            Column("period", "Untuk Bulan", 30, lambda p: None),
+            Column("people", "Peserta", 9, lambda p: None),
+            Column("reference", "Referensi", 22, lambda p: None),
+            Column("by", "Dicatat Oleh", 14, lambda p: None),
+            Column("void", "Dibatalkan", 30, lambda p: None),
+        ],
+    )
+    ws3.freeze_panes = "A3"
+    payments.text_rows([f"PEMBAYARAN IURAN TAHUN {recap.year}"], bold=True)
+    payments.header()
+    for p in recap.payments:
+        void = f"{p.voided_at[:10]}: {p.void_reason}" if p.voided_at else ""
+        payments.row([date.fromisoformat(p.paid_on), p.amount, p.period, p.people, p.reference, p.created_by, void])
+    _save_atomically(wb, tmp, path)
+    return len(recap.payments)

@@ -487,7 +487,9 @@ class MonthRecap:
 
     @property
     def outstanding(self) -> int:
-        return self.billed - self.paid
+        """Unpaid premiums of the month; a month paid at a higher rate than the one now valid
+        (a discount switched on afterwards) owes nothing rather than a negative amount."""
+        return max(0, self.billed - self.paid)
 
 
 @dataclass(frozen=True, slots=True)

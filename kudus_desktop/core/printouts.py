@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 from kudus_desktop.core.codes import can_reveal_nik
-from kudus_desktop.core.dates import format_date, format_date_long
+from kudus_desktop.core.dates import format_date, format_date_long, format_month, format_number, format_rupiah
 from kudus_desktop.core.errors import CancelledError
 from kudus_desktop.core.jobs import CancelCheck, Progress, never_cancelled
 from kudus_desktop.core.labels import code_label
 from kudus_desktop.core.nik import mask_nik
 from kudus_desktop.core.participants import PAGE, ParticipantQuery, ParticipantService
+from kudus_desktop.core.premiums import YearRecap
 from kudus_desktop.core.views import OfficeProfile
 
 
@@ -151,3 +153,52 @@ def _filter_text(query: ParticipantQuery) -> str:
         if p
     ]
     return f" (saring: {', '.join(parts)})" if parts else ""
+
+
+PREMIUM_COLUMNS = (
+    PrintColumn("Bulan", 22),
+    PrintColumn("Jatuh Tempo", 16, Align.CENTRE),
+    PrintColumn("Peserta", 10, Align.RIGHT),
+    PrintColumn("Tagihan", 20, Align.RIGHT),
+    PrintColumn("Dibayar", 20, Align.RIGHT),
+    PrintColumn("Belum Dibayar", 20, Align.RIGHT),
+    PrintColumn("Pembayaran Diterima", 20, Align.RIGHT),
+)
+
+
+def premium_recap(recap: YearRecap, profile: OfficeProfile, preparer: str, today: date) -> PrintedTable:
+    """The monthly premium recap for accountability reports, as a printed page."""
+    rows: list[tuple[str, ...]] = []
+    for m in recap.months:
+        rows.append(
+            (
+                format_month(m.month // 12, m.month % 12 + 1),
+                format_date(m.due),
+                format_number(m.people),
+                format_rupiah(m.billed),
+                format_rupiah(m.paid),
+                format_rupiah(m.outstanding) if m.overdue else "-",
+                format_rupiah(m.received),
+            )
+        )
+    rows.append(
+        ("JUMLAH", "", "", format_rupiah(recap.billed), format_rupiah(recap.paid), format_rupiah(recap.arrears),
+         format_rupiah(recap.received))
+    )  # fmt: skip
+    if recap.budget:
+        budget_line = (
+            f"Anggaran APBDes {recap.year}: {format_rupiah(recap.budget)}; realisasi {format_rupiah(recap.received)}"
+            f" ({recap.realisation_pct or 0:.1f}%)"
+        )
+    else:
+        budget_line = f"Anggaran APBDes {recap.year} belum dicatat"
+    today_text = format_date_long(today)
+    return PrintedTable(
+        title=f"REKAPITULASI IURAN BPJS KETENAGAKERJAAN DESA {profile.region_name.upper()} TAHUN {recap.year}",
+        subtitle=(f"Kecamatan {profile.kecamatan_name}, Kabupaten Kudus · keadaan per {today_text}", budget_line),
+        running_title=f"Rekapitulasi Iuran {recap.year} · Desa {profile.region_name}",
+        columns=PREMIUM_COLUMNS,
+        rows=tuple(rows),
+        signatory=signatory(profile, preparer, today_text),
+        footer=f"Dicetak {format_date(today)} oleh {preparer} · Kudus Desktop",
+    )
