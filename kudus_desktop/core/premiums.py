@@ -29,7 +29,7 @@ from enum import StrEnum
 from sqlalchemy import ColumnElement, Connection, and_, delete, func, or_, select, text, update
 
 from kudus_desktop.core import settings
-from kudus_desktop.core.audit import write_audit
+from kudus_desktop.core.audit import log_event, write_audit
 from kudus_desktop.core.codes import Funding, Role, Status
 from kudus_desktop.core.dates import format_month, format_rupiah, now_iso
 from kudus_desktop.core.db import Database, executemany
@@ -548,6 +548,10 @@ class PremiumService:
 
     def _desa(self, conn: Connection) -> str:
         return settings.read_all(conn)[settings.REGION_CODE.key]
+
+    def log_event(self, action: str, detail: str) -> None:
+        """Audit what left the application (a report saved or printed)."""
+        log_event(self.db, self.user.username, action, detail)
 
     def _admin(self) -> None:
         if self.user.role != Role.ADMIN:

@@ -18,6 +18,7 @@ from kudus_desktop.core.db import Database
 from kudus_desktop.core.errors import KudusError
 from kudus_desktop.core.importing import ImportService
 from kudus_desktop.core.participants import ParticipantService
+from kudus_desktop.core.premiums import PremiumService
 from kudus_desktop.core.views import OpChanges, UserView
 from kudus_desktop.gui import ops, preferences
 from kudus_desktop.gui.background_sync import BackgroundSync
@@ -26,6 +27,7 @@ from kudus_desktop.gui.idle_lock import IdleLock
 from kudus_desktop.gui.import_page import ImportPage
 from kudus_desktop.gui.messages import code_text, inform
 from kudus_desktop.gui.participants_page import ParticipantsPage
+from kudus_desktop.gui.premiums_page import PremiumsPage
 from kudus_desktop.gui.regency_pages import BpjsPage, DuplicatesPage, RegencyDashboardPage
 from kudus_desktop.gui.settings_page import SettingsPage
 from kudus_desktop.gui.signals import AppSignals
@@ -59,7 +61,13 @@ class MainWindow(QMainWindow):
         self.import_page = ImportPage(ImportService(self.participants), self.signals)
         self.settings_page = SettingsPage(self.accounts, user, self.signals)
         self.sync_page = sync_page(db, user, self.profile.mode, self.signals)
-        # The regency's own desks; a village has neither.
+        # The village's premiums; the regency's own desks.
+        village_pages: list[tuple[str, str, QWidget]] = []
+        if not regency:
+            self.premiums_page = PremiumsPage(
+                PremiumService(db, user, today=today), user, self.accounts.profile, self.signals
+            )
+            village_pages = [("iuran", self.tr("Iuran"), self.premiums_page)]
         regency_pages: list[tuple[str, str, QWidget]] = []
         if regency:
             self.duplicates_page = DuplicatesPage(db, user, self.signals)
@@ -75,11 +83,11 @@ class MainWindow(QMainWindow):
         self.navigation.setIconSize(QSize(20, 20))
         self.pages = QStackedWidget()
         self.pages.setObjectName("pages")
-        # Only places that are built are listed: Iuran and Laporan join this list when they
-        # exist, never as dead entries.
+        # Only places that are built are listed, never as dead entries.
         for key, text, page in (
             ("beranda", self.tr("Beranda"), self.dashboard_page),
             ("peserta", self.tr("Peserta"), self.participants_page),
+            *village_pages,
             ("impor", self.tr("Impor"), self.import_page),
             ("sinkronisasi", self.tr("Sinkronisasi"), self.sync_page),
             *regency_pages,

@@ -322,25 +322,27 @@ class CardPrintDialog(QDialog):
         preview(self, printer, lambda device: paint_calibration(device, paper, x, y))
 
 
-class ListPrintDialog(QDialog):
-    """The participant list as the window filters it, on A4 or F4: preview, print or save as PDF."""
+class TablePrintDialog(QDialog):
+    """A printed table (a list, a recap) on A4 or F4: preview, print or save as PDF."""
 
     def __init__(
         self,
-        service: ParticipantService,
-        profile: OfficeProfile,
-        query: ParticipantQuery,
+        title: str,
+        description: str,
+        make_table: Callable[[Callable[[int, int], None], Callable[[], bool]], PrintedTable],
+        logged: Callable[[PrintedTable, str], object],
+        pdf_name: str,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Cetak daftar peserta"))
-        self.service = service
-        self.profile = profile
-        self.query = query
+        self.setWindowTitle(title)
+        self.title = title
+        self.make_table = make_table
+        self.logged = logged
+        self.pdf_name = pdf_name
         self.paper = _paper_combo()
-        count = service.count(query)
         form = QFormLayout()
-        form.addRow(self.tr("Peserta"), QLabel(self.tr("{n} peserta sesuai pencarian dan saringan").format(n=count)))
+        form.addRow(self.tr("Isi"), QLabel(description))
         form.addRow(self.tr("Kertas"), self.paper)
         buttons = QDialogButtonBox()
         self.preview_button = buttons.addButton(self.tr("Pratinjau…"), QDialogButtonBox.ButtonRole.ActionRole)
@@ -357,31 +359,26 @@ class ListPrintDialog(QDialog):
     def paper_choice(self) -> Paper:
         return Paper(self.paper.currentData())
 
-    def _table(self, progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> PrintedTable:
-        return participant_list(self.service, self.profile, self.query, progress=progress, cancelled=cancelled)
-
-    def _logged(self, table: PrintedTable, where: str) -> None:
-        self.service.log_event("list_printed", f"{len(table.rows)} peserta, {where}")
+    def _busy_text(self) -> str:
+        return self.tr("Menyusun {title}…").format(title=self.title.lower())
 
     def save_pdf(self) -> None:
-        target = ask_pdf_path(self, self.tr("Simpan daftar peserta sebagai PDF"), "daftar-peserta.pdf")
+        target = ask_pdf_path(self, self.tr("Simpan sebagai PDF"), self.pdf_name)
         if target is None:
             return
         paper = self.paper_choice()
 
         def job(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> int:
-            table = self._table(progress, cancelled)
+            table = self.make_table(progress, cancelled)
             pages = write_table_pdf(target, table, paper, progress=progress, cancelled=cancelled)
-            self._logged(table, target.name)
+            self.logged(table, target.name)
             return pages
 
         def done(pages: int) -> None:
-            inform(
-                self, self.tr("Daftar peserta"), self.tr("{n} halaman ditulis ke {path}.").format(n=pages, path=target)
-            )
+            inform(self, self.title, self.tr("{n} halaman ditulis ke {path}.").format(n=pages, path=target))
             self.accept()
 
-        run_job(self, self.tr("Menyusun daftar peserta…"), job, done)
+        run_job(self, self._busy_text(), job, done)
 
     def print_list(self) -> None:
         paper = self.paper_choice()
@@ -390,12 +387,12 @@ class ListPrintDialog(QDialog):
             return
 
         def job(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> int:
-            table = self._table(progress, cancelled)
+            table = self.make_table(progress, cancelled)
             pages = paint_table(printer, table, paper, progress=progress, cancelled=cancelled)
-            self._logged(table, printer.printerName())
+            self.logged(table, printer.printerName())
             return pages
 
-        run_job(self, self.tr("Mencetak daftar peserta…"), job, lambda _pages: self.accept())
+        run_job(self, self._busy_text(), job, lambda _pages: self.accept())
 
     def preview_list(self) -> None:
         paper = self.paper_choice()
@@ -403,6 +400,31 @@ class ListPrintDialog(QDialog):
         def show(table: PrintedTable) -> None:
             printer = make_printer(QPrinterInfo.defaultPrinterName(), paper)
             if preview(self, printer, lambda device: paint_table(device, table, paper)):
-                run_db(self, lambda: self._logged(table, printer.printerName()), lambda _: self.accept())
+                run_db(self, lambda: self.logged(table, printer.printerName()), lambda _: self.accept())
 
-        run_job(self, self.tr("Menyusun daftar peserta…"), self._table, show)
+        run_job(self, self._busy_text(), self.make_table, show)
+
+
+class ListPrintDialog(TablePrintDialog):
+    """The participant list as the window filters it."""
+
+    def __init__(
+        self,
+        service: ParticipantService,
+        profile: OfficeProfile,
+        query: ParticipantQuery,
+        parent: QWidget | None = None,
+    ) -> None:
+        count = service.count(query)
+
+        def make(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> PrintedTable:
+            return participant_list(service, profile, query, progress=progress, cancelled=cancelled)
+
+        def logged(table: PrintedTable, where: str) -> None:
+            service.log_event("list_printed", f"{len(table.rows)} peserta, {where}")
+
+        super().__init__(
+            QCoreApplication.translate("ListPrintDialog", "Cetak daftar peserta"),
+            QCoreApplication.translate("ListPrintDialog", "{n} peserta sesuai pencarian dan saringan").format(n=count),
+            make, logged, "daftar-peserta.pdf", parent,
+        )  # fmt: skip
