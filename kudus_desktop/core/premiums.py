@@ -30,7 +30,7 @@ from sqlalchemy import ColumnElement, Connection, and_, delete, func, or_, selec
 
 from kudus_desktop.core import settings
 from kudus_desktop.core.audit import log_event, write_audit
-from kudus_desktop.core.codes import Funding, Role, Status
+from kudus_desktop.core.codes import Funding, Mode, Role, Status
 from kudus_desktop.core.dates import format_month, format_rupiah, now_iso
 from kudus_desktop.core.db import Database, executemany
 from kudus_desktop.core.errors import KudusError
@@ -777,7 +777,11 @@ class PremiumService:
             return compute_coverage(conn, first, months, self.today(), ids=ids)
 
     def strip(self, participant_id: int, months: int = 12) -> list[tuple[int, CoverState]]:
-        """The last ``months`` months up to this one, for the participant view."""
+        """The last ``months`` months up to this one, for the participant view; empty at the
+        regency, which does not keep the villages' payments month by month."""
+        with self.db.begin() as conn:
+            if settings.read_all(conn)[settings.MODE.key] != Mode.DESA:
+                return []
         first = month_index(self.today()) - months + 1
         table = self.coverage(first, months, [participant_id])
         if not table.ids:

@@ -30,9 +30,12 @@ from kudus_desktop.core.dates import format_date
 from kudus_desktop.core.errors import KudusError, ValidationError
 from kudus_desktop.core.nik import NumberError, parse_nik
 from kudus_desktop.core.participants import ParticipantService
+from kudus_desktop.core.premiums import CoverState, PremiumService, month_label
 from kudus_desktop.core.validation import DRAFT_FIELDS, Issue, ParticipantDraft
 from kudus_desktop.core.views import OpChanges, ParticipantView
 from kudus_desktop.gui.messages import ask, code_text, field_text, inform, issue_text, show_error
+from kudus_desktop.gui.ops import run_db
+from kudus_desktop.gui.premiums_page import CoverageStrip
 from kudus_desktop.gui.theme import mark_invalid
 
 W = TypeVar("W", bound=QWidget)
@@ -141,8 +144,19 @@ class ParticipantDialog(QDialog):
         note = QLabel(self.tr("Kolom bertanda * wajib diisi. Enter menyimpan, Esc membatalkan."))
         note.setObjectName("muted")
         note.setWordWrap(True)
+        # Premiums of the last twelve months, for a participant who exists (village mode).
+        self.strip_label = QLabel(self.tr("Iuran 12 bulan terakhir"))
+        self.strip = CoverageStrip()
+        self.strip.setObjectName("coverageStrip")
+        self.strip_text = QLabel()
+        self.strip_text.setObjectName("muted")
+        for w in (self.strip_label, self.strip, self.strip_text):
+            w.hide()
         side = QVBoxLayout()
         side.addWidget(self.record_info)
+        side.addWidget(self.strip_label)
+        side.addWidget(self.strip)
+        side.addWidget(self.strip_text)
         side.addStretch(1)
         side.addWidget(note)
         grid.addLayout(side, 1, 1)
@@ -198,9 +212,29 @@ class ParticipantDialog(QDialog):
 
     # -- load / save ---------------------------------------------------------------------
 
+    def _show_strip(self, months: list[tuple[int, CoverState]]) -> None:
+        if not months:
+            return
+        self.strip.show_months(months)
+        worst = [s for _, s in months if s in (CoverState.LAPSED, CoverState.ARREARS)]
+        last_paid = [m for m, s in months if s == CoverState.PAID]
+        if worst and worst[-1] == CoverState.LAPSED:
+            text = self.tr("Gugur: lebih dari 3 bulan tidak dibayar; harus didaftarkan ulang.")
+        elif worst:
+            text = self.tr("Menunggak {n} bulan.").format(n=len(worst))
+        elif last_paid:
+            text = self.tr("Lunas sampai {month}.").format(month=month_label(last_paid[-1]))
+        else:
+            text = self.tr("Belum ada pembayaran tercatat.")
+        self.strip_text.setText(text)
+        for w in (self.strip_label, self.strip, self.strip_text):
+            w.show()
+
     def load(self, p: ParticipantView) -> None:
         """Show a stored participant for correction."""
         self.editing = p
+        premiums = PremiumService(self.service.db, self.service.user, today=self.service.today)
+        run_db(self, lambda: premiums.strip(p.id), self._show_strip, lambda _exc: None)
         self.setWindowTitle(self.tr("Ubah peserta — {name}").format(name=p.full_name))
         for name, value in (
             ("nik", p.nik), ("kk", p.kk), ("full_name", p.full_name), ("birth_place", p.birth_place),

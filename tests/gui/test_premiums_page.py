@@ -112,3 +112,27 @@ def test_void_budget_and_the_discount_switch(
     qtbot.mouseClick(page.toggle_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.rate_table.item(1, 5).text() == "ya")
     qtbot.waitUntil(lambda: "3 peserta, Rp25.200" in page.bill_summary.text())
+
+
+def test_the_participant_view_shows_the_months_as_a_strip(
+    page: PremiumsPage, gui_service: ParticipantService, qtbot: QtBot
+) -> None:
+    from datetime import date
+
+    from kudus_desktop.core.premiums import PaymentRequest
+    from kudus_desktop.gui.participant_dialog import ParticipantDialog
+
+    person = gui_service.find_by_nik(make_draft(1).nik)
+    other = gui_service.find_by_nik(make_draft(2).nik)
+    assert person is not None and other is not None
+    page.service.pay(PaymentRequest(date(2026, 11, 20), NOV, 1, 16_800, "VA-1", participant_ids=(person.id,)))
+    for view, state, text in ((person, CoverState.PAID, "Lunas sampai November 2026"),
+                              (other, CoverState.ARREARS, "Menunggak 1 bulan")):  # fmt: skip
+        dialog = ParticipantDialog(gui_service, None, view)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitUntil(lambda d=dialog: d.strip.isVisible())  # type: ignore[misc]
+        assert dialog.strip.states[-1] == state and dialog.strip.states[0] == CoverState.NONE
+        assert text in dialog.strip_text.text()
+        assert "November 2026: " in dialog.strip.toolTip()
+        dialog.reject()
