@@ -514,7 +514,8 @@ def cmd_sync_status(args: argparse.Namespace) -> dict[str, Any]:
             lines = [
                 f"Kabupaten: {st.regency_name or '(belum bergabung)'} {st.regency_fingerprint}",
                 f"Perangkat ini: {st.device_id}, sidik jari {st.fingerprint}",
-                f"Belum dikirim: {st.unsent} peserta; paket terakhir: {st.last_seq}; tanda terima: {st.receipt_seq}",
+                f"Belum dikirim: {st.unsent} peserta, {st.unsent_payments} pembayaran; paket terakhir: {st.last_seq}; "
+                f"tanda terima: {st.receipt_seq}",
             ]
             if st.missing:
                 lines.append(f"Kabupaten belum menerima paket: {', '.join(map(str, st.missing))}")

@@ -44,7 +44,7 @@ class HubState:
     server: str
     joined: bool
     waiting: int  # packages written but not yet taken by the server (or a stick's receipt)
-    unsent_changes: int  # participants changed since the last package
+    unsent_changes: int  # participants and payments changed since the last package
     last_ok: str  # ISO time of the last good exchange, or ""
     last_error: str  # the last failure's message, cleared by a good exchange
     pending_fingerprint: str  # the regency has still to confirm this device
@@ -110,7 +110,7 @@ class HubClient:
             server=values[settings.SYNC_SERVER.key],
             joined=status.joined,
             waiting=waiting,
-            unsent_changes=status.unsent,
+            unsent_changes=status.unsent + status.unsent_payments,
             last_ok=values[settings.SYNC_LAST_OK.key],
             last_error=values[settings.SYNC_LAST_ERROR.key],
             pending_fingerprint=values[settings.SYNC_HUB_PENDING.key],
@@ -209,7 +209,7 @@ class HubClient:
         server = self._server()
         self.health()
         result = RunResult()
-        if make_package and self.village.status().unsent:
+        if make_package and self.village.status().has_changes:
             try:
                 result.made = self.village.export_package()
             except SyncError as exc:

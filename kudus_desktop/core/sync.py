@@ -60,6 +60,8 @@ from kudus_desktop.core.tables import (
     hub_pending_table,
     participant_sync_table,
     participant_table,
+    premium_paid_table,
+    premium_payment_table,
     sync_device_table,
     sync_inbox_table,
     sync_outbox_table,
@@ -78,6 +80,13 @@ PARTICIPANT_COLUMNS = (
 )  # fmt: skip
 HISTORY_COLUMNS = ("uid", "at", "username", "action", "changes", "rev")
 RECORD_COLUMNS = ("uid", "rev", "outcome", "reason", "kpj")
+#: Premium payments as they stand (voided ones too, so the regency drops their months) and the
+#: participant-months each live payment paid; months are ``year * 12 + month - 1``.
+PAYMENT_COLUMNS = (
+    "uid", "paid_on", "amount", "reference", "note", "first_month", "last_month", "people", "created_at",
+    "created_by", "voided_at", "voided_by", "void_reason", "rev",
+)  # fmt: skip
+PAID_COLUMNS = ("payment_uid", "participant_uid", "month", "amount")
 OUTCOMES = ("accepted", "rejected", "review")
 _REQUIRED: tuple[str, ...] = ("uid", "reg_no", "desa_code", "nik", "full_name", "birth_date", "sex", "category")
 _REQUIRED += ("funding", "start_date", "status", "created_at", "updated_at", "created_by", "updated_by", "rev")
@@ -297,6 +306,11 @@ class VillageStatus:
     missing: tuple[int, ...]
     full_resend: bool
     packages: tuple[OutboxEntry, ...]
+    unsent_payments: int = 0  # premium payments recorded or voided since the last package
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.unsent or self.unsent_payments)
 
 
 def _require_mode(conn: Connection, mode: str) -> dict[str, str]:
@@ -382,6 +396,9 @@ class VillageSync:
             unsent = conn.execute(
                 select(func.count()).select_from(participant_table).where(P.rev > last_to)
             ).scalar_one()
+            unsent_payments = conn.execute(
+                select(func.count()).select_from(premium_payment_table).where(premium_payment_table.c.rev > last_to)
+            ).scalar_one()
             outbox = conn.execute(select(sync_outbox_table).order_by(o.seq.desc())).all()
             last_seq = max(_counter(conn, "sync_seq"), self._seq_floor())
         sign, box = values[settings.SYNC_REGENCY_SIGN.key], values[settings.SYNC_REGENCY_BOX.key]
@@ -395,6 +412,7 @@ class VillageSync:
             device_id=me.device_id,
             fingerprint=me.fingerprint,
             unsent=int(unsent),
+            unsent_payments=int(unsent_payments),
             last_seq=last_seq,
             receipt_seq=int(values[settings.SYNC_RECEIPT_SEQ.key]),
             missing=tuple(json.loads(values[settings.SYNC_MISSING.key])),
@@ -440,7 +458,8 @@ class VillageSync:
             to_rev = _counter(conn, "change")
             cols = [getattr(P, c) for c in PARTICIPANT_COLUMNS]
             rows = [list(r) for r in conn.execute(select(*cols).where(P.rev > from_rev).order_by(P.rev))]
-            if not rows:
+            payments, paid = _payment_rows(conn, from_rev)
+            if not rows and not payments:
                 raise SyncError("sync_no_changes", seq=max(_counter(conn, "sync_seq"), self._seq_floor()))
             if progress:
                 progress(1, 4)
@@ -465,6 +484,8 @@ class VillageSync:
                 "full": full,
                 "participants": {"columns": list(PARTICIPANT_COLUMNS), "rows": rows},
                 "history": {"columns": list(HISTORY_COLUMNS), "rows": history},
+                "payments": {"columns": list(PAYMENT_COLUMNS), "rows": payments},
+                "paid": {"columns": list(PAID_COLUMNS), "rows": paid},
             }
             data = seal(
                 "package",
@@ -494,18 +515,19 @@ class VillageSync:
             )  # fmt: skip
             ids = dict(conn.execute(select(P.uid, P.id).where(P.rev > from_rev)).all())
             sent = [(ids[r[0]], seq, r[-1]) for r in rows]
-            stmt = upsert(conn, participant_sync_table)
-            conn.execute(
-                stmt.on_conflict_do_update(
-                    index_elements=["participant_id"],
-                    set_={"sent_seq": stmt.excluded.sent_seq, "sent_rev": stmt.excluded.sent_rev},
-                ),
-                [{"participant_id": pid, "sent_seq": s, "sent_rev": rev} for pid, s, rev in sent],
-            )
+            if sent:
+                stmt = upsert(conn, participant_sync_table)
+                conn.execute(
+                    stmt.on_conflict_do_update(
+                        index_elements=["participant_id"],
+                        set_={"sent_seq": stmt.excluded.sent_seq, "sent_rev": stmt.excluded.sent_rev},
+                    ),
+                    [{"participant_id": pid, "sent_seq": s, "sent_rev": rev} for pid, s, rev in sent],
+                )
             settings.write(conn, {settings.SYNC_FULL_REQUESTED: "0"})
             write_audit(
                 conn, self.user.username, "sync_package",
-                f"paket {seq}: {len(rows)} peserta{' (lengkap)' if full else ''}",
+                f"paket {seq}: {len(rows)} peserta, {len(payments)} pembayaran{' (lengkap)' if full else ''}",
             )  # fmt: skip
         if progress:
             progress(3, 4)
@@ -661,6 +683,7 @@ class IngestResult:
     unchanged: int = 0
     history: int = 0
     duplicates: int = 0
+    payments: int = 0  # premium payments taken (new or changed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -864,6 +887,9 @@ class RegencySync:
         payload = open_payload(file, me.box)
         rows = table_rows(payload, "participants", PARTICIPANT_COLUMNS, name)
         history = table_rows(payload, "history", HISTORY_COLUMNS, name)
+        # Packages from before premiums were kept carry no payments.
+        payments = table_rows(payload, "payments", PAYMENT_COLUMNS, name) if "payments" in payload else []
+        paid = table_rows(payload, "paid", PAID_COLUMNS, name) if "paid" in payload else []
         full = payload.get("full") is True
         _check_rows(rows, h.desa, name)
         try:
@@ -883,12 +909,13 @@ class RegencySync:
                     )
                 )  # fmt: skip
                 result = _apply(conn, h.desa, h.seq, rows, history, name, h.device)
+                taken, _skipped = _apply_payments(conn, h.desa, payments, paid, name)
                 if full:
                     conn.execute(update(sync_device_table).where(d.device_id == h.device).values(full_resend=0))
                 write_audit(
                     conn, self.user.username, "sync_package_imported",
                     f"{h.desa} paket {h.seq}: {result.added} baru, {result.updated} diubah, "
-                    f"{result.duplicates} NIK ganda",
+                    f"{result.duplicates} NIK ganda, {taken} pembayaran iuran",
                 )  # fmt: skip
         except IntegrityError as exc:
             # Another importer took the same package meanwhile, or the rows break a rule.
@@ -903,7 +930,7 @@ class RegencySync:
             raise SyncError("sync_conflict", name=name, detail=str(exc.orig)) from None
         return IngestResult(
             name, h.desa, h.seq, h.device, registered=register, added=result.added, updated=result.updated,
-            unchanged=result.unchanged, history=result.history, duplicates=result.duplicates,
+            unchanged=result.unchanged, history=result.history, duplicates=result.duplicates, payments=taken,
         )  # fmt: skip
 
     def park(self, data: bytes, name: str) -> PendingDevice:
@@ -1140,6 +1167,91 @@ def _receipt(
     conn.execute(update(sync_receipt_table).where(r.desa_code == desa, r.seq < seq).values(data=None))
     write_audit(conn, username, "sync_receipt_written", f"{desa}: {name}, {len(records)} data")
     return Receipt(desa, seq, name, newest, data, len(records), False)
+
+
+def _payment_rows(conn: Connection, from_rev: int) -> tuple[list[list[Any]], list[list[Any]]]:
+    """The village's payments changed after ``from_rev`` and the months their live ones paid."""
+    pay = premium_payment_table.c
+    paid = premium_paid_table.c
+    payments = [
+        list(r)
+        for r in conn.execute(
+            select(*(getattr(pay, c) for c in PAYMENT_COLUMNS)).where(pay.rev > from_rev).order_by(pay.rev)
+        )
+    ]
+    items = [
+        list(r)
+        for r in conn.execute(
+            select(pay.uid, P.uid, paid.month, paid.amount)
+            .select_from(
+                premium_paid_table.join(premium_payment_table, pay.id == paid.payment_id).join(
+                    participant_table, P.id == paid.participant_id
+                )
+            )
+            .where(pay.rev > from_rev)
+            .order_by(pay.id, P.id, paid.month)
+        )
+    ]
+    return payments, items
+
+
+def _apply_payments(
+    conn: Connection, desa: str, payments: list[list[Any]], paid: list[list[Any]], name: str
+) -> tuple[int, int]:
+    """Keep the newer state of each payment (by the village's rev); a voided payment's months
+    are dropped, a live one's replaced. Returns payments taken and participant-months skipped
+    because their participant has not arrived (a missing package; the full resend brings both)."""
+    if not payments:
+        return 0, 0
+    pay = premium_payment_table.c
+    index = {c: n for n, c in enumerate(PAYMENT_COLUMNS)}
+    for row in payments:
+        if not isinstance(row[index["rev"]], int) or not isinstance(row[index["amount"]], int):
+            raise SyncError("sync_payload_invalid", name=name, detail="payments")
+    held = {
+        r.uid: r
+        for r in conn.execute(
+            select(pay.id, pay.uid, pay.rev, pay.desa_code).where(pay.uid.in_([r[0] for r in payments]))
+        )
+    }
+    newer = []
+    for row in payments:
+        prior = held.get(row[0])
+        if prior is not None and prior.desa_code != desa:
+            raise SyncError("sync_payload_invalid", name=name, detail="payment uid")
+        if prior is None or prior.rev < row[index["rev"]]:
+            newer.append(row)
+    if not newer:
+        return 0, 0
+    values = [{**dict(zip(PAYMENT_COLUMNS, row, strict=True)), "desa_code": desa} for row in newer]
+    stmt = upsert(conn, premium_payment_table)
+    conn.execute(
+        stmt.on_conflict_do_update(
+            index_elements=["uid"], set_={c: stmt.excluded[c] for c in PAYMENT_COLUMNS if c != "uid"}
+        ),
+        values,
+    )
+    ids = dict(conn.execute(select(pay.uid, pay.id).where(pay.uid.in_([r[0] for r in newer]))).all())
+    conn.execute(premium_paid_table.delete().where(premium_paid_table.c.payment_id.in_(list(ids.values()))))
+    live = {row[0] for row in newer if not row[index["voided_at"]]}
+    people = dict(conn.execute(select(P.uid, P.id).where(P.desa_code == desa)).all())
+    items = []
+    skipped = 0
+    for payment_uid, participant_uid, month, amount in paid:
+        if payment_uid not in live:
+            continue
+        pid = people.get(participant_uid)
+        if pid is None:
+            skipped += 1
+            continue
+        items.append((pid, month, ids[payment_uid], amount))
+    executemany(
+        conn,
+        "INSERT INTO premium_paid (participant_id, month, payment_id, amount) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (participant_id, month) DO UPDATE SET payment_id = excluded.payment_id, amount = excluded.amount",
+        items,
+    )
+    return len(newer), skipped
 
 
 def _check_rows(rows: list[list[Any]], desa: str, name: str) -> None:

@@ -180,9 +180,10 @@ class VillageSyncPage(QWidget):
             self.regency_fp.setText("")
         self.device_fp.setText(st.fingerprint)
         lines = [
-            self.tr("{n} peserta berubah dan belum dikirim. Paket terakhir: {seq}. Tanda terima terakhir: {r}.").format(
-                n=st.unsent, seq=st.last_seq or "-", r=st.receipt_seq or "-"
-            )
+            self.tr(
+                "{n} peserta dan {p} pembayaran iuran berubah dan belum dikirim. Paket terakhir: {seq}. "
+                "Tanda terima terakhir: {r}."
+            ).format(n=st.unsent, p=st.unsent_payments, seq=st.last_seq or "-", r=st.receipt_seq or "-")
         ]
         if st.missing:
             lines.append(
@@ -223,7 +224,7 @@ class VillageSyncPage(QWidget):
 
     def update_export_button(self) -> None:
         st = self.status
-        ready = st is not None and st.joined and (st.unsent > 0 or st.full_resend or self.full_check.isChecked())
+        ready = st is not None and st.joined and (st.has_changes or st.full_resend or self.full_check.isChecked())
         self.export_button.setEnabled(ready)
 
     # -- joining --------------------------------------------------------------------------
