@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from kudus_desktop.core import settings
 from kudus_desktop.core.audit import log_event, write_audit
-from kudus_desktop.core.codes import Category, ExitReason, HistoryAction, Status
+from kudus_desktop.core.codes import Category, ExitReason, Funding, HistoryAction, Status
 from kudus_desktop.core.dates import DateParseError, format_date, from_iso, now_iso, parse_date_text
 from kudus_desktop.core.db import Database, executemany
 from kudus_desktop.core.errors import CancelledError, NotFoundError, StateError, ValidationError
@@ -345,7 +345,10 @@ class ParticipantService:
                     func.count().filter(and_(P.exit_date >= month_start, P.exit_date < month_end)),
                 )
             ).one()
-            premium = int(settings.read_all(conn)[settings.MONTHLY_PREMIUM.key])
+            # This month's premium from the dated rate table (the village's own funding).
+            from kudus_desktop.core.premiums import month_index, read_rates  # premiums builds on this module
+
+            premium = read_rates(conn, today).amount(month_index(today), Funding.PADES)
         by_category = {c.value: int(by_cat.get(c.value, 0)) for c in Category}
         return DashboardStats(
             today=today,
