@@ -404,6 +404,7 @@ def export_coverage(overview: RegencyOverview, profile: OfficeProfile, path: Pat
         Column("kpj", "Sudah Ber-KPJ", 11, lambda p: None),
         Column("sent", "Dikirim ke BPJS", 11, lambda p: None),
         Column("rejected", "Ditolak", 10, lambda p: None),
+        Column("paid", "Iuran Bulan Ini Lunas", 11, lambda p: None),
         Column("cases", "Ganda Terbuka", 10, lambda p: None),
         Column("contact", "Kontak Terakhir", 17, lambda p: None),
         Column("missing", "Paket Hilang", 10, lambda p: None),
@@ -412,7 +413,7 @@ def export_coverage(overview: RegencyOverview, profile: OfficeProfile, path: Pat
     def figures(a: AreaSummary) -> list[Any]:
         return [
             *(a.by_category.get(c, 0) for c in cats), a.active, a.new_month, a.ended_month, a.with_kpj, a.sent_bpjs,
-            a.rejected, a.open_cases,
+            a.rejected, a.paid_month, a.open_cases,
         ]  # fmt: skip
 
     tmp = _temp_beside(path)

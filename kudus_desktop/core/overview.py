@@ -27,6 +27,7 @@ from kudus_desktop.core.tables import (
     duplicate_case_table,
     participant_sync_table,
     participant_table,
+    premium_paid_table,
 )
 from kudus_desktop.core.views import UserView
 
@@ -53,6 +54,7 @@ class AreaSummary:
     sent_bpjs: int = 0
     rejected: int = 0
     open_cases: int = 0
+    paid_month: int = 0  # participants whose premium for this month the village has paid
     last_contact: str | None = None
     missing: int = 0  # packages known to be missing (gaps in the sequence)
     villages: int = 0
@@ -71,6 +73,7 @@ class AreaSummary:
         self.sent_bpjs += other.sent_bpjs
         self.rejected += other.rejected
         self.open_cases += other.open_cases
+        self.paid_month += other.paid_month
         self.missing += other.missing
         self.villages += other.villages
         self.silent += other.silent
@@ -157,6 +160,15 @@ def overview(db: Database, user: UserView, *, today: Callable[[], date] = date.t
             area(code).sent_bpjs = int(n)
         for code, n in _open_cases_by_desa(conn).items():
             area(code).open_cases = n
+        # Premiums paid for this month, from the villages' payments in their packages.
+        this_month = day.year * 12 + day.month - 1
+        for code, n in conn.execute(
+            select(P.desa_code, func.count())
+            .select_from(premium_paid_table.join(participant_table, P.id == premium_paid_table.c.participant_id))
+            .where(premium_paid_table.c.month == this_month)
+            .group_by(P.desa_code)
+        ):
+            area(code).paid_month = int(n)
         open_by_kind: dict[str, int] = {
             str(k): int(n)
             for k, n in conn.execute(select(C.kind, func.count()).where(C.status == "open").group_by(C.kind))

@@ -201,8 +201,8 @@ class RegencyDashboardPage(QWidget):
         self.categories = [c.value for c in Category]
         headers = [self.tr("Kecamatan / desa"), self.tr("Aktif")]
         headers += [code_text("category", c) for c in self.categories]
-        headers += [self.tr("Baru"), self.tr("Berhenti"), self.tr("Ber-KPJ"), self.tr("Ganda"),
-                    self.tr("Kontak terakhir"), self.tr("Paket hilang")]  # fmt: skip
+        headers += [self.tr("Baru"), self.tr("Berhenti"), self.tr("Ber-KPJ"), self.tr("Iuran bulan ini lunas"),
+                    self.tr("Ganda"), self.tr("Kontak terakhir"), self.tr("Paket hilang")]  # fmt: skip
         self.tree = QTreeWidget()
         self.tree.setObjectName("coverageTree")
         self.tree.setHeaderLabels(headers)
@@ -251,7 +251,7 @@ class RegencyDashboardPage(QWidget):
         values = [a.name, format_number(a.active)]
         values += [format_number(a.by_category.get(c, 0)) for c in self.categories]
         values += [format_number(a.new_month), format_number(a.ended_month), format_number(a.with_kpj),
-                   format_number(a.open_cases)]  # fmt: skip
+                   format_number(a.paid_month), format_number(a.open_cases)]  # fmt: skip
         if desa:
             values += [_when(a.last_contact) if a.last_contact else self.tr("belum pernah"), str(a.missing or "")]
         else:

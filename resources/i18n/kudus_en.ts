@@ -4062,6 +4062,11 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/gui/regency_pages.py" line="204" />
+        <source>Iuran bulan ini lunas</source>
+        <translation>Paid this month</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="205" />
         <source>Ganda</source>
         <translation>Doubles</translation>
     </message>

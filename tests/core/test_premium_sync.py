@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from kudus_desktop.core.overview import overview
 from kudus_desktop.core.premiums import PaymentRequest, PremiumService, parse_month
 from kudus_desktop.core.signing import identity
 from kudus_desktop.core.sync import RegencySync, VillageSync
@@ -51,6 +52,10 @@ def test_payments_and_voids_reach_the_regency(offices: dict[str, Office], tmp_pa
     assert result.added == 2 and result.payments == 1
     assert held(kab) == ([(DESA, 33_600, False)], [(make_draft(1).nik, NOV, 16_800), (make_draft(2).nik, NOV, 16_800)])
     assert regency.import_package(data, first.file_name).already
+    # The regency's dashboard counts who is paid for this month, per desa.
+    ov = overview(kab.db, kab.user, today=lambda: TODAY)
+    desa = ov.desa(DESA)
+    assert desa is not None and desa.paid_month == 2 and ov.total.paid_month == 2
     assert held(kab)[0] == [(DESA, 33_600, False)]
 
     # A void alone is a change worth a package; the regency drops the months it paid.
