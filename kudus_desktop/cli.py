@@ -984,6 +984,28 @@ def cmd_report_iuran(args: argparse.Namespace) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def cmd_selftest(args: argparse.Namespace) -> dict[str, Any]:
+    from kudus_desktop import selftest
+
+    def report(r: selftest.StepResult) -> None:
+        if not args.json:
+            print(f"{'OK   ' if r.ok else 'GAGAL'} {r.name}: {r.detail} ({r.seconds:.2f} s)", flush=True)
+
+    results = selftest.run(report)
+    failed = [r for r in results if not r.ok]
+    message = (
+        f"Uji mandiri {selftest.version_line()}: semua {len(results)} langkah berhasil."
+        if not failed
+        else f"Uji mandiri GAGAL pada langkah '{failed[0].name}': {failed[0].detail}"
+    )
+    return {
+        "version": __version__,
+        "steps": [asdict(r) for r in results],
+        "exit_code": 1 if failed else 0,
+        "message": message,
+    }
+
+
 def build_parser() -> argparse.ArgumentParser:
     # The options are accepted before and after the subcommand; argparse would let a
     # subcommand's default overwrite the value given before it, so they go to other names.
@@ -1016,6 +1038,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--head-title", metavar="JABATAN", help="jabatan penandatangan")
     p.add_argument("--office-phone", metavar="NOMOR", help="telepon kantor desa")
     p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("selftest", parents=[common], help="uji mandiri instalasi (di folder sementara)")
+    p.set_defaults(func=cmd_selftest)
 
     p = sub.add_parser("info", parents=[common], help="profil kantor dan jumlah peserta")
     p.set_defaults(func=cmd_info)
