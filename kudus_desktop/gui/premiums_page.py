@@ -347,7 +347,9 @@ class PremiumsPage(QWidget):
             "billTable",
         )  # fmt: skip
         self.bill_table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.bill_table.setItemDelegateForColumn(7, StripDelegate(self.bill_table))
+        # Kept as an attribute: a view does not own the delegates it is given.
+        self.strip_delegate = StripDelegate(self.bill_table)
+        self.bill_table.setItemDelegateForColumn(7, self.strip_delegate)
         self.pay_button = QPushButton(self.tr("Catat pembayaran…"))
         self.pay_button.setObjectName("payButton")
         self.pay_button.clicked.connect(self.record_payment)
