@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -473,15 +473,22 @@ class PremiumsPage(QWidget):
         layout.addWidget(title)
         layout.addWidget(self.tabs, 1)
         signals.changed.connect(self.on_changed)
-        self.refresh()
+        # Loaded when first shown: the bill, the coverage and the recap are not needed at start.
+        self.loaded = False
 
     # -- loading -------------------------------------------------------------------------
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self.loaded:
+            self.refresh()
+
     def on_changed(self, changes: OpChanges) -> None:
-        if changes.participants or changes.settings:
+        if (changes.participants or changes.settings) and self.loaded:
             self.refresh()
 
     def refresh(self) -> None:
+        self.loaded = True
         self.refresh_bill()
         self.refresh_payments()
         self.refresh_budget()
