@@ -32,7 +32,11 @@ ArchitecturesInstallIn64BitMode=x64compatible
 CloseApplications=yes
 
 [Languages]
-Name: "id"; MessagesFile: "compiler:Languages\Indonesian.isl"
+; Indonesian is one of Inno Setup's unofficial translations, not installed with it: the Windows
+; workflow fetches Indonesian.isl from the Inno Setup repository next to this script.
+#if FileExists(AddBackslash(SourcePath) + "Indonesian.isl")
+Name: "id"; MessagesFile: "Indonesian.isl"
+#endif
 Name: "en"; MessagesFile: "compiler:Default.isl"
 
 [Tasks]
