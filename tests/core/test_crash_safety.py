@@ -51,3 +51,113 @@ def test_killing_an_import_at_random_moments_never_half_writes(tmp_path: Path, d
         assert history == people and counters["reg_no"] == people
         outcomes.add(people)
     assert outcomes  # at least one kill landed; which side of the commit it hit varies by machine
+
+
+PEOPLE = 20_000
+
+
+def _big_joined_village(tmp_path: Path, data_dir: Path) -> tuple[Path, Path]:
+    """A village with PEOPLE participants that has joined a regency; returns (village, regency) folders."""
+    from datetime import date
+
+    from kudus_desktop.core.accounts import AccountService, SetupRequest
+    from kudus_desktop.core.participants import ParticipantService
+    from kudus_desktop.core.sync import RegencySync, VillageSync
+    from kudus_desktop.core.validation import ParticipantFields
+    from tests.factories import PASSWORD
+
+    kab_dir = tmp_path / "kabupaten"
+    kab = open_database(kab_dir)
+    AccountService(kab).initialise(SetupRequest("kabupaten", "33.19", "K", "Kepala DPMD", "admin", "A", PASSWORD, ""))
+    kab_user = AccountService(kab).login("admin", PASSWORD)
+    db = open_database(data_dir)
+    user = AccountService(db).login("admin", PASSWORD)
+    setup, _ = RegencySync(kab, kab_user).make_setup_file("33.19.03.2008", tmp_path)
+    VillageSync(db, user).join(setup)
+    people = [
+        ParticipantFields(
+            nik=f"3319{(i // 9999) % 9 + 1:02d}120580{i % 9999 + 1:04d}", kk=None, full_name=f"Warga {i}",
+            birth_place=None, birth_date=date(1980, 5, 12), sex="L", address=None, dusun=None, rt="001", rw="002",
+            phone=None, occupation=None, category="pekerja_rentan", source_list=None, source_date=None,
+            funding="pades", start_date=date(2026, 11, 1),
+        )
+        for i in range(PEOPLE)
+    ]  # fmt: skip
+    ParticipantService(db, user).bulk_write(people, [])
+    db.close()
+    kab.close()
+    return data_dir, kab_dir
+
+
+def test_killing_a_package_export_never_leaves_a_half_package(tmp_path: Path, data_dir: Path) -> None:
+    from kudus_desktop.core.accounts import AccountService
+    from kudus_desktop.core.signing import identity
+    from kudus_desktop.core.sync import SEQ_FILE, RegencySync, VillageSync
+    from kudus_desktop.core.syncfile import parse, verify
+    from tests.factories import PASSWORD
+
+    village, regency = _big_joined_village(tmp_path, data_dir)
+    rng = random.Random(11)
+    for attempt in range(4):
+        target = tmp_path / f"desa-{attempt}"
+        stick = tmp_path / f"stick-{attempt}"
+        shutil.copytree(village, target)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "kudus_desktop", "sync", "export", "--to", str(stick), "--data-dir", str(target)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        time.sleep(rng.uniform(0.4, 3.0))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        db = open_database(target)
+        me = identity(db)
+        with db.begin() as conn:
+            outbox = conn.exec_driver_sql("SELECT seq, file_name FROM sync_outbox").all()
+            sent = conn.exec_driver_sql("SELECT count(*) FROM participant_sync WHERE sent_seq IS NOT NULL").scalar()
+        # All or nothing: a recorded package has its file, complete and signed; none, nothing marked sent.
+        assert sent == (PEOPLE if outbox else 0)
+        for _seq, name in outbox:
+            verify(parse((target / "sync" / "outbox" / name).read_bytes(), name, "package"), me.sign_public)
+        # On the stick, a package under its final name is whole; a cut copy only under "~...tmp".
+        for f in stick.glob("*.kdp") if stick.exists() else []:
+            verify(parse(f.read_bytes(), f.name, "package"), me.sign_public)
+        # The number reserved before the kill is never used again.
+        floor = int((target / SEQ_FILE).read_text()) if (target / SEQ_FILE).exists() else 0
+        user = AccountService(db).login("admin", PASSWORD)
+        again = VillageSync(db, user).export_package(full=True)
+        assert again.seq > max([floor, *(s for s, _ in outbox)])
+        kab = open_database(shutil.copytree(regency, tmp_path / f"kab-{attempt}"))  # a regency that has seen none
+        kab_user = AccountService(kab).login("admin", PASSWORD)
+        result = RegencySync(kab, kab_user).import_package(
+            again.outbox_path.read_bytes(), again.file_name, confirm_fingerprint=me.fingerprint
+        )
+        assert result.added == PEOPLE
+        kab.close()
+        db.close()
+
+
+def test_killing_a_large_payment_records_all_of_it_or_nothing(tmp_path: Path, data_dir: Path) -> None:
+    village, _ = _big_joined_village(tmp_path, data_dir)
+    rng = random.Random(5)
+    total = PEOPLE * 12 * 16_800
+    outcomes = set()
+    for attempt in range(4):
+        target = tmp_path / f"bayar-{attempt}"
+        shutil.copytree(village, target)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "kudus_desktop", "iuran", "pay", "--month", "2026-11", "--months", "12",
+             "--amount", str(total), "--date", "2026-11-01", "--data-dir", str(target)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        time.sleep(rng.uniform(0.5, 4.0))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        open_database(target).close()
+        with sqlite3.connect(target / DB_FILE_NAME) as conn:
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            payments = conn.execute("SELECT count(*), coalesce(sum(amount), 0) FROM premium_payment").fetchone()
+            items = conn.execute("SELECT count(*), coalesce(sum(amount), 0) FROM premium_paid").fetchone()
+        assert payments in ((0, 0), (1, total)), payments
+        assert items == ((PEOPLE * 12, total) if payments[0] else (0, 0)), items
+        outcomes.add(payments[0])
+    assert outcomes
