@@ -53,6 +53,7 @@ from kudus_desktop.core.premiums import (
 )
 from kudus_desktop.core.printouts import participant_list, premium_recap
 from kudus_desktop.core.regions import region
+from kudus_desktop.core.retention import RetentionService
 from kudus_desktop.core.signing import key_fingerprint, load_public_key, public_key_pem, verify_payload
 from kudus_desktop.core.store import copy_store
 from kudus_desktop.core.sync import PendingDevice, RegencySync, VillageSync, normalise_fingerprint, package_files
@@ -1006,6 +1007,33 @@ def cmd_selftest(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def cmd_purge(args: argparse.Namespace) -> dict[str, Any]:
+    db, _ = _open_initialised(args)
+    try:
+        retention = RetentionService(db, CLI_CHECKER)
+        if args.set_years is not None:
+            retention.set_years(args.set_years)
+        plan = retention.plan()
+        if args.confirm is None:
+            return {
+                "years": plan.years, "cutoff": plan.cutoff.isoformat(), "due": plan.count,
+                "message": (
+                    f"Masa simpan {plan.years} tahun: {plan.count} orang yang berhenti sebelum "
+                    f"{plan.cutoff.isoformat()} akan dihapus. Jalankan lagi dengan --confirm {plan.count}."
+                    if plan.years else "Masa simpan belum diatur (0 tahun): tidak ada yang dihapus. "
+                    "Atur dengan --set-years N."
+                ),
+            }  # fmt: skip
+        done = retention.purge(expected=args.confirm)
+    finally:
+        db.close()
+    return {
+        "years": done.years, "cutoff": done.cutoff.isoformat(), "removed": done.count,
+        "message": f"{done.count} orang dihapus untuk selamanya; basis data dipadatkan. Cadangan lama masih "
+        f"menyimpannya sampai terhapus oleh rotasi.",
+    }  # fmt: skip
+
+
 def build_parser() -> argparse.ArgumentParser:
     # The options are accepted before and after the subcommand; argparse would let a
     # subcommand's default overwrite the value given before it, so they go to other names.
@@ -1038,6 +1066,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--head-title", metavar="JABATAN", help="jabatan penandatangan")
     p.add_argument("--office-phone", metavar="NOMOR", help="telepon kantor desa")
     p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("purge", parents=[common], help="hapus untuk selamanya orang yang berhenti melewati masa simpan")
+    p.add_argument(
+        "--set-years", type=int, metavar="N", help="atur masa simpan (tahun setelah berhenti; 0: tidak pernah)"
+    )
+    p.add_argument(
+        "--confirm", type=int, metavar="JUMLAH", help="jumlah orang yang sudah diperiksa; tanpa ini hanya ditampilkan"
+    )
+    p.set_defaults(func=cmd_purge)
 
     p = sub.add_parser("selftest", parents=[common], help="uji mandiri instalasi (di folder sementara)")
     p.set_defaults(func=cmd_selftest)

@@ -345,6 +345,16 @@ MESSAGES: dict[str, str] = {
     "budget_invalid": QT_TRANSLATE_NOOP(
         "Pesan", "Anggaran tidak sah: jumlah harus lebih dari nol, tambahan peserta tidak negatif, tahun 2000-2100."
     ),
+    # Retention
+    "retention_invalid": QT_TRANSLATE_NOOP("Pesan", "Masa simpan harus 0 sampai 100 tahun (0: tidak pernah dihapus)."),
+    "retention_off": QT_TRANSLATE_NOOP(
+        "Pesan", "Masa simpan data belum diatur (0 tahun): tidak ada yang dihapus. Atur dulu di Pengaturan."
+    ),
+    "retention_changed": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Jumlah yang akan dihapus berubah dari {expected} menjadi {found} orang. Periksa lagi lalu ulangi; "
+        "tidak ada yang dihapus.",
+    ),
     # Participants
     "participant_not_found": QT_TRANSLATE_NOOP(
         "Pesan", "Peserta tidak ditemukan (mungkin sudah diubah di tempat lain)."
@@ -620,6 +630,8 @@ CODES: dict[str, str] = {
     "audit:bpjs_list_exported": QT_TRANSLATE_NOOP("Kode", "Daftar pendaftaran BPJS dibuat"),
     "audit:bpjs_results_imported": QT_TRANSLATE_NOOP("Kode", "Hasil BPJS diimpor"),
     "audit:coverage_report": QT_TRANSLATE_NOOP("Kode", "Laporan cakupan dibuat"),
+    "audit:retention_set": QT_TRANSLATE_NOOP("Kode", "Masa simpan data diatur"),
+    "audit:retention_purge": QT_TRANSLATE_NOOP("Kode", "Data lama dihapus"),
     "audit:premium_rate": QT_TRANSLATE_NOOP("Kode", "Tarif iuran diubah"),
     "audit:premium_paid": QT_TRANSLATE_NOOP("Kode", "Pembayaran iuran dicatat"),
     "audit:premium_void": QT_TRANSLATE_NOOP("Kode", "Pembayaran iuran dibatalkan"),

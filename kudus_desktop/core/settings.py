@@ -51,6 +51,9 @@ SYNC_SERVER = SettingKey("sync_server", "")
 SYNC_RECEIPT_SEQ = SettingKey("sync_receipt_seq", "0")  # the last receipt applied
 SYNC_MISSING = SettingKey("sync_missing", "[]")  # package numbers the regency has not seen, as JSON
 SYNC_FULL_REQUESTED = SettingKey("sync_full_requested", "0")  # the regency asked for everything again
+#: Years an ended participation is kept after its end date before the purge removes the person
+#: (0: never purged; the admin sets it to the period the office's rules require).
+RETENTION_YEARS = SettingKey("retention_years", "0")
 #: The first month whose premiums are kept in this application ('YYYY-MM'); set when premiums are
 #: first used. Earlier months are shown as not tracked rather than as arrears.
 PREMIUM_SINCE = SettingKey("premium_since", "")
@@ -64,7 +67,7 @@ ALL_KEYS = (
     MODE, REGION_CODE, HEAD_NAME, HEAD_TITLE, OFFICE_PHONE, MAX_AGE, MONTHLY_PREMIUM, IMPORT_MAPPINGS, BPJS_COLUMNS,
     IDLE_LOCK_MINUTES, SYNC_REGENCY, SYNC_REGENCY_NAME, SYNC_REGENCY_SIGN, SYNC_REGENCY_BOX, SYNC_SERVER,
     SYNC_RECEIPT_SEQ, SYNC_MISSING, SYNC_FULL_REQUESTED, SYNC_LAST_OK, SYNC_LAST_ERROR, SYNC_HUB_PENDING,
-    PREMIUM_SINCE,
+    PREMIUM_SINCE, RETENTION_YEARS,
 )  # fmt: skip
 
 

@@ -1219,505 +1219,515 @@
 <context>
     <name>Kode</name>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="536" />
+        <location filename="../../kudus_desktop/core/labels.py" line="546" />
         <source>Pekerja rentan</source>
         <extracomment>Labels of stored codes, keyed by "group:code".</extracomment>
         <translation>Vulnerable worker</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="537" />
+        <location filename="../../kudus_desktop/core/labels.py" line="547" />
         <source>Ketua RT/RW</source>
         <translation>RT/RW head</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="538" />
+        <location filename="../../kudus_desktop/core/labels.py" line="548" />
         <source>Linmas</source>
         <translation>Linmas</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="539" />
+        <location filename="../../kudus_desktop/core/labels.py" line="549" />
         <source>Anggota BPD</source>
         <translation>BPD member</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="540" />
+        <location filename="../../kudus_desktop/core/labels.py" line="550" />
         <source>Perangkat/lembaga desa</source>
         <translation>Village official/institution</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="541" />
+        <location filename="../../kudus_desktop/core/labels.py" line="551" />
         <source>Buruh tani</source>
         <translation>Farm labourer</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="542" />
-        <location filename="../../kudus_desktop/core/labels.py" line="546" />
+        <location filename="../../kudus_desktop/core/labels.py" line="552" />
+        <location filename="../../kudus_desktop/core/labels.py" line="556" />
         <source>Lainnya</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="543" />
+        <location filename="../../kudus_desktop/core/labels.py" line="553" />
         <source>PADes</source>
         <translation>PADes (village own revenue)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="544" />
+        <location filename="../../kudus_desktop/core/labels.py" line="554" />
         <source>Bagi hasil pajak dan retribusi</source>
         <translation>Tax and levy revenue share</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="545" />
+        <location filename="../../kudus_desktop/core/labels.py" line="555" />
         <source>APBD Kabupaten</source>
         <translation>Regency budget (APBD)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="547" />
+        <location filename="../../kudus_desktop/core/labels.py" line="557" />
         <source>Aktif</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="548" />
+        <location filename="../../kudus_desktop/core/labels.py" line="558" />
         <source>Berhenti</source>
         <translation>Ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="549" />
+        <location filename="../../kudus_desktop/core/labels.py" line="559" />
         <source>Laki-laki</source>
         <translation>Male</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="550" />
+        <location filename="../../kudus_desktop/core/labels.py" line="560" />
         <source>Perempuan</source>
         <translation>Female</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="551" />
+        <location filename="../../kudus_desktop/core/labels.py" line="561" />
         <source>Meninggal dunia</source>
         <translation>Died</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="552" />
+        <location filename="../../kudus_desktop/core/labels.py" line="562" />
         <source>Pindah domisili</source>
         <translation>Moved away</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="553" />
+        <location filename="../../kudus_desktop/core/labels.py" line="563" />
         <source>Masa jabatan berakhir</source>
         <translation>Term of office ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="554" />
+        <location filename="../../kudus_desktop/core/labels.py" line="564" />
         <source>Mengundurkan diri</source>
         <translation>Resigned</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="555" />
+        <location filename="../../kudus_desktop/core/labels.py" line="565" />
         <source>Tidak memenuhi syarat</source>
         <translation>Ineligible</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="556" />
+        <location filename="../../kudus_desktop/core/labels.py" line="566" />
         <source>Didaftarkan</source>
         <translation>Enrolled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="557" />
+        <location filename="../../kudus_desktop/core/labels.py" line="567" />
         <source>Diubah</source>
         <translation>Changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="558" />
+        <location filename="../../kudus_desktop/core/labels.py" line="568" />
         <source>Dihentikan</source>
         <translation>Ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="559" />
+        <location filename="../../kudus_desktop/core/labels.py" line="569" />
         <source>Diaktifkan kembali</source>
         <translation>Reactivated</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="560" />
+        <location filename="../../kudus_desktop/core/labels.py" line="570" />
         <source>Diperbarui dari kabupaten</source>
         <translation>Updated by the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="577" />
+        <location filename="../../kudus_desktop/core/labels.py" line="587" />
         <source>Belum dikirim</source>
         <translation>Not sent yet</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="578" />
+        <location filename="../../kudus_desktop/core/labels.py" line="588" />
         <source>Terkirim</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="579" />
+        <location filename="../../kudus_desktop/core/labels.py" line="589" />
         <source>Diterima</source>
         <translation>Accepted</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="570" />
         <location filename="../../kudus_desktop/core/labels.py" line="580" />
+        <location filename="../../kudus_desktop/core/labels.py" line="590" />
         <source>Ditolak</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="561" />
+        <location filename="../../kudus_desktop/core/labels.py" line="571" />
         <source>Jawaban BPJS dicatat</source>
         <translation>BPJS's answer recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="562" />
+        <location filename="../../kudus_desktop/core/labels.py" line="572" />
         <source>NIK sama di dua desa</source>
         <translation>Same NIK in two villages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="563" />
+        <location filename="../../kudus_desktop/core/labels.py" line="573" />
         <source>NIK ada di daftar APBD</source>
         <translation>NIK on the APBD list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="564" />
+        <location filename="../../kudus_desktop/core/labels.py" line="574" />
         <source>Mirip: nama, tanggal lahir dan KK sama</source>
         <translation>Look-alike: same name, birth date and KK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="565" />
+        <location filename="../../kudus_desktop/core/labels.py" line="575" />
         <source>Yang pertama berlaku</source>
         <translation>The first stands</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="566" />
+        <location filename="../../kudus_desktop/core/labels.py" line="576" />
         <source>Yang kedua berlaku</source>
         <translation>The second stands</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="567" />
+        <location filename="../../kudus_desktop/core/labels.py" line="577" />
         <source>Bukan orang yang sama</source>
         <translation>Not the same person</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="568" />
+        <location filename="../../kudus_desktop/core/labels.py" line="578" />
         <source>Selesai sendiri (salah satu tidak aktif lagi)</source>
         <translation>Closed by itself (one is no longer active)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="569" />
+        <location filename="../../kudus_desktop/core/labels.py" line="579" />
         <source>Terdaftar</source>
         <translation>Registered</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="571" />
+        <location filename="../../kudus_desktop/core/labels.py" line="581" />
         <source>KPJ dicatat</source>
         <translation>KPJ recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="572" />
+        <location filename="../../kudus_desktop/core/labels.py" line="582" />
         <source>Ditolak BPJS</source>
         <translation>Rejected by BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="573" />
+        <location filename="../../kudus_desktop/core/labels.py" line="583" />
         <source>Sudah tercatat</source>
         <translation>Already recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="574" />
+        <location filename="../../kudus_desktop/core/labels.py" line="584" />
         <source>NIK tidak dikenal</source>
         <translation>Unknown NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="575" />
+        <location filename="../../kudus_desktop/core/labels.py" line="585" />
         <source>Belum pernah dikirim ke BPJS</source>
         <translation>Never sent to BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="576" />
+        <location filename="../../kudus_desktop/core/labels.py" line="586" />
         <source>Baris salah</source>
         <translation>Faulty row</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="581" />
+        <location filename="../../kudus_desktop/core/labels.py" line="591" />
         <source>Ditinjau kabupaten</source>
         <translation>Under regency review</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="582" />
+        <location filename="../../kudus_desktop/core/labels.py" line="592" />
         <source>paket sinkronisasi</source>
         <translation>a sync package</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="583" />
+        <location filename="../../kudus_desktop/core/labels.py" line="593" />
         <source>tanda terima</source>
         <translation>a receipt</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="584" />
+        <location filename="../../kudus_desktop/core/labels.py" line="594" />
         <source>Admin</source>
         <translation>Administrator</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="585" />
+        <location filename="../../kudus_desktop/core/labels.py" line="595" />
         <source>Operator</source>
         <translation>Operator</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="586" />
+        <location filename="../../kudus_desktop/core/labels.py" line="596" />
         <source>Verifikator</source>
         <translation>Verifier</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="587" />
+        <location filename="../../kudus_desktop/core/labels.py" line="597" />
         <source>Masuk</source>
         <translation>Log in</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="588" />
+        <location filename="../../kudus_desktop/core/labels.py" line="598" />
         <source>Gagal masuk</source>
         <translation>Failed log-in</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="589" />
+        <location filename="../../kudus_desktop/core/labels.py" line="599" />
         <source>Masuk ditolak: akun terkunci</source>
         <translation>Log-in refused: account locked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="590" />
+        <location filename="../../kudus_desktop/core/labels.py" line="600" />
         <source>Masuk ditolak: akun nonaktif</source>
         <translation>Log-in refused: account disabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="591" />
+        <location filename="../../kudus_desktop/core/labels.py" line="601" />
         <source>Akun dibuat</source>
         <translation>Account created</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="592" />
+        <location filename="../../kudus_desktop/core/labels.py" line="602" />
         <source>Akun dinonaktifkan</source>
         <translation>Account disabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="593" />
+        <location filename="../../kudus_desktop/core/labels.py" line="603" />
         <source>Akun diaktifkan</source>
         <translation>Account enabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="594" />
+        <location filename="../../kudus_desktop/core/labels.py" line="604" />
         <source>Kata sandi diatur ulang</source>
         <translation>Password reset</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="595" />
+        <location filename="../../kudus_desktop/core/labels.py" line="605" />
         <source>Peserta didaftarkan</source>
         <translation>Participant enrolled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="596" />
+        <location filename="../../kudus_desktop/core/labels.py" line="606" />
         <source>Data peserta diubah</source>
         <translation>Participant changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="597" />
+        <location filename="../../kudus_desktop/core/labels.py" line="607" />
         <source>Kepesertaan dihentikan</source>
         <translation>Participation ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="598" />
+        <location filename="../../kudus_desktop/core/labels.py" line="608" />
         <source>Kepesertaan diaktifkan kembali</source>
         <translation>Participation reactivated</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="599" />
+        <location filename="../../kudus_desktop/core/labels.py" line="609" />
         <source>Daftar diimpor</source>
         <translation>List imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="600" />
+        <location filename="../../kudus_desktop/core/labels.py" line="610" />
         <source>Daftar peserta diekspor</source>
         <translation>Roster exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="601" />
+        <location filename="../../kudus_desktop/core/labels.py" line="611" />
         <source>Daftar BPJS diekspor</source>
         <translation>BPJS list exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="602" />
+        <location filename="../../kudus_desktop/core/labels.py" line="612" />
         <source>Log audit diekspor</source>
         <translation>Audit log exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="603" />
+        <location filename="../../kudus_desktop/core/labels.py" line="613" />
         <source>NIK lengkap ditampilkan</source>
         <translation>Full NIKs shown</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="604" />
+        <location filename="../../kudus_desktop/core/labels.py" line="614" />
         <source>Cadangan dibuat</source>
         <translation>Backup made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="605" />
+        <location filename="../../kudus_desktop/core/labels.py" line="615" />
         <source>Laporan data pribadi dibuat</source>
         <translation>Personal data report made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="606" />
+        <location filename="../../kudus_desktop/core/labels.py" line="616" />
         <source>Kartu dicetak</source>
         <translation>Cards printed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="607" />
+        <location filename="../../kudus_desktop/core/labels.py" line="617" />
         <source>Daftar peserta dicetak</source>
         <translation>Participant list printed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="608" />
+        <location filename="../../kudus_desktop/core/labels.py" line="618" />
         <source>Basis data dipulihkan</source>
         <translation>Database restored</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="609" />
+        <location filename="../../kudus_desktop/core/labels.py" line="619" />
         <source>Terhubung dengan kabupaten</source>
         <translation>Joined the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="610" />
+        <location filename="../../kudus_desktop/core/labels.py" line="620" />
         <source>Paket sinkronisasi dibuat</source>
         <translation>Sync package written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="611" />
+        <location filename="../../kudus_desktop/core/labels.py" line="621" />
         <source>Tanda terima diterapkan</source>
         <translation>Receipt applied</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="612" />
+        <location filename="../../kudus_desktop/core/labels.py" line="622" />
         <source>Berkas setup desa dibuat</source>
         <translation>Village setup file written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="613" />
+        <location filename="../../kudus_desktop/core/labels.py" line="623" />
         <source>Perangkat desa didaftarkan</source>
         <translation>Village device registered</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="614" />
+        <location filename="../../kudus_desktop/core/labels.py" line="624" />
         <source>Paket desa diimpor</source>
         <translation>Village package imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="615" />
+        <location filename="../../kudus_desktop/core/labels.py" line="625" />
         <source>Kirim ulang lengkap diminta</source>
         <translation>Full resend requested</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="616" />
+        <location filename="../../kudus_desktop/core/labels.py" line="626" />
         <source>Tanda terima dibuat</source>
         <translation>Receipt written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="617" />
+        <location filename="../../kudus_desktop/core/labels.py" line="627" />
         <source>Pemeriksaan kepesertaan ganda</source>
         <translation>Double-enrolment check</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="618" />
+        <location filename="../../kudus_desktop/core/labels.py" line="628" />
         <source>Kepesertaan ganda diputuskan</source>
         <translation>Double enrolment decided</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="619" />
+        <location filename="../../kudus_desktop/core/labels.py" line="629" />
         <source>Daftar APBD diimpor</source>
         <translation>APBD list imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="620" />
+        <location filename="../../kudus_desktop/core/labels.py" line="630" />
         <source>Daftar pendaftaran BPJS dibuat</source>
         <translation>BPJS registration list made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="621" />
+        <location filename="../../kudus_desktop/core/labels.py" line="631" />
         <source>Hasil BPJS diimpor</source>
         <translation>BPJS results imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="622" />
+        <location filename="../../kudus_desktop/core/labels.py" line="632" />
         <source>Laporan cakupan dibuat</source>
         <translation>Coverage report made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="623" />
+        <location filename="../../kudus_desktop/core/labels.py" line="633" />
+        <source>Masa simpan data diatur</source>
+        <translation>Retention period set</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="634" />
+        <source>Data lama dihapus</source>
+        <translation>Old data removed</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="635" />
         <source>Tarif iuran diubah</source>
         <translation>Premium rate changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="624" />
+        <location filename="../../kudus_desktop/core/labels.py" line="636" />
         <source>Pembayaran iuran dicatat</source>
         <translation>Premium payment recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="625" />
+        <location filename="../../kudus_desktop/core/labels.py" line="637" />
         <source>Pembayaran iuran dibatalkan</source>
         <translation>Premium payment voided</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="626" />
+        <location filename="../../kudus_desktop/core/labels.py" line="638" />
         <source>Anggaran iuran dicatat</source>
         <translation>Premium budget recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="627" />
+        <location filename="../../kudus_desktop/core/labels.py" line="639" />
         <source>Laporan iuran dibuat</source>
         <translation>Premium report made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="628" />
+        <location filename="../../kudus_desktop/core/labels.py" line="640" />
         <source>Bukan peserta</source>
         <translation>Not a participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="629" />
+        <location filename="../../kudus_desktop/core/labels.py" line="641" />
         <source>Belum dicatat</source>
         <translation>Not tracked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="630" />
+        <location filename="../../kudus_desktop/core/labels.py" line="642" />
         <source>Lunas</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="631" />
+        <location filename="../../kudus_desktop/core/labels.py" line="643" />
         <source>Belum jatuh tempo</source>
         <translation>Not yet due</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="632" />
+        <location filename="../../kudus_desktop/core/labels.py" line="644" />
         <source>Menunggak</source>
         <translation>In arrears</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="633" />
+        <location filename="../../kudus_desktop/core/labels.py" line="645" />
         <source>Gugur, daftar ulang</source>
         <translation>Lapsed, register again</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="634" />
+        <location filename="../../kudus_desktop/core/labels.py" line="646" />
         <source>Tarif</source>
         <translation>Rate</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="635" />
+        <location filename="../../kudus_desktop/core/labels.py" line="647" />
         <source>Diskon</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="636" />
+        <location filename="../../kudus_desktop/core/labels.py" line="648" />
         <source>Desa</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="637" />
+        <location filename="../../kudus_desktop/core/labels.py" line="649" />
         <source>Kabupaten</source>
         <translation>Regency</translation>
     </message>
@@ -1725,173 +1735,173 @@
 <context>
     <name>Kolom</name>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="498" />
+        <location filename="../../kudus_desktop/core/labels.py" line="508" />
         <source>NIK</source>
         <extracomment>Labels of participant fields (also used in history and validation messages).</extracomment>
         <translation>NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="499" />
+        <location filename="../../kudus_desktop/core/labels.py" line="509" />
         <source>Nomor KK</source>
         <translation>Family card number (KK)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="500" />
+        <location filename="../../kudus_desktop/core/labels.py" line="510" />
         <source>Nama lengkap</source>
         <translation>Full name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="501" />
+        <location filename="../../kudus_desktop/core/labels.py" line="511" />
         <source>Tempat lahir</source>
         <translation>Place of birth</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="502" />
+        <location filename="../../kudus_desktop/core/labels.py" line="512" />
         <source>Tanggal lahir</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="503" />
+        <location filename="../../kudus_desktop/core/labels.py" line="513" />
         <source>Jenis kelamin</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="504" />
+        <location filename="../../kudus_desktop/core/labels.py" line="514" />
         <source>Alamat</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="505" />
+        <location filename="../../kudus_desktop/core/labels.py" line="515" />
         <source>Dusun</source>
         <translation>Hamlet (dusun)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="506" />
+        <location filename="../../kudus_desktop/core/labels.py" line="516" />
         <source>RT</source>
         <translation>RT</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="507" />
+        <location filename="../../kudus_desktop/core/labels.py" line="517" />
         <source>RW</source>
         <translation>RW</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="508" />
+        <location filename="../../kudus_desktop/core/labels.py" line="518" />
         <source>Telepon</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="509" />
+        <location filename="../../kudus_desktop/core/labels.py" line="519" />
         <source>Pekerjaan</source>
         <translation>Occupation</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="510" />
+        <location filename="../../kudus_desktop/core/labels.py" line="520" />
         <source>Kategori</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="511" />
+        <location filename="../../kudus_desktop/core/labels.py" line="521" />
         <source>Sumber data</source>
         <translation>Source list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="512" />
+        <location filename="../../kudus_desktop/core/labels.py" line="522" />
         <source>Tanggal sumber data</source>
         <translation>Source list date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="513" />
+        <location filename="../../kudus_desktop/core/labels.py" line="523" />
         <source>Sumber dana</source>
         <translation>Funding source</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="514" />
+        <location filename="../../kudus_desktop/core/labels.py" line="524" />
         <source>Tanggal mulai</source>
         <translation>Start date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="515" />
+        <location filename="../../kudus_desktop/core/labels.py" line="525" />
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="516" />
+        <location filename="../../kudus_desktop/core/labels.py" line="526" />
         <source>Alasan berhenti</source>
         <translation>Reason for ending</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="517" />
+        <location filename="../../kudus_desktop/core/labels.py" line="527" />
         <source>Tanggal berhenti</source>
         <translation>End date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="518" />
+        <location filename="../../kudus_desktop/core/labels.py" line="528" />
         <source>Nomor KPJ</source>
         <translation>KPJ number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="519" />
+        <location filename="../../kudus_desktop/core/labels.py" line="529" />
         <source>Pendaftaran BPJS</source>
         <translation>BPJS registration</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="520" />
+        <location filename="../../kudus_desktop/core/labels.py" line="530" />
         <source>Nomor registrasi</source>
         <translation>Registration number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="521" />
+        <location filename="../../kudus_desktop/core/labels.py" line="531" />
         <source>Nama pengguna</source>
         <translation>User name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="522" />
+        <location filename="../../kudus_desktop/core/labels.py" line="532" />
         <source>Kata sandi</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="523" />
+        <location filename="../../kudus_desktop/core/labels.py" line="533" />
         <source>Nama penandatangan</source>
         <translation>Signatory name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="524" />
+        <location filename="../../kudus_desktop/core/labels.py" line="534" />
         <source>Jabatan penandatangan</source>
         <translation>Signatory title</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="525" />
+        <location filename="../../kudus_desktop/core/labels.py" line="535" />
         <source>Nama lengkap admin</source>
         <translation>Administrator's full name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="526" />
+        <location filename="../../kudus_desktop/core/labels.py" line="536" />
         <source>Peran</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="527" />
+        <location filename="../../kudus_desktop/core/labels.py" line="537" />
         <source>Kunci layar setelah</source>
         <translation>Lock the screen after</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="528" />
+        <location filename="../../kudus_desktop/core/labels.py" line="538" />
         <source>Wilayah</source>
         <translation>Region</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="529" />
+        <location filename="../../kudus_desktop/core/labels.py" line="539" />
         <source>Batas umur</source>
         <translation>Age limit</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="530" />
+        <location filename="../../kudus_desktop/core/labels.py" line="540" />
         <source>Telepon kantor</source>
         <translation>Office phone</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="531" />
+        <location filename="../../kudus_desktop/core/labels.py" line="541" />
         <source>Iuran per orang per bulan</source>
         <translation>Premium per person per month</translation>
     </message>
@@ -3243,316 +3253,331 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/core/labels.py" line="349" />
+        <source>Masa simpan harus 0 sampai 100 tahun (0: tidak pernah dihapus).</source>
+        <translation>The retention period must be 0 to 100 years (0: never removed).</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="350" />
+        <source>Masa simpan data belum diatur (0 tahun): tidak ada yang dihapus. Atur dulu di Pengaturan.</source>
+        <translation>No retention period is set (0 years): nothing was removed. Set it first.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="353" />
+        <source>Jumlah yang akan dihapus berubah dari {expected} menjadi {found} orang. Periksa lagi lalu ulangi; tidak ada yang dihapus.</source>
+        <translation>The number to remove changed from {expected} to {found} people. Check again and repeat; nothing was removed.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="359" />
         <source>Peserta tidak ditemukan (mungkin sudah diubah di tempat lain).</source>
         <translation>Participant not found (it may have been changed elsewhere).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="352" />
+        <location filename="../../kudus_desktop/core/labels.py" line="362" />
         <source>Kepesertaan {name} sudah berhenti.</source>
         <translation>The participation of {name} has already ended.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="353" />
+        <location filename="../../kudus_desktop/core/labels.py" line="363" />
         <source>Kepesertaan {name} masih aktif.</source>
         <translation>The participation of {name} is still active.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="354" />
+        <location filename="../../kudus_desktop/core/labels.py" line="364" />
         <source>NIK wajib diisi.</source>
         <translation>NIK is required.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="355" />
+        <location filename="../../kudus_desktop/core/labels.py" line="365" />
         <source>NIK hanya boleh berisi angka 0-9.</source>
         <translation>The NIK may contain only the digits 0-9.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="356" />
+        <location filename="../../kudus_desktop/core/labels.py" line="366" />
         <source>NIK harus 16 digit, yang diisi {length} digit.</source>
         <translation>The NIK must have 16 digits; {length} were entered.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="357" />
+        <location filename="../../kudus_desktop/core/labels.py" line="367" />
         <source>NIK diawali kode provinsi {code} yang tidak ada.</source>
         <translation>The NIK starts with province code {code}, which does not exist.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="358" />
+        <location filename="../../kudus_desktop/core/labels.py" line="368" />
         <source>Digit ke-7 s.d. 12 NIK ({digits}) bukan tanggal lahir yang sah (hari 01-31, atau 41-71 untuk perempuan).</source>
         <translation>Digits 7 to 12 of the NIK ({digits}) are not a valid birth date (day 01-31, or 41-71 for women).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="362" />
+        <location filename="../../kudus_desktop/core/labels.py" line="372" />
         <source>Empat digit terakhir NIK tidak boleh 0000.</source>
         <translation>The last four digits of the NIK cannot be 0000.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="363" />
+        <location filename="../../kudus_desktop/core/labels.py" line="373" />
         <source>NIK ini sudah terdaftar atas nama {name} ({reg_no}).</source>
         <translation>This NIK is already enrolled for {name} ({reg_no}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="364" />
+        <location filename="../../kudus_desktop/core/labels.py" line="374" />
         <source>Menurut NIK jenis kelaminnya {nik_sex}, tetapi yang dipilih {typed_sex}.</source>
         <translation>The NIK says the sex is {nik_sex}, but {typed_sex} was chosen.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="367" />
+        <location filename="../../kudus_desktop/core/labels.py" line="377" />
         <source>Tanggal lahir dalam NIK ({nik_date}) berbeda dengan tanggal lahir yang diisi ({typed_date}).</source>
         <translation>The birth date in the NIK ({nik_date}) differs from the date of birth entered ({typed_date}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="370" />
+        <location filename="../../kudus_desktop/core/labels.py" line="380" />
         <source>NIK diterbitkan di luar Kabupaten Kudus (kode wilayah {code}). Pastikan orangnya memang warga desa ini.</source>
         <translation>The NIK was issued outside Kabupaten Kudus (region code {code}). Make sure the person lives in this village.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="374" />
+        <location filename="../../kudus_desktop/core/labels.py" line="384" />
         <source>Kode kecamatan {code} dalam NIK tidak dikenal di Kabupaten Kudus.</source>
         <translation>District code {code} in the NIK is not known in Kabupaten Kudus.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="377" />
+        <location filename="../../kudus_desktop/core/labels.py" line="387" />
         <source>Nomor KK hanya boleh berisi angka 0-9.</source>
         <translation>The KK number may contain only the digits 0-9.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="378" />
+        <location filename="../../kudus_desktop/core/labels.py" line="388" />
         <source>Nomor KK harus 16 digit, yang diisi {length} digit.</source>
         <translation>The KK number must have 16 digits; {length} were entered.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="379" />
+        <location filename="../../kudus_desktop/core/labels.py" line="389" />
         <source>Digit ke-7 s.d. 12 nomor KK ({digits}) bukan tanggal yang sah; periksa kembali.</source>
         <translation>Digits 7 to 12 of the KK number ({digits}) are not a valid date; please check.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="382" />
+        <location filename="../../kudus_desktop/core/labels.py" line="392" />
         <source>Nama hanya boleh berisi huruf, spasi, titik, koma, apostrof dan tanda hubung.</source>
         <translation>A name may contain only letters, spaces, dots, commas, apostrophes and hyphens.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="385" />
+        <location filename="../../kudus_desktop/core/labels.py" line="395" />
         <source>Nama terlalu pendek.</source>
         <translation>The name is too short.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="386" />
+        <location filename="../../kudus_desktop/core/labels.py" line="396" />
         <source>{field}: '{text}' tidak dapat dibaca sebagai tanggal. Tulis seperti 17/08/1985 atau 17 Agustus 1985.</source>
         <translation>{field}: '{text}' cannot be read as a date. Write it like 17/08/1985 or 17 Agustus 1985.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="389" />
+        <location filename="../../kudus_desktop/core/labels.py" line="399" />
         <source>{field}: '{text}' bukan tanggal yang ada di kalender.</source>
         <translation>{field}: '{text}' is not a date that exists.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="390" />
+        <location filename="../../kudus_desktop/core/labels.py" line="400" />
         <source>{field} tidak boleh setelah hari ini.</source>
         <translation>{field} cannot be after today.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="391" />
+        <location filename="../../kudus_desktop/core/labels.py" line="401" />
         <source>{field} sebelum tahun 1900; periksa kembali.</source>
         <translation>{field} is before 1900; please check.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="392" />
+        <location filename="../../kudus_desktop/core/labels.py" line="402" />
         <source>Tanggal mulai kepesertaan sebelum tanggal lahir.</source>
         <translation>The start date is before the date of birth.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="393" />
+        <location filename="../../kudus_desktop/core/labels.py" line="403" />
         <source>Umur pada tanggal mulai {age} tahun, melebihi batas {limit} tahun yang ditetapkan.</source>
         <translation>Age on the start date is {age}, above the set limit of {limit} years.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="396" />
+        <location filename="../../kudus_desktop/core/labels.py" line="406" />
         <source>Umur pada tanggal mulai {age} tahun; pekerja di bawah 15 tahun tidak lazim.</source>
         <translation>Age on the start date is {age}; workers under 15 are unusual.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="399" />
+        <location filename="../../kudus_desktop/core/labels.py" line="409" />
         <source>{field}: pilihan '{value}' tidak dikenal.</source>
         <translation>{field}: the choice '{value}' is not known.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="400" />
+        <location filename="../../kudus_desktop/core/labels.py" line="410" />
         <source>{field} harus berupa angka 1-999.</source>
         <translation>{field} must be a number from 1 to 999.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="401" />
+        <location filename="../../kudus_desktop/core/labels.py" line="411" />
         <source>Nomor telepon harus 8-15 digit, boleh diawali + dan berisi spasi atau tanda hubung.</source>
         <translation>The phone number must have 8-15 digits; it may start with + and contain spaces or hyphens.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="404" />
+        <location filename="../../kudus_desktop/core/labels.py" line="414" />
         <source>Pekerja rentan harus disertai sumber datanya (DTKS, DTSEN, P3KE, ...).</source>
         <translation>A vulnerable worker needs the source list they come from (DTKS, DTSEN, P3KE, ...).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="407" />
+        <location filename="../../kudus_desktop/core/labels.py" line="417" />
         <source>Tanggal berhenti ({exit}) sebelum tanggal mulai kepesertaan ({start}).</source>
         <translation>The end date ({exit}) is before the start date ({start}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="410" />
+        <location filename="../../kudus_desktop/core/labels.py" line="420" />
         <source>Tanggal aktif kembali ({date}) sebelum tanggal berhenti ({exit}).</source>
         <translation>The reactivation date ({date}) is before the end date ({exit}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="413" />
+        <location filename="../../kudus_desktop/core/labels.py" line="423" />
         <source>{field} terlalu panjang (maksimal {max} karakter).</source>
         <translation>{field} is too long (at most {max} characters).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="414" />
+        <location filename="../../kudus_desktop/core/labels.py" line="424" />
         <source>{field}: nilai '{value}' tidak sah.</source>
         <translation>{field}: the value '{value}' is not valid.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="416" />
+        <location filename="../../kudus_desktop/core/labels.py" line="426" />
         <source>Gagal menulis {path}: {detail}. Pilih folder lain atau tutup berkas itu di Excel.</source>
         <translation>Could not write {path}: {detail}. Choose another folder or close the file in Excel.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="419" />
+        <location filename="../../kudus_desktop/core/labels.py" line="429" />
         <source>Kolom tidak dikenal: {columns}. Kolom yang tersedia: {known}.</source>
         <translation>Unknown columns: {columns}. Available columns: {known}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="420" />
+        <location filename="../../kudus_desktop/core/labels.py" line="430" />
         <source>Berkas {path} tidak ditemukan.</source>
         <translation>File {path} not found.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="421" />
+        <location filename="../../kudus_desktop/core/labels.py" line="431" />
         <source>Berkas {path} bukan buku kerja Excel, LibreOffice atau CSV (.xlsx, .xls, .ods, .csv).</source>
         <translation>The file {path} is not an Excel, LibreOffice or CSV workbook (.xlsx, .xls, .ods, .csv).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="424" />
+        <location filename="../../kudus_desktop/core/labels.py" line="434" />
         <source>Berkas {path} terlalu besar ({size} MB; batasnya {max} MB). Pecah daftar menjadi beberapa berkas.</source>
         <translation>The file {path} is too large ({size} MB; the limit is {max} MB). Split the list into several files.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="427" />
+        <location filename="../../kudus_desktop/core/labels.py" line="437" />
         <source>Berkas {path} dilindungi kata sandi. Buka di Excel, hapus kata sandinya, simpan, lalu impor lagi.</source>
         <translation>The file {path} is protected by a password. Open it in Excel, remove the password, save it and import again.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="430" />
+        <location filename="../../kudus_desktop/core/labels.py" line="440" />
         <source>Berkas {path} rusak dan tidak dapat dibaca ({detail}).</source>
         <translation>The file {path} is damaged and cannot be read ({detail}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="431" />
+        <location filename="../../kudus_desktop/core/labels.py" line="441" />
         <source>Lembar {sheet} di berkas {path} kosong.</source>
         <translation>Sheet {sheet} in {path} is empty.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="432" />
+        <location filename="../../kudus_desktop/core/labels.py" line="442" />
         <source>Berkas {path} tidak memiliki lembar bernama {sheet}.</source>
         <translation>The file {path} has no sheet named {sheet}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="433" />
+        <location filename="../../kudus_desktop/core/labels.py" line="443" />
         <source>Tidak ada kolom NIK di {path} (lembar: {sheet}). Beri judul kolom 'NIK' atau pilih kolomnya sendiri.</source>
         <translation>There is no NIK column in {path} (sheets: {sheet}). Give the column the heading 'NIK' or choose it yourself.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="437" />
+        <location filename="../../kudus_desktop/core/labels.py" line="447" />
         <source>Sel NIK berisi angka, bukan teks ({digits}). Excel hanya menyimpan 15 digit, sehingga digit terakhir NIK bisa sudah hilang. Ketik ulang NIK sebagai teks (format Teks, atau awali dengan tanda ').</source>
         <translation>The NIK cell holds a number, not text ({digits}). Excel keeps only 15 digits, so the NIK's last digit may already be lost. Type the NIK again as text (Text format, or start it with ').</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="442" />
+        <location filename="../../kudus_desktop/core/labels.py" line="452" />
         <source>Sel nomor KK berisi angka, bukan teks ({digits}). Excel hanya menyimpan 15 digit, sehingga digit terakhirnya bisa sudah hilang. Ketik ulang sebagai teks.</source>
         <translation>The KK cell holds a number, not text ({digits}). Excel keeps only 15 digits, so its last digit may already be lost. Type it again as text.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="447" />
+        <location filename="../../kudus_desktop/core/labels.py" line="457" />
         <source>NIK ini sudah ada di baris {first_row} berkas yang sama.</source>
         <translation>This NIK already appears in row {first_row} of the same file.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="448" />
+        <location filename="../../kudus_desktop/core/labels.py" line="458" />
         <source>Lembar ini berisi rumus; yang dibaca adalah hasil terakhir yang disimpan Excel. Sel rumus yang belum pernah dihitung terbaca kosong.</source>
         <translation>This sheet contains formulas; the values read are the last results Excel saved. Formula cells never calculated read as empty.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="454" />
+        <location filename="../../kudus_desktop/core/labels.py" line="464" />
         <source>Kode wilayah {code} tidak dikenal: tulis kode desa (33.19.03.2008) atau kecamatan (33.19.03).</source>
         <translation>Unknown area code {code}: write a village code (33.19.03.2008) or a kecamatan code (33.19.03).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="457" />
+        <location filename="../../kudus_desktop/core/labels.py" line="467" />
         <source>--map {pair}: tulis KOLOM=JUDUL, KOLOM salah satu dari {fields}, JUDUL judul kolom di berkas.</source>
         <translation>--map {pair}: write FIELD=HEADER, FIELD one of {fields}, HEADER a column header in the file.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="460" />
+        <location filename="../../kudus_desktop/core/labels.py" line="470" />
         <source>Fitur ini hanya tersedia di instalasi mode kabupaten.</source>
         <translation>This is only available in a regency-mode installation.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="461" />
+        <location filename="../../kudus_desktop/core/labels.py" line="471" />
         <source>Peran {role} tidak boleh memutuskan kepesertaan ganda; minta admin atau verifikator.</source>
         <translation>The role {role} may not decide double enrolments; ask an admin or a verifier.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="464" />
+        <location filename="../../kudus_desktop/core/labels.py" line="474" />
         <source>Keputusan '{decision}' tidak dikenal.</source>
         <translation>Unknown decision '{decision}'.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="465" />
+        <location filename="../../kudus_desktop/core/labels.py" line="475" />
         <source>Kasus kepesertaan ganda nomor {id} tidak ada.</source>
         <translation>There is no double-enrolment case number {id}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="466" />
+        <location filename="../../kudus_desktop/core/labels.py" line="476" />
         <source>Kasus nomor {id} sudah diputuskan sebelumnya; keputusan itu tidak diubah.</source>
         <translation>Case number {id} was already decided; that decision is unchanged.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="469" />
+        <location filename="../../kudus_desktop/core/labels.py" line="479" />
         <source>Kedua kepesertaan memakai NIK yang sama ({nik}), jadi pasti orang yang sama: pilih kepesertaan yang berlaku.</source>
         <translation>Both enrolments use the same NIK ({nik}), so they are the same person: choose the enrolment that stands.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="473" />
+        <location filename="../../kudus_desktop/core/labels.py" line="483" />
         <source>Berkas {path} tidak berisi satu pun NIK yang sah. Daftar APBD yang tersimpan tidak diubah.</source>
         <translation>{path} holds no valid NIK. The stored APBD list is unchanged.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="476" />
+        <location filename="../../kudus_desktop/core/labels.py" line="486" />
         <source>NIK ini sudah ada di baris sebelumnya; baris ini dilewati.</source>
         <translation>This NIK is already on an earlier row; this row is skipped.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="477" />
+        <location filename="../../kudus_desktop/core/labels.py" line="487" />
         <source>Tidak ada peserta yang perlu didaftarkan ke BPJS untuk {desa}: semua peserta aktif yang diterima sudah ber-KPJ atau sudah dikirim.</source>
         <translation>No participant to register with BPJS for {desa}: every active accepted participant has a KPJ number or was already sent.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="482" />
+        <location filename="../../kudus_desktop/core/labels.py" line="492" />
         <source>Berkas {path} (lembar: {sheet}) tidak punya kolom KPJ maupun kolom status. Beri judul kolom 'KPJ' dan 'STATUS' atau pilih kolomnya sendiri.</source>
         <translation>{path} (sheet: {sheet}) has neither a KPJ nor a status column. Head the columns 'KPJ' and 'STATUS' or choose them yourself.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="487" />
+        <location filename="../../kudus_desktop/core/labels.py" line="497" />
         <source>Status '{status}' tidak dikenali: tulis misalnya TERDAFTAR atau DITOLAK, atau isi nomor KPJ.</source>
         <translation>Status '{status}' not recognised: write e.g. TERDAFTAR or DITOLAK, or fill in the KPJ number.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="490" />
+        <location filename="../../kudus_desktop/core/labels.py" line="500" />
         <source>Status terdaftar tetapi nomor KPJ kosong.</source>
         <translation>Status registered but the KPJ number is empty.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="491" />
+        <location filename="../../kudus_desktop/core/labels.py" line="501" />
         <source>Nomor KPJ '{kpj}' tidak sah: harus {digits} digit angka (tulis sebagai teks agar nol di depan tetap).</source>
         <translation>KPJ number '{kpj}' is invalid: it must be {digits} digits (write it as text so leading zeros stay).</translation>
     </message>
@@ -3587,19 +3612,19 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/gui/premiums_page.py" line="345" />
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="433" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="435" />
         <source>Sumber dana</source>
         <translation>Funding</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/gui/premiums_page.py" line="346" />
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="400" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="402" />
         <source>Dibayar</source>
         <translation>Paid</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/gui/premiums_page.py" line="346" />
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="369" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="371" />
         <source>Keadaan</source>
         <translation>State</translation>
     </message>
@@ -3609,304 +3634,304 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
         <translation>Last 12 months</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="351" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="353" />
         <source>Catat pembayaran…</source>
         <translation>Record payment…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="355" />
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="400" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="357" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="402" />
         <source>Bulan</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="368" />
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="433" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="370" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="435" />
         <source>No.</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="368" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="370" />
         <source>Tanggal bayar</source>
         <translation>Date paid</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="368" />
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="588" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="370" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="597" />
         <source>Jumlah</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="368" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="370" />
         <source>Untuk bulan</source>
         <translation>For months</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="368" />
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="400" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="370" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="402" />
         <source>Peserta</source>
         <translation>Participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="369" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="371" />
         <source>Referensi</source>
         <translation>Reference</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="369" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="371" />
         <source>Dicatat oleh</source>
         <translation>Recorded by</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="372" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="374" />
         <source>Batalkan pembayaran terpilih…</source>
         <translation>Void selected payment…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="393" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="395" />
         <source>pagu yang disahkan dalam APBDes</source>
         <translation>amount adopted in the village budget</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="394" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="396" />
         <source>Simpan anggaran</source>
         <translation>Save budget</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="400" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="402" />
         <source>Jatuh tempo</source>
         <translation>Due</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="400" />
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="466" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="402" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="468" />
         <source>Tagihan</source>
         <translation>Bill</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="401" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="403" />
         <source>Belum dibayar</source>
         <translation>Unpaid</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="401" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="403" />
         <source>Pembayaran diterima</source>
         <translation>Payments received</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="404" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="406" />
         <source>Simpan laporan Excel…</source>
         <translation>Save Excel report…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="407" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="409" />
         <source>Cetak rekap…</source>
         <translation>Print recap…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="413" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="415" />
         <source>Tahun</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="414" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="416" />
         <source>Rencana tambahan peserta</source>
         <translation>Planned additional participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="415" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="417" />
         <source>Kebutuhan anggaran</source>
         <translation>Budget needed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="419" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="421" />
         <source>Anggaran APBDes (Rp)</source>
         <translation>Village budget line (Rp)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="433" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="435" />
         <source>Jenis</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="433" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="435" />
         <source>Berlaku</source>
         <translation>Valid</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="433" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="435" />
         <source>Rincian</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="434" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="436" />
         <source>Aktif</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="434" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="436" />
         <source>Dasar hukum</source>
         <translation>Legal basis</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="437" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="439" />
         <source>Aktifkan / nonaktifkan baris terpilih</source>
         <translation>Switch selected row on / off</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="440" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="442" />
         <source>Tambah baris tarif…</source>
         <translation>Add rate row…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="447" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="449" />
         <source>Hanya admin yang boleh mengubah tarif.</source>
         <translation>Only an admin may change rates.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="450" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="452" />
         <source>Iuran setiap bulan dihitung dari baris tarif yang berlaku pada bulan itu. Diskon PP 50/2025 (April-Desember 2026) dikecualikan untuk iuran dari APBN/APBD; berlakunya untuk APBDes belum pasti, jadi barisnya nonaktif sampai BPJS Kudus memastikannya.</source>
         <translation>Each month's premium comes from the rate rows valid in that month. The PP 50/2025 discount (April-December 2026) excludes premiums paid from APBN/APBD; whether it applies to the village budget is unconfirmed, so its row stays off until BPJS Kudus confirms it.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="467" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="469" />
         <source>Pembayaran</source>
         <translation>Payments</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="468" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="470" />
         <source>Anggaran</source>
         <translation>Budget</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="469" />
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="698" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="471" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="707" />
         <source>Tarif</source>
         <translation>Rate</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="497" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="506" />
         <source>Tagihan {month}: {n} peserta, {total}. Jatuh tempo {due}. Dibayar {paid}; belum dibayar {open} ({unpaid} peserta).</source>
         <translation>Bill for {month}: {n} participants, {total}. Due {due}. Paid {paid}; unpaid {open} ({unpaid} participants).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="507" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="516" />
         <source>{n} peserta menunggak setelah jatuh tempo.</source>
         <translation>{n} participants are in arrears after the due date.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="510" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="519" />
         <source>{n} peserta gugur (lebih dari 3 bulan tidak dibayar) dan harus didaftarkan ulang.</source>
         <translation>{n} participants lapsed (more than 3 months unpaid) and must be registered again.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="513" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="522" />
         <source>{n} peserta dibiayai APBD Kabupaten, tidak ditagih ke desa.</source>
         <translation>{n} participants are funded by the regency and not billed to the village.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="544" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="553" />
         <source>dibatalkan: {reason}</source>
         <translation>voided: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="544" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="553" />
         <source>sah</source>
         <translation>valid</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="562" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="571" />
         <source>({active} peserta aktif + {add} tambahan) × 12 bulan × {rates} = {total}</source>
         <translation>({active} active participants + {add} additional) × 12 months × {rates} = {total}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="569" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="578" />
         <source>Realisasi {year}: {received} dari anggaran {budget} ({pct:.1f}%). Tunggakan {arrears}.</source>
         <translation>Spent in {year}: {received} of the budget {budget} ({pct:.1f}%). Arrears {arrears}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="579" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="588" />
         <source>Anggaran {year} belum dicatat. Diterima {received}; tunggakan {arrears}.</source>
         <translation>The {year} budget is not recorded. Paid {received}; arrears {arrears}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="599" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="608" />
         <source>JKK {pct}% × {income} + JKM {jkm}</source>
         <translation>JKK {pct}% × {income} + JKM {jkm}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="603" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="612" />
         <source>diskon {pct}%</source>
         <translation>discount {pct}%</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="606" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="615" />
         <source>semua</source>
         <translation>all</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="608" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="617" />
         <source>ya</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="608" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="617" />
         <source>tidak</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="626" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="635" />
         <source>Pembayaran iuran</source>
         <translation>Premium payment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="627" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="636" />
         <source>Pembayaran {amount} dicatat untuk {n} peserta, {period}.</source>
         <translation>Payment of {amount} recorded for {n} participants, {period}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="636" />
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="643" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="645" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="652" />
         <source>Batalkan pembayaran</source>
         <translation>Void payment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="636" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="645" />
         <source>Pilih pembayarannya di daftar lebih dahulu.</source>
         <translation>Select the payment in the list first.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="644" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="653" />
         <source>Alasan pembatalan (bulan-bulannya kembali belum dibayar; catatannya tetap ada):</source>
         <translation>Reason for voiding (its months become unpaid again; the record stays):</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="659" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="668" />
         <source>Simpan laporan iuran</source>
         <translation>Save premium report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="675" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="684" />
         <source>Laporan iuran</source>
         <translation>Premium report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="676" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="685" />
         <source>Laporan {year} ({n} pembayaran) ditulis ke {path}.</source>
         <translation>The {year} report ({n} payments) was written to {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="689" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="698" />
         <source>Rekap iuran {year}</source>
         <translation>Premium recap {year}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="690" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="699" />
         <source>Rekapitulasi iuran bulanan tahun {year} dengan tanda tangan</source>
         <translation>Monthly premium recap for {year} with signatures</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="698" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="707" />
         <source>Pilih barisnya di tabel lebih dahulu.</source>
         <translation>Select the row in the table first.</translation>
     </message>

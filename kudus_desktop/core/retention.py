@@ -1,0 +1,152 @@
+"""Retention: people whose participation ended long enough ago are removed for good.
+
+The office keeps an ended participation for ``retention_years`` years after its end date
+(setting; 0 switches the purge off), then :meth:`RetentionService.purge` deletes the person
+with everything that names them: the record, its field history (old values), sync state,
+card prints, premium months, BPJS answers and double-enrolment cases, and every mention of
+their registration number, NIK or name in the audit log. The purge's own audit entry says how
+many and when, never who. Afterwards the database is checkpointed and vacuumed so that the
+deleted rows' bytes are not left in free pages of the file. Backups made earlier still hold
+them until the rotation drops them; the README says so.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Sequence
+from contextlib import closing
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Connection, delete, func, or_, select, update
+
+from kudus_desktop.core import settings
+from kudus_desktop.core.audit import write_audit
+from kudus_desktop.core.codes import Role, Status
+from kudus_desktop.core.db import Database
+from kudus_desktop.core.errors import KudusError
+from kudus_desktop.core.tables import (
+    audit_table,
+    bpjs_status_table,
+    card_print_table,
+    duplicate_case_table,
+    history_table,
+    participant_sync_table,
+    participant_table,
+    premium_paid_table,
+)
+from kudus_desktop.core.views import UserView
+
+P = participant_table.c
+CHUNK = 500
+SCRUBBED = "(data dihapus)"
+
+
+class RetentionError(KudusError):
+    """A purge was refused; nothing was removed."""
+
+
+@dataclass(frozen=True, slots=True)
+class PurgePlan:
+    years: int
+    cutoff: date  # participations that ended before this day are due
+    ids: tuple[int, ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.ids)
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+class RetentionService:
+    def __init__(self, db: Database, user: UserView, *, today: Callable[[], date] = date.today) -> None:
+        self.db = db
+        self.user = user
+        self.today = today
+
+    def years(self) -> int:
+        with self.db.begin() as conn:
+            return int(settings.read_all(conn)[settings.RETENTION_YEARS.key] or 0)
+
+    def set_years(self, years: int) -> None:
+        if self.user.role != Role.ADMIN:
+            raise RetentionError("not_allowed")
+        if not 0 <= years <= 100:
+            raise RetentionError("retention_invalid")
+        with self.db.begin() as conn:
+            settings.write(conn, {settings.RETENTION_YEARS: str(years)})
+            write_audit(conn, self.user.username, "retention_set", f"{years} tahun")
+
+    def plan(self) -> PurgePlan:
+        """Who is due: ended participations whose end date is more than the retention period ago."""
+        years = self.years()
+        cutoff = _years_before(self.today(), years)
+        if years <= 0:
+            return PurgePlan(0, cutoff, ())
+        with self.db.begin() as conn:
+            ids = conn.execute(
+                select(P.id).where(
+                    P.status == Status.BERHENTI, P.exit_date.is_not(None), P.exit_date < cutoff.isoformat()
+                )
+            ).scalars()
+            return PurgePlan(years, cutoff, tuple(int(i) for i in ids))
+
+    def purge(self, expected: int | None = None) -> PurgePlan:
+        """Remove everyone :meth:`plan` names, in one transaction, then compact the file.
+
+        ``expected`` is the count the admin confirmed; a different count (someone ended or
+        reactivated a participation meanwhile) refuses the purge rather than remove others.
+        """
+        if self.user.role != Role.ADMIN:
+            raise RetentionError("not_allowed")
+        plan = self.plan()
+        if plan.years <= 0:
+            raise RetentionError("retention_off")
+        if expected is not None and expected != plan.count:
+            raise RetentionError("retention_changed", expected=expected, found=plan.count)
+        with self.db.begin() as conn:
+            for start in range(0, plan.count, CHUNK):
+                _remove(conn, plan.ids[start : start + CHUNK])
+            write_audit(
+                conn, self.user.username, "retention_purge",
+                f"{plan.count} orang yang berhenti sebelum {plan.cutoff.isoformat()} dihapus "
+                f"(masa simpan {plan.years} tahun)",
+            )  # fmt: skip
+        if self.db.is_sqlite:
+            _compact(self.db)
+        return plan
+
+
+def _remove(conn: Connection, ids: Sequence[int]) -> None:
+    people = conn.execute(select(P.reg_no, P.nik, P.full_name).where(P.id.in_(ids))).all()
+    d = duplicate_case_table.c
+    conn.execute(delete(duplicate_case_table).where(or_(d.first_id.in_(ids), d.second_id.in_(ids))))
+    for table in (history_table, participant_sync_table, card_print_table, premium_paid_table, bpjs_status_table):
+        conn.execute(delete(table).where(table.c.participant_id.in_(ids)))
+    conn.execute(delete(participant_table).where(P.id.in_(ids)))
+    # The audit log names people by registration number (and a few entries by NIK or name).
+    a = audit_table.c
+    for reg_no, nik, name in people:
+        for needle in (reg_no, nik, name):
+            if not needle or len(needle) < 4:
+                continue
+            conn.execute(
+                update(audit_table)
+                .where(a.detail.contains(needle, autoescape=True))
+                .values(detail=func.replace(a.detail, needle, SCRUBBED))
+            )
+
+
+def _compact(db: Database) -> None:
+    """Fold the WAL into the file and rebuild it, so freed pages keep no old bytes."""
+    db.engine.dispose()
+    with closing(sqlite3.connect(db.path, isolation_level=None)) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.execute("VACUUM")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

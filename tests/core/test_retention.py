@@ -1,0 +1,85 @@
+"""Retention: people whose participation ended more than the retention period ago are removed,
+with every trace of them in the database file; the audit says how many, not who."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kudus_desktop.core.db import Database
+from kudus_desktop.core.participants import ParticipantService
+from kudus_desktop.core.paths import DB_FILE_NAME
+from kudus_desktop.core.retention import RetentionError, RetentionService
+from kudus_desktop.core.views import UserView
+from tests.conftest import TODAY
+from tests.factories import make_draft, make_nik
+
+GONE_NAME = "Wartini Sulistyowati"
+
+
+def file_bytes(db: Database) -> bytes:
+    path = Path(db.path)
+    data = path.read_bytes()
+    wal = path.with_name(DB_FILE_NAME + "-wal")
+    return data + (wal.read_bytes() if wal.exists() else b"")
+
+
+def test_purge_removes_the_person_for_good_and_audits_only_the_count(
+    db: Database, admin: UserView, service: ParticipantService
+) -> None:
+    gone = service.create(make_draft(1, full_name=GONE_NAME, start_date="2017-01-02"))[0]
+    recent = service.create(make_draft(2, full_name="Sutarmi Rahayu", start_date="2017-01-02"))[0]
+    service.create(make_draft(3, full_name="Kasmin Hadi Wijoyo", start_date="2020-01-02"))
+    service.end(gone, "pindah", "2019-03-01")
+    service.end(recent, "pindah", "2025-01-01")
+    reg_no = service.get(gone).reg_no
+    service.log_event("person_report", reg_no)
+    assert GONE_NAME.encode() in file_bytes(db)
+
+    retention = RetentionService(db, admin, today=lambda: TODAY)
+    with pytest.raises(RetentionError) as err:
+        retention.purge()
+    assert err.value.code == "retention_off"
+    retention.set_years(5)
+    plan = retention.plan()
+    assert plan.ids == (gone,) and plan.cutoff.isoformat() == "2021-11-24"
+    with pytest.raises(RetentionError) as err:
+        retention.purge(expected=2)
+    assert err.value.code == "retention_changed" and "tidak ada yang dihapus" in str(err.value)
+    operator = UserView(admin.id, "ops", "Operator", "operator")
+    with pytest.raises(RetentionError):
+        RetentionService(db, operator, today=lambda: TODAY).purge(expected=1)
+
+    done = retention.purge(expected=1)
+    assert done.count == 1
+    assert service.find_by_nik(make_nik(1)) is None and service.find_by_nik(make_nik(2)) is not None
+    data = file_bytes(db)
+    for trace in (GONE_NAME, make_nik(1), reg_no):
+        assert trace.encode() not in data, f"{trace} is still in the database file"
+    assert b"Sutarmi Rahayu" in data and b"Kasmin Hadi Wijoyo" in data  # the check can see names
+    with db.begin() as conn:
+        details = [
+            r[0] for r in conn.exec_driver_sql("SELECT detail FROM audit_event WHERE action = 'retention_purge'")
+        ]
+    assert details == ["1 orang yang berhenti sebelum 2021-11-24 dihapus (masa simpan 5 tahun)"]
+    assert retention.plan().count == 0
+
+
+def test_purge_on_the_command_line_shows_first_and_removes_on_confirmation(
+    data_dir: Path, db: Database, service: ParticipantService
+) -> None:
+    import json
+
+    from tests.core.test_cli_and_regions import cli
+
+    gone = service.create(make_draft(1, full_name=GONE_NAME, start_date="2017-01-02"))[0]
+    service.end(gone, "pindah", "2019-03-01")
+    db.close()
+    shown = json.loads(cli("purge", "--set-years", "5", "--data-dir", str(data_dir), "--json").stdout)
+    assert shown["due"] == 1 and "--confirm 1" in shown["message"]
+    wrong = cli("purge", "--confirm", "3", "--data-dir", str(data_dir), "--json")
+    assert wrong.returncode == 2 and json.loads(wrong.stderr or wrong.stdout)["error"] == "retention_changed"
+    done = json.loads(cli("purge", "--confirm", "1", "--data-dir", str(data_dir), "--json").stdout)
+    assert done["removed"] == 1
+    assert GONE_NAME.encode() not in (data_dir / DB_FILE_NAME).read_bytes()
