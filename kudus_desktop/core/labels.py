@@ -348,7 +348,9 @@ MESSAGES: dict[str, str] = {
     # Retention
     "retention_invalid": QT_TRANSLATE_NOOP("Pesan", "Masa simpan harus 0 sampai 100 tahun (0: tidak pernah dihapus)."),
     "retention_off": QT_TRANSLATE_NOOP(
-        "Pesan", "Masa simpan data belum diatur (0 tahun): tidak ada yang dihapus. Atur dulu di Pengaturan."
+        "Pesan",
+        "Masa simpan data belum diatur (0 tahun): tidak ada yang dihapus. Atur dulu dengan "
+        "'kudus-desktop purge --set-years N'.",
     ),
     "retention_changed": QT_TRANSLATE_NOOP(
         "Pesan",
