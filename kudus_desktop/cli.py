@@ -32,6 +32,7 @@ from kudus_desktop.core.exporting import (
     BPJS_COLUMNS,
     export_bpjs_list,
     export_coverage,
+    export_lost_report,
     export_person_report,
     export_premium_report,
     export_problem_report,
@@ -40,6 +41,7 @@ from kudus_desktop.core.exporting import (
 from kudus_desktop.core.hub_client import HubClient
 from kudus_desktop.core.importing import ImportOptions, ImportRow, ImportService, RowStatus, normalise_header
 from kudus_desktop.core.labels import code_label, describe_issue
+from kudus_desktop.core.lost import LostMediaService
 from kudus_desktop.core.nik import mask_nik
 from kudus_desktop.core.overview import overview
 from kudus_desktop.core.participants import ParticipantQuery, ParticipantService, SortKey
@@ -1034,6 +1036,24 @@ def cmd_purge(args: argparse.Namespace) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def cmd_report_lost(args: argparse.Namespace) -> dict[str, Any]:
+    if bool(args.packages) == bool(args.device):
+        raise KudusError("required", field="--packages atau --device")
+    db, accounts = _open_initialised(args)
+    try:
+        lost = LostMediaService(db, CLI_CHECKER)
+        report = lost.device() if args.device else lost.packages(args.packages)
+        out = Path(args.out)
+        n = export_lost_report(report, accounts.profile(), out, CLI_USER.full_name, date.today())
+    finally:
+        db.close()
+    return {
+        "out": str(out), "people": n, "packages": list(report.packages),
+        "message": f"{n} orang yang datanya ada di {'perangkat ini' if args.device else 'paket itu'} "
+        f"ditulis ke {out}. Berkas ini memuat NIK lengkap: simpan dan kirim dengan hati-hati.",
+    }  # fmt: skip
+
+
 def build_parser() -> argparse.ArgumentParser:
     # The options are accepted before and after the subcommand; argparse would let a
     # subcommand's default overwrite the value given before it, so they go to other names.
@@ -1266,6 +1286,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("report", parents=[common], help="laporan")
     rsub = p.add_subparsers(dest="report_command", metavar="PERINTAH", required=True)
+    rp = rsub.add_parser("lost", parents=[common], help="siapa yang datanya ada di flashdisk/perangkat yang hilang")
+    rp.add_argument("--packages", type=int, nargs="+", metavar="N", help="nomor paket yang ada di flashdisk itu")
+    rp.add_argument("--device", action="store_true", help="seluruh basis data (komputer hilang atau dicuri)")
+    rp.add_argument("--out", required=True, metavar="BERKAS.xlsx")
+    rp.set_defaults(func=cmd_report_lost)
     rp = rsub.add_parser("iuran", parents=[common], help="desa: rekap iuran setahun, anggaran tahun berikutnya")
     rp.add_argument("--year", type=int, required=True)
     rp.add_argument("--out", required=True, metavar="BERKAS.xlsx")

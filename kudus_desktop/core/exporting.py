@@ -30,6 +30,7 @@ from kudus_desktop.core.errors import CancelledError, KudusError
 from kudus_desktop.core.importing import ImportPreview, RowStatus
 from kudus_desktop.core.jobs import CancelCheck, Progress, never_cancelled
 from kudus_desktop.core.labels import code_label, describe_issue, field_label
+from kudus_desktop.core.lost import LostReport
 from kudus_desktop.core.participants import PAGE, ParticipantQuery, ParticipantService
 from kudus_desktop.core.premiums import BudgetPlan, YearRecap
 from kudus_desktop.core.views import OfficeProfile, OpChanges, ParticipantView
@@ -560,3 +561,40 @@ def export_premium_report(
         payments.row([date.fromisoformat(p.paid_on), p.amount, p.period, p.people, p.reference, p.created_by, void])
     _save_atomically(wb, tmp, path)
     return len(recap.payments)
+
+
+def export_lost_report(report: LostReport, profile: OfficeProfile, path: Path, preparer: str, today: date) -> int:
+    """Whose data a lost stick or computer held: the list the office notifies from."""
+    columns = [
+        Column("no", "No.", 6, lambda p: None),
+        Column("name", "Nama", 28, lambda p: None),
+        Column("nik", "NIK", 20, lambda p: None),
+        Column("reg_no", "No. Registrasi", 18, lambda p: None),
+        Column("desa", "Kode Desa", 14, lambda p: None),
+        Column("rt_rw", "RT/RW", 10, lambda p: None),
+        Column("status", "Status", 10, lambda p: None),
+        Column("packages", "Paket", 14, lambda p: None),
+    ]
+    tmp = _temp_beside(path)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Data Terpapar")
+    sheet = _Sheet(ws, columns)
+    ws.freeze_panes = "A6"
+    _landscape(ws, header_row=5)
+    what = (
+        f"flashdisk berisi paket {', '.join(map(str, report.packages))}"
+        if report.what == "packages"
+        else "perangkat (seluruh basis data)"
+    )
+    sheet.text_rows([f"DAFTAR ORANG YANG DATANYA ADA DI {what.upper()} YANG HILANG"], bold=True)
+    sheet.text_rows([f"{profile.region_name}; keadaan per {format_date_long(today)}; {len(report.people)} orang"])
+    sheet.text_rows(["Data: nama, NIK, nomor KK, tanggal lahir, alamat, kategori kepesertaan."])
+    sheet.text_rows([""])
+    sheet.header()
+    for n, p in enumerate(report.people, start=1):
+        rt_rw = f"{p.rt}/{p.rw}" if p.rt or p.rw else ""
+        packages = ", ".join(map(str, p.packages))
+        sheet.row([n, p.full_name, p.nik, p.reg_no, p.desa_code, rt_rw, code_label("status", p.status), packages])
+    _signatory(sheet, profile, preparer, today)
+    _save_atomically(wb, tmp, path)
+    return len(report.people)

@@ -357,6 +357,12 @@ MESSAGES: dict[str, str] = {
         "Jumlah yang akan dihapus berubah dari {expected} menjadi {found} orang. Periksa lagi lalu ulangi; "
         "tidak ada yang dihapus.",
     ),
+    # Lost media
+    "lost_not_allowed": QT_TRANSLATE_NOOP(
+        "Pesan", "Laporan perangkat hilang memuat NIK lengkap: hanya admin dan verifikator yang boleh membuatnya."
+    ),
+    "lost_no_packages": QT_TRANSLATE_NOOP("Pesan", "Sebutkan nomor paket yang ada di flashdisk yang hilang."),
+    "lost_package_unknown": QT_TRANSLATE_NOOP("Pesan", "Perangkat ini tidak pernah membuat paket {seqs}."),
     # Participants
     "participant_not_found": QT_TRANSLATE_NOOP(
         "Pesan", "Peserta tidak ditemukan (mungkin sudah diubah di tempat lain)."
@@ -632,6 +638,7 @@ CODES: dict[str, str] = {
     "audit:bpjs_list_exported": QT_TRANSLATE_NOOP("Kode", "Daftar pendaftaran BPJS dibuat"),
     "audit:bpjs_results_imported": QT_TRANSLATE_NOOP("Kode", "Hasil BPJS diimpor"),
     "audit:coverage_report": QT_TRANSLATE_NOOP("Kode", "Laporan cakupan dibuat"),
+    "audit:lost_report": QT_TRANSLATE_NOOP("Kode", "Laporan perangkat/flashdisk hilang"),
     "audit:retention_set": QT_TRANSLATE_NOOP("Kode", "Masa simpan data diatur"),
     "audit:retention_purge": QT_TRANSLATE_NOOP("Kode", "Data lama dihapus"),
     "audit:premium_rate": QT_TRANSLATE_NOOP("Kode", "Tarif iuran diubah"),

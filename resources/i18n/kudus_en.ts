@@ -1219,515 +1219,520 @@
 <context>
     <name>Kode</name>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="548" />
+        <location filename="../../kudus_desktop/core/labels.py" line="554" />
         <source>Pekerja rentan</source>
         <extracomment>Labels of stored codes, keyed by "group:code".</extracomment>
         <translation>Vulnerable worker</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="549" />
+        <location filename="../../kudus_desktop/core/labels.py" line="555" />
         <source>Ketua RT/RW</source>
         <translation>RT/RW head</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="550" />
+        <location filename="../../kudus_desktop/core/labels.py" line="556" />
         <source>Linmas</source>
         <translation>Linmas</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="551" />
+        <location filename="../../kudus_desktop/core/labels.py" line="557" />
         <source>Anggota BPD</source>
         <translation>BPD member</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="552" />
+        <location filename="../../kudus_desktop/core/labels.py" line="558" />
         <source>Perangkat/lembaga desa</source>
         <translation>Village official/institution</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="553" />
+        <location filename="../../kudus_desktop/core/labels.py" line="559" />
         <source>Buruh tani</source>
         <translation>Farm labourer</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="554" />
-        <location filename="../../kudus_desktop/core/labels.py" line="558" />
+        <location filename="../../kudus_desktop/core/labels.py" line="560" />
+        <location filename="../../kudus_desktop/core/labels.py" line="564" />
         <source>Lainnya</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="555" />
+        <location filename="../../kudus_desktop/core/labels.py" line="561" />
         <source>PADes</source>
         <translation>PADes (village own revenue)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="556" />
+        <location filename="../../kudus_desktop/core/labels.py" line="562" />
         <source>Bagi hasil pajak dan retribusi</source>
         <translation>Tax and levy revenue share</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="557" />
+        <location filename="../../kudus_desktop/core/labels.py" line="563" />
         <source>APBD Kabupaten</source>
         <translation>Regency budget (APBD)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="559" />
+        <location filename="../../kudus_desktop/core/labels.py" line="565" />
         <source>Aktif</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="560" />
+        <location filename="../../kudus_desktop/core/labels.py" line="566" />
         <source>Berhenti</source>
         <translation>Ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="561" />
+        <location filename="../../kudus_desktop/core/labels.py" line="567" />
         <source>Laki-laki</source>
         <translation>Male</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="562" />
+        <location filename="../../kudus_desktop/core/labels.py" line="568" />
         <source>Perempuan</source>
         <translation>Female</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="563" />
+        <location filename="../../kudus_desktop/core/labels.py" line="569" />
         <source>Meninggal dunia</source>
         <translation>Died</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="564" />
+        <location filename="../../kudus_desktop/core/labels.py" line="570" />
         <source>Pindah domisili</source>
         <translation>Moved away</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="565" />
+        <location filename="../../kudus_desktop/core/labels.py" line="571" />
         <source>Masa jabatan berakhir</source>
         <translation>Term of office ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="566" />
+        <location filename="../../kudus_desktop/core/labels.py" line="572" />
         <source>Mengundurkan diri</source>
         <translation>Resigned</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="567" />
+        <location filename="../../kudus_desktop/core/labels.py" line="573" />
         <source>Tidak memenuhi syarat</source>
         <translation>Ineligible</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="568" />
+        <location filename="../../kudus_desktop/core/labels.py" line="574" />
         <source>Didaftarkan</source>
         <translation>Enrolled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="569" />
+        <location filename="../../kudus_desktop/core/labels.py" line="575" />
         <source>Diubah</source>
         <translation>Changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="570" />
+        <location filename="../../kudus_desktop/core/labels.py" line="576" />
         <source>Dihentikan</source>
         <translation>Ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="571" />
+        <location filename="../../kudus_desktop/core/labels.py" line="577" />
         <source>Diaktifkan kembali</source>
         <translation>Reactivated</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="572" />
+        <location filename="../../kudus_desktop/core/labels.py" line="578" />
         <source>Diperbarui dari kabupaten</source>
         <translation>Updated by the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="589" />
+        <location filename="../../kudus_desktop/core/labels.py" line="595" />
         <source>Belum dikirim</source>
         <translation>Not sent yet</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="590" />
+        <location filename="../../kudus_desktop/core/labels.py" line="596" />
         <source>Terkirim</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="591" />
+        <location filename="../../kudus_desktop/core/labels.py" line="597" />
         <source>Diterima</source>
         <translation>Accepted</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="582" />
-        <location filename="../../kudus_desktop/core/labels.py" line="592" />
+        <location filename="../../kudus_desktop/core/labels.py" line="588" />
+        <location filename="../../kudus_desktop/core/labels.py" line="598" />
         <source>Ditolak</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="573" />
+        <location filename="../../kudus_desktop/core/labels.py" line="579" />
         <source>Jawaban BPJS dicatat</source>
         <translation>BPJS's answer recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="574" />
+        <location filename="../../kudus_desktop/core/labels.py" line="580" />
         <source>NIK sama di dua desa</source>
         <translation>Same NIK in two villages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="575" />
+        <location filename="../../kudus_desktop/core/labels.py" line="581" />
         <source>NIK ada di daftar APBD</source>
         <translation>NIK on the APBD list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="576" />
+        <location filename="../../kudus_desktop/core/labels.py" line="582" />
         <source>Mirip: nama, tanggal lahir dan KK sama</source>
         <translation>Look-alike: same name, birth date and KK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="577" />
+        <location filename="../../kudus_desktop/core/labels.py" line="583" />
         <source>Yang pertama berlaku</source>
         <translation>The first stands</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="578" />
+        <location filename="../../kudus_desktop/core/labels.py" line="584" />
         <source>Yang kedua berlaku</source>
         <translation>The second stands</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="579" />
+        <location filename="../../kudus_desktop/core/labels.py" line="585" />
         <source>Bukan orang yang sama</source>
         <translation>Not the same person</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="580" />
+        <location filename="../../kudus_desktop/core/labels.py" line="586" />
         <source>Selesai sendiri (salah satu tidak aktif lagi)</source>
         <translation>Closed by itself (one is no longer active)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="581" />
+        <location filename="../../kudus_desktop/core/labels.py" line="587" />
         <source>Terdaftar</source>
         <translation>Registered</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="583" />
+        <location filename="../../kudus_desktop/core/labels.py" line="589" />
         <source>KPJ dicatat</source>
         <translation>KPJ recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="584" />
+        <location filename="../../kudus_desktop/core/labels.py" line="590" />
         <source>Ditolak BPJS</source>
         <translation>Rejected by BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="585" />
+        <location filename="../../kudus_desktop/core/labels.py" line="591" />
         <source>Sudah tercatat</source>
         <translation>Already recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="586" />
+        <location filename="../../kudus_desktop/core/labels.py" line="592" />
         <source>NIK tidak dikenal</source>
         <translation>Unknown NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="587" />
+        <location filename="../../kudus_desktop/core/labels.py" line="593" />
         <source>Belum pernah dikirim ke BPJS</source>
         <translation>Never sent to BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="588" />
+        <location filename="../../kudus_desktop/core/labels.py" line="594" />
         <source>Baris salah</source>
         <translation>Faulty row</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="593" />
+        <location filename="../../kudus_desktop/core/labels.py" line="599" />
         <source>Ditinjau kabupaten</source>
         <translation>Under regency review</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="594" />
+        <location filename="../../kudus_desktop/core/labels.py" line="600" />
         <source>paket sinkronisasi</source>
         <translation>a sync package</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="595" />
+        <location filename="../../kudus_desktop/core/labels.py" line="601" />
         <source>tanda terima</source>
         <translation>a receipt</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="596" />
+        <location filename="../../kudus_desktop/core/labels.py" line="602" />
         <source>Admin</source>
         <translation>Administrator</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="597" />
+        <location filename="../../kudus_desktop/core/labels.py" line="603" />
         <source>Operator</source>
         <translation>Operator</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="598" />
+        <location filename="../../kudus_desktop/core/labels.py" line="604" />
         <source>Verifikator</source>
         <translation>Verifier</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="599" />
+        <location filename="../../kudus_desktop/core/labels.py" line="605" />
         <source>Masuk</source>
         <translation>Log in</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="600" />
+        <location filename="../../kudus_desktop/core/labels.py" line="606" />
         <source>Gagal masuk</source>
         <translation>Failed log-in</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="601" />
+        <location filename="../../kudus_desktop/core/labels.py" line="607" />
         <source>Masuk ditolak: akun terkunci</source>
         <translation>Log-in refused: account locked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="602" />
+        <location filename="../../kudus_desktop/core/labels.py" line="608" />
         <source>Masuk ditolak: akun nonaktif</source>
         <translation>Log-in refused: account disabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="603" />
+        <location filename="../../kudus_desktop/core/labels.py" line="609" />
         <source>Akun dibuat</source>
         <translation>Account created</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="604" />
+        <location filename="../../kudus_desktop/core/labels.py" line="610" />
         <source>Akun dinonaktifkan</source>
         <translation>Account disabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="605" />
+        <location filename="../../kudus_desktop/core/labels.py" line="611" />
         <source>Akun diaktifkan</source>
         <translation>Account enabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="606" />
+        <location filename="../../kudus_desktop/core/labels.py" line="612" />
         <source>Kata sandi diatur ulang</source>
         <translation>Password reset</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="607" />
+        <location filename="../../kudus_desktop/core/labels.py" line="613" />
         <source>Peserta didaftarkan</source>
         <translation>Participant enrolled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="608" />
+        <location filename="../../kudus_desktop/core/labels.py" line="614" />
         <source>Data peserta diubah</source>
         <translation>Participant changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="609" />
+        <location filename="../../kudus_desktop/core/labels.py" line="615" />
         <source>Kepesertaan dihentikan</source>
         <translation>Participation ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="610" />
+        <location filename="../../kudus_desktop/core/labels.py" line="616" />
         <source>Kepesertaan diaktifkan kembali</source>
         <translation>Participation reactivated</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="611" />
+        <location filename="../../kudus_desktop/core/labels.py" line="617" />
         <source>Daftar diimpor</source>
         <translation>List imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="612" />
+        <location filename="../../kudus_desktop/core/labels.py" line="618" />
         <source>Daftar peserta diekspor</source>
         <translation>Roster exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="613" />
+        <location filename="../../kudus_desktop/core/labels.py" line="619" />
         <source>Daftar BPJS diekspor</source>
         <translation>BPJS list exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="614" />
+        <location filename="../../kudus_desktop/core/labels.py" line="620" />
         <source>Log audit diekspor</source>
         <translation>Audit log exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="615" />
+        <location filename="../../kudus_desktop/core/labels.py" line="621" />
         <source>NIK lengkap ditampilkan</source>
         <translation>Full NIKs shown</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="616" />
+        <location filename="../../kudus_desktop/core/labels.py" line="622" />
         <source>Cadangan dibuat</source>
         <translation>Backup made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="617" />
+        <location filename="../../kudus_desktop/core/labels.py" line="623" />
         <source>Laporan data pribadi dibuat</source>
         <translation>Personal data report made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="618" />
+        <location filename="../../kudus_desktop/core/labels.py" line="624" />
         <source>Kartu dicetak</source>
         <translation>Cards printed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="619" />
+        <location filename="../../kudus_desktop/core/labels.py" line="625" />
         <source>Daftar peserta dicetak</source>
         <translation>Participant list printed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="620" />
+        <location filename="../../kudus_desktop/core/labels.py" line="626" />
         <source>Basis data dipulihkan</source>
         <translation>Database restored</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="621" />
+        <location filename="../../kudus_desktop/core/labels.py" line="627" />
         <source>Terhubung dengan kabupaten</source>
         <translation>Joined the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="622" />
+        <location filename="../../kudus_desktop/core/labels.py" line="628" />
         <source>Paket sinkronisasi dibuat</source>
         <translation>Sync package written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="623" />
+        <location filename="../../kudus_desktop/core/labels.py" line="629" />
         <source>Tanda terima diterapkan</source>
         <translation>Receipt applied</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="624" />
+        <location filename="../../kudus_desktop/core/labels.py" line="630" />
         <source>Berkas setup desa dibuat</source>
         <translation>Village setup file written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="625" />
+        <location filename="../../kudus_desktop/core/labels.py" line="631" />
         <source>Perangkat desa didaftarkan</source>
         <translation>Village device registered</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="626" />
+        <location filename="../../kudus_desktop/core/labels.py" line="632" />
         <source>Paket desa diimpor</source>
         <translation>Village package imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="627" />
+        <location filename="../../kudus_desktop/core/labels.py" line="633" />
         <source>Kirim ulang lengkap diminta</source>
         <translation>Full resend requested</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="628" />
+        <location filename="../../kudus_desktop/core/labels.py" line="634" />
         <source>Tanda terima dibuat</source>
         <translation>Receipt written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="629" />
+        <location filename="../../kudus_desktop/core/labels.py" line="635" />
         <source>Pemeriksaan kepesertaan ganda</source>
         <translation>Double-enrolment check</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="630" />
+        <location filename="../../kudus_desktop/core/labels.py" line="636" />
         <source>Kepesertaan ganda diputuskan</source>
         <translation>Double enrolment decided</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="631" />
+        <location filename="../../kudus_desktop/core/labels.py" line="637" />
         <source>Daftar APBD diimpor</source>
         <translation>APBD list imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="632" />
+        <location filename="../../kudus_desktop/core/labels.py" line="638" />
         <source>Daftar pendaftaran BPJS dibuat</source>
         <translation>BPJS registration list made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="633" />
+        <location filename="../../kudus_desktop/core/labels.py" line="639" />
         <source>Hasil BPJS diimpor</source>
         <translation>BPJS results imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="634" />
+        <location filename="../../kudus_desktop/core/labels.py" line="640" />
         <source>Laporan cakupan dibuat</source>
         <translation>Coverage report made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="635" />
+        <location filename="../../kudus_desktop/core/labels.py" line="641" />
+        <source>Laporan perangkat/flashdisk hilang</source>
+        <translation>Lost device/stick report</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="642" />
         <source>Masa simpan data diatur</source>
         <translation>Retention period set</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="636" />
+        <location filename="../../kudus_desktop/core/labels.py" line="643" />
         <source>Data lama dihapus</source>
         <translation>Old data removed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="637" />
+        <location filename="../../kudus_desktop/core/labels.py" line="644" />
         <source>Tarif iuran diubah</source>
         <translation>Premium rate changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="638" />
+        <location filename="../../kudus_desktop/core/labels.py" line="645" />
         <source>Pembayaran iuran dicatat</source>
         <translation>Premium payment recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="639" />
+        <location filename="../../kudus_desktop/core/labels.py" line="646" />
         <source>Pembayaran iuran dibatalkan</source>
         <translation>Premium payment voided</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="640" />
+        <location filename="../../kudus_desktop/core/labels.py" line="647" />
         <source>Anggaran iuran dicatat</source>
         <translation>Premium budget recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="641" />
+        <location filename="../../kudus_desktop/core/labels.py" line="648" />
         <source>Laporan iuran dibuat</source>
         <translation>Premium report made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="642" />
+        <location filename="../../kudus_desktop/core/labels.py" line="649" />
         <source>Bukan peserta</source>
         <translation>Not a participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="643" />
+        <location filename="../../kudus_desktop/core/labels.py" line="650" />
         <source>Belum dicatat</source>
         <translation>Not tracked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="644" />
+        <location filename="../../kudus_desktop/core/labels.py" line="651" />
         <source>Lunas</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="645" />
+        <location filename="../../kudus_desktop/core/labels.py" line="652" />
         <source>Belum jatuh tempo</source>
         <translation>Not yet due</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="646" />
+        <location filename="../../kudus_desktop/core/labels.py" line="653" />
         <source>Menunggak</source>
         <translation>In arrears</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="647" />
+        <location filename="../../kudus_desktop/core/labels.py" line="654" />
         <source>Gugur, daftar ulang</source>
         <translation>Lapsed, register again</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="648" />
+        <location filename="../../kudus_desktop/core/labels.py" line="655" />
         <source>Tarif</source>
         <translation>Rate</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="649" />
+        <location filename="../../kudus_desktop/core/labels.py" line="656" />
         <source>Diskon</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="650" />
+        <location filename="../../kudus_desktop/core/labels.py" line="657" />
         <source>Desa</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="651" />
+        <location filename="../../kudus_desktop/core/labels.py" line="658" />
         <source>Kabupaten</source>
         <translation>Regency</translation>
     </message>
@@ -1735,173 +1740,173 @@
 <context>
     <name>Kolom</name>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="510" />
+        <location filename="../../kudus_desktop/core/labels.py" line="516" />
         <source>NIK</source>
         <extracomment>Labels of participant fields (also used in history and validation messages).</extracomment>
         <translation>NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="511" />
+        <location filename="../../kudus_desktop/core/labels.py" line="517" />
         <source>Nomor KK</source>
         <translation>Family card number (KK)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="512" />
+        <location filename="../../kudus_desktop/core/labels.py" line="518" />
         <source>Nama lengkap</source>
         <translation>Full name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="513" />
+        <location filename="../../kudus_desktop/core/labels.py" line="519" />
         <source>Tempat lahir</source>
         <translation>Place of birth</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="514" />
+        <location filename="../../kudus_desktop/core/labels.py" line="520" />
         <source>Tanggal lahir</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="515" />
+        <location filename="../../kudus_desktop/core/labels.py" line="521" />
         <source>Jenis kelamin</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="516" />
+        <location filename="../../kudus_desktop/core/labels.py" line="522" />
         <source>Alamat</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="517" />
+        <location filename="../../kudus_desktop/core/labels.py" line="523" />
         <source>Dusun</source>
         <translation>Hamlet (dusun)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="518" />
+        <location filename="../../kudus_desktop/core/labels.py" line="524" />
         <source>RT</source>
         <translation>RT</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="519" />
+        <location filename="../../kudus_desktop/core/labels.py" line="525" />
         <source>RW</source>
         <translation>RW</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="520" />
+        <location filename="../../kudus_desktop/core/labels.py" line="526" />
         <source>Telepon</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="521" />
+        <location filename="../../kudus_desktop/core/labels.py" line="527" />
         <source>Pekerjaan</source>
         <translation>Occupation</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="522" />
+        <location filename="../../kudus_desktop/core/labels.py" line="528" />
         <source>Kategori</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="523" />
+        <location filename="../../kudus_desktop/core/labels.py" line="529" />
         <source>Sumber data</source>
         <translation>Source list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="524" />
+        <location filename="../../kudus_desktop/core/labels.py" line="530" />
         <source>Tanggal sumber data</source>
         <translation>Source list date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="525" />
+        <location filename="../../kudus_desktop/core/labels.py" line="531" />
         <source>Sumber dana</source>
         <translation>Funding source</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="526" />
+        <location filename="../../kudus_desktop/core/labels.py" line="532" />
         <source>Tanggal mulai</source>
         <translation>Start date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="527" />
+        <location filename="../../kudus_desktop/core/labels.py" line="533" />
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="528" />
+        <location filename="../../kudus_desktop/core/labels.py" line="534" />
         <source>Alasan berhenti</source>
         <translation>Reason for ending</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="529" />
+        <location filename="../../kudus_desktop/core/labels.py" line="535" />
         <source>Tanggal berhenti</source>
         <translation>End date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="530" />
+        <location filename="../../kudus_desktop/core/labels.py" line="536" />
         <source>Nomor KPJ</source>
         <translation>KPJ number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="531" />
+        <location filename="../../kudus_desktop/core/labels.py" line="537" />
         <source>Pendaftaran BPJS</source>
         <translation>BPJS registration</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="532" />
+        <location filename="../../kudus_desktop/core/labels.py" line="538" />
         <source>Nomor registrasi</source>
         <translation>Registration number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="533" />
+        <location filename="../../kudus_desktop/core/labels.py" line="539" />
         <source>Nama pengguna</source>
         <translation>User name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="534" />
+        <location filename="../../kudus_desktop/core/labels.py" line="540" />
         <source>Kata sandi</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="535" />
+        <location filename="../../kudus_desktop/core/labels.py" line="541" />
         <source>Nama penandatangan</source>
         <translation>Signatory name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="536" />
+        <location filename="../../kudus_desktop/core/labels.py" line="542" />
         <source>Jabatan penandatangan</source>
         <translation>Signatory title</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="537" />
+        <location filename="../../kudus_desktop/core/labels.py" line="543" />
         <source>Nama lengkap admin</source>
         <translation>Administrator's full name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="538" />
+        <location filename="../../kudus_desktop/core/labels.py" line="544" />
         <source>Peran</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="539" />
+        <location filename="../../kudus_desktop/core/labels.py" line="545" />
         <source>Kunci layar setelah</source>
         <translation>Lock the screen after</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="540" />
+        <location filename="../../kudus_desktop/core/labels.py" line="546" />
         <source>Wilayah</source>
         <translation>Region</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="541" />
+        <location filename="../../kudus_desktop/core/labels.py" line="547" />
         <source>Batas umur</source>
         <translation>Age limit</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="542" />
+        <location filename="../../kudus_desktop/core/labels.py" line="548" />
         <source>Telepon kantor</source>
         <translation>Office phone</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="543" />
+        <location filename="../../kudus_desktop/core/labels.py" line="549" />
         <source>Iuran per orang per bulan</source>
         <translation>Premium per person per month</translation>
     </message>
@@ -3268,316 +3273,331 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/core/labels.py" line="361" />
+        <source>Laporan perangkat hilang memuat NIK lengkap: hanya admin dan verifikator yang boleh membuatnya.</source>
+        <translation>The lost-device report lists full NIKs: only admins and verifiers may make it.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="364" />
+        <source>Sebutkan nomor paket yang ada di flashdisk yang hilang.</source>
+        <translation>Name the numbers of the packages that were on the lost stick.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="365" />
+        <source>Perangkat ini tidak pernah membuat paket {seqs}.</source>
+        <translation>This device never made package {seqs}.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="367" />
         <source>Peserta tidak ditemukan (mungkin sudah diubah di tempat lain).</source>
         <translation>Participant not found (it may have been changed elsewhere).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="364" />
+        <location filename="../../kudus_desktop/core/labels.py" line="370" />
         <source>Kepesertaan {name} sudah berhenti.</source>
         <translation>The participation of {name} has already ended.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="365" />
+        <location filename="../../kudus_desktop/core/labels.py" line="371" />
         <source>Kepesertaan {name} masih aktif.</source>
         <translation>The participation of {name} is still active.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="366" />
+        <location filename="../../kudus_desktop/core/labels.py" line="372" />
         <source>NIK wajib diisi.</source>
         <translation>NIK is required.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="367" />
+        <location filename="../../kudus_desktop/core/labels.py" line="373" />
         <source>NIK hanya boleh berisi angka 0-9.</source>
         <translation>The NIK may contain only the digits 0-9.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="368" />
+        <location filename="../../kudus_desktop/core/labels.py" line="374" />
         <source>NIK harus 16 digit, yang diisi {length} digit.</source>
         <translation>The NIK must have 16 digits; {length} were entered.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="369" />
+        <location filename="../../kudus_desktop/core/labels.py" line="375" />
         <source>NIK diawali kode provinsi {code} yang tidak ada.</source>
         <translation>The NIK starts with province code {code}, which does not exist.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="370" />
+        <location filename="../../kudus_desktop/core/labels.py" line="376" />
         <source>Digit ke-7 s.d. 12 NIK ({digits}) bukan tanggal lahir yang sah (hari 01-31, atau 41-71 untuk perempuan).</source>
         <translation>Digits 7 to 12 of the NIK ({digits}) are not a valid birth date (day 01-31, or 41-71 for women).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="374" />
+        <location filename="../../kudus_desktop/core/labels.py" line="380" />
         <source>Empat digit terakhir NIK tidak boleh 0000.</source>
         <translation>The last four digits of the NIK cannot be 0000.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="375" />
+        <location filename="../../kudus_desktop/core/labels.py" line="381" />
         <source>NIK ini sudah terdaftar atas nama {name} ({reg_no}).</source>
         <translation>This NIK is already enrolled for {name} ({reg_no}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="376" />
+        <location filename="../../kudus_desktop/core/labels.py" line="382" />
         <source>Menurut NIK jenis kelaminnya {nik_sex}, tetapi yang dipilih {typed_sex}.</source>
         <translation>The NIK says the sex is {nik_sex}, but {typed_sex} was chosen.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="379" />
+        <location filename="../../kudus_desktop/core/labels.py" line="385" />
         <source>Tanggal lahir dalam NIK ({nik_date}) berbeda dengan tanggal lahir yang diisi ({typed_date}).</source>
         <translation>The birth date in the NIK ({nik_date}) differs from the date of birth entered ({typed_date}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="382" />
+        <location filename="../../kudus_desktop/core/labels.py" line="388" />
         <source>NIK diterbitkan di luar Kabupaten Kudus (kode wilayah {code}). Pastikan orangnya memang warga desa ini.</source>
         <translation>The NIK was issued outside Kabupaten Kudus (region code {code}). Make sure the person lives in this village.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="386" />
+        <location filename="../../kudus_desktop/core/labels.py" line="392" />
         <source>Kode kecamatan {code} dalam NIK tidak dikenal di Kabupaten Kudus.</source>
         <translation>District code {code} in the NIK is not known in Kabupaten Kudus.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="389" />
+        <location filename="../../kudus_desktop/core/labels.py" line="395" />
         <source>Nomor KK hanya boleh berisi angka 0-9.</source>
         <translation>The KK number may contain only the digits 0-9.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="390" />
+        <location filename="../../kudus_desktop/core/labels.py" line="396" />
         <source>Nomor KK harus 16 digit, yang diisi {length} digit.</source>
         <translation>The KK number must have 16 digits; {length} were entered.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="391" />
+        <location filename="../../kudus_desktop/core/labels.py" line="397" />
         <source>Digit ke-7 s.d. 12 nomor KK ({digits}) bukan tanggal yang sah; periksa kembali.</source>
         <translation>Digits 7 to 12 of the KK number ({digits}) are not a valid date; please check.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="394" />
+        <location filename="../../kudus_desktop/core/labels.py" line="400" />
         <source>Nama hanya boleh berisi huruf, spasi, titik, koma, apostrof dan tanda hubung.</source>
         <translation>A name may contain only letters, spaces, dots, commas, apostrophes and hyphens.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="397" />
+        <location filename="../../kudus_desktop/core/labels.py" line="403" />
         <source>Nama terlalu pendek.</source>
         <translation>The name is too short.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="398" />
+        <location filename="../../kudus_desktop/core/labels.py" line="404" />
         <source>{field}: '{text}' tidak dapat dibaca sebagai tanggal. Tulis seperti 17/08/1985 atau 17 Agustus 1985.</source>
         <translation>{field}: '{text}' cannot be read as a date. Write it like 17/08/1985 or 17 Agustus 1985.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="401" />
+        <location filename="../../kudus_desktop/core/labels.py" line="407" />
         <source>{field}: '{text}' bukan tanggal yang ada di kalender.</source>
         <translation>{field}: '{text}' is not a date that exists.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="402" />
+        <location filename="../../kudus_desktop/core/labels.py" line="408" />
         <source>{field} tidak boleh setelah hari ini.</source>
         <translation>{field} cannot be after today.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="403" />
+        <location filename="../../kudus_desktop/core/labels.py" line="409" />
         <source>{field} sebelum tahun 1900; periksa kembali.</source>
         <translation>{field} is before 1900; please check.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="404" />
+        <location filename="../../kudus_desktop/core/labels.py" line="410" />
         <source>Tanggal mulai kepesertaan sebelum tanggal lahir.</source>
         <translation>The start date is before the date of birth.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="405" />
+        <location filename="../../kudus_desktop/core/labels.py" line="411" />
         <source>Umur pada tanggal mulai {age} tahun, melebihi batas {limit} tahun yang ditetapkan.</source>
         <translation>Age on the start date is {age}, above the set limit of {limit} years.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="408" />
+        <location filename="../../kudus_desktop/core/labels.py" line="414" />
         <source>Umur pada tanggal mulai {age} tahun; pekerja di bawah 15 tahun tidak lazim.</source>
         <translation>Age on the start date is {age}; workers under 15 are unusual.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="411" />
+        <location filename="../../kudus_desktop/core/labels.py" line="417" />
         <source>{field}: pilihan '{value}' tidak dikenal.</source>
         <translation>{field}: the choice '{value}' is not known.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="412" />
+        <location filename="../../kudus_desktop/core/labels.py" line="418" />
         <source>{field} harus berupa angka 1-999.</source>
         <translation>{field} must be a number from 1 to 999.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="413" />
+        <location filename="../../kudus_desktop/core/labels.py" line="419" />
         <source>Nomor telepon harus 8-15 digit, boleh diawali + dan berisi spasi atau tanda hubung.</source>
         <translation>The phone number must have 8-15 digits; it may start with + and contain spaces or hyphens.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="416" />
+        <location filename="../../kudus_desktop/core/labels.py" line="422" />
         <source>Pekerja rentan harus disertai sumber datanya (DTKS, DTSEN, P3KE, ...).</source>
         <translation>A vulnerable worker needs the source list they come from (DTKS, DTSEN, P3KE, ...).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="419" />
+        <location filename="../../kudus_desktop/core/labels.py" line="425" />
         <source>Tanggal berhenti ({exit}) sebelum tanggal mulai kepesertaan ({start}).</source>
         <translation>The end date ({exit}) is before the start date ({start}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="422" />
+        <location filename="../../kudus_desktop/core/labels.py" line="428" />
         <source>Tanggal aktif kembali ({date}) sebelum tanggal berhenti ({exit}).</source>
         <translation>The reactivation date ({date}) is before the end date ({exit}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="425" />
+        <location filename="../../kudus_desktop/core/labels.py" line="431" />
         <source>{field} terlalu panjang (maksimal {max} karakter).</source>
         <translation>{field} is too long (at most {max} characters).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="426" />
+        <location filename="../../kudus_desktop/core/labels.py" line="432" />
         <source>{field}: nilai '{value}' tidak sah.</source>
         <translation>{field}: the value '{value}' is not valid.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="428" />
+        <location filename="../../kudus_desktop/core/labels.py" line="434" />
         <source>Gagal menulis {path}: {detail}. Pilih folder lain atau tutup berkas itu di Excel.</source>
         <translation>Could not write {path}: {detail}. Choose another folder or close the file in Excel.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="431" />
+        <location filename="../../kudus_desktop/core/labels.py" line="437" />
         <source>Kolom tidak dikenal: {columns}. Kolom yang tersedia: {known}.</source>
         <translation>Unknown columns: {columns}. Available columns: {known}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="432" />
+        <location filename="../../kudus_desktop/core/labels.py" line="438" />
         <source>Berkas {path} tidak ditemukan.</source>
         <translation>File {path} not found.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="433" />
+        <location filename="../../kudus_desktop/core/labels.py" line="439" />
         <source>Berkas {path} bukan buku kerja Excel, LibreOffice atau CSV (.xlsx, .xls, .ods, .csv).</source>
         <translation>The file {path} is not an Excel, LibreOffice or CSV workbook (.xlsx, .xls, .ods, .csv).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="436" />
+        <location filename="../../kudus_desktop/core/labels.py" line="442" />
         <source>Berkas {path} terlalu besar ({size} MB; batasnya {max} MB). Pecah daftar menjadi beberapa berkas.</source>
         <translation>The file {path} is too large ({size} MB; the limit is {max} MB). Split the list into several files.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="439" />
+        <location filename="../../kudus_desktop/core/labels.py" line="445" />
         <source>Berkas {path} dilindungi kata sandi. Buka di Excel, hapus kata sandinya, simpan, lalu impor lagi.</source>
         <translation>The file {path} is protected by a password. Open it in Excel, remove the password, save it and import again.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="442" />
+        <location filename="../../kudus_desktop/core/labels.py" line="448" />
         <source>Berkas {path} rusak dan tidak dapat dibaca ({detail}).</source>
         <translation>The file {path} is damaged and cannot be read ({detail}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="443" />
+        <location filename="../../kudus_desktop/core/labels.py" line="449" />
         <source>Lembar {sheet} di berkas {path} kosong.</source>
         <translation>Sheet {sheet} in {path} is empty.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="444" />
+        <location filename="../../kudus_desktop/core/labels.py" line="450" />
         <source>Berkas {path} tidak memiliki lembar bernama {sheet}.</source>
         <translation>The file {path} has no sheet named {sheet}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="445" />
+        <location filename="../../kudus_desktop/core/labels.py" line="451" />
         <source>Tidak ada kolom NIK di {path} (lembar: {sheet}). Beri judul kolom 'NIK' atau pilih kolomnya sendiri.</source>
         <translation>There is no NIK column in {path} (sheets: {sheet}). Give the column the heading 'NIK' or choose it yourself.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="449" />
+        <location filename="../../kudus_desktop/core/labels.py" line="455" />
         <source>Sel NIK berisi angka, bukan teks ({digits}). Excel hanya menyimpan 15 digit, sehingga digit terakhir NIK bisa sudah hilang. Ketik ulang NIK sebagai teks (format Teks, atau awali dengan tanda ').</source>
         <translation>The NIK cell holds a number, not text ({digits}). Excel keeps only 15 digits, so the NIK's last digit may already be lost. Type the NIK again as text (Text format, or start it with ').</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="454" />
+        <location filename="../../kudus_desktop/core/labels.py" line="460" />
         <source>Sel nomor KK berisi angka, bukan teks ({digits}). Excel hanya menyimpan 15 digit, sehingga digit terakhirnya bisa sudah hilang. Ketik ulang sebagai teks.</source>
         <translation>The KK cell holds a number, not text ({digits}). Excel keeps only 15 digits, so its last digit may already be lost. Type it again as text.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="459" />
+        <location filename="../../kudus_desktop/core/labels.py" line="465" />
         <source>NIK ini sudah ada di baris {first_row} berkas yang sama.</source>
         <translation>This NIK already appears in row {first_row} of the same file.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="460" />
+        <location filename="../../kudus_desktop/core/labels.py" line="466" />
         <source>Lembar ini berisi rumus; yang dibaca adalah hasil terakhir yang disimpan Excel. Sel rumus yang belum pernah dihitung terbaca kosong.</source>
         <translation>This sheet contains formulas; the values read are the last results Excel saved. Formula cells never calculated read as empty.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="466" />
+        <location filename="../../kudus_desktop/core/labels.py" line="472" />
         <source>Kode wilayah {code} tidak dikenal: tulis kode desa (33.19.03.2008) atau kecamatan (33.19.03).</source>
         <translation>Unknown area code {code}: write a village code (33.19.03.2008) or a kecamatan code (33.19.03).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="469" />
+        <location filename="../../kudus_desktop/core/labels.py" line="475" />
         <source>--map {pair}: tulis KOLOM=JUDUL, KOLOM salah satu dari {fields}, JUDUL judul kolom di berkas.</source>
         <translation>--map {pair}: write FIELD=HEADER, FIELD one of {fields}, HEADER a column header in the file.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="472" />
+        <location filename="../../kudus_desktop/core/labels.py" line="478" />
         <source>Fitur ini hanya tersedia di instalasi mode kabupaten.</source>
         <translation>This is only available in a regency-mode installation.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="473" />
+        <location filename="../../kudus_desktop/core/labels.py" line="479" />
         <source>Peran {role} tidak boleh memutuskan kepesertaan ganda; minta admin atau verifikator.</source>
         <translation>The role {role} may not decide double enrolments; ask an admin or a verifier.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="476" />
+        <location filename="../../kudus_desktop/core/labels.py" line="482" />
         <source>Keputusan '{decision}' tidak dikenal.</source>
         <translation>Unknown decision '{decision}'.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="477" />
+        <location filename="../../kudus_desktop/core/labels.py" line="483" />
         <source>Kasus kepesertaan ganda nomor {id} tidak ada.</source>
         <translation>There is no double-enrolment case number {id}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="478" />
+        <location filename="../../kudus_desktop/core/labels.py" line="484" />
         <source>Kasus nomor {id} sudah diputuskan sebelumnya; keputusan itu tidak diubah.</source>
         <translation>Case number {id} was already decided; that decision is unchanged.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="481" />
+        <location filename="../../kudus_desktop/core/labels.py" line="487" />
         <source>Kedua kepesertaan memakai NIK yang sama ({nik}), jadi pasti orang yang sama: pilih kepesertaan yang berlaku.</source>
         <translation>Both enrolments use the same NIK ({nik}), so they are the same person: choose the enrolment that stands.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="485" />
+        <location filename="../../kudus_desktop/core/labels.py" line="491" />
         <source>Berkas {path} tidak berisi satu pun NIK yang sah. Daftar APBD yang tersimpan tidak diubah.</source>
         <translation>{path} holds no valid NIK. The stored APBD list is unchanged.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="488" />
+        <location filename="../../kudus_desktop/core/labels.py" line="494" />
         <source>NIK ini sudah ada di baris sebelumnya; baris ini dilewati.</source>
         <translation>This NIK is already on an earlier row; this row is skipped.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="489" />
+        <location filename="../../kudus_desktop/core/labels.py" line="495" />
         <source>Tidak ada peserta yang perlu didaftarkan ke BPJS untuk {desa}: semua peserta aktif yang diterima sudah ber-KPJ atau sudah dikirim.</source>
         <translation>No participant to register with BPJS for {desa}: every active accepted participant has a KPJ number or was already sent.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="494" />
+        <location filename="../../kudus_desktop/core/labels.py" line="500" />
         <source>Berkas {path} (lembar: {sheet}) tidak punya kolom KPJ maupun kolom status. Beri judul kolom 'KPJ' dan 'STATUS' atau pilih kolomnya sendiri.</source>
         <translation>{path} (sheet: {sheet}) has neither a KPJ nor a status column. Head the columns 'KPJ' and 'STATUS' or choose them yourself.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="499" />
+        <location filename="../../kudus_desktop/core/labels.py" line="505" />
         <source>Status '{status}' tidak dikenali: tulis misalnya TERDAFTAR atau DITOLAK, atau isi nomor KPJ.</source>
         <translation>Status '{status}' not recognised: write e.g. TERDAFTAR or DITOLAK, or fill in the KPJ number.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="502" />
+        <location filename="../../kudus_desktop/core/labels.py" line="508" />
         <source>Status terdaftar tetapi nomor KPJ kosong.</source>
         <translation>Status registered but the KPJ number is empty.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="503" />
+        <location filename="../../kudus_desktop/core/labels.py" line="509" />
         <source>Nomor KPJ '{kpj}' tidak sah: harus {digits} digit angka (tulis sebagai teks agar nol di depan tetap).</source>
         <translation>KPJ number '{kpj}' is invalid: it must be {digits} digits (write it as text so leading zeros stay).</translation>
     </message>
