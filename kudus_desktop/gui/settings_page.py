@@ -30,6 +30,7 @@ from kudus_desktop.gui.accounts_widget import AccountsWidget
 from kudus_desktop.gui.audit_widget import AuditWidget
 from kudus_desktop.gui.backup_widget import BackupWidget
 from kudus_desktop.gui.messages import inform, issue_text, show_error
+from kudus_desktop.gui.privacy_widget import PrivacyWidget
 from kudus_desktop.gui.signals import AppSignals
 from kudus_desktop.gui.theme import mark_invalid
 
@@ -137,6 +138,12 @@ class SettingsPage(QWidget):
         self.audit_widget = AuditWidget(accounts, user)
         audit_layout.addWidget(self.audit_widget)
         self.audit_box.setVisible(editable)
+        self.privacy_box = QGroupBox(self.tr("Data pribadi"))
+        privacy_layout = QVBoxLayout(self.privacy_box)
+        if editable:
+            self.privacy_widget = PrivacyWidget(accounts, user, signals)
+            privacy_layout.addWidget(self.privacy_widget)
+        self.privacy_box.setVisible(editable)
 
         look = QGroupBox(self.tr("Tampilan"))
         look_form = QFormLayout(look)
@@ -164,6 +171,7 @@ class SettingsPage(QWidget):
         layout.addWidget(self.accounts_box)
         layout.addWidget(self.backup_box)
         layout.addWidget(self.audit_box)
+        layout.addWidget(self.privacy_box)
         layout.addWidget(look)
         layout.addWidget(about)
         layout.addStretch(1)

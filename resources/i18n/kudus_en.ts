@@ -3957,6 +3957,115 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
     </message>
 </context>
 <context>
+    <name>PrivacyWidget</name>
+    <message>
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="43" />
+        <source> tahun</source>
+        <translation> years</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="44" />
+        <source>simpan selamanya</source>
+        <translation>keep forever</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="45" />
+        <source>Simpan</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="51" />
+        <source>Hapus data lama…</source>
+        <translation>Remove old data…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="54" />
+        <source>Flashdisk hilang…</source>
+        <translation>Lost USB stick…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="57" />
+        <source>Komputer hilang atau dicuri…</source>
+        <translation>Lost or stolen computer…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="69" />
+        <source>Masa simpan setelah berhenti</source>
+        <translation>Kept after the participation ends</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="72" />
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="138" />
+        <source>Laporan kehilangan</source>
+        <translation>Loss report</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="75" />
+        <source>Data orang yang kepesertaannya berakhir lebih lama dari masa simpan dihapus untuk selamanya, termasuk riwayat dan catatan log yang menyebut mereka; log hanya mencatat jumlahnya. Laporan kehilangan mendaftar siapa saja yang datanya ada di flashdisk (menurut nomor paket) atau di komputer ini, dengan NIK lengkap, untuk pemberitahuan kepada mereka.</source>
+        <translation>People whose participation ended longer ago than the retention period are removed for good, with their history and the log entries that name them; the log records only how many. The loss report lists whose data was on a USB stick (by package number) or on this computer, with full NIKs, so they can be notified.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="96" />
+        <source>{n} orang berhenti sebelum {day} dan menunggu dihapus.</source>
+        <translation>{n} people ended before {day} and are due for removal.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="101" />
+        <source>Masa simpan belum diatur: tidak ada yang dihapus.</source>
+        <translation>No retention period is set: nothing is removed.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="112" />
+        <source>{n} orang yang kepesertaannya berakhir sebelum {day} akan dihapus untuk selamanya, beserta riwayat, kartu, iuran, dan penyebutan mereka di log audit. Cadangan lama masih menyimpannya sampai terhapus oleh rotasi.
+
+Lanjutkan?</source>
+        <translation>{n} people whose participation ended before {day} will be removed for good, with their history, cards, premiums and the mentions of them in the audit log. Older backups keep them until the rotation drops them.
+
+Continue?</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="116" />
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="120" />
+        <source>Hapus data lama</source>
+        <translation>Remove old data</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="116" />
+        <source>Hapus</source>
+        <translation>Remove</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="116" />
+        <source>Batal</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="120" />
+        <source>{n} orang dihapus.</source>
+        <translation>{n} people removed.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="127" />
+        <source>Simpan laporan kehilangan</source>
+        <translation>Save loss report</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="139" />
+        <source>{n} orang ditulis ke {path}. Berkas ini memuat NIK lengkap: simpan dan kirim dengan hati-hati.</source>
+        <translation>{n} people written to {path}. The file holds full NIKs: keep and send it with care.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="145" />
+        <source>Flashdisk hilang</source>
+        <translation>Lost USB stick</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="146" />
+        <source>Nomor paket yang ada di flashdisk itu (lihat daftar paket di halaman Sinkronisasi), misalnya 3, 4, 5:</source>
+        <translation>Numbers of the packages on that stick (see the package list on the Sync page), for example 3, 4, 5:</translation>
+    </message>
+</context>
+<context>
     <name>RateDialog</name>
     <message>
         <location filename="../../kudus_desktop/gui/premiums_page.py" line="256" />
@@ -4501,135 +4610,140 @@ The regency key's fingerprint, to read to the village operator when they join:
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="47" />
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="207" />
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="229" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="48" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="215" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="237" />
         <source>Pengaturan</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="50" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="51" />
         <source>Kantor dan penandatangan</source>
         <translation>Office and signatory</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="69" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="70" />
         <source>Wilayah</source>
         <translation>Region</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="70" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="71" />
         <source>Nama penandatangan</source>
         <translation>Signatory name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="71" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="72" />
         <source>Jabatan penandatangan</source>
         <translation>Signatory title</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="72" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="73" />
         <source>Telepon kantor</source>
         <translation>Office phone</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="73" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="74" />
         <source>Batas umur peserta (tahun)</source>
         <translation>Participant age limit (years)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="74" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="75" />
         <source>Kunci layar setelah (menit tanpa kegiatan; 0 = tidak)</source>
         <translation>Lock the screen after (minutes without activity; 0 = never)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="76" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="77" />
         <source>Simpan pengaturan kantor</source>
         <translation>Save office settings</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="86" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="87" />
         <source>Hanya admin yang dapat mengubah pengaturan kantor.</source>
         <translation>Only an administrator can change the office settings.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="88" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="89" />
         <source>Kolom daftar pendaftaran BPJS</source>
         <translation>BPJS registration list columns</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="102" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="103" />
         <source>Naik</source>
         <translation>Up</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="103" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="104" />
         <source>Turun</source>
         <translation>Down</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="104" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="105" />
         <source>Simpan kolom</source>
         <translation>Save columns</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="115" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="116" />
         <source>Centang kolom yang diminta BPJS dan susun urutannya (seret, atau Naik/Turun). Kode wadah: SD untuk dana desa, SA untuk APBD, SL lainnya.</source>
         <translation>Tick the columns BPJS asks for and put them in order (drag, or Up/Down). Wadah code: SD for village funds, SA for the regency budget, SL otherwise.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="125" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="126" />
         <source>Akun pengguna</source>
         <translation>User accounts</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="130" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="131" />
         <source>Cadangan</source>
         <translation>Backups</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="135" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="136" />
         <source>Log audit</source>
         <translation>Audit log</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/gui/settings_page.py" line="141" />
+        <source>Data pribadi</source>
+        <translation>Personal data</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="148" />
         <source>Tampilan</source>
         <translation>Display</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="149" />
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="238" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="156" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="246" />
         <source>Bahasa / Language</source>
         <translation>Bahasa / Language</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="151" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="158" />
         <source>Tentang</source>
         <translation>About</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="153" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="160" />
         <source>Versi</source>
         <translation>Version</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="156" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="163" />
         <source>Basis data</source>
         <translation>Database</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="207" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="215" />
         <source>Pengaturan kantor disimpan.</source>
         <translation>Office settings saved.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="229" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="237" />
         <source>Kolom daftar pendaftaran BPJS disimpan.</source>
         <translation>BPJS registration list columns saved.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="239" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="247" />
         <source>Bahasa tampilan berubah saat Kudus Desktop dibuka kembali.
 The display language changes when Kudus Desktop is opened again.</source>
         <translation>Bahasa tampilan berubah saat Kudus Desktop dibuka kembali.
