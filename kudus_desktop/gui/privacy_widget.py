@@ -68,7 +68,10 @@ class PrivacyWidget(QWidget):
         form = QFormLayout()
         form.addRow(self.tr("Masa simpan setelah berhenti"), years_row)
         form.addRow("", self.due)
-        form.addRow("", self.purge_button)
+        purge_row = QHBoxLayout()
+        purge_row.addWidget(self.purge_button)
+        purge_row.addStretch(1)
+        form.addRow("", purge_row)
         form.addRow(self.tr("Laporan kehilangan"), lost_row)
         note = QLabel(
             self.tr(
