@@ -24,7 +24,7 @@ from kudus_desktop.core.bpjs import RESULT_FIELDS, BpjsService
 from kudus_desktop.core.card_layout import Paper
 from kudus_desktop.core.cards import CardScope, CardService
 from kudus_desktop.core.codes import Mode, Role
-from kudus_desktop.core.dates import format_date, format_rupiah, parse_date_text
+from kudus_desktop.core.dates import format_date, format_rupiah, parse_date_text, parse_rupiah
 from kudus_desktop.core.db import open_database, open_store
 from kudus_desktop.core.doubles import DoubleEnrolmentService, DuplicateCase
 from kudus_desktop.core.errors import KudusError, SetupError, ValidationError
@@ -829,13 +829,6 @@ def _premiums(db: Any, user: UserView = CLI_USER) -> PremiumService:
     return PremiumService(db, user)
 
 
-def _rupiah(text: str) -> int:
-    digits = "".join(ch for ch in text if ch.isdigit())
-    if not digits or text.strip().startswith("-"):
-        raise KudusError("payment_amount_invalid")
-    return int(digits)
-
-
 def cmd_iuran_bill(args: argparse.Namespace) -> dict[str, Any]:
     month = parse_month(args.month)
     db, _ = _open_initialised(args)
@@ -886,7 +879,7 @@ def cmd_iuran_pay(args: argparse.Namespace) -> dict[str, Any]:
                 found.append(person.id)
             ids = tuple(found)
         request = PaymentRequest(
-            paid_on, month, args.months, _rupiah(args.amount), args.ref or "", args.note or "", ids
+            paid_on, month, args.months, parse_rupiah(args.amount), args.ref or "", args.note or "", ids
         )
         payment = _premiums(db).pay(request)
     finally:
@@ -947,14 +940,14 @@ def cmd_iuran_budget(args: argparse.Namespace) -> dict[str, Any]:
         premiums = _premiums(db)
         plan = premiums.plan(args.year, args.additions)
         if args.set:
-            premiums.set_budget(args.year, _rupiah(args.set), args.additions)
+            premiums.set_budget(args.year, parse_rupiah(args.set), args.additions)
     finally:
         db.close()
     rates = sorted({r for _, r in plan.monthly})
     message = (
         f"Anggaran iuran {plan.year}: ({plan.active} peserta + {plan.planned_additions} tambahan) x 12 bulan x "
         f"{' / '.join(format_rupiah(r) for r in rates)} = {format_rupiah(plan.total)}"
-        + (f"; dicatat sebagai anggaran APBDes {format_rupiah(_rupiah(args.set))}" if args.set else "")
+        + (f"; dicatat sebagai anggaran APBDes {format_rupiah(parse_rupiah(args.set))}" if args.set else "")
     )
     return {"year": plan.year, "people": plan.people, "total": plan.total, "message": message}
 

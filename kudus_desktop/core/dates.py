@@ -83,6 +83,17 @@ def format_rupiah(amount: int) -> str:
     return f"{sign}Rp{abs(amount):,}".replace(",", ".")
 
 
+def parse_rupiah(text: str) -> int:
+    """An amount as typed or printed: "84.000", "Rp84.000", "84000", "Rp84.000,00" -> 84000.
+    Nothing usable (empty, negative) gives 0, which every amount check refuses by name."""
+    text = text.strip()
+    if text.startswith("-"):
+        return 0
+    text = re.sub(r",(\d{1,2}|-)\s*$", "", text)  # sen, or the ",-" of a written amount
+    digits = "".join(ch for ch in text if ch.isdigit())
+    return int(digits) if digits else 0
+
+
 def format_number(value: int) -> str:
     """1.234 with Indonesian grouping."""
     return f"{value:,}".replace(",", ".")

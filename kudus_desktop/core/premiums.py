@@ -272,6 +272,7 @@ class Bill:
     total: int
     paid: int
     apbd_excluded: int  # participants that month whose premium the regency pays
+    coverage: CoverageTable  # the twelve months before the bill's and the bill's own, for the strips
 
     @property
     def outstanding(self) -> int:
@@ -641,7 +642,9 @@ class PremiumService:
             )
             for r in rows
         )  # fmt: skip
-        return Bill(month, due_date(month), lines, sum(x.amount for x in lines), sum(x.paid for x in lines), int(apbd))
+        return Bill(
+            month, due_date(month), lines, sum(x.amount for x in lines), sum(x.paid for x in lines), int(apbd), cover
+        )
 
     # -- payments ------------------------------------------------------------------------
 
@@ -783,10 +786,11 @@ class PremiumService:
             if settings.read_all(conn)[settings.MODE.key] != Mode.DESA:
                 return []
         first = month_index(self.today()) - months + 1
-        table = self.coverage(first, months, [participant_id])
+        # A lapse is decided by the months before the first one shown: look back a year more.
+        table = self.coverage(first - 12, months + 12, [participant_id])
         if not table.ids:
             return [(first + i, CoverState.NONE) for i in range(months)]
-        return [(first + i, s) for i, s in enumerate(table.strip(0))]
+        return [(first + i, s) for i, s in enumerate(table.strip(0)[12:])]
 
     # -- budget --------------------------------------------------------------------------
 

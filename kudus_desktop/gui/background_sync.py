@@ -25,10 +25,14 @@ FIRST_TRY_MS = 3_000  # after the window opens, once it has settled
 
 
 class _Relay(QObject):
-    finished = Signal(object, object, object)  # RunResult | None, error text | None, HubState | None
+    started = Signal(str)  # the server being reached
+    # attempted, RunResult | None, error text | None, HubState | None
+    finished = Signal(bool, object, object, object)
 
 
 class _Exchange(QRunnable):
+    """Reads the state and, where a server is set, runs one exchange: all off the GUI thread."""
+
     def __init__(self, client: HubClient, relay: _Relay, cancel: threading.Event) -> None:
         super().__init__()
         self.setAutoDelete(False)
@@ -36,10 +40,20 @@ class _Exchange(QRunnable):
         self.relay = relay
         self.cancel = cancel
 
+    def _state(self) -> HubState | None:
+        try:
+            return self.client.state()
+        except KudusError:
+            return None
+
     def run(self) -> None:
+        before = self._state()
+        if before is None or not before.joined or not before.server:
+            self.relay.finished.emit(False, None, None, before)
+            return
+        self.relay.started.emit(before.server)
         result: RunResult | None = None
         error: str | None = None
-        state: HubState | None = None
         try:
             result = self.client.run(cancelled=self.cancel.is_set)
         except KudusError as exc:
@@ -47,11 +61,7 @@ class _Exchange(QRunnable):
         except Exception as exc:  # a network thread must report, never die silently
             log.exception("online sync failed")
             error = str(exc) or type(exc).__name__
-        try:
-            state = self.client.state()
-        except KudusError:
-            state = None
-        self.relay.finished.emit(result, error, state)
+        self.relay.finished.emit(True, result, error, self._state())
 
 
 class BackgroundSync(QObject):
@@ -73,34 +83,28 @@ class BackgroundSync(QObject):
         self.cancel = threading.Event()
         self.running: _Exchange | None = None
         self.relay = _Relay(self)
+        self.relay.started.connect(self._started, Qt.ConnectionType.QueuedConnection)
         self.relay.finished.connect(self._finished, Qt.ConnectionType.QueuedConnection)
-        self.last_text = ""
 
     def start(self) -> None:
         """Begin the schedule (only where a server address is set)."""
         self.timer.start(FIRST_TRY_MS)
 
     def sync_now(self) -> None:
-        if self.running is not None:
+        if self.running is not None or self.cancel.is_set():
             return
         self.timer.stop()
-        try:
-            state = self.client.state()
-        except KudusError:
-            return
-        if not state.joined or not state.server:
-            self._publish(state, None)
-            self.timer.start(int(self.backoff.interval * 1000))
-            return
-        self.state_changed.emit(self.tr("Menyinkronkan…"), state.server)
         self.running = _Exchange(self.client, self.relay, self.cancel)
         self.pool.start(self.running)
 
-    def _finished(self, result: RunResult | None, error: str | None, state: HubState | None) -> None:
+    def _started(self, server: str) -> None:
+        self.state_changed.emit(self.tr("Menyinkronkan…"), server)
+
+    def _finished(self, attempted: bool, result: RunResult | None, error: str | None, state: HubState | None) -> None:
         self.running = None
-        if error is None:
+        if attempted and error is None:
             self.backoff.succeeded()
-        else:
+        elif attempted:
             self.backoff.failed()
         if state is not None:
             self._publish(state, error)

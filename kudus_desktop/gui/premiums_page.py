@@ -36,14 +36,13 @@ from PySide6.QtWidgets import (
 )
 
 from kudus_desktop.core.codes import Role
-from kudus_desktop.core.dates import format_date, format_number, format_rupiah
+from kudus_desktop.core.dates import format_date, format_number, format_rupiah, parse_rupiah
 from kudus_desktop.core.exporting import export_premium_report
 from kudus_desktop.core.nik import mask_nik
 from kudus_desktop.core.premiums import (
     AHEAD,
     Bill,
     BudgetPlan,
-    CoverageTable,
     CoverState,
     PaymentQuote,
     PaymentRequest,
@@ -134,11 +133,6 @@ def legend() -> QLabel:
     label = QLabel("&nbsp;&nbsp;".join(parts))
     label.setObjectName("muted")
     return label
-
-
-def _rupiah_text(text: str) -> int:
-    digits = "".join(ch for ch in text if ch.isdigit())
-    return int(digits) if digits else 0
 
 
 class PaymentDialog(QDialog):
@@ -240,7 +234,7 @@ class PaymentDialog(QDialog):
         run_db(self, lambda: self.service.quote(request), shown, failed)
 
     def save(self) -> None:
-        request = self.request(_rupiah_text(self.amount.text()))
+        request = self.request(parse_rupiah(self.amount.text()))
         run_db(self, lambda: self.service.pay(request), self._saved)
 
     def _saved(self, payment: PaymentView) -> None:
@@ -496,11 +490,11 @@ class PremiumsPage(QWidget):
 
     def refresh_bill(self) -> None:
         month = int(self.month.currentData())
-        run_db(self, lambda: (self.service.bill(month), self.service.coverage(month - 11, 12)), self.show_bill)
+        run_db(self, lambda: self.service.bill(month), self.show_bill)
 
-    def show_bill(self, data: tuple[Bill, CoverageTable]) -> None:
-        bill, cover = data
+    def show_bill(self, bill: Bill) -> None:
         self.bill = bill
+        cover = bill.coverage  # 13 months: the strip shows the last 12, the first only decides lapses
         rows = cover.index()
         text = self.tr(
             "Tagihan {month}: {n} peserta, {total}. Jatuh tempo {due}. Dibayar {paid}; belum dibayar {open} "
@@ -536,10 +530,10 @@ class PremiumsPage(QWidget):
                 table.setItem(r, c, item)
             strip_item = table_item("")
             row = rows.get(x.participant_id)
-            strip = [s.value for s in cover.strip(row)] if row is not None else []
+            strip = [s.value for s in cover.strip(row)[1:]] if row is not None else []
             strip_item.setData(STRIP_ROLE, strip)
             strip_item.setToolTip(
-                "\n".join(f"{month_label(cover.first + i)}: {code_text('cover', s)}" for i, s in enumerate(strip))
+                "\n".join(f"{month_label(cover.first + 1 + i)}: {code_text('cover', s)}" for i, s in enumerate(strip))
             )
             table.setItem(r, 7, strip_item)
         self.pay_button.setEnabled(bool(bill.lines))
@@ -657,7 +651,7 @@ class PremiumsPage(QWidget):
         run_db(self, lambda: self.service.void(payment_id, reason), self.signals.changed.emit)
 
     def save_budget(self) -> None:
-        year, additions, amount = self.year.value(), self.additions.value(), _rupiah_text(self.budget_amount.text())
+        year, additions, amount = self.year.value(), self.additions.value(), parse_rupiah(self.budget_amount.text())
         run_db(self, lambda: self.service.set_budget(year, amount, additions), lambda _: self.refresh_budget())
 
     def export_report(self) -> None:

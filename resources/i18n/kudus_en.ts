@@ -1,49 +1,50 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="id">
 <context>
     <name>AccountDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="97" />
+        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="97"/>
         <source>Akun baru</source>
         <translation>New account</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="99" />
+        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="99"/>
         <source>Atur ulang kata sandi — {name}</source>
         <translation>Reset password — {name}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="121" />
+        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="121"/>
         <source>Nama pengguna *</source>
         <translation>User name *</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="122" />
+        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="122"/>
         <source>Nama lengkap *</source>
         <translation>Full name *</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="123" />
+        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="123"/>
         <source>Peran *</source>
         <translation>Role *</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="124" />
+        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="124"/>
         <source>Kata sandi *</source>
         <translation>Password *</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="125" />
+        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="125"/>
         <source>Ulangi kata sandi *</source>
         <translation>Repeat password *</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="127" />
+        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="127"/>
         <source>Simpan</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="128" />
+        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="128"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
@@ -51,37 +52,37 @@
 <context>
     <name>AccountsTableModel</name>
     <message>
-        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="59" />
+        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="59"/>
         <source>Nama pengguna</source>
         <translation>User name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="59" />
+        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="59"/>
         <source>Nama lengkap</source>
         <translation>Full name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="59" />
+        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="59"/>
         <source>Peran</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="59" />
+        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="59"/>
         <source>Keadaan</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="74" />
+        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="74"/>
         <source>Nonaktif</source>
         <translation>Disabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="76" />
+        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="76"/>
         <source>Terkunci sampai {time}</source>
         <translation>Locked until {time}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="78" />
+        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="78"/>
         <source>Aktif</source>
         <translation>Active</translation>
     </message>
@@ -89,23 +90,23 @@
 <context>
     <name>AccountsWidget</name>
     <message>
-        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="180" />
+        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="180"/>
         <source>Tambah akun…</source>
         <translation>Add account…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="181" />
-        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="214" />
+        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="181"/>
+        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="214"/>
         <source>Nonaktifkan</source>
         <translation>Disable</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="182" />
+        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="182"/>
         <source>Atur ulang kata sandi…</source>
         <translation>Reset password…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="214" />
+        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="214"/>
         <source>Aktifkan</source>
         <translation>Enable</translation>
     </message>
@@ -113,32 +114,32 @@
 <context>
     <name>AdminPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="128" />
+        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="128"/>
         <source>Akun admin</source>
         <translation>Administrator account</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="130" />
+        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="130"/>
         <source>Admin membuat akun untuk operator dan verifikator. Kata sandi minimal {n} karakter dan hanya disimpan sebagai hash.</source>
         <translation>The administrator creates accounts for operators and verifiers. The password needs at least {n} characters and is stored only as a hash.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="148" />
+        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="148"/>
         <source>Nama pengguna *</source>
         <translation>User name *</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="149" />
+        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="149"/>
         <source>Nama lengkap *</source>
         <translation>Full name *</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="150" />
+        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="150"/>
         <source>Kata sandi *</source>
         <translation>Password *</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="151" />
+        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="151"/>
         <source>Ulangi kata sandi *</source>
         <translation>Repeat password *</translation>
     </message>
@@ -146,22 +147,22 @@
 <context>
     <name>AuditTableModel</name>
     <message>
-        <location filename="../../kudus_desktop/gui/audit_widget.py" line="49" />
+        <location filename="../../kudus_desktop/gui/audit_widget.py" line="49"/>
         <source>Waktu</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/audit_widget.py" line="49" />
+        <location filename="../../kudus_desktop/gui/audit_widget.py" line="49"/>
         <source>Pengguna</source>
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/audit_widget.py" line="49" />
+        <location filename="../../kudus_desktop/gui/audit_widget.py" line="49"/>
         <source>Kejadian</source>
         <translation>Event</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/audit_widget.py" line="49" />
+        <location filename="../../kudus_desktop/gui/audit_widget.py" line="49"/>
         <source>Keterangan</source>
         <translation>Details</translation>
     </message>
@@ -169,37 +170,37 @@
 <context>
     <name>AuditWidget</name>
     <message>
-        <location filename="../../kudus_desktop/gui/audit_widget.py" line="67" />
+        <location filename="../../kudus_desktop/gui/audit_widget.py" line="67"/>
         <source>Muat ulang</source>
         <translation>Reload</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/audit_widget.py" line="68" />
+        <location filename="../../kudus_desktop/gui/audit_widget.py" line="68"/>
         <source>Ekspor…</source>
         <translation>Export…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/audit_widget.py" line="94" />
+        <location filename="../../kudus_desktop/gui/audit_widget.py" line="94"/>
         <source>Semua pengguna</source>
         <translation>All users</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/audit_widget.py" line="95" />
+        <location filename="../../kudus_desktop/gui/audit_widget.py" line="95"/>
         <source>Semua kejadian</source>
         <translation>All events</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/audit_widget.py" line="118" />
+        <location filename="../../kudus_desktop/gui/audit_widget.py" line="118"/>
         <source>Ekspor log audit</source>
         <translation>Export audit log</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/audit_widget.py" line="128" />
+        <location filename="../../kudus_desktop/gui/audit_widget.py" line="128"/>
         <source>Log audit</source>
         <translation>Audit log</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/audit_widget.py" line="128" />
+        <location filename="../../kudus_desktop/gui/audit_widget.py" line="128"/>
         <source>{n} kejadian ditulis ke {path}.</source>
         <translation>{n} events written to {path}.</translation>
     </message>
@@ -207,7 +208,7 @@
 <context>
     <name>BackgroundSync</name>
     <message>
-        <location filename="../../kudus_desktop/gui/background_sync.py" line="95" />
+        <location filename="../../kudus_desktop/gui/background_sync.py" line="101"/>
         <source>Menyinkronkan…</source>
         <translation>Synchronising…</translation>
     </message>
@@ -215,69 +216,69 @@
 <context>
     <name>BackupWidget</name>
     <message>
-        <location filename="../../kudus_desktop/gui/backup_widget.py" line="81" />
+        <location filename="../../kudus_desktop/gui/backup_widget.py" line="81"/>
         <source>Salin cadangan terenkripsi ke…</source>
         <translation>Copy an encrypted backup to…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/backup_widget.py" line="83" />
+        <location filename="../../kudus_desktop/gui/backup_widget.py" line="83"/>
         <source>Pulihkan dari cadangan…</source>
         <translation>Restore from a backup…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/backup_widget.py" line="100" />
+        <location filename="../../kudus_desktop/gui/backup_widget.py" line="100"/>
         <source>Cadangan otomatis terakhir: {day}. Disimpan di {path}</source>
         <translation>Last automatic backup: {day}. Kept in {path}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/backup_widget.py" line="101" />
+        <location filename="../../kudus_desktop/gui/backup_widget.py" line="101"/>
         <source>belum ada</source>
         <translation>none yet</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/backup_widget.py" line="106" />
+        <location filename="../../kudus_desktop/gui/backup_widget.py" line="106"/>
         <source>Pilih folder atau flashdisk</source>
         <translation>Choose a folder or USB stick</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/backup_widget.py" line="118" />
+        <location filename="../../kudus_desktop/gui/backup_widget.py" line="118"/>
         <source>Cadangan</source>
         <translation>Backups</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/backup_widget.py" line="118" />
+        <location filename="../../kudus_desktop/gui/backup_widget.py" line="118"/>
         <source>Cadangan terenkripsi ditulis ke {path}.</source>
         <translation>Encrypted backup written to {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/backup_widget.py" line="122" />
+        <location filename="../../kudus_desktop/gui/backup_widget.py" line="122"/>
         <source>Pilih cadangan</source>
         <translation>Choose a backup</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/backup_widget.py" line="122" />
+        <location filename="../../kudus_desktop/gui/backup_widget.py" line="122"/>
         <source>Cadangan (*.sqlite *.kbak)</source>
         <translation>Backups (*.sqlite *.kbak)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/backup_widget.py" line="135" />
-        <location filename="../../kudus_desktop/gui/backup_widget.py" line="138" />
-        <location filename="../../kudus_desktop/gui/backup_widget.py" line="151" />
+        <location filename="../../kudus_desktop/gui/backup_widget.py" line="135"/>
+        <location filename="../../kudus_desktop/gui/backup_widget.py" line="138"/>
+        <location filename="../../kudus_desktop/gui/backup_widget.py" line="151"/>
         <source>Pulihkan</source>
         <translation>Restore</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/backup_widget.py" line="136" />
+        <location filename="../../kudus_desktop/gui/backup_widget.py" line="136"/>
         <source>Ganti seluruh data dengan isi {name}? Data yang sekarang disimpan dulu sebagai cadangan. Kudus Desktop ditutup setelahnya; buka kembali untuk masuk.</source>
         <translation>Replace all data with the contents of {name}? The current data is first kept as a backup. Kudus Desktop closes afterwards; open it again to log in.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/backup_widget.py" line="139" />
+        <location filename="../../kudus_desktop/gui/backup_widget.py" line="139"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/backup_widget.py" line="153" />
+        <location filename="../../kudus_desktop/gui/backup_widget.py" line="153"/>
         <source>Data dipulihkan dari {name}. Data sebelumnya disimpan di {kept}. Kudus Desktop akan ditutup.</source>
         <translation>Data restored from {name}. The previous data is kept in {kept}. Kudus Desktop will close.</translation>
     </message>
@@ -285,155 +286,155 @@
 <context>
     <name>BpjsPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="606" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="606"/>
         <source>BPJS Ketenagakerjaan</source>
         <translation>BPJS Ketenagakerjaan</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="609" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="609"/>
         <source>Daftar pendaftaran ke BPJS</source>
         <translation>Registration list for BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="610" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="610"/>
         <source>Semua desa</source>
         <translation>All villages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="611" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="611"/>
         <source>Juga yang sudah pernah dikirim tetapi belum dijawab</source>
         <translation>Also those sent before but not yet answered</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="615" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="615"/>
         <source>Simpan daftar pendaftaran…</source>
         <translation>Save registration list…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="621" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="621"/>
         <source>Wilayah</source>
         <translation>Area</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="629" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="629"/>
         <source>Hanya peserta aktif yang diterima (tidak ditinjau, tidak ditolak) dan belum ber-KPJ. Kolom dan urutannya mengikuti pengaturan daftar BPJS; kode wadah SD/SA/SL dari sumber dana.</source>
         <translation>Only active, accepted participants (not in review, not rejected) without a KPJ number. Columns and their order follow the BPJS list setting; the wadah code SD/SA/SL comes from the funding source.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="638" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="638"/>
         <source>Jawaban BPJS: nomor KPJ dan penolakan</source>
-        <translation>BPJS's answer: KPJ numbers and rejections</translation>
+        <translation>BPJS&apos;s answer: KPJ numbers and rejections</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="639" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="639"/>
         <source>Buka berkas jawaban BPJS…</source>
-        <translation>Open BPJS's answer file…</translation>
+        <translation>Open BPJS&apos;s answer file…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="644" />
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="658" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="644"/>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="658"/>
         <source>NIK</source>
         <translation>NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="644" />
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="658" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="644"/>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="658"/>
         <source>KPJ</source>
         <translation>KPJ</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="644" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="644"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="645" />
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="658" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="645"/>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="658"/>
         <source>Alasan</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="645" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="645"/>
         <source>Nama</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="658" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="658"/>
         <source>Baris</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="658" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="658"/>
         <source>Jawaban</source>
         <translation>Answer</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="659" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="659"/>
         <source>Tindakan</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="659" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="659"/>
         <source>Keterangan</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="662" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="662"/>
         <source>Catat hasil BPJS</source>
         <translation>Record BPJS results</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="696" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="696"/>
         <source>{n} peserta akan masuk daftar.</source>
         <translation>{n} participants will be on the list.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="699" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="699"/>
         <source>Sudah dikirim ke BPJS: {sent}; terdaftar (ber-KPJ): {ok}; ditolak BPJS: {rej}.</source>
         <translation>Sent to BPJS: {sent}; registered (with KPJ): {ok}; rejected by BPJS: {rej}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="707" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="707"/>
         <source>Simpan daftar pendaftaran BPJS</source>
         <translation>Save BPJS registration list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="719" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="719"/>
         <source>Daftar pendaftaran BPJS</source>
         <translation>BPJS registration list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="720" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="720"/>
         <source>{n} peserta ditulis ke {path} dan ditandai dikirim ke BPJS pada {day}.</source>
         <translation>{n} participants written to {path} and marked as sent to BPJS on {day}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="728" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="728"/>
         <source>Pilih berkas jawaban BPJS</source>
-        <translation>Choose BPJS's answer file</translation>
+        <translation>Choose BPJS&apos;s answer file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="747" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="747"/>
         <source>(tidak ada)</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="749" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="749"/>
         <source>kolom {n}</source>
         <translation>column {n}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="767" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="767"/>
         <source>{name}, lembar {sheet}: {kpj} nomor KPJ baru, {rej} penolakan, {same} sudah tercatat, {unknown} NIK tidak dikenal, {not_sent} belum pernah dikirim, {bad} baris salah. NIK yang tidak dikenal tidak ditambahkan.</source>
         <translation>{name}, sheet {sheet}: {kpj} new KPJ numbers, {rej} rejections, {same} already recorded, {unknown} unknown NIKs, {not_sent} never sent, {bad} faulty rows. Unknown NIKs are not added.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="788" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="788"/>
         <source>Jawaban BPJS</source>
-        <translation>BPJS's answer</translation>
+        <translation>BPJS&apos;s answer</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="789" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="789"/>
         <source>Dicatat: {kpj} nomor KPJ dan {rej} penolakan. Semuanya sampai ke {n} desa lewat tanda terima berikutnya.</source>
         <translation>Recorded: {kpj} KPJ numbers and {rej} rejections. They reach {n} villages with the next receipts.</translation>
     </message>
@@ -441,145 +442,145 @@
 <context>
     <name>CardPrintDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="71" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="71"/>
         <source>Pratinjau cetak</source>
         <translation>Print preview</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="100" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="100"/>
         <source>Cetak kartu peserta</source>
         <translation>Print participant cards</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="105" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="105"/>
         <source>Kartu untuk</source>
         <translation>Cards for</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="113" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="113"/>
         <source>Peserta terpilih ({n} aktif)</source>
         <translation>Selected participants ({n} active)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="114" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="114"/>
         <source>Semua yang kartunya belum dicetak ({n})</source>
         <translation>Everyone whose card has not been printed ({n})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="115" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="115"/>
         <source>Semua peserta aktif ({n})</source>
         <translation>All active participants ({n})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="129" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="129"/>
         <source>Simpan sebagai PDF</source>
         <translation>Save as PDF</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="135" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="135"/>
         <source>ke kanan</source>
         <translation>right</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="138" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="138"/>
         <source>ke bawah</source>
         <translation>down</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="141" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="141"/>
         <source>Halaman kalibrasi…</source>
         <translation>Calibration page…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="145" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="145"/>
         <source>Kertas</source>
         <translation>Paper</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="146" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="146"/>
         <source>Pencetak</source>
         <translation>Printer</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="147" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="147"/>
         <source>Geser cetakan (mm)</source>
         <translation>Print shift (mm)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="153" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="153"/>
         <source>Alasan cetak ulang, mis. kartu hilang atau rusak</source>
         <translation>Reason for reprinting, e.g. card lost or damaged</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="157" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="157"/>
         <source>Pratinjau…</source>
         <translation>Preview…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="158" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="158"/>
         <source>Cetak…</source>
         <translation>Print…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="159" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="159"/>
         <source>Simpan PDF…</source>
         <translation>Save PDF…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="160" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="160"/>
         <source>Tutup</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="212" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="212"/>
         <source>{n} dari {total} kartu ini sudah pernah dicetak. Cetak ulang dicatat dengan alasannya.</source>
         <translation>{n} of these {total} cards have been printed before. A reprint is logged with its reason.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="224" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="224"/>
         <source>{n} kartu per lembar {paper}; bagian belakang di halaman berikutnya (bolak-balik, sisi panjang).</source>
         <translation>{n} cards per {paper} sheet; the backs are on the next page (duplex, long-edge flip).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="254" />
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="277" />
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="300" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="254"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="277"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="300"/>
         <source>Kartu</source>
         <translation>Cards</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="254" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="254"/>
         <source>{n} kartu {where}.</source>
         <translation>{n} cards {where}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="262" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="262"/>
         <source>Simpan kartu sebagai PDF</source>
         <translation>Save cards as PDF</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="278" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="278"/>
         <source>{n} kartu ditulis ke {path}.</source>
         <translation>{n} cards written to {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="282" />
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="316" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="282"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="316"/>
         <source>Menyiapkan kartu…</source>
         <translation>Preparing cards…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="300" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="300"/>
         <source>{n} kartu dikirim ke pencetak.</source>
         <translation>{n} cards sent to the printer.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="303" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="303"/>
         <source>Mencetak kartu…</source>
         <translation>Printing cards…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="313" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="313"/>
         <source>dicetak</source>
         <translation>printed</translation>
     </message>
@@ -587,57 +588,57 @@
 <context>
     <name>DashboardPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="39" />
+        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="39"/>
         <source>Beranda</source>
         <translation>Home</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="46" />
+        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="46"/>
         <source>Desa {desa}, Kecamatan {kec}</source>
         <translation>Village {desa}, District {kec}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="50" />
+        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="50"/>
         <source>Peserta aktif</source>
         <translation>Active participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="51" />
+        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="51"/>
         <source>Baru bulan ini</source>
         <translation>New this month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="52" />
+        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="52"/>
         <source>Berhenti bulan ini</source>
         <translation>Ended this month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="53" />
+        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="53"/>
         <source>Perkiraan iuran sebulan</source>
         <translation>Estimated monthly premium</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="61" />
+        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="61"/>
         <source>Peserta aktif per kategori</source>
         <translation>Active participants by category</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="78" />
+        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="78"/>
         <source>Belum ada peserta. Buka halaman Peserta untuk mendaftarkan pekerja rentan, RT/RW, Linmas, anggota BPD dan perangkat desa.</source>
         <translation>No participants yet. Open the Participants page to enrol vulnerable workers, RT/RW heads, Linmas, BPD members and village officials.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="105" />
+        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="105"/>
         <source>{n} sudah berhenti</source>
         <translation>{n} ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="107" />
+        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="107"/>
         <source>mulai {month}</source>
         <translation>starting {month}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="112" />
+        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="112"/>
         <source>{n} × {rate} (JKK + JKM)</source>
         <translation>{n} × {rate} (JKK + JKM)</translation>
     </message>
@@ -645,225 +646,225 @@
 <context>
     <name>DuplicatesPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="351" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="351"/>
         <source>Kepesertaan ganda</source>
         <translation>Double enrolment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="359" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="359"/>
         <source>Semua jenis</source>
         <translation>All kinds</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="364" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="364"/>
         <source>Menunggu keputusan</source>
         <translation>Awaiting decision</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="365" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="365"/>
         <source>Sudah diputuskan</source>
         <translation>Decided</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="366" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="366"/>
         <source>Semua</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="367" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="367"/>
         <source>Semua wilayah</source>
         <translation>All areas</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="370" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="370"/>
         <source>Periksa ulang semua peserta</source>
         <translation>Check all participants again</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="373" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="373"/>
         <source>Impor daftar NIK APBD…</source>
         <translation>Import APBD NIK list…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="384" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="384"/>
         <source>No.</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="384" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="384"/>
         <source>Jenis</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="384" />
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="479" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="384"/>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="479"/>
         <source>NIK</source>
         <translation>NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="384" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="384"/>
         <source>Pertama</source>
         <translation>First</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="384" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="384"/>
         <source>Kedua</source>
         <translation>Second</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="385" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="385"/>
         <source>Ditemukan</source>
         <translation>Found</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="385" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="385"/>
         <source>Keputusan</source>
         <translation>Decision</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="392" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="392"/>
         <source>Kepesertaan pertama</source>
         <translation>First enrolment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="392" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="392"/>
         <source>Kepesertaan kedua</source>
         <translation>Second enrolment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="399" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="399"/>
         <source>Catatan keputusan (mis. hasil cek ke Dukcapil atau ke desa)</source>
         <translation>Decision note (e.g. what Dukcapil or the village said)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="400" />
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="525" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="400"/>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="525"/>
         <source>Yang pertama berlaku</source>
         <translation>The first stands</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="402" />
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="526" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="402"/>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="526"/>
         <source>Yang kedua berlaku</source>
         <translation>The second stands</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="404" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="404"/>
         <source>Bukan orang yang sama</source>
         <translation>Not the same person</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="416" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="416"/>
         <source>Bandingkan dan putuskan</source>
         <translation>Compare and decide</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="447" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="447"/>
         <source>Menunggu keputusan: {nik} NIK sama di dua desa, {apbd_cases} NIK juga di daftar APBD, {sim} mirip (nama, tanggal lahir dan KK sama dengan NIK lain). Daftar APBD berisi {apbd} NIK.</source>
         <translation>Awaiting decision: {nik} NIKs in two villages, {apbd_cases} NIKs also on the APBD list, {sim} look-alikes (same name, birth date and KK under another NIK). The APBD list holds {apbd} NIKs.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="478" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="478"/>
         <source>Desa</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="480" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="480"/>
         <source>Nama</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="481" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="481"/>
         <source>Tanggal lahir</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="482" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="482"/>
         <source>No. KK</source>
         <translation>KK No.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="483" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="483"/>
         <source>Kategori</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="484" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="484"/>
         <source>Sumber dana</source>
         <translation>Funding</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="485" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="485"/>
         <source>Mulai</source>
         <translation>Start</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="486" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="486"/>
         <source>No. registrasi</source>
         <translation>Registration no.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="510" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="510"/>
         <source>Diputuskan {when} oleh {who}: {decision}. {note}</source>
         <translation>Decided {when} by {who}: {decision}. {note}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="516" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="516"/>
         <source>Hanya admin atau verifikator yang boleh memutuskan.</source>
         <translation>Only an admin or a verifier may decide.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="518" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="518"/>
         <source>APBD yang berlaku</source>
         <translation>APBD stands</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="519" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="519"/>
         <source>Kepesertaan desa berlaku</source>
-        <translation>The village's enrolment stands</translation>
+        <translation>The village&apos;s enrolment stands</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="521" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="521"/>
         <source>Bila APBD yang berlaku, desa menerima penolakan di tanda terima berikutnya. Bila kepesertaan desa yang berlaku, keluarkan NIK ini dari daftar APBD.</source>
-        <translation>If APBD stands, the village receives the rejection in its next receipt. If the village's enrolment stands, take this NIK off the APBD list.</translation>
+        <translation>If APBD stands, the village receives the rejection in its next receipt. If the village&apos;s enrolment stands, take this NIK off the APBD list.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="528" />
-        <source>Kepesertaan yang tidak berlaku ditolak; desanya menerima alasan "sudah terdaftar di Desa … sejak …" di tanda terima berikutnya. Desa yang lain tidak menerima apa-apa.</source>
-        <translation>The enrolment that does not stand is rejected; its village receives the reason "already enrolled in Desa … since …" in its next receipt. The other village receives nothing.</translation>
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="528"/>
+        <source>Kepesertaan yang tidak berlaku ditolak; desanya menerima alasan &quot;sudah terdaftar di Desa … sejak …&quot; di tanda terima berikutnya. Desa yang lain tidak menerima apa-apa.</source>
+        <translation>The enrolment that does not stand is rejected; its village receives the reason &quot;already enrolled in Desa … since …&quot; in its next receipt. The other village receives nothing.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="549" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="549"/>
         <source>Periksa ulang</source>
         <translation>Check again</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="551" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="551"/>
         <source>Kasus baru: {nik} NIK sama di dua desa, {apbd} NIK di daftar APBD, {sim} mirip. {closed} kasus selesai sendiri. Menunggu keputusan: {open}.</source>
         <translation>New cases: {nik} NIKs in two villages, {apbd} NIKs on the APBD list, {sim} look-alikes. {closed} cases closed by themselves. Awaiting decision: {open}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="562" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="562"/>
         <source>Pilih daftar NIK peserta APBD</source>
         <translation>Choose the APBD participants NIK list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="570" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="570"/>
         <source>Daftar APBD sekarang {n} NIK ({added} baru, {removed} keluar). {cases} peserta desa juga ada di daftar itu dan menunggu keputusan.</source>
         <translation>The APBD list now holds {n} NIKs ({added} new, {removed} left). {cases} village participants are also on it and await a decision.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="576" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="576"/>
         <source>{n} baris dilewati:</source>
         <translation>{n} rows skipped:</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="578" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="578"/>
         <source>baris {row}: {reason}</source>
         <translation>row {row}: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="581" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="581"/>
         <source>Daftar APBD</source>
         <translation>APBD list</translation>
     </message>
@@ -871,28 +872,28 @@
 <context>
     <name>EndParticipationDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/status_dialogs.py" line="72" />
+        <location filename="../../kudus_desktop/gui/status_dialogs.py" line="72"/>
         <source>Hentikan kepesertaan</source>
         <extracomment>the service call each dialog makes; defined by the subclasses</extracomment>
         <translation>End participation</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/status_dialogs.py" line="74" />
+        <location filename="../../kudus_desktop/gui/status_dialogs.py" line="74"/>
         <source>Kepesertaan {name} ({reg}) dihentikan. Datanya tetap tersimpan beserta riwayatnya dan dapat diaktifkan kembali.</source>
         <translation>The participation of {name} ({reg}) ends. The record and its history are kept and can be reactivated.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/status_dialogs.py" line="79" />
+        <location filename="../../kudus_desktop/gui/status_dialogs.py" line="79"/>
         <source>— pilih alasan —</source>
         <translation>— choose a reason —</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/status_dialogs.py" line="82" />
+        <location filename="../../kudus_desktop/gui/status_dialogs.py" line="82"/>
         <source>Alasan *</source>
         <translation>Reason *</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/status_dialogs.py" line="83" />
+        <location filename="../../kudus_desktop/gui/status_dialogs.py" line="83"/>
         <source>Tanggal berhenti *</source>
         <translation>End date *</translation>
     </message>
@@ -900,17 +901,17 @@
 <context>
     <name>HistoryDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/history_dialog.py" line="92" />
+        <location filename="../../kudus_desktop/gui/history_dialog.py" line="92"/>
         <source>Riwayat — {name}</source>
         <translation>History — {name}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/history_dialog.py" line="104" />
+        <location filename="../../kudus_desktop/gui/history_dialog.py" line="104"/>
         <source>Tutup</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/history_dialog.py" line="106" />
+        <location filename="../../kudus_desktop/gui/history_dialog.py" line="106"/>
         <source>{reg} · {n} kejadian tercatat</source>
         <translation>{reg} · {n} recorded events</translation>
     </message>
@@ -918,32 +919,32 @@
 <context>
     <name>HistoryTableModel</name>
     <message>
-        <location filename="../../kudus_desktop/gui/history_dialog.py" line="73" />
+        <location filename="../../kudus_desktop/gui/history_dialog.py" line="73"/>
         <source>Waktu</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/history_dialog.py" line="74" />
+        <location filename="../../kudus_desktop/gui/history_dialog.py" line="74"/>
         <source>Pengguna</source>
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/history_dialog.py" line="75" />
+        <location filename="../../kudus_desktop/gui/history_dialog.py" line="75"/>
         <source>Kejadian</source>
         <translation>Event</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/history_dialog.py" line="76" />
+        <location filename="../../kudus_desktop/gui/history_dialog.py" line="76"/>
         <source>Data</source>
         <translation>Field</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/history_dialog.py" line="77" />
+        <location filename="../../kudus_desktop/gui/history_dialog.py" line="77"/>
         <source>Sebelumnya</source>
         <translation>Before</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/history_dialog.py" line="78" />
+        <location filename="../../kudus_desktop/gui/history_dialog.py" line="78"/>
         <source>Menjadi</source>
         <translation>After</translation>
     </message>
@@ -951,209 +952,209 @@
 <context>
     <name>ImportPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="162" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="162"/>
         <source>Impor daftar calon peserta</source>
         <translation>Import a candidate list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="165" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="165"/>
         <source>Baca daftar DTKS, DTSEN, P3KE atau daftar RT/RW dari Excel, LibreOffice atau CSV. Tidak ada yang disimpan sebelum pratinjau diperiksa dan impor dikonfirmasi.</source>
         <translation>Read a DTKS, DTSEN, P3KE or RT/RW list from Excel, LibreOffice or CSV. Nothing is saved until the preview has been checked and the import confirmed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="170" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="170"/>
         <source>Pilih berkas…</source>
         <translation>Choose file…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="172" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="172"/>
         <source>Belum ada berkas dipilih.</source>
         <translation>No file chosen yet.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="184" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="184"/>
         <source>hh/bb/tttt</source>
         <translation>dd/mm/yyyy</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="192" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="192"/>
         <source>hh/bb/tttt (bawaan: hari ini)</source>
         <translation>dd/mm/yyyy (default: today)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="193" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="193"/>
         <source>Ingat pemetaan kolom untuk sumber ini</source>
         <translation>Remember the column mapping for this source</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="196" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="196"/>
         <source>Berkas dan ketentuan</source>
         <translation>File and terms</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="198" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="198"/>
         <source>Lembar</source>
         <translation>Sheet</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="199" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="199"/>
         <source>Baris judul kolom</source>
         <translation>Header row</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="200" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="200"/>
         <source>Sumber data</source>
         <translation>Source list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="201" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="201"/>
         <source>Tanggal sumber data</source>
         <translation>Source list date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="202" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="202"/>
         <source>Kategori (bila tidak ada di berkas)</source>
         <translation>Category (when the file has none)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="203" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="203"/>
         <source>Sumber dana (bila tidak ada di berkas)</source>
         <translation>Funding source (when the file has none)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="204" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="204"/>
         <source>Tanggal mulai kepesertaan</source>
         <translation>Participation start date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="207" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="207"/>
         <source>Kolom di berkas</source>
         <translation>Columns in the file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="217" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="217"/>
         <source>Pratinjau</source>
         <translation>Preview</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="223" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="223"/>
         <source>Semua baris</source>
         <translation>All rows</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="224" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="224"/>
         <source>Ditambahkan</source>
         <translation>Added</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="225" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="225"/>
         <source>Diperbarui</source>
         <translation>Updated</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="226" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="226"/>
         <source>Tidak berubah</source>
         <translation>Unchanged</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="227" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="227"/>
         <source>Ditolak</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="228" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="228"/>
         <source>Peringatan</source>
         <translation>Warnings</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="248" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="248"/>
         <source>Simpan laporan masalah…</source>
         <translation>Save problem report…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="250" />
-        <location filename="../../kudus_desktop/gui/import_page.py" line="372" />
-        <location filename="../../kudus_desktop/gui/import_page.py" line="433" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="250"/>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="372"/>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="433"/>
         <source>Impor</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="291" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="291"/>
         <source>Pilih daftar</source>
         <translation>Choose a list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="312" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="312"/>
         <source>Kolom NIK tidak ditemukan otomatis: pilih lembar, baris judul dan kolomnya.</source>
         <translation>The NIK column was not found automatically: choose the sheet, the header row and the columns.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="328" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="328"/>
         <source>— tidak ada —</source>
         <translation>— none —</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="330" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="330"/>
         <source>(kolom {n})</source>
         <translation>(column {n})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="372" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="372"/>
         <source>Impor {n} peserta</source>
         <translation>Import {n} participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="382" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="382"/>
         <source>Membaca {name}…</source>
         <translation>Reading {name}…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="395" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="395"/>
         <source>{add} baru, {update} diperbarui, {same} tidak berubah, {rejected} ditolak, {warn} dengan peringatan</source>
         <translation>{add} new, {update} updated, {same} unchanged, {rejected} rejected, {warn} with warnings</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="404" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="404"/>
         <source>Lembar ini berisi rumus; yang dibaca adalah hasil terakhir yang disimpan Excel.</source>
         <translation>This sheet contains formulas; the values read are the last results Excel saved.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="412" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="412"/>
         <source>Simpan laporan masalah</source>
         <translation>Save problem report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="421" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="421"/>
         <source>Laporan masalah</source>
         <translation>Problem report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="421" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="421"/>
         <source>{n} baris bermasalah ditulis ke {path}.</source>
         <translation>{n} problem rows written to {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="428" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="428"/>
         <source>Tambahkan {add} peserta baru dan perbarui {update} peserta dari {name}? {rejected} baris yang ditolak tidak diimpor.</source>
         <translation>Add {add} new participants and update {update} from {name}? The {rejected} rejected rows are not imported.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="433" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="433"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="444" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="444"/>
         <source>Menyimpan peserta…</source>
         <translation>Saving participants…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="454" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="454"/>
         <source>Selesai: {add} peserta ditambahkan, {update} diperbarui.</source>
         <translation>Done: {add} participants added, {update} updated.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="461" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="461"/>
         <source>Impor dibatalkan; tidak ada yang disimpan.</source>
         <translation>Import cancelled; nothing was saved.</translation>
     </message>
@@ -1161,57 +1162,57 @@
 <context>
     <name>ImportPreviewTableModel</name>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="88" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="88"/>
         <source>Baris</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="88" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="88"/>
         <source>NIK di berkas</source>
         <translation>NIK in the file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="88" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="88"/>
         <source>Nama</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="88" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="88"/>
         <source>Hasil</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="88" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="88"/>
         <source>Keterangan</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="94" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="94"/>
         <source>Ditambahkan</source>
         <translation>Added</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="95" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="95"/>
         <source>Diperbarui</source>
         <translation>Updated</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="96" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="96"/>
         <source>Tidak berubah</source>
         <translation>Unchanged</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="97" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="97"/>
         <source>Ditolak</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="114" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="114"/>
         <source> (peringatan)</source>
         <translation> (warning)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="117" />
+        <location filename="../../kudus_desktop/gui/import_page.py" line="117"/>
         <source>Diubah: {fields}</source>
         <translation>Changed: {fields}</translation>
     </message>
@@ -1219,520 +1220,520 @@
 <context>
     <name>Kode</name>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="554" />
+        <location filename="../../kudus_desktop/core/labels.py" line="554"/>
         <source>Pekerja rentan</source>
-        <extracomment>Labels of stored codes, keyed by "group:code".</extracomment>
+        <extracomment>Labels of stored codes, keyed by &quot;group:code&quot;.</extracomment>
         <translation>Vulnerable worker</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="555" />
+        <location filename="../../kudus_desktop/core/labels.py" line="555"/>
         <source>Ketua RT/RW</source>
         <translation>RT/RW head</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="556" />
+        <location filename="../../kudus_desktop/core/labels.py" line="556"/>
         <source>Linmas</source>
         <translation>Linmas</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="557" />
+        <location filename="../../kudus_desktop/core/labels.py" line="557"/>
         <source>Anggota BPD</source>
         <translation>BPD member</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="558" />
+        <location filename="../../kudus_desktop/core/labels.py" line="558"/>
         <source>Perangkat/lembaga desa</source>
         <translation>Village official/institution</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="559" />
+        <location filename="../../kudus_desktop/core/labels.py" line="559"/>
         <source>Buruh tani</source>
         <translation>Farm labourer</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="560" />
-        <location filename="../../kudus_desktop/core/labels.py" line="564" />
+        <location filename="../../kudus_desktop/core/labels.py" line="560"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="564"/>
         <source>Lainnya</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="561" />
+        <location filename="../../kudus_desktop/core/labels.py" line="561"/>
         <source>PADes</source>
         <translation>PADes (village own revenue)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="562" />
+        <location filename="../../kudus_desktop/core/labels.py" line="562"/>
         <source>Bagi hasil pajak dan retribusi</source>
         <translation>Tax and levy revenue share</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="563" />
+        <location filename="../../kudus_desktop/core/labels.py" line="563"/>
         <source>APBD Kabupaten</source>
         <translation>Regency budget (APBD)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="565" />
+        <location filename="../../kudus_desktop/core/labels.py" line="565"/>
         <source>Aktif</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="566" />
+        <location filename="../../kudus_desktop/core/labels.py" line="566"/>
         <source>Berhenti</source>
         <translation>Ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="567" />
+        <location filename="../../kudus_desktop/core/labels.py" line="567"/>
         <source>Laki-laki</source>
         <translation>Male</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="568" />
+        <location filename="../../kudus_desktop/core/labels.py" line="568"/>
         <source>Perempuan</source>
         <translation>Female</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="569" />
+        <location filename="../../kudus_desktop/core/labels.py" line="569"/>
         <source>Meninggal dunia</source>
         <translation>Died</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="570" />
+        <location filename="../../kudus_desktop/core/labels.py" line="570"/>
         <source>Pindah domisili</source>
         <translation>Moved away</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="571" />
+        <location filename="../../kudus_desktop/core/labels.py" line="571"/>
         <source>Masa jabatan berakhir</source>
         <translation>Term of office ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="572" />
+        <location filename="../../kudus_desktop/core/labels.py" line="572"/>
         <source>Mengundurkan diri</source>
         <translation>Resigned</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="573" />
+        <location filename="../../kudus_desktop/core/labels.py" line="573"/>
         <source>Tidak memenuhi syarat</source>
         <translation>Ineligible</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="574" />
+        <location filename="../../kudus_desktop/core/labels.py" line="574"/>
         <source>Didaftarkan</source>
         <translation>Enrolled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="575" />
+        <location filename="../../kudus_desktop/core/labels.py" line="575"/>
         <source>Diubah</source>
         <translation>Changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="576" />
+        <location filename="../../kudus_desktop/core/labels.py" line="576"/>
         <source>Dihentikan</source>
         <translation>Ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="577" />
+        <location filename="../../kudus_desktop/core/labels.py" line="577"/>
         <source>Diaktifkan kembali</source>
         <translation>Reactivated</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="578" />
+        <location filename="../../kudus_desktop/core/labels.py" line="578"/>
         <source>Diperbarui dari kabupaten</source>
         <translation>Updated by the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="595" />
+        <location filename="../../kudus_desktop/core/labels.py" line="595"/>
         <source>Belum dikirim</source>
         <translation>Not sent yet</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="596" />
+        <location filename="../../kudus_desktop/core/labels.py" line="596"/>
         <source>Terkirim</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="597" />
+        <location filename="../../kudus_desktop/core/labels.py" line="597"/>
         <source>Diterima</source>
         <translation>Accepted</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="588" />
-        <location filename="../../kudus_desktop/core/labels.py" line="598" />
+        <location filename="../../kudus_desktop/core/labels.py" line="588"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="598"/>
         <source>Ditolak</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="579" />
+        <location filename="../../kudus_desktop/core/labels.py" line="579"/>
         <source>Jawaban BPJS dicatat</source>
-        <translation>BPJS's answer recorded</translation>
+        <translation>BPJS&apos;s answer recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="580" />
+        <location filename="../../kudus_desktop/core/labels.py" line="580"/>
         <source>NIK sama di dua desa</source>
         <translation>Same NIK in two villages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="581" />
+        <location filename="../../kudus_desktop/core/labels.py" line="581"/>
         <source>NIK ada di daftar APBD</source>
         <translation>NIK on the APBD list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="582" />
+        <location filename="../../kudus_desktop/core/labels.py" line="582"/>
         <source>Mirip: nama, tanggal lahir dan KK sama</source>
         <translation>Look-alike: same name, birth date and KK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="583" />
+        <location filename="../../kudus_desktop/core/labels.py" line="583"/>
         <source>Yang pertama berlaku</source>
         <translation>The first stands</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="584" />
+        <location filename="../../kudus_desktop/core/labels.py" line="584"/>
         <source>Yang kedua berlaku</source>
         <translation>The second stands</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="585" />
+        <location filename="../../kudus_desktop/core/labels.py" line="585"/>
         <source>Bukan orang yang sama</source>
         <translation>Not the same person</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="586" />
+        <location filename="../../kudus_desktop/core/labels.py" line="586"/>
         <source>Selesai sendiri (salah satu tidak aktif lagi)</source>
         <translation>Closed by itself (one is no longer active)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="587" />
+        <location filename="../../kudus_desktop/core/labels.py" line="587"/>
         <source>Terdaftar</source>
         <translation>Registered</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="589" />
+        <location filename="../../kudus_desktop/core/labels.py" line="589"/>
         <source>KPJ dicatat</source>
         <translation>KPJ recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="590" />
+        <location filename="../../kudus_desktop/core/labels.py" line="590"/>
         <source>Ditolak BPJS</source>
         <translation>Rejected by BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="591" />
+        <location filename="../../kudus_desktop/core/labels.py" line="591"/>
         <source>Sudah tercatat</source>
         <translation>Already recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="592" />
+        <location filename="../../kudus_desktop/core/labels.py" line="592"/>
         <source>NIK tidak dikenal</source>
         <translation>Unknown NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="593" />
+        <location filename="../../kudus_desktop/core/labels.py" line="593"/>
         <source>Belum pernah dikirim ke BPJS</source>
         <translation>Never sent to BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="594" />
+        <location filename="../../kudus_desktop/core/labels.py" line="594"/>
         <source>Baris salah</source>
         <translation>Faulty row</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="599" />
+        <location filename="../../kudus_desktop/core/labels.py" line="599"/>
         <source>Ditinjau kabupaten</source>
         <translation>Under regency review</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="600" />
+        <location filename="../../kudus_desktop/core/labels.py" line="600"/>
         <source>paket sinkronisasi</source>
         <translation>a sync package</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="601" />
+        <location filename="../../kudus_desktop/core/labels.py" line="601"/>
         <source>tanda terima</source>
         <translation>a receipt</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="602" />
+        <location filename="../../kudus_desktop/core/labels.py" line="602"/>
         <source>Admin</source>
         <translation>Administrator</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="603" />
+        <location filename="../../kudus_desktop/core/labels.py" line="603"/>
         <source>Operator</source>
         <translation>Operator</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="604" />
+        <location filename="../../kudus_desktop/core/labels.py" line="604"/>
         <source>Verifikator</source>
         <translation>Verifier</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="605" />
+        <location filename="../../kudus_desktop/core/labels.py" line="605"/>
         <source>Masuk</source>
         <translation>Log in</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="606" />
+        <location filename="../../kudus_desktop/core/labels.py" line="606"/>
         <source>Gagal masuk</source>
         <translation>Failed log-in</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="607" />
+        <location filename="../../kudus_desktop/core/labels.py" line="607"/>
         <source>Masuk ditolak: akun terkunci</source>
         <translation>Log-in refused: account locked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="608" />
+        <location filename="../../kudus_desktop/core/labels.py" line="608"/>
         <source>Masuk ditolak: akun nonaktif</source>
         <translation>Log-in refused: account disabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="609" />
+        <location filename="../../kudus_desktop/core/labels.py" line="609"/>
         <source>Akun dibuat</source>
         <translation>Account created</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="610" />
+        <location filename="../../kudus_desktop/core/labels.py" line="610"/>
         <source>Akun dinonaktifkan</source>
         <translation>Account disabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="611" />
+        <location filename="../../kudus_desktop/core/labels.py" line="611"/>
         <source>Akun diaktifkan</source>
         <translation>Account enabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="612" />
+        <location filename="../../kudus_desktop/core/labels.py" line="612"/>
         <source>Kata sandi diatur ulang</source>
         <translation>Password reset</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="613" />
+        <location filename="../../kudus_desktop/core/labels.py" line="613"/>
         <source>Peserta didaftarkan</source>
         <translation>Participant enrolled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="614" />
+        <location filename="../../kudus_desktop/core/labels.py" line="614"/>
         <source>Data peserta diubah</source>
         <translation>Participant changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="615" />
+        <location filename="../../kudus_desktop/core/labels.py" line="615"/>
         <source>Kepesertaan dihentikan</source>
         <translation>Participation ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="616" />
+        <location filename="../../kudus_desktop/core/labels.py" line="616"/>
         <source>Kepesertaan diaktifkan kembali</source>
         <translation>Participation reactivated</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="617" />
+        <location filename="../../kudus_desktop/core/labels.py" line="617"/>
         <source>Daftar diimpor</source>
         <translation>List imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="618" />
+        <location filename="../../kudus_desktop/core/labels.py" line="618"/>
         <source>Daftar peserta diekspor</source>
         <translation>Roster exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="619" />
+        <location filename="../../kudus_desktop/core/labels.py" line="619"/>
         <source>Daftar BPJS diekspor</source>
         <translation>BPJS list exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="620" />
+        <location filename="../../kudus_desktop/core/labels.py" line="620"/>
         <source>Log audit diekspor</source>
         <translation>Audit log exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="621" />
+        <location filename="../../kudus_desktop/core/labels.py" line="621"/>
         <source>NIK lengkap ditampilkan</source>
         <translation>Full NIKs shown</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="622" />
+        <location filename="../../kudus_desktop/core/labels.py" line="622"/>
         <source>Cadangan dibuat</source>
         <translation>Backup made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="623" />
+        <location filename="../../kudus_desktop/core/labels.py" line="623"/>
         <source>Laporan data pribadi dibuat</source>
         <translation>Personal data report made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="624" />
+        <location filename="../../kudus_desktop/core/labels.py" line="624"/>
         <source>Kartu dicetak</source>
         <translation>Cards printed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="625" />
+        <location filename="../../kudus_desktop/core/labels.py" line="625"/>
         <source>Daftar peserta dicetak</source>
         <translation>Participant list printed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="626" />
+        <location filename="../../kudus_desktop/core/labels.py" line="626"/>
         <source>Basis data dipulihkan</source>
         <translation>Database restored</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="627" />
+        <location filename="../../kudus_desktop/core/labels.py" line="627"/>
         <source>Terhubung dengan kabupaten</source>
         <translation>Joined the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="628" />
+        <location filename="../../kudus_desktop/core/labels.py" line="628"/>
         <source>Paket sinkronisasi dibuat</source>
         <translation>Sync package written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="629" />
+        <location filename="../../kudus_desktop/core/labels.py" line="629"/>
         <source>Tanda terima diterapkan</source>
         <translation>Receipt applied</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="630" />
+        <location filename="../../kudus_desktop/core/labels.py" line="630"/>
         <source>Berkas setup desa dibuat</source>
         <translation>Village setup file written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="631" />
+        <location filename="../../kudus_desktop/core/labels.py" line="631"/>
         <source>Perangkat desa didaftarkan</source>
         <translation>Village device registered</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="632" />
+        <location filename="../../kudus_desktop/core/labels.py" line="632"/>
         <source>Paket desa diimpor</source>
         <translation>Village package imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="633" />
+        <location filename="../../kudus_desktop/core/labels.py" line="633"/>
         <source>Kirim ulang lengkap diminta</source>
         <translation>Full resend requested</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="634" />
+        <location filename="../../kudus_desktop/core/labels.py" line="634"/>
         <source>Tanda terima dibuat</source>
         <translation>Receipt written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="635" />
+        <location filename="../../kudus_desktop/core/labels.py" line="635"/>
         <source>Pemeriksaan kepesertaan ganda</source>
         <translation>Double-enrolment check</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="636" />
+        <location filename="../../kudus_desktop/core/labels.py" line="636"/>
         <source>Kepesertaan ganda diputuskan</source>
         <translation>Double enrolment decided</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="637" />
+        <location filename="../../kudus_desktop/core/labels.py" line="637"/>
         <source>Daftar APBD diimpor</source>
         <translation>APBD list imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="638" />
+        <location filename="../../kudus_desktop/core/labels.py" line="638"/>
         <source>Daftar pendaftaran BPJS dibuat</source>
         <translation>BPJS registration list made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="639" />
+        <location filename="../../kudus_desktop/core/labels.py" line="639"/>
         <source>Hasil BPJS diimpor</source>
         <translation>BPJS results imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="640" />
+        <location filename="../../kudus_desktop/core/labels.py" line="640"/>
         <source>Laporan cakupan dibuat</source>
         <translation>Coverage report made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="641" />
+        <location filename="../../kudus_desktop/core/labels.py" line="641"/>
         <source>Laporan perangkat/flashdisk hilang</source>
         <translation>Lost device/stick report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="642" />
+        <location filename="../../kudus_desktop/core/labels.py" line="642"/>
         <source>Masa simpan data diatur</source>
         <translation>Retention period set</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="643" />
+        <location filename="../../kudus_desktop/core/labels.py" line="643"/>
         <source>Data lama dihapus</source>
         <translation>Old data removed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="644" />
+        <location filename="../../kudus_desktop/core/labels.py" line="644"/>
         <source>Tarif iuran diubah</source>
         <translation>Premium rate changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="645" />
+        <location filename="../../kudus_desktop/core/labels.py" line="645"/>
         <source>Pembayaran iuran dicatat</source>
         <translation>Premium payment recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="646" />
+        <location filename="../../kudus_desktop/core/labels.py" line="646"/>
         <source>Pembayaran iuran dibatalkan</source>
         <translation>Premium payment voided</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="647" />
+        <location filename="../../kudus_desktop/core/labels.py" line="647"/>
         <source>Anggaran iuran dicatat</source>
         <translation>Premium budget recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="648" />
+        <location filename="../../kudus_desktop/core/labels.py" line="648"/>
         <source>Laporan iuran dibuat</source>
         <translation>Premium report made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="649" />
+        <location filename="../../kudus_desktop/core/labels.py" line="649"/>
         <source>Bukan peserta</source>
         <translation>Not a participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="650" />
+        <location filename="../../kudus_desktop/core/labels.py" line="650"/>
         <source>Belum dicatat</source>
         <translation>Not tracked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="651" />
+        <location filename="../../kudus_desktop/core/labels.py" line="651"/>
         <source>Lunas</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="652" />
+        <location filename="../../kudus_desktop/core/labels.py" line="652"/>
         <source>Belum jatuh tempo</source>
         <translation>Not yet due</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="653" />
+        <location filename="../../kudus_desktop/core/labels.py" line="653"/>
         <source>Menunggak</source>
         <translation>In arrears</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="654" />
+        <location filename="../../kudus_desktop/core/labels.py" line="654"/>
         <source>Gugur, daftar ulang</source>
         <translation>Lapsed, register again</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="655" />
+        <location filename="../../kudus_desktop/core/labels.py" line="655"/>
         <source>Tarif</source>
         <translation>Rate</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="656" />
+        <location filename="../../kudus_desktop/core/labels.py" line="656"/>
         <source>Diskon</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="657" />
+        <location filename="../../kudus_desktop/core/labels.py" line="657"/>
         <source>Desa</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="658" />
+        <location filename="../../kudus_desktop/core/labels.py" line="658"/>
         <source>Kabupaten</source>
         <translation>Regency</translation>
     </message>
@@ -1740,173 +1741,173 @@
 <context>
     <name>Kolom</name>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="516" />
+        <location filename="../../kudus_desktop/core/labels.py" line="516"/>
         <source>NIK</source>
         <extracomment>Labels of participant fields (also used in history and validation messages).</extracomment>
         <translation>NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="517" />
+        <location filename="../../kudus_desktop/core/labels.py" line="517"/>
         <source>Nomor KK</source>
         <translation>Family card number (KK)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="518" />
+        <location filename="../../kudus_desktop/core/labels.py" line="518"/>
         <source>Nama lengkap</source>
         <translation>Full name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="519" />
+        <location filename="../../kudus_desktop/core/labels.py" line="519"/>
         <source>Tempat lahir</source>
         <translation>Place of birth</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="520" />
+        <location filename="../../kudus_desktop/core/labels.py" line="520"/>
         <source>Tanggal lahir</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="521" />
+        <location filename="../../kudus_desktop/core/labels.py" line="521"/>
         <source>Jenis kelamin</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="522" />
+        <location filename="../../kudus_desktop/core/labels.py" line="522"/>
         <source>Alamat</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="523" />
+        <location filename="../../kudus_desktop/core/labels.py" line="523"/>
         <source>Dusun</source>
         <translation>Hamlet (dusun)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="524" />
+        <location filename="../../kudus_desktop/core/labels.py" line="524"/>
         <source>RT</source>
         <translation>RT</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="525" />
+        <location filename="../../kudus_desktop/core/labels.py" line="525"/>
         <source>RW</source>
         <translation>RW</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="526" />
+        <location filename="../../kudus_desktop/core/labels.py" line="526"/>
         <source>Telepon</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="527" />
+        <location filename="../../kudus_desktop/core/labels.py" line="527"/>
         <source>Pekerjaan</source>
         <translation>Occupation</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="528" />
+        <location filename="../../kudus_desktop/core/labels.py" line="528"/>
         <source>Kategori</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="529" />
+        <location filename="../../kudus_desktop/core/labels.py" line="529"/>
         <source>Sumber data</source>
         <translation>Source list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="530" />
+        <location filename="../../kudus_desktop/core/labels.py" line="530"/>
         <source>Tanggal sumber data</source>
         <translation>Source list date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="531" />
+        <location filename="../../kudus_desktop/core/labels.py" line="531"/>
         <source>Sumber dana</source>
         <translation>Funding source</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="532" />
+        <location filename="../../kudus_desktop/core/labels.py" line="532"/>
         <source>Tanggal mulai</source>
         <translation>Start date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="533" />
+        <location filename="../../kudus_desktop/core/labels.py" line="533"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="534" />
+        <location filename="../../kudus_desktop/core/labels.py" line="534"/>
         <source>Alasan berhenti</source>
         <translation>Reason for ending</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="535" />
+        <location filename="../../kudus_desktop/core/labels.py" line="535"/>
         <source>Tanggal berhenti</source>
         <translation>End date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="536" />
+        <location filename="../../kudus_desktop/core/labels.py" line="536"/>
         <source>Nomor KPJ</source>
         <translation>KPJ number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="537" />
+        <location filename="../../kudus_desktop/core/labels.py" line="537"/>
         <source>Pendaftaran BPJS</source>
         <translation>BPJS registration</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="538" />
+        <location filename="../../kudus_desktop/core/labels.py" line="538"/>
         <source>Nomor registrasi</source>
         <translation>Registration number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="539" />
+        <location filename="../../kudus_desktop/core/labels.py" line="539"/>
         <source>Nama pengguna</source>
         <translation>User name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="540" />
+        <location filename="../../kudus_desktop/core/labels.py" line="540"/>
         <source>Kata sandi</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="541" />
+        <location filename="../../kudus_desktop/core/labels.py" line="541"/>
         <source>Nama penandatangan</source>
         <translation>Signatory name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="542" />
+        <location filename="../../kudus_desktop/core/labels.py" line="542"/>
         <source>Jabatan penandatangan</source>
         <translation>Signatory title</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="543" />
+        <location filename="../../kudus_desktop/core/labels.py" line="543"/>
         <source>Nama lengkap admin</source>
-        <translation>Administrator's full name</translation>
+        <translation>Administrator&apos;s full name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="544" />
+        <location filename="../../kudus_desktop/core/labels.py" line="544"/>
         <source>Peran</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="545" />
+        <location filename="../../kudus_desktop/core/labels.py" line="545"/>
         <source>Kunci layar setelah</source>
         <translation>Lock the screen after</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="546" />
+        <location filename="../../kudus_desktop/core/labels.py" line="546"/>
         <source>Wilayah</source>
         <translation>Region</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="547" />
+        <location filename="../../kudus_desktop/core/labels.py" line="547"/>
         <source>Batas umur</source>
         <translation>Age limit</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="548" />
+        <location filename="../../kudus_desktop/core/labels.py" line="548"/>
         <source>Telepon kantor</source>
         <translation>Office phone</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="549" />
+        <location filename="../../kudus_desktop/core/labels.py" line="549"/>
         <source>Iuran per orang per bulan</source>
         <translation>Premium per person per month</translation>
     </message>
@@ -1914,12 +1915,12 @@
 <context>
     <name>ListPrintDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="427" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="427"/>
         <source>Cetak daftar peserta</source>
         <translation>Print participant list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="428" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="428"/>
         <source>{n} peserta sesuai pencarian dan saringan</source>
         <translation>{n} participants matching the search and filters</translation>
     </message>
@@ -1927,27 +1928,27 @@
 <context>
     <name>LockDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/idle_lock.py" line="38" />
+        <location filename="../../kudus_desktop/gui/idle_lock.py" line="38"/>
         <source>Layar terkunci</source>
         <translation>Screen locked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/idle_lock.py" line="41" />
+        <location filename="../../kudus_desktop/gui/idle_lock.py" line="41"/>
         <source>Kudus Desktop dikunci karena tidak dipakai. Masukkan kata sandi {name} untuk melanjutkan.</source>
         <translation>Kudus Desktop was locked because it was not in use. Enter the password of {name} to continue.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/idle_lock.py" line="53" />
+        <location filename="../../kudus_desktop/gui/idle_lock.py" line="53"/>
         <source>Kata sandi</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/idle_lock.py" line="55" />
+        <location filename="../../kudus_desktop/gui/idle_lock.py" line="55"/>
         <source>Buka</source>
         <translation>Unlock</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/idle_lock.py" line="56" />
+        <location filename="../../kudus_desktop/gui/idle_lock.py" line="56"/>
         <source>Keluar</source>
         <translation>Quit</translation>
     </message>
@@ -1955,27 +1956,27 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/login_dialog.py" line="21" />
+        <location filename="../../kudus_desktop/gui/login_dialog.py" line="21"/>
         <source>Masuk — Kudus Desktop</source>
         <translation>Log in — Kudus Desktop</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/login_dialog.py" line="38" />
+        <location filename="../../kudus_desktop/gui/login_dialog.py" line="38"/>
         <source>Nama pengguna</source>
         <translation>User name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/login_dialog.py" line="39" />
+        <location filename="../../kudus_desktop/gui/login_dialog.py" line="39"/>
         <source>Kata sandi</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/login_dialog.py" line="41" />
+        <location filename="../../kudus_desktop/gui/login_dialog.py" line="41"/>
         <source>Masuk</source>
         <translation>Log in</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/login_dialog.py" line="42" />
+        <location filename="../../kudus_desktop/gui/login_dialog.py" line="42"/>
         <source>Keluar</source>
         <translation>Quit</translation>
     </message>
@@ -1983,97 +1984,97 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="49" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="49"/>
         <source>Kudus Desktop — {place}</source>
         <translation>Kudus Desktop — {place}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="70" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="70"/>
         <source>Iuran</source>
         <translation>Premiums</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="76" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="76"/>
         <source>Ganda</source>
         <translation>Doubles</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="77" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="77"/>
         <source>BPJS</source>
         <translation>BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="88" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="88"/>
         <source>Beranda</source>
         <translation>Home</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="89" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="89"/>
         <source>Peserta</source>
         <translation>Participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="91" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="91"/>
         <source>Impor</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="92" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="92"/>
         <source>Sinkronisasi</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="94" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="94"/>
         <source>Pengaturan</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="116" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="116"/>
         <source>Pengguna: {name} ({role})</source>
         <translation>User: {name} ({role})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="118" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="118"/>
         <source>Basis data: {path}</source>
         <translation>Database: {path}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="137" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="137"/>
         <source>&amp;Berkas</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="138" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="138"/>
         <source>&amp;Keluar</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="144" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="144"/>
         <source>&amp;Bantuan</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="145" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="145"/>
         <source>&amp;Tentang Kudus Desktop</source>
         <translation>&amp;About Kudus Desktop</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="164" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="164"/>
         <source>Desa {desa}, Kec. {kec} ({code})</source>
         <translation>Village {desa}, District {kec} ({code})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="168" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="168"/>
         <source>{name} ({code}) — mode kabupaten</source>
         <translation>{name} ({code}) — regency mode</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="191" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="191"/>
         <source>Tentang Kudus Desktop</source>
         <translation>About Kudus Desktop</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="192" />
+        <location filename="../../kudus_desktop/gui/main_window.py" line="192"/>
         <source>Kudus Desktop {version}
 Kepesertaan BPJS Ketenagakerjaan (JKK dan JKM) pekerja rentan desa di Kabupaten Kudus.
 
@@ -2087,22 +2088,22 @@ Database: {path}</translation>
 <context>
     <name>ModePage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="31" />
+        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="31"/>
         <source>Selamat datang di Kudus Desktop</source>
         <translation>Welcome to Kudus Desktop</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="32" />
+        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="32"/>
         <source>Aplikasi ini menyimpan data di komputer ini. Pilih kantor yang memakainya.</source>
         <translation>This application keeps its data on this computer. Choose the office that uses it.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="33" />
+        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="33"/>
         <source>Kantor desa: mendaftarkan dan mengelola peserta desa</source>
-        <translation>Village office: enrol and manage the village's participants</translation>
+        <translation>Village office: enrol and manage the village&apos;s participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="35" />
+        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="35"/>
         <source>Kabupaten (DPMD Kudus): menghimpun data 123 desa</source>
         <translation>Regency (DPMD Kudus): gather the data of 123 villages</translation>
     </message>
@@ -2110,114 +2111,114 @@ Database: {path}</translation>
 <context>
     <name>ParticipantDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="68" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="68"/>
         <source>— pilih —</source>
         <translation>— choose —</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="71" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="71"/>
         <source>16 digit, tanpa spasi</source>
         <translation>16 digits, no spaces</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="74" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="74"/>
         <source>16 digit</source>
         <translation>16 digits</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="75" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="75"/>
         <source>sesuai KTP</source>
         <translation>as on the ID card</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="77" />
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="93" />
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="95" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="77"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="93"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="95"/>
         <source>hh/bb/tttt</source>
         <translation>dd/mm/yyyy</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="79" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="79"/>
         <source>jalan, nomor rumah</source>
         <translation>street, house number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="87" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="87"/>
         <source>mis. buruh harian, petani</source>
         <translation>e.g. day labourer, farmer</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="106" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="106"/>
         <source>Identitas</source>
         <translation>Identity</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="119" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="119"/>
         <source>Alamat dan kontak</source>
         <translation>Address and contact</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="125" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="125"/>
         <source>RW</source>
         <translation>RW</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="132" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="132"/>
         <source>Kepesertaan</source>
         <translation>Participation</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="144" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="144"/>
         <source>Kolom bertanda * wajib diisi. Enter menyimpan, Esc membatalkan.</source>
         <translation>Fields marked * are required. Enter saves, Esc cancels.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="148" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="148"/>
         <source>Iuran 12 bulan terakhir</source>
         <translation>Premiums, last 12 months</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="165" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="165"/>
         <source>Simpan</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="166" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="166"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="186" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="186"/>
         <source>Peserta baru</source>
         <translation>New participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="222" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="222"/>
         <source>Gugur: lebih dari 3 bulan tidak dibayar; harus didaftarkan ulang.</source>
         <translation>Lapsed: more than 3 months unpaid; must be registered again.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="224" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="224"/>
         <source>Menunggak {n} bulan.</source>
         <translation>{n} months in arrears.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="226" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="226"/>
         <source>Lunas sampai {month}.</source>
         <translation>Paid up to {month}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="228" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="228"/>
         <source>Belum ada pembayaran tercatat.</source>
         <translation>No payment recorded yet.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="238" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="238"/>
         <source>Ubah peserta — {name}</source>
         <translation>Edit participant — {name}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="258" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="258"/>
         <source>No. registrasi: {reg}
 Status: {status}
 KPJ: {kpj}</source>
@@ -2226,37 +2227,37 @@ Status: {status}
 KPJ: {kpj}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="259" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="259"/>
         <source>belum ada</source>
         <translation>none yet</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="284" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="284"/>
         <source>{n}/16 digit</source>
         <translation>{n}/16 digits</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="288" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="288"/>
         <source>{sex}, lahir {date}, wilayah {region}</source>
         <translation>{sex}, born {date}, region {region}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="309" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="309"/>
         <source>NIK sudah terdaftar</source>
         <translation>NIK already enrolled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="311" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="311"/>
         <source>NIK {nik} sudah terdaftar atas nama {name} ({reg}). Data peserta tersebut dibuka untuk dilihat atau diubah.</source>
         <translation>NIK {nik} is already enrolled for {name} ({reg}). That participant is opened to view or edit.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="353" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="353"/>
         <source>Periksa kembali</source>
         <translation>Please check</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="354" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="354"/>
         <source>Ada yang perlu diperiksa:
 
 {warnings}
@@ -2269,32 +2270,32 @@ Simpan tetap?</source>
 Save anyway?</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="355" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="355"/>
         <source>Simpan tetap</source>
         <translation>Save anyway</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="356" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="356"/>
         <source>Periksa lagi</source>
         <translation>Check again</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="376" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="376"/>
         <source>Batalkan</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="377" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="377"/>
         <source>Perubahan belum disimpan. Buang perubahan?</source>
         <translation>Changes are not saved. Discard them?</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="378" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="378"/>
         <source>Buang</source>
         <translation>Discard</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="379" />
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="379"/>
         <source>Kembali ke formulir</source>
         <translation>Back to the form</translation>
     </message>
@@ -2302,236 +2303,236 @@ Save anyway?</translation>
 <context>
     <name>ParticipantTableModel</name>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_model.py" line="62" />
+        <location filename="../../kudus_desktop/gui/participant_model.py" line="62"/>
         <source>{state} (paket {seq})</source>
         <translation>{state} (package {seq})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_model.py" line="141" />
+        <location filename="../../kudus_desktop/gui/participant_model.py" line="141"/>
         <source>No. registrasi</source>
         <translation>Registration no.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_model.py" line="142" />
+        <location filename="../../kudus_desktop/gui/participant_model.py" line="142"/>
         <source>Nama</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_model.py" line="143" />
+        <location filename="../../kudus_desktop/gui/participant_model.py" line="143"/>
         <source>NIK</source>
         <translation>NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_model.py" line="144" />
+        <location filename="../../kudus_desktop/gui/participant_model.py" line="144"/>
         <source>Kategori</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_model.py" line="145" />
+        <location filename="../../kudus_desktop/gui/participant_model.py" line="145"/>
         <source>RT/RW</source>
         <translation>RT/RW</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_model.py" line="146" />
+        <location filename="../../kudus_desktop/gui/participant_model.py" line="146"/>
         <source>Dusun</source>
         <translation>Hamlet (dusun)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_model.py" line="147" />
+        <location filename="../../kudus_desktop/gui/participant_model.py" line="147"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_model.py" line="148" />
+        <location filename="../../kudus_desktop/gui/participant_model.py" line="148"/>
         <source>Mulai</source>
         <translation>Start</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_model.py" line="149" />
+        <location filename="../../kudus_desktop/gui/participant_model.py" line="149"/>
         <source>KPJ</source>
         <translation>KPJ</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_model.py" line="150" />
+        <location filename="../../kudus_desktop/gui/participant_model.py" line="150"/>
         <source>Sinkronisasi</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_model.py" line="170" />
-        <source>NIK disamarkan. Aktifkan 'Tampilkan NIK' untuk melihat seluruhnya.</source>
-        <translation>NIK masked. Turn on 'Show NIK' to see it in full.</translation>
+        <location filename="../../kudus_desktop/gui/participant_model.py" line="170"/>
+        <source>NIK disamarkan. Aktifkan &apos;Tampilkan NIK&apos; untuk melihat seluruhnya.</source>
+        <translation>NIK masked. Turn on &apos;Show NIK&apos; to see it in full.</translation>
     </message>
 </context>
 <context>
     <name>ParticipantsPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="74" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="74"/>
         <source>Peserta</source>
         <extracomment>Coalesces bursts of keystrokes; small enough that each keystroke still feels immediate.</extracomment>
         <translation>Participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="79" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="79"/>
         <source>Tambah peserta</source>
         <translation>Add participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="81" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="81"/>
         <source>Daftarkan peserta baru (Ctrl+N)</source>
         <translation>Enrol a new participant (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="82" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="82"/>
         <source>Ubah</source>
         <translation>Edit</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="83" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="83"/>
         <source>Hentikan</source>
         <translation>End</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="84" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="84"/>
         <source>Aktifkan kembali</source>
         <translation>Reactivate</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="85" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="85"/>
         <source>Riwayat</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="86" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="86"/>
         <source>Tampilkan NIK</source>
         <translation>Show NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="89" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="89"/>
         <source>Tampilkan NIK lengkap; secara bawaan NIK disamarkan</source>
         <translation>Show full NIKs; they are masked by default</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="102" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="102"/>
         <source>Cari nama, NIK, atau nomor registrasi…</source>
         <translation>Search name, NIK or registration number…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="113" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="113"/>
         <source>Semua kategori</source>
         <translation>All categories</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="118" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="118"/>
         <source>Semua status</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="136" />
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="157" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="136"/>
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="157"/>
         <source>Daftar peserta (sesuai pencarian dan saringan)…</source>
         <translation>Participant roster (as searched and filtered)…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="137" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="137"/>
         <source>Daftar pendaftaran BPJS (peserta aktif)…</source>
         <translation>BPJS registration list (active participants)…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="142" />
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="409" />
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="452" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="142"/>
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="409"/>
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="452"/>
         <source>Ekspor</source>
         <translation>Export</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="149" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="149"/>
         <source>Semua data peserta terpilih (permintaan akses)…</source>
         <translation>Everything about the selected participant (access request)…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="156" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="156"/>
         <source>Kartu peserta…</source>
         <translation>Participant cards…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="162" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="162"/>
         <source>Cetak</source>
         <translation>Print</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="175" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="175"/>
         <source>Semua wilayah</source>
         <translation>All areas</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="255" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="255"/>
         <source>Semua dusun</source>
         <translation>All hamlets</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="256" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="256"/>
         <source>Semua RT</source>
         <translation>All RT</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="257" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="257"/>
         <source>Semua RW</source>
         <translation>All RW</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="298" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="298"/>
         <source>Belum ada peserta.
 Klik “Tambah peserta” (Ctrl+N) untuk mendaftarkan yang pertama.</source>
         <translation>No participants yet.
 Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="302" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="302"/>
         <source>Tidak ada peserta yang cocok dengan pencarian dan saringan ini.</source>
         <translation>No participant matches this search and these filters.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="307" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="307"/>
         <source>{n} peserta</source>
         <translation>{n} participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="310" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="310"/>
         <source>{shown} dari {total} peserta</source>
         <translation>{shown} of {total} participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="409" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="409"/>
         <source>{n} peserta ditulis ke {path}.</source>
         <translation>{n} participants written to {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="414" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="414"/>
         <source>Ekspor daftar peserta</source>
         <translation>Export participant roster</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="420" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="420"/>
         <source>Menulis daftar peserta…</source>
         <translation>Writing the participant roster…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="428" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="428"/>
         <source>Ekspor daftar pendaftaran BPJS</source>
         <translation>Export BPJS registration list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="433" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="433"/>
         <source>Menulis daftar pendaftaran BPJS…</source>
         <translation>Writing the BPJS registration list…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="442" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="442"/>
         <source>Data pribadi {name}</source>
         <translation>Personal data of {name}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="454" />
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="454"/>
         <source>Semua data {name} ditulis ke {path}. Berkas ini memuat NIK lengkap: serahkan hanya kepada yang bersangkutan.</source>
         <translation>Everything about {name} was written to {path}. The file holds the full NIK: hand it only to the person concerned.</translation>
     </message>
@@ -2539,32 +2540,32 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
 <context>
     <name>PassphraseDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/backup_widget.py" line="34" />
+        <location filename="../../kudus_desktop/gui/backup_widget.py" line="34"/>
         <source>Frasa sandi cadangan</source>
         <translation>Backup passphrase</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/backup_widget.py" line="46" />
+        <location filename="../../kudus_desktop/gui/backup_widget.py" line="46"/>
         <source>Frasa sandi</source>
         <translation>Passphrase</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/backup_widget.py" line="48" />
+        <location filename="../../kudus_desktop/gui/backup_widget.py" line="48"/>
         <source>Ulangi</source>
         <translation>Repeat</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/backup_widget.py" line="49" />
+        <location filename="../../kudus_desktop/gui/backup_widget.py" line="49"/>
         <source>Simpan frasa sandi ini di tempat aman: tanpa itu cadangan tidak dapat dibuka.</source>
         <translation>Keep this passphrase somewhere safe: without it the backup cannot be opened.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/backup_widget.py" line="54" />
+        <location filename="../../kudus_desktop/gui/backup_widget.py" line="54"/>
         <source>Lanjut</source>
         <translation>Continue</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/backup_widget.py" line="55" />
+        <location filename="../../kudus_desktop/gui/backup_widget.py" line="55"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
@@ -2572,97 +2573,97 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
 <context>
     <name>PaymentDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="151" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="145"/>
         <source>Catat pembayaran iuran</source>
         <translation>Record a premium payment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="164" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="158"/>
         <source>{n} bulan</source>
         <translation>{n} months</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="164" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="158"/>
         <source>1 bulan</source>
         <translation>1 month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="165" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="159"/>
         <source>Semua peserta yang belum dibayar pada tagihan</source>
         <translation>Everyone unpaid on the bill</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="166" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="160"/>
         <source>Hanya {n} peserta yang dipilih di daftar</source>
         <translation>Only the {n} participants selected in the list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="180" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="174"/>
         <source>jumlah pada bukti bayar, mis. 84.000</source>
         <translation>amount on the payment slip, e.g. 84.000</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="183" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="177"/>
         <source>nomor bukti, virtual account, atau referensi bank</source>
         <translation>slip number, virtual account or bank reference</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="186" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="180"/>
         <source>Bulan pertama</source>
         <translation>First month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="187" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="181"/>
         <source>Lamanya</source>
         <translation>Length</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="188" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="182"/>
         <source>Peserta</source>
         <translation>Participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="190" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="184"/>
         <source>Tagihan</source>
         <translation>Bill</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="191" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="185"/>
         <source>Tanggal bayar</source>
         <translation>Date paid</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="192" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="186"/>
         <source>Jumlah dibayar (Rp)</source>
         <translation>Amount paid (Rp)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="193" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="187"/>
         <source>Referensi</source>
         <translation>Reference</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="194" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="188"/>
         <source>Catatan</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="196" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="190"/>
         <source>Simpan pembayaran</source>
         <translation>Save payment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="198" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="192"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="225" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="219"/>
         <source>{total} untuk {people} peserta, {months} bulan</source>
         <translation>{total} for {people} participants, {months} months</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="229" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="223"/>
         <source> ({n} bulan-peserta sudah dibayar sebelumnya, tidak ditagih lagi)</source>
         <translation> ({n} participant-months paid before, not billed again)</translation>
     </message>
@@ -2670,939 +2671,939 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
 <context>
     <name>Pesan</name>
     <message>
-        <location filename="../../kudus_desktop/gui/messages.py" line="58" />
+        <location filename="../../kudus_desktop/gui/messages.py" line="58"/>
         <source>Terjadi kesalahan yang tidak terduga: {detail}. Rinciannya dicatat di log.</source>
         <translation>An unexpected error occurred: {detail}. The details were written to the log.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/messages.py" line="70" />
+        <location filename="../../kudus_desktop/gui/messages.py" line="70"/>
         <source>Kudus Desktop</source>
         <translation>Kudus Desktop</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/messages.py" line="72" />
-        <location filename="../../kudus_desktop/gui/messages.py" line="89" />
+        <location filename="../../kudus_desktop/gui/messages.py" line="72"/>
+        <location filename="../../kudus_desktop/gui/messages.py" line="89"/>
         <source>Tutup</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="29" />
+        <location filename="../../kudus_desktop/core/labels.py" line="29"/>
         <source>Data tidak sah.</source>
-        <extracomment>Message templates by code; ``{name}`` placeholders are filled from the error's params.</extracomment>
+        <extracomment>Message templates by code; ``{name}`` placeholders are filled from the error&apos;s params.</extracomment>
         <translation>Invalid data.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="30" />
+        <location filename="../../kudus_desktop/core/labels.py" line="30"/>
         <source>Dibatalkan.</source>
         <translation>Cancelled.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="32" />
+        <location filename="../../kudus_desktop/core/labels.py" line="32"/>
         <source>Folder data {path} tidak dapat ditulisi. Periksa izin folder atau pilih folder lain.</source>
         <translation>The data folder {path} cannot be written. Check the folder permissions or choose another folder.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="35" />
+        <location filename="../../kudus_desktop/core/labels.py" line="35"/>
         <source>{path} bukan folder. Pilih folder data yang lain.</source>
         <translation>{path} is not a folder. Choose another data folder.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="36" />
+        <location filename="../../kudus_desktop/core/labels.py" line="36"/>
         <source>Berkas {path} bukan basis data (isinya rusak atau berkas lain). Berkas itu tidak diubah; pulihkan dari cadangan atau pindahkan berkas itu.</source>
         <translation>The file {path} is not a database (it is damaged or a different file). It was not changed; restore from a backup or move the file away.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="41" />
+        <location filename="../../kudus_desktop/core/labels.py" line="41"/>
         <source>Berkas {path} adalah basis data SQLite milik aplikasi lain, bukan Kudus Desktop. Berkas itu tidak diubah.</source>
-        <translation>The file {path} is another application's SQLite database, not Kudus Desktop's. It was not changed.</translation>
+        <translation>The file {path} is another application&apos;s SQLite database, not Kudus Desktop&apos;s. It was not changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="45" />
+        <location filename="../../kudus_desktop/core/labels.py" line="45"/>
         <source>Basis data {path} rusak ({detail}). Berkas itu tidak diubah; pulihkan dari cadangan.</source>
         <translation>The database {path} is damaged ({detail}). It was not changed; restore from a backup.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="48" />
+        <location filename="../../kudus_desktop/core/labels.py" line="48"/>
         <source>Basis data {path} dibuat oleh versi Kudus Desktop yang lebih baru (skema {found}, versi ini mengenal sampai skema {supported}). Perbarui aplikasi; berkas itu tidak diubah.</source>
         <translation>The database {path} was made by a newer version of Kudus Desktop (schema {found}; this version knows up to schema {supported}). Update the application; the file was not changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="53" />
+        <location filename="../../kudus_desktop/core/labels.py" line="53"/>
         <source>Basis data sedang dipakai proses lain. Tutup jendela Kudus Desktop yang lain lalu coba lagi.</source>
         <translation>The database is in use by another process. Close the other Kudus Desktop window and try again.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="56" />
+        <location filename="../../kudus_desktop/core/labels.py" line="56"/>
         <source>Gagal menyimpan ke basis data: {detail}. Tidak ada data yang berubah.</source>
         <translation>Saving to the database failed: {detail}. No data was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="59" />
+        <location filename="../../kudus_desktop/core/labels.py" line="59"/>
         <source>Pembaruan basis data dari skema {found} gagal ({detail}). Basis data dikembalikan seperti semula; salinan cadangan ada di {backup}.</source>
         <translation>Upgrading the database from schema {found} failed ({detail}). The database was left as it was; a backup copy is at {backup}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="64" />
+        <location filename="../../kudus_desktop/core/labels.py" line="64"/>
         <source>Cadangan tidak dapat dibuat di {path}: {detail}.</source>
         <translation>A backup could not be made in {path}: {detail}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="65" />
+        <location filename="../../kudus_desktop/core/labels.py" line="65"/>
         <source>Frasa sandi cadangan minimal {min} karakter.</source>
         <translation>The backup passphrase needs at least {min} characters.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="66" />
+        <location filename="../../kudus_desktop/core/labels.py" line="66"/>
         <source>Cadangan {path} tidak dapat dibuka: frasa sandinya salah atau berkasnya telah berubah.</source>
         <translation>The backup {path} cannot be opened: the passphrase is wrong or the file has been changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="69" />
+        <location filename="../../kudus_desktop/core/labels.py" line="69"/>
         <source>Cadangan {path} terenkripsi; masukkan frasa sandinya.</source>
         <translation>The backup {path} is encrypted; enter its passphrase.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="70" />
+        <location filename="../../kudus_desktop/core/labels.py" line="70"/>
         <source>Pemulihan dari {path} gagal ({detail}). Basis data yang lama tetap dipakai.</source>
         <translation>Restoring from {path} failed ({detail}). The previous database stays in use.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="74" />
+        <location filename="../../kudus_desktop/core/labels.py" line="74"/>
         <source>Folder data {path} sudah disiapkan untuk {name}. Tidak ada yang diubah.</source>
         <translation>The data folder {path} is already set up for {name}. Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="77" />
-        <source>Folder data {path} belum disiapkan. Jalankan aplikasi atau 'kudus-desktop init' terlebih dahulu.</source>
-        <translation>The data folder {path} is not set up yet. Start the application or run 'kudus-desktop init' first.</translation>
+        <location filename="../../kudus_desktop/core/labels.py" line="77"/>
+        <source>Folder data {path} belum disiapkan. Jalankan aplikasi atau &apos;kudus-desktop init&apos; terlebih dahulu.</source>
+        <translation>The data folder {path} is not set up yet. Start the application or run &apos;kudus-desktop init&apos; first.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="80" />
+        <location filename="../../kudus_desktop/core/labels.py" line="80"/>
         <source>Kode wilayah {code} tidak ada dalam daftar wilayah Kabupaten Kudus.</source>
         <translation>Region code {code} is not in the region list of Kabupaten Kudus.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="81" />
+        <location filename="../../kudus_desktop/core/labels.py" line="81"/>
         <source>{code} ({name}) bukan desa. Mode desa hanya untuk 123 desa; kelurahan tidak memiliki APBDes.</source>
         <translation>{code} ({name}) is not a desa. Village mode is for the 123 desa only; kelurahan have no village budget.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="84" />
+        <location filename="../../kudus_desktop/core/labels.py" line="84"/>
         <source>{code} bukan kode kabupaten. Untuk Kabupaten Kudus gunakan 33.19.</source>
         <translation>{code} is not a regency code. For Kabupaten Kudus use 33.19.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="87" />
+        <location filename="../../kudus_desktop/core/labels.py" line="87"/>
         <source>Nama pengguna harus 3-32 karakter: huruf kecil, angka, titik, garis bawah atau tanda hubung.</source>
         <translation>The user name must be 3-32 characters: lower-case letters, digits, dots, underscores or hyphens.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="90" />
+        <location filename="../../kudus_desktop/core/labels.py" line="90"/>
         <source>Kata sandi minimal {min} karakter.</source>
         <translation>The password needs at least {min} characters.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="91" />
+        <location filename="../../kudus_desktop/core/labels.py" line="91"/>
         <source>Kedua kata sandi tidak sama.</source>
         <translation>The two passwords differ.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="92" />
+        <location filename="../../kudus_desktop/core/labels.py" line="92"/>
         <source>Berkas kata sandi {path} tidak dapat dibaca.</source>
         <translation>The password file {path} cannot be read.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="93" />
+        <location filename="../../kudus_desktop/core/labels.py" line="93"/>
         <source>{field} wajib diisi.</source>
         <translation>{field} is required.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="95" />
+        <location filename="../../kudus_desktop/core/labels.py" line="95"/>
         <source>Nama pengguna atau kata sandi salah.</source>
         <translation>Wrong user name or password.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="96" />
+        <location filename="../../kudus_desktop/core/labels.py" line="96"/>
         <source>Akun ini dinonaktifkan. Hubungi admin.</source>
         <translation>This account is disabled. Contact the administrator.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="97" />
+        <location filename="../../kudus_desktop/core/labels.py" line="97"/>
         <source>Terlalu banyak kata sandi salah. Akun dikunci; coba lagi dalam {minutes} menit atau minta admin.</source>
         <translation>Too many wrong passwords. The account is locked; try again in {minutes} minutes or ask the administrator.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="100" />
+        <location filename="../../kudus_desktop/core/labels.py" line="100"/>
         <source>Hanya admin yang boleh melakukan ini.</source>
         <translation>Only an administrator may do this.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="101" />
+        <location filename="../../kudus_desktop/core/labels.py" line="101"/>
         <source>Akun tidak ditemukan.</source>
         <translation>Account not found.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="102" />
+        <location filename="../../kudus_desktop/core/labels.py" line="102"/>
         <source>Nama pengguna {username} sudah dipakai.</source>
         <translation>The user name {username} is already taken.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="103" />
+        <location filename="../../kudus_desktop/core/labels.py" line="103"/>
         <source>{name} adalah satu-satunya admin yang aktif dan tidak dapat dinonaktifkan.</source>
         <translation>{name} is the only active administrator and cannot be disabled.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="107" />
+        <location filename="../../kudus_desktop/core/labels.py" line="107"/>
         <source>Tidak ada peserta dengan NIK {nik}.</source>
         <translation>No participant has NIK {nik}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="108" />
+        <location filename="../../kudus_desktop/core/labels.py" line="108"/>
         <source>Kepesertaan {name} sudah berhenti; kartu hanya dicetak untuk peserta aktif.</source>
-        <translation>{name}'s participation has ended; cards are printed for active participants only.</translation>
+        <translation>{name}&apos;s participation has ended; cards are printed for active participants only.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="111" />
+        <location filename="../../kudus_desktop/core/labels.py" line="111"/>
         <source>Tidak ada kartu untuk dicetak: tidak ada peserta aktif yang dipilih.</source>
         <translation>No cards to print: no active participant was chosen.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="112" />
+        <location filename="../../kudus_desktop/core/labels.py" line="112"/>
         <source>{count} kartu sudah pernah dicetak. Tuliskan alasan cetak ulang (misalnya: kartu hilang).</source>
         <translation>{count} cards have been printed before. Enter the reason for reprinting (for example: card lost).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="115" />
+        <location filename="../../kudus_desktop/core/labels.py" line="115"/>
         <source>Kode QR ini bukan kode kartu Kudus Desktop atau isinya rusak.</source>
         <translation>This QR code is not a Kudus Desktop card code, or its content is damaged.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="116" />
+        <location filename="../../kudus_desktop/core/labels.py" line="116"/>
         <source>Tanda tangan kode QR kartu {reg_no} tidak cocok dengan kunci publik desa ini: kartu palsu, diubah, atau dari desa lain.</source>
-        <translation>The signature in the QR code of card {reg_no} does not match this village's public key: the card is forged, altered, or from another village.</translation>
+        <translation>The signature in the QR code of card {reg_no} does not match this village&apos;s public key: the card is forged, altered, or from another village.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="121" />
+        <location filename="../../kudus_desktop/core/labels.py" line="121"/>
         <source>Berkas kunci publik tidak dapat dibaca: harus kunci Ed25519 dalam format PEM dari Kudus Desktop.</source>
         <translation>The public key file cannot be read: it must be an Ed25519 key in PEM format from Kudus Desktop.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="124" />
+        <location filename="../../kudus_desktop/core/labels.py" line="124"/>
         <source>Berkas PDF {path} tidak dapat ditulis. Periksa foldernya atau tutup berkas itu di program lain.</source>
         <translation>The PDF file {path} cannot be written. Check the folder, or close the file in the other program.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="127" />
+        <location filename="../../kudus_desktop/core/labels.py" line="127"/>
         <source>Pencetak {printer} menolak pekerjaan cetak. Periksa pencetaknya.</source>
         <translation>Printer {printer} refused the print job. Check the printer.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="129" />
+        <location filename="../../kudus_desktop/core/labels.py" line="129"/>
         <source>Perintah ini hanya untuk instalasi mode {mode}.</source>
         <translation>This command is only for installations in {mode} mode.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="130" />
-        <source>Desa ini belum terhubung dengan kabupaten. Impor berkas setup dari DPMD lebih dahulu (Sinkronisasi &gt; Gabung, atau 'kudus-desktop sync join BERKAS').</source>
-        <translation>This village has not joined the regency yet. Import the setup file from DPMD first (Sync &gt; Join, or 'kudus-desktop sync join FILE').</translation>
+        <location filename="../../kudus_desktop/core/labels.py" line="130"/>
+        <source>Desa ini belum terhubung dengan kabupaten. Impor berkas setup dari DPMD lebih dahulu (Sinkronisasi &gt; Gabung, atau &apos;kudus-desktop sync join BERKAS&apos;).</source>
+        <translation>This village has not joined the regency yet. Import the setup file from DPMD first (Sync &gt; Join, or &apos;kudus-desktop sync join FILE&apos;).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="135" />
+        <location filename="../../kudus_desktop/core/labels.py" line="135"/>
         <source>Tidak ada perubahan sejak paket {seq}; tidak ada paket baru yang dibuat.</source>
         <translation>Nothing has changed since package {seq}; no new package was written.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="138" />
+        <location filename="../../kudus_desktop/core/labels.py" line="138"/>
         <source>Berkas {name} tidak dapat dibaca: {detail}.</source>
         <translation>File {name} cannot be read: {detail}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="139" />
+        <location filename="../../kudus_desktop/core/labels.py" line="139"/>
         <source>Berkas {path} tidak dapat ditulis: {detail}. Periksa flashdisk atau foldernya lalu coba lagi.</source>
         <translation>File {path} cannot be written: {detail}. Check the USB stick or folder and try again.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="142" />
+        <location filename="../../kudus_desktop/core/labels.py" line="142"/>
         <source>Berkas yang ditulis ke {path} tidak terbaca kembali dengan benar (flashdisk dicabut atau rusak?). Berkas itu dihapus; coba lagi.</source>
         <translation>The file written to {path} did not read back correctly (USB stick pulled out or faulty?). It was deleted; try again.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="147" />
+        <location filename="../../kudus_desktop/core/labels.py" line="147"/>
         <source>Berkas {name} lebih besar dari {limit} MB; itu bukan paket sinkronisasi. Tidak ada yang diubah.</source>
         <translation>File {name} is larger than {limit} MB; it is not a sync package. Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="150" />
+        <location filename="../../kudus_desktop/core/labels.py" line="150"/>
         <source>Berkas {name} bukan paket atau tanda terima Kudus Desktop. Tidak ada yang diubah.</source>
         <translation>File {name} is not a Kudus Desktop package or receipt. Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="153" />
+        <location filename="../../kudus_desktop/core/labels.py" line="153"/>
         <source>Berkas {name} adalah {found}, bukan {expected}. Tidak ada yang diubah.</source>
         <translation>File {name} is {found}, not {expected}. Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="156" />
+        <location filename="../../kudus_desktop/core/labels.py" line="156"/>
         <source>Berkas {name} terpotong: hanya {have} dari {need} byte (penyalinan terputus atau flashdisk dicabut). Salin ulang dari komputer asal. Tidak ada yang diubah.</source>
         <translation>File {name} is cut short: only {have} of {need} bytes (an interrupted copy or a pulled USB stick). Copy it again from the computer that made it. Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="161" />
+        <location filename="../../kudus_desktop/core/labels.py" line="161"/>
         <source>Berkas {name} berisi {extra} byte tambahan di belakangnya: berkas telah diubah. Tidak ada yang diubah.</source>
         <translation>File {name} has {extra} extra bytes at its end: it has been altered. Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="165" />
+        <location filename="../../kudus_desktop/core/labels.py" line="165"/>
         <source>Berkas {name} memakai format {found}, sedangkan versi ini hanya mengenal sampai format {supported}. Perbarui Kudus Desktop. Tidak ada yang diubah.</source>
         <translation>File {name} uses format {found}; this version knows formats up to {supported}. Update Kudus Desktop. Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="170" />
+        <location filename="../../kudus_desktop/core/labels.py" line="170"/>
         <source>Berkas {name} memakai format {found} yang tidak didukung lagi (paling lama format {oldest}). Minta pengirim membuat berkas baru dengan versi aplikasi sekarang. Tidak ada yang diubah.</source>
         <translation>File {name} uses format {found}, which is no longer supported (oldest: format {oldest}). Ask the sender to write a new file with the current version. Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="175" />
+        <location filename="../../kudus_desktop/core/labels.py" line="175"/>
         <source>Kepala berkas {name} rusak (bagian {detail}). Tidak ada yang diubah.</source>
         <translation>The header of file {name} is damaged (part {detail}). Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="178" />
+        <location filename="../../kudus_desktop/core/labels.py" line="178"/>
         <source>Tanda tangan berkas {name} tidak cocok: isinya diubah atau rusak setelah ditulis, atau dibuat perangkat lain. Berkas ditolak; tidak ada yang diubah.</source>
         <translation>The signature of file {name} does not match: its content was altered or damaged after it was written, or another device made it. The file was refused; nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="183" />
+        <location filename="../../kudus_desktop/core/labels.py" line="183"/>
         <source>Berkas {name} dienkripsi untuk kunci lain, bukan kunci instalasi ini (berkas setup lama atau salah alamat). Tidak ada yang diubah.</source>
-        <translation>File {name} is encrypted for another key, not this installation's (an old setup file or the wrong addressee). Nothing was changed.</translation>
+        <translation>File {name} is encrypted for another key, not this installation&apos;s (an old setup file or the wrong addressee). Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="188" />
+        <location filename="../../kudus_desktop/core/labels.py" line="188"/>
         <source>Isi berkas {name} tidak dapat dibuka: kuncinya tidak cocok atau isinya rusak. Tidak ada yang diubah.</source>
         <translation>The content of file {name} cannot be opened: the key does not match or the content is damaged. Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="191" />
+        <location filename="../../kudus_desktop/core/labels.py" line="191"/>
         <source>Isi berkas {name} tidak sesuai format ({detail}). Tidak ada yang diubah.</source>
         <translation>The content of file {name} does not follow the format ({detail}). Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="194" />
+        <location filename="../../kudus_desktop/core/labels.py" line="194"/>
         <source>Paket {name} ditujukan ke kabupaten {code}, bukan kabupaten ini. Tidak ada yang diubah.</source>
         <translation>Package {name} is addressed to regency {code}, not this one. Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="197" />
+        <location filename="../../kudus_desktop/core/labels.py" line="197"/>
         <source>Paket {name} dibuat perangkat desa {desa} yang belum terdaftar (sidik jari {fingerprint}). Cocokkan sidik jari itu dengan yang dibacakan operator desa dari halaman Sinkronisasinya, lalu daftarkan perangkatnya. Tidak ada yang diubah.</source>
         <translation>Package {name} was made by an unregistered device of village {desa} (fingerprint {fingerprint}). Compare it with the fingerprint the village operator reads from their Sync page, then register the device. Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="203" />
+        <location filename="../../kudus_desktop/core/labels.py" line="203"/>
         <source>Sidik jari yang dimasukkan ({typed}) tidak sama dengan sidik jari perangkat pada paket {name} ({fingerprint}). Perangkat tidak didaftarkan; tidak ada yang diubah.</source>
         <translation>The fingerprint entered ({typed}) differs from the device fingerprint on package {name} ({fingerprint}). The device was not registered; nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="208" />
+        <location filename="../../kudus_desktop/core/labels.py" line="208"/>
         <source>Paket {name} mengaku dari desa {desa}, tetapi perangkatnya terdaftar untuk desa {registered}. Tidak ada yang diubah.</source>
         <translation>Package {name} claims to come from village {desa}, but its device is registered to village {registered}. Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="213" />
+        <location filename="../../kudus_desktop/core/labels.py" line="213"/>
         <source>Paket {name}: nomor urut {seq} dari perangkat ini sudah diterima dengan isi yang berbeda (desa memulihkan cadangan lama?). Paket ditolak; minta desa mengimpor tanda terima terbaru lalu membuat paket lengkap.</source>
         <translation>Package {name}: sequence number {seq} from this device was already received with different content (did the village restore an old backup?). The package was refused; ask the village to import the latest receipt and then write a full package.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="219" />
+        <location filename="../../kudus_desktop/core/labels.py" line="219"/>
         <source>Paket {name} bertentangan dengan data yang sudah ada ({detail}). Tidak ada yang diubah.</source>
         <translation>Package {name} conflicts with data already held ({detail}). Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="222" />
+        <location filename="../../kudus_desktop/core/labels.py" line="222"/>
         <source>Tanda terima {name} tidak ditandatangani kabupaten tempat desa ini terdaftar. Tidak ada yang diubah.</source>
         <translation>Receipt {name} is not signed by the regency this village has joined. Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="226" />
+        <location filename="../../kudus_desktop/core/labels.py" line="226"/>
         <source>Tanda terima {name} untuk desa {desa}, bukan desa ini. Tidak ada yang diubah.</source>
         <translation>Receipt {name} is for village {desa}, not this one. Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="229" />
+        <location filename="../../kudus_desktop/core/labels.py" line="229"/>
         <source>Tanda terima {name} (nomor {seq}) lebih lama dari tanda terima yang sudah diterapkan (nomor {applied}). Tidak ada yang diubah.</source>
         <translation>Receipt {name} (number {seq}) is older than the receipt already applied (number {applied}). Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="234" />
+        <location filename="../../kudus_desktop/core/labels.py" line="234"/>
         <source>Berkas {name} bukan berkas setup Kudus Desktop, atau isinya rusak atau diubah.</source>
         <translation>File {name} is not a Kudus Desktop setup file, or it is damaged or altered.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="237" />
+        <location filename="../../kudus_desktop/core/labels.py" line="237"/>
         <source>Berkas setup {name} memakai format {found} yang tidak dikenal versi ini. Perbarui Kudus Desktop.</source>
         <translation>Setup file {name} uses format {found}, unknown to this version. Update Kudus Desktop.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="240" />
+        <location filename="../../kudus_desktop/core/labels.py" line="240"/>
         <source>Berkas setup {name} dibuat untuk desa {desa_name} ({code}), bukan untuk desa ini, {own}.</source>
         <translation>Setup file {name} was made for village {desa_name} ({code}), not for this village, {own}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="243" />
+        <location filename="../../kudus_desktop/core/labels.py" line="243"/>
         <source>{code} bukan kode desa di kabupaten ini.</source>
         <translation>{code} is not a village code of this regency.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="245" />
+        <location filename="../../kudus_desktop/core/labels.py" line="245"/>
         <source>Alamat basis data {url} tidak didukung. Gunakan postgresql+psycopg://pengguna:sandi@host/nama.</source>
         <translation>Database address {url} is not supported. Use postgresql+psycopg://user:password@host/name.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="248" />
+        <location filename="../../kudus_desktop/core/labels.py" line="248"/>
         <source>Alamat basis data {url} tidak sah: {detail}.</source>
         <translation>Database address {url} is not valid: {detail}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="249" />
+        <location filename="../../kudus_desktop/core/labels.py" line="249"/>
         <source>Basis data {url} tidak dapat dihubungi: {detail}. Periksa server, nama pengguna dan sandinya.</source>
         <translation>Database {url} cannot be reached: {detail}. Check the server, the user name and the password.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="252" />
-        <source>Basis data {url} berskema {found}, versi ini memerlukan skema {supported}. Salin ulang data dengan 'kudus-desktop store copy' ke basis data kosong; basis data itu tidak diubah.</source>
-        <translation>Database {url} has schema {found}; this version needs schema {supported}. Copy the data again with 'kudus-desktop store copy' into an empty database; that database was not changed.</translation>
+        <location filename="../../kudus_desktop/core/labels.py" line="252"/>
+        <source>Basis data {url} berskema {found}, versi ini memerlukan skema {supported}. Salin ulang data dengan &apos;kudus-desktop store copy&apos; ke basis data kosong; basis data itu tidak diubah.</source>
+        <translation>Database {url} has schema {found}; this version needs schema {supported}. Copy the data again with &apos;kudus-desktop store copy&apos; into an empty database; that database was not changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="257" />
+        <location filename="../../kudus_desktop/core/labels.py" line="257"/>
         <source>Basis data tujuan {url} sudah berisi data ({count} peserta). Salinan hanya ke basis data kosong.</source>
         <translation>Target database {url} already holds data ({count} participants). Copies go into an empty database only.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="260" />
+        <location filename="../../kudus_desktop/core/labels.py" line="260"/>
         <source>Basis data {url} ada di server PostgreSQL; cadangkan dengan pg_dump di server itu.</source>
         <translation>Database {url} is on a PostgreSQL server; back it up with pg_dump on that server.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="263" />
+        <location filename="../../kudus_desktop/core/labels.py" line="263"/>
         <source>Sumber dan tujuan salinan adalah basis data yang sama.</source>
         <translation>The source and the target of the copy are the same database.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="265" />
+        <location filename="../../kudus_desktop/core/labels.py" line="265"/>
         <source>Permintaan tanpa tanda tangan perangkat desa. Server sinkronisasi hanya melayani aplikasi desa.</source>
         <translation>Request without a village device signature. The sync server only serves the village application.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="268" />
+        <location filename="../../kudus_desktop/core/labels.py" line="268"/>
         <source>Tanda tangan permintaan tidak cocok dengan kunci perangkat yang terdaftar di kabupaten.</source>
         <translation>The request signature does not match the device key registered at the regency.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="271" />
+        <location filename="../../kudus_desktop/core/labels.py" line="271"/>
         <source>Perangkat {device} belum terdaftar di kabupaten. Kirim paket pertama agar kabupaten dapat mengonfirmasi sidik jarinya.</source>
         <translation>Device {device} is not registered at the regency. Send a first package so the regency can confirm its fingerprint.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="276" />
+        <location filename="../../kudus_desktop/core/labels.py" line="276"/>
         <source>Paket sudah diterima server; kabupaten belum mengonfirmasi sidik jari perangkat ini ({fingerprint}).</source>
-        <translation>The server has the package; the regency has not yet confirmed this device's fingerprint ({fingerprint}).</translation>
+        <translation>The server has the package; the regency has not yet confirmed this device&apos;s fingerprint ({fingerprint}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="279" />
+        <location filename="../../kudus_desktop/core/labels.py" line="279"/>
         <source>Paket ini tidak dibuat oleh perangkat yang mengirimnya.</source>
         <translation>This package was not made by the device that sent it.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="280" />
+        <location filename="../../kudus_desktop/core/labels.py" line="280"/>
         <source>Desa ini sudah mengirim dari perangkat yang lebih baru; tanda terima hanya untuk perangkat itu.</source>
         <translation>This village has sent from a newer device; receipts are for that device only.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="283" />
+        <location filename="../../kudus_desktop/core/labels.py" line="283"/>
         <source>Kiriman lebih besar dari batas server ({limit} MB).</source>
-        <translation>The upload is larger than the server's limit ({limit} MB).</translation>
+        <translation>The upload is larger than the server&apos;s limit ({limit} MB).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="284" />
+        <location filename="../../kudus_desktop/core/labels.py" line="284"/>
         <source>Terlalu banyak permintaan dari desa ini. Coba lagi dalam {seconds} detik.</source>
         <translation>Too many requests from this village. Try again in {seconds} seconds.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="287" />
+        <location filename="../../kudus_desktop/core/labels.py" line="287"/>
         <source>Server sinkronisasi mengalami kesalahan. Tidak ada data yang berubah; coba lagi nanti.</source>
         <translation>The sync server ran into an error. No data was changed; try again later.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="290" />
+        <location filename="../../kudus_desktop/core/labels.py" line="290"/>
         <source>Alamat {path} tidak dikenal oleh server sinkronisasi.</source>
         <translation>The sync server does not know the address {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="291" />
+        <location filename="../../kudus_desktop/core/labels.py" line="291"/>
         <source>Tidak ada paket yang menunggu dari perangkat {device}.</source>
         <translation>No packages are waiting from device {device}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="292" />
+        <location filename="../../kudus_desktop/core/labels.py" line="292"/>
         <source>Alamat server sinkronisasi belum ada. Paket tetap dapat dikirim dengan flashdisk.</source>
         <translation>There is no sync server address yet. Packages can still be sent on a USB stick.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="295" />
+        <location filename="../../kudus_desktop/core/labels.py" line="295"/>
         <source>Alamat server sinkronisasi {server} tidak sah; harus diawali http:// atau https://.</source>
         <translation>Sync server address {server} is not valid; it must start with http:// or https://.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="298" />
+        <location filename="../../kudus_desktop/core/labels.py" line="298"/>
         <source>Server {server} tidak dapat dihubungi ({detail}). Paket menunggu dan dikirim lagi nanti.</source>
         <translation>Server {server} cannot be reached ({detail}). Packages wait and are sent again later.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="301" />
+        <location filename="../../kudus_desktop/core/labels.py" line="301"/>
         <source>Server kabupaten menolak (HTTP {status}): {reason}</source>
         <translation>The regency server refused (HTTP {status}): {reason}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="302" />
+        <location filename="../../kudus_desktop/core/labels.py" line="302"/>
         <source>{server} bukan server sinkronisasi Kudus Desktop.</source>
         <translation>{server} is not a Kudus Desktop sync server.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="303" />
+        <location filename="../../kudus_desktop/core/labels.py" line="303"/>
         <source>Server {server} melayani kabupaten {found}, bukan {expected}. Periksa alamat server.</source>
         <translation>Server {server} serves regency {found}, not {expected}. Check the server address.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="307" />
-        <source>Bulan '{value}' tidak dikenal. Tulis sebagai TTTT-BB, misalnya 2026-05.</source>
-        <translation>Month '{value}' is not recognised. Write it as YYYY-MM, for example 2026-05.</translation>
+        <location filename="../../kudus_desktop/core/labels.py" line="307"/>
+        <source>Bulan &apos;{value}&apos; tidak dikenal. Tulis sebagai TTTT-BB, misalnya 2026-05.</source>
+        <translation>Month &apos;{value}&apos; is not recognised. Write it as YYYY-MM, for example 2026-05.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="310" />
+        <location filename="../../kudus_desktop/core/labels.py" line="310"/>
         <source>Jumlah bulan {months} tidak sah (1 sampai 24).</source>
         <translation>Number of months {months} is not valid (1 to 24).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="311" />
+        <location filename="../../kudus_desktop/core/labels.py" line="311"/>
         <source>Tidak ada tarif iuran yang berlaku untuk {month} (sumber dana {funding}). Tambahkan baris tarif.</source>
         <translation>No premium rate applies to {month} (funding {funding}). Add a rate row.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="314" />
+        <location filename="../../kudus_desktop/core/labels.py" line="314"/>
         <source>Baris tarif {id} tidak ada.</source>
         <translation>Rate row {id} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="315" />
+        <location filename="../../kudus_desktop/core/labels.py" line="315"/>
         <source>Tarif berakhir ({valid_to}) sebelum mulai berlaku ({valid_from}).</source>
         <translation>The rate ends ({valid_to}) before it starts ({valid_from}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="316" />
+        <location filename="../../kudus_desktop/core/labels.py" line="316"/>
         <source>Tarif tidak sah: penghasilan dilaporkan minimal {min_income}, JKK lebih dari 0% dan paling banyak 10%, JKM tidak negatif.</source>
         <translation>Invalid rate: reported income at least {min_income}, JKK above 0% and at most 10%, JKM not negative.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="321" />
+        <location filename="../../kudus_desktop/core/labels.py" line="321"/>
         <source>Diskon harus lebih dari 0% dan paling banyak 100%.</source>
         <translation>The discount must be above 0% and at most 100%.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="322" />
+        <location filename="../../kudus_desktop/core/labels.py" line="322"/>
         <source>Kepesertaan {name} gugur pada {month} karena lebih dari 3 bulan iuran tidak dibayar. Daftarkan ulang orang itu; pembayaran ini tidak dicatat.</source>
-        <translation>{name}'s membership lapsed in {month} because more than 3 months were unpaid. Register the person again; this payment was not recorded.</translation>
+        <translation>{name}&apos;s membership lapsed in {month} because more than 3 months were unpaid. Register the person again; this payment was not recorded.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="327" />
+        <location filename="../../kudus_desktop/core/labels.py" line="327"/>
         <source>{count} orang yang dipilih tidak ada dalam tagihan {period} (bukan peserta pada bulan itu atau dibiayai APBD): {names}. Pembayaran tidak dicatat.</source>
         <translation>{count} selected people are not on the bill for {period} (not participants in that month, or funded by the regency): {names}. The payment was not recorded.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="332" />
+        <location filename="../../kudus_desktop/core/labels.py" line="332"/>
         <source>Jumlah pembayaran harus lebih dari nol.</source>
         <translation>The payment amount must be more than zero.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="333" />
+        <location filename="../../kudus_desktop/core/labels.py" line="333"/>
         <source>Tanggal bayar {date} belum terjadi.</source>
         <translation>Payment date {date} has not happened yet.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="334" />
+        <location filename="../../kudus_desktop/core/labels.py" line="334"/>
         <source>Tidak ada iuran yang belum dibayar untuk {period} pada pilihan ini.</source>
         <translation>Nothing is unpaid for {period} in this selection.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="337" />
+        <location filename="../../kudus_desktop/core/labels.py" line="337"/>
         <source>Jumlah {amount} tidak sama dengan tagihan {expected} untuk {people} peserta, {period}. Periksa jumlahnya, atau pilih peserta dan bulan yang sesuai dengan pembayaran itu.</source>
         <translation>The amount {amount} does not match the bill of {expected} for {people} participants, {period}. Check the amount, or choose the participants and months that payment was for.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="342" />
+        <location filename="../../kudus_desktop/core/labels.py" line="342"/>
         <source>Tuliskan alasan pembatalan pembayaran.</source>
         <translation>Write the reason for voiding the payment.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="343" />
+        <location filename="../../kudus_desktop/core/labels.py" line="343"/>
         <source>Pembayaran {id} tidak ada.</source>
         <translation>Payment {id} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="344" />
+        <location filename="../../kudus_desktop/core/labels.py" line="344"/>
         <source>Pembayaran itu sudah dibatalkan pada {date}.</source>
         <translation>That payment was already voided on {date}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="345" />
+        <location filename="../../kudus_desktop/core/labels.py" line="345"/>
         <source>Anggaran tidak sah: jumlah harus lebih dari nol, tambahan peserta tidak negatif, tahun 2000-2100.</source>
         <translation>Invalid budget: the amount must be above zero, additions not negative, year 2000-2100.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="349" />
+        <location filename="../../kudus_desktop/core/labels.py" line="349"/>
         <source>Masa simpan harus 0 sampai 100 tahun (0: tidak pernah dihapus).</source>
         <translation>The retention period must be 0 to 100 years (0: never removed).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="350" />
-        <source>Masa simpan data belum diatur (0 tahun): tidak ada yang dihapus. Atur dulu dengan 'kudus-desktop purge --set-years N'.</source>
-        <translation>No retention period is set (0 years): nothing was removed. Set it first with 'kudus-desktop purge --set-years N'.</translation>
+        <location filename="../../kudus_desktop/core/labels.py" line="350"/>
+        <source>Masa simpan data belum diatur (0 tahun): tidak ada yang dihapus. Atur dulu dengan &apos;kudus-desktop purge --set-years N&apos;.</source>
+        <translation>No retention period is set (0 years): nothing was removed. Set it first with &apos;kudus-desktop purge --set-years N&apos;.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="355" />
+        <location filename="../../kudus_desktop/core/labels.py" line="355"/>
         <source>Jumlah yang akan dihapus berubah dari {expected} menjadi {found} orang. Periksa lagi lalu ulangi; tidak ada yang dihapus.</source>
         <translation>The number to remove changed from {expected} to {found} people. Check again and repeat; nothing was removed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="361" />
+        <location filename="../../kudus_desktop/core/labels.py" line="361"/>
         <source>Laporan perangkat hilang memuat NIK lengkap: hanya admin dan verifikator yang boleh membuatnya.</source>
         <translation>The lost-device report lists full NIKs: only admins and verifiers may make it.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="364" />
+        <location filename="../../kudus_desktop/core/labels.py" line="364"/>
         <source>Sebutkan nomor paket yang ada di flashdisk yang hilang.</source>
         <translation>Name the numbers of the packages that were on the lost stick.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="365" />
+        <location filename="../../kudus_desktop/core/labels.py" line="365"/>
         <source>Perangkat ini tidak pernah membuat paket {seqs}.</source>
         <translation>This device never made package {seqs}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="367" />
+        <location filename="../../kudus_desktop/core/labels.py" line="367"/>
         <source>Peserta tidak ditemukan (mungkin sudah diubah di tempat lain).</source>
         <translation>Participant not found (it may have been changed elsewhere).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="370" />
+        <location filename="../../kudus_desktop/core/labels.py" line="370"/>
         <source>Kepesertaan {name} sudah berhenti.</source>
         <translation>The participation of {name} has already ended.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="371" />
+        <location filename="../../kudus_desktop/core/labels.py" line="371"/>
         <source>Kepesertaan {name} masih aktif.</source>
         <translation>The participation of {name} is still active.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="372" />
+        <location filename="../../kudus_desktop/core/labels.py" line="372"/>
         <source>NIK wajib diisi.</source>
         <translation>NIK is required.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="373" />
+        <location filename="../../kudus_desktop/core/labels.py" line="373"/>
         <source>NIK hanya boleh berisi angka 0-9.</source>
         <translation>The NIK may contain only the digits 0-9.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="374" />
+        <location filename="../../kudus_desktop/core/labels.py" line="374"/>
         <source>NIK harus 16 digit, yang diisi {length} digit.</source>
         <translation>The NIK must have 16 digits; {length} were entered.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="375" />
+        <location filename="../../kudus_desktop/core/labels.py" line="375"/>
         <source>NIK diawali kode provinsi {code} yang tidak ada.</source>
         <translation>The NIK starts with province code {code}, which does not exist.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="376" />
+        <location filename="../../kudus_desktop/core/labels.py" line="376"/>
         <source>Digit ke-7 s.d. 12 NIK ({digits}) bukan tanggal lahir yang sah (hari 01-31, atau 41-71 untuk perempuan).</source>
         <translation>Digits 7 to 12 of the NIK ({digits}) are not a valid birth date (day 01-31, or 41-71 for women).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="380" />
+        <location filename="../../kudus_desktop/core/labels.py" line="380"/>
         <source>Empat digit terakhir NIK tidak boleh 0000.</source>
         <translation>The last four digits of the NIK cannot be 0000.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="381" />
+        <location filename="../../kudus_desktop/core/labels.py" line="381"/>
         <source>NIK ini sudah terdaftar atas nama {name} ({reg_no}).</source>
         <translation>This NIK is already enrolled for {name} ({reg_no}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="382" />
+        <location filename="../../kudus_desktop/core/labels.py" line="382"/>
         <source>Menurut NIK jenis kelaminnya {nik_sex}, tetapi yang dipilih {typed_sex}.</source>
         <translation>The NIK says the sex is {nik_sex}, but {typed_sex} was chosen.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="385" />
+        <location filename="../../kudus_desktop/core/labels.py" line="385"/>
         <source>Tanggal lahir dalam NIK ({nik_date}) berbeda dengan tanggal lahir yang diisi ({typed_date}).</source>
         <translation>The birth date in the NIK ({nik_date}) differs from the date of birth entered ({typed_date}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="388" />
+        <location filename="../../kudus_desktop/core/labels.py" line="388"/>
         <source>NIK diterbitkan di luar Kabupaten Kudus (kode wilayah {code}). Pastikan orangnya memang warga desa ini.</source>
         <translation>The NIK was issued outside Kabupaten Kudus (region code {code}). Make sure the person lives in this village.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="392" />
+        <location filename="../../kudus_desktop/core/labels.py" line="392"/>
         <source>Kode kecamatan {code} dalam NIK tidak dikenal di Kabupaten Kudus.</source>
         <translation>District code {code} in the NIK is not known in Kabupaten Kudus.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="395" />
+        <location filename="../../kudus_desktop/core/labels.py" line="395"/>
         <source>Nomor KK hanya boleh berisi angka 0-9.</source>
         <translation>The KK number may contain only the digits 0-9.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="396" />
+        <location filename="../../kudus_desktop/core/labels.py" line="396"/>
         <source>Nomor KK harus 16 digit, yang diisi {length} digit.</source>
         <translation>The KK number must have 16 digits; {length} were entered.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="397" />
+        <location filename="../../kudus_desktop/core/labels.py" line="397"/>
         <source>Digit ke-7 s.d. 12 nomor KK ({digits}) bukan tanggal yang sah; periksa kembali.</source>
         <translation>Digits 7 to 12 of the KK number ({digits}) are not a valid date; please check.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="400" />
+        <location filename="../../kudus_desktop/core/labels.py" line="400"/>
         <source>Nama hanya boleh berisi huruf, spasi, titik, koma, apostrof dan tanda hubung.</source>
         <translation>A name may contain only letters, spaces, dots, commas, apostrophes and hyphens.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="403" />
+        <location filename="../../kudus_desktop/core/labels.py" line="403"/>
         <source>Nama terlalu pendek.</source>
         <translation>The name is too short.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="404" />
-        <source>{field}: '{text}' tidak dapat dibaca sebagai tanggal. Tulis seperti 17/08/1985 atau 17 Agustus 1985.</source>
-        <translation>{field}: '{text}' cannot be read as a date. Write it like 17/08/1985 or 17 Agustus 1985.</translation>
+        <location filename="../../kudus_desktop/core/labels.py" line="404"/>
+        <source>{field}: &apos;{text}&apos; tidak dapat dibaca sebagai tanggal. Tulis seperti 17/08/1985 atau 17 Agustus 1985.</source>
+        <translation>{field}: &apos;{text}&apos; cannot be read as a date. Write it like 17/08/1985 or 17 Agustus 1985.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="407" />
-        <source>{field}: '{text}' bukan tanggal yang ada di kalender.</source>
-        <translation>{field}: '{text}' is not a date that exists.</translation>
+        <location filename="../../kudus_desktop/core/labels.py" line="407"/>
+        <source>{field}: &apos;{text}&apos; bukan tanggal yang ada di kalender.</source>
+        <translation>{field}: &apos;{text}&apos; is not a date that exists.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="408" />
+        <location filename="../../kudus_desktop/core/labels.py" line="408"/>
         <source>{field} tidak boleh setelah hari ini.</source>
         <translation>{field} cannot be after today.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="409" />
+        <location filename="../../kudus_desktop/core/labels.py" line="409"/>
         <source>{field} sebelum tahun 1900; periksa kembali.</source>
         <translation>{field} is before 1900; please check.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="410" />
+        <location filename="../../kudus_desktop/core/labels.py" line="410"/>
         <source>Tanggal mulai kepesertaan sebelum tanggal lahir.</source>
         <translation>The start date is before the date of birth.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="411" />
+        <location filename="../../kudus_desktop/core/labels.py" line="411"/>
         <source>Umur pada tanggal mulai {age} tahun, melebihi batas {limit} tahun yang ditetapkan.</source>
         <translation>Age on the start date is {age}, above the set limit of {limit} years.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="414" />
+        <location filename="../../kudus_desktop/core/labels.py" line="414"/>
         <source>Umur pada tanggal mulai {age} tahun; pekerja di bawah 15 tahun tidak lazim.</source>
         <translation>Age on the start date is {age}; workers under 15 are unusual.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="417" />
-        <source>{field}: pilihan '{value}' tidak dikenal.</source>
-        <translation>{field}: the choice '{value}' is not known.</translation>
+        <location filename="../../kudus_desktop/core/labels.py" line="417"/>
+        <source>{field}: pilihan &apos;{value}&apos; tidak dikenal.</source>
+        <translation>{field}: the choice &apos;{value}&apos; is not known.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="418" />
+        <location filename="../../kudus_desktop/core/labels.py" line="418"/>
         <source>{field} harus berupa angka 1-999.</source>
         <translation>{field} must be a number from 1 to 999.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="419" />
+        <location filename="../../kudus_desktop/core/labels.py" line="419"/>
         <source>Nomor telepon harus 8-15 digit, boleh diawali + dan berisi spasi atau tanda hubung.</source>
         <translation>The phone number must have 8-15 digits; it may start with + and contain spaces or hyphens.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="422" />
+        <location filename="../../kudus_desktop/core/labels.py" line="422"/>
         <source>Pekerja rentan harus disertai sumber datanya (DTKS, DTSEN, P3KE, ...).</source>
         <translation>A vulnerable worker needs the source list they come from (DTKS, DTSEN, P3KE, ...).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="425" />
+        <location filename="../../kudus_desktop/core/labels.py" line="425"/>
         <source>Tanggal berhenti ({exit}) sebelum tanggal mulai kepesertaan ({start}).</source>
         <translation>The end date ({exit}) is before the start date ({start}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="428" />
+        <location filename="../../kudus_desktop/core/labels.py" line="428"/>
         <source>Tanggal aktif kembali ({date}) sebelum tanggal berhenti ({exit}).</source>
         <translation>The reactivation date ({date}) is before the end date ({exit}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="431" />
+        <location filename="../../kudus_desktop/core/labels.py" line="431"/>
         <source>{field} terlalu panjang (maksimal {max} karakter).</source>
         <translation>{field} is too long (at most {max} characters).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="432" />
-        <source>{field}: nilai '{value}' tidak sah.</source>
-        <translation>{field}: the value '{value}' is not valid.</translation>
+        <location filename="../../kudus_desktop/core/labels.py" line="432"/>
+        <source>{field}: nilai &apos;{value}&apos; tidak sah.</source>
+        <translation>{field}: the value &apos;{value}&apos; is not valid.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="434" />
+        <location filename="../../kudus_desktop/core/labels.py" line="434"/>
         <source>Gagal menulis {path}: {detail}. Pilih folder lain atau tutup berkas itu di Excel.</source>
         <translation>Could not write {path}: {detail}. Choose another folder or close the file in Excel.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="437" />
+        <location filename="../../kudus_desktop/core/labels.py" line="437"/>
         <source>Kolom tidak dikenal: {columns}. Kolom yang tersedia: {known}.</source>
         <translation>Unknown columns: {columns}. Available columns: {known}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="438" />
+        <location filename="../../kudus_desktop/core/labels.py" line="438"/>
         <source>Berkas {path} tidak ditemukan.</source>
         <translation>File {path} not found.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="439" />
+        <location filename="../../kudus_desktop/core/labels.py" line="439"/>
         <source>Berkas {path} bukan buku kerja Excel, LibreOffice atau CSV (.xlsx, .xls, .ods, .csv).</source>
         <translation>The file {path} is not an Excel, LibreOffice or CSV workbook (.xlsx, .xls, .ods, .csv).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="442" />
+        <location filename="../../kudus_desktop/core/labels.py" line="442"/>
         <source>Berkas {path} terlalu besar ({size} MB; batasnya {max} MB). Pecah daftar menjadi beberapa berkas.</source>
         <translation>The file {path} is too large ({size} MB; the limit is {max} MB). Split the list into several files.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="445" />
+        <location filename="../../kudus_desktop/core/labels.py" line="445"/>
         <source>Berkas {path} dilindungi kata sandi. Buka di Excel, hapus kata sandinya, simpan, lalu impor lagi.</source>
         <translation>The file {path} is protected by a password. Open it in Excel, remove the password, save it and import again.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="448" />
+        <location filename="../../kudus_desktop/core/labels.py" line="448"/>
         <source>Berkas {path} rusak dan tidak dapat dibaca ({detail}).</source>
         <translation>The file {path} is damaged and cannot be read ({detail}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="449" />
+        <location filename="../../kudus_desktop/core/labels.py" line="449"/>
         <source>Lembar {sheet} di berkas {path} kosong.</source>
         <translation>Sheet {sheet} in {path} is empty.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="450" />
+        <location filename="../../kudus_desktop/core/labels.py" line="450"/>
         <source>Berkas {path} tidak memiliki lembar bernama {sheet}.</source>
         <translation>The file {path} has no sheet named {sheet}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="451" />
-        <source>Tidak ada kolom NIK di {path} (lembar: {sheet}). Beri judul kolom 'NIK' atau pilih kolomnya sendiri.</source>
-        <translation>There is no NIK column in {path} (sheets: {sheet}). Give the column the heading 'NIK' or choose it yourself.</translation>
+        <location filename="../../kudus_desktop/core/labels.py" line="451"/>
+        <source>Tidak ada kolom NIK di {path} (lembar: {sheet}). Beri judul kolom &apos;NIK&apos; atau pilih kolomnya sendiri.</source>
+        <translation>There is no NIK column in {path} (sheets: {sheet}). Give the column the heading &apos;NIK&apos; or choose it yourself.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="455" />
-        <source>Sel NIK berisi angka, bukan teks ({digits}). Excel hanya menyimpan 15 digit, sehingga digit terakhir NIK bisa sudah hilang. Ketik ulang NIK sebagai teks (format Teks, atau awali dengan tanda ').</source>
-        <translation>The NIK cell holds a number, not text ({digits}). Excel keeps only 15 digits, so the NIK's last digit may already be lost. Type the NIK again as text (Text format, or start it with ').</translation>
+        <location filename="../../kudus_desktop/core/labels.py" line="455"/>
+        <source>Sel NIK berisi angka, bukan teks ({digits}). Excel hanya menyimpan 15 digit, sehingga digit terakhir NIK bisa sudah hilang. Ketik ulang NIK sebagai teks (format Teks, atau awali dengan tanda &apos;).</source>
+        <translation>The NIK cell holds a number, not text ({digits}). Excel keeps only 15 digits, so the NIK&apos;s last digit may already be lost. Type the NIK again as text (Text format, or start it with &apos;).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="460" />
+        <location filename="../../kudus_desktop/core/labels.py" line="460"/>
         <source>Sel nomor KK berisi angka, bukan teks ({digits}). Excel hanya menyimpan 15 digit, sehingga digit terakhirnya bisa sudah hilang. Ketik ulang sebagai teks.</source>
         <translation>The KK cell holds a number, not text ({digits}). Excel keeps only 15 digits, so its last digit may already be lost. Type it again as text.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="465" />
+        <location filename="../../kudus_desktop/core/labels.py" line="465"/>
         <source>NIK ini sudah ada di baris {first_row} berkas yang sama.</source>
         <translation>This NIK already appears in row {first_row} of the same file.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="466" />
+        <location filename="../../kudus_desktop/core/labels.py" line="466"/>
         <source>Lembar ini berisi rumus; yang dibaca adalah hasil terakhir yang disimpan Excel. Sel rumus yang belum pernah dihitung terbaca kosong.</source>
         <translation>This sheet contains formulas; the values read are the last results Excel saved. Formula cells never calculated read as empty.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="472" />
+        <location filename="../../kudus_desktop/core/labels.py" line="472"/>
         <source>Kode wilayah {code} tidak dikenal: tulis kode desa (33.19.03.2008) atau kecamatan (33.19.03).</source>
         <translation>Unknown area code {code}: write a village code (33.19.03.2008) or a kecamatan code (33.19.03).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="475" />
+        <location filename="../../kudus_desktop/core/labels.py" line="475"/>
         <source>--map {pair}: tulis KOLOM=JUDUL, KOLOM salah satu dari {fields}, JUDUL judul kolom di berkas.</source>
         <translation>--map {pair}: write FIELD=HEADER, FIELD one of {fields}, HEADER a column header in the file.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="478" />
+        <location filename="../../kudus_desktop/core/labels.py" line="478"/>
         <source>Fitur ini hanya tersedia di instalasi mode kabupaten.</source>
         <translation>This is only available in a regency-mode installation.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="479" />
+        <location filename="../../kudus_desktop/core/labels.py" line="479"/>
         <source>Peran {role} tidak boleh memutuskan kepesertaan ganda; minta admin atau verifikator.</source>
         <translation>The role {role} may not decide double enrolments; ask an admin or a verifier.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="482" />
-        <source>Keputusan '{decision}' tidak dikenal.</source>
-        <translation>Unknown decision '{decision}'.</translation>
+        <location filename="../../kudus_desktop/core/labels.py" line="482"/>
+        <source>Keputusan &apos;{decision}&apos; tidak dikenal.</source>
+        <translation>Unknown decision &apos;{decision}&apos;.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="483" />
+        <location filename="../../kudus_desktop/core/labels.py" line="483"/>
         <source>Kasus kepesertaan ganda nomor {id} tidak ada.</source>
         <translation>There is no double-enrolment case number {id}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="484" />
+        <location filename="../../kudus_desktop/core/labels.py" line="484"/>
         <source>Kasus nomor {id} sudah diputuskan sebelumnya; keputusan itu tidak diubah.</source>
         <translation>Case number {id} was already decided; that decision is unchanged.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="487" />
+        <location filename="../../kudus_desktop/core/labels.py" line="487"/>
         <source>Kedua kepesertaan memakai NIK yang sama ({nik}), jadi pasti orang yang sama: pilih kepesertaan yang berlaku.</source>
         <translation>Both enrolments use the same NIK ({nik}), so they are the same person: choose the enrolment that stands.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="491" />
+        <location filename="../../kudus_desktop/core/labels.py" line="491"/>
         <source>Berkas {path} tidak berisi satu pun NIK yang sah. Daftar APBD yang tersimpan tidak diubah.</source>
         <translation>{path} holds no valid NIK. The stored APBD list is unchanged.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="494" />
+        <location filename="../../kudus_desktop/core/labels.py" line="494"/>
         <source>NIK ini sudah ada di baris sebelumnya; baris ini dilewati.</source>
         <translation>This NIK is already on an earlier row; this row is skipped.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="495" />
+        <location filename="../../kudus_desktop/core/labels.py" line="495"/>
         <source>Tidak ada peserta yang perlu didaftarkan ke BPJS untuk {desa}: semua peserta aktif yang diterima sudah ber-KPJ atau sudah dikirim.</source>
         <translation>No participant to register with BPJS for {desa}: every active accepted participant has a KPJ number or was already sent.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="500" />
-        <source>Berkas {path} (lembar: {sheet}) tidak punya kolom KPJ maupun kolom status. Beri judul kolom 'KPJ' dan 'STATUS' atau pilih kolomnya sendiri.</source>
-        <translation>{path} (sheet: {sheet}) has neither a KPJ nor a status column. Head the columns 'KPJ' and 'STATUS' or choose them yourself.</translation>
+        <location filename="../../kudus_desktop/core/labels.py" line="500"/>
+        <source>Berkas {path} (lembar: {sheet}) tidak punya kolom KPJ maupun kolom status. Beri judul kolom &apos;KPJ&apos; dan &apos;STATUS&apos; atau pilih kolomnya sendiri.</source>
+        <translation>{path} (sheet: {sheet}) has neither a KPJ nor a status column. Head the columns &apos;KPJ&apos; and &apos;STATUS&apos; or choose them yourself.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="505" />
-        <source>Status '{status}' tidak dikenali: tulis misalnya TERDAFTAR atau DITOLAK, atau isi nomor KPJ.</source>
-        <translation>Status '{status}' not recognised: write e.g. TERDAFTAR or DITOLAK, or fill in the KPJ number.</translation>
+        <location filename="../../kudus_desktop/core/labels.py" line="505"/>
+        <source>Status &apos;{status}&apos; tidak dikenali: tulis misalnya TERDAFTAR atau DITOLAK, atau isi nomor KPJ.</source>
+        <translation>Status &apos;{status}&apos; not recognised: write e.g. TERDAFTAR or DITOLAK, or fill in the KPJ number.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="508" />
+        <location filename="../../kudus_desktop/core/labels.py" line="508"/>
         <source>Status terdaftar tetapi nomor KPJ kosong.</source>
         <translation>Status registered but the KPJ number is empty.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="509" />
-        <source>Nomor KPJ '{kpj}' tidak sah: harus {digits} digit angka (tulis sebagai teks agar nol di depan tetap).</source>
-        <translation>KPJ number '{kpj}' is invalid: it must be {digits} digits (write it as text so leading zeros stay).</translation>
+        <location filename="../../kudus_desktop/core/labels.py" line="509"/>
+        <source>Nomor KPJ &apos;{kpj}&apos; tidak sah: harus {digits} digit angka (tulis sebagai teks agar nol di depan tetap).</source>
+        <translation>KPJ number &apos;{kpj}&apos; is invalid: it must be {digits} digits (write it as text so leading zeros stay).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/ops.py" line="129" />
+        <location filename="../../kudus_desktop/gui/ops.py" line="129"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
@@ -3610,348 +3611,348 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
 <context>
     <name>PremiumsPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="328" />
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="345" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="322"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="339"/>
         <source>Iuran</source>
         <translation>Premiums</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="345" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="339"/>
         <source>No. Registrasi</source>
         <translation>Registration no.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="345" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="339"/>
         <source>Nama</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="345" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="339"/>
         <source>NIK</source>
         <translation>NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="345" />
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="435" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="339"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="429"/>
         <source>Sumber dana</source>
         <translation>Funding</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="346" />
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="402" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="340"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="396"/>
         <source>Dibayar</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="346" />
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="371" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="340"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="365"/>
         <source>Keadaan</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="346" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="340"/>
         <source>12 bulan terakhir</source>
         <translation>Last 12 months</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="353" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="347"/>
         <source>Catat pembayaran…</source>
         <translation>Record payment…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="357" />
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="402" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="351"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="396"/>
         <source>Bulan</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="370" />
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="435" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="364"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="429"/>
         <source>No.</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="370" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="364"/>
         <source>Tanggal bayar</source>
         <translation>Date paid</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="370" />
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="597" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="364"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="591"/>
         <source>Jumlah</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="370" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="364"/>
         <source>Untuk bulan</source>
         <translation>For months</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="370" />
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="402" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="364"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="396"/>
         <source>Peserta</source>
         <translation>Participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="371" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="365"/>
         <source>Referensi</source>
         <translation>Reference</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="371" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="365"/>
         <source>Dicatat oleh</source>
         <translation>Recorded by</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="374" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="368"/>
         <source>Batalkan pembayaran terpilih…</source>
         <translation>Void selected payment…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="395" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="389"/>
         <source>pagu yang disahkan dalam APBDes</source>
         <translation>amount adopted in the village budget</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="396" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="390"/>
         <source>Simpan anggaran</source>
         <translation>Save budget</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="402" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="396"/>
         <source>Jatuh tempo</source>
         <translation>Due</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="402" />
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="468" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="396"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="462"/>
         <source>Tagihan</source>
         <translation>Bill</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="403" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="397"/>
         <source>Belum dibayar</source>
         <translation>Unpaid</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="403" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="397"/>
         <source>Pembayaran diterima</source>
         <translation>Payments received</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="406" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="400"/>
         <source>Simpan laporan Excel…</source>
         <translation>Save Excel report…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="409" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="403"/>
         <source>Cetak rekap…</source>
         <translation>Print recap…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="415" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="409"/>
         <source>Tahun</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="416" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="410"/>
         <source>Rencana tambahan peserta</source>
         <translation>Planned additional participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="417" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="411"/>
         <source>Kebutuhan anggaran</source>
         <translation>Budget needed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="421" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="415"/>
         <source>Anggaran APBDes (Rp)</source>
         <translation>Village budget line (Rp)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="435" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="429"/>
         <source>Jenis</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="435" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="429"/>
         <source>Berlaku</source>
         <translation>Valid</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="435" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="429"/>
         <source>Rincian</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="436" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="430"/>
         <source>Aktif</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="436" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="430"/>
         <source>Dasar hukum</source>
         <translation>Legal basis</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="439" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="433"/>
         <source>Aktifkan / nonaktifkan baris terpilih</source>
         <translation>Switch selected row on / off</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="442" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="436"/>
         <source>Tambah baris tarif…</source>
         <translation>Add rate row…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="449" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="443"/>
         <source>Hanya admin yang boleh mengubah tarif.</source>
         <translation>Only an admin may change rates.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="452" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="446"/>
         <source>Iuran setiap bulan dihitung dari baris tarif yang berlaku pada bulan itu. Diskon PP 50/2025 (April-Desember 2026) dikecualikan untuk iuran dari APBN/APBD; berlakunya untuk APBDes belum pasti, jadi barisnya nonaktif sampai BPJS Kudus memastikannya.</source>
-        <translation>Each month's premium comes from the rate rows valid in that month. The PP 50/2025 discount (April-December 2026) excludes premiums paid from APBN/APBD; whether it applies to the village budget is unconfirmed, so its row stays off until BPJS Kudus confirms it.</translation>
+        <translation>Each month&apos;s premium comes from the rate rows valid in that month. The PP 50/2025 discount (April-December 2026) excludes premiums paid from APBN/APBD; whether it applies to the village budget is unconfirmed, so its row stays off until BPJS Kudus confirms it.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="469" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="463"/>
         <source>Pembayaran</source>
         <translation>Payments</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="470" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="464"/>
         <source>Anggaran</source>
         <translation>Budget</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="471" />
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="707" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="465"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="701"/>
         <source>Tarif</source>
         <translation>Rate</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="506" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="500"/>
         <source>Tagihan {month}: {n} peserta, {total}. Jatuh tempo {due}. Dibayar {paid}; belum dibayar {open} ({unpaid} peserta).</source>
         <translation>Bill for {month}: {n} participants, {total}. Due {due}. Paid {paid}; unpaid {open} ({unpaid} participants).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="516" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="510"/>
         <source>{n} peserta menunggak setelah jatuh tempo.</source>
         <translation>{n} participants are in arrears after the due date.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="519" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="513"/>
         <source>{n} peserta gugur (lebih dari 3 bulan tidak dibayar) dan harus didaftarkan ulang.</source>
         <translation>{n} participants lapsed (more than 3 months unpaid) and must be registered again.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="522" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="516"/>
         <source>{n} peserta dibiayai APBD Kabupaten, tidak ditagih ke desa.</source>
         <translation>{n} participants are funded by the regency and not billed to the village.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="553" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="547"/>
         <source>dibatalkan: {reason}</source>
         <translation>voided: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="553" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="547"/>
         <source>sah</source>
         <translation>valid</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="571" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="565"/>
         <source>({active} peserta aktif + {add} tambahan) × 12 bulan × {rates} = {total}</source>
         <translation>({active} active participants + {add} additional) × 12 months × {rates} = {total}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="578" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="572"/>
         <source>Realisasi {year}: {received} dari anggaran {budget} ({pct:.1f}%). Tunggakan {arrears}.</source>
         <translation>Spent in {year}: {received} of the budget {budget} ({pct:.1f}%). Arrears {arrears}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="588" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="582"/>
         <source>Anggaran {year} belum dicatat. Diterima {received}; tunggakan {arrears}.</source>
         <translation>The {year} budget is not recorded. Paid {received}; arrears {arrears}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="608" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="602"/>
         <source>JKK {pct}% × {income} + JKM {jkm}</source>
         <translation>JKK {pct}% × {income} + JKM {jkm}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="612" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="606"/>
         <source>diskon {pct}%</source>
         <translation>discount {pct}%</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="615" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="609"/>
         <source>semua</source>
         <translation>all</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="617" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="611"/>
         <source>ya</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="617" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="611"/>
         <source>tidak</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="635" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="629"/>
         <source>Pembayaran iuran</source>
         <translation>Premium payment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="636" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="630"/>
         <source>Pembayaran {amount} dicatat untuk {n} peserta, {period}.</source>
         <translation>Payment of {amount} recorded for {n} participants, {period}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="645" />
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="652" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="639"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="646"/>
         <source>Batalkan pembayaran</source>
         <translation>Void payment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="645" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="639"/>
         <source>Pilih pembayarannya di daftar lebih dahulu.</source>
         <translation>Select the payment in the list first.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="653" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="647"/>
         <source>Alasan pembatalan (bulan-bulannya kembali belum dibayar; catatannya tetap ada):</source>
         <translation>Reason for voiding (its months become unpaid again; the record stays):</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="668" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="662"/>
         <source>Simpan laporan iuran</source>
         <translation>Save premium report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="684" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="678"/>
         <source>Laporan iuran</source>
         <translation>Premium report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="685" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="679"/>
         <source>Laporan {year} ({n} pembayaran) ditulis ke {path}.</source>
         <translation>The {year} report ({n} payments) was written to {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="698" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="692"/>
         <source>Rekap iuran {year}</source>
         <translation>Premium recap {year}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="699" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="693"/>
         <source>Rekapitulasi iuran bulanan tahun {year} dengan tanda tangan</source>
         <translation>Monthly premium recap for {year} with signatures</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="707" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="701"/>
         <source>Pilih barisnya di tabel lebih dahulu.</source>
         <translation>Select the row in the table first.</translation>
     </message>
@@ -3959,63 +3960,63 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
 <context>
     <name>PrivacyWidget</name>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="43" />
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="43"/>
         <source> tahun</source>
         <translation> years</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="44" />
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="44"/>
         <source>simpan selamanya</source>
         <translation>keep forever</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="45" />
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="45"/>
         <source>Simpan</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="51" />
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="51"/>
         <source>Hapus data lama…</source>
         <translation>Remove old data…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="54" />
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="54"/>
         <source>Flashdisk hilang…</source>
         <translation>Lost USB stick…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="57" />
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="57"/>
         <source>Komputer hilang atau dicuri…</source>
         <translation>Lost or stolen computer…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="69" />
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="69"/>
         <source>Masa simpan setelah berhenti</source>
         <translation>Kept after the participation ends</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="72" />
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="138" />
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="75"/>
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="141"/>
         <source>Laporan kehilangan</source>
         <translation>Loss report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="75" />
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="78"/>
         <source>Data orang yang kepesertaannya berakhir lebih lama dari masa simpan dihapus untuk selamanya, termasuk riwayat dan catatan log yang menyebut mereka; log hanya mencatat jumlahnya. Laporan kehilangan mendaftar siapa saja yang datanya ada di flashdisk (menurut nomor paket) atau di komputer ini, dengan NIK lengkap, untuk pemberitahuan kepada mereka.</source>
         <translation>People whose participation ended longer ago than the retention period are removed for good, with their history and the log entries that name them; the log records only how many. The loss report lists whose data was on a USB stick (by package number) or on this computer, with full NIKs, so they can be notified.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="96" />
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="99"/>
         <source>{n} orang berhenti sebelum {day} dan menunggu dihapus.</source>
         <translation>{n} people ended before {day} and are due for removal.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="101" />
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="104"/>
         <source>Masa simpan belum diatur: tidak ada yang dihapus.</source>
         <translation>No retention period is set: nothing is removed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="112" />
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="115"/>
         <source>{n} orang yang kepesertaannya berakhir sebelum {day} akan dihapus untuk selamanya, beserta riwayat, kartu, iuran, dan penyebutan mereka di log audit. Cadangan lama masih menyimpannya sampai terhapus oleh rotasi.
 
 Lanjutkan?</source>
@@ -4024,43 +4025,43 @@ Lanjutkan?</source>
 Continue?</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="116" />
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="120" />
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="119"/>
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="123"/>
         <source>Hapus data lama</source>
         <translation>Remove old data</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="116" />
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="119"/>
         <source>Hapus</source>
         <translation>Remove</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="116" />
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="119"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="120" />
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="123"/>
         <source>{n} orang dihapus.</source>
         <translation>{n} people removed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="127" />
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="130"/>
         <source>Simpan laporan kehilangan</source>
         <translation>Save loss report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="139" />
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="142"/>
         <source>{n} orang ditulis ke {path}. Berkas ini memuat NIK lengkap: simpan dan kirim dengan hati-hati.</source>
         <translation>{n} people written to {path}. The file holds full NIKs: keep and send it with care.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="145" />
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="148"/>
         <source>Flashdisk hilang</source>
         <translation>Lost USB stick</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="146" />
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="149"/>
         <source>Nomor paket yang ada di flashdisk itu (lihat daftar paket di halaman Sinkronisasi), misalnya 3, 4, 5:</source>
         <translation>Numbers of the packages on that stick (see the package list on the Sync page), for example 3, 4, 5:</translation>
     </message>
@@ -4068,62 +4069,62 @@ Continue?</translation>
 <context>
     <name>RateDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="256" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="250"/>
         <source>Tambah baris tarif</source>
         <translation>Add rate row</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="263" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="257"/>
         <source>kosong: seterusnya</source>
         <translation>empty: open-ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="265" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="259"/>
         <source>Semua sumber dana</source>
         <translation>All funding sources</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="281" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="275"/>
         <source>Jenis</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="281" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="275"/>
         <source>Berlaku mulai (TTTT-BB)</source>
         <translation>Valid from (YYYY-MM)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="282" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="276"/>
         <source>Berlaku sampai</source>
         <translation>Valid to</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="282" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="276"/>
         <source>Sumber dana</source>
         <translation>Funding</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="283" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="277"/>
         <source>Penghasilan dilaporkan (Rp)</source>
         <translation>Reported income (Rp)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="283" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="277"/>
         <source>JKK (% penghasilan)</source>
         <translation>JKK (% of income)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="284" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="278"/>
         <source>JKM (Rp)</source>
         <translation>JKM (Rp)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="284" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="278"/>
         <source>Diskon (%)</source>
         <translation>Discount (%)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="285" />
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="279"/>
         <source>Dasar hukum</source>
         <translation>Legal basis</translation>
     </message>
@@ -4131,17 +4132,17 @@ Continue?</translation>
 <context>
     <name>ReactivateDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/status_dialogs.py" line="97" />
+        <location filename="../../kudus_desktop/gui/status_dialogs.py" line="97"/>
         <source>Aktifkan kembali</source>
         <translation>Reactivate</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/status_dialogs.py" line="99" />
+        <location filename="../../kudus_desktop/gui/status_dialogs.py" line="99"/>
         <source>{name} ({reg}) berhenti sejak {date} karena {reason}. Kepesertaannya diaktifkan kembali mulai tanggal berikut.</source>
         <translation>{name} ({reg}) ended on {date}: {reason}. The participation becomes active again from the date below.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/status_dialogs.py" line="107" />
+        <location filename="../../kudus_desktop/gui/status_dialogs.py" line="107"/>
         <source>Aktif kembali mulai *</source>
         <translation>Active again from *</translation>
     </message>
@@ -4149,148 +4150,148 @@ Continue?</translation>
 <context>
     <name>RegencyDashboardPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="175" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="175"/>
         <source>Beranda</source>
         <extracomment>Line colours for the nine kecamatan, distinguishable in print and for colour-blind readers. A kecamatan or desa code whose participants the user wants to see.</extracomment>
         <translation>Home</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="179" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="179"/>
         <source>Simpan laporan cakupan…</source>
         <translation>Save coverage report…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="189" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="189"/>
         <source>Peserta aktif</source>
         <translation>Active participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="190" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="190"/>
         <source>Baru bulan ini</source>
         <translation>New this month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="191" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="191"/>
         <source>Berhenti bulan ini</source>
         <translation>Ended this month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="192" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="192"/>
         <source>Desa tanpa kabar 30 hari</source>
         <translation>Villages silent for 30 days</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="193" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="193"/>
         <source>Desa dengan paket hilang</source>
         <translation>Villages with missing packages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="194" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="194"/>
         <source>Kepesertaan ganda terbuka</source>
         <translation>Open double enrolments</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="202" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="202"/>
         <source>Kecamatan / desa</source>
         <translation>Kecamatan / village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="202" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="202"/>
         <source>Aktif</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="204" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="204"/>
         <source>Baru</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="204" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="204"/>
         <source>Berhenti</source>
         <translation>Ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="204" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="204"/>
         <source>Ber-KPJ</source>
         <translation>With KPJ</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="204" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="204"/>
         <source>Iuran bulan ini lunas</source>
         <translation>Paid this month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="205" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="205"/>
         <source>Ganda</source>
         <translation>Doubles</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="205" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="205"/>
         <source>Kontak terakhir</source>
         <translation>Last contact</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="205" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="205"/>
         <source>Paket hilang</source>
         <translation>Missing packages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="213" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="213"/>
         <source>Klik dua kali kecamatan atau desa untuk melihat daftar pesertanya.</source>
         <translation>Double-click a kecamatan or village to see its participants.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="217" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="217"/>
         <source>Peserta aktif per kecamatan pada akhir bulan</source>
         <translation>Active participants per kecamatan at month end</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="256" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="256"/>
         <source>belum pernah</source>
         <translation>never</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="258" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="258"/>
         <source>{n} desa tanpa kabar</source>
         <translation>{n} villages silent</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="267" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="267"/>
         <source>{n} sudah ber-KPJ</source>
         <translation>{n} with a KPJ number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="273" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="273"/>
         <source>dari {n} desa</source>
         <translation>of {n} villages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="276" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="276"/>
         <source>{n} paket belum sampai</source>
         <translation>{n} packages not arrived</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="279" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="279"/>
         <source>{nik} NIK sama, {apbd} APBD, {sim} mirip</source>
         <translation>{nik} same NIK, {apbd} APBD, {sim} look-alike</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="302" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="302"/>
         <source>Jumlah kabupaten</source>
         <translation>Regency total</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="315" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="315"/>
         <source>Simpan laporan cakupan</source>
         <translation>Save coverage report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="333" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="333"/>
         <source>Laporan cakupan</source>
         <translation>Coverage report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="334" />
+        <location filename="../../kudus_desktop/gui/regency_pages.py" line="334"/>
         <source>Laporan cakupan {n} desa disimpan ke {path}.</source>
         <translation>Coverage report of {n} villages saved to {path}.</translation>
     </message>
@@ -4298,124 +4299,124 @@ Continue?</translation>
 <context>
     <name>RegencySyncPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="319" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="319"/>
         <source>Sinkronisasi desa</source>
         <translation>Village sync</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="321" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="321"/>
         <source>Impor paket…</source>
         <translation>Import packages…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="324" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="324"/>
         <source>Impor semua paket di flashdisk…</source>
         <translation>Import every package on a USB stick…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="327" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="327"/>
         <source>Tulis tanda terima…</source>
         <translation>Write receipts…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="331" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="331"/>
         <source>Minta kirim ulang lengkap dari desa terpilih</source>
         <translation>Ask the selected village for a full resend</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="337" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="337"/>
         <source>Komputer desa yang mengirim paket lewat server tetapi belum dikonfirmasi sidik jarinya.</source>
         <translation>Village computers that sent packages through the server but whose fingerprint is not confirmed yet.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="341" />
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="390" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="341"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="390"/>
         <source>Perangkat daring menunggu ({n})…</source>
         <translation>Online devices waiting ({n})…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="348" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="348"/>
         <source>Berkas setup untuk desa</source>
         <translation>Setup file for a village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="354" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="354"/>
         <source>Simpan berkas setup…</source>
         <translation>Save setup file…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="364" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="364"/>
         <source>Kode</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="364" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="364"/>
         <source>Desa</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="364" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="364"/>
         <source>Kecamatan</source>
         <translation>District</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="364" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="364"/>
         <source>Perangkat</source>
         <translation>Devices</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="364" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="364"/>
         <source>Paket terakhir</source>
         <translation>Last package</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="365" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="365"/>
         <source>Kontak terakhir</source>
         <translation>Last contact</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="365" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="365"/>
         <source>Peserta aktif</source>
         <translation>Active participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="365" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="365"/>
         <source>Paket hilang</source>
         <translation>Missing packages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="378" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="378"/>
         <source>Hasil impor terakhir</source>
         <translation>Last import results</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="396" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="396"/>
         <source>{heard} dari {total} desa sudah mengirim paket; {gaps} desa dengan paket hilang; {dup} NIK ganda menunggu keputusan.</source>
         <translation>{heard} of {total} villages have sent packages; {gaps} villages with missing packages; {dup} double NIKs awaiting a decision.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="412" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="412"/>
         <source>Pilih paket desa</source>
         <translation>Choose village packages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="417" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="417"/>
         <source>Pilih flashdisk atau folder berisi paket</source>
         <translation>Choose the USB stick or folder holding packages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="424" />
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="506" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="424"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="506"/>
         <source>Impor paket</source>
         <translation>Import packages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="424" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="424"/>
         <source>Tidak ada berkas paket (*.kdp) di sana.</source>
         <translation>There are no package files (*.kdp) there.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="438" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="438"/>
         <source>Paket {name} berasal dari komputer desa {desa} yang belum terdaftar.
 
 Sidik jari perangkat itu:
@@ -4424,35 +4425,35 @@ Sidik jari perangkat itu:
 Telepon operator desa dan minta ia membacakan sidik jari dari halaman Sinkronisasinya. Daftarkan hanya bila sama persis.</source>
         <translation>Package {name} comes from an unregistered computer of village {desa}.
 
-That device's fingerprint:
+That device&apos;s fingerprint:
 {fp}
 
 Call the village operator and ask them to read the fingerprint from their Sync page. Register only if it is exactly the same.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="442" />
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="463" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="442"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="463"/>
         <source>Perangkat desa baru</source>
         <translation>New village device</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="442" />
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="463" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="442"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="463"/>
         <source>Sama, daftarkan</source>
         <translation>Same, register</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="442" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="442"/>
         <source>Tolak</source>
         <translation>Refuse</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="447" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="447"/>
         <source>Mengimpor paket desa…</source>
         <translation>Importing village packages…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="459" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="459"/>
         <source>Komputer desa {desa} mengirim {name} lewat server, tetapi belum terdaftar.
 
 Sidik jari perangkat itu:
@@ -4461,95 +4462,95 @@ Sidik jari perangkat itu:
 Telepon operator desa dan minta ia membacakan sidik jari dari halaman Sinkronisasinya. Daftarkan hanya bila sama persis.</source>
         <translation>A computer of village {desa} sent {name} through the server but is not registered.
 
-That device's fingerprint:
+That device&apos;s fingerprint:
 {fp}
 
 Call the village operator and ask them to read out the fingerprint from their Sync page. Register only if it is exactly the same.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="463" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="463"/>
         <source>Lewati</source>
         <translation>Skip</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="480" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="480"/>
         <source>Mengimpor paket dari server…</source>
         <translation>Importing packages from the server…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="487" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="487"/>
         <source>{name}: sudah pernah diimpor; tidak ada yang berubah</source>
         <translation>{name}: imported before; nothing changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="491" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="491"/>
         <source>{name}: {added} baru, {updated} diubah, {dup} NIK ganda</source>
         <translation>{name}: {added} new, {updated} changed, {dup} double NIKs</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="496" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="496"/>
         <source>{name}: DITOLAK. {reason}</source>
         <translation>{name}: REFUSED. {reason}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="499" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="499"/>
         <source>Pemeriksaan kepesertaan ganda: {open} kasus menunggu keputusan di halaman Ganda.</source>
         <translation>Double-enrolment check: {open} cases await a decision on the Doubles page.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="507" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="507"/>
         <source>{ok} paket diimpor atau sudah ada, {bad} ditolak. Rinciannya ada di bawah daftar desa.</source>
         <translation>{ok} packages imported or already held, {bad} refused. Details are below the village list.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="515" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="515"/>
         <source>Pilih folder untuk tanda terima</source>
         <translation>Choose a folder for the receipts</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="525" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="525"/>
         <source>Tanda terima</source>
         <translation>Receipt</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="526" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="526"/>
         <source>{n} tanda terima ditulis ke {folder}.</source>
         <translation>{n} receipts written to {folder}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="533" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="533"/>
         <source>Simpan berkas setup</source>
         <translation>Save setup file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="542" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="542"/>
         <source>Berkas setup</source>
         <translation>Setup file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="544" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="544"/>
         <source>Berkas setup untuk Desa {desa} ditulis ke {path}.
 
 Sidik jari kunci kabupaten, untuk dibacakan kepada operator desa saat ia bergabung:
 {fp}</source>
         <translation>Setup file for village {desa} written to {path}.
 
-The regency key's fingerprint, to read to the village operator when they join:
+The regency key&apos;s fingerprint, to read to the village operator when they join:
 {fp}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="555" />
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="563" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="555"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="563"/>
         <source>Kirim ulang lengkap</source>
         <translation>Full resend</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="555" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="555"/>
         <source>Pilih desanya di daftar lebih dahulu.</source>
         <translation>Choose the village in the list first.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="564" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="564"/>
         <source>Permintaan untuk {code} ikut tanda terima berikutnya ({n} perangkat).</source>
         <translation>The request for {code} goes with its next receipt ({n} devices).</translation>
     </message>
@@ -4557,52 +4558,52 @@ The regency key's fingerprint, to read to the village operator when they join:
 <context>
     <name>RegionPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="51" />
+        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="51"/>
         <source>Wilayah</source>
         <translation>Region</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="54" />
+        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="54"/>
         <source>— pilih kecamatan —</source>
         <translation>— choose a district —</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="59" />
+        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="59"/>
         <source>Kabupaten Kudus (33.19)</source>
         <translation>Kabupaten Kudus (33.19)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="63" />
+        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="63"/>
         <source>Kecamatan</source>
         <translation>District (kecamatan)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="64" />
+        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="64"/>
         <source>Desa</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="65" />
+        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="65"/>
         <source>Kabupaten</source>
         <translation>Regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="66" />
+        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="66"/>
         <source>Telepon kantor</source>
         <translation>Office phone</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="73" />
+        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="73"/>
         <source>— pilih desa —</source>
         <translation>— choose a village —</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="84" />
+        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="84"/>
         <source>Pilih kecamatan dan desa dari daftar wilayah Kemendagri.</source>
-        <translation>Choose the district and village from the Ministry of Home Affairs' region list.</translation>
+        <translation>Choose the district and village from the Ministry of Home Affairs&apos; region list.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="86" />
+        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="86"/>
         <source>Mode kabupaten melayani seluruh Kabupaten Kudus.</source>
         <translation>Regency mode serves the whole of Kabupaten Kudus.</translation>
     </message>
@@ -4610,140 +4611,140 @@ The regency key's fingerprint, to read to the village operator when they join:
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="48" />
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="215" />
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="237" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="48"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="215"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="237"/>
         <source>Pengaturan</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="51" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="51"/>
         <source>Kantor dan penandatangan</source>
         <translation>Office and signatory</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="70" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="70"/>
         <source>Wilayah</source>
         <translation>Region</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="71" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="71"/>
         <source>Nama penandatangan</source>
         <translation>Signatory name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="72" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="72"/>
         <source>Jabatan penandatangan</source>
         <translation>Signatory title</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="73" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="73"/>
         <source>Telepon kantor</source>
         <translation>Office phone</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="74" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="74"/>
         <source>Batas umur peserta (tahun)</source>
         <translation>Participant age limit (years)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="75" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="75"/>
         <source>Kunci layar setelah (menit tanpa kegiatan; 0 = tidak)</source>
         <translation>Lock the screen after (minutes without activity; 0 = never)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="77" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="77"/>
         <source>Simpan pengaturan kantor</source>
         <translation>Save office settings</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="87" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="87"/>
         <source>Hanya admin yang dapat mengubah pengaturan kantor.</source>
         <translation>Only an administrator can change the office settings.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="89" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="89"/>
         <source>Kolom daftar pendaftaran BPJS</source>
         <translation>BPJS registration list columns</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="103" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="103"/>
         <source>Naik</source>
         <translation>Up</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="104" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="104"/>
         <source>Turun</source>
         <translation>Down</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="105" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="105"/>
         <source>Simpan kolom</source>
         <translation>Save columns</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="116" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="116"/>
         <source>Centang kolom yang diminta BPJS dan susun urutannya (seret, atau Naik/Turun). Kode wadah: SD untuk dana desa, SA untuk APBD, SL lainnya.</source>
         <translation>Tick the columns BPJS asks for and put them in order (drag, or Up/Down). Wadah code: SD for village funds, SA for the regency budget, SL otherwise.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="126" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="126"/>
         <source>Akun pengguna</source>
         <translation>User accounts</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="131" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="131"/>
         <source>Cadangan</source>
         <translation>Backups</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="136" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="136"/>
         <source>Log audit</source>
         <translation>Audit log</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="141" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="141"/>
         <source>Data pribadi</source>
         <translation>Personal data</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="148" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="148"/>
         <source>Tampilan</source>
         <translation>Display</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="156" />
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="246" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="156"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="246"/>
         <source>Bahasa / Language</source>
         <translation>Bahasa / Language</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="158" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="158"/>
         <source>Tentang</source>
         <translation>About</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="160" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="160"/>
         <source>Versi</source>
         <translation>Version</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="163" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="163"/>
         <source>Basis data</source>
         <translation>Database</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="215" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="215"/>
         <source>Pengaturan kantor disimpan.</source>
         <translation>Office settings saved.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="237" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="237"/>
         <source>Kolom daftar pendaftaran BPJS disimpan.</source>
         <translation>BPJS registration list columns saved.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="247" />
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="247"/>
         <source>Bahasa tampilan berubah saat Kudus Desktop dibuka kembali.
 The display language changes when Kudus Desktop is opened again.</source>
         <translation>Bahasa tampilan berubah saat Kudus Desktop dibuka kembali.
@@ -4753,27 +4754,27 @@ The display language changes when Kudus Desktop is opened again.</translation>
 <context>
     <name>SetupWizard</name>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="186" />
+        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="186"/>
         <source>Penyiapan Kudus Desktop</source>
         <translation>Kudus Desktop setup</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="191" />
+        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="191"/>
         <source>Lanjut &gt;</source>
         <translation>Next &gt;</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="192" />
+        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="192"/>
         <source>&lt; Kembali</source>
         <translation>&lt; Back</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="193" />
+        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="193"/>
         <source>Selesai</source>
         <translation>Finish</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="194" />
+        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="194"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
@@ -4781,32 +4782,32 @@ The display language changes when Kudus Desktop is opened again.</translation>
 <context>
     <name>SignatoryPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="103" />
+        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="103"/>
         <source>Penandatangan</source>
         <translation>Signatory</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="104" />
+        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="104"/>
         <source>Nama dan jabatan ini dicetak di bawah daftar peserta dan rekap iuran.</source>
         <translation>This name and title are printed under participant lists and premium recaps.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="110" />
+        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="110"/>
         <source>Nama *</source>
         <translation>Name *</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="111" />
+        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="111"/>
         <source>Jabatan *</source>
         <translation>Title *</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="118" />
+        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="118"/>
         <source>Kepala Desa</source>
         <translation>Kepala Desa</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="118" />
+        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="118"/>
         <source>Kepala DPMD</source>
         <translation>Kepala DPMD</translation>
     </message>
@@ -4814,54 +4815,54 @@ The display language changes when Kudus Desktop is opened again.</translation>
 <context>
     <name>Sinkron</name>
     <message>
-        <location filename="../../kudus_desktop/gui/background_sync.py" line="130" />
+        <location filename="../../kudus_desktop/gui/background_sync.py" line="134"/>
         <source>Sinkron daring tidak aktif (hanya flashdisk)</source>
         <translation>Online sync off (USB stick only)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/background_sync.py" line="132" />
+        <location filename="../../kudus_desktop/gui/background_sync.py" line="136"/>
         <source>Berkas setup dari kabupaten tidak berisi alamat server.</source>
-        <translation>The regency's setup file has no server address.</translation>
+        <translation>The regency&apos;s setup file has no server address.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/background_sync.py" line="134" />
+        <location filename="../../kudus_desktop/gui/background_sync.py" line="138"/>
         <source>Gagal: {reason}</source>
         <translation>Failed: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/background_sync.py" line="136" />
+        <location filename="../../kudus_desktop/gui/background_sync.py" line="140"/>
         <source>{n} paket menunggu koneksi. </source>
         <translation>{n} packages waiting for a connection. </translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/background_sync.py" line="138" />
+        <location filename="../../kudus_desktop/gui/background_sync.py" line="142"/>
         <source>{server}
 Dicoba lagi dalam {minutes} menit.</source>
         <translation>{server}
 Trying again in {minutes} minutes.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/background_sync.py" line="144" />
+        <location filename="../../kudus_desktop/gui/background_sync.py" line="148"/>
         <source>Menunggu konfirmasi kabupaten (sidik jari {fp})</source>
-        <translation>Waiting for the regency's confirmation (fingerprint {fp})</translation>
+        <translation>Waiting for the regency&apos;s confirmation (fingerprint {fp})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/background_sync.py" line="147" />
+        <location filename="../../kudus_desktop/gui/background_sync.py" line="151"/>
         <source>Bacakan sidik jari ini kepada operator kabupaten lewat telepon.</source>
         <translation>Read this fingerprint out to the regency operator by telephone.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/background_sync.py" line="150" />
+        <location filename="../../kudus_desktop/gui/background_sync.py" line="154"/>
         <source>{n} paket menunggu koneksi</source>
         <translation>{n} packages waiting for a connection</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/background_sync.py" line="155" />
+        <location filename="../../kudus_desktop/gui/background_sync.py" line="159"/>
         <source>Tersinkron {time}</source>
         <translation>Synchronised {time}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/background_sync.py" line="156" />
+        <location filename="../../kudus_desktop/gui/background_sync.py" line="160"/>
         <source>Belum tersinkron</source>
         <translation>Not synchronised yet</translation>
     </message>
@@ -4869,47 +4870,47 @@ Trying again in {minutes} minutes.</translation>
 <context>
     <name>TablePrintDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="345" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="345"/>
         <source>Isi</source>
         <translation>Contents</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="346" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="346"/>
         <source>Kertas</source>
         <translation>Paper</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="348" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="348"/>
         <source>Pratinjau…</source>
         <translation>Preview…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="349" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="349"/>
         <source>Cetak…</source>
         <translation>Print…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="350" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="350"/>
         <source>Simpan PDF…</source>
         <translation>Save PDF…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="351" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="351"/>
         <source>Tutup</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="363" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="363"/>
         <source>Menyusun {title}…</source>
         <translation>Preparing {title}…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="366" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="366"/>
         <source>Simpan sebagai PDF</source>
         <translation>Save as PDF</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="378" />
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="378"/>
         <source>{n} halaman ditulis ke {path}.</source>
         <translation>{n} pages written to {path}.</translation>
     </message>
@@ -4917,173 +4918,173 @@ Trying again in {minutes} minutes.</translation>
 <context>
     <name>VillageSyncPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="72" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="72"/>
         <source>Sinkronisasi</source>
         <extracomment>the clerk asked for an online exchange now</extracomment>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="75" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="75"/>
         <source>Kabupaten</source>
         <translation>Regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="80" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="80"/>
         <source>Gabung dengan kabupaten (berkas setup)…</source>
         <translation>Join the regency (setup file)…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="88" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="88"/>
         <source>Perangkat ini</source>
         <translation>This device</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="93" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="93"/>
         <source>Saat paket pertama dari komputer ini tiba, operator kabupaten akan menanyakan sidik jari ini. Bacakan lewat telepon; jangan kirim lewat pesan yang bisa diteruskan orang lain.</source>
         <translation>When the first package from this computer arrives, the regency operator will ask for this fingerprint. Read it out on the telephone; do not send it in a message others could forward.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="103" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="103"/>
         <source>Kirim dan terima</source>
         <translation>Send and receive</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="107" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="107"/>
         <source>Kirim semua data (kirim ulang lengkap)</source>
         <translation>Send all data (full resend)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="110" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="110"/>
         <source>Buat paket ke flashdisk…</source>
         <translation>Write a package to a USB stick…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="113" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="113"/>
         <source>Impor tanda terima…</source>
         <translation>Import a receipt…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="124" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="124"/>
         <source>Daring (lewat internet)</source>
         <translation>Online (over the internet)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="125" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="125"/>
         <source>Belum diperiksa.</source>
         <translation>Not checked yet.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="128" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="128"/>
         <source>Sinkronkan sekarang</source>
         <translation>Synchronise now</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="131" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="131"/>
         <source>Buat paket dari perubahan, kirim paket yang menunggu, dan ambil tanda terima dari server.</source>
         <translation>Make a package of the changes, send waiting packages and fetch the receipt from the server.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="139" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="139"/>
         <source>Paket</source>
         <translation>Package</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="139" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="139"/>
         <source>Dibuat</source>
         <translation>Written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="139" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="139"/>
         <source>Oleh</source>
         <translation>By</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="139" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="139"/>
         <source>Peserta</source>
         <translation>Participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="139" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="139"/>
         <source>Isi</source>
         <translation>Content</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="140" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="140"/>
         <source>Diterima kabupaten</source>
         <translation>Received by the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="140" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="140"/>
         <source>Berkas</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="143" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="143"/>
         <source>Salin lagi ke flashdisk…</source>
         <translation>Copy again to a USB stick…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="155" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="155"/>
         <source>Paket yang sudah dibuat</source>
         <translation>Packages written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="173" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="173"/>
         <source>Terhubung dengan {name}. Sidik jari kunci kabupaten:</source>
         <translation>Joined {name}. Fingerprint of the regency key:</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="178" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="178"/>
         <source>Belum terhubung. Minta berkas setup desa ini kepada DPMD Kudus, lalu gabung.</source>
-        <translation>Not joined yet. Ask DPMD Kudus for this village's setup file, then join.</translation>
+        <translation>Not joined yet. Ask DPMD Kudus for this village&apos;s setup file, then join.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="184" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="184"/>
         <source>{n} peserta dan {p} pembayaran iuran berubah dan belum dikirim. Paket terakhir: {seq}. Tanda terima terakhir: {r}.</source>
         <translation>{n} participants and {p} premium payments changed and not sent. Last package: {seq}. Last receipt: {r}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="191" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="191"/>
         <source>Kabupaten belum menerima paket {seqs}: salin lagi berkasnya dari daftar di bawah, atau kirim ulang lengkap.</source>
         <translation>The regency has not received package {seqs}: copy the file again from the list below, or send a full resend.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="196" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="196"/>
         <source>Kabupaten meminta kirim ulang lengkap: paket berikutnya berisi semua data.</source>
         <translation>The regency asked for a full resend: the next package carries all data.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="205" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="205"/>
         <source>lengkap</source>
         <translation>full</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="205" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="205"/>
         <source>perubahan</source>
         <translation>changes</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="206" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="206"/>
         <source>terkirim {at}</source>
         <translation>uploaded {at}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="207" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="207"/>
         <source>belum</source>
         <translation>not yet</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="215" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="215"/>
         <source>Berkas setup tidak berisi alamat server kabupaten: kirim paket dengan flashdisk.</source>
         <translation>The setup file has no regency server address: send packages on a USB stick.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="233" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="233"/>
         <source>Pilih berkas setup dari kabupaten</source>
         <translation>Choose the setup file from the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="239" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="239"/>
         <source>Berkas setup dari {name} untuk Desa {desa}.
 
 Sidik jari kunci kabupaten:
@@ -5098,38 +5099,38 @@ Fingerprint of the regency key:
 Ask DPMD for the key fingerprint on the telephone. Join only if it is exactly the same.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="242" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="242"/>
         <source>Gabung dengan kabupaten</source>
         <translation>Join the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="242" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="242"/>
         <source>Sama, gabung</source>
         <translation>Same, join</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="242" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="242"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="251" />
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="283" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="251"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="283"/>
         <source>Pilih flashdisk atau folder tujuan</source>
         <translation>Choose the USB stick or target folder</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="259" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="259"/>
         <source>Membuat paket sinkronisasi…</source>
         <translation>Writing the sync package…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="271" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="271"/>
         <source>Paket dibuat</source>
         <translation>Package written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="273" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="273"/>
         <source>Paket {seq} ({n} peserta) ditulis dan diperiksa di:
 {path}
 
@@ -5140,32 +5141,32 @@ Serahkan flashdisk ke DPMD Kudus. Salinannya tetap tersimpan di komputer ini.</s
 Take the USB stick to DPMD Kudus. A copy stays on this computer.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="288" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="288"/>
         <source>Paket disalin</source>
         <translation>Package copied</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="288" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="288"/>
         <source>Disalin ke {path}</source>
         <translation>Copied to {path}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="292" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="292"/>
         <source>Pilih tanda terima dari kabupaten</source>
         <translation>Choose the receipt from the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="302" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="302"/>
         <source>Tanda terima {seq} sudah diterapkan sebelumnya; tidak ada yang berubah.</source>
         <translation>Receipt {seq} was applied before; nothing changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="305" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="305"/>
         <source>Tanda terima {seq} diterapkan: {a} diterima, {rej} ditolak, {rev} ditinjau kabupaten, {k} nomor KPJ baru.</source>
         <translation>Receipt {seq} applied: {a} accepted, {rej} rejected, {rev} under regency review, {k} new KPJ numbers.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="308" />
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="308"/>
         <source>Tanda terima</source>
         <translation>Receipt</translation>
     </message>
@@ -5173,7 +5174,7 @@ Take the USB stick to DPMD Kudus. A copy stays on this computer.</translation>
 <context>
     <name>Wilayah</name>
     <message>
-        <location filename="../../kudus_desktop/gui/widgets.py" line="52" />
+        <location filename="../../kudus_desktop/gui/widgets.py" line="52"/>
         <source>Kec. {name}</source>
         <translation>Kec. {name}</translation>
     </message>
@@ -5181,17 +5182,17 @@ Take the USB stick to DPMD Kudus. A copy stays on this computer.</translation>
 <context>
     <name>_StatusDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/status_dialogs.py" line="35" />
+        <location filename="../../kudus_desktop/gui/status_dialogs.py" line="35"/>
         <source>hh/bb/tttt</source>
         <translation>dd/mm/yyyy</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/status_dialogs.py" line="37" />
+        <location filename="../../kudus_desktop/gui/status_dialogs.py" line="37"/>
         <source>Simpan</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/status_dialogs.py" line="38" />
+        <location filename="../../kudus_desktop/gui/status_dialogs.py" line="38"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>

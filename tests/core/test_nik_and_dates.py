@@ -102,3 +102,12 @@ def test_indonesian_formats() -> None:
     assert format_date_long(date(1985, 8, 17)) == "17 Agustus 1985"
     assert format_rupiah(16800) == "Rp16.800"
     assert format_rupiah(1_234_567) == "Rp1.234.567"
+
+
+def test_rupiah_amounts_are_read_as_clerks_write_them() -> None:
+    from kudus_desktop.core.dates import parse_rupiah
+
+    for text in ("84.000", "Rp84.000", "84000", "Rp 84.000,00", "Rp84.000,-"):
+        assert parse_rupiah(text) == 84_000, text
+    for text in ("", "-5.000", "belum tahu"):
+        assert parse_rupiah(text) == 0, text
