@@ -259,7 +259,3 @@ class HubService:
         if receipt.device != caller.device:
             raise HubError(409, "hub_device_replaced")
         return ReceiptReply(receipt.name, receipt.seq, receipt.data)
-
-    def pending_count(self) -> int:
-        with self.db.begin() as conn:
-            return len(conn.execute(select(hub_pending_table.c.device_id).distinct()).all())

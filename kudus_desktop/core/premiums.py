@@ -442,7 +442,9 @@ def compute_coverage(
         paid = int(paid_by.get(pid) or 0) & active
         arrears = active & ~paid & overdue & tracked
         # The 4th consecutive unpaid month and every month after it: the membership has ended.
-        run = arrears & (arrears << 1) & (arrears << 2) & (arrears << 3)
+        run = arrears
+        for k in range(1, LAPSE_AFTER + 1):
+            run &= arrears << k
         lapsed = 0
         if run:
             lowest = run & -run
