@@ -5,7 +5,7 @@
 -- Dates are ISO-8601 text (YYYY-MM-DD), timestamps 'YYYY-MM-DD HH:MM:SS' local time.
 
 PRAGMA application_id = 1263553875;  -- 0x4B504D53 ("KPMS"), marks the file as Kudus Desktop's
-PRAGMA user_version = 8;
+PRAGMA user_version = 9;
 
 -- Settings that travel with the data (office profile, rules). Keys are declared once
 -- in kudus_desktop/core/settings.py with their defaults.
@@ -304,3 +304,18 @@ CREATE TABLE premium_budget (
     set_at            TEXT NOT NULL,
     set_by            TEXT NOT NULL
 );
+
+-- Approval: a participant whose new or changed data waits for a verifikator ('menunggu') or was
+-- sent back ('ditolak'). No row means the current data is approved. Such a participant stays out
+-- of sync packages and off cards until approved.
+CREATE TABLE participant_review (
+    participant_id INTEGER PRIMARY KEY REFERENCES participant (id),
+    state          TEXT NOT NULL CHECK (state IN ('menunggu', 'ditolak')),
+    approved       TEXT,           -- JSON of the data as last approved; NULL for a new enrolment
+    makers         TEXT NOT NULL,  -- comma-separated usernames who changed it since; none may approve
+    submitted_at   TEXT NOT NULL,
+    reason         TEXT NOT NULL DEFAULT '',  -- why the verifikator sent it back
+    reviewed_at    TEXT,
+    reviewed_by    TEXT
+);
+CREATE INDEX ix_participant_review_state ON participant_review (state);

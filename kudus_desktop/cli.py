@@ -25,7 +25,7 @@ from kudus_desktop.core.card_layout import Paper
 from kudus_desktop.core.cards import CardScope, CardService
 from kudus_desktop.core.codes import Mode, Role
 from kudus_desktop.core.dates import format_date, format_rupiah, parse_date_text, parse_rupiah
-from kudus_desktop.core.db import open_database, open_store
+from kudus_desktop.core.db import Database, open_database, open_store
 from kudus_desktop.core.doubles import DoubleEnrolmentService, DuplicateCase
 from kudus_desktop.core.errors import KudusError, SetupError, ValidationError
 from kudus_desktop.core.exporting import (
@@ -40,7 +40,7 @@ from kudus_desktop.core.exporting import (
 )
 from kudus_desktop.core.hub_client import HubClient
 from kudus_desktop.core.importing import ImportOptions, ImportRow, ImportService, RowStatus, normalise_header
-from kudus_desktop.core.labels import code_label, describe_issue
+from kudus_desktop.core.labels import code_label, describe_issue, field_label
 from kudus_desktop.core.lost import LostMediaService
 from kudus_desktop.core.nik import mask_nik
 from kudus_desktop.core.overview import overview
@@ -56,6 +56,7 @@ from kudus_desktop.core.premiums import (
 from kudus_desktop.core.printouts import participant_list, premium_recap
 from kudus_desktop.core.regions import region
 from kudus_desktop.core.retention import RetentionService
+from kudus_desktop.core.review import ReviewItem, ReviewService, ReviewState
 from kudus_desktop.core.signing import key_fingerprint, load_public_key, public_key_pem, verify_payload
 from kudus_desktop.core.store import copy_store
 from kudus_desktop.core.sync import PendingDevice, RegencySync, VillageSync, normalise_fingerprint, package_files
@@ -1029,6 +1030,94 @@ def cmd_purge(args: argparse.Namespace) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _review_item(item: ReviewItem) -> dict[str, Any]:
+    return {
+        "reg_no": item.reg_no, "nik": item.nik, "name": item.full_name, "kind": item.kind.value,
+        "state": item.state.value, "makers": list(item.makers), "submitted_at": item.submitted_at,
+        "reason": item.reason, "reviewed_by": item.reviewed_by,
+    }  # fmt: skip
+
+
+def cmd_approval_list(args: argparse.Namespace) -> dict[str, Any]:
+    db, _ = _open_initialised(args)
+    try:
+        review = ReviewService(db, CLI_USER)
+        items = review.queue(args.state or "")
+        required = review.required()
+        details = {i.participant_id: review.changes(i.participant_id) for i in items} if args.changes else {}
+    finally:
+        db.close()
+    lines = [
+        f"{i.reg_no}  {i.nik}  {i.full_name:<30}  {code_label('review_kind', i.kind):<17}  "
+        f"{code_label('review', i.state):<20}  oleh {','.join(i.makers)}"
+        + (f"  alasan: {i.reason}" if i.reason else "")
+        for i in items
+    ]
+    for item in items:
+        for c in details.get(item.participant_id, []):
+            lines.append(f"    {item.reg_no} {field_label(c.field)}: {c.before or '-'} -> {c.after or '-'}")
+    lines.append(f"{len(items)} peserta" + ("" if required else " (persetujuan verifikator tidak wajib)"))
+    out = [_review_item(i) for i in items]
+    for entry, item in zip(out, items, strict=True):
+        if args.changes:
+            entry["changes"] = [[c.field, c.before, c.after] for c in details[item.participant_id]]
+    return {"required": required, "items": out, "message": "\n".join(lines)}
+
+
+def _checker(args: argparse.Namespace, db: Database) -> UserView:
+    """The account deciding, logged in with its password: approval is a person's act, never the shell's."""
+    return AccountService(db).login(args.user, _read_password(args.password_file))
+
+
+def _review_ids(db: Database, args: argparse.Namespace, review: ReviewService) -> list[int]:
+    if args.all:
+        return [i.participant_id for i in review.queue(ReviewState.WAITING)]
+    if not args.nik:
+        raise KudusError("required", field="--nik atau --all")
+    service = ParticipantService(db, CLI_USER)
+    ids = []
+    for raw in args.nik:
+        person = service.find_by_nik(raw)
+        if person is None:
+            raise KudusError("card_nik_unknown", nik=raw)
+        ids.append(person.id)
+    return ids
+
+
+def cmd_approval_approve(args: argparse.Namespace) -> dict[str, Any]:
+    db, _ = _open_initialised(args)
+    try:
+        review = ReviewService(db, _checker(args, db))
+        result = review.approve(_review_ids(db, args, review))
+    finally:
+        db.close()
+    message = f"{result.approved} peserta disetujui."
+    if result.own:
+        message += f" {len(result.own)} Anda ubah sendiri dan tetap menunggu: {', '.join(result.own)}."
+    return {"approved": result.approved, "own": list(result.own), "message": message}
+
+
+def cmd_approval_decline(args: argparse.Namespace) -> dict[str, Any]:
+    db, _ = _open_initialised(args)
+    try:
+        review = ReviewService(db, _checker(args, db))
+        n = review.decline(_review_ids(db, args, review), args.reason)
+    finally:
+        db.close()
+    return {"declined": n, "message": f"{n} peserta dikembalikan ke operator: {args.reason}"}
+
+
+def cmd_approval_required(args: argparse.Namespace) -> dict[str, Any]:
+    db, _ = _open_initialised(args)
+    try:
+        user = _checker(args, db)
+        ReviewService(db, user).set_required(args.state == "on")
+    finally:
+        db.close()
+    word = "wajib" if args.state == "on" else "tidak wajib"
+    return {"required": args.state == "on", "message": f"Persetujuan verifikator sekarang {word}."}
+
+
 def cmd_report_lost(args: argparse.Namespace) -> dict[str, Any]:
     if bool(args.packages) == bool(args.device):
         raise KudusError("required", field="--packages atau --device")
@@ -1276,6 +1365,30 @@ def build_parser() -> argparse.ArgumentParser:
     ip.add_argument("--additions", type=int, default=0, metavar="N", help="rencana tambahan peserta")
     ip.add_argument("--set", metavar="RP", help="catat anggaran yang disahkan, untuk melihat realisasinya")
     ip.set_defaults(func=cmd_iuran_budget)
+
+    p = sub.add_parser("approval", parents=[common], help="desa: persetujuan verifikator atas data peserta")
+    asub = p.add_subparsers(dest="approval_command", metavar="PERINTAH", required=True)
+    ap = asub.add_parser("list", parents=[common], help="peserta yang menunggu persetujuan atau dikembalikan")
+    ap.add_argument("--state", choices=[s.value for s in ReviewState])
+    ap.add_argument("--changes", action="store_true", help="tampilkan juga apa yang berubah")
+    ap.set_defaults(func=cmd_approval_list)
+    for name, func, text in (
+        ("approve", cmd_approval_approve, "setujui data peserta (sebagai verifikator, dengan kata sandi)"),
+        ("decline", cmd_approval_decline, "kembalikan data peserta ke operator dengan alasan"),
+    ):
+        ap = asub.add_parser(name, parents=[common], help=text)
+        ap.add_argument("--nik", nargs="+", metavar="NIK")
+        ap.add_argument("--all", action="store_true", help="semua yang menunggu")
+        ap.add_argument("--user", required=True, help="akun verifikator atau admin")
+        ap.add_argument("--password-file", required=True, metavar="BERKAS")
+        if name == "decline":
+            ap.add_argument("--reason", required=True)
+        ap.set_defaults(func=func)
+    ap = asub.add_parser("required", parents=[common], help="admin: wajibkan persetujuan verifikator (on/off)")
+    ap.add_argument("state", choices=["on", "off"])
+    ap.add_argument("--user", required=True, help="akun admin")
+    ap.add_argument("--password-file", required=True, metavar="BERKAS")
+    ap.set_defaults(func=cmd_approval_required)
 
     p = sub.add_parser("report", parents=[common], help="laporan")
     rsub = p.add_subparsers(dest="report_command", metavar="PERINTAH", required=True)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from kudus_desktop.core import settings
 from kudus_desktop.core.accounts import AccountService, SetupRequest
 from kudus_desktop.core.db import Database, open_database
 from kudus_desktop.core.participants import ParticipantService
@@ -23,6 +24,13 @@ from tests.factories import DESA, PASSWORD
 TODAY = date(2026, 11, 24)
 
 
+def without_approval(db: Database) -> None:
+    """Switch maker-checker off: most tests enrol and send as the office's only account. The
+    approval flow itself is tested with it on (tests/core/test_approval.py and the GUI tests)."""
+    with db.begin() as conn:
+        settings.write(conn, {settings.APPROVAL_REQUIRED: "0"})
+
+
 @pytest.fixture(scope="session")
 def template_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template")
@@ -30,6 +38,7 @@ def template_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     AccountService(db).initialise(
         SetupRequest("desa", DESA, "Sutrisno", "Kepala Desa", "admin", "Admin Desa", PASSWORD, "0291-123456")
     )
+    without_approval(db)
     db.close()
     assert not (path / f"{DB_FILE_NAME}-wal").exists(), "template must be checkpointed before copying"
     return path
@@ -69,6 +78,7 @@ KABUPATEN = "33.19"
 def _initialised(path: Path, mode: str, code: str) -> Path:
     db = open_database(path)
     AccountService(db).initialise(SetupRequest(mode, code, "Kepala", "Kepala", "admin", "Admin", PASSWORD, ""))
+    without_approval(db)
     db.close()
     return path
 

@@ -27,6 +27,7 @@ from kudus_desktop.core.jobs import CancelCheck, Progress, never_cancelled
 from kudus_desktop.core.labels import code_label
 from kudus_desktop.core.nik import clean_number, mask_nik_last4
 from kudus_desktop.core.participants import PAGE, ParticipantService
+from kudus_desktop.core.review import approved_only
 from kudus_desktop.core.signing import CardPayload, office_key, sign_payload
 from kudus_desktop.core.tables import card_print_table, nocase, participant_table
 from kudus_desktop.core.views import OfficeProfile, OpChanges, ParticipantView
@@ -158,9 +159,10 @@ class CardService:
         self.profile = profile
 
     def ids_for(self, scope: CardScope, selected: Sequence[int] = ()) -> list[int]:
-        """Active participants in scope, ordered by RW, RT and name so cards come out per neighbourhood."""
+        """Active, approved participants in scope, ordered by RW, RT and name so cards come out per
+        neighbourhood."""
         pc = participant_table.c
-        stmt = select(pc.id).where(pc.status == Status.AKTIF)
+        stmt = select(pc.id).where(pc.status == Status.AKTIF, approved_only())
         if scope == CardScope.SELECTED:
             stmt = stmt.where(pc.id.in_(list(selected)))
         elif scope == CardScope.UNPRINTED:
@@ -178,6 +180,8 @@ class CardService:
                 raise KudusError("card_nik_unknown", nik=raw)
             if person.status != Status.AKTIF:
                 raise KudusError("card_participant_ended", name=person.full_name)
+            if not self.approved([person.id]):
+                raise KudusError("card_not_approved", name=person.full_name)
             ids.append(person.id)
         return ids
 
@@ -190,11 +194,26 @@ class CardService:
                 found.update(conn.execute(select(c.participant_id).where(c.participant_id.in_(chunk))).scalars())
         return found
 
+    def approved(self, ids: Sequence[int]) -> set[int]:
+        """Those of ``ids`` whose data is approved (not waiting for or sent back by a verifikator)."""
+        found: set[int] = set()
+        with self.db.begin() as conn:
+            for start in range(0, len(ids), PAGE):
+                chunk = list(ids[start : start + PAGE])
+                found.update(
+                    conn.execute(
+                        select(participant_table.c.id).where(participant_table.c.id.in_(chunk), approved_only())
+                    ).scalars()
+                )
+        return found
+
     def scope_counts(self, scope: CardScope, selected: Sequence[int] = ()) -> tuple[int, int]:
         """(cards in scope, of which printed before), counted in SQL without listing the ids."""
         pc = participant_table.c
         printed = exists().where(card_print_table.c.participant_id == pc.id)
-        stmt = select(func.count(), func.coalesce(func.sum(printed.cast(Integer)), 0)).where(pc.status == Status.AKTIF)
+        stmt = select(func.count(), func.coalesce(func.sum(printed.cast(Integer)), 0)).where(
+            pc.status == Status.AKTIF, approved_only()
+        )
         if scope == CardScope.SELECTED:
             stmt = stmt.where(pc.id.in_(list(selected)))
         elif scope == CardScope.UNPRINTED:
@@ -206,7 +225,7 @@ class CardService:
     def unprinted_count(self) -> int:
         pc = participant_table.c
         stmt = select(func.count()).where(
-            pc.status == Status.AKTIF, ~exists().where(card_print_table.c.participant_id == pc.id)
+            pc.status == Status.AKTIF, approved_only(), ~exists().where(card_print_table.c.participant_id == pc.id)
         )
         with self.db.begin() as conn:
             return int(conn.execute(stmt).scalar_one())
@@ -234,15 +253,18 @@ class CardService:
         progress: Progress | None = None,
         cancelled: CancelCheck = never_cancelled,
     ) -> CardBatch:
-        """Every card's text and signed QR payload, in the order of ``ids``; ended participants are left out."""
+        """Every card's text and signed QR payload, in the order of ``ids``; ended participants
+        and those not approved by the verifikator are left out."""
         issued = issue_date or self.service.today()
         key = office_key(self.db)
         cards: list[Card] = []
         for start in range(0, len(ids), PAGE):
             if cancelled():
                 raise CancelledError()
-            for p in self.service.views(ids[start : start + PAGE]):
-                if p.status == Status.AKTIF:
+            chunk = ids[start : start + PAGE]
+            ready = self.approved(chunk)
+            for p in self.service.views(chunk):
+                if p.status == Status.AKTIF and p.id in ready:
                     cards.append(self.card(p, issued, key))
             if progress:
                 progress(min(start + PAGE, len(ids)), len(ids))

@@ -69,6 +69,8 @@ class HistoryAction(StrEnum):
     REACTIVATE = "reactivate"
     SYNC = "sync"  # a value set by the regency's receipt (KPJ number)
     BPJS = "bpjs"  # the regency recorded BPJS's answer (KPJ number or rejection)
+    APPROVE = "approve"  # a verifikator approved the data as it stands
+    DECLINE = "decline"  # a verifikator sent it back to the operator, with a reason
 
 
 def can_reveal_nik(role: str) -> bool:
@@ -79,6 +81,16 @@ def can_reveal_nik(role: str) -> bool:
 def can_edit_settings(role: str) -> bool:
     """Whether a role may change the office profile and rules."""
     return role == Role.ADMIN
+
+
+def can_enrol(role: str) -> bool:
+    """Whether a role may enrol, correct, end or import participants (the makers)."""
+    return role in {Role.ADMIN, Role.OPERATOR}
+
+
+def can_approve(role: str) -> bool:
+    """Whether a role may approve or send back enrolments (never a change of one's own)."""
+    return role in {Role.ADMIN, Role.VERIFIKATOR}
 
 
 def can_decide_duplicates(role: str) -> bool:

@@ -26,7 +26,7 @@ from kudus_desktop.core.errors import DataDirError, StorageError
 from kudus_desktop.core.migrations import STEPS
 from kudus_desktop.core.paths import DB_FILE_NAME, schema_path
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 APPLICATION_ID = 0x4B504D53
 SQLITE_HEADER = b"SQLite format 3\x00"
 BACKUP_DIR_NAME = "backups"

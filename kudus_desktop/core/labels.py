@@ -135,6 +135,11 @@ MESSAGES: dict[str, str] = {
     "sync_no_changes": QT_TRANSLATE_NOOP(
         "Pesan", "Tidak ada perubahan sejak paket {seq}; tidak ada paket baru yang dibuat."
     ),
+    "sync_only_unapproved": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Belum ada perubahan yang siap dikirim: {count} peserta menunggu persetujuan verifikator "
+        "(halaman Persetujuan). Tidak ada paket baru yang dibuat.",
+    ),
     "sync_read_failed": QT_TRANSLATE_NOOP("Pesan", "Berkas {name} tidak dapat dibaca: {detail}."),
     "sync_write_failed": QT_TRANSLATE_NOOP(
         "Pesan", "Berkas {path} tidak dapat ditulis: {detail}. Periksa flashdisk atau foldernya lalu coba lagi."
@@ -363,6 +368,24 @@ MESSAGES: dict[str, str] = {
     ),
     "lost_no_packages": QT_TRANSLATE_NOOP("Pesan", "Sebutkan nomor paket yang ada di flashdisk yang hilang."),
     "lost_package_unknown": QT_TRANSLATE_NOOP("Pesan", "Perangkat ini tidak pernah membuat paket {seqs}."),
+    # Approval
+    "enrol_not_allowed": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Verifikator memeriksa data, tidak mengubahnya: hanya admin dan operator yang boleh mendaftarkan "
+        "atau mengubah peserta.",
+    ),
+    "approval_not_allowed": QT_TRANSLATE_NOOP(
+        "Pesan", "Hanya verifikator atau admin yang boleh menyetujui atau mengembalikan data peserta."
+    ),
+    "approval_own_change": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "{count} peserta yang dipilih Anda ubah sendiri; perubahan harus diperiksa orang lain. "
+        "Tidak ada yang dikembalikan.",
+    ),
+    "approval_village_only": QT_TRANSLATE_NOOP("Pesan", "Persetujuan verifikator hanya berlaku di kantor desa."),
+    "card_not_approved": QT_TRANSLATE_NOOP(
+        "Pesan", "Data {name} belum disetujui verifikator; kartunya dicetak setelah disetujui."
+    ),
     # Participants
     "participant_not_found": QT_TRANSLATE_NOOP(
         "Pesan", "Peserta tidak ditemukan (mungkin sudah diubah di tempat lain)."
@@ -547,6 +570,8 @@ FIELDS: dict[str, str] = {
     "max_age": QT_TRANSLATE_NOOP("Kolom", "Batas umur"),
     "office_phone": QT_TRANSLATE_NOOP("Kolom", "Telepon kantor"),
     "monthly_premium": QT_TRANSLATE_NOOP("Kolom", "Iuran per orang per bulan"),
+    "reason": QT_TRANSLATE_NOOP("Kolom", "Alasan"),
+    "review_reason": QT_TRANSLATE_NOOP("Kolom", "Alasan dikembalikan"),
 }
 
 #: Labels of stored codes, keyed by "group:code".
@@ -577,6 +602,12 @@ CODES: dict[str, str] = {
     "action:reactivate": QT_TRANSLATE_NOOP("Kode", "Diaktifkan kembali"),
     "action:sync": QT_TRANSLATE_NOOP("Kode", "Diperbarui dari kabupaten"),
     "action:bpjs": QT_TRANSLATE_NOOP("Kode", "Jawaban BPJS dicatat"),
+    "action:approve": QT_TRANSLATE_NOOP("Kode", "Disetujui verifikator"),
+    "action:decline": QT_TRANSLATE_NOOP("Kode", "Dikembalikan verifikator"),
+    "review:menunggu": QT_TRANSLATE_NOOP("Kode", "Menunggu persetujuan"),
+    "review:ditolak": QT_TRANSLATE_NOOP("Kode", "Dikembalikan"),
+    "review_kind:baru": QT_TRANSLATE_NOOP("Kode", "Pendaftaran baru"),
+    "review_kind:perubahan": QT_TRANSLATE_NOOP("Kode", "Perubahan data"),
     "case:nik": QT_TRANSLATE_NOOP("Kode", "NIK sama di dua desa"),
     "case:apbd": QT_TRANSLATE_NOOP("Kode", "NIK ada di daftar APBD"),
     "case:similar": QT_TRANSLATE_NOOP("Kode", "Mirip: nama, tanggal lahir dan KK sama"),
@@ -597,6 +628,8 @@ CODES: dict[str, str] = {
     "sync:accepted": QT_TRANSLATE_NOOP("Kode", "Diterima"),
     "sync:rejected": QT_TRANSLATE_NOOP("Kode", "Ditolak"),
     "sync:review": QT_TRANSLATE_NOOP("Kode", "Ditinjau kabupaten"),
+    "sync:awaiting": QT_TRANSLATE_NOOP("Kode", "Menunggu persetujuan"),
+    "sync:declined": QT_TRANSLATE_NOOP("Kode", "Dikembalikan verifikator"),
     "kind:package": QT_TRANSLATE_NOOP("Kode", "paket sinkronisasi"),
     "kind:receipt": QT_TRANSLATE_NOOP("Kode", "tanda terima"),
     "role:admin": QT_TRANSLATE_NOOP("Kode", "Admin"),
@@ -615,6 +648,9 @@ CODES: dict[str, str] = {
     "audit:participant_end": QT_TRANSLATE_NOOP("Kode", "Kepesertaan dihentikan"),
     "audit:participant_reactivate": QT_TRANSLATE_NOOP("Kode", "Kepesertaan diaktifkan kembali"),
     "audit:participants_imported": QT_TRANSLATE_NOOP("Kode", "Daftar diimpor"),
+    "audit:participants_approved": QT_TRANSLATE_NOOP("Kode", "Data peserta disetujui"),
+    "audit:participants_declined": QT_TRANSLATE_NOOP("Kode", "Data peserta dikembalikan"),
+    "audit:approval_setting": QT_TRANSLATE_NOOP("Kode", "Aturan persetujuan diubah"),
     "audit:export_roster": QT_TRANSLATE_NOOP("Kode", "Daftar peserta diekspor"),
     "audit:export_bpjs": QT_TRANSLATE_NOOP("Kode", "Daftar BPJS diekspor"),
     "audit:export_audit": QT_TRANSLATE_NOOP("Kode", "Log audit diekspor"),

@@ -101,7 +101,7 @@ def _to_v7(conn: sqlite3.Connection) -> None:
 
 def _to_v8(conn: sqlite3.Connection) -> None:
     """v8: premiums: the dated rate table, payments and what they paid, the yearly budget line."""
-    for statement in _statements(_schema_section("-- Premiums:")):
+    for statement in _statements(_schema_section("-- Premiums:", "-- Approval:")):
         conn.execute(statement)
 
 
@@ -109,6 +109,12 @@ def _add_column(conn: sqlite3.Connection, table: str, definition: str) -> None:
     have = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
     if definition.split()[0] not in have:
         conn.execute(f"ALTER TABLE {table} ADD COLUMN {definition}")
+
+
+def _to_v9(conn: sqlite3.Connection) -> None:
+    """v9: approval of new and changed enrolments by a verifikator; what is on record counts as approved."""
+    for statement in _statements(_schema_section("-- Approval:")):
+        conn.execute(statement)
 
 
 def _schema_section(start: str, end: str | None = None) -> str:
@@ -134,4 +140,5 @@ STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     6: _to_v6,
     7: _to_v7,
     8: _to_v8,
+    9: _to_v9,
 }

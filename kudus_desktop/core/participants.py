@@ -19,15 +19,23 @@ from sqlalchemy.exc import IntegrityError
 
 from kudus_desktop.core import settings
 from kudus_desktop.core.audit import log_event, write_audit
-from kudus_desktop.core.codes import Category, ExitReason, Funding, HistoryAction, Status
+from kudus_desktop.core.codes import Category, ExitReason, Funding, HistoryAction, Status, can_enrol
 from kudus_desktop.core.dates import DateParseError, format_date, from_iso, now_iso, parse_date_text
 from kudus_desktop.core.db import Database, executemany
-from kudus_desktop.core.errors import CancelledError, NotFoundError, StateError, ValidationError
+from kudus_desktop.core.errors import CancelledError, KudusError, NotFoundError, StateError, ValidationError
 from kudus_desktop.core.jobs import CancelCheck, Progress, never_cancelled
 from kudus_desktop.core.nik import clean_number
 from kudus_desktop.core.regions import kudus_district_digits, region
+from kudus_desktop.core.review import approval_on, submit, submit_new
 from kudus_desktop.core.sync_state import record_state
-from kudus_desktop.core.tables import counter_table, history_table, nocase, participant_sync_table, participant_table
+from kudus_desktop.core.tables import (
+    counter_table,
+    history_table,
+    nocase,
+    participant_review_table,
+    participant_sync_table,
+    participant_table,
+)
 from kudus_desktop.core.validation import (
     Issue,
     ParticipantDraft,
@@ -48,6 +56,7 @@ from kudus_desktop.core.views import (
 
 P = participant_table.c
 S = participant_sync_table.c
+R = participant_review_table.c
 PAGE = 500  # rows fetched per round trip; well under SQLite's bound-parameter limit
 BULK_CHUNK = 2000  # rows per executemany in bulk writes: bounded memory, cancel between chunks
 
@@ -260,12 +269,18 @@ class ParticipantService:
             for start in range(0, len(ids), PAGE):
                 chunk = ids[start : start + PAGE]
                 stmt = (
-                    select(*_LIST_COLUMNS, P.rev, S.sent_seq, S.sent_rev, S.outcome, S.reason, S.outcome_rev)
-                    .select_from(participant_table.outerjoin(participant_sync_table, S.participant_id == P.id))
+                    select(*_LIST_COLUMNS, P.rev, S.sent_seq, S.sent_rev, S.outcome, S.reason, S.outcome_rev,
+                           R.state.label("review"), R.reason.label("review_reason"))
+                    .select_from(
+                        participant_table.outerjoin(participant_sync_table, S.participant_id == P.id)
+                        .outerjoin(participant_review_table, R.participant_id == P.id)
+                    )
                     .where(P.id.in_(chunk))
-                )
+                )  # fmt: skip
                 for r in conn.execute(stmt):
-                    state = record_state(r.rev, r.sent_seq, r.sent_rev, r.outcome, r.reason, r.outcome_rev)
+                    state = record_state(
+                        r.rev, r.sent_seq, r.sent_rev, r.outcome, r.reason, r.outcome_rev, r.review, r.review_reason
+                    )
                     out[r.id] = ParticipantListRow(
                         id=r.id,
                         reg_no=r.reg_no,
@@ -417,6 +432,14 @@ class ParticipantService:
         reg_no = conn.execute(select(P.reg_no).where(P.id == pid)).scalar_one()
         write_audit(conn, self.user.username, f"participant_{action}", reg_no)
 
+    def _require_maker(self) -> None:
+        if not can_enrol(self.user.role):
+            raise KudusError("enrol_not_allowed")
+
+    @staticmethod
+    def _approval(conn: Connection) -> bool:
+        return approval_on(settings.read_all(conn))
+
     def log_event(self, action: str, detail: str = "") -> None:
         """Record an act of this user that changes no participant (an export, a NIK reveal)."""
         log_event(self.db, self.user.username, action, detail)
@@ -424,8 +447,10 @@ class ParticipantService:
     def create(self, draft: ParticipantDraft, *, accept_warnings: bool = False) -> tuple[int, OpChanges]:
         """Enrol a new participant; returns its id.
 
-        Raises :class:`ValidationError` on errors, and on warnings unless accepted.
+        Raises :class:`ValidationError` on errors, and on warnings unless accepted. With
+        approval on, the new participant waits for a verifikator.
         """
+        self._require_maker()
         try:
             with self.db.begin() as conn:
                 values = self._require_ok(self._check(conn, draft, None), accept_warnings)
@@ -454,6 +479,8 @@ class ParticipantService:
                 self._record(
                     conn, pid, HistoryAction.CREATE, ((k, None, v) for k, v in columns.items() if v is not None), rev
                 )
+                if self._approval(conn):
+                    submit(conn, pid, None, self.user.username, stamp)
         except IntegrityError:
             # Another window enrolled the same NIK between our check and our insert.
             raise ValidationError([Issue("nik", "nik_registered", "error", {"name": "", "reg_no": ""})]) from None
@@ -480,11 +507,13 @@ class ParticipantService:
         Set-based: one executemany per chunk, counters reserved in one step. A cancel or an
         error rolls everything back. Runs on any one thread; reports progress as (done, total).
         """
+        self._require_maker()
         total = len(adds) + len(updates)
         stamp = now_iso()
         who = self.user.username
         with self.db.begin() as conn:
             _, desa = self._context(conn)
+            approval = self._approval(conn)
             reg = region(desa)
             prefix = reg.digits if reg else desa.replace(".", "")
             first_rev = reserve_counter(conn, "change", total)
@@ -531,6 +560,8 @@ class ParticipantService:
                     for r, cols in zip(rows, columns, strict=True)
                 ]
                 _insert_many(conn, history_table, history)
+                if approval:
+                    submit_new(conn, list(ids.values()), who, stamp)
                 done += len(chunk)
                 if progress:
                     progress(done, total)
@@ -549,6 +580,8 @@ class ParticipantService:
                         .values(updated_at=stamp, updated_by=who, rev=rev, **{k: v for k, _, v in diff})
                     )
                     self._record(conn, pid, HistoryAction.UPDATE, diff, rev)
+                    if approval:
+                        submit(conn, pid, row, who, stamp)
                 rev += 1
                 done += 1
                 if progress and done % 500 == 0:
@@ -565,6 +598,7 @@ class ParticipantService:
 
     def update(self, participant_id: int, draft: ParticipantDraft, *, accept_warnings: bool = False) -> OpChanges:
         """Correct a participant's data; only changed fields are written and recorded."""
+        self._require_maker()
         with self.db.begin() as conn:
             row = conn.execute(select(participant_table).where(P.id == participant_id)).first()
             if row is None:
@@ -575,12 +609,15 @@ class ParticipantService:
             if not changes:
                 return OpChanges()
             rev = _next(conn, "change")
+            stamp = now_iso()
             conn.execute(
                 update(participant_table)
                 .where(P.id == participant_id)
-                .values(updated_at=now_iso(), updated_by=self.user.username, rev=rev, **{k: v for k, _, v in changes})
+                .values(updated_at=stamp, updated_by=self.user.username, rev=rev, **{k: v for k, _, v in changes})
             )
             self._record(conn, participant_id, HistoryAction.UPDATE, changes, rev)
+            if self._approval(conn):
+                submit(conn, participant_id, row, self.user.username, stamp)
         return OpChanges(participants=True, participant_ids=(participant_id,))
 
     def _parse_day(self, field: str, text: str) -> date:
@@ -595,18 +632,22 @@ class ParticipantService:
     def _set_status(
         self, participant_id: int, action: HistoryAction, new_values: Callable[[Any], dict[str, str | None]]
     ) -> OpChanges:
+        self._require_maker()
         with self.db.begin() as conn:
             row = conn.execute(select(participant_table).where(P.id == participant_id)).first()
             if row is None:
                 raise NotFoundError("participant_not_found", id=participant_id)
             values = new_values(row)
             rev = _next(conn, "change")
+            stamp = now_iso()
             conn.execute(
                 update(participant_table)
                 .where(P.id == participant_id)
-                .values(updated_at=now_iso(), updated_by=self.user.username, rev=rev, **values)
+                .values(updated_at=stamp, updated_by=self.user.username, rev=rev, **values)
             )
             self._record(conn, participant_id, action, ((k, getattr(row, k), v) for k, v in values.items()), rev)
+            if self._approval(conn):
+                submit(conn, participant_id, row, self.user.username, stamp)
         return OpChanges(participants=True, participant_ids=(participant_id,))
 
     def end(self, participant_id: int, reason: str, exit_date: str) -> OpChanges:

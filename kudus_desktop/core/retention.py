@@ -31,6 +31,7 @@ from kudus_desktop.core.tables import (
     card_print_table,
     duplicate_case_table,
     history_table,
+    participant_review_table,
     participant_sync_table,
     participant_table,
     premium_paid_table,
@@ -127,7 +128,10 @@ def _remove(conn: Connection, ids: Sequence[int]) -> None:
     people = conn.execute(select(P.reg_no, P.nik, P.full_name).where(P.id.in_(ids))).all()
     d = duplicate_case_table.c
     conn.execute(delete(duplicate_case_table).where(or_(d.first_id.in_(ids), d.second_id.in_(ids))))
-    for table in (history_table, participant_sync_table, card_print_table, premium_paid_table, bpjs_status_table):
+    for table in (
+        history_table, participant_sync_table, participant_review_table, card_print_table, premium_paid_table,
+        bpjs_status_table,
+    ):  # fmt: skip
         conn.execute(delete(table).where(table.c.participant_id.in_(ids)))
     conn.execute(delete(participant_table).where(P.id.in_(ids)))
     # The audit log names people by registration number (and a few entries by NIK or name).

@@ -57,6 +57,9 @@ RETENTION_YEARS = SettingKey("retention_years", "0")
 #: The first month whose premiums are kept in this application ('YYYY-MM'); set when premiums are
 #: first used. Earlier months are shown as not tracked rather than as arrears.
 PREMIUM_SINCE = SettingKey("premium_since", "")
+#: Maker-checker: "1" holds new and changed enrolments out of sync packages and off cards until a
+#: verifikator (or an admin who did not make the change) approves them. Only the admin switches it.
+APPROVAL_REQUIRED = SettingKey("approval_required", "1")
 # Online sync, village side: the last good exchange with the server, the last failure's text,
 # and the fingerprint the regency must confirm before this device's uploads are imported.
 SYNC_LAST_OK = SettingKey("sync_last_ok", "")
@@ -67,7 +70,7 @@ ALL_KEYS = (
     MODE, REGION_CODE, HEAD_NAME, HEAD_TITLE, OFFICE_PHONE, MAX_AGE, MONTHLY_PREMIUM, IMPORT_MAPPINGS, BPJS_COLUMNS,
     IDLE_LOCK_MINUTES, SYNC_REGENCY, SYNC_REGENCY_NAME, SYNC_REGENCY_SIGN, SYNC_REGENCY_BOX, SYNC_SERVER,
     SYNC_RECEIPT_SEQ, SYNC_MISSING, SYNC_FULL_REQUESTED, SYNC_LAST_OK, SYNC_LAST_ERROR, SYNC_HUB_PENDING,
-    PREMIUM_SINCE, RETENTION_YEARS,
+    PREMIUM_SINCE, RETENTION_YEARS, APPROVAL_REQUIRED,
 )  # fmt: skip
 
 

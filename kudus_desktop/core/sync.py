@@ -27,7 +27,7 @@ from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, and_, func, literal, select, update
 from sqlalchemy.exc import IntegrityError
 
 from kudus_desktop.core import settings
@@ -41,6 +41,7 @@ from kudus_desktop.core.errors import CancelledError
 from kudus_desktop.core.jobs import CancelCheck, Progress, never_cancelled
 from kudus_desktop.core.participants import reserve_counter
 from kudus_desktop.core.regions import all_regions, region
+from kudus_desktop.core.review import approved_only
 from kudus_desktop.core.signing import Identity, device_fingerprint, device_id, identity
 from kudus_desktop.core.sync_state import RecordState, record_state
 from kudus_desktop.core.syncfile import (
@@ -58,6 +59,7 @@ from kudus_desktop.core.tables import (
     duplicate_case_table,
     history_table,
     hub_pending_table,
+    participant_review_table,
     participant_sync_table,
     participant_table,
     premium_paid_table,
@@ -71,6 +73,7 @@ from kudus_desktop.core.views import UserView
 
 P = participant_table.c
 S = participant_sync_table.c
+R = participant_review_table.c
 
 #: Participant columns a package carries, in this order (the regency's own id and rev stay local).
 PARTICIPANT_COLUMNS = (
@@ -307,6 +310,7 @@ class VillageStatus:
     full_resend: bool
     packages: tuple[OutboxEntry, ...]
     unsent_payments: int = 0  # premium payments recorded or voided since the last package
+    awaiting_approval: int = 0  # participants waiting for (or sent back by) a verifikator: not sent yet
 
     @property
     def has_changes(self) -> bool:
@@ -394,8 +398,9 @@ class VillageSync:
             values = _require_mode(conn, Mode.DESA)
             last_to = conn.execute(select(func.coalesce(func.max(o.to_rev), 0))).scalar_one()
             unsent = conn.execute(
-                select(func.count()).select_from(participant_table).where(P.rev > last_to)
+                select(func.count()).select_from(participant_table).where(P.rev > last_to, approved_only())
             ).scalar_one()
+            awaiting = conn.execute(select(func.count()).select_from(participant_review_table)).scalar_one()
             unsent_payments = conn.execute(
                 select(func.count()).select_from(premium_payment_table).where(premium_payment_table.c.rev > last_to)
             ).scalar_one()
@@ -413,6 +418,7 @@ class VillageSync:
             fingerprint=me.fingerprint,
             unsent=int(unsent),
             unsent_payments=int(unsent_payments),
+            awaiting_approval=int(awaiting),
             last_seq=last_seq,
             receipt_seq=int(values[settings.SYNC_RECEIPT_SEQ.key]),
             missing=tuple(json.loads(values[settings.SYNC_MISSING.key])),
@@ -457,18 +463,27 @@ class VillageSync:
             from_rev = 0 if full else last_to
             to_rev = _counter(conn, "change")
             cols = [getattr(P, c) for c in PARTICIPANT_COLUMNS]
-            rows = [list(r) for r in conn.execute(select(*cols).where(P.rev > from_rev).order_by(P.rev))]
+            # Only approved data leaves the office; what waits for a verifikator stays for a later package.
+            ready = and_(P.rev > from_rev, approved_only())
+            rows = [list(r) for r in conn.execute(select(*cols).where(ready).order_by(P.rev))]
             payments, paid = _payment_rows(conn, from_rev)
             if not rows and not payments:
+                waiting = conn.execute(select(func.count()).select_from(participant_review_table)).scalar_one()
+                if waiting:
+                    raise SyncError("sync_only_unapproved", count=waiting)
                 raise SyncError("sync_no_changes", seq=max(_counter(conn, "sync_seq"), self._seq_floor()))
             if progress:
                 progress(1, 4)
+            # A participant's history since the regency last got it: a change held back for approval
+            # is older than this package's from_rev but not yet at the regency.
+            since = literal(0) if full else func.coalesce(S.sent_rev, 0)
             history = [
                 list(r)
                 for r in conn.execute(
                     select(P.uid, h.at, h.username, h.action, h.changes, h.rev)
                     .join(participant_table, P.id == h.participant_id)
-                    .where(h.rev > from_rev)
+                    .outerjoin(participant_sync_table, S.participant_id == P.id)
+                    .where(ready, h.rev > since)
                     .order_by(h.id)
                 )
             ]
@@ -513,7 +528,7 @@ class VillageSync:
                     from_rev=from_rev, to_rev=to_rev, participants=len(rows), full=int(full),
                 )
             )  # fmt: skip
-            ids = dict(conn.execute(select(P.uid, P.id).where(P.rev > from_rev)).all())
+            ids = dict(conn.execute(select(P.uid, P.id).where(ready)).all())
             sent = [(ids[r[0]], seq, r[-1]) for r in rows]
             if sent:
                 stmt = upsert(conn, participant_sync_table)
@@ -656,12 +671,18 @@ class VillageSync:
             part = ids[start : start + CHUNK]
             with self.db.begin() as conn:
                 rows = conn.execute(
-                    select(P.id, P.rev, S.sent_seq, S.sent_rev, S.outcome, S.reason, S.outcome_rev)
-                    .select_from(participant_table.outerjoin(participant_sync_table, S.participant_id == P.id))
+                    select(P.id, P.rev, S.sent_seq, S.sent_rev, S.outcome, S.reason, S.outcome_rev,
+                           R.state.label("review"), R.reason.label("review_reason"))
+                    .select_from(
+                        participant_table.outerjoin(participant_sync_table, S.participant_id == P.id)
+                        .outerjoin(participant_review_table, R.participant_id == P.id)
+                    )
                     .where(P.id.in_(part))
-                ).all()
+                ).all()  # fmt: skip
             for r in rows:
-                out[r.id] = record_state(r.rev, r.sent_seq, r.sent_rev, r.outcome, r.reason, r.outcome_rev)
+                out[r.id] = record_state(
+                    r.rev, r.sent_seq, r.sent_rev, r.outcome, r.reason, r.outcome_rev, r.review, r.review_reason
+                )
         return out
 
 

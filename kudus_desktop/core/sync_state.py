@@ -13,6 +13,8 @@ class SyncState:
     ACCEPTED = "accepted"
     REJECTED = "rejected"
     REVIEW = "review"
+    AWAITING = "awaiting"  # waits for the office's verifikator; not sent until approved
+    DECLINED = "declined"  # sent back by the verifikator, with a reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,8 +31,15 @@ def record_state(
     outcome: str | None,
     reason: str | None,
     outcome_rev: int | None,
+    review: str | None = None,
+    review_reason: str | None = None,
 ) -> RecordState:
-    """The state a clerk sees, from the participant's rev and its participant_sync row."""
+    """The state a clerk sees, from the participant's rev, its participant_sync row and its
+    place in the approval queue (``participant_review.state``)."""
+    if review == "menunggu":
+        return RecordState(SyncState.AWAITING, sent_seq)
+    if review == "ditolak":
+        return RecordState(SyncState.DECLINED, sent_seq, review_reason or "")
     if sent_rev is None or sent_rev < rev:
         return RecordState(SyncState.NOT_SENT)
     if outcome is None or outcome_rev is None or outcome_rev < sent_rev:

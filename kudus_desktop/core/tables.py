@@ -170,6 +170,23 @@ class CardPrintRow(Base):
     reason: Mapped[str] = mapped_column(Text, nullable=False, server_default=text("''"))
 
 
+class ParticipantReviewRow(Base):
+    __tablename__ = "participant_review"
+    __table_args__ = (
+        CheckConstraint("state IN ('menunggu', 'ditolak')"),
+        Index("ix_participant_review_state", "state"),
+    )
+
+    participant_id: Mapped[int] = mapped_column(Integer, ForeignKey("participant.id"), primary_key=True)
+    state: Mapped[str] = mapped_column(Text, nullable=False)
+    approved: Mapped[str | None] = mapped_column(Text)
+    makers: Mapped[str] = mapped_column(Text, nullable=False)
+    submitted_at: Mapped[str] = mapped_column(Text, nullable=False)
+    reason: Mapped[str] = mapped_column(Text, nullable=False, server_default=text("''"))
+    reviewed_at: Mapped[str | None] = mapped_column(Text)
+    reviewed_by: Mapped[str | None] = mapped_column(Text)
+
+
 class SyncOutboxRow(Base):
     __tablename__ = "sync_outbox"
 
@@ -387,3 +404,4 @@ premium_rate_table = cast(Table, PremiumRateRow.__table__)
 premium_payment_table = cast(Table, PremiumPaymentRow.__table__)
 premium_paid_table = cast(Table, PremiumPaidRow.__table__)
 premium_budget_table = cast(Table, PremiumBudgetRow.__table__)
+participant_review_table = cast(Table, ParticipantReviewRow.__table__)
