@@ -93,8 +93,17 @@ class SelfTest:
             phone="", occupation="Pedagang", category="linmas", source_list="DTKS", source_date="",
             funding="pades", start_date="01/11/2026",
         )  # fmt: skip
+        from kudus_desktop.core.codes import Role
+        from kudus_desktop.core.review import ReviewService
+
         pid, _ = ParticipantService(db, user).create(draft)
-        return f"peserta {pid} tersimpan"
+        # Maker-checker, as a new office has it: a verifikator approves what the admin entered.
+        accounts = AccountService(db)
+        accounts.create_account(user, "pemeriksa", "Pemeriksa Uji", Role.VERIFIKATOR, "sandi-uji-mandiri")
+        checker = accounts.login("pemeriksa", "sandi-uji-mandiri")
+        if ReviewService(db, checker).approve([pid]).approved != 1:
+            raise RuntimeError("persetujuan verifikator tidak tercatat")
+        return f"peserta {pid} tersimpan dan disetujui"
 
     def card(self) -> str:
         import os

@@ -19,8 +19,10 @@ from kudus_desktop.core.errors import KudusError
 from kudus_desktop.core.importing import ImportService
 from kudus_desktop.core.participants import ParticipantService
 from kudus_desktop.core.premiums import PremiumService
+from kudus_desktop.core.review import ReviewService
 from kudus_desktop.core.views import OpChanges, UserView
 from kudus_desktop.gui import ops, preferences
+from kudus_desktop.gui.approval_page import ApprovalPage
 from kudus_desktop.gui.background_sync import BackgroundSync
 from kudus_desktop.gui.dashboard_page import DashboardPage
 from kudus_desktop.gui.idle_lock import IdleLock
@@ -67,7 +69,11 @@ class MainWindow(QMainWindow):
             self.premiums_page = PremiumsPage(
                 PremiumService(db, user, today=today), user, self.accounts.profile, self.signals
             )
-            village_pages = [("iuran", self.tr("Iuran"), self.premiums_page)]
+            self.approval_page = ApprovalPage(ReviewService(db, user, today=today), user, self.signals)
+            village_pages = [
+                ("persetujuan", self.tr("Persetujuan"), self.approval_page),
+                ("iuran", self.tr("Iuran"), self.premiums_page),
+            ]
         regency_pages: list[tuple[str, str, QWidget]] = []
         if regency:
             self.duplicates_page = DuplicatesPage(db, user, self.signals)
@@ -98,6 +104,8 @@ class MainWindow(QMainWindow):
             self.navigation.addItem(item)
             self.pages.addWidget(page)
         self.navigation.currentRowChanged.connect(self.pages.setCurrentIndex)
+        if not regency:
+            self.approval_page.waiting_changed.connect(self._show_waiting)
 
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -152,6 +160,14 @@ class MainWindow(QMainWindow):
         geometry = preferences.window_geometry()
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1280, 720)
+
+    def _show_waiting(self, count: int) -> None:
+        """The navigation says how many enrolments wait for a verifikator."""
+        for row in range(self.navigation.count()):
+            item = self.navigation.item(row)
+            if item.data(Qt.ItemDataRole.UserRole) == "persetujuan":
+                text = self.tr("Persetujuan")
+                item.setText(self.tr("{text} ({n})").format(text=text, n=count) if count else text)
 
     def _show_online(self, text: str, tip: str) -> None:
         self.online_label.setText(text)

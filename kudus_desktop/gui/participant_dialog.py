@@ -31,6 +31,7 @@ from kudus_desktop.core.errors import KudusError, ValidationError
 from kudus_desktop.core.nik import NumberError, parse_nik
 from kudus_desktop.core.participants import ParticipantService
 from kudus_desktop.core.premiums import CoverState, PremiumService, month_label
+from kudus_desktop.core.review import ReviewItem, ReviewService, ReviewState
 from kudus_desktop.core.validation import DRAFT_FIELDS, Issue, ParticipantDraft
 from kudus_desktop.core.views import OpChanges, ParticipantView
 from kudus_desktop.gui.messages import ask, code_text, field_text, inform, issue_text, show_error
@@ -102,6 +103,11 @@ class ParticipantDialog(QDialog):
         self.banner.hide()
         self.record_info = QLabel()
         self.record_info.setObjectName("muted")
+        # Where the record stands with the verifikator (waiting, or sent back and why).
+        self.review_banner = QLabel()
+        self.review_banner.setObjectName("reviewBanner")
+        self.review_banner.setWordWrap(True)
+        self.review_banner.hide()
 
         identity = QGroupBox(self.tr("Identitas"))
         f1 = QFormLayout(identity)
@@ -169,6 +175,7 @@ class ParticipantDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
+        layout.addWidget(self.review_banner)
         layout.addWidget(self.banner)
         layout.addLayout(grid)
         layout.addWidget(self.buttons)
@@ -259,7 +266,24 @@ class ParticipantDialog(QDialog):
                 reg=p.reg_no, status=status, kpj=p.kpj or self.tr("belum ada")
             )
         )
+        self._show_review(ReviewService(self.service.db, self.service.user).item(p.id))
         self._loaded = self.draft()
+
+    def _show_review(self, item: ReviewItem | None) -> None:
+        if item is None:
+            self.review_banner.hide()
+            return
+        if item.state == ReviewState.DECLINED:
+            text = self.tr("Dikembalikan oleh {who} ({when}): {reason}\nPerbaiki lalu simpan; data menunggu "
+                           "persetujuan lagi.").format(who=item.reviewed_by, when=item.reviewed_at[:16],
+                                                       reason=item.reason)  # fmt: skip
+        else:
+            text = self.tr("Menunggu persetujuan verifikator sejak {when} ({kind}); belum dikirim ke kabupaten "
+                           "dan kartunya belum dapat dicetak.").format(
+                when=item.submitted_at[:16], kind=code_text("review_kind", item.kind).lower()
+            )  # fmt: skip
+        self.review_banner.setText(text)
+        self.review_banner.show()
 
     def draft(self) -> ParticipantDraft:
         """The form's values as typed."""

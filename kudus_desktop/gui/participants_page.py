@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kudus_desktop.core.codes import Category, Mode, Status, can_reveal_nik
+from kudus_desktop.core.codes import Category, Mode, Status, can_enrol, can_reveal_nik
 from kudus_desktop.core.dates import format_number
 from kudus_desktop.core.errors import KudusError
 from kudus_desktop.core.exporting import export_bpjs_list, export_person_report, export_roster
@@ -86,6 +86,9 @@ class ParticipantsPage(QWidget):
         self.reveal_action = QAction(icon("lihat"), self.tr("Tampilkan NIK"), self)
         self.reveal_action.setCheckable(True)
         self.reveal_action.setVisible(can_reveal_nik(user.role))
+        # A verifikator checks rather than changes (the service refuses too).
+        for action in (self.add_action, self.end_action, self.reactivate_action):
+            action.setVisible(can_enrol(user.role))
         self.reveal_action.setToolTip(self.tr("Tampilkan NIK lengkap; secara bawaan NIK disamarkan"))
         for action in (
             self.add_action,

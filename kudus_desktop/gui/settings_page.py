@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QGroupBox,
@@ -21,15 +22,17 @@ from PySide6.QtWidgets import (
 
 from kudus_desktop import __version__
 from kudus_desktop.core.accounts import AccountService
-from kudus_desktop.core.codes import can_edit_settings
+from kudus_desktop.core.codes import Mode, can_edit_settings
 from kudus_desktop.core.errors import KudusError, ValidationError
 from kudus_desktop.core.exporting import BPJS_COLUMNS, bpjs_columns, save_bpjs_columns
+from kudus_desktop.core.review import ReviewService
 from kudus_desktop.core.views import UserView
 from kudus_desktop.gui import preferences
 from kudus_desktop.gui.accounts_widget import AccountsWidget
 from kudus_desktop.gui.audit_widget import AuditWidget
 from kudus_desktop.gui.backup_widget import BackupWidget
-from kudus_desktop.gui.messages import inform, issue_text, show_error
+from kudus_desktop.gui.messages import ask, inform, issue_text, show_error
+from kudus_desktop.gui.ops import run_db
 from kudus_desktop.gui.privacy_widget import PrivacyWidget
 from kudus_desktop.gui.signals import AppSignals
 from kudus_desktop.gui.theme import mark_invalid
@@ -73,6 +76,18 @@ class SettingsPage(QWidget):
         form.addRow(self.tr("Telepon kantor"), self.office_phone)
         form.addRow(self.tr("Batas umur peserta (tahun)"), self.max_age)
         form.addRow(self.tr("Kunci layar setelah (menit tanpa kegiatan; 0 = tidak)"), self.idle_lock)
+        # Maker-checker (village): switched at once, not with the profile's save button.
+        self.review = ReviewService(accounts.db, user)
+        self.approval = QCheckBox(self.tr("Data peserta baru dan yang diubah harus disetujui verifikator sebelum "
+                                          "dikirim ke kabupaten atau dicetak kartunya"))  # fmt: skip
+        self.approval.setObjectName("approvalRequired")
+        if profile.mode == Mode.DESA:
+            self.approval.setChecked(self.review.required())
+            self.approval.setEnabled(editable)
+            self.approval.toggled.connect(self.change_approval)
+            form.addRow(self.tr("Persetujuan"), self.approval)
+        else:
+            self.approval.hide()
         form.addRow(self.error)
         self.save_button = QPushButton(self.tr("Simpan pengaturan kantor"))
         self.save_button.clicked.connect(self.save_profile)
@@ -213,6 +228,30 @@ class SettingsPage(QWidget):
         self.error.hide()
         self.signals.changed.emit(changes)
         inform(self, self.tr("Pengaturan"), self.tr("Pengaturan kantor disimpan."))
+
+    def change_approval(self, required: bool) -> None:
+        waiting = self.review.counts()
+        held = waiting.waiting + waiting.declined
+        if not required and held and not ask(
+            self,
+            self.tr("Persetujuan verifikator"),
+            self.tr("{n} data peserta yang menunggu atau dikembalikan akan dianggap disetujui dan ikut paket "
+                    "berikutnya tanpa diperiksa. Lanjutkan?").format(n=held),
+            self.tr("Ya, tidak wajib"),
+            self.tr("Batal"),
+        ):  # fmt: skip
+            self.approval.blockSignals(True)
+            self.approval.setChecked(True)
+            self.approval.blockSignals(False)
+            return
+
+        def failed(exc: BaseException) -> None:
+            self.approval.blockSignals(True)
+            self.approval.setChecked(not required)
+            self.approval.blockSignals(False)
+            show_error(self, exc)
+
+        run_db(self, lambda: self.review.set_required(required), self.signals.changed.emit, failed)
 
     def _move(self, step: int) -> None:
         row = self.bpjs_list.currentRow()

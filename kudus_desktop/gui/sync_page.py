@@ -185,6 +185,11 @@ class VillageSyncPage(QWidget):
                 "Tanda terima terakhir: {r}."
             ).format(n=st.unsent, p=st.unsent_payments, seq=st.last_seq or "-", r=st.receipt_seq or "-")
         ]
+        if st.awaiting_approval:
+            lines.append(
+                self.tr("{n} peserta menunggu persetujuan verifikator atau dikembalikan ke operator; mereka ikut "
+                        "paket setelah disetujui (halaman Persetujuan).").format(n=st.awaiting_approval)
+            )  # fmt: skip
         if st.missing:
             lines.append(
                 self.tr(

@@ -30,6 +30,8 @@ QLabel#cardValue {{ font-size: 20pt; font-weight: 600; color: {ACCENT}; }}
 QLabel#cardTitle {{ color: {MUTED}; }}
 QLabel#errorBanner {{ background: {ERROR_BG}; color: {ERROR_FG}; border: 1px solid #f5c2c0; border-radius: 6px;
     padding: 6px 8px; }}
+QLabel#reviewBanner {{ background: #fff6e0; color: #6b4a00; border: 1px solid #f0d9a0; border-radius: 6px;
+    padding: 6px 8px; }}
 QLabel#nikHint {{ color: {MUTED}; font-size: 9pt; }}
 *[invalid="true"] {{ border: 1.5px solid #d93025; border-radius: 3px; }}
 """

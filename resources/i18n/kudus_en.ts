@@ -145,6 +145,140 @@
     </message>
 </context>
 <context>
+    <name>ApprovalPage</name>
+    <message>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="79"/>
+        <source>Persetujuan data peserta</source>
+        <translation>Approval of participant data</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="87"/>
+        <source>Menunggu persetujuan</source>
+        <translation>Awaiting approval</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="88"/>
+        <source>Dikembalikan ke operator</source>
+        <translation>Sent back to the operator</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="89"/>
+        <source>Semua</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="96"/>
+        <source>No. registrasi</source>
+        <translation>Registration no.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="96"/>
+        <source>Nama</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="96"/>
+        <source>NIK</source>
+        <translation>NIK</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="96"/>
+        <source>Jenis</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="96"/>
+        <source>Diubah oleh</source>
+        <translation>Changed by</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="97"/>
+        <source>Diajukan</source>
+        <translation>Submitted</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="97"/>
+        <source>Keadaan</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="105"/>
+        <source>Data</source>
+        <translation>Field</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="105"/>
+        <source>Yang disetujui</source>
+        <translation>As approved</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="105"/>
+        <source>Sekarang</source>
+        <translation>Now</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="110"/>
+        <source>Setujui</source>
+        <translation>Approve</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="114"/>
+        <source>Kembalikan…</source>
+        <translation>Send back…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="124"/>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="209"/>
+        <source>Yang berubah</source>
+        <translation>What changed</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="150"/>
+        <source>Menunggu persetujuan: {w}. Dikembalikan ke operator: {d}.</source>
+        <translation>Awaiting approval: {w}. Sent back to the operator: {d}.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="154"/>
+        <source>Persetujuan verifikator tidak wajib di kantor ini (Pengaturan): perubahan baru langsung siap dikirim.</source>
+        <translation>Verifier approval is not required in this office (Settings): new changes are ready to send at once.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="197"/>
+        <source>Verifikator atau admin yang menyetujui.</source>
+        <translation>A verifier or an admin approves.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="199"/>
+        <source>Data yang dikembalikan diperbaiki di halaman Peserta, lalu menunggu lagi.</source>
+        <translation>Data sent back is corrected on the Participants page, then waits again.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="201"/>
+        <source>{n} yang dipilih Anda ubah sendiri: orang lain yang memeriksanya.</source>
+        <translation>You changed {n} of the selected yourself: someone else checks them.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="203"/>
+        <source>{n} peserta dipilih.</source>
+        <translation>{n} participants selected.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="213"/>
+        <source>Yang berubah: {name} ({kind})</source>
+        <translation>What changed: {name} ({kind})</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="243"/>
+        <source>Sebagian tetap menunggu</source>
+        <translation>Some are still waiting</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="244"/>
+        <source>{n} peserta disetujui. Yang Anda ubah sendiri tetap menunggu pemeriksa lain: {names}.</source>
+        <translation>{n} participants approved. Those you changed yourself wait for another checker: {names}.</translation>
+    </message>
+</context>
+<context>
     <name>AuditTableModel</name>
     <message>
         <location filename="../../kudus_desktop/gui/audit_widget.py" line="49"/>
@@ -641,6 +775,34 @@
         <location filename="../../kudus_desktop/gui/dashboard_page.py" line="112"/>
         <source>{n} × {rate} (JKK + JKM)</source>
         <translation>{n} × {rate} (JKK + JKM)</translation>
+    </message>
+</context>
+<context>
+    <name>DeclineDialog</name>
+    <message>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="44"/>
+        <source>Kembalikan ke operator</source>
+        <translation>Send back to the operator</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="46"/>
+        <source>{n} data peserta dikembalikan ke operator. Tulis apa yang harus diperbaiki; operator membacanya di daftar peserta.</source>
+        <translation>{n} participant records go back to the operator. Write what must be corrected; the operator reads it in the participant list.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="52"/>
+        <source>mis. Tanggal lahir tidak sesuai KTP</source>
+        <translation>e.g. Date of birth does not match the ID card</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="54"/>
+        <source>Kembalikan</source>
+        <translation>Send back</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="55"/>
+        <source>Batal</source>
+        <translation>Cancel</translation>
     </message>
 </context>
 <context>
@@ -1220,520 +1382,567 @@
 <context>
     <name>Kode</name>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="554"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="579"/>
         <source>Pekerja rentan</source>
         <extracomment>Labels of stored codes, keyed by &quot;group:code&quot;.</extracomment>
         <translation>Vulnerable worker</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="555"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="580"/>
         <source>Ketua RT/RW</source>
         <translation>RT/RW head</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="556"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="581"/>
         <source>Linmas</source>
         <translation>Linmas</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="557"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="582"/>
         <source>Anggota BPD</source>
         <translation>BPD member</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="558"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="583"/>
         <source>Perangkat/lembaga desa</source>
         <translation>Village official/institution</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="559"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="584"/>
         <source>Buruh tani</source>
         <translation>Farm labourer</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="560"/>
-        <location filename="../../kudus_desktop/core/labels.py" line="564"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="585"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="589"/>
         <source>Lainnya</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="561"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="586"/>
         <source>PADes</source>
         <translation>PADes (village own revenue)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="562"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="587"/>
         <source>Bagi hasil pajak dan retribusi</source>
         <translation>Tax and levy revenue share</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="563"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="588"/>
         <source>APBD Kabupaten</source>
         <translation>Regency budget (APBD)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="565"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="590"/>
         <source>Aktif</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="566"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="591"/>
         <source>Berhenti</source>
         <translation>Ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="567"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="592"/>
         <source>Laki-laki</source>
         <translation>Male</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="568"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="593"/>
         <source>Perempuan</source>
         <translation>Female</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="569"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="594"/>
         <source>Meninggal dunia</source>
         <translation>Died</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="570"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="595"/>
         <source>Pindah domisili</source>
         <translation>Moved away</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="571"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="596"/>
         <source>Masa jabatan berakhir</source>
         <translation>Term of office ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="572"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="597"/>
         <source>Mengundurkan diri</source>
         <translation>Resigned</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="573"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="598"/>
         <source>Tidak memenuhi syarat</source>
         <translation>Ineligible</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="574"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="599"/>
         <source>Didaftarkan</source>
         <translation>Enrolled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="575"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="600"/>
         <source>Diubah</source>
         <translation>Changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="576"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="601"/>
         <source>Dihentikan</source>
         <translation>Ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="577"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="602"/>
         <source>Diaktifkan kembali</source>
         <translation>Reactivated</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="578"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="603"/>
         <source>Diperbarui dari kabupaten</source>
         <translation>Updated by the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="595"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="626"/>
         <source>Belum dikirim</source>
         <translation>Not sent yet</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="596"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="627"/>
         <source>Terkirim</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="597"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="628"/>
         <source>Diterima</source>
         <translation>Accepted</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="588"/>
-        <location filename="../../kudus_desktop/core/labels.py" line="598"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="619"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="629"/>
         <source>Ditolak</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="579"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="604"/>
         <source>Jawaban BPJS dicatat</source>
         <translation>BPJS&apos;s answer recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="580"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="605"/>
+        <source>Disetujui verifikator</source>
+        <translation>Approved by the verifier</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="606"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="632"/>
+        <source>Dikembalikan verifikator</source>
+        <translation>Sent back by the verifier</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="607"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="631"/>
+        <source>Menunggu persetujuan</source>
+        <translation>Awaiting approval</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="608"/>
+        <source>Dikembalikan</source>
+        <translation>Sent back</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="609"/>
+        <source>Pendaftaran baru</source>
+        <translation>New enrolment</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="610"/>
+        <source>Perubahan data</source>
+        <translation>Change of data</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="611"/>
         <source>NIK sama di dua desa</source>
         <translation>Same NIK in two villages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="581"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="612"/>
         <source>NIK ada di daftar APBD</source>
         <translation>NIK on the APBD list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="582"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="613"/>
         <source>Mirip: nama, tanggal lahir dan KK sama</source>
         <translation>Look-alike: same name, birth date and KK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="583"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="614"/>
         <source>Yang pertama berlaku</source>
         <translation>The first stands</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="584"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="615"/>
         <source>Yang kedua berlaku</source>
         <translation>The second stands</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="585"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="616"/>
         <source>Bukan orang yang sama</source>
         <translation>Not the same person</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="586"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="617"/>
         <source>Selesai sendiri (salah satu tidak aktif lagi)</source>
         <translation>Closed by itself (one is no longer active)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="587"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="618"/>
         <source>Terdaftar</source>
         <translation>Registered</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="589"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="620"/>
         <source>KPJ dicatat</source>
         <translation>KPJ recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="590"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="621"/>
         <source>Ditolak BPJS</source>
         <translation>Rejected by BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="591"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="622"/>
         <source>Sudah tercatat</source>
         <translation>Already recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="592"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="623"/>
         <source>NIK tidak dikenal</source>
         <translation>Unknown NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="593"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="624"/>
         <source>Belum pernah dikirim ke BPJS</source>
         <translation>Never sent to BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="594"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="625"/>
         <source>Baris salah</source>
         <translation>Faulty row</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="599"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="630"/>
         <source>Ditinjau kabupaten</source>
         <translation>Under regency review</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="600"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="633"/>
         <source>paket sinkronisasi</source>
         <translation>a sync package</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="601"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="634"/>
         <source>tanda terima</source>
         <translation>a receipt</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="602"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="635"/>
         <source>Admin</source>
         <translation>Administrator</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="603"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="636"/>
         <source>Operator</source>
         <translation>Operator</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="604"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="637"/>
         <source>Verifikator</source>
         <translation>Verifier</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="605"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="638"/>
         <source>Masuk</source>
         <translation>Log in</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="606"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="639"/>
         <source>Gagal masuk</source>
         <translation>Failed log-in</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="607"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="640"/>
         <source>Masuk ditolak: akun terkunci</source>
         <translation>Log-in refused: account locked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="608"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="641"/>
         <source>Masuk ditolak: akun nonaktif</source>
         <translation>Log-in refused: account disabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="609"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="642"/>
         <source>Akun dibuat</source>
         <translation>Account created</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="610"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="643"/>
         <source>Akun dinonaktifkan</source>
         <translation>Account disabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="611"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="644"/>
         <source>Akun diaktifkan</source>
         <translation>Account enabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="612"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="645"/>
         <source>Kata sandi diatur ulang</source>
         <translation>Password reset</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="613"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="646"/>
         <source>Peserta didaftarkan</source>
         <translation>Participant enrolled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="614"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="647"/>
         <source>Data peserta diubah</source>
         <translation>Participant changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="615"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="648"/>
         <source>Kepesertaan dihentikan</source>
         <translation>Participation ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="616"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="649"/>
         <source>Kepesertaan diaktifkan kembali</source>
         <translation>Participation reactivated</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="617"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="650"/>
         <source>Daftar diimpor</source>
         <translation>List imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="618"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="651"/>
+        <source>Data peserta disetujui</source>
+        <translation>Participant data approved</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="652"/>
+        <source>Data peserta dikembalikan</source>
+        <translation>Participant data sent back</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="653"/>
+        <source>Aturan persetujuan diubah</source>
+        <translation>Approval rule changed</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="654"/>
         <source>Daftar peserta diekspor</source>
         <translation>Roster exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="619"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="655"/>
         <source>Daftar BPJS diekspor</source>
         <translation>BPJS list exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="620"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="656"/>
         <source>Log audit diekspor</source>
         <translation>Audit log exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="621"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="657"/>
         <source>NIK lengkap ditampilkan</source>
         <translation>Full NIKs shown</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="622"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="658"/>
         <source>Cadangan dibuat</source>
         <translation>Backup made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="623"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="659"/>
         <source>Laporan data pribadi dibuat</source>
         <translation>Personal data report made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="624"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="660"/>
         <source>Kartu dicetak</source>
         <translation>Cards printed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="625"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="661"/>
         <source>Daftar peserta dicetak</source>
         <translation>Participant list printed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="626"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="662"/>
         <source>Basis data dipulihkan</source>
         <translation>Database restored</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="627"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="663"/>
         <source>Terhubung dengan kabupaten</source>
         <translation>Joined the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="628"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="664"/>
         <source>Paket sinkronisasi dibuat</source>
         <translation>Sync package written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="629"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="665"/>
         <source>Tanda terima diterapkan</source>
         <translation>Receipt applied</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="630"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="666"/>
         <source>Berkas setup desa dibuat</source>
         <translation>Village setup file written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="631"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="667"/>
         <source>Perangkat desa didaftarkan</source>
         <translation>Village device registered</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="632"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="668"/>
         <source>Paket desa diimpor</source>
         <translation>Village package imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="633"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="669"/>
         <source>Kirim ulang lengkap diminta</source>
         <translation>Full resend requested</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="634"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="670"/>
         <source>Tanda terima dibuat</source>
         <translation>Receipt written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="635"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="671"/>
         <source>Pemeriksaan kepesertaan ganda</source>
         <translation>Double-enrolment check</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="636"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="672"/>
         <source>Kepesertaan ganda diputuskan</source>
         <translation>Double enrolment decided</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="637"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="673"/>
         <source>Daftar APBD diimpor</source>
         <translation>APBD list imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="638"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="674"/>
         <source>Daftar pendaftaran BPJS dibuat</source>
         <translation>BPJS registration list made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="639"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="675"/>
         <source>Hasil BPJS diimpor</source>
         <translation>BPJS results imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="640"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="676"/>
         <source>Laporan cakupan dibuat</source>
         <translation>Coverage report made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="641"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="677"/>
         <source>Laporan perangkat/flashdisk hilang</source>
         <translation>Lost device/stick report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="642"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="678"/>
         <source>Masa simpan data diatur</source>
         <translation>Retention period set</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="643"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="679"/>
         <source>Data lama dihapus</source>
         <translation>Old data removed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="644"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="680"/>
         <source>Tarif iuran diubah</source>
         <translation>Premium rate changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="645"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="681"/>
         <source>Pembayaran iuran dicatat</source>
         <translation>Premium payment recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="646"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="682"/>
         <source>Pembayaran iuran dibatalkan</source>
         <translation>Premium payment voided</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="647"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="683"/>
         <source>Anggaran iuran dicatat</source>
         <translation>Premium budget recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="648"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="684"/>
         <source>Laporan iuran dibuat</source>
         <translation>Premium report made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="649"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="685"/>
         <source>Bukan peserta</source>
         <translation>Not a participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="650"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="686"/>
         <source>Belum dicatat</source>
         <translation>Not tracked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="651"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="687"/>
         <source>Lunas</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="652"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="688"/>
         <source>Belum jatuh tempo</source>
         <translation>Not yet due</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="653"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="689"/>
         <source>Menunggak</source>
         <translation>In arrears</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="654"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="690"/>
         <source>Gugur, daftar ulang</source>
         <translation>Lapsed, register again</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="655"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="691"/>
         <source>Tarif</source>
         <translation>Rate</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="656"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="692"/>
         <source>Diskon</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="657"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="693"/>
         <source>Desa</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="658"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="694"/>
         <source>Kabupaten</source>
         <translation>Regency</translation>
     </message>
@@ -1741,175 +1950,185 @@
 <context>
     <name>Kolom</name>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="516"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="539"/>
         <source>NIK</source>
         <extracomment>Labels of participant fields (also used in history and validation messages).</extracomment>
         <translation>NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="517"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="540"/>
         <source>Nomor KK</source>
         <translation>Family card number (KK)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="518"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="541"/>
         <source>Nama lengkap</source>
         <translation>Full name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="519"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="542"/>
         <source>Tempat lahir</source>
         <translation>Place of birth</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="520"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="543"/>
         <source>Tanggal lahir</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="521"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="544"/>
         <source>Jenis kelamin</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="522"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="545"/>
         <source>Alamat</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="523"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="546"/>
         <source>Dusun</source>
         <translation>Hamlet (dusun)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="524"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="547"/>
         <source>RT</source>
         <translation>RT</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="525"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="548"/>
         <source>RW</source>
         <translation>RW</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="526"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="549"/>
         <source>Telepon</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="527"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="550"/>
         <source>Pekerjaan</source>
         <translation>Occupation</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="528"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="551"/>
         <source>Kategori</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="529"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="552"/>
         <source>Sumber data</source>
         <translation>Source list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="530"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="553"/>
         <source>Tanggal sumber data</source>
         <translation>Source list date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="531"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="554"/>
         <source>Sumber dana</source>
         <translation>Funding source</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="532"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="555"/>
         <source>Tanggal mulai</source>
         <translation>Start date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="533"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="556"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="534"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="557"/>
         <source>Alasan berhenti</source>
         <translation>Reason for ending</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="535"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="558"/>
         <source>Tanggal berhenti</source>
         <translation>End date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="536"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="559"/>
         <source>Nomor KPJ</source>
         <translation>KPJ number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="537"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="560"/>
         <source>Pendaftaran BPJS</source>
         <translation>BPJS registration</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="538"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="561"/>
         <source>Nomor registrasi</source>
         <translation>Registration number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="539"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="562"/>
         <source>Nama pengguna</source>
         <translation>User name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="540"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="563"/>
         <source>Kata sandi</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="541"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="564"/>
         <source>Nama penandatangan</source>
         <translation>Signatory name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="542"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="565"/>
         <source>Jabatan penandatangan</source>
         <translation>Signatory title</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="543"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="566"/>
         <source>Nama lengkap admin</source>
         <translation>Administrator&apos;s full name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="544"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="567"/>
         <source>Peran</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="545"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="568"/>
         <source>Kunci layar setelah</source>
         <translation>Lock the screen after</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="546"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="569"/>
         <source>Wilayah</source>
         <translation>Region</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="547"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="570"/>
         <source>Batas umur</source>
         <translation>Age limit</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="548"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="571"/>
         <source>Telepon kantor</source>
         <translation>Office phone</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="549"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="572"/>
         <source>Iuran per orang per bulan</source>
         <translation>Premium per person per month</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="573"/>
+        <source>Alasan</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="574"/>
+        <source>Alasan dikembalikan</source>
+        <translation>Reason sent back</translation>
     </message>
 </context>
 <context>
@@ -1984,97 +2203,108 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="49"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="51"/>
         <source>Kudus Desktop — {place}</source>
         <translation>Kudus Desktop — {place}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="70"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="74"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="169"/>
+        <source>Persetujuan</source>
+        <translation>Approval</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="75"/>
         <source>Iuran</source>
         <translation>Premiums</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="76"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="82"/>
         <source>Ganda</source>
         <translation>Doubles</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="77"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="83"/>
         <source>BPJS</source>
         <translation>BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="88"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="94"/>
         <source>Beranda</source>
         <translation>Home</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="89"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="95"/>
         <source>Peserta</source>
         <translation>Participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="91"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="97"/>
         <source>Impor</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="92"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="98"/>
         <source>Sinkronisasi</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="94"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="100"/>
         <source>Pengaturan</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="116"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="124"/>
         <source>Pengguna: {name} ({role})</source>
         <translation>User: {name} ({role})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="118"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="126"/>
         <source>Basis data: {path}</source>
         <translation>Database: {path}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="137"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="145"/>
         <source>&amp;Berkas</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="138"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="146"/>
         <source>&amp;Keluar</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="144"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="152"/>
         <source>&amp;Bantuan</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="145"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="153"/>
         <source>&amp;Tentang Kudus Desktop</source>
         <translation>&amp;About Kudus Desktop</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="164"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="170"/>
+        <source>{text} ({n})</source>
+        <translation>{text} ({n})</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="180"/>
         <source>Desa {desa}, Kec. {kec} ({code})</source>
         <translation>Village {desa}, District {kec} ({code})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="168"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="184"/>
         <source>{name} ({code}) — mode kabupaten</source>
         <translation>{name} ({code}) — regency mode</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="191"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="207"/>
         <source>Tentang Kudus Desktop</source>
         <translation>About Kudus Desktop</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="192"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="208"/>
         <source>Kudus Desktop {version}
 Kepesertaan BPJS Ketenagakerjaan (JKK dan JKM) pekerja rentan desa di Kabupaten Kudus.
 
@@ -2111,114 +2341,114 @@ Database: {path}</translation>
 <context>
     <name>ParticipantDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="68"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="69"/>
         <source>— pilih —</source>
         <translation>— choose —</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="71"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="72"/>
         <source>16 digit, tanpa spasi</source>
         <translation>16 digits, no spaces</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="74"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="75"/>
         <source>16 digit</source>
         <translation>16 digits</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="75"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="76"/>
         <source>sesuai KTP</source>
         <translation>as on the ID card</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="77"/>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="93"/>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="95"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="78"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="94"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="96"/>
         <source>hh/bb/tttt</source>
         <translation>dd/mm/yyyy</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="79"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="80"/>
         <source>jalan, nomor rumah</source>
         <translation>street, house number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="87"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="88"/>
         <source>mis. buruh harian, petani</source>
         <translation>e.g. day labourer, farmer</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="106"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="112"/>
         <source>Identitas</source>
         <translation>Identity</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="119"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="125"/>
         <source>Alamat dan kontak</source>
         <translation>Address and contact</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="125"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="131"/>
         <source>RW</source>
         <translation>RW</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="132"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="138"/>
         <source>Kepesertaan</source>
         <translation>Participation</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="144"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="150"/>
         <source>Kolom bertanda * wajib diisi. Enter menyimpan, Esc membatalkan.</source>
         <translation>Fields marked * are required. Enter saves, Esc cancels.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="148"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="154"/>
         <source>Iuran 12 bulan terakhir</source>
         <translation>Premiums, last 12 months</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="165"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="171"/>
         <source>Simpan</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="166"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="172"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="186"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="193"/>
         <source>Peserta baru</source>
         <translation>New participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="222"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="229"/>
         <source>Gugur: lebih dari 3 bulan tidak dibayar; harus didaftarkan ulang.</source>
         <translation>Lapsed: more than 3 months unpaid; must be registered again.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="224"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="231"/>
         <source>Menunggak {n} bulan.</source>
         <translation>{n} months in arrears.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="226"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="233"/>
         <source>Lunas sampai {month}.</source>
         <translation>Paid up to {month}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="228"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="235"/>
         <source>Belum ada pembayaran tercatat.</source>
         <translation>No payment recorded yet.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="238"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="245"/>
         <source>Ubah peserta — {name}</source>
         <translation>Edit participant — {name}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="258"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="265"/>
         <source>No. registrasi: {reg}
 Status: {status}
 KPJ: {kpj}</source>
@@ -2227,37 +2457,49 @@ Status: {status}
 KPJ: {kpj}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="259"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="266"/>
         <source>belum ada</source>
         <translation>none yet</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="284"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="277"/>
+        <source>Dikembalikan oleh {who} ({when}): {reason}
+Perbaiki lalu simpan; data menunggu persetujuan lagi.</source>
+        <translation>Sent back by {who} ({when}): {reason}
+Correct and save; the data then waits for approval again.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="281"/>
+        <source>Menunggu persetujuan verifikator sejak {when} ({kind}); belum dikirim ke kabupaten dan kartunya belum dapat dicetak.</source>
+        <translation>Awaiting the verifier&apos;s approval since {when} ({kind}); not yet sent to the regency and no card can be printed yet.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="308"/>
         <source>{n}/16 digit</source>
         <translation>{n}/16 digits</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="288"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="312"/>
         <source>{sex}, lahir {date}, wilayah {region}</source>
         <translation>{sex}, born {date}, region {region}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="309"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="333"/>
         <source>NIK sudah terdaftar</source>
         <translation>NIK already enrolled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="311"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="335"/>
         <source>NIK {nik} sudah terdaftar atas nama {name} ({reg}). Data peserta tersebut dibuka untuk dilihat atau diubah.</source>
         <translation>NIK {nik} is already enrolled for {name} ({reg}). That participant is opened to view or edit.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="353"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="377"/>
         <source>Periksa kembali</source>
         <translation>Please check</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="354"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="378"/>
         <source>Ada yang perlu diperiksa:
 
 {warnings}
@@ -2270,32 +2512,32 @@ Simpan tetap?</source>
 Save anyway?</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="355"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="379"/>
         <source>Simpan tetap</source>
         <translation>Save anyway</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="356"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="380"/>
         <source>Periksa lagi</source>
         <translation>Check again</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="376"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="400"/>
         <source>Batalkan</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="377"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="401"/>
         <source>Perubahan belum disimpan. Buang perubahan?</source>
         <translation>Changes are not saved. Discard them?</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="378"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="402"/>
         <source>Buang</source>
         <translation>Discard</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="379"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="403"/>
         <source>Kembali ke formulir</source>
         <translation>Back to the form</translation>
     </message>
@@ -2407,132 +2649,132 @@ Save anyway?</translation>
         <translation>Show NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="89"/>
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="92"/>
         <source>Tampilkan NIK lengkap; secara bawaan NIK disamarkan</source>
         <translation>Show full NIKs; they are masked by default</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="102"/>
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="105"/>
         <source>Cari nama, NIK, atau nomor registrasi…</source>
         <translation>Search name, NIK or registration number…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="113"/>
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="116"/>
         <source>Semua kategori</source>
         <translation>All categories</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="118"/>
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="121"/>
         <source>Semua status</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="136"/>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="157"/>
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="139"/>
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="160"/>
         <source>Daftar peserta (sesuai pencarian dan saringan)…</source>
         <translation>Participant roster (as searched and filtered)…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="137"/>
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="140"/>
         <source>Daftar pendaftaran BPJS (peserta aktif)…</source>
         <translation>BPJS registration list (active participants)…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="142"/>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="409"/>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="452"/>
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="145"/>
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="412"/>
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="455"/>
         <source>Ekspor</source>
         <translation>Export</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="149"/>
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="152"/>
         <source>Semua data peserta terpilih (permintaan akses)…</source>
         <translation>Everything about the selected participant (access request)…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="156"/>
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="159"/>
         <source>Kartu peserta…</source>
         <translation>Participant cards…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="162"/>
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="165"/>
         <source>Cetak</source>
         <translation>Print</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="175"/>
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="178"/>
         <source>Semua wilayah</source>
         <translation>All areas</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="255"/>
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="258"/>
         <source>Semua dusun</source>
         <translation>All hamlets</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="256"/>
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="259"/>
         <source>Semua RT</source>
         <translation>All RT</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="257"/>
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="260"/>
         <source>Semua RW</source>
         <translation>All RW</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="298"/>
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="301"/>
         <source>Belum ada peserta.
 Klik “Tambah peserta” (Ctrl+N) untuk mendaftarkan yang pertama.</source>
         <translation>No participants yet.
 Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="302"/>
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="305"/>
         <source>Tidak ada peserta yang cocok dengan pencarian dan saringan ini.</source>
         <translation>No participant matches this search and these filters.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="307"/>
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="310"/>
         <source>{n} peserta</source>
         <translation>{n} participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="310"/>
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="313"/>
         <source>{shown} dari {total} peserta</source>
         <translation>{shown} of {total} participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="409"/>
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="412"/>
         <source>{n} peserta ditulis ke {path}.</source>
         <translation>{n} participants written to {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="414"/>
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="417"/>
         <source>Ekspor daftar peserta</source>
         <translation>Export participant roster</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="420"/>
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="423"/>
         <source>Menulis daftar peserta…</source>
         <translation>Writing the participant roster…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="428"/>
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="431"/>
         <source>Ekspor daftar pendaftaran BPJS</source>
         <translation>Export BPJS registration list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="433"/>
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="436"/>
         <source>Menulis daftar pendaftaran BPJS…</source>
         <translation>Writing the BPJS registration list…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="442"/>
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="445"/>
         <source>Data pribadi {name}</source>
         <translation>Personal data of {name}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="454"/>
+        <location filename="../../kudus_desktop/gui/participants_page.py" line="457"/>
         <source>Semua data {name} ditulis ke {path}. Berkas ini memuat NIK lengkap: serahkan hanya kepada yang bersangkutan.</source>
         <translation>Everything about {name} was written to {path}. The file holds the full NIK: hand it only to the person concerned.</translation>
     </message>
@@ -2914,691 +3156,721 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/core/labels.py" line="138"/>
+        <source>Belum ada perubahan yang siap dikirim: {count} peserta menunggu persetujuan verifikator (halaman Persetujuan). Tidak ada paket baru yang dibuat.</source>
+        <translation>No change is ready to send yet: {count} participants await the verifier&apos;s approval (Approval page). No new package was made.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="143"/>
         <source>Berkas {name} tidak dapat dibaca: {detail}.</source>
         <translation>File {name} cannot be read: {detail}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="139"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="144"/>
         <source>Berkas {path} tidak dapat ditulis: {detail}. Periksa flashdisk atau foldernya lalu coba lagi.</source>
         <translation>File {path} cannot be written: {detail}. Check the USB stick or folder and try again.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="142"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="147"/>
         <source>Berkas yang ditulis ke {path} tidak terbaca kembali dengan benar (flashdisk dicabut atau rusak?). Berkas itu dihapus; coba lagi.</source>
         <translation>The file written to {path} did not read back correctly (USB stick pulled out or faulty?). It was deleted; try again.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="147"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="152"/>
         <source>Berkas {name} lebih besar dari {limit} MB; itu bukan paket sinkronisasi. Tidak ada yang diubah.</source>
         <translation>File {name} is larger than {limit} MB; it is not a sync package. Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="150"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="155"/>
         <source>Berkas {name} bukan paket atau tanda terima Kudus Desktop. Tidak ada yang diubah.</source>
         <translation>File {name} is not a Kudus Desktop package or receipt. Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="153"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="158"/>
         <source>Berkas {name} adalah {found}, bukan {expected}. Tidak ada yang diubah.</source>
         <translation>File {name} is {found}, not {expected}. Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="156"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="161"/>
         <source>Berkas {name} terpotong: hanya {have} dari {need} byte (penyalinan terputus atau flashdisk dicabut). Salin ulang dari komputer asal. Tidak ada yang diubah.</source>
         <translation>File {name} is cut short: only {have} of {need} bytes (an interrupted copy or a pulled USB stick). Copy it again from the computer that made it. Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="161"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="166"/>
         <source>Berkas {name} berisi {extra} byte tambahan di belakangnya: berkas telah diubah. Tidak ada yang diubah.</source>
         <translation>File {name} has {extra} extra bytes at its end: it has been altered. Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="165"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="170"/>
         <source>Berkas {name} memakai format {found}, sedangkan versi ini hanya mengenal sampai format {supported}. Perbarui Kudus Desktop. Tidak ada yang diubah.</source>
         <translation>File {name} uses format {found}; this version knows formats up to {supported}. Update Kudus Desktop. Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="170"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="175"/>
         <source>Berkas {name} memakai format {found} yang tidak didukung lagi (paling lama format {oldest}). Minta pengirim membuat berkas baru dengan versi aplikasi sekarang. Tidak ada yang diubah.</source>
         <translation>File {name} uses format {found}, which is no longer supported (oldest: format {oldest}). Ask the sender to write a new file with the current version. Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="175"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="180"/>
         <source>Kepala berkas {name} rusak (bagian {detail}). Tidak ada yang diubah.</source>
         <translation>The header of file {name} is damaged (part {detail}). Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="178"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="183"/>
         <source>Tanda tangan berkas {name} tidak cocok: isinya diubah atau rusak setelah ditulis, atau dibuat perangkat lain. Berkas ditolak; tidak ada yang diubah.</source>
         <translation>The signature of file {name} does not match: its content was altered or damaged after it was written, or another device made it. The file was refused; nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="183"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="188"/>
         <source>Berkas {name} dienkripsi untuk kunci lain, bukan kunci instalasi ini (berkas setup lama atau salah alamat). Tidak ada yang diubah.</source>
         <translation>File {name} is encrypted for another key, not this installation&apos;s (an old setup file or the wrong addressee). Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="188"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="193"/>
         <source>Isi berkas {name} tidak dapat dibuka: kuncinya tidak cocok atau isinya rusak. Tidak ada yang diubah.</source>
         <translation>The content of file {name} cannot be opened: the key does not match or the content is damaged. Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="191"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="196"/>
         <source>Isi berkas {name} tidak sesuai format ({detail}). Tidak ada yang diubah.</source>
         <translation>The content of file {name} does not follow the format ({detail}). Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="194"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="199"/>
         <source>Paket {name} ditujukan ke kabupaten {code}, bukan kabupaten ini. Tidak ada yang diubah.</source>
         <translation>Package {name} is addressed to regency {code}, not this one. Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="197"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="202"/>
         <source>Paket {name} dibuat perangkat desa {desa} yang belum terdaftar (sidik jari {fingerprint}). Cocokkan sidik jari itu dengan yang dibacakan operator desa dari halaman Sinkronisasinya, lalu daftarkan perangkatnya. Tidak ada yang diubah.</source>
         <translation>Package {name} was made by an unregistered device of village {desa} (fingerprint {fingerprint}). Compare it with the fingerprint the village operator reads from their Sync page, then register the device. Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="203"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="208"/>
         <source>Sidik jari yang dimasukkan ({typed}) tidak sama dengan sidik jari perangkat pada paket {name} ({fingerprint}). Perangkat tidak didaftarkan; tidak ada yang diubah.</source>
         <translation>The fingerprint entered ({typed}) differs from the device fingerprint on package {name} ({fingerprint}). The device was not registered; nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="208"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="213"/>
         <source>Paket {name} mengaku dari desa {desa}, tetapi perangkatnya terdaftar untuk desa {registered}. Tidak ada yang diubah.</source>
         <translation>Package {name} claims to come from village {desa}, but its device is registered to village {registered}. Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="213"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="218"/>
         <source>Paket {name}: nomor urut {seq} dari perangkat ini sudah diterima dengan isi yang berbeda (desa memulihkan cadangan lama?). Paket ditolak; minta desa mengimpor tanda terima terbaru lalu membuat paket lengkap.</source>
         <translation>Package {name}: sequence number {seq} from this device was already received with different content (did the village restore an old backup?). The package was refused; ask the village to import the latest receipt and then write a full package.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="219"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="224"/>
         <source>Paket {name} bertentangan dengan data yang sudah ada ({detail}). Tidak ada yang diubah.</source>
         <translation>Package {name} conflicts with data already held ({detail}). Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="222"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="227"/>
         <source>Tanda terima {name} tidak ditandatangani kabupaten tempat desa ini terdaftar. Tidak ada yang diubah.</source>
         <translation>Receipt {name} is not signed by the regency this village has joined. Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="226"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="231"/>
         <source>Tanda terima {name} untuk desa {desa}, bukan desa ini. Tidak ada yang diubah.</source>
         <translation>Receipt {name} is for village {desa}, not this one. Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="229"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="234"/>
         <source>Tanda terima {name} (nomor {seq}) lebih lama dari tanda terima yang sudah diterapkan (nomor {applied}). Tidak ada yang diubah.</source>
         <translation>Receipt {name} (number {seq}) is older than the receipt already applied (number {applied}). Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="234"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="239"/>
         <source>Berkas {name} bukan berkas setup Kudus Desktop, atau isinya rusak atau diubah.</source>
         <translation>File {name} is not a Kudus Desktop setup file, or it is damaged or altered.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="237"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="242"/>
         <source>Berkas setup {name} memakai format {found} yang tidak dikenal versi ini. Perbarui Kudus Desktop.</source>
         <translation>Setup file {name} uses format {found}, unknown to this version. Update Kudus Desktop.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="240"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="245"/>
         <source>Berkas setup {name} dibuat untuk desa {desa_name} ({code}), bukan untuk desa ini, {own}.</source>
         <translation>Setup file {name} was made for village {desa_name} ({code}), not for this village, {own}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="243"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="248"/>
         <source>{code} bukan kode desa di kabupaten ini.</source>
         <translation>{code} is not a village code of this regency.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="245"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="250"/>
         <source>Alamat basis data {url} tidak didukung. Gunakan postgresql+psycopg://pengguna:sandi@host/nama.</source>
         <translation>Database address {url} is not supported. Use postgresql+psycopg://user:password@host/name.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="248"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="253"/>
         <source>Alamat basis data {url} tidak sah: {detail}.</source>
         <translation>Database address {url} is not valid: {detail}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="249"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="254"/>
         <source>Basis data {url} tidak dapat dihubungi: {detail}. Periksa server, nama pengguna dan sandinya.</source>
         <translation>Database {url} cannot be reached: {detail}. Check the server, the user name and the password.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="252"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="257"/>
         <source>Basis data {url} berskema {found}, versi ini memerlukan skema {supported}. Salin ulang data dengan &apos;kudus-desktop store copy&apos; ke basis data kosong; basis data itu tidak diubah.</source>
         <translation>Database {url} has schema {found}; this version needs schema {supported}. Copy the data again with &apos;kudus-desktop store copy&apos; into an empty database; that database was not changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="257"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="262"/>
         <source>Basis data tujuan {url} sudah berisi data ({count} peserta). Salinan hanya ke basis data kosong.</source>
         <translation>Target database {url} already holds data ({count} participants). Copies go into an empty database only.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="260"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="265"/>
         <source>Basis data {url} ada di server PostgreSQL; cadangkan dengan pg_dump di server itu.</source>
         <translation>Database {url} is on a PostgreSQL server; back it up with pg_dump on that server.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="263"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="268"/>
         <source>Sumber dan tujuan salinan adalah basis data yang sama.</source>
         <translation>The source and the target of the copy are the same database.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="265"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="270"/>
         <source>Permintaan tanpa tanda tangan perangkat desa. Server sinkronisasi hanya melayani aplikasi desa.</source>
         <translation>Request without a village device signature. The sync server only serves the village application.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="268"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="273"/>
         <source>Tanda tangan permintaan tidak cocok dengan kunci perangkat yang terdaftar di kabupaten.</source>
         <translation>The request signature does not match the device key registered at the regency.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="271"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="276"/>
         <source>Perangkat {device} belum terdaftar di kabupaten. Kirim paket pertama agar kabupaten dapat mengonfirmasi sidik jarinya.</source>
         <translation>Device {device} is not registered at the regency. Send a first package so the regency can confirm its fingerprint.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="276"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="281"/>
         <source>Paket sudah diterima server; kabupaten belum mengonfirmasi sidik jari perangkat ini ({fingerprint}).</source>
         <translation>The server has the package; the regency has not yet confirmed this device&apos;s fingerprint ({fingerprint}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="279"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="284"/>
         <source>Paket ini tidak dibuat oleh perangkat yang mengirimnya.</source>
         <translation>This package was not made by the device that sent it.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="280"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="285"/>
         <source>Desa ini sudah mengirim dari perangkat yang lebih baru; tanda terima hanya untuk perangkat itu.</source>
         <translation>This village has sent from a newer device; receipts are for that device only.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="283"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="288"/>
         <source>Kiriman lebih besar dari batas server ({limit} MB).</source>
         <translation>The upload is larger than the server&apos;s limit ({limit} MB).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="284"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="289"/>
         <source>Terlalu banyak permintaan dari desa ini. Coba lagi dalam {seconds} detik.</source>
         <translation>Too many requests from this village. Try again in {seconds} seconds.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="287"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="292"/>
         <source>Server sinkronisasi mengalami kesalahan. Tidak ada data yang berubah; coba lagi nanti.</source>
         <translation>The sync server ran into an error. No data was changed; try again later.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="290"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="295"/>
         <source>Alamat {path} tidak dikenal oleh server sinkronisasi.</source>
         <translation>The sync server does not know the address {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="291"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="296"/>
         <source>Tidak ada paket yang menunggu dari perangkat {device}.</source>
         <translation>No packages are waiting from device {device}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="292"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="297"/>
         <source>Alamat server sinkronisasi belum ada. Paket tetap dapat dikirim dengan flashdisk.</source>
         <translation>There is no sync server address yet. Packages can still be sent on a USB stick.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="295"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="300"/>
         <source>Alamat server sinkronisasi {server} tidak sah; harus diawali http:// atau https://.</source>
         <translation>Sync server address {server} is not valid; it must start with http:// or https://.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="298"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="303"/>
         <source>Server {server} tidak dapat dihubungi ({detail}). Paket menunggu dan dikirim lagi nanti.</source>
         <translation>Server {server} cannot be reached ({detail}). Packages wait and are sent again later.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="301"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="306"/>
         <source>Server kabupaten menolak (HTTP {status}): {reason}</source>
         <translation>The regency server refused (HTTP {status}): {reason}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="302"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="307"/>
         <source>{server} bukan server sinkronisasi Kudus Desktop.</source>
         <translation>{server} is not a Kudus Desktop sync server.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="303"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="308"/>
         <source>Server {server} melayani kabupaten {found}, bukan {expected}. Periksa alamat server.</source>
         <translation>Server {server} serves regency {found}, not {expected}. Check the server address.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="307"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="312"/>
         <source>Bulan &apos;{value}&apos; tidak dikenal. Tulis sebagai TTTT-BB, misalnya 2026-05.</source>
         <translation>Month &apos;{value}&apos; is not recognised. Write it as YYYY-MM, for example 2026-05.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="310"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="315"/>
         <source>Jumlah bulan {months} tidak sah (1 sampai 24).</source>
         <translation>Number of months {months} is not valid (1 to 24).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="311"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="316"/>
         <source>Tidak ada tarif iuran yang berlaku untuk {month} (sumber dana {funding}). Tambahkan baris tarif.</source>
         <translation>No premium rate applies to {month} (funding {funding}). Add a rate row.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="314"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="319"/>
         <source>Baris tarif {id} tidak ada.</source>
         <translation>Rate row {id} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="315"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="320"/>
         <source>Tarif berakhir ({valid_to}) sebelum mulai berlaku ({valid_from}).</source>
         <translation>The rate ends ({valid_to}) before it starts ({valid_from}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="316"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="321"/>
         <source>Tarif tidak sah: penghasilan dilaporkan minimal {min_income}, JKK lebih dari 0% dan paling banyak 10%, JKM tidak negatif.</source>
         <translation>Invalid rate: reported income at least {min_income}, JKK above 0% and at most 10%, JKM not negative.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="321"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="326"/>
         <source>Diskon harus lebih dari 0% dan paling banyak 100%.</source>
         <translation>The discount must be above 0% and at most 100%.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="322"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="327"/>
         <source>Kepesertaan {name} gugur pada {month} karena lebih dari 3 bulan iuran tidak dibayar. Daftarkan ulang orang itu; pembayaran ini tidak dicatat.</source>
         <translation>{name}&apos;s membership lapsed in {month} because more than 3 months were unpaid. Register the person again; this payment was not recorded.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="327"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="332"/>
         <source>{count} orang yang dipilih tidak ada dalam tagihan {period} (bukan peserta pada bulan itu atau dibiayai APBD): {names}. Pembayaran tidak dicatat.</source>
         <translation>{count} selected people are not on the bill for {period} (not participants in that month, or funded by the regency): {names}. The payment was not recorded.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="332"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="337"/>
         <source>Jumlah pembayaran harus lebih dari nol.</source>
         <translation>The payment amount must be more than zero.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="333"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="338"/>
         <source>Tanggal bayar {date} belum terjadi.</source>
         <translation>Payment date {date} has not happened yet.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="334"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="339"/>
         <source>Tidak ada iuran yang belum dibayar untuk {period} pada pilihan ini.</source>
         <translation>Nothing is unpaid for {period} in this selection.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="337"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="342"/>
         <source>Jumlah {amount} tidak sama dengan tagihan {expected} untuk {people} peserta, {period}. Periksa jumlahnya, atau pilih peserta dan bulan yang sesuai dengan pembayaran itu.</source>
         <translation>The amount {amount} does not match the bill of {expected} for {people} participants, {period}. Check the amount, or choose the participants and months that payment was for.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="342"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="347"/>
         <source>Tuliskan alasan pembatalan pembayaran.</source>
         <translation>Write the reason for voiding the payment.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="343"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="348"/>
         <source>Pembayaran {id} tidak ada.</source>
         <translation>Payment {id} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="344"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="349"/>
         <source>Pembayaran itu sudah dibatalkan pada {date}.</source>
         <translation>That payment was already voided on {date}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="345"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="350"/>
         <source>Anggaran tidak sah: jumlah harus lebih dari nol, tambahan peserta tidak negatif, tahun 2000-2100.</source>
         <translation>Invalid budget: the amount must be above zero, additions not negative, year 2000-2100.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="349"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="354"/>
         <source>Masa simpan harus 0 sampai 100 tahun (0: tidak pernah dihapus).</source>
         <translation>The retention period must be 0 to 100 years (0: never removed).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="350"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="355"/>
         <source>Masa simpan data belum diatur (0 tahun): tidak ada yang dihapus. Atur dulu dengan &apos;kudus-desktop purge --set-years N&apos;.</source>
         <translation>No retention period is set (0 years): nothing was removed. Set it first with &apos;kudus-desktop purge --set-years N&apos;.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="355"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="360"/>
         <source>Jumlah yang akan dihapus berubah dari {expected} menjadi {found} orang. Periksa lagi lalu ulangi; tidak ada yang dihapus.</source>
         <translation>The number to remove changed from {expected} to {found} people. Check again and repeat; nothing was removed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="361"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="366"/>
         <source>Laporan perangkat hilang memuat NIK lengkap: hanya admin dan verifikator yang boleh membuatnya.</source>
         <translation>The lost-device report lists full NIKs: only admins and verifiers may make it.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="364"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="369"/>
         <source>Sebutkan nomor paket yang ada di flashdisk yang hilang.</source>
         <translation>Name the numbers of the packages that were on the lost stick.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="365"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="370"/>
         <source>Perangkat ini tidak pernah membuat paket {seqs}.</source>
         <translation>This device never made package {seqs}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="367"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="372"/>
+        <source>Verifikator memeriksa data, tidak mengubahnya: hanya admin dan operator yang boleh mendaftarkan atau mengubah peserta.</source>
+        <translation>A verifier checks data and does not change it: only admins and operators may enrol or change participants.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="377"/>
+        <source>Hanya verifikator atau admin yang boleh menyetujui atau mengembalikan data peserta.</source>
+        <translation>Only a verifier or an admin may approve or send back participant data.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="380"/>
+        <source>{count} peserta yang dipilih Anda ubah sendiri; perubahan harus diperiksa orang lain. Tidak ada yang dikembalikan.</source>
+        <translation>You changed {count} of the selected participants yourself; someone else must check them. Nothing was sent back.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="385"/>
+        <source>Persetujuan verifikator hanya berlaku di kantor desa.</source>
+        <translation>Verifier approval applies only in a village office.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="386"/>
+        <source>Data {name} belum disetujui verifikator; kartunya dicetak setelah disetujui.</source>
+        <translation>The data of {name} is not yet approved by the verifier; the card is printed after approval.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="390"/>
         <source>Peserta tidak ditemukan (mungkin sudah diubah di tempat lain).</source>
         <translation>Participant not found (it may have been changed elsewhere).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="370"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="393"/>
         <source>Kepesertaan {name} sudah berhenti.</source>
         <translation>The participation of {name} has already ended.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="371"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="394"/>
         <source>Kepesertaan {name} masih aktif.</source>
         <translation>The participation of {name} is still active.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="372"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="395"/>
         <source>NIK wajib diisi.</source>
         <translation>NIK is required.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="373"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="396"/>
         <source>NIK hanya boleh berisi angka 0-9.</source>
         <translation>The NIK may contain only the digits 0-9.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="374"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="397"/>
         <source>NIK harus 16 digit, yang diisi {length} digit.</source>
         <translation>The NIK must have 16 digits; {length} were entered.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="375"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="398"/>
         <source>NIK diawali kode provinsi {code} yang tidak ada.</source>
         <translation>The NIK starts with province code {code}, which does not exist.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="376"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="399"/>
         <source>Digit ke-7 s.d. 12 NIK ({digits}) bukan tanggal lahir yang sah (hari 01-31, atau 41-71 untuk perempuan).</source>
         <translation>Digits 7 to 12 of the NIK ({digits}) are not a valid birth date (day 01-31, or 41-71 for women).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="380"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="403"/>
         <source>Empat digit terakhir NIK tidak boleh 0000.</source>
         <translation>The last four digits of the NIK cannot be 0000.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="381"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="404"/>
         <source>NIK ini sudah terdaftar atas nama {name} ({reg_no}).</source>
         <translation>This NIK is already enrolled for {name} ({reg_no}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="382"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="405"/>
         <source>Menurut NIK jenis kelaminnya {nik_sex}, tetapi yang dipilih {typed_sex}.</source>
         <translation>The NIK says the sex is {nik_sex}, but {typed_sex} was chosen.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="385"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="408"/>
         <source>Tanggal lahir dalam NIK ({nik_date}) berbeda dengan tanggal lahir yang diisi ({typed_date}).</source>
         <translation>The birth date in the NIK ({nik_date}) differs from the date of birth entered ({typed_date}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="388"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="411"/>
         <source>NIK diterbitkan di luar Kabupaten Kudus (kode wilayah {code}). Pastikan orangnya memang warga desa ini.</source>
         <translation>The NIK was issued outside Kabupaten Kudus (region code {code}). Make sure the person lives in this village.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="392"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="415"/>
         <source>Kode kecamatan {code} dalam NIK tidak dikenal di Kabupaten Kudus.</source>
         <translation>District code {code} in the NIK is not known in Kabupaten Kudus.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="395"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="418"/>
         <source>Nomor KK hanya boleh berisi angka 0-9.</source>
         <translation>The KK number may contain only the digits 0-9.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="396"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="419"/>
         <source>Nomor KK harus 16 digit, yang diisi {length} digit.</source>
         <translation>The KK number must have 16 digits; {length} were entered.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="397"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="420"/>
         <source>Digit ke-7 s.d. 12 nomor KK ({digits}) bukan tanggal yang sah; periksa kembali.</source>
         <translation>Digits 7 to 12 of the KK number ({digits}) are not a valid date; please check.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="400"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="423"/>
         <source>Nama hanya boleh berisi huruf, spasi, titik, koma, apostrof dan tanda hubung.</source>
         <translation>A name may contain only letters, spaces, dots, commas, apostrophes and hyphens.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="403"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="426"/>
         <source>Nama terlalu pendek.</source>
         <translation>The name is too short.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="404"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="427"/>
         <source>{field}: &apos;{text}&apos; tidak dapat dibaca sebagai tanggal. Tulis seperti 17/08/1985 atau 17 Agustus 1985.</source>
         <translation>{field}: &apos;{text}&apos; cannot be read as a date. Write it like 17/08/1985 or 17 Agustus 1985.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="407"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="430"/>
         <source>{field}: &apos;{text}&apos; bukan tanggal yang ada di kalender.</source>
         <translation>{field}: &apos;{text}&apos; is not a date that exists.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="408"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="431"/>
         <source>{field} tidak boleh setelah hari ini.</source>
         <translation>{field} cannot be after today.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="409"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="432"/>
         <source>{field} sebelum tahun 1900; periksa kembali.</source>
         <translation>{field} is before 1900; please check.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="410"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="433"/>
         <source>Tanggal mulai kepesertaan sebelum tanggal lahir.</source>
         <translation>The start date is before the date of birth.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="411"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="434"/>
         <source>Umur pada tanggal mulai {age} tahun, melebihi batas {limit} tahun yang ditetapkan.</source>
         <translation>Age on the start date is {age}, above the set limit of {limit} years.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="414"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="437"/>
         <source>Umur pada tanggal mulai {age} tahun; pekerja di bawah 15 tahun tidak lazim.</source>
         <translation>Age on the start date is {age}; workers under 15 are unusual.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="417"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="440"/>
         <source>{field}: pilihan &apos;{value}&apos; tidak dikenal.</source>
         <translation>{field}: the choice &apos;{value}&apos; is not known.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="418"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="441"/>
         <source>{field} harus berupa angka 1-999.</source>
         <translation>{field} must be a number from 1 to 999.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="419"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="442"/>
         <source>Nomor telepon harus 8-15 digit, boleh diawali + dan berisi spasi atau tanda hubung.</source>
         <translation>The phone number must have 8-15 digits; it may start with + and contain spaces or hyphens.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="422"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="445"/>
         <source>Pekerja rentan harus disertai sumber datanya (DTKS, DTSEN, P3KE, ...).</source>
         <translation>A vulnerable worker needs the source list they come from (DTKS, DTSEN, P3KE, ...).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="425"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="448"/>
         <source>Tanggal berhenti ({exit}) sebelum tanggal mulai kepesertaan ({start}).</source>
         <translation>The end date ({exit}) is before the start date ({start}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="428"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="451"/>
         <source>Tanggal aktif kembali ({date}) sebelum tanggal berhenti ({exit}).</source>
         <translation>The reactivation date ({date}) is before the end date ({exit}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="431"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="454"/>
         <source>{field} terlalu panjang (maksimal {max} karakter).</source>
         <translation>{field} is too long (at most {max} characters).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="432"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="455"/>
         <source>{field}: nilai &apos;{value}&apos; tidak sah.</source>
         <translation>{field}: the value &apos;{value}&apos; is not valid.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="434"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="457"/>
         <source>Gagal menulis {path}: {detail}. Pilih folder lain atau tutup berkas itu di Excel.</source>
         <translation>Could not write {path}: {detail}. Choose another folder or close the file in Excel.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="437"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="460"/>
         <source>Kolom tidak dikenal: {columns}. Kolom yang tersedia: {known}.</source>
         <translation>Unknown columns: {columns}. Available columns: {known}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="438"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="461"/>
         <source>Berkas {path} tidak ditemukan.</source>
         <translation>File {path} not found.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="439"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="462"/>
         <source>Berkas {path} bukan buku kerja Excel, LibreOffice atau CSV (.xlsx, .xls, .ods, .csv).</source>
         <translation>The file {path} is not an Excel, LibreOffice or CSV workbook (.xlsx, .xls, .ods, .csv).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="442"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="465"/>
         <source>Berkas {path} terlalu besar ({size} MB; batasnya {max} MB). Pecah daftar menjadi beberapa berkas.</source>
         <translation>The file {path} is too large ({size} MB; the limit is {max} MB). Split the list into several files.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="445"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="468"/>
         <source>Berkas {path} dilindungi kata sandi. Buka di Excel, hapus kata sandinya, simpan, lalu impor lagi.</source>
         <translation>The file {path} is protected by a password. Open it in Excel, remove the password, save it and import again.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="448"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="471"/>
         <source>Berkas {path} rusak dan tidak dapat dibaca ({detail}).</source>
         <translation>The file {path} is damaged and cannot be read ({detail}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="449"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="472"/>
         <source>Lembar {sheet} di berkas {path} kosong.</source>
         <translation>Sheet {sheet} in {path} is empty.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="450"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="473"/>
         <source>Berkas {path} tidak memiliki lembar bernama {sheet}.</source>
         <translation>The file {path} has no sheet named {sheet}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="451"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="474"/>
         <source>Tidak ada kolom NIK di {path} (lembar: {sheet}). Beri judul kolom &apos;NIK&apos; atau pilih kolomnya sendiri.</source>
         <translation>There is no NIK column in {path} (sheets: {sheet}). Give the column the heading &apos;NIK&apos; or choose it yourself.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="455"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="478"/>
         <source>Sel NIK berisi angka, bukan teks ({digits}). Excel hanya menyimpan 15 digit, sehingga digit terakhir NIK bisa sudah hilang. Ketik ulang NIK sebagai teks (format Teks, atau awali dengan tanda &apos;).</source>
         <translation>The NIK cell holds a number, not text ({digits}). Excel keeps only 15 digits, so the NIK&apos;s last digit may already be lost. Type the NIK again as text (Text format, or start it with &apos;).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="460"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="483"/>
         <source>Sel nomor KK berisi angka, bukan teks ({digits}). Excel hanya menyimpan 15 digit, sehingga digit terakhirnya bisa sudah hilang. Ketik ulang sebagai teks.</source>
         <translation>The KK cell holds a number, not text ({digits}). Excel keeps only 15 digits, so its last digit may already be lost. Type it again as text.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="465"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="488"/>
         <source>NIK ini sudah ada di baris {first_row} berkas yang sama.</source>
         <translation>This NIK already appears in row {first_row} of the same file.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="466"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="489"/>
         <source>Lembar ini berisi rumus; yang dibaca adalah hasil terakhir yang disimpan Excel. Sel rumus yang belum pernah dihitung terbaca kosong.</source>
         <translation>This sheet contains formulas; the values read are the last results Excel saved. Formula cells never calculated read as empty.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="472"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="495"/>
         <source>Kode wilayah {code} tidak dikenal: tulis kode desa (33.19.03.2008) atau kecamatan (33.19.03).</source>
         <translation>Unknown area code {code}: write a village code (33.19.03.2008) or a kecamatan code (33.19.03).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="475"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="498"/>
         <source>--map {pair}: tulis KOLOM=JUDUL, KOLOM salah satu dari {fields}, JUDUL judul kolom di berkas.</source>
         <translation>--map {pair}: write FIELD=HEADER, FIELD one of {fields}, HEADER a column header in the file.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="478"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="501"/>
         <source>Fitur ini hanya tersedia di instalasi mode kabupaten.</source>
         <translation>This is only available in a regency-mode installation.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="479"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="502"/>
         <source>Peran {role} tidak boleh memutuskan kepesertaan ganda; minta admin atau verifikator.</source>
         <translation>The role {role} may not decide double enrolments; ask an admin or a verifier.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="482"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="505"/>
         <source>Keputusan &apos;{decision}&apos; tidak dikenal.</source>
         <translation>Unknown decision &apos;{decision}&apos;.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="483"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="506"/>
         <source>Kasus kepesertaan ganda nomor {id} tidak ada.</source>
         <translation>There is no double-enrolment case number {id}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="484"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="507"/>
         <source>Kasus nomor {id} sudah diputuskan sebelumnya; keputusan itu tidak diubah.</source>
         <translation>Case number {id} was already decided; that decision is unchanged.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="487"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="510"/>
         <source>Kedua kepesertaan memakai NIK yang sama ({nik}), jadi pasti orang yang sama: pilih kepesertaan yang berlaku.</source>
         <translation>Both enrolments use the same NIK ({nik}), so they are the same person: choose the enrolment that stands.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="491"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="514"/>
         <source>Berkas {path} tidak berisi satu pun NIK yang sah. Daftar APBD yang tersimpan tidak diubah.</source>
         <translation>{path} holds no valid NIK. The stored APBD list is unchanged.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="494"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="517"/>
         <source>NIK ini sudah ada di baris sebelumnya; baris ini dilewati.</source>
         <translation>This NIK is already on an earlier row; this row is skipped.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="495"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="518"/>
         <source>Tidak ada peserta yang perlu didaftarkan ke BPJS untuk {desa}: semua peserta aktif yang diterima sudah ber-KPJ atau sudah dikirim.</source>
         <translation>No participant to register with BPJS for {desa}: every active accepted participant has a KPJ number or was already sent.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="500"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="523"/>
         <source>Berkas {path} (lembar: {sheet}) tidak punya kolom KPJ maupun kolom status. Beri judul kolom &apos;KPJ&apos; dan &apos;STATUS&apos; atau pilih kolomnya sendiri.</source>
         <translation>{path} (sheet: {sheet}) has neither a KPJ nor a status column. Head the columns &apos;KPJ&apos; and &apos;STATUS&apos; or choose them yourself.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="505"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="528"/>
         <source>Status &apos;{status}&apos; tidak dikenali: tulis misalnya TERDAFTAR atau DITOLAK, atau isi nomor KPJ.</source>
         <translation>Status &apos;{status}&apos; not recognised: write e.g. TERDAFTAR or DITOLAK, or fill in the KPJ number.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="508"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="531"/>
         <source>Status terdaftar tetapi nomor KPJ kosong.</source>
         <translation>Status registered but the KPJ number is empty.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="509"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="532"/>
         <source>Nomor KPJ &apos;{kpj}&apos; tidak sah: harus {digits} digit angka (tulis sebagai teks agar nol di depan tetap).</source>
         <translation>KPJ number &apos;{kpj}&apos; is invalid: it must be {digits} digits (write it as text so leading zeros stay).</translation>
     </message>
@@ -4299,124 +4571,124 @@ Continue?</translation>
 <context>
     <name>RegencySyncPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="319"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="324"/>
         <source>Sinkronisasi desa</source>
         <translation>Village sync</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="321"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="326"/>
         <source>Impor paket…</source>
         <translation>Import packages…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="324"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="329"/>
         <source>Impor semua paket di flashdisk…</source>
         <translation>Import every package on a USB stick…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="327"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="332"/>
         <source>Tulis tanda terima…</source>
         <translation>Write receipts…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="331"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="336"/>
         <source>Minta kirim ulang lengkap dari desa terpilih</source>
         <translation>Ask the selected village for a full resend</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="337"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="342"/>
         <source>Komputer desa yang mengirim paket lewat server tetapi belum dikonfirmasi sidik jarinya.</source>
         <translation>Village computers that sent packages through the server but whose fingerprint is not confirmed yet.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="341"/>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="390"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="346"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="395"/>
         <source>Perangkat daring menunggu ({n})…</source>
         <translation>Online devices waiting ({n})…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="348"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="353"/>
         <source>Berkas setup untuk desa</source>
         <translation>Setup file for a village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="354"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="359"/>
         <source>Simpan berkas setup…</source>
         <translation>Save setup file…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="364"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="369"/>
         <source>Kode</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="364"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="369"/>
         <source>Desa</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="364"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="369"/>
         <source>Kecamatan</source>
         <translation>District</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="364"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="369"/>
         <source>Perangkat</source>
         <translation>Devices</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="364"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="369"/>
         <source>Paket terakhir</source>
         <translation>Last package</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="365"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="370"/>
         <source>Kontak terakhir</source>
         <translation>Last contact</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="365"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="370"/>
         <source>Peserta aktif</source>
         <translation>Active participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="365"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="370"/>
         <source>Paket hilang</source>
         <translation>Missing packages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="378"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="383"/>
         <source>Hasil impor terakhir</source>
         <translation>Last import results</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="396"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="401"/>
         <source>{heard} dari {total} desa sudah mengirim paket; {gaps} desa dengan paket hilang; {dup} NIK ganda menunggu keputusan.</source>
         <translation>{heard} of {total} villages have sent packages; {gaps} villages with missing packages; {dup} double NIKs awaiting a decision.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="412"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="417"/>
         <source>Pilih paket desa</source>
         <translation>Choose village packages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="417"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="422"/>
         <source>Pilih flashdisk atau folder berisi paket</source>
         <translation>Choose the USB stick or folder holding packages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="424"/>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="506"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="429"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="511"/>
         <source>Impor paket</source>
         <translation>Import packages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="424"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="429"/>
         <source>Tidak ada berkas paket (*.kdp) di sana.</source>
         <translation>There are no package files (*.kdp) there.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="438"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="443"/>
         <source>Paket {name} berasal dari komputer desa {desa} yang belum terdaftar.
 
 Sidik jari perangkat itu:
@@ -4431,29 +4703,29 @@ That device&apos;s fingerprint:
 Call the village operator and ask them to read the fingerprint from their Sync page. Register only if it is exactly the same.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="442"/>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="463"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="447"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="468"/>
         <source>Perangkat desa baru</source>
         <translation>New village device</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="442"/>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="463"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="447"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="468"/>
         <source>Sama, daftarkan</source>
         <translation>Same, register</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="442"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="447"/>
         <source>Tolak</source>
         <translation>Refuse</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="447"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="452"/>
         <source>Mengimpor paket desa…</source>
         <translation>Importing village packages…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="459"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="464"/>
         <source>Komputer desa {desa} mengirim {name} lewat server, tetapi belum terdaftar.
 
 Sidik jari perangkat itu:
@@ -4468,67 +4740,67 @@ That device&apos;s fingerprint:
 Call the village operator and ask them to read out the fingerprint from their Sync page. Register only if it is exactly the same.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="463"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="468"/>
         <source>Lewati</source>
         <translation>Skip</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="480"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="485"/>
         <source>Mengimpor paket dari server…</source>
         <translation>Importing packages from the server…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="487"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="492"/>
         <source>{name}: sudah pernah diimpor; tidak ada yang berubah</source>
         <translation>{name}: imported before; nothing changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="491"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="496"/>
         <source>{name}: {added} baru, {updated} diubah, {dup} NIK ganda</source>
         <translation>{name}: {added} new, {updated} changed, {dup} double NIKs</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="496"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="501"/>
         <source>{name}: DITOLAK. {reason}</source>
         <translation>{name}: REFUSED. {reason}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="499"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="504"/>
         <source>Pemeriksaan kepesertaan ganda: {open} kasus menunggu keputusan di halaman Ganda.</source>
         <translation>Double-enrolment check: {open} cases await a decision on the Doubles page.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="507"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="512"/>
         <source>{ok} paket diimpor atau sudah ada, {bad} ditolak. Rinciannya ada di bawah daftar desa.</source>
         <translation>{ok} packages imported or already held, {bad} refused. Details are below the village list.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="515"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="520"/>
         <source>Pilih folder untuk tanda terima</source>
         <translation>Choose a folder for the receipts</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="525"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="530"/>
         <source>Tanda terima</source>
         <translation>Receipt</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="526"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="531"/>
         <source>{n} tanda terima ditulis ke {folder}.</source>
         <translation>{n} receipts written to {folder}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="533"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="538"/>
         <source>Simpan berkas setup</source>
         <translation>Save setup file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="542"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="547"/>
         <source>Berkas setup</source>
         <translation>Setup file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="544"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="549"/>
         <source>Berkas setup untuk Desa {desa} ditulis ke {path}.
 
 Sidik jari kunci kabupaten, untuk dibacakan kepada operator desa saat ia bergabung:
@@ -4539,18 +4811,18 @@ The regency key&apos;s fingerprint, to read to the village operator when they jo
 {fp}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="555"/>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="563"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="560"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="568"/>
         <source>Kirim ulang lengkap</source>
         <translation>Full resend</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="555"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="560"/>
         <source>Pilih desanya di daftar lebih dahulu.</source>
         <translation>Choose the village in the list first.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="564"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="569"/>
         <source>Permintaan untuk {code} ikut tanda terima berikutnya ({n} perangkat).</source>
         <translation>The request for {code} goes with its next receipt ({n} devices).</translation>
     </message>
@@ -4611,140 +4883,170 @@ The regency key&apos;s fingerprint, to read to the village operator when they jo
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="48"/>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="215"/>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="237"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="51"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="230"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="276"/>
         <source>Pengaturan</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="51"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="54"/>
         <source>Kantor dan penandatangan</source>
         <translation>Office and signatory</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="70"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="73"/>
         <source>Wilayah</source>
         <translation>Region</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="71"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="74"/>
         <source>Nama penandatangan</source>
         <translation>Signatory name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="72"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="75"/>
         <source>Jabatan penandatangan</source>
         <translation>Signatory title</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="73"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="76"/>
         <source>Telepon kantor</source>
         <translation>Office phone</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="74"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="77"/>
         <source>Batas umur peserta (tahun)</source>
         <translation>Participant age limit (years)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="75"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="78"/>
         <source>Kunci layar setelah (menit tanpa kegiatan; 0 = tidak)</source>
         <translation>Lock the screen after (minutes without activity; 0 = never)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="77"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="81"/>
+        <source>Data peserta baru dan yang diubah harus disetujui verifikator sebelum dikirim ke kabupaten atau dicetak kartunya</source>
+        <translation>New and changed participant data must be approved by a verifier before it is sent to the regency or a card is printed</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="88"/>
+        <source>Persetujuan</source>
+        <translation>Approval</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="92"/>
         <source>Simpan pengaturan kantor</source>
         <translation>Save office settings</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="87"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="102"/>
         <source>Hanya admin yang dapat mengubah pengaturan kantor.</source>
         <translation>Only an administrator can change the office settings.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="89"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="104"/>
         <source>Kolom daftar pendaftaran BPJS</source>
         <translation>BPJS registration list columns</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="103"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="118"/>
         <source>Naik</source>
         <translation>Up</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="104"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="119"/>
         <source>Turun</source>
         <translation>Down</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="105"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="120"/>
         <source>Simpan kolom</source>
         <translation>Save columns</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="116"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="131"/>
         <source>Centang kolom yang diminta BPJS dan susun urutannya (seret, atau Naik/Turun). Kode wadah: SD untuk dana desa, SA untuk APBD, SL lainnya.</source>
         <translation>Tick the columns BPJS asks for and put them in order (drag, or Up/Down). Wadah code: SD for village funds, SA for the regency budget, SL otherwise.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="126"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="141"/>
         <source>Akun pengguna</source>
         <translation>User accounts</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="131"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="146"/>
         <source>Cadangan</source>
         <translation>Backups</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="136"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="151"/>
         <source>Log audit</source>
         <translation>Audit log</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="141"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="156"/>
         <source>Data pribadi</source>
         <translation>Personal data</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="148"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="163"/>
         <source>Tampilan</source>
         <translation>Display</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="156"/>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="246"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="171"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="285"/>
         <source>Bahasa / Language</source>
         <translation>Bahasa / Language</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="158"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="173"/>
         <source>Tentang</source>
         <translation>About</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="160"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="175"/>
         <source>Versi</source>
         <translation>Version</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="163"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="178"/>
         <source>Basis data</source>
         <translation>Database</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="215"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="230"/>
         <source>Pengaturan kantor disimpan.</source>
         <translation>Office settings saved.</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/gui/settings_page.py" line="237"/>
+        <source>Persetujuan verifikator</source>
+        <translation>Verifier approval</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="238"/>
+        <source>{n} data peserta yang menunggu atau dikembalikan akan dianggap disetujui dan ikut paket berikutnya tanpa diperiksa. Lanjutkan?</source>
+        <translation>{n} participant records waiting or sent back will count as approved and go into the next package unchecked. Continue?</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="240"/>
+        <source>Ya, tidak wajib</source>
+        <translation>Yes, not required</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="241"/>
+        <source>Batal</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="276"/>
         <source>Kolom daftar pendaftaran BPJS disimpan.</source>
         <translation>BPJS registration list columns saved.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="247"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="286"/>
         <source>Bahasa tampilan berubah saat Kudus Desktop dibuka kembali.
 The display language changes when Kudus Desktop is opened again.</source>
         <translation>Bahasa tampilan berubah saat Kudus Desktop dibuka kembali.
@@ -5044,47 +5346,52 @@ Trying again in {minutes} minutes.</translation>
         <translation>{n} participants and {p} premium payments changed and not sent. Last package: {seq}. Last receipt: {r}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="191"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="190"/>
+        <source>{n} peserta menunggu persetujuan verifikator atau dikembalikan ke operator; mereka ikut paket setelah disetujui (halaman Persetujuan).</source>
+        <translation>{n} participants await the verifier&apos;s approval or were sent back to the operator; they go into a package once approved (Approval page).</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="196"/>
         <source>Kabupaten belum menerima paket {seqs}: salin lagi berkasnya dari daftar di bawah, atau kirim ulang lengkap.</source>
         <translation>The regency has not received package {seqs}: copy the file again from the list below, or send a full resend.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="196"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="201"/>
         <source>Kabupaten meminta kirim ulang lengkap: paket berikutnya berisi semua data.</source>
         <translation>The regency asked for a full resend: the next package carries all data.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="205"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="210"/>
         <source>lengkap</source>
         <translation>full</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="205"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="210"/>
         <source>perubahan</source>
         <translation>changes</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="206"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="211"/>
         <source>terkirim {at}</source>
         <translation>uploaded {at}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="207"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="212"/>
         <source>belum</source>
         <translation>not yet</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="215"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="220"/>
         <source>Berkas setup tidak berisi alamat server kabupaten: kirim paket dengan flashdisk.</source>
         <translation>The setup file has no regency server address: send packages on a USB stick.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="233"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="238"/>
         <source>Pilih berkas setup dari kabupaten</source>
         <translation>Choose the setup file from the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="239"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="244"/>
         <source>Berkas setup dari {name} untuk Desa {desa}.
 
 Sidik jari kunci kabupaten:
@@ -5099,38 +5406,38 @@ Fingerprint of the regency key:
 Ask DPMD for the key fingerprint on the telephone. Join only if it is exactly the same.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="242"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="247"/>
         <source>Gabung dengan kabupaten</source>
         <translation>Join the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="242"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="247"/>
         <source>Sama, gabung</source>
         <translation>Same, join</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="242"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="247"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="251"/>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="283"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="256"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="288"/>
         <source>Pilih flashdisk atau folder tujuan</source>
         <translation>Choose the USB stick or target folder</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="259"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="264"/>
         <source>Membuat paket sinkronisasi…</source>
         <translation>Writing the sync package…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="271"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="276"/>
         <source>Paket dibuat</source>
         <translation>Package written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="273"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="278"/>
         <source>Paket {seq} ({n} peserta) ditulis dan diperiksa di:
 {path}
 
@@ -5141,32 +5448,32 @@ Serahkan flashdisk ke DPMD Kudus. Salinannya tetap tersimpan di komputer ini.</s
 Take the USB stick to DPMD Kudus. A copy stays on this computer.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="288"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="293"/>
         <source>Paket disalin</source>
         <translation>Package copied</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="288"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="293"/>
         <source>Disalin ke {path}</source>
         <translation>Copied to {path}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="292"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="297"/>
         <source>Pilih tanda terima dari kabupaten</source>
         <translation>Choose the receipt from the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="302"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="307"/>
         <source>Tanda terima {seq} sudah diterapkan sebelumnya; tidak ada yang berubah.</source>
         <translation>Receipt {seq} was applied before; nothing changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="305"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="310"/>
         <source>Tanda terima {seq} diterapkan: {a} diterima, {rej} ditolak, {rev} ditinjau kabupaten, {k} nomor KPJ baru.</source>
         <translation>Receipt {seq} applied: {a} accepted, {rej} rejected, {rev} under regency review, {k} new KPJ numbers.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="308"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="313"/>
         <source>Tanda terima</source>
         <translation>Receipt</translation>
     </message>

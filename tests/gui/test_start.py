@@ -71,7 +71,7 @@ def test_first_start_wizard_sets_up_the_village_and_opens_the_window(qtbot: QtBo
     assert "Siti Sekdes" in window.user_label.text() and "Admin" in window.user_label.text()
     assert str(tmp_path / "data" / DB_FILE_NAME) in window.db_label.text()
     nav = [window.navigation.item(i).text() for i in range(window.navigation.count())]
-    assert nav == ["Beranda", "Peserta", "Iuran", "Impor", "Sinkronisasi", "Pengaturan"]
+    assert nav == ["Beranda", "Peserta", "Persetujuan", "Iuran", "Impor", "Sinkronisasi", "Pengaturan"]
     window.close()
 
     db = open_database(tmp_path / "data")
