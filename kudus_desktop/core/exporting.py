@@ -253,10 +253,11 @@ def export_bpjs_list(
     path: Path,
     *,
     columns: Sequence[str] | None = None,
-    query: ParticipantQuery = ParticipantQuery(status="aktif"),  # noqa: B008 - frozen
+    query: ParticipantQuery = ParticipantQuery(status="aktif", approved=True),  # noqa: B008 - frozen
     ids: Sequence[int] | None = None,
 ) -> int:
-    """The collective-registration list for BPJS: one header row, then one row per participant.
+    """The collective-registration list for BPJS: one header row, then one row per participant
+    (by default the active ones whose data the verifikator approved).
 
     ``columns`` defaults to the office's setting (see :func:`bpjs_columns`); ``ids``, when
     given, are the participants to list instead of those matching ``query``.

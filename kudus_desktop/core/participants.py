@@ -26,7 +26,7 @@ from kudus_desktop.core.errors import CancelledError, KudusError, NotFoundError,
 from kudus_desktop.core.jobs import CancelCheck, Progress, never_cancelled
 from kudus_desktop.core.nik import clean_number
 from kudus_desktop.core.regions import kudus_district_digits, region
-from kudus_desktop.core.review import approval_on, submit, submit_new
+from kudus_desktop.core.review import approval_on, approved_only, submit, submit_new
 from kudus_desktop.core.sync_state import record_state
 from kudus_desktop.core.tables import (
     counter_table,
@@ -100,6 +100,7 @@ class ParticipantQuery:
     rt: str = ""
     rw: str = ""
     area: str = ""  # a desa or kecamatan code (the regency's lists)
+    approved: bool = False  # only participants whose data a verifikator approved (lists that leave the office)
     sort: SortKey = SortKey.NAME
     descending: bool = False
 
@@ -245,6 +246,8 @@ class ParticipantService:
                 conds.append(column == value)
         if q.area:
             conds.append(or_(P.desa_code == q.area, P.desa_code.like(q.area + ".%")))
+        if q.approved:
+            conds.append(approved_only())
         return conds
 
     def query_ids(self, q: ParticipantQuery) -> list[int]:

@@ -273,3 +273,19 @@ def test_the_command_line_lists_changes_and_decides_only_with_a_password(desk: D
     assert approved["approved"] == 1
     left = run("approval", "list")
     assert [(i["state"], i["reason"]) for i in left["items"]] == [("ditolak", "KK belum ada")]
+
+
+def test_the_bpjs_registration_list_leaves_out_what_waits(desk: Desk, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from kudus_desktop.core.exporting import export_bpjs_list
+
+    approved, _ = desk.desk.create(make_draft(1))
+    desk.review.approve([approved])
+    desk.desk.create(make_draft(2))
+    out = tmp_path / "bpjs.xlsx"
+    assert export_bpjs_list(desk.desk, out) == 1
+    sheet = load_workbook(out).active
+    assert sheet is not None
+    cells = {str(c.value) for row in sheet.iter_rows() for c in row}
+    assert make_nik(1) in cells and make_nik(2) not in cells
