@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from functools import lru_cache
 
 MONTHS_ID = (
     "Januari", "Februari", "Maret", "April", "Mei", "Juni",
@@ -37,10 +38,12 @@ class DateParseError(ValueError):
         self.code = code
 
 
+@lru_cache(maxsize=8192)
 def parse_date_text(text: str) -> date:
     """Read a date written as 17/08/1985, 17-08-1985, 1985-08-17 or 17 Agustus 1985.
 
     Day comes before month in numeric forms, as in Indonesia. Raises :class:`DateParseError`.
+    Cached: an imported list repeats its start date, source date and many birth dates.
     """
     s = " ".join(text.strip().split())
     if m := _NUMERIC_DMY.match(s):

@@ -200,6 +200,9 @@ class _Book:
         _check_file(path)
         self.path = path
         self.csv = path.suffix.lower() == ".csv"
+        # Each sheet is parsed once per book, though the header search and the rows both read it
+        # (parsing 100,000 rows takes a second); the book lives only as long as one preview.
+        self._sheets: dict[str, Any] = {}
         if self.csv:
             self.names: list[str] = [path.stem]
             return
@@ -221,7 +224,9 @@ class _Book:
         from python_calamine import CalamineError
 
         try:
-            sheet = self._wb.get_sheet_by_name(name)
+            sheet = self._sheets.get(name)
+            if sheet is None:
+                sheet = self._sheets[name] = self._wb.get_sheet_by_name(name)
             first = sheet.start[0] if sheet.start else 0
             for offset, values in enumerate(sheet.iter_rows()):
                 yield first + offset + 1, list(values)
@@ -353,6 +358,8 @@ def _excel_serial(value: float) -> date | None:
 
 def _text(value: Any) -> str:
     """A cell as the text a clerk would have typed."""
+    if type(value) is str:  # most cells: checked first, a list has a million of them
+        return " ".join(value.split())
     if value is None or value == "":
         return ""
     if isinstance(value, bool):
@@ -542,38 +549,38 @@ class ImportService:
         existing: Mapping[str, Any],
         seen: dict[str, int],
     ) -> ImportRow | None:
-        def cell(fld: str) -> Any:
-            col = mapping.get(fld)
-            return values[col] if col is not None and col < len(values) else None
-
-        if all(v is None or v == "" for v in (cell(f) for f in mapping)):
+        # Every field's cell in one step (a column past the row's end, or a field not mapped, reads
+        # as empty): this runs for every row of lists of 100,000.
+        n = len(values)
+        cell = {f: (values[col] if (col := mapping.get(f)) is not None and col < n else None) for f in IMPORT_FIELDS}
+        if all(v is None or v == "" for v in cell.values()):
             return None  # blank row
-        nik_cell, name_cell = cell("nik"), cell("full_name")
+        nik_cell, name_cell = cell["nik"], cell["full_name"]
         if not _text(nik_cell) and any(isinstance(v, str) and _TOTAL_ROW.match(v) for v in values):
             return None  # the total row under the table
         issues: list[Issue] = []
         for fld in ("nik", "kk"):
-            damaged = _number_cell_issue(fld, cell(fld))
+            damaged = _number_cell_issue(fld, cell[fld])
             if damaged:
                 issues.append(damaged)
         draft = ParticipantDraft(
             nik=_text(nik_cell),
-            kk=_text(cell("kk")),
+            kk=_text(cell["kk"]),
             full_name=_text(name_cell),
-            birth_place=_text(cell("birth_place")),
-            birth_date=_date_text(cell("birth_date")),
-            sex=_sex(cell("sex")),
-            address=_text(cell("address")),
-            dusun=_text(cell("dusun")),
-            rt=_text(cell("rt")),
-            rw=_text(cell("rw")),
-            phone=_phone(cell("phone")),
-            occupation=_text(cell("occupation")),
-            category=_choice("category", cell("category"), defaults["category"]),
+            birth_place=_text(cell["birth_place"]),
+            birth_date=_date_text(cell["birth_date"]),
+            sex=_sex(cell["sex"]),
+            address=_text(cell["address"]),
+            dusun=_text(cell["dusun"]),
+            rt=_text(cell["rt"]),
+            rw=_text(cell["rw"]),
+            phone=_phone(cell["phone"]),
+            occupation=_text(cell["occupation"]),
+            category=_choice("category", cell["category"], defaults["category"]),
             source_list=options.source_list,
             source_date=options.source_date,
-            funding=_choice("funding", cell("funding"), defaults["funding"]),
-            start_date=_date_text(cell("start_date")) or defaults["start_date"],
+            funding=_choice("funding", cell["funding"], defaults["funding"]),
+            start_date=_date_text(cell["start_date"]) or defaults["start_date"],
         )
         result = validate_participant(draft, ctx)
         issues.extend(result.issues)

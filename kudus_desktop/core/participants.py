@@ -7,14 +7,18 @@ thread; nothing it returns holds a connection or an ORM object.
 from __future__ import annotations
 
 import json
+import secrets
+import time
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import date
 from enum import StrEnum
+from operator import attrgetter
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, Table, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, Connection, Select, and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from kudus_desktop.core import settings
@@ -132,6 +136,56 @@ def _fields_to_columns(values: ParticipantFields) -> dict[str, str | None]:
     return {k: _store_value(getattr(values, k)) for k in _FIELD_NAMES}
 
 
+_fields_of = attrgetter(*_FIELD_NAMES)
+#: Columns a bulk enrolment writes, in this order: the fields, then what the office adds.
+_ADD_COLUMNS = (*_FIELD_NAMES, "uid", "reg_no", "desa_code", "status", "created_at", "updated_at", "created_by",
+                "updated_by", "rev")  # fmt: skip
+_ADD_SQL = f"INSERT INTO participant ({', '.join(_ADD_COLUMNS)}) VALUES ({', '.join('?' * len(_ADD_COLUMNS))})"
+#: Below this many new rows a bulk write keeps the secondary indexes as they are.
+REINDEX_FROM = 5000
+
+
+def _field_values(values: ParticipantFields) -> list[str | None]:
+    """The fields as stored, in _FIELD_NAMES order (a faster :func:`_fields_to_columns` for bulk writes)."""
+    return [v if v is None or type(v) is str else _store_value(v) for v in _fields_of(values)]
+
+
+def uuid7_run(count: int) -> Iterator[str]:
+    """``count`` time-ordered UUIDs (RFC 9562 version 7, the random part counting up).
+
+    A bulk import's uids then append to the unique index instead of landing at random pages:
+    about a fifth of a 100,000-row commit. Still unique across offices (74 random bits).
+    """
+    ms = time.time_ns() // 1_000_000
+    rand_a = secrets.randbits(12)
+    rand_b = secrets.randbits(61)  # headroom: counting up never carries into the variant bits
+    head = (ms << 80) | (0x7 << 76) | (rand_a << 64) | (0b10 << 62)
+    for n in range(count):
+        yield str(uuid.UUID(int=head | (rand_b + n)))
+
+
+@contextmanager
+def _secondary_indexes_rebuilt(conn: Connection, adding: int) -> Iterator[None]:
+    """Drop the participant table's own (non-unique) indexes while a large batch goes in and build
+    them again after, in the same transaction: sorting 100,000 rows once is cheaper than 100,000
+    random B-tree inserts per index. Only on SQLite, and only when the batch outweighs the table."""
+    if conn.dialect.name != "sqlite" or adding < REINDEX_FROM:
+        yield
+        return
+    held = conn.execute(select(func.count()).select_from(participant_table)).scalar_one()
+    if adding < held:
+        yield
+        return
+    indexes = conn.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'participant' AND sql IS NOT NULL"
+    ).all()
+    for name, _ in indexes:
+        conn.exec_driver_sql(f'DROP INDEX "{name}"')
+    yield
+    for _, sql in indexes:
+        conn.exec_driver_sql(sql)
+
+
 def _next(conn: Connection, name: str) -> int:
     stmt = (
         update(counter_table)
@@ -140,15 +194,6 @@ def _next(conn: Connection, name: str) -> int:
         .returning(counter_table.c.value)
     )
     return int(conn.execute(stmt).scalar_one())
-
-
-def _insert_many(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert dict rows with the driver's executemany (see :func:`db.executemany`)."""
-    if not rows:
-        return
-    names = list(rows[0])
-    sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
-    executemany(conn, sql, [tuple(r[n] for n in names) for r in rows])
 
 
 def reserve_counter(conn: Connection, name: str, count: int) -> int:
@@ -522,52 +567,54 @@ class ParticipantService:
             first_rev = reserve_counter(conn, "change", total)
             first_reg = reserve_counter(conn, "reg_no", len(adds))
             done = 0
-            for start in range(0, len(adds), BULK_CHUNK):
-                if cancelled():
-                    raise CancelledError()
-                chunk = adds[start : start + BULK_CHUNK]
-                columns = [_fields_to_columns(v) for v in chunk]
-                rows = []
-                for i, cols in enumerate(columns, start=start):
-                    rows.append(
-                        {
-                            **cols,
-                            "uid": str(uuid.uuid4()),
-                            "reg_no": f"{prefix}-{first_reg + i:05d}",
-                            "desa_code": desa,
-                            "status": Status.AKTIF,
-                            "created_at": stamp,
-                            "updated_at": stamp,
-                            "created_by": who,
-                            "updated_by": who,
-                            "rev": first_rev + i,
-                        }
+            # Participant columns in _ADD_COLUMNS order; the first ones are the fields themselves.
+            fixed = (desa, Status.AKTIF.value, stamp, stamp, who, who)
+            uids = uuid7_run(len(adds))
+            with _secondary_indexes_rebuilt(conn, len(adds)):
+                for start in range(0, len(adds), BULK_CHUNK):
+                    if cancelled():
+                        raise CancelledError()
+                    chunk = adds[start : start + BULK_CHUNK]
+                    fields = [_field_values(v) for v in chunk]
+                    executemany(
+                        conn,
+                        _ADD_SQL,
+                        [
+                            (*f, next(uids), f"{prefix}-{first_reg + i:05d}", *fixed, first_rev + i)
+                            for i, f in enumerate(fields, start=start)
+                        ],
                     )
-                _insert_many(conn, participant_table, rows)
-                ids = dict(
-                    conn.execute(
-                        select(P.rev, P.id).where(P.rev.between(first_rev + start, first_rev + start + len(chunk) - 1))
-                    ).all()
-                )
-                history = [
-                    {
-                        "participant_id": ids[r["rev"]],
-                        "at": stamp,
-                        "username": who,
-                        "action": HistoryAction.CREATE,
-                        "changes": json.dumps(
-                            [[k, None, v] for k, v in cols.items() if v is not None], ensure_ascii=False
-                        ),
-                        "rev": r["rev"],
-                    }
-                    for r, cols in zip(rows, columns, strict=True)
-                ]
-                _insert_many(conn, history_table, history)
-                if approval:
-                    submit_new(conn, list(ids.values()), who, stamp)
-                done += len(chunk)
-                if progress:
-                    progress(done, total)
+                    ids = dict(
+                        conn.execute(
+                            select(P.rev, P.id).where(
+                                P.rev.between(first_rev + start, first_rev + start + len(chunk) - 1)
+                            )
+                        ).all()
+                    )
+                    executemany(
+                        conn,
+                        "INSERT INTO participant_history (participant_id, at, username, action, changes, rev) "
+                        "VALUES (?, ?, ?, ?, ?, ?)",
+                        [
+                            (
+                                ids[first_rev + i],
+                                stamp,
+                                who,
+                                HistoryAction.CREATE.value,
+                                json.dumps(
+                                    [[k, None, v] for k, v in zip(_FIELD_NAMES, f, strict=True) if v is not None],
+                                    ensure_ascii=False,
+                                ),
+                                first_rev + i,
+                            )
+                            for i, f in enumerate(fields, start=start)
+                        ],
+                    )
+                    if approval:
+                        submit_new(conn, list(ids.values()), who, stamp)
+                    done += len(chunk)
+                    if progress:
+                        progress(done, total)
             rev = first_rev + len(adds)
             for pid, changed in updates:
                 if cancelled():

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, fields
 from dataclasses import field as dc_field
 from datetime import date
+from functools import lru_cache
 from typing import Literal
 
 from kudus_desktop.core.codes import Category, Funding, Sex
@@ -125,8 +126,11 @@ def collapse(text: str) -> str:
     return " ".join(text.split())
 
 
+@lru_cache(maxsize=4096)
 def normalise_rt_rw(text: str) -> str | None:
-    """'1', '01', 'RT 001' -> '001'; ``None`` when empty; raises ValueError when not 1-999."""
+    """'1', '01', 'RT 001' -> '001'; ``None`` when empty; raises ValueError when not 1-999.
+
+    Cached: a village has a few dozen RTs and RWs, and an imported list repeats them on every row."""
     s = collapse(text).upper().removeprefix("RT").removeprefix("RW").strip(" .:")
     if not s:
         return None

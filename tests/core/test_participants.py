@@ -163,3 +163,50 @@ def test_history_survives_a_reopen(service: ParticipantService) -> None:
     assert [h.action for h in reopened.history(pid)] == ["create", "update"]
     assert reopened.get(pid).occupation == "Petani"
     reopened.db.close()
+
+
+def test_a_large_bulk_write_rebuilds_the_indexes_and_a_cancel_leaves_them(service: ParticipantService) -> None:
+    """Above REINDEX_FROM new rows the desk's own indexes are dropped and built again inside the
+    same transaction; a cancel must leave every index (and no row) behind, and the uids of one
+    batch are time-ordered version-7 UUIDs."""
+    import uuid as uuid_module
+    from datetime import date
+
+    from kudus_desktop.core.errors import CancelledError
+    from kudus_desktop.core.participants import REINDEX_FROM
+    from kudus_desktop.core.validation import ParticipantFields
+
+    def indexes() -> list[str]:
+        with service.db.begin() as conn:
+            return sorted(
+                r[0] for r in conn.exec_driver_sql(
+                    "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'participant'"
+                ) if r[0]
+            )  # fmt: skip
+
+    before = indexes()
+    assert len(before) == 6
+    people = [
+        ParticipantFields(
+            nik=f"3319{(i // 9999) % 9 + 1:02d}120580{i % 9999 + 1:04d}", kk=None, full_name=f"Warga {i}",
+            birth_place=None, birth_date=date(1980, 5, 12), sex="L", address=None, dusun=None, rt="001", rw="002",
+            phone=None, occupation=None, category="pekerja_rentan", source_list="DTKS", source_date=None,
+            funding="pades", start_date=date(2026, 11, 1),
+        )
+        for i in range(REINDEX_FROM + 1000)
+    ]  # fmt: skip
+    calls = iter(range(100))
+    with pytest.raises(CancelledError):
+        service.bulk_write(people, [], cancelled=lambda: next(calls) >= 2)
+    assert service.count() == 0 and indexes() == before
+
+    service.bulk_write(people, [])
+    assert service.count() == len(people) and indexes() == before
+    with service.db.begin() as conn:
+        plan = " ".join(str(r) for r in conn.exec_driver_sql(
+            "EXPLAIN QUERY PLAN SELECT id FROM participant ORDER BY full_name COLLATE NOCASE, nik, reg_no, kpj"
+        ))  # fmt: skip
+        uids = [r[0] for r in conn.exec_driver_sql("SELECT uid FROM participant ORDER BY id")]
+    assert "ix_participant_name" in plan
+    assert uids == sorted(uids) and len(set(uids)) == len(uids)
+    assert {uuid_module.UUID(u).version for u in uids} == {7}
