@@ -17,6 +17,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -381,7 +382,12 @@ def _date_text(value: Any) -> str:
 
 
 def _sex(value: Any) -> str:
-    text = _text(value)
+    return _sex_text(_text(value))
+
+
+@lru_cache(maxsize=256)
+def _sex_text(text: str) -> str:
+    """L, P, Laki-laki, PEREMPUAN ... as L or P (a list writes it a handful of ways)."""
     return _SEX.get(normalise_header(text), text)
 
 
@@ -556,7 +562,8 @@ class ImportService:
         if all(v is None or v == "" for v in cell.values()):
             return None  # blank row
         nik_cell, name_cell = cell["nik"], cell["full_name"]
-        if not _text(nik_cell) and any(isinstance(v, str) and _TOTAL_ROW.match(v) for v in values):
+        shown_nik = _text(nik_cell)
+        if not shown_nik and any(isinstance(v, str) and _TOTAL_ROW.match(v) for v in values):
             return None  # the total row under the table
         issues: list[Issue] = []
         for fld in ("nik", "kk"):
@@ -564,7 +571,7 @@ class ImportService:
             if damaged:
                 issues.append(damaged)
         draft = ParticipantDraft(
-            nik=_text(nik_cell),
+            nik=shown_nik,
             kk=_text(cell["kk"]),
             full_name=_text(name_cell),
             birth_place=_text(cell["birth_place"]),
@@ -585,7 +592,6 @@ class ImportService:
         result = validate_participant(draft, ctx)
         issues.extend(result.issues)
         nik = clean_number(draft.nik)
-        shown_nik = _text(nik_cell)
         if nik in seen and not any(i.field == "nik" and i.severity == "error" for i in issues):
             issues.insert(0, Issue("nik", "duplicate_in_file", "error", {"first_row": seen[nik]}))
         elif nik:
