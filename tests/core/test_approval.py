@@ -289,3 +289,19 @@ def test_the_bpjs_registration_list_leaves_out_what_waits(desk: Desk, tmp_path: 
     assert sheet is not None
     cells = {str(c.value) for row in sheet.iter_rows() for c in row}
     assert make_nik(1) in cells and make_nik(2) not in cells
+
+
+def test_a_purge_removes_the_approval_queue_entry_with_the_person(desk: Desk) -> None:
+    from kudus_desktop.core.retention import RetentionService
+    from kudus_desktop.core.tables import participant_review_table
+
+    pid, _ = desk.desk.create(make_draft(1, start_date="01/01/2015"))
+    desk.review.approve([pid])
+    desk.desk.end(pid, "meninggal", "01/06/2016")  # waits, with the approved data in the queue
+    assert desk.review.item(pid) is not None
+    retention = RetentionService(desk.a.db, desk.a.user, today=lambda: TODAY)
+    retention.set_years(5)
+    assert retention.purge(expected=1).count == 1
+    with desk.a.db.begin() as conn:
+        assert conn.execute(select(participant_review_table)).all() == []
+    assert make_nik(1).encode() not in desk.a.db_file.read_bytes()
