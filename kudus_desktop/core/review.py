@@ -250,25 +250,7 @@ class ReviewService:
             for r in rows:
                 (own.append(r.full_name) if me in r.makers.split(",") else approved.append(r.id))
             if approved:
-                first = _reserve(conn, len(approved))
-                revs = {pid: first + n for n, pid in enumerate(approved)}
-                executemany(conn, "UPDATE participant SET rev = ? WHERE id = ?", [(rv, p) for p, rv in revs.items()])
-                executemany(
-                    conn,
-                    "INSERT INTO participant_history (participant_id, at, username, action, changes, rev) "
-                    "VALUES (?, ?, ?, ?, '[]', ?)",
-                    [(p, stamp, me, HistoryAction.APPROVE.value, rv) for p, rv in revs.items()],
-                )
-                last = first + len(approved) - 1
-                for start in range(0, len(approved), PAGE):
-                    chunk = approved[start : start + PAGE]
-                    conn.execute(delete(participant_review_table).where(R.participant_id.in_(chunk)))
-                    paying = select(premium_paid_table.c.payment_id).where(
-                        premium_paid_table.c.participant_id.in_(chunk)
-                    )
-                    conn.execute(
-                        update(premium_payment_table).where(premium_payment_table.c.id.in_(paying)).values(rev=last)
-                    )
+                _release(conn, approved, me, stamp)
                 write_audit(conn, me, "participants_approved", f"{len(approved)} peserta")
         return ApprovalResult(len(approved), tuple(own), len(ids) - len(rows))
 
@@ -328,21 +310,33 @@ class ReviewService:
             released: list[int] = []
             if not required:
                 released = list(conn.execute(select(R.participant_id)).scalars())
-                if released:
-                    first = _reserve(conn, len(released))
-                    revs = [(first + n, pid) for n, pid in enumerate(released)]
-                    executemany(conn, "UPDATE participant SET rev = ? WHERE id = ?", revs)
-                    executemany(
-                        conn,
-                        "INSERT INTO participant_history (participant_id, at, username, action, changes, rev) "
-                        "VALUES (?, ?, ?, ?, '[]', ?)",
-                        [(pid, stamp, self.user.username, HistoryAction.APPROVE.value, rv) for rv, pid in revs],
-                    )
-                    conn.execute(delete(participant_review_table))
+                _release(conn, released, self.user.username, stamp)
             settings.write(conn, {settings.APPROVAL_REQUIRED: "1" if required else "0"})
             detail = "wajib" if required else f"tidak wajib; {len(released)} peserta dilepas dari antrean"
             write_audit(conn, self.user.username, "approval_setting", f"Persetujuan verifikator {detail}")
         return OpChanges(participants=True, settings=True)
+
+
+def _release(conn: Connection, ids: Sequence[int], who: str, stamp: str) -> None:
+    """Take ``ids`` out of the queue as approved by ``who``: each gets a new rev and an approval in
+    its history, and the payments naming them a new rev too, so the next package carries them all."""
+    if not ids:
+        return
+    first = _reserve(conn, len(ids))
+    revs = [(first + n, pid) for n, pid in enumerate(ids)]
+    executemany(conn, "UPDATE participant SET rev = ? WHERE id = ?", revs)
+    executemany(
+        conn,
+        "INSERT INTO participant_history (participant_id, at, username, action, changes, rev) "
+        "VALUES (?, ?, ?, ?, '[]', ?)",
+        [(pid, stamp, who, HistoryAction.APPROVE.value, rev) for rev, pid in revs],
+    )
+    last = first + len(ids) - 1
+    for start in range(0, len(ids), PAGE):
+        chunk = list(ids[start : start + PAGE])
+        conn.execute(delete(participant_review_table).where(R.participant_id.in_(chunk)))
+        paying = select(premium_paid_table.c.payment_id).where(premium_paid_table.c.participant_id.in_(chunk))
+        conn.execute(update(premium_payment_table).where(premium_payment_table.c.id.in_(paying)).values(rev=last))
 
 
 def _reserve(conn: Connection, count: int) -> int:

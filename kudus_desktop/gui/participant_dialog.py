@@ -242,6 +242,8 @@ class ParticipantDialog(QDialog):
         self.editing = p
         premiums = PremiumService(self.service.db, self.service.user, today=self.service.today)
         run_db(self, lambda: premiums.strip(p.id), self._show_strip, lambda _exc: None)
+        review = ReviewService(self.service.db, self.service.user)
+        run_db(self, lambda: review.item(p.id), self._show_review, lambda _exc: None)
         self.setWindowTitle(self.tr("Ubah peserta — {name}").format(name=p.full_name))
         for name, value in (
             ("nik", p.nik), ("kk", p.kk), ("full_name", p.full_name), ("birth_place", p.birth_place),
@@ -266,7 +268,6 @@ class ParticipantDialog(QDialog):
                 reg=p.reg_no, status=status, kpj=p.kpj or self.tr("belum ada")
             )
         )
-        self._show_review(ReviewService(self.service.db, self.service.user).item(p.id))
         self._loaded = self.draft()
 
     def _show_review(self, item: ReviewItem | None) -> None:

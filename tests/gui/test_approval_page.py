@@ -142,7 +142,8 @@ def test_the_operator_reads_the_reason_and_cannot_decide(
     seen: list[str] = []
 
     def look(dialog: ParticipantDialog) -> None:
-        seen.append(dialog.review_banner.text() if dialog.review_banner.isVisible() else "")
+        qtbot.waitUntil(dialog.review_banner.isVisible)  # read on the database thread
+        seen.append(dialog.review_banner.text())
         dialog.reject()
 
     drive(ParticipantDialog, look)
