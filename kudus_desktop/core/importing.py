@@ -53,6 +53,8 @@ IMPORT_FIELDS: tuple[str, ...] = (
     "occupation", "category", "funding", "start_date",
 )  # fmt: skip
 
+_NO_CELLS: dict[str, Any] = dict.fromkeys(IMPORT_FIELDS)
+
 #: Header names seen in village lists, normalised (upper case, letters and digits only).
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "nik": ("NIK", "NONIK", "NOMORNIK", "NIKKTP", "NOKTP", "NOMORKTP", "NOINDUKKEPENDUDUKAN", "NOMORINDUKKEPENDUDUKAN"),
@@ -72,6 +74,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "start_date": ("TANGGALMULAI", "TMT", "MULAI", "TANGGALKEPESERTAAN"),
 }
 _SYNONYM_FIELD = {name: fld for fld, names in SYNONYMS.items() for name in names}
+#: A row whose mapped cells are all among these is blank.
+_BLANK = frozenset((None, ""))
 _TOTAL_ROW = re.compile(r"^\s*(jumlah|total|jml|grand total)\b", re.IGNORECASE)
 _SEX = {"L": "L", "LK": "L", "LAKILAKI": "L", "LAKI": "L", "PRIA": "L", "P": "P", "PR": "P", "PEREMPUAN": "P",
         "WANITA": "P"}  # fmt: skip
@@ -229,8 +233,8 @@ class _Book:
             if sheet is None:
                 sheet = self._sheets[name] = self._wb.get_sheet_by_name(name)
             first = sheet.start[0] if sheet.start else 0
-            for offset, values in enumerate(sheet.iter_rows()):
-                yield first + offset + 1, list(values)
+            # iter_rows makes a new list per row: handed on as it is, not copied.
+            yield from enumerate(sheet.iter_rows(), start=first + 1)
         except CalamineError as exc:
             raise SourceFileError("file_corrupt", path=self.path.name, detail=str(exc)) from None
 
@@ -256,11 +260,14 @@ class _Book:
             index = self.names.index(name) + 1
             with zipfile.ZipFile(self.path) as zf, zf.open(f"xl/worksheets/sheet{index}.xml") as fh:
                 tail = b""
-                while chunk := fh.read(1 << 20):
-                    block = tail + chunk
-                    if b"<f>" in block or b"<f " in block:
-                        return True
-                    tail = chunk[-8:]
+                while chunk := fh.read(1 << 22):
+                    # One scan for "<f" per chunk (a formula is <f> or <f ...>); the exact
+                    # look, over the joined tail, only where that turns up.
+                    if b"<f" in chunk or b"<f" in tail + chunk[:2]:
+                        block = tail + chunk
+                        if b"<f>" in block or b"<f " in block:
+                            return True
+                    tail = chunk[-2:]
         except (KeyError, ValueError, OSError, zipfile.BadZipFile):
             return False
         return False
@@ -518,6 +525,7 @@ class ImportService:
         seen: dict[str, int] = {}
         rows: list[ImportRow] = []
         total = 0
+        picks = tuple((f, mapping[f]) for f in IMPORT_FIELDS if f in mapping)
         # The rows made here hold no reference cycles; without this the cyclic collector
         # re-scans every object made so far, again and again, as 100,000 rows pile up.
         gc_was_enabled = gc.isenabled()
@@ -532,7 +540,7 @@ class ImportService:
                         raise CancelledError()
                     if progress:
                         progress(total, 0)
-                row = self._row(number, values, mapping, defaults, options, ctx, existing, seen)
+                row = self._row(number, values, picks, mapping, defaults, options, ctx, existing, seen)
                 if row is not None:
                     rows.append(row)
         finally:
@@ -548,6 +556,7 @@ class ImportService:
         self,
         number: int,
         values: Sequence[Any],
+        picks: Sequence[tuple[str, int]],
         mapping: Mapping[str, int],
         defaults: Mapping[str, str],
         options: ImportOptions,
@@ -555,25 +564,31 @@ class ImportService:
         existing: Mapping[str, Any],
         seen: dict[str, int],
     ) -> ImportRow | None:
-        # Every field's cell in one step (a column past the row's end, or a field not mapped, reads
-        # as empty): this runs for every row of lists of 100,000.
+        # Runs for every row of lists of 100,000: the mapped cells are picked in one plain loop
+        # (a column past the row's end, or a field not mapped, reads as empty).
         n = len(values)
-        cell = {f: (values[col] if (col := mapping.get(f)) is not None and col < n else None) for f in IMPORT_FIELDS}
-        if all(v is None or v == "" for v in cell.values()):
+        cell = _NO_CELLS.copy()
+        for fld, col in picks:
+            if col < n:
+                cell[fld] = values[col]
+        if _BLANK.issuperset(cell.values()):
             return None  # blank row
-        nik_cell, name_cell = cell["nik"], cell["full_name"]
+        nik_cell = cell["nik"]
         shown_nik = _text(nik_cell)
         if not shown_nik and any(isinstance(v, str) and _TOTAL_ROW.match(v) for v in values):
             return None  # the total row under the table
         issues: list[Issue] = []
-        for fld in ("nik", "kk"):
-            damaged = _number_cell_issue(fld, cell[fld])
-            if damaged:
-                issues.append(damaged)
+        kk_cell = cell["kk"]
+        if not (type(nik_cell) is str and (kk_cell is None or type(kk_cell) is str)):
+            for fld, value in (("nik", nik_cell), ("kk", kk_cell)):
+                damaged = _number_cell_issue(fld, value)
+                if damaged:
+                    issues.append(damaged)
+        category, funding, start = cell["category"], cell["funding"], cell["start_date"]
         draft = ParticipantDraft(
             nik=shown_nik,
             kk=_text(cell["kk"]),
-            full_name=_text(name_cell),
+            full_name=_text(cell["full_name"]),
             birth_place=_text(cell["birth_place"]),
             birth_date=_date_text(cell["birth_date"]),
             sex=_sex(cell["sex"]),
@@ -583,27 +598,29 @@ class ImportService:
             rw=_text(cell["rw"]),
             phone=_phone(cell["phone"]),
             occupation=_text(cell["occupation"]),
-            category=_choice("category", cell["category"], defaults["category"]),
+            category=defaults["category"] if category is None else _choice("category", category, defaults["category"]),
             source_list=options.source_list,
             source_date=options.source_date,
-            funding=_choice("funding", cell["funding"], defaults["funding"]),
-            start_date=_date_text(cell["start_date"]) or defaults["start_date"],
+            funding=defaults["funding"] if funding is None else _choice("funding", funding, defaults["funding"]),
+            start_date=(start is not None and _date_text(start)) or defaults["start_date"],
         )
         result = validate_participant(draft, ctx)
+        clean = result.values
         issues.extend(result.issues)
-        nik = clean_number(draft.nik)
-        if nik in seen and not any(i.field == "nik" and i.severity == "error" for i in issues):
-            issues.insert(0, Issue("nik", "duplicate_in_file", "error", {"first_row": seen[nik]}))
+        nik = clean.nik if clean is not None else clean_number(draft.nik)
+        if nik in seen:
+            if not any(i.field == "nik" and i.severity == "error" for i in issues):
+                issues.insert(0, Issue("nik", "duplicate_in_file", "error", {"first_row": seen[nik]}))
         elif nik:
-            seen.setdefault(nik, number)
-        if any(i.severity == "error" for i in issues) or result.values is None:
+            seen[nik] = number
+        if clean is None or (issues and any(i.severity == "error" for i in issues)):
             return ImportRow(number, shown_nik, draft.full_name, RowStatus.REJECTED, tuple(issues))
-        current = existing.get(result.values.nik)
+        current = existing.get(clean.nik)
         if current is None:
-            return ImportRow(number, shown_nik, draft.full_name, RowStatus.ADD, tuple(issues), result.values)
-        changes = _changes(current, result.values, mapping, options)
+            return ImportRow(number, shown_nik, draft.full_name, RowStatus.ADD, tuple(issues), clean)
+        changes = _changes(current, clean, mapping, options)
         status = RowStatus.UPDATE if changes else RowStatus.UNCHANGED
-        return ImportRow(number, shown_nik, draft.full_name, status, tuple(issues), result.values, current.id, changes)
+        return ImportRow(number, shown_nik, draft.full_name, status, tuple(issues), clean, current.id, changes)
 
     def commit(
         self, preview: ImportPreview, *, progress: Progress | None = None, cancelled: CancelCheck = never_cancelled

@@ -6,8 +6,9 @@ with day + 40 for women, serial). See ``domain-facts.md``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
+from typing import NamedTuple
 
 #: Kemendagri province codes, including the 2022 Papua provinces (91-96).
 PROVINCE_CODES: frozenset[str] = frozenset(
@@ -65,8 +66,7 @@ class NumberError(ValueError):
         self.params = params
 
 
-@dataclass(frozen=True, slots=True)
-class NikInfo:
+class NikInfo(NamedTuple):
     """What a structurally valid NIK says about its holder."""
 
     nik: str
@@ -107,7 +107,9 @@ def _is_ascii_digits(s: str) -> bool:
     return s.isascii() and s.isdigit()
 
 
+@lru_cache(maxsize=1 << 16)
 def _day_month_ok(day: int, month: int, yy: int) -> bool:
+    """Cached: an imported list checks two of these per row, on a few tens of thousands of dates."""
     if not 1 <= month <= 12:
         return False
     # Try both centuries: 29 February is only real in a leap year.
@@ -122,12 +124,12 @@ def _day_month_ok(day: int, month: int, yy: int) -> bool:
 
 def parse_nik(text: str) -> NikInfo:
     """Check the structure of a NIK and decode it; raises :class:`NumberError`."""
-    nik = clean_number(text)
-    if not nik:
-        raise NumberError("nik_empty")
-    if not _is_ascii_digits(nik):
-        raise NumberError("nik_not_digits")
-    if len(nik) != 16:
+    nik = text.translate(_SEPARATORS)
+    if len(nik) != 16 or not (nik.isascii() and nik.isdigit()):
+        if not nik:
+            raise NumberError("nik_empty")
+        if not _is_ascii_digits(nik):
+            raise NumberError("nik_not_digits")
         raise NumberError("nik_length", length=len(nik))
     if nik[:2] not in PROVINCE_CODES:
         raise NumberError("nik_province", code=nik[:2])
@@ -140,18 +142,17 @@ def parse_nik(text: str) -> NikInfo:
         raise NumberError("nik_date", digits=nik[6:12])
     if nik[12:] == "0000":
         raise NumberError("nik_serial")
-    return NikInfo(nik=nik, region=nik[:6], birth_day=day, birth_month=month, birth_yy=yy, sex=sex)
+    return NikInfo(nik, nik[:6], day, month, yy, sex)
 
 
 def parse_kk(text: str) -> tuple[str, bool]:
     """Check a KK number; returns it cleaned and whether its date part is a real date."""
-    kk = clean_number(text)
-    if not _is_ascii_digits(kk):
-        raise NumberError("kk_not_digits")
-    if len(kk) != 16:
+    kk = text.translate(_SEPARATORS)
+    if len(kk) != 16 or not (kk.isascii() and kk.isdigit()):
+        if not _is_ascii_digits(kk):
+            raise NumberError("kk_not_digits")
         raise NumberError("kk_length", length=len(kk))
-    day, month, yy = int(kk[6:8]), int(kk[8:10]), int(kk[10:12])
-    return kk, _day_month_ok(day, month, yy)
+    return kk, _day_month_ok(int(kk[6:8]), int(kk[8:10]), int(kk[10:12]))
 
 
 def mask_nik(nik: str) -> str:

@@ -45,7 +45,10 @@ def warnings_of(issues: tuple[Issue, ...]) -> tuple[Issue, ...]:
     return tuple(i for i in issues if i.severity == "warning")
 
 
-@dataclass(frozen=True, slots=True)
+# The draft and the cleaned values are not frozen: a frozen dataclass sets each of its 17 fields
+# through object.__setattr__, and an imported list makes two of each per row. Nothing changes them
+# after construction; dataclasses.replace makes altered copies.
+@dataclass(slots=True)
 class ParticipantDraft:
     """A participant as typed: every value is text; codes for the choice fields."""
 
@@ -71,7 +74,7 @@ class ParticipantDraft:
 DRAFT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(ParticipantDraft))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ParticipantFields:
     """Cleaned, typed participant values ready to store."""
 
@@ -146,10 +149,27 @@ _FUNDINGS = frozenset(f.value for f in Funding)
 _PEKERJA_RENTAN = Category.PEKERJA_RENTAN.value
 
 
+@lru_cache(maxsize=1 << 15)
+def _checked_date(raw: str) -> date | str:
+    """A stripped date text as a date, or the code of what is wrong with it.
+
+    Cached: an imported list repeats its start and source dates on every row, and a village's
+    birth dates fall on a few tens of thousands of days."""
+    try:
+        value = parse_date_text(raw)
+    except DateParseError as exc:
+        return exc.code
+    return "date_too_old" if value.year < 1900 else value
+
+
 class _Checker:
-    def __init__(self, draft: ParticipantDraft, ctx: ValidationContext) -> None:
-        self.d = draft
-        self.ctx = ctx
+    """Collects the issues of one draft. Runs for every row of an imported list (100,000 of
+    them), so each check takes the value itself rather than looking the field up."""
+
+    __slots__ = ("issues", "today")
+
+    def __init__(self, today: date) -> None:
+        self.today = today
         self.issues: list[Issue] = []
 
     def error(self, fld: str, code: str, /, **params: object) -> None:
@@ -158,8 +178,8 @@ class _Checker:
     def warn(self, fld: str, code: str, /, **params: object) -> None:
         self.issues.append(Issue(fld, code, "warning", params))
 
-    def text(self, fld: str, *, required: bool = False) -> str | None:
-        value = collapse(getattr(self.d, fld))
+    def text(self, fld: str, raw: str, *, required: bool = False) -> str | None:
+        value = " ".join(raw.split())
         if not value:
             if required:
                 self.error(fld, "required")
@@ -169,27 +189,26 @@ class _Checker:
             self.error(fld, "too_long", max=limit)
         return value
 
-    def day(self, fld: str, *, required: bool = False, past: bool = False) -> date | None:
-        raw = getattr(self.d, fld).strip()
+    def day(self, fld: str, raw: str, *, required: bool = False, past: bool = False) -> date | None:
+        raw = raw.strip()
         if not raw:
             if required:
                 self.error(fld, "required")
             return None
-        try:
-            value = parse_date_text(raw)
-        except DateParseError as exc:
-            self.error(fld, exc.code, text=raw)
+        value = _checked_date(raw)
+        if isinstance(value, str):
+            if value == "date_too_old":
+                self.error(fld, value)
+            else:
+                self.error(fld, value, text=raw)
             return None
-        if value.year < 1900:
-            self.error(fld, "date_too_old")
-            return None
-        if past and value > self.ctx.today:
+        if past and value > self.today:
             self.error(fld, "date_future")
             return None
         return value
 
-    def choice(self, fld: str, allowed: frozenset[str]) -> str | None:
-        value = str(getattr(self.d, fld)).strip()
+    def choice(self, fld: str, raw: str, allowed: frozenset[str]) -> str | None:
+        value = str(raw).strip()
         if not value:
             self.error(fld, "required")
             return None
@@ -201,7 +220,7 @@ class _Checker:
 
 def validate_participant(draft: ParticipantDraft, ctx: ValidationContext) -> ValidationResult:
     """Check every rule of ``domain-facts.md`` on a draft; never raises."""
-    c = _Checker(draft, ctx)
+    c = _Checker(ctx.today)
 
     nik_info = None
     try:
@@ -218,40 +237,43 @@ def validate_participant(draft: ParticipantDraft, ctx: ValidationContext) -> Val
         except NumberError as exc:
             c.error("kk", exc.code, **exc.params)
 
-    name = c.text("full_name", required=True)
+    name = c.text("full_name", draft.full_name, required=True)
     if name is not None:
         if len(name) < 2:
             c.error("full_name", "name_too_short")
         elif not _NAME_OK.match(name):
             c.error("full_name", "name_invalid")
 
-    birth_place = c.text("birth_place")
-    birth_date = c.day("birth_date", required=True, past=True)
-    sex = c.choice("sex", _SEXES)
-    address = c.text("address")
-    dusun = c.text("dusun")
-    rt_rw: dict[str, str | None] = {}
-    for fld in ("rt", "rw"):
-        try:
-            rt_rw[fld] = normalise_rt_rw(getattr(draft, fld))
-        except ValueError:
-            c.error(fld, "rt_rw_invalid")
-            rt_rw[fld] = None
+    birth_place = c.text("birth_place", draft.birth_place)
+    birth_date = c.day("birth_date", draft.birth_date, required=True, past=True)
+    sex = c.choice("sex", draft.sex, _SEXES)
+    address = c.text("address", draft.address)
+    dusun = c.text("dusun", draft.dusun)
+    try:
+        rt = normalise_rt_rw(draft.rt)
+    except ValueError:
+        c.error("rt", "rt_rw_invalid")
+        rt = None
+    try:
+        rw = normalise_rt_rw(draft.rw)
+    except ValueError:
+        c.error("rw", "rt_rw_invalid")
+        rw = None
 
-    phone = collapse(draft.phone) or None
+    phone = " ".join(draft.phone.split()) or None
     if phone is not None:
         digits = sum(ch.isdigit() for ch in phone)
         if not _PHONE_OK.match(phone) or not 8 <= digits <= 15:
             c.error("phone", "phone_invalid")
 
-    occupation = c.text("occupation")
-    category = c.choice("category", _CATEGORIES)
-    source_list = c.text("source_list")
+    occupation = c.text("occupation", draft.occupation)
+    category = c.choice("category", draft.category, _CATEGORIES)
+    source_list = c.text("source_list", draft.source_list)
     if category == _PEKERJA_RENTAN and not source_list:
         c.error("source_list", "source_required")
-    source_date = c.day("source_date", past=True)
-    funding = c.choice("funding", _FUNDINGS)
-    start_date = c.day("start_date", required=True)
+    source_date = c.day("source_date", draft.source_date, past=True)
+    funding = c.choice("funding", draft.funding, _FUNDINGS)
+    start_date = c.day("start_date", draft.start_date, required=True)
 
     if birth_date and start_date:
         if start_date < birth_date:
@@ -271,14 +293,15 @@ def validate_participant(draft: ParticipantDraft, ctx: ValidationContext) -> Val
         if birth_date and not nik_info.matches_birth_date(birth_date):
             shown = f"{nik_info.birth_day:02d}/{nik_info.birth_month:02d}/{nik_info.birth_yy:02d}"
             c.warn("nik", "nik_birth_mismatch", nik_date=shown, typed_date=format_date(birth_date))
-        if nik_info.regency != KUDUS_PREFIX:
+        if nik_info.nik[:4] != KUDUS_PREFIX:
             c.warn("nik", "nik_outside_kudus", code=nik_info.region)
         elif ctx.kudus_districts and nik_info.nik[4:6] not in ctx.kudus_districts:
             c.warn("nik", "nik_district_unknown", code=nik_info.nik[4:6])
 
     issues = tuple(c.issues)
-    if any(i.severity == "error" for i in issues):
-        return ValidationResult(None, issues)
+    for issue in issues:
+        if issue.severity == "error":
+            return ValidationResult(None, issues)
     assert nik_info and name and birth_date and sex and category and funding and start_date
     values = ParticipantFields(
         nik=nik_info.nik,
@@ -289,8 +312,8 @@ def validate_participant(draft: ParticipantDraft, ctx: ValidationContext) -> Val
         sex=sex,
         address=address,
         dusun=dusun,
-        rt=rt_rw["rt"],
-        rw=rt_rw["rw"],
+        rt=rt,
+        rw=rw,
         phone=phone,
         occupation=occupation,
         category=category,
