@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import date
 from enum import StrEnum
+from json.encoder import encode_basestring as encode_json_string
 from operator import attrgetter
 from typing import Any
 
@@ -145,9 +146,28 @@ _ADD_SQL = f"INSERT INTO participant ({', '.join(_ADD_COLUMNS)}) VALUES ({', '.j
 REINDEX_FROM = 5000
 
 
-def _field_values(values: ParticipantFields) -> list[str | None]:
+#: Where the date fields sit in _FIELD_NAMES; every other field is text or None.
+_DATE_SLOTS = tuple(i for i, f in enumerate(fields(ParticipantFields)) if str(f.type).startswith("date"))
+
+
+def _field_values(values: ParticipantFields) -> list[Any]:
     """The fields as stored, in _FIELD_NAMES order (a faster :func:`_fields_to_columns` for bulk writes)."""
-    return [v if v is None or type(v) is str else _store_value(v) for v in _fields_of(values)]
+    stored = list(_fields_of(values))
+    for i in _DATE_SLOTS:
+        if (day := stored[i]) is not None:
+            stored[i] = day.isoformat()
+    return stored
+
+
+_CREATED_PREFIXES = tuple(f'["{name}", null, ' for name in _FIELD_NAMES)
+
+
+def _created_changes(stored: Sequence[str | None]) -> str:
+    """The history text of an enrolment, ``json.dumps([[field, None, value], ...])`` for the filled
+    fields, byte for byte; built from the JSON module's own string encoder, three times faster than
+    dumps for the 100,000 rows of a large import."""
+    parts = [p + encode_json_string(v) for p, v in zip(_CREATED_PREFIXES, stored, strict=True) if v is not None]
+    return "[" + "], ".join(parts) + "]]" if parts else "[]"
 
 
 def uuid7_run(count: int) -> Iterator[str]:
@@ -161,7 +181,8 @@ def uuid7_run(count: int) -> Iterator[str]:
     rand_b = secrets.randbits(61)  # headroom: counting up never carries into the variant bits
     head = (ms << 80) | (0x7 << 76) | (rand_a << 64) | (0b10 << 62)
     for n in range(count):
-        yield str(uuid.UUID(int=head | (rand_b + n)))
+        h = f"{head | (rand_b + n):032x}"  # str(uuid.UUID(int=...)), without making the object
+        yield f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 @contextmanager
@@ -559,7 +580,7 @@ class ParticipantService:
         total = len(adds) + len(updates)
         stamp = now_iso()
         who = self.user.username
-        with self.db.begin() as conn:
+        with self.db.begin(large=len(adds) >= REINDEX_FROM) as conn:
             _, desa = self._context(conn)
             approval = self._approval(conn)
             reg = region(desa)
@@ -569,45 +590,36 @@ class ParticipantService:
             done = 0
             # Participant columns in _ADD_COLUMNS order; the first ones are the fields themselves.
             fixed = (desa, Status.AKTIF.value, stamp, stamp, who, who)
+            create = HistoryAction.CREATE.value
             uids = uuid7_run(len(adds))
+            # Each chunk's new ids are found by the primary key (the rev index may be dropped
+            # for the batch) above the highest id before it, and by their revs.
+            floor = conn.execute(select(func.coalesce(func.max(P.id), 0))).scalar_one()
             with _secondary_indexes_rebuilt(conn, len(adds)):
                 for start in range(0, len(adds), BULK_CHUNK):
                     if cancelled():
                         raise CancelledError()
                     chunk = adds[start : start + BULK_CHUNK]
-                    fields = [_field_values(v) for v in chunk]
-                    executemany(
-                        conn,
-                        _ADD_SQL,
-                        [
-                            (*f, next(uids), f"{prefix}-{first_reg + i:05d}", *fixed, first_rev + i)
-                            for i, f in enumerate(fields, start=start)
-                        ],
-                    )
+                    rows, created = [], []
+                    for i, v in enumerate(chunk, start=start):
+                        f = _field_values(v)
+                        rows.append((*f, next(uids), f"{prefix}-{first_reg + i:05d}", *fixed, first_rev + i))
+                        created.append(_created_changes(f))
+                    executemany(conn, _ADD_SQL, rows)
+                    last_rev = first_rev + start + len(chunk) - 1
                     ids = dict(
                         conn.execute(
-                            select(P.rev, P.id).where(
-                                P.rev.between(first_rev + start, first_rev + start + len(chunk) - 1)
-                            )
+                            select(P.rev, P.id).where(P.id > floor, P.rev.between(first_rev + start, last_rev))
                         ).all()
                     )
+                    floor = max(ids.values())
                     executemany(
                         conn,
                         "INSERT INTO participant_history (participant_id, at, username, action, changes, rev) "
                         "VALUES (?, ?, ?, ?, ?, ?)",
                         [
-                            (
-                                ids[first_rev + i],
-                                stamp,
-                                who,
-                                HistoryAction.CREATE.value,
-                                json.dumps(
-                                    [[k, None, v] for k, v in zip(_FIELD_NAMES, f, strict=True) if v is not None],
-                                    ensure_ascii=False,
-                                ),
-                                first_rev + i,
-                            )
-                            for i, f in enumerate(fields, start=start)
+                            (ids[first_rev + i], stamp, who, create, c, first_rev + i)
+                            for i, c in enumerate(created, start=start)
                         ],
                     )
                     if approval:

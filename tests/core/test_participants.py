@@ -1,4 +1,6 @@
+import json
 import sqlite3
+from contextlib import closing
 from dataclasses import replace
 
 import pytest
@@ -210,3 +212,20 @@ def test_a_large_bulk_write_rebuilds_the_indexes_and_a_cancel_leaves_them(servic
     assert "ix_participant_name" in plan
     assert uids == sorted(uids) and len(set(uids)) == len(uids)
     assert {uuid_module.UUID(u).version for u in uids} == {7}
+
+    # The commit left copying the write-ahead log into the file to a thread of its own: once it
+    # has run, the file itself (read with the log ignored) holds every new participant, and the
+    # connection the batch used checkpoints automatically again.
+    db = service.db
+    assert db._checkpointer is not None
+    db._checkpointer.join(timeout=30)
+    with closing(sqlite3.connect(f"file:{db.path}?mode=ro&immutable=1", uri=True)) as file_only:
+        assert file_only.execute("SELECT count(*) FROM participant").fetchone()[0] == len(people)
+        created = file_only.execute("SELECT count(*) FROM participant_history WHERE action = 'create'").fetchone()
+        assert created[0] == len(people)
+    with db.begin() as conn:
+        assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 1000
+        first = conn.exec_driver_sql("SELECT changes FROM participant_history ORDER BY id LIMIT 1").scalar()
+    # The enrolment's history reads as every other history entry: [field, old, new] per filled field.
+    assert json.loads(first)[:3] == [["nik", None, people[0].nik], ["full_name", None, "Warga 0"],
+                                     ["birth_date", None, "1980-05-12"]]  # fmt: skip
