@@ -10,7 +10,6 @@ with the same rules as the form, and returns a preview. Nothing is written until
 from __future__ import annotations
 
 import csv
-import gc
 import re
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
@@ -25,7 +24,7 @@ from kudus_desktop.core import settings
 from kudus_desktop.core.codes import Category, Funding
 from kudus_desktop.core.dates import format_date, parse_date_text
 from kudus_desktop.core.errors import CancelledError, KudusError
-from kudus_desktop.core.jobs import CancelCheck, Progress, never_cancelled
+from kudus_desktop.core.jobs import CancelCheck, Progress, cycle_collection_paused, never_cancelled
 from kudus_desktop.core.labels import CODES
 from kudus_desktop.core.nik import NumberError, clean_number, parse_nik
 from kudus_desktop.core.participants import ParticipantService
@@ -526,11 +525,7 @@ class ImportService:
         rows: list[ImportRow] = []
         total = 0
         picks = tuple((f, mapping[f]) for f in IMPORT_FIELDS if f in mapping)
-        # The rows made here hold no reference cycles; without this the cyclic collector
-        # re-scans every object made so far, again and again, as 100,000 rows pile up.
-        gc_was_enabled = gc.isenabled()
-        gc.disable()
-        try:
+        with cycle_collection_paused():
             for number, values in book.rows(sheet):
                 if number <= header_row:
                     continue
@@ -543,9 +538,6 @@ class ImportService:
                 row = self._row(number, values, picks, mapping, defaults, options, ctx, existing, seen)
                 if row is not None:
                     rows.append(row)
-        finally:
-            if gc_was_enabled:
-                gc.enable()
         if progress:
             progress(total, total)
         return ImportPreview(
@@ -629,8 +621,8 @@ class ImportService:
         adds = [r.values for r in preview.rows if r.status == RowStatus.ADD and r.values is not None]
         updates = [(r.existing_id, r.changes) for r in preview.rows if r.status == RowStatus.UPDATE and r.existing_id]
         # Someone may have enrolled one of these NIKs since the preview: enrol nobody twice.
-        existing = self.participants.existing_by_nik()
-        fresh = [v for v in adds if v.nik not in existing]
+        enrolled = self.participants.enrolled_niks()
+        fresh = [v for v in adds if v.nik not in enrolled]
         detail = f"{preview.path.name}, lembar {preview.sheet}, sumber {preview.options.source_list or '-'}"
         changes = self.participants.bulk_write(
             fresh, updates, progress=progress, cancelled=cancelled, audit_detail=detail

@@ -126,6 +126,8 @@ def test_commit_is_one_transaction_and_reimport_adds_nobody(tmp_path: Path, serv
     assert {p.start_date for p in people} == {date(2026, 12, 1)}
     assert len({p.reg_no for p in people}) == 8 and len({p.rev for p in people}) == 8
     assert service.history(people[0].id)[0].action == "create"
+    # The same preview confirmed twice (a second window, a double click): its people are enrolled now.
+    assert importer.commit(preview).added == 0 and service.count() == 8
     again = importer.preview(path, options=OPTIONS)
     assert {r.status for r in again.rows} == {RowStatus.UNCHANGED}
     importer.commit(again)
