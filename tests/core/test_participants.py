@@ -4,6 +4,8 @@ from contextlib import closing
 from dataclasses import replace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kudus_desktop.core.errors import NotFoundError, StateError, ValidationError
 from kudus_desktop.core.participants import ParticipantQuery, ParticipantService, SortKey
@@ -229,3 +231,16 @@ def test_a_large_bulk_write_rebuilds_the_indexes_and_a_cancel_leaves_them(servic
     # The enrolment's history reads as every other history entry: [field, old, new] per filled field.
     assert json.loads(first)[:3] == [["nik", None, people[0].nik], ["full_name", None, "Warga 0"],
                                      ["birth_date", None, "1980-05-12"]]  # fmt: skip
+
+
+@given(st.lists(st.one_of(st.none(), st.text()), min_size=17, max_size=17))
+@settings(max_examples=300, deadline=None)
+def test_an_imported_enrolment_history_reads_exactly_as_json_writes_it(stored: list[str | None]) -> None:
+    """A bulk enrolment's history text is built without json.dumps (for speed); the history view,
+    the sync packages and the regency read it back as JSON, so it must be the very same text for
+    any name or address a list may hold: quotes, backslashes, control characters, any script."""
+    from kudus_desktop.core.participants import _FIELD_NAMES, _created_changes
+
+    expected = json.dumps([[k, None, v] for k, v in zip(_FIELD_NAMES, stored, strict=True) if v is not None],
+                          ensure_ascii=False)  # fmt: skip
+    assert _created_changes(stored) == expected
