@@ -147,7 +147,7 @@ REINDEX_FROM = 5000
 
 
 #: Where the date fields sit in _FIELD_NAMES; every other field is text or None.
-_DATE_SLOTS = tuple(i for i, f in enumerate(fields(ParticipantFields)) if str(f.type).startswith("date"))
+_DATE_SLOTS = tuple(i for i, f in enumerate(fields(ParticipantFields)) if "date" in str(f.type))
 
 
 def _field_values(values: ParticipantFields) -> list[Any]:
