@@ -600,7 +600,7 @@ class ParticipantService:
             uids = uuid7_run(len(adds))
             # Each chunk's new ids are found by the primary key (the rev index may be dropped
             # for the batch) above the highest id before it, and by their revs.
-            floor = conn.execute(select(func.coalesce(func.max(P.id), 0))).scalar_one()
+            floor = before = conn.execute(select(func.coalesce(func.max(P.id), 0))).scalar_one()
             # The collector is paused for the new rows only: an update's SQL statements may leave cycles.
             with _secondary_indexes_rebuilt(conn, len(adds)), cycle_collection_paused():
                 for start in range(0, len(adds), BULK_CHUNK):
@@ -631,11 +631,11 @@ class ParticipantService:
                             for i, c in enumerate(created, start=start)
                         ],
                     )
-                    if approval:
-                        submit_new(conn, list(ids.values()), who, stamp)
                     done += len(chunk)
                     if progress:
                         progress(done, total)
+            if approval and adds:
+                submit_new(conn, and_(P.id > before, P.rev.between(first_rev, first_rev + len(adds) - 1)), who, stamp)
             rev = first_rev + len(adds)
             for pid, changed in updates:
                 if cancelled():

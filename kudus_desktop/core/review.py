@@ -17,7 +17,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, delete, exists, func, select, update
+from sqlalchemy import ColumnElement, Connection, delete, exists, func, literal, null, select, update
 
 from kudus_desktop.core import settings
 from kudus_desktop.core.audit import write_audit
@@ -98,13 +98,22 @@ def submit(conn: Connection, pid: int, before: Any | None, who: str, stamp: str)
     )
 
 
-def submit_new(conn: Connection, pids: Sequence[int], who: str, stamp: str) -> None:
-    """Queue freshly enrolled participants (a bulk import), in one executemany."""
-    executemany(
-        conn,
-        "INSERT INTO participant_review (participant_id, state, approved, makers, submitted_at, reason) "
-        "VALUES (?, 'menunggu', NULL, ?, ?, '')",
-        [(pid, who, stamp) for pid in pids],
+def submit_new(conn: Connection, enrolled: ColumnElement[bool], who: str, stamp: str) -> None:
+    """Queue freshly enrolled participants (a bulk import), those ``enrolled`` selects from the
+    participant table, in one INSERT ... SELECT: the database makes the 100,000 rows itself."""
+    queue = participant_review_table.c
+    conn.execute(
+        participant_review_table.insert().from_select(
+            [queue.participant_id, queue.state, queue.approved, queue.makers, queue.submitted_at, queue.reason],
+            select(
+                participant_table.c.id,
+                literal(ReviewState.WAITING.value),
+                null(),
+                literal(who),
+                literal(stamp),
+                literal(""),
+            ).where(enrolled),
+        )
     )
 
 
