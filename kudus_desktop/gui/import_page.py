@@ -241,7 +241,7 @@ class ImportPage(QWidget):
             (PreviewColumn.ROW, 60),
             (PreviewColumn.NIK, 150),
             (PreviewColumn.NAME, 200),
-            (PreviewColumn.RESULT, 150),
+            (PreviewColumn.RESULT, 190),  # "Ditambahkan (peringatan)" on one line
         ):
             header.resizeSection(col, width)
         header.setSectionResizeMode(PreviewColumn.REASON, QHeaderView.ResizeMode.Stretch)
