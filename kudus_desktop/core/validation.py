@@ -179,7 +179,7 @@ class _Checker:
         self.issues.append(Issue(fld, code, "warning", params))
 
     def text(self, fld: str, raw: str, *, required: bool = False) -> str | None:
-        value = " ".join(raw.split())
+        value = collapse(raw)
         if not value:
             if required:
                 self.error(fld, "required")
@@ -260,7 +260,7 @@ def validate_participant(draft: ParticipantDraft, ctx: ValidationContext) -> Val
         c.error("rw", "rt_rw_invalid")
         rw = None
 
-    phone = " ".join(draft.phone.split()) or None
+    phone = collapse(draft.phone) or None
     if phone is not None:
         digits = sum(ch.isdigit() for ch in phone)
         if not _PHONE_OK.match(phone) or not 8 <= digits <= 15:
