@@ -15,11 +15,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import date
 from enum import StrEnum
-from json.encoder import encode_basestring as encode_json_string
-from operator import attrgetter
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, Connection, Insert, Select, and_, case, func, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from kudus_desktop.core import settings
@@ -36,10 +34,12 @@ from kudus_desktop.core.sync_state import record_state
 from kudus_desktop.core.tables import (
     counter_table,
     history_table,
+    json_text,
     nocase,
     participant_review_table,
     participant_sync_table,
     participant_table,
+    text_format,
 )
 from kudus_desktop.core.validation import (
     Issue,
@@ -137,7 +137,6 @@ def _fields_to_columns(values: ParticipantFields) -> dict[str, str | None]:
     return {k: _store_value(getattr(values, k)) for k in _FIELD_NAMES}
 
 
-_fields_of = attrgetter(*_FIELD_NAMES)
 #: Columns a bulk enrolment writes, in this order: the fields, then what the office adds.
 _ADD_COLUMNS = (*_FIELD_NAMES, "uid", "reg_no", "desa_code", "status", "created_at", "updated_at", "created_by",
                 "updated_by", "rev")  # fmt: skip
@@ -146,28 +145,46 @@ _ADD_SQL = f"INSERT INTO participant ({', '.join(_ADD_COLUMNS)}) VALUES ({', '.j
 REINDEX_FROM = 5000
 
 
-#: Where the date fields sit in _FIELD_NAMES; every other field is text or None.
-_DATE_SLOTS = tuple(i for i, f in enumerate(fields(ParticipantFields)) if "date" in str(f.type))
+def _new_row(v: ParticipantFields, uid: str, reg_no: str, fixed: tuple[str, ...], rev: int) -> tuple[Any, ...]:
+    """A new participant's row in _ADD_COLUMNS order, as :func:`_fields_to_columns` stores the
+    fields. Spelled out field by field: a large import builds 100,000 rows, and the generic way
+    (every field fetched by name, then the dates converted) takes half as long again."""
+    source = v.source_date
+    return (v.nik, v.kk, v.full_name, v.birth_place, v.birth_date.isoformat(), v.sex, v.address, v.dusun, v.rt, v.rw,
+            v.phone, v.occupation, v.category, v.source_list, source.isoformat() if source else None, v.funding,
+            v.start_date.isoformat(), uid, reg_no, *fixed, rev)  # fmt: skip
 
 
-def _field_values(values: ParticipantFields) -> list[Any]:
-    """The fields as stored, in _FIELD_NAMES order (a faster :func:`_fields_to_columns` for bulk writes)."""
-    stored = list(_fields_of(values))
-    for i in _DATE_SLOTS:
-        if (day := stored[i]) is not None:
-            stored[i] = day.isoformat()
-    return stored
-
-
-_CREATED_PREFIXES = tuple(f'["{name}", null, ' for name in _FIELD_NAMES)
-
-
-def _created_changes(stored: Sequence[str | None]) -> str:
-    """The history text of an enrolment, ``json.dumps([[field, None, value], ...])`` for the filled
-    fields, byte for byte; built from the JSON module's own string encoder, three times faster than
-    dumps for the 100,000 rows of a large import."""
-    parts = [p + encode_json_string(v) for p, v in zip(_CREATED_PREFIXES, stored, strict=True) if v is not None]
-    return "[" + "], ".join(parts) + "]]" if parts else "[]"
+def _created_history(enrolled: ColumnElement[bool], who: str, stamp: str) -> Insert:
+    """The history entry of every participant ``enrolled`` selects, made by the database in one
+    INSERT ... SELECT (a bulk import): ``[[field, null, value], ...]`` for the filled fields, the
+    very text ``json.dumps`` writes for a single enrolment. Building 100,000 of these texts in
+    Python and sending them back takes longer than letting the database write them."""
+    pattern: list[str] = []
+    values: list[ColumnElement[Any]] = []
+    for i, name in enumerate(_FIELD_NAMES):
+        column = participant_table.c[name]
+        entry = f'{", " if i else ""}["{name}", null, '
+        if column.nullable:
+            # An empty field is left out, with its separator (the first field, the NIK, is always there).
+            assert i
+            pattern.append("%s")
+            values.append(case((column.is_not(None), literal(entry) + json_text(column) + literal("]")), else_=""))
+        else:
+            pattern.append(entry + "%s]")
+            values.append(json_text(column))
+    h = history_table.c
+    return history_table.insert().from_select(
+        [h.participant_id, h.at, h.username, h.action, h.changes, h.rev],
+        select(
+            P.id,
+            literal(stamp),
+            literal(who),
+            literal(HistoryAction.CREATE.value),
+            text_format("[" + "".join(pattern) + "]", *values),
+            P.rev,
+        ).where(enrolled),
+    )
 
 
 def uuid7_run(count: int) -> Iterator[str]:
@@ -596,11 +613,11 @@ class ParticipantService:
             done = 0
             # Participant columns in _ADD_COLUMNS order; the first ones are the fields themselves.
             fixed = (desa, Status.AKTIF.value, stamp, stamp, who, who)
-            create = HistoryAction.CREATE.value
             uids = uuid7_run(len(adds))
-            # Each chunk's new ids are found by the primary key (the rev index may be dropped
-            # for the batch) above the highest id before it, and by their revs.
-            floor = before = conn.execute(select(func.coalesce(func.max(P.id), 0))).scalar_one()
+            # The new rows are found by the primary key (the rev index may be dropped for the
+            # batch) above the highest id before it, and by their revs.
+            before = conn.execute(select(func.coalesce(func.max(P.id), 0))).scalar_one()
+            enrolled = and_(P.id > before, P.rev.between(first_rev, first_rev + len(adds) - 1))
             # The collector is paused for the new rows only: an update's SQL statements may leave cycles.
             with _secondary_indexes_rebuilt(conn, len(adds)), cycle_collection_paused():
                 for start in range(0, len(adds), BULK_CHUNK):
@@ -608,34 +625,18 @@ class ParticipantService:
                         raise CancelledError()
                     chunk = adds[start : start + BULK_CHUNK]
                     # Comprehensions, not one loop with appends: a tenth faster over 100,000 rows.
-                    stored = [_field_values(v) for v in chunk]
-                    created = [_created_changes(f) for f in stored]
                     rows = [
-                        (*f, uid, f"{prefix}-{first_reg + i:05d}", *fixed, first_rev + i)
-                        for i, f, uid in zip(range(start, start + len(chunk)), stored, uids, strict=False)
+                        _new_row(v, uid, f"{prefix}-{first_reg + i:05d}", fixed, first_rev + i)
+                        for i, v, uid in zip(range(start, start + len(chunk)), chunk, uids, strict=False)
                     ]
                     executemany(conn, _ADD_SQL, rows)
-                    last_rev = first_rev + start + len(chunk) - 1
-                    ids = dict(
-                        conn.execute(
-                            select(P.rev, P.id).where(P.id > floor, P.rev.between(first_rev + start, last_rev))
-                        ).all()
-                    )
-                    floor = max(ids.values())
-                    executemany(
-                        conn,
-                        "INSERT INTO participant_history (participant_id, at, username, action, changes, rev) "
-                        "VALUES (?, ?, ?, ?, ?, ?)",
-                        [
-                            (ids[first_rev + i], stamp, who, create, c, first_rev + i)
-                            for i, c in enumerate(created, start=start)
-                        ],
-                    )
                     done += len(chunk)
                     if progress:
                         progress(done, total)
+                if adds:
+                    conn.execute(_created_history(enrolled, who, stamp))
             if approval and adds:
-                submit_new(conn, and_(P.id > before, P.rev.between(first_rev, first_rev + len(adds) - 1)), who, stamp)
+                submit_new(conn, enrolled, who, stamp)
             rev = first_rev + len(adds)
             for pid, changed in updates:
                 if cancelled():

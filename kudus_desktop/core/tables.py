@@ -49,6 +49,44 @@ def _nocase_postgresql(element: nocase, compiler: SQLCompiler, **kw: Any) -> str
     return f"lower({compiler.process(element.clauses, **kw)})"
 
 
+class json_text(FunctionElement[str]):  # noqa: N801 - reads like the SQL it stands for
+    """A text column written as a JSON string literal by the database itself: ``json_quote()``
+    on SQLite, ``to_json()`` on PostgreSQL; both escape as Python's ``json.dumps`` with
+    ``ensure_ascii=False`` does."""
+
+    type = Text()
+    inherit_cache = True
+
+
+@compiles(json_text)
+def _json_text_sqlite(element: json_text, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"json_quote({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(json_text, "postgresql")
+def _json_text_postgresql(element: json_text, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"CAST(to_json(CAST({compiler.process(element.clauses, **kw)} AS TEXT)) AS TEXT)"
+
+
+class text_format(FunctionElement[str]):  # noqa: N801 - reads like the SQL it stands for
+    """Text made from a pattern with ``%s`` slots and the values for them: ``printf()`` on SQLite
+    (its ``format()`` alias came only in 3.38), ``format()`` on PostgreSQL. Patterns hold no
+    other ``%`` directive; a NULL value fills its slot with nothing on both."""
+
+    type = Text()
+    inherit_cache = True
+
+
+@compiles(text_format)
+def _text_format_sqlite(element: text_format, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"printf({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(text_format, "postgresql")
+def _text_format_postgresql(element: text_format, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"format({compiler.process(element.clauses, **kw)})"
+
+
 class SettingRow(Base):
     __tablename__ = "setting"
 

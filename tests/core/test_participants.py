@@ -1,14 +1,29 @@
 import json
 import sqlite3
+from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import replace
+from datetime import date
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import select
 
+from kudus_desktop.core.db import Database, open_database
 from kudus_desktop.core.errors import NotFoundError, StateError, ValidationError
-from kudus_desktop.core.participants import ParticipantQuery, ParticipantService, SortKey
+from kudus_desktop.core.participants import (
+    _ADD_COLUMNS,
+    _FIELD_NAMES,
+    ParticipantQuery,
+    ParticipantService,
+    SortKey,
+    _created_history,
+    _fields_to_columns,
+    _new_row,
+)
+from kudus_desktop.core.tables import history_table, participant_table
+from kudus_desktop.core.validation import ParticipantFields
 from tests.factories import make_draft, make_nik
 
 
@@ -161,8 +176,6 @@ def test_history_survives_a_reopen(service: ParticipantService) -> None:
     pid, _ = service.create(make_draft(1))
     service.update(pid, replace(make_draft(1), occupation="Petani"))
     service.db.close()
-    from kudus_desktop.core.db import open_database
-
     reopened = ParticipantService(open_database(service.db.data_dir), service.user)
     assert [h.action for h in reopened.history(pid)] == ["create", "update"]
     assert reopened.get(pid).occupation == "Petani"
@@ -174,11 +187,9 @@ def test_a_large_bulk_write_rebuilds_the_indexes_and_a_cancel_leaves_them(servic
     same transaction; a cancel must leave every index (and no row) behind, and the uids of one
     batch are time-ordered version-7 UUIDs."""
     import uuid as uuid_module
-    from datetime import date
 
     from kudus_desktop.core.errors import CancelledError
     from kudus_desktop.core.participants import REINDEX_FROM
-    from kudus_desktop.core.validation import ParticipantFields
 
     def indexes() -> list[str]:
         with service.db.begin() as conn:
@@ -233,14 +244,54 @@ def test_a_large_bulk_write_rebuilds_the_indexes_and_a_cancel_leaves_them(servic
                                      ["birth_date", None, "1980-05-12"]]  # fmt: skip
 
 
-@given(st.lists(st.one_of(st.none(), st.text()), min_size=17, max_size=17))
-@settings(max_examples=300, deadline=None)
-def test_an_imported_enrolment_history_reads_exactly_as_json_writes_it(stored: list[str | None]) -> None:
-    """A bulk enrolment's history text is built without json.dumps (for speed); the history view,
-    the sync packages and the regency read it back as JSON, so it must be the very same text for
-    any name or address a list may hold: quotes, backslashes, control characters, any script."""
-    from kudus_desktop.core.participants import _FIELD_NAMES, _created_changes
+@pytest.fixture(scope="module")
+def bare_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    db = open_database(tmp_path_factory.mktemp("history") / "data")
+    yield db
+    db.close()
 
-    expected = json.dumps([[k, None, v] for k, v in zip(_FIELD_NAMES, stored, strict=True) if v is not None],
-                          ensure_ascii=False)  # fmt: skip
-    assert _created_changes(stored) == expected
+
+def _column_text(name: str) -> st.SearchStrategy[str | None]:
+    if name == "sex":
+        return st.sampled_from(["L", "P"])
+    return st.one_of(st.none(), st.text()) if participant_table.c[name].nullable else st.text()
+
+
+@given(st.fixed_dictionaries({name: _column_text(name) for name in _FIELD_NAMES}))
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_an_imported_enrolment_history_reads_exactly_as_json_writes_it(
+    bare_store: Database, stored: dict[str, str | None]
+) -> None:
+    """A bulk enrolment's history text is made by the database, not by json.dumps (for speed);
+    the history view, the sync packages and the regency read it back as JSON, so it must be the
+    very same text for any name or address a list may hold: quotes, backslashes, control
+    characters, any script, empty fields left out."""
+    filled = [[k, None, stored[k]] for k in _FIELD_NAMES if stored[k] is not None]
+    expected = json.dumps(filled, ensure_ascii=False)
+    with bare_store.engine.connect() as conn:  # rolled back: every example starts from an empty table
+        conn.execute(
+            participant_table.insert().values(
+                uid="u", reg_no="r", desa_code="33.19.03.2008", status="aktif", created_at="t", updated_at="t",
+                created_by="a", updated_by="a", rev=7, **stored,
+            )
+        )  # fmt: skip
+        conn.execute(_created_history(participant_table.c.rev == 7, "admin", "t"))
+        assert conn.execute(select(history_table.c.changes)).scalar_one() == expected
+        conn.rollback()
+
+
+def test_a_bulk_row_holds_the_fields_as_a_single_enrolment_stores_them() -> None:
+    """The bulk path spells the fields out for speed; it must list them in the table's order."""
+    values = ParticipantFields(
+        nik="3319031205800001", kk="3319031205800009", full_name="Siti", birth_place="Kudus",
+        birth_date=date(1980, 5, 12), sex="P", address="Jl. Kenanga", dusun="Krajan", rt="001", rw="002",
+        phone="081234567890", occupation="Buruh", category="pekerja_rentan", source_list="DTKS",
+        source_date=date(2026, 10, 1), funding="pades", start_date=date(2026, 12, 1),
+    )  # fmt: skip
+    row = _new_row(values, "uid", "reg", ("33.19.03.2008", "aktif", "t", "t", "a", "a"), 9)
+    assert dict(zip(_ADD_COLUMNS, row, strict=True)) == {
+        **_fields_to_columns(values), "uid": "uid", "reg_no": "reg", "desa_code": "33.19.03.2008",
+        "status": "aktif", "created_at": "t", "updated_at": "t", "created_by": "a", "updated_by": "a", "rev": 9,
+    }  # fmt: skip
+    no_source = _new_row(replace(values, source_date=None), "uid", "reg", ("d", "s", "t", "t", "a", "a"), 9)
+    assert no_source[_ADD_COLUMNS.index("source_date")] is None
