@@ -196,10 +196,12 @@ def uuid7_run(count: int) -> Iterator[str]:
     ms = time.time_ns() // 1_000_000
     rand_a = secrets.randbits(12)
     rand_b = secrets.randbits(61)  # headroom: counting up never carries into the variant bits
-    head = (ms << 80) | (0x7 << 76) | (rand_a << 64) | (0b10 << 62)
+    # str(uuid.UUID(int=...)) without making the object; the upper half is the same for the run.
+    high = f"{(ms << 16) | (0x7 << 12) | rand_a:016x}"
+    head = f"{high[:8]}-{high[8:12]}-{high[12:]}-"
     for n in range(count):
-        h = f"{head | (rand_b + n):032x}"  # str(uuid.UUID(int=...)), without making the object
-        yield f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+        low = f"{(0b10 << 62) | (rand_b + n):016x}"
+        yield f"{head}{low[:4]}-{low[4:]}"
 
 
 @contextmanager
