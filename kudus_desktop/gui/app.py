@@ -7,6 +7,7 @@ import sys
 import traceback
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLocale, QTranslator
 from PySide6.QtWidgets import QApplication, QDialog
@@ -20,10 +21,12 @@ from kudus_desktop.core.paths import resource_path
 from kudus_desktop.core.views import UserView
 from kudus_desktop.gui import preferences
 from kudus_desktop.gui.login_dialog import LoginDialog
-from kudus_desktop.gui.main_window import MainWindow
 from kudus_desktop.gui.messages import show_error
 from kudus_desktop.gui.setup_wizard import SetupWizard
 from kudus_desktop.gui.theme import apply_theme
+
+if TYPE_CHECKING:
+    from kudus_desktop.gui.main_window import MainWindow
 
 log = logging.getLogger("kudus_desktop")
 
@@ -132,6 +135,10 @@ class AppController:
             self._quit()
 
     def _open_window(self, user: UserView) -> None:
+        # Imported only now: the main window and its pages (spreadsheets, printing, sync) take
+        # half a second to load, which the log-in window need not wait for.
+        from kudus_desktop.gui.main_window import MainWindow
+
         assert self.db is not None
         self.window = MainWindow(self.db, user)
         self.window.show()
