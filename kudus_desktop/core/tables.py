@@ -6,7 +6,7 @@ dataclasses instead.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any, ClassVar, cast
 
 from sqlalchemy import (
     CheckConstraint,
@@ -31,60 +31,53 @@ class Base(DeclarativeBase):
     pass
 
 
-class nocase(FunctionElement[str]):  # noqa: N801 - reads like the SQL it stands for
-    """A text column compared and sorted without regard to case: ``COLLATE NOCASE`` on SQLite
-    (which the name index serves), ``lower()`` on PostgreSQL."""
+class _DialectText(FunctionElement[str]):
+    """Text from SQL that SQLite and PostgreSQL spell differently: each subclass gives both
+    spellings, ``{}`` standing for its arguments."""
 
     type = Text()
     inherit_cache = True
+    sqlite: ClassVar[str]
+    postgresql: ClassVar[str]
 
 
-@compiles(nocase)
-def _nocase_sqlite(element: nocase, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"{compiler.process(element.clauses, **kw)} COLLATE NOCASE"
+@compiles(_DialectText)
+def _on_sqlite(element: _DialectText, compiler: SQLCompiler, **kw: Any) -> str:
+    return element.sqlite.format(compiler.process(element.clauses, **kw))
 
 
-@compiles(nocase, "postgresql")
-def _nocase_postgresql(element: nocase, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"lower({compiler.process(element.clauses, **kw)})"
+@compiles(_DialectText, "postgresql")
+def _on_postgresql(element: _DialectText, compiler: SQLCompiler, **kw: Any) -> str:
+    return element.postgresql.format(compiler.process(element.clauses, **kw))
 
 
-class json_text(FunctionElement[str]):  # noqa: N801 - reads like the SQL it stands for
+class nocase(_DialectText):  # noqa: N801 - reads like the SQL it stands for
+    """A text column compared and sorted without regard to case: ``COLLATE NOCASE`` on SQLite
+    (which the name index serves), ``lower()`` on PostgreSQL."""
+
+    inherit_cache = True
+    sqlite = "{} COLLATE NOCASE"
+    postgresql = "lower({})"
+
+
+class json_text(_DialectText):  # noqa: N801
     """A text column written as a JSON string literal by the database itself: ``json_quote()``
     on SQLite, ``to_json()`` on PostgreSQL; both escape as Python's ``json.dumps`` with
     ``ensure_ascii=False`` does."""
 
-    type = Text()
     inherit_cache = True
+    sqlite = "json_quote({})"
+    postgresql = "CAST(to_json(CAST({} AS TEXT)) AS TEXT)"
 
 
-@compiles(json_text)
-def _json_text_sqlite(element: json_text, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"json_quote({compiler.process(element.clauses, **kw)})"
-
-
-@compiles(json_text, "postgresql")
-def _json_text_postgresql(element: json_text, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"CAST(to_json(CAST({compiler.process(element.clauses, **kw)} AS TEXT)) AS TEXT)"
-
-
-class text_format(FunctionElement[str]):  # noqa: N801 - reads like the SQL it stands for
+class text_format(_DialectText):  # noqa: N801
     """Text made from a pattern with ``%s`` slots and the values for them: ``printf()`` on SQLite
     (its ``format()`` alias came only in 3.38), ``format()`` on PostgreSQL. Patterns hold no
     other ``%`` directive; a NULL value fills its slot with nothing on both."""
 
-    type = Text()
     inherit_cache = True
-
-
-@compiles(text_format)
-def _text_format_sqlite(element: text_format, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"printf({compiler.process(element.clauses, **kw)})"
-
-
-@compiles(text_format, "postgresql")
-def _text_format_postgresql(element: text_format, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"format({compiler.process(element.clauses, **kw)})"
+    sqlite = "printf({})"
+    postgresql = "format({})"
 
 
 class SettingRow(Base):
