@@ -5,7 +5,7 @@
 -- Dates are ISO-8601 text (YYYY-MM-DD), timestamps 'YYYY-MM-DD HH:MM:SS' local time.
 
 PRAGMA application_id = 1263553875;  -- 0x4B504D53 ("KPMS"), marks the file as Kudus Desktop's
-PRAGMA user_version = 9;
+PRAGMA user_version = 10;
 
 -- Settings that travel with the data (office profile, rules). Keys are declared once
 -- in kudus_desktop/core/settings.py with their defaults.
@@ -38,10 +38,11 @@ CREATE INDEX ix_audit_at ON audit_event (at);
 
 -- One row per enrolment of a person by a village. id is local; uid is made offline
 -- (UUID4) so that the regency can merge every village's rows without collisions.
+-- reg_no is the village's number for the enrolment: unique within its desa (v10).
 CREATE TABLE participant (
     id           INTEGER PRIMARY KEY,
     uid          TEXT NOT NULL UNIQUE,
-    reg_no       TEXT NOT NULL UNIQUE,
+    reg_no       TEXT NOT NULL,
     desa_code    TEXT NOT NULL,
     nik          TEXT NOT NULL,
     kk           TEXT,
@@ -69,7 +70,8 @@ CREATE TABLE participant (
     created_by   TEXT NOT NULL,
     updated_by   TEXT NOT NULL,
     rev          INTEGER NOT NULL DEFAULT 0,  -- change counter value of the last write (sync)
-    UNIQUE (desa_code, nik)
+    UNIQUE (desa_code, nik),
+    UNIQUE (desa_code, reg_no)
 );
 -- Covers the list's default order and the NIK / registration / KPJ search, so a search
 -- typed while the list is sorted by name never reads the table itself.
@@ -135,7 +137,8 @@ CREATE TABLE sync_outbox (
     participants    INTEGER NOT NULL,
     full            INTEGER NOT NULL DEFAULT 0,
     acknowledged_at TEXT,                 -- a receipt said the regency has it
-    uploaded_at     TEXT                  -- the sync server took it (v7)
+    uploaded_at     TEXT,                 -- the sync server took it (v7)
+    superseded_at   TEXT                  -- the regency holds other bytes under this number (v10)
 );
 
 -- Sync, both sides: per participant, which version travelled and what the regency said.
@@ -159,7 +162,13 @@ CREATE TABLE sync_device (
     box_key       BLOB NOT NULL,              -- raw X25519 public key
     registered_at TEXT NOT NULL,
     registered_by TEXT NOT NULL,
-    full_resend   INTEGER NOT NULL DEFAULT 0  -- the regency asked this device for everything again
+    full_resend   INTEGER NOT NULL DEFAULT 0, -- the regency asked this device for everything again
+    predecessor   TEXT,                       -- the device whose key vouched for this one (v10)
+    retired_at    TEXT,                       -- replaced by a newer device of the desa (v10)
+    retired_seq   INTEGER,                    -- its packages numbered from here on are refused (v10)
+    revoked_at    TEXT,                       -- revoked by an operator: nothing more is taken (v10)
+    revoked_by    TEXT,
+    revoke_reason TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX ix_sync_device_desa ON sync_device (desa_code);
 
@@ -175,9 +184,36 @@ CREATE TABLE sync_inbox (
     username     TEXT NOT NULL,
     participants INTEGER NOT NULL,
     full         INTEGER NOT NULL DEFAULT 0,
+    rejected     INTEGER NOT NULL DEFAULT 0,  -- rows refused by the checks (v10)
+    format       INTEGER NOT NULL DEFAULT 1,  -- the file format, answered in kind (v10)
     UNIQUE (device_id, seq)
 );
 CREATE INDEX ix_sync_inbox_desa ON sync_inbox (desa_code);
+
+-- Sync, regency side: rows of packages that broke a rule, never stored; each is reported in
+-- the village's receipts until a later version of the same record is accepted (v10).
+CREATE TABLE sync_rejection (
+    id         INTEGER PRIMARY KEY,
+    desa_code  TEXT NOT NULL,
+    device_id  TEXT NOT NULL,
+    seq        INTEGER NOT NULL,
+    kind       TEXT NOT NULL CHECK (kind IN ('participants', 'payments')),
+    uid        TEXT NOT NULL,
+    rev        INTEGER NOT NULL,
+    code       TEXT NOT NULL,             -- message code of the rule broken
+    params     TEXT NOT NULL DEFAULT '{}', -- JSON: what the message names
+    at         TEXT NOT NULL
+);
+CREATE INDEX ix_sync_rejection_uid ON sync_rejection (desa_code, uid);
+
+-- Sync, regency side: the uid a village used for an enrolment before it re-sent the same
+-- person under a new one (a restored backup): later packages naming the old uid change nothing (v10).
+CREATE TABLE participant_alias (
+    uid            TEXT PRIMARY KEY NOT NULL,
+    participant_id INTEGER NOT NULL REFERENCES participant (id),
+    desa_code      TEXT NOT NULL,
+    at             TEXT NOT NULL
+);
 
 -- Sync, regency side: receipts written, numbered per village.
 CREATE TABLE sync_receipt (

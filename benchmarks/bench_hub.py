@@ -47,7 +47,11 @@ from kudus_desktop.core.db import Database, open_database, open_store  # noqa: E
 from kudus_desktop.core.hub import HUB_USER, PACKAGES_PATH, sign_request  # noqa: E402
 from kudus_desktop.core.paths import DB_FILE_NAME  # noqa: E402
 from kudus_desktop.core.regions import all_regions  # noqa: E402
-from kudus_desktop.core.signing import Identity, identity  # noqa: E402
+from kudus_desktop.core.signing import (  # noqa: E402
+    KEY_DIR,
+    Identity,
+    identity,
+)
 from kudus_desktop.core.store import copy_store  # noqa: E402
 from kudus_desktop.core.sync import (  # noqa: E402
     HISTORY_COLUMNS,
@@ -57,6 +61,7 @@ from kudus_desktop.core.sync import (  # noqa: E402
 )
 from kudus_desktop.core.syncfile import seal  # noqa: E402
 from kudus_desktop.core.tables import participant_table, sync_device_table, sync_inbox_table  # noqa: E402
+from tests.factories import letters  # noqa: E402
 
 PASSWORD = "rahasia-kabupaten-1"
 STAMP = "2026-11-24 10:00:00"
@@ -105,6 +110,7 @@ def store_from(template: Path, data_dir: Path, url: str | None) -> None:
     """A copy of the prepared regency: the SQLite file, or its content in the empty database ``url``."""
     data_dir.mkdir(parents=True)
     shutil.copyfile(template / DB_FILE_NAME, data_dir / DB_FILE_NAME)
+    shutil.copytree(template / KEY_DIR, data_dir / KEY_DIR)  # the file that opens the regency's keys
     if url:
         src = open_database(data_dir)
         dst = open_store(data_dir, url)
@@ -134,7 +140,7 @@ def build_villages(regency: Database, villages: int, packages: int, per_package:
                 values: dict[str, object] = {
                     "uid": uid, "reg_no": f"{digits}-{rev:05d}", "desa_code": desa,
                     "nik": f"3319{(serial // 9999) % 9 + 1:02d}{12 + serial % 17:02d}0580{serial % 9999 + 1:04d}",
-                    "kk": f"33190312051{serial:05d}", "full_name": f"Warga Nomor {serial}", "birth_place": "Kudus",
+                    "kk": f"33190312051{serial:05d}", "full_name": f"Warga {letters(serial)}", "birth_place": "Kudus",
                     "birth_date": "1980-05-12", "sex": "L" if serial % 2 else "P", "address": "Jl. Raya",
                     "dusun": "Krajan", "rt": "001", "rw": "002", "phone": None, "occupation": "Buruh",
                     "category": "pekerja_rentan", "source_list": "DTKS", "source_date": None, "funding": "pades",

@@ -47,6 +47,7 @@ from kudus_desktop.core.sync import (  # noqa: E402
 )
 from kudus_desktop.core.syncfile import seal  # noqa: E402
 from kudus_desktop.core.validation import ParticipantFields  # noqa: E402
+from tests.factories import letters  # noqa: E402
 
 PASSWORD = "rahasia-desa-1"
 STAMP = "2026-11-24 10:00:00"
@@ -62,7 +63,7 @@ def office(path: Path, mode: str, code: str) -> tuple[object, object]:
 def fields(i: int) -> ParticipantFields:
     nik = f"3319{(i // 9999) % 9 + 1:02d}120580{i % 9999 + 1:04d}"
     return ParticipantFields(
-        nik=nik, kk="3319031205100001", full_name=f"Warga Nomor {i}", birth_place="Kudus",
+        nik=nik, kk="3319031205100001", full_name=f"Warga {letters(i + 1)}", birth_place="Kudus",
         birth_date=date(1980, 5, 12), sex="L", address="Jl. Raya", dusun="Krajan", rt="001", rw="002",
         phone=None, occupation="Buruh", category="pekerja_rentan", source_list="DTKS", source_date=None,
         funding="pades", start_date=date(2026, 11, 1),
@@ -79,7 +80,7 @@ def village_rows(desa: str, count: int, start: int) -> tuple[list[list[object]],
         values: dict[str, object] = {
             "uid": uid, "reg_no": f"{digits}-{n + 1:05d}", "desa_code": desa,
             "nik": f"3319{(i // 9999) % 9 + 1:02d}{12 + i % 17:02d}0580{i % 9999 + 1:04d}",
-            "kk": "3319031205100001", "full_name": f"Warga Nomor {i}", "birth_place": "Kudus",
+            "kk": "3319031205100001", "full_name": f"Warga {letters(i + 1)}", "birth_place": "Kudus",
             "birth_date": "1980-05-12", "sex": "L" if i % 2 else "P", "address": "Jl. Raya", "dusun": "Krajan",
             "rt": "001", "rw": "002", "phone": None, "occupation": "Buruh", "category": "pekerja_rentan",
             "source_list": "DTKS", "source_date": None, "funding": "pades", "start_date": "2026-11-01",

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from kudus_desktop import __version__
+from kudus_desktop.core import settings
 from kudus_desktop.core.accounts import AccountService, SetupRequest, check_setup
 from kudus_desktop.core.audit import log_event
 from kudus_desktop.core.backup import backup_database, encrypted_backup, restore_database
@@ -59,7 +60,14 @@ from kudus_desktop.core.retention import RetentionService
 from kudus_desktop.core.review import ReviewItem, ReviewService, ReviewState
 from kudus_desktop.core.signing import key_fingerprint, load_public_key, public_key_pem, verify_payload
 from kudus_desktop.core.store import copy_store
-from kudus_desktop.core.sync import PendingDevice, RegencySync, VillageSync, normalise_fingerprint, package_files
+from kudus_desktop.core.sync import (
+    PendingDevice,
+    RegencySync,
+    VillageSync,
+    format_ranges,
+    normalise_fingerprint,
+    package_files,
+)
 from kudus_desktop.core.views import UserView
 
 EXIT_BAD_INPUT = 2
@@ -121,11 +129,19 @@ def cmd_init(args: argparse.Namespace) -> dict[str, Any]:
 
 def _open_initialised(args: argparse.Namespace) -> tuple[Any, AccountService]:
     db = open_store(_data_dir(args), _db_url(args), create=False)
+    _warn_repaired(db.report.repaired)
     accounts = AccountService(db)
     if not accounts.profile().initialised:
         db.close()
         raise KudusError("not_initialised", path=str(db.data_dir))
     return db, accounts
+
+
+def _warn_repaired(paths: Sequence[Path]) -> None:
+    """Files other OS users could read were made private at opening: say so, once, on stderr."""
+    if paths:
+        shown = ", ".join(str(p) for p in paths[:3]) + (f" (+{len(paths) - 3})" if len(paths) > 3 else "")
+        print(f"Peringatan: {shown} dapat dibaca pengguna lain komputer ini; kini hanya untuk Anda.", file=sys.stderr)
 
 
 def cmd_info(args: argparse.Namespace) -> dict[str, Any]:
@@ -457,7 +473,7 @@ def cmd_sync_import(args: argparse.Namespace) -> dict[str, Any]:
                 + ("sudah diterapkan sebelumnya; tidak ada yang berubah" if r["already_applied"] else
                    f"diterapkan: {r['accepted']} diterima, {r['rejected']} ditolak, {r['review']} ditinjau, "
                    f"{r['kpj_assigned']} nomor KPJ baru")
-                + (f"; kabupaten belum menerima paket {', '.join(map(str, r['missing']))}" if r["missing"] else "")
+                + (f"; kabupaten belum menerima paket {format_ranges(r['missing'])}" if r["missing"] else "")
                 for r in results
             ]  # fmt: skip
             return {"receipts": results, "message": "\n".join(lines)}
@@ -474,8 +490,11 @@ def cmd_sync_import(args: argparse.Namespace) -> dict[str, Any]:
         db.close()
     lines = [
         f"{r.name}: " + ("sudah pernah diimpor; tidak ada yang berubah" if r.already else
-                         f"diimpor ({r.added} baru, {r.updated} diubah, {r.unchanged} tetap, {r.duplicates} NIK ganda)"
-                         + ("; perangkat baru didaftarkan" if r.registered else ""))
+                         f"diimpor ({r.added} baru, {r.updated} diubah, {r.unchanged} tetap, {r.duplicates} NIK ganda"
+                         + (f", {r.rejected} baris ditolak (alasannya ikut tanda terima desa)" if r.rejected else "")
+                         + (f", {r.reconciled} didaftarkan ulang desa" if r.reconciled else "") + ")"
+                         + ("; kunci baru perangkat desa didaftarkan" if r.rotated else
+                            "; perangkat baru didaftarkan" if r.registered else ""))
         for r in report.done
     ] + [f"{f.name}: DITOLAK: {' '.join(f.message.split())}" for f in report.failed]  # fmt: skip
     if not files:
@@ -522,7 +541,9 @@ def cmd_sync_status(args: argparse.Namespace) -> dict[str, Any]:
                 f"tanda terima: {st.receipt_seq}",
             ]
             if st.missing:
-                lines.append(f"Kabupaten belum menerima paket: {', '.join(map(str, st.missing))}")
+                lines.append(f"Kabupaten belum menerima {st.missing_count} paket: {format_ranges(st.missing)}")
+            if st.rotation_from:
+                lines.append(f"Kunci perangkat baru menunggu diterima kabupaten (kunci lama: {st.rotation_from}).")
             if st.full_resend:
                 lines.append("Kabupaten meminta kirim ulang lengkap: paket berikutnya berisi semua data.")
             return {"status": asdict(st), "message": "\n".join(lines)}
@@ -534,12 +555,71 @@ def cmd_sync_status(args: argparse.Namespace) -> dict[str, Any]:
     lines = [
         f"{v.code}  {v.name:<22} {v.kecamatan:<12} perangkat {v.devices}  paket terakhir {v.last_seq:>4}  "
         f"kontak {v.last_contact or '-':<19}  aktif {v.active:>5}"
-        + (f"  HILANG: {', '.join(map(str, v.missing))}" if v.missing else "")
+        + (f"  HILANG: {v.missing_count} ({format_ranges(v.missing)})" if v.missing else "")
+        + (f"  DITOLAK: {v.rejected} data" if v.rejected else "")
         for v in villages
     ]
     lines.append(f"{sum(1 for v in villages if v.packages)} dari {len(villages)} desa sudah mengirim paket.")
     return {"villages": [asdict(v) for v in villages], "devices": [asdict(d) for d in devices],
             "message": "\n".join(lines)}  # fmt: skip
+
+
+def cmd_sync_devices(args: argparse.Namespace) -> dict[str, Any]:
+    db, _ = _open_initialised(args)
+    try:
+        devices = RegencySync(db, CLI_USER).devices()
+    finally:
+        db.close()
+    states = {"current": "aktif", "retired": "diganti", "revoked": "DICABUT"}
+    lines = [
+        f"{d.desa_code} {d.desa_name:<20} {d.device_id}  {d.fingerprint}  {states[d.state]:<8} paket terakhir "
+        f"{d.last_seq}" + (f"  ({d.revoke_reason})" if d.revoke_reason else "")
+        for d in devices
+    ]
+    return {"devices": [asdict(d) for d in devices], "message": "\n".join(lines) or "Belum ada perangkat desa."}
+
+
+def cmd_sync_revoke(args: argparse.Namespace) -> dict[str, Any]:
+    db, _ = _open_initialised(args)
+    try:
+        device = RegencySync(db, CLI_USER).revoke_device(args.device, args.reason)
+    finally:
+        db.close()
+    return {
+        "device": asdict(device),
+        "message": f"Perangkat {device.device_id} ({device.desa_name}, sidik jari {device.fingerprint}) dicabut: "
+        "paket dan permintaannya tidak diterima lagi. Perangkat baru desa dikonfirmasi dengan sidik jarinya.",
+    }
+
+
+def cmd_sync_rotate_keys(args: argparse.Namespace) -> dict[str, Any]:
+    db, _ = _open_initialised(args)
+    try:
+        result = VillageSync(db, CLI_USER).rotate_keys()
+    finally:
+        db.close()
+    return {
+        **asdict(result),
+        "message": f"Kunci perangkat diganti. Sidik jari lama: {result.old_fingerprint}; sidik jari baru: "
+        f"{result.new_fingerprint}. Paket berikutnya membawa kunci baru, ditandatangani kunci lama; kabupaten "
+        "mendaftarkannya tanpa telepon (kecuali perangkat lama sudah dicabut).",
+    }
+
+
+def cmd_sync_limit(args: argparse.Namespace) -> dict[str, Any]:
+    db, accounts = _open_initialised(args)
+    try:
+        if accounts.profile().mode != Mode.KABUPATEN:
+            raise KudusError("sync_wrong_mode", mode=Mode.KABUPATEN)
+        with db.begin() as conn:
+            if args.payload_mb is not None:
+                if not 1 <= args.payload_mb <= 1024:
+                    raise KudusError("settings_invalid", field="--payload-mb", value=args.payload_mb)
+                settings.write(conn, {settings.SYNC_MAX_PAYLOAD_MB: str(args.payload_mb)})
+            value = int(settings.read_all(conn)[settings.SYNC_MAX_PAYLOAD_MB.key])
+    finally:
+        db.close()
+    return {"payload_mb": value, "message": f"Isi paket terbesar yang dibuka: {value} MB setelah diurai."}
 
 
 CLI_CHECKER = UserView(0, "cli", "Baris perintah", Role.ADMIN)
@@ -754,7 +834,13 @@ def _receipt_line(r: dict[str, Any]) -> str:
             f"{r['review']} ditinjau, {r['kpj_assigned']} nomor KPJ baru"
         )
     if r["missing"]:
-        text += f"; kabupaten belum menerima paket {', '.join(map(str, r['missing']))}"
+        text += f"; kabupaten belum menerima paket {format_ranges(r['missing'])}"
+    if r.get("resent"):
+        text += f"; {r['resent']} data dikirim ulang (di kabupaten ada versi lebih baru dari cadangan yang dipulihkan)"
+    if r.get("renumbered"):
+        text += f"; {r['renumbered']} peserta mendapat nomor registrasi baru (nomor lamanya sudah dipakai)"
+    if r.get("superseded"):
+        text += f"; paket {', '.join(map(str, r['superseded']))} digantikan: paket berikutnya berisi semua data"
     return text + "."
 
 
@@ -783,7 +869,7 @@ def cmd_hub_pending(args: argparse.Namespace) -> dict[str, Any]:
         rows = RegencySync(db, CLI_USER).pending()
     finally:
         db.close()
-    lines = [f"{r.desa}  perangkat {r.device}  sidik jari {r.fingerprint}  ({r.name})" for r in rows]
+    lines = [f"{r.desa} {r.desa_name}  perangkat {r.device}  sidik jari {r.fingerprint}  ({r.name})" for r in rows]
     return {
         "pending": [asdict(r) for r in rows],
         "message": "\n".join(lines) or "Tidak ada perangkat yang menunggu konfirmasi.",
@@ -1294,6 +1380,17 @@ def build_parser() -> argparse.ArgumentParser:
     sp.set_defaults(func=cmd_sync_push)
     sp = ssub.add_parser("pull", parents=[common], help="desa: ambil dan terapkan tanda terima dari server kabupaten")
     sp.set_defaults(func=cmd_sync_pull)
+    sp = ssub.add_parser("devices", parents=[common], help="kabupaten: perangkat desa terdaftar dan keadaannya")
+    sp.set_defaults(func=cmd_sync_devices)
+    sp = ssub.add_parser("revoke", parents=[common], help="kabupaten: cabut perangkat desa (komputer hilang/dicuri)")
+    sp.add_argument("device", metavar="ID_PERANGKAT")
+    sp.add_argument("--reason", required=True, metavar="ALASAN")
+    sp.set_defaults(func=cmd_sync_revoke)
+    sp = ssub.add_parser("rotate-keys", parents=[common], help="desa: ganti kunci perangkat ini")
+    sp.set_defaults(func=cmd_sync_rotate_keys)
+    sp = ssub.add_parser("limit", parents=[common], help="kabupaten: batas isi paket yang dibuka (MB)")
+    sp.add_argument("--payload-mb", type=int, metavar="MB", help="ubah batasnya (1-1024; bawaan 32)")
+    sp.set_defaults(func=cmd_sync_limit)
 
     p = sub.add_parser("hub", parents=[common], help="kabupaten: server sinkronisasi untuk desa yang daring")
     hsub = p.add_subparsers(dest="hub_command", metavar="PERINTAH", required=True)

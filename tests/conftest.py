@@ -17,7 +17,8 @@ from kudus_desktop.core import settings
 from kudus_desktop.core.accounts import AccountService, SetupRequest
 from kudus_desktop.core.db import Database, open_database
 from kudus_desktop.core.participants import ParticipantService
-from kudus_desktop.core.paths import DB_FILE_NAME
+from kudus_desktop.core.paths import DB_FILE_NAME, private_file
+from kudus_desktop.core.signing import KEY_DIR
 from kudus_desktop.core.views import UserView
 from tests.factories import DESA, PASSWORD
 
@@ -44,13 +45,20 @@ def template_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def copy_office(template: Path, target: Path) -> Path:
+    """An installation's data directory copied whole: its database and the key file that opens
+    the private keys stored in it."""
+    target.mkdir(mode=0o700, exist_ok=True)
+    target.chmod(0o700)  # private to the OS user, as the application makes its data folder
+    shutil.copyfile(template / DB_FILE_NAME, private_file(target / DB_FILE_NAME))
+    shutil.copytree(template / KEY_DIR, target / KEY_DIR)
+    return target
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path, template_dir: Path) -> Path:
     """A data directory holding an initialised village database of its own."""
-    target = tmp_path / "data"
-    target.mkdir()
-    shutil.copyfile(template_dir / DB_FILE_NAME, target / DB_FILE_NAME)
-    return target
+    return copy_office(template_dir, tmp_path / "data")
 
 
 @pytest.fixture
@@ -112,6 +120,11 @@ class Office:
         self.db = open_database(self.path)
         self.participants = ParticipantService(self.db, self.user, today=lambda: TODAY)
 
+    def reopen(self) -> None:
+        """Open the database again after something outside replaced it (a restore)."""
+        self.db = open_database(self.path)
+        self.participants = ParticipantService(self.db, self.user, today=lambda: TODAY)
+
     @property
     def db_file(self) -> Path:
         return self.path / DB_FILE_NAME
@@ -121,10 +134,7 @@ class Office:
 def offices(tmp_path: Path, office_templates: dict[str, Path]) -> Iterator[dict[str, Office]]:
     out: dict[str, Office] = {}
     for key, template in office_templates.items():
-        target = tmp_path / key
-        target.mkdir()
-        shutil.copyfile(template / DB_FILE_NAME, target / DB_FILE_NAME)
-        out[key] = Office(target)
+        out[key] = Office(copy_office(template, tmp_path / key))
     yield out
     for office in out.values():
         office.db.close()

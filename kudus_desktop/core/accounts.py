@@ -142,7 +142,7 @@ class AccountService:
                     settings.OFFICE_PHONE: collapse(req.office_phone),
                 },
             )
-            ensure_keys(conn)
+            ensure_keys(conn, self.db.data_dir)
             new_id = conn.execute(
                 user_table.insert().values(
                     username=username,

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from kudus_desktop.core.db import BACKUP_DIR_NAME, SCHEMA_VERSION, inspect_file, open_database
 from kudus_desktop.core.errors import StorageError
-from kudus_desktop.core.paths import DB_FILE_NAME
+from kudus_desktop.core.paths import DB_FILE_NAME, private_file
+from kudus_desktop.core.signing import rewrap_keys, wrapping_key
 
 DAILY = "harian"
 KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY = 7, 4, 12
@@ -31,7 +32,7 @@ def backup_database(
     tmp = target.with_name(f".{target.name}.tmp")
     try:
         target_dir.mkdir(parents=True, exist_ok=True)
-        with closing(sqlite3.connect(db_path)) as src, closing(sqlite3.connect(tmp)) as dst:
+        with closing(sqlite3.connect(db_path)) as src, closing(sqlite3.connect(private_file(tmp))) as dst:
             src.backup(dst)
             if dst.execute("PRAGMA quick_check").fetchone()[0] != "ok":
                 raise sqlite3.DatabaseError("quick_check failed on the copy")
@@ -93,8 +94,11 @@ def backup_on_close(db_path: Path, *, now: datetime | None = None) -> Path:
 
 
 # Encrypted copies for a USB stick: MAGIC, 16-byte scrypt salt, 12-byte nonce, then the
-# AES-256-GCM ciphertext of the whole SQLite file with MAGIC as associated data.
-MAGIC = b"KUDUSBAK1\n"
+# AES-256-GCM ciphertext, with MAGIC as associated data, of: (version 2) the installation's
+# 32-byte key-wrapping key followed by the whole SQLite file; (version 1) the SQLite file alone,
+# whose keys were stored unwrapped then.
+MAGIC = b"KUDUSBAK2\n"
+MAGIC_V1 = b"KUDUSBAK1\n"
 _SALT, _NONCE = 16, 12
 _SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**15, 8, 1
 MIN_PASSPHRASE = 8
@@ -119,9 +123,11 @@ def encrypted_backup(db_path: Path, target_dir: Path, passphrase: str, *, now: d
     tmp = target.with_name(f".{target.name}.tmp")
     try:
         salt, nonce = os.urandom(_SALT), os.urandom(_NONCE)
-        sealed = AESGCM(_key(passphrase, salt)).encrypt(nonce, plain.read_bytes(), MAGIC)
+        wrap = wrapping_key(db_path.parent)
+        assert wrap is not None
+        sealed = AESGCM(_key(passphrase, salt)).encrypt(nonce, wrap + plain.read_bytes(), MAGIC)
         target_dir.mkdir(parents=True, exist_ok=True)
-        with tmp.open("wb") as fh:
+        with private_file(tmp).open("wb") as fh:
             fh.write(MAGIC + salt + nonce + sealed)
             fh.flush()
             os.fsync(fh.fileno())
@@ -137,18 +143,20 @@ def encrypted_backup(db_path: Path, target_dir: Path, passphrase: str, *, now: d
 def is_encrypted(path: Path) -> bool:
     try:
         with path.open("rb") as fh:
-            return fh.read(len(MAGIC)) == MAGIC
+            return fh.read(len(MAGIC)) in (MAGIC, MAGIC_V1)
     except OSError:
         return False
 
 
-def decrypt_backup(source: Path, passphrase: str, target: Path) -> None:
-    """Write the SQLite file inside an encrypted copy to ``target``; a wrong passphrase or a
-    changed byte is refused."""
+def decrypt_backup(source: Path, passphrase: str, target: Path) -> bytes | None:
+    """Write the SQLite file inside an encrypted copy to ``target`` (private to the OS user);
+    returns the key-wrapping key it carries (``None`` for a version-1 copy). A wrong passphrase
+    or a changed byte is refused."""
     from cryptography.exceptions import InvalidTag
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     data = source.read_bytes()
+    magic = data[: len(MAGIC)]
     head = len(MAGIC)
     salt, nonce, sealed = (
         data[head : head + _SALT],
@@ -156,10 +164,14 @@ def decrypt_backup(source: Path, passphrase: str, target: Path) -> None:
         data[head + _SALT + _NONCE :],
     )
     try:
-        plain = AESGCM(_key(passphrase, salt)).decrypt(nonce, sealed, MAGIC)
+        plain = AESGCM(_key(passphrase, salt)).decrypt(nonce, sealed, magic)
     except (InvalidTag, ValueError):
         raise StorageError("backup_wrong_passphrase", path=str(source)) from None
-    target.write_bytes(plain)
+    wrap: bytes | None = None
+    if magic == MAGIC:
+        wrap, plain = plain[:32], plain[32:]
+    private_file(target).write_bytes(plain)
+    return wrap
 
 
 def check_backup(source: Path) -> int:
@@ -187,7 +199,12 @@ def restore_database(data_dir: Path, source: Path, passphrase: str | None = None
             raise StorageError("backup_needs_passphrase", path=str(source))
         plain = data_dir / f".{source.stem}.dekripsi.sqlite"
         try:
-            decrypt_backup(source, passphrase, plain)
+            carried = decrypt_backup(source, passphrase, plain)
+            # The copy's private keys are wrapped under the key it carries: wrapped again under this
+            # installation's own key, so the office keeps its identity on this PC.
+            local = wrapping_key(data_dir)
+            assert local is not None
+            rewrap_keys(plain, carried, local)
             return restore_database(data_dir, plain)
         finally:
             plain.unlink(missing_ok=True)
@@ -196,13 +213,20 @@ def restore_database(data_dir: Path, source: Path, passphrase: str | None = None
         raise StorageError("db_newer", path=str(source), found=version, supported=SCHEMA_VERSION)
     current = data_dir / DB_FILE_NAME
     kept = backup_database(current, label="sebelum-pemulihan") if current.exists() else current
+    counters: dict[str, int] = {}
     if current.exists():
         with closing(sqlite3.connect(current)) as conn:
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            counters = _counters(conn)
     tmp = current.with_name(f".{current.name}.restore")
     try:
-        with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(tmp)) as dst:
+        with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(private_file(tmp))) as dst:
             src.backup(dst)
+            # Numbers this office has handed out (packages, registrations, changes) never come
+            # round again: a restored older copy carries on above the highest ever used here.
+            for name, value in counters.items():
+                dst.execute("UPDATE counter SET value = ? WHERE name = ? AND value < ?", (value, name, value))
+            dst.commit()
         for suffix in ("-wal", "-shm"):
             Path(f"{current}{suffix}").unlink(missing_ok=True)
         tmp.replace(current)
@@ -211,6 +235,13 @@ def restore_database(data_dir: Path, source: Path, passphrase: str | None = None
         raise StorageError("restore_failed", path=str(source), detail=str(exc)) from None
     open_database(data_dir).close()  # migrates an older backup forward, after its own backup
     return kept
+
+
+def _counters(conn: sqlite3.Connection) -> dict[str, int]:
+    try:
+        return {str(n): int(v) for n, v in conn.execute("SELECT name, value FROM counter")}
+    except sqlite3.Error:
+        return {}
 
 
 def last_backup_day(db_path: Path) -> date | None:

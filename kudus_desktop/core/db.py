@@ -25,9 +25,9 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, Operati
 
 from kudus_desktop.core.errors import DataDirError, StorageError
 from kudus_desktop.core.migrations import STEPS
-from kudus_desktop.core.paths import DB_FILE_NAME, schema_path
+from kudus_desktop.core.paths import DB_FILE_NAME, private_file, schema_path, secure_data_dir
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 APPLICATION_ID = 0x4B504D53
 SQLITE_HEADER = b"SQLite format 3\x00"
 #: Bytes per database page of a new file (SQLite's default is 4096).
@@ -42,6 +42,8 @@ class OpenReport:
     created: bool
     migrated_from: int | None
     backup: Path | None
+    #: Files and folders that other OS users could read and that were made private at opening.
+    repaired: tuple[Path, ...] = ()
 
 
 def ensure_data_dir(path: Path) -> Path:
@@ -50,7 +52,7 @@ def ensure_data_dir(path: Path) -> Path:
     try:
         if path.exists() and not path.is_dir():
             raise DataDirError("data_dir_not_dir", path=str(path))
-        path.mkdir(parents=True, exist_ok=True)
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=path, prefix=".probe-"):
             pass
     except OSError:
@@ -100,17 +102,18 @@ def inspect_file(path: Path) -> int:
 def backup_copy(path: Path, label: str) -> Path:
     """Write a consistent copy of the database with SQLite's online backup API."""
     target_dir = path.parent / BACKUP_DIR_NAME
-    target_dir.mkdir(exist_ok=True)
+    target_dir.mkdir(mode=0o700, exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = target_dir / f"{path.stem}-{label}-{stamp}.sqlite"
-    with closing(sqlite3.connect(path)) as src, closing(sqlite3.connect(target)) as dst:
+    with closing(sqlite3.connect(path)) as src, closing(sqlite3.connect(private_file(target))) as dst:
         src.backup(dst)
     return target
 
 
 def _create(path: Path) -> None:
     script = schema_path().read_text(encoding="utf-8")
-    with closing(sqlite3.connect(path, isolation_level=None)) as conn:
+    # Private to the OS user from its first byte; SQLite gives its -wal and -shm files the same mode.
+    with closing(sqlite3.connect(private_file(path), isolation_level=None)) as conn:
         # Set before the first table: a page holds twice the rows of SQLite's default 4 KiB, so a
         # large import or a regency's ingest writes half the pages (a tenth off a 100,000-row
         # import's commit); the few pages a clerk's single edit touches cost nothing more to note.
@@ -293,6 +296,7 @@ def open_database(data_dir: Path, *, create: bool = True) -> Database:
     Raises :class:`DataDirError` or :class:`StorageError`; a refused file is never written.
     """
     data_dir = ensure_data_dir(data_dir)
+    repaired = tuple(secure_data_dir(data_dir))
     path = data_dir / DB_FILE_NAME
     created = False
     migrated_from: int | None = None
@@ -312,7 +316,7 @@ def open_database(data_dir: Path, *, create: bool = True) -> Database:
     elif version < SCHEMA_VERSION:
         backup = migrate(path, version)
         migrated_from = version
-    return Database(path, OpenReport(created, migrated_from, backup))
+    return Database(path, OpenReport(created, migrated_from, backup, repaired))
 
 
 def upsert(conn: Connection, table: Table) -> Any:
@@ -334,6 +338,7 @@ def open_store(data_dir: Path, url: str | None = None, *, create: bool = True) -
     if not url or url.startswith("sqlite"):
         return open_database(data_dir, create=create)
     data_dir = ensure_data_dir(data_dir)
+    repaired = tuple(secure_data_dir(data_dir))
     try:
         parsed = make_url(url)
         shown = parsed.render_as_string(hide_password=True)
@@ -350,7 +355,7 @@ def open_store(data_dir: Path, url: str | None = None, *, create: bool = True) -
     except StorageError:
         db.close()
         raise
-    db.report = OpenReport(created, None, None)
+    db.report = OpenReport(created, None, None, repaired)
     return db
 
 
@@ -377,9 +382,40 @@ def _prepare_server_store(engine: Engine, *, create: bool) -> bool:
         version = int(found or 0)
         if version > SCHEMA_VERSION:
             raise StorageError("db_newer", path=shown, found=version, supported=SCHEMA_VERSION)
-        if version < SCHEMA_VERSION:
+        if version < SERVER_OLDEST:
             raise StorageError("store_schema_old", url=shown, found=version, supported=SCHEMA_VERSION)
+        if version < SCHEMA_VERSION:
+            _upgrade_server_store(conn, version)
     return False
+
+
+#: The oldest server store this version carries forward (older ones are copied again).
+SERVER_OLDEST = 9
+
+
+def _upgrade_server_store(conn: Connection, found: int) -> None:
+    """Carry a PostgreSQL store forward inside the caller's transaction (all or nothing)."""
+    from kudus_desktop.core.tables import Base, setting_table
+
+    if found < 10:
+        for table, definition in (
+            ("sync_outbox", "superseded_at TEXT"), ("sync_device", "predecessor TEXT"),
+            ("sync_device", "retired_at TEXT"), ("sync_device", "retired_seq INTEGER"),
+            ("sync_device", "revoked_at TEXT"), ("sync_device", "revoked_by TEXT"),
+            ("sync_device", "revoke_reason TEXT NOT NULL DEFAULT ''"),
+            ("sync_inbox", "rejected INTEGER NOT NULL DEFAULT 0"), ("sync_inbox", "format INTEGER NOT NULL DEFAULT 1"),
+        ):  # fmt: skip
+            conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {definition}")
+        Base.metadata.create_all(
+            conn, tables=[Base.metadata.tables["sync_rejection"], Base.metadata.tables["participant_alias"]]
+        )
+        conn.exec_driver_sql("ALTER TABLE participant DROP CONSTRAINT IF EXISTS participant_reg_no_key")
+        conn.exec_driver_sql(
+            "ALTER TABLE participant ADD CONSTRAINT participant_desa_code_reg_no_key UNIQUE (desa_code, reg_no)"
+        )
+    conn.execute(
+        setting_table.update().where(setting_table.c.key == STORE_VERSION_KEY).values(value=str(SCHEMA_VERSION))
+    )
 
 
 def copy_database(src: Path, dst: Path) -> None:

@@ -28,7 +28,7 @@ from kudus_desktop.core.hub import HEALTH_PATH, PACKAGES_PATH, RECEIPT_PATH, sig
 from kudus_desktop.core.jobs import CancelCheck, never_cancelled
 from kudus_desktop.core.signing import identity
 from kudus_desktop.core.sync import OUTBOX_DIR, PackageResult, ReceiptResult, VillageSync, read_sync_file
-from kudus_desktop.core.syncfile import SyncError
+from kudus_desktop.core.syncfile import MAX_FILE, SyncError
 from kudus_desktop.core.tables import sync_outbox_table
 from kudus_desktop.core.views import UserView
 
@@ -56,6 +56,7 @@ class RunResult:
     uploaded: list[int] = field(default_factory=list)
     pending: list[int] = field(default_factory=list)  # taken, waiting for the regency's confirmation
     receipt: ReceiptResult | None = None
+    superseded: list[int] = field(default_factory=list)  # numbers the regency holds with other bytes
 
 
 class Backoff:
@@ -105,7 +106,7 @@ class HubClient:
         status = self.village.status()
         with self.db.begin() as conn:
             values = settings.read_all(conn)
-            waiting = len(conn.execute(select(o.seq).where(o.uploaded_at.is_(None), o.acknowledged_at.is_(None))).all())
+            waiting = len(conn.execute(select(o.seq).where(*_waiting(o))).all())
         return HubState(
             server=values[settings.SYNC_SERVER.key],
             joined=status.joined,
@@ -147,10 +148,10 @@ class HubClient:
     def _refusal(response: httpx.Response) -> SyncError:
         try:
             body: Any = response.json()
-            reason = str(body.get("reason") or "")
-            code = str(body.get("error") or "")
+            reason = " ".join(str(body.get("reason") or "").split())[:300]
+            code = str(body.get("error") or "")[:64]
         except (ValueError, AttributeError):
-            reason, code = response.text[:200], ""
+            reason, code = " ".join(response.text[:200].split()), ""
         return SyncError("hub_refused", status=response.status_code, reason=reason or response.reason_phrase, code=code)
 
     def _request(self, client: httpx.Client, server: str, method: str, path: str, **kw: Any) -> httpx.Response:
@@ -162,7 +163,16 @@ class HubClient:
 
         def call() -> None:
             try:
-                outcome["response"] = client.request(method, path, **kw)
+                # Whatever answers is read only up to the largest file a receipt can be.
+                with client.stream(method, path, **kw) as streamed:
+                    body = bytearray()
+                    for chunk in streamed.iter_bytes():
+                        body += chunk
+                        if len(body) > MAX_FILE:
+                            raise SyncError("hub_reply_too_large", server=server, limit=MAX_FILE // (1024 * 1024))
+                    outcome["response"] = httpx.Response(
+                        streamed.status_code, headers=streamed.headers, content=bytes(body), request=streamed.request
+                    )
             except BaseException as exc:  # noqa: BLE001 - handed back to the waiting thread
                 outcome["error"] = exc
             finally:
@@ -217,9 +227,7 @@ class HubClient:
                     raise
         o = sync_outbox_table.c
         with self.db.begin() as conn:
-            waiting = conn.execute(
-                select(o.seq, o.file_name).where(o.uploaded_at.is_(None), o.acknowledged_at.is_(None)).order_by(o.seq)
-            ).all()
+            waiting = conn.execute(select(o.seq, o.file_name).where(*_waiting(o)).order_by(o.seq)).all()
         me = identity(self.db)
         device = me.device_id
         with self._client(server) as client:
@@ -230,13 +238,24 @@ class HubClient:
                 headers = sign_request(me, device, "POST", PACKAGES_PATH, data)
                 headers["Content-Type"] = "application/octet-stream"
                 response = self._request(client, server, "POST", PACKAGES_PATH, content=data, headers=headers)
+                if response.status_code == 409 and _error_code(response) == "sync_seq_reused":
+                    # The regency holds other bytes under this number (an older backup was restored
+                    # here): this package is set aside and everything goes in the next one.
+                    self.village.mark_superseded(int(seq), _param_int(response, "last"))
+                    result.superseded.append(int(seq))
+                    continue
                 if response.status_code not in (200, 202):
                     raise self._refusal(response)
-                reply = response.json()
+                try:
+                    reply = response.json()
+                except ValueError:
+                    raise SyncError("hub_not_kudus", server=server) from None
+                if not isinstance(reply, dict):
+                    raise SyncError("hub_not_kudus", server=server)
                 with self.db.begin() as conn:
                     conn.execute(update(sync_outbox_table).where(o.seq == seq).values(uploaded_at=now_iso()))
                     if response.status_code == 202:
-                        settings.write(conn, {settings.SYNC_HUB_PENDING: str(reply.get("fingerprint", ""))})
+                        settings.write(conn, {settings.SYNC_HUB_PENDING: str(reply.get("fingerprint", ""))[:24]})
                 (result.pending if response.status_code == 202 else result.uploaded).append(int(seq))
         return result
 
@@ -275,11 +294,24 @@ class HubClient:
         return result
 
 
+def _waiting(o: Any) -> tuple[Any, ...]:
+    """Outbox packages the server has still to take."""
+    return (o.uploaded_at.is_(None), o.acknowledged_at.is_(None), o.superseded_at.is_(None))
+
+
 def _error_code(response: httpx.Response) -> str:
     try:
-        return str(json.loads(response.content).get("error", ""))
+        return str(json.loads(response.content).get("error", ""))[:64]
     except (ValueError, AttributeError):
         return ""
+
+
+def _param_int(response: httpx.Response, name: str) -> int:
+    try:
+        value = str(json.loads(response.content).get("params", {}).get(name, "0"))
+    except (ValueError, AttributeError):
+        return 0
+    return int(value) if value.isdigit() and len(value) <= 10 else 0
 
 
 def _file_name(response: httpx.Response) -> str:

@@ -218,8 +218,8 @@ MESSAGES: dict[str, str] = {
     "sync_seq_reused": QT_TRANSLATE_NOOP(
         "Pesan",
         "Paket {name}: nomor urut {seq} dari perangkat ini sudah diterima dengan isi yang berbeda (desa "
-        "memulihkan cadangan lama?). Paket ditolak; minta desa mengimpor tanda terima terbaru lalu membuat "
-        "paket lengkap.",
+        "memulihkan cadangan lama?). Paket ditolak; tanda terima berikutnya memberi tahu desa, yang lalu "
+        "mengirim semua datanya dalam paket bernomor di atas {last}.",
     ),
     "sync_conflict": QT_TRANSLATE_NOOP(
         "Pesan", "Paket {name} bertentangan dengan data yang sudah ada ({detail}). Tidak ada yang diubah."
@@ -246,6 +246,85 @@ MESSAGES: dict[str, str] = {
         "Pesan", "Berkas setup {name} dibuat untuk desa {desa_name} ({code}), bukan untuk desa ini, {own}."
     ),
     "sync_desa_unknown": QT_TRANSLATE_NOOP("Pesan", "{code} bukan kode desa di kabupaten ini."),
+    "sync_payload_too_large": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Isi berkas {name} melebihi batas yang dapat dibuka ({limit} MB setelah diurai): bukan paket yang wajar. "
+        "Berkas ditolak; tidak ada yang diubah.",
+    ),
+    "sync_internal": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Berkas {name} tidak dapat diproses karena kesalahan tak terduga ({detail}). Berkas itu dilewati; tidak "
+        "ada yang diubah olehnya. Laporkan kepada pengelola aplikasi.",
+    ),
+    "sync_device_revoked": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Paket {name} dibuat perangkat yang sudah dicabut kabupaten ({when}). Berkas ditolak; tidak ada yang "
+        "diubah. Desa perlu membuat kunci perangkat baru dan membacakan sidik jarinya kepada kabupaten.",
+    ),
+    "sync_device_retired": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Paket {name} bernomor {seq} dari perangkat lama desa, padahal desa sudah berganti kunci sejak paket "
+        "{retired_seq}. Berkas ditolak; tidak ada yang diubah.",
+    ),
+    "sync_device_unknown": QT_TRANSLATE_NOOP("Pesan", "Perangkat {device} tidak terdaftar di kabupaten ini."),
+    "sync_revoke_reason": QT_TRANSLATE_NOOP(
+        "Pesan", "Tulis alasan pencabutan perangkat (misalnya: laptop hilang, dicuri, diganti)."
+    ),
+    "sync_receipt_conflict": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Tanda terima {name} bernomor {seq}, nomor yang sudah diterapkan dari tanda terima lain yang isinya "
+        "berbeda. Tanda terima ini ditolak; tidak ada yang diubah. Minta tanda terima terbaru dari kabupaten.",
+    ),
+    "sync_receipt_other_device": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Tanda terima {name} menjawab paket perangkat lain ({device}), bukan perangkat ini. Tidak ada yang diubah.",
+    ),
+    "sync_seq_exhausted": QT_TRANSLATE_NOOP(
+        "Pesan", "Nomor paket {seq} melebihi batas format. Hubungi DPMD; tidak ada paket yang dibuat."
+    ),
+    "keys_locked": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Kunci instalasi kabupaten tidak dapat dibuka: berkas kunci {path} hilang atau milik instalasi lain "
+        "(basis data dipulihkan dari salinan biasa di komputer lain?). Pulihkan dari cadangan terenkripsi (.kbak), "
+        "yang membawa kuncinya, atau kembalikan berkas kunci itu.",
+    ),
+    "keys_unreadable": QT_TRANSLATE_NOOP("Pesan", "Berkas kunci {path} tidak dapat dibaca atau ditulis: {detail}."),
+    # Rows of a sync package the regency refuses (reported to the village in its receipt)
+    "sync_field_type": QT_TRANSLATE_NOOP("Pesan", "{field}: isinya harus {want}."),
+    "sync_field_control": QT_TRANSLATE_NOOP(
+        "Pesan", "{field} berisi karakter kendali atau pembalik arah teks yang tidak boleh ada dalam data."
+    ),
+    "sync_field_spacing": QT_TRANSLATE_NOOP("Pesan", "{field} diawali, diakhiri atau berisi spasi ganda."),
+    "sync_field_range": QT_TRANSLATE_NOOP("Pesan", "{field} di luar batas yang sah ({low} sampai {high})."),
+    "sync_field_timestamp": QT_TRANSLATE_NOOP("Pesan", "{field}: '{text}' bukan waktu yang sah (TTTT-BB-HH jj:mm:dd)."),
+    "sync_field_uid": QT_TRANSLATE_NOOP("Pesan", "Pengenal data (uid) tidak sah."),
+    "sync_row_other_desa": QT_TRANSLATE_NOOP("Pesan", "Data ini milik desa {desa}, bukan desa pengirim paket ({own})."),
+    "sync_reg_no_invalid": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Nomor registrasi '{value}' tidak sah: harus diawali kode desa {desa} lalu tanda hubung dan nomor urut.",
+    ),
+    "sync_row_repeated": QT_TRANSLATE_NOOP("Pesan", "Data yang sama muncul dua kali dalam paket; yang kedua ditolak."),
+    "sync_nik_repeated": QT_TRANSLATE_NOOP(
+        "Pesan", "NIK ini dipakai dua peserta dalam satu paket; yang kedua ditolak."
+    ),
+    "sync_reg_no_repeated": QT_TRANSLATE_NOOP(
+        "Pesan", "Nomor registrasi {value} dipakai dua peserta dalam satu paket; yang kedua ditolak."
+    ),
+    "sync_changes_invalid": QT_TRANSLATE_NOOP("Pesan", "Riwayat perubahan tidak sesuai format."),
+    "sync_months_invalid": QT_TRANSLATE_NOOP("Pesan", "Rentang bulan pembayaran tidak sah."),
+    "sync_paid_orphan": QT_TRANSLATE_NOOP("Pesan", "Bulan iuran tanpa pembayaran yang sah."),
+    "sync_kpj_invalid": QT_TRANSLATE_NOOP("Pesan", "Nomor KPJ harus berupa angka (paling banyak {max} digit)."),
+    "sync_uid_other_desa": QT_TRANSLATE_NOOP(
+        "Pesan", "Pengenal data ini sudah dipakai desa lain di kabupaten; data ditolak."
+    ),
+    "sync_nik_taken": QT_TRANSLATE_NOOP(
+        "Pesan", "NIK ini sudah terdaftar di desa ini untuk peserta lain, {name} ({reg_no})."
+    ),
+    "sync_reg_no_taken": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Nomor registrasi {reg_no} sudah dipakai peserta lain desa ini di kabupaten ({name}); aplikasi desa "
+        "memberi nomor baru dan mengirimnya lagi.",
+    ),
     # Server store (PostgreSQL)
     "store_url_unsupported": QT_TRANSLATE_NOOP(
         "Pesan", "Alamat basis data {url} tidak didukung. Gunakan postgresql+psycopg://pengguna:sandi@host/nama."
@@ -286,6 +365,19 @@ MESSAGES: dict[str, str] = {
         "Pesan", "Desa ini sudah mengirim dari perangkat yang lebih baru; tanda terima hanya untuk perangkat itu."
     ),
     "hub_body_too_large": QT_TRANSLATE_NOOP("Pesan", "Kiriman lebih besar dari batas server ({limit} MB)."),
+    "hub_busy": QT_TRANSLATE_NOOP(
+        "Pesan", "Server sedang menerima banyak kiriman. Paket menunggu dan dikirim lagi dalam {seconds} detik."
+    ),
+    "hub_bad_request": QT_TRANSLATE_NOOP("Pesan", "Permintaan ke server tidak lengkap atau tidak sah."),
+    "hub_device_revoked": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Perangkat {device} sudah dicabut kabupaten; tidak ada lagi yang diterima darinya. Buat kunci perangkat "
+        "baru (Sinkronisasi > Ganti kunci) dan bacakan sidik jarinya kepada kabupaten.",
+    ),
+    "hub_device_known": QT_TRANSLATE_NOOP("Pesan", "Perangkat {device} sudah terdaftar; paketnya diimpor langsung."),
+    "hub_reply_too_large": QT_TRANSLATE_NOOP(
+        "Pesan", "Jawaban server {server} lebih besar dari {limit} MB; itu bukan tanda terima. Tidak ada yang diubah."
+    ),
     "hub_rate_limited": QT_TRANSLATE_NOOP(
         "Pesan", "Terlalu banyak permintaan dari desa ini. Coba lagi dalam {seconds} detik."
     ),
@@ -572,6 +664,29 @@ FIELDS: dict[str, str] = {
     "monthly_premium": QT_TRANSLATE_NOOP("Kolom", "Iuran per orang per bulan"),
     "reason": QT_TRANSLATE_NOOP("Kolom", "Alasan"),
     "review_reason": QT_TRANSLATE_NOOP("Kolom", "Alasan dikembalikan"),
+    "uid": QT_TRANSLATE_NOOP("Kolom", "Pengenal data"),
+    "rev": QT_TRANSLATE_NOOP("Kolom", "Nomor perubahan"),
+    "desa_code": QT_TRANSLATE_NOOP("Kolom", "Kode desa"),
+    "created_at": QT_TRANSLATE_NOOP("Kolom", "Waktu dibuat"),
+    "updated_at": QT_TRANSLATE_NOOP("Kolom", "Waktu diubah"),
+    "created_by": QT_TRANSLATE_NOOP("Kolom", "Dibuat oleh"),
+    "updated_by": QT_TRANSLATE_NOOP("Kolom", "Diubah oleh"),
+    "changes": QT_TRANSLATE_NOOP("Kolom", "Perubahan"),
+    "at": QT_TRANSLATE_NOOP("Kolom", "Waktu"),
+    "action": QT_TRANSLATE_NOOP("Kolom", "Tindakan"),
+    "paid_on": QT_TRANSLATE_NOOP("Kolom", "Tanggal bayar"),
+    "amount": QT_TRANSLATE_NOOP("Kolom", "Jumlah"),
+    "reference": QT_TRANSLATE_NOOP("Kolom", "Referensi"),
+    "note": QT_TRANSLATE_NOOP("Kolom", "Catatan"),
+    "first_month": QT_TRANSLATE_NOOP("Kolom", "Bulan pertama"),
+    "last_month": QT_TRANSLATE_NOOP("Kolom", "Bulan terakhir"),
+    "people": QT_TRANSLATE_NOOP("Kolom", "Jumlah orang"),
+    "voided_at": QT_TRANSLATE_NOOP("Kolom", "Waktu dibatalkan"),
+    "voided_by": QT_TRANSLATE_NOOP("Kolom", "Dibatalkan oleh"),
+    "void_reason": QT_TRANSLATE_NOOP("Kolom", "Alasan pembatalan"),
+    "payment_uid": QT_TRANSLATE_NOOP("Kolom", "Pembayaran"),
+    "participant_uid": QT_TRANSLATE_NOOP("Kolom", "Peserta"),
+    "month": QT_TRANSLATE_NOOP("Kolom", "Bulan"),
 }
 
 #: Labels of stored codes, keyed by "group:code".
@@ -668,6 +783,13 @@ CODES: dict[str, str] = {
     "audit:sync_package_imported": QT_TRANSLATE_NOOP("Kode", "Paket desa diimpor"),
     "audit:sync_full_resend": QT_TRANSLATE_NOOP("Kode", "Kirim ulang lengkap diminta"),
     "audit:sync_receipt_written": QT_TRANSLATE_NOOP("Kode", "Tanda terima dibuat"),
+    "audit:sync_keys_rotated": QT_TRANSLATE_NOOP("Kode", "Kunci perangkat diganti"),
+    "audit:sync_device_revoked": QT_TRANSLATE_NOOP("Kode", "Perangkat desa dicabut"),
+    "audit:sync_package_superseded": QT_TRANSLATE_NOOP("Kode", "Paket digantikan (nomor sudah dipakai)"),
+    "audit:keys_regenerated": QT_TRANSLATE_NOOP("Kode", "Kunci perangkat dibuat baru"),
+    "device_state:current": QT_TRANSLATE_NOOP("Kode", "Aktif"),
+    "device_state:retired": QT_TRANSLATE_NOOP("Kode", "Diganti"),
+    "device_state:revoked": QT_TRANSLATE_NOOP("Kode", "Dicabut"),
     "audit:duplicate_scan": QT_TRANSLATE_NOOP("Kode", "Pemeriksaan kepesertaan ganda"),
     "audit:duplicate_decided": QT_TRANSLATE_NOOP("Kode", "Kepesertaan ganda diputuskan"),
     "audit:apbd_imported": QT_TRANSLATE_NOOP("Kode", "Daftar APBD diimpor"),

@@ -117,6 +117,41 @@ def _to_v9(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+def _to_v10(conn: sqlite3.Connection) -> None:
+    """v10: a hardened sync boundary. Registration numbers are unique per desa (not across the
+    regency, where one village could otherwise block another's); rows refused by the regency's
+    checks are kept to report them; uids a restored village replaced; revoked and rotated devices."""
+    _add_column(conn, "sync_outbox", "superseded_at TEXT")
+    for definition in (
+        "predecessor TEXT", "retired_at TEXT", "retired_seq INTEGER", "revoked_at TEXT", "revoked_by TEXT",
+        "revoke_reason TEXT NOT NULL DEFAULT ''",
+    ):  # fmt: skip
+        _add_column(conn, "sync_device", definition)
+    _add_column(conn, "sync_inbox", "rejected INTEGER NOT NULL DEFAULT 0")
+    _add_column(conn, "sync_inbox", "format INTEGER NOT NULL DEFAULT 1")
+    have = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    for statement in _statements(
+        _schema_section("-- Sync, regency side: rows of packages", "-- Sync, regency side: receipts")
+    ):
+        name = statement.split()[2]
+        if statement.startswith("CREATE TABLE") and name in have:
+            continue
+        conn.execute(statement.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1))
+    # SQLite cannot drop a column's UNIQUE: the table is rebuilt with the schema's definition
+    # (foreign keys are off during a migration; every index is made again).
+    indexes = [sql for (sql,) in conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'participant' AND sql IS NOT NULL"
+    )]  # fmt: skip
+    create = _statements(_schema_section("CREATE TABLE participant (", "CREATE INDEX ix_participant_name"))[0]
+    conn.execute(create.replace("CREATE TABLE participant (", "CREATE TABLE participant_v10 (", 1))
+    columns = ", ".join(row[1] for row in conn.execute("PRAGMA table_info(participant)"))
+    conn.execute(f"INSERT INTO participant_v10 ({columns}) SELECT {columns} FROM participant")
+    conn.execute("DROP TABLE participant")
+    conn.execute("ALTER TABLE participant_v10 RENAME TO participant")
+    for sql in indexes:
+        conn.execute(sql)
+
+
 def _schema_section(start: str, end: str | None = None) -> str:
     """The canonical schema's text from ``start`` up to ``end`` (or the end): the tables a
     step adds, written once."""
@@ -141,4 +176,5 @@ STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     7: _to_v7,
     8: _to_v8,
     9: _to_v9,
+    10: _to_v10,
 }

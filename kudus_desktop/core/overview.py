@@ -193,7 +193,7 @@ def overview(db: Database, user: UserView, *, today: Callable[[], date] = date.t
             v = villages.get(desa.code)
             a.villages = 1
             a.last_contact = v.last_contact if v else None
-            a.missing = len(v.missing) if v else 0
+            a.missing = v.missing_count if v else 0
             a.silent = int(a.last_contact is None or a.last_contact < silent_before)
             rows.append(a)
             kec_total.add(a)

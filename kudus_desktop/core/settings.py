@@ -49,7 +49,13 @@ SYNC_REGENCY_BOX = SettingKey("sync_regency_box", "")  # base64 X25519 public ke
 #: Address of the regency's sync server (empty: USB only); the regency's own value goes into setup files.
 SYNC_SERVER = SettingKey("sync_server", "")
 SYNC_RECEIPT_SEQ = SettingKey("sync_receipt_seq", "0")  # the last receipt applied
-SYNC_MISSING = SettingKey("sync_missing", "[]")  # package numbers the regency has not seen, as JSON
+#: Package numbers the regency has not seen, as JSON ranges ``[[first, last], ...]``.
+SYNC_MISSING = SettingKey("sync_missing", "[]")
+#: SHA-256 of the receipt applied last: the same number with other bytes is refused.
+SYNC_RECEIPT_DIGEST = SettingKey("sync_receipt_digest", "")
+#: This device's keys were renewed: the statement (JSON) that the previous key signed for the new
+#: ones travels in every package until a receipt for the new device comes back.
+SYNC_ROTATION = SettingKey("sync_rotation", "")
 SYNC_FULL_REQUESTED = SettingKey("sync_full_requested", "0")  # the regency asked for everything again
 #: Years an ended participation is kept after its end date before the purge removes the person
 #: (0: never purged; the admin sets it to the period the office's rules require).
@@ -65,11 +71,14 @@ APPROVAL_REQUIRED = SettingKey("approval_required", "1")
 SYNC_LAST_OK = SettingKey("sync_last_ok", "")
 SYNC_LAST_ERROR = SettingKey("sync_last_error", "")
 SYNC_HUB_PENDING = SettingKey("sync_hub_pending", "")
+#: Regency: the largest inflated payload a package may declare, in MB (the absolute ceiling).
+SYNC_MAX_PAYLOAD_MB = SettingKey("sync_max_payload_mb", "32")
 
 ALL_KEYS = (
     MODE, REGION_CODE, HEAD_NAME, HEAD_TITLE, OFFICE_PHONE, MAX_AGE, MONTHLY_PREMIUM, IMPORT_MAPPINGS, BPJS_COLUMNS,
     IDLE_LOCK_MINUTES, SYNC_REGENCY, SYNC_REGENCY_NAME, SYNC_REGENCY_SIGN, SYNC_REGENCY_BOX, SYNC_SERVER,
     SYNC_RECEIPT_SEQ, SYNC_MISSING, SYNC_FULL_REQUESTED, SYNC_LAST_OK, SYNC_LAST_ERROR, SYNC_HUB_PENDING,
+    SYNC_RECEIPT_DIGEST, SYNC_ROTATION, SYNC_MAX_PAYLOAD_MB,
     PREMIUM_SINCE, RETENTION_YEARS, APPROVAL_REQUIRED,
 )  # fmt: skip
 

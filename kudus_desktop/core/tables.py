@@ -116,6 +116,7 @@ class ParticipantRow(Base):
     __tablename__ = "participant"
     __table_args__ = (
         UniqueConstraint("desa_code", "nik"),
+        UniqueConstraint("desa_code", "reg_no"),
         CheckConstraint("sex IN ('L', 'P')"),
         CheckConstraint("status IN ('aktif', 'berhenti')"),
         Index("ix_participant_name", text("full_name COLLATE NOCASE"), "nik", "reg_no", "kpj").ddl_if(dialect="sqlite"),
@@ -129,7 +130,7 @@ class ParticipantRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     uid: Mapped[str] = mapped_column(Text, nullable=False, unique=True)
-    reg_no: Mapped[str] = mapped_column(Text, nullable=False, unique=True)
+    reg_no: Mapped[str] = mapped_column(Text, nullable=False)
     desa_code: Mapped[str] = mapped_column(Text, nullable=False)
     nik: Mapped[str] = mapped_column(Text, nullable=False)
     kk: Mapped[str | None] = mapped_column(Text)
@@ -232,6 +233,7 @@ class SyncOutboxRow(Base):
     full: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("0"))
     acknowledged_at: Mapped[str | None] = mapped_column(Text)
     uploaded_at: Mapped[str | None] = mapped_column(Text)
+    superseded_at: Mapped[str | None] = mapped_column(Text)
 
 
 class ParticipantSyncRow(Base):
@@ -258,6 +260,12 @@ class SyncDeviceRow(Base):
     registered_at: Mapped[str] = mapped_column(Text, nullable=False)
     registered_by: Mapped[str] = mapped_column(Text, nullable=False)
     full_resend: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("0"))
+    predecessor: Mapped[str | None] = mapped_column(Text)
+    retired_at: Mapped[str | None] = mapped_column(Text)
+    retired_seq: Mapped[int | None] = mapped_column(Integer)
+    revoked_at: Mapped[str | None] = mapped_column(Text)
+    revoked_by: Mapped[str | None] = mapped_column(Text)
+    revoke_reason: Mapped[str] = mapped_column(Text, nullable=False, server_default=text("''"))
 
 
 class SyncInboxRow(Base):
@@ -274,6 +282,36 @@ class SyncInboxRow(Base):
     username: Mapped[str] = mapped_column(Text, nullable=False)
     participants: Mapped[int] = mapped_column(Integer, nullable=False)
     full: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("0"))
+    rejected: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("0"))
+    format: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("1"))
+
+
+class SyncRejectionRow(Base):
+    __tablename__ = "sync_rejection"
+    __table_args__ = (
+        CheckConstraint("kind IN ('participants', 'payments')"),
+        Index("ix_sync_rejection_uid", "desa_code", "uid"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    desa_code: Mapped[str] = mapped_column(Text, nullable=False)
+    device_id: Mapped[str] = mapped_column(Text, nullable=False)
+    seq: Mapped[int] = mapped_column(Integer, nullable=False)
+    kind: Mapped[str] = mapped_column(Text, nullable=False)
+    uid: Mapped[str] = mapped_column(Text, nullable=False)
+    rev: Mapped[int] = mapped_column(Integer, nullable=False)
+    code: Mapped[str] = mapped_column(Text, nullable=False)
+    params: Mapped[str] = mapped_column(Text, nullable=False, server_default=text("'{}'"))
+    at: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+class ParticipantAliasRow(Base):
+    __tablename__ = "participant_alias"
+
+    uid: Mapped[str] = mapped_column(Text, primary_key=True)
+    participant_id: Mapped[int] = mapped_column(Integer, ForeignKey("participant.id"), nullable=False)
+    desa_code: Mapped[str] = mapped_column(Text, nullable=False)
+    at: Mapped[str] = mapped_column(Text, nullable=False)
 
 
 class SyncReceiptRow(Base):
@@ -427,6 +465,8 @@ participant_sync_table = cast(Table, ParticipantSyncRow.__table__)
 sync_device_table = cast(Table, SyncDeviceRow.__table__)
 sync_inbox_table = cast(Table, SyncInboxRow.__table__)
 sync_receipt_table = cast(Table, SyncReceiptRow.__table__)
+sync_rejection_table = cast(Table, SyncRejectionRow.__table__)
+participant_alias_table = cast(Table, ParticipantAliasRow.__table__)
 duplicate_case_table = cast(Table, DuplicateCaseRow.__table__)
 apbd_member_table = cast(Table, ApbdMemberRow.__table__)
 bpjs_status_table = cast(Table, BpjsStatusRow.__table__)

@@ -12,9 +12,12 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QListWidget,
     QPushButton,
@@ -26,13 +29,17 @@ from kudus_desktop.core.db import Database
 from kudus_desktop.core.regions import all_regions
 from kudus_desktop.core.sync import (
     BatchReport,
+    DeviceRow,
+    OutboxEntry,
     PackageResult,
     PendingDevice,
     ReceiptResult,
     RegencySync,
+    RotationResult,
     SetupFile,
     VillageStatus,
     VillageSync,
+    format_ranges,
     package_files,
 )
 from kudus_desktop.core.views import OpChanges, UserView
@@ -96,9 +103,20 @@ class VillageSyncPage(QWidget):
         )
         hint.setWordWrap(True)
         hint.setObjectName("muted")
+        self.rotation_label = QLabel()
+        self.rotation_label.setObjectName("rotationState")
+        self.rotation_label.setWordWrap(True)
+        self.rotate_button = QPushButton(self.tr("Ganti kunci perangkat…"))
+        self.rotate_button.setObjectName("rotateKeys")
+        self.rotate_button.setToolTip(
+            self.tr("Buat kunci baru untuk komputer ini, misalnya bila salinan datanya mungkin jatuh ke orang lain.")
+        )
+        self.rotate_button.clicked.connect(self.rotate_keys)
         dl = QVBoxLayout(device_box)
         dl.addWidget(self.device_fp)
         dl.addWidget(hint)
+        dl.addWidget(self.rotation_label)
+        dl.addWidget(self.rotate_button, 0, Qt.AlignmentFlag.AlignLeft)
 
         send_box = QGroupBox(self.tr("Kirim dan terima"))
         self.summary = QLabel()
@@ -179,6 +197,15 @@ class VillageSyncPage(QWidget):
             )
             self.regency_fp.setText("")
         self.device_fp.setText(st.fingerprint)
+        self.rotation_label.setText(
+            self.tr(
+                "Kunci baru menunggu diterima kabupaten; paket membawanya, ditandatangani kunci lama ({fp})."
+            ).format(fp=st.rotation_from)
+            if st.rotation_from
+            else ""
+        )
+        self.rotation_label.setVisible(bool(st.rotation_from))
+        self.rotate_button.setEnabled(st.joined)
         lines = [
             self.tr(
                 "{n} peserta dan {p} pembayaran iuran berubah dan belum dikirim. Paket terakhir: {seq}. "
@@ -193,9 +220,9 @@ class VillageSyncPage(QWidget):
         if st.missing:
             lines.append(
                 self.tr(
-                    "Kabupaten belum menerima paket {seqs}: salin lagi berkasnya dari daftar di bawah, "
+                    "Kabupaten belum menerima {n} paket ({seqs}): salin lagi berkasnya dari daftar di bawah, "
                     "atau kirim ulang lengkap."
-                ).format(seqs=", ".join(map(str, st.missing)))
+                ).format(n=st.missing_count, seqs=format_ranges(st.missing))
             )
         if st.full_resend:
             lines.append(self.tr("Kabupaten meminta kirim ulang lengkap: paket berikutnya berisi semua data."))
@@ -208,8 +235,7 @@ class VillageSyncPage(QWidget):
             [
                 [p.seq, p.created_at, p.username, p.participants,
                  self.tr("lengkap") if p.full else self.tr("perubahan"),
-                 p.acknowledged_at or (self.tr("terkirim {at}").format(at=p.uploaded_at) if p.uploaded_at
-                                       else self.tr("belum")), p.file_name]
+                 self._package_state(p), p.file_name]
                 for p in st.packages
             ],
         )  # fmt: skip
@@ -219,6 +245,32 @@ class VillageSyncPage(QWidget):
             self.online_label.setText(
                 self.tr("Berkas setup tidak berisi alamat server kabupaten: kirim paket dengan flashdisk.")
             )
+
+    def _package_state(self, p: OutboxEntry) -> str:
+        if p.superseded_at:
+            return self.tr("diganti paket lengkap (nomornya sudah dipakai di kabupaten)")
+        if p.acknowledged_at:
+            return p.acknowledged_at
+        return self.tr("terkirim {at}").format(at=p.uploaded_at) if p.uploaded_at else self.tr("belum")
+
+    def rotate_keys(self) -> None:
+        question = self.tr(
+            "Kunci baru dibuat untuk komputer ini. Paket berikutnya membawa kunci baru itu, ditandatangani kunci "
+            "lama, sehingga kabupaten mendaftarkannya tanpa menelepon. Bila kabupaten sudah mencabut perangkat "
+            "ini, bacakan sidik jari baru kepada operator kabupaten.\n\nGanti kunci sekarang?"
+        )
+        if ask(self, self.tr("Ganti kunci perangkat"), question, self.tr("Ganti kunci"), self.tr("Batal")):
+            run_db(self, self.sync.rotate_keys, self.keys_rotated)
+
+    def keys_rotated(self, result: RotationResult) -> None:
+        self.signals.changed.emit(OpChanges(settings=True))
+        inform(
+            self,
+            self.tr("Kunci perangkat diganti"),
+            self.tr("Sidik jari lama: {old}\nSidik jari baru: {new}").format(
+                old=result.old_fingerprint, new=result.new_fingerprint
+            ),
+        )
 
     def show_online(self, text: str, tip: str) -> None:
         """The background exchange's state, in full (the status bar has the short form)."""
@@ -310,6 +362,23 @@ class VillageSyncPage(QWidget):
                 "Tanda terima {seq} diterapkan: {a} diterima, {rej} ditolak, {rev} ditinjau kabupaten, "
                 "{k} nomor KPJ baru."
             ).format(seq=r.seq, a=r.accepted, rej=r.rejected, rev=r.review, k=r.kpj_assigned)
+            if r.renumbered:
+                text += "\n" + self.tr(
+                    "{n} peserta mendapat nomor registrasi baru: nomor lamanya sudah dipakai peserta lain di kabupaten "
+                    "(cadangan lama dipulihkan). Cetak ulang kartunya bila sudah dicetak."
+                ).format(n=r.renumbered)
+            if r.resent:
+                text += "\n" + self.tr(
+                    "{n} data dikirim ulang: kabupaten menyimpan versi yang lebih baru daripada data di sini."
+                ).format(n=r.resent)
+            if r.superseded:
+                text += "\n" + self.tr(
+                    "Kabupaten menyimpan paket lain dengan nomor {seqs}; paket berikutnya berisi semua data."
+                ).format(seqs=", ".join(map(str, r.superseded)))
+            if r.payments_rejected:
+                text += "\n" + self.tr("{n} pembayaran iuran ditolak kabupaten; lihat log audit.").format(
+                    n=r.payments_rejected
+                )
         inform(self, self.tr("Tanda terima"), text)
 
 
@@ -345,7 +414,16 @@ class RegencySyncPage(QWidget):
         self.pending: list[PendingDevice] = []
         self.pending_button.setText(self.tr("Perangkat daring menunggu ({n})…").format(n=0))
         self.pending_button.setEnabled(False)
-        for b in (self.import_files_button, self.import_folder_button, self.receipts_button, self.pending_button):
+        self.devices_button = QPushButton(self.tr("Perangkat desa…"))
+        self.devices_button.setObjectName("devicesButton")
+        self.devices_button.setToolTip(
+            self.tr("Perangkat terdaftar tiap desa; cabut perangkat yang hilang atau dicuri.")
+        )
+        self.devices_button.clicked.connect(self.show_devices)
+        for b in (
+            self.import_files_button, self.import_folder_button, self.receipts_button, self.pending_button,
+            self.devices_button,
+        ):  # fmt: skip
             row.addWidget(b)
         row.addStretch(1)
         row.addWidget(self.full_button)
@@ -367,7 +445,7 @@ class RegencySyncPage(QWidget):
         self.summary.setObjectName("syncSummary")
         self.villages = data_table(
             [self.tr("Kode"), self.tr("Desa"), self.tr("Kecamatan"), self.tr("Perangkat"), self.tr("Paket terakhir"),
-             self.tr("Kontak terakhir"), self.tr("Peserta aktif"), self.tr("Paket hilang")]
+             self.tr("Kontak terakhir"), self.tr("Peserta aktif"), self.tr("Paket hilang"), self.tr("Data ditolak")]
         )  # fmt: skip
         self.villages.setObjectName("villageTable")
         self.results = QListWidget()
@@ -395,7 +473,7 @@ class RegencySyncPage(QWidget):
         self.pending_button.setText(self.tr("Perangkat daring menunggu ({n})…").format(n=len(self.pending)))
         self.pending_button.setEnabled(bool(self.pending))
         heard = sum(1 for v in rows if v.packages)
-        gaps = sum(1 for v in rows if v.missing)
+        gaps = sum(1 for v in rows if v.missing_count)
         self.summary.setText(
             self.tr(
                 "{heard} dari {total} desa sudah mengirim paket; {gaps} desa dengan paket hilang; "
@@ -406,7 +484,7 @@ class RegencySyncPage(QWidget):
             self.villages,
             [
                 [v.code, v.name, v.kecamatan, v.devices, v.last_seq or "", v.last_contact or "", v.active,
-                 ", ".join(map(str, v.missing))]
+                 f"{v.missing_count}: {format_ranges(v.missing)}" if v.missing_count else "", v.rejected or ""]
                 for v in rows
             ],
         )  # fmt: skip
@@ -443,7 +521,7 @@ class RegencySyncPage(QWidget):
                 "Paket {name} berasal dari komputer desa {desa} yang belum terdaftar.\n\n"
                 "Sidik jari perangkat itu:\n{fp}\n\nTelepon operator desa dan minta ia membacakan sidik jari dari "
                 "halaman Sinkronisasinya. Daftarkan hanya bila sama persis."
-            ).format(name=p.name, desa=p.desa, fp=p.fingerprint)
+            ).format(name=p.name, desa=f"{p.desa_name} ({p.desa})", fp=p.fingerprint)
             if ask(self, self.tr("Perangkat desa baru"), question, self.tr("Sama, daftarkan"), self.tr("Tolak")):
                 approved[p.device] = p.fingerprint
         confirm: Callable[[PendingDevice], str | None] = lambda p: approved.get(p.device)  # noqa: E731
@@ -464,7 +542,7 @@ class RegencySyncPage(QWidget):
                 "Komputer desa {desa} mengirim {name} lewat server, tetapi belum terdaftar.\n\n"
                 "Sidik jari perangkat itu:\n{fp}\n\nTelepon operator desa dan minta ia membacakan sidik jari dari "
                 "halaman Sinkronisasinya. Daftarkan hanya bila sama persis."
-            ).format(name=p.name, desa=p.desa, fp=p.fingerprint)
+            ).format(name=p.name, desa=f"{p.desa_name} ({p.desa})", fp=p.fingerprint)
             if ask(self, self.tr("Perangkat desa baru"), question, self.tr("Sama, daftarkan"), self.tr("Lewati")):
                 approved.append(p)
         if not approved:
@@ -492,11 +570,16 @@ class RegencySyncPage(QWidget):
                     self.tr("{name}: sudah pernah diimpor; tidak ada yang berubah").format(name=r.name)
                 )
             else:
-                self.results.addItem(
-                    self.tr("{name}: {added} baru, {updated} diubah, {dup} NIK ganda").format(
-                        name=r.name, added=r.added, updated=r.updated, dup=r.duplicates
-                    )
+                text = self.tr("{name}: {added} baru, {updated} diubah, {dup} NIK ganda").format(
+                    name=r.name, added=r.added, updated=r.updated, dup=r.duplicates
                 )
+                if r.rejected:
+                    text += self.tr("; {n} baris ditolak (alasannya ikut tanda terima desa)").format(n=r.rejected)
+                if r.reconciled:
+                    text += self.tr("; {n} peserta didaftarkan ulang desa (data lama dipakai)").format(n=r.reconciled)
+                if r.rotated:
+                    text += self.tr("; kunci baru perangkat desa didaftarkan")
+                self.results.addItem(text)
         for f in report.failed:
             self.results.addItem(self.tr("{name}: DITOLAK. {reason}").format(name=f.name, reason=f.message))
         if report.scan is not None:
@@ -553,6 +636,9 @@ class RegencySyncPage(QWidget):
 
         run_db(self, lambda: self.sync.make_setup_file(code, path), saved)
 
+    def show_devices(self) -> None:
+        run_db(self, self.sync.devices, lambda devices: DevicesDialog(self.sync, devices, self.signals, self).open())
+
     def request_full(self) -> None:
         row = self.villages.currentRow()
         item = self.villages.item(row, 0) if row >= 0 else None
@@ -569,6 +655,70 @@ class RegencySyncPage(QWidget):
                 self.tr("Permintaan untuk {code} ikut tanda terima berikutnya ({n} perangkat).").format(code=code, n=n),
             ),
         )
+
+
+class DevicesDialog(QDialog):
+    """The regency's list of village devices: state, fingerprint, last package; revoke one."""
+
+    def __init__(
+        self, sync: RegencySync, devices: list[DeviceRow], signals: AppSignals, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.sync = sync
+        self.signals = signals
+        self.devices = devices
+        self.setWindowTitle(self.tr("Perangkat desa"))
+        self.table = data_table(
+            [self.tr("Desa"), self.tr("Perangkat"), self.tr("Sidik jari"), self.tr("Keadaan"),
+             self.tr("Paket terakhir"), self.tr("Terdaftar"), self.tr("Catatan")]
+        )  # fmt: skip
+        self.table.setObjectName("deviceTable")
+        self.revoke_button = QPushButton(self.tr("Cabut perangkat terpilih…"))
+        self.revoke_button.setObjectName("revokeDevice")
+        self.revoke_button.clicked.connect(self.revoke_selected)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.revoke_button)
+        bottom.addStretch(1)
+        bottom.addWidget(close)
+        layout.addLayout(bottom)
+        self.resize(900, 420)
+        self.show_devices(devices)
+
+    def show_devices(self, devices: list[DeviceRow]) -> None:
+        self.devices = devices
+        states = {"current": self.tr("aktif"), "retired": self.tr("diganti"), "revoked": self.tr("dicabut")}
+        fill_table(
+            self.table,
+            [[f"{d.desa_name} ({d.desa_code})", d.device_id, d.fingerprint, states.get(d.state, d.state),
+              d.last_seq or "", d.registered_at, d.revoke_reason] for d in devices],
+        )  # fmt: skip
+
+    def revoke_selected(self) -> None:
+        row = self.table.currentRow()
+        if not 0 <= row < len(self.devices):
+            inform(self, self.tr("Cabut perangkat"), self.tr("Pilih perangkatnya di daftar lebih dahulu."))
+            return
+        device = self.devices[row]
+        if device.state == "revoked":
+            return
+        reason, ok = QInputDialog.getText(
+            self,
+            self.tr("Cabut perangkat"),
+            self.tr(
+                "Perangkat {id} Desa {desa} (sidik jari {fp}) tidak akan diterima lagi: paket, tanda terima dan "
+                "kunci baru yang ditandatanganinya ditolak. Alasan pencabutan:"
+            ).format(id=device.device_id, desa=device.desa_name, fp=device.fingerprint),
+        )
+        if ok and reason.strip():
+            run_db(self, lambda: self.sync.revoke_device(device.device_id, reason), lambda _: self.revoked())
+
+    def revoked(self) -> None:
+        self.signals.changed.emit(OpChanges(settings=True))
+        run_db(self, self.sync.devices, self.show_devices)
 
 
 def sync_page(db: Database, user: UserView, mode: str, signals: AppSignals) -> QWidget:

@@ -1,20 +1,30 @@
 """HTTP routes of the sync server. Everything but reading the request and writing the answer
-happens in :class:`kudus_desktop.core.hub.HubService`, on a worker thread."""
+happens in :class:`kudus_desktop.core.hub.HubService`, on a worker thread.
+
+A request is admitted in steps, each before the next costs anything: the client address's
+rate limit, the headers' shape (a revoked device stops here), a free slot among the bodies
+being received at once, then the body, read in chunks with its limit enforced while reading.
+Only then is the request's signature checked and the device's own rate limit applied.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from kudus_desktop.core.errors import KudusError, StorageError
 from kudus_desktop.core.hub import (
+    DEFAULT_BURST,
+    DEFAULT_MAX_BODIES,
     DEFAULT_MAX_BODY,
+    DEFAULT_PER_MINUTE,
     DEVICE_HEADER,
     HEALTH_PATH,
     PACKAGES_PATH,
@@ -27,9 +37,7 @@ from kudus_desktop.core.hub import (
 
 log = logging.getLogger("kudus_desktop.server")
 
-#: Each village may send this many requests at once, then this many a minute.
-DEFAULT_BURST = 20
-DEFAULT_PER_MINUTE = 60.0
+__all__ = ["DEFAULT_BURST", "DEFAULT_PER_MINUTE", "create_app", "error_response"]
 
 
 def error_response(exc: KudusError, status: int) -> JSONResponse:
@@ -39,17 +47,23 @@ def error_response(exc: KudusError, status: int) -> JSONResponse:
 
 
 async def _read_body(request: Request, limit: int) -> bytes:
+    """The body, never more than ``limit`` bytes of it held: the declared length is checked
+    first, and a chunked or lying body is cut off as soon as it passes the limit."""
     declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise HubError(413, "hub_body_too_large", limit=limit // (1024 * 1024))
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise HubError(413, "hub_body_too_large", limit=limit // (1024 * 1024))
-        chunks.append(chunk)
-    return b"".join(chunks)
+    if declared is not None:
+        if not declared.isdigit() or len(declared) > 12:
+            raise HubError(400, "hub_bad_request")
+        if int(declared) > limit:
+            raise HubError(413, "hub_body_too_large", limit=max(1, limit // (1024 * 1024)))
+    body = bytearray()
+    try:
+        async for chunk in request.stream():
+            if len(body) + len(chunk) > limit:
+                raise HubError(413, "hub_body_too_large", limit=max(1, limit // (1024 * 1024)))
+            body += chunk
+    except ClientDisconnect:
+        raise HubError(400, "hub_bad_request") from None
+    return bytes(body)
 
 
 def create_app(
@@ -57,12 +71,15 @@ def create_app(
     *,
     max_body: int = DEFAULT_MAX_BODY,
     limiter: RateLimiter | None = None,
+    max_bodies: int = DEFAULT_MAX_BODIES,
 ) -> Starlette:
+    """The server's routes over ``service``. ``limiter`` counts requests per client address
+    before anything is verified (the service counts per verified device)."""
     limiter = limiter or RateLimiter(DEFAULT_PER_MINUTE, DEFAULT_BURST)
+    bodies = asyncio.Semaphore(max_bodies)
 
-    def limit(request: Request) -> None:
-        key = request.headers.get(DEVICE_HEADER) or (request.client.host if request.client else "?")
-        wait = limiter.take(key)
+    def by_address(request: Request) -> None:
+        wait = limiter.take(f"ip:{request.client.host if request.client else '?'}")
         if wait:
             raise HubError(429, "hub_rate_limited", seconds=max(1, round(wait)))
 
@@ -70,20 +87,25 @@ def create_app(
         return JSONResponse(await run_in_threadpool(service.health))
 
     async def packages(request: Request) -> Response:
-        limit(request)
-        body = await _read_body(request, max_body)
+        by_address(request)
         device = request.headers.get(DEVICE_HEADER)
-        status, reply = await run_in_threadpool(service.upload, device, request.headers.get(SIGNATURE_HEADER), body)
+        signature = request.headers.get(SIGNATURE_HEADER)
+        await run_in_threadpool(service.admit, device, signature)
+        if bodies.locked():
+            raise HubError(503, "hub_busy", seconds=5)
+        async with bodies:
+            body = await _read_body(request, max_body)
+            status, reply = await run_in_threadpool(service.upload, device, signature, body)
         log.info("paket %s dari %s: %s", reply.get("seq"), reply.get("desa"), reply.get("status"))
         return JSONResponse(reply, status_code=status)
 
     async def receipt(request: Request) -> Response:
-        limit(request)
+        by_address(request)
+        device = request.headers.get(DEVICE_HEADER)
+        signature = request.headers.get(SIGNATURE_HEADER)
+        await run_in_threadpool(service.admit, device, signature)
         body = await _read_body(request, 0)
-        caller = await run_in_threadpool(
-            service.authenticate, "GET", RECEIPT_PATH, request.headers.get(DEVICE_HEADER),
-            request.headers.get(SIGNATURE_HEADER), body,
-        )  # fmt: skip
+        caller = await run_in_threadpool(service.authenticate, "GET", RECEIPT_PATH, device, signature, body)
         reply = await run_in_threadpool(service.receipt, caller)
         if reply is None:
             return Response(status_code=204)
@@ -92,16 +114,17 @@ def create_app(
 
     async def on_hub_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HubError)
-        headers = {"Retry-After": str(exc.params["seconds"])} if exc.code == "hub_rate_limited" else None
         response = error_response(exc, exc.status)
-        if headers:
-            response.headers.update(headers)
+        if exc.code in ("hub_rate_limited", "hub_busy"):
+            response.headers["Retry-After"] = str(exc.params["seconds"])
         return response
 
     async def on_storage_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, KudusError)
         log.error("penyimpanan: %s", exc)
-        return error_response(exc, 503)
+        response = error_response(exc, 503)
+        response.headers["Retry-After"] = "60"
+        return response
 
     async def on_other(request: Request, exc: Exception) -> Response:
         log.exception("kesalahan tak terduga pada %s", request.url.path, exc_info=exc)
@@ -109,7 +132,7 @@ def create_app(
 
     async def not_found(request: Request, exc: Exception) -> Response:
         status = getattr(exc, "status_code", 404)
-        return error_response(HubError(status, "hub_not_found", path=request.url.path), status)
+        return error_response(HubError(status, "hub_not_found", path=request.url.path[:100]), status)
 
     handlers: dict[Any, Any] = {
         HubError: on_hub_error,

@@ -11,8 +11,21 @@ from pathlib import Path
 import uvicorn
 
 from kudus_desktop.core.db import Database
-from kudus_desktop.core.hub import DEFAULT_MAX_BODY, HubService, RateLimiter
-from kudus_desktop.server.app import DEFAULT_BURST, DEFAULT_PER_MINUTE, create_app
+from kudus_desktop.core.hub import (
+    DEFAULT_BURST,
+    DEFAULT_MAX_BODIES,
+    DEFAULT_MAX_BODY,
+    DEFAULT_PER_MINUTE,
+    HubService,
+    RateLimiter,
+)
+from kudus_desktop.server.app import create_app
+
+#: Before a request is verified it counts against its client address. Every village behind one
+#: address (a regency network, a provider's NAT) shares it, so it is far looser than a device's:
+#: it stops a flood from one address, while each verified device has its own, tighter limit.
+ADDRESS_BURST = 1000
+ADDRESS_PER_MINUTE = 12_000.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,13 +37,17 @@ class ServeOptions:
     max_body: int = DEFAULT_MAX_BODY
     per_minute: float = DEFAULT_PER_MINUTE
     burst: int = DEFAULT_BURST
+    max_bodies: int = DEFAULT_MAX_BODIES
 
 
 def serve(db: Database, options: ServeOptions) -> None:
     """Serve until interrupted (Ctrl+C or SIGTERM), then finish the requests in flight."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    service = HubService(db)
-    app = create_app(service, max_body=options.max_body, limiter=RateLimiter(options.per_minute, options.burst))
+    service = HubService(db, limiter=RateLimiter(options.per_minute, options.burst))
+    app = create_app(
+        service, max_body=options.max_body, limiter=RateLimiter(ADDRESS_PER_MINUTE, ADDRESS_BURST),
+        max_bodies=options.max_bodies,
+    )  # fmt: skip
     config = uvicorn.Config(
         app,
         host=options.host,
@@ -41,6 +58,9 @@ def serve(db: Database, options: ServeOptions) -> None:
         timeout_graceful_shutdown=30,
         # A stuck village connection must not hold a worker forever.
         timeout_keep_alive=15,
+        # Connections beyond this wait in the kernel's queue instead of costing memory here.
+        limit_concurrency=64,
+        h11_max_incomplete_event_size=16 * 1024,
     )
     # uvicorn finishes the requests in flight on Ctrl+C or SIGTERM, then raises the signal again
     # for the caller: both end the command normally here, after the due scan.

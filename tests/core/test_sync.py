@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
-from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -15,7 +13,6 @@ from kudus_desktop.core.db import SCHEMA_VERSION
 from kudus_desktop.core.paths import DB_FILE_NAME
 from kudus_desktop.core.signing import identity
 from kudus_desktop.core.sync import (
-    SEQ_FILE,
     RegencySync,
     VillageSync,
     package_files,
@@ -32,27 +29,12 @@ def fingerprint_of(office: Office) -> str:
     return identity(office.db).fingerprint
 
 
-def join(village: Office, regency: Office, tmp: Path) -> None:
-    code = DESA if village.path.name == "a" else DESA_B
-    path, _ = RegencySync(regency.db, regency.user).make_setup_file(code, tmp)
-    VillageSync(village.db, village.user).join(path)
-
-
 def file_state(office: Office) -> tuple[str, ...]:
     """The database's bytes (main file and write-ahead log): what a refusal must not change."""
     return tuple(
         hashlib.sha256(p.read_bytes()).hexdigest() if p.exists() else "-"
         for p in (office.db_file, office.db_file.with_name(DB_FILE_NAME + "-wal"))
     )
-
-
-@pytest.fixture
-def world(offices: dict[str, Office], tmp_path: Path) -> dict[str, Office]:
-    stick = tmp_path / "stick"
-    stick.mkdir()
-    join(offices["a"], offices["kab"], tmp_path)
-    join(offices["b"], offices["kab"], tmp_path)
-    return offices
 
 
 def enrol(office: Office, *serials: int, **overrides: str) -> list[int]:
@@ -160,7 +142,7 @@ def test_reimport_is_a_no_op_and_order_does_not_matter(world: dict[str, Office],
     r2 = ingest(kab, p2, a)
     assert r2.added == 2
     village = RegencySync(kab.db, kab.user).villages()
-    assert next(v for v in village if v.code == DESA).missing == (1,)
+    assert next(v for v in village if v.code == DESA).missing == ((1, 1),)
     before = file_state(kab)
     again = ingest(kab, p2)
     assert again.already and file_state(kab) == before
@@ -220,7 +202,7 @@ def test_every_bad_package_is_refused_and_changes_nothing(world: dict[str, Offic
     _refused(kab, good + b"\0", "x.kdp", "sync_trailing")
     _refused(kab, b"PK\x03\x04 not ours", "x.kdp", "sync_not_sync_file")
     _refused(kab, b"", "x.kdp", "sync_not_sync_file")
-    newer = good[:8] + bytes([2]) + good[9:]
+    newer = good[:8] + bytes([3]) + good[9:]
     assert "Perbarui Kudus Desktop" in str(_refused(kab, newer, "x.kdp", "sync_format_newer"))
     _refused(kab, good[:8] + bytes([0]) + good[9:], "x.kdp", "sync_format_older")
     # A package for another regency, signed correctly by a registered device.
@@ -310,31 +292,6 @@ def test_receipts_apply_once_and_only_from_the_regency(world: dict[str, Office],
     assert err.value.code == "sync_receipt_foreign" and file_state(a) == before
 
 
-def test_restored_village_never_reuses_a_package_number(world: dict[str, Office], tmp_path: Path) -> None:
-    a, kab = world["a"], world["kab"]
-    stick = tmp_path / "stick"
-    enrol(a, 1)
-    ingest(kab, export(a, stick), a)
-    with closing(sqlite3.connect(a.db_file)) as src, closing(sqlite3.connect(tmp_path / "old.sqlite")) as dst:
-        src.backup(dst)
-    enrol(a, 2)
-    ingest(kab, export(a, stick), a)
-    a.replace_database(tmp_path / "old.sqlite")
-    # Same PC: the number kept beside the database carries on.
-    enrol(a, 3)
-    assert VillageSync(a.db, a.user).export_package(stick).seq == 3
-    # A new PC restored from that old backup has no such file; the regency's receipt tells it.
-    a.replace_database(tmp_path / "old.sqlite")
-    (a.path / SEQ_FILE).unlink()
-    (receipt,) = RegencySync(kab.db, kab.user).write_receipts(tmp_path / "r")
-    applied = VillageSync(a.db, a.user).import_receipt(receipt)
-    assert applied.missing == () and not applied.already_applied, applied
-    enrol(a, 4)
-    assert VillageSync(a.db, a.user).export_package(stick).seq == 3
-    # Had it sent a package numbered 2 again, the regency would have refused it by name.
-    assert VillageSync(a.db, a.user).status().last_seq == 3
-
-
 def test_unsafe_write_leaves_no_file_that_looks_valid(tmp_path: Path) -> None:
     target = tmp_path / "stick" / "KDP_1_2_000001.kdp"
 
@@ -358,7 +315,7 @@ def test_package_header_names_village_sequence_and_versions(world: dict[str, Off
     enrol(a, 1)
     path = export(a, tmp_path / "stick")
     header = parse(path.read_bytes(), path.name, "package").header
-    assert (header.desa, header.seq, header.format, header.regency) == (DESA, 1, 1, "33.19")
+    assert (header.desa, header.seq, header.format, header.regency) == (DESA, 1, 2, "33.19")
     assert header.schema == SCHEMA_VERSION
     # Nothing personal travels in clear: the NIK and the name are only inside the ciphertext.
     data = path.read_bytes()

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
+from kudus_desktop.core.signing import identity
 from kudus_desktop.core.sync import RegencySync
 from kudus_desktop.core.syncfile import SyncError
 from tests.conftest import Office
@@ -39,6 +40,8 @@ def regency(offices: dict[str, Office]) -> Office:
                     "pub": getattr(ident("regency"), f"{purpose}_public"),
                 },
             )
+    # Keys stored raw (as before they were wrapped) are wrapped at their first use.
+    assert identity(kab.db).sign_public == ident("regency").sign_public
     return kab
 
 

@@ -84,9 +84,18 @@ def free_port() -> int:
 class Hub:
     """uvicorn serving the hub app in a thread of the test process."""
 
-    def __init__(self, service: HubService, *, max_body: int | None = None, limiter: RateLimiter | None = None):
+    def __init__(
+        self,
+        service: HubService,
+        *,
+        max_body: int | None = None,
+        limiter: RateLimiter | None = None,
+        max_bodies: int | None = None,
+    ) -> None:
         self.port = free_port()
-        kwargs = {"max_body": max_body} if max_body else {}
+        kwargs: dict[str, int] = {"max_body": max_body} if max_body else {}
+        if max_bodies:
+            kwargs["max_bodies"] = max_bodies
         app = create_app(service, limiter=limiter, **kwargs)  # type: ignore[arg-type]
         self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
