@@ -61,9 +61,14 @@ HEALTH_PATH = "/v1/health"
 DEFAULT_MAX_BODY = 64 * 1024 * 1024
 #: Bodies being received at once; one more is answered 503 at once (the village tries later).
 DEFAULT_MAX_BODIES = 4
-#: Each village may send this many requests at once, then this many a minute.
+#: Each village device may send this many requests at once, then this many a minute.
 DEFAULT_BURST = 20
 DEFAULT_PER_MINUTE = 60.0
+#: Before a request is verified it counts against its client address. Every village behind one
+#: address (a regency network, a provider's NAT) shares it, so it is far looser than a device's:
+#: it stops a flood from one address, while each verified device has its own, tighter limit.
+DEFAULT_ADDRESS_BURST = 1000
+DEFAULT_ADDRESS_PER_MINUTE = 12_000.0
 #: The audit log's name for work done by the server itself.
 HUB_USER = UserView(0, "server-sinkron", "Server sinkronisasi", Role.ADMIN)
 #: The look-alike scan spans villages; under load it runs at most this often (seconds).

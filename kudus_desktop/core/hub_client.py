@@ -26,9 +26,9 @@ from kudus_desktop.core.db import Database
 from kudus_desktop.core.errors import KudusError
 from kudus_desktop.core.hub import HEALTH_PATH, PACKAGES_PATH, RECEIPT_PATH, sign_request
 from kudus_desktop.core.jobs import CancelCheck, never_cancelled
-from kudus_desktop.core.signing import identity
+from kudus_desktop.core.signing import identity, retired_identities
 from kudus_desktop.core.sync import OUTBOX_DIR, PackageResult, ReceiptResult, VillageSync, read_sync_file
-from kudus_desktop.core.syncfile import MAX_FILE, SyncError
+from kudus_desktop.core.syncfile import MAX_FILE, SyncError, parse
 from kudus_desktop.core.tables import sync_outbox_table
 from kudus_desktop.core.views import UserView
 
@@ -229,19 +229,28 @@ class HubClient:
         with self.db.begin() as conn:
             waiting = conn.execute(select(o.seq, o.file_name).where(*_waiting(o)).order_by(o.seq)).all()
         me = identity(self.db)
-        device = me.device_id
+        # A package made before the keys were renewed is sent by the key that signed it.
+        keys = {k.device_id: k for k in (*retired_identities(self.db), me)}
         with self._client(server) as client:
             for seq, file_name in waiting:
                 if cancelled():
                     break
                 data = read_sync_file(self.db.data_dir / OUTBOX_DIR / file_name)
-                headers = sign_request(me, device, "POST", PACKAGES_PATH, data)
+                signer = keys.get(_device_of(data), me)
+                headers = sign_request(signer, signer.device_id, "POST", PACKAGES_PATH, data)
                 headers["Content-Type"] = "application/octet-stream"
                 response = self._request(client, server, "POST", PACKAGES_PATH, content=data, headers=headers)
-                if response.status_code == 409 and _error_code(response) == "sync_seq_reused":
+                code = _error_code(response)
+                if response.status_code == 409 and code == "sync_seq_reused":
                     # The regency holds other bytes under this number (an older backup was restored
                     # here): this package is set aside and everything goes in the next one.
                     self.village.mark_superseded(int(seq), _param_int(response, "last"))
+                    result.superseded.append(int(seq))
+                    continue
+                if response.status_code == 403 and code == "hub_device_revoked" and signer is not me:
+                    # Made by keys the regency has since revoked: it will never be taken; the new
+                    # device sends everything instead.
+                    self.village.mark_superseded(int(seq), 0)
                     result.superseded.append(int(seq))
                     continue
                 if response.status_code not in (200, 202):
@@ -264,9 +273,16 @@ class HubClient:
         for it yet or still waits to confirm this device."""
         server = self._server()
         me = identity(self.db)
-        headers = sign_request(me, me.device_id, "GET", RECEIPT_PATH)
+        # Until the regency has taken renewed keys, the receipt is still addressed to the old ones.
+        answers: list[httpx.Response] = []
         with self._client(server) as client:
-            response = self._request(client, server, "GET", RECEIPT_PATH, headers=headers)
+            for key in (me, *retired_identities(self.db)):
+                headers = sign_request(key, key.device_id, "GET", RECEIPT_PATH)
+                answers.append(self._request(client, server, "GET", RECEIPT_PATH, headers=headers))
+                if _error_code(answers[-1]) not in _NOT_THIS_KEY:
+                    break
+        # None of this office's keys is served: the answer for its current key says why.
+        response = answers[-1] if _error_code(answers[-1]) not in _NOT_THIS_KEY else answers[0]
         if response.status_code == 204:
             return None
         if response.status_code == 403 and _error_code(response) == "hub_device_pending":
@@ -292,6 +308,18 @@ class HubClient:
         with self.db.begin() as conn:
             settings.write(conn, {settings.SYNC_LAST_OK: now_iso(), settings.SYNC_LAST_ERROR: ""})
         return result
+
+
+#: Answers that mean "ask with another of your keys" (the regency has not taken renewed keys yet).
+_NOT_THIS_KEY = frozenset(("hub_device_unknown", "hub_device_pending", "hub_device_replaced", "hub_device_revoked"))
+
+
+def _device_of(data: bytes) -> str:
+    """The device id in a package's header (the outbox holds only our own, already checked)."""
+    try:
+        return parse(data, "paket", "package").header.device
+    except SyncError:
+        return ""
 
 
 def _waiting(o: Any) -> tuple[Any, ...]:

@@ -291,12 +291,18 @@ def rotate_identity(db: Database) -> tuple[Identity, Identity]:
     k = key_pair_table.c
     with db.begin() as conn:
         for purpose in (SIGN_PURPOSE, BOX_PURPOSE):
-            conn.execute(key_pair_table.delete().where(k.purpose == _retired_purpose(purpose, old.device_id)))
+            retired = _retired_purpose(purpose, old.device_id)
+            raw = _load(conn, wrap, purpose, make=False)
+            public = conn.execute(select(k.public_key).where(k.purpose == purpose)).scalar_one()
+            assert raw is not None
+            conn.execute(key_pair_table.delete().where(k.purpose.in_([retired, purpose])))
+            # Sealed again under its new name: the purpose is bound into the wrapping.
             conn.execute(
-                update(key_pair_table)
-                .where(k.purpose == purpose)
-                .values(purpose=_retired_purpose(purpose, old.device_id))
-            )
+                key_pair_table.insert().values(
+                    purpose=retired, private_key=seal_private(wrap, retired, bytes(public), raw), public_key=public,
+                    created_at=now_iso(),
+                )
+            )  # fmt: skip
         _load(conn, wrap, SIGN_PURPOSE, make=True)
         _load(conn, wrap, BOX_PURPOSE, make=True)
     return old, identity(db)

@@ -21,6 +21,8 @@ from starlette.routing import Route
 
 from kudus_desktop.core.errors import KudusError, StorageError
 from kudus_desktop.core.hub import (
+    DEFAULT_ADDRESS_BURST,
+    DEFAULT_ADDRESS_PER_MINUTE,
     DEFAULT_BURST,
     DEFAULT_MAX_BODIES,
     DEFAULT_MAX_BODY,
@@ -75,7 +77,7 @@ def create_app(
 ) -> Starlette:
     """The server's routes over ``service``. ``limiter`` counts requests per client address
     before anything is verified (the service counts per verified device)."""
-    limiter = limiter or RateLimiter(DEFAULT_PER_MINUTE, DEFAULT_BURST)
+    limiter = limiter or RateLimiter(DEFAULT_ADDRESS_PER_MINUTE, DEFAULT_ADDRESS_BURST)
     bodies = asyncio.Semaphore(max_bodies)
 
     def by_address(request: Request) -> None:

@@ -12,6 +12,8 @@ import uvicorn
 
 from kudus_desktop.core.db import Database
 from kudus_desktop.core.hub import (
+    DEFAULT_ADDRESS_BURST,
+    DEFAULT_ADDRESS_PER_MINUTE,
     DEFAULT_BURST,
     DEFAULT_MAX_BODIES,
     DEFAULT_MAX_BODY,
@@ -20,12 +22,6 @@ from kudus_desktop.core.hub import (
     RateLimiter,
 )
 from kudus_desktop.server.app import create_app
-
-#: Before a request is verified it counts against its client address. Every village behind one
-#: address (a regency network, a provider's NAT) shares it, so it is far looser than a device's:
-#: it stops a flood from one address, while each verified device has its own, tighter limit.
-ADDRESS_BURST = 1000
-ADDRESS_PER_MINUTE = 12_000.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +41,7 @@ def serve(db: Database, options: ServeOptions) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     service = HubService(db, limiter=RateLimiter(options.per_minute, options.burst))
     app = create_app(
-        service, max_body=options.max_body, limiter=RateLimiter(ADDRESS_PER_MINUTE, ADDRESS_BURST),
+        service, max_body=options.max_body, limiter=RateLimiter(DEFAULT_ADDRESS_PER_MINUTE, DEFAULT_ADDRESS_BURST),
         max_bodies=options.max_bodies,
     )  # fmt: skip
     config = uvicorn.Config(

@@ -63,3 +63,43 @@ def test_round_trip_on_the_command_line(offices: dict[str, Office], tmp_path: Pa
     assert [r["name"] for r in mixed["refused"]] == ["KDP_rusak.kdp"]
     assert "bukan paket" in mixed["refused"][0]["message"]
     assert [r["already"] for r in mixed["imported"]] == [True]
+
+
+def test_devices_revoke_rotate_and_the_payload_limit_on_the_command_line(
+    offices: dict[str, Office], tmp_path: Path
+) -> None:
+    a, kab = offices["a"], offices["kab"]
+    stick = tmp_path / "stick"
+    a.participants.create(make_draft(1))
+    a.db.close()
+    kab.db.close()
+    setup = run(kab, "sync", "setup-file", "--desa", DESA, "--out", str(tmp_path))
+    joined = run(a, "sync", "join", setup["out"])
+    run(a, "sync", "export", "--to", str(stick))
+    run(kab, "sync", "import", str(stick), "--confirm-device", joined["device_fingerprint"])
+    devices = run(kab, "sync", "devices")
+    (device,) = devices["devices"]
+    assert device["state"] == "current" and device["desa_name"] == "Getaspejaten"
+    assert "Getaspejaten" in cli("sync", "devices", "--data-dir", str(kab.path)).stdout
+
+    rotated = run(a, "sync", "rotate-keys")
+    assert rotated["ok"] and rotated["old_fingerprint"] == joined["device_fingerprint"] != rotated["new_fingerprint"]
+    assert "Kunci perangkat baru menunggu" in run(a, "sync", "status")["message"]
+    run(a, "sync", "export", "--to", str(stick / "2"))
+    taken = run(kab, "sync", "import", str(stick / "2"))
+    assert taken["ok"] and taken["imported"][0]["rotated"]
+
+    refused = run(kab, "sync", "revoke", rotated["new_device"], "--reason", "")
+    assert refused["returncode"] == 2 and refused["error"] == "sync_revoke_reason"
+    revoked = run(kab, "sync", "revoke", rotated["new_device"], "--reason", "laptop dicuri")
+    assert revoked["ok"] and revoked["device"]["state"] == "revoked"
+    unknown = run(kab, "sync", "revoke", "0123456789abcdef", "--reason", "x")
+    assert unknown["returncode"] == 2 and unknown["error"] == "sync_device_unknown"
+
+    limit = run(kab, "sync", "limit")
+    assert limit["payload_mb"] == 32
+    assert run(kab, "sync", "limit", "--payload-mb", "8")["payload_mb"] == 8
+    bad = run(kab, "sync", "limit", "--payload-mb", "0")
+    assert bad["returncode"] == 2 and bad["error"] == "settings_invalid"
+    village_limit = run(a, "sync", "limit")
+    assert village_limit["returncode"] == 2 and village_limit["error"] == "sync_wrong_mode"

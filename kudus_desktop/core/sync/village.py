@@ -523,7 +523,9 @@ class VillageSync:
             ),
         }
         with self.db.begin() as conn:
-            settings.write(conn, {settings.SYNC_ROTATION: json.dumps(statement)})
+            # The first package of the new keys carries everything: what the old keys sent may have
+            # been refused (a revoked device) without this office hearing of it.
+            settings.write(conn, {settings.SYNC_ROTATION: json.dumps(statement), settings.SYNC_FULL_REQUESTED: "1"})
             write_audit(
                 conn, self.user.username, "sync_keys_rotated",
                 f"perangkat {old.device_id} (sidik jari {old.fingerprint}) diganti {new.device_id} "
