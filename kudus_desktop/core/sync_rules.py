@@ -23,8 +23,9 @@ from functools import lru_cache
 from typing import Any
 
 from kudus_desktop.core.codes import Category, ExitReason, Funding, HistoryAction, Status
-from kudus_desktop.core.nik import NumberError, parse_kk, parse_nik
-from kudus_desktop.core.syncfile import MAX_INT, TableSpec, strict_json
+from kudus_desktop.core.nik import PROVINCE_CODES, NumberError, parse_kk, parse_nik
+from kudus_desktop.core.nik import _day_month_ok as day_month_ok
+from kudus_desktop.core.syncfile import MAX_INT, STRICT_JSON, TableSpec
 from kudus_desktop.core.validation import _NAME_OK, _PHONE_OK, MAX_TEXT
 
 #: Participant columns a package carries, in this order (the regency's own id and rev stay local).
@@ -59,10 +60,10 @@ FIRST_MONTH, LAST_MONTH = 2000 * 12, 2100 * 12 + 11
 
 #: Longest line of each table in a payload: every text at its limit, in 4-byte UTF-8, with quoting.
 PACKAGE_TABLES = {
-    "participants": TableSpec(PARTICIPANT_COLUMNS, 16 * 1024),
-    "history": TableSpec(HISTORY_COLUMNS, 2 * MAX_CHANGES + 1024),
-    "payments": TableSpec(PAYMENT_COLUMNS, 8 * 1024, optional=True),  # absent before schema 8
-    "paid": TableSpec(PAID_COLUMNS, 512, optional=True),
+    "participants": TableSpec(PARTICIPANT_COLUMNS, 16 * 1024, checks_cells=True),
+    "history": TableSpec(HISTORY_COLUMNS, 2 * MAX_CHANGES + 1024, checks_cells=True),
+    "payments": TableSpec(PAYMENT_COLUMNS, 8 * 1024, optional=True, checks_cells=True),  # absent before schema 8
+    "paid": TableSpec(PAID_COLUMNS, 512, optional=True, checks_cells=True),
 }
 RECEIPT_TABLES = {
     "records": TableSpec(RECORD_COLUMNS, 4 * 1024),
@@ -70,6 +71,9 @@ RECEIPT_TABLES = {
     "record_codes": TableSpec(RECORD_CODE_COLUMNS, 512, optional=True),
     "numbers": TableSpec(NUMBER_COLUMNS, 512, optional=True),
 }
+
+#: A row as read from a payload: its cells in the order of the table's columns.
+Row = Sequence[Any]
 
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
 _STAMP = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\Z")
@@ -81,6 +85,7 @@ _DIGITS = re.compile(r"[0-9]+\Z")
 #: none belongs in a name or an address, and each can hide or reorder what a clerk reads.
 _FORBIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff\ud800-\udfff]")
 
+_SCALARS = (str, int)
 _SEXES = frozenset(("L", "P"))
 _CATEGORIES = frozenset(c.value for c in Category)
 _FUNDINGS = frozenset(f.value for f in Funding)
@@ -89,6 +94,12 @@ _EXIT_REASONS = frozenset(e.value for e in ExitReason)
 _ACTIONS = frozenset(a.value for a in HistoryAction)
 _PEKERJA_RENTAN = Category.PEKERJA_RENTAN.value
 _BERHENTI = Status.BERHENTI.value
+
+
+def has_forbidden(text: str) -> bool:
+    """Whether ``text`` holds a character no field may (:data:`_FORBIDDEN`). Every one of them is
+    unprintable, so printable text (nearly all of it) is answered by one fast test."""
+    return not text.isprintable() and _FORBIDDEN.search(text) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,9 +159,27 @@ def _stamp_ok(text: str) -> bool:
     return True
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 14)
+def _nik_date_ok(part: str) -> bool:
+    """Digits 7-12 of a NIK (DDMMYY, day + 40 for women) are a real date (cached: a village's
+    NIKs share a few thousand birth dates)."""
+    day, month, yy = int(part[:2]), int(part[2:4]), int(part[4:])
+    return day_month_ok(day - 40 if day > 40 else day, month, yy)
+
+
+def nik_ok(text: str) -> bool:
+    """The NIK rules of :func:`parse_nik` for a stored NIK (16 ASCII digits, nothing to clean),
+    in a few string tests: every row of every package passes here."""
+    return (
+        len(text) == 16 and text.isascii() and text.isdigit() and text[:2] in PROVINCE_CODES
+        and text[12:] != "0000" and _nik_date_ok(text[6:12])
+    )  # fmt: skip
+
+
 def _nik_problem(text: str) -> tuple[str, tuple[tuple[str, object], ...]] | None:
     """What is wrong with a stored NIK by the village's own rules, or ``None``."""
+    if nik_ok(text):
+        return None
     try:
         info = parse_nik(text)
     except NumberError as exc:
@@ -160,31 +189,54 @@ def _nik_problem(text: str) -> tuple[str, tuple[tuple[str, object], ...]] | None
     return None
 
 
-def _text(row: Sequence[Any], at: int, fld: str, *, required: bool = False) -> None:
+#: Text as the village's form stores it is trimmed and single-spaced, plain spaces only.
+_UNTIDY = re.compile(r"\A\s|\s\Z|\s\s|[^\S ]")
+
+
+@lru_cache(maxsize=1 << 16)
+def _text_problem(value: str, limit: int, stored: bool) -> str | None:
+    """What is wrong with a non-empty text, or ``None``. Cached: a village's rows repeat their
+    places, hamlets, occupations and the names of the people who typed them."""
+    if len(value) > limit:
+        return "too_long"
+    if has_forbidden(value):
+        return "sync_field_control"
+    if stored and _UNTIDY.search(value):
+        return "sync_field_spacing"
+    return None
+
+
+@lru_cache(maxsize=1 << 12)
+def _kk_problem(text: str) -> tuple[str, tuple[tuple[str, object], ...]] | None:
+    """What is wrong with a stored KK number, or ``None`` (a KK is shared by a family: cached)."""
+    try:
+        cleaned, _ = parse_kk(text)
+    except NumberError as exc:
+        return exc.code, tuple(exc.params.items())
+    return None if cleaned == text else ("kk_not_digits", ())
+
+
+def _text(row: Sequence[Any], at: int, fld: str, *, required: bool = False, stored: bool = False) -> None:
+    """Free text: ``None`` (or, unless ``stored``, empty) when not ``required``; at most its field's
+    length; no control or bidi characters; ``stored``: trimmed and single-spaced as the form keeps it."""
     value = row[at]
-    if value is None:
+    if value is None or value == "":
         if required:
             raise RowError(fld, "required")
+        if stored and value == "":
+            raise RowError(fld, "sync_field_spacing")
         return
     if type(value) is not str:
         raise RowError(fld, "sync_field_type", want="teks")
-    if not value:
-        if required:
-            raise RowError(fld, "required")
-        return
     limit = TEXT_LIMITS.get(fld, 200)
-    if len(value) > limit:
-        raise RowError(fld, "too_long", max=limit)
-    if _FORBIDDEN.search(value):
-        raise RowError(fld, "sync_field_control")
+    problem = _text_problem(value, limit, stored)
+    if problem is not None:
+        raise RowError(fld, problem, max=limit) if problem == "too_long" else RowError(fld, problem)
 
 
 def _stored_text(row: Sequence[Any], at: int, fld: str) -> None:
     """Free text as the form stores it: None or non-empty, trimmed, single-spaced."""
-    _text(row, at, fld)
-    value = row[at]
-    if value is not None and (not value or " ".join(value.split()) != value):
-        raise RowError(fld, "sync_field_spacing")
+    _text(row, at, fld, stored=True)
 
 
 def _integer(row: Sequence[Any], at: int, fld: str, low: int = 0, high: int = MAX_INT) -> int:
@@ -238,6 +290,17 @@ def _uid(row: Sequence[Any], at: int, fld: str) -> str:
 
 
 _P = {c: n for n, c in enumerate(PARTICIPANT_COLUMNS)}
+_P_NAME, _P_BIRTH, _P_SEX, _P_PHONE = _P["full_name"], _P["birth_date"], _P["sex"], _P["phone"]
+_P_CATEGORY, _P_FUNDING, _P_STATUS = _P["category"], _P["funding"], _P["status"]
+_P_SOURCE_DATE, _P_START, _P_EXIT_REASON, _P_EXIT_DATE = (
+    _P["source_date"], _P["start_date"], _P["exit_reason"], _P["exit_date"],
+)  # fmt: skip
+_P_CREATED_AT, _P_UPDATED_AT, _P_CREATED_BY, _P_UPDATED_BY = (
+    _P["created_at"], _P["updated_at"], _P["created_by"], _P["updated_by"],
+)  # fmt: skip
+_P_FREE_TEXT = tuple((_P[f], f, TEXT_LIMITS[f]) for f in ("birth_place", "dusun", "occupation", "source_list"))
+_P_ADDRESS, _P_RT, _P_RW, _P_SOURCE_LIST = _P["address"], _P["rt"], _P["rw"], _P["source_list"]
+_NAME_LIMIT = TEXT_LIMITS["full_name"]
 _H = {c: n for n, c in enumerate(HISTORY_COLUMNS)}
 _PAY = {c: n for n, c in enumerate(PAYMENT_COLUMNS)}
 
@@ -250,87 +313,115 @@ class PackageRules:
         self.today = today
         digits = desa.replace(".", "")
         self._reg_no = re.compile(rf"{digits}-\d{{5,{MAX_REG_SERIAL_DIGITS}}}\Z")
+        self._groups: dict[tuple[Any, ...], date | RowError] = {}
 
     # -- participants ----------------------------------------------------------------------
 
     def _participant(self, row: Sequence[Any]) -> None:
-        p = _P
-        if row[p["desa_code"]] != self.desa:
-            raise RowError("desa_code", "sync_row_other_desa", desa=row[p["desa_code"]], own=self.desa)
-        reg_no = row[p["reg_no"]]
+        # Unpacked once: this runs for every row of every package (100,000 in a regency's day).
+        (_uid, reg_no, desa_code, nik, kk, full_name, birth_place, birth_date, sex, address, dusun, rt, rw, phone,
+         occupation, category, source_list, source_date, funding, start_date, status, exit_reason, exit_date, kpj,
+         created_at, updated_at, created_by, updated_by, _rev) = row  # fmt: skip
+        if desa_code != self.desa:
+            raise RowError("desa_code", "sync_row_other_desa", desa=desa_code, own=self.desa)
         if type(reg_no) is not str or not self._reg_no.match(reg_no):
             raise RowError("reg_no", "sync_reg_no_invalid", value=reg_no, desa=self.desa)
-        nik = row[p["nik"]]
         if type(nik) is not str:
             raise RowError("nik", "sync_field_type", want="teks")
-        problem = _nik_problem(nik)
-        if problem is not None:
+        if not nik_ok(nik):
+            problem = _nik_problem(nik)
+            assert problem is not None
             raise RowError("nik", problem[0], **dict(problem[1]))
-        kk = row[p["kk"]]
         if kk is not None:
             if type(kk) is not str:
                 raise RowError("kk", "sync_field_type", want="teks")
-            try:
-                cleaned, _ = parse_kk(kk)
-            except NumberError as exc:
-                raise RowError("kk", exc.code, **exc.params) from None
-            if cleaned != kk:
-                raise RowError("kk", "kk_not_digits")
-        name = row[p["full_name"]]
-        _stored_text(row, p["full_name"], "full_name")
-        if name is None:
+            problem = _kk_problem(kk)
+            if problem is not None:
+                raise RowError("kk", problem[0], **dict(problem[1]))
+        if full_name is None:
             raise RowError("full_name", "required")
-        if len(name) < 2:
+        if type(full_name) is not str or not full_name or _text_problem(full_name, _NAME_LIMIT, True):
+            _stored_text(row, _P_NAME, "full_name")
+        if len(full_name) < 2:
             raise RowError("full_name", "name_too_short")
-        if not _NAME_OK.match(name):
+        if not _NAME_OK.match(full_name):
             raise RowError("full_name", "name_invalid")
-        for fld in ("birth_place", "address", "dusun", "occupation", "source_list"):
-            _stored_text(row, p[fld], fld)
-        birth = _date(row, p["birth_date"], "birth_date", required=True)
+        if address is not None and (type(address) is not str or not address or _text_problem(address, 200, True)):
+            _stored_text(row, _P_ADDRESS, "address")
+        birth = _day(birth_date) if type(birth_date) is str else None
+        if birth is None or birth.year < 1900:
+            _date(row, _P_BIRTH, "birth_date", required=True)
         assert birth is not None
         if birth > self.today:
             raise RowError("birth_date", "date_future")
-        _code(row, p["sex"], "sex", _SEXES)
-        for fld in ("rt", "rw"):
-            value = row[p[fld]]
-            if value is not None and (type(value) is not str or not _RT_RW.match(value) or value == "000"):
-                raise RowError(fld, "rt_rw_invalid")
-        phone = row[p["phone"]]
         if phone is not None:
-            _text(row, p["phone"], "phone")
+            _text(row, _P_PHONE, "phone")
             digits = sum(ch.isdigit() for ch in phone)
             if not _PHONE_OK.match(phone) or not 8 <= digits <= 15:
                 raise RowError("phone", "phone_invalid")
-        _code(row, p["category"], "category", _CATEGORIES)
-        if row[p["category"]] == _PEKERJA_RENTAN and not row[p["source_list"]]:
-            raise RowError("source_list", "source_required")
-        source_day = _date(row, p["source_date"], "source_date")
-        if source_day is not None and source_day > self.today:
-            raise RowError("source_date", "date_future")
-        _code(row, p["funding"], "funding", _FUNDINGS)
-        start = _date(row, p["start_date"], "start_date", required=True)
-        assert start is not None
-        if start.year > 2100:
-            raise RowError("start_date", "sync_field_range", low=1900, high=2100)
-        if start < birth:
-            raise RowError("start_date", "start_before_birth")
-        _code(row, p["status"], "status", _STATUSES)
-        _code(row, p["exit_reason"], "exit_reason", _EXIT_REASONS, required=False)
-        exit_day = _date(row, p["exit_date"], "exit_date")
-        if row[p["status"]] == _BERHENTI and (row[p["exit_reason"]] is None or exit_day is None):
-            raise RowError("exit_reason" if row[p["exit_reason"]] is None else "exit_date", "required")
-        kpj = row[p["kpj"]]
         if kpj is not None and (type(kpj) is not str or not _DIGITS.match(kpj) or len(kpj) > MAX_KPJ):
             raise RowError("kpj", "sync_kpj_invalid", max=MAX_KPJ)
-        _timestamp(row, p["created_at"], "created_at")
-        _timestamp(row, p["updated_at"], "updated_at")
-        _text(row, p["created_by"], "created_by", required=True)
-        _text(row, p["updated_by"], "updated_by", required=True)
+        if type(created_at) is not str or not _stamp_ok(created_at):
+            _timestamp(row, _P_CREATED_AT, "created_at")
+        if type(updated_at) is not str or not _stamp_ok(updated_at):
+            _timestamp(row, _P_UPDATED_AT, "updated_at")
+        # The rest repeats across a village's rows (its hamlets, RTs, categories, start dates, the
+        # clerks who typed them): checked once per combination.
+        group = (birth_place, sex, dusun, rt, rw, occupation, category, source_list, source_date, funding,
+                 start_date, status, exit_reason, exit_date, created_by, updated_by)  # fmt: skip
+        try:
+            start = self._groups[group]
+        except KeyError:
+            start = self._group(row)
+            if len(self._groups) > 8192:
+                self._groups.clear()
+            self._groups[group] = start
+        except TypeError:  # a list or an object where text belongs: unhashable
+            start = self._group(row)
+        if isinstance(start, RowError):
+            raise RowError(start.field, start.code, **{k: v for k, v in start.params.items() if k != "field"})
+        if start < birth:
+            raise RowError("start_date", "start_before_birth")
 
-    def participants(self, rows: Iterable[Sequence[Any]]) -> tuple[list[tuple[Any, ...]], list[Rejection]]:
+    def _group(self, row: Sequence[Any]) -> date | RowError:
+        """The checks of the fields that repeat across rows: the start date, or the broken rule."""
+        try:
+            for at, fld, limit in _P_FREE_TEXT:
+                value = row[at]
+                if value is not None and (type(value) is not str or not value or _text_problem(value, limit, True)):
+                    _stored_text(row, at, fld)
+            _code(row, _P_SEX, "sex", _SEXES)
+            for at, fld in ((_P_RT, "rt"), (_P_RW, "rw")):
+                value = row[at]
+                if value is not None and (type(value) is not str or not _RT_RW.match(value) or value == "000"):
+                    raise RowError(fld, "rt_rw_invalid")
+            _code(row, _P_CATEGORY, "category", _CATEGORIES)
+            _code(row, _P_FUNDING, "funding", _FUNDINGS)
+            _code(row, _P_STATUS, "status", _STATUSES)
+            if row[_P_CATEGORY] == _PEKERJA_RENTAN and not row[_P_SOURCE_LIST]:
+                raise RowError("source_list", "source_required")
+            source_day = _date(row, _P_SOURCE_DATE, "source_date")
+            if source_day is not None and source_day > self.today:
+                raise RowError("source_date", "date_future")
+            start = _date(row, _P_START, "start_date", required=True)
+            assert start is not None
+            if start.year > 2100:
+                raise RowError("start_date", "sync_field_range", low=1900, high=2100)
+            status, exit_reason = row[_P_STATUS], row[_P_EXIT_REASON]
+            _code(row, _P_EXIT_REASON, "exit_reason", _EXIT_REASONS, required=False)
+            exit_day = _date(row, _P_EXIT_DATE, "exit_date")
+            if status == _BERHENTI and (exit_reason is None or exit_day is None):
+                raise RowError("exit_reason" if exit_reason is None else "exit_date", "required")
+            _text(row, _P_CREATED_BY, "created_by", required=True)
+            _text(row, _P_UPDATED_BY, "updated_by", required=True)
+        except RowError as exc:
+            return exc
+        return start
+
+    def participants(self, rows: Iterable[Sequence[Any]]) -> tuple[list[Row], list[Rejection]]:
         """Rows that keep every rule, and a rejection for each one that breaks one. A uid or a
         NIK that appears twice in the package rejects the later rows (a village holds each once)."""
-        good: list[tuple[Any, ...]] = []
+        good: list[Row] = []
         bad: list[Rejection] = []
         uid_at, rev_at, nik_at, reg_at = _P["uid"], _P["rev"], _P["nik"], _P["reg_no"]
         uids: set[str] = set()
@@ -359,55 +450,58 @@ class PackageRules:
             uids.add(uid)
             niks.add(row[nik_at])
             regs.add(row[reg_at])
-            good.append(tuple(row))
+            good.append(row)
         return good, bad
 
     # -- history ---------------------------------------------------------------------------
 
     @staticmethod
     def _changes(value: object) -> None:
+        """A history row's changes: a JSON list of ``[field, old, new]``, values text, integers or
+        null. Escapes are refused outright: the village writes none but for control characters
+        (and lone surrogates), which no field may hold."""
         if type(value) is not str:
             raise RowError("changes", "sync_field_type", want="teks")
         if len(value) > MAX_CHANGES:
             raise RowError("changes", "too_long", max=MAX_CHANGES)
+        if "\\u" in value or has_forbidden(value):
+            raise RowError("changes", "sync_changes_invalid")
         try:
-            changes = strict_json(value)
-        except ValueError:
+            changes, end = STRICT_JSON.raw_decode(value)
+        except (ValueError, RecursionError):
             raise RowError("changes", "sync_changes_invalid") from None
-        if type(changes) is not list or len(changes) > 64:
+        if end != len(value) or type(changes) is not list or len(changes) > 64:
             raise RowError("changes", "sync_changes_invalid")
         for entry in changes:
-            if (
-                type(entry) is not list
-                or len(entry) != 3
-                or type(entry[0]) is not str
-                or not all(v is None or type(v) in (str, int) for v in entry[1:])
-            ):
+            if type(entry) is not list or len(entry) != 3 or type(entry[0]) is not str:
                 raise RowError("changes", "sync_changes_invalid")
-            for v in entry:
-                if type(v) is str and (len(v) > 500 or _FORBIDDEN.search(v)):
-                    raise RowError("changes", "sync_changes_invalid")
+            old, new = entry[1], entry[2]
+            if (old is not None and type(old) not in _SCALARS) or (new is not None and type(new) not in _SCALARS):
+                raise RowError("changes", "sync_changes_invalid")
 
-    def history(self, rows: Iterable[Sequence[Any]]) -> tuple[list[tuple[Any, ...]], list[Rejection]]:
-        """History rows that keep the rules (which participant they belong to is checked when
-        they are applied)."""
-        good: list[tuple[Any, ...]] = []
+    def history(self, rows: Iterable[Sequence[Any]]) -> tuple[list[Row], list[Rejection]]:
+        """History rows that keep the rules. Which participant a row belongs to is checked when
+        it is applied (a uid held nowhere matches nothing and the row is left out)."""
+        good: list[Row] = []
         bad: list[Rejection] = []
-        h = _H
         for row in rows:
-            uid = row[h["uid"]] if is_uid(row[h["uid"]]) else None
+            uid, at, username, action, changes, rev = row
             try:
-                if uid is None:
+                if type(uid) is not str:
                     raise RowError("uid", "sync_field_uid")
-                _timestamp(row, h["at"], "at")
-                _text(row, h["username"], "username", required=True)
-                _code(row, h["action"], "action", _ACTIONS)
-                self._changes(row[h["changes"]])
-                _integer(row, h["rev"], "rev")
+                if type(at) is not str or not _stamp_ok(at):
+                    _timestamp(row, 1, "at")
+                if type(username) is not str or not username or _text_problem(username, 64, False):
+                    _text(row, 2, "username", required=True)
+                if type(action) is not str or action not in _ACTIONS:
+                    _code(row, 3, "action", _ACTIONS)
+                self._changes(changes)
+                if type(rev) is not int or not 0 <= rev <= MAX_INT:
+                    _integer(row, 5, "rev")
             except RowError as exc:
-                bad.append(Rejection("history", uid, None, exc.code, exc.params))
+                bad.append(Rejection("history", uid if is_uid(uid) else None, None, exc.code, exc.params))
                 continue
-            good.append(tuple(row))
+            good.append(row)
         return good, bad
 
     # -- payments --------------------------------------------------------------------------
@@ -433,8 +527,8 @@ class PackageRules:
         _timestamp(row, p["voided_at"], "voided_at", required=False)
         _text(row, p["voided_by"], "voided_by")
 
-    def payments(self, rows: Iterable[Sequence[Any]]) -> tuple[list[tuple[Any, ...]], list[Rejection]]:
-        good: list[tuple[Any, ...]] = []
+    def payments(self, rows: Iterable[Sequence[Any]]) -> tuple[list[Row], list[Rejection]]:
+        good: list[Row] = []
         bad: list[Rejection] = []
         uid_at, rev_at = _PAY["uid"], _PAY["rev"]
         seen: set[str] = set()
@@ -455,16 +549,14 @@ class PackageRules:
                     seen.add(uid)
                 continue
             seen.add(uid)
-            good.append(tuple(row))
+            good.append(row)
         return good, bad
 
     @staticmethod
-    def paid(
-        rows: Iterable[Sequence[Any]], months: dict[str, tuple[int, int]]
-    ) -> tuple[list[tuple[Any, ...]], list[Rejection]]:
+    def paid(rows: Iterable[Sequence[Any]], months: dict[str, tuple[int, int]]) -> tuple[list[Row], list[Rejection]]:
         """Participant-months of the accepted payments (``months``: uid -> first, last month);
         those of a rejected or absent payment go with it."""
-        good: list[tuple[Any, ...]] = []
+        good: list[Row] = []
         bad: list[Rejection] = []
         seen: set[tuple[str, str, int]] = set()
         for row in rows:
@@ -483,7 +575,7 @@ class PackageRules:
                 bad.append(Rejection("paid", payment_uid if is_uid(payment_uid) else None, None, exc.code, exc.params))
                 continue
             seen.add((payment_uid, participant_uid, month))
-            good.append(tuple(row))
+            good.append(row)
         return good, bad
 
 
@@ -504,7 +596,7 @@ def check_records(rows: Iterable[Sequence[Any]]) -> list[tuple[str, int, str, st
             raise RowError("rev", "sync_field_range", low=0, high=MAX_INT)
         if outcome not in OUTCOMES:
             raise RowError("outcome", "choice_invalid", value=outcome)
-        if type(reason) is not str or len(reason) > TEXT_LIMITS["reason"] or _FORBIDDEN.search(reason):
+        if type(reason) is not str or len(reason) > TEXT_LIMITS["reason"] or has_forbidden(reason):
             raise RowError("reason", "sync_field_control")
         if kpj is not None and (type(kpj) is not str or not _DIGITS.match(kpj) or len(kpj) > MAX_KPJ):
             raise RowError("kpj", "sync_kpj_invalid", max=MAX_KPJ)
@@ -514,4 +606,4 @@ def check_records(rows: Iterable[Sequence[Any]]) -> list[tuple[str, int, str, st
 
 def plain_text(value: object, limit: int) -> bool:
     """Whether ``value`` is text of at most ``limit`` characters without control characters."""
-    return type(value) is str and len(value) <= limit and not _FORBIDDEN.search(value)
+    return type(value) is str and len(value) <= limit and not has_forbidden(value)

@@ -36,6 +36,7 @@ import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import chain, islice
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature, InvalidTag
@@ -176,6 +177,9 @@ class TableSpec:
     columns: tuple[str, ...]
     max_line: int
     optional: bool = False
+    #: The reader checks every cell's type with the table's own rules (and rejects the row, not
+    #: the file, when one is of the wrong kind).
+    checks_cells: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,9 +188,9 @@ class Payload:
     onto the :class:`TableSpec` columns (cells are ``str``, ``int`` or ``None``)."""
 
     meta: dict[str, Any]
-    tables: dict[str, list[tuple[Any, ...]]]
+    tables: dict[str, list[list[Any]]]
 
-    def rows(self, name: str) -> list[tuple[Any, ...]]:
+    def rows(self, name: str) -> list[list[Any]]:
         return self.tables.get(name, [])
 
 
@@ -208,7 +212,10 @@ def _refuse_number(text: str) -> Any:
 
 #: JSON as this format allows it: no duplicate keys, no NaN or Infinity, no fractions or
 #: exponents (every number is an integer); one decoder reused for every line.
-_STRICT = json.JSONDecoder(object_pairs_hook=_no_duplicates, parse_float=_refuse_number, parse_constant=_refuse_number)
+STRICT_JSON = json.JSONDecoder(
+    object_pairs_hook=_no_duplicates, parse_float=_refuse_number, parse_constant=_refuse_number
+)
+_scan = STRICT_JSON.scan_once  # type: ignore[attr-defined]  # the C scanner itself, for a row per line
 _STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 
@@ -226,10 +233,10 @@ def json_depth(data: bytes) -> int:
 
 
 def strict_json(text: str) -> Any:
-    """Parse ``text`` as strict JSON (see :data:`_STRICT`); ``ValueError`` on anything else,
+    """Parse ``text`` as strict JSON (see :data:`STRICT_JSON`); ``ValueError`` on anything else,
     including nesting deep enough to reach the interpreter's recursion limit."""
     try:
-        return _STRICT.decode(text)
+        return STRICT_JSON.decode(text)
     except RecursionError:
         raise ValueError("nested too deeply") from None
 
@@ -537,42 +544,52 @@ def _inflate(compressed: bytes, limit: int, name: str) -> Iterator[bytes]:
         raise SyncError("sync_payload_invalid", name=name, detail="zlib: byte sesudah akhir aliran")
 
 
-def _lines(chunks: Iterator[bytes], name: str, longest: int) -> Iterator[bytes]:
-    """Lines (without their newline) as they are inflated; a line longer than ``longest`` is
-    refused before it has been read whole; the text must end with a newline."""
+def _lines(chunks: Iterator[bytes], name: str, longest: int) -> Iterator[list[str]]:
+    """The payload's lines (without their newline) as they are inflated, decoded once per
+    chunk; text after the last newline waits for the next chunk, and refuses the file once it
+    is longer than ``longest`` bytes. The text must end with a newline."""
     buffer = b""
     for chunk in chunks:
         buffer += chunk
-        start = 0
-        while True:
-            end = buffer.find(b"\n", start)
-            if end < 0:
-                break
-            yield buffer[start:end]
-            start = end + 1
-        buffer = buffer[start:]
+        cut = buffer.rfind(b"\n")
+        if cut >= 0:
+            try:
+                text = buffer[:cut].decode("utf-8")
+            except UnicodeDecodeError:
+                raise SyncError("sync_payload_invalid", name=name, detail="UTF-8") from None
+            buffer = buffer[cut + 1 :]
+            yield text.split("\n")
         if len(buffer) > longest:
             raise SyncError("sync_payload_invalid", name=name, detail="baris terlalu panjang")
     if buffer:
         raise SyncError("sync_payload_invalid", name=name, detail="baris terakhir tanpa akhir baris")
 
 
-_CELL_TYPES = (str, int, type(None))
+_CELL_TYPES = frozenset((str, int, type(None)))
 
 
-def _row(line: bytes, width: int, limit: int, name: str, table: str) -> list[Any]:
-    if len(line) > limit:
-        raise SyncError("sync_payload_invalid", name=name, detail=f"{table}: baris terlalu panjang")
-    try:
-        row = strict_json(line.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        raise SyncError("sync_payload_invalid", name=name, detail=f"{table}: JSON") from None
-    if type(row) is not list or len(row) != width:
-        raise SyncError("sync_payload_invalid", name=name, detail=f"{table}: lebar baris")
-    for cell in row:
-        if type(cell) not in _CELL_TYPES:  # exact types: no bool, float, list or object
+def _rows(lines: list[str], width: int, limit: int, name: str, table: str, *, cells_checked: bool) -> list[list[Any]]:
+    """Row lines, each exactly a JSON array (nothing before or after it) of ``width`` cells that
+    are text, integers or null. ``limit`` is in bytes; a line of fewer characters cannot exceed
+    it. ``cells_checked``: the caller checks each cell's type itself (a known table, whose rules
+    reject a row with a cell of the wrong kind), so it is not done twice. One tight loop: it runs
+    for every row of every package."""
+    rows: list[list[Any]] = []
+    append = rows.append
+    scan, cells, quarter = _scan, (None if cells_checked else _CELL_TYPES), limit // 4
+    for line in lines:
+        if len(line) > quarter and len(line.encode("utf-8")) > limit:
+            raise SyncError("sync_payload_invalid", name=name, detail=f"{table}: baris terlalu panjang")
+        try:
+            row, end = scan(line, 0)
+        except (StopIteration, ValueError, RecursionError):
+            raise SyncError("sync_payload_invalid", name=name, detail=f"{table}: JSON") from None
+        if end != len(line) or type(row) is not list or len(row) != width:
+            raise SyncError("sync_payload_invalid", name=name, detail=f"{table}: lebar baris")
+        if cells is not None and not set(map(type, row)) <= cells:  # exact types: no bool, list or object
             raise SyncError("sync_payload_invalid", name=name, detail=f"{table}: jenis sel")
-    return row
+        append(row)
+    return rows
 
 
 def _columns(value: object, name: str, table: str) -> list[str]:
@@ -604,13 +621,13 @@ def _open_v2(file: SyncFile, compressed: bytes, specs: Mapping[str, TableSpec], 
     if h.size > min(max_payload, ceiling):
         raise SyncError("sync_payload_too_large", name=name, limit=max(1, min(max_payload, ceiling) // MiB))
     longest = max([MAX_META_LINE, *(specs[t].max_line if t in specs else DEFAULT_MAX_LINE for t in h.counts)])
-    lines = _lines(_inflate(compressed, h.size, name), name, longest)
+    lines = chain.from_iterable(_lines(_inflate(compressed, h.size, name), name, longest))
     first = next(lines, None)
-    if first is None or len(first) > MAX_META_LINE or json_depth(first) > MAX_META_DEPTH:
+    if first is None or len(first) > MAX_META_LINE or json_depth(first.encode("utf-8")) > MAX_META_DEPTH:
         raise SyncError("sync_payload_invalid", name=name, detail="baris pertama")
     try:
-        meta = strict_json(first.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+        meta = strict_json(first)
+    except ValueError:
         raise SyncError("sync_payload_invalid", name=name, detail="baris pertama: JSON") from None
     if type(meta) is not dict or type(meta.get("tables")) is not list:
         raise SyncError("sync_payload_invalid", name=name, detail="baris pertama")
@@ -627,22 +644,18 @@ def _open_v2(file: SyncFile, compressed: bytes, specs: Mapping[str, TableSpec], 
         plan.append((table, columns, count))
     if seen != set(h.counts):
         raise SyncError("sync_payload_invalid", name=name, detail="tabel tidak sama dengan kepala")
-    tables: dict[str, list[tuple[Any, ...]]] = {}
+    tables: dict[str, list[list[Any]]] = {}
     for table, columns, count in plan:
         spec = specs.get(table)
         limit = spec.max_line if spec else DEFAULT_MAX_LINE
         positions = _projection(columns, spec, name, table) if spec else None
         width = len(columns)
-        rows: list[tuple[Any, ...]] = []
-        for _ in range(count):
-            line = next(lines, None)
-            if line is None:
-                raise SyncError("sync_payload_invalid", name=name, detail=f"{table}: baris kurang")
-            row = _row(line, width, limit, name, table)
-            if spec is not None:
-                rows.append(tuple(row) if positions is None else tuple(row[p] for p in positions))
+        batch = list(islice(lines, count))
+        if len(batch) < count:
+            raise SyncError("sync_payload_invalid", name=name, detail=f"{table}: baris kurang")
+        rows = _rows(batch, width, limit, name, table, cells_checked=spec is not None and spec.checks_cells)
         if spec is not None:
-            tables[table] = rows
+            tables[table] = rows if positions is None else [[row[p] for p in positions] for row in rows]
     if next(lines, None) is not None:
         raise SyncError("sync_payload_invalid", name=name, detail="baris lebih")
     _require_tables(tables, specs, name)
@@ -659,7 +672,7 @@ def _open_v1(file: SyncFile, compressed: bytes, specs: Mapping[str, TableSpec], 
         raise SyncError("sync_payload_invalid", name=name, detail="JSON") from None
     if type(raw) is not dict:
         raise SyncError("sync_payload_invalid", name=name, detail="JSON")
-    tables: dict[str, list[tuple[Any, ...]]] = {}
+    tables: dict[str, list[list[Any]]] = {}
     meta: dict[str, Any] = {}
     for key, value in raw.items():
         spec = specs.get(key)
@@ -671,13 +684,13 @@ def _open_v1(file: SyncFile, compressed: bytes, specs: Mapping[str, TableSpec], 
             raise SyncError("sync_payload_invalid", name=name, detail=key)
         columns = _columns(value.get("columns"), name, key)
         positions = _projection(columns, spec, name, key)
-        rows: list[tuple[Any, ...]] = []
+        rows: list[list[Any]] = []
         for row in value["rows"]:
             if type(row) is not list or len(row) != len(columns):
                 raise SyncError("sync_payload_invalid", name=name, detail=f"{key}: lebar baris")
             if not all(type(cell) in _CELL_TYPES for cell in row):
                 raise SyncError("sync_payload_invalid", name=name, detail=f"{key}: jenis sel")
-            rows.append(tuple(row) if positions is None else tuple(row[p] for p in positions))
+            rows.append(row if positions is None else [row[p] for p in positions])
         tables[key] = rows
     _require_tables(tables, specs, name)
     return Payload(meta, tables)

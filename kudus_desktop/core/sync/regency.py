@@ -37,7 +37,7 @@ from kudus_desktop.core.codes import Mode, Status
 from kudus_desktop.core.dates import now_iso
 from kudus_desktop.core.db import SCHEMA_VERSION, Database, executemany, keep_statistics, upsert
 from kudus_desktop.core.doubles import ScanResult, scan_cases
-from kudus_desktop.core.jobs import CancelCheck, Progress, never_cancelled
+from kudus_desktop.core.jobs import CancelCheck, Progress, cycle_collection_paused, never_cancelled
 from kudus_desktop.core.labels import describe
 from kudus_desktop.core.participants import reserve_counter
 from kudus_desktop.core.regions import all_regions, region
@@ -65,6 +65,7 @@ from kudus_desktop.core.sync_rules import (
     RECORD_COLUMNS,
     PackageRules,
     Rejection,
+    Row,
     payment_months,
 )
 from kudus_desktop.core.syncfile import (
@@ -418,12 +419,14 @@ class RegencySync:
             if seen != file.digest:
                 raise SyncError("sync_seq_reused", name=name, seq=h.seq, last=int(last or h.seq))
             return IngestResult(name, h.desa, h.seq, h.device, already=True)
-        payload = open_payload(file, own.me.box, PACKAGE_TABLES, max_payload=own.max_payload)
-        rules = PackageRules(h.desa, self.today())
-        rows, rejected = rules.participants(payload.rows("participants"))
-        history, _bad_history = rules.history(payload.rows("history"))
-        payments, pay_rejected = rules.payments(payload.rows("payments"))
-        paid, _bad_paid = rules.paid(payload.rows("paid"), payment_months(payments))
+        # Rows by the hundred thousand and no reference cycles: the collector would re-scan them all.
+        with cycle_collection_paused():
+            payload = open_payload(file, own.me.box, PACKAGE_TABLES, max_payload=own.max_payload)
+            rules = PackageRules(h.desa, self.today())
+            rows, rejected = rules.participants(payload.rows("participants"))
+            history, _bad_history = rules.history(payload.rows("history"))
+            payments, pay_rejected = rules.payments(payload.rows("payments"))
+            paid, _bad_paid = rules.paid(payload.rows("paid"), payment_months(payments))
         full = payload.meta.get("full") is True
         stamp = now_iso()
         try:
@@ -791,38 +794,34 @@ class _Applied:
 
 @dataclass(slots=True)
 class _Candidate:
-    row: tuple[Any, ...]
+    row: Row
     target: int | None  # the held participant's id (update, adopt) or None (a new one)
     old_uid: str | None = None  # adopt: the uid the held enrolment had
 
 
 def _taken(rows: list[_Candidate], held: dict[int, Any]) -> dict[int, Rejection]:
     """Candidates whose NIK or registration number another enrolment of the desa holds once
-    everything is applied; a held row that is not changing keeps its values."""
+    everything is applied; a held row that is not changing keeps its values, and among the
+    candidates the first in the package keeps a value."""
     changing = {c.target for c in rows if c.target is not None}
-    owners: dict[tuple[int, str], list[Any]] = {}
+    niks: dict[str, tuple[str, str]] = {}
+    regs: dict[str, tuple[str, str]] = {}
     for pid, h in held.items():
         if pid not in changing:
-            owners.setdefault((_NIK, h.nik), []).append(h)
-            owners.setdefault((_REG, h.reg_no), []).append(h)
+            niks[h.nik] = regs[h.reg_no] = (h.full_name, h.reg_no)
     out: dict[int, Rejection] = {}
+    name_at = _INDEX["full_name"]
     for n, c in enumerate(rows):
-        for at in (_NIK, _REG):
-            key = (at, c.row[at])
-            first = owners.get(key)
-            if first:
-                holder = first[0]
-                if isinstance(holder, _Candidate):
-                    name, reg = holder.row[_INDEX["full_name"]], holder.row[_REG]
-                else:
-                    name, reg = holder.full_name, holder.reg_no
-                code = "sync_nik_taken" if at == _NIK else "sync_reg_no_taken"
-                out[n] = Rejection("participants", c.row[0], c.row[_REV], code,
-                                   {"name": str(name)[:40], "reg_no": str(reg)[:24]})  # fmt: skip
-                break
-        else:
-            owners.setdefault((_NIK, c.row[_NIK]), []).append(c)
-            owners.setdefault((_REG, c.row[_REG]), []).append(c)
+        nik, reg = c.row[_NIK], c.row[_REG]
+        holder = niks.get(nik)
+        code = "sync_nik_taken"
+        if holder is None:
+            holder, code = regs.get(reg), "sync_reg_no_taken"
+        if holder is not None:
+            out[n] = Rejection("participants", c.row[0], c.row[_REV], code,
+                               {"name": str(holder[0])[:40], "reg_no": str(holder[1])[:24]})  # fmt: skip
+            continue
+        niks[nik] = regs[reg] = (c.row[name_at], reg)
     return out
 
 
@@ -830,8 +829,8 @@ def _apply(
     conn: Connection,
     desa: str,
     seq: int,
-    rows: list[tuple[Any, ...]],
-    history: list[tuple[Any, ...]],
+    rows: list[Row],
+    history: list[Row],
     stamp: str,
     refused: set[str],
 ) -> _Applied:
@@ -847,11 +846,6 @@ def _apply(
     by_id = {r.id: r for r in held_rows}
     by_nik = {r.nik: r for r in held_rows}
     aliases = dict(conn.execute(select(A.uid, A.participant_id).where(A.desa_code == desa)).all())
-    fresh = [r[0] for r in rows if r[0] not in held and r[0] not in aliases]
-    foreign: set[str] = set()
-    for part in (fresh[i : i + CHUNK] for i in range(0, len(fresh), CHUNK)):
-        foreign.update(conn.execute(select(P.uid).where(P.uid.in_(part))).scalars())
-        foreign.update(conn.execute(select(A.uid).where(A.uid.in_(part))).scalars())
     in_package = {r[0] for r in rows}
     rejected: list[Rejection] = []
     candidates: list[_Candidate] = []
@@ -861,8 +855,6 @@ def _apply(
         uid = r[0]
         if uid in aliases:
             unchanged += 1  # an enrolment since re-sent under a new uid: this older word changes nothing
-        elif uid in foreign:
-            rejected.append(Rejection("participants", uid, r[_REV], "sync_uid_other_desa", {}))
         elif uid in held:
             if (held[uid].sent_rev or 0) >= r[_REV]:
                 unchanged += 1
@@ -898,10 +890,12 @@ def _apply(
         [(*(c.row[p] for p in _UPDATE_AT), c.row[0], c.row[_KPJ], first_rev + n, c.target)
          for n, c in enumerate(changes)],
     )  # fmt: skip
+    # A uid another desa holds is not taken (the desa's own NIKs and numbers were checked above):
+    # the insert skips it, and it is rejected below. No lookup per uid beforehand.
     cols = ", ".join((*_DATA_COLUMNS, "rev"))
     executemany(
         conn,
-        f"INSERT INTO participant ({cols}) VALUES ({', '.join('?' * (len(_DATA_COLUMNS) + 1))})",
+        f"INSERT INTO participant ({cols}) VALUES ({', '.join('?' * (len(_DATA_COLUMNS) + 1))}) ON CONFLICT DO NOTHING",
         [(*r[:-1], first_rev + len(changes) + n) for n, r in enumerate(new)],
     )
     adopts = [c for c in changes if c.old_uid is not None]
@@ -911,6 +905,12 @@ def _apply(
         [(c.old_uid, c.target, desa, stamp) for c in adopts],
     )
     ids = dict(conn.execute(select(P.uid, P.id).where(P.desa_code == desa)).all())
+    foreign = [c for c in candidates if c.row[0] not in ids]
+    if foreign:
+        rejected.extend(Rejection("participants", c.row[0], c.row[_REV], "sync_uid_other_desa", {}) for c in foreign)
+        skipped = {id(c) for c in foreign}
+        candidates = [c for c in candidates if id(c) not in skipped]
+        new = [c.row for c in candidates if c.target is None]
     sync_rows = []
     for c in candidates:
         prior = by_id.get(c.target) if c.target is not None else None
@@ -924,13 +924,13 @@ def _apply(
         "outcome_at = excluded.outcome_at",
         sync_rows,
     )
-    # A record taken now answers its own earlier rejections.
-    taken_uids = [(c.row[0], c.row[_REV]) for c in candidates]
-    executemany(
-        conn,
-        "DELETE FROM sync_rejection WHERE desa_code = ? AND kind = 'participants' AND uid = ? AND rev <= ?",
-        [(desa, uid, rev) for uid, rev in taken_uids],
-    )
+    # A record taken now answers its own earlier rejections (if the desa has any kept).
+    if conn.execute(select(J.id).where(J.desa_code == desa).limit(1)).first() is not None:
+        executemany(
+            conn,
+            "DELETE FROM sync_rejection WHERE desa_code = ? AND kind = 'participants' AND uid = ? AND rev <= ?",
+            [(desa, c.row[0], c.row[_REV]) for c in candidates],
+        )
     reconsider_after_correction(conn, [c.target for c in changes if c.target is not None])
     keep_statistics(conn, "participant")
     # Double enrolment: this village's NIKs active elsewhere or in the APBD scheme.
@@ -975,9 +975,7 @@ def _apply(
     )
 
 
-def _apply_payments(
-    conn: Connection, desa: str, payments: list[tuple[Any, ...]], paid: list[tuple[Any, ...]]
-) -> tuple[int, list[Rejection]]:
+def _apply_payments(conn: Connection, desa: str, payments: list[Row], paid: list[Row]) -> tuple[int, list[Rejection]]:
     """Keep the newer state of each payment (by the village's rev); a voided payment's months
     are dropped, a live one's replaced. A payment uid another desa holds is rejected. Months of a
     participant not held here are left out (a missing package; the full resend brings both)."""
@@ -1028,11 +1026,12 @@ def _apply_payments(
         "ON CONFLICT (participant_id, month) DO UPDATE SET payment_id = excluded.payment_id, amount = excluded.amount",
         items,
     )
-    executemany(
-        conn,
-        "DELETE FROM sync_rejection WHERE desa_code = ? AND kind = 'payments' AND uid = ? AND rev <= ?",
-        [(desa, row[0], row[index["rev"]]) for row in newer],
-    )
+    if conn.execute(select(J.id).where(J.desa_code == desa).limit(1)).first() is not None:
+        executemany(
+            conn,
+            "DELETE FROM sync_rejection WHERE desa_code = ? AND kind = 'payments' AND uid = ? AND rev <= ?",
+            [(desa, row[0], row[index["rev"]]) for row in newer],
+        )
     return len(newer), refused
 
 
