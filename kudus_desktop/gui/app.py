@@ -10,7 +10,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication, QDialog
 
 from kudus_desktop import __version__
@@ -151,6 +151,18 @@ class AppController:
         assert self.db is not None
         self.window = MainWindow(self.db, user)
         self.window.show()
+        if self.db.report.repaired:
+            # Other OS users could read the data folder (copied in, or made by an old version):
+            # it was made private at opening; the clerk is told, without stopping the work.
+            log.warning("made private: %s", ", ".join(str(p) for p in self.db.report.repaired))
+            self.window.statusBar().showMessage(
+                QCoreApplication.translate(
+                    "AppController",
+                    "Folder data tadinya dapat dibaca pengguna lain komputer ini; kini hanya untuk akun Windows/Linux "
+                    "Anda ({n} berkas diperbaiki).",
+                ).format(n=len(self.db.report.repaired)),
+                60_000,
+            )
         settle_heap()
 
     def _quit(self) -> None:
