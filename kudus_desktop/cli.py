@@ -853,7 +853,7 @@ def cmd_hub_serve(args: argparse.Namespace) -> dict[str, Any]:
     options = ServeOptions(
         host=args.host, port=args.port, certfile=Path(args.cert) if args.cert else None,
         keyfile=Path(args.key) if args.key else None, max_body=args.max_body_mb * 1024 * 1024,
-        per_minute=args.rate, burst=args.burst,
+        per_minute=args.rate, burst=args.burst, max_bodies=max(1, args.max_bodies),
     )  # fmt: skip
     print(f"Server sinkronisasi {db.label} di {'https' if args.cert else 'http'}://{args.host}:{args.port}", flush=True)
     try:
@@ -1402,6 +1402,7 @@ def build_parser() -> argparse.ArgumentParser:
     hp.add_argument("--max-body-mb", type=int, default=64, metavar="MB", help="ukuran kiriman terbesar (bawaan 64)")
     hp.add_argument("--rate", type=float, default=60.0, metavar="N", help="permintaan per menit per desa (bawaan 60)")
     hp.add_argument("--burst", type=int, default=20, metavar="N", help="permintaan sekaligus per desa (bawaan 20)")
+    hp.add_argument("--max-bodies", type=int, default=4, metavar="N", help="kiriman yang diterima bersamaan (bawaan 4)")
     hp.set_defaults(func=cmd_hub_serve)
     hp = hsub.add_parser("pending", parents=[common], help="perangkat desa baru yang menunggu konfirmasi sidik jari")
     hp.set_defaults(func=cmd_hub_pending)

@@ -653,7 +653,8 @@ def _open_v2(file: SyncFile, compressed: bytes, specs: Mapping[str, TableSpec], 
         batch = list(islice(lines, count))
         if len(batch) < count:
             raise SyncError("sync_payload_invalid", name=name, detail=f"{table}: baris kurang")
-        rows = _rows(batch, width, limit, name, table, cells_checked=spec is not None and spec.checks_cells)
+        # A table this version does not know is skipped: its cells are never looked at.
+        rows = _rows(batch, width, limit, name, table, cells_checked=spec is None or spec.checks_cells)
         if spec is not None:
             tables[table] = rows if positions is None else [[row[p] for p in positions] for row in rows]
     if next(lines, None) is not None:

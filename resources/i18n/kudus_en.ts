@@ -145,6 +145,14 @@
     </message>
 </context>
 <context>
+    <name>AppController</name>
+    <message>
+        <location filename="../../kudus_desktop/gui/app.py" line="159"/>
+        <source>Folder data tadinya dapat dibaca pengguna lain komputer ini; kini hanya untuk akun Windows/Linux Anda ({n} berkas diperbaiki).</source>
+        <translation>Other users of this computer could read the data folder; it is now private to your Windows/Linux account ({n} files repaired).</translation>
+    </message>
+</context>
+<context>
     <name>ApprovalPage</name>
     <message>
         <location filename="../../kudus_desktop/gui/approval_page.py" line="79"/>
@@ -806,6 +814,85 @@
     </message>
 </context>
 <context>
+    <name>DevicesDialog</name>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="670"/>
+        <source>Perangkat desa</source>
+        <translation>Village devices</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="672"/>
+        <source>Desa</source>
+        <translation>Village</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="672"/>
+        <source>Perangkat</source>
+        <translation>Device</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="672"/>
+        <source>Sidik jari</source>
+        <translation>Fingerprint</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="672"/>
+        <source>Keadaan</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="673"/>
+        <source>Paket terakhir</source>
+        <translation>Last package</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="673"/>
+        <source>Terdaftar</source>
+        <translation>Registered</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="673"/>
+        <source>Catatan</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="676"/>
+        <source>Cabut perangkat terpilih…</source>
+        <translation>Revoke selected device…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="693"/>
+        <source>aktif</source>
+        <translation>current</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="693"/>
+        <source>diganti</source>
+        <translation>replaced</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="693"/>
+        <source>dicabut</source>
+        <translation>revoked</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="703"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="710"/>
+        <source>Cabut perangkat</source>
+        <translation>Revoke device</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="703"/>
+        <source>Pilih perangkatnya di daftar lebih dahulu.</source>
+        <translation>Select the device in the list first.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="712"/>
+        <source>Perangkat {id} Desa {desa} (sidik jari {fp}) tidak akan diterima lagi: paket, tanda terima dan kunci baru yang ditandatanganinya ditolak. Alasan pencabutan:</source>
+        <translation>Device {id} of {desa} (fingerprint {fp}) will no longer be accepted: its packages, receipts and any new keys it signs are refused. Reason for revoking:</translation>
+    </message>
+</context>
+<context>
     <name>DuplicatesPage</name>
     <message>
         <location filename="../../kudus_desktop/gui/regency_pages.py" line="351"/>
@@ -1382,567 +1469,598 @@
 <context>
     <name>Kode</name>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="579"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="694"/>
         <source>Pekerja rentan</source>
         <extracomment>Labels of stored codes, keyed by &quot;group:code&quot;.</extracomment>
         <translation>Vulnerable worker</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="580"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="695"/>
         <source>Ketua RT/RW</source>
         <translation>RT/RW head</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="581"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="696"/>
         <source>Linmas</source>
         <translation>Linmas</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="582"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="697"/>
         <source>Anggota BPD</source>
         <translation>BPD member</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="583"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="698"/>
         <source>Perangkat/lembaga desa</source>
         <translation>Village official/institution</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="584"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="699"/>
         <source>Buruh tani</source>
         <translation>Farm labourer</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="585"/>
-        <location filename="../../kudus_desktop/core/labels.py" line="589"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="700"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="704"/>
         <source>Lainnya</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="586"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="701"/>
         <source>PADes</source>
         <translation>PADes (village own revenue)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="587"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="702"/>
         <source>Bagi hasil pajak dan retribusi</source>
         <translation>Tax and levy revenue share</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="588"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="703"/>
         <source>APBD Kabupaten</source>
         <translation>Regency budget (APBD)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="590"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="705"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="790"/>
         <source>Aktif</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="591"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="706"/>
         <source>Berhenti</source>
         <translation>Ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="592"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="707"/>
         <source>Laki-laki</source>
         <translation>Male</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="593"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="708"/>
         <source>Perempuan</source>
         <translation>Female</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="594"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="709"/>
         <source>Meninggal dunia</source>
         <translation>Died</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="595"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="710"/>
         <source>Pindah domisili</source>
         <translation>Moved away</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="596"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="711"/>
         <source>Masa jabatan berakhir</source>
         <translation>Term of office ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="597"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="712"/>
         <source>Mengundurkan diri</source>
         <translation>Resigned</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="598"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="713"/>
         <source>Tidak memenuhi syarat</source>
         <translation>Ineligible</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="599"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="714"/>
         <source>Didaftarkan</source>
         <translation>Enrolled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="600"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="715"/>
         <source>Diubah</source>
         <translation>Changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="601"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="716"/>
         <source>Dihentikan</source>
         <translation>Ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="602"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="717"/>
         <source>Diaktifkan kembali</source>
         <translation>Reactivated</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="603"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="718"/>
         <source>Diperbarui dari kabupaten</source>
         <translation>Updated by the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="626"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="741"/>
         <source>Belum dikirim</source>
         <translation>Not sent yet</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="627"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="742"/>
         <source>Terkirim</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="628"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="743"/>
         <source>Diterima</source>
         <translation>Accepted</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="619"/>
-        <location filename="../../kudus_desktop/core/labels.py" line="629"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="734"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="744"/>
         <source>Ditolak</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="604"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="719"/>
         <source>Jawaban BPJS dicatat</source>
         <translation>BPJS&apos;s answer recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="605"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="720"/>
         <source>Disetujui verifikator</source>
         <translation>Approved by the verifier</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="606"/>
-        <location filename="../../kudus_desktop/core/labels.py" line="632"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="721"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="747"/>
         <source>Dikembalikan verifikator</source>
         <translation>Sent back by the verifier</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="607"/>
-        <location filename="../../kudus_desktop/core/labels.py" line="631"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="722"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="746"/>
         <source>Menunggu persetujuan</source>
         <translation>Awaiting approval</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="608"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="723"/>
         <source>Dikembalikan</source>
         <translation>Sent back</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="609"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="724"/>
         <source>Pendaftaran baru</source>
         <translation>New enrolment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="610"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="725"/>
         <source>Perubahan data</source>
         <translation>Change of data</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="611"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="726"/>
         <source>NIK sama di dua desa</source>
         <translation>Same NIK in two villages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="612"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="727"/>
         <source>NIK ada di daftar APBD</source>
         <translation>NIK on the APBD list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="613"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="728"/>
         <source>Mirip: nama, tanggal lahir dan KK sama</source>
         <translation>Look-alike: same name, birth date and KK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="614"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="729"/>
         <source>Yang pertama berlaku</source>
         <translation>The first stands</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="615"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="730"/>
         <source>Yang kedua berlaku</source>
         <translation>The second stands</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="616"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="731"/>
         <source>Bukan orang yang sama</source>
         <translation>Not the same person</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="617"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="732"/>
         <source>Selesai sendiri (salah satu tidak aktif lagi)</source>
         <translation>Closed by itself (one is no longer active)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="618"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="733"/>
         <source>Terdaftar</source>
         <translation>Registered</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="620"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="735"/>
         <source>KPJ dicatat</source>
         <translation>KPJ recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="621"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="736"/>
         <source>Ditolak BPJS</source>
         <translation>Rejected by BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="622"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="737"/>
         <source>Sudah tercatat</source>
         <translation>Already recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="623"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="738"/>
         <source>NIK tidak dikenal</source>
         <translation>Unknown NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="624"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="739"/>
         <source>Belum pernah dikirim ke BPJS</source>
         <translation>Never sent to BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="625"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="740"/>
         <source>Baris salah</source>
         <translation>Faulty row</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="630"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="745"/>
         <source>Ditinjau kabupaten</source>
         <translation>Under regency review</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="633"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="748"/>
         <source>paket sinkronisasi</source>
         <translation>a sync package</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="634"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="749"/>
         <source>tanda terima</source>
         <translation>a receipt</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="635"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="750"/>
         <source>Admin</source>
         <translation>Administrator</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="636"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="751"/>
         <source>Operator</source>
         <translation>Operator</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="637"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="752"/>
         <source>Verifikator</source>
         <translation>Verifier</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="638"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="753"/>
         <source>Masuk</source>
         <translation>Log in</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="639"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="754"/>
         <source>Gagal masuk</source>
         <translation>Failed log-in</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="640"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="755"/>
         <source>Masuk ditolak: akun terkunci</source>
         <translation>Log-in refused: account locked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="641"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="756"/>
         <source>Masuk ditolak: akun nonaktif</source>
         <translation>Log-in refused: account disabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="642"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="757"/>
         <source>Akun dibuat</source>
         <translation>Account created</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="643"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="758"/>
         <source>Akun dinonaktifkan</source>
         <translation>Account disabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="644"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="759"/>
         <source>Akun diaktifkan</source>
         <translation>Account enabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="645"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="760"/>
         <source>Kata sandi diatur ulang</source>
         <translation>Password reset</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="646"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="761"/>
         <source>Peserta didaftarkan</source>
         <translation>Participant enrolled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="647"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="762"/>
         <source>Data peserta diubah</source>
         <translation>Participant changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="648"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="763"/>
         <source>Kepesertaan dihentikan</source>
         <translation>Participation ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="649"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="764"/>
         <source>Kepesertaan diaktifkan kembali</source>
         <translation>Participation reactivated</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="650"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="765"/>
         <source>Daftar diimpor</source>
         <translation>List imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="651"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="766"/>
         <source>Data peserta disetujui</source>
         <translation>Participant data approved</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="652"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="767"/>
         <source>Data peserta dikembalikan</source>
         <translation>Participant data sent back</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="653"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="768"/>
         <source>Aturan persetujuan diubah</source>
         <translation>Approval rule changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="654"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="769"/>
         <source>Daftar peserta diekspor</source>
         <translation>Roster exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="655"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="770"/>
         <source>Daftar BPJS diekspor</source>
         <translation>BPJS list exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="656"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="771"/>
         <source>Log audit diekspor</source>
         <translation>Audit log exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="657"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="772"/>
         <source>NIK lengkap ditampilkan</source>
         <translation>Full NIKs shown</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="658"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="773"/>
         <source>Cadangan dibuat</source>
         <translation>Backup made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="659"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="774"/>
         <source>Laporan data pribadi dibuat</source>
         <translation>Personal data report made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="660"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="775"/>
         <source>Kartu dicetak</source>
         <translation>Cards printed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="661"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="776"/>
         <source>Daftar peserta dicetak</source>
         <translation>Participant list printed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="662"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="777"/>
         <source>Basis data dipulihkan</source>
         <translation>Database restored</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="663"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="778"/>
         <source>Terhubung dengan kabupaten</source>
         <translation>Joined the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="664"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="779"/>
         <source>Paket sinkronisasi dibuat</source>
         <translation>Sync package written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="665"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="780"/>
         <source>Tanda terima diterapkan</source>
         <translation>Receipt applied</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="666"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="781"/>
         <source>Berkas setup desa dibuat</source>
         <translation>Village setup file written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="667"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="782"/>
         <source>Perangkat desa didaftarkan</source>
         <translation>Village device registered</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="668"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="783"/>
         <source>Paket desa diimpor</source>
         <translation>Village package imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="669"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="784"/>
         <source>Kirim ulang lengkap diminta</source>
         <translation>Full resend requested</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="670"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="785"/>
         <source>Tanda terima dibuat</source>
         <translation>Receipt written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="671"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="786"/>
+        <source>Kunci perangkat diganti</source>
+        <translation>Device keys renewed</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="787"/>
+        <source>Perangkat desa dicabut</source>
+        <translation>Village device revoked</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="788"/>
+        <source>Paket digantikan (nomor sudah dipakai)</source>
+        <translation>Package superseded (number already used)</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="789"/>
+        <source>Kunci perangkat dibuat baru</source>
+        <translation>New device keys made</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="791"/>
+        <source>Diganti</source>
+        <translation>Replaced</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="792"/>
+        <source>Dicabut</source>
+        <translation>Revoked</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="793"/>
         <source>Pemeriksaan kepesertaan ganda</source>
         <translation>Double-enrolment check</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="672"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="794"/>
         <source>Kepesertaan ganda diputuskan</source>
         <translation>Double enrolment decided</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="673"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="795"/>
         <source>Daftar APBD diimpor</source>
         <translation>APBD list imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="674"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="796"/>
         <source>Daftar pendaftaran BPJS dibuat</source>
         <translation>BPJS registration list made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="675"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="797"/>
         <source>Hasil BPJS diimpor</source>
         <translation>BPJS results imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="676"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="798"/>
         <source>Laporan cakupan dibuat</source>
         <translation>Coverage report made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="677"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="799"/>
         <source>Laporan perangkat/flashdisk hilang</source>
         <translation>Lost device/stick report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="678"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="800"/>
         <source>Masa simpan data diatur</source>
         <translation>Retention period set</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="679"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="801"/>
         <source>Data lama dihapus</source>
         <translation>Old data removed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="680"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="802"/>
         <source>Tarif iuran diubah</source>
         <translation>Premium rate changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="681"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="803"/>
         <source>Pembayaran iuran dicatat</source>
         <translation>Premium payment recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="682"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="804"/>
         <source>Pembayaran iuran dibatalkan</source>
         <translation>Premium payment voided</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="683"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="805"/>
         <source>Anggaran iuran dicatat</source>
         <translation>Premium budget recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="684"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="806"/>
         <source>Laporan iuran dibuat</source>
         <translation>Premium report made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="685"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="807"/>
         <source>Bukan peserta</source>
         <translation>Not a participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="686"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="808"/>
         <source>Belum dicatat</source>
         <translation>Not tracked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="687"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="809"/>
         <source>Lunas</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="688"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="810"/>
         <source>Belum jatuh tempo</source>
         <translation>Not yet due</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="689"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="811"/>
         <source>Menunggak</source>
         <translation>In arrears</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="690"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="812"/>
         <source>Gugur, daftar ulang</source>
         <translation>Lapsed, register again</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="691"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="813"/>
         <source>Tarif</source>
         <translation>Rate</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="692"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="814"/>
         <source>Diskon</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="693"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="815"/>
         <source>Desa</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="694"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="816"/>
         <source>Kabupaten</source>
         <translation>Regency</translation>
     </message>
@@ -1950,185 +2068,300 @@
 <context>
     <name>Kolom</name>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="539"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="631"/>
         <source>NIK</source>
         <extracomment>Labels of participant fields (also used in history and validation messages).</extracomment>
         <translation>NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="540"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="632"/>
         <source>Nomor KK</source>
         <translation>Family card number (KK)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="541"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="633"/>
         <source>Nama lengkap</source>
         <translation>Full name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="542"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="634"/>
         <source>Tempat lahir</source>
         <translation>Place of birth</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="543"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="635"/>
         <source>Tanggal lahir</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="544"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="636"/>
         <source>Jenis kelamin</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="545"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="637"/>
         <source>Alamat</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="546"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="638"/>
         <source>Dusun</source>
         <translation>Hamlet (dusun)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="547"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="639"/>
         <source>RT</source>
         <translation>RT</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="548"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="640"/>
         <source>RW</source>
         <translation>RW</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="549"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="641"/>
         <source>Telepon</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="550"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="642"/>
         <source>Pekerjaan</source>
         <translation>Occupation</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="551"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="643"/>
         <source>Kategori</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="552"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="644"/>
         <source>Sumber data</source>
         <translation>Source list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="553"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="645"/>
         <source>Tanggal sumber data</source>
         <translation>Source list date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="554"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="646"/>
         <source>Sumber dana</source>
         <translation>Funding source</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="555"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="647"/>
         <source>Tanggal mulai</source>
         <translation>Start date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="556"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="648"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="557"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="649"/>
         <source>Alasan berhenti</source>
         <translation>Reason for ending</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="558"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="650"/>
         <source>Tanggal berhenti</source>
         <translation>End date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="559"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="651"/>
         <source>Nomor KPJ</source>
         <translation>KPJ number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="560"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="652"/>
         <source>Pendaftaran BPJS</source>
         <translation>BPJS registration</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="561"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="653"/>
         <source>Nomor registrasi</source>
         <translation>Registration number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="562"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="654"/>
         <source>Nama pengguna</source>
         <translation>User name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="563"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="655"/>
         <source>Kata sandi</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="564"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="656"/>
         <source>Nama penandatangan</source>
         <translation>Signatory name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="565"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="657"/>
         <source>Jabatan penandatangan</source>
         <translation>Signatory title</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="566"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="658"/>
         <source>Nama lengkap admin</source>
         <translation>Administrator&apos;s full name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="567"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="659"/>
         <source>Peran</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="568"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="660"/>
         <source>Kunci layar setelah</source>
         <translation>Lock the screen after</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="569"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="661"/>
         <source>Wilayah</source>
         <translation>Region</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="570"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="662"/>
         <source>Batas umur</source>
         <translation>Age limit</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="571"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="663"/>
         <source>Telepon kantor</source>
         <translation>Office phone</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="572"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="664"/>
         <source>Iuran per orang per bulan</source>
         <translation>Premium per person per month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="573"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="665"/>
         <source>Alasan</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="574"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="666"/>
         <source>Alasan dikembalikan</source>
         <translation>Reason sent back</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="667"/>
+        <source>Pengenal data</source>
+        <translation>Record id</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="668"/>
+        <source>Nomor perubahan</source>
+        <translation>Change number</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="669"/>
+        <source>Kode desa</source>
+        <translation>Village code</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="670"/>
+        <source>Waktu dibuat</source>
+        <translation>Created at</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="671"/>
+        <source>Waktu diubah</source>
+        <translation>Changed at</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="672"/>
+        <source>Dibuat oleh</source>
+        <translation>Created by</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="673"/>
+        <source>Diubah oleh</source>
+        <translation>Changed by</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="674"/>
+        <source>Perubahan</source>
+        <translation>Changes</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="675"/>
+        <source>Waktu</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="676"/>
+        <source>Tindakan</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="677"/>
+        <source>Tanggal bayar</source>
+        <translation>Payment date</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="678"/>
+        <source>Jumlah</source>
+        <translation>Amount</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="679"/>
+        <source>Referensi</source>
+        <translation>Reference</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="680"/>
+        <source>Catatan</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="681"/>
+        <source>Bulan pertama</source>
+        <translation>First month</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="682"/>
+        <source>Bulan terakhir</source>
+        <translation>Last month</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="683"/>
+        <source>Jumlah orang</source>
+        <translation>Number of people</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="684"/>
+        <source>Waktu dibatalkan</source>
+        <translation>Voided at</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="685"/>
+        <source>Dibatalkan oleh</source>
+        <translation>Voided by</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="686"/>
+        <source>Alasan pembatalan</source>
+        <translation>Reason for voiding</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="687"/>
+        <source>Pembayaran</source>
+        <translation>Payment</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="688"/>
+        <source>Peserta</source>
+        <translation>Participant</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="689"/>
+        <source>Bulan</source>
+        <translation>Month</translation>
     </message>
 </context>
 <context>
@@ -2443,12 +2676,12 @@ Database: {path}</translation>
         <translation>No payment recorded yet.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="245"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="247"/>
         <source>Ubah peserta — {name}</source>
         <translation>Edit participant — {name}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="265"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="267"/>
         <source>No. registrasi: {reg}
 Status: {status}
 KPJ: {kpj}</source>
@@ -2457,49 +2690,49 @@ Status: {status}
 KPJ: {kpj}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="266"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="268"/>
         <source>belum ada</source>
         <translation>none yet</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="277"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="278"/>
         <source>Dikembalikan oleh {who} ({when}): {reason}
 Perbaiki lalu simpan; data menunggu persetujuan lagi.</source>
         <translation>Sent back by {who} ({when}): {reason}
 Correct and save; the data then waits for approval again.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="281"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="282"/>
         <source>Menunggu persetujuan verifikator sejak {when} ({kind}); belum dikirim ke kabupaten dan kartunya belum dapat dicetak.</source>
         <translation>Awaiting the verifier&apos;s approval since {when} ({kind}); not yet sent to the regency and no card can be printed yet.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="308"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="309"/>
         <source>{n}/16 digit</source>
         <translation>{n}/16 digits</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="312"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="313"/>
         <source>{sex}, lahir {date}, wilayah {region}</source>
         <translation>{sex}, born {date}, region {region}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="333"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="334"/>
         <source>NIK sudah terdaftar</source>
         <translation>NIK already enrolled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="335"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="336"/>
         <source>NIK {nik} sudah terdaftar atas nama {name} ({reg}). Data peserta tersebut dibuka untuk dilihat atau diubah.</source>
         <translation>NIK {nik} is already enrolled for {name} ({reg}). That participant is opened to view or edit.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="377"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="378"/>
         <source>Periksa kembali</source>
         <translation>Please check</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="378"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="379"/>
         <source>Ada yang perlu diperiksa:
 
 {warnings}
@@ -2512,32 +2745,32 @@ Simpan tetap?</source>
 Save anyway?</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="379"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="380"/>
         <source>Simpan tetap</source>
         <translation>Save anyway</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="380"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="381"/>
         <source>Periksa lagi</source>
         <translation>Check again</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="400"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="401"/>
         <source>Batalkan</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="401"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="402"/>
         <source>Perubahan belum disimpan. Buang perubahan?</source>
         <translation>Changes are not saved. Discard them?</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="402"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="403"/>
         <source>Buang</source>
         <translation>Discard</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="403"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="404"/>
         <source>Kembali ke formulir</source>
         <translation>Back to the form</translation>
     </message>
@@ -3255,9 +3488,13 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
         <translation>Package {name} claims to come from village {desa}, but its device is registered to village {registered}. Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="218"/>
         <source>Paket {name}: nomor urut {seq} dari perangkat ini sudah diterima dengan isi yang berbeda (desa memulihkan cadangan lama?). Paket ditolak; minta desa mengimpor tanda terima terbaru lalu membuat paket lengkap.</source>
-        <translation>Package {name}: sequence number {seq} from this device was already received with different content (did the village restore an old backup?). The package was refused; ask the village to import the latest receipt and then write a full package.</translation>
+        <translation type="vanished">Package {name}: sequence number {seq} from this device was already received with different content (did the village restore an old backup?). The package was refused; ask the village to import the latest receipt and then write a full package.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="218"/>
+        <source>Paket {name}: nomor urut {seq} dari perangkat ini sudah diterima dengan isi yang berbeda (desa memulihkan cadangan lama?). Paket ditolak; tanda terima berikutnya memberi tahu desa, yang lalu mengirim semua datanya dalam paket bernomor di atas {last}.</source>
+        <translation>Package {name}: number {seq} from this device was already received with different contents (did the village restore an old backup?). The package is refused; the next receipt tells the village, which then sends all its data in a package numbered above {last}.</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/core/labels.py" line="224"/>
@@ -3300,577 +3537,747 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
         <translation>{code} is not a village code of this regency.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="250"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="249"/>
+        <source>Isi berkas {name} melebihi batas yang dapat dibuka ({limit} MB setelah diurai): bukan paket yang wajar. Berkas ditolak; tidak ada yang diubah.</source>
+        <translation>The contents of {name} exceed what may be opened ({limit} MB once decompressed): this is not a reasonable package. The file is refused; nothing was changed.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="254"/>
+        <source>Berkas {name} tidak dapat diproses karena kesalahan tak terduga ({detail}). Berkas itu dilewati; tidak ada yang diubah olehnya. Laporkan kepada pengelola aplikasi.</source>
+        <translation>File {name} could not be processed because of an unexpected error ({detail}). The file was skipped; it changed nothing. Please report this to the application maintainers.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="259"/>
+        <source>Paket {name} dibuat perangkat yang sudah dicabut kabupaten ({when}). Berkas ditolak; tidak ada yang diubah. Desa perlu membuat kunci perangkat baru dan membacakan sidik jarinya kepada kabupaten.</source>
+        <translation>Package {name} was made by a device the regency has revoked ({when}). The file is refused; nothing was changed. The village must make new device keys and read their fingerprint out to the regency.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="264"/>
+        <source>Paket {name} bernomor {seq} dari perangkat lama desa, padahal desa sudah berganti kunci sejak paket {retired_seq}. Berkas ditolak; tidak ada yang diubah.</source>
+        <translation>Package {name} is number {seq} from the village&apos;s old device, but the village renewed its keys as of package {retired_seq}. The file is refused; nothing was changed.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="269"/>
+        <source>Perangkat {device} tidak terdaftar di kabupaten ini.</source>
+        <translation>Device {device} is not registered with this regency.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="270"/>
+        <source>Tulis alasan pencabutan perangkat (misalnya: laptop hilang, dicuri, diganti).</source>
+        <translation>Give a reason for revoking the device (for example: laptop lost, stolen, replaced).</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="273"/>
+        <source>Tanda terima {name} bernomor {seq}, nomor yang sudah diterapkan dari tanda terima lain yang isinya berbeda. Tanda terima ini ditolak; tidak ada yang diubah. Minta tanda terima terbaru dari kabupaten.</source>
+        <translation>Receipt {name} is number {seq}, a number already applied from another receipt with different contents. This receipt is refused; nothing was changed. Ask the regency for its latest receipt.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="278"/>
+        <source>Tanda terima {name} menjawab paket perangkat lain ({device}), bukan perangkat ini. Tidak ada yang diubah.</source>
+        <translation>Receipt {name} answers the packages of another device ({device}), not this one. Nothing was changed.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="282"/>
+        <source>Nomor paket {seq} melebihi batas format. Hubungi DPMD; tidak ada paket yang dibuat.</source>
+        <translation>Package number {seq} exceeds what the format allows. Contact DPMD; no package was made.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="285"/>
+        <source>Kunci instalasi kabupaten tidak dapat dibuka: berkas kunci {path} hilang atau milik instalasi lain (basis data dipulihkan dari salinan biasa di komputer lain?). Pulihkan dari cadangan terenkripsi (.kbak), yang membawa kuncinya, atau kembalikan berkas kunci itu.</source>
+        <translation>The regency installation&apos;s keys cannot be opened: the key file {path} is missing or belongs to another installation (was the database restored from a plain copy on another computer?). Restore from an encrypted backup (.kbak), which carries the keys, or put that key file back.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="291"/>
+        <source>Berkas kunci {path} tidak dapat dibaca atau ditulis: {detail}.</source>
+        <translation>Key file {path} cannot be read or written: {detail}.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="293"/>
+        <source>{field}: isinya harus {want}.</source>
+        <translation>{field}: the value must be {want}.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="294"/>
+        <source>{field} berisi karakter kendali atau pembalik arah teks yang tidak boleh ada dalam data.</source>
+        <translation>{field} contains control or text-direction characters, which data may not hold.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="297"/>
+        <source>{field} diawali, diakhiri atau berisi spasi ganda.</source>
+        <translation>{field} starts or ends with a space, or holds a double space.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="298"/>
+        <source>{field} di luar batas yang sah ({low} sampai {high}).</source>
+        <translation>{field} is outside the valid range ({low} to {high}).</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="299"/>
+        <source>{field}: &apos;{text}&apos; bukan waktu yang sah (TTTT-BB-HH jj:mm:dd).</source>
+        <translation>{field}: &apos;{text}&apos; is not a valid time (YYYY-MM-DD hh:mm:ss).</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="300"/>
+        <source>Pengenal data (uid) tidak sah.</source>
+        <translation>The record id (uid) is not valid.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="301"/>
+        <source>Data ini milik desa {desa}, bukan desa pengirim paket ({own}).</source>
+        <translation>This record belongs to village {desa}, not to the village that sent the package ({own}).</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="302"/>
+        <source>Nomor registrasi &apos;{value}&apos; tidak sah: harus diawali kode desa {desa} lalu tanda hubung dan nomor urut.</source>
+        <translation>Registration number &apos;{value}&apos; is not valid: it must start with the village code {desa}, then a hyphen and a serial number.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="306"/>
+        <source>Data yang sama muncul dua kali dalam paket; yang kedua ditolak.</source>
+        <translation>The same record appears twice in the package; the second is rejected.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="307"/>
+        <source>NIK ini dipakai dua peserta dalam satu paket; yang kedua ditolak.</source>
+        <translation>Two participants in one package have this NIK; the second is rejected.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="310"/>
+        <source>Nomor registrasi {value} dipakai dua peserta dalam satu paket; yang kedua ditolak.</source>
+        <translation>Two participants in one package have registration number {value}; the second is rejected.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="313"/>
+        <source>Riwayat perubahan tidak sesuai format.</source>
+        <translation>The change history does not follow the format.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="314"/>
+        <source>Rentang bulan pembayaran tidak sah.</source>
+        <translation>The payment&apos;s range of months is not valid.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="315"/>
+        <source>Bulan iuran tanpa pembayaran yang sah.</source>
+        <translation>A premium month without a valid payment.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="316"/>
+        <source>Nomor KPJ harus berupa angka (paling banyak {max} digit).</source>
+        <translation>A KPJ number must be digits (at most {max}).</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="317"/>
+        <source>Pengenal data ini sudah dipakai desa lain di kabupaten; data ditolak.</source>
+        <translation>Another village in the regency already uses this record id; the record is rejected.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="320"/>
+        <source>NIK ini sudah terdaftar di desa ini untuk peserta lain, {name} ({reg_no}).</source>
+        <translation>This NIK is already registered in this village for another participant, {name} ({reg_no}).</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="323"/>
+        <source>Nomor registrasi {reg_no} sudah dipakai peserta lain desa ini di kabupaten ({name}); aplikasi desa memberi nomor baru dan mengirimnya lagi.</source>
+        <translation>Registration number {reg_no} is already used at the regency by another participant of this village ({name}); the village application gives a new number and sends it again.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="329"/>
         <source>Alamat basis data {url} tidak didukung. Gunakan postgresql+psycopg://pengguna:sandi@host/nama.</source>
         <translation>Database address {url} is not supported. Use postgresql+psycopg://user:password@host/name.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="253"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="332"/>
         <source>Alamat basis data {url} tidak sah: {detail}.</source>
         <translation>Database address {url} is not valid: {detail}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="254"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="333"/>
         <source>Basis data {url} tidak dapat dihubungi: {detail}. Periksa server, nama pengguna dan sandinya.</source>
         <translation>Database {url} cannot be reached: {detail}. Check the server, the user name and the password.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="257"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="336"/>
         <source>Basis data {url} berskema {found}, versi ini memerlukan skema {supported}. Salin ulang data dengan &apos;kudus-desktop store copy&apos; ke basis data kosong; basis data itu tidak diubah.</source>
         <translation>Database {url} has schema {found}; this version needs schema {supported}. Copy the data again with &apos;kudus-desktop store copy&apos; into an empty database; that database was not changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="262"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="341"/>
         <source>Basis data tujuan {url} sudah berisi data ({count} peserta). Salinan hanya ke basis data kosong.</source>
         <translation>Target database {url} already holds data ({count} participants). Copies go into an empty database only.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="265"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="344"/>
         <source>Basis data {url} ada di server PostgreSQL; cadangkan dengan pg_dump di server itu.</source>
         <translation>Database {url} is on a PostgreSQL server; back it up with pg_dump on that server.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="268"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="347"/>
         <source>Sumber dan tujuan salinan adalah basis data yang sama.</source>
         <translation>The source and the target of the copy are the same database.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="270"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="349"/>
         <source>Permintaan tanpa tanda tangan perangkat desa. Server sinkronisasi hanya melayani aplikasi desa.</source>
         <translation>Request without a village device signature. The sync server only serves the village application.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="273"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="352"/>
         <source>Tanda tangan permintaan tidak cocok dengan kunci perangkat yang terdaftar di kabupaten.</source>
         <translation>The request signature does not match the device key registered at the regency.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="276"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="355"/>
         <source>Perangkat {device} belum terdaftar di kabupaten. Kirim paket pertama agar kabupaten dapat mengonfirmasi sidik jarinya.</source>
         <translation>Device {device} is not registered at the regency. Send a first package so the regency can confirm its fingerprint.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="281"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="360"/>
         <source>Paket sudah diterima server; kabupaten belum mengonfirmasi sidik jari perangkat ini ({fingerprint}).</source>
         <translation>The server has the package; the regency has not yet confirmed this device&apos;s fingerprint ({fingerprint}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="284"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="363"/>
         <source>Paket ini tidak dibuat oleh perangkat yang mengirimnya.</source>
         <translation>This package was not made by the device that sent it.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="285"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="364"/>
         <source>Desa ini sudah mengirim dari perangkat yang lebih baru; tanda terima hanya untuk perangkat itu.</source>
         <translation>This village has sent from a newer device; receipts are for that device only.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="288"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="367"/>
         <source>Kiriman lebih besar dari batas server ({limit} MB).</source>
         <translation>The upload is larger than the server&apos;s limit ({limit} MB).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="289"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="368"/>
+        <source>Server sedang menerima banyak kiriman. Paket menunggu dan dikirim lagi dalam {seconds} detik.</source>
+        <translation>The server is receiving many uploads. The package waits and is sent again in {seconds} seconds.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="371"/>
+        <source>Permintaan ke server tidak lengkap atau tidak sah.</source>
+        <translation>The request to the server is incomplete or invalid.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="372"/>
+        <source>Perangkat {device} sudah dicabut kabupaten; tidak ada lagi yang diterima darinya. Buat kunci perangkat baru (Sinkronisasi &gt; Ganti kunci) dan bacakan sidik jarinya kepada kabupaten.</source>
+        <translation>Device {device} has been revoked by the regency; nothing more is accepted from it. Make new device keys (Sync &gt; Renew keys) and read their fingerprint out to the regency.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="377"/>
+        <source>Perangkat {device} sudah terdaftar; paketnya diimpor langsung.</source>
+        <translation>Device {device} is already registered; its packages are imported directly.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="378"/>
+        <source>Jawaban server {server} lebih besar dari {limit} MB; itu bukan tanda terima. Tidak ada yang diubah.</source>
+        <translation>The answer from server {server} is larger than {limit} MB; it is not a receipt. Nothing was changed.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="381"/>
         <source>Terlalu banyak permintaan dari desa ini. Coba lagi dalam {seconds} detik.</source>
         <translation>Too many requests from this village. Try again in {seconds} seconds.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="292"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="384"/>
         <source>Server sinkronisasi mengalami kesalahan. Tidak ada data yang berubah; coba lagi nanti.</source>
         <translation>The sync server ran into an error. No data was changed; try again later.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="295"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="387"/>
         <source>Alamat {path} tidak dikenal oleh server sinkronisasi.</source>
         <translation>The sync server does not know the address {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="296"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="388"/>
         <source>Tidak ada paket yang menunggu dari perangkat {device}.</source>
         <translation>No packages are waiting from device {device}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="297"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="389"/>
         <source>Alamat server sinkronisasi belum ada. Paket tetap dapat dikirim dengan flashdisk.</source>
         <translation>There is no sync server address yet. Packages can still be sent on a USB stick.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="300"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="392"/>
         <source>Alamat server sinkronisasi {server} tidak sah; harus diawali http:// atau https://.</source>
         <translation>Sync server address {server} is not valid; it must start with http:// or https://.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="303"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="395"/>
         <source>Server {server} tidak dapat dihubungi ({detail}). Paket menunggu dan dikirim lagi nanti.</source>
         <translation>Server {server} cannot be reached ({detail}). Packages wait and are sent again later.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="306"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="398"/>
         <source>Server kabupaten menolak (HTTP {status}): {reason}</source>
         <translation>The regency server refused (HTTP {status}): {reason}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="307"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="399"/>
         <source>{server} bukan server sinkronisasi Kudus Desktop.</source>
         <translation>{server} is not a Kudus Desktop sync server.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="308"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="400"/>
         <source>Server {server} melayani kabupaten {found}, bukan {expected}. Periksa alamat server.</source>
         <translation>Server {server} serves regency {found}, not {expected}. Check the server address.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="312"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="404"/>
         <source>Bulan &apos;{value}&apos; tidak dikenal. Tulis sebagai TTTT-BB, misalnya 2026-05.</source>
         <translation>Month &apos;{value}&apos; is not recognised. Write it as YYYY-MM, for example 2026-05.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="315"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="407"/>
         <source>Jumlah bulan {months} tidak sah (1 sampai 24).</source>
         <translation>Number of months {months} is not valid (1 to 24).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="316"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="408"/>
         <source>Tidak ada tarif iuran yang berlaku untuk {month} (sumber dana {funding}). Tambahkan baris tarif.</source>
         <translation>No premium rate applies to {month} (funding {funding}). Add a rate row.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="319"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="411"/>
         <source>Baris tarif {id} tidak ada.</source>
         <translation>Rate row {id} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="320"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="412"/>
         <source>Tarif berakhir ({valid_to}) sebelum mulai berlaku ({valid_from}).</source>
         <translation>The rate ends ({valid_to}) before it starts ({valid_from}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="321"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="413"/>
         <source>Tarif tidak sah: penghasilan dilaporkan minimal {min_income}, JKK lebih dari 0% dan paling banyak 10%, JKM tidak negatif.</source>
         <translation>Invalid rate: reported income at least {min_income}, JKK above 0% and at most 10%, JKM not negative.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="326"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="418"/>
         <source>Diskon harus lebih dari 0% dan paling banyak 100%.</source>
         <translation>The discount must be above 0% and at most 100%.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="327"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="419"/>
         <source>Kepesertaan {name} gugur pada {month} karena lebih dari 3 bulan iuran tidak dibayar. Daftarkan ulang orang itu; pembayaran ini tidak dicatat.</source>
         <translation>{name}&apos;s membership lapsed in {month} because more than 3 months were unpaid. Register the person again; this payment was not recorded.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="332"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="424"/>
         <source>{count} orang yang dipilih tidak ada dalam tagihan {period} (bukan peserta pada bulan itu atau dibiayai APBD): {names}. Pembayaran tidak dicatat.</source>
         <translation>{count} selected people are not on the bill for {period} (not participants in that month, or funded by the regency): {names}. The payment was not recorded.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="337"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="429"/>
         <source>Jumlah pembayaran harus lebih dari nol.</source>
         <translation>The payment amount must be more than zero.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="338"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="430"/>
         <source>Tanggal bayar {date} belum terjadi.</source>
         <translation>Payment date {date} has not happened yet.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="339"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="431"/>
         <source>Tidak ada iuran yang belum dibayar untuk {period} pada pilihan ini.</source>
         <translation>Nothing is unpaid for {period} in this selection.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="342"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="434"/>
         <source>Jumlah {amount} tidak sama dengan tagihan {expected} untuk {people} peserta, {period}. Periksa jumlahnya, atau pilih peserta dan bulan yang sesuai dengan pembayaran itu.</source>
         <translation>The amount {amount} does not match the bill of {expected} for {people} participants, {period}. Check the amount, or choose the participants and months that payment was for.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="347"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="439"/>
         <source>Tuliskan alasan pembatalan pembayaran.</source>
         <translation>Write the reason for voiding the payment.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="348"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="440"/>
         <source>Pembayaran {id} tidak ada.</source>
         <translation>Payment {id} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="349"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="441"/>
         <source>Pembayaran itu sudah dibatalkan pada {date}.</source>
         <translation>That payment was already voided on {date}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="350"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="442"/>
         <source>Anggaran tidak sah: jumlah harus lebih dari nol, tambahan peserta tidak negatif, tahun 2000-2100.</source>
         <translation>Invalid budget: the amount must be above zero, additions not negative, year 2000-2100.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="354"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="446"/>
         <source>Masa simpan harus 0 sampai 100 tahun (0: tidak pernah dihapus).</source>
         <translation>The retention period must be 0 to 100 years (0: never removed).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="355"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="447"/>
         <source>Masa simpan data belum diatur (0 tahun): tidak ada yang dihapus. Atur dulu dengan &apos;kudus-desktop purge --set-years N&apos;.</source>
         <translation>No retention period is set (0 years): nothing was removed. Set it first with &apos;kudus-desktop purge --set-years N&apos;.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="360"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="452"/>
         <source>Jumlah yang akan dihapus berubah dari {expected} menjadi {found} orang. Periksa lagi lalu ulangi; tidak ada yang dihapus.</source>
         <translation>The number to remove changed from {expected} to {found} people. Check again and repeat; nothing was removed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="366"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="458"/>
         <source>Laporan perangkat hilang memuat NIK lengkap: hanya admin dan verifikator yang boleh membuatnya.</source>
         <translation>The lost-device report lists full NIKs: only admins and verifiers may make it.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="369"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="461"/>
         <source>Sebutkan nomor paket yang ada di flashdisk yang hilang.</source>
         <translation>Name the numbers of the packages that were on the lost stick.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="370"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="462"/>
         <source>Perangkat ini tidak pernah membuat paket {seqs}.</source>
         <translation>This device never made package {seqs}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="372"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="464"/>
         <source>Verifikator memeriksa data, tidak mengubahnya: hanya admin dan operator yang boleh mendaftarkan atau mengubah peserta.</source>
         <translation>A verifier checks data and does not change it: only admins and operators may enrol or change participants.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="377"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="469"/>
         <source>Hanya verifikator atau admin yang boleh menyetujui atau mengembalikan data peserta.</source>
         <translation>Only a verifier or an admin may approve or send back participant data.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="380"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="472"/>
         <source>{count} peserta yang dipilih Anda ubah sendiri; perubahan harus diperiksa orang lain. Tidak ada yang dikembalikan.</source>
         <translation>You changed {count} of the selected participants yourself; someone else must check them. Nothing was sent back.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="385"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="477"/>
         <source>Persetujuan verifikator hanya berlaku di kantor desa.</source>
         <translation>Verifier approval applies only in a village office.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="386"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="478"/>
         <source>Data {name} belum disetujui verifikator; kartunya dicetak setelah disetujui.</source>
         <translation>The data of {name} is not yet approved by the verifier; the card is printed after approval.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="390"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="482"/>
         <source>Peserta tidak ditemukan (mungkin sudah diubah di tempat lain).</source>
         <translation>Participant not found (it may have been changed elsewhere).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="393"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="485"/>
         <source>Kepesertaan {name} sudah berhenti.</source>
         <translation>The participation of {name} has already ended.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="394"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="486"/>
         <source>Kepesertaan {name} masih aktif.</source>
         <translation>The participation of {name} is still active.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="395"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="487"/>
         <source>NIK wajib diisi.</source>
         <translation>NIK is required.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="396"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="488"/>
         <source>NIK hanya boleh berisi angka 0-9.</source>
         <translation>The NIK may contain only the digits 0-9.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="397"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="489"/>
         <source>NIK harus 16 digit, yang diisi {length} digit.</source>
         <translation>The NIK must have 16 digits; {length} were entered.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="398"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="490"/>
         <source>NIK diawali kode provinsi {code} yang tidak ada.</source>
         <translation>The NIK starts with province code {code}, which does not exist.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="399"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="491"/>
         <source>Digit ke-7 s.d. 12 NIK ({digits}) bukan tanggal lahir yang sah (hari 01-31, atau 41-71 untuk perempuan).</source>
         <translation>Digits 7 to 12 of the NIK ({digits}) are not a valid birth date (day 01-31, or 41-71 for women).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="403"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="495"/>
         <source>Empat digit terakhir NIK tidak boleh 0000.</source>
         <translation>The last four digits of the NIK cannot be 0000.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="404"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="496"/>
         <source>NIK ini sudah terdaftar atas nama {name} ({reg_no}).</source>
         <translation>This NIK is already enrolled for {name} ({reg_no}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="405"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="497"/>
         <source>Menurut NIK jenis kelaminnya {nik_sex}, tetapi yang dipilih {typed_sex}.</source>
         <translation>The NIK says the sex is {nik_sex}, but {typed_sex} was chosen.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="408"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="500"/>
         <source>Tanggal lahir dalam NIK ({nik_date}) berbeda dengan tanggal lahir yang diisi ({typed_date}).</source>
         <translation>The birth date in the NIK ({nik_date}) differs from the date of birth entered ({typed_date}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="411"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="503"/>
         <source>NIK diterbitkan di luar Kabupaten Kudus (kode wilayah {code}). Pastikan orangnya memang warga desa ini.</source>
         <translation>The NIK was issued outside Kabupaten Kudus (region code {code}). Make sure the person lives in this village.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="415"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="507"/>
         <source>Kode kecamatan {code} dalam NIK tidak dikenal di Kabupaten Kudus.</source>
         <translation>District code {code} in the NIK is not known in Kabupaten Kudus.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="418"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="510"/>
         <source>Nomor KK hanya boleh berisi angka 0-9.</source>
         <translation>The KK number may contain only the digits 0-9.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="419"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="511"/>
         <source>Nomor KK harus 16 digit, yang diisi {length} digit.</source>
         <translation>The KK number must have 16 digits; {length} were entered.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="420"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="512"/>
         <source>Digit ke-7 s.d. 12 nomor KK ({digits}) bukan tanggal yang sah; periksa kembali.</source>
         <translation>Digits 7 to 12 of the KK number ({digits}) are not a valid date; please check.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="423"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="515"/>
         <source>Nama hanya boleh berisi huruf, spasi, titik, koma, apostrof dan tanda hubung.</source>
         <translation>A name may contain only letters, spaces, dots, commas, apostrophes and hyphens.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="426"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="518"/>
         <source>Nama terlalu pendek.</source>
         <translation>The name is too short.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="427"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="519"/>
         <source>{field}: &apos;{text}&apos; tidak dapat dibaca sebagai tanggal. Tulis seperti 17/08/1985 atau 17 Agustus 1985.</source>
         <translation>{field}: &apos;{text}&apos; cannot be read as a date. Write it like 17/08/1985 or 17 Agustus 1985.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="430"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="522"/>
         <source>{field}: &apos;{text}&apos; bukan tanggal yang ada di kalender.</source>
         <translation>{field}: &apos;{text}&apos; is not a date that exists.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="431"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="523"/>
         <source>{field} tidak boleh setelah hari ini.</source>
         <translation>{field} cannot be after today.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="432"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="524"/>
         <source>{field} sebelum tahun 1900; periksa kembali.</source>
         <translation>{field} is before 1900; please check.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="433"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="525"/>
         <source>Tanggal mulai kepesertaan sebelum tanggal lahir.</source>
         <translation>The start date is before the date of birth.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="434"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="526"/>
         <source>Umur pada tanggal mulai {age} tahun, melebihi batas {limit} tahun yang ditetapkan.</source>
         <translation>Age on the start date is {age}, above the set limit of {limit} years.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="437"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="529"/>
         <source>Umur pada tanggal mulai {age} tahun; pekerja di bawah 15 tahun tidak lazim.</source>
         <translation>Age on the start date is {age}; workers under 15 are unusual.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="440"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="532"/>
         <source>{field}: pilihan &apos;{value}&apos; tidak dikenal.</source>
         <translation>{field}: the choice &apos;{value}&apos; is not known.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="441"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="533"/>
         <source>{field} harus berupa angka 1-999.</source>
         <translation>{field} must be a number from 1 to 999.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="442"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="534"/>
         <source>Nomor telepon harus 8-15 digit, boleh diawali + dan berisi spasi atau tanda hubung.</source>
         <translation>The phone number must have 8-15 digits; it may start with + and contain spaces or hyphens.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="445"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="537"/>
         <source>Pekerja rentan harus disertai sumber datanya (DTKS, DTSEN, P3KE, ...).</source>
         <translation>A vulnerable worker needs the source list they come from (DTKS, DTSEN, P3KE, ...).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="448"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="540"/>
         <source>Tanggal berhenti ({exit}) sebelum tanggal mulai kepesertaan ({start}).</source>
         <translation>The end date ({exit}) is before the start date ({start}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="451"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="543"/>
         <source>Tanggal aktif kembali ({date}) sebelum tanggal berhenti ({exit}).</source>
         <translation>The reactivation date ({date}) is before the end date ({exit}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="454"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="546"/>
         <source>{field} terlalu panjang (maksimal {max} karakter).</source>
         <translation>{field} is too long (at most {max} characters).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="455"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="547"/>
         <source>{field}: nilai &apos;{value}&apos; tidak sah.</source>
         <translation>{field}: the value &apos;{value}&apos; is not valid.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="457"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="549"/>
         <source>Gagal menulis {path}: {detail}. Pilih folder lain atau tutup berkas itu di Excel.</source>
         <translation>Could not write {path}: {detail}. Choose another folder or close the file in Excel.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="460"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="552"/>
         <source>Kolom tidak dikenal: {columns}. Kolom yang tersedia: {known}.</source>
         <translation>Unknown columns: {columns}. Available columns: {known}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="461"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="553"/>
         <source>Berkas {path} tidak ditemukan.</source>
         <translation>File {path} not found.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="462"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="554"/>
         <source>Berkas {path} bukan buku kerja Excel, LibreOffice atau CSV (.xlsx, .xls, .ods, .csv).</source>
         <translation>The file {path} is not an Excel, LibreOffice or CSV workbook (.xlsx, .xls, .ods, .csv).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="465"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="557"/>
         <source>Berkas {path} terlalu besar ({size} MB; batasnya {max} MB). Pecah daftar menjadi beberapa berkas.</source>
         <translation>The file {path} is too large ({size} MB; the limit is {max} MB). Split the list into several files.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="468"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="560"/>
         <source>Berkas {path} dilindungi kata sandi. Buka di Excel, hapus kata sandinya, simpan, lalu impor lagi.</source>
         <translation>The file {path} is protected by a password. Open it in Excel, remove the password, save it and import again.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="471"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="563"/>
         <source>Berkas {path} rusak dan tidak dapat dibaca ({detail}).</source>
         <translation>The file {path} is damaged and cannot be read ({detail}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="472"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="564"/>
         <source>Lembar {sheet} di berkas {path} kosong.</source>
         <translation>Sheet {sheet} in {path} is empty.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="473"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="565"/>
         <source>Berkas {path} tidak memiliki lembar bernama {sheet}.</source>
         <translation>The file {path} has no sheet named {sheet}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="474"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="566"/>
         <source>Tidak ada kolom NIK di {path} (lembar: {sheet}). Beri judul kolom &apos;NIK&apos; atau pilih kolomnya sendiri.</source>
         <translation>There is no NIK column in {path} (sheets: {sheet}). Give the column the heading &apos;NIK&apos; or choose it yourself.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="478"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="570"/>
         <source>Sel NIK berisi angka, bukan teks ({digits}). Excel hanya menyimpan 15 digit, sehingga digit terakhir NIK bisa sudah hilang. Ketik ulang NIK sebagai teks (format Teks, atau awali dengan tanda &apos;).</source>
         <translation>The NIK cell holds a number, not text ({digits}). Excel keeps only 15 digits, so the NIK&apos;s last digit may already be lost. Type the NIK again as text (Text format, or start it with &apos;).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="483"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="575"/>
         <source>Sel nomor KK berisi angka, bukan teks ({digits}). Excel hanya menyimpan 15 digit, sehingga digit terakhirnya bisa sudah hilang. Ketik ulang sebagai teks.</source>
         <translation>The KK cell holds a number, not text ({digits}). Excel keeps only 15 digits, so its last digit may already be lost. Type it again as text.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="488"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="580"/>
         <source>NIK ini sudah ada di baris {first_row} berkas yang sama.</source>
         <translation>This NIK already appears in row {first_row} of the same file.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="489"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="581"/>
         <source>Lembar ini berisi rumus; yang dibaca adalah hasil terakhir yang disimpan Excel. Sel rumus yang belum pernah dihitung terbaca kosong.</source>
         <translation>This sheet contains formulas; the values read are the last results Excel saved. Formula cells never calculated read as empty.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="495"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="587"/>
         <source>Kode wilayah {code} tidak dikenal: tulis kode desa (33.19.03.2008) atau kecamatan (33.19.03).</source>
         <translation>Unknown area code {code}: write a village code (33.19.03.2008) or a kecamatan code (33.19.03).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="498"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="590"/>
         <source>--map {pair}: tulis KOLOM=JUDUL, KOLOM salah satu dari {fields}, JUDUL judul kolom di berkas.</source>
         <translation>--map {pair}: write FIELD=HEADER, FIELD one of {fields}, HEADER a column header in the file.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="501"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="593"/>
         <source>Fitur ini hanya tersedia di instalasi mode kabupaten.</source>
         <translation>This is only available in a regency-mode installation.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="502"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="594"/>
         <source>Peran {role} tidak boleh memutuskan kepesertaan ganda; minta admin atau verifikator.</source>
         <translation>The role {role} may not decide double enrolments; ask an admin or a verifier.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="505"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="597"/>
         <source>Keputusan &apos;{decision}&apos; tidak dikenal.</source>
         <translation>Unknown decision &apos;{decision}&apos;.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="506"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="598"/>
         <source>Kasus kepesertaan ganda nomor {id} tidak ada.</source>
         <translation>There is no double-enrolment case number {id}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="507"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="599"/>
         <source>Kasus nomor {id} sudah diputuskan sebelumnya; keputusan itu tidak diubah.</source>
         <translation>Case number {id} was already decided; that decision is unchanged.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="510"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="602"/>
         <source>Kedua kepesertaan memakai NIK yang sama ({nik}), jadi pasti orang yang sama: pilih kepesertaan yang berlaku.</source>
         <translation>Both enrolments use the same NIK ({nik}), so they are the same person: choose the enrolment that stands.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="514"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="606"/>
         <source>Berkas {path} tidak berisi satu pun NIK yang sah. Daftar APBD yang tersimpan tidak diubah.</source>
         <translation>{path} holds no valid NIK. The stored APBD list is unchanged.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="517"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="609"/>
         <source>NIK ini sudah ada di baris sebelumnya; baris ini dilewati.</source>
         <translation>This NIK is already on an earlier row; this row is skipped.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="518"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="610"/>
         <source>Tidak ada peserta yang perlu didaftarkan ke BPJS untuk {desa}: semua peserta aktif yang diterima sudah ber-KPJ atau sudah dikirim.</source>
         <translation>No participant to register with BPJS for {desa}: every active accepted participant has a KPJ number or was already sent.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="523"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="615"/>
         <source>Berkas {path} (lembar: {sheet}) tidak punya kolom KPJ maupun kolom status. Beri judul kolom &apos;KPJ&apos; dan &apos;STATUS&apos; atau pilih kolomnya sendiri.</source>
         <translation>{path} (sheet: {sheet}) has neither a KPJ nor a status column. Head the columns &apos;KPJ&apos; and &apos;STATUS&apos; or choose them yourself.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="528"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="620"/>
         <source>Status &apos;{status}&apos; tidak dikenali: tulis misalnya TERDAFTAR atau DITOLAK, atau isi nomor KPJ.</source>
         <translation>Status &apos;{status}&apos; not recognised: write e.g. TERDAFTAR or DITOLAK, or fill in the KPJ number.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="531"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="623"/>
         <source>Status terdaftar tetapi nomor KPJ kosong.</source>
         <translation>Status registered but the KPJ number is empty.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="532"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="624"/>
         <source>Nomor KPJ &apos;{kpj}&apos; tidak sah: harus {digits} digit angka (tulis sebagai teks agar nol di depan tetap).</source>
         <translation>KPJ number &apos;{kpj}&apos; is invalid: it must be {digits} digits (write it as text so leading zeros stay).</translation>
     </message>
@@ -4571,124 +4978,139 @@ Continue?</translation>
 <context>
     <name>RegencySyncPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="324"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="393"/>
         <source>Sinkronisasi desa</source>
         <translation>Village sync</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="326"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="395"/>
         <source>Impor paket…</source>
         <translation>Import packages…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="329"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="398"/>
         <source>Impor semua paket di flashdisk…</source>
         <translation>Import every package on a USB stick…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="332"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="401"/>
         <source>Tulis tanda terima…</source>
         <translation>Write receipts…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="336"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="405"/>
         <source>Minta kirim ulang lengkap dari desa terpilih</source>
         <translation>Ask the selected village for a full resend</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="342"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="411"/>
         <source>Komputer desa yang mengirim paket lewat server tetapi belum dikonfirmasi sidik jarinya.</source>
         <translation>Village computers that sent packages through the server but whose fingerprint is not confirmed yet.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="346"/>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="395"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="415"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="473"/>
         <source>Perangkat daring menunggu ({n})…</source>
         <translation>Online devices waiting ({n})…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="353"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="417"/>
+        <source>Perangkat desa…</source>
+        <translation>Village devices…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="420"/>
+        <source>Perangkat terdaftar tiap desa; cabut perangkat yang hilang atau dicuri.</source>
+        <translation>The registered devices of each village; revoke one that was lost or stolen.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="431"/>
         <source>Berkas setup untuk desa</source>
         <translation>Setup file for a village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="359"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="437"/>
         <source>Simpan berkas setup…</source>
         <translation>Save setup file…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="369"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="447"/>
         <source>Kode</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="369"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="447"/>
         <source>Desa</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="369"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="447"/>
         <source>Kecamatan</source>
         <translation>District</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="369"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="447"/>
         <source>Perangkat</source>
         <translation>Devices</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="369"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="447"/>
         <source>Paket terakhir</source>
         <translation>Last package</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="370"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="448"/>
         <source>Kontak terakhir</source>
         <translation>Last contact</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="370"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="448"/>
         <source>Peserta aktif</source>
         <translation>Active participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="370"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="448"/>
         <source>Paket hilang</source>
         <translation>Missing packages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="383"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="448"/>
+        <source>Data ditolak</source>
+        <translation>Records rejected</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="461"/>
         <source>Hasil impor terakhir</source>
         <translation>Last import results</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="401"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="479"/>
         <source>{heard} dari {total} desa sudah mengirim paket; {gaps} desa dengan paket hilang; {dup} NIK ganda menunggu keputusan.</source>
         <translation>{heard} of {total} villages have sent packages; {gaps} villages with missing packages; {dup} double NIKs awaiting a decision.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="417"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="495"/>
         <source>Pilih paket desa</source>
         <translation>Choose village packages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="422"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="500"/>
         <source>Pilih flashdisk atau folder berisi paket</source>
         <translation>Choose the USB stick or folder holding packages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="429"/>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="511"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="507"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="594"/>
         <source>Impor paket</source>
         <translation>Import packages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="429"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="507"/>
         <source>Tidak ada berkas paket (*.kdp) di sana.</source>
         <translation>There are no package files (*.kdp) there.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="443"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="521"/>
         <source>Paket {name} berasal dari komputer desa {desa} yang belum terdaftar.
 
 Sidik jari perangkat itu:
@@ -4703,29 +5125,29 @@ That device&apos;s fingerprint:
 Call the village operator and ask them to read the fingerprint from their Sync page. Register only if it is exactly the same.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="447"/>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="468"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="525"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="546"/>
         <source>Perangkat desa baru</source>
         <translation>New village device</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="447"/>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="468"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="525"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="546"/>
         <source>Sama, daftarkan</source>
         <translation>Same, register</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="447"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="525"/>
         <source>Tolak</source>
         <translation>Refuse</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="452"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="530"/>
         <source>Mengimpor paket desa…</source>
         <translation>Importing village packages…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="464"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="542"/>
         <source>Komputer desa {desa} mengirim {name} lewat server, tetapi belum terdaftar.
 
 Sidik jari perangkat itu:
@@ -4740,67 +5162,82 @@ That device&apos;s fingerprint:
 Call the village operator and ask them to read out the fingerprint from their Sync page. Register only if it is exactly the same.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="468"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="546"/>
         <source>Lewati</source>
         <translation>Skip</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="485"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="563"/>
         <source>Mengimpor paket dari server…</source>
         <translation>Importing packages from the server…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="492"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="570"/>
         <source>{name}: sudah pernah diimpor; tidak ada yang berubah</source>
         <translation>{name}: imported before; nothing changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="496"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="573"/>
         <source>{name}: {added} baru, {updated} diubah, {dup} NIK ganda</source>
         <translation>{name}: {added} new, {updated} changed, {dup} double NIKs</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="501"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="577"/>
+        <source>; {n} baris ditolak (alasannya ikut tanda terima desa)</source>
+        <translation>; {n} rows rejected (the reasons go with the village&apos;s receipt)</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="579"/>
+        <source>; {n} peserta didaftarkan ulang desa (data lama dipakai)</source>
+        <translation>; {n} participants enrolled again by the village (the held record kept)</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="581"/>
+        <source>; kunci baru perangkat desa didaftarkan</source>
+        <translation>; the village device&apos;s new keys registered</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="584"/>
         <source>{name}: DITOLAK. {reason}</source>
         <translation>{name}: REFUSED. {reason}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="504"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="587"/>
         <source>Pemeriksaan kepesertaan ganda: {open} kasus menunggu keputusan di halaman Ganda.</source>
         <translation>Double-enrolment check: {open} cases await a decision on the Doubles page.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="512"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="595"/>
         <source>{ok} paket diimpor atau sudah ada, {bad} ditolak. Rinciannya ada di bawah daftar desa.</source>
         <translation>{ok} packages imported or already held, {bad} refused. Details are below the village list.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="520"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="603"/>
         <source>Pilih folder untuk tanda terima</source>
         <translation>Choose a folder for the receipts</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="530"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="613"/>
         <source>Tanda terima</source>
         <translation>Receipt</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="531"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="614"/>
         <source>{n} tanda terima ditulis ke {folder}.</source>
         <translation>{n} receipts written to {folder}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="538"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="621"/>
         <source>Simpan berkas setup</source>
         <translation>Save setup file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="547"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="630"/>
         <source>Berkas setup</source>
         <translation>Setup file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="549"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="632"/>
         <source>Berkas setup untuk Desa {desa} ditulis ke {path}.
 
 Sidik jari kunci kabupaten, untuk dibacakan kepada operator desa saat ia bergabung:
@@ -4811,18 +5248,18 @@ The regency key&apos;s fingerprint, to read to the village operator when they jo
 {fp}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="560"/>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="568"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="646"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="654"/>
         <source>Kirim ulang lengkap</source>
         <translation>Full resend</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="560"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="646"/>
         <source>Pilih desanya di daftar lebih dahulu.</source>
         <translation>Choose the village in the list first.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="569"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="655"/>
         <source>Permintaan untuk {code} ikut tanda terima berikutnya ({n} perangkat).</source>
         <translation>The request for {code} goes with its next receipt ({n} devices).</translation>
     </message>
@@ -5220,178 +5657,192 @@ Trying again in {minutes} minutes.</translation>
 <context>
     <name>VillageSyncPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="72"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="79"/>
         <source>Sinkronisasi</source>
         <extracomment>the clerk asked for an online exchange now</extracomment>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="75"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="82"/>
         <source>Kabupaten</source>
         <translation>Regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="80"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="87"/>
         <source>Gabung dengan kabupaten (berkas setup)…</source>
         <translation>Join the regency (setup file)…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="88"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="95"/>
         <source>Perangkat ini</source>
         <translation>This device</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="93"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="100"/>
         <source>Saat paket pertama dari komputer ini tiba, operator kabupaten akan menanyakan sidik jari ini. Bacakan lewat telepon; jangan kirim lewat pesan yang bisa diteruskan orang lain.</source>
         <translation>When the first package from this computer arrives, the regency operator will ask for this fingerprint. Read it out on the telephone; do not send it in a message others could forward.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="103"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="109"/>
+        <source>Ganti kunci perangkat…</source>
+        <translation>Renew device keys…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="112"/>
+        <source>Buat kunci baru untuk komputer ini, misalnya bila salinan datanya mungkin jatuh ke orang lain.</source>
+        <translation>Make new keys for this computer, for example when a copy of its data may have fallen into other hands.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="121"/>
         <source>Kirim dan terima</source>
         <translation>Send and receive</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="107"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="125"/>
         <source>Kirim semua data (kirim ulang lengkap)</source>
         <translation>Send all data (full resend)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="110"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="128"/>
         <source>Buat paket ke flashdisk…</source>
         <translation>Write a package to a USB stick…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="113"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="131"/>
         <source>Impor tanda terima…</source>
         <translation>Import a receipt…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="124"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="142"/>
         <source>Daring (lewat internet)</source>
         <translation>Online (over the internet)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="125"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="143"/>
         <source>Belum diperiksa.</source>
         <translation>Not checked yet.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="128"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="146"/>
         <source>Sinkronkan sekarang</source>
         <translation>Synchronise now</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="131"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="149"/>
         <source>Buat paket dari perubahan, kirim paket yang menunggu, dan ambil tanda terima dari server.</source>
         <translation>Make a package of the changes, send waiting packages and fetch the receipt from the server.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="139"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="157"/>
         <source>Paket</source>
         <translation>Package</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="139"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="157"/>
         <source>Dibuat</source>
         <translation>Written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="139"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="157"/>
         <source>Oleh</source>
         <translation>By</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="139"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="157"/>
         <source>Peserta</source>
         <translation>Participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="139"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="157"/>
         <source>Isi</source>
         <translation>Content</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="140"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="158"/>
         <source>Diterima kabupaten</source>
         <translation>Received by the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="140"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="158"/>
         <source>Berkas</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="143"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="161"/>
         <source>Salin lagi ke flashdisk…</source>
         <translation>Copy again to a USB stick…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="155"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="173"/>
         <source>Paket yang sudah dibuat</source>
         <translation>Packages written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="173"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="191"/>
         <source>Terhubung dengan {name}. Sidik jari kunci kabupaten:</source>
         <translation>Joined {name}. Fingerprint of the regency key:</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="178"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="196"/>
         <source>Belum terhubung. Minta berkas setup desa ini kepada DPMD Kudus, lalu gabung.</source>
         <translation>Not joined yet. Ask DPMD Kudus for this village&apos;s setup file, then join.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="184"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="202"/>
+        <source>Kunci baru menunggu diterima kabupaten; paket membawanya, ditandatangani kunci lama ({fp}).</source>
+        <translation>The new keys are waiting for the regency to take them; packages carry them, signed by the old keys ({fp}).</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="211"/>
         <source>{n} peserta dan {p} pembayaran iuran berubah dan belum dikirim. Paket terakhir: {seq}. Tanda terima terakhir: {r}.</source>
         <translation>{n} participants and {p} premium payments changed and not sent. Last package: {seq}. Last receipt: {r}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="190"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="217"/>
         <source>{n} peserta menunggu persetujuan verifikator atau dikembalikan ke operator; mereka ikut paket setelah disetujui (halaman Persetujuan).</source>
         <translation>{n} participants await the verifier&apos;s approval or were sent back to the operator; they go into a package once approved (Approval page).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="196"/>
         <source>Kabupaten belum menerima paket {seqs}: salin lagi berkasnya dari daftar di bawah, atau kirim ulang lengkap.</source>
-        <translation>The regency has not received package {seqs}: copy the file again from the list below, or send a full resend.</translation>
+        <translation type="vanished">The regency has not received package {seqs}: copy the file again from the list below, or send a full resend.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="201"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="228"/>
         <source>Kabupaten meminta kirim ulang lengkap: paket berikutnya berisi semua data.</source>
         <translation>The regency asked for a full resend: the next package carries all data.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="210"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="237"/>
         <source>lengkap</source>
         <translation>full</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="210"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="237"/>
         <source>perubahan</source>
         <translation>changes</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="211"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="254"/>
         <source>terkirim {at}</source>
         <translation>uploaded {at}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="212"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="254"/>
         <source>belum</source>
         <translation>not yet</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="220"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="246"/>
         <source>Berkas setup tidak berisi alamat server kabupaten: kirim paket dengan flashdisk.</source>
         <translation>The setup file has no regency server address: send packages on a USB stick.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="238"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="290"/>
         <source>Pilih berkas setup dari kabupaten</source>
         <translation>Choose the setup file from the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="244"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="296"/>
         <source>Berkas setup dari {name} untuk Desa {desa}.
 
 Sidik jari kunci kabupaten:
@@ -5406,38 +5857,80 @@ Fingerprint of the regency key:
 Ask DPMD for the key fingerprint on the telephone. Join only if it is exactly the same.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="247"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="299"/>
         <source>Gabung dengan kabupaten</source>
         <translation>Join the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="247"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="299"/>
         <source>Sama, gabung</source>
         <translation>Same, join</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="247"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="262"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="299"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="256"/>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="288"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="223"/>
+        <source>Kabupaten belum menerima {n} paket ({seqs}): salin lagi berkasnya dari daftar di bawah, atau kirim ulang lengkap.</source>
+        <translation>The regency has not received {n} packages ({seqs}): copy the files again from the list below, or send everything again.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="251"/>
+        <source>diganti paket lengkap (nomornya sudah dipakai di kabupaten)</source>
+        <translation>replaced by a full package (its number was already used at the regency)</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="258"/>
+        <source>Kunci baru dibuat untuk komputer ini. Paket berikutnya membawa kunci baru itu, ditandatangani kunci lama, sehingga kabupaten mendaftarkannya tanpa menelepon. Bila kabupaten sudah mencabut perangkat ini, bacakan sidik jari baru kepada operator kabupaten.
+
+Ganti kunci sekarang?</source>
+        <translation>New keys are made for this computer. The next package carries them, signed by the old keys, so the regency registers them without a telephone call. If the regency has already revoked this device, read the new fingerprint out to the regency operator.
+
+Renew the keys now?</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="262"/>
+        <source>Ganti kunci perangkat</source>
+        <translation>Renew device keys</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="262"/>
+        <source>Ganti kunci</source>
+        <translation>Renew keys</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="269"/>
+        <source>Kunci perangkat diganti</source>
+        <translation>Device keys renewed</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="270"/>
+        <source>Sidik jari lama: {old}
+Sidik jari baru: {new}</source>
+        <translation>Old fingerprint: {old}
+New fingerprint: {new}</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="308"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="340"/>
         <source>Pilih flashdisk atau folder tujuan</source>
         <translation>Choose the USB stick or target folder</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="264"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="316"/>
         <source>Membuat paket sinkronisasi…</source>
         <translation>Writing the sync package…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="276"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="328"/>
         <source>Paket dibuat</source>
         <translation>Package written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="278"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="330"/>
         <source>Paket {seq} ({n} peserta) ditulis dan diperiksa di:
 {path}
 
@@ -5448,32 +5941,52 @@ Serahkan flashdisk ke DPMD Kudus. Salinannya tetap tersimpan di komputer ini.</s
 Take the USB stick to DPMD Kudus. A copy stays on this computer.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="293"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="345"/>
         <source>Paket disalin</source>
         <translation>Package copied</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="293"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="345"/>
         <source>Disalin ke {path}</source>
         <translation>Copied to {path}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="297"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="349"/>
         <source>Pilih tanda terima dari kabupaten</source>
         <translation>Choose the receipt from the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="307"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="359"/>
         <source>Tanda terima {seq} sudah diterapkan sebelumnya; tidak ada yang berubah.</source>
         <translation>Receipt {seq} was applied before; nothing changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="310"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="362"/>
         <source>Tanda terima {seq} diterapkan: {a} diterima, {rej} ditolak, {rev} ditinjau kabupaten, {k} nomor KPJ baru.</source>
         <translation>Receipt {seq} applied: {a} accepted, {rej} rejected, {rev} under regency review, {k} new KPJ numbers.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="313"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="367"/>
+        <source>{n} peserta mendapat nomor registrasi baru: nomor lamanya sudah dipakai peserta lain di kabupaten (cadangan lama dipulihkan). Cetak ulang kartunya bila sudah dicetak.</source>
+        <translation>{n} participants got a new registration number: their old number was already used by another participant at the regency (an old backup was restored). Reprint their cards if they were printed.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="372"/>
+        <source>{n} data dikirim ulang: kabupaten menyimpan versi yang lebih baru daripada data di sini.</source>
+        <translation>{n} records are sent again: the regency holds a newer version than the data here.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="376"/>
+        <source>Kabupaten menyimpan paket lain dengan nomor {seqs}; paket berikutnya berisi semua data.</source>
+        <translation>The regency holds another package under number {seqs}; the next package carries all data.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="379"/>
+        <source>{n} pembayaran iuran ditolak kabupaten; lihat log audit.</source>
+        <translation>{n} premium payments were rejected by the regency; see the audit log.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="382"/>
         <source>Tanda terima</source>
         <translation>Receipt</translation>
     </message>
