@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
@@ -420,13 +419,15 @@ class RegencySyncPage(QWidget):
             self.tr("Perangkat terdaftar tiap desa; cabut perangkat yang hilang atau dicuri.")
         )
         self.devices_button.clicked.connect(self.show_devices)
-        for b in (
-            self.import_files_button, self.import_folder_button, self.receipts_button, self.pending_button,
-            self.devices_button,
-        ):  # fmt: skip
+        # Two rows, so that every button reads whole on a 1024-pixel screen: files, then devices.
+        for b in (self.import_files_button, self.import_folder_button, self.receipts_button):
             row.addWidget(b)
         row.addStretch(1)
-        row.addWidget(self.full_button)
+        devices_row = QHBoxLayout()
+        for b in (self.pending_button, self.devices_button):
+            devices_row.addWidget(b)
+        devices_row.addStretch(1)
+        devices_row.addWidget(self.full_button)
 
         setup_box = QGroupBox(self.tr("Berkas setup untuk desa"))
         self.desa_combo = QComboBox()
@@ -455,6 +456,7 @@ class RegencySyncPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addLayout(row)
+        layout.addLayout(devices_row)
         layout.addWidget(setup_box)
         layout.addWidget(self.summary)
         layout.addWidget(self.villages, 1)
@@ -676,8 +678,8 @@ class DevicesDialog(QDialog):
         self.revoke_button = QPushButton(self.tr("Cabut perangkat terpilih…"))
         self.revoke_button.setObjectName("revokeDevice")
         self.revoke_button.clicked.connect(self.revoke_selected)
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        close.rejected.connect(self.reject)
+        close = QPushButton(self.tr("Tutup"))  # named by us: Qt has no Indonesian for its own buttons
+        close.clicked.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
         bottom = QHBoxLayout()

@@ -816,78 +816,83 @@
 <context>
     <name>DevicesDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="670"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="672"/>
         <source>Perangkat desa</source>
         <translation>Village devices</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="672"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="674"/>
         <source>Desa</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="672"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="674"/>
         <source>Perangkat</source>
         <translation>Device</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="672"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="674"/>
         <source>Sidik jari</source>
         <translation>Fingerprint</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="672"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="674"/>
         <source>Keadaan</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="673"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="675"/>
         <source>Paket terakhir</source>
         <translation>Last package</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="673"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="675"/>
         <source>Terdaftar</source>
         <translation>Registered</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="673"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="675"/>
         <source>Catatan</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="676"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="678"/>
         <source>Cabut perangkat terpilih…</source>
         <translation>Revoke selected device…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="693"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="681"/>
+        <source>Tutup</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="695"/>
         <source>aktif</source>
         <translation>current</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="693"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="695"/>
         <source>diganti</source>
         <translation>replaced</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="693"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="695"/>
         <source>dicabut</source>
         <translation>revoked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="703"/>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="710"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="705"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="712"/>
         <source>Cabut perangkat</source>
         <translation>Revoke device</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="703"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="705"/>
         <source>Pilih perangkatnya di daftar lebih dahulu.</source>
         <translation>Select the device in the list first.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="712"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="714"/>
         <source>Perangkat {id} Desa {desa} (sidik jari {fp}) tidak akan diterima lagi: paket, tanda terima dan kunci baru yang ditandatanganinya ditolak. Alasan pencabutan:</source>
         <translation>Device {id} of {desa} (fingerprint {fp}) will no longer be accepted: its packages, receipts and any new keys it signs are refused. Reason for revoking:</translation>
     </message>
@@ -4978,139 +4983,139 @@ Continue?</translation>
 <context>
     <name>RegencySyncPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="393"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="392"/>
         <source>Sinkronisasi desa</source>
         <translation>Village sync</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="395"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="394"/>
         <source>Impor paket…</source>
         <translation>Import packages…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="398"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="397"/>
         <source>Impor semua paket di flashdisk…</source>
         <translation>Import every package on a USB stick…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="401"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="400"/>
         <source>Tulis tanda terima…</source>
         <translation>Write receipts…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="405"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="404"/>
         <source>Minta kirim ulang lengkap dari desa terpilih</source>
         <translation>Ask the selected village for a full resend</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="411"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="410"/>
         <source>Komputer desa yang mengirim paket lewat server tetapi belum dikonfirmasi sidik jarinya.</source>
         <translation>Village computers that sent packages through the server but whose fingerprint is not confirmed yet.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="415"/>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="473"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="414"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="475"/>
         <source>Perangkat daring menunggu ({n})…</source>
         <translation>Online devices waiting ({n})…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="417"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="416"/>
         <source>Perangkat desa…</source>
         <translation>Village devices…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="420"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="419"/>
         <source>Perangkat terdaftar tiap desa; cabut perangkat yang hilang atau dicuri.</source>
         <translation>The registered devices of each village; revoke one that was lost or stolen.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="431"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="432"/>
         <source>Berkas setup untuk desa</source>
         <translation>Setup file for a village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="437"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="438"/>
         <source>Simpan berkas setup…</source>
         <translation>Save setup file…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="447"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="448"/>
         <source>Kode</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="447"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="448"/>
         <source>Desa</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="447"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="448"/>
         <source>Kecamatan</source>
         <translation>District</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="447"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="448"/>
         <source>Perangkat</source>
         <translation>Devices</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="447"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="448"/>
         <source>Paket terakhir</source>
         <translation>Last package</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="448"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="449"/>
         <source>Kontak terakhir</source>
         <translation>Last contact</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="448"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="449"/>
         <source>Peserta aktif</source>
         <translation>Active participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="448"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="449"/>
         <source>Paket hilang</source>
         <translation>Missing packages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="448"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="449"/>
         <source>Data ditolak</source>
         <translation>Records rejected</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="461"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="463"/>
         <source>Hasil impor terakhir</source>
         <translation>Last import results</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="479"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="481"/>
         <source>{heard} dari {total} desa sudah mengirim paket; {gaps} desa dengan paket hilang; {dup} NIK ganda menunggu keputusan.</source>
         <translation>{heard} of {total} villages have sent packages; {gaps} villages with missing packages; {dup} double NIKs awaiting a decision.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="495"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="497"/>
         <source>Pilih paket desa</source>
         <translation>Choose village packages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="500"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="502"/>
         <source>Pilih flashdisk atau folder berisi paket</source>
         <translation>Choose the USB stick or folder holding packages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="507"/>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="594"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="509"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="596"/>
         <source>Impor paket</source>
         <translation>Import packages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="507"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="509"/>
         <source>Tidak ada berkas paket (*.kdp) di sana.</source>
         <translation>There are no package files (*.kdp) there.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="521"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="523"/>
         <source>Paket {name} berasal dari komputer desa {desa} yang belum terdaftar.
 
 Sidik jari perangkat itu:
@@ -5125,29 +5130,29 @@ That device&apos;s fingerprint:
 Call the village operator and ask them to read the fingerprint from their Sync page. Register only if it is exactly the same.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="525"/>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="546"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="527"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="548"/>
         <source>Perangkat desa baru</source>
         <translation>New village device</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="525"/>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="546"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="527"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="548"/>
         <source>Sama, daftarkan</source>
         <translation>Same, register</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="525"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="527"/>
         <source>Tolak</source>
         <translation>Refuse</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="530"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="532"/>
         <source>Mengimpor paket desa…</source>
         <translation>Importing village packages…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="542"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="544"/>
         <source>Komputer desa {desa} mengirim {name} lewat server, tetapi belum terdaftar.
 
 Sidik jari perangkat itu:
@@ -5162,82 +5167,82 @@ That device&apos;s fingerprint:
 Call the village operator and ask them to read out the fingerprint from their Sync page. Register only if it is exactly the same.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="546"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="548"/>
         <source>Lewati</source>
         <translation>Skip</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="563"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="565"/>
         <source>Mengimpor paket dari server…</source>
         <translation>Importing packages from the server…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="570"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="572"/>
         <source>{name}: sudah pernah diimpor; tidak ada yang berubah</source>
         <translation>{name}: imported before; nothing changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="573"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="575"/>
         <source>{name}: {added} baru, {updated} diubah, {dup} NIK ganda</source>
         <translation>{name}: {added} new, {updated} changed, {dup} double NIKs</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="577"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="579"/>
         <source>; {n} baris ditolak (alasannya ikut tanda terima desa)</source>
         <translation>; {n} rows rejected (the reasons go with the village&apos;s receipt)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="579"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="581"/>
         <source>; {n} peserta didaftarkan ulang desa (data lama dipakai)</source>
         <translation>; {n} participants enrolled again by the village (the held record kept)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="581"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="583"/>
         <source>; kunci baru perangkat desa didaftarkan</source>
         <translation>; the village device&apos;s new keys registered</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="584"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="586"/>
         <source>{name}: DITOLAK. {reason}</source>
         <translation>{name}: REFUSED. {reason}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="587"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="589"/>
         <source>Pemeriksaan kepesertaan ganda: {open} kasus menunggu keputusan di halaman Ganda.</source>
         <translation>Double-enrolment check: {open} cases await a decision on the Doubles page.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="595"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="597"/>
         <source>{ok} paket diimpor atau sudah ada, {bad} ditolak. Rinciannya ada di bawah daftar desa.</source>
         <translation>{ok} packages imported or already held, {bad} refused. Details are below the village list.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="603"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="605"/>
         <source>Pilih folder untuk tanda terima</source>
         <translation>Choose a folder for the receipts</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="613"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="615"/>
         <source>Tanda terima</source>
         <translation>Receipt</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="614"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="616"/>
         <source>{n} tanda terima ditulis ke {folder}.</source>
         <translation>{n} receipts written to {folder}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="621"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="623"/>
         <source>Simpan berkas setup</source>
         <translation>Save setup file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="630"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="632"/>
         <source>Berkas setup</source>
         <translation>Setup file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="632"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="634"/>
         <source>Berkas setup untuk Desa {desa} ditulis ke {path}.
 
 Sidik jari kunci kabupaten, untuk dibacakan kepada operator desa saat ia bergabung:
@@ -5248,18 +5253,18 @@ The regency key&apos;s fingerprint, to read to the village operator when they jo
 {fp}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="646"/>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="654"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="648"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="656"/>
         <source>Kirim ulang lengkap</source>
         <translation>Full resend</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="646"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="648"/>
         <source>Pilih desanya di daftar lebih dahulu.</source>
         <translation>Choose the village in the list first.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="655"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="657"/>
         <source>Permintaan untuk {code} ikut tanda terima berikutnya ({n} perangkat).</source>
         <translation>The request for {code} goes with its next receipt ({n} devices).</translation>
     </message>
@@ -5657,148 +5662,148 @@ Trying again in {minutes} minutes.</translation>
 <context>
     <name>VillageSyncPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="79"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="78"/>
         <source>Sinkronisasi</source>
         <extracomment>the clerk asked for an online exchange now</extracomment>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="82"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="81"/>
         <source>Kabupaten</source>
         <translation>Regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="87"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="86"/>
         <source>Gabung dengan kabupaten (berkas setup)…</source>
         <translation>Join the regency (setup file)…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="95"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="94"/>
         <source>Perangkat ini</source>
         <translation>This device</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="100"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="99"/>
         <source>Saat paket pertama dari komputer ini tiba, operator kabupaten akan menanyakan sidik jari ini. Bacakan lewat telepon; jangan kirim lewat pesan yang bisa diteruskan orang lain.</source>
         <translation>When the first package from this computer arrives, the regency operator will ask for this fingerprint. Read it out on the telephone; do not send it in a message others could forward.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="109"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="108"/>
         <source>Ganti kunci perangkat…</source>
         <translation>Renew device keys…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="112"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="111"/>
         <source>Buat kunci baru untuk komputer ini, misalnya bila salinan datanya mungkin jatuh ke orang lain.</source>
         <translation>Make new keys for this computer, for example when a copy of its data may have fallen into other hands.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="121"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="120"/>
         <source>Kirim dan terima</source>
         <translation>Send and receive</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="125"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="124"/>
         <source>Kirim semua data (kirim ulang lengkap)</source>
         <translation>Send all data (full resend)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="128"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="127"/>
         <source>Buat paket ke flashdisk…</source>
         <translation>Write a package to a USB stick…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="131"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="130"/>
         <source>Impor tanda terima…</source>
         <translation>Import a receipt…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="142"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="141"/>
         <source>Daring (lewat internet)</source>
         <translation>Online (over the internet)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="143"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="142"/>
         <source>Belum diperiksa.</source>
         <translation>Not checked yet.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="146"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="145"/>
         <source>Sinkronkan sekarang</source>
         <translation>Synchronise now</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="149"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="148"/>
         <source>Buat paket dari perubahan, kirim paket yang menunggu, dan ambil tanda terima dari server.</source>
         <translation>Make a package of the changes, send waiting packages and fetch the receipt from the server.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="157"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="156"/>
         <source>Paket</source>
         <translation>Package</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="157"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="156"/>
         <source>Dibuat</source>
         <translation>Written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="157"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="156"/>
         <source>Oleh</source>
         <translation>By</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="157"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="156"/>
         <source>Peserta</source>
         <translation>Participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="157"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="156"/>
         <source>Isi</source>
         <translation>Content</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="158"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="157"/>
         <source>Diterima kabupaten</source>
         <translation>Received by the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="158"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="157"/>
         <source>Berkas</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="161"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="160"/>
         <source>Salin lagi ke flashdisk…</source>
         <translation>Copy again to a USB stick…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="173"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="172"/>
         <source>Paket yang sudah dibuat</source>
         <translation>Packages written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="191"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="190"/>
         <source>Terhubung dengan {name}. Sidik jari kunci kabupaten:</source>
         <translation>Joined {name}. Fingerprint of the regency key:</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="196"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="195"/>
         <source>Belum terhubung. Minta berkas setup desa ini kepada DPMD Kudus, lalu gabung.</source>
         <translation>Not joined yet. Ask DPMD Kudus for this village&apos;s setup file, then join.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="202"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="201"/>
         <source>Kunci baru menunggu diterima kabupaten; paket membawanya, ditandatangani kunci lama ({fp}).</source>
         <translation>The new keys are waiting for the regency to take them; packages carry them, signed by the old keys ({fp}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="211"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="210"/>
         <source>{n} peserta dan {p} pembayaran iuran berubah dan belum dikirim. Paket terakhir: {seq}. Tanda terima terakhir: {r}.</source>
         <translation>{n} participants and {p} premium payments changed and not sent. Last package: {seq}. Last receipt: {r}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="217"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="216"/>
         <source>{n} peserta menunggu persetujuan verifikator atau dikembalikan ke operator; mereka ikut paket setelah disetujui (halaman Persetujuan).</source>
         <translation>{n} participants await the verifier&apos;s approval or were sent back to the operator; they go into a package once approved (Approval page).</translation>
     </message>
@@ -5807,42 +5812,42 @@ Trying again in {minutes} minutes.</translation>
         <translation type="vanished">The regency has not received package {seqs}: copy the file again from the list below, or send a full resend.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="228"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="227"/>
         <source>Kabupaten meminta kirim ulang lengkap: paket berikutnya berisi semua data.</source>
         <translation>The regency asked for a full resend: the next package carries all data.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="237"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="236"/>
         <source>lengkap</source>
         <translation>full</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="237"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="236"/>
         <source>perubahan</source>
         <translation>changes</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="254"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="253"/>
         <source>terkirim {at}</source>
         <translation>uploaded {at}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="254"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="253"/>
         <source>belum</source>
         <translation>not yet</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="246"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="245"/>
         <source>Berkas setup tidak berisi alamat server kabupaten: kirim paket dengan flashdisk.</source>
         <translation>The setup file has no regency server address: send packages on a USB stick.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="290"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="289"/>
         <source>Pilih berkas setup dari kabupaten</source>
         <translation>Choose the setup file from the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="296"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="295"/>
         <source>Berkas setup dari {name} untuk Desa {desa}.
 
 Sidik jari kunci kabupaten:
@@ -5857,33 +5862,33 @@ Fingerprint of the regency key:
 Ask DPMD for the key fingerprint on the telephone. Join only if it is exactly the same.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="299"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="298"/>
         <source>Gabung dengan kabupaten</source>
         <translation>Join the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="299"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="298"/>
         <source>Sama, gabung</source>
         <translation>Same, join</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="262"/>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="299"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="261"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="298"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="223"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="222"/>
         <source>Kabupaten belum menerima {n} paket ({seqs}): salin lagi berkasnya dari daftar di bawah, atau kirim ulang lengkap.</source>
         <translation>The regency has not received {n} packages ({seqs}): copy the files again from the list below, or send everything again.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="251"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="250"/>
         <source>diganti paket lengkap (nomornya sudah dipakai di kabupaten)</source>
         <translation>replaced by a full package (its number was already used at the regency)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="258"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="257"/>
         <source>Kunci baru dibuat untuk komputer ini. Paket berikutnya membawa kunci baru itu, ditandatangani kunci lama, sehingga kabupaten mendaftarkannya tanpa menelepon. Bila kabupaten sudah mencabut perangkat ini, bacakan sidik jari baru kepada operator kabupaten.
 
 Ganti kunci sekarang?</source>
@@ -5892,45 +5897,45 @@ Ganti kunci sekarang?</source>
 Renew the keys now?</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="262"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="261"/>
         <source>Ganti kunci perangkat</source>
         <translation>Renew device keys</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="262"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="261"/>
         <source>Ganti kunci</source>
         <translation>Renew keys</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="269"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="268"/>
         <source>Kunci perangkat diganti</source>
         <translation>Device keys renewed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="270"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="269"/>
         <source>Sidik jari lama: {old}
 Sidik jari baru: {new}</source>
         <translation>Old fingerprint: {old}
 New fingerprint: {new}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="308"/>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="340"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="307"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="339"/>
         <source>Pilih flashdisk atau folder tujuan</source>
         <translation>Choose the USB stick or target folder</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="316"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="315"/>
         <source>Membuat paket sinkronisasi…</source>
         <translation>Writing the sync package…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="328"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="327"/>
         <source>Paket dibuat</source>
         <translation>Package written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="330"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="329"/>
         <source>Paket {seq} ({n} peserta) ditulis dan diperiksa di:
 {path}
 
@@ -5941,52 +5946,52 @@ Serahkan flashdisk ke DPMD Kudus. Salinannya tetap tersimpan di komputer ini.</s
 Take the USB stick to DPMD Kudus. A copy stays on this computer.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="345"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="344"/>
         <source>Paket disalin</source>
         <translation>Package copied</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="345"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="344"/>
         <source>Disalin ke {path}</source>
         <translation>Copied to {path}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="349"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="348"/>
         <source>Pilih tanda terima dari kabupaten</source>
         <translation>Choose the receipt from the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="359"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="358"/>
         <source>Tanda terima {seq} sudah diterapkan sebelumnya; tidak ada yang berubah.</source>
         <translation>Receipt {seq} was applied before; nothing changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="362"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="361"/>
         <source>Tanda terima {seq} diterapkan: {a} diterima, {rej} ditolak, {rev} ditinjau kabupaten, {k} nomor KPJ baru.</source>
         <translation>Receipt {seq} applied: {a} accepted, {rej} rejected, {rev} under regency review, {k} new KPJ numbers.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="367"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="366"/>
         <source>{n} peserta mendapat nomor registrasi baru: nomor lamanya sudah dipakai peserta lain di kabupaten (cadangan lama dipulihkan). Cetak ulang kartunya bila sudah dicetak.</source>
         <translation>{n} participants got a new registration number: their old number was already used by another participant at the regency (an old backup was restored). Reprint their cards if they were printed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="372"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="371"/>
         <source>{n} data dikirim ulang: kabupaten menyimpan versi yang lebih baru daripada data di sini.</source>
         <translation>{n} records are sent again: the regency holds a newer version than the data here.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="376"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="375"/>
         <source>Kabupaten menyimpan paket lain dengan nomor {seqs}; paket berikutnya berisi semua data.</source>
         <translation>The regency holds another package under number {seqs}; the next package carries all data.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="379"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="378"/>
         <source>{n} pembayaran iuran ditolak kabupaten; lihat log audit.</source>
         <translation>{n} premium payments were rejected by the regency; see the audit log.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="382"/>
+        <location filename="../../kudus_desktop/gui/sync_page.py" line="381"/>
         <source>Tanda terima</source>
         <translation>Receipt</translation>
     </message>
