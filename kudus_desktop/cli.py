@@ -68,6 +68,7 @@ from kudus_desktop.core.sync import (
     normalise_fingerprint,
     package_files,
 )
+from kudus_desktop.core.syncfile import SyncError
 from kudus_desktop.core.views import UserView
 
 EXIT_BAD_INPUT = 2
@@ -465,8 +466,13 @@ def cmd_sync_import(args: argparse.Namespace) -> dict[str, Any]:
     try:
         if accounts.profile().mode == Mode.DESA:
             results = []
+            refused = []
             for name in args.files:
-                r = VillageSync(db, CLI_USER).import_receipt(Path(name))
+                try:
+                    r = VillageSync(db, CLI_USER).import_receipt(Path(name))
+                except SyncError as exc:  # one bad file never stops the others
+                    refused.append({"file": name, "code": exc.code, "message": " ".join(str(exc).split())})
+                    continue
                 results.append({"file": name, **asdict(r)})
             lines = [
                 f"{r['file']}: tanda terima {r['seq']} "
@@ -475,8 +481,9 @@ def cmd_sync_import(args: argparse.Namespace) -> dict[str, Any]:
                    f"{r['kpj_assigned']} nomor KPJ baru")
                 + (f"; kabupaten belum menerima paket {format_ranges(r['missing'])}" if r["missing"] else "")
                 for r in results
-            ]  # fmt: skip
-            return {"receipts": results, "message": "\n".join(lines)}
+            ] + [f"{r['file']}: DITOLAK: {r['message']}" for r in refused]  # fmt: skip
+            return {"receipts": results, "refused": refused, "exit_code": EXIT_BAD_INPUT if refused else 0,
+                    "message": "\n".join(lines)}  # fmt: skip
         confirm_list = [normalise_fingerprint(f) for f in args.confirm_device or []]
 
         def confirm(pending: PendingDevice) -> str | None:
@@ -1399,7 +1406,7 @@ def build_parser() -> argparse.ArgumentParser:
     hp.add_argument("--port", type=int, default=8443)
     hp.add_argument("--cert", metavar="BERKAS.pem", help="sertifikat TLS (atau pakai proksi balik di depan server)")
     hp.add_argument("--key", metavar="BERKAS.pem", help="kunci privat sertifikat TLS")
-    hp.add_argument("--max-body-mb", type=int, default=64, metavar="MB", help="ukuran kiriman terbesar (bawaan 64)")
+    hp.add_argument("--max-body-mb", type=int, default=32, metavar="MB", help="ukuran kiriman terbesar (bawaan 32)")
     hp.add_argument("--rate", type=float, default=60.0, metavar="N", help="permintaan per menit per desa (bawaan 60)")
     hp.add_argument("--burst", type=int, default=20, metavar="N", help="permintaan sekaligus per desa (bawaan 20)")
     hp.add_argument("--max-bodies", type=int, default=4, metavar="N", help="kiriman yang diterima bersamaan (bawaan 4)")

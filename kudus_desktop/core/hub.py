@@ -57,8 +57,9 @@ SIGNATURE_HEADER = "X-Kudus-Signature"
 PACKAGES_PATH = "/v1/packages"
 RECEIPT_PATH = "/v1/receipt"
 HEALTH_PATH = "/v1/health"
-#: A village's full resend is about 100 bytes per participant compressed; 64 MB is far above any.
-DEFAULT_MAX_BODY = 64 * 1024 * 1024
+#: A village's full resend is about 100 bytes per participant compressed; 32 MB is far above any,
+#: and with DEFAULT_MAX_BODIES at once the server never holds more than 128 MB of bodies.
+DEFAULT_MAX_BODY = 32 * 1024 * 1024
 #: Bodies being received at once; one more is answered 503 at once (the village tries later).
 DEFAULT_MAX_BODIES = 4
 #: Each village device may send this many requests at once, then this many a minute.

@@ -52,6 +52,11 @@ def test_round_trip_on_the_command_line(offices: dict[str, Office], tmp_path: Pa
     (receipt,) = receipts["receipts"]
     applied = run(a, "sync", "import", receipt)
     assert applied["ok"] and applied["receipts"][0]["accepted"] == 2
+    # A bad receipt among good ones is named and refused; the others are still applied.
+    (tmp_path / "rusak.kdr").write_bytes(b"KUDUSRCT\x02" + b"[" * 5000)
+    batch = run(a, "sync", "import", str(tmp_path / "rusak.kdr"), receipt)
+    assert batch["returncode"] == 2 and [r["file"] for r in batch["refused"]] == [str(tmp_path / "rusak.kdr")]
+    assert batch["receipts"][0]["already_applied"]
     village = run(a, "sync", "status")["status"]
     assert village["unsent"] == 0 and village["receipt_seq"] == 1
     assert village["fingerprint"] == joined["device_fingerprint"]
