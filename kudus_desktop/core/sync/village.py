@@ -295,7 +295,11 @@ class VillageSync:
             joined = True
         except SyncError:
             regency_fp, joined = "", False
-        missing = ranges_from_json(_json(values[settings.SYNC_MISSING.key])) or []
+        stored = _json(values[settings.SYNC_MISSING.key])
+        missing = ranges_from_json(stored)
+        if missing is None:  # written before version 10 as the numbers themselves
+            listed = stored if type(stored) is list else []
+            missing = seq_ranges(n for n in listed[:100_000] if type(n) is int and 1 <= n <= MAX_SEQ)
         rotation = _json(values[settings.SYNC_ROTATION.key])
         return VillageStatus(
             joined=joined,
