@@ -157,7 +157,7 @@ def build(tmp: Path, villages: int, total: int) -> tuple[object, object, float]:
             for k in range(SIMILAR // (len(desas) // 3 + 1)):
                 twin = list(originals[-1 - k])
                 twin[PARTICIPANT_COLUMNS.index("uid")] = str(uuid.uuid4())
-                twin[PARTICIPANT_COLUMNS.index("reg_no")] = f"{desa.replace('.', '')}-T{k:04d}"
+                twin[PARTICIPANT_COLUMNS.index("reg_no")] = f"{desa.replace('.', '')}-9{k:04d}"  # numbers its own
                 twin[PARTICIPANT_COLUMNS.index("nik")] = nik(total + v * 100 + k)
                 twin[PARTICIPANT_COLUMNS.index("status")] = "aktif"
                 twin[PARTICIPANT_COLUMNS.index("exit_date")] = None

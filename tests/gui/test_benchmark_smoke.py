@@ -1,0 +1,23 @@
+"""The regency benchmark at its smoke size (it paints the Beranda page, so it needs Qt): it must
+keep running and keep producing every kind of case it times."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_bench_regency_runs_at_smoke_size() -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_regency.py"), "--villages", "10", "--total", "3000"],
+        capture_output=True, text=True, timeout=600, cwd=ROOT, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    found = re.search(r"opened (\d+) same-NIK, (\d+) APBD, (\d+) similar", result.stdout)
+    assert found is not None, result.stdout
+    assert all(int(n) > 0 for n in found.groups()), found.group(0)  # every generated kind made it in
