@@ -338,14 +338,13 @@ class PackageRules:
             problem = _kk_problem(kk)
             if problem is not None:
                 raise RowError("kk", problem[0], **dict(problem[1]))
-        if full_name is None:
-            raise RowError("full_name", "required")
-        if type(full_name) is not str or not full_name or _text_problem(full_name, _NAME_LIMIT, True):
-            _stored_text(row, _P_NAME, "full_name")
-        if len(full_name) < 2:
-            raise RowError("full_name", "name_too_short")
-        if not _NAME_OK.match(full_name):
-            raise RowError("full_name", "name_invalid")
+        # A name the form's pattern accepts holds only letters, spaces and .,'`- (so nothing that
+        # is forbidden); what is left to check is its spacing and its length.
+        if (
+            type(full_name) is not str or not 2 <= len(full_name) <= _NAME_LIMIT or not _NAME_OK.match(full_name)
+            or "  " in full_name or full_name[-1] == " "
+        ):  # fmt: skip
+            self._name(row)
         if address is not None and (type(address) is not str or not address or _text_problem(address, 200, True)):
             _stored_text(row, _P_ADDRESS, "address")
         birth = _day(birth_date) if type(birth_date) is str else None
@@ -382,6 +381,18 @@ class PackageRules:
             raise RowError(start.field, start.code, **{k: v for k, v in start.params.items() if k != "field"})
         if start < birth:
             raise RowError("start_date", "start_before_birth")
+
+    @staticmethod
+    def _name(row: Sequence[Any]) -> None:
+        """The precise reason a name is refused (the common case is answered inline)."""
+        full_name = row[_P_NAME]
+        if full_name is None:
+            raise RowError("full_name", "required")
+        _stored_text(row, _P_NAME, "full_name")
+        if len(full_name) < 2:
+            raise RowError("full_name", "name_too_short")
+        if not _NAME_OK.match(full_name):
+            raise RowError("full_name", "name_invalid")
 
     def _group(self, row: Sequence[Any]) -> date | RowError:
         """The checks of the fields that repeat across rows: the start date, or the broken rule."""
