@@ -418,3 +418,39 @@ def test_hostile_setup_files_are_refused(registered: tuple[Office, Office, Ident
     with pytest.raises(SyncError) as err:
         read_setup_file_bytes(raw, "setup.kdsetup")
     assert err.value.code in ("sync_setup_invalid", "sync_setup_format")
+
+
+HOSTILE_VALUES = st.one_of(
+    st.integers(min_value=-(2**70), max_value=2**70), st.text(max_size=30), st.none(), st.booleans(),
+    st.lists(st.integers(min_value=-5, max_value=2**33), max_size=4),
+    st.dictionaries(st.text(max_size=5), st.integers()),
+)  # fmt: skip
+
+
+@HYPOTHESIS
+@given(field=st.sampled_from(["device", "received", "missing", "missing_count", "last_seq", "digests"]),
+       value=HOSTILE_VALUES, top=st.sampled_from([None, "full_resend", "last_reg_no"]))  # fmt: skip
+def test_receipts_with_hostile_members_never_change_a_village_by_halves(
+    registered: tuple[Office, Office, Identity, bytes], tmp_path: Path, field: str, value: Any, top: str | None
+) -> None:
+    a, kab, me, _ = registered
+    regency = identity(kab.db)
+    packages: dict[str, Any] = {"device": me.device_id, "received": [[1, 1]], "missing": [], "missing_count": 0,
+                                "last_seq": 1, "digests": []}  # fmt: skip
+    packages[field] = value
+    meta: dict[str, Any] = {"packages": packages}
+    if top is not None:
+        meta[top] = value
+    body = lines(meta, [("records", ["uid", "rev", "outcome", "reason", "kpj"], [])])
+    path = tmp_path / f"h{next(SEQS)}.kdr"
+    path.write_bytes(craft(regency, me.box_public, desa=DESA, kind="receipt", seq=next(SEQS), text=body,
+                           counts={"records": 0}))  # fmt: skip
+    before = file_state(a)
+    try:
+        VillageSync(a.db, a.user).import_receipt(path)
+    except SyncError as exc:
+        assert str(exc) and file_state(a) == before  # refused with a sentence, nothing changed
+        return
+    # Taken: then every value it holds was one the format allows.
+    status = VillageSync(a.db, a.user).status()
+    assert 0 <= status.last_seq <= 2**31 - 1 and status.missing_count >= 0
