@@ -16,7 +16,7 @@ comparisons, compiled patterns and per-value caches, no objects per field.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
@@ -430,39 +430,24 @@ class PackageRules:
         return start
 
     def participants(self, rows: Iterable[Sequence[Any]]) -> tuple[list[Row], list[Rejection]]:
-        """Rows that keep every rule, and a rejection for each one that breaks one. A uid or a
-        NIK that appears twice in the package rejects the later rows (a village holds each once)."""
-        good: list[Row] = []
-        bad: list[Rejection] = []
-        uid_at, rev_at, nik_at, reg_at = _P["uid"], _P["rev"], _P["nik"], _P["reg_no"]
-        uids: set[str] = set()
+        """Rows that keep every rule, and a rejection for each one that breaks one. A uid, NIK or
+        registration number that appears twice in the package rejects the later rows (a village
+        holds each once)."""
+        nik_at, reg_at = _P["nik"], _P["reg_no"]
         niks: set[str] = set()
         regs: set[str] = set()
-        for row in rows:
-            uid = row[uid_at] if is_uid(row[uid_at]) else None
-            rev = row[rev_at] if type(row[rev_at]) is int and 1 <= row[rev_at] <= MAX_INT else None
-            try:
-                if uid is None:
-                    raise RowError("uid", "sync_field_uid")
-                if rev is None:
-                    _integer(row, rev_at, "rev", 1)
-                if uid in uids:
-                    raise RowError("uid", "sync_row_repeated")
-                self._participant(row)
-                if row[nik_at] in niks:
-                    raise RowError("nik", "sync_nik_repeated")
-                if row[reg_at] in regs:
-                    raise RowError("reg_no", "sync_reg_no_repeated", value=row[reg_at])
-            except RowError as exc:
-                bad.append(Rejection("participants", uid, rev, exc.code, exc.params))
-                if uid is not None:
-                    uids.add(uid)
-                continue
-            uids.add(uid)
-            niks.add(row[nik_at])
-            regs.add(row[reg_at])
-            good.append(row)
-        return good, bad
+
+        def check(row: Row) -> None:
+            self._participant(row)
+            nik, reg = row[nik_at], row[reg_at]
+            if nik in niks:
+                raise RowError("nik", "sync_nik_repeated")
+            if reg in regs:
+                raise RowError("reg_no", "sync_reg_no_repeated", value=reg)
+            niks.add(nik)
+            regs.add(reg)
+
+        return _keyed("participants", rows, _P["uid"], _P["rev"], check)
 
     # -- history ---------------------------------------------------------------------------
 
@@ -539,29 +524,8 @@ class PackageRules:
         _text(row, p["voided_by"], "voided_by")
 
     def payments(self, rows: Iterable[Sequence[Any]]) -> tuple[list[Row], list[Rejection]]:
-        good: list[Row] = []
-        bad: list[Rejection] = []
-        uid_at, rev_at = _PAY["uid"], _PAY["rev"]
-        seen: set[str] = set()
-        for row in rows:
-            uid = row[uid_at] if is_uid(row[uid_at]) else None
-            rev = row[rev_at] if type(row[rev_at]) is int and 1 <= row[rev_at] <= MAX_INT else None
-            try:
-                if uid is None:
-                    raise RowError("uid", "sync_field_uid")
-                if rev is None:
-                    _integer(row, rev_at, "rev", 1)
-                if uid in seen:
-                    raise RowError("uid", "sync_row_repeated")
-                self._payment(row)
-            except RowError as exc:
-                bad.append(Rejection("payments", uid, rev, exc.code, exc.params))
-                if uid is not None:
-                    seen.add(uid)
-                continue
-            seen.add(uid)
-            good.append(row)
-        return good, bad
+        """Payments that keep every rule, and a rejection for each one that breaks one."""
+        return _keyed("payments", rows, _PAY["uid"], _PAY["rev"], self._payment)
 
     @staticmethod
     def paid(rows: Iterable[Sequence[Any]], months: dict[str, tuple[int, int]]) -> tuple[list[Row], list[Rejection]]:
@@ -588,6 +552,36 @@ class PackageRules:
             seen.add((payment_uid, participant_uid, month))
             good.append(row)
         return good, bad
+
+
+def _keyed(
+    table: str, rows: Iterable[Sequence[Any]], uid_at: int, rev_at: int, check: Callable[[Row], None]
+) -> tuple[list[Row], list[Rejection]]:
+    """Rows of a table whose records are named by a uid and versioned by a rev: each uid once,
+    then ``check`` (which raises :class:`RowError`); the rejections carry the uid and rev when
+    the row has valid ones, so the village can be told which of its records was refused."""
+    good: list[Row] = []
+    bad: list[Rejection] = []
+    seen: set[str] = set()
+    for row in rows:
+        uid = row[uid_at] if is_uid(row[uid_at]) else None
+        rev = row[rev_at] if type(row[rev_at]) is int and 1 <= row[rev_at] <= MAX_INT else None
+        try:
+            if uid is None:
+                raise RowError("uid", "sync_field_uid")
+            if rev is None:
+                _integer(row, rev_at, "rev", 1)
+            if uid in seen:
+                raise RowError("uid", "sync_row_repeated")
+            check(row)
+        except RowError as exc:
+            bad.append(Rejection(table, uid, rev, exc.code, exc.params))
+            if uid is not None:
+                seen.add(uid)
+            continue
+        seen.add(uid)
+        good.append(row)
+    return good, bad
 
 
 def payment_months(rows: Iterable[Sequence[Any]]) -> dict[str, tuple[int, int]]:
