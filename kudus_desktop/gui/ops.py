@@ -64,9 +64,14 @@ def run_db(
     fn: Callable[[], Any],
     on_done: Callable[[Any], None],
     on_failed: Callable[[BaseException], None] | None = None,
+    *,
+    relay: _Relay | None = None,
 ) -> _Relay:
-    """Run ``fn`` on the database thread; call ``on_done(result)`` or show/handle the error."""
-    relay = _Relay()
+    """Run ``fn`` on the database thread; call ``on_done(result)`` or show/handle the error.
+
+    ``relay``: one made (and connected) by the caller before the job can start, so that nothing
+    the job reports while it runs can arrive before there is somewhere to send it."""
+    relay = relay or _Relay()
     job = _Job(fn, relay)
     _running[relay] = job
     busy = QTimer(relay)
@@ -133,13 +138,14 @@ def run_job(
     dialog.setAutoReset(False)
     dialog.canceled.connect(cancel.set)
     last = [0.0]
-    relay_holder: list[_Relay] = []
+    # Made and connected before the job starts: a fast job reports its progress at once.
+    relay = _Relay()
 
     def progress(done: int, total: int) -> None:
         now = time.monotonic()
-        if (relay_holder and now - last[0] >= PROGRESS_INTERVAL_S) or (total and done >= total):
+        if now - last[0] >= PROGRESS_INTERVAL_S or (total and done >= total):
             last[0] = now
-            relay_holder[0].progress.emit(done, total)
+            relay.progress.emit(done, total)
 
     def show_progress(done: int, total: int) -> None:
         dialog.setMaximum(max(total, 0))
@@ -158,6 +164,6 @@ def run_job(
         else:
             show_error(parent, exc)
 
-    relay_holder.append(run_db(parent, lambda: fn(progress, cancel.is_set), finished, failed))
-    relay_holder[0].progress.connect(show_progress, Qt.ConnectionType.QueuedConnection)
+    relay.progress.connect(show_progress, Qt.ConnectionType.QueuedConnection)
+    run_db(parent, lambda: fn(progress, cancel.is_set), finished, failed, relay=relay)
     return dialog
