@@ -6,17 +6,21 @@ written as text so Excel shows every digit; dates are real dates shown as 17/08/
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
 import os
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -176,6 +180,75 @@ class _Sheet:
         self.ws.append(out)
 
 
+#: What a spreadsheet program reads as the start of a formula in a cell someone types or a file
+#: converted to CSV (OWASP, "CSV Injection"): such text is written as text, and marked so.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(value: str) -> str:
+    """``value`` without the control characters a workbook cannot hold (openpyxl refuses them and
+    the export stops); tab, line feed and carriage return stay."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if ILLEGAL_CHARACTERS_RE.search(value) else value
+
+
+def _safe_cell(ws: WriteOnlyWorksheet, value: Any) -> Any:
+    """A value as it may go into a cell: text cleaned of control characters, and text that would
+    start a formula written as text with Excel's quote prefix, never as a formula."""
+    cell = value if isinstance(value, Cell) else None
+    text = cell.value if cell is not None else value
+    if not isinstance(text, str):
+        return value
+    clean = safe_text(text)
+    if not clean.startswith(FORMULA_STARTS):
+        if cell is not None:
+            cell.value = clean
+            return cell
+        return clean
+    if cell is None:
+        cell = WriteOnlyCell(ws, value=clean)
+    else:
+        cell.value = clean
+    cell.data_type = "s"  # openpyxl would store a leading "=" as a formula
+    cell.quotePrefix = True
+    return cell
+
+
+class _SafeWorkbook(Workbook):
+    """A write-only workbook whose every sheet cleans what is appended to it (:func:`_safe_cell`):
+    no stored value can stop an export, and none is ever a formula."""
+
+    def __init__(self) -> None:
+        super().__init__(write_only=True)
+        getattr(_pending, "workbooks", []).append(self)
+
+    def discard(self) -> None:
+        """Close every sheet of an export that failed and remove the temporary files openpyxl
+        streams them into (otherwise they stay in the system's temporary folder)."""
+        for ws in self.worksheets:
+            with contextlib.suppress(Exception):
+                if not ws.closed:
+                    ws.close()
+            writer = getattr(ws, "_writer", None)
+            if writer is not None:
+                with contextlib.suppress(Exception):
+                    writer.cleanup()
+
+    def create_sheet(self, title: Any = None, index: int | None = None) -> Any:
+        ws = super().create_sheet(title, index)
+        append = ws.append
+
+        def safe_append(values: Iterable[Any]) -> None:
+            append([_safe_cell(ws, v) for v in values])
+
+        ws.append = safe_append
+        return ws
+
+
+_pending = threading.local()
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
+
+
 def _temp_beside(path: Path) -> Path:
     """A temporary file next to ``path``; proves the folder is writable before any work."""
     try:
@@ -184,7 +257,33 @@ def _temp_beside(path: Path) -> Path:
         os.close(fd)
     except OSError as exc:
         raise KudusError("export_failed", path=str(path), detail=exc.strerror or str(exc)) from None
+    getattr(_pending, "files", []).append(Path(name))
     return Path(name)
+
+
+def _leaves_nothing(fn: Callable[_P, _T]) -> Callable[_P, _T]:
+    """An export that fails, however, leaves no file under any name: its temporary files go, and a
+    failure the export did not foresee is refused with its reason, not a traceback."""
+
+    @functools.wraps(fn)
+    def export(*args: _P.args, **kwargs: _P.kwargs) -> _T:
+        outer = (getattr(_pending, "files", None), getattr(_pending, "workbooks", None))
+        _pending.files, _pending.workbooks = [], []
+        try:
+            return fn(*args, **kwargs)
+        except BaseException as exc:
+            for wb in _pending.workbooks:
+                wb.discard()
+            for tmp in _pending.files:
+                tmp.unlink(missing_ok=True)
+            if isinstance(exc, (KudusError, KeyboardInterrupt, SystemExit, MemoryError)):
+                raise
+            target = next((a for a in args if isinstance(a, Path)), kwargs.get("path", ""))
+            raise KudusError("export_failed", path=str(target), detail=f"{type(exc).__name__}: {exc}"[:200]) from exc
+        finally:
+            _pending.files, _pending.workbooks = outer[0] or [], outer[1] or []
+
+    return export
 
 
 def _save_atomically(wb: Workbook, tmp: Path, path: Path) -> None:
@@ -210,6 +309,7 @@ def _signatory(sheet: _Sheet, profile: OfficeProfile, preparer: str, today: date
     sheet.text_rows(["", "Yang membuat,", "", "", preparer])
 
 
+@_leaves_nothing
 def export_roster(
     service: ParticipantService,
     profile: OfficeProfile,
@@ -222,7 +322,7 @@ def export_roster(
     """The participant roster (as filtered in the list) with title and signatory block."""
     tmp = _temp_beside(path)
     ids = service.query_ids(query)
-    wb = Workbook(write_only=True)
+    wb = _SafeWorkbook()
     ws = wb.create_sheet("Daftar Peserta")
     sheet = _Sheet(ws, ROSTER_COLUMNS)
     ws.freeze_panes = "A5"
@@ -248,6 +348,7 @@ def export_roster(
     return len(ids)
 
 
+@_leaves_nothing
 def export_bpjs_list(
     service: ParticipantService,
     path: Path,
@@ -268,7 +369,7 @@ def export_bpjs_list(
     chosen = [BPJS_COLUMNS[c] for c in columns]
     tmp = _temp_beside(path)
     ids = service.query_ids(query) if ids is None else list(ids)
-    wb = Workbook(write_only=True)
+    wb = _SafeWorkbook()
     ws = wb.create_sheet("Pendaftaran")
     sheet = _Sheet(ws, chosen)
     ws.freeze_panes = "A2"
@@ -280,6 +381,7 @@ def export_bpjs_list(
     return len(ids)
 
 
+@_leaves_nothing
 def export_problem_report(preview: ImportPreview, path: Path) -> int:
     """Rejected and warned rows of an import, for whoever made the list."""
     columns = (
@@ -291,7 +393,7 @@ def export_problem_report(preview: ImportPreview, path: Path) -> int:
         Column("reason", "Masalah", 90, lambda p: None),
     )
     tmp = _temp_beside(path)
-    wb = Workbook(write_only=True)
+    wb = _SafeWorkbook()
     ws = wb.create_sheet("Masalah Impor")
     sheet = _Sheet(ws, columns)
     ws.freeze_panes = "A4"
@@ -310,6 +412,7 @@ def export_problem_report(preview: ImportPreview, path: Path) -> int:
     return count
 
 
+@_leaves_nothing
 def export_audit(events: Sequence[AuditEvent], path: Path) -> int:
     """The audit log as shown in the viewer, for an inspection or a breach report."""
     columns = (
@@ -319,7 +422,7 @@ def export_audit(events: Sequence[AuditEvent], path: Path) -> int:
         Column("detail", "Keterangan", 70, lambda p: None),
     )
     tmp = _temp_beside(path)
-    wb = Workbook(write_only=True)
+    wb = _SafeWorkbook()
     ws = wb.create_sheet("Log Audit")
     sheet = _Sheet(ws, columns)
     ws.freeze_panes = "A2"
@@ -330,6 +433,7 @@ def export_audit(events: Sequence[AuditEvent], path: Path) -> int:
     return len(events)
 
 
+@_leaves_nothing
 def export_person_report(service: ParticipantService, participant_id: int, path: Path) -> int:
     """Everything held about one person: the record, its full history and the audit entries.
 
@@ -345,7 +449,7 @@ def export_person_report(service: ParticipantService, participant_id: int, path:
                Column("c", "", 22, lambda _p: None), Column("d", "", 22, lambda _p: None),
                Column("e", "", 22, lambda _p: None))  # fmt: skip
     tmp = _temp_beside(path)
-    wb = Workbook(write_only=True)
+    wb = _SafeWorkbook()
     ws = wb.create_sheet("Data Pribadi")
     sheet = _Sheet(ws, columns)
     sheet.text_rows([f"DATA YANG DISIMPAN TENTANG {p.full_name.upper()}"], bold=True)
@@ -391,6 +495,7 @@ def _landscape(ws: WriteOnlyWorksheet, *, header_row: int) -> None:
     sheet.print_title_rows = f"{header_row}:{header_row}"
 
 
+@_leaves_nothing
 def export_coverage(overview: RegencyOverview, profile: OfficeProfile, path: Path, preparer: str) -> int:
     """The regency's coverage report: per kecamatan and desa (with subtotals), and the
     participants active at the end of each month per kecamatan. Returns the villages listed."""
@@ -419,7 +524,7 @@ def export_coverage(overview: RegencyOverview, profile: OfficeProfile, path: Pat
         ]  # fmt: skip
 
     tmp = _temp_beside(path)
-    wb = Workbook(write_only=True)
+    wb = _SafeWorkbook()
     ws = wb.create_sheet("Cakupan")
     sheet = _Sheet(ws, columns)
     ws.freeze_panes = "D5"
@@ -465,6 +570,7 @@ def export_coverage(overview: RegencyOverview, profile: OfficeProfile, path: Pat
     return count
 
 
+@_leaves_nothing
 def export_premium_report(
     recap: YearRecap, plan: BudgetPlan, profile: OfficeProfile, path: Path, preparer: str, today: date
 ) -> int:
@@ -482,7 +588,7 @@ def export_premium_report(
         Column("received", "Pembayaran Bulan Ini (Rp)", 17, lambda p: None),
     ]
     tmp = _temp_beside(path)
-    wb = Workbook(write_only=True)
+    wb = _SafeWorkbook()
     ws = wb.create_sheet("Rekap Bulanan")
     sheet = _Sheet(ws, columns)
     ws.freeze_panes = "A6"
@@ -564,6 +670,7 @@ def export_premium_report(
     return len(recap.payments)
 
 
+@_leaves_nothing
 def export_lost_report(report: LostReport, profile: OfficeProfile, path: Path, preparer: str, today: date) -> int:
     """Whose data a lost stick or computer held: the list the office notifies from."""
     columns = [
@@ -577,7 +684,7 @@ def export_lost_report(report: LostReport, profile: OfficeProfile, path: Path, p
         Column("packages", "Paket", 14, lambda p: None),
     ]
     tmp = _temp_beside(path)
-    wb = Workbook(write_only=True)
+    wb = _SafeWorkbook()
     ws = wb.create_sheet("Data Terpapar")
     sheet = _Sheet(ws, columns)
     ws.freeze_panes = "A6"

@@ -42,6 +42,7 @@ from kudus_desktop.core.tables import (
     premium_payment_table,
     premium_rate_table,
 )
+from kudus_desktop.core.validation import collapse
 from kudus_desktop.core.views import OpChanges, UserView
 
 P = participant_table.c
@@ -725,7 +726,7 @@ class PremiumService:
                 premium_payment_table.insert()
                 .values(
                     uid=uid, desa_code=self._desa(conn), paid_on=request.paid_on.isoformat(), amount=request.amount,
-                    reference=request.reference.strip(), note=request.note.strip(), first_month=quote.first_month,
+                    reference=collapse(request.reference), note=collapse(request.note), first_month=quote.first_month,
                     last_month=quote.last_month, people=quote.people, created_at=stamp, created_by=self.user.username,
                     rev=rev,
                 )
@@ -739,14 +740,15 @@ class PremiumService:
             write_audit(
                 conn, self.user.username, "premium_paid",
                 f"{format_rupiah(request.amount)} untuk {quote.people} peserta, "
-                f"{_period(quote.first_month, quote.last_month)}; ref {request.reference.strip() or '-'}",
+                f"{_period(quote.first_month, quote.last_month)}; ref {collapse(request.reference) or '-'}",
             )  # fmt: skip
             row = conn.execute(select(premium_payment_table).where(PAY.id == payment_id)).one()
         return _payment_view(row)
 
     def void(self, payment_id: int, reason: str) -> OpChanges:
         """Cancel a payment recorded by mistake: its months become unpaid again; the record stays."""
-        if not reason.strip():
+        reason = collapse(reason)
+        if not reason:
             raise PremiumError("payment_void_reason")
         with self.db.begin() as conn:
             row = conn.execute(select(premium_payment_table).where(PAY.id == payment_id)).first()
@@ -759,11 +761,11 @@ class PremiumService:
             conn.execute(
                 update(premium_payment_table)
                 .where(PAY.id == payment_id)
-                .values(voided_at=now_iso(), voided_by=self.user.username, void_reason=reason.strip(), rev=rev)
+                .values(voided_at=now_iso(), voided_by=self.user.username, void_reason=reason, rev=rev)
             )
             write_audit(
                 conn, self.user.username, "premium_void",
-                f"pembayaran {format_rupiah(row.amount)} tanggal {row.paid_on} dibatalkan: {reason.strip()}",
+                f"pembayaran {format_rupiah(row.amount)} tanggal {row.paid_on} dibatalkan: {reason}",
             )  # fmt: skip
         return OpChanges(participants=True)
 

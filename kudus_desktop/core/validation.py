@@ -124,8 +124,23 @@ class ValidationResult:
         return not self.errors
 
 
+#: Characters a typed or imported text is never kept with: C0 and C1 controls, lone surrogates,
+#: the byte-order mark, and the bidirectional marks, embeddings, overrides and isolates that can
+#: hide or reorder what a clerk reads. Those that are whitespace (tab, line feed, U+2028 ...) are
+#: word breaks instead (see :func:`collapse`). The regency refuses a row holding any of them
+#: (:mod:`kudus_desktop.core.sync_rules`), so the village never stores one.
+_DROPPED = dict.fromkeys(
+    c for c in (*range(0x20), *range(0x7F, 0xA0), 0x061C, 0x200E, 0x200F, *range(0x2028, 0x202F),
+                *range(0x2066, 0x206A), 0xFEFF, *range(0xD800, 0xE000))
+    if not chr(c).isspace()
+)  # fmt: skip
+
+
 def collapse(text: str) -> str:
-    """Trim and collapse runs of whitespace to one space."""
+    """Trim and collapse runs of whitespace to one space, dropping control and bidirectional
+    characters (:data:`_DROPPED`). Printable text, nearly all of it, skips that step."""
+    if not text.isprintable():
+        text = text.translate(_DROPPED)
     return " ".join(text.split())
 
 
