@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from kudus_desktop import __version__
-from kudus_desktop.core import settings
+from kudus_desktop.core import instance, settings
 from kudus_desktop.core.accounts import AccountService, SetupRequest, check_setup
 from kudus_desktop.core.audit import log_event
 from kudus_desktop.core.backup import backup_database, encrypted_backup, restore_database
@@ -1558,6 +1558,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from kudus_desktop.gui.app import run_gui
 
         return run_gui(_data_dir(args))
+    instance.set_role(f"perintah '{args.command}'")
     try:
         result = args.func(args)
     except KudusError as exc:

@@ -13,6 +13,7 @@ from contextlib import closing
 from datetime import date, datetime
 from pathlib import Path
 
+from kudus_desktop.core import instance
 from kudus_desktop.core.db import BACKUP_DIR_NAME, SCHEMA_VERSION, inspect_file, open_database
 from kudus_desktop.core.errors import StorageError
 from kudus_desktop.core.paths import DB_FILE_NAME, private_file
@@ -191,9 +192,16 @@ def check_backup(source: Path) -> int:
 def restore_database(data_dir: Path, source: Path, passphrase: str | None = None) -> Path:
     """Replace the database with a checked backup; returns the copy kept of the one replaced.
 
-    Nothing must have the database open. The current file is checkpointed and copied first;
-    an older backup is migrated forward when opened. An encrypted copy needs its passphrase.
+    Refused (``db_in_use``, naming them) while another process has the database open: its
+    next saves would go to the replaced file and vanish. The current file is checkpointed and
+    copied first; an older backup is migrated forward when opened. An encrypted copy needs
+    its passphrase.
     """
+    with instance.alone(data_dir, "Pemulihan cadangan"):
+        return _restore(data_dir, source, passphrase)
+
+
+def _restore(data_dir: Path, source: Path, passphrase: str | None) -> Path:
     if is_encrypted(source):
         if not passphrase:
             raise StorageError("backup_needs_passphrase", path=str(source))
@@ -205,7 +213,7 @@ def restore_database(data_dir: Path, source: Path, passphrase: str | None = None
             local = wrapping_key(data_dir)
             assert local is not None
             rewrap_keys(plain, carried, local)
-            return restore_database(data_dir, plain)
+            return _restore(data_dir, plain, None)
         finally:
             plain.unlink(missing_ok=True)
     version = check_backup(source)

@@ -23,6 +23,7 @@ from sqlalchemy import Connection, Engine, Table, create_engine, event, inspect,
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 
+from kudus_desktop.core import instance
 from kudus_desktop.core.errors import DataDirError, StorageError
 from kudus_desktop.core.migrations import STEPS
 from kudus_desktop.core.paths import DB_FILE_NAME, private_file, schema_path, secure_data_dir
@@ -180,6 +181,8 @@ class Database:
         self.url = url or f"sqlite:///{path}"
         self.is_sqlite = url is None
         self._checkpointer: threading.Thread | None = None
+        #: This process's hold on the data folder (SQLite only): whole-database work elsewhere waits.
+        self.use: instance.Use | None = None
         if self.is_sqlite:
             self.engine: Engine = create_engine(self.url)
             event.listen(self.engine, "connect", _configure)
@@ -249,6 +252,19 @@ class Database:
             self._checkpointer.join()
             self._checkpointer = None
         self.engine.dispose()
+        if self.use is not None:
+            self.use.release()
+            self.use = None
+
+    @contextmanager
+    def alone(self, purpose: str) -> Iterator[None]:
+        """Whole-database work through this connection (a purge's rebuild) while no other
+        process has the file open; refused with ``db_in_use`` naming them."""
+        if not self.is_sqlite:
+            yield
+            return
+        with instance.alone(self.data_dir, purpose, mine=1):
+            yield
 
 
 def executemany(conn: Connection, sql: str, rows: Sequence[Sequence[Any]]) -> None:
@@ -298,25 +314,38 @@ def open_database(data_dir: Path, *, create: bool = True) -> Database:
     data_dir = ensure_data_dir(data_dir)
     repaired = tuple(secure_data_dir(data_dir))
     path = data_dir / DB_FILE_NAME
-    created = False
-    migrated_from: int | None = None
-    backup: Path | None = None
+    held = instance.use(data_dir)
+    try:
+        created, migrated_from, backup = _prepare(data_dir, path, create=create)
+    except BaseException:
+        held.release()
+        raise
+    db = Database(path, OpenReport(created, migrated_from, backup, repaired))
+    db.use = held
+    return db
+
+
+def _prepare(data_dir: Path, path: Path, *, create: bool) -> tuple[bool, int | None, Path | None]:
     version = inspect_file(path) if path.exists() else 0
-    if version == 0:
-        if not create:
-            raise StorageError("not_initialised", path=str(data_dir))
-        if path.exists():
-            path.unlink()
-        try:
-            _create(path)
-        except (OSError, sqlite3.Error) as exc:
-            path.unlink(missing_ok=True)
-            raise StorageError("db_write_failed", detail=str(exc)) from exc
-        created = True
-    elif version < SCHEMA_VERSION:
-        backup = migrate(path, version)
-        migrated_from = version
-    return Database(path, OpenReport(created, migrated_from, backup, repaired))
+    if version == 0 and not create:
+        raise StorageError("not_initialised", path=str(data_dir))
+    if version == SCHEMA_VERSION:
+        return False, None, None
+    # Making or rebuilding the file: nobody else may have it open meanwhile.
+    with instance.alone(data_dir, "Penyiapan basis data", mine=1):
+        version = inspect_file(path) if path.exists() else 0  # another process may have done it
+        if version == 0:
+            if path.exists():
+                path.unlink()
+            try:
+                _create(path)
+            except (OSError, sqlite3.Error) as exc:
+                path.unlink(missing_ok=True)
+                raise StorageError("db_write_failed", detail=str(exc)) from exc
+            return True, None, None
+        if version < SCHEMA_VERSION:
+            return False, version, migrate(path, version)
+    return False, None, None
 
 
 def upsert(conn: Connection, table: Table) -> Any:

@@ -53,6 +53,16 @@ MESSAGES: dict[str, str] = {
     "db_locked": QT_TRANSLATE_NOOP(
         "Pesan", "Basis data sedang dipakai proses lain. Tutup jendela Kudus Desktop yang lain lalu coba lagi."
     ),
+    "db_in_use": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "{purpose} tidak dapat dilakukan sekarang: data di {path} sedang dibuka oleh {holders}. Tutup itu dulu, "
+        "lalu coba lagi. Tidak ada yang diubah.",
+    ),
+    "window_open": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Kudus Desktop sudah terbuka untuk data di {path}: {holder}. Pakai jendela itu; satu folder data hanya "
+        "dibuka oleh satu jendela agar tidak ada simpanan yang saling menimpa.",
+    ),
     "db_write_failed": QT_TRANSLATE_NOOP(
         "Pesan", "Gagal menyimpan ke basis data: {detail}. Tidak ada data yang berubah."
     ),

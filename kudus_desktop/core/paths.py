@@ -45,8 +45,8 @@ def default_data_dir() -> Path:
 
 
 #: What the application keeps in its data folder: these files, and everything in these folders.
-_OWN_FILES = (DB_FILE_NAME, f"{DB_FILE_NAME}-wal", f"{DB_FILE_NAME}-shm", "sync-seq.txt")
-_OWN_DIRS = (Path("backups"), Path("sync"), Path("sync") / "outbox", Path("keys"), Path("log"))
+_OWN_FILES = (DB_FILE_NAME, f"{DB_FILE_NAME}-wal", f"{DB_FILE_NAME}-shm", "sync-seq.txt", "kudus.lock")
+_OWN_DIRS = (Path("backups"), Path("sync"), Path("sync") / "outbox", Path("keys"), Path("log"), Path("run"))
 
 
 def private_file(path: Path) -> Path:

@@ -106,21 +106,23 @@ class RetentionService:
         """
         if self.user.role != Role.ADMIN:
             raise RetentionError("not_allowed")
-        plan = self.plan()
-        if plan.years <= 0:
-            raise RetentionError("retention_off")
-        if expected is not None and expected != plan.count:
-            raise RetentionError("retention_changed", expected=expected, found=plan.count)
-        with self.db.begin() as conn:
-            for start in range(0, plan.count, CHUNK):
-                _remove(conn, plan.ids[start : start + CHUNK])
-            write_audit(
-                conn, self.user.username, "retention_purge",
-                f"{plan.count} orang yang berhenti sebelum {plan.cutoff.isoformat()} dihapus "
-                f"(masa simpan {plan.years} tahun)",
-            )  # fmt: skip
-        if self.db.is_sqlite:
-            _compact(self.db)
+        # The rebuild rewrites the whole file: no other process may have it open meanwhile.
+        with self.db.alone("Penghapusan data lewat masa simpan"):
+            plan = self.plan()
+            if plan.years <= 0:
+                raise RetentionError("retention_off")
+            if expected is not None and expected != plan.count:
+                raise RetentionError("retention_changed", expected=expected, found=plan.count)
+            with self.db.begin() as conn:
+                for start in range(0, plan.count, CHUNK):
+                    _remove(conn, plan.ids[start : start + CHUNK])
+                write_audit(
+                    conn, self.user.username, "retention_purge",
+                    f"{plan.count} orang yang berhenti sebelum {plan.cutoff.isoformat()} dihapus "
+                    f"(masa simpan {plan.years} tahun)",
+                )  # fmt: skip
+            if self.db.is_sqlite:
+                _compact(self.db)
         return plan
 
 

@@ -14,10 +14,11 @@ from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication, QDialog
 
 from kudus_desktop import __version__
+from kudus_desktop.core import instance
 from kudus_desktop.core.accounts import AccountService
 from kudus_desktop.core.backup import daily_backup_if_due
-from kudus_desktop.core.db import Database, open_database
-from kudus_desktop.core.errors import KudusError
+from kudus_desktop.core.db import Database, ensure_data_dir, open_database
+from kudus_desktop.core.errors import KudusError, StorageError
 from kudus_desktop.core.paths import resource_path
 from kudus_desktop.core.views import UserView
 from kudus_desktop.gui import preferences
@@ -102,17 +103,23 @@ class AppController:
         self.wizard: SetupWizard | None = None
         self.login: LoginDialog | None = None
         self.window: MainWindow | None = None
+        self.window_lock: instance.WindowLock | None = None
 
     def start(self) -> bool:
-        """False when the database cannot be opened (the reason has been shown)."""
+        """False when the database cannot be opened or another window has this data folder
+        (the reason has been shown)."""
+        instance.set_role("jendela Kudus Desktop")
         try:
+            self.window_lock = instance.WindowLock(ensure_data_dir(self.data_dir))
+            holder = self.window_lock.acquire()
+            if holder is not None:
+                raise StorageError("window_open", path=str(self.data_dir), holder=str(holder))
             self.db = open_database(self.data_dir)
             self.accounts = AccountService(self.db)
             profile = self.accounts.profile()
         except KudusError as exc:
             show_error(None, exc)
-            if self.db is not None:
-                self.db.close()
+            self._let_go()
             return False
         try:
             daily_backup_if_due(self.db.path)
@@ -150,6 +157,7 @@ class AppController:
 
         assert self.db is not None
         self.window = MainWindow(self.db, user)
+        self.window.closed.connect(self._let_go)
         self.window.show()
         if self.db.report.repaired:
             # Other OS users could read the data folder (copied in, or made by an old version):
@@ -165,9 +173,14 @@ class AppController:
             )
         settle_heap()
 
-    def _quit(self) -> None:
+    def _let_go(self) -> None:
         if self.db is not None:
             self.db.close()
+        if self.window_lock is not None:
+            self.window_lock.release()
+
+    def _quit(self) -> None:
+        self._let_go()
         app = QApplication.instance()
         if app is not None:
             app.quit()

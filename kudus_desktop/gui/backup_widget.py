@@ -139,9 +139,12 @@ class BackupWidget(QWidget):
             self.tr("Batal"),
         ):  # fmt: skip
             return
-        self.db.close()
         try:
-            kept = restore_database(self.db.data_dir, source, passphrase)
+            # Held throughout, so no command or second process opens the file mid-swap; the
+            # window's own pooled connections go first, they would keep the replaced file.
+            with self.db.alone(self.tr("Pemulihan cadangan")):
+                self.db.engine.dispose()
+                kept = restore_database(self.db.data_dir, source, passphrase)
             log_event(self.db, self.actor.username, "restore", f"dari {source.name}; yang lama di {kept.name}")
         except KudusError as exc:
             show_error(self, exc)

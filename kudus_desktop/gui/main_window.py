@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QStackedWidget, QWidget
 
@@ -40,6 +40,9 @@ log = logging.getLogger(__name__)
 
 
 class MainWindow(QMainWindow):
+    # Emitted once the window has closed and let go of the database (the folder may be opened again).
+    closed = Signal()
+
     def __init__(self, db: Database, user: UserView, *, today: Callable[[], date] = date.today) -> None:
         super().__init__()
         self.db = db
@@ -220,3 +223,4 @@ class MainWindow(QMainWindow):
             log.exception("backup on close failed")
         self.db.close()
         super().closeEvent(event)
+        self.closed.emit()

@@ -84,7 +84,9 @@ def test_a_file_that_is_not_a_database_is_refused_untouched(tmp_path: Path) -> N
     assert err.value.code == "db_not_sqlite"
     assert "bukan basis data" in str(err.value)
     assert _bytes(path) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == [DB_FILE_NAME]
+    # Nothing but the folder's lock (whose holder list is empty again) was added.
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([DB_FILE_NAME, "kudus.lock", "run"])
+    assert list((tmp_path / "run").iterdir()) == []
 
 
 def test_a_truncated_database_is_refused_untouched(data_dir: Path) -> None:

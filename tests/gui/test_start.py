@@ -1,5 +1,6 @@
 """First start, log-in, and the reasons shown when the data cannot be opened."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -138,3 +139,23 @@ def test_a_data_folder_that_cannot_be_made_is_named(tmp_path: Path, shown_errors
     (tmp_path / "berkas").write_text("x")
     assert AppController(tmp_path / "berkas" / "data").start() is False
     assert "tidak dapat ditulisi" in shown_errors[0]
+
+
+def test_a_second_window_for_the_same_data_is_refused_naming_the_first(
+    qtbot: QtBot, data_dir: Path, shown_errors: list[str]
+) -> None:
+    first = AppController(data_dir)
+    assert first.start()
+    assert first.login is not None
+    qtbot.addWidget(first.login)
+    second = AppController(data_dir)
+    assert second.start() is False
+    assert len(shown_errors) == 1
+    assert "sudah terbuka" in shown_errors[0] and f"proses {os.getpid()}" in shown_errors[0]
+    assert second.db is None, "the refused window opened nothing"
+    first.login.reject()  # the clerk closes the first window: the folder is free again
+    third = AppController(data_dir)
+    assert third.start()
+    assert third.login is not None
+    qtbot.addWidget(third.login)
+    third.login.reject()
