@@ -97,7 +97,7 @@ class AccountService:
 
     def profile(self) -> OfficeProfile:
         """The office profile; ``initialised`` is false before the first setup."""
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             values = settings.read_all(conn)
         reg = region(values[settings.REGION_CODE.key]) if values[settings.REGION_CODE.key] else None
         kec = region(reg.parent_code) if reg and reg.parent_code and reg.level in ("desa", "kelurahan") else None
@@ -164,7 +164,7 @@ class AccountService:
         """
         now = now or datetime.now()
         name = normalise_username(username)
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             row = conn.execute(select(user_table).where(user_table.c.username == name)).first()
         if row is not None and row.locked_until and row.locked_until > _stamp(now):
             self._audit(name, "login_locked")
@@ -197,7 +197,7 @@ class AccountService:
     # -- accounts (admin) ----------------------------------------------------------------
 
     def accounts(self) -> list[AccountView]:
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             rows = conn.execute(select(user_table).order_by(user_table.c.username)).all()
         return [AccountView(r.id, r.username, r.full_name, r.role, bool(r.active), r.locked_until or "") for r in rows]
 

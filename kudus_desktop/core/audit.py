@@ -40,12 +40,12 @@ def audit_events(db: Database, *, username: str = "", action: str = "", limit: i
         if c is not None
     ]
     stmt = select(a.at, a.username, a.action, a.detail).where(and_(True, *conds)).order_by(a.id.desc()).limit(limit)
-    with db.begin() as conn:
+    with db.read() as conn:
         return [AuditEvent(r.at, r.username, r.action, r.detail) for r in conn.execute(stmt)]
 
 
 def audit_actions(db: Database) -> list[str]:
-    with db.begin() as conn:
+    with db.read() as conn:
         return [
             str(x)
             for x in conn.execute(select(audit_table.c.action).distinct().order_by(audit_table.c.action)).scalars()

@@ -157,7 +157,7 @@ class BpjsService:
             stmt = stmt.where(or_(P.desa_code == desa, P.desa_code.like(desa + ".%")))
         if not include_sent:
             stmt = stmt.where(B.sent_at.is_(None))
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             self._require_regency(conn)
             return [int(i) for i in conn.execute(stmt).scalars()]
 
@@ -192,7 +192,7 @@ class BpjsService:
 
     def sent_counts(self) -> dict[str, int]:
         """How many enrolments were sent, registered and rejected."""
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             row = conn.execute(
                 select(
                     func.count().filter(B.sent_at.is_not(None)),
@@ -229,7 +229,7 @@ class BpjsService:
             parsed.append((number, nik, kpj, result, reason, problem, params))
         niks = sorted({p[1] for p in parsed if p[5] is None})
         held: dict[str, list[Any]] = {}
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             self._require_regency(conn)
             for start in range(0, len(niks), CHUNK):
                 part = niks[start : start + CHUNK]

@@ -168,7 +168,7 @@ class CardService:
         elif scope == CardScope.UNPRINTED:
             stmt = stmt.where(~exists().where(card_print_table.c.participant_id == pc.id))
         stmt = stmt.order_by(pc.rw, pc.rt, nocase(pc.full_name), pc.id)
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             return list(conn.execute(stmt).scalars())
 
     def ids_for_niks(self, niks: Sequence[str]) -> list[int]:
@@ -188,7 +188,7 @@ class CardService:
     def printed_before(self, ids: Sequence[int]) -> set[int]:
         c = card_print_table.c
         found: set[int] = set()
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             for start in range(0, len(ids), PAGE):
                 chunk = list(ids[start : start + PAGE])
                 found.update(conn.execute(select(c.participant_id).where(c.participant_id.in_(chunk))).scalars())
@@ -197,7 +197,7 @@ class CardService:
     def approved(self, ids: Sequence[int]) -> set[int]:
         """Those of ``ids`` whose data is approved (not waiting for or sent back by a verifikator)."""
         found: set[int] = set()
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             for start in range(0, len(ids), PAGE):
                 chunk = list(ids[start : start + PAGE])
                 found.update(
@@ -218,7 +218,7 @@ class CardService:
             stmt = stmt.where(pc.id.in_(list(selected)))
         elif scope == CardScope.UNPRINTED:
             stmt = stmt.where(~printed)
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             total, again = conn.execute(stmt).one()
         return int(total), int(again)
 
@@ -227,7 +227,7 @@ class CardService:
         stmt = select(func.count()).where(
             pc.status == Status.AKTIF, approved_only(), ~exists().where(card_print_table.c.participant_id == pc.id)
         )
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             return int(conn.execute(stmt).scalar_one())
 
     def card(self, p: ParticipantView, issue_date: date, key: Ed25519PrivateKey) -> Card:
@@ -308,5 +308,5 @@ class CardService:
             .where(c.participant_id == participant_id)
             .order_by(c.id.desc())
         )
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             return [PrintRecord(*row) for row in conn.execute(stmt).all()]

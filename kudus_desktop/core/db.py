@@ -148,6 +148,10 @@ def migrate(path: Path, found: int) -> Path:
     return backup
 
 
+#: How long a write waits for another writer (milliseconds).
+BUSY_TIMEOUT_MS = 30_000
+
+
 def _configure(dbapi_conn: Any, _record: Any) -> None:
     # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin.
     dbapi_conn.isolation_level = None
@@ -157,15 +161,26 @@ def _configure(dbapi_conn: Any, _record: Any) -> None:
     # SQLite fsync the WAL at every commit: a participant the clerk saw saved survives a
     # power cut, which NORMAL does not promise in WAL mode. Saves stay well under 50 ms.
     cur.execute("PRAGMA synchronous = FULL")
-    cur.execute("PRAGMA busy_timeout = 5000")
+    # A writer waits this long for another to finish (an import's commit, another process's
+    # save) before giving up with "db_locked"; saves run off the window's thread meanwhile.
+    cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     # 64 MiB of page cache: a bulk import of 100,000 rows updates six indexes, and the
     # default 2 MiB cache turns that into disk reads.
     cur.execute("PRAGMA cache_size = -65536")
     cur.close()
 
 
+#: Execution option of a connection that only reads (:meth:`Database.read`).
+READ_ONLY = "kudus_read_only"
+
+
 def _begin(conn: Connection) -> None:
-    conn.exec_driver_sql("BEGIN")
+    # A transaction that may write takes the write lock at its start. Begun deferred, a save
+    # reads (the NIK check) under a snapshot, and when another process commits meanwhile its
+    # write fails at once with "database is locked", busy timeout or not: SQLite cannot let
+    # it write from a stale snapshot. Begun IMMEDIATE it waits its turn at BEGIN instead.
+    # Reads stay deferred: in WAL mode they never wait for a writer.
+    conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
 
 
 class Database:
@@ -228,11 +243,26 @@ class Database:
                 with self.engine.begin() as conn:
                     yield conn
         except (OperationalError, sqlite3.OperationalError) as exc:
-            # Bulk paths use the raw sqlite3 cursor, so both kinds arrive here (disk full, locked).
-            detail = str(exc.orig) if isinstance(exc, OperationalError) else str(exc)
-            if "locked" in detail:
-                raise StorageError("db_locked", path=str(self.path)) from None
-            raise StorageError("db_write_failed", detail=detail.strip().splitlines()[0] if detail else "") from None
+            raise self._failure(exc) from None
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A connection inside one transaction that only reads: one consistent snapshot,
+        begun without the write lock, so it never waits for a writer nor makes one wait."""
+        try:
+            with self.engine.connect() as conn:
+                conn.execution_options(**{READ_ONLY: True})
+                with conn.begin():
+                    yield conn
+        except (OperationalError, sqlite3.OperationalError) as exc:
+            raise self._failure(exc) from None
+
+    def _failure(self, exc: OperationalError | sqlite3.OperationalError) -> StorageError:
+        # Bulk paths use the raw sqlite3 cursor, so both kinds arrive here (disk full, locked).
+        detail = str(exc.orig) if isinstance(exc, OperationalError) else str(exc)
+        if "locked" in detail:
+            return StorageError("db_locked", path=str(self.path))
+        return StorageError("db_write_failed", detail=detail.strip().splitlines()[0] if detail else "")
 
     def _checkpoint_soon(self) -> None:
         def checkpoint() -> None:

@@ -398,7 +398,7 @@ class DoubleEnrolmentService:
 
     def counts(self) -> dict[str, int]:
         """Open cases by kind."""
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             found: dict[str, int] = dict(
                 conn.execute(select(C.kind, func.count()).where(C.status == "open").group_by(C.kind)).all()
             )
@@ -427,7 +427,7 @@ class DoubleEnrolmentService:
                 .where(or_(first.c.desa_code.like(prefix), second.c.desa_code.like(prefix)))
             )
             stmt = stmt.where(C.id.in_(touching))
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             rows = conn.execute(stmt).all()
             people = _live(conn, {r.first_id for r in rows} | {r.second_id for r in rows if r.second_id})
         out = []
@@ -493,7 +493,7 @@ class DoubleEnrolmentService:
     # -- the APBD scheme's list -------------------------------------------------------------
 
     def apbd_count(self) -> int:
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             return int(conn.execute(select(func.count()).select_from(apbd_member_table)).scalar_one())
 
     def import_apbd(self, path: Path, *, sheet: str | None = None) -> ApbdImport:

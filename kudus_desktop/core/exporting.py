@@ -114,7 +114,7 @@ DEFAULT_BPJS_COLUMNS = (
 
 def bpjs_columns(db: Database) -> list[str]:
     """The office's chosen BPJS list columns, or the default set."""
-    with db.begin() as conn:
+    with db.read() as conn:
         raw = settings.read_all(conn)[settings.BPJS_COLUMNS.key]
     try:
         chosen = [c for c in json.loads(raw) if c in BPJS_COLUMNS]

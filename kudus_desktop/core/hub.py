@@ -198,7 +198,7 @@ class HubService:
             raise HubError(401, "hub_signature_invalid") from None
 
     def _registered(self, device: str) -> Any:
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             return conn.execute(select(sync_device_table).where(sync_device_table.c.device_id == device)).first()
 
     def _limit(self, device: str) -> None:
@@ -234,13 +234,13 @@ class HubService:
 
     def _pending_fingerprint(self, device: str) -> str:
         hp = hub_pending_table.c
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             return str(conn.execute(select(hp.fingerprint).where(hp.device_id == device).limit(1)).scalar() or "")
 
     # -- requests ------------------------------------------------------------------------
 
     def health(self) -> dict[str, Any]:
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             mode = settings.read_all(conn)[settings.MODE.key]
         return {
             "status": "ok" if mode == Mode.KABUPATEN else "wrong_mode",

@@ -104,7 +104,7 @@ class HubClient:
     def state(self) -> HubState:
         o = sync_outbox_table.c
         status = self.village.status()
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             values = settings.read_all(conn)
             waiting = len(conn.execute(select(o.seq).where(*_waiting(o))).all())
         return HubState(
@@ -118,7 +118,7 @@ class HubClient:
         )
 
     def _server(self) -> str:
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             values = settings.read_all(conn)
         if values[settings.MODE.key] != Mode.DESA:
             raise SyncError("sync_wrong_mode", mode=Mode.DESA)
@@ -206,7 +206,7 @@ class HubClient:
             raise SyncError("hub_not_kudus", server=server) from None
         if not isinstance(info, dict) or "regency" not in info:
             raise SyncError("hub_not_kudus", server=server)
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             regency = settings.read_all(conn)[settings.SYNC_REGENCY.key]
         if info["regency"] != regency:
             raise SyncError("hub_other_regency", server=server, found=str(info["regency"]), expected=regency)
@@ -226,7 +226,7 @@ class HubClient:
                 if exc.code != "sync_no_changes":
                     raise
         o = sync_outbox_table.c
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             waiting = conn.execute(select(o.seq, o.file_name).where(*_waiting(o)).order_by(o.seq)).all()
         me = identity(self.db)
         # A package made before the keys were renewed is sent by the key that signed it.

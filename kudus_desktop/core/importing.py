@@ -510,7 +510,7 @@ class ImportService:
             raise SourceFileError("no_nik_column", path=path.name, sheet=sheet)
 
         db = self.participants.db
-        with db.begin() as conn:
+        with db.read() as conn:
             max_age = int(settings.read_all(conn)[settings.MAX_AGE.key])
         ctx = ValidationContext(
             today=self.participants.today(), max_age=max_age, kudus_districts=kudus_district_digits()

@@ -118,7 +118,7 @@ def overview(db: Database, user: UserView, *, today: Callable[[], date] = date.t
     month_end = date(day.year + day.month // 12, day.month % 12 + 1, 1).isoformat()
     counted = or_(S.outcome.is_(None), S.outcome != "rejected")
     base = participant_table.outerjoin(participant_sync_table, S.participant_id == P.id)
-    with db.begin() as conn:
+    with db.read() as conn:
         if settings.read_all(conn)[settings.MODE.key] != Mode.KABUPATEN:
             raise KudusError("regency_only")
         own = settings.read_all(conn)[settings.REGION_CODE.key]

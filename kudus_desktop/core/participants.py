@@ -340,20 +340,20 @@ class ParticipantService:
         order = [e.desc() if q.descending else e.asc() for e in _SORT_EXPR[q.sort]]
         order.append(P.id.desc() if q.descending else P.id.asc())
         stmt = select(P.id).where(and_(True, *self._where(q))).order_by(*order)
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             return _fetch_ids(conn, stmt)
 
     def count(self, q: ParticipantQuery | None = None) -> int:
         stmt = select(func.count()).select_from(participant_table)
         if q is not None:
             stmt = stmt.where(and_(True, *self._where(q)))
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             return int(conn.execute(stmt).scalar_one())
 
     def list_rows(self, ids: Sequence[int]) -> dict[int, ParticipantListRow]:
         """The list columns of the given participants, keyed by id."""
         out: dict[int, ParticipantListRow] = {}
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             for start in range(0, len(ids), PAGE):
                 chunk = ids[start : start + PAGE]
                 stmt = (
@@ -388,7 +388,7 @@ class ParticipantService:
         return out
 
     def get(self, participant_id: int) -> ParticipantView:
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             row = conn.execute(select(participant_table).where(P.id == participant_id)).first()
         if row is None:
             raise NotFoundError("participant_not_found", id=participant_id)
@@ -396,13 +396,13 @@ class ParticipantService:
 
     def views(self, ids: Sequence[int]) -> list[ParticipantView]:
         """Full records of the given participants, in the order of ``ids``."""
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             rows = {r.id: r for r in conn.execute(select(participant_table).where(P.id.in_(list(ids))))}
         return [_view(rows[i]) for i in ids if i in rows]
 
     def find_by_nik(self, nik: str) -> ParticipantView | None:
         """The participant of this office holding ``nik`` (spaces and dots ignored)."""
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             desa = settings.read_all(conn)[settings.REGION_CODE.key]
             row = conn.execute(select(participant_table).where(P.desa_code == desa, P.nik == clean_number(nik))).first()
         return _view(row) if row else None
@@ -411,7 +411,7 @@ class ParticipantService:
         """Every recorded event of a participant, oldest first."""
         h = history_table.c
         stmt = select(h.at, h.username, h.action, h.changes).where(h.participant_id == participant_id).order_by(h.id)
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             rows = conn.execute(stmt).all()
         return [
             HistoryEntry(
@@ -422,7 +422,7 @@ class ParticipantService:
 
     def filter_options(self) -> FilterOptions:
         """Dusun, RT and RW values in use, for the filter lists."""
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
 
             def distinct(col: Any) -> tuple[str, ...]:
                 stmt = select(col).where(col.is_not(None)).distinct().order_by(col)
@@ -490,7 +490,7 @@ class ParticipantService:
 
     def check(self, draft: ParticipantDraft, editing_id: int | None = None) -> ValidationResult:
         """Every error and warning for ``draft``, including a NIK already enrolled here."""
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             return self._check(conn, draft, editing_id)
 
     @staticmethod
@@ -576,13 +576,13 @@ class ParticipantService:
 
     def enrolled_niks(self) -> set[str]:
         """The NIK of every participant of this office (one column: cheap for 100,000)."""
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             desa = settings.read_all(conn)[settings.REGION_CODE.key]
             return set(conn.execute(select(P.nik).where(P.desa_code == desa)).scalars())
 
     def existing_by_nik(self) -> dict[str, ParticipantView]:
         """Every participant of this office keyed by NIK (for matching an imported list)."""
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             desa = settings.read_all(conn)[settings.REGION_CODE.key]
             rows = conn.execute(select(participant_table).where(P.desa_code == desa)).all()
         return {r.nik: _view(r) for r in rows}

@@ -654,7 +654,7 @@ class PremiumService:
     def quote(self, request: PaymentRequest) -> PaymentQuote:
         """What ``request`` would pay: per participant and month, from the bills. Refuses a
         participant who is not on a bill, or whose membership lapsed in a month asked for."""
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             return self._quote(conn, request)
 
     def _quote(self, conn: Connection, request: PaymentRequest) -> PaymentQuote:
@@ -770,7 +770,7 @@ class PremiumService:
         return OpChanges(participants=True)
 
     def payments(self, year: int | None = None) -> list[PaymentView]:
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             q = select(premium_payment_table).order_by(PAY.paid_on.desc(), PAY.id.desc())
             if year is not None:
                 q = q.where(PAY.paid_on.like(f"{year:04d}-%"))
@@ -786,7 +786,7 @@ class PremiumService:
     def strip(self, participant_id: int, months: int = 12) -> list[tuple[int, CoverState]]:
         """The last ``months`` months up to this one, for the participant view; empty at the
         regency, which does not keep the villages' payments month by month."""
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             if settings.read_all(conn)[settings.MODE.key] != Mode.DESA:
                 return []
         first = month_index(self.today()) - months + 1
@@ -833,7 +833,7 @@ class PremiumService:
     def recap(self, year: int) -> YearRecap:
         """Month by month for ``year``: billed, paid for the month, received, outstanding."""
         today = self.today()
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             rates = read_rates(conn, self.today())
             months = []
             paid_for = dict(

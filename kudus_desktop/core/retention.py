@@ -72,7 +72,7 @@ class RetentionService:
         self.today = today
 
     def years(self) -> int:
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             return int(settings.read_all(conn)[settings.RETENTION_YEARS.key] or 0)
 
     def set_years(self, years: int) -> None:
@@ -90,7 +90,7 @@ class RetentionService:
         cutoff = _years_before(self.today(), years)
         if years <= 0:
             return PurgePlan(0, cutoff, ())
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             ids = conn.execute(
                 select(P.id).where(
                     P.status == Status.BERHENTI, P.exit_date.is_not(None), P.exit_date < cutoff.isoformat()

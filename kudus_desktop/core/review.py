@@ -166,11 +166,11 @@ class ReviewService:
     # -- reading -------------------------------------------------------------------------
 
     def required(self) -> bool:
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             return approval_on(settings.read_all(conn))
 
     def counts(self) -> ReviewCounts:
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             rows = conn.execute(select(R.state, func.count()).group_by(R.state)).all()
         found = {str(state): int(n) for state, n in rows}
         return ReviewCounts(int(found.get(ReviewState.WAITING, 0)), int(found.get(ReviewState.DECLINED, 0)))
@@ -193,7 +193,7 @@ class ReviewService:
         )  # fmt: skip
         if where is not None:
             stmt = stmt.where(where)
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             rows = conn.execute(stmt).all()
         return [
             ReviewItem(
@@ -215,7 +215,7 @@ class ReviewService:
 
     def changes(self, participant_id: int) -> list[FieldChange]:
         """What differs from the data as last approved; every filled field for a new enrolment."""
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             row = conn.execute(select(participant_table).where(P.id == participant_id)).first()
             approved = conn.execute(select(R.approved).where(R.participant_id == participant_id)).scalar()
         if row is None:

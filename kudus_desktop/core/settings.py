@@ -98,7 +98,7 @@ def write(conn: Connection, values: dict[SettingKey, str]) -> None:
 
 def import_mappings(db: Database) -> dict[str, dict[str, str]]:
     """Remembered column mappings by source list name."""
-    with db.begin() as conn:
+    with db.read() as conn:
         raw = read_all(conn)[IMPORT_MAPPINGS.key]
     try:
         value = json.loads(raw)

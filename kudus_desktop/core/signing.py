@@ -266,7 +266,7 @@ def retired_identities(db: Database) -> list[Identity]:
     wrap = wrapping_key(db.data_dir)
     k = key_pair_table.c
     out = []
-    with db.begin() as conn:
+    with db.read() as conn:
         devices = sorted(
             {p.split("@", 1)[1] for p in conn.execute(select(k.purpose)).scalars() if p.startswith(f"{SIGN_PURPOSE}@")}
         )

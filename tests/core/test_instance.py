@@ -7,10 +7,12 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from select import select as wait_for_output
 
 import pytest
 from sqlalchemy import func, select
@@ -232,3 +234,60 @@ def test_one_window_per_data_folder_and_a_crashed_window_does_not_keep_it(
     assert here.acquire() is None
     here.release()
 
+
+# A clerk's command saving one participant per line while the window writes: each save says
+# whether it was committed or why not.
+SAVER = """
+import sys
+from pathlib import Path
+from kudus_desktop.core.accounts import AccountService
+from kudus_desktop.core.db import open_database
+from kudus_desktop.core.errors import KudusError
+from kudus_desktop.core.participants import ParticipantService
+from tests.factories import PASSWORD, make_draft
+
+db = open_database(Path(sys.argv[1]))
+service = ParticipantService(db, AccountService(db).login("admin", PASSWORD))
+print("siap", flush=True)
+for line in sys.stdin:
+    print("mulai", flush=True)
+    try:
+        service.create(make_draft(int(line)))
+        print("tersimpan", flush=True)
+    except KudusError as exc:
+        print("gagal", exc.code, flush=True)
+db.close()
+"""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="waits on the pipe with select(), POSIX only")
+def test_a_save_waits_for_another_process_writing_instead_of_failing(data_dir: Path, children: list[Child]) -> None:
+    saver = Child(SAVER, data_dir)
+    children.append(saver)
+    assert saver.first == "siap"
+    other = sqlite3.connect(data_dir / DB_FILE_NAME, isolation_level=None)
+    try:
+        # Another writer (an import, the window's own save) holds the write lock...
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("UPDATE counter SET value = value WHERE name = 'change'")
+        assert saver.proc.stdin is not None and saver.proc.stdout is not None
+        saver.proc.stdin.write("1\n")
+        saver.proc.stdin.flush()
+        assert saver.line() == "mulai"
+        # ...while the save, a read then a write, gets under way: it must queue behind the
+        # writer. Started deferred, it read a snapshot that the writer's commit makes stale and
+        # failed at once, busy timeout or not. A moment to reach its read; passing never
+        # depends on it (a later save simply runs after the commit).
+        ready, _, _ = wait_for_output([saver.proc.stdout], [], [], 1.0)
+        assert not ready, f"the save finished while another process held the write lock: {saver.line()}"
+        other.execute("INSERT INTO setting (key, value) VALUES ('uji_penulis_lain', '1')")
+        other.execute("COMMIT")
+    finally:
+        other.close()
+    assert saver.line() == "tersimpan"
+    saver.end()
+    db = open_database(data_dir)
+    assert _count(db) == 1
+    with db.begin() as conn:
+        assert conn.exec_driver_sql("SELECT value FROM setting WHERE key = 'uji_penulis_lain'").scalar() == "1"
+    db.close()

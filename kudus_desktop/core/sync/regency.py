@@ -261,7 +261,7 @@ class RegencySync:
         self._own_cache: _Own | None = None
 
     def _values(self) -> dict[str, str]:
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             return require_mode(conn, Mode.KABUPATEN)
 
     def _own(self) -> _Own:
@@ -312,7 +312,7 @@ class RegencySync:
         except SyncError:
             return None
         h = file.header
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             known = conn.execute(select(D.device_id).where(D.device_id == h.device)).first()
         if known is not None:
             return None
@@ -384,7 +384,7 @@ class RegencySync:
         h = file.header
         own = self._own()
         fingerprint = device_fingerprint(h.sender_sign, h.sender_box)
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             device = conn.execute(select(sync_device_table).where(D.device_id == h.device)).first()
             seen = conn.execute(select(I.digest).where(I.device_id == h.device, I.seq == h.seq)).scalar()
             last = conn.execute(select(func.max(I.seq)).where(I.device_id == h.device)).scalar()
@@ -519,7 +519,7 @@ class RegencySync:
 
     def pending(self) -> list[PendingDevice]:
         """Devices that uploaded packages but are not registered yet, one row per device."""
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             rows = conn.execute(
                 select(HP.device_id, HP.desa_code, HP.fingerprint, func.count())
                 .group_by(HP.device_id, HP.desa_code, HP.fingerprint)
@@ -530,7 +530,7 @@ class RegencySync:
     def confirm_pending(self, device: str, typed_fingerprint: str) -> BatchReport:
         """Register a waiting device with the fingerprint the village read out and import its
         packages in order, exactly as from a stick. A wrong fingerprint imports nothing."""
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             rows = conn.execute(
                 select(HP.seq, HP.file_name, HP.data).where(HP.device_id == device).order_by(HP.seq)
             ).all()
@@ -587,7 +587,7 @@ class RegencySync:
         return next(d for d in self.devices() if d.device_id == device)
 
     def devices(self) -> list[DeviceRow]:
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             last = dict(conn.execute(select(I.device_id, func.max(I.seq)).group_by(I.device_id)).all())
             rows = conn.execute(select(sync_device_table).order_by(D.desa_code, D.registered_at)).all()
         return [
@@ -608,7 +608,7 @@ class RegencySync:
         values = self._values()
         me = identity(self.db)
         written: list[Path] = []
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             desas = [str(x) for x in conn.execute(select(I.desa_code).distinct().order_by(I.desa_code)).scalars()]
         for desa in desas:
             if desa_codes and desa not in desa_codes:
@@ -634,7 +634,7 @@ class RegencySync:
 
     def villages(self) -> list[VillageRow]:
         """Every desa of the regency with what has arrived from it."""
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             require_mode(conn, Mode.KABUPATEN)
             own = settings.read_all(conn)[settings.REGION_CODE.key]
             devices = conn.execute(
@@ -678,7 +678,7 @@ class RegencySync:
         return out
 
     def open_duplicates(self) -> int:
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             return int(
                 conn.execute(
                     select(func.count())

@@ -235,7 +235,7 @@ class VillageSync:
     def read_setup(self, path: Path) -> SetupFile:
         """A setup file checked against this village, without joining yet (to show its fingerprint)."""
         setup = read_setup_file_bytes(read_sync_file(path, _MAX_SETUP), path.name)
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             values = require_mode(conn, Mode.DESA)
         own = values[settings.REGION_CODE.key]
         if setup.desa != own:
@@ -276,7 +276,7 @@ class VillageSync:
 
     def status(self) -> VillageStatus:
         me = identity(self.db)
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             values = require_mode(conn, Mode.DESA)
             last_to = conn.execute(
                 select(func.coalesce(func.max(O.to_rev), 0)).where(O.superseded_at.is_(None))
@@ -475,7 +475,7 @@ class VillageSync:
         """Remove what killed exports left in the outbox: temporary files and package files
         whose transaction never committed (older than an hour, so a concurrent export's file
         between its write and its commit is left alone)."""
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             known = set(conn.execute(select(O.file_name)).scalars())
         limit = time.time() - ORPHAN_AGE
         try:
@@ -509,7 +509,7 @@ class VillageSync:
         package carries a statement signed by the registered device's key that vouches for the
         new keys, so the regency registers them without a new fingerprint check; a revoked
         device's word counts for nothing there, and the new device is confirmed by telephone."""
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             values = require_mode(conn, Mode.DESA)
         desa = values[settings.REGION_CODE.key]
         pending = _json(values[settings.SYNC_ROTATION.key])
@@ -551,7 +551,7 @@ class VillageSync:
         desa and one of this installation's keys; its signature; then every member of the payload.
         """
         file = parse(data, name, "receipt")
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             values = require_mode(conn, Mode.DESA)
         regency, regency_sign, _ = self._regency(values)
         h = file.header
@@ -726,7 +726,7 @@ class VillageSync:
         out: dict[int, RecordState] = {}
         for start in range(0, len(ids), CHUNK):
             part = ids[start : start + CHUNK]
-            with self.db.begin() as conn:
+            with self.db.read() as conn:
                 rows = conn.execute(
                     select(P.id, P.rev, S.sent_seq, S.sent_rev, S.outcome, S.reason, S.outcome_rev,
                            R.state.label("review"), R.reason.label("review_reason"))
