@@ -16,7 +16,7 @@ from pathlib import Path
 from kudus_desktop.core import instance
 from kudus_desktop.core.db import BACKUP_DIR_NAME, SCHEMA_VERSION, inspect_file, open_database
 from kudus_desktop.core.errors import StorageError
-from kudus_desktop.core.paths import DB_FILE_NAME, private_file
+from kudus_desktop.core.paths import DB_FILE_NAME, database_space, private_file, space_error
 from kudus_desktop.core.signing import rewrap_keys, wrapping_key
 
 DAILY = "harian"
@@ -40,7 +40,9 @@ def backup_database(
         tmp.replace(target)
     except (OSError, sqlite3.Error) as exc:
         tmp.unlink(missing_ok=True)
-        raise StorageError("backup_failed", path=str(target_dir), detail=str(exc)) from None
+        raise space_error(target_dir, database_space(db_path), seen=exc) or StorageError(
+            "backup_failed", path=str(target_dir), detail=str(exc)
+        ) from None
     return target
 
 
@@ -135,7 +137,9 @@ def encrypted_backup(db_path: Path, target_dir: Path, passphrase: str, *, now: d
         tmp.replace(target)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise StorageError("backup_failed", path=str(target_dir), detail=exc.strerror or str(exc)) from None
+        raise space_error(target_dir, plain.stat().st_size, seen=exc) or StorageError(
+            "backup_failed", path=str(target_dir), detail=exc.strerror or str(exc)
+        ) from None
     finally:
         plain.unlink(missing_ok=True)
     return target
@@ -240,7 +244,9 @@ def _restore(data_dir: Path, source: Path, passphrase: str | None) -> Path:
         tmp.replace(current)
     except (OSError, sqlite3.Error) as exc:
         tmp.unlink(missing_ok=True)
-        raise StorageError("restore_failed", path=str(source), detail=str(exc)) from None
+        raise space_error(data_dir, database_space(source), seen=exc) or StorageError(
+            "restore_failed", path=str(source), detail=str(exc)
+        ) from None
     open_database(data_dir).close()  # migrates an older backup forward, after its own backup
     return kept
 

@@ -26,7 +26,14 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, Operati
 from kudus_desktop.core import instance
 from kudus_desktop.core.errors import DataDirError, StorageError
 from kudus_desktop.core.migrations import STEPS
-from kudus_desktop.core.paths import DB_FILE_NAME, private_file, schema_path, secure_data_dir
+from kudus_desktop.core.paths import (
+    DB_FILE_NAME,
+    database_space,
+    private_file,
+    schema_path,
+    secure_data_dir,
+    space_error,
+)
 
 SCHEMA_VERSION = 10
 APPLICATION_ID = 0x4B504D53
@@ -56,8 +63,8 @@ def ensure_data_dir(path: Path) -> Path:
         path.mkdir(mode=0o700, parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=path, prefix=".probe-"):
             pass
-    except OSError:
-        raise DataDirError("data_dir_not_writable", path=str(path)) from None
+    except OSError as exc:
+        raise space_error(path, 0, seen=exc) or DataDirError("data_dir_not_writable", path=str(path)) from None
     return path
 
 
@@ -95,9 +102,15 @@ def inspect_file(path: Path) -> int:
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc):
             raise StorageError("db_locked", path=str(path)) from None
-        raise StorageError("db_corrupt", path=str(path), detail=str(exc)) from None
+        # Opening needs room for the log's index: on a full disk that fails as an I/O error,
+        # which is no reason to call the file damaged and have a backup put over it.
+        raise space_error(path.parent, database_space(path), seen=exc) or StorageError(
+            "db_corrupt", path=str(path), detail=str(exc)
+        ) from None
     except sqlite3.DatabaseError as exc:
-        raise StorageError("db_corrupt", path=str(path), detail=str(exc)) from None
+        raise space_error(path.parent, database_space(path), seen=exc) or StorageError(
+            "db_corrupt", path=str(path), detail=str(exc)
+        ) from None
 
 
 def backup_copy(path: Path, label: str) -> Path:
@@ -141,6 +154,9 @@ def migrate(path: Path, found: int) -> Path:
         except Exception as exc:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
+            full = space_error(path.parent, 2 * database_space(path), seen=exc)
+            if full is not None:
+                raise full from None
             raise StorageError(
                 "migration_failed", path=str(path), found=found, detail=str(exc), backup=str(backup)
             ) from exc
@@ -262,6 +278,11 @@ class Database:
         detail = str(exc.orig) if isinstance(exc, OperationalError) else str(exc)
         if "locked" in detail:
             return StorageError("db_locked", path=str(self.path))
+        if self.is_sqlite:
+            seen = exc.orig if isinstance(exc, OperationalError) else exc
+            full = space_error(self.data_dir, database_space(self.path), seen=seen)
+            if full is not None:
+                return full
         return StorageError("db_write_failed", detail=detail.strip().splitlines()[0] if detail else "")
 
     def _checkpoint_soon(self) -> None:
@@ -371,7 +392,9 @@ def _prepare(data_dir: Path, path: Path, *, create: bool) -> tuple[bool, int | N
                 _create(path)
             except (OSError, sqlite3.Error) as exc:
                 path.unlink(missing_ok=True)
-                raise StorageError("db_write_failed", detail=str(exc)) from exc
+                raise space_error(data_dir, database_space(path), seen=exc) or StorageError(
+                    "db_write_failed", detail=str(exc)
+                ) from exc
             return True, None, None
         if version < SCHEMA_VERSION:
             return False, version, migrate(path, version)

@@ -36,6 +36,7 @@ from kudus_desktop.core.jobs import CancelCheck, Progress, never_cancelled
 from kudus_desktop.core.labels import code_label, describe_issue, field_label
 from kudus_desktop.core.lost import LostReport
 from kudus_desktop.core.participants import PAGE, ParticipantQuery, ParticipantService
+from kudus_desktop.core.paths import is_no_space, space_error
 from kudus_desktop.core.premiums import BudgetPlan, YearRecap
 from kudus_desktop.core.views import OfficeProfile, OpChanges, ParticipantView
 
@@ -279,6 +280,10 @@ def _leaves_nothing(fn: Callable[_P, _T]) -> Callable[_P, _T]:
             if isinstance(exc, (KudusError, KeyboardInterrupt, SystemExit, MemoryError)):
                 raise
             target = next((a for a in args if isinstance(a, Path)), kwargs.get("path", ""))
+            if is_no_space(exc):  # openpyxl's own temporary files fill the disk first
+                full = space_error(Path(str(target)).parent, 0, seen=exc)
+                if full is not None:
+                    raise full from None
             raise KudusError("export_failed", path=str(target), detail=f"{type(exc).__name__}: {exc}"[:200]) from exc
         finally:
             _pending.files, _pending.workbooks = outer[0] or [], outer[1] or []
@@ -293,7 +298,10 @@ def _save_atomically(wb: Workbook, tmp: Path, path: Path) -> None:
         tmp.replace(path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise KudusError("export_failed", path=str(path), detail=exc.strerror or str(exc)) from None
+        # The size it would have had is unknown; a workbook of this kind is rarely above a few MB.
+        raise space_error(path.parent, 0, seen=exc) or KudusError(
+            "export_failed", path=str(path), detail=exc.strerror or str(exc)
+        ) from None
 
 
 def _participants(service: ParticipantService, ids: Sequence[int]) -> Iterable[ParticipantView]:

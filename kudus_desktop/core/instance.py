@@ -190,10 +190,15 @@ class _Folder:
         run.mkdir(mode=0o700, exist_ok=True)
         path = run / f"{os.getpid()}-{id(self):x}.lock"
         fh = _open(path)
-        _lock(fh, True)
-        fh.truncate(0)
-        fh.write(_describe())
-        fh.flush()
+        try:
+            _lock(fh, True)
+            fh.write(_describe())
+            fh.flush()
+        except (OSError, _HeldError):
+            fh.close()  # a full disk: the entry goes unnamed, the lock still protects
+            with suppress(OSError):
+                path.unlink()
+            raise OSError("run entry not written") from None
         self.entry, self.entry_path = fh, path
 
     def _release(self) -> None:
@@ -331,9 +336,12 @@ class WindowLock:
             holder = _read_holder(fh) or Holder("jendela Kudus Desktop", 0, "?")
             fh.close()
             return holder
-        fh.truncate(0)
-        fh.write(_describe())
-        fh.flush()
+        try:
+            fh.truncate(0)
+            fh.write(_describe())
+            fh.flush()
+        except OSError:
+            pass  # a full disk: held, only unnamed
         self._fh = fh
         return None
 

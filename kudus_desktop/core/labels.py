@@ -53,6 +53,12 @@ MESSAGES: dict[str, str] = {
     "db_locked": QT_TRANSLATE_NOOP(
         "Pesan", "Basis data sedang dipakai proses lain. Tutup jendela Kudus Desktop yang lain lalu coba lagi."
     ),
+    "disk_full": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Disk tempat {path} penuh: tinggal {free} kosong. Kosongkan sedikitnya {needed} (hapus atau pindahkan "
+        "berkas yang tidak diperlukan, misalnya ke flashdisk), lalu coba lagi. Data Anda tidak rusak. Tidak ada "
+        "data yang berubah.",
+    ),
     "db_in_use": QT_TRANSLATE_NOOP(
         "Pesan",
         "{purpose} tidak dapat dilakukan sekarang: data di {path} sedang dibuka oleh {holders}. Tutup itu dulu, "

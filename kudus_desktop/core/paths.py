@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import shutil
 import stat
 import sys
 from pathlib import Path
+
+from kudus_desktop.core.errors import StorageError
 
 APP_DIR_NAME = "KudusDesktop"
 DATA_DIR_ENV = "KUDUS_DATA_DIR"
@@ -96,3 +100,54 @@ def secure_data_dir(data_dir: Path) -> list[Path]:
             if entry.is_file() and not entry.is_symlink():
                 close(entry, 0o600)
     return repaired
+
+
+#: Room the database needs beyond its own size to work: the write-ahead log between
+#: checkpoints (up to 1,000 pages of 8 KiB), its shared-memory index, and a margin for the
+#: day's backup copy, which is written beside it before the old one is rotated away.
+WORK_SPACE = 32 * 1024 * 1024
+
+
+def format_size(n: int) -> str:
+    """``n`` bytes for people, the Indonesian way: ``0 B``, ``512 KB``, ``12,5 MB``, ``1,2 GB``."""
+    if n < 1024:
+        return f"{max(n, 0)} B"
+    for unit, size in (("GB", 1 << 30), ("MB", 1 << 20)):
+        if n >= size:
+            return f"{n / size:.1f} {unit}".replace(".", ",")
+    return f"{n // 1024} KB"
+
+
+def is_no_space(exc: BaseException) -> bool:
+    """An OS or SQLite failure that means the disk is full."""
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return True
+    return "database or disk is full" in str(exc)
+
+
+def space_error(folder: Path, needed: int, *, seen: BaseException | None = None) -> StorageError | None:
+    """``disk_full``, with what is left and what to free, when the disk holding ``folder``
+    has less than ``needed`` bytes free or ``seen`` was a no-space failure; otherwise None, and
+    the caller reports the failure as what it was. Called after a failure, never instead of
+    trying: a check before would refuse work that still fits."""
+    probe = folder
+    try:
+        while not probe.exists() and probe.parent != probe:
+            probe = probe.parent
+        free = shutil.disk_usage(probe).free
+    except OSError:  # a folder this user may not even look into: not a question of space
+        return None
+    if free >= needed and not (seen is not None and is_no_space(seen)):
+        return None
+    return StorageError(
+        "disk_full", path=str(folder), free=format_size(free), needed=format_size(max(needed - free, 1 << 20))
+    )
+
+
+def database_space(db_path: Path) -> int:
+    """What the database at ``db_path`` needs free to work: its size again plus :data:`WORK_SPACE`."""
+    try:
+        size = db_path.stat().st_size
+    except OSError:
+        size = 0
+    return size + WORK_SPACE

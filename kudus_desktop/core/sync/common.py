@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import Connection, select
 
 from kudus_desktop.core import settings
+from kudus_desktop.core.paths import space_error
 from kudus_desktop.core.signing import Identity, device_fingerprint
 from kudus_desktop.core.sync_rules import plain_text
 from kudus_desktop.core.syncfile import (
@@ -97,7 +98,9 @@ def write_safely(target: Path, data: bytes, check: Callable[[bytes], None]) -> P
     except OSError as exc:
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
-        raise SyncError("sync_write_failed", path=str(target), detail=exc.strerror or str(exc)) from None
+        raise space_error(target.parent, len(data), seen=exc) or SyncError(
+            "sync_write_failed", path=str(target), detail=exc.strerror or str(exc)
+        ) from None
     try:
         if back != data:
             raise SyncError("sync_verify_failed", path=str(target))
