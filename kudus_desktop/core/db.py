@@ -52,6 +52,8 @@ class OpenReport:
     backup: Path | None
     #: Files and folders that other OS users could read and that were made private at opening.
     repaired: tuple[Path, ...] = ()
+    #: Temporary files that killed work had left behind and that were removed at opening.
+    swept: tuple[Path, ...] = ()
 
 
 def ensure_data_dir(path: Path) -> Path:
@@ -371,7 +373,8 @@ def open_database(data_dir: Path, *, create: bool = True) -> Database:
     except BaseException:
         held.release()
         raise
-    db = Database(path, OpenReport(created, migrated_from, backup, repaired))
+    swept = tuple(instance.sweep(data_dir))
+    db = Database(path, OpenReport(created, migrated_from, backup, repaired, swept))
     db.use = held
     return db
 

@@ -354,3 +354,50 @@ class WindowLock:
     def __del__(self) -> None:
         # A window forgotten without closing (a start that stopped half-way) lets go too.
         self.release()
+
+
+#: What killed work leaves in a data folder, by folder: temporary copies that were to be
+#: renamed into place (a backup, a restore, the key file, a sync file), the unencrypted copy an
+#: encrypted backup or its restore works from, and the probe of a writable folder. Each is
+#: named by the application alone; nothing a person put there matches.
+_LEFTOVERS: tuple[tuple[str, str], ...] = (
+    ("", ".kudus.sqlite.restore"),
+    ("", ".*.dekripsi.sqlite"),
+    ("", ".probe-*"),
+    ("backups", ".kudus-*.sqlite.tmp"),
+    ("backups", "kudus-untuk-enkripsi-*.sqlite"),
+    ("keys", ".device.key.tmp"),
+    ("sync/outbox", "~*.tmp"),
+)
+#: A leftover this old is stale even while another process works in the folder: none of
+#: those operations takes an hour.
+STALE_AGE = 3600.0
+
+
+def sweep(data_dir: Path, *, now: float | None = None) -> list[Path]:
+    """Remove what killed work left in ``data_dir`` (each ~17 MB for a village's copy); when
+    another process (or another open database of this one) uses the folder, only what is
+    older than :data:`STALE_AGE`, since it may still be writing its own."""
+    me = os.getpid()
+    with _guard:
+        folder = _folders.get(data_dir.resolve())
+        busy = folder is not None and (folder.shared > 1 or folder.exclusive > 0)
+    busy = busy or any(h.pid != me for h in holders(data_dir))
+    limit = (now if now is not None else time.time()) - STALE_AGE
+    removed: list[Path] = []
+    for sub, pattern in _LEFTOVERS:
+        base = data_dir / sub if sub else data_dir
+        try:
+            found = list(base.glob(pattern))
+        except OSError:
+            continue
+        for path in found:
+            with suppress(OSError):
+                info = path.lstat()
+                if not path.is_file() or path.is_symlink() or (busy and info.st_mtime >= limit):
+                    continue
+                for extra in ("-wal", "-shm", "-journal"):
+                    Path(f"{path}{extra}").unlink(missing_ok=True)
+                path.unlink()
+                removed.append(path)
+    return removed

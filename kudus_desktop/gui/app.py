@@ -115,6 +115,8 @@ class AppController:
             if holder is not None:
                 raise StorageError("window_open", path=str(self.data_dir), holder=str(holder))
             self.db = open_database(self.data_dir)
+            if self.db.report.swept:
+                log.info("removed what killed work left: %s", ", ".join(str(p) for p in self.db.report.swept))
             self.accounts = AccountService(self.db)
             profile = self.accounts.profile()
         except KudusError as exc:

@@ -291,3 +291,56 @@ def test_a_save_waits_for_another_process_writing_instead_of_failing(data_dir: P
     with db.begin() as conn:
         assert conn.exec_driver_sql("SELECT value FROM setting WHERE key = 'uji_penulis_lain'").scalar() == "1"
     db.close()
+
+
+LEFTOVERS = (
+    ".kudus.sqlite.restore",
+    ".kudus-20261201-0910.dekripsi.sqlite",
+    "backups/.kudus-manual-20261201-091000.sqlite.tmp",
+    "backups/kudus-untuk-enkripsi-20261201-091000.sqlite",  # unencrypted: must not linger
+    "keys/.device.key.tmp",
+    "sync/outbox/~KDP_33.19.03.2008_00000007.kdp.tmp",
+)
+#: Files of the same folders that are the office's own and must stay.
+KEPT = (
+    "backups/kudus-manual-20261201-091000.sqlite",
+    "backups/kudus-harian-20261201-091000.sqlite",
+    "sync/outbox/catatan.txt",
+    "kudus-untuk-enkripsi-20261201-091000.sqlite",  # not where the application puts them
+)
+
+
+def _plant(data_dir: Path, names: tuple[str, ...], age: float = 0.0) -> None:
+    for name in names:
+        path = data_dir / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"x" * 4096)
+        if age:
+            stamp = path.stat().st_mtime - age
+            os.utime(path, (stamp, stamp))
+
+
+def test_what_killed_work_left_is_removed_at_opening_and_nothing_else(data_dir: Path) -> None:
+    _plant(data_dir, LEFTOVERS + KEPT)
+    db = open_database(data_dir)
+    assert sorted(p.relative_to(data_dir).as_posix() for p in db.report.swept) == sorted(LEFTOVERS)
+    db.close()
+    for name in LEFTOVERS:
+        assert not (data_dir / name).exists(), name
+    for name in KEPT:
+        assert (data_dir / name).exists(), name
+
+
+def test_while_another_process_works_only_old_leftovers_are_removed(data_dir: Path, children: list[Child]) -> None:
+    other = Child(WRITER, data_dir)
+    children.append(other)
+    assert other.first == "siap"
+    fresh, old = LEFTOVERS[:3], LEFTOVERS[3:]
+    _plant(data_dir, fresh)  # perhaps the other process's backup or restore, still being written
+    _plant(data_dir, old, age=2 * instance.STALE_AGE)
+    db = open_database(data_dir)
+    assert sorted(p.relative_to(data_dir).as_posix() for p in db.report.swept) == sorted(old)
+    db.close()
+    for name in fresh:
+        assert (data_dir / name).exists(), name
+    other.end()
