@@ -6,6 +6,8 @@ import re
 from datetime import date, datetime
 from functools import lru_cache
 
+from kudus_desktop.core.errors import ClockError
+
 MONTHS_ID = (
     "Januari", "Februari", "Maret", "April", "Mei", "Juni",
     "Juli", "Agustus", "September", "Oktober", "November", "Desember",
@@ -108,6 +110,22 @@ def to_iso(value: date | None) -> str | None:
 
 def from_iso(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
+
+
+#: The years a PC clock may show. Before 1980 a zip (every xlsx) cannot even be dated; a clock
+#: outside these years has lost its battery or been set by hand, and what it stamps is wrong.
+CLOCK_YEARS = (1980, 2099)
+
+
+def check_clock(now: datetime | None = None) -> datetime:
+    """The current time, or :class:`ClockError` when the PC clock shows an impossible year."""
+    now = now or datetime.now()
+    if not CLOCK_YEARS[0] <= now.year <= CLOCK_YEARS[1]:
+        raise ClockError(
+            "clock_wrong", shown=f"{format_date_long(now.date())} {now:%H.%M}", first=CLOCK_YEARS[0],
+            last=CLOCK_YEARS[1],
+        )  # fmt: skip
+    return now
 
 
 def now_iso() -> str:

@@ -31,6 +31,10 @@ class DataDirError(KudusError):
     """The data directory cannot be created or written."""
 
 
+class ClockError(KudusError):
+    """The PC clock shows a date that cannot be right; nothing is written under it."""
+
+
 class StorageError(KudusError):
     """The database file is missing, foreign, damaged or from a newer version."""
 

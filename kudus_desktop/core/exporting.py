@@ -12,9 +12,10 @@ import json
 import os
 import tempfile
 import threading
+import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
@@ -24,11 +25,12 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.writer.excel import ExcelWriter
 
 from kudus_desktop.core import settings
 from kudus_desktop.core.audit import AuditEvent
 from kudus_desktop.core.codes import Category, Funding
-from kudus_desktop.core.dates import format_date_long, format_month
+from kudus_desktop.core.dates import check_clock, format_date_long, format_month
 from kudus_desktop.core.db import Database
 from kudus_desktop.core.errors import CancelledError, KudusError
 from kudus_desktop.core.importing import ImportPreview, RowStatus
@@ -271,6 +273,7 @@ def _leaves_nothing(fn: Callable[_P, _T]) -> Callable[_P, _T]:
         outer = (getattr(_pending, "files", None), getattr(_pending, "workbooks", None))
         _pending.files, _pending.workbooks = [], []
         try:
+            check_clock()  # a workbook's zip cannot be dated before 1980
             return fn(*args, **kwargs)
         except BaseException as exc:
             for wb in _pending.workbooks:
@@ -291,10 +294,26 @@ def _leaves_nothing(fn: Callable[_P, _T]) -> Callable[_P, _T]:
     return export
 
 
+def _write_workbook(wb: Workbook, tmp: Path) -> None:
+    """``Workbook.save``, except that an archive whose writing failed (a full disk) is
+    abandoned: openpyxl leaves it open, and the garbage collector would later try to
+    finish it and fail again inside some unrelated piece of work."""
+    if wb.write_only and not wb.worksheets:
+        wb.create_sheet()
+    with tmp.open("wb") as fp:
+        archive = zipfile.ZipFile(fp, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+        wb.properties.modified = datetime.now(tz=UTC).replace(tzinfo=None)
+        try:
+            ExcelWriter(wb, archive).save()
+        except BaseException:
+            archive.fp = None  # ZipFile.close does nothing without its file
+            raise
+
+
 def _save_atomically(wb: Workbook, tmp: Path, path: Path) -> None:
     """Write the temporary file and rename it over the target: never half a file."""
     try:
-        wb.save(tmp)
+        _write_workbook(wb, tmp)
         tmp.replace(path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)

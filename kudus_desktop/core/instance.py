@@ -15,6 +15,7 @@ that dies, however it dies, lets go of them, so nothing stays stuck after a cras
 
 from __future__ import annotations
 
+import atexit
 import os
 import sys
 import threading
@@ -274,6 +275,16 @@ def _relock_shared(fh: IO[str]) -> None:
 
 _folders: dict[Path, _Folder] = {}
 _guard = threading.Lock()
+
+
+@atexit.register
+def _release_all() -> None:
+    """At a normal exit every hold goes, its ``run/`` entry with it (a crash leaves the
+    entries, which name a dead process and are passed over)."""
+    with _guard:
+        for folder in _folders.values():
+            folder.shared = folder.exclusive = 0
+            folder._release()
 
 
 def _folder(data_dir: Path) -> _Folder:
