@@ -25,7 +25,7 @@ from kudus_desktop.core.bpjs import RESULT_FIELDS, BpjsService
 from kudus_desktop.core.card_layout import Paper
 from kudus_desktop.core.cards import CardScope, CardService
 from kudus_desktop.core.codes import Mode, Role
-from kudus_desktop.core.dates import format_date, format_rupiah, parse_date_text, parse_rupiah
+from kudus_desktop.core.dates import check_clock, format_date, format_rupiah, parse_date_text, parse_rupiah
 from kudus_desktop.core.db import Database, open_database, open_store
 from kudus_desktop.core.doubles import DoubleEnrolmentService, DuplicateCase
 from kudus_desktop.core.errors import KudusError, SetupError, ValidationError
@@ -1108,7 +1108,9 @@ def cmd_purge(args: argparse.Namespace) -> dict[str, Any]:
                 "years": plan.years, "cutoff": plan.cutoff.isoformat(), "due": plan.count,
                 "message": (
                     f"Masa simpan {plan.years} tahun: {plan.count} orang yang berhenti sebelum "
-                    f"{plan.cutoff.isoformat()} akan dihapus. Jalankan lagi dengan --confirm {plan.count}."
+                    f"{plan.cutoff.isoformat()} akan dihapus (umur dihitung dari jam komputer, kini "
+                    f"{format_date(retention.today())}; perbaiki jamnya dulu bila salah). "
+                    f"Jalankan lagi dengan --confirm {plan.count}."
                     if plan.years else "Masa simpan belum diatur (0 tahun): tidak ada yang dihapus. "
                     "Atur dengan --set-years N."
                 ),
@@ -1560,6 +1562,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_gui(_data_dir(args))
     instance.set_role(f"perintah '{args.command}'")
     try:
+        check_clock()
         result = args.func(args)
     except KudusError as exc:
         message = " ".join(str(exc).split())

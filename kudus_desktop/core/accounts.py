@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select, update
+from sqlalchemy import Connection, func, select, update
 
 from kudus_desktop.core import settings
 from kudus_desktop.core.audit import audit_events, write_audit
@@ -32,6 +32,10 @@ _hasher = PasswordHasher()
 
 def _stamp(moment: datetime) -> str:
     return moment.replace(microsecond=0).isoformat(sep=" ")
+
+
+def _minutes_left(locked_until: str, now: datetime) -> int:
+    return max(1, int((datetime.fromisoformat(locked_until) - now).total_seconds() // 60) + 1)
 
 
 def hash_password(password: str) -> str:
@@ -160,35 +164,62 @@ class AccountService:
         """The account for these credentials; :class:`AuthError` otherwise.
 
         Every attempt is written to the audit log. After :data:`MAX_FAILURES` wrong passwords
-        in a row the account is locked for :data:`LOCK_MINUTES`.
+        in a row the account is locked for :data:`LOCK_MINUTES`. Failures are counted inside
+        the write transaction, so attempts made at once (two windows, scripts) all count.
         """
         now = now or datetime.now()
         name = normalise_username(username)
         with self.db.read() as conn:
             row = conn.execute(select(user_table).where(user_table.c.username == name)).first()
-        if row is not None and row.locked_until and row.locked_until > _stamp(now):
-            self._audit(name, "login_locked")
-            minutes = max(1, int((datetime.fromisoformat(row.locked_until) - now).total_seconds() // 60) + 1)
-            raise AuthError("account_locked", minutes=minutes)
+        if row is not None:
+            self._refuse_if_locked(row.id, name, row.locked_until, now)
         if row is None or not verify_password(row.password_hash, password):
             with self.db.begin() as conn:
                 if row is not None:
-                    failures = row.failed_logins + 1
-                    locked = _stamp(now + timedelta(minutes=LOCK_MINUTES)) if failures >= MAX_FAILURES else None
-                    conn.execute(
-                        update(user_table)
-                        .where(user_table.c.id == row.id)
-                        .values(failed_logins=0 if locked else failures, locked_until=locked)
-                    )
+                    self._count_failure(conn, row.id, now)
                 write_audit(conn, name or "?", "login_failed")
             raise AuthError("login_failed")
         if not row.active:
             self._audit(name, "login_disabled")
             raise AuthError("account_disabled")
         with self.db.begin() as conn:
+            # Locked meanwhile by attempts made at the same time: the lock holds.
+            locked_until = conn.execute(select(user_table.c.locked_until).where(user_table.c.id == row.id)).scalar()
+            if locked_until and locked_until > _stamp(now):
+                write_audit(conn, name, "login_locked")
+                raise AuthError("account_locked", minutes=_minutes_left(locked_until, now))
             conn.execute(update(user_table).where(user_table.c.id == row.id).values(failed_logins=0, locked_until=None))
             write_audit(conn, name, "login")
         return UserView(row.id, row.username, row.full_name, row.role)
+
+    def _refuse_if_locked(self, user_id: int, name: str, locked_until: str | None, now: datetime) -> None:
+        """Refuse a locked account. A lock ending more than :data:`LOCK_MINUTES` from now was
+        set under a clock that was ahead (a PC at 2040 would lock its only admin for years):
+        it is cut to :data:`LOCK_MINUTES` from the moment it is seen."""
+        if not locked_until or locked_until <= _stamp(now):
+            return
+        longest = _stamp(now + timedelta(minutes=LOCK_MINUTES))
+        with self.db.begin() as conn:
+            if locked_until > longest:
+                conn.execute(update(user_table).where(user_table.c.id == user_id).values(locked_until=longest))
+                locked_until = longest
+            write_audit(conn, name, "login_locked")
+        raise AuthError("account_locked", minutes=_minutes_left(locked_until, now))
+
+    @staticmethod
+    def _count_failure(conn: Connection, user_id: int, now: datetime) -> None:
+        current = conn.execute(
+            select(user_table.c.failed_logins, user_table.c.locked_until).where(user_table.c.id == user_id)
+        ).one()
+        if current.locked_until and current.locked_until > _stamp(now):
+            return  # locked by an attempt made at the same moment; the lock already counts
+        failures = current.failed_logins + 1
+        locked = _stamp(now + timedelta(minutes=LOCK_MINUTES)) if failures >= MAX_FAILURES else None
+        conn.execute(
+            update(user_table)
+            .where(user_table.c.id == user_id)
+            .values(failed_logins=0 if locked else failures, locked_until=locked)
+        )
 
     def _audit(self, username: str, action: str, detail: str = "") -> None:
         with self.db.begin() as conn:

@@ -24,6 +24,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 
 from kudus_desktop.core import instance
+from kudus_desktop.core.dates import check_clock
 from kudus_desktop.core.errors import DataDirError, StorageError
 from kudus_desktop.core.migrations import STEPS
 from kudus_desktop.core.paths import (
@@ -243,7 +244,11 @@ class Database:
         fsyncs the write-ahead log, but copying that log into the database file (SQLite's
         checkpoint, a few tenths of a second after 100,000 rows) runs afterwards on a thread of
         its own, as SQLite's documentation suggests, instead of inside the commit people wait for.
+
+        Refused (``clock_wrong``) before anything is written when the PC clock shows an
+        impossible year: every row written would carry that date.
         """
+        check_clock()
         try:
             if large and self.is_sqlite:
                 with self.engine.connect() as conn:
@@ -385,6 +390,7 @@ def _prepare(data_dir: Path, path: Path, *, create: bool) -> tuple[bool, int | N
         raise StorageError("not_initialised", path=str(data_dir))
     if version == SCHEMA_VERSION:
         return False, None, None
+    check_clock()  # the file would be created or migrated under that date
     # Making or rebuilding the file: nobody else may have it open meanwhile.
     with instance.alone(data_dir, "Penyiapan basis data", mine=1):
         version = inspect_file(path) if path.exists() else 0  # another process may have done it

@@ -69,6 +69,12 @@ MESSAGES: dict[str, str] = {
         "Kudus Desktop sudah terbuka untuk data di {path}: {holder}. Pakai jendela itu; satu folder data hanya "
         "dibuka oleh satu jendela agar tidak ada simpanan yang saling menimpa.",
     ),
+    "clock_wrong": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Jam komputer menunjukkan {shown}; tanggal itu tidak mungkin benar (harus antara tahun {first} dan "
+        "{last}). Perbaiki tanggal dan jam Windows (klik kanan jam di pojok kanan bawah, Sesuaikan tanggal/waktu), "
+        "lalu coba lagi. Tidak ada yang disimpan.",
+    ),
     "db_write_failed": QT_TRANSLATE_NOOP(
         "Pesan", "Gagal menyimpan ke basis data: {detail}. Tidak ada data yang berubah."
     ),
@@ -469,6 +475,11 @@ MESSAGES: dict[str, str] = {
         "Pesan",
         "Jumlah yang akan dihapus berubah dari {expected} menjadi {found} orang. Periksa lagi lalu ulangi; "
         "tidak ada yang dihapus.",
+    ),
+    "retention_clock_moved": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Jam komputer berubah sejak pertanyaan tadi: batas hapusnya kini {now}, bukan {seen}. Periksa tanggal dan "
+        "jam Windows lalu ulangi; tidak ada yang dihapus.",
     ),
     # Lost media
     "lost_not_allowed": QT_TRANSLATE_NOOP(

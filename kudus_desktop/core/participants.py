@@ -436,7 +436,7 @@ class ParticipantService:
         month_start = today.replace(day=1).isoformat()
         month_end = (date(today.year + today.month // 12, today.month % 12 + 1, 1)).isoformat()
         active = P.status == Status.AKTIF
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             by_cat: dict[str, int] = {
                 str(c): int(n)
                 for c, n in conn.execute(select(P.category, func.count()).where(active).group_by(P.category))
@@ -451,7 +451,7 @@ class ParticipantService:
             # This month's premium from the dated rate table (the village's own funding).
             from kudus_desktop.core.premiums import month_index, read_rates  # premiums builds on this module
 
-            premium = read_rates(conn, today).amount(month_index(today), Funding.PADES)
+            premium = read_rates(conn).amount(month_index(today), Funding.PADES)
         by_category = {c.value: int(by_cat.get(c.value, 0)) for c in Category}
         return DashboardStats(
             today=today,

@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, and_, delete, func, or_, select, text, update
 
@@ -215,9 +216,12 @@ def ensure_rates(conn: Connection, today: date) -> None:
         settings.write(conn, {settings.PREMIUM_SINCE: month_text(month_index(today))})
 
 
-def read_rates(conn: Connection, today: date) -> RateTable:
-    ensure_rates(conn, today)
+def read_rates(conn: Connection) -> RateTable:
+    """The stored rate rows; before the first are stored, the defaults they will be seeded
+    with (id 0), so that reading (the dashboard, ``info``) never writes."""
     rows = conn.execute(select(premium_rate_table).order_by(R.kind.desc(), R.valid_from, R.id)).all()
+    if not rows:
+        return RateTable([_default_rate(r) for r in DEFAULT_RATES])
     return RateTable(
         [
             Rate(r.id, r.kind, r.valid_from, r.valid_to, r.funding, r.income, r.jkk_rate_bp, r.jkm, r.discount_pct,
@@ -225,6 +229,17 @@ def read_rates(conn: Connection, today: date) -> RateTable:
             for r in rows
         ]
     )  # fmt: skip
+
+
+def _default_rate(row: dict[str, Any]) -> Rate:
+    keys = ("kind", "valid_from", "valid_to", "funding", "income", "jkk_rate_bp", "jkm", "discount_pct", "note")
+    return Rate(0, active=bool(row["active"]), **{k: row[k] for k in keys})
+
+
+def stored_rates(conn: Connection, today: date) -> RateTable:
+    """The rate rows, seeded first (inside a writing transaction) so that they have ids."""
+    ensure_rates(conn, today)
+    return read_rates(conn)
 
 
 @dataclass(frozen=True, slots=True)
@@ -565,7 +580,7 @@ class PremiumService:
 
     def rates(self) -> RateTable:
         with self.db.begin() as conn:
-            return read_rates(conn, self.today())
+            return stored_rates(conn, self.today())
 
     def set_rate_active(self, rate_id: int, active: bool) -> OpChanges:
         """Switch a rate row on or off (the PP 50/2025 discount for APBDes payers)."""
@@ -623,7 +638,7 @@ class PremiumService:
         """Everyone the village pays for in ``month``, with the amount and whether it is paid."""
         today = self.today()
         with self.db.begin() as conn:
-            rates = read_rates(conn, self.today())
+            rates = stored_rates(conn, self.today())
             rows = conn.execute(
                 select(P.id, P.reg_no, P.full_name, P.nik, P.funding, PAID.amount, PAID.payment_id)
                 .select_from(
@@ -660,7 +675,7 @@ class PremiumService:
     def _quote(self, conn: Connection, request: PaymentRequest) -> PaymentQuote:
         if request.months < 1 or request.months > 24:
             raise PremiumError("months_invalid", months=request.months)
-        rates = read_rates(conn, self.today())
+        rates = stored_rates(conn, self.today())
         first, last = request.first_month, request.first_month + request.months - 1
         wanted = set(request.participant_ids) if request.participant_ids is not None else None
         items: list[tuple[int, int, int]] = []
@@ -804,7 +819,7 @@ class PremiumService:
         if planned_additions < 0:
             raise PremiumError("budget_invalid")
         with self.db.begin() as conn:
-            rates = read_rates(conn, self.today())
+            rates = stored_rates(conn, self.today())
             active = conn.execute(
                 select(func.count()).where(
                     P.status == Status.AKTIF, P.exit_date.is_(None), P.funding.in_([f.value for f in VILLAGE_PAID])
@@ -834,7 +849,7 @@ class PremiumService:
         """Month by month for ``year``: billed, paid for the month, received, outstanding."""
         today = self.today()
         with self.db.read() as conn:
-            rates = read_rates(conn, self.today())
+            rates = read_rates(conn)
             months = []
             paid_for = dict(
                 conn.execute(

@@ -23,6 +23,7 @@ from sqlalchemy import Connection, delete, func, or_, select, update
 from kudus_desktop.core import settings
 from kudus_desktop.core.audit import write_audit
 from kudus_desktop.core.codes import Role, Status
+from kudus_desktop.core.dates import format_date_long
 from kudus_desktop.core.db import Database
 from kudus_desktop.core.errors import KudusError
 from kudus_desktop.core.tables import (
@@ -98,11 +99,13 @@ class RetentionService:
             ).scalars()
             return PurgePlan(years, cutoff, tuple(int(i) for i in ids))
 
-    def purge(self, expected: int | None = None) -> PurgePlan:
+    def purge(self, expected: int | None = None, *, cutoff: date | None = None) -> PurgePlan:
         """Remove everyone :meth:`plan` names, in one transaction, then compact the file.
 
         ``expected`` is the count the admin confirmed; a different count (someone ended or
         reactivated a participation meanwhile) refuses the purge rather than remove others.
+        ``cutoff`` is the day the admin saw (the question names the clock's date too): a PC
+        clock that jumped since then refuses the purge rather than count ages from it.
         """
         if self.user.role != Role.ADMIN:
             raise RetentionError("not_allowed")
@@ -111,6 +114,10 @@ class RetentionService:
             plan = self.plan()
             if plan.years <= 0:
                 raise RetentionError("retention_off")
+            if cutoff is not None and cutoff != plan.cutoff:
+                raise RetentionError(
+                    "retention_clock_moved", seen=format_date_long(cutoff), now=format_date_long(plan.cutoff)
+                )
             if expected is not None and expected != plan.count:
                 raise RetentionError("retention_changed", expected=expected, found=plan.count)
             with self.db.begin() as conn:

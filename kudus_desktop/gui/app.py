@@ -17,6 +17,7 @@ from kudus_desktop import __version__
 from kudus_desktop.core import instance
 from kudus_desktop.core.accounts import AccountService
 from kudus_desktop.core.backup import daily_backup_if_due
+from kudus_desktop.core.dates import check_clock
 from kudus_desktop.core.db import Database, ensure_data_dir, open_database
 from kudus_desktop.core.errors import KudusError, StorageError
 from kudus_desktop.core.paths import resource_path
@@ -110,6 +111,7 @@ class AppController:
         (the reason has been shown)."""
         instance.set_role("jendela Kudus Desktop")
         try:
+            check_clock()
             self.window_lock = instance.WindowLock(ensure_data_dir(self.data_dir))
             holder = self.window_lock.acquire()
             if holder is not None:

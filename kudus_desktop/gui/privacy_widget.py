@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from kudus_desktop.core.accounts import AccountService
+from kudus_desktop.core.dates import format_date_long
 from kudus_desktop.core.exporting import export_lost_report
 from kudus_desktop.core.lost import LostMediaService, LostReport
 from kudus_desktop.core.retention import PurgePlan, RetentionService
@@ -114,8 +115,9 @@ class PrivacyWidget(QWidget):
         question = self.tr(
             "{n} orang yang kepesertaannya berakhir sebelum {day} akan dihapus untuk selamanya, beserta riwayat, "
             "kartu, iuran, dan penyebutan mereka di log audit. Cadangan lama masih menyimpannya sampai terhapus "
-            "oleh rotasi.\n\nLanjutkan?"
-        ).format(n=plan.count, day=plan.cutoff.strftime("%d/%m/%Y"))
+            "oleh rotasi.\n\nUmur data dihitung dari jam komputer, yang kini menunjukkan {today}. Bila tanggal "
+            "itu salah, batalkan dan perbaiki jam Windows dulu.\n\nLanjutkan?"
+        ).format(n=plan.count, day=plan.cutoff.strftime("%d/%m/%Y"), today=format_date_long(self.retention.today()))
         if not ask(self, self.tr("Hapus data lama"), question, self.tr("Hapus"), self.tr("Batal")):
             return
 
@@ -124,7 +126,7 @@ class PrivacyWidget(QWidget):
             self.signals.changed.emit(OpChanges(participants=True))
             self.refresh()
 
-        run_db(self, lambda: self.retention.purge(expected=plan.count), done)
+        run_db(self, lambda: self.retention.purge(expected=plan.count, cutoff=plan.cutoff), done)
 
     def _save(self, report_fn: Callable[[], LostReport], name: str) -> None:
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Simpan laporan kehilangan"), name, "Excel (*.xlsx)")

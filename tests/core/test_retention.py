@@ -83,3 +83,26 @@ def test_purge_on_the_command_line_shows_first_and_removes_on_confirmation(
     done = json.loads(cli("purge", "--confirm", "1", "--data-dir", str(data_dir), "--json").stdout)
     assert done["removed"] == 1
     assert GONE_NAME.encode() not in (data_dir / DB_FILE_NAME).read_bytes()
+
+
+def test_a_clock_that_jumps_after_the_question_refuses_the_purge(
+    db: Database, admin: UserView, service: ParticipantService
+) -> None:
+    """The admin confirmed a cut-off computed from the clock; a clock set years ahead since
+    (or an office PC that lost its time) would now purge people still within their period."""
+    early = service.create(make_draft(1, start_date="2017-01-02"))[0]
+    later = service.create(make_draft(2, start_date="2017-01-02"))[0]
+    service.end(early, "pindah", "2019-03-01")
+    service.end(later, "pindah", "2025-01-01")
+    clock = [TODAY]
+    retention = RetentionService(db, admin, today=lambda: clock[0])
+    retention.set_years(5)
+    seen = retention.plan()
+    assert seen.count == 1
+    clock[0] = TODAY.replace(year=2040)  # the plan now also names the one who ended in 2025
+    with pytest.raises(RetentionError) as err:
+        retention.purge(expected=seen.count, cutoff=seen.cutoff)
+    assert err.value.code == "retention_clock_moved" and "24 November 2021" in str(err.value)
+    assert service.find_by_nik(make_nik(1)) is not None and service.find_by_nik(make_nik(2)) is not None
+    clock[0] = TODAY
+    assert retention.purge(expected=seen.count, cutoff=seen.cutoff).count == 1
