@@ -193,7 +193,9 @@ class ServerProcess:
 
     def start(self) -> None:
         with open(self.log, "ab") as out:
-            self.proc = subprocess.Popen(self.cmd, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
+            # The server runs as the regency's admin, as a scheduled service would.
+            env = {**os.environ, "KUDUS_USER": "admin", "KUDUS_PASSWORD": PASSWORD}
+            self.proc = subprocess.Popen(self.cmd, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT, env=env)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:

@@ -10,8 +10,8 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
-from dataclasses import asdict
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,15 @@ from kudus_desktop.core.backup import backup_database, encrypted_backup, restore
 from kudus_desktop.core.bpjs import RESULT_FIELDS, BpjsService
 from kudus_desktop.core.card_layout import Paper
 from kudus_desktop.core.cards import CardScope, CardService
-from kudus_desktop.core.codes import Mode, Role
+from kudus_desktop.core.codes import (
+    Mode,
+    Role,
+    can_approve,
+    can_decide_duplicates,
+    can_edit_settings,
+    can_enrol,
+    can_reveal_nik,
+)
 from kudus_desktop.core.dates import check_clock, format_date, format_rupiah, parse_date_text, parse_rupiah
 from kudus_desktop.core.db import Database, open_database, open_store
 from kudus_desktop.core.doubles import DoubleEnrolmentService, DuplicateCase
@@ -46,7 +54,7 @@ from kudus_desktop.core.lost import LostMediaService
 from kudus_desktop.core.nik import mask_nik
 from kudus_desktop.core.overview import overview
 from kudus_desktop.core.participants import ParticipantQuery, ParticipantService, SortKey
-from kudus_desktop.core.paths import default_data_dir
+from kudus_desktop.core.paths import DB_FILE_NAME, default_data_dir
 from kudus_desktop.core.premiums import (
     PaymentRequest,
     PremiumService,
@@ -100,7 +108,7 @@ def cmd_init(args: argparse.Namespace) -> dict[str, Any]:
         head_title=args.head_title or ("Kepala Desa" if mode == Mode.DESA else "Kepala DPMD"),
         admin_username=args.admin,
         admin_full_name=args.admin_name or args.admin,
-        password=_read_password(args.password_file),
+        password=_read_password(_required(args.password_file, "--password-file")),
         office_phone=args.office_phone or "",
     )
     # Check everything before the database file is created or touched.
@@ -129,13 +137,100 @@ def cmd_init(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _open_initialised(args: argparse.Namespace) -> tuple[Any, AccountService]:
+    """The office's store, with the person the command runs as logged in (see :data:`NEEDS`)."""
     db = open_store(_data_dir(args), _db_url(args), create=False)
     _warn_repaired(db.report.repaired)
     accounts = AccountService(db)
-    if not accounts.profile().initialised:
+    try:
+        if not accounts.profile().initialised:
+            raise KudusError("not_initialised", path=str(db.data_dir))
+        _log_in(args, accounts)
+    except BaseException:
         db.close()
-        raise KudusError("not_initialised", path=str(db.data_dir))
+        raise
     return db, accounts
+
+
+# -- who runs the command -------------------------------------------------------------------
+
+#: Nobody logged in: reads with NIKs masked. Every change and every full NIK needs a person.
+READER = UserView(0, "cli", "Baris perintah (tanpa akun)", Role.OPERATOR)
+
+
+@dataclass(frozen=True, slots=True)
+class Need:
+    """What a command asks of the person running it; ``allowed`` names the roles for the refusal."""
+
+    may: Callable[[str], bool]
+    allowed: str
+
+
+ANYONE = Need(lambda role: True, "setiap akun aktif")
+MAKER = Need(can_enrol, "admin atau operator")
+CHECKER = Need(can_approve, "admin atau verifikator")
+ADMIN = Need(can_edit_settings, "admin")
+REVEAL = Need(can_reveal_nik, "akun yang boleh melihat NIK lengkap")
+DECIDER = Need(can_decide_duplicates, "admin atau verifikator")
+
+
+def _credentials(args: argparse.Namespace) -> tuple[str, str] | None:
+    """The account and password from the options, the environment or, at a terminal, a prompt."""
+    user = args.user or os.environ.get("KUDUS_USER") or ""
+    if not user:
+        return None
+    password_file = args.password_file or os.environ.get("KUDUS_PASSWORD_FILE")
+    if password_file:
+        return user, _read_password(password_file)
+    if "KUDUS_PASSWORD" in os.environ:
+        return user, os.environ["KUDUS_PASSWORD"]
+    if sys.stdin.isatty():
+        import getpass
+
+        return user, getpass.getpass(f"Kata sandi {user}: ")
+    raise KudusError("cli_password_missing", user=user)
+
+
+def _log_in(args: argparse.Namespace, accounts: AccountService) -> None:
+    """Log the person in (same lockout and audit as the window) when the command needs one
+    or credentials were given; refuse a command their role may not run."""
+    need = _need(args)
+    given = _credentials(args)
+    if given is None:
+        if need is not None:
+            raise KudusError("cli_login_needed", command=args.command_line)
+        return
+    user = accounts.login(*given)
+    if need is not None and not need.may(user.role):
+        raise KudusError(
+            "cli_role", user=user.username, role=code_label("role", user.role), command=args.command_line,
+            allowed=need.allowed,
+        )  # fmt: skip
+    args.actor = user
+
+
+def _actor(args: argparse.Namespace) -> UserView:
+    actor: UserView | None = getattr(args, "actor", None)
+    return actor or READER
+
+
+def _reveals(args: argparse.Namespace) -> bool:
+    """Whether this run shows full NIKs: only to a logged-in person allowed to see them."""
+    actor: UserView | None = getattr(args, "actor", None)
+    return actor is not None and can_reveal_nik(actor.role)
+
+
+def _nik_shown(args: argparse.Namespace, db: Database, what: str) -> Callable[[str], str]:
+    """Full NIKs for a logged-in person who may see them, the reveal audited; masked otherwise."""
+    if not _reveals(args):
+        return mask_nik
+    log_event(db, _actor(args).username, "nik_revealed", f"{what} di baris perintah")
+    return lambda nik: nik
+
+
+def _required(value: str | None, option: str) -> str:
+    if not value:
+        raise KudusError("required", field=option)
+    return value
 
 
 def _warn_repaired(paths: Sequence[Path]) -> None:
@@ -149,7 +244,7 @@ def cmd_info(args: argparse.Namespace) -> dict[str, Any]:
     db, accounts = _open_initialised(args)
     try:
         profile = accounts.profile()
-        stats = ParticipantService(db, UserView(0, "cli", "cli", Role.OPERATOR)).dashboard()
+        stats = ParticipantService(db, _actor(args)).dashboard()
     finally:
         db.close()
     return {
@@ -166,12 +261,14 @@ def cmd_info(args: argparse.Namespace) -> dict[str, Any]:
 def cmd_peserta_list(args: argparse.Namespace) -> dict[str, Any]:
     db, _ = _open_initialised(args)
     try:
-        service = ParticipantService(db, UserView(0, "cli", "cli", Role.OPERATOR))
+        service = ParticipantService(db, _actor(args))
         q = ParticipantQuery(
             text=args.search or "", status=args.status or "", category=args.category or "", sort=SortKey.NAME
         )
         ids = service.query_ids(q)
         rows = service.list_rows(ids)
+        if args.show_nik:  # every reveal of full NIKs is in the audit log, as in the window
+            service.log_event("nik_revealed", f"daftar peserta di baris perintah ({len(ids)} orang)")
     finally:
         db.close()
     items = [
@@ -197,13 +294,10 @@ def cmd_peserta_list(args: argparse.Namespace) -> dict[str, Any]:
     return {"participants": items, "message": "\n".join(lines)}
 
 
-CLI_USER = UserView(0, "cli", "Baris perintah", Role.OPERATOR)
-
-
 def cmd_peserta_report(args: argparse.Namespace) -> dict[str, Any]:
     db, _ = _open_initialised(args)
     try:
-        service = ParticipantService(db, CLI_USER)
+        service = ParticipantService(db, _actor(args))
         person = service.find_by_nik(args.nik)
         if person is None:
             raise KudusError("participant_not_found")
@@ -240,7 +334,7 @@ def cmd_cards(args: argparse.Namespace) -> dict[str, Any]:
         return {"out": str(out), "pages": 2, "message": f"Halaman kalibrasi ditulis ke {out}"}
     db, accounts = _open_initialised(args)
     try:
-        service = ParticipantService(db, CLI_USER)
+        service = ParticipantService(db, _actor(args))
         cards = CardService(db, service, accounts.profile())
         if args.nik:
             ids = cards.ids_for_niks(args.nik)
@@ -270,7 +364,7 @@ def cmd_peserta_print(args: argparse.Namespace) -> dict[str, Any]:
 
     db, accounts = _open_initialised(args)
     try:
-        service = ParticipantService(db, CLI_USER)
+        service = ParticipantService(db, _actor(args))
         query = ParticipantQuery(status=args.status or "", category=args.category or "")
         table = participant_list(service, accounts.profile(), query)
         pages = write_table_pdf(Path(args.out), table, Paper(args.paper))
@@ -317,7 +411,7 @@ def cmd_verify_card(args: argparse.Namespace) -> dict[str, Any]:
 def cmd_import(args: argparse.Namespace) -> dict[str, Any]:
     db, _ = _open_initialised(args)
     try:
-        importer = ImportService(ParticipantService(db, CLI_USER))
+        importer = ImportService(ParticipantService(db, _actor(args)))
         options = ImportOptions(
             source_list=args.source or Path(args.file).stem,
             source_date=args.source_date or "",
@@ -363,7 +457,7 @@ def cmd_import(args: argparse.Namespace) -> dict[str, Any]:
 def cmd_export(args: argparse.Namespace) -> dict[str, Any]:
     db, accounts = _open_initialised(args)
     try:
-        service = ParticipantService(db, CLI_USER)
+        service = ParticipantService(db, _actor(args))
         out = Path(args.out)
         if args.kind == "roster":
             status = args.status or ""
@@ -388,7 +482,7 @@ def cmd_backup(args: argparse.Namespace) -> dict[str, Any]:
         made = encrypted_backup(db.path, Path(args.to), _read_password(args.passphrase_file))
     else:
         made = backup_database(db.path, Path(args.to) if args.to else None)
-    log_event(db, CLI_USER.username, "backup", str(made))
+    log_event(db, _actor(args).username, "backup", str(made))
     db.close()
     return {"backup": str(made), "message": f"Cadangan dibuat: {made}"}
 
@@ -396,10 +490,13 @@ def cmd_backup(args: argparse.Namespace) -> dict[str, Any]:
 def cmd_restore(args: argparse.Namespace) -> dict[str, Any]:
     data_dir = _data_dir(args)
     passphrase = _read_password(args.passphrase_file) if args.passphrase_file else None
+    if (data_dir / DB_FILE_NAME).exists():  # an admin of the data being replaced decides
+        db, _ = _open_initialised(args)
+        db.close()
     kept = restore_database(data_dir, Path(args.file), passphrase)
     db = open_database(data_dir)
     try:
-        log_event(db, CLI_USER.username, "restore", f"dari {args.file}; yang lama di {kept.name}")
+        log_event(db, _actor(args).username, "restore", f"dari {args.file}; yang lama di {kept.name}")
     finally:
         db.close()
     return {
@@ -412,7 +509,7 @@ def cmd_restore(args: argparse.Namespace) -> dict[str, Any]:
 def cmd_sync_setup_file(args: argparse.Namespace) -> dict[str, Any]:
     db, _ = _open_initialised(args)
     try:
-        path, setup = RegencySync(db, CLI_USER).make_setup_file(args.desa, Path(args.out), server=args.server)
+        path, setup = RegencySync(db, _actor(args)).make_setup_file(args.desa, Path(args.out), server=args.server)
     finally:
         db.close()
     return {
@@ -427,7 +524,7 @@ def cmd_sync_setup_file(args: argparse.Namespace) -> dict[str, Any]:
 def cmd_sync_join(args: argparse.Namespace) -> dict[str, Any]:
     db, _ = _open_initialised(args)
     try:
-        sync = VillageSync(db, CLI_USER)
+        sync = VillageSync(db, _actor(args))
         setup = sync.join(Path(args.file))
         status = sync.status()
     finally:
@@ -444,7 +541,7 @@ def cmd_sync_join(args: argparse.Namespace) -> dict[str, Any]:
 def cmd_sync_export(args: argparse.Namespace) -> dict[str, Any]:
     db, _ = _open_initialised(args)
     try:
-        sync = VillageSync(db, CLI_USER)
+        sync = VillageSync(db, _actor(args))
         result = sync.export_package(Path(args.to), full=args.full)
         fingerprint = sync.status().fingerprint
     finally:
@@ -469,7 +566,7 @@ def cmd_sync_import(args: argparse.Namespace) -> dict[str, Any]:
             refused = []
             for name in args.files:
                 try:
-                    r = VillageSync(db, CLI_USER).import_receipt(Path(name))
+                    r = VillageSync(db, _actor(args)).import_receipt(Path(name))
                 except SyncError as exc:  # one bad file never stops the others
                     refused.append({"file": name, "code": exc.code, "message": " ".join(str(exc).split())})
                     continue
@@ -492,7 +589,7 @@ def cmd_sync_import(args: argparse.Namespace) -> dict[str, Any]:
             return confirm_list[0] if len(confirm_list) == 1 else None
 
         files = package_files(Path(f) for f in args.files)
-        report = RegencySync(db, CLI_USER).import_files(files, confirm=confirm)
+        report = RegencySync(db, _actor(args)).import_files(files, confirm=confirm)
     finally:
         db.close()
     lines = [
@@ -517,7 +614,7 @@ def cmd_sync_import(args: argparse.Namespace) -> dict[str, Any]:
 def cmd_sync_receipts(args: argparse.Namespace) -> dict[str, Any]:
     db, _ = _open_initialised(args)
     try:
-        paths = RegencySync(db, CLI_USER).write_receipts(Path(args.to), args.desa or None)
+        paths = RegencySync(db, _actor(args)).write_receipts(Path(args.to), args.desa or None)
     finally:
         db.close()
     lines = [f"Tanda terima ditulis: {p}" for p in paths] or ["Belum ada desa yang mengirim paket."]
@@ -527,7 +624,7 @@ def cmd_sync_receipts(args: argparse.Namespace) -> dict[str, Any]:
 def cmd_sync_request_full(args: argparse.Namespace) -> dict[str, Any]:
     db, _ = _open_initialised(args)
     try:
-        n = RegencySync(db, CLI_USER).request_full_resend(args.desa)
+        n = RegencySync(db, _actor(args)).request_full_resend(args.desa)
     finally:
         db.close()
     return {
@@ -540,7 +637,7 @@ def cmd_sync_status(args: argparse.Namespace) -> dict[str, Any]:
     db, accounts = _open_initialised(args)
     try:
         if accounts.profile().mode == Mode.DESA:
-            st = VillageSync(db, CLI_USER).status()
+            st = VillageSync(db, _actor(args)).status()
             lines = [
                 f"Kabupaten: {st.regency_name or '(belum bergabung)'} {st.regency_fingerprint}",
                 f"Perangkat ini: {st.device_id}, sidik jari {st.fingerprint}",
@@ -554,7 +651,7 @@ def cmd_sync_status(args: argparse.Namespace) -> dict[str, Any]:
             if st.full_resend:
                 lines.append("Kabupaten meminta kirim ulang lengkap: paket berikutnya berisi semua data.")
             return {"status": asdict(st), "message": "\n".join(lines)}
-        regency = RegencySync(db, CLI_USER)
+        regency = RegencySync(db, _actor(args))
         villages = regency.villages()
         devices = regency.devices()
     finally:
@@ -574,7 +671,7 @@ def cmd_sync_status(args: argparse.Namespace) -> dict[str, Any]:
 def cmd_sync_devices(args: argparse.Namespace) -> dict[str, Any]:
     db, _ = _open_initialised(args)
     try:
-        devices = RegencySync(db, CLI_USER).devices()
+        devices = RegencySync(db, _actor(args)).devices()
     finally:
         db.close()
     states = {"current": "aktif", "retired": "diganti", "revoked": "DICABUT"}
@@ -589,7 +686,7 @@ def cmd_sync_devices(args: argparse.Namespace) -> dict[str, Any]:
 def cmd_sync_revoke(args: argparse.Namespace) -> dict[str, Any]:
     db, _ = _open_initialised(args)
     try:
-        device = RegencySync(db, CLI_USER).revoke_device(args.device, args.reason)
+        device = RegencySync(db, _actor(args)).revoke_device(args.device, args.reason)
     finally:
         db.close()
     return {
@@ -602,7 +699,7 @@ def cmd_sync_revoke(args: argparse.Namespace) -> dict[str, Any]:
 def cmd_sync_rotate_keys(args: argparse.Namespace) -> dict[str, Any]:
     db, _ = _open_initialised(args)
     try:
-        result = VillageSync(db, CLI_USER).rotate_keys()
+        result = VillageSync(db, _actor(args)).rotate_keys()
     finally:
         db.close()
     return {
@@ -629,9 +726,6 @@ def cmd_sync_limit(args: argparse.Namespace) -> dict[str, Any]:
     return {"payload_mb": value, "message": f"Isi paket terbesar yang dibuka: {value} MB setelah diurai."}
 
 
-CLI_CHECKER = UserView(0, "cli", "Baris perintah", Role.ADMIN)
-
-
 def _desa_code(code: str | None) -> str:
     """A desa or kecamatan code of this regency, or empty for all."""
     if not code:
@@ -646,7 +740,7 @@ def cmd_bpjs_export(args: argparse.Namespace) -> dict[str, Any]:
     db, _ = _open_initialised(args)
     try:
         columns = [c.strip() for c in args.columns.split(",")] if args.columns else None
-        result = BpjsService(db, CLI_USER).export_list(
+        result = BpjsService(db, _actor(args)).export_list(
             Path(args.out), desa=_desa_code(args.desa), include_sent=args.include_sent, columns=columns
         )
     finally:
@@ -672,7 +766,7 @@ def _mapping(preview_headers: Sequence[str], pairs: Sequence[str] | None) -> dic
 def cmd_bpjs_import(args: argparse.Namespace) -> dict[str, Any]:
     db, _ = _open_initialised(args)
     try:
-        service = BpjsService(db, CLI_USER)
+        service = BpjsService(db, _actor(args))
         path = Path(args.file)
         preview = service.preview_results(path, sheet=args.sheet)
         if args.map:
@@ -708,10 +802,10 @@ def cmd_bpjs_import(args: argparse.Namespace) -> dict[str, Any]:
 def cmd_report_coverage(args: argparse.Namespace) -> dict[str, Any]:
     db, accounts = _open_initialised(args)
     try:
-        ov = overview(db, CLI_USER)
+        ov = overview(db, _actor(args))
         out = Path(args.out)
-        n = export_coverage(ov, accounts.profile(), out, CLI_USER.full_name)
-        log_event(db, CLI_USER.username, "coverage_report", out.name)
+        n = export_coverage(ov, accounts.profile(), out, _actor(args).full_name)
+        log_event(db, _actor(args).username, "coverage_report", out.name)
     finally:
         db.close()
     t = ov.total
@@ -723,7 +817,7 @@ def cmd_report_coverage(args: argparse.Namespace) -> dict[str, Any]:
 def cmd_ganda_scan(args: argparse.Namespace) -> dict[str, Any]:
     db, _ = _open_initialised(args)
     try:
-        r = DoubleEnrolmentService(db, CLI_USER).scan()
+        r = DoubleEnrolmentService(db, _actor(args)).scan()
     finally:
         db.close()
     return {"scan": asdict(r),
@@ -747,7 +841,7 @@ def _case_line(c: DuplicateCase) -> str:
 def cmd_ganda_list(args: argparse.Namespace) -> dict[str, Any]:
     db, _ = _open_initialised(args)
     try:
-        cases = DoubleEnrolmentService(db, CLI_USER).cases(
+        cases = DoubleEnrolmentService(db, _actor(args)).cases(
             status="" if args.all else "open", kind=args.kind or "", desa=_desa_code(args.desa)
         )
     finally:
@@ -759,7 +853,7 @@ def cmd_ganda_list(args: argparse.Namespace) -> dict[str, Any]:
 def cmd_ganda_decide(args: argparse.Namespace) -> dict[str, Any]:
     db, _ = _open_initialised(args)
     try:
-        case = DoubleEnrolmentService(db, CLI_CHECKER).decide(args.id, args.decision, args.note or "")
+        case = DoubleEnrolmentService(db, _actor(args)).decide(args.id, args.decision, args.note or "")
     finally:
         db.close()
     return {"case": asdict(case), "message": f"Diputuskan: {_case_line(case)}. Desa yang ditolak menerimanya di "
@@ -769,7 +863,7 @@ def cmd_ganda_decide(args: argparse.Namespace) -> dict[str, Any]:
 def cmd_apbd_import(args: argparse.Namespace) -> dict[str, Any]:
     db, _ = _open_initialised(args)
     try:
-        r = DoubleEnrolmentService(db, CLI_USER).import_apbd(Path(args.file), sheet=args.sheet)
+        r = DoubleEnrolmentService(db, _actor(args)).import_apbd(Path(args.file), sheet=args.sheet)
     finally:
         db.close()
     lines = [
@@ -785,7 +879,7 @@ def cmd_apbd_import(args: argparse.Namespace) -> dict[str, Any]:
 def cmd_sync_push(args: argparse.Namespace) -> dict[str, Any]:
     db, _ = _open_initialised(args)
     try:
-        client = HubClient(db, CLI_USER)
+        client = HubClient(db, _actor(args))
         result = client.run(make_package=not args.no_package)
         state = client.state()
     finally:
@@ -817,7 +911,7 @@ def cmd_sync_push(args: argparse.Namespace) -> dict[str, Any]:
 def cmd_sync_pull(args: argparse.Namespace) -> dict[str, Any]:
     db, _ = _open_initialised(args)
     try:
-        client = HubClient(db, CLI_USER)
+        client = HubClient(db, _actor(args))
         receipt = client.pull()
         state = client.state()
     finally:
@@ -873,7 +967,7 @@ def cmd_hub_serve(args: argparse.Namespace) -> dict[str, Any]:
 def cmd_hub_pending(args: argparse.Namespace) -> dict[str, Any]:
     db, _ = _open_initialised(args)
     try:
-        rows = RegencySync(db, CLI_USER).pending()
+        rows = RegencySync(db, _actor(args)).pending()
     finally:
         db.close()
     lines = [f"{r.desa} {r.desa_name}  perangkat {r.device}  sidik jari {r.fingerprint}  ({r.name})" for r in rows]
@@ -886,7 +980,7 @@ def cmd_hub_pending(args: argparse.Namespace) -> dict[str, Any]:
 def cmd_hub_confirm(args: argparse.Namespace) -> dict[str, Any]:
     db, _ = _open_initialised(args)
     try:
-        report = RegencySync(db, CLI_USER).confirm_pending(args.device, args.fingerprint)
+        report = RegencySync(db, _actor(args)).confirm_pending(args.device, args.fingerprint)
     finally:
         db.close()
     lines = [f"{r.name}: diimpor ({r.added} baru, {r.updated} diubah)" for r in report.done]
@@ -902,8 +996,10 @@ def cmd_hub_confirm(args: argparse.Namespace) -> dict[str, Any]:
 def cmd_store_copy(args: argparse.Namespace) -> dict[str, Any]:
     src = open_database(_data_dir(args), create=False)
     try:
-        if not AccountService(src).profile().initialised:
+        accounts = AccountService(src)
+        if not accounts.profile().initialised:
             raise KudusError("not_initialised", path=str(src.data_dir))
+        _log_in(args, accounts)
         dst = open_store(_data_dir(args), args.to)
         try:
             copied = copy_store(src, dst)
@@ -919,15 +1015,16 @@ def cmd_store_copy(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def _premiums(db: Any, user: UserView = CLI_USER) -> PremiumService:
-    return PremiumService(db, user)
+def _premiums(db: Any, args: argparse.Namespace) -> PremiumService:
+    return PremiumService(db, _actor(args))
 
 
 def cmd_iuran_bill(args: argparse.Namespace) -> dict[str, Any]:
     month = parse_month(args.month)
     db, _ = _open_initialised(args)
     try:
-        bill = _premiums(db).bill(month)
+        bill = _premiums(db, args).bill(month)
+        nik = _nik_shown(args, db, f"tagihan iuran ({len(bill.lines)} orang)") if bill.lines else mask_nik
     finally:
         db.close()
     lines = [
@@ -949,7 +1046,7 @@ def cmd_iuran_bill(args: argparse.Namespace) -> dict[str, Any]:
         "outstanding": bill.outstanding,
         "apbd_excluded": bill.apbd_excluded,
         "lines": [
-            {"reg_no": x.reg_no, "nik": x.nik, "name": x.full_name, "funding": x.funding, "amount": x.amount,
+            {"reg_no": x.reg_no, "nik": nik(x.nik), "name": x.full_name, "funding": x.funding, "amount": x.amount,
              "paid": x.paid, "state": x.state.value}
             for x in bill.lines
         ],
@@ -964,7 +1061,7 @@ def cmd_iuran_pay(args: argparse.Namespace) -> dict[str, Any]:
     try:
         ids: tuple[int, ...] | None = None
         if args.nik:
-            service = ParticipantService(db, CLI_USER)
+            service = ParticipantService(db, _actor(args))
             found = []
             for nik in args.nik:
                 person = service.find_by_nik(nik.strip())
@@ -975,7 +1072,7 @@ def cmd_iuran_pay(args: argparse.Namespace) -> dict[str, Any]:
         request = PaymentRequest(
             paid_on, month, args.months, parse_rupiah(args.amount), args.ref or "", args.note or "", ids
         )
-        payment = _premiums(db).pay(request)
+        payment = _premiums(db, args).pay(request)
     finally:
         db.close()
     return {
@@ -989,7 +1086,7 @@ def cmd_iuran_pay(args: argparse.Namespace) -> dict[str, Any]:
 def cmd_iuran_void(args: argparse.Namespace) -> dict[str, Any]:
     db, _ = _open_initialised(args)
     try:
-        _premiums(db).void(args.id, args.reason)
+        _premiums(db, args).void(args.id, args.reason)
     finally:
         db.close()
     return {"id": args.id, "message": f"Pembayaran {args.id} dibatalkan; bulannya kembali belum dibayar."}
@@ -998,7 +1095,7 @@ def cmd_iuran_void(args: argparse.Namespace) -> dict[str, Any]:
 def cmd_iuran_payments(args: argparse.Namespace) -> dict[str, Any]:
     db, _ = _open_initialised(args)
     try:
-        rows = _premiums(db).payments(args.year)
+        rows = _premiums(db, args).payments(args.year)
     finally:
         db.close()
     lines = [
@@ -1013,8 +1110,8 @@ def cmd_iuran_rates(args: argparse.Namespace) -> dict[str, Any]:
     db, _ = _open_initialised(args)
     try:
         if args.id is not None:
-            _premiums(db, CLI_CHECKER).set_rate_active(args.id, args.state == "on")
-        rates = _premiums(db).rates()
+            _premiums(db, args).set_rate_active(args.id, args.state == "on")
+        rates = _premiums(db, args).rates()
     finally:
         db.close()
     lines = [
@@ -1031,7 +1128,7 @@ def cmd_iuran_rates(args: argparse.Namespace) -> dict[str, Any]:
 def cmd_iuran_budget(args: argparse.Namespace) -> dict[str, Any]:
     db, _ = _open_initialised(args)
     try:
-        premiums = _premiums(db)
+        premiums = _premiums(db, args)
         plan = premiums.plan(args.year, args.additions)
         if args.set:
             premiums.set_budget(args.year, parse_rupiah(args.set), args.additions)
@@ -1049,21 +1146,21 @@ def cmd_iuran_budget(args: argparse.Namespace) -> dict[str, Any]:
 def cmd_report_iuran(args: argparse.Namespace) -> dict[str, Any]:
     db, accounts = _open_initialised(args)
     try:
-        premiums = _premiums(db)
+        premiums = _premiums(db, args)
         recap = premiums.recap(args.year)
         plan = premiums.plan(args.year + 1, args.additions)
         profile = accounts.profile()
         out = Path(args.out)
-        n = export_premium_report(recap, plan, profile, out, CLI_USER.full_name, date.today())
+        n = export_premium_report(recap, plan, profile, out, _actor(args).full_name, date.today())
         pages = 0
         if args.pdf:
             _qt_offscreen()
             from kudus_desktop.render.table import write_table_pdf
 
             pages = write_table_pdf(
-                Path(args.pdf), premium_recap(recap, profile, CLI_USER.full_name, date.today()), Paper(args.paper)
+                Path(args.pdf), premium_recap(recap, profile, _actor(args).full_name, date.today()), Paper(args.paper)
             )
-        log_event(db, CLI_USER.username, "premium_report", out.name)
+        log_event(db, _actor(args).username, "premium_report", out.name)
     finally:
         db.close()
     return {
@@ -1099,7 +1196,7 @@ def cmd_selftest(args: argparse.Namespace) -> dict[str, Any]:
 def cmd_purge(args: argparse.Namespace) -> dict[str, Any]:
     db, _ = _open_initialised(args)
     try:
-        retention = RetentionService(db, CLI_CHECKER)
+        retention = RetentionService(db, _actor(args))
         if args.set_years is not None:
             retention.set_years(args.set_years)
         plan = retention.plan()
@@ -1125,9 +1222,9 @@ def cmd_purge(args: argparse.Namespace) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _review_item(item: ReviewItem) -> dict[str, Any]:
+def _review_item(item: ReviewItem, nik: Callable[[str], str]) -> dict[str, Any]:
     return {
-        "reg_no": item.reg_no, "nik": item.nik, "name": item.full_name, "kind": item.kind.value,
+        "reg_no": item.reg_no, "nik": nik(item.nik), "name": item.full_name, "kind": item.kind.value,
         "state": item.state.value, "makers": list(item.makers), "submitted_at": item.submitted_at,
         "reason": item.reason, "reviewed_by": item.reviewed_by,
     }  # fmt: skip
@@ -1136,32 +1233,35 @@ def _review_item(item: ReviewItem) -> dict[str, Any]:
 def cmd_approval_list(args: argparse.Namespace) -> dict[str, Any]:
     db, _ = _open_initialised(args)
     try:
-        review = ReviewService(db, CLI_USER)
+        review = ReviewService(db, _actor(args))
         items = review.queue(args.state or "")
         required = review.required()
         details = {i.participant_id: review.changes(i.participant_id) for i in items} if args.changes else {}
+        nik = _nik_shown(args, db, f"antrean persetujuan ({len(items)} orang)") if items else mask_nik
     finally:
         db.close()
+
+    def value(field: str, text: str) -> str:
+        return nik(text) if field == "nik" and text else text
+
     lines = [
-        f"{i.reg_no}  {i.nik}  {i.full_name:<30}  {code_label('review_kind', i.kind):<17}  "
+        f"{i.reg_no}  {nik(i.nik)}  {i.full_name:<30}  {code_label('review_kind', i.kind):<17}  "
         f"{code_label('review', i.state):<20}  oleh {','.join(i.makers)}"
         + (f"  alasan: {i.reason}" if i.reason else "")
         for i in items
     ]
     for item in items:
         for c in details.get(item.participant_id, []):
-            lines.append(f"    {item.reg_no} {field_label(c.field)}: {c.before or '-'} -> {c.after or '-'}")
+            before, after = value(c.field, c.before), value(c.field, c.after)
+            lines.append(f"    {item.reg_no} {field_label(c.field)}: {before or '-'} -> {after or '-'}")
     lines.append(f"{len(items)} peserta" + ("" if required else " (persetujuan verifikator tidak wajib)"))
-    out = [_review_item(i) for i in items]
+    out = [_review_item(i, nik) for i in items]
     for entry, item in zip(out, items, strict=True):
         if args.changes:
-            entry["changes"] = [[c.field, c.before, c.after] for c in details[item.participant_id]]
+            entry["changes"] = [
+                [c.field, value(c.field, c.before), value(c.field, c.after)] for c in details[item.participant_id]
+            ]
     return {"required": required, "items": out, "message": "\n".join(lines)}
-
-
-def _checker(args: argparse.Namespace, db: Database) -> UserView:
-    """The account deciding, logged in with its password: approval is a person's act, never the shell's."""
-    return AccountService(db).login(args.user, _read_password(args.password_file))
 
 
 def _review_ids(db: Database, args: argparse.Namespace, review: ReviewService) -> list[int]:
@@ -1169,7 +1269,7 @@ def _review_ids(db: Database, args: argparse.Namespace, review: ReviewService) -
         return [i.participant_id for i in review.queue(ReviewState.WAITING)]
     if not args.nik:
         raise KudusError("required", field="--nik atau --all")
-    service = ParticipantService(db, CLI_USER)
+    service = ParticipantService(db, _actor(args))
     ids = []
     for raw in args.nik:
         person = service.find_by_nik(raw)
@@ -1182,7 +1282,7 @@ def _review_ids(db: Database, args: argparse.Namespace, review: ReviewService) -
 def cmd_approval_approve(args: argparse.Namespace) -> dict[str, Any]:
     db, _ = _open_initialised(args)
     try:
-        review = ReviewService(db, _checker(args, db))
+        review = ReviewService(db, _actor(args))
         result = review.approve(_review_ids(db, args, review))
     finally:
         db.close()
@@ -1195,7 +1295,7 @@ def cmd_approval_approve(args: argparse.Namespace) -> dict[str, Any]:
 def cmd_approval_decline(args: argparse.Namespace) -> dict[str, Any]:
     db, _ = _open_initialised(args)
     try:
-        review = ReviewService(db, _checker(args, db))
+        review = ReviewService(db, _actor(args))
         n = review.decline(_review_ids(db, args, review), args.reason)
     finally:
         db.close()
@@ -1205,8 +1305,7 @@ def cmd_approval_decline(args: argparse.Namespace) -> dict[str, Any]:
 def cmd_approval_required(args: argparse.Namespace) -> dict[str, Any]:
     db, _ = _open_initialised(args)
     try:
-        user = _checker(args, db)
-        ReviewService(db, user).set_required(args.state == "on")
+        ReviewService(db, _actor(args)).set_required(args.state == "on")
     finally:
         db.close()
     word = "wajib" if args.state == "on" else "tidak wajib"
@@ -1218,10 +1317,10 @@ def cmd_report_lost(args: argparse.Namespace) -> dict[str, Any]:
         raise KudusError("required", field="--packages atau --device")
     db, accounts = _open_initialised(args)
     try:
-        lost = LostMediaService(db, CLI_CHECKER)
+        lost = LostMediaService(db, _actor(args))
         report = lost.device() if args.device else lost.packages(args.packages)
         out = Path(args.out)
-        n = export_lost_report(report, accounts.profile(), out, CLI_USER.full_name, date.today())
+        n = export_lost_report(report, accounts.profile(), out, _actor(args).full_name, date.today())
     finally:
         db.close()
     return {
@@ -1229,6 +1328,55 @@ def cmd_report_lost(args: argparse.Namespace) -> dict[str, Any]:
         "message": f"{n} orang yang datanya ada di {'perangkat ini' if args.device else 'paket itu'} "
         f"ditulis ke {out}. Berkas ini memuat NIK lengkap: simpan dan kirim dengan hati-hati.",
     }  # fmt: skip
+
+
+#: Who may run what. Missing: free to anyone at the PC (reads, NIKs masked). A function:
+#: the need depends on the options (a preview is free, its --commit is not).
+NEEDS: dict[Callable[[argparse.Namespace], dict[str, Any]], Need | Callable[[argparse.Namespace], Need | None]] = {
+    cmd_purge: lambda a: ADMIN if a.set_years is not None or a.confirm is not None else None,
+    cmd_peserta_list: lambda a: REVEAL if a.show_nik else None,
+    cmd_peserta_report: REVEAL,
+    cmd_peserta_print: REVEAL,
+    cmd_cards: lambda a: None if a.calibration else ANYONE,
+    cmd_import: lambda a: MAKER if a.commit else None,
+    cmd_export: lambda a: REVEAL if a.kind == "roster" else MAKER,
+    cmd_backup: ADMIN,
+    cmd_restore: ADMIN,
+    cmd_sync_setup_file: ADMIN,
+    cmd_sync_join: ADMIN,
+    cmd_sync_export: ANYONE,
+    cmd_sync_import: lambda a: ADMIN if a.confirm_device else ANYONE,
+    cmd_sync_receipts: ANYONE,
+    cmd_sync_request_full: ANYONE,
+    cmd_sync_push: ANYONE,
+    cmd_sync_pull: ANYONE,
+    cmd_sync_revoke: ADMIN,
+    cmd_sync_rotate_keys: ADMIN,
+    cmd_sync_limit: lambda a: ADMIN if a.payload_mb is not None else None,
+    cmd_hub_serve: ANYONE,
+    cmd_hub_confirm: ADMIN,
+    cmd_store_copy: ADMIN,
+    cmd_bpjs_export: MAKER,
+    cmd_bpjs_import: lambda a: None if a.dry_run else MAKER,
+    cmd_iuran_pay: MAKER,
+    cmd_iuran_void: MAKER,
+    cmd_iuran_rates: lambda a: ADMIN if a.id is not None else None,
+    cmd_iuran_budget: lambda a: ADMIN if a.set is not None else None,
+    cmd_approval_approve: CHECKER,
+    cmd_approval_decline: CHECKER,
+    cmd_approval_required: ADMIN,
+    cmd_report_lost: CHECKER,
+    cmd_report_iuran: ANYONE,
+    cmd_report_coverage: ANYONE,
+    cmd_ganda_scan: ANYONE,
+    cmd_ganda_decide: DECIDER,
+    cmd_apbd_import: ANYONE,
+}
+
+
+def _need(args: argparse.Namespace) -> Need | None:
+    need = NEEDS.get(args.func)
+    return need(args) if callable(need) and not isinstance(need, Need) else need
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -1239,6 +1387,10 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--json", dest="sub_json", action="store_true", help="keluaran JSON")
     db_help = "basis data server kabupaten (juga: KUDUS_DATABASE_URL)"
     common.add_argument("--db", dest="sub_db", metavar="URL", help=db_help)
+    user_help = "akun yang menjalankan perintah (juga: KUDUS_USER)"
+    password_help = "berkas berisi kata sandi akun itu (juga: KUDUS_PASSWORD_FILE atau KUDUS_PASSWORD)"
+    common.add_argument("--user", dest="sub_user", metavar="NAMA", help=user_help)
+    common.add_argument("--password-file", dest="sub_password_file", metavar="BERKAS", help=password_help)
 
     parser = argparse.ArgumentParser(
         prog="kudus-desktop",
@@ -1248,7 +1400,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data-dir", help="folder data (juga: KUDUS_DATA_DIR)")
     parser.add_argument("--json", action="store_true", help="keluaran JSON")
     parser.add_argument("--db", metavar="URL", help=db_help)
-    parser.set_defaults(func=None, sub_data_dir=None, sub_json=False, sub_db=None)
+    parser.add_argument("--user", metavar="NAMA", help=user_help)
+    parser.add_argument("--password-file", metavar="BERKAS", help=password_help)
+    parser.set_defaults(
+        func=None, sub_data_dir=None, sub_json=False, sub_db=None, sub_user=None, sub_password_file=None
+    )
     parser.add_argument("--version", action="version", version=f"kudus-desktop {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="PERINTAH")
 
@@ -1257,7 +1413,6 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--desa", metavar="KODE", help="kode desa Kemendagri, mis. 33.19.03.2008")
     which.add_argument("--kabupaten", metavar="KODE", help="kode kabupaten, 33.19")
     p.add_argument("--admin", required=True, metavar="NAMA", help="nama pengguna admin pertama")
-    p.add_argument("--password-file", required=True, metavar="BERKAS", help="berkas berisi kata sandi admin")
     p.add_argument("--admin-name", metavar="NAMA", help="nama lengkap admin")
     p.add_argument("--head-name", metavar="NAMA", help="nama Kepala Desa untuk tanda tangan")
     p.add_argument("--head-title", metavar="JABATAN", help="jabatan penandatangan")
@@ -1486,15 +1641,11 @@ def build_parser() -> argparse.ArgumentParser:
         ap = asub.add_parser(name, parents=[common], help=text)
         ap.add_argument("--nik", nargs="+", metavar="NIK")
         ap.add_argument("--all", action="store_true", help="semua yang menunggu")
-        ap.add_argument("--user", required=True, help="akun verifikator atau admin")
-        ap.add_argument("--password-file", required=True, metavar="BERKAS")
         if name == "decline":
             ap.add_argument("--reason", required=True)
         ap.set_defaults(func=func)
     ap = asub.add_parser("required", parents=[common], help="admin: wajibkan persetujuan verifikator (on/off)")
     ap.add_argument("state", choices=["on", "off"])
-    ap.add_argument("--user", required=True, help="akun admin")
-    ap.add_argument("--password-file", required=True, metavar="BERKAS")
     ap.set_defaults(func=cmd_approval_required)
 
     p = sub.add_parser("report", parents=[common], help="laporan")
@@ -1556,10 +1707,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.data_dir = args.sub_data_dir or args.data_dir
     args.json = args.sub_json or args.json
     args.db = args.sub_db or args.db
+    args.user = args.sub_user or args.user
+    args.password_file = args.sub_password_file or args.password_file
+    args.actor = None
     if args.func is None:
         from kudus_desktop.gui.app import run_gui
 
         return run_gui(_data_dir(args))
+    args.command_line = " ".join(
+        str(v) for k, v in sorted(vars(args).items()) if k.endswith("command") and isinstance(v, str)
+    )
     instance.set_role(f"perintah '{args.command}'")
     try:
         check_clock()

@@ -45,6 +45,14 @@ def template_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture
+def as_admin(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands started by the test run as the template office's admin (the environment a
+    scheduled job would set); tests of who may run what pass their own account instead."""
+    monkeypatch.setenv("KUDUS_USER", "admin")
+    monkeypatch.setenv("KUDUS_PASSWORD", PASSWORD)
+
+
 def copy_office(template: Path, target: Path) -> Path:
     """An installation's data directory copied whole: its database and the key file that opens
     the private keys stored in it."""

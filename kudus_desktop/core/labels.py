@@ -112,6 +112,21 @@ MESSAGES: dict[str, str] = {
     "password_too_short": QT_TRANSLATE_NOOP("Pesan", "Kata sandi minimal {min} karakter."),
     "password_mismatch": QT_TRANSLATE_NOOP("Pesan", "Kedua kata sandi tidak sama."),
     "password_file_unreadable": QT_TRANSLATE_NOOP("Pesan", "Berkas kata sandi {path} tidak dapat dibaca."),
+    "cli_login_needed": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Perintah '{command}' mengubah data atau menampilkan NIK lengkap, jadi harus dijalankan atas nama "
+        "seseorang: tambahkan --user NAMA dan --password-file BERKAS (atau atur KUDUS_USER dan "
+        "KUDUS_PASSWORD_FILE). Tidak ada yang diubah.",
+    ),
+    "cli_password_missing": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Kata sandi untuk {user} tidak diberikan: tambahkan --password-file BERKAS (atau atur "
+        "KUDUS_PASSWORD_FILE atau KUDUS_PASSWORD). Tidak ada yang diubah.",
+    ),
+    "cli_role": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Akun {user} ({role}) tidak boleh menjalankan '{command}'; yang boleh: {allowed}. Tidak ada yang diubah.",
+    ),
     "required": QT_TRANSLATE_NOOP("Pesan", "{field} wajib diisi."),
     # Log-in
     "login_failed": QT_TRANSLATE_NOOP("Pesan", "Nama pengguna atau kata sandi salah."),

@@ -28,6 +28,8 @@ from tests.conftest import TODAY, Office
 from tests.core.test_import import village_list
 from tests.factories import DESA, PASSWORD, make_draft, make_nik
 
+pytestmark = pytest.mark.usefixtures("as_admin")
+
 
 class Desk:
     """A village with approval on, an operator, a verifikator and the regency it sends to."""
@@ -265,7 +267,7 @@ def test_the_command_line_lists_changes_and_decides_only_with_a_password(desk: D
     refused = run("approval", "approve", "--all", "--user", "sekdes", "--password-file", str(wrong))
     assert refused["returncode"] == 2 and refused["error"] == "login_failed"
     as_operator = run("approval", "approve", "--all", "--user", "opr", "--password-file", str(secret))
-    assert as_operator["returncode"] == 2 and as_operator["error"] == "approval_not_allowed"
+    assert as_operator["returncode"] == 2 and as_operator["error"] == "cli_role"
     declined = run("approval", "decline", "--nik", make_nik(2), "--reason", "KK belum ada",
                    "--user", "sekdes", "--password-file", str(secret))  # fmt: skip
     assert declined["declined"] == 1

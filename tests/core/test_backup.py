@@ -14,6 +14,8 @@ from kudus_desktop.core.paths import DB_FILE_NAME
 from tests.core.test_cli_and_regions import cli
 from tests.factories import make_draft
 
+pytestmark = pytest.mark.usefixtures("as_admin")
+
 
 def names(path: Path) -> list[str]:
     with sqlite3.connect(path) as conn:

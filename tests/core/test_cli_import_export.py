@@ -4,11 +4,14 @@ import json
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from kudus_desktop.core.participants import ParticipantService
 from tests.core.test_cli_and_regions import cli
 from tests.core.test_import import village_list
 from tests.factories import make_nik
+
+pytestmark = pytest.mark.usefixtures("as_admin")
 
 
 def test_import_previews_then_commits_and_reports_json(

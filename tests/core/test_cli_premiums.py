@@ -6,11 +6,14 @@ import json
 from datetime import date
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 
 from tests.conftest import Office
 from tests.core.test_cli_and_regions import cli
 from tests.factories import make_draft, make_nik
+
+pytestmark = pytest.mark.usefixtures("as_admin")
 
 
 def run(office: Office, *args: str) -> dict:  # type: ignore[type-arg]

@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from openpyxl import Workbook, load_workbook
 
 from tests.conftest import DESA_B, Office
 from tests.core.test_cli_and_regions import cli
 from tests.core.test_regency_desk import enrol, send, world  # noqa: F401 - the fixture
 from tests.factories import make_nik
+
+pytestmark = pytest.mark.usefixtures("as_admin")
 
 
 def run(office: Office, *args: str) -> dict:  # type: ignore[type-arg]

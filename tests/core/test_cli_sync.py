@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import Office
 from tests.core.test_cli_and_regions import cli
 from tests.factories import DESA, make_draft
+
+pytestmark = pytest.mark.usefixtures("as_admin")
 
 
 def run(office: Office, *args: str) -> dict:  # type: ignore[type-arg]

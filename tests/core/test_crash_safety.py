@@ -10,10 +10,14 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from kudus_desktop.core.db import open_database
 from kudus_desktop.core.paths import DB_FILE_NAME
 from tests.core.test_import import village_list
 from tests.factories import make_nik
+
+pytestmark = pytest.mark.usefixtures("as_admin")
 
 ROWS = 6000
 

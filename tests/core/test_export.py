@@ -127,6 +127,7 @@ def test_everything_about_one_person(tmp_path: Path, service: ParticipantService
     assert "participant_create" in cells
 
 
+@pytest.mark.usefixtures("as_admin")
 def test_person_report_command(tmp_path: Path, data_dir: Path, service: ParticipantService) -> None:
     from tests.core.test_cli_and_regions import cli
 

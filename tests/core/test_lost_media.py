@@ -17,6 +17,8 @@ from tests.conftest import Office
 from tests.core.test_cli_and_regions import cli
 from tests.factories import DESA, make_draft, make_nik
 
+pytestmark = pytest.mark.usefixtures("as_admin")
+
 
 def test_people_carried_by_lost_packages_and_by_a_lost_device(offices: dict[str, Office], tmp_path: Path) -> None:
     a, kab = offices["a"], offices["kab"]

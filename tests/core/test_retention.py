@@ -15,6 +15,8 @@ from kudus_desktop.core.views import UserView
 from tests.conftest import TODAY
 from tests.factories import make_draft, make_nik
 
+pytestmark = pytest.mark.usefixtures("as_admin")
+
 GONE_NAME = "Wartini Sulistyowati"
 
 

@@ -23,6 +23,9 @@ from tests.core.test_sync import enrol, export
 posix_only = pytest.mark.skipif(os.name != "posix", reason="POSIX file modes; Windows keeps %LOCALAPPDATA% per user")
 
 
+pytestmark = pytest.mark.usefixtures("as_admin")
+
+
 def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 

@@ -27,6 +27,8 @@ from kudus_desktop.render.cards import write_cards_pdf
 from kudus_desktop.render.table import write_table_pdf
 from tests.factories import letters, make_draft
 
+pytestmark = pytest.mark.usefixtures("as_admin")
+
 LONG_NAME = "Raden Ajeng Siti Nurhayati Kusumawardhani Binti Abdurrahman Wahid"
 
 

@@ -6,7 +6,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.core.test_cli_and_regions import cli
+
+pytestmark = pytest.mark.usefixtures("as_admin")
 
 
 def test_selftest_passes_every_step_and_leaves_the_data_folder_alone(tmp_path: Path) -> None:

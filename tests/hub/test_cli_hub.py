@@ -21,6 +21,8 @@ from tests.core.test_cli_and_regions import cli
 from tests.factories import DESA, make_draft
 from tests.hub.conftest import free_port
 
+pytestmark = pytest.mark.usefixtures("as_admin")
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
