@@ -77,6 +77,7 @@ from kudus_desktop.core.sync import (
     package_files,
 )
 from kudus_desktop.core.syncfile import SyncError
+from kudus_desktop.core.validation import MAX_TEXT
 from kudus_desktop.core.views import UserView
 
 EXIT_BAD_INPUT = 2
@@ -408,12 +409,23 @@ def cmd_verify_card(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def _source_name(path: Path) -> str:
+    """The file's name as the list's source, cut at a word to what the field holds (a long
+    name would otherwise reject every row)."""
+    limit = MAX_TEXT["source_list"]
+    name = " ".join(path.stem.split())
+    if len(name) <= limit:
+        return name
+    cut = name[:limit].rsplit(" ", 1)[0]
+    return cut if len(cut) >= limit // 2 else name[:limit]
+
+
 def cmd_import(args: argparse.Namespace) -> dict[str, Any]:
     db, _ = _open_initialised(args)
     try:
         importer = ImportService(ParticipantService(db, _actor(args)))
         options = ImportOptions(
-            source_list=args.source or Path(args.file).stem,
+            source_list=args.source or _source_name(Path(args.file)),
             source_date=args.source_date or "",
             category=args.category,
             funding=args.funding,

@@ -9,7 +9,6 @@ with the same rules as the form, and returns a preview. Nothing is written until
 
 from __future__ import annotations
 
-import csv
 import re
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
@@ -23,12 +22,23 @@ from typing import Any
 from kudus_desktop.core import settings
 from kudus_desktop.core.codes import Category, Funding
 from kudus_desktop.core.dates import format_date, parse_date_text
-from kudus_desktop.core.errors import CancelledError, KudusError
+from kudus_desktop.core.errors import CancelledError
 from kudus_desktop.core.jobs import CancelCheck, Progress, cycle_collection_paused, never_cancelled
 from kudus_desktop.core.labels import CODES
 from kudus_desktop.core.nik import NumberError, clean_number, parse_nik
 from kudus_desktop.core.participants import ParticipantService
 from kudus_desktop.core.regions import kudus_district_digits
+from kudus_desktop.core.sourcefile import (
+    Kind,
+    SheetScan,
+    SourceFileError,
+    csv_records,
+    decode_text,
+    scan_ods,
+    scan_xlsx,
+    scan_xlsx_strings,
+    sniff,
+)
 from kudus_desktop.core.validation import (
     Issue,
     ParticipantDraft,
@@ -40,11 +50,8 @@ from kudus_desktop.core.validation import (
 )
 from kudus_desktop.core.views import OpChanges
 
-MAX_FILE_BYTES = 30 * 1024 * 1024
 HEADER_SCAN_ROWS = 30
 SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv"}
-_ZIP_MAGIC = b"PK\x03\x04"
-_CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls, and Office files encrypted with a password
 
 #: Fields a column can be mapped to, in the order the mapping editor shows them.
 IMPORT_FIELDS: tuple[str, ...] = (
@@ -78,10 +85,6 @@ _BLANK = frozenset((None, ""))
 _TOTAL_ROW = re.compile(r"^\s*(jumlah|total|jml|grand total)\b", re.IGNORECASE)
 _SEX = {"L": "L", "LK": "L", "LAKILAKI": "L", "LAKI": "L", "PRIA": "L", "P": "P", "PR": "P", "PEREMPUAN": "P",
         "WANITA": "P"}  # fmt: skip
-
-
-class SourceFileError(KudusError):
-    """The file cannot be imported at all (not a workbook, protected, no NIK column ...)."""
 
 
 class RowStatus(StrEnum):
@@ -178,78 +181,62 @@ class ImportResult:
 # -- reading -------------------------------------------------------------------------------
 
 
-def _check_file(path: Path) -> None:
-    if not path.is_file():
-        raise SourceFileError("file_not_found", path=str(path))
-    if path.suffix.lower() not in SUFFIXES:
-        raise SourceFileError("file_not_workbook", path=path.name)
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise SourceFileError("file_too_big", path=path.name, size=size // 2**20, max=MAX_FILE_BYTES // 2**20)
-    if size == 0:
-        raise SourceFileError("sheet_empty", path=path.name, sheet="")
-    with path.open("rb") as fh:
-        head = fh.read(8)
-    if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        if head.startswith(_CFB_MAGIC):
-            raise SourceFileError("file_protected", path=path.name)
-        if not head.startswith(_ZIP_MAGIC):
-            raise SourceFileError("file_not_workbook", path=path.name)
-
-
 class _Book:
-    """Rows of each sheet as Python values; CSV is one sheet named after the file."""
+    """Rows of each sheet as Python values; CSV is one sheet named after the file. The file is
+    read for what its bytes are and bounded before a reader expands it (:mod:`sourcefile`)."""
 
     def __init__(self, path: Path) -> None:
-        _check_file(path)
+        self.kind = sniff(path)
         self.path = path
-        self.csv = path.suffix.lower() == ".csv"
+        self.csv = self.kind == Kind.CSV
         # Each sheet is parsed once per book, though the header search and the rows both read it
         # (parsing 100,000 rows takes a second); the book lives only as long as one preview.
         self._sheets: dict[str, Any] = {}
+        self._scans: dict[str, SheetScan] = {}
         if self.csv:
             self.names: list[str] = [path.stem]
+            self._text = decode_text(path)
             return
+        if self.kind == Kind.ODS:
+            scan_ods(path)
+        elif self.kind == Kind.XLSX:
+            scan_xlsx_strings(path)
         from python_calamine import CalamineError, CalamineWorkbook
 
         try:
-            self._wb = CalamineWorkbook.from_path(str(path))
+            # By content, not by name: calamine picks its reader from what it is handed.
+            with path.open("rb") as fh:
+                self._wb = CalamineWorkbook.from_filelike(fh)
             self.names = list(self._wb.sheet_names)
         except CalamineError as exc:
             text = str(exc).lower()
             code = "file_protected" if "password" in text or "encrypt" in text else "file_corrupt"
-            raise SourceFileError(code, path=path.name, detail=str(exc)) from None
+            raise SourceFileError(code, path=path.name, detail=str(exc)[:200]) from None
 
     def rows(self, name: str) -> Iterator[tuple[int, list[Any]]]:
         """(Excel row number, cell values) for every row of a sheet."""
         if self.csv:
-            yield from self._csv_rows()
+            yield from enumerate(csv_records(self.path, self._text), start=1)
             return
         from python_calamine import CalamineError
 
         try:
             sheet = self._sheets.get(name)
             if sheet is None:
+                if self.kind == Kind.XLSX and name not in self._scans:
+                    self._scans[name] = scan_xlsx(self.path, self.names.index(name) + 1, name)
                 sheet = self._sheets[name] = self._wb.get_sheet_by_name(name)
             first = sheet.start[0] if sheet.start else 0
             # iter_rows makes a new list per row: handed on as it is, not copied.
             yield from enumerate(sheet.iter_rows(), start=first + 1)
         except CalamineError as exc:
-            raise SourceFileError("file_corrupt", path=self.path.name, detail=str(exc)) from None
+            raise SourceFileError("file_corrupt", path=self.path.name, detail=str(exc)[:200]) from None
 
-    def _csv_rows(self) -> Iterator[tuple[int, list[Any]]]:
-        raw = self.path.read_bytes()
-        for encoding in ("utf-8-sig", "cp1252"):
-            try:
-                text = raw.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        try:
-            dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        yield from enumerate(csv.reader(text.splitlines(), dialect), start=1)
+    def require_values(self, name: str) -> None:
+        """Refuse a sheet whose formulas were never computed: every value read would be empty."""
+        scan = self._scans.get(name)
+        if scan is not None and scan.unsaved_formulas:
+            raise SourceFileError("formulas_unsaved", path=self.path.name, sheet=name, count=scan.unsaved_formulas)
 
     def has_formulas(self, name: str) -> bool:
         """Whether an .xlsx sheet holds formulas (their last computed values are what we read)."""
@@ -341,6 +328,7 @@ def read_list(
     chosen = dict(guess.mapping if mapping is None else mapping)
     if "nik" not in chosen:
         raise SourceFileError("no_nik_column", path=path.name, sheet=guess.name)
+    book.require_values(guess.name)
     rows = []
     for number, values in book.rows(guess.name):
         if number <= guess.header_row:
@@ -409,10 +397,18 @@ def _choice(group: str, value: Any, default: str) -> str:
     return text
 
 
+#: A number written out as text by the program that made the file: 3319015708850019.0, 3,31903E+15.
+_NUMBER_TEXT = re.compile(r"^\s*(\d+)\.0+\s*$|^\s*\d+(?:[.,]\d+)?[eE]\+?\d+\s*$")
+
+
 def _number_cell_issue(fld: str, value: Any) -> Issue | None:
-    """A NIK or KK stored as a number has lost its last digits in Excel: never accept it."""
+    """A NIK or KK stored as a number has lost its last digits in Excel: never accept it. So is
+    one that went through a number on its way into a CSV (``.0`` or an exponent appended)."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         digits = f"{value:.0f}"
+        return Issue(fld, f"{fld}_number_cell", "error", {"digits": digits})
+    if isinstance(value, str) and len(value) < 40 and (m := _NUMBER_TEXT.match(value)):
+        digits = m.group(1) or f"{float(value.strip().replace(',', '.')):.0f}"
         return Issue(fld, f"{fld}_number_cell", "error", {"digits": digits})
     return None
 
@@ -508,6 +504,7 @@ class ImportService:
                     break
         if "nik" not in mapping:
             raise SourceFileError("no_nik_column", path=path.name, sheet=sheet)
+        book.require_values(sheet)
 
         db = self.participants.db
         with db.read() as conn:
@@ -571,15 +568,23 @@ class ImportService:
             return None  # the total row under the table
         issues: list[Issue] = []
         kk_cell = cell["kk"]
-        if not (type(nik_cell) is str and (kk_cell is None or type(kk_cell) is str)):
-            for fld, value in (("nik", nik_cell), ("kk", kk_cell)):
-                damaged = _number_cell_issue(fld, value)
-                if damaged:
-                    issues.append(damaged)
+        shown_kk = _text(kk_cell)
+        for fld, value in (("nik", nik_cell), ("kk", kk_cell)):
+            # Most cells are plain text without a dot or an exponent: passed over at once.
+            if value is None or (type(value) is str and "." not in value and "E" not in value and "e" not in value):
+                continue
+            damaged = _number_cell_issue(fld, value)
+            if damaged:
+                issues.append(damaged)
+                # The number's digits, not its text: "…0019.0" is a 16-digit NIK, not 17 digits.
+                if fld == "nik":
+                    shown_nik = str(damaged.params["digits"])
+                else:
+                    shown_kk = str(damaged.params["digits"])
         category, funding, start = cell["category"], cell["funding"], cell["start_date"]
         draft = ParticipantDraft(
             nik=shown_nik,
-            kk=_text(cell["kk"]),
+            kk=shown_kk,
             full_name=_text(cell["full_name"]),
             birth_place=_text(cell["birth_place"]),
             birth_date=_date_text(cell["birth_date"]),

@@ -603,6 +603,42 @@ MESSAGES: dict[str, str] = {
         "Pesan", "Berkas {path} dilindungi kata sandi. Buka di Excel, hapus kata sandinya, simpan, lalu impor lagi."
     ),
     "file_corrupt": QT_TRANSLATE_NOOP("Pesan", "Berkas {path} rusak dan tidak dapat dibaca ({detail})."),
+    "file_is_other": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Berkas {path} bukan daftar yang dapat dibaca: isinya berkas {what}. Simpan daftarnya sebagai buku kerja "
+        "Excel (.xlsx), LibreOffice (.ods) atau CSV, lalu pilih berkas itu.",
+    ),
+    "file_binary": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Berkas {path} bukan daftar yang dapat dibaca: isinya data biner, bukan buku kerja atau teks CSV. Simpan "
+        "daftarnya sebagai buku kerja Excel (.xlsx), LibreOffice (.ods) atau CSV, lalu pilih berkas itu.",
+    ),
+    "sheet_too_big": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Berkas {path} (lembar {sheet}) terlalu besar setelah dibuka: lebih dari {max} MB. Daftar desa atau "
+        "kabupaten tidak sebesar itu; berkas ini rusak atau bukan daftar. Tidak ada yang dibaca.",
+    ),
+    "too_many_rows": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Berkas {path} (lembar {sheet}) berisi lebih dari {rows} baris atau {cells} sel berisi data, batas satu "
+        "impor. Pecah daftar menjadi beberapa berkas. Tidak ada yang dibaca.",
+    ),
+    "cell_too_long": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Berkas {path} ({sheet}) memuat satu sel yang lebih panjang dari {max} karakter, batas Excel sendiri: "
+        "berkas ini rusak atau tidak dibuat sebagai daftar. Tidak ada yang dibaca.",
+    ),
+    "csv_cell_too_long": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Baris {row} berkas {path} memuat satu kolom yang lebih panjang dari {max} karakter, batas Excel sendiri: "
+        "berkas ini rusak atau tidak dibuat sebagai daftar. Tidak ada yang dibaca.",
+    ),
+    "formulas_unsaved": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Lembar {sheet} di {path} berisi {count} sel rumus yang hasilnya belum pernah dihitung (berkas dibuat "
+        "program lain, bukan disimpan oleh Excel). Buka berkas itu di Excel atau LibreOffice, simpan, lalu "
+        "impor lagi. Tidak ada yang dibaca.",
+    ),
     "sheet_empty": QT_TRANSLATE_NOOP("Pesan", "Lembar {sheet} di berkas {path} kosong."),
     "sheet_not_found": QT_TRANSLATE_NOOP("Pesan", "Berkas {path} tidak memiliki lembar bernama {sheet}."),
     "no_nik_column": QT_TRANSLATE_NOOP(

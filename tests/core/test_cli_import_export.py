@@ -8,7 +8,7 @@ import pytest
 
 from kudus_desktop.core.participants import ParticipantService
 from tests.core.test_cli_and_regions import cli
-from tests.core.test_import import village_list
+from tests.core.test_import import ENCRYPTED, village_list
 from tests.factories import make_nik
 
 pytestmark = pytest.mark.usefixtures("as_admin")
@@ -48,7 +48,7 @@ def test_import_previews_then_commits_and_reports_json(
 
 def test_import_of_a_bad_file_fails_with_one_line(tmp_path: Path, data_dir: Path) -> None:
     bad = tmp_path / "daftar.xlsx"
-    bad.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512)
+    bad.write_bytes(ENCRYPTED)
     result = cli("import", str(bad), "--data-dir", str(data_dir))
     assert result.returncode == 2
     assert "dilindungi kata sandi" in result.stderr and result.stderr.count("\n") == 1

@@ -149,14 +149,25 @@ def test_a_cancelled_commit_leaves_the_database_as_it_was(tmp_path: Path, servic
     assert service.count() == 0
 
 
+#: An Office file saved with a password: an OLE compound file whose directory names the
+#: streams ``EncryptionInfo`` and ``EncryptedPackage`` (MS-OFFCRYPTO), whatever its name says.
+ENCRYPTED = (
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + "EncryptionInfo".encode("utf-16-le") + b"\x00" * 98
+    + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 400
+)  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("name", "content", "code"),
     [
-        ("daftar.txt", b"NIK;NAMA\n", "file_not_workbook"),
-        ("daftar.xlsx", b"bukan zip sama sekali" * 10, "file_not_workbook"),
-        ("daftar.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "file_protected"),  # encrypted Office file
+        ("daftar.xlsx", b"bukan zip sama sekali" * 10, "no_nik_column"),  # text: read as CSV
+        ("daftar.xlsx", ENCRYPTED, "file_protected"),
+        ("daftar.xls", ENCRYPTED, "file_protected"),  # renamed, still named for what it is
+        ("daftar.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "file_corrupt"),
         ("daftar.xlsx", b"PK\x03\x04" + b"\x00" * 200, "file_corrupt"),
-        ("daftar.xls", b"\x00\x01 rusak" * 50, "file_corrupt"),
+        ("daftar.xls", b"\x00\x01 rusak" * 50, "file_binary"),
+        ("daftar.csv", b"%PDF-1.7\n" + b"\x00" * 100, "file_is_other"),
+        ("daftar.xls", b"<html><body><table><tr><td>NIK</td></tr></table></body></html>", "file_is_other"),
     ],
 )
 def test_files_that_are_not_workbooks_are_named(
@@ -209,9 +220,11 @@ def test_a_file_over_the_size_limit_is_refused_before_reading(tmp_path: Path, se
     assert err.value.code == "file_too_big" and "50 MB" in str(err.value)
 
 
-def test_formulas_without_saved_values_are_flagged_and_their_rows_rejected(
+def test_formulas_without_saved_values_refuse_the_sheet_with_a_sentence(
     tmp_path: Path, service: ParticipantService
 ) -> None:
+    """openpyxl, like many programs, writes formulas without results: every value read would be
+    empty, and each row would be reported as a missing NIK. The sheet is refused instead."""
     wb = openpyxl.Workbook()
     ws = wb.active
     assert ws is not None
@@ -219,7 +232,7 @@ def test_formulas_without_saved_values_are_flagged_and_their_rows_rejected(
     ws.append([make_nik(1), "Siti", "12/05/1980", "L"])
     ws.append(['=CONCATENATE("3319",A2)', "=B2", "12/05/1980", "L"])  # never calculated: no cached value
     wb.save(tmp_path / "rumus.xlsx")
-    preview = ImportService(service).preview(tmp_path / "rumus.xlsx", options=OPTIONS)
-    assert preview.has_formulas
-    assert [r.status for r in preview.rows] == [RowStatus.ADD, RowStatus.REJECTED]
-    assert preview.rows[1].errors[0].code in {"nik_empty", "required"}
+    with pytest.raises(SourceFileError) as err:
+        ImportService(service).preview(tmp_path / "rumus.xlsx", options=OPTIONS)
+    assert err.value.code == "formulas_unsaved" and "2 sel rumus" in str(err.value)
+    assert "simpan, lalu impor lagi" in str(err.value) and service.count() == 0

@@ -71,9 +71,9 @@ def test_preview_then_confirm(
 
 def test_a_bad_file_is_named_and_nothing_changes(page: ImportPage, tmp_path: Path, message_boxes: list[str]) -> None:
     bad = tmp_path / "rusak.xlsx"
-    bad.write_bytes(b"bukan buku kerja" * 20)
+    bad.write_bytes(b"\x00\x13bukan buku kerja\x07" * 20)
     page.open_file(bad)
-    assert message_boxes and "rusak.xlsx" in message_boxes[-1] and "bukan buku kerja Excel" in message_boxes[-1]
+    assert message_boxes and "rusak.xlsx" in message_boxes[-1] and "bukan daftar yang dapat dibaca" in message_boxes[-1]
     assert page.info is None and not page.preview_button.isEnabled()
 
 
