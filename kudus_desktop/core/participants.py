@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, Insert, Select, and_, case, func, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from kudus_desktop.core import settings
+from kudus_desktop.core import faults, settings
 from kudus_desktop.core.audit import log_event, write_audit
 from kudus_desktop.core.codes import Category, ExitReason, Funding, HistoryAction, Status, can_enrol
 from kudus_desktop.core.dates import DateParseError, format_date, from_iso, now_iso, parse_date_text
@@ -639,6 +639,7 @@ class ParticipantService:
                     conn.execute(_created_history(enrolled, who, stamp))
             if approval and adds:
                 submit_new(conn, enrolled, who, stamp)
+            faults.point("import.rows_written")  # every row and its history written, not committed
             rev = first_rev + len(adds)
             for pid, changed in updates:
                 if cancelled():

@@ -29,7 +29,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, and_, delete, func, or_, select, text, update
 
-from kudus_desktop.core import settings
+from kudus_desktop.core import faults, settings
 from kudus_desktop.core.audit import log_event, write_audit
 from kudus_desktop.core.codes import Funding, Mode, Role, Status
 from kudus_desktop.core.dates import format_month, format_rupiah, now_iso
@@ -747,11 +747,13 @@ class PremiumService:
                 )
                 .returning(PAY.id)
             ).scalar_one()  # fmt: skip
+            faults.point("payment.row_written")  # the payment, not yet its months
             executemany(
                 conn,
                 "INSERT INTO premium_paid (participant_id, month, payment_id, amount) VALUES (?, ?, ?, ?)",
                 [(pid, m, payment_id, amount) for pid, m, amount in quote.items],
             )
+            faults.point("payment.months_written")
             write_audit(
                 conn, self.user.username, "premium_paid",
                 f"{format_rupiah(request.amount)} untuk {quote.people} peserta, "

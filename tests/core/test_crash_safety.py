@@ -1,7 +1,12 @@
-"""A process killed in the middle of a large import leaves a consistent database."""
+"""A process killed inside a large write leaves the database as it was or with all of it.
+
+Each kill lands inside the write it tests: the process runs with ``KUDUS_CRASH_POINT`` naming
+a point in that write (:mod:`kudus_desktop.core.faults`), writes the marker there and waits;
+the test waits for the marker, not for a delay, then kills it with SIGKILL. Besides SQLite's
+integrity check, nothing partial may be visible afterwards.
+"""
 
 import os
-import random
 import shutil
 import signal
 import sqlite3
@@ -22,7 +27,24 @@ pytestmark = pytest.mark.usefixtures("as_admin")
 ROWS = 6000
 
 
-def test_killing_an_import_at_random_moments_never_half_writes(tmp_path: Path, data_dir: Path) -> None:
+def killed_at(point: str, cmd: list[str], workdir: Path) -> None:
+    """Run ``cmd`` until it reaches ``point``, then kill it there."""
+    marker = workdir / f"{point}.reached"
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        env={**os.environ, "KUDUS_CRASH_POINT": point, "KUDUS_CRASH_MARKER": str(marker)},
+    )  # fmt: skip
+    while not marker.exists():
+        if proc.poll() is not None:  # it ended without reaching the point: the test is wrong
+            raise AssertionError(f"{point} never reached: {proc.stderr.read().decode() if proc.stderr else ''}")
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    if proc.stderr:
+        proc.stderr.close()
+
+
+def test_an_import_killed_inside_its_transaction_leaves_nobody(tmp_path: Path, data_dir: Path) -> None:
     from datetime import date, timedelta
 
     rows = []
@@ -30,31 +52,24 @@ def test_killing_an_import_at_random_moments_never_half_writes(tmp_path: Path, d
         birth = date(1960, 1, 1) + timedelta(days=i % 9000)
         rows.append([make_nik(i % 9999 + 1, birth=birth), "Warga Desa", f"{birth:%d/%m/%Y}", "L", 1, 1, ""])
     source = village_list(tmp_path / "besar.xlsx", rows)
-    rng = random.Random(7)
-    outcomes = set()
-    for attempt in range(5):
-        target = tmp_path / f"percobaan-{attempt}"
-        shutil.copytree(data_dir, target)  # each kill lands on a database without this list
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "kudus_desktop", "import", str(source), "--commit", "--data-dir", str(target)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            env={**os.environ},
-        )
-        time.sleep(rng.uniform(0.3, 2.5) if attempt < 4 else 0.05)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-        db = open_database(target)  # runs SQLite's quick_check and refuses a damaged file
-        db.close()
-        with sqlite3.connect(target / DB_FILE_NAME) as conn:
-            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-            people = conn.execute("SELECT count(*) FROM participant").fetchone()[0]
-            history = conn.execute("SELECT count(DISTINCT participant_id) FROM participant_history").fetchone()[0]
-            counters = dict(conn.execute("SELECT name, value FROM counter"))
-        assert people in (0, ROWS), f"a killed import left {people} of {ROWS} participants"
-        assert history == people and counters["reg_no"] == people
-        outcomes.add(people)
-    assert outcomes  # at least one kill landed; which side of the commit it hit varies by machine
+    target = tmp_path / "desa"
+    shutil.copytree(data_dir, target)
+    cmd = [sys.executable, "-m", "kudus_desktop", "import", str(source), "--commit", "--data-dir", str(target)]
+    killed_at("import.rows_written", cmd, tmp_path)  # every row written, the commit not yet made
+    db = open_database(target)  # runs SQLite's quick_check and refuses a damaged file
+    db.close()
+    with sqlite3.connect(target / DB_FILE_NAME) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        people = conn.execute("SELECT count(*) FROM participant").fetchone()[0]
+        history = conn.execute("SELECT count(*) FROM participant_history").fetchone()[0]
+        counters = dict(conn.execute("SELECT name, value FROM counter"))
+    assert people == 0, f"a killed import left {people} of {ROWS} participants"
+    assert history == 0 and counters.get("reg_no", 0) == 0
+    # And the same import run to its end afterwards holds everyone once.
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    with sqlite3.connect(target / DB_FILE_NAME) as conn:
+        assert conn.execute("SELECT count(*) FROM participant").fetchone()[0] == ROWS
 
 
 PEOPLE = 20_000
@@ -101,18 +116,13 @@ def test_killing_a_package_export_never_leaves_a_half_package(tmp_path: Path, da
     from tests.factories import PASSWORD
 
     village, regency = _big_joined_village(tmp_path, data_dir)
-    rng = random.Random(11)
-    for attempt in range(4):
+    # Killed with the package recorded but not committed, and while it is half copied to the stick.
+    for attempt, point in enumerate(("package.recorded", "package.stick_copy")):
         target = tmp_path / f"desa-{attempt}"
         stick = tmp_path / f"stick-{attempt}"
         shutil.copytree(village, target)
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "kudus_desktop", "sync", "export", "--to", str(stick), "--data-dir", str(target)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        time.sleep(rng.uniform(0.4, 3.0))
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
+        cmd = [sys.executable, "-m", "kudus_desktop", "sync", "export", "--to", str(stick), "--data-dir", str(target)]
+        killed_at(point, cmd, tmp_path)
         db = open_database(target)
         me = identity(db)
         with db.begin() as conn:
@@ -122,9 +132,12 @@ def test_killing_a_package_export_never_leaves_a_half_package(tmp_path: Path, da
         assert sent == (PEOPLE if outbox else 0)
         for _seq, name in outbox:
             verify(parse((target / "sync" / "outbox" / name).read_bytes(), name, "package"), me.sign_public)
-        # On the stick, a package under its final name is whole; a cut copy only under "~...tmp".
-        for f in stick.glob("*.kdp") if stick.exists() else []:
-            verify(parse(f.read_bytes(), f.name, "package"), me.sign_public)
+        # Killed before the commit: nothing recorded, nothing on the stick. Killed in the copy:
+        # the package is recorded, and the stick holds the cut copy only under "~...tmp".
+        if point == "package.stick_copy":
+            assert len(outbox) == 1 and [f.name for f in stick.iterdir()] == [f"~{outbox[0][1]}.tmp"]
+        else:
+            assert outbox == [] and not stick.exists()
         # A number is taken only with the commit that records its package: the next export
         # follows the last recorded one, so the regency never waits for a package that never was.
         user = AccountService(db).login("admin", PASSWORD)
@@ -148,26 +161,16 @@ def test_killing_a_package_export_never_leaves_a_half_package(tmp_path: Path, da
 
 def test_killing_a_large_payment_records_all_of_it_or_nothing(tmp_path: Path, data_dir: Path) -> None:
     village, _ = _big_joined_village(tmp_path, data_dir)
-    rng = random.Random(5)
     total = PEOPLE * 12 * 16_800
-    outcomes = set()
-    for attempt in range(4):
+    for attempt, point in enumerate(("payment.row_written", "payment.months_written")):
         target = tmp_path / f"bayar-{attempt}"
         shutil.copytree(village, target)
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "kudus_desktop", "iuran", "pay", "--month", "2026-11", "--months", "12",
-             "--amount", str(total), "--date", "2026-11-01", "--data-dir", str(target)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        time.sleep(rng.uniform(0.5, 4.0))
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
+        cmd = [sys.executable, "-m", "kudus_desktop", "iuran", "pay", "--month", "2026-11", "--months", "12",
+               "--amount", str(total), "--date", "2026-11-01", "--data-dir", str(target)]  # fmt: skip
+        killed_at(point, cmd, tmp_path)
         open_database(target).close()
         with sqlite3.connect(target / DB_FILE_NAME) as conn:
             assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
             payments = conn.execute("SELECT count(*), coalesce(sum(amount), 0) FROM premium_payment").fetchone()
             items = conn.execute("SELECT count(*), coalesce(sum(amount), 0) FROM premium_paid").fetchone()
-        assert payments in ((0, 0), (1, total)), payments
-        assert items == ((PEOPLE * 12, total) if payments[0] else (0, 0)), items
-        outcomes.add(payments[0])
-    assert outcomes
+        assert payments == (0, 0) and items == (0, 0), (point, payments, items)

@@ -17,7 +17,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import Connection, select
 
-from kudus_desktop.core import settings
+from kudus_desktop.core import faults, settings
 from kudus_desktop.core.paths import space_error
 from kudus_desktop.core.signing import Identity, device_fingerprint
 from kudus_desktop.core.sync_rules import plain_text
@@ -79,7 +79,7 @@ def read_sync_file(path: Path, limit: int = MAX_FILE) -> bytes:
     return data
 
 
-def write_safely(target: Path, data: bytes, check: Callable[[bytes], None]) -> Path:
+def write_safely(target: Path, data: bytes, check: Callable[[bytes], None], *, crash_point: str = "") -> Path:
     """Write ``data`` to ``target`` so that a pulled stick or a power cut never leaves a file
     under the final name that is not complete: temporary name, flush and fsync, rename, fsync
     of the folder, then read back and ``check``. On failure nothing is left behind. The file is
@@ -89,7 +89,11 @@ def write_safely(target: Path, data: bytes, check: Callable[[bytes], None]) -> P
         target.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            fh.write(data[: len(data) // 2])
+            if crash_point:
+                fh.flush()
+                faults.point(crash_point)  # half the file on the stick, under its temporary name
+            fh.write(data[len(data) // 2 :])
             fh.flush()
             os.fsync(fh.fileno())
         tmp.replace(target)

@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, func, literal, select, update
 
-from kudus_desktop.core import settings
+from kudus_desktop.core import faults, settings
 from kudus_desktop.core.audit import write_audit
 from kudus_desktop.core.codes import HistoryAction, Mode
 from kudus_desktop.core.dates import now_iso
@@ -454,6 +454,7 @@ class VillageSync:
                     conn, self.user.username, "sync_package",
                     f"paket {seq}: {len(rows)} peserta, {len(payments)} pembayaran{' (lengkap)' if full else ''}",
                 )  # fmt: skip
+                faults.point("package.recorded")  # file in the outbox, package recorded, not committed
         except BaseException:
             # The transaction did not commit, so its number is free again: the file must go too.
             if outbox_path is not None:
@@ -500,7 +501,7 @@ class VillageSync:
             key = next((k for k in signers if device_id(k) == file.header.device), me.sign_public)
             verify(file, key)
 
-        return write_safely(target_dir / file_name, data, check)
+        return write_safely(target_dir / file_name, data, check, crash_point="package.stick_copy")
 
     # -- keys ----------------------------------------------------------------------------------
 
