@@ -593,9 +593,6 @@ MESSAGES: dict[str, str] = {
     ),
     "columns_unknown": QT_TRANSLATE_NOOP("Pesan", "Kolom tidak dikenal: {columns}. Kolom yang tersedia: {known}."),
     "file_not_found": QT_TRANSLATE_NOOP("Pesan", "Berkas {path} tidak ditemukan."),
-    "file_not_workbook": QT_TRANSLATE_NOOP(
-        "Pesan", "Berkas {path} bukan buku kerja Excel, LibreOffice atau CSV (.xlsx, .xls, .ods, .csv)."
-    ),
     "file_too_big": QT_TRANSLATE_NOOP(
         "Pesan", "Berkas {path} terlalu besar ({size} MB; batasnya {max} MB). Pecah daftar menjadi beberapa berkas."
     ),

@@ -25,6 +25,22 @@ class _Relay(QObject):
     progress = Signal(int, int)
 
 
+class _Jobs(QObject):
+    """``settled``: a database job has ended and its result handler has run (tests wait on it)."""
+
+    settled = Signal()
+
+
+_jobs: _Jobs | None = None
+
+
+def jobs() -> _Jobs:
+    global _jobs
+    if _jobs is None:
+        _jobs = _Jobs()
+    return _jobs
+
+
 class _Job(QRunnable):
     def __init__(self, fn: Callable[[], Any], relay: _Relay) -> None:
         super().__init__()
@@ -92,14 +108,20 @@ def run_db(
 
     def done(result: object) -> None:
         finish()
-        on_done(result)
+        try:
+            on_done(result)
+        finally:
+            jobs().settled.emit()
 
     def failed(exc: BaseException) -> None:
         finish()
-        if on_failed is not None:
-            on_failed(exc)
-        else:
-            show_error(parent, exc)
+        try:
+            if on_failed is not None:
+                on_failed(exc)
+            else:
+                show_error(parent, exc)
+        finally:
+            jobs().settled.emit()
 
     busy.timeout.connect(set_cursor)
     busy.start(BUSY_CURSOR_AFTER_MS)
@@ -107,6 +129,11 @@ def run_db(
     relay.failed.connect(failed, Qt.ConnectionType.QueuedConnection)
     db_pool().start(job)
     return relay
+
+
+def running() -> int:
+    """Database jobs started whose result has not been handled yet."""
+    return len(_running)
 
 
 def wait_idle(timeout_ms: int = 10_000) -> bool:

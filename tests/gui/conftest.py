@@ -18,9 +18,46 @@ from pytestqt.qtbot import QtBot
 from kudus_desktop.core.db import Database
 from kudus_desktop.core.participants import ParticipantService
 from kudus_desktop.core.views import UserView
+from kudus_desktop.gui import ops
 from kudus_desktop.gui.main_window import MainWindow
 from kudus_desktop.gui.theme import apply_theme
 from tests.conftest import TODAY
+
+
+def until(qtbot: QtBot, condition: Callable[[], object]) -> None:
+    """Wait, on the database jobs' own signal and never on a clock, until ``condition`` holds.
+
+    Each job's result is handled on this thread, so the condition can only change while the
+    wait below runs the event loop; when no job is left and it still does not hold, it never will.
+    """
+    while not condition():
+        if not ops.running():
+            qtbot.wait(0)  # events already posted (a timer, a repaint) run first
+            if condition():
+                return
+            if not ops.running():
+                raise AssertionError("no database job left to wait for, and the condition does not hold")
+        with qtbot.waitSignal(ops.jobs().settled, timeout=None):
+            pass
+
+
+#: Waits that cannot follow a job (the idle timer, the online sync's own thread) get a cap far
+#: beyond what a busy two-core machine needs; they still return as soon as the condition holds.
+SLOW_MACHINE_MS = 120_000
+
+
+@pytest.fixture(autouse=True)
+def patient_waits(monkeypatch: pytest.MonkeyPatch) -> None:
+    wait_until, wait_signal = QtBot.waitUntil, QtBot.waitSignal
+
+    def waitUntil(self: QtBot, callback: Callable[[], object], *, timeout: int = SLOW_MACHINE_MS) -> None:
+        wait_until(self, callback, timeout=max(timeout, SLOW_MACHINE_MS))  # type: ignore[arg-type]
+
+    def waitSignal(self: QtBot, signal: Any, *, timeout: int | None = SLOW_MACHINE_MS, **kw: Any) -> Any:
+        return wait_signal(self, signal, timeout=None if timeout is None else max(timeout, SLOW_MACHINE_MS), **kw)
+
+    monkeypatch.setattr(QtBot, "waitUntil", waitUntil)
+    monkeypatch.setattr(QtBot, "waitSignal", waitSignal)
 
 
 @pytest.fixture(scope="session", autouse=True)

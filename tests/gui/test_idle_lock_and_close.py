@@ -11,7 +11,7 @@ from tests.factories import PASSWORD
 
 def test_an_idle_window_locks_and_hides_the_data_until_the_password(qtbot: QtBot, window: MainWindow) -> None:
     window.idle_lock.set_interval_ms(50)
-    qtbot.waitUntil(lambda: window.idle_lock.locked, timeout=2000)
+    qtbot.waitUntil(lambda: window.idle_lock.locked)
     dialog = window.idle_lock.dialog
     assert dialog is not None and dialog.isVisible()
     assert not window.pages.isVisible()

@@ -13,6 +13,7 @@ from kudus_desktop.gui.import_page import ImportPage, PreviewColumn
 from kudus_desktop.gui.main_window import MainWindow
 from tests.core.test_import import village_list
 from tests.factories import make_nik
+from tests.gui.conftest import until
 
 
 @pytest.fixture
@@ -50,7 +51,7 @@ def test_preview_then_confirm(
     assert page.mapping["nik"].currentText() == "No. NIK" and page.mapping["kk"].currentData() == -1
     page.source.setCurrentText("DTKS")
     page.preview_button.click()
-    qtbot.waitUntil(lambda: page.preview is not None, timeout=5000)
+    until(qtbot, lambda: page.preview is not None)
     assert window.participants.count() == 0, "the preview writes nothing"
     assert page.model.rowCount() == 3
     assert "2 baru" in page.summary.text() and "1 ditolak" in page.summary.text()
@@ -61,7 +62,7 @@ def test_preview_then_confirm(
     assert page.commit_button.text() == "Impor 2 peserta"
 
     page.commit_button.click()
-    qtbot.waitUntil(lambda: page.preview is None, timeout=5000)
+    until(qtbot, lambda: page.preview is None)
     assert "2 baru" not in confirm[0] and "Tambahkan 2 peserta baru" in confirm[0]
     assert window.participants.count() == 2
     assert window.participants_page.count_label.text() == "2 peserta"
@@ -91,7 +92,7 @@ def test_export_menu_writes_the_filtered_roster(
     target = tmp_path / "roster"
     monkeypatch.setattr(participants_module.QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     page.export_roster_action.trigger()
-    qtbot.waitUntil(lambda: any("ditulis" in m for m in message_boxes), timeout=5000)
+    until(qtbot, lambda: any("ditulis" in m for m in message_boxes))
     ws = openpyxl.load_workbook(tmp_path / "roster.xlsx")["Daftar Peserta"]
     assert ws.cell(row=5, column=4).value == "Siti Aminah" and ws.cell(row=6, column=4).value != "Budi Santoso"
 
@@ -130,7 +131,7 @@ def test_preview_and_history_models_are_well_behaved(
     )
     page.open_file(source)
     page.preview_button.click()
-    qtbot.waitUntil(lambda: page.preview is not None, timeout=5000)
+    until(qtbot, lambda: page.preview is not None)
     qtmodeltester.check(page.model)  # type: ignore[attr-defined]
     qtmodeltester.check(page.proxy)  # type: ignore[attr-defined]
     pid, _ = window.participants.create(make_draft(5))

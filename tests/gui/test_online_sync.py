@@ -57,7 +57,7 @@ def test_sync_now_then_the_regency_confirms_then_the_status_bar_says_synced(
 
     qtbot.mouseClick(page.sync_now_button, Qt.MouseButton.LeftButton)
     fingerprint = identity(a.db).fingerprint
-    qtbot.waitUntil(lambda: "Menunggu konfirmasi kabupaten" in w.online_label.text(), timeout=15_000)
+    qtbot.waitUntil(lambda: "Menunggu konfirmasi kabupaten" in w.online_label.text())
     assert fingerprint in w.online_label.text()
     assert w.online_label.isVisible()
 
@@ -76,12 +76,12 @@ def test_sync_now_then_the_regency_confirms_then_the_status_bar_says_synced(
     assert "(1)" in regency.pending_button.text()
     qtbot.mouseClick(regency.pending_button, Qt.MouseButton.LeftButton)
     assert fingerprint in questions[-1]
-    qtbot.waitUntil(lambda: regency.results.count() >= 1, timeout=15_000)
+    qtbot.waitUntil(lambda: regency.results.count() >= 1)
     assert "2 baru" in regency.results.item(0).text()
     qtbot.waitUntil(lambda: not regency.pending_button.isEnabled())
 
     qtbot.mouseClick(page.sync_now_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: w.online_label.text().startswith("Tersinkron "), timeout=15_000)
+    qtbot.waitUntil(lambda: w.online_label.text().startswith("Tersinkron "))
     # The receipt came back: the package list shows the regency received it.
     qtbot.waitUntil(lambda: page.packages.rowCount() == 1 and page.packages.item(0, 5).text() != "belum")
     assert w.online.backoff.failures == 0  # type: ignore[union-attr]
@@ -99,7 +99,7 @@ def test_a_dead_server_shows_the_failure_and_backs_off(
     assert isinstance(page, VillageSyncPage)
     qtbot.waitUntil(lambda: page.sync_now_button.isEnabled())
     qtbot.mouseClick(page.sync_now_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: w.online_label.text().startswith("Gagal:"), timeout=15_000)
+    qtbot.waitUntil(lambda: w.online_label.text().startswith("Gagal:"))
     assert "tidak dapat dihubungi" in w.online_label.text()
     assert "Dicoba lagi dalam 1 menit" in w.online_label.toolTip()
     assert w.online is not None and w.online.backoff.failures == 1

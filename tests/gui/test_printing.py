@@ -26,6 +26,7 @@ from kudus_desktop.gui.print_dialogs import CardPrintDialog, ListPrintDialog
 from kudus_desktop.render.cards import write_cards_pdf
 from kudus_desktop.render.table import write_table_pdf
 from tests.factories import letters, make_draft
+from tests.gui.conftest import until
 
 pytestmark = pytest.mark.usefixtures("as_admin")
 
@@ -163,7 +164,7 @@ def test_card_dialog_saves_a_pdf_and_asks_for_a_reason_before_a_reprint(
     assert dialog.scope() == CardScope.UNPRINTED
     assert not dialog.reason.isVisibleTo(dialog)
     dialog.pdf_button.click()
-    qtbot.waitUntil(lambda: (tmp_path / "kartu.pdf").exists() and not dialog.isVisible(), timeout=20_000)
+    until(qtbot, lambda: (tmp_path / "kartu.pdf").exists() and not dialog.isVisible())
     assert len(PdfReader(tmp_path / "kartu.pdf").pages) == 2
     cards = CardService(service.db, service, profile)
     assert cards.unprinted_count() == 0
@@ -180,7 +181,7 @@ def test_card_dialog_saves_a_pdf_and_asks_for_a_reason_before_a_reprint(
     assert not (tmp_path / "kartu.pdf").exists()
     again.findChild(QLineEdit).setText("kartu rusak terkena air")
     again.pdf_button.click()
-    qtbot.waitUntil(lambda: (tmp_path / "kartu.pdf").exists() and not again.isVisible(), timeout=20_000)
+    until(qtbot, lambda: (tmp_path / "kartu.pdf").exists() and not again.isVisible())
     assert cards.print_log(first)[0].reason == "kartu rusak terkena air"
 
 
@@ -194,7 +195,7 @@ def test_list_dialog_saves_the_filtered_list(
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.pdf_button.click()
-    qtbot.waitUntil(lambda: target.exists() and not dialog.isVisible(), timeout=20_000)
+    until(qtbot, lambda: target.exists() and not dialog.isVisible())
     text = " ".join(page_texts(target))
     assert "4 peserta" in text and LONG_NAME.split()[0] not in text
 
@@ -219,7 +220,7 @@ def test_printing_through_the_print_dialog_paints_every_page_and_logs_the_cards(
     dialog.show()
     dialog.paper.setCurrentIndex(dialog.paper.findData("F4"))
     dialog.print_button.click()
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=20_000)
+    until(qtbot, lambda: not dialog.isVisible())
     reader = PdfReader(target)
     assert len(reader.pages) == 4  # 11 cards: two F4 sheets, front and back
     assert round(float(reader.pages[0].mediabox.height) / 72 * 25.4) == 330

@@ -16,6 +16,7 @@ from kudus_desktop.gui.signals import AppSignals
 from kudus_desktop.gui.sync_page import RegencySyncPage, VillageSyncPage
 from tests.conftest import Office
 from tests.factories import DESA, make_draft
+from tests.gui.conftest import until
 
 
 def test_round_trip_through_both_pages(
@@ -61,7 +62,7 @@ def test_round_trip_through_both_pages(
     qtbot.waitUntil(lambda: "2 peserta" in village.summary.text() and village.export_button.isEnabled())
     monkeypatch.setattr(module.QFileDialog, "getExistingDirectory", lambda *a, **k: str(stick))
     qtbot.mouseClick(village.export_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: village.packages.rowCount() == 1, timeout=10_000)
+    until(qtbot, lambda: village.packages.rowCount() == 1)
     (package,) = stick.glob("*.kdp")
     assert "Paket 1 (2 peserta)" in message_boxes[-1]
     assert not village.export_button.isEnabled()  # nothing left to send
@@ -69,7 +70,7 @@ def test_round_trip_through_both_pages(
     # DPMD imports every package on the stick; a broken file beside it is refused by name.
     (stick / "KDP_rusak.kdp").write_bytes(b"rusak")
     qtbot.mouseClick(regency.import_folder_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: regency.results.count() == 3, timeout=10_000)
+    until(qtbot, lambda: regency.results.count() == 3)
     results = [regency.results.item(i).text() for i in range(3)]
     assert any(package.name in r and "2 baru" in r for r in results)
     assert any("KDP_rusak.kdp" in r and "DITOLAK" in r and "bukan paket" in r for r in results)
