@@ -75,7 +75,9 @@ def core_requirements() -> list[str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     deps = [d for d in project["dependencies"] if not d.lower().startswith("pyside6")]
     dev = [
-        d for d in project["optional-dependencies"]["dev"] if d.split(">")[0].split("=")[0] in {"pytest", "hypothesis"}
+        d
+        for d in project["optional-dependencies"]["dev"]
+        if d.split(">")[0].split("=")[0] in {"pytest", "hypothesis", "psutil"}
     ]
     return deps + dev
 

@@ -159,3 +159,26 @@ def test_a_second_window_for_the_same_data_is_refused_naming_the_first(
     assert third.login is not None
     qtbot.addWidget(third.login)
     third.login.reject()
+
+
+def test_a_clock_in_an_impossible_year_is_named_before_anything_opens(
+    qtbot: QtBot, data_dir: Path, shown_errors: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The PC's battery died: the clock shows 1 March 1975. The window says so and opens
+    nothing; once the clock is right it starts as usual."""
+    from datetime import datetime
+
+    from kudus_desktop.core.dates import check_clock
+
+    before = (data_dir / DB_FILE_NAME).read_bytes()
+    monkeypatch.setattr(app_module, "check_clock", lambda: check_clock(datetime(1975, 3, 1, 8, 0)))
+    controller = AppController(data_dir)
+    assert controller.start() is False
+    assert len(shown_errors) == 1 and "Jam komputer menunjukkan 1 Maret 1975" in shown_errors[0]
+    assert controller.db is None and controller.login is None
+    assert (data_dir / DB_FILE_NAME).read_bytes() == before
+    monkeypatch.setattr(app_module, "check_clock", check_clock)
+    again = AppController(data_dir)
+    assert again.start() and again.login is not None
+    qtbot.addWidget(again.login)
+    again.login.reject()
