@@ -64,7 +64,7 @@ from kudus_desktop.core.premiums import (
 )
 from kudus_desktop.core.printouts import participant_list, premium_recap
 from kudus_desktop.core.regions import region
-from kudus_desktop.core.retention import RetentionService
+from kudus_desktop.core.retention import PurgePlan, RetentionService
 from kudus_desktop.core.review import ReviewItem, ReviewService, ReviewState
 from kudus_desktop.core.signing import key_fingerprint, load_public_key, public_key_pem, verify_payload
 from kudus_desktop.core.store import copy_store
@@ -1205,6 +1205,15 @@ def cmd_selftest(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def _counted(plan: PurgePlan, today: date) -> str:
+    if plan.receipt_day is not None and plan.counted_to is not None:
+        return (
+            f"jam komputer menunjukkan {format_date(today)}, lebih dari sebulan setelah tanda terima kabupaten "
+            f"terakhir ({format_date(plan.receipt_day)}): umur dihitung sampai {format_date(plan.counted_to)} saja"
+        )
+    return f"umur dihitung dari jam komputer, kini {format_date(today)}; perbaiki jamnya dulu bila salah"
+
+
 def cmd_purge(args: argparse.Namespace) -> dict[str, Any]:
     db, _ = _open_initialised(args)
     try:
@@ -1217,8 +1226,7 @@ def cmd_purge(args: argparse.Namespace) -> dict[str, Any]:
                 "years": plan.years, "cutoff": plan.cutoff.isoformat(), "due": plan.count,
                 "message": (
                     f"Masa simpan {plan.years} tahun: {plan.count} orang yang berhenti sebelum "
-                    f"{plan.cutoff.isoformat()} akan dihapus (umur dihitung dari jam komputer, kini "
-                    f"{format_date(retention.today())}; perbaiki jamnya dulu bila salah). "
+                    f"{plan.cutoff.isoformat()} akan dihapus ({_counted(plan, retention.today())}). "
                     f"Jalankan lagi dengan --confirm {plan.count}."
                     if plan.years else "Masa simpan belum diatur (0 tahun): tidak ada yang dihapus. "
                     "Atur dengan --set-years N."

@@ -1,7 +1,9 @@
 """Retention: people whose participation ended long enough ago are removed for good.
 
 The office keeps an ended participation for ``retention_years`` years after its end date
-(setting; 0 switches the purge off), then :meth:`RetentionService.purge` deletes the person
+(setting; 0 switches the purge off), counted on the PC clock but, in a village that has had a
+receipt, never further than a month past the regency's own date on its newest one (a clock set
+ahead would purge early, which cannot be undone). Then :meth:`RetentionService.purge` deletes the person
 with everything that names them: the record, its field history (old values), sync state,
 card prints, premium months, BPJS answers and double-enrolment cases, and every mention of
 their registration number, NIK or name in the audit log. The purge's own audit entry says how
@@ -16,7 +18,7 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from contextlib import closing
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import Connection, delete, func, or_, select, update
 
@@ -48,11 +50,19 @@ class RetentionError(KudusError):
     """A purge was refused; nothing was removed."""
 
 
+#: How far past the regency's newest receipt a village's purge may count ages.
+TRUSTED_DAYS = 31
+
+
 @dataclass(frozen=True, slots=True)
 class PurgePlan:
     years: int
     cutoff: date  # participations that ended before this day are due
     ids: tuple[int, ...]
+    #: The day ages were counted to: the PC clock's date, or, when that lies further than
+    #: TRUSTED_DAYS past the regency's newest receipt (a clock set ahead), that bound.
+    counted_to: date | None = None
+    receipt_day: date | None = None  # the regency's date on its newest receipt, when it bounded the count
 
     @property
     def count(self) -> int:
@@ -87,17 +97,27 @@ class RetentionService:
 
     def plan(self) -> PurgePlan:
         """Who is due: ended participations whose end date is more than the retention period ago."""
-        years = self.years()
-        cutoff = _years_before(self.today(), years)
+        with self.db.read() as conn:
+            values = settings.read_all(conn)
+        years = int(values[settings.RETENTION_YEARS.key] or 0)
+        day, receipt_day = self.today(), None
+        regency_time = values[settings.SYNC_REGENCY_TIME.key]
+        if regency_time:
+            # A purge early cannot be undone; one late is harmless. Ages are counted no further
+            # than a month past the regency's own signed date on its newest receipt.
+            stamped = date.fromisoformat(regency_time[:10])
+            if day > stamped + timedelta(days=TRUSTED_DAYS):
+                day, receipt_day = stamped + timedelta(days=TRUSTED_DAYS), stamped
+        cutoff = _years_before(day, years)
         if years <= 0:
-            return PurgePlan(0, cutoff, ())
+            return PurgePlan(0, cutoff, (), day, receipt_day)
         with self.db.read() as conn:
             ids = conn.execute(
                 select(P.id).where(
                     P.status == Status.BERHENTI, P.exit_date.is_not(None), P.exit_date < cutoff.isoformat()
                 )
             ).scalars()
-            return PurgePlan(years, cutoff, tuple(int(i) for i in ids))
+            return PurgePlan(years, cutoff, tuple(int(i) for i in ids), day, receipt_day)
 
     def purge(self, expected: int | None = None, *, cutoff: date | None = None) -> PurgePlan:
         """Remove everyone :meth:`plan` names, in one transaction, then compact the file.

@@ -53,6 +53,9 @@ SYNC_RECEIPT_SEQ = SettingKey("sync_receipt_seq", "0")  # the last receipt appli
 SYNC_MISSING = SettingKey("sync_missing", "[]")
 #: SHA-256 of the receipt applied last: the same number with other bytes is refused.
 SYNC_RECEIPT_DIGEST = SettingKey("sync_receipt_digest", "")
+#: When the regency wrote the newest receipt applied, by its own clock (signed): the purge
+#: never counts ages beyond a month past it, whatever this PC's clock says.
+SYNC_REGENCY_TIME = SettingKey("sync_regency_time", "")
 #: This device's keys were renewed: the statement (JSON) that the previous key signed for the new
 #: ones travels in every package until a receipt for the new device comes back.
 SYNC_ROTATION = SettingKey("sync_rotation", "")
@@ -78,7 +81,7 @@ ALL_KEYS = (
     MODE, REGION_CODE, HEAD_NAME, HEAD_TITLE, OFFICE_PHONE, MAX_AGE, MONTHLY_PREMIUM, IMPORT_MAPPINGS, BPJS_COLUMNS,
     IDLE_LOCK_MINUTES, SYNC_REGENCY, SYNC_REGENCY_NAME, SYNC_REGENCY_SIGN, SYNC_REGENCY_BOX, SYNC_SERVER,
     SYNC_RECEIPT_SEQ, SYNC_MISSING, SYNC_FULL_REQUESTED, SYNC_LAST_OK, SYNC_LAST_ERROR, SYNC_HUB_PENDING,
-    SYNC_RECEIPT_DIGEST, SYNC_ROTATION, SYNC_MAX_PAYLOAD_MB,
+    SYNC_RECEIPT_DIGEST, SYNC_ROTATION, SYNC_MAX_PAYLOAD_MB, SYNC_REGENCY_TIME,
     PREMIUM_SINCE, RETENTION_YEARS, APPROVAL_REQUIRED,
 )  # fmt: skip
 

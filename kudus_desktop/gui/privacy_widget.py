@@ -112,12 +112,22 @@ class PrivacyWidget(QWidget):
 
     def purge(self) -> None:
         plan = self.plan
+        today = format_date_long(self.retention.today())
+        if plan.receipt_day is not None and plan.counted_to is not None:
+            clock = self.tr(
+                "Jam komputer menunjukkan {today}, lebih dari sebulan setelah tanda terima kabupaten terakhir "
+                "({receipt}): umur data dihitung sampai {counted} saja. Bila jam itu salah, perbaiki jam Windows."
+            ).format(today=today, receipt=format_date_long(plan.receipt_day), counted=format_date_long(plan.counted_to))
+        else:
+            clock = self.tr(
+                "Umur data dihitung dari jam komputer, yang kini menunjukkan {today}. Bila tanggal itu salah, "
+                "batalkan dan perbaiki jam Windows dulu."
+            ).format(today=today)
         question = self.tr(
             "{n} orang yang kepesertaannya berakhir sebelum {day} akan dihapus untuk selamanya, beserta riwayat, "
             "kartu, iuran, dan penyebutan mereka di log audit. Cadangan lama masih menyimpannya sampai terhapus "
-            "oleh rotasi.\n\nUmur data dihitung dari jam komputer, yang kini menunjukkan {today}. Bila tanggal "
-            "itu salah, batalkan dan perbaiki jam Windows dulu.\n\nLanjutkan?"
-        ).format(n=plan.count, day=plan.cutoff.strftime("%d/%m/%Y"), today=format_date_long(self.retention.today()))
+            "oleh rotasi.\n\n{clock}\n\nLanjutkan?"
+        ).format(n=plan.count, day=plan.cutoff.strftime("%d/%m/%Y"), clock=clock)
         if not ask(self, self.tr("Hapus data lama"), question, self.tr("Hapus"), self.tr("Batal")):
             return
 

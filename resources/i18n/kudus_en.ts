@@ -4759,7 +4759,7 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/gui/privacy_widget.py" line="76"/>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="143"/>
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="153"/>
         <source>Laporan kehilangan</source>
         <translation>Loss report</translation>
     </message>
@@ -4779,13 +4779,35 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
         <translation>No retention period is set: nothing is removed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="116"/>
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="118"/>
+        <source>Jam komputer menunjukkan {today}, lebih dari sebulan setelah tanda terima kabupaten terakhir ({receipt}): umur data dihitung sampai {counted} saja. Bila jam itu salah, perbaiki jam Windows.</source>
+        <translation>The computer clock shows {today}, more than a month after the regency's last receipt ({receipt}): the age of the data is counted only up to {counted}. If the clock is wrong, correct the Windows clock.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="123"/>
+        <source>Umur data dihitung dari jam komputer, yang kini menunjukkan {today}. Bila tanggal itu salah, batalkan dan perbaiki jam Windows dulu.</source>
+        <translation>The age of the data is counted from the computer clock, which now shows {today}. If that date is wrong, cancel and correct the Windows clock first.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="127"/>
+        <source>{n} orang yang kepesertaannya berakhir sebelum {day} akan dihapus untuk selamanya, beserta riwayat, kartu, iuran, dan penyebutan mereka di log audit. Cadangan lama masih menyimpannya sampai terhapus oleh rotasi.
+
+{clock}
+
+Lanjutkan?</source>
+        <translation>{n} people whose participation ended before {day} will be removed for good, with their history, cards, premiums and the mentions of them in the audit log. Older backups keep them until the rotation drops them.
+
+{clock}
+
+Continue?</translation>
+    </message>
+    <message>
         <source>{n} orang yang kepesertaannya berakhir sebelum {day} akan dihapus untuk selamanya, beserta riwayat, kartu, iuran, dan penyebutan mereka di log audit. Cadangan lama masih menyimpannya sampai terhapus oleh rotasi.
 
 Umur data dihitung dari jam komputer, yang kini menunjukkan {today}. Bila tanggal itu salah, batalkan dan perbaiki jam Windows dulu.
 
 Lanjutkan?</source>
-        <translation>{n} people whose participation ended before {day} will be removed for good, with their history, cards, premiums and the mentions of them in the audit log. Older backups keep them until the rotation drops them.
+        <translation type="vanished">{n} people whose participation ended before {day} will be removed for good, with their history, cards, premiums and the mentions of them in the audit log. Older backups keep them until the rotation drops them.
 
 The age of the data is counted from the computer clock, which now shows {today}. If that date is wrong, cancel and correct the Windows clock first.
 
@@ -4800,43 +4822,43 @@ Lanjutkan?</source>
 Continue?</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="121"/>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="125"/>
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="131"/>
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="135"/>
         <source>Hapus data lama</source>
         <translation>Remove old data</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="121"/>
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="131"/>
         <source>Hapus</source>
         <translation>Remove</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="121"/>
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="131"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="125"/>
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="135"/>
         <source>{n} orang dihapus.</source>
         <translation>{n} people removed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="132"/>
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="142"/>
         <source>Simpan laporan kehilangan</source>
         <translation>Save loss report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="144"/>
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="154"/>
         <source>{n} orang ditulis ke {path}. Berkas ini memuat NIK lengkap: simpan dan kirim dengan hati-hati.</source>
         <translation>{n} people written to {path}. The file holds full NIKs: keep and send it with care.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="150"/>
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="160"/>
         <source>Flashdisk hilang</source>
         <translation>Lost USB stick</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="151"/>
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="161"/>
         <source>Nomor paket yang ada di flashdisk itu (lihat daftar paket di halaman Sinkronisasi), misalnya 3, 4, 5:</source>
         <translation>Numbers of the packages on that stick (see the package list on the Sync page), for example 3, 4, 5:</translation>
     </message>

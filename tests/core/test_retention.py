@@ -11,9 +11,10 @@ from kudus_desktop.core.db import Database
 from kudus_desktop.core.participants import ParticipantService
 from kudus_desktop.core.paths import DB_FILE_NAME
 from kudus_desktop.core.retention import RetentionError, RetentionService
+from kudus_desktop.core.sync import RegencySync, VillageSync
 from kudus_desktop.core.views import UserView
-from tests.conftest import TODAY
-from tests.factories import make_draft, make_nik
+from tests.conftest import TODAY, Office
+from tests.factories import DESA, make_draft, make_nik
 
 pytestmark = pytest.mark.usefixtures("as_admin")
 
@@ -108,3 +109,31 @@ def test_a_clock_that_jumps_after_the_question_refuses_the_purge(
     assert service.find_by_nik(make_nik(1)) is not None and service.find_by_nik(make_nik(2)) is not None
     clock[0] = TODAY
     assert retention.purge(expected=seen.count, cutoff=seen.cutoff).count == 1
+
+
+def test_a_clock_set_ahead_counts_ages_no_further_than_a_month_past_the_regencys_receipt(
+    world: dict[str, Office], tmp_path: Path
+) -> None:
+    """The village PC's clock jumps to 2040: without a bound, everyone who ended before 2035
+    would be purged. The regency's signed date on its newest receipt bounds the count."""
+    from datetime import date, timedelta
+
+    from tests.core.test_sync import export, ingest
+
+    village, regency = world["a"], world["kab"]
+    early = village.participants.create(make_draft(1, start_date="2017-01-02"))[0]
+    later = village.participants.create(make_draft(2, start_date="2017-01-02"))[0]
+    village.participants.end(early, "pindah", "2019-03-01")
+    village.participants.end(later, "pindah", "2025-01-01")
+    ingest(regency, export(village, tmp_path / "stick"), village)
+    receipt = RegencySync(regency.db, regency.user).write_receipts(tmp_path / "receipts", [DESA])[0]
+    VillageSync(village.db, village.user).import_receipt(receipt)
+    stamped = date.today()  # the regency wrote the receipt just now, by its own clock
+
+    ahead = RetentionService(village.db, village.user, today=lambda: date(2040, 6, 1))
+    ahead.set_years(5)
+    plan = ahead.plan()
+    assert plan.receipt_day == stamped and plan.counted_to == stamped + timedelta(days=31)
+    assert plan.ids == (early,), "the one who ended in 2025 is still within their five years"
+    right = RetentionService(village.db, village.user, today=lambda: TODAY).plan()
+    assert right.counted_to == TODAY and right.receipt_day is None and right.ids == (early,)

@@ -641,6 +641,7 @@ class VillageSync:
                 settings.SYNC_RECEIPT_DIGEST: digest,
                 settings.SYNC_MISSING: json.dumps([list(r) for r in facts.missing]),
                 settings.SYNC_FULL_REQUESTED: "1" if facts.full_resend or superseded else "0",
+                settings.SYNC_REGENCY_TIME: max(current[settings.SYNC_REGENCY_TIME.key], h.created),
             }
             if addressed.device_id == me.device_id and current[settings.SYNC_ROTATION.key]:
                 writes[settings.SYNC_ROTATION] = ""  # the regency addresses the new keys now
