@@ -1207,9 +1207,10 @@ def cmd_selftest(args: argparse.Namespace) -> dict[str, Any]:
 
 def _counted(plan: PurgePlan, today: date) -> str:
     if plan.receipt_day is not None and plan.counted_to is not None:
+        trusted = "tanda terima kabupaten terakhir" if plan.bound_by == "receipt" else "paket terbaru desa-desa"
         return (
-            f"jam komputer menunjukkan {format_date(today)}, lebih dari sebulan setelah tanda terima kabupaten "
-            f"terakhir ({format_date(plan.receipt_day)}): umur dihitung sampai {format_date(plan.counted_to)} saja"
+            f"jam komputer menunjukkan {format_date(today)}, lebih dari sebulan setelah {trusted} "
+            f"({format_date(plan.receipt_day)}): umur dihitung sampai {format_date(plan.counted_to)} saja"
         )
     return f"umur dihitung dari jam komputer, kini {format_date(today)}; perbaiki jamnya dulu bila salah"
 

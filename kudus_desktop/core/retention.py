@@ -24,7 +24,7 @@ from sqlalchemy import Connection, delete, func, or_, select, update
 
 from kudus_desktop.core import settings
 from kudus_desktop.core.audit import write_audit
-from kudus_desktop.core.codes import Role, Status
+from kudus_desktop.core.codes import Mode, Role, Status
 from kudus_desktop.core.dates import format_date_long
 from kudus_desktop.core.db import Database
 from kudus_desktop.core.errors import KudusError
@@ -38,6 +38,7 @@ from kudus_desktop.core.tables import (
     participant_sync_table,
     participant_table,
     premium_paid_table,
+    sync_inbox_table,
 )
 from kudus_desktop.core.views import UserView
 
@@ -62,7 +63,10 @@ class PurgePlan:
     #: The day ages were counted to: the PC clock's date, or, when that lies further than
     #: TRUSTED_DAYS past the regency's newest receipt (a clock set ahead), that bound.
     counted_to: date | None = None
-    receipt_day: date | None = None  # the regency's date on its newest receipt, when it bounded the count
+    #: When a trusted date bounded the count: the regency's date on its newest receipt (a
+    #: village), or the median of the villages' dates on their newest packages (the regency).
+    receipt_day: date | None = None
+    bound_by: str = ""  # "receipt" or "packages": which of the two receipt_day is
 
     @property
     def count(self) -> int:
@@ -101,23 +105,42 @@ class RetentionService:
             values = settings.read_all(conn)
         years = int(values[settings.RETENTION_YEARS.key] or 0)
         day, receipt_day = self.today(), None
-        regency_time = values[settings.SYNC_REGENCY_TIME.key]
-        if regency_time:
-            # A purge early cannot be undone; one late is harmless. Ages are counted no further
-            # than a month past the regency's own signed date on its newest receipt.
-            stamped = date.fromisoformat(regency_time[:10])
-            if day > stamped + timedelta(days=TRUSTED_DAYS):
-                day, receipt_day = stamped + timedelta(days=TRUSTED_DAYS), stamped
+        stamped = self._trusted_day(values)
+        # A purge early cannot be undone; one late is harmless. Ages are counted no further than
+        # a month past a date other clocks vouch for.
+        bound_by = ""
+        if stamped is not None and day > stamped + timedelta(days=TRUSTED_DAYS):
+            day, receipt_day = stamped + timedelta(days=TRUSTED_DAYS), stamped
+            bound_by = "packages" if values[settings.MODE.key] == Mode.KABUPATEN else "receipt"
         cutoff = _years_before(day, years)
         if years <= 0:
-            return PurgePlan(0, cutoff, (), day, receipt_day)
+            return PurgePlan(0, cutoff, (), day, receipt_day, bound_by)
         with self.db.read() as conn:
             ids = conn.execute(
                 select(P.id).where(
                     P.status == Status.BERHENTI, P.exit_date.is_not(None), P.exit_date < cutoff.isoformat()
                 )
             ).scalars()
-            return PurgePlan(years, cutoff, tuple(int(i) for i in ids), day, receipt_day)
+            return PurgePlan(years, cutoff, tuple(int(i) for i in ids), day, receipt_day, bound_by)
+
+    def _trusted_day(self, values: dict[str, str]) -> date | None:
+        """A village: the regency's signed date on the newest receipt it applied. The regency:
+        the median of its villages' dates on their newest packages (each signed by its device,
+        so one wrong village clock moves nothing), once at least three villages have sent."""
+        if values[settings.MODE.key] != Mode.KABUPATEN:
+            stamp = values[settings.SYNC_REGENCY_TIME.key]
+            return date.fromisoformat(stamp[:10]) if stamp else None
+        with self.db.read() as conn:
+            newest = sorted(
+                str(d)[:10]
+                for d in conn.execute(
+                    select(func.max(sync_inbox_table.c.created_at)).group_by(sync_inbox_table.c.desa_code)
+                ).scalars()
+                if d
+            )
+        if len(newest) < 3:
+            return None
+        return date.fromisoformat(newest[len(newest) // 2])
 
     def purge(self, expected: int | None = None, *, cutoff: date | None = None) -> PurgePlan:
         """Remove everyone :meth:`plan` names, in one transaction, then compact the file.

@@ -114,10 +114,20 @@ class PrivacyWidget(QWidget):
         plan = self.plan
         today = format_date_long(self.retention.today())
         if plan.receipt_day is not None and plan.counted_to is not None:
-            clock = self.tr(
-                "Jam komputer menunjukkan {today}, lebih dari sebulan setelah tanda terima kabupaten terakhir "
-                "({receipt}): umur data dihitung sampai {counted} saja. Bila jam itu salah, perbaiki jam Windows."
-            ).format(today=today, receipt=format_date_long(plan.receipt_day), counted=format_date_long(plan.counted_to))
+            if plan.bound_by == "packages":
+                text = self.tr(
+                    "Jam komputer menunjukkan {today}, lebih dari sebulan setelah tanggal paket terbaru desa-desa "
+                    "(nilai tengahnya {receipt}): umur data dihitung sampai {counted} saja. Bila jam itu salah, "
+                    "perbaiki jam Windows."
+                )
+            else:
+                text = self.tr(
+                    "Jam komputer menunjukkan {today}, lebih dari sebulan setelah tanda terima kabupaten terakhir "
+                    "({receipt}): umur data dihitung sampai {counted} saja. Bila jam itu salah, perbaiki jam Windows."
+                )
+            clock = text.format(
+                today=today, receipt=format_date_long(plan.receipt_day), counted=format_date_long(plan.counted_to)
+            )
         else:
             clock = self.tr(
                 "Umur data dihitung dari jam komputer, yang kini menunjukkan {today}. Bila tanggal itu salah, "

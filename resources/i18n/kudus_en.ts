@@ -4759,7 +4759,7 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/gui/privacy_widget.py" line="76"/>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="153"/>
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="163"/>
         <source>Laporan kehilangan</source>
         <translation>Loss report</translation>
     </message>
@@ -4779,17 +4779,22 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
         <translation>No retention period is set: nothing is removed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="118"/>
-        <source>Jam komputer menunjukkan {today}, lebih dari sebulan setelah tanda terima kabupaten terakhir ({receipt}): umur data dihitung sampai {counted} saja. Bila jam itu salah, perbaiki jam Windows.</source>
-        <translation>The computer clock shows {today}, more than a month after the regency's last receipt ({receipt}): the age of the data is counted only up to {counted}. If the clock is wrong, correct the Windows clock.</translation>
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="119"/>
+        <source>Jam komputer menunjukkan {today}, lebih dari sebulan setelah tanggal paket terbaru desa-desa (nilai tengahnya {receipt}): umur data dihitung sampai {counted} saja. Bila jam itu salah, perbaiki jam Windows.</source>
+        <translation>The computer clock shows {today}, more than a month after the date of the villages' newest packages (their median is {receipt}): the age of the data is counted only up to {counted}. If the clock is wrong, correct the Windows clock.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="123"/>
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="125"/>
+        <source>Jam komputer menunjukkan {today}, lebih dari sebulan setelah tanda terima kabupaten terakhir ({receipt}): umur data dihitung sampai {counted} saja. Bila jam itu salah, perbaiki jam Windows.</source>
+        <translation>The computer clock shows {today}, more than a month after the regency&apos;s last receipt ({receipt}): the age of the data is counted only up to {counted}. If the clock is wrong, correct the Windows clock.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="133"/>
         <source>Umur data dihitung dari jam komputer, yang kini menunjukkan {today}. Bila tanggal itu salah, batalkan dan perbaiki jam Windows dulu.</source>
         <translation>The age of the data is counted from the computer clock, which now shows {today}. If that date is wrong, cancel and correct the Windows clock first.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="127"/>
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="137"/>
         <source>{n} orang yang kepesertaannya berakhir sebelum {day} akan dihapus untuk selamanya, beserta riwayat, kartu, iuran, dan penyebutan mereka di log audit. Cadangan lama masih menyimpannya sampai terhapus oleh rotasi.
 
 {clock}
@@ -4822,43 +4827,43 @@ Lanjutkan?</source>
 Continue?</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="131"/>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="135"/>
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="141"/>
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="145"/>
         <source>Hapus data lama</source>
         <translation>Remove old data</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="131"/>
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="141"/>
         <source>Hapus</source>
         <translation>Remove</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="131"/>
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="141"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="135"/>
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="145"/>
         <source>{n} orang dihapus.</source>
         <translation>{n} people removed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="142"/>
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="152"/>
         <source>Simpan laporan kehilangan</source>
         <translation>Save loss report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="154"/>
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="164"/>
         <source>{n} orang ditulis ke {path}. Berkas ini memuat NIK lengkap: simpan dan kirim dengan hati-hati.</source>
         <translation>{n} people written to {path}. The file holds full NIKs: keep and send it with care.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="160"/>
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="170"/>
         <source>Flashdisk hilang</source>
         <translation>Lost USB stick</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="161"/>
+        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="171"/>
         <source>Nomor paket yang ada di flashdisk itu (lihat daftar paket di halaman Sinkronisasi), misalnya 3, 4, 5:</source>
         <translation>Numbers of the packages on that stick (see the package list on the Sync page), for example 3, 4, 5:</translation>
     </message>

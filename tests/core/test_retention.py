@@ -137,3 +137,33 @@ def test_a_clock_set_ahead_counts_ages_no_further_than_a_month_past_the_regencys
     assert plan.ids == (early,), "the one who ended in 2025 is still within their five years"
     right = RetentionService(village.db, village.user, today=lambda: TODAY).plan()
     assert right.counted_to == TODAY and right.receipt_day is None and right.ids == (early,)
+
+
+def test_a_regency_clock_set_ahead_is_bounded_by_its_villages_packages(
+    world: dict[str, Office], tmp_path: Path
+) -> None:
+    """The regency has no receipt above it: the median of its villages' newest package dates
+    (each signed by its device) bounds the count once three villages have sent."""
+    from datetime import date, timedelta
+
+    from tests.conftest import DESA_C
+    from tests.core.test_sync import export, ingest
+
+    regency = world["kab"]
+    third = world["c"]
+    setup, _ = RegencySync(regency.db, regency.user).make_setup_file(DESA_C, tmp_path)
+    VillageSync(third.db, third.user).join(setup)
+    ahead = RetentionService(regency.db, regency.user, today=lambda: date(2040, 6, 1))
+    ahead.set_years(5)
+    villages = (world["a"], world["b"], third)
+    for n, village in enumerate(villages, start=1):
+        early = village.participants.create(make_draft(10 * n, start_date="2017-01-02"))[0]
+        later = village.participants.create(make_draft(10 * n + 1, start_date="2017-01-02"))[0]
+        village.participants.end(early, "pindah", "2019-03-01")
+        village.participants.end(later, "pindah", "2025-01-01")
+        assert ahead.plan().receipt_day is None  # fewer than three villages have sent: the clock alone
+        ingest(regency, export(village, tmp_path / f"stick-{n}"), village)
+    plan = ahead.plan()
+    assert plan.bound_by == "packages" and plan.receipt_day == date.today()
+    assert plan.counted_to == date.today() + timedelta(days=31)
+    assert plan.count == 3, "only those who ended in 2019; those of 2025 are within their five years"
