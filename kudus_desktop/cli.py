@@ -453,7 +453,7 @@ def cmd_import(args: argparse.Namespace) -> dict[str, Any]:
         f"{verb}: lembar '{preview.sheet}', {counts['add']} baru, {counts['update']} diperbarui, "
         f"{counts['unchanged']} tidak berubah, {counts['rejected']} ditolak, {len(warnings)} dengan peringatan."
     )
-    lines = [message] + [f"  baris {r['row']}: {r['nik']}: {'; '.join(r['reasons'])}" for r in rejected[:50]]
+    lines = [message] + [f"  baris {r['row']}: {r['nik']}: {' '.join(r['reasons'])}" for r in rejected[:50]]
     return {
         "sheet": preview.sheet,
         "header_row": preview.header_row,

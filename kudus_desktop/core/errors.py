@@ -66,7 +66,7 @@ class ValidationError(KudusError):
     def __str__(self) -> str:
         from kudus_desktop.core.labels import describe_issue
 
-        return "; ".join(describe_issue(i) for i in self.issues)
+        return " ".join(describe_issue(i) for i in self.issues)  # each is a sentence of its own
 
 
 class CancelledError(KudusError):

@@ -336,13 +336,19 @@ def read_list(
         cells = {f: values[c] if c < len(values) else None for f, c in chosen.items()}
         if all(v is None or v == "" for v in cells.values()):
             continue
-        if not _text(cells["nik"]) and any(isinstance(v, str) and _TOTAL_ROW.match(v) for v in values):
+        if not _text(cells["nik"]).isdigit() and _is_total(values):
             continue
         rows.append((number, cells))
     return ListSheet(path, guess.name, guess.header_row, guess.headers, chosen, tuple(rows))
 
 
 # -- values --------------------------------------------------------------------------------
+
+
+def _is_total(values: Sequence[Any]) -> bool:
+    """A total or summary row: a label such as JUMLAH or TOTAL in any column (the rest counts,
+    sums or "14 orang"). Asked only of rows whose NIK cell is not a number."""
+    return any(isinstance(v, str) and _TOTAL_ROW.match(v) for v in values)
 
 
 def _excel_serial(value: float) -> date | None:
@@ -401,25 +407,35 @@ def _choice(group: str, value: Any, default: str) -> str:
 _NUMBER_TEXT = re.compile(r"^\s*(\d+)\.0+\s*$|^\s*\d+(?:[.,]\d+)?[eE]\+?\d+\s*$")
 
 
+#: A NIK or KK (16 digits) below this is exact as a float: every Kudus number (3319...) is.
+_EXACT_BELOW = 2**53
+
+
 def _number_cell_issue(fld: str, value: Any) -> Issue | None:
-    """A NIK or KK stored as a number has lost its last digits in Excel: never accept it. So is
-    one that went through a number on its way into a CSV (``.0`` or an exponent appended)."""
+    """A NIK or KK stored as a number. Excel keeps 15 significant digits and writes the 16th as
+    0, so a 16-digit number whose last digit is not 0 was never cut: it is accepted, with a
+    warning that says why. One ending in 0 may have been cut and is refused, as is one written
+    in scientific notation (digits lost on its way into a CSV)."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         digits = f"{value:.0f}"
-        return Issue(fld, f"{fld}_number_cell", "error", {"digits": digits})
-    if isinstance(value, str) and len(value) < 40 and (m := _NUMBER_TEXT.match(value)):
+        exact = isinstance(value, int) or (value.is_integer() and abs(value) < _EXACT_BELOW)
+    elif isinstance(value, str) and len(value) < 40 and (m := _NUMBER_TEXT.match(value)):
         digits = m.group(1) or f"{float(value.strip().replace(',', '.')):.0f}"
-        return Issue(fld, f"{fld}_number_cell", "error", {"digits": digits})
-    return None
+        exact = m.group(1) is not None  # "…0019.0" was printed whole; an exponent was not
+    else:
+        return None
+    if exact and len(digits) == 16 and digits[-1] != "0":
+        return Issue(fld, f"{fld}_number_cell_kept", "warning", {"digits": digits})
+    return Issue(fld, f"{fld}_number_cell", "error", {"digits": digits})
 
 
 def row_nik(value: Any) -> tuple[str, str | None, dict[str, object]]:
     """A NIK cell of a plain NIK list: (the NIK as found, problem code or None, its params).
-    A number cell is a problem whatever its digits (see :func:`_number_cell_issue`)."""
+    A number cell is a problem unless its digits cannot have been cut (see :func:`_number_cell_issue`)."""
     issue = _number_cell_issue("nik", value)
-    if issue is not None:
+    if issue is not None and issue.severity == "error":
         return issue.params["digits"], issue.code, dict(issue.params)  # type: ignore[return-value]
-    text = _text(value)
+    text = str(issue.params["digits"]) if issue is not None else _text(value)
     try:
         return parse_nik(text).nik, None, {}
     except NumberError as exc:
@@ -564,8 +580,8 @@ class ImportService:
             return None  # blank row
         nik_cell = cell["nik"]
         shown_nik = _text(nik_cell)
-        if not shown_nik and any(isinstance(v, str) and _TOTAL_ROW.match(v) for v in values):
-            return None  # the total row under the table
+        if not shown_nik.isdigit() and _is_total(values):
+            return None  # the total row under the table, "JUMLAH" in the NIK column or beside it
         issues: list[Issue] = []
         kk_cell = cell["kk"]
         shown_kk = _text(kk_cell)

@@ -647,6 +647,17 @@ MESSAGES: dict[str, str] = {
         "Sel NIK berisi angka, bukan teks ({digits}). Excel hanya menyimpan 15 digit, sehingga digit terakhir "
         "NIK bisa sudah hilang. Ketik ulang NIK sebagai teks (format Teks, atau awali dengan tanda ').",
     ),
+    "nik_number_cell_kept": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Sel NIK berisi angka, bukan teks ({digits}). Digit terakhirnya bukan 0, jadi Excel tidak memotongnya "
+        "(Excel menyimpan 15 digit dan menulis digit ke-16 sebagai 0): NIK ini diterima. Sebaiknya kolom NIK "
+        "diformat sebagai Teks.",
+    ),
+    "kk_number_cell_kept": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Sel nomor KK berisi angka, bukan teks ({digits}). Digit terakhirnya bukan 0, jadi Excel tidak "
+        "memotongnya: nomor ini diterima. Sebaiknya kolom KK diformat sebagai Teks.",
+    ),
     "kk_number_cell": QT_TRANSLATE_NOOP(
         "Pesan",
         "Sel nomor KK berisi angka, bukan teks ({digits}). Excel hanya menyimpan 15 digit, sehingga digit "
@@ -896,6 +907,7 @@ CODES: dict[str, str] = {
 CODE_PARAMS: dict[str, dict[str, str]] = {
     "sync_wrong_kind": {"found": "kind", "expected": "kind"},
     "sync_wrong_mode": {"mode": "mode"},
+    "nik_sex_mismatch": {"nik_sex": "sex", "typed_sex": "sex"},
 }
 
 

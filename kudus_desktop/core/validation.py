@@ -302,9 +302,8 @@ def validate_participant(draft: ParticipantDraft, ctx: ValidationContext) -> Val
 
     if nik_info is not None:
         if sex and nik_info.sex != sex:
-            from kudus_desktop.core.labels import code_label
-
-            c.warn("nik", "nik_sex_mismatch", nik_sex=code_label("sex", nik_info.sex), typed_sex=code_label("sex", sex))
+            # Codes, not words: the message translates them (labels.CODE_PARAMS) in either language.
+            c.warn("nik", "nik_sex_mismatch", nik_sex=nik_info.sex, typed_sex=sex)
         if birth_date and not nik_info.matches_birth_date(birth_date):
             shown = f"{nik_info.birth_day:02d}/{nik_info.birth_month:02d}/{nik_info.birth_yy:02d}"
             c.warn("nik", "nik_birth_mismatch", nik_date=shown, typed_date=format_date(birth_date))

@@ -115,7 +115,7 @@ class ImportPreviewTableModel(QAbstractTableModel):
             reasons = r.errors or r.warnings
             if r.status == RowStatus.UPDATE and not reasons:
                 return self.tr("Diubah: {fields}").format(fields=", ".join(field_text(f) for f in r.changes))
-            return "; ".join(issue_text(i) for i in reasons)
+            return " ".join(issue_text(i) for i in reasons)  # each reason is a sentence of its own
         if role == Qt.ItemDataRole.BackgroundRole:
             return self._colours.get(r.status, self._warn if r.warnings else None)
         if role == self.STATUS_ROLE:

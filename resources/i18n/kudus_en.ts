@@ -1479,598 +1479,598 @@
 <context>
     <name>Kode</name>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="769"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="780"/>
         <source>Pekerja rentan</source>
         <extracomment>Labels of stored codes, keyed by &quot;group:code&quot;.</extracomment>
         <translation>Vulnerable worker</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="770"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="781"/>
         <source>Ketua RT/RW</source>
         <translation>RT/RW head</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="771"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="782"/>
         <source>Linmas</source>
         <translation>Linmas</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="772"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="783"/>
         <source>Anggota BPD</source>
         <translation>BPD member</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="773"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="784"/>
         <source>Perangkat/lembaga desa</source>
         <translation>Village official/institution</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="774"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="785"/>
         <source>Buruh tani</source>
         <translation>Farm labourer</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="775"/>
-        <location filename="../../kudus_desktop/core/labels.py" line="779"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="786"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="790"/>
         <source>Lainnya</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="776"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="787"/>
         <source>PADes</source>
         <translation>PADes (village own revenue)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="777"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="788"/>
         <source>Bagi hasil pajak dan retribusi</source>
         <translation>Tax and levy revenue share</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="778"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="789"/>
         <source>APBD Kabupaten</source>
         <translation>Regency budget (APBD)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="780"/>
-        <location filename="../../kudus_desktop/core/labels.py" line="865"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="791"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="876"/>
         <source>Aktif</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="781"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="792"/>
         <source>Berhenti</source>
         <translation>Ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="782"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="793"/>
         <source>Laki-laki</source>
         <translation>Male</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="783"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="794"/>
         <source>Perempuan</source>
         <translation>Female</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="784"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="795"/>
         <source>Meninggal dunia</source>
         <translation>Died</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="785"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="796"/>
         <source>Pindah domisili</source>
         <translation>Moved away</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="786"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="797"/>
         <source>Masa jabatan berakhir</source>
         <translation>Term of office ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="787"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="798"/>
         <source>Mengundurkan diri</source>
         <translation>Resigned</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="788"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="799"/>
         <source>Tidak memenuhi syarat</source>
         <translation>Ineligible</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="789"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="800"/>
         <source>Didaftarkan</source>
         <translation>Enrolled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="790"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="801"/>
         <source>Diubah</source>
         <translation>Changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="791"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="802"/>
         <source>Dihentikan</source>
         <translation>Ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="792"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="803"/>
         <source>Diaktifkan kembali</source>
         <translation>Reactivated</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="793"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="804"/>
         <source>Diperbarui dari kabupaten</source>
         <translation>Updated by the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="816"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="827"/>
         <source>Belum dikirim</source>
         <translation>Not sent yet</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="817"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="828"/>
         <source>Terkirim</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="818"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="829"/>
         <source>Diterima</source>
         <translation>Accepted</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="809"/>
-        <location filename="../../kudus_desktop/core/labels.py" line="819"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="820"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="830"/>
         <source>Ditolak</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="794"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="805"/>
         <source>Jawaban BPJS dicatat</source>
         <translation>BPJS&apos;s answer recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="795"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="806"/>
         <source>Disetujui verifikator</source>
         <translation>Approved by the verifier</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="796"/>
-        <location filename="../../kudus_desktop/core/labels.py" line="822"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="807"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="833"/>
         <source>Dikembalikan verifikator</source>
         <translation>Sent back by the verifier</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="797"/>
-        <location filename="../../kudus_desktop/core/labels.py" line="821"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="808"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="832"/>
         <source>Menunggu persetujuan</source>
         <translation>Awaiting approval</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="798"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="809"/>
         <source>Dikembalikan</source>
         <translation>Sent back</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="799"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="810"/>
         <source>Pendaftaran baru</source>
         <translation>New enrolment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="800"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="811"/>
         <source>Perubahan data</source>
         <translation>Change of data</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="801"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="812"/>
         <source>NIK sama di dua desa</source>
         <translation>Same NIK in two villages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="802"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="813"/>
         <source>NIK ada di daftar APBD</source>
         <translation>NIK on the APBD list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="803"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="814"/>
         <source>Mirip: nama, tanggal lahir dan KK sama</source>
         <translation>Look-alike: same name, birth date and KK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="804"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="815"/>
         <source>Yang pertama berlaku</source>
         <translation>The first stands</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="805"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="816"/>
         <source>Yang kedua berlaku</source>
         <translation>The second stands</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="806"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="817"/>
         <source>Bukan orang yang sama</source>
         <translation>Not the same person</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="807"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="818"/>
         <source>Selesai sendiri (salah satu tidak aktif lagi)</source>
         <translation>Closed by itself (one is no longer active)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="808"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="819"/>
         <source>Terdaftar</source>
         <translation>Registered</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="810"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="821"/>
         <source>KPJ dicatat</source>
         <translation>KPJ recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="811"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="822"/>
         <source>Ditolak BPJS</source>
         <translation>Rejected by BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="812"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="823"/>
         <source>Sudah tercatat</source>
         <translation>Already recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="813"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="824"/>
         <source>NIK tidak dikenal</source>
         <translation>Unknown NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="814"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="825"/>
         <source>Belum pernah dikirim ke BPJS</source>
         <translation>Never sent to BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="815"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="826"/>
         <source>Baris salah</source>
         <translation>Faulty row</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="820"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="831"/>
         <source>Ditinjau kabupaten</source>
         <translation>Under regency review</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="823"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="834"/>
         <source>paket sinkronisasi</source>
         <translation>a sync package</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="824"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="835"/>
         <source>tanda terima</source>
         <translation>a receipt</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="825"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="836"/>
         <source>Admin</source>
         <translation>Administrator</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="826"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="837"/>
         <source>Operator</source>
         <translation>Operator</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="827"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="838"/>
         <source>Verifikator</source>
         <translation>Verifier</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="828"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="839"/>
         <source>Masuk</source>
         <translation>Log in</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="829"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="840"/>
         <source>Gagal masuk</source>
         <translation>Failed log-in</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="830"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="841"/>
         <source>Masuk ditolak: akun terkunci</source>
         <translation>Log-in refused: account locked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="831"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="842"/>
         <source>Masuk ditolak: akun nonaktif</source>
         <translation>Log-in refused: account disabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="832"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="843"/>
         <source>Akun dibuat</source>
         <translation>Account created</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="833"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="844"/>
         <source>Akun dinonaktifkan</source>
         <translation>Account disabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="834"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="845"/>
         <source>Akun diaktifkan</source>
         <translation>Account enabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="835"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="846"/>
         <source>Kata sandi diatur ulang</source>
         <translation>Password reset</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="836"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="847"/>
         <source>Peserta didaftarkan</source>
         <translation>Participant enrolled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="837"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="848"/>
         <source>Data peserta diubah</source>
         <translation>Participant changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="838"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="849"/>
         <source>Kepesertaan dihentikan</source>
         <translation>Participation ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="839"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="850"/>
         <source>Kepesertaan diaktifkan kembali</source>
         <translation>Participation reactivated</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="840"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="851"/>
         <source>Daftar diimpor</source>
         <translation>List imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="841"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="852"/>
         <source>Data peserta disetujui</source>
         <translation>Participant data approved</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="842"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="853"/>
         <source>Data peserta dikembalikan</source>
         <translation>Participant data sent back</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="843"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="854"/>
         <source>Aturan persetujuan diubah</source>
         <translation>Approval rule changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="844"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="855"/>
         <source>Daftar peserta diekspor</source>
         <translation>Roster exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="845"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="856"/>
         <source>Daftar BPJS diekspor</source>
         <translation>BPJS list exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="846"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="857"/>
         <source>Log audit diekspor</source>
         <translation>Audit log exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="847"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="858"/>
         <source>NIK lengkap ditampilkan</source>
         <translation>Full NIKs shown</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="848"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="859"/>
         <source>Cadangan dibuat</source>
         <translation>Backup made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="849"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="860"/>
         <source>Laporan data pribadi dibuat</source>
         <translation>Personal data report made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="850"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="861"/>
         <source>Kartu dicetak</source>
         <translation>Cards printed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="851"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="862"/>
         <source>Daftar peserta dicetak</source>
         <translation>Participant list printed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="852"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="863"/>
         <source>Basis data dipulihkan</source>
         <translation>Database restored</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="853"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="864"/>
         <source>Terhubung dengan kabupaten</source>
         <translation>Joined the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="854"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="865"/>
         <source>Paket sinkronisasi dibuat</source>
         <translation>Sync package written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="855"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="866"/>
         <source>Tanda terima diterapkan</source>
         <translation>Receipt applied</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="856"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="867"/>
         <source>Berkas setup desa dibuat</source>
         <translation>Village setup file written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="857"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="868"/>
         <source>Perangkat desa didaftarkan</source>
         <translation>Village device registered</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="858"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="869"/>
         <source>Paket desa diimpor</source>
         <translation>Village package imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="859"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="870"/>
         <source>Kirim ulang lengkap diminta</source>
         <translation>Full resend requested</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="860"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="871"/>
         <source>Tanda terima dibuat</source>
         <translation>Receipt written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="861"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="872"/>
         <source>Kunci perangkat diganti</source>
         <translation>Device keys renewed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="862"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="873"/>
         <source>Perangkat desa dicabut</source>
         <translation>Village device revoked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="863"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="874"/>
         <source>Paket digantikan (nomor sudah dipakai)</source>
         <translation>Package superseded (number already used)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="864"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="875"/>
         <source>Kunci perangkat dibuat baru</source>
         <translation>New device keys made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="866"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="877"/>
         <source>Diganti</source>
         <translation>Replaced</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="867"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="878"/>
         <source>Dicabut</source>
         <translation>Revoked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="868"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="879"/>
         <source>Pemeriksaan kepesertaan ganda</source>
         <translation>Double-enrolment check</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="869"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="880"/>
         <source>Kepesertaan ganda diputuskan</source>
         <translation>Double enrolment decided</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="870"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="881"/>
         <source>Daftar APBD diimpor</source>
         <translation>APBD list imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="871"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="882"/>
         <source>Daftar pendaftaran BPJS dibuat</source>
         <translation>BPJS registration list made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="872"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="883"/>
         <source>Hasil BPJS diimpor</source>
         <translation>BPJS results imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="873"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="884"/>
         <source>Laporan cakupan dibuat</source>
         <translation>Coverage report made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="874"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="885"/>
         <source>Laporan perangkat/flashdisk hilang</source>
         <translation>Lost device/stick report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="875"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="886"/>
         <source>Masa simpan data diatur</source>
         <translation>Retention period set</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="876"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="887"/>
         <source>Data lama dihapus</source>
         <translation>Old data removed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="877"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="888"/>
         <source>Tarif iuran diubah</source>
         <translation>Premium rate changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="878"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="889"/>
         <source>Pembayaran iuran dicatat</source>
         <translation>Premium payment recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="879"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="890"/>
         <source>Pembayaran iuran dibatalkan</source>
         <translation>Premium payment voided</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="880"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="891"/>
         <source>Anggaran iuran dicatat</source>
         <translation>Premium budget recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="881"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="892"/>
         <source>Laporan iuran dibuat</source>
         <translation>Premium report made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="882"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="893"/>
         <source>Bukan peserta</source>
         <translation>Not a participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="883"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="894"/>
         <source>Belum dicatat</source>
         <translation>Not tracked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="884"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="895"/>
         <source>Lunas</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="885"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="896"/>
         <source>Belum jatuh tempo</source>
         <translation>Not yet due</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="886"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="897"/>
         <source>Menunggak</source>
         <translation>In arrears</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="887"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="898"/>
         <source>Gugur, daftar ulang</source>
         <translation>Lapsed, register again</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="888"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="899"/>
         <source>Tarif</source>
         <translation>Rate</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="889"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="900"/>
         <source>Diskon</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="890"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="901"/>
         <source>Desa</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="891"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="902"/>
         <source>Kabupaten</source>
         <translation>Regency</translation>
     </message>
@@ -2078,298 +2078,298 @@
 <context>
     <name>Kolom</name>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="706"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="717"/>
         <source>NIK</source>
         <extracomment>Labels of participant fields (also used in history and validation messages).</extracomment>
         <translation>NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="707"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="718"/>
         <source>Nomor KK</source>
         <translation>Family card number (KK)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="708"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="719"/>
         <source>Nama lengkap</source>
         <translation>Full name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="709"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="720"/>
         <source>Tempat lahir</source>
         <translation>Place of birth</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="710"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="721"/>
         <source>Tanggal lahir</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="711"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="722"/>
         <source>Jenis kelamin</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="712"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="723"/>
         <source>Alamat</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="713"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="724"/>
         <source>Dusun</source>
         <translation>Hamlet (dusun)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="714"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="725"/>
         <source>RT</source>
         <translation>RT</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="715"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="726"/>
         <source>RW</source>
         <translation>RW</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="716"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="727"/>
         <source>Telepon</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="717"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="728"/>
         <source>Pekerjaan</source>
         <translation>Occupation</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="718"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="729"/>
         <source>Kategori</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="719"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="730"/>
         <source>Sumber data</source>
         <translation>Source list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="720"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="731"/>
         <source>Tanggal sumber data</source>
         <translation>Source list date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="721"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="732"/>
         <source>Sumber dana</source>
         <translation>Funding source</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="722"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="733"/>
         <source>Tanggal mulai</source>
         <translation>Start date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="723"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="734"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="724"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="735"/>
         <source>Alasan berhenti</source>
         <translation>Reason for ending</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="725"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="736"/>
         <source>Tanggal berhenti</source>
         <translation>End date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="726"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="737"/>
         <source>Nomor KPJ</source>
         <translation>KPJ number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="727"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="738"/>
         <source>Pendaftaran BPJS</source>
         <translation>BPJS registration</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="728"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="739"/>
         <source>Nomor registrasi</source>
         <translation>Registration number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="729"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="740"/>
         <source>Nama pengguna</source>
         <translation>User name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="730"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="741"/>
         <source>Kata sandi</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="731"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="742"/>
         <source>Nama penandatangan</source>
         <translation>Signatory name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="732"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="743"/>
         <source>Jabatan penandatangan</source>
         <translation>Signatory title</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="733"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="744"/>
         <source>Nama lengkap admin</source>
         <translation>Administrator&apos;s full name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="734"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="745"/>
         <source>Peran</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="735"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="746"/>
         <source>Kunci layar setelah</source>
         <translation>Lock the screen after</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="736"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="747"/>
         <source>Wilayah</source>
         <translation>Region</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="737"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="748"/>
         <source>Batas umur</source>
         <translation>Age limit</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="738"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="749"/>
         <source>Telepon kantor</source>
         <translation>Office phone</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="739"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="750"/>
         <source>Iuran per orang per bulan</source>
         <translation>Premium per person per month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="740"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="751"/>
         <source>Alasan</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="741"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="752"/>
         <source>Alasan dikembalikan</source>
         <translation>Reason sent back</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="742"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="753"/>
         <source>Pengenal data</source>
         <translation>Record id</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="743"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="754"/>
         <source>Nomor perubahan</source>
         <translation>Change number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="744"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="755"/>
         <source>Kode desa</source>
         <translation>Village code</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="745"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="756"/>
         <source>Waktu dibuat</source>
         <translation>Created at</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="746"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="757"/>
         <source>Waktu diubah</source>
         <translation>Changed at</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="747"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="758"/>
         <source>Dibuat oleh</source>
         <translation>Created by</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="748"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="759"/>
         <source>Diubah oleh</source>
         <translation>Changed by</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="749"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="760"/>
         <source>Perubahan</source>
         <translation>Changes</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="750"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="761"/>
         <source>Waktu</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="751"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="762"/>
         <source>Tindakan</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="752"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="763"/>
         <source>Tanggal bayar</source>
         <translation>Payment date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="753"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="764"/>
         <source>Jumlah</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="754"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="765"/>
         <source>Referensi</source>
         <translation>Reference</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="755"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="766"/>
         <source>Catatan</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="756"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="767"/>
         <source>Bulan pertama</source>
         <translation>First month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="757"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="768"/>
         <source>Bulan terakhir</source>
         <translation>Last month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="758"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="769"/>
         <source>Jumlah orang</source>
         <translation>Number of people</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="759"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="770"/>
         <source>Waktu dibatalkan</source>
         <translation>Voided at</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="760"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="771"/>
         <source>Dibatalkan oleh</source>
         <translation>Voided by</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="761"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="772"/>
         <source>Alasan pembatalan</source>
         <translation>Reason for voiding</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="762"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="773"/>
         <source>Pembayaran</source>
         <translation>Payment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="763"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="774"/>
         <source>Peserta</source>
         <translation>Participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="764"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="775"/>
         <source>Bulan</source>
         <translation>Month</translation>
     </message>
@@ -4277,91 +4277,101 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/core/labels.py" line="650"/>
+        <source>Sel NIK berisi angka, bukan teks ({digits}). Digit terakhirnya bukan 0, jadi Excel tidak memotongnya (Excel menyimpan 15 digit dan menulis digit ke-16 sebagai 0): NIK ini diterima. Sebaiknya kolom NIK diformat sebagai Teks.</source>
+        <translation>The NIK cell holds a number, not text ({digits}). Its last digit is not 0, so Excel did not cut it (Excel keeps 15 digits and writes the 16th as 0): this NIK is accepted. Better format the NIK column as Text.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="656"/>
+        <source>Sel nomor KK berisi angka, bukan teks ({digits}). Digit terakhirnya bukan 0, jadi Excel tidak memotongnya: nomor ini diterima. Sebaiknya kolom KK diformat sebagai Teks.</source>
+        <translation>The KK number cell holds a number, not text ({digits}). Its last digit is not 0, so Excel did not cut it: the number is accepted. Better format the KK column as Text.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="661"/>
         <source>Sel nomor KK berisi angka, bukan teks ({digits}). Excel hanya menyimpan 15 digit, sehingga digit terakhirnya bisa sudah hilang. Ketik ulang sebagai teks.</source>
         <translation>The KK cell holds a number, not text ({digits}). Excel keeps only 15 digits, so its last digit may already be lost. Type it again as text.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="655"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="666"/>
         <source>NIK ini sudah ada di baris {first_row} berkas yang sama.</source>
         <translation>This NIK already appears in row {first_row} of the same file.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="656"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="667"/>
         <source>Lembar ini berisi rumus; yang dibaca adalah hasil terakhir yang disimpan Excel. Sel rumus yang belum pernah dihitung terbaca kosong.</source>
         <translation>This sheet contains formulas; the values read are the last results Excel saved. Formula cells never calculated read as empty.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="662"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="673"/>
         <source>Kode wilayah {code} tidak dikenal: tulis kode desa (33.19.03.2008) atau kecamatan (33.19.03).</source>
         <translation>Unknown area code {code}: write a village code (33.19.03.2008) or a kecamatan code (33.19.03).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="665"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="676"/>
         <source>--map {pair}: tulis KOLOM=JUDUL, KOLOM salah satu dari {fields}, JUDUL judul kolom di berkas.</source>
         <translation>--map {pair}: write FIELD=HEADER, FIELD one of {fields}, HEADER a column header in the file.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="668"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="679"/>
         <source>Fitur ini hanya tersedia di instalasi mode kabupaten.</source>
         <translation>This is only available in a regency-mode installation.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="669"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="680"/>
         <source>Peran {role} tidak boleh memutuskan kepesertaan ganda; minta admin atau verifikator.</source>
         <translation>The role {role} may not decide double enrolments; ask an admin or a verifier.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="672"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="683"/>
         <source>Keputusan &apos;{decision}&apos; tidak dikenal.</source>
         <translation>Unknown decision &apos;{decision}&apos;.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="673"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="684"/>
         <source>Kasus kepesertaan ganda nomor {id} tidak ada.</source>
         <translation>There is no double-enrolment case number {id}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="674"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="685"/>
         <source>Kasus nomor {id} sudah diputuskan sebelumnya; keputusan itu tidak diubah.</source>
         <translation>Case number {id} was already decided; that decision is unchanged.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="677"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="688"/>
         <source>Kedua kepesertaan memakai NIK yang sama ({nik}), jadi pasti orang yang sama: pilih kepesertaan yang berlaku.</source>
         <translation>Both enrolments use the same NIK ({nik}), so they are the same person: choose the enrolment that stands.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="681"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="692"/>
         <source>Berkas {path} tidak berisi satu pun NIK yang sah. Daftar APBD yang tersimpan tidak diubah.</source>
         <translation>{path} holds no valid NIK. The stored APBD list is unchanged.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="684"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="695"/>
         <source>NIK ini sudah ada di baris sebelumnya; baris ini dilewati.</source>
         <translation>This NIK is already on an earlier row; this row is skipped.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="685"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="696"/>
         <source>Tidak ada peserta yang perlu didaftarkan ke BPJS untuk {desa}: semua peserta aktif yang diterima sudah ber-KPJ atau sudah dikirim.</source>
         <translation>No participant to register with BPJS for {desa}: every active accepted participant has a KPJ number or was already sent.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="690"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="701"/>
         <source>Berkas {path} (lembar: {sheet}) tidak punya kolom KPJ maupun kolom status. Beri judul kolom &apos;KPJ&apos; dan &apos;STATUS&apos; atau pilih kolomnya sendiri.</source>
         <translation>{path} (sheet: {sheet}) has neither a KPJ nor a status column. Head the columns &apos;KPJ&apos; and &apos;STATUS&apos; or choose them yourself.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="695"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="706"/>
         <source>Status &apos;{status}&apos; tidak dikenali: tulis misalnya TERDAFTAR atau DITOLAK, atau isi nomor KPJ.</source>
         <translation>Status &apos;{status}&apos; not recognised: write e.g. TERDAFTAR or DITOLAK, or fill in the KPJ number.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="698"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="709"/>
         <source>Status terdaftar tetapi nomor KPJ kosong.</source>
         <translation>Status registered but the KPJ number is empty.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="699"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="710"/>
         <source>Nomor KPJ &apos;{kpj}&apos; tidak sah: harus {digits} digit angka (tulis sebagai teks agar nol di depan tetap).</source>
         <translation>KPJ number &apos;{kpj}&apos; is invalid: it must be {digits} digits (write it as text so leading zeros stay).</translation>
     </message>
@@ -4781,7 +4791,7 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
     <message>
         <location filename="../../kudus_desktop/gui/privacy_widget.py" line="119"/>
         <source>Jam komputer menunjukkan {today}, lebih dari sebulan setelah tanggal paket terbaru desa-desa (nilai tengahnya {receipt}): umur data dihitung sampai {counted} saja. Bila jam itu salah, perbaiki jam Windows.</source>
-        <translation>The computer clock shows {today}, more than a month after the date of the villages' newest packages (their median is {receipt}): the age of the data is counted only up to {counted}. If the clock is wrong, correct the Windows clock.</translation>
+        <translation>The computer clock shows {today}, more than a month after the date of the villages&apos; newest packages (their median is {receipt}): the age of the data is counted only up to {counted}. If the clock is wrong, correct the Windows clock.</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/gui/privacy_widget.py" line="125"/>

@@ -19,7 +19,7 @@ def test_import_previews_then_commits_and_reports_json(
 ) -> None:
     rows = [
         [make_nik(1), "Siti", "12/05/1980", "L", 1, 2, ""],
-        [3319031205800002, "Angka", "12/05/1980", "L", 1, 1, ""],
+        [3319031205800010, "Angka", "12/05/1980", "L", 1, 1, ""],
         [make_nik(3), "Budi", "12/05/1980", "P", 1, 1, ""],
     ]
     source = village_list(tmp_path / "dtks.xlsx", rows)
@@ -28,7 +28,7 @@ def test_import_previews_then_commits_and_reports_json(
     out = json.loads(preview.stdout)
     assert [e["row"] for e in out["accepted"]] == [4, 6]
     assert out["rejected"] == [
-        {"row": 5, "nik": "3319031205800002", "status": "rejected", "reasons": [out["rejected"][0]["reasons"][0]]}
+        {"row": 5, "nik": "3319031205800010", "status": "rejected", "reasons": [out["rejected"][0]["reasons"][0]]}
     ]
     assert "15 digit" in out["rejected"][0]["reasons"][0]
     assert [w["row"] for w in out["warnings"]] == [6] and "jenis kelamin" in out["warnings"][0]["reasons"][0]

@@ -79,17 +79,41 @@ def test_values_the_way_villages_write_them(tmp_path: Path, service: Participant
     assert {i.code for i in siti.warnings} == {"nik_sex_mismatch"}  # make_nik is male; the list says P
 
 
-def test_a_nik_stored_as_a_number_is_never_accepted(tmp_path: Path, service: ParticipantService) -> None:
-    damaged = 3319031205800009  # a 16-digit number: Excel would keep only 15 digits
-    preview = ImportService(service).preview(
-        village_list(tmp_path / "n.xlsx", [[damaged, "Angka", date(1980, 5, 12), "L", 1, 1, ""]]), options=OPTIONS
-    )
-    (row,) = preview.rows
-    assert row.status == RowStatus.REJECTED
-    assert row.errors[0].code == "nik_number_cell"
+def test_a_nik_stored_as_a_number_is_refused_when_excel_may_have_cut_it(
+    tmp_path: Path, service: ParticipantService
+) -> None:
+    """Excel keeps 15 significant digits and writes the 16th as 0: a number ending in 0 may
+    have lost its last digit; one ending otherwise cannot have, and is accepted with a warning."""
     from kudus_desktop.core.labels import describe_issue
 
-    assert "15 digit" in describe_issue(row.errors[0])
+    cut = 3319031205800010  # what Excel leaves of 3319031205800013
+    kept = 3319031205800009
+    rows = [[cut, "Dipotong", date(1980, 5, 12), "L", 1, 1, ""], [kept, "Utuh", date(1980, 5, 12), "L", 1, 1, ""]]
+    preview = ImportService(service).preview(village_list(tmp_path / "n.xlsx", rows), options=OPTIONS)
+    refused, accepted = preview.rows
+    assert refused.status == RowStatus.REJECTED and refused.errors[0].code == "nik_number_cell"
+    assert "15 digit" in describe_issue(refused.errors[0])
+    assert accepted.status == RowStatus.ADD and accepted.nik == str(kept)
+    assert [i.code for i in accepted.warnings] == ["nik_number_cell_kept"]
+    assert "bukan 0" in describe_issue(accepted.warnings[0]) and "diterima" in describe_issue(accepted.warnings[0])
+
+
+def test_a_total_row_is_never_a_person(tmp_path: Path, service: ParticipantService) -> None:
+    """JUMLAH in the NIK column, or TOTAL beside an empty NIK, with counts: not a rejected person."""
+    rows = [[make_nik(1), "Siti", "12/05/1980", "L", 1, 1, ""], ["JUMLAH", "14 orang", None, None, None, None, ""]]
+    preview = ImportService(service).preview(
+        village_list(tmp_path / "t.xlsx", rows, summary_sheet=False), options=OPTIONS
+    )
+    assert [(r.nik, r.status) for r in preview.rows] == [(make_nik(1), RowStatus.ADD)]
+
+
+def test_the_sex_mismatch_names_the_sexes_from_their_codes() -> None:
+    from kudus_desktop.core.labels import describe_issue
+    from kudus_desktop.core.validation import Issue
+
+    issue = Issue("nik", "nik_sex_mismatch", "warning", {"nik_sex": "L", "typed_sex": "P"})
+    text = describe_issue(issue)
+    assert "Laki-laki" in text and "Perempuan" in text
 
 
 def test_errors_reject_rows_and_duplicates_are_caught(tmp_path: Path, service: ParticipantService) -> None:

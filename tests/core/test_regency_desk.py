@@ -147,7 +147,7 @@ def test_a_nik_in_the_apbd_list_waits_then_the_village_hears_the_decision(
     ws.append([])
     ws.append(["No", "NIK", "Nama Lengkap", "TMT"])
     ws.append([1, make_nik(6), "Peserta Uji F", "01/03/2026"])
-    ws.append([2, int(make_nik(7)), "Angka Bukan Teks", "01/03/2026"])
+    ws.append([2, int(make_nik(70)), "Angka Bukan Teks", "01/03/2026"])  # ends in 0: Excel may have cut it
     ws.append([3, "33190312", "Terlalu Pendek", None])
     ws.append([4, make_nik(6), "Dobel", None])
     ws.append([5, make_nik(8), "Bukan Peserta Desa", "01/01/2026"])
@@ -278,7 +278,7 @@ def test_bpjs_list_out_and_answers_back_to_the_right_villages(world: dict[str, O
             [make_nik(4), "PESERTA UJI D", "26010000004", "Berhasil", None],
             [make_nik(9), "PESERTA UJI I", "26010000009", "TERDAFTAR", None],
             ["3319031205800077", "ORANG LAIN", "26010000077", "TERDAFTAR", None],
-            [int(make_nik(3)), "PESERTA UJI C", "26010000003", "TERDAFTAR", None],
+            [int(make_nik(30)), "PESERTA UJI C", "26010000003", "TERDAFTAR", None],  # ends in 0: may be cut
             [make_nik(5), "PESERTA UJI E", "2601", "TERDAFTAR", None],
         ],
     )

@@ -41,7 +41,7 @@ def test_preview_then_confirm(
         tmp_path / "dtks.xlsx",
         [
             [make_nik(1), "Siti Aminah", "12/05/1980", "L", 1, 2, "Buruh"],
-            [3319031205800002, "Angka", "12/05/1980", "L", 1, 1, ""],
+            [3319031205800010, "Angka", "12/05/1980", "L", 1, 1, ""],
             [make_nik(3), "Budi", "12/05/1980", "L", 1, 1, ""],
         ],
     )
