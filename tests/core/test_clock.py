@@ -37,16 +37,18 @@ def _counts(data: Path) -> tuple[int, int, int, str]:
     return audit, people, rates, since
 
 
-def _under_clock(moment: str, *args: str) -> subprocess.CompletedProcess[str]:
+def _faketime(moment: str, *argv: str) -> subprocess.CompletedProcess[str]:
+    """``argv`` run by Python under libfaketime, its clock set to ``moment``."""
     if shutil.which("faketime") is None:
         pytest.skip("faketime (libfaketime) is not installed; .ci/run installs it")
     return subprocess.run(
-        ["faketime", moment, sys.executable, "-m", "kudus_desktop", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+        ["faketime", moment, sys.executable, *argv],
+        capture_output=True, text=True, timeout=120, check=False, cwd=Path(__file__).resolve().parents[2],
+    )  # fmt: skip
+
+
+def _under_clock(moment: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return _faketime(moment, "-m", "kudus_desktop", *args)
 
 
 def test_impossible_years_are_named() -> None:
@@ -94,13 +96,8 @@ def test_a_write_under_an_impossible_clock_is_refused_in_the_core(template_dir: 
         "except ClockError as exc:\n"
         "    print('refused:', exc)\n"
     )
-    if shutil.which("faketime") is None:
-        pytest.skip("faketime (libfaketime) is not installed; .ci/run installs it")
     before = _counts(data)
-    later = subprocess.run(
-        ["faketime", "1979-12-31 23:00:00", sys.executable, "-c", script, str(data)],
-        capture_output=True, text=True, timeout=120, check=False, cwd=Path(__file__).resolve().parents[2],
-    )  # fmt: skip
+    later = _faketime("1979-12-31 23:00:00", "-c", script, str(data))
     assert later.returncode == 0, later.stderr
     # The database opened (reading needs no trusted date); the first write, the log-in's
     # audit entry, was refused, so nothing at all was stored.
