@@ -110,7 +110,12 @@ def _zip_kind(path: Path) -> Kind:
             names = set(zf.namelist())
             if "xl/workbook.xml" in names:
                 return Kind.XLSX
-            if "mimetype" in names and zf.read("mimetype")[:100].strip() == _ODS_MIME:
+            # The mimetype part is a few dozen bytes; a bigger one is not read at all.
+            if (
+                "mimetype" in names
+                and zf.getinfo("mimetype").file_size <= 256
+                and zf.read("mimetype").strip() == _ODS_MIME
+            ):
                 return Kind.ODS
             if "word/document.xml" in names:
                 raise _other(path, "word")
@@ -237,17 +242,22 @@ def _too_many(path: Path, sheet: str) -> SourceFileError:
     )  # fmt: skip
 
 
+def _small_part(zf: zipfile.ZipFile, name: str) -> bytes:
+    """A part that lists sheets or relationships: a few KB; past 8 MB it is not read."""
+    if zf.getinfo(name).file_size > 8 * 2**20:
+        raise ValueError(f"{name}: {zf.getinfo(name).file_size} bytes")
+    return zf.read(name)
+
+
 def _sheet_member(zf: zipfile.ZipFile, index: int) -> str | None:
     """The XML part of the workbook's ``index``-th sheet (1-based), through its relationships."""
-    workbook = zf.read("xl/workbook.xml")
-    if len(workbook) > _MAX_CELL_BYTES * 8:
-        workbook = workbook[: _MAX_CELL_BYTES * 8]
+    workbook = _small_part(zf, "xl/workbook.xml")
     ids = re.findall(rb"<(?:\w+:)?sheet\b[^>]*?\br:id=\"([^\"]+)\"", workbook) or re.findall(
         rb"<(?:\w+:)?sheet\b[^>]*?\bid=\"([^\"]+)\"", workbook
     )
     if not 1 <= index <= len(ids):
         return None
-    rels = zf.read("xl/_rels/workbook.xml.rels") if "xl/_rels/workbook.xml.rels" in zf.namelist() else b""
+    rels = _small_part(zf, "xl/_rels/workbook.xml.rels") if "xl/_rels/workbook.xml.rels" in zf.namelist() else b""
     for rel in re.finditer(rb"<(?:\w+:)?Relationship\b[^>]*>", rels):
         tag = rel.group(0)
         rid = re.search(rb"\bId=\"([^\"]+)\"", tag)

@@ -295,3 +295,30 @@ def test_a_long_file_name_is_a_source_name_not_a_rejection(tmp_path: Path, data_
         capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert done.returncode == 0 and "1 baru" in done.stdout and "0 ditolak" in done.stdout, done.stdout
+
+
+def test_the_small_parts_of_a_workbook_are_not_read_when_they_are_large(
+    tmp_path: Path, service: ParticipantService
+) -> None:
+    """The parts read before any bound applies (an ODS's mimetype, an xlsx's sheet list) are
+    refused unread when they declare more than such a part ever holds."""
+    ods = tmp_path / "besar.ods"
+    with zipfile.ZipFile(ods, "w", zipfile.ZIP_DEFLATED) as zf, zf.open("mimetype", "w") as fh:
+        for _ in range(64):
+            fh.write(b" " * (1 << 20))
+    with pytest.raises(SourceFileError) as err:
+        ImportService(service).preview(ods, options=OPTIONS)
+    assert err.value.code == "file_is_other"
+    xlsx = raw_xlsx(
+        tmp_path / "daftar.xlsx", [b'<row r="1"><c r="A1" t="s"><v>0</v></c></row>'], [b"<si><t>NIK</t></si>"]
+    )
+    padded = tmp_path / "lembar.xlsx"
+    with zipfile.ZipFile(xlsx) as src, zipfile.ZipFile(padded, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/workbook.xml":
+                data = data.replace(b"<sheets>", b"<sheets>" + b" " * (16 << 20))
+            dst.writestr(item.filename, data)
+    with pytest.raises(SourceFileError) as err:
+        ImportService(service).preview(padded, options=OPTIONS)
+    assert err.value.code == "file_corrupt" and "workbook.xml" in str(err.value)
