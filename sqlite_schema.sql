@@ -5,7 +5,7 @@
 -- Dates are ISO-8601 text (YYYY-MM-DD), timestamps 'YYYY-MM-DD HH:MM:SS' local time.
 
 PRAGMA application_id = 1263553875;  -- 0x4B504D53 ("KPMS"), marks the file as Kudus Desktop's
-PRAGMA user_version = 10;
+PRAGMA user_version = 11;
 
 -- Settings that travel with the data (office profile, rules). Keys are declared once
 -- in kudus_desktop/core/settings.py with their defaults.
@@ -70,6 +70,8 @@ CREATE TABLE participant (
     created_by   TEXT NOT NULL,
     updated_by   TEXT NOT NULL,
     rev          INTEGER NOT NULL DEFAULT 0,  -- change counter value of the last write (sync)
+    source_id    TEXT,     -- the row's ID in its source list (DTSEN/DTKS/P3KE), kept from import
+    desil        INTEGER,  -- the family's welfare decile in DTSEN (1-10), when the list gives it
     UNIQUE (desa_code, nik),
     UNIQUE (desa_code, reg_no)
 );
@@ -121,7 +123,8 @@ CREATE TABLE card_print (
     at             TEXT NOT NULL,
     username       TEXT NOT NULL,
     issue_date     TEXT NOT NULL,
-    reason         TEXT NOT NULL DEFAULT ''
+    reason         TEXT NOT NULL DEFAULT '',
+    standing       TEXT NOT NULL DEFAULT ''  -- what the card said (enrolment.Standing); '' before v11
 );
 CREATE INDEX ix_card_print_participant ON card_print (participant_id);
 

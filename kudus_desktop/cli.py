@@ -340,7 +340,8 @@ def cmd_cards(args: argparse.Namespace) -> dict[str, Any]:
         if args.nik:
             ids = cards.ids_for_niks(args.nik)
         else:
-            ids = cards.ids_for(CardScope.UNPRINTED if args.unprinted else CardScope.ALL)
+            scope = CardScope.UNPRINTED if args.unprinted else CardScope.CHANGED if args.changed else CardScope.ALL
+            ids = cards.ids_for(scope)
         if not ids:
             raise KudusError("card_none")
         batch = cards.prepare(ids)
@@ -357,6 +358,28 @@ def cmd_cards(args: argparse.Namespace) -> dict[str, Any]:
         "pages": pages,
         "message": f"{len(batch.cards)} kartu ({pages} halaman, {paper}) ditulis ke {out}",
     }
+
+
+def cmd_cards_changed(args: argparse.Namespace) -> dict[str, Any]:
+    db, accounts = _open_initialised(args)
+    try:
+        stale = CardService(db, ParticipantService(db, _actor(args)), accounts.profile()).stale_cards()
+    finally:
+        db.close()
+    rows = [
+        {"reg_no": c.reg_no, "name": c.full_name, "rt": c.rt, "rw": c.rw, "printed_at": c.printed_at,
+         "printed": c.printed or "terdaftar", "now": str(c.now), "action": str(c.action), "reason": c.reason}
+        for c in stale
+    ]  # fmt: skip
+    lines = [f"{len(stale)} kartu tidak lagi sesuai keadaan peserta."]
+    for c in stale:
+        todo = "cetak ulang" if c.action == "cetak_ulang" else "tarik kembali"
+        why = f": {c.reason}" if c.reason else ""
+        lines.append(
+            f"  {c.reg_no} {c.full_name} (RT {c.rt or '-'}/RW {c.rw or '-'}): {todo}; kini "
+            f"{code_label('standing', c.now)}{why}"
+        )
+    return {"cards": rows, "message": "\n".join(lines)}
 
 
 def cmd_peserta_print(args: argparse.Namespace) -> dict[str, Any]:
@@ -798,7 +821,7 @@ def cmd_bpjs_import(args: argparse.Namespace) -> dict[str, Any]:
         if n:
             lines.append(f"  {code_label('bpjs_action', action)}: {n}")
     for r in preview.rows:
-        if r.action in ("unknown", "not_sent", "invalid"):
+        if r.action in ("unknown", "not_sent", "invalid") or r.problem:
             detail = r.problem_text or code_label("bpjs_action", r.action)
             lines.append(f"  baris {r.row}: NIK {r.nik or '-'}: {detail}")
     if applied is None:
@@ -1359,6 +1382,7 @@ NEEDS: dict[Callable[[argparse.Namespace], dict[str, Any]], Need | Callable[[arg
     cmd_peserta_report: REVEAL,
     cmd_peserta_print: REVEAL,
     cmd_cards: lambda a: None if a.calibration else ANYONE,
+    cmd_cards_changed: ANYONE,
     cmd_import: lambda a: MAKER if a.commit else None,
     cmd_export: lambda a: REVEAL if a.kind == "roster" else MAKER,
     cmd_backup: ADMIN,
@@ -1481,12 +1505,20 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--all", action="store_true", help="semua peserta aktif (bawaan)")
     which.add_argument("--unprinted", action="store_true", help="peserta aktif yang kartunya belum pernah dicetak")
     which.add_argument("--nik", nargs="+", metavar="NIK", help="peserta dengan NIK ini")
+    which.add_argument(
+        "--changed", action="store_true", help="kartu yang statusnya berubah sejak dicetak (cetak ulang)"
+    )
     which.add_argument("--calibration", action="store_true", help="halaman kalibrasi pencetak saja")
     p.add_argument("--paper", choices=["A4", "F4"], default="A4")
     p.add_argument("--offset-x", type=float, default=0.0, metavar="MM", help="geser ke kanan (mm, boleh negatif)")
     p.add_argument("--offset-y", type=float, default=0.0, metavar="MM", help="geser ke bawah (mm, boleh negatif)")
     p.add_argument("--reason", metavar="ALASAN", help="alasan cetak ulang untuk kartu yang pernah dicetak")
     p.set_defaults(func=cmd_cards)
+
+    p = sub.add_parser(
+        "cards-changed", parents=[common], help="kartu yang tidak lagi benar: dicetak ulang atau ditarik kembali"
+    )
+    p.set_defaults(func=cmd_cards_changed)
 
     p = sub.add_parser("key", parents=[common], help="kunci publik desa untuk memeriksa kartu")
     p.add_argument("--out", metavar="BERKAS.pem")

@@ -116,6 +116,8 @@ class AccountService:
             max_age=int(values[settings.MAX_AGE.key]),
             monthly_premium=int(values[settings.MONTHLY_PREMIUM.key]),
             idle_lock_minutes=int(values[settings.IDLE_LOCK_MINUTES.key]),
+            min_participants=int(values[settings.MIN_PARTICIPANTS.key]),
+            kpj_digits=int(values[settings.KPJ_DIGITS.key]),
         )
 
     def initialise(self, req: SetupRequest) -> UserView:
@@ -305,9 +307,17 @@ class AccountService:
         return [(e.at, e.username, e.action, e.detail) for e in audit_events(self.db, limit=limit)]
 
     def update_profile(
-        self, *, head_name: str, head_title: str, office_phone: str, max_age: str, idle_lock_minutes: str = "10"
+        self,
+        *,
+        head_name: str,
+        head_title: str,
+        office_phone: str,
+        max_age: str,
+        idle_lock_minutes: str = "10",
+        min_participants: str | None = None,
+        kpj_digits: str | None = None,
     ) -> OpChanges:
-        """Change the signatory, office phone and age limit."""
+        """Change the signatory, office phone, age limit, lock time, minimum count and KPJ length."""
         issues: list[Issue] = []
         if not collapse(head_name):
             issues.append(Issue("head_name", "required"))
@@ -319,12 +329,24 @@ class AccountService:
         idle = idle_lock_minutes.strip()
         if not (idle.isdigit() and 0 <= int(idle) <= 240):
             issues.append(Issue("idle_lock_minutes", "settings_invalid", params={"value": idle_lock_minutes}))
+        extra: dict[settings.SettingKey, str] = {}
+        for name, raw, key, low, high in (
+            ("min_participants", min_participants, settings.MIN_PARTICIPANTS, 0, 10_000),
+            ("kpj_digits", kpj_digits, settings.KPJ_DIGITS, 6, 20),
+        ):
+            if raw is None:
+                continue
+            if not (raw.strip().isdigit() and low <= int(raw.strip()) <= high):
+                issues.append(Issue(name, "settings_invalid", params={"value": raw}))
+            else:
+                extra[key] = str(int(raw.strip()))
         if issues:
             raise ValidationError(issues)
         with self.db.begin() as conn:
             settings.write(
                 conn,
                 {
+                    **extra,
                     settings.IDLE_LOCK_MINUTES: str(int(idle)),
                     settings.HEAD_NAME: collapse(head_name),
                     settings.HEAD_TITLE: collapse(head_title),

@@ -29,6 +29,7 @@ from kudus_desktop.core.importing import cell_text, normalise_header, read_list,
 from kudus_desktop.core.labels import describe
 from kudus_desktop.core.nik import clean_number
 from kudus_desktop.core.participants import ParticipantService
+from kudus_desktop.core.sync_rules import MAX_KPJ
 from kudus_desktop.core.tables import (
     bpjs_status_table,
     participant_sync_table,
@@ -40,7 +41,7 @@ P = participant_table.c
 S = participant_sync_table.c
 B = bpjs_status_table.c
 CHUNK = 500
-KPJ_DIGITS = 11
+MIN_KPJ = 6  # shorter is a misread cell, not a card number
 
 RESULT_SYNONYMS: dict[str, tuple[str, ...]] = {
     "nik": ("NIK", "NONIK", "NOMORNIK", "NIKKTP", "NOKTP", "NOMORINDUKKEPENDUDUKAN"),
@@ -97,6 +98,11 @@ class ResultPreview:
 
     def count(self, action: str) -> int:
         return sum(1 for r in self.rows if r.action == action)
+
+    @property
+    def warned(self) -> tuple[ResultRow, ...]:
+        """Rows that will be applied but deserve a look (a KPJ of an unusual length)."""
+        return tuple(r for r in self.rows if r.problem and r.action != "invalid")
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +214,8 @@ class BpjsService:
         self, path: Path, *, sheet: str | None = None, mapping: Mapping[str, int] | None = None
     ) -> ResultPreview:
         """Read BPJS's answer and say, row by row, what applying it would do. Nothing is written."""
+        with self.db.read() as conn:
+            digits = int(settings.read_all(conn)[settings.KPJ_DIGITS.key])
         listing = read_list(path, RESULT_SYNONYMS, sheet=sheet, mapping=mapping)
         if "kpj" not in listing.mapping and "status" not in listing.mapping:
             raise BpjsError("bpjs_result_columns", path=path.name, sheet=listing.sheet)
@@ -224,8 +232,10 @@ class BpjsService:
                     problem, params = "bpjs_status_unknown", {"status": status_text or "(kosong)"}
                 elif result == "registered" and not kpj:
                     problem, params = "bpjs_kpj_missing", {}
-                elif result == "registered" and (not kpj.isascii() or not kpj.isdigit() or len(kpj) != KPJ_DIGITS):
-                    problem, params = "bpjs_kpj_invalid", {"kpj": kpj, "digits": KPJ_DIGITS}
+                elif result == "registered" and (
+                    not kpj.isascii() or not kpj.isdigit() or not MIN_KPJ <= len(kpj) <= MAX_KPJ
+                ):
+                    problem, params = "bpjs_kpj_invalid", {"kpj": kpj[:40], "low": MIN_KPJ, "high": MAX_KPJ}
             parsed.append((number, nik, kpj, result, reason, problem, params))
         niks = sorted({p[1] for p in parsed if p[5] is None})
         held: dict[str, list[Any]] = {}
@@ -259,12 +269,15 @@ class BpjsService:
             if result == "registered":
                 same = all(r.kpj == kpj and r.result == "registered" for r in sent)
                 action = "unchanged" if same else "kpj"
+                if len(kpj) != digits:
+                    # 11 digits is what BPJS's answers carry, not a published rule: kept, with a warning.
+                    problem, params = "bpjs_kpj_length", {"kpj": kpj, "found": len(kpj), "digits": digits}
             else:
                 same = all(r.result == "rejected" and r.reason == reason for r in sent)
                 action = "unchanged" if same else "rejected"
             rows.append(
-                ResultRow(number, nik, kpj, result, reason, action, participant_ids=tuple(r.id for r in sent),
-                          desa_codes=tuple(r.desa_code for r in sent))
+                ResultRow(number, nik, kpj, result, reason, action, problem or "", params,
+                          participant_ids=tuple(r.id for r in sent), desa_codes=tuple(r.desa_code for r in sent))
             )  # fmt: skip
         return ResultPreview(path, listing.sheet, 0, listing.headers, dict(listing.mapping), tuple(rows))
 

@@ -2,8 +2,12 @@
 
 The text of a card is decided here, without Qt, so the window, the command line and the
 tests print the same words; :mod:`kudus_desktop.render.cards` only paints it. Cards go to
-active participants only. Saving cards as PDF counts as printing them (the file goes to a
-printer sooner or later), so both are logged, and a card printed before needs a reason.
+enrolled participants only (:mod:`kudus_desktop.core.enrolment`): none for an enrolment waiting
+for the verifikator, rejected or ended. A card claims protection only once BPJS has assigned a
+KPJ; before that it says plainly that the person is waiting for BPJS, and its signed QR carries
+that status. Each print records the status printed, so cards whose status has since changed are
+listed to print again or to take back. Saving cards as PDF counts as printing them (the file
+goes to a printer sooner or later), so both are logged, and a card printed before needs a reason.
 """
 
 from __future__ import annotations
@@ -19,16 +23,15 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Integer, exists, func, select
 
 from kudus_desktop.core.audit import write_audit
-from kudus_desktop.core.codes import Status
 from kudus_desktop.core.dates import format_date_long, format_rupiah, now_iso
 from kudus_desktop.core.db import Database
+from kudus_desktop.core.enrolment import Standing, enrolled_now, standings
 from kudus_desktop.core.errors import CancelledError, KudusError
 from kudus_desktop.core.jobs import CancelCheck, Progress, never_cancelled
 from kudus_desktop.core.labels import code_label
 from kudus_desktop.core.nik import clean_number, mask_nik_last4
 from kudus_desktop.core.participants import PAGE, ParticipantService
-from kudus_desktop.core.review import approved_only
-from kudus_desktop.core.signing import CardPayload, office_key, sign_payload
+from kudus_desktop.core.signing import CARD_STATUSES, CardPayload, office_key, sign_payload
 from kudus_desktop.core.tables import card_print_table, nocase, participant_table
 from kudus_desktop.core.views import OfficeProfile, OpChanges, ParticipantView
 
@@ -73,6 +76,7 @@ class CardScope(StrEnum):
     SELECTED = "selected"
     UNPRINTED = "unprinted"
     ALL = "all"
+    CHANGED = "changed"  # printed before with a status that has since changed: print again
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,9 +90,11 @@ class Card:
     number: str
     category: str
     programmes: str
-    protected_since: str
+    status_label: str  # "Terlindungi sejak" once BPJS registered the person, else "Status"
+    status_text: str  # the date, or that the person is waiting for BPJS and not yet protected
     qr_text: str
     qr: QrMatrix
+    standing: Standing = Standing.REGISTERED
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +122,33 @@ class PrintRecord:
     username: str
     issue_date: str
     reason: str
+    standing: str = ""  # what the card said; '' for cards printed before it was recorded
+
+
+class CardAction(StrEnum):
+    REPRINT = "cetak_ulang"  # the card understates or misstates the status: print a new one
+    RECALL = "tarik"  # the person is no longer enrolled: take the card back
+
+
+@dataclass(frozen=True, slots=True)
+class StaleCard:
+    """A card in someone's hands that no longer says what is so."""
+
+    participant_id: int
+    reg_no: str
+    full_name: str
+    rt: str
+    rw: str
+    printed_at: str
+    printed: str  # the standing printed ('' for a card that claimed protection, before statuses)
+    now: Standing
+    reason: str  # why the person is no longer enrolled, when that is the case
+    action: CardAction
+
+
+#: Cards printed before statuses were recorded all said "Terlindungi sejak".
+LEGACY_CARD = Standing.REGISTERED
+AWAITING_TEXT = "MENUNGGU PENDAFTARAN BPJS - belum terlindungi"
 
 
 def sheet_text(profile: OfficeProfile) -> CardSheetText:
@@ -161,8 +194,10 @@ class CardService:
     def ids_for(self, scope: CardScope, selected: Sequence[int] = ()) -> list[int]:
         """Active, approved participants in scope, ordered by RW, RT and name so cards come out per
         neighbourhood."""
+        if scope == CardScope.CHANGED:
+            return [c.participant_id for c in self.stale_cards() if c.action == CardAction.REPRINT]
         pc = participant_table.c
-        stmt = select(pc.id).where(pc.status == Status.AKTIF, approved_only())
+        stmt = select(pc.id).where(enrolled_now())
         if scope == CardScope.SELECTED:
             stmt = stmt.where(pc.id.in_(list(selected)))
         elif scope == CardScope.UNPRINTED:
@@ -178,10 +213,14 @@ class CardService:
             person = self.service.find_by_nik(clean_number(raw))
             if person is None:
                 raise KudusError("card_nik_unknown", nik=raw)
-            if person.status != Status.AKTIF:
+            with self.db.read() as conn:
+                info = standings(conn, [person.id])[person.id]
+            if info.standing == Standing.ENDED:
                 raise KudusError("card_participant_ended", name=person.full_name)
-            if not self.approved([person.id]):
+            if info.standing in (Standing.WAITING, Standing.SENT_BACK):
                 raise KudusError("card_not_approved", name=person.full_name)
+            if info.standing == Standing.REJECTED:
+                raise KudusError("card_rejected", name=person.full_name, reason=info.reason or "-")
             ids.append(person.id)
         return ids
 
@@ -195,25 +234,26 @@ class CardService:
         return found
 
     def approved(self, ids: Sequence[int]) -> set[int]:
-        """Those of ``ids`` whose data is approved (not waiting for or sent back by a verifikator)."""
+        """Those of ``ids`` who are enrolled now (approved, not rejected, not ended)."""
         found: set[int] = set()
         with self.db.read() as conn:
             for start in range(0, len(ids), PAGE):
                 chunk = list(ids[start : start + PAGE])
                 found.update(
                     conn.execute(
-                        select(participant_table.c.id).where(participant_table.c.id.in_(chunk), approved_only())
+                        select(participant_table.c.id).where(participant_table.c.id.in_(chunk), enrolled_now())
                     ).scalars()
                 )
         return found
 
     def scope_counts(self, scope: CardScope, selected: Sequence[int] = ()) -> tuple[int, int]:
         """(cards in scope, of which printed before), counted in SQL without listing the ids."""
+        if scope == CardScope.CHANGED:
+            n = len(self.ids_for(scope))
+            return n, n
         pc = participant_table.c
         printed = exists().where(card_print_table.c.participant_id == pc.id)
-        stmt = select(func.count(), func.coalesce(func.sum(printed.cast(Integer)), 0)).where(
-            pc.status == Status.AKTIF, approved_only()
-        )
+        stmt = select(func.count(), func.coalesce(func.sum(printed.cast(Integer)), 0)).where(enrolled_now())
         if scope == CardScope.SELECTED:
             stmt = stmt.where(pc.id.in_(list(selected)))
         elif scope == CardScope.UNPRINTED:
@@ -224,14 +264,14 @@ class CardService:
 
     def unprinted_count(self) -> int:
         pc = participant_table.c
-        stmt = select(func.count()).where(
-            pc.status == Status.AKTIF, approved_only(), ~exists().where(card_print_table.c.participant_id == pc.id)
-        )
+        stmt = select(func.count()).where(enrolled_now(), ~exists().where(card_print_table.c.participant_id == pc.id))
         with self.db.read() as conn:
             return int(conn.execute(stmt).scalar_one())
 
     def card(self, p: ParticipantView, issue_date: date, key: Ed25519PrivateKey) -> Card:
-        qr_text = sign_payload(CardPayload(p.reg_no, p.kpj, p.desa_code, issue_date), key)
+        registered = bool(p.kpj)
+        status = CARD_STATUSES[0] if registered else CARD_STATUSES[1]
+        qr_text = sign_payload(CardPayload(p.reg_no, p.kpj, p.desa_code, issue_date, status), key)
         return Card(
             participant_id=p.id,
             full_name=" ".join(p.full_name.split()),
@@ -240,9 +280,11 @@ class CardService:
             number=p.kpj or p.reg_no,
             category=code_label("category", p.category),
             programmes="JKK + JKM",
-            protected_since=format_date_long(p.start_date),
+            status_label="Terlindungi sejak" if registered else "Status",
+            status_text=format_date_long(p.start_date) if registered else AWAITING_TEXT,
             qr_text=qr_text,
             qr=qr_matrix(qr_text),
+            standing=Standing.REGISTERED if registered else Standing.AWAITING_BPJS,
         )
 
     def prepare(
@@ -253,8 +295,8 @@ class CardService:
         progress: Progress | None = None,
         cancelled: CancelCheck = never_cancelled,
     ) -> CardBatch:
-        """Every card's text and signed QR payload, in the order of ``ids``; ended participants
-        and those not approved by the verifikator are left out."""
+        """Every card's text and signed QR payload, in the order of ``ids``; anyone not enrolled
+        (ended, rejected, not approved by the verifikator) is left out."""
         issued = issue_date or self.service.today()
         key = office_key(self.db)
         cards: list[Card] = []
@@ -264,7 +306,7 @@ class CardService:
             chunk = ids[start : start + PAGE]
             ready = self.approved(chunk)
             for p in self.service.views(chunk):
-                if p.status == Status.AKTIF and p.id in ready:
+                if p.id in ready:
                     cards.append(self.card(p, issued, key))
             if progress:
                 progress(min(start + PAGE, len(ids)), len(ids))
@@ -289,6 +331,7 @@ class CardService:
                 "username": user,
                 "issue_date": batch.issue_date.isoformat(),
                 "reason": reason if c.participant_id in again else "",
+                "standing": c.standing,
             }
             for c in batch.cards
         ]
@@ -304,9 +347,41 @@ class CardService:
     def print_log(self, participant_id: int) -> list[PrintRecord]:
         c = card_print_table.c
         stmt = (
-            select(c.at, c.username, c.issue_date, c.reason)
+            select(c.at, c.username, c.issue_date, c.reason, c.standing)
             .where(c.participant_id == participant_id)
             .order_by(c.id.desc())
         )
         with self.db.read() as conn:
             return [PrintRecord(*row) for row in conn.execute(stmt).all()]
+
+    def stale_cards(self) -> list[StaleCard]:
+        """Everyone whose last card says something no longer so: a card that claims protection
+        for someone waiting for BPJS, a waiting card for someone now registered (print again), or
+        any card for someone rejected or ended (take it back). Ordered by RW, RT and name."""
+        c = card_print_table.c
+        pc = participant_table.c
+        last = select(c.participant_id, func.max(c.id).label("last_id")).group_by(c.participant_id).subquery()
+        stmt = (
+            select(pc.id, pc.reg_no, pc.full_name, pc.rt, pc.rw, c.at, c.standing)
+            .select_from(
+                last.join(card_print_table, c.id == last.c.last_id).join(participant_table, pc.id == c.participant_id)
+            )
+            .order_by(pc.rw, pc.rt, nocase(pc.full_name), pc.id)
+        )
+        out: list[StaleCard] = []
+        with self.db.read() as conn:
+            rows = conn.execute(stmt).all()
+            now = standings(conn, [r.id for r in rows])
+        for r in rows:
+            info = now.get(r.id)
+            if info is None:
+                continue
+            printed = Standing(r.standing) if r.standing in set(Standing) else LEGACY_CARD
+            if info.standing == printed:
+                continue
+            action = CardAction.REPRINT if info.is_enrolled else CardAction.RECALL
+            out.append(
+                StaleCard(r.id, r.reg_no, r.full_name, r.rt or "", r.rw or "", r.at, r.standing or "", info.standing,
+                          info.reason, action)
+            )  # fmt: skip
+        return out

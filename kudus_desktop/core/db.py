@@ -36,7 +36,7 @@ from kudus_desktop.core.paths import (
     space_error,
 )
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 APPLICATION_ID = 0x4B504D53
 SQLITE_HEADER = b"SQLite format 3\x00"
 #: Bytes per database page of a new file (SQLite's default is 4096).
@@ -504,6 +504,12 @@ def _upgrade_server_store(conn: Connection, found: int) -> None:
         conn.exec_driver_sql(
             "ALTER TABLE participant ADD CONSTRAINT participant_desa_code_reg_no_key UNIQUE (desa_code, reg_no)"
         )
+    if found < 11:
+        for table, definition in (
+            ("card_print", "standing TEXT NOT NULL DEFAULT ''"), ("participant", "source_id TEXT"),
+            ("participant", "desil INTEGER"),
+        ):  # fmt: skip
+            conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {definition}")
     conn.execute(
         setting_table.update().where(setting_table.c.key == STORE_VERSION_KEY).values(value=str(SCHEMA_VERSION))
     )

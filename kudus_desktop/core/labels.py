@@ -458,6 +458,11 @@ MESSAGES: dict[str, str] = {
         "Kepesertaan {name} gugur pada {month} karena lebih dari 3 bulan iuran tidak dibayar. "
         "Daftarkan ulang orang itu; pembayaran ini tidak dicatat.",
     ),
+    "premium_not_enrolled": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "{name} belum atau tidak lagi terdaftar sebagai peserta ({standing}); {count} orang yang dipilih tidak "
+        "ditagih. Hanya peserta yang disetujui dan tidak ditolak yang dibayar. Pembayaran tidak dicatat.",
+    ),
     "premium_not_on_bill": QT_TRANSLATE_NOOP(
         "Pesan",
         "{count} orang yang dipilih tidak ada dalam tagihan {period} (bukan peserta pada bulan itu atau "
@@ -519,6 +524,9 @@ MESSAGES: dict[str, str] = {
     "approval_village_only": QT_TRANSLATE_NOOP("Pesan", "Persetujuan verifikator hanya berlaku di kantor desa."),
     "card_not_approved": QT_TRANSLATE_NOOP(
         "Pesan", "Data {name} belum disetujui verifikator; kartunya dicetak setelah disetujui."
+    ),
+    "card_rejected": QT_TRANSLATE_NOOP(
+        "Pesan", "Pendaftaran {name} ditolak ({reason}); tidak ada kartu untuk peserta yang ditolak."
     ),
     # Participants
     "participant_not_found": QT_TRANSLATE_NOOP(
@@ -708,7 +716,14 @@ MESSAGES: dict[str, str] = {
     ),
     "bpjs_kpj_missing": QT_TRANSLATE_NOOP("Pesan", "Status terdaftar tetapi nomor KPJ kosong."),
     "bpjs_kpj_invalid": QT_TRANSLATE_NOOP(
-        "Pesan", "Nomor KPJ '{kpj}' tidak sah: harus {digits} digit angka (tulis sebagai teks agar nol di depan tetap)."
+        "Pesan",
+        "Nomor KPJ '{kpj}' tidak sah: harus angka saja, {low} sampai {high} digit (tulis sebagai teks agar nol di "
+        "depan tetap).",
+    ),
+    "bpjs_kpj_length": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Perhatian: nomor KPJ {kpj} berisi {found} digit, bukan {digits} digit seperti biasanya. Nomor ini tetap "
+        "dicatat; cocokkan dengan berkas BPJS (panjang yang biasa dapat diubah di Pengaturan).",
     ),
 }
 
@@ -790,6 +805,12 @@ CODES: dict[str, str] = {
     "funding:lainnya": QT_TRANSLATE_NOOP("Kode", "Lainnya"),
     "status:aktif": QT_TRANSLATE_NOOP("Kode", "Aktif"),
     "status:berhenti": QT_TRANSLATE_NOOP("Kode", "Berhenti"),
+    "standing:menunggu_verifikasi": QT_TRANSLATE_NOOP("Kode", "Menunggu persetujuan verifikator"),
+    "standing:dikembalikan": QT_TRANSLATE_NOOP("Kode", "Dikembalikan verifikator"),
+    "standing:ditolak": QT_TRANSLATE_NOOP("Kode", "Ditolak kabupaten/BPJS"),
+    "standing:berhenti": QT_TRANSLATE_NOOP("Kode", "Berhenti"),
+    "standing:menunggu_bpjs": QT_TRANSLATE_NOOP("Kode", "Menunggu pendaftaran BPJS"),
+    "standing:terdaftar": QT_TRANSLATE_NOOP("Kode", "Terdaftar di BPJS"),
     "sex:L": QT_TRANSLATE_NOOP("Kode", "Laki-laki"),
     "sex:P": QT_TRANSLATE_NOOP("Kode", "Perempuan"),
     "exit_reason:meninggal": QT_TRANSLATE_NOOP("Kode", "Meninggal dunia"),
@@ -908,6 +929,7 @@ CODE_PARAMS: dict[str, dict[str, str]] = {
     "sync_wrong_kind": {"found": "kind", "expected": "kind"},
     "sync_wrong_mode": {"mode": "mode"},
     "nik_sex_mismatch": {"nik_sex": "sex", "typed_sex": "sex"},
+    "premium_not_enrolled": {"standing": "standing"},
 }
 
 

@@ -152,6 +152,13 @@ def _to_v10(conn: sqlite3.Connection) -> None:
         conn.execute(sql)
 
 
+def _to_v11(conn: sqlite3.Connection) -> None:
+    """v11: what a card said (its status), and a participant's ID and desil in the source list."""
+    _add_column(conn, "card_print", "standing TEXT NOT NULL DEFAULT ''")
+    _add_column(conn, "participant", "source_id TEXT")
+    _add_column(conn, "participant", "desil INTEGER")
+
+
 def _schema_section(start: str, end: str | None = None) -> str:
     """The canonical schema's text from ``start`` up to ``end`` (or the end): the tables a
     step adds, written once."""
@@ -177,4 +184,5 @@ STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     8: _to_v8,
     9: _to_v9,
     10: _to_v10,
+    11: _to_v11,
 }

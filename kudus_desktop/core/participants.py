@@ -25,11 +25,12 @@ from kudus_desktop.core.audit import log_event, write_audit
 from kudus_desktop.core.codes import Category, ExitReason, Funding, HistoryAction, Status, can_enrol
 from kudus_desktop.core.dates import DateParseError, format_date, from_iso, now_iso, parse_date_text
 from kudus_desktop.core.db import Database, executemany
+from kudus_desktop.core.enrolment import enrolled
 from kudus_desktop.core.errors import CancelledError, KudusError, NotFoundError, StateError, ValidationError
 from kudus_desktop.core.jobs import CancelCheck, Progress, cycle_collection_paused, never_cancelled
 from kudus_desktop.core.nik import clean_number
 from kudus_desktop.core.regions import kudus_district_digits, region
-from kudus_desktop.core.review import approval_on, approved_only, submit, submit_new
+from kudus_desktop.core.review import approval_on, submit, submit_new
 from kudus_desktop.core.sync_state import record_state
 from kudus_desktop.core.tables import (
     counter_table,
@@ -105,7 +106,7 @@ class ParticipantQuery:
     rt: str = ""
     rw: str = ""
     area: str = ""  # a desa or kecamatan code (the regency's lists)
-    approved: bool = False  # only participants whose data a verifikator approved (lists that leave the office)
+    approved: bool = False  # only enrolled participants: approved, not rejected (lists that leave the office)
     sort: SortKey = SortKey.NAME
     descending: bool = False
 
@@ -332,7 +333,7 @@ class ParticipantService:
         if q.area:
             conds.append(or_(P.desa_code == q.area, P.desa_code.like(q.area + ".%")))
         if q.approved:
-            conds.append(approved_only())
+            conds.append(enrolled())
         return conds
 
     def query_ids(self, q: ParticipantQuery) -> list[int]:

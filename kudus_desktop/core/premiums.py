@@ -34,6 +34,7 @@ from kudus_desktop.core.audit import log_event, write_audit
 from kudus_desktop.core.codes import Funding, Mode, Role, Status
 from kudus_desktop.core.dates import format_month, format_rupiah, now_iso
 from kudus_desktop.core.db import Database, executemany
+from kudus_desktop.core.enrolment import Standing, enrolled, enrolled_now, standings
 from kudus_desktop.core.errors import KudusError
 from kudus_desktop.core.participants import reserve_counter
 from kudus_desktop.core.tables import (
@@ -281,6 +282,17 @@ class BillLine:
 
 
 @dataclass(frozen=True, slots=True)
+class NotBilled:
+    """Someone on the village's list that month who is not enrolled, and why."""
+
+    participant_id: int
+    reg_no: str
+    full_name: str
+    standing: Standing
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class Bill:
     month: int
     due: date
@@ -289,6 +301,7 @@ class Bill:
     paid: int
     apbd_excluded: int  # participants that month whose premium the regency pays
     coverage: CoverageTable  # the twelve months before the bill's and the bill's own, for the strips
+    apart: tuple[NotBilled, ...] = ()  # not enrolled (waiting, sent back, rejected): never billed
 
     @property
     def outstanding(self) -> int:
@@ -424,6 +437,7 @@ def compute_coverage(
         P.start_date <= end_text,
         or_(P.exit_date.is_(None), P.exit_date >= start_text),
         P.funding != Funding.APBD,
+        enrolled(),
     )
     paid_query = (
         select(PAID.participant_id, func.sum(text("CAST(1 AS BIGINT) << (month - :first)")))
@@ -488,10 +502,16 @@ class BudgetPlan:
     planned_additions: int
     monthly: tuple[tuple[int, int], ...]  # (month, rate) for the 12 months
     total: int
+    not_enrolled: int = 0  # active on the list but waiting, sent back or rejected: not budgeted
+    minimum: int = 0  # the regency's minimum count per village (a setting)
 
     @property
     def people(self) -> int:
         return self.active + self.planned_additions
+
+    @property
+    def below_minimum(self) -> bool:
+        return self.people < self.minimum
 
 
 @dataclass(frozen=True, slots=True)
@@ -646,10 +666,18 @@ class PremiumService:
                         premium_paid_table, and_(PAID.participant_id == P.id, PAID.month == month)
                     )
                 )
-                .where(_active_in(month), P.funding != Funding.APBD)
+                .where(_active_in(month), P.funding != Funding.APBD, enrolled())
                 .order_by(P.reg_no)
             ).all()
-            apbd = conn.execute(select(func.count()).where(_active_in(month), P.funding == Funding.APBD)).scalar_one()
+            apbd = conn.execute(
+                select(func.count()).where(_active_in(month), P.funding == Funding.APBD, enrolled())
+            ).scalar_one()
+            others = conn.execute(
+                select(P.id, P.reg_no, P.full_name)
+                .where(_active_in(month), P.funding != Funding.APBD, ~enrolled())
+                .order_by(P.reg_no)
+            ).all()
+            why = standings(conn, [r.id for r in others])
             # A month's state depends on the months before it (a lapse): look back a year.
             cover = compute_coverage(conn, month - 12, 13, today)
         states = {pid: cover.state(n, 12) for n, pid in enumerate(cover.ids)}
@@ -660,9 +688,13 @@ class PremiumService:
             )
             for r in rows
         )  # fmt: skip
-        return Bill(
-            month, due_date(month), lines, sum(x.amount for x in lines), sum(x.paid for x in lines), int(apbd), cover
+        apart = tuple(
+            NotBilled(r.id, r.reg_no, r.full_name, why[r.id].standing, why[r.id].reason) for r in others if r.id in why
         )
+        return Bill(
+            month, due_date(month), lines, sum(x.amount for x in lines), sum(x.paid for x in lines), int(apbd), cover,
+            apart,
+        )  # fmt: skip
 
     # -- payments ------------------------------------------------------------------------
 
@@ -692,7 +724,7 @@ class PremiumService:
         )
         lapsed = {pid: cover.lapsed[n] for n, pid in enumerate(cover.ids) if cover.lapsed[n]}
         for m in range(first, last + 1):
-            q = select(P.id, P.funding, P.full_name).where(_active_in(m), P.funding != Funding.APBD)
+            q = select(P.id, P.funding, P.full_name).where(_active_in(m), P.funding != Funding.APBD, enrolled())
             if wanted is not None:
                 q = q.where(P.id.in_(list(wanted)))
             for pid, funding, name in conn.execute(q.order_by(P.id)):
@@ -705,6 +737,14 @@ class PremiumService:
                 items.append((pid, m, rates.amount(m, funding)))
         if wanted is not None and wanted - on_some_bill:
             missing = sorted(wanted - on_some_bill)
+            apart = [
+                (pid, s)
+                for pid, s in standings(conn, missing[:50]).items()
+                if not s.is_enrolled and s.standing != Standing.ENDED
+            ]
+            if apart:
+                name = conn.execute(select(P.full_name).where(P.id == apart[0][0])).scalar_one()
+                raise PremiumError("premium_not_enrolled", name=name, standing=apart[0][1].standing, count=len(missing))
             names = [
                 str(n)
                 for n in conn.execute(select(P.full_name).where(P.id.in_(missing[:5])).order_by(P.full_name)).scalars()
@@ -822,14 +862,15 @@ class PremiumService:
             raise PremiumError("budget_invalid")
         with self.db.begin() as conn:
             rates = stored_rates(conn, self.today())
-            active = conn.execute(
-                select(func.count()).where(
-                    P.status == Status.AKTIF, P.exit_date.is_(None), P.funding.in_([f.value for f in VILLAGE_PAID])
-                )
+            village_paid = and_(P.exit_date.is_(None), P.funding.in_([f.value for f in VILLAGE_PAID]))
+            active = conn.execute(select(func.count()).where(enrolled_now(), village_paid)).scalar_one()
+            apart = conn.execute(
+                select(func.count()).where(P.status == Status.AKTIF, ~enrolled(), village_paid)
             ).scalar_one()
+            minimum = int(settings.read_all(conn)[settings.MIN_PARTICIPANTS.key])
         months = tuple((year * 12 + i, rates.amount(year * 12 + i, Funding.PADES)) for i in range(12))
         total = (int(active) + planned_additions) * sum(rate for _, rate in months)
-        return BudgetPlan(year, int(active), planned_additions, months, total)
+        return BudgetPlan(year, int(active), planned_additions, months, total, int(apart), minimum)
 
     def set_budget(self, year: int, amount: int, planned_additions: int = 0) -> OpChanges:
         """Record the APBDes line the village adopted, to follow its realisation."""
@@ -870,7 +911,9 @@ class PremiumService:
             for i in range(12):
                 m = year * 12 + i
                 by_funding = conn.execute(
-                    select(P.funding, func.count()).where(_active_in(m), P.funding != Funding.APBD).group_by(P.funding)
+                    select(P.funding, func.count())
+                    .where(_active_in(m), P.funding != Funding.APBD, enrolled())
+                    .group_by(P.funding)
                 ).all()
                 months.append(
                     MonthRecap(

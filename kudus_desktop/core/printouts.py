@@ -7,7 +7,7 @@ on every page and page numbers; the same table feeds the print preview, the prin
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
@@ -99,8 +99,10 @@ def participant_list(
     progress: Progress | None = None,
     cancelled: CancelCheck = never_cancelled,
 ) -> PrintedTable:
-    """The participant list as filtered in the window; full NIKs only for roles that may see them."""
-    ids = service.query_ids(query)
+    """The participant list as filtered in the window, enrolled participants only (a signed list
+    names nobody waiting for approval or rejected); full NIKs only for roles that may see them."""
+    ids = service.query_ids(replace(query, approved=True))
+    left_out = len(service.query_ids(query)) - len(ids)
     full = can_reveal_nik(service.user.role)
     rows: list[tuple[str, ...]] = []
     for start in range(0, len(ids), PAGE):
@@ -129,7 +131,12 @@ def participant_list(
         title=f"DAFTAR PESERTA JAMINAN SOSIAL KETENAGAKERJAAN PEKERJA RENTAN DESA {village}",
         subtitle=(
             f"Kecamatan {profile.kecamatan_name}, Kabupaten Kudus · keadaan per {today}",
-            f"{len(rows)} peserta{filters}",
+            f"{format_number(len(rows))} peserta{filters}"
+            + (
+                f"; {format_number(left_out)} orang yang belum disetujui atau ditolak tidak dicantumkan"
+                if left_out
+                else ""
+            ),
         ),
         running_title=f"Daftar Peserta Jaminan Sosial Ketenagakerjaan · Desa {profile.region_name}",
         columns=PARTICIPANT_COLUMNS,

@@ -28,6 +28,12 @@ HEAD_TITLE = SettingKey("head_title", "Kepala Desa")
 OFFICE_PHONE = SettingKey("office_phone", "")
 #: DPMD Kudus rule reported in 2024-25 [P]: participants at most 65 years old.
 MAX_AGE = SettingKey("max_age", "65")
+#: The regency's minimum count of enrolled participants per village (DPMD Kudus: 10); the
+#: budget warns below it.
+MIN_PARTICIPANTS = SettingKey("min_participants", "10")
+#: Digits of a KPJ (BPJS's card number) as BPJS's answers usually carry it; not an official
+#: specification, so another length is accepted with a warning.
+KPJ_DIGITS = SettingKey("kpj_digits", "11")
 #: JKK 1% of Rp1,000,000 + JKM Rp6,800 [V]; an estimate until the dated rate table exists.
 MONTHLY_PREMIUM = SettingKey("monthly_premium", "16800")
 
@@ -82,7 +88,7 @@ ALL_KEYS = (
     IDLE_LOCK_MINUTES, SYNC_REGENCY, SYNC_REGENCY_NAME, SYNC_REGENCY_SIGN, SYNC_REGENCY_BOX, SYNC_SERVER,
     SYNC_RECEIPT_SEQ, SYNC_MISSING, SYNC_FULL_REQUESTED, SYNC_LAST_OK, SYNC_LAST_ERROR, SYNC_HUB_PENDING,
     SYNC_RECEIPT_DIGEST, SYNC_ROTATION, SYNC_MAX_PAYLOAD_MB, SYNC_REGENCY_TIME,
-    PREMIUM_SINCE, RETENTION_YEARS, APPROVAL_REQUIRED,
+    PREMIUM_SINCE, RETENTION_YEARS, APPROVAL_REQUIRED, MIN_PARTICIPANTS, KPJ_DIGITS,
 )  # fmt: skip
 
 

@@ -40,7 +40,10 @@ from kudus_desktop.core.tables import key_pair_table
 
 SIGN_PURPOSE = "sign"
 BOX_PURPOSE = "box"
-PAYLOAD_TAG = "KD1"
+PAYLOAD_TAG = "KD2"  # KD2 adds the status the card was printed with; KD1 cards are still read
+_PAYLOAD_TAGS = {"KD1": 6, "KD2": 7}  # tag -> fields, the signature included
+#: What a card's QR says of its holder: registered with BPJS (a KPJ), or waiting for BPJS.
+CARD_STATUSES = ("TERDAFTAR", "MENUNGGU")
 _FIELD = re.compile(r"^[0-9A-Z.\-]*$")
 
 
@@ -368,6 +371,7 @@ class CardPayload:
     kpj: str
     desa_code: str
     issue_date: date
+    status: str = ""  # one of CARD_STATUSES; '' on a card printed before statuses were carried
 
 
 def _field(value: str) -> str:
@@ -384,6 +388,7 @@ def sign_payload(payload: CardPayload, key: Ed25519PrivateKey) -> str:
             _field(payload.kpj),
             _field(payload.desa_code),
             payload.issue_date.strftime("%Y%m%d"),
+            payload.status if payload.status in CARD_STATUSES else CARD_STATUSES[1],
         )
     )
     signature = base64.b32encode(key.sign(body.encode("ascii"))).decode().rstrip("=")
@@ -392,19 +397,22 @@ def sign_payload(payload: CardPayload, key: Ed25519PrivateKey) -> str:
 
 def parse_payload(text: str) -> tuple[CardPayload, bytes, bytes]:
     """The payload, the signed bytes and the signature; ``card_qr_invalid`` when it is not ours."""
-    parts = text.strip().split(":")
-    if len(parts) != 6 or parts[0] != PAYLOAD_TAG or not all(_FIELD.match(p) for p in parts[1:4]):
+    parts = text.strip()[:400].split(":")
+    if _PAYLOAD_TAGS.get(parts[0]) != len(parts) or not all(_FIELD.match(p) for p in parts[1:4]):
+        raise KudusError("card_qr_invalid")
+    status = parts[5] if len(parts) == 7 else ""
+    if len(parts) == 7 and status not in CARD_STATUSES:
         raise KudusError("card_qr_invalid")
     try:
         issued = datetime.strptime(parts[4], "%Y%m%d").date()
-        sig_text = parts[5]
+        sig_text = parts[-1]
         signature = base64.b32decode(sig_text + "=" * (-len(sig_text) % 8))
     except (ValueError, binascii.Error):
         raise KudusError("card_qr_invalid") from None
     if len(signature) != 64:
         raise KudusError("card_qr_invalid")
     body = text.strip().rsplit(":", 1)[0].encode("ascii")
-    return CardPayload(parts[1], parts[2], parts[3], issued), body, signature
+    return CardPayload(parts[1], parts[2], parts[3], issued, status), body, signature
 
 
 def verify_payload(text: str, public: Ed25519PublicKey) -> CardPayload:

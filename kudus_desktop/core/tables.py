@@ -158,6 +158,8 @@ class ParticipantRow(Base):
     created_by: Mapped[str] = mapped_column(Text, nullable=False)
     updated_by: Mapped[str] = mapped_column(Text, nullable=False)
     rev: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("0"))
+    source_id: Mapped[str | None] = mapped_column(Text)
+    desil: Mapped[int | None] = mapped_column(Integer)
 
 
 class ParticipantHistoryRow(Base):
@@ -200,6 +202,7 @@ class CardPrintRow(Base):
     username: Mapped[str] = mapped_column(Text, nullable=False)
     issue_date: Mapped[str] = mapped_column(Text, nullable=False)
     reason: Mapped[str] = mapped_column(Text, nullable=False, server_default=text("''"))
+    standing: Mapped[str] = mapped_column(Text, nullable=False, server_default=text("''"))
 
 
 class ParticipantReviewRow(Base):

@@ -40,6 +40,8 @@ class OfficeProfile:
     max_age: int
     monthly_premium: int
     idle_lock_minutes: int = 10
+    min_participants: int = 10
+    kpj_digits: int = 11
 
     @property
     def initialised(self) -> bool:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -352,10 +353,20 @@ class PremiumsPage(QWidget):
         top.addWidget(self.month)
         top.addStretch(1)
         top.addWidget(self.pay_button)
+        # Who is on the village's list that month but not enrolled: shown apart with why, never billed.
+        self.apart_box = QGroupBox(self.tr("Tidak ditagih: belum atau tidak lagi terdaftar sebagai peserta"))
+        self.apart_box.setObjectName("notBilledBox")
+        self.apart_table = data_table(
+            [self.tr("No. Registrasi"), self.tr("Nama"), self.tr("Keadaan"), self.tr("Alasan")], "notBilledTable"
+        )
+        apart_layout = QVBoxLayout(self.apart_box)
+        apart_layout.addWidget(self.apart_table)
+        self.apart_box.hide()
         bl = QVBoxLayout(bill_tab)
         bl.addLayout(top)
         bl.addWidget(self.bill_summary)
-        bl.addWidget(self.bill_table, 1)
+        bl.addWidget(self.bill_table, 3)
+        bl.addWidget(self.apart_box, 1)
         bl.addWidget(legend())
 
         # -- Pembayaran
@@ -409,6 +420,11 @@ class PremiumsPage(QWidget):
         form.addRow(self.tr("Tahun"), self.year)
         form.addRow(self.tr("Rencana tambahan peserta"), self.additions)
         form.addRow(self.tr("Kebutuhan anggaran"), self.plan_label)
+        self.budget_note = QLabel()
+        self.budget_note.setObjectName("budgetNote")
+        self.budget_note.setWordWrap(True)
+        self.budget_note.hide()
+        form.addRow(self.budget_note)
         adopted = QHBoxLayout()
         adopted.addWidget(self.budget_amount, 1)
         adopted.addWidget(self.save_budget_button)
@@ -516,7 +532,17 @@ class PremiumsPage(QWidget):
             text += " " + self.tr("{n} peserta dibiayai APBD Kabupaten, tidak ditagih ke desa.").format(
                 n=bill.apbd_excluded
             )
+        if bill.apart:
+            text += " " + self.tr(
+                "{n} orang tidak ditagih karena belum disetujui verifikator atau ditolak kabupaten/BPJS (lihat di "
+                "bawah)."
+            ).format(n=format_number(len(bill.apart)))
         self.bill_summary.setText(text)
+        fill_table(
+            self.apart_table,
+            [[x.reg_no, x.full_name, code_text("standing", x.standing), x.reason] for x in bill.apart],
+        )
+        self.apart_box.setVisible(bool(bill.apart))
         table = self.bill_table
         table.setRowCount(len(bill.lines))
         for r, x in enumerate(bill.lines):
@@ -567,6 +593,22 @@ class PremiumsPage(QWidget):
                 total=format_rupiah(plan.total),
             )
         )  # fmt: skip
+        notes = []
+        if plan.not_enrolled:
+            notes.append(
+                self.tr("{n} orang lain belum disetujui atau ditolak, jadi tidak dianggarkan.").format(
+                    n=format_number(plan.not_enrolled)
+                )
+            )
+        if plan.below_minimum:
+            notes.append(
+                self.tr(
+                    "Perhatian: {n} peserta, kurang dari jumlah minimal {min} peserta per desa yang ditetapkan "
+                    "kabupaten."
+                ).format(n=format_number(plan.people), min=format_number(plan.minimum))
+            )
+        self.budget_note.setText(" ".join(notes))
+        self.budget_note.setVisible(bool(notes))
         if recap.budget:
             self.budget_amount.setText(format_number(recap.budget))
             realised = self.tr("Realisasi {year}: {received} dari anggaran {budget} ({pct:.1f}%). Tunggakan {arrears}.")

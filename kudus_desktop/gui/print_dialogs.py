@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QPagedPaintDevice
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo, QPrintPreviewDialog
 from PySide6.QtWidgets import (
@@ -33,14 +33,15 @@ from PySide6.QtWidgets import (
 )
 
 from kudus_desktop.core.card_layout import Paper, SheetLayout, sheet_layout
-from kudus_desktop.core.cards import CardBatch, CardScope, CardService
+from kudus_desktop.core.cards import CardAction, CardBatch, CardScope, CardService
 from kudus_desktop.core.errors import KudusError
 from kudus_desktop.core.participants import ParticipantQuery, ParticipantService
 from kudus_desktop.core.printouts import PrintedTable, participant_list
 from kudus_desktop.core.views import OfficeProfile
 from kudus_desktop.gui import preferences
-from kudus_desktop.gui.messages import inform, show_error
+from kudus_desktop.gui.messages import code_text, inform, show_error
 from kudus_desktop.gui.ops import run_db, run_job
+from kudus_desktop.gui.widgets import data_table, fill_table
 from kudus_desktop.render.cards import paint_calibration, paint_cards, write_cards_pdf
 from kudus_desktop.render.paper import full_page_layout
 from kudus_desktop.render.table import paint_table, write_table_pdf
@@ -108,17 +109,45 @@ class CardPrintDialog(QDialog):
         n_selected = self.cards.scope_counts(CardScope.SELECTED, selected)[0] if selected else 0
         n_unprinted = self.cards.unprinted_count()
         n_all = self.cards.scope_counts(CardScope.ALL)[0]
+        self.stale = self.cards.stale_cards()
+        n_changed = sum(1 for c in self.stale if c.action == CardAction.REPRINT)
+        n_recall = len(self.stale) - n_changed
         self.scope_buttons: dict[CardScope, QRadioButton] = {}
         for scope, text in (
-            (CardScope.SELECTED, self.tr("Peserta terpilih ({n} aktif)").format(n=n_selected)),
+            (CardScope.SELECTED, self.tr("Peserta terpilih ({n} terdaftar)").format(n=n_selected)),
             (CardScope.UNPRINTED, self.tr("Semua yang kartunya belum dicetak ({n})").format(n=n_unprinted)),
-            (CardScope.ALL, self.tr("Semua peserta aktif ({n})").format(n=n_all)),
+            (CardScope.CHANGED, self.tr("Kartu yang statusnya berubah sejak dicetak ({n})").format(n=n_changed)),
+            (CardScope.ALL, self.tr("Semua peserta terdaftar ({n})").format(n=n_all)),
         ):
             button = QRadioButton(text)
             self.scope_buttons[scope] = button
             self.scope_group.addButton(button)
             scope_layout.addWidget(button)
         self.scope_buttons[CardScope.SELECTED].setEnabled(n_selected > 0)
+        self.scope_buttons[CardScope.CHANGED].setEnabled(n_changed > 0)
+        note = QLabel(
+            self.tr(
+                "Kartu hanya untuk peserta yang disetujui dan tidak ditolak. Sebelum BPJS memberi nomor KPJ, kartu "
+                "bertuliskan \u201cMenunggu pendaftaran BPJS - belum terlindungi\u201d."
+            )
+        )
+        note.setWordWrap(True)
+        note.setObjectName("muted")
+        scope_layout.addWidget(note)
+        if self.stale:
+            self.stale_label = QLabel(
+                self.tr(
+                    "{changed} kartu perlu dicetak ulang karena statusnya berubah; {recall} kartu harus ditarik "
+                    "kembali karena pesertanya ditolak atau berhenti."
+                ).format(changed=n_changed, recall=n_recall)
+            )
+            self.stale_label.setObjectName("staleCards")
+            self.stale_label.setWordWrap(True)
+            stale_button = QPushButton(self.tr("Daftar kartu yang berubah…"))
+            stale_button.setObjectName("staleCardsButton")
+            stale_button.clicked.connect(self.show_stale)
+            scope_layout.addWidget(self.stale_label)
+            scope_layout.addWidget(stale_button, 0, Qt.AlignmentFlag.AlignLeft)
         default = CardScope.SELECTED if n_selected else CardScope.UNPRINTED if n_unprinted else CardScope.ALL
         self.scope_buttons[default].setChecked(True)
 
@@ -181,6 +210,32 @@ class CardPrintDialog(QDialog):
         self._paper_changed()
         self._scope_changed()
 
+    def show_stale(self) -> None:
+        """The cards in people's hands that no longer say what is so, to reprint or take back."""
+        dialog = QDialog(self)
+        dialog.setWindowTitle(self.tr("Kartu yang tidak lagi sesuai"))
+        table = data_table(
+            [self.tr("No. Registrasi"), self.tr("Nama"), self.tr("RT/RW"), self.tr("Dicetak"), self.tr("Kini"),
+             self.tr("Tindakan"), self.tr("Alasan")],
+            "staleCardsTable",
+        )  # fmt: skip
+        fill_table(
+            table,
+            [
+                [c.reg_no, c.full_name, f"{c.rt or '-'}/{c.rw or '-'}", c.printed_at[:10], code_text("standing", c.now),
+                 self.tr("Cetak ulang") if c.action == CardAction.REPRINT else self.tr("Tarik kembali"), c.reason]
+                for c in self.stale
+            ],
+        )  # fmt: skip
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(dialog.reject)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(table)
+        layout.addWidget(close)
+        dialog.resize(820, 420)
+        dialog.open()
+        self.stale_dialog = dialog
+
     def _offset_box(self) -> QDoubleSpinBox:
         box = QDoubleSpinBox()
         box.setRange(-15.0, 15.0)
@@ -205,6 +260,8 @@ class CardPrintDialog(QDialog):
 
     def _scope_changed(self, *_: Any) -> None:
         total, self._reprints = self.cards.scope_counts(self.scope(), self.selected)
+        if self.scope() == CardScope.CHANGED and not self.reason.text():
+            self.reason.setText(self.tr("status kepesertaan berubah"))
         has_reprints = self._reprints > 0
         self.reprint_label.setVisible(has_reprints)
         self.reason.setVisible(has_reprints)

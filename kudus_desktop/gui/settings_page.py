@@ -63,6 +63,12 @@ class SettingsPage(QWidget):
         self.max_age = QLineEdit(str(profile.max_age))
         self.max_age.setObjectName("max_age")
         self.max_age.setMaximumWidth(80)
+        self.min_participants = QLineEdit(str(profile.min_participants))
+        self.min_participants.setObjectName("min_participants")
+        self.min_participants.setMaximumWidth(80)
+        self.kpj_digits = QLineEdit(str(profile.kpj_digits))
+        self.kpj_digits.setObjectName("kpj_digits")
+        self.kpj_digits.setMaximumWidth(80)
         self.idle_lock = QLineEdit(str(profile.idle_lock_minutes))
         self.idle_lock.setObjectName("idle_lock_minutes")
         self.idle_lock.setMaximumWidth(80)
@@ -75,6 +81,11 @@ class SettingsPage(QWidget):
         form.addRow(self.tr("Jabatan penandatangan"), self.head_title)
         form.addRow(self.tr("Telepon kantor"), self.office_phone)
         form.addRow(self.tr("Batas umur peserta (tahun)"), self.max_age)
+        if profile.mode == Mode.DESA:
+            form.addRow(self.tr("Jumlah peserta minimal per desa"), self.min_participants)
+        else:
+            self.min_participants.hide()
+            form.addRow(self.tr("Jumlah digit nomor KPJ dari BPJS"), self.kpj_digits)
         form.addRow(self.tr("Kunci layar setelah (menit tanpa kegiatan; 0 = tidak)"), self.idle_lock)
         # Maker-checker (village): switched at once, not with the profile's save button.
         self.review = ReviewService(accounts.db, user)
@@ -95,7 +106,10 @@ class SettingsPage(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.save_button)
         form.addRow(buttons)
-        for w in (self.head_name, self.head_title, self.office_phone, self.max_age, self.idle_lock):
+        for w in (
+            self.head_name, self.head_title, self.office_phone, self.max_age, self.idle_lock, self.min_participants,
+            self.kpj_digits,
+        ):  # fmt: skip
             w.setReadOnly(not editable)
         self.save_button.setVisible(editable)
         if not editable:
@@ -204,6 +218,8 @@ class SettingsPage(QWidget):
             "head_title": self.head_title,
             "max_age": self.max_age,
             "idle_lock_minutes": self.idle_lock,
+            "min_participants": self.min_participants,
+            "kpj_digits": self.kpj_digits,
         }
         try:
             changes = self.accounts.update_profile(
@@ -212,6 +228,8 @@ class SettingsPage(QWidget):
                 office_phone=self.office_phone.text(),
                 max_age=self.max_age.text(),
                 idle_lock_minutes=self.idle_lock.text(),
+                min_participants=self.min_participants.text(),
+                kpj_digits=self.kpj_digits.text(),
             )
         except ValidationError as exc:
             bad = {i.field for i in exc.issues}

@@ -133,7 +133,7 @@ class CardPainter:
             (card.number_label, card.number),
             ("Kategori", card.category),
             ("Program", card.programmes),
-            ("Terlindungi sejak", card.protected_since),
+            (card.status_label, card.status_text),
         )
         y = 20.0
         label_w = 19.5

@@ -589,145 +589,228 @@
 <context>
     <name>CardPrintDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="71"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="72"/>
         <source>Pratinjau cetak</source>
         <translation>Print preview</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="100"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="101"/>
         <source>Cetak kartu peserta</source>
         <translation>Print participant cards</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="105"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="106"/>
         <source>Kartu untuk</source>
         <translation>Cards for</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="113"/>
         <source>Peserta terpilih ({n} aktif)</source>
-        <translation>Selected participants ({n} active)</translation>
+        <translation type="vanished">Selected participants ({n} active)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="114"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="118"/>
         <source>Semua yang kartunya belum dicetak ({n})</source>
         <translation>Everyone whose card has not been printed ({n})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="115"/>
         <source>Semua peserta aktif ({n})</source>
-        <translation>All active participants ({n})</translation>
+        <translation type="vanished">All active participants ({n})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="129"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="117"/>
+        <source>Peserta terpilih ({n} terdaftar)</source>
+        <translation>Selected participants ({n} enrolled)</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="119"/>
+        <source>Kartu yang statusnya berubah sejak dicetak ({n})</source>
+        <translation>Cards whose status changed since printing ({n})</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="120"/>
+        <source>Semua peserta terdaftar ({n})</source>
+        <translation>All enrolled participants ({n})</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="130"/>
+        <source>Kartu hanya untuk peserta yang disetujui dan tidak ditolak. Sebelum BPJS memberi nomor KPJ, kartu bertuliskan “Menunggu pendaftaran BPJS - belum terlindungi”.</source>
+        <translation>Cards are only for participants who were approved and not rejected. Until BPJS assigns a KPJ number, the card reads “Waiting for BPJS registration - not yet protected”.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="140"/>
+        <source>{changed} kartu perlu dicetak ulang karena statusnya berubah; {recall} kartu harus ditarik kembali karena pesertanya ditolak atau berhenti.</source>
+        <translation>{changed} cards must be printed again because their status changed; {recall} cards must be taken back because the participant was rejected or ended.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="146"/>
+        <source>Daftar kartu yang berubah…</source>
+        <translation>List of changed cards…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="158"/>
         <source>Simpan sebagai PDF</source>
         <translation>Save as PDF</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="135"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="164"/>
         <source>ke kanan</source>
         <translation>right</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="138"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="167"/>
         <source>ke bawah</source>
         <translation>down</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="141"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="170"/>
         <source>Halaman kalibrasi…</source>
         <translation>Calibration page…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="145"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="174"/>
         <source>Kertas</source>
         <translation>Paper</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="146"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="175"/>
         <source>Pencetak</source>
         <translation>Printer</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="147"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="176"/>
         <source>Geser cetakan (mm)</source>
         <translation>Print shift (mm)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="153"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="182"/>
         <source>Alasan cetak ulang, mis. kartu hilang atau rusak</source>
         <translation>Reason for reprinting, e.g. card lost or damaged</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="157"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="186"/>
         <source>Pratinjau…</source>
         <translation>Preview…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="158"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="187"/>
         <source>Cetak…</source>
         <translation>Print…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="159"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="188"/>
         <source>Simpan PDF…</source>
         <translation>Save PDF…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="160"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="189"/>
         <source>Tutup</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="212"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="216"/>
+        <source>Kartu yang tidak lagi sesuai</source>
+        <translation>Cards that are no longer accurate</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="218"/>
+        <source>No. Registrasi</source>
+        <translation type="unfinished">Registration no.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="218"/>
+        <source>Nama</source>
+        <translation type="unfinished">Name</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="218"/>
+        <source>RT/RW</source>
+        <translation type="unfinished">RT/RW</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="218"/>
+        <source>Dicetak</source>
+        <translation>Printed</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="218"/>
+        <source>Kini</source>
+        <translation>Now</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="219"/>
+        <source>Tindakan</source>
+        <translation type="unfinished">Action</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="219"/>
+        <source>Alasan</source>
+        <translation type="unfinished">Reason</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="226"/>
+        <source>Cetak ulang</source>
+        <translation>Print again</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="226"/>
+        <source>Tarik kembali</source>
+        <translation>Take back</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="264"/>
+        <source>status kepesertaan berubah</source>
+        <translation>participation status changed</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="269"/>
         <source>{n} dari {total} kartu ini sudah pernah dicetak. Cetak ulang dicatat dengan alasannya.</source>
         <translation>{n} of these {total} cards have been printed before. A reprint is logged with its reason.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="224"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="281"/>
         <source>{n} kartu per lembar {paper}; bagian belakang di halaman berikutnya (bolak-balik, sisi panjang).</source>
         <translation>{n} cards per {paper} sheet; the backs are on the next page (duplex, long-edge flip).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="254"/>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="277"/>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="300"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="311"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="334"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="357"/>
         <source>Kartu</source>
         <translation>Cards</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="254"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="311"/>
         <source>{n} kartu {where}.</source>
         <translation>{n} cards {where}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="262"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="319"/>
         <source>Simpan kartu sebagai PDF</source>
         <translation>Save cards as PDF</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="278"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="335"/>
         <source>{n} kartu ditulis ke {path}.</source>
         <translation>{n} cards written to {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="282"/>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="316"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="339"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="373"/>
         <source>Menyiapkan kartu…</source>
         <translation>Preparing cards…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="300"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="357"/>
         <source>{n} kartu dikirim ke pencetak.</source>
         <translation>{n} cards sent to the printer.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="303"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="360"/>
         <source>Mencetak kartu…</source>
         <translation>Printing cards…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="313"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="370"/>
         <source>dicetak</source>
         <translation>printed</translation>
     </message>
@@ -1479,598 +1562,620 @@
 <context>
     <name>Kode</name>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="780"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="795"/>
         <source>Pekerja rentan</source>
         <extracomment>Labels of stored codes, keyed by &quot;group:code&quot;.</extracomment>
         <translation>Vulnerable worker</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="781"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="796"/>
         <source>Ketua RT/RW</source>
         <translation>RT/RW head</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="782"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="797"/>
         <source>Linmas</source>
         <translation>Linmas</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="783"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="798"/>
         <source>Anggota BPD</source>
         <translation>BPD member</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="784"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="799"/>
         <source>Perangkat/lembaga desa</source>
         <translation>Village official/institution</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="785"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="800"/>
         <source>Buruh tani</source>
         <translation>Farm labourer</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="786"/>
-        <location filename="../../kudus_desktop/core/labels.py" line="790"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="801"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="805"/>
         <source>Lainnya</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="787"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="802"/>
         <source>PADes</source>
         <translation>PADes (village own revenue)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="788"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="803"/>
         <source>Bagi hasil pajak dan retribusi</source>
         <translation>Tax and levy revenue share</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="789"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="804"/>
         <source>APBD Kabupaten</source>
         <translation>Regency budget (APBD)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="791"/>
-        <location filename="../../kudus_desktop/core/labels.py" line="876"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="806"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="897"/>
         <source>Aktif</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="792"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="807"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="811"/>
         <source>Berhenti</source>
         <translation>Ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="793"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="814"/>
         <source>Laki-laki</source>
         <translation>Male</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="794"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="815"/>
         <source>Perempuan</source>
         <translation>Female</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="795"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="816"/>
         <source>Meninggal dunia</source>
         <translation>Died</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="796"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="817"/>
         <source>Pindah domisili</source>
         <translation>Moved away</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="797"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="818"/>
         <source>Masa jabatan berakhir</source>
         <translation>Term of office ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="798"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="819"/>
         <source>Mengundurkan diri</source>
         <translation>Resigned</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="799"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="820"/>
         <source>Tidak memenuhi syarat</source>
         <translation>Ineligible</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="800"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="821"/>
         <source>Didaftarkan</source>
         <translation>Enrolled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="801"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="822"/>
         <source>Diubah</source>
         <translation>Changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="802"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="823"/>
         <source>Dihentikan</source>
         <translation>Ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="803"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="824"/>
         <source>Diaktifkan kembali</source>
         <translation>Reactivated</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="804"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="825"/>
         <source>Diperbarui dari kabupaten</source>
         <translation>Updated by the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="827"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="848"/>
         <source>Belum dikirim</source>
         <translation>Not sent yet</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="828"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="849"/>
         <source>Terkirim</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="829"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="850"/>
         <source>Diterima</source>
         <translation>Accepted</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="820"/>
-        <location filename="../../kudus_desktop/core/labels.py" line="830"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="841"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="851"/>
         <source>Ditolak</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="805"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="826"/>
         <source>Jawaban BPJS dicatat</source>
         <translation>BPJS&apos;s answer recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="806"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="827"/>
         <source>Disetujui verifikator</source>
         <translation>Approved by the verifier</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="807"/>
-        <location filename="../../kudus_desktop/core/labels.py" line="833"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="809"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="828"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="854"/>
         <source>Dikembalikan verifikator</source>
         <translation>Sent back by the verifier</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/core/labels.py" line="808"/>
-        <location filename="../../kudus_desktop/core/labels.py" line="832"/>
+        <source>Menunggu persetujuan verifikator</source>
+        <translation>Waiting for the verifier</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="810"/>
+        <source>Ditolak kabupaten/BPJS</source>
+        <translation>Rejected by the regency/BPJS</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="812"/>
+        <source>Menunggu pendaftaran BPJS</source>
+        <translation>Waiting for BPJS registration</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="813"/>
+        <source>Terdaftar di BPJS</source>
+        <translation>Registered with BPJS</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="829"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="853"/>
         <source>Menunggu persetujuan</source>
         <translation>Awaiting approval</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="809"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="830"/>
         <source>Dikembalikan</source>
         <translation>Sent back</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="810"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="831"/>
         <source>Pendaftaran baru</source>
         <translation>New enrolment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="811"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="832"/>
         <source>Perubahan data</source>
         <translation>Change of data</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="812"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="833"/>
         <source>NIK sama di dua desa</source>
         <translation>Same NIK in two villages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="813"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="834"/>
         <source>NIK ada di daftar APBD</source>
         <translation>NIK on the APBD list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="814"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="835"/>
         <source>Mirip: nama, tanggal lahir dan KK sama</source>
         <translation>Look-alike: same name, birth date and KK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="815"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="836"/>
         <source>Yang pertama berlaku</source>
         <translation>The first stands</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="816"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="837"/>
         <source>Yang kedua berlaku</source>
         <translation>The second stands</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="817"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="838"/>
         <source>Bukan orang yang sama</source>
         <translation>Not the same person</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="818"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="839"/>
         <source>Selesai sendiri (salah satu tidak aktif lagi)</source>
         <translation>Closed by itself (one is no longer active)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="819"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="840"/>
         <source>Terdaftar</source>
         <translation>Registered</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="821"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="842"/>
         <source>KPJ dicatat</source>
         <translation>KPJ recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="822"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="843"/>
         <source>Ditolak BPJS</source>
         <translation>Rejected by BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="823"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="844"/>
         <source>Sudah tercatat</source>
         <translation>Already recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="824"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="845"/>
         <source>NIK tidak dikenal</source>
         <translation>Unknown NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="825"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="846"/>
         <source>Belum pernah dikirim ke BPJS</source>
         <translation>Never sent to BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="826"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="847"/>
         <source>Baris salah</source>
         <translation>Faulty row</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="831"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="852"/>
         <source>Ditinjau kabupaten</source>
         <translation>Under regency review</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="834"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="855"/>
         <source>paket sinkronisasi</source>
         <translation>a sync package</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="835"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="856"/>
         <source>tanda terima</source>
         <translation>a receipt</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="836"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="857"/>
         <source>Admin</source>
         <translation>Administrator</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="837"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="858"/>
         <source>Operator</source>
         <translation>Operator</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="838"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="859"/>
         <source>Verifikator</source>
         <translation>Verifier</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="839"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="860"/>
         <source>Masuk</source>
         <translation>Log in</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="840"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="861"/>
         <source>Gagal masuk</source>
         <translation>Failed log-in</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="841"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="862"/>
         <source>Masuk ditolak: akun terkunci</source>
         <translation>Log-in refused: account locked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="842"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="863"/>
         <source>Masuk ditolak: akun nonaktif</source>
         <translation>Log-in refused: account disabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="843"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="864"/>
         <source>Akun dibuat</source>
         <translation>Account created</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="844"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="865"/>
         <source>Akun dinonaktifkan</source>
         <translation>Account disabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="845"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="866"/>
         <source>Akun diaktifkan</source>
         <translation>Account enabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="846"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="867"/>
         <source>Kata sandi diatur ulang</source>
         <translation>Password reset</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="847"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="868"/>
         <source>Peserta didaftarkan</source>
         <translation>Participant enrolled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="848"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="869"/>
         <source>Data peserta diubah</source>
         <translation>Participant changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="849"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="870"/>
         <source>Kepesertaan dihentikan</source>
         <translation>Participation ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="850"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="871"/>
         <source>Kepesertaan diaktifkan kembali</source>
         <translation>Participation reactivated</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="851"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="872"/>
         <source>Daftar diimpor</source>
         <translation>List imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="852"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="873"/>
         <source>Data peserta disetujui</source>
         <translation>Participant data approved</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="853"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="874"/>
         <source>Data peserta dikembalikan</source>
         <translation>Participant data sent back</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="854"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="875"/>
         <source>Aturan persetujuan diubah</source>
         <translation>Approval rule changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="855"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="876"/>
         <source>Daftar peserta diekspor</source>
         <translation>Roster exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="856"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="877"/>
         <source>Daftar BPJS diekspor</source>
         <translation>BPJS list exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="857"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="878"/>
         <source>Log audit diekspor</source>
         <translation>Audit log exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="858"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="879"/>
         <source>NIK lengkap ditampilkan</source>
         <translation>Full NIKs shown</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="859"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="880"/>
         <source>Cadangan dibuat</source>
         <translation>Backup made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="860"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="881"/>
         <source>Laporan data pribadi dibuat</source>
         <translation>Personal data report made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="861"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="882"/>
         <source>Kartu dicetak</source>
         <translation>Cards printed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="862"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="883"/>
         <source>Daftar peserta dicetak</source>
         <translation>Participant list printed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="863"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="884"/>
         <source>Basis data dipulihkan</source>
         <translation>Database restored</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="864"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="885"/>
         <source>Terhubung dengan kabupaten</source>
         <translation>Joined the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="865"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="886"/>
         <source>Paket sinkronisasi dibuat</source>
         <translation>Sync package written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="866"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="887"/>
         <source>Tanda terima diterapkan</source>
         <translation>Receipt applied</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="867"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="888"/>
         <source>Berkas setup desa dibuat</source>
         <translation>Village setup file written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="868"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="889"/>
         <source>Perangkat desa didaftarkan</source>
         <translation>Village device registered</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="869"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="890"/>
         <source>Paket desa diimpor</source>
         <translation>Village package imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="870"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="891"/>
         <source>Kirim ulang lengkap diminta</source>
         <translation>Full resend requested</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="871"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="892"/>
         <source>Tanda terima dibuat</source>
         <translation>Receipt written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="872"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="893"/>
         <source>Kunci perangkat diganti</source>
         <translation>Device keys renewed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="873"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="894"/>
         <source>Perangkat desa dicabut</source>
         <translation>Village device revoked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="874"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="895"/>
         <source>Paket digantikan (nomor sudah dipakai)</source>
         <translation>Package superseded (number already used)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="875"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="896"/>
         <source>Kunci perangkat dibuat baru</source>
         <translation>New device keys made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="877"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="898"/>
         <source>Diganti</source>
         <translation>Replaced</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="878"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="899"/>
         <source>Dicabut</source>
         <translation>Revoked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="879"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="900"/>
         <source>Pemeriksaan kepesertaan ganda</source>
         <translation>Double-enrolment check</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="880"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="901"/>
         <source>Kepesertaan ganda diputuskan</source>
         <translation>Double enrolment decided</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="881"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="902"/>
         <source>Daftar APBD diimpor</source>
         <translation>APBD list imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="882"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="903"/>
         <source>Daftar pendaftaran BPJS dibuat</source>
         <translation>BPJS registration list made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="883"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="904"/>
         <source>Hasil BPJS diimpor</source>
         <translation>BPJS results imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="884"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="905"/>
         <source>Laporan cakupan dibuat</source>
         <translation>Coverage report made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="885"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="906"/>
         <source>Laporan perangkat/flashdisk hilang</source>
         <translation>Lost device/stick report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="886"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="907"/>
         <source>Masa simpan data diatur</source>
         <translation>Retention period set</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="887"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="908"/>
         <source>Data lama dihapus</source>
         <translation>Old data removed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="888"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="909"/>
         <source>Tarif iuran diubah</source>
         <translation>Premium rate changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="889"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="910"/>
         <source>Pembayaran iuran dicatat</source>
         <translation>Premium payment recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="890"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="911"/>
         <source>Pembayaran iuran dibatalkan</source>
         <translation>Premium payment voided</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="891"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="912"/>
         <source>Anggaran iuran dicatat</source>
         <translation>Premium budget recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="892"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="913"/>
         <source>Laporan iuran dibuat</source>
         <translation>Premium report made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="893"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="914"/>
         <source>Bukan peserta</source>
         <translation>Not a participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="894"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="915"/>
         <source>Belum dicatat</source>
         <translation>Not tracked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="895"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="916"/>
         <source>Lunas</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="896"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="917"/>
         <source>Belum jatuh tempo</source>
         <translation>Not yet due</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="897"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="918"/>
         <source>Menunggak</source>
         <translation>In arrears</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="898"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="919"/>
         <source>Gugur, daftar ulang</source>
         <translation>Lapsed, register again</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="899"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="920"/>
         <source>Tarif</source>
         <translation>Rate</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="900"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="921"/>
         <source>Diskon</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="901"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="922"/>
         <source>Desa</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="902"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="923"/>
         <source>Kabupaten</source>
         <translation>Regency</translation>
     </message>
@@ -2078,298 +2183,298 @@
 <context>
     <name>Kolom</name>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="717"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="732"/>
         <source>NIK</source>
         <extracomment>Labels of participant fields (also used in history and validation messages).</extracomment>
         <translation>NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="718"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="733"/>
         <source>Nomor KK</source>
         <translation>Family card number (KK)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="719"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="734"/>
         <source>Nama lengkap</source>
         <translation>Full name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="720"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="735"/>
         <source>Tempat lahir</source>
         <translation>Place of birth</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="721"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="736"/>
         <source>Tanggal lahir</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="722"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="737"/>
         <source>Jenis kelamin</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="723"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="738"/>
         <source>Alamat</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="724"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="739"/>
         <source>Dusun</source>
         <translation>Hamlet (dusun)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="725"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="740"/>
         <source>RT</source>
         <translation>RT</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="726"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="741"/>
         <source>RW</source>
         <translation>RW</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="727"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="742"/>
         <source>Telepon</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="728"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="743"/>
         <source>Pekerjaan</source>
         <translation>Occupation</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="729"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="744"/>
         <source>Kategori</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="730"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="745"/>
         <source>Sumber data</source>
         <translation>Source list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="731"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="746"/>
         <source>Tanggal sumber data</source>
         <translation>Source list date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="732"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="747"/>
         <source>Sumber dana</source>
         <translation>Funding source</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="733"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="748"/>
         <source>Tanggal mulai</source>
         <translation>Start date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="734"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="749"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="735"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="750"/>
         <source>Alasan berhenti</source>
         <translation>Reason for ending</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="736"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="751"/>
         <source>Tanggal berhenti</source>
         <translation>End date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="737"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="752"/>
         <source>Nomor KPJ</source>
         <translation>KPJ number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="738"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="753"/>
         <source>Pendaftaran BPJS</source>
         <translation>BPJS registration</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="739"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="754"/>
         <source>Nomor registrasi</source>
         <translation>Registration number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="740"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="755"/>
         <source>Nama pengguna</source>
         <translation>User name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="741"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="756"/>
         <source>Kata sandi</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="742"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="757"/>
         <source>Nama penandatangan</source>
         <translation>Signatory name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="743"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="758"/>
         <source>Jabatan penandatangan</source>
         <translation>Signatory title</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="744"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="759"/>
         <source>Nama lengkap admin</source>
         <translation>Administrator&apos;s full name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="745"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="760"/>
         <source>Peran</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="746"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="761"/>
         <source>Kunci layar setelah</source>
         <translation>Lock the screen after</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="747"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="762"/>
         <source>Wilayah</source>
         <translation>Region</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="748"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="763"/>
         <source>Batas umur</source>
         <translation>Age limit</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="749"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="764"/>
         <source>Telepon kantor</source>
         <translation>Office phone</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="750"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="765"/>
         <source>Iuran per orang per bulan</source>
         <translation>Premium per person per month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="751"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="766"/>
         <source>Alasan</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="752"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="767"/>
         <source>Alasan dikembalikan</source>
         <translation>Reason sent back</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="753"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="768"/>
         <source>Pengenal data</source>
         <translation>Record id</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="754"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="769"/>
         <source>Nomor perubahan</source>
         <translation>Change number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="755"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="770"/>
         <source>Kode desa</source>
         <translation>Village code</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="756"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="771"/>
         <source>Waktu dibuat</source>
         <translation>Created at</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="757"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="772"/>
         <source>Waktu diubah</source>
         <translation>Changed at</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="758"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="773"/>
         <source>Dibuat oleh</source>
         <translation>Created by</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="759"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="774"/>
         <source>Diubah oleh</source>
         <translation>Changed by</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="760"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="775"/>
         <source>Perubahan</source>
         <translation>Changes</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="761"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="776"/>
         <source>Waktu</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="762"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="777"/>
         <source>Tindakan</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="763"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="778"/>
         <source>Tanggal bayar</source>
         <translation>Payment date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="764"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="779"/>
         <source>Jumlah</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="765"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="780"/>
         <source>Referensi</source>
         <translation>Reference</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="766"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="781"/>
         <source>Catatan</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="767"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="782"/>
         <source>Bulan pertama</source>
         <translation>First month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="768"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="783"/>
         <source>Bulan terakhir</source>
         <translation>Last month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="769"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="784"/>
         <source>Jumlah orang</source>
         <translation>Number of people</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="770"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="785"/>
         <source>Waktu dibatalkan</source>
         <translation>Voided at</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="771"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="786"/>
         <source>Dibatalkan oleh</source>
         <translation>Voided by</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="772"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="787"/>
         <source>Alasan pembatalan</source>
         <translation>Reason for voiding</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="773"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="788"/>
         <source>Pembayaran</source>
         <translation>Payment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="774"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="789"/>
         <source>Peserta</source>
         <translation>Participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="775"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="790"/>
         <source>Bulan</source>
         <translation>Month</translation>
     </message>
@@ -2377,12 +2482,12 @@
 <context>
     <name>ListPrintDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="427"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="484"/>
         <source>Cetak daftar peserta</source>
         <translation>Print participant list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="428"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="485"/>
         <source>{n} peserta sesuai pencarian dan saringan</source>
         <translation>{n} participants matching the search and filters</translation>
     </message>
@@ -3058,97 +3163,97 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
 <context>
     <name>PaymentDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="145"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="146"/>
         <source>Catat pembayaran iuran</source>
         <translation>Record a premium payment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="158"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="159"/>
         <source>{n} bulan</source>
         <translation>{n} months</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="158"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="159"/>
         <source>1 bulan</source>
         <translation>1 month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="159"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="160"/>
         <source>Semua peserta yang belum dibayar pada tagihan</source>
         <translation>Everyone unpaid on the bill</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="160"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="161"/>
         <source>Hanya {n} peserta yang dipilih di daftar</source>
         <translation>Only the {n} participants selected in the list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="174"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="175"/>
         <source>jumlah pada bukti bayar, mis. 84.000</source>
         <translation>amount on the payment slip, e.g. 84.000</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="177"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="178"/>
         <source>nomor bukti, virtual account, atau referensi bank</source>
         <translation>slip number, virtual account or bank reference</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="180"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="181"/>
         <source>Bulan pertama</source>
         <translation>First month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="181"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="182"/>
         <source>Lamanya</source>
         <translation>Length</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="182"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="183"/>
         <source>Peserta</source>
         <translation>Participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="184"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="185"/>
         <source>Tagihan</source>
         <translation>Bill</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="185"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="186"/>
         <source>Tanggal bayar</source>
         <translation>Date paid</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="186"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="187"/>
         <source>Jumlah dibayar (Rp)</source>
         <translation>Amount paid (Rp)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="187"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="188"/>
         <source>Referensi</source>
         <translation>Reference</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="188"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="189"/>
         <source>Catatan</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="190"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="191"/>
         <source>Simpan pembayaran</source>
         <translation>Save payment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="192"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="193"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="219"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="220"/>
         <source>{total} untuk {people} peserta, {months} bulan</source>
         <translation>{total} for {people} participants, {months} months</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="223"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="224"/>
         <source> ({n} bulan-peserta sudah dibayar sebelumnya, tidak ditagih lagi)</source>
         <translation> ({n} participant-months paid before, not billed again)</translation>
     </message>
@@ -3913,467 +4018,486 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/core/labels.py" line="461"/>
+        <source>{name} belum atau tidak lagi terdaftar sebagai peserta ({standing}); {count} orang yang dipilih tidak ditagih. Hanya peserta yang disetujui dan tidak ditolak yang dibayar. Pembayaran tidak dicatat.</source>
+        <translation>{name} is not (or no longer) an enrolled participant ({standing}); {count} of the chosen people are not billed. Only participants who were approved and not rejected are paid for. The payment was not recorded.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="466"/>
         <source>{count} orang yang dipilih tidak ada dalam tagihan {period} (bukan peserta pada bulan itu atau dibiayai APBD): {names}. Pembayaran tidak dicatat.</source>
         <translation>{count} selected people are not on the bill for {period} (not participants in that month, or funded by the regency): {names}. The payment was not recorded.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="466"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="471"/>
         <source>Jumlah pembayaran harus lebih dari nol.</source>
         <translation>The payment amount must be more than zero.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="467"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="472"/>
         <source>Tanggal bayar {date} belum terjadi.</source>
         <translation>Payment date {date} has not happened yet.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="468"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="473"/>
         <source>Tidak ada iuran yang belum dibayar untuk {period} pada pilihan ini.</source>
         <translation>Nothing is unpaid for {period} in this selection.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="471"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="476"/>
         <source>Jumlah {amount} tidak sama dengan tagihan {expected} untuk {people} peserta, {period}. Periksa jumlahnya, atau pilih peserta dan bulan yang sesuai dengan pembayaran itu.</source>
         <translation>The amount {amount} does not match the bill of {expected} for {people} participants, {period}. Check the amount, or choose the participants and months that payment was for.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="476"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="481"/>
         <source>Tuliskan alasan pembatalan pembayaran.</source>
         <translation>Write the reason for voiding the payment.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="477"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="482"/>
         <source>Pembayaran {id} tidak ada.</source>
         <translation>Payment {id} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="478"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="483"/>
         <source>Pembayaran itu sudah dibatalkan pada {date}.</source>
         <translation>That payment was already voided on {date}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="479"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="484"/>
         <source>Anggaran tidak sah: jumlah harus lebih dari nol, tambahan peserta tidak negatif, tahun 2000-2100.</source>
         <translation>Invalid budget: the amount must be above zero, additions not negative, year 2000-2100.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="483"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="488"/>
         <source>Masa simpan harus 0 sampai 100 tahun (0: tidak pernah dihapus).</source>
         <translation>The retention period must be 0 to 100 years (0: never removed).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="484"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="489"/>
         <source>Masa simpan data belum diatur (0 tahun): tidak ada yang dihapus. Atur dulu dengan &apos;kudus-desktop purge --set-years N&apos;.</source>
         <translation>No retention period is set (0 years): nothing was removed. Set it first with &apos;kudus-desktop purge --set-years N&apos;.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="489"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="494"/>
         <source>Jumlah yang akan dihapus berubah dari {expected} menjadi {found} orang. Periksa lagi lalu ulangi; tidak ada yang dihapus.</source>
         <translation>The number to remove changed from {expected} to {found} people. Check again and repeat; nothing was removed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="494"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="499"/>
         <source>Jam komputer berubah sejak pertanyaan tadi: batas hapusnya kini {now}, bukan {seen}. Periksa tanggal dan jam Windows lalu ulangi; tidak ada yang dihapus.</source>
         <translation>The computer clock changed since the question: the cut-off is now {now}, not {seen}. Check the Windows date and time and try again; nothing was removed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="500"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="505"/>
         <source>Laporan perangkat hilang memuat NIK lengkap: hanya admin dan verifikator yang boleh membuatnya.</source>
         <translation>The lost-device report lists full NIKs: only admins and verifiers may make it.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="503"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="508"/>
         <source>Sebutkan nomor paket yang ada di flashdisk yang hilang.</source>
         <translation>Name the numbers of the packages that were on the lost stick.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="504"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="509"/>
         <source>Perangkat ini tidak pernah membuat paket {seqs}.</source>
         <translation>This device never made package {seqs}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="506"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="511"/>
         <source>Verifikator memeriksa data, tidak mengubahnya: hanya admin dan operator yang boleh mendaftarkan atau mengubah peserta.</source>
         <translation>A verifier checks data and does not change it: only admins and operators may enrol or change participants.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="511"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="516"/>
         <source>Hanya verifikator atau admin yang boleh menyetujui atau mengembalikan data peserta.</source>
         <translation>Only a verifier or an admin may approve or send back participant data.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="514"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="519"/>
         <source>{count} peserta yang dipilih Anda ubah sendiri; perubahan harus diperiksa orang lain. Tidak ada yang dikembalikan.</source>
         <translation>You changed {count} of the selected participants yourself; someone else must check them. Nothing was sent back.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="519"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="524"/>
         <source>Persetujuan verifikator hanya berlaku di kantor desa.</source>
         <translation>Verifier approval applies only in a village office.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="520"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="525"/>
         <source>Data {name} belum disetujui verifikator; kartunya dicetak setelah disetujui.</source>
         <translation>The data of {name} is not yet approved by the verifier; the card is printed after approval.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="524"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="528"/>
+        <source>Pendaftaran {name} ditolak ({reason}); tidak ada kartu untuk peserta yang ditolak.</source>
+        <translation>{name}'s enrolment was rejected ({reason}); rejected participants get no card.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="532"/>
         <source>Peserta tidak ditemukan (mungkin sudah diubah di tempat lain).</source>
         <translation>Participant not found (it may have been changed elsewhere).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="527"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="535"/>
         <source>Kepesertaan {name} sudah berhenti.</source>
         <translation>The participation of {name} has already ended.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="528"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="536"/>
         <source>Kepesertaan {name} masih aktif.</source>
         <translation>The participation of {name} is still active.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="529"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="537"/>
         <source>NIK wajib diisi.</source>
         <translation>NIK is required.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="530"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="538"/>
         <source>NIK hanya boleh berisi angka 0-9.</source>
         <translation>The NIK may contain only the digits 0-9.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="531"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="539"/>
         <source>NIK harus 16 digit, yang diisi {length} digit.</source>
         <translation>The NIK must have 16 digits; {length} were entered.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="532"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="540"/>
         <source>NIK diawali kode provinsi {code} yang tidak ada.</source>
         <translation>The NIK starts with province code {code}, which does not exist.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="533"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="541"/>
         <source>Digit ke-7 s.d. 12 NIK ({digits}) bukan tanggal lahir yang sah (hari 01-31, atau 41-71 untuk perempuan).</source>
         <translation>Digits 7 to 12 of the NIK ({digits}) are not a valid birth date (day 01-31, or 41-71 for women).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="537"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="545"/>
         <source>Empat digit terakhir NIK tidak boleh 0000.</source>
         <translation>The last four digits of the NIK cannot be 0000.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="538"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="546"/>
         <source>NIK ini sudah terdaftar atas nama {name} ({reg_no}).</source>
         <translation>This NIK is already enrolled for {name} ({reg_no}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="539"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="547"/>
         <source>Menurut NIK jenis kelaminnya {nik_sex}, tetapi yang dipilih {typed_sex}.</source>
         <translation>The NIK says the sex is {nik_sex}, but {typed_sex} was chosen.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="542"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="550"/>
         <source>Tanggal lahir dalam NIK ({nik_date}) berbeda dengan tanggal lahir yang diisi ({typed_date}).</source>
         <translation>The birth date in the NIK ({nik_date}) differs from the date of birth entered ({typed_date}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="545"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="553"/>
         <source>NIK diterbitkan di luar Kabupaten Kudus (kode wilayah {code}). Pastikan orangnya memang warga desa ini.</source>
         <translation>The NIK was issued outside Kabupaten Kudus (region code {code}). Make sure the person lives in this village.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="549"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="557"/>
         <source>Kode kecamatan {code} dalam NIK tidak dikenal di Kabupaten Kudus.</source>
         <translation>District code {code} in the NIK is not known in Kabupaten Kudus.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="552"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="560"/>
         <source>Nomor KK hanya boleh berisi angka 0-9.</source>
         <translation>The KK number may contain only the digits 0-9.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="553"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="561"/>
         <source>Nomor KK harus 16 digit, yang diisi {length} digit.</source>
         <translation>The KK number must have 16 digits; {length} were entered.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="554"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="562"/>
         <source>Digit ke-7 s.d. 12 nomor KK ({digits}) bukan tanggal yang sah; periksa kembali.</source>
         <translation>Digits 7 to 12 of the KK number ({digits}) are not a valid date; please check.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="557"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="565"/>
         <source>Nama hanya boleh berisi huruf, spasi, titik, koma, apostrof dan tanda hubung.</source>
         <translation>A name may contain only letters, spaces, dots, commas, apostrophes and hyphens.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="560"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="568"/>
         <source>Nama terlalu pendek.</source>
         <translation>The name is too short.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="561"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="569"/>
         <source>{field}: &apos;{text}&apos; tidak dapat dibaca sebagai tanggal. Tulis seperti 17/08/1985 atau 17 Agustus 1985.</source>
         <translation>{field}: &apos;{text}&apos; cannot be read as a date. Write it like 17/08/1985 or 17 Agustus 1985.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="564"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="572"/>
         <source>{field}: &apos;{text}&apos; bukan tanggal yang ada di kalender.</source>
         <translation>{field}: &apos;{text}&apos; is not a date that exists.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="565"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="573"/>
         <source>{field} tidak boleh setelah hari ini.</source>
         <translation>{field} cannot be after today.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="566"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="574"/>
         <source>{field} sebelum tahun 1900; periksa kembali.</source>
         <translation>{field} is before 1900; please check.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="567"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="575"/>
         <source>Tanggal mulai kepesertaan sebelum tanggal lahir.</source>
         <translation>The start date is before the date of birth.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="568"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="576"/>
         <source>Umur pada tanggal mulai {age} tahun, melebihi batas {limit} tahun yang ditetapkan.</source>
         <translation>Age on the start date is {age}, above the set limit of {limit} years.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="571"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="579"/>
         <source>Umur pada tanggal mulai {age} tahun; pekerja di bawah 15 tahun tidak lazim.</source>
         <translation>Age on the start date is {age}; workers under 15 are unusual.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="574"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="582"/>
         <source>{field}: pilihan &apos;{value}&apos; tidak dikenal.</source>
         <translation>{field}: the choice &apos;{value}&apos; is not known.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="575"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="583"/>
         <source>{field} harus berupa angka 1-999.</source>
         <translation>{field} must be a number from 1 to 999.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="576"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="584"/>
         <source>Nomor telepon harus 8-15 digit, boleh diawali + dan berisi spasi atau tanda hubung.</source>
         <translation>The phone number must have 8-15 digits; it may start with + and contain spaces or hyphens.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="579"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="587"/>
         <source>Pekerja rentan harus disertai sumber datanya (DTKS, DTSEN, P3KE, ...).</source>
         <translation>A vulnerable worker needs the source list they come from (DTKS, DTSEN, P3KE, ...).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="582"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="590"/>
         <source>Tanggal berhenti ({exit}) sebelum tanggal mulai kepesertaan ({start}).</source>
         <translation>The end date ({exit}) is before the start date ({start}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="585"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="593"/>
         <source>Tanggal aktif kembali ({date}) sebelum tanggal berhenti ({exit}).</source>
         <translation>The reactivation date ({date}) is before the end date ({exit}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="588"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="596"/>
         <source>{field} terlalu panjang (maksimal {max} karakter).</source>
         <translation>{field} is too long (at most {max} characters).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="589"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="597"/>
         <source>{field}: nilai &apos;{value}&apos; tidak sah.</source>
         <translation>{field}: the value &apos;{value}&apos; is not valid.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="591"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="599"/>
         <source>Gagal menulis {path}: {detail}. Pilih folder lain atau tutup berkas itu di Excel.</source>
         <translation>Could not write {path}: {detail}. Choose another folder or close the file in Excel.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="594"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="602"/>
         <source>Kolom tidak dikenal: {columns}. Kolom yang tersedia: {known}.</source>
         <translation>Unknown columns: {columns}. Available columns: {known}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="595"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="603"/>
         <source>Berkas {path} tidak ditemukan.</source>
         <translation>File {path} not found.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="718"/>
+        <source>Nomor KPJ &apos;{kpj}&apos; tidak sah: harus angka saja, {low} sampai {high} digit (tulis sebagai teks agar nol di depan tetap).</source>
+        <translation>KPJ number '{kpj}' is not valid: it must be digits only, {low} to {high} of them (write it as text so leading zeros stay).</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="723"/>
+        <source>Perhatian: nomor KPJ {kpj} berisi {found} digit, bukan {digits} digit seperti biasanya. Nomor ini tetap dicatat; cocokkan dengan berkas BPJS (panjang yang biasa dapat diubah di Pengaturan).</source>
+        <translation>Note: KPJ number {kpj} has {found} digits, not the usual {digits}. It is recorded anyway; check it against the BPJS file (the usual length can be changed in Settings).</translation>
     </message>
     <message>
         <source>Berkas {path} bukan buku kerja Excel, LibreOffice atau CSV (.xlsx, .xls, .ods, .csv).</source>
         <translation type="vanished">The file {path} is not an Excel, LibreOffice or CSV workbook (.xlsx, .xls, .ods, .csv).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="596"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="604"/>
         <source>Berkas {path} terlalu besar ({size} MB; batasnya {max} MB). Pecah daftar menjadi beberapa berkas.</source>
         <translation>The file {path} is too large ({size} MB; the limit is {max} MB). Split the list into several files.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="599"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="607"/>
         <source>Berkas {path} dilindungi kata sandi. Buka di Excel, hapus kata sandinya, simpan, lalu impor lagi.</source>
         <translation>The file {path} is protected by a password. Open it in Excel, remove the password, save it and import again.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="602"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="610"/>
         <source>Berkas {path} rusak dan tidak dapat dibaca ({detail}).</source>
         <translation>The file {path} is damaged and cannot be read ({detail}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="603"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="611"/>
         <source>Berkas {path} bukan daftar yang dapat dibaca: isinya berkas {what}. Simpan daftarnya sebagai buku kerja Excel (.xlsx), LibreOffice (.ods) atau CSV, lalu pilih berkas itu.</source>
         <translation>The file {path} is not a list that can be read: it is a {what} file. Save the list as an Excel workbook (.xlsx), LibreOffice (.ods) or CSV, then choose that file.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="608"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="616"/>
         <source>Berkas {path} bukan daftar yang dapat dibaca: isinya data biner, bukan buku kerja atau teks CSV. Simpan daftarnya sebagai buku kerja Excel (.xlsx), LibreOffice (.ods) atau CSV, lalu pilih berkas itu.</source>
         <translation>The file {path} is not a list that can be read: it holds binary data, not a workbook or CSV text. Save the list as an Excel workbook (.xlsx), LibreOffice (.ods) or CSV, then choose that file.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="613"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="621"/>
         <source>Berkas {path} (lembar {sheet}) terlalu besar setelah dibuka: lebih dari {max} MB. Daftar desa atau kabupaten tidak sebesar itu; berkas ini rusak atau bukan daftar. Tidak ada yang dibaca.</source>
         <translation>The file {path} (sheet {sheet}) is too large once unpacked: more than {max} MB. No village or regency list is that large; the file is damaged or not a list. Nothing was read.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="618"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="626"/>
         <source>Berkas {path} (lembar {sheet}) berisi lebih dari {rows} baris atau {cells} sel berisi data, batas satu impor. Pecah daftar menjadi beberapa berkas. Tidak ada yang dibaca.</source>
         <translation>The file {path} (sheet {sheet}) holds more than {rows} rows or {cells} cells with data, the limit of one import. Split the list into several files. Nothing was read.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="623"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="631"/>
         <source>Berkas {path} ({sheet}) memuat satu sel yang lebih panjang dari {max} karakter, batas Excel sendiri: berkas ini rusak atau tidak dibuat sebagai daftar. Tidak ada yang dibaca.</source>
         <translation>The file {path} ({sheet}) holds a cell longer than {max} characters, Excel&apos;s own limit: the file is damaged or was not made as a list. Nothing was read.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="628"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="636"/>
         <source>Baris {row} berkas {path} memuat satu kolom yang lebih panjang dari {max} karakter, batas Excel sendiri: berkas ini rusak atau tidak dibuat sebagai daftar. Tidak ada yang dibaca.</source>
         <translation>Row {row} of {path} holds a field longer than {max} characters, Excel&apos;s own limit: the file is damaged or was not made as a list. Nothing was read.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="633"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="641"/>
         <source>Lembar {sheet} di {path} berisi {count} sel rumus yang hasilnya belum pernah dihitung (berkas dibuat program lain, bukan disimpan oleh Excel). Buka berkas itu di Excel atau LibreOffice, simpan, lalu impor lagi. Tidak ada yang dibaca.</source>
         <translation>The sheet {sheet} in {path} holds {count} formula cells whose results were never calculated (the file was made by another program, not saved by Excel). Open the file in Excel or LibreOffice, save it, then import it again. Nothing was read.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="639"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="647"/>
         <source>Lembar {sheet} di berkas {path} kosong.</source>
         <translation>Sheet {sheet} in {path} is empty.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="640"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="648"/>
         <source>Berkas {path} tidak memiliki lembar bernama {sheet}.</source>
         <translation>The file {path} has no sheet named {sheet}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="641"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="649"/>
         <source>Tidak ada kolom NIK di {path} (lembar: {sheet}). Beri judul kolom &apos;NIK&apos; atau pilih kolomnya sendiri.</source>
         <translation>There is no NIK column in {path} (sheets: {sheet}). Give the column the heading &apos;NIK&apos; or choose it yourself.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="645"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="653"/>
         <source>Sel NIK berisi angka, bukan teks ({digits}). Excel hanya menyimpan 15 digit, sehingga digit terakhir NIK bisa sudah hilang. Ketik ulang NIK sebagai teks (format Teks, atau awali dengan tanda &apos;).</source>
         <translation>The NIK cell holds a number, not text ({digits}). Excel keeps only 15 digits, so the NIK&apos;s last digit may already be lost. Type the NIK again as text (Text format, or start it with &apos;).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="650"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="658"/>
         <source>Sel NIK berisi angka, bukan teks ({digits}). Digit terakhirnya bukan 0, jadi Excel tidak memotongnya (Excel menyimpan 15 digit dan menulis digit ke-16 sebagai 0): NIK ini diterima. Sebaiknya kolom NIK diformat sebagai Teks.</source>
         <translation>The NIK cell holds a number, not text ({digits}). Its last digit is not 0, so Excel did not cut it (Excel keeps 15 digits and writes the 16th as 0): this NIK is accepted. Better format the NIK column as Text.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="656"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="664"/>
         <source>Sel nomor KK berisi angka, bukan teks ({digits}). Digit terakhirnya bukan 0, jadi Excel tidak memotongnya: nomor ini diterima. Sebaiknya kolom KK diformat sebagai Teks.</source>
         <translation>The KK number cell holds a number, not text ({digits}). Its last digit is not 0, so Excel did not cut it: the number is accepted. Better format the KK column as Text.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="661"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="669"/>
         <source>Sel nomor KK berisi angka, bukan teks ({digits}). Excel hanya menyimpan 15 digit, sehingga digit terakhirnya bisa sudah hilang. Ketik ulang sebagai teks.</source>
         <translation>The KK cell holds a number, not text ({digits}). Excel keeps only 15 digits, so its last digit may already be lost. Type it again as text.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="666"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="674"/>
         <source>NIK ini sudah ada di baris {first_row} berkas yang sama.</source>
         <translation>This NIK already appears in row {first_row} of the same file.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="667"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="675"/>
         <source>Lembar ini berisi rumus; yang dibaca adalah hasil terakhir yang disimpan Excel. Sel rumus yang belum pernah dihitung terbaca kosong.</source>
         <translation>This sheet contains formulas; the values read are the last results Excel saved. Formula cells never calculated read as empty.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="673"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="681"/>
         <source>Kode wilayah {code} tidak dikenal: tulis kode desa (33.19.03.2008) atau kecamatan (33.19.03).</source>
         <translation>Unknown area code {code}: write a village code (33.19.03.2008) or a kecamatan code (33.19.03).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="676"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="684"/>
         <source>--map {pair}: tulis KOLOM=JUDUL, KOLOM salah satu dari {fields}, JUDUL judul kolom di berkas.</source>
         <translation>--map {pair}: write FIELD=HEADER, FIELD one of {fields}, HEADER a column header in the file.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="679"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="687"/>
         <source>Fitur ini hanya tersedia di instalasi mode kabupaten.</source>
         <translation>This is only available in a regency-mode installation.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="680"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="688"/>
         <source>Peran {role} tidak boleh memutuskan kepesertaan ganda; minta admin atau verifikator.</source>
         <translation>The role {role} may not decide double enrolments; ask an admin or a verifier.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="683"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="691"/>
         <source>Keputusan &apos;{decision}&apos; tidak dikenal.</source>
         <translation>Unknown decision &apos;{decision}&apos;.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="684"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="692"/>
         <source>Kasus kepesertaan ganda nomor {id} tidak ada.</source>
         <translation>There is no double-enrolment case number {id}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="685"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="693"/>
         <source>Kasus nomor {id} sudah diputuskan sebelumnya; keputusan itu tidak diubah.</source>
         <translation>Case number {id} was already decided; that decision is unchanged.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="688"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="696"/>
         <source>Kedua kepesertaan memakai NIK yang sama ({nik}), jadi pasti orang yang sama: pilih kepesertaan yang berlaku.</source>
         <translation>Both enrolments use the same NIK ({nik}), so they are the same person: choose the enrolment that stands.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="692"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="700"/>
         <source>Berkas {path} tidak berisi satu pun NIK yang sah. Daftar APBD yang tersimpan tidak diubah.</source>
         <translation>{path} holds no valid NIK. The stored APBD list is unchanged.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="695"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="703"/>
         <source>NIK ini sudah ada di baris sebelumnya; baris ini dilewati.</source>
         <translation>This NIK is already on an earlier row; this row is skipped.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="696"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="704"/>
         <source>Tidak ada peserta yang perlu didaftarkan ke BPJS untuk {desa}: semua peserta aktif yang diterima sudah ber-KPJ atau sudah dikirim.</source>
         <translation>No participant to register with BPJS for {desa}: every active accepted participant has a KPJ number or was already sent.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="701"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="709"/>
         <source>Berkas {path} (lembar: {sheet}) tidak punya kolom KPJ maupun kolom status. Beri judul kolom &apos;KPJ&apos; dan &apos;STATUS&apos; atau pilih kolomnya sendiri.</source>
         <translation>{path} (sheet: {sheet}) has neither a KPJ nor a status column. Head the columns &apos;KPJ&apos; and &apos;STATUS&apos; or choose them yourself.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="706"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="714"/>
         <source>Status &apos;{status}&apos; tidak dikenali: tulis misalnya TERDAFTAR atau DITOLAK, atau isi nomor KPJ.</source>
         <translation>Status &apos;{status}&apos; not recognised: write e.g. TERDAFTAR or DITOLAK, or fill in the KPJ number.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="709"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="717"/>
         <source>Status terdaftar tetapi nomor KPJ kosong.</source>
         <translation>Status registered but the KPJ number is empty.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="710"/>
         <source>Nomor KPJ &apos;{kpj}&apos; tidak sah: harus {digits} digit angka (tulis sebagai teks agar nol di depan tetap).</source>
-        <translation>KPJ number &apos;{kpj}&apos; is invalid: it must be {digits} digits (write it as text so leading zeros stay).</translation>
+        <translation type="vanished">KPJ number &apos;{kpj}&apos; is invalid: it must be {digits} digits (write it as text so leading zeros stay).</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/gui/ops.py" line="161"/>
@@ -4384,348 +4508,376 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
 <context>
     <name>PremiumsPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="322"/>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="339"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="323"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="340"/>
         <source>Iuran</source>
         <translation>Premiums</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="339"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="340"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="360"/>
         <source>No. Registrasi</source>
         <translation>Registration no.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="339"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="340"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="360"/>
         <source>Nama</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="339"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="340"/>
         <source>NIK</source>
         <translation>NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="339"/>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="429"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="340"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="445"/>
         <source>Sumber dana</source>
         <translation>Funding</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="340"/>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="396"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="341"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="407"/>
         <source>Dibayar</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="340"/>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="365"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="341"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="360"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="376"/>
         <source>Keadaan</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="340"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="341"/>
         <source>12 bulan terakhir</source>
         <translation>Last 12 months</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="347"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="348"/>
         <source>Catat pembayaran…</source>
         <translation>Record payment…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="351"/>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="396"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="352"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="407"/>
         <source>Bulan</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="364"/>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="429"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="357"/>
+        <source>Tidak ditagih: belum atau tidak lagi terdaftar sebagai peserta</source>
+        <translation>Not billed: not (or no longer) enrolled</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="360"/>
+        <source>Alasan</source>
+        <translation type="unfinished">Reason</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="375"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="445"/>
         <source>No.</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="364"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="375"/>
         <source>Tanggal bayar</source>
         <translation>Date paid</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="364"/>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="591"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="375"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="633"/>
         <source>Jumlah</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="364"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="375"/>
         <source>Untuk bulan</source>
         <translation>For months</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="364"/>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="396"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="375"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="407"/>
         <source>Peserta</source>
         <translation>Participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="365"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="376"/>
         <source>Referensi</source>
         <translation>Reference</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="365"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="376"/>
         <source>Dicatat oleh</source>
         <translation>Recorded by</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="368"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="379"/>
         <source>Batalkan pembayaran terpilih…</source>
         <translation>Void selected payment…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="389"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="400"/>
         <source>pagu yang disahkan dalam APBDes</source>
         <translation>amount adopted in the village budget</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="390"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="401"/>
         <source>Simpan anggaran</source>
         <translation>Save budget</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="396"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="407"/>
         <source>Jatuh tempo</source>
         <translation>Due</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="396"/>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="462"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="407"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="478"/>
         <source>Tagihan</source>
         <translation>Bill</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="397"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="408"/>
         <source>Belum dibayar</source>
         <translation>Unpaid</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="397"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="408"/>
         <source>Pembayaran diterima</source>
         <translation>Payments received</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="400"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="411"/>
         <source>Simpan laporan Excel…</source>
         <translation>Save Excel report…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="403"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="414"/>
         <source>Cetak rekap…</source>
         <translation>Print recap…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="409"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="420"/>
         <source>Tahun</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="410"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="421"/>
         <source>Rencana tambahan peserta</source>
         <translation>Planned additional participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="411"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="422"/>
         <source>Kebutuhan anggaran</source>
         <translation>Budget needed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="415"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="431"/>
         <source>Anggaran APBDes (Rp)</source>
         <translation>Village budget line (Rp)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="429"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="445"/>
         <source>Jenis</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="429"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="445"/>
         <source>Berlaku</source>
         <translation>Valid</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="429"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="445"/>
         <source>Rincian</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="430"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="446"/>
         <source>Aktif</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="430"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="446"/>
         <source>Dasar hukum</source>
         <translation>Legal basis</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="433"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="449"/>
         <source>Aktifkan / nonaktifkan baris terpilih</source>
         <translation>Switch selected row on / off</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="436"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="452"/>
         <source>Tambah baris tarif…</source>
         <translation>Add rate row…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="443"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="459"/>
         <source>Hanya admin yang boleh mengubah tarif.</source>
         <translation>Only an admin may change rates.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="446"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="462"/>
         <source>Iuran setiap bulan dihitung dari baris tarif yang berlaku pada bulan itu. Diskon PP 50/2025 (April-Desember 2026) dikecualikan untuk iuran dari APBN/APBD; berlakunya untuk APBDes belum pasti, jadi barisnya nonaktif sampai BPJS Kudus memastikannya.</source>
         <translation>Each month&apos;s premium comes from the rate rows valid in that month. The PP 50/2025 discount (April-December 2026) excludes premiums paid from APBN/APBD; whether it applies to the village budget is unconfirmed, so its row stays off until BPJS Kudus confirms it.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="463"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="479"/>
         <source>Pembayaran</source>
         <translation>Payments</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="464"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="480"/>
         <source>Anggaran</source>
         <translation>Budget</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="465"/>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="701"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="481"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="743"/>
         <source>Tarif</source>
         <translation>Rate</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="500"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="516"/>
         <source>Tagihan {month}: {n} peserta, {total}. Jatuh tempo {due}. Dibayar {paid}; belum dibayar {open} ({unpaid} peserta).</source>
         <translation>Bill for {month}: {n} participants, {total}. Due {due}. Paid {paid}; unpaid {open} ({unpaid} participants).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="510"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="526"/>
         <source>{n} peserta menunggak setelah jatuh tempo.</source>
         <translation>{n} participants are in arrears after the due date.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="513"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="529"/>
         <source>{n} peserta gugur (lebih dari 3 bulan tidak dibayar) dan harus didaftarkan ulang.</source>
         <translation>{n} participants lapsed (more than 3 months unpaid) and must be registered again.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="516"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="532"/>
         <source>{n} peserta dibiayai APBD Kabupaten, tidak ditagih ke desa.</source>
         <translation>{n} participants are funded by the regency and not billed to the village.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="547"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="537"/>
+        <source>{n} orang tidak ditagih karena belum disetujui verifikator atau ditolak kabupaten/BPJS (lihat di bawah).</source>
+        <translation>{n} people are not billed because the verifier has not approved them or the regency/BPJS rejected them (see below).</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="573"/>
         <source>dibatalkan: {reason}</source>
         <translation>voided: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="547"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="573"/>
         <source>sah</source>
         <translation>valid</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="565"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="591"/>
         <source>({active} peserta aktif + {add} tambahan) × 12 bulan × {rates} = {total}</source>
         <translation>({active} active participants + {add} additional) × 12 months × {rates} = {total}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="572"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="599"/>
+        <source>{n} orang lain belum disetujui atau ditolak, jadi tidak dianggarkan.</source>
+        <translation>{n} other people are not approved or were rejected, so they are not budgeted.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="606"/>
+        <source>Perhatian: {n} peserta, kurang dari jumlah minimal {min} peserta per desa yang ditetapkan kabupaten.</source>
+        <translation>Note: {n} participants, fewer than the minimum of {min} per village set by the regency.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="614"/>
         <source>Realisasi {year}: {received} dari anggaran {budget} ({pct:.1f}%). Tunggakan {arrears}.</source>
         <translation>Spent in {year}: {received} of the budget {budget} ({pct:.1f}%). Arrears {arrears}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="582"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="624"/>
         <source>Anggaran {year} belum dicatat. Diterima {received}; tunggakan {arrears}.</source>
         <translation>The {year} budget is not recorded. Paid {received}; arrears {arrears}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="602"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="644"/>
         <source>JKK {pct}% × {income} + JKM {jkm}</source>
         <translation>JKK {pct}% × {income} + JKM {jkm}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="606"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="648"/>
         <source>diskon {pct}%</source>
         <translation>discount {pct}%</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="609"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="651"/>
         <source>semua</source>
         <translation>all</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="611"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="653"/>
         <source>ya</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="611"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="653"/>
         <source>tidak</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="629"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="671"/>
         <source>Pembayaran iuran</source>
         <translation>Premium payment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="630"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="672"/>
         <source>Pembayaran {amount} dicatat untuk {n} peserta, {period}.</source>
         <translation>Payment of {amount} recorded for {n} participants, {period}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="639"/>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="646"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="681"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="688"/>
         <source>Batalkan pembayaran</source>
         <translation>Void payment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="639"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="681"/>
         <source>Pilih pembayarannya di daftar lebih dahulu.</source>
         <translation>Select the payment in the list first.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="647"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="689"/>
         <source>Alasan pembatalan (bulan-bulannya kembali belum dibayar; catatannya tetap ada):</source>
         <translation>Reason for voiding (its months become unpaid again; the record stays):</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="662"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="704"/>
         <source>Simpan laporan iuran</source>
         <translation>Save premium report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="678"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="720"/>
         <source>Laporan iuran</source>
         <translation>Premium report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="679"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="721"/>
         <source>Laporan {year} ({n} pembayaran) ditulis ke {path}.</source>
         <translation>The {year} report ({n} payments) was written to {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="692"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="734"/>
         <source>Rekap iuran {year}</source>
         <translation>Premium recap {year}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="693"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="735"/>
         <source>Rekapitulasi iuran bulanan tahun {year} dengan tanda tangan</source>
         <translation>Monthly premium recap for {year} with signatures</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="701"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="743"/>
         <source>Pilih barisnya di tabel lebih dahulu.</source>
         <translation>Select the row in the table first.</translation>
     </message>
@@ -4881,62 +5033,62 @@ Continue?</translation>
 <context>
     <name>RateDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="250"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="251"/>
         <source>Tambah baris tarif</source>
         <translation>Add rate row</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="257"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="258"/>
         <source>kosong: seterusnya</source>
         <translation>empty: open-ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="259"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="260"/>
         <source>Semua sumber dana</source>
         <translation>All funding sources</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="275"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="276"/>
         <source>Jenis</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="275"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="276"/>
         <source>Berlaku mulai (TTTT-BB)</source>
         <translation>Valid from (YYYY-MM)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="276"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="277"/>
         <source>Berlaku sampai</source>
         <translation>Valid to</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="276"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="277"/>
         <source>Sumber dana</source>
         <translation>Funding</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="277"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="278"/>
         <source>Penghasilan dilaporkan (Rp)</source>
         <translation>Reported income (Rp)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="277"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="278"/>
         <source>JKK (% penghasilan)</source>
         <translation>JKK (% of income)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="278"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="279"/>
         <source>JKM (Rp)</source>
         <translation>JKM (Rp)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="278"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="279"/>
         <source>Diskon (%)</source>
         <translation>Discount (%)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="279"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="280"/>
         <source>Dasar hukum</source>
         <translation>Legal basis</translation>
     </message>
@@ -5454,8 +5606,8 @@ The regency key&apos;s fingerprint, to read to the village operator when they jo
     <name>SettingsPage</name>
     <message>
         <location filename="../../kudus_desktop/gui/settings_page.py" line="51"/>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="230"/>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="276"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="248"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="294"/>
         <source>Pengaturan</source>
         <translation>Settings</translation>
     </message>
@@ -5465,158 +5617,168 @@ The regency key&apos;s fingerprint, to read to the village operator when they jo
         <translation>Office and signatory</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="73"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="79"/>
         <source>Wilayah</source>
         <translation>Region</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="74"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="80"/>
         <source>Nama penandatangan</source>
         <translation>Signatory name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="75"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="81"/>
         <source>Jabatan penandatangan</source>
         <translation>Signatory title</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="76"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="82"/>
         <source>Telepon kantor</source>
         <translation>Office phone</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="77"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="83"/>
         <source>Batas umur peserta (tahun)</source>
         <translation>Participant age limit (years)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="78"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="85"/>
+        <source>Jumlah peserta minimal per desa</source>
+        <translation>Minimum participants per village</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="88"/>
+        <source>Jumlah digit nomor KPJ dari BPJS</source>
+        <translation>Digits of a BPJS KPJ number</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="89"/>
         <source>Kunci layar setelah (menit tanpa kegiatan; 0 = tidak)</source>
         <translation>Lock the screen after (minutes without activity; 0 = never)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="81"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="92"/>
         <source>Data peserta baru dan yang diubah harus disetujui verifikator sebelum dikirim ke kabupaten atau dicetak kartunya</source>
         <translation>New and changed participant data must be approved by a verifier before it is sent to the regency or a card is printed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="88"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="99"/>
         <source>Persetujuan</source>
         <translation>Approval</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="92"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="103"/>
         <source>Simpan pengaturan kantor</source>
         <translation>Save office settings</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="102"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="116"/>
         <source>Hanya admin yang dapat mengubah pengaturan kantor.</source>
         <translation>Only an administrator can change the office settings.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="104"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="118"/>
         <source>Kolom daftar pendaftaran BPJS</source>
         <translation>BPJS registration list columns</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="118"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="132"/>
         <source>Naik</source>
         <translation>Up</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="119"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="133"/>
         <source>Turun</source>
         <translation>Down</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="120"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="134"/>
         <source>Simpan kolom</source>
         <translation>Save columns</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="131"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="145"/>
         <source>Centang kolom yang diminta BPJS dan susun urutannya (seret, atau Naik/Turun). Kode wadah: SD untuk dana desa, SA untuk APBD, SL lainnya.</source>
         <translation>Tick the columns BPJS asks for and put them in order (drag, or Up/Down). Wadah code: SD for village funds, SA for the regency budget, SL otherwise.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="141"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="155"/>
         <source>Akun pengguna</source>
         <translation>User accounts</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="146"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="160"/>
         <source>Cadangan</source>
         <translation>Backups</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="151"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="165"/>
         <source>Log audit</source>
         <translation>Audit log</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="156"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="170"/>
         <source>Data pribadi</source>
         <translation>Personal data</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="163"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="177"/>
         <source>Tampilan</source>
         <translation>Display</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="171"/>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="285"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="185"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="303"/>
         <source>Bahasa / Language</source>
         <translation>Bahasa / Language</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="173"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="187"/>
         <source>Tentang</source>
         <translation>About</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="175"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="189"/>
         <source>Versi</source>
         <translation>Version</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="178"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="192"/>
         <source>Basis data</source>
         <translation>Database</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="230"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="248"/>
         <source>Pengaturan kantor disimpan.</source>
         <translation>Office settings saved.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="237"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="255"/>
         <source>Persetujuan verifikator</source>
         <translation>Verifier approval</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="238"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="256"/>
         <source>{n} data peserta yang menunggu atau dikembalikan akan dianggap disetujui dan ikut paket berikutnya tanpa diperiksa. Lanjutkan?</source>
         <translation>{n} participant records waiting or sent back will count as approved and go into the next package unchecked. Continue?</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="240"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="258"/>
         <source>Ya, tidak wajib</source>
         <translation>Yes, not required</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="241"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="259"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="276"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="294"/>
         <source>Kolom daftar pendaftaran BPJS disimpan.</source>
         <translation>BPJS registration list columns saved.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="286"/>
+        <location filename="../../kudus_desktop/gui/settings_page.py" line="304"/>
         <source>Bahasa tampilan berubah saat Kudus Desktop dibuka kembali.
 The display language changes when Kudus Desktop is opened again.</source>
         <translation>Bahasa tampilan berubah saat Kudus Desktop dibuka kembali.
@@ -5742,47 +5904,47 @@ Trying again in {minutes} minutes.</translation>
 <context>
     <name>TablePrintDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="345"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="402"/>
         <source>Isi</source>
         <translation>Contents</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="346"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="403"/>
         <source>Kertas</source>
         <translation>Paper</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="348"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="405"/>
         <source>Pratinjau…</source>
         <translation>Preview…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="349"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="406"/>
         <source>Cetak…</source>
         <translation>Print…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="350"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="407"/>
         <source>Simpan PDF…</source>
         <translation>Save PDF…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="351"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="408"/>
         <source>Tutup</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="363"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="420"/>
         <source>Menyusun {title}…</source>
         <translation>Preparing {title}…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="366"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="423"/>
         <source>Simpan sebagai PDF</source>
         <translation>Save as PDF</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="378"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="435"/>
         <source>{n} halaman ditulis ke {path}.</source>
         <translation>{n} pages written to {path}.</translation>
     </message>

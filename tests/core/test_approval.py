@@ -212,13 +212,16 @@ def test_an_ended_participation_waits_too_and_an_import_queues_every_new_row(des
     assert desk.send()[0] == 1
 
 
-def test_a_payment_for_someone_still_waiting_reaches_the_regency_with_the_approval(desk: Desk) -> None:
+def test_someone_still_waiting_is_not_billed_and_is_paid_for_once_approved(desk: Desk) -> None:
     pid, _ = desk.desk.create(make_draft(1, start_date="01/11/2026"))
-    PremiumService(desk.a.db, desk.operator, today=lambda: TODAY).pay(
-        PaymentRequest(date(2026, 11, 10), parse_month("2026-11"), 1, 16_800, "VA-1")
-    )
-    desk.send()  # the payment alone: its month waits at the regency for the person
+    premiums = PremiumService(desk.a.db, desk.operator, today=lambda: TODAY)
+    bill = premiums.bill(parse_month("2026-11"))
+    assert bill.total == 0 and [(x.participant_id, x.standing) for x in bill.apart] == [(pid, "menunggu_verifikasi")]
+    with pytest.raises(KudusError) as err:
+        premiums.pay(PaymentRequest(date(2026, 11, 10), parse_month("2026-11"), 1, 16_800, "VA-1", "", (pid,)))
+    assert err.value.code == "premium_not_enrolled"
     desk.review.approve([pid])
+    premiums.pay(PaymentRequest(date(2026, 11, 10), parse_month("2026-11"), 1, 16_800, "VA-1"))
     desk.send()
     with desk.kab.db.begin() as conn:
         months = conn.execute(select(premium_paid_table.c.month)).scalars().all()

@@ -33,9 +33,9 @@ def cards(service: ParticipantService) -> CardService:
 
 
 def test_qr_text_verifies_with_the_office_key_and_not_with_another(db: Database) -> None:
-    payload = CardPayload("3319032008-00007", "12345678901", "33.19.03.2008", date(2026, 11, 24))
+    payload = CardPayload("3319032008-00007", "12345678901", "33.19.03.2008", date(2026, 11, 24), "TERDAFTAR")
     text = sign_payload(payload, office_key(db))
-    assert text.startswith("KD1:3319032008-00007:12345678901:33.19.03.2008:20261124:")
+    assert text.startswith("KD2:3319032008-00007:12345678901:33.19.03.2008:20261124:TERDAFTAR:")
     # Upper-case letters, digits and -.: only: QR's compact alphanumeric mode.
     assert all(ch.isdigit() or ch.isupper() or ch in "-.:" for ch in text)
     public = load_public_key(public_key_pem(db).encode())
@@ -53,10 +53,11 @@ def test_qr_text_verifies_with_the_office_key_and_not_with_another(db: Database)
         lambda t: t.replace("00007", "00008"),  # another registration number
         lambda t: t.replace("20261124", "20261125"),  # another issue date
         lambda t: t.replace("12345678901", ""),  # KPJ removed
+        lambda t: t.replace(":MENUNGGU:", ":TERDAFTAR:"),  # a waiting card made to claim registration
     ],
 )
 def test_a_tampered_payload_fails_verification(db: Database, change: object) -> None:
-    payload = CardPayload("3319032008-00007", "12345678901", "33.19.03.2008", date(2026, 11, 24))
+    payload = CardPayload("3319032008-00007", "12345678901", "33.19.03.2008", date(2026, 11, 24), "MENUNGGU")
     text = sign_payload(payload, office_key(db))
     public = load_public_key(public_key_pem(db).encode())
     with pytest.raises(KudusError) as err:
@@ -118,8 +119,11 @@ def test_card_text_masks_the_nik_and_prefers_the_kpj(cards: CardService, service
     assert (with_kpj.number_label, with_kpj.number) == ("No. KPJ", "98765432101")
     assert (without.number_label, without.number) == ("No. Registrasi", service.get(ids[1]).reg_no)
     assert with_kpj.programmes == "JKK + JKM"
-    assert with_kpj.protected_since == "1 November 2026"
-    assert ":98765432101:" in with_kpj.qr_text
+    assert (with_kpj.status_label, with_kpj.status_text) == ("Terlindungi sejak", "1 November 2026")
+    # No KPJ yet: the card says it waits for BPJS, never that the person is protected.
+    assert without.status_label == "Status" and "belum terlindungi" in without.status_text
+    assert ":98765432101:" in with_kpj.qr_text and with_kpj.qr_text.split(":")[5] == "TERDAFTAR"
+    assert without.qr_text.split(":")[5] == "MENUNGGU"
     back = " ".join(" ".join(lines) for _, lines in batch.shared.back_sections)
     assert "Rp42.000.000" in back and "175" in back
     assert "0291-123456" in batch.shared.contact

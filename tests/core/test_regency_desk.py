@@ -13,11 +13,14 @@ from sqlalchemy import text
 
 from kudus_desktop.core.accounts import AccountService
 from kudus_desktop.core.bpjs import BpjsError, BpjsService
+from kudus_desktop.core.cards import CardAction, CardScope, CardService
 from kudus_desktop.core.codes import Role
 from kudus_desktop.core.doubles import DoubleEnrolmentService, DuplicateError
+from kudus_desktop.core.enrolment import Standing
 from kudus_desktop.core.errors import StateError
 from kudus_desktop.core.exporting import export_coverage
 from kudus_desktop.core.overview import overview
+from kudus_desktop.core.premiums import PremiumService, month_index
 from kudus_desktop.core.signing import identity
 from kudus_desktop.core.sync import RegencySync, VillageSync
 from kudus_desktop.core.sync_state import SyncState
@@ -285,6 +288,15 @@ def test_bpjs_list_out_and_answers_back_to_the_right_villages(world: dict[str, O
     preview = bpjs.preview_results(answer)
     assert [r.action for r in preview.rows] == ["kpj", "rejected", "kpj", "not_sent", "unknown", "invalid", "invalid"]
     assert preview.rows[5].problem == "nik_number_cell" and preview.rows[6].problem == "bpjs_kpj_invalid"
+    assert preview.warned == ()
+    # 11 digits is the usual length, not a rule: another length is applied with a warning.
+    odd = _results(tmp_path / "lain.xlsx", [[make_nik(1), "PESERTA UJI A", "260100000011", "TERDAFTAR", ""]])
+    [row] = bpjs.preview_results(odd).rows
+    assert (row.action, row.problem) == ("kpj", "bpjs_kpj_length") and "12 digit" in row.problem_text
+    AccountService(kab.db).update_profile(
+        head_name="Kepala", head_title="Kepala Dinas", office_phone="", max_age="65", kpj_digits="12"
+    )
+    assert bpjs.preview_results(odd).rows[0].problem == ""
     with kab.db.begin() as conn:
         assert conn.execute(text("SELECT COUNT(*) FROM participant WHERE kpj IS NOT NULL")).scalar() == 0
     applied = bpjs.apply_results(preview)
@@ -295,6 +307,11 @@ def test_bpjs_list_out_and_answers_back_to_the_right_villages(world: dict[str, O
         assert conn.execute(text("SELECT COUNT(*) FROM participant WHERE nik = '3319031205800077'")).scalar() == 0
     assert [r.action for r in bpjs.preview_results(answer).rows][:3] == ["unchanged"] * 3
 
+    # Village A printed cards before BPJS answered: each says it is waiting for BPJS.
+    cards_a = CardService(a.db, a.participants, AccountService(a.db).profile())
+    waiting = cards_a.prepare(cards_a.ids_for(CardScope.ALL), issue_date=TODAY)
+    assert {c.standing for c in waiting.cards} == {Standing.AWAITING_BPJS}
+    cards_a.record_print(waiting)
     got = receive(kab, {"a": a, "b": b, "c": c}, tmp_path / "r1")
     assert (got["a"].kpj_assigned, got["a"].rejected, got["b"].kpj_assigned, got["c"].kpj_assigned) == (1, 1, 1, 0)
     assert a.participants.find_by_nik(make_nik(1)).kpj == "26010000001"  # type: ignore[union-attr]
@@ -302,6 +319,20 @@ def test_bpjs_list_out_and_answers_back_to_the_right_villages(world: dict[str, O
     state = state_of(a, make_nik(2))
     assert state.state == SyncState.REJECTED and state.reason == "BPJS: NIK tidak sesuai data Dukcapil"
     assert state_of(c, make_nik(5)).state == SyncState.ACCEPTED and c.participants.find_by_nik(make_nik(5)).kpj == ""  # type: ignore[union-attr]
+    # The answer reaches the village's bill and cards: the rejected person is not billed, gets no
+    # new card and their card is to be taken back; the registered one's card is to be printed again.
+    rejected_id = a.participants.find_by_nik(make_nik(2)).id  # type: ignore[union-attr]
+    registered_id = a.participants.find_by_nik(make_nik(1)).id  # type: ignore[union-attr]
+    bill = PremiumService(a.db, a.user, today=lambda: TODAY).bill(month_index(TODAY))
+    assert rejected_id not in {x.participant_id for x in bill.lines}
+    assert [(x.participant_id, x.standing, x.reason) for x in bill.apart] == [
+        (rejected_id, Standing.REJECTED, "BPJS: NIK tidak sesuai data Dukcapil")
+    ]
+    assert rejected_id not in cards_a.ids_for(CardScope.ALL)
+    stale = {c.participant_id: (c.action, c.now) for c in cards_a.stale_cards()}
+    assert stale[rejected_id] == (CardAction.RECALL, Standing.REJECTED)
+    assert stale[registered_id] == (CardAction.REPRINT, Standing.REGISTERED)
+    assert registered_id in cards_a.ids_for(CardScope.CHANGED)
 
     # The village corrects the rejected record and sends it again: it goes on the next list.
     person = a.participants.find_by_nik(make_nik(2))

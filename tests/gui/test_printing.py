@@ -57,7 +57,8 @@ def test_cards_pdf_has_fronts_and_backs_with_the_card_text(
     assert "PESERTA UJI A" in texts[0] and "JKK + JKM" in texts[0]
     assert "************0001" in texts[0]
     assert service.get(batch.cards[0].participant_id).nik not in " ".join(texts)  # never the full NIK
-    assert "Terlindungi sejak" in texts[0] and "1 November 2026" in texts[0]
+    # Nobody has a KPJ yet: no card claims protection.
+    assert "Terlindungi sejak" not in texts[0] and texts[0].count("belum terlindungi") == 10
     assert "Rp42.000.000" in texts[1] and "175" in texts[1] and "0291-123456" in texts[1]
     assert texts[2].count("JAMINAN SOSIAL KETENAGAKERJAAN") == 2
     assert texts[3].count("MANFAAT PERLINDUNGAN") == 2  # backs only behind printed fronts
@@ -66,6 +67,31 @@ def test_cards_pdf_has_fronts_and_backs_with_the_card_text(
     fonts = {str(f) for page in PdfReader(out).pages for f in page["/Resources"]["/Font"].values()}
     assert fonts, "fonts are embedded"
     assert not list(tmp_path.glob(".*.tmp")), "no temporary file left behind"
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="pdftotext (poppler-utils) not installed")
+def test_each_card_states_the_status_known_and_nobody_rejected_or_ended_gets_one(
+    qapp: Any, tmp_path: Path, service: ParticipantService
+) -> None:
+    enrol(service, 4)
+    found = [service.find_by_nik(make_draft(i).nik) for i in range(1, 5)]
+    registered, waiting, ended, rejected = (p.id for p in found if p is not None)
+    service.end(ended, "meninggal", "2026-11-20")
+    with service.db.begin() as conn:
+        conn.exec_driver_sql("UPDATE participant SET kpj = '98765432101' WHERE id = ?", (registered,))
+        conn.exec_driver_sql(
+            "INSERT INTO participant_sync (participant_id, outcome, reason) VALUES (?, 'rejected', ?)",
+            (rejected, "BPJS: NIK tidak sesuai data Dukcapil"),
+        )
+    cards = CardService(service.db, service, AccountService(service.db).profile())
+    out = tmp_path / "kartu.pdf"
+    write_cards_pdf(out, cards.prepare([registered, waiting, ended, rejected]), Paper.A4)
+    text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    front = " ".join(text.split("\f")[0].split())
+    assert front.count("JAMINAN SOSIAL KETENAGAKERJAAN") == 2  # no card for the ended or the rejected
+    assert "PESERTA UJI D" not in front and "KUSUMAWARDHANI" not in front
+    assert front.count("Terlindungi sejak") == 1 and "98765432101" in front
+    assert front.count("MENUNGGU PENDAFTARAN BPJS") == 1 and "belum terlindungi" in front
 
 
 def test_f4_sheet_size_and_card_count(qapp: Any, tmp_path: Path, service: ParticipantService) -> None:
