@@ -457,7 +457,8 @@ def cmd_import(args: argparse.Namespace) -> dict[str, Any]:
         preview = importer.preview(Path(args.file), sheet=args.sheet, options=options)
         if args.report:
             export_problem_report(preview, Path(args.report))
-        result = importer.commit(preview) if args.commit else None
+        leave_out = frozenset(args.leave_out or ())
+        result = importer.commit(preview, leave_out=leave_out) if args.commit else None
     finally:
         db.close()
 
@@ -476,9 +477,17 @@ def cmd_import(args: argparse.Namespace) -> dict[str, Any]:
         f"{verb}: lembar '{preview.sheet}', {counts['add']} baru, {counts['update']} diperbarui, "
         f"{counts['unchanged']} tidak berubah, {counts['rejected']} ditolak, {len(warnings)} dengan peringatan."
     )
-    lines = [message] + [f"  baris {r['row']}: {r['nik']}: {' '.join(r['reasons'])}" for r in rejected[:50]]
+    lines = [message]
+    for code, n in preview.warned_kinds():
+        skipped = " (dilewati)" if code in leave_out else ""
+        lines.append(f"  peringatan {code}: {n} baris, {code_label('warning', code)}{skipped}")
+    if result is not None and result.left_out:
+        lines.append(f"  {result.left_out} baris berperingatan dilewati (--leave-out).")
+    lines += [f"  baris {r['row']}: {r['nik']}: {' '.join(r['reasons'])}" for r in rejected[:50]]
     return {
         "sheet": preview.sheet,
+        "warned_kinds": dict(preview.warned_kinds()),
+        "left_out": result.left_out if result is not None else 0,
         "header_row": preview.header_row,
         "committed": result is not None,
         "counts": counts,
@@ -1538,6 +1547,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--funding", default="pades", help="sumber dana bila berkas tidak menyebutnya")
     p.add_argument("--start", metavar="TANGGAL", help="tanggal mulai kepesertaan (bawaan: hari ini)")
     p.add_argument("--commit", action="store_true", help="simpan; tanpa ini hanya pratinjau")
+    p.add_argument(
+        "--leave-out", action="append", metavar="KODE",
+        help="lewati baris dengan peringatan ini (kode dari pratinjau, mis. age_over_limit); boleh berulang",
+    )  # fmt: skip
     p.add_argument("--report", metavar="OUT.xlsx", help="tulis laporan masalah")
     p.set_defaults(func=cmd_import)
 

@@ -65,6 +65,7 @@ def enrolled_now(participant: Any = P) -> ColumnElement[bool]:
 class StandingInfo:
     standing: Standing
     reason: str  # the verifikator's, the regency's or BPJS's words, in full; '' when none
+    at: str = ""  # when that decision was recorded here
 
     @property
     def is_enrolled(self) -> bool:
@@ -91,7 +92,7 @@ def standings(conn: Connection, ids: Iterable[int]) -> dict[int, StandingInfo]:
         chunk = wanted[start : start + PAGE]
         rows = conn.execute(
             select(P.id, P.status, P.kpj, R.state, R.approved.is_not(None).label("ever"),
-                   R.reason.label("review_reason"), S.outcome, S.reason)
+                   R.reason.label("review_reason"), R.reviewed_at, S.outcome, S.reason, S.outcome_at)
             .select_from(
                 participant_table.outerjoin(participant_review_table, R.participant_id == P.id).outerjoin(
                     participant_sync_table, S.participant_id == P.id
@@ -102,10 +103,10 @@ def standings(conn: Connection, ids: Iterable[int]) -> dict[int, StandingInfo]:
         for r in rows:
             standing = standing_of(r.status, r.state, bool(r.ever), r.outcome, r.reason or "", r.kpj)
             if standing == Standing.REJECTED:
-                why = r.reason or ""
+                why, at = r.reason or "", r.outcome_at or ""
             elif standing == Standing.SENT_BACK:
-                why = r.review_reason or ""
+                why, at = r.review_reason or "", r.reviewed_at or ""
             else:
-                why = ""
-            out[int(r.id)] = StandingInfo(standing, why)
+                why, at = "", r.outcome_at or ""
+            out[int(r.id)] = StandingInfo(standing, why, at)
     return out

@@ -170,12 +170,35 @@ class ImportPreview:
     def to_write(self) -> int:
         return self.count(RowStatus.ADD) + self.count(RowStatus.UPDATE)
 
+    def warned_kinds(self) -> list[tuple[str, int]]:
+        """Rows that will be written despite a warning, counted by the warning's code (a row
+        with two warnings counts under both), most frequent first."""
+        counts: dict[str, int] = {}
+        for r in self.rows:
+            if r.status in (RowStatus.ADD, RowStatus.UPDATE):
+                for code in {i.code for i in r.issues if i.severity == "warning"}:
+                    counts[code] = counts.get(code, 0) + 1
+        return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+    def left_out_by(self, codes: frozenset[str]) -> int:
+        """How many rows to write carry a warning with one of ``codes``."""
+        return sum(1 for r in self.rows if _left_out(r, codes))
+
+
+def _left_out(row: ImportRow, codes: frozenset[str]) -> bool:
+    return (
+        bool(codes)
+        and row.status in (RowStatus.ADD, RowStatus.UPDATE)
+        and any(i.code in codes and i.severity == "warning" for i in row.issues)
+    )
+
 
 @dataclass(frozen=True, slots=True)
 class ImportResult:
     added: int
     updated: int
     changes: OpChanges
+    left_out: int = 0  # rows with a warning the clerk chose to leave out
 
 
 # -- reading -------------------------------------------------------------------------------
@@ -636,19 +659,29 @@ class ImportService:
         return ImportRow(number, shown_nik, draft.full_name, status, tuple(issues), clean, current.id, changes)
 
     def commit(
-        self, preview: ImportPreview, *, progress: Progress | None = None, cancelled: CancelCheck = never_cancelled
+        self,
+        preview: ImportPreview,
+        *,
+        leave_out: frozenset[str] = frozenset(),
+        progress: Progress | None = None,
+        cancelled: CancelCheck = never_cancelled,
     ) -> ImportResult:
-        """Write every row to add or update, in one transaction; rejected rows are left out."""
-        adds = [r.values for r in preview.rows if r.status == RowStatus.ADD and r.values is not None]
-        updates = [(r.existing_id, r.changes) for r in preview.rows if r.status == RowStatus.UPDATE and r.existing_id]
+        """Write every row to add or update, in one transaction; rejected rows are left out, and
+        so are rows carrying a warning whose code is in ``leave_out``."""
+        kept = [r for r in preview.rows if not _left_out(r, leave_out)]
+        adds = [r.values for r in kept if r.status == RowStatus.ADD and r.values is not None]
+        updates = [(r.existing_id, r.changes) for r in kept if r.status == RowStatus.UPDATE and r.existing_id]
         # Someone may have enrolled one of these NIKs since the preview: enrol nobody twice.
         enrolled = self.participants.enrolled_niks()
         fresh = [v for v in adds if v.nik not in enrolled]
         detail = f"{preview.path.name}, lembar {preview.sheet}, sumber {preview.options.source_list or '-'}"
+        left_out = len(preview.rows) - len(kept)
+        if left_out:
+            detail += f"; {left_out} baris berperingatan dilewati ({', '.join(sorted(leave_out))})"
         changes = self.participants.bulk_write(
             fresh, updates, progress=progress, cancelled=cancelled, audit_detail=detail
         )
-        return ImportResult(len(fresh), len(updates), changes)
+        return ImportResult(len(fresh), len(updates), changes, left_out)
 
 
 def _phone(value: Any) -> str:

@@ -25,7 +25,7 @@ from kudus_desktop.core.audit import log_event, write_audit
 from kudus_desktop.core.codes import Category, ExitReason, Funding, HistoryAction, Status, can_enrol
 from kudus_desktop.core.dates import DateParseError, format_date, from_iso, now_iso, parse_date_text
 from kudus_desktop.core.db import Database, executemany
-from kudus_desktop.core.enrolment import enrolled
+from kudus_desktop.core.enrolment import StandingInfo, enrolled, standings
 from kudus_desktop.core.errors import CancelledError, KudusError, NotFoundError, StateError, ValidationError
 from kudus_desktop.core.jobs import CancelCheck, Progress, cycle_collection_paused, never_cancelled
 from kudus_desktop.core.nik import clean_number
@@ -488,6 +488,11 @@ class ParticipantService:
                 )
                 return ValidationResult(None, (dup, *result.issues))
         return result
+
+    def standing(self, participant_id: int) -> StandingInfo | None:
+        """Where the participant stands: the verifikator's, the regency's or BPJS's latest word."""
+        with self.db.read() as conn:
+            return standings(conn, [participant_id]).get(participant_id)
 
     def check(self, draft: ParticipantDraft, editing_id: int | None = None) -> ValidationResult:
         """Every error and warning for ``draft``, including a NIK already enrolled here."""

@@ -25,13 +25,14 @@ from kudus_desktop.core.codes import HistoryAction, Mode, Role, can_approve
 from kudus_desktop.core.dates import now_iso
 from kudus_desktop.core.db import Database, executemany
 from kudus_desktop.core.errors import KudusError, ValidationError
+from kudus_desktop.core.regions import kudus_district_digits
 from kudus_desktop.core.tables import (
     participant_review_table,
     participant_table,
     premium_paid_table,
     premium_payment_table,
 )
-from kudus_desktop.core.validation import Issue, collapse
+from kudus_desktop.core.validation import Issue, ValidationContext, collapse, draft_of, validate_participant
 from kudus_desktop.core.views import OpChanges, UserView
 
 P = participant_table.c
@@ -229,6 +230,19 @@ class ReviewService:
             if approved is None or old != new:
                 out.append(FieldChange(f, "" if old is None else str(old), "" if new is None else str(new)))
         return out
+
+    def warnings(self, participant_id: int) -> list[Issue]:
+        """The warnings the maker accepted for the data as it stands (NIK issued outside Kudus,
+        sex contradicting the NIK, past the age limit ...), checked again by the same rules."""
+        with self.db.read() as conn:
+            row = conn.execute(select(participant_table).where(P.id == participant_id)).first()
+            values = settings.read_all(conn)
+        if row is None:
+            return []
+        ctx = ValidationContext(
+            today=self.today(), max_age=int(values[settings.MAX_AGE.key]), kudus_districts=kudus_district_digits()
+        )
+        return list(validate_participant(draft_of(row), ctx).warnings)
 
     # -- deciding ------------------------------------------------------------------------
 

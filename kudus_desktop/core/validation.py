@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields
 from dataclasses import field as dc_field
 from datetime import date
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 from kudus_desktop.core.codes import Category, Funding, Sex
 from kudus_desktop.core.dates import DateParseError, age_on, format_date, parse_date_text
@@ -72,6 +72,11 @@ class ParticipantDraft:
 
 
 DRAFT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(ParticipantDraft))
+
+
+def draft_of(row: Any) -> ParticipantDraft:
+    """The draft a stored participant row would be typed as (dates as ISO text), to check it again."""
+    return ParticipantDraft(**{f: "" if getattr(row, f) is None else str(getattr(row, f)) for f in DRAFT_FIELDS})
 
 
 @dataclass(slots=True)

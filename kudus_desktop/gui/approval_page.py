@@ -24,9 +24,10 @@ from PySide6.QtWidgets import (
 from kudus_desktop.core.codes import can_approve, can_enrol
 from kudus_desktop.core.nik import mask_nik
 from kudus_desktop.core.review import ApprovalResult, FieldChange, ReviewCounts, ReviewItem, ReviewService, ReviewState
+from kudus_desktop.core.validation import Issue
 from kudus_desktop.core.views import OpChanges, UserView
 from kudus_desktop.gui.history_dialog import value_text
-from kudus_desktop.gui.messages import code_text, field_text, inform
+from kudus_desktop.gui.messages import code_text, field_text, inform, issue_text
 from kudus_desktop.gui.ops import run_db
 from kudus_desktop.gui.signals import AppSignals
 from kudus_desktop.gui.widgets import data_table, table_item
@@ -100,9 +101,12 @@ class ApprovalPage(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.itemSelectionChanged.connect(self.show_selected)
 
-        self.detail = QTableWidget(0, 3)
+        self.detail = QTableWidget(0, 4)
         self.detail.setObjectName("approvalChanges")
-        self.detail.setHorizontalHeaderLabels([self.tr("Data"), self.tr("Yang disetujui"), self.tr("Sekarang")])
+        self.detail.setHorizontalHeaderLabels(
+            [self.tr("Data"), self.tr("Yang disetujui"), self.tr("Sekarang"), self.tr("Peringatan yang diterima")]
+        )
+        self.detail.setWordWrap(True)
         self.detail.verticalHeader().setVisible(False)
         self.detail.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.detail.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
@@ -214,20 +218,41 @@ class ApprovalPage(QWidget):
                 name=item.full_name, kind=code_text("review_kind", item.kind)
             )
         )
-        run_db(self, lambda: self.review.changes(item.participant_id), lambda ch: self.show_changes(item, ch))
+        pid = item.participant_id
+        run_db(
+            self,
+            lambda: (self.review.changes(pid), self.review.warnings(pid)),
+            lambda data: self.show_changes(item, *data),
+        )
 
-    def show_changes(self, item: ReviewItem, changes: list[FieldChange]) -> None:
+    def show_changes(self, item: ReviewItem, changes: list[FieldChange], warnings: list[Issue]) -> None:
+        """Each change with, beside it, the warnings about that field the maker accepted; a
+        warning about a field that did not change gets a row of its own."""
         current = self.selected()
         if len(current) != 1 or current[0].participant_id != item.participant_id:
             return
-        self.detail.setRowCount(len(changes))
-        for r, c in enumerate(changes):
-            self.detail.setItem(r, 0, table_item(field_text(c.field)))
-            self.detail.setItem(r, 1, table_item(value_text(c.field, c.before)))
-            after = table_item(value_text(c.field, c.after))
+        by_field: dict[str, list[str]] = {}
+        for w in warnings:
+            by_field.setdefault(w.field, []).append(issue_text(w))
+        rows = [(c.field, c.before, c.after) for c in changes]
+        shown = {c.field for c in changes}
+        rows += [(f, "", "") for f in by_field if f not in shown]
+        self.detail.setRowCount(len(rows))
+        warn = QColor("#8a5300")
+        for r, (fld, before, now) in enumerate(rows):
+            self.detail.setItem(r, 0, table_item(field_text(fld)))
+            self.detail.setItem(r, 1, table_item(value_text(fld, before)))
+            after = table_item(value_text(fld, now))
             if item.kind == "perubahan":
                 after.setForeground(QColor("#9b1c1c"))
             self.detail.setItem(r, 2, after)
+            note = table_item(" ".join(by_field.get(fld, [])))
+            note.setForeground(warn)
+            self.detail.setItem(r, 3, note)
+        self.detail.resizeRowsToContents()
+        if warnings:
+            accepted = self.tr("{n} peringatan diterima pembuat data").format(n=len(warnings))
+            self.detail_box.setTitle(f"{self.detail_box.title()} · {accepted}")
 
     # -- deciding ------------------------------------------------------------------------
 

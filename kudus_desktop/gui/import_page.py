@@ -11,6 +11,8 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QGridLayout,
@@ -149,6 +151,51 @@ class _StatusFilter(QSortFilterProxyModel):
         if self.wanted == "warning":
             return bool(r.warnings) and r.status != RowStatus.REJECTED
         return r.status.value == self.wanted
+
+
+class ImportConfirmDialog(QDialog):
+    """The import question when some rows carry a warning: how many of each kind, and a box per
+    kind to leave those rows out (a verifikator will see each accepted warning on approval)."""
+
+    def __init__(self, question: str, preview: ImportPreview, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Impor"))
+        self.preview = preview
+        text = QLabel(question)
+        text.setWordWrap(True)
+        box = QGroupBox(self.tr("Baris dengan peringatan yang akan diimpor"))
+        box_layout = QVBoxLayout(box)
+        self.leave_out: dict[str, QCheckBox] = {}
+        for code, n in preview.warned_kinds():
+            check = QCheckBox(
+                self.tr("Lewati {n} baris: {kind}").format(n=format_number(n), kind=code_text("warning", code))
+            )
+            check.setObjectName(f"leaveOut_{code}")
+            check.toggled.connect(self._recount)
+            box_layout.addWidget(check)
+            self.leave_out[code] = check
+        self.count_label = QLabel()
+        self.count_label.setObjectName("importCount")
+        buttons = QDialogButtonBox()
+        self.ok = buttons.addButton(self.tr("Impor"), QDialogButtonBox.ButtonRole.AcceptRole)
+        cancel = buttons.addButton(self.tr("Batal"), QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        cancel.setDefault(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(text)
+        layout.addWidget(box)
+        layout.addWidget(self.count_label)
+        layout.addWidget(buttons)
+        self._recount()
+
+    def chosen(self) -> frozenset[str]:
+        return frozenset(code for code, check in self.leave_out.items() if check.isChecked())
+
+    def _recount(self, *_: Any) -> None:
+        n = self.preview.to_write - self.preview.left_out_by(self.chosen())
+        self.count_label.setText(self.tr("Akan diimpor: {n} baris.").format(n=format_number(n)))
+        self.ok.setEnabled(n > 0)
 
 
 class ImportPage(QWidget):
@@ -430,7 +477,13 @@ class ImportPage(QWidget):
             add=format_number(preview.count(RowStatus.ADD)), update=format_number(preview.count(RowStatus.UPDATE)),
             name=preview.path.name, rejected=format_number(preview.count(RowStatus.REJECTED)),
         )  # fmt: skip
-        if not ask(self, self.tr("Impor"), question, self.tr("Impor"), self.tr("Batal")):
+        leave_out: frozenset[str] = frozenset()
+        if preview.warned_kinds():
+            dialog = ImportConfirmDialog(question, preview, self)
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return
+            leave_out = dialog.chosen()
+        elif not ask(self, self.tr("Impor"), question, self.tr("Impor"), self.tr("Batal")):
             return
         if self.remember.isChecked() and preview.options.source_list:
             headers = {
@@ -442,7 +495,9 @@ class ImportPage(QWidget):
         run_job(
             self,
             self.tr("Menyimpan peserta…"),
-            lambda progress, cancelled: self.importer.commit(preview, progress=progress, cancelled=cancelled),
+            lambda progress, cancelled: self.importer.commit(
+                preview, leave_out=leave_out, progress=progress, cancelled=cancelled
+            ),
             self._committed,
             self._commit_failed,
         )
@@ -450,11 +505,12 @@ class ImportPage(QWidget):
     def _committed(self, result: ImportResult) -> None:
         self.signals.changed.emit(result.changes)
         self._clear_preview()
-        self.summary.setText(
-            self.tr("Selesai: {add} peserta ditambahkan, {update} diperbarui.").format(
-                add=format_number(result.added), update=format_number(result.updated)
-            )
+        text = self.tr("Selesai: {add} peserta ditambahkan, {update} diperbarui.").format(
+            add=format_number(result.added), update=format_number(result.updated)
         )
+        if result.left_out:
+            text += " " + self.tr("{n} baris dengan peringatan dilewati.").format(n=format_number(result.left_out))
+        self.summary.setText(text)
 
     def _commit_failed(self, exc: BaseException) -> None:
         if isinstance(exc, CancelledError):

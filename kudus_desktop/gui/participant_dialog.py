@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from kudus_desktop.core.codes import Category, Funding, Sex
 from kudus_desktop.core.dates import format_date
+from kudus_desktop.core.enrolment import Standing, StandingInfo
 from kudus_desktop.core.errors import KudusError, ValidationError
 from kudus_desktop.core.nik import NumberError, parse_nik
 from kudus_desktop.core.participants import ParticipantService
@@ -104,6 +105,11 @@ class ParticipantDialog(QDialog):
         self.record_info = QLabel()
         self.record_info.setObjectName("muted")
         # Where the record stands with the verifikator (waiting, or sent back and why).
+        self.standing_info = QLabel()
+        self.standing_info.setObjectName("standingInfo")
+        self.standing_info.setWordWrap(True)
+        self.standing_info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.standing_info.hide()
         self.review_banner = QLabel()
         self.review_banner.setObjectName("reviewBanner")
         self.review_banner.setWordWrap(True)
@@ -175,6 +181,7 @@ class ParticipantDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
+        layout.addWidget(self.standing_info)
         layout.addWidget(self.review_banner)
         layout.addWidget(self.banner)
         layout.addLayout(grid)
@@ -244,6 +251,7 @@ class ParticipantDialog(QDialog):
         run_db(self, lambda: premiums.strip(p.id), self._show_strip, lambda _exc: None)
         review = ReviewService(self.service.db, self.service.user)
         run_db(self, lambda: review.item(p.id), self._show_review, lambda _exc: None)
+        run_db(self, lambda: self.service.standing(p.id), self._show_standing, lambda _exc: None)
         self.setWindowTitle(self.tr("Ubah peserta — {name}").format(name=p.full_name))
         for name, value in (
             ("nik", p.nik), ("kk", p.kk), ("full_name", p.full_name), ("birth_place", p.birth_place),
@@ -269,6 +277,19 @@ class ParticipantDialog(QDialog):
             )
         )
         self._loaded = self.draft()
+
+    def _show_standing(self, info: StandingInfo | None) -> None:
+        """The latest decision about this enrolment, its reason in full (BPJS's words included)."""
+        if info is None:
+            return
+        text = self.tr("Keadaan: {standing}").format(standing=code_text("standing", info.standing))
+        if info.at:
+            text += self.tr(" (dicatat {when})").format(when=info.at[:16])
+        if info.reason:
+            text += "\n" + self.tr("Alasan: {reason}").format(reason=info.reason)
+        self.standing_info.setText(text)
+        self.standing_info.setProperty("rejected", info.standing == Standing.REJECTED)
+        self.standing_info.show()
 
     def _show_review(self, item: ReviewItem | None) -> None:
         if item is None:

@@ -32,6 +32,9 @@ QLabel#errorBanner {{ background: {ERROR_BG}; color: {ERROR_FG}; border: 1px sol
     padding: 6px 8px; }}
 QLabel#reviewBanner {{ background: #fff6e0; color: #6b4a00; border: 1px solid #f0d9a0; border-radius: 6px;
     padding: 6px 8px; }}
+QLabel#standingInfo {{ color: {MUTED}; padding: 2px 0; }}
+QLabel#standingInfo[rejected="true"] {{ background: #fdecea; color: #9b1c1c; border: 1px solid #f5c2bd;
+    border-radius: 6px; padding: 6px 8px; }}
 QLabel#nikHint {{ color: {MUTED}; font-size: 9pt; }}
 *[invalid="true"] {{ border: 1.5px solid #d93025; border-radius: 3px; }}
 """

@@ -155,133 +155,143 @@
 <context>
     <name>ApprovalPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="79"/>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="80"/>
         <source>Persetujuan data peserta</source>
         <translation>Approval of participant data</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="87"/>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="88"/>
         <source>Menunggu persetujuan</source>
         <translation>Awaiting approval</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="88"/>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="89"/>
         <source>Dikembalikan ke operator</source>
         <translation>Sent back to the operator</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="89"/>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="90"/>
         <source>Semua</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="96"/>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="97"/>
         <source>No. registrasi</source>
         <translation>Registration no.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="96"/>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="97"/>
         <source>Nama</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="96"/>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="97"/>
         <source>NIK</source>
         <translation>NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="96"/>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="97"/>
         <source>Jenis</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="96"/>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="97"/>
         <source>Diubah oleh</source>
         <translation>Changed by</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="97"/>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="98"/>
         <source>Diajukan</source>
         <translation>Submitted</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="97"/>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="98"/>
         <source>Keadaan</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="105"/>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="107"/>
         <source>Data</source>
         <translation>Field</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="105"/>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="107"/>
         <source>Yang disetujui</source>
         <translation>As approved</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="105"/>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="107"/>
         <source>Sekarang</source>
         <translation>Now</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="110"/>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="107"/>
+        <source>Peringatan yang diterima</source>
+        <translation>Accepted warnings</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="114"/>
         <source>Setujui</source>
         <translation>Approve</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="114"/>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="118"/>
         <source>Kembalikan…</source>
         <translation>Send back…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="124"/>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="209"/>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="128"/>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="213"/>
         <source>Yang berubah</source>
         <translation>What changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="150"/>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="154"/>
         <source>Menunggu persetujuan: {w}. Dikembalikan ke operator: {d}.</source>
         <translation>Awaiting approval: {w}. Sent back to the operator: {d}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="154"/>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="158"/>
         <source>Persetujuan verifikator tidak wajib di kantor ini (Pengaturan): perubahan baru langsung siap dikirim.</source>
         <translation>Verifier approval is not required in this office (Settings): new changes are ready to send at once.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="197"/>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="201"/>
         <source>Verifikator atau admin yang menyetujui.</source>
         <translation>A verifier or an admin approves.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="199"/>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="203"/>
         <source>Data yang dikembalikan diperbaiki di halaman Peserta, lalu menunggu lagi.</source>
         <translation>Data sent back is corrected on the Participants page, then waits again.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="201"/>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="205"/>
         <source>{n} yang dipilih Anda ubah sendiri: orang lain yang memeriksanya.</source>
         <translation>You changed {n} of the selected yourself: someone else checks them.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="203"/>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="207"/>
         <source>{n} peserta dipilih.</source>
         <translation>{n} participants selected.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="213"/>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="217"/>
         <source>Yang berubah: {name} ({kind})</source>
         <translation>What changed: {name} ({kind})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="243"/>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="254"/>
+        <source>{n} peringatan diterima pembuat data</source>
+        <translation>{n} warnings accepted by the maker</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="268"/>
         <source>Sebagian tetap menunggu</source>
         <translation>Some are still waiting</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="244"/>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="269"/>
         <source>{n} peserta disetujui. Yang Anda ubah sendiri tetap menunggu pemeriksa lain: {names}.</source>
         <translation>{n} participants approved. Those you changed yourself wait for another checker: {names}.</translation>
     </message>
@@ -876,27 +886,27 @@
 <context>
     <name>DeclineDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="44"/>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="45"/>
         <source>Kembalikan ke operator</source>
         <translation>Send back to the operator</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="46"/>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="47"/>
         <source>{n} data peserta dikembalikan ke operator. Tulis apa yang harus diperbaiki; operator membacanya di daftar peserta.</source>
         <translation>{n} participant records go back to the operator. Write what must be corrected; the operator reads it in the participant list.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="52"/>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="53"/>
         <source>mis. Tanggal lahir tidak sesuai KTP</source>
         <translation>e.g. Date of birth does not match the ID card</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="54"/>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="55"/>
         <source>Kembalikan</source>
         <translation>Send back</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="55"/>
+        <location filename="../../kudus_desktop/gui/approval_page.py" line="56"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
@@ -1292,211 +1302,245 @@
     </message>
 </context>
 <context>
-    <name>ImportPage</name>
+    <name>ImportConfirmDialog</name>
     <message>
         <location filename="../../kudus_desktop/gui/import_page.py" line="162"/>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="180"/>
+        <source>Impor</source>
+        <translation type="unfinished">Import</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="166"/>
+        <source>Baris dengan peringatan yang akan diimpor</source>
+        <translation>Rows with warnings that will be imported</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="171"/>
+        <source>Lewati {n} baris: {kind}</source>
+        <translation>Leave out {n} rows: {kind}</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="181"/>
+        <source>Batal</source>
+        <translation type="unfinished">Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="197"/>
+        <source>Akan diimpor: {n} baris.</source>
+        <translation>To be imported: {n} rows.</translation>
+    </message>
+</context>
+<context>
+    <name>ImportPage</name>
+    <message>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="209"/>
         <source>Impor daftar calon peserta</source>
         <translation>Import a candidate list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="165"/>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="212"/>
         <source>Baca daftar DTKS, DTSEN, P3KE atau daftar RT/RW dari Excel, LibreOffice atau CSV. Tidak ada yang disimpan sebelum pratinjau diperiksa dan impor dikonfirmasi.</source>
         <translation>Read a DTKS, DTSEN, P3KE or RT/RW list from Excel, LibreOffice or CSV. Nothing is saved until the preview has been checked and the import confirmed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="170"/>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="217"/>
         <source>Pilih berkas…</source>
         <translation>Choose file…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="172"/>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="219"/>
         <source>Belum ada berkas dipilih.</source>
         <translation>No file chosen yet.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="184"/>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="231"/>
         <source>hh/bb/tttt</source>
         <translation>dd/mm/yyyy</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="192"/>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="239"/>
         <source>hh/bb/tttt (bawaan: hari ini)</source>
         <translation>dd/mm/yyyy (default: today)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="193"/>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="240"/>
         <source>Ingat pemetaan kolom untuk sumber ini</source>
         <translation>Remember the column mapping for this source</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="196"/>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="243"/>
         <source>Berkas dan ketentuan</source>
         <translation>File and terms</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="198"/>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="245"/>
         <source>Lembar</source>
         <translation>Sheet</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="199"/>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="246"/>
         <source>Baris judul kolom</source>
         <translation>Header row</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="200"/>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="247"/>
         <source>Sumber data</source>
         <translation>Source list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="201"/>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="248"/>
         <source>Tanggal sumber data</source>
         <translation>Source list date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="202"/>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="249"/>
         <source>Kategori (bila tidak ada di berkas)</source>
         <translation>Category (when the file has none)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="203"/>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="250"/>
         <source>Sumber dana (bila tidak ada di berkas)</source>
         <translation>Funding source (when the file has none)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="204"/>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="251"/>
         <source>Tanggal mulai kepesertaan</source>
         <translation>Participation start date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="207"/>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="254"/>
         <source>Kolom di berkas</source>
         <translation>Columns in the file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="217"/>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="264"/>
         <source>Pratinjau</source>
         <translation>Preview</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="223"/>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="270"/>
         <source>Semua baris</source>
         <translation>All rows</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="224"/>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="271"/>
         <source>Ditambahkan</source>
         <translation>Added</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="225"/>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="272"/>
         <source>Diperbarui</source>
         <translation>Updated</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="226"/>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="273"/>
         <source>Tidak berubah</source>
         <translation>Unchanged</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="227"/>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="274"/>
         <source>Ditolak</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="228"/>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="275"/>
         <source>Peringatan</source>
         <translation>Warnings</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="248"/>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="295"/>
         <source>Simpan laporan masalah…</source>
         <translation>Save problem report…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="250"/>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="372"/>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="433"/>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="297"/>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="419"/>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="486"/>
         <source>Impor</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="291"/>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="338"/>
         <source>Pilih daftar</source>
         <translation>Choose a list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="312"/>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="359"/>
         <source>Kolom NIK tidak ditemukan otomatis: pilih lembar, baris judul dan kolomnya.</source>
         <translation>The NIK column was not found automatically: choose the sheet, the header row and the columns.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="328"/>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="375"/>
         <source>— tidak ada —</source>
         <translation>— none —</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="330"/>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="377"/>
         <source>(kolom {n})</source>
         <translation>(column {n})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="372"/>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="419"/>
         <source>Impor {n} peserta</source>
         <translation>Import {n} participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="382"/>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="429"/>
         <source>Membaca {name}…</source>
         <translation>Reading {name}…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="395"/>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="442"/>
         <source>{add} baru, {update} diperbarui, {same} tidak berubah, {rejected} ditolak, {warn} dengan peringatan</source>
         <translation>{add} new, {update} updated, {same} unchanged, {rejected} rejected, {warn} with warnings</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="404"/>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="451"/>
         <source>Lembar ini berisi rumus; yang dibaca adalah hasil terakhir yang disimpan Excel.</source>
         <translation>This sheet contains formulas; the values read are the last results Excel saved.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="412"/>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="459"/>
         <source>Simpan laporan masalah</source>
         <translation>Save problem report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="421"/>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="468"/>
         <source>Laporan masalah</source>
         <translation>Problem report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="421"/>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="468"/>
         <source>{n} baris bermasalah ditulis ke {path}.</source>
         <translation>{n} problem rows written to {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="428"/>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="475"/>
         <source>Tambahkan {add} peserta baru dan perbarui {update} peserta dari {name}? {rejected} baris yang ditolak tidak diimpor.</source>
         <translation>Add {add} new participants and update {update} from {name}? The {rejected} rejected rows are not imported.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="433"/>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="486"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="444"/>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="497"/>
         <source>Menyimpan peserta…</source>
         <translation>Saving participants…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="454"/>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="508"/>
         <source>Selesai: {add} peserta ditambahkan, {update} diperbarui.</source>
         <translation>Done: {add} participants added, {update} updated.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="461"/>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="512"/>
+        <source>{n} baris dengan peringatan dilewati.</source>
+        <translation>{n} rows with warnings were left out.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="517"/>
         <source>Impor dibatalkan; tidak ada yang disimpan.</source>
         <translation>Import cancelled; nothing was saved.</translation>
     </message>
@@ -1504,57 +1548,57 @@
 <context>
     <name>ImportPreviewTableModel</name>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="88"/>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="90"/>
         <source>Baris</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="88"/>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="90"/>
         <source>NIK di berkas</source>
         <translation>NIK in the file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="88"/>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="90"/>
         <source>Nama</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="88"/>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="90"/>
         <source>Hasil</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="88"/>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="90"/>
         <source>Keterangan</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="94"/>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="96"/>
         <source>Ditambahkan</source>
         <translation>Added</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="95"/>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="97"/>
         <source>Diperbarui</source>
         <translation>Updated</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="96"/>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="98"/>
         <source>Tidak berubah</source>
         <translation>Unchanged</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="97"/>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="99"/>
         <source>Ditolak</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="114"/>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="116"/>
         <source> (peringatan)</source>
         <translation> (warning)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="117"/>
+        <location filename="../../kudus_desktop/gui/import_page.py" line="119"/>
         <source>Diubah: {fields}</source>
         <translation>Changed: {fields}</translation>
     </message>
@@ -1615,567 +1659,612 @@
     </message>
     <message>
         <location filename="../../kudus_desktop/core/labels.py" line="806"/>
-        <location filename="../../kudus_desktop/core/labels.py" line="897"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="906"/>
         <source>Aktif</source>
         <translation>Active</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/core/labels.py" line="807"/>
-        <location filename="../../kudus_desktop/core/labels.py" line="811"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="820"/>
         <source>Berhenti</source>
         <translation>Ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="814"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="823"/>
         <source>Laki-laki</source>
         <translation>Male</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="815"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="824"/>
         <source>Perempuan</source>
         <translation>Female</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="816"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="825"/>
         <source>Meninggal dunia</source>
         <translation>Died</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="817"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="826"/>
         <source>Pindah domisili</source>
         <translation>Moved away</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="818"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="827"/>
         <source>Masa jabatan berakhir</source>
         <translation>Term of office ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="819"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="828"/>
         <source>Mengundurkan diri</source>
         <translation>Resigned</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="820"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="829"/>
         <source>Tidak memenuhi syarat</source>
         <translation>Ineligible</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="821"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="830"/>
         <source>Didaftarkan</source>
         <translation>Enrolled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="822"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="831"/>
         <source>Diubah</source>
         <translation>Changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="823"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="832"/>
         <source>Dihentikan</source>
         <translation>Ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="824"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="833"/>
         <source>Diaktifkan kembali</source>
         <translation>Reactivated</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="825"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="834"/>
         <source>Diperbarui dari kabupaten</source>
         <translation>Updated by the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="848"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="857"/>
         <source>Belum dikirim</source>
         <translation>Not sent yet</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="849"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="858"/>
         <source>Terkirim</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="850"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="859"/>
         <source>Diterima</source>
         <translation>Accepted</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="841"/>
-        <location filename="../../kudus_desktop/core/labels.py" line="851"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="850"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="860"/>
         <source>Ditolak</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="826"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="835"/>
         <source>Jawaban BPJS dicatat</source>
         <translation>BPJS&apos;s answer recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="827"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="836"/>
         <source>Disetujui verifikator</source>
         <translation>Approved by the verifier</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="809"/>
-        <location filename="../../kudus_desktop/core/labels.py" line="828"/>
-        <location filename="../../kudus_desktop/core/labels.py" line="854"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="818"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="837"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="863"/>
         <source>Dikembalikan verifikator</source>
         <translation>Sent back by the verifier</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/core/labels.py" line="808"/>
+        <source>umur di atas batas umur peserta</source>
+        <translation>age above the participant age limit</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="809"/>
+        <source>umur di bawah 15 tahun</source>
+        <translation>age under 15</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="810"/>
+        <source>jenis kelamin tidak sesuai NIK</source>
+        <translation>sex does not match the NIK</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="811"/>
+        <source>tanggal lahir tidak sesuai NIK</source>
+        <translation>date of birth does not match the NIK</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="812"/>
+        <source>NIK terbit di luar Kabupaten Kudus</source>
+        <translation>NIK issued outside Kudus Regency</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="813"/>
+        <source>kode kecamatan NIK tidak dikenal</source>
+        <translation>unknown district code in the NIK</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="814"/>
+        <source>tanggal pada No. KK tidak wajar</source>
+        <translation>implausible date in the KK number</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="815"/>
+        <source>NIK tertulis sebagai angka di Excel</source>
+        <translation>NIK written as a number in Excel</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="816"/>
+        <source>No. KK tertulis sebagai angka di Excel</source>
+        <translation>KK number written as a number in Excel</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="817"/>
         <source>Menunggu persetujuan verifikator</source>
         <translation>Waiting for the verifier</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="810"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="819"/>
         <source>Ditolak kabupaten/BPJS</source>
         <translation>Rejected by the regency/BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="812"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="821"/>
         <source>Menunggu pendaftaran BPJS</source>
         <translation>Waiting for BPJS registration</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="813"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="822"/>
         <source>Terdaftar di BPJS</source>
         <translation>Registered with BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="829"/>
-        <location filename="../../kudus_desktop/core/labels.py" line="853"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="838"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="862"/>
         <source>Menunggu persetujuan</source>
         <translation>Awaiting approval</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="830"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="839"/>
         <source>Dikembalikan</source>
         <translation>Sent back</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="831"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="840"/>
         <source>Pendaftaran baru</source>
         <translation>New enrolment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="832"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="841"/>
         <source>Perubahan data</source>
         <translation>Change of data</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="833"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="842"/>
         <source>NIK sama di dua desa</source>
         <translation>Same NIK in two villages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="834"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="843"/>
         <source>NIK ada di daftar APBD</source>
         <translation>NIK on the APBD list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="835"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="844"/>
         <source>Mirip: nama, tanggal lahir dan KK sama</source>
         <translation>Look-alike: same name, birth date and KK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="836"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="845"/>
         <source>Yang pertama berlaku</source>
         <translation>The first stands</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="837"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="846"/>
         <source>Yang kedua berlaku</source>
         <translation>The second stands</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="838"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="847"/>
         <source>Bukan orang yang sama</source>
         <translation>Not the same person</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="839"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="848"/>
         <source>Selesai sendiri (salah satu tidak aktif lagi)</source>
         <translation>Closed by itself (one is no longer active)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="840"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="849"/>
         <source>Terdaftar</source>
         <translation>Registered</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="842"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="851"/>
         <source>KPJ dicatat</source>
         <translation>KPJ recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="843"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="852"/>
         <source>Ditolak BPJS</source>
         <translation>Rejected by BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="844"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="853"/>
         <source>Sudah tercatat</source>
         <translation>Already recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="845"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="854"/>
         <source>NIK tidak dikenal</source>
         <translation>Unknown NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="846"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="855"/>
         <source>Belum pernah dikirim ke BPJS</source>
         <translation>Never sent to BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="847"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="856"/>
         <source>Baris salah</source>
         <translation>Faulty row</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="852"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="861"/>
         <source>Ditinjau kabupaten</source>
         <translation>Under regency review</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="855"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="864"/>
         <source>paket sinkronisasi</source>
         <translation>a sync package</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="856"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="865"/>
         <source>tanda terima</source>
         <translation>a receipt</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="857"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="866"/>
         <source>Admin</source>
         <translation>Administrator</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="858"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="867"/>
         <source>Operator</source>
         <translation>Operator</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="859"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="868"/>
         <source>Verifikator</source>
         <translation>Verifier</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="860"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="869"/>
         <source>Masuk</source>
         <translation>Log in</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="861"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="870"/>
         <source>Gagal masuk</source>
         <translation>Failed log-in</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="862"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="871"/>
         <source>Masuk ditolak: akun terkunci</source>
         <translation>Log-in refused: account locked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="863"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="872"/>
         <source>Masuk ditolak: akun nonaktif</source>
         <translation>Log-in refused: account disabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="864"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="873"/>
         <source>Akun dibuat</source>
         <translation>Account created</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="865"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="874"/>
         <source>Akun dinonaktifkan</source>
         <translation>Account disabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="866"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="875"/>
         <source>Akun diaktifkan</source>
         <translation>Account enabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="867"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="876"/>
         <source>Kata sandi diatur ulang</source>
         <translation>Password reset</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="868"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="877"/>
         <source>Peserta didaftarkan</source>
         <translation>Participant enrolled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="869"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="878"/>
         <source>Data peserta diubah</source>
         <translation>Participant changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="870"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="879"/>
         <source>Kepesertaan dihentikan</source>
         <translation>Participation ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="871"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="880"/>
         <source>Kepesertaan diaktifkan kembali</source>
         <translation>Participation reactivated</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="872"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="881"/>
         <source>Daftar diimpor</source>
         <translation>List imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="873"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="882"/>
         <source>Data peserta disetujui</source>
         <translation>Participant data approved</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="874"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="883"/>
         <source>Data peserta dikembalikan</source>
         <translation>Participant data sent back</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="875"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="884"/>
         <source>Aturan persetujuan diubah</source>
         <translation>Approval rule changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="876"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="885"/>
         <source>Daftar peserta diekspor</source>
         <translation>Roster exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="877"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="886"/>
         <source>Daftar BPJS diekspor</source>
         <translation>BPJS list exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="878"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="887"/>
         <source>Log audit diekspor</source>
         <translation>Audit log exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="879"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="888"/>
         <source>NIK lengkap ditampilkan</source>
         <translation>Full NIKs shown</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="880"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="889"/>
         <source>Cadangan dibuat</source>
         <translation>Backup made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="881"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="890"/>
         <source>Laporan data pribadi dibuat</source>
         <translation>Personal data report made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="882"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="891"/>
         <source>Kartu dicetak</source>
         <translation>Cards printed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="883"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="892"/>
         <source>Daftar peserta dicetak</source>
         <translation>Participant list printed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="884"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="893"/>
         <source>Basis data dipulihkan</source>
         <translation>Database restored</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="885"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="894"/>
         <source>Terhubung dengan kabupaten</source>
         <translation>Joined the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="886"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="895"/>
         <source>Paket sinkronisasi dibuat</source>
         <translation>Sync package written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="887"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="896"/>
         <source>Tanda terima diterapkan</source>
         <translation>Receipt applied</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="888"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="897"/>
         <source>Berkas setup desa dibuat</source>
         <translation>Village setup file written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="889"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="898"/>
         <source>Perangkat desa didaftarkan</source>
         <translation>Village device registered</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="890"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="899"/>
         <source>Paket desa diimpor</source>
         <translation>Village package imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="891"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="900"/>
         <source>Kirim ulang lengkap diminta</source>
         <translation>Full resend requested</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="892"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="901"/>
         <source>Tanda terima dibuat</source>
         <translation>Receipt written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="893"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="902"/>
         <source>Kunci perangkat diganti</source>
         <translation>Device keys renewed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="894"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="903"/>
         <source>Perangkat desa dicabut</source>
         <translation>Village device revoked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="895"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="904"/>
         <source>Paket digantikan (nomor sudah dipakai)</source>
         <translation>Package superseded (number already used)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="896"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="905"/>
         <source>Kunci perangkat dibuat baru</source>
         <translation>New device keys made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="898"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="907"/>
         <source>Diganti</source>
         <translation>Replaced</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="899"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="908"/>
         <source>Dicabut</source>
         <translation>Revoked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="900"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="909"/>
         <source>Pemeriksaan kepesertaan ganda</source>
         <translation>Double-enrolment check</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="901"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="910"/>
         <source>Kepesertaan ganda diputuskan</source>
         <translation>Double enrolment decided</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="902"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="911"/>
         <source>Daftar APBD diimpor</source>
         <translation>APBD list imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="903"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="912"/>
         <source>Daftar pendaftaran BPJS dibuat</source>
         <translation>BPJS registration list made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="904"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="913"/>
         <source>Hasil BPJS diimpor</source>
         <translation>BPJS results imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="905"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="914"/>
         <source>Laporan cakupan dibuat</source>
         <translation>Coverage report made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="906"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="915"/>
         <source>Laporan perangkat/flashdisk hilang</source>
         <translation>Lost device/stick report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="907"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="916"/>
         <source>Masa simpan data diatur</source>
         <translation>Retention period set</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="908"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="917"/>
         <source>Data lama dihapus</source>
         <translation>Old data removed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="909"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="918"/>
         <source>Tarif iuran diubah</source>
         <translation>Premium rate changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="910"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="919"/>
         <source>Pembayaran iuran dicatat</source>
         <translation>Premium payment recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="911"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="920"/>
         <source>Pembayaran iuran dibatalkan</source>
         <translation>Premium payment voided</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="912"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="921"/>
         <source>Anggaran iuran dicatat</source>
         <translation>Premium budget recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="913"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="922"/>
         <source>Laporan iuran dibuat</source>
         <translation>Premium report made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="914"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="923"/>
         <source>Bukan peserta</source>
         <translation>Not a participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="915"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="924"/>
         <source>Belum dicatat</source>
         <translation>Not tracked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="916"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="925"/>
         <source>Lunas</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="917"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="926"/>
         <source>Belum jatuh tempo</source>
         <translation>Not yet due</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="918"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="927"/>
         <source>Menunggak</source>
         <translation>In arrears</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="919"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="928"/>
         <source>Gugur, daftar ulang</source>
         <translation>Lapsed, register again</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="920"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="929"/>
         <source>Tarif</source>
         <translation>Rate</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="921"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="930"/>
         <source>Diskon</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="922"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="931"/>
         <source>Desa</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="923"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="932"/>
         <source>Kabupaten</source>
         <translation>Regency</translation>
     </message>
@@ -2689,114 +2778,114 @@ Database: {path}</translation>
 <context>
     <name>ParticipantDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="69"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="70"/>
         <source>— pilih —</source>
         <translation>— choose —</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="72"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="73"/>
         <source>16 digit, tanpa spasi</source>
         <translation>16 digits, no spaces</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="75"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="76"/>
         <source>16 digit</source>
         <translation>16 digits</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="76"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="77"/>
         <source>sesuai KTP</source>
         <translation>as on the ID card</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="78"/>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="94"/>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="96"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="79"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="95"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="97"/>
         <source>hh/bb/tttt</source>
         <translation>dd/mm/yyyy</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="80"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="81"/>
         <source>jalan, nomor rumah</source>
         <translation>street, house number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="88"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="89"/>
         <source>mis. buruh harian, petani</source>
         <translation>e.g. day labourer, farmer</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="112"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="118"/>
         <source>Identitas</source>
         <translation>Identity</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="125"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="131"/>
         <source>Alamat dan kontak</source>
         <translation>Address and contact</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="131"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="137"/>
         <source>RW</source>
         <translation>RW</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="138"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="144"/>
         <source>Kepesertaan</source>
         <translation>Participation</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="150"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="156"/>
         <source>Kolom bertanda * wajib diisi. Enter menyimpan, Esc membatalkan.</source>
         <translation>Fields marked * are required. Enter saves, Esc cancels.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="154"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="160"/>
         <source>Iuran 12 bulan terakhir</source>
         <translation>Premiums, last 12 months</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="171"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="177"/>
         <source>Simpan</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="172"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="178"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="193"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="200"/>
         <source>Peserta baru</source>
         <translation>New participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="229"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="236"/>
         <source>Gugur: lebih dari 3 bulan tidak dibayar; harus didaftarkan ulang.</source>
         <translation>Lapsed: more than 3 months unpaid; must be registered again.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="231"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="238"/>
         <source>Menunggak {n} bulan.</source>
         <translation>{n} months in arrears.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="233"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="240"/>
         <source>Lunas sampai {month}.</source>
         <translation>Paid up to {month}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="235"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="242"/>
         <source>Belum ada pembayaran tercatat.</source>
         <translation>No payment recorded yet.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="247"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="255"/>
         <source>Ubah peserta — {name}</source>
         <translation>Edit participant — {name}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="267"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="275"/>
         <source>No. registrasi: {reg}
 Status: {status}
 KPJ: {kpj}</source>
@@ -2805,49 +2894,64 @@ Status: {status}
 KPJ: {kpj}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="268"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="276"/>
         <source>belum ada</source>
         <translation>none yet</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="278"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="285"/>
+        <source>Keadaan: {standing}</source>
+        <translation>Standing: {standing}</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="287"/>
+        <source> (dicatat {when})</source>
+        <translation> (recorded {when})</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="289"/>
+        <source>Alasan: {reason}</source>
+        <translation>Reason: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="299"/>
         <source>Dikembalikan oleh {who} ({when}): {reason}
 Perbaiki lalu simpan; data menunggu persetujuan lagi.</source>
         <translation>Sent back by {who} ({when}): {reason}
 Correct and save; the data then waits for approval again.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="282"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="303"/>
         <source>Menunggu persetujuan verifikator sejak {when} ({kind}); belum dikirim ke kabupaten dan kartunya belum dapat dicetak.</source>
         <translation>Awaiting the verifier&apos;s approval since {when} ({kind}); not yet sent to the regency and no card can be printed yet.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="309"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="330"/>
         <source>{n}/16 digit</source>
         <translation>{n}/16 digits</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="313"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="334"/>
         <source>{sex}, lahir {date}, wilayah {region}</source>
         <translation>{sex}, born {date}, region {region}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="334"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="355"/>
         <source>NIK sudah terdaftar</source>
         <translation>NIK already enrolled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="336"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="357"/>
         <source>NIK {nik} sudah terdaftar atas nama {name} ({reg}). Data peserta tersebut dibuka untuk dilihat atau diubah.</source>
         <translation>NIK {nik} is already enrolled for {name} ({reg}). That participant is opened to view or edit.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="378"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="399"/>
         <source>Periksa kembali</source>
         <translation>Please check</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="379"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="400"/>
         <source>Ada yang perlu diperiksa:
 
 {warnings}
@@ -2860,32 +2964,32 @@ Simpan tetap?</source>
 Save anyway?</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="380"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="401"/>
         <source>Simpan tetap</source>
         <translation>Save anyway</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="381"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="402"/>
         <source>Periksa lagi</source>
         <translation>Check again</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="401"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="422"/>
         <source>Batalkan</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="402"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="423"/>
         <source>Perubahan belum disimpan. Buang perubahan?</source>
         <translation>Changes are not saved. Discard them?</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="403"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="424"/>
         <source>Buang</source>
         <translation>Discard</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="404"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="425"/>
         <source>Kembali ke formulir</source>
         <translation>Back to the form</translation>
     </message>
@@ -4129,7 +4233,7 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
     <message>
         <location filename="../../kudus_desktop/core/labels.py" line="528"/>
         <source>Pendaftaran {name} ditolak ({reason}); tidak ada kartu untuk peserta yang ditolak.</source>
-        <translation>{name}'s enrolment was rejected ({reason}); rejected participants get no card.</translation>
+        <translation>{name}&apos;s enrolment was rejected ({reason}); rejected participants get no card.</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/core/labels.py" line="532"/>
@@ -4319,7 +4423,7 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
     <message>
         <location filename="../../kudus_desktop/core/labels.py" line="718"/>
         <source>Nomor KPJ &apos;{kpj}&apos; tidak sah: harus angka saja, {low} sampai {high} digit (tulis sebagai teks agar nol di depan tetap).</source>
-        <translation>KPJ number '{kpj}' is not valid: it must be digits only, {low} to {high} of them (write it as text so leading zeros stay).</translation>
+        <translation>KPJ number &apos;{kpj}&apos; is not valid: it must be digits only, {low} to {high} of them (write it as text so leading zeros stay).</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/core/labels.py" line="723"/>

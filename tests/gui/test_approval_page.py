@@ -163,3 +163,21 @@ def test_the_admin_switches_approval_off_in_settings(
     qtbot.waitUntil(lambda: not ReviewService(db, admin).required())
     qtbot.waitUntil(lambda: nav_text(window, "persetujuan") == "Persetujuan")
     assert ReviewService(db, admin).counts().waiting == 0
+
+
+def test_the_verifikator_sees_each_warning_the_operator_accepted_beside_the_data(
+    qtbot: QtBot, db: Database, people: dict[str, UserView]
+) -> None:
+    desk = ParticipantService(db, people["opr"], today=lambda: TODAY)
+    # The NIK says male (day of birth below 41); the operator typed female and accepted the warning.
+    desk.create(make_draft(4, full_name="Sri Wahyuni", sex="P"), accept_warnings=True)
+    window = open_window(qtbot, db, people["sekdes"])
+    page = window.approval_page
+    window.show_page("persetujuan")
+    qtbot.waitUntil(lambda: "Sri Wahyuni" in rows(page))
+    page.table.selectRow(rows(page).index("Sri Wahyuni"))
+    qtbot.waitUntil(lambda: "peringatan" in page.detail_box.title())
+    by_field = {page.detail.item(r, 0).text(): page.detail.item(r, 3).text() for r in range(page.detail.rowCount())}
+    # Beside the NIK, whose digits contradict the sex typed, in words a verifikator reads.
+    assert "Laki-laki" in by_field["NIK"] and "Perempuan" in by_field["NIK"]
+    assert by_field["Nama lengkap"] == ""

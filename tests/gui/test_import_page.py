@@ -1,15 +1,19 @@
 """Impor: choose a file, check the preview, confirm; and the export menu of the list."""
 
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 from kudus_desktop.gui import import_page as import_module
 from kudus_desktop.gui import participants_page as participants_module
-from kudus_desktop.gui.import_page import ImportPage, PreviewColumn
+from kudus_desktop.gui.import_page import ImportConfirmDialog, ImportPage, PreviewColumn
 from kudus_desktop.gui.main_window import MainWindow
 from tests.core.test_import import village_list
 from tests.factories import make_nik
@@ -68,6 +72,48 @@ def test_preview_then_confirm(
     assert window.participants_page.count_label.text() == "2 peserta"
     assert "2 peserta ditambahkan" in page.summary.text()
     assert page.importer.saved_mapping("DTKS")["nik"] == "No. NIK"
+
+
+def test_the_confirmation_counts_warned_rows_by_kind_and_can_leave_them_out(
+    qtbot: QtBot,
+    window: MainWindow,
+    page: ImportPage,
+    tmp_path: Path,
+    drive: Callable[[type[QDialog], Callable[[Any], None]], None],
+) -> None:
+    old = date(1950, 3, 4)
+    source = village_list(
+        tmp_path / "dtks.xlsx",
+        [
+            [make_nik(1), "Siti Aminah", "12/05/1980", "P", 1, 2, "Buruh"],  # the NIK says male
+            [make_nik(2, birth=old), "Mbah Karto", "04/03/1950", "L", 1, 1, ""],  # past the age limit
+            [make_nik(3, birth=old), "Mbah Sastro", "04/03/1950", "L", 1, 1, ""],
+            [make_nik(4), "Budi", "12/05/1980", "L", 1, 1, ""],
+        ],
+    )
+    page.open_file(source)
+    page.source.setCurrentText("DTKS")
+    page.preview_button.click()
+    until(qtbot, lambda: page.preview is not None)
+    seen: dict[str, str] = {}
+
+    def leave_out_the_old(dialog: ImportConfirmDialog) -> None:
+        seen.update({code: box.text() for code, box in dialog.leave_out.items()})
+        assert dialog.count_label.text() == "Akan diimpor: 4 baris."
+        dialog.leave_out["age_over_limit"].setChecked(True)
+        assert dialog.count_label.text() == "Akan diimpor: 2 baris."
+        dialog.ok.click()
+
+    drive(ImportConfirmDialog, leave_out_the_old)
+    page.commit_button.click()
+    until(qtbot, lambda: page.preview is None)
+    assert seen == {
+        "age_over_limit": "Lewati 2 baris: umur di atas batas umur peserta",
+        "nik_sex_mismatch": "Lewati 1 baris: jenis kelamin tidak sesuai NIK",
+    }
+    assert window.participants.count() == 2
+    assert window.participants.find_by_nik(make_nik(2, birth=old)) is None
+    assert "2 baris dengan peringatan dilewati" in page.summary.text()
 
 
 def test_a_bad_file_is_named_and_nothing_changes(page: ImportPage, tmp_path: Path, message_boxes: list[str]) -> None:

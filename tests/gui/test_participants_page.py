@@ -345,3 +345,24 @@ def test_edit_end_reactivate_and_history(
     assert ("Telepon", "0812-3456-7890", "0857-1111-2222") in [(r[3], r[4], r[5]) for r in rows]
     assert ("Alasan berhenti", "", "Meninggal dunia") in [(r[3], r[4], r[5]) for r in rows]
     assert all(r[1] == "admin" for r in rows)
+
+
+def test_the_form_shows_the_latest_decision_and_its_whole_reason(
+    qtbot: QtBot, gui_service: ParticipantService, people: dict[str, int]
+) -> None:
+    reason = (
+        "BPJS: NIK tidak sesuai data Dukcapil; tanggal lahir pada KTP berbeda dengan data kependudukan, "
+        "mohon perbaiki data dan kirim ulang melalui kabupaten"
+    )
+    with gui_service.db.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO participant_sync (participant_id, outcome, reason, outcome_at) "
+            "VALUES (?, 'rejected', ?, '2026-11-20 10:15:00')",
+            (people["Budi Santoso"], reason),
+        )
+    d = ParticipantDialog(gui_service, participant=gui_service.get(people["Budi Santoso"]))
+    qtbot.addWidget(d)
+    d.show()
+    qtbot.waitUntil(lambda: d.standing_info.isVisible())
+    assert "Ditolak kabupaten/BPJS" in d.standing_info.text() and "2026-11-20 10:15" in d.standing_info.text()
+    assert reason in d.standing_info.text()  # in full, not cut off
