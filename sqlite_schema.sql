@@ -70,6 +70,7 @@ CREATE TABLE participant (
     created_by   TEXT NOT NULL,
     updated_by   TEXT NOT NULL,
     rev          INTEGER NOT NULL DEFAULT 0,  -- change counter value of the last write (sync)
+    term_end     TEXT,     -- officials: the day the term of office ends (village only)
     source_id    TEXT,     -- the row's ID in its source list (DTSEN/DTKS/P3KE), kept from import
     desil        INTEGER,  -- the family's welfare decile in DTSEN (1-10), when the list gives it
     UNIQUE (desa_code, nik),
@@ -358,3 +359,12 @@ CREATE TABLE participant_review (
     reviewed_by    TEXT
 );
 CREATE INDEX ix_participant_review_state ON participant_review (state);
+
+-- Source lists: a participant absent from the newest complete list of their source (DTSEN, DTKS,
+-- P3KE ...), kept for review until a later list holds them again. Nobody is ended by it.
+CREATE TABLE source_absence (
+    participant_id INTEGER PRIMARY KEY REFERENCES participant (id),
+    source_list    TEXT NOT NULL,
+    file_name      TEXT NOT NULL,  -- the list they were missing from
+    noted_at       TEXT NOT NULL
+);

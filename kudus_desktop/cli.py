@@ -36,6 +36,7 @@ from kudus_desktop.core.codes import (
 from kudus_desktop.core.dates import check_clock, format_date, format_rupiah, parse_date_text, parse_rupiah
 from kudus_desktop.core.db import Database, open_database, open_store
 from kudus_desktop.core.doubles import DoubleEnrolmentService, DuplicateCase
+from kudus_desktop.core.eligibility import EligibilityService
 from kudus_desktop.core.errors import KudusError, SetupError, ValidationError
 from kudus_desktop.core.exporting import (
     BPJS_COLUMNS,
@@ -45,6 +46,7 @@ from kudus_desktop.core.exporting import (
     export_person_report,
     export_premium_report,
     export_problem_report,
+    export_review_list,
     export_roster,
 )
 from kudus_desktop.core.hub_client import HubClient
@@ -308,6 +310,27 @@ def cmd_peserta_report(args: argparse.Namespace) -> dict[str, Any]:
     return {"out": args.out, "history_events": n, "message": f"Data {person.full_name} ditulis ke {args.out}"}
 
 
+def cmd_peserta_review(args: argparse.Namespace) -> dict[str, Any]:
+    db, _ = _open_initialised(args)
+    try:
+        entries = EligibilityService(db).review_list()
+        if args.out:
+            title = f"DAFTAR TINJAUAN KELAYAKAN PESERTA · keadaan per {format_date(date.today())}"
+            export_review_list(entries, Path(args.out), title=title)
+    finally:
+        db.close()
+    lines = [f"{len({e.participant_id for e in entries})} peserta perlu ditinjau (tidak ada yang dihentikan otomatis)."]
+    lines += [
+        f"  {e.reg_no} {e.full_name} (RT {e.rt or '-'}/RW {e.rw or '-'}): "
+        f"{code_label('review_reason', e.reason)}; {e.detail}"
+        for e in entries
+    ]
+    if args.out:
+        lines.append(f"Ditulis ke {args.out}")
+    rows = [{"reg_no": e.reg_no, "name": e.full_name, "reason": str(e.reason), "detail": e.detail} for e in entries]
+    return {"entries": rows, "message": "\n".join(lines)}
+
+
 _qt_app: Any = None
 
 
@@ -453,6 +476,7 @@ def cmd_import(args: argparse.Namespace) -> dict[str, Any]:
             category=args.category,
             funding=args.funding,
             start_date=args.start or "",
+            complete_list=args.complete_list,
         )
         preview = importer.preview(Path(args.file), sheet=args.sheet, options=options)
         if args.report:
@@ -481,6 +505,11 @@ def cmd_import(args: argparse.Namespace) -> dict[str, Any]:
     for code, n in preview.warned_kinds():
         skipped = " (dilewati)" if code in leave_out else ""
         lines.append(f"  peringatan {code}: {n} baris, {code_label('warning', code)}{skipped}")
+    if preview.options.complete_list and preview.options.source_list:
+        lines.append(
+            f"  {len(preview.dropped)} peserta aktif dari {preview.options.source_list} tidak ada lagi di berkas ini"
+            + ("; dicatat di daftar tinjauan." if result is not None else ".")
+        )
     if result is not None and result.left_out:
         lines.append(f"  {result.left_out} baris berperingatan dilewati (--leave-out).")
     lines += [f"  baris {r['row']}: {r['nik']}: {' '.join(r['reasons'])}" for r in rejected[:50]]
@@ -1389,6 +1418,7 @@ NEEDS: dict[Callable[[argparse.Namespace], dict[str, Any]], Need | Callable[[arg
     cmd_purge: lambda a: ADMIN if a.set_years is not None or a.confirm is not None else None,
     cmd_peserta_list: lambda a: REVEAL if a.show_nik else None,
     cmd_peserta_report: REVEAL,
+    cmd_peserta_review: ANYONE,
     cmd_peserta_print: REVEAL,
     cmd_cards: lambda a: None if a.calibration else ANYONE,
     cmd_cards_changed: ANYONE,
@@ -1500,6 +1530,11 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("--nik", required=True)
     pr.add_argument("--out", required=True, metavar="BERKAS.xlsx")
     pr.set_defaults(func=cmd_peserta_report)
+    pv = psub.add_parser(
+        "review", parents=[common], help="daftar tinjauan: batas umur, masa jabatan berakhir, hilang dari daftar sumber"
+    )
+    pv.add_argument("--out", metavar="BERKAS.xlsx", help="simpan juga sebagai Excel")
+    pv.set_defaults(func=cmd_peserta_review)
 
     pp = psub.add_parser("print", parents=[common], help="daftar peserta sebagai PDF siap cetak")
     pp.add_argument("--out", required=True, metavar="BERKAS.pdf")
@@ -1547,6 +1582,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--funding", default="pades", help="sumber dana bila berkas tidak menyebutnya")
     p.add_argument("--start", metavar="TANGGAL", help="tanggal mulai kepesertaan (bawaan: hari ini)")
     p.add_argument("--commit", action="store_true", help="simpan; tanpa ini hanya pratinjau")
+    p.add_argument(
+        "--complete-list", action="store_true",
+        help="berkas ini daftar lengkap terbaru dari --source: peserta yang tidak ada lagi masuk daftar tinjauan",
+    )  # fmt: skip
     p.add_argument(
         "--leave-out", action="append", metavar="KODE",
         help="lewati baris dengan peringatan ini (kode dari pratinjau, mis. age_over_limit); boleh berulang",

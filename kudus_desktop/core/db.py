@@ -506,10 +506,12 @@ def _upgrade_server_store(conn: Connection, found: int) -> None:
         )
     if found < 11:
         for table, definition in (
-            ("card_print", "standing TEXT NOT NULL DEFAULT ''"), ("participant", "source_id TEXT"),
+            ("card_print", "standing TEXT NOT NULL DEFAULT ''"), ("participant", "term_end TEXT"),
+            ("participant", "source_id TEXT"),
             ("participant", "desil INTEGER"),
         ):  # fmt: skip
             conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {definition}")
+        Base.metadata.create_all(conn, tables=[Base.metadata.tables["source_absence"]])
     conn.execute(
         setting_table.update().where(setting_table.c.key == STORE_VERSION_KEY).values(value=str(SCHEMA_VERSION))
     )

@@ -32,11 +32,13 @@ from kudus_desktop.core.audit import AuditEvent
 from kudus_desktop.core.codes import Category, Funding
 from kudus_desktop.core.dates import check_clock, format_date_long, format_month
 from kudus_desktop.core.db import Database
+from kudus_desktop.core.eligibility import ReviewEntry
 from kudus_desktop.core.errors import CancelledError, KudusError
 from kudus_desktop.core.importing import ImportPreview, RowStatus
 from kudus_desktop.core.jobs import CancelCheck, Progress, never_cancelled
 from kudus_desktop.core.labels import code_label, describe_issue, field_label
 from kudus_desktop.core.lost import LostReport
+from kudus_desktop.core.nik import mask_nik
 from kudus_desktop.core.participants import PAGE, ParticipantQuery, ParticipantService
 from kudus_desktop.core.paths import is_no_space, space_error
 from kudus_desktop.core.premiums import BudgetPlan, YearRecap
@@ -458,6 +460,38 @@ def export_audit(events: Sequence[AuditEvent], path: Path) -> int:
         sheet.row([e.at, e.username, e.action, e.detail])
     _save_atomically(wb, tmp, path)
     return len(events)
+
+
+@_leaves_nothing
+def export_review_list(entries: Sequence[ReviewEntry], path: Path, *, title: str) -> int:
+    """The eligibility review list (age limit, end of term, gone from the source list); NIKs
+    masked: the list goes round the office for decisions."""
+    columns = (
+        Column("no", "No.", 6, lambda p: None),
+        Column("reg", "No. Registrasi", 20, lambda p: None),
+        Column("name", "Nama", 28, lambda p: None),
+        Column("nik", "NIK", 20, lambda p: None),
+        Column("category", "Kategori", 22, lambda p: None),
+        Column("rtrw", "RT/RW", 9, lambda p: None),
+        Column("reason", "Perlu ditinjau karena", 26, lambda p: None),
+        Column("detail", "Keterangan", 60, lambda p: None),
+        Column("decision", "Keputusan (diisi)", 24, lambda p: None),
+    )
+    tmp = _temp_beside(path)
+    wb = _SafeWorkbook()
+    ws = wb.create_sheet("Tinjauan")
+    sheet = _Sheet(ws, columns)
+    ws.freeze_panes = "A4"
+    sheet.text_rows([title], bold=True)
+    sheet.text_rows([""])
+    sheet.header()
+    for n, e in enumerate(entries, 1):
+        sheet.row([
+            n, e.reg_no, e.full_name, mask_nik(e.nik), code_label("category", e.category),
+            f"{e.rt or '-'}/{e.rw or '-'}", code_label("review_reason", e.reason), e.detail, "",
+        ])  # fmt: skip
+    _save_atomically(wb, tmp, path)
+    return len(entries)
 
 
 @_leaves_nothing

@@ -19,9 +19,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Connection
+
 from kudus_desktop.core import settings
 from kudus_desktop.core.codes import Category, Funding
 from kudus_desktop.core.dates import format_date, parse_date_text
+from kudus_desktop.core.eligibility import absent_from, record_absences
 from kudus_desktop.core.errors import CancelledError
 from kudus_desktop.core.jobs import CancelCheck, Progress, cycle_collection_paused, never_cancelled
 from kudus_desktop.core.labels import CODES
@@ -56,8 +59,11 @@ SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv"}
 #: Fields a column can be mapped to, in the order the mapping editor shows them.
 IMPORT_FIELDS: tuple[str, ...] = (
     "nik", "full_name", "kk", "birth_place", "birth_date", "sex", "address", "dusun", "rt", "rw", "phone",
-    "occupation", "category", "funding", "start_date",
+    "occupation", "category", "funding", "start_date", "term_end", "source_id", "desil",
 )  # fmt: skip
+#: Kept from the source list as they are (not typed in the form): its row ID and the desil.
+SOURCE_FIELDS = ("source_id", "desil")
+MAX_SOURCE_ID = 40
 
 _NO_CELLS: dict[str, Any] = dict.fromkeys(IMPORT_FIELDS)
 
@@ -78,6 +84,27 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "category": ("KATEGORI", "KELOMPOK", "JENISPESERTA"),
     "funding": ("SUMBERDANA", "PEMBIAYAAN"),
     "start_date": ("TANGGALMULAI", "TMT", "MULAI", "TANGGALKEPESERTAAN"),
+    "term_end": (
+        "AKHIRMASAJABATAN",
+        "MASAJABATANSD",
+        "MASAJABATANSAMPAI",
+        "AKHIRJABATAN",
+        "MASABAKTISD",
+        "BERAKHIRJABATAN",
+    ),
+    "source_id": (
+        "IDDTSEN",
+        "IDDTKS",
+        "IDP3KE",
+        "IDART",
+        "IDINDIVIDU",
+        "IDKELUARGA",
+        "IDSUMBER",
+        "IDBDT",
+        "NOURUTDTKS",
+        "IDDATA",
+    ),
+    "desil": ("DESIL", "DESILNASIONAL", "DESILKESEJAHTERAAN", "PERINGKATDESIL", "PERINGKATKESEJAHTERAAN"),
 }
 _SYNONYM_FIELD = {name: fld for fld, names in SYNONYMS.items() for name in names}
 #: A row whose mapped cells are all among these is blank.
@@ -130,6 +157,9 @@ class ImportOptions:
     category: str = Category.PEKERJA_RENTAN
     funding: str = Funding.PADES
     start_date: str = ""
+    #: The file is the newest complete list of its source: who it no longer holds is reported
+    #: and put on the review list (nobody is ended).
+    complete_list: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +171,9 @@ class ImportRow:
     issues: tuple[Issue, ...]
     values: ParticipantFields | None = None
     existing_id: int | None = None
-    changes: dict[str, str | None] = field(default_factory=dict)
+    changes: dict[str, str | int | None] = field(default_factory=dict)
+    source_id: str | None = None
+    desil: int | None = None
 
     @property
     def errors(self) -> tuple[Issue, ...]:
@@ -162,6 +194,7 @@ class ImportPreview:
     options: ImportOptions
     rows: tuple[ImportRow, ...]
     has_formulas: bool = False
+    dropped: tuple[int, ...] = ()  # a complete list: active participants of its source it no longer holds
 
     def count(self, status: RowStatus) -> int:
         return sum(1 for r in self.rows if r.status == status)
@@ -374,6 +407,36 @@ def _is_total(values: Sequence[Any]) -> bool:
     return any(isinstance(v, str) and _TOTAL_ROW.match(v) for v in values)
 
 
+#: Numbers a summary row sums (counts, members, amounts); NIKs, KKs and phones are far larger.
+_SUMMED_BELOW = 10**12
+
+
+#: What a total row may hold where a person's name would be: nothing, or a count ("14 orang").
+_COUNT_TEXT = re.compile(r"^\s*\d+(?:[.,]\d+)?\s*(?:orang|jiwa|peserta|kk|kepala keluarga)?\s*$", re.IGNORECASE)
+
+
+def _add_sums(values: Sequence[Any], sums: dict[int, tuple[float, int]]) -> None:
+    """Add the row's plain numbers to the running (sum, count) of each column."""
+    for col, v in enumerate(values):
+        if (type(v) is int or type(v) is float) and abs(v) < _SUMMED_BELOW:
+            total, n = sums.get(col, (0, 0))
+            sums[col] = (total + v, n + 1)
+
+
+def _sums_a_column(values: Sequence[Any], name: Any, sums: Mapping[int, tuple[float, int]]) -> bool:
+    """A row without a name that holds, in some column, the sum of at least two numbers above it
+    (a SUM() formula's saved value): a total row, not a person. Asked only of rows whose NIK
+    cell is not a number."""
+    if name not in (None, "") and not (type(name) is int or type(name) is float) and not _COUNT_TEXT.match(str(name)):
+        return False
+    for col, v in enumerate(values):
+        if (type(v) is int or type(v) is float) and v:
+            total, n = sums.get(col, (0, 0))
+            if n >= 2 and total == v:
+                return True
+    return False
+
+
 def _excel_serial(value: float) -> date | None:
     if 1 <= value < 73051:  # 1900-01-01 .. 2099-12-31
         return date(1899, 12, 30) + timedelta(days=int(value))
@@ -558,6 +621,7 @@ class ImportService:
             "start_date": options.start_date or format_date(self.participants.today()),
         }
         seen: dict[str, int] = {}
+        sums: dict[int, tuple[float, int]] = {}
         rows: list[ImportRow] = []
         total = 0
         picks = tuple((f, mapping[f]) for f in IMPORT_FIELDS if f in mapping)
@@ -571,14 +635,21 @@ class ImportService:
                         raise CancelledError()
                     if progress:
                         progress(total, 0)
-                row = self._row(number, values, picks, mapping, defaults, options, ctx, existing, seen)
+                row = self._row(number, values, picks, mapping, defaults, options, ctx, existing, seen, sums)
                 if row is not None:
                     rows.append(row)
+                    _add_sums(values, sums)
         if progress:
             progress(total, total)
+        dropped: list[int] = []
+        if options.complete_list and options.source_list:
+            with db.read() as conn:
+                desa = settings.read_all(conn)[settings.REGION_CODE.key]
+                dropped = absent_from(conn, desa, options.source_list, _listed_niks(rows))
         return ImportPreview(
-            path, sheet, header_row, dict(mapping), headers, options, tuple(rows), book.has_formulas(sheet)
-        )
+            path, sheet, header_row, dict(mapping), headers, options, tuple(rows), book.has_formulas(sheet),
+            tuple(dropped),
+        )  # fmt: skip
 
     def _row(
         self,
@@ -591,6 +662,7 @@ class ImportService:
         ctx: ValidationContext,
         existing: Mapping[str, Any],
         seen: dict[str, int],
+        sums: Mapping[int, tuple[float, int]],
     ) -> ImportRow | None:
         # Runs for every row of lists of 100,000: the mapped cells are picked in one plain loop
         # (a column past the row's end, or a field not mapped, reads as empty).
@@ -603,8 +675,8 @@ class ImportService:
             return None  # blank row
         nik_cell = cell["nik"]
         shown_nik = _text(nik_cell)
-        if not shown_nik.isdigit() and _is_total(values):
-            return None  # the total row under the table, "JUMLAH" in the NIK column or beside it
+        if not shown_nik.isdigit() and (_is_total(values) or _sums_a_column(values, cell["full_name"], sums)):
+            return None  # the total row under the table: "JUMLAH" in any column, or a column's sum
         issues: list[Issue] = []
         kk_cell = cell["kk"]
         shown_kk = _text(kk_cell)
@@ -639,10 +711,12 @@ class ImportService:
             source_date=options.source_date,
             funding=defaults["funding"] if funding is None else _choice("funding", funding, defaults["funding"]),
             start_date=(start is not None and _date_text(start)) or defaults["start_date"],
+            term_end=_date_text(cell["term_end"]),
         )
         result = validate_participant(draft, ctx)
         clean = result.values
         issues.extend(result.issues)
+        source_id, desil = _source_cells(cell["source_id"], cell["desil"], issues)
         nik = clean.nik if clean is not None else clean_number(draft.nik)
         if nik in seen:
             if not any(i.field == "nik" and i.severity == "error" for i in issues):
@@ -653,10 +727,15 @@ class ImportService:
             return ImportRow(number, shown_nik, draft.full_name, RowStatus.REJECTED, tuple(issues))
         current = existing.get(clean.nik)
         if current is None:
-            return ImportRow(number, shown_nik, draft.full_name, RowStatus.ADD, tuple(issues), clean)
-        changes = _changes(current, clean, mapping, options)
+            return ImportRow(
+                number, shown_nik, draft.full_name, RowStatus.ADD, tuple(issues), clean, source_id=source_id,
+                desil=desil,
+            )  # fmt: skip
+        changes = _changes(current, clean, mapping, options, source_id, desil)
         status = RowStatus.UPDATE if changes else RowStatus.UNCHANGED
-        return ImportRow(number, shown_nik, draft.full_name, status, tuple(issues), clean, current.id, changes)
+        return ImportRow(
+            number, shown_nik, draft.full_name, status, tuple(issues), clean, current.id, changes, source_id, desil
+        )
 
     def commit(
         self,
@@ -669,17 +748,27 @@ class ImportService:
         """Write every row to add or update, in one transaction; rejected rows are left out, and
         so are rows carrying a warning whose code is in ``leave_out``."""
         kept = [r for r in preview.rows if not _left_out(r, leave_out)]
-        adds = [r.values for r in kept if r.status == RowStatus.ADD and r.values is not None]
+        added = [r for r in kept if r.status == RowStatus.ADD and r.values is not None]
         updates = [(r.existing_id, r.changes) for r in kept if r.status == RowStatus.UPDATE and r.existing_id]
         # Someone may have enrolled one of these NIKs since the preview: enrol nobody twice.
         enrolled = self.participants.enrolled_niks()
-        fresh = [v for v in adds if v.nik not in enrolled]
+        fresh_rows = [r for r in added if r.values is not None and r.values.nik not in enrolled]
+        fresh = [r.values for r in fresh_rows if r.values is not None]
+        extras = [(r.source_id, r.desil) for r in fresh_rows]
         detail = f"{preview.path.name}, lembar {preview.sheet}, sumber {preview.options.source_list or '-'}"
         left_out = len(preview.rows) - len(kept)
         if left_out:
             detail += f"; {left_out} baris berperingatan dilewati ({', '.join(sorted(leave_out))})"
+        after = None
+        if preview.options.complete_list and preview.options.source_list:
+            source, niks, name = preview.options.source_list, _listed_niks(preview.rows), preview.path.name
+            detail += f"; daftar lengkap: {len(preview.dropped)} peserta {source} tidak ada lagi"
+
+            def after(conn: Connection) -> int:
+                return record_absences(conn, source, niks, name)
+
         changes = self.participants.bulk_write(
-            fresh, updates, progress=progress, cancelled=cancelled, audit_detail=detail
+            fresh, updates, extras=extras, after=after, progress=progress, cancelled=cancelled, audit_detail=detail
         )
         return ImportResult(len(fresh), len(updates), changes, left_out)
 
@@ -692,16 +781,47 @@ def _phone(value: Any) -> str:
     return text
 
 
+def _listed_niks(rows: Sequence[ImportRow]) -> set[str]:
+    """The NIKs a list holds, its refused rows included (a person on the list with a typo in the
+    birth date is still on it)."""
+    return {clean_number(r.nik) for r in rows} | {r.values.nik for r in rows if r.values is not None}
+
+
+def _source_cells(id_cell: Any, desil_cell: Any, issues: list[Issue]) -> tuple[str | None, int | None]:
+    """The row's ID in its source list (kept as text, at most 40 characters) and its desil
+    (1-10; anything else is dropped with a warning, the row itself is not refused)."""
+    source_id = _text(id_cell)[:MAX_SOURCE_ID] or None
+    if source_id is not None and not source_id.isprintable():
+        source_id = None
+    desil: int | None = None
+    text = _text(desil_cell)
+    if text:
+        if text.isascii() and text.isdigit() and 1 <= int(text) <= 10:
+            desil = int(text)
+        else:
+            issues.append(Issue("desil", "desil_invalid", "warning", {"value": text[:20]}))
+    return source_id, desil
+
+
 def _changes(
-    current: Any, values: ParticipantFields, mapping: Mapping[str, int], options: ImportOptions
-) -> dict[str, str | None]:
+    current: Any,
+    values: ParticipantFields,
+    mapping: Mapping[str, int],
+    options: ImportOptions,
+    source_id: str | None = None,
+    desil: int | None = None,
+) -> dict[str, str | int | None]:
     """Columns the file changes for an enrolled participant: only fields the file carries."""
-    fields_in_file = set(mapping) - {"nik"}
+    fields_in_file = set(mapping) - {"nik", *SOURCE_FIELDS}
     if options.source_list:
         fields_in_file |= {"source_list"}
     if options.source_date:
         fields_in_file |= {"source_date"}
-    out: dict[str, str | None] = {}
+    out: dict[str, str | int | None] = {}
+    if "source_id" in mapping and source_id and source_id != (current.source_id or None):
+        out["source_id"] = source_id
+    if "desil" in mapping and desil is not None and desil != current.desil:
+        out["desil"] = desil
     for fld in sorted(fields_in_file):
         new = getattr(values, fld)
         new_text = new.isoformat() if isinstance(new, date) else new

@@ -559,6 +559,13 @@ MESSAGES: dict[str, str] = {
     ),
     "kk_not_digits": QT_TRANSLATE_NOOP("Pesan", "Nomor KK hanya boleh berisi angka 0-9."),
     "kk_length": QT_TRANSLATE_NOOP("Pesan", "Nomor KK harus 16 digit, yang diisi {length} digit."),
+    "term_end_before_start": QT_TRANSLATE_NOOP(
+        "Pesan", "Akhir masa jabatan tidak boleh sebelum tanggal mulai kepesertaan."
+    ),
+    "desil_invalid": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Desil '{value}' tidak sah (harus 1 sampai 10); desil baris ini tidak dicatat, pesertanya tetap diimpor.",
+    ),
     "kk_date": QT_TRANSLATE_NOOP(
         "Pesan", "Digit ke-7 s.d. 12 nomor KK ({digits}) bukan tanggal yang sah; periksa kembali."
     ),
@@ -746,6 +753,9 @@ FIELDS: dict[str, str] = {
     "source_date": QT_TRANSLATE_NOOP("Kolom", "Tanggal sumber data"),
     "funding": QT_TRANSLATE_NOOP("Kolom", "Sumber dana"),
     "start_date": QT_TRANSLATE_NOOP("Kolom", "Tanggal mulai"),
+    "term_end": QT_TRANSLATE_NOOP("Kolom", "Akhir masa jabatan"),
+    "source_id": QT_TRANSLATE_NOOP("Kolom", "ID di daftar sumber"),
+    "desil": QT_TRANSLATE_NOOP("Kolom", "Desil"),
     "status": QT_TRANSLATE_NOOP("Kolom", "Status"),
     "exit_reason": QT_TRANSLATE_NOOP("Kolom", "Alasan berhenti"),
     "exit_date": QT_TRANSLATE_NOOP("Kolom", "Tanggal berhenti"),
@@ -811,9 +821,13 @@ CODES: dict[str, str] = {
     "warning:nik_birth_mismatch": QT_TRANSLATE_NOOP("Kode", "tanggal lahir tidak sesuai NIK"),
     "warning:nik_outside_kudus": QT_TRANSLATE_NOOP("Kode", "NIK terbit di luar Kabupaten Kudus"),
     "warning:nik_district_unknown": QT_TRANSLATE_NOOP("Kode", "kode kecamatan NIK tidak dikenal"),
+    "warning:desil_invalid": QT_TRANSLATE_NOOP("Kode", "desil tidak sah"),
     "warning:kk_date": QT_TRANSLATE_NOOP("Kode", "tanggal pada No. KK tidak wajar"),
     "warning:nik_number_cell_kept": QT_TRANSLATE_NOOP("Kode", "NIK tertulis sebagai angka di Excel"),
     "warning:kk_number_cell_kept": QT_TRANSLATE_NOOP("Kode", "No. KK tertulis sebagai angka di Excel"),
+    "review_reason:umur": QT_TRANSLATE_NOOP("Kode", "Melewati batas umur"),
+    "review_reason:masa_jabatan": QT_TRANSLATE_NOOP("Kode", "Masa jabatan berakhir"),
+    "review_reason:tidak_di_sumber": QT_TRANSLATE_NOOP("Kode", "Tidak ada lagi di daftar sumber"),
     "standing:menunggu_verifikasi": QT_TRANSLATE_NOOP("Kode", "Menunggu persetujuan verifikator"),
     "standing:dikembalikan": QT_TRANSLATE_NOOP("Kode", "Dikembalikan verifikator"),
     "standing:ditolak": QT_TRANSLATE_NOOP("Kode", "Ditolak kabupaten/BPJS"),

@@ -153,10 +153,14 @@ def _to_v10(conn: sqlite3.Connection) -> None:
 
 
 def _to_v11(conn: sqlite3.Connection) -> None:
-    """v11: what a card said (its status), and a participant's ID and desil in the source list."""
+    """v11: what a card said (its status); an official's end of term; a participant's ID and
+    desil in the source list."""
     _add_column(conn, "card_print", "standing TEXT NOT NULL DEFAULT ''")
+    _add_column(conn, "participant", "term_end TEXT")
     _add_column(conn, "participant", "source_id TEXT")
     _add_column(conn, "participant", "desil INTEGER")
+    for statement in _statements(_schema_section("-- Source lists:")):
+        conn.execute(statement.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS", 1))
 
 
 def _schema_section(start: str, end: str | None = None) -> str:

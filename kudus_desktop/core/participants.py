@@ -140,20 +140,29 @@ def _fields_to_columns(values: ParticipantFields) -> dict[str, str | None]:
 
 #: Columns a bulk enrolment writes, in this order: the fields, then what the office adds.
 _ADD_COLUMNS = (*_FIELD_NAMES, "uid", "reg_no", "desa_code", "status", "created_at", "updated_at", "created_by",
-                "updated_by", "rev")  # fmt: skip
+                "updated_by", "rev", "source_id", "desil")  # fmt: skip
 _ADD_SQL = f"INSERT INTO participant ({', '.join(_ADD_COLUMNS)}) VALUES ({', '.join('?' * len(_ADD_COLUMNS))})"
 #: Below this many new rows a bulk write keeps the secondary indexes as they are.
 REINDEX_FROM = 5000
 
 
-def _new_row(v: ParticipantFields, uid: str, reg_no: str, fixed: tuple[str, ...], rev: int) -> tuple[Any, ...]:
+def _new_row(
+    v: ParticipantFields,
+    uid: str,
+    reg_no: str,
+    fixed: tuple[str, ...],
+    rev: int,
+    extra: tuple[str | None, int | None] = (None, None),
+) -> tuple[Any, ...]:
     """A new participant's row in _ADD_COLUMNS order, as :func:`_fields_to_columns` stores the
-    fields. Spelled out field by field: a large import builds 100,000 rows, and the generic way
-    (every field fetched by name, then the dates converted) takes half as long again."""
-    source = v.source_date
+    fields; ``extra`` is the row's ID and desil in its source list. Spelled out field by field: a
+    large import builds 100,000 rows, and the generic way (every field fetched by name, then the
+    dates converted) takes half as long again."""
+    source, term = v.source_date, v.term_end
     return (v.nik, v.kk, v.full_name, v.birth_place, v.birth_date.isoformat(), v.sex, v.address, v.dusun, v.rt, v.rw,
             v.phone, v.occupation, v.category, v.source_list, source.isoformat() if source else None, v.funding,
-            v.start_date.isoformat(), uid, reg_no, *fixed, rev)  # fmt: skip
+            v.start_date.isoformat(), term.isoformat() if term else None, uid, reg_no, *fixed, rev,
+            *extra)  # fmt: skip
 
 
 def _created_history(enrolled: ColumnElement[bool], who: str, stamp: str) -> Insert:
@@ -281,6 +290,9 @@ def _view(row: Any) -> ParticipantView:
         created_at=row.created_at,
         updated_at=row.updated_at,
         rev=row.rev,
+        term_end=from_iso(row.term_end),
+        source_id=row.source_id or "",
+        desil=row.desil,
     )
 
 
@@ -596,13 +608,16 @@ class ParticipantService:
     def bulk_write(
         self,
         adds: Sequence[ParticipantFields],
-        updates: Sequence[tuple[int, dict[str, str | None]]],
+        updates: Sequence[tuple[int, dict[str, str | int | None]]],
         *,
+        extras: Sequence[tuple[str | None, int | None]] | None = None,
+        after: Callable[[Connection], object] | None = None,
         progress: Progress | None = None,
         cancelled: CancelCheck = never_cancelled,
         audit_detail: str = "",
     ) -> OpChanges:
-        """Enrol ``adds`` and apply ``updates`` (id, changed columns) in one transaction.
+        """Enrol ``adds`` and apply ``updates`` (id, changed columns) in one transaction;
+        ``extras`` gives each add its ID and desil in the source list.
 
         Set-based: one executemany per chunk, counters reserved in one step. A cancel or an
         error rolls everything back. Runs on any one thread; reports progress as (done, total).
@@ -633,10 +648,22 @@ class ParticipantService:
                         raise CancelledError()
                     chunk = adds[start : start + BULK_CHUNK]
                     # Comprehensions, not one loop with appends: a tenth faster over 100,000 rows.
-                    rows = [
-                        _new_row(v, uid, f"{prefix}-{first_reg + i:05d}", fixed, first_rev + i)
-                        for i, v, uid in zip(range(start, start + len(chunk)), chunk, uids, strict=False)
-                    ]
+                    if extras is None:
+                        rows = [
+                            _new_row(v, uid, f"{prefix}-{first_reg + i:05d}", fixed, first_rev + i)
+                            for i, v, uid in zip(range(start, start + len(chunk)), chunk, uids, strict=False)
+                        ]
+                    else:
+                        rows = [
+                            _new_row(v, uid, f"{prefix}-{first_reg + i:05d}", fixed, first_rev + i, x)
+                            for i, v, uid, x in zip(
+                                range(start, start + len(chunk)),
+                                chunk,
+                                uids,
+                                extras[start : start + len(chunk)],
+                                strict=False,
+                            )
+                        ]
                     executemany(conn, _ADD_SQL, rows)
                     done += len(chunk)
                     if progress:
@@ -645,6 +672,8 @@ class ParticipantService:
                     conn.execute(_created_history(enrolled, who, stamp))
             if approval and adds:
                 submit_new(conn, enrolled, who, stamp)
+            if after is not None:
+                after(conn)  # more of the same act, in the same transaction (a list's absences)
             faults.point("import.rows_written")  # every row and its history written, not committed
             rev = first_rev + len(adds)
             for pid, changed in updates:

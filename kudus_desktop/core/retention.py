@@ -38,6 +38,7 @@ from kudus_desktop.core.tables import (
     participant_sync_table,
     participant_table,
     premium_paid_table,
+    source_absence_table,
     sync_inbox_table,
 )
 from kudus_desktop.core.views import UserView
@@ -182,7 +183,7 @@ def _remove(conn: Connection, ids: Sequence[int]) -> None:
     conn.execute(delete(duplicate_case_table).where(or_(d.first_id.in_(ids), d.second_id.in_(ids))))
     for table in (
         history_table, participant_sync_table, participant_review_table, card_print_table, premium_paid_table,
-        bpjs_status_table,
+        bpjs_status_table, source_absence_table,
     ):  # fmt: skip
         conn.execute(delete(table).where(table.c.participant_id.in_(ids)))
     conn.execute(delete(participant_table).where(P.id.in_(ids)))

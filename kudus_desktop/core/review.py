@@ -44,7 +44,7 @@ PAGE = 500
 REVIEW_FIELDS = (
     "nik", "kk", "full_name", "birth_place", "birth_date", "sex", "address", "dusun", "rt", "rw", "phone",
     "occupation", "category", "source_list", "source_date", "funding", "start_date", "status", "exit_reason",
-    "exit_date",
+    "exit_date", "term_end",
 )  # fmt: skip
 
 

@@ -158,6 +158,7 @@ class ParticipantRow(Base):
     created_by: Mapped[str] = mapped_column(Text, nullable=False)
     updated_by: Mapped[str] = mapped_column(Text, nullable=False)
     rev: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("0"))
+    term_end: Mapped[str | None] = mapped_column(Text)
     source_id: Mapped[str | None] = mapped_column(Text)
     desil: Mapped[int | None] = mapped_column(Integer)
 
@@ -203,6 +204,15 @@ class CardPrintRow(Base):
     issue_date: Mapped[str] = mapped_column(Text, nullable=False)
     reason: Mapped[str] = mapped_column(Text, nullable=False, server_default=text("''"))
     standing: Mapped[str] = mapped_column(Text, nullable=False, server_default=text("''"))
+
+
+class SourceAbsenceRow(Base):
+    __tablename__ = "source_absence"
+
+    participant_id: Mapped[int] = mapped_column(Integer, ForeignKey("participant.id"), primary_key=True)
+    source_list: Mapped[str] = mapped_column(Text, nullable=False)
+    file_name: Mapped[str] = mapped_column(Text, nullable=False)
+    noted_at: Mapped[str] = mapped_column(Text, nullable=False)
 
 
 class ParticipantReviewRow(Base):
@@ -479,3 +489,4 @@ premium_payment_table = cast(Table, PremiumPaymentRow.__table__)
 premium_paid_table = cast(Table, PremiumPaidRow.__table__)
 premium_budget_table = cast(Table, PremiumBudgetRow.__table__)
 participant_review_table = cast(Table, ParticipantReviewRow.__table__)
+source_absence_table = cast(Table, SourceAbsenceRow.__table__)

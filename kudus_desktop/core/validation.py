@@ -69,6 +69,7 @@ class ParticipantDraft:
     source_date: str = ""
     funding: str = ""
     start_date: str = ""
+    term_end: str = ""  # officials (RT/RW, BPD, Linmas ...): the day their term of office ends
 
 
 DRAFT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(ParticipantDraft))
@@ -100,6 +101,7 @@ class ParticipantFields:
     source_date: date | None
     funding: str
     start_date: date
+    term_end: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,6 +296,9 @@ def validate_participant(draft: ParticipantDraft, ctx: ValidationContext) -> Val
     source_date = c.day("source_date", draft.source_date, past=True)
     funding = c.choice("funding", draft.funding, _FUNDINGS)
     start_date = c.day("start_date", draft.start_date, required=True)
+    term_end = c.day("term_end", draft.term_end)
+    if term_end and start_date and term_end < start_date:
+        c.error("term_end", "term_end_before_start")
 
     if birth_date and start_date:
         if start_date < birth_date:
@@ -340,5 +345,6 @@ def validate_participant(draft: ParticipantDraft, ctx: ValidationContext) -> Val
         source_date=source_date,
         funding=funding,
         start_date=start_date,
+        term_end=term_end,
     )
     return ValidationResult(values, issues)

@@ -101,6 +101,9 @@ class ParticipantView:
     created_at: str
     updated_at: str
     rev: int
+    term_end: date | None = None
+    source_id: str = ""  # the row's ID in its source list (DTSEN/DTKS/P3KE)
+    desil: int | None = None  # the family's welfare decile in DTSEN
 
 
 @dataclass(frozen=True, slots=True)

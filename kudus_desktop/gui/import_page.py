@@ -239,6 +239,14 @@ class ImportPage(QWidget):
         self.start_date.setPlaceholderText(self.tr("hh/bb/tttt (bawaan: hari ini)"))
         self.remember = QCheckBox(self.tr("Ingat pemetaan kolom untuk sumber ini"))
         self.remember.setChecked(True)
+        self.complete = QCheckBox(
+            self.tr("Berkas ini daftar lengkap terbaru dari sumber ini: laporkan peserta yang tidak ada lagi")
+        )
+        self.complete.setObjectName("completeList")
+        self.complete.setToolTip(
+            self.tr("Peserta dari sumber yang sama yang tidak ada di berkas ini masuk daftar tinjauan; tidak ada "
+                    "yang dihentikan otomatis.")
+        )  # fmt: skip
 
         options = QGroupBox(self.tr("Berkas dan ketentuan"))
         form = QFormLayout(options)
@@ -250,6 +258,7 @@ class ImportPage(QWidget):
         form.addRow(self.tr("Sumber dana (bila tidak ada di berkas)"), self.funding)
         form.addRow(self.tr("Tanggal mulai kepesertaan"), self.start_date)
         form.addRow(self.remember)
+        form.addRow(self.complete)
 
         mapping_box = QGroupBox(self.tr("Kolom di berkas"))
         grid = QGridLayout(mapping_box)
@@ -401,6 +410,7 @@ class ImportPage(QWidget):
             category=str(self.category.currentData()),
             funding=str(self.funding.currentData()),
             start_date=self.start_date.text(),
+            complete_list=self.complete.isChecked(),
         )
 
     # -- preview and commit --------------------------------------------------------------
@@ -449,6 +459,11 @@ class ImportPage(QWidget):
         )
         if preview.has_formulas:
             text += "\n" + self.tr("Lembar ini berisi rumus; yang dibaca adalah hasil terakhir yang disimpan Excel.")
+        if preview.options.complete_list and preview.options.source_list:
+            text += "\n" + self.tr(
+                "{n} peserta aktif dari {source} tidak ada lagi di berkas ini; setelah impor mereka masuk daftar "
+                "tinjauan (tidak dihentikan otomatis)."
+            ).format(n=format_number(len(preview.dropped)), source=preview.options.source_list)
         self.summary.setText(text)
         self._update_buttons()
 

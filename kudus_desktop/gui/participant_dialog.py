@@ -95,6 +95,7 @@ class ParticipantDialog(QDialog):
         self.source_date = e("source_date", self.tr("hh/bb/tttt"), 30)
         self.funding = self._put("funding", _choice_combo("funding", [f.value for f in Funding], pick))
         self.start_date = e("start_date", self.tr("hh/bb/tttt"), 30)
+        self.term_end = e("term_end", self.tr("hh/bb/tttt; untuk RT/RW, BPD, Linmas, perangkat"), 30)
         for small in (self.rt, self.rw):
             small.setMaximumWidth(70)
 
@@ -148,6 +149,7 @@ class ParticipantDialog(QDialog):
         f3.addRow(self._label("source_date"), self.source_date)
         f3.addRow(self._label("funding", True), self.funding)
         f3.addRow(self._label("start_date", True), self.start_date)
+        f3.addRow(self._label("term_end"), self.term_end)
 
         grid = QGridLayout()
         grid.addWidget(identity, 0, 0)
@@ -189,7 +191,7 @@ class ParticipantDialog(QDialog):
 
         order = [self.nik, self.kk, self.full_name, self.birth_place, self.birth_date, self.sex, self.address,
                  self.dusun, self.rt, self.rw, self.phone, self.occupation, self.category, self.source_list,
-                 self.source_date, self.funding, self.start_date, self.save_button]  # fmt: skip
+                 self.source_date, self.funding, self.start_date, self.term_end, self.save_button]  # fmt: skip
         for a, b in itertools.pairwise(order):
             QWidget.setTabOrder(a, b)
 
@@ -257,7 +259,7 @@ class ParticipantDialog(QDialog):
             ("nik", p.nik), ("kk", p.kk), ("full_name", p.full_name), ("birth_place", p.birth_place),
             ("birth_date", format_date(p.birth_date)), ("address", p.address), ("rt", p.rt), ("rw", p.rw),
             ("phone", p.phone), ("occupation", p.occupation), ("source_date", format_date(p.source_date)),
-            ("start_date", format_date(p.start_date)),
+            ("start_date", format_date(p.start_date)), ("term_end", format_date(p.term_end)),
         ):  # fmt: skip
             widget = self.w[name]
             assert isinstance(widget, QLineEdit)
@@ -271,11 +273,14 @@ class ParticipantDialog(QDialog):
         status = code_text("status", p.status)
         if p.exit_reason:
             status += " — " + code_text("exit_reason", p.exit_reason) + f" ({format_date(p.exit_date)})"
-        self.record_info.setText(
-            self.tr("No. registrasi: {reg}\nStatus: {status}\nKPJ: {kpj}").format(
-                reg=p.reg_no, status=status, kpj=p.kpj or self.tr("belum ada")
-            )
+        info = self.tr("No. registrasi: {reg}\nStatus: {status}\nKPJ: {kpj}").format(
+            reg=p.reg_no, status=status, kpj=p.kpj or self.tr("belum ada")
         )
+        if p.source_id or p.desil:
+            info += "\n" + self.tr("Di daftar sumber: ID {id}, desil {desil}").format(
+                id=p.source_id or "-", desil=p.desil or "-"
+            )
+        self.record_info.setText(info)
         self._loaded = self.draft()
 
     def _show_standing(self, info: StandingInfo | None) -> None:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from kudus_desktop.core.codes import Category, Mode, Status, can_enrol, can_reveal_nik
 from kudus_desktop.core.dates import format_number
+from kudus_desktop.core.eligibility import EligibilityService
 from kudus_desktop.core.errors import KudusError
 from kudus_desktop.core.exporting import export_bpjs_list, export_person_report, export_roster
 from kudus_desktop.core.participants import ParticipantQuery, ParticipantService
@@ -36,6 +37,7 @@ from kudus_desktop.gui.ops import run_job
 from kudus_desktop.gui.participant_dialog import ParticipantDialog
 from kudus_desktop.gui.participant_model import Column, ParticipantTableModel
 from kudus_desktop.gui.print_dialogs import CardPrintDialog, ListPrintDialog
+from kudus_desktop.gui.review_list_dialog import ReviewListDialog
 from kudus_desktop.gui.signals import AppSignals
 from kudus_desktop.gui.status_dialogs import EndParticipationDialog, ReactivateDialog
 from kudus_desktop.gui.theme import icon
@@ -153,6 +155,10 @@ class ParticipantsPage(QWidget):
         self.person_report_action.triggered.connect(self.export_person)
         menu.addSeparator()
         menu.addAction(self.person_report_action)
+        self.review_list_action = QAction(self.tr("Daftar tinjauan kelayakan (umur, masa jabatan, sumber)…"), self)
+        self.review_list_action.triggered.connect(self.show_review_list)
+        menu.addAction(self.review_list_action)
+        self.review_list_action.setVisible(profile is not None and profile().mode == Mode.DESA)
         export_button.setMenu(menu)
         export_button.setVisible(profile is not None)
         actions_row.addWidget(export_button)
@@ -426,6 +432,11 @@ class ParticipantsPage(QWidget):
             ),
             lambda n: self._exported(n, target),
         )
+
+    def show_review_list(self) -> None:
+        dialog = ReviewListDialog(EligibilityService(self.service.db, today=self.service.today), self)
+        dialog.open()
+        self.review_dialog = dialog
 
     def export_bpjs(self) -> None:
         target = self._ask_target(self.tr("Ekspor daftar pendaftaran BPJS"), "pendaftaran-bpjs.xlsx")

@@ -107,6 +107,36 @@ def test_a_total_row_is_never_a_person(tmp_path: Path, service: ParticipantServi
     assert [(r.nik, r.status) for r in preview.rows] == [(make_nik(1), RowStatus.ADD)]
 
 
+def test_a_row_that_sums_a_column_is_a_total_but_a_named_person_without_nik_is_not(
+    tmp_path: Path, service: ParticipantService
+) -> None:
+    rows = [
+        [make_nik(1), "Siti", "12/05/1980", "L", 1, 1, ""],
+        [make_nik(2), "Budi", "12/05/1980", "L", 2, 1, ""],
+        ["", "Tanpa NIK", "12/05/1980", "L", 3, 2, ""],  # a person whose NIK is missing: shown, rejected
+        [None, None, None, None, 6, 4, None],  # RT and RW summed by a formula: not a person
+    ]
+    preview = ImportService(service).preview(
+        village_list(tmp_path / "t.xlsx", rows, summary_sheet=False), options=OPTIONS
+    )
+    assert [(r.name, r.status) for r in preview.rows] == [
+        ("Siti", RowStatus.ADD), ("Budi", RowStatus.ADD), ("Tanpa NIK", RowStatus.REJECTED)
+    ]  # fmt: skip
+
+
+def test_a_nik_in_scientific_notation_in_a_csv_gets_the_excel_explanation(
+    tmp_path: Path, service: ParticipantService
+) -> None:
+    from kudus_desktop.core.labels import describe_issue
+
+    path = tmp_path / "daftar.csv"
+    path.write_text(f"NIK;Nama;Tanggal Lahir;JK\n3,31903E+15;Siti;12/05/1980;P\n{make_nik(2)};Budi;12/05/1980;L\n")
+    preview = ImportService(service).preview(path, options=OPTIONS)
+    bad = preview.rows[0]
+    assert bad.status == RowStatus.REJECTED and bad.errors[0].code == "nik_number_cell"
+    assert "hanya boleh" not in describe_issue(bad.errors[0]) and "Excel" in describe_issue(bad.errors[0])
+
+
 def test_the_sex_mismatch_names_the_sexes_from_their_codes() -> None:
     from kudus_desktop.core.labels import describe_issue
     from kudus_desktop.core.validation import Issue

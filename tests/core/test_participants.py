@@ -286,12 +286,14 @@ def test_a_bulk_row_holds_the_fields_as_a_single_enrolment_stores_them() -> None
         nik="3319031205800001", kk="3319031205800009", full_name="Siti", birth_place="Kudus",
         birth_date=date(1980, 5, 12), sex="P", address="Jl. Kenanga", dusun="Krajan", rt="001", rw="002",
         phone="081234567890", occupation="Buruh", category="pekerja_rentan", source_list="DTKS",
-        source_date=date(2026, 10, 1), funding="pades", start_date=date(2026, 12, 1),
+        source_date=date(2026, 10, 1), funding="pades", start_date=date(2026, 12, 1), term_end=date(2029, 6, 30),
     )  # fmt: skip
-    row = _new_row(values, "uid", "reg", ("33.19.03.2008", "aktif", "t", "t", "a", "a"), 9)
+    row = _new_row(values, "uid", "reg", ("33.19.03.2008", "aktif", "t", "t", "a", "a"), 9, ("DT-77", 3))
     assert dict(zip(_ADD_COLUMNS, row, strict=True)) == {
         **_fields_to_columns(values), "uid": "uid", "reg_no": "reg", "desa_code": "33.19.03.2008",
         "status": "aktif", "created_at": "t", "updated_at": "t", "created_by": "a", "updated_by": "a", "rev": 9,
+        "source_id": "DT-77", "desil": 3,
     }  # fmt: skip
+    assert _fields_to_columns(values)["term_end"] == "2029-06-30"
     no_source = _new_row(replace(values, source_date=None), "uid", "reg", ("d", "s", "t", "t", "a", "a"), 9)
     assert no_source[_ADD_COLUMNS.index("source_date")] is None

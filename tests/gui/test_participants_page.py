@@ -286,6 +286,7 @@ def test_tab_order_follows_the_form(gui_service: ParticipantService, qtbot: QtBo
         d.source_date,
         d.funding,
         d.start_date,
+        d.term_end,
         d.save_button,
     ]
     d.nik.setFocus()
