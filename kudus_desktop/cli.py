@@ -54,6 +54,7 @@ from kudus_desktop.core.importing import ImportOptions, ImportRow, ImportService
 from kudus_desktop.core.labels import code_label, describe_issue, field_label
 from kudus_desktop.core.lost import LostMediaService
 from kudus_desktop.core.nik import mask_nik
+from kudus_desktop.core.notice import notices_for
 from kudus_desktop.core.overview import overview
 from kudus_desktop.core.participants import ParticipantQuery, ParticipantService, SortKey
 from kudus_desktop.core.paths import DB_FILE_NAME, default_data_dir
@@ -371,16 +372,48 @@ def cmd_cards(args: argparse.Namespace) -> dict[str, Any]:
         if batch.reprints and not (args.reason or "").strip():
             raise KudusError("card_reprint_reason", count=len(batch.reprints))
         pages = write_cards_pdf(out, batch, paper, offset_x=args.offset_x, offset_y=args.offset_y)
+        notice_out = None
+        if args.with_notice:
+            from kudus_desktop.render.notice import write_notices_pdf
+
+            notice_out = out.with_name(f"{out.stem}-informasi-data-pribadi.pdf")
+            people = [c.participant_id for c in batch.cards]
+            write_notices_pdf(notice_out, notices_for(service, accounts.profile(), people), paper)
         cards.record_print(batch, args.reason or "")
     finally:
         db.close()
+    message = f"{len(batch.cards)} kartu ({pages} halaman, {paper}) ditulis ke {out}"
+    if notice_out is not None:
+        message += f"\nLembar informasi data pribadi ditulis ke {notice_out}"
     return {
         "out": str(out),
         "cards": len(batch.cards),
         "reprints": len(batch.reprints),
         "pages": pages,
-        "message": f"{len(batch.cards)} kartu ({pages} halaman, {paper}) ditulis ke {out}",
+        "notice": str(notice_out) if notice_out else None,
+        "message": message,
     }
+
+
+def cmd_peserta_notice(args: argparse.Namespace) -> dict[str, Any]:
+    _qt_offscreen()
+    from kudus_desktop.render.notice import write_notices_pdf
+
+    db, accounts = _open_initialised(args)
+    try:
+        service = ParticipantService(db, _actor(args))
+        ids: list[int] = []
+        for raw in args.nik or ():
+            person = service.find_by_nik(raw)
+            if person is None:
+                raise KudusError("card_nik_unknown", nik=raw)
+            ids.append(person.id)
+        out = Path(args.out)
+        pages = write_notices_pdf(out, notices_for(service, accounts.profile(), ids), Paper(args.paper))
+        service.log_event("notice_printed", f"{pages} lembar informasi data pribadi, {out.name}")
+    finally:
+        db.close()
+    return {"out": str(out), "pages": pages, "message": f"{pages} lembar informasi data pribadi ditulis ke {out}"}
 
 
 def cmd_cards_changed(args: argparse.Namespace) -> dict[str, Any]:
@@ -1419,6 +1452,7 @@ NEEDS: dict[Callable[[argparse.Namespace], dict[str, Any]], Need | Callable[[arg
     cmd_peserta_list: lambda a: REVEAL if a.show_nik else None,
     cmd_peserta_report: REVEAL,
     cmd_peserta_review: ANYONE,
+    cmd_peserta_notice: ANYONE,
     cmd_peserta_print: REVEAL,
     cmd_cards: lambda a: None if a.calibration else ANYONE,
     cmd_cards_changed: ANYONE,
@@ -1535,6 +1569,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     pv.add_argument("--out", metavar="BERKAS.xlsx", help="simpan juga sebagai Excel")
     pv.set_defaults(func=cmd_peserta_review)
+    pn = psub.add_parser(
+        "notice", parents=[common], help="lembar informasi data pribadi (UU 27/2022) untuk peserta, atau kosong"
+    )
+    pn.add_argument("--nik", nargs="+", metavar="NIK", help="peserta dengan NIK ini (tanpa ini: lembar kosong)")
+    pn.add_argument("--out", required=True, metavar="BERKAS.pdf")
+    pn.add_argument("--paper", choices=["A4", "F4"], default="A4")
+    pn.set_defaults(func=cmd_peserta_notice)
 
     pp = psub.add_parser("print", parents=[common], help="daftar peserta sebagai PDF siap cetak")
     pp.add_argument("--out", required=True, metavar="BERKAS.pdf")
@@ -1557,6 +1598,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--offset-x", type=float, default=0.0, metavar="MM", help="geser ke kanan (mm, boleh negatif)")
     p.add_argument("--offset-y", type=float, default=0.0, metavar="MM", help="geser ke bawah (mm, boleh negatif)")
     p.add_argument("--reason", metavar="ALASAN", help="alasan cetak ulang untuk kartu yang pernah dicetak")
+    p.add_argument(
+        "--with-notice", action="store_true",
+        help="tulis juga lembar informasi data pribadi per peserta (BERKAS-informasi-data-pribadi.pdf)",
+    )  # fmt: skip
     p.set_defaults(func=cmd_cards)
 
     p = sub.add_parser(

@@ -29,8 +29,9 @@ def make_draft(serial: int = 1, **overrides: str) -> ParticipantDraft:
     """A draft that passes every rule without warnings."""
     draft = ParticipantDraft(
         nik=make_nik(serial),
-        kk="3319031205100001",
-        full_name=f"Peserta Uji {letters(serial)}",
+        kk=f"331903120510{serial % 10000:04d}",  # a family each: the same KK and birth day suggest one person
+        # Letters spaced ("A B"): compared as names, "AA" folds into "A" and "DJ" into "J".
+        full_name="Peserta Uji " + " ".join(letters(serial)),
         birth_place="Kudus",
         birth_date="12/05/1980",
         sex="L",

@@ -15,8 +15,6 @@ terdaftar di Desa X sejak DATE") reach that village in its next receipt, because
 
 from __future__ import annotations
 
-import difflib
-import re
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -34,6 +32,7 @@ from kudus_desktop.core.db import Database, executemany, keep_statistics
 from kudus_desktop.core.errors import KudusError, NotFoundError, StateError
 from kudus_desktop.core.importing import ListSheet, cell_date, read_list, row_nik
 from kudus_desktop.core.labels import describe
+from kudus_desktop.core.names import similar
 from kudus_desktop.core.nik import mask_nik_last4
 from kudus_desktop.core.regions import region
 from kudus_desktop.core.tables import (
@@ -51,8 +50,6 @@ A = apbd_member_table.c
 
 KINDS = ("nik", "apbd", "similar")
 DECISIONS = ("keep_first", "keep_second", "not_same")
-#: How close two normalised names must be (difflib ratio) to suggest the same person.
-NAME_SIMILARITY = 0.85
 #: A KK shared by more active records than this is a placeholder typed for many people
 #: (all zeros, the village's own number), not a family: comparing all of them would only
 #: bury real suggestions.
@@ -159,10 +156,6 @@ class ApbdImport:
     removed: int
     rejected: tuple[ApbdRejected, ...]
     scan: ScanResult
-
-
-def _name_key(name: str) -> str:
-    return re.sub(r"[^A-Z]", "", name.upper())
 
 
 def _side(row: Any) -> CaseSide:
@@ -302,8 +295,7 @@ def _similar_pairs(conn: Connection, live: Any, base: Any) -> list[tuple[str, in
             for b in members[i + 1 :]:
                 if a.nik == b.nik:
                     continue
-                ka, kb = _name_key(a.full_name), _name_key(b.full_name)
-                if ka == kb or difflib.SequenceMatcher(None, ka, kb).ratio() >= NAME_SIMILARITY:
+                if similar(a.full_name, b.full_name):
                     pairs.append((a.nik, a.id, b.id))
     return pairs
 

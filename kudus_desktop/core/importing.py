@@ -9,6 +9,7 @@ with the same rules as the form, and returns a preview. Nothing is written until
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
@@ -22,12 +23,13 @@ from typing import Any
 from sqlalchemy import Connection
 
 from kudus_desktop.core import settings
-from kudus_desktop.core.codes import Category, Funding
+from kudus_desktop.core.codes import Category, Funding, Status
 from kudus_desktop.core.dates import format_date, parse_date_text
 from kudus_desktop.core.eligibility import absent_from, record_absences
 from kudus_desktop.core.errors import CancelledError
 from kudus_desktop.core.jobs import CancelCheck, Progress, cycle_collection_paused, never_cancelled
 from kudus_desktop.core.labels import CODES
+from kudus_desktop.core.names import likely_same
 from kudus_desktop.core.nik import NumberError, clean_number, parse_nik
 from kudus_desktop.core.participants import ParticipantService
 from kudus_desktop.core.regions import kudus_district_digits
@@ -621,6 +623,12 @@ class ImportService:
             "start_date": options.start_date or format_date(self.participants.today()),
         }
         seen: dict[str, int] = {}
+        # Who is enrolled (and who came earlier in this file), by birth date: a new row born the
+        # same day with the same KK and a similar name, or the same name, is likely the same person.
+        born: dict[date, list[tuple[str, str | None, str, str, str]]] = {}
+        for p in existing.values():
+            if p.status == Status.AKTIF:
+                born.setdefault(p.birth_date, []).append((p.nik, p.kk or None, p.full_name, p.reg_no, p.nik[-4:]))
         sums: dict[int, tuple[float, int]] = {}
         rows: list[ImportRow] = []
         total = 0
@@ -637,6 +645,8 @@ class ImportService:
                         progress(total, 0)
                 row = self._row(number, values, picks, mapping, defaults, options, ctx, existing, seen, sums)
                 if row is not None:
+                    if row.status == RowStatus.ADD and row.values is not None:
+                        row = _with_likely_same(row, born)
                     rows.append(row)
                     _add_sums(values, sums)
         if progress:
@@ -779,6 +789,19 @@ def _phone(value: Any) -> str:
     if isinstance(value, (int, float)) and text.startswith("8"):
         return "0" + text
     return text
+
+
+def _with_likely_same(row: ImportRow, born: dict[date, list[tuple[str, str | None, str, str, str]]]) -> ImportRow:
+    """``row`` with a warning when someone enrolled, or an earlier row, is likely the same person."""
+    v = row.values
+    assert v is not None
+    same_day = born.setdefault(v.birth_date, [])
+    hit = next((o for o in same_day if o[0] != v.nik and likely_same(v.kk, v.full_name, o[1], o[2])), None)
+    same_day.append((v.nik, v.kk, v.full_name, f"baris {row.row}", v.nik[-4:]))
+    if hit is None:
+        return row
+    warn = Issue("full_name", "likely_same_person", "warning", {"name": hit[2], "reg_no": hit[3], "nik4": hit[4]})
+    return dataclasses.replace(row, issues=(*row.issues, warn))
 
 
 def _listed_niks(rows: Sequence[ImportRow]) -> set[str]:

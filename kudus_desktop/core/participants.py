@@ -28,6 +28,7 @@ from kudus_desktop.core.db import Database, executemany
 from kudus_desktop.core.enrolment import StandingInfo, enrolled, standings
 from kudus_desktop.core.errors import CancelledError, KudusError, NotFoundError, StateError, ValidationError
 from kudus_desktop.core.jobs import CancelCheck, Progress, cycle_collection_paused, never_cancelled
+from kudus_desktop.core.names import likely_same
 from kudus_desktop.core.nik import clean_number
 from kudus_desktop.core.regions import kudus_district_digits, region
 from kudus_desktop.core.review import approval_on, submit, submit_new
@@ -499,6 +500,21 @@ class ParticipantService:
                     {"participant_id": other.id, "name": other.full_name, "reg_no": other.reg_no},
                 )
                 return ValidationResult(None, (dup, *result.issues))
+        if result.values is not None:
+            v = result.values
+            rows = conn.execute(
+                select(P.id, P.nik, P.kk, P.full_name, P.reg_no).where(
+                    P.desa_code == desa, P.birth_date == v.birth_date.isoformat(), P.nik != v.nik,
+                    P.status == Status.AKTIF,
+                )
+            ).all()  # fmt: skip
+            for same in rows:
+                if same.id != editing_id and likely_same(v.kk, v.full_name, same.kk, same.full_name):
+                    warn = Issue(
+                        "full_name", "likely_same_person", "warning",
+                        {"name": same.full_name, "reg_no": same.reg_no, "nik4": same.nik[-4:]},
+                    )  # fmt: skip
+                    return ValidationResult(v, (*result.issues, warn))
         return result
 
     def standing(self, participant_id: int) -> StandingInfo | None:

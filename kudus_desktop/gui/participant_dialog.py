@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kudus_desktop.core.accounts import AccountService
 from kudus_desktop.core.codes import Category, Funding, Sex
 from kudus_desktop.core.dates import format_date
 from kudus_desktop.core.enrolment import Standing, StandingInfo
@@ -38,6 +39,7 @@ from kudus_desktop.core.views import OpChanges, ParticipantView
 from kudus_desktop.gui.messages import ask, code_text, field_text, inform, issue_text, show_error
 from kudus_desktop.gui.ops import run_db
 from kudus_desktop.gui.premiums_page import CoverageStrip
+from kudus_desktop.gui.print_dialogs import NoticePrintDialog
 from kudus_desktop.gui.theme import mark_invalid
 
 W = TypeVar("W", bound=QWidget)
@@ -178,6 +180,12 @@ class ParticipantDialog(QDialog):
         self.buttons = QDialogButtonBox()
         self.save_button = self.buttons.addButton(self.tr("Simpan"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.addButton(self.tr("Batal"), QDialogButtonBox.ButtonRole.RejectRole)
+        # UU 27/2022 Pasal 5: the person is told who processes their data, why and on what basis.
+        self.notice_button = self.buttons.addButton(
+            self.tr("Lembar informasi data pribadi…"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.notice_button.setObjectName("noticeButton")
+        self.notice_button.clicked.connect(self.print_notice)
         self.save_button.setDefault(True)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -282,6 +290,13 @@ class ParticipantDialog(QDialog):
             )
         self.record_info.setText(info)
         self._loaded = self.draft()
+
+    def print_notice(self) -> None:
+        """The information sheet for this person (a blank one before they are saved)."""
+        ids = [self.editing.id] if self.editing is not None else []
+        dialog = NoticePrintDialog(self.service, AccountService(self.service.db).profile(), ids, self)
+        dialog.open()
+        self.notice_dialog = dialog
 
     def _show_standing(self, info: StandingInfo | None) -> None:
         """The latest decision about this enrolment, its reason in full (BPJS's words included)."""

@@ -16,6 +16,7 @@ from PySide6.QtGui import QPagedPaintDevice
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -35,6 +36,7 @@ from PySide6.QtWidgets import (
 from kudus_desktop.core.card_layout import Paper, SheetLayout, sheet_layout
 from kudus_desktop.core.cards import CardAction, CardBatch, CardScope, CardService
 from kudus_desktop.core.errors import KudusError
+from kudus_desktop.core.notice import Notice, notices_for
 from kudus_desktop.core.participants import ParticipantQuery, ParticipantService
 from kudus_desktop.core.printouts import PrintedTable, participant_list
 from kudus_desktop.core.views import OfficeProfile
@@ -43,6 +45,7 @@ from kudus_desktop.gui.messages import code_text, inform, show_error
 from kudus_desktop.gui.ops import run_db, run_job
 from kudus_desktop.gui.widgets import data_table, fill_table
 from kudus_desktop.render.cards import paint_calibration, paint_cards, write_cards_pdf
+from kudus_desktop.render.notice import paint_notices, write_notices_pdf
 from kudus_desktop.render.paper import full_page_layout
 from kudus_desktop.render.table import paint_table, write_table_pdf
 
@@ -57,6 +60,11 @@ def make_printer(name: str, paper: Paper) -> QPrinter:
     printer.setFullPage(True)
     printer.setPageLayout(full_page_layout(paper))
     return printer
+
+
+def notice_beside(cards_pdf: Path) -> Path:
+    """Where the information sheets of a card run go: beside the cards' PDF."""
+    return cards_pdf.with_name(f"{cards_pdf.stem}-informasi-data-pribadi.pdf")
 
 
 def ask_pdf_path(parent: QWidget, title: str, name: str) -> Path | None:
@@ -181,6 +189,12 @@ class CardPrintDialog(QDialog):
         self.reason = QLineEdit()
         self.reason.setPlaceholderText(self.tr("Alasan cetak ulang, mis. kartu hilang atau rusak"))
         self.per_sheet = QLabel()
+        self.with_notice = QCheckBox(
+            self.tr("Cetak juga lembar informasi data pribadi (UU 27/2022), satu halaman untuk setiap peserta")
+        )
+        self.with_notice.setObjectName("withNotice")
+        self.profile = profile
+        self.service = service
 
         buttons = QDialogButtonBox()
         self.preview_button = buttons.addButton(self.tr("Pratinjau…"), QDialogButtonBox.ButtonRole.ActionRole)
@@ -197,6 +211,7 @@ class CardPrintDialog(QDialog):
         layout.addWidget(scope_box)
         layout.addLayout(form)
         layout.addWidget(self.per_sheet)
+        layout.addWidget(self.with_notice)
         layout.addWidget(self.reprint_label)
         layout.addWidget(self.reason)
         layout.addWidget(buttons)
@@ -321,19 +336,22 @@ class CardPrintDialog(QDialog):
             return
         ids, paper, reason = self.ids(), self.paper_choice(), self.reason.text()
         x, y = self.offset_x.value(), self.offset_y.value()
+        notice_path = notice_beside(target) if self.with_notice.isChecked() else None
 
         def job(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> CardBatch:
             batch = self.cards.prepare(ids, cancelled=cancelled)
             write_cards_pdf(target, batch, paper, offset_x=x, offset_y=y, progress=progress, cancelled=cancelled)
+            if notice_path is not None:
+                people = [c.participant_id for c in batch.cards]
+                write_notices_pdf(notice_path, notices_for(self.service, self.profile, people), paper)
             self.cards.record_print(batch, reason)
             return batch
 
         def done(batch: CardBatch) -> None:
-            inform(
-                self,
-                self.tr("Kartu"),
-                self.tr("{n} kartu ditulis ke {path}.").format(n=len(batch.cards), path=target),
-            )
+            text = self.tr("{n} kartu ditulis ke {path}.").format(n=len(batch.cards), path=target)
+            if notice_path is not None:
+                text += " " + self.tr("Lembar informasi data pribadi: {path}.").format(path=notice_path)
+            inform(self, self.tr("Kartu"), text)
             self.accept()
 
         run_job(self, self.tr("Menyiapkan kartu…"), job, done)
@@ -346,10 +364,16 @@ class CardPrintDialog(QDialog):
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         ids, layout, reason = self.ids(), self.layout_now(), self.reason.text()
+        with_notice, paper = self.with_notice.isChecked(), self.paper_choice()
 
         def job(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> CardBatch:
             batch = self.cards.prepare(ids, cancelled=cancelled)
             paint_cards(printer, batch, layout, progress=progress, cancelled=cancelled)
+            if with_notice:  # a second print job on the same printer, plain paper
+                people = [c.participant_id for c in batch.cards]
+                paint_notices(
+                    make_printer(printer.printerName(), paper), notices_for(self.service, self.profile, people), paper
+                )
             self.cards.record_print(batch, reason)
             return batch
 
@@ -380,16 +404,20 @@ class CardPrintDialog(QDialog):
 
 
 class TablePrintDialog(QDialog):
-    """A printed table (a list, a recap) on A4 or F4: preview, print or save as PDF."""
+    """A printed table (a list, a recap), or another paged document, on A4 or F4: preview, print
+    or save as PDF. ``paint`` and ``write`` lay the document out (a table by default)."""
 
     def __init__(
         self,
         title: str,
         description: str,
-        make_table: Callable[[Callable[[int, int], None], Callable[[], bool]], PrintedTable],
-        logged: Callable[[PrintedTable, str], object],
+        make_table: Callable[[Callable[[int, int], None], Callable[[], bool]], Any],
+        logged: Callable[[Any, str], object],
         pdf_name: str,
         parent: QWidget | None = None,
+        *,
+        paint: Callable[..., int] = paint_table,
+        write: Callable[..., int] = write_table_pdf,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
@@ -397,6 +425,8 @@ class TablePrintDialog(QDialog):
         self.make_table = make_table
         self.logged = logged
         self.pdf_name = pdf_name
+        self.paint = paint
+        self.write = write
         self.paper = _paper_combo()
         form = QFormLayout()
         form.addRow(self.tr("Isi"), QLabel(description))
@@ -427,7 +457,7 @@ class TablePrintDialog(QDialog):
 
         def job(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> int:
             table = self.make_table(progress, cancelled)
-            pages = write_table_pdf(target, table, paper, progress=progress, cancelled=cancelled)
+            pages = self.write(target, table, paper, progress=progress, cancelled=cancelled)
             self.logged(table, target.name)
             return pages
 
@@ -445,7 +475,7 @@ class TablePrintDialog(QDialog):
 
         def job(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> int:
             table = self.make_table(progress, cancelled)
-            pages = paint_table(printer, table, paper, progress=progress, cancelled=cancelled)
+            pages = self.paint(printer, table, paper, progress=progress, cancelled=cancelled)
             self.logged(table, printer.printerName())
             return pages
 
@@ -454,9 +484,9 @@ class TablePrintDialog(QDialog):
     def preview_list(self) -> None:
         paper = self.paper_choice()
 
-        def show(table: PrintedTable) -> None:
+        def show(table: Any) -> None:
             printer = make_printer(QPrinterInfo.defaultPrinterName(), paper)
-            if preview(self, printer, lambda device: paint_table(device, table, paper)):
+            if preview(self, printer, lambda device: self.paint(device, table, paper)):
                 run_db(self, lambda: self.logged(table, printer.printerName()), lambda _: self.accept())
 
         run_job(self, self._busy_text(), self.make_table, show)
@@ -484,4 +514,28 @@ class ListPrintDialog(TablePrintDialog):
             QCoreApplication.translate("ListPrintDialog", "Cetak daftar peserta"),
             QCoreApplication.translate("ListPrintDialog", "{n} peserta sesuai pencarian dan saringan").format(n=count),
             make, logged, "daftar-peserta.pdf", parent,
+        )  # fmt: skip
+
+
+class NoticePrintDialog(TablePrintDialog):
+    """The information sheet on personal data (UU 27/2022 Pasal 5), one page per person; a
+    blank sheet to fill in by hand when nobody is chosen."""
+
+    def __init__(
+        self, service: ParticipantService, profile: OfficeProfile, ids: list[int], parent: QWidget | None = None
+    ) -> None:
+        def make(_progress: Callable[[int, int], None], _cancelled: Callable[[], bool]) -> list[Notice]:
+            return notices_for(service, profile, ids)
+
+        def logged(notices: list[Notice], where: str) -> None:
+            service.log_event("notice_printed", f"{len(notices)} lembar informasi data pribadi, {where}")
+
+        text = (
+            QCoreApplication.translate("NoticePrintDialog", "{n} lembar, satu untuk setiap peserta").format(n=len(ids))
+            if ids
+            else QCoreApplication.translate("NoticePrintDialog", "Satu lembar kosong untuk diisi tangan")
+        )
+        super().__init__(
+            QCoreApplication.translate("NoticePrintDialog", "Cetak lembar informasi data pribadi"), text, make, logged,
+            "informasi-data-pribadi.pdf", parent, paint=paint_notices, write=write_notices_pdf,
         )  # fmt: skip

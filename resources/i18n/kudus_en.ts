@@ -599,228 +599,230 @@
 <context>
     <name>CardPrintDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="72"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="80"/>
         <source>Pratinjau cetak</source>
         <translation>Print preview</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="101"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="109"/>
         <source>Cetak kartu peserta</source>
         <translation>Print participant cards</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="106"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="114"/>
         <source>Kartu untuk</source>
         <translation>Cards for</translation>
     </message>
     <message>
-        <source>Peserta terpilih ({n} aktif)</source>
-        <translation type="vanished">Selected participants ({n} active)</translation>
-    </message>
-    <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="118"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="126"/>
         <source>Semua yang kartunya belum dicetak ({n})</source>
         <translation>Everyone whose card has not been printed ({n})</translation>
     </message>
     <message>
-        <source>Semua peserta aktif ({n})</source>
-        <translation type="vanished">All active participants ({n})</translation>
-    </message>
-    <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="117"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="125"/>
         <source>Peserta terpilih ({n} terdaftar)</source>
         <translation>Selected participants ({n} enrolled)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="119"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="127"/>
         <source>Kartu yang statusnya berubah sejak dicetak ({n})</source>
         <translation>Cards whose status changed since printing ({n})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="120"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="128"/>
         <source>Semua peserta terdaftar ({n})</source>
         <translation>All enrolled participants ({n})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="130"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="138"/>
         <source>Kartu hanya untuk peserta yang disetujui dan tidak ditolak. Sebelum BPJS memberi nomor KPJ, kartu bertuliskan “Menunggu pendaftaran BPJS - belum terlindungi”.</source>
         <translation>Cards are only for participants who were approved and not rejected. Until BPJS assigns a KPJ number, the card reads “Waiting for BPJS registration - not yet protected”.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="140"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="148"/>
         <source>{changed} kartu perlu dicetak ulang karena statusnya berubah; {recall} kartu harus ditarik kembali karena pesertanya ditolak atau berhenti.</source>
         <translation>{changed} cards must be printed again because their status changed; {recall} cards must be taken back because the participant was rejected or ended.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="146"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="154"/>
         <source>Daftar kartu yang berubah…</source>
         <translation>List of changed cards…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="158"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="166"/>
         <source>Simpan sebagai PDF</source>
         <translation>Save as PDF</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="164"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="172"/>
         <source>ke kanan</source>
         <translation>right</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="167"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="175"/>
         <source>ke bawah</source>
         <translation>down</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="170"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="178"/>
         <source>Halaman kalibrasi…</source>
         <translation>Calibration page…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="174"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="182"/>
         <source>Kertas</source>
         <translation>Paper</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="175"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="183"/>
         <source>Pencetak</source>
         <translation>Printer</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="176"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="184"/>
         <source>Geser cetakan (mm)</source>
         <translation>Print shift (mm)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="182"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="190"/>
         <source>Alasan cetak ulang, mis. kartu hilang atau rusak</source>
         <translation>Reason for reprinting, e.g. card lost or damaged</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="186"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="193"/>
+        <source>Cetak juga lembar informasi data pribadi (UU 27/2022), satu halaman untuk setiap peserta</source>
+        <translation>Also print the personal data information sheet (Law 27/2022), one page per participant</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="200"/>
         <source>Pratinjau…</source>
         <translation>Preview…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="187"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="201"/>
         <source>Cetak…</source>
         <translation>Print…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="188"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="202"/>
         <source>Simpan PDF…</source>
         <translation>Save PDF…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="189"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="203"/>
         <source>Tutup</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="216"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="231"/>
         <source>Kartu yang tidak lagi sesuai</source>
         <translation>Cards that are no longer accurate</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="218"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="233"/>
         <source>No. Registrasi</source>
         <translation>Registration no.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="218"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="233"/>
         <source>Nama</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="218"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="233"/>
         <source>RT/RW</source>
         <translation>RT/RW</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="218"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="233"/>
         <source>Dicetak</source>
         <translation>Printed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="218"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="233"/>
         <source>Kini</source>
         <translation>Now</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="219"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="234"/>
         <source>Tindakan</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="219"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="234"/>
         <source>Alasan</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="226"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="241"/>
         <source>Cetak ulang</source>
         <translation>Print again</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="226"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="241"/>
         <source>Tarik kembali</source>
         <translation>Take back</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="264"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="279"/>
         <source>status kepesertaan berubah</source>
         <translation>participation status changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="269"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="284"/>
         <source>{n} dari {total} kartu ini sudah pernah dicetak. Cetak ulang dicatat dengan alasannya.</source>
         <translation>{n} of these {total} cards have been printed before. A reprint is logged with its reason.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="281"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="296"/>
         <source>{n} kartu per lembar {paper}; bagian belakang di halaman berikutnya (bolak-balik, sisi panjang).</source>
         <translation>{n} cards per {paper} sheet; the backs are on the next page (duplex, long-edge flip).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="311"/>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="334"/>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="357"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="326"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="354"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="381"/>
         <source>Kartu</source>
         <translation>Cards</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="311"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="326"/>
         <source>{n} kartu {where}.</source>
         <translation>{n} cards {where}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="319"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="334"/>
         <source>Simpan kartu sebagai PDF</source>
         <translation>Save cards as PDF</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="335"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="351"/>
         <source>{n} kartu ditulis ke {path}.</source>
         <translation>{n} cards written to {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="339"/>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="373"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="353"/>
+        <source>Lembar informasi data pribadi: {path}.</source>
+        <translation>Personal data information sheets: {path}.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="357"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="397"/>
         <source>Menyiapkan kartu…</source>
         <translation>Preparing cards…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="357"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="381"/>
         <source>{n} kartu dikirim ke pencetak.</source>
         <translation>{n} cards sent to the printer.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="360"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="384"/>
         <source>Mencetak kartu…</source>
         <translation>Printing cards…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="370"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="394"/>
         <source>dicetak</source>
         <translation>printed</translation>
     </message>
@@ -1621,681 +1623,686 @@
 <context>
     <name>Kode</name>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="805"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="810"/>
         <source>Pekerja rentan</source>
         <extracomment>Labels of stored codes, keyed by &quot;group:code&quot;.</extracomment>
         <translation>Vulnerable worker</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="806"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="811"/>
         <source>Ketua RT/RW</source>
         <translation>RT/RW head</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="807"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="812"/>
         <source>Linmas</source>
         <translation>Linmas</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="808"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="813"/>
         <source>Anggota BPD</source>
         <translation>BPD member</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="809"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="814"/>
         <source>Perangkat/lembaga desa</source>
         <translation>Village official/institution</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="810"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="815"/>
         <source>Buruh tani</source>
         <translation>Farm labourer</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="811"/>
-        <location filename="../../kudus_desktop/core/labels.py" line="815"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="816"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="820"/>
         <source>Lainnya</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="812"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="817"/>
         <source>PADes</source>
         <translation>PADes (village own revenue)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="813"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="818"/>
         <source>Bagi hasil pajak dan retribusi</source>
         <translation>Tax and levy revenue share</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="814"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="819"/>
         <source>APBD Kabupaten</source>
         <translation>Regency budget (APBD)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="816"/>
-        <location filename="../../kudus_desktop/core/labels.py" line="920"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="821"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="926"/>
         <source>Aktif</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="817"/>
-        <location filename="../../kudus_desktop/core/labels.py" line="834"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="822"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="840"/>
         <source>Berhenti</source>
         <translation>Ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="837"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="843"/>
         <source>Laki-laki</source>
         <translation>Male</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="838"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="844"/>
         <source>Perempuan</source>
         <translation>Female</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="839"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="845"/>
         <source>Meninggal dunia</source>
         <translation>Died</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="840"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="846"/>
         <source>Pindah domisili</source>
         <translation>Moved away</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="829"/>
-        <location filename="../../kudus_desktop/core/labels.py" line="841"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="835"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="847"/>
         <source>Masa jabatan berakhir</source>
         <translation>Term of office ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="842"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="848"/>
         <source>Mengundurkan diri</source>
         <translation>Resigned</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="843"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="849"/>
         <source>Tidak memenuhi syarat</source>
         <translation>Ineligible</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="844"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="850"/>
         <source>Didaftarkan</source>
         <translation>Enrolled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="845"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="851"/>
         <source>Diubah</source>
         <translation>Changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="846"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="852"/>
         <source>Dihentikan</source>
         <translation>Ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="847"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="853"/>
         <source>Diaktifkan kembali</source>
         <translation>Reactivated</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="848"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="854"/>
         <source>Diperbarui dari kabupaten</source>
         <translation>Updated by the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="871"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="877"/>
         <source>Belum dikirim</source>
         <translation>Not sent yet</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="872"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="878"/>
         <source>Terkirim</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="873"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="879"/>
         <source>Diterima</source>
         <translation>Accepted</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="864"/>
-        <location filename="../../kudus_desktop/core/labels.py" line="874"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="870"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="880"/>
         <source>Ditolak</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="849"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="855"/>
         <source>Jawaban BPJS dicatat</source>
         <translation>BPJS&apos;s answer recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="850"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="856"/>
         <source>Disetujui verifikator</source>
         <translation>Approved by the verifier</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="832"/>
-        <location filename="../../kudus_desktop/core/labels.py" line="851"/>
-        <location filename="../../kudus_desktop/core/labels.py" line="877"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="838"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="857"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="883"/>
         <source>Dikembalikan verifikator</source>
         <translation>Sent back by the verifier</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="818"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="823"/>
         <source>umur di atas batas umur peserta</source>
         <translation>age above the participant age limit</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="819"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="824"/>
         <source>umur di bawah 15 tahun</source>
         <translation>age under 15</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="820"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="825"/>
         <source>jenis kelamin tidak sesuai NIK</source>
         <translation>sex does not match the NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="821"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="826"/>
         <source>tanggal lahir tidak sesuai NIK</source>
         <translation>date of birth does not match the NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="822"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="827"/>
         <source>NIK terbit di luar Kabupaten Kudus</source>
         <translation>NIK issued outside Kudus Regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="823"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="828"/>
         <source>kode kecamatan NIK tidak dikenal</source>
         <translation>unknown district code in the NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="824"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="829"/>
+        <source>mungkin orang yang sama dengan peserta lain</source>
+        <translation>possibly the same person as another participant</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="830"/>
         <source>desil tidak sah</source>
         <translation>invalid decile</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="825"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="831"/>
         <source>tanggal pada No. KK tidak wajar</source>
         <translation>implausible date in the KK number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="826"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="832"/>
         <source>NIK tertulis sebagai angka di Excel</source>
         <translation>NIK written as a number in Excel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="827"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="833"/>
         <source>No. KK tertulis sebagai angka di Excel</source>
         <translation>KK number written as a number in Excel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="828"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="834"/>
         <source>Melewati batas umur</source>
         <translation>Past the age limit</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="830"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="836"/>
         <source>Tidak ada lagi di daftar sumber</source>
         <translation>No longer on the source list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="831"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="837"/>
         <source>Menunggu persetujuan verifikator</source>
         <translation>Waiting for the verifier</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="833"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="839"/>
         <source>Ditolak kabupaten/BPJS</source>
         <translation>Rejected by the regency/BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="835"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="841"/>
         <source>Menunggu pendaftaran BPJS</source>
         <translation>Waiting for BPJS registration</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="836"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="842"/>
         <source>Terdaftar di BPJS</source>
         <translation>Registered with BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="852"/>
-        <location filename="../../kudus_desktop/core/labels.py" line="876"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="858"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="882"/>
         <source>Menunggu persetujuan</source>
         <translation>Awaiting approval</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="853"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="859"/>
         <source>Dikembalikan</source>
         <translation>Sent back</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="854"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="860"/>
         <source>Pendaftaran baru</source>
         <translation>New enrolment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="855"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="861"/>
         <source>Perubahan data</source>
         <translation>Change of data</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="856"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="862"/>
         <source>NIK sama di dua desa</source>
         <translation>Same NIK in two villages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="857"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="863"/>
         <source>NIK ada di daftar APBD</source>
         <translation>NIK on the APBD list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="858"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="864"/>
         <source>Mirip: nama, tanggal lahir dan KK sama</source>
         <translation>Look-alike: same name, birth date and KK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="859"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="865"/>
         <source>Yang pertama berlaku</source>
         <translation>The first stands</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="860"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="866"/>
         <source>Yang kedua berlaku</source>
         <translation>The second stands</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="861"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="867"/>
         <source>Bukan orang yang sama</source>
         <translation>Not the same person</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="862"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="868"/>
         <source>Selesai sendiri (salah satu tidak aktif lagi)</source>
         <translation>Closed by itself (one is no longer active)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="863"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="869"/>
         <source>Terdaftar</source>
         <translation>Registered</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="865"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="871"/>
         <source>KPJ dicatat</source>
         <translation>KPJ recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="866"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="872"/>
         <source>Ditolak BPJS</source>
         <translation>Rejected by BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="867"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="873"/>
         <source>Sudah tercatat</source>
         <translation>Already recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="868"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="874"/>
         <source>NIK tidak dikenal</source>
         <translation>Unknown NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="869"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="875"/>
         <source>Belum pernah dikirim ke BPJS</source>
         <translation>Never sent to BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="870"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="876"/>
         <source>Baris salah</source>
         <translation>Faulty row</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="875"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="881"/>
         <source>Ditinjau kabupaten</source>
         <translation>Under regency review</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="878"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="884"/>
         <source>paket sinkronisasi</source>
         <translation>a sync package</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="879"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="885"/>
         <source>tanda terima</source>
         <translation>a receipt</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="880"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="886"/>
         <source>Admin</source>
         <translation>Administrator</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="881"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="887"/>
         <source>Operator</source>
         <translation>Operator</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="882"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="888"/>
         <source>Verifikator</source>
         <translation>Verifier</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="883"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="889"/>
         <source>Masuk</source>
         <translation>Log in</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="884"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="890"/>
         <source>Gagal masuk</source>
         <translation>Failed log-in</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="885"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="891"/>
         <source>Masuk ditolak: akun terkunci</source>
         <translation>Log-in refused: account locked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="886"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="892"/>
         <source>Masuk ditolak: akun nonaktif</source>
         <translation>Log-in refused: account disabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="887"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="893"/>
         <source>Akun dibuat</source>
         <translation>Account created</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="888"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="894"/>
         <source>Akun dinonaktifkan</source>
         <translation>Account disabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="889"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="895"/>
         <source>Akun diaktifkan</source>
         <translation>Account enabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="890"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="896"/>
         <source>Kata sandi diatur ulang</source>
         <translation>Password reset</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="891"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="897"/>
         <source>Peserta didaftarkan</source>
         <translation>Participant enrolled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="892"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="898"/>
         <source>Data peserta diubah</source>
         <translation>Participant changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="893"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="899"/>
         <source>Kepesertaan dihentikan</source>
         <translation>Participation ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="894"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="900"/>
         <source>Kepesertaan diaktifkan kembali</source>
         <translation>Participation reactivated</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="895"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="901"/>
         <source>Daftar diimpor</source>
         <translation>List imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="896"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="902"/>
         <source>Data peserta disetujui</source>
         <translation>Participant data approved</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="897"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="903"/>
         <source>Data peserta dikembalikan</source>
         <translation>Participant data sent back</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="898"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="904"/>
         <source>Aturan persetujuan diubah</source>
         <translation>Approval rule changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="899"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="905"/>
         <source>Daftar peserta diekspor</source>
         <translation>Roster exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="900"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="906"/>
         <source>Daftar BPJS diekspor</source>
         <translation>BPJS list exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="901"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="907"/>
         <source>Log audit diekspor</source>
         <translation>Audit log exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="902"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="908"/>
         <source>NIK lengkap ditampilkan</source>
         <translation>Full NIKs shown</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="903"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="909"/>
         <source>Cadangan dibuat</source>
         <translation>Backup made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="904"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="910"/>
         <source>Laporan data pribadi dibuat</source>
         <translation>Personal data report made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="905"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="911"/>
         <source>Kartu dicetak</source>
         <translation>Cards printed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="906"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="912"/>
         <source>Daftar peserta dicetak</source>
         <translation>Participant list printed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="907"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="913"/>
         <source>Basis data dipulihkan</source>
         <translation>Database restored</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="908"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="914"/>
         <source>Terhubung dengan kabupaten</source>
         <translation>Joined the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="909"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="915"/>
         <source>Paket sinkronisasi dibuat</source>
         <translation>Sync package written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="910"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="916"/>
         <source>Tanda terima diterapkan</source>
         <translation>Receipt applied</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="911"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="917"/>
         <source>Berkas setup desa dibuat</source>
         <translation>Village setup file written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="912"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="918"/>
         <source>Perangkat desa didaftarkan</source>
         <translation>Village device registered</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="913"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="919"/>
         <source>Paket desa diimpor</source>
         <translation>Village package imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="914"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="920"/>
         <source>Kirim ulang lengkap diminta</source>
         <translation>Full resend requested</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="915"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="921"/>
         <source>Tanda terima dibuat</source>
         <translation>Receipt written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="916"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="922"/>
         <source>Kunci perangkat diganti</source>
         <translation>Device keys renewed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="917"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="923"/>
         <source>Perangkat desa dicabut</source>
         <translation>Village device revoked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="918"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="924"/>
         <source>Paket digantikan (nomor sudah dipakai)</source>
         <translation>Package superseded (number already used)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="919"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="925"/>
         <source>Kunci perangkat dibuat baru</source>
         <translation>New device keys made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="921"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="927"/>
         <source>Diganti</source>
         <translation>Replaced</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="922"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="928"/>
         <source>Dicabut</source>
         <translation>Revoked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="923"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="929"/>
         <source>Pemeriksaan kepesertaan ganda</source>
         <translation>Double-enrolment check</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="924"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="930"/>
         <source>Kepesertaan ganda diputuskan</source>
         <translation>Double enrolment decided</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="925"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="931"/>
         <source>Daftar APBD diimpor</source>
         <translation>APBD list imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="926"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="932"/>
         <source>Daftar pendaftaran BPJS dibuat</source>
         <translation>BPJS registration list made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="927"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="933"/>
         <source>Hasil BPJS diimpor</source>
         <translation>BPJS results imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="928"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="934"/>
         <source>Laporan cakupan dibuat</source>
         <translation>Coverage report made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="929"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="935"/>
         <source>Laporan perangkat/flashdisk hilang</source>
         <translation>Lost device/stick report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="930"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="936"/>
         <source>Masa simpan data diatur</source>
         <translation>Retention period set</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="931"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="937"/>
         <source>Data lama dihapus</source>
         <translation>Old data removed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="932"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="938"/>
         <source>Tarif iuran diubah</source>
         <translation>Premium rate changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="933"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="939"/>
         <source>Pembayaran iuran dicatat</source>
         <translation>Premium payment recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="934"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="940"/>
         <source>Pembayaran iuran dibatalkan</source>
         <translation>Premium payment voided</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="935"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="941"/>
         <source>Anggaran iuran dicatat</source>
         <translation>Premium budget recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="936"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="942"/>
         <source>Laporan iuran dibuat</source>
         <translation>Premium report made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="937"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="943"/>
         <source>Bukan peserta</source>
         <translation>Not a participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="938"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="944"/>
         <source>Belum dicatat</source>
         <translation>Not tracked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="939"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="945"/>
         <source>Lunas</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="940"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="946"/>
         <source>Belum jatuh tempo</source>
         <translation>Not yet due</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="941"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="947"/>
         <source>Menunggak</source>
         <translation>In arrears</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="942"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="948"/>
         <source>Gugur, daftar ulang</source>
         <translation>Lapsed, register again</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="943"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="949"/>
         <source>Tarif</source>
         <translation>Rate</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="944"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="950"/>
         <source>Diskon</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="945"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="951"/>
         <source>Desa</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="946"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="952"/>
         <source>Kabupaten</source>
         <translation>Regency</translation>
     </message>
@@ -2303,313 +2310,313 @@
 <context>
     <name>Kolom</name>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="739"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="744"/>
         <source>NIK</source>
         <extracomment>Labels of participant fields (also used in history and validation messages).</extracomment>
         <translation>NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="740"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="745"/>
         <source>Nomor KK</source>
         <translation>Family card number (KK)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="741"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="746"/>
         <source>Nama lengkap</source>
         <translation>Full name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="742"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="747"/>
         <source>Tempat lahir</source>
         <translation>Place of birth</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="743"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="748"/>
         <source>Tanggal lahir</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="744"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="749"/>
         <source>Jenis kelamin</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="745"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="750"/>
         <source>Alamat</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="746"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="751"/>
         <source>Dusun</source>
         <translation>Hamlet (dusun)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="747"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="752"/>
         <source>RT</source>
         <translation>RT</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="748"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="753"/>
         <source>RW</source>
         <translation>RW</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="749"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="754"/>
         <source>Telepon</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="750"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="755"/>
         <source>Pekerjaan</source>
         <translation>Occupation</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="751"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="756"/>
         <source>Kategori</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="752"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="757"/>
         <source>Sumber data</source>
         <translation>Source list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="753"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="758"/>
         <source>Tanggal sumber data</source>
         <translation>Source list date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="754"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="759"/>
         <source>Sumber dana</source>
         <translation>Funding source</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="755"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="760"/>
         <source>Tanggal mulai</source>
         <translation>Start date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="756"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="761"/>
         <source>Akhir masa jabatan</source>
         <translation>End of term of office</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="757"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="762"/>
         <source>ID di daftar sumber</source>
         <translation>ID in the source list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="758"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="763"/>
         <source>Desil</source>
         <translation>Decile</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="759"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="764"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="760"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="765"/>
         <source>Alasan berhenti</source>
         <translation>Reason for ending</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="761"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="766"/>
         <source>Tanggal berhenti</source>
         <translation>End date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="762"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="767"/>
         <source>Nomor KPJ</source>
         <translation>KPJ number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="763"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="768"/>
         <source>Pendaftaran BPJS</source>
         <translation>BPJS registration</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="764"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="769"/>
         <source>Nomor registrasi</source>
         <translation>Registration number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="765"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="770"/>
         <source>Nama pengguna</source>
         <translation>User name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="766"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="771"/>
         <source>Kata sandi</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="767"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="772"/>
         <source>Nama penandatangan</source>
         <translation>Signatory name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="768"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="773"/>
         <source>Jabatan penandatangan</source>
         <translation>Signatory title</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="769"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="774"/>
         <source>Nama lengkap admin</source>
         <translation>Administrator&apos;s full name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="770"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="775"/>
         <source>Peran</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="771"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="776"/>
         <source>Kunci layar setelah</source>
         <translation>Lock the screen after</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="772"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="777"/>
         <source>Wilayah</source>
         <translation>Region</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="773"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="778"/>
         <source>Batas umur</source>
         <translation>Age limit</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="774"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="779"/>
         <source>Telepon kantor</source>
         <translation>Office phone</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="775"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="780"/>
         <source>Iuran per orang per bulan</source>
         <translation>Premium per person per month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="776"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="781"/>
         <source>Alasan</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="777"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="782"/>
         <source>Alasan dikembalikan</source>
         <translation>Reason sent back</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="778"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="783"/>
         <source>Pengenal data</source>
         <translation>Record id</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="779"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="784"/>
         <source>Nomor perubahan</source>
         <translation>Change number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="780"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="785"/>
         <source>Kode desa</source>
         <translation>Village code</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="781"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="786"/>
         <source>Waktu dibuat</source>
         <translation>Created at</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="782"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="787"/>
         <source>Waktu diubah</source>
         <translation>Changed at</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="783"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="788"/>
         <source>Dibuat oleh</source>
         <translation>Created by</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="784"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="789"/>
         <source>Diubah oleh</source>
         <translation>Changed by</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="785"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="790"/>
         <source>Perubahan</source>
         <translation>Changes</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="786"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="791"/>
         <source>Waktu</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="787"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="792"/>
         <source>Tindakan</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="788"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="793"/>
         <source>Tanggal bayar</source>
         <translation>Payment date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="789"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="794"/>
         <source>Jumlah</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="790"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="795"/>
         <source>Referensi</source>
         <translation>Reference</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="791"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="796"/>
         <source>Catatan</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="792"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="797"/>
         <source>Bulan pertama</source>
         <translation>First month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="793"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="798"/>
         <source>Bulan terakhir</source>
         <translation>Last month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="794"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="799"/>
         <source>Jumlah orang</source>
         <translation>Number of people</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="795"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="800"/>
         <source>Waktu dibatalkan</source>
         <translation>Voided at</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="796"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="801"/>
         <source>Dibatalkan oleh</source>
         <translation>Voided by</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="797"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="802"/>
         <source>Alasan pembatalan</source>
         <translation>Reason for voiding</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="798"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="803"/>
         <source>Pembayaran</source>
         <translation>Payment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="799"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="804"/>
         <source>Peserta</source>
         <translation>Participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="800"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="805"/>
         <source>Bulan</source>
         <translation>Month</translation>
     </message>
@@ -2617,12 +2624,12 @@
 <context>
     <name>ListPrintDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="484"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="514"/>
         <source>Cetak daftar peserta</source>
         <translation>Print participant list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="485"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="515"/>
         <source>{n} peserta sesuai pencarian dan saringan</source>
         <translation>{n} participants matching the search and filters</translation>
     </message>
@@ -2822,121 +2829,144 @@ Database: {path}</translation>
     </message>
 </context>
 <context>
+    <name>NoticePrintDialog</name>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="534"/>
+        <source>{n} lembar, satu untuk setiap peserta</source>
+        <translation>{n} sheets, one per participant</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="536"/>
+        <source>Satu lembar kosong untuk diisi tangan</source>
+        <translation>One blank sheet to fill in by hand</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="539"/>
+        <source>Cetak lembar informasi data pribadi</source>
+        <translation>Print the personal data information sheet</translation>
+    </message>
+</context>
+<context>
     <name>ParticipantDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="70"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="72"/>
         <source>— pilih —</source>
         <translation>— choose —</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="73"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="75"/>
         <source>16 digit, tanpa spasi</source>
         <translation>16 digits, no spaces</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="76"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="78"/>
         <source>16 digit</source>
         <translation>16 digits</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="77"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="79"/>
         <source>sesuai KTP</source>
         <translation>as on the ID card</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="79"/>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="95"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="81"/>
         <location filename="../../kudus_desktop/gui/participant_dialog.py" line="97"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="99"/>
         <source>hh/bb/tttt</source>
         <translation>dd/mm/yyyy</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="81"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="83"/>
         <source>jalan, nomor rumah</source>
         <translation>street, house number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="89"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="91"/>
         <source>mis. buruh harian, petani</source>
         <translation>e.g. day labourer, farmer</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="98"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="100"/>
         <source>hh/bb/tttt; untuk RT/RW, BPD, Linmas, perangkat</source>
         <translation>dd/mm/yyyy; for RT/RW, BPD, Linmas, staff</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="119"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="121"/>
         <source>Identitas</source>
         <translation>Identity</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="132"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="134"/>
         <source>Alamat dan kontak</source>
         <translation>Address and contact</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="138"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="140"/>
         <source>RW</source>
         <translation>RW</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="145"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="147"/>
         <source>Kepesertaan</source>
         <translation>Participation</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="158"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="160"/>
         <source>Kolom bertanda * wajib diisi. Enter menyimpan, Esc membatalkan.</source>
         <translation>Fields marked * are required. Enter saves, Esc cancels.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="162"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="164"/>
         <source>Iuran 12 bulan terakhir</source>
         <translation>Premiums, last 12 months</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="179"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="181"/>
         <source>Simpan</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="180"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="182"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="202"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="185"/>
+        <source>Lembar informasi data pribadi…</source>
+        <translation>Personal data information sheet…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="210"/>
         <source>Peserta baru</source>
         <translation>New participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="238"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="246"/>
         <source>Gugur: lebih dari 3 bulan tidak dibayar; harus didaftarkan ulang.</source>
         <translation>Lapsed: more than 3 months unpaid; must be registered again.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="240"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="248"/>
         <source>Menunggak {n} bulan.</source>
         <translation>{n} months in arrears.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="242"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="250"/>
         <source>Lunas sampai {month}.</source>
         <translation>Paid up to {month}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="244"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="252"/>
         <source>Belum ada pembayaran tercatat.</source>
         <translation>No payment recorded yet.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="257"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="265"/>
         <source>Ubah peserta — {name}</source>
         <translation>Edit participant — {name}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="276"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="284"/>
         <source>No. registrasi: {reg}
 Status: {status}
 KPJ: {kpj}</source>
@@ -2945,69 +2975,69 @@ Status: {status}
 KPJ: {kpj}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="277"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="285"/>
         <source>belum ada</source>
         <translation>none yet</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="280"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="288"/>
         <source>Di daftar sumber: ID {id}, desil {desil}</source>
         <translation>In the source list: ID {id}, decile {desil}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="290"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="305"/>
         <source>Keadaan: {standing}</source>
         <translation>Standing: {standing}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="292"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="307"/>
         <source> (dicatat {when})</source>
         <translation> (recorded {when})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="294"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="309"/>
         <source>Alasan: {reason}</source>
         <translation>Reason: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="304"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="319"/>
         <source>Dikembalikan oleh {who} ({when}): {reason}
 Perbaiki lalu simpan; data menunggu persetujuan lagi.</source>
         <translation>Sent back by {who} ({when}): {reason}
 Correct and save; the data then waits for approval again.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="308"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="323"/>
         <source>Menunggu persetujuan verifikator sejak {when} ({kind}); belum dikirim ke kabupaten dan kartunya belum dapat dicetak.</source>
         <translation>Awaiting the verifier&apos;s approval since {when} ({kind}); not yet sent to the regency and no card can be printed yet.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="335"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="350"/>
         <source>{n}/16 digit</source>
         <translation>{n}/16 digits</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="339"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="354"/>
         <source>{sex}, lahir {date}, wilayah {region}</source>
         <translation>{sex}, born {date}, region {region}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="360"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="375"/>
         <source>NIK sudah terdaftar</source>
         <translation>NIK already enrolled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="362"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="377"/>
         <source>NIK {nik} sudah terdaftar atas nama {name} ({reg}). Data peserta tersebut dibuka untuk dilihat atau diubah.</source>
         <translation>NIK {nik} is already enrolled for {name} ({reg}). That participant is opened to view or edit.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="404"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="419"/>
         <source>Periksa kembali</source>
         <translation>Please check</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="405"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="420"/>
         <source>Ada yang perlu diperiksa:
 
 {warnings}
@@ -3020,32 +3050,32 @@ Simpan tetap?</source>
 Save anyway?</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="406"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="421"/>
         <source>Simpan tetap</source>
         <translation>Save anyway</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="407"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="422"/>
         <source>Periksa lagi</source>
         <translation>Check again</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="427"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="442"/>
         <source>Batalkan</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="428"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="443"/>
         <source>Perubahan belum disimpan. Buang perubahan?</source>
         <translation>Changes are not saved. Discard them?</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="429"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="444"/>
         <source>Buang</source>
         <translation>Discard</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="430"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="445"/>
         <source>Kembali ke formulir</source>
         <translation>Back to the form</translation>
     </message>
@@ -3803,10 +3833,6 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
         <translation>Package {name} claims to come from village {desa}, but its device is registered to village {registered}. Nothing was changed.</translation>
     </message>
     <message>
-        <source>Paket {name}: nomor urut {seq} dari perangkat ini sudah diterima dengan isi yang berbeda (desa memulihkan cadangan lama?). Paket ditolak; minta desa mengimpor tanda terima terbaru lalu membuat paket lengkap.</source>
-        <translation type="vanished">Package {name}: sequence number {seq} from this device was already received with different content (did the village restore an old backup?). The package was refused; ask the village to import the latest receipt and then write a full package.</translation>
-    </message>
-    <message>
         <location filename="../../kudus_desktop/core/labels.py" line="255"/>
         <source>Paket {name}: nomor urut {seq} dari perangkat ini sudah diterima dengan isi yang berbeda (desa memulihkan cadangan lama?). Paket ditolak; tanda terima berikutnya memberi tahu desa, yang lalu mengirim semua datanya dalam paket bernomor di atas {last}.</source>
         <translation>Package {name}: number {seq} from this device was already received with different contents (did the village restore an old backup?). The package is refused; the next receipt tells the village, which then sends all its data in a package numbered above {last}.</translation>
@@ -4378,301 +4404,298 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/core/labels.py" line="562"/>
+        <source>Mungkin orang yang sama dengan {name} ({reg_no}, NIK berakhiran {nik4}): lahir pada hari yang sama dengan nama atau No. KK yang mirip. Periksa KTP/KK agar tidak terdaftar dua kali dengan NIK berbeda.</source>
+        <translation>Possibly the same person as {name} ({reg_no}, NIK ending {nik4}): born on the same day with a similar name or KK number. Check the ID card/KK so nobody is enrolled twice under different NIKs.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="567"/>
         <source>Akhir masa jabatan tidak boleh sebelum tanggal mulai kepesertaan.</source>
         <translation>The end of the term of office cannot be before the participation start date.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="565"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="570"/>
         <source>Desil &apos;{value}&apos; tidak sah (harus 1 sampai 10); desil baris ini tidak dicatat, pesertanya tetap diimpor.</source>
-        <translation>Decile '{value}' is not valid (it must be 1 to 10); this row's decile is not recorded, the participant is still imported.</translation>
+        <translation>Decile &apos;{value}&apos; is not valid (it must be 1 to 10); this row&apos;s decile is not recorded, the participant is still imported.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="569"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="574"/>
         <source>Digit ke-7 s.d. 12 nomor KK ({digits}) bukan tanggal yang sah; periksa kembali.</source>
         <translation>Digits 7 to 12 of the KK number ({digits}) are not a valid date; please check.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="572"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="577"/>
         <source>Nama hanya boleh berisi huruf, spasi, titik, koma, apostrof dan tanda hubung.</source>
         <translation>A name may contain only letters, spaces, dots, commas, apostrophes and hyphens.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="575"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="580"/>
         <source>Nama terlalu pendek.</source>
         <translation>The name is too short.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="576"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="581"/>
         <source>{field}: &apos;{text}&apos; tidak dapat dibaca sebagai tanggal. Tulis seperti 17/08/1985 atau 17 Agustus 1985.</source>
         <translation>{field}: &apos;{text}&apos; cannot be read as a date. Write it like 17/08/1985 or 17 Agustus 1985.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="579"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="584"/>
         <source>{field}: &apos;{text}&apos; bukan tanggal yang ada di kalender.</source>
         <translation>{field}: &apos;{text}&apos; is not a date that exists.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="580"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="585"/>
         <source>{field} tidak boleh setelah hari ini.</source>
         <translation>{field} cannot be after today.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="581"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="586"/>
         <source>{field} sebelum tahun 1900; periksa kembali.</source>
         <translation>{field} is before 1900; please check.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="582"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="587"/>
         <source>Tanggal mulai kepesertaan sebelum tanggal lahir.</source>
         <translation>The start date is before the date of birth.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="583"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="588"/>
         <source>Umur pada tanggal mulai {age} tahun, melebihi batas {limit} tahun yang ditetapkan.</source>
         <translation>Age on the start date is {age}, above the set limit of {limit} years.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="586"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="591"/>
         <source>Umur pada tanggal mulai {age} tahun; pekerja di bawah 15 tahun tidak lazim.</source>
         <translation>Age on the start date is {age}; workers under 15 are unusual.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="589"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="594"/>
         <source>{field}: pilihan &apos;{value}&apos; tidak dikenal.</source>
         <translation>{field}: the choice &apos;{value}&apos; is not known.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="590"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="595"/>
         <source>{field} harus berupa angka 1-999.</source>
         <translation>{field} must be a number from 1 to 999.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="591"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="596"/>
         <source>Nomor telepon harus 8-15 digit, boleh diawali + dan berisi spasi atau tanda hubung.</source>
         <translation>The phone number must have 8-15 digits; it may start with + and contain spaces or hyphens.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="594"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="599"/>
         <source>Pekerja rentan harus disertai sumber datanya (DTKS, DTSEN, P3KE, ...).</source>
         <translation>A vulnerable worker needs the source list they come from (DTKS, DTSEN, P3KE, ...).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="597"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="602"/>
         <source>Tanggal berhenti ({exit}) sebelum tanggal mulai kepesertaan ({start}).</source>
         <translation>The end date ({exit}) is before the start date ({start}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="600"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="605"/>
         <source>Tanggal aktif kembali ({date}) sebelum tanggal berhenti ({exit}).</source>
         <translation>The reactivation date ({date}) is before the end date ({exit}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="603"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="608"/>
         <source>{field} terlalu panjang (maksimal {max} karakter).</source>
         <translation>{field} is too long (at most {max} characters).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="604"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="609"/>
         <source>{field}: nilai &apos;{value}&apos; tidak sah.</source>
         <translation>{field}: the value &apos;{value}&apos; is not valid.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="606"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="611"/>
         <source>Gagal menulis {path}: {detail}. Pilih folder lain atau tutup berkas itu di Excel.</source>
         <translation>Could not write {path}: {detail}. Choose another folder or close the file in Excel.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="609"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="614"/>
         <source>Kolom tidak dikenal: {columns}. Kolom yang tersedia: {known}.</source>
         <translation>Unknown columns: {columns}. Available columns: {known}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="610"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="615"/>
         <source>Berkas {path} tidak ditemukan.</source>
         <translation>File {path} not found.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="725"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="730"/>
         <source>Nomor KPJ &apos;{kpj}&apos; tidak sah: harus angka saja, {low} sampai {high} digit (tulis sebagai teks agar nol di depan tetap).</source>
         <translation>KPJ number &apos;{kpj}&apos; is not valid: it must be digits only, {low} to {high} of them (write it as text so leading zeros stay).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="730"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="735"/>
         <source>Perhatian: nomor KPJ {kpj} berisi {found} digit, bukan {digits} digit seperti biasanya. Nomor ini tetap dicatat; cocokkan dengan berkas BPJS (panjang yang biasa dapat diubah di Pengaturan).</source>
         <translation>Note: KPJ number {kpj} has {found} digits, not the usual {digits}. It is recorded anyway; check it against the BPJS file (the usual length can be changed in Settings).</translation>
     </message>
     <message>
-        <source>Berkas {path} bukan buku kerja Excel, LibreOffice atau CSV (.xlsx, .xls, .ods, .csv).</source>
-        <translation type="vanished">The file {path} is not an Excel, LibreOffice or CSV workbook (.xlsx, .xls, .ods, .csv).</translation>
-    </message>
-    <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="611"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="616"/>
         <source>Berkas {path} terlalu besar ({size} MB; batasnya {max} MB). Pecah daftar menjadi beberapa berkas.</source>
         <translation>The file {path} is too large ({size} MB; the limit is {max} MB). Split the list into several files.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="614"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="619"/>
         <source>Berkas {path} dilindungi kata sandi. Buka di Excel, hapus kata sandinya, simpan, lalu impor lagi.</source>
         <translation>The file {path} is protected by a password. Open it in Excel, remove the password, save it and import again.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="617"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="622"/>
         <source>Berkas {path} rusak dan tidak dapat dibaca ({detail}).</source>
         <translation>The file {path} is damaged and cannot be read ({detail}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="618"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="623"/>
         <source>Berkas {path} bukan daftar yang dapat dibaca: isinya berkas {what}. Simpan daftarnya sebagai buku kerja Excel (.xlsx), LibreOffice (.ods) atau CSV, lalu pilih berkas itu.</source>
         <translation>The file {path} is not a list that can be read: it is a {what} file. Save the list as an Excel workbook (.xlsx), LibreOffice (.ods) or CSV, then choose that file.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="623"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="628"/>
         <source>Berkas {path} bukan daftar yang dapat dibaca: isinya data biner, bukan buku kerja atau teks CSV. Simpan daftarnya sebagai buku kerja Excel (.xlsx), LibreOffice (.ods) atau CSV, lalu pilih berkas itu.</source>
         <translation>The file {path} is not a list that can be read: it holds binary data, not a workbook or CSV text. Save the list as an Excel workbook (.xlsx), LibreOffice (.ods) or CSV, then choose that file.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="628"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="633"/>
         <source>Berkas {path} (lembar {sheet}) terlalu besar setelah dibuka: lebih dari {max} MB. Daftar desa atau kabupaten tidak sebesar itu; berkas ini rusak atau bukan daftar. Tidak ada yang dibaca.</source>
         <translation>The file {path} (sheet {sheet}) is too large once unpacked: more than {max} MB. No village or regency list is that large; the file is damaged or not a list. Nothing was read.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="633"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="638"/>
         <source>Berkas {path} (lembar {sheet}) berisi lebih dari {rows} baris atau {cells} sel berisi data, batas satu impor. Pecah daftar menjadi beberapa berkas. Tidak ada yang dibaca.</source>
         <translation>The file {path} (sheet {sheet}) holds more than {rows} rows or {cells} cells with data, the limit of one import. Split the list into several files. Nothing was read.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="638"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="643"/>
         <source>Berkas {path} ({sheet}) memuat satu sel yang lebih panjang dari {max} karakter, batas Excel sendiri: berkas ini rusak atau tidak dibuat sebagai daftar. Tidak ada yang dibaca.</source>
         <translation>The file {path} ({sheet}) holds a cell longer than {max} characters, Excel&apos;s own limit: the file is damaged or was not made as a list. Nothing was read.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="643"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="648"/>
         <source>Baris {row} berkas {path} memuat satu kolom yang lebih panjang dari {max} karakter, batas Excel sendiri: berkas ini rusak atau tidak dibuat sebagai daftar. Tidak ada yang dibaca.</source>
         <translation>Row {row} of {path} holds a field longer than {max} characters, Excel&apos;s own limit: the file is damaged or was not made as a list. Nothing was read.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="648"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="653"/>
         <source>Lembar {sheet} di {path} berisi {count} sel rumus yang hasilnya belum pernah dihitung (berkas dibuat program lain, bukan disimpan oleh Excel). Buka berkas itu di Excel atau LibreOffice, simpan, lalu impor lagi. Tidak ada yang dibaca.</source>
         <translation>The sheet {sheet} in {path} holds {count} formula cells whose results were never calculated (the file was made by another program, not saved by Excel). Open the file in Excel or LibreOffice, save it, then import it again. Nothing was read.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="654"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="659"/>
         <source>Lembar {sheet} di berkas {path} kosong.</source>
         <translation>Sheet {sheet} in {path} is empty.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="655"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="660"/>
         <source>Berkas {path} tidak memiliki lembar bernama {sheet}.</source>
         <translation>The file {path} has no sheet named {sheet}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="656"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="661"/>
         <source>Tidak ada kolom NIK di {path} (lembar: {sheet}). Beri judul kolom &apos;NIK&apos; atau pilih kolomnya sendiri.</source>
         <translation>There is no NIK column in {path} (sheets: {sheet}). Give the column the heading &apos;NIK&apos; or choose it yourself.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="660"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="665"/>
         <source>Sel NIK berisi angka, bukan teks ({digits}). Excel hanya menyimpan 15 digit, sehingga digit terakhir NIK bisa sudah hilang. Ketik ulang NIK sebagai teks (format Teks, atau awali dengan tanda &apos;).</source>
         <translation>The NIK cell holds a number, not text ({digits}). Excel keeps only 15 digits, so the NIK&apos;s last digit may already be lost. Type the NIK again as text (Text format, or start it with &apos;).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="665"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="670"/>
         <source>Sel NIK berisi angka, bukan teks ({digits}). Digit terakhirnya bukan 0, jadi Excel tidak memotongnya (Excel menyimpan 15 digit dan menulis digit ke-16 sebagai 0): NIK ini diterima. Sebaiknya kolom NIK diformat sebagai Teks.</source>
         <translation>The NIK cell holds a number, not text ({digits}). Its last digit is not 0, so Excel did not cut it (Excel keeps 15 digits and writes the 16th as 0): this NIK is accepted. Better format the NIK column as Text.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="671"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="676"/>
         <source>Sel nomor KK berisi angka, bukan teks ({digits}). Digit terakhirnya bukan 0, jadi Excel tidak memotongnya: nomor ini diterima. Sebaiknya kolom KK diformat sebagai Teks.</source>
         <translation>The KK number cell holds a number, not text ({digits}). Its last digit is not 0, so Excel did not cut it: the number is accepted. Better format the KK column as Text.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="676"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="681"/>
         <source>Sel nomor KK berisi angka, bukan teks ({digits}). Excel hanya menyimpan 15 digit, sehingga digit terakhirnya bisa sudah hilang. Ketik ulang sebagai teks.</source>
         <translation>The KK cell holds a number, not text ({digits}). Excel keeps only 15 digits, so its last digit may already be lost. Type it again as text.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="681"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="686"/>
         <source>NIK ini sudah ada di baris {first_row} berkas yang sama.</source>
         <translation>This NIK already appears in row {first_row} of the same file.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="682"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="687"/>
         <source>Lembar ini berisi rumus; yang dibaca adalah hasil terakhir yang disimpan Excel. Sel rumus yang belum pernah dihitung terbaca kosong.</source>
         <translation>This sheet contains formulas; the values read are the last results Excel saved. Formula cells never calculated read as empty.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="688"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="693"/>
         <source>Kode wilayah {code} tidak dikenal: tulis kode desa (33.19.03.2008) atau kecamatan (33.19.03).</source>
         <translation>Unknown area code {code}: write a village code (33.19.03.2008) or a kecamatan code (33.19.03).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="691"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="696"/>
         <source>--map {pair}: tulis KOLOM=JUDUL, KOLOM salah satu dari {fields}, JUDUL judul kolom di berkas.</source>
         <translation>--map {pair}: write FIELD=HEADER, FIELD one of {fields}, HEADER a column header in the file.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="694"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="699"/>
         <source>Fitur ini hanya tersedia di instalasi mode kabupaten.</source>
         <translation>This is only available in a regency-mode installation.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="695"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="700"/>
         <source>Peran {role} tidak boleh memutuskan kepesertaan ganda; minta admin atau verifikator.</source>
         <translation>The role {role} may not decide double enrolments; ask an admin or a verifier.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="698"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="703"/>
         <source>Keputusan &apos;{decision}&apos; tidak dikenal.</source>
         <translation>Unknown decision &apos;{decision}&apos;.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="699"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="704"/>
         <source>Kasus kepesertaan ganda nomor {id} tidak ada.</source>
         <translation>There is no double-enrolment case number {id}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="700"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="705"/>
         <source>Kasus nomor {id} sudah diputuskan sebelumnya; keputusan itu tidak diubah.</source>
         <translation>Case number {id} was already decided; that decision is unchanged.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="703"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="708"/>
         <source>Kedua kepesertaan memakai NIK yang sama ({nik}), jadi pasti orang yang sama: pilih kepesertaan yang berlaku.</source>
         <translation>Both enrolments use the same NIK ({nik}), so they are the same person: choose the enrolment that stands.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="707"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="712"/>
         <source>Berkas {path} tidak berisi satu pun NIK yang sah. Daftar APBD yang tersimpan tidak diubah.</source>
         <translation>{path} holds no valid NIK. The stored APBD list is unchanged.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="710"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="715"/>
         <source>NIK ini sudah ada di baris sebelumnya; baris ini dilewati.</source>
         <translation>This NIK is already on an earlier row; this row is skipped.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="711"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="716"/>
         <source>Tidak ada peserta yang perlu didaftarkan ke BPJS untuk {desa}: semua peserta aktif yang diterima sudah ber-KPJ atau sudah dikirim.</source>
         <translation>No participant to register with BPJS for {desa}: every active accepted participant has a KPJ number or was already sent.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="716"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="721"/>
         <source>Berkas {path} (lembar: {sheet}) tidak punya kolom KPJ maupun kolom status. Beri judul kolom &apos;KPJ&apos; dan &apos;STATUS&apos; atau pilih kolomnya sendiri.</source>
         <translation>{path} (sheet: {sheet}) has neither a KPJ nor a status column. Head the columns &apos;KPJ&apos; and &apos;STATUS&apos; or choose them yourself.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="721"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="726"/>
         <source>Status &apos;{status}&apos; tidak dikenali: tulis misalnya TERDAFTAR atau DITOLAK, atau isi nomor KPJ.</source>
         <translation>Status &apos;{status}&apos; not recognised: write e.g. TERDAFTAR or DITOLAK, or fill in the KPJ number.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="724"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="729"/>
         <source>Status terdaftar tetapi nomor KPJ kosong.</source>
         <translation>Status registered but the KPJ number is empty.</translation>
-    </message>
-    <message>
-        <source>Nomor KPJ &apos;{kpj}&apos; tidak sah: harus {digits} digit angka (tulis sebagai teks agar nol di depan tetap).</source>
-        <translation type="vanished">KPJ number &apos;{kpj}&apos; is invalid: it must be {digits} digits (write it as text so leading zeros stay).</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/gui/ops.py" line="161"/>
@@ -5140,26 +5163,6 @@ Lanjutkan?</source>
         <translation>{n} people whose participation ended before {day} will be removed for good, with their history, cards, premiums and the mentions of them in the audit log. Older backups keep them until the rotation drops them.
 
 {clock}
-
-Continue?</translation>
-    </message>
-    <message>
-        <source>{n} orang yang kepesertaannya berakhir sebelum {day} akan dihapus untuk selamanya, beserta riwayat, kartu, iuran, dan penyebutan mereka di log audit. Cadangan lama masih menyimpannya sampai terhapus oleh rotasi.
-
-Umur data dihitung dari jam komputer, yang kini menunjukkan {today}. Bila tanggal itu salah, batalkan dan perbaiki jam Windows dulu.
-
-Lanjutkan?</source>
-        <translation type="vanished">{n} people whose participation ended before {day} will be removed for good, with their history, cards, premiums and the mentions of them in the audit log. Older backups keep them until the rotation drops them.
-
-The age of the data is counted from the computer clock, which now shows {today}. If that date is wrong, cancel and correct the Windows clock first.
-
-Continue?</translation>
-    </message>
-    <message>
-        <source>{n} orang yang kepesertaannya berakhir sebelum {day} akan dihapus untuk selamanya, beserta riwayat, kartu, iuran, dan penyebutan mereka di log audit. Cadangan lama masih menyimpannya sampai terhapus oleh rotasi.
-
-Lanjutkan?</source>
-        <translation type="vanished">{n} people whose participation ended before {day} will be removed for good, with their history, cards, premiums and the mentions of them in the audit log. Older backups keep them until the rotation drops them.
 
 Continue?</translation>
     </message>
@@ -6162,47 +6165,47 @@ Trying again in {minutes} minutes.</translation>
 <context>
     <name>TablePrintDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="402"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="432"/>
         <source>Isi</source>
         <translation>Contents</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="403"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="433"/>
         <source>Kertas</source>
         <translation>Paper</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="405"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="435"/>
         <source>Pratinjau…</source>
         <translation>Preview…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="406"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="436"/>
         <source>Cetak…</source>
         <translation>Print…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="407"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="437"/>
         <source>Simpan PDF…</source>
         <translation>Save PDF…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="408"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="438"/>
         <source>Tutup</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="420"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="450"/>
         <source>Menyusun {title}…</source>
         <translation>Preparing {title}…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="423"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="453"/>
         <source>Simpan sebagai PDF</source>
         <translation>Save as PDF</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="435"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="465"/>
         <source>{n} halaman ditulis ke {path}.</source>
         <translation>{n} pages written to {path}.</translation>
     </message>
@@ -6354,10 +6357,6 @@ Trying again in {minutes} minutes.</translation>
         <location filename="../../kudus_desktop/gui/sync_page.py" line="216"/>
         <source>{n} peserta menunggu persetujuan verifikator atau dikembalikan ke operator; mereka ikut paket setelah disetujui (halaman Persetujuan).</source>
         <translation>{n} participants await the verifier&apos;s approval or were sent back to the operator; they go into a package once approved (Approval page).</translation>
-    </message>
-    <message>
-        <source>Kabupaten belum menerima paket {seqs}: salin lagi berkasnya dari daftar di bawah, atau kirim ulang lengkap.</source>
-        <translation type="vanished">The regency has not received package {seqs}: copy the file again from the list below, or send a full resend.</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/gui/sync_page.py" line="227"/>

@@ -23,7 +23,7 @@ def enrolled(service: ParticipantService) -> list[str]:
     niks = []
     for n, funding in enumerate(("pades", "bagi_hasil", "apbd", "lainnya"), start=1):
         nik = make_nik(n * 1000 + 1)  # ends in 1: a float would show 3.3e15 or lose it
-        service.create(make_draft(n, nik=nik, funding=funding, kk="3319031205100001"))
+        service.create(make_draft(n, nik=nik, funding=funding))
         niks.append(nik)
     return niks
 
@@ -101,7 +101,7 @@ def test_libreoffice_reads_every_nik_exactly(tmp_path: Path, service: Participan
         rows = list(csv.reader(fh))
     assert rows[0] == ["NIK", "NO_KK", "NAMA", "TGL_LAHIR"]
     assert sorted(r[0] for r in rows[1:]) == sorted(enrolled)
-    assert {r[1] for r in rows[1:]} == {"3319031205100001"}
+    assert {r[1] for r in rows[1:]} == {f"331903120510{n:04d}" for n in range(1, 5)}  # every digit of the KK
     assert {r[3] for r in rows[1:]} == {"12/05/1980"}
 
 

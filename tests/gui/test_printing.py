@@ -35,7 +35,8 @@ LONG_NAME = "Raden Ajeng Siti Nurhayati Kusumawardhani Binti Abdurrahman Wahid"
 
 def enrol(service: ParticipantService, n: int) -> None:
     for i in range(1, n + 1):
-        service.create(make_draft(i, full_name=LONG_NAME if i == 3 else f"Peserta Uji {letters(i)}"))
+        # Letters spaced: compared as names, "AA" folds into "A" and "DJ" into "J" (one person?).
+        service.create(make_draft(i, full_name=LONG_NAME if i == 3 else f"Peserta Uji {' '.join(letters(i))}"))
 
 
 def page_texts(path: Path) -> list[str]:
@@ -139,7 +140,7 @@ def test_printed_list_repeats_the_header_numbers_pages_and_ends_with_the_signato
         if n < pages or "Nama" in text:
             assert "No. Nama NIK L/P" in text, f"header row missing on page {n}"
     everything = " ".join(texts)
-    assert all(f"Peserta Uji {letters(i)} " in everything for i in range(1, 91) if i != 3)
+    assert all(f"Peserta Uji {' '.join(letters(i))} " in everything for i in range(1, 91) if i != 3)
     assert "Mengetahui," in texts[-1] and "Kepala Desa Getaspejaten" in texts[-1] and "Sutrisno" in texts[-1]
     assert "Yang membuat," in texts[-1] and "Admin Desa" in texts[-1]
     # Full 16-digit NIKs on one line each: nothing wrapped or clipped.
@@ -252,3 +253,51 @@ def test_printing_through_the_print_dialog_paints_every_page_and_logs_the_cards(
     assert round(float(reader.pages[0].mediabox.height) / 72 * 25.4) == 330
     assert CardService(service.db, service, profile).unprinted_count() == 0
     assert "11 kartu dikirim ke pencetak." in message_boxes
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="pdftotext (poppler-utils) not installed")
+def test_a_card_run_can_carry_each_persons_information_sheet(
+    qtbot: QtBot, tmp_path: Path, service: ParticipantService, monkeypatch: pytest.MonkeyPatch, message_boxes: list[str]
+) -> None:
+    enrol(service, 2)
+    profile = AccountService(service.db).profile()
+    target = tmp_path / "kartu.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF (*.pdf)"))
+    dialog = CardPrintDialog(service, profile, [], None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.with_notice.setChecked(True)
+    dialog.pdf_button.click()
+    sheets = tmp_path / "kartu-informasi-data-pribadi.pdf"
+    until(qtbot, lambda: sheets.exists() and not dialog.isVisible())
+    text = subprocess.run(["pdftotext", str(sheets), "-"], capture_output=True, text=True, check=True).stdout
+    pages = text.split("\f")[:-1]
+    assert len(pages) == 2  # one page per person
+    first = " ".join(pages[0].split())
+    assert "PEMBERITAHUAN PENGOLAHAN DATA PRIBADI" in first and "Peserta Uji A" in first
+    assert "UU Nomor 27 Tahun 2022" in first and "Pemerintah Desa Getaspejaten" in first
+    assert "3 x 24 jam" in first and "0291-123456" in first
+    assert make_draft(1).nik not in text  # the NIK masked
+    assert "Saya telah menerima dan memahami pemberitahuan ini." in first
+
+
+def test_the_form_prints_the_information_sheet_for_its_person(
+    qtbot: QtBot, tmp_path: Path, service: ParticipantService, monkeypatch: pytest.MonkeyPatch, message_boxes: list[str]
+) -> None:
+    from kudus_desktop.gui.participant_dialog import ParticipantDialog
+
+    enrol(service, 1)
+    person = service.find_by_nik(make_draft(1).nik)
+    assert person is not None
+    target = tmp_path / "informasi.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF (*.pdf)"))
+    form = ParticipantDialog(service, participant=person)
+    qtbot.addWidget(form)
+    form.show()
+    form.notice_button.click()
+    sheet = form.notice_dialog
+    sheet.pdf_button.click()
+    until(qtbot, lambda: target.exists() and not sheet.isVisible())
+    text = " ".join(page_texts(target))
+    assert "PEMBERITAHUAN PENGOLAHAN DATA PRIBADI" in text and person.full_name in text
+    assert person.nik not in text  # masked
