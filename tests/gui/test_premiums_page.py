@@ -136,3 +136,39 @@ def test_the_participant_view_shows_the_months_as_a_strip(
         assert text in dialog.strip_text.text()
         assert "November 2026: " in dialog.strip.toolTip()
         dialog.reject()
+
+
+def test_someone_rejected_or_waiting_is_shown_apart_with_why_and_never_billed(
+    window: MainWindow, gui_service: ParticipantService, qtbot: QtBot
+) -> None:
+    from kudus_desktop.core.review import ReviewService
+
+    ok = gui_service.create(make_draft(1, start_date="2026-11-01"))[0]
+    rejected = gui_service.create(make_draft(2, start_date="2026-11-01"))[0]
+    with gui_service.db.begin() as conn:  # what a receipt records for BPJS's rejection
+        conn.exec_driver_sql(
+            "INSERT INTO participant_sync (participant_id, outcome, reason) VALUES (?, 'rejected', ?)",
+            (rejected, "BPJS: NIK tidak sesuai data Dukcapil"),
+        )
+    ReviewService(gui_service.db, gui_service.user).set_required(True)
+    waiting = gui_service.create(make_draft(3, start_date="2026-11-01"))[0]  # now waits for the verifikator
+    window.show_page("iuran")
+    page = window.premiums_page
+    page.refresh()
+    qtbot.waitUntil(lambda: page.bill is not None and page.apart_box.isVisible())
+    assert [line.participant_id for line in page.bill.lines] == [ok]
+    assert "1 peserta, Rp16.800" in page.bill_summary.text() and "2 orang tidak ditagih" in page.bill_summary.text()
+    apart = {
+        page.apart_table.item(r, 1).text(): (page.apart_table.item(r, 2).text(), page.apart_table.item(r, 3).text())
+        for r in range(page.apart_table.rowCount())
+    }
+    assert apart == {
+        gui_service.get(rejected).full_name: ("Ditolak kabupaten/BPJS", "BPJS: NIK tidak sesuai data Dukcapil"),
+        gui_service.get(waiting).full_name: ("Menunggu persetujuan verifikator", ""),
+    }
+    # The budget counts the one enrolled, says who is left out, and warns below the minimum of 10.
+    page.tabs.setCurrentIndex(2)
+    qtbot.waitUntil(lambda: page.plan is not None and page.budget_note.isVisible())
+    assert "(1 peserta aktif" in page.plan_label.text()
+    assert "2 orang lain belum disetujui atau ditolak" in page.budget_note.text()
+    assert "kurang dari jumlah minimal 10 peserta" in page.budget_note.text()

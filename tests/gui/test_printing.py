@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QDialog, QFileDialog, QLineEdit
+from PySide6.QtWidgets import QDialog, QFileDialog, QLineEdit, QPushButton, QTableWidget
 from pytestqt.qtbot import QtBot
 
 from kudus_desktop.core.accounts import AccountService
@@ -301,3 +301,40 @@ def test_the_form_prints_the_information_sheet_for_its_person(
     text = " ".join(page_texts(target))
     assert "PEMBERITAHUAN PENGOLAHAN DATA PRIBADI" in text and person.full_name in text
     assert person.nik not in text  # masked
+
+
+def test_the_card_dialog_offers_the_changed_cards_and_lists_those_to_take_back(
+    qtbot: QtBot, tmp_path: Path, service: ParticipantService, monkeypatch: pytest.MonkeyPatch, message_boxes: list[str]
+) -> None:
+    enrol(service, 3)
+    profile = AccountService(service.db).profile()
+    cards = CardService(service.db, service, profile)
+    ids = cards.ids_for(CardScope.ALL)
+    cards.record_print(cards.prepare(ids))
+    registered, rejected = ids[0], ids[1]
+    with service.db.begin() as conn:  # what the regency's receipt records
+        conn.exec_driver_sql("UPDATE participant SET kpj = '26010000001' WHERE id = ?", (registered,))
+        conn.exec_driver_sql(
+            "INSERT INTO participant_sync (participant_id, outcome, reason) VALUES (?, 'rejected', 'BPJS: NIK ganda')",
+            (rejected,),
+        )
+    target = tmp_path / "ulang.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF (*.pdf)"))
+    dialog = CardPrintDialog(service, profile, [], None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert "1 kartu perlu dicetak ulang" in dialog.stale_label.text()
+    assert "1 kartu harus ditarik kembali" in dialog.stale_label.text()
+    assert dialog.scope_buttons[CardScope.ALL].text() == "Semua peserta terdaftar (2)"  # not the rejected one
+    dialog.findChild(QPushButton, "staleCardsButton").click()
+    table = dialog.stale_dialog.findChild(QTableWidget, "staleCardsTable")
+    shown = {table.item(r, 1).text(): (table.item(r, 5).text(), table.item(r, 6).text()) for r in range(2)}
+    assert shown[service.get(rejected).full_name] == ("Tarik kembali", "BPJS: NIK ganda")
+    assert shown[service.get(registered).full_name] == ("Cetak ulang", "")
+    dialog.stale_dialog.close()
+    dialog.scope_buttons[CardScope.CHANGED].setChecked(True)
+    assert dialog.reason.text() == "status kepesertaan berubah"
+    dialog.pdf_button.click()
+    until(qtbot, lambda: target.exists() and not dialog.isVisible())
+    assert [r.standing for r in cards.print_log(registered)][0] == "terdaftar"
+    assert registered not in {c.participant_id for c in cards.stale_cards()}
