@@ -336,5 +336,5 @@ def test_the_card_dialog_offers_the_changed_cards_and_lists_those_to_take_back(
     assert dialog.reason.text() == "status kepesertaan berubah"
     dialog.pdf_button.click()
     until(qtbot, lambda: target.exists() and not dialog.isVisible())
-    assert [r.standing for r in cards.print_log(registered)][0] == "terdaftar"
+    assert cards.print_log(registered)[0].standing == "terdaftar"  # the newest print first
     assert registered not in {c.participant_id for c in cards.stale_cards()}
