@@ -483,8 +483,16 @@ def cmd_verify_card(args: argparse.Namespace) -> dict[str, Any]:
         "kpj": payload.kpj,
         "desa_code": payload.desa_code,
         "issue_date": payload.issue_date.isoformat(),
+        "status": payload.status,
         "message": f"Kartu asli: {payload.reg_no} (desa {payload.desa_code}), "
-        f"dicetak {format_date(payload.issue_date)}",
+        f"dicetak {format_date(payload.issue_date)}"
+        + (
+            "; saat dicetak: terdaftar di BPJS"
+            if payload.status == "TERDAFTAR"
+            else "; saat dicetak: menunggu pendaftaran BPJS, belum terlindungi"
+            if payload.status == "MENUNGGU"
+            else ""
+        ),
     }
 
 
