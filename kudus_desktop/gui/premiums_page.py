@@ -542,10 +542,10 @@ class PremiumsPage(QWidget):
             self.apart_table,
             [[x.reg_no, x.full_name, code_text("standing", x.standing), x.reason] for x in bill.apart],
         )
-        for r, x in enumerate(bill.apart):
+        for r, apart in enumerate(bill.apart):
             cell = self.apart_table.item(r, 3)
             if cell is not None:
-                cell.setToolTip(x.reason)  # the whole reason, however narrow the column
+                cell.setToolTip(apart.reason)  # the whole reason, however narrow the column
         self.apart_box.setVisible(bool(bill.apart))
         table = self.bill_table
         table.setRowCount(len(bill.lines))

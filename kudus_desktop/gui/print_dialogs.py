@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from kudus_desktop.core.card_layout import Paper, SheetLayout, sheet_layout
-from kudus_desktop.core.cards import CardAction, CardBatch, CardScope, CardService
+from kudus_desktop.core.cards import CardAction, CardBatch, CardScope, CardService, StaleCard
 from kudus_desktop.core.errors import KudusError
 from kudus_desktop.core.notice import Notice, notices_for
 from kudus_desktop.core.participants import ParticipantQuery, ParticipantService
@@ -117,14 +117,13 @@ class CardPrintDialog(QDialog):
         n_selected = self.cards.scope_counts(CardScope.SELECTED, selected)[0] if selected else 0
         n_unprinted = self.cards.unprinted_count()
         n_all = self.cards.scope_counts(CardScope.ALL)[0]
-        self.stale = self.cards.stale_cards()
-        n_changed = sum(1 for c in self.stale if c.action == CardAction.REPRINT)
-        n_recall = len(self.stale) - n_changed
+        # Which printed cards no longer say what is so: read off the GUI thread (a whole print log).
+        self.stale: list[StaleCard] = []
         self.scope_buttons: dict[CardScope, QRadioButton] = {}
         for scope, text in (
             (CardScope.SELECTED, self.tr("Peserta terpilih ({n} terdaftar)").format(n=n_selected)),
             (CardScope.UNPRINTED, self.tr("Semua yang kartunya belum dicetak ({n})").format(n=n_unprinted)),
-            (CardScope.CHANGED, self.tr("Kartu yang statusnya berubah sejak dicetak ({n})").format(n=n_changed)),
+            (CardScope.CHANGED, self.tr("Kartu yang statusnya berubah sejak dicetak (menghitung…)")),
             (CardScope.ALL, self.tr("Semua peserta terdaftar ({n})").format(n=n_all)),
         ):
             button = QRadioButton(text)
@@ -132,7 +131,7 @@ class CardPrintDialog(QDialog):
             self.scope_group.addButton(button)
             scope_layout.addWidget(button)
         self.scope_buttons[CardScope.SELECTED].setEnabled(n_selected > 0)
-        self.scope_buttons[CardScope.CHANGED].setEnabled(n_changed > 0)
+        self.scope_buttons[CardScope.CHANGED].setEnabled(False)
         note = QLabel(
             self.tr(
                 "Kartu hanya untuk peserta yang disetujui dan tidak ditolak. Sebelum BPJS memberi nomor KPJ, kartu "
@@ -142,20 +141,16 @@ class CardPrintDialog(QDialog):
         note.setWordWrap(True)
         note.setObjectName("muted")
         scope_layout.addWidget(note)
-        if self.stale:
-            self.stale_label = QLabel(
-                self.tr(
-                    "{changed} kartu perlu dicetak ulang karena statusnya berubah; {recall} kartu harus ditarik "
-                    "kembali karena pesertanya ditolak atau berhenti."
-                ).format(changed=n_changed, recall=n_recall)
-            )
-            self.stale_label.setObjectName("staleCards")
-            self.stale_label.setWordWrap(True)
-            stale_button = QPushButton(self.tr("Daftar kartu yang berubah…"))
-            stale_button.setObjectName("staleCardsButton")
-            stale_button.clicked.connect(self.show_stale)
-            scope_layout.addWidget(self.stale_label)
-            scope_layout.addWidget(stale_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.stale_label = QLabel()
+        self.stale_label.setObjectName("staleCards")
+        self.stale_label.setWordWrap(True)
+        self.stale_button = QPushButton(self.tr("Daftar kartu yang berubah…"))
+        self.stale_button.setObjectName("staleCardsButton")
+        self.stale_button.clicked.connect(self.show_stale)
+        for w in (self.stale_label, self.stale_button):
+            w.hide()
+        scope_layout.addWidget(self.stale_label)
+        scope_layout.addWidget(self.stale_button, 0, Qt.AlignmentFlag.AlignLeft)
         default = CardScope.SELECTED if n_selected else CardScope.UNPRINTED if n_unprinted else CardScope.ALL
         self.scope_buttons[default].setChecked(True)
 
@@ -224,6 +219,22 @@ class CardPrintDialog(QDialog):
         self._load_offsets()
         self._paper_changed()
         self._scope_changed()
+        run_db(self, self.cards.stale_cards, self._stale_loaded)
+
+    def _stale_loaded(self, stale: list[StaleCard]) -> None:
+        self.stale = stale
+        n_changed = sum(1 for c in stale if c.action == CardAction.REPRINT)
+        button = self.scope_buttons[CardScope.CHANGED]
+        button.setText(self.tr("Kartu yang statusnya berubah sejak dicetak ({n})").format(n=n_changed))
+        button.setEnabled(n_changed > 0)
+        self.stale_label.setText(
+            self.tr(
+                "{changed} kartu perlu dicetak ulang karena statusnya berubah; {recall} kartu harus ditarik "
+                "kembali karena pesertanya ditolak atau berhenti."
+            ).format(changed=n_changed, recall=len(stale) - n_changed)
+        )
+        for w in (self.stale_label, self.stale_button):
+            w.setVisible(bool(stale))
 
     def show_stale(self) -> None:
         """The cards in people's hands that no longer say what is so, to reprint or take back."""

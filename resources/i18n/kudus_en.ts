@@ -614,215 +614,220 @@
         <translation>Cards for</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="126"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="125"/>
         <source>Semua yang kartunya belum dicetak ({n})</source>
         <translation>Everyone whose card has not been printed ({n})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="125"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="124"/>
         <source>Peserta terpilih ({n} terdaftar)</source>
         <translation>Selected participants ({n} enrolled)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="127"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="228"/>
         <source>Kartu yang statusnya berubah sejak dicetak ({n})</source>
         <translation>Cards whose status changed since printing ({n})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="128"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="127"/>
         <source>Semua peserta terdaftar ({n})</source>
         <translation>All enrolled participants ({n})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="138"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="137"/>
         <source>Kartu hanya untuk peserta yang disetujui dan tidak ditolak. Sebelum BPJS memberi nomor KPJ, kartu bertuliskan “Menunggu pendaftaran BPJS - belum terlindungi”.</source>
         <translation>Cards are only for participants who were approved and not rejected. Until BPJS assigns a KPJ number, the card reads “Waiting for BPJS registration - not yet protected”.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="148"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="232"/>
         <source>{changed} kartu perlu dicetak ulang karena statusnya berubah; {recall} kartu harus ditarik kembali karena pesertanya ditolak atau berhenti.</source>
         <translation>{changed} cards must be printed again because their status changed; {recall} cards must be taken back because the participant was rejected or ended.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="154"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="147"/>
         <source>Daftar kartu yang berubah…</source>
         <translation>List of changed cards…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="166"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="126"/>
+        <source>Kartu yang statusnya berubah sejak dicetak (menghitung…)</source>
+        <translation>Cards whose status changed since printing (counting…)</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="161"/>
         <source>Simpan sebagai PDF</source>
         <translation>Save as PDF</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="172"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="167"/>
         <source>ke kanan</source>
         <translation>right</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="175"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="170"/>
         <source>ke bawah</source>
         <translation>down</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="178"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="173"/>
         <source>Halaman kalibrasi…</source>
         <translation>Calibration page…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="182"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="177"/>
         <source>Kertas</source>
         <translation>Paper</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="183"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="178"/>
         <source>Pencetak</source>
         <translation>Printer</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="184"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="179"/>
         <source>Geser cetakan (mm)</source>
         <translation>Print shift (mm)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="190"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="185"/>
         <source>Alasan cetak ulang, mis. kartu hilang atau rusak</source>
         <translation>Reason for reprinting, e.g. card lost or damaged</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="193"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="188"/>
         <source>Cetak juga lembar informasi data pribadi (UU 27/2022), satu halaman untuk setiap peserta</source>
         <translation>Also print the personal data information sheet (Law 27/2022), one page per participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="200"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="195"/>
         <source>Pratinjau…</source>
         <translation>Preview…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="201"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="196"/>
         <source>Cetak…</source>
         <translation>Print…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="202"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="197"/>
         <source>Simpan PDF…</source>
         <translation>Save PDF…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="203"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="198"/>
         <source>Tutup</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="231"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="242"/>
         <source>Kartu yang tidak lagi sesuai</source>
         <translation>Cards that are no longer accurate</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="233"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="244"/>
         <source>No. Registrasi</source>
         <translation>Registration no.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="233"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="244"/>
         <source>Nama</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="233"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="244"/>
         <source>RT/RW</source>
         <translation>RT/RW</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="233"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="244"/>
         <source>Dicetak</source>
         <translation>Printed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="233"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="244"/>
         <source>Kini</source>
         <translation>Now</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="234"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="245"/>
         <source>Tindakan</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="234"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="245"/>
         <source>Alasan</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="241"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="252"/>
         <source>Cetak ulang</source>
         <translation>Print again</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="241"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="252"/>
         <source>Tarik kembali</source>
         <translation>Take back</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="279"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="290"/>
         <source>status kepesertaan berubah</source>
         <translation>participation status changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="284"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="295"/>
         <source>{n} dari {total} kartu ini sudah pernah dicetak. Cetak ulang dicatat dengan alasannya.</source>
         <translation>{n} of these {total} cards have been printed before. A reprint is logged with its reason.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="296"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="307"/>
         <source>{n} kartu per lembar {paper}; bagian belakang di halaman berikutnya (bolak-balik, sisi panjang).</source>
         <translation>{n} cards per {paper} sheet; the backs are on the next page (duplex, long-edge flip).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="326"/>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="354"/>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="381"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="337"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="365"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="392"/>
         <source>Kartu</source>
         <translation>Cards</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="326"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="337"/>
         <source>{n} kartu {where}.</source>
         <translation>{n} cards {where}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="334"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="345"/>
         <source>Simpan kartu sebagai PDF</source>
         <translation>Save cards as PDF</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="351"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="362"/>
         <source>{n} kartu ditulis ke {path}.</source>
         <translation>{n} cards written to {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="353"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="364"/>
         <source>Lembar informasi data pribadi: {path}.</source>
         <translation>Personal data information sheets: {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="357"/>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="397"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="368"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="408"/>
         <source>Menyiapkan kartu…</source>
         <translation>Preparing cards…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="381"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="392"/>
         <source>{n} kartu dikirim ke pencetak.</source>
         <translation>{n} cards sent to the printer.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="384"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="395"/>
         <source>Mencetak kartu…</source>
         <translation>Printing cards…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="394"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="405"/>
         <source>dicetak</source>
         <translation>printed</translation>
     </message>
@@ -2624,12 +2629,12 @@
 <context>
     <name>ListPrintDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="514"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="525"/>
         <source>Cetak daftar peserta</source>
         <translation>Print participant list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="515"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="526"/>
         <source>{n} peserta sesuai pencarian dan saringan</source>
         <translation>{n} participants matching the search and filters</translation>
     </message>
@@ -2831,17 +2836,17 @@ Database: {path}</translation>
 <context>
     <name>NoticePrintDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="534"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="545"/>
         <source>{n} lembar, satu untuk setiap peserta</source>
         <translation>{n} sheets, one per participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="536"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="547"/>
         <source>Satu lembar kosong untuk diisi tangan</source>
         <translation>One blank sheet to fill in by hand</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="539"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="550"/>
         <source>Cetak lembar informasi data pribadi</source>
         <translation>Print the personal data information sheet</translation>
     </message>
@@ -4786,7 +4791,7 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/gui/premiums_page.py" line="375"/>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="633"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="637"/>
         <source>Jumlah</source>
         <translation>Amount</translation>
     </message>
@@ -4934,7 +4939,7 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/gui/premiums_page.py" line="481"/>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="743"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="747"/>
         <source>Tarif</source>
         <translation>Rate</translation>
     </message>
@@ -4964,118 +4969,118 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
         <translation>{n} people are not billed because the verifier has not approved them or the regency/BPJS rejected them (see below).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="573"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="577"/>
         <source>dibatalkan: {reason}</source>
         <translation>voided: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="573"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="577"/>
         <source>sah</source>
         <translation>valid</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="591"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="595"/>
         <source>({active} peserta aktif + {add} tambahan) × 12 bulan × {rates} = {total}</source>
         <translation>({active} active participants + {add} additional) × 12 months × {rates} = {total}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="599"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="603"/>
         <source>{n} orang lain belum disetujui atau ditolak, jadi tidak dianggarkan.</source>
         <translation>{n} other people are not approved or were rejected, so they are not budgeted.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="606"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="610"/>
         <source>Perhatian: {n} peserta, kurang dari jumlah minimal {min} peserta per desa yang ditetapkan kabupaten.</source>
         <translation>Note: {n} participants, fewer than the minimum of {min} per village set by the regency.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="614"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="618"/>
         <source>Realisasi {year}: {received} dari anggaran {budget} ({pct:.1f}%). Tunggakan {arrears}.</source>
         <translation>Spent in {year}: {received} of the budget {budget} ({pct:.1f}%). Arrears {arrears}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="624"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="628"/>
         <source>Anggaran {year} belum dicatat. Diterima {received}; tunggakan {arrears}.</source>
         <translation>The {year} budget is not recorded. Paid {received}; arrears {arrears}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="644"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="648"/>
         <source>JKK {pct}% × {income} + JKM {jkm}</source>
         <translation>JKK {pct}% × {income} + JKM {jkm}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="648"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="652"/>
         <source>diskon {pct}%</source>
         <translation>discount {pct}%</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="651"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="655"/>
         <source>semua</source>
         <translation>all</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="653"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="657"/>
         <source>ya</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="653"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="657"/>
         <source>tidak</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="671"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="675"/>
         <source>Pembayaran iuran</source>
         <translation>Premium payment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="672"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="676"/>
         <source>Pembayaran {amount} dicatat untuk {n} peserta, {period}.</source>
         <translation>Payment of {amount} recorded for {n} participants, {period}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="681"/>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="688"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="685"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="692"/>
         <source>Batalkan pembayaran</source>
         <translation>Void payment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="681"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="685"/>
         <source>Pilih pembayarannya di daftar lebih dahulu.</source>
         <translation>Select the payment in the list first.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="689"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="693"/>
         <source>Alasan pembatalan (bulan-bulannya kembali belum dibayar; catatannya tetap ada):</source>
         <translation>Reason for voiding (its months become unpaid again; the record stays):</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="704"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="708"/>
         <source>Simpan laporan iuran</source>
         <translation>Save premium report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="720"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="724"/>
         <source>Laporan iuran</source>
         <translation>Premium report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="721"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="725"/>
         <source>Laporan {year} ({n} pembayaran) ditulis ke {path}.</source>
         <translation>The {year} report ({n} payments) was written to {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="734"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="738"/>
         <source>Rekap iuran {year}</source>
         <translation>Premium recap {year}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="735"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="739"/>
         <source>Rekapitulasi iuran bulanan tahun {year} dengan tanda tangan</source>
         <translation>Monthly premium recap for {year} with signatures</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="743"/>
+        <location filename="../../kudus_desktop/gui/premiums_page.py" line="747"/>
         <source>Pilih barisnya di tabel lebih dahulu.</source>
         <translation>Select the row in the table first.</translation>
     </message>
@@ -6165,47 +6170,47 @@ Trying again in {minutes} minutes.</translation>
 <context>
     <name>TablePrintDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="432"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="443"/>
         <source>Isi</source>
         <translation>Contents</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="433"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="444"/>
         <source>Kertas</source>
         <translation>Paper</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="435"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="446"/>
         <source>Pratinjau…</source>
         <translation>Preview…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="436"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="447"/>
         <source>Cetak…</source>
         <translation>Print…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="437"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="448"/>
         <source>Simpan PDF…</source>
         <translation>Save PDF…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="438"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="449"/>
         <source>Tutup</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="450"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="461"/>
         <source>Menyusun {title}…</source>
         <translation>Preparing {title}…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="453"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="464"/>
         <source>Simpan sebagai PDF</source>
         <translation>Save as PDF</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="465"/>
+        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="476"/>
         <source>{n} halaman ditulis ke {path}.</source>
         <translation>{n} pages written to {path}.</translation>
     </message>

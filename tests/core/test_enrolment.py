@@ -156,3 +156,22 @@ def test_standing_names_every_stage(office: Office) -> None:
     with office.db.read() as conn:
         info = standings(conn, [pid])[pid]
     assert info.standing == Standing.REGISTERED and info.is_enrolled
+
+
+def test_a_refused_registration_number_is_no_rejection_of_the_person(office: Office) -> None:
+    from sqlalchemy import select
+
+    from kudus_desktop.core.sync import VillageSync
+    from kudus_desktop.core.tables import participant_table
+
+    pid = office.enrol(1)
+    office.review.approve([pid])
+    office.reject(pid, "Nomor registrasi 3319032008-00001 sudah dipakai peserta lain desa ini")
+    with office.db.begin() as conn:
+        row = conn.execute(
+            select(participant_table.c.id, participant_table.c.reg_no).where(participant_table.c.id == pid)
+        ).one()
+        VillageSync(office.db, office.maker.user)._renumber(conn, [row], "2026-11-24 10:00:00")
+    with office.db.read() as conn:
+        assert standings(conn, [pid])[pid].standing == Standing.AWAITING_BPJS
+    assert [x.participant_id for x in office.premiums.bill(NOV).lines] == [pid]

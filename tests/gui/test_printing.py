@@ -323,6 +323,7 @@ def test_the_card_dialog_offers_the_changed_cards_and_lists_those_to_take_back(
     dialog = CardPrintDialog(service, profile, [], None)
     qtbot.addWidget(dialog)
     dialog.show()
+    until(qtbot, lambda: dialog.stale_label.isVisible())  # read off the GUI thread
     assert "1 kartu perlu dicetak ulang" in dialog.stale_label.text()
     assert "1 kartu harus ditarik kembali" in dialog.stale_label.text()
     assert dialog.scope_buttons[CardScope.ALL].text() == "Semua peserta terdaftar (2)"  # not the rejected one

@@ -696,6 +696,14 @@ class VillageSync:
             held.add(number)
             conn.execute(update(participant_table).where(P.id == row.id).values(reg_no=number, rev=first_rev + n))
             self._history(conn, row.id, stamp, [["reg_no", row.reg_no, number]], first_rev + n)
+        # A refusal of the number is no rejection of the person: they are enrolled as before, and
+        # the regency's answer to the renumbered record comes with the next receipt.
+        ids = [row.id for row in rows]
+        conn.execute(
+            update(participant_sync_table)
+            .where(participant_sync_table.c.participant_id.in_(ids), participant_sync_table.c.outcome == "rejected")
+            .values(outcome=None, reason="", outcome_rev=None, outcome_at=None)
+        )
         return len(rows)
 
     def _acknowledge(self, conn: Connection, facts: _ReceiptFacts, stamp: str) -> list[int]:
