@@ -20,6 +20,7 @@ from kudus_desktop.core import settings
 from kudus_desktop.core.codes import Status
 from kudus_desktop.core.dates import age_on, format_date, from_iso, now_iso
 from kudus_desktop.core.db import Database, executemany
+from kudus_desktop.core.labels import describe
 from kudus_desktop.core.tables import nocase, participant_table, source_absence_table
 
 P = participant_table.c
@@ -43,7 +44,13 @@ class ReviewEntry:
     rt: str
     rw: str
     reason: ReviewReason
-    detail: str  # in Indonesian: the age and the limit, the end of term, the list they are missing from
+    code: str  # message code of the detail: the age and the limit, the end of term, the list left
+    params: dict[str, object]
+
+    @property
+    def detail(self) -> str:
+        """The detail in Indonesian (the window translates ``code`` and ``params`` itself)."""
+        return describe(self.code, self.params)
 
 
 def _year_before(day: date, years: int) -> date:
@@ -64,24 +71,26 @@ def review_list(conn: Connection, today: date) -> list[ReviewEntry]:
     order = (P.rw, P.rt, nocase(P.full_name), P.id)
     out: list[ReviewEntry] = []
 
-    def entry(r: object, reason: ReviewReason, detail: str) -> ReviewEntry:
+    def entry(r: object, reason: ReviewReason, code: str, **params: object) -> ReviewEntry:
         return ReviewEntry(
-            r.id, r.reg_no, r.full_name, r.nik, r.category, r.rt or "", r.rw or "", reason, detail,  # type: ignore[attr-defined]
+            r.id, r.reg_no, r.full_name, r.nik, r.category, r.rt or "", r.rw or "", reason, code, params,  # type: ignore[attr-defined]
         )  # fmt: skip
 
     for r in conn.execute(base.where(P.birth_date <= born_by).order_by(*order)):
         born = from_iso(r.birth_date)
         assert born is not None
-        out.append(entry(r, ReviewReason.AGE, f"umur {age_on(born, today)} tahun, batas {limit} tahun"))
+        out.append(entry(r, ReviewReason.AGE, "review_age", age=age_on(born, today), limit=limit))
     for r in conn.execute(base.where(P.term_end.is_not(None), P.term_end < today.isoformat()).order_by(*order)):
-        out.append(entry(r, ReviewReason.TERM, f"masa jabatan berakhir {format_date(from_iso(r.term_end))}"))
+        out.append(entry(r, ReviewReason.TERM, "review_term", date=format_date(from_iso(r.term_end))))
     absent = base.add_columns(A.source_list, A.file_name, A.noted_at).join(
         source_absence_table, A.participant_id == P.id
     )
     for r in conn.execute(absent.order_by(*order)):
         noted = format_date(from_iso(r.noted_at[:10]))
-        detail = f"tidak ada lagi di daftar {r.source_list} ({r.file_name}, diimpor {noted})"
-        out.append(entry(r, ReviewReason.NOT_IN_SOURCE, detail))
+        out.append(
+            entry(r, ReviewReason.NOT_IN_SOURCE, "review_not_in_source", source=r.source_list, file=r.file_name,
+                  date=noted)
+        )  # fmt: skip
     return out
 
 

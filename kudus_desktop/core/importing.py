@@ -625,10 +625,10 @@ class ImportService:
         seen: dict[str, int] = {}
         # Who is enrolled (and who came earlier in this file), by birth date: a new row born the
         # same day with the same KK and a similar name, or the same name, is likely the same person.
-        born: dict[date, list[tuple[str, str | None, str, str, str]]] = {}
+        born: dict[date, list[tuple[str, str | None, str, str, int]]] = {}
         for p in existing.values():
             if p.status == Status.AKTIF:
-                born.setdefault(p.birth_date, []).append((p.nik, p.kk or None, p.full_name, p.reg_no, p.nik[-4:]))
+                born.setdefault(p.birth_date, []).append((p.nik, p.kk or None, p.full_name, p.reg_no, 0))
         sums: dict[int, tuple[float, int]] = {}
         rows: list[ImportRow] = []
         total = 0
@@ -791,16 +791,21 @@ def _phone(value: Any) -> str:
     return text
 
 
-def _with_likely_same(row: ImportRow, born: dict[date, list[tuple[str, str | None, str, str, str]]]) -> ImportRow:
-    """``row`` with a warning when someone enrolled, or an earlier row, is likely the same person."""
+def _with_likely_same(row: ImportRow, born: dict[date, list[tuple[str, str | None, str, str, int]]]) -> ImportRow:
+    """``row`` with a warning when someone enrolled, or an earlier row, is likely the same person.
+    ``born`` holds (NIK, KK, name, registration number, row) by birth date; row 0 is enrolled."""
     v = row.values
     assert v is not None
     same_day = born.setdefault(v.birth_date, [])
     hit = next((o for o in same_day if o[0] != v.nik and likely_same(v.kk, v.full_name, o[1], o[2])), None)
-    same_day.append((v.nik, v.kk, v.full_name, f"baris {row.row}", v.nik[-4:]))
+    same_day.append((v.nik, v.kk, v.full_name, "", row.row))
     if hit is None:
         return row
-    warn = Issue("full_name", "likely_same_person", "warning", {"name": hit[2], "reg_no": hit[3], "nik4": hit[4]})
+    nik, _, name, reg_no, at = hit
+    if at:
+        warn = Issue("full_name", "likely_same_row", "warning", {"name": name, "row": at, "nik4": nik[-4:]})
+    else:
+        warn = Issue("full_name", "likely_same_person", "warning", {"name": name, "reg_no": reg_no, "nik4": nik[-4:]})
     return dataclasses.replace(row, issues=(*row.issues, warn))
 
 

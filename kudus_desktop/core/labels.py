@@ -559,6 +559,14 @@ MESSAGES: dict[str, str] = {
     ),
     "kk_not_digits": QT_TRANSLATE_NOOP("Pesan", "Nomor KK hanya boleh berisi angka 0-9."),
     "kk_length": QT_TRANSLATE_NOOP("Pesan", "Nomor KK harus 16 digit, yang diisi {length} digit."),
+    "review_age": QT_TRANSLATE_NOOP("Pesan", "umur {age} tahun, batas {limit} tahun"),
+    "review_term": QT_TRANSLATE_NOOP("Pesan", "masa jabatan berakhir {date}"),
+    "review_not_in_source": QT_TRANSLATE_NOOP("Pesan", "tidak ada lagi di daftar {source} ({file}, diimpor {date})"),
+    "likely_same_row": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Mungkin orang yang sama dengan {name} di baris {row} berkas ini (NIK berakhiran {nik4}): lahir pada hari "
+        "yang sama dengan nama atau No. KK yang mirip. Periksa KTP/KK agar tidak terdaftar dua kali.",
+    ),
     "likely_same_person": QT_TRANSLATE_NOOP(
         "Pesan",
         "Mungkin orang yang sama dengan {name} ({reg_no}, NIK berakhiran {nik4}): lahir pada hari yang sama dengan "
@@ -827,6 +835,7 @@ CODES: dict[str, str] = {
     "warning:nik_outside_kudus": QT_TRANSLATE_NOOP("Kode", "NIK terbit di luar Kabupaten Kudus"),
     "warning:nik_district_unknown": QT_TRANSLATE_NOOP("Kode", "kode kecamatan NIK tidak dikenal"),
     "warning:likely_same_person": QT_TRANSLATE_NOOP("Kode", "mungkin orang yang sama dengan peserta lain"),
+    "warning:likely_same_row": QT_TRANSLATE_NOOP("Kode", "mungkin orang yang sama dengan baris lain berkas ini"),
     "warning:desil_invalid": QT_TRANSLATE_NOOP("Kode", "desil tidak sah"),
     "warning:kk_date": QT_TRANSLATE_NOOP("Kode", "tanggal pada No. KK tidak wajar"),
     "warning:nik_number_cell_kept": QT_TRANSLATE_NOOP("Kode", "NIK tertulis sebagai angka di Excel"),

@@ -10,7 +10,7 @@ from kudus_desktop.core.dates import format_date_long, format_number
 from kudus_desktop.core.eligibility import EligibilityService, ReviewEntry, ReviewReason
 from kudus_desktop.core.exporting import export_review_list
 from kudus_desktop.core.nik import mask_nik
-from kudus_desktop.gui.messages import code_text, inform
+from kudus_desktop.gui.messages import code_text, inform, message_text
 from kudus_desktop.gui.ops import run_db, run_job
 from kudus_desktop.gui.widgets import data_table, fill_table
 
@@ -65,7 +65,7 @@ class ReviewListDialog(QDialog):
         fill_table(
             self.table,
             [[e.reg_no, e.full_name, mask_nik(e.nik), f"{e.rt or '-'}/{e.rw or '-'}",
-              code_text("review_reason", e.reason), e.detail] for e in entries],
+              code_text("review_reason", e.reason), message_text(e.code, e.params)] for e in entries],
         )  # fmt: skip
         self.save_button.setEnabled(bool(entries))
 

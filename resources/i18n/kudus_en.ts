@@ -1628,686 +1628,691 @@
 <context>
     <name>Kode</name>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="810"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="818"/>
         <source>Pekerja rentan</source>
         <extracomment>Labels of stored codes, keyed by &quot;group:code&quot;.</extracomment>
         <translation>Vulnerable worker</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="811"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="819"/>
         <source>Ketua RT/RW</source>
         <translation>RT/RW head</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="812"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="820"/>
         <source>Linmas</source>
         <translation>Linmas</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="813"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="821"/>
         <source>Anggota BPD</source>
         <translation>BPD member</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="814"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="822"/>
         <source>Perangkat/lembaga desa</source>
         <translation>Village official/institution</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="815"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="823"/>
         <source>Buruh tani</source>
         <translation>Farm labourer</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="816"/>
-        <location filename="../../kudus_desktop/core/labels.py" line="820"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="824"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="828"/>
         <source>Lainnya</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="817"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="825"/>
         <source>PADes</source>
         <translation>PADes (village own revenue)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="818"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="826"/>
         <source>Bagi hasil pajak dan retribusi</source>
         <translation>Tax and levy revenue share</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="819"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="827"/>
         <source>APBD Kabupaten</source>
         <translation>Regency budget (APBD)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="821"/>
-        <location filename="../../kudus_desktop/core/labels.py" line="926"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="829"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="935"/>
         <source>Aktif</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="822"/>
-        <location filename="../../kudus_desktop/core/labels.py" line="840"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="830"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="849"/>
         <source>Berhenti</source>
         <translation>Ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="843"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="852"/>
         <source>Laki-laki</source>
         <translation>Male</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="844"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="853"/>
         <source>Perempuan</source>
         <translation>Female</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="845"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="854"/>
         <source>Meninggal dunia</source>
         <translation>Died</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="846"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="855"/>
         <source>Pindah domisili</source>
         <translation>Moved away</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="835"/>
-        <location filename="../../kudus_desktop/core/labels.py" line="847"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="844"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="856"/>
         <source>Masa jabatan berakhir</source>
         <translation>Term of office ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="848"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="857"/>
         <source>Mengundurkan diri</source>
         <translation>Resigned</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="849"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="858"/>
         <source>Tidak memenuhi syarat</source>
         <translation>Ineligible</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="850"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="859"/>
         <source>Didaftarkan</source>
         <translation>Enrolled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="851"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="860"/>
         <source>Diubah</source>
         <translation>Changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="852"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="861"/>
         <source>Dihentikan</source>
         <translation>Ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="853"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="862"/>
         <source>Diaktifkan kembali</source>
         <translation>Reactivated</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="854"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="863"/>
         <source>Diperbarui dari kabupaten</source>
         <translation>Updated by the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="877"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="886"/>
         <source>Belum dikirim</source>
         <translation>Not sent yet</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="878"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="887"/>
         <source>Terkirim</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="879"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="888"/>
         <source>Diterima</source>
         <translation>Accepted</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="870"/>
-        <location filename="../../kudus_desktop/core/labels.py" line="880"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="879"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="889"/>
         <source>Ditolak</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="855"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="864"/>
         <source>Jawaban BPJS dicatat</source>
         <translation>BPJS&apos;s answer recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="856"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="865"/>
         <source>Disetujui verifikator</source>
         <translation>Approved by the verifier</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="838"/>
-        <location filename="../../kudus_desktop/core/labels.py" line="857"/>
-        <location filename="../../kudus_desktop/core/labels.py" line="883"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="847"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="866"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="892"/>
         <source>Dikembalikan verifikator</source>
         <translation>Sent back by the verifier</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="823"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="831"/>
         <source>umur di atas batas umur peserta</source>
         <translation>age above the participant age limit</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="824"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="832"/>
         <source>umur di bawah 15 tahun</source>
         <translation>age under 15</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="825"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="833"/>
         <source>jenis kelamin tidak sesuai NIK</source>
         <translation>sex does not match the NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="826"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="834"/>
         <source>tanggal lahir tidak sesuai NIK</source>
         <translation>date of birth does not match the NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="827"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="835"/>
         <source>NIK terbit di luar Kabupaten Kudus</source>
         <translation>NIK issued outside Kudus Regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="828"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="836"/>
         <source>kode kecamatan NIK tidak dikenal</source>
         <translation>unknown district code in the NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="829"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="837"/>
         <source>mungkin orang yang sama dengan peserta lain</source>
         <translation>possibly the same person as another participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="830"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="838"/>
+        <source>mungkin orang yang sama dengan baris lain berkas ini</source>
+        <translation>possibly the same person as another row of this file</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="839"/>
         <source>desil tidak sah</source>
         <translation>invalid decile</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="831"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="840"/>
         <source>tanggal pada No. KK tidak wajar</source>
         <translation>implausible date in the KK number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="832"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="841"/>
         <source>NIK tertulis sebagai angka di Excel</source>
         <translation>NIK written as a number in Excel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="833"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="842"/>
         <source>No. KK tertulis sebagai angka di Excel</source>
         <translation>KK number written as a number in Excel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="834"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="843"/>
         <source>Melewati batas umur</source>
         <translation>Past the age limit</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="836"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="845"/>
         <source>Tidak ada lagi di daftar sumber</source>
         <translation>No longer on the source list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="837"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="846"/>
         <source>Menunggu persetujuan verifikator</source>
         <translation>Waiting for the verifier</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="839"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="848"/>
         <source>Ditolak kabupaten/BPJS</source>
         <translation>Rejected by the regency/BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="841"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="850"/>
         <source>Menunggu pendaftaran BPJS</source>
         <translation>Waiting for BPJS registration</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="842"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="851"/>
         <source>Terdaftar di BPJS</source>
         <translation>Registered with BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="858"/>
-        <location filename="../../kudus_desktop/core/labels.py" line="882"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="867"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="891"/>
         <source>Menunggu persetujuan</source>
         <translation>Awaiting approval</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="859"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="868"/>
         <source>Dikembalikan</source>
         <translation>Sent back</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="860"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="869"/>
         <source>Pendaftaran baru</source>
         <translation>New enrolment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="861"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="870"/>
         <source>Perubahan data</source>
         <translation>Change of data</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="862"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="871"/>
         <source>NIK sama di dua desa</source>
         <translation>Same NIK in two villages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="863"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="872"/>
         <source>NIK ada di daftar APBD</source>
         <translation>NIK on the APBD list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="864"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="873"/>
         <source>Mirip: nama, tanggal lahir dan KK sama</source>
         <translation>Look-alike: same name, birth date and KK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="865"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="874"/>
         <source>Yang pertama berlaku</source>
         <translation>The first stands</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="866"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="875"/>
         <source>Yang kedua berlaku</source>
         <translation>The second stands</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="867"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="876"/>
         <source>Bukan orang yang sama</source>
         <translation>Not the same person</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="868"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="877"/>
         <source>Selesai sendiri (salah satu tidak aktif lagi)</source>
         <translation>Closed by itself (one is no longer active)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="869"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="878"/>
         <source>Terdaftar</source>
         <translation>Registered</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="871"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="880"/>
         <source>KPJ dicatat</source>
         <translation>KPJ recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="872"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="881"/>
         <source>Ditolak BPJS</source>
         <translation>Rejected by BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="873"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="882"/>
         <source>Sudah tercatat</source>
         <translation>Already recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="874"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="883"/>
         <source>NIK tidak dikenal</source>
         <translation>Unknown NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="875"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="884"/>
         <source>Belum pernah dikirim ke BPJS</source>
         <translation>Never sent to BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="876"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="885"/>
         <source>Baris salah</source>
         <translation>Faulty row</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="881"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="890"/>
         <source>Ditinjau kabupaten</source>
         <translation>Under regency review</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="884"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="893"/>
         <source>paket sinkronisasi</source>
         <translation>a sync package</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="885"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="894"/>
         <source>tanda terima</source>
         <translation>a receipt</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="886"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="895"/>
         <source>Admin</source>
         <translation>Administrator</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="887"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="896"/>
         <source>Operator</source>
         <translation>Operator</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="888"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="897"/>
         <source>Verifikator</source>
         <translation>Verifier</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="889"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="898"/>
         <source>Masuk</source>
         <translation>Log in</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="890"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="899"/>
         <source>Gagal masuk</source>
         <translation>Failed log-in</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="891"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="900"/>
         <source>Masuk ditolak: akun terkunci</source>
         <translation>Log-in refused: account locked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="892"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="901"/>
         <source>Masuk ditolak: akun nonaktif</source>
         <translation>Log-in refused: account disabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="893"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="902"/>
         <source>Akun dibuat</source>
         <translation>Account created</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="894"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="903"/>
         <source>Akun dinonaktifkan</source>
         <translation>Account disabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="895"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="904"/>
         <source>Akun diaktifkan</source>
         <translation>Account enabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="896"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="905"/>
         <source>Kata sandi diatur ulang</source>
         <translation>Password reset</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="897"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="906"/>
         <source>Peserta didaftarkan</source>
         <translation>Participant enrolled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="898"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="907"/>
         <source>Data peserta diubah</source>
         <translation>Participant changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="899"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="908"/>
         <source>Kepesertaan dihentikan</source>
         <translation>Participation ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="900"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="909"/>
         <source>Kepesertaan diaktifkan kembali</source>
         <translation>Participation reactivated</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="901"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="910"/>
         <source>Daftar diimpor</source>
         <translation>List imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="902"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="911"/>
         <source>Data peserta disetujui</source>
         <translation>Participant data approved</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="903"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="912"/>
         <source>Data peserta dikembalikan</source>
         <translation>Participant data sent back</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="904"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="913"/>
         <source>Aturan persetujuan diubah</source>
         <translation>Approval rule changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="905"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="914"/>
         <source>Daftar peserta diekspor</source>
         <translation>Roster exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="906"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="915"/>
         <source>Daftar BPJS diekspor</source>
         <translation>BPJS list exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="907"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="916"/>
         <source>Log audit diekspor</source>
         <translation>Audit log exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="908"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="917"/>
         <source>NIK lengkap ditampilkan</source>
         <translation>Full NIKs shown</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="909"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="918"/>
         <source>Cadangan dibuat</source>
         <translation>Backup made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="910"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="919"/>
         <source>Laporan data pribadi dibuat</source>
         <translation>Personal data report made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="911"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="920"/>
         <source>Kartu dicetak</source>
         <translation>Cards printed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="912"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="921"/>
         <source>Daftar peserta dicetak</source>
         <translation>Participant list printed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="913"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="922"/>
         <source>Basis data dipulihkan</source>
         <translation>Database restored</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="914"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="923"/>
         <source>Terhubung dengan kabupaten</source>
         <translation>Joined the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="915"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="924"/>
         <source>Paket sinkronisasi dibuat</source>
         <translation>Sync package written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="916"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="925"/>
         <source>Tanda terima diterapkan</source>
         <translation>Receipt applied</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="917"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="926"/>
         <source>Berkas setup desa dibuat</source>
         <translation>Village setup file written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="918"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="927"/>
         <source>Perangkat desa didaftarkan</source>
         <translation>Village device registered</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="919"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="928"/>
         <source>Paket desa diimpor</source>
         <translation>Village package imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="920"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="929"/>
         <source>Kirim ulang lengkap diminta</source>
         <translation>Full resend requested</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="921"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="930"/>
         <source>Tanda terima dibuat</source>
         <translation>Receipt written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="922"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="931"/>
         <source>Kunci perangkat diganti</source>
         <translation>Device keys renewed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="923"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="932"/>
         <source>Perangkat desa dicabut</source>
         <translation>Village device revoked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="924"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="933"/>
         <source>Paket digantikan (nomor sudah dipakai)</source>
         <translation>Package superseded (number already used)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="925"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="934"/>
         <source>Kunci perangkat dibuat baru</source>
         <translation>New device keys made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="927"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="936"/>
         <source>Diganti</source>
         <translation>Replaced</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="928"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="937"/>
         <source>Dicabut</source>
         <translation>Revoked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="929"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="938"/>
         <source>Pemeriksaan kepesertaan ganda</source>
         <translation>Double-enrolment check</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="930"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="939"/>
         <source>Kepesertaan ganda diputuskan</source>
         <translation>Double enrolment decided</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="931"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="940"/>
         <source>Daftar APBD diimpor</source>
         <translation>APBD list imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="932"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="941"/>
         <source>Daftar pendaftaran BPJS dibuat</source>
         <translation>BPJS registration list made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="933"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="942"/>
         <source>Hasil BPJS diimpor</source>
         <translation>BPJS results imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="934"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="943"/>
         <source>Laporan cakupan dibuat</source>
         <translation>Coverage report made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="935"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="944"/>
         <source>Laporan perangkat/flashdisk hilang</source>
         <translation>Lost device/stick report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="936"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="945"/>
         <source>Masa simpan data diatur</source>
         <translation>Retention period set</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="937"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="946"/>
         <source>Data lama dihapus</source>
         <translation>Old data removed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="938"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="947"/>
         <source>Tarif iuran diubah</source>
         <translation>Premium rate changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="939"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="948"/>
         <source>Pembayaran iuran dicatat</source>
         <translation>Premium payment recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="940"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="949"/>
         <source>Pembayaran iuran dibatalkan</source>
         <translation>Premium payment voided</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="941"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="950"/>
         <source>Anggaran iuran dicatat</source>
         <translation>Premium budget recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="942"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="951"/>
         <source>Laporan iuran dibuat</source>
         <translation>Premium report made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="943"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="952"/>
         <source>Bukan peserta</source>
         <translation>Not a participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="944"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="953"/>
         <source>Belum dicatat</source>
         <translation>Not tracked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="945"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="954"/>
         <source>Lunas</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="946"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="955"/>
         <source>Belum jatuh tempo</source>
         <translation>Not yet due</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="947"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="956"/>
         <source>Menunggak</source>
         <translation>In arrears</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="948"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="957"/>
         <source>Gugur, daftar ulang</source>
         <translation>Lapsed, register again</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="949"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="958"/>
         <source>Tarif</source>
         <translation>Rate</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="950"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="959"/>
         <source>Diskon</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="951"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="960"/>
         <source>Desa</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="952"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="961"/>
         <source>Kabupaten</source>
         <translation>Regency</translation>
     </message>
@@ -2315,313 +2320,313 @@
 <context>
     <name>Kolom</name>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="744"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="752"/>
         <source>NIK</source>
         <extracomment>Labels of participant fields (also used in history and validation messages).</extracomment>
         <translation>NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="745"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="753"/>
         <source>Nomor KK</source>
         <translation>Family card number (KK)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="746"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="754"/>
         <source>Nama lengkap</source>
         <translation>Full name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="747"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="755"/>
         <source>Tempat lahir</source>
         <translation>Place of birth</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="748"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="756"/>
         <source>Tanggal lahir</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="749"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="757"/>
         <source>Jenis kelamin</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="750"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="758"/>
         <source>Alamat</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="751"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="759"/>
         <source>Dusun</source>
         <translation>Hamlet (dusun)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="752"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="760"/>
         <source>RT</source>
         <translation>RT</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="753"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="761"/>
         <source>RW</source>
         <translation>RW</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="754"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="762"/>
         <source>Telepon</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="755"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="763"/>
         <source>Pekerjaan</source>
         <translation>Occupation</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="756"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="764"/>
         <source>Kategori</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="757"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="765"/>
         <source>Sumber data</source>
         <translation>Source list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="758"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="766"/>
         <source>Tanggal sumber data</source>
         <translation>Source list date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="759"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="767"/>
         <source>Sumber dana</source>
         <translation>Funding source</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="760"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="768"/>
         <source>Tanggal mulai</source>
         <translation>Start date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="761"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="769"/>
         <source>Akhir masa jabatan</source>
         <translation>End of term of office</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="762"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="770"/>
         <source>ID di daftar sumber</source>
         <translation>ID in the source list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="763"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="771"/>
         <source>Desil</source>
         <translation>Decile</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="764"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="772"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="765"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="773"/>
         <source>Alasan berhenti</source>
         <translation>Reason for ending</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="766"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="774"/>
         <source>Tanggal berhenti</source>
         <translation>End date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="767"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="775"/>
         <source>Nomor KPJ</source>
         <translation>KPJ number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="768"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="776"/>
         <source>Pendaftaran BPJS</source>
         <translation>BPJS registration</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="769"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="777"/>
         <source>Nomor registrasi</source>
         <translation>Registration number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="770"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="778"/>
         <source>Nama pengguna</source>
         <translation>User name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="771"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="779"/>
         <source>Kata sandi</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="772"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="780"/>
         <source>Nama penandatangan</source>
         <translation>Signatory name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="773"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="781"/>
         <source>Jabatan penandatangan</source>
         <translation>Signatory title</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="774"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="782"/>
         <source>Nama lengkap admin</source>
         <translation>Administrator&apos;s full name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="775"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="783"/>
         <source>Peran</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="776"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="784"/>
         <source>Kunci layar setelah</source>
         <translation>Lock the screen after</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="777"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="785"/>
         <source>Wilayah</source>
         <translation>Region</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="778"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="786"/>
         <source>Batas umur</source>
         <translation>Age limit</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="779"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="787"/>
         <source>Telepon kantor</source>
         <translation>Office phone</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="780"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="788"/>
         <source>Iuran per orang per bulan</source>
         <translation>Premium per person per month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="781"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="789"/>
         <source>Alasan</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="782"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="790"/>
         <source>Alasan dikembalikan</source>
         <translation>Reason sent back</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="783"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="791"/>
         <source>Pengenal data</source>
         <translation>Record id</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="784"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="792"/>
         <source>Nomor perubahan</source>
         <translation>Change number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="785"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="793"/>
         <source>Kode desa</source>
         <translation>Village code</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="786"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="794"/>
         <source>Waktu dibuat</source>
         <translation>Created at</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="787"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="795"/>
         <source>Waktu diubah</source>
         <translation>Changed at</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="788"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="796"/>
         <source>Dibuat oleh</source>
         <translation>Created by</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="789"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="797"/>
         <source>Diubah oleh</source>
         <translation>Changed by</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="790"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="798"/>
         <source>Perubahan</source>
         <translation>Changes</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="791"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="799"/>
         <source>Waktu</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="792"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="800"/>
         <source>Tindakan</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="793"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="801"/>
         <source>Tanggal bayar</source>
         <translation>Payment date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="794"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="802"/>
         <source>Jumlah</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="795"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="803"/>
         <source>Referensi</source>
         <translation>Reference</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="796"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="804"/>
         <source>Catatan</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="797"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="805"/>
         <source>Bulan pertama</source>
         <translation>First month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="798"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="806"/>
         <source>Bulan terakhir</source>
         <translation>Last month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="799"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="807"/>
         <source>Jumlah orang</source>
         <translation>Number of people</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="800"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="808"/>
         <source>Waktu dibatalkan</source>
         <translation>Voided at</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="801"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="809"/>
         <source>Dibatalkan oleh</source>
         <translation>Voided by</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="802"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="810"/>
         <source>Alasan pembatalan</source>
         <translation>Reason for voiding</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="803"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="811"/>
         <source>Pembayaran</source>
         <translation>Payment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="804"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="812"/>
         <source>Peserta</source>
         <translation>Participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="805"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="813"/>
         <source>Bulan</source>
         <translation>Month</translation>
     </message>
@@ -4409,296 +4414,316 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/core/labels.py" line="562"/>
+        <source>umur {age} tahun, batas {limit} tahun</source>
+        <translation>age {age}, limit {limit}</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="563"/>
+        <source>masa jabatan berakhir {date}</source>
+        <translation>term of office ended {date}</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="564"/>
+        <source>tidak ada lagi di daftar {source} ({file}, diimpor {date})</source>
+        <translation>no longer on the {source} list ({file}, imported {date})</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="565"/>
+        <source>Mungkin orang yang sama dengan {name} di baris {row} berkas ini (NIK berakhiran {nik4}): lahir pada hari yang sama dengan nama atau No. KK yang mirip. Periksa KTP/KK agar tidak terdaftar dua kali.</source>
+        <translation>Possibly the same person as {name} on row {row} of this file (NIK ending {nik4}): born on the same day with a similar name or KK number. Check the ID card/KK so nobody is enrolled twice.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/labels.py" line="570"/>
         <source>Mungkin orang yang sama dengan {name} ({reg_no}, NIK berakhiran {nik4}): lahir pada hari yang sama dengan nama atau No. KK yang mirip. Periksa KTP/KK agar tidak terdaftar dua kali dengan NIK berbeda.</source>
         <translation>Possibly the same person as {name} ({reg_no}, NIK ending {nik4}): born on the same day with a similar name or KK number. Check the ID card/KK so nobody is enrolled twice under different NIKs.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="567"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="575"/>
         <source>Akhir masa jabatan tidak boleh sebelum tanggal mulai kepesertaan.</source>
         <translation>The end of the term of office cannot be before the participation start date.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="570"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="578"/>
         <source>Desil &apos;{value}&apos; tidak sah (harus 1 sampai 10); desil baris ini tidak dicatat, pesertanya tetap diimpor.</source>
         <translation>Decile &apos;{value}&apos; is not valid (it must be 1 to 10); this row&apos;s decile is not recorded, the participant is still imported.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="574"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="582"/>
         <source>Digit ke-7 s.d. 12 nomor KK ({digits}) bukan tanggal yang sah; periksa kembali.</source>
         <translation>Digits 7 to 12 of the KK number ({digits}) are not a valid date; please check.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="577"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="585"/>
         <source>Nama hanya boleh berisi huruf, spasi, titik, koma, apostrof dan tanda hubung.</source>
         <translation>A name may contain only letters, spaces, dots, commas, apostrophes and hyphens.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="580"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="588"/>
         <source>Nama terlalu pendek.</source>
         <translation>The name is too short.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="581"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="589"/>
         <source>{field}: &apos;{text}&apos; tidak dapat dibaca sebagai tanggal. Tulis seperti 17/08/1985 atau 17 Agustus 1985.</source>
         <translation>{field}: &apos;{text}&apos; cannot be read as a date. Write it like 17/08/1985 or 17 Agustus 1985.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="584"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="592"/>
         <source>{field}: &apos;{text}&apos; bukan tanggal yang ada di kalender.</source>
         <translation>{field}: &apos;{text}&apos; is not a date that exists.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="585"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="593"/>
         <source>{field} tidak boleh setelah hari ini.</source>
         <translation>{field} cannot be after today.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="586"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="594"/>
         <source>{field} sebelum tahun 1900; periksa kembali.</source>
         <translation>{field} is before 1900; please check.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="587"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="595"/>
         <source>Tanggal mulai kepesertaan sebelum tanggal lahir.</source>
         <translation>The start date is before the date of birth.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="588"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="596"/>
         <source>Umur pada tanggal mulai {age} tahun, melebihi batas {limit} tahun yang ditetapkan.</source>
         <translation>Age on the start date is {age}, above the set limit of {limit} years.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="591"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="599"/>
         <source>Umur pada tanggal mulai {age} tahun; pekerja di bawah 15 tahun tidak lazim.</source>
         <translation>Age on the start date is {age}; workers under 15 are unusual.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="594"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="602"/>
         <source>{field}: pilihan &apos;{value}&apos; tidak dikenal.</source>
         <translation>{field}: the choice &apos;{value}&apos; is not known.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="595"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="603"/>
         <source>{field} harus berupa angka 1-999.</source>
         <translation>{field} must be a number from 1 to 999.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="596"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="604"/>
         <source>Nomor telepon harus 8-15 digit, boleh diawali + dan berisi spasi atau tanda hubung.</source>
         <translation>The phone number must have 8-15 digits; it may start with + and contain spaces or hyphens.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="599"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="607"/>
         <source>Pekerja rentan harus disertai sumber datanya (DTKS, DTSEN, P3KE, ...).</source>
         <translation>A vulnerable worker needs the source list they come from (DTKS, DTSEN, P3KE, ...).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="602"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="610"/>
         <source>Tanggal berhenti ({exit}) sebelum tanggal mulai kepesertaan ({start}).</source>
         <translation>The end date ({exit}) is before the start date ({start}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="605"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="613"/>
         <source>Tanggal aktif kembali ({date}) sebelum tanggal berhenti ({exit}).</source>
         <translation>The reactivation date ({date}) is before the end date ({exit}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="608"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="616"/>
         <source>{field} terlalu panjang (maksimal {max} karakter).</source>
         <translation>{field} is too long (at most {max} characters).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="609"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="617"/>
         <source>{field}: nilai &apos;{value}&apos; tidak sah.</source>
         <translation>{field}: the value &apos;{value}&apos; is not valid.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="611"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="619"/>
         <source>Gagal menulis {path}: {detail}. Pilih folder lain atau tutup berkas itu di Excel.</source>
         <translation>Could not write {path}: {detail}. Choose another folder or close the file in Excel.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="614"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="622"/>
         <source>Kolom tidak dikenal: {columns}. Kolom yang tersedia: {known}.</source>
         <translation>Unknown columns: {columns}. Available columns: {known}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="615"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="623"/>
         <source>Berkas {path} tidak ditemukan.</source>
         <translation>File {path} not found.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="730"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="738"/>
         <source>Nomor KPJ &apos;{kpj}&apos; tidak sah: harus angka saja, {low} sampai {high} digit (tulis sebagai teks agar nol di depan tetap).</source>
         <translation>KPJ number &apos;{kpj}&apos; is not valid: it must be digits only, {low} to {high} of them (write it as text so leading zeros stay).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="735"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="743"/>
         <source>Perhatian: nomor KPJ {kpj} berisi {found} digit, bukan {digits} digit seperti biasanya. Nomor ini tetap dicatat; cocokkan dengan berkas BPJS (panjang yang biasa dapat diubah di Pengaturan).</source>
         <translation>Note: KPJ number {kpj} has {found} digits, not the usual {digits}. It is recorded anyway; check it against the BPJS file (the usual length can be changed in Settings).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="616"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="624"/>
         <source>Berkas {path} terlalu besar ({size} MB; batasnya {max} MB). Pecah daftar menjadi beberapa berkas.</source>
         <translation>The file {path} is too large ({size} MB; the limit is {max} MB). Split the list into several files.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="619"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="627"/>
         <source>Berkas {path} dilindungi kata sandi. Buka di Excel, hapus kata sandinya, simpan, lalu impor lagi.</source>
         <translation>The file {path} is protected by a password. Open it in Excel, remove the password, save it and import again.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="622"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="630"/>
         <source>Berkas {path} rusak dan tidak dapat dibaca ({detail}).</source>
         <translation>The file {path} is damaged and cannot be read ({detail}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="623"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="631"/>
         <source>Berkas {path} bukan daftar yang dapat dibaca: isinya berkas {what}. Simpan daftarnya sebagai buku kerja Excel (.xlsx), LibreOffice (.ods) atau CSV, lalu pilih berkas itu.</source>
         <translation>The file {path} is not a list that can be read: it is a {what} file. Save the list as an Excel workbook (.xlsx), LibreOffice (.ods) or CSV, then choose that file.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="628"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="636"/>
         <source>Berkas {path} bukan daftar yang dapat dibaca: isinya data biner, bukan buku kerja atau teks CSV. Simpan daftarnya sebagai buku kerja Excel (.xlsx), LibreOffice (.ods) atau CSV, lalu pilih berkas itu.</source>
         <translation>The file {path} is not a list that can be read: it holds binary data, not a workbook or CSV text. Save the list as an Excel workbook (.xlsx), LibreOffice (.ods) or CSV, then choose that file.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="633"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="641"/>
         <source>Berkas {path} (lembar {sheet}) terlalu besar setelah dibuka: lebih dari {max} MB. Daftar desa atau kabupaten tidak sebesar itu; berkas ini rusak atau bukan daftar. Tidak ada yang dibaca.</source>
         <translation>The file {path} (sheet {sheet}) is too large once unpacked: more than {max} MB. No village or regency list is that large; the file is damaged or not a list. Nothing was read.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="638"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="646"/>
         <source>Berkas {path} (lembar {sheet}) berisi lebih dari {rows} baris atau {cells} sel berisi data, batas satu impor. Pecah daftar menjadi beberapa berkas. Tidak ada yang dibaca.</source>
         <translation>The file {path} (sheet {sheet}) holds more than {rows} rows or {cells} cells with data, the limit of one import. Split the list into several files. Nothing was read.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="643"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="651"/>
         <source>Berkas {path} ({sheet}) memuat satu sel yang lebih panjang dari {max} karakter, batas Excel sendiri: berkas ini rusak atau tidak dibuat sebagai daftar. Tidak ada yang dibaca.</source>
         <translation>The file {path} ({sheet}) holds a cell longer than {max} characters, Excel&apos;s own limit: the file is damaged or was not made as a list. Nothing was read.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="648"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="656"/>
         <source>Baris {row} berkas {path} memuat satu kolom yang lebih panjang dari {max} karakter, batas Excel sendiri: berkas ini rusak atau tidak dibuat sebagai daftar. Tidak ada yang dibaca.</source>
         <translation>Row {row} of {path} holds a field longer than {max} characters, Excel&apos;s own limit: the file is damaged or was not made as a list. Nothing was read.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="653"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="661"/>
         <source>Lembar {sheet} di {path} berisi {count} sel rumus yang hasilnya belum pernah dihitung (berkas dibuat program lain, bukan disimpan oleh Excel). Buka berkas itu di Excel atau LibreOffice, simpan, lalu impor lagi. Tidak ada yang dibaca.</source>
         <translation>The sheet {sheet} in {path} holds {count} formula cells whose results were never calculated (the file was made by another program, not saved by Excel). Open the file in Excel or LibreOffice, save it, then import it again. Nothing was read.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="659"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="667"/>
         <source>Lembar {sheet} di berkas {path} kosong.</source>
         <translation>Sheet {sheet} in {path} is empty.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="660"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="668"/>
         <source>Berkas {path} tidak memiliki lembar bernama {sheet}.</source>
         <translation>The file {path} has no sheet named {sheet}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="661"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="669"/>
         <source>Tidak ada kolom NIK di {path} (lembar: {sheet}). Beri judul kolom &apos;NIK&apos; atau pilih kolomnya sendiri.</source>
         <translation>There is no NIK column in {path} (sheets: {sheet}). Give the column the heading &apos;NIK&apos; or choose it yourself.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="665"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="673"/>
         <source>Sel NIK berisi angka, bukan teks ({digits}). Excel hanya menyimpan 15 digit, sehingga digit terakhir NIK bisa sudah hilang. Ketik ulang NIK sebagai teks (format Teks, atau awali dengan tanda &apos;).</source>
         <translation>The NIK cell holds a number, not text ({digits}). Excel keeps only 15 digits, so the NIK&apos;s last digit may already be lost. Type the NIK again as text (Text format, or start it with &apos;).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="670"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="678"/>
         <source>Sel NIK berisi angka, bukan teks ({digits}). Digit terakhirnya bukan 0, jadi Excel tidak memotongnya (Excel menyimpan 15 digit dan menulis digit ke-16 sebagai 0): NIK ini diterima. Sebaiknya kolom NIK diformat sebagai Teks.</source>
         <translation>The NIK cell holds a number, not text ({digits}). Its last digit is not 0, so Excel did not cut it (Excel keeps 15 digits and writes the 16th as 0): this NIK is accepted. Better format the NIK column as Text.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="676"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="684"/>
         <source>Sel nomor KK berisi angka, bukan teks ({digits}). Digit terakhirnya bukan 0, jadi Excel tidak memotongnya: nomor ini diterima. Sebaiknya kolom KK diformat sebagai Teks.</source>
         <translation>The KK number cell holds a number, not text ({digits}). Its last digit is not 0, so Excel did not cut it: the number is accepted. Better format the KK column as Text.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="681"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="689"/>
         <source>Sel nomor KK berisi angka, bukan teks ({digits}). Excel hanya menyimpan 15 digit, sehingga digit terakhirnya bisa sudah hilang. Ketik ulang sebagai teks.</source>
         <translation>The KK cell holds a number, not text ({digits}). Excel keeps only 15 digits, so its last digit may already be lost. Type it again as text.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="686"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="694"/>
         <source>NIK ini sudah ada di baris {first_row} berkas yang sama.</source>
         <translation>This NIK already appears in row {first_row} of the same file.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="687"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="695"/>
         <source>Lembar ini berisi rumus; yang dibaca adalah hasil terakhir yang disimpan Excel. Sel rumus yang belum pernah dihitung terbaca kosong.</source>
         <translation>This sheet contains formulas; the values read are the last results Excel saved. Formula cells never calculated read as empty.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="693"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="701"/>
         <source>Kode wilayah {code} tidak dikenal: tulis kode desa (33.19.03.2008) atau kecamatan (33.19.03).</source>
         <translation>Unknown area code {code}: write a village code (33.19.03.2008) or a kecamatan code (33.19.03).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="696"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="704"/>
         <source>--map {pair}: tulis KOLOM=JUDUL, KOLOM salah satu dari {fields}, JUDUL judul kolom di berkas.</source>
         <translation>--map {pair}: write FIELD=HEADER, FIELD one of {fields}, HEADER a column header in the file.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="699"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="707"/>
         <source>Fitur ini hanya tersedia di instalasi mode kabupaten.</source>
         <translation>This is only available in a regency-mode installation.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="700"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="708"/>
         <source>Peran {role} tidak boleh memutuskan kepesertaan ganda; minta admin atau verifikator.</source>
         <translation>The role {role} may not decide double enrolments; ask an admin or a verifier.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="703"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="711"/>
         <source>Keputusan &apos;{decision}&apos; tidak dikenal.</source>
         <translation>Unknown decision &apos;{decision}&apos;.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="704"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="712"/>
         <source>Kasus kepesertaan ganda nomor {id} tidak ada.</source>
         <translation>There is no double-enrolment case number {id}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="705"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="713"/>
         <source>Kasus nomor {id} sudah diputuskan sebelumnya; keputusan itu tidak diubah.</source>
         <translation>Case number {id} was already decided; that decision is unchanged.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="708"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="716"/>
         <source>Kedua kepesertaan memakai NIK yang sama ({nik}), jadi pasti orang yang sama: pilih kepesertaan yang berlaku.</source>
         <translation>Both enrolments use the same NIK ({nik}), so they are the same person: choose the enrolment that stands.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="712"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="720"/>
         <source>Berkas {path} tidak berisi satu pun NIK yang sah. Daftar APBD yang tersimpan tidak diubah.</source>
         <translation>{path} holds no valid NIK. The stored APBD list is unchanged.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="715"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="723"/>
         <source>NIK ini sudah ada di baris sebelumnya; baris ini dilewati.</source>
         <translation>This NIK is already on an earlier row; this row is skipped.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="716"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="724"/>
         <source>Tidak ada peserta yang perlu didaftarkan ke BPJS untuk {desa}: semua peserta aktif yang diterima sudah ber-KPJ atau sudah dikirim.</source>
         <translation>No participant to register with BPJS for {desa}: every active accepted participant has a KPJ number or was already sent.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="721"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="729"/>
         <source>Berkas {path} (lembar: {sheet}) tidak punya kolom KPJ maupun kolom status. Beri judul kolom &apos;KPJ&apos; dan &apos;STATUS&apos; atau pilih kolomnya sendiri.</source>
         <translation>{path} (sheet: {sheet}) has neither a KPJ nor a status column. Head the columns &apos;KPJ&apos; and &apos;STATUS&apos; or choose them yourself.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="726"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="734"/>
         <source>Status &apos;{status}&apos; tidak dikenali: tulis misalnya TERDAFTAR atau DITOLAK, atau isi nomor KPJ.</source>
         <translation>Status &apos;{status}&apos; not recognised: write e.g. TERDAFTAR or DITOLAK, or fill in the KPJ number.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="729"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="737"/>
         <source>Status terdaftar tetapi nomor KPJ kosong.</source>
         <translation>Status registered but the KPJ number is empty.</translation>
     </message>

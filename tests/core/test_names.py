@@ -76,8 +76,8 @@ def test_import_warns_of_someone_enrolled_and_of_an_earlier_row(tmp_path: Path, 
     wb.save(path)
     preview = ImportService(service).preview(path, options=ImportOptions(source_list="DTKS"))
     codes = [[i.code for i in r.warnings] for r in preview.rows]
-    assert codes == [["likely_same_person"], [], ["likely_same_person"]]
+    assert codes == [["likely_same_person"], [], ["likely_same_row"]]
     assert preview.rows[0].warnings[0].params["name"] == "Sri Wahyuni"
-    assert preview.rows[2].warnings[0].params["reg_no"] == "baris 3"  # the earlier row of the same file
+    assert preview.rows[2].warnings[0].params["row"] == 3  # the earlier row of the same file
     assert [r.status for r in preview.rows] == [RowStatus.ADD] * 3
-    assert dict(preview.warned_kinds()) == {"likely_same_person": 2}
+    assert dict(preview.warned_kinds()) == {"likely_same_person": 1, "likely_same_row": 1}

@@ -367,3 +367,25 @@ def test_the_form_shows_the_latest_decision_and_its_whole_reason(
     qtbot.waitUntil(lambda: d.standing_info.isVisible())
     assert "Ditolak kabupaten/BPJS" in d.standing_info.text() and "2026-11-20 10:15" in d.standing_info.text()
     assert reason in d.standing_info.text()  # in full, not cut off
+
+
+def test_the_review_list_opens_from_the_export_menu_and_saves_a_workbook(
+    window: Any, qtbot: QtBot, gui_service: ParticipantService, tmp_path: Any, monkeypatch: pytest.MonkeyPatch,
+    message_boxes: list[str],
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    gui_service.create(make_draft(2, category="rt_rw", start_date="01/01/2026", term_end="31/10/2026"))
+    page = window.participants_page
+    window.show_page("peserta")
+    page.review_list_action.trigger()
+    dialog = page.review_dialog
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1)
+    assert "1 peserta perlu ditinjau" in dialog.summary.text() and "1 masa jabatannya berakhir" in dialog.summary.text()
+    assert dialog.table.item(0, 4).text() == "Masa jabatan berakhir"
+    assert dialog.table.item(0, 5).text() == "masa jabatan berakhir 31/10/2026"
+    target = tmp_path / "tinjauan.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "Excel (*.xlsx)"))
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: target.exists() and bool(message_boxes))
+    assert "1 baris ditulis" in message_boxes[-1]
