@@ -370,7 +370,11 @@ def test_the_form_shows_the_latest_decision_and_its_whole_reason(
 
 
 def test_the_review_list_opens_from_the_export_menu_and_saves_a_workbook(
-    window: Any, qtbot: QtBot, gui_service: ParticipantService, tmp_path: Any, monkeypatch: pytest.MonkeyPatch,
+    window: Any,
+    qtbot: QtBot,
+    gui_service: ParticipantService,
+    tmp_path: Any,
+    monkeypatch: pytest.MonkeyPatch,
     message_boxes: list[str],
 ) -> None:
     from PySide6.QtWidgets import QFileDialog
