@@ -94,27 +94,3 @@ def test_import_leaves_out_warned_rows_and_a_complete_list_fills_the_review_list
     assert review.returncode == 0, review.stderr
     assert "Siti" in review.stdout and "tidak ada lagi di daftar DTKS" in review.stdout
     assert (tmp_path / "tinjauan.xlsx").exists()
-    notice = cli("peserta", "notice", "--data-dir", str(data_dir), "--nik", make_nik(1), "--out",
-                 str(tmp_path / "info.pdf"))  # fmt: skip
-    assert notice.returncode == 0, notice.stderr
-    assert "1 lembar informasi data pribadi" in notice.stdout and (tmp_path / "info.pdf").exists()
-
-
-def test_cards_whose_status_changed_are_listed_and_printed_again(
-    tmp_path: Path, data_dir: Path, service: ParticipantService
-) -> None:
-    from tests.factories import make_draft
-
-    pid, _ = service.create(make_draft(1))
-    done = cli("cards", "--data-dir", str(data_dir), "--out", str(tmp_path / "kartu.pdf"), "--with-notice")
-    assert done.returncode == 0, done.stderr
-    assert (tmp_path / "kartu-informasi-data-pribadi.pdf").exists()
-    with service.db.begin() as conn:  # BPJS's KPJ, as a receipt records it
-        conn.exec_driver_sql("UPDATE participant SET kpj = '26010000001' WHERE id = ?", (pid,))
-    changed = cli("cards-changed", "--data-dir", str(data_dir))
-    assert changed.returncode == 0, changed.stderr
-    assert "1 kartu tidak lagi sesuai" in changed.stdout and "cetak ulang" in changed.stdout
-    again = cli("cards", "--data-dir", str(data_dir), "--out", str(tmp_path / "ulang.pdf"), "--changed", "--reason",
-                "sudah terdaftar di BPJS")  # fmt: skip
-    assert again.returncode == 0, again.stderr
-    assert "0 kartu tidak lagi sesuai" in cli("cards-changed", "--data-dir", str(data_dir)).stdout

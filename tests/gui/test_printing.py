@@ -339,3 +339,22 @@ def test_the_card_dialog_offers_the_changed_cards_and_lists_those_to_take_back(
     until(qtbot, lambda: target.exists() and not dialog.isVisible())
     assert cards.print_log(registered)[0].standing == "terdaftar"  # the newest print first
     assert registered not in {c.participant_id for c in cards.stale_cards()}
+
+
+def test_cards_whose_status_changed_are_listed_and_printed_again_from_the_command_line(
+    tmp_path: Path, data_dir: Path, service: ParticipantService
+) -> None:
+    pid, _ = service.create(make_draft(1))
+    code, out = run_cli(data_dir, "cards", "--out", str(tmp_path / "kartu.pdf"), "--with-notice")
+    assert code == 0, out
+    assert out["notice"] == str(tmp_path / "kartu-informasi-data-pribadi.pdf") and Path(out["notice"]).exists()
+    with service.db.begin() as conn:  # BPJS's KPJ, as a receipt records it
+        conn.exec_driver_sql("UPDATE participant SET kpj = '26010000001' WHERE id = ?", (pid,))
+    code, out = run_cli(data_dir, "cards-changed")
+    assert code == 0 and [(c["action"], c["now"]) for c in out["cards"]] == [("cetak_ulang", "terdaftar")]
+    code, out = run_cli(data_dir, "cards", "--out", str(tmp_path / "ulang.pdf"), "--changed", "--reason", "KPJ")
+    assert code == 0 and out["cards"] == 1
+    assert run_cli(data_dir, "cards-changed")[1]["cards"] == []
+    code, out = run_cli(data_dir, "peserta", "notice", "--nik", make_draft(1).nik, "--out", str(tmp_path / "i.pdf"))
+    assert code == 0 and out["pages"] == 1 and (tmp_path / "i.pdf").exists()
+    assert "PEMBERITAHUAN PENGOLAHAN DATA PRIBADI" in page_texts(tmp_path / "i.pdf")[0]
