@@ -1,7 +1,7 @@
 """NIK and KK numbers: structure checks, masking.
 
 NIK = PP KK CC DDMMYY SSSS (province, regency, district of first registration, birth date
-with day + 40 for women, serial). See ``domain-facts.md``.
+with day + 40 for women, serial), as Dukcapil issues them.
 """
 
 from __future__ import annotations

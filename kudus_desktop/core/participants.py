@@ -25,7 +25,7 @@ from kudus_desktop.core.audit import log_event, write_audit
 from kudus_desktop.core.codes import Category, ExitReason, Funding, HistoryAction, Status, can_enrol
 from kudus_desktop.core.dates import DateParseError, format_date, from_iso, now_iso, parse_date_text
 from kudus_desktop.core.db import Database, executemany
-from kudus_desktop.core.enrolment import StandingInfo, enrolled, standings
+from kudus_desktop.core.enrolment import StandingInfo, enrolled, enrolled_now, standings
 from kudus_desktop.core.errors import CancelledError, KudusError, NotFoundError, StateError, ValidationError
 from kudus_desktop.core.jobs import CancelCheck, Progress, cycle_collection_paused, never_cancelled
 from kudus_desktop.core.names import likely_same
@@ -466,6 +466,8 @@ class ParticipantService:
             from kudus_desktop.core.premiums import month_index, read_rates  # premiums builds on this module
 
             premium = read_rates(conn).amount(month_index(today), Funding.PADES)
+            # The premium is the bill's: enrolled participants the village pays for (not the APBD's).
+            billed = conn.execute(select(func.count()).where(enrolled_now(), P.funding != Funding.APBD)).scalar_one()
         by_category = {c.value: int(by_cat.get(c.value, 0)) for c in Category}
         return DashboardStats(
             today=today,
@@ -475,6 +477,7 @@ class ParticipantService:
             new_this_month=int(counts[1]),
             ended_this_month=int(counts[2]),
             monthly_premium=premium,
+            billed_total=int(billed),
         )
 
     # -- checking ------------------------------------------------------------------------

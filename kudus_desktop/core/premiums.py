@@ -1,6 +1,6 @@
 """Premiums: the dated rate table, the monthly bill, payments, coverage and the budget line.
 
-Rules (``domain-facts.md``; the uncertain ones are rows and settings, not code):
+Rules (the README's Premiums section; the uncertain ones are rows and settings, not code):
 
 * A month's premium comes from the rate rows valid in that month: the newest ``tarif`` row
   (JKK = a share of the reported income, rounded to the rupiah, plus JKM), less every switched-on

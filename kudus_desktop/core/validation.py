@@ -241,7 +241,8 @@ class _Checker:
 
 
 def validate_participant(draft: ParticipantDraft, ctx: ValidationContext) -> ValidationResult:
-    """Check every rule of ``domain-facts.md`` on a draft; never raises."""
+    """Check every rule of the enrolment form on a draft (NIK/KK structure, dates, age, names,
+    RT/RW, phone, codes); never raises."""
     c = _Checker(ctx.today)
 
     nik_info = None

@@ -123,10 +123,11 @@ class DashboardStats:
     new_this_month: int = 0
     ended_this_month: int = 0
     monthly_premium: int = 0
+    billed_total: int = 0  # enrolled participants the village pays for (enrolment.enrolled_now, not APBD)
 
     @property
     def monthly_premium_total(self) -> int:
-        return self.active_total * self.monthly_premium
+        return self.billed_total * self.monthly_premium
 
 
 @dataclass(frozen=True, slots=True)

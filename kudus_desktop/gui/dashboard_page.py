@@ -110,7 +110,7 @@ class DashboardPage(QWidget):
         self.premium_card.value.setText(format_rupiah(s.monthly_premium_total))
         self.premium_card.note.setText(
             self.tr("{n} × {rate} (JKK + JKM)").format(
-                n=format_number(s.active_total), rate=format_rupiah(s.monthly_premium)
+                n=format_number(s.billed_total), rate=format_rupiah(s.monthly_premium)
             )
         )
         top = max(s.active_by_category.values(), default=0) or 1
