@@ -309,6 +309,8 @@ class ParticipantDialog(QDialog):
             text += "\n" + self.tr("Alasan: {reason}").format(reason=info.reason)
         self.standing_info.setText(text)
         self.standing_info.setProperty("rejected", info.standing == Standing.REJECTED)
+        self.standing_info.style().unpolish(self.standing_info)  # the style sheet reads the property anew
+        self.standing_info.style().polish(self.standing_info)
         self.standing_info.show()
 
     def _show_review(self, item: ReviewItem | None) -> None:
