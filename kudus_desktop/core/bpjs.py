@@ -20,7 +20,7 @@ from sqlalchemy import Connection, and_, func, or_, select
 
 from kudus_desktop.core import settings
 from kudus_desktop.core.audit import write_audit
-from kudus_desktop.core.codes import HistoryAction, Mode, Status
+from kudus_desktop.core.codes import BPJS_RESULT_FIELDS, HistoryAction, Mode, Status
 from kudus_desktop.core.dates import now_iso
 from kudus_desktop.core.db import Database, executemany
 from kudus_desktop.core.errors import KudusError
@@ -51,7 +51,7 @@ RESULT_SYNONYMS: dict[str, tuple[str, ...]] = {
     "full_name": ("NAMA", "NAMALENGKAP", "NAMAPESERTA", "NAMATENAGAKERJA"),
 }
 #: Fields a column of BPJS's answer can be mapped to, in the order the mapping editor shows them.
-RESULT_FIELDS = ("nik", "kpj", "status", "reason", "full_name")
+RESULT_FIELDS = BPJS_RESULT_FIELDS
 _REJECTED_WORDS = ("TOLAK", "GAGAL", "REJECT", "TIDAK", "INVALID", "BATAL", "DOBEL", "GANDA")
 _REGISTERED_WORDS = ("TERDAFTAR", "BERHASIL", "SUKSES", "DITERIMA", "AKTIF", "VALID", "OK", "SUCCESS", "REGISTERED")
 

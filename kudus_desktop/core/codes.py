@@ -96,3 +96,13 @@ def can_approve(role: str) -> bool:
 def can_decide_duplicates(role: str) -> bool:
     """Whether a role may decide which of two enrolments stands (the regency's checkers)."""
     return role in {Role.ADMIN, Role.VERIFIKATOR}
+
+
+#: Columns the BPJS registration list can carry, by key, in the order the settings list them
+#: (``exporting.BPJS_COLUMNS`` gives each its header and value; a test keeps the two the same).
+BPJS_COLUMN_KEYS = (
+    "nik", "full_name", "birth_place", "birth_date", "sex", "kk", "address", "phone", "occupation", "wadah",
+    "start_date", "desa_code", "reg_no", "kpj",
+)  # fmt: skip
+#: Fields a column of BPJS's answer can be mapped to, in the order the mapping editor shows them.
+BPJS_RESULT_FIELDS = ("nik", "kpj", "status", "reason", "full_name")

@@ -20,3 +20,13 @@ def test_bench_sync_runs_at_smoke_size() -> None:
     out = result.stdout
     for label in ("village package, 60 participants", "regency ingest, 4 packages, 400 participants", "baseline"):
         assert label in out, out
+
+
+def test_bench_cli_runs_at_smoke_size() -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_cli.py"), "--runs", "1"],
+        capture_output=True, text=True, timeout=600, cwd=ROOT,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    for label in ("baseline: bare python -c pass", "kudus-desktop --version", "kudus-desktop info"):
+        assert label in result.stdout, result.stdout

@@ -169,7 +169,8 @@ def test_core_imports_no_qt() -> None:
     code = (
         "import sys, pkgutil, importlib, kudus_desktop.core as c\n"
         "for m in pkgutil.iter_modules(c.__path__): importlib.import_module('kudus_desktop.core.' + m.name)\n"
-        "import kudus_desktop.cli\n"
+        "import kudus_desktop.cli as cli\n"
+        "for m in pkgutil.iter_modules(cli.__path__): importlib.import_module('kudus_desktop.cli.' + m.name)\n"
         "bad = [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6', 'kudus_desktop.gui'))]\n"
         "sys.exit(1 if bad else 0)\n"
     )

@@ -163,3 +163,28 @@ def test_a_scheduled_job_logs_in_from_the_environment(office: Path, tmp_path: Pa
     assert ("admin", "backup", done["backup"]) in audit(office)
     missing = run(office, "backup", env={"KUDUS_USER": "admin"})
     assert missing["error"] == "cli_password_missing"
+
+
+def test_the_parser_knows_the_services_words_without_importing_them() -> None:
+    from kudus_desktop.cli.needs import NEEDS
+    from kudus_desktop.cli.parser import REVIEW_STATES, build_parser
+    from kudus_desktop.core.review import ReviewState
+
+    assert tuple(s.value for s in ReviewState) == REVIEW_STATES
+    # Every command the parser names exists, and every NEEDS entry names a command.
+    import importlib
+
+    funcs = set()
+    stack = [build_parser()]
+    while stack:
+        parser = stack.pop()
+        if parser.get_default("func"):
+            funcs.add(parser.get_default("func"))
+        for action in parser._actions:
+            choices = getattr(action, "choices", None)
+            if isinstance(choices, dict):
+                stack.extend(choices.values())
+    for spec in funcs:
+        module, name = spec.split(":")
+        assert callable(getattr(importlib.import_module(f"kudus_desktop.cli.{module}"), name)), spec
+    assert set(NEEDS) <= funcs

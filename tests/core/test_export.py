@@ -138,3 +138,10 @@ def test_person_report_command(tmp_path: Path, data_dir: Path, service: Particip
         "peserta", "report", "--nik", make_nik(2), "--out", str(tmp_path / "q.xlsx"), "--data-dir", str(data_dir)
     )
     assert missing.returncode == 2 and "tidak ditemukan" in missing.stderr
+
+
+def test_the_command_lines_list_of_bpjs_columns_is_the_exports() -> None:
+    from kudus_desktop.core.codes import BPJS_COLUMN_KEYS
+    from kudus_desktop.core.exporting import BPJS_COLUMNS
+
+    assert tuple(BPJS_COLUMNS) == BPJS_COLUMN_KEYS
