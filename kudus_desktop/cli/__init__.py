@@ -40,10 +40,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.password_file = args.sub_password_file or args.password_file
     args.actor = None
     if args.func is None:
-        from kudus_desktop.cli.common import _data_dir
+        from kudus_desktop.cli.common import data_folder
         from kudus_desktop.gui.app import run_gui
 
-        return run_gui(_data_dir(args))
+        return run_gui(data_folder(args))
     args.command_line = " ".join(
         str(v) for k, v in sorted(vars(args).items()) if k.endswith("command") and isinstance(v, str)
     )

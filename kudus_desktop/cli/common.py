@@ -27,16 +27,16 @@ from kudus_desktop.core.views import UserView
 EXIT_BAD_INPUT = 2
 
 
-def _data_dir(args: argparse.Namespace) -> Path:
+def data_folder(args: argparse.Namespace) -> Path:
     return Path(args.data_dir) if args.data_dir else default_data_dir()
 
 
-def _db_url(args: argparse.Namespace) -> str | None:
+def server_store_url(args: argparse.Namespace) -> str | None:
     """A server store's URL from ``--db`` or ``KUDUS_DATABASE_URL``; none means the SQLite file."""
     return getattr(args, "db", None) or os.environ.get("KUDUS_DATABASE_URL") or None
 
 
-def _read_password(path: str) -> str:
+def password_from(path: str) -> str:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
@@ -44,15 +44,15 @@ def _read_password(path: str) -> str:
     return text.splitlines()[0] if text else ""
 
 
-def _open_initialised(args: argparse.Namespace) -> tuple[Any, AccountService]:
-    """The office's store, with the person the command runs as logged in (see :data:`NEEDS`)."""
-    db = open_store(_data_dir(args), _db_url(args), create=False)
+def open_office(args: argparse.Namespace) -> tuple[Any, AccountService]:
+    """The office's store, with the person the command runs as logged in (see :data:`kudus_desktop.cli.needs.NEEDS`)."""
+    db = open_store(data_folder(args), server_store_url(args), create=False)
     _warn_repaired(db.report.repaired)
     accounts = AccountService(db)
     try:
         if not accounts.profile().initialised:
             raise KudusError("not_initialised", path=str(db.data_dir))
-        _log_in(args, accounts)
+        log_in(args, accounts)
     except BaseException:
         db.close()
         raise
@@ -70,7 +70,7 @@ def _credentials(args: argparse.Namespace) -> tuple[str, str] | None:
         return None
     password_file = args.password_file or os.environ.get("KUDUS_PASSWORD_FILE")
     if password_file:
-        return user, _read_password(password_file)
+        return user, password_from(password_file)
     if "KUDUS_PASSWORD" in os.environ:
         return user, os.environ["KUDUS_PASSWORD"]
     if sys.stdin.isatty():
@@ -80,7 +80,7 @@ def _credentials(args: argparse.Namespace) -> tuple[str, str] | None:
     raise KudusError("cli_password_missing", user=user)
 
 
-def _log_in(args: argparse.Namespace, accounts: AccountService) -> None:
+def log_in(args: argparse.Namespace, accounts: AccountService) -> None:
     """Log the person in (same lockout and audit as the window) when the command needs one
     or credentials were given; refuse a command their role may not run."""
     need = need_of(args)
@@ -98,7 +98,7 @@ def _log_in(args: argparse.Namespace, accounts: AccountService) -> None:
     args.actor = user
 
 
-def _actor(args: argparse.Namespace) -> UserView:
+def acting_user(args: argparse.Namespace) -> UserView:
     actor: UserView | None = getattr(args, "actor", None)
     return actor or READER
 
@@ -109,15 +109,15 @@ def _reveals(args: argparse.Namespace) -> bool:
     return actor is not None and can_reveal_nik(actor.role)
 
 
-def _nik_shown(args: argparse.Namespace, db: Database, what: str) -> Callable[[str], str]:
+def nik_display(args: argparse.Namespace, db: Database, what: str) -> Callable[[str], str]:
     """Full NIKs for a logged-in person who may see them, the reveal audited; masked otherwise."""
     if not _reveals(args):
         return mask_nik
-    log_event(db, _actor(args).username, "nik_revealed", f"{what} di baris perintah")
+    log_event(db, acting_user(args).username, "nik_revealed", f"{what} di baris perintah")
     return lambda nik: nik
 
 
-def _required(value: str | None, option: str) -> str:
+def required_option(value: str | None, option: str) -> str:
     if not value:
         raise KudusError("required", field=option)
     return value
@@ -133,7 +133,7 @@ def _warn_repaired(paths: Sequence[Path]) -> None:
 _qt_app: Any = None
 
 
-def _qt_offscreen() -> None:
+def qt_offscreen() -> None:
     """Cards and printed lists are painted with Qt; headless, without a screen."""
     global _qt_app
     from PySide6.QtGui import QGuiApplication
@@ -143,7 +143,7 @@ def _qt_offscreen() -> None:
         _qt_app = QGuiApplication(["kudus-desktop"])
 
 
-def _desa_code(code: str | None) -> str:
+def desa_code_of(code: str | None) -> str:
     """A desa or kecamatan code of this regency, or empty for all."""
     if not code:
         return ""

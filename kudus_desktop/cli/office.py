@@ -9,7 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from kudus_desktop import __version__
-from kudus_desktop.cli.common import _actor, _data_dir, _db_url, _open_initialised, _read_password, _required
+from kudus_desktop.cli.common import (
+    acting_user,
+    data_folder,
+    open_office,
+    password_from,
+    required_option,
+    server_store_url,
+)
 from kudus_desktop.core.accounts import AccountService, SetupRequest, check_setup
 from kudus_desktop.core.audit import log_event
 from kudus_desktop.core.backup import backup_database, encrypted_backup, restore_database
@@ -34,14 +41,14 @@ def cmd_init(args: argparse.Namespace) -> dict[str, Any]:
         head_title=args.head_title or ("Kepala Desa" if mode == Mode.DESA else "Kepala DPMD"),
         admin_username=args.admin,
         admin_full_name=args.admin_name or args.admin,
-        password=_read_password(_required(args.password_file, "--password-file")),
+        password=password_from(required_option(args.password_file, "--password-file")),
         office_phone=args.office_phone or "",
     )
     # Check everything before the database file is created or touched.
     issues = check_setup(req)
     if issues:
         raise ValidationError(issues)
-    db = open_store(_data_dir(args), _db_url(args))
+    db = open_store(data_folder(args), server_store_url(args))
     try:
         accounts = AccountService(db)
         existing = accounts.profile()
@@ -63,10 +70,10 @@ def cmd_init(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_info(args: argparse.Namespace) -> dict[str, Any]:
-    db, accounts = _open_initialised(args)
+    db, accounts = open_office(args)
     try:
         profile = accounts.profile()
-        stats = ParticipantService(db, _actor(args)).dashboard()
+        stats = ParticipantService(db, acting_user(args)).dashboard()
     finally:
         db.close()
     return {
@@ -81,7 +88,7 @@ def cmd_info(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_key(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = _open_initialised(args)
+    db, _ = open_office(args)
     try:
         pem = public_key_pem(db)
     finally:
@@ -118,7 +125,7 @@ def cmd_verify_card(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_backup(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = _open_initialised(args)
+    db, _ = open_office(args)
     if not db.is_sqlite:
         db.close()
         raise KudusError("backup_server_store", url=db.label)
@@ -126,24 +133,24 @@ def cmd_backup(args: argparse.Namespace) -> dict[str, Any]:
         if not args.to:
             db.close()
             raise KudusError("required", field="--to")
-        made = encrypted_backup(db.path, Path(args.to), _read_password(args.passphrase_file))
+        made = encrypted_backup(db.path, Path(args.to), password_from(args.passphrase_file))
     else:
         made = backup_database(db.path, Path(args.to) if args.to else None)
-    log_event(db, _actor(args).username, "backup", str(made))
+    log_event(db, acting_user(args).username, "backup", str(made))
     db.close()
     return {"backup": str(made), "message": f"Cadangan dibuat: {made}"}
 
 
 def cmd_restore(args: argparse.Namespace) -> dict[str, Any]:
-    data_dir = _data_dir(args)
-    passphrase = _read_password(args.passphrase_file) if args.passphrase_file else None
+    data_dir = data_folder(args)
+    passphrase = password_from(args.passphrase_file) if args.passphrase_file else None
     if (data_dir / DB_FILE_NAME).exists():  # an admin of the data being replaced decides
-        db, _ = _open_initialised(args)
+        db, _ = open_office(args)
         db.close()
     kept = restore_database(data_dir, Path(args.file), passphrase)
     db = open_database(data_dir)
     try:
-        log_event(db, _actor(args).username, "restore", f"dari {args.file}; yang lama di {kept.name}")
+        log_event(db, acting_user(args).username, "restore", f"dari {args.file}; yang lama di {kept.name}")
     finally:
         db.close()
     return {
@@ -186,9 +193,9 @@ def _counted(plan: PurgePlan, today: date) -> str:
 
 
 def cmd_purge(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = _open_initialised(args)
+    db, _ = open_office(args)
     try:
-        retention = RetentionService(db, _actor(args))
+        retention = RetentionService(db, acting_user(args))
         if args.set_years is not None:
             retention.set_years(args.set_years)
         plan = retention.plan()

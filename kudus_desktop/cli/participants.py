@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from kudus_desktop.cli.common import _actor, _nik_shown, _open_initialised, _qt_offscreen
+from kudus_desktop.cli.common import acting_user, nik_display, open_office, qt_offscreen
 from kudus_desktop.core.card_layout import Paper
 from kudus_desktop.core.cards import CardScope, CardService
 from kudus_desktop.core.dates import format_date
@@ -33,9 +33,9 @@ from kudus_desktop.core.validation import MAX_TEXT
 
 
 def cmd_peserta_list(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = _open_initialised(args)
+    db, _ = open_office(args)
     try:
-        service = ParticipantService(db, _actor(args))
+        service = ParticipantService(db, acting_user(args))
         q = ParticipantQuery(
             text=args.search or "", status=args.status or "", category=args.category or "", sort=SortKey.NAME
         )
@@ -69,9 +69,9 @@ def cmd_peserta_list(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_peserta_report(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = _open_initialised(args)
+    db, _ = open_office(args)
     try:
-        service = ParticipantService(db, _actor(args))
+        service = ParticipantService(db, acting_user(args))
         person = service.find_by_nik(args.nik)
         if person is None:
             raise KudusError("participant_not_found")
@@ -82,7 +82,7 @@ def cmd_peserta_report(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_peserta_review(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = _open_initialised(args)
+    db, _ = open_office(args)
     try:
         entries = EligibilityService(db).review_list()
         if args.out:
@@ -103,7 +103,7 @@ def cmd_peserta_review(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_cards(args: argparse.Namespace) -> dict[str, Any]:
-    _qt_offscreen()
+    qt_offscreen()
     from kudus_desktop.render.cards import paint_calibration, write_cards_pdf
     from kudus_desktop.render.paper import write_pdf
 
@@ -114,9 +114,9 @@ def cmd_cards(args: argparse.Namespace) -> dict[str, Any]:
             out, paper, "Halaman kalibrasi", lambda dev, _: paint_calibration(dev, paper, args.offset_x, args.offset_y)
         )
         return {"out": str(out), "pages": 2, "message": f"Halaman kalibrasi ditulis ke {out}"}
-    db, accounts = _open_initialised(args)
+    db, accounts = open_office(args)
     try:
-        service = ParticipantService(db, _actor(args))
+        service = ParticipantService(db, acting_user(args))
         cards = CardService(db, service, accounts.profile())
         if args.nik:
             ids = cards.ids_for_niks(args.nik)
@@ -153,12 +153,12 @@ def cmd_cards(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_peserta_notice(args: argparse.Namespace) -> dict[str, Any]:
-    _qt_offscreen()
+    qt_offscreen()
     from kudus_desktop.render.notice import write_notices_pdf
 
-    db, accounts = _open_initialised(args)
+    db, accounts = open_office(args)
     try:
-        service = ParticipantService(db, _actor(args))
+        service = ParticipantService(db, acting_user(args))
         ids: list[int] = []
         for raw in args.nik or ():
             person = service.find_by_nik(raw)
@@ -174,9 +174,9 @@ def cmd_peserta_notice(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_cards_changed(args: argparse.Namespace) -> dict[str, Any]:
-    db, accounts = _open_initialised(args)
+    db, accounts = open_office(args)
     try:
-        stale = CardService(db, ParticipantService(db, _actor(args)), accounts.profile()).stale_cards()
+        stale = CardService(db, ParticipantService(db, acting_user(args)), accounts.profile()).stale_cards()
     finally:
         db.close()
     rows = [
@@ -196,12 +196,12 @@ def cmd_cards_changed(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_peserta_print(args: argparse.Namespace) -> dict[str, Any]:
-    _qt_offscreen()
+    qt_offscreen()
     from kudus_desktop.render.table import write_table_pdf
 
-    db, accounts = _open_initialised(args)
+    db, accounts = open_office(args)
     try:
-        service = ParticipantService(db, _actor(args))
+        service = ParticipantService(db, acting_user(args))
         query = ParticipantQuery(status=args.status or "", category=args.category or "")
         table = participant_list(service, accounts.profile(), query)
         pages = write_table_pdf(Path(args.out), table, Paper(args.paper))
@@ -228,9 +228,9 @@ def _source_name(path: Path) -> str:
 
 
 def cmd_import(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = _open_initialised(args)
+    db, _ = open_office(args)
     try:
-        importer = ImportService(ParticipantService(db, _actor(args)))
+        importer = ImportService(ParticipantService(db, acting_user(args)))
         options = ImportOptions(
             source_list=args.source or _source_name(Path(args.file)),
             source_date=args.source_date or "",
@@ -289,9 +289,9 @@ def cmd_import(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_export(args: argparse.Namespace) -> dict[str, Any]:
-    db, accounts = _open_initialised(args)
+    db, accounts = open_office(args)
     try:
-        service = ParticipantService(db, _actor(args))
+        service = ParticipantService(db, acting_user(args))
         out = Path(args.out)
         if args.kind == "roster":
             status = args.status or ""
@@ -313,13 +313,13 @@ def _review_item(item: ReviewItem, nik: Callable[[str], str]) -> dict[str, Any]:
 
 
 def cmd_approval_list(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = _open_initialised(args)
+    db, _ = open_office(args)
     try:
-        review = ReviewService(db, _actor(args))
+        review = ReviewService(db, acting_user(args))
         items = review.queue(args.state or "")
         required = review.required()
         details = {i.participant_id: review.changes(i.participant_id) for i in items} if args.changes else {}
-        nik = _nik_shown(args, db, f"antrean persetujuan ({len(items)} orang)") if items else mask_nik
+        nik = nik_display(args, db, f"antrean persetujuan ({len(items)} orang)") if items else mask_nik
     finally:
         db.close()
 
@@ -351,7 +351,7 @@ def _review_ids(db: Database, args: argparse.Namespace, review: ReviewService) -
         return [i.participant_id for i in review.queue(ReviewState.WAITING)]
     if not args.nik:
         raise KudusError("required", field="--nik atau --all")
-    service = ParticipantService(db, _actor(args))
+    service = ParticipantService(db, acting_user(args))
     ids = []
     for raw in args.nik:
         person = service.find_by_nik(raw)
@@ -362,9 +362,9 @@ def _review_ids(db: Database, args: argparse.Namespace, review: ReviewService) -
 
 
 def cmd_approval_approve(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = _open_initialised(args)
+    db, _ = open_office(args)
     try:
-        review = ReviewService(db, _actor(args))
+        review = ReviewService(db, acting_user(args))
         result = review.approve(_review_ids(db, args, review))
     finally:
         db.close()
@@ -375,9 +375,9 @@ def cmd_approval_approve(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_approval_decline(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = _open_initialised(args)
+    db, _ = open_office(args)
     try:
-        review = ReviewService(db, _actor(args))
+        review = ReviewService(db, acting_user(args))
         n = review.decline(_review_ids(db, args, review), args.reason)
     finally:
         db.close()
@@ -385,9 +385,9 @@ def cmd_approval_decline(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_approval_required(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = _open_initialised(args)
+    db, _ = open_office(args)
     try:
-        ReviewService(db, _actor(args)).set_required(args.state == "on")
+        ReviewService(db, acting_user(args)).set_required(args.state == "on")
     finally:
         db.close()
     word = "wajib" if args.state == "on" else "tidak wajib"

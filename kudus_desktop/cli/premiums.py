@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from kudus_desktop.cli.common import _actor, _nik_shown, _open_initialised, _qt_offscreen
+from kudus_desktop.cli.common import acting_user, nik_display, open_office, qt_offscreen
 from kudus_desktop.core.audit import log_event
 from kudus_desktop.core.card_layout import Paper
 from kudus_desktop.core.dates import format_date, format_rupiah, parse_date_text, parse_rupiah
@@ -30,15 +30,15 @@ from kudus_desktop.core.printouts import premium_recap
 
 
 def _premiums(db: Any, args: argparse.Namespace) -> PremiumService:
-    return PremiumService(db, _actor(args))
+    return PremiumService(db, acting_user(args))
 
 
 def cmd_iuran_bill(args: argparse.Namespace) -> dict[str, Any]:
     month = parse_month(args.month)
-    db, _ = _open_initialised(args)
+    db, _ = open_office(args)
     try:
         bill = _premiums(db, args).bill(month)
-        nik = _nik_shown(args, db, f"tagihan iuran ({len(bill.lines)} orang)") if bill.lines else mask_nik
+        nik = nik_display(args, db, f"tagihan iuran ({len(bill.lines)} orang)") if bill.lines else mask_nik
     finally:
         db.close()
     lines = [
@@ -71,11 +71,11 @@ def cmd_iuran_bill(args: argparse.Namespace) -> dict[str, Any]:
 def cmd_iuran_pay(args: argparse.Namespace) -> dict[str, Any]:
     month = parse_month(args.month)
     paid_on = parse_date_text(args.date) if args.date else date.today()
-    db, _ = _open_initialised(args)
+    db, _ = open_office(args)
     try:
         ids: tuple[int, ...] | None = None
         if args.nik:
-            service = ParticipantService(db, _actor(args))
+            service = ParticipantService(db, acting_user(args))
             found = []
             for nik in args.nik:
                 person = service.find_by_nik(nik.strip())
@@ -98,7 +98,7 @@ def cmd_iuran_pay(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_iuran_void(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = _open_initialised(args)
+    db, _ = open_office(args)
     try:
         _premiums(db, args).void(args.id, args.reason)
     finally:
@@ -107,7 +107,7 @@ def cmd_iuran_void(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_iuran_payments(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = _open_initialised(args)
+    db, _ = open_office(args)
     try:
         rows = _premiums(db, args).payments(args.year)
     finally:
@@ -121,7 +121,7 @@ def cmd_iuran_payments(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_iuran_rates(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = _open_initialised(args)
+    db, _ = open_office(args)
     try:
         if args.id is not None:
             _premiums(db, args).set_rate_active(args.id, args.state == "on")
@@ -140,7 +140,7 @@ def cmd_iuran_rates(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_iuran_budget(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = _open_initialised(args)
+    db, _ = open_office(args)
     try:
         premiums = _premiums(db, args)
         plan = premiums.plan(args.year, args.additions)
@@ -158,23 +158,25 @@ def cmd_iuran_budget(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_report_iuran(args: argparse.Namespace) -> dict[str, Any]:
-    db, accounts = _open_initialised(args)
+    db, accounts = open_office(args)
     try:
         premiums = _premiums(db, args)
         recap = premiums.recap(args.year)
         plan = premiums.plan(args.year + 1, args.additions)
         profile = accounts.profile()
         out = Path(args.out)
-        n = export_premium_report(recap, plan, profile, out, _actor(args).full_name, date.today())
+        n = export_premium_report(recap, plan, profile, out, acting_user(args).full_name, date.today())
         pages = 0
         if args.pdf:
-            _qt_offscreen()
+            qt_offscreen()
             from kudus_desktop.render.table import write_table_pdf
 
             pages = write_table_pdf(
-                Path(args.pdf), premium_recap(recap, profile, _actor(args).full_name, date.today()), Paper(args.paper)
+                Path(args.pdf),
+                premium_recap(recap, profile, acting_user(args).full_name, date.today()),
+                Paper(args.paper),
             )
-        log_event(db, _actor(args).username, "premium_report", out.name)
+        log_event(db, acting_user(args).username, "premium_report", out.name)
     finally:
         db.close()
     return {

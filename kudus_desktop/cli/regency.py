@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from kudus_desktop.cli.common import _actor, _desa_code, _open_initialised
+from kudus_desktop.cli.common import acting_user, desa_code_of, open_office
 from kudus_desktop.core.audit import log_event
 from kudus_desktop.core.bpjs import RESULT_FIELDS, BpjsService
 from kudus_desktop.core.dates import format_date
@@ -27,11 +27,11 @@ from kudus_desktop.core.overview import overview
 
 
 def cmd_bpjs_export(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = _open_initialised(args)
+    db, _ = open_office(args)
     try:
         columns = [c.strip() for c in args.columns.split(",")] if args.columns else None
-        result = BpjsService(db, _actor(args)).export_list(
-            Path(args.out), desa=_desa_code(args.desa), include_sent=args.include_sent, columns=columns
+        result = BpjsService(db, acting_user(args)).export_list(
+            Path(args.out), desa=desa_code_of(args.desa), include_sent=args.include_sent, columns=columns
         )
     finally:
         db.close()
@@ -54,9 +54,9 @@ def _mapping(preview_headers: Sequence[str], pairs: Sequence[str] | None) -> dic
 
 
 def cmd_bpjs_import(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = _open_initialised(args)
+    db, _ = open_office(args)
     try:
-        service = BpjsService(db, _actor(args))
+        service = BpjsService(db, acting_user(args))
         path = Path(args.file)
         preview = service.preview_results(path, sheet=args.sheet)
         if args.map:
@@ -90,12 +90,12 @@ def cmd_bpjs_import(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_report_coverage(args: argparse.Namespace) -> dict[str, Any]:
-    db, accounts = _open_initialised(args)
+    db, accounts = open_office(args)
     try:
-        ov = overview(db, _actor(args))
+        ov = overview(db, acting_user(args))
         out = Path(args.out)
-        n = export_coverage(ov, accounts.profile(), out, _actor(args).full_name)
-        log_event(db, _actor(args).username, "coverage_report", out.name)
+        n = export_coverage(ov, accounts.profile(), out, acting_user(args).full_name)
+        log_event(db, acting_user(args).username, "coverage_report", out.name)
     finally:
         db.close()
     t = ov.total
@@ -105,9 +105,9 @@ def cmd_report_coverage(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_ganda_scan(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = _open_initialised(args)
+    db, _ = open_office(args)
     try:
-        r = DoubleEnrolmentService(db, _actor(args)).scan()
+        r = DoubleEnrolmentService(db, acting_user(args)).scan()
     finally:
         db.close()
     return {"scan": asdict(r),
@@ -129,10 +129,10 @@ def _case_line(c: DuplicateCase) -> str:
 
 
 def cmd_ganda_list(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = _open_initialised(args)
+    db, _ = open_office(args)
     try:
-        cases = DoubleEnrolmentService(db, _actor(args)).cases(
-            status="" if args.all else "open", kind=args.kind or "", desa=_desa_code(args.desa)
+        cases = DoubleEnrolmentService(db, acting_user(args)).cases(
+            status="" if args.all else "open", kind=args.kind or "", desa=desa_code_of(args.desa)
         )
     finally:
         db.close()
@@ -141,9 +141,9 @@ def cmd_ganda_list(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_ganda_decide(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = _open_initialised(args)
+    db, _ = open_office(args)
     try:
-        case = DoubleEnrolmentService(db, _actor(args)).decide(args.id, args.decision, args.note or "")
+        case = DoubleEnrolmentService(db, acting_user(args)).decide(args.id, args.decision, args.note or "")
     finally:
         db.close()
     return {"case": asdict(case), "message": f"Diputuskan: {_case_line(case)}. Desa yang ditolak menerimanya di "
@@ -151,9 +151,9 @@ def cmd_ganda_decide(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_apbd_import(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = _open_initialised(args)
+    db, _ = open_office(args)
     try:
-        r = DoubleEnrolmentService(db, _actor(args)).import_apbd(Path(args.file), sheet=args.sheet)
+        r = DoubleEnrolmentService(db, acting_user(args)).import_apbd(Path(args.file), sheet=args.sheet)
     finally:
         db.close()
     lines = [
@@ -169,12 +169,12 @@ def cmd_apbd_import(args: argparse.Namespace) -> dict[str, Any]:
 def cmd_report_lost(args: argparse.Namespace) -> dict[str, Any]:
     if bool(args.packages) == bool(args.device):
         raise KudusError("required", field="--packages atau --device")
-    db, accounts = _open_initialised(args)
+    db, accounts = open_office(args)
     try:
-        lost = LostMediaService(db, _actor(args))
+        lost = LostMediaService(db, acting_user(args))
         report = lost.device() if args.device else lost.packages(args.packages)
         out = Path(args.out)
-        n = export_lost_report(report, accounts.profile(), out, _actor(args).full_name, date.today())
+        n = export_lost_report(report, accounts.profile(), out, acting_user(args).full_name, date.today())
     finally:
         db.close()
     return {

@@ -7,7 +7,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from kudus_desktop.cli.common import EXIT_BAD_INPUT, _actor, _data_dir, _log_in, _open_initialised
+from kudus_desktop.cli.common import EXIT_BAD_INPUT, acting_user, data_folder, log_in, open_office
 from kudus_desktop.core import settings
 from kudus_desktop.core.accounts import AccountService
 from kudus_desktop.core.codes import (
@@ -29,9 +29,9 @@ from kudus_desktop.core.syncfile import SyncError
 
 
 def cmd_sync_setup_file(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = _open_initialised(args)
+    db, _ = open_office(args)
     try:
-        path, setup = RegencySync(db, _actor(args)).make_setup_file(args.desa, Path(args.out), server=args.server)
+        path, setup = RegencySync(db, acting_user(args)).make_setup_file(args.desa, Path(args.out), server=args.server)
     finally:
         db.close()
     return {
@@ -44,9 +44,9 @@ def cmd_sync_setup_file(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_sync_join(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = _open_initialised(args)
+    db, _ = open_office(args)
     try:
-        sync = VillageSync(db, _actor(args))
+        sync = VillageSync(db, acting_user(args))
         setup = sync.join(Path(args.file))
         status = sync.status()
     finally:
@@ -61,9 +61,9 @@ def cmd_sync_join(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_sync_export(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = _open_initialised(args)
+    db, _ = open_office(args)
     try:
-        sync = VillageSync(db, _actor(args))
+        sync = VillageSync(db, acting_user(args))
         result = sync.export_package(Path(args.to), full=args.full)
         fingerprint = sync.status().fingerprint
     finally:
@@ -81,14 +81,14 @@ def cmd_sync_export(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_sync_import(args: argparse.Namespace) -> dict[str, Any]:
-    db, accounts = _open_initialised(args)
+    db, accounts = open_office(args)
     try:
         if accounts.profile().mode == Mode.DESA:
             results = []
             refused = []
             for name in args.files:
                 try:
-                    r = VillageSync(db, _actor(args)).import_receipt(Path(name))
+                    r = VillageSync(db, acting_user(args)).import_receipt(Path(name))
                 except SyncError as exc:  # one bad file never stops the others
                     refused.append({"file": name, "code": exc.code, "message": " ".join(str(exc).split())})
                     continue
@@ -111,7 +111,7 @@ def cmd_sync_import(args: argparse.Namespace) -> dict[str, Any]:
             return confirm_list[0] if len(confirm_list) == 1 else None
 
         files = package_files(Path(f) for f in args.files)
-        report = RegencySync(db, _actor(args)).import_files(files, confirm=confirm)
+        report = RegencySync(db, acting_user(args)).import_files(files, confirm=confirm)
     finally:
         db.close()
     lines = [
@@ -134,9 +134,9 @@ def cmd_sync_import(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_sync_receipts(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = _open_initialised(args)
+    db, _ = open_office(args)
     try:
-        paths = RegencySync(db, _actor(args)).write_receipts(Path(args.to), args.desa or None)
+        paths = RegencySync(db, acting_user(args)).write_receipts(Path(args.to), args.desa or None)
     finally:
         db.close()
     lines = [f"Tanda terima ditulis: {p}" for p in paths] or ["Belum ada desa yang mengirim paket."]
@@ -144,9 +144,9 @@ def cmd_sync_receipts(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_sync_request_full(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = _open_initialised(args)
+    db, _ = open_office(args)
     try:
-        n = RegencySync(db, _actor(args)).request_full_resend(args.desa)
+        n = RegencySync(db, acting_user(args)).request_full_resend(args.desa)
     finally:
         db.close()
     return {
@@ -156,10 +156,10 @@ def cmd_sync_request_full(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_sync_status(args: argparse.Namespace) -> dict[str, Any]:
-    db, accounts = _open_initialised(args)
+    db, accounts = open_office(args)
     try:
         if accounts.profile().mode == Mode.DESA:
-            st = VillageSync(db, _actor(args)).status()
+            st = VillageSync(db, acting_user(args)).status()
             lines = [
                 f"Kabupaten: {st.regency_name or '(belum bergabung)'} {st.regency_fingerprint}",
                 f"Perangkat ini: {st.device_id}, sidik jari {st.fingerprint}",
@@ -173,7 +173,7 @@ def cmd_sync_status(args: argparse.Namespace) -> dict[str, Any]:
             if st.full_resend:
                 lines.append("Kabupaten meminta kirim ulang lengkap: paket berikutnya berisi semua data.")
             return {"status": asdict(st), "message": "\n".join(lines)}
-        regency = RegencySync(db, _actor(args))
+        regency = RegencySync(db, acting_user(args))
         villages = regency.villages()
         devices = regency.devices()
     finally:
@@ -191,9 +191,9 @@ def cmd_sync_status(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_sync_devices(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = _open_initialised(args)
+    db, _ = open_office(args)
     try:
-        devices = RegencySync(db, _actor(args)).devices()
+        devices = RegencySync(db, acting_user(args)).devices()
     finally:
         db.close()
     states = {"current": "aktif", "retired": "diganti", "revoked": "DICABUT"}
@@ -206,9 +206,9 @@ def cmd_sync_devices(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_sync_revoke(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = _open_initialised(args)
+    db, _ = open_office(args)
     try:
-        device = RegencySync(db, _actor(args)).revoke_device(args.device, args.reason)
+        device = RegencySync(db, acting_user(args)).revoke_device(args.device, args.reason)
     finally:
         db.close()
     return {
@@ -219,9 +219,9 @@ def cmd_sync_revoke(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_sync_rotate_keys(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = _open_initialised(args)
+    db, _ = open_office(args)
     try:
-        result = VillageSync(db, _actor(args)).rotate_keys()
+        result = VillageSync(db, acting_user(args)).rotate_keys()
     finally:
         db.close()
     return {
@@ -233,7 +233,7 @@ def cmd_sync_rotate_keys(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_sync_limit(args: argparse.Namespace) -> dict[str, Any]:
-    db, accounts = _open_initialised(args)
+    db, accounts = open_office(args)
     try:
         if accounts.profile().mode != Mode.KABUPATEN:
             raise KudusError("sync_wrong_mode", mode=Mode.KABUPATEN)
@@ -249,9 +249,9 @@ def cmd_sync_limit(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_sync_push(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = _open_initialised(args)
+    db, _ = open_office(args)
     try:
-        client = HubClient(db, _actor(args))
+        client = HubClient(db, acting_user(args))
         result = client.run(make_package=not args.no_package)
         state = client.state()
     finally:
@@ -281,9 +281,9 @@ def cmd_sync_push(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_sync_pull(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = _open_initialised(args)
+    db, _ = open_office(args)
     try:
-        client = HubClient(db, _actor(args))
+        client = HubClient(db, acting_user(args))
         receipt = client.pull()
         state = client.state()
     finally:
@@ -322,7 +322,7 @@ def cmd_hub_serve(args: argparse.Namespace) -> dict[str, Any]:
 
     if bool(args.cert) != bool(args.key):
         raise KudusError("required", field="--cert/--key")
-    db, _ = _open_initialised(args)
+    db, _ = open_office(args)
     options = ServeOptions(
         host=args.host, port=args.port, certfile=Path(args.cert) if args.cert else None,
         keyfile=Path(args.key) if args.key else None, max_body=args.max_body_mb * 1024 * 1024,
@@ -337,9 +337,9 @@ def cmd_hub_serve(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_hub_pending(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = _open_initialised(args)
+    db, _ = open_office(args)
     try:
-        rows = RegencySync(db, _actor(args)).pending()
+        rows = RegencySync(db, acting_user(args)).pending()
     finally:
         db.close()
     lines = [f"{r.desa} {r.desa_name}  perangkat {r.device}  sidik jari {r.fingerprint}  ({r.name})" for r in rows]
@@ -350,9 +350,9 @@ def cmd_hub_pending(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_hub_confirm(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = _open_initialised(args)
+    db, _ = open_office(args)
     try:
-        report = RegencySync(db, _actor(args)).confirm_pending(args.device, args.fingerprint)
+        report = RegencySync(db, acting_user(args)).confirm_pending(args.device, args.fingerprint)
     finally:
         db.close()
     lines = [f"{r.name}: diimpor ({r.added} baru, {r.updated} diubah)" for r in report.done]
@@ -366,13 +366,13 @@ def cmd_hub_confirm(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_store_copy(args: argparse.Namespace) -> dict[str, Any]:
-    src = open_database(_data_dir(args), create=False)
+    src = open_database(data_folder(args), create=False)
     try:
         accounts = AccountService(src)
         if not accounts.profile().initialised:
             raise KudusError("not_initialised", path=str(src.data_dir))
-        _log_in(args, accounts)
-        dst = open_store(_data_dir(args), args.to)
+        log_in(args, accounts)
+        dst = open_store(data_folder(args), args.to)
         try:
             copied = copy_store(src, dst)
         finally:
