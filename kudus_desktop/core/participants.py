@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from kudus_desktop.core import faults, settings
 from kudus_desktop.core.audit import log_event, write_audit
 from kudus_desktop.core.codes import Category, ExitReason, Funding, HistoryAction, Status, can_enrol
+from kudus_desktop.core.counters import reserve_counter
 from kudus_desktop.core.dates import DateParseError, format_date, from_iso, now_iso, parse_date_text
 from kudus_desktop.core.db import Database, executemany
 from kudus_desktop.core.enrolment import StandingInfo, enrolled, enrolled_now, standings
@@ -30,6 +31,7 @@ from kudus_desktop.core.errors import CancelledError, KudusError, NotFoundError,
 from kudus_desktop.core.jobs import CancelCheck, Progress, cycle_collection_paused, never_cancelled
 from kudus_desktop.core.names import likely_same
 from kudus_desktop.core.nik import clean_number
+from kudus_desktop.core.premiums import month_index, read_rates
 from kudus_desktop.core.regions import kudus_district_digits, region
 from kudus_desktop.core.review import approval_on, submit, submit_new
 from kudus_desktop.core.sync_state import record_state
@@ -247,17 +249,6 @@ def _next(conn: Connection, name: str) -> int:
     return int(conn.execute(stmt).scalar_one())
 
 
-def reserve_counter(conn: Connection, name: str, count: int) -> int:
-    """Reserve ``count`` consecutive counter values; returns the first."""
-    stmt = (
-        update(counter_table)
-        .where(counter_table.c.name == name)
-        .values(value=counter_table.c.value + count)
-        .returning(counter_table.c.value)
-    )
-    return int(conn.execute(stmt).scalar_one()) - count + 1
-
-
 def _view(row: Any) -> ParticipantView:
     start = from_iso(row.start_date)
     birth = from_iso(row.birth_date)
@@ -463,8 +454,6 @@ class ParticipantService:
                 )
             ).one()
             # This month's premium from the dated rate table (the village's own funding).
-            from kudus_desktop.core.premiums import month_index, read_rates  # premiums builds on this module
-
             premium = read_rates(conn).amount(month_index(today), Funding.PADES)
             # The premium is the bill's: enrolled participants the village pays for (not the APBD's).
             billed = conn.execute(select(func.count()).where(enrolled_now(), P.funding != Funding.APBD)).scalar_one()

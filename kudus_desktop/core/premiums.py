@@ -32,11 +32,11 @@ from sqlalchemy import ColumnElement, Connection, and_, delete, func, or_, selec
 from kudus_desktop.core import faults, settings
 from kudus_desktop.core.audit import log_event, write_audit
 from kudus_desktop.core.codes import Funding, Mode, Role, Status
+from kudus_desktop.core.counters import reserve_counter
 from kudus_desktop.core.dates import format_month, format_rupiah, now_iso
 from kudus_desktop.core.db import Database, executemany
 from kudus_desktop.core.enrolment import Standing, enrolled, enrolled_now, standings
 from kudus_desktop.core.errors import KudusError
-from kudus_desktop.core.participants import reserve_counter
 from kudus_desktop.core.tables import (
     participant_table,
     premium_budget_table,

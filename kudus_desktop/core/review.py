@@ -22,6 +22,7 @@ from sqlalchemy import ColumnElement, Connection, delete, exists, func, literal,
 from kudus_desktop.core import settings
 from kudus_desktop.core.audit import write_audit
 from kudus_desktop.core.codes import HistoryAction, Mode, Role, can_approve
+from kudus_desktop.core.counters import reserve_counter
 from kudus_desktop.core.dates import now_iso
 from kudus_desktop.core.db import Database, executemany
 from kudus_desktop.core.errors import KudusError, ValidationError
@@ -363,6 +364,4 @@ def _release(conn: Connection, ids: Sequence[int], who: str, stamp: str) -> None
 
 
 def _reserve(conn: Connection, count: int) -> int:
-    from kudus_desktop.core.participants import reserve_counter  # participants builds on this module
-
     return reserve_counter(conn, "change", count)

@@ -34,12 +34,12 @@ from kudus_desktop.core import settings
 from kudus_desktop.core.audit import write_audit
 from kudus_desktop.core.bpjs import reconsider_after_correction
 from kudus_desktop.core.codes import Mode, Status
+from kudus_desktop.core.counters import reserve_counter
 from kudus_desktop.core.dates import now_iso
 from kudus_desktop.core.db import SCHEMA_VERSION, Database, executemany, keep_statistics, upsert
 from kudus_desktop.core.doubles import ScanResult, scan_cases
 from kudus_desktop.core.jobs import CancelCheck, Progress, cycle_collection_paused, never_cancelled
 from kudus_desktop.core.labels import describe
-from kudus_desktop.core.participants import reserve_counter
 from kudus_desktop.core.regions import all_regions, region
 from kudus_desktop.core.signing import Identity, device_fingerprint, device_id, identity
 from kudus_desktop.core.sync.common import (

@@ -22,11 +22,11 @@ from sqlalchemy import Connection, and_, func, literal, select, update
 from kudus_desktop.core import faults, settings
 from kudus_desktop.core.audit import write_audit
 from kudus_desktop.core.codes import HistoryAction, Mode
+from kudus_desktop.core.counters import reserve_counter
 from kudus_desktop.core.dates import now_iso
 from kudus_desktop.core.db import SCHEMA_VERSION, Database, upsert
 from kudus_desktop.core.errors import CancelledError
 from kudus_desktop.core.jobs import CancelCheck, Progress, never_cancelled
-from kudus_desktop.core.participants import reserve_counter
 from kudus_desktop.core.regions import region
 from kudus_desktop.core.review import approved_only
 from kudus_desktop.core.signing import (
