@@ -32,6 +32,7 @@ from kudus_desktop.core.participants import ParticipantService
 from kudus_desktop.core.sync_rules import MAX_KPJ
 from kudus_desktop.core.tables import (
     bpjs_status_table,
+    duplicate_case_table,
     participant_sync_table,
     participant_table,
 )
@@ -361,8 +362,6 @@ def reconsider_after_correction(conn: Connection, ids: Sequence[int]) -> None:
     """A village sent a newer version of enrolments BPJS had rejected: they become
     candidates for the next registration list again, unless a double-enrolment decision
     rejected them."""
-    from kudus_desktop.core.tables import duplicate_case_table
-
     C = duplicate_case_table.c  # noqa: N806 - table columns, as elsewhere
     ids = list(ids)
     for start in range(0, len(ids), CHUNK):

@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, func, or_, select, update
 from sqlalchemy.orm import aliased
 
+from kudus_desktop.core import settings
 from kudus_desktop.core.audit import write_audit
 from kudus_desktop.core.codes import Mode, Status, can_decide_duplicates
 from kudus_desktop.core.dates import format_date, from_iso, now_iso
@@ -369,8 +370,6 @@ class DoubleEnrolmentService:
         self.user = user
 
     def _require_regency(self, conn: Connection) -> None:
-        from kudus_desktop.core import settings
-
         if settings.read_all(conn)[settings.MODE.key] != Mode.KABUPATEN:
             raise DuplicateError("regency_only")
 

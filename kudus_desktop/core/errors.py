@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from kudus_desktop.core.labels import describe, describe_issue
+
 if TYPE_CHECKING:
     from kudus_desktop.core.validation import Issue
 
@@ -22,8 +24,6 @@ class KudusError(Exception):
         self.params: dict[str, object] = params
 
     def __str__(self) -> str:
-        from kudus_desktop.core.labels import describe
-
         return describe(self.code, self.params)
 
 
@@ -64,8 +64,6 @@ class ValidationError(KudusError):
         self.issues = tuple(issues)
 
     def __str__(self) -> str:
-        from kudus_desktop.core.labels import describe_issue
-
         return " ".join(describe_issue(i) for i in self.issues)  # each is a sentence of its own
 
 

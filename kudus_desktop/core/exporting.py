@@ -28,7 +28,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from kudus_desktop.core import settings
-from kudus_desktop.core.audit import AuditEvent
+from kudus_desktop.core.audit import AuditEvent, audit_events
 from kudus_desktop.core.codes import Category, Funding
 from kudus_desktop.core.dates import check_clock, format_date_long, format_month
 from kudus_desktop.core.db import Database
@@ -501,8 +501,6 @@ def export_person_report(service: ParticipantService, participant_id: int, path:
     Answers a data subject's access request (UU 27/2022). The full NIK is in it: hand it to the
     person only. Returns the number of history events written.
     """
-    from kudus_desktop.core.audit import audit_events
-
     p = service.get(participant_id)
     history = service.history(participant_id)
     events = [e for e in audit_events(service.db, limit=100_000) if p.reg_no in e.detail or e.detail == p.reg_no]

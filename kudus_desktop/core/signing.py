@@ -32,6 +32,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import Connection, select, update
 
+from kudus_desktop.core import settings
 from kudus_desktop.core.audit import write_audit
 from kudus_desktop.core.dates import now_iso
 from kudus_desktop.core.db import Database, upsert
@@ -235,8 +236,6 @@ def identity(db: Database) -> Identity:
     then a new device that the regency confirms by its fingerprint, as at its first package.
     A regency's keys are what every village trusts, so there the refusal names what to do.
     """
-    from kudus_desktop.core import settings
-
     wrap = wrapping_key(db.data_dir)
     assert wrap is not None
     try:
