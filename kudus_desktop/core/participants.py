@@ -22,16 +22,15 @@ from sqlalchemy.exc import IntegrityError
 
 from kudus_desktop.core import faults, settings
 from kudus_desktop.core.audit import log_event, write_audit
-from kudus_desktop.core.codes import Category, ExitReason, Funding, HistoryAction, Status, can_enrol
+from kudus_desktop.core.codes import Category, ExitReason, HistoryAction, Status, can_enrol
 from kudus_desktop.core.counters import reserve_counter
 from kudus_desktop.core.dates import DateParseError, format_date, from_iso, now_iso, parse_date_text
 from kudus_desktop.core.db import Database, executemany
-from kudus_desktop.core.enrolment import StandingInfo, enrolled, enrolled_now, standings
+from kudus_desktop.core.enrolment import StandingInfo, enrolled, standings
 from kudus_desktop.core.errors import CancelledError, KudusError, NotFoundError, StateError, ValidationError
 from kudus_desktop.core.jobs import CancelCheck, Progress, cycle_collection_paused, never_cancelled
 from kudus_desktop.core.names import likely_same
 from kudus_desktop.core.nik import clean_number
-from kudus_desktop.core.premiums import month_index, read_rates
 from kudus_desktop.core.regions import kudus_district_digits, region
 from kudus_desktop.core.review import approval_on, submit, submit_new
 from kudus_desktop.core.sync_state import record_state
@@ -453,10 +452,6 @@ class ParticipantService:
                     func.count().filter(and_(P.exit_date >= month_start, P.exit_date < month_end)),
                 )
             ).one()
-            # This month's premium from the dated rate table (the village's own funding).
-            premium = read_rates(conn).amount(month_index(today), Funding.PADES)
-            # The premium is the bill's: enrolled participants the village pays for (not the APBD's).
-            billed = conn.execute(select(func.count()).where(enrolled_now(), P.funding != Funding.APBD)).scalar_one()
         by_category = {c.value: int(by_cat.get(c.value, 0)) for c in Category}
         return DashboardStats(
             today=today,
@@ -465,8 +460,6 @@ class ParticipantService:
             active_by_category=by_category,
             new_this_month=int(counts[1]),
             ended_this_month=int(counts[2]),
-            monthly_premium=premium,
-            billed_total=int(billed),
         )
 
     # -- checking ------------------------------------------------------------------------

@@ -282,6 +282,16 @@ class BillLine:
 
 
 @dataclass(frozen=True, slots=True)
+class PremiumEstimate:
+    people: int  # enrolled, paid by the village (not the APBD's)
+    rate: int  # this month's premium per person for village funds
+
+    @property
+    def total(self) -> int:
+        return self.people * self.rate
+
+
+@dataclass(frozen=True, slots=True)
 class NotBilled:
     """Someone on the village's list that month who is not enrolled, and why."""
 
@@ -653,6 +663,15 @@ class PremiumService:
         return int(new_id)
 
     # -- bill ----------------------------------------------------------------------------
+
+    def estimate(self) -> PremiumEstimate:
+        """This month's premium at a glance (the village's dashboard): the enrolled participants the
+        village pays for, at this month's rate for village funds."""
+        today = self.today()
+        with self.db.read() as conn:
+            rate = read_rates(conn).amount(month_index(today), Funding.PADES)
+            people = conn.execute(select(func.count()).where(enrolled_now(), P.funding != Funding.APBD)).scalar_one()
+        return PremiumEstimate(int(people), rate)
 
     def bill(self, month: int) -> Bill:
         """Everyone the village pays for in ``month``, with the amount and whether it is paid."""

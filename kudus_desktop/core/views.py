@@ -122,12 +122,6 @@ class DashboardStats:
     active_by_category: dict[str, int] = field(default_factory=dict)
     new_this_month: int = 0
     ended_this_month: int = 0
-    monthly_premium: int = 0
-    billed_total: int = 0  # enrolled participants the village pays for (enrolment.enrolled_now, not APBD)
-
-    @property
-    def monthly_premium_total(self) -> int:
-        return self.billed_total * self.monthly_premium
 
 
 @dataclass(frozen=True, slots=True)

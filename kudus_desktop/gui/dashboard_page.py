@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QProgres
 from kudus_desktop.core.codes import Category
 from kudus_desktop.core.dates import format_date_long, format_month, format_number, format_rupiah
 from kudus_desktop.core.participants import ParticipantService
+from kudus_desktop.core.premiums import PremiumService
 from kudus_desktop.core.views import DashboardStats, OfficeProfile, OpChanges
 from kudus_desktop.gui.messages import code_text
 from kudus_desktop.gui.signals import AppSignals
@@ -35,6 +36,7 @@ class DashboardPage(QWidget):
     ) -> None:
         super().__init__(parent)
         self.service = service
+        self.premiums = PremiumService(service.db, service.user, today=service.today)
         self.stats: DashboardStats | None = None
         title = QLabel(self.tr("Beranda"))
         title.setObjectName("pageTitle")
@@ -107,10 +109,11 @@ class DashboardPage(QWidget):
         self.new_card.note.setText(self.tr("mulai {month}").format(month=month))
         self.ended_card.value.setText(format_number(s.ended_this_month))
         self.ended_card.note.setText(month)
-        self.premium_card.value.setText(format_rupiah(s.monthly_premium_total))
+        estimate = self.premiums.estimate()
+        self.premium_card.value.setText(format_rupiah(estimate.total))
         self.premium_card.note.setText(
             self.tr("{n} × {rate} (JKK + JKM)").format(
-                n=format_number(s.billed_total), rate=format_rupiah(s.monthly_premium)
+                n=format_number(estimate.people), rate=format_rupiah(estimate.rate)
             )
         )
         top = max(s.active_by_category.values(), default=0) or 1
