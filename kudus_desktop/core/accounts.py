@@ -114,7 +114,6 @@ class AccountService:
             head_title=values[settings.HEAD_TITLE.key],
             office_phone=values[settings.OFFICE_PHONE.key],
             max_age=int(values[settings.MAX_AGE.key]),
-            monthly_premium=int(values[settings.MONTHLY_PREMIUM.key]),
             idle_lock_minutes=int(values[settings.IDLE_LOCK_MINUTES.key]),
             min_participants=int(values[settings.MIN_PARTICIPANTS.key]),
             kpj_digits=int(values[settings.KPJ_DIGITS.key]),

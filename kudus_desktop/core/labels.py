@@ -785,7 +785,6 @@ FIELDS: dict[str, str] = {
     "region": QT_TRANSLATE_NOOP("Kolom", "Wilayah"),
     "max_age": QT_TRANSLATE_NOOP("Kolom", "Batas umur"),
     "office_phone": QT_TRANSLATE_NOOP("Kolom", "Telepon kantor"),
-    "monthly_premium": QT_TRANSLATE_NOOP("Kolom", "Iuran per orang per bulan"),
     "reason": QT_TRANSLATE_NOOP("Kolom", "Alasan"),
     "review_reason": QT_TRANSLATE_NOOP("Kolom", "Alasan dikembalikan"),
     "uid": QT_TRANSLATE_NOOP("Kolom", "Pengenal data"),

@@ -34,8 +34,6 @@ MIN_PARTICIPANTS = SettingKey("min_participants", "10")
 #: Digits of a KPJ (BPJS's card number) as BPJS's answers usually carry it; not an official
 #: specification, so another length is accepted with a warning.
 KPJ_DIGITS = SettingKey("kpj_digits", "11")
-#: JKK 1% of Rp1,000,000 + JKM Rp6,800 [V]; an estimate until the dated rate table exists.
-MONTHLY_PREMIUM = SettingKey("monthly_premium", "16800")
 
 #: Column mappings remembered per source list, as JSON {SOURCE: {field: header text}}.
 IMPORT_MAPPINGS = SettingKey("import_mappings", "{}")
@@ -84,7 +82,7 @@ SYNC_HUB_PENDING = SettingKey("sync_hub_pending", "")
 SYNC_MAX_PAYLOAD_MB = SettingKey("sync_max_payload_mb", "32")
 
 ALL_KEYS = (
-    MODE, REGION_CODE, HEAD_NAME, HEAD_TITLE, OFFICE_PHONE, MAX_AGE, MONTHLY_PREMIUM, IMPORT_MAPPINGS, BPJS_COLUMNS,
+    MODE, REGION_CODE, HEAD_NAME, HEAD_TITLE, OFFICE_PHONE, MAX_AGE, IMPORT_MAPPINGS, BPJS_COLUMNS,
     IDLE_LOCK_MINUTES, SYNC_REGENCY, SYNC_REGENCY_NAME, SYNC_REGENCY_SIGN, SYNC_REGENCY_BOX, SYNC_SERVER,
     SYNC_RECEIPT_SEQ, SYNC_MISSING, SYNC_FULL_REQUESTED, SYNC_LAST_OK, SYNC_LAST_ERROR, SYNC_HUB_PENDING,
     SYNC_RECEIPT_DIGEST, SYNC_ROTATION, SYNC_MAX_PAYLOAD_MB, SYNC_REGENCY_TIME,

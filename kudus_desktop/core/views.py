@@ -38,7 +38,6 @@ class OfficeProfile:
     head_title: str
     office_phone: str
     max_age: int
-    monthly_premium: int
     idle_lock_minutes: int = 10
     min_participants: int = 10
     kpj_digits: int = 11

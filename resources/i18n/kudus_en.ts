@@ -835,57 +835,57 @@
 <context>
     <name>DashboardPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="39"/>
+        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="41"/>
         <source>Beranda</source>
         <translation>Home</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="46"/>
+        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="48"/>
         <source>Desa {desa}, Kecamatan {kec}</source>
         <translation>Village {desa}, District {kec}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="50"/>
+        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="52"/>
         <source>Peserta aktif</source>
         <translation>Active participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="51"/>
+        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="53"/>
         <source>Baru bulan ini</source>
         <translation>New this month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="52"/>
+        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="54"/>
         <source>Berhenti bulan ini</source>
         <translation>Ended this month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="53"/>
+        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="55"/>
         <source>Perkiraan iuran sebulan</source>
         <translation>Estimated monthly premium</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="61"/>
+        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="63"/>
         <source>Peserta aktif per kategori</source>
         <translation>Active participants by category</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="78"/>
+        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="80"/>
         <source>Belum ada peserta. Buka halaman Peserta untuk mendaftarkan pekerja rentan, RT/RW, Linmas, anggota BPD dan perangkat desa.</source>
         <translation>No participants yet. Open the Participants page to enrol vulnerable workers, RT/RW heads, Linmas, BPD members and village officials.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="105"/>
+        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="107"/>
         <source>{n} sudah berhenti</source>
         <translation>{n} ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="107"/>
+        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="109"/>
         <source>mulai {month}</source>
         <translation>starting {month}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="112"/>
+        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="115"/>
         <source>{n} × {rate} (JKK + JKM)</source>
         <translation>{n} × {rate} (JKK + JKM)</translation>
     </message>
@@ -1628,691 +1628,691 @@
 <context>
     <name>Kode</name>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="818"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="817"/>
         <source>Pekerja rentan</source>
         <extracomment>Labels of stored codes, keyed by &quot;group:code&quot;.</extracomment>
         <translation>Vulnerable worker</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="819"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="818"/>
         <source>Ketua RT/RW</source>
         <translation>RT/RW head</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="820"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="819"/>
         <source>Linmas</source>
         <translation>Linmas</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="821"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="820"/>
         <source>Anggota BPD</source>
         <translation>BPD member</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="822"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="821"/>
         <source>Perangkat/lembaga desa</source>
         <translation>Village official/institution</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="823"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="822"/>
         <source>Buruh tani</source>
         <translation>Farm labourer</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="824"/>
-        <location filename="../../kudus_desktop/core/labels.py" line="828"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="823"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="827"/>
         <source>Lainnya</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="825"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="824"/>
         <source>PADes</source>
         <translation>PADes (village own revenue)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="826"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="825"/>
         <source>Bagi hasil pajak dan retribusi</source>
         <translation>Tax and levy revenue share</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="827"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="826"/>
         <source>APBD Kabupaten</source>
         <translation>Regency budget (APBD)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="829"/>
-        <location filename="../../kudus_desktop/core/labels.py" line="935"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="828"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="934"/>
         <source>Aktif</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="830"/>
-        <location filename="../../kudus_desktop/core/labels.py" line="849"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="829"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="848"/>
         <source>Berhenti</source>
         <translation>Ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="852"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="851"/>
         <source>Laki-laki</source>
         <translation>Male</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="853"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="852"/>
         <source>Perempuan</source>
         <translation>Female</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="854"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="853"/>
         <source>Meninggal dunia</source>
         <translation>Died</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="855"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="854"/>
         <source>Pindah domisili</source>
         <translation>Moved away</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="844"/>
-        <location filename="../../kudus_desktop/core/labels.py" line="856"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="843"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="855"/>
         <source>Masa jabatan berakhir</source>
         <translation>Term of office ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="857"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="856"/>
         <source>Mengundurkan diri</source>
         <translation>Resigned</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="858"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="857"/>
         <source>Tidak memenuhi syarat</source>
         <translation>Ineligible</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="859"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="858"/>
         <source>Didaftarkan</source>
         <translation>Enrolled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="860"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="859"/>
         <source>Diubah</source>
         <translation>Changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="861"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="860"/>
         <source>Dihentikan</source>
         <translation>Ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="862"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="861"/>
         <source>Diaktifkan kembali</source>
         <translation>Reactivated</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="863"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="862"/>
         <source>Diperbarui dari kabupaten</source>
         <translation>Updated by the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="886"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="885"/>
         <source>Belum dikirim</source>
         <translation>Not sent yet</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="887"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="886"/>
         <source>Terkirim</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="888"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="887"/>
         <source>Diterima</source>
         <translation>Accepted</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="879"/>
-        <location filename="../../kudus_desktop/core/labels.py" line="889"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="878"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="888"/>
         <source>Ditolak</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="864"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="863"/>
         <source>Jawaban BPJS dicatat</source>
         <translation>BPJS&apos;s answer recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="865"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="864"/>
         <source>Disetujui verifikator</source>
         <translation>Approved by the verifier</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="847"/>
-        <location filename="../../kudus_desktop/core/labels.py" line="866"/>
-        <location filename="../../kudus_desktop/core/labels.py" line="892"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="846"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="865"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="891"/>
         <source>Dikembalikan verifikator</source>
         <translation>Sent back by the verifier</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="831"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="830"/>
         <source>umur di atas batas umur peserta</source>
         <translation>age above the participant age limit</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="832"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="831"/>
         <source>umur di bawah 15 tahun</source>
         <translation>age under 15</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="833"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="832"/>
         <source>jenis kelamin tidak sesuai NIK</source>
         <translation>sex does not match the NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="834"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="833"/>
         <source>tanggal lahir tidak sesuai NIK</source>
         <translation>date of birth does not match the NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="835"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="834"/>
         <source>NIK terbit di luar Kabupaten Kudus</source>
         <translation>NIK issued outside Kudus Regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="836"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="835"/>
         <source>kode kecamatan NIK tidak dikenal</source>
         <translation>unknown district code in the NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="837"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="836"/>
         <source>mungkin orang yang sama dengan peserta lain</source>
         <translation>possibly the same person as another participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="838"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="837"/>
         <source>mungkin orang yang sama dengan baris lain berkas ini</source>
         <translation>possibly the same person as another row of this file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="839"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="838"/>
         <source>desil tidak sah</source>
         <translation>invalid decile</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="840"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="839"/>
         <source>tanggal pada No. KK tidak wajar</source>
         <translation>implausible date in the KK number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="841"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="840"/>
         <source>NIK tertulis sebagai angka di Excel</source>
         <translation>NIK written as a number in Excel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="842"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="841"/>
         <source>No. KK tertulis sebagai angka di Excel</source>
         <translation>KK number written as a number in Excel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="843"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="842"/>
         <source>Melewati batas umur</source>
         <translation>Past the age limit</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="845"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="844"/>
         <source>Tidak ada lagi di daftar sumber</source>
         <translation>No longer on the source list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="846"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="845"/>
         <source>Menunggu persetujuan verifikator</source>
         <translation>Waiting for the verifier</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="848"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="847"/>
         <source>Ditolak kabupaten/BPJS</source>
         <translation>Rejected by the regency/BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="850"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="849"/>
         <source>Menunggu pendaftaran BPJS</source>
         <translation>Waiting for BPJS registration</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="851"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="850"/>
         <source>Terdaftar di BPJS</source>
         <translation>Registered with BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="867"/>
-        <location filename="../../kudus_desktop/core/labels.py" line="891"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="866"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="890"/>
         <source>Menunggu persetujuan</source>
         <translation>Awaiting approval</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="868"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="867"/>
         <source>Dikembalikan</source>
         <translation>Sent back</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="869"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="868"/>
         <source>Pendaftaran baru</source>
         <translation>New enrolment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="870"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="869"/>
         <source>Perubahan data</source>
         <translation>Change of data</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="871"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="870"/>
         <source>NIK sama di dua desa</source>
         <translation>Same NIK in two villages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="872"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="871"/>
         <source>NIK ada di daftar APBD</source>
         <translation>NIK on the APBD list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="873"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="872"/>
         <source>Mirip: nama, tanggal lahir dan KK sama</source>
         <translation>Look-alike: same name, birth date and KK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="874"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="873"/>
         <source>Yang pertama berlaku</source>
         <translation>The first stands</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="875"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="874"/>
         <source>Yang kedua berlaku</source>
         <translation>The second stands</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="876"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="875"/>
         <source>Bukan orang yang sama</source>
         <translation>Not the same person</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="877"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="876"/>
         <source>Selesai sendiri (salah satu tidak aktif lagi)</source>
         <translation>Closed by itself (one is no longer active)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="878"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="877"/>
         <source>Terdaftar</source>
         <translation>Registered</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="880"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="879"/>
         <source>KPJ dicatat</source>
         <translation>KPJ recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="881"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="880"/>
         <source>Ditolak BPJS</source>
         <translation>Rejected by BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="882"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="881"/>
         <source>Sudah tercatat</source>
         <translation>Already recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="883"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="882"/>
         <source>NIK tidak dikenal</source>
         <translation>Unknown NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="884"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="883"/>
         <source>Belum pernah dikirim ke BPJS</source>
         <translation>Never sent to BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="885"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="884"/>
         <source>Baris salah</source>
         <translation>Faulty row</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="890"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="889"/>
         <source>Ditinjau kabupaten</source>
         <translation>Under regency review</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="893"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="892"/>
         <source>paket sinkronisasi</source>
         <translation>a sync package</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="894"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="893"/>
         <source>tanda terima</source>
         <translation>a receipt</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="895"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="894"/>
         <source>Admin</source>
         <translation>Administrator</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="896"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="895"/>
         <source>Operator</source>
         <translation>Operator</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="897"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="896"/>
         <source>Verifikator</source>
         <translation>Verifier</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="898"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="897"/>
         <source>Masuk</source>
         <translation>Log in</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="899"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="898"/>
         <source>Gagal masuk</source>
         <translation>Failed log-in</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="900"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="899"/>
         <source>Masuk ditolak: akun terkunci</source>
         <translation>Log-in refused: account locked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="901"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="900"/>
         <source>Masuk ditolak: akun nonaktif</source>
         <translation>Log-in refused: account disabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="902"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="901"/>
         <source>Akun dibuat</source>
         <translation>Account created</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="903"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="902"/>
         <source>Akun dinonaktifkan</source>
         <translation>Account disabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="904"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="903"/>
         <source>Akun diaktifkan</source>
         <translation>Account enabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="905"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="904"/>
         <source>Kata sandi diatur ulang</source>
         <translation>Password reset</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="906"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="905"/>
         <source>Peserta didaftarkan</source>
         <translation>Participant enrolled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="907"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="906"/>
         <source>Data peserta diubah</source>
         <translation>Participant changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="908"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="907"/>
         <source>Kepesertaan dihentikan</source>
         <translation>Participation ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="909"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="908"/>
         <source>Kepesertaan diaktifkan kembali</source>
         <translation>Participation reactivated</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="910"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="909"/>
         <source>Daftar diimpor</source>
         <translation>List imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="911"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="910"/>
         <source>Data peserta disetujui</source>
         <translation>Participant data approved</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="912"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="911"/>
         <source>Data peserta dikembalikan</source>
         <translation>Participant data sent back</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="913"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="912"/>
         <source>Aturan persetujuan diubah</source>
         <translation>Approval rule changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="914"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="913"/>
         <source>Daftar peserta diekspor</source>
         <translation>Roster exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="915"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="914"/>
         <source>Daftar BPJS diekspor</source>
         <translation>BPJS list exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="916"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="915"/>
         <source>Log audit diekspor</source>
         <translation>Audit log exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="917"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="916"/>
         <source>NIK lengkap ditampilkan</source>
         <translation>Full NIKs shown</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="918"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="917"/>
         <source>Cadangan dibuat</source>
         <translation>Backup made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="919"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="918"/>
         <source>Laporan data pribadi dibuat</source>
         <translation>Personal data report made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="920"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="919"/>
         <source>Kartu dicetak</source>
         <translation>Cards printed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="921"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="920"/>
         <source>Daftar peserta dicetak</source>
         <translation>Participant list printed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="922"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="921"/>
         <source>Basis data dipulihkan</source>
         <translation>Database restored</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="923"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="922"/>
         <source>Terhubung dengan kabupaten</source>
         <translation>Joined the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="924"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="923"/>
         <source>Paket sinkronisasi dibuat</source>
         <translation>Sync package written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="925"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="924"/>
         <source>Tanda terima diterapkan</source>
         <translation>Receipt applied</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="926"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="925"/>
         <source>Berkas setup desa dibuat</source>
         <translation>Village setup file written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="927"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="926"/>
         <source>Perangkat desa didaftarkan</source>
         <translation>Village device registered</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="928"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="927"/>
         <source>Paket desa diimpor</source>
         <translation>Village package imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="929"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="928"/>
         <source>Kirim ulang lengkap diminta</source>
         <translation>Full resend requested</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="930"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="929"/>
         <source>Tanda terima dibuat</source>
         <translation>Receipt written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="931"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="930"/>
         <source>Kunci perangkat diganti</source>
         <translation>Device keys renewed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="932"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="931"/>
         <source>Perangkat desa dicabut</source>
         <translation>Village device revoked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="933"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="932"/>
         <source>Paket digantikan (nomor sudah dipakai)</source>
         <translation>Package superseded (number already used)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="934"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="933"/>
         <source>Kunci perangkat dibuat baru</source>
         <translation>New device keys made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="936"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="935"/>
         <source>Diganti</source>
         <translation>Replaced</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="937"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="936"/>
         <source>Dicabut</source>
         <translation>Revoked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="938"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="937"/>
         <source>Pemeriksaan kepesertaan ganda</source>
         <translation>Double-enrolment check</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="939"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="938"/>
         <source>Kepesertaan ganda diputuskan</source>
         <translation>Double enrolment decided</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="940"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="939"/>
         <source>Daftar APBD diimpor</source>
         <translation>APBD list imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="941"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="940"/>
         <source>Daftar pendaftaran BPJS dibuat</source>
         <translation>BPJS registration list made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="942"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="941"/>
         <source>Hasil BPJS diimpor</source>
         <translation>BPJS results imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="943"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="942"/>
         <source>Laporan cakupan dibuat</source>
         <translation>Coverage report made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="944"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="943"/>
         <source>Laporan perangkat/flashdisk hilang</source>
         <translation>Lost device/stick report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="945"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="944"/>
         <source>Masa simpan data diatur</source>
         <translation>Retention period set</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="946"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="945"/>
         <source>Data lama dihapus</source>
         <translation>Old data removed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="947"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="946"/>
         <source>Tarif iuran diubah</source>
         <translation>Premium rate changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="948"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="947"/>
         <source>Pembayaran iuran dicatat</source>
         <translation>Premium payment recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="949"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="948"/>
         <source>Pembayaran iuran dibatalkan</source>
         <translation>Premium payment voided</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="950"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="949"/>
         <source>Anggaran iuran dicatat</source>
         <translation>Premium budget recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="951"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="950"/>
         <source>Laporan iuran dibuat</source>
         <translation>Premium report made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="952"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="951"/>
         <source>Bukan peserta</source>
         <translation>Not a participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="953"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="952"/>
         <source>Belum dicatat</source>
         <translation>Not tracked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="954"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="953"/>
         <source>Lunas</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="955"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="954"/>
         <source>Belum jatuh tempo</source>
         <translation>Not yet due</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="956"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="955"/>
         <source>Menunggak</source>
         <translation>In arrears</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="957"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="956"/>
         <source>Gugur, daftar ulang</source>
         <translation>Lapsed, register again</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="958"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="957"/>
         <source>Tarif</source>
         <translation>Rate</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="959"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="958"/>
         <source>Diskon</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="960"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="959"/>
         <source>Desa</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="961"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="960"/>
         <source>Kabupaten</source>
         <translation>Regency</translation>
     </message>
@@ -2502,131 +2502,126 @@
     </message>
     <message>
         <location filename="../../kudus_desktop/core/labels.py" line="788"/>
-        <source>Iuran per orang per bulan</source>
-        <translation>Premium per person per month</translation>
-    </message>
-    <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="789"/>
         <source>Alasan</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="790"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="789"/>
         <source>Alasan dikembalikan</source>
         <translation>Reason sent back</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="791"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="790"/>
         <source>Pengenal data</source>
         <translation>Record id</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="792"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="791"/>
         <source>Nomor perubahan</source>
         <translation>Change number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="793"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="792"/>
         <source>Kode desa</source>
         <translation>Village code</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="794"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="793"/>
         <source>Waktu dibuat</source>
         <translation>Created at</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="795"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="794"/>
         <source>Waktu diubah</source>
         <translation>Changed at</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="796"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="795"/>
         <source>Dibuat oleh</source>
         <translation>Created by</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="797"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="796"/>
         <source>Diubah oleh</source>
         <translation>Changed by</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="798"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="797"/>
         <source>Perubahan</source>
         <translation>Changes</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="799"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="798"/>
         <source>Waktu</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="800"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="799"/>
         <source>Tindakan</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="801"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="800"/>
         <source>Tanggal bayar</source>
         <translation>Payment date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="802"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="801"/>
         <source>Jumlah</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="803"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="802"/>
         <source>Referensi</source>
         <translation>Reference</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="804"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="803"/>
         <source>Catatan</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="805"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="804"/>
         <source>Bulan pertama</source>
         <translation>First month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="806"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="805"/>
         <source>Bulan terakhir</source>
         <translation>Last month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="807"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="806"/>
         <source>Jumlah orang</source>
         <translation>Number of people</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="808"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="807"/>
         <source>Waktu dibatalkan</source>
         <translation>Voided at</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="809"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="808"/>
         <source>Dibatalkan oleh</source>
         <translation>Voided by</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="810"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="809"/>
         <source>Alasan pembatalan</source>
         <translation>Reason for voiding</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="811"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="810"/>
         <source>Pembayaran</source>
         <translation>Payment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="812"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="811"/>
         <source>Peserta</source>
         <translation>Participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/labels.py" line="813"/>
+        <location filename="../../kudus_desktop/core/labels.py" line="812"/>
         <source>Bulan</source>
         <translation>Month</translation>
     </message>
@@ -3010,44 +3005,44 @@ KPJ: {kpj}</translation>
         <translation>Reason: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="319"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="321"/>
         <source>Dikembalikan oleh {who} ({when}): {reason}
 Perbaiki lalu simpan; data menunggu persetujuan lagi.</source>
         <translation>Sent back by {who} ({when}): {reason}
 Correct and save; the data then waits for approval again.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="323"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="325"/>
         <source>Menunggu persetujuan verifikator sejak {when} ({kind}); belum dikirim ke kabupaten dan kartunya belum dapat dicetak.</source>
         <translation>Awaiting the verifier&apos;s approval since {when} ({kind}); not yet sent to the regency and no card can be printed yet.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="350"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="352"/>
         <source>{n}/16 digit</source>
         <translation>{n}/16 digits</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="354"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="356"/>
         <source>{sex}, lahir {date}, wilayah {region}</source>
         <translation>{sex}, born {date}, region {region}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="375"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="377"/>
         <source>NIK sudah terdaftar</source>
         <translation>NIK already enrolled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="377"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="379"/>
         <source>NIK {nik} sudah terdaftar atas nama {name} ({reg}). Data peserta tersebut dibuka untuk dilihat atau diubah.</source>
         <translation>NIK {nik} is already enrolled for {name} ({reg}). That participant is opened to view or edit.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="419"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="421"/>
         <source>Periksa kembali</source>
         <translation>Please check</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="420"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="422"/>
         <source>Ada yang perlu diperiksa:
 
 {warnings}
@@ -3060,32 +3055,32 @@ Simpan tetap?</source>
 Save anyway?</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="421"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="423"/>
         <source>Simpan tetap</source>
         <translation>Save anyway</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="422"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="424"/>
         <source>Periksa lagi</source>
         <translation>Check again</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="442"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="444"/>
         <source>Batalkan</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="443"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="445"/>
         <source>Perubahan belum disimpan. Buang perubahan?</source>
         <translation>Changes are not saved. Discard them?</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="444"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="446"/>
         <source>Buang</source>
         <translation>Discard</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="445"/>
+        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="447"/>
         <source>Kembali ke formulir</source>
         <translation>Back to the form</translation>
     </message>
