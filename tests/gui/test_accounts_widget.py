@@ -90,3 +90,19 @@ def test_audit_log_viewer_filters_and_exports(
     viewer.export_button.click()
     rows = list(openpyxl.load_workbook(tmp_path / "log.xlsx").active.iter_rows(values_only=True))
     assert rows[0] == ("Waktu", "Pengguna", "Kejadian", "Keterangan") and rows[1][2] == "nik_revealed"
+
+
+def test_the_admin_sets_the_minimum_count_and_a_bad_value_is_named(
+    qtbot: QtBot, window: MainWindow, message_boxes: list[str]
+) -> None:
+    window.show_page("pengaturan")
+    page = window.settings_page
+    assert page.min_participants.isVisibleTo(page) and page.min_participants.text() == "10"
+    page.min_participants.setText("sepuluh")
+    page.save_button.click()
+    assert page.error.isVisible() and "sepuluh" in page.error.text()
+    assert AccountService(window.participants.db).profile().min_participants == 10  # nothing saved
+    page.min_participants.setText("12")
+    page.save_button.click()
+    assert not page.error.isVisible()
+    assert AccountService(window.participants.db).profile().min_participants == 12
