@@ -1,14 +1,14 @@
 -- Kudus Desktop: canonical SQLite schema.
 -- This file creates a new database at the version below. Older databases are carried
--- forward by the migration ladder in kudus_desktop/core/migrations.py; a test checks that
--- the SQLAlchemy mappings in kudus_desktop/core/tables.py describe exactly these tables.
+-- forward by the migration ladder in kudus_desktop/core/storage/migrations.py; a test checks that
+-- the SQLAlchemy mappings in kudus_desktop/core/storage/tables.py describe exactly these tables.
 -- Dates are ISO-8601 text (YYYY-MM-DD), timestamps 'YYYY-MM-DD HH:MM:SS' local time.
 
 PRAGMA application_id = 1263553875;  -- 0x4B504D53 ("KPMS"), marks the file as Kudus Desktop's
 PRAGMA user_version = 11;
 
 -- Settings that travel with the data (office profile, rules). Keys are declared once
--- in kudus_desktop/core/settings.py with their defaults.
+-- in kudus_desktop/core/storage/settings.py with their defaults.
 CREATE TABLE setting (
     key   TEXT PRIMARY KEY NOT NULL,
     value TEXT NOT NULL

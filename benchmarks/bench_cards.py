@@ -25,11 +25,11 @@ import segno  # noqa: E402
 from PySide6.QtCore import QPointF  # noqa: E402
 from PySide6.QtGui import QGuiApplication, QPainter  # noqa: E402
 
-from kudus_desktop.core.accounts import AccountService, SetupRequest  # noqa: E402
-from kudus_desktop.core.card_layout import Paper  # noqa: E402
-from kudus_desktop.core.cards import CardScope, CardService  # noqa: E402
-from kudus_desktop.core.db import open_database  # noqa: E402
-from kudus_desktop.core.participants import ParticipantService  # noqa: E402
+from kudus_desktop.core.enrolment.participants import ParticipantService  # noqa: E402
+from kudus_desktop.core.office.accounts import AccountService, SetupRequest  # noqa: E402
+from kudus_desktop.core.rules.card_layout import Paper  # noqa: E402
+from kudus_desktop.core.storage.db import open_database  # noqa: E402
+from kudus_desktop.core.village.cards import CardScope, CardService  # noqa: E402
 from kudus_desktop.render.cards import write_cards_pdf  # noqa: E402
 from kudus_desktop.render.paper import font, pdf_writer  # noqa: E402
 from tests.factories import letters, make_draft, make_nik  # noqa: E402

@@ -73,9 +73,9 @@ def build(data_dir: Path, n: int) -> tuple[float, float]:
     """Set up a village and load ``n`` participants; returns (our bulk load s, raw sqlite3 s)."""
     from sqlalchemy import text
 
-    from kudus_desktop.core.accounts import AccountService, SetupRequest
-    from kudus_desktop.core.db import open_database
-    from kudus_desktop.core.tables import participant_table
+    from kudus_desktop.core.office.accounts import AccountService, SetupRequest
+    from kudus_desktop.core.storage.db import open_database
+    from kudus_desktop.core.storage.tables import participant_table
 
     desa = "33.19.03.2008"
     db = open_database(data_dir)
@@ -130,10 +130,10 @@ def child_start(data_dir: str, t_parent: float) -> None:
 def measure_gui(data_dir: Path) -> dict[str, object]:
     import psutil
 
-    from kudus_desktop.core.accounts import AccountService
-    from kudus_desktop.core.db import open_database
-    from kudus_desktop.core.participants import ParticipantQuery, ParticipantService
-    from kudus_desktop.core.validation import ParticipantDraft
+    from kudus_desktop.core.enrolment.participants import ParticipantQuery, ParticipantService
+    from kudus_desktop.core.office.accounts import AccountService
+    from kudus_desktop.core.rules.validation import ParticipantDraft
+    from kudus_desktop.core.storage.db import open_database
     from kudus_desktop.gui.app import create_application, settle_heap
     from kudus_desktop.gui.participants_page import ParticipantsPage
     from kudus_desktop.gui.signals import AppSignals

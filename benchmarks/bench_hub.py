@@ -42,25 +42,25 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey  # noqa: E402
 from sqlalchemy import create_engine, func, make_url, select, text  # noqa: E402
 
-from kudus_desktop.core.accounts import AccountService, SetupRequest  # noqa: E402
-from kudus_desktop.core.db import Database, open_database, open_store  # noqa: E402
-from kudus_desktop.core.hub import HUB_USER, PACKAGES_PATH, sign_request  # noqa: E402
+from kudus_desktop.core.office.accounts import AccountService, SetupRequest  # noqa: E402
 from kudus_desktop.core.paths import DB_FILE_NAME  # noqa: E402
-from kudus_desktop.core.regions import all_regions  # noqa: E402
-from kudus_desktop.core.signing import (  # noqa: E402
+from kudus_desktop.core.regency.hub import HUB_USER, PACKAGES_PATH, sign_request  # noqa: E402
+from kudus_desktop.core.rules.regions import all_regions  # noqa: E402
+from kudus_desktop.core.storage.db import Database, open_database, open_store  # noqa: E402
+from kudus_desktop.core.storage.signing import (  # noqa: E402
     KEY_DIR,
     Identity,
     identity,
 )
-from kudus_desktop.core.store import copy_store  # noqa: E402
+from kudus_desktop.core.storage.store import copy_store  # noqa: E402
+from kudus_desktop.core.storage.syncfile import seal  # noqa: E402
+from kudus_desktop.core.storage.tables import participant_table, sync_device_table, sync_inbox_table  # noqa: E402
 from kudus_desktop.core.sync import (  # noqa: E402
     HISTORY_COLUMNS,
     PARTICIPANT_COLUMNS,
     RegencySync,
     package_name,
 )
-from kudus_desktop.core.syncfile import seal  # noqa: E402
-from kudus_desktop.core.tables import participant_table, sync_device_table, sync_inbox_table  # noqa: E402
 from tests.factories import letters  # noqa: E402
 
 PASSWORD = "rahasia-kabupaten-1"

@@ -62,8 +62,8 @@ def bare_sqlite_commit(work: Path, values: list) -> float:  # type: ignore[type-
     import json
     import sqlite3
 
-    from kudus_desktop.core.db import PAGE_SIZE
-    from kudus_desktop.core.participants import uuid7_run
+    from kudus_desktop.core.enrolment.participants import uuid7_run
+    from kudus_desktop.core.storage.db import PAGE_SIZE
 
     conn = sqlite3.connect(work / "bare.sqlite", isolation_level=None)
     conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
@@ -116,11 +116,11 @@ def main() -> None:
     args = parser.parse_args()
     from python_calamine import CalamineWorkbook
 
-    from kudus_desktop.core.accounts import AccountService, SetupRequest
-    from kudus_desktop.core.db import open_database
-    from kudus_desktop.core.exporting import export_roster
-    from kudus_desktop.core.importing import ImportOptions, ImportService
-    from kudus_desktop.core.participants import ParticipantQuery, ParticipantService
+    from kudus_desktop.core.enrolment.participants import ParticipantQuery, ParticipantService
+    from kudus_desktop.core.office.accounts import AccountService, SetupRequest
+    from kudus_desktop.core.reports.exporting import export_roster
+    from kudus_desktop.core.storage.db import open_database
+    from kudus_desktop.core.village.importing import ImportOptions, ImportService
 
     work = Path(tempfile.mkdtemp(prefix="kudus-import-"))
     try:

@@ -26,11 +26,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kudus_desktop.core import settings  # noqa: E402
-from kudus_desktop.core.accounts import AccountService, SetupRequest  # noqa: E402
-from kudus_desktop.core.db import open_database  # noqa: E402
+from kudus_desktop.core.office.accounts import AccountService, SetupRequest  # noqa: E402
 from kudus_desktop.core.paths import DB_FILE_NAME  # noqa: E402
-from kudus_desktop.core.premiums import CoverState, PremiumService, first_day, month_index  # noqa: E402
+from kudus_desktop.core.storage import settings  # noqa: E402
+from kudus_desktop.core.storage.db import open_database  # noqa: E402
+from kudus_desktop.core.village.premiums import CoverState, PremiumService, first_day, month_index  # noqa: E402
 
 TODAY = date(2026, 11, 24)
 PASSWORD = "rahasia-desa-1"

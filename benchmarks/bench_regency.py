@@ -32,15 +32,15 @@ sys.path.insert(0, str(ROOT))
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey  # noqa: E402
 
-from kudus_desktop.core.accounts import AccountService, SetupRequest  # noqa: E402
-from kudus_desktop.core.db import open_database  # noqa: E402
-from kudus_desktop.core.doubles import DoubleEnrolmentService  # noqa: E402
-from kudus_desktop.core.overview import overview  # noqa: E402
+from kudus_desktop.core.office.accounts import AccountService, SetupRequest  # noqa: E402
 from kudus_desktop.core.paths import DB_FILE_NAME  # noqa: E402
-from kudus_desktop.core.regions import all_regions  # noqa: E402
-from kudus_desktop.core.signing import Identity, identity  # noqa: E402
+from kudus_desktop.core.regency.doubles import DoubleEnrolmentService  # noqa: E402
+from kudus_desktop.core.regency.overview import overview  # noqa: E402
+from kudus_desktop.core.rules.regions import all_regions  # noqa: E402
+from kudus_desktop.core.storage.db import open_database  # noqa: E402
+from kudus_desktop.core.storage.signing import Identity, identity  # noqa: E402
+from kudus_desktop.core.storage.syncfile import seal  # noqa: E402
 from kudus_desktop.core.sync import HISTORY_COLUMNS, PARTICIPANT_COLUMNS, RegencySync, package_name  # noqa: E402
-from kudus_desktop.core.syncfile import seal  # noqa: E402
 
 PASSWORD = "rahasia-desa-1"
 STAMP = "2026-11-24 10:00:00"

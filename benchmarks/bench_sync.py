@@ -33,13 +33,15 @@ sys.path.insert(0, str(ROOT))
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey  # noqa: E402
 
-from kudus_desktop.core import settings  # noqa: E402
-from kudus_desktop.core.accounts import AccountService, SetupRequest  # noqa: E402
-from kudus_desktop.core.db import open_database  # noqa: E402
-from kudus_desktop.core.participants import ParticipantService  # noqa: E402
+from kudus_desktop.core.enrolment.participants import ParticipantService  # noqa: E402
+from kudus_desktop.core.office.accounts import AccountService, SetupRequest  # noqa: E402
 from kudus_desktop.core.paths import schema_path  # noqa: E402
-from kudus_desktop.core.regions import all_regions  # noqa: E402
-from kudus_desktop.core.signing import Identity, identity  # noqa: E402
+from kudus_desktop.core.rules.regions import all_regions  # noqa: E402
+from kudus_desktop.core.rules.validation import ParticipantFields  # noqa: E402
+from kudus_desktop.core.storage import settings  # noqa: E402
+from kudus_desktop.core.storage.db import open_database  # noqa: E402
+from kudus_desktop.core.storage.signing import Identity, identity  # noqa: E402
+from kudus_desktop.core.storage.syncfile import seal  # noqa: E402
 from kudus_desktop.core.sync import (  # noqa: E402
     HISTORY_COLUMNS,
     PARTICIPANT_COLUMNS,
@@ -47,8 +49,6 @@ from kudus_desktop.core.sync import (  # noqa: E402
     VillageSync,
     package_name,
 )
-from kudus_desktop.core.syncfile import seal  # noqa: E402
-from kudus_desktop.core.validation import ParticipantFields  # noqa: E402
 from tests.factories import letters  # noqa: E402
 
 PASSWORD = "rahasia-desa-1"

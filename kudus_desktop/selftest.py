@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kudus_desktop import __version__
-from kudus_desktop.core.accounts import AccountService, SetupRequest
-from kudus_desktop.core.db import SCHEMA_VERSION, Database, inspect_file, open_database
+from kudus_desktop.core.office.accounts import AccountService, SetupRequest
 from kudus_desktop.core.paths import DB_FILE_NAME, resource_path
-from kudus_desktop.core.views import UserView
+from kudus_desktop.core.rules.views import UserView
+from kudus_desktop.core.storage.db import SCHEMA_VERSION, Database, inspect_file, open_database
 
 PASSWORD = "selftest-kudus-1"
 DESA = "33.19.03.2008"
@@ -71,7 +71,7 @@ class SelfTest:
         return f"skema 1 -> {SCHEMA_VERSION}, cadangan dibuat"
 
     def nik(self) -> str:
-        from kudus_desktop.core.nik import NumberError, parse_nik
+        from kudus_desktop.core.rules.nik import NumberError, parse_nik
 
         good = parse_nik("3319035708800001")
         if (good.birth_day, good.birth_month, good.birth_yy, good.sex) != (17, 8, 80, "P"):
@@ -83,8 +83,8 @@ class SelfTest:
         raise RuntimeError("NIK dengan nomor urut 0000 diterima")
 
     def enrol(self) -> str:
-        from kudus_desktop.core.participants import ParticipantService
-        from kudus_desktop.core.validation import ParticipantDraft
+        from kudus_desktop.core.enrolment.participants import ParticipantService
+        from kudus_desktop.core.rules.validation import ParticipantDraft
 
         db, user = self.village = _office(self.root / "desa", "desa", DESA)
         draft = ParticipantDraft(
@@ -93,8 +93,8 @@ class SelfTest:
             phone="", occupation="Pedagang", category="linmas", source_list="DTKS", source_date="",
             funding="pades", start_date="01/11/2026",
         )  # fmt: skip
-        from kudus_desktop.core.codes import Role
-        from kudus_desktop.core.review import ReviewService
+        from kudus_desktop.core.enrolment.review import ReviewService
+        from kudus_desktop.core.rules.codes import Role
 
         pid, _ = ParticipantService(db, user).create(draft)
         # Maker-checker, as a new office has it: a verifikator approves what the admin entered.
@@ -111,9 +111,9 @@ class SelfTest:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         from PySide6.QtGui import QGuiApplication
 
-        from kudus_desktop.core.card_layout import Paper
-        from kudus_desktop.core.cards import CardScope, CardService
-        from kudus_desktop.core.participants import ParticipantService
+        from kudus_desktop.core.enrolment.participants import ParticipantService
+        from kudus_desktop.core.rules.card_layout import Paper
+        from kudus_desktop.core.village.cards import CardScope, CardService
         from kudus_desktop.render.cards import write_cards_pdf
 
         app = QGuiApplication.instance() or QGuiApplication(["kudus-desktop-selftest"])
@@ -131,7 +131,7 @@ class SelfTest:
         return f"{pages} halaman PDF, {len(data) // 1024} KB"
 
     def sync(self) -> str:
-        from kudus_desktop.core.signing import identity
+        from kudus_desktop.core.storage.signing import identity
         from kudus_desktop.core.sync import RegencySync, VillageSync
 
         assert self.village is not None

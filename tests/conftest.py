@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from kudus_desktop.core import settings
-from kudus_desktop.core.accounts import AccountService, SetupRequest
-from kudus_desktop.core.db import Database, open_database
-from kudus_desktop.core.participants import ParticipantService
+from kudus_desktop.core.enrolment.participants import ParticipantService
+from kudus_desktop.core.office.accounts import AccountService, SetupRequest
 from kudus_desktop.core.paths import DB_FILE_NAME, private_file
-from kudus_desktop.core.signing import KEY_DIR
-from kudus_desktop.core.views import UserView
+from kudus_desktop.core.rules.views import UserView
+from kudus_desktop.core.storage import settings
+from kudus_desktop.core.storage.db import Database, open_database
+from kudus_desktop.core.storage.signing import KEY_DIR
 from tests.factories import DESA, PASSWORD
 
 TODAY = date(2026, 11, 24)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from kudus_desktop.core.validation import ParticipantDraft
+from kudus_desktop.core.rules.validation import ParticipantDraft
 
 DESA = "33.19.03.2008"  # Getaspejaten, Kecamatan Jati
 PASSWORD = "rahasia-desa-1"

@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from kudus_desktop.core.signing import Identity
+from kudus_desktop.core.storage.signing import Identity
 from kudus_desktop.core.sync import HISTORY_COLUMNS, PARTICIPANT_COLUMNS
 
 MAGIC = {"package": b"KUDUSPKG", "receipt": b"KUDUSRCT"}

@@ -48,9 +48,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         str(v) for k, v in sorted(vars(args).items()) if k.endswith("command") and isinstance(v, str)
     )
     # The command's own module, imported now: the others are never loaded.
-    from kudus_desktop.core import instance
-    from kudus_desktop.core.dates import check_clock
     from kudus_desktop.core.errors import KudusError
+    from kudus_desktop.core.rules.dates import check_clock
+    from kudus_desktop.core.storage import instance
 
     module, name = str(args.func).split(":")
     command = getattr(importlib.import_module(f"kudus_desktop.cli.{module}"), name)

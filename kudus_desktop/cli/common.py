@@ -10,19 +10,19 @@ from pathlib import Path
 from typing import Any
 
 from kudus_desktop.cli.needs import need_of
-from kudus_desktop.core.accounts import AccountService
-from kudus_desktop.core.audit import log_event
-from kudus_desktop.core.codes import (
+from kudus_desktop.core.errors import KudusError
+from kudus_desktop.core.office.accounts import AccountService
+from kudus_desktop.core.paths import default_data_dir
+from kudus_desktop.core.rules.codes import (
     Role,
     can_reveal_nik,
 )
-from kudus_desktop.core.db import Database, open_store
-from kudus_desktop.core.errors import KudusError
-from kudus_desktop.core.labels import code_label
-from kudus_desktop.core.nik import mask_nik
-from kudus_desktop.core.paths import default_data_dir
-from kudus_desktop.core.regions import region
-from kudus_desktop.core.views import UserView
+from kudus_desktop.core.rules.labels import code_label
+from kudus_desktop.core.rules.nik import mask_nik
+from kudus_desktop.core.rules.regions import region
+from kudus_desktop.core.rules.views import UserView
+from kudus_desktop.core.storage.audit import log_event
+from kudus_desktop.core.storage.db import Database, open_store
 
 EXIT_BAD_INPUT = 2
 

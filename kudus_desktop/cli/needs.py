@@ -6,7 +6,13 @@ import argparse
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from kudus_desktop.core.codes import can_approve, can_decide_duplicates, can_edit_settings, can_enrol, can_reveal_nik
+from kudus_desktop.core.rules.codes import (
+    can_approve,
+    can_decide_duplicates,
+    can_edit_settings,
+    can_enrol,
+    can_reveal_nik,
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,19 +17,19 @@ from kudus_desktop.cli.common import (
     required_option,
     server_store_url,
 )
-from kudus_desktop.core.accounts import AccountService, SetupRequest, check_setup
-from kudus_desktop.core.audit import log_event
-from kudus_desktop.core.backup import backup_database, encrypted_backup, restore_database
-from kudus_desktop.core.codes import (
+from kudus_desktop.core.enrolment.participants import ParticipantService
+from kudus_desktop.core.errors import KudusError, SetupError, ValidationError
+from kudus_desktop.core.office.accounts import AccountService, SetupRequest, check_setup
+from kudus_desktop.core.paths import DB_FILE_NAME
+from kudus_desktop.core.rules.codes import (
     Mode,
 )
-from kudus_desktop.core.dates import format_date
-from kudus_desktop.core.db import open_database, open_store
-from kudus_desktop.core.errors import KudusError, SetupError, ValidationError
-from kudus_desktop.core.participants import ParticipantService
-from kudus_desktop.core.paths import DB_FILE_NAME
-from kudus_desktop.core.retention import PurgePlan, RetentionService
-from kudus_desktop.core.signing import key_fingerprint, load_public_key, public_key_pem, verify_payload
+from kudus_desktop.core.rules.dates import format_date
+from kudus_desktop.core.storage.audit import log_event
+from kudus_desktop.core.storage.backup import backup_database, encrypted_backup, restore_database
+from kudus_desktop.core.storage.db import open_database, open_store
+from kudus_desktop.core.storage.signing import key_fingerprint, load_public_key, public_key_pem, verify_payload
+from kudus_desktop.core.village.retention import PurgePlan, RetentionService
 
 
 def cmd_init(args: argparse.Namespace) -> dict[str, Any]:

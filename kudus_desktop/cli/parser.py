@@ -6,8 +6,8 @@ from __future__ import annotations
 import argparse
 
 from kudus_desktop import __version__
-from kudus_desktop.core.card_layout import Paper
-from kudus_desktop.core.codes import BPJS_COLUMN_KEYS, BPJS_RESULT_FIELDS
+from kudus_desktop.core.rules.card_layout import Paper
+from kudus_desktop.core.rules.codes import BPJS_COLUMN_KEYS, BPJS_RESULT_FIELDS
 
 #: ``review.ReviewState``'s values, without importing the service (a test keeps them the same).
 REVIEW_STATES = ("menunggu", "ditolak")

@@ -9,27 +9,27 @@ from pathlib import Path
 from typing import Any
 
 from kudus_desktop.cli.common import acting_user, nik_display, open_office, qt_offscreen
-from kudus_desktop.core.card_layout import Paper
-from kudus_desktop.core.cards import CardScope, CardService
-from kudus_desktop.core.dates import format_date
-from kudus_desktop.core.db import Database
-from kudus_desktop.core.eligibility import EligibilityService
+from kudus_desktop.core.enrolment.participants import ParticipantQuery, ParticipantService, SortKey
+from kudus_desktop.core.enrolment.review import ReviewItem, ReviewService, ReviewState
 from kudus_desktop.core.errors import KudusError
-from kudus_desktop.core.exporting import (
+from kudus_desktop.core.reports.exporting import (
     export_bpjs_list,
     export_person_report,
     export_problem_report,
     export_review_list,
     export_roster,
 )
-from kudus_desktop.core.importing import ImportOptions, ImportRow, ImportService, RowStatus
-from kudus_desktop.core.labels import code_label, describe_issue, field_label
-from kudus_desktop.core.nik import mask_nik
-from kudus_desktop.core.notice import notices_for
-from kudus_desktop.core.participants import ParticipantQuery, ParticipantService, SortKey
-from kudus_desktop.core.printouts import participant_list
-from kudus_desktop.core.review import ReviewItem, ReviewService, ReviewState
-from kudus_desktop.core.validation import MAX_TEXT
+from kudus_desktop.core.reports.notice import notices_for
+from kudus_desktop.core.reports.printouts import participant_list
+from kudus_desktop.core.rules.card_layout import Paper
+from kudus_desktop.core.rules.dates import format_date
+from kudus_desktop.core.rules.labels import code_label, describe_issue, field_label
+from kudus_desktop.core.rules.nik import mask_nik
+from kudus_desktop.core.rules.validation import MAX_TEXT
+from kudus_desktop.core.storage.db import Database
+from kudus_desktop.core.village.cards import CardScope, CardService
+from kudus_desktop.core.village.eligibility import EligibilityService
+from kudus_desktop.core.village.importing import ImportOptions, ImportRow, ImportService, RowStatus
 
 
 def cmd_peserta_list(args: argparse.Namespace) -> dict[str, Any]:

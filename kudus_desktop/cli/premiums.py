@@ -9,24 +9,24 @@ from pathlib import Path
 from typing import Any
 
 from kudus_desktop.cli.common import acting_user, nik_display, open_office, qt_offscreen
-from kudus_desktop.core.audit import log_event
-from kudus_desktop.core.card_layout import Paper
-from kudus_desktop.core.dates import format_date, format_rupiah, parse_date_text, parse_rupiah
+from kudus_desktop.core.enrolment.participants import ParticipantService
 from kudus_desktop.core.errors import KudusError
-from kudus_desktop.core.exporting import (
+from kudus_desktop.core.reports.exporting import (
     export_premium_report,
 )
-from kudus_desktop.core.labels import code_label
-from kudus_desktop.core.nik import mask_nik
-from kudus_desktop.core.participants import ParticipantService
-from kudus_desktop.core.premiums import (
+from kudus_desktop.core.reports.printouts import premium_recap
+from kudus_desktop.core.rules.card_layout import Paper
+from kudus_desktop.core.rules.dates import format_date, format_rupiah, parse_date_text, parse_rupiah
+from kudus_desktop.core.rules.labels import code_label
+from kudus_desktop.core.rules.nik import mask_nik
+from kudus_desktop.core.storage.audit import log_event
+from kudus_desktop.core.village.premiums import (
     PaymentRequest,
     PremiumService,
     month_label,
     month_text,
     parse_month,
 )
-from kudus_desktop.core.printouts import premium_recap
 
 
 def _premiums(db: Any, args: argparse.Namespace) -> PremiumService:

@@ -10,20 +10,20 @@ from pathlib import Path
 from typing import Any
 
 from kudus_desktop.cli.common import acting_user, desa_code_of, open_office
-from kudus_desktop.core.audit import log_event
-from kudus_desktop.core.bpjs import RESULT_FIELDS, BpjsService
-from kudus_desktop.core.dates import format_date
-from kudus_desktop.core.doubles import DoubleEnrolmentService, DuplicateCase
 from kudus_desktop.core.errors import KudusError
-from kudus_desktop.core.exporting import (
+from kudus_desktop.core.regency.bpjs import RESULT_FIELDS, BpjsService
+from kudus_desktop.core.regency.doubles import DoubleEnrolmentService, DuplicateCase
+from kudus_desktop.core.regency.overview import overview
+from kudus_desktop.core.reports.exporting import (
     export_coverage,
     export_lost_report,
 )
-from kudus_desktop.core.importing import normalise_header
-from kudus_desktop.core.labels import code_label
-from kudus_desktop.core.lost import LostMediaService
-from kudus_desktop.core.nik import mask_nik
-from kudus_desktop.core.overview import overview
+from kudus_desktop.core.rules.dates import format_date
+from kudus_desktop.core.rules.labels import code_label
+from kudus_desktop.core.rules.nik import mask_nik
+from kudus_desktop.core.storage.audit import log_event
+from kudus_desktop.core.village.importing import normalise_header
+from kudus_desktop.core.village.lost import LostMediaService
 
 
 def cmd_bpjs_export(args: argparse.Namespace) -> dict[str, Any]:

@@ -8,15 +8,16 @@ from pathlib import Path
 from typing import Any
 
 from kudus_desktop.cli.common import EXIT_BAD_INPUT, acting_user, data_folder, log_in, open_office
-from kudus_desktop.core import settings
-from kudus_desktop.core.accounts import AccountService
-from kudus_desktop.core.codes import (
+from kudus_desktop.core.errors import KudusError
+from kudus_desktop.core.office.accounts import AccountService
+from kudus_desktop.core.regency.hub_client import HubClient
+from kudus_desktop.core.rules.codes import (
     Mode,
 )
-from kudus_desktop.core.db import open_database, open_store
-from kudus_desktop.core.errors import KudusError
-from kudus_desktop.core.hub_client import HubClient
-from kudus_desktop.core.store import copy_store
+from kudus_desktop.core.storage import settings
+from kudus_desktop.core.storage.db import open_database, open_store
+from kudus_desktop.core.storage.store import copy_store
+from kudus_desktop.core.storage.syncfile import SyncError
 from kudus_desktop.core.sync import (
     PendingDevice,
     RegencySync,
@@ -25,7 +26,6 @@ from kudus_desktop.core.sync import (
     normalise_fingerprint,
     package_files,
 )
-from kudus_desktop.core.syncfile import SyncError
 
 
 def cmd_sync_setup_file(args: argparse.Namespace) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """One exception root for the core; subclasses carry codes and data, never sentences.
 
-The wording of every code lives in :mod:`kudus_desktop.core.labels`, so the GUI can
+The wording of every code lives in :mod:`kudus_desktop.core.rules.labels`, so the GUI can
 translate it and the command line can print it.
 """
 
@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from kudus_desktop.core.labels import describe, describe_issue
+from kudus_desktop.core.rules.labels import describe, describe_issue
 
 if TYPE_CHECKING:
-    from kudus_desktop.core.validation import Issue
+    from kudus_desktop.core.rules.validation import Issue
 
 
 class KudusError(Exception):

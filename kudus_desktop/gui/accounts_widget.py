@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kudus_desktop.core.accounts import AccountService
-from kudus_desktop.core.codes import Role
 from kudus_desktop.core.errors import KudusError, ValidationError
-from kudus_desktop.core.views import AccountView, UserView
+from kudus_desktop.core.office.accounts import AccountService
+from kudus_desktop.core.rules.codes import Role
+from kudus_desktop.core.rules.views import AccountView, UserView
 from kudus_desktop.gui.messages import code_text, issue_text, message_text, show_error
 from kudus_desktop.gui.signals import AppSignals
 

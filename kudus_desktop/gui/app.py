@@ -14,14 +14,14 @@ from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication, QDialog
 
 from kudus_desktop import __version__
-from kudus_desktop.core import instance
-from kudus_desktop.core.accounts import AccountService
-from kudus_desktop.core.backup import daily_backup_if_due
-from kudus_desktop.core.dates import check_clock
-from kudus_desktop.core.db import Database, ensure_data_dir, open_database
 from kudus_desktop.core.errors import KudusError, StorageError
+from kudus_desktop.core.office.accounts import AccountService
 from kudus_desktop.core.paths import resource_path
-from kudus_desktop.core.views import UserView
+from kudus_desktop.core.rules.dates import check_clock
+from kudus_desktop.core.rules.views import UserView
+from kudus_desktop.core.storage import instance
+from kudus_desktop.core.storage.backup import daily_backup_if_due
+from kudus_desktop.core.storage.db import Database, ensure_data_dir, open_database
 from kudus_desktop.gui import preferences
 from kudus_desktop.gui.login_dialog import LoginDialog
 from kudus_desktop.gui.messages import show_error

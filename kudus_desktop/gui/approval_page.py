@@ -21,11 +21,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kudus_desktop.core.codes import can_approve, can_enrol
-from kudus_desktop.core.nik import mask_nik
-from kudus_desktop.core.review import ApprovalResult, FieldChange, ReviewCounts, ReviewItem, ReviewService, ReviewState
-from kudus_desktop.core.validation import Issue
-from kudus_desktop.core.views import OpChanges, UserView
+from kudus_desktop.core.enrolment.review import (
+    ApprovalResult,
+    FieldChange,
+    ReviewCounts,
+    ReviewItem,
+    ReviewService,
+    ReviewState,
+)
+from kudus_desktop.core.rules.codes import can_approve, can_enrol
+from kudus_desktop.core.rules.nik import mask_nik
+from kudus_desktop.core.rules.validation import Issue
+from kudus_desktop.core.rules.views import OpChanges, UserView
 from kudus_desktop.gui.history_dialog import value_text
 from kudus_desktop.gui.messages import code_text, field_text, inform, issue_text
 from kudus_desktop.gui.ops import run_db

@@ -17,11 +17,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kudus_desktop.core.accounts import AccountService
-from kudus_desktop.core.audit import AuditEvent, audit_actions, audit_events, log_event
 from kudus_desktop.core.errors import KudusError
-from kudus_desktop.core.exporting import export_audit
-from kudus_desktop.core.views import UserView
+from kudus_desktop.core.office.accounts import AccountService
+from kudus_desktop.core.reports.exporting import export_audit
+from kudus_desktop.core.rules.views import UserView
+from kudus_desktop.core.storage.audit import AuditEvent, audit_actions, audit_events, log_event
 from kudus_desktop.gui.messages import code_text, inform, show_error
 
 LIMIT = 2000

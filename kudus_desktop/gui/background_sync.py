@@ -2,7 +2,7 @@
 
 The exchange runs on a thread of its own, never the database thread, so a slow line never
 holds up a save; the window only hears the outcome. After a failure the next try waits longer
-(:class:`kudus_desktop.core.hub_client.Backoff`); the status bar says how things stand.
+(:class:`kudus_desktop.core.regency.hub_client.Backoff`); the status bar says how things stand.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 
-from kudus_desktop.core.db import Database
 from kudus_desktop.core.errors import KudusError
-from kudus_desktop.core.hub_client import Backoff, HubClient, HubState, RunResult
-from kudus_desktop.core.views import OpChanges, UserView
+from kudus_desktop.core.regency.hub_client import Backoff, HubClient, HubState, RunResult
+from kudus_desktop.core.rules.views import OpChanges, UserView
+from kudus_desktop.core.storage.db import Database
 from kudus_desktop.gui.signals import AppSignals
 
 log = logging.getLogger(__name__)

@@ -17,12 +17,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kudus_desktop.core.audit import log_event
-from kudus_desktop.core.backup import MIN_PASSPHRASE, encrypted_backup, is_encrypted, last_backup_day, restore_database
-from kudus_desktop.core.dates import format_date_long
-from kudus_desktop.core.db import Database
 from kudus_desktop.core.errors import KudusError
-from kudus_desktop.core.views import UserView
+from kudus_desktop.core.rules.dates import format_date_long
+from kudus_desktop.core.rules.views import UserView
+from kudus_desktop.core.storage.audit import log_event
+from kudus_desktop.core.storage.backup import (
+    MIN_PASSPHRASE,
+    encrypted_backup,
+    is_encrypted,
+    last_backup_day,
+    restore_database,
+)
+from kudus_desktop.core.storage.db import Database
 from kudus_desktop.gui.messages import ask, inform, message_text, show_error
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
 
-from kudus_desktop.core.codes import Category
-from kudus_desktop.core.dates import format_date_long, format_month, format_number, format_rupiah
-from kudus_desktop.core.participants import ParticipantService
-from kudus_desktop.core.premiums import PremiumService
-from kudus_desktop.core.views import DashboardStats, OfficeProfile, OpChanges
+from kudus_desktop.core.enrolment.participants import ParticipantService
+from kudus_desktop.core.rules.codes import Category
+from kudus_desktop.core.rules.dates import format_date_long, format_month, format_number, format_rupiah
+from kudus_desktop.core.rules.views import DashboardStats, OfficeProfile, OpChanges
+from kudus_desktop.core.village.premiums import PremiumService
 from kudus_desktop.gui.messages import code_text
 from kudus_desktop.gui.signals import AppSignals
 

@@ -9,8 +9,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
-from kudus_desktop.core.dates import format_date
-from kudus_desktop.core.views import HistoryEntry, ParticipantView
+from kudus_desktop.core.rules.dates import format_date
+from kudus_desktop.core.rules.views import HistoryEntry, ParticipantView
 from kudus_desktop.gui.messages import code_text, field_text
 
 _CODE_GROUPS = {

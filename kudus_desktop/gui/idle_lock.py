@@ -14,9 +14,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kudus_desktop.core.accounts import AccountService
 from kudus_desktop.core.errors import AuthError, KudusError
-from kudus_desktop.core.views import UserView
+from kudus_desktop.core.office.accounts import AccountService
+from kudus_desktop.core.rules.views import UserView
 from kudus_desktop.gui.messages import error_text, show_error
 
 _ACTIVITY = {

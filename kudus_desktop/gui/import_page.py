@@ -28,11 +28,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kudus_desktop.core.codes import Category, Funding
-from kudus_desktop.core.dates import format_number
 from kudus_desktop.core.errors import CancelledError, KudusError
-from kudus_desktop.core.exporting import export_problem_report
-from kudus_desktop.core.importing import (
+from kudus_desktop.core.reports.exporting import export_problem_report
+from kudus_desktop.core.rules.codes import Category, Funding
+from kudus_desktop.core.rules.dates import format_number
+from kudus_desktop.core.village.importing import (
     IMPORT_FIELDS,
     ImportOptions,
     ImportPreview,

@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from kudus_desktop.core.accounts import AccountService
 from kudus_desktop.core.errors import AuthError
-from kudus_desktop.core.views import OfficeProfile, UserView
+from kudus_desktop.core.office.accounts import AccountService
+from kudus_desktop.core.rules.views import OfficeProfile, UserView
 from kudus_desktop.gui.messages import error_text, show_error
 from kudus_desktop.gui.ops import run_db
 from kudus_desktop.gui.theme import icon

@@ -11,16 +11,16 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QStackedWidget, QWidget
 
 from kudus_desktop import __version__
-from kudus_desktop.core.accounts import AccountService
-from kudus_desktop.core.backup import backup_on_close
-from kudus_desktop.core.codes import Mode
-from kudus_desktop.core.db import Database
+from kudus_desktop.core.enrolment.participants import ParticipantService
+from kudus_desktop.core.enrolment.review import ReviewService
 from kudus_desktop.core.errors import KudusError
-from kudus_desktop.core.importing import ImportService
-from kudus_desktop.core.participants import ParticipantService
-from kudus_desktop.core.premiums import PremiumService
-from kudus_desktop.core.review import ReviewService
-from kudus_desktop.core.views import OpChanges, UserView
+from kudus_desktop.core.office.accounts import AccountService
+from kudus_desktop.core.rules.codes import Mode
+from kudus_desktop.core.rules.views import OpChanges, UserView
+from kudus_desktop.core.storage.backup import backup_on_close
+from kudus_desktop.core.storage.db import Database
+from kudus_desktop.core.village.importing import ImportService
+from kudus_desktop.core.village.premiums import PremiumService
 from kudus_desktop.gui import ops, preferences
 from kudus_desktop.gui.approval_page import ApprovalPage
 from kudus_desktop.gui.background_sync import BackgroundSync

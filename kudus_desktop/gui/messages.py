@@ -9,8 +9,16 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from kudus_desktop.core.errors import CancelledError, KudusError, ValidationError
-from kudus_desktop.core.labels import CODE_CONTEXT, CODE_PARAMS, CODES, FIELD_CONTEXT, FIELDS, MESSAGE_CONTEXT, MESSAGES
-from kudus_desktop.core.validation import Issue
+from kudus_desktop.core.rules.labels import (
+    CODE_CONTEXT,
+    CODE_PARAMS,
+    CODES,
+    FIELD_CONTEXT,
+    FIELDS,
+    MESSAGE_CONTEXT,
+    MESSAGES,
+)
+from kudus_desktop.core.rules.validation import Issue
 
 log = logging.getLogger(__name__)
 

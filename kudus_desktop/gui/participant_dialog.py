@@ -25,17 +25,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kudus_desktop.core.accounts import AccountService
-from kudus_desktop.core.codes import Category, Funding, Sex
-from kudus_desktop.core.dates import format_date
-from kudus_desktop.core.enrolment import Standing, StandingInfo
+from kudus_desktop.core.enrolment.participants import ParticipantService
+from kudus_desktop.core.enrolment.review import ReviewItem, ReviewService, ReviewState
+from kudus_desktop.core.enrolment.standing import Standing, StandingInfo
 from kudus_desktop.core.errors import KudusError, ValidationError
-from kudus_desktop.core.nik import NumberError, parse_nik
-from kudus_desktop.core.participants import ParticipantService
-from kudus_desktop.core.premiums import CoverState, PremiumService, month_label
-from kudus_desktop.core.review import ReviewItem, ReviewService, ReviewState
-from kudus_desktop.core.validation import DRAFT_FIELDS, Issue, ParticipantDraft
-from kudus_desktop.core.views import OpChanges, ParticipantView
+from kudus_desktop.core.office.accounts import AccountService
+from kudus_desktop.core.rules.codes import Category, Funding, Sex
+from kudus_desktop.core.rules.dates import format_date
+from kudus_desktop.core.rules.nik import NumberError, parse_nik
+from kudus_desktop.core.rules.validation import DRAFT_FIELDS, Issue, ParticipantDraft
+from kudus_desktop.core.rules.views import OpChanges, ParticipantView
+from kudus_desktop.core.village.premiums import CoverState, PremiumService, month_label
 from kudus_desktop.gui.messages import ask, code_text, field_text, inform, issue_text, show_error
 from kudus_desktop.gui.ops import run_db
 from kudus_desktop.gui.premiums_page import CoverageStrip

@@ -13,11 +13,11 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from kudus_desktop.core.dates import format_date
-from kudus_desktop.core.nik import mask_nik
-from kudus_desktop.core.participants import ParticipantQuery, ParticipantService, SortKey
-from kudus_desktop.core.sync_state import SyncState
-from kudus_desktop.core.views import ParticipantListRow
+from kudus_desktop.core.enrolment.participants import ParticipantQuery, ParticipantService, SortKey
+from kudus_desktop.core.rules.dates import format_date
+from kudus_desktop.core.rules.nik import mask_nik
+from kudus_desktop.core.rules.sync_state import SyncState
+from kudus_desktop.core.rules.views import ParticipantListRow
 from kudus_desktop.gui.messages import code_text
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1

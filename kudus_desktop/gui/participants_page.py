@@ -24,13 +24,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kudus_desktop.core.codes import Category, Mode, Status, can_enrol, can_reveal_nik
-from kudus_desktop.core.dates import format_number
-from kudus_desktop.core.eligibility import EligibilityService
+from kudus_desktop.core.enrolment.participants import ParticipantQuery, ParticipantService
 from kudus_desktop.core.errors import KudusError
-from kudus_desktop.core.exporting import export_bpjs_list, export_person_report, export_roster
-from kudus_desktop.core.participants import ParticipantQuery, ParticipantService
-from kudus_desktop.core.views import OfficeProfile, OpChanges, ParticipantView, UserView
+from kudus_desktop.core.reports.exporting import export_bpjs_list, export_person_report, export_roster
+from kudus_desktop.core.rules.codes import Category, Mode, Status, can_enrol, can_reveal_nik
+from kudus_desktop.core.rules.dates import format_number
+from kudus_desktop.core.rules.views import OfficeProfile, OpChanges, ParticipantView, UserView
+from kudus_desktop.core.village.eligibility import EligibilityService
 from kudus_desktop.gui.history_dialog import HistoryDialog
 from kudus_desktop.gui.messages import code_text, inform, show_error
 from kudus_desktop.gui.ops import run_job

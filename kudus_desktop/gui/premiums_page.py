@@ -36,11 +36,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kudus_desktop.core.codes import Role
-from kudus_desktop.core.dates import format_date, format_number, format_rupiah, parse_rupiah
-from kudus_desktop.core.exporting import export_premium_report
-from kudus_desktop.core.nik import mask_nik
-from kudus_desktop.core.premiums import (
+from kudus_desktop.core.reports.exporting import export_premium_report
+from kudus_desktop.core.reports.printouts import PrintedTable, premium_recap
+from kudus_desktop.core.rules.codes import Role
+from kudus_desktop.core.rules.dates import format_date, format_number, format_rupiah, parse_rupiah
+from kudus_desktop.core.rules.nik import mask_nik
+from kudus_desktop.core.rules.views import OfficeProfile, OpChanges, UserView
+from kudus_desktop.core.village.premiums import (
     AHEAD,
     Bill,
     BudgetPlan,
@@ -54,8 +56,6 @@ from kudus_desktop.core.premiums import (
     month_index,
     month_label,
 )
-from kudus_desktop.core.printouts import PrintedTable, premium_recap
-from kudus_desktop.core.views import OfficeProfile, OpChanges, UserView
 from kudus_desktop.gui.messages import code_text, inform, show_error
 from kudus_desktop.gui.ops import run_db
 from kudus_desktop.gui.print_dialogs import TablePrintDialog

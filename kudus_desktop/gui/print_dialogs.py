@@ -33,13 +33,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kudus_desktop.core.card_layout import Paper, SheetLayout, sheet_layout
-from kudus_desktop.core.cards import CardAction, CardBatch, CardScope, CardService, StaleCard
+from kudus_desktop.core.enrolment.participants import ParticipantQuery, ParticipantService
 from kudus_desktop.core.errors import KudusError
-from kudus_desktop.core.notice import Notice, notices_for
-from kudus_desktop.core.participants import ParticipantQuery, ParticipantService
-from kudus_desktop.core.printouts import PrintedTable, participant_list
-from kudus_desktop.core.views import OfficeProfile
+from kudus_desktop.core.reports.notice import Notice, notices_for
+from kudus_desktop.core.reports.printouts import PrintedTable, participant_list
+from kudus_desktop.core.rules.card_layout import Paper, SheetLayout, sheet_layout
+from kudus_desktop.core.rules.views import OfficeProfile
+from kudus_desktop.core.village.cards import CardAction, CardBatch, CardScope, CardService, StaleCard
 from kudus_desktop.gui import preferences
 from kudus_desktop.gui.messages import code_text, inform, show_error
 from kudus_desktop.gui.ops import run_db, run_job

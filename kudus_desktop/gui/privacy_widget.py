@@ -19,12 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kudus_desktop.core.accounts import AccountService
-from kudus_desktop.core.dates import format_date_long
-from kudus_desktop.core.exporting import export_lost_report
-from kudus_desktop.core.lost import LostMediaService, LostReport
-from kudus_desktop.core.retention import PurgePlan, RetentionService
-from kudus_desktop.core.views import OpChanges, UserView
+from kudus_desktop.core.office.accounts import AccountService
+from kudus_desktop.core.reports.exporting import export_lost_report
+from kudus_desktop.core.rules.dates import format_date_long
+from kudus_desktop.core.rules.views import OpChanges, UserView
+from kudus_desktop.core.village.lost import LostMediaService, LostReport
+from kudus_desktop.core.village.retention import PurgePlan, RetentionService
 from kudus_desktop.gui.messages import ask, inform
 from kudus_desktop.gui.ops import run_db
 from kudus_desktop.gui.signals import AppSignals

@@ -35,15 +35,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kudus_desktop.core.bpjs import RESULT_FIELDS, BpjsExport, BpjsService, ResultApplied, ResultPreview
-from kudus_desktop.core.codes import Category, can_decide_duplicates
-from kudus_desktop.core.dates import format_date, format_date_long, format_month, format_number, from_iso
-from kudus_desktop.core.db import Database
-from kudus_desktop.core.doubles import ApbdImport, CaseSide, DoubleEnrolmentService, DuplicateCase, ScanResult
-from kudus_desktop.core.exporting import export_coverage
-from kudus_desktop.core.nik import mask_nik
-from kudus_desktop.core.overview import AreaSummary, RegencyOverview, overview
-from kudus_desktop.core.views import OfficeProfile, OpChanges, UserView
+from kudus_desktop.core.regency.bpjs import RESULT_FIELDS, BpjsExport, BpjsService, ResultApplied, ResultPreview
+from kudus_desktop.core.regency.doubles import ApbdImport, CaseSide, DoubleEnrolmentService, DuplicateCase, ScanResult
+from kudus_desktop.core.regency.overview import AreaSummary, RegencyOverview, overview
+from kudus_desktop.core.reports.exporting import export_coverage
+from kudus_desktop.core.rules.codes import Category, can_decide_duplicates
+from kudus_desktop.core.rules.dates import format_date, format_date_long, format_month, format_number, from_iso
+from kudus_desktop.core.rules.nik import mask_nik
+from kudus_desktop.core.rules.views import OfficeProfile, OpChanges, UserView
+from kudus_desktop.core.storage.db import Database
 from kudus_desktop.gui.messages import code_text, inform, message_text
 from kudus_desktop.gui.ops import run_db
 from kudus_desktop.gui.signals import AppSignals
@@ -320,7 +320,7 @@ class RegencyDashboardPage(QWidget):
         def work() -> int:
             n = export_coverage(overview(self.db, self.user, today=self.today), self.profile, path,
                                 self.user.full_name)  # fmt: skip
-            from kudus_desktop.core.audit import log_event
+            from kudus_desktop.core.storage.audit import log_event
 
             log_event(self.db, self.user.username, "coverage_report", path.name)
             return n

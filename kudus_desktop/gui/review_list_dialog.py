@@ -6,10 +6,10 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from kudus_desktop.core.dates import format_date_long, format_number
-from kudus_desktop.core.eligibility import EligibilityService, ReviewEntry, ReviewReason
-from kudus_desktop.core.exporting import export_review_list
-from kudus_desktop.core.nik import mask_nik
+from kudus_desktop.core.reports.exporting import export_review_list
+from kudus_desktop.core.rules.dates import format_date_long, format_number
+from kudus_desktop.core.rules.nik import mask_nik
+from kudus_desktop.core.village.eligibility import EligibilityService, ReviewEntry, ReviewReason
 from kudus_desktop.gui.messages import code_text, inform, message_text
 from kudus_desktop.gui.ops import run_db, run_job
 from kudus_desktop.gui.widgets import data_table, fill_table

@@ -21,12 +21,12 @@ from PySide6.QtWidgets import (
 )
 
 from kudus_desktop import __version__
-from kudus_desktop.core.accounts import AccountService
-from kudus_desktop.core.codes import Mode, can_edit_settings
+from kudus_desktop.core.enrolment.review import ReviewService
 from kudus_desktop.core.errors import KudusError, ValidationError
-from kudus_desktop.core.exporting import BPJS_COLUMNS, bpjs_columns, save_bpjs_columns
-from kudus_desktop.core.review import ReviewService
-from kudus_desktop.core.views import UserView
+from kudus_desktop.core.office.accounts import AccountService
+from kudus_desktop.core.reports.exporting import BPJS_COLUMNS, bpjs_columns, save_bpjs_columns
+from kudus_desktop.core.rules.codes import Mode, can_edit_settings
+from kudus_desktop.core.rules.views import UserView
 from kudus_desktop.gui import preferences
 from kudus_desktop.gui.accounts_widget import AccountsWidget
 from kudus_desktop.gui.audit_widget import AuditWidget

@@ -14,12 +14,12 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from kudus_desktop.core.accounts import MIN_PASSWORD, AccountService, SetupRequest, check_setup
-from kudus_desktop.core.codes import Mode
 from kudus_desktop.core.errors import ValidationError
-from kudus_desktop.core.regions import KUDUS_CODE, kecamatan_list, region, villages_of
-from kudus_desktop.core.validation import Issue
-from kudus_desktop.core.views import UserView
+from kudus_desktop.core.office.accounts import MIN_PASSWORD, AccountService, SetupRequest, check_setup
+from kudus_desktop.core.rules.codes import Mode
+from kudus_desktop.core.rules.regions import KUDUS_CODE, kecamatan_list, region, villages_of
+from kudus_desktop.core.rules.validation import Issue
+from kudus_desktop.core.rules.views import UserView
 from kudus_desktop.gui.messages import issue_text, message_text, show_error
 from kudus_desktop.gui.ops import run_db
 from kudus_desktop.gui.theme import icon, mark_invalid

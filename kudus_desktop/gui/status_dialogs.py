@@ -6,11 +6,11 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from kudus_desktop.core.codes import ExitReason
-from kudus_desktop.core.dates import format_date
+from kudus_desktop.core.enrolment.participants import ParticipantService
 from kudus_desktop.core.errors import KudusError, ValidationError
-from kudus_desktop.core.participants import ParticipantService
-from kudus_desktop.core.views import OpChanges, ParticipantView
+from kudus_desktop.core.rules.codes import ExitReason
+from kudus_desktop.core.rules.dates import format_date
+from kudus_desktop.core.rules.views import OpChanges, ParticipantView
 from kudus_desktop.gui.messages import code_text, issue_text, show_error
 from kudus_desktop.gui.theme import mark_invalid
 

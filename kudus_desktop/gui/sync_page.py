@@ -24,8 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kudus_desktop.core.db import Database
-from kudus_desktop.core.regions import all_regions
+from kudus_desktop.core.rules.regions import all_regions
+from kudus_desktop.core.rules.views import OpChanges, UserView
+from kudus_desktop.core.storage.db import Database
 from kudus_desktop.core.sync import (
     BatchReport,
     DeviceRow,
@@ -41,7 +42,6 @@ from kudus_desktop.core.sync import (
     format_ranges,
     package_files,
 )
-from kudus_desktop.core.views import OpChanges, UserView
 from kudus_desktop.gui.messages import ask, inform
 from kudus_desktop.gui.ops import run_db, run_job
 from kudus_desktop.gui.signals import AppSignals

@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHeaderView, QTableWidget, QTableWidgetItem
 
-from kudus_desktop.core.regions import kecamatan_list, villages_of
+from kudus_desktop.core.rules.regions import kecamatan_list, villages_of
 
 
 def data_table(headers: list[str], name: str = "") -> QTableWidget:

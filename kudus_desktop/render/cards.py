@@ -1,6 +1,6 @@
 """Participant cards on A4/F4 sheets: fronts on one page, backs mirrored on the next.
 
-Positions come from :mod:`kudus_desktop.core.card_layout` (millimetres); everything inside a
+Positions come from :mod:`kudus_desktop.core.rules.card_layout` (millimetres); everything inside a
 card is placed here, in millimetres from the card's corner. Text that does not fit shrinks
 (and long names wrap to two lines) rather than being cut off.
 """
@@ -14,11 +14,11 @@ from pathlib import Path
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPagedPaintDevice, QPainter, QPen
 
-from kudus_desktop.core.card_layout import CARD_H_MM, CARD_W_MM, Paper, SheetLayout, Slot, sheet_layout
-from kudus_desktop.core.cards import Card, CardBatch, CardSheetText, QrMatrix
-from kudus_desktop.core.dates import format_date
 from kudus_desktop.core.errors import CancelledError
-from kudus_desktop.core.jobs import CancelCheck, Progress, never_cancelled
+from kudus_desktop.core.rules.card_layout import CARD_H_MM, CARD_W_MM, Paper, SheetLayout, Slot, sheet_layout
+from kudus_desktop.core.rules.dates import format_date
+from kudus_desktop.core.rules.jobs import CancelCheck, Progress, never_cancelled
+from kudus_desktop.core.village.cards import Card, CardBatch, CardSheetText, QrMatrix
 from kudus_desktop.render.paper import Mm, begin, font, write_pdf
 
 GREEN = QColor("#0B6E4F")

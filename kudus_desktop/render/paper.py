@@ -10,9 +10,9 @@ from pathlib import Path
 from PySide6.QtCore import QMarginsF, QRectF, QSizeF
 from PySide6.QtGui import QFont, QFontDatabase, QPagedPaintDevice, QPageLayout, QPageSize, QPainter, QPdfWriter
 
-from kudus_desktop.core.card_layout import PAPER_MM, Paper
 from kudus_desktop.core.errors import KudusError
 from kudus_desktop.core.paths import resource_path
+from kudus_desktop.core.rules.card_layout import PAPER_MM, Paper
 
 FALLBACK_FAMILY = "DejaVu Sans"
 PDF_DPI = 1200  # the PDF is vector; this only sets how finely positions are rounded

@@ -1,1 +1,1 @@
-"""The regency's sync server: a thin HTTP shell (Starlette on uvicorn) over :mod:`kudus_desktop.core.hub`."""
+"""The regency's sync server: a thin HTTP shell (Starlette on uvicorn) over :mod:`kudus_desktop.core.regency.hub`."""

@@ -1,5 +1,5 @@
 """HTTP routes of the sync server. Everything but reading the request and writing the answer
-happens in :class:`kudus_desktop.core.hub.HubService`, on a worker thread.
+happens in :class:`kudus_desktop.core.regency.hub.HubService`, on a worker thread.
 
 A request is admitted in steps, each before the next costs anything: the client address's
 rate limit, the headers' shape (a revoked device stops here), a free slot among the bodies
@@ -20,7 +20,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from kudus_desktop.core.errors import KudusError, StorageError
-from kudus_desktop.core.hub import (
+from kudus_desktop.core.regency.hub import (
     DEFAULT_ADDRESS_BURST,
     DEFAULT_ADDRESS_PER_MINUTE,
     DEFAULT_BURST,

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import uvicorn
 
-from kudus_desktop.core.db import Database
-from kudus_desktop.core.hub import (
+from kudus_desktop.core.regency.hub import (
     DEFAULT_ADDRESS_BURST,
     DEFAULT_ADDRESS_PER_MINUTE,
     DEFAULT_BURST,
@@ -21,6 +20,7 @@ from kudus_desktop.core.hub import (
     HubService,
     RateLimiter,
 )
+from kudus_desktop.core.storage.db import Database
 from kudus_desktop.server.app import create_app
 
 

@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from kudus_desktop.core.accounts import LOCK_MINUTES, MAX_FAILURES, AccountService
-from kudus_desktop.core.db import Database
+from kudus_desktop.core.enrolment.participants import ParticipantService
 from kudus_desktop.core.errors import AuthError, StateError, ValidationError
-from kudus_desktop.core.participants import ParticipantService
-from kudus_desktop.core.views import UserView
+from kudus_desktop.core.office.accounts import LOCK_MINUTES, MAX_FAILURES, AccountService
+from kudus_desktop.core.rules.views import UserView
+from kudus_desktop.core.storage.db import Database
 from tests.factories import PASSWORD
 
 NOW = datetime(2026, 11, 24, 9, 0)
@@ -64,9 +64,9 @@ def test_admin_manages_accounts_and_others_may_not(db: Database, admin: UserView
 
 
 def test_changes_imports_and_exports_are_in_the_audit_log(service: ParticipantService, tmp_path: Path) -> None:
-    from kudus_desktop.core.audit import audit_events
-    from kudus_desktop.core.exporting import export_bpjs_list
-    from kudus_desktop.core.importing import ImportOptions, ImportService
+    from kudus_desktop.core.reports.exporting import export_bpjs_list
+    from kudus_desktop.core.storage.audit import audit_events
+    from kudus_desktop.core.village.importing import ImportOptions, ImportService
     from tests.core.test_import import village_list
     from tests.factories import make_draft, make_nik
 

@@ -9,21 +9,21 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from kudus_desktop.core import settings
-from kudus_desktop.core.accounts import AccountService
-from kudus_desktop.core.cards import CardScope, CardService
-from kudus_desktop.core.codes import Role
+from kudus_desktop.core.enrolment.participants import ParticipantQuery, ParticipantService
+from kudus_desktop.core.enrolment.review import ReviewKind, ReviewService, ReviewState
 from kudus_desktop.core.errors import KudusError, ValidationError
-from kudus_desktop.core.importing import ImportOptions, ImportService
-from kudus_desktop.core.participants import ParticipantQuery, ParticipantService
-from kudus_desktop.core.premiums import PaymentRequest, PremiumService, parse_month
-from kudus_desktop.core.review import ReviewKind, ReviewService, ReviewState
-from kudus_desktop.core.signing import identity
+from kudus_desktop.core.office.accounts import AccountService
+from kudus_desktop.core.rules.codes import Role
+from kudus_desktop.core.rules.sync_state import SyncState
+from kudus_desktop.core.rules.views import UserView
+from kudus_desktop.core.storage import settings
+from kudus_desktop.core.storage.signing import identity
+from kudus_desktop.core.storage.syncfile import SyncError
+from kudus_desktop.core.storage.tables import history_table, participant_table, premium_paid_table
 from kudus_desktop.core.sync import RegencySync, VillageSync
-from kudus_desktop.core.sync_state import SyncState
-from kudus_desktop.core.syncfile import SyncError
-from kudus_desktop.core.tables import history_table, participant_table, premium_paid_table
-from kudus_desktop.core.views import UserView
+from kudus_desktop.core.village.cards import CardScope, CardService
+from kudus_desktop.core.village.importing import ImportOptions, ImportService
+from kudus_desktop.core.village.premiums import PaymentRequest, PremiumService, parse_month
 from tests.conftest import TODAY, Office
 from tests.core.test_import import village_list
 from tests.factories import DESA, PASSWORD, make_draft, make_nik
@@ -283,7 +283,7 @@ def test_the_command_line_lists_changes_and_decides_only_with_a_password(desk: D
 def test_the_bpjs_registration_list_leaves_out_what_waits(desk: Desk, tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
-    from kudus_desktop.core.exporting import export_bpjs_list
+    from kudus_desktop.core.reports.exporting import export_bpjs_list
 
     approved, _ = desk.desk.create(make_draft(1))
     desk.review.approve([approved])
@@ -297,8 +297,8 @@ def test_the_bpjs_registration_list_leaves_out_what_waits(desk: Desk, tmp_path: 
 
 
 def test_a_purge_removes_the_approval_queue_entry_with_the_person(desk: Desk) -> None:
-    from kudus_desktop.core.retention import RetentionService
-    from kudus_desktop.core.tables import participant_review_table
+    from kudus_desktop.core.storage.tables import participant_review_table
+    from kudus_desktop.core.village.retention import RetentionService
 
     pid, _ = desk.desk.create(make_draft(1, start_date="01/01/2015"))
     desk.review.approve([pid])

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from kudus_desktop.core.backup import backup_database, daily_backup_if_due, restore_database, rotate
-from kudus_desktop.core.db import open_database
+from kudus_desktop.core.enrolment.participants import ParticipantService
 from kudus_desktop.core.errors import StorageError
-from kudus_desktop.core.participants import ParticipantService
 from kudus_desktop.core.paths import DB_FILE_NAME
+from kudus_desktop.core.storage.backup import backup_database, daily_backup_if_due, restore_database, rotate
+from kudus_desktop.core.storage.db import open_database
 from tests.core.test_cli_and_regions import cli
 from tests.factories import make_draft
 
@@ -89,7 +89,7 @@ def test_backup_and_restore_commands(data_dir: Path, tmp_path: Path) -> None:
 
 
 def test_encrypted_copy_for_a_stick(service: ParticipantService, tmp_path: Path) -> None:
-    from kudus_desktop.core.backup import encrypted_backup, is_encrypted
+    from kudus_desktop.core.storage.backup import encrypted_backup, is_encrypted
 
     service.create(make_draft(1, full_name="Rahasia Warga"))
     sealed = encrypted_backup(service.db.path, tmp_path / "usb", "frasa-sandi-desa")

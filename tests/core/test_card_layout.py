@@ -2,7 +2,7 @@
 
 import pytest
 
-from kudus_desktop.core.card_layout import CARD_H_MM, CARD_W_MM, Paper, sheet_layout
+from kudus_desktop.core.rules.card_layout import CARD_H_MM, CARD_W_MM, Paper, sheet_layout
 
 
 @pytest.mark.parametrize("paper", [Paper.A4, Paper.F4])

@@ -7,14 +7,13 @@ from datetime import date
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from kudus_desktop.core.accounts import AccountService
-from kudus_desktop.core.audit import audit_events
-from kudus_desktop.core.cards import CardScope, CardService, qr_matrix
-from kudus_desktop.core.db import Database, open_database
+from kudus_desktop.core.enrolment.participants import ParticipantQuery, ParticipantService
 from kudus_desktop.core.errors import KudusError
-from kudus_desktop.core.participants import ParticipantQuery, ParticipantService
-from kudus_desktop.core.printouts import participant_list
-from kudus_desktop.core.signing import (
+from kudus_desktop.core.office.accounts import AccountService
+from kudus_desktop.core.reports.printouts import participant_list
+from kudus_desktop.core.storage.audit import audit_events
+from kudus_desktop.core.storage.db import Database, open_database
+from kudus_desktop.core.storage.signing import (
     CardPayload,
     load_public_key,
     office_key,
@@ -22,6 +21,7 @@ from kudus_desktop.core.signing import (
     sign_payload,
     verify_payload,
 )
+from kudus_desktop.core.village.cards import CardScope, CardService, qr_matrix
 from tests.factories import make_draft, make_nik
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kudus_desktop.core.paths import DB_FILE_NAME
-from kudus_desktop.core.regions import all_regions, kecamatan_list, region, villages_of
+from kudus_desktop.core.rules.regions import all_regions, kecamatan_list, region, villages_of
 
 PASSWORD = "kata-sandi-aman"
 
@@ -168,10 +168,11 @@ def test_region_list_has_every_kecamatan_desa_and_kelurahan() -> None:
 def test_core_imports_no_qt() -> None:
     code = (
         "import sys, pkgutil, importlib, kudus_desktop.core as c\n"
-        "for m in pkgutil.iter_modules(c.__path__): importlib.import_module('kudus_desktop.core.' + m.name)\n"
+        "for m in pkgutil.walk_packages(c.__path__, 'kudus_desktop.core.'): importlib.import_module(m.name)\n"
         "import kudus_desktop.cli as cli\n"
         "for m in pkgutil.iter_modules(cli.__path__): importlib.import_module('kudus_desktop.cli.' + m.name)\n"
         "bad = [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6', 'kudus_desktop.gui'))]\n"
-        "sys.exit(1 if bad else 0)\n"
+        "core = [m for m in sys.modules if m.startswith('kudus_desktop.core.')]\n"
+        "sys.exit(1 if bad else 2 if len(core) < 45 else 0)\n"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

@@ -6,7 +6,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from kudus_desktop.core.participants import ParticipantService
+from kudus_desktop.core.enrolment.participants import ParticipantService
 from tests.core.test_cli_and_regions import cli
 from tests.core.test_import import ENCRYPTED, village_list
 from tests.factories import make_nik

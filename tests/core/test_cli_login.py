@@ -14,13 +14,13 @@ from typing import Any
 
 import pytest
 
-from kudus_desktop.core.accounts import MAX_FAILURES, AccountService
-from kudus_desktop.core.codes import Role
-from kudus_desktop.core.db import open_database
-from kudus_desktop.core.nik import mask_nik
-from kudus_desktop.core.participants import ParticipantService
+from kudus_desktop.core.enrolment.participants import ParticipantService
+from kudus_desktop.core.enrolment.review import ReviewService
+from kudus_desktop.core.office.accounts import MAX_FAILURES, AccountService
 from kudus_desktop.core.paths import DB_FILE_NAME
-from kudus_desktop.core.review import ReviewService
+from kudus_desktop.core.rules.codes import Role
+from kudus_desktop.core.rules.nik import mask_nik
+from kudus_desktop.core.storage.db import open_database
 from tests.conftest import copy_office
 from tests.core.test_import import village_list
 from tests.factories import PASSWORD, make_draft, make_nik
@@ -168,7 +168,7 @@ def test_a_scheduled_job_logs_in_from_the_environment(office: Path, tmp_path: Pa
 def test_the_parser_knows_the_services_words_without_importing_them() -> None:
     from kudus_desktop.cli.needs import NEEDS
     from kudus_desktop.cli.parser import REVIEW_STATES, build_parser
-    from kudus_desktop.core.review import ReviewState
+    from kudus_desktop.core.enrolment.review import ReviewState
 
     assert tuple(s.value for s in ReviewState) == REVIEW_STATES
     # Every command the parser names exists, and every NEEDS entry names a command.

@@ -18,13 +18,13 @@ from typing import Any
 
 import pytest
 
-from kudus_desktop.core.accounts import LOCK_MINUTES, MAX_FAILURES, AccountService
-from kudus_desktop.core.dates import check_clock
-from kudus_desktop.core.db import open_database
+from kudus_desktop.core.enrolment.participants import ParticipantService
 from kudus_desktop.core.errors import AuthError, ClockError
-from kudus_desktop.core.participants import ParticipantService
+from kudus_desktop.core.office.accounts import LOCK_MINUTES, MAX_FAILURES, AccountService
 from kudus_desktop.core.paths import DB_FILE_NAME
-from kudus_desktop.core.premiums import PremiumService
+from kudus_desktop.core.rules.dates import check_clock
+from kudus_desktop.core.storage.db import open_database
+from kudus_desktop.core.village.premiums import PremiumService
 from tests.conftest import copy_office
 from tests.factories import PASSWORD, make_draft
 
@@ -86,9 +86,9 @@ def test_a_write_under_an_impossible_clock_is_refused_in_the_core(template_dir: 
     script = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from kudus_desktop.core.db import open_database\n"
-        "from kudus_desktop.core.accounts import AccountService\n"
-        "from kudus_desktop.core.participants import ParticipantService\n"
+        "from kudus_desktop.core.storage.db import open_database\n"
+        "from kudus_desktop.core.office.accounts import AccountService\n"
+        "from kudus_desktop.core.enrolment.participants import ParticipantService\n"
         "from kudus_desktop.core.errors import ClockError\n"
         "from tests.factories import PASSWORD, make_draft\n"
         "db = open_database(Path(sys.argv[1]), create=False)\n"

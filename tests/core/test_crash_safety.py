@@ -1,7 +1,7 @@
 """A process killed inside a large write leaves the database as it was or with all of it.
 
 Each kill lands inside the write it tests: the process runs with ``KUDUS_CRASH_POINT`` naming
-a point in that write (:mod:`kudus_desktop.core.faults`), writes the marker there and waits;
+a point in that write (:mod:`kudus_desktop.core.storage.faults`), writes the marker there and waits;
 the test waits for the marker, not for a delay, then kills it with SIGKILL. Besides SQLite's
 integrity check, nothing partial may be visible afterwards.
 """
@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from kudus_desktop.core.db import open_database
 from kudus_desktop.core.paths import DB_FILE_NAME
+from kudus_desktop.core.storage.db import open_database
 from tests.core.test_import import village_list
 from tests.factories import make_nik
 
@@ -79,10 +79,10 @@ def _big_joined_village(tmp_path: Path, data_dir: Path) -> tuple[Path, Path]:
     """A village with PEOPLE participants that has joined a regency; returns (village, regency) folders."""
     from datetime import date
 
-    from kudus_desktop.core.accounts import AccountService, SetupRequest
-    from kudus_desktop.core.participants import ParticipantService
+    from kudus_desktop.core.enrolment.participants import ParticipantService
+    from kudus_desktop.core.office.accounts import AccountService, SetupRequest
+    from kudus_desktop.core.rules.validation import ParticipantFields
     from kudus_desktop.core.sync import RegencySync, VillageSync
-    from kudus_desktop.core.validation import ParticipantFields
     from tests.factories import PASSWORD, letters
 
     kab_dir = tmp_path / "kabupaten"
@@ -109,10 +109,10 @@ def _big_joined_village(tmp_path: Path, data_dir: Path) -> tuple[Path, Path]:
 
 
 def test_killing_a_package_export_never_leaves_a_half_package(tmp_path: Path, data_dir: Path) -> None:
-    from kudus_desktop.core.accounts import AccountService
-    from kudus_desktop.core.signing import identity
+    from kudus_desktop.core.office.accounts import AccountService
+    from kudus_desktop.core.storage.signing import identity
+    from kudus_desktop.core.storage.syncfile import parse, verify
     from kudus_desktop.core.sync import RegencySync, VillageSync
-    from kudus_desktop.core.syncfile import parse, verify
     from tests.factories import PASSWORD
 
     village, regency = _big_joined_village(tmp_path, data_dir)

@@ -16,13 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from kudus_desktop.core.accounts import AccountService
-from kudus_desktop.core.backup import backup_database
-from kudus_desktop.core.db import open_database
+from kudus_desktop.core.enrolment.participants import ParticipantService
 from kudus_desktop.core.errors import KudusError, StorageError
-from kudus_desktop.core.exporting import export_roster
-from kudus_desktop.core.participants import ParticipantService
+from kudus_desktop.core.office.accounts import AccountService
 from kudus_desktop.core.paths import DB_FILE_NAME
+from kudus_desktop.core.reports.exporting import export_roster
+from kudus_desktop.core.storage.backup import backup_database
+from kudus_desktop.core.storage.db import open_database
 from tests.conftest import copy_office
 from tests.factories import PASSWORD, make_draft
 

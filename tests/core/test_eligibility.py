@@ -11,10 +11,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from kudus_desktop.core.eligibility import EligibilityService, ReviewReason
-from kudus_desktop.core.exporting import export_review_list
-from kudus_desktop.core.importing import ImportOptions, ImportService, RowStatus
-from kudus_desktop.core.participants import ParticipantService
+from kudus_desktop.core.enrolment.participants import ParticipantService
+from kudus_desktop.core.reports.exporting import export_review_list
+from kudus_desktop.core.village.eligibility import EligibilityService, ReviewReason
+from kudus_desktop.core.village.importing import ImportOptions, ImportService, RowStatus
 from tests.conftest import TODAY
 from tests.factories import make_draft, make_nik
 

@@ -7,18 +7,18 @@ from datetime import date
 
 import pytest
 
-from kudus_desktop.core import settings
-from kudus_desktop.core.accounts import AccountService
-from kudus_desktop.core.cards import CardAction, CardScope, CardService
-from kudus_desktop.core.codes import Role
-from kudus_desktop.core.db import Database
-from kudus_desktop.core.enrolment import Standing, standings
-from kudus_desktop.core.participants import ParticipantQuery, ParticipantService
-from kudus_desktop.core.premiums import PremiumService, parse_month
-from kudus_desktop.core.printouts import participant_list
-from kudus_desktop.core.review import ReviewService
-from kudus_desktop.core.signing import load_public_key, office_key, public_key_pem, verify_payload
-from kudus_desktop.core.views import UserView
+from kudus_desktop.core.enrolment.participants import ParticipantQuery, ParticipantService
+from kudus_desktop.core.enrolment.review import ReviewService
+from kudus_desktop.core.enrolment.standing import Standing, standings
+from kudus_desktop.core.office.accounts import AccountService
+from kudus_desktop.core.reports.printouts import participant_list
+from kudus_desktop.core.rules.codes import Role
+from kudus_desktop.core.rules.views import UserView
+from kudus_desktop.core.storage import settings
+from kudus_desktop.core.storage.db import Database
+from kudus_desktop.core.storage.signing import load_public_key, office_key, public_key_pem, verify_payload
+from kudus_desktop.core.village.cards import CardAction, CardScope, CardService
+from kudus_desktop.core.village.premiums import PremiumService, parse_month
 from tests.conftest import TODAY
 from tests.factories import PASSWORD, make_draft
 
@@ -161,8 +161,8 @@ def test_standing_names_every_stage(office: Office) -> None:
 def test_a_refused_registration_number_is_no_rejection_of_the_person(office: Office) -> None:
     from sqlalchemy import select
 
+    from kudus_desktop.core.storage.tables import participant_table
     from kudus_desktop.core.sync import VillageSync
-    from kudus_desktop.core.tables import participant_table
 
     pid = office.enrol(1)
     office.review.approve([pid])

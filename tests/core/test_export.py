@@ -9,11 +9,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from kudus_desktop.core.accounts import AccountService
+from kudus_desktop.core.enrolment.participants import ParticipantQuery, ParticipantService
 from kudus_desktop.core.errors import KudusError
-from kudus_desktop.core.exporting import export_bpjs_list, export_problem_report, export_roster, wadah_code
-from kudus_desktop.core.importing import ImportOptions, ImportService
-from kudus_desktop.core.participants import ParticipantQuery, ParticipantService
+from kudus_desktop.core.office.accounts import AccountService
+from kudus_desktop.core.reports.exporting import export_bpjs_list, export_problem_report, export_roster, wadah_code
+from kudus_desktop.core.village.importing import ImportOptions, ImportService
 from tests.core.test_import import village_list
 from tests.factories import make_draft, make_nik
 
@@ -112,7 +112,7 @@ def test_roster_follows_the_list_filter(tmp_path: Path, service: ParticipantServ
 
 
 def test_everything_about_one_person(tmp_path: Path, service: ParticipantService) -> None:
-    from kudus_desktop.core.exporting import export_person_report
+    from kudus_desktop.core.reports.exporting import export_person_report
 
     pid, _ = service.create(make_draft(1, full_name="Siti Aminah"))
     service.update(pid, make_draft(1, full_name="Siti Aminah", phone="0857-1111-2222"))
@@ -141,7 +141,7 @@ def test_person_report_command(tmp_path: Path, data_dir: Path, service: Particip
 
 
 def test_the_command_lines_list_of_bpjs_columns_is_the_exports() -> None:
-    from kudus_desktop.core.codes import BPJS_COLUMN_KEYS
-    from kudus_desktop.core.exporting import BPJS_COLUMNS
+    from kudus_desktop.core.reports.exporting import BPJS_COLUMNS
+    from kudus_desktop.core.rules.codes import BPJS_COLUMN_KEYS
 
     assert tuple(BPJS_COLUMNS) == BPJS_COLUMN_KEYS

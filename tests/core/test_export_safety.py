@@ -14,13 +14,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import text
 
-from kudus_desktop.core.accounts import AccountService
+from kudus_desktop.core.enrolment.participants import ParticipantService
 from kudus_desktop.core.errors import KudusError
-from kudus_desktop.core.exporting import FORMULA_STARTS, export_bpjs_list, export_problem_report, export_roster
-from kudus_desktop.core.importing import ImportOptions, ImportService
-from kudus_desktop.core.participants import ParticipantService
-from kudus_desktop.core.sync_rules import has_forbidden
-from kudus_desktop.core.validation import collapse
+from kudus_desktop.core.office.accounts import AccountService
+from kudus_desktop.core.reports.exporting import FORMULA_STARTS, export_bpjs_list, export_problem_report, export_roster
+from kudus_desktop.core.rules.validation import collapse
+from kudus_desktop.core.storage.sync_rules import has_forbidden
+from kudus_desktop.core.village.importing import ImportOptions, ImportService
 from tests.factories import make_draft, make_nik
 
 HOSTILE = {

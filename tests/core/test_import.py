@@ -6,8 +6,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from kudus_desktop.core.enrolment.participants import ParticipantQuery, ParticipantService
 from kudus_desktop.core.errors import CancelledError
-from kudus_desktop.core.importing import (
+from kudus_desktop.core.village.importing import (
     ImportOptions,
     ImportService,
     RowStatus,
@@ -15,7 +16,6 @@ from kudus_desktop.core.importing import (
     inspect_workbook,
     mapping_from_headers,
 )
-from kudus_desktop.core.participants import ParticipantQuery, ParticipantService
 from tests.factories import make_draft, make_nik
 
 OPTIONS = ImportOptions(source_list="DTKS", source_date="01/10/2026", start_date="01/12/2026")
@@ -84,7 +84,7 @@ def test_a_nik_stored_as_a_number_is_refused_when_excel_may_have_cut_it(
 ) -> None:
     """Excel keeps 15 significant digits and writes the 16th as 0: a number ending in 0 may
     have lost its last digit; one ending otherwise cannot have, and is accepted with a warning."""
-    from kudus_desktop.core.labels import describe_issue
+    from kudus_desktop.core.rules.labels import describe_issue
 
     cut = 3319031205800010  # what Excel leaves of 3319031205800013
     kept = 3319031205800009
@@ -127,7 +127,7 @@ def test_a_row_that_sums_a_column_is_a_total_but_a_named_person_without_nik_is_n
 def test_a_nik_in_scientific_notation_in_a_csv_gets_the_excel_explanation(
     tmp_path: Path, service: ParticipantService
 ) -> None:
-    from kudus_desktop.core.labels import describe_issue
+    from kudus_desktop.core.rules.labels import describe_issue
 
     path = tmp_path / "daftar.csv"
     path.write_text(f"NIK;Nama;Tanggal Lahir;JK\n3,31903E+15;Siti;12/05/1980;P\n{make_nik(2)};Budi;12/05/1980;L\n")
@@ -138,8 +138,8 @@ def test_a_nik_in_scientific_notation_in_a_csv_gets_the_excel_explanation(
 
 
 def test_the_sex_mismatch_names_the_sexes_from_their_codes() -> None:
-    from kudus_desktop.core.labels import describe_issue
-    from kudus_desktop.core.validation import Issue
+    from kudus_desktop.core.rules.labels import describe_issue
+    from kudus_desktop.core.rules.validation import Issue
 
     issue = Issue("nik", "nik_sex_mismatch", "warning", {"nik_sex": "L", "typed_sex": "P"})
     text = describe_issue(issue)

@@ -17,14 +17,14 @@ from select import select as wait_for_output
 import pytest
 from sqlalchemy import func, select
 
-from kudus_desktop.core import instance
-from kudus_desktop.core.accounts import AccountService
-from kudus_desktop.core.backup import backup_database, restore_database
-from kudus_desktop.core.db import Database, open_database
 from kudus_desktop.core.errors import StorageError
+from kudus_desktop.core.office.accounts import AccountService
 from kudus_desktop.core.paths import DB_FILE_NAME
-from kudus_desktop.core.retention import RetentionService
-from kudus_desktop.core.tables import participant_table
+from kudus_desktop.core.storage import instance
+from kudus_desktop.core.storage.backup import backup_database, restore_database
+from kudus_desktop.core.storage.db import Database, open_database
+from kudus_desktop.core.storage.tables import participant_table
+from kudus_desktop.core.village.retention import RetentionService
 from tests.factories import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,10 +35,10 @@ FIXTURES = ROOT / "tests" / "fixtures"
 WRITER = """
 import sys
 from pathlib import Path
-from kudus_desktop.core import instance
-from kudus_desktop.core.accounts import AccountService
-from kudus_desktop.core.db import open_database
-from kudus_desktop.core.participants import ParticipantService
+from kudus_desktop.core.storage import instance
+from kudus_desktop.core.office.accounts import AccountService
+from kudus_desktop.core.storage.db import open_database
+from kudus_desktop.core.enrolment.participants import ParticipantService
 from tests.factories import PASSWORD, make_draft
 
 instance.set_role("perintah 'peserta add'")
@@ -54,7 +54,7 @@ db.close()
 WINDOW = """
 import sys
 from pathlib import Path
-from kudus_desktop.core import instance
+from kudus_desktop.core.storage import instance
 
 instance.set_role("jendela Kudus Desktop")
 lock = instance.WindowLock(Path(sys.argv[1]))
@@ -182,7 +182,7 @@ def test_a_migration_is_refused_while_another_process_has_the_file(tmp_path: Pat
     shutil.copyfile(FIXTURES / "desa_v1.sqlite", old)
     before = old.read_bytes()
     # Another process holding the folder as any opener does (an older window would not know the lock).
-    other = Child("import sys\nfrom pathlib import Path\nfrom kudus_desktop.core import instance\n"
+    other = Child("import sys\nfrom pathlib import Path\nfrom kudus_desktop.core.storage import instance\n"
                   "instance.set_role('jendela Kudus Desktop')\nu = instance.use(Path(sys.argv[1]))\n"
                   "print('siap', flush=True)\nsys.stdin.read()\n", data)  # fmt: skip
     children.append(other)
@@ -206,7 +206,7 @@ def test_a_restore_holds_off_other_processes_until_it_is_done(data_dir: Path) ->
     with instance.alone(data_dir, "Pemulihan cadangan"):
         # Another opener during whole-database work is refused, naming it, not let in mid-swap.
         script = (
-            "import sys\nfrom pathlib import Path\nfrom kudus_desktop.core.db import open_database\n"
+            "import sys\nfrom pathlib import Path\nfrom kudus_desktop.core.storage.db import open_database\n"
             "from kudus_desktop.core.errors import KudusError\n"
             "try:\n    open_database(Path(sys.argv[1]))\nexcept KudusError as e:\n    print(e.code, str(e))\n"
         )
@@ -240,10 +240,10 @@ def test_one_window_per_data_folder_and_a_crashed_window_does_not_keep_it(
 SAVER = """
 import sys
 from pathlib import Path
-from kudus_desktop.core.accounts import AccountService
-from kudus_desktop.core.db import open_database
+from kudus_desktop.core.office.accounts import AccountService
+from kudus_desktop.core.storage.db import open_database
 from kudus_desktop.core.errors import KudusError
-from kudus_desktop.core.participants import ParticipantService
+from kudus_desktop.core.enrolment.participants import ParticipantService
 from tests.factories import PASSWORD, make_draft
 
 db = open_database(Path(sys.argv[1]))

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from kudus_desktop.core.db import open_database
 from kudus_desktop.core.errors import KudusError
-from kudus_desktop.core.lost import LostMediaService
+from kudus_desktop.core.rules.views import UserView
+from kudus_desktop.core.storage.db import open_database
 from kudus_desktop.core.sync import RegencySync, VillageSync
-from kudus_desktop.core.views import UserView
+from kudus_desktop.core.village.lost import LostMediaService
 from tests.conftest import Office
 from tests.core.test_cli_and_regions import cli
 from tests.factories import DESA, make_draft, make_nik

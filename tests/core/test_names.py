@@ -8,10 +8,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from kudus_desktop.core.enrolment.participants import ParticipantService
 from kudus_desktop.core.errors import ValidationError
-from kudus_desktop.core.importing import ImportOptions, ImportService, RowStatus
-from kudus_desktop.core.names import likely_same, name_key, similar
-from kudus_desktop.core.participants import ParticipantService
+from kudus_desktop.core.rules.names import likely_same, name_key, similar
+from kudus_desktop.core.village.importing import ImportOptions, ImportService, RowStatus
 from tests.factories import make_draft, make_nik
 
 KK = "3319031205100777"

@@ -2,8 +2,8 @@ from datetime import date
 
 import pytest
 
-from kudus_desktop.core.dates import DateParseError, format_date, format_date_long, format_rupiah, parse_date_text
-from kudus_desktop.core.nik import NumberError, mask_nik, mask_nik_last4, parse_kk, parse_nik
+from kudus_desktop.core.rules.dates import DateParseError, format_date, format_date_long, format_rupiah, parse_date_text
+from kudus_desktop.core.rules.nik import NumberError, mask_nik, mask_nik_last4, parse_kk, parse_nik
 
 
 def test_nik_of_a_woman_decodes_sex_and_birth_date() -> None:
@@ -105,7 +105,7 @@ def test_indonesian_formats() -> None:
 
 
 def test_rupiah_amounts_are_read_as_clerks_write_them() -> None:
-    from kudus_desktop.core.dates import parse_rupiah
+    from kudus_desktop.core.rules.dates import parse_rupiah
 
     for text in ("84.000", "Rp84.000", "84000", "Rp 84.000,00", "Rp84.000,-"):
         assert parse_rupiah(text) == 84_000, text

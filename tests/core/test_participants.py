@@ -10,9 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from kudus_desktop.core.db import Database, open_database
-from kudus_desktop.core.errors import NotFoundError, StateError, ValidationError
-from kudus_desktop.core.participants import (
+from kudus_desktop.core.enrolment.participants import (
     _ADD_COLUMNS,
     _FIELD_NAMES,
     ParticipantQuery,
@@ -22,9 +20,11 @@ from kudus_desktop.core.participants import (
     _fields_to_columns,
     _new_row,
 )
-from kudus_desktop.core.premiums import PremiumService
-from kudus_desktop.core.tables import history_table, participant_table
-from kudus_desktop.core.validation import ParticipantFields
+from kudus_desktop.core.errors import NotFoundError, StateError, ValidationError
+from kudus_desktop.core.rules.validation import ParticipantFields
+from kudus_desktop.core.storage.db import Database, open_database
+from kudus_desktop.core.storage.tables import history_table, participant_table
+from kudus_desktop.core.village.premiums import PremiumService
 from tests.factories import make_draft, make_nik
 
 
@@ -199,8 +199,8 @@ def test_a_large_bulk_write_rebuilds_the_indexes_and_a_cancel_leaves_them(servic
     batch are time-ordered version-7 UUIDs."""
     import uuid as uuid_module
 
+    from kudus_desktop.core.enrolment.participants import REINDEX_FROM
     from kudus_desktop.core.errors import CancelledError
-    from kudus_desktop.core.participants import REINDEX_FROM
 
     def indexes() -> list[str]:
         with service.db.begin() as conn:

@@ -8,11 +8,11 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from kudus_desktop.core.overview import overview
-from kudus_desktop.core.premiums import PaymentRequest, PremiumService, parse_month
-from kudus_desktop.core.signing import identity
+from kudus_desktop.core.regency.overview import overview
+from kudus_desktop.core.storage.signing import identity
+from kudus_desktop.core.storage.tables import participant_table, premium_paid_table, premium_payment_table
 from kudus_desktop.core.sync import RegencySync, VillageSync
-from kudus_desktop.core.tables import participant_table, premium_paid_table, premium_payment_table
+from kudus_desktop.core.village.premiums import PaymentRequest, PremiumService, parse_month
 from tests.conftest import TODAY, Office
 from tests.factories import DESA, make_draft
 

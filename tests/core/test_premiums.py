@@ -7,11 +7,13 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from kudus_desktop.core import settings
-from kudus_desktop.core.codes import Funding
-from kudus_desktop.core.db import Database
-from kudus_desktop.core.participants import ParticipantService
-from kudus_desktop.core.premiums import (
+from kudus_desktop.core.enrolment.participants import ParticipantService
+from kudus_desktop.core.rules.codes import Funding
+from kudus_desktop.core.rules.views import UserView
+from kudus_desktop.core.storage import settings
+from kudus_desktop.core.storage.db import Database
+from kudus_desktop.core.storage.tables import premium_paid_table, premium_payment_table
+from kudus_desktop.core.village.premiums import (
     CoverState,
     PaymentRequest,
     PremiumError,
@@ -25,8 +27,6 @@ from kudus_desktop.core.premiums import (
     month_text,
     parse_month,
 )
-from kudus_desktop.core.tables import premium_paid_table, premium_payment_table
-from kudus_desktop.core.views import UserView
 from tests.factories import make_draft
 
 TODAY = date(2026, 11, 24)

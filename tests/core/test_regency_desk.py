@@ -11,19 +11,19 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import text
 
-from kudus_desktop.core.accounts import AccountService
-from kudus_desktop.core.bpjs import BpjsError, BpjsService
-from kudus_desktop.core.cards import CardAction, CardScope, CardService
-from kudus_desktop.core.codes import Role
-from kudus_desktop.core.doubles import DoubleEnrolmentService, DuplicateError
-from kudus_desktop.core.enrolment import Standing
+from kudus_desktop.core.enrolment.standing import Standing
 from kudus_desktop.core.errors import StateError
-from kudus_desktop.core.exporting import export_coverage
-from kudus_desktop.core.overview import overview
-from kudus_desktop.core.premiums import PremiumService, month_index
-from kudus_desktop.core.signing import identity
+from kudus_desktop.core.office.accounts import AccountService
+from kudus_desktop.core.regency.bpjs import BpjsError, BpjsService
+from kudus_desktop.core.regency.doubles import DoubleEnrolmentService, DuplicateError
+from kudus_desktop.core.regency.overview import overview
+from kudus_desktop.core.reports.exporting import export_coverage
+from kudus_desktop.core.rules.codes import Role
+from kudus_desktop.core.rules.sync_state import SyncState
+from kudus_desktop.core.storage.signing import identity
 from kudus_desktop.core.sync import RegencySync, VillageSync
-from kudus_desktop.core.sync_state import SyncState
+from kudus_desktop.core.village.cards import CardAction, CardScope, CardService
+from kudus_desktop.core.village.premiums import PremiumService, month_index
 from tests.conftest import DESA_B, DESA_C, PASSWORD, TODAY, Office
 from tests.factories import DESA, make_draft, make_nik
 

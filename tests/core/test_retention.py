@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from kudus_desktop.core.db import Database
-from kudus_desktop.core.participants import ParticipantService
+from kudus_desktop.core.enrolment.participants import ParticipantService
 from kudus_desktop.core.paths import DB_FILE_NAME
-from kudus_desktop.core.retention import RetentionError, RetentionService
+from kudus_desktop.core.rules.views import UserView
+from kudus_desktop.core.storage.db import Database
 from kudus_desktop.core.sync import RegencySync, VillageSync
-from kudus_desktop.core.views import UserView
+from kudus_desktop.core.village.retention import RetentionError, RetentionService
 from tests.conftest import TODAY, Office
 from tests.factories import DESA, make_draft, make_nik
 

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from kudus_desktop.core.backup import backup_database, encrypted_backup
-from kudus_desktop.core.db import open_database
 from kudus_desktop.core.errors import KudusError
 from kudus_desktop.core.paths import DB_FILE_NAME
-from kudus_desktop.core.signing import KEY_DIR, KEY_FILE, _raw_private, identity
+from kudus_desktop.core.storage.backup import backup_database, encrypted_backup
+from kudus_desktop.core.storage.db import open_database
+from kudus_desktop.core.storage.signing import KEY_DIR, KEY_FILE, _raw_private, identity
 from kudus_desktop.core.sync import VillageSync
 from tests.conftest import Office
 from tests.core.test_cli_and_regions import cli

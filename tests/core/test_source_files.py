@@ -20,9 +20,9 @@ import openpyxl
 import psutil
 import pytest
 
-from kudus_desktop.core.importing import ImportOptions, ImportService, RowStatus
-from kudus_desktop.core.participants import ParticipantService
-from kudus_desktop.core.sourcefile import MAX_CELL_CHARS, MAX_ROWS, SourceFileError
+from kudus_desktop.core.enrolment.participants import ParticipantService
+from kudus_desktop.core.village.importing import ImportOptions, ImportService, RowStatus
+from kudus_desktop.core.village.sourcefile import MAX_CELL_CHARS, MAX_ROWS, SourceFileError
 from tests.factories import make_nik
 
 OPTIONS = ImportOptions(source_list="DTKS", source_date="01/10/2026", start_date="01/12/2026")

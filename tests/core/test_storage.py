@@ -9,13 +9,13 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import IntegrityError
 
-from kudus_desktop.core import db as dbmod
-from kudus_desktop.core.accounts import AccountService
-from kudus_desktop.core.db import SCHEMA_VERSION, open_database
+from kudus_desktop.core.enrolment.participants import ParticipantQuery, ParticipantService
 from kudus_desktop.core.errors import DataDirError, StorageError
-from kudus_desktop.core.participants import ParticipantQuery, ParticipantService
+from kudus_desktop.core.office.accounts import AccountService
 from kudus_desktop.core.paths import DB_FILE_NAME, schema_path
-from kudus_desktop.core.tables import Base
+from kudus_desktop.core.storage import db as dbmod
+from kudus_desktop.core.storage.db import SCHEMA_VERSION, open_database
+from kudus_desktop.core.storage.tables import Base
 from tests.factories import PASSWORD, make_draft
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"

@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from kudus_desktop.core.db import SCHEMA_VERSION
 from kudus_desktop.core.paths import DB_FILE_NAME
-from kudus_desktop.core.signing import identity
+from kudus_desktop.core.rules.sync_state import SyncState
+from kudus_desktop.core.storage.db import SCHEMA_VERSION
+from kudus_desktop.core.storage.signing import identity
+from kudus_desktop.core.storage.syncfile import SyncError, parse, seal
 from kudus_desktop.core.sync import (
     RegencySync,
     VillageSync,
@@ -19,8 +21,6 @@ from kudus_desktop.core.sync import (
     read_sync_file,
     write_safely,
 )
-from kudus_desktop.core.sync_state import SyncState
-from kudus_desktop.core.syncfile import SyncError, parse, seal
 from tests.conftest import DESA_B, Office
 from tests.factories import DESA, make_draft, make_nik
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from kudus_desktop.core.signing import identity, retired_identities
+from kudus_desktop.core.storage.signing import identity, retired_identities
+from kudus_desktop.core.storage.syncfile import SyncError, parse
 from kudus_desktop.core.sync import RegencySync, VillageSync
-from kudus_desktop.core.syncfile import SyncError, parse
 from tests.conftest import Office
 from tests.core.test_sync import enrol, export, file_state, fingerprint_of, ingest
 from tests.factories import DESA

@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
-from kudus_desktop.core.signing import identity
+from kudus_desktop.core.storage.signing import identity
+from kudus_desktop.core.storage.syncfile import SyncError
 from kudus_desktop.core.sync import RegencySync
-from kudus_desktop.core.syncfile import SyncError
 from tests.conftest import Office
 from tests.core.test_sync import file_state
 from tests.fixtures.make_sync_fixtures import DESA, SEEDS, build, ident

@@ -17,10 +17,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
-from kudus_desktop.core.signing import Identity, identity
+from kudus_desktop.core.storage.signing import Identity, identity
+from kudus_desktop.core.storage.sync_rules import RECEIPT_TABLES
+from kudus_desktop.core.storage.syncfile import MiB, SyncError, open_payload, parse
 from kudus_desktop.core.sync import RegencySync, VillageSync, read_setup_file_bytes
-from kudus_desktop.core.sync_rules import RECEIPT_TABLES
-from kudus_desktop.core.syncfile import MiB, SyncError, open_payload, parse
 from tests.conftest import DESA_B, Office
 from tests.core.test_sync import enrol, export, file_state, ingest
 from tests.factories import DESA

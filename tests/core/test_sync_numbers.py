@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from kudus_desktop.core.storage.syncfile import SyncError
 from kudus_desktop.core.sync import RegencySync, VillageSync
 from kudus_desktop.core.sync import village as village_module
-from kudus_desktop.core.syncfile import SyncError
 from tests.conftest import Office
 from tests.core.test_sync import enrol, ingest
 from tests.factories import DESA

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from kudus_desktop.core.backup import backup_database, encrypted_backup, restore_database
-from kudus_desktop.core.signing import identity
+from kudus_desktop.core.rules.sync_state import SyncState
+from kudus_desktop.core.storage.backup import backup_database, encrypted_backup, restore_database
+from kudus_desktop.core.storage.signing import identity
+from kudus_desktop.core.storage.syncfile import SyncError
 from kudus_desktop.core.sync import RegencySync, VillageSync
-from kudus_desktop.core.sync_state import SyncState
-from kudus_desktop.core.syncfile import SyncError
 from tests.conftest import Office
 from tests.core.test_sync import enrol, export, fingerprint_of, ingest
 from tests.factories import DESA, make_nik

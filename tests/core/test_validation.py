@@ -1,9 +1,9 @@
 from dataclasses import replace
 from datetime import date
 
-from kudus_desktop.core.labels import describe_issue
-from kudus_desktop.core.regions import kudus_district_digits
-from kudus_desktop.core.validation import ParticipantDraft, ValidationContext, validate_participant
+from kudus_desktop.core.rules.labels import describe_issue
+from kudus_desktop.core.rules.regions import kudus_district_digits
+from kudus_desktop.core.rules.validation import ParticipantDraft, ValidationContext, validate_participant
 from tests.factories import make_draft, make_nik
 
 CTX = ValidationContext(today=date(2026, 11, 24), max_age=65, kudus_districts=kudus_district_digits())

@@ -5,7 +5,7 @@ from typing import Any
 
 from pytestqt.qtbot import QtBot
 
-from kudus_desktop.core.accounts import AccountService
+from kudus_desktop.core.office.accounts import AccountService
 from kudus_desktop.gui.accounts_widget import AccountDialog
 from kudus_desktop.gui.main_window import MainWindow
 

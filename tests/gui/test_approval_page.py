@@ -11,12 +11,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QDialog
 from pytestqt.qtbot import QtBot
 
-from kudus_desktop.core.accounts import AccountService
-from kudus_desktop.core.codes import Role
-from kudus_desktop.core.db import Database
-from kudus_desktop.core.participants import ParticipantService
-from kudus_desktop.core.review import ReviewService
-from kudus_desktop.core.views import UserView
+from kudus_desktop.core.enrolment.participants import ParticipantService
+from kudus_desktop.core.enrolment.review import ReviewService
+from kudus_desktop.core.office.accounts import AccountService
+from kudus_desktop.core.rules.codes import Role
+from kudus_desktop.core.rules.views import UserView
+from kudus_desktop.core.storage.db import Database
 from kudus_desktop.gui.approval_page import ApprovalPage, DeclineDialog
 from kudus_desktop.gui.main_window import MainWindow
 from kudus_desktop.gui.participant_dialog import ParticipantDialog

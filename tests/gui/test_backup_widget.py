@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
-from kudus_desktop.core.participants import ParticipantQuery
+from kudus_desktop.core.enrolment.participants import ParticipantQuery
 from kudus_desktop.gui import backup_widget as module
 from kudus_desktop.gui.backup_widget import PassphraseDialog
 from kudus_desktop.gui.main_window import MainWindow

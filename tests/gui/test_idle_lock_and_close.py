@@ -4,7 +4,7 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from kudus_desktop.core.db import Database
+from kudus_desktop.core.storage.db import Database
 from kudus_desktop.gui.main_window import MainWindow
 from tests.factories import PASSWORD
 

@@ -132,7 +132,7 @@ def test_export_menu_writes_the_filtered_roster(
     for n, name in enumerate(("Siti Aminah", "Budi Santoso"), start=1):
         window.participants.create(make_draft(n, full_name=name))
     page = window.participants_page
-    page.on_changed(__import__("kudus_desktop.core.views", fromlist=["OpChanges"]).OpChanges(participants=True))
+    page.on_changed(__import__("kudus_desktop.core.rules.views", fromlist=["OpChanges"]).OpChanges(participants=True))
     page.search.setText("Siti")
     page.apply_query()
     target = tmp_path / "roster"
@@ -144,7 +144,7 @@ def test_export_menu_writes_the_filtered_roster(
 
 
 def test_bpjs_columns_are_chosen_and_ordered_in_settings(window: MainWindow, tmp_path: Path) -> None:
-    from kudus_desktop.core.exporting import export_bpjs_list
+    from kudus_desktop.core.reports.exporting import export_bpjs_list
     from tests.factories import make_draft
 
     window.show_page("pengaturan")

@@ -11,8 +11,8 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from kudus_desktop.core.hub import HubService
-from kudus_desktop.core.signing import identity
+from kudus_desktop.core.regency.hub import HubService
+from kudus_desktop.core.storage.signing import identity
 from kudus_desktop.core.sync import RegencySync, VillageSync
 from kudus_desktop.gui import sync_page as module
 from kudus_desktop.gui.main_window import MainWindow

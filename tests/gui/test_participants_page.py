@@ -9,7 +9,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QHeaderView
 from pytestqt.qtbot import QtBot
 
-from kudus_desktop.core.participants import ParticipantService
+from kudus_desktop.core.enrolment.participants import ParticipantService
 from kudus_desktop.gui import participant_dialog as dialog_module
 from kudus_desktop.gui.history_dialog import HistoryDialog
 from kudus_desktop.gui.main_window import MainWindow

@@ -11,8 +11,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QInputDialog
 from pytestqt.qtbot import QtBot
 
-from kudus_desktop.core.participants import ParticipantService
-from kudus_desktop.core.premiums import CoverState, PremiumService, parse_month
+from kudus_desktop.core.enrolment.participants import ParticipantService
+from kudus_desktop.core.village.premiums import CoverState, PremiumService, parse_month
 from kudus_desktop.gui.main_window import MainWindow
 from kudus_desktop.gui.premiums_page import STRIP_ROLE, PaymentDialog, PremiumsPage
 from tests.factories import make_draft
@@ -84,7 +84,7 @@ def test_void_budget_and_the_discount_switch(
 ) -> None:
     from datetime import date
 
-    from kudus_desktop.core.premiums import PaymentRequest
+    from kudus_desktop.core.village.premiums import PaymentRequest
 
     page.service.pay(PaymentRequest(date(2026, 11, 20), NOV, 1, 50_400, "VA-1"))
     page.refresh()
@@ -119,7 +119,7 @@ def test_the_participant_view_shows_the_months_as_a_strip(
 ) -> None:
     from datetime import date
 
-    from kudus_desktop.core.premiums import PaymentRequest
+    from kudus_desktop.core.village.premiums import PaymentRequest
     from kudus_desktop.gui.participant_dialog import ParticipantDialog
 
     person = gui_service.find_by_nik(make_draft(1).nik)
@@ -141,7 +141,7 @@ def test_the_participant_view_shows_the_months_as_a_strip(
 def test_someone_rejected_or_waiting_is_shown_apart_with_why_and_never_billed(
     window: MainWindow, gui_service: ParticipantService, qtbot: QtBot
 ) -> None:
-    from kudus_desktop.core.review import ReviewService
+    from kudus_desktop.core.enrolment.review import ReviewService
 
     ok = gui_service.create(make_draft(1, start_date="2026-11-01"))[0]
     rejected = gui_service.create(make_draft(2, start_date="2026-11-01"))[0]

@@ -16,12 +16,12 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QFileDialog, QLineEdit, QPushButton, QTableWidget
 from pytestqt.qtbot import QtBot
 
-from kudus_desktop.core.accounts import AccountService
-from kudus_desktop.core.card_layout import Paper
-from kudus_desktop.core.cards import CardScope, CardService
-from kudus_desktop.core.participants import ParticipantQuery, ParticipantService
-from kudus_desktop.core.printouts import participant_list
-from kudus_desktop.core.signing import load_public_key, public_key_pem, verify_payload
+from kudus_desktop.core.enrolment.participants import ParticipantQuery, ParticipantService
+from kudus_desktop.core.office.accounts import AccountService
+from kudus_desktop.core.reports.printouts import participant_list
+from kudus_desktop.core.rules.card_layout import Paper
+from kudus_desktop.core.storage.signing import load_public_key, public_key_pem, verify_payload
+from kudus_desktop.core.village.cards import CardScope, CardService
 from kudus_desktop.gui.print_dialogs import CardPrintDialog, ListPrintDialog
 from kudus_desktop.render.cards import write_cards_pdf
 from kudus_desktop.render.table import write_table_pdf

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from kudus_desktop.core.participants import ParticipantService
+from kudus_desktop.core.enrolment.participants import ParticipantService
 from kudus_desktop.gui import privacy_widget as module
 from kudus_desktop.gui.main_window import MainWindow
 from tests.factories import make_draft, make_nik

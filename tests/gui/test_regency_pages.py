@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QTreeWidgetItem
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
-from kudus_desktop.core.doubles import DoubleEnrolmentService
+from kudus_desktop.core.regency.doubles import DoubleEnrolmentService
 from kudus_desktop.gui import regency_pages as module
 from kudus_desktop.gui.main_window import MainWindow
 from kudus_desktop.gui.participant_model import Column

@@ -7,9 +7,9 @@ import pytest
 from PySide6.QtWidgets import QWizard
 from pytestqt.qtbot import QtBot
 
-from kudus_desktop.core.accounts import AccountService
-from kudus_desktop.core.db import open_database
+from kudus_desktop.core.office.accounts import AccountService
 from kudus_desktop.core.paths import DB_FILE_NAME
+from kudus_desktop.core.storage.db import open_database
 from kudus_desktop.gui import app as app_module
 from kudus_desktop.gui.app import AppController
 from kudus_desktop.gui.messages import error_text
@@ -168,7 +168,7 @@ def test_a_clock_in_an_impossible_year_is_named_before_anything_opens(
     nothing; once the clock is right it starts as usual."""
     from datetime import datetime
 
-    from kudus_desktop.core.dates import check_clock
+    from kudus_desktop.core.rules.dates import check_clock
 
     before = (data_dir / DB_FILE_NAME).read_bytes()
     monkeypatch.setattr(app_module, "check_clock", lambda: check_clock(datetime(1975, 3, 1, 8, 0)))

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog
 from pytestqt.qtbot import QtBot
 
-from kudus_desktop.core.signing import identity
+from kudus_desktop.core.storage.signing import identity
 from kudus_desktop.core.sync import RegencySync, VillageSync
 from kudus_desktop.gui import sync_page as module
 from kudus_desktop.gui.signals import AppSignals

@@ -8,8 +8,8 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from kudus_desktop.core.signing import identity
-from kudus_desktop.core.views import OpChanges
+from kudus_desktop.core.rules.views import OpChanges
+from kudus_desktop.core.storage.signing import identity
 from kudus_desktop.gui import sync_page as module
 from kudus_desktop.gui.participant_model import Column, ParticipantTableModel
 from kudus_desktop.gui.signals import AppSignals

@@ -19,12 +19,12 @@ import pytest
 import uvicorn
 from sqlalchemy import create_engine, make_url, text
 
-from kudus_desktop.core.accounts import AccountService
-from kudus_desktop.core.db import Database, open_database, open_store
-from kudus_desktop.core.hub import HubService, RateLimiter
-from kudus_desktop.core.store import copy_store
+from kudus_desktop.core.office.accounts import AccountService
+from kudus_desktop.core.regency.hub import HubService, RateLimiter
+from kudus_desktop.core.rules.views import UserView
+from kudus_desktop.core.storage.db import Database, open_database, open_store
+from kudus_desktop.core.storage.store import copy_store
 from kudus_desktop.core.sync import RegencySync, VillageSync
-from kudus_desktop.core.views import UserView
 from kudus_desktop.server.app import create_app
 from tests.conftest import DESA_B, DESA_C, PASSWORD, Office
 from tests.factories import DESA

@@ -14,8 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from kudus_desktop.core.db import open_store
-from kudus_desktop.core.store import copy_store
+from kudus_desktop.core.storage.db import open_store
+from kudus_desktop.core.storage.store import copy_store
 from tests.conftest import Office
 from tests.core.test_cli_and_regions import cli
 from tests.factories import DESA, make_draft

@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from sqlalchemy import func, select
 
-from kudus_desktop.core.hub import (
+from kudus_desktop.core.regency.hub import (
     DEVICE_HEADER,
     PACKAGES_PATH,
     RECEIPT_PATH,
@@ -24,12 +24,12 @@ from kudus_desktop.core.hub import (
     RateLimiter,
     sign_request,
 )
-from kudus_desktop.core.hub_client import Backoff, HubClient
-from kudus_desktop.core.signing import Identity, identity
+from kudus_desktop.core.regency.hub_client import Backoff, HubClient
+from kudus_desktop.core.rules.sync_state import SyncState
+from kudus_desktop.core.storage.signing import Identity, identity
+from kudus_desktop.core.storage.syncfile import SyncError
+from kudus_desktop.core.storage.tables import hub_pending_table, participant_table, sync_inbox_table, sync_receipt_table
 from kudus_desktop.core.sync import RegencySync, VillageSync
-from kudus_desktop.core.sync_state import SyncState
-from kudus_desktop.core.syncfile import SyncError
-from kudus_desktop.core.tables import hub_pending_table, participant_table, sync_inbox_table, sync_receipt_table
 from tests.conftest import Office
 from tests.factories import make_draft
 from tests.hub.conftest import Hub, Regency
@@ -165,7 +165,7 @@ def test_body_limit_and_rate_limit(villages: dict[str, Office], regency: Regency
     small = Hub(service, max_body=4096)
     try:
         with a.db.begin() as conn:
-            from kudus_desktop.core import settings
+            from kudus_desktop.core.storage import settings
 
             settings.write(conn, {settings.SYNC_SERVER: small.url})
         client.run()
@@ -278,7 +278,7 @@ def test_an_upload_cut_at_random_offsets_stays_waiting_and_lands_once(
     proxy = CuttingProxy(hub.port, cuts=4, seed=7)
     try:
         with a.db.begin() as conn:
-            from kudus_desktop.core import settings
+            from kudus_desktop.core.storage import settings
 
             settings.write(conn, {settings.SYNC_SERVER: f"http://127.0.0.1:{proxy.port}"})
         failures = 0

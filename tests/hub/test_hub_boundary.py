@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from sqlalchemy import func, select
 
-from kudus_desktop.core.hub import (
+from kudus_desktop.core.regency.hub import (
     DEVICE_HEADER,
     PACKAGES_PATH,
     RECEIPT_PATH,
@@ -23,11 +23,11 @@ from kudus_desktop.core.hub import (
     RateLimiter,
     sign_request,
 )
-from kudus_desktop.core.hub_client import HubClient
-from kudus_desktop.core.signing import Identity, identity
+from kudus_desktop.core.regency.hub_client import HubClient
+from kudus_desktop.core.storage.signing import Identity, identity
+from kudus_desktop.core.storage.tables import hub_pending_table, participant_table, sync_inbox_table
 from kudus_desktop.core.sync import RegencySync, VillageSync
 from kudus_desktop.core.sync import regency as intake
-from kudus_desktop.core.tables import hub_pending_table, participant_table, sync_inbox_table
 from tests.conftest import Office
 from tests.factories import DESA, make_draft
 from tests.hostile import craft, package_text, person, row
@@ -36,7 +36,7 @@ from tests.hub.test_hub import confirm, count, error_of
 
 
 def point(village: Office, url: str) -> None:
-    from kudus_desktop.core import settings
+    from kudus_desktop.core.storage import settings
 
     with village.db.begin() as conn:
         settings.write(conn, {settings.SYNC_SERVER: url})
@@ -186,7 +186,7 @@ def test_a_package_number_the_regency_holds_with_other_bytes_heals_by_itself(
     villages: dict[str, Office], regency: Regency, hub: Hub, tmp_path: Path
 ) -> None:
     a, client = joined(villages, regency, hub.url)
-    from kudus_desktop.core.backup import backup_database, restore_database
+    from kudus_desktop.core.storage.backup import backup_database, restore_database
 
     copy = backup_database(a.db_file, tmp_path / "backups")
     a.participants.create(make_draft(2))

@@ -8,9 +8,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from sqlalchemy import select
 
-from kudus_desktop.core.signing import Identity, identity
+from kudus_desktop.core.storage.signing import Identity, identity
+from kudus_desktop.core.storage.tables import participant_alias_table, participant_table
 from kudus_desktop.core.sync import RegencySync
-from kudus_desktop.core.tables import participant_alias_table, participant_table
 from tests.conftest import DESA_B
 from tests.factories import DESA
 from tests.hostile import craft, package_text, person, row

@@ -11,12 +11,12 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from kudus_desktop.core.accounts import AccountService
-from kudus_desktop.core.db import open_store
-from kudus_desktop.core.participants import ParticipantService
-from kudus_desktop.core.store import copy_store
-from kudus_desktop.core.tables import history_table, participant_table
-from kudus_desktop.core.validation import ParticipantFields
+from kudus_desktop.core.enrolment.participants import ParticipantService
+from kudus_desktop.core.office.accounts import AccountService
+from kudus_desktop.core.rules.validation import ParticipantFields
+from kudus_desktop.core.storage.db import open_store
+from kudus_desktop.core.storage.store import copy_store
+from kudus_desktop.core.storage.tables import history_table, participant_table
 from tests.conftest import PASSWORD, Office
 
 #: Text a village list may hold that JSON must escape, or must keep as it is.

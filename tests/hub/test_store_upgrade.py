@@ -7,10 +7,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
-from kudus_desktop.core.accounts import AccountService
-from kudus_desktop.core.db import SCHEMA_VERSION, STORE_VERSION_KEY, open_store
 from kudus_desktop.core.errors import StorageError
-from kudus_desktop.core.store import copy_store
+from kudus_desktop.core.office.accounts import AccountService
+from kudus_desktop.core.storage.db import SCHEMA_VERSION, STORE_VERSION_KEY, open_store
+from kudus_desktop.core.storage.store import copy_store
 from tests.conftest import PASSWORD, Office
 
 

@@ -10,10 +10,18 @@ Packages carry state, not operations: each participant row as it is now, with th
 ``rev``; the regency keeps a row only when its ``rev`` is newer than the one it holds, so
 packages may arrive in any order and a repeat changes nothing. History rows are keyed by
 (participant, rev) for the same reason. The file format lives in
-:mod:`kudus_desktop.core.syncfile` and ``docs/sync-format.md``; what a row may hold in
-:mod:`kudus_desktop.core.sync_rules`.
+:mod:`kudus_desktop.core.storage.syncfile` and ``docs/sync-format.md``; what a row may hold in
+:mod:`kudus_desktop.core.storage.sync_rules`.
 """
 
+from kudus_desktop.core.storage.sync_rules import (
+    HISTORY_COLUMNS,
+    OUTCOMES,
+    PAID_COLUMNS,
+    PARTICIPANT_COLUMNS,
+    PAYMENT_COLUMNS,
+    RECORD_COLUMNS,
+)
 from kudus_desktop.core.sync.common import (
     OUTBOX_DIR,
     SEQ_FILE,
@@ -50,14 +58,6 @@ from kudus_desktop.core.sync.village import (
     RotationResult,
     VillageStatus,
     VillageSync,
-)
-from kudus_desktop.core.sync_rules import (
-    HISTORY_COLUMNS,
-    OUTCOMES,
-    PAID_COLUMNS,
-    PARTICIPANT_COLUMNS,
-    PAYMENT_COLUMNS,
-    RECORD_COLUMNS,
 )
 
 __all__ = [

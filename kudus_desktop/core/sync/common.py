@@ -17,11 +17,11 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import Connection, select
 
-from kudus_desktop.core import faults, settings
 from kudus_desktop.core.paths import space_error
-from kudus_desktop.core.signing import Identity, device_fingerprint
-from kudus_desktop.core.sync_rules import plain_text
-from kudus_desktop.core.syncfile import (
+from kudus_desktop.core.storage import faults, settings
+from kudus_desktop.core.storage.signing import Identity, device_fingerprint
+from kudus_desktop.core.storage.sync_rules import plain_text
+from kudus_desktop.core.storage.syncfile import (
     MAX_FILE,
     MAX_SEQ,
     MiB,
@@ -31,7 +31,7 @@ from kudus_desktop.core.syncfile import (
     json_depth,
     strict_json,
 )
-from kudus_desktop.core.tables import counter_table
+from kudus_desktop.core.storage.tables import counter_table
 
 SETUP_KIND = "kudus-desktop-setup"
 SETUP_FORMAT = 1

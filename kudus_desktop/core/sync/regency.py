@@ -30,32 +30,20 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import Connection, func, select, update
 from sqlalchemy.exc import DBAPIError
 
-from kudus_desktop.core import settings
-from kudus_desktop.core.audit import write_audit
-from kudus_desktop.core.bpjs import reconsider_after_correction
-from kudus_desktop.core.codes import Mode, Status
-from kudus_desktop.core.counters import reserve_counter
-from kudus_desktop.core.dates import now_iso
-from kudus_desktop.core.db import SCHEMA_VERSION, Database, executemany, keep_statistics, upsert
-from kudus_desktop.core.doubles import ScanResult, scan_cases
-from kudus_desktop.core.jobs import CancelCheck, Progress, cycle_collection_paused, never_cancelled
-from kudus_desktop.core.labels import describe
-from kudus_desktop.core.regions import all_regions, region
-from kudus_desktop.core.signing import Identity, device_fingerprint, device_id, identity
-from kudus_desktop.core.sync.common import (
-    CHUNK,
-    SetupFile,
-    gaps,
-    normalise_fingerprint,
-    read_sync_file,
-    receipt_name,
-    require_mode,
-    seq_ranges,
-    setup_name,
-    write_safely,
-    write_setup_file,
-)
-from kudus_desktop.core.sync_rules import (
+from kudus_desktop.core.regency.bpjs import reconsider_after_correction
+from kudus_desktop.core.regency.doubles import ScanResult, scan_cases
+from kudus_desktop.core.rules.codes import Mode, Status
+from kudus_desktop.core.rules.dates import now_iso
+from kudus_desktop.core.rules.jobs import CancelCheck, Progress, cycle_collection_paused, never_cancelled
+from kudus_desktop.core.rules.labels import describe
+from kudus_desktop.core.rules.regions import all_regions, region
+from kudus_desktop.core.rules.views import UserView
+from kudus_desktop.core.storage import settings
+from kudus_desktop.core.storage.audit import write_audit
+from kudus_desktop.core.storage.counters import reserve_counter
+from kudus_desktop.core.storage.db import SCHEMA_VERSION, Database, executemany, keep_statistics, upsert
+from kudus_desktop.core.storage.signing import Identity, device_fingerprint, device_id, identity
+from kudus_desktop.core.storage.sync_rules import (
     NUMBER_COLUMNS,
     PACKAGE_TABLES,
     PARTICIPANT_COLUMNS,
@@ -68,7 +56,7 @@ from kudus_desktop.core.sync_rules import (
     Row,
     payment_months,
 )
-from kudus_desktop.core.syncfile import (
+from kudus_desktop.core.storage.syncfile import (
     DEFAULT_MAX_PAYLOAD,
     FORMAT,
     MiB,
@@ -81,7 +69,7 @@ from kudus_desktop.core.syncfile import (
     seal,
     verify,
 )
-from kudus_desktop.core.tables import (
+from kudus_desktop.core.storage.tables import (
     duplicate_case_table,
     history_table,
     hub_pending_table,
@@ -95,7 +83,19 @@ from kudus_desktop.core.tables import (
     sync_receipt_table,
     sync_rejection_table,
 )
-from kudus_desktop.core.views import UserView
+from kudus_desktop.core.sync.common import (
+    CHUNK,
+    SetupFile,
+    gaps,
+    normalise_fingerprint,
+    read_sync_file,
+    receipt_name,
+    require_mode,
+    seq_ranges,
+    setup_name,
+    write_safely,
+    write_setup_file,
+)
 
 P = participant_table.c
 S = participant_sync_table.c

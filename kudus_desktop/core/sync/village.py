@@ -19,17 +19,19 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, func, literal, select, update
 
-from kudus_desktop.core import faults, settings
-from kudus_desktop.core.audit import write_audit
-from kudus_desktop.core.codes import HistoryAction, Mode
-from kudus_desktop.core.counters import reserve_counter
-from kudus_desktop.core.dates import now_iso
-from kudus_desktop.core.db import SCHEMA_VERSION, Database, upsert
+from kudus_desktop.core.enrolment.review import approved_only
 from kudus_desktop.core.errors import CancelledError
-from kudus_desktop.core.jobs import CancelCheck, Progress, never_cancelled
-from kudus_desktop.core.regions import region
-from kudus_desktop.core.review import approved_only
-from kudus_desktop.core.signing import (
+from kudus_desktop.core.rules.codes import HistoryAction, Mode
+from kudus_desktop.core.rules.dates import now_iso
+from kudus_desktop.core.rules.jobs import CancelCheck, Progress, never_cancelled
+from kudus_desktop.core.rules.regions import region
+from kudus_desktop.core.rules.sync_state import RecordState, record_state
+from kudus_desktop.core.rules.views import UserView
+from kudus_desktop.core.storage import faults, settings
+from kudus_desktop.core.storage.audit import write_audit
+from kudus_desktop.core.storage.counters import reserve_counter
+from kudus_desktop.core.storage.db import SCHEMA_VERSION, Database, upsert
+from kudus_desktop.core.storage.signing import (
     Identity,
     device_fingerprint,
     device_id,
@@ -37,6 +39,38 @@ from kudus_desktop.core.signing import (
     identity,
     retired_identities,
     rotate_identity,
+)
+from kudus_desktop.core.storage.sync_rules import (
+    HISTORY_COLUMNS,
+    PAID_COLUMNS,
+    PARTICIPANT_COLUMNS,
+    PAYMENT_COLUMNS,
+    RECEIPT_TABLES,
+    RowError,
+    check_records,
+    plain_text,
+)
+from kudus_desktop.core.storage.syncfile import (
+    MAX_INT,
+    MAX_SEQ,
+    Rotation,
+    SyncError,
+    b64decode_exact,
+    open_payload,
+    parse,
+    rotation_message,
+    seal,
+    verify,
+)
+from kudus_desktop.core.storage.tables import (
+    counter_table,
+    history_table,
+    participant_review_table,
+    participant_sync_table,
+    participant_table,
+    premium_paid_table,
+    premium_payment_table,
+    sync_outbox_table,
 )
 from kudus_desktop.core.sync.common import (
     CHUNK,
@@ -54,40 +88,6 @@ from kudus_desktop.core.sync.common import (
     write_safely,
 )
 from kudus_desktop.core.sync.common import MAX_SETUP_FILE as _MAX_SETUP
-from kudus_desktop.core.sync_rules import (
-    HISTORY_COLUMNS,
-    PAID_COLUMNS,
-    PARTICIPANT_COLUMNS,
-    PAYMENT_COLUMNS,
-    RECEIPT_TABLES,
-    RowError,
-    check_records,
-    plain_text,
-)
-from kudus_desktop.core.sync_state import RecordState, record_state
-from kudus_desktop.core.syncfile import (
-    MAX_INT,
-    MAX_SEQ,
-    Rotation,
-    SyncError,
-    b64decode_exact,
-    open_payload,
-    parse,
-    rotation_message,
-    seal,
-    verify,
-)
-from kudus_desktop.core.tables import (
-    counter_table,
-    history_table,
-    participant_review_table,
-    participant_sync_table,
-    participant_table,
-    premium_paid_table,
-    premium_payment_table,
-    sync_outbox_table,
-)
-from kudus_desktop.core.views import UserView
 
 P = participant_table.c
 S = participant_sync_table.c

@@ -1,0 +1,1 @@
+"""Enrolment: participants, maker-checker approval, and who counts as enrolled."""

@@ -1,0 +1,1 @@
+"""The office: set-up, its profile, accounts and log-in."""

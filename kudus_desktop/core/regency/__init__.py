@@ -1,0 +1,1 @@
+"""The regency's work: BPJS lists and answers, double enrolments, the overview, the sync server."""

@@ -1,0 +1,767 @@
+"""Spreadsheets for the village and for BPJS: roster, registration list, import problems.
+
+Written with openpyxl in write-only mode (streaming, bounded memory). NIK, KK and KPJ are
+written as text so Excel shows every digit; dates are real dates shown as 17/08/1985.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import json
+import os
+import tempfile
+import threading
+import zipfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.writer.excel import ExcelWriter
+
+from kudus_desktop.core.enrolment.participants import PAGE, ParticipantQuery, ParticipantService
+from kudus_desktop.core.errors import CancelledError, KudusError
+from kudus_desktop.core.paths import is_no_space, space_error
+from kudus_desktop.core.rules.codes import Category, Funding
+from kudus_desktop.core.rules.dates import check_clock, format_date_long, format_month
+from kudus_desktop.core.rules.jobs import CancelCheck, Progress, never_cancelled
+from kudus_desktop.core.rules.labels import code_label, describe_issue, field_label
+from kudus_desktop.core.rules.nik import mask_nik
+from kudus_desktop.core.rules.views import OfficeProfile, OpChanges, ParticipantView
+from kudus_desktop.core.storage import settings
+from kudus_desktop.core.storage.audit import AuditEvent, audit_events
+from kudus_desktop.core.storage.db import Database
+from kudus_desktop.core.village.eligibility import ReviewEntry
+from kudus_desktop.core.village.importing import ImportPreview, RowStatus
+from kudus_desktop.core.village.lost import LostReport
+from kudus_desktop.core.village.premiums import BudgetPlan, YearRecap
+
+if TYPE_CHECKING:
+    from kudus_desktop.core.regency.overview import AreaSummary, RegencyOverview
+
+DATE_FORMAT = "DD/MM/YYYY"
+
+
+def wadah_code(funding: str) -> str:
+    """BPJS participation code: SD for the village budget, SA for the regency's, SL otherwise."""
+    if funding in (Funding.PADES, Funding.BAGI_HASIL):
+        return "SD"
+    if funding == Funding.APBD:
+        return "SA"
+    return "SL"
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str
+    header: str
+    width: float
+    value: Callable[[ParticipantView], Any]
+
+
+def _sex(p: ParticipantView) -> str:
+    return p.sex
+
+
+ROSTER_COLUMNS: tuple[Column, ...] = (
+    Column("reg_no", "No. Registrasi", 18, lambda p: p.reg_no),
+    Column("nik", "NIK", 19, lambda p: p.nik),
+    Column("kk", "No. KK", 19, lambda p: p.kk or None),
+    Column("full_name", "Nama Lengkap", 28, lambda p: p.full_name),
+    Column("birth_place", "Tempat Lahir", 14, lambda p: p.birth_place or None),
+    Column("birth_date", "Tanggal Lahir", 13, lambda p: p.birth_date),
+    Column("sex", "L/P", 5, _sex),
+    Column("address", "Alamat", 26, lambda p: p.address or None),
+    Column("dusun", "Dusun", 12, lambda p: p.dusun or None),
+    Column("rt", "RT", 6, lambda p: p.rt or None),
+    Column("rw", "RW", 6, lambda p: p.rw or None),
+    Column("category", "Kategori", 22, lambda p: code_label("category", p.category)),
+    Column("funding", "Sumber Dana", 16, lambda p: code_label("funding", p.funding)),
+    Column("start_date", "Mulai", 12, lambda p: p.start_date),
+    Column("status", "Status", 10, lambda p: code_label("status", p.status)),
+    Column("kpj", "No. KPJ", 14, lambda p: p.kpj or None),
+)
+
+#: Every column the BPJS registration list can carry; the order and choice are a setting
+#: because BPJS's collective-registration template is not public.
+BPJS_COLUMNS: dict[str, Column] = {
+    c.key: c
+    for c in (
+        Column("nik", "NIK", 19, lambda p: p.nik),
+        Column("full_name", "NAMA", 28, lambda p: p.full_name.upper()),
+        Column("birth_place", "TEMPAT_LAHIR", 14, lambda p: p.birth_place or None),
+        Column("birth_date", "TGL_LAHIR", 12, lambda p: p.birth_date),
+        Column("sex", "JENIS_KELAMIN", 8, _sex),
+        Column("kk", "NO_KK", 19, lambda p: p.kk or None),
+        Column("address", "ALAMAT", 30, lambda p: ", ".join(x for x in (p.address, _rt_rw(p), p.dusun) if x) or None),
+        Column("phone", "NO_HP", 15, lambda p: p.phone or None),
+        Column("occupation", "PEKERJAAN", 18, lambda p: p.occupation or None),
+        Column("wadah", "KODE_WADAH", 8, lambda p: wadah_code(p.funding)),
+        Column("start_date", "TGL_KEPESERTAAN", 12, lambda p: p.start_date),
+        Column("desa_code", "KODE_DESA", 14, lambda p: p.desa_code),
+        Column("reg_no", "NO_REGISTRASI", 18, lambda p: p.reg_no),
+        Column("kpj", "KPJ", 14, lambda p: p.kpj or None),
+    )
+}
+DEFAULT_BPJS_COLUMNS = (
+    "nik", "full_name", "birth_place", "birth_date", "sex", "kk", "address", "phone", "occupation", "wadah",
+    "start_date",
+)  # fmt: skip
+
+
+def bpjs_columns(db: Database) -> list[str]:
+    """The office's chosen BPJS list columns, or the default set."""
+    with db.read() as conn:
+        raw = settings.read_all(conn)[settings.BPJS_COLUMNS.key]
+    try:
+        chosen = [c for c in json.loads(raw) if c in BPJS_COLUMNS]
+    except (ValueError, TypeError):
+        chosen = []
+    return chosen or list(DEFAULT_BPJS_COLUMNS)
+
+
+def save_bpjs_columns(db: Database, columns: Sequence[str]) -> OpChanges:
+    """Remember the BPJS list columns in this order; unknown or no columns are refused."""
+    _check_columns(columns)
+    with db.begin() as conn:
+        settings.write(conn, {settings.BPJS_COLUMNS: json.dumps(list(columns))})
+    return OpChanges(settings=True)
+
+
+def _check_columns(columns: Sequence[str]) -> None:
+    unknown = [c for c in columns if c not in BPJS_COLUMNS]
+    if unknown or not columns:
+        raise KudusError("columns_unknown", columns=", ".join(unknown) or "-", known=", ".join(BPJS_COLUMNS))
+
+
+def _rt_rw(p: ParticipantView) -> str:
+    return f"RT {p.rt}/RW {p.rw}" if p.rt or p.rw else ""
+
+
+class _Sheet:
+    """A write-only sheet with styled title, header and dated cells."""
+
+    def __init__(self, ws: WriteOnlyWorksheet, columns: Sequence[Column]) -> None:
+        self.ws = ws
+        self.columns = columns
+        self.bold = Font(bold=True)
+        dimensions = cast(Any, ws).column_dimensions  # present at run time, missing from the stubs
+        for i, c in enumerate(columns, start=1):
+            dimensions[get_column_letter(i)].width = c.width
+
+    def text_rows(self, lines: Iterable[str], *, bold: bool = False) -> None:
+        for line in lines:
+            cell = WriteOnlyCell(self.ws, value=line)
+            if bold:
+                cell.font = self.bold
+            self.ws.append([cell])
+
+    def header(self) -> None:
+        cells = []
+        for c in self.columns:
+            cell = WriteOnlyCell(self.ws, value=c.header)
+            cell.font = self.bold
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            cells.append(cell)
+        self.ws.append(cells)
+
+    def row(self, values: Sequence[Any]) -> None:
+        out: list[Any] = []
+        for v in values:
+            if isinstance(v, date):
+                cell = WriteOnlyCell(self.ws, value=cast(Any, v))  # openpyxl stores dates as dates
+                cell.number_format = DATE_FORMAT
+                out.append(cell)
+            else:
+                out.append(v)
+        self.ws.append(out)
+
+
+#: What a spreadsheet program reads as the start of a formula in a cell someone types or a file
+#: converted to CSV (OWASP, "CSV Injection"): such text is written as text, and marked so.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(value: str) -> str:
+    """``value`` without the control characters a workbook cannot hold (openpyxl refuses them and
+    the export stops); tab, line feed and carriage return stay."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if ILLEGAL_CHARACTERS_RE.search(value) else value
+
+
+def _safe_cell(ws: WriteOnlyWorksheet, value: Any) -> Any:
+    """A value as it may go into a cell: text cleaned of control characters, and text that would
+    start a formula written as text with Excel's quote prefix, never as a formula."""
+    cell = value if isinstance(value, Cell) else None
+    text = cell.value if cell is not None else value
+    if not isinstance(text, str):
+        return value
+    clean = safe_text(text)
+    if not clean.startswith(FORMULA_STARTS):
+        if cell is not None:
+            cell.value = clean
+            return cell
+        return clean
+    if cell is None:
+        cell = WriteOnlyCell(ws, value=clean)
+    else:
+        cell.value = clean
+    cell.data_type = "s"  # openpyxl would store a leading "=" as a formula
+    cell.quotePrefix = True
+    return cell
+
+
+class _SafeWorkbook(Workbook):
+    """A write-only workbook whose every sheet cleans what is appended to it (:func:`_safe_cell`):
+    no stored value can stop an export, and none is ever a formula."""
+
+    def __init__(self) -> None:
+        super().__init__(write_only=True)
+        getattr(_pending, "workbooks", []).append(self)
+
+    def discard(self) -> None:
+        """Close every sheet of an export that failed and remove the temporary files openpyxl
+        streams them into (otherwise they stay in the system's temporary folder)."""
+        for ws in self.worksheets:
+            with contextlib.suppress(Exception):
+                if not ws.closed:
+                    ws.close()
+            writer = getattr(ws, "_writer", None)
+            if writer is not None:
+                with contextlib.suppress(Exception):
+                    writer.cleanup()
+
+    def create_sheet(self, title: Any = None, index: int | None = None) -> Any:
+        ws = super().create_sheet(title, index)
+        append = ws.append
+
+        def safe_append(values: Iterable[Any]) -> None:
+            append([_safe_cell(ws, v) for v in values])
+
+        ws.append = safe_append
+        return ws
+
+
+_pending = threading.local()
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
+
+
+def _temp_beside(path: Path) -> Path:
+    """A temporary file next to ``path``; proves the folder is writable before any work."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".xlsx")
+        os.close(fd)
+    except OSError as exc:
+        raise KudusError("export_failed", path=str(path), detail=exc.strerror or str(exc)) from None
+    getattr(_pending, "files", []).append(Path(name))
+    return Path(name)
+
+
+def _leaves_nothing(fn: Callable[_P, _T]) -> Callable[_P, _T]:
+    """An export that fails, however, leaves no file under any name: its temporary files go, and a
+    failure the export did not foresee is refused with its reason, not a traceback."""
+
+    @functools.wraps(fn)
+    def export(*args: _P.args, **kwargs: _P.kwargs) -> _T:
+        outer = (getattr(_pending, "files", None), getattr(_pending, "workbooks", None))
+        _pending.files, _pending.workbooks = [], []
+        try:
+            check_clock()  # a workbook's zip cannot be dated before 1980
+            return fn(*args, **kwargs)
+        except BaseException as exc:
+            for wb in _pending.workbooks:
+                wb.discard()
+            for tmp in _pending.files:
+                tmp.unlink(missing_ok=True)
+            if isinstance(exc, (KudusError, KeyboardInterrupt, SystemExit, MemoryError)):
+                raise
+            target = next((a for a in args if isinstance(a, Path)), kwargs.get("path", ""))
+            if is_no_space(exc):  # openpyxl's own temporary files fill the disk first
+                full = space_error(Path(str(target)).parent, 0, seen=exc)
+                if full is not None:
+                    raise full from None
+            raise KudusError("export_failed", path=str(target), detail=f"{type(exc).__name__}: {exc}"[:200]) from exc
+        finally:
+            _pending.files, _pending.workbooks = outer[0] or [], outer[1] or []
+
+    return export
+
+
+def _write_workbook(wb: Workbook, tmp: Path) -> None:
+    """``Workbook.save``, except that an archive whose writing failed (a full disk) is
+    abandoned: openpyxl leaves it open, and the garbage collector would later try to
+    finish it and fail again inside some unrelated piece of work."""
+    if wb.write_only and not wb.worksheets:
+        wb.create_sheet()
+    with tmp.open("wb") as fp:
+        archive = zipfile.ZipFile(fp, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+        wb.properties.modified = datetime.now(tz=UTC).replace(tzinfo=None)
+        try:
+            ExcelWriter(wb, archive).save()
+        except BaseException:
+            archive.fp = None  # ZipFile.close does nothing without its file
+            raise
+
+
+def _save_atomically(wb: Workbook, tmp: Path, path: Path) -> None:
+    """Write the temporary file and rename it over the target: never half a file."""
+    try:
+        _write_workbook(wb, tmp)
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        # The size it would have had is unknown; a workbook of this kind is rarely above a few MB.
+        raise space_error(path.parent, 0, seen=exc) or KudusError(
+            "export_failed", path=str(path), detail=exc.strerror or str(exc)
+        ) from None
+
+
+def _participants(service: ParticipantService, ids: Sequence[int]) -> Iterable[ParticipantView]:
+    for start in range(0, len(ids), PAGE):
+        yield from service.views(ids[start : start + PAGE])
+
+
+def _signatory(sheet: _Sheet, profile: OfficeProfile, preparer: str, today: date) -> None:
+    place = profile.region_name or "Kudus"
+    sheet.text_rows(["", f"{place}, {format_date_long(today)}", "Mengetahui,", f"{profile.head_title} {place}"])
+    sheet.text_rows(["", "", ""])
+    sheet.text_rows([profile.head_name or "(.............................)"], bold=True)
+    sheet.text_rows(["", "Yang membuat,", "", "", preparer])
+
+
+@_leaves_nothing
+def export_roster(
+    service: ParticipantService,
+    profile: OfficeProfile,
+    path: Path,
+    *,
+    query: ParticipantQuery = ParticipantQuery(),  # noqa: B008 - frozen
+    progress: Progress | None = None,
+    cancelled: CancelCheck = never_cancelled,
+) -> int:
+    """The participant roster (as filtered in the list) with title and signatory block."""
+    tmp = _temp_beside(path)
+    ids = service.query_ids(query)
+    wb = _SafeWorkbook()
+    ws = wb.create_sheet("Daftar Peserta")
+    sheet = _Sheet(ws, ROSTER_COLUMNS)
+    ws.freeze_panes = "A5"
+    title = f"DAFTAR PESERTA JAMINAN SOSIAL KETENAGAKERJAAN PEKERJA RENTAN DESA {profile.region_name.upper()}"
+    sheet.text_rows([title], bold=True)
+    sheet.text_rows([f"Kecamatan {profile.kecamatan_name}, Kabupaten Kudus · per {format_date_long(service.today())}"])
+    sheet.text_rows([""])
+    sheet.header()
+    try:
+        for n, p in enumerate(_participants(service, ids), start=1):
+            sheet.row([c.value(p) for c in ROSTER_COLUMNS])
+            if n % 1000 == 0:
+                if cancelled():
+                    raise CancelledError()
+                if progress:
+                    progress(n, len(ids))
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    _signatory(sheet, profile, service.user.full_name, service.today())
+    _save_atomically(wb, tmp, path)
+    service.log_event("export_roster", f"{len(ids)} peserta ke {path.name}")
+    return len(ids)
+
+
+@_leaves_nothing
+def export_bpjs_list(
+    service: ParticipantService,
+    path: Path,
+    *,
+    columns: Sequence[str] | None = None,
+    query: ParticipantQuery = ParticipantQuery(status="aktif", approved=True),  # noqa: B008 - frozen
+    ids: Sequence[int] | None = None,
+) -> int:
+    """The collective-registration list for BPJS: one header row, then one row per participant
+    (by default the active ones whose data the verifikator approved).
+
+    ``columns`` defaults to the office's setting (see :func:`bpjs_columns`); ``ids``, when
+    given, are the participants to list instead of those matching ``query``.
+    """
+    if columns is None:
+        columns = bpjs_columns(service.db)
+    _check_columns(columns)
+    chosen = [BPJS_COLUMNS[c] for c in columns]
+    tmp = _temp_beside(path)
+    ids = service.query_ids(query) if ids is None else list(ids)
+    wb = _SafeWorkbook()
+    ws = wb.create_sheet("Pendaftaran")
+    sheet = _Sheet(ws, chosen)
+    ws.freeze_panes = "A2"
+    sheet.header()
+    for p in _participants(service, ids):
+        sheet.row([c.value(p) for c in chosen])
+    _save_atomically(wb, tmp, path)
+    service.log_event("export_bpjs", f"{len(ids)} peserta ke {path.name}")
+    return len(ids)
+
+
+@_leaves_nothing
+def export_problem_report(preview: ImportPreview, path: Path) -> int:
+    """Rejected and warned rows of an import, for whoever made the list."""
+    columns = (
+        Column("row", "Baris", 7, lambda p: None),
+        Column("nik", "NIK (seperti tertulis)", 20, lambda p: None),
+        Column("name", "Nama", 26, lambda p: None),
+        Column("status", "Hasil", 12, lambda p: None),
+        Column("field", "Kolom", 16, lambda p: None),
+        Column("reason", "Masalah", 90, lambda p: None),
+    )
+    tmp = _temp_beside(path)
+    wb = _SafeWorkbook()
+    ws = wb.create_sheet("Masalah Impor")
+    sheet = _Sheet(ws, columns)
+    ws.freeze_panes = "A4"
+    sheet.text_rows([f"Masalah pada berkas {preview.path.name}, lembar {preview.sheet}"], bold=True)
+    sheet.text_rows([""])
+    sheet.header()
+    count = 0
+    for r in preview.rows:
+        if not r.issues:
+            continue
+        result = "Ditolak" if r.status == RowStatus.REJECTED else "Peringatan"
+        for issue in r.issues:
+            sheet.row([r.row, r.nik, r.name, result, field_label(issue.field), describe_issue(issue)])
+        count += 1
+    _save_atomically(wb, tmp, path)
+    return count
+
+
+@_leaves_nothing
+def export_audit(events: Sequence[AuditEvent], path: Path) -> int:
+    """The audit log as shown in the viewer, for an inspection or a breach report."""
+    columns = (
+        Column("at", "Waktu", 20, lambda p: None),
+        Column("username", "Pengguna", 16, lambda p: None),
+        Column("action", "Kejadian", 24, lambda p: None),
+        Column("detail", "Keterangan", 70, lambda p: None),
+    )
+    tmp = _temp_beside(path)
+    wb = _SafeWorkbook()
+    ws = wb.create_sheet("Log Audit")
+    sheet = _Sheet(ws, columns)
+    ws.freeze_panes = "A2"
+    sheet.header()
+    for e in events:
+        sheet.row([e.at, e.username, e.action, e.detail])
+    _save_atomically(wb, tmp, path)
+    return len(events)
+
+
+@_leaves_nothing
+def export_review_list(entries: Sequence[ReviewEntry], path: Path, *, title: str) -> int:
+    """The eligibility review list (age limit, end of term, gone from the source list); NIKs
+    masked: the list goes round the office for decisions."""
+    columns = (
+        Column("no", "No.", 6, lambda p: None),
+        Column("reg", "No. Registrasi", 20, lambda p: None),
+        Column("name", "Nama", 28, lambda p: None),
+        Column("nik", "NIK", 20, lambda p: None),
+        Column("category", "Kategori", 22, lambda p: None),
+        Column("rtrw", "RT/RW", 9, lambda p: None),
+        Column("reason", "Perlu ditinjau karena", 26, lambda p: None),
+        Column("detail", "Keterangan", 60, lambda p: None),
+        Column("decision", "Keputusan (diisi)", 24, lambda p: None),
+    )
+    tmp = _temp_beside(path)
+    wb = _SafeWorkbook()
+    ws = wb.create_sheet("Tinjauan")
+    sheet = _Sheet(ws, columns)
+    ws.freeze_panes = "A4"
+    sheet.text_rows([title], bold=True)
+    sheet.text_rows([""])
+    sheet.header()
+    for n, e in enumerate(entries, 1):
+        sheet.row([
+            n, e.reg_no, e.full_name, mask_nik(e.nik), code_label("category", e.category),
+            f"{e.rt or '-'}/{e.rw or '-'}", code_label("review_reason", e.reason), e.detail, "",
+        ])  # fmt: skip
+    _save_atomically(wb, tmp, path)
+    return len(entries)
+
+
+@_leaves_nothing
+def export_person_report(service: ParticipantService, participant_id: int, path: Path) -> int:
+    """Everything held about one person: the record, its full history and the audit entries.
+
+    Answers a data subject's access request (UU 27/2022). The full NIK is in it: hand it to the
+    person only. Returns the number of history events written.
+    """
+    p = service.get(participant_id)
+    history = service.history(participant_id)
+    events = [e for e in audit_events(service.db, limit=100_000) if p.reg_no in e.detail or e.detail == p.reg_no]
+    columns = (Column("a", "Data", 26, lambda _p: None), Column("b", "Isi", 40, lambda _p: None),
+               Column("c", "", 22, lambda _p: None), Column("d", "", 22, lambda _p: None),
+               Column("e", "", 22, lambda _p: None))  # fmt: skip
+    tmp = _temp_beside(path)
+    wb = _SafeWorkbook()
+    ws = wb.create_sheet("Data Pribadi")
+    sheet = _Sheet(ws, columns)
+    sheet.text_rows([f"DATA YANG DISIMPAN TENTANG {p.full_name.upper()}"], bold=True)
+    sheet.text_rows([f"Dicetak {format_date_long(service.today())} oleh {service.user.full_name}", ""])
+    values: list[tuple[str, Any]] = [
+        (field_label("reg_no"), p.reg_no), (field_label("nik"), p.nik), (field_label("kk"), p.kk),
+        (field_label("full_name"), p.full_name), (field_label("birth_place"), p.birth_place),
+        (field_label("birth_date"), p.birth_date), (field_label("sex"), code_label("sex", p.sex)),
+        (field_label("address"), p.address), (field_label("dusun"), p.dusun), (field_label("rt"), p.rt),
+        (field_label("rw"), p.rw), (field_label("phone"), p.phone), (field_label("occupation"), p.occupation),
+        (field_label("category"), code_label("category", p.category)), (field_label("source_list"), p.source_list),
+        (field_label("source_date"), p.source_date), (field_label("funding"), code_label("funding", p.funding)),
+        (field_label("start_date"), p.start_date), (field_label("status"), code_label("status", p.status)),
+        (field_label("exit_reason"), code_label("exit_reason", p.exit_reason)), (field_label("exit_date"), p.exit_date),
+        (field_label("kpj"), p.kpj), ("Kode desa", p.desa_code), ("ID global", p.uid),
+        ("Dicatat", p.created_at), ("Terakhir diubah", p.updated_at),
+    ]  # fmt: skip
+    for label, value in values:
+        sheet.row([label, value if value not in ("", None) else None])
+    sheet.text_rows(["", "RIWAYAT"], bold=True)
+    sheet.row(["Waktu", "Kejadian", "Pengguna", "Data", "Sebelumnya → Menjadi"])
+    for h in history:
+        for fld, old, new in h.changes or (("", "", ""),):
+            sheet.row(
+                [h.at, code_label("action", h.action), h.username, field_label(fld) if fld else "", f"{old} → {new}"]
+            )
+    sheet.text_rows(["", "LOG AUDIT"], bold=True)
+    for e in events:
+        sheet.row([e.at, e.action, e.username, e.detail])
+    _save_atomically(wb, tmp, path)
+    service.log_event("person_report", p.reg_no)
+    return len(history)
+
+
+def _landscape(ws: WriteOnlyWorksheet, *, header_row: int) -> None:
+    """A wide sheet prints landscape, one page wide, its header row on every page."""
+    sheet = cast(Any, ws)  # page set-up is present at run time, missing from the write-only stubs
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = 9  # A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+
+
+@_leaves_nothing
+def export_coverage(overview: RegencyOverview, profile: OfficeProfile, path: Path, preparer: str) -> int:
+    """The regency's coverage report: per kecamatan and desa (with subtotals), and the
+    participants active at the end of each month per kecamatan. Returns the villages listed."""
+    cats = [c.value for c in Category]
+    columns = [
+        Column("kecamatan", "Kecamatan", 16, lambda p: None),
+        Column("desa", "Desa", 18, lambda p: None),
+        Column("code", "Kode Desa", 14, lambda p: None),
+        *(Column(c, code_label("category", c), 12, lambda p: None) for c in cats),
+        Column("active", "Peserta Aktif", 11, lambda p: None),
+        Column("new", "Baru Bulan Ini", 11, lambda p: None),
+        Column("ended", "Berhenti Bulan Ini", 11, lambda p: None),
+        Column("kpj", "Sudah Ber-KPJ", 11, lambda p: None),
+        Column("sent", "Dikirim ke BPJS", 11, lambda p: None),
+        Column("rejected", "Ditolak", 10, lambda p: None),
+        Column("paid", "Iuran Bulan Ini Lunas", 11, lambda p: None),
+        Column("cases", "Ganda Terbuka", 10, lambda p: None),
+        Column("contact", "Kontak Terakhir", 17, lambda p: None),
+        Column("missing", "Paket Hilang", 10, lambda p: None),
+    ]
+
+    def figures(a: AreaSummary) -> list[Any]:
+        return [
+            *(a.by_category.get(c, 0) for c in cats), a.active, a.new_month, a.ended_month, a.with_kpj, a.sent_bpjs,
+            a.rejected, a.paid_month, a.open_cases,
+        ]  # fmt: skip
+
+    tmp = _temp_beside(path)
+    wb = _SafeWorkbook()
+    ws = wb.create_sheet("Cakupan")
+    sheet = _Sheet(ws, columns)
+    ws.freeze_panes = "D5"
+    _landscape(ws, header_row=4)
+    sheet.text_rows(
+        [f"CAKUPAN JAMINAN SOSIAL KETENAGAKERJAAN PEKERJA RENTAN DESA {profile.region_name.upper()}"], bold=True
+    )
+    sheet.text_rows([f"Keadaan per {format_date_long(overview.today)}"])
+    sheet.text_rows([""])
+    sheet.header()
+    count = 0
+    bold = Font(bold=True)
+    for kec in overview.kecamatan:
+        for a in kec.villages:
+            contact = a.last_contact[:16] if a.last_contact else "belum pernah"
+            sheet.row([kec.total.name, a.name, a.code, *figures(a), contact, a.missing or None])
+            count += 1
+        sub = [WriteOnlyCell(ws, value=v) for v in [kec.total.name, "Jumlah kecamatan", kec.total.code,
+                                                    *figures(kec.total)]]  # fmt: skip
+        for cell in sub:
+            cell.font = bold
+        ws.append(sub)
+    total = [WriteOnlyCell(ws, value=v) for v in ["", "JUMLAH KABUPATEN", "", *figures(overview.total)]]
+    for cell in total:
+        cell.font = bold
+    ws.append(total)
+    _signatory(sheet, profile, preparer, overview.today)
+
+    month_columns = [Column("kecamatan", "Kecamatan", 18, lambda p: None)] + [
+        Column(f"{y}-{m}", format_month(y, m), 11, lambda p: None) for y, m in overview.months
+    ]
+    ws2 = wb.create_sheet("Per Bulan")
+    monthly = _Sheet(ws2, month_columns)
+    ws2.freeze_panes = "B4"
+    _landscape(ws2, header_row=3)
+    monthly.text_rows(["PESERTA AKTIF PADA AKHIR BULAN, PER KECAMATAN"], bold=True)
+    monthly.text_rows([""])
+    monthly.header()
+    for kec in overview.kecamatan:
+        monthly.row([kec.total.name, *kec.series])
+    monthly.row(["Jumlah", *(sum(k.series[i] for k in overview.kecamatan) for i in range(len(overview.months)))])
+    _save_atomically(wb, tmp, path)
+    return count
+
+
+@_leaves_nothing
+def export_premium_report(
+    recap: YearRecap, plan: BudgetPlan, profile: OfficeProfile, path: Path, preparer: str, today: date
+) -> int:
+    """The year's premium report: the monthly recap for accountability (with the signatory
+    block), the APBDes line for the next year, and every payment. Amounts are numbers in
+    rupiah, so the sheet adds them up itself. Returns the payments listed."""
+    money = "#,##0"
+    columns = [
+        Column("month", "Bulan", 16, lambda p: None),
+        Column("due", "Jatuh Tempo", 13, lambda p: None),
+        Column("people", "Peserta Ditagih", 11, lambda p: None),
+        Column("billed", "Tagihan (Rp)", 15, lambda p: None),
+        Column("paid", "Dibayar untuk Bulan Ini (Rp)", 17, lambda p: None),
+        Column("outstanding", "Belum Dibayar (Rp)", 15, lambda p: None),
+        Column("received", "Pembayaran Bulan Ini (Rp)", 17, lambda p: None),
+    ]
+    tmp = _temp_beside(path)
+    wb = _SafeWorkbook()
+    ws = wb.create_sheet("Rekap Bulanan")
+    sheet = _Sheet(ws, columns)
+    ws.freeze_panes = "A6"
+    _landscape(ws, header_row=5)
+    bold = Font(bold=True)
+
+    def amounts(values: Sequence[Any], *, strong: bool = False) -> None:
+        cells = []
+        for n, v in enumerate(values):
+            cell = WriteOnlyCell(ws, value=cast(Any, v))
+            if isinstance(v, date):
+                cell.number_format = DATE_FORMAT
+            elif isinstance(v, int) and n >= 3:
+                cell.number_format = money
+            if strong:
+                cell.font = bold
+            cells.append(cell)
+        ws.append(cells)
+
+    sheet.text_rows([f"REKAPITULASI IURAN BPJS KETENAGAKERJAAN TAHUN {recap.year}"], bold=True)
+    place = f"Desa {profile.region_name}" + (f", Kecamatan {profile.kecamatan_name}" if profile.kecamatan_name else "")
+    sheet.text_rows([place])
+    sheet.text_rows([f"Keadaan per {format_date_long(today)}"])
+    sheet.text_rows([""])
+    sheet.header()
+    for m in recap.months:
+        label = format_month(m.month // 12, m.month % 12 + 1)
+        amounts([label, m.due, m.people, m.billed, m.paid, m.outstanding if m.overdue else 0, m.received])
+    amounts(["JUMLAH", "", "", recap.billed, recap.paid, recap.arrears, recap.received], strong=True)
+    sheet.text_rows([""])
+    if recap.budget:
+        pct = recap.realisation_pct or 0.0
+        sheet.text_rows(
+            [f"Anggaran APBDes {recap.year}: Rp{recap.budget:,}".replace(",", "."),
+             f"Realisasi pembayaran: Rp{recap.received:,} ({pct:.1f}%)".replace(",", ".")]
+        )  # fmt: skip
+    else:
+        sheet.text_rows([f"Anggaran APBDes {recap.year} belum dicatat."])
+    _signatory(sheet, profile, preparer, today)
+
+    ws2 = wb.create_sheet(f"Anggaran {plan.year}")
+    budget = _Sheet(ws2, [Column("item", "Uraian", 46, lambda p: None), Column("value", "Nilai", 18, lambda p: None)])
+    budget.text_rows([f"RENCANA ANGGARAN IURAN JKK DAN JKM TAHUN {plan.year} (APBDes)"], bold=True)
+    budget.text_rows([""])
+    budget.header()
+    budget.row(["Peserta aktif (dibiayai desa)", plan.active])
+    budget.row(["Rencana tambahan peserta", plan.planned_additions])
+    budget.row(["Jumlah peserta dianggarkan", plan.people])
+    for month, rate in plan.monthly:
+        budget.row([f"Iuran per orang, {format_month(month // 12, month % 12 + 1)} (Rp)", rate])
+    budget.row(["Iuran per orang setahun (Rp)", sum(r for _, r in plan.monthly)])
+    total = [WriteOnlyCell(ws2, value="JUMLAH ANGGARAN (Rp)"), WriteOnlyCell(ws2, value=plan.total)]
+    for cell in total:
+        cell.font = bold
+    total[1].number_format = money
+    ws2.append(total)
+    _signatory(budget, profile, preparer, today)
+
+    ws3 = wb.create_sheet("Pembayaran")
+    payments = _Sheet(
+        ws3,
+        [
+            Column("paid_on", "Tanggal Bayar", 13, lambda p: None),
+            Column("amount", "Jumlah (Rp)", 15, lambda p: None),
+            Column("period", "Untuk Bulan", 30, lambda p: None),
+            Column("people", "Peserta", 9, lambda p: None),
+            Column("reference", "Referensi", 22, lambda p: None),
+            Column("by", "Dicatat Oleh", 14, lambda p: None),
+            Column("void", "Dibatalkan", 30, lambda p: None),
+        ],
+    )
+    ws3.freeze_panes = "A3"
+    payments.text_rows([f"PEMBAYARAN IURAN TAHUN {recap.year}"], bold=True)
+    payments.header()
+    for p in recap.payments:
+        void = f"{p.voided_at[:10]}: {p.void_reason}" if p.voided_at else ""
+        payments.row([date.fromisoformat(p.paid_on), p.amount, p.period, p.people, p.reference, p.created_by, void])
+    _save_atomically(wb, tmp, path)
+    return len(recap.payments)
+
+
+@_leaves_nothing
+def export_lost_report(report: LostReport, profile: OfficeProfile, path: Path, preparer: str, today: date) -> int:
+    """Whose data a lost stick or computer held: the list the office notifies from."""
+    columns = [
+        Column("no", "No.", 6, lambda p: None),
+        Column("name", "Nama", 28, lambda p: None),
+        Column("nik", "NIK", 20, lambda p: None),
+        Column("reg_no", "No. Registrasi", 18, lambda p: None),
+        Column("desa", "Kode Desa", 14, lambda p: None),
+        Column("rt_rw", "RT/RW", 10, lambda p: None),
+        Column("status", "Status", 10, lambda p: None),
+        Column("packages", "Paket", 14, lambda p: None),
+    ]
+    tmp = _temp_beside(path)
+    wb = _SafeWorkbook()
+    ws = wb.create_sheet("Data Terpapar")
+    sheet = _Sheet(ws, columns)
+    ws.freeze_panes = "A6"
+    _landscape(ws, header_row=5)
+    what = (
+        f"flashdisk berisi paket {', '.join(map(str, report.packages))}"
+        if report.what == "packages"
+        else "perangkat (seluruh basis data)"
+    )
+    sheet.text_rows([f"DAFTAR ORANG YANG DATANYA ADA DI {what.upper()} YANG HILANG"], bold=True)
+    sheet.text_rows([f"{profile.region_name}; keadaan per {format_date_long(today)}; {len(report.people)} orang"])
+    sheet.text_rows(["Data: nama, NIK, nomor KK, tanggal lahir, alamat, kategori kepesertaan."])
+    sheet.text_rows([""])
+    sheet.header()
+    for n, p in enumerate(report.people, start=1):
+        rt_rw = f"{p.rt}/{p.rw}" if p.rt or p.rw else ""
+        packages = ", ".join(map(str, p.packages))
+        sheet.row([n, p.full_name, p.nik, p.reg_no, p.desa_code, rt_rw, code_label("status", p.status), packages])
+    _signatory(sheet, profile, preparer, today)
+    _save_atomically(wb, tmp, path)
+    return len(report.people)
