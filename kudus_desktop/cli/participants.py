@@ -19,7 +19,7 @@ from kudus_desktop.core.reports.exporting import (
     export_review_list,
     export_roster,
 )
-from kudus_desktop.core.reports.notice import notices_for
+from kudus_desktop.core.reports.notice import notices_beside, notices_for
 from kudus_desktop.core.reports.printouts import participant_list
 from kudus_desktop.core.rules.card_layout import Paper
 from kudus_desktop.core.rules.dates import format_date
@@ -133,7 +133,7 @@ def cmd_cards(args: argparse.Namespace) -> dict[str, Any]:
         if args.with_notice:
             from kudus_desktop.render.notice import write_notices_pdf
 
-            notice_out = out.with_name(f"{out.stem}-informasi-data-pribadi.pdf")
+            notice_out = notices_beside(out)
             people = [c.participant_id for c in batch.cards]
             write_notices_pdf(notice_out, notices_for(service, accounts.profile(), people), paper)
         cards.record_print(batch, args.reason or "")

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from kudus_desktop.core.enrolment.participants import ParticipantQuery, ParticipantService
 from kudus_desktop.core.errors import KudusError
-from kudus_desktop.core.reports.notice import Notice, notices_for
+from kudus_desktop.core.reports.notice import Notice, notices_beside, notices_for
 from kudus_desktop.core.reports.printouts import PrintedTable, participant_list
 from kudus_desktop.core.rules.card_layout import Paper, SheetLayout, sheet_layout
 from kudus_desktop.core.rules.views import OfficeProfile
@@ -60,11 +60,6 @@ def make_printer(name: str, paper: Paper) -> QPrinter:
     printer.setFullPage(True)
     printer.setPageLayout(full_page_layout(paper))
     return printer
-
-
-def notice_beside(cards_pdf: Path) -> Path:
-    """Where the information sheets of a card run go: beside the cards' PDF."""
-    return cards_pdf.with_name(f"{cards_pdf.stem}-informasi-data-pribadi.pdf")
 
 
 def ask_pdf_path(parent: QWidget, title: str, name: str) -> Path | None:
@@ -347,7 +342,7 @@ class CardPrintDialog(QDialog):
             return
         ids, paper, reason = self.ids(), self.paper_choice(), self.reason.text()
         x, y = self.offset_x.value(), self.offset_y.value()
-        notice_path = notice_beside(target) if self.with_notice.isChecked() else None
+        notice_path = notices_beside(target) if self.with_notice.isChecked() else None
 
         def job(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> CardBatch:
             batch = self.cards.prepare(ids, cancelled=cancelled)

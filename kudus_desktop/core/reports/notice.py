@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from kudus_desktop.core.enrolment.participants import PAGE, ParticipantService
 from kudus_desktop.core.rules.dates import format_date_long
@@ -115,3 +116,8 @@ def notices_for(service: ParticipantService, profile: OfficeProfile, ids: Sequen
     for start in range(0, len(ids), PAGE):
         out += [privacy_notice(profile, years, today, preparer, p) for p in service.views(ids[start : start + PAGE])]
     return out
+
+
+def notices_beside(cards_pdf: Path) -> Path:
+    """Where the information sheets of a card run go: beside the cards' PDF."""
+    return cards_pdf.with_name(f"{cards_pdf.stem}-informasi-data-pribadi.pdf")
