@@ -20,6 +20,7 @@ from kudus_desktop.core.rules.views import UserView
 from kudus_desktop.core.storage import settings
 from kudus_desktop.core.storage.db import Database, open_database
 from kudus_desktop.core.storage.signing import KEY_DIR
+from kudus_desktop.core.sync import RegencySync, VillageSync
 from tests.factories import DESA, PASSWORD
 
 TODAY = date(2026, 11, 24)
@@ -146,3 +147,12 @@ def offices(tmp_path: Path, office_templates: dict[str, Path]) -> Iterator[dict[
     yield out
     for office in out.values():
         office.db.close()
+
+
+@pytest.fixture
+def three_villages(offices: dict[str, Office], tmp_path: Path) -> dict[str, Office]:
+    """Three villages in three kecamatan, joined to the regency."""
+    for key, code in (("a", DESA), ("b", DESA_B), ("c", DESA_C)):
+        path, _ = RegencySync(offices["kab"].db, offices["kab"].user).make_setup_file(code, tmp_path)
+        VillageSync(offices[key].db, offices[key].user).join(path)
+    return offices

@@ -67,8 +67,7 @@ def test_changes_imports_and_exports_are_in_the_audit_log(service: ParticipantSe
     from kudus_desktop.core.reports.exporting import export_bpjs_list
     from kudus_desktop.core.storage.audit import audit_events
     from kudus_desktop.core.village.importing import ImportOptions, ImportService
-    from tests.core.test_import import village_list
-    from tests.factories import make_draft, make_nik
+    from tests.factories import make_draft, make_nik, village_list
 
     pid, _ = service.create(make_draft(1))
     service.end(pid, "pindah", "20/11/2026")

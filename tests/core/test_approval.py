@@ -25,8 +25,7 @@ from kudus_desktop.core.village.cards import CardScope, CardService
 from kudus_desktop.core.village.importing import ImportOptions, ImportService
 from kudus_desktop.core.village.premiums import PaymentRequest, PremiumService, parse_month
 from tests.conftest import TODAY, Office
-from tests.core.test_import import village_list
-from tests.factories import DESA, PASSWORD, make_draft, make_nik
+from tests.factories import DESA, PASSWORD, make_draft, make_nik, village_list
 
 pytestmark = pytest.mark.usefixtures("as_admin")
 
@@ -246,7 +245,7 @@ def test_only_the_admin_switches_approval_off_and_that_releases_the_queue(desk: 
 def test_the_command_line_lists_changes_and_decides_only_with_a_password(desk: Desk, tmp_path: Path) -> None:
     import json
 
-    from tests.core.test_cli_and_regions import cli
+    from tests.commands import cli
 
     def run(*args: str) -> dict:  # type: ignore[type-arg]
         result = cli(*args, "--data-dir", str(desk.a.path), "--json")

@@ -11,7 +11,7 @@ from kudus_desktop.core.errors import StorageError
 from kudus_desktop.core.paths import DB_FILE_NAME
 from kudus_desktop.core.storage.backup import backup_database, daily_backup_if_due, restore_database, rotate
 from kudus_desktop.core.storage.db import open_database
-from tests.core.test_cli_and_regions import cli
+from tests.commands import cli
 from tests.factories import make_draft
 
 pytestmark = pytest.mark.usefixtures("as_admin")

@@ -1,7 +1,7 @@
-"""The headless entry point, run as a real process, and the shipped region list."""
+"""The headless entry point (in this process; a real process for the installed entry point)
+and the shipped region list."""
 
 import json
-import os
 import sqlite3
 import subprocess
 import sys
@@ -11,19 +11,9 @@ import pytest
 
 from kudus_desktop.core.paths import DB_FILE_NAME
 from kudus_desktop.core.rules.regions import all_regions, kecamatan_list, region, villages_of
+from tests.commands import cli, cli_process
 
 PASSWORD = "kata-sandi-aman"
-
-
-def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "kudus_desktop", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, **(env or {})},
-        check=False,
-    )
 
 
 @pytest.fixture
@@ -142,6 +132,18 @@ def test_kabupaten_init_and_the_data_dir_from_the_environment(tmp_path: Path, pa
     info = cli("info", "--json", env=env)
     assert info.returncode == 0
     assert json.loads(info.stdout)["profile"]["mode"] == "kabupaten"
+
+
+def test_the_installed_entry_point_runs_as_its_own_process(tmp_path: Path, password_file: Path) -> None:
+    """One real process per kind of exit: a command that works, and a refusal in one line."""
+    data = tmp_path / "data"
+    assert cli("init", "--data-dir", str(data), "--desa", "33.19.03.2008", "--admin", "operator",
+               "--password-file", str(password_file)).returncode == 0  # fmt: skip
+    info = cli_process("info", "--json", "--data-dir", str(data))
+    assert info.returncode == 0 and json.loads(info.stdout)["profile"]["region_code"] == "33.19.03.2008"
+    (data / DB_FILE_NAME).write_bytes(b"\x00" * 4096)
+    refused = cli_process("peserta", "list", "--data-dir", str(data))
+    assert refused.returncode == 2 and "bukan basis data" in refused.stderr and refused.stderr.count("\n") == 1
 
 
 def test_commands_on_a_damaged_database_fail_with_one_line(tmp_path: Path) -> None:

@@ -7,9 +7,8 @@ import openpyxl
 import pytest
 
 from kudus_desktop.core.enrolment.participants import ParticipantService
-from tests.core.test_cli_and_regions import cli
-from tests.core.test_import import ENCRYPTED, village_list
-from tests.factories import make_nik
+from tests.commands import cli
+from tests.factories import ENCRYPTED, make_nik, village_list
 
 pytestmark = pytest.mark.usefixtures("as_admin")
 

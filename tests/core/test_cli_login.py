@@ -7,8 +7,6 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +19,9 @@ from kudus_desktop.core.paths import DB_FILE_NAME
 from kudus_desktop.core.rules.codes import Role
 from kudus_desktop.core.rules.nik import mask_nik
 from kudus_desktop.core.storage.db import open_database
+from tests.commands import cli
 from tests.conftest import copy_office
-from tests.core.test_import import village_list
-from tests.factories import PASSWORD, make_draft, make_nik
+from tests.factories import PASSWORD, make_draft, make_nik, village_list
 
 NEWCOMER: list[list[object]] = [[make_nik(3), "Warsini", "12/05/1980", "L", 1, 1, "Buruh tani"]]
 
@@ -47,13 +45,8 @@ def office(template_dir: Path, tmp_path: Path) -> Path:
 
 def run(data: Path, *args: str, user: str | None = None, env: dict[str, str] | None = None) -> dict[str, Any]:
     login = ["--user", user, "--password-file", str(data.parent / "sandi.txt")] if user else []
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("KUDUS_")}
-    done = subprocess.run(
-        [sys.executable, "-m", "kudus_desktop", "--data-dir", str(data), "--json", *args, *login],
-        capture_output=True, text=True, timeout=120, check=False, env={**clean, **(env or {})},
-        stdin=subprocess.DEVNULL,
-    )  # fmt: skip
-    assert "Traceback" not in done.stderr, done.stderr
+    clean: dict[str, str | None] = {k: None for k in os.environ if k.startswith("KUDUS_")}
+    done = cli("--data-dir", str(data), "--json", *args, *login, env={**clean, **(env or {})})
     return {**json.loads(done.stdout or done.stderr), "returncode": done.returncode}
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from tests.commands import cli
 from tests.conftest import Office
-from tests.core.test_cli_and_regions import cli
 from tests.factories import make_draft, make_nik
 
 pytestmark = pytest.mark.usefixtures("as_admin")

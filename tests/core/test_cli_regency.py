@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from tests.commands import cli
 from tests.conftest import DESA_B, Office
-from tests.core.test_cli_and_regions import cli
-from tests.core.test_regency_desk import enrol, send, world  # noqa: F401 - the fixture
-from tests.factories import make_nik
+from tests.factories import enrol_one, make_nik, send
 
 pytestmark = pytest.mark.usefixtures("as_admin")
 
@@ -23,13 +22,13 @@ def run(office: Office, *args: str) -> dict:  # type: ignore[type-arg]
     return out
 
 
-def test_regency_desk_on_the_command_line(world: dict[str, Office], tmp_path: Path) -> None:  # noqa: F811
-    a, b, kab = world["a"], world["b"], world["kab"]
+def test_regency_desk_on_the_command_line(three_villages: dict[str, Office], tmp_path: Path) -> None:
+    a, b, kab = three_villages["a"], three_villages["b"], three_villages["kab"]
     stick = tmp_path / "stick"
-    enrol(a, 1, start_date="01/11/2026")
-    enrol(a, 2)
-    enrol(b, 1, start_date="15/11/2026")
-    enrol(b, 3)
+    enrol_one(a, 1, start_date="01/11/2026")
+    enrol_one(a, 2)
+    enrol_one(b, 1, start_date="15/11/2026")
+    enrol_one(b, 3)
     send(a, kab, stick)
     send(b, kab, stick)
     kab.db.close()

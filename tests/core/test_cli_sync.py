@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.commands import cli
 from tests.conftest import Office
-from tests.core.test_cli_and_regions import cli
 from tests.factories import DESA, make_draft
 
 pytestmark = pytest.mark.usefixtures("as_admin")

@@ -19,8 +19,7 @@ import pytest
 
 from kudus_desktop.core.paths import DB_FILE_NAME
 from kudus_desktop.core.storage.db import open_database
-from tests.core.test_import import village_list
-from tests.factories import make_nik
+from tests.factories import make_nik, village_list
 
 pytestmark = pytest.mark.usefixtures("as_admin")
 

@@ -14,8 +14,7 @@ from kudus_desktop.core.errors import KudusError
 from kudus_desktop.core.office.accounts import AccountService
 from kudus_desktop.core.reports.exporting import export_bpjs_list, export_problem_report, export_roster, wadah_code
 from kudus_desktop.core.village.importing import ImportOptions, ImportService
-from tests.core.test_import import village_list
-from tests.factories import make_draft, make_nik
+from tests.factories import make_draft, make_nik, village_list
 
 
 @pytest.fixture
@@ -129,7 +128,7 @@ def test_everything_about_one_person(tmp_path: Path, service: ParticipantService
 
 @pytest.mark.usefixtures("as_admin")
 def test_person_report_command(tmp_path: Path, data_dir: Path, service: ParticipantService) -> None:
-    from tests.core.test_cli_and_regions import cli
+    from tests.commands import cli
 
     service.create(make_draft(1, full_name="Siti Aminah"))
     ok = cli("peserta", "report", "--nik", make_nik(1), "--out", str(tmp_path / "p.xlsx"), "--data-dir", str(data_dir))

@@ -16,34 +16,9 @@ from kudus_desktop.core.village.importing import (
     inspect_workbook,
     mapping_from_headers,
 )
-from tests.factories import make_draft, make_nik
+from tests.factories import ENCRYPTED, make_draft, make_nik, village_list
 
 OPTIONS = ImportOptions(source_list="DTKS", source_date="01/10/2026", start_date="01/12/2026")
-
-
-def village_list(path: Path, rows: list[list[object]], *, summary_sheet: bool = True) -> Path:
-    """A list as villages make them: a summary sheet first, a merged title, a blank row, a total row."""
-    wb = openpyxl.Workbook()
-    first = wb.active
-    assert first is not None
-    if summary_sheet:
-        first.title = "Ringkasan"
-        first.append(["Rekap jumlah per RT"])
-        first.append(["RT", "Jumlah"])
-        first.append(["001", 12])
-        ws = wb.create_sheet("Data DTKS")
-    else:
-        ws = first
-    ws.append(["DAFTAR CALON PESERTA BPJS KETENAGAKERJAAN DESA GETASPEJATEN"])
-    ws.merge_cells("A1:H1")
-    ws.append([])
-    ws.append(["No", "No. NIK", "Nama Lengkap", "Tgl Lahir", "L/P", "RT", "RW", "PEKERJAAN"])
-    for i, r in enumerate(rows, start=1):
-        ws.append([i, *r])
-    ws.append([])
-    ws.append(["JUMLAH", None, len(rows)])
-    wb.save(path)
-    return path
 
 
 def nik(serial: int, **kw: object) -> str:
@@ -201,14 +176,6 @@ def test_a_cancelled_commit_leaves_the_database_as_it_was(tmp_path: Path, servic
     with pytest.raises(CancelledError):
         importer.commit(preview, cancelled=cancel_after_first_chunk)
     assert service.count() == 0
-
-
-#: An Office file saved with a password: an OLE compound file whose directory names the
-#: streams ``EncryptionInfo`` and ``EncryptedPackage`` (MS-OFFCRYPTO), whatever its name says.
-ENCRYPTED = (
-    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + "EncryptionInfo".encode("utf-16-le") + b"\x00" * 98
-    + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 400
-)  # fmt: skip
 
 
 @pytest.mark.parametrize(

@@ -13,8 +13,8 @@ from kudus_desktop.core.rules.views import UserView
 from kudus_desktop.core.storage.db import open_database
 from kudus_desktop.core.sync import RegencySync, VillageSync
 from kudus_desktop.core.village.lost import LostMediaService
+from tests.commands import cli
 from tests.conftest import Office
-from tests.core.test_cli_and_regions import cli
 from tests.factories import DESA, make_draft, make_nik
 
 pytestmark = pytest.mark.usefixtures("as_admin")

@@ -25,36 +25,9 @@ from kudus_desktop.core.sync import RegencySync, VillageSync
 from kudus_desktop.core.village.cards import CardAction, CardScope, CardService
 from kudus_desktop.core.village.premiums import PremiumService, month_index
 from tests.conftest import DESA_B, DESA_C, PASSWORD, TODAY, Office
-from tests.factories import DESA, make_draft, make_nik
+from tests.factories import DESA, enrol_one, kk, make_draft, make_nik, send
 
 CODES = {"a": DESA, "b": DESA_B, "c": DESA_C}
-
-
-def kk(n: int) -> str:
-    return f"331903120510{n:04d}"
-
-
-@pytest.fixture
-def world(offices: dict[str, Office], tmp_path: Path) -> dict[str, Office]:
-    """Three villages in three kecamatan, joined to the regency."""
-    for key in ("a", "b", "c"):
-        path, _ = RegencySync(offices["kab"].db, offices["kab"].user).make_setup_file(CODES[key], tmp_path)
-        VillageSync(offices[key].db, offices[key].user).join(path)
-    return offices
-
-
-def enrol(office: Office, serial: int, **overrides: str) -> int:
-    overrides.setdefault("kk", kk(serial))
-    return office.participants.create(make_draft(serial, **overrides))[0]
-
-
-def send(village: Office, regency: Office, stick: Path) -> None:
-    """The village writes its package; the regency imports it (registering the device once)."""
-    result = VillageSync(village.db, village.user).export_package(stick)
-    assert result.copied_to is not None
-    RegencySync(regency.db, regency.user).import_package(
-        result.copied_to.read_bytes(), result.copied_to.name, confirm_fingerprint=identity(village.db).fingerprint
-    )
 
 
 def receive(regency: Office, villages: dict[str, Office], out: Path) -> dict[str, Any]:
@@ -85,14 +58,14 @@ def operator(kab: Office) -> Any:
 
 
 def test_same_nik_in_two_villages_the_decision_reaches_only_the_rejected_village(
-    world: dict[str, Office], tmp_path: Path
+    three_villages: dict[str, Office], tmp_path: Path
 ) -> None:
-    a, b, c, kab = world["a"], world["b"], world["c"], world["kab"]
+    a, b, c, kab = three_villages["a"], three_villages["b"], three_villages["c"], three_villages["kab"]
     stick = tmp_path / "stick"
-    enrol(a, 1, start_date="01/11/2026")
-    enrol(a, 2)
-    enrol(b, 1, start_date="15/11/2026", rt="7")  # the same person, enrolled later in Bakalankrapyak
-    enrol(c, 5)
+    enrol_one(a, 1, start_date="01/11/2026")
+    enrol_one(a, 2)
+    enrol_one(b, 1, start_date="15/11/2026", rt="7")  # the same person, enrolled later in Bakalankrapyak
+    enrol_one(c, 5)
     for v in (a, b, c):
         send(v, kab, stick)
     desk = DoubleEnrolmentService(kab.db, kab.user)
@@ -134,12 +107,12 @@ def test_same_nik_in_two_villages_the_decision_reaches_only_the_rejected_village
 
 
 def test_a_nik_in_the_apbd_list_waits_then_the_village_hears_the_decision(
-    world: dict[str, Office], tmp_path: Path
+    three_villages: dict[str, Office], tmp_path: Path
 ) -> None:
-    a, c, kab = world["a"], world["c"], world["kab"]
+    a, c, kab = three_villages["a"], three_villages["c"], three_villages["kab"]
     stick = tmp_path / "stick"
-    enrol(a, 1)
-    enrol(c, 6)
+    enrol_one(a, 1)
+    enrol_one(c, 6)
     send(a, kab, stick)
     send(c, kab, stick)
     # The regency's APBD scheme list, as its finance office writes it: a title, a header lower down.
@@ -189,9 +162,11 @@ def test_a_nik_in_the_apbd_list_waits_then_the_village_hears_the_decision(
     assert err.value.code == "apbd_list_empty" and desk.apbd_count() == 2
 
 
-def test_an_open_apbd_case_closes_when_the_nik_leaves_the_list(world: dict[str, Office], tmp_path: Path) -> None:
-    c, kab = world["c"], world["kab"]
-    enrol(c, 6)
+def test_an_open_apbd_case_closes_when_the_nik_leaves_the_list(
+    three_villages: dict[str, Office], tmp_path: Path
+) -> None:
+    c, kab = three_villages["c"], three_villages["kab"]
+    enrol_one(c, 6)
     send(c, kab, tmp_path / "stick")
     desk = DoubleEnrolmentService(kab.db, kab.user)
     listing = tmp_path / "apbd.csv"
@@ -205,12 +180,12 @@ def test_an_open_apbd_case_closes_when_the_nik_leaves_the_list(world: dict[str, 
     assert state_of(c, make_nik(6)).state == SyncState.ACCEPTED
 
 
-def test_same_person_under_two_niks_is_only_a_suggestion(world: dict[str, Office], tmp_path: Path) -> None:
-    a, b, kab = world["a"], world["b"], world["kab"]
+def test_same_person_under_two_niks_is_only_a_suggestion(three_villages: dict[str, Office], tmp_path: Path) -> None:
+    a, b, kab = three_villages["a"], three_villages["b"], three_villages["kab"]
     stick = tmp_path / "stick"
-    enrol(a, 1, full_name="Siti Aminah", kk=kk(40))
-    enrol(b, 2, full_name="SITI  AMINAH.", kk=kk(40))  # same KK and birth date, another NIK
-    enrol(b, 3, full_name="Bambang Sutrisno", kk=kk(40))  # same family, another person
+    enrol_one(a, 1, full_name="Siti Aminah", kk=kk(40))
+    enrol_one(b, 2, full_name="SITI  AMINAH.", kk=kk(40))  # same KK and birth date, another NIK
+    enrol_one(b, 3, full_name="Bambang Sutrisno", kk=kk(40))  # same family, another person
     send(a, kab, stick)
     send(b, kab, stick)
     desk = DoubleEnrolmentService(kab.db, checker(kab).user)
@@ -240,13 +215,15 @@ def _results(path: Path, rows: list[list[Any]]) -> Path:
     return path
 
 
-def test_bpjs_list_out_and_answers_back_to_the_right_villages(world: dict[str, Office], tmp_path: Path) -> None:
-    a, b, c, kab = world["a"], world["b"], world["c"], world["kab"]
+def test_bpjs_list_out_and_answers_back_to_the_right_villages(
+    three_villages: dict[str, Office], tmp_path: Path
+) -> None:
+    a, b, c, kab = three_villages["a"], three_villages["b"], three_villages["c"], three_villages["kab"]
     stick = tmp_path / "stick"
     for n in (1, 2, 3):
-        enrol(a, n)
-    enrol(b, 4)
-    enrol(c, 5, funding="apbd")
+        enrol_one(a, n)
+    enrol_one(b, 4)
+    enrol_one(c, 5, funding="apbd")
     for v in (a, b, c):
         send(v, kab, stick)
     bpjs = BpjsService(kab.db, kab.user, today=lambda: TODAY)
@@ -271,7 +248,7 @@ def test_bpjs_list_out_and_answers_back_to_the_right_villages(world: dict[str, O
     sent = [e for e in kab.participants.history(pid) if e.action == "bpjs"]
     assert len(sent) == 1 and sent[0].changes == (("bpjs", "", "Dikirim ke BPJS dalam semua.xlsx"),)
 
-    enrol(a, 9)  # enrolled after the list went out: never sent
+    enrol_one(a, 9)  # enrolled after the list went out: never sent
     send(a, kab, stick)
     answer = _results(
         tmp_path / "hasil.xlsx",
@@ -345,14 +322,14 @@ def test_bpjs_list_out_and_answers_back_to_the_right_villages(world: dict[str, O
     assert state_of(a, make_nik(2)).state == SyncState.ACCEPTED
 
 
-def test_coverage_overview_and_report(world: dict[str, Office], tmp_path: Path) -> None:
-    a, b, kab = world["a"], world["b"], world["kab"]
+def test_coverage_overview_and_report(three_villages: dict[str, Office], tmp_path: Path) -> None:
+    a, b, kab = three_villages["a"], three_villages["b"], three_villages["kab"]
     stick = tmp_path / "stick"
     for n in (1, 2, 3):
-        enrol(a, n, start_date="01/11/2026")
-    enrol(a, 4, start_date="01/06/2026", category="linmas")
-    ended = enrol(b, 5, start_date="01/09/2026")
-    enrol(b, 6, start_date="01/10/2026")
+        enrol_one(a, n, start_date="01/11/2026")
+    enrol_one(a, 4, start_date="01/06/2026", category="linmas")
+    ended = enrol_one(b, 5, start_date="01/09/2026")
+    enrol_one(b, 6, start_date="01/10/2026")
     b.participants.end(ended, "pindah", "10/11/2026")
     send(a, kab, stick)
     send(b, kab, stick)
@@ -384,14 +361,14 @@ def test_coverage_overview_and_report(world: dict[str, Office], tmp_path: Path) 
     assert monthly[2][0] == "Kecamatan" and monthly[-1][0] == "Jumlah" and monthly[-1][-1] == 5
 
 
-def test_coverage_report_opens_in_libreoffice(world: dict[str, Office], tmp_path: Path) -> None:
+def test_coverage_report_opens_in_libreoffice(three_villages: dict[str, Office], tmp_path: Path) -> None:
     import shutil
 
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         pytest.skip("LibreOffice (soffice) is not installed")
-    a, kab = world["a"], world["kab"]
-    enrol(a, 1)
+    a, kab = three_villages["a"], three_villages["kab"]
+    enrol_one(a, 1)
     send(a, kab, tmp_path / "stick")
     out = tmp_path / "cakupan.xlsx"
     export_coverage(overview(kab.db, kab.user, today=lambda: TODAY), AccountService(kab.db).profile(), out, "Admin")
@@ -403,11 +380,11 @@ def test_coverage_report_opens_in_libreoffice(world: dict[str, Office], tmp_path
     assert "Getaspejaten" in csv_text and "JUMLAH KABUPATEN" in csv_text
 
 
-def test_a_batch_of_packages_ends_with_a_whole_scan(world: dict[str, Office], tmp_path: Path) -> None:
-    a, b, kab = world["a"], world["b"], world["kab"]
+def test_a_batch_of_packages_ends_with_a_whole_scan(three_villages: dict[str, Office], tmp_path: Path) -> None:
+    a, b, kab = three_villages["a"], three_villages["b"], three_villages["kab"]
     stick = tmp_path / "stick"
-    enrol(a, 1, full_name="Siti Aminah", kk=kk(40))
-    enrol(b, 2, full_name="Siti Aminah", kk=kk(40))
+    enrol_one(a, 1, full_name="Siti Aminah", kk=kk(40))
+    enrol_one(b, 2, full_name="Siti Aminah", kk=kk(40))
     for v in (a, b):
         VillageSync(v.db, v.user).export_package(stick)
     fingerprints = {identity(v.db).device_id: identity(v.db).fingerprint for v in (a, b)}

@@ -74,7 +74,7 @@ def test_purge_on_the_command_line_shows_first_and_removes_on_confirmation(
 ) -> None:
     import json
 
-    from tests.core.test_cli_and_regions import cli
+    from tests.commands import cli
 
     gone = service.create(make_draft(1, full_name=GONE_NAME, start_date="2017-01-02"))[0]
     service.end(gone, "pindah", "2019-03-01")
@@ -118,7 +118,7 @@ def test_a_clock_set_ahead_counts_ages_no_further_than_a_month_past_the_regencys
     would be purged. The regency's signed date on its newest receipt bounds the count."""
     from datetime import date, timedelta
 
-    from tests.core.test_sync import export, ingest
+    from tests.factories import export, ingest
 
     village, regency = world["a"], world["kab"]
     early = village.participants.create(make_draft(1, start_date="2017-01-02"))[0]
@@ -147,7 +147,7 @@ def test_a_regency_clock_set_ahead_is_bounded_by_its_villages_packages(
     from datetime import date, timedelta
 
     from tests.conftest import DESA_C
-    from tests.core.test_sync import export, ingest
+    from tests.factories import export, ingest
 
     regency = world["kab"]
     third = world["c"]

@@ -16,9 +16,9 @@ from kudus_desktop.core.storage.backup import backup_database, encrypted_backup
 from kudus_desktop.core.storage.db import open_database
 from kudus_desktop.core.storage.signing import KEY_DIR, KEY_FILE, _raw_private, identity
 from kudus_desktop.core.sync import VillageSync
+from tests.commands import cli
 from tests.conftest import Office
-from tests.core.test_cli_and_regions import cli
-from tests.core.test_sync import enrol, export
+from tests.factories import enrol, export
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="POSIX file modes; Windows keeps %LOCALAPPDATA% per user")
 

@@ -23,6 +23,7 @@ import pytest
 from kudus_desktop.core.enrolment.participants import ParticipantService
 from kudus_desktop.core.village.importing import ImportOptions, ImportService, RowStatus
 from kudus_desktop.core.village.sourcefile import MAX_CELL_CHARS, MAX_ROWS, SourceFileError
+from tests.commands import cli
 from tests.factories import make_nik
 
 OPTIONS = ImportOptions(source_list="DTKS", source_date="01/10/2026", start_date="01/12/2026")
@@ -290,10 +291,7 @@ def test_a_nik_written_as_a_number_is_named_so_with_its_sixteen_digits(
 def test_a_long_file_name_is_a_source_name_not_a_rejection(tmp_path: Path, data_dir: Path) -> None:
     name = "Daftar calon peserta BPJS Ketenagakerjaan pekerja rentan Desa Getaspejaten tahun 2026 revisi"
     source = csv_file(tmp_path / f"{name}.csv", HEADER + f"{make_nik(1)};Siti Aminah;12/05/1980;L;Jl. Raya\r\n")
-    done = subprocess.run(
-        [sys.executable, "-m", "kudus_desktop", "--data-dir", str(data_dir), "import", str(source), "--commit"],
-        capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
+    done = cli("--data-dir", str(data_dir), "import", str(source), "--commit")
     assert done.returncode == 0 and "1 baru" in done.stdout and "0 ditolak" in done.stdout, done.stdout
 
 

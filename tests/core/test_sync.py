@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
-from kudus_desktop.core.paths import DB_FILE_NAME
 from kudus_desktop.core.rules.sync_state import SyncState
 from kudus_desktop.core.storage.db import SCHEMA_VERSION
 from kudus_desktop.core.storage.signing import identity
@@ -22,34 +20,7 @@ from kudus_desktop.core.sync import (
     write_safely,
 )
 from tests.conftest import DESA_B, Office
-from tests.factories import DESA, make_draft, make_nik
-
-
-def fingerprint_of(office: Office) -> str:
-    return identity(office.db).fingerprint
-
-
-def file_state(office: Office) -> tuple[str, ...]:
-    """The database's bytes (main file and write-ahead log): what a refusal must not change."""
-    return tuple(
-        hashlib.sha256(p.read_bytes()).hexdigest() if p.exists() else "-"
-        for p in (office.db_file, office.db_file.with_name(DB_FILE_NAME + "-wal"))
-    )
-
-
-def enrol(office: Office, *serials: int, **overrides: str) -> list[int]:
-    return [office.participants.create(make_draft(n, **overrides))[0] for n in serials]
-
-
-def export(office: Office, stick: Path, **kw: bool) -> Path:
-    result = VillageSync(office.db, office.user).export_package(stick, **kw)
-    assert result.copied_to is not None
-    return result.copied_to
-
-
-def ingest(regency: Office, path: Path, village: Office | None = None):  # type: ignore[no-untyped-def]
-    fp = fingerprint_of(village) if village else None
-    return RegencySync(regency.db, regency.user).import_package(path.read_bytes(), path.name, confirm_fingerprint=fp)
+from tests.factories import DESA, enrol, export, file_state, fingerprint_of, ingest, make_draft, make_nik
 
 
 def test_setup_file_is_checked_and_joins_the_village(offices: dict[str, Office], tmp_path: Path) -> None:

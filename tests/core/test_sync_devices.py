@@ -11,8 +11,7 @@ from kudus_desktop.core.storage.signing import identity, retired_identities
 from kudus_desktop.core.storage.syncfile import SyncError, parse
 from kudus_desktop.core.sync import RegencySync, VillageSync
 from tests.conftest import Office
-from tests.core.test_sync import enrol, export, file_state, fingerprint_of, ingest
-from tests.factories import DESA
+from tests.factories import DESA, enrol, export, file_state, fingerprint_of, ingest
 
 
 def test_renewed_keys_are_registered_by_the_old_keys_word_and_receipts_follow(

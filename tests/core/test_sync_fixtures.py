@@ -14,7 +14,7 @@ from kudus_desktop.core.storage.signing import identity
 from kudus_desktop.core.storage.syncfile import SyncError
 from kudus_desktop.core.sync import RegencySync
 from tests.conftest import Office
-from tests.core.test_sync import file_state
+from tests.factories import file_state
 from tests.fixtures.make_sync_fixtures import DESA, SEEDS, build, ident
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "sync"

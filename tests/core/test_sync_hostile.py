@@ -22,8 +22,7 @@ from kudus_desktop.core.storage.sync_rules import RECEIPT_TABLES
 from kudus_desktop.core.storage.syncfile import MiB, SyncError, open_payload, parse
 from kudus_desktop.core.sync import RegencySync, VillageSync, read_setup_file_bytes
 from tests.conftest import DESA_B, Office
-from tests.core.test_sync import enrol, export, file_state, ingest
-from tests.factories import DESA
+from tests.factories import DESA, enrol, export, file_state, ingest
 from tests.hostile import canonical, craft, lines, package_text, person, row
 
 SEQS = count(100)

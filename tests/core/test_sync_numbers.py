@@ -12,8 +12,7 @@ from kudus_desktop.core.storage.syncfile import SyncError
 from kudus_desktop.core.sync import RegencySync, VillageSync
 from kudus_desktop.core.sync import village as village_module
 from tests.conftest import Office
-from tests.core.test_sync import enrol, ingest
-from tests.factories import DESA
+from tests.factories import DESA, enrol, ingest
 
 
 def test_an_export_that_fails_uses_no_number(

@@ -15,8 +15,7 @@ from kudus_desktop.core.storage.signing import identity
 from kudus_desktop.core.storage.syncfile import SyncError
 from kudus_desktop.core.sync import RegencySync, VillageSync
 from tests.conftest import Office
-from tests.core.test_sync import enrol, export, fingerprint_of, ingest
-from tests.factories import DESA, make_nik
+from tests.factories import DESA, enrol, export, fingerprint_of, ingest, make_nik
 
 PASSPHRASE = "frasa-sandi-desa"
 

@@ -15,8 +15,7 @@ from kudus_desktop.gui import import_page as import_module
 from kudus_desktop.gui import participants_page as participants_module
 from kudus_desktop.gui.import_page import ImportConfirmDialog, ImportPage, PreviewColumn
 from kudus_desktop.gui.main_window import MainWindow
-from tests.core.test_import import village_list
-from tests.factories import make_nik
+from tests.factories import make_nik, village_list
 from tests.gui.conftest import until
 
 

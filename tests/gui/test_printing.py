@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +23,7 @@ from kudus_desktop.core.village.cards import CardScope, CardService
 from kudus_desktop.gui.print_dialogs import CardPrintDialog, ListPrintDialog
 from kudus_desktop.render.cards import write_cards_pdf
 from kudus_desktop.render.table import write_table_pdf
+from tests.commands import cli
 from tests.factories import letters, make_draft
 from tests.gui.conftest import until
 
@@ -148,14 +147,7 @@ def test_printed_list_repeats_the_header_numbers_pages_and_ends_with_the_signato
 
 
 def run_cli(data_dir: Path, *args: str) -> tuple[int, dict[str, Any]]:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    proc = subprocess.run(
-        [sys.executable, "-m", "kudus_desktop", "--data-dir", str(data_dir), "--json", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
+    proc = cli("--data-dir", str(data_dir), "--json", *args)
     return proc.returncode, json.loads(proc.stdout.strip().splitlines()[-1])
 
 

@@ -17,19 +17,18 @@ from kudus_desktop.gui import regency_pages as module
 from kudus_desktop.gui.main_window import MainWindow
 from kudus_desktop.gui.participant_model import Column
 from tests.conftest import DESA_B, TODAY, Office
-from tests.core.test_regency_desk import enrol, send, world  # noqa: F401 - the fixture
-from tests.factories import DESA, make_nik
+from tests.factories import DESA, enrol_one, make_nik, send
 
 
 @pytest.fixture
-def regency_window(qtbot: QtBot, world: dict[str, Office], tmp_path: Path) -> MainWindow:  # noqa: F811
-    a, b, kab = world["a"], world["b"], world["kab"]
+def regency_window(qtbot: QtBot, three_villages: dict[str, Office], tmp_path: Path) -> MainWindow:
+    a, b, kab = three_villages["a"], three_villages["b"], three_villages["kab"]
     stick = tmp_path / "stick"
-    enrol(a, 1, start_date="01/11/2026")
-    enrol(a, 2, start_date="01/11/2026")
-    enrol(a, 3, start_date="01/06/2026", category="linmas")
-    enrol(b, 1, start_date="15/11/2026")  # the same NIK, later, in Bakalankrapyak
-    enrol(b, 4, start_date="01/10/2026")
+    enrol_one(a, 1, start_date="01/11/2026")
+    enrol_one(a, 2, start_date="01/11/2026")
+    enrol_one(a, 3, start_date="01/06/2026", category="linmas")
+    enrol_one(b, 1, start_date="15/11/2026")  # the same NIK, later, in Bakalankrapyak
+    enrol_one(b, 4, start_date="01/10/2026")
     send(a, kab, stick)
     send(b, kab, stick)
     w = MainWindow(kab.db, kab.user, today=lambda: TODAY)
@@ -87,7 +86,7 @@ def test_dashboard_shows_coverage_and_opens_a_village_list(qtbot: QtBot, regency
 def test_duplicate_queue_decides_and_the_case_leaves_the_queue(
     qtbot: QtBot,
     regency_window: MainWindow,
-    world: dict[str, Office],  # noqa: F811
+    three_villages: dict[str, Office],
 ) -> None:
     w = regency_window
     page = w.duplicates_page
@@ -102,7 +101,7 @@ def test_duplicate_queue_decides_and_the_case_leaves_the_queue(
     qtbot.keyClicks(page.note, "Dicek ke Dukcapil")
     qtbot.mouseClick(page.keep_first, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.table.rowCount() == 0)
-    (case,) = DoubleEnrolmentService(world["kab"].db, world["kab"].user).cases(status="resolved")
+    (case,) = DoubleEnrolmentService(three_villages["kab"].db, three_villages["kab"].user).cases(status="resolved")
     assert (case.decision, case.note) == ("keep_first", "Dicek ke Dukcapil")
     assert case.second.desa_code == DESA_B
     page.status_filter.setCurrentIndex(page.status_filter.findData("resolved"))
@@ -117,7 +116,7 @@ def test_duplicate_queue_decides_and_the_case_leaves_the_queue(
 def test_bpjs_page_sends_a_list_and_records_the_answer(
     qtbot: QtBot,
     regency_window: MainWindow,
-    world: dict[str, Office],  # noqa: F811
+    three_villages: dict[str, Office],
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     message_boxes: list[str],
@@ -164,7 +163,7 @@ def test_bpjs_page_sends_a_list_and_records_the_answer(
     assert "1 nomor KPJ dan 1 penolakan" in message_boxes[-1]
     qtbot.waitUntil(lambda: page.results.item(0, 5) is not None and page.results.item(0, 5).text() == "Sudah tercatat")  # type: ignore[union-attr]
     assert not page.apply_button.isEnabled()
-    with world["kab"].db.begin() as conn:
+    with three_villages["kab"].db.begin() as conn:
         kpj = dict(
             conn.execute(text("SELECT desa_code, kpj FROM participant WHERE nik = :n"), {"n": make_nik(1)}).all()
         )

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.core.test_cli_and_regions import cli
+from tests.commands import cli_process as cli
 
 pytestmark = pytest.mark.usefixtures("as_admin")
 

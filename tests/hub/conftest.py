@@ -15,14 +15,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 import uvicorn
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import create_engine, func, make_url, select, text
 
 from kudus_desktop.core.office.accounts import AccountService
 from kudus_desktop.core.regency.hub import HubService, RateLimiter
 from kudus_desktop.core.rules.views import UserView
 from kudus_desktop.core.storage.db import Database, open_database, open_store
+from kudus_desktop.core.storage.signing import identity
 from kudus_desktop.core.storage.store import copy_store
 from kudus_desktop.core.sync import RegencySync, VillageSync
 from kudus_desktop.server.app import create_app
@@ -132,3 +134,22 @@ def villages(offices: dict[str, Office], regency: Regency, hub: Hub, tmp_path: P
 
 def reopen(path: Path) -> Database:
     return open_database(path)
+
+
+def count(regency: Regency, table: object) -> int:
+    with regency.db.begin() as conn:
+        return int(conn.execute(select(func.count()).select_from(table)).scalar_one())  # type: ignore[arg-type]
+
+
+def confirm(regency: Regency, village: Office) -> None:
+    """The regency operator compares the fingerprint the village reads out and confirms."""
+    me = identity(village.db)
+    report = RegencySync(regency.db, regency.user).confirm_pending(me.device_id, me.fingerprint)
+    assert not report.failed
+
+
+def error_of(response: httpx.Response) -> str:
+    assert response.headers["content-type"].startswith("application/json")
+    body = response.json()
+    assert body["reason"] and body["reason"] != body["error"]  # a sentence, not just a code
+    return str(body["error"])

@@ -16,8 +16,8 @@ import pytest
 
 from kudus_desktop.core.storage.db import open_store
 from kudus_desktop.core.storage.store import copy_store
+from tests.commands import cli
 from tests.conftest import Office
-from tests.core.test_cli_and_regions import cli
 from tests.factories import DESA, make_draft
 from tests.hub.conftest import free_port
 

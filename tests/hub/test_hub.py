@@ -32,19 +32,7 @@ from kudus_desktop.core.storage.tables import hub_pending_table, participant_tab
 from kudus_desktop.core.sync import RegencySync, VillageSync
 from tests.conftest import Office
 from tests.factories import make_draft
-from tests.hub.conftest import Hub, Regency
-
-
-def count(regency: Regency, table: object) -> int:
-    with regency.db.begin() as conn:
-        return int(conn.execute(select(func.count()).select_from(table)).scalar_one())  # type: ignore[arg-type]
-
-
-def confirm(regency: Regency, village: Office) -> None:
-    """The regency operator compares the fingerprint the village reads out and confirms."""
-    me = identity(village.db)
-    report = RegencySync(regency.db, regency.user).confirm_pending(me.device_id, me.fingerprint)
-    assert not report.failed
+from tests.hub.conftest import Hub, Regency, confirm, count, error_of
 
 
 def test_first_upload_waits_for_the_fingerprint_then_the_receipt_comes_back(
@@ -116,13 +104,6 @@ def test_the_same_upload_twice_is_imported_once(villages: dict[str, Office], reg
     again = client.push(make_package=False)
     assert again.uploaded == [result.seq]
     assert count(regency, participant_table) == 2
-
-
-def error_of(response: httpx.Response) -> str:
-    assert response.headers["content-type"].startswith("application/json")
-    body = response.json()
-    assert body["reason"] and body["reason"] != body["error"]  # a sentence, not just a code
-    return str(body["error"])
 
 
 def test_refusals_are_json_with_a_reason(villages: dict[str, Office], regency: Regency, hub: Hub) -> None:

@@ -31,8 +31,7 @@ from kudus_desktop.core.sync import regency as intake
 from tests.conftest import Office
 from tests.factories import DESA, make_draft
 from tests.hostile import craft, package_text, person, row
-from tests.hub.conftest import Hub, Regency
-from tests.hub.test_hub import confirm, count, error_of
+from tests.hub.conftest import Hub, Regency, confirm, count, error_of
 
 
 def point(village: Office, url: str) -> None:
