@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +14,6 @@ from kudus_desktop.cli.needs import need_of
 from kudus_desktop.core.errors import KudusError
 from kudus_desktop.core.office.accounts import AccountService
 from kudus_desktop.core.paths import default_data_dir
-from kudus_desktop.core.rules.codes import (
-    Role,
-    can_reveal_nik,
-)
 from kudus_desktop.core.rules.labels import code_label
 from kudus_desktop.core.rules.nik import mask_nik
 from kudus_desktop.core.rules.regions import region
@@ -44,23 +41,26 @@ def password_from(path: str) -> str:
     return text.splitlines()[0] if text else ""
 
 
-def open_office(args: argparse.Namespace) -> tuple[Any, AccountService]:
-    """The office's store, with the person the command runs as logged in (see :data:`kudus_desktop.cli.needs.NEEDS`)."""
-    db = open_store(data_folder(args), server_store_url(args), create=False)
-    _warn_repaired(db.report.repaired)
-    accounts = AccountService(db)
+@contextmanager
+def office(args: argparse.Namespace, *, local: bool = False) -> Iterator[tuple[Database, AccountService]]:
+    """The office's store (its SQLite file when ``local``, whatever server is configured), open
+    for the command, with the person it runs as logged in (see :data:`kudus_desktop.cli.needs.NEEDS`);
+    closed when the command is done, however it ends."""
+    db = open_store(data_folder(args), None if local else server_store_url(args), create=False)
     try:
+        _warn_repaired(db.report.repaired)
+        accounts = AccountService(db)
         if not accounts.profile().initialised:
             raise KudusError("not_initialised", path=str(db.data_dir))
         log_in(args, accounts)
-    except BaseException:
+        yield db, accounts
+    finally:
         db.close()
-        raise
-    return db, accounts
 
 
-#: Nobody logged in: reads with NIKs masked. Every change and every full NIK needs a person.
-READER = UserView(0, "cli", "Baris perintah (tanpa akun)", Role.OPERATOR)
+#: Nobody logged in: reads with NIKs masked. It has no role, so no service lets it change
+#: anything: every change and every full NIK needs a person who logged in.
+NO_ACCOUNT = UserView(0, "cli", "Baris perintah (tanpa akun)", "")
 
 
 def _credentials(args: argparse.Namespace) -> tuple[str, str] | None:
@@ -100,13 +100,12 @@ def log_in(args: argparse.Namespace, accounts: AccountService) -> None:
 
 def acting_user(args: argparse.Namespace) -> UserView:
     actor: UserView | None = getattr(args, "actor", None)
-    return actor or READER
+    return actor or NO_ACCOUNT
 
 
 def _reveals(args: argparse.Namespace) -> bool:
-    """Whether this run shows full NIKs: only to a logged-in person allowed to see them."""
-    actor: UserView | None = getattr(args, "actor", None)
-    return actor is not None and can_reveal_nik(actor.role)
+    """Whether this run shows full NIKs: only to a logged-in person (any role; audited)."""
+    return getattr(args, "actor", None) is not None
 
 
 def nik_display(args: argparse.Namespace, db: Database, what: str) -> Callable[[str], str]:

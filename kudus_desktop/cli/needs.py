@@ -11,7 +11,6 @@ from kudus_desktop.core.rules.codes import (
     can_decide_duplicates,
     can_edit_settings,
     can_enrol,
-    can_reveal_nik,
 )
 
 
@@ -27,22 +26,22 @@ ANYONE = Need(lambda role: True, "setiap akun aktif")
 MAKER = Need(can_enrol, "admin atau operator")
 CHECKER = Need(can_approve, "admin atau verifikator")
 ADMIN = Need(can_edit_settings, "admin")
-REVEAL = Need(can_reveal_nik, "akun yang boleh melihat NIK lengkap")
 DECIDER = Need(can_decide_duplicates, "admin atau verifikator")
 
 #: Who may run what, by command ("module:function"). Missing: free to anyone at the PC (reads,
-#: NIKs masked). A function: the need depends on the options (a preview is free, its --commit is not).
+#: NIKs masked); full NIKs need an account, any account (each showing is audited). A function:
+#: the need depends on the options (a preview is free, its --commit is not).
 NEEDS: dict[str, Need | Callable[[argparse.Namespace], Need | None]] = {
     "office:cmd_purge": lambda a: ADMIN if a.set_years is not None or a.confirm is not None else None,
-    "participants:cmd_peserta_list": lambda a: REVEAL if a.show_nik else None,
-    "participants:cmd_peserta_report": REVEAL,
+    "participants:cmd_peserta_list": lambda a: ANYONE if a.show_nik else None,
+    "participants:cmd_peserta_report": ANYONE,
     "participants:cmd_peserta_review": ANYONE,
     "participants:cmd_peserta_notice": ANYONE,
-    "participants:cmd_peserta_print": REVEAL,
+    "participants:cmd_peserta_print": ANYONE,
     "participants:cmd_cards": lambda a: None if a.calibration else ANYONE,
     "participants:cmd_cards_changed": ANYONE,
     "participants:cmd_import": lambda a: MAKER if a.commit else None,
-    "participants:cmd_export": lambda a: REVEAL if a.kind == "roster" else MAKER,
+    "participants:cmd_export": lambda a: ANYONE if a.kind == "roster" else MAKER,
     "office:cmd_backup": ADMIN,
     "office:cmd_restore": ADMIN,
     "sync:cmd_sync_setup_file": ADMIN,

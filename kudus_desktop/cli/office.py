@@ -12,7 +12,7 @@ from kudus_desktop import __version__
 from kudus_desktop.cli.common import (
     acting_user,
     data_folder,
-    open_office,
+    office,
     password_from,
     required_option,
     server_store_url,
@@ -20,14 +20,13 @@ from kudus_desktop.cli.common import (
 from kudus_desktop.core.enrolment.participants import ParticipantService
 from kudus_desktop.core.errors import KudusError, SetupError, ValidationError
 from kudus_desktop.core.office.accounts import AccountService, SetupRequest, check_setup
+from kudus_desktop.core.office.backups import BackupService, restore_fresh
 from kudus_desktop.core.paths import DB_FILE_NAME
 from kudus_desktop.core.rules.codes import (
     Mode,
 )
 from kudus_desktop.core.rules.dates import format_date
-from kudus_desktop.core.storage.audit import log_event
-from kudus_desktop.core.storage.backup import backup_database, encrypted_backup, restore_database
-from kudus_desktop.core.storage.db import open_database, open_store
+from kudus_desktop.core.storage.db import open_store
 from kudus_desktop.core.storage.signing import key_fingerprint, load_public_key, public_key_pem, verify_payload
 from kudus_desktop.core.village.retention import PurgePlan, RetentionService
 
@@ -70,12 +69,9 @@ def cmd_init(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_info(args: argparse.Namespace) -> dict[str, Any]:
-    db, accounts = open_office(args)
-    try:
+    with office(args) as (db, accounts):
         profile = accounts.profile()
         stats = ParticipantService(db, acting_user(args)).dashboard()
-    finally:
-        db.close()
     return {
         "version": __version__,
         "database": db.label,
@@ -88,11 +84,8 @@ def cmd_info(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_key(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = open_office(args)
-    try:
+    with office(args) as (db, _):
         pem = public_key_pem(db)
-    finally:
-        db.close()
     fingerprint = key_fingerprint(load_public_key(pem.encode()))
     if args.out:
         Path(args.out).write_text(pem, encoding="ascii")
@@ -125,34 +118,21 @@ def cmd_verify_card(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_backup(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = open_office(args)
-    if not db.is_sqlite:
-        db.close()
-        raise KudusError("backup_server_store", url=db.label)
-    if args.passphrase_file:
-        if not args.to:
-            db.close()
-            raise KudusError("required", field="--to")
-        made = encrypted_backup(db.path, Path(args.to), password_from(args.passphrase_file))
-    else:
-        made = backup_database(db.path, Path(args.to) if args.to else None)
-    log_event(db, acting_user(args).username, "backup", str(made))
-    db.close()
+    passphrase = password_from(args.passphrase_file) if args.passphrase_file else None
+    with office(args) as (db, _):
+        made = BackupService(db, acting_user(args)).copy(Path(args.to) if args.to else None, passphrase)
     return {"backup": str(made), "message": f"Cadangan dibuat: {made}"}
 
 
 def cmd_restore(args: argparse.Namespace) -> dict[str, Any]:
     data_dir = data_folder(args)
     passphrase = password_from(args.passphrase_file) if args.passphrase_file else None
+    source = Path(args.file)
     if (data_dir / DB_FILE_NAME).exists():  # an admin of the data being replaced decides
-        db, _ = open_office(args)
-        db.close()
-    kept = restore_database(data_dir, Path(args.file), passphrase)
-    db = open_database(data_dir)
-    try:
-        log_event(db, acting_user(args).username, "restore", f"dari {args.file}; yang lama di {kept.name}")
-    finally:
-        db.close()
+        with office(args) as (db, _):
+            kept = BackupService(db, acting_user(args)).restore(source, passphrase)
+    else:
+        kept = restore_fresh(data_dir, source, passphrase, acting_user(args).username)
     return {
         "restored_from": args.file,
         "previous_kept_at": str(kept),
@@ -193,8 +173,7 @@ def _counted(plan: PurgePlan, today: date) -> str:
 
 
 def cmd_purge(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = open_office(args)
-    try:
+    with office(args) as (db, _):
         retention = RetentionService(db, acting_user(args))
         if args.set_years is not None:
             retention.set_years(args.set_years)
@@ -211,8 +190,6 @@ def cmd_purge(args: argparse.Namespace) -> dict[str, Any]:
                 ),
             }  # fmt: skip
         done = retention.purge(expected=args.confirm)
-    finally:
-        db.close()
     return {
         "years": done.years, "cutoff": done.cutoff.isoformat(), "removed": done.count,
         "message": f"{done.count} orang dihapus untuk selamanya; basis data dipadatkan. Cadangan lama masih "

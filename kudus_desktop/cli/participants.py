@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from kudus_desktop.cli.common import acting_user, nik_display, open_office, qt_offscreen
+from kudus_desktop.cli.common import acting_user, nik_display, office, qt_offscreen
 from kudus_desktop.core.enrolment.participants import ParticipantQuery, ParticipantService, SortKey
 from kudus_desktop.core.enrolment.review import ReviewItem, ReviewService, ReviewState
 from kudus_desktop.core.errors import KudusError
@@ -33,8 +33,7 @@ from kudus_desktop.core.village.importing import ImportOptions, ImportRow, Impor
 
 
 def cmd_peserta_list(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = open_office(args)
-    try:
+    with office(args) as (db, _):
         service = ParticipantService(db, acting_user(args))
         q = ParticipantQuery(
             text=args.search or "", status=args.status or "", category=args.category or "", sort=SortKey.NAME
@@ -43,8 +42,6 @@ def cmd_peserta_list(args: argparse.Namespace) -> dict[str, Any]:
         rows = service.list_rows(ids)
         if args.show_nik:  # every reveal of full NIKs is in the audit log, as in the window
             service.log_event("nik_revealed", f"daftar peserta di baris perintah ({len(ids)} orang)")
-    finally:
-        db.close()
     items = [
         {
             "reg_no": r.reg_no,
@@ -69,27 +66,21 @@ def cmd_peserta_list(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_peserta_report(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = open_office(args)
-    try:
+    with office(args) as (db, _):
         service = ParticipantService(db, acting_user(args))
         person = service.find_by_nik(args.nik)
         if person is None:
             raise KudusError("participant_not_found")
         n = export_person_report(service, person.id, Path(args.out))
-    finally:
-        db.close()
     return {"out": args.out, "history_events": n, "message": f"Data {person.full_name} ditulis ke {args.out}"}
 
 
 def cmd_peserta_review(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = open_office(args)
-    try:
+    with office(args) as (db, _):
         entries = EligibilityService(db).review_list()
         if args.out:
             title = f"DAFTAR TINJAUAN KELAYAKAN PESERTA · keadaan per {format_date(date.today())}"
             export_review_list(entries, Path(args.out), title=title)
-    finally:
-        db.close()
     lines = [f"{len({e.participant_id for e in entries})} peserta perlu ditinjau (tidak ada yang dihentikan otomatis)."]
     lines += [
         f"  {e.reg_no} {e.full_name} (RT {e.rt or '-'}/RW {e.rw or '-'}): "
@@ -114,8 +105,7 @@ def cmd_cards(args: argparse.Namespace) -> dict[str, Any]:
             out, paper, "Halaman kalibrasi", lambda dev, _: paint_calibration(dev, paper, args.offset_x, args.offset_y)
         )
         return {"out": str(out), "pages": 2, "message": f"Halaman kalibrasi ditulis ke {out}"}
-    db, accounts = open_office(args)
-    try:
+    with office(args) as (db, accounts):
         service = ParticipantService(db, acting_user(args))
         cards = CardService(db, service, accounts.profile())
         if args.nik:
@@ -137,8 +127,6 @@ def cmd_cards(args: argparse.Namespace) -> dict[str, Any]:
             people = [c.participant_id for c in batch.cards]
             write_notices_pdf(notice_out, notices_for(service, accounts.profile(), people), paper)
         cards.record_print(batch, args.reason or "")
-    finally:
-        db.close()
     message = f"{len(batch.cards)} kartu ({pages} halaman, {paper}) ditulis ke {out}"
     if notice_out is not None:
         message += f"\nLembar informasi data pribadi ditulis ke {notice_out}"
@@ -156,8 +144,7 @@ def cmd_peserta_notice(args: argparse.Namespace) -> dict[str, Any]:
     qt_offscreen()
     from kudus_desktop.render.notice import write_notices_pdf
 
-    db, accounts = open_office(args)
-    try:
+    with office(args) as (db, accounts):
         service = ParticipantService(db, acting_user(args))
         ids: list[int] = []
         for raw in args.nik or ():
@@ -168,17 +155,12 @@ def cmd_peserta_notice(args: argparse.Namespace) -> dict[str, Any]:
         out = Path(args.out)
         pages = write_notices_pdf(out, notices_for(service, accounts.profile(), ids), Paper(args.paper))
         service.log_event("notice_printed", f"{pages} lembar informasi data pribadi, {out.name}")
-    finally:
-        db.close()
     return {"out": str(out), "pages": pages, "message": f"{pages} lembar informasi data pribadi ditulis ke {out}"}
 
 
 def cmd_cards_changed(args: argparse.Namespace) -> dict[str, Any]:
-    db, accounts = open_office(args)
-    try:
+    with office(args) as (db, accounts):
         stale = CardService(db, ParticipantService(db, acting_user(args)), accounts.profile()).stale_cards()
-    finally:
-        db.close()
     rows = [
         {"reg_no": c.reg_no, "name": c.full_name, "rt": c.rt, "rw": c.rw, "printed_at": c.printed_at,
          "printed": c.printed or "terdaftar", "now": str(c.now), "action": str(c.action), "reason": c.reason}
@@ -199,15 +181,12 @@ def cmd_peserta_print(args: argparse.Namespace) -> dict[str, Any]:
     qt_offscreen()
     from kudus_desktop.render.table import write_table_pdf
 
-    db, accounts = open_office(args)
-    try:
+    with office(args) as (db, accounts):
         service = ParticipantService(db, acting_user(args))
         query = ParticipantQuery(status=args.status or "", category=args.category or "")
         table = participant_list(service, accounts.profile(), query)
         pages = write_table_pdf(Path(args.out), table, Paper(args.paper))
         service.log_event("list_printed", f"{len(table.rows)} peserta ke {Path(args.out).name}")
-    finally:
-        db.close()
     return {
         "out": args.out,
         "rows": len(table.rows),
@@ -228,8 +207,7 @@ def _source_name(path: Path) -> str:
 
 
 def cmd_import(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = open_office(args)
-    try:
+    with office(args) as (db, _):
         importer = ImportService(ParticipantService(db, acting_user(args)))
         options = ImportOptions(
             source_list=args.source or _source_name(Path(args.file)),
@@ -244,8 +222,6 @@ def cmd_import(args: argparse.Namespace) -> dict[str, Any]:
             export_problem_report(preview, Path(args.report))
         leave_out = frozenset(args.leave_out or ())
         result = importer.commit(preview, leave_out=leave_out) if args.commit else None
-    finally:
-        db.close()
 
     def entry(r: ImportRow, with_reasons: bool) -> dict[str, Any]:
         item: dict[str, Any] = {"row": r.row, "nik": r.nik, "status": r.status.value}
@@ -289,8 +265,7 @@ def cmd_import(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_export(args: argparse.Namespace) -> dict[str, Any]:
-    db, accounts = open_office(args)
-    try:
+    with office(args) as (db, accounts):
         service = ParticipantService(db, acting_user(args))
         out = Path(args.out)
         if args.kind == "roster":
@@ -299,8 +274,6 @@ def cmd_export(args: argparse.Namespace) -> dict[str, Any]:
         else:
             columns = [c.strip() for c in args.columns.split(",")] if args.columns else None
             n = export_bpjs_list(service, out, columns=columns)
-    finally:
-        db.close()
     return {"out": str(out), "rows": n, "message": f"{n} peserta ditulis ke {out}"}
 
 
@@ -313,15 +286,12 @@ def _review_item(item: ReviewItem, nik: Callable[[str], str]) -> dict[str, Any]:
 
 
 def cmd_approval_list(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = open_office(args)
-    try:
+    with office(args) as (db, _):
         review = ReviewService(db, acting_user(args))
         items = review.queue(args.state or "")
         required = review.required()
         details = {i.participant_id: review.changes(i.participant_id) for i in items} if args.changes else {}
         nik = nik_display(args, db, f"antrean persetujuan ({len(items)} orang)") if items else mask_nik
-    finally:
-        db.close()
 
     def value(field: str, text: str) -> str:
         return nik(text) if field == "nik" and text else text
@@ -362,12 +332,9 @@ def _review_ids(db: Database, args: argparse.Namespace, review: ReviewService) -
 
 
 def cmd_approval_approve(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = open_office(args)
-    try:
+    with office(args) as (db, _):
         review = ReviewService(db, acting_user(args))
         result = review.approve(_review_ids(db, args, review))
-    finally:
-        db.close()
     message = f"{result.approved} peserta disetujui."
     if result.own:
         message += f" {len(result.own)} Anda ubah sendiri dan tetap menunggu: {', '.join(result.own)}."
@@ -375,20 +342,14 @@ def cmd_approval_approve(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_approval_decline(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = open_office(args)
-    try:
+    with office(args) as (db, _):
         review = ReviewService(db, acting_user(args))
         n = review.decline(_review_ids(db, args, review), args.reason)
-    finally:
-        db.close()
     return {"declined": n, "message": f"{n} peserta dikembalikan ke operator: {args.reason}"}
 
 
 def cmd_approval_required(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = open_office(args)
-    try:
+    with office(args) as (db, _):
         ReviewService(db, acting_user(args)).set_required(args.state == "on")
-    finally:
-        db.close()
     word = "wajib" if args.state == "on" else "tidak wajib"
     return {"required": args.state == "on", "message": f"Persetujuan verifikator sekarang {word}."}

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from kudus_desktop.cli.common import acting_user, nik_display, open_office, qt_offscreen
+from kudus_desktop.cli.common import acting_user, nik_display, office, qt_offscreen
 from kudus_desktop.core.enrolment.participants import ParticipantService
 from kudus_desktop.core.errors import KudusError
 from kudus_desktop.core.reports.exporting import (
@@ -35,12 +35,9 @@ def _premiums(db: Any, args: argparse.Namespace) -> PremiumService:
 
 def cmd_iuran_bill(args: argparse.Namespace) -> dict[str, Any]:
     month = parse_month(args.month)
-    db, _ = open_office(args)
-    try:
+    with office(args) as (db, _):
         bill = _premiums(db, args).bill(month)
         nik = nik_display(args, db, f"tagihan iuran ({len(bill.lines)} orang)") if bill.lines else mask_nik
-    finally:
-        db.close()
     lines = [
         f"{x.reg_no}  {mask_nik(x.nik)}  {x.full_name[:28]:<28}  {code_label('funding', x.funding)[:12]:<12}  "
         f"{format_rupiah(x.amount):>10}  {code_label('cover', x.state)}"
@@ -71,8 +68,7 @@ def cmd_iuran_bill(args: argparse.Namespace) -> dict[str, Any]:
 def cmd_iuran_pay(args: argparse.Namespace) -> dict[str, Any]:
     month = parse_month(args.month)
     paid_on = parse_date_text(args.date) if args.date else date.today()
-    db, _ = open_office(args)
-    try:
+    with office(args) as (db, _):
         ids: tuple[int, ...] | None = None
         if args.nik:
             service = ParticipantService(db, acting_user(args))
@@ -87,8 +83,6 @@ def cmd_iuran_pay(args: argparse.Namespace) -> dict[str, Any]:
             paid_on, month, args.months, parse_rupiah(args.amount), args.ref or "", args.note or "", ids
         )
         payment = _premiums(db, args).pay(request)
-    finally:
-        db.close()
     return {
         "id": payment.id, "uid": payment.uid, "amount": payment.amount, "people": payment.people,
         "first_month": month_text(payment.first_month), "last_month": month_text(payment.last_month),
@@ -98,20 +92,14 @@ def cmd_iuran_pay(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_iuran_void(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = open_office(args)
-    try:
+    with office(args) as (db, _):
         _premiums(db, args).void(args.id, args.reason)
-    finally:
-        db.close()
     return {"id": args.id, "message": f"Pembayaran {args.id} dibatalkan; bulannya kembali belum dibayar."}
 
 
 def cmd_iuran_payments(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = open_office(args)
-    try:
+    with office(args) as (db, _):
         rows = _premiums(db, args).payments(args.year)
-    finally:
-        db.close()
     lines = [
         f"{p.id:>4}  {p.paid_on}  {format_rupiah(p.amount):>14}  {p.people:>5} peserta  {p.period}  {p.reference}"
         + (f"  DIBATALKAN: {p.void_reason}" if p.voided_at else "")
@@ -121,13 +109,10 @@ def cmd_iuran_payments(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_iuran_rates(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = open_office(args)
-    try:
+    with office(args) as (db, _):
         if args.id is not None:
             _premiums(db, args).set_rate_active(args.id, args.state == "on")
         rates = _premiums(db, args).rates()
-    finally:
-        db.close()
     lines = [
         f"{r.id:>3}  {code_label('rate_kind', r.kind):<7} {r.valid_from} s.d. {r.valid_to or 'seterusnya':<10} "
         f"{code_label('funding', r.funding) if r.funding else 'semua':<10} "
@@ -140,14 +125,11 @@ def cmd_iuran_rates(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_iuran_budget(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = open_office(args)
-    try:
+    with office(args) as (db, _):
         premiums = _premiums(db, args)
         plan = premiums.plan(args.year, args.additions)
         if args.set:
             premiums.set_budget(args.year, parse_rupiah(args.set), args.additions)
-    finally:
-        db.close()
     rates = sorted({r for _, r in plan.monthly})
     message = (
         f"Anggaran iuran {plan.year}: ({plan.active} peserta + {plan.planned_additions} tambahan) x 12 bulan x "
@@ -158,8 +140,7 @@ def cmd_iuran_budget(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_report_iuran(args: argparse.Namespace) -> dict[str, Any]:
-    db, accounts = open_office(args)
-    try:
+    with office(args) as (db, accounts):
         premiums = _premiums(db, args)
         recap = premiums.recap(args.year)
         plan = premiums.plan(args.year + 1, args.additions)
@@ -177,8 +158,6 @@ def cmd_report_iuran(args: argparse.Namespace) -> dict[str, Any]:
                 Paper(args.paper),
             )
         log_event(db, acting_user(args).username, "premium_report", out.name)
-    finally:
-        db.close()
     return {
         "out": str(out), "payments": n, "billed": recap.billed, "received": recap.received, "arrears": recap.arrears,
         "message": f"Laporan iuran {args.year} ditulis ke {out}: tagihan {format_rupiah(recap.billed)}, "

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from kudus_desktop.cli.common import acting_user, desa_code_of, open_office
+from kudus_desktop.cli.common import acting_user, desa_code_of, office
 from kudus_desktop.core.errors import KudusError
 from kudus_desktop.core.regency.bpjs import RESULT_FIELDS, BpjsService
 from kudus_desktop.core.regency.doubles import DoubleEnrolmentService, DuplicateCase
@@ -27,14 +27,11 @@ from kudus_desktop.core.village.lost import LostMediaService
 
 
 def cmd_bpjs_export(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = open_office(args)
-    try:
+    with office(args) as (db, _):
         columns = [c.strip() for c in args.columns.split(",")] if args.columns else None
         result = BpjsService(db, acting_user(args)).export_list(
             Path(args.out), desa=desa_code_of(args.desa), include_sent=args.include_sent, columns=columns
         )
-    finally:
-        db.close()
     return {"out": str(result.path), "rows": result.count, "sent_on": result.sent_on,
             "message": f"{result.count} peserta ditulis ke {result.path} dan ditandai dikirim ke BPJS "
                        f"pada {format_date(date.fromisoformat(result.sent_on))}."}  # fmt: skip
@@ -54,8 +51,7 @@ def _mapping(preview_headers: Sequence[str], pairs: Sequence[str] | None) -> dic
 
 
 def cmd_bpjs_import(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = open_office(args)
-    try:
+    with office(args) as (db, _):
         service = BpjsService(db, acting_user(args))
         path = Path(args.file)
         preview = service.preview_results(path, sheet=args.sheet)
@@ -63,8 +59,6 @@ def cmd_bpjs_import(args: argparse.Namespace) -> dict[str, Any]:
             mapping = {**preview.mapping, **(_mapping(preview.headers, args.map) or {})}
             preview = service.preview_results(path, sheet=preview.sheet, mapping=mapping)
         applied = None if args.dry_run else service.apply_results(preview)
-    finally:
-        db.close()
     rows = [
         {"row": r.row, "nik": r.nik, "kpj": r.kpj, "result": r.result, "reason": r.reason, "action": r.action,
          "problem": r.problem_text, "desa": list(r.desa_codes)}
@@ -90,14 +84,11 @@ def cmd_bpjs_import(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_report_coverage(args: argparse.Namespace) -> dict[str, Any]:
-    db, accounts = open_office(args)
-    try:
+    with office(args) as (db, accounts):
         ov = overview(db, acting_user(args))
         out = Path(args.out)
         n = export_coverage(ov, accounts.profile(), out, acting_user(args).full_name)
         log_event(db, acting_user(args).username, "coverage_report", out.name)
-    finally:
-        db.close()
     t = ov.total
     return {"out": str(out), "villages": n, "active": t.active, "silent": t.silent,
             "message": f"Laporan cakupan {n} desa ditulis ke {out}: {t.active} peserta aktif, "
@@ -105,11 +96,8 @@ def cmd_report_coverage(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_ganda_scan(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = open_office(args)
-    try:
+    with office(args) as (db, _):
         r = DoubleEnrolmentService(db, acting_user(args)).scan()
-    finally:
-        db.close()
     return {"scan": asdict(r),
             "message": f"Baru: {r.opened['nik']} NIK sama di dua desa, {r.opened['apbd']} NIK di daftar APBD, "
                        f"{r.opened['similar']} mirip. Selesai sendiri: {r.closed}. Terbuka: {r.open_total}. "
@@ -129,33 +117,24 @@ def _case_line(c: DuplicateCase) -> str:
 
 
 def cmd_ganda_list(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = open_office(args)
-    try:
+    with office(args) as (db, _):
         cases = DoubleEnrolmentService(db, acting_user(args)).cases(
             status="" if args.all else "open", kind=args.kind or "", desa=desa_code_of(args.desa)
         )
-    finally:
-        db.close()
     lines = [_case_line(c) for c in cases] or ["Tidak ada kasus kepesertaan ganda."]
     return {"cases": [asdict(c) for c in cases], "message": "\n".join(lines)}
 
 
 def cmd_ganda_decide(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = open_office(args)
-    try:
+    with office(args) as (db, _):
         case = DoubleEnrolmentService(db, acting_user(args)).decide(args.id, args.decision, args.note or "")
-    finally:
-        db.close()
     return {"case": asdict(case), "message": f"Diputuskan: {_case_line(case)}. Desa yang ditolak menerimanya di "
                                              "tanda terima berikutnya."}  # fmt: skip
 
 
 def cmd_apbd_import(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = open_office(args)
-    try:
+    with office(args) as (db, _):
         r = DoubleEnrolmentService(db, acting_user(args)).import_apbd(Path(args.file), sheet=args.sheet)
-    finally:
-        db.close()
     lines = [
         f"Daftar APBD: {r.members} NIK ({r.added} baru, {r.removed} keluar) dari lembar {r.sheet}; "
         f"{r.scan.opened['apbd']} peserta desa juga ada di daftar APBD (menunggu keputusan)."
@@ -169,14 +148,11 @@ def cmd_apbd_import(args: argparse.Namespace) -> dict[str, Any]:
 def cmd_report_lost(args: argparse.Namespace) -> dict[str, Any]:
     if bool(args.packages) == bool(args.device):
         raise KudusError("required", field="--packages atau --device")
-    db, accounts = open_office(args)
-    try:
+    with office(args) as (db, accounts):
         lost = LostMediaService(db, acting_user(args))
         report = lost.device() if args.device else lost.packages(args.packages)
         out = Path(args.out)
         n = export_lost_report(report, accounts.profile(), out, acting_user(args).full_name, date.today())
-    finally:
-        db.close()
     return {
         "out": str(out), "people": n, "packages": list(report.packages),
         "message": f"{n} orang yang datanya ada di {'perangkat ini' if args.device else 'paket itu'} "

@@ -7,15 +7,14 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from kudus_desktop.cli.common import EXIT_BAD_INPUT, acting_user, data_folder, log_in, open_office
+from kudus_desktop.cli.common import EXIT_BAD_INPUT, acting_user, data_folder, office
 from kudus_desktop.core.errors import KudusError
-from kudus_desktop.core.office.accounts import AccountService
 from kudus_desktop.core.regency.hub_client import HubClient
 from kudus_desktop.core.rules.codes import (
     Mode,
 )
 from kudus_desktop.core.storage import settings
-from kudus_desktop.core.storage.db import open_database, open_store
+from kudus_desktop.core.storage.db import open_store
 from kudus_desktop.core.storage.store import copy_store
 from kudus_desktop.core.storage.syncfile import SyncError
 from kudus_desktop.core.sync import (
@@ -29,11 +28,8 @@ from kudus_desktop.core.sync import (
 
 
 def cmd_sync_setup_file(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = open_office(args)
-    try:
+    with office(args) as (db, _):
         path, setup = RegencySync(db, acting_user(args)).make_setup_file(args.desa, Path(args.out), server=args.server)
-    finally:
-        db.close()
     return {
         "out": str(path),
         "desa": setup.desa,
@@ -44,13 +40,10 @@ def cmd_sync_setup_file(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_sync_join(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = open_office(args)
-    try:
+    with office(args) as (db, _):
         sync = VillageSync(db, acting_user(args))
         setup = sync.join(Path(args.file))
         status = sync.status()
-    finally:
-        db.close()
     return {
         "regency": setup.regency,
         "regency_fingerprint": setup.fingerprint,
@@ -61,13 +54,10 @@ def cmd_sync_join(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_sync_export(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = open_office(args)
-    try:
+    with office(args) as (db, _):
         sync = VillageSync(db, acting_user(args))
         result = sync.export_package(Path(args.to), full=args.full)
         fingerprint = sync.status().fingerprint
-    finally:
-        db.close()
     return {
         "seq": result.seq,
         "file": str(result.copied_to),
@@ -81,8 +71,7 @@ def cmd_sync_export(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_sync_import(args: argparse.Namespace) -> dict[str, Any]:
-    db, accounts = open_office(args)
-    try:
+    with office(args) as (db, accounts):
         if accounts.profile().mode == Mode.DESA:
             results = []
             refused = []
@@ -112,8 +101,6 @@ def cmd_sync_import(args: argparse.Namespace) -> dict[str, Any]:
 
         files = package_files(Path(f) for f in args.files)
         report = RegencySync(db, acting_user(args)).import_files(files, confirm=confirm)
-    finally:
-        db.close()
     lines = [
         f"{r.name}: " + ("sudah pernah diimpor; tidak ada yang berubah" if r.already else
                          f"diimpor ({r.added} baru, {r.updated} diubah, {r.unchanged} tetap, {r.duplicates} NIK ganda"
@@ -134,21 +121,15 @@ def cmd_sync_import(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_sync_receipts(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = open_office(args)
-    try:
+    with office(args) as (db, _):
         paths = RegencySync(db, acting_user(args)).write_receipts(Path(args.to), args.desa or None)
-    finally:
-        db.close()
     lines = [f"Tanda terima ditulis: {p}" for p in paths] or ["Belum ada desa yang mengirim paket."]
     return {"receipts": [str(p) for p in paths], "message": "\n".join(lines)}
 
 
 def cmd_sync_request_full(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = open_office(args)
-    try:
+    with office(args) as (db, _):
         n = RegencySync(db, acting_user(args)).request_full_resend(args.desa)
-    finally:
-        db.close()
     return {
         "devices": n,
         "message": f"Permintaan kirim ulang lengkap untuk {args.desa} ikut tanda terima berikutnya ({n} perangkat).",
@@ -156,8 +137,7 @@ def cmd_sync_request_full(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_sync_status(args: argparse.Namespace) -> dict[str, Any]:
-    db, accounts = open_office(args)
-    try:
+    with office(args) as (db, accounts):
         if accounts.profile().mode == Mode.DESA:
             st = VillageSync(db, acting_user(args)).status()
             lines = [
@@ -176,8 +156,6 @@ def cmd_sync_status(args: argparse.Namespace) -> dict[str, Any]:
         regency = RegencySync(db, acting_user(args))
         villages = regency.villages()
         devices = regency.devices()
-    finally:
-        db.close()
     lines = [
         f"{v.code}  {v.name:<22} {v.kecamatan:<12} perangkat {v.devices}  paket terakhir {v.last_seq:>4}  "
         f"kontak {v.last_contact or '-':<19}  aktif {v.active:>5}"
@@ -191,11 +169,8 @@ def cmd_sync_status(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_sync_devices(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = open_office(args)
-    try:
+    with office(args) as (db, _):
         devices = RegencySync(db, acting_user(args)).devices()
-    finally:
-        db.close()
     states = {"current": "aktif", "retired": "diganti", "revoked": "DICABUT"}
     lines = [
         f"{d.desa_code} {d.desa_name:<20} {d.device_id}  {d.fingerprint}  {states[d.state]:<8} paket terakhir "
@@ -206,11 +181,8 @@ def cmd_sync_devices(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_sync_revoke(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = open_office(args)
-    try:
+    with office(args) as (db, _):
         device = RegencySync(db, acting_user(args)).revoke_device(args.device, args.reason)
-    finally:
-        db.close()
     return {
         "device": asdict(device),
         "message": f"Perangkat {device.device_id} ({device.desa_name}, sidik jari {device.fingerprint}) dicabut: "
@@ -219,11 +191,8 @@ def cmd_sync_revoke(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_sync_rotate_keys(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = open_office(args)
-    try:
+    with office(args) as (db, _):
         result = VillageSync(db, acting_user(args)).rotate_keys()
-    finally:
-        db.close()
     return {
         **asdict(result),
         "message": f"Kunci perangkat diganti. Sidik jari lama: {result.old_fingerprint}; sidik jari baru: "
@@ -233,8 +202,7 @@ def cmd_sync_rotate_keys(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_sync_limit(args: argparse.Namespace) -> dict[str, Any]:
-    db, accounts = open_office(args)
-    try:
+    with office(args) as (db, accounts):
         if accounts.profile().mode != Mode.KABUPATEN:
             raise KudusError("sync_wrong_mode", mode=Mode.KABUPATEN)
         with db.begin() as conn:
@@ -243,19 +211,14 @@ def cmd_sync_limit(args: argparse.Namespace) -> dict[str, Any]:
                     raise KudusError("settings_invalid", field="--payload-mb", value=args.payload_mb)
                 settings.write(conn, {settings.SYNC_MAX_PAYLOAD_MB: str(args.payload_mb)})
             value = int(settings.read_all(conn)[settings.SYNC_MAX_PAYLOAD_MB.key])
-    finally:
-        db.close()
     return {"payload_mb": value, "message": f"Isi paket terbesar yang dibuka: {value} MB setelah diurai."}
 
 
 def cmd_sync_push(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = open_office(args)
-    try:
+    with office(args) as (db, _):
         client = HubClient(db, acting_user(args))
         result = client.run(make_package=not args.no_package)
         state = client.state()
-    finally:
-        db.close()
     lines = []
     if result.made:
         lines.append(f"Paket {result.made.seq} dibuat: {result.made.participants} peserta.")
@@ -281,13 +244,10 @@ def cmd_sync_push(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_sync_pull(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = open_office(args)
-    try:
+    with office(args) as (db, _):
         client = HubClient(db, acting_user(args))
         receipt = client.pull()
         state = client.state()
-    finally:
-        db.close()
     if receipt is None:
         message = (
             f"Kabupaten belum mengonfirmasi perangkat ini (sidik jari {state.pending_fingerprint})."
@@ -322,26 +282,23 @@ def cmd_hub_serve(args: argparse.Namespace) -> dict[str, Any]:
 
     if bool(args.cert) != bool(args.key):
         raise KudusError("required", field="--cert/--key")
-    db, _ = open_office(args)
     options = ServeOptions(
         host=args.host, port=args.port, certfile=Path(args.cert) if args.cert else None,
         keyfile=Path(args.key) if args.key else None, max_body=args.max_body_mb * 1024 * 1024,
         per_minute=args.rate, burst=args.burst, max_bodies=max(1, args.max_bodies),
     )  # fmt: skip
-    print(f"Server sinkronisasi {db.label} di {'https' if args.cert else 'http'}://{args.host}:{args.port}", flush=True)
-    try:
+    with office(args) as (db, _):
+        print(
+            f"Server sinkronisasi {db.label} di {'https' if args.cert else 'http'}://{args.host}:{args.port}",
+            flush=True,
+        )
         serve(db, options)
-    finally:
-        db.close()
     return {"message": "Server sinkronisasi berhenti."}
 
 
 def cmd_hub_pending(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = open_office(args)
-    try:
+    with office(args) as (db, _):
         rows = RegencySync(db, acting_user(args)).pending()
-    finally:
-        db.close()
     lines = [f"{r.desa} {r.desa_name}  perangkat {r.device}  sidik jari {r.fingerprint}  ({r.name})" for r in rows]
     return {
         "pending": [asdict(r) for r in rows],
@@ -350,11 +307,8 @@ def cmd_hub_pending(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_hub_confirm(args: argparse.Namespace) -> dict[str, Any]:
-    db, _ = open_office(args)
-    try:
+    with office(args) as (db, _):
         report = RegencySync(db, acting_user(args)).confirm_pending(args.device, args.fingerprint)
-    finally:
-        db.close()
     lines = [f"{r.name}: diimpor ({r.added} baru, {r.updated} diubah)" for r in report.done]
     lines += [f"{f.name}: DITOLAK: {' '.join(f.message.split())}" for f in report.failed]
     return {
@@ -366,19 +320,12 @@ def cmd_hub_confirm(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_store_copy(args: argparse.Namespace) -> dict[str, Any]:
-    src = open_database(data_folder(args), create=False)
-    try:
-        accounts = AccountService(src)
-        if not accounts.profile().initialised:
-            raise KudusError("not_initialised", path=str(src.data_dir))
-        log_in(args, accounts)
+    with office(args, local=True) as (src, _):
         dst = open_store(data_folder(args), args.to)
         try:
             copied = copy_store(src, dst)
         finally:
             dst.close()
-    finally:
-        src.close()
     total = copied.get("participant", 0)
     return {
         "tables": copied,

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from kudus_desktop.core.enrolment.participants import ParticipantQuery, ParticipantService
 from kudus_desktop.core.errors import KudusError
 from kudus_desktop.core.reports.exporting import export_bpjs_list, export_person_report, export_roster
-from kudus_desktop.core.rules.codes import Category, Mode, Status, can_enrol, can_reveal_nik
+from kudus_desktop.core.rules.codes import Category, Mode, Status, can_enrol
 from kudus_desktop.core.rules.dates import format_number
 from kudus_desktop.core.rules.views import OfficeProfile, OpChanges, ParticipantView, UserView
 from kudus_desktop.core.village.eligibility import EligibilityService
@@ -87,7 +87,6 @@ class ParticipantsPage(QWidget):
         self.history_action = QAction(icon("riwayat"), self.tr("Riwayat"), self)
         self.reveal_action = QAction(icon("lihat"), self.tr("Tampilkan NIK"), self)
         self.reveal_action.setCheckable(True)
-        self.reveal_action.setVisible(can_reveal_nik(user.role))
         # A verifikator checks rather than changes (the service refuses too).
         for action in (self.add_action, self.end_action, self.reactivate_action):
             action.setVisible(can_enrol(user.role))

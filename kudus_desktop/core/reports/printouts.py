@@ -13,11 +13,9 @@ from enum import StrEnum
 
 from kudus_desktop.core.enrolment.participants import PAGE, ParticipantQuery, ParticipantService
 from kudus_desktop.core.errors import CancelledError
-from kudus_desktop.core.rules.codes import can_reveal_nik
 from kudus_desktop.core.rules.dates import format_date, format_date_long, format_month, format_number, format_rupiah
 from kudus_desktop.core.rules.jobs import CancelCheck, Progress, never_cancelled
 from kudus_desktop.core.rules.labels import code_label
-from kudus_desktop.core.rules.nik import mask_nik
 from kudus_desktop.core.rules.views import OfficeProfile
 from kudus_desktop.core.village.premiums import YearRecap
 
@@ -100,10 +98,10 @@ def participant_list(
     cancelled: CancelCheck = never_cancelled,
 ) -> PrintedTable:
     """The participant list as filtered in the window, enrolled participants only (a signed list
-    names nobody waiting for approval or rejected); full NIKs only for roles that may see them."""
+    names nobody waiting for approval or rejected), with full NIKs: a person who logged in prints
+    it, and the print dialog audits it."""
     ids = service.query_ids(replace(query, approved=True))
     left_out = len(service.query_ids(query)) - len(ids)
-    full = can_reveal_nik(service.user.role)
     rows: list[tuple[str, ...]] = []
     for start in range(0, len(ids), PAGE):
         if cancelled():
@@ -113,7 +111,7 @@ def participant_list(
                 (
                     str(len(rows) + 1),
                     p.full_name,
-                    p.nik if full else mask_nik(p.nik),
+                    p.nik,
                     p.sex,
                     format_date(p.birth_date),
                     _address(p.dusun, p.rt, p.rw, p.address),

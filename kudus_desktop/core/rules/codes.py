@@ -16,7 +16,9 @@ class Mode(StrEnum):
 
 
 class Role(StrEnum):
-    """Account roles; issue-level permissions are derived in :func:`can_reveal_nik`."""
+    """Account roles; what each may do is in the ``can_*`` functions below. Every account may see
+    full NIKs (each showing is written to the audit log); a command run without an account sees
+    them masked."""
 
     ADMIN = "admin"
     OPERATOR = "operator"
@@ -71,11 +73,6 @@ class HistoryAction(StrEnum):
     BPJS = "bpjs"  # the regency recorded BPJS's answer (KPJ number or rejection)
     APPROVE = "approve"  # a verifikator approved the data as it stands
     DECLINE = "decline"  # a verifikator sent it back to the operator, with a reason
-
-
-def can_reveal_nik(role: str) -> bool:
-    """Whether a role may see full NIKs in lists (every village role may, for now)."""
-    return role in {Role.ADMIN, Role.OPERATOR, Role.VERIFIKATOR}
 
 
 def can_edit_settings(role: str) -> bool:
