@@ -12,6 +12,7 @@ from kudus_desktop.cli.common import acting_user, nik_display, office, qt_offscr
 from kudus_desktop.core.enrolment.participants import ParticipantQuery, ParticipantService, SortKey
 from kudus_desktop.core.enrolment.review import ReviewItem, ReviewService, ReviewState
 from kudus_desktop.core.errors import KudusError
+from kudus_desktop.core.reports.card_run import card_run
 from kudus_desktop.core.reports.exporting import (
     export_bpjs_list,
     export_person_report,
@@ -19,7 +20,7 @@ from kudus_desktop.core.reports.exporting import (
     export_review_list,
     export_roster,
 )
-from kudus_desktop.core.reports.notice import notices_beside, notices_for
+from kudus_desktop.core.reports.notice import Notice, notices_beside, notices_for
 from kudus_desktop.core.reports.printouts import participant_list
 from kudus_desktop.core.rules.card_layout import Paper
 from kudus_desktop.core.rules.dates import format_date
@@ -115,18 +116,16 @@ def cmd_cards(args: argparse.Namespace) -> dict[str, Any]:
             ids = cards.ids_for(scope)
         if not ids:
             raise KudusError("card_none")
-        batch = cards.prepare(ids)
-        if batch.reprints and not (args.reason or "").strip():
-            raise KudusError("card_reprint_reason", count=len(batch.reprints))
-        pages = write_cards_pdf(out, batch, paper, offset_x=args.offset_x, offset_y=args.offset_y)
-        notice_out = None
-        if args.with_notice:
-            from kudus_desktop.render.notice import write_notices_pdf
-
-            notice_out = notices_beside(out)
-            people = [c.participant_id for c in batch.cards]
-            write_notices_pdf(notice_out, notices_for(service, accounts.profile(), people), paper)
-        cards.record_print(batch, args.reason or "")
+        notice_out = notices_beside(out) if args.with_notice else None
+        run = card_run(
+            cards, ids, args.reason or "",
+            lambda batch, progress, cancelled: write_cards_pdf(
+                out, batch, paper, offset_x=args.offset_x, offset_y=args.offset_y, progress=progress,
+                cancelled=cancelled,
+            ),
+            (lambda notices: _write_notices(notice_out, notices, paper)) if notice_out else None,
+        )  # fmt: skip
+    batch, pages = run.batch, run.pages
     message = f"{len(batch.cards)} kartu ({pages} halaman, {paper}) ditulis ke {out}"
     if notice_out is not None:
         message += f"\nLembar informasi data pribadi ditulis ke {notice_out}"
@@ -138,6 +137,12 @@ def cmd_cards(args: argparse.Namespace) -> dict[str, Any]:
         "notice": str(notice_out) if notice_out else None,
         "message": message,
     }
+
+
+def _write_notices(path: Path, notices: list[Notice], paper: Paper) -> None:
+    from kudus_desktop.render.notice import write_notices_pdf
+
+    write_notices_pdf(path, notices, paper)
 
 
 def cmd_peserta_notice(args: argparse.Namespace) -> dict[str, Any]:

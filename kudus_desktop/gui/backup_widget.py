@@ -17,19 +17,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kudus_desktop.core.errors import KudusError
+from kudus_desktop.core.office.backups import BackupService
 from kudus_desktop.core.rules.dates import format_date_long
 from kudus_desktop.core.rules.views import UserView
-from kudus_desktop.core.storage.audit import log_event
-from kudus_desktop.core.storage.backup import (
-    MIN_PASSPHRASE,
-    encrypted_backup,
-    is_encrypted,
-    last_backup_day,
-    restore_database,
-)
+from kudus_desktop.core.storage.backup import MIN_PASSPHRASE, is_encrypted
 from kudus_desktop.core.storage.db import Database
-from kudus_desktop.gui.messages import ask, inform, message_text, show_error
+from kudus_desktop.gui.messages import ask, inform, message_text
+from kudus_desktop.gui.ops import run_db, run_job
 
 
 class PassphraseDialog(QDialog):
@@ -82,7 +76,7 @@ class BackupWidget(QWidget):
     def __init__(self, db: Database, actor: UserView, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db = db
-        self.actor = actor
+        self.backups = BackupService(db, actor)
         self.last = QLabel()
         self.copy_button = QPushButton(self.tr("Salin cadangan terenkripsi ke…"))
         self.copy_button.setObjectName("copyBackup")
@@ -101,10 +95,10 @@ class BackupWidget(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        day = last_backup_day(self.db.path)
+        day = self.backups.last_day()
         self.last.setText(
             self.tr("Cadangan otomatis terakhir: {day}. Disimpan di {path}").format(
-                day=format_date_long(day) if day else self.tr("belum ada"), path=self.db.data_dir / "backups"
+                day=format_date_long(day) if day else self.tr("belum ada"), path=self.backups.folder
             )
         )
 
@@ -115,17 +109,20 @@ class BackupWidget(QWidget):
         dialog = PassphraseDialog(self, confirm=True)
         if not dialog.exec():
             return
-        try:
-            made = encrypted_backup(self.db.path, Path(folder), dialog.passphrase.text())
-            log_event(self.db, self.actor.username, "backup", str(made))
-        except KudusError as exc:
-            show_error(self, exc)
-            return
-        inform(self, self.tr("Cadangan"), self.tr("Cadangan terenkripsi ditulis ke {path}.").format(path=made))
+        passphrase = dialog.passphrase.text()
+
+        def done(made: Path) -> None:
+            inform(self, self.tr("Cadangan"), self.tr("Cadangan terenkripsi ditulis ke {path}.").format(path=made))
+
+        # The whole database is copied and encrypted: minutes on an old PC, off the window's thread.
+        run_job(
+            self, self.tr("Membuat cadangan terenkripsi…"), lambda _p, _c: self.backups.copy(Path(folder), passphrase),
+            done,
+        )  # fmt: skip
 
     def restore(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Pilih cadangan"), str(self.db.data_dir / "backups"), self.tr("Cadangan (*.sqlite *.kbak)")
+            self, self.tr("Pilih cadangan"), str(self.backups.folder), self.tr("Cadangan (*.sqlite *.kbak)")
         )
         if not path:
             return
@@ -145,22 +142,15 @@ class BackupWidget(QWidget):
             self.tr("Batal"),
         ):  # fmt: skip
             return
-        try:
-            # Held throughout, so no command or second process opens the file mid-swap; the
-            # window's own pooled connections go first, they would keep the replaced file.
-            with self.db.alone(self.tr("Pemulihan cadangan")):
-                self.db.engine.dispose()
-                kept = restore_database(self.db.data_dir, source, passphrase)
-            log_event(self.db, self.actor.username, "restore", f"dari {source.name}; yang lama di {kept.name}")
-        except KudusError as exc:
-            show_error(self, exc)
-            return
-        inform(
-            self,
-            self.tr("Pulihkan"),
-            self.tr(
-                "Data dipulihkan dari {name}. Data sebelumnya disimpan di {kept}. Kudus Desktop akan ditutup."
-            ).format(name=source.name, kept=kept),
-        )
-        window = self.window()
-        window.close()
+
+        def done(kept: Path) -> None:
+            inform(
+                self,
+                self.tr("Pulihkan"),
+                self.tr(
+                    "Data dipulihkan dari {name}. Data sebelumnya disimpan di {kept}. Kudus Desktop akan ditutup."
+                ).format(name=source.name, kept=kept),
+            )
+            self.window().close()
+
+        run_db(self, lambda: self.backups.restore(source, passphrase), done)

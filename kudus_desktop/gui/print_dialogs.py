@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from kudus_desktop.core.enrolment.participants import ParticipantQuery, ParticipantService
 from kudus_desktop.core.errors import KudusError
+from kudus_desktop.core.reports.card_run import card_run
 from kudus_desktop.core.reports.notice import Notice, notices_beside, notices_for
 from kudus_desktop.core.reports.printouts import PrintedTable, participant_list
 from kudus_desktop.core.rules.card_layout import Paper, SheetLayout, sheet_layout
@@ -345,13 +346,14 @@ class CardPrintDialog(QDialog):
         notice_path = notices_beside(target) if self.with_notice.isChecked() else None
 
         def job(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> CardBatch:
-            batch = self.cards.prepare(ids, cancelled=cancelled)
-            write_cards_pdf(target, batch, paper, offset_x=x, offset_y=y, progress=progress, cancelled=cancelled)
-            if notice_path is not None:
-                people = [c.participant_id for c in batch.cards]
-                write_notices_pdf(notice_path, notices_for(self.service, self.profile, people), paper)
-            self.cards.record_print(batch, reason)
-            return batch
+            return card_run(
+                self.cards, ids, reason,
+                lambda batch, p, c: write_cards_pdf(
+                    target, batch, paper, offset_x=x, offset_y=y, progress=p, cancelled=c
+                ),
+                (lambda notices: write_notices_pdf(notice_path, notices, paper)) if notice_path else None,
+                progress=progress, cancelled=cancelled,
+            ).batch  # fmt: skip
 
         def done(batch: CardBatch) -> None:
             text = self.tr("{n} kartu ditulis ke {path}.").format(n=len(batch.cards), path=target)
@@ -373,15 +375,14 @@ class CardPrintDialog(QDialog):
         with_notice, paper = self.with_notice.isChecked(), self.paper_choice()
 
         def job(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> CardBatch:
-            batch = self.cards.prepare(ids, cancelled=cancelled)
-            paint_cards(printer, batch, layout, progress=progress, cancelled=cancelled)
-            if with_notice:  # a second print job on the same printer, plain paper
-                people = [c.participant_id for c in batch.cards]
-                paint_notices(
-                    make_printer(printer.printerName(), paper), notices_for(self.service, self.profile, people), paper
-                )
-            self.cards.record_print(batch, reason)
-            return batch
+            # The sheets are a second print job on the same printer, plain paper.
+            return card_run(
+                self.cards, ids, reason,
+                lambda batch, p, c: paint_cards(printer, batch, layout, progress=p, cancelled=c),
+                (lambda notices: paint_notices(make_printer(printer.printerName(), paper), notices, paper))
+                if with_notice else None,
+                progress=progress, cancelled=cancelled,
+            ).batch  # fmt: skip
 
         def done(batch: CardBatch) -> None:
             inform(self, self.tr("Kartu"), self.tr("{n} kartu dikirim ke pencetak.").format(n=len(batch.cards)))

@@ -10,6 +10,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from kudus_desktop.core.enrolment.participants import ParticipantQuery, ParticipantService
 from kudus_desktop.core.errors import KudusError
 from kudus_desktop.core.office.accounts import AccountService
+from kudus_desktop.core.reports.card_run import card_run
 from kudus_desktop.core.reports.printouts import participant_list
 from kudus_desktop.core.storage.audit import audit_events
 from kudus_desktop.core.storage.db import Database, open_database
@@ -21,7 +22,7 @@ from kudus_desktop.core.storage.signing import (
     sign_payload,
     verify_payload,
 )
-from kudus_desktop.core.village.cards import CardScope, CardService, qr_matrix
+from kudus_desktop.core.village.cards import CardBatch, CardScope, CardService, qr_matrix
 from tests.factories import make_draft, make_nik
 
 
@@ -180,3 +181,27 @@ def test_scope_counts_match_the_listed_ids_and_their_reprints(cards: CardService
     assert cards.scope_counts(CardScope.ALL) == (5, 2)
     assert cards.scope_counts(CardScope.UNPRINTED) == (3, 0)
     assert cards.scope_counts(CardScope.SELECTED, everyone[1:3]) == (2, 1)
+
+
+def test_a_card_run_draws_then_logs_and_a_reprint_without_reason_uses_no_paper(cards: CardService) -> None:
+    drawn: list[int] = []
+    sheets: list[int] = []
+
+    def draw(batch: CardBatch, _progress: object, _cancelled: object) -> int:
+        drawn.append(len(batch.cards))
+        return 2
+
+    run = card_run(cards, cards.ids_for(CardScope.UNPRINTED), "", draw, lambda notices: sheets.append(len(notices)))
+    assert (len(run.batch.cards), run.pages, drawn, sheets) == (5, 2, [5], [5])
+    assert cards.unprinted_count() == 0
+
+    with pytest.raises(KudusError) as err:
+        card_run(cards, cards.ids_for(CardScope.ALL)[:2], "  ", draw)
+    assert err.value.code == "card_reprint_reason" and drawn == [5], "refused before anything is drawn"
+
+    def jammed(batch: CardBatch, _progress: object, _cancelled: object) -> int:
+        raise KudusError("card_none")
+
+    with pytest.raises(KudusError):
+        card_run(cards, cards.ids_for(CardScope.ALL)[:2], "kartu hilang", jammed)
+    assert len(cards.print_log(cards.ids_for(CardScope.ALL)[0])) == 1, "a run that was not drawn is not logged"

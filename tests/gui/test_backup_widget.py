@@ -12,6 +12,7 @@ from kudus_desktop.gui import backup_widget as module
 from kudus_desktop.gui.backup_widget import PassphraseDialog
 from kudus_desktop.gui.main_window import MainWindow
 from tests.factories import make_draft
+from tests.gui.conftest import until
 
 Drive = Callable[[type, Callable[[Any], None]], None]
 
@@ -42,6 +43,7 @@ def test_encrypted_copy_then_restore(
 
     drive(PassphraseDialog, new_passphrase)
     widget.copy_button.click()
+    until(qtbot, lambda: any("terenkripsi ditulis" in m for m in message_boxes))  # made off the window's thread
     (sealed,) = stick.glob("*.kbak")
     assert any("terenkripsi ditulis" in m for m in message_boxes)
 
@@ -50,7 +52,7 @@ def test_encrypted_copy_then_restore(
     monkeypatch.setattr(module, "ask", lambda *a: True)
     drive(PassphraseDialog, lambda d: (qtbot.keyClicks(d.passphrase, "frasa-desa-1"), d.ok_button.click()))
     widget.restore_button.click()
-    assert not window.isVisible(), "the window closes after a restore"
+    until(qtbot, lambda: not window.isVisible())  # the window closes after a restore
     restored = window.participants
     names = [restored.get(i).full_name for i in restored.query_ids(ParticipantQuery())]
     assert names == ["Sebelum Cadangan"]
