@@ -12,7 +12,7 @@ from kudus_desktop.cli.common import acting_user, nik_display, office, qt_offscr
 from kudus_desktop.core.enrolment.participants import ParticipantQuery, ParticipantService, SortKey
 from kudus_desktop.core.enrolment.review import ReviewItem, ReviewService, ReviewState
 from kudus_desktop.core.errors import KudusError
-from kudus_desktop.core.reports.card_run import card_run
+from kudus_desktop.core.reports.acts import card_run
 from kudus_desktop.core.reports.exporting import (
     export_bpjs_list,
     export_person_report,

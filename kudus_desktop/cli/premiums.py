@@ -11,15 +11,12 @@ from typing import Any
 from kudus_desktop.cli.common import acting_user, nik_display, office, qt_offscreen
 from kudus_desktop.core.enrolment.participants import ParticipantService
 from kudus_desktop.core.errors import KudusError
-from kudus_desktop.core.reports.exporting import (
-    export_premium_report,
-)
+from kudus_desktop.core.reports.acts import premium_report
 from kudus_desktop.core.reports.printouts import premium_recap
 from kudus_desktop.core.rules.card_layout import Paper
 from kudus_desktop.core.rules.dates import format_date, format_rupiah, parse_date_text, parse_rupiah
 from kudus_desktop.core.rules.labels import code_label
 from kudus_desktop.core.rules.nik import mask_nik
-from kudus_desktop.core.storage.audit import log_event
 from kudus_desktop.core.village.premiums import (
     PaymentRequest,
     PremiumService,
@@ -141,12 +138,10 @@ def cmd_iuran_budget(args: argparse.Namespace) -> dict[str, Any]:
 
 def cmd_report_iuran(args: argparse.Namespace) -> dict[str, Any]:
     with office(args) as (db, accounts):
-        premiums = _premiums(db, args)
-        recap = premiums.recap(args.year)
-        plan = premiums.plan(args.year + 1, args.additions)
         profile = accounts.profile()
         out = Path(args.out)
-        n = export_premium_report(recap, plan, profile, out, acting_user(args).full_name, date.today())
+        report = premium_report(_premiums(db, args), profile, out, args.year, args.additions)
+        recap, n = report.recap, report.payments
         pages = 0
         if args.pdf:
             qt_offscreen()
@@ -157,7 +152,6 @@ def cmd_report_iuran(args: argparse.Namespace) -> dict[str, Any]:
                 premium_recap(recap, profile, acting_user(args).full_name, date.today()),
                 Paper(args.paper),
             )
-        log_event(db, acting_user(args).username, "premium_report", out.name)
     return {
         "out": str(out), "payments": n, "billed": recap.billed, "received": recap.received, "arrears": recap.arrears,
         "message": f"Laporan iuran {args.year} ditulis ke {out}: tagihan {format_rupiah(recap.billed)}, "

@@ -13,15 +13,13 @@ from kudus_desktop.cli.common import acting_user, desa_code_of, office
 from kudus_desktop.core.errors import KudusError
 from kudus_desktop.core.regency.bpjs import RESULT_FIELDS, BpjsService
 from kudus_desktop.core.regency.doubles import DoubleEnrolmentService, DuplicateCase
-from kudus_desktop.core.regency.overview import overview
+from kudus_desktop.core.regency.overview import coverage_report
 from kudus_desktop.core.reports.exporting import (
-    export_coverage,
     export_lost_report,
 )
 from kudus_desktop.core.rules.dates import format_date
 from kudus_desktop.core.rules.labels import code_label
 from kudus_desktop.core.rules.nik import mask_nik
-from kudus_desktop.core.storage.audit import log_event
 from kudus_desktop.core.village.importing import normalise_header
 from kudus_desktop.core.village.lost import LostMediaService
 
@@ -85,11 +83,9 @@ def cmd_bpjs_import(args: argparse.Namespace) -> dict[str, Any]:
 
 def cmd_report_coverage(args: argparse.Namespace) -> dict[str, Any]:
     with office(args) as (db, accounts):
-        ov = overview(db, acting_user(args))
         out = Path(args.out)
-        n = export_coverage(ov, accounts.profile(), out, acting_user(args).full_name)
-        log_event(db, acting_user(args).username, "coverage_report", out.name)
-    t = ov.total
+        report = coverage_report(db, acting_user(args), accounts.profile(), out)
+    n, t = report.villages, report.overview.total
     return {"out": str(out), "villages": n, "active": t.active, "silent": t.silent,
             "message": f"Laporan cakupan {n} desa ditulis ke {out}: {t.active} peserta aktif, "
                        f"{t.silent} desa tanpa kabar 30 hari, {t.open_cases} kasus ganda terbuka."}  # fmt: skip

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kudus_desktop.core.reports.exporting import export_premium_report
+from kudus_desktop.core.reports.acts import premium_report
 from kudus_desktop.core.reports.printouts import PrintedTable, premium_recap
 from kudus_desktop.core.rules.codes import Role
 from kudus_desktop.core.rules.dates import format_date, format_number, format_rupiah, parse_rupiah
@@ -712,15 +712,8 @@ class PremiumsPage(QWidget):
         target = Path(path if path.lower().endswith(".xlsx") else path + ".xlsx")
         additions = self.additions.value()
 
-        def job() -> int:
-            recap = self.service.recap(year)
-            plan = self.service.plan(year + 1, additions)
-            n = export_premium_report(recap, plan, self.profile(), target, self.user.full_name, self.service.today())
-            self.service.log_event("premium_report", target.name)
-            return n
-
         run_db(
-            self, job,
+            self, lambda: premium_report(self.service, self.profile(), target, year, additions).payments,
             lambda n: inform(self, self.tr("Laporan iuran"),
                              self.tr("Laporan {year} ({n} pembayaran) ditulis ke {path}.").format(
                                  year=year, n=n, path=target)),

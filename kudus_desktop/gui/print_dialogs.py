@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from kudus_desktop.core.enrolment.participants import ParticipantQuery, ParticipantService
 from kudus_desktop.core.errors import KudusError
-from kudus_desktop.core.reports.card_run import card_run
+from kudus_desktop.core.reports.acts import card_run
 from kudus_desktop.core.reports.notice import Notice, notices_beside, notices_for
 from kudus_desktop.core.reports.printouts import PrintedTable, participant_list
 from kudus_desktop.core.rules.card_layout import Paper, SheetLayout, sheet_layout

@@ -37,8 +37,7 @@ from PySide6.QtWidgets import (
 
 from kudus_desktop.core.regency.bpjs import RESULT_FIELDS, BpjsExport, BpjsService, ResultApplied, ResultPreview
 from kudus_desktop.core.regency.doubles import ApbdImport, CaseSide, DoubleEnrolmentService, DuplicateCase, ScanResult
-from kudus_desktop.core.regency.overview import AreaSummary, RegencyOverview, overview
-from kudus_desktop.core.reports.exporting import export_coverage
+from kudus_desktop.core.regency.overview import AreaSummary, RegencyOverview, coverage_report, overview
 from kudus_desktop.core.rules.codes import Category, can_decide_duplicates
 from kudus_desktop.core.rules.dates import format_date, format_date_long, format_month, format_number, from_iso
 from kudus_desktop.core.rules.nik import mask_nik
@@ -318,12 +317,7 @@ class RegencyDashboardPage(QWidget):
 
     def save_report(self, path: Path) -> None:
         def work() -> int:
-            n = export_coverage(overview(self.db, self.user, today=self.today), self.profile, path,
-                                self.user.full_name)  # fmt: skip
-            from kudus_desktop.core.storage.audit import log_event
-
-            log_event(self.db, self.user.username, "coverage_report", path.name)
-            return n
+            return coverage_report(self.db, self.user, self.profile, path, today=self.today).villages
 
         run_db(
             self,

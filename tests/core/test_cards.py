@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from kudus_desktop.core.enrolment.participants import ParticipantQuery, ParticipantService
 from kudus_desktop.core.errors import KudusError
 from kudus_desktop.core.office.accounts import AccountService
-from kudus_desktop.core.reports.card_run import card_run
+from kudus_desktop.core.reports.acts import card_run
 from kudus_desktop.core.reports.printouts import participant_list
 from kudus_desktop.core.storage.audit import audit_events
 from kudus_desktop.core.storage.db import Database, open_database

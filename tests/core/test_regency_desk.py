@@ -20,6 +20,7 @@ from kudus_desktop.core.regency.overview import overview
 from kudus_desktop.core.reports.exporting import export_coverage
 from kudus_desktop.core.rules.codes import Role
 from kudus_desktop.core.rules.sync_state import SyncState
+from kudus_desktop.core.storage.audit import audit_events
 from kudus_desktop.core.storage.signing import identity
 from kudus_desktop.core.sync import RegencySync, VillageSync
 from kudus_desktop.core.village.cards import CardAction, CardScope, CardService
@@ -231,6 +232,9 @@ def test_bpjs_list_out_and_answers_back_to_the_right_villages(
     assert only_a.count == 3
     everyone = bpjs.export_list(tmp_path / "semua.xlsx")
     assert everyone.count == 2  # the others were already sent
+    # One audit entry per list, written with the marks of who was sent.
+    listed = [e.detail for e in audit_events(kab.db) if e.action.startswith(("bpjs_list", "export_bpjs"))]
+    assert listed == ["2 peserta ke semua.xlsx", "3 peserta ke a.xlsx"]
     sheet = load_workbook(tmp_path / "a.xlsx").active
     assert sheet is not None
     values = list(sheet.iter_rows(values_only=True))

@@ -176,7 +176,7 @@ class BpjsService:
         if not ids:
             raise BpjsError("bpjs_nothing_to_send", desa=desa or "semua desa")
         service = ParticipantService(self.db, self.user, today=self.today)
-        export_bpjs_list(service, path, columns=columns, ids=ids)
+        export_bpjs_list(service, path, columns=columns, ids=ids, audit=False)
         day = self.today().isoformat()
         with self.db.begin() as conn:
             executemany(

@@ -12,15 +12,18 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, and_, func, or_, select
 
 from kudus_desktop.core.errors import KudusError
+from kudus_desktop.core.reports.exporting import export_coverage
 from kudus_desktop.core.rules.codes import Category, Mode, Status
 from kudus_desktop.core.rules.regions import all_regions, region
-from kudus_desktop.core.rules.views import UserView
+from kudus_desktop.core.rules.views import OfficeProfile, UserView
 from kudus_desktop.core.storage import settings
+from kudus_desktop.core.storage.audit import log_event
 from kudus_desktop.core.storage.db import Database
 from kudus_desktop.core.storage.tables import (
     bpjs_status_table,
@@ -246,3 +249,19 @@ def _monthly(conn: Connection, day: date, counted: Any, base: Any) -> dict[str, 
             values.append(running)
         out[k] = values
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageReport:
+    overview: RegencyOverview
+    villages: int
+
+
+def coverage_report(
+    db: Database, user: UserView, profile: OfficeProfile, target: Path, *, today: Callable[[], date] = date.today
+) -> CoverageReport:
+    """The regency's coverage report per kecamatan and desa written to ``target``."""
+    ov = overview(db, user, today=today)
+    n = export_coverage(ov, profile, target, user.full_name)
+    log_event(db, user.username, "coverage_report", target.name)
+    return CoverageReport(ov, n)

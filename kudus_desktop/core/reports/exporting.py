@@ -385,12 +385,15 @@ def export_bpjs_list(
     columns: Sequence[str] | None = None,
     query: ParticipantQuery = ParticipantQuery(status="aktif", approved=True),  # noqa: B008 - frozen
     ids: Sequence[int] | None = None,
+    audit: bool = True,
 ) -> int:
     """The collective-registration list for BPJS: one header row, then one row per participant
     (by default the active ones whose data the verifikator approved).
 
     ``columns`` defaults to the office's setting (see :func:`bpjs_columns`); ``ids``, when
-    given, are the participants to list instead of those matching ``query``.
+    given, are the participants to list instead of those matching ``query``. ``audit=False``:
+    the caller writes the audit entry in its own transaction (the regency's list, which marks
+    everyone on it as sent in the same one).
     """
     if columns is None:
         columns = bpjs_columns(service.db)
@@ -406,7 +409,8 @@ def export_bpjs_list(
     for p in _participants(service, ids):
         sheet.row([c.value(p) for c in chosen])
     _save_atomically(wb, tmp, path)
-    service.log_event("export_bpjs", f"{len(ids)} peserta ke {path.name}")
+    if audit:
+        service.log_event("export_bpjs", f"{len(ids)} peserta ke {path.name}")
     return len(ids)
 
 

@@ -1,20 +1,44 @@
-"""A card run: the cards prepared, drawn, their information sheets beside them, the run logged.
+"""Printed and written reports as acts, one each for the window and the command line alike.
 
-One act for the window's "Simpan PDF" and "Cetak" and for ``kudus-desktop cards``: the drawing
-is the caller's (Qt paints, the core never does), the order and the refusals are here, so a
-run with reprints and no reason is refused before any paper is used, and a run is logged only
-after its cards were drawn.
+A card run: the cards prepared, drawn, their information sheets beside them, the run logged.
+The drawing is the caller's (Qt paints, the core never does); the order and the refusals are
+here, so a run with reprints and no reason is refused before any paper is used, and a run is
+logged only after its cards were drawn. A premium report: the figures gathered, the workbook
+written, the audit entry made.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from kudus_desktop.core.errors import KudusError
+from kudus_desktop.core.reports.exporting import export_premium_report
 from kudus_desktop.core.reports.notice import Notice, notices_for
 from kudus_desktop.core.rules.jobs import CancelCheck, Progress, never_cancelled
+from kudus_desktop.core.rules.views import OfficeProfile
 from kudus_desktop.core.village.cards import CardBatch, CardService
+from kudus_desktop.core.village.premiums import BudgetPlan, PremiumService, YearRecap
+
+
+@dataclass(frozen=True, slots=True)
+class PremiumReport:
+    recap: YearRecap
+    plan: BudgetPlan
+    payments: int
+
+
+def premium_report(
+    premiums: PremiumService, profile: OfficeProfile, target: Path, year: int, planned_additions: int = 0
+) -> PremiumReport:
+    """The year's premium report (its recap and next year's budget) written to ``target``,
+    signed by the person logged in."""
+    recap = premiums.recap(year)
+    plan = premiums.plan(year + 1, planned_additions)
+    n = export_premium_report(recap, plan, profile, target, premiums.user.full_name, premiums.today())
+    premiums.log_event("premium_report", target.name)
+    return PremiumReport(recap, plan, n)
 
 
 @dataclass(frozen=True, slots=True)
