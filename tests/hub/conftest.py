@@ -18,7 +18,8 @@ from pathlib import Path
 import httpx
 import pytest
 import uvicorn
-from sqlalchemy import create_engine, func, make_url, select, text
+from sqlalchemy import Engine, create_engine, func, make_url, select, text
+from sqlalchemy.exc import ProgrammingError
 
 from kudus_desktop.core.office.accounts import AccountService
 from kudus_desktop.core.regency.hub import HubService, RateLimiter
@@ -50,9 +51,24 @@ def pg_url(pg_admin_url: str) -> Iterator[str]:
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     yield make_url(pg_admin_url).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    drop_database(admin, name)
     admin.dispose()
+
+
+def drop_database(admin: Engine, name: str) -> None:
+    """Drop a test's database. FORCE ends the test's own leftover sessions; an autovacuum worker
+    the server started on the new database is the superuser's and cannot be ended by this role,
+    so the drop is tried again until the worker is done (it is, within moments); a database left
+    behind costs nothing but disk, so a drop that never succeeds is no failure of the test."""
+    for _ in range(100):
+        try:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            return
+        except ProgrammingError as exc:
+            if "pg_signal_backend" not in str(exc):
+                raise
+            time.sleep(0.1)
 
 
 @dataclass
