@@ -135,8 +135,8 @@ def measure_gui(data_dir: Path) -> dict[str, object]:
     from kudus_desktop.core.rules.validation import ParticipantDraft
     from kudus_desktop.core.storage.db import open_database
     from kudus_desktop.gui.app import create_application, settle_heap
-    from kudus_desktop.gui.participants_page import ParticipantsPage
     from kudus_desktop.gui.signals import AppSignals
+    from kudus_desktop.gui.village.participants_page import ParticipantsPage
 
     app = create_application([sys.argv[0]])
     db = open_database(data_dir)

@@ -1,7 +1,7 @@
 """Load and faults on the sync server over loopback, on SQLite and on PostgreSQL.
 
 123 villages (confirmed devices with their own keys) each upload 5 packages at once, every
-village in its own thread, to a real ``kudus-desktop hub serve`` process. Some uploads are
+village in its own thread, to a real ``kudus-desktop server serve`` process. Some uploads are
 first cut at a random byte offset (the connection closes mid-body) and then retried; the
 server is killed (SIGKILL) and started again in the middle of the load. Afterwards every
 package must be in the regency's inbox exactly once and every participant present once.
@@ -44,7 +44,7 @@ from sqlalchemy import create_engine, func, make_url, select, text  # noqa: E402
 
 from kudus_desktop.core.office.accounts import AccountService, SetupRequest  # noqa: E402
 from kudus_desktop.core.paths import DB_FILE_NAME  # noqa: E402
-from kudus_desktop.core.regency.hub import HUB_USER, PACKAGES_PATH, sign_request  # noqa: E402
+from kudus_desktop.core.regency.sync_server import SERVER_USER  # noqa: E402
 from kudus_desktop.core.rules.regions import all_regions  # noqa: E402
 from kudus_desktop.core.storage.db import Database, open_database, open_store  # noqa: E402
 from kudus_desktop.core.storage.signing import (  # noqa: E402
@@ -52,7 +52,7 @@ from kudus_desktop.core.storage.signing import (  # noqa: E402
     Identity,
     identity,
 )
-from kudus_desktop.core.storage.store import copy_store  # noqa: E402
+from kudus_desktop.core.storage.store_copy import copy_store  # noqa: E402
 from kudus_desktop.core.storage.syncfile import seal  # noqa: E402
 from kudus_desktop.core.storage.tables import participant_table, sync_device_table, sync_inbox_table  # noqa: E402
 from kudus_desktop.core.sync import (  # noqa: E402
@@ -61,6 +61,7 @@ from kudus_desktop.core.sync import (  # noqa: E402
     RegencySync,
     package_name,
 )
+from kudus_desktop.core.sync.protocol import PACKAGES_PATH, sign_request  # noqa: E402
 from tests.factories import letters  # noqa: E402
 
 PASSWORD = "rahasia-kabupaten-1"
@@ -180,13 +181,13 @@ def free_port() -> int:
 
 
 class ServerProcess:
-    """``kudus-desktop hub serve`` as a separate process that can be killed and started again."""
+    """``kudus-desktop server serve`` as a separate process that can be killed and started again."""
 
     def __init__(self, data_dir: Path, url: str | None, port: int, log: Path) -> None:
         self.cmd = [sys.executable, "-m", "kudus_desktop", "--data-dir", str(data_dir)]
         if url:
             self.cmd += ["--db", url]
-        self.cmd += ["hub", "serve", "--port", str(port), "--rate", "1000000", "--burst", "100000"]
+        self.cmd += ["server", "serve", "--port", str(port), "--rate", "1000000", "--burst", "100000"]
         self.port = port
         self.log = log
         self.proc: subprocess.Popen[bytes] | None = None
@@ -341,7 +342,7 @@ def direct_import(template: Path, load: list[Village], data_dir: Path, url: str 
     store_from(template, data_dir, url)
     regency = open_store(data_dir, url, create=False)
     try:
-        regency_sync = RegencySync(regency, HUB_USER)
+        regency_sync = RegencySync(regency, SERVER_USER)
         t0 = time.perf_counter()
         for v in load:
             for _, name, data in v.packages:

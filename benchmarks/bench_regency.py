@@ -223,7 +223,7 @@ def main() -> None:
             from PySide6.QtWidgets import QApplication
 
             from kudus_desktop.gui.ops import wait_idle
-            from kudus_desktop.gui.regency_pages import RegencyDashboardPage
+            from kudus_desktop.gui.regency.regency_pages import RegencyDashboardPage
             from kudus_desktop.gui.signals import AppSignals
 
             app = QApplication.instance() or QApplication([])

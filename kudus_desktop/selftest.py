@@ -20,7 +20,7 @@ from pathlib import Path
 from kudus_desktop import __version__
 from kudus_desktop.core.office.accounts import AccountService, SetupRequest
 from kudus_desktop.core.paths import DB_FILE_NAME, resource_path
-from kudus_desktop.core.rules.views import UserView
+from kudus_desktop.core.rules.records import UserView
 from kudus_desktop.core.storage.db import SCHEMA_VERSION, Database, inspect_file, open_database
 
 PASSWORD = "selftest-kudus-1"

@@ -16,7 +16,7 @@ import pytest
 from kudus_desktop.core.enrolment.participants import ParticipantService
 from kudus_desktop.core.office.accounts import AccountService, SetupRequest
 from kudus_desktop.core.paths import DB_FILE_NAME, private_file
-from kudus_desktop.core.rules.views import UserView
+from kudus_desktop.core.rules.records import UserView
 from kudus_desktop.core.storage import settings
 from kudus_desktop.core.storage.db import Database, open_database
 from kudus_desktop.core.storage.signing import KEY_DIR

@@ -16,8 +16,8 @@ from kudus_desktop.core.office.accounts import AccountService
 from kudus_desktop.core.paths import default_data_dir
 from kudus_desktop.core.rules.labels import code_label
 from kudus_desktop.core.rules.nik import mask_nik
+from kudus_desktop.core.rules.records import UserView
 from kudus_desktop.core.rules.regions import region
-from kudus_desktop.core.rules.views import UserView
 from kudus_desktop.core.storage.audit import log_event
 from kudus_desktop.core.storage.db import Database, open_store
 

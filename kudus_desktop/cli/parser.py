@@ -222,8 +222,11 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--payload-mb", type=int, metavar="MB", help="ubah batasnya (1-1024; bawaan 32)")
     sp.set_defaults(func="sync:cmd_sync_limit")
 
-    p = sub.add_parser("hub", parents=[common], help="kabupaten: server sinkronisasi untuk desa yang daring")
-    hsub = p.add_subparsers(dest="hub_command", metavar="PERINTAH", required=True)
+    # "hub": the name of the first releases, kept for the regencies' scheduled tasks.
+    p = sub.add_parser(
+        "server", aliases=["hub"], parents=[common], help="kabupaten: server sinkronisasi untuk desa yang daring"
+    )
+    hsub = p.add_subparsers(dest="server_command", metavar="PERINTAH", required=True)
     hp = hsub.add_parser("serve", parents=[common], help="jalankan server sinkronisasi (Ctrl+C untuk berhenti)")
     hp.add_argument("--host", default="127.0.0.1", help="alamat yang didengarkan (bawaan 127.0.0.1; 0.0.0.0: semua)")
     hp.add_argument("--port", type=int, default=8443)
@@ -233,13 +236,13 @@ def build_parser() -> argparse.ArgumentParser:
     hp.add_argument("--rate", type=float, default=60.0, metavar="N", help="permintaan per menit per desa (bawaan 60)")
     hp.add_argument("--burst", type=int, default=20, metavar="N", help="permintaan sekaligus per desa (bawaan 20)")
     hp.add_argument("--max-bodies", type=int, default=4, metavar="N", help="kiriman yang diterima bersamaan (bawaan 4)")
-    hp.set_defaults(func="sync:cmd_hub_serve")
+    hp.set_defaults(func="sync:cmd_server_serve")
     hp = hsub.add_parser("pending", parents=[common], help="perangkat desa baru yang menunggu konfirmasi sidik jari")
-    hp.set_defaults(func="sync:cmd_hub_pending")
+    hp.set_defaults(func="sync:cmd_server_pending")
     hp = hsub.add_parser("confirm", parents=[common], help="daftarkan perangkat yang menunggu dan impor paketnya")
     hp.add_argument("--device", required=True, metavar="ID")
     hp.add_argument("--fingerprint", required=True, metavar="SIDIK_JARI", help="yang dibacakan operator desa")
-    hp.set_defaults(func="sync:cmd_hub_confirm")
+    hp.set_defaults(func="sync:cmd_server_confirm")
 
     p = sub.add_parser("store", parents=[common], help="kabupaten: pindahkan data ke basis data server")
     stsub = p.add_subparsers(dest="store_command", metavar="PERINTAH", required=True)

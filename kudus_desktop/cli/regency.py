@@ -21,7 +21,7 @@ from kudus_desktop.core.rules.dates import format_date
 from kudus_desktop.core.rules.labels import code_label
 from kudus_desktop.core.rules.nik import mask_nik
 from kudus_desktop.core.village.importing import normalise_header
-from kudus_desktop.core.village.lost import LostMediaService
+from kudus_desktop.core.village.lost_media import LostMediaService
 
 
 def cmd_bpjs_export(args: argparse.Namespace) -> dict[str, Any]:

@@ -9,13 +9,12 @@ from typing import Any
 
 from kudus_desktop.cli.common import EXIT_BAD_INPUT, acting_user, data_folder, office
 from kudus_desktop.core.errors import KudusError
-from kudus_desktop.core.regency.hub_client import HubClient
 from kudus_desktop.core.rules.codes import (
     Mode,
 )
 from kudus_desktop.core.storage import settings
 from kudus_desktop.core.storage.db import open_store
-from kudus_desktop.core.storage.store import copy_store
+from kudus_desktop.core.storage.store_copy import copy_store
 from kudus_desktop.core.storage.syncfile import SyncError
 from kudus_desktop.core.sync import (
     PendingDevice,
@@ -25,6 +24,7 @@ from kudus_desktop.core.sync import (
     normalise_fingerprint,
     package_files,
 )
+from kudus_desktop.core.sync.online import OnlineSync
 
 
 def cmd_sync_setup_file(args: argparse.Namespace) -> dict[str, Any]:
@@ -216,7 +216,7 @@ def cmd_sync_limit(args: argparse.Namespace) -> dict[str, Any]:
 
 def cmd_sync_push(args: argparse.Namespace) -> dict[str, Any]:
     with office(args) as (db, _):
-        client = HubClient(db, acting_user(args))
+        client = OnlineSync(db, acting_user(args))
         result = client.run(make_package=not args.no_package)
         state = client.state()
     lines = []
@@ -245,7 +245,7 @@ def cmd_sync_push(args: argparse.Namespace) -> dict[str, Any]:
 
 def cmd_sync_pull(args: argparse.Namespace) -> dict[str, Any]:
     with office(args) as (db, _):
-        client = HubClient(db, acting_user(args))
+        client = OnlineSync(db, acting_user(args))
         receipt = client.pull()
         state = client.state()
     if receipt is None:
@@ -277,7 +277,7 @@ def _receipt_line(r: dict[str, Any]) -> str:
     return text + "."
 
 
-def cmd_hub_serve(args: argparse.Namespace) -> dict[str, Any]:
+def cmd_server_serve(args: argparse.Namespace) -> dict[str, Any]:
     from kudus_desktop.server.run import ServeOptions, serve
 
     if bool(args.cert) != bool(args.key):
@@ -296,7 +296,7 @@ def cmd_hub_serve(args: argparse.Namespace) -> dict[str, Any]:
     return {"message": "Server sinkronisasi berhenti."}
 
 
-def cmd_hub_pending(args: argparse.Namespace) -> dict[str, Any]:
+def cmd_server_pending(args: argparse.Namespace) -> dict[str, Any]:
     with office(args) as (db, _):
         rows = RegencySync(db, acting_user(args)).pending()
     lines = [f"{r.desa} {r.desa_name}  perangkat {r.device}  sidik jari {r.fingerprint}  ({r.name})" for r in rows]
@@ -306,7 +306,7 @@ def cmd_hub_pending(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def cmd_hub_confirm(args: argparse.Namespace) -> dict[str, Any]:
+def cmd_server_confirm(args: argparse.Namespace) -> dict[str, Any]:
     with office(args) as (db, _):
         report = RegencySync(db, acting_user(args)).confirm_pending(args.device, args.fingerprint)
     lines = [f"{r.name}: diimpor ({r.added} baru, {r.updated} diubah)" for r in report.done]

@@ -18,14 +18,14 @@ from kudus_desktop.core.errors import KudusError, StorageError
 from kudus_desktop.core.office.accounts import AccountService
 from kudus_desktop.core.paths import resource_path
 from kudus_desktop.core.rules.dates import check_clock
-from kudus_desktop.core.rules.views import UserView
+from kudus_desktop.core.rules.records import UserView
 from kudus_desktop.core.storage import instance
 from kudus_desktop.core.storage.backup import daily_backup_if_due
 from kudus_desktop.core.storage.db import Database, ensure_data_dir, open_database
 from kudus_desktop.gui import preferences
-from kudus_desktop.gui.login_dialog import LoginDialog
 from kudus_desktop.gui.messages import show_error
-from kudus_desktop.gui.setup_wizard import SetupWizard
+from kudus_desktop.gui.office.login_dialog import LoginDialog
+from kudus_desktop.gui.office.setup_wizard import SetupWizard
 from kudus_desktop.gui.theme import apply_theme
 
 if TYPE_CHECKING:

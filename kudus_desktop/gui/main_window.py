@@ -16,25 +16,25 @@ from kudus_desktop.core.enrolment.review import ReviewService
 from kudus_desktop.core.errors import KudusError
 from kudus_desktop.core.office.accounts import AccountService
 from kudus_desktop.core.rules.codes import Mode
-from kudus_desktop.core.rules.views import OpChanges, UserView
+from kudus_desktop.core.rules.records import OpChanges, UserView
 from kudus_desktop.core.storage.backup import backup_on_close
 from kudus_desktop.core.storage.db import Database
 from kudus_desktop.core.village.importing import ImportService
 from kudus_desktop.core.village.premiums import PremiumService
 from kudus_desktop.gui import ops, preferences
-from kudus_desktop.gui.approval_page import ApprovalPage
-from kudus_desktop.gui.background_sync import BackgroundSync
-from kudus_desktop.gui.dashboard_page import DashboardPage
-from kudus_desktop.gui.idle_lock import IdleLock
-from kudus_desktop.gui.import_page import ImportPage
 from kudus_desktop.gui.messages import code_text, inform
-from kudus_desktop.gui.participants_page import ParticipantsPage
-from kudus_desktop.gui.premiums_page import PremiumsPage
-from kudus_desktop.gui.regency_pages import BpjsPage, DuplicatesPage, RegencyDashboardPage
-from kudus_desktop.gui.settings_page import SettingsPage
+from kudus_desktop.gui.office.idle_lock import IdleLock
+from kudus_desktop.gui.office.settings_page import SettingsPage
+from kudus_desktop.gui.regency.regency_pages import BpjsPage, DuplicatesPage, RegencyDashboardPage
 from kudus_desktop.gui.signals import AppSignals
-from kudus_desktop.gui.sync_page import VillageSyncPage, sync_page
+from kudus_desktop.gui.sync.online_sync import OnlineSyncRunner
+from kudus_desktop.gui.sync.sync_page import VillageSyncPage, sync_page
 from kudus_desktop.gui.theme import nav_icon
+from kudus_desktop.gui.village.approval_page import ApprovalPage
+from kudus_desktop.gui.village.dashboard_page import DashboardPage
+from kudus_desktop.gui.village.import_page import ImportPage
+from kudus_desktop.gui.village.participants_page import ParticipantsPage
+from kudus_desktop.gui.village.premiums_page import PremiumsPage
 
 log = logging.getLogger(__name__)
 
@@ -131,11 +131,11 @@ class MainWindow(QMainWindow):
         for label in (self.place_label, self.user_label):
             self.statusBar().addWidget(label)
         # Online sync (village): packages and receipts travel by themselves when there is a line.
-        self.online: BackgroundSync | None = None
+        self.online: OnlineSyncRunner | None = None
         self.online_label = QLabel()
         self.online_label.setObjectName("onlineSync")
         if not regency:
-            self.online = BackgroundSync(db, user, self.signals, self)
+            self.online = OnlineSyncRunner(db, user, self.signals, self)
             self.online.state_changed.connect(self._show_online)
             self.statusBar().addPermanentWidget(self.online_label)
             if isinstance(self.sync_page, VillageSyncPage):

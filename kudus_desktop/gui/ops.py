@@ -61,6 +61,7 @@ class _Job(QRunnable):
 
 _db_pool: QThreadPool | None = None
 _running: dict[_Relay, _Job] = {}
+_beside: dict[_Relay, _Job] = {}
 
 
 def db_pool() -> QThreadPool:
@@ -129,6 +130,29 @@ def run_db(
     relay.failed.connect(failed, Qt.ConnectionType.QueuedConnection)
     db_pool().start(job)
     return relay
+
+
+def run_beside(pool: QThreadPool, fn: Callable[[], Any], on_done: Callable[[Any], None]) -> None:
+    """Run ``fn`` on ``pool`` (a thread of its own, not the database thread: the online sync's
+    network exchange must never hold up a save) and call ``on_done(result)`` back on the GUI
+    thread. No busy cursor, no error box: ``fn`` reports its own failures in its result."""
+    relay = _Relay()
+    job = _Job(fn, relay)
+    _beside[relay] = job
+
+    def done(result: object) -> None:
+        _beside.pop(relay, None)
+        relay.deleteLater()
+        on_done(result)
+
+    def failed(exc: BaseException) -> None:
+        _beside.pop(relay, None)
+        relay.deleteLater()
+        raise exc  # a bug in ``fn``: Qt's handler logs it, as any slot's
+
+    relay.done.connect(done, Qt.ConnectionType.QueuedConnection)
+    relay.failed.connect(failed, Qt.ConnectionType.QueuedConnection)
+    pool.start(job)
 
 
 def running() -> int:

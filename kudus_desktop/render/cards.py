@@ -17,7 +17,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPagedPaintDevic
 from kudus_desktop.core.errors import CancelledError
 from kudus_desktop.core.rules.card_layout import CARD_H_MM, CARD_W_MM, Paper, SheetLayout, Slot, sheet_layout
 from kudus_desktop.core.rules.dates import format_date
-from kudus_desktop.core.rules.jobs import CancelCheck, Progress, never_cancelled
+from kudus_desktop.core.rules.progress import CancelCheck, Progress, never_cancelled
 from kudus_desktop.core.village.cards import Card, CardBatch, CardSheetText, QrMatrix
 from kudus_desktop.render.paper import Mm, begin, font, write_pdf
 

@@ -16,7 +16,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPagedPaintDevice, QPain
 from kudus_desktop.core.errors import CancelledError
 from kudus_desktop.core.reports.printouts import Align, PrintedTable
 from kudus_desktop.core.rules.card_layout import PAPER_MM, Paper
-from kudus_desktop.core.rules.jobs import CancelCheck, Progress, never_cancelled
+from kudus_desktop.core.rules.progress import CancelCheck, Progress, never_cancelled
 from kudus_desktop.render.paper import Mm, begin, font, write_pdf
 
 MARGIN_X = 15.0

@@ -1,5 +1,5 @@
 """HTTP routes of the sync server. Everything but reading the request and writing the answer
-happens in :class:`kudus_desktop.core.regency.hub.HubService`, on a worker thread.
+happens in :class:`kudus_desktop.core.regency.sync_server.SyncServer`, on a worker thread.
 
 A request is admitted in steps, each before the next costs anything: the client address's
 rate limit, the headers' shape (a revoked device stops here), a free slot among the bodies
@@ -20,22 +20,18 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from kudus_desktop.core.errors import KudusError, StorageError
-from kudus_desktop.core.regency.hub import (
+from kudus_desktop.core.regency.sync_server import (
     DEFAULT_ADDRESS_BURST,
     DEFAULT_ADDRESS_PER_MINUTE,
     DEFAULT_BURST,
     DEFAULT_MAX_BODIES,
     DEFAULT_MAX_BODY,
     DEFAULT_PER_MINUTE,
-    DEVICE_HEADER,
-    HEALTH_PATH,
-    PACKAGES_PATH,
-    RECEIPT_PATH,
-    SIGNATURE_HEADER,
-    HubError,
-    HubService,
     RateLimiter,
+    SyncServer,
+    SyncServerError,
 )
+from kudus_desktop.core.sync.protocol import DEVICE_HEADER, HEALTH_PATH, PACKAGES_PATH, RECEIPT_PATH, SIGNATURE_HEADER
 
 log = logging.getLogger("kudus_desktop.server")
 
@@ -54,22 +50,22 @@ async def _read_body(request: Request, limit: int) -> bytes:
     declared = request.headers.get("content-length")
     if declared is not None:
         if not declared.isdigit() or len(declared) > 12:
-            raise HubError(400, "hub_bad_request")
+            raise SyncServerError(400, "hub_bad_request")
         if int(declared) > limit:
-            raise HubError(413, "hub_body_too_large", limit=max(1, limit // (1024 * 1024)))
+            raise SyncServerError(413, "hub_body_too_large", limit=max(1, limit // (1024 * 1024)))
     body = bytearray()
     try:
         async for chunk in request.stream():
             if len(body) + len(chunk) > limit:
-                raise HubError(413, "hub_body_too_large", limit=max(1, limit // (1024 * 1024)))
+                raise SyncServerError(413, "hub_body_too_large", limit=max(1, limit // (1024 * 1024)))
             body += chunk
     except ClientDisconnect:
-        raise HubError(400, "hub_bad_request") from None
+        raise SyncServerError(400, "hub_bad_request") from None
     return bytes(body)
 
 
 def create_app(
-    service: HubService,
+    service: SyncServer,
     *,
     max_body: int = DEFAULT_MAX_BODY,
     limiter: RateLimiter | None = None,
@@ -83,7 +79,7 @@ def create_app(
     def by_address(request: Request) -> None:
         wait = limiter.take(f"ip:{request.client.host if request.client else '?'}")
         if wait:
-            raise HubError(429, "hub_rate_limited", seconds=max(1, round(wait)))
+            raise SyncServerError(429, "hub_rate_limited", seconds=max(1, round(wait)))
 
     async def health(request: Request) -> Response:
         return JSONResponse(await run_in_threadpool(service.health))
@@ -94,7 +90,7 @@ def create_app(
         signature = request.headers.get(SIGNATURE_HEADER)
         await run_in_threadpool(service.admit, device, signature)
         if bodies.locked():
-            raise HubError(503, "hub_busy", seconds=5)
+            raise SyncServerError(503, "hub_busy", seconds=5)
         async with bodies:
             body = await _read_body(request, max_body)
             status, reply = await run_in_threadpool(service.upload, device, signature, body)
@@ -115,7 +111,7 @@ def create_app(
         return Response(reply.data, media_type="application/octet-stream", headers=headers)
 
     async def on_hub_error(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, HubError)
+        assert isinstance(exc, SyncServerError)
         response = error_response(exc, exc.status)
         if exc.code in ("hub_rate_limited", "hub_busy"):
             response.headers["Retry-After"] = str(exc.params["seconds"])
@@ -130,14 +126,14 @@ def create_app(
 
     async def on_other(request: Request, exc: Exception) -> Response:
         log.exception("kesalahan tak terduga pada %s", request.url.path, exc_info=exc)
-        return error_response(HubError(500, "hub_internal"), 500)
+        return error_response(SyncServerError(500, "hub_internal"), 500)
 
     async def not_found(request: Request, exc: Exception) -> Response:
         status = getattr(exc, "status_code", 404)
-        return error_response(HubError(status, "hub_not_found", path=request.url.path[:100]), status)
+        return error_response(SyncServerError(status, "hub_not_found", path=request.url.path[:100]), status)
 
     handlers: dict[Any, Any] = {
-        HubError: on_hub_error,
+        SyncServerError: on_hub_error,
         StorageError: on_storage_error,
         404: not_found,
         405: not_found,

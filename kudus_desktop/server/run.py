@@ -1,4 +1,4 @@
-"""Running the sync server on uvicorn: ``kudus-desktop hub serve``."""
+"""Running the sync server on uvicorn: ``kudus-desktop server serve``."""
 
 from __future__ import annotations
 
@@ -10,15 +10,15 @@ from pathlib import Path
 
 import uvicorn
 
-from kudus_desktop.core.regency.hub import (
+from kudus_desktop.core.regency.sync_server import (
     DEFAULT_ADDRESS_BURST,
     DEFAULT_ADDRESS_PER_MINUTE,
     DEFAULT_BURST,
     DEFAULT_MAX_BODIES,
     DEFAULT_MAX_BODY,
     DEFAULT_PER_MINUTE,
-    HubService,
     RateLimiter,
+    SyncServer,
 )
 from kudus_desktop.core.storage.db import Database
 from kudus_desktop.server.app import create_app
@@ -39,7 +39,7 @@ class ServeOptions:
 def serve(db: Database, options: ServeOptions) -> None:
     """Serve until interrupted (Ctrl+C or SIGTERM), then finish the requests in flight."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    service = HubService(db, limiter=RateLimiter(options.per_minute, options.burst))
+    service = SyncServer(db, limiter=RateLimiter(options.per_minute, options.burst))
     app = create_app(
         service, max_body=options.max_body, limiter=RateLimiter(DEFAULT_ADDRESS_PER_MINUTE, DEFAULT_ADDRESS_BURST),
         max_bodies=options.max_bodies,

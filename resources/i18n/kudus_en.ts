@@ -4,47 +4,47 @@
 <context>
     <name>AccountDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="97"/>
+        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="97"/>
         <source>Akun baru</source>
         <translation>New account</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="99"/>
+        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="99"/>
         <source>Atur ulang kata sandi — {name}</source>
         <translation>Reset password — {name}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="121"/>
+        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="121"/>
         <source>Nama pengguna *</source>
         <translation>User name *</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="122"/>
+        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="122"/>
         <source>Nama lengkap *</source>
         <translation>Full name *</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="123"/>
+        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="123"/>
         <source>Peran *</source>
         <translation>Role *</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="124"/>
+        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="124"/>
         <source>Kata sandi *</source>
         <translation>Password *</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="125"/>
+        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="125"/>
         <source>Ulangi kata sandi *</source>
         <translation>Repeat password *</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="127"/>
+        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="127"/>
         <source>Simpan</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="128"/>
+        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="128"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
@@ -52,37 +52,37 @@
 <context>
     <name>AccountsTableModel</name>
     <message>
-        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="59"/>
+        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="59"/>
         <source>Nama pengguna</source>
         <translation>User name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="59"/>
+        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="59"/>
         <source>Nama lengkap</source>
         <translation>Full name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="59"/>
+        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="59"/>
         <source>Peran</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="59"/>
+        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="59"/>
         <source>Keadaan</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="74"/>
+        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="74"/>
         <source>Nonaktif</source>
         <translation>Disabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="76"/>
+        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="76"/>
         <source>Terkunci sampai {time}</source>
         <translation>Locked until {time}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="78"/>
+        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="78"/>
         <source>Aktif</source>
         <translation>Active</translation>
     </message>
@@ -90,23 +90,23 @@
 <context>
     <name>AccountsWidget</name>
     <message>
-        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="180"/>
+        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="180"/>
         <source>Tambah akun…</source>
         <translation>Add account…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="181"/>
-        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="214"/>
+        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="181"/>
+        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="214"/>
         <source>Nonaktifkan</source>
         <translation>Disable</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="182"/>
+        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="182"/>
         <source>Atur ulang kata sandi…</source>
         <translation>Reset password…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/accounts_widget.py" line="214"/>
+        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="214"/>
         <source>Aktifkan</source>
         <translation>Enable</translation>
     </message>
@@ -114,32 +114,32 @@
 <context>
     <name>AdminPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="128"/>
+        <location filename="../../kudus_desktop/gui/office/setup_wizard.py" line="128"/>
         <source>Akun admin</source>
         <translation>Administrator account</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="130"/>
+        <location filename="../../kudus_desktop/gui/office/setup_wizard.py" line="130"/>
         <source>Admin membuat akun untuk operator dan verifikator. Kata sandi minimal {n} karakter dan hanya disimpan sebagai hash.</source>
         <translation>The administrator creates accounts for operators and verifiers. The password needs at least {n} characters and is stored only as a hash.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="148"/>
+        <location filename="../../kudus_desktop/gui/office/setup_wizard.py" line="148"/>
         <source>Nama pengguna *</source>
         <translation>User name *</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="149"/>
+        <location filename="../../kudus_desktop/gui/office/setup_wizard.py" line="149"/>
         <source>Nama lengkap *</source>
         <translation>Full name *</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="150"/>
+        <location filename="../../kudus_desktop/gui/office/setup_wizard.py" line="150"/>
         <source>Kata sandi *</source>
         <translation>Password *</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="151"/>
+        <location filename="../../kudus_desktop/gui/office/setup_wizard.py" line="151"/>
         <source>Ulangi kata sandi *</source>
         <translation>Repeat password *</translation>
     </message>
@@ -155,143 +155,143 @@
 <context>
     <name>ApprovalPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="87"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="87"/>
         <source>Persetujuan data peserta</source>
         <translation>Approval of participant data</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="95"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="95"/>
         <source>Menunggu persetujuan</source>
         <translation>Awaiting approval</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="96"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="96"/>
         <source>Dikembalikan ke operator</source>
         <translation>Sent back to the operator</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="97"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="97"/>
         <source>Semua</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="104"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="104"/>
         <source>No. registrasi</source>
         <translation>Registration no.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="104"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="104"/>
         <source>Nama</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="104"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="104"/>
         <source>NIK</source>
         <translation>NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="104"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="104"/>
         <source>Jenis</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="104"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="104"/>
         <source>Diubah oleh</source>
         <translation>Changed by</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="105"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="105"/>
         <source>Diajukan</source>
         <translation>Submitted</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="105"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="105"/>
         <source>Keadaan</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="114"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="114"/>
         <source>Data</source>
         <translation>Field</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="114"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="114"/>
         <source>Yang disetujui</source>
         <translation>As approved</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="114"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="114"/>
         <source>Sekarang</source>
         <translation>Now</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="114"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="114"/>
         <source>Peringatan yang diterima</source>
         <translation>Accepted warnings</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="121"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="121"/>
         <source>Setujui</source>
         <translation>Approve</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="125"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="125"/>
         <source>Kembalikan…</source>
         <translation>Send back…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="135"/>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="220"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="135"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="220"/>
         <source>Yang berubah</source>
         <translation>What changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="161"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="161"/>
         <source>Menunggu persetujuan: {w}. Dikembalikan ke operator: {d}.</source>
         <translation>Awaiting approval: {w}. Sent back to the operator: {d}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="165"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="165"/>
         <source>Persetujuan verifikator tidak wajib di kantor ini (Pengaturan): perubahan baru langsung siap dikirim.</source>
         <translation>Verifier approval is not required in this office (Settings): new changes are ready to send at once.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="208"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="208"/>
         <source>Verifikator atau admin yang menyetujui.</source>
         <translation>A verifier or an admin approves.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="210"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="210"/>
         <source>Data yang dikembalikan diperbaiki di halaman Peserta, lalu menunggu lagi.</source>
         <translation>Data sent back is corrected on the Participants page, then waits again.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="212"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="212"/>
         <source>{n} yang dipilih Anda ubah sendiri: orang lain yang memeriksanya.</source>
         <translation>You changed {n} of the selected yourself: someone else checks them.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="214"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="214"/>
         <source>{n} peserta dipilih.</source>
         <translation>{n} participants selected.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="224"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="224"/>
         <source>Yang berubah: {name} ({kind})</source>
         <translation>What changed: {name} ({kind})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="261"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="261"/>
         <source>{n} peringatan diterima pembuat data</source>
         <translation>{n} warnings accepted by the maker</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="275"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="275"/>
         <source>Sebagian tetap menunggu</source>
         <translation>Some are still waiting</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="276"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="276"/>
         <source>{n} peserta disetujui. Yang Anda ubah sendiri tetap menunggu pemeriksa lain: {names}.</source>
         <translation>{n} participants approved. Those you changed yourself wait for another checker: {names}.</translation>
     </message>
@@ -299,22 +299,22 @@
 <context>
     <name>AuditTableModel</name>
     <message>
-        <location filename="../../kudus_desktop/gui/audit_widget.py" line="49"/>
+        <location filename="../../kudus_desktop/gui/office/audit_widget.py" line="49"/>
         <source>Waktu</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/audit_widget.py" line="49"/>
+        <location filename="../../kudus_desktop/gui/office/audit_widget.py" line="49"/>
         <source>Pengguna</source>
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/audit_widget.py" line="49"/>
+        <location filename="../../kudus_desktop/gui/office/audit_widget.py" line="49"/>
         <source>Kejadian</source>
         <translation>Event</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/audit_widget.py" line="49"/>
+        <location filename="../../kudus_desktop/gui/office/audit_widget.py" line="49"/>
         <source>Keterangan</source>
         <translation>Details</translation>
     </message>
@@ -322,120 +322,112 @@
 <context>
     <name>AuditWidget</name>
     <message>
-        <location filename="../../kudus_desktop/gui/audit_widget.py" line="67"/>
+        <location filename="../../kudus_desktop/gui/office/audit_widget.py" line="67"/>
         <source>Muat ulang</source>
         <translation>Reload</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/audit_widget.py" line="68"/>
+        <location filename="../../kudus_desktop/gui/office/audit_widget.py" line="68"/>
         <source>Ekspor…</source>
         <translation>Export…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/audit_widget.py" line="94"/>
+        <location filename="../../kudus_desktop/gui/office/audit_widget.py" line="94"/>
         <source>Semua pengguna</source>
         <translation>All users</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/audit_widget.py" line="95"/>
+        <location filename="../../kudus_desktop/gui/office/audit_widget.py" line="95"/>
         <source>Semua kejadian</source>
         <translation>All events</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/audit_widget.py" line="118"/>
+        <location filename="../../kudus_desktop/gui/office/audit_widget.py" line="118"/>
         <source>Ekspor log audit</source>
         <translation>Export audit log</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/audit_widget.py" line="128"/>
+        <location filename="../../kudus_desktop/gui/office/audit_widget.py" line="128"/>
         <source>Log audit</source>
         <translation>Audit log</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/audit_widget.py" line="128"/>
+        <location filename="../../kudus_desktop/gui/office/audit_widget.py" line="128"/>
         <source>{n} kejadian ditulis ke {path}.</source>
         <translation>{n} events written to {path}.</translation>
     </message>
 </context>
 <context>
-    <name>BackgroundSync</name>
-    <message>
-        <location filename="../../kudus_desktop/gui/background_sync.py" line="101"/>
-        <source>Menyinkronkan…</source>
-        <translation>Synchronising…</translation>
-    </message>
-</context>
-<context>
     <name>BackupWidget</name>
     <message>
-        <location filename="../../kudus_desktop/gui/backup_widget.py" line="87"/>
+        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="81"/>
         <source>Salin cadangan terenkripsi ke…</source>
         <translation>Copy an encrypted backup to…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/backup_widget.py" line="89"/>
+        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="83"/>
         <source>Pulihkan dari cadangan…</source>
         <translation>Restore from a backup…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/backup_widget.py" line="106"/>
+        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="100"/>
         <source>Cadangan otomatis terakhir: {day}. Disimpan di {path}</source>
         <translation>Last automatic backup: {day}. Kept in {path}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/backup_widget.py" line="107"/>
+        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="101"/>
         <source>belum ada</source>
         <translation>none yet</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/backup_widget.py" line="112"/>
+        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="106"/>
         <source>Pilih folder atau flashdisk</source>
         <translation>Choose a folder or USB stick</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/backup_widget.py" line="124"/>
+        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="115"/>
         <source>Cadangan</source>
         <translation>Backups</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/backup_widget.py" line="124"/>
+        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="115"/>
         <source>Cadangan terenkripsi ditulis ke {path}.</source>
         <translation>Encrypted backup written to {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/backup_widget.py" line="128"/>
+        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="119"/>
+        <source>Membuat cadangan terenkripsi…</source>
+        <translation>Making the encrypted backup…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="125"/>
         <source>Pilih cadangan</source>
         <translation>Choose a backup</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/backup_widget.py" line="128"/>
+        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="125"/>
         <source>Cadangan (*.sqlite *.kbak)</source>
         <translation>Backups (*.sqlite *.kbak)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/backup_widget.py" line="141"/>
-        <location filename="../../kudus_desktop/gui/backup_widget.py" line="144"/>
-        <location filename="../../kudus_desktop/gui/backup_widget.py" line="160"/>
+        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="138"/>
+        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="141"/>
+        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="149"/>
         <source>Pulihkan</source>
         <translation>Restore</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/backup_widget.py" line="142"/>
+        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="139"/>
         <source>Ganti seluruh data dengan isi {name}? Data yang sekarang disimpan dulu sebagai cadangan. Kudus Desktop ditutup setelahnya; buka kembali untuk masuk.</source>
         <translation>Replace all data with the contents of {name}? The current data is first kept as a backup. Kudus Desktop closes afterwards; open it again to log in.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/backup_widget.py" line="145"/>
+        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="142"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/backup_widget.py" line="151"/>
-        <source>Pemulihan cadangan</source>
-        <translation>Restoring a backup</translation>
-    </message>
-    <message>
-        <location filename="../../kudus_desktop/gui/backup_widget.py" line="162"/>
+        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="151"/>
         <source>Data dipulihkan dari {name}. Data sebelumnya disimpan di {kept}. Kudus Desktop akan ditutup.</source>
         <translation>Data restored from {name}. The previous data is kept in {kept}. Kudus Desktop will close.</translation>
     </message>
@@ -443,155 +435,155 @@
 <context>
     <name>BpjsPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="606"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="600"/>
         <source>BPJS Ketenagakerjaan</source>
         <translation>BPJS Ketenagakerjaan</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="609"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="603"/>
         <source>Daftar pendaftaran ke BPJS</source>
         <translation>Registration list for BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="610"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="604"/>
         <source>Semua desa</source>
         <translation>All villages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="611"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="605"/>
         <source>Juga yang sudah pernah dikirim tetapi belum dijawab</source>
         <translation>Also those sent before but not yet answered</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="615"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="609"/>
         <source>Simpan daftar pendaftaran…</source>
         <translation>Save registration list…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="621"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="615"/>
         <source>Wilayah</source>
         <translation>Area</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="629"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="623"/>
         <source>Hanya peserta aktif yang diterima (tidak ditinjau, tidak ditolak) dan belum ber-KPJ. Kolom dan urutannya mengikuti pengaturan daftar BPJS; kode wadah SD/SA/SL dari sumber dana.</source>
         <translation>Only active, accepted participants (not in review, not rejected) without a KPJ number. Columns and their order follow the BPJS list setting; the wadah code SD/SA/SL comes from the funding source.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="638"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="632"/>
         <source>Jawaban BPJS: nomor KPJ dan penolakan</source>
         <translation>BPJS&apos;s answer: KPJ numbers and rejections</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="639"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="633"/>
         <source>Buka berkas jawaban BPJS…</source>
         <translation>Open BPJS&apos;s answer file…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="644"/>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="658"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="638"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="652"/>
         <source>NIK</source>
         <translation>NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="644"/>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="658"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="638"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="652"/>
         <source>KPJ</source>
         <translation>KPJ</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="644"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="638"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="645"/>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="658"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="639"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="652"/>
         <source>Alasan</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="645"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="639"/>
         <source>Nama</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="658"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="652"/>
         <source>Baris</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="658"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="652"/>
         <source>Jawaban</source>
         <translation>Answer</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="659"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="653"/>
         <source>Tindakan</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="659"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="653"/>
         <source>Keterangan</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="662"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="656"/>
         <source>Catat hasil BPJS</source>
         <translation>Record BPJS results</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="696"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="690"/>
         <source>{n} peserta akan masuk daftar.</source>
         <translation>{n} participants will be on the list.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="699"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="693"/>
         <source>Sudah dikirim ke BPJS: {sent}; terdaftar (ber-KPJ): {ok}; ditolak BPJS: {rej}.</source>
         <translation>Sent to BPJS: {sent}; registered (with KPJ): {ok}; rejected by BPJS: {rej}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="707"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="701"/>
         <source>Simpan daftar pendaftaran BPJS</source>
         <translation>Save BPJS registration list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="719"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="713"/>
         <source>Daftar pendaftaran BPJS</source>
         <translation>BPJS registration list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="720"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="714"/>
         <source>{n} peserta ditulis ke {path} dan ditandai dikirim ke BPJS pada {day}.</source>
         <translation>{n} participants written to {path} and marked as sent to BPJS on {day}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="728"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="722"/>
         <source>Pilih berkas jawaban BPJS</source>
         <translation>Choose BPJS&apos;s answer file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="747"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="741"/>
         <source>(tidak ada)</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="749"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="743"/>
         <source>kolom {n}</source>
         <translation>column {n}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="767"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="761"/>
         <source>{name}, lembar {sheet}: {kpj} nomor KPJ baru, {rej} penolakan, {same} sudah tercatat, {unknown} NIK tidak dikenal, {not_sent} belum pernah dikirim, {bad} baris salah. NIK yang tidak dikenal tidak ditambahkan.</source>
         <translation>{name}, sheet {sheet}: {kpj} new KPJ numbers, {rej} rejections, {same} already recorded, {unknown} unknown NIKs, {not_sent} never sent, {bad} faulty rows. Unknown NIKs are not added.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="788"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="782"/>
         <source>Jawaban BPJS</source>
         <translation>BPJS&apos;s answer</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="789"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="783"/>
         <source>Dicatat: {kpj} nomor KPJ dan {rej} penolakan. Semuanya sampai ke {n} desa lewat tanda terima berikutnya.</source>
         <translation>Recorded: {kpj} KPJ numbers and {rej} rejections. They reach {n} villages with the next receipts.</translation>
     </message>
@@ -599,235 +591,235 @@
 <context>
     <name>CardPrintDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="80"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="76"/>
         <source>Pratinjau cetak</source>
         <translation>Print preview</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="109"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="105"/>
         <source>Cetak kartu peserta</source>
         <translation>Print participant cards</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="114"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="110"/>
         <source>Kartu untuk</source>
         <translation>Cards for</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="125"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="121"/>
         <source>Semua yang kartunya belum dicetak ({n})</source>
         <translation>Everyone whose card has not been printed ({n})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="124"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="120"/>
         <source>Peserta terpilih ({n} terdaftar)</source>
         <translation>Selected participants ({n} enrolled)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="228"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="224"/>
         <source>Kartu yang statusnya berubah sejak dicetak ({n})</source>
         <translation>Cards whose status changed since printing ({n})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="127"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="123"/>
         <source>Semua peserta terdaftar ({n})</source>
         <translation>All enrolled participants ({n})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="137"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="133"/>
         <source>Kartu hanya untuk peserta yang disetujui dan tidak ditolak. Sebelum BPJS memberi nomor KPJ, kartu bertuliskan “Menunggu pendaftaran BPJS - belum terlindungi”.</source>
         <translation>Cards are only for participants who were approved and not rejected. Until BPJS assigns a KPJ number, the card reads “Waiting for BPJS registration - not yet protected”.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="232"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="228"/>
         <source>{changed} kartu perlu dicetak ulang karena statusnya berubah; {recall} kartu harus ditarik kembali karena pesertanya ditolak atau berhenti.</source>
         <translation>{changed} cards must be printed again because their status changed; {recall} cards must be taken back because the participant was rejected or ended.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="147"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="143"/>
         <source>Daftar kartu yang berubah…</source>
         <translation>List of changed cards…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="126"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="122"/>
         <source>Kartu yang statusnya berubah sejak dicetak (menghitung…)</source>
         <translation>Cards whose status changed since printing (counting…)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="161"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="157"/>
         <source>Simpan sebagai PDF</source>
         <translation>Save as PDF</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="167"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="163"/>
         <source>ke kanan</source>
         <translation>right</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="170"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="166"/>
         <source>ke bawah</source>
         <translation>down</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="173"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="169"/>
         <source>Halaman kalibrasi…</source>
         <translation>Calibration page…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="177"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="173"/>
         <source>Kertas</source>
         <translation>Paper</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="178"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="174"/>
         <source>Pencetak</source>
         <translation>Printer</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="179"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="175"/>
         <source>Geser cetakan (mm)</source>
         <translation>Print shift (mm)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="185"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="181"/>
         <source>Alasan cetak ulang, mis. kartu hilang atau rusak</source>
         <translation>Reason for reprinting, e.g. card lost or damaged</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="188"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="184"/>
         <source>Cetak juga lembar informasi data pribadi (UU 27/2022), satu halaman untuk setiap peserta</source>
         <translation>Also print the personal data information sheet (Law 27/2022), one page per participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="195"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="191"/>
         <source>Pratinjau…</source>
         <translation>Preview…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="196"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="192"/>
         <source>Cetak…</source>
         <translation>Print…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="197"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="193"/>
         <source>Simpan PDF…</source>
         <translation>Save PDF…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="198"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="194"/>
         <source>Tutup</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="242"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="238"/>
         <source>Kartu yang tidak lagi sesuai</source>
         <translation>Cards that are no longer accurate</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="244"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="240"/>
         <source>No. Registrasi</source>
         <translation>Registration no.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="244"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="240"/>
         <source>Nama</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="244"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="240"/>
         <source>RT/RW</source>
         <translation>RT/RW</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="244"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="240"/>
         <source>Dicetak</source>
         <translation>Printed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="244"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="240"/>
         <source>Kini</source>
         <translation>Now</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="245"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="241"/>
         <source>Tindakan</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="245"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="241"/>
         <source>Alasan</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="252"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="248"/>
         <source>Cetak ulang</source>
         <translation>Print again</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="252"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="248"/>
         <source>Tarik kembali</source>
         <translation>Take back</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="290"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="286"/>
         <source>status kepesertaan berubah</source>
         <translation>participation status changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="295"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="291"/>
         <source>{n} dari {total} kartu ini sudah pernah dicetak. Cetak ulang dicatat dengan alasannya.</source>
         <translation>{n} of these {total} cards have been printed before. A reprint is logged with its reason.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="307"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="303"/>
         <source>{n} kartu per lembar {paper}; bagian belakang di halaman berikutnya (bolak-balik, sisi panjang).</source>
         <translation>{n} cards per {paper} sheet; the backs are on the next page (duplex, long-edge flip).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="337"/>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="365"/>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="392"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="333"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="362"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="388"/>
         <source>Kartu</source>
         <translation>Cards</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="337"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="333"/>
         <source>{n} kartu {where}.</source>
         <translation>{n} cards {where}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="345"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="341"/>
         <source>Simpan kartu sebagai PDF</source>
         <translation>Save cards as PDF</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="362"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="359"/>
         <source>{n} kartu ditulis ke {path}.</source>
         <translation>{n} cards written to {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="364"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="361"/>
         <source>Lembar informasi data pribadi: {path}.</source>
         <translation>Personal data information sheets: {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="368"/>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="408"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="365"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="404"/>
         <source>Menyiapkan kartu…</source>
         <translation>Preparing cards…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="392"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="388"/>
         <source>{n} kartu dikirim ke pencetak.</source>
         <translation>{n} cards sent to the printer.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="395"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="391"/>
         <source>Mencetak kartu…</source>
         <translation>Printing cards…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="405"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="401"/>
         <source>dicetak</source>
         <translation>printed</translation>
     </message>
@@ -835,57 +827,57 @@
 <context>
     <name>DashboardPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="41"/>
+        <location filename="../../kudus_desktop/gui/village/dashboard_page.py" line="41"/>
         <source>Beranda</source>
         <translation>Home</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="48"/>
+        <location filename="../../kudus_desktop/gui/village/dashboard_page.py" line="48"/>
         <source>Desa {desa}, Kecamatan {kec}</source>
         <translation>Village {desa}, District {kec}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="52"/>
+        <location filename="../../kudus_desktop/gui/village/dashboard_page.py" line="52"/>
         <source>Peserta aktif</source>
         <translation>Active participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="53"/>
+        <location filename="../../kudus_desktop/gui/village/dashboard_page.py" line="53"/>
         <source>Baru bulan ini</source>
         <translation>New this month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="54"/>
+        <location filename="../../kudus_desktop/gui/village/dashboard_page.py" line="54"/>
         <source>Berhenti bulan ini</source>
         <translation>Ended this month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="55"/>
+        <location filename="../../kudus_desktop/gui/village/dashboard_page.py" line="55"/>
         <source>Perkiraan iuran sebulan</source>
         <translation>Estimated monthly premium</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="63"/>
+        <location filename="../../kudus_desktop/gui/village/dashboard_page.py" line="63"/>
         <source>Peserta aktif per kategori</source>
         <translation>Active participants by category</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="80"/>
+        <location filename="../../kudus_desktop/gui/village/dashboard_page.py" line="80"/>
         <source>Belum ada peserta. Buka halaman Peserta untuk mendaftarkan pekerja rentan, RT/RW, Linmas, anggota BPD dan perangkat desa.</source>
         <translation>No participants yet. Open the Participants page to enrol vulnerable workers, RT/RW heads, Linmas, BPD members and village officials.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="107"/>
+        <location filename="../../kudus_desktop/gui/village/dashboard_page.py" line="107"/>
         <source>{n} sudah berhenti</source>
         <translation>{n} ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="109"/>
+        <location filename="../../kudus_desktop/gui/village/dashboard_page.py" line="109"/>
         <source>mulai {month}</source>
         <translation>starting {month}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/dashboard_page.py" line="115"/>
+        <location filename="../../kudus_desktop/gui/village/dashboard_page.py" line="115"/>
         <source>{n} × {rate} (JKK + JKM)</source>
         <translation>{n} × {rate} (JKK + JKM)</translation>
     </message>
@@ -893,27 +885,27 @@
 <context>
     <name>DeclineDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="52"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="52"/>
         <source>Kembalikan ke operator</source>
         <translation>Send back to the operator</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="54"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="54"/>
         <source>{n} data peserta dikembalikan ke operator. Tulis apa yang harus diperbaiki; operator membacanya di daftar peserta.</source>
         <translation>{n} participant records go back to the operator. Write what must be corrected; the operator reads it in the participant list.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="60"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="60"/>
         <source>mis. Tanggal lahir tidak sesuai KTP</source>
         <translation>e.g. Date of birth does not match the ID card</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="62"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="62"/>
         <source>Kembalikan</source>
         <translation>Send back</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/approval_page.py" line="63"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="63"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
@@ -921,83 +913,83 @@
 <context>
     <name>DevicesDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="672"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="672"/>
         <source>Perangkat desa</source>
         <translation>Village devices</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="674"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="674"/>
         <source>Desa</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="674"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="674"/>
         <source>Perangkat</source>
         <translation>Device</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="674"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="674"/>
         <source>Sidik jari</source>
         <translation>Fingerprint</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="674"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="674"/>
         <source>Keadaan</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="675"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="675"/>
         <source>Paket terakhir</source>
         <translation>Last package</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="675"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="675"/>
         <source>Terdaftar</source>
         <translation>Registered</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="675"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="675"/>
         <source>Catatan</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="678"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="678"/>
         <source>Cabut perangkat terpilih…</source>
         <translation>Revoke selected device…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="681"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="681"/>
         <source>Tutup</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="695"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="695"/>
         <source>aktif</source>
         <translation>current</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="695"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="695"/>
         <source>diganti</source>
         <translation>replaced</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="695"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="695"/>
         <source>dicabut</source>
         <translation>revoked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="705"/>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="712"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="705"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="712"/>
         <source>Cabut perangkat</source>
         <translation>Revoke device</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="705"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="705"/>
         <source>Pilih perangkatnya di daftar lebih dahulu.</source>
         <translation>Select the device in the list first.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="714"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="714"/>
         <source>Perangkat {id} Desa {desa} (sidik jari {fp}) tidak akan diterima lagi: paket, tanda terima dan kunci baru yang ditandatanganinya ditolak. Alasan pencabutan:</source>
         <translation>Device {id} of {desa} (fingerprint {fp}) will no longer be accepted: its packages, receipts and any new keys it signs are refused. Reason for revoking:</translation>
     </message>
@@ -1005,225 +997,225 @@
 <context>
     <name>DuplicatesPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="351"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="345"/>
         <source>Kepesertaan ganda</source>
         <translation>Double enrolment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="359"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="353"/>
         <source>Semua jenis</source>
         <translation>All kinds</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="364"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="358"/>
         <source>Menunggu keputusan</source>
         <translation>Awaiting decision</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="365"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="359"/>
         <source>Sudah diputuskan</source>
         <translation>Decided</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="366"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="360"/>
         <source>Semua</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="367"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="361"/>
         <source>Semua wilayah</source>
         <translation>All areas</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="370"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="364"/>
         <source>Periksa ulang semua peserta</source>
         <translation>Check all participants again</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="373"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="367"/>
         <source>Impor daftar NIK APBD…</source>
         <translation>Import APBD NIK list…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="384"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="378"/>
         <source>No.</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="384"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="378"/>
         <source>Jenis</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="384"/>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="479"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="378"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="473"/>
         <source>NIK</source>
         <translation>NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="384"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="378"/>
         <source>Pertama</source>
         <translation>First</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="384"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="378"/>
         <source>Kedua</source>
         <translation>Second</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="385"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="379"/>
         <source>Ditemukan</source>
         <translation>Found</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="385"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="379"/>
         <source>Keputusan</source>
         <translation>Decision</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="392"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="386"/>
         <source>Kepesertaan pertama</source>
         <translation>First enrolment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="392"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="386"/>
         <source>Kepesertaan kedua</source>
         <translation>Second enrolment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="399"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="393"/>
         <source>Catatan keputusan (mis. hasil cek ke Dukcapil atau ke desa)</source>
         <translation>Decision note (e.g. what Dukcapil or the village said)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="400"/>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="525"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="394"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="519"/>
         <source>Yang pertama berlaku</source>
         <translation>The first stands</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="402"/>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="526"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="396"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="520"/>
         <source>Yang kedua berlaku</source>
         <translation>The second stands</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="404"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="398"/>
         <source>Bukan orang yang sama</source>
         <translation>Not the same person</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="416"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="410"/>
         <source>Bandingkan dan putuskan</source>
         <translation>Compare and decide</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="447"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="441"/>
         <source>Menunggu keputusan: {nik} NIK sama di dua desa, {apbd_cases} NIK juga di daftar APBD, {sim} mirip (nama, tanggal lahir dan KK sama dengan NIK lain). Daftar APBD berisi {apbd} NIK.</source>
         <translation>Awaiting decision: {nik} NIKs in two villages, {apbd_cases} NIKs also on the APBD list, {sim} look-alikes (same name, birth date and KK under another NIK). The APBD list holds {apbd} NIKs.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="478"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="472"/>
         <source>Desa</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="480"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="474"/>
         <source>Nama</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="481"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="475"/>
         <source>Tanggal lahir</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="482"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="476"/>
         <source>No. KK</source>
         <translation>KK No.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="483"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="477"/>
         <source>Kategori</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="484"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="478"/>
         <source>Sumber dana</source>
         <translation>Funding</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="485"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="479"/>
         <source>Mulai</source>
         <translation>Start</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="486"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="480"/>
         <source>No. registrasi</source>
         <translation>Registration no.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="510"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="504"/>
         <source>Diputuskan {when} oleh {who}: {decision}. {note}</source>
         <translation>Decided {when} by {who}: {decision}. {note}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="516"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="510"/>
         <source>Hanya admin atau verifikator yang boleh memutuskan.</source>
         <translation>Only an admin or a verifier may decide.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="518"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="512"/>
         <source>APBD yang berlaku</source>
         <translation>APBD stands</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="519"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="513"/>
         <source>Kepesertaan desa berlaku</source>
         <translation>The village&apos;s enrolment stands</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="521"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="515"/>
         <source>Bila APBD yang berlaku, desa menerima penolakan di tanda terima berikutnya. Bila kepesertaan desa yang berlaku, keluarkan NIK ini dari daftar APBD.</source>
         <translation>If APBD stands, the village receives the rejection in its next receipt. If the village&apos;s enrolment stands, take this NIK off the APBD list.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="528"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="522"/>
         <source>Kepesertaan yang tidak berlaku ditolak; desanya menerima alasan &quot;sudah terdaftar di Desa … sejak …&quot; di tanda terima berikutnya. Desa yang lain tidak menerima apa-apa.</source>
         <translation>The enrolment that does not stand is rejected; its village receives the reason &quot;already enrolled in Desa … since …&quot; in its next receipt. The other village receives nothing.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="549"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="543"/>
         <source>Periksa ulang</source>
         <translation>Check again</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="551"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="545"/>
         <source>Kasus baru: {nik} NIK sama di dua desa, {apbd} NIK di daftar APBD, {sim} mirip. {closed} kasus selesai sendiri. Menunggu keputusan: {open}.</source>
         <translation>New cases: {nik} NIKs in two villages, {apbd} NIKs on the APBD list, {sim} look-alikes. {closed} cases closed by themselves. Awaiting decision: {open}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="562"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="556"/>
         <source>Pilih daftar NIK peserta APBD</source>
         <translation>Choose the APBD participants NIK list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="570"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="564"/>
         <source>Daftar APBD sekarang {n} NIK ({added} baru, {removed} keluar). {cases} peserta desa juga ada di daftar itu dan menunggu keputusan.</source>
         <translation>The APBD list now holds {n} NIKs ({added} new, {removed} left). {cases} village participants are also on it and await a decision.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="576"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="570"/>
         <source>{n} baris dilewati:</source>
         <translation>{n} rows skipped:</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="578"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="572"/>
         <source>baris {row}: {reason}</source>
         <translation>row {row}: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="581"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="575"/>
         <source>Daftar APBD</source>
         <translation>APBD list</translation>
     </message>
@@ -1231,28 +1223,28 @@
 <context>
     <name>EndParticipationDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/status_dialogs.py" line="72"/>
+        <location filename="../../kudus_desktop/gui/village/status_dialogs.py" line="72"/>
         <source>Hentikan kepesertaan</source>
         <extracomment>the service call each dialog makes; defined by the subclasses</extracomment>
         <translation>End participation</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/status_dialogs.py" line="74"/>
+        <location filename="../../kudus_desktop/gui/village/status_dialogs.py" line="74"/>
         <source>Kepesertaan {name} ({reg}) dihentikan. Datanya tetap tersimpan beserta riwayatnya dan dapat diaktifkan kembali.</source>
         <translation>The participation of {name} ({reg}) ends. The record and its history are kept and can be reactivated.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/status_dialogs.py" line="79"/>
+        <location filename="../../kudus_desktop/gui/village/status_dialogs.py" line="79"/>
         <source>— pilih alasan —</source>
         <translation>— choose a reason —</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/status_dialogs.py" line="82"/>
+        <location filename="../../kudus_desktop/gui/village/status_dialogs.py" line="82"/>
         <source>Alasan *</source>
         <translation>Reason *</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/status_dialogs.py" line="83"/>
+        <location filename="../../kudus_desktop/gui/village/status_dialogs.py" line="83"/>
         <source>Tanggal berhenti *</source>
         <translation>End date *</translation>
     </message>
@@ -1260,17 +1252,17 @@
 <context>
     <name>HistoryDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/history_dialog.py" line="92"/>
+        <location filename="../../kudus_desktop/gui/village/history_dialog.py" line="92"/>
         <source>Riwayat — {name}</source>
         <translation>History — {name}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/history_dialog.py" line="104"/>
+        <location filename="../../kudus_desktop/gui/village/history_dialog.py" line="104"/>
         <source>Tutup</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/history_dialog.py" line="106"/>
+        <location filename="../../kudus_desktop/gui/village/history_dialog.py" line="106"/>
         <source>{reg} · {n} kejadian tercatat</source>
         <translation>{reg} · {n} recorded events</translation>
     </message>
@@ -1278,32 +1270,32 @@
 <context>
     <name>HistoryTableModel</name>
     <message>
-        <location filename="../../kudus_desktop/gui/history_dialog.py" line="73"/>
+        <location filename="../../kudus_desktop/gui/village/history_dialog.py" line="73"/>
         <source>Waktu</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/history_dialog.py" line="74"/>
+        <location filename="../../kudus_desktop/gui/village/history_dialog.py" line="74"/>
         <source>Pengguna</source>
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/history_dialog.py" line="75"/>
+        <location filename="../../kudus_desktop/gui/village/history_dialog.py" line="75"/>
         <source>Kejadian</source>
         <translation>Event</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/history_dialog.py" line="76"/>
+        <location filename="../../kudus_desktop/gui/village/history_dialog.py" line="76"/>
         <source>Data</source>
         <translation>Field</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/history_dialog.py" line="77"/>
+        <location filename="../../kudus_desktop/gui/village/history_dialog.py" line="77"/>
         <source>Sebelumnya</source>
         <translation>Before</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/history_dialog.py" line="78"/>
+        <location filename="../../kudus_desktop/gui/village/history_dialog.py" line="78"/>
         <source>Menjadi</source>
         <translation>After</translation>
     </message>
@@ -1311,28 +1303,28 @@
 <context>
     <name>ImportConfirmDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="162"/>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="180"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="162"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="180"/>
         <source>Impor</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="166"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="166"/>
         <source>Baris dengan peringatan yang akan diimpor</source>
         <translation>Rows with warnings that will be imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="171"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="171"/>
         <source>Lewati {n} baris: {kind}</source>
         <translation>Leave out {n} rows: {kind}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="181"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="181"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="197"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="197"/>
         <source>Akan diimpor: {n} baris.</source>
         <translation>To be imported: {n} rows.</translation>
     </message>
@@ -1340,229 +1332,229 @@
 <context>
     <name>ImportPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="209"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="209"/>
         <source>Impor daftar calon peserta</source>
         <translation>Import a candidate list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="212"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="212"/>
         <source>Baca daftar DTKS, DTSEN, P3KE atau daftar RT/RW dari Excel, LibreOffice atau CSV. Tidak ada yang disimpan sebelum pratinjau diperiksa dan impor dikonfirmasi.</source>
         <translation>Read a DTKS, DTSEN, P3KE or RT/RW list from Excel, LibreOffice or CSV. Nothing is saved until the preview has been checked and the import confirmed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="217"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="217"/>
         <source>Pilih berkas…</source>
         <translation>Choose file…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="219"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="219"/>
         <source>Belum ada berkas dipilih.</source>
         <translation>No file chosen yet.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="231"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="231"/>
         <source>hh/bb/tttt</source>
         <translation>dd/mm/yyyy</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="239"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="239"/>
         <source>hh/bb/tttt (bawaan: hari ini)</source>
         <translation>dd/mm/yyyy (default: today)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="240"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="240"/>
         <source>Ingat pemetaan kolom untuk sumber ini</source>
         <translation>Remember the column mapping for this source</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="243"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="243"/>
         <source>Berkas ini daftar lengkap terbaru dari sumber ini: laporkan peserta yang tidak ada lagi</source>
         <translation>This file is the newest complete list of this source: report participants no longer on it</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="247"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="247"/>
         <source>Peserta dari sumber yang sama yang tidak ada di berkas ini masuk daftar tinjauan; tidak ada yang dihentikan otomatis.</source>
         <translation>Participants of the same source who are not in this file go on the review list; nobody is ended automatically.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="251"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="251"/>
         <source>Berkas dan ketentuan</source>
         <translation>File and terms</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="253"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="253"/>
         <source>Lembar</source>
         <translation>Sheet</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="254"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="254"/>
         <source>Baris judul kolom</source>
         <translation>Header row</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="255"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="255"/>
         <source>Sumber data</source>
         <translation>Source list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="256"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="256"/>
         <source>Tanggal sumber data</source>
         <translation>Source list date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="257"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="257"/>
         <source>Kategori (bila tidak ada di berkas)</source>
         <translation>Category (when the file has none)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="258"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="258"/>
         <source>Sumber dana (bila tidak ada di berkas)</source>
         <translation>Funding source (when the file has none)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="259"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="259"/>
         <source>Tanggal mulai kepesertaan</source>
         <translation>Participation start date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="263"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="263"/>
         <source>Kolom di berkas</source>
         <translation>Columns in the file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="273"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="273"/>
         <source>Pratinjau</source>
         <translation>Preview</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="279"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="279"/>
         <source>Semua baris</source>
         <translation>All rows</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="280"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="280"/>
         <source>Ditambahkan</source>
         <translation>Added</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="281"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="281"/>
         <source>Diperbarui</source>
         <translation>Updated</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="282"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="282"/>
         <source>Tidak berubah</source>
         <translation>Unchanged</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="283"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="283"/>
         <source>Ditolak</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="284"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="284"/>
         <source>Peringatan</source>
         <translation>Warnings</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="304"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="304"/>
         <source>Simpan laporan masalah…</source>
         <translation>Save problem report…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="306"/>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="429"/>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="501"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="306"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="429"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="501"/>
         <source>Impor</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="347"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="347"/>
         <source>Pilih daftar</source>
         <translation>Choose a list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="368"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="368"/>
         <source>Kolom NIK tidak ditemukan otomatis: pilih lembar, baris judul dan kolomnya.</source>
         <translation>The NIK column was not found automatically: choose the sheet, the header row and the columns.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="384"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="384"/>
         <source>— tidak ada —</source>
         <translation>— none —</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="386"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="386"/>
         <source>(kolom {n})</source>
         <translation>(column {n})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="429"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="429"/>
         <source>Impor {n} peserta</source>
         <translation>Import {n} participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="439"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="439"/>
         <source>Membaca {name}…</source>
         <translation>Reading {name}…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="452"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="452"/>
         <source>{add} baru, {update} diperbarui, {same} tidak berubah, {rejected} ditolak, {warn} dengan peringatan</source>
         <translation>{add} new, {update} updated, {same} unchanged, {rejected} rejected, {warn} with warnings</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="461"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="461"/>
         <source>Lembar ini berisi rumus; yang dibaca adalah hasil terakhir yang disimpan Excel.</source>
         <translation>This sheet contains formulas; the values read are the last results Excel saved.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="464"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="464"/>
         <source>{n} peserta aktif dari {source} tidak ada lagi di berkas ini; setelah impor mereka masuk daftar tinjauan (tidak dihentikan otomatis).</source>
         <translation>{n} active participants from {source} are no longer in this file; after the import they go on the review list (not ended automatically).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="474"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="474"/>
         <source>Simpan laporan masalah</source>
         <translation>Save problem report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="483"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="483"/>
         <source>Laporan masalah</source>
         <translation>Problem report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="483"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="483"/>
         <source>{n} baris bermasalah ditulis ke {path}.</source>
         <translation>{n} problem rows written to {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="490"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="490"/>
         <source>Tambahkan {add} peserta baru dan perbarui {update} peserta dari {name}? {rejected} baris yang ditolak tidak diimpor.</source>
         <translation>Add {add} new participants and update {update} from {name}? The {rejected} rejected rows are not imported.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="501"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="501"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="512"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="512"/>
         <source>Menyimpan peserta…</source>
         <translation>Saving participants…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="523"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="523"/>
         <source>Selesai: {add} peserta ditambahkan, {update} diperbarui.</source>
         <translation>Done: {add} participants added, {update} updated.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="527"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="527"/>
         <source>{n} baris dengan peringatan dilewati.</source>
         <translation>{n} rows with warnings were left out.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="532"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="532"/>
         <source>Impor dibatalkan; tidak ada yang disimpan.</source>
         <translation>Import cancelled; nothing was saved.</translation>
     </message>
@@ -1570,57 +1562,57 @@
 <context>
     <name>ImportPreviewTableModel</name>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="90"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="90"/>
         <source>Baris</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="90"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="90"/>
         <source>NIK di berkas</source>
         <translation>NIK in the file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="90"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="90"/>
         <source>Nama</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="90"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="90"/>
         <source>Hasil</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="90"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="90"/>
         <source>Keterangan</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="96"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="96"/>
         <source>Ditambahkan</source>
         <translation>Added</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="97"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="97"/>
         <source>Diperbarui</source>
         <translation>Updated</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="98"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="98"/>
         <source>Tidak berubah</source>
         <translation>Unchanged</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="99"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="99"/>
         <source>Ditolak</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="116"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="116"/>
         <source> (peringatan)</source>
         <translation> (warning)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/import_page.py" line="119"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="119"/>
         <source>Diubah: {fields}</source>
         <translation>Changed: {fields}</translation>
     </message>
@@ -2629,12 +2621,12 @@
 <context>
     <name>ListPrintDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="525"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="521"/>
         <source>Cetak daftar peserta</source>
         <translation>Print participant list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="526"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="522"/>
         <source>{n} peserta sesuai pencarian dan saringan</source>
         <translation>{n} participants matching the search and filters</translation>
     </message>
@@ -2642,27 +2634,27 @@
 <context>
     <name>LockDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/idle_lock.py" line="38"/>
+        <location filename="../../kudus_desktop/gui/office/idle_lock.py" line="38"/>
         <source>Layar terkunci</source>
         <translation>Screen locked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/idle_lock.py" line="41"/>
+        <location filename="../../kudus_desktop/gui/office/idle_lock.py" line="41"/>
         <source>Kudus Desktop dikunci karena tidak dipakai. Masukkan kata sandi {name} untuk melanjutkan.</source>
         <translation>Kudus Desktop was locked because it was not in use. Enter the password of {name} to continue.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/idle_lock.py" line="53"/>
+        <location filename="../../kudus_desktop/gui/office/idle_lock.py" line="53"/>
         <source>Kata sandi</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/idle_lock.py" line="55"/>
+        <location filename="../../kudus_desktop/gui/office/idle_lock.py" line="55"/>
         <source>Buka</source>
         <translation>Unlock</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/idle_lock.py" line="56"/>
+        <location filename="../../kudus_desktop/gui/office/idle_lock.py" line="56"/>
         <source>Keluar</source>
         <translation>Quit</translation>
     </message>
@@ -2670,27 +2662,27 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/login_dialog.py" line="21"/>
+        <location filename="../../kudus_desktop/gui/office/login_dialog.py" line="21"/>
         <source>Masuk — Kudus Desktop</source>
         <translation>Log in — Kudus Desktop</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/login_dialog.py" line="38"/>
+        <location filename="../../kudus_desktop/gui/office/login_dialog.py" line="38"/>
         <source>Nama pengguna</source>
         <translation>User name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/login_dialog.py" line="39"/>
+        <location filename="../../kudus_desktop/gui/office/login_dialog.py" line="39"/>
         <source>Kata sandi</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/login_dialog.py" line="41"/>
+        <location filename="../../kudus_desktop/gui/office/login_dialog.py" line="41"/>
         <source>Masuk</source>
         <translation>Log in</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/login_dialog.py" line="42"/>
+        <location filename="../../kudus_desktop/gui/office/login_dialog.py" line="42"/>
         <source>Keluar</source>
         <translation>Quit</translation>
     </message>
@@ -2813,22 +2805,22 @@ Database: {path}</translation>
 <context>
     <name>ModePage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="31"/>
+        <location filename="../../kudus_desktop/gui/office/setup_wizard.py" line="31"/>
         <source>Selamat datang di Kudus Desktop</source>
         <translation>Welcome to Kudus Desktop</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="32"/>
+        <location filename="../../kudus_desktop/gui/office/setup_wizard.py" line="32"/>
         <source>Aplikasi ini menyimpan data di komputer ini. Pilih kantor yang memakainya.</source>
         <translation>This application keeps its data on this computer. Choose the office that uses it.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="33"/>
+        <location filename="../../kudus_desktop/gui/office/setup_wizard.py" line="33"/>
         <source>Kantor desa: mendaftarkan dan mengelola peserta desa</source>
         <translation>Village office: enrol and manage the village&apos;s participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="35"/>
+        <location filename="../../kudus_desktop/gui/office/setup_wizard.py" line="35"/>
         <source>Kabupaten (DPMD Kudus): menghimpun data 123 desa</source>
         <translation>Regency (DPMD Kudus): gather the data of 123 villages</translation>
     </message>
@@ -2836,142 +2828,151 @@ Database: {path}</translation>
 <context>
     <name>NoticePrintDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="545"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="541"/>
         <source>{n} lembar, satu untuk setiap peserta</source>
         <translation>{n} sheets, one per participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="547"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="543"/>
         <source>Satu lembar kosong untuk diisi tangan</source>
         <translation>One blank sheet to fill in by hand</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="550"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="546"/>
         <source>Cetak lembar informasi data pribadi</source>
         <translation>Print the personal data information sheet</translation>
     </message>
 </context>
 <context>
+    <name>OnlineSyncRunner</name>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync/online_sync.py" line="92"/>
+        <source>Menyinkronkan…</source>
+        <extracomment>the server being reached, emitted from the exchange&apos;s thread (delivered queued)</extracomment>
+        <translation>Synchronising…</translation>
+    </message>
+</context>
+<context>
     <name>ParticipantDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="72"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="72"/>
         <source>— pilih —</source>
         <translation>— choose —</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="75"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="75"/>
         <source>16 digit, tanpa spasi</source>
         <translation>16 digits, no spaces</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="78"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="78"/>
         <source>16 digit</source>
         <translation>16 digits</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="79"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="79"/>
         <source>sesuai KTP</source>
         <translation>as on the ID card</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="81"/>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="97"/>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="99"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="81"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="97"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="99"/>
         <source>hh/bb/tttt</source>
         <translation>dd/mm/yyyy</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="83"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="83"/>
         <source>jalan, nomor rumah</source>
         <translation>street, house number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="91"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="91"/>
         <source>mis. buruh harian, petani</source>
         <translation>e.g. day labourer, farmer</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="100"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="100"/>
         <source>hh/bb/tttt; untuk RT/RW, BPD, Linmas, perangkat</source>
         <translation>dd/mm/yyyy; for RT/RW, BPD, Linmas, staff</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="121"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="121"/>
         <source>Identitas</source>
         <translation>Identity</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="134"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="134"/>
         <source>Alamat dan kontak</source>
         <translation>Address and contact</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="140"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="140"/>
         <source>RW</source>
         <translation>RW</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="147"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="147"/>
         <source>Kepesertaan</source>
         <translation>Participation</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="160"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="160"/>
         <source>Kolom bertanda * wajib diisi. Enter menyimpan, Esc membatalkan.</source>
         <translation>Fields marked * are required. Enter saves, Esc cancels.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="164"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="164"/>
         <source>Iuran 12 bulan terakhir</source>
         <translation>Premiums, last 12 months</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="181"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="181"/>
         <source>Simpan</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="182"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="182"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="185"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="185"/>
         <source>Lembar informasi data pribadi…</source>
         <translation>Personal data information sheet…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="210"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="210"/>
         <source>Peserta baru</source>
         <translation>New participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="246"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="246"/>
         <source>Gugur: lebih dari 3 bulan tidak dibayar; harus didaftarkan ulang.</source>
         <translation>Lapsed: more than 3 months unpaid; must be registered again.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="248"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="248"/>
         <source>Menunggak {n} bulan.</source>
         <translation>{n} months in arrears.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="250"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="250"/>
         <source>Lunas sampai {month}.</source>
         <translation>Paid up to {month}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="252"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="252"/>
         <source>Belum ada pembayaran tercatat.</source>
         <translation>No payment recorded yet.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="265"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="265"/>
         <source>Ubah peserta — {name}</source>
         <translation>Edit participant — {name}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="284"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="284"/>
         <source>No. registrasi: {reg}
 Status: {status}
 KPJ: {kpj}</source>
@@ -2980,69 +2981,69 @@ Status: {status}
 KPJ: {kpj}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="285"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="285"/>
         <source>belum ada</source>
         <translation>none yet</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="288"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="288"/>
         <source>Di daftar sumber: ID {id}, desil {desil}</source>
         <translation>In the source list: ID {id}, decile {desil}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="305"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="305"/>
         <source>Keadaan: {standing}</source>
         <translation>Standing: {standing}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="307"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="307"/>
         <source> (dicatat {when})</source>
         <translation> (recorded {when})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="309"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="309"/>
         <source>Alasan: {reason}</source>
         <translation>Reason: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="321"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="321"/>
         <source>Dikembalikan oleh {who} ({when}): {reason}
 Perbaiki lalu simpan; data menunggu persetujuan lagi.</source>
         <translation>Sent back by {who} ({when}): {reason}
 Correct and save; the data then waits for approval again.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="325"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="325"/>
         <source>Menunggu persetujuan verifikator sejak {when} ({kind}); belum dikirim ke kabupaten dan kartunya belum dapat dicetak.</source>
         <translation>Awaiting the verifier&apos;s approval since {when} ({kind}); not yet sent to the regency and no card can be printed yet.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="352"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="352"/>
         <source>{n}/16 digit</source>
         <translation>{n}/16 digits</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="356"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="356"/>
         <source>{sex}, lahir {date}, wilayah {region}</source>
         <translation>{sex}, born {date}, region {region}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="377"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="377"/>
         <source>NIK sudah terdaftar</source>
         <translation>NIK already enrolled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="379"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="379"/>
         <source>NIK {nik} sudah terdaftar atas nama {name} ({reg}). Data peserta tersebut dibuka untuk dilihat atau diubah.</source>
         <translation>NIK {nik} is already enrolled for {name} ({reg}). That participant is opened to view or edit.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="421"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="421"/>
         <source>Periksa kembali</source>
         <translation>Please check</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="422"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="422"/>
         <source>Ada yang perlu diperiksa:
 
 {warnings}
@@ -3055,32 +3056,32 @@ Simpan tetap?</source>
 Save anyway?</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="423"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="423"/>
         <source>Simpan tetap</source>
         <translation>Save anyway</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="424"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="424"/>
         <source>Periksa lagi</source>
         <translation>Check again</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="444"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="444"/>
         <source>Batalkan</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="445"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="445"/>
         <source>Perubahan belum disimpan. Buang perubahan?</source>
         <translation>Changes are not saved. Discard them?</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="446"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="446"/>
         <source>Buang</source>
         <translation>Discard</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_dialog.py" line="447"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="447"/>
         <source>Kembali ke formulir</source>
         <translation>Back to the form</translation>
     </message>
@@ -3088,62 +3089,62 @@ Save anyway?</translation>
 <context>
     <name>ParticipantTableModel</name>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_model.py" line="62"/>
+        <location filename="../../kudus_desktop/gui/village/participant_model.py" line="62"/>
         <source>{state} (paket {seq})</source>
         <translation>{state} (package {seq})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_model.py" line="141"/>
+        <location filename="../../kudus_desktop/gui/village/participant_model.py" line="141"/>
         <source>No. registrasi</source>
         <translation>Registration no.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_model.py" line="142"/>
+        <location filename="../../kudus_desktop/gui/village/participant_model.py" line="142"/>
         <source>Nama</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_model.py" line="143"/>
+        <location filename="../../kudus_desktop/gui/village/participant_model.py" line="143"/>
         <source>NIK</source>
         <translation>NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_model.py" line="144"/>
+        <location filename="../../kudus_desktop/gui/village/participant_model.py" line="144"/>
         <source>Kategori</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_model.py" line="145"/>
+        <location filename="../../kudus_desktop/gui/village/participant_model.py" line="145"/>
         <source>RT/RW</source>
         <translation>RT/RW</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_model.py" line="146"/>
+        <location filename="../../kudus_desktop/gui/village/participant_model.py" line="146"/>
         <source>Dusun</source>
         <translation>Hamlet (dusun)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_model.py" line="147"/>
+        <location filename="../../kudus_desktop/gui/village/participant_model.py" line="147"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_model.py" line="148"/>
+        <location filename="../../kudus_desktop/gui/village/participant_model.py" line="148"/>
         <source>Mulai</source>
         <translation>Start</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_model.py" line="149"/>
+        <location filename="../../kudus_desktop/gui/village/participant_model.py" line="149"/>
         <source>KPJ</source>
         <translation>KPJ</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_model.py" line="150"/>
+        <location filename="../../kudus_desktop/gui/village/participant_model.py" line="150"/>
         <source>Sinkronisasi</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participant_model.py" line="170"/>
+        <location filename="../../kudus_desktop/gui/village/participant_model.py" line="170"/>
         <source>NIK disamarkan. Aktifkan &apos;Tampilkan NIK&apos; untuk melihat seluruhnya.</source>
         <translation>NIK masked. Turn on &apos;Show NIK&apos; to see it in full.</translation>
     </message>
@@ -3151,178 +3152,178 @@ Save anyway?</translation>
 <context>
     <name>ParticipantsPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="76"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="76"/>
         <source>Peserta</source>
         <extracomment>Coalesces bursts of keystrokes; small enough that each keystroke still feels immediate.</extracomment>
         <translation>Participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="81"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="81"/>
         <source>Tambah peserta</source>
         <translation>Add participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="83"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="83"/>
         <source>Daftarkan peserta baru (Ctrl+N)</source>
         <translation>Enrol a new participant (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="84"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="84"/>
         <source>Ubah</source>
         <translation>Edit</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="85"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="85"/>
         <source>Hentikan</source>
         <translation>End</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="86"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="86"/>
         <source>Aktifkan kembali</source>
         <translation>Reactivate</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="87"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="87"/>
         <source>Riwayat</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="88"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="88"/>
         <source>Tampilkan NIK</source>
         <translation>Show NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="94"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="93"/>
         <source>Tampilkan NIK lengkap; secara bawaan NIK disamarkan</source>
         <translation>Show full NIKs; they are masked by default</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="107"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="106"/>
         <source>Cari nama, NIK, atau nomor registrasi…</source>
         <translation>Search name, NIK or registration number…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="118"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="117"/>
         <source>Semua kategori</source>
         <translation>All categories</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="123"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="122"/>
         <source>Semua status</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="141"/>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="166"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="140"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="165"/>
         <source>Daftar peserta (sesuai pencarian dan saringan)…</source>
         <translation>Participant roster (as searched and filtered)…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="142"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="141"/>
         <source>Daftar pendaftaran BPJS (peserta aktif)…</source>
         <translation>BPJS registration list (active participants)…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="147"/>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="418"/>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="466"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="146"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="417"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="465"/>
         <source>Ekspor</source>
         <translation>Export</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="154"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="153"/>
         <source>Semua data peserta terpilih (permintaan akses)…</source>
         <translation>Everything about the selected participant (access request)…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="158"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="157"/>
         <source>Daftar tinjauan kelayakan (umur, masa jabatan, sumber)…</source>
         <translation>Eligibility review list (age, term of office, source)…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="165"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="164"/>
         <source>Kartu peserta…</source>
         <translation>Participant cards…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="171"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="170"/>
         <source>Cetak</source>
         <translation>Print</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="184"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="183"/>
         <source>Semua wilayah</source>
         <translation>All areas</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="264"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="263"/>
         <source>Semua dusun</source>
         <translation>All hamlets</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="265"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="264"/>
         <source>Semua RT</source>
         <translation>All RT</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="266"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="265"/>
         <source>Semua RW</source>
         <translation>All RW</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="307"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="306"/>
         <source>Belum ada peserta.
 Klik “Tambah peserta” (Ctrl+N) untuk mendaftarkan yang pertama.</source>
         <translation>No participants yet.
 Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="311"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="310"/>
         <source>Tidak ada peserta yang cocok dengan pencarian dan saringan ini.</source>
         <translation>No participant matches this search and these filters.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="316"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="315"/>
         <source>{n} peserta</source>
         <translation>{n} participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="319"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="318"/>
         <source>{shown} dari {total} peserta</source>
         <translation>{shown} of {total} participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="418"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="417"/>
         <source>{n} peserta ditulis ke {path}.</source>
         <translation>{n} participants written to {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="423"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="422"/>
         <source>Ekspor daftar peserta</source>
         <translation>Export participant roster</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="429"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="428"/>
         <source>Menulis daftar peserta…</source>
         <translation>Writing the participant roster…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="442"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="441"/>
         <source>Ekspor daftar pendaftaran BPJS</source>
         <translation>Export BPJS registration list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="447"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="446"/>
         <source>Menulis daftar pendaftaran BPJS…</source>
         <translation>Writing the BPJS registration list…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="456"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="455"/>
         <source>Data pribadi {name}</source>
         <translation>Personal data of {name}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/participants_page.py" line="468"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="467"/>
         <source>Semua data {name} ditulis ke {path}. Berkas ini memuat NIK lengkap: serahkan hanya kepada yang bersangkutan.</source>
         <translation>Everything about {name} was written to {path}. The file holds the full NIK: hand it only to the person concerned.</translation>
     </message>
@@ -3330,32 +3331,32 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
 <context>
     <name>PassphraseDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/backup_widget.py" line="40"/>
+        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="34"/>
         <source>Frasa sandi cadangan</source>
         <translation>Backup passphrase</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/backup_widget.py" line="52"/>
+        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="46"/>
         <source>Frasa sandi</source>
         <translation>Passphrase</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/backup_widget.py" line="54"/>
+        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="48"/>
         <source>Ulangi</source>
         <translation>Repeat</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/backup_widget.py" line="55"/>
+        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="49"/>
         <source>Simpan frasa sandi ini di tempat aman: tanpa itu cadangan tidak dapat dibuka.</source>
         <translation>Keep this passphrase somewhere safe: without it the backup cannot be opened.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/backup_widget.py" line="60"/>
+        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="54"/>
         <source>Lanjut</source>
         <translation>Continue</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/backup_widget.py" line="61"/>
+        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="55"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
@@ -3363,97 +3364,97 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
 <context>
     <name>PaymentDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="146"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="68"/>
         <source>Catat pembayaran iuran</source>
         <translation>Record a premium payment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="159"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="81"/>
         <source>{n} bulan</source>
         <translation>{n} months</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="159"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="81"/>
         <source>1 bulan</source>
         <translation>1 month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="160"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="82"/>
         <source>Semua peserta yang belum dibayar pada tagihan</source>
         <translation>Everyone unpaid on the bill</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="161"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="83"/>
         <source>Hanya {n} peserta yang dipilih di daftar</source>
         <translation>Only the {n} participants selected in the list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="175"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="97"/>
         <source>jumlah pada bukti bayar, mis. 84.000</source>
         <translation>amount on the payment slip, e.g. 84.000</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="178"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="100"/>
         <source>nomor bukti, virtual account, atau referensi bank</source>
         <translation>slip number, virtual account or bank reference</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="181"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="103"/>
         <source>Bulan pertama</source>
         <translation>First month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="182"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="104"/>
         <source>Lamanya</source>
         <translation>Length</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="183"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="105"/>
         <source>Peserta</source>
         <translation>Participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="185"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="107"/>
         <source>Tagihan</source>
         <translation>Bill</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="186"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="108"/>
         <source>Tanggal bayar</source>
         <translation>Date paid</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="187"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="109"/>
         <source>Jumlah dibayar (Rp)</source>
         <translation>Amount paid (Rp)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="188"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="110"/>
         <source>Referensi</source>
         <translation>Reference</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="189"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="111"/>
         <source>Catatan</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="191"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="113"/>
         <source>Simpan pembayaran</source>
         <translation>Save payment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="193"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="115"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="220"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="142"/>
         <source>{total} untuk {people} peserta, {months} bulan</source>
         <translation>{total} for {people} participants, {months} months</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="224"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="146"/>
         <source> ({n} bulan-peserta sudah dibayar sebelumnya, tidak ditagih lagi)</source>
         <translation> ({n} participant-months paid before, not billed again)</translation>
     </message>
@@ -4723,7 +4724,7 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
         <translation>Status registered but the KPJ number is empty.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/ops.py" line="161"/>
+        <location filename="../../kudus_desktop/gui/ops.py" line="185"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
@@ -4731,376 +4732,376 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
 <context>
     <name>PremiumsPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="323"/>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="340"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="245"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="262"/>
         <source>Iuran</source>
         <translation>Premiums</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="340"/>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="360"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="262"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="282"/>
         <source>No. Registrasi</source>
         <translation>Registration no.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="340"/>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="360"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="262"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="282"/>
         <source>Nama</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="340"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="262"/>
         <source>NIK</source>
         <translation>NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="340"/>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="445"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="262"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="367"/>
         <source>Sumber dana</source>
         <translation>Funding</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="341"/>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="407"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="263"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="329"/>
         <source>Dibayar</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="341"/>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="360"/>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="376"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="263"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="282"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="298"/>
         <source>Keadaan</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="341"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="263"/>
         <source>12 bulan terakhir</source>
         <translation>Last 12 months</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="348"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="270"/>
         <source>Catat pembayaran…</source>
         <translation>Record payment…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="352"/>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="407"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="274"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="329"/>
         <source>Bulan</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="357"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="279"/>
         <source>Tidak ditagih: belum atau tidak lagi terdaftar sebagai peserta</source>
         <translation>Not billed: not (or no longer) enrolled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="360"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="282"/>
         <source>Alasan</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="375"/>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="445"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="297"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="367"/>
         <source>No.</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="375"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="297"/>
         <source>Tanggal bayar</source>
         <translation>Date paid</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="375"/>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="637"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="297"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="559"/>
         <source>Jumlah</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="375"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="297"/>
         <source>Untuk bulan</source>
         <translation>For months</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="375"/>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="407"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="297"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="329"/>
         <source>Peserta</source>
         <translation>Participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="376"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="298"/>
         <source>Referensi</source>
         <translation>Reference</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="376"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="298"/>
         <source>Dicatat oleh</source>
         <translation>Recorded by</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="379"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="301"/>
         <source>Batalkan pembayaran terpilih…</source>
         <translation>Void selected payment…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="400"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="322"/>
         <source>pagu yang disahkan dalam APBDes</source>
         <translation>amount adopted in the village budget</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="401"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="323"/>
         <source>Simpan anggaran</source>
         <translation>Save budget</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="407"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="329"/>
         <source>Jatuh tempo</source>
         <translation>Due</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="407"/>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="478"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="329"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="400"/>
         <source>Tagihan</source>
         <translation>Bill</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="408"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="330"/>
         <source>Belum dibayar</source>
         <translation>Unpaid</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="408"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="330"/>
         <source>Pembayaran diterima</source>
         <translation>Payments received</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="411"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="333"/>
         <source>Simpan laporan Excel…</source>
         <translation>Save Excel report…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="414"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="336"/>
         <source>Cetak rekap…</source>
         <translation>Print recap…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="420"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="342"/>
         <source>Tahun</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="421"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="343"/>
         <source>Rencana tambahan peserta</source>
         <translation>Planned additional participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="422"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="344"/>
         <source>Kebutuhan anggaran</source>
         <translation>Budget needed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="431"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="353"/>
         <source>Anggaran APBDes (Rp)</source>
         <translation>Village budget line (Rp)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="445"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="367"/>
         <source>Jenis</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="445"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="367"/>
         <source>Berlaku</source>
         <translation>Valid</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="445"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="367"/>
         <source>Rincian</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="446"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="368"/>
         <source>Aktif</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="446"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="368"/>
         <source>Dasar hukum</source>
         <translation>Legal basis</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="449"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="371"/>
         <source>Aktifkan / nonaktifkan baris terpilih</source>
         <translation>Switch selected row on / off</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="452"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="374"/>
         <source>Tambah baris tarif…</source>
         <translation>Add rate row…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="459"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="381"/>
         <source>Hanya admin yang boleh mengubah tarif.</source>
         <translation>Only an admin may change rates.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="462"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="384"/>
         <source>Iuran setiap bulan dihitung dari baris tarif yang berlaku pada bulan itu. Diskon PP 50/2025 (April-Desember 2026) dikecualikan untuk iuran dari APBN/APBD; berlakunya untuk APBDes belum pasti, jadi barisnya nonaktif sampai BPJS Kudus memastikannya.</source>
         <translation>Each month&apos;s premium comes from the rate rows valid in that month. The PP 50/2025 discount (April-December 2026) excludes premiums paid from APBN/APBD; whether it applies to the village budget is unconfirmed, so its row stays off until BPJS Kudus confirms it.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="479"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="401"/>
         <source>Pembayaran</source>
         <translation>Payments</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="480"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="402"/>
         <source>Anggaran</source>
         <translation>Budget</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="481"/>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="747"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="403"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="662"/>
         <source>Tarif</source>
         <translation>Rate</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="516"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="438"/>
         <source>Tagihan {month}: {n} peserta, {total}. Jatuh tempo {due}. Dibayar {paid}; belum dibayar {open} ({unpaid} peserta).</source>
         <translation>Bill for {month}: {n} participants, {total}. Due {due}. Paid {paid}; unpaid {open} ({unpaid} participants).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="526"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="448"/>
         <source>{n} peserta menunggak setelah jatuh tempo.</source>
         <translation>{n} participants are in arrears after the due date.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="529"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="451"/>
         <source>{n} peserta gugur (lebih dari 3 bulan tidak dibayar) dan harus didaftarkan ulang.</source>
         <translation>{n} participants lapsed (more than 3 months unpaid) and must be registered again.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="532"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="454"/>
         <source>{n} peserta dibiayai APBD Kabupaten, tidak ditagih ke desa.</source>
         <translation>{n} participants are funded by the regency and not billed to the village.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="537"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="459"/>
         <source>{n} orang tidak ditagih karena belum disetujui verifikator atau ditolak kabupaten/BPJS (lihat di bawah).</source>
         <translation>{n} people are not billed because the verifier has not approved them or the regency/BPJS rejected them (see below).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="577"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="499"/>
         <source>dibatalkan: {reason}</source>
         <translation>voided: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="577"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="499"/>
         <source>sah</source>
         <translation>valid</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="595"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="517"/>
         <source>({active} peserta aktif + {add} tambahan) × 12 bulan × {rates} = {total}</source>
         <translation>({active} active participants + {add} additional) × 12 months × {rates} = {total}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="603"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="525"/>
         <source>{n} orang lain belum disetujui atau ditolak, jadi tidak dianggarkan.</source>
         <translation>{n} other people are not approved or were rejected, so they are not budgeted.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="610"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="532"/>
         <source>Perhatian: {n} peserta, kurang dari jumlah minimal {min} peserta per desa yang ditetapkan kabupaten.</source>
         <translation>Note: {n} participants, fewer than the minimum of {min} per village set by the regency.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="618"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="540"/>
         <source>Realisasi {year}: {received} dari anggaran {budget} ({pct:.1f}%). Tunggakan {arrears}.</source>
         <translation>Spent in {year}: {received} of the budget {budget} ({pct:.1f}%). Arrears {arrears}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="628"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="550"/>
         <source>Anggaran {year} belum dicatat. Diterima {received}; tunggakan {arrears}.</source>
         <translation>The {year} budget is not recorded. Paid {received}; arrears {arrears}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="648"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="570"/>
         <source>JKK {pct}% × {income} + JKM {jkm}</source>
         <translation>JKK {pct}% × {income} + JKM {jkm}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="652"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="574"/>
         <source>diskon {pct}%</source>
         <translation>discount {pct}%</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="655"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="577"/>
         <source>semua</source>
         <translation>all</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="657"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="579"/>
         <source>ya</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="657"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="579"/>
         <source>tidak</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="675"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="597"/>
         <source>Pembayaran iuran</source>
         <translation>Premium payment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="676"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="598"/>
         <source>Pembayaran {amount} dicatat untuk {n} peserta, {period}.</source>
         <translation>Payment of {amount} recorded for {n} participants, {period}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="685"/>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="692"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="607"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="614"/>
         <source>Batalkan pembayaran</source>
         <translation>Void payment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="685"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="607"/>
         <source>Pilih pembayarannya di daftar lebih dahulu.</source>
         <translation>Select the payment in the list first.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="693"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="615"/>
         <source>Alasan pembatalan (bulan-bulannya kembali belum dibayar; catatannya tetap ada):</source>
         <translation>Reason for voiding (its months become unpaid again; the record stays):</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="708"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="630"/>
         <source>Simpan laporan iuran</source>
         <translation>Save premium report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="724"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="639"/>
         <source>Laporan iuran</source>
         <translation>Premium report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="725"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="640"/>
         <source>Laporan {year} ({n} pembayaran) ditulis ke {path}.</source>
         <translation>The {year} report ({n} payments) was written to {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="738"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="653"/>
         <source>Rekap iuran {year}</source>
         <translation>Premium recap {year}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="739"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="654"/>
         <source>Rekapitulasi iuran bulanan tahun {year} dengan tanda tangan</source>
         <translation>Monthly premium recap for {year} with signatures</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="747"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="662"/>
         <source>Pilih barisnya di tabel lebih dahulu.</source>
         <translation>Select the row in the table first.</translation>
     </message>
@@ -5108,78 +5109,78 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
 <context>
     <name>PrivacyWidget</name>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="44"/>
+        <location filename="../../kudus_desktop/gui/office/privacy_widget.py" line="44"/>
         <source> tahun</source>
         <translation> years</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="45"/>
+        <location filename="../../kudus_desktop/gui/office/privacy_widget.py" line="45"/>
         <source>simpan selamanya</source>
         <translation>keep forever</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="46"/>
+        <location filename="../../kudus_desktop/gui/office/privacy_widget.py" line="46"/>
         <source>Simpan</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="52"/>
+        <location filename="../../kudus_desktop/gui/office/privacy_widget.py" line="52"/>
         <source>Hapus data lama…</source>
         <translation>Remove old data…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="55"/>
+        <location filename="../../kudus_desktop/gui/office/privacy_widget.py" line="55"/>
         <source>Flashdisk hilang…</source>
         <translation>Lost USB stick…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="58"/>
+        <location filename="../../kudus_desktop/gui/office/privacy_widget.py" line="58"/>
         <source>Komputer hilang atau dicuri…</source>
         <translation>Lost or stolen computer…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="70"/>
+        <location filename="../../kudus_desktop/gui/office/privacy_widget.py" line="70"/>
         <source>Masa simpan setelah berhenti</source>
         <translation>Kept after the participation ends</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="76"/>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="163"/>
+        <location filename="../../kudus_desktop/gui/office/privacy_widget.py" line="76"/>
+        <location filename="../../kudus_desktop/gui/office/privacy_widget.py" line="163"/>
         <source>Laporan kehilangan</source>
         <translation>Loss report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="79"/>
+        <location filename="../../kudus_desktop/gui/office/privacy_widget.py" line="79"/>
         <source>Data orang yang kepesertaannya berakhir lebih lama dari masa simpan dihapus untuk selamanya, termasuk riwayat dan catatan log yang menyebut mereka; log hanya mencatat jumlahnya. Laporan kehilangan mendaftar siapa saja yang datanya ada di flashdisk (menurut nomor paket) atau di komputer ini, dengan NIK lengkap, untuk pemberitahuan kepada mereka.</source>
         <translation>People whose participation ended longer ago than the retention period are removed for good, with their history and the log entries that name them; the log records only how many. The loss report lists whose data was on a USB stick (by package number) or on this computer, with full NIKs, so they can be notified.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="100"/>
+        <location filename="../../kudus_desktop/gui/office/privacy_widget.py" line="100"/>
         <source>{n} orang berhenti sebelum {day} dan menunggu dihapus.</source>
         <translation>{n} people ended before {day} and are due for removal.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="105"/>
+        <location filename="../../kudus_desktop/gui/office/privacy_widget.py" line="105"/>
         <source>Masa simpan belum diatur: tidak ada yang dihapus.</source>
         <translation>No retention period is set: nothing is removed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="119"/>
+        <location filename="../../kudus_desktop/gui/office/privacy_widget.py" line="119"/>
         <source>Jam komputer menunjukkan {today}, lebih dari sebulan setelah tanggal paket terbaru desa-desa (nilai tengahnya {receipt}): umur data dihitung sampai {counted} saja. Bila jam itu salah, perbaiki jam Windows.</source>
         <translation>The computer clock shows {today}, more than a month after the date of the villages&apos; newest packages (their median is {receipt}): the age of the data is counted only up to {counted}. If the clock is wrong, correct the Windows clock.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="125"/>
+        <location filename="../../kudus_desktop/gui/office/privacy_widget.py" line="125"/>
         <source>Jam komputer menunjukkan {today}, lebih dari sebulan setelah tanda terima kabupaten terakhir ({receipt}): umur data dihitung sampai {counted} saja. Bila jam itu salah, perbaiki jam Windows.</source>
         <translation>The computer clock shows {today}, more than a month after the regency&apos;s last receipt ({receipt}): the age of the data is counted only up to {counted}. If the clock is wrong, correct the Windows clock.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="133"/>
+        <location filename="../../kudus_desktop/gui/office/privacy_widget.py" line="133"/>
         <source>Umur data dihitung dari jam komputer, yang kini menunjukkan {today}. Bila tanggal itu salah, batalkan dan perbaiki jam Windows dulu.</source>
         <translation>The age of the data is counted from the computer clock, which now shows {today}. If that date is wrong, cancel and correct the Windows clock first.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="137"/>
+        <location filename="../../kudus_desktop/gui/office/privacy_widget.py" line="137"/>
         <source>{n} orang yang kepesertaannya berakhir sebelum {day} akan dihapus untuk selamanya, beserta riwayat, kartu, iuran, dan penyebutan mereka di log audit. Cadangan lama masih menyimpannya sampai terhapus oleh rotasi.
 
 {clock}
@@ -5192,43 +5193,43 @@ Lanjutkan?</source>
 Continue?</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="141"/>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="145"/>
+        <location filename="../../kudus_desktop/gui/office/privacy_widget.py" line="141"/>
+        <location filename="../../kudus_desktop/gui/office/privacy_widget.py" line="145"/>
         <source>Hapus data lama</source>
         <translation>Remove old data</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="141"/>
+        <location filename="../../kudus_desktop/gui/office/privacy_widget.py" line="141"/>
         <source>Hapus</source>
         <translation>Remove</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="141"/>
+        <location filename="../../kudus_desktop/gui/office/privacy_widget.py" line="141"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="145"/>
+        <location filename="../../kudus_desktop/gui/office/privacy_widget.py" line="145"/>
         <source>{n} orang dihapus.</source>
         <translation>{n} people removed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="152"/>
+        <location filename="../../kudus_desktop/gui/office/privacy_widget.py" line="152"/>
         <source>Simpan laporan kehilangan</source>
         <translation>Save loss report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="164"/>
+        <location filename="../../kudus_desktop/gui/office/privacy_widget.py" line="164"/>
         <source>{n} orang ditulis ke {path}. Berkas ini memuat NIK lengkap: simpan dan kirim dengan hati-hati.</source>
         <translation>{n} people written to {path}. The file holds full NIKs: keep and send it with care.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="170"/>
+        <location filename="../../kudus_desktop/gui/office/privacy_widget.py" line="170"/>
         <source>Flashdisk hilang</source>
         <translation>Lost USB stick</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/privacy_widget.py" line="171"/>
+        <location filename="../../kudus_desktop/gui/office/privacy_widget.py" line="171"/>
         <source>Nomor paket yang ada di flashdisk itu (lihat daftar paket di halaman Sinkronisasi), misalnya 3, 4, 5:</source>
         <translation>Numbers of the packages on that stick (see the package list on the Sync page), for example 3, 4, 5:</translation>
     </message>
@@ -5236,62 +5237,62 @@ Continue?</translation>
 <context>
     <name>RateDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="251"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="173"/>
         <source>Tambah baris tarif</source>
         <translation>Add rate row</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="258"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="180"/>
         <source>kosong: seterusnya</source>
         <translation>empty: open-ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="260"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="182"/>
         <source>Semua sumber dana</source>
         <translation>All funding sources</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="276"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="198"/>
         <source>Jenis</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="276"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="198"/>
         <source>Berlaku mulai (TTTT-BB)</source>
         <translation>Valid from (YYYY-MM)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="277"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="199"/>
         <source>Berlaku sampai</source>
         <translation>Valid to</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="277"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="199"/>
         <source>Sumber dana</source>
         <translation>Funding</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="278"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="200"/>
         <source>Penghasilan dilaporkan (Rp)</source>
         <translation>Reported income (Rp)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="278"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="200"/>
         <source>JKK (% penghasilan)</source>
         <translation>JKK (% of income)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="279"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="201"/>
         <source>JKM (Rp)</source>
         <translation>JKM (Rp)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="279"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="201"/>
         <source>Diskon (%)</source>
         <translation>Discount (%)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/premiums_page.py" line="280"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="202"/>
         <source>Dasar hukum</source>
         <translation>Legal basis</translation>
     </message>
@@ -5299,17 +5300,17 @@ Continue?</translation>
 <context>
     <name>ReactivateDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/status_dialogs.py" line="97"/>
+        <location filename="../../kudus_desktop/gui/village/status_dialogs.py" line="97"/>
         <source>Aktifkan kembali</source>
         <translation>Reactivate</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/status_dialogs.py" line="99"/>
+        <location filename="../../kudus_desktop/gui/village/status_dialogs.py" line="99"/>
         <source>{name} ({reg}) berhenti sejak {date} karena {reason}. Kepesertaannya diaktifkan kembali mulai tanggal berikut.</source>
         <translation>{name} ({reg}) ended on {date}: {reason}. The participation becomes active again from the date below.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/status_dialogs.py" line="107"/>
+        <location filename="../../kudus_desktop/gui/village/status_dialogs.py" line="107"/>
         <source>Aktif kembali mulai *</source>
         <translation>Active again from *</translation>
     </message>
@@ -5317,148 +5318,148 @@ Continue?</translation>
 <context>
     <name>RegencyDashboardPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="175"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="174"/>
         <source>Beranda</source>
         <extracomment>Line colours for the nine kecamatan, distinguishable in print and for colour-blind readers. A kecamatan or desa code whose participants the user wants to see.</extracomment>
         <translation>Home</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="179"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="178"/>
         <source>Simpan laporan cakupan…</source>
         <translation>Save coverage report…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="189"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="188"/>
         <source>Peserta aktif</source>
         <translation>Active participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="190"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="189"/>
         <source>Baru bulan ini</source>
         <translation>New this month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="191"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="190"/>
         <source>Berhenti bulan ini</source>
         <translation>Ended this month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="192"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="191"/>
         <source>Desa tanpa kabar 30 hari</source>
         <translation>Villages silent for 30 days</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="193"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="192"/>
         <source>Desa dengan paket hilang</source>
         <translation>Villages with missing packages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="194"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="193"/>
         <source>Kepesertaan ganda terbuka</source>
         <translation>Open double enrolments</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="202"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="201"/>
         <source>Kecamatan / desa</source>
         <translation>Kecamatan / village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="202"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="201"/>
         <source>Aktif</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="204"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="203"/>
         <source>Baru</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="204"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="203"/>
         <source>Berhenti</source>
         <translation>Ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="204"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="203"/>
         <source>Ber-KPJ</source>
         <translation>With KPJ</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="204"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="203"/>
         <source>Iuran bulan ini lunas</source>
         <translation>Paid this month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="205"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="204"/>
         <source>Ganda</source>
         <translation>Doubles</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="205"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="204"/>
         <source>Kontak terakhir</source>
         <translation>Last contact</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="205"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="204"/>
         <source>Paket hilang</source>
         <translation>Missing packages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="213"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="212"/>
         <source>Klik dua kali kecamatan atau desa untuk melihat daftar pesertanya.</source>
         <translation>Double-click a kecamatan or village to see its participants.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="217"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="216"/>
         <source>Peserta aktif per kecamatan pada akhir bulan</source>
         <translation>Active participants per kecamatan at month end</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="256"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="255"/>
         <source>belum pernah</source>
         <translation>never</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="258"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="257"/>
         <source>{n} desa tanpa kabar</source>
         <translation>{n} villages silent</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="267"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="266"/>
         <source>{n} sudah ber-KPJ</source>
         <translation>{n} with a KPJ number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="273"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="272"/>
         <source>dari {n} desa</source>
         <translation>of {n} villages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="276"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="275"/>
         <source>{n} paket belum sampai</source>
         <translation>{n} packages not arrived</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="279"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="278"/>
         <source>{nik} NIK sama, {apbd} APBD, {sim} mirip</source>
         <translation>{nik} same NIK, {apbd} APBD, {sim} look-alike</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="302"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="301"/>
         <source>Jumlah kabupaten</source>
         <translation>Regency total</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="315"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="314"/>
         <source>Simpan laporan cakupan</source>
         <translation>Save coverage report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="333"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="327"/>
         <source>Laporan cakupan</source>
         <translation>Coverage report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency_pages.py" line="334"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="328"/>
         <source>Laporan cakupan {n} desa disimpan ke {path}.</source>
         <translation>Coverage report of {n} villages saved to {path}.</translation>
     </message>
@@ -5466,139 +5467,139 @@ Continue?</translation>
 <context>
     <name>RegencySyncPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="392"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="392"/>
         <source>Sinkronisasi desa</source>
         <translation>Village sync</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="394"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="394"/>
         <source>Impor paket…</source>
         <translation>Import packages…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="397"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="397"/>
         <source>Impor semua paket di flashdisk…</source>
         <translation>Import every package on a USB stick…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="400"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="400"/>
         <source>Tulis tanda terima…</source>
         <translation>Write receipts…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="404"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="404"/>
         <source>Minta kirim ulang lengkap dari desa terpilih</source>
         <translation>Ask the selected village for a full resend</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="410"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="410"/>
         <source>Komputer desa yang mengirim paket lewat server tetapi belum dikonfirmasi sidik jarinya.</source>
         <translation>Village computers that sent packages through the server but whose fingerprint is not confirmed yet.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="414"/>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="475"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="414"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="475"/>
         <source>Perangkat daring menunggu ({n})…</source>
         <translation>Online devices waiting ({n})…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="416"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="416"/>
         <source>Perangkat desa…</source>
         <translation>Village devices…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="419"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="419"/>
         <source>Perangkat terdaftar tiap desa; cabut perangkat yang hilang atau dicuri.</source>
         <translation>The registered devices of each village; revoke one that was lost or stolen.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="432"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="432"/>
         <source>Berkas setup untuk desa</source>
         <translation>Setup file for a village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="438"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="438"/>
         <source>Simpan berkas setup…</source>
         <translation>Save setup file…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="448"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="448"/>
         <source>Kode</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="448"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="448"/>
         <source>Desa</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="448"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="448"/>
         <source>Kecamatan</source>
         <translation>District</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="448"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="448"/>
         <source>Perangkat</source>
         <translation>Devices</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="448"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="448"/>
         <source>Paket terakhir</source>
         <translation>Last package</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="449"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="449"/>
         <source>Kontak terakhir</source>
         <translation>Last contact</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="449"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="449"/>
         <source>Peserta aktif</source>
         <translation>Active participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="449"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="449"/>
         <source>Paket hilang</source>
         <translation>Missing packages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="449"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="449"/>
         <source>Data ditolak</source>
         <translation>Records rejected</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="463"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="463"/>
         <source>Hasil impor terakhir</source>
         <translation>Last import results</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="481"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="481"/>
         <source>{heard} dari {total} desa sudah mengirim paket; {gaps} desa dengan paket hilang; {dup} NIK ganda menunggu keputusan.</source>
         <translation>{heard} of {total} villages have sent packages; {gaps} villages with missing packages; {dup} double NIKs awaiting a decision.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="497"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="497"/>
         <source>Pilih paket desa</source>
         <translation>Choose village packages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="502"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="502"/>
         <source>Pilih flashdisk atau folder berisi paket</source>
         <translation>Choose the USB stick or folder holding packages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="509"/>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="596"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="509"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="596"/>
         <source>Impor paket</source>
         <translation>Import packages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="509"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="509"/>
         <source>Tidak ada berkas paket (*.kdp) di sana.</source>
         <translation>There are no package files (*.kdp) there.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="523"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="523"/>
         <source>Paket {name} berasal dari komputer desa {desa} yang belum terdaftar.
 
 Sidik jari perangkat itu:
@@ -5613,29 +5614,29 @@ That device&apos;s fingerprint:
 Call the village operator and ask them to read the fingerprint from their Sync page. Register only if it is exactly the same.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="527"/>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="548"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="527"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="548"/>
         <source>Perangkat desa baru</source>
         <translation>New village device</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="527"/>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="548"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="527"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="548"/>
         <source>Sama, daftarkan</source>
         <translation>Same, register</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="527"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="527"/>
         <source>Tolak</source>
         <translation>Refuse</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="532"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="532"/>
         <source>Mengimpor paket desa…</source>
         <translation>Importing village packages…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="544"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="544"/>
         <source>Komputer desa {desa} mengirim {name} lewat server, tetapi belum terdaftar.
 
 Sidik jari perangkat itu:
@@ -5650,82 +5651,82 @@ That device&apos;s fingerprint:
 Call the village operator and ask them to read out the fingerprint from their Sync page. Register only if it is exactly the same.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="548"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="548"/>
         <source>Lewati</source>
         <translation>Skip</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="565"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="565"/>
         <source>Mengimpor paket dari server…</source>
         <translation>Importing packages from the server…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="572"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="572"/>
         <source>{name}: sudah pernah diimpor; tidak ada yang berubah</source>
         <translation>{name}: imported before; nothing changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="575"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="575"/>
         <source>{name}: {added} baru, {updated} diubah, {dup} NIK ganda</source>
         <translation>{name}: {added} new, {updated} changed, {dup} double NIKs</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="579"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="579"/>
         <source>; {n} baris ditolak (alasannya ikut tanda terima desa)</source>
         <translation>; {n} rows rejected (the reasons go with the village&apos;s receipt)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="581"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="581"/>
         <source>; {n} peserta didaftarkan ulang desa (data lama dipakai)</source>
         <translation>; {n} participants enrolled again by the village (the held record kept)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="583"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="583"/>
         <source>; kunci baru perangkat desa didaftarkan</source>
         <translation>; the village device&apos;s new keys registered</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="586"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="586"/>
         <source>{name}: DITOLAK. {reason}</source>
         <translation>{name}: REFUSED. {reason}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="589"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="589"/>
         <source>Pemeriksaan kepesertaan ganda: {open} kasus menunggu keputusan di halaman Ganda.</source>
         <translation>Double-enrolment check: {open} cases await a decision on the Doubles page.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="597"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="597"/>
         <source>{ok} paket diimpor atau sudah ada, {bad} ditolak. Rinciannya ada di bawah daftar desa.</source>
         <translation>{ok} packages imported or already held, {bad} refused. Details are below the village list.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="605"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="605"/>
         <source>Pilih folder untuk tanda terima</source>
         <translation>Choose a folder for the receipts</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="615"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="615"/>
         <source>Tanda terima</source>
         <translation>Receipt</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="616"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="616"/>
         <source>{n} tanda terima ditulis ke {folder}.</source>
         <translation>{n} receipts written to {folder}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="623"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="623"/>
         <source>Simpan berkas setup</source>
         <translation>Save setup file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="632"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="632"/>
         <source>Berkas setup</source>
         <translation>Setup file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="634"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="634"/>
         <source>Berkas setup untuk Desa {desa} ditulis ke {path}.
 
 Sidik jari kunci kabupaten, untuk dibacakan kepada operator desa saat ia bergabung:
@@ -5736,18 +5737,18 @@ The regency key&apos;s fingerprint, to read to the village operator when they jo
 {fp}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="648"/>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="656"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="648"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="656"/>
         <source>Kirim ulang lengkap</source>
         <translation>Full resend</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="648"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="648"/>
         <source>Pilih desanya di daftar lebih dahulu.</source>
         <translation>Choose the village in the list first.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="657"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="657"/>
         <source>Permintaan untuk {code} ikut tanda terima berikutnya ({n} perangkat).</source>
         <translation>The request for {code} goes with its next receipt ({n} devices).</translation>
     </message>
@@ -5755,52 +5756,52 @@ The regency key&apos;s fingerprint, to read to the village operator when they jo
 <context>
     <name>RegionPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="51"/>
+        <location filename="../../kudus_desktop/gui/office/setup_wizard.py" line="51"/>
         <source>Wilayah</source>
         <translation>Region</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="54"/>
+        <location filename="../../kudus_desktop/gui/office/setup_wizard.py" line="54"/>
         <source>— pilih kecamatan —</source>
         <translation>— choose a district —</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="59"/>
+        <location filename="../../kudus_desktop/gui/office/setup_wizard.py" line="59"/>
         <source>Kabupaten Kudus (33.19)</source>
         <translation>Kabupaten Kudus (33.19)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="63"/>
+        <location filename="../../kudus_desktop/gui/office/setup_wizard.py" line="63"/>
         <source>Kecamatan</source>
         <translation>District (kecamatan)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="64"/>
+        <location filename="../../kudus_desktop/gui/office/setup_wizard.py" line="64"/>
         <source>Desa</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="65"/>
+        <location filename="../../kudus_desktop/gui/office/setup_wizard.py" line="65"/>
         <source>Kabupaten</source>
         <translation>Regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="66"/>
+        <location filename="../../kudus_desktop/gui/office/setup_wizard.py" line="66"/>
         <source>Telepon kantor</source>
         <translation>Office phone</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="73"/>
+        <location filename="../../kudus_desktop/gui/office/setup_wizard.py" line="73"/>
         <source>— pilih desa —</source>
         <translation>— choose a village —</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="84"/>
+        <location filename="../../kudus_desktop/gui/office/setup_wizard.py" line="84"/>
         <source>Pilih kecamatan dan desa dari daftar wilayah Kemendagri.</source>
         <translation>Choose the district and village from the Ministry of Home Affairs&apos; region list.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="86"/>
+        <location filename="../../kudus_desktop/gui/office/setup_wizard.py" line="86"/>
         <source>Mode kabupaten melayani seluruh Kabupaten Kudus.</source>
         <translation>Regency mode serves the whole of Kabupaten Kudus.</translation>
     </message>
@@ -5808,82 +5809,82 @@ The regency key&apos;s fingerprint, to read to the village operator when they jo
 <context>
     <name>ReviewListDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/review_list_dialog.py" line="23"/>
+        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="23"/>
         <source>Daftar tinjauan kelayakan</source>
         <translation>Eligibility review list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/review_list_dialog.py" line="26"/>
+        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="26"/>
         <source>Memuat…</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/review_list_dialog.py" line="30"/>
+        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="30"/>
         <source>No. Registrasi</source>
         <translation>Registration no.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/review_list_dialog.py" line="30"/>
+        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="30"/>
         <source>Nama</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/review_list_dialog.py" line="30"/>
+        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="30"/>
         <source>NIK</source>
         <translation>NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/review_list_dialog.py" line="30"/>
+        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="30"/>
         <source>RT/RW</source>
         <translation>RT/RW</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/review_list_dialog.py" line="30"/>
+        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="30"/>
         <source>Perlu ditinjau</source>
         <translation>To review because</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/review_list_dialog.py" line="31"/>
+        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="31"/>
         <source>Keterangan</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/review_list_dialog.py" line="35"/>
+        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="35"/>
         <source>Tidak ada yang dihentikan otomatis. Periksa setiap orang, lalu hentikan kepesertaannya dengan alasannya di halaman Peserta bila memang tidak memenuhi syarat lagi.</source>
         <translation>Nobody is ended automatically. Check each person, then end their participation with its reason on the Participants page if they really no longer qualify.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/review_list_dialog.py" line="40"/>
+        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="40"/>
         <source>Simpan sebagai Excel…</source>
         <translation>Save as Excel…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/review_list_dialog.py" line="44"/>
+        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="44"/>
         <source>Tutup</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/review_list_dialog.py" line="59"/>
+        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="59"/>
         <source>{n} peserta perlu ditinjau: {age} melewati batas umur, {term} masa jabatannya berakhir, {gone} tidak ada lagi di daftar sumbernya.</source>
         <translation>{n} participants to review: {age} past the age limit, {term} whose term of office ended, {gone} no longer on their source list.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/review_list_dialog.py" line="74"/>
+        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="74"/>
         <source>Simpan daftar tinjauan</source>
         <translation>Save the review list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/review_list_dialog.py" line="83"/>
+        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="83"/>
         <source>Menulis daftar tinjauan…</source>
         <translation>Writing the review list…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/review_list_dialog.py" line="86"/>
+        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="86"/>
         <source>Daftar tinjauan</source>
         <translation>Review list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/review_list_dialog.py" line="86"/>
+        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="86"/>
         <source>{n} baris ditulis ke {path}.</source>
         <translation>{n} rows written to {path}.</translation>
     </message>
@@ -5891,180 +5892,180 @@ The regency key&apos;s fingerprint, to read to the village operator when they jo
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="51"/>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="248"/>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="294"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="51"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="248"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="294"/>
         <source>Pengaturan</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="54"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="54"/>
         <source>Kantor dan penandatangan</source>
         <translation>Office and signatory</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="79"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="79"/>
         <source>Wilayah</source>
         <translation>Region</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="80"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="80"/>
         <source>Nama penandatangan</source>
         <translation>Signatory name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="81"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="81"/>
         <source>Jabatan penandatangan</source>
         <translation>Signatory title</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="82"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="82"/>
         <source>Telepon kantor</source>
         <translation>Office phone</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="83"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="83"/>
         <source>Batas umur peserta (tahun)</source>
         <translation>Participant age limit (years)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="85"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="85"/>
         <source>Jumlah peserta minimal per desa</source>
         <translation>Minimum participants per village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="88"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="88"/>
         <source>Jumlah digit nomor KPJ dari BPJS</source>
         <translation>Digits of a BPJS KPJ number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="89"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="89"/>
         <source>Kunci layar setelah (menit tanpa kegiatan; 0 = tidak)</source>
         <translation>Lock the screen after (minutes without activity; 0 = never)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="92"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="92"/>
         <source>Data peserta baru dan yang diubah harus disetujui verifikator sebelum dikirim ke kabupaten atau dicetak kartunya</source>
         <translation>New and changed participant data must be approved by a verifier before it is sent to the regency or a card is printed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="99"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="99"/>
         <source>Persetujuan</source>
         <translation>Approval</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="103"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="103"/>
         <source>Simpan pengaturan kantor</source>
         <translation>Save office settings</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="116"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="116"/>
         <source>Hanya admin yang dapat mengubah pengaturan kantor.</source>
         <translation>Only an administrator can change the office settings.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="118"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="118"/>
         <source>Kolom daftar pendaftaran BPJS</source>
         <translation>BPJS registration list columns</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="132"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="132"/>
         <source>Naik</source>
         <translation>Up</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="133"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="133"/>
         <source>Turun</source>
         <translation>Down</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="134"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="134"/>
         <source>Simpan kolom</source>
         <translation>Save columns</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="145"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="145"/>
         <source>Centang kolom yang diminta BPJS dan susun urutannya (seret, atau Naik/Turun). Kode wadah: SD untuk dana desa, SA untuk APBD, SL lainnya.</source>
         <translation>Tick the columns BPJS asks for and put them in order (drag, or Up/Down). Wadah code: SD for village funds, SA for the regency budget, SL otherwise.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="155"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="155"/>
         <source>Akun pengguna</source>
         <translation>User accounts</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="160"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="160"/>
         <source>Cadangan</source>
         <translation>Backups</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="165"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="165"/>
         <source>Log audit</source>
         <translation>Audit log</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="170"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="170"/>
         <source>Data pribadi</source>
         <translation>Personal data</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="177"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="177"/>
         <source>Tampilan</source>
         <translation>Display</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="185"/>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="303"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="185"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="303"/>
         <source>Bahasa / Language</source>
         <translation>Bahasa / Language</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="187"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="187"/>
         <source>Tentang</source>
         <translation>About</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="189"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="189"/>
         <source>Versi</source>
         <translation>Version</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="192"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="192"/>
         <source>Basis data</source>
         <translation>Database</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="248"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="248"/>
         <source>Pengaturan kantor disimpan.</source>
         <translation>Office settings saved.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="255"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="255"/>
         <source>Persetujuan verifikator</source>
         <translation>Verifier approval</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="256"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="256"/>
         <source>{n} data peserta yang menunggu atau dikembalikan akan dianggap disetujui dan ikut paket berikutnya tanpa diperiksa. Lanjutkan?</source>
         <translation>{n} participant records waiting or sent back will count as approved and go into the next package unchecked. Continue?</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="258"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="258"/>
         <source>Ya, tidak wajib</source>
         <translation>Yes, not required</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="259"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="259"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="294"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="294"/>
         <source>Kolom daftar pendaftaran BPJS disimpan.</source>
         <translation>BPJS registration list columns saved.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/settings_page.py" line="304"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="304"/>
         <source>Bahasa tampilan berubah saat Kudus Desktop dibuka kembali.
 The display language changes when Kudus Desktop is opened again.</source>
         <translation>Bahasa tampilan berubah saat Kudus Desktop dibuka kembali.
@@ -6074,27 +6075,27 @@ The display language changes when Kudus Desktop is opened again.</translation>
 <context>
     <name>SetupWizard</name>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="186"/>
+        <location filename="../../kudus_desktop/gui/office/setup_wizard.py" line="186"/>
         <source>Penyiapan Kudus Desktop</source>
         <translation>Kudus Desktop setup</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="191"/>
+        <location filename="../../kudus_desktop/gui/office/setup_wizard.py" line="191"/>
         <source>Lanjut &gt;</source>
         <translation>Next &gt;</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="192"/>
+        <location filename="../../kudus_desktop/gui/office/setup_wizard.py" line="192"/>
         <source>&lt; Kembali</source>
         <translation>&lt; Back</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="193"/>
+        <location filename="../../kudus_desktop/gui/office/setup_wizard.py" line="193"/>
         <source>Selesai</source>
         <translation>Finish</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="194"/>
+        <location filename="../../kudus_desktop/gui/office/setup_wizard.py" line="194"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
@@ -6102,32 +6103,32 @@ The display language changes when Kudus Desktop is opened again.</translation>
 <context>
     <name>SignatoryPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="103"/>
+        <location filename="../../kudus_desktop/gui/office/setup_wizard.py" line="103"/>
         <source>Penandatangan</source>
         <translation>Signatory</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="104"/>
+        <location filename="../../kudus_desktop/gui/office/setup_wizard.py" line="104"/>
         <source>Nama dan jabatan ini dicetak di bawah daftar peserta dan rekap iuran.</source>
         <translation>This name and title are printed under participant lists and premium recaps.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="110"/>
+        <location filename="../../kudus_desktop/gui/office/setup_wizard.py" line="110"/>
         <source>Nama *</source>
         <translation>Name *</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="111"/>
+        <location filename="../../kudus_desktop/gui/office/setup_wizard.py" line="111"/>
         <source>Jabatan *</source>
         <translation>Title *</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="118"/>
+        <location filename="../../kudus_desktop/gui/office/setup_wizard.py" line="118"/>
         <source>Kepala Desa</source>
         <translation>Kepala Desa</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/setup_wizard.py" line="118"/>
+        <location filename="../../kudus_desktop/gui/office/setup_wizard.py" line="118"/>
         <source>Kepala DPMD</source>
         <translation>Kepala DPMD</translation>
     </message>
@@ -6135,54 +6136,54 @@ The display language changes when Kudus Desktop is opened again.</translation>
 <context>
     <name>Sinkron</name>
     <message>
-        <location filename="../../kudus_desktop/gui/background_sync.py" line="134"/>
+        <location filename="../../kudus_desktop/gui/sync/online_sync.py" line="126"/>
         <source>Sinkron daring tidak aktif (hanya flashdisk)</source>
         <translation>Online sync off (USB stick only)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/background_sync.py" line="136"/>
+        <location filename="../../kudus_desktop/gui/sync/online_sync.py" line="128"/>
         <source>Berkas setup dari kabupaten tidak berisi alamat server.</source>
         <translation>The regency&apos;s setup file has no server address.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/background_sync.py" line="138"/>
+        <location filename="../../kudus_desktop/gui/sync/online_sync.py" line="130"/>
         <source>Gagal: {reason}</source>
         <translation>Failed: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/background_sync.py" line="140"/>
+        <location filename="../../kudus_desktop/gui/sync/online_sync.py" line="132"/>
         <source>{n} paket menunggu koneksi. </source>
         <translation>{n} packages waiting for a connection. </translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/background_sync.py" line="142"/>
+        <location filename="../../kudus_desktop/gui/sync/online_sync.py" line="134"/>
         <source>{server}
 Dicoba lagi dalam {minutes} menit.</source>
         <translation>{server}
 Trying again in {minutes} minutes.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/background_sync.py" line="148"/>
+        <location filename="../../kudus_desktop/gui/sync/online_sync.py" line="140"/>
         <source>Menunggu konfirmasi kabupaten (sidik jari {fp})</source>
         <translation>Waiting for the regency&apos;s confirmation (fingerprint {fp})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/background_sync.py" line="151"/>
+        <location filename="../../kudus_desktop/gui/sync/online_sync.py" line="143"/>
         <source>Bacakan sidik jari ini kepada operator kabupaten lewat telepon.</source>
         <translation>Read this fingerprint out to the regency operator by telephone.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/background_sync.py" line="154"/>
+        <location filename="../../kudus_desktop/gui/sync/online_sync.py" line="146"/>
         <source>{n} paket menunggu koneksi</source>
         <translation>{n} packages waiting for a connection</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/background_sync.py" line="159"/>
+        <location filename="../../kudus_desktop/gui/sync/online_sync.py" line="151"/>
         <source>Tersinkron {time}</source>
         <translation>Synchronised {time}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/background_sync.py" line="160"/>
+        <location filename="../../kudus_desktop/gui/sync/online_sync.py" line="152"/>
         <source>Belum tersinkron</source>
         <translation>Not synchronised yet</translation>
     </message>
@@ -6190,47 +6191,47 @@ Trying again in {minutes} minutes.</translation>
 <context>
     <name>TablePrintDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="443"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="439"/>
         <source>Isi</source>
         <translation>Contents</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="444"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="440"/>
         <source>Kertas</source>
         <translation>Paper</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="446"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="442"/>
         <source>Pratinjau…</source>
         <translation>Preview…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="447"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="443"/>
         <source>Cetak…</source>
         <translation>Print…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="448"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="444"/>
         <source>Simpan PDF…</source>
         <translation>Save PDF…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="449"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="445"/>
         <source>Tutup</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="461"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="457"/>
         <source>Menyusun {title}…</source>
         <translation>Preparing {title}…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="464"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="460"/>
         <source>Simpan sebagai PDF</source>
         <translation>Save as PDF</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/print_dialogs.py" line="476"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="472"/>
         <source>{n} halaman ditulis ke {path}.</source>
         <translation>{n} pages written to {path}.</translation>
     </message>
@@ -6238,188 +6239,188 @@ Trying again in {minutes} minutes.</translation>
 <context>
     <name>VillageSyncPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="78"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="78"/>
         <source>Sinkronisasi</source>
         <extracomment>the clerk asked for an online exchange now</extracomment>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="81"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="81"/>
         <source>Kabupaten</source>
         <translation>Regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="86"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="86"/>
         <source>Gabung dengan kabupaten (berkas setup)…</source>
         <translation>Join the regency (setup file)…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="94"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="94"/>
         <source>Perangkat ini</source>
         <translation>This device</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="99"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="99"/>
         <source>Saat paket pertama dari komputer ini tiba, operator kabupaten akan menanyakan sidik jari ini. Bacakan lewat telepon; jangan kirim lewat pesan yang bisa diteruskan orang lain.</source>
         <translation>When the first package from this computer arrives, the regency operator will ask for this fingerprint. Read it out on the telephone; do not send it in a message others could forward.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="108"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="108"/>
         <source>Ganti kunci perangkat…</source>
         <translation>Renew device keys…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="111"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="111"/>
         <source>Buat kunci baru untuk komputer ini, misalnya bila salinan datanya mungkin jatuh ke orang lain.</source>
         <translation>Make new keys for this computer, for example when a copy of its data may have fallen into other hands.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="120"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="120"/>
         <source>Kirim dan terima</source>
         <translation>Send and receive</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="124"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="124"/>
         <source>Kirim semua data (kirim ulang lengkap)</source>
         <translation>Send all data (full resend)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="127"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="127"/>
         <source>Buat paket ke flashdisk…</source>
         <translation>Write a package to a USB stick…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="130"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="130"/>
         <source>Impor tanda terima…</source>
         <translation>Import a receipt…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="141"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="141"/>
         <source>Daring (lewat internet)</source>
         <translation>Online (over the internet)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="142"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="142"/>
         <source>Belum diperiksa.</source>
         <translation>Not checked yet.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="145"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="145"/>
         <source>Sinkronkan sekarang</source>
         <translation>Synchronise now</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="148"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="148"/>
         <source>Buat paket dari perubahan, kirim paket yang menunggu, dan ambil tanda terima dari server.</source>
         <translation>Make a package of the changes, send waiting packages and fetch the receipt from the server.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="156"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="156"/>
         <source>Paket</source>
         <translation>Package</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="156"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="156"/>
         <source>Dibuat</source>
         <translation>Written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="156"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="156"/>
         <source>Oleh</source>
         <translation>By</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="156"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="156"/>
         <source>Peserta</source>
         <translation>Participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="156"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="156"/>
         <source>Isi</source>
         <translation>Content</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="157"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="157"/>
         <source>Diterima kabupaten</source>
         <translation>Received by the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="157"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="157"/>
         <source>Berkas</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="160"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="160"/>
         <source>Salin lagi ke flashdisk…</source>
         <translation>Copy again to a USB stick…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="172"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="172"/>
         <source>Paket yang sudah dibuat</source>
         <translation>Packages written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="190"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="190"/>
         <source>Terhubung dengan {name}. Sidik jari kunci kabupaten:</source>
         <translation>Joined {name}. Fingerprint of the regency key:</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="195"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="195"/>
         <source>Belum terhubung. Minta berkas setup desa ini kepada DPMD Kudus, lalu gabung.</source>
         <translation>Not joined yet. Ask DPMD Kudus for this village&apos;s setup file, then join.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="201"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="201"/>
         <source>Kunci baru menunggu diterima kabupaten; paket membawanya, ditandatangani kunci lama ({fp}).</source>
         <translation>The new keys are waiting for the regency to take them; packages carry them, signed by the old keys ({fp}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="210"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="210"/>
         <source>{n} peserta dan {p} pembayaran iuran berubah dan belum dikirim. Paket terakhir: {seq}. Tanda terima terakhir: {r}.</source>
         <translation>{n} participants and {p} premium payments changed and not sent. Last package: {seq}. Last receipt: {r}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="216"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="216"/>
         <source>{n} peserta menunggu persetujuan verifikator atau dikembalikan ke operator; mereka ikut paket setelah disetujui (halaman Persetujuan).</source>
         <translation>{n} participants await the verifier&apos;s approval or were sent back to the operator; they go into a package once approved (Approval page).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="227"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="227"/>
         <source>Kabupaten meminta kirim ulang lengkap: paket berikutnya berisi semua data.</source>
         <translation>The regency asked for a full resend: the next package carries all data.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="236"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="236"/>
         <source>lengkap</source>
         <translation>full</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="236"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="236"/>
         <source>perubahan</source>
         <translation>changes</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="253"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="253"/>
         <source>terkirim {at}</source>
         <translation>uploaded {at}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="253"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="253"/>
         <source>belum</source>
         <translation>not yet</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="245"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="245"/>
         <source>Berkas setup tidak berisi alamat server kabupaten: kirim paket dengan flashdisk.</source>
         <translation>The setup file has no regency server address: send packages on a USB stick.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="289"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="289"/>
         <source>Pilih berkas setup dari kabupaten</source>
         <translation>Choose the setup file from the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="295"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="295"/>
         <source>Berkas setup dari {name} untuk Desa {desa}.
 
 Sidik jari kunci kabupaten:
@@ -6434,33 +6435,33 @@ Fingerprint of the regency key:
 Ask DPMD for the key fingerprint on the telephone. Join only if it is exactly the same.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="298"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="298"/>
         <source>Gabung dengan kabupaten</source>
         <translation>Join the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="298"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="298"/>
         <source>Sama, gabung</source>
         <translation>Same, join</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="261"/>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="298"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="261"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="298"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="222"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="222"/>
         <source>Kabupaten belum menerima {n} paket ({seqs}): salin lagi berkasnya dari daftar di bawah, atau kirim ulang lengkap.</source>
         <translation>The regency has not received {n} packages ({seqs}): copy the files again from the list below, or send everything again.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="250"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="250"/>
         <source>diganti paket lengkap (nomornya sudah dipakai di kabupaten)</source>
         <translation>replaced by a full package (its number was already used at the regency)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="257"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="257"/>
         <source>Kunci baru dibuat untuk komputer ini. Paket berikutnya membawa kunci baru itu, ditandatangani kunci lama, sehingga kabupaten mendaftarkannya tanpa menelepon. Bila kabupaten sudah mencabut perangkat ini, bacakan sidik jari baru kepada operator kabupaten.
 
 Ganti kunci sekarang?</source>
@@ -6469,45 +6470,45 @@ Ganti kunci sekarang?</source>
 Renew the keys now?</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="261"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="261"/>
         <source>Ganti kunci perangkat</source>
         <translation>Renew device keys</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="261"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="261"/>
         <source>Ganti kunci</source>
         <translation>Renew keys</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="268"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="268"/>
         <source>Kunci perangkat diganti</source>
         <translation>Device keys renewed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="269"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="269"/>
         <source>Sidik jari lama: {old}
 Sidik jari baru: {new}</source>
         <translation>Old fingerprint: {old}
 New fingerprint: {new}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="307"/>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="339"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="307"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="339"/>
         <source>Pilih flashdisk atau folder tujuan</source>
         <translation>Choose the USB stick or target folder</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="315"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="315"/>
         <source>Membuat paket sinkronisasi…</source>
         <translation>Writing the sync package…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="327"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="327"/>
         <source>Paket dibuat</source>
         <translation>Package written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="329"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="329"/>
         <source>Paket {seq} ({n} peserta) ditulis dan diperiksa di:
 {path}
 
@@ -6518,52 +6519,52 @@ Serahkan flashdisk ke DPMD Kudus. Salinannya tetap tersimpan di komputer ini.</s
 Take the USB stick to DPMD Kudus. A copy stays on this computer.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="344"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="344"/>
         <source>Paket disalin</source>
         <translation>Package copied</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="344"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="344"/>
         <source>Disalin ke {path}</source>
         <translation>Copied to {path}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="348"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="348"/>
         <source>Pilih tanda terima dari kabupaten</source>
         <translation>Choose the receipt from the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="358"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="358"/>
         <source>Tanda terima {seq} sudah diterapkan sebelumnya; tidak ada yang berubah.</source>
         <translation>Receipt {seq} was applied before; nothing changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="361"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="361"/>
         <source>Tanda terima {seq} diterapkan: {a} diterima, {rej} ditolak, {rev} ditinjau kabupaten, {k} nomor KPJ baru.</source>
         <translation>Receipt {seq} applied: {a} accepted, {rej} rejected, {rev} under regency review, {k} new KPJ numbers.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="366"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="366"/>
         <source>{n} peserta mendapat nomor registrasi baru: nomor lamanya sudah dipakai peserta lain di kabupaten (cadangan lama dipulihkan). Cetak ulang kartunya bila sudah dicetak.</source>
         <translation>{n} participants got a new registration number: their old number was already used by another participant at the regency (an old backup was restored). Reprint their cards if they were printed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="371"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="371"/>
         <source>{n} data dikirim ulang: kabupaten menyimpan versi yang lebih baru daripada data di sini.</source>
         <translation>{n} records are sent again: the regency holds a newer version than the data here.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="375"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="375"/>
         <source>Kabupaten menyimpan paket lain dengan nomor {seqs}; paket berikutnya berisi semua data.</source>
         <translation>The regency holds another package under number {seqs}; the next package carries all data.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="378"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="378"/>
         <source>{n} pembayaran iuran ditolak kabupaten; lihat log audit.</source>
         <translation>{n} premium payments were rejected by the regency; see the audit log.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync_page.py" line="381"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="381"/>
         <source>Tanda terima</source>
         <translation>Receipt</translation>
     </message>
@@ -6579,17 +6580,17 @@ Take the USB stick to DPMD Kudus. A copy stays on this computer.</translation>
 <context>
     <name>_StatusDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/status_dialogs.py" line="35"/>
+        <location filename="../../kudus_desktop/gui/village/status_dialogs.py" line="35"/>
         <source>hh/bb/tttt</source>
         <translation>dd/mm/yyyy</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/status_dialogs.py" line="37"/>
+        <location filename="../../kudus_desktop/gui/village/status_dialogs.py" line="37"/>
         <source>Simpan</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/status_dialogs.py" line="38"/>
+        <location filename="../../kudus_desktop/gui/village/status_dialogs.py" line="38"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>

@@ -8,7 +8,7 @@ import pytest
 from kudus_desktop.core.enrolment.participants import ParticipantService
 from kudus_desktop.core.errors import AuthError, StateError, ValidationError
 from kudus_desktop.core.office.accounts import LOCK_MINUTES, MAX_FAILURES, AccountService
-from kudus_desktop.core.rules.views import UserView
+from kudus_desktop.core.rules.records import UserView
 from kudus_desktop.core.storage.db import Database
 from tests.factories import PASSWORD
 

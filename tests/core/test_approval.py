@@ -14,8 +14,8 @@ from kudus_desktop.core.enrolment.review import ReviewKind, ReviewService, Revie
 from kudus_desktop.core.errors import KudusError, ValidationError
 from kudus_desktop.core.office.accounts import AccountService
 from kudus_desktop.core.rules.codes import Role
+from kudus_desktop.core.rules.records import UserView
 from kudus_desktop.core.rules.sync_state import SyncState
-from kudus_desktop.core.rules.views import UserView
 from kudus_desktop.core.storage import settings
 from kudus_desktop.core.storage.signing import identity
 from kudus_desktop.core.storage.syncfile import SyncError

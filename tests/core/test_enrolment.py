@@ -13,7 +13,7 @@ from kudus_desktop.core.enrolment.standing import Standing, standings
 from kudus_desktop.core.office.accounts import AccountService
 from kudus_desktop.core.reports.printouts import participant_list
 from kudus_desktop.core.rules.codes import Role
-from kudus_desktop.core.rules.views import UserView
+from kudus_desktop.core.rules.records import UserView
 from kudus_desktop.core.storage import settings
 from kudus_desktop.core.storage.db import Database
 from kudus_desktop.core.storage.signing import load_public_key, office_key, public_key_pem, verify_payload

@@ -9,10 +9,10 @@ import pytest
 from openpyxl import load_workbook
 
 from kudus_desktop.core.errors import KudusError
-from kudus_desktop.core.rules.views import UserView
+from kudus_desktop.core.rules.records import UserView
 from kudus_desktop.core.storage.db import open_database
 from kudus_desktop.core.sync import RegencySync, VillageSync
-from kudus_desktop.core.village.lost import LostMediaService
+from kudus_desktop.core.village.lost_media import LostMediaService
 from tests.commands import cli
 from tests.conftest import Office
 from tests.factories import DESA, make_draft, make_nik

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from kudus_desktop.core.enrolment.participants import ParticipantService
 from kudus_desktop.core.rules.codes import Funding
-from kudus_desktop.core.rules.views import UserView
+from kudus_desktop.core.rules.records import UserView
 from kudus_desktop.core.storage import settings
 from kudus_desktop.core.storage.db import Database
 from kudus_desktop.core.storage.tables import premium_paid_table, premium_payment_table

@@ -9,7 +9,7 @@ import pytest
 
 from kudus_desktop.core.enrolment.participants import ParticipantService
 from kudus_desktop.core.paths import DB_FILE_NAME
-from kudus_desktop.core.rules.views import UserView
+from kudus_desktop.core.rules.records import UserView
 from kudus_desktop.core.storage.db import Database
 from kudus_desktop.core.sync import RegencySync, VillageSync
 from kudus_desktop.core.village.retention import RetentionError, RetentionService

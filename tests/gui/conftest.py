@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from kudus_desktop.core.enrolment.participants import ParticipantService
-from kudus_desktop.core.rules.views import UserView
+from kudus_desktop.core.rules.records import UserView
 from kudus_desktop.core.storage.db import Database
 from kudus_desktop.gui import ops
 from kudus_desktop.gui.main_window import MainWindow

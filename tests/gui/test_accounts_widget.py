@@ -6,8 +6,8 @@ from typing import Any
 from pytestqt.qtbot import QtBot
 
 from kudus_desktop.core.office.accounts import AccountService
-from kudus_desktop.gui.accounts_widget import AccountDialog
 from kudus_desktop.gui.main_window import MainWindow
+from kudus_desktop.gui.office.accounts_widget import AccountDialog
 
 Drive = Callable[[type, Callable[[Any], None]], None]
 
@@ -75,7 +75,7 @@ def test_audit_log_viewer_filters_and_exports(
 ) -> None:
     import openpyxl
 
-    from kudus_desktop.gui import audit_widget
+    from kudus_desktop.gui.office import audit_widget
 
     window.participants_page.reveal_action.trigger()
     window.show_page("pengaturan")

@@ -15,11 +15,11 @@ from kudus_desktop.core.enrolment.participants import ParticipantService
 from kudus_desktop.core.enrolment.review import ReviewService
 from kudus_desktop.core.office.accounts import AccountService
 from kudus_desktop.core.rules.codes import Role
-from kudus_desktop.core.rules.views import UserView
+from kudus_desktop.core.rules.records import UserView
 from kudus_desktop.core.storage.db import Database
-from kudus_desktop.gui.approval_page import ApprovalPage, DeclineDialog
 from kudus_desktop.gui.main_window import MainWindow
-from kudus_desktop.gui.participant_dialog import ParticipantDialog
+from kudus_desktop.gui.village.approval_page import ApprovalPage, DeclineDialog
+from kudus_desktop.gui.village.participant_dialog import ParticipantDialog
 from tests.conftest import TODAY
 from tests.factories import PASSWORD, make_draft
 
@@ -158,7 +158,7 @@ def test_the_admin_switches_approval_off_in_settings(
     window = open_window(qtbot, db, admin)
     box = window.settings_page.findChild(QCheckBox, "approvalRequired")
     assert box is not None and box.isChecked() and box.isEnabled()
-    monkeypatch.setattr("kudus_desktop.gui.settings_page.ask", lambda *a: True)
+    monkeypatch.setattr("kudus_desktop.gui.office.settings_page.ask", lambda *a: True)
     box.setChecked(False)
     qtbot.waitUntil(lambda: not ReviewService(db, admin).required())
     qtbot.waitUntil(lambda: nav_text(window, "persetujuan") == "Persetujuan")

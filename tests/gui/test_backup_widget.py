@@ -8,9 +8,9 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from kudus_desktop.core.enrolment.participants import ParticipantQuery
-from kudus_desktop.gui import backup_widget as module
-from kudus_desktop.gui.backup_widget import PassphraseDialog
 from kudus_desktop.gui.main_window import MainWindow
+from kudus_desktop.gui.office import backup_widget as module
+from kudus_desktop.gui.office.backup_widget import PassphraseDialog
 from tests.factories import make_draft
 from tests.gui.conftest import until
 

@@ -11,10 +11,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
-from kudus_desktop.gui import import_page as import_module
-from kudus_desktop.gui import participants_page as participants_module
-from kudus_desktop.gui.import_page import ImportConfirmDialog, ImportPage, PreviewColumn
 from kudus_desktop.gui.main_window import MainWindow
+from kudus_desktop.gui.village import import_page as import_module
+from kudus_desktop.gui.village import participants_page as participants_module
+from kudus_desktop.gui.village.import_page import ImportConfirmDialog, ImportPage, PreviewColumn
 from tests.factories import make_nik, village_list
 from tests.gui.conftest import until
 
@@ -131,7 +131,7 @@ def test_export_menu_writes_the_filtered_roster(
     for n, name in enumerate(("Siti Aminah", "Budi Santoso"), start=1):
         window.participants.create(make_draft(n, full_name=name))
     page = window.participants_page
-    page.on_changed(__import__("kudus_desktop.core.rules.views", fromlist=["OpChanges"]).OpChanges(participants=True))
+    page.on_changed(__import__("kudus_desktop.core.rules.records", fromlist=["OpChanges"]).OpChanges(participants=True))
     page.search.setText("Siti")
     page.apply_query()
     target = tmp_path / "roster"
@@ -168,7 +168,7 @@ def test_bpjs_columns_are_chosen_and_ordered_in_settings(window: MainWindow, tmp
 def test_preview_and_history_models_are_well_behaved(
     qtmodeltester: object, qtbot: QtBot, page: ImportPage, tmp_path: Path, window: MainWindow
 ) -> None:
-    from kudus_desktop.gui.history_dialog import HistoryTableModel
+    from kudus_desktop.gui.village.history_dialog import HistoryTableModel
     from tests.factories import make_draft
 
     source = village_list(

@@ -18,8 +18,8 @@ from kudus_desktop.core.paths import resource_path
 from kudus_desktop.gui import app as app_module
 from kudus_desktop.gui import preferences
 from kudus_desktop.gui.main_window import MainWindow
-from kudus_desktop.gui.participant_dialog import ParticipantDialog
-from kudus_desktop.gui.status_dialogs import EndParticipationDialog
+from kudus_desktop.gui.village.participant_dialog import ParticipantDialog
+from kudus_desktop.gui.village.status_dialogs import EndParticipationDialog
 from tests.factories import make_draft
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -11,21 +11,21 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from kudus_desktop.core.regency.hub import HubService
+from kudus_desktop.core.regency.sync_server import SyncServer
 from kudus_desktop.core.storage.signing import identity
 from kudus_desktop.core.sync import RegencySync, VillageSync
-from kudus_desktop.gui import sync_page as module
 from kudus_desktop.gui.main_window import MainWindow
 from kudus_desktop.gui.signals import AppSignals
-from kudus_desktop.gui.sync_page import RegencySyncPage, VillageSyncPage
+from kudus_desktop.gui.sync import sync_page as module
+from kudus_desktop.gui.sync.sync_page import RegencySyncPage, VillageSyncPage
 from tests.conftest import TODAY, Office
 from tests.factories import DESA, make_draft
-from tests.hub.conftest import Hub
+from tests.server.conftest import Server
 
 
 @pytest.fixture
-def hub(offices: dict[str, Office]) -> Iterator[Hub]:
-    server = Hub(HubService(offices["kab"].db))
+def hub(offices: dict[str, Office]) -> Iterator[Server]:
+    server = Server(SyncServer(offices["kab"].db))
     yield server
     server.stop()
 
@@ -43,7 +43,7 @@ def village_window(qtbot: QtBot, village: Office) -> MainWindow:
 
 
 def test_sync_now_then_the_regency_confirms_then_the_status_bar_says_synced(
-    qtbot: QtBot, offices: dict[str, Office], hub: Hub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, offices: dict[str, Office], hub: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     a, kab = offices["a"], offices["kab"]
     join(a, kab, hub.url, tmp_path)
@@ -127,7 +127,7 @@ def test_a_server_that_never_answers_does_not_hold_up_saving(
         w.participants.create(make_draft(5))
         w.sync_page.refresh()
         qtbot.waitUntil(lambda: page.status is not None and page.status.unsent == 1)
-        assert w.online is not None and w.online.running is not None
+        assert w.online is not None and w.online.running
         w.close()  # cuts the hanging request off instead of waiting for its timeout
         assert w.online.pool.activeThreadCount() == 0
     finally:

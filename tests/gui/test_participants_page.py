@@ -10,13 +10,13 @@ from PySide6.QtWidgets import QHeaderView
 from pytestqt.qtbot import QtBot
 
 from kudus_desktop.core.enrolment.participants import ParticipantService
-from kudus_desktop.gui import participant_dialog as dialog_module
-from kudus_desktop.gui.history_dialog import HistoryDialog
 from kudus_desktop.gui.main_window import MainWindow
-from kudus_desktop.gui.participant_dialog import ParticipantDialog
-from kudus_desktop.gui.participant_model import Column
-from kudus_desktop.gui.participants_page import ParticipantsPage
-from kudus_desktop.gui.status_dialogs import EndParticipationDialog, ReactivateDialog
+from kudus_desktop.gui.village import participant_dialog as dialog_module
+from kudus_desktop.gui.village.history_dialog import HistoryDialog
+from kudus_desktop.gui.village.participant_dialog import ParticipantDialog
+from kudus_desktop.gui.village.participant_model import Column
+from kudus_desktop.gui.village.participants_page import ParticipantsPage
+from kudus_desktop.gui.village.status_dialogs import EndParticipationDialog, ReactivateDialog
 from tests.factories import make_draft, make_nik
 
 Drive = Callable[[type, Callable[[Any], None]], None]

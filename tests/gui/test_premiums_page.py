@@ -14,7 +14,8 @@ from pytestqt.qtbot import QtBot
 from kudus_desktop.core.enrolment.participants import ParticipantService
 from kudus_desktop.core.village.premiums import CoverState, PremiumService, parse_month
 from kudus_desktop.gui.main_window import MainWindow
-from kudus_desktop.gui.premiums_page import STRIP_ROLE, PaymentDialog, PremiumsPage
+from kudus_desktop.gui.village.coverage_strip import STRIP_ROLE
+from kudus_desktop.gui.village.premiums_page import PaymentDialog, PremiumsPage
 from tests.factories import make_draft
 
 NOV = parse_month("2026-11")
@@ -120,7 +121,7 @@ def test_the_participant_view_shows_the_months_as_a_strip(
     from datetime import date
 
     from kudus_desktop.core.village.premiums import PaymentRequest
-    from kudus_desktop.gui.participant_dialog import ParticipantDialog
+    from kudus_desktop.gui.village.participant_dialog import ParticipantDialog
 
     person = gui_service.find_by_nik(make_draft(1).nik)
     other = gui_service.find_by_nik(make_draft(2).nik)

@@ -20,7 +20,7 @@ from kudus_desktop.core.reports.printouts import participant_list
 from kudus_desktop.core.rules.card_layout import Paper
 from kudus_desktop.core.storage.signing import load_public_key, public_key_pem, verify_payload
 from kudus_desktop.core.village.cards import CardScope, CardService
-from kudus_desktop.gui.print_dialogs import CardPrintDialog, ListPrintDialog
+from kudus_desktop.gui.village.print_dialogs import CardPrintDialog, ListPrintDialog
 from kudus_desktop.render.cards import write_cards_pdf
 from kudus_desktop.render.table import write_table_pdf
 from tests.commands import cli
@@ -276,7 +276,7 @@ def test_a_card_run_can_carry_each_persons_information_sheet(
 def test_the_form_prints_the_information_sheet_for_its_person(
     qtbot: QtBot, tmp_path: Path, service: ParticipantService, monkeypatch: pytest.MonkeyPatch, message_boxes: list[str]
 ) -> None:
-    from kudus_desktop.gui.participant_dialog import ParticipantDialog
+    from kudus_desktop.gui.village.participant_dialog import ParticipantDialog
 
     enrol(service, 1)
     person = service.find_by_nik(make_draft(1).nik)

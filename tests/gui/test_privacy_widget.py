@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from kudus_desktop.core.enrolment.participants import ParticipantService
-from kudus_desktop.gui import privacy_widget as module
 from kudus_desktop.gui.main_window import MainWindow
+from kudus_desktop.gui.office import privacy_widget as module
 from tests.factories import make_draft, make_nik
 
 

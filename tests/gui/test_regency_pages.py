@@ -13,9 +13,9 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
 from kudus_desktop.core.regency.doubles import DoubleEnrolmentService
-from kudus_desktop.gui import regency_pages as module
 from kudus_desktop.gui.main_window import MainWindow
-from kudus_desktop.gui.participant_model import Column
+from kudus_desktop.gui.regency import regency_pages as module
+from kudus_desktop.gui.village.participant_model import Column
 from tests.conftest import DESA_B, TODAY, Office
 from tests.factories import DESA, enrol_one, make_nik, send
 

@@ -12,9 +12,9 @@ from pytestqt.qtbot import QtBot
 
 from kudus_desktop.core.storage.signing import identity
 from kudus_desktop.core.sync import RegencySync, VillageSync
-from kudus_desktop.gui import sync_page as module
 from kudus_desktop.gui.signals import AppSignals
-from kudus_desktop.gui.sync_page import DevicesDialog, RegencySyncPage, VillageSyncPage
+from kudus_desktop.gui.sync import sync_page as module
+from kudus_desktop.gui.sync.sync_page import DevicesDialog, RegencySyncPage, VillageSyncPage
 from tests.conftest import Office
 from tests.factories import DESA, make_draft
 from tests.hostile import craft, package_text, person, row

@@ -8,12 +8,12 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from kudus_desktop.core.rules.views import OpChanges
+from kudus_desktop.core.rules.records import OpChanges
 from kudus_desktop.core.storage.signing import identity
-from kudus_desktop.gui import sync_page as module
-from kudus_desktop.gui.participant_model import Column, ParticipantTableModel
 from kudus_desktop.gui.signals import AppSignals
-from kudus_desktop.gui.sync_page import RegencySyncPage, VillageSyncPage
+from kudus_desktop.gui.sync import sync_page as module
+from kudus_desktop.gui.sync.sync_page import RegencySyncPage, VillageSyncPage
+from kudus_desktop.gui.village.participant_model import Column, ParticipantTableModel
 from tests.conftest import Office
 from tests.factories import DESA, make_draft
 from tests.gui.conftest import until

@@ -25,9 +25,17 @@ from kudus_desktop.core.enrolment.standing import StandingInfo, enrolled, standi
 from kudus_desktop.core.errors import CancelledError, KudusError, NotFoundError, StateError, ValidationError
 from kudus_desktop.core.rules.codes import Category, ExitReason, HistoryAction, Status, can_enrol
 from kudus_desktop.core.rules.dates import DateParseError, format_date, from_iso, now_iso, parse_date_text
-from kudus_desktop.core.rules.jobs import CancelCheck, Progress, cycle_collection_paused, never_cancelled
 from kudus_desktop.core.rules.names import likely_same
 from kudus_desktop.core.rules.nik import clean_number
+from kudus_desktop.core.rules.progress import CancelCheck, Progress, cycle_collection_paused, never_cancelled
+from kudus_desktop.core.rules.records import (
+    DashboardStats,
+    HistoryEntry,
+    OpChanges,
+    ParticipantListRow,
+    ParticipantView,
+    UserView,
+)
 from kudus_desktop.core.rules.regions import kudus_district_digits, region
 from kudus_desktop.core.rules.sync_state import record_state
 from kudus_desktop.core.rules.validation import (
@@ -38,14 +46,6 @@ from kudus_desktop.core.rules.validation import (
     ValidationResult,
     collapse,
     validate_participant,
-)
-from kudus_desktop.core.rules.views import (
-    DashboardStats,
-    HistoryEntry,
-    OpChanges,
-    ParticipantListRow,
-    ParticipantView,
-    UserView,
 )
 from kudus_desktop.core.storage import faults, settings
 from kudus_desktop.core.storage.audit import log_event, write_audit

@@ -22,9 +22,9 @@ from sqlalchemy import ColumnElement, Connection, delete, exists, func, literal,
 from kudus_desktop.core.errors import KudusError, ValidationError
 from kudus_desktop.core.rules.codes import HistoryAction, Mode, Role, can_approve
 from kudus_desktop.core.rules.dates import now_iso
+from kudus_desktop.core.rules.records import OpChanges, UserView
 from kudus_desktop.core.rules.regions import kudus_district_digits
 from kudus_desktop.core.rules.validation import Issue, ValidationContext, collapse, draft_of, validate_participant
-from kudus_desktop.core.rules.views import OpChanges, UserView
 from kudus_desktop.core.storage import settings
 from kudus_desktop.core.storage.audit import write_audit
 from kudus_desktop.core.storage.counters import reserve_counter

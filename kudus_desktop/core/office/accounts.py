@@ -13,9 +13,9 @@ from sqlalchemy import Connection, func, select, update
 from kudus_desktop.core.errors import AuthError, NotFoundError, SetupError, StateError, ValidationError
 from kudus_desktop.core.rules.codes import Mode, Role
 from kudus_desktop.core.rules.dates import now_iso
+from kudus_desktop.core.rules.records import AccountView, OfficeProfile, OpChanges, UserView
 from kudus_desktop.core.rules.regions import KUDUS_CODE, region
 from kudus_desktop.core.rules.validation import Issue, collapse
-from kudus_desktop.core.rules.views import AccountView, OfficeProfile, OpChanges, UserView
 from kudus_desktop.core.storage import settings
 from kudus_desktop.core.storage.audit import audit_events, write_audit
 from kudus_desktop.core.storage.db import Database

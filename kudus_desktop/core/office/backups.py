@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from kudus_desktop.core.errors import KudusError
-from kudus_desktop.core.rules.views import UserView
+from kudus_desktop.core.rules.records import UserView
 from kudus_desktop.core.storage.audit import log_event
 from kudus_desktop.core.storage.backup import (
     backup_database,

@@ -25,7 +25,7 @@ from kudus_desktop.core.rules.codes import BPJS_RESULT_FIELDS, HistoryAction, Mo
 from kudus_desktop.core.rules.dates import now_iso
 from kudus_desktop.core.rules.labels import describe
 from kudus_desktop.core.rules.nik import clean_number
-from kudus_desktop.core.rules.views import UserView
+from kudus_desktop.core.rules.records import UserView
 from kudus_desktop.core.storage import settings
 from kudus_desktop.core.storage.audit import write_audit
 from kudus_desktop.core.storage.db import Database, executemany

@@ -31,8 +31,8 @@ from kudus_desktop.core.rules.dates import format_date, from_iso, now_iso
 from kudus_desktop.core.rules.labels import describe
 from kudus_desktop.core.rules.names import similar
 from kudus_desktop.core.rules.nik import mask_nik_last4
+from kudus_desktop.core.rules.records import UserView
 from kudus_desktop.core.rules.regions import region
-from kudus_desktop.core.rules.views import UserView
 from kudus_desktop.core.storage import settings
 from kudus_desktop.core.storage.audit import write_audit
 from kudus_desktop.core.storage.db import Database, executemany, keep_statistics

@@ -20,8 +20,8 @@ from sqlalchemy import Connection, and_, func, or_, select
 from kudus_desktop.core.errors import KudusError
 from kudus_desktop.core.reports.exporting import export_coverage
 from kudus_desktop.core.rules.codes import Category, Mode, Status
+from kudus_desktop.core.rules.records import OfficeProfile, UserView
 from kudus_desktop.core.rules.regions import all_regions, region
-from kudus_desktop.core.rules.views import OfficeProfile, UserView
 from kudus_desktop.core.storage import settings
 from kudus_desktop.core.storage.audit import log_event
 from kudus_desktop.core.storage.db import Database

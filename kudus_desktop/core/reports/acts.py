@@ -16,8 +16,8 @@ from pathlib import Path
 from kudus_desktop.core.errors import KudusError
 from kudus_desktop.core.reports.exporting import export_premium_report
 from kudus_desktop.core.reports.notice import Notice, notices_for
-from kudus_desktop.core.rules.jobs import CancelCheck, Progress, never_cancelled
-from kudus_desktop.core.rules.views import OfficeProfile
+from kudus_desktop.core.rules.progress import CancelCheck, Progress, never_cancelled
+from kudus_desktop.core.rules.records import OfficeProfile
 from kudus_desktop.core.village.cards import CardBatch, CardService
 from kudus_desktop.core.village.premiums import BudgetPlan, PremiumService, YearRecap
 

@@ -32,16 +32,16 @@ from kudus_desktop.core.errors import CancelledError, KudusError
 from kudus_desktop.core.paths import is_no_space, space_error
 from kudus_desktop.core.rules.codes import Category, Funding
 from kudus_desktop.core.rules.dates import check_clock, format_date_long, format_month
-from kudus_desktop.core.rules.jobs import CancelCheck, Progress, never_cancelled
 from kudus_desktop.core.rules.labels import code_label, describe_issue, field_label
 from kudus_desktop.core.rules.nik import mask_nik
-from kudus_desktop.core.rules.views import OfficeProfile, OpChanges, ParticipantView
+from kudus_desktop.core.rules.progress import CancelCheck, Progress, never_cancelled
+from kudus_desktop.core.rules.records import OfficeProfile, OpChanges, ParticipantView
 from kudus_desktop.core.storage import settings
 from kudus_desktop.core.storage.audit import AuditEvent, audit_events
 from kudus_desktop.core.storage.db import Database
 from kudus_desktop.core.village.eligibility import ReviewEntry
 from kudus_desktop.core.village.importing import ImportPreview, RowStatus
-from kudus_desktop.core.village.lost import LostReport
+from kudus_desktop.core.village.lost_media import LostReport
 from kudus_desktop.core.village.premiums import BudgetPlan, YearRecap
 
 if TYPE_CHECKING:

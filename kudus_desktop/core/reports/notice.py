@@ -17,7 +17,7 @@ from pathlib import Path
 from kudus_desktop.core.enrolment.participants import PAGE, ParticipantService
 from kudus_desktop.core.rules.dates import format_date_long
 from kudus_desktop.core.rules.nik import mask_nik
-from kudus_desktop.core.rules.views import OfficeProfile, ParticipantView
+from kudus_desktop.core.rules.records import OfficeProfile, ParticipantView
 from kudus_desktop.core.storage import settings
 
 

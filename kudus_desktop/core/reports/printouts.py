@@ -14,9 +14,9 @@ from enum import StrEnum
 from kudus_desktop.core.enrolment.participants import PAGE, ParticipantQuery, ParticipantService
 from kudus_desktop.core.errors import CancelledError
 from kudus_desktop.core.rules.dates import format_date, format_date_long, format_month, format_number, format_rupiah
-from kudus_desktop.core.rules.jobs import CancelCheck, Progress, never_cancelled
 from kudus_desktop.core.rules.labels import code_label
-from kudus_desktop.core.rules.views import OfficeProfile
+from kudus_desktop.core.rules.progress import CancelCheck, Progress, never_cancelled
+from kudus_desktop.core.rules.records import OfficeProfile
 from kudus_desktop.core.village.premiums import YearRecap
 
 

@@ -222,7 +222,7 @@ class Database:
             event.listen(self.engine, "connect", _configure)
             event.listen(self.engine, "begin", _begin)
         else:
-            # Connections may be dropped by the server or a firewall while the hub idles.
+            # Connections may be dropped by the server or a firewall while the sync server idles.
             self.engine = create_engine(self.url, pool_pre_ping=True, pool_size=8, max_overflow=8)
 
     @property

@@ -386,7 +386,7 @@ class BpjsStatusRow(Base):
     result_at: Mapped[str | None] = mapped_column(Text)
 
 
-class HubPendingRow(Base):
+class PendingDeviceRow(Base):
     __tablename__ = "hub_pending"
 
     device_id: Mapped[str] = mapped_column(Text, primary_key=True)
@@ -483,7 +483,7 @@ participant_alias_table = cast(Table, ParticipantAliasRow.__table__)
 duplicate_case_table = cast(Table, DuplicateCaseRow.__table__)
 apbd_member_table = cast(Table, ApbdMemberRow.__table__)
 bpjs_status_table = cast(Table, BpjsStatusRow.__table__)
-hub_pending_table = cast(Table, HubPendingRow.__table__)
+hub_pending_table = cast(Table, PendingDeviceRow.__table__)
 premium_rate_table = cast(Table, PremiumRateRow.__table__)
 premium_payment_table = cast(Table, PremiumPaymentRow.__table__)
 premium_paid_table = cast(Table, PremiumPaidRow.__table__)

@@ -34,10 +34,10 @@ from kudus_desktop.core.regency.bpjs import reconsider_after_correction
 from kudus_desktop.core.regency.doubles import ScanResult, scan_cases
 from kudus_desktop.core.rules.codes import Mode, Status
 from kudus_desktop.core.rules.dates import now_iso
-from kudus_desktop.core.rules.jobs import CancelCheck, Progress, cycle_collection_paused, never_cancelled
 from kudus_desktop.core.rules.labels import describe
+from kudus_desktop.core.rules.progress import CancelCheck, Progress, cycle_collection_paused, never_cancelled
+from kudus_desktop.core.rules.records import UserView
 from kudus_desktop.core.rules.regions import all_regions, region
-from kudus_desktop.core.rules.views import UserView
 from kudus_desktop.core.storage import settings
 from kudus_desktop.core.storage.audit import write_audit
 from kudus_desktop.core.storage.counters import reserve_counter

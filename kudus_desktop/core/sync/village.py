@@ -23,10 +23,10 @@ from kudus_desktop.core.enrolment.review import approved_only
 from kudus_desktop.core.errors import CancelledError
 from kudus_desktop.core.rules.codes import HistoryAction, Mode
 from kudus_desktop.core.rules.dates import now_iso
-from kudus_desktop.core.rules.jobs import CancelCheck, Progress, never_cancelled
+from kudus_desktop.core.rules.progress import CancelCheck, Progress, never_cancelled
+from kudus_desktop.core.rules.records import UserView
 from kudus_desktop.core.rules.regions import region
 from kudus_desktop.core.rules.sync_state import RecordState, record_state
-from kudus_desktop.core.rules.views import UserView
 from kudus_desktop.core.storage import faults, settings
 from kudus_desktop.core.storage.audit import write_audit
 from kudus_desktop.core.storage.counters import reserve_counter

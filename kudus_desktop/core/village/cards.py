@@ -26,10 +26,10 @@ from kudus_desktop.core.enrolment.participants import PAGE, ParticipantService
 from kudus_desktop.core.enrolment.standing import Standing, enrolled_now, standings
 from kudus_desktop.core.errors import CancelledError, KudusError
 from kudus_desktop.core.rules.dates import format_date_long, format_rupiah, now_iso
-from kudus_desktop.core.rules.jobs import CancelCheck, Progress, never_cancelled
 from kudus_desktop.core.rules.labels import code_label
 from kudus_desktop.core.rules.nik import clean_number, mask_nik_last4
-from kudus_desktop.core.rules.views import OfficeProfile, OpChanges, ParticipantView
+from kudus_desktop.core.rules.progress import CancelCheck, Progress, never_cancelled
+from kudus_desktop.core.rules.records import OfficeProfile, OpChanges, ParticipantView
 from kudus_desktop.core.storage.audit import write_audit
 from kudus_desktop.core.storage.db import Database
 from kudus_desktop.core.storage.signing import CARD_STATUSES, CardPayload, office_key, sign_payload

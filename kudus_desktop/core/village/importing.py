@@ -26,10 +26,11 @@ from kudus_desktop.core.enrolment.participants import ParticipantService
 from kudus_desktop.core.errors import CancelledError
 from kudus_desktop.core.rules.codes import Category, Funding, Status
 from kudus_desktop.core.rules.dates import format_date, parse_date_text
-from kudus_desktop.core.rules.jobs import CancelCheck, Progress, cycle_collection_paused, never_cancelled
 from kudus_desktop.core.rules.labels import CODES
 from kudus_desktop.core.rules.names import likely_same
 from kudus_desktop.core.rules.nik import NumberError, clean_number, parse_nik
+from kudus_desktop.core.rules.progress import CancelCheck, Progress, cycle_collection_paused, never_cancelled
+from kudus_desktop.core.rules.records import OpChanges
 from kudus_desktop.core.rules.regions import kudus_district_digits
 from kudus_desktop.core.rules.validation import (
     Issue,
@@ -40,7 +41,6 @@ from kudus_desktop.core.rules.validation import (
     validate_participant,
     warnings_of,
 )
-from kudus_desktop.core.rules.views import OpChanges
 from kudus_desktop.core.storage import settings
 from kudus_desktop.core.village.eligibility import absent_from, record_absences
 from kudus_desktop.core.village.sourcefile import (

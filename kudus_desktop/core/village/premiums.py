@@ -33,8 +33,8 @@ from kudus_desktop.core.enrolment.standing import Standing, enrolled, enrolled_n
 from kudus_desktop.core.errors import KudusError
 from kudus_desktop.core.rules.codes import Funding, Mode, Role, Status
 from kudus_desktop.core.rules.dates import format_month, format_rupiah, now_iso
+from kudus_desktop.core.rules.records import OpChanges, UserView
 from kudus_desktop.core.rules.validation import collapse
-from kudus_desktop.core.rules.views import OpChanges, UserView
 from kudus_desktop.core.storage import faults, settings
 from kudus_desktop.core.storage.audit import log_event, write_audit
 from kudus_desktop.core.storage.counters import reserve_counter

@@ -25,7 +25,7 @@ from sqlalchemy import Connection, delete, func, or_, select, update
 from kudus_desktop.core.errors import KudusError
 from kudus_desktop.core.rules.codes import Mode, Role, Status
 from kudus_desktop.core.rules.dates import format_date_long
-from kudus_desktop.core.rules.views import UserView
+from kudus_desktop.core.rules.records import UserView
 from kudus_desktop.core.storage import settings
 from kudus_desktop.core.storage.audit import write_audit
 from kudus_desktop.core.storage.db import Database

@@ -1,0 +1,73 @@
+"""Log-in: one account per person, so the history says who did what."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from kudus_desktop.core.errors import AuthError
+from kudus_desktop.core.office.accounts import AccountService
+from kudus_desktop.core.rules.records import OfficeProfile, UserView
+from kudus_desktop.gui.messages import error_text, show_error
+from kudus_desktop.gui.ops import run_db
+from kudus_desktop.gui.theme import icon
+
+
+class LoginDialog(QDialog):
+    def __init__(self, accounts: AccountService, profile: OfficeProfile, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.accounts = accounts
+        self.user: UserView | None = None
+        self.setWindowTitle(self.tr("Masuk — Kudus Desktop"))
+        self.setMinimumWidth(380)
+        logo = QLabel()
+        logo.setPixmap(icon("kudus").pixmap(56, 56))
+        logo.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        heading = QLabel(profile.region_name)
+        heading.setObjectName("pageTitle")
+        heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.username = QLineEdit()
+        self.username.setObjectName("username")
+        self.password = QLineEdit()
+        self.password.setObjectName("password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.error = QLabel()
+        self.error.setObjectName("errorBanner")
+        self.error.hide()
+        form = QFormLayout()
+        form.addRow(self.tr("Nama pengguna"), self.username)
+        form.addRow(self.tr("Kata sandi"), self.password)
+        buttons = QDialogButtonBox()
+        self.login_button = buttons.addButton(self.tr("Masuk"), QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(self.tr("Keluar"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.login_button.setDefault(True)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(logo)
+        layout.addWidget(heading)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.username.setFocus()
+
+    def accept(self) -> None:
+        """Check the password on the database thread: argon2 is slow on purpose."""
+        username, password = self.username.text(), self.password.text()
+        self.login_button.setEnabled(False)
+        run_db(self, lambda: self.accounts.login(username, password), self._logged_in, self._refused)
+
+    def _logged_in(self, user: UserView) -> None:
+        self.login_button.setEnabled(True)
+        self.user = user
+        super().accept()
+
+    def _refused(self, exc: BaseException) -> None:
+        self.login_button.setEnabled(True)
+        if not isinstance(exc, AuthError):
+            show_error(self, exc)
+            return
+        self.error.setText(error_text(exc))
+        self.error.show()
+        self.password.clear()
+        self.password.setFocus()

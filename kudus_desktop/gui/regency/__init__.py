@@ -1,0 +1,1 @@
+"""The regency's own pages: coverage, double enrolments, the BPJS lists."""

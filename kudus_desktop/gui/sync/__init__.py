@@ -1,0 +1,1 @@
+"""Sync: packages by stick, devices, and the online exchange in the background."""

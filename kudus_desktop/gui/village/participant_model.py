@@ -1,0 +1,240 @@
+"""The participant grid: ids in display order from SQL, rows fetched lazily by page.
+
+With 100,000 participants only the ids (a list of ints) are held; the columns of the
+rows actually painted are fetched in pages and cached, as Anki's browser does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from kudus_desktop.core.enrolment.participants import ParticipantQuery, ParticipantService, SortKey
+from kudus_desktop.core.rules.dates import format_date
+from kudus_desktop.core.rules.nik import mask_nik
+from kudus_desktop.core.rules.records import ParticipantListRow
+from kudus_desktop.core.rules.sync_state import SyncState
+from kudus_desktop.gui.messages import code_text
+
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+OBJECT_ROLE = Qt.ItemDataRole.UserRole + 2
+FETCH_BEHIND = 100
+FETCH_AHEAD = 400
+CACHE_LIMIT = 20_000
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class Column(IntEnum):
+    REG_NO = 0
+    NAME = 1
+    NIK = 2
+    CATEGORY = 3
+    RT_RW = 4
+    DUSUN = 5
+    STATUS = 6
+    START_DATE = 7
+    KPJ = 8
+    SYNC = 9
+
+
+SORT_KEYS: dict[Column, SortKey] = {
+    Column.REG_NO: SortKey.REG_NO,
+    Column.NAME: SortKey.NAME,
+    Column.NIK: SortKey.NIK,
+    Column.CATEGORY: SortKey.CATEGORY,
+    Column.RT_RW: SortKey.RT_RW,
+    Column.DUSUN: SortKey.DUSUN,
+    Column.STATUS: SortKey.STATUS,
+    Column.START_DATE: SortKey.START_DATE,
+    Column.KPJ: SortKey.KPJ,
+}
+
+
+def sync_text(r: ParticipantListRow) -> str:
+    """'Terkirim (paket 3)', 'Ditolak: alasan', 'Belum dikirim' ..."""
+    label = code_text("sync", r.sync_state)
+    if r.sync_state == SyncState.SENT and r.sync_seq:
+        return QCoreApplication.translate("ParticipantTableModel", "{state} (paket {seq})").format(
+            state=label, seq=r.sync_seq
+        )
+    if r.sync_reason:
+        return f"{label}: {r.sync_reason}"
+    return label
+
+
+def rt_rw_text(rt: str, rw: str) -> str:
+    if not rt and not rw:
+        return ""
+    return f"{rt or '-'}/{rw or '-'}"
+
+
+class ParticipantTableModel(QAbstractTableModel):
+    """Rows of :class:`ParticipantListRow` for a :class:`ParticipantQuery`."""
+
+    def __init__(self, service: ParticipantService, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.query = ParticipantQuery()
+        self.ids: list[int] = []
+        self._cache: dict[int, ParticipantListRow] = {}
+        self.reveal_nik = False
+        self._ended_brush = QBrush(QColor("#8a949e"))
+
+    # -- loading -------------------------------------------------------------------------
+
+    def set_query(self, query: ParticipantQuery) -> None:
+        """Re-run the search; the view keeps no stale rows."""
+        self.beginResetModel()
+        self.query = query
+        self.ids = self.service.query_ids(query)
+        if len(self._cache) > CACHE_LIMIT:
+            self._cache.clear()
+        self.endResetModel()
+
+    def reload(self, changed_ids: tuple[int, ...] = ()) -> None:
+        """Refresh after a change: drop the changed rows from the cache and re-query."""
+        if changed_ids:
+            for pid in changed_ids:
+                self._cache.pop(pid, None)
+        else:
+            self._cache.clear()
+        self.set_query(self.query)
+
+    def set_reveal_nik(self, reveal: bool) -> None:
+        self.reveal_nik = reveal
+        if self.ids:
+            self.dataChanged.emit(self.index(0, Column.NIK), self.index(len(self.ids) - 1, Column.NIK))
+
+    def row_for_id(self, participant_id: int) -> int:
+        try:
+            return self.ids.index(participant_id)
+        except ValueError:
+            return -1
+
+    def participant(self, row: int) -> ParticipantListRow:
+        pid = self.ids[row]
+        cached = self._cache.get(pid)
+        if cached is None:
+            lo, hi = max(0, row - FETCH_BEHIND), min(len(self.ids), row + FETCH_AHEAD)
+            wanted = [i for i in self.ids[lo:hi] if i not in self._cache]
+            self._cache.update(self.service.list_rows(wanted))
+            cached = self._cache[pid]
+        return cached
+
+    # -- Qt model ------------------------------------------------------------------------
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self.ids)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        return {
+            Column.REG_NO: self.tr("No. registrasi"),
+            Column.NAME: self.tr("Nama"),
+            Column.NIK: self.tr("NIK"),
+            Column.CATEGORY: self.tr("Kategori"),
+            Column.RT_RW: self.tr("RT/RW"),
+            Column.DUSUN: self.tr("Dusun"),
+            Column.STATUS: self.tr("Status"),
+            Column.START_DATE: self.tr("Mulai"),
+            Column.KPJ: self.tr("KPJ"),
+            Column.SYNC: self.tr("Sinkronisasi"),
+        }.get(Column(section))
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.ids):
+            return None
+        col = Column(index.column())
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(self.participant(index.row()), col)
+        if role == SORT_ROLE:
+            return self._raw(self.participant(index.row()), col)
+        if role == OBJECT_ROLE:
+            return self.participant(index.row())
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return self._ended_brush if self.participant(index.row()).status != "aktif" else None
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (Column.RT_RW, Column.START_DATE):
+            return int(Qt.AlignmentFlag.AlignCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and col == Column.SYNC:
+            return self.participant(index.row()).sync_reason or None
+        if role == Qt.ItemDataRole.ToolTipRole and col == Column.NIK and not self.reveal_nik:
+            return self.tr("NIK disamarkan. Aktifkan 'Tampilkan NIK' untuk melihat seluruhnya.")
+        return None
+
+    def _display(self, r: ParticipantListRow, col: Column) -> str:
+        match col:
+            case Column.REG_NO:
+                return r.reg_no
+            case Column.NAME:
+                return r.full_name
+            case Column.NIK:
+                return r.nik if self.reveal_nik else mask_nik(r.nik)
+            case Column.CATEGORY:
+                return code_text("category", r.category)
+            case Column.RT_RW:
+                return rt_rw_text(r.rt, r.rw)
+            case Column.DUSUN:
+                return r.dusun
+            case Column.STATUS:
+                return code_text("status", r.status)
+            case Column.START_DATE:
+                return format_date(r.start_date)
+            case Column.KPJ:
+                return r.kpj
+            case Column.SYNC:
+                return sync_text(r)
+
+    @staticmethod
+    def _raw(r: ParticipantListRow, col: Column) -> Any:
+        match col:
+            case Column.REG_NO:
+                return r.reg_no
+            case Column.NAME:
+                return r.full_name.casefold()
+            case Column.NIK:
+                return r.nik
+            case Column.CATEGORY:
+                return r.category
+            case Column.RT_RW:
+                return (r.rw, r.rt)
+            case Column.DUSUN:
+                return r.dusun
+            case Column.STATUS:
+                return r.status
+            case Column.START_DATE:
+                return r.start_date.toordinal()
+            case Column.KPJ:
+                return r.kpj
+            case Column.SYNC:
+                return (r.sync_state, r.sync_seq or 0)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sorting is done by SQL over every matching row, not just the painted ones."""
+        key = SORT_KEYS.get(Column(column))
+        if key is None:  # the sync state is not a stored column: that header does not sort
+            return
+        descending = order == Qt.SortOrder.DescendingOrder
+        if (key, descending) == (self.query.sort, self.query.descending):
+            return
+        self.layoutAboutToBeChanged.emit()
+        old_ids = self.ids
+        self.query = replace(self.query, sort=key, descending=descending)
+        self.ids = self.service.query_ids(self.query)
+        # Keep the selection and current row on the same participants.
+        position = {pid: row for row, pid in enumerate(self.ids)}
+        old = self.persistentIndexList()
+        new = [
+            self.index(position[old_ids[i.row()]], i.column()) if old_ids[i.row()] in position else QModelIndex()
+            for i in old
+        ]
+        self.changePersistentIndexList(old, new)
+        self.layoutChanged.emit()

@@ -1,0 +1,56 @@
+"""A village's bulk enrolment (the path a large import takes) on both stores: the history text
+the database writes itself must read exactly as json.dumps writes it, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import astuple, fields
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from kudus_desktop.core.enrolment.participants import ParticipantService
+from kudus_desktop.core.office.accounts import AccountService
+from kudus_desktop.core.rules.validation import ParticipantFields
+from kudus_desktop.core.storage.db import open_store
+from kudus_desktop.core.storage.store_copy import copy_store
+from kudus_desktop.core.storage.tables import history_table, participant_table
+from tests.conftest import PASSWORD, Office
+
+#: Text a village list may hold that JSON must escape, or must keep as it is.
+AWKWARD = ['Siti "Ipah" Rahayu', "Jl. Kenanga\\2", "RT 01\nRW 02", "Tab\there", "Ñoño 李 ﷺ", "ctrl \x01\x1f", ""]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def village(request: pytest.FixtureRequest, offices: dict[str, Office]) -> Iterator[ParticipantService]:
+    office = offices["a"]
+    if request.param == "sqlite":
+        yield ParticipantService(office.db, office.user)
+        return
+    store = open_store(office.path, request.getfixturevalue("pg_url"))
+    copy_store(office.db, store)
+    yield ParticipantService(store, AccountService(store).login("admin", PASSWORD))
+    store.close()
+
+
+def test_bulk_enrolment_history_reads_as_json_on_both_stores(village: ParticipantService) -> None:
+    people = [
+        ParticipantFields(
+            nik=f"33190312058{i:05d}", kk=None if i % 2 else f"33190312058{i:05d}", full_name=text or "Warga",
+            birth_place=text or None, birth_date=date(1980, 5, 12), sex="P", address=text, dusun=None, rt="001",
+            rw="002", phone=None, occupation=text, category="pekerja_rentan", source_list="DTKS",
+            source_date=None if i % 2 else date(2026, 10, 1), funding="pades", start_date=date(2026, 12, 1),
+        )
+        for i, text in enumerate(AWKWARD)
+    ]  # fmt: skip
+    village.bulk_write(people, [])
+    p, h = participant_table.c, history_table.c
+    with village.db.begin() as conn:
+        got = dict(conn.execute(select(p.nik, h.changes).join(history_table, h.participant_id == p.id)).all())
+    for v in people:
+        values = zip((f.name for f in fields(v)), astuple(v), strict=True)
+        filled = [[k, None, x.isoformat() if isinstance(x, date) else x] for k, x in values if x is not None]
+        assert got[v.nik] == json.dumps(filled, ensure_ascii=False)
+        assert json.loads(got[v.nik])[0] == ["nik", None, v.nik]
