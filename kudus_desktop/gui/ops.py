@@ -14,7 +14,9 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
+from kudus_desktop.core.rules.records import OpChanges
 from kudus_desktop.gui.messages import show_error
+from kudus_desktop.gui.signals import AppSignals
 
 BUSY_CURSOR_AFTER_MS = 300
 
@@ -130,6 +132,24 @@ def run_db(
     relay.failed.connect(failed, Qt.ConnectionType.QueuedConnection)
     db_pool().start(job)
     return relay
+
+
+def run_change(
+    parent: QWidget | None,
+    signals: AppSignals,
+    fn: Callable[[], OpChanges],
+    on_done: Callable[[OpChanges], None] | None = None,
+    on_failed: Callable[[BaseException], None] | None = None,
+) -> None:
+    """Run a service call that changes data on the database thread, then broadcast the changes
+    it returned on ``signals.changed`` (every page refreshes what they touch) before ``on_done``."""
+
+    def done(changes: OpChanges) -> None:
+        signals.changed.emit(changes)
+        if on_done is not None:
+            on_done(changes)
+
+    run_db(parent, fn, done, on_failed)
 
 
 def run_beside(pool: QThreadPool, fn: Callable[[], Any], on_done: Callable[[Any], None]) -> None:

@@ -41,6 +41,12 @@ def until(qtbot: QtBot, condition: Callable[[], object]) -> None:
             pass
 
 
+def settle(qtbot: QtBot) -> None:
+    """Wait until every database job started so far (and any it started) has been handled: what
+    a click on a dialog's Save leaves running."""
+    until(qtbot, lambda: not ops.running())
+
+
 #: Waits that cannot follow a job (the idle timer, the online sync's own thread) get a cap far
 #: beyond what a busy two-core machine needs; they still return as soon as the condition holds.
 SLOW_MACHINE_MS = 120_000
@@ -99,13 +105,15 @@ def gui_service(window: MainWindow) -> ParticipantService:
 
 
 @pytest.fixture
-def drive(monkeypatch: pytest.MonkeyPatch) -> Callable[[type[QDialog], Callable[[Any], None]], None]:
-    """Replace a dialog class's blocking exec() with a function that fills it in."""
+def drive(monkeypatch: pytest.MonkeyPatch, qtbot: QtBot) -> Callable[[type[QDialog], Callable[[Any], None]], None]:
+    """Replace a dialog class's blocking exec() with a function that fills it in; as exec() does,
+    it returns once what the dialog started (its save, on the database thread) is done."""
 
     def install(cls: type[QDialog], action: Callable[[Any], None]) -> None:
         def fake_exec(self: QDialog) -> int:
             self.show()
             action(self)
+            settle(qtbot)
             return self.result()
 
         monkeypatch.setattr(cls, "exec", fake_exec)

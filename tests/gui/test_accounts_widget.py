@@ -8,6 +8,7 @@ from pytestqt.qtbot import QtBot
 from kudus_desktop.core.office.accounts import AccountService
 from kudus_desktop.gui.main_window import MainWindow
 from kudus_desktop.gui.office.accounts_widget import AccountDialog
+from tests.gui.conftest import settle
 
 Drive = Callable[[type, Callable[[Any], None]], None]
 
@@ -27,10 +28,12 @@ def test_admin_adds_disables_and_resets_an_account(
         qtbot.keyClicks(d.password, "sandi-sekdes")
         qtbot.keyClicks(d.confirm, "sandi-lain")
         d.ok_button.click()
+        settle(qtbot)
         assert d.isVisible() and "tidak sama" in d.error.text()
         d.confirm.clear()
         qtbot.keyClicks(d.confirm, "sandi-sekdes")
         d.ok_button.click()
+        settle(qtbot)
 
     drive(AccountDialog, fill_new)
     widget.add_button.click()
@@ -39,20 +42,24 @@ def test_admin_adds_disables_and_resets_an_account(
 
     widget.select_username("sekdes")
     widget.toggle_button.click()
+    settle(qtbot)
     assert widget.model.index(1, 3).data() == "Nonaktif" and widget.toggle_button.text() == "Aktifkan"
 
     widget.select_username("admin")
     widget.toggle_button.click()
+    settle(qtbot)
     assert any("satu-satunya admin" in m for m in message_boxes)
 
     widget.select_username("sekdes")
     widget.toggle_button.click()
+    settle(qtbot)
 
     def reset(d: AccountDialog) -> None:
         assert not d.username.isVisible()
         qtbot.keyClicks(d.password, "sandi-baru-1")
         qtbot.keyClicks(d.confirm, "sandi-baru-1")
         d.ok_button.click()
+        settle(qtbot)
 
     drive(AccountDialog, reset)
     widget.reset_button.click()
@@ -100,9 +107,11 @@ def test_the_admin_sets_the_minimum_count_and_a_bad_value_is_named(
     assert page.min_participants.isVisibleTo(page) and page.min_participants.text() == "10"
     page.min_participants.setText("sepuluh")
     page.save_button.click()
+    settle(qtbot)
     assert page.error.isVisible() and "sepuluh" in page.error.text()
     assert AccountService(window.participants.db).profile().min_participants == 10  # nothing saved
     page.min_participants.setText("12")
     page.save_button.click()
+    settle(qtbot)
     assert not page.error.isVisible()
     assert AccountService(window.participants.db).profile().min_participants == 12

@@ -7,6 +7,7 @@ from pytestqt.qtbot import QtBot
 from kudus_desktop.core.storage.db import Database
 from kudus_desktop.gui.main_window import MainWindow
 from tests.factories import PASSWORD
+from tests.gui.conftest import settle
 
 
 def test_an_idle_window_locks_and_hides_the_data_until_the_password(qtbot: QtBot, window: MainWindow) -> None:
@@ -17,21 +18,25 @@ def test_an_idle_window_locks_and_hides_the_data_until_the_password(qtbot: QtBot
     assert not window.pages.isVisible()
     qtbot.keyClicks(dialog.password, "salah")
     dialog.unlock_button.click()
+    settle(qtbot)
     assert dialog.isVisible() and "salah" in dialog.error.text()
     qtbot.keyClicks(dialog.password, PASSWORD)
     dialog.unlock_button.click()
+    settle(qtbot)
     assert not window.idle_lock.locked and window.pages.isVisible()
     window.idle_lock.set_interval_ms(0)
 
 
-def test_the_idle_time_is_an_office_setting(window: MainWindow) -> None:
+def test_the_idle_time_is_an_office_setting(qtbot: QtBot, window: MainWindow) -> None:
     window.show_page("pengaturan")
     page = window.settings_page
     page.idle_lock.setText("999")
     page.save_button.click()
+    settle(qtbot)
     assert page.idle_lock.property("invalid") is True
     page.idle_lock.setText("3")
     page.save_button.click()
+    settle(qtbot)
     assert window.profile.idle_lock_minutes == 3
     assert window.idle_lock.timer.interval() == 3 * 60_000
 

@@ -16,7 +16,7 @@ from kudus_desktop.gui.village import import_page as import_module
 from kudus_desktop.gui.village import participants_page as participants_module
 from kudus_desktop.gui.village.import_page import ImportConfirmDialog, ImportPage, PreviewColumn
 from tests.factories import make_nik, village_list
-from tests.gui.conftest import until
+from tests.gui.conftest import settle, until
 
 
 @pytest.fixture
@@ -142,7 +142,7 @@ def test_export_menu_writes_the_filtered_roster(
     assert ws.cell(row=5, column=4).value == "Siti Aminah" and ws.cell(row=6, column=4).value != "Budi Santoso"
 
 
-def test_bpjs_columns_are_chosen_and_ordered_in_settings(window: MainWindow, tmp_path: Path) -> None:
+def test_bpjs_columns_are_chosen_and_ordered_in_settings(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
     from kudus_desktop.core.reports.exporting import export_bpjs_list
     from tests.factories import make_draft
 
@@ -159,6 +159,7 @@ def test_bpjs_columns_are_chosen_and_ordered_in_settings(window: MainWindow, tmp
         page.up_button.click()
     assert page.chosen_bpjs_columns() == ["wadah", "nik"]
     page.bpjs_save.click()
+    settle(qtbot)
     window.participants.create(make_draft(1))
     export_bpjs_list(window.participants, tmp_path / "b.xlsx")
     rows = list(openpyxl.load_workbook(tmp_path / "b.xlsx").active.iter_rows(values_only=True))

@@ -21,6 +21,7 @@ from kudus_desktop.gui.main_window import MainWindow
 from kudus_desktop.gui.village.participant_dialog import ParticipantDialog
 from kudus_desktop.gui.village.status_dialogs import EndParticipationDialog
 from tests.factories import make_draft
+from tests.gui.conftest import settle
 
 ROOT = Path(__file__).resolve().parents[2]
 TS = resource_path("i18n", "kudus_en.ts")
@@ -82,6 +83,7 @@ def test_english_can_be_chosen(english: None, qtbot: QtBot, db: Any, admin: Any)
     form = ParticipantDialog(service)
     qtbot.addWidget(form)
     form.save_button.click()
+    settle(qtbot)
     assert "NIK is required." in form.banner.text()
 
 
@@ -92,15 +94,17 @@ def test_settings_page_switches_the_stored_language(window: MainWindow, message_
     assert any("opened again" in text for text in message_boxes)
 
 
-def test_office_settings_are_validated_and_saved(window: MainWindow) -> None:
+def test_office_settings_are_validated_and_saved(qtbot: QtBot, window: MainWindow) -> None:
     window.show_page("pengaturan")
     page = window.settings_page
     page.max_age.setText("200")
     page.save_button.click()
+    settle(qtbot)
     assert page.error.isVisible() and page.max_age.property("invalid") is True
     page.max_age.setText("60")
     page.head_name.setText("Hj. Siti Rahmah")
     page.save_button.click()
+    settle(qtbot)
     profile = window.accounts.profile()
     assert (profile.max_age, profile.head_name) == (60, "Hj. Siti Rahmah")
 

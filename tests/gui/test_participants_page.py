@@ -18,6 +18,7 @@ from kudus_desktop.gui.village.participant_model import Column
 from kudus_desktop.gui.village.participants_page import ParticipantsPage
 from kudus_desktop.gui.village.status_dialogs import EndParticipationDialog, ReactivateDialog
 from tests.factories import make_draft, make_nik
+from tests.gui.conftest import settle
 
 Drive = Callable[[type, Callable[[Any], None]], None]
 
@@ -155,6 +156,7 @@ def test_new_participant_from_the_keyboard(
         assert "Perempuan" in d.nik_hint.text()
         fill(d, qtbot, full_name="Sri Wahyuni", category="buruh_tani", funding="pades", rt="4", rw="1")
         qtbot.keyClick(d.full_name, Qt.Key.Key_Return)
+        settle(qtbot)
 
     drive(ParticipantDialog, enrol)
     page.add_action.trigger()
@@ -170,6 +172,7 @@ def test_errors_name_their_fields_and_nothing_is_saved(qtbot: QtBot, gui_service
     qtbot.addWidget(d)
     d.show()
     d.save_button.click()
+    settle(qtbot)
     assert d.isVisible() and d.banner.isVisible()
     text = d.banner.text()
     for expected in (
@@ -194,6 +197,7 @@ def test_errors_name_their_fields_and_nothing_is_saved(qtbot: QtBot, gui_service
         funding="pades",
     )
     d.save_button.click()
+    settle(qtbot)
     assert "NIK hanya boleh berisi angka 0-9." in d.banner.text()
     assert "Tanggal lahir: '31/02/1980' bukan tanggal yang ada di kalender." in d.banner.text()
     assert d.w["nik"].property("invalid") is True
@@ -218,11 +222,13 @@ def test_warnings_are_shown_and_may_be_declined_or_accepted(
     )
     answers["reply"].append("no")
     d.save_button.click()
+    settle(qtbot)
     assert len(answers["ask"]) == 1
     assert "di luar Kabupaten Kudus" in answers["ask"][0] and "jenis kelaminnya Laki-laki" in answers["ask"][0]
     assert d.isVisible() and gui_service.count() == 0
     answers["reply"].append("yes")
     d.save_button.click()
+    settle(qtbot)
     assert d.result() == 1 and gui_service.count() == 1
 
 
@@ -239,6 +245,7 @@ def test_a_nik_already_enrolled_opens_that_participant(
     assert d.full_name.text() == "Budi Santoso" and "Budi Santoso" in d.windowTitle()
     fill(d, qtbot, occupation="Tukang kayu")
     d.save_button.click()
+    settle(qtbot)
     assert gui_service.count() == 4
     assert gui_service.get(people["Budi Santoso"]).occupation == "Tukang kayu"
 
@@ -303,15 +310,17 @@ def test_edit_end_reactivate_and_history(
     page.select_participant(pid)
     assert page.end_action.isEnabled() and not page.reactivate_action.isEnabled()
 
-    drive(ParticipantDialog, lambda d: (fill(d, qtbot, phone="0857-1111-2222"), d.save_button.click()))
+    drive(ParticipantDialog, lambda d: (fill(d, qtbot, phone="0857-1111-2222"), d.save_button.click(), settle(qtbot)))
     page.edit_action.trigger()
 
     def end(d: EndParticipationDialog) -> None:
         d.ok_button.click()
+        settle(qtbot)
         assert d.isVisible() and "Alasan berhenti wajib diisi." in d.error.text()
         d.reason.setCurrentIndex(d.reason.findData("meninggal"))
         d.date.setText("21/11/2026")
         d.ok_button.click()
+        settle(qtbot)
 
     drive(EndParticipationDialog, end)
     page.end_action.trigger()
@@ -324,9 +333,11 @@ def test_edit_end_reactivate_and_history(
         assert "meninggal dunia" in d.intro.text()
         d.date.setText("01/11/2026")
         d.ok_button.click()
+        settle(qtbot)
         assert "sebelum tanggal berhenti" in d.error.text()
         d.date.setText("23/11/2026")
         d.ok_button.click()
+        settle(qtbot)
 
     drive(ReactivateDialog, reactivate)
     page.reactivate_action.trigger()

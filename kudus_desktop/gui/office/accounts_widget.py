@@ -22,11 +22,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kudus_desktop.core.errors import KudusError, ValidationError
+from kudus_desktop.core.errors import ValidationError
 from kudus_desktop.core.office.accounts import AccountService
 from kudus_desktop.core.rules.codes import Role
 from kudus_desktop.core.rules.records import AccountView, UserView
 from kudus_desktop.gui.messages import code_text, issue_text, message_text, show_error
+from kudus_desktop.gui.ops import run_change, run_db
 from kudus_desktop.gui.signals import AppSignals
 
 
@@ -139,25 +140,27 @@ class AccountDialog(QDialog):
             self.error.setText(message_text("password_mismatch"))
             self.error.show()
             return
-        try:
-            if self.account is None:
-                self.accounts.create_account(
-                    self.actor,
-                    self.username.text(),
-                    self.full_name.text(),
-                    str(self.role.currentData()),
-                    self.password.text(),
-                )
+        account, role = self.account, str(self.role.currentData())
+        username, full_name, password = self.username.text(), self.full_name.text(), self.password.text()
+
+        def save() -> object:
+            # A new password is hashed with argon2 (a second on an old PC): off the window's thread.
+            if account is None:
+                return self.accounts.create_account(self.actor, username, full_name, role, password)
+            return self.accounts.reset_password(self.actor, account.id, password)
+
+        def refused(exc: BaseException) -> None:
+            self.ok_button.setEnabled(True)
+            if isinstance(exc, ValidationError):
+                self.error.setText("\n".join(issue_text(i) for i in exc.issues))
+                self.error.show()
             else:
-                self.accounts.reset_password(self.actor, self.account.id, self.password.text())
-        except ValidationError as exc:
-            self.error.setText("\n".join(issue_text(i) for i in exc.issues))
-            self.error.show()
+                show_error(self, exc)
+
+        if not self.ok_button.isEnabled():
             return
-        except KudusError as exc:
-            show_error(self, exc)
-            return
-        super().accept()
+        self.ok_button.setEnabled(False)
+        run_db(self, save, lambda _r: super(AccountDialog, self).accept(), refused)
 
 
 class AccountsWidget(QWidget):
@@ -221,12 +224,12 @@ class AccountsWidget(QWidget):
         a = self.selected()
         if a is None:
             return
-        try:
-            self.signals.changed.emit(self.accounts.set_active(self.actor, a.id, not a.active))
-        except KudusError as exc:
-            show_error(self, exc)
-        self.reload()
-        self.select_username(a.username)
+
+        def done(_changes: object) -> None:
+            self.reload()
+            self.select_username(a.username)
+
+        run_change(self, self.signals, lambda: self.accounts.set_active(self.actor, a.id, not a.active), done)
 
     def reset_selected(self) -> None:
         a = self.selected()

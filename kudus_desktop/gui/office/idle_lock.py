@@ -14,10 +14,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kudus_desktop.core.errors import AuthError, KudusError
+from kudus_desktop.core.errors import AuthError
 from kudus_desktop.core.office.accounts import AccountService
 from kudus_desktop.core.rules.records import UserView
 from kudus_desktop.gui.messages import error_text, show_error
+from kudus_desktop.gui.ops import run_db
 
 _ACTIVITY = {
     QEvent.Type.KeyPress,
@@ -64,17 +65,25 @@ class LockDialog(QDialog):
         layout.addWidget(buttons)
 
     def accept(self) -> None:
-        try:
-            self.accounts.login(self.user.username, self.password.text())
-        except AuthError as exc:
+        # The argon2 check (a second on an old PC) and the failed-attempt count it writes run on
+        # the database thread, behind whatever job was running when the window locked.
+        if not self.unlock_button.isEnabled():
+            return
+        self.unlock_button.setEnabled(False)
+        password = self.password.text()
+        run_db(self, lambda: self.accounts.login(self.user.username, password), self._unlocked, self._refused)
+
+    def _unlocked(self, _user: UserView) -> None:
+        super().accept()
+
+    def _refused(self, exc: BaseException) -> None:
+        self.unlock_button.setEnabled(True)
+        if isinstance(exc, AuthError):
             self.error.setText(error_text(exc))
             self.error.show()
             self.password.clear()
-            return
-        except KudusError as exc:
+        else:
             show_error(self, exc)
-            return
-        super().accept()
 
 
 class IdleLock(QObject):

@@ -22,18 +22,18 @@ from PySide6.QtWidgets import (
 
 from kudus_desktop import __version__
 from kudus_desktop.core.enrolment.review import ReviewService
-from kudus_desktop.core.errors import KudusError, ValidationError
+from kudus_desktop.core.errors import ValidationError
 from kudus_desktop.core.office.accounts import AccountService
 from kudus_desktop.core.reports.exporting import BPJS_COLUMNS, bpjs_columns, save_bpjs_columns
 from kudus_desktop.core.rules.codes import Mode, can_edit_settings
-from kudus_desktop.core.rules.records import UserView
+from kudus_desktop.core.rules.records import OpChanges, UserView
 from kudus_desktop.gui import preferences
 from kudus_desktop.gui.messages import ask, inform, issue_text, show_error
 from kudus_desktop.gui.office.accounts_widget import AccountsWidget
 from kudus_desktop.gui.office.audit_widget import AuditWidget
 from kudus_desktop.gui.office.backup_widget import BackupWidget
 from kudus_desktop.gui.office.privacy_widget import PrivacyWidget
-from kudus_desktop.gui.ops import run_db
+from kudus_desktop.gui.ops import run_change
 from kudus_desktop.gui.signals import AppSignals
 from kudus_desktop.gui.theme import mark_invalid
 
@@ -221,31 +221,33 @@ class SettingsPage(QWidget):
             "min_participants": self.min_participants,
             "kpj_digits": self.kpj_digits,
         }
-        try:
-            changes = self.accounts.update_profile(
-                head_name=self.head_name.text(),
-                head_title=self.head_title.text(),
-                office_phone=self.office_phone.text(),
-                max_age=self.max_age.text(),
-                idle_lock_minutes=self.idle_lock.text(),
-                min_participants=self.min_participants.text(),
-                kpj_digits=self.kpj_digits.text(),
-            )
-        except ValidationError as exc:
+        values = {
+            "head_name": self.head_name.text(),
+            "head_title": self.head_title.text(),
+            "office_phone": self.office_phone.text(),
+            "max_age": self.max_age.text(),
+            "idle_lock_minutes": self.idle_lock.text(),
+            "min_participants": self.min_participants.text(),
+            "kpj_digits": self.kpj_digits.text(),
+        }
+
+        def saved(_changes: OpChanges) -> None:
+            for widget in fields.values():
+                mark_invalid(widget, False)
+            self.error.hide()
+            inform(self, self.tr("Pengaturan"), self.tr("Pengaturan kantor disimpan."))
+
+        def refused(exc: BaseException) -> None:
+            if not isinstance(exc, ValidationError):
+                show_error(self, exc)
+                return
             bad = {i.field for i in exc.issues}
             for name, widget in fields.items():
                 mark_invalid(widget, name in bad)
             self.error.setText("\n".join(issue_text(i) for i in exc.issues))
             self.error.show()
-            return
-        except KudusError as exc:
-            show_error(self, exc)
-            return
-        for widget in fields.values():
-            mark_invalid(widget, False)
-        self.error.hide()
-        self.signals.changed.emit(changes)
-        inform(self, self.tr("Pengaturan"), self.tr("Pengaturan kantor disimpan."))
+
+        run_change(self, self.signals, lambda: self.accounts.update_profile(**values), saved, refused)
 
     def change_approval(self, required: bool) -> None:
         waiting = self.review.counts()
@@ -269,7 +271,7 @@ class SettingsPage(QWidget):
             self.approval.blockSignals(False)
             show_error(self, exc)
 
-        run_db(self, lambda: self.review.set_required(required), self.signals.changed.emit, failed)
+        run_change(self, self.signals, lambda: self.review.set_required(required), on_failed=failed)
 
     def _move(self, step: int) -> None:
         row = self.bpjs_list.currentRow()
@@ -285,13 +287,11 @@ class SettingsPage(QWidget):
         return [str(it.data(Qt.ItemDataRole.UserRole)) for it in items if it.checkState() == Qt.CheckState.Checked]
 
     def save_bpjs_columns(self) -> None:
-        try:
-            changes = save_bpjs_columns(self.accounts.db, self.chosen_bpjs_columns())
-        except KudusError as exc:
-            show_error(self, exc)
-            return
-        self.signals.changed.emit(changes)
-        inform(self, self.tr("Pengaturan"), self.tr("Kolom daftar pendaftaran BPJS disimpan."))
+        chosen = self.chosen_bpjs_columns()
+        run_change(
+            self, self.signals, lambda: save_bpjs_columns(self.accounts.db, chosen),
+            lambda _c: inform(self, self.tr("Pengaturan"), self.tr("Kolom daftar pendaftaran BPJS disimpan.")),
+        )  # fmt: skip
 
     def change_language(self) -> None:
         code = str(self.language.currentData())

@@ -28,13 +28,13 @@ from PySide6.QtWidgets import (
 from kudus_desktop.core.enrolment.participants import ParticipantService
 from kudus_desktop.core.enrolment.review import ReviewItem, ReviewService, ReviewState
 from kudus_desktop.core.enrolment.standing import Standing, StandingInfo
-from kudus_desktop.core.errors import KudusError, ValidationError
+from kudus_desktop.core.errors import ValidationError
 from kudus_desktop.core.office.accounts import AccountService
 from kudus_desktop.core.rules.codes import Category, Funding, Sex
 from kudus_desktop.core.rules.dates import format_date
 from kudus_desktop.core.rules.nik import NumberError, parse_nik
 from kudus_desktop.core.rules.records import OpChanges, ParticipantView
-from kudus_desktop.core.rules.validation import DRAFT_FIELDS, Issue, ParticipantDraft
+from kudus_desktop.core.rules.validation import DRAFT_FIELDS, Issue, ParticipantDraft, ValidationResult
 from kudus_desktop.core.village.premiums import CoverState, PremiumService, month_label
 from kudus_desktop.gui.messages import ask, code_text, field_text, inform, issue_text, show_error
 from kudus_desktop.gui.ops import run_db
@@ -400,19 +400,24 @@ class ParticipantDialog(QDialog):
             self.banner.hide()
 
     def accept(self) -> None:
+        # Checked, then saved, on the database thread; the form stays usable only for reading
+        # meanwhile and closes when the save is done.
+        if not self.save_button.isEnabled():
+            return
         draft = self.draft()
         editing_id = self.editing.id if self.editing else None
-        try:
-            result = self.service.check(draft, editing_id)
-        except KudusError as exc:
-            show_error(self, exc)
-            return
+        self.save_button.setEnabled(False)
+        run_db(self, lambda: self.service.check(draft, editing_id), lambda r: self._checked(draft, r), self._refused)
+
+    def _checked(self, draft: ParticipantDraft, result: ValidationResult) -> None:
         duplicate = next((i for i in result.errors if i.code == "nik_registered"), None)
-        if duplicate is not None and editing_id is None:
+        if duplicate is not None and self.editing is None:
+            self.save_button.setEnabled(True)
             self._open_existing(int(str(duplicate.params["participant_id"])))
             return
         self.show_issues(result.issues)
         if result.errors:
+            self.save_button.setEnabled(True)
             return
         if result.warnings:
             text = "\n".join("• " + issue_text(i) for i in result.warnings)
@@ -423,20 +428,27 @@ class ParticipantDialog(QDialog):
                 self.tr("Simpan tetap"),
                 self.tr("Periksa lagi"),
             ):
+                self.save_button.setEnabled(True)
                 return
-        try:
-            if self.editing is None:
-                self.saved_id, self.changes = self.service.create(draft, accept_warnings=True)
-            else:
-                self.changes = self.service.update(self.editing.id, draft, accept_warnings=True)
-                self.saved_id = self.editing.id
-        except ValidationError as exc:
-            self.show_issues(exc.issues)
-            return
-        except KudusError as exc:
-            show_error(self, exc)
-            return
+        editing = self.editing
+
+        def save() -> tuple[int, OpChanges]:
+            if editing is None:
+                return self.service.create(draft, accept_warnings=True)
+            return editing.id, self.service.update(editing.id, draft, accept_warnings=True)
+
+        run_db(self, save, self._saved, self._refused)
+
+    def _saved(self, result: tuple[int, OpChanges]) -> None:
+        self.saved_id, self.changes = result
         super().accept()
+
+    def _refused(self, exc: BaseException) -> None:
+        self.save_button.setEnabled(True)
+        if isinstance(exc, ValidationError):
+            self.show_issues(exc.issues)
+        else:
+            show_error(self, exc)
 
     def reject(self) -> None:
         if self.is_dirty() and not ask(

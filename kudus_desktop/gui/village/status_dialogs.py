@@ -7,11 +7,12 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from kudus_desktop.core.enrolment.participants import ParticipantService
-from kudus_desktop.core.errors import KudusError, ValidationError
+from kudus_desktop.core.errors import ValidationError
 from kudus_desktop.core.rules.codes import ExitReason
 from kudus_desktop.core.rules.dates import format_date
 from kudus_desktop.core.rules.records import OpChanges, ParticipantView
 from kudus_desktop.gui.messages import code_text, issue_text, show_error
+from kudus_desktop.gui.ops import run_db
 from kudus_desktop.gui.theme import mark_invalid
 
 
@@ -49,17 +50,24 @@ class _StatusDialog(QDialog):
     _apply: Callable[[], OpChanges]
 
     def accept(self) -> None:
-        try:
-            self.changes = self._apply()
-        except ValidationError as exc:
+        # Saved on the database thread; the dialog closes when the save is done.
+        if not self.ok_button.isEnabled():
+            return
+        self.ok_button.setEnabled(False)
+        run_db(self, self._apply, self._saved, self._refused)
+
+    def _saved(self, changes: OpChanges) -> None:
+        self.changes = changes
+        super().accept()
+
+    def _refused(self, exc: BaseException) -> None:
+        self.ok_button.setEnabled(True)
+        if isinstance(exc, ValidationError):
             self.error.setText("\n".join(issue_text(i) for i in exc.issues))
             self.error.show()
             mark_invalid(self.date, any(i.field in ("exit_date", "start_date") for i in exc.issues))
-            return
-        except KudusError as exc:
+        else:
             show_error(self, exc)
-            return
-        super().accept()
 
 
 class EndParticipationDialog(_StatusDialog):
