@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
@@ -134,20 +134,31 @@ def run_db(
     return relay
 
 
+class Changing(Protocol):
+    """A service's result that says what it changed (the core's result records have it)."""
+
+    @property
+    def changes(self) -> OpChanges: ...
+
+
+Changed = TypeVar("Changed", bound=OpChanges | Changing)
+
+
 def run_change(
     parent: QWidget | None,
     signals: AppSignals,
-    fn: Callable[[], OpChanges],
-    on_done: Callable[[OpChanges], None] | None = None,
+    fn: Callable[[], Changed],
+    on_done: Callable[[Changed], None] | None = None,
     on_failed: Callable[[BaseException], None] | None = None,
 ) -> None:
     """Run a service call that changes data on the database thread, then broadcast the changes
-    it returned on ``signals.changed`` (every page refreshes what they touch) before ``on_done``."""
+    it returned (an ``OpChanges``, or a result's ``changes``) on ``signals.changed``, so every
+    page refreshes what it touched, before ``on_done(result)``."""
 
-    def done(changes: OpChanges) -> None:
-        signals.changed.emit(changes)
+    def done(result: Changed) -> None:
+        signals.changed.emit(result if isinstance(result, OpChanges) else result.changes)
         if on_done is not None:
-            on_done(changes)
+            on_done(result)
 
     run_db(parent, fn, done, on_failed)
 

@@ -152,6 +152,11 @@ class ReviewCounts:
 
 @dataclass(frozen=True, slots=True)
 class ApprovalResult:
+    @property
+    def changes(self) -> OpChanges:
+        """What the act changed, for every view to refresh: participants (their rows, standing or sync state)."""
+        return OpChanges(participants=True)
+
     approved: int
     own: tuple[str, ...]  # names left waiting because this user changed them
     gone: int  # no longer waiting (approved or changed elsewhere meanwhile)

@@ -335,6 +335,11 @@ class PaymentRequest:
 
 @dataclass(frozen=True, slots=True)
 class PaymentView:
+    @property
+    def changes(self) -> OpChanges:
+        """What the act changed, for every view to refresh: participants (their rows, standing or sync state)."""
+        return OpChanges(participants=True)
+
     id: int
     uid: str
     paid_on: str

@@ -22,11 +22,11 @@ from PySide6.QtWidgets import (
 from kudus_desktop.core.office.accounts import AccountService
 from kudus_desktop.core.reports.exporting import export_lost_report
 from kudus_desktop.core.rules.dates import format_date_long
-from kudus_desktop.core.rules.records import OpChanges, UserView
+from kudus_desktop.core.rules.records import UserView
 from kudus_desktop.core.village.lost_media import LostMediaService, LostReport
 from kudus_desktop.core.village.retention import PurgePlan, RetentionService
 from kudus_desktop.gui.messages import ask, inform
-from kudus_desktop.gui.ops import run_db
+from kudus_desktop.gui.ops import run_change, run_db
 from kudus_desktop.gui.signals import AppSignals
 
 
@@ -143,10 +143,9 @@ class PrivacyWidget(QWidget):
 
         def done(result: PurgePlan) -> None:
             inform(self, self.tr("Hapus data lama"), self.tr("{n} orang dihapus.").format(n=result.count))
-            self.signals.changed.emit(OpChanges(participants=True))
             self.refresh()
 
-        run_db(self, lambda: self.retention.purge(expected=plan.count, cutoff=plan.cutoff), done)
+        run_change(self, self.signals, lambda: self.retention.purge(expected=plan.count, cutoff=plan.cutoff), done)
 
     def _save(self, report_fn: Callable[[], LostReport], name: str) -> None:
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Simpan laporan kehilangan"), name, "Excel (*.xlsx)")

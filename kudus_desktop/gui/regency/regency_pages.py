@@ -44,7 +44,7 @@ from kudus_desktop.core.rules.nik import mask_nik
 from kudus_desktop.core.rules.records import OfficeProfile, OpChanges, UserView
 from kudus_desktop.core.storage.db import Database
 from kudus_desktop.gui.messages import code_text, inform, message_text
-from kudus_desktop.gui.ops import run_db
+from kudus_desktop.gui.ops import run_change, run_db
 from kudus_desktop.gui.signals import AppSignals
 from kudus_desktop.gui.widgets import area_combo, data_table, table_item
 
@@ -537,7 +537,6 @@ class DuplicatesPage(QWidget):
 
     def scan(self) -> None:
         def done(r: ScanResult) -> None:
-            self.signals.changed.emit(OpChanges(participants=True))
             inform(
                 self,
                 self.tr("Periksa ulang"),
@@ -550,7 +549,7 @@ class DuplicatesPage(QWidget):
                 ),
             )  # fmt: skip
 
-        run_db(self, self.desk.scan, done)
+        run_change(self, self.signals, self.desk.scan, done)
 
     def choose_apbd(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Pilih daftar NIK peserta APBD"), "", SHEET_FILTER)
@@ -559,7 +558,6 @@ class DuplicatesPage(QWidget):
 
     def import_apbd(self, path: Path) -> None:
         def done(r: ApbdImport) -> None:
-            self.signals.changed.emit(OpChanges(participants=True))
             lines = [
                 self.tr("Daftar APBD sekarang {n} NIK ({added} baru, {removed} keluar). {cases} peserta desa juga "
                         "ada di daftar itu dan menunggu keputusan.").format(
@@ -574,7 +572,7 @@ class DuplicatesPage(QWidget):
                 ]
             inform(self, self.tr("Daftar APBD"), "\n".join(lines))
 
-        run_db(self, lambda: self.desk.import_apbd(path), done)
+        run_change(self, self.signals, lambda: self.desk.import_apbd(path), done)
 
 
 # ----------------------------------------------------------------------------- BPJS
@@ -707,7 +705,6 @@ class BpjsPage(QWidget):
         again = self.include_sent.isChecked()
 
         def done(r: BpjsExport) -> None:
-            self.signals.changed.emit(OpChanges(participants=True))
             inform(
                 self,
                 self.tr("Daftar pendaftaran BPJS"),
@@ -716,7 +713,7 @@ class BpjsPage(QWidget):
                 ),
             )
 
-        run_db(self, lambda: self.service.export_list(path, desa=area, include_sent=again), done)
+        run_change(self, self.signals, lambda: self.service.export_list(path, desa=area, include_sent=again), done)
 
     def choose_results(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Pilih berkas jawaban BPJS"), "", SHEET_FILTER)
@@ -776,7 +773,6 @@ class BpjsPage(QWidget):
 
         def done(r: ResultApplied) -> None:
             self.apply_button.setEnabled(False)
-            self.signals.changed.emit(OpChanges(participants=True))
             inform(
                 self,
                 self.tr("Jawaban BPJS"),
@@ -785,4 +781,4 @@ class BpjsPage(QWidget):
             )  # fmt: skip
             self.load_results(preview.path, preview.mapping)
 
-        run_db(self, lambda: self.service.apply_results(preview), done)
+        run_change(self, self.signals, lambda: self.service.apply_results(preview), done)

@@ -15,7 +15,7 @@ from datetime import datetime
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThreadPool, QTimer, Signal
 
 from kudus_desktop.core.errors import KudusError
-from kudus_desktop.core.rules.records import OpChanges, UserView
+from kudus_desktop.core.rules.records import UserView
 from kudus_desktop.core.storage.db import Database
 from kudus_desktop.core.sync.online import Backoff, OnlineState, OnlineSync, RunResult
 from kudus_desktop.gui.ops import run_beside
@@ -100,8 +100,10 @@ class OnlineSyncRunner(QObject):
         if outcome.state is not None:
             self._publish(outcome.state, outcome.error)
         result = outcome.result
-        if result is not None and (result.made or (result.receipt and not result.receipt.already_applied)):
-            self.signals.changed.emit(OpChanges(participants=True))
+        if result is not None and result.made is not None:
+            self.signals.changed.emit(result.made.changes)
+        elif result is not None and result.receipt is not None and not result.receipt.already_applied:
+            self.signals.changed.emit(result.receipt.changes)
         if not self.cancel.is_set():
             self.timer.start(int(self.backoff.delay() * 1000))
 

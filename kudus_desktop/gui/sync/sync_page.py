@@ -262,7 +262,7 @@ class VillageSyncPage(QWidget):
             run_db(self, self.sync.rotate_keys, self.keys_rotated)
 
     def keys_rotated(self, result: RotationResult) -> None:
-        self.signals.changed.emit(OpChanges(settings=True))
+        self.signals.changed.emit(result.changes)
         inform(
             self,
             self.tr("Kunci perangkat diganti"),
@@ -321,7 +321,7 @@ class VillageSyncPage(QWidget):
 
     def exported(self, result: PackageResult) -> None:
         self.full_check.setChecked(False)
-        self.signals.changed.emit(OpChanges(participants=True))
+        self.signals.changed.emit(result.changes)
         inform(
             self,
             self.tr("Paket dibuat"),
@@ -353,7 +353,7 @@ class VillageSyncPage(QWidget):
         run_db(self, lambda: self.sync.import_receipt(path), self.receipt_applied)
 
     def receipt_applied(self, r: ReceiptResult) -> None:
-        self.signals.changed.emit(OpChanges(participants=True))
+        self.signals.changed.emit(r.changes)
         if r.already_applied:
             text = self.tr("Tanda terima {seq} sudah diterapkan sebelumnya; tidak ada yang berubah.").format(seq=r.seq)
         else:
@@ -590,7 +590,7 @@ class RegencySyncPage(QWidget):
                     open=report.scan.open_total
                 )
             )
-        self.signals.changed.emit(OpChanges(participants=True))
+        self.signals.changed.emit(report.changes)
         inform(
             self,
             self.tr("Impor paket"),

@@ -34,7 +34,7 @@ from kudus_desktop.core.rules.nik import mask_nik
 from kudus_desktop.core.rules.records import OpChanges, UserView
 from kudus_desktop.core.rules.validation import Issue
 from kudus_desktop.gui.messages import code_text, field_text, inform, issue_text
-from kudus_desktop.gui.ops import run_db
+from kudus_desktop.gui.ops import run_change, run_db
 from kudus_desktop.gui.signals import AppSignals
 from kudus_desktop.gui.village.history_dialog import value_text
 from kudus_desktop.gui.widgets import data_table, table_item
@@ -276,9 +276,8 @@ class ApprovalPage(QWidget):
                     self.tr("{n} peserta disetujui. Yang Anda ubah sendiri tetap menunggu pemeriksa lain: "
                             "{names}.").format(n=result.approved, names=", ".join(result.own)),
                 )  # fmt: skip
-            self.signals.changed.emit(OpChanges(participants=True))
 
-        run_db(self, lambda: self.review.approve(chosen), done)
+        run_change(self, self.signals, lambda: self.review.approve(chosen), done)
 
     def decline(self) -> None:
         chosen = [i.participant_id for i in self.selected() if i.state == ReviewState.WAITING]

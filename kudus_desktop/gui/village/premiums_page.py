@@ -51,7 +51,7 @@ from kudus_desktop.core.village.premiums import (
     month_label,
 )
 from kudus_desktop.gui.messages import code_text, inform, show_error
-from kudus_desktop.gui.ops import run_db
+from kudus_desktop.gui.ops import run_change, run_db
 from kudus_desktop.gui.signals import AppSignals
 from kudus_desktop.gui.village.coverage_strip import STATE_COLOURS, STRIP_ROLE, StripDelegate, legend
 from kudus_desktop.gui.village.print_dialogs import TablePrintDialog
@@ -599,7 +599,7 @@ class PremiumsPage(QWidget):
                     amount=format_rupiah(p.amount), n=p.people, period=p.period
                 ),
             )
-            self.signals.changed.emit(OpChanges(participants=True))
+            self.signals.changed.emit(p.changes)
 
     def void_selected(self) -> None:
         row = self.pay_table.currentRow()
@@ -616,7 +616,7 @@ class PremiumsPage(QWidget):
         )  # fmt: skip
         if not ok:
             return
-        run_db(self, lambda: self.service.void(payment_id, reason), self.signals.changed.emit)
+        run_change(self, self.signals, lambda: self.service.void(payment_id, reason))
 
     def save_budget(self) -> None:
         year, additions, amount = self.year.value(), self.additions.value(), parse_rupiah(self.budget_amount.text())
@@ -662,7 +662,7 @@ class PremiumsPage(QWidget):
             inform(self, self.tr("Tarif"), self.tr("Pilih barisnya di tabel lebih dahulu."))
             return
         rate = self.rates.rows[row]
-        run_db(self, lambda: self.service.set_rate_active(rate.id, not rate.active), self.signals.changed.emit)
+        run_change(self, self.signals, lambda: self.service.set_rate_active(rate.id, not rate.active))
 
     def add_rate(self) -> None:
         dialog = RateDialog(self)
