@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, create_engine, event, inspect, make_url
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 
 from kudus_desktop.core.errors import DataDirError, StorageError
@@ -414,6 +414,9 @@ def upsert(conn: Connection, table: Table) -> Any:
     """``INSERT`` with ``ON CONFLICT`` for the connection's database (SQLite or PostgreSQL):
     both dialects' statements offer ``on_conflict_do_update``/``_do_nothing`` and ``excluded``."""
     if conn.dialect.name == "postgresql":
+        # Imported here: a village, and every command on its SQLite file, never needs it.
+        from sqlalchemy.dialects import postgresql
+
         return postgresql.insert(table)
     return sqlite.insert(table)
 
