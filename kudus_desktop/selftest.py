@@ -93,7 +93,7 @@ class SelfTest:
             phone="", occupation="Pedagang", category="linmas", source_list="DTKS", source_date="",
             funding="pades", start_date="01/11/2026",
         )  # fmt: skip
-        from kudus_desktop.core.enrolment.review import ReviewService
+        from kudus_desktop.core.enrolment.approval import ApprovalService
         from kudus_desktop.core.rules.codes import Role
 
         pid, _ = ParticipantService(db, user).create(draft)
@@ -101,7 +101,7 @@ class SelfTest:
         accounts = AccountService(db)
         accounts.create_account(user, "pemeriksa", "Pemeriksa Uji", Role.VERIFIKATOR, "sandi-uji-mandiri")
         checker = accounts.login("pemeriksa", "sandi-uji-mandiri")
-        if ReviewService(db, checker).approve([pid]).approved != 1:
+        if ApprovalService(db, checker).approve([pid]).approved != 1:
             raise RuntimeError("persetujuan verifikator tidak tercatat")
         return f"peserta {pid} tersimpan dan disetujui"
 

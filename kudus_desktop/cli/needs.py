@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from kudus_desktop.core.rules.codes import (
     can_approve,
-    can_decide_duplicates,
+    can_decide_doubles,
     can_edit_settings,
     can_enrol,
 )
@@ -26,7 +26,7 @@ ANYONE = Need(lambda role: True, "setiap akun aktif")
 MAKER = Need(can_enrol, "admin atau operator")
 CHECKER = Need(can_approve, "admin atau verifikator")
 ADMIN = Need(can_edit_settings, "admin")
-DECIDER = Need(can_decide_duplicates, "admin atau verifikator")
+DECIDER = Need(can_decide_doubles, "admin atau verifikator")
 
 #: Who may run what, by command ("module:function"). Missing: free to anyone at the PC (reads,
 #: NIKs masked); full NIKs need an account, any account (each showing is audited). A function:

@@ -9,8 +9,8 @@ from kudus_desktop import __version__
 from kudus_desktop.core.rules.card_layout import Paper
 from kudus_desktop.core.rules.codes import BPJS_COLUMN_KEYS, BPJS_RESULT_FIELDS
 
-#: ``review.ReviewState``'s values, without importing the service (a test keeps them the same).
-REVIEW_STATES = ("menunggu", "ditolak")
+#: ``approval.ApprovalState``'s values, without importing the service (a test keeps them the same).
+APPROVAL_STATES = ("menunggu", "ditolak")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -300,7 +300,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("approval", parents=[common], help="desa: persetujuan verifikator atas data peserta")
     asub = p.add_subparsers(dest="approval_command", metavar="PERINTAH", required=True)
     ap = asub.add_parser("list", parents=[common], help="peserta yang menunggu persetujuan atau dikembalikan")
-    ap.add_argument("--state", choices=REVIEW_STATES)
+    ap.add_argument("--state", choices=APPROVAL_STATES)
     ap.add_argument("--changes", action="store_true", help="tampilkan juga apa yang berubah")
     ap.set_defaults(func="participants:cmd_approval_list")
     for name, func, text in (

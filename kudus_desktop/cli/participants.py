@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from kudus_desktop.cli.common import acting_user, nik_display, office, qt_offscreen
+from kudus_desktop.core.enrolment.approval import ApprovalItem, ApprovalService, ApprovalState
 from kudus_desktop.core.enrolment.participants import ParticipantQuery, ParticipantService, SortKey
-from kudus_desktop.core.enrolment.review import ReviewItem, ReviewService, ReviewState
 from kudus_desktop.core.errors import KudusError
 from kudus_desktop.core.reports.acts import card_run
 from kudus_desktop.core.reports.exporting import (
@@ -282,7 +282,7 @@ def cmd_export(args: argparse.Namespace) -> dict[str, Any]:
     return {"out": str(out), "rows": n, "message": f"{n} peserta ditulis ke {out}"}
 
 
-def _review_item(item: ReviewItem, nik: Callable[[str], str]) -> dict[str, Any]:
+def _review_item(item: ApprovalItem, nik: Callable[[str], str]) -> dict[str, Any]:
     return {
         "reg_no": item.reg_no, "nik": nik(item.nik), "name": item.full_name, "kind": item.kind.value,
         "state": item.state.value, "makers": list(item.makers), "submitted_at": item.submitted_at,
@@ -292,7 +292,7 @@ def _review_item(item: ReviewItem, nik: Callable[[str], str]) -> dict[str, Any]:
 
 def cmd_approval_list(args: argparse.Namespace) -> dict[str, Any]:
     with office(args) as (db, _):
-        review = ReviewService(db, acting_user(args))
+        review = ApprovalService(db, acting_user(args))
         items = review.queue(args.state or "")
         required = review.required()
         details = {i.participant_id: review.changes(i.participant_id) for i in items} if args.changes else {}
@@ -321,9 +321,9 @@ def cmd_approval_list(args: argparse.Namespace) -> dict[str, Any]:
     return {"required": required, "items": out, "message": "\n".join(lines)}
 
 
-def _review_ids(db: Database, args: argparse.Namespace, review: ReviewService) -> list[int]:
+def _review_ids(db: Database, args: argparse.Namespace, review: ApprovalService) -> list[int]:
     if args.all:
-        return [i.participant_id for i in review.queue(ReviewState.WAITING)]
+        return [i.participant_id for i in review.queue(ApprovalState.WAITING)]
     if not args.nik:
         raise KudusError("required", field="--nik atau --all")
     service = ParticipantService(db, acting_user(args))
@@ -338,7 +338,7 @@ def _review_ids(db: Database, args: argparse.Namespace, review: ReviewService) -
 
 def cmd_approval_approve(args: argparse.Namespace) -> dict[str, Any]:
     with office(args) as (db, _):
-        review = ReviewService(db, acting_user(args))
+        review = ApprovalService(db, acting_user(args))
         result = review.approve(_review_ids(db, args, review))
     message = f"{result.approved} peserta disetujui."
     if result.own:
@@ -348,13 +348,13 @@ def cmd_approval_approve(args: argparse.Namespace) -> dict[str, Any]:
 
 def cmd_approval_decline(args: argparse.Namespace) -> dict[str, Any]:
     with office(args) as (db, _):
-        review = ReviewService(db, acting_user(args))
+        review = ApprovalService(db, acting_user(args))
         n = review.decline(_review_ids(db, args, review), args.reason)
     return {"declined": n, "message": f"{n} peserta dikembalikan ke operator: {args.reason}"}
 
 
 def cmd_approval_required(args: argparse.Namespace) -> dict[str, Any]:
     with office(args) as (db, _):
-        ReviewService(db, acting_user(args)).set_required(args.state == "on")
+        ApprovalService(db, acting_user(args)).set_required(args.state == "on")
     word = "wajib" if args.state == "on" else "tidak wajib"
     return {"required": args.state == "on", "message": f"Persetujuan verifikator sekarang {word}."}

@@ -12,7 +12,7 @@ from typing import Any
 from kudus_desktop.cli.common import acting_user, desa_code_of, office
 from kudus_desktop.core.errors import KudusError
 from kudus_desktop.core.regency.bpjs import RESULT_FIELDS, BpjsService
-from kudus_desktop.core.regency.doubles import DoubleEnrolmentService, DuplicateCase
+from kudus_desktop.core.regency.doubles import DoubleCase, DoubleEnrolmentService
 from kudus_desktop.core.regency.overview import coverage_report
 from kudus_desktop.core.reports.exporting import (
     export_lost_report,
@@ -100,7 +100,7 @@ def cmd_ganda_scan(args: argparse.Namespace) -> dict[str, Any]:
                        f"({r.seconds:.2f} detik)"}  # fmt: skip
 
 
-def _case_line(c: DuplicateCase) -> str:
+def _case_line(c: DoubleCase) -> str:
     a, b = c.first, c.second
     where_b = b.desa_name if b.participant_id else "APBD Kabupaten"
     text = (

@@ -11,8 +11,8 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QStackedWidget, QWidget
 
 from kudus_desktop import __version__
+from kudus_desktop.core.enrolment.approval import ApprovalService
 from kudus_desktop.core.enrolment.participants import ParticipantService
-from kudus_desktop.core.enrolment.review import ReviewService
 from kudus_desktop.core.errors import KudusError
 from kudus_desktop.core.office.accounts import AccountService
 from kudus_desktop.core.rules.codes import Mode
@@ -25,7 +25,7 @@ from kudus_desktop.gui import ops, preferences
 from kudus_desktop.gui.messages import code_text, inform
 from kudus_desktop.gui.office.idle_lock import IdleLock
 from kudus_desktop.gui.office.settings_page import SettingsPage
-from kudus_desktop.gui.regency.regency_pages import BpjsPage, DuplicatesPage, RegencyDashboardPage
+from kudus_desktop.gui.regency.regency_pages import BpjsPage, DoubleEnrolmentPage, RegencyDashboardPage
 from kudus_desktop.gui.signals import AppSignals
 from kudus_desktop.gui.sync.online_sync import OnlineSyncRunner
 from kudus_desktop.gui.sync.sync_page import VillageSyncPage, sync_page
@@ -72,17 +72,17 @@ class MainWindow(QMainWindow):
             self.premiums_page = PremiumsPage(
                 PremiumService(db, user, today=today), user, self.accounts.profile, self.signals
             )
-            self.approval_page = ApprovalPage(ReviewService(db, user, today=today), user, self.signals)
+            self.approval_page = ApprovalPage(ApprovalService(db, user, today=today), user, self.signals)
             village_pages = [
                 ("persetujuan", self.tr("Persetujuan"), self.approval_page),
                 ("iuran", self.tr("Iuran"), self.premiums_page),
             ]
         regency_pages: list[tuple[str, str, QWidget]] = []
         if regency:
-            self.duplicates_page = DuplicatesPage(db, user, self.signals)
+            self.doubles_page = DoubleEnrolmentPage(db, user, self.signals)
             self.bpjs_page = BpjsPage(db, user, self.signals, today=today)
             regency_pages = [
-                ("ganda", self.tr("Ganda"), self.duplicates_page),
+                ("ganda", self.tr("Ganda"), self.doubles_page),
                 ("bpjs", self.tr("BPJS"), self.bpjs_page),
             ]
 

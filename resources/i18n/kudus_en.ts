@@ -995,7 +995,7 @@
     </message>
 </context>
 <context>
-    <name>DuplicatesPage</name>
+    <name>DoubleEnrolmentPage</name>
     <message>
         <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="345"/>
         <source>Kepesertaan ganda</source>

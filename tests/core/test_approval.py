@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from kudus_desktop.core.enrolment.approval import ApprovalService, ApprovalState, ReviewKind
 from kudus_desktop.core.enrolment.participants import ParticipantQuery, ParticipantService
-from kudus_desktop.core.enrolment.review import ReviewKind, ReviewService, ReviewState
 from kudus_desktop.core.errors import KudusError, ValidationError
 from kudus_desktop.core.office.accounts import AccountService
 from kudus_desktop.core.rules.codes import Role
@@ -38,11 +38,11 @@ class Desk:
         accounts = AccountService(a.db)
         accounts.create_account(a.user, "opr", "Operator Desa", Role.OPERATOR, PASSWORD)
         accounts.create_account(a.user, "sekdes", "Sekretaris Desa", Role.VERIFIKATOR, PASSWORD)
-        ReviewService(a.db, a.user).set_required(True)
+        ApprovalService(a.db, a.user).set_required(True)
         self.operator = accounts.login("opr", PASSWORD)
         self.checker = accounts.login("sekdes", PASSWORD)
         self.desk = ParticipantService(a.db, self.operator, today=lambda: TODAY)
-        self.review = ReviewService(a.db, self.checker)
+        self.review = ApprovalService(a.db, self.checker)
         setup, _ = RegencySync(kab.db, kab.user).make_setup_file(DESA, tmp)
         self.village = VillageSync(a.db, self.operator)
         self.village.join(setup)
@@ -78,7 +78,7 @@ def desk(offices: dict[str, Office], tmp_path: Path) -> Desk:
 def test_a_new_enrolment_waits_until_a_verifikator_approves_it(desk: Desk) -> None:
     pid, _ = desk.desk.create(make_draft(1))
     item = desk.review.item(pid)
-    assert item is not None and item.kind == ReviewKind.NEW and item.state == ReviewState.WAITING
+    assert item is not None and item.kind == ReviewKind.NEW and item.state == ApprovalState.WAITING
     assert item.makers == ("opr",)
     assert desk.desk.list_rows([pid])[pid].sync_state == SyncState.AWAITING
     # What the verifikator sees: every filled field of the new person.
@@ -99,7 +99,7 @@ def test_a_new_enrolment_waits_until_a_verifikator_approves_it(desk: Desk) -> No
 
     # The operator cannot approve; the verifikator can.
     with pytest.raises(KudusError) as role_err:
-        ReviewService(desk.a.db, desk.operator).approve([pid])
+        ApprovalService(desk.a.db, desk.operator).approve([pid])
     assert role_err.value.code == "approval_not_allowed"
     assert desk.review.item(pid) is not None
     result = desk.review.approve([pid])
@@ -143,11 +143,11 @@ def test_sent_back_with_a_reason_then_corrected_and_approved(desk: Desk) -> None
     pid, _ = desk.desk.create(make_draft(1, birth_place="Kudus"))
     with pytest.raises(ValidationError):
         desk.review.decline([pid], "   ")
-    assert desk.review.item(pid).state == ReviewState.WAITING  # type: ignore[union-attr]
+    assert desk.review.item(pid).state == ApprovalState.WAITING  # type: ignore[union-attr]
 
     assert desk.review.decline([pid], "Tempat lahir tidak sesuai KTP") == 1
     item = desk.review.item(pid)
-    assert item is not None and item.state == ReviewState.DECLINED
+    assert item is not None and item.state == ApprovalState.DECLINED
     assert (item.reason, item.reviewed_by) == ("Tempat lahir tidak sesuai KTP", "sekdes")
     # The operator sees why, in the list and in the history.
     row = desk.desk.list_rows([pid])[pid]
@@ -159,7 +159,7 @@ def test_sent_back_with_a_reason_then_corrected_and_approved(desk: Desk) -> None
 
     desk.desk.update(pid, make_draft(1, birth_place="Pati"))
     item = desk.review.item(pid)
-    assert item is not None and item.state == ReviewState.WAITING and item.kind == ReviewKind.NEW
+    assert item is not None and item.state == ApprovalState.WAITING and item.kind == ReviewKind.NEW
     assert desk.review.approve([pid]).approved == 1
     desk.send()
     assert desk.at_regency(make_nik(1)) == (make_draft(1).full_name, ["create", "decline", "update", "approve"])
@@ -169,7 +169,7 @@ def test_nobody_approves_their_own_change_and_a_verifikator_does_not_enrol(desk:
     admin_desk = desk.as_(desk.a.user)
     own, _ = admin_desk.create(make_draft(1))
     theirs, _ = desk.desk.create(make_draft(2))
-    admin_review = ReviewService(desk.a.db, desk.a.user)
+    admin_review = ApprovalService(desk.a.db, desk.a.user)
     result = admin_review.approve([own, theirs])
     assert result.approved == 1 and result.own == (make_draft(1).full_name,)
     assert desk.review.item(own) is not None and desk.review.item(theirs) is None
@@ -230,9 +230,9 @@ def test_someone_still_waiting_is_not_billed_and_is_paid_for_once_approved(desk:
 def test_only_the_admin_switches_approval_off_and_that_releases_the_queue(desk: Desk) -> None:
     desk.desk.create(make_draft(1))
     with pytest.raises(KudusError) as err:
-        ReviewService(desk.a.db, desk.operator).set_required(False)
+        ApprovalService(desk.a.db, desk.operator).set_required(False)
     assert err.value.code == "not_allowed"
-    ReviewService(desk.a.db, desk.a.user).set_required(False)
+    ApprovalService(desk.a.db, desk.a.user).set_required(False)
     with desk.a.db.begin() as conn:
         assert settings.read_all(conn)[settings.APPROVAL_REQUIRED.key] == "0"
     assert desk.review.counts().waiting == 0

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
+from kudus_desktop.core.enrolment.approval import ApprovalService
 from kudus_desktop.core.enrolment.participants import ParticipantService
-from kudus_desktop.core.enrolment.review import ReviewService
 from kudus_desktop.core.office.accounts import MAX_FAILURES, AccountService
 from kudus_desktop.core.paths import DB_FILE_NAME
 from kudus_desktop.core.rules.codes import Role
@@ -127,7 +127,7 @@ def test_a_full_nik_reveal_is_audited_with_the_person(office: Path) -> None:
 def test_the_maker_cannot_check_their_own_list(office: Path, tmp_path: Path) -> None:
     """An admin who imports a list is its maker: approving it needs someone else."""
     db = open_database(office)
-    ReviewService(db, AccountService(db).login("admin", PASSWORD)).set_required(True)
+    ApprovalService(db, AccountService(db).login("admin", PASSWORD)).set_required(True)
     db.close()
     source = village_list(tmp_path / "daftar.xlsx", NEWCOMER)
     assert run(office, "import", str(source), "--commit", user="admin")["committed"]
@@ -160,10 +160,10 @@ def test_a_scheduled_job_logs_in_from_the_environment(office: Path, tmp_path: Pa
 
 def test_the_parser_knows_the_services_words_without_importing_them() -> None:
     from kudus_desktop.cli.needs import NEEDS
-    from kudus_desktop.cli.parser import REVIEW_STATES, build_parser
-    from kudus_desktop.core.enrolment.review import ReviewState
+    from kudus_desktop.cli.parser import APPROVAL_STATES, build_parser
+    from kudus_desktop.core.enrolment.approval import ApprovalState
 
-    assert tuple(s.value for s in ReviewState) == REVIEW_STATES
+    assert tuple(s.value for s in ApprovalState) == APPROVAL_STATES
     # Every command the parser names exists, and every NEEDS entry names a command.
     import importlib
 

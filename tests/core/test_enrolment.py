@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
+from kudus_desktop.core.enrolment.approval import ApprovalService
 from kudus_desktop.core.enrolment.participants import ParticipantQuery, ParticipantService
-from kudus_desktop.core.enrolment.review import ReviewService
 from kudus_desktop.core.enrolment.standing import Standing, standings
 from kudus_desktop.core.office.accounts import AccountService
 from kudus_desktop.core.reports.printouts import participant_list
@@ -32,10 +32,10 @@ class Office:
         accounts = AccountService(db)
         accounts.create_account(admin, "opr", "Operator Desa", Role.OPERATOR, PASSWORD)
         accounts.create_account(admin, "sekdes", "Sekretaris Desa", Role.VERIFIKATOR, PASSWORD)
-        ReviewService(db, admin).set_required(True)
+        ApprovalService(db, admin).set_required(True)
         self.db = db
         self.maker = ParticipantService(db, accounts.login("opr", PASSWORD), today=lambda: TODAY)
-        self.review = ReviewService(db, accounts.login("sekdes", PASSWORD))
+        self.review = ApprovalService(db, accounts.login("sekdes", PASSWORD))
         self.premiums = PremiumService(db, admin, today=lambda: TODAY)
         self.cards = CardService(db, self.maker, accounts.profile())
 

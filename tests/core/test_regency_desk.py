@@ -15,7 +15,7 @@ from kudus_desktop.core.enrolment.standing import Standing
 from kudus_desktop.core.errors import StateError
 from kudus_desktop.core.office.accounts import AccountService
 from kudus_desktop.core.regency.bpjs import BpjsError, BpjsService
-from kudus_desktop.core.regency.doubles import DoubleEnrolmentService, DuplicateError
+from kudus_desktop.core.regency.doubles import DoubleEnrolmentError, DoubleEnrolmentService
 from kudus_desktop.core.regency.overview import overview
 from kudus_desktop.core.reports.exporting import export_coverage
 from kudus_desktop.core.rules.codes import Role
@@ -77,10 +77,10 @@ def test_same_nik_in_two_villages_the_decision_reaches_only_the_rejected_village
     assert (first["a"].review, first["c"].review) == (0, 0)
 
     # An operator may look but not decide; a verifikator decides for Getaspejaten's enrolment.
-    with pytest.raises(DuplicateError) as err:
+    with pytest.raises(DoubleEnrolmentError) as err:
         DoubleEnrolmentService(kab.db, operator(kab)).decide(case.id, "keep_first")
     assert err.value.code == "duplicate_not_allowed"
-    with pytest.raises(DuplicateError):
+    with pytest.raises(DoubleEnrolmentError):
         DoubleEnrolmentService(kab.db, checker(kab).user).decide(case.id, "not_same")  # same NIK: same person
     decided = DoubleEnrolmentService(kab.db, kab.user).decide(case.id, "keep_first", "KTP dicek ke Dukcapil")
     assert (decided.status, decided.decision, decided.decided_by) == ("resolved", "keep_first", "verif")
@@ -158,7 +158,7 @@ def test_a_nik_in_the_apbd_list_waits_then_the_village_hears_the_decision(
     # A list with no usable NIK changes nothing.
     bad = tmp_path / "kosong.csv"
     bad.write_text("NIK;Nama\n12345;X\n", encoding="utf-8")
-    with pytest.raises(DuplicateError) as err:
+    with pytest.raises(DoubleEnrolmentError) as err:
         desk.import_apbd(bad)
     assert err.value.code == "apbd_list_empty" and desk.apbd_count() == 2
 

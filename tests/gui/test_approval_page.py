@@ -11,8 +11,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QDialog
 from pytestqt.qtbot import QtBot
 
+from kudus_desktop.core.enrolment.approval import ApprovalService
 from kudus_desktop.core.enrolment.participants import ParticipantService
-from kudus_desktop.core.enrolment.review import ReviewService
 from kudus_desktop.core.office.accounts import AccountService
 from kudus_desktop.core.rules.codes import Role
 from kudus_desktop.core.rules.records import UserView
@@ -30,11 +30,11 @@ def people(db: Database, admin: UserView) -> dict[str, UserView]:
     accounts = AccountService(db)
     accounts.create_account(admin, "opr", "Operator Desa", Role.OPERATOR, PASSWORD)
     accounts.create_account(admin, "sekdes", "Sekretaris Desa", Role.VERIFIKATOR, PASSWORD)
-    ReviewService(db, admin).set_required(True)
+    ApprovalService(db, admin).set_required(True)
     users = {"opr": accounts.login("opr", PASSWORD), "sekdes": accounts.login("sekdes", PASSWORD)}
     desk = ParticipantService(db, users["opr"], today=lambda: TODAY)
     first, _ = desk.create(make_draft(1, full_name="Siti Aminah"))
-    ReviewService(db, users["sekdes"]).approve([first])
+    ApprovalService(db, users["sekdes"]).approve([first])
     desk.update(first, make_draft(1, full_name="Siti Aminah Binti Kasmo"))
     desk.create(make_draft(2, full_name="Budi Santoso"))
     desk.create(make_draft(3, full_name="Wati"))
@@ -120,7 +120,7 @@ def test_the_operator_reads_the_reason_and_cannot_decide(
     people: dict[str, UserView],
     drive: Callable[[type[QDialog], Callable[[Any], None]], None],
 ) -> None:
-    sekdes = ReviewService(db, people["sekdes"])
+    sekdes = ApprovalService(db, people["sekdes"])
     budi = next(i for i in sekdes.queue() if i.full_name == "Budi Santoso")
     sekdes.decline([budi.participant_id], "Tanggal lahir tidak sesuai KTP")
     window = open_window(qtbot, db, people["opr"])
@@ -160,9 +160,9 @@ def test_the_admin_switches_approval_off_in_settings(
     assert box is not None and box.isChecked() and box.isEnabled()
     monkeypatch.setattr("kudus_desktop.gui.office.settings_page.ask", lambda *a: True)
     box.setChecked(False)
-    qtbot.waitUntil(lambda: not ReviewService(db, admin).required())
+    qtbot.waitUntil(lambda: not ApprovalService(db, admin).required())
     qtbot.waitUntil(lambda: nav_text(window, "persetujuan") == "Persetujuan")
-    assert ReviewService(db, admin).counts().waiting == 0
+    assert ApprovalService(db, admin).counts().waiting == 0
 
 
 def test_the_verifikator_sees_each_warning_the_operator_accepted_beside_the_data(

@@ -142,7 +142,7 @@ def test_the_participant_view_shows_the_months_as_a_strip(
 def test_someone_rejected_or_waiting_is_shown_apart_with_why_and_never_billed(
     window: MainWindow, gui_service: ParticipantService, qtbot: QtBot
 ) -> None:
-    from kudus_desktop.core.enrolment.review import ReviewService
+    from kudus_desktop.core.enrolment.approval import ApprovalService
 
     ok = gui_service.create(make_draft(1, start_date="2026-11-01"))[0]
     rejected = gui_service.create(make_draft(2, start_date="2026-11-01"))[0]
@@ -151,7 +151,7 @@ def test_someone_rejected_or_waiting_is_shown_apart_with_why_and_never_billed(
             "INSERT INTO participant_sync (participant_id, outcome, reason) VALUES (?, 'rejected', ?)",
             (rejected, "BPJS: NIK tidak sesuai data Dukcapil"),
         )
-    ReviewService(gui_service.db, gui_service.user).set_required(True)
+    ApprovalService(gui_service.db, gui_service.user).set_required(True)
     waiting = gui_service.create(make_draft(3, start_date="2026-11-01"))[0]  # now waits for the verifikator
     window.show_page("iuran")
     page = window.premiums_page

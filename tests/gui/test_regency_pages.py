@@ -89,7 +89,7 @@ def test_duplicate_queue_decides_and_the_case_leaves_the_queue(
     three_villages: dict[str, Office],
 ) -> None:
     w = regency_window
-    page = w.duplicates_page
+    page = w.doubles_page
     w.show_page("ganda")
     qtbot.waitUntil(lambda: page.table.rowCount() == 1)
     assert "1 NIK sama di dua desa" in page.summary.text()

@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, Insert, Select, and_, case, func, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from kudus_desktop.core.enrolment.review import approval_on, submit, submit_new
+from kudus_desktop.core.enrolment.approval import approval_on, submit, submit_new
 from kudus_desktop.core.enrolment.standing import StandingInfo, enrolled, standings
 from kudus_desktop.core.errors import CancelledError, KudusError, NotFoundError, StateError, ValidationError
 from kudus_desktop.core.rules.codes import Category, ExitReason, HistoryAction, Status, can_enrol

@@ -26,7 +26,7 @@ from sqlalchemy import Connection, and_, func, or_, select, update
 from sqlalchemy.orm import aliased
 
 from kudus_desktop.core.errors import KudusError, NotFoundError, StateError
-from kudus_desktop.core.rules.codes import Mode, Status, can_decide_duplicates
+from kudus_desktop.core.rules.codes import Mode, Status, can_decide_doubles
 from kudus_desktop.core.rules.dates import format_date, from_iso, now_iso
 from kudus_desktop.core.rules.labels import describe
 from kudus_desktop.core.rules.names import similar
@@ -64,7 +64,7 @@ APBD_SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 
 
-class DuplicateError(KudusError):
+class DoubleEnrolmentError(KudusError):
     """A decision or list the double-enrolment desk refuses."""
 
 
@@ -115,7 +115,7 @@ class CaseSide:
 
 
 @dataclass(frozen=True, slots=True)
-class DuplicateCase:
+class DoubleCase:
     id: int
     kind: str
     nik: str
@@ -381,7 +381,7 @@ class DoubleEnrolmentService:
 
     def _require_regency(self, conn: Connection) -> None:
         if settings.read_all(conn)[settings.MODE.key] != Mode.KABUPATEN:
-            raise DuplicateError("regency_only")
+            raise DoubleEnrolmentError("regency_only")
 
     def scan(self) -> ScanResult:
         """Look at every active enrolment again (after packages, or a new APBD list)."""
@@ -405,7 +405,7 @@ class DoubleEnrolmentService:
             )
         return {k: int(found.get(k, 0)) for k in KINDS}
 
-    def cases(self, *, status: str = "open", kind: str = "", desa: str = "", limit: int = 5000) -> list[DuplicateCase]:
+    def cases(self, *, status: str = "open", kind: str = "", desa: str = "", limit: int = 5000) -> list[DoubleCase]:
         """Cases, oldest first; ``desa`` (a desa or kecamatan code) keeps those touching it."""
         first = aliased(participant_table)
         second = aliased(participant_table)
@@ -440,19 +440,19 @@ class DoubleEnrolmentService:
                 b = CaseSide(None, "", "APBD Kabupaten", "", r.nik, r.apbd_name or "", "", "", r.apbd_since or "",
                              Status.AKTIF, "", "apbd", "")  # fmt: skip
             out.append(
-                DuplicateCase(r.id, r.kind, r.nik, a, b, r.found_at, r.status, r.decision, r.decided_at,
+                DoubleCase(r.id, r.kind, r.nik, a, b, r.found_at, r.status, r.decision, r.decided_at,
                               r.decided_by, r.note)
             )  # fmt: skip
         return out
 
-    def decide(self, case_id: int, decision: str, note: str = "") -> DuplicateCase:
+    def decide(self, case_id: int, decision: str, note: str = "") -> DoubleCase:
         """Decide which enrolment stands. The other is rejected, with a reason that names
         where and since when the person is enrolled; ``not_same`` (only for suggestions)
         keeps both."""
-        if not can_decide_duplicates(self.user.role):
-            raise DuplicateError("duplicate_not_allowed", role=self.user.role)
+        if not can_decide_doubles(self.user.role):
+            raise DoubleEnrolmentError("duplicate_not_allowed", role=self.user.role)
         if decision not in DECISIONS:
-            raise DuplicateError("duplicate_bad_decision", decision=decision)
+            raise DoubleEnrolmentError("duplicate_bad_decision", decision=decision)
         stamp = now_iso()
         with self.db.begin() as conn:
             self._require_regency(conn)
@@ -462,7 +462,7 @@ class DoubleEnrolmentService:
             if case.status != "open":
                 raise StateError("duplicate_already_decided", id=case_id)
             if decision == "not_same" and case.kind != "similar":
-                raise DuplicateError("duplicate_same_nik", nik=mask_nik_last4(case.nik))
+                raise DoubleEnrolmentError("duplicate_same_nik", nik=mask_nik_last4(case.nik))
             people = _live(conn, [i for i in (case.first_id, case.second_id) if i is not None])
             first, second = people[case.first_id], people[case.second_id] if case.second_id else None
             rejected: list[tuple[int, str, str]] = []
@@ -515,7 +515,7 @@ class DoubleEnrolmentService:
             since = cells.get("start_date")
             members[nik] = (str(cells.get("full_name") or "").strip(), _iso_or_none(since))
         if not members:
-            raise DuplicateError("apbd_list_empty", path=path.name)
+            raise DoubleEnrolmentError("apbd_list_empty", path=path.name)
         stamp = now_iso()
         with self.db.begin() as conn:
             self._require_regency(conn)

@@ -90,7 +90,7 @@ def can_approve(role: str) -> bool:
     return role in {Role.ADMIN, Role.VERIFIKATOR}
 
 
-def can_decide_duplicates(role: str) -> bool:
+def can_decide_doubles(role: str) -> bool:
     """Whether a role may decide which of two enrolments stands (the regency's checkers)."""
     return role in {Role.ADMIN, Role.VERIFIKATOR}
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, func, literal, select, update
 
-from kudus_desktop.core.enrolment.review import approved_only
+from kudus_desktop.core.enrolment.approval import approved_only
 from kudus_desktop.core.errors import CancelledError
 from kudus_desktop.core.rules.codes import HistoryAction, Mode
 from kudus_desktop.core.rules.dates import now_iso

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from kudus_desktop import __version__
-from kudus_desktop.core.enrolment.review import ReviewService
+from kudus_desktop.core.enrolment.approval import ApprovalService
 from kudus_desktop.core.errors import ValidationError
 from kudus_desktop.core.office.accounts import AccountService
 from kudus_desktop.core.reports.exporting import BPJS_COLUMNS, bpjs_columns, save_bpjs_columns
@@ -88,7 +88,7 @@ class SettingsPage(QWidget):
             form.addRow(self.tr("Jumlah digit nomor KPJ dari BPJS"), self.kpj_digits)
         form.addRow(self.tr("Kunci layar setelah (menit tanpa kegiatan; 0 = tidak)"), self.idle_lock)
         # Maker-checker (village): switched at once, not with the profile's save button.
-        self.review = ReviewService(accounts.db, user)
+        self.review = ApprovalService(accounts.db, user)
         self.approval = QCheckBox(self.tr("Data peserta baru dan yang diubah harus disetujui verifikator sebelum "
                                           "dikirim ke kabupaten atau dicetak kartunya"))  # fmt: skip
         self.approval.setObjectName("approvalRequired")

@@ -36,9 +36,9 @@ from PySide6.QtWidgets import (
 )
 
 from kudus_desktop.core.regency.bpjs import RESULT_FIELDS, BpjsExport, BpjsService, ResultApplied, ResultPreview
-from kudus_desktop.core.regency.doubles import ApbdImport, CaseSide, DoubleEnrolmentService, DuplicateCase, ScanResult
+from kudus_desktop.core.regency.doubles import ApbdImport, CaseSide, DoubleCase, DoubleEnrolmentService, ScanResult
 from kudus_desktop.core.regency.overview import AreaSummary, RegencyOverview, coverage_report, overview
-from kudus_desktop.core.rules.codes import Category, can_decide_duplicates
+from kudus_desktop.core.rules.codes import Category, can_decide_doubles
 from kudus_desktop.core.rules.dates import format_date, format_date_long, format_month, format_number, from_iso
 from kudus_desktop.core.rules.nik import mask_nik
 from kudus_desktop.core.rules.records import OfficeProfile, OpChanges, UserView
@@ -333,7 +333,7 @@ class RegencyDashboardPage(QWidget):
 # ----------------------------------------------------------------------------- double enrolment
 
 
-class DuplicatesPage(QWidget):
+class DoubleEnrolmentPage(QWidget):
     """The double-enrolment queue: both enrolments side by side, one decision."""
 
     def __init__(self, db: Database, user: UserView, signals: AppSignals, parent: QWidget | None = None) -> None:
@@ -341,7 +341,7 @@ class DuplicatesPage(QWidget):
         self.desk = DoubleEnrolmentService(db, user)
         self.user = user
         self.signals = signals
-        self.cases: list[DuplicateCase] = []
+        self.cases: list[DoubleCase] = []
         title = QLabel(self.tr("Kepesertaan ganda"))
         title.setObjectName("pageTitle")
         self.summary = QLabel()
@@ -434,7 +434,7 @@ class DuplicatesPage(QWidget):
             self.show_cases,
         )
 
-    def show_cases(self, data: tuple[list[DuplicateCase], dict[str, int], int]) -> None:
+    def show_cases(self, data: tuple[list[DoubleCase], dict[str, int], int]) -> None:
         cases, counts, apbd = data
         self.summary.setText(
             self.tr(
@@ -454,7 +454,7 @@ class DuplicatesPage(QWidget):
         row = next((i for i, c in enumerate(cases) if selected and c.id == selected.id), 0 if cases else -1)
         self.table.selectRow(row) if row >= 0 else self.show_selected()
 
-    def _current(self) -> DuplicateCase | None:
+    def _current(self) -> DoubleCase | None:
         row = self.table.currentRow()
         return self.cases[row] if 0 <= row < len(self.cases) else None
 
@@ -491,7 +491,7 @@ class DuplicatesPage(QWidget):
                 if a != b and r > 0:
                     item.setForeground(QColor("#9b1c1c"))
                 self.detail.setItem(r, col, item)
-        allowed = can_decide_duplicates(self.user.role)
+        allowed = can_decide_doubles(self.user.role)
         open_case = case is not None and case.status == "open"
         for button in (self.keep_first, self.keep_second):
             button.setEnabled(open_case and allowed)
@@ -529,7 +529,7 @@ class DuplicatesPage(QWidget):
             return
         note = self.note.text()
 
-        def done(result: DuplicateCase) -> None:
+        def done(result: DoubleCase) -> None:
             self.note.clear()
             self.signals.changed.emit(OpChanges(participants=True))
 

@@ -21,13 +21,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kudus_desktop.core.enrolment.review import (
+from kudus_desktop.core.enrolment.approval import (
+    ApprovalCounts,
+    ApprovalItem,
     ApprovalResult,
+    ApprovalService,
+    ApprovalState,
     FieldChange,
-    ReviewCounts,
-    ReviewItem,
-    ReviewService,
-    ReviewState,
 )
 from kudus_desktop.core.rules.codes import can_approve, can_enrol
 from kudus_desktop.core.rules.nik import mask_nik
@@ -78,12 +78,12 @@ class ApprovalPage(QWidget):
     # The number waiting changed (for the navigation's badge).
     waiting_changed = Signal(int)
 
-    def __init__(self, review: ReviewService, user: UserView, signals: AppSignals, parent: QWidget | None = None):
+    def __init__(self, review: ApprovalService, user: UserView, signals: AppSignals, parent: QWidget | None = None):
         super().__init__(parent)
         self.review = review
         self.user = user
         self.signals = signals
-        self.items: list[ReviewItem] = []
+        self.items: list[ApprovalItem] = []
         title = QLabel(self.tr("Persetujuan data peserta"))
         title.setObjectName("pageTitle")
         self.summary = QLabel()
@@ -92,8 +92,8 @@ class ApprovalPage(QWidget):
 
         self.state_filter = QComboBox()
         self.state_filter.setObjectName("approvalFilter")
-        self.state_filter.addItem(self.tr("Menunggu persetujuan"), ReviewState.WAITING.value)
-        self.state_filter.addItem(self.tr("Dikembalikan ke operator"), ReviewState.DECLINED.value)
+        self.state_filter.addItem(self.tr("Menunggu persetujuan"), ApprovalState.WAITING.value)
+        self.state_filter.addItem(self.tr("Dikembalikan ke operator"), ApprovalState.DECLINED.value)
         self.state_filter.addItem(self.tr("Semua"), "")
         self.state_filter.currentIndexChanged.connect(lambda _i: self.refresh())
         filters = QHBoxLayout()
@@ -156,7 +156,7 @@ class ApprovalPage(QWidget):
         state = str(self.state_filter.currentData() or "")
         run_db(self, lambda: (self.review.queue(state), self.review.counts(), self.review.required()), self.show_queue)
 
-    def show_queue(self, data: tuple[list[ReviewItem], ReviewCounts, bool]) -> None:
+    def show_queue(self, data: tuple[list[ApprovalItem], ApprovalCounts, bool]) -> None:
         items, counts, required = data
         text = self.tr("Menunggu persetujuan: {w}. Dikembalikan ke operator: {d}.").format(
             w=counts.waiting, d=counts.declined
@@ -193,7 +193,7 @@ class ApprovalPage(QWidget):
         self.table.viewport().update()
         self.show_selected()
 
-    def selected(self) -> list[ReviewItem]:
+    def selected(self) -> list[ApprovalItem]:
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()}) if self.items else []
         return [self.items[r] for r in rows if 0 <= r < len(self.items)]
 
@@ -201,7 +201,7 @@ class ApprovalPage(QWidget):
         chosen = self.selected()
         allowed = can_approve(self.user.role)
         mine = [i for i in chosen if self.user.username in i.makers]
-        waiting = [i for i in chosen if i.state == ReviewState.WAITING]
+        waiting = [i for i in chosen if i.state == ApprovalState.WAITING]
         self.approve_button.setEnabled(allowed and bool(chosen) and len(mine) < len(chosen))
         self.decline_button.setEnabled(allowed and bool(waiting) and not mine)
         if not allowed:
@@ -232,7 +232,7 @@ class ApprovalPage(QWidget):
             lambda data: self.show_changes(item, *data),
         )
 
-    def show_changes(self, item: ReviewItem, changes: list[FieldChange], warnings: list[Issue]) -> None:
+    def show_changes(self, item: ApprovalItem, changes: list[FieldChange], warnings: list[Issue]) -> None:
         """Each change with, beside it, the warnings about that field the maker accepted; a
         warning about a field that did not change gets a row of its own."""
         current = self.selected()
@@ -280,7 +280,7 @@ class ApprovalPage(QWidget):
         run_change(self, self.signals, lambda: self.review.approve(chosen), done)
 
     def decline(self) -> None:
-        chosen = [i.participant_id for i in self.selected() if i.state == ReviewState.WAITING]
+        chosen = [i.participant_id for i in self.selected() if i.state == ApprovalState.WAITING]
         if not chosen:
             return
         dialog = DeclineDialog(len(chosen), self)

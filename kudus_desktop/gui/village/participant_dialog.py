@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kudus_desktop.core.enrolment.approval import ApprovalItem, ApprovalService, ApprovalState
 from kudus_desktop.core.enrolment.participants import ParticipantService
-from kudus_desktop.core.enrolment.review import ReviewItem, ReviewService, ReviewState
 from kudus_desktop.core.enrolment.standing import Standing, StandingInfo
 from kudus_desktop.core.errors import ValidationError
 from kudus_desktop.core.office.accounts import AccountService
@@ -259,7 +259,7 @@ class ParticipantDialog(QDialog):
         self.editing = p
         premiums = PremiumService(self.service.db, self.service.user, today=self.service.today)
         run_db(self, lambda: premiums.strip(p.id), self._show_strip, lambda _exc: None)
-        review = ReviewService(self.service.db, self.service.user)
+        review = ApprovalService(self.service.db, self.service.user)
         run_db(self, lambda: review.item(p.id), self._show_review, lambda _exc: None)
         run_db(self, lambda: self.service.standing(p.id), self._show_standing, lambda _exc: None)
         self.setWindowTitle(self.tr("Ubah peserta — {name}").format(name=p.full_name))
@@ -313,11 +313,11 @@ class ParticipantDialog(QDialog):
         self.standing_info.style().polish(self.standing_info)
         self.standing_info.show()
 
-    def _show_review(self, item: ReviewItem | None) -> None:
+    def _show_review(self, item: ApprovalItem | None) -> None:
         if item is None:
             self.review_banner.hide()
             return
-        if item.state == ReviewState.DECLINED:
+        if item.state == ApprovalState.DECLINED:
             text = self.tr("Dikembalikan oleh {who} ({when}): {reason}\nPerbaiki lalu simpan; data menunggu "
                            "persetujuan lagi.").format(who=item.reviewed_by, when=item.reviewed_at[:16],
                                                        reason=item.reason)  # fmt: skip

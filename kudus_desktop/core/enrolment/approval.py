@@ -49,7 +49,7 @@ REVIEW_FIELDS = (
 )  # fmt: skip
 
 
-class ReviewState(StrEnum):
+class ApprovalState(StrEnum):
     WAITING = "menunggu"
     DECLINED = "ditolak"
 
@@ -81,7 +81,7 @@ def submit(conn: Connection, pid: int, before: Any | None, who: str, stamp: str)
         conn.execute(
             participant_review_table.insert().values(
                 participant_id=pid,
-                state=ReviewState.WAITING,
+                state=ApprovalState.WAITING,
                 approved=snapshot(before) if before is not None else None,
                 makers=who,
                 submitted_at=stamp,
@@ -93,7 +93,7 @@ def submit(conn: Connection, pid: int, before: Any | None, who: str, stamp: str)
         update(participant_review_table)
         .where(R.participant_id == pid)
         .values(
-            state=ReviewState.WAITING,
+            state=ApprovalState.WAITING,
             makers=",".join(makers if who in makers else [*makers, who]),
             submitted_at=stamp,
         )
@@ -109,7 +109,7 @@ def submit_new(conn: Connection, enrolled: ColumnElement[bool], who: str, stamp:
             [queue.participant_id, queue.state, queue.approved, queue.makers, queue.submitted_at, queue.reason],
             select(
                 participant_table.c.id,
-                literal(ReviewState.WAITING.value),
+                literal(ApprovalState.WAITING.value),
                 null(),
                 literal(who),
                 literal(stamp),
@@ -120,7 +120,7 @@ def submit_new(conn: Connection, enrolled: ColumnElement[bool], who: str, stamp:
 
 
 @dataclass(frozen=True, slots=True)
-class ReviewItem:
+class ApprovalItem:
     """One participant in the approval queue."""
 
     participant_id: int
@@ -129,7 +129,7 @@ class ReviewItem:
     full_name: str
     status: str
     kind: ReviewKind
-    state: ReviewState
+    state: ApprovalState
     makers: tuple[str, ...]
     submitted_at: str
     reason: str
@@ -145,7 +145,7 @@ class FieldChange:
 
 
 @dataclass(frozen=True, slots=True)
-class ReviewCounts:
+class ApprovalCounts:
     waiting: int
     declined: int
 
@@ -162,7 +162,7 @@ class ApprovalResult:
     gone: int  # no longer waiting (approved or changed elsewhere meanwhile)
 
 
-class ReviewService:
+class ApprovalService:
     """The approval queue of a village office, acting as ``user``."""
 
     def __init__(self, db: Database, user: UserView, *, today: Callable[[], date] = date.today) -> None:
@@ -176,22 +176,22 @@ class ReviewService:
         with self.db.read() as conn:
             return approval_on(settings.read_all(conn))
 
-    def counts(self) -> ReviewCounts:
+    def counts(self) -> ApprovalCounts:
         with self.db.read() as conn:
             rows = conn.execute(select(R.state, func.count()).group_by(R.state)).all()
         found = {str(state): int(n) for state, n in rows}
-        return ReviewCounts(int(found.get(ReviewState.WAITING, 0)), int(found.get(ReviewState.DECLINED, 0)))
+        return ApprovalCounts(int(found.get(ApprovalState.WAITING, 0)), int(found.get(ApprovalState.DECLINED, 0)))
 
-    def queue(self, state: str = "") -> list[ReviewItem]:
+    def queue(self, state: str = "") -> list[ApprovalItem]:
         """Participants waiting or sent back (or only ``state``), oldest submission first."""
         return self._query(R.state == state if state else None)
 
-    def item(self, participant_id: int) -> ReviewItem | None:
+    def item(self, participant_id: int) -> ApprovalItem | None:
         """The queue entry of one participant; None when its data is approved."""
         found = self._query(P.id == participant_id)
         return found[0] if found else None
 
-    def _query(self, where: ColumnElement[bool] | None) -> list[ReviewItem]:
+    def _query(self, where: ColumnElement[bool] | None) -> list[ApprovalItem]:
         stmt = (
             select(P.id, P.reg_no, P.nik, P.full_name, P.status, R.state, R.approved, R.makers, R.submitted_at,
                    R.reason, R.reviewed_by, R.reviewed_at)
@@ -203,14 +203,14 @@ class ReviewService:
         with self.db.read() as conn:
             rows = conn.execute(stmt).all()
         return [
-            ReviewItem(
+            ApprovalItem(
                 participant_id=r.id,
                 reg_no=r.reg_no,
                 nik=r.nik,
                 full_name=r.full_name,
                 status=r.status,
                 kind=ReviewKind.NEW if r.approved is None else ReviewKind.CHANGE,
-                state=ReviewState(r.state),
+                state=ApprovalState(r.state),
                 makers=tuple(r.makers.split(",")),
                 submitted_at=r.submitted_at,
                 reason=r.reason,
@@ -301,7 +301,7 @@ class ReviewService:
                 chunk = list(ids[start : start + PAGE])
                 rows += conn.execute(
                     select(P.id, P.rev, R.makers).join(participant_review_table, R.participant_id == P.id)
-                    .where(P.id.in_(chunk), R.state == ReviewState.WAITING)
+                    .where(P.id.in_(chunk), R.state == ApprovalState.WAITING)
                 ).all()  # fmt: skip
             own = [r for r in rows if me in r.makers.split(",")]
             if own:
