@@ -97,7 +97,8 @@ def cmd_test(args: list[str]) -> int:
     run([python, "-m", "ruff", "format", "--check", "kudus_desktop", "tests", "benchmarks", "tools"])
     run([python, "-m", "mypy"])
     run([python.parent / ("lint-imports.exe" if os.name == "nt" else "lint-imports")])
-    run([python, "-m", "pytest", *args], env=env)
+    # On every core, at most four: each test owns its data folder, port and database.
+    run([python, "-m", "pytest", "-n", "auto", "--maxprocesses", "4", *args], env=env)
     core_python = ensure_env(ROOT / ".venv-core", core_requirements(), ".")
     run([core_python, "-c", "import importlib.util, sys; sys.exit(importlib.util.find_spec('PySide6') is not None)"])
     run([core_python, "-m", "pytest", "-q", "-c", "tools/pytest-core.ini", "--rootdir", ".", *CORE_SMOKE], env=env)

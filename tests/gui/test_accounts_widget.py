@@ -78,13 +78,14 @@ def test_an_operator_sees_no_account_management(qtbot: QtBot, db: Any, admin: An
 
 
 def test_audit_log_viewer_filters_and_exports(
-    window: MainWindow, tmp_path: Any, monkeypatch: Any, message_boxes: list[str]
+    qtbot: QtBot, window: MainWindow, tmp_path: Any, monkeypatch: Any, message_boxes: list[str]
 ) -> None:
     import openpyxl
 
     from kudus_desktop.gui.office import audit_widget
 
     window.participants_page.reveal_action.trigger()
+    settle(qtbot)
     window.show_page("pengaturan")
     viewer = window.settings_page.audit_widget
     viewer.reload()

@@ -69,12 +69,14 @@ def test_empty_list_says_what_to_do(page: ParticipantsPage) -> None:
     assert page.count_label.text() == "0 peserta"
 
 
-def test_list_masks_nik_until_revealed(page: ParticipantsPage, people: dict[str, int]) -> None:
+def test_list_masks_nik_until_revealed(qtbot: QtBot, page: ParticipantsPage, people: dict[str, int]) -> None:
     assert page.stack.currentWidget() is page.table
     niks = shown(page, Column.NIK)
     assert all(n.startswith("3319") and n[4:12] == "********" for n in niks)
     assert page.reveal_action.isVisible()
     page.reveal_action.trigger()
+    assert make_nik(1) not in shown(page, Column.NIK), "shown only once the reveal is on record"
+    settle(qtbot)
     assert make_nik(1) in shown(page, Column.NIK)
     page.reveal_action.trigger()
     assert make_nik(1) not in shown(page, Column.NIK)

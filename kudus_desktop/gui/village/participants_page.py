@@ -32,7 +32,7 @@ from kudus_desktop.core.rules.dates import format_number
 from kudus_desktop.core.rules.records import OfficeProfile, OpChanges, ParticipantView, UserView
 from kudus_desktop.core.village.eligibility import EligibilityService
 from kudus_desktop.gui.messages import code_text, inform, show_error
-from kudus_desktop.gui.ops import run_job
+from kudus_desktop.gui.ops import run_db, run_job
 from kudus_desktop.gui.signals import AppSignals
 from kudus_desktop.gui.theme import icon
 from kudus_desktop.gui.village.history_dialog import HistoryDialog
@@ -248,10 +248,14 @@ class ParticipantsPage(QWidget):
     # -- list ----------------------------------------------------------------------------
 
     def reveal_nik(self, reveal: bool) -> None:
-        if reveal:
-            # Personal-data duty: every reveal of full NIKs is on record.
-            self.service.log_event("nik_revealed", "daftar peserta")
-        self.model.set_reveal_nik(reveal)
+        if not reveal:
+            self.model.set_reveal_nik(False)
+            return
+        # Personal-data duty: every reveal of full NIKs is on record, and shown only once it is.
+        run_db(
+            self, lambda: self.service.log_event("nik_revealed", "daftar peserta"),
+            lambda _: self.model.set_reveal_nik(self.reveal_action.isChecked()),
+        )  # fmt: skip
 
     def focus_search(self) -> None:
         self.search.setFocus()
