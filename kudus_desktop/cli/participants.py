@@ -12,7 +12,7 @@ from kudus_desktop.cli.common import acting_user, nik_display, office, qt_offscr
 from kudus_desktop.core.enrolment.approval import ApprovalItem, ApprovalService, ApprovalState
 from kudus_desktop.core.enrolment.participants import ParticipantQuery, ParticipantService, SortKey
 from kudus_desktop.core.errors import KudusError
-from kudus_desktop.core.reports.acts import card_run
+from kudus_desktop.core.reports.acts import card_run, list_printed, notices_printed
 from kudus_desktop.core.reports.exporting import (
     export_bpjs_list,
     export_person_report,
@@ -159,7 +159,7 @@ def cmd_peserta_notice(args: argparse.Namespace) -> dict[str, Any]:
             ids.append(person.id)
         out = Path(args.out)
         pages = write_notices_pdf(out, notices_for(service, accounts.profile(), ids), Paper(args.paper))
-        service.log_event("notice_printed", f"{pages} lembar informasi data pribadi, {out.name}")
+        notices_printed(service, pages, out.name)
     return {"out": str(out), "pages": pages, "message": f"{pages} lembar informasi data pribadi ditulis ke {out}"}
 
 
@@ -191,7 +191,7 @@ def cmd_peserta_print(args: argparse.Namespace) -> dict[str, Any]:
         query = ParticipantQuery(status=args.status or "", category=args.category or "")
         table = participant_list(service, accounts.profile(), query)
         pages = write_table_pdf(Path(args.out), table, Paper(args.paper))
-        service.log_event("list_printed", f"{len(table.rows)} peserta ke {Path(args.out).name}")
+        list_printed(service, table, Path(args.out).name)
     return {
         "out": args.out,
         "rows": len(table.rows),

@@ -13,9 +13,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from kudus_desktop.core.enrolment.participants import ParticipantService
 from kudus_desktop.core.errors import KudusError
 from kudus_desktop.core.reports.exporting import export_premium_report
 from kudus_desktop.core.reports.notice import Notice, notices_for
+from kudus_desktop.core.reports.printouts import PrintedTable
 from kudus_desktop.core.rules.progress import CancelCheck, Progress, never_cancelled
 from kudus_desktop.core.rules.records import OfficeProfile
 from kudus_desktop.core.village.cards import CardBatch, CardService
@@ -67,3 +69,13 @@ def card_run(
         draw_notices(notices_for(cards.service, cards.profile, [c.participant_id for c in batch.cards]))
     cards.record_print(batch, reason)
     return CardRun(batch, pages)
+
+
+def list_printed(service: ParticipantService, table: PrintedTable, where: str) -> None:
+    """On record: the signed participant list (full NIKs) went to ``where`` (a printer, a PDF)."""
+    service.log_event("list_printed", f"{len(table.rows)} peserta, {where}")
+
+
+def notices_printed(service: ParticipantService, sheets: int, where: str) -> None:
+    """On record: ``sheets`` information sheets on personal data went to ``where``."""
+    service.log_event("notice_printed", f"{sheets} lembar informasi data pribadi, {where}")

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from kudus_desktop.core.enrolment.participants import ParticipantQuery, ParticipantService
 from kudus_desktop.core.errors import KudusError
-from kudus_desktop.core.reports.acts import card_run
+from kudus_desktop.core.reports.acts import card_run, list_printed, notices_printed
 from kudus_desktop.core.reports.notice import Notice, notices_beside, notices_for
 from kudus_desktop.core.reports.printouts import PrintedTable, participant_list
 from kudus_desktop.core.rules.card_layout import Paper, SheetLayout, sheet_layout
@@ -515,7 +515,7 @@ class ListPrintDialog(TablePrintDialog):
             return participant_list(service, profile, query, progress=progress, cancelled=cancelled)
 
         def logged(table: PrintedTable, where: str) -> None:
-            service.log_event("list_printed", f"{len(table.rows)} peserta, {where}")
+            list_printed(service, table, where)
 
         super().__init__(
             QCoreApplication.translate("ListPrintDialog", "Cetak daftar peserta"),
@@ -535,7 +535,7 @@ class NoticePrintDialog(TablePrintDialog):
             return notices_for(service, profile, ids)
 
         def logged(notices: list[Notice], where: str) -> None:
-            service.log_event("notice_printed", f"{len(notices)} lembar informasi data pribadi, {where}")
+            notices_printed(service, len(notices), where)
 
         text = (
             QCoreApplication.translate("NoticePrintDialog", "{n} lembar, satu untuk setiap peserta").format(n=len(ids))
