@@ -9,9 +9,14 @@ from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHeaderView, QTableW
 
 from kudus_desktop.core.rules.regions import kecamatan_list, villages_of
 
+#: Rows a column's width is measured from: the first ones (and the visible ones) say enough, and
+#: measuring every row of a long list on each refresh froze the window for minutes.
+SIZE_SAMPLE_ROWS = 200
+
 
 def data_table(headers: list[str], name: str = "") -> QTableWidget:
-    """A read-only table that selects whole rows, one at a time, sized to its contents."""
+    """A read-only table that selects whole rows, one at a time, its columns sized to their contents
+    once per fill (:func:`fill_table`, :func:`start_fill`) and widened by hand as the clerk likes."""
     table = QTableWidget(0, len(headers))
     if name:
         table.setObjectName(name)
@@ -21,8 +26,12 @@ def data_table(headers: list[str], name: str = "") -> QTableWidget:
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.verticalHeader().setVisible(False)
     table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
+    header = table.horizontalHeader()
+    # Interactive, not ResizeToContents: that mode measures every row again for every cell set,
+    # so refilling a shown table of 300 rows took 10 s.
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setResizeContentsPrecision(SIZE_SAMPLE_ROWS)
+    header.setStretchLastSection(True)
     return table
 
 
@@ -36,11 +45,29 @@ def table_item(value: Any, data: Any = None) -> QTableWidgetItem:
     return item
 
 
+def start_fill(table: QTableWidget, rows: int) -> None:
+    """Before cells are set in bulk: no repaint or re-sort per cell. Close with :func:`end_fill`."""
+    table.setUpdatesEnabled(False)
+    table.setProperty("sortingWasEnabled", table.isSortingEnabled())
+    table.setSortingEnabled(False)
+    table.setRowCount(rows)
+
+
+def end_fill(table: QTableWidget) -> None:
+    """After a bulk fill: columns sized once (from the first rows), sorting and painting back on."""
+    table.setSortingEnabled(bool(table.property("sortingWasEnabled")))
+    table.resizeColumnsToContents()
+    table.setUpdatesEnabled(True)
+
+
 def fill_table(table: QTableWidget, rows: list[list[Any]]) -> None:
-    table.setRowCount(len(rows))
-    for r, values in enumerate(rows):
-        for c, value in enumerate(values):
-            table.setItem(r, c, table_item(value))
+    start_fill(table, len(rows))
+    try:
+        for r, values in enumerate(rows):
+            for c, value in enumerate(values):
+                table.setItem(r, c, table_item(value))
+    finally:
+        end_fill(table)
 
 
 def area_combo(name: str, all_text: str) -> QComboBox:

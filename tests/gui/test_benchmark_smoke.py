@@ -21,3 +21,12 @@ def test_bench_regency_runs_at_smoke_size() -> None:
     found = re.search(r"opened (\d+) same-NIK, (\d+) APBD, (\d+) similar", result.stdout)
     assert found is not None, result.stdout
     assert all(int(n) > 0 for n in found.groups()), found.group(0)  # every generated kind made it in
+
+
+def test_bench_tables_runs_at_smoke_size() -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_tables.py"), "--rows", "2000", "--old-rows", "30"],
+        capture_output=True, text=True, timeout=600, cwd=ROOT, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert re.search(r"2,000 rows: first fill [\d.]+ s, refresh [\d.]+ s", result.stdout), result.stdout

@@ -46,7 +46,7 @@ from kudus_desktop.core.storage.db import Database
 from kudus_desktop.gui.messages import code_text, inform, message_text
 from kudus_desktop.gui.ops import run_change, run_db
 from kudus_desktop.gui.signals import AppSignals
-from kudus_desktop.gui.widgets import area_combo, data_table, table_item
+from kudus_desktop.gui.widgets import area_combo, data_table, end_fill, start_fill, table_item
 
 SHEET_FILTER = "Lembar kerja (*.xlsx *.xlsm *.xls *.ods *.csv)"
 XLSX_FILTER = "Excel (*.xlsx)"
@@ -207,7 +207,9 @@ class RegencyDashboardPage(QWidget):
         self.tree.setHeaderLabels(headers)
         self.tree.setAlternatingRowColors(True)
         self.tree.setUniformRowHeights(True)
-        self.tree.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Sized once per refresh (show_overview), widened by hand: ResizeToContents measured every
+        # row again for each item added, seconds per refresh for 123 desa.
+        self.tree.header().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.tree.itemDoubleClicked.connect(self._open_item)
         hint = QLabel(self.tr("Klik dua kali kecamatan atau desa untuk melihat daftar pesertanya."))
         hint.setObjectName("muted")
@@ -281,6 +283,7 @@ class RegencyDashboardPage(QWidget):
         )
         tops = [self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())]
         expanded = {t.data(0, Qt.ItemDataRole.UserRole) for t in tops if t is not None and t.isExpanded()}
+        self.tree.setUpdatesEnabled(False)
         self.tree.clear()
         bold = QFont(self.tree.font())
         bold.setBold(True)
@@ -302,6 +305,9 @@ class RegencyDashboardPage(QWidget):
         for col in range(total.columnCount()):
             total.setFont(col, bold)
         self.tree.addTopLevelItem(total)
+        for col in range(self.tree.columnCount()):
+            self.tree.resizeColumnToContents(col)
+        self.tree.setUpdatesEnabled(True)
         self.chart.set_data(ov.months, [(k.total.name, k.series) for k in ov.kecamatan])
 
     def _open_item(self, item: QTreeWidgetItem, _column: int) -> None:
@@ -444,13 +450,14 @@ class DoubleEnrolmentPage(QWidget):
         )
         selected = self._current()
         self.cases = cases
-        self.table.setRowCount(len(cases))
+        start_fill(self.table, len(cases))
         for r, c in enumerate(cases):
             second = f"{c.second.full_name} ({c.second.desa_name})"
             values = [c.id, code_text("case", c.kind), mask_nik(c.nik), f"{c.first.full_name} ({c.first.desa_name})",
                       second, _when(c.found_at), code_text("decision", c.decision) if c.decision else ""]  # fmt: skip
             for col, v in enumerate(values):
                 self.table.setItem(r, col, table_item(v, c.id if col == 0 else None))
+        end_fill(self.table)
         row = next((i for i, c in enumerate(cases) if selected and c.id == selected.id), 0 if cases else -1)
         self.table.selectRow(row) if row >= 0 else self.show_selected()
 
@@ -483,7 +490,7 @@ class DoubleEnrolmentPage(QWidget):
     def show_selected(self) -> None:
         case = self._current()
         rows = self._side_rows(case.first, case.second) if case else []
-        self.detail.setRowCount(len(rows))
+        start_fill(self.detail, len(rows))
         for r, (label, a, b) in enumerate(rows):
             self.detail.setItem(r, 0, table_item(label))
             for col, v in ((1, a), (2, b)):
@@ -491,6 +498,7 @@ class DoubleEnrolmentPage(QWidget):
                 if a != b and r > 0:
                     item.setForeground(QColor("#9b1c1c"))
                 self.detail.setItem(r, col, item)
+        end_fill(self.detail)
         allowed = can_decide_doubles(self.user.role)
         open_case = case is not None and case.status == "open"
         for button in (self.keep_first, self.keep_second):
@@ -742,7 +750,7 @@ class BpjsPage(QWidget):
         for combo in self.mapping.values():
             combo.blockSignals(False)
             combo.setEnabled(True)
-        self.results.setRowCount(len(preview.rows))
+        start_fill(self.results, len(preview.rows))
         for r, row in enumerate(preview.rows):
             values = [row.row, row.nik, row.kpj, code_text("bpjs_result", row.result) if row.result else "",
                       row.reason, code_text("bpjs_action", row.action),
@@ -752,6 +760,7 @@ class BpjsPage(QWidget):
                 if row.action in ("unknown", "not_sent", "invalid"):
                     item.setForeground(QColor("#9b1c1c"))
                 self.results.setItem(r, col, item)
+        end_fill(self.results)
         todo = preview.count("kpj") + preview.count("rejected")
         self.result_summary.setText(
             self.tr(

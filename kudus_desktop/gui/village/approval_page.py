@@ -37,7 +37,7 @@ from kudus_desktop.gui.messages import code_text, field_text, inform, issue_text
 from kudus_desktop.gui.ops import run_change, run_db
 from kudus_desktop.gui.signals import AppSignals
 from kudus_desktop.gui.village.history_dialog import value_text
-from kudus_desktop.gui.widgets import data_table, table_item
+from kudus_desktop.gui.widgets import data_table, end_fill, start_fill, table_item
 
 
 def _when(stamp: str) -> str:
@@ -168,7 +168,7 @@ class ApprovalPage(QWidget):
         self.waiting_changed.emit(counts.waiting)
         chosen = {i.participant_id for i in self.selected()}
         self.items = items
-        self.table.setRowCount(len(items))
+        start_fill(self.table, len(items))
         for r, it in enumerate(items):
             state = code_text("review", it.state)
             if it.reason:
@@ -177,6 +177,7 @@ class ApprovalPage(QWidget):
                       ", ".join(it.makers), _when(it.submitted_at), state]  # fmt: skip
             for col, v in enumerate(values):
                 self.table.setItem(r, col, table_item(v, it.participant_id if col == 0 else None))
+        end_fill(self.table)
         # Keep what was chosen (the first row otherwise), without one selection signal per row.
         keep = [r for r, it in enumerate(items) if it.participant_id in chosen] or ([0] if items else [])
         model = self.table.selectionModel()
@@ -244,7 +245,7 @@ class ApprovalPage(QWidget):
         rows = [(c.field, c.before, c.after) for c in changes]
         shown = {c.field for c in changes}
         rows += [(f, "", "") for f in by_field if f not in shown]
-        self.detail.setRowCount(len(rows))
+        start_fill(self.detail, len(rows))
         warn = QColor("#8a5300")
         for r, (fld, before, now) in enumerate(rows):
             self.detail.setItem(r, 0, table_item(field_text(fld)))
@@ -256,6 +257,7 @@ class ApprovalPage(QWidget):
             note = table_item(" ".join(by_field.get(fld, [])))
             note.setForeground(warn)
             self.detail.setItem(r, 3, note)
+        end_fill(self.detail)
         self.detail.resizeRowsToContents()
         if warnings:
             accepted = self.tr("{n} peringatan diterima pembuat data").format(n=len(warnings))

@@ -55,7 +55,7 @@ from kudus_desktop.gui.ops import run_change, run_db
 from kudus_desktop.gui.signals import AppSignals
 from kudus_desktop.gui.village.coverage_strip import STATE_COLOURS, STRIP_ROLE, StripDelegate, legend
 from kudus_desktop.gui.village.print_dialogs import TablePrintDialog
-from kudus_desktop.gui.widgets import data_table, fill_table, table_item
+from kudus_desktop.gui.widgets import data_table, end_fill, fill_table, start_fill, table_item
 
 
 class PaymentDialog(QDialog):
@@ -470,7 +470,7 @@ class PremiumsPage(QWidget):
                 cell.setToolTip(apart.reason)  # the whole reason, however narrow the column
         self.apart_box.setVisible(bool(bill.apart))
         table = self.bill_table
-        table.setRowCount(len(bill.lines))
+        start_fill(table, len(bill.lines))
         for r, x in enumerate(bill.lines):
             values: list[Any] = [x.reg_no, x.full_name, mask_nik(x.nik), code_text("funding", x.funding),
                                  format_rupiah(x.amount), format_rupiah(x.paid) if x.paid else "",
@@ -488,6 +488,7 @@ class PremiumsPage(QWidget):
                 "\n".join(f"{month_label(cover.first + 1 + i)}: {code_text('cover', s)}" for i, s in enumerate(strip))
             )
             table.setItem(r, 7, strip_item)
+        end_fill(table)
         self.pay_button.setEnabled(bool(bill.lines))
 
     def refresh_payments(self) -> None:
