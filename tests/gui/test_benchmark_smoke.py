@@ -30,3 +30,24 @@ def test_bench_tables_runs_at_smoke_size() -> None:
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-2000:]
     assert re.search(r"2,000 rows: first fill [\d.]+ s, refresh [\d.]+ s", result.stdout), result.stdout
+
+
+def test_bench_cards_runs_at_smoke_size() -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_cards.py"), "--cards", "20"],
+        capture_output=True, text=True, timeout=600, cwd=ROOT, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    # Every participant got a card: with approval on by default the run once painted none.
+    assert "cards: 20, pages: 4 (2 A4 sheets" in result.stdout, result.stdout
+
+
+def test_bench_desk_runs_at_smoke_size() -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_desk.py"), "--rows", "300"],
+        capture_output=True, text=True, timeout=600, cwd=ROOT, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    opened = re.search(r"participant list open with (\d+) rows", result.stdout)
+    assert opened is not None and int(opened.group(1)) >= 300, result.stdout
+    assert "save one participant: median" in result.stdout, result.stdout
