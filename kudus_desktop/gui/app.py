@@ -10,7 +10,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLocale, QThreadPool, QTranslator
 from PySide6.QtWidgets import QApplication, QDialog
 
 from kudus_desktop import __version__
@@ -26,6 +26,7 @@ from kudus_desktop.gui import preferences
 from kudus_desktop.gui.messages import show_error
 from kudus_desktop.gui.office.login_dialog import LoginDialog
 from kudus_desktop.gui.office.setup_wizard import SetupWizard
+from kudus_desktop.gui.ops import run_beside
 from kudus_desktop.gui.theme import apply_theme
 
 if TYPE_CHECKING:
@@ -91,6 +92,15 @@ def settle_heap() -> None:
     gc.freeze()
 
 
+def _daily_backup(path: Path) -> Path | None:
+    """The day's backup if none was made yet; a failure is logged, never in the clerk's way."""
+    try:
+        return daily_backup_if_due(path)
+    except KudusError:
+        log.exception("daily backup failed")
+        return None
+
+
 class AppController:
     """Opens the database, then the setup wizard or the log-in, then the main window.
 
@@ -105,6 +115,9 @@ class AppController:
         self.login: LoginDialog | None = None
         self.window: MainWindow | None = None
         self.window_lock: instance.WindowLock | None = None
+        self.background = QThreadPool()
+        self.background.setMaxThreadCount(1)
+        self.backup_done = False
 
     def start(self) -> bool:
         """False when the database cannot be opened or another window has this data folder
@@ -125,11 +138,6 @@ class AppController:
             show_error(None, exc)
             self._let_go()
             return False
-        try:
-            daily_backup_if_due(self.db.path)
-        except KudusError:
-            # A missing backup must not keep the clerk from working; the log says why.
-            log.exception("daily backup failed")
         if not profile.initialised:
             self.wizard = SetupWizard(self.accounts)
             self.wizard.finished.connect(self._wizard_finished)
@@ -138,7 +146,16 @@ class AppController:
             self.login = LoginDialog(self.accounts, profile)
             self.login.finished.connect(self._login_finished)
             self.login.open()
+        # The day's backup once the first window shows, on a thread of its own (seconds for a
+        # large file; a copy through SQLite's backup API, which a save meanwhile does not disturb).
+        path = self.db.path
+        run_beside(self.background, lambda: _daily_backup(path), self._backup_done)
         return True
+
+    def _backup_done(self, made: Path | None) -> None:
+        self.backup_done = True
+        if made is not None:
+            log.info("daily backup: %s", made)
 
     def _wizard_finished(self, result: int) -> None:
         assert self.wizard is not None
@@ -178,6 +195,7 @@ class AppController:
         settle_heap()
 
     def _let_go(self) -> None:
+        self.background.waitForDone()  # the day's backup, if it is still being written
         if self.db is not None:
             self.db.close()
         if self.window_lock is not None:

@@ -118,6 +118,19 @@ def test_log_in_refuses_a_wrong_password_then_opens(qtbot: QtBot, data_dir: Path
     controller.window.close()
 
 
+def test_the_days_backup_is_made_behind_the_log_in_window(qtbot: QtBot, data_dir: Path) -> None:
+    backups = data_dir / "backups"
+    assert not list(backups.glob("kudus-harian-*.sqlite")) if backups.exists() else True
+    controller = AppController(data_dir)
+    assert controller.start()
+    assert controller.login is not None and controller.login.isVisible()  # shown without waiting for it
+    qtbot.addWidget(controller.login)
+    qtbot.waitUntil(lambda: controller.backup_done)
+    (made,) = backups.glob("kudus-harian-*.sqlite")
+    assert made.stat().st_size > 0
+    controller.login.reject()
+
+
 @pytest.fixture
 def shown_errors(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     shown: list[str] = []
