@@ -50,6 +50,7 @@ def test_preview_then_confirm(
     )
     assert not page.preview_button.isEnabled() and not page.commit_button.isEnabled()
     page.open_file(source)
+    settle(qtbot)
     assert page.sheet.currentText() == "Data DTKS" and page.header_row.value() == 3
     assert page.mapping["nik"].currentText() == "No. NIK" and page.mapping["kk"].currentData() == -1
     page.source.setCurrentText("DTKS")
@@ -91,6 +92,7 @@ def test_the_confirmation_counts_warned_rows_by_kind_and_can_leave_them_out(
         ],
     )
     page.open_file(source)
+    settle(qtbot)
     page.source.setCurrentText("DTKS")
     page.preview_button.click()
     until(qtbot, lambda: page.preview is not None)
@@ -115,10 +117,13 @@ def test_the_confirmation_counts_warned_rows_by_kind_and_can_leave_them_out(
     assert "2 baris dengan peringatan dilewati" in page.summary.text()
 
 
-def test_a_bad_file_is_named_and_nothing_changes(page: ImportPage, tmp_path: Path, message_boxes: list[str]) -> None:
+def test_a_bad_file_is_named_and_nothing_changes(
+    qtbot: QtBot, page: ImportPage, tmp_path: Path, message_boxes: list[str]
+) -> None:
     bad = tmp_path / "rusak.xlsx"
     bad.write_bytes(b"\x00\x13bukan buku kerja\x07" * 20)
     page.open_file(bad)
+    settle(qtbot)
     assert message_boxes and "rusak.xlsx" in message_boxes[-1] and "bukan daftar yang dapat dibaca" in message_boxes[-1]
     assert page.info is None and not page.preview_button.isEnabled()
 
@@ -176,6 +181,7 @@ def test_preview_and_history_models_are_well_behaved(
         tmp_path / "d.xlsx", [[make_nik(1), "Siti", "12/05/1980", "L", 1, 2, ""], ["1", "", "", "", "", "", ""]]
     )
     page.open_file(source)
+    settle(qtbot)
     page.preview_button.click()
     until(qtbot, lambda: page.preview is not None)
     qtmodeltester.check(page.model)  # type: ignore[attr-defined]

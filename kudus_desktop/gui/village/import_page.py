@@ -349,11 +349,16 @@ class ImportPage(QWidget):
             self.open_file(Path(path))
 
     def open_file(self, path: Path) -> None:
-        try:
-            info = self.importer.inspect(path)
-        except KudusError as exc:
-            show_error(self, exc)
-            return
+        # Finding the sheets and their header rows reads the file: off the window's thread.
+        self.file_label.setText(self.tr("Membaca {name}…").format(name=path.name))
+        run_job(self, self.tr("Membaca {name}…").format(name=path.name), lambda _p, _c: self.importer.inspect(path),
+                lambda info: self._inspected(path, info), self._inspect_failed)  # fmt: skip
+
+    def _inspect_failed(self, exc: BaseException) -> None:
+        self.file_label.setText(self.tr("Belum ada berkas dipilih.") if self.info is None else str(self.info.path))
+        show_error(self, exc)
+
+    def _inspected(self, path: Path, info: WorkbookInfo) -> None:
         self.info = info
         self.file_label.setText(str(path))
         self.sheet.blockSignals(True)
