@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from kudus_desktop.core.enrolment.approval import ApprovalService, ApprovalState, ReviewKind
+from kudus_desktop.core.enrolment.approval import ApprovalKind, ApprovalService, ApprovalState
 from kudus_desktop.core.enrolment.participants import ParticipantQuery, ParticipantService
 from kudus_desktop.core.errors import KudusError, ValidationError
 from kudus_desktop.core.office.accounts import AccountService
@@ -78,7 +78,7 @@ def desk(offices: dict[str, Office], tmp_path: Path) -> Desk:
 def test_a_new_enrolment_waits_until_a_verifikator_approves_it(desk: Desk) -> None:
     pid, _ = desk.desk.create(make_draft(1))
     item = desk.review.item(pid)
-    assert item is not None and item.kind == ReviewKind.NEW and item.state == ApprovalState.WAITING
+    assert item is not None and item.kind == ApprovalKind.NEW and item.state == ApprovalState.WAITING
     assert item.makers == ("opr",)
     assert desk.desk.list_rows([pid])[pid].sync_state == SyncState.AWAITING
     # What the verifikator sees: every filled field of the new person.
@@ -119,7 +119,7 @@ def test_a_change_shows_what_changed_and_the_regency_keeps_the_approved_data_mea
 
     desk.desk.update(pid, make_draft(1, full_name="Siti Aminah Binti Kasmo", rt="7"))
     item = desk.review.item(pid)
-    assert item is not None and item.kind == ReviewKind.CHANGE
+    assert item is not None and item.kind == ApprovalKind.CHANGE
     assert [(c.field, c.before, c.after) for c in desk.review.changes(pid)] == [
         ("full_name", "Siti Aminah", "Siti Aminah Binti Kasmo"),
         ("rt", "001", "007"),
@@ -159,7 +159,7 @@ def test_sent_back_with_a_reason_then_corrected_and_approved(desk: Desk) -> None
 
     desk.desk.update(pid, make_draft(1, birth_place="Pati"))
     item = desk.review.item(pid)
-    assert item is not None and item.state == ApprovalState.WAITING and item.kind == ReviewKind.NEW
+    assert item is not None and item.state == ApprovalState.WAITING and item.kind == ApprovalKind.NEW
     assert desk.review.approve([pid]).approved == 1
     desk.send()
     assert desk.at_regency(make_nik(1)) == (make_draft(1).full_name, ["create", "decline", "update", "approve"])
@@ -196,7 +196,7 @@ def test_an_ended_participation_waits_too_and_an_import_queues_every_new_row(des
     options = ImportOptions(source_list="DTKS", source_date="01/10/2026", start_date="01/11/2026")
     importer.commit(importer.preview(path, options=options))
     queue = desk.review.queue()
-    assert len(queue) == 5 and {i.kind for i in queue} == {ReviewKind.NEW}
+    assert len(queue) == 5 and {i.kind for i in queue} == {ApprovalKind.NEW}
     ids = desk.desk.query_ids(ParticipantQuery())
     assert desk.review.approve(ids).approved == 5
     assert desk.send()[0] == 5

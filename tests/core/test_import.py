@@ -6,8 +6,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from kudus_desktop.core.enrolment.approval import ApprovalService, ApprovalState
 from kudus_desktop.core.enrolment.participants import ParticipantQuery, ParticipantService
 from kudus_desktop.core.errors import CancelledError
+from kudus_desktop.core.storage import settings
 from kudus_desktop.core.village.importing import (
     ImportOptions,
     ImportService,
@@ -257,3 +259,36 @@ def test_formulas_without_saved_values_refuse_the_sheet_with_a_sentence(
         ImportService(service).preview(tmp_path / "rumus.xlsx", options=OPTIONS)
     assert err.value.code == "formulas_unsaved" and "2 sel rumus" in str(err.value)
     assert "simpan, lalu impor lagi" in str(err.value) and service.count() == 0
+
+
+def test_a_corrected_list_updates_each_person_once_with_history_revs_and_the_queue(
+    tmp_path: Path, service: ParticipantService
+) -> None:
+    rows = [[nik(i), f"Orang {'ABCDEFGHIJ'[i]}", "12/05/1980", "L", 1, 1, "Buruh"] for i in range(1, 5)]
+    importer = ImportService(service)
+    importer.commit(importer.preview(village_list(tmp_path / "a.xlsx", rows), options=OPTIONS))
+    before = {p.nik: p for p in map(service.get, service.query_ids(ParticipantQuery()))}
+    with service.db.begin() as conn:  # the verifikator's step on from now
+        settings.write(conn, {settings.APPROVAL_REQUIRED: "1"})
+    approval = ApprovalService(service.db, service.user)
+    # Person 3 was already changed by another clerk and waits: the list's correction joins that.
+    service.update(before[nik(3)].id, make_draft(3, nik=nik(3), full_name="Orang C", occupation="Tukang"),
+                   accept_warnings=True)  # fmt: skip
+    corrected = [list(r) for r in rows]
+    corrected[0][6] = "Petani"  # person 1: occupation
+    corrected[1][1] = "Orang Bb"  # person 2: name
+    corrected[2][6] = "Nelayan"  # person 3: occupation again
+    result = importer.commit(importer.preview(village_list(tmp_path / "b.xlsx", corrected), options=OPTIONS))
+    assert result.updated == 3
+    after = {p.nik: p for p in map(service.get, service.query_ids(ParticipantQuery()))}
+    assert after[nik(1)].occupation == "Petani" and after[nik(2)].full_name == "Orang Bb"
+    assert after[nik(3)].occupation == "Nelayan"
+    assert after[nik(4)].rev == before[nik(4)].rev, "an unchanged person is not touched"
+    revs = [after[nik(i)].rev for i in (1, 2, 3)]
+    assert revs == sorted(revs) and len(set(revs)) == 3 and revs[0] > max(p.rev for p in before.values())
+    last = service.history(after[nik(1)].id)[-1]
+    assert last.action == "update" and ("occupation", "Buruh", "Petani") in last.changes
+    assert [e.action for e in service.history(after[nik(2)].id)][-1] == "update"
+    waiting = {i.nik: i for i in approval.queue()}
+    assert set(waiting) == {nik(1), nik(2), nik(3)} and all(i.state == ApprovalState.WAITING for i in waiting.values())
+    assert waiting[nik(3)].makers == ("admin",)  # joined the waiting change, one maker named once

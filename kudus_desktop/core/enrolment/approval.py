@@ -17,7 +17,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, delete, exists, func, literal, null, select, update
+from sqlalchemy import ColumnElement, Connection, bindparam, delete, exists, func, literal, null, select, update
 
 from kudus_desktop.core.errors import KudusError, ValidationError
 from kudus_desktop.core.rules.codes import HistoryAction, Mode, Role, can_approve
@@ -54,7 +54,7 @@ class ApprovalState(StrEnum):
     DECLINED = "ditolak"
 
 
-class ReviewKind(StrEnum):
+class ApprovalKind(StrEnum):
     NEW = "baru"  # never approved
     CHANGE = "perubahan"
 
@@ -100,6 +100,34 @@ def submit(conn: Connection, pid: int, before: Any | None, who: str, stamp: str)
     )
 
 
+def queue_changed(conn: Connection, changed: Sequence[tuple[int, Any]], who: str, stamp: str) -> None:
+    """:func:`submit` for many participants at once (a corrected list): ``changed`` holds each
+    one's id and its row as it was; one query reads who is queued, one executemany each queues
+    the others and brings the queued back to waiting with ``who`` among their makers."""
+    ids = [pid for pid, _ in changed]
+    queued = dict(conn.execute(select(R.participant_id, R.makers).where(R.participant_id.in_(ids))).all())
+    new = [
+        {"participant_id": pid, "state": ApprovalState.WAITING, "approved": snapshot(before), "makers": who,
+         "submitted_at": stamp}
+        for pid, before in changed
+        if pid not in queued
+    ]  # fmt: skip
+    again = [
+        {"b_id": pid, "b_makers": ",".join(m if who in m else [*m, who]), "b_at": stamp}
+        for pid, makers in queued.items()
+        for m in [makers.split(",")]
+    ]
+    if new:
+        conn.execute(participant_review_table.insert(), new)
+    if again:
+        conn.execute(
+            update(participant_review_table)
+            .where(R.participant_id == bindparam("b_id"))
+            .values(state=ApprovalState.WAITING, makers=bindparam("b_makers"), submitted_at=bindparam("b_at")),
+            again,
+        )
+
+
 def submit_new(conn: Connection, enrolled: ColumnElement[bool], who: str, stamp: str) -> None:
     """Queue freshly enrolled participants (a bulk import), those ``enrolled`` selects from the
     participant table, in one INSERT ... SELECT: the database makes the 100,000 rows itself."""
@@ -128,7 +156,7 @@ class ApprovalItem:
     nik: str
     full_name: str
     status: str
-    kind: ReviewKind
+    kind: ApprovalKind
     state: ApprovalState
     makers: tuple[str, ...]
     submitted_at: str
@@ -209,7 +237,7 @@ class ApprovalService:
                 nik=r.nik,
                 full_name=r.full_name,
                 status=r.status,
-                kind=ReviewKind.NEW if r.approved is None else ReviewKind.CHANGE,
+                kind=ApprovalKind.NEW if r.approved is None else ApprovalKind.CHANGE,
                 state=ApprovalState(r.state),
                 makers=tuple(r.makers.split(",")),
                 submitted_at=r.submitted_at,

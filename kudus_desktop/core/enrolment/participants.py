@@ -17,10 +17,23 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Insert, Select, and_, case, func, literal, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Insert,
+    Select,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
-from kudus_desktop.core.enrolment.approval import approval_on, submit, submit_new
+from kudus_desktop.core.enrolment.approval import approval_on, queue_changed, submit, submit_new
 from kudus_desktop.core.enrolment.standing import StandingInfo, enrolled, standings
 from kudus_desktop.core.errors import CancelledError, KudusError, NotFoundError, StateError, ValidationError
 from kudus_desktop.core.rules.codes import Category, ExitReason, HistoryAction, Status, can_enrol
@@ -676,27 +689,8 @@ class ParticipantService:
             if after is not None:
                 after(conn)  # more of the same act, in the same transaction (a list's absences)
             faults.point("import.rows_written")  # every row and its history written, not committed
-            rev = first_rev + len(adds)
-            for pid, changed in updates:
-                if cancelled():
-                    raise CancelledError()
-                row = conn.execute(select(participant_table).where(P.id == pid)).first()
-                if row is None:
-                    raise NotFoundError("participant_not_found", id=pid)
-                diff = [(k, getattr(row, k), v) for k, v in changed.items() if getattr(row, k) != v]
-                if diff:
-                    conn.execute(
-                        update(participant_table)
-                        .where(P.id == pid)
-                        .values(updated_at=stamp, updated_by=who, rev=rev, **{k: v for k, _, v in diff})
-                    )
-                    self._record(conn, pid, HistoryAction.UPDATE, diff, rev)
-                    if approval:
-                        submit(conn, pid, row, who, stamp)
-                rev += 1
-                done += 1
-                if progress and done % 500 == 0:
-                    progress(done, total)
+            done = self._bulk_updates(conn, updates, first_rev + len(adds), approval, stamp, done, total,
+                                      progress=progress, cancelled=cancelled)  # fmt: skip
             write_audit(
                 conn,
                 who,
@@ -706,6 +700,66 @@ class ParticipantService:
             if progress:
                 progress(total, total)
         return OpChanges(participants=True)
+
+    def _bulk_updates(
+        self,
+        conn: Connection,
+        updates: Sequence[tuple[int, dict[str, str | int | None]]],
+        first_rev: int,
+        approval: bool,
+        stamp: str,
+        done: int,
+        total: int,
+        *,
+        progress: Progress | None,
+        cancelled: CancelCheck,
+    ) -> int:
+        """Apply a list's corrections set-based, a chunk at a time: the rows read in one query,
+        one UPDATE statement per set of changed columns, the history rows and the approval queue
+        in one executemany each (was seven statements a person: 55 s for 100,000). Each update
+        keeps its own ``rev`` in list order; the import's one audit entry names the count, each
+        person's history names the change."""
+        who = self.user.username
+        for start in range(0, len(updates), BULK_CHUNK):
+            if cancelled():
+                raise CancelledError()
+            chunk = updates[start : start + BULK_CHUNK]
+            ids = [pid for pid, _ in chunk]
+            rows = {r.id: r for r in conn.execute(select(participant_table).where(P.id.in_(ids)))}
+            grouped: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+            history: list[dict[str, Any]] = []
+            changed_rows: list[tuple[int, Any]] = []
+            for offset, (pid, changed) in enumerate(chunk):
+                row = rows.get(pid)
+                if row is None:
+                    raise NotFoundError("participant_not_found", id=pid)
+                diff = [(k, getattr(row, k), v) for k, v in changed.items() if getattr(row, k) != v]
+                if not diff:
+                    continue
+                rev = first_rev + start + offset
+                keys = tuple(sorted(k for k, _, _ in diff))
+                grouped.setdefault(keys, []).append({"b_id": pid, "b_rev": rev, **{f"b_{k}": v for k, _, v in diff}})
+                history.append({
+                    "participant_id": pid, "at": stamp, "username": who, "action": HistoryAction.UPDATE,
+                    "changes": json.dumps([[f, o, n] for f, o, n in diff], ensure_ascii=False), "rev": rev,
+                })  # fmt: skip
+                changed_rows.append((pid, row))
+            for keys, params in grouped.items():
+                statement = (
+                    update(participant_table)
+                    .where(P.id == bindparam("b_id"))
+                    .values(updated_at=stamp, updated_by=who, rev=bindparam("b_rev"),
+                            **{k: bindparam(f"b_{k}") for k in keys})
+                )  # fmt: skip
+                conn.execute(statement, params)
+            if history:
+                conn.execute(history_table.insert(), history)
+            if approval and changed_rows:
+                queue_changed(conn, changed_rows, who, stamp)
+            done += len(chunk)
+            if progress:
+                progress(done, total)
+        return done
 
     def update(self, participant_id: int, draft: ParticipantDraft, *, accept_warnings: bool = False) -> OpChanges:
         """Correct a participant's data; only changed fields are written and recorded."""
