@@ -22,7 +22,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, Connection, and_, func, literal_column, or_, select, update
 from sqlalchemy.orm import aliased
 
 from kudus_desktop.core.errors import KudusError, NotFoundError, StateError
@@ -206,6 +206,16 @@ def _set_outcome(conn: Connection, rows: Sequence[tuple[int, str, str]], stamp: 
     )
 
 
+def _usually(conn: Connection, term: ColumnElement[bool]) -> ColumnElement[bool]:
+    """``term``, with SQLite told that it holds for most rows (nearly everyone is active). Its
+    sampled statistics (``keep_statistics``) make ``status = 'aktif'`` look as selective as a NIK,
+    and a village's same-NIK check then read every active participant of the regency: 0.47 s a
+    package at 1,000,000, 14 ms at 100,000. PostgreSQL keeps true statistics and needs no hint."""
+    if conn.dialect.name != "sqlite":
+        return term
+    return func.likelihood(term, literal_column("0.9"))  # a constant, as SQLite demands, never a parameter
+
+
 def scan_cases(conn: Connection, *, desa: str | None = None) -> ScanResult:
     """Open a case for every double enrolment not yet known, close those that no longer
     hold, and put the enrolments concerned in review. Set-based; runs in the caller's
@@ -215,6 +225,9 @@ def scan_cases(conn: Connection, *, desa: str | None = None) -> ScanResult:
     stamp = now_iso()
     live = and_(P.status == Status.AKTIF, or_(S.outcome.is_(None), S.outcome != "rejected"))
     base = participant_table.outerjoin(participant_sync_table, S.participant_id == P.id)
+    if desa:
+        # One village's NIKs: found through the NIK index, never by reading every active row.
+        live = and_(_usually(conn, P.status == Status.AKTIF), or_(S.outcome.is_(None), S.outcome != "rejected"))
     opened = dict.fromkeys(KINDS, 0)
 
     def new_cases(kind: str, pairs: list[tuple[str, int, int | None]]) -> list[tuple[str, int, int | None]]:
@@ -238,7 +251,11 @@ def scan_cases(conn: Connection, *, desa: str | None = None) -> ScanResult:
         shared: Any = (
             select(P.nik)
             .select_from(mine.join(participant_table, and_(P.nik == mine.c.nik, P.desa_code != mine.c.desa_code)))
-            .where(mine.c.desa_code == desa, mine.c.status == Status.AKTIF, P.status == Status.AKTIF)
+            .where(
+                mine.c.desa_code == desa,
+                _usually(conn, mine.c.status == Status.AKTIF),
+                _usually(conn, P.status == Status.AKTIF),
+            )
             .distinct()
         )
     else:
