@@ -22,7 +22,7 @@ from sqlalchemy import ColumnElement, Connection, bindparam, delete, exists, fun
 from kudus_desktop.core.errors import KudusError, ValidationError
 from kudus_desktop.core.rules.codes import HistoryAction, Mode, Role, can_approve
 from kudus_desktop.core.rules.dates import now_iso
-from kudus_desktop.core.rules.records import OpChanges, UserView
+from kudus_desktop.core.rules.records import ChangesParticipants, OpChanges, UserView
 from kudus_desktop.core.rules.regions import kudus_district_digits
 from kudus_desktop.core.rules.validation import Issue, ValidationContext, collapse, draft_of, validate_participant
 from kudus_desktop.core.storage import settings
@@ -179,12 +179,7 @@ class ApprovalCounts:
 
 
 @dataclass(frozen=True, slots=True)
-class ApprovalResult:
-    @property
-    def changes(self) -> OpChanges:
-        """What the act changed, for every view to refresh: participants (their rows, standing or sync state)."""
-        return OpChanges(participants=True)
-
+class ApprovalResult(ChangesParticipants):
     approved: int
     own: tuple[str, ...]  # names left waiting because this user changed them
     gone: int  # no longer waiting (approved or changed elsewhere meanwhile)

@@ -25,7 +25,7 @@ from kudus_desktop.core.rules.codes import BPJS_RESULT_FIELDS, HistoryAction, Mo
 from kudus_desktop.core.rules.dates import now_iso
 from kudus_desktop.core.rules.labels import describe
 from kudus_desktop.core.rules.nik import clean_number
-from kudus_desktop.core.rules.records import OpChanges, UserView
+from kudus_desktop.core.rules.records import ChangesParticipants, UserView
 from kudus_desktop.core.storage import settings
 from kudus_desktop.core.storage.audit import write_audit
 from kudus_desktop.core.storage.db import Database, executemany
@@ -62,12 +62,7 @@ class BpjsError(KudusError):
 
 
 @dataclass(frozen=True, slots=True)
-class BpjsExport:
-    @property
-    def changes(self) -> OpChanges:
-        """What the act changed, for every view to refresh: participants (their rows, standing or sync state)."""
-        return OpChanges(participants=True)
-
+class BpjsExport(ChangesParticipants):
     path: Path
     count: int
     sent_on: str
@@ -112,12 +107,7 @@ class ResultPreview:
 
 
 @dataclass(frozen=True, slots=True)
-class ResultApplied:
-    @property
-    def changes(self) -> OpChanges:
-        """What the act changed, for every view to refresh: participants (their rows, standing or sync state)."""
-        return OpChanges(participants=True)
-
+class ResultApplied(ChangesParticipants):
     kpj: int
     rejected: int
     unchanged: int

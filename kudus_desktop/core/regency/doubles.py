@@ -31,7 +31,7 @@ from kudus_desktop.core.rules.dates import format_date, from_iso, now_iso
 from kudus_desktop.core.rules.labels import describe
 from kudus_desktop.core.rules.names import similar
 from kudus_desktop.core.rules.nik import mask_nik_last4
-from kudus_desktop.core.rules.records import OpChanges, UserView
+from kudus_desktop.core.rules.records import ChangesParticipants, UserView
 from kudus_desktop.core.rules.regions import region
 from kudus_desktop.core.storage import settings
 from kudus_desktop.core.storage.audit import write_audit
@@ -130,12 +130,7 @@ class DoubleCase:
 
 
 @dataclass(frozen=True, slots=True)
-class ScanResult:
-    @property
-    def changes(self) -> OpChanges:
-        """What the act changed, for every view to refresh: participants (their rows, standing or sync state)."""
-        return OpChanges(participants=True)
-
+class ScanResult(ChangesParticipants):
     opened: dict[str, int]  # kind -> new cases
     closed: int  # open cases that no longer hold (a side ended, left the APBD list, was rejected)
     open_total: int
@@ -155,12 +150,7 @@ class ApbdRejected:
 
 
 @dataclass(frozen=True, slots=True)
-class ApbdImport:
-    @property
-    def changes(self) -> OpChanges:
-        """What the act changed, for every view to refresh: participants (their rows, standing or sync state)."""
-        return OpChanges(participants=True)
-
+class ApbdImport(ChangesParticipants):
     sheet: str
     members: int
     added: int

@@ -130,3 +130,24 @@ class OpChanges:
     participants: bool = False
     settings: bool = False
     participant_ids: tuple[int, ...] = ()
+
+
+class ChangesParticipants:
+    """The result of an act that changed participants (their rows, standing or sync state):
+    its ``changes`` say so to every view, the same for every such result."""
+
+    __slots__ = ()
+
+    @property
+    def changes(self) -> OpChanges:
+        return OpChanges(participants=True)
+
+
+class ChangesSettings:
+    """The result of an act that changed the office's settings (its keys)."""
+
+    __slots__ = ()
+
+    @property
+    def changes(self) -> OpChanges:
+        return OpChanges(settings=True)

@@ -36,7 +36,7 @@ from kudus_desktop.core.rules.codes import Mode, Status
 from kudus_desktop.core.rules.dates import now_iso
 from kudus_desktop.core.rules.labels import describe
 from kudus_desktop.core.rules.progress import CancelCheck, Progress, cycle_collection_paused, never_cancelled
-from kudus_desktop.core.rules.records import OpChanges, UserView
+from kudus_desktop.core.rules.records import ChangesParticipants, UserView
 from kudus_desktop.core.rules.regions import all_regions, region
 from kudus_desktop.core.storage import settings
 from kudus_desktop.core.storage.audit import write_audit
@@ -191,12 +191,7 @@ class PendingDevice:
 
 
 @dataclass
-class BatchReport:
-    @property
-    def changes(self) -> OpChanges:
-        """What the act changed, for every view to refresh: participants (their rows, standing or sync state)."""
-        return OpChanges(participants=True)
-
+class BatchReport(ChangesParticipants):
     done: list[IngestResult] = field(default_factory=list)
     failed: list[ImportFailure] = field(default_factory=list)
     scan: ScanResult | None = None  # the double-enrolment scan after the batch

@@ -24,7 +24,7 @@ from kudus_desktop.core.errors import CancelledError
 from kudus_desktop.core.rules.codes import HistoryAction, Mode
 from kudus_desktop.core.rules.dates import now_iso
 from kudus_desktop.core.rules.progress import CancelCheck, Progress, never_cancelled
-from kudus_desktop.core.rules.records import OpChanges, UserView
+from kudus_desktop.core.rules.records import ChangesParticipants, ChangesSettings, UserView
 from kudus_desktop.core.rules.regions import region
 from kudus_desktop.core.rules.sync_state import RecordState, record_state
 from kudus_desktop.core.storage import faults, settings
@@ -100,12 +100,7 @@ REG_NO_TAKEN = "sync_reg_no_taken"
 
 
 @dataclass(frozen=True, slots=True)
-class PackageResult:
-    @property
-    def changes(self) -> OpChanges:
-        """What the act changed, for every view to refresh: participants (their rows, standing or sync state)."""
-        return OpChanges(participants=True)
-
+class PackageResult(ChangesParticipants):
     seq: int
     file_name: str
     outbox_path: Path
@@ -116,12 +111,7 @@ class PackageResult:
 
 
 @dataclass(frozen=True, slots=True)
-class ReceiptResult:
-    @property
-    def changes(self) -> OpChanges:
-        """What the act changed, for every view to refresh: participants (their rows, standing or sync state)."""
-        return OpChanges(participants=True)
-
+class ReceiptResult(ChangesParticipants):
     seq: int
     already_applied: bool
     records: int
@@ -187,12 +177,7 @@ class VillageStatus:
 
 
 @dataclass(frozen=True, slots=True)
-class RotationResult:
-    @property
-    def changes(self) -> OpChanges:
-        """What the act changed, for every view to refresh: the office's settings (its keys)."""
-        return OpChanges(settings=True)
-
+class RotationResult(ChangesSettings):
     old_device: str
     old_fingerprint: str
     new_device: str

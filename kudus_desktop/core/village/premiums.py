@@ -33,7 +33,7 @@ from kudus_desktop.core.enrolment.standing import Standing, enrolled, enrolled_n
 from kudus_desktop.core.errors import KudusError
 from kudus_desktop.core.rules.codes import Funding, Mode, Role, Status
 from kudus_desktop.core.rules.dates import format_month, format_rupiah, now_iso
-from kudus_desktop.core.rules.records import OpChanges, UserView
+from kudus_desktop.core.rules.records import ChangesParticipants, OpChanges, UserView
 from kudus_desktop.core.rules.validation import collapse
 from kudus_desktop.core.storage import faults, settings
 from kudus_desktop.core.storage.audit import log_event, write_audit
@@ -334,12 +334,7 @@ class PaymentRequest:
 
 
 @dataclass(frozen=True, slots=True)
-class PaymentView:
-    @property
-    def changes(self) -> OpChanges:
-        """What the act changed, for every view to refresh: participants (their rows, standing or sync state)."""
-        return OpChanges(participants=True)
-
+class PaymentView(ChangesParticipants):
     id: int
     uid: str
     paid_on: str

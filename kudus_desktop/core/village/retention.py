@@ -25,7 +25,7 @@ from sqlalchemy import Connection, delete, func, or_, select, update
 from kudus_desktop.core.errors import KudusError
 from kudus_desktop.core.rules.codes import Mode, Role, Status
 from kudus_desktop.core.rules.dates import format_date_long
-from kudus_desktop.core.rules.records import OpChanges, UserView
+from kudus_desktop.core.rules.records import ChangesParticipants, UserView
 from kudus_desktop.core.storage import settings
 from kudus_desktop.core.storage.audit import write_audit
 from kudus_desktop.core.storage.db import Database
@@ -57,12 +57,7 @@ TRUSTED_DAYS = 31
 
 
 @dataclass(frozen=True, slots=True)
-class PurgePlan:
-    @property
-    def changes(self) -> OpChanges:
-        """What the act changed, for every view to refresh: participants (their rows, standing or sync state)."""
-        return OpChanges(participants=True)
-
+class PurgePlan(ChangesParticipants):
     years: int
     cutoff: date  # participations that ended before this day are due
     ids: tuple[int, ...]
