@@ -4,47 +4,47 @@
 <context>
     <name>AccountDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="97"/>
+        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="98"/>
         <source>Akun baru</source>
         <translation>New account</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="99"/>
+        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="100"/>
         <source>Atur ulang kata sandi — {name}</source>
         <translation>Reset password — {name}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="121"/>
+        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="122"/>
         <source>Nama pengguna *</source>
         <translation>User name *</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="122"/>
+        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="123"/>
         <source>Nama lengkap *</source>
         <translation>Full name *</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="123"/>
+        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="124"/>
         <source>Peran *</source>
         <translation>Role *</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="124"/>
+        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="125"/>
         <source>Kata sandi *</source>
         <translation>Password *</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="125"/>
+        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="126"/>
         <source>Ulangi kata sandi *</source>
         <translation>Repeat password *</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="127"/>
+        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="128"/>
         <source>Simpan</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="128"/>
+        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="129"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
@@ -52,37 +52,37 @@
 <context>
     <name>AccountsTableModel</name>
     <message>
-        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="59"/>
+        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="60"/>
         <source>Nama pengguna</source>
         <translation>User name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="59"/>
+        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="60"/>
         <source>Nama lengkap</source>
         <translation>Full name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="59"/>
+        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="60"/>
         <source>Peran</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="59"/>
+        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="60"/>
         <source>Keadaan</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="74"/>
+        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="75"/>
         <source>Nonaktif</source>
         <translation>Disabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="76"/>
+        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="77"/>
         <source>Terkunci sampai {time}</source>
         <translation>Locked until {time}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="78"/>
+        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="79"/>
         <source>Aktif</source>
         <translation>Active</translation>
     </message>
@@ -90,23 +90,23 @@
 <context>
     <name>AccountsWidget</name>
     <message>
-        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="180"/>
+        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="183"/>
         <source>Tambah akun…</source>
         <translation>Add account…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="181"/>
-        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="214"/>
+        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="184"/>
+        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="217"/>
         <source>Nonaktifkan</source>
         <translation>Disable</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="182"/>
+        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="185"/>
         <source>Atur ulang kata sandi…</source>
         <translation>Reset password…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="214"/>
+        <location filename="../../kudus_desktop/gui/office/accounts_widget.py" line="217"/>
         <source>Aktifkan</source>
         <translation>Enable</translation>
     </message>
@@ -147,7 +147,7 @@
 <context>
     <name>AppController</name>
     <message>
-        <location filename="../../kudus_desktop/gui/app.py" line="171"/>
+        <location filename="../../kudus_desktop/gui/app.py" line="188"/>
         <source>Folder data tadinya dapat dibaca pengguna lain komputer ini; kini hanya untuk akun Windows/Linux Anda ({n} berkas diperbaiki).</source>
         <translation>Other users of this computer could read the data folder; it is now private to your Windows/Linux account ({n} files repaired).</translation>
     </message>
@@ -155,143 +155,143 @@
 <context>
     <name>ApprovalPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="87"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="93"/>
         <source>Persetujuan data peserta</source>
         <translation>Approval of participant data</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="95"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="101"/>
         <source>Menunggu persetujuan</source>
         <translation>Awaiting approval</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="96"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="102"/>
         <source>Dikembalikan ke operator</source>
         <translation>Sent back to the operator</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="97"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="103"/>
         <source>Semua</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="104"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="110"/>
         <source>No. registrasi</source>
         <translation>Registration no.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="104"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="110"/>
         <source>Nama</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="104"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="111"/>
         <source>NIK</source>
         <translation>NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="104"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="112"/>
         <source>Jenis</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="104"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="113"/>
         <source>Diubah oleh</source>
         <translation>Changed by</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="105"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="114"/>
         <source>Diajukan</source>
         <translation>Submitted</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="105"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="115"/>
         <source>Keadaan</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="114"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="123"/>
         <source>Data</source>
         <translation>Field</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="114"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="123"/>
         <source>Yang disetujui</source>
         <translation>As approved</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="114"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="124"/>
         <source>Sekarang</source>
         <translation>Now</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="114"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="125"/>
         <source>Peringatan yang diterima</source>
         <translation>Accepted warnings</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="121"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="130"/>
         <source>Setujui</source>
         <translation>Approve</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="125"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="134"/>
         <source>Kembalikan…</source>
         <translation>Send back…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="135"/>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="220"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="144"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="204"/>
         <source>Yang berubah</source>
         <translation>What changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="161"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="170"/>
         <source>Menunggu persetujuan: {w}. Dikembalikan ke operator: {d}.</source>
         <translation>Awaiting approval: {w}. Sent back to the operator: {d}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="165"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="174"/>
         <source>Persetujuan verifikator tidak wajib di kantor ini (Pengaturan): perubahan baru langsung siap dikirim.</source>
         <translation>Verifier approval is not required in this office (Settings): new changes are ready to send at once.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="208"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="192"/>
         <source>Verifikator atau admin yang menyetujui.</source>
         <translation>A verifier or an admin approves.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="210"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="194"/>
         <source>Data yang dikembalikan diperbaiki di halaman Peserta, lalu menunggu lagi.</source>
         <translation>Data sent back is corrected on the Participants page, then waits again.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="212"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="196"/>
         <source>{n} yang dipilih Anda ubah sendiri: orang lain yang memeriksanya.</source>
         <translation>You changed {n} of the selected yourself: someone else checks them.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="214"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="198"/>
         <source>{n} peserta dipilih.</source>
         <translation>{n} participants selected.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="224"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="208"/>
         <source>Yang berubah: {name} ({kind})</source>
         <translation>What changed: {name} ({kind})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="261"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="238"/>
         <source>{n} peringatan diterima pembuat data</source>
         <translation>{n} warnings accepted by the maker</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="275"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="252"/>
         <source>Sebagian tetap menunggu</source>
         <translation>Some are still waiting</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="276"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="253"/>
         <source>{n} peserta disetujui. Yang Anda ubah sendiri tetap menunggu pemeriksa lain: {names}.</source>
         <translation>{n} participants approved. Those you changed yourself wait for another checker: {names}.</translation>
     </message>
@@ -435,140 +435,140 @@
 <context>
     <name>BpjsPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="600"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="605"/>
         <source>BPJS Ketenagakerjaan</source>
         <translation>BPJS Ketenagakerjaan</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="603"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="608"/>
         <source>Daftar pendaftaran ke BPJS</source>
         <translation>Registration list for BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="604"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="609"/>
         <source>Semua desa</source>
         <translation>All villages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="605"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="610"/>
         <source>Juga yang sudah pernah dikirim tetapi belum dijawab</source>
         <translation>Also those sent before but not yet answered</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="609"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="614"/>
         <source>Simpan daftar pendaftaran…</source>
         <translation>Save registration list…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="615"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="620"/>
         <source>Wilayah</source>
         <translation>Area</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="623"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="628"/>
         <source>Hanya peserta aktif yang diterima (tidak ditinjau, tidak ditolak) dan belum ber-KPJ. Kolom dan urutannya mengikuti pengaturan daftar BPJS; kode wadah SD/SA/SL dari sumber dana.</source>
         <translation>Only active, accepted participants (not in review, not rejected) without a KPJ number. Columns and their order follow the BPJS list setting; the wadah code SD/SA/SL comes from the funding source.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="632"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="637"/>
         <source>Jawaban BPJS: nomor KPJ dan penolakan</source>
         <translation>BPJS&apos;s answer: KPJ numbers and rejections</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="633"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="638"/>
         <source>Buka berkas jawaban BPJS…</source>
         <translation>Open BPJS&apos;s answer file…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="638"/>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="652"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="643"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="657"/>
         <source>NIK</source>
         <translation>NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="638"/>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="652"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="643"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="658"/>
         <source>KPJ</source>
         <translation>KPJ</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="638"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="643"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="639"/>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="652"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="644"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="660"/>
         <source>Alasan</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="639"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="644"/>
         <source>Nama</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="652"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="657"/>
         <source>Baris</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="652"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="659"/>
         <source>Jawaban</source>
         <translation>Answer</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="653"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="661"/>
         <source>Tindakan</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="653"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="662"/>
         <source>Keterangan</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="656"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="666"/>
         <source>Catat hasil BPJS</source>
         <translation>Record BPJS results</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="690"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="700"/>
         <source>{n} peserta akan masuk daftar.</source>
         <translation>{n} participants will be on the list.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="693"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="703"/>
         <source>Sudah dikirim ke BPJS: {sent}; terdaftar (ber-KPJ): {ok}; ditolak BPJS: {rej}.</source>
         <translation>Sent to BPJS: {sent}; registered (with KPJ): {ok}; rejected by BPJS: {rej}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="701"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="711"/>
         <source>Simpan daftar pendaftaran BPJS</source>
         <translation>Save BPJS registration list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="713"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="722"/>
         <source>Daftar pendaftaran BPJS</source>
         <translation>BPJS registration list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="714"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="723"/>
         <source>{n} peserta ditulis ke {path} dan ditandai dikirim ke BPJS pada {day}.</source>
         <translation>{n} participants written to {path} and marked as sent to BPJS on {day}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="722"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="731"/>
         <source>Pilih berkas jawaban BPJS</source>
         <translation>Choose BPJS&apos;s answer file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="741"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="750"/>
         <source>(tidak ada)</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="743"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="752"/>
         <source>kolom {n}</source>
         <translation>column {n}</translation>
     </message>
@@ -578,12 +578,12 @@
         <translation>{name}, sheet {sheet}: {kpj} new KPJ numbers, {rej} rejections, {same} already recorded, {unknown} unknown NIKs, {not_sent} never sent, {bad} faulty rows. Unknown NIKs are not added.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="782"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="781"/>
         <source>Jawaban BPJS</source>
         <translation>BPJS&apos;s answer</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="783"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="782"/>
         <source>Dicatat: {kpj} nomor KPJ dan {rej} penolakan. Semuanya sampai ke {n} desa lewat tanda terima berikutnya.</source>
         <translation>Recorded: {kpj} KPJ numbers and {rej} rejections. They reach {n} villages with the next receipts.</translation>
     </message>
@@ -726,100 +726,100 @@
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="240"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="241"/>
         <source>RT/RW</source>
         <translation>RT/RW</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="240"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="242"/>
         <source>Dicetak</source>
         <translation>Printed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="240"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="243"/>
         <source>Kini</source>
         <translation>Now</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="241"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="244"/>
         <source>Tindakan</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="241"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="246"/>
         <source>Alasan</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="248"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="245"/>
         <source>Cetak ulang</source>
         <translation>Print again</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="248"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="245"/>
         <source>Tarik kembali</source>
         <translation>Take back</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="286"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="284"/>
         <source>status kepesertaan berubah</source>
         <translation>participation status changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="291"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="289"/>
         <source>{n} dari {total} kartu ini sudah pernah dicetak. Cetak ulang dicatat dengan alasannya.</source>
         <translation>{n} of these {total} cards have been printed before. A reprint is logged with its reason.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="303"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="301"/>
         <source>{n} kartu per lembar {paper}; bagian belakang di halaman berikutnya (bolak-balik, sisi panjang).</source>
         <translation>{n} cards per {paper} sheet; the backs are on the next page (duplex, long-edge flip).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="333"/>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="362"/>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="388"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="331"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="360"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="386"/>
         <source>Kartu</source>
         <translation>Cards</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="333"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="331"/>
         <source>{n} kartu {where}.</source>
         <translation>{n} cards {where}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="341"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="339"/>
         <source>Simpan kartu sebagai PDF</source>
         <translation>Save cards as PDF</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="359"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="357"/>
         <source>{n} kartu ditulis ke {path}.</source>
         <translation>{n} cards written to {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="361"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="359"/>
         <source>Lembar informasi data pribadi: {path}.</source>
         <translation>Personal data information sheets: {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="365"/>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="404"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="363"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="402"/>
         <source>Menyiapkan kartu…</source>
         <translation>Preparing cards…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="388"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="386"/>
         <source>{n} kartu dikirim ke pencetak.</source>
         <translation>{n} cards sent to the printer.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="391"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="389"/>
         <source>Mencetak kartu…</source>
         <translation>Printing cards…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="401"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="399"/>
         <source>dicetak</source>
         <translation>printed</translation>
     </message>
@@ -885,27 +885,27 @@
 <context>
     <name>DeclineDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="52"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="59"/>
         <source>Kembalikan ke operator</source>
         <translation>Send back to the operator</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="54"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="61"/>
         <source>{n} data peserta dikembalikan ke operator. Tulis apa yang harus diperbaiki; operator membacanya di daftar peserta.</source>
         <translation>{n} participant records go back to the operator. Write what must be corrected; the operator reads it in the participant list.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="60"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="67"/>
         <source>mis. Tanggal lahir tidak sesuai KTP</source>
         <translation>e.g. Date of birth does not match the ID card</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="62"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="69"/>
         <source>Kembalikan</source>
         <translation>Send back</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="63"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="70"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
@@ -913,83 +913,83 @@
 <context>
     <name>DevicesDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="672"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="665"/>
         <source>Perangkat desa</source>
         <translation>Village devices</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="674"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="668"/>
         <source>Desa</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="674"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="669"/>
         <source>Perangkat</source>
         <translation>Device</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="674"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="669"/>
         <source>Sidik jari</source>
         <translation>Fingerprint</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="674"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="670"/>
         <source>Keadaan</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="675"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="671"/>
         <source>Paket terakhir</source>
         <translation>Last package</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="675"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="672"/>
         <source>Terdaftar</source>
         <translation>Registered</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="675"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="673"/>
         <source>Catatan</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="678"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="676"/>
         <source>Cabut perangkat terpilih…</source>
         <translation>Revoke selected device…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="681"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="679"/>
         <source>Tutup</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="695"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="666"/>
         <source>aktif</source>
         <translation>current</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="695"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="666"/>
         <source>diganti</source>
         <translation>replaced</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="695"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="666"/>
         <source>dicabut</source>
         <translation>revoked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="705"/>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="712"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="698"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="704"/>
         <source>Cabut perangkat</source>
         <translation>Revoke device</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="705"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="698"/>
         <source>Pilih perangkatnya di daftar lebih dahulu.</source>
         <translation>Select the device in the list first.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="714"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="706"/>
         <source>Perangkat {id} Desa {desa} (sidik jari {fp}) tidak akan diterima lagi: paket, tanda terima dan kunci baru yang ditandatanganinya ditolak. Alasan pencabutan:</source>
         <translation>Device {id} of {desa} (fingerprint {fp}) will no longer be accepted: its packages, receipts and any new keys it signs are refused. Reason for revoking:</translation>
     </message>
@@ -997,225 +997,225 @@
 <context>
     <name>DoubleEnrolmentPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="345"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="364"/>
         <source>Kepesertaan ganda</source>
         <translation>Double enrolment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="353"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="372"/>
         <source>Semua jenis</source>
         <translation>All kinds</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="358"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="377"/>
         <source>Menunggu keputusan</source>
         <translation>Awaiting decision</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="359"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="378"/>
         <source>Sudah diputuskan</source>
         <translation>Decided</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="360"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="379"/>
         <source>Semua</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="361"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="380"/>
         <source>Semua wilayah</source>
         <translation>All areas</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="364"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="383"/>
         <source>Periksa ulang semua peserta</source>
         <translation>Check all participants again</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="367"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="386"/>
         <source>Impor daftar NIK APBD…</source>
         <translation>Import APBD NIK list…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="378"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="397"/>
         <source>No.</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="378"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="397"/>
         <source>Jenis</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="378"/>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="473"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="398"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="487"/>
         <source>NIK</source>
         <translation>NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="378"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="399"/>
         <source>Pertama</source>
         <translation>First</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="378"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="400"/>
         <source>Kedua</source>
         <translation>Second</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="379"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="401"/>
         <source>Ditemukan</source>
         <translation>Found</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="379"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="402"/>
         <source>Keputusan</source>
         <translation>Decision</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="386"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="410"/>
         <source>Kepesertaan pertama</source>
         <translation>First enrolment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="386"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="411"/>
         <source>Kepesertaan kedua</source>
         <translation>Second enrolment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="393"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="417"/>
         <source>Catatan keputusan (mis. hasil cek ke Dukcapil atau ke desa)</source>
         <translation>Decision note (e.g. what Dukcapil or the village said)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="394"/>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="519"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="418"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="526"/>
         <source>Yang pertama berlaku</source>
         <translation>The first stands</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="396"/>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="520"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="420"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="527"/>
         <source>Yang kedua berlaku</source>
         <translation>The second stands</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="398"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="422"/>
         <source>Bukan orang yang sama</source>
         <translation>Not the same person</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="410"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="434"/>
         <source>Bandingkan dan putuskan</source>
         <translation>Compare and decide</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="441"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="465"/>
         <source>Menunggu keputusan: {nik} NIK sama di dua desa, {apbd_cases} NIK juga di daftar APBD, {sim} mirip (nama, tanggal lahir dan KK sama dengan NIK lain). Daftar APBD berisi {apbd} NIK.</source>
         <translation>Awaiting decision: {nik} NIKs in two villages, {apbd_cases} NIKs also on the APBD list, {sim} look-alikes (same name, birth date and KK under another NIK). The APBD list holds {apbd} NIKs.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="472"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="486"/>
         <source>Desa</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="474"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="488"/>
         <source>Nama</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="475"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="489"/>
         <source>Tanggal lahir</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="476"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="490"/>
         <source>No. KK</source>
         <translation>KK No.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="477"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="491"/>
         <source>Kategori</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="478"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="492"/>
         <source>Sumber dana</source>
         <translation>Funding</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="479"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="493"/>
         <source>Mulai</source>
         <translation>Start</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="480"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="494"/>
         <source>No. registrasi</source>
         <translation>Registration no.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="504"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="511"/>
         <source>Diputuskan {when} oleh {who}: {decision}. {note}</source>
         <translation>Decided {when} by {who}: {decision}. {note}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="510"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="517"/>
         <source>Hanya admin atau verifikator yang boleh memutuskan.</source>
         <translation>Only an admin or a verifier may decide.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="512"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="519"/>
         <source>APBD yang berlaku</source>
         <translation>APBD stands</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="513"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="520"/>
         <source>Kepesertaan desa berlaku</source>
         <translation>The village&apos;s enrolment stands</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="515"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="522"/>
         <source>Bila APBD yang berlaku, desa menerima penolakan di tanda terima berikutnya. Bila kepesertaan desa yang berlaku, keluarkan NIK ini dari daftar APBD.</source>
         <translation>If APBD stands, the village receives the rejection in its next receipt. If the village&apos;s enrolment stands, take this NIK off the APBD list.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="522"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="529"/>
         <source>Kepesertaan yang tidak berlaku ditolak; desanya menerima alasan &quot;sudah terdaftar di Desa … sejak …&quot; di tanda terima berikutnya. Desa yang lain tidak menerima apa-apa.</source>
         <translation>The enrolment that does not stand is rejected; its village receives the reason &quot;already enrolled in Desa … since …&quot; in its next receipt. The other village receives nothing.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="543"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="549"/>
         <source>Periksa ulang</source>
         <translation>Check again</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="545"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="551"/>
         <source>Kasus baru: {nik} NIK sama di dua desa, {apbd} NIK di daftar APBD, {sim} mirip. {closed} kasus selesai sendiri. Menunggu keputusan: {open}.</source>
         <translation>New cases: {nik} NIKs in two villages, {apbd} NIKs on the APBD list, {sim} look-alikes. {closed} cases closed by themselves. Awaiting decision: {open}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="556"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="562"/>
         <source>Pilih daftar NIK peserta APBD</source>
         <translation>Choose the APBD participants NIK list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="564"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="569"/>
         <source>Daftar APBD sekarang {n} NIK ({added} baru, {removed} keluar). {cases} peserta desa juga ada di daftar itu dan menunggu keputusan.</source>
         <translation>The APBD list now holds {n} NIKs ({added} new, {removed} left). {cases} village participants are also on it and await a decision.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="570"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="575"/>
         <source>{n} baris dilewati:</source>
         <translation>{n} rows skipped:</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="572"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="577"/>
         <source>baris {row}: {reason}</source>
         <translation>row {row}: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="575"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="580"/>
         <source>Daftar APBD</source>
         <translation>APBD list</translation>
     </message>
@@ -1223,28 +1223,28 @@
 <context>
     <name>EndParticipationDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/village/status_dialogs.py" line="72"/>
+        <location filename="../../kudus_desktop/gui/village/status_dialogs.py" line="80"/>
         <source>Hentikan kepesertaan</source>
         <extracomment>the service call each dialog makes; defined by the subclasses</extracomment>
         <translation>End participation</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/status_dialogs.py" line="74"/>
+        <location filename="../../kudus_desktop/gui/village/status_dialogs.py" line="82"/>
         <source>Kepesertaan {name} ({reg}) dihentikan. Datanya tetap tersimpan beserta riwayatnya dan dapat diaktifkan kembali.</source>
         <translation>The participation of {name} ({reg}) ends. The record and its history are kept and can be reactivated.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/status_dialogs.py" line="79"/>
+        <location filename="../../kudus_desktop/gui/village/status_dialogs.py" line="87"/>
         <source>— pilih alasan —</source>
         <translation>— choose a reason —</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/status_dialogs.py" line="82"/>
+        <location filename="../../kudus_desktop/gui/village/status_dialogs.py" line="90"/>
         <source>Alasan *</source>
         <translation>Reason *</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/status_dialogs.py" line="83"/>
+        <location filename="../../kudus_desktop/gui/village/status_dialogs.py" line="91"/>
         <source>Tanggal berhenti *</source>
         <translation>End date *</translation>
     </message>
@@ -1348,6 +1348,7 @@
     </message>
     <message>
         <location filename="../../kudus_desktop/gui/village/import_page.py" line="219"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="358"/>
         <source>Belum ada berkas dipilih.</source>
         <translation>No file chosen yet.</translation>
     </message>
@@ -1463,8 +1464,8 @@
     </message>
     <message>
         <location filename="../../kudus_desktop/gui/village/import_page.py" line="306"/>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="429"/>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="501"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="434"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="506"/>
         <source>Impor</source>
         <translation>Import</translation>
     </message>
@@ -1474,87 +1475,89 @@
         <translation>Choose a list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="368"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="373"/>
         <source>Kolom NIK tidak ditemukan otomatis: pilih lembar, baris judul dan kolomnya.</source>
         <translation>The NIK column was not found automatically: choose the sheet, the header row and the columns.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="384"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="389"/>
         <source>— tidak ada —</source>
         <translation>— none —</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="386"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="391"/>
         <source>(kolom {n})</source>
         <translation>(column {n})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="429"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="434"/>
         <source>Impor {n} peserta</source>
         <translation>Import {n} participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="439"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="353"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="354"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="444"/>
         <source>Membaca {name}…</source>
         <translation>Reading {name}…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="452"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="457"/>
         <source>{add} baru, {update} diperbarui, {same} tidak berubah, {rejected} ditolak, {warn} dengan peringatan</source>
         <translation>{add} new, {update} updated, {same} unchanged, {rejected} rejected, {warn} with warnings</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="461"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="466"/>
         <source>Lembar ini berisi rumus; yang dibaca adalah hasil terakhir yang disimpan Excel.</source>
         <translation>This sheet contains formulas; the values read are the last results Excel saved.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="464"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="469"/>
         <source>{n} peserta aktif dari {source} tidak ada lagi di berkas ini; setelah impor mereka masuk daftar tinjauan (tidak dihentikan otomatis).</source>
         <translation>{n} active participants from {source} are no longer in this file; after the import they go on the review list (not ended automatically).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="474"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="479"/>
         <source>Simpan laporan masalah</source>
         <translation>Save problem report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="483"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="488"/>
         <source>Laporan masalah</source>
         <translation>Problem report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="483"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="488"/>
         <source>{n} baris bermasalah ditulis ke {path}.</source>
         <translation>{n} problem rows written to {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="490"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="495"/>
         <source>Tambahkan {add} peserta baru dan perbarui {update} peserta dari {name}? {rejected} baris yang ditolak tidak diimpor.</source>
         <translation>Add {add} new participants and update {update} from {name}? The {rejected} rejected rows are not imported.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="501"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="506"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="512"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="517"/>
         <source>Menyimpan peserta…</source>
         <translation>Saving participants…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="523"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="528"/>
         <source>Selesai: {add} peserta ditambahkan, {update} diperbarui.</source>
         <translation>Done: {add} participants added, {update} updated.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="527"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="532"/>
         <source>{n} baris dengan peringatan dilewati.</source>
         <translation>{n} rows with warnings were left out.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="532"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="537"/>
         <source>Impor dibatalkan; tidak ada yang disimpan.</source>
         <translation>Import cancelled; nothing was saved.</translation>
     </message>
@@ -2621,12 +2624,12 @@
 <context>
     <name>ListPrintDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="521"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="519"/>
         <source>Cetak daftar peserta</source>
         <translation>Print participant list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="522"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="520"/>
         <source>{n} peserta sesuai pencarian dan saringan</source>
         <translation>{n} participants matching the search and filters</translation>
     </message>
@@ -2634,27 +2637,27 @@
 <context>
     <name>LockDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/office/idle_lock.py" line="38"/>
+        <location filename="../../kudus_desktop/gui/office/idle_lock.py" line="39"/>
         <source>Layar terkunci</source>
         <translation>Screen locked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/idle_lock.py" line="41"/>
+        <location filename="../../kudus_desktop/gui/office/idle_lock.py" line="42"/>
         <source>Kudus Desktop dikunci karena tidak dipakai. Masukkan kata sandi {name} untuk melanjutkan.</source>
         <translation>Kudus Desktop was locked because it was not in use. Enter the password of {name} to continue.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/idle_lock.py" line="53"/>
+        <location filename="../../kudus_desktop/gui/office/idle_lock.py" line="54"/>
         <source>Kata sandi</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/idle_lock.py" line="55"/>
+        <location filename="../../kudus_desktop/gui/office/idle_lock.py" line="56"/>
         <source>Buka</source>
         <translation>Unlock</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/idle_lock.py" line="56"/>
+        <location filename="../../kudus_desktop/gui/office/idle_lock.py" line="57"/>
         <source>Keluar</source>
         <translation>Quit</translation>
     </message>
@@ -2828,17 +2831,17 @@ Database: {path}</translation>
 <context>
     <name>NoticePrintDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="541"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="539"/>
         <source>{n} lembar, satu untuk setiap peserta</source>
         <translation>{n} sheets, one per participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="543"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="541"/>
         <source>Satu lembar kosong untuk diisi tangan</source>
         <translation>One blank sheet to fill in by hand</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="546"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="544"/>
         <source>Cetak lembar informasi data pribadi</source>
         <translation>Print the personal data information sheet</translation>
     </message>
@@ -3038,12 +3041,12 @@ Correct and save; the data then waits for approval again.</translation>
         <translation>NIK {nik} is already enrolled for {name} ({reg}). That participant is opened to view or edit.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="421"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="426"/>
         <source>Periksa kembali</source>
         <translation>Please check</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="422"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="427"/>
         <source>Ada yang perlu diperiksa:
 
 {warnings}
@@ -3056,32 +3059,32 @@ Simpan tetap?</source>
 Save anyway?</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="423"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="428"/>
         <source>Simpan tetap</source>
         <translation>Save anyway</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="424"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="429"/>
         <source>Periksa lagi</source>
         <translation>Check again</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="444"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="456"/>
         <source>Batalkan</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="445"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="457"/>
         <source>Perubahan belum disimpan. Buang perubahan?</source>
         <translation>Changes are not saved. Discard them?</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="446"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="458"/>
         <source>Buang</source>
         <translation>Discard</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="447"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="459"/>
         <source>Kembali ke formulir</source>
         <translation>Back to the form</translation>
     </message>
@@ -3225,8 +3228,8 @@ Save anyway?</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/gui/village/participants_page.py" line="146"/>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="417"/>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="465"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="421"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="469"/>
         <source>Ekspor</source>
         <translation>Export</translation>
     </message>
@@ -3256,74 +3259,74 @@ Save anyway?</translation>
         <translation>All areas</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="263"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="267"/>
         <source>Semua dusun</source>
         <translation>All hamlets</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="264"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="268"/>
         <source>Semua RT</source>
         <translation>All RT</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="265"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="269"/>
         <source>Semua RW</source>
         <translation>All RW</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="306"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="310"/>
         <source>Belum ada peserta.
 Klik “Tambah peserta” (Ctrl+N) untuk mendaftarkan yang pertama.</source>
         <translation>No participants yet.
 Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="310"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="314"/>
         <source>Tidak ada peserta yang cocok dengan pencarian dan saringan ini.</source>
         <translation>No participant matches this search and these filters.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="315"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="319"/>
         <source>{n} peserta</source>
         <translation>{n} participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="318"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="322"/>
         <source>{shown} dari {total} peserta</source>
         <translation>{shown} of {total} participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="417"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="421"/>
         <source>{n} peserta ditulis ke {path}.</source>
         <translation>{n} participants written to {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="422"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="426"/>
         <source>Ekspor daftar peserta</source>
         <translation>Export participant roster</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="428"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="432"/>
         <source>Menulis daftar peserta…</source>
         <translation>Writing the participant roster…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="441"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="445"/>
         <source>Ekspor daftar pendaftaran BPJS</source>
         <translation>Export BPJS registration list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="446"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="450"/>
         <source>Menulis daftar pendaftaran BPJS…</source>
         <translation>Writing the BPJS registration list…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="455"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="459"/>
         <source>Data pribadi {name}</source>
         <translation>Personal data of {name}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="467"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="471"/>
         <source>Semua data {name} ditulis ke {path}. Berkas ini memuat NIK lengkap: serahkan hanya kepada yang bersangkutan.</source>
         <translation>Everything about {name} was written to {path}. The file holds the full NIK: hand it only to the person concerned.</translation>
     </message>
@@ -3364,97 +3367,97 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
 <context>
     <name>PaymentDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="68"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="95"/>
         <source>Catat pembayaran iuran</source>
         <translation>Record a premium payment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="81"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="108"/>
         <source>{n} bulan</source>
         <translation>{n} months</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="81"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="108"/>
         <source>1 bulan</source>
         <translation>1 month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="82"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="109"/>
         <source>Semua peserta yang belum dibayar pada tagihan</source>
         <translation>Everyone unpaid on the bill</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="83"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="110"/>
         <source>Hanya {n} peserta yang dipilih di daftar</source>
         <translation>Only the {n} participants selected in the list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="97"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="124"/>
         <source>jumlah pada bukti bayar, mis. 84.000</source>
         <translation>amount on the payment slip, e.g. 84.000</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="100"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="127"/>
         <source>nomor bukti, virtual account, atau referensi bank</source>
         <translation>slip number, virtual account or bank reference</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="103"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="130"/>
         <source>Bulan pertama</source>
         <translation>First month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="104"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="131"/>
         <source>Lamanya</source>
         <translation>Length</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="105"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="132"/>
         <source>Peserta</source>
         <translation>Participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="107"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="134"/>
         <source>Tagihan</source>
         <translation>Bill</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="108"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="135"/>
         <source>Tanggal bayar</source>
         <translation>Date paid</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="109"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="136"/>
         <source>Jumlah dibayar (Rp)</source>
         <translation>Amount paid (Rp)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="110"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="137"/>
         <source>Referensi</source>
         <translation>Reference</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="111"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="138"/>
         <source>Catatan</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="113"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="140"/>
         <source>Simpan pembayaran</source>
         <translation>Save payment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="115"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="142"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="142"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="169"/>
         <source>{total} untuk {people} peserta, {months} bulan</source>
         <translation>{total} for {people} participants, {months} months</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="146"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="173"/>
         <source> ({n} bulan-peserta sudah dibayar sebelumnya, tidak ditagih lagi)</source>
         <translation> ({n} participant-months paid before, not billed again)</translation>
     </message>
@@ -4724,7 +4727,7 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
         <translation>Status registered but the KPJ number is empty.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/ops.py" line="185"/>
+        <location filename="../../kudus_desktop/gui/ops.py" line="216"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
@@ -4732,376 +4735,376 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
 <context>
     <name>PremiumsPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="245"/>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="262"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="272"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="292"/>
         <source>Iuran</source>
         <translation>Premiums</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="262"/>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="282"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="289"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="316"/>
         <source>No. Registrasi</source>
         <translation>Registration no.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="262"/>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="282"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="289"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="316"/>
         <source>Nama</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="262"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="290"/>
         <source>NIK</source>
         <translation>NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="262"/>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="367"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="291"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="410"/>
         <source>Sumber dana</source>
         <translation>Funding</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="263"/>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="329"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="293"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="371"/>
         <source>Dibayar</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="263"/>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="282"/>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="298"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="294"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="317"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="339"/>
         <source>Keadaan</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="263"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="295"/>
         <source>12 bulan terakhir</source>
         <translation>Last 12 months</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="270"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="304"/>
         <source>Catat pembayaran…</source>
         <translation>Record payment…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="274"/>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="329"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="308"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="370"/>
         <source>Bulan</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="279"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="313"/>
         <source>Tidak ditagih: belum atau tidak lagi terdaftar sebagai peserta</source>
         <translation>Not billed: not (or no longer) enrolled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="282"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="318"/>
         <source>Alasan</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="297"/>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="367"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="334"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="408"/>
         <source>No.</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="297"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="335"/>
         <source>Tanggal bayar</source>
         <translation>Date paid</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="297"/>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="559"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="336"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="592"/>
         <source>Jumlah</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="297"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="336"/>
         <source>Untuk bulan</source>
         <translation>For months</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="297"/>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="329"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="337"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="370"/>
         <source>Peserta</source>
         <translation>Participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="298"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="337"/>
         <source>Referensi</source>
         <translation>Reference</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="298"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="338"/>
         <source>Dicatat oleh</source>
         <translation>Recorded by</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="301"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="342"/>
         <source>Batalkan pembayaran terpilih…</source>
         <translation>Void selected payment…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="322"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="363"/>
         <source>pagu yang disahkan dalam APBDes</source>
         <translation>amount adopted in the village budget</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="323"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="364"/>
         <source>Simpan anggaran</source>
         <translation>Save budget</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="329"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="370"/>
         <source>Jatuh tempo</source>
         <translation>Due</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="329"/>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="400"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="370"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="445"/>
         <source>Tagihan</source>
         <translation>Bill</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="330"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="371"/>
         <source>Belum dibayar</source>
         <translation>Unpaid</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="330"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="371"/>
         <source>Pembayaran diterima</source>
         <translation>Payments received</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="333"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="374"/>
         <source>Simpan laporan Excel…</source>
         <translation>Save Excel report…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="336"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="377"/>
         <source>Cetak rekap…</source>
         <translation>Print recap…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="342"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="383"/>
         <source>Tahun</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="343"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="384"/>
         <source>Rencana tambahan peserta</source>
         <translation>Planned additional participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="344"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="385"/>
         <source>Kebutuhan anggaran</source>
         <translation>Budget needed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="353"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="394"/>
         <source>Anggaran APBDes (Rp)</source>
         <translation>Village budget line (Rp)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="367"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="408"/>
         <source>Jenis</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="367"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="409"/>
         <source>Berlaku</source>
         <translation>Valid</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="367"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="411"/>
         <source>Rincian</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="368"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="412"/>
         <source>Aktif</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="368"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="413"/>
         <source>Dasar hukum</source>
         <translation>Legal basis</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="371"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="416"/>
         <source>Aktifkan / nonaktifkan baris terpilih</source>
         <translation>Switch selected row on / off</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="374"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="419"/>
         <source>Tambah baris tarif…</source>
         <translation>Add rate row…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="381"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="426"/>
         <source>Hanya admin yang boleh mengubah tarif.</source>
         <translation>Only an admin may change rates.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="384"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="429"/>
         <source>Iuran setiap bulan dihitung dari baris tarif yang berlaku pada bulan itu. Diskon PP 50/2025 (April-Desember 2026) dikecualikan untuk iuran dari APBN/APBD; berlakunya untuk APBDes belum pasti, jadi barisnya nonaktif sampai BPJS Kudus memastikannya.</source>
         <translation>Each month&apos;s premium comes from the rate rows valid in that month. The PP 50/2025 discount (April-December 2026) excludes premiums paid from APBN/APBD; whether it applies to the village budget is unconfirmed, so its row stays off until BPJS Kudus confirms it.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="401"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="446"/>
         <source>Pembayaran</source>
         <translation>Payments</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="402"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="447"/>
         <source>Anggaran</source>
         <translation>Budget</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="403"/>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="662"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="448"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="677"/>
         <source>Tarif</source>
         <translation>Rate</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="438"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="506"/>
         <source>Tagihan {month}: {n} peserta, {total}. Jatuh tempo {due}. Dibayar {paid}; belum dibayar {open} ({unpaid} peserta).</source>
         <translation>Bill for {month}: {n} participants, {total}. Due {due}. Paid {paid}; unpaid {open} ({unpaid} participants).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="448"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="515"/>
         <source>{n} peserta menunggak setelah jatuh tempo.</source>
         <translation>{n} participants are in arrears after the due date.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="451"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="518"/>
         <source>{n} peserta gugur (lebih dari 3 bulan tidak dibayar) dan harus didaftarkan ulang.</source>
         <translation>{n} participants lapsed (more than 3 months unpaid) and must be registered again.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="454"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="521"/>
         <source>{n} peserta dibiayai APBD Kabupaten, tidak ditagih ke desa.</source>
         <translation>{n} participants are funded by the regency and not billed to the village.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="459"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="526"/>
         <source>{n} orang tidak ditagih karena belum disetujui verifikator atau ditolak kabupaten/BPJS (lihat di bawah).</source>
         <translation>{n} people are not billed because the verifier has not approved them or the regency/BPJS rejected them (see below).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="499"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="493"/>
         <source>dibatalkan: {reason}</source>
         <translation>voided: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="499"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="493"/>
         <source>sah</source>
         <translation>valid</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="517"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="550"/>
         <source>({active} peserta aktif + {add} tambahan) × 12 bulan × {rates} = {total}</source>
         <translation>({active} active participants + {add} additional) × 12 months × {rates} = {total}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="525"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="558"/>
         <source>{n} orang lain belum disetujui atau ditolak, jadi tidak dianggarkan.</source>
         <translation>{n} other people are not approved or were rejected, so they are not budgeted.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="532"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="565"/>
         <source>Perhatian: {n} peserta, kurang dari jumlah minimal {min} peserta per desa yang ditetapkan kabupaten.</source>
         <translation>Note: {n} participants, fewer than the minimum of {min} per village set by the regency.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="540"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="573"/>
         <source>Realisasi {year}: {received} dari anggaran {budget} ({pct:.1f}%). Tunggakan {arrears}.</source>
         <translation>Spent in {year}: {received} of the budget {budget} ({pct:.1f}%). Arrears {arrears}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="550"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="583"/>
         <source>Anggaran {year} belum dicatat. Diterima {received}; tunggakan {arrears}.</source>
         <translation>The {year} budget is not recorded. Paid {received}; arrears {arrears}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="570"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="497"/>
         <source>JKK {pct}% × {income} + JKM {jkm}</source>
         <translation>JKK {pct}% × {income} + JKM {jkm}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="574"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="500"/>
         <source>diskon {pct}%</source>
         <translation>discount {pct}%</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="577"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="410"/>
         <source>semua</source>
         <translation>all</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="579"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="412"/>
         <source>ya</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="579"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="412"/>
         <source>tidak</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="597"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="615"/>
         <source>Pembayaran iuran</source>
         <translation>Premium payment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="598"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="616"/>
         <source>Pembayaran {amount} dicatat untuk {n} peserta, {period}.</source>
         <translation>Payment of {amount} recorded for {n} participants, {period}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="607"/>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="614"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="625"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="629"/>
         <source>Batalkan pembayaran</source>
         <translation>Void payment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="607"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="625"/>
         <source>Pilih pembayarannya di daftar lebih dahulu.</source>
         <translation>Select the payment in the list first.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="615"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="630"/>
         <source>Alasan pembatalan (bulan-bulannya kembali belum dibayar; catatannya tetap ada):</source>
         <translation>Reason for voiding (its months become unpaid again; the record stays):</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="630"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="645"/>
         <source>Simpan laporan iuran</source>
         <translation>Save premium report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="639"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="654"/>
         <source>Laporan iuran</source>
         <translation>Premium report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="640"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="655"/>
         <source>Laporan {year} ({n} pembayaran) ditulis ke {path}.</source>
         <translation>The {year} report ({n} payments) was written to {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="653"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="668"/>
         <source>Rekap iuran {year}</source>
         <translation>Premium recap {year}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="654"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="669"/>
         <source>Rekapitulasi iuran bulanan tahun {year} dengan tanda tangan</source>
         <translation>Monthly premium recap for {year} with signatures</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="662"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="677"/>
         <source>Pilih barisnya di tabel lebih dahulu.</source>
         <translation>Select the row in the table first.</translation>
     </message>
@@ -5145,7 +5148,7 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/gui/office/privacy_widget.py" line="76"/>
-        <location filename="../../kudus_desktop/gui/office/privacy_widget.py" line="163"/>
+        <location filename="../../kudus_desktop/gui/office/privacy_widget.py" line="162"/>
         <source>Laporan kehilangan</source>
         <translation>Loss report</translation>
     </message>
@@ -5214,22 +5217,22 @@ Continue?</translation>
         <translation>{n} people removed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/privacy_widget.py" line="152"/>
+        <location filename="../../kudus_desktop/gui/office/privacy_widget.py" line="151"/>
         <source>Simpan laporan kehilangan</source>
         <translation>Save loss report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/privacy_widget.py" line="164"/>
+        <location filename="../../kudus_desktop/gui/office/privacy_widget.py" line="163"/>
         <source>{n} orang ditulis ke {path}. Berkas ini memuat NIK lengkap: simpan dan kirim dengan hati-hati.</source>
         <translation>{n} people written to {path}. The file holds full NIKs: keep and send it with care.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/privacy_widget.py" line="170"/>
+        <location filename="../../kudus_desktop/gui/office/privacy_widget.py" line="169"/>
         <source>Flashdisk hilang</source>
         <translation>Lost USB stick</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/privacy_widget.py" line="171"/>
+        <location filename="../../kudus_desktop/gui/office/privacy_widget.py" line="170"/>
         <source>Nomor paket yang ada di flashdisk itu (lihat daftar paket di halaman Sinkronisasi), misalnya 3, 4, 5:</source>
         <translation>Numbers of the packages on that stick (see the package list on the Sync page), for example 3, 4, 5:</translation>
     </message>
@@ -5237,62 +5240,62 @@ Continue?</translation>
 <context>
     <name>RateDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="173"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="200"/>
         <source>Tambah baris tarif</source>
         <translation>Add rate row</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="180"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="207"/>
         <source>kosong: seterusnya</source>
         <translation>empty: open-ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="182"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="209"/>
         <source>Semua sumber dana</source>
         <translation>All funding sources</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="198"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="225"/>
         <source>Jenis</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="198"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="225"/>
         <source>Berlaku mulai (TTTT-BB)</source>
         <translation>Valid from (YYYY-MM)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="199"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="226"/>
         <source>Berlaku sampai</source>
         <translation>Valid to</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="199"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="226"/>
         <source>Sumber dana</source>
         <translation>Funding</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="200"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="227"/>
         <source>Penghasilan dilaporkan (Rp)</source>
         <translation>Reported income (Rp)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="200"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="227"/>
         <source>JKK (% penghasilan)</source>
         <translation>JKK (% of income)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="201"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="228"/>
         <source>JKM (Rp)</source>
         <translation>JKM (Rp)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="201"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="228"/>
         <source>Diskon (%)</source>
         <translation>Discount (%)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="202"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="229"/>
         <source>Dasar hukum</source>
         <translation>Legal basis</translation>
     </message>
@@ -5300,17 +5303,17 @@ Continue?</translation>
 <context>
     <name>ReactivateDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/village/status_dialogs.py" line="97"/>
+        <location filename="../../kudus_desktop/gui/village/status_dialogs.py" line="105"/>
         <source>Aktifkan kembali</source>
         <translation>Reactivate</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/status_dialogs.py" line="99"/>
+        <location filename="../../kudus_desktop/gui/village/status_dialogs.py" line="107"/>
         <source>{name} ({reg}) berhenti sejak {date} karena {reason}. Kepesertaannya diaktifkan kembali mulai tanggal berikut.</source>
         <translation>{name} ({reg}) ended on {date}: {reason}. The participation becomes active again from the date below.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/status_dialogs.py" line="107"/>
+        <location filename="../../kudus_desktop/gui/village/status_dialogs.py" line="115"/>
         <source>Aktif kembali mulai *</source>
         <translation>Active again from *</translation>
     </message>
@@ -5318,148 +5321,148 @@ Continue?</translation>
 <context>
     <name>RegencyDashboardPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="174"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="188"/>
         <source>Beranda</source>
         <extracomment>Line colours for the nine kecamatan, distinguishable in print and for colour-blind readers. A kecamatan or desa code whose participants the user wants to see.</extracomment>
         <translation>Home</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="178"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="192"/>
         <source>Simpan laporan cakupan…</source>
         <translation>Save coverage report…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="188"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="202"/>
         <source>Peserta aktif</source>
         <translation>Active participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="189"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="203"/>
         <source>Baru bulan ini</source>
         <translation>New this month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="190"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="204"/>
         <source>Berhenti bulan ini</source>
         <translation>Ended this month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="191"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="205"/>
         <source>Desa tanpa kabar 30 hari</source>
         <translation>Villages silent for 30 days</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="192"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="206"/>
         <source>Desa dengan paket hilang</source>
         <translation>Villages with missing packages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="193"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="207"/>
         <source>Kepesertaan ganda terbuka</source>
         <translation>Open double enrolments</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="201"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="215"/>
         <source>Kecamatan / desa</source>
         <translation>Kecamatan / village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="201"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="215"/>
         <source>Aktif</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="203"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="217"/>
         <source>Baru</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="203"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="217"/>
         <source>Berhenti</source>
         <translation>Ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="203"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="217"/>
         <source>Ber-KPJ</source>
         <translation>With KPJ</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="203"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="217"/>
         <source>Iuran bulan ini lunas</source>
         <translation>Paid this month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="204"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="218"/>
         <source>Ganda</source>
         <translation>Doubles</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="204"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="218"/>
         <source>Kontak terakhir</source>
         <translation>Last contact</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="204"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="218"/>
         <source>Paket hilang</source>
         <translation>Missing packages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="212"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="228"/>
         <source>Klik dua kali kecamatan atau desa untuk melihat daftar pesertanya.</source>
         <translation>Double-click a kecamatan or village to see its participants.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="216"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="232"/>
         <source>Peserta aktif per kecamatan pada akhir bulan</source>
         <translation>Active participants per kecamatan at month end</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="255"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="271"/>
         <source>belum pernah</source>
         <translation>never</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="257"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="273"/>
         <source>{n} desa tanpa kabar</source>
         <translation>{n} villages silent</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="266"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="282"/>
         <source>{n} sudah ber-KPJ</source>
         <translation>{n} with a KPJ number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="272"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="288"/>
         <source>dari {n} desa</source>
         <translation>of {n} villages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="275"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="291"/>
         <source>{n} paket belum sampai</source>
         <translation>{n} packages not arrived</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="278"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="294"/>
         <source>{nik} NIK sama, {apbd} APBD, {sim} mirip</source>
         <translation>{nik} same NIK, {apbd} APBD, {sim} look-alike</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="301"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="318"/>
         <source>Jumlah kabupaten</source>
         <translation>Regency total</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="314"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="334"/>
         <source>Simpan laporan cakupan</source>
         <translation>Save coverage report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="327"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="347"/>
         <source>Laporan cakupan</source>
         <translation>Coverage report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="328"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="348"/>
         <source>Laporan cakupan {n} desa disimpan ke {path}.</source>
         <translation>Coverage report of {n} villages saved to {path}.</translation>
     </message>
@@ -5467,139 +5470,139 @@ Continue?</translation>
 <context>
     <name>RegencySyncPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="392"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="387"/>
         <source>Sinkronisasi desa</source>
         <translation>Village sync</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="394"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="389"/>
         <source>Impor paket…</source>
         <translation>Import packages…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="397"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="392"/>
         <source>Impor semua paket di flashdisk…</source>
         <translation>Import every package on a USB stick…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="400"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="395"/>
         <source>Tulis tanda terima…</source>
         <translation>Write receipts…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="404"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="399"/>
         <source>Minta kirim ulang lengkap dari desa terpilih</source>
         <translation>Ask the selected village for a full resend</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="410"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="405"/>
         <source>Komputer desa yang mengirim paket lewat server tetapi belum dikonfirmasi sidik jarinya.</source>
         <translation>Village computers that sent packages through the server but whose fingerprint is not confirmed yet.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="414"/>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="475"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="409"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="476"/>
         <source>Perangkat daring menunggu ({n})…</source>
         <translation>Online devices waiting ({n})…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="416"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="411"/>
         <source>Perangkat desa…</source>
         <translation>Village devices…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="419"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="414"/>
         <source>Perangkat terdaftar tiap desa; cabut perangkat yang hilang atau dicuri.</source>
         <translation>The registered devices of each village; revoke one that was lost or stolen.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="432"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="427"/>
         <source>Berkas setup untuk desa</source>
         <translation>Setup file for a village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="438"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="433"/>
         <source>Simpan berkas setup…</source>
         <translation>Save setup file…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="448"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="443"/>
         <source>Kode</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="448"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="443"/>
         <source>Desa</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="448"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="444"/>
         <source>Kecamatan</source>
         <translation>District</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="448"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="444"/>
         <source>Perangkat</source>
         <translation>Devices</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="448"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="445"/>
         <source>Paket terakhir</source>
         <translation>Last package</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="449"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="446"/>
         <source>Kontak terakhir</source>
         <translation>Last contact</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="449"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="447"/>
         <source>Peserta aktif</source>
         <translation>Active participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="449"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="448"/>
         <source>Paket hilang</source>
         <translation>Missing packages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="449"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="450"/>
         <source>Data ditolak</source>
         <translation>Records rejected</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="463"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="464"/>
         <source>Hasil impor terakhir</source>
         <translation>Last import results</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="481"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="482"/>
         <source>{heard} dari {total} desa sudah mengirim paket; {gaps} desa dengan paket hilang; {dup} NIK ganda menunggu keputusan.</source>
         <translation>{heard} of {total} villages have sent packages; {gaps} villages with missing packages; {dup} double NIKs awaiting a decision.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="497"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="491"/>
         <source>Pilih paket desa</source>
         <translation>Choose village packages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="502"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="496"/>
         <source>Pilih flashdisk atau folder berisi paket</source>
         <translation>Choose the USB stick or folder holding packages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="509"/>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="596"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="503"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="590"/>
         <source>Impor paket</source>
         <translation>Import packages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="509"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="503"/>
         <source>Tidak ada berkas paket (*.kdp) di sana.</source>
         <translation>There are no package files (*.kdp) there.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="523"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="517"/>
         <source>Paket {name} berasal dari komputer desa {desa} yang belum terdaftar.
 
 Sidik jari perangkat itu:
@@ -5614,29 +5617,29 @@ That device&apos;s fingerprint:
 Call the village operator and ask them to read the fingerprint from their Sync page. Register only if it is exactly the same.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="527"/>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="548"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="521"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="542"/>
         <source>Perangkat desa baru</source>
         <translation>New village device</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="527"/>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="548"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="521"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="542"/>
         <source>Sama, daftarkan</source>
         <translation>Same, register</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="527"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="521"/>
         <source>Tolak</source>
         <translation>Refuse</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="532"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="526"/>
         <source>Mengimpor paket desa…</source>
         <translation>Importing village packages…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="544"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="538"/>
         <source>Komputer desa {desa} mengirim {name} lewat server, tetapi belum terdaftar.
 
 Sidik jari perangkat itu:
@@ -5651,82 +5654,82 @@ That device&apos;s fingerprint:
 Call the village operator and ask them to read out the fingerprint from their Sync page. Register only if it is exactly the same.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="548"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="542"/>
         <source>Lewati</source>
         <translation>Skip</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="565"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="559"/>
         <source>Mengimpor paket dari server…</source>
         <translation>Importing packages from the server…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="572"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="566"/>
         <source>{name}: sudah pernah diimpor; tidak ada yang berubah</source>
         <translation>{name}: imported before; nothing changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="575"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="569"/>
         <source>{name}: {added} baru, {updated} diubah, {dup} NIK ganda</source>
         <translation>{name}: {added} new, {updated} changed, {dup} double NIKs</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="579"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="573"/>
         <source>; {n} baris ditolak (alasannya ikut tanda terima desa)</source>
         <translation>; {n} rows rejected (the reasons go with the village&apos;s receipt)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="581"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="575"/>
         <source>; {n} peserta didaftarkan ulang desa (data lama dipakai)</source>
         <translation>; {n} participants enrolled again by the village (the held record kept)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="583"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="577"/>
         <source>; kunci baru perangkat desa didaftarkan</source>
         <translation>; the village device&apos;s new keys registered</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="586"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="580"/>
         <source>{name}: DITOLAK. {reason}</source>
         <translation>{name}: REFUSED. {reason}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="589"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="583"/>
         <source>Pemeriksaan kepesertaan ganda: {open} kasus menunggu keputusan di halaman Ganda.</source>
         <translation>Double-enrolment check: {open} cases await a decision on the Doubles page.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="597"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="591"/>
         <source>{ok} paket diimpor atau sudah ada, {bad} ditolak. Rinciannya ada di bawah daftar desa.</source>
         <translation>{ok} packages imported or already held, {bad} refused. Details are below the village list.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="605"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="599"/>
         <source>Pilih folder untuk tanda terima</source>
         <translation>Choose a folder for the receipts</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="615"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="609"/>
         <source>Tanda terima</source>
         <translation>Receipt</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="616"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="610"/>
         <source>{n} tanda terima ditulis ke {folder}.</source>
         <translation>{n} receipts written to {folder}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="623"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="617"/>
         <source>Simpan berkas setup</source>
         <translation>Save setup file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="632"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="626"/>
         <source>Berkas setup</source>
         <translation>Setup file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="634"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="628"/>
         <source>Berkas setup untuk Desa {desa} ditulis ke {path}.
 
 Sidik jari kunci kabupaten, untuk dibacakan kepada operator desa saat ia bergabung:
@@ -5737,18 +5740,18 @@ The regency key&apos;s fingerprint, to read to the village operator when they jo
 {fp}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="648"/>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="656"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="641"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="649"/>
         <source>Kirim ulang lengkap</source>
         <translation>Full resend</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="648"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="641"/>
         <source>Pilih desanya di daftar lebih dahulu.</source>
         <translation>Choose the village in the list first.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="657"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="650"/>
         <source>Permintaan untuk {code} ikut tanda terima berikutnya ({n} perangkat).</source>
         <translation>The request for {code} goes with its next receipt ({n} devices).</translation>
     </message>
@@ -5829,62 +5832,62 @@ The regency key&apos;s fingerprint, to read to the village operator when they jo
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="30"/>
+        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="31"/>
         <source>NIK</source>
         <translation>NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="30"/>
+        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="32"/>
         <source>RT/RW</source>
         <translation>RT/RW</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="30"/>
+        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="33"/>
         <source>Perlu ditinjau</source>
         <translation>To review because</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="31"/>
+        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="34"/>
         <source>Keterangan</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="35"/>
+        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="38"/>
         <source>Tidak ada yang dihentikan otomatis. Periksa setiap orang, lalu hentikan kepesertaannya dengan alasannya di halaman Peserta bila memang tidak memenuhi syarat lagi.</source>
         <translation>Nobody is ended automatically. Check each person, then end their participation with its reason on the Participants page if they really no longer qualify.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="40"/>
+        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="43"/>
         <source>Simpan sebagai Excel…</source>
         <translation>Save as Excel…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="44"/>
+        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="47"/>
         <source>Tutup</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="59"/>
+        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="62"/>
         <source>{n} peserta perlu ditinjau: {age} melewati batas umur, {term} masa jabatannya berakhir, {gone} tidak ada lagi di daftar sumbernya.</source>
         <translation>{n} participants to review: {age} past the age limit, {term} whose term of office ended, {gone} no longer on their source list.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="74"/>
+        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="73"/>
         <source>Simpan daftar tinjauan</source>
         <translation>Save the review list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="83"/>
+        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="82"/>
         <source>Menulis daftar tinjauan…</source>
         <translation>Writing the review list…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="86"/>
+        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="85"/>
         <source>Daftar tinjauan</source>
         <translation>Review list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="86"/>
+        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="85"/>
         <source>{n} baris ditulis ke {path}.</source>
         <translation>{n} rows written to {path}.</translation>
     </message>
@@ -5893,8 +5896,8 @@ The regency key&apos;s fingerprint, to read to the village operator when they jo
     <name>SettingsPage</name>
     <message>
         <location filename="../../kudus_desktop/gui/office/settings_page.py" line="51"/>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="248"/>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="294"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="238"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="293"/>
         <source>Pengaturan</source>
         <translation>Settings</translation>
     </message>
@@ -6035,32 +6038,32 @@ The regency key&apos;s fingerprint, to read to the village operator when they jo
         <translation>Database</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="248"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="238"/>
         <source>Pengaturan kantor disimpan.</source>
         <translation>Office settings saved.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="255"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="257"/>
         <source>Persetujuan verifikator</source>
         <translation>Verifier approval</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="256"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="258"/>
         <source>{n} data peserta yang menunggu atau dikembalikan akan dianggap disetujui dan ikut paket berikutnya tanpa diperiksa. Lanjutkan?</source>
         <translation>{n} participant records waiting or sent back will count as approved and go into the next package unchecked. Continue?</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="258"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="260"/>
         <source>Ya, tidak wajib</source>
         <translation>Yes, not required</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="259"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="261"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="294"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="293"/>
         <source>Kolom daftar pendaftaran BPJS disimpan.</source>
         <translation>BPJS registration list columns saved.</translation>
     </message>
@@ -6136,54 +6139,54 @@ The display language changes when Kudus Desktop is opened again.</translation>
 <context>
     <name>Sinkron</name>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/online_sync.py" line="126"/>
+        <location filename="../../kudus_desktop/gui/sync/online_sync.py" line="128"/>
         <source>Sinkron daring tidak aktif (hanya flashdisk)</source>
         <translation>Online sync off (USB stick only)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/online_sync.py" line="128"/>
+        <location filename="../../kudus_desktop/gui/sync/online_sync.py" line="130"/>
         <source>Berkas setup dari kabupaten tidak berisi alamat server.</source>
         <translation>The regency&apos;s setup file has no server address.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/online_sync.py" line="130"/>
+        <location filename="../../kudus_desktop/gui/sync/online_sync.py" line="132"/>
         <source>Gagal: {reason}</source>
         <translation>Failed: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/online_sync.py" line="132"/>
+        <location filename="../../kudus_desktop/gui/sync/online_sync.py" line="134"/>
         <source>{n} paket menunggu koneksi. </source>
         <translation>{n} packages waiting for a connection. </translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/online_sync.py" line="134"/>
+        <location filename="../../kudus_desktop/gui/sync/online_sync.py" line="136"/>
         <source>{server}
 Dicoba lagi dalam {minutes} menit.</source>
         <translation>{server}
 Trying again in {minutes} minutes.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/online_sync.py" line="140"/>
+        <location filename="../../kudus_desktop/gui/sync/online_sync.py" line="142"/>
         <source>Menunggu konfirmasi kabupaten (sidik jari {fp})</source>
         <translation>Waiting for the regency&apos;s confirmation (fingerprint {fp})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/online_sync.py" line="143"/>
+        <location filename="../../kudus_desktop/gui/sync/online_sync.py" line="145"/>
         <source>Bacakan sidik jari ini kepada operator kabupaten lewat telepon.</source>
         <translation>Read this fingerprint out to the regency operator by telephone.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/online_sync.py" line="146"/>
+        <location filename="../../kudus_desktop/gui/sync/online_sync.py" line="148"/>
         <source>{n} paket menunggu koneksi</source>
         <translation>{n} packages waiting for a connection</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/online_sync.py" line="151"/>
+        <location filename="../../kudus_desktop/gui/sync/online_sync.py" line="153"/>
         <source>Tersinkron {time}</source>
         <translation>Synchronised {time}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/online_sync.py" line="152"/>
+        <location filename="../../kudus_desktop/gui/sync/online_sync.py" line="154"/>
         <source>Belum tersinkron</source>
         <translation>Not synchronised yet</translation>
     </message>
@@ -6191,47 +6194,47 @@ Trying again in {minutes} minutes.</translation>
 <context>
     <name>TablePrintDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="439"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="437"/>
         <source>Isi</source>
         <translation>Contents</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="440"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="438"/>
         <source>Kertas</source>
         <translation>Paper</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="442"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="440"/>
         <source>Pratinjau…</source>
         <translation>Preview…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="443"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="441"/>
         <source>Cetak…</source>
         <translation>Print…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="444"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="442"/>
         <source>Simpan PDF…</source>
         <translation>Save PDF…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="445"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="443"/>
         <source>Tutup</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="457"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="455"/>
         <source>Menyusun {title}…</source>
         <translation>Preparing {title}…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="460"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="458"/>
         <source>Simpan sebagai PDF</source>
         <translation>Save as PDF</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="472"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="470"/>
         <source>{n} halaman ditulis ke {path}.</source>
         <translation>{n} pages written to {path}.</translation>
     </message>
@@ -6325,102 +6328,102 @@ Trying again in {minutes} minutes.</translation>
         <translation>Written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="156"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="157"/>
         <source>Oleh</source>
         <translation>By</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="156"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="157"/>
         <source>Peserta</source>
         <translation>Participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="156"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="158"/>
         <source>Isi</source>
         <translation>Content</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="157"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="159"/>
         <source>Diterima kabupaten</source>
         <translation>Received by the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="157"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="160"/>
         <source>Berkas</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="160"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="163"/>
         <source>Salin lagi ke flashdisk…</source>
         <translation>Copy again to a USB stick…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="172"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="175"/>
         <source>Paket yang sudah dibuat</source>
         <translation>Packages written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="190"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="193"/>
         <source>Terhubung dengan {name}. Sidik jari kunci kabupaten:</source>
         <translation>Joined {name}. Fingerprint of the regency key:</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="195"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="198"/>
         <source>Belum terhubung. Minta berkas setup desa ini kepada DPMD Kudus, lalu gabung.</source>
         <translation>Not joined yet. Ask DPMD Kudus for this village&apos;s setup file, then join.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="201"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="204"/>
         <source>Kunci baru menunggu diterima kabupaten; paket membawanya, ditandatangani kunci lama ({fp}).</source>
         <translation>The new keys are waiting for the regency to take them; packages carry them, signed by the old keys ({fp}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="210"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="213"/>
         <source>{n} peserta dan {p} pembayaran iuran berubah dan belum dikirim. Paket terakhir: {seq}. Tanda terima terakhir: {r}.</source>
         <translation>{n} participants and {p} premium payments changed and not sent. Last package: {seq}. Last receipt: {r}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="216"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="219"/>
         <source>{n} peserta menunggu persetujuan verifikator atau dikembalikan ke operator; mereka ikut paket setelah disetujui (halaman Persetujuan).</source>
         <translation>{n} participants await the verifier&apos;s approval or were sent back to the operator; they go into a package once approved (Approval page).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="227"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="230"/>
         <source>Kabupaten meminta kirim ulang lengkap: paket berikutnya berisi semua data.</source>
         <translation>The regency asked for a full resend: the next package carries all data.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="236"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="158"/>
         <source>lengkap</source>
         <translation>full</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="236"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="158"/>
         <source>perubahan</source>
         <translation>changes</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="253"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="248"/>
         <source>terkirim {at}</source>
         <translation>uploaded {at}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="253"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="248"/>
         <source>belum</source>
         <translation>not yet</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="245"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="240"/>
         <source>Berkas setup tidak berisi alamat server kabupaten: kirim paket dengan flashdisk.</source>
         <translation>The setup file has no regency server address: send packages on a USB stick.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="289"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="284"/>
         <source>Pilih berkas setup dari kabupaten</source>
         <translation>Choose the setup file from the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="295"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="290"/>
         <source>Berkas setup dari {name} untuk Desa {desa}.
 
 Sidik jari kunci kabupaten:
@@ -6435,33 +6438,33 @@ Fingerprint of the regency key:
 Ask DPMD for the key fingerprint on the telephone. Join only if it is exactly the same.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="298"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="293"/>
         <source>Gabung dengan kabupaten</source>
         <translation>Join the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="298"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="293"/>
         <source>Sama, gabung</source>
         <translation>Same, join</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="261"/>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="298"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="256"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="293"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="222"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="225"/>
         <source>Kabupaten belum menerima {n} paket ({seqs}): salin lagi berkasnya dari daftar di bawah, atau kirim ulang lengkap.</source>
         <translation>The regency has not received {n} packages ({seqs}): copy the files again from the list below, or send everything again.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="250"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="245"/>
         <source>diganti paket lengkap (nomornya sudah dipakai di kabupaten)</source>
         <translation>replaced by a full package (its number was already used at the regency)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="257"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="252"/>
         <source>Kunci baru dibuat untuk komputer ini. Paket berikutnya membawa kunci baru itu, ditandatangani kunci lama, sehingga kabupaten mendaftarkannya tanpa menelepon. Bila kabupaten sudah mencabut perangkat ini, bacakan sidik jari baru kepada operator kabupaten.
 
 Ganti kunci sekarang?</source>
@@ -6470,45 +6473,45 @@ Ganti kunci sekarang?</source>
 Renew the keys now?</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="261"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="256"/>
         <source>Ganti kunci perangkat</source>
         <translation>Renew device keys</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="261"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="256"/>
         <source>Ganti kunci</source>
         <translation>Renew keys</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="268"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="263"/>
         <source>Kunci perangkat diganti</source>
         <translation>Device keys renewed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="269"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="264"/>
         <source>Sidik jari lama: {old}
 Sidik jari baru: {new}</source>
         <translation>Old fingerprint: {old}
 New fingerprint: {new}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="307"/>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="339"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="302"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="334"/>
         <source>Pilih flashdisk atau folder tujuan</source>
         <translation>Choose the USB stick or target folder</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="315"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="310"/>
         <source>Membuat paket sinkronisasi…</source>
         <translation>Writing the sync package…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="327"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="322"/>
         <source>Paket dibuat</source>
         <translation>Package written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="329"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="324"/>
         <source>Paket {seq} ({n} peserta) ditulis dan diperiksa di:
 {path}
 
@@ -6519,52 +6522,52 @@ Serahkan flashdisk ke DPMD Kudus. Salinannya tetap tersimpan di komputer ini.</s
 Take the USB stick to DPMD Kudus. A copy stays on this computer.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="344"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="339"/>
         <source>Paket disalin</source>
         <translation>Package copied</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="344"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="339"/>
         <source>Disalin ke {path}</source>
         <translation>Copied to {path}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="348"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="343"/>
         <source>Pilih tanda terima dari kabupaten</source>
         <translation>Choose the receipt from the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="358"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="353"/>
         <source>Tanda terima {seq} sudah diterapkan sebelumnya; tidak ada yang berubah.</source>
         <translation>Receipt {seq} was applied before; nothing changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="361"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="356"/>
         <source>Tanda terima {seq} diterapkan: {a} diterima, {rej} ditolak, {rev} ditinjau kabupaten, {k} nomor KPJ baru.</source>
         <translation>Receipt {seq} applied: {a} accepted, {rej} rejected, {rev} under regency review, {k} new KPJ numbers.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="366"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="361"/>
         <source>{n} peserta mendapat nomor registrasi baru: nomor lamanya sudah dipakai peserta lain di kabupaten (cadangan lama dipulihkan). Cetak ulang kartunya bila sudah dicetak.</source>
         <translation>{n} participants got a new registration number: their old number was already used by another participant at the regency (an old backup was restored). Reprint their cards if they were printed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="371"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="366"/>
         <source>{n} data dikirim ulang: kabupaten menyimpan versi yang lebih baru daripada data di sini.</source>
         <translation>{n} records are sent again: the regency holds a newer version than the data here.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="375"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="370"/>
         <source>Kabupaten menyimpan paket lain dengan nomor {seqs}; paket berikutnya berisi semua data.</source>
         <translation>The regency holds another package under number {seqs}; the next package carries all data.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="378"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="373"/>
         <source>{n} pembayaran iuran ditolak kabupaten; lihat log audit.</source>
         <translation>{n} premium payments were rejected by the regency; see the audit log.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="381"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="376"/>
         <source>Tanda terima</source>
         <translation>Receipt</translation>
     </message>
@@ -6572,7 +6575,7 @@ Take the USB stick to DPMD Kudus. A copy stays on this computer.</translation>
 <context>
     <name>Wilayah</name>
     <message>
-        <location filename="../../kudus_desktop/gui/widgets.py" line="52"/>
+        <location filename="../../kudus_desktop/gui/widgets.py" line="18"/>
         <source>Kec. {name}</source>
         <translation>Kec. {name}</translation>
     </message>
@@ -6580,17 +6583,17 @@ Take the USB stick to DPMD Kudus. A copy stays on this computer.</translation>
 <context>
     <name>_StatusDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/village/status_dialogs.py" line="35"/>
+        <location filename="../../kudus_desktop/gui/village/status_dialogs.py" line="36"/>
         <source>hh/bb/tttt</source>
         <translation>dd/mm/yyyy</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/status_dialogs.py" line="37"/>
+        <location filename="../../kudus_desktop/gui/village/status_dialogs.py" line="38"/>
         <source>Simpan</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/status_dialogs.py" line="38"/>
+        <location filename="../../kudus_desktop/gui/village/status_dialogs.py" line="39"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>

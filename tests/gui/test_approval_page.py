@@ -63,7 +63,7 @@ def nav_text(window: MainWindow, key: str) -> str:
 
 
 def rows(page: ApprovalPage) -> list[str]:
-    return [page.table.item(r, 1).text() for r in range(page.table.rowCount())]
+    return [page.table.text(r, 1) for r in range(page.table.rowCount())]
 
 
 def test_the_verifikator_sees_what_changed_approves_and_sends_back(
@@ -75,13 +75,13 @@ def test_the_verifikator_sees_what_changed_approves_and_sends_back(
     window.show_page("persetujuan")
     qtbot.waitUntil(lambda: page.table.rowCount() == 3)
     assert rows(page) == ["Siti Aminah Binti Kasmo", "Budi Santoso", "Wati"]
-    assert page.table.item(0, 3).text() == "Perubahan data" and page.table.item(1, 3).text() == "Pendaftaran baru"
-    assert page.table.item(0, 4).text() == "opr"
+    assert page.table.text(0, 3) == "Perubahan data" and page.table.text(1, 3) == "Pendaftaran baru"
+    assert page.table.text(0, 4) == "opr"
 
     # The correction: only the name, old beside new.
     page.table.selectRow(0)
     qtbot.waitUntil(lambda: page.detail.rowCount() == 1)
-    assert [page.detail.item(0, c).text() for c in range(3)] == [
+    assert [page.detail.text(0, c) for c in range(3)] == [
         "Nama lengkap", "Siti Aminah", "Siti Aminah Binti Kasmo"
     ]  # fmt: skip
     assert page.approve_button.isEnabled() and page.decline_button.isEnabled()
@@ -92,7 +92,7 @@ def test_the_verifikator_sees_what_changed_approves_and_sends_back(
     # A new enrolment: every field filled in, sent back with a reason the dialog insists on.
     page.table.selectRow(0)
     qtbot.waitUntil(lambda: page.detail.rowCount() > 8)
-    shown = {page.detail.item(r, 0).text(): page.detail.item(r, 2).text() for r in range(page.detail.rowCount())}
+    shown = {page.detail.text(r, 0): page.detail.text(r, 2) for r in range(page.detail.rowCount())}
     assert shown["Nama lengkap"] == "Budi Santoso" and shown["Tanggal lahir"] == "12/05/1980"
     assert shown["Kategori"] == "Ketua RT/RW"
 
@@ -107,7 +107,7 @@ def test_the_verifikator_sees_what_changed_approves_and_sends_back(
     qtbot.waitUntil(lambda: rows(page) == ["Wati"])
     page.state_filter.setCurrentIndex(page.state_filter.findData("ditolak"))
     qtbot.waitUntil(lambda: rows(page) == ["Budi Santoso"])
-    assert page.table.item(0, 6).text() == "Dikembalikan: No. KK kosong, minta fotokopi KK"
+    assert page.table.text(0, 6) == "Dikembalikan: No. KK kosong, minta fotokopi KK"
     assert not page.decline_button.isEnabled()
 
     # A verifikator checks; the desk's enrol actions are not offered.
@@ -177,7 +177,7 @@ def test_the_verifikator_sees_each_warning_the_operator_accepted_beside_the_data
     qtbot.waitUntil(lambda: "Sri Wahyuni" in rows(page))
     page.table.selectRow(rows(page).index("Sri Wahyuni"))
     qtbot.waitUntil(lambda: "peringatan" in page.detail_box.title())
-    by_field = {page.detail.item(r, 0).text(): page.detail.item(r, 3).text() for r in range(page.detail.rowCount())}
+    by_field = {page.detail.text(r, 0): page.detail.text(r, 3) for r in range(page.detail.rowCount())}
     # Beside the NIK, whose digits contradict the sex typed, in words a verifikator reads.
     assert "Laki-laki" in by_field["NIK"] and "Perempuan" in by_field["NIK"]
     assert by_field["Nama lengkap"] == ""

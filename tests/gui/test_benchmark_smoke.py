@@ -25,11 +25,15 @@ def test_bench_regency_runs_at_smoke_size() -> None:
 
 def test_bench_tables_runs_at_smoke_size() -> None:
     result = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "bench_tables.py"), "--rows", "2000", "--old-rows", "30"],
+        [sys.executable, str(ROOT / "benchmarks" / "bench_tables.py"), "--rows", "2000", "--items", "500"],
         capture_output=True, text=True, timeout=600, cwd=ROOT, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-2000:]
     assert re.search(r"2,000 rows: first fill [\d.]+ s, refresh [\d.]+ s", result.stdout), result.stdout
+    # The pages were opened with every row in them: the bill, everyone waiting, everyone apart.
+    assert re.search(r"Iuran page, bill of 1,900 rows: open", result.stdout), result.stdout
+    assert "Persetujuan page, 2,000 waiting: open" in result.stdout, result.stdout
+    assert re.search(r"Iuran page, apart 1,900 rows: open", result.stdout), result.stdout
 
 
 def test_bench_cards_runs_at_smoke_size() -> None:

@@ -83,7 +83,7 @@ def test_sync_now_then_the_regency_confirms_then_the_status_bar_says_synced(
     qtbot.mouseClick(page.sync_now_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: w.online_label.text().startswith("Tersinkron "))
     # The receipt came back: the package list shows the regency received it.
-    qtbot.waitUntil(lambda: page.packages.rowCount() == 1 and page.packages.item(0, 5).text() != "belum")
+    qtbot.waitUntil(lambda: page.packages.rowCount() == 1 and page.packages.text(0, 5) != "belum")
     assert w.online.backoff.failures == 0  # type: ignore[union-attr]
     w.close()
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QDialog, QFileDialog, QLineEdit, QPushButton, QTableWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QLineEdit, QPushButton
 from pytestqt.qtbot import QtBot
 
 from kudus_desktop.core.enrolment.participants import ParticipantQuery, ParticipantService
@@ -20,6 +20,7 @@ from kudus_desktop.core.reports.printouts import participant_list
 from kudus_desktop.core.rules.card_layout import Paper
 from kudus_desktop.core.storage.signing import load_public_key, public_key_pem, verify_payload
 from kudus_desktop.core.village.cards import CardScope, CardService
+from kudus_desktop.gui.record_table import RecordTable
 from kudus_desktop.gui.village.print_dialogs import CardPrintDialog, ListPrintDialog
 from kudus_desktop.render.cards import write_cards_pdf
 from kudus_desktop.render.table import write_table_pdf
@@ -320,8 +321,8 @@ def test_the_card_dialog_offers_the_changed_cards_and_lists_those_to_take_back(
     assert "1 kartu harus ditarik kembali" in dialog.stale_label.text()
     assert dialog.scope_buttons[CardScope.ALL].text() == "Semua peserta terdaftar (2)"  # not the rejected one
     dialog.findChild(QPushButton, "staleCardsButton").click()
-    table = dialog.stale_dialog.findChild(QTableWidget, "staleCardsTable")
-    shown = {table.item(r, 1).text(): (table.item(r, 5).text(), table.item(r, 6).text()) for r in range(2)}
+    table = dialog.stale_dialog.findChild(RecordTable, "staleCardsTable")
+    shown = {table.text(r, 1): (table.text(r, 5), table.text(r, 6)) for r in range(2)}
     assert shown[service.get(rejected).full_name] == ("Tarik kembali", "BPJS: NIK ganda")
     assert shown[service.get(registered).full_name] == ("Cetak ulang", "")
     dialog.stale_dialog.close()

@@ -93,10 +93,10 @@ def test_duplicate_queue_decides_and_the_case_leaves_the_queue(
     w.show_page("ganda")
     qtbot.waitUntil(lambda: page.table.rowCount() == 1)
     assert "1 NIK sama di dua desa" in page.summary.text()
-    labels = [page.detail.item(r, 0).text() for r in range(page.detail.rowCount())]  # type: ignore[union-attr]
+    labels = [page.detail.text(r, 0) for r in range(page.detail.rowCount())]
     nik_row = labels.index("NIK")
-    assert page.detail.item(nik_row, 1).text() == page.detail.item(nik_row, 2).text() == make_nik(1)  # type: ignore[union-attr]
-    assert "Getaspejaten" in page.detail.item(0, 1).text() and "Bakalankrapyak" in page.detail.item(0, 2).text()  # type: ignore[union-attr]
+    assert page.detail.text(nik_row, 1) == page.detail.text(nik_row, 2) == make_nik(1)
+    assert "Getaspejaten" in page.detail.text(0, 1) and "Bakalankrapyak" in page.detail.text(0, 2)
     assert page.keep_first.isEnabled() and not page.not_same.isEnabled()  # same NIK: same person
     qtbot.keyClicks(page.note, "Dicek ke Dukcapil")
     qtbot.mouseClick(page.keep_first, Qt.MouseButton.LeftButton)
@@ -152,16 +152,16 @@ def test_bpjs_page_sends_a_list_and_records_the_answer(
     qtbot.waitUntil(lambda: page.results.rowCount() == 3)
     # "No. Kepesertaan" is not a header the reader knows: the KPJ column is chosen by hand.
     assert page.mapping["kpj"].currentData() is None
-    actions = [page.results.item(r, 5).text() for r in range(3)]  # type: ignore[union-attr]
+    actions = [page.results.text(r, 5) for r in range(3)]
     assert actions == ["Baris salah", "Ditolak BPJS", "Baris salah"]
     page.mapping["kpj"].setCurrentIndex(page.mapping["kpj"].findText("No. Kepesertaan"))
-    qtbot.waitUntil(lambda: page.results.item(0, 5) is not None and page.results.item(0, 5).text() == "KPJ dicatat")  # type: ignore[union-attr]
-    assert page.results.item(2, 5).text() == "Belum pernah dikirim ke BPJS"  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: page.results.rowCount() > 0 and page.results.text(0, 5) == "KPJ dicatat")
+    assert page.results.text(2, 5) == "Belum pernah dikirim ke BPJS"
     assert page.apply_button.isEnabled()
     qtbot.mouseClick(page.apply_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(message_boxes) == 2)
     assert "1 nomor KPJ dan 1 penolakan" in message_boxes[-1]
-    qtbot.waitUntil(lambda: page.results.item(0, 5) is not None and page.results.item(0, 5).text() == "Sudah tercatat")  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: page.results.rowCount() > 0 and page.results.text(0, 5) == "Sudah tercatat")
     assert not page.apply_button.isEnabled()
     with three_villages["kab"].db.begin() as conn:
         kpj = dict(

@@ -78,8 +78,8 @@ def test_round_trip_through_both_pages(
     assert results[-1].startswith("Pemeriksaan kepesertaan ganda: ") and "halaman Ganda" in results[-1]
     assert identity(a.db).fingerprint in questions[-1]
     qtbot.waitUntil(lambda: "1 dari 123 desa" in regency.summary.text())
-    row = next(r for r in range(regency.villages.rowCount()) if regency.villages.item(r, 0).text() == DESA)
-    assert [regency.villages.item(row, c).text() for c in (3, 4, 6)] == ["1", "1", "2"]
+    row = next(r for r in range(regency.villages.rowCount()) if regency.villages.text(r, 0) == DESA)
+    assert [regency.villages.text(row, c) for c in (3, 4, 6)] == ["1", "1", "2"]
 
     # Receipts out, and the village applies its own.
     back = tmp_path / "back"
@@ -91,7 +91,7 @@ def test_round_trip_through_both_pages(
     monkeypatch.setattr(module.QFileDialog, "getOpenFileName", lambda *a, **k: (str(receipt), ""))
     qtbot.mouseClick(village.receipt_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "2 diterima" in message_boxes[-1])
-    qtbot.waitUntil(lambda: village.packages.item(0, 5).text() != "belum")
+    qtbot.waitUntil(lambda: village.packages.text(0, 5) != "belum")
 
     # The participant list shows each record's state.
     model = ParticipantTableModel(a.participants)

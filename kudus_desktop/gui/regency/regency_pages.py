@@ -28,14 +28,20 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSplitter,
-    QTableWidget,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from kudus_desktop.core.regency.bpjs import RESULT_FIELDS, BpjsExport, BpjsService, ResultApplied, ResultPreview
+from kudus_desktop.core.regency.bpjs import (
+    RESULT_FIELDS,
+    BpjsExport,
+    BpjsService,
+    ResultApplied,
+    ResultPreview,
+    ResultRow,
+)
 from kudus_desktop.core.regency.doubles import ApbdImport, CaseSide, DoubleCase, DoubleEnrolmentService, ScanResult
 from kudus_desktop.core.regency.overview import AreaSummary, RegencyOverview, coverage_report, overview
 from kudus_desktop.core.rules.codes import Category, can_decide_doubles
@@ -45,8 +51,9 @@ from kudus_desktop.core.rules.records import OfficeProfile, OpChanges, UserView
 from kudus_desktop.core.storage.db import Database
 from kudus_desktop.gui.messages import code_text, inform, message_text
 from kudus_desktop.gui.ops import run_change, run_db
+from kudus_desktop.gui.record_table import Col, RecordTable
 from kudus_desktop.gui.signals import AppSignals
-from kudus_desktop.gui.widgets import area_combo, data_table, end_fill, start_fill, table_item
+from kudus_desktop.gui.widgets import area_combo
 
 SHEET_FILTER = "Lembar kerja (*.xlsx *.xlsm *.xls *.ods *.csv)"
 XLSX_FILTER = "Excel (*.xlsx)"
@@ -56,6 +63,13 @@ PALETTE = ("#1f6f5c", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a
 
 def _when(stamp: str | None) -> str:
     return stamp[:16] if stamp else "—"
+
+
+_DIFFERS = QColor("#9b1c1c")
+
+
+def _result_note(row: ResultRow) -> str:
+    return message_text(row.problem, row.params) if row.problem else ", ".join(row.desa_codes)
 
 
 # ----------------------------------------------------------------------------- dashboard
@@ -347,7 +361,6 @@ class DoubleEnrolmentPage(QWidget):
         self.desk = DoubleEnrolmentService(db, user)
         self.user = user
         self.signals = signals
-        self.cases: list[DoubleCase] = []
         title = QLabel(self.tr("Kepesertaan ganda"))
         title.setObjectName("pageTitle")
         self.summary = QLabel()
@@ -380,20 +393,25 @@ class DoubleEnrolmentPage(QWidget):
         filters.addWidget(self.scan_button)
         filters.addWidget(self.apbd_button)
 
-        self.table = data_table(
-            [self.tr("No."), self.tr("Jenis"), self.tr("NIK"), self.tr("Pertama"), self.tr("Kedua"),
-             self.tr("Ditemukan"), self.tr("Keputusan")],
+        self.table = RecordTable(
+            [Col(self.tr("No."), lambda c: c.id), Col(self.tr("Jenis"), lambda c: code_text("case", c.kind)),
+             Col(self.tr("NIK"), lambda c: mask_nik(c.nik)),
+             Col(self.tr("Pertama"), lambda c: f"{c.first.full_name} ({c.first.desa_name})"),
+             Col(self.tr("Kedua"), lambda c: f"{c.second.full_name} ({c.second.desa_name})"),
+             Col(self.tr("Ditemukan"), lambda c: _when(c.found_at)),
+             Col(self.tr("Keputusan"), lambda c: code_text("decision", c.decision) if c.decision else "")],
             "caseTable",
         )  # fmt: skip
-        self.table.itemSelectionChanged.connect(self.show_selected)
+        self.table.selection_changed.connect(self.show_selected)
 
-        self.detail = QTableWidget(0, 3)
-        self.detail.setObjectName("caseDetail")
-        self.detail.setHorizontalHeaderLabels(["", self.tr("Kepesertaan pertama"), self.tr("Kepesertaan kedua")])
-        self.detail.verticalHeader().setVisible(False)
-        self.detail.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.detail.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.detail.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        # (label, first, second, differs) per line of the two enrolments side by side.
+        self.detail = RecordTable(
+            [Col("", lambda d: d[0]),
+             Col(self.tr("Kepesertaan pertama"), lambda d: d[1], colour=lambda d: _DIFFERS if d[3] else None),
+             Col(self.tr("Kepesertaan kedua"), lambda d: d[2], colour=lambda d: _DIFFERS if d[3] else None)],
+            "caseDetail",
+        )  # fmt: skip
+        self.detail.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.note = QLineEdit()
         self.note.setObjectName("decisionNote")
         self.note.setPlaceholderText(self.tr("Catatan keputusan (mis. hasil cek ke Dukcapil atau ke desa)"))
@@ -448,22 +466,11 @@ class DoubleEnrolmentPage(QWidget):
                 "(nama, tanggal lahir dan KK sama dengan NIK lain). Daftar APBD berisi {apbd} NIK."
             ).format(nik=counts["nik"], apbd_cases=counts["apbd"], sim=counts["similar"], apbd=format_number(apbd))
         )
-        selected = self._current()
-        self.cases = cases
-        start_fill(self.table, len(cases))
-        for r, c in enumerate(cases):
-            second = f"{c.second.full_name} ({c.second.desa_name})"
-            values = [c.id, code_text("case", c.kind), mask_nik(c.nik), f"{c.first.full_name} ({c.first.desa_name})",
-                      second, _when(c.found_at), code_text("decision", c.decision) if c.decision else ""]  # fmt: skip
-            for col, v in enumerate(values):
-                self.table.setItem(r, col, table_item(v, c.id if col == 0 else None))
-        end_fill(self.table)
-        row = next((i for i, c in enumerate(cases) if selected and c.id == selected.id), 0 if cases else -1)
-        self.table.selectRow(row) if row >= 0 else self.show_selected()
+        self.table.set_rows(cases, keep=lambda c: c.id)
 
     def _current(self) -> DoubleCase | None:
-        row = self.table.currentRow()
-        return self.cases[row] if 0 <= row < len(self.cases) else None
+        case: DoubleCase | None = self.table.current_record()
+        return case
 
     def _side_rows(self, a: CaseSide, b: CaseSide) -> list[tuple[str, str, str]]:
         def day(text: str) -> str:
@@ -490,15 +497,7 @@ class DoubleEnrolmentPage(QWidget):
     def show_selected(self) -> None:
         case = self._current()
         rows = self._side_rows(case.first, case.second) if case else []
-        start_fill(self.detail, len(rows))
-        for r, (label, a, b) in enumerate(rows):
-            self.detail.setItem(r, 0, table_item(label))
-            for col, v in ((1, a), (2, b)):
-                item = table_item(v)
-                if a != b and r > 0:
-                    item.setForeground(QColor("#9b1c1c"))
-                self.detail.setItem(r, col, item)
-        end_fill(self.detail)
+        self.detail.set_rows([(label, a, b, a != b and r > 0) for r, (label, a, b) in enumerate(rows)])
         allowed = can_decide_doubles(self.user.role)
         open_case = case is not None and case.status == "open"
         for button in (self.keep_first, self.keep_second):
@@ -654,10 +653,15 @@ class BpjsPage(QWidget):
         self.result_summary = QLabel()
         self.result_summary.setObjectName("bpjsResultSummary")
         self.result_summary.setWordWrap(True)
-        self.results = data_table(
-            [self.tr("Baris"), self.tr("NIK"), self.tr("KPJ"), self.tr("Jawaban"), self.tr("Alasan"),
-             self.tr("Tindakan"), self.tr("Keterangan")],
+        self.results = RecordTable(
+            [Col(self.tr("Baris"), lambda r: r.row), Col(self.tr("NIK"), lambda r: r.nik),
+             Col(self.tr("KPJ"), lambda r: r.kpj),
+             Col(self.tr("Jawaban"), lambda r: code_text("bpjs_result", r.result) if r.result else ""),
+             Col(self.tr("Alasan"), lambda r: r.reason, tooltip=lambda r: r.reason),
+             Col(self.tr("Tindakan"), lambda r: code_text("bpjs_action", r.action)),
+             Col(self.tr("Keterangan"), _result_note, tooltip=_result_note)],
             "bpjsResults",
+            row_colour=lambda r: _DIFFERS if r.action in ("unknown", "not_sent", "invalid") else None,
         )  # fmt: skip
         self.apply_button = QPushButton(self.tr("Catat hasil BPJS"))
         self.apply_button.setObjectName("bpjsApply")
@@ -750,17 +754,7 @@ class BpjsPage(QWidget):
         for combo in self.mapping.values():
             combo.blockSignals(False)
             combo.setEnabled(True)
-        start_fill(self.results, len(preview.rows))
-        for r, row in enumerate(preview.rows):
-            values = [row.row, row.nik, row.kpj, code_text("bpjs_result", row.result) if row.result else "",
-                      row.reason, code_text("bpjs_action", row.action),
-                      message_text(row.problem, row.params) if row.problem else ", ".join(row.desa_codes)]  # fmt: skip
-            for col, v in enumerate(values):
-                item = table_item(v)
-                if row.action in ("unknown", "not_sent", "invalid"):
-                    item.setForeground(QColor("#9b1c1c"))
-                self.results.setItem(r, col, item)
-        end_fill(self.results)
+        self.results.set_rows(preview.rows)
         todo = preview.count("kpj") + preview.count("rejected")
         self.result_summary.setText(
             self.tr(

@@ -44,8 +44,8 @@ from kudus_desktop.core.sync import (
 )
 from kudus_desktop.gui.messages import ask, inform
 from kudus_desktop.gui.ops import run_db, run_job
+from kudus_desktop.gui.record_table import Col, RecordTable
 from kudus_desktop.gui.signals import AppSignals
-from kudus_desktop.gui.widgets import data_table, fill_table
 
 PACKAGE_FILTER = "Paket sinkronisasi (*.kdp)"
 RECEIPT_FILTER = "Tanda terima (*.kdr)"
@@ -152,11 +152,14 @@ class VillageSyncPage(QWidget):
         ol.addWidget(self.online_label, 1)
         ol.addWidget(self.sync_now_button)
 
-        self.packages = data_table(
-            [self.tr("Paket"), self.tr("Dibuat"), self.tr("Oleh"), self.tr("Peserta"), self.tr("Isi"),
-             self.tr("Diterima kabupaten"), self.tr("Berkas")]
+        self.packages = RecordTable(
+            [Col(self.tr("Paket"), lambda p: p.seq), Col(self.tr("Dibuat"), lambda p: p.created_at),
+             Col(self.tr("Oleh"), lambda p: p.username), Col(self.tr("Peserta"), lambda p: p.participants),
+             Col(self.tr("Isi"), lambda p: self.tr("lengkap") if p.full else self.tr("perubahan")),
+             Col(self.tr("Diterima kabupaten"), self._package_state, tooltip=self._package_state),
+             Col(self.tr("Berkas"), lambda p: p.file_name)],
+            "packageTable",
         )  # fmt: skip
-        self.packages.setObjectName("packageTable")
         self.copy_button = QPushButton(self.tr("Salin lagi ke flashdisk…"))
         self.copy_button.setObjectName("copyPackage")
         self.copy_button.clicked.connect(self.copy_selected)
@@ -229,15 +232,7 @@ class VillageSyncPage(QWidget):
         self.update_export_button()
         self.full_check.setEnabled(st.joined)
         self.receipt_button.setEnabled(st.joined)
-        fill_table(
-            self.packages,
-            [
-                [p.seq, p.created_at, p.username, p.participants,
-                 self.tr("lengkap") if p.full else self.tr("perubahan"),
-                 self._package_state(p), p.file_name]
-                for p in st.packages
-            ],
-        )  # fmt: skip
+        self.packages.set_rows(st.packages)
         self.copy_button.setEnabled(bool(st.packages))
         self.sync_now_button.setEnabled(st.joined and bool(st.server))
         if not st.server:
@@ -332,10 +327,10 @@ class VillageSyncPage(QWidget):
         )
 
     def copy_selected(self) -> None:
-        row = self.packages.currentRow()
-        if self.status is None or not 0 <= row < len(self.status.packages):
+        package = self.packages.current_record()
+        if package is None:
             return
-        name = self.status.packages[row].file_name
+        name = package.file_name
         folder = QFileDialog.getExistingDirectory(self, self.tr("Pilih flashdisk atau folder tujuan"))
         if folder:
             run_db(
@@ -444,11 +439,17 @@ class RegencySyncPage(QWidget):
 
         self.summary = QLabel()
         self.summary.setObjectName("syncSummary")
-        self.villages = data_table(
-            [self.tr("Kode"), self.tr("Desa"), self.tr("Kecamatan"), self.tr("Perangkat"), self.tr("Paket terakhir"),
-             self.tr("Kontak terakhir"), self.tr("Peserta aktif"), self.tr("Paket hilang"), self.tr("Data ditolak")]
+        self.villages = RecordTable(
+            [Col(self.tr("Kode"), lambda v: v.code), Col(self.tr("Desa"), lambda v: v.name),
+             Col(self.tr("Kecamatan"), lambda v: v.kecamatan), Col(self.tr("Perangkat"), lambda v: v.devices),
+             Col(self.tr("Paket terakhir"), lambda v: v.last_seq or ""),
+             Col(self.tr("Kontak terakhir"), lambda v: v.last_contact or ""),
+             Col(self.tr("Peserta aktif"), lambda v: v.active),
+             Col(self.tr("Paket hilang"),
+                 lambda v: f"{v.missing_count}: {format_ranges(v.missing)}" if v.missing_count else ""),
+             Col(self.tr("Data ditolak"), lambda v: v.rejected or "")],
+            "villageTable",
         )  # fmt: skip
-        self.villages.setObjectName("villageTable")
         self.results = QListWidget()
         self.results.setObjectName("importResults")
         self.results.setMaximumHeight(130)
@@ -482,14 +483,7 @@ class RegencySyncPage(QWidget):
                 "{dup} NIK ganda menunggu keputusan."
             ).format(heard=heard, total=len(rows), gaps=gaps, dup=duplicates)
         )
-        fill_table(
-            self.villages,
-            [
-                [v.code, v.name, v.kecamatan, v.devices, v.last_seq or "", v.last_contact or "", v.active,
-                 f"{v.missing_count}: {format_ranges(v.missing)}" if v.missing_count else "", v.rejected or ""]
-                for v in rows
-            ],
-        )  # fmt: skip
+        self.villages.set_rows(rows, keep=lambda v: v.code)
 
     # -- importing ------------------------------------------------------------------------
 
@@ -642,12 +636,11 @@ class RegencySyncPage(QWidget):
         run_db(self, self.sync.devices, lambda devices: DevicesDialog(self.sync, devices, self.signals, self).open())
 
     def request_full(self) -> None:
-        row = self.villages.currentRow()
-        item = self.villages.item(row, 0) if row >= 0 else None
-        if item is None:
+        village = self.villages.current_record()
+        if village is None:
             inform(self, self.tr("Kirim ulang lengkap"), self.tr("Pilih desanya di daftar lebih dahulu."))
             return
-        code = item.text()
+        code = village.code
         run_db(
             self,
             lambda: self.sync.request_full_resend(code),
@@ -670,11 +663,16 @@ class DevicesDialog(QDialog):
         self.signals = signals
         self.devices = devices
         self.setWindowTitle(self.tr("Perangkat desa"))
-        self.table = data_table(
-            [self.tr("Desa"), self.tr("Perangkat"), self.tr("Sidik jari"), self.tr("Keadaan"),
-             self.tr("Paket terakhir"), self.tr("Terdaftar"), self.tr("Catatan")]
+        states = {"current": self.tr("aktif"), "retired": self.tr("diganti"), "revoked": self.tr("dicabut")}
+        self.table = RecordTable(
+            [Col(self.tr("Desa"), lambda d: f"{d.desa_name} ({d.desa_code})"),
+             Col(self.tr("Perangkat"), lambda d: d.device_id), Col(self.tr("Sidik jari"), lambda d: d.fingerprint),
+             Col(self.tr("Keadaan"), lambda d: states.get(d.state, d.state)),
+             Col(self.tr("Paket terakhir"), lambda d: d.last_seq or ""),
+             Col(self.tr("Terdaftar"), lambda d: d.registered_at),
+             Col(self.tr("Catatan"), lambda d: d.revoke_reason, tooltip=lambda d: d.revoke_reason)],
+            "deviceTable",
         )  # fmt: skip
-        self.table.setObjectName("deviceTable")
         self.revoke_button = QPushButton(self.tr("Cabut perangkat terpilih…"))
         self.revoke_button.setObjectName("revokeDevice")
         self.revoke_button.clicked.connect(self.revoke_selected)
@@ -692,19 +690,13 @@ class DevicesDialog(QDialog):
 
     def show_devices(self, devices: list[DeviceRow]) -> None:
         self.devices = devices
-        states = {"current": self.tr("aktif"), "retired": self.tr("diganti"), "revoked": self.tr("dicabut")}
-        fill_table(
-            self.table,
-            [[f"{d.desa_name} ({d.desa_code})", d.device_id, d.fingerprint, states.get(d.state, d.state),
-              d.last_seq or "", d.registered_at, d.revoke_reason] for d in devices],
-        )  # fmt: skip
+        self.table.set_rows(devices, keep=lambda d: d.device_id)
 
     def revoke_selected(self) -> None:
-        row = self.table.currentRow()
-        if not 0 <= row < len(self.devices):
+        device = self.table.current_record()
+        if device is None:
             inform(self, self.tr("Cabut perangkat"), self.tr("Pilih perangkatnya di daftar lebih dahulu."))
             return
-        device = self.devices[row]
         if device.state == "revoked":
             return
         reason, ok = QInputDialog.getText(

@@ -11,12 +11,10 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QSplitter,
-    QTableWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -35,13 +33,22 @@ from kudus_desktop.core.rules.records import OpChanges, UserView
 from kudus_desktop.core.rules.validation import Issue
 from kudus_desktop.gui.messages import code_text, field_text, inform, issue_text
 from kudus_desktop.gui.ops import run_change, run_db
+from kudus_desktop.gui.record_table import Col, RecordTable
 from kudus_desktop.gui.signals import AppSignals
 from kudus_desktop.gui.village.history_dialog import value_text
-from kudus_desktop.gui.widgets import data_table, end_fill, start_fill, table_item
 
 
 def _when(stamp: str) -> str:
     return stamp[:16] if stamp else ""
+
+
+def _state_text(item: ApprovalItem) -> str:
+    state = code_text("review", item.state)
+    return f"{state}: {item.reason}" if item.reason else state
+
+
+_CHANGED = QColor("#9b1c1c")
+_WARNING = QColor("#8a5300")
 
 
 class DeclineDialog(QDialog):
@@ -83,7 +90,6 @@ class ApprovalPage(QWidget):
         self.review = review
         self.user = user
         self.signals = signals
-        self.items: list[ApprovalItem] = []
         title = QLabel(self.tr("Persetujuan data peserta"))
         title.setObjectName("pageTitle")
         self.summary = QLabel()
@@ -100,24 +106,27 @@ class ApprovalPage(QWidget):
         filters.addWidget(self.state_filter)
         filters.addStretch(1)
 
-        self.table = data_table(
-            [self.tr("No. registrasi"), self.tr("Nama"), self.tr("NIK"), self.tr("Jenis"), self.tr("Diubah oleh"),
-             self.tr("Diajukan"), self.tr("Keadaan")],
+        self.table = RecordTable(
+            [Col(self.tr("No. registrasi"), lambda i: i.reg_no), Col(self.tr("Nama"), lambda i: i.full_name),
+             Col(self.tr("NIK"), lambda i: mask_nik(i.nik)),
+             Col(self.tr("Jenis"), lambda i: code_text("review_kind", i.kind)),
+             Col(self.tr("Diubah oleh"), lambda i: ", ".join(i.makers)),
+             Col(self.tr("Diajukan"), lambda i: _when(i.submitted_at)),
+             Col(self.tr("Keadaan"), _state_text, tooltip=_state_text)],
             "approvalTable",
         )  # fmt: skip
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.itemSelectionChanged.connect(self.show_selected)
+        self.table.selection_changed.connect(self.show_selected)
 
-        self.detail = QTableWidget(0, 4)
-        self.detail.setObjectName("approvalChanges")
-        self.detail.setHorizontalHeaderLabels(
-            [self.tr("Data"), self.tr("Yang disetujui"), self.tr("Sekarang"), self.tr("Peringatan yang diterima")]
-        )
-        self.detail.setWordWrap(True)
-        self.detail.verticalHeader().setVisible(False)
-        self.detail.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.detail.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.detail.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        # Rows of the one chosen person: (field, approved value, value now, accepted warnings, changed).
+        self.detail = RecordTable(
+            [Col(self.tr("Data"), lambda d: field_text(d[0])), Col(self.tr("Yang disetujui"), lambda d: d[1]),
+             Col(self.tr("Sekarang"), lambda d: d[2], colour=lambda d: _CHANGED if d[4] else None),
+             Col(self.tr("Peringatan yang diterima"), lambda d: d[3], colour=lambda _d: _WARNING)],
+            "approvalChanges",
+        )  # fmt: skip
+        self.detail.wrap_rows()
+        self.detail.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.approve_button = QPushButton(self.tr("Setujui"))
         self.approve_button.setObjectName("approveSelected")
         self.approve_button.setDefault(True)
@@ -166,37 +175,11 @@ class ApprovalPage(QWidget):
                                   "langsung siap dikirim.")  # fmt: skip
         self.summary.setText(text)
         self.waiting_changed.emit(counts.waiting)
-        chosen = {i.participant_id for i in self.selected()}
-        self.items = items
-        start_fill(self.table, len(items))
-        for r, it in enumerate(items):
-            state = code_text("review", it.state)
-            if it.reason:
-                state = f"{state}: {it.reason}"
-            values = [it.reg_no, it.full_name, mask_nik(it.nik), code_text("review_kind", it.kind),
-                      ", ".join(it.makers), _when(it.submitted_at), state]  # fmt: skip
-            for col, v in enumerate(values):
-                self.table.setItem(r, col, table_item(v, it.participant_id if col == 0 else None))
-        end_fill(self.table)
-        # Keep what was chosen (the first row otherwise), without one selection signal per row.
-        keep = [r for r, it in enumerate(items) if it.participant_id in chosen] or ([0] if items else [])
-        model = self.table.selectionModel()
-        self.table.blockSignals(True)
-        model.blockSignals(True)
-        self.table.clearSelection()
-        flags = model.SelectionFlag.Select | model.SelectionFlag.Rows
-        for r in keep:
-            model.select(self.table.model().index(r, 0), flags)
-        if keep:
-            self.table.setCurrentCell(keep[0], 0, model.SelectionFlag.NoUpdate)
-        model.blockSignals(False)
-        self.table.blockSignals(False)
-        self.table.viewport().update()
-        self.show_selected()
+        # Keep what was chosen (the first row otherwise), with one selection signal.
+        self.table.set_rows(items, keep=lambda i: i.participant_id)
 
     def selected(self) -> list[ApprovalItem]:
-        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()}) if self.items else []
-        return [self.items[r] for r in rows if 0 <= r < len(self.items)]
+        return self.table.selected_records()
 
     def show_selected(self) -> None:
         chosen = self.selected()
@@ -217,7 +200,7 @@ class ApprovalPage(QWidget):
             hint = ""
         self.hint.setText(hint)
         if len(chosen) != 1:
-            self.detail.setRowCount(0)
+            self.detail.set_rows([])
             self.detail_box.setTitle(self.tr("Yang berubah"))
             return
         item = chosen[0]
@@ -242,23 +225,15 @@ class ApprovalPage(QWidget):
         by_field: dict[str, list[str]] = {}
         for w in warnings:
             by_field.setdefault(w.field, []).append(issue_text(w))
-        rows = [(c.field, c.before, c.after) for c in changes]
+        changed = item.kind == "perubahan"
+        rows = [
+            (c.field, value_text(c.field, c.before), value_text(c.field, c.after), " ".join(by_field.get(c.field, [])),
+             changed)
+            for c in changes
+        ]  # fmt: skip
         shown = {c.field for c in changes}
-        rows += [(f, "", "") for f in by_field if f not in shown]
-        start_fill(self.detail, len(rows))
-        warn = QColor("#8a5300")
-        for r, (fld, before, now) in enumerate(rows):
-            self.detail.setItem(r, 0, table_item(field_text(fld)))
-            self.detail.setItem(r, 1, table_item(value_text(fld, before)))
-            after = table_item(value_text(fld, now))
-            if item.kind == "perubahan":
-                after.setForeground(QColor("#9b1c1c"))
-            self.detail.setItem(r, 2, after)
-            note = table_item(" ".join(by_field.get(fld, [])))
-            note.setForeground(warn)
-            self.detail.setItem(r, 3, note)
-        end_fill(self.detail)
-        self.detail.resizeRowsToContents()
+        rows += [(f, "", "", " ".join(notes), False) for f, notes in by_field.items() if f not in shown]
+        self.detail.set_rows(rows)
         if warnings:
             accepted = self.tr("{n} peringatan diterima pembuat data").format(n=len(warnings))
             self.detail_box.setTitle(f"{self.detail_box.title()} · {accepted}")

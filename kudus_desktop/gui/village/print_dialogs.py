@@ -44,7 +44,7 @@ from kudus_desktop.core.village.cards import CardAction, CardBatch, CardScope, C
 from kudus_desktop.gui import preferences
 from kudus_desktop.gui.messages import code_text, inform, show_error
 from kudus_desktop.gui.ops import run_db, run_job
-from kudus_desktop.gui.widgets import data_table, fill_table
+from kudus_desktop.gui.record_table import Col, RecordTable
 from kudus_desktop.render.cards import paint_calibration, paint_cards, write_cards_pdf
 from kudus_desktop.render.notice import paint_notices, write_notices_pdf
 from kudus_desktop.render.paper import full_page_layout
@@ -236,19 +236,17 @@ class CardPrintDialog(QDialog):
         """The cards in people's hands that no longer say what is so, to reprint or take back."""
         dialog = QDialog(self)
         dialog.setWindowTitle(self.tr("Kartu yang tidak lagi sesuai"))
-        table = data_table(
-            [self.tr("No. Registrasi"), self.tr("Nama"), self.tr("RT/RW"), self.tr("Dicetak"), self.tr("Kini"),
-             self.tr("Tindakan"), self.tr("Alasan")],
+        table = RecordTable(
+            [Col(self.tr("No. Registrasi"), lambda c: c.reg_no), Col(self.tr("Nama"), lambda c: c.full_name),
+             Col(self.tr("RT/RW"), lambda c: f"{c.rt or '-'}/{c.rw or '-'}"),
+             Col(self.tr("Dicetak"), lambda c: c.printed_at[:10]),
+             Col(self.tr("Kini"), lambda c: code_text("standing", c.now)),
+             Col(self.tr("Tindakan"),
+                 lambda c: self.tr("Cetak ulang") if c.action == CardAction.REPRINT else self.tr("Tarik kembali")),
+             Col(self.tr("Alasan"), lambda c: c.reason, tooltip=lambda c: c.reason)],
             "staleCardsTable",
         )  # fmt: skip
-        fill_table(
-            table,
-            [
-                [c.reg_no, c.full_name, f"{c.rt or '-'}/{c.rw or '-'}", c.printed_at[:10], code_text("standing", c.now),
-                 self.tr("Cetak ulang") if c.action == CardAction.REPRINT else self.tr("Tarik kembali"), c.reason]
-                for c in self.stale
-            ],
-        )  # fmt: skip
+        table.set_rows(self.stale)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(dialog.reject)
         layout = QVBoxLayout(dialog)

@@ -12,7 +12,7 @@ from kudus_desktop.core.rules.nik import mask_nik
 from kudus_desktop.core.village.eligibility import EligibilityService, ReviewEntry, ReviewReason
 from kudus_desktop.gui.messages import code_text, inform, message_text
 from kudus_desktop.gui.ops import run_db, run_job
-from kudus_desktop.gui.widgets import data_table, fill_table
+from kudus_desktop.gui.record_table import Col, RecordTable
 
 
 class ReviewListDialog(QDialog):
@@ -26,9 +26,12 @@ class ReviewListDialog(QDialog):
         self.summary = QLabel(self.tr("Memuat…"))
         self.summary.setObjectName("reviewSummary")
         self.summary.setWordWrap(True)
-        self.table = data_table(
-            [self.tr("No. Registrasi"), self.tr("Nama"), self.tr("NIK"), self.tr("RT/RW"), self.tr("Perlu ditinjau"),
-             self.tr("Keterangan")],
+        self.table = RecordTable(
+            [Col(self.tr("No. Registrasi"), lambda e: e.reg_no), Col(self.tr("Nama"), lambda e: e.full_name),
+             Col(self.tr("NIK"), lambda e: mask_nik(e.nik)),
+             Col(self.tr("RT/RW"), lambda e: f"{e.rt or '-'}/{e.rw or '-'}"),
+             Col(self.tr("Perlu ditinjau"), lambda e: code_text("review_reason", e.reason)),
+             Col(self.tr("Keterangan"), lambda e: message_text(e.code, e.params))],
             "reviewTable",
         )  # fmt: skip
         note = QLabel(
@@ -62,11 +65,7 @@ class ReviewListDialog(QDialog):
                 term=format_number(by[ReviewReason.TERM]), gone=format_number(by[ReviewReason.NOT_IN_SOURCE]),
             )
         )  # fmt: skip
-        fill_table(
-            self.table,
-            [[e.reg_no, e.full_name, mask_nik(e.nik), f"{e.rt or '-'}/{e.rw or '-'}",
-              code_text("review_reason", e.reason), message_text(e.code, e.params)] for e in entries],
-        )  # fmt: skip
+        self.table.set_rows(entries)
         self.save_button.setEnabled(bool(entries))
 
     def save(self) -> None:
