@@ -89,24 +89,31 @@ def standings(conn: Connection, ids: Iterable[int]) -> dict[int, StandingInfo]:
     out: dict[int, StandingInfo] = {}
     wanted = list(ids)
     for start in range(0, len(wanted), PAGE):
-        chunk = wanted[start : start + PAGE]
-        rows = conn.execute(
-            select(P.id, P.status, P.kpj, R.state, R.approved.is_not(None).label("ever"),
-                   R.reason.label("review_reason"), R.reviewed_at, S.outcome, S.reason, S.outcome_at)
-            .select_from(
-                participant_table.outerjoin(participant_review_table, R.participant_id == P.id).outerjoin(
-                    participant_sync_table, S.participant_id == P.id
-                )
+        out.update(standings_where(conn, P.id.in_(wanted[start : start + PAGE])))
+    return out
+
+
+def standings_where(conn: Connection, where: ColumnElement[bool]) -> dict[int, StandingInfo]:
+    """The standing of every participant ``where`` holds for, in one query (a bill's 100,000
+    not enrolled took 190 queries by id)."""
+    rows = conn.execute(
+        select(P.id, P.status, P.kpj, R.state, R.approved.is_not(None), R.reason, R.reviewed_at, S.outcome, S.reason,
+               S.outcome_at)
+        .select_from(
+            participant_table.outerjoin(participant_review_table, R.participant_id == P.id).outerjoin(
+                participant_sync_table, S.participant_id == P.id
             )
-            .where(P.id.in_(chunk))
-        ).all()  # fmt: skip
-        for r in rows:
-            standing = standing_of(r.status, r.state, bool(r.ever), r.outcome, r.reason or "", r.kpj)
-            if standing == Standing.REJECTED:
-                why, at = r.reason or "", r.outcome_at or ""
-            elif standing == Standing.SENT_BACK:
-                why, at = r.review_reason or "", r.reviewed_at or ""
-            else:
-                why, at = "", r.outcome_at or ""
-            out[int(r.id)] = StandingInfo(standing, why, at)
+        )
+        .where(P.id.in_(select(P.id).where(where)))  # its own FROM: ``where`` may look at these tables
+    ).all()  # fmt: skip
+    out: dict[int, StandingInfo] = {}
+    for pid, status, kpj, state, ever, review_reason, reviewed_at, outcome, reason, outcome_at in rows:
+        standing = standing_of(status, state, bool(ever), outcome, reason or "", kpj)
+        if standing == Standing.REJECTED:
+            why, at = reason or "", outcome_at or ""
+        elif standing == Standing.SENT_BACK:
+            why, at = review_reason or "", reviewed_at or ""
+        else:
+            why, at = "", outcome_at or ""
+        out[pid] = StandingInfo(standing, why, at)
     return out

@@ -29,7 +29,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, and_, delete, func, or_, select, text, update
 
-from kudus_desktop.core.enrolment.standing import Standing, enrolled, enrolled_now, standings
+from kudus_desktop.core.enrolment.standing import Standing, enrolled, enrolled_now, standings, standings_where
 from kudus_desktop.core.errors import KudusError
 from kudus_desktop.core.rules.codes import Funding, Mode, Role, Status
 from kudus_desktop.core.rules.dates import format_month, format_rupiah, now_iso
@@ -691,24 +691,28 @@ class PremiumService:
             apbd = conn.execute(
                 select(func.count()).where(_active_in(month), P.funding == Funding.APBD, enrolled())
             ).scalar_one()
-            others = conn.execute(
-                select(P.id, P.reg_no, P.full_name)
-                .where(_active_in(month), P.funding != Funding.APBD, ~enrolled())
-                .order_by(P.reg_no)
-            ).all()
-            why = standings(conn, [r.id for r in others])
+            apart_where = and_(_active_in(month), P.funding != Funding.APBD, ~enrolled())
+            others = conn.execute(select(P.id, P.reg_no, P.full_name).where(apart_where).order_by(P.reg_no)).all()
+            why = standings_where(conn, apart_where)
             # A month's state depends on the months before it (a lapse): look back a year.
             cover = compute_coverage(conn, month - 12, 13, today)
         states = {pid: cover.state(n, 12) for n, pid in enumerate(cover.ids)}
-        lines = tuple(
-            BillLine(
-                r.id, r.reg_no, r.full_name, r.nik, r.funding, rates.amount(month, r.funding), int(r.amount or 0),
-                r.payment_id, states.get(r.id, CoverState.DUE),
-            )
-            for r in rows
-        )  # fmt: skip
+        # Rows unpacked as tuples and one premium per funding source: a line is made 100,000 times.
+        amounts: dict[str, int] = {}
+        made = []
+        for pid, reg_no, name, nik, funding, paid, payment_id in rows:
+            amount = amounts.get(funding)
+            if amount is None:
+                amount = amounts[funding] = rates.amount(month, funding)
+            made.append(
+                BillLine(pid, reg_no, name, nik, funding, amount, int(paid or 0), payment_id,
+                         states.get(pid, CoverState.DUE))
+            )  # fmt: skip
+        lines = tuple(made)
         apart = tuple(
-            NotBilled(r.id, r.reg_no, r.full_name, why[r.id].standing, why[r.id].reason) for r in others if r.id in why
+            NotBilled(pid, reg_no, name, info.standing, info.reason)
+            for pid, reg_no, name in others
+            if (info := why.get(pid)) is not None
         )
         return Bill(
             month, due_date(month), lines, sum(x.amount for x in lines), sum(x.paid for x in lines), int(apbd), cover,
