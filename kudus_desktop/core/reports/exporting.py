@@ -1,35 +1,26 @@
 """Spreadsheets for the village and for BPJS: roster, registration list, import problems.
 
-Written with openpyxl in write-only mode (streaming, bounded memory). NIK, KK and KPJ are
-written as text so Excel shows every digit; dates are real dates shown as 17/08/1985.
+Written through :mod:`kudus_desktop.core.reports.workbook` (streamed, bounded memory). NIK, KK
+and KPJ are written as text so Excel shows every digit; dates are real dates shown as 17/08/1985.
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import json
 import os
 import tempfile
 import threading
-import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
-
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
-from openpyxl.writer.excel import ExcelWriter
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from kudus_desktop.core.enrolment.participants import PAGE, ParticipantQuery, ParticipantService
 from kudus_desktop.core.errors import CancelledError, KudusError
 from kudus_desktop.core.paths import is_no_space, space_error
+from kudus_desktop.core.reports.workbook import FORMULA_STARTS, Book, Sheet, safe_text
 from kudus_desktop.core.rules.codes import Category, Funding
 from kudus_desktop.core.rules.dates import check_clock, format_date_long, format_month
 from kudus_desktop.core.rules.labels import code_label, describe_issue, field_label
@@ -47,7 +38,7 @@ from kudus_desktop.core.village.premiums import BudgetPlan, YearRecap
 if TYPE_CHECKING:
     from kudus_desktop.core.regency.overview import AreaSummary, RegencyOverview
 
-DATE_FORMAT = "DD/MM/YYYY"
+__all__ = ["FORMULA_STARTS", "safe_text"]  # the rule of what a cell may hold, said in workbook.py
 
 
 def wadah_code(funding: str) -> str:
@@ -146,109 +137,6 @@ def _rt_rw(p: ParticipantView) -> str:
     return f"RT {p.rt}/RW {p.rw}" if p.rt or p.rw else ""
 
 
-class _Sheet:
-    """A write-only sheet with styled title, header and dated cells."""
-
-    def __init__(self, ws: WriteOnlyWorksheet, columns: Sequence[Column]) -> None:
-        self.ws = ws
-        self.columns = columns
-        self.bold = Font(bold=True)
-        dimensions = cast(Any, ws).column_dimensions  # present at run time, missing from the stubs
-        for i, c in enumerate(columns, start=1):
-            dimensions[get_column_letter(i)].width = c.width
-
-    def text_rows(self, lines: Iterable[str], *, bold: bool = False) -> None:
-        for line in lines:
-            cell = WriteOnlyCell(self.ws, value=line)
-            if bold:
-                cell.font = self.bold
-            self.ws.append([cell])
-
-    def header(self) -> None:
-        cells = []
-        for c in self.columns:
-            cell = WriteOnlyCell(self.ws, value=c.header)
-            cell.font = self.bold
-            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-            cells.append(cell)
-        self.ws.append(cells)
-
-    def row(self, values: Sequence[Any]) -> None:
-        out: list[Any] = []
-        for v in values:
-            if isinstance(v, date):
-                cell = WriteOnlyCell(self.ws, value=cast(Any, v))  # openpyxl stores dates as dates
-                cell.number_format = DATE_FORMAT
-                out.append(cell)
-            else:
-                out.append(v)
-        self.ws.append(out)
-
-
-#: What a spreadsheet program reads as the start of a formula in a cell someone types or a file
-#: converted to CSV (OWASP, "CSV Injection"): such text is written as text, and marked so.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_text(value: str) -> str:
-    """``value`` without the control characters a workbook cannot hold (openpyxl refuses them and
-    the export stops); tab, line feed and carriage return stay."""
-    return ILLEGAL_CHARACTERS_RE.sub("", value) if ILLEGAL_CHARACTERS_RE.search(value) else value
-
-
-def _safe_cell(ws: WriteOnlyWorksheet, value: Any) -> Any:
-    """A value as it may go into a cell: text cleaned of control characters, and text that would
-    start a formula written as text with Excel's quote prefix, never as a formula."""
-    cell = value if isinstance(value, Cell) else None
-    text = cell.value if cell is not None else value
-    if not isinstance(text, str):
-        return value
-    clean = safe_text(text)
-    if not clean.startswith(FORMULA_STARTS):
-        if cell is not None:
-            cell.value = clean
-            return cell
-        return clean
-    if cell is None:
-        cell = WriteOnlyCell(ws, value=clean)
-    else:
-        cell.value = clean
-    cell.data_type = "s"  # openpyxl would store a leading "=" as a formula
-    cell.quotePrefix = True
-    return cell
-
-
-class _SafeWorkbook(Workbook):
-    """A write-only workbook whose every sheet cleans what is appended to it (:func:`_safe_cell`):
-    no stored value can stop an export, and none is ever a formula."""
-
-    def __init__(self) -> None:
-        super().__init__(write_only=True)
-        getattr(_pending, "workbooks", []).append(self)
-
-    def discard(self) -> None:
-        """Close every sheet of an export that failed and remove the temporary files openpyxl
-        streams them into (otherwise they stay in the system's temporary folder)."""
-        for ws in self.worksheets:
-            with contextlib.suppress(Exception):
-                if not ws.closed:
-                    ws.close()
-            writer = getattr(ws, "_writer", None)
-            if writer is not None:
-                with contextlib.suppress(Exception):
-                    writer.cleanup()
-
-    def create_sheet(self, title: Any = None, index: int | None = None) -> Any:
-        ws = super().create_sheet(title, index)
-        append = ws.append
-
-        def safe_append(values: Iterable[Any]) -> None:
-            append([_safe_cell(ws, v) for v in values])
-
-        ws.append = safe_append
-        return ws
-
-
 _pending = threading.local()
 _P = ParamSpec("_P")
 _T = TypeVar("_T")
@@ -296,26 +184,17 @@ def _leaves_nothing(fn: Callable[_P, _T]) -> Callable[_P, _T]:
     return export
 
 
-def _write_workbook(wb: Workbook, tmp: Path) -> None:
-    """``Workbook.save``, except that an archive whose writing failed (a full disk) is
-    abandoned: openpyxl leaves it open, and the garbage collector would later try to
-    finish it and fail again inside some unrelated piece of work."""
-    if wb.write_only and not wb.worksheets:
-        wb.create_sheet()
-    with tmp.open("wb") as fp:
-        archive = zipfile.ZipFile(fp, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
-        wb.properties.modified = datetime.now(tz=UTC).replace(tzinfo=None)
-        try:
-            ExcelWriter(wb, archive).save()
-        except BaseException:
-            archive.fp = None  # ZipFile.close does nothing without its file
-            raise
+def _book(tmp: Path) -> Book:
+    """A workbook streamed into ``tmp``, discarded by :func:`_leaves_nothing` when the export fails."""
+    book = Book(tmp)
+    getattr(_pending, "workbooks", []).append(book)
+    return book
 
 
-def _save_atomically(wb: Workbook, tmp: Path, path: Path) -> None:
+def _save_atomically(book: Book, tmp: Path, path: Path) -> None:
     """Write the temporary file and rename it over the target: never half a file."""
     try:
-        _write_workbook(wb, tmp)
+        book.close()
         tmp.replace(path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
@@ -330,7 +209,7 @@ def _participants(service: ParticipantService, ids: Sequence[int]) -> Iterable[P
         yield from service.views(ids[start : start + PAGE])
 
 
-def _signatory(sheet: _Sheet, profile: OfficeProfile, preparer: str, today: date) -> None:
+def _signatory(sheet: Sheet, profile: OfficeProfile, preparer: str, today: date) -> None:
     place = profile.region_name or "Kudus"
     sheet.text_rows(["", f"{place}, {format_date_long(today)}", "Mengetahui,", f"{profile.head_title} {place}"])
     sheet.text_rows(["", "", ""])
@@ -351,10 +230,9 @@ def export_roster(
     """The participant roster (as filtered in the list) with title and signatory block."""
     tmp = _temp_beside(path)
     ids = service.query_ids(query)
-    wb = _SafeWorkbook()
-    ws = wb.create_sheet("Daftar Peserta")
-    sheet = _Sheet(ws, ROSTER_COLUMNS)
-    ws.freeze_panes = "A5"
+    wb = _book(tmp)
+    sheet = wb.sheet("Daftar Peserta", ROSTER_COLUMNS)
+    sheet.freeze("A5")
     title = f"DAFTAR PESERTA JAMINAN SOSIAL KETENAGAKERJAAN PEKERJA RENTAN DESA {profile.region_name.upper()}"
     sheet.text_rows([title], bold=True)
     sheet.text_rows([f"Kecamatan {profile.kecamatan_name}, Kabupaten Kudus · per {format_date_long(service.today())}"])
@@ -401,10 +279,9 @@ def export_bpjs_list(
     chosen = [BPJS_COLUMNS[c] for c in columns]
     tmp = _temp_beside(path)
     ids = service.query_ids(query) if ids is None else list(ids)
-    wb = _SafeWorkbook()
-    ws = wb.create_sheet("Pendaftaran")
-    sheet = _Sheet(ws, chosen)
-    ws.freeze_panes = "A2"
+    wb = _book(tmp)
+    sheet = wb.sheet("Pendaftaran", chosen)
+    sheet.freeze("A2")
     sheet.header()
     for p in _participants(service, ids):
         sheet.row([c.value(p) for c in chosen])
@@ -426,10 +303,9 @@ def export_problem_report(preview: ImportPreview, path: Path) -> int:
         Column("reason", "Masalah", 90, lambda p: None),
     )
     tmp = _temp_beside(path)
-    wb = _SafeWorkbook()
-    ws = wb.create_sheet("Masalah Impor")
-    sheet = _Sheet(ws, columns)
-    ws.freeze_panes = "A4"
+    wb = _book(tmp)
+    sheet = wb.sheet("Masalah Impor", columns)
+    sheet.freeze("A4")
     sheet.text_rows([f"Masalah pada berkas {preview.path.name}, lembar {preview.sheet}"], bold=True)
     sheet.text_rows([""])
     sheet.header()
@@ -455,10 +331,9 @@ def export_audit(events: Sequence[AuditEvent], path: Path) -> int:
         Column("detail", "Keterangan", 70, lambda p: None),
     )
     tmp = _temp_beside(path)
-    wb = _SafeWorkbook()
-    ws = wb.create_sheet("Log Audit")
-    sheet = _Sheet(ws, columns)
-    ws.freeze_panes = "A2"
+    wb = _book(tmp)
+    sheet = wb.sheet("Log Audit", columns)
+    sheet.freeze("A2")
     sheet.header()
     for e in events:
         sheet.row([e.at, e.username, e.action, e.detail])
@@ -482,10 +357,9 @@ def export_review_list(entries: Sequence[ReviewEntry], path: Path, *, title: str
         Column("decision", "Keputusan (diisi)", 24, lambda p: None),
     )
     tmp = _temp_beside(path)
-    wb = _SafeWorkbook()
-    ws = wb.create_sheet("Tinjauan")
-    sheet = _Sheet(ws, columns)
-    ws.freeze_panes = "A4"
+    wb = _book(tmp)
+    sheet = wb.sheet("Tinjauan", columns)
+    sheet.freeze("A4")
     sheet.text_rows([title], bold=True)
     sheet.text_rows([""])
     sheet.header()
@@ -512,9 +386,8 @@ def export_person_report(service: ParticipantService, participant_id: int, path:
                Column("c", "", 22, lambda _p: None), Column("d", "", 22, lambda _p: None),
                Column("e", "", 22, lambda _p: None))  # fmt: skip
     tmp = _temp_beside(path)
-    wb = _SafeWorkbook()
-    ws = wb.create_sheet("Data Pribadi")
-    sheet = _Sheet(ws, columns)
+    wb = _book(tmp)
+    sheet = wb.sheet("Data Pribadi", columns)
     sheet.text_rows([f"DATA YANG DISIMPAN TENTANG {p.full_name.upper()}"], bold=True)
     sheet.text_rows([f"Dicetak {format_date_long(service.today())} oleh {service.user.full_name}", ""])
     values: list[tuple[str, Any]] = [
@@ -547,17 +420,6 @@ def export_person_report(service: ParticipantService, participant_id: int, path:
     return len(history)
 
 
-def _landscape(ws: WriteOnlyWorksheet, *, header_row: int) -> None:
-    """A wide sheet prints landscape, one page wide, its header row on every page."""
-    sheet = cast(Any, ws)  # page set-up is present at run time, missing from the write-only stubs
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = 9  # A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = f"{header_row}:{header_row}"
-
-
 @_leaves_nothing
 def export_coverage(overview: RegencyOverview, profile: OfficeProfile, path: Path, preparer: str) -> int:
     """The regency's coverage report: per kecamatan and desa (with subtotals), and the
@@ -587,11 +449,10 @@ def export_coverage(overview: RegencyOverview, profile: OfficeProfile, path: Pat
         ]  # fmt: skip
 
     tmp = _temp_beside(path)
-    wb = _SafeWorkbook()
-    ws = wb.create_sheet("Cakupan")
-    sheet = _Sheet(ws, columns)
-    ws.freeze_panes = "D5"
-    _landscape(ws, header_row=4)
+    wb = _book(tmp)
+    sheet = wb.sheet("Cakupan", columns)
+    sheet.freeze("D5")
+    sheet.landscape(header_row=4)
     sheet.text_rows(
         [f"CAKUPAN JAMINAN SOSIAL KETENAGAKERJAAN PEKERJA RENTAN DESA {profile.region_name.upper()}"], bold=True
     )
@@ -599,30 +460,21 @@ def export_coverage(overview: RegencyOverview, profile: OfficeProfile, path: Pat
     sheet.text_rows([""])
     sheet.header()
     count = 0
-    bold = Font(bold=True)
     for kec in overview.kecamatan:
         for a in kec.villages:
             contact = a.last_contact[:16] if a.last_contact else "belum pernah"
             sheet.row([kec.total.name, a.name, a.code, *figures(a), contact, a.missing or None])
             count += 1
-        sub = [WriteOnlyCell(ws, value=v) for v in [kec.total.name, "Jumlah kecamatan", kec.total.code,
-                                                    *figures(kec.total)]]  # fmt: skip
-        for cell in sub:
-            cell.font = bold
-        ws.append(sub)
-    total = [WriteOnlyCell(ws, value=v) for v in ["", "JUMLAH KABUPATEN", "", *figures(overview.total)]]
-    for cell in total:
-        cell.font = bold
-    ws.append(total)
+        sheet.row([kec.total.name, "Jumlah kecamatan", kec.total.code, *figures(kec.total)], bold=True)
+    sheet.row(["", "JUMLAH KABUPATEN", "", *figures(overview.total)], bold=True)
     _signatory(sheet, profile, preparer, overview.today)
 
     month_columns = [Column("kecamatan", "Kecamatan", 18, lambda p: None)] + [
         Column(f"{y}-{m}", format_month(y, m), 11, lambda p: None) for y, m in overview.months
     ]
-    ws2 = wb.create_sheet("Per Bulan")
-    monthly = _Sheet(ws2, month_columns)
-    ws2.freeze_panes = "B4"
-    _landscape(ws2, header_row=3)
+    monthly = wb.sheet("Per Bulan", month_columns)
+    monthly.freeze("B4")
+    monthly.landscape(header_row=3)
     monthly.text_rows(["PESERTA AKTIF PADA AKHIR BULAN, PER KECAMATAN"], bold=True)
     monthly.text_rows([""])
     monthly.header()
@@ -640,7 +492,6 @@ def export_premium_report(
     """The year's premium report: the monthly recap for accountability (with the signatory
     block), the APBDes line for the next year, and every payment. Amounts are numbers in
     rupiah, so the sheet adds them up itself. Returns the payments listed."""
-    money = "#,##0"
     columns = [
         Column("month", "Bulan", 16, lambda p: None),
         Column("due", "Jatuh Tempo", 13, lambda p: None),
@@ -651,25 +502,13 @@ def export_premium_report(
         Column("received", "Pembayaran Bulan Ini (Rp)", 17, lambda p: None),
     ]
     tmp = _temp_beside(path)
-    wb = _SafeWorkbook()
-    ws = wb.create_sheet("Rekap Bulanan")
-    sheet = _Sheet(ws, columns)
-    ws.freeze_panes = "A6"
-    _landscape(ws, header_row=5)
-    bold = Font(bold=True)
+    wb = _book(tmp)
+    sheet = wb.sheet("Rekap Bulanan", columns)
+    sheet.freeze("A6")
+    sheet.landscape(header_row=5)
 
     def amounts(values: Sequence[Any], *, strong: bool = False) -> None:
-        cells = []
-        for n, v in enumerate(values):
-            cell = WriteOnlyCell(ws, value=cast(Any, v))
-            if isinstance(v, date):
-                cell.number_format = DATE_FORMAT
-            elif isinstance(v, int) and n >= 3:
-                cell.number_format = money
-            if strong:
-                cell.font = bold
-            cells.append(cell)
-        ws.append(cells)
+        sheet.row(values, bold=strong, money_from=3)
 
     sheet.text_rows([f"REKAPITULASI IURAN BPJS KETENAGAKERJAAN TAHUN {recap.year}"], bold=True)
     place = f"Desa {profile.region_name}" + (f", Kecamatan {profile.kecamatan_name}" if profile.kecamatan_name else "")
@@ -692,8 +531,10 @@ def export_premium_report(
         sheet.text_rows([f"Anggaran APBDes {recap.year} belum dicatat."])
     _signatory(sheet, profile, preparer, today)
 
-    ws2 = wb.create_sheet(f"Anggaran {plan.year}")
-    budget = _Sheet(ws2, [Column("item", "Uraian", 46, lambda p: None), Column("value", "Nilai", 18, lambda p: None)])
+    budget = wb.sheet(
+        f"Anggaran {plan.year}",
+        [Column("item", "Uraian", 46, lambda p: None), Column("value", "Nilai", 18, lambda p: None)],
+    )
     budget.text_rows([f"RENCANA ANGGARAN IURAN JKK DAN JKM TAHUN {plan.year} (APBDes)"], bold=True)
     budget.text_rows([""])
     budget.header()
@@ -703,16 +544,11 @@ def export_premium_report(
     for month, rate in plan.monthly:
         budget.row([f"Iuran per orang, {format_month(month // 12, month % 12 + 1)} (Rp)", rate])
     budget.row(["Iuran per orang setahun (Rp)", sum(r for _, r in plan.monthly)])
-    total = [WriteOnlyCell(ws2, value="JUMLAH ANGGARAN (Rp)"), WriteOnlyCell(ws2, value=plan.total)]
-    for cell in total:
-        cell.font = bold
-    total[1].number_format = money
-    ws2.append(total)
+    budget.row(["JUMLAH ANGGARAN (Rp)", plan.total], bold=True, money_from=1)
     _signatory(budget, profile, preparer, today)
 
-    ws3 = wb.create_sheet("Pembayaran")
-    payments = _Sheet(
-        ws3,
+    payments = wb.sheet(
+        "Pembayaran",
         [
             Column("paid_on", "Tanggal Bayar", 13, lambda p: None),
             Column("amount", "Jumlah (Rp)", 15, lambda p: None),
@@ -723,7 +559,7 @@ def export_premium_report(
             Column("void", "Dibatalkan", 30, lambda p: None),
         ],
     )
-    ws3.freeze_panes = "A3"
+    payments.freeze("A3")
     payments.text_rows([f"PEMBAYARAN IURAN TAHUN {recap.year}"], bold=True)
     payments.header()
     for p in recap.payments:
@@ -747,11 +583,10 @@ def export_lost_report(report: LostReport, profile: OfficeProfile, path: Path, p
         Column("packages", "Paket", 14, lambda p: None),
     ]
     tmp = _temp_beside(path)
-    wb = _SafeWorkbook()
-    ws = wb.create_sheet("Data Terpapar")
-    sheet = _Sheet(ws, columns)
-    ws.freeze_panes = "A6"
-    _landscape(ws, header_row=5)
+    wb = _book(tmp)
+    sheet = wb.sheet("Data Terpapar", columns)
+    sheet.freeze("A6")
+    sheet.landscape(header_row=5)
     what = (
         f"flashdisk berisi paket {', '.join(map(str, report.packages))}"
         if report.what == "packages"
