@@ -351,6 +351,23 @@ def test_coverage_overview_and_report(three_villages: dict[str, Office], tmp_pat
     assert kaliwungu.series[-3:] == [1, 2, 1]
     jati = next(k for k in ov.kecamatan if k.total.code == "33.19.03")
     assert jati.series[-6] == 1 and jati.series[-1] == 4
+    assert (da.rejected, db_.rejected) == (0, 0)
+
+    # The regency rejects one enrolment: it no longer counts as covered, anywhere on the dashboard.
+    with kab.db.begin() as conn:
+        marked = conn.exec_driver_sql(
+            "UPDATE participant_sync SET outcome = 'rejected' WHERE participant_id = "
+            "(SELECT id FROM participant WHERE nik = ?)",
+            (make_nik(1),),
+        )
+        assert marked.rowcount == 1
+    after = overview(kab.db, kab.user, today=lambda: TODAY)
+    da_after = after.desa(DESA)
+    assert da_after is not None
+    assert (da_after.active, da_after.by_category["rt_rw"], da_after.new_month, da_after.rejected) == (3, 2, 2, 1)
+    assert after.total.active == 4 and after.total.rejected == 1
+    jati_after = next(k for k in after.kecamatan if k.total.code == "33.19.03")
+    assert jati_after.series[-1] == 3 and jati_after.series[-6] == 1
 
     out = tmp_path / "cakupan.xlsx"
     assert export_coverage(ov, AccountService(kab.db).profile(), out, "Admin") == 123

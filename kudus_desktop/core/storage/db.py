@@ -36,7 +36,7 @@ from kudus_desktop.core.rules.dates import check_clock
 from kudus_desktop.core.storage import instance
 from kudus_desktop.core.storage.migrations import STEPS
 
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 APPLICATION_ID = 0x4B504D53
 SQLITE_HEADER = b"SQLite format 3\x00"
 #: Bytes per database page of a new file (SQLite's default is 4096).
@@ -517,6 +517,15 @@ def _upgrade_server_store(conn: Connection, found: int) -> None:
         ):  # fmt: skip
             conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {definition}")
         Base.metadata.create_all(conn, tables=[Base.metadata.tables["source_absence"]])
+    if found < 12:
+        conn.exec_driver_sql(
+            "CREATE INDEX IF NOT EXISTS ix_participant_overview ON participant "
+            "(desa_code, status, category, start_date, exit_date, kpj)"
+        )
+        conn.exec_driver_sql(
+            "CREATE INDEX IF NOT EXISTS ix_participant_sync_rejected ON participant_sync (outcome) "
+            "WHERE outcome = 'rejected'"
+        )
     conn.execute(
         setting_table.update().where(setting_table.c.key == STORE_VERSION_KEY).values(value=str(SCHEMA_VERSION))
     )

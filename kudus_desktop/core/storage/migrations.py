@@ -163,6 +163,18 @@ def _to_v11(conn: sqlite3.Connection) -> None:
         conn.execute(statement.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS", 1))
 
 
+def _to_v12(conn: sqlite3.Connection) -> None:
+    """v12: the indexes the regency's dashboard reads its figures from."""
+    conn.execute(
+        "CREATE INDEX IF NOT EXISTS ix_participant_overview ON participant "
+        "(desa_code, status, category, start_date, exit_date, kpj)"
+    )
+    conn.execute(
+        "CREATE INDEX IF NOT EXISTS ix_participant_sync_rejected ON participant_sync (outcome) "
+        "WHERE outcome = 'rejected'"
+    )
+
+
 def _schema_section(start: str, end: str | None = None) -> str:
     """The canonical schema's text from ``start`` up to ``end`` (or the end): the tables a
     step adds, written once."""
@@ -189,4 +201,5 @@ STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     9: _to_v9,
     10: _to_v10,
     11: _to_v11,
+    12: _to_v12,
 }

@@ -126,6 +126,7 @@ class ParticipantRow(Base):
         Index("ix_participant_start", "start_date"),
         Index("ix_participant_rev", "rev"),
         Index("ix_participant_nik", "nik"),
+        Index("ix_participant_overview", "desa_code", "status", "category", "start_date", "exit_date", "kpj"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -251,7 +252,13 @@ class SyncOutboxRow(Base):
 
 class ParticipantSyncRow(Base):
     __tablename__ = "participant_sync"
-    __table_args__ = (CheckConstraint("outcome IN ('accepted', 'rejected', 'review')"),)
+    __table_args__ = (
+        CheckConstraint("outcome IN ('accepted', 'rejected', 'review')"),
+        Index(
+            "ix_participant_sync_rejected", "outcome", sqlite_where=text("outcome = 'rejected'"),
+            postgresql_where=text("outcome = 'rejected'"),
+        ),
+    )  # fmt: skip
 
     participant_id: Mapped[int] = mapped_column(Integer, ForeignKey("participant.id"), primary_key=True)
     sent_seq: Mapped[int | None] = mapped_column(Integer)
