@@ -14,13 +14,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_bench_regency_runs_at_smoke_size() -> None:
     result = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "bench_regency.py"), "--villages", "10", "--total", "3000"],
+        [sys.executable, str(ROOT / "benchmarks" / "bench_regency.py"), "--villages", "10", "--sizes", "1500,3000"],
         capture_output=True, text=True, timeout=600, cwd=ROOT, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-2000:]
     found = re.search(r"opened (\d+) same-NIK, (\d+) APBD, (\d+) similar", result.stdout)
     assert found is not None, result.stdout
     assert all(int(n) > 0 for n in found.groups()), found.group(0)  # every generated kind made it in
+    assert re.search(r"growth 1,500 -> 3,000: ingest k = -?[\d.]+", result.stdout), result.stdout
 
 
 def test_bench_tables_runs_at_smoke_size() -> None:

@@ -27,7 +27,7 @@ from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, func, or_, select, update
 from sqlalchemy.exc import DBAPIError
 
 from kudus_desktop.core.regency.bpjs import reconsider_after_correction
@@ -116,6 +116,8 @@ _DATA_COLUMNS = PARTICIPANT_COLUMNS[:-1]  # without the village's rev
 _UPDATE_COLUMNS = tuple(c for c in _DATA_COLUMNS if c not in ("uid", "kpj"))
 _UPDATE_AT = [_INDEX[c] for c in _UPDATE_COLUMNS]
 _NIK, _REG, _REV, _KPJ = _INDEX["nik"], _INDEX["reg_no"], _INDEX["rev"], _INDEX["kpj"]
+#: Up to this many rows a package reads only the enrolments its rows can touch, not its desa's.
+FEW_ROWS = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -841,11 +843,22 @@ def _apply(
     """Apply a checked package's rows: set-based, inside the caller's transaction. Rows that
     would break the desa's uniqueness (NIK, registration number) or name another desa's uid
     are rejected, never applied."""
-    held_rows = conn.execute(
-        select(P.id, P.uid, P.nik, P.reg_no, P.full_name, S.sent_rev, S.outcome)
-        .select_from(participant_table.outerjoin(participant_sync_table, S.participant_id == P.id))
-        .where(P.desa_code == desa)
-    ).all()
+    # A few rows (the everyday package) read only the enrolments they can touch: those with
+    # their uids, NIKs or registration numbers. Reading the whole desa cost a 20-row package
+    # 80 ms when a desa holds 8,000; a large package reads the desa at once, which is faster.
+    few = len(rows) <= FEW_ROWS
+    held_stmt = select(P.id, P.uid, P.nik, P.reg_no, P.full_name, S.sent_rev, S.outcome).select_from(
+        participant_table.outerjoin(participant_sync_table, S.participant_id == P.id)
+    )
+    if few:
+        held_stmt = held_stmt.where(
+            P.desa_code == desa,
+            or_(P.uid.in_(list({r[0] for r in rows})), P.nik.in_(list({r[_NIK] for r in rows})),
+                P.reg_no.in_(list({r[_REG] for r in rows}))),
+        )  # fmt: skip
+    else:
+        held_stmt = held_stmt.where(P.desa_code == desa)
+    held_rows = conn.execute(held_stmt).all()
     held = {r.uid: r for r in held_rows}
     by_id = {r.id: r for r in held_rows}
     by_nik = {r.nik: r for r in held_rows}
@@ -908,7 +921,10 @@ def _apply(
         "INSERT INTO participant_alias (uid, participant_id, desa_code, at) VALUES (?, ?, ?, ?)",
         [(c.old_uid, c.target, desa, stamp) for c in adopts],
     )
-    ids = dict(conn.execute(select(P.uid, P.id).where(P.desa_code == desa)).all())
+    ids_stmt = select(P.uid, P.id).where(P.desa_code == desa)
+    if few and len(history) <= FEW_ROWS:
+        ids_stmt = ids_stmt.where(P.uid.in_(list(in_package | {h[0] for h in history})))
+    ids = dict(conn.execute(ids_stmt).all())
     foreign = [c for c in candidates if c.row[0] not in ids]
     if foreign:
         rejected.extend(Rejection("participants", c.row[0], c.row[_REV], "sync_uid_other_desa", {}) for c in foreign)
@@ -947,14 +963,12 @@ def _apply(
         assert c.old_uid is not None and c.target is not None
         ids.setdefault(c.old_uid, c.target)
     h = history_table.c
-    have: set[tuple[Any, ...]] = {
-        tuple(r)
-        for r in conn.execute(
-            select(h.participant_id, h.rev, h.action)
-            .join(participant_table, P.id == h.participant_id)
-            .where(P.desa_code == desa)
-        )
-    }
+    have_stmt = select(h.participant_id, h.rev, h.action)
+    if few and len(ids) <= FEW_ROWS:
+        have_stmt = have_stmt.where(h.participant_id.in_(list(set(ids.values()))))
+    else:
+        have_stmt = have_stmt.join(participant_table, P.id == h.participant_id).where(P.desa_code == desa)
+    have: set[tuple[Any, ...]] = {tuple(r) for r in conn.execute(have_stmt)}
     refused = refused | {r.uid for r in rejected if r.uid is not None}
     add_history = []
     for uid, at, username, action, changed, rev in history:
