@@ -437,12 +437,16 @@ class ParticipantService:
             for r in rows
         ]
 
-    def filter_options(self) -> FilterOptions:
-        """Dusun, RT and RW values in use, for the filter lists."""
+    def filter_options(self, desa: str = "") -> FilterOptions:
+        """Dusun, RT and RW values in use, for the filter lists: of the one desa a village holds,
+        or of ``desa`` (at the regency a dusun or an RT means something only within its desa,
+        and reading a million rows for them took 1.1 s)."""
         with self.db.read() as conn:
 
             def distinct(col: Any) -> tuple[str, ...]:
                 stmt = select(col).where(col.is_not(None)).distinct().order_by(col)
+                if desa:
+                    stmt = stmt.where(P.desa_code == desa)
                 return tuple(conn.execute(stmt).scalars())
 
             return FilterOptions(distinct(P.dusun), distinct(P.rt), distinct(P.rw))

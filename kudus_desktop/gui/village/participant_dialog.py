@@ -84,7 +84,8 @@ class ParticipantDialog(QDialog):
         self.dusun = self._put("dusun", QComboBox())
         self.dusun.setEditable(True)
         self.dusun.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.dusun.addItems(["", *service.filter_options().dusun])
+        # The dusun of the participant's own desa (a village holds only its own).
+        self.dusun.addItems(["", *service.filter_options(participant.desa_code if participant else "").dusun])
         self.rt = e("rt", "001", 5)
         self.rw = e("rw", "001", 5)
         self.phone = e("phone", "08xx-xxxx-xxxx", 20)

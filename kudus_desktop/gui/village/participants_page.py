@@ -24,12 +24,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kudus_desktop.core.enrolment.participants import ParticipantQuery, ParticipantService
+from kudus_desktop.core.enrolment.participants import FilterOptions, ParticipantQuery, ParticipantService
 from kudus_desktop.core.errors import KudusError
 from kudus_desktop.core.reports.exporting import export_bpjs_list, export_person_report, export_roster
 from kudus_desktop.core.rules.codes import Category, Mode, Status, can_enrol
 from kudus_desktop.core.rules.dates import format_number
 from kudus_desktop.core.rules.records import OfficeProfile, OpChanges, ParticipantView, UserView
+from kudus_desktop.core.rules.regions import region
 from kudus_desktop.core.village.eligibility import EligibilityService
 from kudus_desktop.gui.messages import code_text, inform, show_error
 from kudus_desktop.gui.ops import run_db, run_job
@@ -128,7 +129,7 @@ class ParticipantsPage(QWidget):
         self.rt_filter.setObjectName("rtFilter")
         self.rw_filter = QComboBox()
         self.rw_filter.setObjectName("rwFilter")
-        self._fill_place_filters()
+        self.regency = profile is not None and profile().mode == Mode.KABUPATEN
 
         actions_row = QHBoxLayout()
         actions_row.addWidget(title)
@@ -181,8 +182,8 @@ class ParticipantsPage(QWidget):
         filter_row.addWidget(self.search, 3)
         # The regency's list holds every village: filter by kecamatan or desa.
         self.area_filter = area_combo("areaFilter", self.tr("Semua wilayah"))
-        self.area_filter.setVisible(profile is not None and profile().mode == Mode.KABUPATEN)
-        self.area_filter.currentIndexChanged.connect(lambda _i: self.apply_query())
+        self.area_filter.setVisible(self.regency)
+        self.area_filter.currentIndexChanged.connect(lambda _i: self._area_chosen())
         filter_row.addWidget(self.area_filter, 2)
         for combo in (self.category_filter, self.status_filter, self.dusun_filter, self.rt_filter, self.rw_filter):
             filter_row.addWidget(combo, 1)
@@ -193,6 +194,9 @@ class ParticipantsPage(QWidget):
         self.table = QTableView()
         self.table.setObjectName("participantTable")
         self.table.setModel(self.model)
+        # The indicator first: enabling sorting sorts by it, and the list is already in name order
+        # (otherwise two extra queries of every id: 1 s at the regency's million).
+        self.table.horizontalHeader().setSortIndicator(Column.NAME, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -204,7 +208,6 @@ class ParticipantsPage(QWidget):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(26)
         header = self.table.horizontalHeader()
-        header.setSortIndicator(Column.NAME, Qt.SortOrder.AscendingOrder)
         header.setHighlightSections(False)
         widths = {Column.REG_NO: 130, Column.NAME: 220, Column.NIK: 140, Column.CATEGORY: 160, Column.RT_RW: 70,
                   Column.DUSUN: 110, Column.STATUS: 80, Column.START_DATE: 90, Column.KPJ: 100}  # fmt: skip
@@ -243,6 +246,7 @@ class ParticipantsPage(QWidget):
         self.model.modelReset.connect(self._update_actions)
         signals.changed.connect(self.on_changed)
 
+        self._fill_place_filters()
         self.apply_query()
 
     # -- list ----------------------------------------------------------------------------
@@ -261,8 +265,32 @@ class ParticipantsPage(QWidget):
         self.search.setFocus()
         self.search.selectAll()
 
+    def _area_chosen(self) -> None:
+        self._fill_place_filters()
+        self.apply_query()
+
+    def _place_desa(self) -> str | None:
+        """Whose dusun, RT and RW the filters offer: the village's own ('' for all its rows); at
+        the regency the chosen desa, or None while no single desa is chosen."""
+        if not self.regency:
+            return ""
+        code = str(self.area_filter.currentData() or "")
+        found = region(code) if code else None
+        return code if found is not None and found.level == "desa" else None
+
     def _fill_place_filters(self) -> None:
-        options = self.service.filter_options()
+        """Read the values in use on the database thread and offer them."""
+        desa = self._place_desa()
+        hint = self.tr("Pilih satu desa dahulu: dusun, RT dan RW berarti di dalam satu desa.")
+        for combo in (self.dusun_filter, self.rt_filter, self.rw_filter):
+            combo.setEnabled(desa is not None)
+            combo.setToolTip("" if desa is not None else hint)
+        if desa is None:
+            self._show_place_filters(FilterOptions((), (), ()))
+            return
+        run_db(self, lambda: self.service.filter_options(desa), self._show_place_filters)
+
+    def _show_place_filters(self, options: FilterOptions) -> None:
         for combo, all_text, values in (
             (self.dusun_filter, self.tr("Semua dusun"), options.dusun),
             (self.rt_filter, self.tr("Semua RT"), options.rt),
