@@ -2879,8 +2879,8 @@ Database: {path}</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="81"/>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="97"/>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="99"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="98"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="100"/>
         <source>hh/bb/tttt</source>
         <translation>dd/mm/yyyy</translation>
     </message>
@@ -2890,92 +2890,92 @@ Database: {path}</translation>
         <translation>street, house number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="91"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="92"/>
         <source>mis. buruh harian, petani</source>
         <translation>e.g. day labourer, farmer</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="100"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="101"/>
         <source>hh/bb/tttt; untuk RT/RW, BPD, Linmas, perangkat</source>
         <translation>dd/mm/yyyy; for RT/RW, BPD, Linmas, staff</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="121"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="122"/>
         <source>Identitas</source>
         <translation>Identity</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="134"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="135"/>
         <source>Alamat dan kontak</source>
         <translation>Address and contact</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="140"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="141"/>
         <source>RW</source>
         <translation>RW</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="147"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="148"/>
         <source>Kepesertaan</source>
         <translation>Participation</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="160"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="161"/>
         <source>Kolom bertanda * wajib diisi. Enter menyimpan, Esc membatalkan.</source>
         <translation>Fields marked * are required. Enter saves, Esc cancels.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="164"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="165"/>
         <source>Iuran 12 bulan terakhir</source>
         <translation>Premiums, last 12 months</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="181"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="182"/>
         <source>Simpan</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="182"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="183"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="185"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="186"/>
         <source>Lembar informasi data pribadi…</source>
         <translation>Personal data information sheet…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="210"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="211"/>
         <source>Peserta baru</source>
         <translation>New participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="246"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="247"/>
         <source>Gugur: lebih dari 3 bulan tidak dibayar; harus didaftarkan ulang.</source>
         <translation>Lapsed: more than 3 months unpaid; must be registered again.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="248"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="249"/>
         <source>Menunggak {n} bulan.</source>
         <translation>{n} months in arrears.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="250"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="251"/>
         <source>Lunas sampai {month}.</source>
         <translation>Paid up to {month}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="252"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="253"/>
         <source>Belum ada pembayaran tercatat.</source>
         <translation>No payment recorded yet.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="265"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="266"/>
         <source>Ubah peserta — {name}</source>
         <translation>Edit participant — {name}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="284"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="285"/>
         <source>No. registrasi: {reg}
 Status: {status}
 KPJ: {kpj}</source>
@@ -2984,69 +2984,69 @@ Status: {status}
 KPJ: {kpj}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="285"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="286"/>
         <source>belum ada</source>
         <translation>none yet</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="288"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="289"/>
         <source>Di daftar sumber: ID {id}, desil {desil}</source>
         <translation>In the source list: ID {id}, decile {desil}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="305"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="306"/>
         <source>Keadaan: {standing}</source>
         <translation>Standing: {standing}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="307"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="308"/>
         <source> (dicatat {when})</source>
         <translation> (recorded {when})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="309"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="310"/>
         <source>Alasan: {reason}</source>
         <translation>Reason: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="321"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="322"/>
         <source>Dikembalikan oleh {who} ({when}): {reason}
 Perbaiki lalu simpan; data menunggu persetujuan lagi.</source>
         <translation>Sent back by {who} ({when}): {reason}
 Correct and save; the data then waits for approval again.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="325"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="326"/>
         <source>Menunggu persetujuan verifikator sejak {when} ({kind}); belum dikirim ke kabupaten dan kartunya belum dapat dicetak.</source>
         <translation>Awaiting the verifier&apos;s approval since {when} ({kind}); not yet sent to the regency and no card can be printed yet.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="352"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="353"/>
         <source>{n}/16 digit</source>
         <translation>{n}/16 digits</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="356"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="357"/>
         <source>{sex}, lahir {date}, wilayah {region}</source>
         <translation>{sex}, born {date}, region {region}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="377"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="378"/>
         <source>NIK sudah terdaftar</source>
         <translation>NIK already enrolled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="379"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="380"/>
         <source>NIK {nik} sudah terdaftar atas nama {name} ({reg}). Data peserta tersebut dibuka untuk dilihat atau diubah.</source>
         <translation>NIK {nik} is already enrolled for {name} ({reg}). That participant is opened to view or edit.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="426"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="427"/>
         <source>Periksa kembali</source>
         <translation>Please check</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="427"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="428"/>
         <source>Ada yang perlu diperiksa:
 
 {warnings}
@@ -3059,32 +3059,32 @@ Simpan tetap?</source>
 Save anyway?</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="428"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="429"/>
         <source>Simpan tetap</source>
         <translation>Save anyway</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="429"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="430"/>
         <source>Periksa lagi</source>
         <translation>Check again</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="456"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="457"/>
         <source>Batalkan</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="457"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="458"/>
         <source>Perubahan belum disimpan. Buang perubahan?</source>
         <translation>Changes are not saved. Discard them?</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="458"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="459"/>
         <source>Buang</source>
         <translation>Discard</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="459"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="460"/>
         <source>Kembali ke formulir</source>
         <translation>Back to the form</translation>
     </message>
@@ -3155,178 +3155,183 @@ Save anyway?</translation>
 <context>
     <name>ParticipantsPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="76"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="77"/>
         <source>Peserta</source>
         <extracomment>Coalesces bursts of keystrokes; small enough that each keystroke still feels immediate.</extracomment>
         <translation>Participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="81"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="82"/>
         <source>Tambah peserta</source>
         <translation>Add participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="83"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="84"/>
         <source>Daftarkan peserta baru (Ctrl+N)</source>
         <translation>Enrol a new participant (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="84"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="85"/>
         <source>Ubah</source>
         <translation>Edit</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="85"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="86"/>
         <source>Hentikan</source>
         <translation>End</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="86"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="87"/>
         <source>Aktifkan kembali</source>
         <translation>Reactivate</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="87"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="88"/>
         <source>Riwayat</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="88"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="89"/>
         <source>Tampilkan NIK</source>
         <translation>Show NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="93"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="94"/>
         <source>Tampilkan NIK lengkap; secara bawaan NIK disamarkan</source>
         <translation>Show full NIKs; they are masked by default</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="106"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="107"/>
         <source>Cari nama, NIK, atau nomor registrasi…</source>
         <translation>Search name, NIK or registration number…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="117"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="118"/>
         <source>Semua kategori</source>
         <translation>All categories</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="122"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="123"/>
         <source>Semua status</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="140"/>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="165"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="141"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="166"/>
         <source>Daftar peserta (sesuai pencarian dan saringan)…</source>
         <translation>Participant roster (as searched and filtered)…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="141"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="142"/>
         <source>Daftar pendaftaran BPJS (peserta aktif)…</source>
         <translation>BPJS registration list (active participants)…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="146"/>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="421"/>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="469"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="147"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="449"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="497"/>
         <source>Ekspor</source>
         <translation>Export</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="153"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="154"/>
         <source>Semua data peserta terpilih (permintaan akses)…</source>
         <translation>Everything about the selected participant (access request)…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="157"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="158"/>
         <source>Daftar tinjauan kelayakan (umur, masa jabatan, sumber)…</source>
         <translation>Eligibility review list (age, term of office, source)…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="164"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="165"/>
         <source>Kartu peserta…</source>
         <translation>Participant cards…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="170"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="171"/>
         <source>Cetak</source>
         <translation>Print</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="183"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="184"/>
         <source>Semua wilayah</source>
         <translation>All areas</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="267"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="284"/>
+        <source>Pilih satu desa dahulu: dusun, RT dan RW berarti di dalam satu desa.</source>
+        <translation>Choose one village first: a dusun, RT or RW means something only within its village.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="295"/>
         <source>Semua dusun</source>
         <translation>All hamlets</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="268"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="296"/>
         <source>Semua RT</source>
         <translation>All RT</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="269"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="297"/>
         <source>Semua RW</source>
         <translation>All RW</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="310"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="338"/>
         <source>Belum ada peserta.
 Klik “Tambah peserta” (Ctrl+N) untuk mendaftarkan yang pertama.</source>
         <translation>No participants yet.
 Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="314"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="342"/>
         <source>Tidak ada peserta yang cocok dengan pencarian dan saringan ini.</source>
         <translation>No participant matches this search and these filters.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="319"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="347"/>
         <source>{n} peserta</source>
         <translation>{n} participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="322"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="350"/>
         <source>{shown} dari {total} peserta</source>
         <translation>{shown} of {total} participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="421"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="449"/>
         <source>{n} peserta ditulis ke {path}.</source>
         <translation>{n} participants written to {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="426"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="454"/>
         <source>Ekspor daftar peserta</source>
         <translation>Export participant roster</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="432"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="460"/>
         <source>Menulis daftar peserta…</source>
         <translation>Writing the participant roster…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="445"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="473"/>
         <source>Ekspor daftar pendaftaran BPJS</source>
         <translation>Export BPJS registration list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="450"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="478"/>
         <source>Menulis daftar pendaftaran BPJS…</source>
         <translation>Writing the BPJS registration list…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="459"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="487"/>
         <source>Data pribadi {name}</source>
         <translation>Personal data of {name}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="471"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="499"/>
         <source>Semua data {name} ditulis ke {path}. Berkas ini memuat NIK lengkap: serahkan hanya kepada yang bersangkutan.</source>
         <translation>Everything about {name} was written to {path}. The file holds the full NIK: hand it only to the person concerned.</translation>
     </message>

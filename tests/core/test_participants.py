@@ -211,7 +211,7 @@ def test_a_large_bulk_write_rebuilds_the_indexes_and_a_cancel_leaves_them(servic
             )  # fmt: skip
 
     before = indexes()
-    assert len(before) == 7
+    assert len(before) == 8
     people = [
         ParticipantFields(
             nik=f"3319{(i // 9999) % 9 + 1:02d}120580{i % 9999 + 1:04d}", kk=None, full_name=f"Warga {i}",

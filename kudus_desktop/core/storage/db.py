@@ -526,6 +526,7 @@ def _upgrade_server_store(conn: Connection, found: int) -> None:
             "CREATE INDEX IF NOT EXISTS ix_participant_sync_rejected ON participant_sync (outcome) "
             "WHERE outcome = 'rejected'"
         )
+        conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_participant_birth ON participant (birth_date)")
     conn.execute(
         setting_table.update().where(setting_table.c.key == STORE_VERSION_KEY).values(value=str(SCHEMA_VERSION))
     )

@@ -164,7 +164,8 @@ def _to_v11(conn: sqlite3.Connection) -> None:
 
 
 def _to_v12(conn: sqlite3.Connection) -> None:
-    """v12: the indexes the regency's dashboard reads its figures from."""
+    """v12: the indexes the regency's dashboard reads its figures from, and one by birth date for
+    the likely-same-person check of every save."""
     conn.execute(
         "CREATE INDEX IF NOT EXISTS ix_participant_overview ON participant "
         "(desa_code, status, category, start_date, exit_date, kpj)"
@@ -173,6 +174,7 @@ def _to_v12(conn: sqlite3.Connection) -> None:
         "CREATE INDEX IF NOT EXISTS ix_participant_sync_rejected ON participant_sync (outcome) "
         "WHERE outcome = 'rejected'"
     )
+    conn.execute("CREATE INDEX IF NOT EXISTS ix_participant_birth ON participant (birth_date)")
 
 
 def _schema_section(start: str, end: str | None = None) -> str:

@@ -127,6 +127,7 @@ class ParticipantRow(Base):
         Index("ix_participant_rev", "rev"),
         Index("ix_participant_nik", "nik"),
         Index("ix_participant_overview", "desa_code", "status", "category", "start_date", "exit_date", "kpj"),
+        Index("ix_participant_birth", "birth_date"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
