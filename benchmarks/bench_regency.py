@@ -25,13 +25,11 @@ import json
 import math
 import os
 import platform
-import sqlite3
 import sys
 import tempfile
 import time
 import uuid
 from collections.abc import Callable
-from contextlib import closing
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,13 +37,13 @@ sys.path.insert(0, str(ROOT))
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey  # noqa: E402
+from sqlalchemy import create_engine, make_url, text  # noqa: E402
 
 from kudus_desktop.core.office.accounts import AccountService, SetupRequest  # noqa: E402
-from kudus_desktop.core.paths import DB_FILE_NAME  # noqa: E402
 from kudus_desktop.core.regency.doubles import DoubleEnrolmentService  # noqa: E402
 from kudus_desktop.core.regency.overview import overview  # noqa: E402
 from kudus_desktop.core.rules.regions import all_regions  # noqa: E402
-from kudus_desktop.core.storage.db import open_database  # noqa: E402
+from kudus_desktop.core.storage.db import open_store  # noqa: E402
 from kudus_desktop.core.storage.signing import Identity, identity  # noqa: E402
 from kudus_desktop.core.storage.syncfile import seal  # noqa: E402
 from kudus_desktop.core.sync import HISTORY_COLUMNS, PARTICIPANT_COLUMNS, RegencySync, package_name  # noqa: E402
@@ -163,8 +161,8 @@ class Sender:
         return data, package_name(self.desa, self.identity.device_id, self.seq)
 
 
-def build(tmp: Path, villages: int, total: int) -> tuple[object, object, float, Sender]:
-    db = open_database(tmp / "kab")
+def build(tmp: Path, villages: int, total: int, url: str | None = None) -> tuple[object, object, float, Sender]:
+    db = open_store(tmp / "kab", url)
     accounts = AccountService(db)
     accounts.initialise(SetupRequest("kabupaten", "33.19", "Kepala", "Kepala DPMD", "admin", "Admin", PASSWORD, ""))
     user = accounts.login("admin", PASSWORD)
@@ -209,33 +207,56 @@ def build(tmp: Path, villages: int, total: int) -> tuple[object, object, float, 
     lines += [f"{nik(total * 2 + i)},APBD {i},01/01/2026" for i in range(APBD - 300)]
     apbd.write_text("\n".join(lines), encoding="utf-8")
     # The APBD list goes in without its scan, so that the timed scan below starts from nothing.
-    with closing(sqlite3.connect(tmp / "kab" / DB_FILE_NAME)) as conn:
-        conn.executemany(
-            "INSERT INTO apbd_member (nik, full_name, start_date, imported_at) VALUES (?, ?, '2026-01-01', ?)",
-            [(line.split(",")[0], line.split(",")[1], STAMP) for line in lines[1:]],
+    with db.begin() as conn:  # type: ignore[attr-defined]
+        conn.execute(
+            text(
+                "INSERT INTO apbd_member (nik, full_name, start_date, imported_at) VALUES (:n, :f, '2026-01-01', :at)"
+            ),
+            [{"n": line.split(",")[0], "f": line.split(",")[1], "at": STAMP} for line in lines[1:]],
         )
-        conn.execute("DELETE FROM duplicate_case")
-        conn.execute("UPDATE participant_sync SET outcome = 'accepted', reason = ''")
-        conn.commit()
+        conn.execute(text("DELETE FROM duplicate_case"))
+        conn.execute(text("UPDATE participant_sync SET outcome = 'accepted', reason = ''"))
     return db, user, ingest, last
 
 
-def baseline(path: Path) -> float:
-    """The grouped queries any answer needs, in raw sqlite3 on the same file."""
-    with closing(sqlite3.connect(path)) as conn:
+def fresh_pg_database(admin_url: str) -> tuple[str, Callable[[], None]]:
+    """A new, empty PostgreSQL database on the server of ``admin_url``, and how to drop it."""
+    name = f"kudus_bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return make_url(admin_url).set(database=name).render_as_string(hide_password=False), drop
+
+
+def baseline(db: object) -> float:
+    """The grouped queries any answer needs, through the bare driver (sqlite3 or psycopg) on the
+    same store."""
+    raw = db.engine.raw_connection()  # type: ignore[attr-defined]
+    try:
+        cur = raw.cursor()
         t0 = time.perf_counter()
-        conn.execute(
+        cur.execute(
             "SELECT desa_code, category, COUNT(*) FROM participant WHERE status = 'aktif' GROUP BY desa_code, category"
-        ).fetchall()
-        conn.execute(
+        )
+        cur.fetchall()
+        cur.execute(
             "SELECT nik FROM participant WHERE status = 'aktif' GROUP BY nik HAVING COUNT(DISTINCT desa_code) > 1"
-        ).fetchall()
+        )
+        cur.fetchall()
         return time.perf_counter() - t0
+    finally:
+        raw.close()
 
 
-def same_statements(db: object, path: Path, work: Callable[[], object]) -> tuple[float, float]:
+def same_statements(db: object, work: Callable[[], object]) -> tuple[float, float]:
     """Run ``work`` while recording every SQL statement it sends, then replay those statements
-    in raw sqlite3 on the same file: a baseline doing exactly the database's share of the work.
+    through the bare driver on the same store: a baseline doing exactly the database's share.
     Returns (work's seconds, the replay's seconds)."""
     from sqlalchemy import event
 
@@ -253,30 +274,40 @@ def same_statements(db: object, path: Path, work: Callable[[], object]) -> tuple
         ours = time.perf_counter() - t0
     finally:
         event.remove(engine, "before_cursor_execute", record)
-    with closing(sqlite3.connect(path)) as conn:
-        conn.execute("PRAGMA cache_size = -65536")
+    connection = engine.raw_connection()
+    try:
+        cur = connection.cursor()
         t0 = time.perf_counter()
         for statement, parameters in sent:
-            conn.execute(statement, parameters).fetchall()  # type: ignore[arg-type]
+            cur.execute(statement, parameters)
+            cur.fetchall()
         raw = time.perf_counter() - t0
+    finally:
+        connection.close()
     return ours, raw
 
 
-def run(villages: int, total: int) -> dict[str, float]:
-    """One regency of ``total`` participants: everything timed, printed, and returned."""
+def run(villages: int, total: int, admin_url: str | None = None) -> dict[str, float]:
+    """One regency of ``total`` participants: everything timed, printed, and returned. With
+    ``admin_url`` the store is a fresh PostgreSQL database on that server, dropped after."""
+    url, drop = fresh_pg_database(admin_url) if admin_url else (None, None)
+    try:
+        return _run(villages, total, url)
+    finally:
+        if drop is not None:
+            drop()
+
+
+def _run(villages: int, total: int, url: str | None) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        db, user, ingest, sender = build(tmp, villages, total)
-        base = baseline(tmp / "kab" / DB_FILE_NAME)
+        db, user, ingest, sender = build(tmp, villages, total, url)
+        base = baseline(db)
         t0 = time.perf_counter()
         scan = DoubleEnrolmentService(db, user).scan()  # type: ignore[arg-type]
         scan_s = time.perf_counter() - t0
         found: list[object] = []
-        figures, replay = same_statements(
-            db,
-            tmp / "kab" / DB_FILE_NAME,
-            lambda: found.append(overview(db, user)),  # type: ignore[arg-type]
-        )
+        figures, replay = same_statements(db, lambda: found.append(overview(db, user)))  # type: ignore[arg-type]
         ov = found[0]
         # A village's everyday package into the full regency: 20 new people, five times.
         small = []
@@ -313,18 +344,18 @@ def run(villages: int, total: int) -> dict[str, float]:
         db.close()  # type: ignore[attr-defined]
 
     print(
-        f"regency database: {total:,} participants from {villages} villages "
+        f"regency {'PostgreSQL store' if url else 'database'}: {total:,} participants from {villages} villages "
         f"(generated, sealed and ingested in {ingest:.1f} s)"
     )
-    print(f"dashboard figures (core.overview): {figures:.2f} s  [target 1 s]; its SQL statements replayed in raw "
-          f"sqlite3 (baseline) {replay:.2f} s")  # fmt: skip
+    print(f"dashboard figures (core.overview): {figures:.2f} s  [target 1 s]; its SQL statements replayed through "
+          f"the bare driver (baseline) {replay:.2f} s")  # fmt: skip
     if page_s is not None:
         print(f"Beranda page, figures + tree of 132 rows + chart, shown: {page_s:.2f} s  [target 1 s]")
     print(
         f"double-enrolment scan: {scan_s:.2f} s  [target 3 s at 1,000,000]; opened {scan.opened['nik']} same-NIK, "
         f"{scan.opened['apbd']} APBD, {scan.opened['similar']} similar"
     )
-    print(f"baseline raw sqlite3, the two grouped queries: {base:.2f} s")
+    print(f"baseline bare driver, the two grouped queries: {base:.2f} s")
     median, worst = sorted(small)[2], max(small)
     print(f"a 20-row package into it: median {median * 1000:.0f} ms, max {worst * 1000:.0f} ms  [target 50 ms]")
     print(f"active shown on the dashboard: {ov.total.active:,}")  # type: ignore[attr-defined]
@@ -335,13 +366,14 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--villages", type=int, default=123)
     parser.add_argument("--total", type=int, default=100_000)
+    parser.add_argument("--pg-url", help="a PostgreSQL server to run on (a fresh database is made and dropped)")
     parser.add_argument(
         "--sizes", default="", help="comma-separated totals, e.g. 10000,100000,1000000: each run, then growth"
     )
     args = parser.parse_args()
     print(f"machine: {platform.machine()}, {platform.processor() or '?'}, Python {platform.python_version()}")
     sizes = [int(x) for x in args.sizes.split(",") if x] or [args.total]
-    results = [run(args.villages, n) for n in sizes]
+    results = [run(args.villages, n, args.pg_url) for n in sizes]
     steps = list(zip(sizes, results, strict=True))
     for (a, ra), (b, rb) in itertools.pairwise(steps):
         # Growth exponent k in time ~ size^k: 1 is linear (the target for ingest is k <= 1.05).
