@@ -21,6 +21,7 @@ from kudus_desktop.core.enrolment.participants import ParticipantService
 from kudus_desktop.core.errors import KudusError, SetupError, ValidationError
 from kudus_desktop.core.office.accounts import AccountService, SetupRequest, check_setup
 from kudus_desktop.core.office.backups import BackupService, restore_fresh
+from kudus_desktop.core.office.support import make_support_file
 from kudus_desktop.core.paths import DB_FILE_NAME
 from kudus_desktop.core.rules.codes import (
     Mode,
@@ -122,6 +123,16 @@ def cmd_backup(args: argparse.Namespace) -> dict[str, Any]:
     with office(args) as (db, _):
         made = BackupService(db, acting_user(args)).copy(Path(args.to) if args.to else None, passphrase)
     return {"backup": str(made), "message": f"Cadangan dibuat: {made}"}
+
+
+def cmd_support(args: argparse.Namespace) -> dict[str, Any]:
+    target = Path(args.out if args.out.lower().endswith(".zip") else args.out + ".zip")
+    with office(args) as (db, _):
+        made = make_support_file(db, acting_user(args), data_folder(args), target, {"antarmuka": "baris perintah"})
+    return {
+        "support_file": str(made.path), "logs": made.logs, "integrity": made.integrity,
+        "message": f"Berkas bantuan dibuat: {made.path} ({made.logs} catatan; keutuhan basis data: {made.integrity})",
+    }  # fmt: skip
 
 
 def cmd_restore(args: argparse.Namespace) -> dict[str, Any]:

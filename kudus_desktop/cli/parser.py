@@ -159,6 +159,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--passphrase-file", metavar="BERKAS", help="enkripsi salinan dengan frasa sandi dari berkas ini")
     p.set_defaults(func="office:cmd_backup")
 
+    p = sub.add_parser(
+        "support", parents=[common],
+        help="buat berkas bantuan (versi, catatan kejadian, pemeriksaan basis data; tanpa data pribadi)",
+    )  # fmt: skip
+    p.add_argument("--out", required=True, metavar="FILE.zip", help="berkas zip yang dibuat")
+    p.set_defaults(func="office:cmd_support")
+
     p = sub.add_parser("restore", parents=[common], help="pulihkan basis data dari cadangan")
     p.add_argument("file", metavar="BERKAS")
     p.add_argument("--passphrase-file", metavar="BERKAS", help="frasa sandi cadangan terenkripsi")

@@ -10,12 +10,21 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QLocale, QThreadPool, QTranslator
+from PySide6.QtCore import (
+    QCoreApplication,
+    QLocale,
+    QMessageLogContext,
+    QThreadPool,
+    QtMsgType,
+    QTranslator,
+    qInstallMessageHandler,
+)
 from PySide6.QtWidgets import QApplication, QDialog
 
 from kudus_desktop import __version__
 from kudus_desktop.core.errors import KudusError, StorageError
 from kudus_desktop.core.office.accounts import AccountService
+from kudus_desktop.core.office.support import configure_logging
 from kudus_desktop.core.paths import resource_path
 from kudus_desktop.core.rules.dates import check_clock
 from kudus_desktop.core.rules.records import UserView
@@ -64,18 +73,20 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+def _qt_message(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+    """Qt's own warnings into the log, where a support file finds them (they went nowhere)."""
+    level = {
+        QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
+        QtMsgType.QtWarningMsg: logging.WARNING, QtMsgType.QtCriticalMsg: logging.ERROR,
+        QtMsgType.QtFatalMsg: logging.CRITICAL,
+    }.get(kind, logging.WARNING)  # fmt: skip
+    where = f" ({context.file}:{context.line})" if context.file else ""
+    logging.getLogger("qt").log(level, "%s%s", message, where)
+
+
 def _setup_logging(data_dir: Path) -> None:
-    handler: logging.Handler
-    try:
-        log_dir = data_dir / "log"
-        log_dir.mkdir(parents=True, exist_ok=True)
-        handler = logging.FileHandler(log_dir / "kudus-desktop.log", encoding="utf-8")
-    except OSError:
-        handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
+    configure_logging(data_dir)
+    qInstallMessageHandler(_qt_message)
 
 
 def _excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:

@@ -5,16 +5,28 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, Signal
+import PySide6
+from PySide6.QtCore import QSize, Qt, Signal, qVersion
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QStackedWidget, QWidget
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QWidget,
+)
 
 from kudus_desktop import __version__
 from kudus_desktop.core.enrolment.approval import ApprovalService
 from kudus_desktop.core.enrolment.participants import ParticipantService
 from kudus_desktop.core.errors import KudusError
 from kudus_desktop.core.office.accounts import AccountService
+from kudus_desktop.core.office.support import make_support_file
 from kudus_desktop.core.rules.codes import Mode
 from kudus_desktop.core.rules.records import OpChanges, UserView
 from kudus_desktop.core.storage.backup import backup_on_close
@@ -153,6 +165,14 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
         help_menu = self.menuBar().addMenu(self.tr("&Bantuan"))
+        self.support_action = QAction(self.tr("Buat &berkas bantuan…"), self)
+        self.support_action.setToolTip(
+            self.tr("Satu berkas zip berisi versi, catatan kejadian dan pemeriksaan basis data untuk petugas bantuan, "
+                    "tanpa data pribadi.")
+        )  # fmt: skip
+        self.support_action.triggered.connect(self.make_support_file)
+        help_menu.addAction(self.support_action)
+        help_menu.addSeparator()
         about_action = QAction(self.tr("&Tentang Kudus Desktop"), self)
         about_action.triggered.connect(self.about)
         help_menu.addAction(about_action)
@@ -203,6 +223,26 @@ class MainWindow(QMainWindow):
         """The participants of one kecamatan or desa, opened from the regency's dashboard."""
         self.participants_page.show_area(code)
         self.show_page("peserta")
+
+    def make_support_file(self) -> None:
+        """One zip for a support person: versions, logs and the integrity check, no personal data."""
+        default = f"kudus-bantuan-{date.today():%Y%m%d}.zip"
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Simpan berkas bantuan"), default, "Zip (*.zip)")
+        if not path:
+            return
+        target = Path(path if path.lower().endswith(".zip") else path + ".zip")
+        environment = {"Qt": qVersion(), "PySide6": PySide6.__version__}
+        ops.run_db(
+            self,
+            lambda: make_support_file(self.db, self.user, self.db.path.parent, target, environment),
+            lambda made: inform(
+                self,
+                self.tr("Berkas bantuan"),
+                self.tr("Berkas bantuan disimpan di {path} ({logs} catatan; keutuhan basis data: {check}). Kirimkan "
+                        "berkas ini kepada petugas bantuan; isinya tanpa nama dan NIK.").format(
+                    path=made.path, logs=made.logs, check=made.integrity),
+            ),
+        )  # fmt: skip
 
     def about(self) -> None:
         inform(

@@ -147,7 +147,7 @@
 <context>
     <name>AppController</name>
     <message>
-        <location filename="../../kudus_desktop/gui/app.py" line="188"/>
+        <location filename="../../kudus_desktop/gui/app.py" line="199"/>
         <source>Folder data tadinya dapat dibaca pengguna lain komputer ini; kini hanya untuk akun Windows/Linux Anda ({n} berkas diperbaiki).</source>
         <translation>Other users of this computer could read the data folder; it is now private to your Windows/Linux account ({n} files repaired).</translation>
     </message>
@@ -2693,108 +2693,133 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="54"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="66"/>
         <source>Kudus Desktop — {place}</source>
         <translation>Kudus Desktop — {place}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="77"/>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="172"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="89"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="192"/>
         <source>Persetujuan</source>
         <translation>Approval</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="78"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="90"/>
         <source>Iuran</source>
         <translation>Premiums</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="85"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="97"/>
         <source>Ganda</source>
         <translation>Doubles</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="86"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="98"/>
         <source>BPJS</source>
         <translation>BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="97"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="109"/>
         <source>Beranda</source>
         <translation>Home</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="98"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="110"/>
         <source>Peserta</source>
         <translation>Participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="100"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="112"/>
         <source>Impor</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="101"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="113"/>
         <source>Sinkronisasi</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="103"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="115"/>
         <source>Pengaturan</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="127"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="139"/>
         <source>Pengguna: {name} ({role})</source>
         <translation>User: {name} ({role})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="129"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="141"/>
         <source>Basis data: {path}</source>
         <translation>Database: {path}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="148"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="160"/>
         <source>&amp;Berkas</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="149"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="161"/>
         <source>&amp;Keluar</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="155"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="167"/>
         <source>&amp;Bantuan</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="156"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="168"/>
+        <source>Buat &amp;berkas bantuan…</source>
+        <translation>Make a &amp;support file…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="170"/>
+        <source>Satu berkas zip berisi versi, catatan kejadian dan pemeriksaan basis data untuk petugas bantuan, tanpa data pribadi.</source>
+        <translation>One zip file with the version, the logs and the database check for the support person, without personal data.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="176"/>
         <source>&amp;Tentang Kudus Desktop</source>
         <translation>&amp;About Kudus Desktop</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="173"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="193"/>
         <source>{text} ({n})</source>
         <translation>{text} ({n})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="183"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="203"/>
         <source>Desa {desa}, Kec. {kec} ({code})</source>
         <translation>Village {desa}, District {kec} ({code})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="187"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="207"/>
         <source>{name} ({code}) — mode kabupaten</source>
         <translation>{name} ({code}) — regency mode</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="210"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="230"/>
+        <source>Simpan berkas bantuan</source>
+        <translation>Save support file</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="240"/>
+        <source>Berkas bantuan</source>
+        <translation>Support file</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="241"/>
+        <source>Berkas bantuan disimpan di {path} ({logs} catatan; keutuhan basis data: {check}). Kirimkan berkas ini kepada petugas bantuan; isinya tanpa nama dan NIK.</source>
+        <translation>Support file saved to {path} ({logs} logs; database integrity: {check}). Send this file to the support person; it holds no names and no NIKs.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="250"/>
         <source>Tentang Kudus Desktop</source>
         <translation>About Kudus Desktop</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="211"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="251"/>
         <source>Kudus Desktop {version}
 Kepesertaan BPJS Ketenagakerjaan (JKK dan JKM) pekerja rentan desa di Kabupaten Kudus.
 
