@@ -190,6 +190,7 @@ class AppController:
         assert self.db is not None
         self.window = MainWindow(self.db, user)
         self.window.closed.connect(self._let_go)
+        self.window.log_out_requested.connect(self._switch_user)
         self.window.show()
         if self.db.report.repaired:
             # Other OS users could read the data folder (copied in, or made by an old version):
@@ -204,6 +205,25 @@ class AppController:
                 60_000,
             )
         settle_heap()
+
+    def _switch_user(self) -> None:
+        """Close the window (it saves and closes the database) and start again at the log-in,
+        without the application quitting in between."""
+        app = QApplication.instance()
+        window, self.window = self.window, None
+        if window is None or not isinstance(app, QApplication):
+            return
+        quits = app.quitOnLastWindowClosed()
+        app.setQuitOnLastWindowClosed(False)
+        try:
+            window.close()
+            window.deleteLater()
+            self.login = None
+            started = self.start()
+        finally:
+            app.setQuitOnLastWindowClosed(quits)
+        if not started:
+            self._quit()
 
     def _let_go(self) -> None:
         self.background.waitForDone()  # the day's backup, if it is still being written

@@ -11,6 +11,7 @@ import PySide6
 from PySide6.QtCore import QSize, Qt, Signal, qVersion
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -36,6 +37,7 @@ from kudus_desktop.core.village.premiums import PremiumService
 from kudus_desktop.gui import ops, preferences
 from kudus_desktop.gui.messages import code_text, inform
 from kudus_desktop.gui.office.idle_lock import IdleLock
+from kudus_desktop.gui.office.password_dialog import PasswordDialog
 from kudus_desktop.gui.office.settings_page import SettingsPage
 from kudus_desktop.gui.regency.regency_pages import BpjsPage, DoubleEnrolmentPage, RegencyDashboardPage
 from kudus_desktop.gui.signals import AppSignals
@@ -54,6 +56,8 @@ log = logging.getLogger(__name__)
 class MainWindow(QMainWindow):
     # Emitted once the window has closed and let go of the database (the folder may be opened again).
     closed = Signal()
+    #: The person at the PC leaves the window for someone else to log in (the window closes).
+    log_out_requested = Signal()
 
     def __init__(self, db: Database, user: UserView, *, today: Callable[[], date] = date.today) -> None:
         super().__init__()
@@ -161,7 +165,15 @@ class MainWindow(QMainWindow):
         quit_action = QAction(self.tr("&Keluar"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
+        self.password_action = QAction(self.tr("Ganti kata &sandi…"), self)
+        self.password_action.triggered.connect(self.change_password)
+        self.switch_action = QAction(self.tr("Ganti &pengguna…"), self)
+        self.switch_action.setToolTip(self.tr("Keluar dari akun ini; orang lain masuk dengan akunnya sendiri."))
+        self.switch_action.triggered.connect(self.log_out)
         file_menu.addAction(self.participants_page.add_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.password_action)
+        file_menu.addAction(self.switch_action)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
         help_menu = self.menuBar().addMenu(self.tr("&Bantuan"))
@@ -179,6 +191,7 @@ class MainWindow(QMainWindow):
 
         self.signals.changed.connect(self.on_changed)
         self.idle_lock = IdleLock(self, self.accounts, user, self.profile.idle_lock_minutes)
+        self.idle_lock.switch_user.connect(self.log_out)
         self.navigation.setCurrentRow(0)
         geometry = preferences.window_geometry()
         if geometry is None or not self.restoreGeometry(geometry):
@@ -223,6 +236,16 @@ class MainWindow(QMainWindow):
         """The participants of one kecamatan or desa, opened from the regency's dashboard."""
         self.participants_page.show_area(code)
         self.show_page("peserta")
+
+    def change_password(self) -> None:
+        dialog = PasswordDialog(self.accounts, self.user, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            inform(self, self.tr("Ganti kata sandi"), self.tr("Kata sandi akun {name} sudah diganti.").format(
+                name=self.user.username))  # fmt: skip
+
+    def log_out(self) -> None:
+        """Record that this person left, then let the window close for the next log-in."""
+        ops.run_db(self, lambda: self.accounts.log_out(self.user), lambda _none: self.log_out_requested.emit())
 
     def make_support_file(self) -> None:
         """One zip for a support person: versions, logs and the integrity check, no personal data."""

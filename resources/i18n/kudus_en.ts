@@ -147,7 +147,7 @@
 <context>
     <name>AppController</name>
     <message>
-        <location filename="../../kudus_desktop/gui/app.py" line="199"/>
+        <location filename="../../kudus_desktop/gui/app.py" line="200"/>
         <source>Folder data tadinya dapat dibaca pengguna lain komputer ini; kini hanya untuk akun Windows/Linux Anda ({n} berkas diperbaiki).</source>
         <translation>Other users of this computer could read the data folder; it is now private to your Windows/Linux account ({n} files repaired).</translation>
     </message>
@@ -1623,691 +1623,711 @@
 <context>
     <name>Kode</name>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="817"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="819"/>
         <source>Pekerja rentan</source>
         <extracomment>Labels of stored codes, keyed by &quot;group:code&quot;.</extracomment>
         <translation>Vulnerable worker</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="818"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="820"/>
         <source>Ketua RT/RW</source>
         <translation>RT/RW head</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="819"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="821"/>
         <source>Linmas</source>
         <translation>Linmas</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="820"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="822"/>
         <source>Anggota BPD</source>
         <translation>BPD member</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="821"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="823"/>
         <source>Perangkat/lembaga desa</source>
         <translation>Village official/institution</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="822"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="824"/>
         <source>Buruh tani</source>
         <translation>Farm labourer</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="823"/>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="827"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="825"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="829"/>
         <source>Lainnya</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="824"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="826"/>
         <source>PADes</source>
         <translation>PADes (village own revenue)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="825"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="827"/>
         <source>Bagi hasil pajak dan retribusi</source>
         <translation>Tax and levy revenue share</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="826"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="828"/>
         <source>APBD Kabupaten</source>
         <translation>Regency budget (APBD)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="828"/>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="934"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="830"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="940"/>
         <source>Aktif</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="829"/>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="848"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="831"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="850"/>
         <source>Berhenti</source>
         <translation>Ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="851"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="853"/>
         <source>Laki-laki</source>
         <translation>Male</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="852"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="854"/>
         <source>Perempuan</source>
         <translation>Female</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="853"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="855"/>
         <source>Meninggal dunia</source>
         <translation>Died</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="854"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="856"/>
         <source>Pindah domisili</source>
         <translation>Moved away</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="843"/>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="855"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="845"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="857"/>
         <source>Masa jabatan berakhir</source>
         <translation>Term of office ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="856"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="858"/>
         <source>Mengundurkan diri</source>
         <translation>Resigned</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="857"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="859"/>
         <source>Tidak memenuhi syarat</source>
         <translation>Ineligible</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="858"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="860"/>
         <source>Didaftarkan</source>
         <translation>Enrolled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="859"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="861"/>
         <source>Diubah</source>
         <translation>Changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="860"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="862"/>
         <source>Dihentikan</source>
         <translation>Ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="861"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="863"/>
         <source>Diaktifkan kembali</source>
         <translation>Reactivated</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="862"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="864"/>
         <source>Diperbarui dari kabupaten</source>
         <translation>Updated by the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="885"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="887"/>
         <source>Belum dikirim</source>
         <translation>Not sent yet</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="886"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="888"/>
         <source>Terkirim</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="887"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="889"/>
         <source>Diterima</source>
         <translation>Accepted</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="878"/>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="888"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="880"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="890"/>
         <source>Ditolak</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="863"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="865"/>
         <source>Jawaban BPJS dicatat</source>
         <translation>BPJS&apos;s answer recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="864"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="866"/>
         <source>Disetujui verifikator</source>
         <translation>Approved by the verifier</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="846"/>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="865"/>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="891"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="848"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="867"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="893"/>
         <source>Dikembalikan verifikator</source>
         <translation>Sent back by the verifier</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="830"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="832"/>
         <source>umur di atas batas umur peserta</source>
         <translation>age above the participant age limit</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="831"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="833"/>
         <source>umur di bawah 15 tahun</source>
         <translation>age under 15</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="832"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="834"/>
         <source>jenis kelamin tidak sesuai NIK</source>
         <translation>sex does not match the NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="833"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="835"/>
         <source>tanggal lahir tidak sesuai NIK</source>
         <translation>date of birth does not match the NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="834"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="836"/>
         <source>NIK terbit di luar Kabupaten Kudus</source>
         <translation>NIK issued outside Kudus Regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="835"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="837"/>
         <source>kode kecamatan NIK tidak dikenal</source>
         <translation>unknown district code in the NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="836"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="838"/>
         <source>mungkin orang yang sama dengan peserta lain</source>
         <translation>possibly the same person as another participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="837"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="839"/>
         <source>mungkin orang yang sama dengan baris lain berkas ini</source>
         <translation>possibly the same person as another row of this file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="838"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="840"/>
         <source>desil tidak sah</source>
         <translation>invalid decile</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="839"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="841"/>
         <source>tanggal pada No. KK tidak wajar</source>
         <translation>implausible date in the KK number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="840"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="842"/>
         <source>NIK tertulis sebagai angka di Excel</source>
         <translation>NIK written as a number in Excel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="841"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="843"/>
         <source>No. KK tertulis sebagai angka di Excel</source>
         <translation>KK number written as a number in Excel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="842"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="844"/>
         <source>Melewati batas umur</source>
         <translation>Past the age limit</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="844"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="846"/>
         <source>Tidak ada lagi di daftar sumber</source>
         <translation>No longer on the source list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="845"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="847"/>
         <source>Menunggu persetujuan verifikator</source>
         <translation>Waiting for the verifier</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="847"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="849"/>
         <source>Ditolak kabupaten/BPJS</source>
         <translation>Rejected by the regency/BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="849"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="851"/>
         <source>Menunggu pendaftaran BPJS</source>
         <translation>Waiting for BPJS registration</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="850"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="852"/>
         <source>Terdaftar di BPJS</source>
         <translation>Registered with BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="866"/>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="890"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="868"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="892"/>
         <source>Menunggu persetujuan</source>
         <translation>Awaiting approval</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="867"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="869"/>
         <source>Dikembalikan</source>
         <translation>Sent back</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="868"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="870"/>
         <source>Pendaftaran baru</source>
         <translation>New enrolment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="869"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="871"/>
         <source>Perubahan data</source>
         <translation>Change of data</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="870"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="872"/>
         <source>NIK sama di dua desa</source>
         <translation>Same NIK in two villages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="871"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="873"/>
         <source>NIK ada di daftar APBD</source>
         <translation>NIK on the APBD list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="872"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="874"/>
         <source>Mirip: nama, tanggal lahir dan KK sama</source>
         <translation>Look-alike: same name, birth date and KK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="873"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="875"/>
         <source>Yang pertama berlaku</source>
         <translation>The first stands</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="874"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="876"/>
         <source>Yang kedua berlaku</source>
         <translation>The second stands</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="875"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="877"/>
         <source>Bukan orang yang sama</source>
         <translation>Not the same person</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="876"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="878"/>
         <source>Selesai sendiri (salah satu tidak aktif lagi)</source>
         <translation>Closed by itself (one is no longer active)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="877"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="879"/>
         <source>Terdaftar</source>
         <translation>Registered</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="879"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="881"/>
         <source>KPJ dicatat</source>
         <translation>KPJ recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="880"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="882"/>
         <source>Ditolak BPJS</source>
         <translation>Rejected by BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="881"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="883"/>
         <source>Sudah tercatat</source>
         <translation>Already recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="882"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="884"/>
         <source>NIK tidak dikenal</source>
         <translation>Unknown NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="883"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="885"/>
         <source>Belum pernah dikirim ke BPJS</source>
         <translation>Never sent to BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="884"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="886"/>
         <source>Baris salah</source>
         <translation>Faulty row</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="889"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="891"/>
         <source>Ditinjau kabupaten</source>
         <translation>Under regency review</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="892"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="894"/>
         <source>paket sinkronisasi</source>
         <translation>a sync package</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="893"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="895"/>
         <source>tanda terima</source>
         <translation>a receipt</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="894"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="896"/>
         <source>Admin</source>
         <translation>Administrator</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="895"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="897"/>
         <source>Operator</source>
         <translation>Operator</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="896"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="898"/>
         <source>Verifikator</source>
         <translation>Verifier</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="897"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="899"/>
         <source>Masuk</source>
         <translation>Log in</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="898"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="900"/>
         <source>Gagal masuk</source>
         <translation>Failed log-in</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="899"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="901"/>
         <source>Masuk ditolak: akun terkunci</source>
         <translation>Log-in refused: account locked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="900"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="902"/>
         <source>Masuk ditolak: akun nonaktif</source>
         <translation>Log-in refused: account disabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="901"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="903"/>
         <source>Akun dibuat</source>
         <translation>Account created</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="902"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="904"/>
         <source>Akun dinonaktifkan</source>
         <translation>Account disabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="903"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="905"/>
         <source>Akun diaktifkan</source>
         <translation>Account enabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="904"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="906"/>
         <source>Kata sandi diatur ulang</source>
         <translation>Password reset</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="905"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="907"/>
+        <source>Kata sandi sendiri diganti</source>
+        <translation>Own password changed</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="908"/>
+        <source>Ganti kata sandi gagal: kata sandi lama salah</source>
+        <translation>Password change refused: the current password was wrong</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="909"/>
+        <source>Keluar akun</source>
+        <translation>Logged out</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="910"/>
+        <source>Berkas bantuan dibuat</source>
+        <translation>Support file made</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="911"/>
         <source>Peserta didaftarkan</source>
         <translation>Participant enrolled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="906"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="912"/>
         <source>Data peserta diubah</source>
         <translation>Participant changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="907"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="913"/>
         <source>Kepesertaan dihentikan</source>
         <translation>Participation ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="908"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="914"/>
         <source>Kepesertaan diaktifkan kembali</source>
         <translation>Participation reactivated</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="909"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="915"/>
         <source>Daftar diimpor</source>
         <translation>List imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="910"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="916"/>
         <source>Data peserta disetujui</source>
         <translation>Participant data approved</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="911"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="917"/>
         <source>Data peserta dikembalikan</source>
         <translation>Participant data sent back</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="912"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="918"/>
         <source>Aturan persetujuan diubah</source>
         <translation>Approval rule changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="913"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="919"/>
         <source>Daftar peserta diekspor</source>
         <translation>Roster exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="914"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="920"/>
         <source>Daftar BPJS diekspor</source>
         <translation>BPJS list exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="915"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="921"/>
         <source>Log audit diekspor</source>
         <translation>Audit log exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="916"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="922"/>
         <source>NIK lengkap ditampilkan</source>
         <translation>Full NIKs shown</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="917"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="923"/>
         <source>Cadangan dibuat</source>
         <translation>Backup made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="918"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="924"/>
         <source>Laporan data pribadi dibuat</source>
         <translation>Personal data report made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="919"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="925"/>
         <source>Kartu dicetak</source>
         <translation>Cards printed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="920"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="926"/>
         <source>Daftar peserta dicetak</source>
         <translation>Participant list printed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="921"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="927"/>
         <source>Basis data dipulihkan</source>
         <translation>Database restored</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="922"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="928"/>
         <source>Terhubung dengan kabupaten</source>
         <translation>Joined the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="923"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="929"/>
         <source>Paket sinkronisasi dibuat</source>
         <translation>Sync package written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="924"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="930"/>
         <source>Tanda terima diterapkan</source>
         <translation>Receipt applied</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="925"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="931"/>
         <source>Berkas setup desa dibuat</source>
         <translation>Village setup file written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="926"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="932"/>
         <source>Perangkat desa didaftarkan</source>
         <translation>Village device registered</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="927"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="933"/>
         <source>Paket desa diimpor</source>
         <translation>Village package imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="928"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="934"/>
         <source>Kirim ulang lengkap diminta</source>
         <translation>Full resend requested</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="929"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="935"/>
         <source>Tanda terima dibuat</source>
         <translation>Receipt written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="930"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="936"/>
         <source>Kunci perangkat diganti</source>
         <translation>Device keys renewed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="931"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="937"/>
         <source>Perangkat desa dicabut</source>
         <translation>Village device revoked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="932"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="938"/>
         <source>Paket digantikan (nomor sudah dipakai)</source>
         <translation>Package superseded (number already used)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="933"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="939"/>
         <source>Kunci perangkat dibuat baru</source>
         <translation>New device keys made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="935"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="941"/>
         <source>Diganti</source>
         <translation>Replaced</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="936"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="942"/>
         <source>Dicabut</source>
         <translation>Revoked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="937"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="943"/>
         <source>Pemeriksaan kepesertaan ganda</source>
         <translation>Double-enrolment check</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="938"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="944"/>
         <source>Kepesertaan ganda diputuskan</source>
         <translation>Double enrolment decided</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="939"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="945"/>
         <source>Daftar APBD diimpor</source>
         <translation>APBD list imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="940"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="946"/>
         <source>Daftar pendaftaran BPJS dibuat</source>
         <translation>BPJS registration list made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="941"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="947"/>
         <source>Hasil BPJS diimpor</source>
         <translation>BPJS results imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="942"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="948"/>
         <source>Laporan cakupan dibuat</source>
         <translation>Coverage report made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="943"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="949"/>
         <source>Laporan perangkat/flashdisk hilang</source>
         <translation>Lost device/stick report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="944"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="950"/>
         <source>Masa simpan data diatur</source>
         <translation>Retention period set</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="945"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="951"/>
         <source>Data lama dihapus</source>
         <translation>Old data removed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="946"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="952"/>
         <source>Tarif iuran diubah</source>
         <translation>Premium rate changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="947"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="953"/>
         <source>Pembayaran iuran dicatat</source>
         <translation>Premium payment recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="948"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="954"/>
         <source>Pembayaran iuran dibatalkan</source>
         <translation>Premium payment voided</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="949"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="955"/>
         <source>Anggaran iuran dicatat</source>
         <translation>Premium budget recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="950"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="956"/>
         <source>Laporan iuran dibuat</source>
         <translation>Premium report made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="951"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="957"/>
         <source>Bukan peserta</source>
         <translation>Not a participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="952"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="958"/>
         <source>Belum dicatat</source>
         <translation>Not tracked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="953"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="959"/>
         <source>Lunas</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="954"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="960"/>
         <source>Belum jatuh tempo</source>
         <translation>Not yet due</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="955"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="961"/>
         <source>Menunggak</source>
         <translation>In arrears</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="956"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="962"/>
         <source>Gugur, daftar ulang</source>
         <translation>Lapsed, register again</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="957"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="963"/>
         <source>Tarif</source>
         <translation>Rate</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="958"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="964"/>
         <source>Diskon</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="959"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="965"/>
         <source>Desa</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="960"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="966"/>
         <source>Kabupaten</source>
         <translation>Regency</translation>
     </message>
@@ -2315,308 +2335,308 @@
 <context>
     <name>Kolom</name>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="752"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="754"/>
         <source>NIK</source>
         <extracomment>Labels of participant fields (also used in history and validation messages).</extracomment>
         <translation>NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="753"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="755"/>
         <source>Nomor KK</source>
         <translation>Family card number (KK)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="754"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="756"/>
         <source>Nama lengkap</source>
         <translation>Full name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="755"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="757"/>
         <source>Tempat lahir</source>
         <translation>Place of birth</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="756"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="758"/>
         <source>Tanggal lahir</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="757"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="759"/>
         <source>Jenis kelamin</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="758"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="760"/>
         <source>Alamat</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="759"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="761"/>
         <source>Dusun</source>
         <translation>Hamlet (dusun)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="760"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="762"/>
         <source>RT</source>
         <translation>RT</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="761"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="763"/>
         <source>RW</source>
         <translation>RW</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="762"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="764"/>
         <source>Telepon</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="763"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="765"/>
         <source>Pekerjaan</source>
         <translation>Occupation</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="764"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="766"/>
         <source>Kategori</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="765"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="767"/>
         <source>Sumber data</source>
         <translation>Source list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="766"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="768"/>
         <source>Tanggal sumber data</source>
         <translation>Source list date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="767"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="769"/>
         <source>Sumber dana</source>
         <translation>Funding source</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="768"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="770"/>
         <source>Tanggal mulai</source>
         <translation>Start date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="769"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="771"/>
         <source>Akhir masa jabatan</source>
         <translation>End of term of office</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="770"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="772"/>
         <source>ID di daftar sumber</source>
         <translation>ID in the source list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="771"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="773"/>
         <source>Desil</source>
         <translation>Decile</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="772"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="774"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="773"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="775"/>
         <source>Alasan berhenti</source>
         <translation>Reason for ending</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="774"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="776"/>
         <source>Tanggal berhenti</source>
         <translation>End date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="775"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="777"/>
         <source>Nomor KPJ</source>
         <translation>KPJ number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="776"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="778"/>
         <source>Pendaftaran BPJS</source>
         <translation>BPJS registration</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="777"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="779"/>
         <source>Nomor registrasi</source>
         <translation>Registration number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="778"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="780"/>
         <source>Nama pengguna</source>
         <translation>User name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="779"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="781"/>
         <source>Kata sandi</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="780"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="782"/>
         <source>Nama penandatangan</source>
         <translation>Signatory name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="781"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="783"/>
         <source>Jabatan penandatangan</source>
         <translation>Signatory title</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="782"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="784"/>
         <source>Nama lengkap admin</source>
         <translation>Administrator&apos;s full name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="783"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="785"/>
         <source>Peran</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="784"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="786"/>
         <source>Kunci layar setelah</source>
         <translation>Lock the screen after</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="785"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="787"/>
         <source>Wilayah</source>
         <translation>Region</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="786"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="788"/>
         <source>Batas umur</source>
         <translation>Age limit</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="787"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="789"/>
         <source>Telepon kantor</source>
         <translation>Office phone</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="788"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="790"/>
         <source>Alasan</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="789"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="791"/>
         <source>Alasan dikembalikan</source>
         <translation>Reason sent back</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="790"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="792"/>
         <source>Pengenal data</source>
         <translation>Record id</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="791"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="793"/>
         <source>Nomor perubahan</source>
         <translation>Change number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="792"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="794"/>
         <source>Kode desa</source>
         <translation>Village code</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="793"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="795"/>
         <source>Waktu dibuat</source>
         <translation>Created at</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="794"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="796"/>
         <source>Waktu diubah</source>
         <translation>Changed at</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="795"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="797"/>
         <source>Dibuat oleh</source>
         <translation>Created by</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="796"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="798"/>
         <source>Diubah oleh</source>
         <translation>Changed by</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="797"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="799"/>
         <source>Perubahan</source>
         <translation>Changes</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="798"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="800"/>
         <source>Waktu</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="799"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="801"/>
         <source>Tindakan</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="800"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="802"/>
         <source>Tanggal bayar</source>
         <translation>Payment date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="801"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="803"/>
         <source>Jumlah</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="802"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="804"/>
         <source>Referensi</source>
         <translation>Reference</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="803"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="805"/>
         <source>Catatan</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="804"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="806"/>
         <source>Bulan pertama</source>
         <translation>First month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="805"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="807"/>
         <source>Bulan terakhir</source>
         <translation>Last month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="806"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="808"/>
         <source>Jumlah orang</source>
         <translation>Number of people</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="807"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="809"/>
         <source>Waktu dibatalkan</source>
         <translation>Voided at</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="808"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="810"/>
         <source>Dibatalkan oleh</source>
         <translation>Voided by</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="809"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="811"/>
         <source>Alasan pembatalan</source>
         <translation>Reason for voiding</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="810"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="812"/>
         <source>Pembayaran</source>
         <translation>Payment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="811"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="813"/>
         <source>Peserta</source>
         <translation>Participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="812"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="814"/>
         <source>Bulan</source>
         <translation>Month</translation>
     </message>
@@ -2637,27 +2657,33 @@
 <context>
     <name>LockDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/office/idle_lock.py" line="39"/>
+        <location filename="../../kudus_desktop/gui/office/idle_lock.py" line="44"/>
         <source>Layar terkunci</source>
+        <extracomment>The lock dialog&apos;s result when the person at the PC is someone else, who logs in anew.</extracomment>
         <translation>Screen locked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/idle_lock.py" line="42"/>
+        <location filename="../../kudus_desktop/gui/office/idle_lock.py" line="47"/>
         <source>Kudus Desktop dikunci karena tidak dipakai. Masukkan kata sandi {name} untuk melanjutkan.</source>
         <translation>Kudus Desktop was locked because it was not in use. Enter the password of {name} to continue.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/idle_lock.py" line="54"/>
+        <location filename="../../kudus_desktop/gui/office/idle_lock.py" line="59"/>
         <source>Kata sandi</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/idle_lock.py" line="56"/>
+        <location filename="../../kudus_desktop/gui/office/idle_lock.py" line="61"/>
         <source>Buka</source>
         <translation>Unlock</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/idle_lock.py" line="57"/>
+        <location filename="../../kudus_desktop/gui/office/idle_lock.py" line="62"/>
+        <source>Ganti pengguna</source>
+        <translation>Switch user</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/idle_lock.py" line="65"/>
         <source>Keluar</source>
         <translation>Quit</translation>
     </message>
@@ -2693,133 +2719,159 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="66"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="70"/>
         <source>Kudus Desktop — {place}</source>
+        <extracomment>The person at the PC leaves the window for someone else to log in (the window closes).</extracomment>
         <translation>Kudus Desktop — {place}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="89"/>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="192"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="93"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="205"/>
         <source>Persetujuan</source>
         <translation>Approval</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="90"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="94"/>
         <source>Iuran</source>
         <translation>Premiums</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="97"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="101"/>
         <source>Ganda</source>
         <translation>Doubles</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="98"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="102"/>
         <source>BPJS</source>
         <translation>BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="109"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="113"/>
         <source>Beranda</source>
         <translation>Home</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="110"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="114"/>
         <source>Peserta</source>
         <translation>Participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="112"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="116"/>
         <source>Impor</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="113"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="117"/>
         <source>Sinkronisasi</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="115"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="119"/>
         <source>Pengaturan</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="139"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="143"/>
         <source>Pengguna: {name} ({role})</source>
         <translation>User: {name} ({role})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="141"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="145"/>
         <source>Basis data: {path}</source>
         <translation>Database: {path}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="160"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="164"/>
         <source>&amp;Berkas</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="161"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="165"/>
         <source>&amp;Keluar</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="167"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="168"/>
+        <source>Ganti kata &amp;sandi…</source>
+        <translation>Change pass&amp;word…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="170"/>
+        <source>Ganti &amp;pengguna…</source>
+        <translation>Switch &amp;user…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="171"/>
+        <source>Keluar dari akun ini; orang lain masuk dengan akunnya sendiri.</source>
+        <translation>Log out of this account; someone else logs in with their own.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="179"/>
         <source>&amp;Bantuan</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="168"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="180"/>
         <source>Buat &amp;berkas bantuan…</source>
         <translation>Make a &amp;support file…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="170"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="182"/>
         <source>Satu berkas zip berisi versi, catatan kejadian dan pemeriksaan basis data untuk petugas bantuan, tanpa data pribadi.</source>
         <translation>One zip file with the version, the logs and the database check for the support person, without personal data.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="176"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="188"/>
         <source>&amp;Tentang Kudus Desktop</source>
         <translation>&amp;About Kudus Desktop</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="193"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="206"/>
         <source>{text} ({n})</source>
         <translation>{text} ({n})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="203"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="216"/>
         <source>Desa {desa}, Kec. {kec} ({code})</source>
         <translation>Village {desa}, District {kec} ({code})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="207"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="220"/>
         <source>{name} ({code}) — mode kabupaten</source>
         <translation>{name} ({code}) — regency mode</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="230"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="243"/>
+        <source>Ganti kata sandi</source>
+        <translation>Change password</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="243"/>
+        <source>Kata sandi akun {name} sudah diganti.</source>
+        <translation>The password of account {name} has been changed.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="253"/>
         <source>Simpan berkas bantuan</source>
         <translation>Save support file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="240"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="263"/>
         <source>Berkas bantuan</source>
         <translation>Support file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="241"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="264"/>
         <source>Berkas bantuan disimpan di {path} ({logs} catatan; keutuhan basis data: {check}). Kirimkan berkas ini kepada petugas bantuan; isinya tanpa nama dan NIK.</source>
         <translation>Support file saved to {path} ({logs} logs; database integrity: {check}). Send this file to the support person; it holds no names and no NIKs.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="250"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="273"/>
         <source>Tentang Kudus Desktop</source>
         <translation>About Kudus Desktop</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="251"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="274"/>
         <source>Kudus Desktop {version}
 Kepesertaan BPJS Ketenagakerjaan (JKK dan JKM) pekerja rentan desa di Kabupaten Kudus.
 
@@ -3395,6 +3447,49 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
     </message>
 </context>
 <context>
+    <name>PasswordDialog</name>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/password_dialog.py" line="19"/>
+        <source>Ganti kata sandi</source>
+        <translation>Change password</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/password_dialog.py" line="22"/>
+        <source>Kata sandi baru untuk akun {name}, minimal {min} karakter.</source>
+        <translation>A new password for account {name}, at least {min} characters.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/password_dialog.py" line="35"/>
+        <source>Kata sandi sekarang</source>
+        <translation>Current password</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/password_dialog.py" line="36"/>
+        <source>Kata sandi baru</source>
+        <translation>New password</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/password_dialog.py" line="37"/>
+        <source>Ulangi kata sandi baru</source>
+        <translation>Repeat the new password</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/password_dialog.py" line="39"/>
+        <source>Simpan</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/password_dialog.py" line="40"/>
+        <source>Batal</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/password_dialog.py" line="61"/>
+        <source>Ulangan kata sandi baru tidak sama.</source>
+        <translation>The repeated new password does not match.</translation>
+    </message>
+</context>
+<context>
     <name>PaymentDialog</name>
     <message>
         <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="95"/>
@@ -3683,1076 +3778,1086 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/core/rules/labels.py" line="133"/>
+        <source>Kata sandi yang sekarang salah.</source>
+        <translation>The current password is wrong.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="134"/>
+        <source>Kata sandi baru sama dengan yang sekarang.</source>
+        <translation>The new password is the same as the current one.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="135"/>
         <source>Akun ini dinonaktifkan. Hubungi admin.</source>
         <translation>This account is disabled. Contact the administrator.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="134"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="136"/>
         <source>Terlalu banyak kata sandi salah. Akun dikunci; coba lagi dalam {minutes} menit atau minta admin.</source>
         <translation>Too many wrong passwords. The account is locked; try again in {minutes} minutes or ask the administrator.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="137"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="139"/>
         <source>Hanya admin yang boleh melakukan ini.</source>
         <translation>Only an administrator may do this.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="138"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="140"/>
         <source>Akun tidak ditemukan.</source>
         <translation>Account not found.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="139"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="141"/>
         <source>Nama pengguna {username} sudah dipakai.</source>
         <translation>The user name {username} is already taken.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="140"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="142"/>
         <source>{name} adalah satu-satunya admin yang aktif dan tidak dapat dinonaktifkan.</source>
         <translation>{name} is the only active administrator and cannot be disabled.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="144"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="146"/>
         <source>Tidak ada peserta dengan NIK {nik}.</source>
         <translation>No participant has NIK {nik}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="145"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="147"/>
         <source>Kepesertaan {name} sudah berhenti; kartu hanya dicetak untuk peserta aktif.</source>
         <translation>{name}&apos;s participation has ended; cards are printed for active participants only.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="148"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="150"/>
         <source>Tidak ada kartu untuk dicetak: tidak ada peserta aktif yang dipilih.</source>
         <translation>No cards to print: no active participant was chosen.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="149"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="151"/>
         <source>{count} kartu sudah pernah dicetak. Tuliskan alasan cetak ulang (misalnya: kartu hilang).</source>
         <translation>{count} cards have been printed before. Enter the reason for reprinting (for example: card lost).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="152"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="154"/>
         <source>Kode QR ini bukan kode kartu Kudus Desktop atau isinya rusak.</source>
         <translation>This QR code is not a Kudus Desktop card code, or its content is damaged.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="153"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="155"/>
         <source>Tanda tangan kode QR kartu {reg_no} tidak cocok dengan kunci publik desa ini: kartu palsu, diubah, atau dari desa lain.</source>
         <translation>The signature in the QR code of card {reg_no} does not match this village&apos;s public key: the card is forged, altered, or from another village.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="158"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="160"/>
         <source>Berkas kunci publik tidak dapat dibaca: harus kunci Ed25519 dalam format PEM dari Kudus Desktop.</source>
         <translation>The public key file cannot be read: it must be an Ed25519 key in PEM format from Kudus Desktop.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="161"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="163"/>
         <source>Berkas PDF {path} tidak dapat ditulis. Periksa foldernya atau tutup berkas itu di program lain.</source>
         <translation>The PDF file {path} cannot be written. Check the folder, or close the file in the other program.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="164"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="166"/>
         <source>Pencetak {printer} menolak pekerjaan cetak. Periksa pencetaknya.</source>
         <translation>Printer {printer} refused the print job. Check the printer.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="166"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="168"/>
         <source>Perintah ini hanya untuk instalasi mode {mode}.</source>
         <translation>This command is only for installations in {mode} mode.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="167"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="169"/>
         <source>Desa ini belum terhubung dengan kabupaten. Impor berkas setup dari DPMD lebih dahulu (Sinkronisasi &gt; Gabung, atau &apos;kudus-desktop sync join BERKAS&apos;).</source>
         <translation>This village has not joined the regency yet. Import the setup file from DPMD first (Sync &gt; Join, or &apos;kudus-desktop sync join FILE&apos;).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="172"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="174"/>
         <source>Tidak ada perubahan sejak paket {seq}; tidak ada paket baru yang dibuat.</source>
         <translation>Nothing has changed since package {seq}; no new package was written.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="175"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="177"/>
         <source>Belum ada perubahan yang siap dikirim: {count} peserta menunggu persetujuan verifikator (halaman Persetujuan). Tidak ada paket baru yang dibuat.</source>
         <translation>No change is ready to send yet: {count} participants await the verifier&apos;s approval (Approval page). No new package was made.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="180"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="182"/>
         <source>Berkas {name} tidak dapat dibaca: {detail}.</source>
         <translation>File {name} cannot be read: {detail}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="181"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="183"/>
         <source>Berkas {path} tidak dapat ditulis: {detail}. Periksa flashdisk atau foldernya lalu coba lagi.</source>
         <translation>File {path} cannot be written: {detail}. Check the USB stick or folder and try again.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="184"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="186"/>
         <source>Berkas yang ditulis ke {path} tidak terbaca kembali dengan benar (flashdisk dicabut atau rusak?). Berkas itu dihapus; coba lagi.</source>
         <translation>The file written to {path} did not read back correctly (USB stick pulled out or faulty?). It was deleted; try again.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="189"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="191"/>
         <source>Berkas {name} lebih besar dari {limit} MB; itu bukan paket sinkronisasi. Tidak ada yang diubah.</source>
         <translation>File {name} is larger than {limit} MB; it is not a sync package. Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="192"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="194"/>
         <source>Berkas {name} bukan paket atau tanda terima Kudus Desktop. Tidak ada yang diubah.</source>
         <translation>File {name} is not a Kudus Desktop package or receipt. Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="195"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="197"/>
         <source>Berkas {name} adalah {found}, bukan {expected}. Tidak ada yang diubah.</source>
         <translation>File {name} is {found}, not {expected}. Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="198"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="200"/>
         <source>Berkas {name} terpotong: hanya {have} dari {need} byte (penyalinan terputus atau flashdisk dicabut). Salin ulang dari komputer asal. Tidak ada yang diubah.</source>
         <translation>File {name} is cut short: only {have} of {need} bytes (an interrupted copy or a pulled USB stick). Copy it again from the computer that made it. Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="203"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="205"/>
         <source>Berkas {name} berisi {extra} byte tambahan di belakangnya: berkas telah diubah. Tidak ada yang diubah.</source>
         <translation>File {name} has {extra} extra bytes at its end: it has been altered. Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="207"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="209"/>
         <source>Berkas {name} memakai format {found}, sedangkan versi ini hanya mengenal sampai format {supported}. Perbarui Kudus Desktop. Tidak ada yang diubah.</source>
         <translation>File {name} uses format {found}; this version knows formats up to {supported}. Update Kudus Desktop. Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="212"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="214"/>
         <source>Berkas {name} memakai format {found} yang tidak didukung lagi (paling lama format {oldest}). Minta pengirim membuat berkas baru dengan versi aplikasi sekarang. Tidak ada yang diubah.</source>
         <translation>File {name} uses format {found}, which is no longer supported (oldest: format {oldest}). Ask the sender to write a new file with the current version. Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="217"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="219"/>
         <source>Kepala berkas {name} rusak (bagian {detail}). Tidak ada yang diubah.</source>
         <translation>The header of file {name} is damaged (part {detail}). Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="220"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="222"/>
         <source>Tanda tangan berkas {name} tidak cocok: isinya diubah atau rusak setelah ditulis, atau dibuat perangkat lain. Berkas ditolak; tidak ada yang diubah.</source>
         <translation>The signature of file {name} does not match: its content was altered or damaged after it was written, or another device made it. The file was refused; nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="225"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="227"/>
         <source>Berkas {name} dienkripsi untuk kunci lain, bukan kunci instalasi ini (berkas setup lama atau salah alamat). Tidak ada yang diubah.</source>
         <translation>File {name} is encrypted for another key, not this installation&apos;s (an old setup file or the wrong addressee). Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="230"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="232"/>
         <source>Isi berkas {name} tidak dapat dibuka: kuncinya tidak cocok atau isinya rusak. Tidak ada yang diubah.</source>
         <translation>The content of file {name} cannot be opened: the key does not match or the content is damaged. Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="233"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="235"/>
         <source>Isi berkas {name} tidak sesuai format ({detail}). Tidak ada yang diubah.</source>
         <translation>The content of file {name} does not follow the format ({detail}). Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="236"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="238"/>
         <source>Paket {name} ditujukan ke kabupaten {code}, bukan kabupaten ini. Tidak ada yang diubah.</source>
         <translation>Package {name} is addressed to regency {code}, not this one. Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="239"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="241"/>
         <source>Paket {name} dibuat perangkat desa {desa} yang belum terdaftar (sidik jari {fingerprint}). Cocokkan sidik jari itu dengan yang dibacakan operator desa dari halaman Sinkronisasinya, lalu daftarkan perangkatnya. Tidak ada yang diubah.</source>
         <translation>Package {name} was made by an unregistered device of village {desa} (fingerprint {fingerprint}). Compare it with the fingerprint the village operator reads from their Sync page, then register the device. Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="245"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="247"/>
         <source>Sidik jari yang dimasukkan ({typed}) tidak sama dengan sidik jari perangkat pada paket {name} ({fingerprint}). Perangkat tidak didaftarkan; tidak ada yang diubah.</source>
         <translation>The fingerprint entered ({typed}) differs from the device fingerprint on package {name} ({fingerprint}). The device was not registered; nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="250"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="252"/>
         <source>Paket {name} mengaku dari desa {desa}, tetapi perangkatnya terdaftar untuk desa {registered}. Tidak ada yang diubah.</source>
         <translation>Package {name} claims to come from village {desa}, but its device is registered to village {registered}. Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="255"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="257"/>
         <source>Paket {name}: nomor urut {seq} dari perangkat ini sudah diterima dengan isi yang berbeda (desa memulihkan cadangan lama?). Paket ditolak; tanda terima berikutnya memberi tahu desa, yang lalu mengirim semua datanya dalam paket bernomor di atas {last}.</source>
         <translation>Package {name}: number {seq} from this device was already received with different contents (did the village restore an old backup?). The package is refused; the next receipt tells the village, which then sends all its data in a package numbered above {last}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="261"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="263"/>
         <source>Paket {name} bertentangan dengan data yang sudah ada ({detail}). Tidak ada yang diubah.</source>
         <translation>Package {name} conflicts with data already held ({detail}). Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="264"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="266"/>
         <source>Tanda terima {name} tidak ditandatangani kabupaten tempat desa ini terdaftar. Tidak ada yang diubah.</source>
         <translation>Receipt {name} is not signed by the regency this village has joined. Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="268"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="270"/>
         <source>Tanda terima {name} untuk desa {desa}, bukan desa ini. Tidak ada yang diubah.</source>
         <translation>Receipt {name} is for village {desa}, not this one. Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="271"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="273"/>
         <source>Tanda terima {name} (nomor {seq}) lebih lama dari tanda terima yang sudah diterapkan (nomor {applied}). Tidak ada yang diubah.</source>
         <translation>Receipt {name} (number {seq}) is older than the receipt already applied (number {applied}). Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="276"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="278"/>
         <source>Berkas {name} bukan berkas setup Kudus Desktop, atau isinya rusak atau diubah.</source>
         <translation>File {name} is not a Kudus Desktop setup file, or it is damaged or altered.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="279"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="281"/>
         <source>Berkas setup {name} memakai format {found} yang tidak dikenal versi ini. Perbarui Kudus Desktop.</source>
         <translation>Setup file {name} uses format {found}, unknown to this version. Update Kudus Desktop.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="282"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="284"/>
         <source>Berkas setup {name} dibuat untuk desa {desa_name} ({code}), bukan untuk desa ini, {own}.</source>
         <translation>Setup file {name} was made for village {desa_name} ({code}), not for this village, {own}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="285"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="287"/>
         <source>{code} bukan kode desa di kabupaten ini.</source>
         <translation>{code} is not a village code of this regency.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="286"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="288"/>
         <source>Isi berkas {name} melebihi batas yang dapat dibuka ({limit} MB setelah diurai): bukan paket yang wajar. Berkas ditolak; tidak ada yang diubah.</source>
         <translation>The contents of {name} exceed what may be opened ({limit} MB once decompressed): this is not a reasonable package. The file is refused; nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="291"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="293"/>
         <source>Berkas {name} tidak dapat diproses karena kesalahan tak terduga ({detail}). Berkas itu dilewati; tidak ada yang diubah olehnya. Laporkan kepada pengelola aplikasi.</source>
         <translation>File {name} could not be processed because of an unexpected error ({detail}). The file was skipped; it changed nothing. Please report this to the application maintainers.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="296"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="298"/>
         <source>Paket {name} dibuat perangkat yang sudah dicabut kabupaten ({when}). Berkas ditolak; tidak ada yang diubah. Desa perlu membuat kunci perangkat baru dan membacakan sidik jarinya kepada kabupaten.</source>
         <translation>Package {name} was made by a device the regency has revoked ({when}). The file is refused; nothing was changed. The village must make new device keys and read their fingerprint out to the regency.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="301"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="303"/>
         <source>Paket {name} bernomor {seq} dari perangkat lama desa, padahal desa sudah berganti kunci sejak paket {retired_seq}. Berkas ditolak; tidak ada yang diubah.</source>
         <translation>Package {name} is number {seq} from the village&apos;s old device, but the village renewed its keys as of package {retired_seq}. The file is refused; nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="306"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="308"/>
         <source>Perangkat {device} tidak terdaftar di kabupaten ini.</source>
         <translation>Device {device} is not registered with this regency.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="307"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="309"/>
         <source>Tulis alasan pencabutan perangkat (misalnya: laptop hilang, dicuri, diganti).</source>
         <translation>Give a reason for revoking the device (for example: laptop lost, stolen, replaced).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="310"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="312"/>
         <source>Tanda terima {name} bernomor {seq}, nomor yang sudah diterapkan dari tanda terima lain yang isinya berbeda. Tanda terima ini ditolak; tidak ada yang diubah. Minta tanda terima terbaru dari kabupaten.</source>
         <translation>Receipt {name} is number {seq}, a number already applied from another receipt with different contents. This receipt is refused; nothing was changed. Ask the regency for its latest receipt.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="315"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="317"/>
         <source>Tanda terima {name} menjawab paket perangkat lain ({device}), bukan perangkat ini. Tidak ada yang diubah.</source>
         <translation>Receipt {name} answers the packages of another device ({device}), not this one. Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="319"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="321"/>
         <source>Nomor paket {seq} melebihi batas format. Hubungi DPMD; tidak ada paket yang dibuat.</source>
         <translation>Package number {seq} exceeds what the format allows. Contact DPMD; no package was made.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="322"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="324"/>
         <source>Kunci instalasi kabupaten tidak dapat dibuka: berkas kunci {path} hilang atau milik instalasi lain (basis data dipulihkan dari salinan biasa di komputer lain?). Pulihkan dari cadangan terenkripsi (.kbak), yang membawa kuncinya, atau kembalikan berkas kunci itu.</source>
         <translation>The regency installation&apos;s keys cannot be opened: the key file {path} is missing or belongs to another installation (was the database restored from a plain copy on another computer?). Restore from an encrypted backup (.kbak), which carries the keys, or put that key file back.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="328"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="330"/>
         <source>Berkas kunci {path} tidak dapat dibaca atau ditulis: {detail}.</source>
         <translation>Key file {path} cannot be read or written: {detail}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="330"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="332"/>
         <source>{field}: isinya harus {want}.</source>
         <translation>{field}: the value must be {want}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="331"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="333"/>
         <source>{field} berisi karakter kendali atau pembalik arah teks yang tidak boleh ada dalam data.</source>
         <translation>{field} contains control or text-direction characters, which data may not hold.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="334"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="336"/>
         <source>{field} diawali, diakhiri atau berisi spasi ganda.</source>
         <translation>{field} starts or ends with a space, or holds a double space.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="335"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="337"/>
         <source>{field} di luar batas yang sah ({low} sampai {high}).</source>
         <translation>{field} is outside the valid range ({low} to {high}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="336"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="338"/>
         <source>{field}: &apos;{text}&apos; bukan waktu yang sah (TTTT-BB-HH jj:mm:dd).</source>
         <translation>{field}: &apos;{text}&apos; is not a valid time (YYYY-MM-DD hh:mm:ss).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="337"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="339"/>
         <source>Pengenal data (uid) tidak sah.</source>
         <translation>The record id (uid) is not valid.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="338"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="340"/>
         <source>Data ini milik desa {desa}, bukan desa pengirim paket ({own}).</source>
         <translation>This record belongs to village {desa}, not to the village that sent the package ({own}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="339"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="341"/>
         <source>Nomor registrasi &apos;{value}&apos; tidak sah: harus diawali kode desa {desa} lalu tanda hubung dan nomor urut.</source>
         <translation>Registration number &apos;{value}&apos; is not valid: it must start with the village code {desa}, then a hyphen and a serial number.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="343"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="345"/>
         <source>Data yang sama muncul dua kali dalam paket; yang kedua ditolak.</source>
         <translation>The same record appears twice in the package; the second is rejected.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="344"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="346"/>
         <source>NIK ini dipakai dua peserta dalam satu paket; yang kedua ditolak.</source>
         <translation>Two participants in one package have this NIK; the second is rejected.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="347"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="349"/>
         <source>Nomor registrasi {value} dipakai dua peserta dalam satu paket; yang kedua ditolak.</source>
         <translation>Two participants in one package have registration number {value}; the second is rejected.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="350"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="352"/>
         <source>Riwayat perubahan tidak sesuai format.</source>
         <translation>The change history does not follow the format.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="351"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="353"/>
         <source>Rentang bulan pembayaran tidak sah.</source>
         <translation>The payment&apos;s range of months is not valid.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="352"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="354"/>
         <source>Bulan iuran tanpa pembayaran yang sah.</source>
         <translation>A premium month without a valid payment.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="353"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="355"/>
         <source>Nomor KPJ harus berupa angka (paling banyak {max} digit).</source>
         <translation>A KPJ number must be digits (at most {max}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="354"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="356"/>
         <source>Pengenal data ini sudah dipakai desa lain di kabupaten; data ditolak.</source>
         <translation>Another village in the regency already uses this record id; the record is rejected.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="357"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="359"/>
         <source>NIK ini sudah terdaftar di desa ini untuk peserta lain, {name} ({reg_no}).</source>
         <translation>This NIK is already registered in this village for another participant, {name} ({reg_no}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="360"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="362"/>
         <source>Nomor registrasi {reg_no} sudah dipakai peserta lain desa ini di kabupaten ({name}); aplikasi desa memberi nomor baru dan mengirimnya lagi.</source>
         <translation>Registration number {reg_no} is already used at the regency by another participant of this village ({name}); the village application gives a new number and sends it again.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="366"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="368"/>
         <source>Alamat basis data {url} tidak didukung. Gunakan postgresql+psycopg://pengguna:sandi@host/nama.</source>
         <translation>Database address {url} is not supported. Use postgresql+psycopg://user:password@host/name.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="369"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="371"/>
         <source>Alamat basis data {url} tidak sah: {detail}.</source>
         <translation>Database address {url} is not valid: {detail}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="370"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="372"/>
         <source>Basis data {url} tidak dapat dihubungi: {detail}. Periksa server, nama pengguna dan sandinya.</source>
         <translation>Database {url} cannot be reached: {detail}. Check the server, the user name and the password.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="373"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="375"/>
         <source>Basis data {url} berskema {found}, versi ini memerlukan skema {supported}. Salin ulang data dengan &apos;kudus-desktop store copy&apos; ke basis data kosong; basis data itu tidak diubah.</source>
         <translation>Database {url} has schema {found}; this version needs schema {supported}. Copy the data again with &apos;kudus-desktop store copy&apos; into an empty database; that database was not changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="378"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="380"/>
         <source>Basis data tujuan {url} sudah berisi data ({count} peserta). Salinan hanya ke basis data kosong.</source>
         <translation>Target database {url} already holds data ({count} participants). Copies go into an empty database only.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="381"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="383"/>
         <source>Basis data {url} ada di server PostgreSQL; cadangkan dengan pg_dump di server itu.</source>
         <translation>Database {url} is on a PostgreSQL server; back it up with pg_dump on that server.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="384"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="386"/>
         <source>Sumber dan tujuan salinan adalah basis data yang sama.</source>
         <translation>The source and the target of the copy are the same database.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="386"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="388"/>
         <source>Permintaan tanpa tanda tangan perangkat desa. Server sinkronisasi hanya melayani aplikasi desa.</source>
         <translation>Request without a village device signature. The sync server only serves the village application.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="389"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="391"/>
         <source>Tanda tangan permintaan tidak cocok dengan kunci perangkat yang terdaftar di kabupaten.</source>
         <translation>The request signature does not match the device key registered at the regency.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="392"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="394"/>
         <source>Perangkat {device} belum terdaftar di kabupaten. Kirim paket pertama agar kabupaten dapat mengonfirmasi sidik jarinya.</source>
         <translation>Device {device} is not registered at the regency. Send a first package so the regency can confirm its fingerprint.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="397"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="399"/>
         <source>Paket sudah diterima server; kabupaten belum mengonfirmasi sidik jari perangkat ini ({fingerprint}).</source>
         <translation>The server has the package; the regency has not yet confirmed this device&apos;s fingerprint ({fingerprint}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="400"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="402"/>
         <source>Paket ini tidak dibuat oleh perangkat yang mengirimnya.</source>
         <translation>This package was not made by the device that sent it.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="401"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="403"/>
         <source>Desa ini sudah mengirim dari perangkat yang lebih baru; tanda terima hanya untuk perangkat itu.</source>
         <translation>This village has sent from a newer device; receipts are for that device only.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="404"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="406"/>
         <source>Kiriman lebih besar dari batas server ({limit} MB).</source>
         <translation>The upload is larger than the server&apos;s limit ({limit} MB).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="405"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="407"/>
         <source>Server sedang menerima banyak kiriman. Paket menunggu dan dikirim lagi dalam {seconds} detik.</source>
         <translation>The server is receiving many uploads. The package waits and is sent again in {seconds} seconds.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="408"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="410"/>
         <source>Permintaan ke server tidak lengkap atau tidak sah.</source>
         <translation>The request to the server is incomplete or invalid.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="409"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="411"/>
         <source>Perangkat {device} sudah dicabut kabupaten; tidak ada lagi yang diterima darinya. Buat kunci perangkat baru (Sinkronisasi &gt; Ganti kunci) dan bacakan sidik jarinya kepada kabupaten.</source>
         <translation>Device {device} has been revoked by the regency; nothing more is accepted from it. Make new device keys (Sync &gt; Renew keys) and read their fingerprint out to the regency.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="414"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="416"/>
         <source>Perangkat {device} sudah terdaftar; paketnya diimpor langsung.</source>
         <translation>Device {device} is already registered; its packages are imported directly.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="415"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="417"/>
         <source>Jawaban server {server} lebih besar dari {limit} MB; itu bukan tanda terima. Tidak ada yang diubah.</source>
         <translation>The answer from server {server} is larger than {limit} MB; it is not a receipt. Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="418"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="420"/>
         <source>Terlalu banyak permintaan dari desa ini. Coba lagi dalam {seconds} detik.</source>
         <translation>Too many requests from this village. Try again in {seconds} seconds.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="421"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="423"/>
         <source>Server sinkronisasi mengalami kesalahan. Tidak ada data yang berubah; coba lagi nanti.</source>
         <translation>The sync server ran into an error. No data was changed; try again later.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="424"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="426"/>
         <source>Alamat {path} tidak dikenal oleh server sinkronisasi.</source>
         <translation>The sync server does not know the address {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="425"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="427"/>
         <source>Tidak ada paket yang menunggu dari perangkat {device}.</source>
         <translation>No packages are waiting from device {device}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="426"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="428"/>
         <source>Alamat server sinkronisasi belum ada. Paket tetap dapat dikirim dengan flashdisk.</source>
         <translation>There is no sync server address yet. Packages can still be sent on a USB stick.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="429"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="431"/>
         <source>Alamat server sinkronisasi {server} tidak sah; harus diawali http:// atau https://.</source>
         <translation>Sync server address {server} is not valid; it must start with http:// or https://.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="432"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="434"/>
         <source>Server {server} tidak dapat dihubungi ({detail}). Paket menunggu dan dikirim lagi nanti.</source>
         <translation>Server {server} cannot be reached ({detail}). Packages wait and are sent again later.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="435"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="437"/>
         <source>Server kabupaten menolak (HTTP {status}): {reason}</source>
         <translation>The regency server refused (HTTP {status}): {reason}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="436"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="438"/>
         <source>{server} bukan server sinkronisasi Kudus Desktop.</source>
         <translation>{server} is not a Kudus Desktop sync server.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="437"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="439"/>
         <source>Server {server} melayani kabupaten {found}, bukan {expected}. Periksa alamat server.</source>
         <translation>Server {server} serves regency {found}, not {expected}. Check the server address.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="441"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="443"/>
         <source>Bulan &apos;{value}&apos; tidak dikenal. Tulis sebagai TTTT-BB, misalnya 2026-05.</source>
         <translation>Month &apos;{value}&apos; is not recognised. Write it as YYYY-MM, for example 2026-05.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="444"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="446"/>
         <source>Jumlah bulan {months} tidak sah (1 sampai 24).</source>
         <translation>Number of months {months} is not valid (1 to 24).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="445"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="447"/>
         <source>Tidak ada tarif iuran yang berlaku untuk {month} (sumber dana {funding}). Tambahkan baris tarif.</source>
         <translation>No premium rate applies to {month} (funding {funding}). Add a rate row.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="448"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="450"/>
         <source>Baris tarif {id} tidak ada.</source>
         <translation>Rate row {id} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="449"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="451"/>
         <source>Tarif berakhir ({valid_to}) sebelum mulai berlaku ({valid_from}).</source>
         <translation>The rate ends ({valid_to}) before it starts ({valid_from}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="450"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="452"/>
         <source>Tarif tidak sah: penghasilan dilaporkan minimal {min_income}, JKK lebih dari 0% dan paling banyak 10%, JKM tidak negatif.</source>
         <translation>Invalid rate: reported income at least {min_income}, JKK above 0% and at most 10%, JKM not negative.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="455"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="457"/>
         <source>Diskon harus lebih dari 0% dan paling banyak 100%.</source>
         <translation>The discount must be above 0% and at most 100%.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="456"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="458"/>
         <source>Kepesertaan {name} gugur pada {month} karena lebih dari 3 bulan iuran tidak dibayar. Daftarkan ulang orang itu; pembayaran ini tidak dicatat.</source>
         <translation>{name}&apos;s membership lapsed in {month} because more than 3 months were unpaid. Register the person again; this payment was not recorded.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="461"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="463"/>
         <source>{name} belum atau tidak lagi terdaftar sebagai peserta ({standing}); {count} orang yang dipilih tidak ditagih. Hanya peserta yang disetujui dan tidak ditolak yang dibayar. Pembayaran tidak dicatat.</source>
         <translation>{name} is not (or no longer) an enrolled participant ({standing}); {count} of the chosen people are not billed. Only participants who were approved and not rejected are paid for. The payment was not recorded.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="466"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="468"/>
         <source>{count} orang yang dipilih tidak ada dalam tagihan {period} (bukan peserta pada bulan itu atau dibiayai APBD): {names}. Pembayaran tidak dicatat.</source>
         <translation>{count} selected people are not on the bill for {period} (not participants in that month, or funded by the regency): {names}. The payment was not recorded.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="471"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="473"/>
         <source>Jumlah pembayaran harus lebih dari nol.</source>
         <translation>The payment amount must be more than zero.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="472"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="474"/>
         <source>Tanggal bayar {date} belum terjadi.</source>
         <translation>Payment date {date} has not happened yet.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="473"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="475"/>
         <source>Tidak ada iuran yang belum dibayar untuk {period} pada pilihan ini.</source>
         <translation>Nothing is unpaid for {period} in this selection.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="476"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="478"/>
         <source>Jumlah {amount} tidak sama dengan tagihan {expected} untuk {people} peserta, {period}. Periksa jumlahnya, atau pilih peserta dan bulan yang sesuai dengan pembayaran itu.</source>
         <translation>The amount {amount} does not match the bill of {expected} for {people} participants, {period}. Check the amount, or choose the participants and months that payment was for.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="481"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="483"/>
         <source>Tuliskan alasan pembatalan pembayaran.</source>
         <translation>Write the reason for voiding the payment.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="482"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="484"/>
         <source>Pembayaran {id} tidak ada.</source>
         <translation>Payment {id} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="483"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="485"/>
         <source>Pembayaran itu sudah dibatalkan pada {date}.</source>
         <translation>That payment was already voided on {date}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="484"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="486"/>
         <source>Anggaran tidak sah: jumlah harus lebih dari nol, tambahan peserta tidak negatif, tahun 2000-2100.</source>
         <translation>Invalid budget: the amount must be above zero, additions not negative, year 2000-2100.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="488"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="490"/>
         <source>Masa simpan harus 0 sampai 100 tahun (0: tidak pernah dihapus).</source>
         <translation>The retention period must be 0 to 100 years (0: never removed).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="489"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="491"/>
         <source>Masa simpan data belum diatur (0 tahun): tidak ada yang dihapus. Atur dulu dengan &apos;kudus-desktop purge --set-years N&apos;.</source>
         <translation>No retention period is set (0 years): nothing was removed. Set it first with &apos;kudus-desktop purge --set-years N&apos;.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="494"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="496"/>
         <source>Jumlah yang akan dihapus berubah dari {expected} menjadi {found} orang. Periksa lagi lalu ulangi; tidak ada yang dihapus.</source>
         <translation>The number to remove changed from {expected} to {found} people. Check again and repeat; nothing was removed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="499"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="501"/>
         <source>Jam komputer berubah sejak pertanyaan tadi: batas hapusnya kini {now}, bukan {seen}. Periksa tanggal dan jam Windows lalu ulangi; tidak ada yang dihapus.</source>
         <translation>The computer clock changed since the question: the cut-off is now {now}, not {seen}. Check the Windows date and time and try again; nothing was removed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="505"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="507"/>
         <source>Laporan perangkat hilang memuat NIK lengkap: hanya admin dan verifikator yang boleh membuatnya.</source>
         <translation>The lost-device report lists full NIKs: only admins and verifiers may make it.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="508"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="510"/>
         <source>Sebutkan nomor paket yang ada di flashdisk yang hilang.</source>
         <translation>Name the numbers of the packages that were on the lost stick.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="509"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="511"/>
         <source>Perangkat ini tidak pernah membuat paket {seqs}.</source>
         <translation>This device never made package {seqs}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="511"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="513"/>
         <source>Verifikator memeriksa data, tidak mengubahnya: hanya admin dan operator yang boleh mendaftarkan atau mengubah peserta.</source>
         <translation>A verifier checks data and does not change it: only admins and operators may enrol or change participants.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="516"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="518"/>
         <source>Hanya verifikator atau admin yang boleh menyetujui atau mengembalikan data peserta.</source>
         <translation>Only a verifier or an admin may approve or send back participant data.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="519"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="521"/>
         <source>{count} peserta yang dipilih Anda ubah sendiri; perubahan harus diperiksa orang lain. Tidak ada yang dikembalikan.</source>
         <translation>You changed {count} of the selected participants yourself; someone else must check them. Nothing was sent back.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="524"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="526"/>
         <source>Persetujuan verifikator hanya berlaku di kantor desa.</source>
         <translation>Verifier approval applies only in a village office.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="525"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="527"/>
         <source>Data {name} belum disetujui verifikator; kartunya dicetak setelah disetujui.</source>
         <translation>The data of {name} is not yet approved by the verifier; the card is printed after approval.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="528"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="530"/>
         <source>Pendaftaran {name} ditolak ({reason}); tidak ada kartu untuk peserta yang ditolak.</source>
         <translation>{name}&apos;s enrolment was rejected ({reason}); rejected participants get no card.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="532"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="534"/>
         <source>Peserta tidak ditemukan (mungkin sudah diubah di tempat lain).</source>
         <translation>Participant not found (it may have been changed elsewhere).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="535"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="537"/>
         <source>Kepesertaan {name} sudah berhenti.</source>
         <translation>The participation of {name} has already ended.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="536"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="538"/>
         <source>Kepesertaan {name} masih aktif.</source>
         <translation>The participation of {name} is still active.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="537"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="539"/>
         <source>NIK wajib diisi.</source>
         <translation>NIK is required.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="538"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="540"/>
         <source>NIK hanya boleh berisi angka 0-9.</source>
         <translation>The NIK may contain only the digits 0-9.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="539"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="541"/>
         <source>NIK harus 16 digit, yang diisi {length} digit.</source>
         <translation>The NIK must have 16 digits; {length} were entered.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="540"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="542"/>
         <source>NIK diawali kode provinsi {code} yang tidak ada.</source>
         <translation>The NIK starts with province code {code}, which does not exist.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="541"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="543"/>
         <source>Digit ke-7 s.d. 12 NIK ({digits}) bukan tanggal lahir yang sah (hari 01-31, atau 41-71 untuk perempuan).</source>
         <translation>Digits 7 to 12 of the NIK ({digits}) are not a valid birth date (day 01-31, or 41-71 for women).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="545"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="547"/>
         <source>Empat digit terakhir NIK tidak boleh 0000.</source>
         <translation>The last four digits of the NIK cannot be 0000.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="546"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="548"/>
         <source>NIK ini sudah terdaftar atas nama {name} ({reg_no}).</source>
         <translation>This NIK is already enrolled for {name} ({reg_no}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="547"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="549"/>
         <source>Menurut NIK jenis kelaminnya {nik_sex}, tetapi yang dipilih {typed_sex}.</source>
         <translation>The NIK says the sex is {nik_sex}, but {typed_sex} was chosen.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="550"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="552"/>
         <source>Tanggal lahir dalam NIK ({nik_date}) berbeda dengan tanggal lahir yang diisi ({typed_date}).</source>
         <translation>The birth date in the NIK ({nik_date}) differs from the date of birth entered ({typed_date}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="553"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="555"/>
         <source>NIK diterbitkan di luar Kabupaten Kudus (kode wilayah {code}). Pastikan orangnya memang warga desa ini.</source>
         <translation>The NIK was issued outside Kabupaten Kudus (region code {code}). Make sure the person lives in this village.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="557"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="559"/>
         <source>Kode kecamatan {code} dalam NIK tidak dikenal di Kabupaten Kudus.</source>
         <translation>District code {code} in the NIK is not known in Kabupaten Kudus.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="560"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="562"/>
         <source>Nomor KK hanya boleh berisi angka 0-9.</source>
         <translation>The KK number may contain only the digits 0-9.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="561"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="563"/>
         <source>Nomor KK harus 16 digit, yang diisi {length} digit.</source>
         <translation>The KK number must have 16 digits; {length} were entered.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="562"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="564"/>
         <source>umur {age} tahun, batas {limit} tahun</source>
         <translation>age {age}, limit {limit}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="563"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="565"/>
         <source>masa jabatan berakhir {date}</source>
         <translation>term of office ended {date}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="564"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="566"/>
         <source>tidak ada lagi di daftar {source} ({file}, diimpor {date})</source>
         <translation>no longer on the {source} list ({file}, imported {date})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="565"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="567"/>
         <source>Mungkin orang yang sama dengan {name} di baris {row} berkas ini (NIK berakhiran {nik4}): lahir pada hari yang sama dengan nama atau No. KK yang mirip. Periksa KTP/KK agar tidak terdaftar dua kali.</source>
         <translation>Possibly the same person as {name} on row {row} of this file (NIK ending {nik4}): born on the same day with a similar name or KK number. Check the ID card/KK so nobody is enrolled twice.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="570"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="572"/>
         <source>Mungkin orang yang sama dengan {name} ({reg_no}, NIK berakhiran {nik4}): lahir pada hari yang sama dengan nama atau No. KK yang mirip. Periksa KTP/KK agar tidak terdaftar dua kali dengan NIK berbeda.</source>
         <translation>Possibly the same person as {name} ({reg_no}, NIK ending {nik4}): born on the same day with a similar name or KK number. Check the ID card/KK so nobody is enrolled twice under different NIKs.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="575"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="577"/>
         <source>Akhir masa jabatan tidak boleh sebelum tanggal mulai kepesertaan.</source>
         <translation>The end of the term of office cannot be before the participation start date.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="578"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="580"/>
         <source>Desil &apos;{value}&apos; tidak sah (harus 1 sampai 10); desil baris ini tidak dicatat, pesertanya tetap diimpor.</source>
         <translation>Decile &apos;{value}&apos; is not valid (it must be 1 to 10); this row&apos;s decile is not recorded, the participant is still imported.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="582"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="584"/>
         <source>Digit ke-7 s.d. 12 nomor KK ({digits}) bukan tanggal yang sah; periksa kembali.</source>
         <translation>Digits 7 to 12 of the KK number ({digits}) are not a valid date; please check.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="585"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="587"/>
         <source>Nama hanya boleh berisi huruf, spasi, titik, koma, apostrof dan tanda hubung.</source>
         <translation>A name may contain only letters, spaces, dots, commas, apostrophes and hyphens.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="588"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="590"/>
         <source>Nama terlalu pendek.</source>
         <translation>The name is too short.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="589"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="591"/>
         <source>{field}: &apos;{text}&apos; tidak dapat dibaca sebagai tanggal. Tulis seperti 17/08/1985 atau 17 Agustus 1985.</source>
         <translation>{field}: &apos;{text}&apos; cannot be read as a date. Write it like 17/08/1985 or 17 Agustus 1985.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="592"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="594"/>
         <source>{field}: &apos;{text}&apos; bukan tanggal yang ada di kalender.</source>
         <translation>{field}: &apos;{text}&apos; is not a date that exists.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="593"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="595"/>
         <source>{field} tidak boleh setelah hari ini.</source>
         <translation>{field} cannot be after today.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="594"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="596"/>
         <source>{field} sebelum tahun 1900; periksa kembali.</source>
         <translation>{field} is before 1900; please check.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="595"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="597"/>
         <source>Tanggal mulai kepesertaan sebelum tanggal lahir.</source>
         <translation>The start date is before the date of birth.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="596"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="598"/>
         <source>Umur pada tanggal mulai {age} tahun, melebihi batas {limit} tahun yang ditetapkan.</source>
         <translation>Age on the start date is {age}, above the set limit of {limit} years.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="599"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="601"/>
         <source>Umur pada tanggal mulai {age} tahun; pekerja di bawah 15 tahun tidak lazim.</source>
         <translation>Age on the start date is {age}; workers under 15 are unusual.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="602"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="604"/>
         <source>{field}: pilihan &apos;{value}&apos; tidak dikenal.</source>
         <translation>{field}: the choice &apos;{value}&apos; is not known.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="603"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="605"/>
         <source>{field} harus berupa angka 1-999.</source>
         <translation>{field} must be a number from 1 to 999.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="604"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="606"/>
         <source>Nomor telepon harus 8-15 digit, boleh diawali + dan berisi spasi atau tanda hubung.</source>
         <translation>The phone number must have 8-15 digits; it may start with + and contain spaces or hyphens.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="607"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="609"/>
         <source>Pekerja rentan harus disertai sumber datanya (DTKS, DTSEN, P3KE, ...).</source>
         <translation>A vulnerable worker needs the source list they come from (DTKS, DTSEN, P3KE, ...).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="610"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="612"/>
         <source>Tanggal berhenti ({exit}) sebelum tanggal mulai kepesertaan ({start}).</source>
         <translation>The end date ({exit}) is before the start date ({start}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="613"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="615"/>
         <source>Tanggal aktif kembali ({date}) sebelum tanggal berhenti ({exit}).</source>
         <translation>The reactivation date ({date}) is before the end date ({exit}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="616"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="618"/>
         <source>{field} terlalu panjang (maksimal {max} karakter).</source>
         <translation>{field} is too long (at most {max} characters).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="617"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="619"/>
         <source>{field}: nilai &apos;{value}&apos; tidak sah.</source>
         <translation>{field}: the value &apos;{value}&apos; is not valid.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="619"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="621"/>
         <source>Gagal menulis {path}: {detail}. Pilih folder lain atau tutup berkas itu di Excel.</source>
         <translation>Could not write {path}: {detail}. Choose another folder or close the file in Excel.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="622"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="624"/>
         <source>Kolom tidak dikenal: {columns}. Kolom yang tersedia: {known}.</source>
         <translation>Unknown columns: {columns}. Available columns: {known}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="623"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="625"/>
         <source>Berkas {path} tidak ditemukan.</source>
         <translation>File {path} not found.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="738"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="740"/>
         <source>Nomor KPJ &apos;{kpj}&apos; tidak sah: harus angka saja, {low} sampai {high} digit (tulis sebagai teks agar nol di depan tetap).</source>
         <translation>KPJ number &apos;{kpj}&apos; is not valid: it must be digits only, {low} to {high} of them (write it as text so leading zeros stay).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="743"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="745"/>
         <source>Perhatian: nomor KPJ {kpj} berisi {found} digit, bukan {digits} digit seperti biasanya. Nomor ini tetap dicatat; cocokkan dengan berkas BPJS (panjang yang biasa dapat diubah di Pengaturan).</source>
         <translation>Note: KPJ number {kpj} has {found} digits, not the usual {digits}. It is recorded anyway; check it against the BPJS file (the usual length can be changed in Settings).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="624"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="626"/>
         <source>Berkas {path} terlalu besar ({size} MB; batasnya {max} MB). Pecah daftar menjadi beberapa berkas.</source>
         <translation>The file {path} is too large ({size} MB; the limit is {max} MB). Split the list into several files.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="627"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="629"/>
         <source>Berkas {path} dilindungi kata sandi. Buka di Excel, hapus kata sandinya, simpan, lalu impor lagi.</source>
         <translation>The file {path} is protected by a password. Open it in Excel, remove the password, save it and import again.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="630"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="632"/>
         <source>Berkas {path} rusak dan tidak dapat dibaca ({detail}).</source>
         <translation>The file {path} is damaged and cannot be read ({detail}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="631"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="633"/>
         <source>Berkas {path} bukan daftar yang dapat dibaca: isinya berkas {what}. Simpan daftarnya sebagai buku kerja Excel (.xlsx), LibreOffice (.ods) atau CSV, lalu pilih berkas itu.</source>
         <translation>The file {path} is not a list that can be read: it is a {what} file. Save the list as an Excel workbook (.xlsx), LibreOffice (.ods) or CSV, then choose that file.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="636"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="638"/>
         <source>Berkas {path} bukan daftar yang dapat dibaca: isinya data biner, bukan buku kerja atau teks CSV. Simpan daftarnya sebagai buku kerja Excel (.xlsx), LibreOffice (.ods) atau CSV, lalu pilih berkas itu.</source>
         <translation>The file {path} is not a list that can be read: it holds binary data, not a workbook or CSV text. Save the list as an Excel workbook (.xlsx), LibreOffice (.ods) or CSV, then choose that file.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="641"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="643"/>
         <source>Berkas {path} (lembar {sheet}) terlalu besar setelah dibuka: lebih dari {max} MB. Daftar desa atau kabupaten tidak sebesar itu; berkas ini rusak atau bukan daftar. Tidak ada yang dibaca.</source>
         <translation>The file {path} (sheet {sheet}) is too large once unpacked: more than {max} MB. No village or regency list is that large; the file is damaged or not a list. Nothing was read.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="646"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="648"/>
         <source>Berkas {path} (lembar {sheet}) berisi lebih dari {rows} baris atau {cells} sel berisi data, batas satu impor. Pecah daftar menjadi beberapa berkas. Tidak ada yang dibaca.</source>
         <translation>The file {path} (sheet {sheet}) holds more than {rows} rows or {cells} cells with data, the limit of one import. Split the list into several files. Nothing was read.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="651"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="653"/>
         <source>Berkas {path} ({sheet}) memuat satu sel yang lebih panjang dari {max} karakter, batas Excel sendiri: berkas ini rusak atau tidak dibuat sebagai daftar. Tidak ada yang dibaca.</source>
         <translation>The file {path} ({sheet}) holds a cell longer than {max} characters, Excel&apos;s own limit: the file is damaged or was not made as a list. Nothing was read.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="656"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="658"/>
         <source>Baris {row} berkas {path} memuat satu kolom yang lebih panjang dari {max} karakter, batas Excel sendiri: berkas ini rusak atau tidak dibuat sebagai daftar. Tidak ada yang dibaca.</source>
         <translation>Row {row} of {path} holds a field longer than {max} characters, Excel&apos;s own limit: the file is damaged or was not made as a list. Nothing was read.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="661"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="663"/>
         <source>Lembar {sheet} di {path} berisi {count} sel rumus yang hasilnya belum pernah dihitung (berkas dibuat program lain, bukan disimpan oleh Excel). Buka berkas itu di Excel atau LibreOffice, simpan, lalu impor lagi. Tidak ada yang dibaca.</source>
         <translation>The sheet {sheet} in {path} holds {count} formula cells whose results were never calculated (the file was made by another program, not saved by Excel). Open the file in Excel or LibreOffice, save it, then import it again. Nothing was read.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="667"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="669"/>
         <source>Lembar {sheet} di berkas {path} kosong.</source>
         <translation>Sheet {sheet} in {path} is empty.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="668"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="670"/>
         <source>Berkas {path} tidak memiliki lembar bernama {sheet}.</source>
         <translation>The file {path} has no sheet named {sheet}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="669"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="671"/>
         <source>Tidak ada kolom NIK di {path} (lembar: {sheet}). Beri judul kolom &apos;NIK&apos; atau pilih kolomnya sendiri.</source>
         <translation>There is no NIK column in {path} (sheets: {sheet}). Give the column the heading &apos;NIK&apos; or choose it yourself.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="673"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="675"/>
         <source>Sel NIK berisi angka, bukan teks ({digits}). Excel hanya menyimpan 15 digit, sehingga digit terakhir NIK bisa sudah hilang. Ketik ulang NIK sebagai teks (format Teks, atau awali dengan tanda &apos;).</source>
         <translation>The NIK cell holds a number, not text ({digits}). Excel keeps only 15 digits, so the NIK&apos;s last digit may already be lost. Type the NIK again as text (Text format, or start it with &apos;).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="678"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="680"/>
         <source>Sel NIK berisi angka, bukan teks ({digits}). Digit terakhirnya bukan 0, jadi Excel tidak memotongnya (Excel menyimpan 15 digit dan menulis digit ke-16 sebagai 0): NIK ini diterima. Sebaiknya kolom NIK diformat sebagai Teks.</source>
         <translation>The NIK cell holds a number, not text ({digits}). Its last digit is not 0, so Excel did not cut it (Excel keeps 15 digits and writes the 16th as 0): this NIK is accepted. Better format the NIK column as Text.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="684"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="686"/>
         <source>Sel nomor KK berisi angka, bukan teks ({digits}). Digit terakhirnya bukan 0, jadi Excel tidak memotongnya: nomor ini diterima. Sebaiknya kolom KK diformat sebagai Teks.</source>
         <translation>The KK number cell holds a number, not text ({digits}). Its last digit is not 0, so Excel did not cut it: the number is accepted. Better format the KK column as Text.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="689"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="691"/>
         <source>Sel nomor KK berisi angka, bukan teks ({digits}). Excel hanya menyimpan 15 digit, sehingga digit terakhirnya bisa sudah hilang. Ketik ulang sebagai teks.</source>
         <translation>The KK cell holds a number, not text ({digits}). Excel keeps only 15 digits, so its last digit may already be lost. Type it again as text.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="694"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="696"/>
         <source>NIK ini sudah ada di baris {first_row} berkas yang sama.</source>
         <translation>This NIK already appears in row {first_row} of the same file.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="695"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="697"/>
         <source>Lembar ini berisi rumus; yang dibaca adalah hasil terakhir yang disimpan Excel. Sel rumus yang belum pernah dihitung terbaca kosong.</source>
         <translation>This sheet contains formulas; the values read are the last results Excel saved. Formula cells never calculated read as empty.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="701"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="703"/>
         <source>Kode wilayah {code} tidak dikenal: tulis kode desa (33.19.03.2008) atau kecamatan (33.19.03).</source>
         <translation>Unknown area code {code}: write a village code (33.19.03.2008) or a kecamatan code (33.19.03).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="704"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="706"/>
         <source>--map {pair}: tulis KOLOM=JUDUL, KOLOM salah satu dari {fields}, JUDUL judul kolom di berkas.</source>
         <translation>--map {pair}: write FIELD=HEADER, FIELD one of {fields}, HEADER a column header in the file.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="707"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="709"/>
         <source>Fitur ini hanya tersedia di instalasi mode kabupaten.</source>
         <translation>This is only available in a regency-mode installation.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="708"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="710"/>
         <source>Peran {role} tidak boleh memutuskan kepesertaan ganda; minta admin atau verifikator.</source>
         <translation>The role {role} may not decide double enrolments; ask an admin or a verifier.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="711"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="713"/>
         <source>Keputusan &apos;{decision}&apos; tidak dikenal.</source>
         <translation>Unknown decision &apos;{decision}&apos;.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="712"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="714"/>
         <source>Kasus kepesertaan ganda nomor {id} tidak ada.</source>
         <translation>There is no double-enrolment case number {id}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="713"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="715"/>
         <source>Kasus nomor {id} sudah diputuskan sebelumnya; keputusan itu tidak diubah.</source>
         <translation>Case number {id} was already decided; that decision is unchanged.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="716"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="718"/>
         <source>Kedua kepesertaan memakai NIK yang sama ({nik}), jadi pasti orang yang sama: pilih kepesertaan yang berlaku.</source>
         <translation>Both enrolments use the same NIK ({nik}), so they are the same person: choose the enrolment that stands.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="720"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="722"/>
         <source>Berkas {path} tidak berisi satu pun NIK yang sah. Daftar APBD yang tersimpan tidak diubah.</source>
         <translation>{path} holds no valid NIK. The stored APBD list is unchanged.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="723"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="725"/>
         <source>NIK ini sudah ada di baris sebelumnya; baris ini dilewati.</source>
         <translation>This NIK is already on an earlier row; this row is skipped.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="724"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="726"/>
         <source>Tidak ada peserta yang perlu didaftarkan ke BPJS untuk {desa}: semua peserta aktif yang diterima sudah ber-KPJ atau sudah dikirim.</source>
         <translation>No participant to register with BPJS for {desa}: every active accepted participant has a KPJ number or was already sent.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="729"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="731"/>
         <source>Berkas {path} (lembar: {sheet}) tidak punya kolom KPJ maupun kolom status. Beri judul kolom &apos;KPJ&apos; dan &apos;STATUS&apos; atau pilih kolomnya sendiri.</source>
         <translation>{path} (sheet: {sheet}) has neither a KPJ nor a status column. Head the columns &apos;KPJ&apos; and &apos;STATUS&apos; or choose them yourself.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="734"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="736"/>
         <source>Status &apos;{status}&apos; tidak dikenali: tulis misalnya TERDAFTAR atau DITOLAK, atau isi nomor KPJ.</source>
         <translation>Status &apos;{status}&apos; not recognised: write e.g. TERDAFTAR or DITOLAK, or fill in the KPJ number.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="737"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="739"/>
         <source>Status terdaftar tetapi nomor KPJ kosong.</source>
         <translation>Status registered but the KPJ number is empty.</translation>
     </message>

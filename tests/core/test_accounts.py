@@ -86,3 +86,27 @@ def test_changes_imports_and_exports_are_in_the_audit_log(service: ParticipantSe
     ]
     imported = audit_events(service.db, action="participants_imported")[0]
     assert "1 baru" in imported.detail and "l.xlsx" in imported.detail
+
+
+def test_changing_ones_own_password_needs_the_current_one_and_counts_wrong_ones(db: Database) -> None:
+    accounts = AccountService(db)
+    me = accounts.login("admin", PASSWORD)
+    with pytest.raises(ValidationError) as short:
+        accounts.change_own_password(me, PASSWORD, "pendek")
+    assert short.value.issues[0].code == "password_too_short"
+    with pytest.raises(ValidationError) as same:
+        accounts.change_own_password(me, PASSWORD, PASSWORD)
+    assert same.value.issues[0].code == "password_unchanged"
+    # Wrong current passwords count as failed log-ins: guessing here locks the account as there.
+    for _ in range(MAX_FAILURES):
+        with pytest.raises(AuthError) as wrong:
+            accounts.change_own_password(me, "tebak-tebakan", "sandi-baru-456")
+        assert wrong.value.code in ("password_current_wrong", "account_locked")
+    with pytest.raises(AuthError) as locked:
+        accounts.change_own_password(me, PASSWORD, "sandi-baru-456")
+    assert locked.value.code == "account_locked"
+    later = datetime.now() + timedelta(minutes=LOCK_MINUTES + 1)
+    accounts.change_own_password(me, PASSWORD, "sandi-baru-456", now=later)
+    with pytest.raises(AuthError):
+        accounts.login("admin", PASSWORD, now=later)
+    assert accounts.login("admin", "sandi-baru-456", now=later).username == "admin"

@@ -301,6 +301,41 @@ class AccountService:
             write_audit(conn, actor.username, "password_reset", row.username)
         return OpChanges(settings=True)
 
+    def change_own_password(self, user: UserView, current: str, new: str, *, now: datetime | None = None) -> OpChanges:
+        """The person at the PC sets a new password for their own account, proving the current one.
+        A wrong current password counts as a failed log-in (the account locks after
+        :data:`MAX_FAILURES`), so this is no way around the lock."""
+        now = now or datetime.now()
+        issues: list[Issue] = []
+        if len(new) < MIN_PASSWORD:
+            issues.append(Issue("password", "password_too_short", params={"min": MIN_PASSWORD}))
+        elif new == current:
+            issues.append(Issue("password", "password_unchanged"))
+        with self.db.read() as conn:
+            row = conn.execute(select(user_table).where(user_table.c.id == user.id)).first()
+        if row is None or not row.active:
+            raise AuthError("account_disabled")
+        self._refuse_if_locked(row.id, row.username, row.locked_until, now)
+        if not verify_password(row.password_hash, current):
+            with self.db.begin() as conn:
+                self._count_failure(conn, row.id, now)
+                write_audit(conn, row.username, "password_change_failed")
+            raise AuthError("password_current_wrong")
+        if issues:
+            raise ValidationError(issues)
+        with self.db.begin() as conn:
+            conn.execute(
+                update(user_table)
+                .where(user_table.c.id == row.id)
+                .values(password_hash=hash_password(new), failed_logins=0, locked_until=None)
+            )
+            write_audit(conn, row.username, "password_changed")
+        return OpChanges(settings=True)
+
+    def log_out(self, user: UserView) -> None:
+        """Recorded when someone leaves the window for another person to log in."""
+        self._audit(user.username, "logout")
+
     def audit_events(self, limit: int = 500) -> list[tuple[str, str, str, str]]:
         """The newest audit events as (at, username, action, detail)."""
         return [(e.at, e.username, e.action, e.detail) for e in audit_events(self.db, limit=limit)]

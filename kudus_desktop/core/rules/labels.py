@@ -130,6 +130,8 @@ MESSAGES: dict[str, str] = {
     "required": QT_TRANSLATE_NOOP("Pesan", "{field} wajib diisi."),
     # Log-in
     "login_failed": QT_TRANSLATE_NOOP("Pesan", "Nama pengguna atau kata sandi salah."),
+    "password_current_wrong": QT_TRANSLATE_NOOP("Pesan", "Kata sandi yang sekarang salah."),
+    "password_unchanged": QT_TRANSLATE_NOOP("Pesan", "Kata sandi baru sama dengan yang sekarang."),
     "account_disabled": QT_TRANSLATE_NOOP("Pesan", "Akun ini dinonaktifkan. Hubungi admin."),
     "account_locked": QT_TRANSLATE_NOOP(
         "Pesan", "Terlalu banyak kata sandi salah. Akun dikunci; coba lagi dalam {minutes} menit atau minta admin."
@@ -902,6 +904,10 @@ CODES: dict[str, str] = {
     "audit:account_disabled": QT_TRANSLATE_NOOP("Kode", "Akun dinonaktifkan"),
     "audit:account_enabled": QT_TRANSLATE_NOOP("Kode", "Akun diaktifkan"),
     "audit:password_reset": QT_TRANSLATE_NOOP("Kode", "Kata sandi diatur ulang"),
+    "audit:password_changed": QT_TRANSLATE_NOOP("Kode", "Kata sandi sendiri diganti"),
+    "audit:password_change_failed": QT_TRANSLATE_NOOP("Kode", "Ganti kata sandi gagal: kata sandi lama salah"),
+    "audit:logout": QT_TRANSLATE_NOOP("Kode", "Keluar akun"),
+    "audit:support_file": QT_TRANSLATE_NOOP("Kode", "Berkas bantuan dibuat"),
     "audit:participant_create": QT_TRANSLATE_NOOP("Kode", "Peserta didaftarkan"),
     "audit:participant_update": QT_TRANSLATE_NOOP("Kode", "Data peserta diubah"),
     "audit:participant_end": QT_TRANSLATE_NOOP("Kode", "Kepesertaan dihentikan"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -29,8 +29,13 @@ _ACTIVITY = {
 }
 
 
+#: The lock dialog's result when the person at the PC is someone else, who logs in anew.
+SWITCH_USER = 2
+
+
 class LockDialog(QDialog):
-    """Asks the signed-in user's password again; leaving it quits the application."""
+    """Asks the signed-in user's password again; another person may log in instead (the
+    window closes and the log-in opens); leaving it quits the application."""
 
     def __init__(self, accounts: AccountService, user: UserView, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -54,6 +59,9 @@ class LockDialog(QDialog):
         form.addRow(self.tr("Kata sandi"), self.password)
         buttons = QDialogButtonBox()
         self.unlock_button = buttons.addButton(self.tr("Buka"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.switch_button = buttons.addButton(self.tr("Ganti pengguna"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.switch_button.setObjectName("switchUser")
+        self.switch_button.clicked.connect(lambda: self.done(SWITCH_USER))
         buttons.addButton(self.tr("Keluar"), QDialogButtonBox.ButtonRole.RejectRole)
         self.unlock_button.setDefault(True)
         buttons.accepted.connect(self.accept)
@@ -88,6 +96,9 @@ class LockDialog(QDialog):
 
 class IdleLock(QObject):
     """Watches input application-wide and calls ``lock`` after ``minutes`` of none."""
+
+    #: Someone else chose to log in from the lock screen.
+    switch_user = Signal()
 
     def __init__(self, window: QWidget, accounts: AccountService, user: UserView, minutes: int) -> None:
         super().__init__(window)
@@ -130,6 +141,9 @@ class IdleLock(QObject):
 
     def _finished(self, result: int) -> None:
         self.dialog = None
+        if result == SWITCH_USER:
+            self.switch_user.emit()
+            return
         if result != QDialog.DialogCode.Accepted:
             self.window.close()
             return
