@@ -155,166 +155,191 @@
 <context>
     <name>ApprovalPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="93"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="94"/>
         <source>Persetujuan data peserta</source>
         <translation>Approval of participant data</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="101"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="102"/>
         <source>Menunggu persetujuan</source>
         <translation>Awaiting approval</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="102"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="103"/>
         <source>Dikembalikan ke operator</source>
         <translation>Sent back to the operator</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="103"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="104"/>
         <source>Semua</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="110"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="111"/>
         <source>No. registrasi</source>
         <translation>Registration no.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="110"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="111"/>
         <source>Nama</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="111"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="112"/>
         <source>NIK</source>
         <translation>NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="112"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="113"/>
         <source>Jenis</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="113"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="114"/>
         <source>Diubah oleh</source>
         <translation>Changed by</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="114"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="115"/>
         <source>Diajukan</source>
         <translation>Submitted</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="115"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="116"/>
         <source>Keadaan</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="123"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="124"/>
         <source>Data</source>
         <translation>Field</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="123"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="124"/>
         <source>Yang disetujui</source>
         <translation>As approved</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="124"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="125"/>
         <source>Sekarang</source>
         <translation>Now</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="125"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="126"/>
         <source>Peringatan yang diterima</source>
         <translation>Accepted warnings</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="130"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="131"/>
         <source>Setujui</source>
         <translation>Approve</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="134"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="135"/>
         <source>Kembalikan…</source>
         <translation>Send back…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="144"/>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="204"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="145"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="230"/>
         <source>Yang berubah</source>
         <translation>What changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="170"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="188"/>
         <source>Menunggu persetujuan: {w}. Dikembalikan ke operator: {d}.</source>
         <translation>Awaiting approval: {w}. Sent back to the operator: {d}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="174"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="192"/>
         <source>Persetujuan verifikator tidak wajib di kantor ini (Pengaturan): perubahan baru langsung siap dikirim.</source>
         <translation>Verifier approval is not required in this office (Settings): new changes are ready to send at once.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="192"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="200"/>
+        <source>Tidak ada data yang menunggu persetujuan.</source>
+        <translation>Nothing is waiting for approval.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="201"/>
+        <source>Tidak ada data yang dikembalikan ke operator.</source>
+        <translation>Nothing was sent back to the operator.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="202"/>
+        <source>Tidak ada data yang menunggu atau dikembalikan.</source>
+        <translation>Nothing is waiting or sent back.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="218"/>
         <source>Verifikator atau admin yang menyetujui.</source>
         <translation>A verifier or an admin approves.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="194"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="220"/>
         <source>Data yang dikembalikan diperbaiki di halaman Peserta, lalu menunggu lagi.</source>
         <translation>Data sent back is corrected on the Participants page, then waits again.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="196"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="222"/>
         <source>{n} yang dipilih Anda ubah sendiri: orang lain yang memeriksanya.</source>
         <translation>You changed {n} of the selected yourself: someone else checks them.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="198"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="224"/>
         <source>{n} peserta dipilih.</source>
         <translation>{n} participants selected.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="208"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="234"/>
         <source>Yang berubah: {name} ({kind})</source>
         <translation>What changed: {name} ({kind})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="238"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="264"/>
         <source>{n} peringatan diterima pembuat data</source>
         <translation>{n} warnings accepted by the maker</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="252"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="275"/>
+        <source>{n} peserta disetujui; datanya siap dikirim ke kabupaten.</source>
+        <translation>{n} participants approved; their data is ready to send to the regency.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="280"/>
         <source>Sebagian tetap menunggu</source>
         <translation>Some are still waiting</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="253"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="281"/>
         <source>{n} peserta disetujui. Yang Anda ubah sendiri tetap menunggu pemeriksa lain: {names}.</source>
         <translation>{n} participants approved. Those you changed yourself wait for another checker: {names}.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="297"/>
+        <source>{n} peserta dikembalikan ke operator: {reason}</source>
+        <translation>{n} participants sent back to the operator: {reason}</translation>
     </message>
 </context>
 <context>
     <name>AuditTableModel</name>
     <message>
-        <location filename="../../kudus_desktop/gui/office/audit_widget.py" line="49"/>
+        <location filename="../../kudus_desktop/gui/office/audit_widget.py" line="51"/>
         <source>Waktu</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/audit_widget.py" line="49"/>
+        <location filename="../../kudus_desktop/gui/office/audit_widget.py" line="51"/>
         <source>Pengguna</source>
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/audit_widget.py" line="49"/>
+        <location filename="../../kudus_desktop/gui/office/audit_widget.py" line="51"/>
         <source>Kejadian</source>
         <translation>Event</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/audit_widget.py" line="49"/>
+        <location filename="../../kudus_desktop/gui/office/audit_widget.py" line="51"/>
         <source>Keterangan</source>
         <translation>Details</translation>
     </message>
@@ -322,37 +347,37 @@
 <context>
     <name>AuditWidget</name>
     <message>
-        <location filename="../../kudus_desktop/gui/office/audit_widget.py" line="67"/>
+        <location filename="../../kudus_desktop/gui/office/audit_widget.py" line="78"/>
         <source>Muat ulang</source>
         <translation>Reload</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/audit_widget.py" line="68"/>
+        <location filename="../../kudus_desktop/gui/office/audit_widget.py" line="79"/>
         <source>Ekspor…</source>
         <translation>Export…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/audit_widget.py" line="94"/>
+        <location filename="../../kudus_desktop/gui/office/audit_widget.py" line="111"/>
         <source>Semua pengguna</source>
         <translation>All users</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/audit_widget.py" line="95"/>
+        <location filename="../../kudus_desktop/gui/office/audit_widget.py" line="112"/>
         <source>Semua kejadian</source>
         <translation>All events</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/audit_widget.py" line="118"/>
+        <location filename="../../kudus_desktop/gui/office/audit_widget.py" line="135"/>
         <source>Ekspor log audit</source>
         <translation>Export audit log</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/audit_widget.py" line="128"/>
+        <location filename="../../kudus_desktop/gui/office/audit_widget.py" line="145"/>
         <source>Log audit</source>
         <translation>Audit log</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/audit_widget.py" line="128"/>
+        <location filename="../../kudus_desktop/gui/office/audit_widget.py" line="145"/>
         <source>{n} kejadian ditulis ke {path}.</source>
         <translation>{n} events written to {path}.</translation>
     </message>
@@ -591,235 +616,235 @@
 <context>
     <name>CardPrintDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="76"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="77"/>
         <source>Pratinjau cetak</source>
         <translation>Print preview</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="105"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="106"/>
         <source>Cetak kartu peserta</source>
         <translation>Print participant cards</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="110"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="111"/>
         <source>Kartu untuk</source>
         <translation>Cards for</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="121"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="122"/>
         <source>Semua yang kartunya belum dicetak ({n})</source>
         <translation>Everyone whose card has not been printed ({n})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="120"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="121"/>
         <source>Peserta terpilih ({n} terdaftar)</source>
         <translation>Selected participants ({n} enrolled)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="224"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="225"/>
         <source>Kartu yang statusnya berubah sejak dicetak ({n})</source>
         <translation>Cards whose status changed since printing ({n})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="123"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="124"/>
         <source>Semua peserta terdaftar ({n})</source>
         <translation>All enrolled participants ({n})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="133"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="134"/>
         <source>Kartu hanya untuk peserta yang disetujui dan tidak ditolak. Sebelum BPJS memberi nomor KPJ, kartu bertuliskan “Menunggu pendaftaran BPJS - belum terlindungi”.</source>
         <translation>Cards are only for participants who were approved and not rejected. Until BPJS assigns a KPJ number, the card reads “Waiting for BPJS registration - not yet protected”.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="228"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="229"/>
         <source>{changed} kartu perlu dicetak ulang karena statusnya berubah; {recall} kartu harus ditarik kembali karena pesertanya ditolak atau berhenti.</source>
         <translation>{changed} cards must be printed again because their status changed; {recall} cards must be taken back because the participant was rejected or ended.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="143"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="144"/>
         <source>Daftar kartu yang berubah…</source>
         <translation>List of changed cards…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="122"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="123"/>
         <source>Kartu yang statusnya berubah sejak dicetak (menghitung…)</source>
         <translation>Cards whose status changed since printing (counting…)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="157"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="158"/>
         <source>Simpan sebagai PDF</source>
         <translation>Save as PDF</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="163"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="164"/>
         <source>ke kanan</source>
         <translation>right</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="166"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="167"/>
         <source>ke bawah</source>
         <translation>down</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="169"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="170"/>
         <source>Halaman kalibrasi…</source>
         <translation>Calibration page…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="173"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="174"/>
         <source>Kertas</source>
         <translation>Paper</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="174"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="175"/>
         <source>Pencetak</source>
         <translation>Printer</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="175"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="176"/>
         <source>Geser cetakan (mm)</source>
         <translation>Print shift (mm)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="181"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="182"/>
         <source>Alasan cetak ulang, mis. kartu hilang atau rusak</source>
         <translation>Reason for reprinting, e.g. card lost or damaged</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="184"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="185"/>
         <source>Cetak juga lembar informasi data pribadi (UU 27/2022), satu halaman untuk setiap peserta</source>
         <translation>Also print the personal data information sheet (Law 27/2022), one page per participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="191"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="192"/>
         <source>Pratinjau…</source>
         <translation>Preview…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="192"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="193"/>
         <source>Cetak…</source>
         <translation>Print…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="193"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="194"/>
         <source>Simpan PDF…</source>
         <translation>Save PDF…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="194"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="195"/>
         <source>Tutup</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="238"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="239"/>
         <source>Kartu yang tidak lagi sesuai</source>
         <translation>Cards that are no longer accurate</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="240"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="241"/>
         <source>No. Registrasi</source>
         <translation>Registration no.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="240"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="241"/>
         <source>Nama</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="241"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="242"/>
         <source>RT/RW</source>
         <translation>RT/RW</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="242"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="243"/>
         <source>Dicetak</source>
         <translation>Printed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="243"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="244"/>
         <source>Kini</source>
         <translation>Now</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="244"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="245"/>
         <source>Tindakan</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="246"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="247"/>
         <source>Alasan</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="245"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="246"/>
         <source>Cetak ulang</source>
         <translation>Print again</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="245"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="246"/>
         <source>Tarik kembali</source>
         <translation>Take back</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="284"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="285"/>
         <source>status kepesertaan berubah</source>
         <translation>participation status changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="289"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="290"/>
         <source>{n} dari {total} kartu ini sudah pernah dicetak. Cetak ulang dicatat dengan alasannya.</source>
         <translation>{n} of these {total} cards have been printed before. A reprint is logged with its reason.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="301"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="302"/>
         <source>{n} kartu per lembar {paper}; bagian belakang di halaman berikutnya (bolak-balik, sisi panjang).</source>
         <translation>{n} cards per {paper} sheet; the backs are on the next page (duplex, long-edge flip).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="331"/>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="360"/>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="386"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="332"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="361"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="387"/>
         <source>Kartu</source>
         <translation>Cards</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="331"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="332"/>
         <source>{n} kartu {where}.</source>
         <translation>{n} cards {where}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="339"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="340"/>
         <source>Simpan kartu sebagai PDF</source>
         <translation>Save cards as PDF</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="357"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="358"/>
         <source>{n} kartu ditulis ke {path}.</source>
         <translation>{n} cards written to {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="359"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="360"/>
         <source>Lembar informasi data pribadi: {path}.</source>
         <translation>Personal data information sheets: {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="363"/>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="402"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="364"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="403"/>
         <source>Menyiapkan kartu…</source>
         <translation>Preparing cards…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="386"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="387"/>
         <source>{n} kartu dikirim ke pencetak.</source>
         <translation>{n} cards sent to the printer.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="389"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="390"/>
         <source>Mencetak kartu…</source>
         <translation>Printing cards…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="399"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="400"/>
         <source>dicetak</source>
         <translation>printed</translation>
     </message>
@@ -885,27 +910,27 @@
 <context>
     <name>DeclineDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="59"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="60"/>
         <source>Kembalikan ke operator</source>
         <translation>Send back to the operator</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="61"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="62"/>
         <source>{n} data peserta dikembalikan ke operator. Tulis apa yang harus diperbaiki; operator membacanya di daftar peserta.</source>
         <translation>{n} participant records go back to the operator. Write what must be corrected; the operator reads it in the participant list.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="67"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="68"/>
         <source>mis. Tanggal lahir tidak sesuai KTP</source>
         <translation>e.g. Date of birth does not match the ID card</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="69"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="70"/>
         <source>Kembalikan</source>
         <translation>Send back</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="70"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="71"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
@@ -913,83 +938,83 @@
 <context>
     <name>DevicesDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="665"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="671"/>
         <source>Perangkat desa</source>
         <translation>Village devices</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="668"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="674"/>
         <source>Desa</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="669"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="675"/>
         <source>Perangkat</source>
         <translation>Device</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="669"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="675"/>
         <source>Sidik jari</source>
         <translation>Fingerprint</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="670"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="676"/>
         <source>Keadaan</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="671"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="677"/>
         <source>Paket terakhir</source>
         <translation>Last package</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="672"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="678"/>
         <source>Terdaftar</source>
         <translation>Registered</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="673"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="679"/>
         <source>Catatan</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="676"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="682"/>
         <source>Cabut perangkat terpilih…</source>
         <translation>Revoke selected device…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="679"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="685"/>
         <source>Tutup</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="666"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="672"/>
         <source>aktif</source>
         <translation>current</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="666"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="672"/>
         <source>diganti</source>
         <translation>replaced</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="666"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="672"/>
         <source>dicabut</source>
         <translation>revoked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="698"/>
         <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="704"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="710"/>
         <source>Cabut perangkat</source>
         <translation>Revoke device</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="698"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="704"/>
         <source>Pilih perangkatnya di daftar lebih dahulu.</source>
         <translation>Select the device in the list first.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="706"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="712"/>
         <source>Perangkat {id} Desa {desa} (sidik jari {fp}) tidak akan diterima lagi: paket, tanda terima dan kunci baru yang ditandatanganinya ditolak. Alasan pencabutan:</source>
         <translation>Device {id} of {desa} (fingerprint {fp}) will no longer be accepted: its packages, receipts and any new keys it signs are refused. Reason for revoking:</translation>
     </message>
@@ -1230,21 +1255,21 @@
     </message>
     <message>
         <location filename="../../kudus_desktop/gui/village/status_dialogs.py" line="82"/>
-        <source>Kepesertaan {name} ({reg}) dihentikan. Datanya tetap tersimpan beserta riwayatnya dan dapat diaktifkan kembali.</source>
-        <translation>The participation of {name} ({reg}) ends. The record and its history are kept and can be reactivated.</translation>
+        <source>Kepesertaan {name} ({reg}) akan dihentikan setelah Anda memilih alasan dan tanggalnya. Datanya tetap tersimpan beserta riwayatnya dan dapat diaktifkan kembali.</source>
+        <translation>The participation of {name} ({reg}) will end once you choose the reason and the date. The data stays stored with its history and can be reactivated.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/status_dialogs.py" line="87"/>
+        <location filename="../../kudus_desktop/gui/village/status_dialogs.py" line="88"/>
         <source>— pilih alasan —</source>
         <translation>— choose a reason —</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/status_dialogs.py" line="90"/>
+        <location filename="../../kudus_desktop/gui/village/status_dialogs.py" line="91"/>
         <source>Alasan *</source>
         <translation>Reason *</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/status_dialogs.py" line="91"/>
+        <location filename="../../kudus_desktop/gui/village/status_dialogs.py" line="92"/>
         <source>Tanggal berhenti *</source>
         <translation>End date *</translation>
     </message>
@@ -2644,12 +2669,12 @@
 <context>
     <name>ListPrintDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="519"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="520"/>
         <source>Cetak daftar peserta</source>
         <translation>Print participant list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="520"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="521"/>
         <source>{n} peserta sesuai pencarian dan saringan</source>
         <translation>{n} participants matching the search and filters</translation>
     </message>
@@ -2908,17 +2933,17 @@ Database: {path}</translation>
 <context>
     <name>NoticePrintDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="539"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="542"/>
         <source>{n} lembar, satu untuk setiap peserta</source>
         <translation>{n} sheets, one per participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="541"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="546"/>
         <source>Satu lembar kosong untuk diisi tangan</source>
         <translation>One blank sheet to fill in by hand</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="544"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="549"/>
         <source>Cetak lembar informasi data pribadi</source>
         <translation>Print the personal data information sheet</translation>
     </message>
@@ -2977,82 +3002,82 @@ Database: {path}</translation>
         <translation>dd/mm/yyyy; for RT/RW, BPD, Linmas, staff</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="122"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="123"/>
         <source>Identitas</source>
         <translation>Identity</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="135"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="136"/>
         <source>Alamat dan kontak</source>
         <translation>Address and contact</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="141"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="142"/>
         <source>RW</source>
         <translation>RW</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="148"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="149"/>
         <source>Kepesertaan</source>
         <translation>Participation</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="161"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="162"/>
         <source>Kolom bertanda * wajib diisi. Enter menyimpan, Esc membatalkan.</source>
         <translation>Fields marked * are required. Enter saves, Esc cancels.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="165"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="166"/>
         <source>Iuran 12 bulan terakhir</source>
         <translation>Premiums, last 12 months</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="182"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="183"/>
         <source>Simpan</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="183"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="184"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="186"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="187"/>
         <source>Lembar informasi data pribadi…</source>
         <translation>Personal data information sheet…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="211"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="212"/>
         <source>Peserta baru</source>
         <translation>New participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="247"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="255"/>
         <source>Gugur: lebih dari 3 bulan tidak dibayar; harus didaftarkan ulang.</source>
         <translation>Lapsed: more than 3 months unpaid; must be registered again.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="249"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="257"/>
         <source>Menunggak {n} bulan.</source>
         <translation>{n} months in arrears.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="251"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="259"/>
         <source>Lunas sampai {month}.</source>
         <translation>Paid up to {month}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="253"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="261"/>
         <source>Belum ada pembayaran tercatat.</source>
         <translation>No payment recorded yet.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="266"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="274"/>
         <source>Ubah peserta — {name}</source>
         <translation>Edit participant — {name}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="285"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="293"/>
         <source>No. registrasi: {reg}
 Status: {status}
 KPJ: {kpj}</source>
@@ -3061,69 +3086,69 @@ Status: {status}
 KPJ: {kpj}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="286"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="294"/>
         <source>belum ada</source>
         <translation>none yet</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="289"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="297"/>
         <source>Di daftar sumber: ID {id}, desil {desil}</source>
         <translation>In the source list: ID {id}, decile {desil}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="306"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="314"/>
         <source>Keadaan: {standing}</source>
         <translation>Standing: {standing}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="308"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="316"/>
         <source> (dicatat {when})</source>
         <translation> (recorded {when})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="310"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="318"/>
         <source>Alasan: {reason}</source>
         <translation>Reason: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="322"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="330"/>
         <source>Dikembalikan oleh {who} ({when}): {reason}
 Perbaiki lalu simpan; data menunggu persetujuan lagi.</source>
         <translation>Sent back by {who} ({when}): {reason}
 Correct and save; the data then waits for approval again.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="326"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="334"/>
         <source>Menunggu persetujuan verifikator sejak {when} ({kind}); belum dikirim ke kabupaten dan kartunya belum dapat dicetak.</source>
         <translation>Awaiting the verifier&apos;s approval since {when} ({kind}); not yet sent to the regency and no card can be printed yet.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="353"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="361"/>
         <source>{n}/16 digit</source>
         <translation>{n}/16 digits</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="357"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="365"/>
         <source>{sex}, lahir {date}, wilayah {region}</source>
         <translation>{sex}, born {date}, region {region}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="378"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="386"/>
         <source>NIK sudah terdaftar</source>
         <translation>NIK already enrolled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="380"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="388"/>
         <source>NIK {nik} sudah terdaftar atas nama {name} ({reg}). Data peserta tersebut dibuka untuk dilihat atau diubah.</source>
         <translation>NIK {nik} is already enrolled for {name} ({reg}). That participant is opened to view or edit.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="427"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="448"/>
         <source>Periksa kembali</source>
         <translation>Please check</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="428"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="449"/>
         <source>Ada yang perlu diperiksa:
 
 {warnings}
@@ -3136,32 +3161,32 @@ Simpan tetap?</source>
 Save anyway?</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="429"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="450"/>
         <source>Simpan tetap</source>
         <translation>Save anyway</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="430"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="451"/>
         <source>Periksa lagi</source>
         <translation>Check again</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="457"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="478"/>
         <source>Batalkan</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="458"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="479"/>
         <source>Perubahan belum disimpan. Buang perubahan?</source>
         <translation>Changes are not saved. Discard them?</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="459"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="480"/>
         <source>Buang</source>
         <translation>Discard</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="460"/>
+        <location filename="../../kudus_desktop/gui/village/participant_dialog.py" line="481"/>
         <source>Kembali ke formulir</source>
         <translation>Back to the form</translation>
     </message>
@@ -3305,8 +3330,8 @@ Save anyway?</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/gui/village/participants_page.py" line="147"/>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="449"/>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="497"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="450"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="499"/>
         <source>Ekspor</source>
         <translation>Export</translation>
     </message>
@@ -3378,37 +3403,37 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
         <translation>{shown} of {total} participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="449"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="450"/>
         <source>{n} peserta ditulis ke {path}.</source>
         <translation>{n} participants written to {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="454"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="456"/>
         <source>Ekspor daftar peserta</source>
         <translation>Export participant roster</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="460"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="462"/>
         <source>Menulis daftar peserta…</source>
         <translation>Writing the participant roster…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="473"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="475"/>
         <source>Ekspor daftar pendaftaran BPJS</source>
         <translation>Export BPJS registration list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="478"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="480"/>
         <source>Menulis daftar pendaftaran BPJS…</source>
         <translation>Writing the BPJS registration list…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="487"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="489"/>
         <source>Data pribadi {name}</source>
         <translation>Personal data of {name}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="499"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="501"/>
         <source>Semua data {name} ditulis ke {path}. Berkas ini memuat NIK lengkap: serahkan hanya kepada yang bersangkutan.</source>
         <translation>Everything about {name} was written to {path}. The file holds the full NIK: hand it only to the person concerned.</translation>
     </message>
@@ -3512,77 +3537,77 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
         <translation>Everyone unpaid on the bill</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="110"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="111"/>
         <source>Hanya {n} peserta yang dipilih di daftar</source>
         <translation>Only the {n} participants selected in the list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="124"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="126"/>
         <source>jumlah pada bukti bayar, mis. 84.000</source>
         <translation>amount on the payment slip, e.g. 84.000</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="127"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="129"/>
         <source>nomor bukti, virtual account, atau referensi bank</source>
         <translation>slip number, virtual account or bank reference</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="130"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="132"/>
         <source>Bulan pertama</source>
         <translation>First month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="131"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="133"/>
         <source>Lamanya</source>
         <translation>Length</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="132"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="134"/>
         <source>Peserta</source>
         <translation>Participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="134"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="136"/>
         <source>Tagihan</source>
         <translation>Bill</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="135"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="137"/>
         <source>Tanggal bayar</source>
         <translation>Date paid</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="136"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="138"/>
         <source>Jumlah dibayar (Rp)</source>
         <translation>Amount paid (Rp)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="137"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="139"/>
         <source>Referensi</source>
         <translation>Reference</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="138"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="140"/>
         <source>Catatan</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="140"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="142"/>
         <source>Simpan pembayaran</source>
         <translation>Save payment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="142"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="144"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="169"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="171"/>
         <source>{total} untuk {people} peserta, {months} bulan</source>
         <translation>{total} for {people} participants, {months} months</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="173"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="175"/>
         <source> ({n} bulan-peserta sudah dibayar sebelumnya, tidak ditagih lagi)</source>
         <translation> ({n} participant-months paid before, not billed again)</translation>
     </message>
@@ -4870,376 +4895,376 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
 <context>
     <name>PremiumsPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="272"/>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="292"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="274"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="294"/>
         <source>Iuran</source>
         <translation>Premiums</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="289"/>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="316"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="291"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="318"/>
         <source>No. Registrasi</source>
         <translation>Registration no.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="289"/>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="316"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="291"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="318"/>
         <source>Nama</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="290"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="292"/>
         <source>NIK</source>
         <translation>NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="291"/>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="410"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="293"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="412"/>
         <source>Sumber dana</source>
         <translation>Funding</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="293"/>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="371"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="295"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="373"/>
         <source>Dibayar</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="294"/>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="317"/>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="339"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="296"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="319"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="341"/>
         <source>Keadaan</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="295"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="297"/>
         <source>12 bulan terakhir</source>
         <translation>Last 12 months</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="304"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="306"/>
         <source>Catat pembayaran…</source>
         <translation>Record payment…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="308"/>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="370"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="310"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="372"/>
         <source>Bulan</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="313"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="315"/>
         <source>Tidak ditagih: belum atau tidak lagi terdaftar sebagai peserta</source>
         <translation>Not billed: not (or no longer) enrolled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="318"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="320"/>
         <source>Alasan</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="334"/>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="408"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="336"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="410"/>
         <source>No.</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="335"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="337"/>
         <source>Tanggal bayar</source>
         <translation>Date paid</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="336"/>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="592"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="338"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="594"/>
         <source>Jumlah</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="336"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="338"/>
         <source>Untuk bulan</source>
         <translation>For months</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="337"/>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="370"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="339"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="372"/>
         <source>Peserta</source>
         <translation>Participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="337"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="339"/>
         <source>Referensi</source>
         <translation>Reference</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="338"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="340"/>
         <source>Dicatat oleh</source>
         <translation>Recorded by</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="342"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="344"/>
         <source>Batalkan pembayaran terpilih…</source>
         <translation>Void selected payment…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="363"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="365"/>
         <source>pagu yang disahkan dalam APBDes</source>
         <translation>amount adopted in the village budget</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="364"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="366"/>
         <source>Simpan anggaran</source>
         <translation>Save budget</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="370"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="372"/>
         <source>Jatuh tempo</source>
         <translation>Due</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="370"/>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="445"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="372"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="447"/>
         <source>Tagihan</source>
         <translation>Bill</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="371"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="373"/>
         <source>Belum dibayar</source>
         <translation>Unpaid</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="371"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="373"/>
         <source>Pembayaran diterima</source>
         <translation>Payments received</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="374"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="376"/>
         <source>Simpan laporan Excel…</source>
         <translation>Save Excel report…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="377"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="379"/>
         <source>Cetak rekap…</source>
         <translation>Print recap…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="383"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="385"/>
         <source>Tahun</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="384"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="386"/>
         <source>Rencana tambahan peserta</source>
         <translation>Planned additional participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="385"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="387"/>
         <source>Kebutuhan anggaran</source>
         <translation>Budget needed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="394"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="396"/>
         <source>Anggaran APBDes (Rp)</source>
         <translation>Village budget line (Rp)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="408"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="410"/>
         <source>Jenis</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="409"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="411"/>
         <source>Berlaku</source>
         <translation>Valid</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="411"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="413"/>
         <source>Rincian</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="412"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="414"/>
         <source>Aktif</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="413"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="415"/>
         <source>Dasar hukum</source>
         <translation>Legal basis</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="416"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="418"/>
         <source>Aktifkan / nonaktifkan baris terpilih</source>
         <translation>Switch selected row on / off</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="419"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="421"/>
         <source>Tambah baris tarif…</source>
         <translation>Add rate row…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="426"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="428"/>
         <source>Hanya admin yang boleh mengubah tarif.</source>
         <translation>Only an admin may change rates.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="429"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="431"/>
         <source>Iuran setiap bulan dihitung dari baris tarif yang berlaku pada bulan itu. Diskon PP 50/2025 (April-Desember 2026) dikecualikan untuk iuran dari APBN/APBD; berlakunya untuk APBDes belum pasti, jadi barisnya nonaktif sampai BPJS Kudus memastikannya.</source>
         <translation>Each month&apos;s premium comes from the rate rows valid in that month. The PP 50/2025 discount (April-December 2026) excludes premiums paid from APBN/APBD; whether it applies to the village budget is unconfirmed, so its row stays off until BPJS Kudus confirms it.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="446"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="448"/>
         <source>Pembayaran</source>
         <translation>Payments</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="447"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="449"/>
         <source>Anggaran</source>
         <translation>Budget</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="448"/>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="677"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="450"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="679"/>
         <source>Tarif</source>
         <translation>Rate</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="506"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="508"/>
         <source>Tagihan {month}: {n} peserta, {total}. Jatuh tempo {due}. Dibayar {paid}; belum dibayar {open} ({unpaid} peserta).</source>
         <translation>Bill for {month}: {n} participants, {total}. Due {due}. Paid {paid}; unpaid {open} ({unpaid} participants).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="515"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="517"/>
         <source>{n} peserta menunggak setelah jatuh tempo.</source>
         <translation>{n} participants are in arrears after the due date.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="518"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="520"/>
         <source>{n} peserta gugur (lebih dari 3 bulan tidak dibayar) dan harus didaftarkan ulang.</source>
         <translation>{n} participants lapsed (more than 3 months unpaid) and must be registered again.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="521"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="523"/>
         <source>{n} peserta dibiayai APBD Kabupaten, tidak ditagih ke desa.</source>
         <translation>{n} participants are funded by the regency and not billed to the village.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="526"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="528"/>
         <source>{n} orang tidak ditagih karena belum disetujui verifikator atau ditolak kabupaten/BPJS (lihat di bawah).</source>
         <translation>{n} people are not billed because the verifier has not approved them or the regency/BPJS rejected them (see below).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="493"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="495"/>
         <source>dibatalkan: {reason}</source>
         <translation>voided: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="493"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="495"/>
         <source>sah</source>
         <translation>valid</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="550"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="552"/>
         <source>({active} peserta aktif + {add} tambahan) × 12 bulan × {rates} = {total}</source>
         <translation>({active} active participants + {add} additional) × 12 months × {rates} = {total}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="558"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="560"/>
         <source>{n} orang lain belum disetujui atau ditolak, jadi tidak dianggarkan.</source>
         <translation>{n} other people are not approved or were rejected, so they are not budgeted.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="565"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="567"/>
         <source>Perhatian: {n} peserta, kurang dari jumlah minimal {min} peserta per desa yang ditetapkan kabupaten.</source>
         <translation>Note: {n} participants, fewer than the minimum of {min} per village set by the regency.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="573"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="575"/>
         <source>Realisasi {year}: {received} dari anggaran {budget} ({pct:.1f}%). Tunggakan {arrears}.</source>
         <translation>Spent in {year}: {received} of the budget {budget} ({pct:.1f}%). Arrears {arrears}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="583"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="585"/>
         <source>Anggaran {year} belum dicatat. Diterima {received}; tunggakan {arrears}.</source>
         <translation>The {year} budget is not recorded. Paid {received}; arrears {arrears}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="497"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="499"/>
         <source>JKK {pct}% × {income} + JKM {jkm}</source>
         <translation>JKK {pct}% × {income} + JKM {jkm}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="500"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="502"/>
         <source>diskon {pct}%</source>
         <translation>discount {pct}%</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="410"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="412"/>
         <source>semua</source>
         <translation>all</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="412"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="414"/>
         <source>ya</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="412"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="414"/>
         <source>tidak</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="615"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="617"/>
         <source>Pembayaran iuran</source>
         <translation>Premium payment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="616"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="618"/>
         <source>Pembayaran {amount} dicatat untuk {n} peserta, {period}.</source>
         <translation>Payment of {amount} recorded for {n} participants, {period}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="625"/>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="629"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="627"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="631"/>
         <source>Batalkan pembayaran</source>
         <translation>Void payment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="625"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="627"/>
         <source>Pilih pembayarannya di daftar lebih dahulu.</source>
         <translation>Select the payment in the list first.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="630"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="632"/>
         <source>Alasan pembatalan (bulan-bulannya kembali belum dibayar; catatannya tetap ada):</source>
         <translation>Reason for voiding (its months become unpaid again; the record stays):</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="645"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="647"/>
         <source>Simpan laporan iuran</source>
         <translation>Save premium report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="654"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="656"/>
         <source>Laporan iuran</source>
         <translation>Premium report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="655"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="657"/>
         <source>Laporan {year} ({n} pembayaran) ditulis ke {path}.</source>
         <translation>The {year} report ({n} payments) was written to {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="668"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="670"/>
         <source>Rekap iuran {year}</source>
         <translation>Premium recap {year}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="669"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="671"/>
         <source>Rekapitulasi iuran bulanan tahun {year} dengan tanda tangan</source>
         <translation>Monthly premium recap for {year} with signatures</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="677"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="679"/>
         <source>Pilih barisnya di tabel lebih dahulu.</source>
         <translation>Select the row in the table first.</translation>
     </message>
@@ -5375,62 +5400,62 @@ Continue?</translation>
 <context>
     <name>RateDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="200"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="202"/>
         <source>Tambah baris tarif</source>
         <translation>Add rate row</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="207"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="209"/>
         <source>kosong: seterusnya</source>
         <translation>empty: open-ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="209"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="211"/>
         <source>Semua sumber dana</source>
         <translation>All funding sources</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="225"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="227"/>
         <source>Jenis</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="225"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="227"/>
         <source>Berlaku mulai (TTTT-BB)</source>
         <translation>Valid from (YYYY-MM)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="226"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="228"/>
         <source>Berlaku sampai</source>
         <translation>Valid to</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="226"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="228"/>
         <source>Sumber dana</source>
         <translation>Funding</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="227"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="229"/>
         <source>Penghasilan dilaporkan (Rp)</source>
         <translation>Reported income (Rp)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="227"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="229"/>
         <source>JKK (% penghasilan)</source>
         <translation>JKK (% of income)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="228"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="230"/>
         <source>JKM (Rp)</source>
         <translation>JKM (Rp)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="228"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="230"/>
         <source>Diskon (%)</source>
         <translation>Discount (%)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="229"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="231"/>
         <source>Dasar hukum</source>
         <translation>Legal basis</translation>
     </message>
@@ -5438,17 +5463,17 @@ Continue?</translation>
 <context>
     <name>ReactivateDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/village/status_dialogs.py" line="105"/>
+        <location filename="../../kudus_desktop/gui/village/status_dialogs.py" line="106"/>
         <source>Aktifkan kembali</source>
         <translation>Reactivate</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/status_dialogs.py" line="107"/>
+        <location filename="../../kudus_desktop/gui/village/status_dialogs.py" line="108"/>
         <source>{name} ({reg}) berhenti sejak {date} karena {reason}. Kepesertaannya diaktifkan kembali mulai tanggal berikut.</source>
         <translation>{name} ({reg}) ended on {date}: {reason}. The participation becomes active again from the date below.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/status_dialogs.py" line="115"/>
+        <location filename="../../kudus_desktop/gui/village/status_dialogs.py" line="116"/>
         <source>Aktif kembali mulai *</source>
         <translation>Active again from *</translation>
     </message>
@@ -5605,139 +5630,139 @@ Continue?</translation>
 <context>
     <name>RegencySyncPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="387"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="393"/>
         <source>Sinkronisasi desa</source>
         <translation>Village sync</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="389"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="395"/>
         <source>Impor paket…</source>
         <translation>Import packages…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="392"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="398"/>
         <source>Impor semua paket di flashdisk…</source>
         <translation>Import every package on a USB stick…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="395"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="401"/>
         <source>Tulis tanda terima…</source>
         <translation>Write receipts…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="399"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="405"/>
         <source>Minta kirim ulang lengkap dari desa terpilih</source>
         <translation>Ask the selected village for a full resend</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="405"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="411"/>
         <source>Komputer desa yang mengirim paket lewat server tetapi belum dikonfirmasi sidik jarinya.</source>
         <translation>Village computers that sent packages through the server but whose fingerprint is not confirmed yet.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="409"/>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="476"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="415"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="482"/>
         <source>Perangkat daring menunggu ({n})…</source>
         <translation>Online devices waiting ({n})…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="411"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="417"/>
         <source>Perangkat desa…</source>
         <translation>Village devices…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="414"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="420"/>
         <source>Perangkat terdaftar tiap desa; cabut perangkat yang hilang atau dicuri.</source>
         <translation>The registered devices of each village; revoke one that was lost or stolen.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="427"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="433"/>
         <source>Berkas setup untuk desa</source>
         <translation>Setup file for a village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="433"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="439"/>
         <source>Simpan berkas setup…</source>
         <translation>Save setup file…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="443"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="449"/>
         <source>Kode</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="443"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="449"/>
         <source>Desa</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="444"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="450"/>
         <source>Kecamatan</source>
         <translation>District</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="444"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="450"/>
         <source>Perangkat</source>
         <translation>Devices</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="445"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="451"/>
         <source>Paket terakhir</source>
         <translation>Last package</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="446"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="452"/>
         <source>Kontak terakhir</source>
         <translation>Last contact</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="447"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="453"/>
         <source>Peserta aktif</source>
         <translation>Active participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="448"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="454"/>
         <source>Paket hilang</source>
         <translation>Missing packages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="450"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="456"/>
         <source>Data ditolak</source>
         <translation>Records rejected</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="464"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="470"/>
         <source>Hasil impor terakhir</source>
         <translation>Last import results</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="482"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="488"/>
         <source>{heard} dari {total} desa sudah mengirim paket; {gaps} desa dengan paket hilang; {dup} NIK ganda menunggu keputusan.</source>
         <translation>{heard} of {total} villages have sent packages; {gaps} villages with missing packages; {dup} double NIKs awaiting a decision.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="491"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="497"/>
         <source>Pilih paket desa</source>
         <translation>Choose village packages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="496"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="502"/>
         <source>Pilih flashdisk atau folder berisi paket</source>
         <translation>Choose the USB stick or folder holding packages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="503"/>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="590"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="509"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="596"/>
         <source>Impor paket</source>
         <translation>Import packages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="503"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="509"/>
         <source>Tidak ada berkas paket (*.kdp) di sana.</source>
         <translation>There are no package files (*.kdp) there.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="517"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="523"/>
         <source>Paket {name} berasal dari komputer desa {desa} yang belum terdaftar.
 
 Sidik jari perangkat itu:
@@ -5752,29 +5777,29 @@ That device&apos;s fingerprint:
 Call the village operator and ask them to read the fingerprint from their Sync page. Register only if it is exactly the same.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="521"/>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="542"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="527"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="548"/>
         <source>Perangkat desa baru</source>
         <translation>New village device</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="521"/>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="542"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="527"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="548"/>
         <source>Sama, daftarkan</source>
         <translation>Same, register</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="521"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="527"/>
         <source>Tolak</source>
         <translation>Refuse</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="526"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="532"/>
         <source>Mengimpor paket desa…</source>
         <translation>Importing village packages…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="538"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="544"/>
         <source>Komputer desa {desa} mengirim {name} lewat server, tetapi belum terdaftar.
 
 Sidik jari perangkat itu:
@@ -5789,82 +5814,82 @@ That device&apos;s fingerprint:
 Call the village operator and ask them to read out the fingerprint from their Sync page. Register only if it is exactly the same.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="542"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="548"/>
         <source>Lewati</source>
         <translation>Skip</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="559"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="565"/>
         <source>Mengimpor paket dari server…</source>
         <translation>Importing packages from the server…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="566"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="572"/>
         <source>{name}: sudah pernah diimpor; tidak ada yang berubah</source>
         <translation>{name}: imported before; nothing changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="569"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="575"/>
         <source>{name}: {added} baru, {updated} diubah, {dup} NIK ganda</source>
         <translation>{name}: {added} new, {updated} changed, {dup} double NIKs</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="573"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="579"/>
         <source>; {n} baris ditolak (alasannya ikut tanda terima desa)</source>
         <translation>; {n} rows rejected (the reasons go with the village&apos;s receipt)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="575"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="581"/>
         <source>; {n} peserta didaftarkan ulang desa (data lama dipakai)</source>
         <translation>; {n} participants enrolled again by the village (the held record kept)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="577"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="583"/>
         <source>; kunci baru perangkat desa didaftarkan</source>
         <translation>; the village device&apos;s new keys registered</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="580"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="586"/>
         <source>{name}: DITOLAK. {reason}</source>
         <translation>{name}: REFUSED. {reason}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="583"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="589"/>
         <source>Pemeriksaan kepesertaan ganda: {open} kasus menunggu keputusan di halaman Ganda.</source>
         <translation>Double-enrolment check: {open} cases await a decision on the Doubles page.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="591"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="597"/>
         <source>{ok} paket diimpor atau sudah ada, {bad} ditolak. Rinciannya ada di bawah daftar desa.</source>
         <translation>{ok} packages imported or already held, {bad} refused. Details are below the village list.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="599"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="605"/>
         <source>Pilih folder untuk tanda terima</source>
         <translation>Choose a folder for the receipts</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="609"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="615"/>
         <source>Tanda terima</source>
         <translation>Receipt</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="610"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="616"/>
         <source>{n} tanda terima ditulis ke {folder}.</source>
         <translation>{n} receipts written to {folder}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="617"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="623"/>
         <source>Simpan berkas setup</source>
         <translation>Save setup file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="626"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="632"/>
         <source>Berkas setup</source>
         <translation>Setup file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="628"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="634"/>
         <source>Berkas setup untuk Desa {desa} ditulis ke {path}.
 
 Sidik jari kunci kabupaten, untuk dibacakan kepada operator desa saat ia bergabung:
@@ -5875,18 +5900,18 @@ The regency key&apos;s fingerprint, to read to the village operator when they jo
 {fp}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="641"/>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="649"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="647"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="655"/>
         <source>Kirim ulang lengkap</source>
         <translation>Full resend</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="641"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="647"/>
         <source>Pilih desanya di daftar lebih dahulu.</source>
         <translation>Choose the village in the list first.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="650"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="656"/>
         <source>Permintaan untuk {code} ikut tanda terima berikutnya ({n} perangkat).</source>
         <translation>The request for {code} goes with its next receipt ({n} devices).</translation>
     </message>
@@ -6329,47 +6354,47 @@ Trying again in {minutes} minutes.</translation>
 <context>
     <name>TablePrintDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="437"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="438"/>
         <source>Isi</source>
         <translation>Contents</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="438"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="439"/>
         <source>Kertas</source>
         <translation>Paper</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="440"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="441"/>
         <source>Pratinjau…</source>
         <translation>Preview…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="441"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="442"/>
         <source>Cetak…</source>
         <translation>Print…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="442"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="443"/>
         <source>Simpan PDF…</source>
         <translation>Save PDF…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="443"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="444"/>
         <source>Tutup</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="455"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="456"/>
         <source>Menyusun {title}…</source>
         <translation>Preparing {title}…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="458"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="459"/>
         <source>Simpan sebagai PDF</source>
         <translation>Save as PDF</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="470"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="471"/>
         <source>{n} halaman ditulis ke {path}.</source>
         <translation>{n} pages written to {path}.</translation>
     </message>
@@ -6377,188 +6402,188 @@ Trying again in {minutes} minutes.</translation>
 <context>
     <name>VillageSyncPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="78"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="79"/>
         <source>Sinkronisasi</source>
         <extracomment>the clerk asked for an online exchange now</extracomment>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="81"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="82"/>
         <source>Kabupaten</source>
         <translation>Regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="86"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="87"/>
         <source>Gabung dengan kabupaten (berkas setup)…</source>
         <translation>Join the regency (setup file)…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="94"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="95"/>
         <source>Perangkat ini</source>
         <translation>This device</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="99"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="100"/>
         <source>Saat paket pertama dari komputer ini tiba, operator kabupaten akan menanyakan sidik jari ini. Bacakan lewat telepon; jangan kirim lewat pesan yang bisa diteruskan orang lain.</source>
         <translation>When the first package from this computer arrives, the regency operator will ask for this fingerprint. Read it out on the telephone; do not send it in a message others could forward.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="108"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="109"/>
         <source>Ganti kunci perangkat…</source>
         <translation>Renew device keys…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="111"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="112"/>
         <source>Buat kunci baru untuk komputer ini, misalnya bila salinan datanya mungkin jatuh ke orang lain.</source>
         <translation>Make new keys for this computer, for example when a copy of its data may have fallen into other hands.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="120"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="121"/>
         <source>Kirim dan terima</source>
         <translation>Send and receive</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="124"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="125"/>
         <source>Kirim semua data (kirim ulang lengkap)</source>
         <translation>Send all data (full resend)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="127"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="128"/>
         <source>Buat paket ke flashdisk…</source>
         <translation>Write a package to a USB stick…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="130"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="131"/>
         <source>Impor tanda terima…</source>
         <translation>Import a receipt…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="141"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="142"/>
         <source>Daring (lewat internet)</source>
         <translation>Online (over the internet)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="142"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="143"/>
         <source>Belum diperiksa.</source>
         <translation>Not checked yet.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="145"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="146"/>
         <source>Sinkronkan sekarang</source>
         <translation>Synchronise now</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="148"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="149"/>
         <source>Buat paket dari perubahan, kirim paket yang menunggu, dan ambil tanda terima dari server.</source>
         <translation>Make a package of the changes, send waiting packages and fetch the receipt from the server.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="156"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="157"/>
         <source>Paket</source>
         <translation>Package</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="156"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="157"/>
         <source>Dibuat</source>
         <translation>Written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="157"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="158"/>
         <source>Oleh</source>
         <translation>By</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="157"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="158"/>
         <source>Peserta</source>
         <translation>Participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="158"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="159"/>
         <source>Isi</source>
         <translation>Content</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="159"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="160"/>
         <source>Diterima kabupaten</source>
         <translation>Received by the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="160"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="161"/>
         <source>Berkas</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="163"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="164"/>
         <source>Salin lagi ke flashdisk…</source>
         <translation>Copy again to a USB stick…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="175"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="176"/>
         <source>Paket yang sudah dibuat</source>
         <translation>Packages written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="193"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="194"/>
         <source>Terhubung dengan {name}. Sidik jari kunci kabupaten:</source>
         <translation>Joined {name}. Fingerprint of the regency key:</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="198"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="199"/>
         <source>Belum terhubung. Minta berkas setup desa ini kepada DPMD Kudus, lalu gabung.</source>
         <translation>Not joined yet. Ask DPMD Kudus for this village&apos;s setup file, then join.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="204"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="205"/>
         <source>Kunci baru menunggu diterima kabupaten; paket membawanya, ditandatangani kunci lama ({fp}).</source>
         <translation>The new keys are waiting for the regency to take them; packages carry them, signed by the old keys ({fp}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="213"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="214"/>
         <source>{n} peserta dan {p} pembayaran iuran berubah dan belum dikirim. Paket terakhir: {seq}. Tanda terima terakhir: {r}.</source>
         <translation>{n} participants and {p} premium payments changed and not sent. Last package: {seq}. Last receipt: {r}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="219"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="225"/>
         <source>{n} peserta menunggu persetujuan verifikator atau dikembalikan ke operator; mereka ikut paket setelah disetujui (halaman Persetujuan).</source>
         <translation>{n} participants await the verifier&apos;s approval or were sent back to the operator; they go into a package once approved (Approval page).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="230"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="236"/>
         <source>Kabupaten meminta kirim ulang lengkap: paket berikutnya berisi semua data.</source>
         <translation>The regency asked for a full resend: the next package carries all data.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="158"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="159"/>
         <source>lengkap</source>
         <translation>full</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="158"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="159"/>
         <source>perubahan</source>
         <translation>changes</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="248"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="254"/>
         <source>terkirim {at}</source>
         <translation>uploaded {at}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="248"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="254"/>
         <source>belum</source>
         <translation>not yet</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="240"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="246"/>
         <source>Berkas setup tidak berisi alamat server kabupaten: kirim paket dengan flashdisk.</source>
         <translation>The setup file has no regency server address: send packages on a USB stick.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="284"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="290"/>
         <source>Pilih berkas setup dari kabupaten</source>
         <translation>Choose the setup file from the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="290"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="296"/>
         <source>Berkas setup dari {name} untuk Desa {desa}.
 
 Sidik jari kunci kabupaten:
@@ -6573,33 +6598,33 @@ Fingerprint of the regency key:
 Ask DPMD for the key fingerprint on the telephone. Join only if it is exactly the same.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="293"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="299"/>
         <source>Gabung dengan kabupaten</source>
         <translation>Join the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="293"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="299"/>
         <source>Sama, gabung</source>
         <translation>Same, join</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="256"/>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="293"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="262"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="299"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="225"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="231"/>
         <source>Kabupaten belum menerima {n} paket ({seqs}): salin lagi berkasnya dari daftar di bawah, atau kirim ulang lengkap.</source>
         <translation>The regency has not received {n} packages ({seqs}): copy the files again from the list below, or send everything again.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="245"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="251"/>
         <source>diganti paket lengkap (nomornya sudah dipakai di kabupaten)</source>
         <translation>replaced by a full package (its number was already used at the regency)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="252"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="258"/>
         <source>Kunci baru dibuat untuk komputer ini. Paket berikutnya membawa kunci baru itu, ditandatangani kunci lama, sehingga kabupaten mendaftarkannya tanpa menelepon. Bila kabupaten sudah mencabut perangkat ini, bacakan sidik jari baru kepada operator kabupaten.
 
 Ganti kunci sekarang?</source>
@@ -6608,45 +6633,45 @@ Ganti kunci sekarang?</source>
 Renew the keys now?</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="256"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="262"/>
         <source>Ganti kunci perangkat</source>
         <translation>Renew device keys</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="256"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="262"/>
         <source>Ganti kunci</source>
         <translation>Renew keys</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="263"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="269"/>
         <source>Kunci perangkat diganti</source>
         <translation>Device keys renewed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="264"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="270"/>
         <source>Sidik jari lama: {old}
 Sidik jari baru: {new}</source>
         <translation>Old fingerprint: {old}
 New fingerprint: {new}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="302"/>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="334"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="308"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="340"/>
         <source>Pilih flashdisk atau folder tujuan</source>
         <translation>Choose the USB stick or target folder</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="310"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="316"/>
         <source>Membuat paket sinkronisasi…</source>
         <translation>Writing the sync package…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="322"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="328"/>
         <source>Paket dibuat</source>
         <translation>Package written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="324"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="330"/>
         <source>Paket {seq} ({n} peserta) ditulis dan diperiksa di:
 {path}
 
@@ -6657,52 +6682,52 @@ Serahkan flashdisk ke DPMD Kudus. Salinannya tetap tersimpan di komputer ini.</s
 Take the USB stick to DPMD Kudus. A copy stays on this computer.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="339"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="345"/>
         <source>Paket disalin</source>
         <translation>Package copied</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="339"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="345"/>
         <source>Disalin ke {path}</source>
         <translation>Copied to {path}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="343"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="349"/>
         <source>Pilih tanda terima dari kabupaten</source>
         <translation>Choose the receipt from the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="353"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="359"/>
         <source>Tanda terima {seq} sudah diterapkan sebelumnya; tidak ada yang berubah.</source>
         <translation>Receipt {seq} was applied before; nothing changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="356"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="362"/>
         <source>Tanda terima {seq} diterapkan: {a} diterima, {rej} ditolak, {rev} ditinjau kabupaten, {k} nomor KPJ baru.</source>
         <translation>Receipt {seq} applied: {a} accepted, {rej} rejected, {rev} under regency review, {k} new KPJ numbers.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="361"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="367"/>
         <source>{n} peserta mendapat nomor registrasi baru: nomor lamanya sudah dipakai peserta lain di kabupaten (cadangan lama dipulihkan). Cetak ulang kartunya bila sudah dicetak.</source>
         <translation>{n} participants got a new registration number: their old number was already used by another participant at the regency (an old backup was restored). Reprint their cards if they were printed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="366"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="372"/>
         <source>{n} data dikirim ulang: kabupaten menyimpan versi yang lebih baru daripada data di sini.</source>
         <translation>{n} records are sent again: the regency holds a newer version than the data here.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="370"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="376"/>
         <source>Kabupaten menyimpan paket lain dengan nomor {seqs}; paket berikutnya berisi semua data.</source>
         <translation>The regency holds another package under number {seqs}; the next package carries all data.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="373"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="379"/>
         <source>{n} pembayaran iuran ditolak kabupaten; lihat log audit.</source>
         <translation>{n} premium payments were rejected by the regency; see the audit log.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="376"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="382"/>
         <source>Tanda terima</source>
         <translation>Receipt</translation>
     </message>

@@ -6,6 +6,7 @@ from typing import Any
 from pytestqt.qtbot import QtBot
 
 from kudus_desktop.core.office.accounts import AccountService
+from kudus_desktop.core.rules.records import OpChanges
 from kudus_desktop.gui.main_window import MainWindow
 from kudus_desktop.gui.office.accounts_widget import AccountDialog
 from tests.gui.conftest import settle
@@ -87,8 +88,7 @@ def test_audit_log_viewer_filters_and_exports(
     window.participants_page.reveal_action.trigger()
     settle(qtbot)
     window.show_page("pengaturan")
-    viewer = window.settings_page.audit_widget
-    viewer.reload()
+    viewer = window.settings_page.audit_widget  # read again as the page is shown: the reveal is there
     actions = [viewer.action_filter.itemData(i) for i in range(viewer.action_filter.count())]
     assert "nik_revealed" in actions
     viewer.action_filter.setCurrentIndex(viewer.action_filter.findData("nik_revealed"))
@@ -98,6 +98,15 @@ def test_audit_log_viewer_filters_and_exports(
     viewer.export_button.click()
     rows = list(openpyxl.load_workbook(tmp_path / "log.xlsx").active.iter_rows(values_only=True))
     assert rows[0] == ("Waktu", "Pengguna", "Kejadian", "Keterangan") and rows[1][2] == "nik_revealed"
+
+    # An act done while the log is on screen appears in it without pressing Muat ulang.
+    viewer.action_filter.setCurrentIndex(0)
+    before = viewer.model.rowCount()
+    window.participants_page.reveal_action.trigger()  # hides the NIKs again: no entry
+    window.participants_page.reveal_action.trigger()  # shows them: one entry, and a change notice
+    settle(qtbot)
+    window.signals.changed.emit(OpChanges(participants=True))
+    qtbot.waitUntil(lambda: viewer.model.rowCount() > before)
 
 
 def test_the_admin_sets_the_minimum_count_and_a_bad_value_is_named(

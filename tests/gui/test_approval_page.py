@@ -88,6 +88,7 @@ def test_the_verifikator_sees_what_changed_approves_and_sends_back(
     qtbot.mouseClick(page.approve_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: rows(page) == ["Budi Santoso", "Wati"])
     qtbot.waitUntil(lambda: nav_text(window, "persetujuan") == "Persetujuan (2)")
+    assert page.done_label.text() == "1 peserta disetujui; datanya siap dikirim ke kabupaten."
 
     # A new enrolment: every field filled in, sent back with a reason the dialog insists on.
     page.table.selectRow(0)
@@ -105,8 +106,16 @@ def test_the_verifikator_sees_what_changed_approves_and_sends_back(
     drive(DeclineDialog, give_reason)
     qtbot.mouseClick(page.decline_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: rows(page) == ["Wati"])
+    assert page.done_label.text() == "1 peserta dikembalikan ke operator: No. KK kosong, minta fotokopi KK"
+
+    # The last one approved: the queue says it is empty instead of showing an empty grid.
+    page.table.selectRow(0)
+    qtbot.mouseClick(page.approve_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.empty_label.isVisible())
+    assert page.empty_label.text() == "Tidak ada data yang menunggu persetujuan." and page.table.isHidden()
     page.state_filter.setCurrentIndex(page.state_filter.findData("ditolak"))
     qtbot.waitUntil(lambda: rows(page) == ["Budi Santoso"])
+    assert page.table.isVisible() and page.empty_label.isHidden()
     assert page.table.text(0, 6) == "Dikembalikan: No. KK kosong, minta fotokopi KK"
     assert not page.decline_button.isEnabled()
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QHeaderView
+from PySide6.QtWidgets import QHeaderView, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from kudus_desktop.core.enrolment.participants import ParticipantService
@@ -205,6 +205,31 @@ def test_errors_name_their_fields_and_nothing_is_saved(qtbot: QtBot, gui_service
     assert d.w["nik"].property("invalid") is True
     assert gui_service.count() == 0
 
+    # The clerk corrects the NIK: its error leaves the list at once, the date's stays until fixed.
+    d.nik.clear()
+    qtbot.keyClicks(d.nik, "3319031205800001")
+    assert "NIK hanya boleh" not in d.banner.text() and "31/02/1980" in d.banner.text()
+    assert d.w["nik"].property("invalid") is not True
+    d.w["birth_date"].clear()  # type: ignore[attr-defined]
+    qtbot.keyClicks(d.w["birth_date"], "28/02/1980")
+    assert d.banner.isHidden(), "no error is left on the form once each is corrected"
+
+
+def test_the_edit_form_opens_with_the_cursor_after_the_nik_not_over_it(
+    qtbot: QtBot, gui_service: ParticipantService
+) -> None:
+    pid = gui_service.create(make_draft(1))[0]
+    d = ParticipantDialog(gui_service, participant=gui_service.get(pid))
+    qtbot.addWidget(d)
+    d.show()
+    qtbot.waitExposed(d)
+    qtbot.waitUntil(lambda: isinstance(d.focusWidget(), QLineEdit) and not d.focusWidget().hasSelectedText())
+    field = d.focusWidget()
+    assert isinstance(field, QLineEdit)
+    before = field.text()
+    qtbot.keyClicks(field, "9")
+    assert field.text() == before + "9", "the first key typed did not replace what was stored"
+
 
 def test_warnings_are_shown_and_may_be_declined_or_accepted(
     qtbot: QtBot, gui_service: ParticipantService, answers: dict[str, list[str]]
@@ -316,6 +341,8 @@ def test_edit_end_reactivate_and_history(
     page.edit_action.trigger()
 
     def end(d: EndParticipationDialog) -> None:
+        # Nothing has ended yet: the dialog says what will happen, not that it happened.
+        assert "akan dihentikan" in d.intro.text() and ") dihentikan." not in d.intro.text()
         d.ok_button.click()
         settle(qtbot)
         assert d.isVisible() and "Alasan berhenti wajib diisi." in d.error.text()

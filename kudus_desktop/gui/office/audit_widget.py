@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -23,6 +24,7 @@ from kudus_desktop.core.reports.exporting import export_audit
 from kudus_desktop.core.rules.records import UserView
 from kudus_desktop.core.storage.audit import AuditEvent, audit_actions, audit_events, log_event
 from kudus_desktop.gui.messages import code_text, inform, show_error
+from kudus_desktop.gui.signals import AppSignals
 
 LIMIT = 2000
 
@@ -56,7 +58,16 @@ class AuditTableModel(QAbstractTableModel):
 
 
 class AuditWidget(QWidget):
-    def __init__(self, accounts: AccountService, actor: UserView, parent: QWidget | None = None) -> None:
+    """The newest audit entries, read again whenever the widget is shown and after every change
+    made while it is (each act writes an entry)."""
+
+    def __init__(
+        self,
+        accounts: AccountService,
+        actor: UserView,
+        signals: AppSignals | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.accounts = accounts
         self.actor = actor
@@ -87,7 +98,13 @@ class AuditWidget(QWidget):
         self.export_button.clicked.connect(self.export)
         self.user_filter.currentIndexChanged.connect(lambda _i: self._load_rows())
         self.action_filter.currentIndexChanged.connect(lambda _i: self._load_rows())
+        if signals is not None:
+            signals.changed.connect(lambda _changes: self.reload() if self.isVisible() else None)
         self.reload()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.reload()  # what happened since it was last shown
 
     def reload(self) -> None:
         for combo, all_text, values in (

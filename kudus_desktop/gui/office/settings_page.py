@@ -164,7 +164,7 @@ class SettingsPage(QWidget):
         self.backup_box.setVisible(editable)
         self.audit_box = QGroupBox(self.tr("Log audit"))
         audit_layout = QVBoxLayout(self.audit_box)
-        self.audit_widget = AuditWidget(accounts, user)
+        self.audit_widget = AuditWidget(accounts, user, signals)
         audit_layout.addWidget(self.audit_widget)
         self.audit_box.setVisible(editable)
         self.privacy_box = QGroupBox(self.tr("Data pribadi"))

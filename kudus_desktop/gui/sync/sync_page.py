@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kudus_desktop.core.rules.dates import format_number
 from kudus_desktop.core.rules.records import OpChanges, UserView
 from kudus_desktop.core.rules.regions import all_regions
 from kudus_desktop.core.storage.db import Database
@@ -212,12 +213,17 @@ class VillageSyncPage(QWidget):
             self.tr(
                 "{n} peserta dan {p} pembayaran iuran berubah dan belum dikirim. Paket terakhir: {seq}. "
                 "Tanda terima terakhir: {r}."
-            ).format(n=st.unsent, p=st.unsent_payments, seq=st.last_seq or "-", r=st.receipt_seq or "-")
+            ).format(
+                n=format_number(st.unsent),
+                p=format_number(st.unsent_payments),
+                seq=st.last_seq or "-",
+                r=st.receipt_seq or "-",
+            )
         ]
         if st.awaiting_approval:
             lines.append(
                 self.tr("{n} peserta menunggu persetujuan verifikator atau dikembalikan ke operator; mereka ikut "
-                        "paket setelah disetujui (halaman Persetujuan).").format(n=st.awaiting_approval)
+                        "paket setelah disetujui (halaman Persetujuan).").format(n=format_number(st.awaiting_approval))
             )  # fmt: skip
         if st.missing:
             lines.append(

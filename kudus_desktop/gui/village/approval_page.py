@@ -28,6 +28,7 @@ from kudus_desktop.core.enrolment.approval import (
     FieldChange,
 )
 from kudus_desktop.core.rules.codes import can_approve, can_enrol
+from kudus_desktop.core.rules.dates import format_number
 from kudus_desktop.core.rules.nik import mask_nik
 from kudus_desktop.core.rules.records import OpChanges, UserView
 from kudus_desktop.core.rules.validation import Issue
@@ -147,13 +148,30 @@ class ApprovalPage(QWidget):
         dl.addLayout(buttons)
         QShortcut(QKeySequence("Ctrl+Return"), self, self.approve)
 
+        # What was just decided, said where the verifikator looks, until the next decision.
+        self.done_label = QLabel()
+        self.done_label.setObjectName("approvalDone")
+        self.done_label.setWordWrap(True)
+        self.done_label.hide()
+        # An empty queue says so, instead of an empty grid.
+        self.empty_label = QLabel()
+        self.empty_label.setObjectName("approvalEmpty")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.hide()
+        queue = QWidget()
+        ql = QVBoxLayout(queue)
+        ql.setContentsMargins(0, 0, 0, 0)
+        ql.addWidget(self.empty_label)
+        ql.addWidget(self.table, 1)
         split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(self.table)
+        split.addWidget(queue)
         split.addWidget(self.detail_box)
         split.setSizes([300, 300])
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addWidget(self.summary)
+        layout.addWidget(self.done_label)
         layout.addLayout(filters)
         layout.addWidget(split, 1)
         signals.changed.connect(lambda changes: self.refresh() if changes.participants or changes.settings else None)
@@ -168,7 +186,7 @@ class ApprovalPage(QWidget):
     def show_queue(self, data: tuple[list[ApprovalItem], ApprovalCounts, bool]) -> None:
         items, counts, required = data
         text = self.tr("Menunggu persetujuan: {w}. Dikembalikan ke operator: {d}.").format(
-            w=counts.waiting, d=counts.declined
+            w=format_number(counts.waiting), d=format_number(counts.declined)
         )
         if not required:
             text += " " + self.tr("Persetujuan verifikator tidak wajib di kantor ini (Pengaturan): perubahan baru "
@@ -177,6 +195,14 @@ class ApprovalPage(QWidget):
         self.waiting_changed.emit(counts.waiting)
         # Keep what was chosen (the first row otherwise), with one selection signal.
         self.table.set_rows(items, keep=lambda i: i.participant_id)
+        state = str(self.state_filter.currentData() or "")
+        empty = {
+            ApprovalState.WAITING.value: self.tr("Tidak ada data yang menunggu persetujuan."),
+            ApprovalState.DECLINED.value: self.tr("Tidak ada data yang dikembalikan ke operator."),
+        }.get(state, self.tr("Tidak ada data yang menunggu atau dikembalikan."))
+        self.empty_label.setText(empty)
+        self.empty_label.setVisible(not items)
+        self.table.setVisible(bool(items))
 
     def selected(self) -> list[ApprovalItem]:
         return self.table.selected_records()
@@ -195,7 +221,7 @@ class ApprovalPage(QWidget):
         elif mine:
             hint = self.tr("{n} yang dipilih Anda ubah sendiri: orang lain yang memeriksanya.").format(n=len(mine))
         elif len(chosen) > 1:
-            hint = self.tr("{n} peserta dipilih.").format(n=len(chosen))
+            hint = self.tr("{n} peserta dipilih.").format(n=format_number(len(chosen)))
         else:
             hint = ""
         self.hint.setText(hint)
@@ -246,6 +272,8 @@ class ApprovalPage(QWidget):
             return
 
         def done(result: ApprovalResult) -> None:
+            self._say_done(self.tr("{n} peserta disetujui; datanya siap dikirim ke kabupaten.").format(
+                n=format_number(result.approved)))  # fmt: skip
             if result.own:
                 inform(
                     self,
@@ -264,5 +292,14 @@ class ApprovalPage(QWidget):
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         reason = dialog.reason.text()
-        run_db(self, lambda: self.review.decline(chosen, reason), lambda _n: self.signals.changed.emit(
-            OpChanges(participants=True)))  # fmt: skip
+
+        def declined(n: int) -> None:
+            self._say_done(self.tr("{n} peserta dikembalikan ke operator: {reason}").format(
+                n=format_number(n), reason=reason))  # fmt: skip
+            self.signals.changed.emit(OpChanges(participants=True))
+
+        run_db(self, lambda: self.review.decline(chosen, reason), declined)
+
+    def _say_done(self, text: str) -> None:
+        self.done_label.setText(text)
+        self.done_label.show()

@@ -9,8 +9,8 @@ from __future__ import annotations
 import itertools
 from typing import TypeVar
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -102,6 +102,7 @@ class ParticipantDialog(QDialog):
         for small in (self.rt, self.rw):
             small.setMaximumWidth(70)
 
+        self._errors: list[Issue] = []
         self.banner = QLabel()
         self.banner.setObjectName("errorBanner")
         self.banner.setWordWrap(True)
@@ -226,9 +227,16 @@ class ParticipantDialog(QDialog):
         edit = QLineEdit()
         edit.setPlaceholderText(placeholder)
         edit.setMaxLength(max_length)
-        edit.textEdited.connect(lambda _t, n=name: mark_invalid(self.w[n], False))
+        edit.textEdited.connect(lambda _t, n=name: self._corrected(n))
         self._put(name, edit)
         return edit
+
+    def _corrected(self, name: str) -> None:
+        """The clerk changed a field an error named: its mark and its line in the list go."""
+        mark_invalid(self.w[name], False)
+        left = [i for i in self._errors if i.field != name]
+        if len(left) != len(self._errors):
+            self._show_errors(left)
 
     def _label(self, field: str, required: bool = False) -> QLabel:
         label = QLabel(field_text(field) + (" *" if required else ""))
@@ -391,14 +399,27 @@ class ParticipantDialog(QDialog):
         bad = {i.field for i in errors}
         for name, widget in self.w.items():
             mark_invalid(widget, name in bad)
-        if errors:
-            self.banner.setText("\n".join("• " + issue_text(i) for i in errors))
-            self.banner.show()
-            first = next((self.w[n] for n in DRAFT_FIELDS if n in bad), None)
-            if first is not None:
-                first.setFocus()
-        else:
-            self.banner.hide()
+        self._show_errors(errors)
+        first = next((self.w[n] for n in DRAFT_FIELDS if n in bad), None)
+        if first is not None:
+            first.setFocus()
+
+    def _show_errors(self, errors: list[Issue]) -> None:
+        self._errors = errors
+        self.banner.setText("\n".join("• " + issue_text(i) for i in errors))
+        self.banner.setVisible(bool(errors))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # The first field gets the focus as if by Tab, which selects its whole text: the first key
+        # would replace a stored NIK. The cursor goes to the end instead.
+        QTimer.singleShot(0, self._place_cursor)
+
+    def _place_cursor(self) -> None:
+        focused = self.focusWidget()
+        if isinstance(focused, QLineEdit):
+            focused.deselect()
+            focused.end(False)
 
     def accept(self) -> None:
         # Checked, then saved, on the database thread; the form stays usable only for reading

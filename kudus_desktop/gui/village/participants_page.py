@@ -446,7 +446,9 @@ class ParticipantsPage(QWidget):
         return Path(path if path.lower().endswith(".xlsx") else path + ".xlsx")
 
     def _exported(self, n: int, target: Path) -> None:
-        inform(self, self.tr("Ekspor"), self.tr("{n} peserta ditulis ke {path}.").format(n=n, path=target))
+        inform(
+            self, self.tr("Ekspor"), self.tr("{n} peserta ditulis ke {path}.").format(n=format_number(n), path=target)
+        )
 
     def export_roster(self) -> None:
         if self.profile is None:

@@ -107,7 +107,9 @@ class PaymentDialog(QDialog):
         for n in AHEAD:
             self.months.addItem(self.tr("{n} bulan").format(n=n) if n > 1 else self.tr("1 bulan"), n)
         self.everyone = QRadioButton(self.tr("Semua peserta yang belum dibayar pada tagihan"))
-        self.only = QRadioButton(self.tr("Hanya {n} peserta yang dipilih di daftar").format(n=len(self.selected)))
+        self.only = QRadioButton(
+            self.tr("Hanya {n} peserta yang dipilih di daftar").format(n=format_number(len(self.selected)))
+        )
         self.only.setEnabled(bool(self.selected))
         (self.only if self.selected else self.everyone).setChecked(True)
         today = service.today()
@@ -506,20 +508,20 @@ class PremiumsPage(QWidget):
             "Tagihan {month}: {n} peserta, {total}. Jatuh tempo {due}. Dibayar {paid}; belum dibayar {open} "
             "({unpaid} peserta)."
         ).format(
-            month=month_label(bill.month), n=len(bill.lines), total=format_rupiah(bill.total),
+            month=month_label(bill.month), n=format_number(len(bill.lines)), total=format_rupiah(bill.total),
             due=format_date(bill.due), paid=format_rupiah(bill.paid), open=format_rupiah(bill.outstanding),
-            unpaid=shown.unpaid,
+            unpaid=format_number(shown.unpaid),
         )  # fmt: skip
         lapsed, arrears = shown.lapsed, shown.arrears
         if arrears:
-            text += " " + self.tr("{n} peserta menunggak setelah jatuh tempo.").format(n=arrears)
+            text += " " + self.tr("{n} peserta menunggak setelah jatuh tempo.").format(n=format_number(arrears))
         if lapsed:
             text += " " + self.tr(
                 "{n} peserta gugur (lebih dari 3 bulan tidak dibayar) dan harus didaftarkan ulang."
-            ).format(n=lapsed)
+            ).format(n=format_number(lapsed))
         if bill.apbd_excluded:
             text += " " + self.tr("{n} peserta dibiayai APBD Kabupaten, tidak ditagih ke desa.").format(
-                n=bill.apbd_excluded
+                n=format_number(bill.apbd_excluded)
             )
         if bill.apart:
             text += " " + self.tr(

@@ -39,6 +39,7 @@ from kudus_desktop.core.reports.acts import card_run, list_printed, notices_prin
 from kudus_desktop.core.reports.notice import Notice, notices_beside, notices_for
 from kudus_desktop.core.reports.printouts import PrintedTable, participant_list
 from kudus_desktop.core.rules.card_layout import Paper, SheetLayout, sheet_layout
+from kudus_desktop.core.rules.dates import format_number
 from kudus_desktop.core.rules.records import OfficeProfile
 from kudus_desktop.core.village.cards import CardAction, CardBatch, CardScope, CardService, StaleCard
 from kudus_desktop.gui import preferences
@@ -120,7 +121,7 @@ class CardPrintDialog(QDialog):
             (CardScope.SELECTED, self.tr("Peserta terpilih ({n} terdaftar)").format(n=n_selected)),
             (CardScope.UNPRINTED, self.tr("Semua yang kartunya belum dicetak ({n})").format(n=n_unprinted)),
             (CardScope.CHANGED, self.tr("Kartu yang statusnya berubah sejak dicetak (menghitung…)")),
-            (CardScope.ALL, self.tr("Semua peserta terdaftar ({n})").format(n=n_all)),
+            (CardScope.ALL, self.tr("Semua peserta terdaftar ({n})").format(n=format_number(n_all))),
         ):
             button = QRadioButton(text)
             self.scope_buttons[scope] = button
@@ -517,7 +518,9 @@ class ListPrintDialog(TablePrintDialog):
 
         super().__init__(
             QCoreApplication.translate("ListPrintDialog", "Cetak daftar peserta"),
-            QCoreApplication.translate("ListPrintDialog", "{n} peserta sesuai pencarian dan saringan").format(n=count),
+            QCoreApplication.translate("ListPrintDialog", "{n} peserta sesuai pencarian dan saringan").format(
+                n=format_number(count)
+            ),
             make, logged, "daftar-peserta.pdf", parent,
         )  # fmt: skip
 
@@ -536,7 +539,9 @@ class NoticePrintDialog(TablePrintDialog):
             notices_printed(service, len(notices), where)
 
         text = (
-            QCoreApplication.translate("NoticePrintDialog", "{n} lembar, satu untuk setiap peserta").format(n=len(ids))
+            QCoreApplication.translate("NoticePrintDialog", "{n} lembar, satu untuk setiap peserta").format(
+                n=format_number(len(ids))
+            )
             if ids
             else QCoreApplication.translate("NoticePrintDialog", "Satu lembar kosong untuk diisi tangan")
         )

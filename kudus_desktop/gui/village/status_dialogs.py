@@ -79,8 +79,9 @@ class EndParticipationDialog(_StatusDialog):
         super().__init__(service, participant, parent)
         self.setWindowTitle(self.tr("Hentikan kepesertaan"))
         self.intro.setText(
-            self.tr("Kepesertaan {name} ({reg}) dihentikan. Datanya tetap tersimpan beserta riwayatnya "
-                    "dan dapat diaktifkan kembali.").format(name=participant.full_name, reg=participant.reg_no)
+            self.tr("Kepesertaan {name} ({reg}) akan dihentikan setelah Anda memilih alasan dan tanggalnya. "
+                    "Datanya tetap tersimpan beserta riwayatnya dan dapat diaktifkan kembali.").format(
+                name=participant.full_name, reg=participant.reg_no)
         )  # fmt: skip
         self.reason = QComboBox()
         self.reason.setObjectName("reason")
