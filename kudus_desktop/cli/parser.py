@@ -9,6 +9,44 @@ from kudus_desktop import __version__
 from kudus_desktop.core.rules.card_layout import Paper
 from kudus_desktop.core.rules.codes import BPJS_COLUMN_KEYS, BPJS_RESULT_FIELDS
 
+#: argparse's own words (usage, section titles, its refusals) in Bahasa Indonesia. argparse looks
+#: each up through its module's gettext function ``_`` when it is used, so replacing that function
+#: translates them; the words it does not know pass through unchanged.
+ARGPARSE_WORDS = {
+    "usage: ": "cara pakai: ",
+    "positional arguments": "argumen",
+    "options": "pilihan",
+    "show this help message and exit": "tampilkan bantuan ini lalu selesai",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: galat: %(message)s\n",
+    "the following arguments are required: %s": "argumen berikut wajib diisi: %s",
+    "unrecognized arguments: %s": "argumen tidak dikenal: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "pilihan tidak sah: %(value)r (pilih dari %(choices)s)",
+    "argument %(argument_name)s: %(message)s": "argumen %(argument_name)s: %(message)s",
+    "expected one argument": "perlu satu nilai",
+    "expected at least one argument": "perlu sedikitnya satu nilai",
+    "expected at most one argument": "paling banyak satu nilai",
+    "invalid %(type)s value: %(value)r": "nilai %(type)s tidak sah: %(value)r",
+    "not allowed with argument %s": "tidak boleh bersama argumen %s",
+    "ambiguous option: %(option)s could match %(matches)s": "pilihan %(option)s tidak jelas: bisa %(matches)s",
+    "one of the arguments %s is required": "salah satu argumen %s wajib diisi",
+    "ignored explicit argument %r": "argumen %r diabaikan",
+    "can't open '%(filename)s': %(error)s": "tidak dapat membuka '%(filename)s': %(error)s",
+}
+
+
+def _indonesian(text: str) -> str:
+    return ARGPARSE_WORDS.get(text, text)
+
+
+def _indonesian_plural(singular: str, plural: str, n: int) -> str:
+    if singular == "expected %s argument":
+        return "perlu %s nilai"
+    return singular if n == 1 else plural
+
+
+argparse._ = _indonesian  # type: ignore[attr-defined]
+argparse.ngettext = _indonesian_plural  # type: ignore[attr-defined]
+
 #: ``approval.ApprovalState``'s values, without importing the service (a test keeps them the same).
 APPROVAL_STATES = ("menunggu", "ditolak")
 
@@ -39,7 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.set_defaults(
         func=None, sub_data_dir=None, sub_json=False, sub_db=None, sub_user=None, sub_password_file=None
     )
-    parser.add_argument("--version", action="version", version=f"kudus-desktop {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"kudus-desktop {__version__}", help="tampilkan versi lalu selesai"
+    )
     sub = parser.add_subparsers(dest="command", metavar="PERINTAH")
 
     p = sub.add_parser("init", parents=[common], help="menyiapkan folder data tanpa jendela")

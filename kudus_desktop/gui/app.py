@@ -48,6 +48,25 @@ def translation_file(language: str) -> Path:
     return resource_path("i18n", f"kudus_{language}.qm")
 
 
+def qt_translation_file(language: str) -> Path:
+    return resource_path("i18n", f"qt_{language}.qm")
+
+
+def install_qt_translator(app: QApplication, language: str) -> QTranslator | None:
+    """Qt's own words in the interface's language: text fields' context menus, dialog buttons,
+    the print preview, Qt's file dialog. Qt ships no Indonesian for them, so the project keeps
+    its own catalogue (``resources/i18n/qt_id.ts``); English is Qt's own."""
+    if language != preferences.DEFAULT_LANGUAGE:
+        return None
+    translator = QTranslator(app)
+    path = qt_translation_file(language)
+    if not translator.load(str(path)):
+        log.warning("Qt translation %s not found; run 'python tools/dev.py run' to build it", path)
+        return None
+    app.installTranslator(translator)
+    return translator
+
+
 def install_translator(app: QApplication, language: str) -> QTranslator | None:
     """Load the compiled translation for ``language``; Indonesian is the source language."""
     QLocale.setDefault(QLocale(QLocale.Language.Indonesian, QLocale.Country.Indonesia))
@@ -69,7 +88,9 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setOrganizationName("KudusDesktop")
     app.setApplicationVersion(__version__)
     apply_theme(app)
-    install_translator(app, preferences.language())
+    language = preferences.language()
+    install_qt_translator(app, language)
+    install_translator(app, language)
     return app
 
 

@@ -178,3 +178,16 @@ def test_core_imports_no_qt() -> None:
         "sys.exit(1 if bad else 2 if len(core) < 45 else 0)\n"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_the_command_lines_own_words_are_indonesian() -> None:
+    helped = cli("--help")
+    assert helped.returncode == 0
+    assert "cara pakai: kudus-desktop" in helped.stdout and "pilihan:" in helped.stdout
+    assert "tampilkan bantuan ini lalu selesai" in helped.stdout
+    for english in ("usage:", "positional arguments", "options:", "show this help message"):
+        assert english not in helped.stdout
+    wrong = cli("bukan-perintah")
+    assert wrong.returncode == 2 and "galat: argumen PERINTAH: pilihan tidak sah: 'bukan-perintah'" in wrong.stderr
+    missing = cli("export")
+    assert missing.returncode == 2 and "argumen berikut wajib diisi" in missing.stderr

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QSize
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -120,3 +121,44 @@ def test_window_and_form_fit_a_1366x768_screen(
     form = ParticipantDialog(gui_service)
     qtbot.addWidget(form)
     assert form.sizeHint().width() <= screen.width() and form.sizeHint().height() <= screen.height() - 30
+
+
+QT_TS = Path(__file__).resolve().parents[2] / "resources" / "i18n" / "qt_id.ts"
+
+
+@pytest.fixture
+def qt_indonesian(tmp_path: Path, qapp: QApplication, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    qm = tmp_path / "qt_id.qm"
+    subprocess.run([TOOLS / "pyside6-lrelease", "-silent", QT_TS, "-qm", qm], check=True)
+    monkeypatch.setattr(app_module, "qt_translation_file", lambda _lang: qm)
+    translator = app_module.install_qt_translator(qapp, preferences.DEFAULT_LANGUAGE)
+    assert translator is not None
+    yield
+    QCoreApplication.removeTranslator(translator)
+
+
+def test_qts_own_words_are_indonesian(qt_indonesian: None, qtbot: QtBot) -> None:
+    """The context menu of every text field, the standard buttons and the print preview's tools:
+    the English words a clerk met on every form."""
+    from PySide6.QtPrintSupport import QPrintPreviewDialog
+    from PySide6.QtWidgets import QDialogButtonBox, QLineEdit
+
+    field = QLineEdit("3319031205800001")
+    qtbot.addWidget(field)
+    menu = field.createStandardContextMenu()
+    texts = [a.text().replace("&", "").split("\t")[0] for a in menu.actions() if not a.isSeparator()]
+    assert texts[:7] == ["Urungkan", "Ulangi", "Potong", "Salin", "Tempel", "Hapus", "Pilih semua"], texts
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        | QDialogButtonBox.StandardButton.Close | QDialogButtonBox.StandardButton.Yes
+        | QDialogButtonBox.StandardButton.No
+    )  # fmt: skip
+    qtbot.addWidget(buttons)
+    shown = {b.text().replace("&", "") for b in buttons.buttons()}
+    assert shown == {"OK", "Batal", "Tutup", "Ya", "Tidak"}
+    preview = QPrintPreviewDialog()
+    qtbot.addWidget(preview)
+    tips = {a.toolTip() or a.text() for a in preview.findChildren(QAction) if a.text()}
+    assert {"Halaman berikutnya", "Perbesar", "Cetak", "Melintang", "Pengaturan halaman"} <= tips, sorted(tips)
+    english = {"Next page", "Zoom in", "Print", "Cancel", "Copy", "Paste"}
+    assert not english & (tips | shown | set(texts))
