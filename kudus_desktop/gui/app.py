@@ -212,7 +212,7 @@ class AppController:
         self.window = MainWindow(self.db, user)
         self.window.closed.connect(self._let_go)
         self.window.log_out_requested.connect(self._switch_user)
-        self.window.show()
+        self.window.show_on_screen()
         if self.db.report.repaired:
             # Other OS users could read the data folder (copied in, or made by an old version):
             # it was made private at opening; the clerk is told, without stopping the work.

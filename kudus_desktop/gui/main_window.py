@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QSizePolicy,
     QStackedWidget,
     QWidget,
 )
@@ -144,6 +145,10 @@ class MainWindow(QMainWindow):
         )
         self.db_label = QLabel(self.tr("Basis data: {path}").format(path=db.label))
         self.db_label.setObjectName("muted")
+        # A long path must not widen the window past a 1024-pixel screen: the label takes the room
+        # that is left (the text is cut at the end) and the whole path is its tooltip.
+        self.db_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.db_label.setToolTip(db.label)
         for label in (self.place_label, self.user_label):
             self.statusBar().addWidget(label)
         # Online sync (village): packages and receipts travel by themselves when there is a line.
@@ -158,7 +163,7 @@ class MainWindow(QMainWindow):
                 self.sync_page.sync_now.connect(self.online.sync_now)
                 self.online.state_changed.connect(self.sync_page.show_online)
             self.online.start()
-        self.statusBar().addPermanentWidget(self.db_label)
+        self.statusBar().addPermanentWidget(self.db_label, 1)
         self._show_place()
 
         file_menu = self.menuBar().addMenu(self.tr("&Berkas"))
@@ -194,8 +199,23 @@ class MainWindow(QMainWindow):
         self.idle_lock.switch_user.connect(self.log_out)
         self.navigation.setCurrentRow(0)
         geometry = preferences.window_geometry()
+        #: Opened maximised where 1280x720 would not fit (a 1024x768 or 1366x768 screen less its
+        #: taskbar) or where the size remembered from another screen is larger than this one.
+        self.open_maximised = False
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1280, 720)
+        screen = self.screen().availableGeometry()
+        frame = QSize(16, 40)  # the window's own border and title bar
+        if self.width() + frame.width() > screen.width() or self.height() + frame.height() > screen.height():
+            self.open_maximised = True
+            self.resize(screen.size() - frame)
+
+    def show_on_screen(self) -> None:
+        """Show the window, maximised when it would not fit the screen."""
+        if self.open_maximised:
+            self.showMaximized()
+        else:
+            self.show()
 
     def _show_waiting(self, count: int) -> None:
         """The navigation says how many enrolments wait for a verifikator."""

@@ -147,7 +147,7 @@
 <context>
     <name>AppController</name>
     <message>
-        <location filename="../../kudus_desktop/gui/app.py" line="200"/>
+        <location filename="../../kudus_desktop/gui/app.py" line="221"/>
         <source>Folder data tadinya dapat dibaca pengguna lain komputer ini; kini hanya untuk akun Windows/Linux Anda ({n} berkas diperbaiki).</source>
         <translation>Other users of this computer could read the data folder; it is now private to your Windows/Linux account ({n} files repaired).</translation>
     </message>
@@ -385,74 +385,74 @@
 <context>
     <name>BackupWidget</name>
     <message>
-        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="81"/>
+        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="86"/>
         <source>Salin cadangan terenkripsi ke…</source>
         <translation>Copy an encrypted backup to…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="83"/>
+        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="88"/>
         <source>Pulihkan dari cadangan…</source>
         <translation>Restore from a backup…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="100"/>
+        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="105"/>
         <source>Cadangan otomatis terakhir: {day}. Disimpan di {path}</source>
         <translation>Last automatic backup: {day}. Kept in {path}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="101"/>
+        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="106"/>
         <source>belum ada</source>
         <translation>none yet</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="106"/>
+        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="112"/>
         <source>Pilih folder atau flashdisk</source>
         <translation>Choose a folder or USB stick</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="115"/>
+        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="121"/>
         <source>Cadangan</source>
         <translation>Backups</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="115"/>
+        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="121"/>
         <source>Cadangan terenkripsi ditulis ke {path}.</source>
         <translation>Encrypted backup written to {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="119"/>
+        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="125"/>
         <source>Membuat cadangan terenkripsi…</source>
         <translation>Making the encrypted backup…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="125"/>
+        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="131"/>
         <source>Pilih cadangan</source>
         <translation>Choose a backup</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="125"/>
+        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="131"/>
         <source>Cadangan (*.sqlite *.kbak)</source>
         <translation>Backups (*.sqlite *.kbak)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="138"/>
-        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="141"/>
-        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="149"/>
+        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="144"/>
+        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="147"/>
+        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="155"/>
         <source>Pulihkan</source>
         <translation>Restore</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="139"/>
+        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="145"/>
         <source>Ganti seluruh data dengan isi {name}? Data yang sekarang disimpan dulu sebagai cadangan. Kudus Desktop ditutup setelahnya; buka kembali untuk masuk.</source>
         <translation>Replace all data with the contents of {name}? The current data is first kept as a backup. Kudus Desktop closes afterwards; open it again to log in.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="142"/>
+        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="148"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="151"/>
+        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="157"/>
         <source>Data dipulihkan dari {name}. Data sebelumnya disimpan di {kept}. Kudus Desktop akan ditutup.</source>
         <translation>Data restored from {name}. The previous data is kept in {kept}. Kudus Desktop will close.</translation>
     </message>
@@ -1328,28 +1328,28 @@
 <context>
     <name>ImportConfirmDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="162"/>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="180"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="163"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="181"/>
         <source>Impor</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="166"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="167"/>
         <source>Baris dengan peringatan yang akan diimpor</source>
         <translation>Rows with warnings that will be imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="171"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="172"/>
         <source>Lewati {n} baris: {kind}</source>
         <translation>Leave out {n} rows: {kind}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="181"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="182"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="197"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="198"/>
         <source>Akan diimpor: {n} baris.</source>
         <translation>To be imported: {n} rows.</translation>
     </message>
@@ -1357,53 +1357,48 @@
 <context>
     <name>ImportPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="209"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="210"/>
         <source>Impor daftar calon peserta</source>
         <translation>Import a candidate list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="212"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="213"/>
         <source>Baca daftar DTKS, DTSEN, P3KE atau daftar RT/RW dari Excel, LibreOffice atau CSV. Tidak ada yang disimpan sebelum pratinjau diperiksa dan impor dikonfirmasi.</source>
         <translation>Read a DTKS, DTSEN, P3KE or RT/RW list from Excel, LibreOffice or CSV. Nothing is saved until the preview has been checked and the import confirmed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="217"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="218"/>
         <source>Pilih berkas…</source>
         <translation>Choose file…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="219"/>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="358"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="220"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="364"/>
         <source>Belum ada berkas dipilih.</source>
         <translation>No file chosen yet.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="231"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="232"/>
         <source>hh/bb/tttt</source>
         <translation>dd/mm/yyyy</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="239"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="240"/>
         <source>hh/bb/tttt (bawaan: hari ini)</source>
         <translation>dd/mm/yyyy (default: today)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="240"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="241"/>
         <source>Ingat pemetaan kolom untuk sumber ini</source>
         <translation>Remember the column mapping for this source</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="243"/>
-        <source>Berkas ini daftar lengkap terbaru dari sumber ini: laporkan peserta yang tidak ada lagi</source>
-        <translation>This file is the newest complete list of this source: report participants no longer on it</translation>
-    </message>
-    <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="247"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="246"/>
         <source>Peserta dari sumber yang sama yang tidak ada di berkas ini masuk daftar tinjauan; tidak ada yang dihentikan otomatis.</source>
         <translation>Participants of the same source who are not in this file go on the review list; nobody is ended automatically.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="251"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="250"/>
         <source>Berkas dan ketentuan</source>
         <translation>File and terms</translation>
     </message>
@@ -1444,145 +1439,155 @@
     </message>
     <message>
         <location filename="../../kudus_desktop/gui/village/import_page.py" line="263"/>
+        <source>Bila dicentang, peserta dari sumber ini yang tidak ada lagi di berkas dilaporkan.</source>
+        <translation>When ticked, participants of this source no longer in the file are reported.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="269"/>
         <source>Kolom di berkas</source>
         <translation>Columns in the file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="273"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="279"/>
         <source>Pratinjau</source>
         <translation>Preview</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="279"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="285"/>
         <source>Semua baris</source>
         <translation>All rows</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="280"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="286"/>
         <source>Ditambahkan</source>
         <translation>Added</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="281"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="287"/>
         <source>Diperbarui</source>
         <translation>Updated</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="282"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="288"/>
         <source>Tidak berubah</source>
         <translation>Unchanged</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="283"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="289"/>
         <source>Ditolak</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="284"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="290"/>
         <source>Peringatan</source>
         <translation>Warnings</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="304"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="310"/>
         <source>Simpan laporan masalah…</source>
         <translation>Save problem report…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="306"/>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="434"/>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="506"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="312"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="440"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="512"/>
         <source>Impor</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="347"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="353"/>
         <source>Pilih daftar</source>
         <translation>Choose a list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="373"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="379"/>
         <source>Kolom NIK tidak ditemukan otomatis: pilih lembar, baris judul dan kolomnya.</source>
         <translation>The NIK column was not found automatically: choose the sheet, the header row and the columns.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="389"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="395"/>
         <source>— tidak ada —</source>
         <translation>— none —</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="391"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="397"/>
         <source>(kolom {n})</source>
         <translation>(column {n})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="434"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="440"/>
         <source>Impor {n} peserta</source>
         <translation>Import {n} participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="353"/>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="354"/>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="444"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="359"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="360"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="450"/>
         <source>Membaca {name}…</source>
         <translation>Reading {name}…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="457"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="243"/>
+        <source>Daftar lengkap terbaru dari sumber ini</source>
+        <translation>The newest complete list from this source</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="463"/>
         <source>{add} baru, {update} diperbarui, {same} tidak berubah, {rejected} ditolak, {warn} dengan peringatan</source>
         <translation>{add} new, {update} updated, {same} unchanged, {rejected} rejected, {warn} with warnings</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="466"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="472"/>
         <source>Lembar ini berisi rumus; yang dibaca adalah hasil terakhir yang disimpan Excel.</source>
         <translation>This sheet contains formulas; the values read are the last results Excel saved.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="469"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="475"/>
         <source>{n} peserta aktif dari {source} tidak ada lagi di berkas ini; setelah impor mereka masuk daftar tinjauan (tidak dihentikan otomatis).</source>
         <translation>{n} active participants from {source} are no longer in this file; after the import they go on the review list (not ended automatically).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="479"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="485"/>
         <source>Simpan laporan masalah</source>
         <translation>Save problem report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="488"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="494"/>
         <source>Laporan masalah</source>
         <translation>Problem report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="488"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="494"/>
         <source>{n} baris bermasalah ditulis ke {path}.</source>
         <translation>{n} problem rows written to {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="495"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="501"/>
         <source>Tambahkan {add} peserta baru dan perbarui {update} peserta dari {name}? {rejected} baris yang ditolak tidak diimpor.</source>
         <translation>Add {add} new participants and update {update} from {name}? The {rejected} rejected rows are not imported.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="506"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="512"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="517"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="523"/>
         <source>Menyimpan peserta…</source>
         <translation>Saving participants…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="528"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="534"/>
         <source>Selesai: {add} peserta ditambahkan, {update} diperbarui.</source>
         <translation>Done: {add} participants added, {update} updated.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="532"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="538"/>
         <source>{n} baris dengan peringatan dilewati.</source>
         <translation>{n} rows with warnings were left out.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="537"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="543"/>
         <source>Impor dibatalkan; tidak ada yang disimpan.</source>
         <translation>Import cancelled; nothing was saved.</translation>
     </message>
@@ -1590,57 +1595,57 @@
 <context>
     <name>ImportPreviewTableModel</name>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="90"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="91"/>
         <source>Baris</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="90"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="91"/>
         <source>NIK di berkas</source>
         <translation>NIK in the file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="90"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="91"/>
         <source>Nama</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="90"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="91"/>
         <source>Hasil</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="90"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="91"/>
         <source>Keterangan</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="96"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="97"/>
         <source>Ditambahkan</source>
         <translation>Added</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="97"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="98"/>
         <source>Diperbarui</source>
         <translation>Updated</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="98"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="99"/>
         <source>Tidak berubah</source>
         <translation>Unchanged</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="99"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="100"/>
         <source>Ditolak</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="116"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="117"/>
         <source> (peringatan)</source>
         <translation> (warning)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="119"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="120"/>
         <source>Diubah: {fields}</source>
         <translation>Changed: {fields}</translation>
     </message>
@@ -2744,159 +2749,160 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="70"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="71"/>
         <source>Kudus Desktop — {place}</source>
         <extracomment>The person at the PC leaves the window for someone else to log in (the window closes).</extracomment>
         <translation>Kudus Desktop — {place}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="93"/>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="205"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="94"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="225"/>
         <source>Persetujuan</source>
+        <extracomment>Opened maximised where 1280x720 would not fit (a 1024x768 or 1366x768 screen less its taskbar) or where the size remembered from another screen is larger than this one.</extracomment>
         <translation>Approval</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="94"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="95"/>
         <source>Iuran</source>
         <translation>Premiums</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="101"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="102"/>
         <source>Ganda</source>
         <translation>Doubles</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="102"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="103"/>
         <source>BPJS</source>
         <translation>BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="113"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="114"/>
         <source>Beranda</source>
         <translation>Home</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="114"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="115"/>
         <source>Peserta</source>
         <translation>Participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="116"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="117"/>
         <source>Impor</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="117"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="118"/>
         <source>Sinkronisasi</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="119"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="120"/>
         <source>Pengaturan</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="143"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="144"/>
         <source>Pengguna: {name} ({role})</source>
         <translation>User: {name} ({role})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="145"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="146"/>
         <source>Basis data: {path}</source>
         <translation>Database: {path}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="164"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="169"/>
         <source>&amp;Berkas</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="165"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="170"/>
         <source>&amp;Keluar</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="168"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="173"/>
         <source>Ganti kata &amp;sandi…</source>
         <translation>Change pass&amp;word…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="170"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="175"/>
         <source>Ganti &amp;pengguna…</source>
         <translation>Switch &amp;user…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="171"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="176"/>
         <source>Keluar dari akun ini; orang lain masuk dengan akunnya sendiri.</source>
         <translation>Log out of this account; someone else logs in with their own.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="179"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="184"/>
         <source>&amp;Bantuan</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="180"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="185"/>
         <source>Buat &amp;berkas bantuan…</source>
         <translation>Make a &amp;support file…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="182"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="187"/>
         <source>Satu berkas zip berisi versi, catatan kejadian dan pemeriksaan basis data untuk petugas bantuan, tanpa data pribadi.</source>
         <translation>One zip file with the version, the logs and the database check for the support person, without personal data.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="188"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="193"/>
         <source>&amp;Tentang Kudus Desktop</source>
         <translation>&amp;About Kudus Desktop</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="206"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="226"/>
         <source>{text} ({n})</source>
         <translation>{text} ({n})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="216"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="236"/>
         <source>Desa {desa}, Kec. {kec} ({code})</source>
         <translation>Village {desa}, District {kec} ({code})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="220"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="240"/>
         <source>{name} ({code}) — mode kabupaten</source>
         <translation>{name} ({code}) — regency mode</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="243"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="263"/>
         <source>Ganti kata sandi</source>
         <translation>Change password</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="243"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="263"/>
         <source>Kata sandi akun {name} sudah diganti.</source>
         <translation>The password of account {name} has been changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="253"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="273"/>
         <source>Simpan berkas bantuan</source>
         <translation>Save support file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="263"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="283"/>
         <source>Berkas bantuan</source>
         <translation>Support file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="264"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="284"/>
         <source>Berkas bantuan disimpan di {path} ({logs} catatan; keutuhan basis data: {check}). Kirimkan berkas ini kepada petugas bantuan; isinya tanpa nama dan NIK.</source>
         <translation>Support file saved to {path} ({logs} logs; database integrity: {check}). Send this file to the support person; it holds no names and no NIKs.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="273"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="293"/>
         <source>Tentang Kudus Desktop</source>
         <translation>About Kudus Desktop</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="274"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="294"/>
         <source>Kudus Desktop {version}
 Kepesertaan BPJS Ketenagakerjaan (JKK dan JKM) pekerja rentan desa di Kabupaten Kudus.
 
@@ -3257,183 +3263,183 @@ Save anyway?</translation>
 <context>
     <name>ParticipantsPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="77"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="78"/>
         <source>Peserta</source>
         <extracomment>Coalesces bursts of keystrokes; small enough that each keystroke still feels immediate.</extracomment>
         <translation>Participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="82"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="83"/>
         <source>Tambah peserta</source>
         <translation>Add participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="84"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="85"/>
         <source>Daftarkan peserta baru (Ctrl+N)</source>
         <translation>Enrol a new participant (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="85"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="86"/>
         <source>Ubah</source>
         <translation>Edit</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="86"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="87"/>
         <source>Hentikan</source>
         <translation>End</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="87"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="88"/>
         <source>Aktifkan kembali</source>
         <translation>Reactivate</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="88"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="89"/>
         <source>Riwayat</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="89"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="90"/>
         <source>Tampilkan NIK</source>
         <translation>Show NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="94"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="95"/>
         <source>Tampilkan NIK lengkap; secara bawaan NIK disamarkan</source>
         <translation>Show full NIKs; they are masked by default</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="107"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="108"/>
         <source>Cari nama, NIK, atau nomor registrasi…</source>
         <translation>Search name, NIK or registration number…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="118"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="119"/>
         <source>Semua kategori</source>
         <translation>All categories</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="123"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="124"/>
         <source>Semua status</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="141"/>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="166"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="148"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="172"/>
         <source>Daftar peserta (sesuai pencarian dan saringan)…</source>
         <translation>Participant roster (as searched and filtered)…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="142"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="149"/>
         <source>Daftar pendaftaran BPJS (peserta aktif)…</source>
         <translation>BPJS registration list (active participants)…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="147"/>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="450"/>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="499"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="154"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="460"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="509"/>
         <source>Ekspor</source>
         <translation>Export</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="154"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="161"/>
         <source>Semua data peserta terpilih (permintaan akses)…</source>
         <translation>Everything about the selected participant (access request)…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="158"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="165"/>
         <source>Daftar tinjauan kelayakan (umur, masa jabatan, sumber)…</source>
         <translation>Eligibility review list (age, term of office, source)…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="165"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="171"/>
         <source>Kartu peserta…</source>
         <translation>Participant cards…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="171"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="177"/>
         <source>Cetak</source>
         <translation>Print</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="184"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="189"/>
         <source>Semua wilayah</source>
         <translation>All areas</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="284"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="293"/>
         <source>Pilih satu desa dahulu: dusun, RT dan RW berarti di dalam satu desa.</source>
         <translation>Choose one village first: a dusun, RT or RW means something only within its village.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="295"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="304"/>
         <source>Semua dusun</source>
         <translation>All hamlets</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="296"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="305"/>
         <source>Semua RT</source>
         <translation>All RT</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="297"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="306"/>
         <source>Semua RW</source>
         <translation>All RW</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="338"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="348"/>
         <source>Belum ada peserta.
 Klik “Tambah peserta” (Ctrl+N) untuk mendaftarkan yang pertama.</source>
         <translation>No participants yet.
 Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="342"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="352"/>
         <source>Tidak ada peserta yang cocok dengan pencarian dan saringan ini.</source>
         <translation>No participant matches this search and these filters.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="347"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="357"/>
         <source>{n} peserta</source>
         <translation>{n} participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="350"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="360"/>
         <source>{shown} dari {total} peserta</source>
         <translation>{shown} of {total} participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="450"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="460"/>
         <source>{n} peserta ditulis ke {path}.</source>
         <translation>{n} participants written to {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="456"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="466"/>
         <source>Ekspor daftar peserta</source>
         <translation>Export participant roster</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="462"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="472"/>
         <source>Menulis daftar peserta…</source>
         <translation>Writing the participant roster…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="475"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="485"/>
         <source>Ekspor daftar pendaftaran BPJS</source>
         <translation>Export BPJS registration list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="480"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="490"/>
         <source>Menulis daftar pendaftaran BPJS…</source>
         <translation>Writing the BPJS registration list…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="489"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="499"/>
         <source>Data pribadi {name}</source>
         <translation>Personal data of {name}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="501"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="511"/>
         <source>Semua data {name} ditulis ke {path}. Berkas ini memuat NIK lengkap: serahkan hanya kepada yang bersangkutan.</source>
         <translation>Everything about {name} was written to {path}. The file holds the full NIK: hand it only to the person concerned.</translation>
     </message>
@@ -3441,32 +3447,32 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
 <context>
     <name>PassphraseDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="34"/>
+        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="35"/>
         <source>Frasa sandi cadangan</source>
         <translation>Backup passphrase</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="46"/>
+        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="47"/>
         <source>Frasa sandi</source>
         <translation>Passphrase</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="48"/>
+        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="49"/>
         <source>Ulangi</source>
         <translation>Repeat</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="49"/>
+        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="50"/>
         <source>Simpan frasa sandi ini di tempat aman: tanpa itu cadangan tidak dapat dibuka.</source>
         <translation>Keep this passphrase somewhere safe: without it the backup cannot be opened.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="54"/>
+        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="55"/>
         <source>Lanjut</source>
         <translation>Continue</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="55"/>
+        <location filename="../../kudus_desktop/gui/office/backup_widget.py" line="56"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
@@ -6056,8 +6062,8 @@ The regency key&apos;s fingerprint, to read to the village operator when they jo
     <name>SettingsPage</name>
     <message>
         <location filename="../../kudus_desktop/gui/office/settings_page.py" line="51"/>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="238"/>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="293"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="245"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="300"/>
         <source>Pengaturan</source>
         <translation>Settings</translation>
     </message>
@@ -6108,127 +6114,132 @@ The regency key&apos;s fingerprint, to read to the village operator when they jo
     </message>
     <message>
         <location filename="../../kudus_desktop/gui/office/settings_page.py" line="92"/>
+        <source>Wajib disetujui verifikator</source>
+        <translation>Must be approved by a verifikator</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="94"/>
         <source>Data peserta baru dan yang diubah harus disetujui verifikator sebelum dikirim ke kabupaten atau dicetak kartunya</source>
         <translation>New and changed participant data must be approved by a verifier before it is sent to the regency or a card is printed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="99"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="102"/>
         <source>Persetujuan</source>
         <translation>Approval</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="103"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="110"/>
         <source>Simpan pengaturan kantor</source>
         <translation>Save office settings</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="116"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="123"/>
         <source>Hanya admin yang dapat mengubah pengaturan kantor.</source>
         <translation>Only an administrator can change the office settings.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="118"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="125"/>
         <source>Kolom daftar pendaftaran BPJS</source>
         <translation>BPJS registration list columns</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="132"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="139"/>
         <source>Naik</source>
         <translation>Up</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="133"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="140"/>
         <source>Turun</source>
         <translation>Down</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="134"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="141"/>
         <source>Simpan kolom</source>
         <translation>Save columns</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="145"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="152"/>
         <source>Centang kolom yang diminta BPJS dan susun urutannya (seret, atau Naik/Turun). Kode wadah: SD untuk dana desa, SA untuk APBD, SL lainnya.</source>
         <translation>Tick the columns BPJS asks for and put them in order (drag, or Up/Down). Wadah code: SD for village funds, SA for the regency budget, SL otherwise.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="155"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="162"/>
         <source>Akun pengguna</source>
         <translation>User accounts</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="160"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="167"/>
         <source>Cadangan</source>
         <translation>Backups</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="165"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="172"/>
         <source>Log audit</source>
         <translation>Audit log</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="170"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="177"/>
         <source>Data pribadi</source>
         <translation>Personal data</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="177"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="184"/>
         <source>Tampilan</source>
         <translation>Display</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="185"/>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="303"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="192"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="310"/>
         <source>Bahasa / Language</source>
         <translation>Bahasa / Language</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="187"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="194"/>
         <source>Tentang</source>
         <translation>About</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="189"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="196"/>
         <source>Versi</source>
         <translation>Version</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="192"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="199"/>
         <source>Basis data</source>
         <translation>Database</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="238"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="245"/>
         <source>Pengaturan kantor disimpan.</source>
         <translation>Office settings saved.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="257"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="264"/>
         <source>Persetujuan verifikator</source>
         <translation>Verifier approval</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="258"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="265"/>
         <source>{n} data peserta yang menunggu atau dikembalikan akan dianggap disetujui dan ikut paket berikutnya tanpa diperiksa. Lanjutkan?</source>
         <translation>{n} participant records waiting or sent back will count as approved and go into the next package unchecked. Continue?</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="260"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="267"/>
         <source>Ya, tidak wajib</source>
         <translation>Yes, not required</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="261"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="268"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="293"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="300"/>
         <source>Kolom daftar pendaftaran BPJS disimpan.</source>
         <translation>BPJS registration list columns saved.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="304"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="311"/>
         <source>Bahasa tampilan berubah saat Kudus Desktop dibuka kembali.
 The display language changes when Kudus Desktop is opened again.</source>
         <translation>Bahasa tampilan berubah saat Kudus Desktop dibuka kembali.
@@ -6735,7 +6746,7 @@ Take the USB stick to DPMD Kudus. A copy stays on this computer.</translation>
 <context>
     <name>Wilayah</name>
     <message>
-        <location filename="../../kudus_desktop/gui/widgets.py" line="18"/>
+        <location filename="../../kudus_desktop/gui/widgets.py" line="32"/>
         <source>Kec. {name}</source>
         <translation>Kec. {name}</translation>
     </message>

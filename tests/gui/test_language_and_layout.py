@@ -1,5 +1,6 @@
 """English through Qt Linguist, and a window that fits a 1366x768 office screen."""
 
+import itertools
 import re
 import subprocess
 import sys
@@ -121,6 +122,57 @@ def test_window_and_form_fit_a_1366x768_screen(
     form = ParticipantDialog(gui_service)
     qtbot.addWidget(form)
     assert form.sizeHint().width() <= screen.width() and form.sizeHint().height() <= screen.height() - 30
+
+
+@pytest.mark.parametrize("size", [QSize(1024, 768 - 40), QSize(1366, 768 - 40)])
+def test_every_page_fits_a_small_office_screen(
+    window: MainWindow, gui_service: ParticipantService, qtbot: QtBot, size: QSize
+) -> None:
+    """At 1024x768 and 1366x768 (less the taskbar): the window is no wider than the screen on
+    any page, the Peserta tool bar folds what does not fit instead of cutting button texts, the
+    filters do not overlap, and the settings need no sideways scrolling."""
+    from PySide6.QtWidgets import QScrollArea, QToolButton
+
+    for n in range(1, 4):
+        gui_service.create(make_draft(n))
+    window.resize(size)
+    window.show()
+    qtbot.waitExposed(window)
+    for key in ("beranda", "peserta", "persetujuan", "iuran", "impor", "sinkronisasi", "pengaturan"):
+        window.show_page(key)
+        settle(qtbot)
+        hint = window.minimumSizeHint()
+        assert hint.width() <= size.width() and hint.height() <= size.height(), (key, hint)
+        assert window.width() <= size.width(), key
+    window.show_page("peserta")
+    settle(qtbot)
+    page = window.participants_page
+    for button in page.toolbar.findChildren(QToolButton):
+        if button.isVisible() and button.defaultAction() is not None and button.text():
+            assert button.width() >= button.sizeHint().width(), f"{button.text()!r} is cut"
+    filters = [w for w in (page.search, page.category_filter, page.status_filter, page.dusun_filter, page.rt_filter,
+                           page.rw_filter) if w.isVisible()]  # fmt: skip
+    for a, b in itertools.pairwise(filters):
+        assert a.geometry().right() < b.geometry().left(), f"{a.objectName()} overlaps {b.objectName()}"
+    assert page.search.width() >= 150
+    window.show_page("pengaturan")
+    settle(qtbot)
+    for area in window.settings_page.findChildren(QScrollArea):
+        wide = area.widget().minimumSizeHint().width() if area.widget() is not None else 0
+        assert area.horizontalScrollBar().maximum() == 0, (
+            f"the settings scroll sideways: {wide} px in {area.viewport().width()}, "
+            f"max {area.horizontalScrollBar().maximum()}, widget {area.widget().width()}"
+        )
+
+
+def test_the_window_opens_maximised_where_it_would_not_fit(db: Any, admin: Any, qtbot: QtBot) -> None:
+    window = MainWindow(db, admin)
+    qtbot.addWidget(window)
+    screen = window.screen().availableGeometry()
+    small = screen.width() < 1280 + 16 or screen.height() < 720 + 40
+    assert window.open_maximised == small
+    if not small:
+        assert (window.width(), window.height()) == (1280, 720)
 
 
 QT_TS = Path(__file__).resolve().parents[2] / "resources" / "i18n" / "qt_id.ts"

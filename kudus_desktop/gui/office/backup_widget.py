@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -78,6 +79,10 @@ class BackupWidget(QWidget):
         self.db = db
         self.backups = BackupService(db, actor)
         self.last = QLabel()
+        # The folder's path is one long word: it may be cut at a narrow window (whole in the
+        # tooltip), never widen the settings past the screen.
+        self.last.setWordWrap(True)
+        self.last.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.copy_button = QPushButton(self.tr("Salin cadangan terenkripsi ke…"))
         self.copy_button.setObjectName("copyBackup")
         self.restore_button = QPushButton(self.tr("Pulihkan dari cadangan…"))
@@ -101,6 +106,7 @@ class BackupWidget(QWidget):
                 day=format_date_long(day) if day else self.tr("belum ada"), path=self.backups.folder
             )
         )
+        self.last.setToolTip(str(self.backups.folder))
 
     def copy_backup(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, self.tr("Pilih folder atau flashdisk"))

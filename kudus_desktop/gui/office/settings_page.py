@@ -89,14 +89,21 @@ class SettingsPage(QWidget):
         form.addRow(self.tr("Kunci layar setelah (menit tanpa kegiatan; 0 = tidak)"), self.idle_lock)
         # Maker-checker (village): switched at once, not with the profile's save button.
         self.review = ApprovalService(accounts.db, user)
-        self.approval = QCheckBox(self.tr("Data peserta baru dan yang diubah harus disetujui verifikator sebelum "
-                                          "dikirim ke kabupaten atau dicetak kartunya"))  # fmt: skip
+        self.approval = QCheckBox(self.tr("Wajib disetujui verifikator"))
+        self.approval.setToolTip(
+            self.tr("Data peserta baru dan yang diubah harus disetujui verifikator sebelum dikirim ke kabupaten atau "
+                    "dicetak kartunya")
+        )  # fmt: skip
         self.approval.setObjectName("approvalRequired")
         if profile.mode == Mode.DESA:
             self.approval.setChecked(self.review.required())
             self.approval.setEnabled(editable)
             self.approval.toggled.connect(self.change_approval)
             form.addRow(self.tr("Persetujuan"), self.approval)
+            approval_note = QLabel(self.approval.toolTip())
+            approval_note.setObjectName("muted")
+            approval_note.setWordWrap(True)
+            form.addRow("", approval_note)
         else:
             self.approval.hide()
         form.addRow(self.error)

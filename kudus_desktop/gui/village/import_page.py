@@ -46,6 +46,7 @@ from kudus_desktop.core.village.importing import (
 from kudus_desktop.gui.messages import ask, code_text, field_text, inform, issue_text, show_error
 from kudus_desktop.gui.ops import run_job
 from kudus_desktop.gui.signals import AppSignals
+from kudus_desktop.gui.widgets import compact
 
 FILE_FILTER = "Buku kerja (*.xlsx *.xlsm *.xls *.ods *.csv)"
 SOURCES = ("DTKS", "DTSEN", "P3KE", "Daftar RT/RW", "Daftar Linmas", "Daftar BPD")
@@ -219,29 +220,27 @@ class ImportPage(QWidget):
         self.file_label = QLabel(self.tr("Belum ada berkas dipilih."))
         self.file_label.setObjectName("muted")
 
-        self.sheet = QComboBox()
+        self.sheet = compact(QComboBox(), 10)
         self.sheet.setObjectName("sheet")
         self.header_row = QSpinBox()
         self.header_row.setRange(1, 1000)
-        self.source = QComboBox()
+        self.source = compact(QComboBox(), 10)
         self.source.setObjectName("source")
         self.source.setEditable(True)
         self.source.addItems(SOURCES)
         self.source_date = QLineEdit()
         self.source_date.setPlaceholderText(self.tr("hh/bb/tttt"))
-        self.category = QComboBox()
+        self.category = compact(QComboBox(), 10)
         for c in Category:
             self.category.addItem(code_text("category", c.value), c.value)
-        self.funding = QComboBox()
+        self.funding = compact(QComboBox(), 10)
         for f in Funding:
             self.funding.addItem(code_text("funding", f.value), f.value)
         self.start_date = QLineEdit()
         self.start_date.setPlaceholderText(self.tr("hh/bb/tttt (bawaan: hari ini)"))
         self.remember = QCheckBox(self.tr("Ingat pemetaan kolom untuk sumber ini"))
         self.remember.setChecked(True)
-        self.complete = QCheckBox(
-            self.tr("Berkas ini daftar lengkap terbaru dari sumber ini: laporkan peserta yang tidak ada lagi")
-        )
+        self.complete = QCheckBox(self.tr("Daftar lengkap terbaru dari sumber ini"))
         self.complete.setObjectName("completeList")
         self.complete.setToolTip(
             self.tr("Peserta dari sumber yang sama yang tidak ada di berkas ini masuk daftar tinjauan; tidak ada "
@@ -250,6 +249,7 @@ class ImportPage(QWidget):
 
         options = QGroupBox(self.tr("Berkas dan ketentuan"))
         form = QFormLayout(options)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # labels above fields when narrow
         form.addRow(self.tr("Lembar"), self.sheet)
         form.addRow(self.tr("Baris judul kolom"), self.header_row)
         form.addRow(self.tr("Sumber data"), self.source)
@@ -259,12 +259,18 @@ class ImportPage(QWidget):
         form.addRow(self.tr("Tanggal mulai kepesertaan"), self.start_date)
         form.addRow(self.remember)
         form.addRow(self.complete)
+        complete_note = QLabel(
+            self.tr("Bila dicentang, peserta dari sumber ini yang tidak ada lagi di berkas dilaporkan.")
+        )
+        complete_note.setObjectName("muted")
+        complete_note.setWordWrap(True)
+        form.addRow(complete_note)
 
         mapping_box = QGroupBox(self.tr("Kolom di berkas"))
         grid = QGridLayout(mapping_box)
         self.mapping: dict[str, QComboBox] = {}
         for i, fld in enumerate(IMPORT_FIELDS):
-            combo = QComboBox()
+            combo = compact(QComboBox(), 6)
             combo.setObjectName(f"map_{fld}")
             self.mapping[fld] = combo
             grid.addWidget(QLabel(field_text(fld)), i // 2, (i % 2) * 2)

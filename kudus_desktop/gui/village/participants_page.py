@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QStackedWidget,
     QTableView,
+    QToolBar,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -42,7 +43,7 @@ from kudus_desktop.gui.village.participant_model import Column, ParticipantTable
 from kudus_desktop.gui.village.print_dialogs import CardPrintDialog, ListPrintDialog
 from kudus_desktop.gui.village.review_list_dialog import ReviewListDialog
 from kudus_desktop.gui.village.status_dialogs import EndParticipationDialog, ReactivateDialog
-from kudus_desktop.gui.widgets import area_combo
+from kudus_desktop.gui.widgets import area_combo, compact, fit_popup
 
 #: Coalesces bursts of keystrokes; small enough that each keystroke still feels immediate.
 SEARCH_DELAY_MS = 60
@@ -107,7 +108,7 @@ class ParticipantsPage(QWidget):
         self.search.setPlaceholderText(self.tr("Cari nama, NIK, atau nomor registrasi…"))
         self.search.setClearButtonEnabled(True)
         self.search.addAction(icon("cari"), QLineEdit.ActionPosition.LeadingPosition)
-        self.search.setMinimumWidth(280)
+        self.search.setMinimumWidth(160)
         find = QAction(self)
         find.setShortcut(QKeySequence.StandardKey.Find)
         find.triggered.connect(self.focus_search)
@@ -135,9 +136,15 @@ class ParticipantsPage(QWidget):
         actions_row.addWidget(title)
         actions_row.addSpacing(12)
         actions_row.addWidget(self.count_label)
-        actions_row.addStretch(1)
+        actions_row.addSpacing(12)
+        # A tool bar, not a row of buttons: on a narrow screen what does not fit folds into its »
+        # menu instead of every button's text being cut ("Tamb...erta").
+        self.toolbar = QToolBar()
+        self.toolbar.setObjectName("participantActions")
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         for action in (self.add_action, self.edit_action, self.end_action, self.reactivate_action, self.history_action):
-            actions_row.addWidget(_tool_button(action))
+            self.toolbar.addAction(action)
+        actions_row.addWidget(self.toolbar, 1)
         self.export_roster_action = QAction(self.tr("Daftar peserta (sesuai pencarian dan saringan)…"), self)
         self.export_bpjs_action = QAction(self.tr("Daftar pendaftaran BPJS (peserta aktif)…"), self)
         self.export_roster_action.triggered.connect(self.export_roster)
@@ -160,8 +167,7 @@ class ParticipantsPage(QWidget):
         menu.addAction(self.review_list_action)
         self.review_list_action.setVisible(profile is not None and profile().mode == Mode.DESA)
         export_button.setMenu(menu)
-        export_button.setVisible(profile is not None)
-        actions_row.addWidget(export_button)
+        self.toolbar.addWidget(export_button).setVisible(profile is not None)
         self.print_cards_action = QAction(self.tr("Kartu peserta…"), self)
         self.print_list_action = QAction(self.tr("Daftar peserta (sesuai pencarian dan saringan)…"), self)
         self.print_cards_action.triggered.connect(self.print_cards)
@@ -176,19 +182,22 @@ class ParticipantsPage(QWidget):
         print_menu.addAction(self.print_cards_action)
         print_menu.addAction(self.print_list_action)
         print_button.setMenu(print_menu)
-        print_button.setVisible(profile is not None)
-        actions_row.addWidget(print_button)
+        self.toolbar.addWidget(print_button).setVisible(profile is not None)
         filter_row = QHBoxLayout()
-        filter_row.addWidget(self.search, 3)
+        filter_row.addWidget(self.search, 2)
         # The regency's list holds every village: filter by kecamatan or desa.
         self.area_filter = area_combo("areaFilter", self.tr("Semua wilayah"))
         self.area_filter.setVisible(self.regency)
         self.area_filter.currentIndexChanged.connect(lambda _i: self._area_chosen())
         filter_row.addWidget(self.area_filter, 2)
         for combo in (self.category_filter, self.status_filter, self.dusun_filter, self.rt_filter, self.rw_filter):
+            compact(combo, 7)
             filter_row.addWidget(combo, 1)
+        compact(self.area_filter, 14)
         reveal_button = _tool_button(self.reveal_action)
         reveal_button.setObjectName("revealButton")
+        # Its text only where there is room for it: the filters come first on a narrow screen.
+        reveal_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonFollowStyle)
         filter_row.addWidget(reveal_button)
 
         self.table = QTableView()
@@ -304,6 +313,7 @@ class ParticipantsPage(QWidget):
                 combo.addItem(v, v)
             combo.setCurrentIndex(max(combo.findData(current), 0) if current else 0)
             combo.blockSignals(False)
+            fit_popup(combo)
 
     def current_query(self) -> ParticipantQuery:
         return replace(
