@@ -37,8 +37,9 @@ sys.path.insert(0, str(ROOT))
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey  # noqa: E402
-from sqlalchemy import create_engine, make_url, text  # noqa: E402
+from sqlalchemy import text  # noqa: E402
 
+from benchmarks.bench_hub import fresh_pg_database  # noqa: E402
 from kudus_desktop.core.office.accounts import AccountService, SetupRequest  # noqa: E402
 from kudus_desktop.core.regency.doubles import DoubleEnrolmentService  # noqa: E402
 from kudus_desktop.core.regency.overview import overview  # noqa: E402
@@ -217,21 +218,6 @@ def build(tmp: Path, villages: int, total: int, url: str | None = None) -> tuple
         conn.execute(text("DELETE FROM duplicate_case"))
         conn.execute(text("UPDATE participant_sync SET outcome = 'accepted', reason = ''"))
     return db, user, ingest, last
-
-
-def fresh_pg_database(admin_url: str) -> tuple[str, Callable[[], None]]:
-    """A new, empty PostgreSQL database on the server of ``admin_url``, and how to drop it."""
-    name = f"kudus_bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop() -> None:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return make_url(admin_url).set(database=name).render_as_string(hide_password=False), drop
 
 
 def baseline(db: object) -> float:
