@@ -6,11 +6,13 @@ callbacks run back on the GUI thread. Core functions never touch widgets.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
@@ -18,6 +20,7 @@ from kudus_desktop.core.rules.records import OpChanges
 from kudus_desktop.gui.messages import show_error
 from kudus_desktop.gui.signals import AppSignals
 
+log = logging.getLogger(__name__)
 BUSY_CURSOR_AFTER_MS = 300
 
 
@@ -109,17 +112,25 @@ def run_db(
         _running.pop(relay, None)
         relay.deleteLater()
 
+    def gone() -> bool:
+        # The widget that asked was closed and deleted meanwhile (the window closed for the next
+        # person to log in): its result has nowhere to go.
+        return parent is not None and not shiboken6.isValid(parent)
+
     def done(result: object) -> None:
         finish()
         try:
-            on_done(result)
+            if not gone():
+                on_done(result)
         finally:
             jobs().settled.emit()
 
     def failed(exc: BaseException) -> None:
         finish()
         try:
-            if on_failed is not None:
+            if gone():
+                log.info("a job's error after its window closed: %s", exc)
+            elif on_failed is not None:
                 on_failed(exc)
             else:
                 show_error(parent, exc)
