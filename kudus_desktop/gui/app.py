@@ -58,13 +58,7 @@ def install_qt_translator(app: QApplication, language: str) -> QTranslator | Non
     its own catalogue (``resources/i18n/qt_id.ts``); English is Qt's own."""
     if language != preferences.DEFAULT_LANGUAGE:
         return None
-    translator = QTranslator(app)
-    path = qt_translation_file(language)
-    if not translator.load(str(path)):
-        log.warning("Qt translation %s not found; run 'python tools/dev.py run' to build it", path)
-        return None
-    app.installTranslator(translator)
-    return translator
+    return _install(app, qt_translation_file(language))
 
 
 def install_translator(app: QApplication, language: str) -> QTranslator | None:
@@ -72,8 +66,11 @@ def install_translator(app: QApplication, language: str) -> QTranslator | None:
     QLocale.setDefault(QLocale(QLocale.Language.Indonesian, QLocale.Country.Indonesia))
     if language == preferences.DEFAULT_LANGUAGE:
         return None
+    return _install(app, translation_file(language))
+
+
+def _install(app: QApplication, path: Path) -> QTranslator | None:
     translator = QTranslator(app)
-    path = translation_file(language)
     if not translator.load(str(path)):
         log.warning("translation %s not found; run 'python tools/dev.py run' to build it", path)
         return None
