@@ -26,6 +26,7 @@ import time
 import uuid
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
@@ -111,17 +112,33 @@ def build(data_dir: Path, n: int) -> tuple[float, float]:
 
 
 def child_start(data_dir: str, t_parent: float) -> None:
-    """Runs in a fresh process: time to the log-in window, then log-in to the main window."""
+    """Runs in a fresh process: time to the log-in window's first paint, then log-in to the main
+    window. The window is painted before the database opens behind it; its first paint is caught
+    by an event filter, as the clerk sees it."""
+    from PySide6.QtCore import QEvent, QObject
     from PySide6.QtWidgets import QApplication
 
     from kudus_desktop.gui.app import AppController, create_application
+    from kudus_desktop.gui.office.login_dialog import LoginDialog
 
     app = create_application([sys.argv[0]])
+    painted: list[float] = []
+
+    class FirstPaint(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+            if not painted and event.type() == QEvent.Type.Paint and isinstance(watched, LoginDialog):
+                painted.append(time.time())
+            return False
+
+    spy = FirstPaint()
+    app.installEventFilter(spy)
     controller = AppController(Path(data_dir))
     controller.start()
     app.processEvents()
-    assert controller.login is not None
-    shown_login = time.time() - t_parent
+    assert controller.login is not None and painted, "the log-in window was never painted"
+    app.removeEventFilter(spy)
+    shown_login = painted[0] - t_parent
+    usable = time.time() - t_parent  # "Masuk" enabled: the database is open behind it
     controller.login.username.setText("admin")
     controller.login.password.setText(PASSWORD)
     t0 = time.perf_counter()
@@ -131,7 +148,7 @@ def child_start(data_dir: str, t_parent: float) -> None:
     assert controller.window.isVisible()
     controller.window.grab()  # a painted frame, not just a mapped window
     to_window = time.perf_counter() - t0
-    print(json.dumps({"login_shown": shown_login, "login_to_window": to_window}))
+    print(json.dumps({"login_shown": shown_login, "login_usable": usable, "login_to_window": to_window}))
 
 
 def child_bare(t_parent: float) -> None:
@@ -154,6 +171,38 @@ def child_bare(t_parent: float) -> None:
     print(json.dumps({"bare_shown": time.time() - t_parent}))
 
 
+def shown_when_loaded(app: Any, page: Any) -> None:
+    """Run the event loop until the list's latest search is in, then paint it."""
+    from PySide6.QtCore import QEventLoop
+
+    if page.model.loading:
+        loop = QEventLoop()
+        page.model.loaded.connect(loop.quit)
+        loop.exec()  # sleeps until the answer's signal: no polling beside the reading thread
+        page.model.loaded.disconnect(loop.quit)
+    page.table.viewport().grab()
+
+
+def keystrokes(app: Any, page: Any, text: str) -> list[tuple[float, float, float]]:
+    """Per keystroke: until its first rows are painted, how long the GUI thread was held, and
+    until every match is read and counted."""
+    page.search.clear()
+    page.apply_query()
+    shown_when_loaded(app, page)
+    first: list[float] = []
+    page.model.shown.connect(lambda: first.append(time.perf_counter()))
+    times = []
+    for i in range(1, len(text) + 1):
+        first.clear()
+        t = time.perf_counter()
+        page.search.setText(text[:i])
+        page.apply_query()  # what the debounce timer fires
+        blocked = time.perf_counter() - t
+        shown_when_loaded(app, page)
+        times.append((first[0] - t, blocked, time.perf_counter() - t))
+    return times
+
+
 def measure_gui(data_dir: Path) -> dict[str, object]:
     import psutil
 
@@ -174,33 +223,21 @@ def measure_gui(data_dir: Path) -> dict[str, object]:
     page = ParticipantsPage(service, user, AppSignals())
     page.resize(1180, 640)
     page.show()
-    page.grab()
+    shown_when_loaded(app, page)
     open_list = time.perf_counter() - t0
     settle_heap()  # as the application does once its window is open
     assert page.model.rowCount() > 0
 
-    def keystrokes(text: str) -> list[float]:
-        page.search.clear()
-        app.processEvents()
-        times = []
-        for i in range(1, len(text) + 1):
-            t = time.perf_counter()
-            page.search.setText(text[:i])
-            page.apply_query()  # what the debounce timer fires
-            page.table.viewport().grab()
-            times.append(time.perf_counter() - t)
-        return times
-
-    name_keys = keystrokes("siti rahayu")
-    nik_keys = keystrokes("3319034501")
+    name_keys = keystrokes(app, page, "siti rahayu")
+    nik_keys = keystrokes(app, page, "3319034501")
     filter_t = time.perf_counter()
     page.search.clear()
     page.category_filter.setCurrentIndex(page.category_filter.findData("linmas"))
-    page.table.viewport().grab()
+    shown_when_loaded(app, page)
     filter_time = time.perf_counter() - filter_t
     sort_t = time.perf_counter()
     page.model.sort(0)
-    page.table.viewport().grab()
+    shown_when_loaded(app, page)
     sort_time = time.perf_counter() - sort_t
     rss = psutil.Process().memory_info().rss / 2**20
 
@@ -228,8 +265,11 @@ def measure_gui(data_dir: Path) -> dict[str, object]:
     total = service.count(ParticipantQuery())
     db.close()
     return {
-        "participants": total, "open_list_s": open_list, "keystroke_name_max_s": max(name_keys),
-        "keystroke_name_median_s": statistics.median(name_keys), "keystroke_nik_max_s": max(nik_keys),
+        "participants": total, "open_list_s": open_list,
+        "keystroke_name_max_s": max(k[0] for k in name_keys),
+        "keystroke_name_median_s": statistics.median(k[0] for k in name_keys),
+        "keystroke_nik_max_s": max(k[0] for k in nik_keys), "blocked_max_s": max(k[1] for k in name_keys + nik_keys),
+        "all_read_max_s": max(k[2] for k in name_keys + nik_keys),
         "baseline_sqlite_search_max_s": max(base), "filter_s": filter_time, "sort_s": sort_time,
         "save_median_s": statistics.median(saves), "save_max_s": max(saves), "rss_mb": rss,
     }  # fmt: skip
@@ -274,10 +314,12 @@ def main() -> None:
         )  # fmt: skip
         bares.append(json.loads(out.stdout.strip().splitlines()[-1])["bare_shown"])
     login_shown = statistics.median(s["login_shown"] for s in starts)
+    usable = statistics.median(s["login_usable"] for s in starts)
     to_window = statistics.median(s["login_to_window"] for s in starts)
     bare = statistics.median(bares)
     print(f"start -> log-in window shown: {login_shown:.2f} s (median of 3; target 3x the bare dialog); "
           f"bare PySide6 dialog (baseline) {bare:.2f} s, ratio {login_shown / bare:.1f}")  # fmt: skip
+    print(f'start -> log-in window ready (database open behind it, "Masuk" enabled): {usable:.2f} s')
     print(f"log-in -> main window shown: {to_window:.2f} s (median of 3; includes the argon2 check)")
 
     m = measure_gui(data_dir)
@@ -287,6 +329,8 @@ def main() -> None:
         f"search keystroke by name: max {ms['keystroke_name_max_s']:.0f} ms,"
         f" median {ms['keystroke_name_median_s']:.0f} ms;"
         f" by NIK digits: max {ms['keystroke_nik_max_s']:.0f} ms (target 100 ms);"
+        f" GUI thread held at most {ms['blocked_max_s']:.1f} ms per keystroke;"
+        f" every match read and counted: max {ms['all_read_max_s']:.0f} ms;"
         f" bare sqlite3 query alone: max {ms['baseline_sqlite_search_max_s']:.0f} ms"
     )
     print(f"category filter: {m['filter_s'] * 1000:.0f} ms; sort by another column: {m['sort_s'] * 1000:.0f} ms")

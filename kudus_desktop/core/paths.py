@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import errno
+import logging
 import os
 import shutil
 import stat
 import sys
+import tempfile
 from pathlib import Path
 
-from kudus_desktop.core.errors import StorageError
+from kudus_desktop.core.errors import DataDirError, StorageError
+
+log = logging.getLogger(__name__)
 
 APP_DIR_NAME = "KudusDesktop"
 DATA_DIR_ENV = "KUDUS_DATA_DIR"
@@ -151,3 +155,18 @@ def database_space(db_path: Path) -> int:
     except OSError:
         size = 0
     return size + WORK_SPACE
+
+
+def ensure_data_dir(path: Path) -> Path:
+    """Create the data directory if needed and prove that it can be written."""
+    path = path.expanduser()
+    try:
+        if path.exists() and not path.is_dir():
+            raise DataDirError("data_dir_not_dir", path=str(path))
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path, prefix=".probe-"):
+            pass
+    except OSError as exc:
+        log.warning("data folder %s cannot be written: %s", path, exc)  # the errno, for support
+        raise space_error(path, 0, seen=exc) or DataDirError("data_dir_not_writable", path=str(path)) from None
+    return path

@@ -23,23 +23,24 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 from kudus_desktop import __version__
 from kudus_desktop.core.errors import KudusError, StorageError
-from kudus_desktop.core.office.accounts import AccountService
-from kudus_desktop.core.office.support import configure_logging
-from kudus_desktop.core.paths import resource_path
+from kudus_desktop.core.office.logbook import configure_logging
+from kudus_desktop.core.paths import DB_FILE_NAME, ensure_data_dir, resource_path
 from kudus_desktop.core.rules.dates import check_clock
 from kudus_desktop.core.rules.records import UserView
 from kudus_desktop.core.storage import instance
-from kudus_desktop.core.storage.backup import daily_backup_if_due
-from kudus_desktop.core.storage.db import Database, ensure_data_dir, open_database
 from kudus_desktop.gui import preferences
 from kudus_desktop.gui.messages import show_error
 from kudus_desktop.gui.office.login_dialog import LoginDialog
-from kudus_desktop.gui.office.setup_wizard import SetupWizard
 from kudus_desktop.gui.ops import run_beside
 from kudus_desktop.gui.theme import apply_theme
 
+# The database layer (SQLAlchemy and the core services, a third of a second to load on an old
+# PC) is imported only once the log-in window is on screen; see AppController.start.
 if TYPE_CHECKING:
+    from kudus_desktop.core.office.accounts import AccountService
+    from kudus_desktop.core.storage.db import Database
     from kudus_desktop.gui.main_window import MainWindow
+    from kudus_desktop.gui.office.setup_wizard import SetupWizard
 
 log = logging.getLogger("kudus_desktop")
 
@@ -123,6 +124,8 @@ def settle_heap() -> None:
 
 def _daily_backup(path: Path) -> Path | None:
     """The day's backup if none was made yet; a failure is logged, never in the clerk's way."""
+    from kudus_desktop.core.storage.backup import daily_backup_if_due
+
     try:
         return daily_backup_if_due(path)
     except KudusError:
@@ -150,7 +153,11 @@ class AppController:
 
     def start(self) -> bool:
         """False when the database cannot be opened or another window has this data folder
-        (the reason has been shown)."""
+        (the reason has been shown).
+
+        Where the office's database exists the log-in window is shown first and painted, and the
+        database layer is loaded and the file opened behind it: the clerk sees the window in a
+        fraction of a second and can type while it opens ("Masuk" waits for it)."""
         instance.set_role("jendela Kudus Desktop")
         try:
             check_clock()
@@ -158,28 +165,55 @@ class AppController:
             holder = self.window_lock.acquire()
             if holder is not None:
                 raise StorageError("window_open", path=str(self.data_dir), holder=str(holder))
+        except KudusError as exc:
+            show_error(None, exc)
+            self._let_go()
+            return False
+        database = self.data_dir / DB_FILE_NAME
+        if database.is_file() and database.stat().st_size > 0:
+            self.login = LoginDialog()
+            self.login.finished.connect(self._login_finished)
+            self.login.open()
+            QApplication.processEvents()  # on screen before the slow part below
+        from kudus_desktop.core.office.accounts import AccountService
+        from kudus_desktop.core.storage.db import open_database
+
+        try:
             self.db = open_database(self.data_dir)
             if self.db.report.swept:
                 log.info("removed what killed work left: %s", ", ".join(str(p) for p in self.db.report.swept))
             self.accounts = AccountService(self.db)
             profile = self.accounts.profile()
         except KudusError as exc:
+            self._drop_login()
             show_error(None, exc)
             self._let_go()
             return False
         if not profile.initialised:
+            from kudus_desktop.gui.office.setup_wizard import SetupWizard
+
+            self._drop_login()  # a file left by a setup that was not finished
             self.wizard = SetupWizard(self.accounts)
             self.wizard.finished.connect(self._wizard_finished)
             self.wizard.open()
         else:
-            self.login = LoginDialog(self.accounts, profile)
-            self.login.finished.connect(self._login_finished)
-            self.login.open()
+            if self.login is None:
+                self.login = LoginDialog()
+                self.login.finished.connect(self._login_finished)
+                self.login.open()
+            self.login.ready(self.accounts, profile)
         # The day's backup once the first window shows, on a thread of its own (seconds for a
         # large file; a copy through SQLite's backup API, which a save meanwhile does not disturb).
         path = self.db.path
         run_beside(self.background, lambda: _daily_backup(path), self._backup_done)
         return True
+
+    def _drop_login(self) -> None:
+        if self.login is not None:
+            self.login.finished.disconnect(self._login_finished)
+            self.login.close()
+            self.login.deleteLater()
+            self.login = None
 
     def _backup_done(self, made: Path | None) -> None:
         self.backup_done = True

@@ -65,20 +65,35 @@ class _Job(QRunnable):
 
 
 _db_pool: QThreadPool | None = None
+_read_pool: QThreadPool | None = None
 _running: dict[_Relay, _Job] = {}
 _beside: dict[_Relay, _Job] = {}
+
+
+def _one_thread() -> QThreadPool:
+    app = QCoreApplication.instance()
+    pool = QThreadPool(app)
+    pool.setMaxThreadCount(1)
+    if app is not None:
+        app.aboutToQuit.connect(pool.waitForDone)
+    return pool
 
 
 def db_pool() -> QThreadPool:
     """The single database thread, owned by the application and stopped with it."""
     global _db_pool
     if _db_pool is None:
-        app = QCoreApplication.instance()
-        _db_pool = QThreadPool(app)
-        _db_pool.setMaxThreadCount(1)
-        if app is not None:
-            app.aboutToQuit.connect(_db_pool.waitForDone)
+        _db_pool = _one_thread()
     return _db_pool
+
+
+def read_pool() -> QThreadPool:
+    """A thread for the reads behind a list (a search over a million participants takes
+    0.4 s): they hold up neither the GUI nor a save, and never wait behind an import's write."""
+    global _read_pool
+    if _read_pool is None:
+        _read_pool = _one_thread()
+    return _read_pool
 
 
 def run_db(
@@ -88,11 +103,14 @@ def run_db(
     on_failed: Callable[[BaseException], None] | None = None,
     *,
     relay: _Relay | None = None,
+    pool: QThreadPool | None = None,
+    busy_cursor: bool = True,
 ) -> _Relay:
     """Run ``fn`` on the database thread; call ``on_done(result)`` or show/handle the error.
 
     ``relay``: one made (and connected) by the caller before the job can start, so that nothing
-    the job reports while it runs can arrive before there is somewhere to send it."""
+    the job reports while it runs can arrive before there is somewhere to send it. ``pool``:
+    another thread (``read_pool()``); ``busy_cursor``: False where the page shows its own wait."""
     relay = relay or _Relay()
     job = _Job(fn, relay)
     _running[relay] = job
@@ -137,11 +155,12 @@ def run_db(
         finally:
             jobs().settled.emit()
 
-    busy.timeout.connect(set_cursor)
-    busy.start(BUSY_CURSOR_AFTER_MS)
+    if busy_cursor:
+        busy.timeout.connect(set_cursor)
+        busy.start(BUSY_CURSOR_AFTER_MS)
     relay.done.connect(done, Qt.ConnectionType.QueuedConnection)
     relay.failed.connect(failed, Qt.ConnectionType.QueuedConnection)
-    db_pool().start(job)
+    (pool or db_pool()).start(job)
     return relay
 
 
@@ -203,8 +222,8 @@ def running() -> int:
 
 
 def wait_idle(timeout_ms: int = 10_000) -> bool:
-    """Block until the database thread is idle (used at shutdown)."""
-    return db_pool().waitForDone(timeout_ms)
+    """Block until the database and read threads are idle (used at shutdown)."""
+    return read_pool().waitForDone(timeout_ms) and db_pool().waitForDone(timeout_ms)
 
 
 PROGRESS_AFTER_MS = 600

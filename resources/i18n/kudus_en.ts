@@ -147,7 +147,7 @@
 <context>
     <name>AppController</name>
     <message>
-        <location filename="../../kudus_desktop/gui/app.py" line="221"/>
+        <location filename="../../kudus_desktop/gui/app.py" line="252"/>
         <source>Folder data tadinya dapat dibaca pengguna lain komputer ini; kini hanya untuk akun Windows/Linux Anda ({n} berkas diperbaiki).</source>
         <translation>Other users of this computer could read the data folder; it is now private to your Windows/Linux account ({n} files repaired).</translation>
     </message>
@@ -2721,27 +2721,27 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/office/login_dialog.py" line="21"/>
+        <location filename="../../kudus_desktop/gui/office/login_dialog.py" line="35"/>
         <source>Masuk — Kudus Desktop</source>
         <translation>Log in — Kudus Desktop</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/login_dialog.py" line="38"/>
+        <location filename="../../kudus_desktop/gui/office/login_dialog.py" line="52"/>
         <source>Nama pengguna</source>
         <translation>User name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/login_dialog.py" line="39"/>
+        <location filename="../../kudus_desktop/gui/office/login_dialog.py" line="53"/>
         <source>Kata sandi</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/login_dialog.py" line="41"/>
+        <location filename="../../kudus_desktop/gui/office/login_dialog.py" line="55"/>
         <source>Masuk</source>
         <translation>Log in</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/login_dialog.py" line="42"/>
+        <location filename="../../kudus_desktop/gui/office/login_dialog.py" line="56"/>
         <source>Keluar</source>
         <translation>Quit</translation>
     </message>
@@ -3200,62 +3200,62 @@ Save anyway?</translation>
 <context>
     <name>ParticipantTableModel</name>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_model.py" line="62"/>
+        <location filename="../../kudus_desktop/gui/village/participant_model.py" line="69"/>
         <source>{state} (paket {seq})</source>
         <translation>{state} (package {seq})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_model.py" line="141"/>
+        <location filename="../../kudus_desktop/gui/village/participant_model.py" line="232"/>
         <source>No. registrasi</source>
         <translation>Registration no.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_model.py" line="142"/>
+        <location filename="../../kudus_desktop/gui/village/participant_model.py" line="233"/>
         <source>Nama</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_model.py" line="143"/>
+        <location filename="../../kudus_desktop/gui/village/participant_model.py" line="234"/>
         <source>NIK</source>
         <translation>NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_model.py" line="144"/>
+        <location filename="../../kudus_desktop/gui/village/participant_model.py" line="235"/>
         <source>Kategori</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_model.py" line="145"/>
+        <location filename="../../kudus_desktop/gui/village/participant_model.py" line="236"/>
         <source>RT/RW</source>
         <translation>RT/RW</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_model.py" line="146"/>
+        <location filename="../../kudus_desktop/gui/village/participant_model.py" line="237"/>
         <source>Dusun</source>
         <translation>Hamlet (dusun)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_model.py" line="147"/>
+        <location filename="../../kudus_desktop/gui/village/participant_model.py" line="238"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_model.py" line="148"/>
+        <location filename="../../kudus_desktop/gui/village/participant_model.py" line="239"/>
         <source>Mulai</source>
         <translation>Start</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_model.py" line="149"/>
+        <location filename="../../kudus_desktop/gui/village/participant_model.py" line="240"/>
         <source>KPJ</source>
         <translation>KPJ</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_model.py" line="150"/>
+        <location filename="../../kudus_desktop/gui/village/participant_model.py" line="241"/>
         <source>Sinkronisasi</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participant_model.py" line="170"/>
+        <location filename="../../kudus_desktop/gui/village/participant_model.py" line="261"/>
         <source>NIK disamarkan. Aktifkan &apos;Tampilkan NIK&apos; untuk melihat seluruhnya.</source>
         <translation>NIK masked. Turn on &apos;Show NIK&apos; to see it in full.</translation>
     </message>
@@ -3336,8 +3336,8 @@ Save anyway?</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/gui/village/participants_page.py" line="154"/>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="460"/>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="509"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="477"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="526"/>
         <source>Ekspor</source>
         <translation>Export</translation>
     </message>
@@ -3367,79 +3367,84 @@ Save anyway?</translation>
         <translation>All areas</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="293"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="350"/>
+        <source>Mencari…</source>
+        <translation>Searching…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="300"/>
         <source>Pilih satu desa dahulu: dusun, RT dan RW berarti di dalam satu desa.</source>
         <translation>Choose one village first: a dusun, RT or RW means something only within its village.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="304"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="311"/>
         <source>Semua dusun</source>
         <translation>All hamlets</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="305"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="312"/>
         <source>Semua RT</source>
         <translation>All RT</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="306"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="313"/>
         <source>Semua RW</source>
         <translation>All RW</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="348"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="364"/>
         <source>Belum ada peserta.
 Klik “Tambah peserta” (Ctrl+N) untuk mendaftarkan yang pertama.</source>
         <translation>No participants yet.
 Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="352"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="368"/>
         <source>Tidak ada peserta yang cocok dengan pencarian dan saringan ini.</source>
         <translation>No participant matches this search and these filters.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="357"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="373"/>
         <source>{n} peserta</source>
         <translation>{n} participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="360"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="376"/>
         <source>{shown} dari {total} peserta</source>
         <translation>{shown} of {total} participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="460"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="477"/>
         <source>{n} peserta ditulis ke {path}.</source>
         <translation>{n} participants written to {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="466"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="483"/>
         <source>Ekspor daftar peserta</source>
         <translation>Export participant roster</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="472"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="489"/>
         <source>Menulis daftar peserta…</source>
         <translation>Writing the participant roster…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="485"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="502"/>
         <source>Ekspor daftar pendaftaran BPJS</source>
         <translation>Export BPJS registration list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="490"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="507"/>
         <source>Menulis daftar pendaftaran BPJS…</source>
         <translation>Writing the BPJS registration list…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="499"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="516"/>
         <source>Data pribadi {name}</source>
         <translation>Personal data of {name}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="511"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="528"/>
         <source>Semua data {name} ditulis ke {path}. Berkas ini memuat NIK lengkap: serahkan hanya kepada yang bersangkutan.</source>
         <translation>Everything about {name} was written to {path}. The file holds the full NIK: hand it only to the person concerned.</translation>
     </message>
@@ -4893,7 +4898,7 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
         <translation>Status registered but the KPJ number is empty.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/ops.py" line="216"/>
+        <location filename="../../kudus_desktop/gui/ops.py" line="246"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>

@@ -15,15 +15,8 @@ import pytest
 
 from kudus_desktop.core.enrolment.participants import ParticipantService
 from kudus_desktop.core.errors import KudusError
-from kudus_desktop.core.office.support import (
-    CRASH_FILE,
-    LOG_BYTES,
-    LOG_FILE,
-    Redactor,
-    configure_logging,
-    make_support_file,
-    stop_crash_record,
-)
+from kudus_desktop.core.office.logbook import CRASH_FILE, LOG_BYTES, LOG_FILE, configure_logging, stop_crash_record
+from kudus_desktop.core.office.support import Redactor, make_support_file
 from kudus_desktop.core.storage.audit import audit_events
 from tests.factories import kk, make_draft, make_nik
 
@@ -58,7 +51,7 @@ def test_the_log_is_set_aside_when_it_grows_and_only_five_are_kept(logging_to: P
 def test_a_hard_crash_leaves_its_stack_in_the_crash_record(tmp_path: Path) -> None:
     script = (
         "import faulthandler, sys; from pathlib import Path; "
-        "from kudus_desktop.core.office.support import configure_logging; "
+        "from kudus_desktop.core.office.logbook import configure_logging; "
         f"configure_logging(Path({str(tmp_path / 'data')!r})); faulthandler._sigsegv()"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)

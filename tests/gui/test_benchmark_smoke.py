@@ -22,6 +22,7 @@ def test_bench_regency_runs_at_smoke_size() -> None:
     assert found is not None, result.stdout
     assert all(int(n) > 0 for n in found.groups()), found.group(0)  # every generated kind made it in
     assert re.search(r"growth 1,500 -> 3,000: ingest k = -?[\d.]+", result.stdout), result.stdout
+    assert re.search(r"Peserta page, every participant listed, opened: [\d.]+ s", result.stdout), result.stdout
 
 
 def test_bench_tables_runs_at_smoke_size() -> None:

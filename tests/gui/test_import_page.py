@@ -69,6 +69,7 @@ def test_preview_then_confirm(
     until(qtbot, lambda: page.preview is None)
     assert "2 baru" not in confirm[0] and "Tambahkan 2 peserta baru" in confirm[0]
     assert window.participants.count() == 2
+    settle(qtbot)
     assert window.participants_page.count_label.text() == "2 peserta"
     assert "2 peserta ditambahkan" in page.summary.text()
     assert page.importer.saved_mapping("DTKS")["nik"] == "No. NIK"

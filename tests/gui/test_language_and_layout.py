@@ -74,6 +74,7 @@ def test_english_can_be_chosen(english: None, qtbot: QtBot, db: Any, admin: Any)
     nav = [window.navigation.item(i).text() for i in range(window.navigation.count())]
     assert nav == ["Home", "Participants", "Approval", "Premiums", "Import", "Sync", "Settings"]
     assert window.participants_page.add_action.text() == "Add participant"
+    settle(qtbot)
     assert window.participants_page.count_label.text() == "0 participants"
     assert "Administrator" in window.user_label.text()
     service: ParticipantService = window.participants

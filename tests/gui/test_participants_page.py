@@ -24,13 +24,14 @@ Drive = Callable[[type, Callable[[Any], None]], None]
 
 
 @pytest.fixture
-def page(window: MainWindow) -> ParticipantsPage:
+def page(qtbot: QtBot, window: MainWindow) -> ParticipantsPage:
     window.show_page("peserta")
+    settle(qtbot)  # the list's ids are read on a thread of their own
     return window.participants_page
 
 
 @pytest.fixture
-def people(gui_service: ParticipantService, page: ParticipantsPage) -> dict[str, int]:
+def people(qtbot: QtBot, gui_service: ParticipantService, page: ParticipantsPage) -> dict[str, int]:
     rows = [
         ("Siti Aminah", "linmas", "1"),
         ("Budi Santoso", "bpd", "2"),
@@ -41,6 +42,7 @@ def people(gui_service: ParticipantService, page: ParticipantsPage) -> dict[str,
     for n, (name, cat, rt) in enumerate(rows, start=1):
         ids[name], changes = gui_service.create(make_draft(n, full_name=name, category=cat, rt=rt))
         page.signals.changed.emit(changes)
+    settle(qtbot)
     return ids
 
 
@@ -97,16 +99,19 @@ def test_search_as_you_type_by_name_and_nik(qtbot: QtBot, page: ParticipantsPage
 
 
 def test_filters_by_category_status_and_rt(
-    page: ParticipantsPage, people: dict[str, int], gui_service: ParticipantService
+    qtbot: QtBot, page: ParticipantsPage, people: dict[str, int], gui_service: ParticipantService
 ) -> None:
     page.category_filter.setCurrentIndex(page.category_filter.findData("linmas"))
+    settle(qtbot)
     assert shown(page) == ["Siti Aminah", "Siti Rahayu"]
     page.rt_filter.setCurrentIndex(page.rt_filter.findData("002"))
+    settle(qtbot)
     assert shown(page) == ["Siti Rahayu"]
     page.category_filter.setCurrentIndex(0)
     page.rt_filter.setCurrentIndex(0)
     page.signals.changed.emit(gui_service.end(people["Agus Jaya"], "pindah", "20/11/2026"))
     page.status_filter.setCurrentIndex(page.status_filter.findData("berhenti"))
+    settle(qtbot)
     assert shown(page) == ["Agus Jaya"]
     assert shown(page, Column.STATUS) == ["Berhenti"]
 
@@ -123,8 +128,10 @@ def test_clicking_a_header_sorts_every_row_and_keeps_the_selection(
         qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2))
 
     click(Column.REG_NO)
+    settle(qtbot)
     assert shown(page, Column.REG_NO) == sorted(shown(page, Column.REG_NO))
     click(Column.REG_NO)
+    settle(qtbot)
     assert shown(page) == ["Agus Jaya", "Siti Rahayu", "Budi Santoso", "Siti Aminah"]
     assert page.selected_ids() == [people["Budi Santoso"]]
 
@@ -162,6 +169,7 @@ def test_new_participant_from_the_keyboard(
 
     drive(ParticipantDialog, enrol)
     page.add_action.trigger()
+    settle(qtbot)
     assert shown(page) == ["Sri Wahyuni"]
     assert page.selected_ids() == [page.model.ids[0]]
     assert shown(page, Column.RT_RW) == ["004/001"]
@@ -339,6 +347,7 @@ def test_edit_end_reactivate_and_history(
 
     drive(ParticipantDialog, lambda d: (fill(d, qtbot, phone="0857-1111-2222"), d.save_button.click(), settle(qtbot)))
     page.edit_action.trigger()
+    settle(qtbot)
 
     def end(d: EndParticipationDialog) -> None:
         # Nothing has ended yet: the dialog says what will happen, not that it happened.
@@ -353,6 +362,7 @@ def test_edit_end_reactivate_and_history(
 
     drive(EndParticipationDialog, end)
     page.end_action.trigger()
+    settle(qtbot)
     row = page.model.row_for_id(pid)
     assert page.model.data(page.model.index(row, Column.STATUS)) == "Berhenti"
     assert page.selected_ids() == [pid]
@@ -370,6 +380,7 @@ def test_edit_end_reactivate_and_history(
 
     drive(ReactivateDialog, reactivate)
     page.reactivate_action.trigger()
+    settle(qtbot)
     assert page.model.data(page.model.index(page.model.row_for_id(pid), Column.STATUS)) == "Aktif"
 
     seen: dict[str, HistoryDialog] = {}
@@ -433,3 +444,57 @@ def test_the_review_list_opens_from_the_export_menu_and_saves_a_workbook(
     dialog.save_button.click()
     qtbot.waitUntil(lambda: target.exists() and bool(message_boxes))
     assert "1 baris ditulis" in message_boxes[-1]
+
+
+def test_a_search_runs_beside_the_window_and_only_the_last_one_counts(
+    qtbot: QtBot, page: ParticipantsPage, people: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At the regency's million a search's ids take 0.4 s: typing must never wait for them, and
+    an answer overtaken by the next keystroke must never replace the newer one."""
+    import threading
+
+    service = page.model.service
+    threads: list[bool] = []
+    real = service.query_ids
+    release = threading.Event()
+
+    def slow_query_ids(q: Any, limit: int | None = None) -> list[int]:
+        threads.append(threading.current_thread() is threading.main_thread())
+        if q.text == "siti":
+            release.wait(30)  # the first search is still running when the second is typed
+        return real(q, limit)
+
+    monkeypatch.setattr(service, "query_ids", slow_query_ids)
+    page.search.setText("siti")
+    page.apply_query()
+    qtbot.waitUntil(lambda: len(threads) == 1)
+    page.search.setText("budi")
+    page.apply_query()  # returns at once although the thread is busy with "siti"
+    assert page.model.loading
+    lists: list[list[str]] = []
+    page.model.modelReset.connect(lambda: lists.append(shown(page)))
+    release.set()
+    settle(qtbot)
+    assert threads == [False, False], "never on the GUI thread"
+    assert lists == [["Budi Santoso"]], "the older answer was never shown once the newer was asked for"
+    assert page.count_label.text() == "1 dari 4 peserta"
+
+
+def test_the_first_rows_show_before_every_match_is_read(
+    qtbot: QtBot, page: ParticipantsPage, people: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Among a million the first screenful is found in milliseconds and all matches in 0.4 s: the
+    list shows the first rows at once and adds the rest below them, keeping the clerk's place."""
+    from kudus_desktop.gui.village import participant_model
+
+    monkeypatch.setattr(participant_model, "FIRST_ROWS", 2)
+    seen: list[list[str]] = []
+    page.model.shown.connect(lambda: seen.append(shown(page)))
+    page.model.shown.connect(lambda: page.table.selectRow(1))  # the clerk clicks a row meanwhile
+    page.search.setText("a")  # every one of the four has an "a" in their name
+    page.apply_query()
+    settle(qtbot)
+    assert seen == [["Agus Jaya", "Budi Santoso"]]
+    assert shown(page) == ["Agus Jaya", "Budi Santoso", "Siti Aminah", "Siti Rahayu"]
+    assert page.selected_ids() == [people["Budi Santoso"]], "the rest went in below, the selection stayed"
+    assert page.count_label.text() == "4 peserta"

@@ -16,7 +16,7 @@ from kudus_desktop.gui.sync.sync_page import RegencySyncPage, VillageSyncPage
 from kudus_desktop.gui.village.participant_model import Column, ParticipantTableModel
 from tests.conftest import Office
 from tests.factories import DESA, make_draft
-from tests.gui.conftest import until
+from tests.gui.conftest import settle, until
 
 
 def test_round_trip_through_both_pages(
@@ -96,4 +96,5 @@ def test_round_trip_through_both_pages(
     # The participant list shows each record's state.
     model = ParticipantTableModel(a.participants)
     model.set_query(model.query)
+    settle(qtbot)
     assert {model.index(r, Column.SYNC).data() for r in range(model.rowCount())} == {"Diterima"}

@@ -352,11 +352,12 @@ class ParticipantService:
             conds.append(enrolled())
         return conds
 
-    def query_ids(self, q: ParticipantQuery) -> list[int]:
-        """Ids of the participants matching ``q``, in display order (SQL does the work)."""
+    def query_ids(self, q: ParticipantQuery, limit: int | None = None) -> list[int]:
+        """Ids of the participants matching ``q``, in display order (SQL does the work); the
+        first ``limit`` of them only (a screenful, found without reading every match)."""
         order = [e.desc() if q.descending else e.asc() for e in _SORT_EXPR[q.sort]]
         order.append(P.id.desc() if q.descending else P.id.asc())
-        stmt = select(P.id).where(and_(True, *self._where(q))).order_by(*order)
+        stmt = select(P.id).where(and_(True, *self._where(q))).order_by(*order).limit(limit)
         with self.db.read() as conn:
             return _fetch_ids(conn, stmt)
 

@@ -1,5 +1,5 @@
-"""What a support person needs from an office PC: logs that do not grow for ever, a record of a
-hard crash, and one file that shows what happened, with no personal data in it.
+"""What a support person needs from an office PC: one file that shows what happened, with no
+personal data in it (the logs it gathers are kept by ``logbook``).
 
 The support file is a zip of the version and platform, the database's integrity check and row
 counts, and the logs. Every line of every log is cleaned before it goes in: digit runs that can be
@@ -9,9 +9,6 @@ accounts, the office's signatories) are replaced, because an error's message may
 
 from __future__ import annotations
 
-import faulthandler
-import logging
-import logging.handlers
 import platform
 import re
 import sys
@@ -20,12 +17,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import IO
 
 from sqlalchemy import func, select, text
 
 from kudus_desktop import __version__
 from kudus_desktop.core.errors import KudusError
+from kudus_desktop.core.office.logbook import LOG_DIR
 from kudus_desktop.core.paths import space_error
 from kudus_desktop.core.rules.records import UserView
 from kudus_desktop.core.storage import settings
@@ -33,61 +30,12 @@ from kudus_desktop.core.storage.audit import write_audit
 from kudus_desktop.core.storage.db import SCHEMA_VERSION, Database
 from kudus_desktop.core.storage.tables import participant_table, user_table
 
-LOG_DIR = "log"
-LOG_FILE = "kudus-desktop.log"
-CRASH_FILE = "crash.log"
-#: Each log file's size before it is set aside, and how many set-aside files are kept.
-LOG_BYTES = 1_000_000
-LOG_KEEP = 5
 #: A support file carries at most this much of each log (its newest part).
 LOG_TAIL_BYTES = 2_000_000
 #: Eight digits or more: a NIK, KK, KPJ, phone or registration number, never needed to read a log.
 _DIGITS = re.compile(r"\d{8,}")
 _WORD = re.compile(r"[^\W\d_]+(?:['.-][^\W\d_]+)*", re.UNICODE)
 _NAME_WORDS = 6  # the longest name looked for, in words
-
-_crash_file: IO[str] | None = None
-
-
-def configure_logging(data_dir: Path) -> Path | None:
-    """Log to ``data_dir/log`` in files of at most 1 MB (five kept), and record a hard crash's
-    stack of every thread in ``crash.log``. Returns the log folder, or None when it cannot be
-    written (the log then goes to the console)."""
-    global _crash_file
-    stop_crash_record()
-    root = logging.getLogger()
-    handler: logging.Handler
-    folder = data_dir / LOG_DIR
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(
-            folder / LOG_FILE, maxBytes=LOG_BYTES, backupCount=LOG_KEEP, encoding="utf-8"
-        )
-        crash = folder / CRASH_FILE
-        if crash.exists() and crash.stat().st_size > LOG_BYTES:
-            crash.replace(folder / f"{CRASH_FILE}.1")
-        _crash_file = crash.open("a", encoding="utf-8")
-        _crash_file.write(f"--- mulai {datetime.now():%Y-%m-%d %H:%M:%S}, Kudus Desktop {__version__} ---\n")
-        _crash_file.flush()
-        faulthandler.enable(file=_crash_file, all_threads=True)
-    except OSError:
-        handler = logging.StreamHandler()
-        written = False
-    else:
-        written = True
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
-    return folder if written else None
-
-
-def stop_crash_record() -> None:
-    """Stop recording crashes and close the record (at exit, and between tests)."""
-    global _crash_file
-    faulthandler.disable()
-    if _crash_file is not None:
-        _crash_file.close()
-        _crash_file = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-import tempfile
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
@@ -23,10 +22,11 @@ from sqlalchemy import Connection, Engine, Table, create_engine, event, inspect,
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 
-from kudus_desktop.core.errors import DataDirError, StorageError
+from kudus_desktop.core.errors import StorageError
 from kudus_desktop.core.paths import (
     DB_FILE_NAME,
     database_space,
+    ensure_data_dir,
     private_file,
     schema_path,
     secure_data_dir,
@@ -55,20 +55,6 @@ class OpenReport:
     repaired: tuple[Path, ...] = ()
     #: Temporary files that killed work had left behind and that were removed at opening.
     swept: tuple[Path, ...] = ()
-
-
-def ensure_data_dir(path: Path) -> Path:
-    """Create the data directory if needed and prove that it can be written."""
-    path = path.expanduser()
-    try:
-        if path.exists() and not path.is_dir():
-            raise DataDirError("data_dir_not_dir", path=str(path))
-        path.mkdir(mode=0o700, parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path, prefix=".probe-"):
-            pass
-    except OSError as exc:
-        raise space_error(path, 0, seen=exc) or DataDirError("data_dir_not_writable", path=str(path)) from None
-    return path
 
 
 def _read_header(path: Path) -> bytes:

@@ -1,20 +1,34 @@
-"""Log-in: one account per person, so the history says who did what."""
+"""Log-in: one account per person, so the history says who did what.
+
+The window can be shown before the database layer is loaded (a third of a second on an old
+PC): the clerk sees it at once, and "Masuk" is enabled once :meth:`LoginDialog.ready` has the
+office's accounts.
+"""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from kudus_desktop.core.errors import AuthError
-from kudus_desktop.core.office.accounts import AccountService
 from kudus_desktop.core.rules.records import OfficeProfile, UserView
 from kudus_desktop.gui.messages import error_text, show_error
 from kudus_desktop.gui.ops import run_db
 from kudus_desktop.gui.theme import icon
 
+if TYPE_CHECKING:
+    from kudus_desktop.core.office.accounts import AccountService
+
 
 class LoginDialog(QDialog):
-    def __init__(self, accounts: AccountService, profile: OfficeProfile, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        accounts: AccountService | None = None,
+        profile: OfficeProfile | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.accounts = accounts
         self.user: UserView | None = None
@@ -23,7 +37,7 @@ class LoginDialog(QDialog):
         logo = QLabel()
         logo.setPixmap(icon("kudus").pixmap(56, 56))
         logo.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        heading = QLabel(profile.region_name)
+        self.heading = heading = QLabel("Kudus Desktop")
         heading.setObjectName("pageTitle")
         heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.username = QLineEdit()
@@ -50,12 +64,24 @@ class LoginDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         self.username.setFocus()
+        self.login_button.setEnabled(False)
+        if accounts is not None and profile is not None:
+            self.ready(accounts, profile)
+
+    def ready(self, accounts: AccountService, profile: OfficeProfile) -> None:
+        """The database is open: name the office and let the clerk log in."""
+        self.accounts = accounts
+        self.heading.setText(profile.region_name)
+        self.login_button.setEnabled(True)
 
     def accept(self) -> None:
         """Check the password on the database thread: argon2 is slow on purpose."""
+        accounts = self.accounts
+        if accounts is None:  # Enter pressed before the database was open: nothing to check yet
+            return
         username, password = self.username.text(), self.password.text()
         self.login_button.setEnabled(False)
-        run_db(self, lambda: self.accounts.login(username, password), self._logged_in, self._refused)
+        run_db(self, lambda: accounts.login(username, password), self._logged_in, self._refused)
 
     def _logged_in(self, user: UserView) -> None:
         self.login_button.setEnabled(True)

@@ -47,6 +47,7 @@ from kudus_desktop.gui.widgets import area_combo, compact, fit_popup
 
 #: Coalesces bursts of keystrokes; small enough that each keystroke still feels immediate.
 SEARCH_DELAY_MS = 60
+SEARCHING_NOTICE_MS = 200
 
 
 def _tool_button(action: QAction) -> QToolButton:
@@ -73,7 +74,6 @@ class ParticipantsPage(QWidget):
         self.user = user
         self.signals = signals
         self.model = ParticipantTableModel(service, self)
-        self._total: int | None = None  # participants in the office, counted again after a change
 
         title = QLabel(self.tr("Peserta"))
         title.setObjectName("pageTitle")
@@ -253,6 +253,13 @@ class ParticipantsPage(QWidget):
         self.reveal_action.toggled.connect(self.reveal_nik)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
         self.model.modelReset.connect(self._update_actions)
+        self.model.loaded.connect(self._loaded)
+        self._pending_select: int | None = None
+        # "Mencari…" only when a search is slow enough to notice (a million rows), never as a flicker.
+        self._searching = QTimer(self)
+        self._searching.setSingleShot(True)
+        self._searching.setInterval(SEARCHING_NOTICE_MS)
+        self._searching.timeout.connect(self._show_searching)
         signals.changed.connect(self.on_changed)
 
         self._fill_place_filters()
@@ -336,13 +343,22 @@ class ParticipantsPage(QWidget):
         """Run the search and filters now."""
         self._search_timer.stop()
         self.model.set_query(self.current_query())
+        self._searching.start()
+
+    def _show_searching(self) -> None:
+        if self.model.loading:
+            self.count_label.setText(self.tr("Mencari…"))
+
+    def _loaded(self) -> None:
+        self._searching.stop()
         self._show_counts()
+        if self._pending_select is not None:
+            pid, self._pending_select = self._pending_select, None
+            self.select_participant(pid)
 
     def _show_counts(self) -> None:
         shown = self.model.rowCount()
-        if self._total is None:
-            self._total = self.service.count()
-        total = self._total
+        total = self.model.total or 0
         if total == 0:
             self.empty.setText(
                 self.tr("Belum ada peserta.\nKlik “Tambah peserta” (Ctrl+N) untuk mendaftarkan yang pertama.")
@@ -364,9 +380,7 @@ class ParticipantsPage(QWidget):
         if not changes.participants:
             return
         self._fill_place_filters()
-        self._total = None
         self.model.reload(changes.participant_ids)
-        self._show_counts()
 
     # -- selection and actions -----------------------------------------------------------
 
@@ -397,6 +411,9 @@ class ParticipantsPage(QWidget):
         self.reactivate_action.setEnabled(one and status == Status.BERHENTI)
 
     def select_participant(self, participant_id: int) -> None:
+        if self.model.loading:  # the list is being read again after a change: select once it is in
+            self._pending_select = participant_id
+            return
         row = self.model.row_for_id(participant_id)
         if row < 0:
             return
