@@ -131,6 +131,46 @@ def test_the_days_backup_is_made_behind_the_log_in_window(qtbot: QtBot, data_dir
     controller.login.reject()
 
 
+def test_the_log_in_window_is_on_screen_before_the_database_opens(
+    qtbot: QtBot, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The clerk sees the window at once; "Masuk" waits for the database behind it."""
+    from kudus_desktop.core.storage import db as db_module
+
+    controller = AppController(data_dir)
+    seen: list[tuple[bool, bool]] = []
+    real = db_module.open_database
+
+    def opening(path: Path, **kw: bool) -> object:
+        login = controller.login
+        seen.append((login is not None and login.isVisible(), login is not None and login.login_button.isEnabled()))
+        return real(path, **kw)
+
+    monkeypatch.setattr(db_module, "open_database", opening)
+    assert controller.start()
+    assert controller.login is not None
+    qtbot.addWidget(controller.login)
+    assert seen == [(True, False)], "shown, not yet accepting a log-in, while the database opened"
+    assert controller.login.login_button.isEnabled()
+    assert controller.login.heading.text() == AccountService(controller.db).profile().region_name  # type: ignore[arg-type]
+    controller.login.reject()
+
+
+def test_the_log_in_window_needs_no_database_layer_to_load() -> None:
+    """What the window shows first is importable without SQLAlchemy and the core services (a
+    third of a second on an old PC): a stray import at the top of app.py would make every
+    start wait for them again."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import kudus_desktop.gui.app; "
+        "print(sorted(m for m in ('sqlalchemy', 'kudus_desktop.core.office.accounts', 'openpyxl') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    assert out.stdout.strip() == "[]", out.stdout
+
+
 @pytest.fixture
 def shown_errors(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     shown: list[str] = []
@@ -143,7 +183,9 @@ def test_a_file_that_is_not_a_database_is_named_and_left_alone(tmp_path: Path, s
     data.mkdir()
     junk = b"PK\x03\x04 bukan basis data" * 50
     (data / DB_FILE_NAME).write_bytes(junk)
-    assert AppController(data).start() is False
+    controller = AppController(data)
+    assert controller.start() is False
+    assert controller.login is None, "the log-in window shown ahead of the database is gone again"
     assert len(shown_errors) == 1 and "bukan basis data" in shown_errors[0] and DB_FILE_NAME in shown_errors[0]
     assert (data / DB_FILE_NAME).read_bytes() == junk
 
