@@ -12,6 +12,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,16 +44,31 @@ def pg_admin_url() -> str:
     return url
 
 
+@contextmanager
+def _fresh_database(admin_url: str) -> Iterator[str]:
+    name = f"kudus_t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        drop_database(admin, name)
+        admin.dispose()
+
+
 @pytest.fixture
 def pg_url(pg_admin_url: str) -> Iterator[str]:
     """An empty PostgreSQL database of this test's own."""
-    name = f"kudus_t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(pg_admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield make_url(pg_admin_url).set(database=name).render_as_string(hide_password=False)
-    drop_database(admin, name)
-    admin.dispose()
+    with _fresh_database(pg_admin_url) as url:
+        yield url
+
+
+@pytest.fixture
+def second_pg_url(pg_admin_url: str) -> Iterator[str]:
+    """Another one, beside it (a fresh store to compare with)."""
+    with _fresh_database(pg_admin_url) as url:
+        yield url
 
 
 def drop_database(admin: Engine, name: str) -> None:

@@ -471,14 +471,24 @@ def _prepare_server_store(engine: Engine, *, create: bool) -> bool:
     return False
 
 
-#: The oldest server store this version carries forward (older ones are copied again).
-SERVER_OLDEST = 9
+#: The first schema with server stores (7): every store made since is carried forward.
+SERVER_OLDEST = 7
 
 
 def _upgrade_server_store(conn: Connection, found: int) -> None:
-    """Carry a PostgreSQL store forward inside the caller's transaction (all or nothing)."""
+    """Carry a PostgreSQL store forward inside the caller's transaction (all or nothing: the
+    server's DDL is transactional, so a failed step leaves the store as it was). Each step does
+    on the server what the SQLite step of the same number does to a file; tables a step adds
+    are made from today's definitions and the later steps' additions are idempotent."""
     from kudus_desktop.core.storage.tables import Base, setting_table
 
+    tables = Base.metadata.tables
+    if found < 8:  # premiums
+        Base.metadata.create_all(
+            conn, tables=[tables[t] for t in ("premium_rate", "premium_payment", "premium_paid", "premium_budget")]
+        )
+    if found < 9:  # approval by a verifikator
+        Base.metadata.create_all(conn, tables=[tables["participant_review"]])
     if found < 10:
         for table, definition in (
             ("sync_outbox", "superseded_at TEXT"), ("sync_device", "predecessor TEXT"),
@@ -488,9 +498,7 @@ def _upgrade_server_store(conn: Connection, found: int) -> None:
             ("sync_inbox", "rejected INTEGER NOT NULL DEFAULT 0"), ("sync_inbox", "format INTEGER NOT NULL DEFAULT 1"),
         ):  # fmt: skip
             conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {definition}")
-        Base.metadata.create_all(
-            conn, tables=[Base.metadata.tables["sync_rejection"], Base.metadata.tables["participant_alias"]]
-        )
+        Base.metadata.create_all(conn, tables=[tables["sync_rejection"], tables["participant_alias"]])
         conn.exec_driver_sql("ALTER TABLE participant DROP CONSTRAINT IF EXISTS participant_reg_no_key")
         conn.exec_driver_sql(
             "ALTER TABLE participant ADD CONSTRAINT participant_desa_code_reg_no_key UNIQUE (desa_code, reg_no)"
@@ -502,7 +510,7 @@ def _upgrade_server_store(conn: Connection, found: int) -> None:
             ("participant", "desil INTEGER"),
         ):  # fmt: skip
             conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {definition}")
-        Base.metadata.create_all(conn, tables=[Base.metadata.tables["source_absence"]])
+        Base.metadata.create_all(conn, tables=[tables["source_absence"]])
     if found < 12:
         conn.exec_driver_sql(
             "CREATE INDEX IF NOT EXISTS ix_participant_overview ON participant "
