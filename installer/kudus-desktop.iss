@@ -26,6 +26,10 @@ UninstallDisplayIcon={app}\KudusDesktop.exe
 Compression=lzma2
 SolidCompression=yes
 WizardStyle=modern
+; Qt 6 (PySide6) runs only on 64-bit Windows 10 1809 (build 17763) or later and Windows 11, and
+; the bundled Python not at all on Windows 7 or 8.1: refuse those PCs before anything is copied,
+; with the messages below, instead of an application that fails at its first start.
+MinVersion=10.0.17763
 ArchitecturesAllowed=x64compatible
 ArchitecturesInstallIn64BitMode=x64compatible
 ; An update installs over the old version in the same folder; the window must be closed.
@@ -38,6 +42,14 @@ CloseApplications=yes
 Name: "id"; MessagesFile: "Indonesian.isl"
 #endif
 Name: "en"; MessagesFile: "compiler:Default.isl"
+
+[Messages]
+#if FileExists(AddBackslash(SourcePath) + "Indonesian.isl")
+id.WinVersionTooLowError=Kudus Desktop memerlukan Windows 10 versi 1809 atau yang lebih baru (atau Windows 11), 64-bit. Komputer ini memakai versi yang lebih lama, sehingga Kudus Desktop tidak dapat dipasang. Hubungi DPMD Kabupaten Kudus.
+id.OnlyOnTheseArchitectures=Kudus Desktop hanya dapat dipasang pada Windows 64-bit (x64). Komputer ini memakai Windows 32-bit, sehingga Kudus Desktop tidak dapat dipasang. Hubungi DPMD Kabupaten Kudus.%n%n%1
+#endif
+en.WinVersionTooLowError=Kudus Desktop needs 64-bit Windows 10 version 1809 or later (or Windows 11). This PC runs an older version, so Kudus Desktop cannot be installed.
+en.OnlyOnTheseArchitectures=Kudus Desktop can only be installed on 64-bit Windows (x64). This PC runs 32-bit Windows.%n%n%1
 
 [Tasks]
 Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{cm:AdditionalIcons}"

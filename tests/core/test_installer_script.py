@@ -1,0 +1,67 @@
+"""The Windows installer script, read as Inno Setup reads it: nothing else in this repository runs
+its compiler (it needs Windows), so what a clerk's PC depends on is checked here."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from kudus_desktop.core.paths import APP_DIR_NAME
+
+ROOT = Path(__file__).resolve().parents[2]
+SCRIPT = ROOT / "installer" / "kudus-desktop.iss"
+
+
+def sections() -> dict[str, list[str]]:
+    """Each [Section]'s lines, without comments, blank lines and preprocessor lines."""
+    out: dict[str, list[str]] = {}
+    current = ""
+    for raw in SCRIPT.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith((";", "#")):
+            continue
+        found = re.fullmatch(r"\[(\w+)\]", line)
+        if found:
+            current = found.group(1)
+            out.setdefault(current, [])
+        else:
+            out.setdefault(current, []).append(line)
+    return out
+
+
+def directives(lines: list[str]) -> dict[str, str]:
+    return dict(line.split("=", 1) for line in lines if "=" in line)
+
+
+def test_it_refuses_windows_older_than_10_1809_and_32_bit_windows_in_indonesian() -> None:
+    setup = directives(sections()["Setup"])
+    assert setup["MinVersion"] == "10.0.17763", "Qt 6 needs Windows 10 1809 or later"
+    assert setup["ArchitecturesAllowed"] == "x64compatible"
+    assert setup["ArchitecturesInstallIn64BitMode"] == "x64compatible"
+    messages = directives(sections()["Messages"])
+    for language in ("id", "en"):
+        assert "1809" in messages[f"{language}.WinVersionTooLowError"]
+        assert "64-bit" in messages[f"{language}.OnlyOnTheseArchitectures"]
+    assert "tidak dapat dipasang" in messages["id.WinVersionTooLowError"]
+    # Inno Setup fills %1 with the allowed architectures; a message without it loses that line.
+    assert all(messages[k].endswith("%1") for k in messages if k.endswith("OnlyOnTheseArchitectures"))
+
+
+def test_it_installs_per_user_without_an_administrator_and_keeps_the_data_on_uninstall() -> None:
+    setup = directives(sections()["Setup"])
+    assert setup["PrivilegesRequired"] == "lowest"
+    code = "\n".join(sections()["Code"])
+    assert f"{{localappdata}}\\{APP_DIR_NAME}" in code, "the data folder the application uses"
+    # The question's default answer is No (MB_DEFBUTTON2): a clerk who presses Enter keeps the data.
+    assert "MB_YESNO or MB_DEFBUTTON2" in code and "= IDYES then" in code
+
+
+def test_it_ships_the_bundle_and_starts_the_programs_the_bundle_builds() -> None:
+    spec = (ROOT / "installer" / "kudus-desktop.spec").read_text(encoding="utf-8")
+    files = sections()["Files"]
+    assert any(r'Source: "..\dist\KudusDesktop\*"' in line for line in files)
+    icons = "\n".join(sections()["Icons"] + sections()["Run"])
+    for exe in set(re.findall(r"\{app\}\\([\w-]+)\.exe", icons)):
+        assert f'name="{exe}"' in spec, f"{exe}.exe is started by the installer but not built by the spec"
+    build = (ROOT / "installer" / "build.py").read_text(encoding="utf-8")
+    assert "/DAppVersion=" in build, "the version the script refuses to compile without"
