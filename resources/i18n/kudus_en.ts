@@ -1373,7 +1373,7 @@
     </message>
     <message>
         <location filename="../../kudus_desktop/gui/village/import_page.py" line="220"/>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="364"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="374"/>
         <source>Belum ada berkas dipilih.</source>
         <translation>No file chosen yet.</translation>
     </message>
@@ -1489,40 +1489,45 @@
     </message>
     <message>
         <location filename="../../kudus_desktop/gui/village/import_page.py" line="312"/>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="440"/>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="512"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="451"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="523"/>
         <source>Impor</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="353"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="334"/>
+        <source>Verifikator memeriksa data, tidak mengimpornya: impor daftar dilakukan oleh admin atau operator.</source>
+        <translation>A verifikator checks data and does not import it: lists are imported by an admin or an operator.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="363"/>
         <source>Pilih daftar</source>
         <translation>Choose a list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="379"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="389"/>
         <source>Kolom NIK tidak ditemukan otomatis: pilih lembar, baris judul dan kolomnya.</source>
         <translation>The NIK column was not found automatically: choose the sheet, the header row and the columns.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="395"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="405"/>
         <source>— tidak ada —</source>
         <translation>— none —</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="397"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="407"/>
         <source>(kolom {n})</source>
         <translation>(column {n})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="440"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="451"/>
         <source>Impor {n} peserta</source>
         <translation>Import {n} participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="359"/>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="360"/>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="450"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="369"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="370"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="461"/>
         <source>Membaca {name}…</source>
         <translation>Reading {name}…</translation>
     </message>
@@ -1532,62 +1537,62 @@
         <translation>The newest complete list from this source</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="463"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="474"/>
         <source>{add} baru, {update} diperbarui, {same} tidak berubah, {rejected} ditolak, {warn} dengan peringatan</source>
         <translation>{add} new, {update} updated, {same} unchanged, {rejected} rejected, {warn} with warnings</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="472"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="483"/>
         <source>Lembar ini berisi rumus; yang dibaca adalah hasil terakhir yang disimpan Excel.</source>
         <translation>This sheet contains formulas; the values read are the last results Excel saved.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="475"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="486"/>
         <source>{n} peserta aktif dari {source} tidak ada lagi di berkas ini; setelah impor mereka masuk daftar tinjauan (tidak dihentikan otomatis).</source>
         <translation>{n} active participants from {source} are no longer in this file; after the import they go on the review list (not ended automatically).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="485"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="496"/>
         <source>Simpan laporan masalah</source>
         <translation>Save problem report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="494"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="505"/>
         <source>Laporan masalah</source>
         <translation>Problem report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="494"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="505"/>
         <source>{n} baris bermasalah ditulis ke {path}.</source>
         <translation>{n} problem rows written to {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="501"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="512"/>
         <source>Tambahkan {add} peserta baru dan perbarui {update} peserta dari {name}? {rejected} baris yang ditolak tidak diimpor.</source>
         <translation>Add {add} new participants and update {update} from {name}? The {rejected} rejected rows are not imported.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="512"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="523"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="523"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="534"/>
         <source>Menyimpan peserta…</source>
         <translation>Saving participants…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="534"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="545"/>
         <source>Selesai: {add} peserta ditambahkan, {update} diperbarui.</source>
         <translation>Done: {add} participants added, {update} updated.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="538"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="549"/>
         <source>{n} baris dengan peringatan dilewati.</source>
         <translation>{n} rows with warnings were left out.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="543"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="554"/>
         <source>Impor dibatalkan; tidak ada yang disimpan.</source>
         <translation>Import cancelled; nothing was saved.</translation>
     </message>

@@ -190,3 +190,24 @@ def test_preview_and_history_models_are_well_behaved(
     pid, _ = window.participants.create(make_draft(5))
     window.participants.end(pid, "pindah", "20/11/2026")
     qtmodeltester.check(HistoryTableModel(window.participants.history(pid)))  # type: ignore[attr-defined]
+
+
+def test_a_verifikator_is_told_before_choosing_a_file_that_importing_is_not_theirs(
+    qtbot: QtBot, db: Any, admin: Any
+) -> None:
+    from kudus_desktop.core.office.accounts import AccountService
+
+    accounts = AccountService(db)
+    accounts.create_account(admin, "vera", "Vera Verifikator", "verifikator", "sandi-vera-123")
+    window = MainWindow(db, accounts.login("vera", "sandi-vera-123"))
+    qtbot.addWidget(window)
+    window.show()
+    window.show_page("impor")
+    page = window.import_page
+    assert page.not_allowed.isVisible() and "admin atau operator" in page.not_allowed.text()
+    assert not page.choose_button.isEnabled() and not page.preview_button.isEnabled()
+    assert not page.commit_button.isEnabled()
+
+
+def test_an_admin_sees_no_such_notice(page: ImportPage) -> None:
+    assert not page.not_allowed.isVisible() and page.choose_button.isEnabled()

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from kudus_desktop.core.errors import CancelledError, KudusError
 from kudus_desktop.core.reports.exporting import export_problem_report
-from kudus_desktop.core.rules.codes import Category, Funding
+from kudus_desktop.core.rules.codes import Category, Funding, can_enrol
 from kudus_desktop.core.rules.dates import format_number
 from kudus_desktop.core.village.importing import (
     IMPORT_FIELDS,
@@ -327,9 +327,19 @@ class ImportPage(QWidget):
         bottom.addStretch(1)
         bottom.addWidget(self.report_button)
         bottom.addWidget(self.commit_button)
+        # A verifikator checks what others imported and imports nothing: said before any file is
+        # chosen and read, not after the preview.
+        self.may_import = can_enrol(importer.participants.user.role)
+        self.not_allowed = QLabel(
+            self.tr("Verifikator memeriksa data, tidak mengimpornya: impor daftar dilakukan oleh admin atau operator.")
+        )
+        self.not_allowed.setObjectName("reviewBanner")
+        self.not_allowed.setWordWrap(True)
+        self.not_allowed.setVisible(not self.may_import)
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addWidget(hint)
+        layout.addWidget(self.not_allowed)
         layout.addLayout(top)
         layout.addLayout(setup)
         layout.addLayout(result_row)
@@ -433,9 +443,10 @@ class ImportPage(QWidget):
 
     def _update_buttons(self) -> None:
         p = self.preview
-        self.preview_button.setEnabled(self.info is not None)
+        self.choose_button.setEnabled(self.may_import)
+        self.preview_button.setEnabled(self.may_import and self.info is not None)
         self.report_button.setEnabled(p is not None and any(r.issues for r in p.rows))
-        self.commit_button.setEnabled(p is not None and p.to_write > 0)
+        self.commit_button.setEnabled(self.may_import and p is not None and p.to_write > 0)
         self.commit_button.setText(
             self.tr("Impor {n} peserta").format(n=format_number(p.to_write)) if p else self.tr("Impor")
         )
