@@ -616,235 +616,240 @@
 <context>
     <name>CardPrintDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="77"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="79"/>
         <source>Pratinjau cetak</source>
         <translation>Print preview</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="106"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="132"/>
         <source>Cetak kartu peserta</source>
         <translation>Print participant cards</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="111"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="137"/>
         <source>Kartu untuk</source>
         <translation>Cards for</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="122"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="148"/>
         <source>Semua yang kartunya belum dicetak ({n})</source>
         <translation>Everyone whose card has not been printed ({n})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="121"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="147"/>
         <source>Peserta terpilih ({n} terdaftar)</source>
         <translation>Selected participants ({n} enrolled)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="225"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="251"/>
         <source>Kartu yang statusnya berubah sejak dicetak ({n})</source>
         <translation>Cards whose status changed since printing ({n})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="124"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="150"/>
         <source>Semua peserta terdaftar ({n})</source>
         <translation>All enrolled participants ({n})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="134"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="160"/>
         <source>Kartu hanya untuk peserta yang disetujui dan tidak ditolak. Sebelum BPJS memberi nomor KPJ, kartu bertuliskan “Menunggu pendaftaran BPJS - belum terlindungi”.</source>
         <translation>Cards are only for participants who were approved and not rejected. Until BPJS assigns a KPJ number, the card reads “Waiting for BPJS registration - not yet protected”.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="229"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="255"/>
         <source>{changed} kartu perlu dicetak ulang karena statusnya berubah; {recall} kartu harus ditarik kembali karena pesertanya ditolak atau berhenti.</source>
         <translation>{changed} cards must be printed again because their status changed; {recall} cards must be taken back because the participant was rejected or ended.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="144"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="170"/>
         <source>Daftar kartu yang berubah…</source>
         <translation>List of changed cards…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="123"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="88"/>
+        <source>Hanya pratinjau. Untuk mencetak, isi alasan cetak ulang lalu klik Cetak.</source>
+        <translation>Preview only. To print, enter the reason for reprinting, then click Print.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="149"/>
         <source>Kartu yang statusnya berubah sejak dicetak (menghitung…)</source>
         <translation>Cards whose status changed since printing (counting…)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="158"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="184"/>
         <source>Simpan sebagai PDF</source>
         <translation>Save as PDF</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="164"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="190"/>
         <source>ke kanan</source>
         <translation>right</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="167"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="193"/>
         <source>ke bawah</source>
         <translation>down</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="170"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="196"/>
         <source>Halaman kalibrasi…</source>
         <translation>Calibration page…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="174"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="200"/>
         <source>Kertas</source>
         <translation>Paper</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="175"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="201"/>
         <source>Pencetak</source>
         <translation>Printer</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="176"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="202"/>
         <source>Geser cetakan (mm)</source>
         <translation>Print shift (mm)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="182"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="208"/>
         <source>Alasan cetak ulang, mis. kartu hilang atau rusak</source>
         <translation>Reason for reprinting, e.g. card lost or damaged</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="185"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="211"/>
         <source>Cetak juga lembar informasi data pribadi (UU 27/2022), satu halaman untuk setiap peserta</source>
         <translation>Also print the personal data information sheet (Law 27/2022), one page per participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="192"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="218"/>
         <source>Pratinjau…</source>
         <translation>Preview…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="193"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="219"/>
         <source>Cetak…</source>
         <translation>Print…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="194"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="220"/>
         <source>Simpan PDF…</source>
         <translation>Save PDF…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="195"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="221"/>
         <source>Tutup</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="239"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="265"/>
         <source>Kartu yang tidak lagi sesuai</source>
         <translation>Cards that are no longer accurate</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="241"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="267"/>
         <source>No. Registrasi</source>
         <translation>Registration no.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="241"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="267"/>
         <source>Nama</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="242"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="268"/>
         <source>RT/RW</source>
         <translation>RT/RW</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="243"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="269"/>
         <source>Dicetak</source>
         <translation>Printed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="244"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="270"/>
         <source>Kini</source>
         <translation>Now</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="245"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="271"/>
         <source>Tindakan</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="247"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="273"/>
         <source>Alasan</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="246"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="272"/>
         <source>Cetak ulang</source>
         <translation>Print again</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="246"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="272"/>
         <source>Tarik kembali</source>
         <translation>Take back</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="285"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="311"/>
         <source>status kepesertaan berubah</source>
         <translation>participation status changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="290"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="316"/>
         <source>{n} dari {total} kartu ini sudah pernah dicetak. Cetak ulang dicatat dengan alasannya.</source>
         <translation>{n} of these {total} cards have been printed before. A reprint is logged with its reason.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="302"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="328"/>
         <source>{n} kartu per lembar {paper}; bagian belakang di halaman berikutnya (bolak-balik, sisi panjang).</source>
         <translation>{n} cards per {paper} sheet; the backs are on the next page (duplex, long-edge flip).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="332"/>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="361"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="358"/>
         <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="387"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="413"/>
         <source>Kartu</source>
         <translation>Cards</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="332"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="358"/>
         <source>{n} kartu {where}.</source>
         <translation>{n} cards {where}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="340"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="366"/>
         <source>Simpan kartu sebagai PDF</source>
         <translation>Save cards as PDF</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="358"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="384"/>
         <source>{n} kartu ditulis ke {path}.</source>
         <translation>{n} cards written to {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="360"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="386"/>
         <source>Lembar informasi data pribadi: {path}.</source>
         <translation>Personal data information sheets: {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="364"/>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="403"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="390"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="429"/>
         <source>Menyiapkan kartu…</source>
         <translation>Preparing cards…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="387"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="413"/>
         <source>{n} kartu dikirim ke pencetak.</source>
         <translation>{n} cards sent to the printer.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="390"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="416"/>
         <source>Mencetak kartu…</source>
         <translation>Printing cards…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="400"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="426"/>
         <source>dicetak</source>
         <translation>printed</translation>
     </message>
@@ -2679,12 +2684,12 @@
 <context>
     <name>ListPrintDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="520"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="546"/>
         <source>Cetak daftar peserta</source>
         <translation>Print participant list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="521"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="547"/>
         <source>{n} peserta sesuai pencarian dan saringan</source>
         <translation>{n} participants matching the search and filters</translation>
     </message>
@@ -2944,17 +2949,17 @@ Database: {path}</translation>
 <context>
     <name>NoticePrintDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="542"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="568"/>
         <source>{n} lembar, satu untuk setiap peserta</source>
         <translation>{n} sheets, one per participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="546"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="572"/>
         <source>Satu lembar kosong untuk diisi tangan</source>
         <translation>One blank sheet to fill in by hand</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="549"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="575"/>
         <source>Cetak lembar informasi data pribadi</source>
         <translation>Print the personal data information sheet</translation>
     </message>
@@ -6375,47 +6380,47 @@ Trying again in {minutes} minutes.</translation>
 <context>
     <name>TablePrintDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="438"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="464"/>
         <source>Isi</source>
         <translation>Contents</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="439"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="465"/>
         <source>Kertas</source>
         <translation>Paper</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="441"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="467"/>
         <source>Pratinjau…</source>
         <translation>Preview…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="442"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="468"/>
         <source>Cetak…</source>
         <translation>Print…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="443"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="469"/>
         <source>Simpan PDF…</source>
         <translation>Save PDF…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="444"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="470"/>
         <source>Tutup</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="456"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="482"/>
         <source>Menyusun {title}…</source>
         <translation>Preparing {title}…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="459"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="485"/>
         <source>Simpan sebagai PDF</source>
         <translation>Save as PDF</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="471"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="497"/>
         <source>{n} halaman ditulis ke {path}.</source>
         <translation>{n} pages written to {path}.</translation>
     </message>

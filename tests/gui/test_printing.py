@@ -205,6 +205,49 @@ def test_card_dialog_saves_a_pdf_and_asks_for_a_reason_before_a_reprint(
     assert cards.print_log(first)[0].reason == "kartu rusak terkena air"
 
 
+def test_a_reprint_can_be_previewed_without_a_reason_but_not_printed_from_the_preview(
+    qtbot: QtBot, tmp_path: Path, service: ParticipantService, monkeypatch: pytest.MonkeyPatch, message_boxes: list[str]
+) -> None:
+    from PySide6.QtPrintSupport import QPrintPreviewDialog, QPrintPreviewWidget
+
+    enrol(service, 2)
+    profile = AccountService(service.db).profile()
+    cards = CardService(service.db, service, profile)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "kartu"), "PDF (*.pdf)"))
+    first = CardPrintDialog(service, profile, [], None)
+    qtbot.addWidget(first)
+    first.pdf_button.click()
+    until(qtbot, lambda: cards.unprinted_count() == 0)
+    message_boxes.clear()  # "2 kartu ditulis ..."
+    shown: list[tuple[bool, bool, int]] = []
+
+    def look(dialog: QDialog) -> int:
+        dialog.show()
+        view = dialog.findChild(QPrintPreviewWidget)
+        shown.append((isinstance(dialog, QPrintPreviewDialog), view is not None, dialog.height()))
+        if view is not None:
+            view.updatePreview()
+            assert view.pageCount() >= 1, "the cards are drawn in the look"
+        return QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(QDialog, "exec", look)
+    monkeypatch.setattr(QPrintPreviewDialog, "exec", look)
+    again = CardPrintDialog(service, profile, cards.ids_for(CardScope.ALL)[:1], None)
+    qtbot.addWidget(again)
+    again.show()
+    again.preview_button.click()
+    until(qtbot, lambda: bool(shown))
+    assert not message_boxes, "no reason asked to look"
+    printable, has_view, height = shown[0]
+    assert not printable and has_view, "a look without the print button"
+    assert height <= again.screen().availableGeometry().height(), "within the screen"
+    again.reason.setText("kartu hilang")
+    again.preview_button.click()
+    until(qtbot, lambda: len(shown) == 2)
+    assert shown[1][0], "with a reason the preview can print"
+    assert len(cards.print_log(cards.ids_for(CardScope.ALL)[0])) == 1, "looking logged no print"
+
+
 def test_list_dialog_saves_the_filtered_list(
     qtbot: QtBot, tmp_path: Path, service: ParticipantService, monkeypatch: pytest.MonkeyPatch, message_boxes: list[str]
 ) -> None:

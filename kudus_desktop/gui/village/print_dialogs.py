@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QPagedPaintDevice
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo, QPrintPreviewDialog
+from PySide6.QtGui import QGuiApplication, QPagedPaintDevice
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo, QPrintPreviewDialog, QPrintPreviewWidget
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -71,13 +71,39 @@ def ask_pdf_path(parent: QWidget, title: str, name: str) -> Path | None:
     return Path(path if path.lower().endswith(".pdf") else path + ".pdf")
 
 
-def preview(parent: QWidget, printer: QPrinter, paint: Callable[[QPagedPaintDevice], object]) -> bool:
-    """Qt's print preview; true when the user printed from it."""
-    dialog = QPrintPreviewDialog(printer, parent)
-    dialog.setWindowTitle(QCoreApplication.translate("CardPrintDialog", "Pratinjau cetak"))
-    dialog.paintRequested.connect(lambda device: _paint_safely(parent, paint, device))
-    dialog.resize(900, 760)
-    return dialog.exec() == QDialog.DialogCode.Accepted
+def preview(
+    parent: QWidget, printer: QPrinter, paint: Callable[[QPagedPaintDevice], object], *, printable: bool = True
+) -> bool:
+    """Qt's print preview; true when the user printed from it. ``printable`` False: a look only,
+    without a print button (cards to reprint whose reason is not given yet: looking needs none)."""
+    title = QCoreApplication.translate("CardPrintDialog", "Pratinjau cetak")
+    if printable:
+        dialog: QDialog = QPrintPreviewDialog(printer, parent)
+        dialog.paintRequested.connect(lambda device: _paint_safely(parent, paint, device))  # type: ignore[attr-defined]
+    else:
+        dialog = QDialog(parent)
+        view = QPrintPreviewWidget(printer, dialog)
+        view.paintRequested.connect(lambda device: _paint_safely(parent, paint, device))
+        note = QLabel(
+            QCoreApplication.translate(
+                "CardPrintDialog", "Hanya pratinjau. Untuk mencetak, isi alasan cetak ulang lalu klik Cetak."
+            )
+        )
+        note.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        for text, zoom in (("−", view.zoomOut), ("+", view.zoomIn)):
+            buttons.addButton(text, QDialogButtonBox.ButtonRole.ActionRole).clicked.connect(lambda _c, z=zoom: z())
+        buttons.rejected.connect(dialog.reject)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(note)
+        layout.addWidget(view, 1)
+        layout.addWidget(buttons)
+    dialog.setWindowTitle(title)
+    # Within the screen: at 768 px tall the preview's own 760 px put its bottom off screen.
+    screen = (parent.screen() if parent is not None else None) or QGuiApplication.primaryScreen()
+    room = screen.availableGeometry()
+    dialog.resize(min(900, room.width() - 40), min(760, room.height() - 60))
+    return dialog.exec() == QDialog.DialogCode.Accepted and printable
 
 
 def _paint_safely(parent: QWidget, paint: Callable[[QPagedPaintDevice], object], device: QPagedPaintDevice) -> None:
@@ -390,13 +416,13 @@ class CardPrintDialog(QDialog):
         run_job(self, self.tr("Mencetak kartu…"), job, done)
 
     def preview_cards(self) -> None:
-        if not self._reason_ok():
-            return
+        # Looking needs no reason; printing from the preview does, so without one it is a look only.
+        printable = not self._reprints or bool(self.reason.text().strip())
         ids, layout, paper = self.ids(), self.layout_now(), self.paper_choice()
 
         def show(batch: CardBatch) -> None:
             printer = make_printer(self.printer_name(), paper)
-            if preview(self, printer, lambda device: paint_cards(device, batch, layout)):
+            if preview(self, printer, lambda device: paint_cards(device, batch, layout), printable=printable):
                 self._printed(batch, self.tr("dicetak"))
 
         run_job(
