@@ -216,6 +216,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, metavar="BERKAS.xlsx")
     p.add_argument("--status", choices=["aktif", "berhenti"], help="roster: hanya status ini")
     p.add_argument("--columns", help=f"bpjs: kolom dipisah koma, dari: {', '.join(BPJS_COLUMN_KEYS)}")
+    p.add_argument("--kertas", choices=["A4", "F4"], default="A4", help="ukuran kertas bila dicetak (bawaan A4)")
     p.set_defaults(func="participants:cmd_export")
 
     p = sub.add_parser("sync", parents=[common], help="paket sinkronisasi desa dan tanda terima kabupaten")

@@ -272,13 +272,13 @@ def cmd_import(args: argparse.Namespace) -> dict[str, Any]:
 def cmd_export(args: argparse.Namespace) -> dict[str, Any]:
     with office(args) as (db, accounts):
         service = ParticipantService(db, acting_user(args))
-        out = Path(args.out)
+        out, paper = Path(args.out), Paper(args.kertas)
         if args.kind == "roster":
             status = args.status or ""
-            n = export_roster(service, accounts.profile(), out, query=ParticipantQuery(status=status))
+            n = export_roster(service, accounts.profile(), out, query=ParticipantQuery(status=status), paper=paper)
         else:
             columns = [c.strip() for c in args.columns.split(",")] if args.columns else None
-            n = export_bpjs_list(service, out, columns=columns)
+            n = export_bpjs_list(service, out, columns=columns, paper=paper)
     return {"out": str(out), "rows": n, "message": f"{n} peserta ditulis ke {out}"}
 
 

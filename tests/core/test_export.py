@@ -13,6 +13,7 @@ from kudus_desktop.core.enrolment.participants import ParticipantQuery, Particip
 from kudus_desktop.core.errors import KudusError
 from kudus_desktop.core.office.accounts import AccountService
 from kudus_desktop.core.reports.exporting import export_bpjs_list, export_problem_report, export_roster, wadah_code
+from kudus_desktop.core.rules.card_layout import Paper
 from kudus_desktop.core.village.importing import ImportOptions, ImportService
 from tests.factories import make_draft, make_nik, village_list
 
@@ -48,6 +49,30 @@ def test_roster_keeps_every_digit_and_has_the_signatory_block(
     assert "Mengetahui," in texts and "Sutrisno" in texts and "Kepala Desa Getaspejaten" in texts
     assert any(t.startswith("Getaspejaten, ") for t in texts)
     assert abs(ws.column_dimensions["D"].width - 28) < 1  # the name column as set (Excel adds its padding)
+
+
+def test_the_roster_and_bpjs_list_print_on_the_offices_paper_one_page_wide(
+    tmp_path: Path, service: ParticipantService, enrolled: list[str]
+) -> None:
+    """Excel and LibreOffice print what the sheet says: F4 is Excel's paper 14 (Folio, 8.5 x 13
+    in), the wide roster lies landscape, and the header row heads every page."""
+    profile = AccountService(service.db).profile()
+    roster, bpjs, narrow = tmp_path / "roster.xlsx", tmp_path / "bpjs.xlsx", tmp_path / "narrow.xlsx"
+    export_roster(service, profile, roster, paper=Paper.F4)
+    export_bpjs_list(service, bpjs, paper=Paper.A4)
+    export_bpjs_list(service, narrow, columns=["nik", "full_name"], paper=Paper.F4)
+    ws = openpyxl.load_workbook(roster)["Daftar Peserta"]
+    assert ws.page_setup.paperSize == 14 and ws.page_setup.orientation == "landscape"
+    # fitToWidth absent is the format's default, 1 page wide
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and (ws.page_setup.fitToWidth or 1) == 1
+    assert ws.page_setup.fitToHeight == 0, "as many pages long as it takes"
+    assert ws.print_title_rows == "$4:$4"
+    wide = openpyxl.load_workbook(bpjs)["Pendaftaran"]
+    assert wide.page_setup.paperSize == 9 and wide.page_setup.orientation == "landscape"
+    assert wide.print_title_rows == "$1:$1"
+    slim = openpyxl.load_workbook(narrow)["Pendaftaran"]
+    assert slim.page_setup.paperSize == 14 and slim.page_setup.orientation != "landscape"
+    assert slim.print_title_rows == "$1:$1"
 
 
 def test_bpjs_list_columns_are_configurable_and_carry_the_wadah_code(

@@ -21,6 +21,7 @@ from kudus_desktop.core.enrolment.participants import PAGE, ParticipantQuery, Pa
 from kudus_desktop.core.errors import CancelledError, KudusError
 from kudus_desktop.core.paths import is_no_space, space_error
 from kudus_desktop.core.reports.workbook import FORMULA_STARTS, Book, Sheet, safe_text
+from kudus_desktop.core.rules.card_layout import Paper
 from kudus_desktop.core.rules.codes import Category, Funding
 from kudus_desktop.core.rules.dates import check_clock, format_date_long, format_month
 from kudus_desktop.core.rules.labels import code_label, describe_issue, field_label
@@ -184,9 +185,9 @@ def _leaves_nothing(fn: Callable[_P, _T]) -> Callable[_P, _T]:
     return export
 
 
-def _book(tmp: Path) -> Book:
+def _book(tmp: Path, paper: Paper = Paper.A4) -> Book:
     """A workbook streamed into ``tmp``, discarded by :func:`_leaves_nothing` when the export fails."""
-    book = Book(tmp)
+    book = Book(tmp, paper)
     getattr(_pending, "workbooks", []).append(book)
     return book
 
@@ -226,13 +227,16 @@ def export_roster(
     query: ParticipantQuery = ParticipantQuery(),  # noqa: B008 - frozen
     progress: Progress | None = None,
     cancelled: CancelCheck = never_cancelled,
+    paper: Paper = Paper.A4,
 ) -> int:
-    """The participant roster (as filtered in the list) with title and signatory block."""
+    """The participant roster (as filtered in the list) with title and signatory block, set up to
+    print landscape on ``paper``, one page wide, its header on every page."""
     tmp = _temp_beside(path)
     ids = service.query_ids(query)
-    wb = _book(tmp)
+    wb = _book(tmp, paper)
     sheet = wb.sheet("Daftar Peserta", ROSTER_COLUMNS)
     sheet.freeze("A5")
+    sheet.landscape(header_row=4)
     title = f"DAFTAR PESERTA JAMINAN SOSIAL KETENAGAKERJAAN PEKERJA RENTAN DESA {profile.region_name.upper()}"
     sheet.text_rows([title], bold=True)
     sheet.text_rows([f"Kecamatan {profile.kecamatan_name}, Kabupaten Kudus · per {format_date_long(service.today())}"])
@@ -264,6 +268,7 @@ def export_bpjs_list(
     query: ParticipantQuery = ParticipantQuery(status="aktif", approved=True),  # noqa: B008 - frozen
     ids: Sequence[int] | None = None,
     audit: bool = True,
+    paper: Paper = Paper.A4,
 ) -> int:
     """The collective-registration list for BPJS: one header row, then one row per participant
     (by default the active ones whose data the verifikator approved).
@@ -279,9 +284,13 @@ def export_bpjs_list(
     chosen = [BPJS_COLUMNS[c] for c in columns]
     tmp = _temp_beside(path)
     ids = service.query_ids(query) if ids is None else list(ids)
-    wb = _book(tmp)
+    wb = _book(tmp, paper)
     sheet = wb.sheet("Pendaftaran", chosen)
     sheet.freeze("A2")
+    if len(chosen) > 6:  # portrait holds six columns readably
+        sheet.landscape(header_row=1)
+    else:
+        sheet.repeat_header(1)
     sheet.header()
     for p in _participants(service, ids):
         sheet.row([c.value(p) for c in chosen])

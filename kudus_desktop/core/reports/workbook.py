@@ -27,6 +27,8 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
+from kudus_desktop.core.rules.card_layout import Paper
+
 DATE_FORMAT = "DD/MM/YYYY"
 MONEY_FORMAT = "#,##0"
 #: What a spreadsheet program reads as the start of a formula in a cell someone types or a file
@@ -36,7 +38,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010\013\014\016-\037]")
 #: Cell text is limited to this many characters by Excel.
 MAX_TEXT = 32_767
-A4 = 9  # Excel's paper codes
+#: Excel's paper codes: 9 is A4, 14 is Folio (8.5 x 13 in, 216 x 330 mm), what offices call F4.
+PAPER_CODE: dict[Paper, int] = {Paper.A4: 9, Paper.F4: 14}
 
 
 def safe_text(value: str) -> str:
@@ -65,16 +68,21 @@ class Sheet:
         self.next_row = 0
         for i, c in enumerate(columns):
             ws.set_column(i, i, c.width)
+        # Printed from Excel or LibreOffice, on the office's paper, never cut off at the side.
+        ws.set_paper(PAPER_CODE[book.paper])
+        ws.fit_to_pages(1, 0)
 
     def freeze(self, cell: str) -> None:
         """Rows above and columns left of ``cell`` (``"A5"``) stay in view when scrolling."""
         self.ws.freeze_panes(cell)
 
     def landscape(self, *, header_row: int) -> None:
-        """A wide sheet prints landscape on A4, one page wide, its header row (1-based) on every page."""
+        """A wide sheet prints landscape, its header row (1-based) on every page."""
         self.ws.set_landscape()
-        self.ws.set_paper(A4)
-        self.ws.fit_to_pages(1, 0)
+        self.repeat_header(header_row)
+
+    def repeat_header(self, header_row: int) -> None:
+        """The header row (1-based) printed again at the top of every page."""
         self.ws.repeat_rows(header_row - 1)
 
     def text_rows(self, lines: Iterable[str], *, bold: bool = False) -> None:
@@ -113,7 +121,8 @@ class Sheet:
 class Book:
     """A workbook streamed into ``path`` (a temporary file the caller renames into place)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, paper: Paper = Paper.A4) -> None:
+        self.paper = paper
         # Row data and the file's parts are streamed into a folder of their own beside the target,
         # not the system's temporary folder (on a village PC often the fullest disk); the folder
         # goes when the book is closed or discarded, whatever happened.

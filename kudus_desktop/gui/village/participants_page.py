@@ -28,11 +28,13 @@ from PySide6.QtWidgets import (
 from kudus_desktop.core.enrolment.participants import FilterOptions, ParticipantQuery, ParticipantService
 from kudus_desktop.core.errors import KudusError
 from kudus_desktop.core.reports.exporting import export_bpjs_list, export_person_report, export_roster
+from kudus_desktop.core.rules.card_layout import Paper
 from kudus_desktop.core.rules.codes import Category, Mode, Status, can_enrol
 from kudus_desktop.core.rules.dates import format_number
 from kudus_desktop.core.rules.records import OfficeProfile, OpChanges, ParticipantView, UserView
 from kudus_desktop.core.rules.regions import region
 from kudus_desktop.core.village.eligibility import EligibilityService
+from kudus_desktop.gui import preferences
 from kudus_desktop.gui.messages import code_text, inform, show_error
 from kudus_desktop.gui.ops import run_db, run_job
 from kudus_desktop.gui.signals import AppSignals
@@ -483,12 +485,13 @@ class ParticipantsPage(QWidget):
         target = self._ask_target(self.tr("Ekspor daftar peserta"), "daftar-peserta.xlsx")
         if target is None:
             return
-        profile, query = self.profile(), self.current_query()
+        # The paper the office prints on (chosen in the print dialogs) for the sheet's page setup too.
+        profile, query, paper = self.profile(), self.current_query(), Paper(preferences.card_paper())
         run_job(
             self,
             self.tr("Menulis daftar peserta…"),
             lambda progress, cancelled: export_roster(
-                self.service, profile, target, query=query, progress=progress, cancelled=cancelled
+                self.service, profile, target, query=query, progress=progress, cancelled=cancelled, paper=paper
             ),
             lambda n: self._exported(n, target),
         )
@@ -502,10 +505,11 @@ class ParticipantsPage(QWidget):
         target = self._ask_target(self.tr("Ekspor daftar pendaftaran BPJS"), "pendaftaran-bpjs.xlsx")
         if target is None:
             return
+        paper = Paper(preferences.card_paper())
         run_job(
             self,
             self.tr("Menulis daftar pendaftaran BPJS…"),
-            lambda _progress, _cancelled: export_bpjs_list(self.service, target),
+            lambda _progress, _cancelled: export_bpjs_list(self.service, target, paper=paper),
             lambda n: self._exported(n, target),
         )
 
