@@ -18,6 +18,8 @@ from PySide6.QtCore import QAbstractTableModel, QItemSelection, QModelIndex, QPe
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
+from kudus_desktop.gui.widgets import CutTextToolTips
+
 #: Rows a column's width is measured from: the first ones (and the visible ones) say enough, and
 #: measuring every row of a long list on each refresh froze the window for minutes.
 SIZE_SAMPLE_ROWS = 200
@@ -137,6 +139,7 @@ class RecordTable(QTableView):
             self.setObjectName(name)
         self.source = RecordModel(columns, row_colour, self)
         self.setModel(self.source)
+        self.setItemDelegate(CutTextToolTips(self))
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QComboBox
+from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QHelpEvent
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QStyledItemDelegate, QStyleOptionViewItem, QToolTip
 
 from kudus_desktop.core.rules.regions import kecamatan_list, villages_of
 
@@ -33,3 +34,25 @@ def area_combo(name: str, all_text: str) -> QComboBox:
         for desa in villages_of(kec.code):
             combo.addItem(f"    {desa.name}", desa.code)
     return combo
+
+
+class CutTextToolTips(QStyledItemDelegate):
+    """A cell whose text does not fit its column shows the whole text as its tooltip (a name cut
+    to "Sri Wa…" at 1024 px); a cell with its own tooltip keeps it, a cell that fits shows none."""
+
+    def helpEvent(
+        self,
+        event: QHelpEvent,
+        view: QAbstractItemView,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> bool:
+        if event.type() != QEvent.Type.ToolTip or index.data(Qt.ItemDataRole.ToolTipRole):
+            return super().helpEvent(event, view, option, index)
+        text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        room = view.visualRect(index).width() - 8  # the cell's own margins
+        if text and option.fontMetrics.horizontalAdvance(text) > room:
+            QToolTip.showText(event.globalPos(), text, view)
+        else:
+            QToolTip.hideText()
+        return True

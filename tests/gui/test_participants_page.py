@@ -498,3 +498,31 @@ def test_the_first_rows_show_before_every_match_is_read(
     assert shown(page) == ["Agus Jaya", "Budi Santoso", "Siti Aminah", "Siti Rahayu"]
     assert page.selected_ids() == [people["Budi Santoso"]], "the rest went in below, the selection stayed"
     assert page.count_label.text() == "4 peserta"
+
+
+def test_a_name_cut_by_a_narrow_column_shows_whole_as_a_tooltip(
+    qtbot: QtBot, page: ParticipantsPage, people: dict[str, int]
+) -> None:
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QApplication, QToolTip
+
+    header = page.table.horizontalHeader()
+    header.setSectionResizeMode(Column.NAME, QHeaderView.ResizeMode.Interactive)
+
+    def tip_at(column: Column) -> str:
+        QToolTip.hideText()
+        rect = page.table.visualRect(page.model.index(0, column))
+        pos = rect.center()
+        QApplication.sendEvent(
+            page.table.viewport(),
+            QHelpEvent(QEvent.Type.ToolTip, pos, page.table.viewport().mapToGlobal(pos)),
+        )
+        return QToolTip.text() if QToolTip.isVisible() else ""
+
+    header.resizeSection(Column.NAME, 300)
+    assert tip_at(Column.NAME) == "", "a name that fits needs no tooltip"
+    header.resizeSection(Column.NAME, 40)
+    assert tip_at(Column.NAME) == "Agus Jaya"
+    header.resizeSection(Column.NIK, 30)
+    assert tip_at(Column.NIK).startswith("NIK disamarkan"), "a cell's own tooltip is kept, even when cut"

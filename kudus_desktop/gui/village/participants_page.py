@@ -45,7 +45,7 @@ from kudus_desktop.gui.village.participant_model import Column, ParticipantTable
 from kudus_desktop.gui.village.print_dialogs import CardPrintDialog, ListPrintDialog
 from kudus_desktop.gui.village.review_list_dialog import ReviewListDialog
 from kudus_desktop.gui.village.status_dialogs import EndParticipationDialog, ReactivateDialog
-from kudus_desktop.gui.widgets import area_combo, compact, fit_popup
+from kudus_desktop.gui.widgets import CutTextToolTips, area_combo, compact, fit_popup
 
 #: Coalesces bursts of keystrokes; small enough that each keystroke still feels immediate.
 SEARCH_DELAY_MS = 60
@@ -205,6 +205,7 @@ class ParticipantsPage(QWidget):
         self.table = QTableView()
         self.table.setObjectName("participantTable")
         self.table.setModel(self.model)
+        self.table.setItemDelegate(CutTextToolTips(self.table))
         # The indicator first: enabling sorting sorts by it, and the list is already in name order
         # (otherwise two extra queries of every id: 1 s at the regency's million).
         self.table.horizontalHeader().setSortIndicator(Column.NAME, Qt.SortOrder.AscendingOrder)
