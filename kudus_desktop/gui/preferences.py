@@ -1,4 +1,4 @@
-"""Per-PC preferences (language, window geometry) in QSettings, each key declared once."""
+"""Per-PC preferences (language, window geometry, print paper, columns) in QSettings, each key declared once."""
 
 from __future__ import annotations
 
@@ -57,3 +57,12 @@ def printer_offsets(printer: str) -> tuple[float, float]:
 
 def set_printer_offsets(printer: str, x: float, y: float) -> None:
     _settings().setValue(_printer_key(printer), f"{x:.1f},{y:.1f}")
+
+
+def column_choices(table: str) -> str:
+    """The columns the clerk showed or hid in one table, as JSON (``{"8": false}``)."""
+    return str(_settings().value(f"columns/{table}", ""))
+
+
+def set_column_choices(table: str, value: str) -> None:
+    _settings().setValue(f"columns/{table}", value)

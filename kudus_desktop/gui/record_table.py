@@ -3,8 +3,8 @@
 The rows stay the records a service returned (a bill's lines, the approval queue, the regency's
 cases); a cell's text is made when the cell is painted, so 100,000 rows cost their records and
 nothing per cell (the item tables they replace held eight objects per row and took seconds to
-fill). Columns are sized from the first rows once per fill and never narrowed under the clerk's
-hand.
+fill). Columns are sized from the first rows once per fill, never narrowed under the clerk's
+hand, and fit the table's width (:mod:`kudus_desktop.gui.column_fit`).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from PySide6.QtCore import QAbstractTableModel, QItemSelection, QModelIndex, QPe
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
+from kudus_desktop.gui.column_fit import ColumnFit
 from kudus_desktop.gui.widgets import CutTextToolTips
 
 #: Rows a column's width is measured from: the first ones (and the visible ones) say enough, and
@@ -35,7 +36,8 @@ class Col:
     """One column: its header and how a record shows in it.
 
     ``value`` gives the cell (numbers are right-aligned); ``tooltip`` the full text where the cell
-    is cut; ``colour`` a text colour; ``data`` a value under ``data_role`` for a delegate.
+    is cut; ``colour`` a text colour; ``data`` a value under ``data_role`` for a delegate; ``whole``
+    keeps the column its contents' width when the table is narrow.
     """
 
     header: str
@@ -44,6 +46,8 @@ class Col:
     colour: Callable[[Any], QColor | None] | None = None
     data: Callable[[Any], Any] | None = None
     data_role: int = Qt.ItemDataRole.UserRole
+    #: Shown whole, never narrowed to fit the table (a strip of month squares).
+    whole: bool = False
 
 
 def list_columns(headers: Sequence[str]) -> list[Col]:
@@ -148,12 +152,10 @@ class RecordTable(QTableView):
         rows.setVisible(False)
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
-        header = self.horizontalHeader()
-        # Interactive, not ResizeToContents: that mode measures every row again on every change.
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setResizeContentsPrecision(SIZE_SAMPLE_ROWS)
-        header.setStretchLastSection(True)
-        self._sized = False
+        # Widths measured from sample rows, not ResizeToContents: that mode measures every row
+        # again on every change. They fit the table's width (the last column takes what is left).
+        self.horizontalHeader().setResizeContentsPrecision(SIZE_SAMPLE_ROWS)
+        self.columns = ColumnFit(self)
         self._wrap = False
         self.selectionModel().selectionChanged.connect(lambda _a, _b: self.selection_changed.emit())
 
@@ -177,14 +179,15 @@ class RecordTable(QTableView):
         self.select_rows(rows)
 
     def _size_columns(self) -> None:
+        """Each column's wanted width from the first rows, never narrower than it was (a refresh
+        does not pull a column from under the clerk's eye)."""
         header = self.horizontalHeader()
-        last = self.source.columnCount() - 1
-        for c in range(last):  # the last one stretches
-            before = header.sectionSize(c)
-            self.resizeColumnToContents(c)
-            if self._sized and header.sectionSize(c) < before:
-                header.resizeSection(c, before)
-        self._sized = self._sized or bool(self.source.records)
+        wanted = dict(self.columns.wanted)
+        for c in range(len(self.source.columns)):
+            measured = max(self.sizeHintForColumn(c), header.sectionSizeFromContents(c).width())
+            wanted[c] = max(measured, wanted.get(c, 0))
+        whole = {c: wanted[c] for c, col in enumerate(self.source.columns) if col.whole}
+        self.columns.set_widths(wanted, whole)
 
     def select_rows(self, rows: Sequence[int]) -> None:
         """Choose these rows (the first becomes current) and say so once."""

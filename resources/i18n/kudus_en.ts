@@ -180,143 +180,143 @@
         <translation>Registration no.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="111"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="112"/>
         <source>Nama</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="112"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="113"/>
         <source>NIK</source>
         <translation>NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="113"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="114"/>
         <source>Jenis</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="114"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="115"/>
         <source>Diubah oleh</source>
         <translation>Changed by</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="115"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="116"/>
         <source>Diajukan</source>
         <translation>Submitted</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="116"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="117"/>
         <source>Keadaan</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="124"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="125"/>
         <source>Data</source>
         <translation>Field</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="124"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="125"/>
         <source>Yang disetujui</source>
         <translation>As approved</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="125"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="126"/>
         <source>Sekarang</source>
         <translation>Now</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="126"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="127"/>
         <source>Peringatan yang diterima</source>
         <translation>Accepted warnings</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="131"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="132"/>
         <source>Setujui</source>
         <translation>Approve</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="135"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="136"/>
         <source>Kembalikan…</source>
         <translation>Send back…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="145"/>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="230"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="146"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="231"/>
         <source>Yang berubah</source>
         <translation>What changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="188"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="189"/>
         <source>Menunggu persetujuan: {w}. Dikembalikan ke operator: {d}.</source>
         <translation>Awaiting approval: {w}. Sent back to the operator: {d}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="192"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="193"/>
         <source>Persetujuan verifikator tidak wajib di kantor ini (Pengaturan): perubahan baru langsung siap dikirim.</source>
         <translation>Verifier approval is not required in this office (Settings): new changes are ready to send at once.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="200"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="201"/>
         <source>Tidak ada data yang menunggu persetujuan.</source>
         <translation>Nothing is waiting for approval.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="201"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="202"/>
         <source>Tidak ada data yang dikembalikan ke operator.</source>
         <translation>Nothing was sent back to the operator.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="202"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="203"/>
         <source>Tidak ada data yang menunggu atau dikembalikan.</source>
         <translation>Nothing is waiting or sent back.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="218"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="219"/>
         <source>Verifikator atau admin yang menyetujui.</source>
         <translation>A verifier or an admin approves.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="220"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="221"/>
         <source>Data yang dikembalikan diperbaiki di halaman Peserta, lalu menunggu lagi.</source>
         <translation>Data sent back is corrected on the Participants page, then waits again.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="222"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="223"/>
         <source>{n} yang dipilih Anda ubah sendiri: orang lain yang memeriksanya.</source>
         <translation>You changed {n} of the selected yourself: someone else checks them.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="224"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="225"/>
         <source>{n} peserta dipilih.</source>
         <translation>{n} participants selected.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="234"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="235"/>
         <source>Yang berubah: {name} ({kind})</source>
         <translation>What changed: {name} ({kind})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="264"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="265"/>
         <source>{n} peringatan diterima pembuat data</source>
         <translation>{n} warnings accepted by the maker</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="275"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="276"/>
         <source>{n} peserta disetujui; datanya siap dikirim ke kabupaten.</source>
         <translation>{n} participants approved; their data is ready to send to the regency.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="280"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="281"/>
         <source>Sebagian tetap menunggu</source>
         <translation>Some are still waiting</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="281"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="282"/>
         <source>{n} peserta disetujui. Yang Anda ubah sendiri tetap menunggu pemeriksa lain: {names}.</source>
         <translation>{n} participants approved. Those you changed yourself wait for another checker: {names}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="297"/>
+        <location filename="../../kudus_desktop/gui/village/approval_page.py" line="298"/>
         <source>{n} peserta dikembalikan ke operator: {reason}</source>
         <translation>{n} participants sent back to the operator: {reason}</translation>
     </message>
@@ -751,107 +751,115 @@
         <translation>Registration no.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="267"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="268"/>
         <source>Nama</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="268"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="269"/>
         <source>RT/RW</source>
         <translation>RT/RW</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="269"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="270"/>
         <source>Dicetak</source>
         <translation>Printed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="270"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="271"/>
         <source>Kini</source>
         <translation>Now</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="271"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="272"/>
         <source>Tindakan</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="273"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="274"/>
         <source>Alasan</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="272"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="273"/>
         <source>Cetak ulang</source>
         <translation>Print again</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="272"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="273"/>
         <source>Tarik kembali</source>
         <translation>Take back</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="311"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="312"/>
         <source>status kepesertaan berubah</source>
         <translation>participation status changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="316"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="317"/>
         <source>{n} dari {total} kartu ini sudah pernah dicetak. Cetak ulang dicatat dengan alasannya.</source>
         <translation>{n} of these {total} cards have been printed before. A reprint is logged with its reason.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="328"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="329"/>
         <source>{n} kartu per lembar {paper}; bagian belakang di halaman berikutnya (bolak-balik, sisi panjang).</source>
         <translation>{n} cards per {paper} sheet; the backs are on the next page (duplex, long-edge flip).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="358"/>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="387"/>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="413"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="359"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="388"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="414"/>
         <source>Kartu</source>
         <translation>Cards</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="358"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="359"/>
         <source>{n} kartu {where}.</source>
         <translation>{n} cards {where}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="366"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="367"/>
         <source>Simpan kartu sebagai PDF</source>
         <translation>Save cards as PDF</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="384"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="385"/>
         <source>{n} kartu ditulis ke {path}.</source>
         <translation>{n} cards written to {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="386"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="387"/>
         <source>Lembar informasi data pribadi: {path}.</source>
         <translation>Personal data information sheets: {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="390"/>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="429"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="391"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="430"/>
         <source>Menyiapkan kartu…</source>
         <translation>Preparing cards…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="413"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="414"/>
         <source>{n} kartu dikirim ke pencetak.</source>
         <translation>{n} cards sent to the printer.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="416"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="417"/>
         <source>Mencetak kartu…</source>
         <translation>Printing cards…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="426"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="427"/>
         <source>dicetak</source>
         <translation>printed</translation>
+    </message>
+</context>
+<context>
+    <name>ColumnFit</name>
+    <message>
+        <location filename="../../kudus_desktop/gui/column_fit.py" line="150"/>
+        <source>Atur ulang kolom</source>
+        <translation>Reset columns</translation>
     </message>
 </context>
 <context>
@@ -2684,12 +2692,12 @@
 <context>
     <name>ListPrintDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="546"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="547"/>
         <source>Cetak daftar peserta</source>
         <translation>Print participant list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="547"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="548"/>
         <source>{n} peserta sesuai pencarian dan saringan</source>
         <translation>{n} participants matching the search and filters</translation>
     </message>
@@ -2949,17 +2957,17 @@ Database: {path}</translation>
 <context>
     <name>NoticePrintDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="568"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="569"/>
         <source>{n} lembar, satu untuk setiap peserta</source>
         <translation>{n} sheets, one per participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="572"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="573"/>
         <source>Satu lembar kosong untuk diisi tangan</source>
         <translation>One blank sheet to fill in by hand</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="575"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="576"/>
         <source>Cetak lembar informasi data pribadi</source>
         <translation>Print the personal data information sheet</translation>
     </message>
@@ -3273,188 +3281,188 @@ Save anyway?</translation>
 <context>
     <name>ParticipantsPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="78"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="80"/>
         <source>Peserta</source>
         <extracomment>Coalesces bursts of keystrokes; small enough that each keystroke still feels immediate.</extracomment>
         <translation>Participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="83"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="85"/>
         <source>Tambah peserta</source>
         <translation>Add participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="85"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="87"/>
         <source>Daftarkan peserta baru (Ctrl+N)</source>
         <translation>Enrol a new participant (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="86"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="88"/>
         <source>Ubah</source>
         <translation>Edit</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="87"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="89"/>
         <source>Hentikan</source>
         <translation>End</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="88"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="90"/>
         <source>Aktifkan kembali</source>
         <translation>Reactivate</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="89"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="91"/>
         <source>Riwayat</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="90"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="92"/>
         <source>Tampilkan NIK</source>
         <translation>Show NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="95"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="97"/>
         <source>Tampilkan NIK lengkap; secara bawaan NIK disamarkan</source>
         <translation>Show full NIKs; they are masked by default</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="108"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="110"/>
         <source>Cari nama, NIK, atau nomor registrasi…</source>
         <translation>Search name, NIK or registration number…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="119"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="121"/>
         <source>Semua kategori</source>
         <translation>All categories</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="124"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="126"/>
         <source>Semua status</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="148"/>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="172"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="150"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="174"/>
         <source>Daftar peserta (sesuai pencarian dan saringan)…</source>
         <translation>Participant roster (as searched and filtered)…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="149"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="151"/>
         <source>Daftar pendaftaran BPJS (peserta aktif)…</source>
         <translation>BPJS registration list (active participants)…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="154"/>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="477"/>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="526"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="156"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="486"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="537"/>
         <source>Ekspor</source>
         <translation>Export</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="161"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="163"/>
         <source>Semua data peserta terpilih (permintaan akses)…</source>
         <translation>Everything about the selected participant (access request)…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="165"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="167"/>
         <source>Daftar tinjauan kelayakan (umur, masa jabatan, sumber)…</source>
         <translation>Eligibility review list (age, term of office, source)…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="171"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="173"/>
         <source>Kartu peserta…</source>
         <translation>Participant cards…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="177"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="179"/>
         <source>Cetak</source>
         <translation>Print</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="189"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="191"/>
         <source>Semua wilayah</source>
         <translation>All areas</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="350"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="359"/>
         <source>Mencari…</source>
         <translation>Searching…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="300"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="309"/>
         <source>Pilih satu desa dahulu: dusun, RT dan RW berarti di dalam satu desa.</source>
         <translation>Choose one village first: a dusun, RT or RW means something only within its village.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="311"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="320"/>
         <source>Semua dusun</source>
         <translation>All hamlets</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="312"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="321"/>
         <source>Semua RT</source>
         <translation>All RT</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="313"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="322"/>
         <source>Semua RW</source>
         <translation>All RW</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="364"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="373"/>
         <source>Belum ada peserta.
 Klik “Tambah peserta” (Ctrl+N) untuk mendaftarkan yang pertama.</source>
         <translation>No participants yet.
 Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="368"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="377"/>
         <source>Tidak ada peserta yang cocok dengan pencarian dan saringan ini.</source>
         <translation>No participant matches this search and these filters.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="373"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="382"/>
         <source>{n} peserta</source>
         <translation>{n} participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="376"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="385"/>
         <source>{shown} dari {total} peserta</source>
         <translation>{shown} of {total} participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="477"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="486"/>
         <source>{n} peserta ditulis ke {path}.</source>
         <translation>{n} participants written to {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="483"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="492"/>
         <source>Ekspor daftar peserta</source>
         <translation>Export participant roster</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="489"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="499"/>
         <source>Menulis daftar peserta…</source>
         <translation>Writing the participant roster…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="502"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="512"/>
         <source>Ekspor daftar pendaftaran BPJS</source>
         <translation>Export BPJS registration list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="507"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="518"/>
         <source>Menulis daftar pendaftaran BPJS…</source>
         <translation>Writing the BPJS registration list…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="516"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="527"/>
         <source>Data pribadi {name}</source>
         <translation>Personal data of {name}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="528"/>
+        <location filename="../../kudus_desktop/gui/village/participants_page.py" line="539"/>
         <source>Semua data {name} ditulis ke {path}. Berkas ini memuat NIK lengkap: serahkan hanya kepada yang bersangkutan.</source>
         <translation>Everything about {name} was written to {path}. The file holds the full NIK: hand it only to the person concerned.</translation>
     </message>
@@ -4917,375 +4925,375 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
     <name>PremiumsPage</name>
     <message>
         <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="274"/>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="294"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="295"/>
         <source>Iuran</source>
         <translation>Premiums</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="291"/>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="318"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="319"/>
         <source>No. Registrasi</source>
         <translation>Registration no.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="291"/>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="318"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="292"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="320"/>
         <source>Nama</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="292"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="293"/>
         <source>NIK</source>
         <translation>NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="293"/>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="412"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="294"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="414"/>
         <source>Sumber dana</source>
         <translation>Funding</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="295"/>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="373"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="296"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="375"/>
         <source>Dibayar</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="296"/>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="319"/>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="341"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="297"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="321"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="343"/>
         <source>Keadaan</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="297"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="298"/>
         <source>12 bulan terakhir</source>
         <translation>Last 12 months</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="306"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="307"/>
         <source>Catat pembayaran…</source>
         <translation>Record payment…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="310"/>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="372"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="311"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="374"/>
         <source>Bulan</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="315"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="316"/>
         <source>Tidak ditagih: belum atau tidak lagi terdaftar sebagai peserta</source>
         <translation>Not billed: not (or no longer) enrolled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="320"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="322"/>
         <source>Alasan</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="336"/>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="410"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="338"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="412"/>
         <source>No.</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="337"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="339"/>
         <source>Tanggal bayar</source>
         <translation>Date paid</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="338"/>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="594"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="340"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="596"/>
         <source>Jumlah</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="338"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="340"/>
         <source>Untuk bulan</source>
         <translation>For months</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="339"/>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="372"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="341"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="374"/>
         <source>Peserta</source>
         <translation>Participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="339"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="341"/>
         <source>Referensi</source>
         <translation>Reference</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="340"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="342"/>
         <source>Dicatat oleh</source>
         <translation>Recorded by</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="344"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="346"/>
         <source>Batalkan pembayaran terpilih…</source>
         <translation>Void selected payment…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="365"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="367"/>
         <source>pagu yang disahkan dalam APBDes</source>
         <translation>amount adopted in the village budget</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="366"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="368"/>
         <source>Simpan anggaran</source>
         <translation>Save budget</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="372"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="374"/>
         <source>Jatuh tempo</source>
         <translation>Due</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="372"/>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="447"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="374"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="449"/>
         <source>Tagihan</source>
         <translation>Bill</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="373"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="375"/>
         <source>Belum dibayar</source>
         <translation>Unpaid</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="373"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="375"/>
         <source>Pembayaran diterima</source>
         <translation>Payments received</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="376"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="378"/>
         <source>Simpan laporan Excel…</source>
         <translation>Save Excel report…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="379"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="381"/>
         <source>Cetak rekap…</source>
         <translation>Print recap…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="385"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="387"/>
         <source>Tahun</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="386"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="388"/>
         <source>Rencana tambahan peserta</source>
         <translation>Planned additional participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="387"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="389"/>
         <source>Kebutuhan anggaran</source>
         <translation>Budget needed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="396"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="398"/>
         <source>Anggaran APBDes (Rp)</source>
         <translation>Village budget line (Rp)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="410"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="412"/>
         <source>Jenis</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="411"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="413"/>
         <source>Berlaku</source>
         <translation>Valid</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="413"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="415"/>
         <source>Rincian</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="414"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="416"/>
         <source>Aktif</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="415"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="417"/>
         <source>Dasar hukum</source>
         <translation>Legal basis</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="418"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="420"/>
         <source>Aktifkan / nonaktifkan baris terpilih</source>
         <translation>Switch selected row on / off</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="421"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="423"/>
         <source>Tambah baris tarif…</source>
         <translation>Add rate row…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="428"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="430"/>
         <source>Hanya admin yang boleh mengubah tarif.</source>
         <translation>Only an admin may change rates.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="431"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="433"/>
         <source>Iuran setiap bulan dihitung dari baris tarif yang berlaku pada bulan itu. Diskon PP 50/2025 (April-Desember 2026) dikecualikan untuk iuran dari APBN/APBD; berlakunya untuk APBDes belum pasti, jadi barisnya nonaktif sampai BPJS Kudus memastikannya.</source>
         <translation>Each month&apos;s premium comes from the rate rows valid in that month. The PP 50/2025 discount (April-December 2026) excludes premiums paid from APBN/APBD; whether it applies to the village budget is unconfirmed, so its row stays off until BPJS Kudus confirms it.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="448"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="450"/>
         <source>Pembayaran</source>
         <translation>Payments</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="449"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="451"/>
         <source>Anggaran</source>
         <translation>Budget</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="450"/>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="679"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="452"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="681"/>
         <source>Tarif</source>
         <translation>Rate</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="508"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="510"/>
         <source>Tagihan {month}: {n} peserta, {total}. Jatuh tempo {due}. Dibayar {paid}; belum dibayar {open} ({unpaid} peserta).</source>
         <translation>Bill for {month}: {n} participants, {total}. Due {due}. Paid {paid}; unpaid {open} ({unpaid} participants).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="517"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="519"/>
         <source>{n} peserta menunggak setelah jatuh tempo.</source>
         <translation>{n} participants are in arrears after the due date.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="520"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="522"/>
         <source>{n} peserta gugur (lebih dari 3 bulan tidak dibayar) dan harus didaftarkan ulang.</source>
         <translation>{n} participants lapsed (more than 3 months unpaid) and must be registered again.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="523"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="525"/>
         <source>{n} peserta dibiayai APBD Kabupaten, tidak ditagih ke desa.</source>
         <translation>{n} participants are funded by the regency and not billed to the village.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="528"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="530"/>
         <source>{n} orang tidak ditagih karena belum disetujui verifikator atau ditolak kabupaten/BPJS (lihat di bawah).</source>
         <translation>{n} people are not billed because the verifier has not approved them or the regency/BPJS rejected them (see below).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="495"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="497"/>
         <source>dibatalkan: {reason}</source>
         <translation>voided: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="495"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="497"/>
         <source>sah</source>
         <translation>valid</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="552"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="554"/>
         <source>({active} peserta aktif + {add} tambahan) × 12 bulan × {rates} = {total}</source>
         <translation>({active} active participants + {add} additional) × 12 months × {rates} = {total}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="560"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="562"/>
         <source>{n} orang lain belum disetujui atau ditolak, jadi tidak dianggarkan.</source>
         <translation>{n} other people are not approved or were rejected, so they are not budgeted.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="567"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="569"/>
         <source>Perhatian: {n} peserta, kurang dari jumlah minimal {min} peserta per desa yang ditetapkan kabupaten.</source>
         <translation>Note: {n} participants, fewer than the minimum of {min} per village set by the regency.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="575"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="577"/>
         <source>Realisasi {year}: {received} dari anggaran {budget} ({pct:.1f}%). Tunggakan {arrears}.</source>
         <translation>Spent in {year}: {received} of the budget {budget} ({pct:.1f}%). Arrears {arrears}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="585"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="587"/>
         <source>Anggaran {year} belum dicatat. Diterima {received}; tunggakan {arrears}.</source>
         <translation>The {year} budget is not recorded. Paid {received}; arrears {arrears}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="499"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="501"/>
         <source>JKK {pct}% × {income} + JKM {jkm}</source>
         <translation>JKK {pct}% × {income} + JKM {jkm}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="502"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="504"/>
         <source>diskon {pct}%</source>
         <translation>discount {pct}%</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="412"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="414"/>
         <source>semua</source>
         <translation>all</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="414"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="416"/>
         <source>ya</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="414"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="416"/>
         <source>tidak</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="617"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="619"/>
         <source>Pembayaran iuran</source>
         <translation>Premium payment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="618"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="620"/>
         <source>Pembayaran {amount} dicatat untuk {n} peserta, {period}.</source>
         <translation>Payment of {amount} recorded for {n} participants, {period}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="627"/>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="631"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="629"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="633"/>
         <source>Batalkan pembayaran</source>
         <translation>Void payment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="627"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="629"/>
         <source>Pilih pembayarannya di daftar lebih dahulu.</source>
         <translation>Select the payment in the list first.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="632"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="634"/>
         <source>Alasan pembatalan (bulan-bulannya kembali belum dibayar; catatannya tetap ada):</source>
         <translation>Reason for voiding (its months become unpaid again; the record stays):</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="647"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="649"/>
         <source>Simpan laporan iuran</source>
         <translation>Save premium report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="656"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="658"/>
         <source>Laporan iuran</source>
         <translation>Premium report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="657"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="659"/>
         <source>Laporan {year} ({n} pembayaran) ditulis ke {path}.</source>
         <translation>The {year} report ({n} payments) was written to {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="670"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="672"/>
         <source>Rekap iuran {year}</source>
         <translation>Premium recap {year}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="671"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="673"/>
         <source>Rekapitulasi iuran bulanan tahun {year} dengan tanda tangan</source>
         <translation>Monthly premium recap for {year} with signatures</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="679"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="681"/>
         <source>Pilih barisnya di tabel lebih dahulu.</source>
         <translation>Select the row in the table first.</translation>
     </message>
@@ -6008,67 +6016,67 @@ The regency key&apos;s fingerprint, to read to the village operator when they jo
         <translation>Registration no.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="30"/>
+        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="31"/>
         <source>Nama</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="31"/>
+        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="32"/>
         <source>NIK</source>
         <translation>NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="32"/>
+        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="33"/>
         <source>RT/RW</source>
         <translation>RT/RW</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="33"/>
+        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="34"/>
         <source>Perlu ditinjau</source>
         <translation>To review because</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="34"/>
+        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="35"/>
         <source>Keterangan</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="38"/>
+        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="39"/>
         <source>Tidak ada yang dihentikan otomatis. Periksa setiap orang, lalu hentikan kepesertaannya dengan alasannya di halaman Peserta bila memang tidak memenuhi syarat lagi.</source>
         <translation>Nobody is ended automatically. Check each person, then end their participation with its reason on the Participants page if they really no longer qualify.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="43"/>
+        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="44"/>
         <source>Simpan sebagai Excel…</source>
         <translation>Save as Excel…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="47"/>
+        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="48"/>
         <source>Tutup</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="62"/>
+        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="63"/>
         <source>{n} peserta perlu ditinjau: {age} melewati batas umur, {term} masa jabatannya berakhir, {gone} tidak ada lagi di daftar sumbernya.</source>
         <translation>{n} participants to review: {age} past the age limit, {term} whose term of office ended, {gone} no longer on their source list.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="73"/>
+        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="74"/>
         <source>Simpan daftar tinjauan</source>
         <translation>Save the review list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="82"/>
+        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="83"/>
         <source>Menulis daftar tinjauan…</source>
         <translation>Writing the review list…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="85"/>
+        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="86"/>
         <source>Daftar tinjauan</source>
         <translation>Review list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="85"/>
+        <location filename="../../kudus_desktop/gui/village/review_list_dialog.py" line="86"/>
         <source>{n} baris ditulis ke {path}.</source>
         <translation>{n} rows written to {path}.</translation>
     </message>
@@ -6380,47 +6388,47 @@ Trying again in {minutes} minutes.</translation>
 <context>
     <name>TablePrintDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="464"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="465"/>
         <source>Isi</source>
         <translation>Contents</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="465"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="466"/>
         <source>Kertas</source>
         <translation>Paper</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="467"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="468"/>
         <source>Pratinjau…</source>
         <translation>Preview…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="468"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="469"/>
         <source>Cetak…</source>
         <translation>Print…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="469"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="470"/>
         <source>Simpan PDF…</source>
         <translation>Save PDF…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="470"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="471"/>
         <source>Tutup</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="482"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="483"/>
         <source>Menyusun {title}…</source>
         <translation>Preparing {title}…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="485"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="486"/>
         <source>Simpan sebagai PDF</source>
         <translation>Save as PDF</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="497"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="498"/>
         <source>{n} halaman ditulis ke {path}.</source>
         <translation>{n} pages written to {path}.</translation>
     </message>
@@ -6761,7 +6769,7 @@ Take the USB stick to DPMD Kudus. A copy stays on this computer.</translation>
 <context>
     <name>Wilayah</name>
     <message>
-        <location filename="../../kudus_desktop/gui/widgets.py" line="32"/>
+        <location filename="../../kudus_desktop/gui/widgets.py" line="33"/>
         <source>Kec. {name}</source>
         <translation>Kec. {name}</translation>
     </message>

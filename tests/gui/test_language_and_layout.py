@@ -23,7 +23,7 @@ from kudus_desktop.gui.main_window import MainWindow
 from kudus_desktop.gui.village.participant_dialog import ParticipantDialog
 from kudus_desktop.gui.village.status_dialogs import EndParticipationDialog
 from tests.factories import make_draft
-from tests.gui.conftest import settle
+from tests.gui.conftest import settle, until
 
 ROOT = Path(__file__).resolve().parents[2]
 TS = resource_path("i18n", "kudus_en.ts")
@@ -132,19 +132,25 @@ def test_every_page_fits_a_small_office_screen(
     """At 1024x768 and 1366x768 (less the taskbar): the window is no wider than the screen on
     any page, the Peserta tool bar folds what does not fit instead of cutting button texts, the
     filters do not overlap, and the settings need no sideways scrolling."""
-    from PySide6.QtWidgets import QScrollArea, QToolButton
+    from PySide6.QtWidgets import QAbstractScrollArea, QScrollArea, QToolButton
 
     for n in range(1, 4):
-        gui_service.create(make_draft(n))
+        window.signals.changed.emit(gui_service.create(make_draft(n))[1])
     window.resize(size)
     window.show()
     qtbot.waitExposed(window)
     for key in ("beranda", "peserta", "persetujuan", "iuran", "impor", "sinkronisasi", "pengaturan"):
         window.show_page(key)
         settle(qtbot)
+        if key == "peserta":
+            until(qtbot, window.participants_page.table.isVisible)
         hint = window.minimumSizeHint()
         assert hint.width() <= size.width() and hint.height() <= size.height(), (key, hint)
         assert window.width() <= size.width(), key
+        for area in window.findChildren(QAbstractScrollArea):
+            if area.isVisible():  # every list and the settings: no sideways scrolling
+                bar = area.horizontalScrollBar()
+                assert bar.maximum() == 0, f"{key}: {area.objectName() or type(area).__name__} scrolls sideways"
     window.show_page("peserta")
     settle(qtbot)
     page = window.participants_page

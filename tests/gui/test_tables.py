@@ -85,3 +85,67 @@ def test_a_refresh_keeps_what_was_chosen_and_says_so_once(qtbot: QtBot) -> None:
     assert table.current_record() is not None
     table.set_rows([], keep=lambda p: p.id)
     assert table.selected_records() == [] and table.current_record() is None
+
+
+def test_a_narrow_table_fits_without_sideways_scrolling_the_widest_giving_way(qtbot: QtBot) -> None:
+    """A table narrower than its text: the long names are cut (with their tooltip), the short
+    columns and a column shown whole keep their width, nothing scrolls sideways."""
+    table = RecordTable(
+        [Col("Nama", lambda p: p.name), Col("No. registrasi", lambda p: f"3319032001-{p.id:05d}", whole=True),
+         Col("Status", lambda p: p.status)], "t",
+    )  # fmt: skip
+    qtbot.addWidget(table)
+    table.resize(1000, 300)
+    table.show()
+    rows = [Person(i, LONG) for i in range(30)]
+    table.set_rows(rows)
+    wide = dict(table.columns.wanted)  # before the last column takes what is left
+    table.resize(320, 300)
+    qtbot.waitUntil(lambda: table.columnWidth(0) < wide[0])
+    room = table.viewport().width()
+    assert sum(table.columnWidth(c) for c in range(3)) == room
+    assert table.horizontalScrollBar().maximum() == 0
+    assert table.columnWidth(1) == wide[1], "the registration number is shown whole"
+    assert table.columnWidth(2) == wide[2], "the short column keeps its width"
+    table.resize(1000, 300)
+    qtbot.waitUntil(lambda: table.columnWidth(0) >= wide[0])
+
+
+def test_the_clerks_choice_of_columns_is_kept_on_this_pc_until_reset(qtbot: QtBot) -> None:
+    from PySide6.QtGui import QStandardItemModel
+    from PySide6.QtWidgets import QTableView
+
+    from kudus_desktop.gui.column_fit import ColumnFit
+
+    def peserta_like() -> tuple[QTableView, ColumnFit]:
+        view = QTableView()
+        model = QStandardItemModel(5, 4, view)
+        model.setHorizontalHeaderLabels(["Nama", "NIK", "KPJ", "Mulai"])
+        view.setModel(model)
+        qtbot.addWidget(view)
+        view.resize(1000, 300)
+        view.show()
+        fit = ColumnFit(view, stretch=0, hide_order=(2, 3), name="uji")
+        fit.set_widths({0: 300, 1: 200, 2: 150, 3: 150}, {0: 200, 1: 150, 2: 100, 3: 100})
+        return view, fit
+
+    view, fit = peserta_like()
+    view.resize(500, 300)  # room for the narrowest widths of three columns, not four
+    qtbot.waitUntil(lambda: view.isColumnHidden(2))
+    assert not view.isColumnHidden(3) and view.horizontalScrollBar().maximum() == 0
+    menu = fit.column_menu()
+    kpj = next(a for a in menu.actions() if a.text() == "KPJ")
+    assert not kpj.isChecked()
+    kpj.trigger()  # the clerk asks for KPJ: it shows and the start date gives way instead
+    assert not view.isColumnHidden(2) and view.isColumnHidden(3)
+    nik = next(a for a in fit.column_menu().actions() if a.text() == "NIK")
+    nik.trigger()  # and hides NIK: there is room for the start date again
+    assert view.isColumnHidden(1) and not view.isColumnHidden(3)
+
+    again, fit_again = peserta_like()  # the next session on this PC
+    again.resize(500, 300)
+    qtbot.waitUntil(lambda: again.viewport().width() < 500)
+    assert again.isColumnHidden(1) and not again.isColumnHidden(2)
+    fit_again.reset()
+    assert not again.isColumnHidden(1) and again.isColumnHidden(2)
+    assert again.horizontalScrollBar().maximum() == 0

@@ -108,7 +108,8 @@ class ApprovalPage(QWidget):
         filters.addStretch(1)
 
         self.table = RecordTable(
-            [Col(self.tr("No. registrasi"), lambda i: i.reg_no), Col(self.tr("Nama"), lambda i: i.full_name),
+            [Col(self.tr("No. registrasi"), lambda i: i.reg_no, whole=True),
+             Col(self.tr("Nama"), lambda i: i.full_name),
              Col(self.tr("NIK"), lambda i: mask_nik(i.nik)),
              Col(self.tr("Jenis"), lambda i: code_text("review_kind", i.kind)),
              Col(self.tr("Diubah oleh"), lambda i: ", ".join(i.makers)),

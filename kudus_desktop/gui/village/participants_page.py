@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
@@ -35,6 +34,7 @@ from kudus_desktop.core.rules.records import OfficeProfile, OpChanges, Participa
 from kudus_desktop.core.rules.regions import region
 from kudus_desktop.core.village.eligibility import EligibilityService
 from kudus_desktop.gui import preferences
+from kudus_desktop.gui.column_fit import ColumnFit
 from kudus_desktop.gui.messages import code_text, inform, show_error
 from kudus_desktop.gui.ops import run_db, run_job
 from kudus_desktop.gui.signals import AppSignals
@@ -213,19 +213,25 @@ class ParticipantsPage(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        # Sync states are the village's view of its own records; the regency holds others' rows.
-        self.table.setColumnHidden(Column.SYNC, profile is None or profile().mode != Mode.DESA)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(26)
-        header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
-        widths = {Column.REG_NO: 130, Column.NAME: 220, Column.NIK: 140, Column.CATEGORY: 160, Column.RT_RW: 70,
-                  Column.DUSUN: 110, Column.STATUS: 80, Column.START_DATE: 90, Column.KPJ: 100}  # fmt: skip
-        for col, width in widths.items():
-            header.resizeSection(col, width)
-        header.setSectionResizeMode(Column.NAME, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setHighlightSections(False)
+        # The columns fit the page's width; on a 1024-pixel screen KPJ, the start date and the sync
+        # state give way first (the header's menu brings any of them back).
+        self.columns = ColumnFit(
+            self.table, stretch=Column.NAME, hide_order=(Column.KPJ, Column.START_DATE, Column.SYNC, Column.REG_NO),
+            name="peserta",
+        )  # fmt: skip
+        # Sync states are the village's view of its own records; the regency holds others' rows.
+        self.columns.excluded = {Column.SYNC} if profile is None or profile().mode != Mode.DESA else set()
+        self.columns.set_widths(
+            {Column.REG_NO: 130, Column.NAME: 220, Column.NIK: 140, Column.CATEGORY: 160, Column.RT_RW: 70,
+             Column.DUSUN: 110, Column.STATUS: 80, Column.START_DATE: 90, Column.KPJ: 100, Column.SYNC: 110},
+            {Column.REG_NO: 125, Column.NAME: 150, Column.NIK: 125, Column.CATEGORY: 90, Column.RT_RW: 60,
+             Column.DUSUN: 70, Column.STATUS: 70, Column.START_DATE: 80, Column.KPJ: 80, Column.SYNC: 80},
+        )  # fmt: skip
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
 
         self.empty = QLabel()

@@ -288,14 +288,15 @@ class PremiumsPage(QWidget):
         self.bill_summary.setObjectName("billSummary")
         self.bill_summary.setWordWrap(True)
         self.bill_table = RecordTable(
-            [Col(self.tr("No. Registrasi"), lambda x: x.reg_no), Col(self.tr("Nama"), lambda x: x.full_name),
+            [Col(self.tr("No. Registrasi"), lambda x: x.reg_no, whole=True),
+             Col(self.tr("Nama"), lambda x: x.full_name),
              Col(self.tr("NIK"), lambda x: mask_nik(x.nik)),
              Col(self.tr("Sumber dana"), lambda x: code_text("funding", x.funding)),
              Col(self.tr("Iuran"), lambda x: format_rupiah(x.amount)),
              Col(self.tr("Dibayar"), lambda x: format_rupiah(x.paid) if x.paid else ""),
              Col(self.tr("Keadaan"), lambda x: code_text("cover", x.state.value), colour=_state_colour),
              Col(self.tr("12 bulan terakhir"), lambda _x: "", tooltip=self._strip_tip, data=self._strip,
-                 data_role=STRIP_ROLE)],
+                 data_role=STRIP_ROLE, whole=True)],
             "billTable",
         )  # fmt: skip
         self.bill_table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -315,7 +316,8 @@ class PremiumsPage(QWidget):
         self.apart_box = QGroupBox(self.tr("Tidak ditagih: belum atau tidak lagi terdaftar sebagai peserta"))
         self.apart_box.setObjectName("notBilledBox")
         self.apart_table = RecordTable(
-            [Col(self.tr("No. Registrasi"), lambda x: x.reg_no), Col(self.tr("Nama"), lambda x: x.full_name),
+            [Col(self.tr("No. Registrasi"), lambda x: x.reg_no, whole=True),
+             Col(self.tr("Nama"), lambda x: x.full_name),
              Col(self.tr("Keadaan"), lambda x: code_text("standing", x.standing)),
              Col(self.tr("Alasan"), lambda x: x.reason, tooltip=lambda x: x.reason)],  # whole reason as tooltip
             "notBilledTable",

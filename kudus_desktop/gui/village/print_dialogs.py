@@ -264,7 +264,8 @@ class CardPrintDialog(QDialog):
         dialog = QDialog(self)
         dialog.setWindowTitle(self.tr("Kartu yang tidak lagi sesuai"))
         table = RecordTable(
-            [Col(self.tr("No. Registrasi"), lambda c: c.reg_no), Col(self.tr("Nama"), lambda c: c.full_name),
+            [Col(self.tr("No. Registrasi"), lambda c: c.reg_no, whole=True),
+             Col(self.tr("Nama"), lambda c: c.full_name),
              Col(self.tr("RT/RW"), lambda c: f"{c.rt or '-'}/{c.rw or '-'}"),
              Col(self.tr("Dicetak"), lambda c: c.printed_at[:10]),
              Col(self.tr("Kini"), lambda c: code_text("standing", c.now)),

@@ -27,7 +27,8 @@ class ReviewListDialog(QDialog):
         self.summary.setObjectName("reviewSummary")
         self.summary.setWordWrap(True)
         self.table = RecordTable(
-            [Col(self.tr("No. Registrasi"), lambda e: e.reg_no), Col(self.tr("Nama"), lambda e: e.full_name),
+            [Col(self.tr("No. Registrasi"), lambda e: e.reg_no, whole=True),
+             Col(self.tr("Nama"), lambda e: e.full_name),
              Col(self.tr("NIK"), lambda e: mask_nik(e.nik)),
              Col(self.tr("RT/RW"), lambda e: f"{e.rt or '-'}/{e.rw or '-'}"),
              Col(self.tr("Perlu ditinjau"), lambda e: code_text("review_reason", e.reason)),
