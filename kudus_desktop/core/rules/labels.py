@@ -439,6 +439,53 @@ MESSAGES: dict[str, str] = {
     "hub_other_regency": QT_TRANSLATE_NOOP(
         "Pesan", "Server {server} melayani kabupaten {found}, bukan {expected}. Periksa alamat server."
     ),
+    # Updates from the regency
+    "update_bad_version": QT_TRANSLATE_NOOP(
+        "Pesan", "Nomor versi “{version}” tidak sah: tulis tiga angka seperti 1.2.0."
+    ),
+    "update_bad_platform": QT_TRANSLATE_NOOP(
+        "Pesan", "Sistem “{platform}” tidak dikenal untuk pembaruan. Pilih salah satu: {known}."
+    ),
+    "update_notes_too_long": QT_TRANSLATE_NOOP(
+        "Pesan", "Catatan pembaruan terlalu panjang (paling banyak {limit} huruf)."
+    ),
+    "update_bad_schema": QT_TRANSLATE_NOOP(
+        "Pesan", "Skema terendah {found} tidak sah: versi ini mengenal skema 1 sampai {supported}."
+    ),
+    "update_unreadable": QT_TRANSLATE_NOOP("Pesan", "Berkas {name} tidak dapat dibaca: {reason}."),
+    "update_too_large": QT_TRANSLATE_NOOP(
+        "Pesan", "Berkas {name} lebih besar dari pembaruan mana pun (paling besar {limit} MB). Berkas ditolak."
+    ),
+    "update_not_update": QT_TRANSLATE_NOOP("Pesan", "{name} bukan berkas pembaruan Kudus Desktop (.kdu)."),
+    "update_damaged": QT_TRANSLATE_NOOP(
+        "Pesan", "Berkas pembaruan {name} rusak atau tidak lengkap ({detail}). Minta berkas baru dari DPMD."
+    ),
+    "update_bad_signature": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Berkas pembaruan {name} tidak ditandatangani oleh kabupaten yang dipercaya desa ini. Berkas tidak "
+        "dipasang; laporkan ke DPMD.",
+    ),
+    "update_other_regency": QT_TRANSLATE_NOOP(
+        "Pesan", "Pembaruan {name} diterbitkan untuk kabupaten {found}, bukan {expected}. Berkas tidak dipasang."
+    ),
+    "update_other_platform": QT_TRANSLATE_NOOP(
+        "Pesan", "Pembaruan {name} untuk komputer {found}, sedangkan komputer ini {expected}. Berkas tidak dipasang."
+    ),
+    "update_not_newer": QT_TRANSLATE_NOOP(
+        "Pesan", "Pembaruan {name} berisi versi {found}, tidak lebih baru dari versi {running} yang terpasang."
+    ),
+    "update_needs_step": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Versi {version} tidak dapat membuka basis data skema {found}. Pasang dulu pembaruan yang lebih awal "
+        "dari DPMD.",
+    ),
+    "update_altered": QT_TRANSLATE_NOOP(
+        "Pesan", "Isi pembaruan {name} tidak sama dengan yang ditandatangani kabupaten ({detail}). Berkas ditolak."
+    ),
+    "update_not_bundle": QT_TRANSLATE_NOOP(
+        "Pesan", "Pembaruan hanya dapat dipasang pada Kudus Desktop yang terpasang, bukan yang dijalankan dari kode."
+    ),
+    "update_none": QT_TRANSLATE_NOOP("Pesan", "Tidak ada pembaruan yang menunggu untuk dipasang."),
     # Premiums
     "month_invalid": QT_TRANSLATE_NOOP(
         "Pesan", "Bulan '{value}' tidak dikenal. Tulis sebagai TTTT-BB, misalnya 2026-05."
