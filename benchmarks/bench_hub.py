@@ -41,6 +41,7 @@ import httpx  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey  # noqa: E402
 from sqlalchemy import create_engine, func, make_url, select, text  # noqa: E402
+from sqlalchemy.exc import ProgrammingError  # noqa: E402
 
 from kudus_desktop.core.office.accounts import AccountService, SetupRequest  # noqa: E402
 from kudus_desktop.core.paths import DB_FILE_NAME  # noqa: E402
@@ -359,8 +360,17 @@ def fresh_pg_database(admin_url: str) -> tuple[str, Callable[[], None]]:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
 
     def drop() -> None:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        # An autovacuum worker the server started on the new database belongs to the superuser and
+        # cannot be ended by this role: try again until it is done (moments), as the tests do.
+        for _ in range(100):
+            try:
+                with admin.connect() as conn:
+                    conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                break
+            except ProgrammingError as exc:
+                if "pg_signal_backend" not in str(exc):
+                    raise
+                time.sleep(0.1)
         admin.dispose()
 
     return make_url(admin_url).set(database=name).render_as_string(hide_password=False), drop

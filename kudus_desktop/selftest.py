@@ -196,5 +196,14 @@ def run(report: Callable[[StepResult], None] = lambda _r: None) -> list[StepResu
     return results
 
 
+def verdict() -> tuple[bool, str]:
+    """Whether every step passed, and a line that says so (or names the step that failed)."""
+    results = run()
+    failed = [r for r in results if not r.ok]
+    if failed:
+        return False, f"langkah '{failed[0].name}' gagal: {failed[0].detail}"[:300]
+    return True, f"{len(results)} langkah lulus"
+
+
 def version_line() -> str:
     return f"kudus-desktop {__version__}"

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import PySide6
-from PySide6.QtCore import QSize, Qt, Signal, qVersion
+from PySide6.QtCore import QSize, Qt, QTimer, Signal, qVersion
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -40,6 +40,7 @@ from kudus_desktop.gui.messages import code_text, inform
 from kudus_desktop.gui.office.idle_lock import IdleLock
 from kudus_desktop.gui.office.password_dialog import PasswordDialog
 from kudus_desktop.gui.office.settings_page import SettingsPage
+from kudus_desktop.gui.office.update_desk import UpdateDesk
 from kudus_desktop.gui.regency.regency_pages import BpjsPage, DoubleEnrolmentPage, RegencyDashboardPage
 from kudus_desktop.gui.signals import AppSignals
 from kudus_desktop.gui.sync.online_sync import OnlineSyncRunner
@@ -155,8 +156,12 @@ class MainWindow(QMainWindow):
         self.online: OnlineSyncRunner | None = None
         self.online_label = QLabel()
         self.online_label.setObjectName("onlineSync")
+        self.update_desk: UpdateDesk | None = None
         if not regency:
+            self.update_desk = UpdateDesk(self, db, user)
+            self.statusBar().addPermanentWidget(self.update_desk.notice)
             self.online = OnlineSyncRunner(db, user, self.signals, self)
+            self.online.update_ready.connect(self.update_desk.show_waiting)
             self.online.state_changed.connect(self._show_online)
             self.statusBar().addPermanentWidget(self.online_label)
             if isinstance(self.sync_page, VillageSyncPage):
@@ -189,6 +194,8 @@ class MainWindow(QMainWindow):
         )  # fmt: skip
         self.support_action.triggered.connect(self.make_support_file)
         help_menu.addAction(self.support_action)
+        if self.update_desk is not None:
+            help_menu.addAction(self.update_desk.file_action)
         help_menu.addSeparator()
         about_action = QAction(self.tr("&Tentang Kudus Desktop"), self)
         about_action.triggered.connect(self.about)
@@ -198,6 +205,8 @@ class MainWindow(QMainWindow):
         self.idle_lock = IdleLock(self, self.accounts, user, self.profile.idle_lock_minutes)
         self.idle_lock.switch_user.connect(self.log_out)
         self.navigation.setCurrentRow(0)
+        if self.update_desk is not None:
+            QTimer.singleShot(0, self.update_desk.after_start)
         geometry = preferences.window_geometry()
         #: Opened maximised where 1280x720 would not fit (a 1024x768 or 1366x768 screen less its
         #: taskbar) or where the size remembered from another screen is larger than this one.

@@ -16,7 +16,7 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect, Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from kudus_desktop.core.errors import KudusError, StorageError
@@ -31,7 +31,15 @@ from kudus_desktop.core.regency.sync_server import (
     SyncServer,
     SyncServerError,
 )
-from kudus_desktop.core.sync.protocol import DEVICE_HEADER, HEALTH_PATH, PACKAGES_PATH, RECEIPT_PATH, SIGNATURE_HEADER
+from kudus_desktop.core.sync import updates
+from kudus_desktop.core.sync.protocol import (
+    DEVICE_HEADER,
+    HEALTH_PATH,
+    PACKAGES_PATH,
+    RECEIPT_PATH,
+    SIGNATURE_HEADER,
+    UPDATE_PATH,
+)
 
 log = logging.getLogger("kudus_desktop.server")
 
@@ -110,6 +118,25 @@ def create_app(
         headers = {"X-Kudus-Receipt-Seq": str(reply.seq), "Content-Disposition": f'attachment; filename="{reply.name}"'}
         return Response(reply.data, media_type="application/octet-stream", headers=headers)
 
+    async def update(request: Request) -> Response:
+        by_address(request)
+        device = request.headers.get(DEVICE_HEADER)
+        signature = request.headers.get(SIGNATURE_HEADER)
+        await run_in_threadpool(service.admit, device, signature)
+        body = await _read_body(request, 0)
+        path = request.url.path
+        caller = await run_in_threadpool(service.authenticate, "GET", path, device, signature, body)
+        found = await run_in_threadpool(service.update, caller, str(request.path_params["platform"]))
+        if found is None:
+            return Response(status_code=204)
+        file, info = found
+        headers = {"X-Kudus-Update-Version": info.version}
+        if path.endswith("/head"):
+            head = await run_in_threadpool(updates.head_bytes, file)
+            return Response(head, media_type="application/octet-stream", headers=headers)
+        log.info("pembaruan %s untuk %s", info.version, caller.desa)
+        return FileResponse(file, media_type="application/octet-stream", filename=file.name, headers=headers)
+
     async def on_hub_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, SyncServerError)
         response = error_response(exc, exc.status)
@@ -143,5 +170,7 @@ def create_app(
         Route(HEALTH_PATH, health, methods=["GET"]),
         Route(PACKAGES_PATH, packages, methods=["POST"]),
         Route(RECEIPT_PATH, receipt, methods=["GET"]),
+        Route(UPDATE_PATH + "/{platform}", update, methods=["GET"]),
+        Route(UPDATE_PATH + "/{platform}/head", update, methods=["GET"]),
     ]
     return Starlette(routes=routes, exception_handlers=handlers)

@@ -1671,711 +1671,711 @@
 <context>
     <name>Kode</name>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="819"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="866"/>
         <source>Pekerja rentan</source>
         <extracomment>Labels of stored codes, keyed by &quot;group:code&quot;.</extracomment>
         <translation>Vulnerable worker</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="820"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="867"/>
         <source>Ketua RT/RW</source>
         <translation>RT/RW head</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="821"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="868"/>
         <source>Linmas</source>
         <translation>Linmas</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="822"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="869"/>
         <source>Anggota BPD</source>
         <translation>BPD member</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="823"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="870"/>
         <source>Perangkat/lembaga desa</source>
         <translation>Village official/institution</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="824"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="871"/>
         <source>Buruh tani</source>
         <translation>Farm labourer</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="825"/>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="829"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="872"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="876"/>
         <source>Lainnya</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="826"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="873"/>
         <source>PADes</source>
         <translation>PADes (village own revenue)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="827"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="874"/>
         <source>Bagi hasil pajak dan retribusi</source>
         <translation>Tax and levy revenue share</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="828"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="875"/>
         <source>APBD Kabupaten</source>
         <translation>Regency budget (APBD)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="830"/>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="940"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="877"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="987"/>
         <source>Aktif</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="831"/>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="850"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="878"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="897"/>
         <source>Berhenti</source>
         <translation>Ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="853"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="900"/>
         <source>Laki-laki</source>
         <translation>Male</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="854"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="901"/>
         <source>Perempuan</source>
         <translation>Female</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="855"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="902"/>
         <source>Meninggal dunia</source>
         <translation>Died</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="856"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="903"/>
         <source>Pindah domisili</source>
         <translation>Moved away</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="845"/>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="857"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="892"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="904"/>
         <source>Masa jabatan berakhir</source>
         <translation>Term of office ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="858"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="905"/>
         <source>Mengundurkan diri</source>
         <translation>Resigned</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="859"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="906"/>
         <source>Tidak memenuhi syarat</source>
         <translation>Ineligible</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="860"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="907"/>
         <source>Didaftarkan</source>
         <translation>Enrolled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="861"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="908"/>
         <source>Diubah</source>
         <translation>Changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="862"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="909"/>
         <source>Dihentikan</source>
         <translation>Ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="863"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="910"/>
         <source>Diaktifkan kembali</source>
         <translation>Reactivated</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="864"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="911"/>
         <source>Diperbarui dari kabupaten</source>
         <translation>Updated by the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="887"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="934"/>
         <source>Belum dikirim</source>
         <translation>Not sent yet</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="888"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="935"/>
         <source>Terkirim</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="889"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="936"/>
         <source>Diterima</source>
         <translation>Accepted</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="880"/>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="890"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="927"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="937"/>
         <source>Ditolak</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="865"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="912"/>
         <source>Jawaban BPJS dicatat</source>
         <translation>BPJS&apos;s answer recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="866"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="913"/>
         <source>Disetujui verifikator</source>
         <translation>Approved by the verifier</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="848"/>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="867"/>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="893"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="895"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="914"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="940"/>
         <source>Dikembalikan verifikator</source>
         <translation>Sent back by the verifier</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="832"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="879"/>
         <source>umur di atas batas umur peserta</source>
         <translation>age above the participant age limit</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="833"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="880"/>
         <source>umur di bawah 15 tahun</source>
         <translation>age under 15</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="834"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="881"/>
         <source>jenis kelamin tidak sesuai NIK</source>
         <translation>sex does not match the NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="835"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="882"/>
         <source>tanggal lahir tidak sesuai NIK</source>
         <translation>date of birth does not match the NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="836"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="883"/>
         <source>NIK terbit di luar Kabupaten Kudus</source>
         <translation>NIK issued outside Kudus Regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="837"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="884"/>
         <source>kode kecamatan NIK tidak dikenal</source>
         <translation>unknown district code in the NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="838"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="885"/>
         <source>mungkin orang yang sama dengan peserta lain</source>
         <translation>possibly the same person as another participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="839"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="886"/>
         <source>mungkin orang yang sama dengan baris lain berkas ini</source>
         <translation>possibly the same person as another row of this file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="840"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="887"/>
         <source>desil tidak sah</source>
         <translation>invalid decile</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="841"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="888"/>
         <source>tanggal pada No. KK tidak wajar</source>
         <translation>implausible date in the KK number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="842"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="889"/>
         <source>NIK tertulis sebagai angka di Excel</source>
         <translation>NIK written as a number in Excel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="843"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="890"/>
         <source>No. KK tertulis sebagai angka di Excel</source>
         <translation>KK number written as a number in Excel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="844"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="891"/>
         <source>Melewati batas umur</source>
         <translation>Past the age limit</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="846"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="893"/>
         <source>Tidak ada lagi di daftar sumber</source>
         <translation>No longer on the source list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="847"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="894"/>
         <source>Menunggu persetujuan verifikator</source>
         <translation>Waiting for the verifier</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="849"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="896"/>
         <source>Ditolak kabupaten/BPJS</source>
         <translation>Rejected by the regency/BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="851"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="898"/>
         <source>Menunggu pendaftaran BPJS</source>
         <translation>Waiting for BPJS registration</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="852"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="899"/>
         <source>Terdaftar di BPJS</source>
         <translation>Registered with BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="868"/>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="892"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="915"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="939"/>
         <source>Menunggu persetujuan</source>
         <translation>Awaiting approval</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="869"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="916"/>
         <source>Dikembalikan</source>
         <translation>Sent back</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="870"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="917"/>
         <source>Pendaftaran baru</source>
         <translation>New enrolment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="871"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="918"/>
         <source>Perubahan data</source>
         <translation>Change of data</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="872"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="919"/>
         <source>NIK sama di dua desa</source>
         <translation>Same NIK in two villages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="873"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="920"/>
         <source>NIK ada di daftar APBD</source>
         <translation>NIK on the APBD list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="874"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="921"/>
         <source>Mirip: nama, tanggal lahir dan KK sama</source>
         <translation>Look-alike: same name, birth date and KK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="875"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="922"/>
         <source>Yang pertama berlaku</source>
         <translation>The first stands</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="876"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="923"/>
         <source>Yang kedua berlaku</source>
         <translation>The second stands</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="877"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="924"/>
         <source>Bukan orang yang sama</source>
         <translation>Not the same person</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="878"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="925"/>
         <source>Selesai sendiri (salah satu tidak aktif lagi)</source>
         <translation>Closed by itself (one is no longer active)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="879"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="926"/>
         <source>Terdaftar</source>
         <translation>Registered</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="881"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="928"/>
         <source>KPJ dicatat</source>
         <translation>KPJ recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="882"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="929"/>
         <source>Ditolak BPJS</source>
         <translation>Rejected by BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="883"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="930"/>
         <source>Sudah tercatat</source>
         <translation>Already recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="884"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="931"/>
         <source>NIK tidak dikenal</source>
         <translation>Unknown NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="885"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="932"/>
         <source>Belum pernah dikirim ke BPJS</source>
         <translation>Never sent to BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="886"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="933"/>
         <source>Baris salah</source>
         <translation>Faulty row</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="891"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="938"/>
         <source>Ditinjau kabupaten</source>
         <translation>Under regency review</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="894"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="941"/>
         <source>paket sinkronisasi</source>
         <translation>a sync package</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="895"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="942"/>
         <source>tanda terima</source>
         <translation>a receipt</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="896"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="943"/>
         <source>Admin</source>
         <translation>Administrator</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="897"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="944"/>
         <source>Operator</source>
         <translation>Operator</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="898"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="945"/>
         <source>Verifikator</source>
         <translation>Verifier</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="899"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="946"/>
         <source>Masuk</source>
         <translation>Log in</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="900"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="947"/>
         <source>Gagal masuk</source>
         <translation>Failed log-in</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="901"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="948"/>
         <source>Masuk ditolak: akun terkunci</source>
         <translation>Log-in refused: account locked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="902"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="949"/>
         <source>Masuk ditolak: akun nonaktif</source>
         <translation>Log-in refused: account disabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="903"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="950"/>
         <source>Akun dibuat</source>
         <translation>Account created</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="904"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="951"/>
         <source>Akun dinonaktifkan</source>
         <translation>Account disabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="905"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="952"/>
         <source>Akun diaktifkan</source>
         <translation>Account enabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="906"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="953"/>
         <source>Kata sandi diatur ulang</source>
         <translation>Password reset</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="907"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="954"/>
         <source>Kata sandi sendiri diganti</source>
         <translation>Own password changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="908"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="955"/>
         <source>Ganti kata sandi gagal: kata sandi lama salah</source>
         <translation>Password change refused: the current password was wrong</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="909"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="956"/>
         <source>Keluar akun</source>
         <translation>Logged out</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="910"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="957"/>
         <source>Berkas bantuan dibuat</source>
         <translation>Support file made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="911"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="958"/>
         <source>Peserta didaftarkan</source>
         <translation>Participant enrolled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="912"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="959"/>
         <source>Data peserta diubah</source>
         <translation>Participant changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="913"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="960"/>
         <source>Kepesertaan dihentikan</source>
         <translation>Participation ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="914"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="961"/>
         <source>Kepesertaan diaktifkan kembali</source>
         <translation>Participation reactivated</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="915"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="962"/>
         <source>Daftar diimpor</source>
         <translation>List imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="916"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="963"/>
         <source>Data peserta disetujui</source>
         <translation>Participant data approved</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="917"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="964"/>
         <source>Data peserta dikembalikan</source>
         <translation>Participant data sent back</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="918"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="965"/>
         <source>Aturan persetujuan diubah</source>
         <translation>Approval rule changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="919"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="966"/>
         <source>Daftar peserta diekspor</source>
         <translation>Roster exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="920"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="967"/>
         <source>Daftar BPJS diekspor</source>
         <translation>BPJS list exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="921"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="968"/>
         <source>Log audit diekspor</source>
         <translation>Audit log exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="922"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="969"/>
         <source>NIK lengkap ditampilkan</source>
         <translation>Full NIKs shown</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="923"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="970"/>
         <source>Cadangan dibuat</source>
         <translation>Backup made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="924"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="971"/>
         <source>Laporan data pribadi dibuat</source>
         <translation>Personal data report made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="925"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="972"/>
         <source>Kartu dicetak</source>
         <translation>Cards printed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="926"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="973"/>
         <source>Daftar peserta dicetak</source>
         <translation>Participant list printed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="927"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="974"/>
         <source>Basis data dipulihkan</source>
         <translation>Database restored</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="928"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="975"/>
         <source>Terhubung dengan kabupaten</source>
         <translation>Joined the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="929"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="976"/>
         <source>Paket sinkronisasi dibuat</source>
         <translation>Sync package written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="930"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="977"/>
         <source>Tanda terima diterapkan</source>
         <translation>Receipt applied</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="931"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="978"/>
         <source>Berkas setup desa dibuat</source>
         <translation>Village setup file written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="932"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="979"/>
         <source>Perangkat desa didaftarkan</source>
         <translation>Village device registered</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="933"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="980"/>
         <source>Paket desa diimpor</source>
         <translation>Village package imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="934"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="981"/>
         <source>Kirim ulang lengkap diminta</source>
         <translation>Full resend requested</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="935"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="982"/>
         <source>Tanda terima dibuat</source>
         <translation>Receipt written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="936"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="983"/>
         <source>Kunci perangkat diganti</source>
         <translation>Device keys renewed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="937"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="984"/>
         <source>Perangkat desa dicabut</source>
         <translation>Village device revoked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="938"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="985"/>
         <source>Paket digantikan (nomor sudah dipakai)</source>
         <translation>Package superseded (number already used)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="939"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="986"/>
         <source>Kunci perangkat dibuat baru</source>
         <translation>New device keys made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="941"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="988"/>
         <source>Diganti</source>
         <translation>Replaced</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="942"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="989"/>
         <source>Dicabut</source>
         <translation>Revoked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="943"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="990"/>
         <source>Pemeriksaan kepesertaan ganda</source>
         <translation>Double-enrolment check</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="944"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="991"/>
         <source>Kepesertaan ganda diputuskan</source>
         <translation>Double enrolment decided</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="945"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="992"/>
         <source>Daftar APBD diimpor</source>
         <translation>APBD list imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="946"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="993"/>
         <source>Daftar pendaftaran BPJS dibuat</source>
         <translation>BPJS registration list made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="947"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="994"/>
         <source>Hasil BPJS diimpor</source>
         <translation>BPJS results imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="948"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="995"/>
         <source>Laporan cakupan dibuat</source>
         <translation>Coverage report made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="949"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="996"/>
         <source>Laporan perangkat/flashdisk hilang</source>
         <translation>Lost device/stick report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="950"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="997"/>
         <source>Masa simpan data diatur</source>
         <translation>Retention period set</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="951"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="998"/>
         <source>Data lama dihapus</source>
         <translation>Old data removed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="952"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="999"/>
         <source>Tarif iuran diubah</source>
         <translation>Premium rate changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="953"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1000"/>
         <source>Pembayaran iuran dicatat</source>
         <translation>Premium payment recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="954"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1001"/>
         <source>Pembayaran iuran dibatalkan</source>
         <translation>Premium payment voided</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="955"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1002"/>
         <source>Anggaran iuran dicatat</source>
         <translation>Premium budget recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="956"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1003"/>
         <source>Laporan iuran dibuat</source>
         <translation>Premium report made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="957"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1004"/>
         <source>Bukan peserta</source>
         <translation>Not a participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="958"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1005"/>
         <source>Belum dicatat</source>
         <translation>Not tracked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="959"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1006"/>
         <source>Lunas</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="960"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1007"/>
         <source>Belum jatuh tempo</source>
         <translation>Not yet due</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="961"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1008"/>
         <source>Menunggak</source>
         <translation>In arrears</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="962"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1009"/>
         <source>Gugur, daftar ulang</source>
         <translation>Lapsed, register again</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="963"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1010"/>
         <source>Tarif</source>
         <translation>Rate</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="964"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1011"/>
         <source>Diskon</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="965"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1012"/>
         <source>Desa</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="966"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1013"/>
         <source>Kabupaten</source>
         <translation>Regency</translation>
     </message>
@@ -2383,308 +2383,308 @@
 <context>
     <name>Kolom</name>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="754"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="801"/>
         <source>NIK</source>
         <extracomment>Labels of participant fields (also used in history and validation messages).</extracomment>
         <translation>NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="755"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="802"/>
         <source>Nomor KK</source>
         <translation>Family card number (KK)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="756"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="803"/>
         <source>Nama lengkap</source>
         <translation>Full name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="757"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="804"/>
         <source>Tempat lahir</source>
         <translation>Place of birth</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="758"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="805"/>
         <source>Tanggal lahir</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="759"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="806"/>
         <source>Jenis kelamin</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="760"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="807"/>
         <source>Alamat</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="761"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="808"/>
         <source>Dusun</source>
         <translation>Hamlet (dusun)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="762"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="809"/>
         <source>RT</source>
         <translation>RT</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="763"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="810"/>
         <source>RW</source>
         <translation>RW</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="764"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="811"/>
         <source>Telepon</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="765"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="812"/>
         <source>Pekerjaan</source>
         <translation>Occupation</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="766"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="813"/>
         <source>Kategori</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="767"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="814"/>
         <source>Sumber data</source>
         <translation>Source list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="768"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="815"/>
         <source>Tanggal sumber data</source>
         <translation>Source list date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="769"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="816"/>
         <source>Sumber dana</source>
         <translation>Funding source</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="770"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="817"/>
         <source>Tanggal mulai</source>
         <translation>Start date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="771"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="818"/>
         <source>Akhir masa jabatan</source>
         <translation>End of term of office</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="772"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="819"/>
         <source>ID di daftar sumber</source>
         <translation>ID in the source list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="773"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="820"/>
         <source>Desil</source>
         <translation>Decile</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="774"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="821"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="775"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="822"/>
         <source>Alasan berhenti</source>
         <translation>Reason for ending</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="776"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="823"/>
         <source>Tanggal berhenti</source>
         <translation>End date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="777"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="824"/>
         <source>Nomor KPJ</source>
         <translation>KPJ number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="778"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="825"/>
         <source>Pendaftaran BPJS</source>
         <translation>BPJS registration</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="779"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="826"/>
         <source>Nomor registrasi</source>
         <translation>Registration number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="780"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="827"/>
         <source>Nama pengguna</source>
         <translation>User name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="781"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="828"/>
         <source>Kata sandi</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="782"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="829"/>
         <source>Nama penandatangan</source>
         <translation>Signatory name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="783"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="830"/>
         <source>Jabatan penandatangan</source>
         <translation>Signatory title</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="784"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="831"/>
         <source>Nama lengkap admin</source>
         <translation>Administrator&apos;s full name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="785"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="832"/>
         <source>Peran</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="786"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="833"/>
         <source>Kunci layar setelah</source>
         <translation>Lock the screen after</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="787"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="834"/>
         <source>Wilayah</source>
         <translation>Region</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="788"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="835"/>
         <source>Batas umur</source>
         <translation>Age limit</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="789"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="836"/>
         <source>Telepon kantor</source>
         <translation>Office phone</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="790"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="837"/>
         <source>Alasan</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="791"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="838"/>
         <source>Alasan dikembalikan</source>
         <translation>Reason sent back</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="792"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="839"/>
         <source>Pengenal data</source>
         <translation>Record id</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="793"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="840"/>
         <source>Nomor perubahan</source>
         <translation>Change number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="794"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="841"/>
         <source>Kode desa</source>
         <translation>Village code</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="795"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="842"/>
         <source>Waktu dibuat</source>
         <translation>Created at</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="796"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="843"/>
         <source>Waktu diubah</source>
         <translation>Changed at</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="797"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="844"/>
         <source>Dibuat oleh</source>
         <translation>Created by</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="798"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="845"/>
         <source>Diubah oleh</source>
         <translation>Changed by</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="799"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="846"/>
         <source>Perubahan</source>
         <translation>Changes</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="800"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="847"/>
         <source>Waktu</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="801"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="848"/>
         <source>Tindakan</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="802"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="849"/>
         <source>Tanggal bayar</source>
         <translation>Payment date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="803"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="850"/>
         <source>Jumlah</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="804"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="851"/>
         <source>Referensi</source>
         <translation>Reference</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="805"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="852"/>
         <source>Catatan</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="806"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="853"/>
         <source>Bulan pertama</source>
         <translation>First month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="807"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="854"/>
         <source>Bulan terakhir</source>
         <translation>Last month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="808"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="855"/>
         <source>Jumlah orang</source>
         <translation>Number of people</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="809"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="856"/>
         <source>Waktu dibatalkan</source>
         <translation>Voided at</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="810"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="857"/>
         <source>Dibatalkan oleh</source>
         <translation>Voided by</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="811"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="858"/>
         <source>Alasan pembatalan</source>
         <translation>Reason for voiding</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="812"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="859"/>
         <source>Pembayaran</source>
         <translation>Payment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="813"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="860"/>
         <source>Peserta</source>
         <translation>Participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="814"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="861"/>
         <source>Bulan</source>
         <translation>Month</translation>
     </message>
@@ -2767,160 +2767,160 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="71"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="72"/>
         <source>Kudus Desktop — {place}</source>
         <extracomment>The person at the PC leaves the window for someone else to log in (the window closes).</extracomment>
         <translation>Kudus Desktop — {place}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="94"/>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="225"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="95"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="234"/>
         <source>Persetujuan</source>
         <extracomment>Opened maximised where 1280x720 would not fit (a 1024x768 or 1366x768 screen less its taskbar) or where the size remembered from another screen is larger than this one.</extracomment>
         <translation>Approval</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="95"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="96"/>
         <source>Iuran</source>
         <translation>Premiums</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="102"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="103"/>
         <source>Ganda</source>
         <translation>Doubles</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="103"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="104"/>
         <source>BPJS</source>
         <translation>BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="114"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="115"/>
         <source>Beranda</source>
         <translation>Home</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="115"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="116"/>
         <source>Peserta</source>
         <translation>Participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="117"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="118"/>
         <source>Impor</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="118"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="119"/>
         <source>Sinkronisasi</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="120"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="121"/>
         <source>Pengaturan</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="144"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="145"/>
         <source>Pengguna: {name} ({role})</source>
         <translation>User: {name} ({role})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="146"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="147"/>
         <source>Basis data: {path}</source>
         <translation>Database: {path}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="169"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="174"/>
         <source>&amp;Berkas</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="170"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="175"/>
         <source>&amp;Keluar</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="173"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="178"/>
         <source>Ganti kata &amp;sandi…</source>
         <translation>Change pass&amp;word…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="175"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="180"/>
         <source>Ganti &amp;pengguna…</source>
         <translation>Switch &amp;user…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="176"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="181"/>
         <source>Keluar dari akun ini; orang lain masuk dengan akunnya sendiri.</source>
         <translation>Log out of this account; someone else logs in with their own.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="184"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="189"/>
         <source>&amp;Bantuan</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="185"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="190"/>
         <source>Buat &amp;berkas bantuan…</source>
         <translation>Make a &amp;support file…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="187"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="192"/>
         <source>Satu berkas zip berisi versi, catatan kejadian dan pemeriksaan basis data untuk petugas bantuan, tanpa data pribadi.</source>
         <translation>One zip file with the version, the logs and the database check for the support person, without personal data.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="193"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="200"/>
         <source>&amp;Tentang Kudus Desktop</source>
         <translation>&amp;About Kudus Desktop</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="226"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="235"/>
         <source>{text} ({n})</source>
         <translation>{text} ({n})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="236"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="245"/>
         <source>Desa {desa}, Kec. {kec} ({code})</source>
         <translation>Village {desa}, District {kec} ({code})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="240"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="249"/>
         <source>{name} ({code}) — mode kabupaten</source>
         <translation>{name} ({code}) — regency mode</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="263"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="272"/>
         <source>Ganti kata sandi</source>
         <translation>Change password</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="263"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="272"/>
         <source>Kata sandi akun {name} sudah diganti.</source>
         <translation>The password of account {name} has been changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="273"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="282"/>
         <source>Simpan berkas bantuan</source>
         <translation>Save support file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="283"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="292"/>
         <source>Berkas bantuan</source>
         <translation>Support file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="284"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="293"/>
         <source>Berkas bantuan disimpan di {path} ({logs} catatan; keutuhan basis data: {check}). Kirimkan berkas ini kepada petugas bantuan; isinya tanpa nama dan NIK.</source>
         <translation>Support file saved to {path} ({logs} logs; database integrity: {check}). Send this file to the support person; it holds no names and no NIKs.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="293"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="302"/>
         <source>Tentang Kudus Desktop</source>
         <translation>About Kudus Desktop</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="294"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="303"/>
         <source>Kudus Desktop {version}
 Kepesertaan BPJS Ketenagakerjaan (JKK dan JKM) pekerja rentan desa di Kabupaten Kudus.
 
@@ -2975,9 +2975,9 @@ Database: {path}</translation>
 <context>
     <name>OnlineSyncRunner</name>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/online_sync.py" line="92"/>
+        <location filename="../../kudus_desktop/gui/sync/online_sync.py" line="94"/>
         <source>Menyinkronkan…</source>
-        <extracomment>the server being reached, emitted from the exchange&apos;s thread (delivered queued)</extracomment>
+        <extracomment>a newer version, verified and kept in the data folder (an updates.StagedUpdate) the server being reached, emitted from the exchange&apos;s thread (delivered queued)</extracomment>
         <translation>Synchronising…</translation>
     </message>
 </context>
@@ -4367,551 +4367,631 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/core/rules/labels.py" line="443"/>
+        <source>Nomor versi “{version}” tidak sah: tulis tiga angka seperti 1.2.0.</source>
+        <translation>Version number “{version}” is not valid: write three numbers such as 1.2.0.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="446"/>
+        <source>Sistem “{platform}” tidak dikenal untuk pembaruan. Pilih salah satu: {known}.</source>
+        <translation>System “{platform}” is not known for updates. Choose one of: {known}.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="449"/>
+        <source>Catatan pembaruan terlalu panjang (paling banyak {limit} huruf).</source>
+        <translation>The update notes are too long (at most {limit} characters).</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="452"/>
+        <source>Skema terendah {found} tidak sah: versi ini mengenal skema 1 sampai {supported}.</source>
+        <translation>Lowest schema {found} is not valid: this version knows schemas 1 to {supported}.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="455"/>
+        <source>Berkas {name} tidak dapat dibaca: {reason}.</source>
+        <translation>File {name} cannot be read: {reason}.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="456"/>
+        <source>Berkas {name} lebih besar dari pembaruan mana pun (paling besar {limit} MB). Berkas ditolak.</source>
+        <translation>File {name} is larger than any update (at most {limit} MB). The file is refused.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="459"/>
+        <source>{name} bukan berkas pembaruan Kudus Desktop (.kdu).</source>
+        <translation>{name} is not a Kudus Desktop update file (.kdu).</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="460"/>
+        <source>Berkas pembaruan {name} rusak atau tidak lengkap ({detail}). Minta berkas baru dari DPMD.</source>
+        <translation>Update file {name} is damaged or incomplete ({detail}). Ask DPMD for a new file.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="463"/>
+        <source>Berkas pembaruan {name} tidak ditandatangani oleh kabupaten yang dipercaya desa ini. Berkas tidak dipasang; laporkan ke DPMD.</source>
+        <translation>Update file {name} is not signed by the regency this village trusts. It is not installed; report it to DPMD.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="468"/>
+        <source>Pembaruan {name} diterbitkan untuk kabupaten {found}, bukan {expected}. Berkas tidak dipasang.</source>
+        <translation>Update {name} was published for regency {found}, not {expected}. It is not installed.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="471"/>
+        <source>Pembaruan {name} untuk komputer {found}, sedangkan komputer ini {expected}. Berkas tidak dipasang.</source>
+        <translation>Update {name} is for {found} computers; this one is {expected}. It is not installed.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="474"/>
+        <source>Pembaruan {name} berisi versi {found}, tidak lebih baru dari versi {running} yang terpasang.</source>
+        <translation>Update {name} holds version {found}, not newer than the installed version {running}.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="477"/>
+        <source>Versi {version} tidak dapat membuka basis data skema {found}. Pasang dulu pembaruan yang lebih awal dari DPMD.</source>
+        <translation>Version {version} cannot open a schema {found} database. First install the earlier update from DPMD.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="482"/>
+        <source>Isi pembaruan {name} tidak sama dengan yang ditandatangani kabupaten ({detail}). Berkas ditolak.</source>
+        <translation>The contents of update {name} differ from what the regency signed ({detail}). The file is refused.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="485"/>
+        <source>Pembaruan hanya dapat dipasang pada Kudus Desktop yang terpasang, bukan yang dijalankan dari kode.</source>
+        <translation>Updates install only into an installed Kudus Desktop, not one run from source.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="488"/>
+        <source>Tidak ada pembaruan yang menunggu untuk dipasang.</source>
+        <translation>No update is waiting to be installed.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="490"/>
         <source>Bulan &apos;{value}&apos; tidak dikenal. Tulis sebagai TTTT-BB, misalnya 2026-05.</source>
         <translation>Month &apos;{value}&apos; is not recognised. Write it as YYYY-MM, for example 2026-05.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="446"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="493"/>
         <source>Jumlah bulan {months} tidak sah (1 sampai 24).</source>
         <translation>Number of months {months} is not valid (1 to 24).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="447"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="494"/>
         <source>Tidak ada tarif iuran yang berlaku untuk {month} (sumber dana {funding}). Tambahkan baris tarif.</source>
         <translation>No premium rate applies to {month} (funding {funding}). Add a rate row.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="450"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="497"/>
         <source>Baris tarif {id} tidak ada.</source>
         <translation>Rate row {id} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="451"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="498"/>
         <source>Tarif berakhir ({valid_to}) sebelum mulai berlaku ({valid_from}).</source>
         <translation>The rate ends ({valid_to}) before it starts ({valid_from}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="452"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="499"/>
         <source>Tarif tidak sah: penghasilan dilaporkan minimal {min_income}, JKK lebih dari 0% dan paling banyak 10%, JKM tidak negatif.</source>
         <translation>Invalid rate: reported income at least {min_income}, JKK above 0% and at most 10%, JKM not negative.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="457"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="504"/>
         <source>Diskon harus lebih dari 0% dan paling banyak 100%.</source>
         <translation>The discount must be above 0% and at most 100%.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="458"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="505"/>
         <source>Kepesertaan {name} gugur pada {month} karena lebih dari 3 bulan iuran tidak dibayar. Daftarkan ulang orang itu; pembayaran ini tidak dicatat.</source>
         <translation>{name}&apos;s membership lapsed in {month} because more than 3 months were unpaid. Register the person again; this payment was not recorded.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="463"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="510"/>
         <source>{name} belum atau tidak lagi terdaftar sebagai peserta ({standing}); {count} orang yang dipilih tidak ditagih. Hanya peserta yang disetujui dan tidak ditolak yang dibayar. Pembayaran tidak dicatat.</source>
         <translation>{name} is not (or no longer) an enrolled participant ({standing}); {count} of the chosen people are not billed. Only participants who were approved and not rejected are paid for. The payment was not recorded.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="468"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="515"/>
         <source>{count} orang yang dipilih tidak ada dalam tagihan {period} (bukan peserta pada bulan itu atau dibiayai APBD): {names}. Pembayaran tidak dicatat.</source>
         <translation>{count} selected people are not on the bill for {period} (not participants in that month, or funded by the regency): {names}. The payment was not recorded.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="473"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="520"/>
         <source>Jumlah pembayaran harus lebih dari nol.</source>
         <translation>The payment amount must be more than zero.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="474"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="521"/>
         <source>Tanggal bayar {date} belum terjadi.</source>
         <translation>Payment date {date} has not happened yet.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="475"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="522"/>
         <source>Tidak ada iuran yang belum dibayar untuk {period} pada pilihan ini.</source>
         <translation>Nothing is unpaid for {period} in this selection.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="478"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="525"/>
         <source>Jumlah {amount} tidak sama dengan tagihan {expected} untuk {people} peserta, {period}. Periksa jumlahnya, atau pilih peserta dan bulan yang sesuai dengan pembayaran itu.</source>
         <translation>The amount {amount} does not match the bill of {expected} for {people} participants, {period}. Check the amount, or choose the participants and months that payment was for.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="483"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="530"/>
         <source>Tuliskan alasan pembatalan pembayaran.</source>
         <translation>Write the reason for voiding the payment.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="484"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="531"/>
         <source>Pembayaran {id} tidak ada.</source>
         <translation>Payment {id} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="485"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="532"/>
         <source>Pembayaran itu sudah dibatalkan pada {date}.</source>
         <translation>That payment was already voided on {date}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="486"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="533"/>
         <source>Anggaran tidak sah: jumlah harus lebih dari nol, tambahan peserta tidak negatif, tahun 2000-2100.</source>
         <translation>Invalid budget: the amount must be above zero, additions not negative, year 2000-2100.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="490"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="537"/>
         <source>Masa simpan harus 0 sampai 100 tahun (0: tidak pernah dihapus).</source>
         <translation>The retention period must be 0 to 100 years (0: never removed).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="491"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="538"/>
         <source>Masa simpan data belum diatur (0 tahun): tidak ada yang dihapus. Atur dulu dengan &apos;kudus-desktop purge --set-years N&apos;.</source>
         <translation>No retention period is set (0 years): nothing was removed. Set it first with &apos;kudus-desktop purge --set-years N&apos;.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="496"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="543"/>
         <source>Jumlah yang akan dihapus berubah dari {expected} menjadi {found} orang. Periksa lagi lalu ulangi; tidak ada yang dihapus.</source>
         <translation>The number to remove changed from {expected} to {found} people. Check again and repeat; nothing was removed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="501"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="548"/>
         <source>Jam komputer berubah sejak pertanyaan tadi: batas hapusnya kini {now}, bukan {seen}. Periksa tanggal dan jam Windows lalu ulangi; tidak ada yang dihapus.</source>
         <translation>The computer clock changed since the question: the cut-off is now {now}, not {seen}. Check the Windows date and time and try again; nothing was removed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="507"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="554"/>
         <source>Laporan perangkat hilang memuat NIK lengkap: hanya admin dan verifikator yang boleh membuatnya.</source>
         <translation>The lost-device report lists full NIKs: only admins and verifiers may make it.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="510"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="557"/>
         <source>Sebutkan nomor paket yang ada di flashdisk yang hilang.</source>
         <translation>Name the numbers of the packages that were on the lost stick.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="511"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="558"/>
         <source>Perangkat ini tidak pernah membuat paket {seqs}.</source>
         <translation>This device never made package {seqs}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="513"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="560"/>
         <source>Verifikator memeriksa data, tidak mengubahnya: hanya admin dan operator yang boleh mendaftarkan atau mengubah peserta.</source>
         <translation>A verifier checks data and does not change it: only admins and operators may enrol or change participants.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="518"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="565"/>
         <source>Hanya verifikator atau admin yang boleh menyetujui atau mengembalikan data peserta.</source>
         <translation>Only a verifier or an admin may approve or send back participant data.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="521"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="568"/>
         <source>{count} peserta yang dipilih Anda ubah sendiri; perubahan harus diperiksa orang lain. Tidak ada yang dikembalikan.</source>
         <translation>You changed {count} of the selected participants yourself; someone else must check them. Nothing was sent back.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="526"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="573"/>
         <source>Persetujuan verifikator hanya berlaku di kantor desa.</source>
         <translation>Verifier approval applies only in a village office.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="527"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="574"/>
         <source>Data {name} belum disetujui verifikator; kartunya dicetak setelah disetujui.</source>
         <translation>The data of {name} is not yet approved by the verifier; the card is printed after approval.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="530"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="577"/>
         <source>Pendaftaran {name} ditolak ({reason}); tidak ada kartu untuk peserta yang ditolak.</source>
         <translation>{name}&apos;s enrolment was rejected ({reason}); rejected participants get no card.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="534"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="581"/>
         <source>Peserta tidak ditemukan (mungkin sudah diubah di tempat lain).</source>
         <translation>Participant not found (it may have been changed elsewhere).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="537"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="584"/>
         <source>Kepesertaan {name} sudah berhenti.</source>
         <translation>The participation of {name} has already ended.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="538"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="585"/>
         <source>Kepesertaan {name} masih aktif.</source>
         <translation>The participation of {name} is still active.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="539"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="586"/>
         <source>NIK wajib diisi.</source>
         <translation>NIK is required.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="540"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="587"/>
         <source>NIK hanya boleh berisi angka 0-9.</source>
         <translation>The NIK may contain only the digits 0-9.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="541"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="588"/>
         <source>NIK harus 16 digit, yang diisi {length} digit.</source>
         <translation>The NIK must have 16 digits; {length} were entered.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="542"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="589"/>
         <source>NIK diawali kode provinsi {code} yang tidak ada.</source>
         <translation>The NIK starts with province code {code}, which does not exist.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="543"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="590"/>
         <source>Digit ke-7 s.d. 12 NIK ({digits}) bukan tanggal lahir yang sah (hari 01-31, atau 41-71 untuk perempuan).</source>
         <translation>Digits 7 to 12 of the NIK ({digits}) are not a valid birth date (day 01-31, or 41-71 for women).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="547"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="594"/>
         <source>Empat digit terakhir NIK tidak boleh 0000.</source>
         <translation>The last four digits of the NIK cannot be 0000.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="548"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="595"/>
         <source>NIK ini sudah terdaftar atas nama {name} ({reg_no}).</source>
         <translation>This NIK is already enrolled for {name} ({reg_no}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="549"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="596"/>
         <source>Menurut NIK jenis kelaminnya {nik_sex}, tetapi yang dipilih {typed_sex}.</source>
         <translation>The NIK says the sex is {nik_sex}, but {typed_sex} was chosen.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="552"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="599"/>
         <source>Tanggal lahir dalam NIK ({nik_date}) berbeda dengan tanggal lahir yang diisi ({typed_date}).</source>
         <translation>The birth date in the NIK ({nik_date}) differs from the date of birth entered ({typed_date}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="555"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="602"/>
         <source>NIK diterbitkan di luar Kabupaten Kudus (kode wilayah {code}). Pastikan orangnya memang warga desa ini.</source>
         <translation>The NIK was issued outside Kabupaten Kudus (region code {code}). Make sure the person lives in this village.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="559"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="606"/>
         <source>Kode kecamatan {code} dalam NIK tidak dikenal di Kabupaten Kudus.</source>
         <translation>District code {code} in the NIK is not known in Kabupaten Kudus.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="562"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="609"/>
         <source>Nomor KK hanya boleh berisi angka 0-9.</source>
         <translation>The KK number may contain only the digits 0-9.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="563"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="610"/>
         <source>Nomor KK harus 16 digit, yang diisi {length} digit.</source>
         <translation>The KK number must have 16 digits; {length} were entered.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="564"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="611"/>
         <source>umur {age} tahun, batas {limit} tahun</source>
         <translation>age {age}, limit {limit}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="565"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="612"/>
         <source>masa jabatan berakhir {date}</source>
         <translation>term of office ended {date}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="566"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="613"/>
         <source>tidak ada lagi di daftar {source} ({file}, diimpor {date})</source>
         <translation>no longer on the {source} list ({file}, imported {date})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="567"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="614"/>
         <source>Mungkin orang yang sama dengan {name} di baris {row} berkas ini (NIK berakhiran {nik4}): lahir pada hari yang sama dengan nama atau No. KK yang mirip. Periksa KTP/KK agar tidak terdaftar dua kali.</source>
         <translation>Possibly the same person as {name} on row {row} of this file (NIK ending {nik4}): born on the same day with a similar name or KK number. Check the ID card/KK so nobody is enrolled twice.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="572"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="619"/>
         <source>Mungkin orang yang sama dengan {name} ({reg_no}, NIK berakhiran {nik4}): lahir pada hari yang sama dengan nama atau No. KK yang mirip. Periksa KTP/KK agar tidak terdaftar dua kali dengan NIK berbeda.</source>
         <translation>Possibly the same person as {name} ({reg_no}, NIK ending {nik4}): born on the same day with a similar name or KK number. Check the ID card/KK so nobody is enrolled twice under different NIKs.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="577"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="624"/>
         <source>Akhir masa jabatan tidak boleh sebelum tanggal mulai kepesertaan.</source>
         <translation>The end of the term of office cannot be before the participation start date.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="580"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="627"/>
         <source>Desil &apos;{value}&apos; tidak sah (harus 1 sampai 10); desil baris ini tidak dicatat, pesertanya tetap diimpor.</source>
         <translation>Decile &apos;{value}&apos; is not valid (it must be 1 to 10); this row&apos;s decile is not recorded, the participant is still imported.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="584"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="631"/>
         <source>Digit ke-7 s.d. 12 nomor KK ({digits}) bukan tanggal yang sah; periksa kembali.</source>
         <translation>Digits 7 to 12 of the KK number ({digits}) are not a valid date; please check.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="587"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="634"/>
         <source>Nama hanya boleh berisi huruf, spasi, titik, koma, apostrof dan tanda hubung.</source>
         <translation>A name may contain only letters, spaces, dots, commas, apostrophes and hyphens.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="590"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="637"/>
         <source>Nama terlalu pendek.</source>
         <translation>The name is too short.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="591"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="638"/>
         <source>{field}: &apos;{text}&apos; tidak dapat dibaca sebagai tanggal. Tulis seperti 17/08/1985 atau 17 Agustus 1985.</source>
         <translation>{field}: &apos;{text}&apos; cannot be read as a date. Write it like 17/08/1985 or 17 Agustus 1985.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="594"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="641"/>
         <source>{field}: &apos;{text}&apos; bukan tanggal yang ada di kalender.</source>
         <translation>{field}: &apos;{text}&apos; is not a date that exists.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="595"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="642"/>
         <source>{field} tidak boleh setelah hari ini.</source>
         <translation>{field} cannot be after today.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="596"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="643"/>
         <source>{field} sebelum tahun 1900; periksa kembali.</source>
         <translation>{field} is before 1900; please check.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="597"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="644"/>
         <source>Tanggal mulai kepesertaan sebelum tanggal lahir.</source>
         <translation>The start date is before the date of birth.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="598"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="645"/>
         <source>Umur pada tanggal mulai {age} tahun, melebihi batas {limit} tahun yang ditetapkan.</source>
         <translation>Age on the start date is {age}, above the set limit of {limit} years.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="601"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="648"/>
         <source>Umur pada tanggal mulai {age} tahun; pekerja di bawah 15 tahun tidak lazim.</source>
         <translation>Age on the start date is {age}; workers under 15 are unusual.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="604"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="651"/>
         <source>{field}: pilihan &apos;{value}&apos; tidak dikenal.</source>
         <translation>{field}: the choice &apos;{value}&apos; is not known.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="605"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="652"/>
         <source>{field} harus berupa angka 1-999.</source>
         <translation>{field} must be a number from 1 to 999.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="606"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="653"/>
         <source>Nomor telepon harus 8-15 digit, boleh diawali + dan berisi spasi atau tanda hubung.</source>
         <translation>The phone number must have 8-15 digits; it may start with + and contain spaces or hyphens.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="609"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="656"/>
         <source>Pekerja rentan harus disertai sumber datanya (DTKS, DTSEN, P3KE, ...).</source>
         <translation>A vulnerable worker needs the source list they come from (DTKS, DTSEN, P3KE, ...).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="612"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="659"/>
         <source>Tanggal berhenti ({exit}) sebelum tanggal mulai kepesertaan ({start}).</source>
         <translation>The end date ({exit}) is before the start date ({start}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="615"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="662"/>
         <source>Tanggal aktif kembali ({date}) sebelum tanggal berhenti ({exit}).</source>
         <translation>The reactivation date ({date}) is before the end date ({exit}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="618"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="665"/>
         <source>{field} terlalu panjang (maksimal {max} karakter).</source>
         <translation>{field} is too long (at most {max} characters).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="619"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="666"/>
         <source>{field}: nilai &apos;{value}&apos; tidak sah.</source>
         <translation>{field}: the value &apos;{value}&apos; is not valid.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="621"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="668"/>
         <source>Gagal menulis {path}: {detail}. Pilih folder lain atau tutup berkas itu di Excel.</source>
         <translation>Could not write {path}: {detail}. Choose another folder or close the file in Excel.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="624"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="671"/>
         <source>Kolom tidak dikenal: {columns}. Kolom yang tersedia: {known}.</source>
         <translation>Unknown columns: {columns}. Available columns: {known}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="625"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="672"/>
         <source>Berkas {path} tidak ditemukan.</source>
         <translation>File {path} not found.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="740"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="787"/>
         <source>Nomor KPJ &apos;{kpj}&apos; tidak sah: harus angka saja, {low} sampai {high} digit (tulis sebagai teks agar nol di depan tetap).</source>
         <translation>KPJ number &apos;{kpj}&apos; is not valid: it must be digits only, {low} to {high} of them (write it as text so leading zeros stay).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="745"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="792"/>
         <source>Perhatian: nomor KPJ {kpj} berisi {found} digit, bukan {digits} digit seperti biasanya. Nomor ini tetap dicatat; cocokkan dengan berkas BPJS (panjang yang biasa dapat diubah di Pengaturan).</source>
         <translation>Note: KPJ number {kpj} has {found} digits, not the usual {digits}. It is recorded anyway; check it against the BPJS file (the usual length can be changed in Settings).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="626"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="673"/>
         <source>Berkas {path} terlalu besar ({size} MB; batasnya {max} MB). Pecah daftar menjadi beberapa berkas.</source>
         <translation>The file {path} is too large ({size} MB; the limit is {max} MB). Split the list into several files.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="629"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="676"/>
         <source>Berkas {path} dilindungi kata sandi. Buka di Excel, hapus kata sandinya, simpan, lalu impor lagi.</source>
         <translation>The file {path} is protected by a password. Open it in Excel, remove the password, save it and import again.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="632"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="679"/>
         <source>Berkas {path} rusak dan tidak dapat dibaca ({detail}).</source>
         <translation>The file {path} is damaged and cannot be read ({detail}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="633"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="680"/>
         <source>Berkas {path} bukan daftar yang dapat dibaca: isinya berkas {what}. Simpan daftarnya sebagai buku kerja Excel (.xlsx), LibreOffice (.ods) atau CSV, lalu pilih berkas itu.</source>
         <translation>The file {path} is not a list that can be read: it is a {what} file. Save the list as an Excel workbook (.xlsx), LibreOffice (.ods) or CSV, then choose that file.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="638"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="685"/>
         <source>Berkas {path} bukan daftar yang dapat dibaca: isinya data biner, bukan buku kerja atau teks CSV. Simpan daftarnya sebagai buku kerja Excel (.xlsx), LibreOffice (.ods) atau CSV, lalu pilih berkas itu.</source>
         <translation>The file {path} is not a list that can be read: it holds binary data, not a workbook or CSV text. Save the list as an Excel workbook (.xlsx), LibreOffice (.ods) or CSV, then choose that file.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="643"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="690"/>
         <source>Berkas {path} (lembar {sheet}) terlalu besar setelah dibuka: lebih dari {max} MB. Daftar desa atau kabupaten tidak sebesar itu; berkas ini rusak atau bukan daftar. Tidak ada yang dibaca.</source>
         <translation>The file {path} (sheet {sheet}) is too large once unpacked: more than {max} MB. No village or regency list is that large; the file is damaged or not a list. Nothing was read.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="648"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="695"/>
         <source>Berkas {path} (lembar {sheet}) berisi lebih dari {rows} baris atau {cells} sel berisi data, batas satu impor. Pecah daftar menjadi beberapa berkas. Tidak ada yang dibaca.</source>
         <translation>The file {path} (sheet {sheet}) holds more than {rows} rows or {cells} cells with data, the limit of one import. Split the list into several files. Nothing was read.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="653"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="700"/>
         <source>Berkas {path} ({sheet}) memuat satu sel yang lebih panjang dari {max} karakter, batas Excel sendiri: berkas ini rusak atau tidak dibuat sebagai daftar. Tidak ada yang dibaca.</source>
         <translation>The file {path} ({sheet}) holds a cell longer than {max} characters, Excel&apos;s own limit: the file is damaged or was not made as a list. Nothing was read.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="658"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="705"/>
         <source>Baris {row} berkas {path} memuat satu kolom yang lebih panjang dari {max} karakter, batas Excel sendiri: berkas ini rusak atau tidak dibuat sebagai daftar. Tidak ada yang dibaca.</source>
         <translation>Row {row} of {path} holds a field longer than {max} characters, Excel&apos;s own limit: the file is damaged or was not made as a list. Nothing was read.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="663"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="710"/>
         <source>Lembar {sheet} di {path} berisi {count} sel rumus yang hasilnya belum pernah dihitung (berkas dibuat program lain, bukan disimpan oleh Excel). Buka berkas itu di Excel atau LibreOffice, simpan, lalu impor lagi. Tidak ada yang dibaca.</source>
         <translation>The sheet {sheet} in {path} holds {count} formula cells whose results were never calculated (the file was made by another program, not saved by Excel). Open the file in Excel or LibreOffice, save it, then import it again. Nothing was read.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="669"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="716"/>
         <source>Lembar {sheet} di berkas {path} kosong.</source>
         <translation>Sheet {sheet} in {path} is empty.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="670"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="717"/>
         <source>Berkas {path} tidak memiliki lembar bernama {sheet}.</source>
         <translation>The file {path} has no sheet named {sheet}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="671"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="718"/>
         <source>Tidak ada kolom NIK di {path} (lembar: {sheet}). Beri judul kolom &apos;NIK&apos; atau pilih kolomnya sendiri.</source>
         <translation>There is no NIK column in {path} (sheets: {sheet}). Give the column the heading &apos;NIK&apos; or choose it yourself.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="675"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="722"/>
         <source>Sel NIK berisi angka, bukan teks ({digits}). Excel hanya menyimpan 15 digit, sehingga digit terakhir NIK bisa sudah hilang. Ketik ulang NIK sebagai teks (format Teks, atau awali dengan tanda &apos;).</source>
         <translation>The NIK cell holds a number, not text ({digits}). Excel keeps only 15 digits, so the NIK&apos;s last digit may already be lost. Type the NIK again as text (Text format, or start it with &apos;).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="680"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="727"/>
         <source>Sel NIK berisi angka, bukan teks ({digits}). Digit terakhirnya bukan 0, jadi Excel tidak memotongnya (Excel menyimpan 15 digit dan menulis digit ke-16 sebagai 0): NIK ini diterima. Sebaiknya kolom NIK diformat sebagai Teks.</source>
         <translation>The NIK cell holds a number, not text ({digits}). Its last digit is not 0, so Excel did not cut it (Excel keeps 15 digits and writes the 16th as 0): this NIK is accepted. Better format the NIK column as Text.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="686"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="733"/>
         <source>Sel nomor KK berisi angka, bukan teks ({digits}). Digit terakhirnya bukan 0, jadi Excel tidak memotongnya: nomor ini diterima. Sebaiknya kolom KK diformat sebagai Teks.</source>
         <translation>The KK number cell holds a number, not text ({digits}). Its last digit is not 0, so Excel did not cut it: the number is accepted. Better format the KK column as Text.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="691"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="738"/>
         <source>Sel nomor KK berisi angka, bukan teks ({digits}). Excel hanya menyimpan 15 digit, sehingga digit terakhirnya bisa sudah hilang. Ketik ulang sebagai teks.</source>
         <translation>The KK cell holds a number, not text ({digits}). Excel keeps only 15 digits, so its last digit may already be lost. Type it again as text.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="696"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="743"/>
         <source>NIK ini sudah ada di baris {first_row} berkas yang sama.</source>
         <translation>This NIK already appears in row {first_row} of the same file.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="697"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="744"/>
         <source>Lembar ini berisi rumus; yang dibaca adalah hasil terakhir yang disimpan Excel. Sel rumus yang belum pernah dihitung terbaca kosong.</source>
         <translation>This sheet contains formulas; the values read are the last results Excel saved. Formula cells never calculated read as empty.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="703"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="750"/>
         <source>Kode wilayah {code} tidak dikenal: tulis kode desa (33.19.03.2008) atau kecamatan (33.19.03).</source>
         <translation>Unknown area code {code}: write a village code (33.19.03.2008) or a kecamatan code (33.19.03).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="706"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="753"/>
         <source>--map {pair}: tulis KOLOM=JUDUL, KOLOM salah satu dari {fields}, JUDUL judul kolom di berkas.</source>
         <translation>--map {pair}: write FIELD=HEADER, FIELD one of {fields}, HEADER a column header in the file.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="709"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="756"/>
         <source>Fitur ini hanya tersedia di instalasi mode kabupaten.</source>
         <translation>This is only available in a regency-mode installation.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="710"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="757"/>
         <source>Peran {role} tidak boleh memutuskan kepesertaan ganda; minta admin atau verifikator.</source>
         <translation>The role {role} may not decide double enrolments; ask an admin or a verifier.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="713"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="760"/>
         <source>Keputusan &apos;{decision}&apos; tidak dikenal.</source>
         <translation>Unknown decision &apos;{decision}&apos;.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="714"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="761"/>
         <source>Kasus kepesertaan ganda nomor {id} tidak ada.</source>
         <translation>There is no double-enrolment case number {id}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="715"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="762"/>
         <source>Kasus nomor {id} sudah diputuskan sebelumnya; keputusan itu tidak diubah.</source>
         <translation>Case number {id} was already decided; that decision is unchanged.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="718"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="765"/>
         <source>Kedua kepesertaan memakai NIK yang sama ({nik}), jadi pasti orang yang sama: pilih kepesertaan yang berlaku.</source>
         <translation>Both enrolments use the same NIK ({nik}), so they are the same person: choose the enrolment that stands.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="722"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="769"/>
         <source>Berkas {path} tidak berisi satu pun NIK yang sah. Daftar APBD yang tersimpan tidak diubah.</source>
         <translation>{path} holds no valid NIK. The stored APBD list is unchanged.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="725"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="772"/>
         <source>NIK ini sudah ada di baris sebelumnya; baris ini dilewati.</source>
         <translation>This NIK is already on an earlier row; this row is skipped.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="726"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="773"/>
         <source>Tidak ada peserta yang perlu didaftarkan ke BPJS untuk {desa}: semua peserta aktif yang diterima sudah ber-KPJ atau sudah dikirim.</source>
         <translation>No participant to register with BPJS for {desa}: every active accepted participant has a KPJ number or was already sent.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="731"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="778"/>
         <source>Berkas {path} (lembar: {sheet}) tidak punya kolom KPJ maupun kolom status. Beri judul kolom &apos;KPJ&apos; dan &apos;STATUS&apos; atau pilih kolomnya sendiri.</source>
         <translation>{path} (sheet: {sheet}) has neither a KPJ nor a status column. Head the columns &apos;KPJ&apos; and &apos;STATUS&apos; or choose them yourself.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="736"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="783"/>
         <source>Status &apos;{status}&apos; tidak dikenali: tulis misalnya TERDAFTAR atau DITOLAK, atau isi nomor KPJ.</source>
         <translation>Status &apos;{status}&apos; not recognised: write e.g. TERDAFTAR or DITOLAK, or fill in the KPJ number.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="739"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="786"/>
         <source>Status terdaftar tetapi nomor KPJ kosong.</source>
         <translation>Status registered but the KPJ number is empty.</translation>
     </message>
@@ -6333,54 +6413,54 @@ The display language changes when Kudus Desktop is opened again.</translation>
 <context>
     <name>Sinkron</name>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/online_sync.py" line="128"/>
+        <location filename="../../kudus_desktop/gui/sync/online_sync.py" line="132"/>
         <source>Sinkron daring tidak aktif (hanya flashdisk)</source>
         <translation>Online sync off (USB stick only)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/online_sync.py" line="130"/>
+        <location filename="../../kudus_desktop/gui/sync/online_sync.py" line="134"/>
         <source>Berkas setup dari kabupaten tidak berisi alamat server.</source>
         <translation>The regency&apos;s setup file has no server address.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/online_sync.py" line="132"/>
+        <location filename="../../kudus_desktop/gui/sync/online_sync.py" line="136"/>
         <source>Gagal: {reason}</source>
         <translation>Failed: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/online_sync.py" line="134"/>
+        <location filename="../../kudus_desktop/gui/sync/online_sync.py" line="138"/>
         <source>{n} paket menunggu koneksi. </source>
         <translation>{n} packages waiting for a connection. </translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/online_sync.py" line="136"/>
+        <location filename="../../kudus_desktop/gui/sync/online_sync.py" line="140"/>
         <source>{server}
 Dicoba lagi dalam {minutes} menit.</source>
         <translation>{server}
 Trying again in {minutes} minutes.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/online_sync.py" line="142"/>
+        <location filename="../../kudus_desktop/gui/sync/online_sync.py" line="146"/>
         <source>Menunggu konfirmasi kabupaten (sidik jari {fp})</source>
         <translation>Waiting for the regency&apos;s confirmation (fingerprint {fp})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/online_sync.py" line="145"/>
+        <location filename="../../kudus_desktop/gui/sync/online_sync.py" line="149"/>
         <source>Bacakan sidik jari ini kepada operator kabupaten lewat telepon.</source>
         <translation>Read this fingerprint out to the regency operator by telephone.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/online_sync.py" line="148"/>
+        <location filename="../../kudus_desktop/gui/sync/online_sync.py" line="152"/>
         <source>{n} paket menunggu koneksi</source>
         <translation>{n} packages waiting for a connection</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/online_sync.py" line="153"/>
+        <location filename="../../kudus_desktop/gui/sync/online_sync.py" line="157"/>
         <source>Tersinkron {time}</source>
         <translation>Synchronised {time}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/online_sync.py" line="154"/>
+        <location filename="../../kudus_desktop/gui/sync/online_sync.py" line="158"/>
         <source>Belum tersinkron</source>
         <translation>Not synchronised yet</translation>
     </message>
@@ -6431,6 +6511,100 @@ Trying again in {minutes} minutes.</translation>
         <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="498"/>
         <source>{n} halaman ditulis ke {path}.</source>
         <translation>{n} pages written to {path}.</translation>
+    </message>
+</context>
+<context>
+    <name>UpdateDesk</name>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/update_desk.py" line="40"/>
+        <source>Pasang pembaruan dari &amp;berkas…</source>
+        <translation>Install update from &amp;file…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/update_desk.py" line="41"/>
+        <source>Berkas pembaruan (.kdu) dari DPMD, mis. di flashdisk.</source>
+        <translation>An update file (.kdu) from DPMD, e.g. on a USB stick.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/update_desk.py" line="55"/>
+        <source>Memeriksa versi baru (uji mandiri)…</source>
+        <translation>Checking the new version (self-test)…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/update_desk.py" line="71"/>
+        <source>Pembaruan Kudus Desktop</source>
+        <translation>Kudus Desktop update</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/update_desk.py" line="73"/>
+        <source>Kudus Desktop diperbarui dari versi {old} ke {new}; uji mandiri: {detail}.</source>
+        <translation>Kudus Desktop was updated from version {old} to {new}; self-test: {detail}.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/update_desk.py" line="80"/>
+        <source>Versi {new} gagal uji mandiri ({detail}), jadi versi {old} dipulihkan. Kudus Desktop ditutup; bukalah lagi. Laporkan ke DPMD.</source>
+        <translation>Version {new} failed its self-test ({detail}), so version {old} was restored. Kudus Desktop closes; open it again. Report this to DPMD.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/update_desk.py" line="85"/>
+        <source>Pemasangan versi {new} tidak selesai ({detail}); versi {old} tetap dipakai.</source>
+        <translation>Installing version {new} did not finish ({detail}); version {old} stays in use.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/update_desk.py" line="95"/>
+        <source>Versi baru {version} tersedia</source>
+        <translation>New version {version} available</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/update_desk.py" line="96"/>
+        <source>Klik untuk memasang.</source>
+        <translation>Click to install.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/update_desk.py" line="101"/>
+        <source>Pilih berkas pembaruan</source>
+        <translation>Choose an update file</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/update_desk.py" line="101"/>
+        <source>Pembaruan Kudus Desktop (*.kdu)</source>
+        <translation>Kudus Desktop updates (*.kdu)</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/update_desk.py" line="114"/>
+        <source>
+
+Catatan dari DPMD:
+{notes}</source>
+        <translation>
+
+Notes from DPMD:
+{notes}</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/update_desk.py" line="116"/>
+        <source>Versi baru tersedia: {new} (terpasang {old}), ditandatangani kabupaten dan utuh.{notes}
+
+Sebelum dipasang basis data dicadangkan. Kudus Desktop ditutup lalu dibuka lagi dengan versi baru, yang menjalankan uji mandiri; bila gagal, versi ini dipulihkan.</source>
+        <translation>A new version is available: {new} (installed {old}), signed by the regency and intact.{notes}
+
+The database is backed up before installing. Kudus Desktop closes and opens again with the new version, which runs its self-test; if that fails, this version is restored.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/update_desk.py" line="120"/>
+        <location filename="../../kudus_desktop/gui/office/update_desk.py" line="126"/>
+        <source>Versi baru tersedia</source>
+        <translation>New version available</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/update_desk.py" line="120"/>
+        <source>Pasang sekarang</source>
+        <translation>Install now</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/update_desk.py" line="120"/>
+        <source>Nanti</source>
+        <translation>Later</translation>
     </message>
 </context>
 <context>

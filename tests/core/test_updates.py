@@ -196,3 +196,37 @@ def test_a_bundle_that_reaches_outside_its_folder_is_refused(world: dict[str, Of
         updates.install(village.db, village.user, staged, backup=lambda: tmp_path / "c", bundle_dir=running)
     assert caught.value.code == "update_damaged"
     assert not (tmp_path / "lepas.txt").exists() and running.is_dir()
+
+
+@pytest.mark.usefixtures("as_admin")
+def test_the_command_line_publishes_to_a_stick_and_a_village_takes_it(world: dict[str, Office], tmp_path: Path) -> None:
+    from tests.commands import cli
+
+    regency, village = world["kab"], world["a"]
+    stick = tmp_path / "stick"
+
+    def run(office: Office, *args: str) -> dict[str, object]:
+        result = cli(*args, "--data-dir", str(office.path), "--json")
+        out = dict(json.loads(result.stdout or result.stderr))
+        out["returncode"] = result.returncode
+        return out
+
+    setup = installer(tmp_path)
+    published = run(regency, "update", "publish", "--file", str(setup), "--version", "0.2.0", "--platform", WIN,
+                    "--notes", "Perbaikan", "--to", str(stick))  # fmt: skip
+    assert published["returncode"] == 0 and "ditandatangani" in str(published["message"])
+    on_stick = stick / updates.update_name("0.2.0", WIN)
+    assert on_stick.is_file()
+    bad = run(regency, "update", "publish", "--file", str(setup), "--version", "dua", "--platform", WIN)
+    assert bad["returncode"] == 2 and bad["error"] == "update_bad_version"
+
+    if updates.platform_tag() == WIN:
+        taken = run(village, "update", "receive", str(on_stick))
+        assert taken["version"] == "0.2.0" and "Versi baru tersedia" in str(taken["message"])
+    else:  # this machine is not the update's platform: refused with the reason
+        taken = run(village, "update", "receive", str(on_stick))
+        assert taken["returncode"] == 2 and taken["error"] == "update_other_platform"
+    from_source = run(village, "update", "install")
+    assert from_source["returncode"] == 2 and from_source["error"] in ("update_none", "update_not_bundle")
+    nothing = run(village, "update", "finish")
+    assert nothing["returncode"] == 0 and nothing["pending"] is False

@@ -6,6 +6,9 @@ a USB stick carries, through the same verification:
 * ``POST /v1/packages``: the body is one package file. Imported once whatever the number of
   tries (the inbox is keyed by device and package number); a repeat answers ``already``.
 * ``GET /v1/receipt``: the village's current receipt, sealed for its current device.
+* ``GET /v1/update/<platform>/head`` and ``GET /v1/update/<platform>``: the newest update the
+  regency published for that platform, its signed manifest alone or the whole file
+  (:mod:`kudus_desktop.core.sync.updates`); 204 when there is none.
 * ``GET /v1/health``: the regency code and the server's version, unauthenticated.
 
 Every request but health carries the device id and an Ed25519 signature by the device's key
@@ -33,6 +36,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -45,9 +49,10 @@ from kudus_desktop.core.rules.codes import Mode, Role
 from kudus_desktop.core.rules.records import UserView
 from kudus_desktop.core.storage import settings
 from kudus_desktop.core.storage.db import Database
+from kudus_desktop.core.storage.signing import identity
 from kudus_desktop.core.storage.syncfile import SyncError, parse
 from kudus_desktop.core.storage.tables import hub_pending_table, sync_device_table
-from kudus_desktop.core.sync import RegencySync, package_name
+from kudus_desktop.core.sync import RegencySync, package_name, updates
 from kudus_desktop.core.sync.protocol import (
     PACKAGES_PATH,
     body_digest,
@@ -313,3 +318,9 @@ class SyncServer:
         if receipt.device != caller.device:
             raise SyncServerError(409, "hub_device_replaced")
         return ReceiptReply(receipt.name, receipt.seq, receipt.data)
+
+    def update(self, caller: Caller, tag: str) -> tuple[Path, updates.UpdateInfo] | None:
+        """The newest update published for ``tag``'s villages, verified by the regency's own key."""
+        if tag not in updates.PLATFORMS:
+            raise SyncServerError(404, "hub_not_found", path=f"update/{tag[:40]}")
+        return updates.published(self.db.data_dir, tag, identity(self.db).sign_public)

@@ -14,11 +14,13 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
 from sqlalchemy import select, update
 
+from kudus_desktop import __version__
 from kudus_desktop.core.errors import KudusError
 from kudus_desktop.core.rules.codes import Mode
 from kudus_desktop.core.rules.dates import now_iso
@@ -29,8 +31,8 @@ from kudus_desktop.core.storage.db import Database
 from kudus_desktop.core.storage.signing import identity, retired_identities
 from kudus_desktop.core.storage.syncfile import MAX_FILE, SyncError, parse
 from kudus_desktop.core.storage.tables import sync_outbox_table
-from kudus_desktop.core.sync import OUTBOX_DIR, PackageResult, ReceiptResult, VillageSync, read_sync_file
-from kudus_desktop.core.sync.protocol import HEALTH_PATH, PACKAGES_PATH, RECEIPT_PATH, sign_request
+from kudus_desktop.core.sync import OUTBOX_DIR, PackageResult, ReceiptResult, VillageSync, read_sync_file, updates
+from kudus_desktop.core.sync.protocol import HEALTH_PATH, PACKAGES_PATH, RECEIPT_PATH, UPDATE_PATH, sign_request
 
 #: Seconds to wait for the server to connect and for each read; a poor line gets time.
 CONNECT_TIMEOUT = 10.0
@@ -57,6 +59,8 @@ class RunResult:
     pending: list[int] = field(default_factory=list)  # taken, waiting for the regency's confirmation
     receipt: ReceiptResult | None = None
     superseded: list[int] = field(default_factory=list)  # numbers the regency holds with other bytes
+    update: updates.StagedUpdate | None = None  # a newer version, verified and waiting to install
+    update_error: str = ""  # why an offered update was not taken (the sync itself went well)
 
 
 class Backoff:
@@ -295,12 +299,85 @@ class OnlineSync:
             settings.write(conn, {settings.SYNC_HUB_PENDING: ""})
         return result
 
+    def fetch_update(self, *, tag: str | None = None, running: str = __version__) -> updates.StagedUpdate | None:
+        """Ask for a newer version: its signed manifest first (small), the file only when that
+        manifest is the regency's, for this installation and newer than what runs; the file is
+        then streamed to the data folder and verified as one from a stick is. ``None`` when
+        there is nothing newer."""
+        server = self._server()
+        tag = tag or updates.platform_tag()
+        if tag not in updates.PLATFORMS:
+            return None  # no update is ever made for this machine
+        path = f"{UPDATE_PATH}/{tag}"
+        me = identity(self.db)
+        with self._client(server) as client:
+            head_path = f"{path}/head"
+            headers = sign_request(me, me.device_id, "GET", head_path)
+            response = self._request(client, server, "GET", head_path, headers=headers)
+            if response.status_code == 204:
+                return None
+            if response.status_code == 403 and _error_code(response) == "hub_device_pending":
+                return None  # served once the regency has confirmed this device
+            if response.status_code != 200:
+                raise self._refusal(response)
+            name = updates.update_name("?", tag)
+            head = response.content
+            if len(head) > updates.MAX_HEAD:
+                raise updates.UpdateError("update_damaged", name=name, detail="manifes")
+            info = updates.verify_head(head, updates.regency_key(self.db), name)
+            name = updates.update_name(info.version, tag)
+            try:
+                updates.check(self.db, info, name, tag=tag, running=running)
+            except updates.UpdateError as exc:
+                if exc.code == "update_not_newer":
+                    return None
+                raise
+            kept = updates.staged(self.db, tag=tag, running=running)
+            if kept is not None and kept.info == info:
+                return kept
+            part = self.db.data_dir / updates.UPDATE_DIR / "unduhan.part"
+            part.parent.mkdir(parents=True, exist_ok=True)
+            signed = sign_request(me, me.device_id, "GET", path)
+            self._download(client, server, path, signed, part, len(head) + info.size)
+        try:
+            return updates.receive_file(self.db, part, tag=tag, running=running)
+        finally:
+            part.unlink(missing_ok=True)
+
+    def _download(
+        self, client: httpx.Client, server: str, path: str, headers: dict[str, str], target: Path, limit: int
+    ) -> None:
+        """Stream one GET into ``target``, never more than ``limit`` bytes; :meth:`abort`
+        closes the client, which ends the stream."""
+        try:
+            with client.stream("GET", path, headers=headers) as streamed:
+                if streamed.status_code != 200:
+                    streamed.read()
+                    raise self._refusal(streamed)
+                received = 0
+                with target.open("wb") as out:
+                    for chunk in streamed.iter_bytes(1024 * 1024):
+                        received += len(chunk)
+                        if received > limit or self._aborted:
+                            raise SyncError("hub_reply_too_large", server=server, limit=limit // (1024 * 1024) + 1)
+                        out.write(chunk)
+        except httpx.TimeoutException:
+            raise SyncError("hub_unreachable", server=server, detail="waktu habis") from None
+        except (httpx.HTTPError, RuntimeError) as exc:
+            raise SyncError("hub_unreachable", server=server, detail=type(exc).__name__) from None
+
     def run(self, *, make_package: bool = True, cancelled: CancelCheck = never_cancelled) -> RunResult:
-        """Push then pull, remembering when it last worked or why it failed."""
+        """Push then pull, then ask for a newer version, remembering when it last worked or why
+        it failed. An update that cannot be taken never fails the sync: its reason is kept."""
         try:
             result = self.push(make_package=make_package, cancelled=cancelled)
             if not cancelled():
                 result.receipt = self.pull()
+            if not cancelled():
+                try:
+                    result.update = self.fetch_update()
+                except KudusError as exc:
+                    result.update_error = str(exc)
         except KudusError as exc:
             with self.db.begin() as conn:
                 settings.write(conn, {settings.SYNC_LAST_ERROR: str(exc)})

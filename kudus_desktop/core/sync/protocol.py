@@ -19,6 +19,8 @@ SIGNATURE_HEADER = "X-Kudus-Signature"
 PACKAGES_PATH = "/v1/packages"
 RECEIPT_PATH = "/v1/receipt"
 HEALTH_PATH = "/v1/health"
+#: ``/v1/update/<platform>`` is the newest update file, ``.../head`` its signed manifest alone.
+UPDATE_PATH = "/v1/update"
 
 
 def body_digest(body: bytes) -> str:

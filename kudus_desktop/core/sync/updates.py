@@ -31,6 +31,7 @@ import platform
 import re
 import shutil
 import struct
+import subprocess
 import sys
 import tarfile
 from collections.abc import Callable
@@ -266,6 +267,11 @@ class StagedUpdate:
             return len(read_head(f, self.path.name))
 
 
+def regency_key(db: Database) -> bytes:
+    """The regency's signing key a village trusts (from its setup file)."""
+    return _village(db)[1]
+
+
 def _village(db: Database) -> tuple[str, bytes]:
     with db.read() as conn:
         values = require_mode(conn, Mode.DESA)
@@ -386,6 +392,17 @@ class Outcome:
     old_version: str
     new_version: str
     detail: str
+
+
+def bundle_dir() -> Path | None:
+    """The installed bundle's folder; None when running from the source code."""
+    return Path(sys.executable).resolve().parent if getattr(sys, "frozen", False) else None
+
+
+def start_installer(command: list[str]) -> None:
+    """Start the installer on its own: it closes this application and starts the new one."""
+    flags = getattr(subprocess, "DETACHED_PROCESS", 0) | getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)
+    subprocess.Popen(command, creationflags=flags, close_fds=True)
 
 
 def extract_payload(update: StagedUpdate, target: Path) -> Path:

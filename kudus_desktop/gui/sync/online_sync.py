@@ -39,6 +39,8 @@ class OnlineSyncRunner(QObject):
 
     # short text for the status bar, longer text for its tooltip
     state_changed = Signal(str, str)
+    #: a newer version, verified and kept in the data folder (an updates.StagedUpdate)
+    update_ready = Signal(object)
     #: the server being reached, emitted from the exchange's thread (delivered queued)
     _reaching = Signal(str)
 
@@ -104,6 +106,8 @@ class OnlineSyncRunner(QObject):
             self.signals.changed.emit(result.made.changes)
         elif result is not None and result.receipt is not None and not result.receipt.already_applied:
             self.signals.changed.emit(result.receipt.changes)
+        if result is not None and result.update is not None:
+            self.update_ready.emit(result.update)
         if not self.cancel.is_set():
             self.timer.start(int(self.backoff.delay() * 1000))
 
