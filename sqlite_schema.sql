@@ -5,7 +5,7 @@
 -- Dates are ISO-8601 text (YYYY-MM-DD), timestamps 'YYYY-MM-DD HH:MM:SS' local time.
 
 PRAGMA application_id = 1263553875;  -- 0x4B504D53 ("KPMS"), marks the file as Kudus Desktop's
-PRAGMA user_version = 12;
+PRAGMA user_version = 13;
 
 -- Settings that travel with the data (office profile, rules). Keys are declared once
 -- in kudus_desktop/core/storage/settings.py with their defaults.
@@ -180,7 +180,8 @@ CREATE TABLE sync_device (
     retired_seq   INTEGER,                    -- its packages numbered from here on are refused (v10)
     revoked_at    TEXT,                       -- revoked by an operator: nothing more is taken (v10)
     revoked_by    TEXT,
-    revoke_reason TEXT NOT NULL DEFAULT ''
+    revoke_reason TEXT NOT NULL DEFAULT '',
+    app_version   TEXT NOT NULL DEFAULT ''    -- the Kudus Desktop version its last package came from (v13)
 );
 CREATE INDEX ix_sync_device_desa ON sync_device (desa_code);
 

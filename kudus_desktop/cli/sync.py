@@ -174,7 +174,7 @@ def cmd_sync_devices(args: argparse.Namespace) -> dict[str, Any]:
     states = {"current": "aktif", "retired": "diganti", "revoked": "DICABUT"}
     lines = [
         f"{d.desa_code} {d.desa_name:<20} {d.device_id}  {d.fingerprint}  {states[d.state]:<8} paket terakhir "
-        f"{d.last_seq}" + (f"  ({d.revoke_reason})" if d.revoke_reason else "")
+        f"{d.last_seq}  versi {d.app_version or '?'}" + (f"  ({d.revoke_reason})" if d.revoke_reason else "")
         for d in devices
     ]
     return {"devices": [asdict(d) for d in devices], "message": "\n".join(lines) or "Belum ada perangkat desa."}

@@ -951,83 +951,103 @@
 <context>
     <name>DevicesDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="671"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="672"/>
         <source>Perangkat desa</source>
         <translation>Village devices</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="674"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="675"/>
         <source>Desa</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="675"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="676"/>
         <source>Perangkat</source>
         <translation>Device</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="675"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="676"/>
         <source>Sidik jari</source>
         <translation>Fingerprint</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="676"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="677"/>
         <source>Keadaan</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="677"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="678"/>
         <source>Paket terakhir</source>
         <translation>Last package</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="678"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="679"/>
+        <source>Versi</source>
+        <translation>Version</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="680"/>
         <source>Terdaftar</source>
         <translation>Registered</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="679"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="681"/>
         <source>Catatan</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="682"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="684"/>
         <source>Cabut perangkat terpilih…</source>
         <translation>Revoke selected device…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="685"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="687"/>
         <source>Tutup</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="672"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="673"/>
         <source>aktif</source>
         <translation>current</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="672"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="673"/>
         <source>diganti</source>
         <translation>replaced</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="672"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="673"/>
         <source>dicabut</source>
         <translation>revoked</translation>
     </message>
     <message>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="701"/>
+        <source>Paketnya belum menyebut versi (dibuat versi lama, atau belum ada paket).</source>
+        <translation>Its packages do not name a version yet (made by an old version, or no package yet).</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="703"/>
+        <source>Versi yang sama dengan kabupaten.</source>
+        <translation>The same version as the regency.</translation>
+    </message>
+    <message>
         <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="704"/>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="710"/>
+        <source>Kabupaten memakai versi {version}.</source>
+        <translation>The regency runs version {version}.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="713"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="719"/>
         <source>Cabut perangkat</source>
         <translation>Revoke device</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="704"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="713"/>
         <source>Pilih perangkatnya di daftar lebih dahulu.</source>
         <translation>Select the device in the list first.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="712"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="721"/>
         <source>Perangkat {id} Desa {desa} (sidik jari {fp}) tidak akan diterima lagi: paket, tanda terima dan kunci baru yang ditandatanganinya ditolak. Alasan pencabutan:</source>
         <translation>Device {id} of {desa} (fingerprint {fp}) will no longer be accepted: its packages, receipts and any new keys it signs are refused. Reason for revoking:</translation>
     </message>
@@ -5739,139 +5759,139 @@ Continue?</translation>
 <context>
     <name>RegencySyncPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="393"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="394"/>
         <source>Sinkronisasi desa</source>
         <translation>Village sync</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="395"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="396"/>
         <source>Impor paket…</source>
         <translation>Import packages…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="398"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="399"/>
         <source>Impor semua paket di flashdisk…</source>
         <translation>Import every package on a USB stick…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="401"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="402"/>
         <source>Tulis tanda terima…</source>
         <translation>Write receipts…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="405"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="406"/>
         <source>Minta kirim ulang lengkap dari desa terpilih</source>
         <translation>Ask the selected village for a full resend</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="411"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="412"/>
         <source>Komputer desa yang mengirim paket lewat server tetapi belum dikonfirmasi sidik jarinya.</source>
         <translation>Village computers that sent packages through the server but whose fingerprint is not confirmed yet.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="415"/>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="482"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="416"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="483"/>
         <source>Perangkat daring menunggu ({n})…</source>
         <translation>Online devices waiting ({n})…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="417"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="418"/>
         <source>Perangkat desa…</source>
         <translation>Village devices…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="420"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="421"/>
         <source>Perangkat terdaftar tiap desa; cabut perangkat yang hilang atau dicuri.</source>
         <translation>The registered devices of each village; revoke one that was lost or stolen.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="433"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="434"/>
         <source>Berkas setup untuk desa</source>
         <translation>Setup file for a village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="439"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="440"/>
         <source>Simpan berkas setup…</source>
         <translation>Save setup file…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="449"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="450"/>
         <source>Kode</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="449"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="450"/>
         <source>Desa</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="450"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="451"/>
         <source>Kecamatan</source>
         <translation>District</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="450"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="451"/>
         <source>Perangkat</source>
         <translation>Devices</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="451"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="452"/>
         <source>Paket terakhir</source>
         <translation>Last package</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="452"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="453"/>
         <source>Kontak terakhir</source>
         <translation>Last contact</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="453"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="454"/>
         <source>Peserta aktif</source>
         <translation>Active participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="454"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="455"/>
         <source>Paket hilang</source>
         <translation>Missing packages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="456"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="457"/>
         <source>Data ditolak</source>
         <translation>Records rejected</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="470"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="471"/>
         <source>Hasil impor terakhir</source>
         <translation>Last import results</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="488"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="489"/>
         <source>{heard} dari {total} desa sudah mengirim paket; {gaps} desa dengan paket hilang; {dup} NIK ganda menunggu keputusan.</source>
         <translation>{heard} of {total} villages have sent packages; {gaps} villages with missing packages; {dup} double NIKs awaiting a decision.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="497"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="498"/>
         <source>Pilih paket desa</source>
         <translation>Choose village packages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="502"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="503"/>
         <source>Pilih flashdisk atau folder berisi paket</source>
         <translation>Choose the USB stick or folder holding packages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="509"/>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="596"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="510"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="597"/>
         <source>Impor paket</source>
         <translation>Import packages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="509"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="510"/>
         <source>Tidak ada berkas paket (*.kdp) di sana.</source>
         <translation>There are no package files (*.kdp) there.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="523"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="524"/>
         <source>Paket {name} berasal dari komputer desa {desa} yang belum terdaftar.
 
 Sidik jari perangkat itu:
@@ -5886,29 +5906,29 @@ That device&apos;s fingerprint:
 Call the village operator and ask them to read the fingerprint from their Sync page. Register only if it is exactly the same.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="527"/>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="548"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="528"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="549"/>
         <source>Perangkat desa baru</source>
         <translation>New village device</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="527"/>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="548"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="528"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="549"/>
         <source>Sama, daftarkan</source>
         <translation>Same, register</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="527"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="528"/>
         <source>Tolak</source>
         <translation>Refuse</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="532"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="533"/>
         <source>Mengimpor paket desa…</source>
         <translation>Importing village packages…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="544"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="545"/>
         <source>Komputer desa {desa} mengirim {name} lewat server, tetapi belum terdaftar.
 
 Sidik jari perangkat itu:
@@ -5923,82 +5943,82 @@ That device&apos;s fingerprint:
 Call the village operator and ask them to read out the fingerprint from their Sync page. Register only if it is exactly the same.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="548"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="549"/>
         <source>Lewati</source>
         <translation>Skip</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="565"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="566"/>
         <source>Mengimpor paket dari server…</source>
         <translation>Importing packages from the server…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="572"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="573"/>
         <source>{name}: sudah pernah diimpor; tidak ada yang berubah</source>
         <translation>{name}: imported before; nothing changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="575"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="576"/>
         <source>{name}: {added} baru, {updated} diubah, {dup} NIK ganda</source>
         <translation>{name}: {added} new, {updated} changed, {dup} double NIKs</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="579"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="580"/>
         <source>; {n} baris ditolak (alasannya ikut tanda terima desa)</source>
         <translation>; {n} rows rejected (the reasons go with the village&apos;s receipt)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="581"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="582"/>
         <source>; {n} peserta didaftarkan ulang desa (data lama dipakai)</source>
         <translation>; {n} participants enrolled again by the village (the held record kept)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="583"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="584"/>
         <source>; kunci baru perangkat desa didaftarkan</source>
         <translation>; the village device&apos;s new keys registered</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="586"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="587"/>
         <source>{name}: DITOLAK. {reason}</source>
         <translation>{name}: REFUSED. {reason}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="589"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="590"/>
         <source>Pemeriksaan kepesertaan ganda: {open} kasus menunggu keputusan di halaman Ganda.</source>
         <translation>Double-enrolment check: {open} cases await a decision on the Doubles page.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="597"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="598"/>
         <source>{ok} paket diimpor atau sudah ada, {bad} ditolak. Rinciannya ada di bawah daftar desa.</source>
         <translation>{ok} packages imported or already held, {bad} refused. Details are below the village list.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="605"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="606"/>
         <source>Pilih folder untuk tanda terima</source>
         <translation>Choose a folder for the receipts</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="615"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="616"/>
         <source>Tanda terima</source>
         <translation>Receipt</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="616"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="617"/>
         <source>{n} tanda terima ditulis ke {folder}.</source>
         <translation>{n} receipts written to {folder}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="623"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="624"/>
         <source>Simpan berkas setup</source>
         <translation>Save setup file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="632"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="633"/>
         <source>Berkas setup</source>
         <translation>Setup file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="634"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="635"/>
         <source>Berkas setup untuk Desa {desa} ditulis ke {path}.
 
 Sidik jari kunci kabupaten, untuk dibacakan kepada operator desa saat ia bergabung:
@@ -6009,18 +6029,18 @@ The regency key&apos;s fingerprint, to read to the village operator when they jo
 {fp}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="647"/>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="655"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="648"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="656"/>
         <source>Kirim ulang lengkap</source>
         <translation>Full resend</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="647"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="648"/>
         <source>Pilih desanya di daftar lebih dahulu.</source>
         <translation>Choose the village in the list first.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="656"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="657"/>
         <source>Permintaan untuk {code} ikut tanda terima berikutnya ({n} perangkat).</source>
         <translation>The request for {code} goes with its next receipt ({n} devices).</translation>
     </message>
@@ -6610,188 +6630,188 @@ The database is backed up before installing. Kudus Desktop closes and opens agai
 <context>
     <name>VillageSyncPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="79"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="80"/>
         <source>Sinkronisasi</source>
         <extracomment>the clerk asked for an online exchange now</extracomment>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="82"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="83"/>
         <source>Kabupaten</source>
         <translation>Regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="87"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="88"/>
         <source>Gabung dengan kabupaten (berkas setup)…</source>
         <translation>Join the regency (setup file)…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="95"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="96"/>
         <source>Perangkat ini</source>
         <translation>This device</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="100"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="101"/>
         <source>Saat paket pertama dari komputer ini tiba, operator kabupaten akan menanyakan sidik jari ini. Bacakan lewat telepon; jangan kirim lewat pesan yang bisa diteruskan orang lain.</source>
         <translation>When the first package from this computer arrives, the regency operator will ask for this fingerprint. Read it out on the telephone; do not send it in a message others could forward.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="109"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="110"/>
         <source>Ganti kunci perangkat…</source>
         <translation>Renew device keys…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="112"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="113"/>
         <source>Buat kunci baru untuk komputer ini, misalnya bila salinan datanya mungkin jatuh ke orang lain.</source>
         <translation>Make new keys for this computer, for example when a copy of its data may have fallen into other hands.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="121"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="122"/>
         <source>Kirim dan terima</source>
         <translation>Send and receive</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="125"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="126"/>
         <source>Kirim semua data (kirim ulang lengkap)</source>
         <translation>Send all data (full resend)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="128"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="129"/>
         <source>Buat paket ke flashdisk…</source>
         <translation>Write a package to a USB stick…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="131"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="132"/>
         <source>Impor tanda terima…</source>
         <translation>Import a receipt…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="142"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="143"/>
         <source>Daring (lewat internet)</source>
         <translation>Online (over the internet)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="143"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="144"/>
         <source>Belum diperiksa.</source>
         <translation>Not checked yet.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="146"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="147"/>
         <source>Sinkronkan sekarang</source>
         <translation>Synchronise now</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="149"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="150"/>
         <source>Buat paket dari perubahan, kirim paket yang menunggu, dan ambil tanda terima dari server.</source>
         <translation>Make a package of the changes, send waiting packages and fetch the receipt from the server.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="157"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="158"/>
         <source>Paket</source>
         <translation>Package</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="157"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="158"/>
         <source>Dibuat</source>
         <translation>Written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="158"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="159"/>
         <source>Oleh</source>
         <translation>By</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="158"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="159"/>
         <source>Peserta</source>
         <translation>Participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="159"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="160"/>
         <source>Isi</source>
         <translation>Content</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="160"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="161"/>
         <source>Diterima kabupaten</source>
         <translation>Received by the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="161"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="162"/>
         <source>Berkas</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="164"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="165"/>
         <source>Salin lagi ke flashdisk…</source>
         <translation>Copy again to a USB stick…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="176"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="177"/>
         <source>Paket yang sudah dibuat</source>
         <translation>Packages written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="194"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="195"/>
         <source>Terhubung dengan {name}. Sidik jari kunci kabupaten:</source>
         <translation>Joined {name}. Fingerprint of the regency key:</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="199"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="200"/>
         <source>Belum terhubung. Minta berkas setup desa ini kepada DPMD Kudus, lalu gabung.</source>
         <translation>Not joined yet. Ask DPMD Kudus for this village&apos;s setup file, then join.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="205"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="206"/>
         <source>Kunci baru menunggu diterima kabupaten; paket membawanya, ditandatangani kunci lama ({fp}).</source>
         <translation>The new keys are waiting for the regency to take them; packages carry them, signed by the old keys ({fp}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="214"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="215"/>
         <source>{n} peserta dan {p} pembayaran iuran berubah dan belum dikirim. Paket terakhir: {seq}. Tanda terima terakhir: {r}.</source>
         <translation>{n} participants and {p} premium payments changed and not sent. Last package: {seq}. Last receipt: {r}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="225"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="226"/>
         <source>{n} peserta menunggu persetujuan verifikator atau dikembalikan ke operator; mereka ikut paket setelah disetujui (halaman Persetujuan).</source>
         <translation>{n} participants await the verifier&apos;s approval or were sent back to the operator; they go into a package once approved (Approval page).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="236"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="237"/>
         <source>Kabupaten meminta kirim ulang lengkap: paket berikutnya berisi semua data.</source>
         <translation>The regency asked for a full resend: the next package carries all data.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="159"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="160"/>
         <source>lengkap</source>
         <translation>full</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="159"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="160"/>
         <source>perubahan</source>
         <translation>changes</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="254"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="255"/>
         <source>terkirim {at}</source>
         <translation>uploaded {at}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="254"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="255"/>
         <source>belum</source>
         <translation>not yet</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="246"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="247"/>
         <source>Berkas setup tidak berisi alamat server kabupaten: kirim paket dengan flashdisk.</source>
         <translation>The setup file has no regency server address: send packages on a USB stick.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="290"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="291"/>
         <source>Pilih berkas setup dari kabupaten</source>
         <translation>Choose the setup file from the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="296"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="297"/>
         <source>Berkas setup dari {name} untuk Desa {desa}.
 
 Sidik jari kunci kabupaten:
@@ -6806,33 +6826,33 @@ Fingerprint of the regency key:
 Ask DPMD for the key fingerprint on the telephone. Join only if it is exactly the same.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="299"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="300"/>
         <source>Gabung dengan kabupaten</source>
         <translation>Join the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="299"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="300"/>
         <source>Sama, gabung</source>
         <translation>Same, join</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="262"/>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="299"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="263"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="300"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="231"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="232"/>
         <source>Kabupaten belum menerima {n} paket ({seqs}): salin lagi berkasnya dari daftar di bawah, atau kirim ulang lengkap.</source>
         <translation>The regency has not received {n} packages ({seqs}): copy the files again from the list below, or send everything again.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="251"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="252"/>
         <source>diganti paket lengkap (nomornya sudah dipakai di kabupaten)</source>
         <translation>replaced by a full package (its number was already used at the regency)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="258"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="259"/>
         <source>Kunci baru dibuat untuk komputer ini. Paket berikutnya membawa kunci baru itu, ditandatangani kunci lama, sehingga kabupaten mendaftarkannya tanpa menelepon. Bila kabupaten sudah mencabut perangkat ini, bacakan sidik jari baru kepada operator kabupaten.
 
 Ganti kunci sekarang?</source>
@@ -6841,45 +6861,45 @@ Ganti kunci sekarang?</source>
 Renew the keys now?</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="262"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="263"/>
         <source>Ganti kunci perangkat</source>
         <translation>Renew device keys</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="262"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="263"/>
         <source>Ganti kunci</source>
         <translation>Renew keys</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="269"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="270"/>
         <source>Kunci perangkat diganti</source>
         <translation>Device keys renewed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="270"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="271"/>
         <source>Sidik jari lama: {old}
 Sidik jari baru: {new}</source>
         <translation>Old fingerprint: {old}
 New fingerprint: {new}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="308"/>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="340"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="309"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="341"/>
         <source>Pilih flashdisk atau folder tujuan</source>
         <translation>Choose the USB stick or target folder</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="316"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="317"/>
         <source>Membuat paket sinkronisasi…</source>
         <translation>Writing the sync package…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="328"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="329"/>
         <source>Paket dibuat</source>
         <translation>Package written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="330"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="331"/>
         <source>Paket {seq} ({n} peserta) ditulis dan diperiksa di:
 {path}
 
@@ -6890,52 +6910,52 @@ Serahkan flashdisk ke DPMD Kudus. Salinannya tetap tersimpan di komputer ini.</s
 Take the USB stick to DPMD Kudus. A copy stays on this computer.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="345"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="346"/>
         <source>Paket disalin</source>
         <translation>Package copied</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="345"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="346"/>
         <source>Disalin ke {path}</source>
         <translation>Copied to {path}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="349"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="350"/>
         <source>Pilih tanda terima dari kabupaten</source>
         <translation>Choose the receipt from the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="359"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="360"/>
         <source>Tanda terima {seq} sudah diterapkan sebelumnya; tidak ada yang berubah.</source>
         <translation>Receipt {seq} was applied before; nothing changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="362"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="363"/>
         <source>Tanda terima {seq} diterapkan: {a} diterima, {rej} ditolak, {rev} ditinjau kabupaten, {k} nomor KPJ baru.</source>
         <translation>Receipt {seq} applied: {a} accepted, {rej} rejected, {rev} under regency review, {k} new KPJ numbers.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="367"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="368"/>
         <source>{n} peserta mendapat nomor registrasi baru: nomor lamanya sudah dipakai peserta lain di kabupaten (cadangan lama dipulihkan). Cetak ulang kartunya bila sudah dicetak.</source>
         <translation>{n} participants got a new registration number: their old number was already used by another participant at the regency (an old backup was restored). Reprint their cards if they were printed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="372"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="373"/>
         <source>{n} data dikirim ulang: kabupaten menyimpan versi yang lebih baru daripada data di sini.</source>
         <translation>{n} records are sent again: the regency holds a newer version than the data here.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="376"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="377"/>
         <source>Kabupaten menyimpan paket lain dengan nomor {seqs}; paket berikutnya berisi semua data.</source>
         <translation>The regency holds another package under number {seqs}; the next package carries all data.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="379"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="380"/>
         <source>{n} pembayaran iuran ditolak kabupaten; lihat log audit.</source>
         <translation>{n} premium payments were rejected by the regency; see the audit log.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="382"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="383"/>
         <source>Tanda terima</source>
         <translation>Receipt</translation>
     </message>

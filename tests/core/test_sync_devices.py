@@ -103,3 +103,27 @@ def test_a_revoked_device_is_refused_everywhere_and_its_word_counts_for_nothing(
     (receipt,) = regency.write_receipts(tmp_path / "r2")
     assert VillageSync(a.db, a.user).import_receipt(receipt).accepted == 2
     assert next(v for v in regency.villages() if v.code == DESA).devices == 1
+
+
+def test_the_regency_sees_which_version_each_village_runs(world: dict[str, Office], tmp_path: Path) -> None:
+    """The version travels in every package's signed header; a header claiming something that is
+    no version is refused like any other bad header."""
+    from kudus_desktop import __version__
+    from kudus_desktop.core.storage.syncfile import seal
+
+    a, kab = world["a"], world["kab"]
+    enrol(a, 1)
+    package = export(a, tmp_path / "stick")
+    assert parse(package.read_bytes(), package.name, "package").header.app == __version__
+    ingest(kab, package, a)
+    (device,) = RegencySync(kab.db, kab.user).devices()
+    assert device.app_version == __version__
+    me = identity(a.db)
+    odd = seal(
+        "package", regency="33.19", desa=DESA, seq=9, created="2026-12-03 10:00:00", schema=13,
+        payload={"participants": {"columns": [], "rows": []}}, sender=me, recipient_box=me.box_public,
+        app="0.2.0; rm -rf",
+    )  # fmt: skip
+    with pytest.raises(SyncError) as caught:
+        parse(odd, "aneh.kdp", "package")
+    assert caught.value.code == "sync_header_invalid" and "app" in str(caught.value)

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog
 from pytestqt.qtbot import QtBot
 
+from kudus_desktop import __version__
 from kudus_desktop.core.storage.signing import identity
 from kudus_desktop.core.sync import RegencySync, VillageSync
 from kudus_desktop.gui.signals import AppSignals
@@ -77,9 +78,10 @@ def test_the_operator_sees_devices_revokes_one_and_the_village_table_shows_rejec
     assert dialog.table.rowCount() == 1
     assert dialog.table.text(0, 2) == me.fingerprint and dialog.table.text(0, 3) == "aktif"
     assert "Getaspejaten" in dialog.table.text(0, 0)
+    assert dialog.table.text(0, 5) == __version__, "the version the village's package came from"
     monkeypatch.setattr(QInputDialog, "getText", lambda *args, **kw: ("laptop dicuri", True))
     dialog.table.selectRow(0)
     qtbot.mouseClick(dialog.revoke_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.table.text(0, 3) == "dicabut")
-    assert dialog.table.text(0, 6) == "laptop dicuri"
+    assert dialog.table.text(0, 7) == "laptop dicuri"
     assert RegencySync(kab.db, kab.user).devices()[0].state == "revoked"

@@ -36,7 +36,7 @@ from kudus_desktop.core.rules.dates import check_clock
 from kudus_desktop.core.storage import instance
 from kudus_desktop.core.storage.migrations import STEPS
 
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 APPLICATION_ID = 0x4B504D53
 SQLITE_HEADER = b"SQLite format 3\x00"
 #: Bytes per database page of a new file (SQLite's default is 4096).
@@ -521,6 +521,8 @@ def _upgrade_server_store(conn: Connection, found: int) -> None:
             "WHERE outcome = 'rejected'"
         )
         conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_participant_birth ON participant (birth_date)")
+    if found < 13:
+        conn.exec_driver_sql("ALTER TABLE sync_device ADD COLUMN IF NOT EXISTS app_version TEXT NOT NULL DEFAULT ''")
     conn.execute(
         setting_table.update().where(setting_table.c.key == STORE_VERSION_KEY).values(value=str(SCHEMA_VERSION))
     )

@@ -177,6 +177,11 @@ def _to_v12(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX IF NOT EXISTS ix_participant_birth ON participant (birth_date)")
 
 
+def _to_v13(conn: sqlite3.Connection) -> None:
+    """v13: the Kudus Desktop version each village device last sent a package from."""
+    _add_column(conn, "sync_device", "app_version TEXT NOT NULL DEFAULT ''")  # v5 makes it from today's schema
+
+
 def _schema_section(start: str, end: str | None = None) -> str:
     """The canonical schema's text from ``start`` up to ``end`` (or the end): the tables a
     step adds, written once."""
@@ -204,4 +209,5 @@ STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     10: _to_v10,
     11: _to_v11,
     12: _to_v12,
+    13: _to_v13,
 }

@@ -79,6 +79,7 @@ HKDF_INFO = b"kudus-desktop sync v1"
 _REGENCY = re.compile(r"\d{2}\.\d{2}\Z")
 _DESA = re.compile(r"\d{2}\.\d{2}\.\d{2}\.\d{4}\Z")
 _DEVICE = re.compile(r"[0-9a-f]{16}\Z")
+_APP = re.compile(r"\d{1,4}\.\d{1,4}\.\d{1,4}\Z")  # a version such as 0.2.0
 _STAMP = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\Z")
 _NAME = re.compile(r"[a-z][a-z0-9_]{0,31}\Z")
 
@@ -137,6 +138,7 @@ class Header:
     counts: Mapping[str, int] = field(default_factory=dict)
     size: int | None = None  # format 2: the exact length of the inflated payload
     rotation: Rotation | None = None
+    app: str = ""  # the sender's Kudus Desktop version (written since schema 13; "" before)
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,6 +311,7 @@ def seal(
     nonce: bytes | None = None,
     format_version: int = FORMAT,
     rotation: Rotation | None = None,
+    app: str = "",
 ) -> bytes:
     """A complete, signed, encrypted sync file.
 
@@ -338,6 +341,8 @@ def seal(
         "ephemeral": _b64(eph_public),
         "nonce": _b64(nonce),
     }
+    if app:
+        header["app"] = app
     if format_version >= 2:
         text, counts = encode_payload(payload)
         header["counts"] = counts
@@ -444,11 +449,14 @@ def _header(raw: dict[str, Any], version: int, kind: str, name: str) -> Header:
             if not _DEVICE.match(old_device):
                 raise bad("rotation")
             rotation = Rotation(old_device, old_sign, sig)
+    app = raw.get("app", "")
+    if not isinstance(app, str) or (app and not _APP.match(app)):
+        raise bad("app")
     return Header(
         kind=raw["kind"], format=raw["format"], regency=raw["regency"], desa=raw["desa"], device=raw["device"],
         seq=raw["seq"], created=raw["created"], schema=raw["schema"], sender_sign=keys["sender_sign"],
         sender_box=keys["sender_box"], recipient=keys["recipient"], ephemeral=keys["ephemeral"],
-        nonce=keys["nonce"], length=raw["length"], counts=counts, size=size, rotation=rotation,
+        nonce=keys["nonce"], length=raw["length"], counts=counts, size=size, rotation=rotation, app=app,
     )  # fmt: skip
 
 

@@ -287,6 +287,7 @@ class SyncDeviceRow(Base):
     revoked_at: Mapped[str | None] = mapped_column(Text)
     revoked_by: Mapped[str | None] = mapped_column(Text)
     revoke_reason: Mapped[str] = mapped_column(Text, nullable=False, server_default=text("''"))
+    app_version: Mapped[str] = mapped_column(Text, nullable=False, server_default=text("''"))
 
 
 class SyncInboxRow(Base):

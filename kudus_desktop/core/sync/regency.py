@@ -179,6 +179,7 @@ class DeviceRow:
     revoke_reason: str = ""
     predecessor: str | None = None
     desa_name: str = ""
+    app_version: str = ""  # the Kudus Desktop version of its last package ("" before 0.1.0's packages said)
 
 
 @dataclass(frozen=True, slots=True)
@@ -448,6 +449,12 @@ class RegencySync:
                 _store_rejections(conn, h.desa, h.device, h.seq, refused, stamp)
                 if full:
                     conn.execute(update(sync_device_table).where(D.device_id == h.device).values(full_resend=0))
+                if h.app:  # which version each village runs, for the regency's device list
+                    conn.execute(
+                        update(sync_device_table)
+                        .where(D.device_id == h.device, D.app_version != h.app)
+                        .values(app_version=h.app)
+                    )
                 write_audit(
                     conn, self.user.username, "sync_package_imported",
                     f"{h.desa} paket {h.seq}: {applied.added} baru, {applied.updated} diubah, "
@@ -596,7 +603,7 @@ class RegencySync:
             DeviceRow(
                 r.device_id, r.desa_code, device_fingerprint(bytes(r.sign_key), bytes(r.box_key)), r.registered_at,
                 r.registered_by, int(last.get(r.device_id, 0)), bool(r.full_resend), _device_state(r), r.revoked_at,
-                r.revoke_reason or "", r.predecessor, _desa_name(r.desa_code),
+                r.revoke_reason or "", r.predecessor, _desa_name(r.desa_code), r.app_version or "",
             )
             for r in rows
         ]  # fmt: skip

@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, func, literal, select, update
 
+from kudus_desktop import __version__
 from kudus_desktop.core.enrolment.approval import approved_only
 from kudus_desktop.core.errors import CancelledError
 from kudus_desktop.core.rules.codes import HistoryAction, Mode
@@ -422,6 +423,7 @@ class VillageSync:
                 data = seal(
                     "package", regency=regency, desa=desa, seq=seq, created=now_iso(), schema=SCHEMA_VERSION,
                     payload=payload, sender=me, recipient_box=regency_box, rotation=self._rotation(values),
+                    app=__version__,
                 )  # fmt: skip
                 if progress:
                     progress(2, 4)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kudus_desktop import __version__
 from kudus_desktop.core.rules.dates import format_number
 from kudus_desktop.core.rules.records import OpChanges, UserView
 from kudus_desktop.core.rules.regions import all_regions
@@ -675,6 +676,7 @@ class DevicesDialog(QDialog):
              Col(self.tr("Perangkat"), lambda d: d.device_id), Col(self.tr("Sidik jari"), lambda d: d.fingerprint),
              Col(self.tr("Keadaan"), lambda d: states.get(d.state, d.state)),
              Col(self.tr("Paket terakhir"), lambda d: d.last_seq or ""),
+             Col(self.tr("Versi"), lambda d: d.app_version, tooltip=lambda d: self._version_tip(d)),
              Col(self.tr("Terdaftar"), lambda d: d.registered_at),
              Col(self.tr("Catatan"), lambda d: d.revoke_reason, tooltip=lambda d: d.revoke_reason)],
             "deviceTable",
@@ -693,6 +695,13 @@ class DevicesDialog(QDialog):
         layout.addLayout(bottom)
         self.resize(900, 420)
         self.show_devices(devices)
+
+    def _version_tip(self, device: DeviceRow) -> str:
+        if not device.app_version:
+            return self.tr("Paketnya belum menyebut versi (dibuat versi lama, atau belum ada paket).")
+        if device.app_version == __version__:
+            return self.tr("Versi yang sama dengan kabupaten.")
+        return self.tr("Kabupaten memakai versi {version}.").format(version=__version__)
 
     def show_devices(self, devices: list[DeviceRow]) -> None:
         self.devices = devices
