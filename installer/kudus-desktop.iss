@@ -69,8 +69,16 @@ Name: "{autodesktop}\Kudus Desktop"; Filename: "{app}\KudusDesktop.exe"; Tasks: 
 
 [Run]
 Filename: "{app}\KudusDesktop.exe"; Description: "{cm:LaunchProgram,Kudus Desktop}"; Flags: nowait postinstall skipifsilent
+; An update the application installed itself (/SILENT /PEMBARUAN=1): start the new version, whose
+; first start runs the selftest. A silent install by an administrator starts nothing.
+Filename: "{app}\KudusDesktop.exe"; Flags: nowait; Check: IsUpdateRun
 
 [Code]
+function IsUpdateRun: Boolean;
+begin
+  Result := ExpandConstant('{param:PEMBARUAN|0}') = '1';
+end;
+
 procedure CurUninstallStepChanged(CurUninstallStep: TUninstallStep);
 var
   DataDir: String;

@@ -65,3 +65,15 @@ def test_it_ships_the_bundle_and_starts_the_programs_the_bundle_builds() -> None
         assert f'name="{exe}"' in spec, f"{exe}.exe is started by the installer but not built by the spec"
     build = (ROOT / "installer" / "build.py").read_text(encoding="utf-8")
     assert "/DAppVersion=" in build, "the version the script refuses to compile without"
+
+
+def test_an_update_installed_by_the_application_starts_the_new_version_and_a_silent_deployment_does_not() -> None:
+    from kudus_desktop.core.sync.updates import INSTALLER_FLAGS
+
+    run = sections()["Run"]
+    assert any("skipifsilent" in line and "postinstall" in line for line in run), "the clerk's own tick"
+    after_update = [line for line in run if "Check: IsUpdateRun" in line]
+    assert after_update and "{app}\\KudusDesktop.exe" in after_update[0]
+    code = "\n".join(sections()["Code"])
+    assert "function IsUpdateRun" in code and "{param:PEMBARUAN|0}" in code
+    assert "/PEMBARUAN=1" in INSTALLER_FLAGS and "/SILENT" in INSTALLER_FLAGS

@@ -67,8 +67,9 @@ UPDATE_DIR = Path("pembaruan")
 SUFFIX = ".kdu"
 PLATFORMS = ("windows-x64", "linux-x64")
 KINDS = {"windows-x64": "installer", "linux-x64": "bundle"}
-#: What Inno Setup is told: no questions, close the running application, log to a file.
-INSTALLER_FLAGS = ("/SILENT", "/SUPPRESSMSGBOXES", "/NORESTART", "/CLOSEAPPLICATIONS")
+#: What Inno Setup is told: no questions, close the running application, and (our script's own
+#: parameter) start the new version when done.
+INSTALLER_FLAGS = ("/SILENT", "/SUPPRESSMSGBOXES", "/NORESTART", "/CLOSEAPPLICATIONS", "/PEMBARUAN=1")
 _VERSION = re.compile(r"(\d{1,4})\.(\d{1,4})\.(\d{1,4})\Z")
 _REGENCY = re.compile(r"\d{2}\.\d{2}\Z")
 _FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,120}\Z")
