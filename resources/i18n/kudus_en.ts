@@ -324,22 +324,22 @@
 <context>
     <name>AuditTableModel</name>
     <message>
-        <location filename="../../kudus_desktop/gui/office/audit_widget.py" line="51"/>
+        <location filename="../../kudus_desktop/gui/office/audit_widget.py" line="52"/>
         <source>Waktu</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/audit_widget.py" line="51"/>
+        <location filename="../../kudus_desktop/gui/office/audit_widget.py" line="52"/>
         <source>Pengguna</source>
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/audit_widget.py" line="51"/>
+        <location filename="../../kudus_desktop/gui/office/audit_widget.py" line="52"/>
         <source>Kejadian</source>
         <translation>Event</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/audit_widget.py" line="51"/>
+        <location filename="../../kudus_desktop/gui/office/audit_widget.py" line="52"/>
         <source>Keterangan</source>
         <translation>Details</translation>
     </message>
@@ -347,37 +347,37 @@
 <context>
     <name>AuditWidget</name>
     <message>
-        <location filename="../../kudus_desktop/gui/office/audit_widget.py" line="78"/>
+        <location filename="../../kudus_desktop/gui/office/audit_widget.py" line="79"/>
         <source>Muat ulang</source>
         <translation>Reload</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/audit_widget.py" line="79"/>
+        <location filename="../../kudus_desktop/gui/office/audit_widget.py" line="80"/>
         <source>Ekspor…</source>
         <translation>Export…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/audit_widget.py" line="111"/>
+        <location filename="../../kudus_desktop/gui/office/audit_widget.py" line="112"/>
         <source>Semua pengguna</source>
         <translation>All users</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/audit_widget.py" line="112"/>
+        <location filename="../../kudus_desktop/gui/office/audit_widget.py" line="113"/>
         <source>Semua kejadian</source>
         <translation>All events</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/audit_widget.py" line="135"/>
+        <location filename="../../kudus_desktop/gui/office/audit_widget.py" line="136"/>
         <source>Ekspor log audit</source>
         <translation>Export audit log</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/audit_widget.py" line="145"/>
+        <location filename="../../kudus_desktop/gui/office/audit_widget.py" line="146"/>
         <source>Log audit</source>
         <translation>Audit log</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/audit_widget.py" line="145"/>
+        <location filename="../../kudus_desktop/gui/office/audit_widget.py" line="146"/>
         <source>{n} kejadian ditulis ke {path}.</source>
         <translation>{n} events written to {path}.</translation>
     </message>
@@ -460,155 +460,155 @@
 <context>
     <name>BpjsPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="605"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="612"/>
         <source>BPJS Ketenagakerjaan</source>
         <translation>BPJS Ketenagakerjaan</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="608"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="615"/>
         <source>Daftar pendaftaran ke BPJS</source>
         <translation>Registration list for BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="609"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="616"/>
         <source>Semua desa</source>
         <translation>All villages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="610"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="617"/>
         <source>Juga yang sudah pernah dikirim tetapi belum dijawab</source>
         <translation>Also those sent before but not yet answered</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="614"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="621"/>
         <source>Simpan daftar pendaftaran…</source>
         <translation>Save registration list…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="620"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="627"/>
         <source>Wilayah</source>
         <translation>Area</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="628"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="635"/>
         <source>Hanya peserta aktif yang diterima (tidak ditinjau, tidak ditolak) dan belum ber-KPJ. Kolom dan urutannya mengikuti pengaturan daftar BPJS; kode wadah SD/SA/SL dari sumber dana.</source>
         <translation>Only active, accepted participants (not in review, not rejected) without a KPJ number. Columns and their order follow the BPJS list setting; the wadah code SD/SA/SL comes from the funding source.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="637"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="644"/>
         <source>Jawaban BPJS: nomor KPJ dan penolakan</source>
         <translation>BPJS&apos;s answer: KPJ numbers and rejections</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="638"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="645"/>
         <source>Buka berkas jawaban BPJS…</source>
         <translation>Open BPJS&apos;s answer file…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="643"/>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="657"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="650"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="664"/>
         <source>NIK</source>
         <translation>NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="643"/>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="658"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="650"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="665"/>
         <source>KPJ</source>
         <translation>KPJ</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="643"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="650"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="644"/>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="660"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="651"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="667"/>
         <source>Alasan</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="644"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="651"/>
         <source>Nama</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="657"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="664"/>
         <source>Baris</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="659"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="666"/>
         <source>Jawaban</source>
         <translation>Answer</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="661"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="668"/>
         <source>Tindakan</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="662"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="669"/>
         <source>Keterangan</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="666"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="673"/>
         <source>Catat hasil BPJS</source>
         <translation>Record BPJS results</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="700"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="707"/>
         <source>{n} peserta akan masuk daftar.</source>
         <translation>{n} participants will be on the list.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="703"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="710"/>
         <source>Sudah dikirim ke BPJS: {sent}; terdaftar (ber-KPJ): {ok}; ditolak BPJS: {rej}.</source>
         <translation>Sent to BPJS: {sent}; registered (with KPJ): {ok}; rejected by BPJS: {rej}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="711"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="718"/>
         <source>Simpan daftar pendaftaran BPJS</source>
         <translation>Save BPJS registration list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="722"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="729"/>
         <source>Daftar pendaftaran BPJS</source>
         <translation>BPJS registration list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="723"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="730"/>
         <source>{n} peserta ditulis ke {path} dan ditandai dikirim ke BPJS pada {day}.</source>
         <translation>{n} participants written to {path} and marked as sent to BPJS on {day}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="731"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="738"/>
         <source>Pilih berkas jawaban BPJS</source>
         <translation>Choose BPJS&apos;s answer file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="750"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="757"/>
         <source>(tidak ada)</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="752"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="759"/>
         <source>kolom {n}</source>
         <translation>column {n}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="761"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="768"/>
         <source>{name}, lembar {sheet}: {kpj} nomor KPJ baru, {rej} penolakan, {same} sudah tercatat, {unknown} NIK tidak dikenal, {not_sent} belum pernah dikirim, {bad} baris salah. NIK yang tidak dikenal tidak ditambahkan.</source>
         <translation>{name}, sheet {sheet}: {kpj} new KPJ numbers, {rej} rejections, {same} already recorded, {unknown} unknown NIKs, {not_sent} never sent, {bad} faulty rows. Unknown NIKs are not added.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="781"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="788"/>
         <source>Jawaban BPJS</source>
         <translation>BPJS&apos;s answer</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="782"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="789"/>
         <source>Dicatat: {kpj} nomor KPJ dan {rej} penolakan. Semuanya sampai ke {n} desa lewat tanda terima berikutnya.</source>
         <translation>Recorded: {kpj} KPJ numbers and {rej} rejections. They reach {n} villages with the next receipts.</translation>
     </message>
@@ -1055,225 +1055,225 @@
 <context>
     <name>DoubleEnrolmentPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="364"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="371"/>
         <source>Kepesertaan ganda</source>
         <translation>Double enrolment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="372"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="379"/>
         <source>Semua jenis</source>
         <translation>All kinds</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="377"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="384"/>
         <source>Menunggu keputusan</source>
         <translation>Awaiting decision</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="378"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="385"/>
         <source>Sudah diputuskan</source>
         <translation>Decided</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="379"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="386"/>
         <source>Semua</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="380"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="387"/>
         <source>Semua wilayah</source>
         <translation>All areas</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="383"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="390"/>
         <source>Periksa ulang semua peserta</source>
         <translation>Check all participants again</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="386"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="393"/>
         <source>Impor daftar NIK APBD…</source>
         <translation>Import APBD NIK list…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="397"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="404"/>
         <source>No.</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="397"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="404"/>
         <source>Jenis</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="398"/>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="487"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="405"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="494"/>
         <source>NIK</source>
         <translation>NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="399"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="406"/>
         <source>Pertama</source>
         <translation>First</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="400"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="407"/>
         <source>Kedua</source>
         <translation>Second</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="401"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="408"/>
         <source>Ditemukan</source>
         <translation>Found</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="402"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="409"/>
         <source>Keputusan</source>
         <translation>Decision</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="410"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="417"/>
         <source>Kepesertaan pertama</source>
         <translation>First enrolment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="411"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="418"/>
         <source>Kepesertaan kedua</source>
         <translation>Second enrolment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="417"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="424"/>
         <source>Catatan keputusan (mis. hasil cek ke Dukcapil atau ke desa)</source>
         <translation>Decision note (e.g. what Dukcapil or the village said)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="418"/>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="526"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="425"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="533"/>
         <source>Yang pertama berlaku</source>
         <translation>The first stands</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="420"/>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="527"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="427"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="534"/>
         <source>Yang kedua berlaku</source>
         <translation>The second stands</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="422"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="429"/>
         <source>Bukan orang yang sama</source>
         <translation>Not the same person</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="434"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="441"/>
         <source>Bandingkan dan putuskan</source>
         <translation>Compare and decide</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="465"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="472"/>
         <source>Menunggu keputusan: {nik} NIK sama di dua desa, {apbd_cases} NIK juga di daftar APBD, {sim} mirip (nama, tanggal lahir dan KK sama dengan NIK lain). Daftar APBD berisi {apbd} NIK.</source>
         <translation>Awaiting decision: {nik} NIKs in two villages, {apbd_cases} NIKs also on the APBD list, {sim} look-alikes (same name, birth date and KK under another NIK). The APBD list holds {apbd} NIKs.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="486"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="493"/>
         <source>Desa</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="488"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="495"/>
         <source>Nama</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="489"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="496"/>
         <source>Tanggal lahir</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="490"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="497"/>
         <source>No. KK</source>
         <translation>KK No.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="491"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="498"/>
         <source>Kategori</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="492"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="499"/>
         <source>Sumber dana</source>
         <translation>Funding</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="493"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="500"/>
         <source>Mulai</source>
         <translation>Start</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="494"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="501"/>
         <source>No. registrasi</source>
         <translation>Registration no.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="511"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="518"/>
         <source>Diputuskan {when} oleh {who}: {decision}. {note}</source>
         <translation>Decided {when} by {who}: {decision}. {note}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="517"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="524"/>
         <source>Hanya admin atau verifikator yang boleh memutuskan.</source>
         <translation>Only an admin or a verifier may decide.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="519"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="526"/>
         <source>APBD yang berlaku</source>
         <translation>APBD stands</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="520"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="527"/>
         <source>Kepesertaan desa berlaku</source>
         <translation>The village&apos;s enrolment stands</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="522"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="529"/>
         <source>Bila APBD yang berlaku, desa menerima penolakan di tanda terima berikutnya. Bila kepesertaan desa yang berlaku, keluarkan NIK ini dari daftar APBD.</source>
         <translation>If APBD stands, the village receives the rejection in its next receipt. If the village&apos;s enrolment stands, take this NIK off the APBD list.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="529"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="536"/>
         <source>Kepesertaan yang tidak berlaku ditolak; desanya menerima alasan &quot;sudah terdaftar di Desa … sejak …&quot; di tanda terima berikutnya. Desa yang lain tidak menerima apa-apa.</source>
         <translation>The enrolment that does not stand is rejected; its village receives the reason &quot;already enrolled in Desa … since …&quot; in its next receipt. The other village receives nothing.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="549"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="556"/>
         <source>Periksa ulang</source>
         <translation>Check again</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="551"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="558"/>
         <source>Kasus baru: {nik} NIK sama di dua desa, {apbd} NIK di daftar APBD, {sim} mirip. {closed} kasus selesai sendiri. Menunggu keputusan: {open}.</source>
         <translation>New cases: {nik} NIKs in two villages, {apbd} NIKs on the APBD list, {sim} look-alikes. {closed} cases closed by themselves. Awaiting decision: {open}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="562"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="569"/>
         <source>Pilih daftar NIK peserta APBD</source>
         <translation>Choose the APBD participants NIK list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="569"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="576"/>
         <source>Daftar APBD sekarang {n} NIK ({added} baru, {removed} keluar). {cases} peserta desa juga ada di daftar itu dan menunggu keputusan.</source>
         <translation>The APBD list now holds {n} NIKs ({added} new, {removed} left). {cases} village participants are also on it and await a decision.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="575"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="582"/>
         <source>{n} baris dilewati:</source>
         <translation>{n} rows skipped:</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="577"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="584"/>
         <source>baris {row}: {reason}</source>
         <translation>row {row}: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="580"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="587"/>
         <source>Daftar APBD</source>
         <translation>APBD list</translation>
     </message>
@@ -4466,11 +4466,6 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
         <translation>No update is waiting to be installed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="490"/>
-        <source>Bulan &apos;{value}&apos; tidak dikenal. Tulis sebagai TTTT-BB, misalnya 2026-05.</source>
-        <translation>Month &apos;{value}&apos; is not recognised. Write it as YYYY-MM, for example 2026-05.</translation>
-    </message>
-    <message>
         <location filename="../../kudus_desktop/core/rules/labels.py" line="493"/>
         <source>Jumlah bulan {months} tidak sah (1 sampai 24).</source>
         <translation>Number of months {months} is not valid (1 to 24).</translation>
@@ -4856,6 +4851,11 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
         <translation>The file {path} is too large ({size} MB; the limit is {max} MB). Split the list into several files.</translation>
     </message>
     <message>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="490"/>
+        <source>Bulan &apos;{value}&apos; tidak dikenal. Tulis sebagai BB/TTTT, misalnya 05/2026 (atau Mei 2026).</source>
+        <translation>Month &apos;{value}&apos; is not known. Write it as MM/YYYY, for example 05/2026 (or Mei 2026).</translation>
+    </message>
+    <message>
         <location filename="../../kudus_desktop/core/rules/labels.py" line="676"/>
         <source>Berkas {path} dilindungi kata sandi. Buka di Excel, hapus kata sandinya, simpan, lalu impor lagi.</source>
         <translation>The file {path} is protected by a password. Open it in Excel, remove the password, save it and import again.</translation>
@@ -5048,20 +5048,20 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="294"/>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="414"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="415"/>
         <source>Sumber dana</source>
         <translation>Funding</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="296"/>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="375"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="376"/>
         <source>Dibayar</source>
         <translation>Paid</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="297"/>
         <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="321"/>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="343"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="344"/>
         <source>Keadaan</source>
         <translation>State</translation>
     </message>
@@ -5077,7 +5077,7 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="311"/>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="374"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="375"/>
         <source>Bulan</source>
         <translation>Month</translation>
     </message>
@@ -5093,7 +5093,7 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="338"/>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="412"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="413"/>
         <source>No.</source>
         <translation>No.</translation>
     </message>
@@ -5104,296 +5104,296 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="340"/>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="596"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="600"/>
         <source>Jumlah</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="340"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="341"/>
         <source>Untuk bulan</source>
         <translation>For months</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="341"/>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="374"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="342"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="375"/>
         <source>Peserta</source>
         <translation>Participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="341"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="342"/>
         <source>Referensi</source>
         <translation>Reference</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="342"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="343"/>
         <source>Dicatat oleh</source>
         <translation>Recorded by</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="346"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="347"/>
         <source>Batalkan pembayaran terpilih…</source>
         <translation>Void selected payment…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="367"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="368"/>
         <source>pagu yang disahkan dalam APBDes</source>
         <translation>amount adopted in the village budget</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="368"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="369"/>
         <source>Simpan anggaran</source>
         <translation>Save budget</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="374"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="375"/>
         <source>Jatuh tempo</source>
         <translation>Due</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="374"/>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="449"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="375"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="450"/>
         <source>Tagihan</source>
         <translation>Bill</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="375"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="376"/>
         <source>Belum dibayar</source>
         <translation>Unpaid</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="375"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="376"/>
         <source>Pembayaran diterima</source>
         <translation>Payments received</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="378"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="379"/>
         <source>Simpan laporan Excel…</source>
         <translation>Save Excel report…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="381"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="382"/>
         <source>Cetak rekap…</source>
         <translation>Print recap…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="387"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="388"/>
         <source>Tahun</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="388"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="389"/>
         <source>Rencana tambahan peserta</source>
         <translation>Planned additional participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="389"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="390"/>
         <source>Kebutuhan anggaran</source>
         <translation>Budget needed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="398"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="399"/>
         <source>Anggaran APBDes (Rp)</source>
         <translation>Village budget line (Rp)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="412"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="413"/>
         <source>Jenis</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="413"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="414"/>
         <source>Berlaku</source>
         <translation>Valid</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="415"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="416"/>
         <source>Rincian</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="416"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="417"/>
         <source>Aktif</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="417"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="418"/>
         <source>Dasar hukum</source>
         <translation>Legal basis</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="420"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="421"/>
         <source>Aktifkan / nonaktifkan baris terpilih</source>
         <translation>Switch selected row on / off</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="423"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="424"/>
         <source>Tambah baris tarif…</source>
         <translation>Add rate row…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="430"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="431"/>
         <source>Hanya admin yang boleh mengubah tarif.</source>
         <translation>Only an admin may change rates.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="433"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="434"/>
         <source>Iuran setiap bulan dihitung dari baris tarif yang berlaku pada bulan itu. Diskon PP 50/2025 (April-Desember 2026) dikecualikan untuk iuran dari APBN/APBD; berlakunya untuk APBDes belum pasti, jadi barisnya nonaktif sampai BPJS Kudus memastikannya.</source>
         <translation>Each month&apos;s premium comes from the rate rows valid in that month. The PP 50/2025 discount (April-December 2026) excludes premiums paid from APBN/APBD; whether it applies to the village budget is unconfirmed, so its row stays off until BPJS Kudus confirms it.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="450"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="451"/>
         <source>Pembayaran</source>
         <translation>Payments</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="451"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="452"/>
         <source>Anggaran</source>
         <translation>Budget</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="452"/>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="681"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="453"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="685"/>
         <source>Tarif</source>
         <translation>Rate</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="510"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="514"/>
         <source>Tagihan {month}: {n} peserta, {total}. Jatuh tempo {due}. Dibayar {paid}; belum dibayar {open} ({unpaid} peserta).</source>
         <translation>Bill for {month}: {n} participants, {total}. Due {due}. Paid {paid}; unpaid {open} ({unpaid} participants).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="519"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="523"/>
         <source>{n} peserta menunggak setelah jatuh tempo.</source>
         <translation>{n} participants are in arrears after the due date.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="522"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="526"/>
         <source>{n} peserta gugur (lebih dari 3 bulan tidak dibayar) dan harus didaftarkan ulang.</source>
         <translation>{n} participants lapsed (more than 3 months unpaid) and must be registered again.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="525"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="529"/>
         <source>{n} peserta dibiayai APBD Kabupaten, tidak ditagih ke desa.</source>
         <translation>{n} participants are funded by the regency and not billed to the village.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="530"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="534"/>
         <source>{n} orang tidak ditagih karena belum disetujui verifikator atau ditolak kabupaten/BPJS (lihat di bawah).</source>
         <translation>{n} people are not billed because the verifier has not approved them or the regency/BPJS rejected them (see below).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="497"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="498"/>
         <source>dibatalkan: {reason}</source>
         <translation>voided: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="497"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="498"/>
         <source>sah</source>
         <translation>valid</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="554"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="558"/>
         <source>({active} peserta aktif + {add} tambahan) × 12 bulan × {rates} = {total}</source>
         <translation>({active} active participants + {add} additional) × 12 months × {rates} = {total}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="562"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="566"/>
         <source>{n} orang lain belum disetujui atau ditolak, jadi tidak dianggarkan.</source>
         <translation>{n} other people are not approved or were rejected, so they are not budgeted.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="569"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="573"/>
         <source>Perhatian: {n} peserta, kurang dari jumlah minimal {min} peserta per desa yang ditetapkan kabupaten.</source>
         <translation>Note: {n} participants, fewer than the minimum of {min} per village set by the regency.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="577"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="581"/>
         <source>Realisasi {year}: {received} dari anggaran {budget} ({pct:.1f}%). Tunggakan {arrears}.</source>
         <translation>Spent in {year}: {received} of the budget {budget} ({pct:.1f}%). Arrears {arrears}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="587"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="591"/>
         <source>Anggaran {year} belum dicatat. Diterima {received}; tunggakan {arrears}.</source>
         <translation>The {year} budget is not recorded. Paid {received}; arrears {arrears}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="501"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="505"/>
         <source>JKK {pct}% × {income} + JKM {jkm}</source>
         <translation>JKK {pct}% × {income} + JKM {jkm}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="504"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="508"/>
         <source>diskon {pct}%</source>
         <translation>discount {pct}%</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="414"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="415"/>
         <source>semua</source>
         <translation>all</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="416"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="417"/>
         <source>ya</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="416"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="417"/>
         <source>tidak</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="619"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="623"/>
         <source>Pembayaran iuran</source>
         <translation>Premium payment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="620"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="624"/>
         <source>Pembayaran {amount} dicatat untuk {n} peserta, {period}.</source>
         <translation>Payment of {amount} recorded for {n} participants, {period}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="629"/>
         <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="633"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="637"/>
         <source>Batalkan pembayaran</source>
         <translation>Void payment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="629"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="633"/>
         <source>Pilih pembayarannya di daftar lebih dahulu.</source>
         <translation>Select the payment in the list first.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="634"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="638"/>
         <source>Alasan pembatalan (bulan-bulannya kembali belum dibayar; catatannya tetap ada):</source>
         <translation>Reason for voiding (its months become unpaid again; the record stays):</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="649"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="653"/>
         <source>Simpan laporan iuran</source>
         <translation>Save premium report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="658"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="662"/>
         <source>Laporan iuran</source>
         <translation>Premium report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="659"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="663"/>
         <source>Laporan {year} ({n} pembayaran) ditulis ke {path}.</source>
         <translation>The {year} report ({n} payments) was written to {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="672"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="676"/>
         <source>Rekap iuran {year}</source>
         <translation>Premium recap {year}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="673"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="677"/>
         <source>Rekapitulasi iuran bulanan tahun {year} dengan tanda tangan</source>
         <translation>Monthly premium recap for {year} with signatures</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="681"/>
+        <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="685"/>
         <source>Pilih barisnya di tabel lebih dahulu.</source>
         <translation>Select the row in the table first.</translation>
     </message>
@@ -5550,8 +5550,8 @@ Continue?</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="227"/>
-        <source>Berlaku mulai (TTTT-BB)</source>
-        <translation>Valid from (YYYY-MM)</translation>
+        <source>Berlaku mulai (BB/TTTT)</source>
+        <translation>Valid from (MM/YYYY)</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/gui/village/premiums_page.py" line="228"/>
@@ -5610,148 +5610,148 @@ Continue?</translation>
 <context>
     <name>RegencyDashboardPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="188"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="195"/>
         <source>Beranda</source>
         <extracomment>Line colours for the nine kecamatan, distinguishable in print and for colour-blind readers. A kecamatan or desa code whose participants the user wants to see.</extracomment>
         <translation>Home</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="192"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="199"/>
         <source>Simpan laporan cakupan…</source>
         <translation>Save coverage report…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="202"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="209"/>
         <source>Peserta aktif</source>
         <translation>Active participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="203"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="210"/>
         <source>Baru bulan ini</source>
         <translation>New this month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="204"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="211"/>
         <source>Berhenti bulan ini</source>
         <translation>Ended this month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="205"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="212"/>
         <source>Desa tanpa kabar 30 hari</source>
         <translation>Villages silent for 30 days</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="206"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="213"/>
         <source>Desa dengan paket hilang</source>
         <translation>Villages with missing packages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="207"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="214"/>
         <source>Kepesertaan ganda terbuka</source>
         <translation>Open double enrolments</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="215"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="222"/>
         <source>Kecamatan / desa</source>
         <translation>Kecamatan / village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="215"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="222"/>
         <source>Aktif</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="217"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="224"/>
         <source>Baru</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="217"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="224"/>
         <source>Berhenti</source>
         <translation>Ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="217"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="224"/>
         <source>Ber-KPJ</source>
         <translation>With KPJ</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="217"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="224"/>
         <source>Iuran bulan ini lunas</source>
         <translation>Paid this month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="218"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="225"/>
         <source>Ganda</source>
         <translation>Doubles</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="218"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="225"/>
         <source>Kontak terakhir</source>
         <translation>Last contact</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="218"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="225"/>
         <source>Paket hilang</source>
         <translation>Missing packages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="228"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="235"/>
         <source>Klik dua kali kecamatan atau desa untuk melihat daftar pesertanya.</source>
         <translation>Double-click a kecamatan or village to see its participants.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="232"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="239"/>
         <source>Peserta aktif per kecamatan pada akhir bulan</source>
         <translation>Active participants per kecamatan at month end</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="271"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="278"/>
         <source>belum pernah</source>
         <translation>never</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="273"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="280"/>
         <source>{n} desa tanpa kabar</source>
         <translation>{n} villages silent</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="282"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="289"/>
         <source>{n} sudah ber-KPJ</source>
         <translation>{n} with a KPJ number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="288"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="295"/>
         <source>dari {n} desa</source>
         <translation>of {n} villages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="291"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="298"/>
         <source>{n} paket belum sampai</source>
         <translation>{n} packages not arrived</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="294"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="301"/>
         <source>{nik} NIK sama, {apbd} APBD, {sim} mirip</source>
         <translation>{nik} same NIK, {apbd} APBD, {sim} look-alike</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="318"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="325"/>
         <source>Jumlah kabupaten</source>
         <translation>Regency total</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="334"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="341"/>
         <source>Simpan laporan cakupan</source>
         <translation>Save coverage report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="347"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="354"/>
         <source>Laporan cakupan</source>
         <translation>Coverage report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="348"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="355"/>
         <source>Laporan cakupan {n} desa disimpan ke {path}.</source>
         <translation>Coverage report of {n} villages saved to {path}.</translation>
     </message>

@@ -2,6 +2,7 @@ from datetime import date
 
 import pytest
 
+from kudus_desktop.core.errors import KudusError
 from kudus_desktop.core.rules.dates import DateParseError, format_date, format_date_long, format_rupiah, parse_date_text
 from kudus_desktop.core.rules.nik import NumberError, mask_nik, mask_nik_last4, parse_kk, parse_nik
 
@@ -111,3 +112,20 @@ def test_rupiah_amounts_are_read_as_clerks_write_them() -> None:
         assert parse_rupiah(text) == 84_000, text
     for text in ("", "-5.000", "belum tahu"):
         assert parse_rupiah(text) == 0, text
+
+
+def test_times_and_months_are_shown_one_way() -> None:
+    from kudus_desktop.core.rules.dates import format_period, format_stamp
+    from kudus_desktop.core.village.premiums import month_text, parse_month
+
+    assert format_stamp("2026-12-03 11:13:05") == "03/12/2026 11:13"
+    assert format_stamp("2026-12-03 11:13:05", seconds=True) == "03/12/2026 11:13:05"
+    assert format_stamp("2026-12-03") == "03/12/2026"
+    assert format_stamp(None) == "" and format_stamp("kemarin") == "kemarin"
+    assert format_period("2026-12") == "Desember 2026" and format_period("2026-13") == "2026-13"
+    for typed in ("05/2026", "2026-05", "5/2026", "Mei 2026", "mei 2026"):
+        assert month_text(parse_month(typed)) == "2026-05", typed
+    assert month_text(parse_month("Agt 2026")) == month_text(parse_month("Agustus 2026")) == "2026-08"
+    with pytest.raises(KudusError) as caught:
+        parse_month("Bulan 2026")
+    assert "BB/TTTT" in str(caught.value)

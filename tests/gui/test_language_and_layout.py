@@ -221,3 +221,31 @@ def test_qts_own_words_are_indonesian(qt_indonesian: None, qtbot: QtBot) -> None
     assert {"Halaman berikutnya", "Perbesar", "Cetak", "Melintang", "Pengaturan halaman"} <= tips, sorted(tips)
     english = {"Next page", "Zoom in", "Print", "Cancel", "Copy", "Paste"}
     assert not english & (tips | shown | set(texts))
+
+
+def test_dates_and_times_are_shown_one_way_on_every_page(
+    window: MainWindow, gui_service: ParticipantService, qtbot: QtBot
+) -> None:
+    """Dates as 03/12/2026, times as 03/12/2026 11:13, months as Desember 2026: never the stored
+    2026-12-03 11:13:05 or 2026-12 in a list (the approval queue and the sync lists showed it)."""
+    import re
+
+    from PySide6.QtWidgets import QTableView
+
+    for n in range(1, 4):
+        window.signals.changed.emit(gui_service.create(make_draft(n))[1])
+    stored = re.compile(r"\b\d{4}-\d{2}(-\d{2})?\b")
+    seen = 0
+    for key in ("beranda", "peserta", "persetujuan", "iuran", "impor", "sinkronisasi", "pengaturan"):
+        window.show_page(key)
+        settle(qtbot)
+        for view in window.findChildren(QTableView):
+            model = view.model()
+            if not view.isVisible() or model is None:
+                continue
+            for row in range(min(model.rowCount(), 30)):
+                for col in range(model.columnCount()):
+                    text = str(model.index(row, col).data() or "")
+                    seen += 1
+                    assert not stored.search(text), f"{key}: {view.objectName()} shows {text!r}"
+    assert seen > 50, "the lists were empty: nothing was checked"

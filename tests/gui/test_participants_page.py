@@ -416,7 +416,7 @@ def test_the_form_shows_the_latest_decision_and_its_whole_reason(
     qtbot.addWidget(d)
     d.show()
     qtbot.waitUntil(lambda: d.standing_info.isVisible())
-    assert "Ditolak kabupaten/BPJS" in d.standing_info.text() and "2026-11-20 10:15" in d.standing_info.text()
+    assert "Ditolak kabupaten/BPJS" in d.standing_info.text() and "20/11/2026 10:15" in d.standing_info.text()
     assert reason in d.standing_info.text()  # in full, not cut off
 
 

@@ -82,6 +82,31 @@ def format_month(year: int, month: int) -> str:
     return f"{MONTHS_ID[month - 1]} {year}"
 
 
+def format_stamp(stamp: str | None, *, seconds: bool = False) -> str:
+    """A stored time (``2026-12-03 11:13:05``) as the window shows every time: 03/12/2026 11:13.
+    A stored date alone shows as a date; anything else is shown as it is; empty for ``None``."""
+    if not stamp:
+        return ""
+    try:
+        when = datetime.fromisoformat(stamp.strip())
+    except ValueError:
+        return stamp
+    if len(stamp.strip()) <= 10:
+        return when.strftime("%d/%m/%Y")
+    return when.strftime("%d/%m/%Y %H:%M:%S" if seconds else "%d/%m/%Y %H:%M")
+
+
+def format_period(period: str | None) -> str:
+    """A stored month (``2026-12``) as Desember 2026; anything else as it is."""
+    if not period:
+        return ""
+    try:
+        year, month = (int(x) for x in period.split("-"))
+        return format_month(year, month) if 1 <= month <= 12 else period
+    except ValueError:
+        return period
+
+
 def format_rupiah(amount: int) -> str:
     """Rp16.800, with the dot as thousands separator as Indonesians write it."""
     sign = "-" if amount < 0 else ""

@@ -488,7 +488,7 @@ MESSAGES: dict[str, str] = {
     "update_none": QT_TRANSLATE_NOOP("Pesan", "Tidak ada pembaruan yang menunggu untuk dipasang."),
     # Premiums
     "month_invalid": QT_TRANSLATE_NOOP(
-        "Pesan", "Bulan '{value}' tidak dikenal. Tulis sebagai TTTT-BB, misalnya 2026-05."
+        "Pesan", "Bulan '{value}' tidak dikenal. Tulis sebagai BB/TTTT, misalnya 05/2026 (atau Mei 2026)."
     ),
     "months_invalid": QT_TRANSLATE_NOOP("Pesan", "Jumlah bulan {months} tidak sah (1 sampai 24)."),
     "rate_missing": QT_TRANSLATE_NOOP(

@@ -32,7 +32,7 @@ from sqlalchemy import ColumnElement, Connection, and_, delete, func, or_, selec
 from kudus_desktop.core.enrolment.standing import Standing, enrolled, enrolled_now, standings, standings_where
 from kudus_desktop.core.errors import KudusError
 from kudus_desktop.core.rules.codes import Funding, Mode, Role, Status
-from kudus_desktop.core.rules.dates import format_month, format_rupiah, now_iso
+from kudus_desktop.core.rules.dates import MONTHS_ID, format_month, format_rupiah, now_iso
 from kudus_desktop.core.rules.records import ChangesParticipants, OpChanges, UserView
 from kudus_desktop.core.rules.validation import collapse
 from kudus_desktop.core.storage import faults, settings
@@ -86,15 +86,23 @@ def month_label(m: int) -> str:
 
 
 _MONTH_RE = re.compile(r"^\s*(\d{4})[-/.](\d{1,2})\s*$|^\s*(\d{1,2})[-/.](\d{4})\s*$")
+_NAMED_MONTH_RE = re.compile(r"^\s*([A-Za-z]{3,9})\.?\s+(\d{4})\s*$")
+#: Indonesian month names by their first three letters ("Agu"/"Agustus"; "Agt" is also written).
+_MONTH_NUMBERS = {name.lower()[:3]: n for n, name in enumerate(MONTHS_ID, start=1)} | {"agt": 8}
 
 
 def parse_month(value: str) -> int:
-    """``2026-05`` (or ``05/2026``) as a month index; anything else is refused by name."""
+    """``05/2026`` (as the window shows months), ``2026-05`` (as they are stored) or ``Mei 2026``
+    as a month index; anything else is refused by name."""
     m = _MONTH_RE.match(value or "")
+    named = _NAMED_MONTH_RE.match(value or "")
+    year = month = 0
     if m:
         year, month = (int(m[1]), int(m[2])) if m[1] else (int(m[4]), int(m[3]))
-        if 2000 <= year <= 2100 and 1 <= month <= 12:
-            return year * 12 + month - 1
+    elif named and named[1].lower()[:3] in _MONTH_NUMBERS:
+        month, year = _MONTH_NUMBERS[named[1].lower()[:3]], int(named[2])
+    if 2000 <= year <= 2100 and 1 <= month <= 12:
+        return year * 12 + month - 1
     raise PremiumError("month_invalid", value=value)
 
 

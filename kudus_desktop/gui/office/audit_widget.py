@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from kudus_desktop.core.errors import KudusError
 from kudus_desktop.core.office.accounts import AccountService
 from kudus_desktop.core.reports.exporting import export_audit
+from kudus_desktop.core.rules.dates import format_stamp
 from kudus_desktop.core.rules.records import UserView
 from kudus_desktop.core.storage.audit import AuditEvent, audit_actions, audit_events, log_event
 from kudus_desktop.gui.messages import code_text, inform, show_error
@@ -54,7 +55,7 @@ class AuditTableModel(QAbstractTableModel):
         if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
             return None
         e = self.rows[index.row()]
-        return (e.at, e.username, code_text("audit", e.action), e.detail)[index.column()]
+        return (format_stamp(e.at, seconds=True), e.username, code_text("audit", e.action), e.detail)[index.column()]
 
 
 class AuditWidget(QWidget):

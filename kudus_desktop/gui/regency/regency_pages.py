@@ -45,7 +45,14 @@ from kudus_desktop.core.regency.bpjs import (
 from kudus_desktop.core.regency.doubles import ApbdImport, CaseSide, DoubleCase, DoubleEnrolmentService, ScanResult
 from kudus_desktop.core.regency.overview import AreaSummary, RegencyOverview, coverage_report, overview
 from kudus_desktop.core.rules.codes import Category, can_decide_doubles
-from kudus_desktop.core.rules.dates import format_date, format_date_long, format_month, format_number, from_iso
+from kudus_desktop.core.rules.dates import (
+    format_date,
+    format_date_long,
+    format_month,
+    format_number,
+    format_stamp,
+    from_iso,
+)
 from kudus_desktop.core.rules.nik import mask_nik
 from kudus_desktop.core.rules.records import OfficeProfile, OpChanges, UserView
 from kudus_desktop.core.storage.db import Database
@@ -62,7 +69,7 @@ PALETTE = ("#1f6f5c", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a
 
 
 def _when(stamp: str | None) -> str:
-    return stamp[:16] if stamp else "—"
+    return format_stamp(stamp) if stamp else "—"
 
 
 _DIFFERS = QColor("#9b1c1c")

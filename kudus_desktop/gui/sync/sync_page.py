@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from kudus_desktop import __version__
-from kudus_desktop.core.rules.dates import format_number
+from kudus_desktop.core.rules.dates import format_number, format_stamp
 from kudus_desktop.core.rules.records import OpChanges, UserView
 from kudus_desktop.core.rules.regions import all_regions
 from kudus_desktop.core.storage.db import Database
@@ -155,7 +155,7 @@ class VillageSyncPage(QWidget):
         ol.addWidget(self.sync_now_button)
 
         self.packages = RecordTable(
-            [Col(self.tr("Paket"), lambda p: p.seq), Col(self.tr("Dibuat"), lambda p: p.created_at),
+            [Col(self.tr("Paket"), lambda p: p.seq), Col(self.tr("Dibuat"), lambda p: format_stamp(p.created_at)),
              Col(self.tr("Oleh"), lambda p: p.username), Col(self.tr("Peserta"), lambda p: p.participants),
              Col(self.tr("Isi"), lambda p: self.tr("lengkap") if p.full else self.tr("perubahan")),
              Col(self.tr("Diterima kabupaten"), self._package_state, tooltip=self._package_state),
@@ -252,7 +252,7 @@ class VillageSyncPage(QWidget):
             return self.tr("diganti paket lengkap (nomornya sudah dipakai di kabupaten)")
         if p.acknowledged_at:
             return p.acknowledged_at
-        return self.tr("terkirim {at}").format(at=p.uploaded_at) if p.uploaded_at else self.tr("belum")
+        return self.tr("terkirim {at}").format(at=format_stamp(p.uploaded_at)) if p.uploaded_at else self.tr("belum")
 
     def rotate_keys(self) -> None:
         question = self.tr(
@@ -677,7 +677,7 @@ class DevicesDialog(QDialog):
              Col(self.tr("Keadaan"), lambda d: states.get(d.state, d.state)),
              Col(self.tr("Paket terakhir"), lambda d: d.last_seq or ""),
              Col(self.tr("Versi"), lambda d: d.app_version, tooltip=lambda d: self._version_tip(d)),
-             Col(self.tr("Terdaftar"), lambda d: d.registered_at),
+             Col(self.tr("Terdaftar"), lambda d: format_stamp(d.registered_at)),
              Col(self.tr("Catatan"), lambda d: d.revoke_reason, tooltip=lambda d: d.revoke_reason)],
             "deviceTable",
         )  # fmt: skip

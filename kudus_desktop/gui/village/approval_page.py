@@ -28,7 +28,7 @@ from kudus_desktop.core.enrolment.approval import (
     FieldChange,
 )
 from kudus_desktop.core.rules.codes import can_approve, can_enrol
-from kudus_desktop.core.rules.dates import format_number
+from kudus_desktop.core.rules.dates import format_number, format_stamp
 from kudus_desktop.core.rules.nik import mask_nik
 from kudus_desktop.core.rules.records import OpChanges, UserView
 from kudus_desktop.core.rules.validation import Issue
@@ -40,7 +40,7 @@ from kudus_desktop.gui.village.history_dialog import value_text
 
 
 def _when(stamp: str) -> str:
-    return stamp[:16] if stamp else ""
+    return format_stamp(stamp)
 
 
 def _state_text(item: ApprovalItem) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
-from kudus_desktop.core.rules.dates import format_date
+from kudus_desktop.core.rules.dates import format_date, format_stamp
 from kudus_desktop.core.rules.records import HistoryEntry, ParticipantView
 from kudus_desktop.gui.messages import code_text, field_text
 
@@ -56,7 +56,7 @@ class HistoryTableModel(QAbstractTableModel):
             changes = e.changes or (("", "", ""),)
             for field, old, new in changes:
                 self.rows.append(
-                    (e.at, e.username, code_text("action", e.action), field_text(field) if field else "",
+                    (format_stamp(e.at), e.username, code_text("action", e.action), field_text(field) if field else "",
                      value_text(field, old), value_text(field, new))
                 )  # fmt: skip
 

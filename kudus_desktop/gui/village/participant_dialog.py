@@ -31,7 +31,7 @@ from kudus_desktop.core.enrolment.standing import Standing, StandingInfo
 from kudus_desktop.core.errors import ValidationError
 from kudus_desktop.core.office.accounts import AccountService
 from kudus_desktop.core.rules.codes import Category, Funding, Sex
-from kudus_desktop.core.rules.dates import format_date
+from kudus_desktop.core.rules.dates import format_date, format_stamp
 from kudus_desktop.core.rules.nik import NumberError, parse_nik
 from kudus_desktop.core.rules.records import OpChanges, ParticipantView
 from kudus_desktop.core.rules.validation import DRAFT_FIELDS, Issue, ParticipantDraft, ValidationResult
@@ -313,7 +313,7 @@ class ParticipantDialog(QDialog):
             return
         text = self.tr("Keadaan: {standing}").format(standing=code_text("standing", info.standing))
         if info.at:
-            text += self.tr(" (dicatat {when})").format(when=info.at[:16])
+            text += self.tr(" (dicatat {when})").format(when=format_stamp(info.at))
         if info.reason:
             text += "\n" + self.tr("Alasan: {reason}").format(reason=info.reason)
         self.standing_info.setText(text)
@@ -328,12 +328,12 @@ class ParticipantDialog(QDialog):
             return
         if item.state == ApprovalState.DECLINED:
             text = self.tr("Dikembalikan oleh {who} ({when}): {reason}\nPerbaiki lalu simpan; data menunggu "
-                           "persetujuan lagi.").format(who=item.reviewed_by, when=item.reviewed_at[:16],
+                           "persetujuan lagi.").format(who=item.reviewed_by, when=format_stamp(item.reviewed_at),
                                                        reason=item.reason)  # fmt: skip
         else:
             text = self.tr("Menunggu persetujuan verifikator sejak {when} ({kind}); belum dikirim ke kabupaten "
                            "dan kartunya belum dapat dicetak.").format(
-                when=item.submitted_at[:16], kind=code_text("review_kind", item.kind).lower()
+                when=format_stamp(item.submitted_at), kind=code_text("review_kind", item.kind).lower()
             )  # fmt: skip
         self.review_banner.setText(text)
         self.review_banner.show()

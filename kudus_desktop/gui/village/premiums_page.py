@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from kudus_desktop.core.reports.acts import premium_report
 from kudus_desktop.core.reports.printouts import PrintedTable, premium_recap
 from kudus_desktop.core.rules.codes import Role
-from kudus_desktop.core.rules.dates import format_date, format_number, format_rupiah, parse_rupiah
+from kudus_desktop.core.rules.dates import format_date, format_number, format_period, format_rupiah, parse_rupiah
 from kudus_desktop.core.rules.nik import mask_nik
 from kudus_desktop.core.rules.records import OfficeProfile, OpChanges, UserView
 from kudus_desktop.core.village.premiums import (
@@ -204,7 +204,7 @@ class RateDialog(QDialog):
         self.kind.addItem(code_text("rate_kind", "tarif"), "tarif")
         self.kind.addItem(code_text("rate_kind", "diskon"), "diskon")
         self.valid_from = QLineEdit()
-        self.valid_from.setPlaceholderText("2027-01")
+        self.valid_from.setPlaceholderText("01/2027")
         self.valid_to = QLineEdit()
         self.valid_to.setPlaceholderText(self.tr("kosong: seterusnya"))
         self.funding = QComboBox()
@@ -224,7 +224,7 @@ class RateDialog(QDialog):
         self.note = QLineEdit()
         form = QFormLayout()
         for label, widget in (
-            (self.tr("Jenis"), self.kind), (self.tr("Berlaku mulai (TTTT-BB)"), self.valid_from),
+            (self.tr("Jenis"), self.kind), (self.tr("Berlaku mulai (BB/TTTT)"), self.valid_from),
             (self.tr("Berlaku sampai"), self.valid_to), (self.tr("Sumber dana"), self.funding),
             (self.tr("Penghasilan dilaporkan (Rp)"), self.income), (self.tr("JKK (% penghasilan)"), self.jkk),
             (self.tr("JKM (Rp)"), self.jkm), (self.tr("Diskon (%)"), self.discount),
@@ -337,7 +337,8 @@ class PremiumsPage(QWidget):
         self.pay_table = RecordTable(
             [Col(self.tr("No."), lambda p: p.id),
              Col(self.tr("Tanggal bayar"), lambda p: format_date(date.fromisoformat(p.paid_on))),
-             Col(self.tr("Jumlah"), lambda p: format_rupiah(p.amount)), Col(self.tr("Untuk bulan"), lambda p: p.period),
+             Col(self.tr("Jumlah"), lambda p: format_rupiah(p.amount)),
+             Col(self.tr("Untuk bulan"), lambda p: format_period(p.period)),
              Col(self.tr("Peserta"), lambda p: p.people), Col(self.tr("Referensi"), lambda p: p.reference),
              Col(self.tr("Dicatat oleh"), lambda p: p.created_by),
              Col(self.tr("Keadaan"), self._payment_state, tooltip=self._payment_state)],
@@ -410,7 +411,7 @@ class PremiumsPage(QWidget):
         rate_tab = QWidget()
         self.rate_table = RecordTable(
             [Col(self.tr("No."), lambda r: r.id), Col(self.tr("Jenis"), lambda r: code_text("rate_kind", r.kind)),
-             Col(self.tr("Berlaku"), lambda r: f"{r.valid_from} – {r.valid_to or self.tr('seterusnya')}"),
+             Col(self.tr("Berlaku"), self._rate_period),
              Col(self.tr("Sumber dana"), lambda r: code_text("funding", r.funding) if r.funding else self.tr("semua")),
              Col(self.tr("Rincian"), self._rate_detail),
              Col(self.tr("Aktif"), lambda r: self.tr("ya") if r.active else self.tr("tidak")),
@@ -495,6 +496,9 @@ class PremiumsPage(QWidget):
 
     def _payment_state(self, p: PaymentView) -> str:
         return self.tr("dibatalkan: {reason}").format(reason=p.void_reason) if p.voided_at else self.tr("sah")
+
+    def _rate_period(self, r: Any) -> str:
+        return f"{format_period(r.valid_from)} – {format_period(r.valid_to) or self.tr('seterusnya')}"
 
     def _rate_detail(self, r: Any) -> str:
         if r.kind == "tarif":
@@ -618,7 +622,7 @@ class PremiumsPage(QWidget):
                 self,
                 self.tr("Pembayaran iuran"),
                 self.tr("Pembayaran {amount} dicatat untuk {n} peserta, {period}.").format(
-                    amount=format_rupiah(p.amount), n=p.people, period=p.period
+                    amount=format_rupiah(p.amount), n=p.people, period=format_period(p.period)
                 ),
             )
             self.signals.changed.emit(p.changes)

@@ -39,7 +39,7 @@ from kudus_desktop.core.reports.acts import card_run, list_printed, notices_prin
 from kudus_desktop.core.reports.notice import Notice, notices_beside, notices_for
 from kudus_desktop.core.reports.printouts import PrintedTable, participant_list
 from kudus_desktop.core.rules.card_layout import Paper, SheetLayout, sheet_layout
-from kudus_desktop.core.rules.dates import format_number
+from kudus_desktop.core.rules.dates import format_number, format_stamp
 from kudus_desktop.core.rules.records import OfficeProfile
 from kudus_desktop.core.village.cards import CardAction, CardBatch, CardScope, CardService, StaleCard
 from kudus_desktop.gui import preferences
@@ -267,7 +267,7 @@ class CardPrintDialog(QDialog):
             [Col(self.tr("No. Registrasi"), lambda c: c.reg_no, whole=True),
              Col(self.tr("Nama"), lambda c: c.full_name),
              Col(self.tr("RT/RW"), lambda c: f"{c.rt or '-'}/{c.rw or '-'}"),
-             Col(self.tr("Dicetak"), lambda c: c.printed_at[:10]),
+             Col(self.tr("Dicetak"), lambda c: format_stamp(c.printed_at[:10])),
              Col(self.tr("Kini"), lambda c: code_text("standing", c.now)),
              Col(self.tr("Tindakan"),
                  lambda c: self.tr("Cetak ulang") if c.action == CardAction.REPRINT else self.tr("Tarik kembali")),
