@@ -4,6 +4,10 @@
     python installer/build.py              the PyInstaller folder dist/KudusDesktop
     python installer/build.py --check      ... then run its `--version` and `selftest` headless
     python installer/build.py --installer  ... then the Inno Setup installer (Windows, iscc on PATH)
+    python installer/build.py --no-build --wine
+                                           compile the installer script under Wine (Linux) with a
+                                           stand-in bundle, refuse Windows 7, install and
+                                           uninstall silently, keeping the data
 
 Run it with the environment `tools/dev.py` makes (`.venv`), which has PyInstaller. The version
 comes from ``kudus_desktop.__version__`` everywhere: the executables' version resource, the
@@ -18,6 +22,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -118,11 +123,103 @@ def installer() -> None:
     run([iscc, f"/DAppVersion={__version__}", str(ROOT / "installer" / "kudus-desktop.iss")])
 
 
+def find_iscc() -> Path | None:
+    """Inno Setup's compiler for the Wine check: $KUDUS_ISCC, or the npm package `innosetup`
+    (Inno Setup 6.4, the compiler VS Code's build uses) unpacked in build/innosetup."""
+    named = os.environ.get("KUDUS_ISCC")
+    for candidate in (Path(named) if named else None, ROOT / "build" / "innosetup" / "package" / "bin" / "ISCC.exe"):
+        if candidate is not None and candidate.is_file():
+            return candidate
+    return None
+
+
+def wine_check() -> None:
+    """The installer script as Windows would meet it, under Wine: it compiles (Indonesian
+    messages included); on Windows 7 it refuses with our sentence and installs nothing; on
+    Windows 10 a silent install puts the programs and shortcuts in place, and a silent
+    uninstall removes them and keeps the office's data folder."""
+    wine, iscc = shutil.which("wine"), find_iscc()
+    if not wine or iscc is None:
+        raise SystemExit("the Wine check needs wine (apt: wine wine32) and ISCC.exe (npm: innosetup; or KUDUS_ISCC)")
+    write_icon_and_version()
+    with tempfile.TemporaryDirectory(prefix="kudus-wine-") as tmp:
+        work = Path(tmp)
+        # No Mono or Gecko prompt in a fresh prefix: the installer needs neither.
+        quiet = {"WINEDEBUG": "-all", "WINEDLLOVERRIDES": "mscoree,mshtml="}
+        env = {**os.environ, "WINEPREFIX": str(work / "prefix"), **quiet}
+        stand_in = work / "KudusDesktop"
+        (stand_in / "_internal").mkdir(parents=True)
+        for exe in ("KudusDesktop.exe", "kudus-desktop.exe"):
+            (stand_in / exe).write_bytes(b"MZ stand-in for the check under Wine")
+        (stand_in / "_internal" / "library.txt").write_text("bundle", encoding="utf-8")
+
+        def wine_run(*args: str, check: bool = True, settle: bool = True) -> int:
+            print("+ wine", " ".join(args), flush=True)
+            code = subprocess.run([wine, *args], env=env, cwd=work, check=False, timeout=600).returncode
+            if settle:
+                subprocess.run(["wineserver", "-w"], env=env, check=False, timeout=600)
+            if check and code:
+                raise SystemExit(f"wine {args[0]} exited {code}")
+            return code
+
+        def z(path: Path) -> str:
+            return "Z:" + str(path).replace("/", "\\")
+
+        wine_run(str(iscc), "/Q", f"/DAppVersion={__version__}", f"/DBundleDir={z(stand_in)}", f"/O{z(work)}",
+                 z(ROOT / "installer" / "kudus-desktop.iss"))  # fmt: skip
+        setup = work / f"KudusDesktop-{__version__}-setup.exe"
+        user = work / "prefix" / "drive_c" / "users" / (os.environ.get("USER") or "root")
+        # For all users: Wine 8 cannot resolve the per-user program folder (FOLDERID_UserProgramFiles,
+        # "Failed to expand shell folder constant autopf"); Windows can, and that is the default there.
+        program = work / "prefix" / "drive_c" / "Program Files" / "Kudus Desktop"
+        data = user / "AppData" / "Local" / "KudusDesktop"
+        flags = ("/SILENT", "/SUPPRESSMSGBOXES", "/NORESTART", "/LANG=id", "/ALLUSERS")
+
+        wine_run("winecfg", "/v", "win7")
+        wine_run(str(setup), *flags, f"/LOG={z(work / 'win7.log')}", check=False)
+        log7 = (work / "win7.log").read_text(encoding="utf-8-sig", errors="replace")
+        if "Windows 10 versi 1809" not in log7 or program.exists():
+            raise SystemExit(f"Windows 7 was not refused with the Indonesian sentence:\n{log7}")
+        print("Windows 7: refused with the Indonesian sentence, nothing installed")
+
+        wine_run("winecfg", "/v", "win10")
+        data.mkdir(parents=True, exist_ok=True)
+        (data / "kudus.sqlite").write_bytes(b"the office's data")
+        if wine_run(str(setup), *flags, f"/LOG={z(work / 'install.log')}", check=False):
+            raise SystemExit((work / "install.log").read_text(encoding="utf-8-sig", errors="replace"))
+        installed = [program / "KudusDesktop.exe", program / "kudus-desktop.exe", program / "_internal" / "library.txt"]
+        missing = [str(p) for p in installed if not p.is_file()]
+        if missing:
+            raise SystemExit(f"the silent install left out {missing}")
+        menu = work / "prefix" / "drive_c" / "ProgramData" / "Microsoft" / "Windows" / "Start Menu" / "Programs"
+        menu = menu / "Kudus Desktop"
+        if not (menu / "Kudus Desktop.lnk").is_file():
+            raise SystemExit(f"no Start menu shortcut in {menu}")
+        print("Windows 10: installed silently, with its Start menu shortcuts")
+
+        uninstaller = sorted(program.glob("unins*.exe"))
+        if not uninstaller:
+            raise SystemExit("no uninstaller was installed")
+        # The uninstaller's second phase removes the files, then under Wine lingers on: wait for
+        # the files to go (not for Wine's processes), then end what is left of the prefix.
+        wine_run(str(uninstaller[0]), "/SILENT", "/SUPPRESSMSGBOXES", "/NORESTART", settle=False)
+        deadline = time.monotonic() + 300
+        while (program / "KudusDesktop.exe").exists() and time.monotonic() < deadline:
+            time.sleep(0.5)
+        subprocess.run(["wineserver", "-k"], env=env, check=False)
+        if (program / "KudusDesktop.exe").exists():
+            raise SystemExit("the silent uninstall left the program in place")
+        if (data / "kudus.sqlite").read_bytes() != b"the office's data":
+            raise SystemExit("the uninstall removed the office's data without being asked")
+        print("uninstalled silently; the data folder is kept")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="run the bundle's --version and selftest")
     parser.add_argument("--installer", action="store_true", help="also build the Windows installer")
     parser.add_argument("--no-build", action="store_true", help="only check or package an existing bundle")
+    parser.add_argument("--wine", action="store_true", help="compile, install and uninstall the installer under Wine")
     args = parser.parse_args()
     if not args.no_build:
         bundle()
@@ -130,6 +227,8 @@ def main() -> int:
         check()
     if args.installer:
         installer()
+    if args.wine:
+        wine_check()
     return 0
 
 

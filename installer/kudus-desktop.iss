@@ -7,6 +7,10 @@
 #ifndef AppVersion
   #error Pass /DAppVersion=x.y.z (installer\build.py does)
 #endif
+; The folder installed; the Linux CI's check under Wine passes a small stand-in for it.
+#ifndef BundleDir
+  #define BundleDir "..\dist\KudusDesktop"
+#endif
 
 [Setup]
 AppId={{7C1B6C2E-5F0A-4B7E-9E7A-3D1F2B8C4A11}
@@ -36,26 +40,27 @@ ArchitecturesInstallIn64BitMode=x64compatible
 CloseApplications=yes
 
 [Languages]
-; Indonesian is one of Inno Setup's unofficial translations, not installed with it: the Windows
-; workflow fetches Indonesian.isl from the Inno Setup repository next to this script.
+; Indonesian is one of Inno Setup's unofficial translations, not installed with it:
+; Indonesian.isl beside this script is Files/Languages/Unofficial/Indonesian.isl of the Inno Setup
+; repository (jrsoftware/issrc, commit 6d9d5b0f, for Inno Setup 6.4.0 and later).
 #if FileExists(AddBackslash(SourcePath) + "Indonesian.isl")
 Name: "id"; MessagesFile: "Indonesian.isl"
 #endif
 Name: "en"; MessagesFile: "compiler:Default.isl"
 
 [Messages]
+; Inno Setup 6 refuses a too-old or 32-bit Windows with this one message (its WinVersionTooLowError
+; and OnlyOnTheseArchitectures are no longer shown: seen under Wine, whose Windows 7 got it).
 #if FileExists(AddBackslash(SourcePath) + "Indonesian.isl")
-id.WinVersionTooLowError=Kudus Desktop memerlukan Windows 10 versi 1809 atau yang lebih baru (atau Windows 11), 64-bit. Komputer ini memakai versi yang lebih lama, sehingga Kudus Desktop tidak dapat dipasang. Hubungi DPMD Kabupaten Kudus.
-id.OnlyOnTheseArchitectures=Kudus Desktop hanya dapat dipasang pada Windows 64-bit (x64). Komputer ini memakai Windows 32-bit, sehingga Kudus Desktop tidak dapat dipasang. Hubungi DPMD Kabupaten Kudus.%n%n%1
+id.WindowsVersionNotSupported=Kudus Desktop memerlukan Windows 10 versi 1809 atau yang lebih baru (atau Windows 11), 64-bit (x64). Windows di komputer ini lebih lama atau 32-bit, sehingga Kudus Desktop tidak dapat dipasang. Hubungi DPMD Kabupaten Kudus.
 #endif
-en.WinVersionTooLowError=Kudus Desktop needs 64-bit Windows 10 version 1809 or later (or Windows 11). This PC runs an older version, so Kudus Desktop cannot be installed.
-en.OnlyOnTheseArchitectures=Kudus Desktop can only be installed on 64-bit Windows (x64). This PC runs 32-bit Windows.%n%n%1
+en.WindowsVersionNotSupported=Kudus Desktop needs 64-bit (x64) Windows 10 version 1809 or later, or Windows 11. The Windows on this PC is older or 32-bit, so Kudus Desktop cannot be installed.
 
 [Tasks]
 Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{cm:AdditionalIcons}"
 
 [Files]
-Source: "..\dist\KudusDesktop\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
+Source: "{#BundleDir}\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
 
 [InstallDelete]
 ; Files of the previous version that this one no longer ships.
