@@ -38,6 +38,10 @@ ArchitecturesAllowed=x64compatible
 ArchitecturesInstallIn64BitMode=x64compatible
 ; An update installs over the old version in the same folder; the window must be closed.
 CloseApplications=yes
+; Signed (installer and uninstaller) when installer\build.py is given $KUDUS_SIGNTOOL.
+#ifdef SignTool
+SignTool={#SignTool}
+#endif
 
 [Languages]
 ; Indonesian is one of Inno Setup's unofficial translations, not installed with it:
