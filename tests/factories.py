@@ -4,6 +4,9 @@ village lists as workbooks, enrolling people and carrying packages between offic
 from __future__ import annotations
 
 import hashlib
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -139,3 +142,15 @@ def send(village: Office, regency: Office, stick: Path) -> None:
     RegencySync(regency.db, regency.user).import_package(
         result.copied_to.read_bytes(), result.copied_to.name, confirm_fingerprint=identity(village.db).fingerprint
     )
+
+
+@contextmanager
+def sqlite_file(path: Path | str, **kw: Any) -> Iterator[sqlite3.Connection]:
+    """A plain sqlite3 connection to a test's file, committed and closed afterwards: ``with
+    sqlite3.connect(...)`` commits but leaves the connection open (Python 3.13 warns of it)."""
+    conn = sqlite3.connect(path, **kw)
+    try:
+        with conn:
+            yield conn
+    finally:
+        conn.close()

@@ -1,6 +1,5 @@
 """Backups made with SQLite's backup API, their rotation, and restore with its checks."""
 
-import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -12,13 +11,13 @@ from kudus_desktop.core.paths import DB_FILE_NAME
 from kudus_desktop.core.storage.backup import backup_database, daily_backup_if_due, restore_database, rotate
 from kudus_desktop.core.storage.db import open_database
 from tests.commands import cli
-from tests.factories import make_draft
+from tests.factories import make_draft, sqlite_file
 
 pytestmark = pytest.mark.usefixtures("as_admin")
 
 
 def names(path: Path) -> list[str]:
-    with sqlite3.connect(path) as conn:
+    with sqlite_file(path) as conn:
         return [r[0] for r in conn.execute("SELECT full_name FROM participant ORDER BY id")]
 
 
@@ -66,7 +65,7 @@ def test_restore_refuses_a_damaged_or_foreign_file_and_changes_nothing(
     bad = tmp_path / "bukan.sqlite"
     bad.write_bytes(b"bukan cadangan" * 100)
     foreign = tmp_path / "lain.sqlite"
-    with sqlite3.connect(foreign) as conn:
+    with sqlite_file(foreign) as conn:
         conn.execute("CREATE TABLE x (y)")
     for source, code in (
         (bad, "db_not_sqlite"),

@@ -2,7 +2,6 @@
 and the shipped region list."""
 
 import json
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +11,7 @@ import pytest
 from kudus_desktop.core.paths import DB_FILE_NAME
 from kudus_desktop.core.rules.regions import all_regions, kecamatan_list, region, villages_of
 from tests.commands import cli, cli_process
+from tests.factories import sqlite_file
 
 PASSWORD = "kata-sandi-aman"
 
@@ -30,7 +30,7 @@ def test_init_sets_up_a_village_and_stores_only_a_password_hash(tmp_path: Path, 
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout)
     assert out["ok"] and out["region_name"] == "Getaspejaten" and out["admin"] == "operator1"
-    with sqlite3.connect(data / DB_FILE_NAME) as conn:
+    with sqlite_file(data / DB_FILE_NAME) as conn:
         settings = dict(conn.execute("SELECT key, value FROM setting"))
         stored_hash = conn.execute("SELECT password_hash FROM app_user WHERE username = 'operator1'").fetchone()[0]
     assert settings["mode"] == "desa" and settings["region_code"] == "33.19.03.2008"

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +20,7 @@ from kudus_desktop.core.rules.nik import mask_nik
 from kudus_desktop.core.storage.db import open_database
 from tests.commands import cli
 from tests.conftest import copy_office
-from tests.factories import PASSWORD, make_draft, make_nik, village_list
+from tests.factories import PASSWORD, make_draft, make_nik, sqlite_file, village_list
 
 NEWCOMER: list[list[object]] = [[make_nik(3), "Warsini", "12/05/1980", "L", 1, 1, "Buruh tani"]]
 
@@ -51,12 +50,12 @@ def run(data: Path, *args: str, user: str | None = None, env: dict[str, str] | N
 
 
 def audit(data: Path) -> list[tuple[str, str, str]]:
-    with sqlite3.connect(data / DB_FILE_NAME) as conn:
+    with sqlite_file(data / DB_FILE_NAME) as conn:
         return conn.execute("SELECT username, action, detail FROM audit_event ORDER BY id").fetchall()
 
 
 def people(data: Path) -> int:
-    with sqlite3.connect(data / DB_FILE_NAME) as conn:
+    with sqlite_file(data / DB_FILE_NAME) as conn:
         return int(conn.execute("SELECT count(*) FROM participant").fetchone()[0])
 
 
@@ -108,7 +107,7 @@ def test_roles_are_those_of_the_window(office: Path, tmp_path: Path) -> None:
     switched = run(office, "iuran", "rates", "--id", "2", "--state", "on", user="admin")
     assert switched["returncode"] == 0
     # The person is recorded, never "cli": the import's history and the rate switch.
-    with sqlite3.connect(office / DB_FILE_NAME) as conn:
+    with sqlite_file(office / DB_FILE_NAME) as conn:
         history = (
             "SELECT h.username FROM participant_history h JOIN participant p ON p.id = h.participant_id WHERE p.nik = ?"
         )

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import multiprocessing
 import shutil
-import sqlite3
 import subprocess
 import sys
 from datetime import datetime, timedelta
@@ -26,11 +25,11 @@ from kudus_desktop.core.rules.dates import check_clock
 from kudus_desktop.core.storage.db import open_database
 from kudus_desktop.core.village.premiums import PremiumService
 from tests.conftest import copy_office
-from tests.factories import PASSWORD, make_draft
+from tests.factories import PASSWORD, make_draft, sqlite_file
 
 
 def _counts(data: Path) -> tuple[int, int, int, str]:
-    with sqlite3.connect(data / DB_FILE_NAME) as conn:
+    with sqlite_file(data / DB_FILE_NAME) as conn:
         audit = conn.execute("SELECT count(*) FROM audit_event").fetchone()[0]
         people = conn.execute("SELECT count(*) FROM participant").fetchone()[0]
         rates = conn.execute("SELECT count(*) FROM premium_rate").fetchone()[0]
@@ -156,7 +155,7 @@ def test_wrong_passwords_made_at_once_all_count(template_dir: Path, tmp_path: Pa
     with pytest.raises(AuthError) as locked:
         AccountService(db).login("admin", PASSWORD)
     assert locked.value.code == "account_locked"
-    with sqlite3.connect(data / DB_FILE_NAME) as conn:
+    with sqlite_file(data / DB_FILE_NAME) as conn:
         seen = dict(conn.execute("SELECT action, count(*) FROM audit_event GROUP BY action").fetchall())
     # Every attempt is in the log: wrong passwords until the lock, refused as locked after it.
     assert seen.get("login_failed", 0) >= MAX_FAILURES

@@ -9,7 +9,6 @@ integrity check, nothing partial may be visible afterwards.
 import os
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -19,7 +18,7 @@ import pytest
 
 from kudus_desktop.core.paths import DB_FILE_NAME
 from kudus_desktop.core.storage.db import open_database
-from tests.factories import make_nik, village_list
+from tests.factories import make_nik, sqlite_file, village_list
 
 pytestmark = pytest.mark.usefixtures("as_admin")
 
@@ -57,7 +56,7 @@ def test_an_import_killed_inside_its_transaction_leaves_nobody(tmp_path: Path, d
     killed_at("import.rows_written", cmd, tmp_path)  # every row written, the commit not yet made
     db = open_database(target)  # runs SQLite's quick_check and refuses a damaged file
     db.close()
-    with sqlite3.connect(target / DB_FILE_NAME) as conn:
+    with sqlite_file(target / DB_FILE_NAME) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         people = conn.execute("SELECT count(*) FROM participant").fetchone()[0]
         history = conn.execute("SELECT count(*) FROM participant_history").fetchone()[0]
@@ -67,7 +66,7 @@ def test_an_import_killed_inside_its_transaction_leaves_nobody(tmp_path: Path, d
     # And the same import run to its end afterwards holds everyone once.
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr
-    with sqlite3.connect(target / DB_FILE_NAME) as conn:
+    with sqlite_file(target / DB_FILE_NAME) as conn:
         assert conn.execute("SELECT count(*) FROM participant").fetchone()[0] == ROWS
 
 
@@ -168,7 +167,7 @@ def test_killing_a_large_payment_records_all_of_it_or_nothing(tmp_path: Path, da
                "--amount", str(total), "--date", "2026-11-01", "--data-dir", str(target)]  # fmt: skip
         killed_at(point, cmd, tmp_path)
         open_database(target).close()
-        with sqlite3.connect(target / DB_FILE_NAME) as conn:
+        with sqlite_file(target / DB_FILE_NAME) as conn:
             assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
             payments = conn.execute("SELECT count(*), coalesce(sum(amount), 0) FROM premium_payment").fetchone()
             items = conn.execute("SELECT count(*), coalesce(sum(amount), 0) FROM premium_paid").fetchone()

@@ -25,11 +25,11 @@ from kudus_desktop.core.rules.validation import ParticipantFields
 from kudus_desktop.core.storage.db import Database, open_database
 from kudus_desktop.core.storage.tables import history_table, participant_table
 from kudus_desktop.core.village.premiums import PremiumService
-from tests.factories import make_draft, make_nik
+from tests.factories import make_draft, make_nik, sqlite_file
 
 
 def history_count(service: ParticipantService) -> int:
-    with sqlite3.connect(service.db.path) as conn:
+    with sqlite_file(service.db.path) as conn:
         return conn.execute("SELECT count(*) FROM participant_history").fetchone()[0]
 
 

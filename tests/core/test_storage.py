@@ -16,7 +16,7 @@ from kudus_desktop.core.paths import DB_FILE_NAME, schema_path
 from kudus_desktop.core.storage import db as dbmod
 from kudus_desktop.core.storage.db import SCHEMA_VERSION, open_database
 from kudus_desktop.core.storage.tables import Base
-from tests.factories import PASSWORD, make_draft
+from tests.factories import PASSWORD, make_draft, sqlite_file
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
@@ -46,8 +46,12 @@ def test_sqlalchemy_mappings_match_the_schema_file(tmp_path: Path) -> None:
     Base.metadata.create_all(engine)
     engine.dispose()
     mapped = sqlite3.connect(tmp_path / "mapped.sqlite")
-    assert _shape(from_file) == _shape(mapped)
-    assert from_file.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    try:
+        assert _shape(from_file) == _shape(mapped)
+        assert from_file.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    finally:
+        from_file.close()
+        mapped.close()
 
 
 def test_new_database_is_current_with_wal_and_durable_settings(tmp_path: Path) -> None:
@@ -148,7 +152,7 @@ def test_first_release_database_migrates_forward_after_a_backup(tmp_path: Path) 
     assert service.get(pid).reg_no == "3319032008-00004"
     assert service.get(pid).rev > max(p.rev for p in people.values())
     db.close()
-    with sqlite3.connect(tmp_path / DB_FILE_NAME) as conn:
+    with sqlite_file(tmp_path / DB_FILE_NAME) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert conn.execute("SELECT count(*) FROM setting WHERE key = 'reg_no_seq'").fetchone()[0] == 0
 
@@ -164,7 +168,7 @@ def test_a_failing_migration_leaves_the_old_database_as_it_was(tmp_path: Path, m
     with pytest.raises(StorageError) as err:
         open_database(tmp_path)
     assert err.value.code == "migration_failed" and "disk penuh" in str(err.value)
-    with sqlite3.connect(tmp_path / DB_FILE_NAME) as conn:
+    with sqlite_file(tmp_path / DB_FILE_NAME) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
         assert "rev" not in [r[1] for r in conn.execute("PRAGMA table_info(participant)")]
         assert conn.execute("SELECT count(*) FROM participant").fetchone()[0] == 3
@@ -212,4 +216,8 @@ def test_a_migrated_first_release_database_has_exactly_the_current_shape(tmp_pat
     fresh = sqlite3.connect(tmp_path / "fresh.sqlite")
     fresh.executescript(schema_path().read_text(encoding="utf-8"))
     migrated = sqlite3.connect(tmp_path / DB_FILE_NAME)
-    assert _shape(migrated) == _shape(fresh)
+    try:
+        assert _shape(migrated) == _shape(fresh)
+    finally:
+        fresh.close()
+        migrated.close()
