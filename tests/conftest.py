@@ -10,6 +10,7 @@ import shutil
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -112,11 +113,14 @@ def office_templates(tmp_path_factory: pytest.TempPathFactory, template_dir: Pat
 
 
 class Office:
-    """One installation in a test: its data directory, open database and logged-in admin."""
+    """One installation in a test: its data directory, open database and logged-in admin.
+    Every database an Office opens is closed when the test ends (:func:`closed_offices`)."""
+
+    opened: ClassVar[list[Database]] = []
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.db = open_database(path)
+        self.db = self._open(path)
         self.user = AccountService(self.db).login("admin", PASSWORD)
         self.participants = ParticipantService(self.db, self.user, today=lambda: TODAY)
 
@@ -126,17 +130,31 @@ class Office:
         for suffix in ("-wal", "-shm"):
             self.db_file.with_name(DB_FILE_NAME + suffix).unlink(missing_ok=True)
         shutil.copyfile(source, self.db_file)
-        self.db = open_database(self.path)
+        self.db = self._open(self.path)
         self.participants = ParticipantService(self.db, self.user, today=lambda: TODAY)
 
     def reopen(self) -> None:
         """Open the database again after something outside replaced it (a restore)."""
-        self.db = open_database(self.path)
+        self.db = self._open(self.path)
         self.participants = ParticipantService(self.db, self.user, today=lambda: TODAY)
+
+    @classmethod
+    def _open(cls, path: Path) -> Database:
+        db = open_database(path)
+        cls.opened.append(db)
+        return db
 
     @property
     def db_file(self) -> Path:
         return self.path / DB_FILE_NAME
+
+
+@pytest.fixture(autouse=True)
+def closed_offices() -> Iterator[None]:
+    """Close what the test's Offices opened, also those made in the test itself (a copied PC)."""
+    yield
+    while Office.opened:
+        Office.opened.pop().close()
 
 
 @pytest.fixture
