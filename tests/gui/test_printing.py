@@ -217,7 +217,9 @@ def test_a_reprint_can_be_previewed_without_a_reason_but_not_printed_from_the_pr
     first = CardPrintDialog(service, profile, [], None)
     qtbot.addWidget(first)
     first.pdf_button.click()
-    until(qtbot, lambda: cards.unprinted_count() == 0)
+    # The run is on record before its message is shown: wait for the message itself.
+    until(qtbot, lambda: any("kartu ditulis" in m for m in message_boxes))
+    assert cards.unprinted_count() == 0
     message_boxes.clear()  # "2 kartu ditulis ..."
     shown: list[tuple[bool, bool, int]] = []
 
