@@ -27,6 +27,7 @@ from kudus_desktop.core.regency.sync_server import (
     DEFAULT_MAX_BODIES,
     DEFAULT_MAX_BODY,
     DEFAULT_PER_MINUTE,
+    Caller,
     RateLimiter,
     SyncServer,
     SyncServerError,
@@ -105,13 +106,17 @@ def create_app(
         log.info("paket %s dari %s: %s", reply.get("seq"), reply.get("desa"), reply.get("status"))
         return JSONResponse(reply, status_code=status)
 
-    async def receipt(request: Request) -> Response:
+    async def signed_get(request: Request, path: str) -> Caller:
+        """The registered device behind a GET, its headers checked before its (empty) body is read."""
         by_address(request)
         device = request.headers.get(DEVICE_HEADER)
         signature = request.headers.get(SIGNATURE_HEADER)
         await run_in_threadpool(service.admit, device, signature)
         body = await _read_body(request, 0)
-        caller = await run_in_threadpool(service.authenticate, "GET", RECEIPT_PATH, device, signature, body)
+        return await run_in_threadpool(service.authenticate, "GET", path, device, signature, body)
+
+    async def receipt(request: Request) -> Response:
+        caller = await signed_get(request, RECEIPT_PATH)
         reply = await run_in_threadpool(service.receipt, caller)
         if reply is None:
             return Response(status_code=204)
@@ -119,13 +124,8 @@ def create_app(
         return Response(reply.data, media_type="application/octet-stream", headers=headers)
 
     async def update(request: Request) -> Response:
-        by_address(request)
-        device = request.headers.get(DEVICE_HEADER)
-        signature = request.headers.get(SIGNATURE_HEADER)
-        await run_in_threadpool(service.admit, device, signature)
-        body = await _read_body(request, 0)
         path = request.url.path
-        caller = await run_in_threadpool(service.authenticate, "GET", path, device, signature, body)
+        caller = await signed_get(request, path)
         found = await run_in_threadpool(service.update, caller, str(request.path_params["platform"]))
         if found is None:
             return Response(status_code=204)
