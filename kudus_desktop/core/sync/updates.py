@@ -158,7 +158,8 @@ def publish(
         raise UpdateError("update_unreadable", name=payload_path.name, reason=exc.strerror or str(exc)) from None
     if not 0 < size <= MAX_PAYLOAD:
         raise UpdateError("update_too_large", name=payload_path.name, limit=MAX_PAYLOAD // (1024 * 1024))
-    digest = _hash_file(payload_path)
+    with payload_path.open("rb") as f:
+        digest, _size = _digest_rest(f)
     me = identity(db)
     manifest = {
         "kind": "kudus-desktop-update", "format": 1, "regency": values[settings.REGION_CODE.key], "version": version,
@@ -349,18 +350,22 @@ def receive_file(db: Database, path: Path, **kw: Any) -> StagedUpdate:
 
 
 def staged(db: Database, *, tag: str | None = None, running: str = __version__) -> StagedUpdate | None:
-    """The update waiting in the data folder, verified again (it is read before it runs)."""
+    """The update waiting in the data folder, verified again in one read (it is read before it
+    runs); one that is outdated (installed already) or altered on disk is removed."""
     folder = db.data_dir / UPDATE_DIR
-    for path in sorted(folder.glob(f"*{SUFFIX}")) if folder.is_dir() else []:
+    paths = sorted(folder.glob(f"*{SUFFIX}")) if folder.is_dir() else []
+    if not paths:
+        return None
+    sign = regency_key(db)
+    for path in paths:
         try:
-            _regency, sign = _village(db)
             with path.open("rb") as f:
                 info = verify_head(read_head(f, path.name), sign, path.name)
-            check(db, info, path.name, tag=tag, running=running)
-            if path.stat().st_size != len(_head_of(path)) + info.size or _hash_payload(path) != info.sha256:
-                raise UpdateError("update_altered", name=path.name, detail="berkas berubah")
+                check(db, info, path.name, tag=tag, running=running)
+                if _digest_rest(f) != (info.sha256, info.size):
+                    raise UpdateError("update_altered", name=path.name, detail="berkas berubah")
         except (OSError, SyncError):
-            path.unlink(missing_ok=True)  # outdated (installed already) or altered on disk
+            path.unlink(missing_ok=True)
             continue
         return StagedUpdate(info, path)
     return None
@@ -559,26 +564,14 @@ def _safe_name(name: str, tag: str) -> str:
     return cleaned or f"kudus-desktop-{tag}"
 
 
-def _hash_file(path: Path) -> str:
+def _digest_rest(stream: IO[bytes]) -> tuple[str, int]:
+    """The SHA-256 and length of what is left of ``stream``."""
     digest = hashlib.sha256()
-    with path.open("rb") as f:
-        while chunk := f.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _head_of(path: Path) -> bytes:
-    with path.open("rb") as f:
-        return read_head(f, path.name)
-
-
-def _hash_payload(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        read_head(f, path.name)
-        while chunk := f.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
+    size = 0
+    while chunk := stream.read(_CHUNK):
+        digest.update(chunk)
+        size += len(chunk)
+    return digest.hexdigest(), size
 
 
 def _write_json(path: Path, value: dict[str, Any]) -> None:
@@ -600,4 +593,5 @@ def _read_json(path: Path) -> dict[str, Any] | None:
 
 def head_bytes(path: Path) -> bytes:
     """The head of a kept update (what the server answers to "is there a new version?")."""
-    return _head_of(path)
+    with path.open("rb") as f:
+        return read_head(f, path.name)
