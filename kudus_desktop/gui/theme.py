@@ -28,6 +28,8 @@ QLabel#emptyState {{ font-size: 11pt; }}
 QFrame#card {{ background: white; border: 1px solid #dfe5e3; border-radius: 8px; }}
 QLabel#cardValue {{ font-size: 20pt; font-weight: 600; color: {ACCENT}; }}
 QLabel#cardTitle {{ color: {MUTED}; }}
+QPushButton#updateNotice {{ background: {ACCENT}; color: white; font-weight: 600; border: none; border-radius: 4px;
+    padding: 2px 10px; }}
 QLabel#errorBanner {{ background: {ERROR_BG}; color: {ERROR_FG}; border: 1px solid #f5c2c0; border-radius: 6px;
     padding: 6px 8px; }}
 QLabel#reviewBanner {{ background: #fff6e0; color: #6b4a00; border: 1px solid #f0d9a0; border-radius: 6px;

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QProcess
+from PySide6.QtCore import QObject, QProcess, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QPushButton, QWidget
 
@@ -34,7 +34,7 @@ class UpdateDesk(QObject):
         self.waiting: updates.StagedUpdate | None = None
         self.notice = QPushButton()
         self.notice.setObjectName("updateNotice")
-        self.notice.setFlat(True)
+        self.notice.setCursor(Qt.CursorShape.PointingHandCursor)
         self.notice.setVisible(False)
         self.notice.clicked.connect(lambda: self.offer(self.waiting) if self.waiting else None)
         self.file_action = QAction(self.tr("Pasang pembaruan dari &berkas…"), self)
