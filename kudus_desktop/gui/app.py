@@ -79,7 +79,16 @@ def _install(app: QApplication, path: Path) -> QTranslator | None:
     return translator
 
 
+#: How long a thread running Python may keep the interpreter while another waits for it. Each
+#: call Qt makes into our models while it paints (about 800 for a screen of the import
+#: preview) waits that long behind a busy worker thread: at Python's 5 ms a repaint took over a
+#: second while a list was checked, at 0.5 ms it takes about 0.1 s (benchmarks/README.md). Only
+#: a thread that waits makes the other switch, so work on one thread runs as fast as before.
+SWITCH_INTERVAL_S = 0.0005
+
+
 def create_application(argv: list[str] | None = None) -> QApplication:
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(argv or sys.argv)
     app.setApplicationName("Kudus Desktop")

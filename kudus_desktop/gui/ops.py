@@ -28,6 +28,7 @@ class _Relay(QObject):
     done = Signal(object)
     failed = Signal(object)
     progress = Signal(int, int)
+    found = Signal(object)  # a part of the result, ahead of the whole (run_stream)
 
 
 class _Jobs(QObject):
@@ -279,3 +280,34 @@ def run_job(
     relay.progress.connect(show_progress, Qt.ConnectionType.QueuedConnection)
     run_db(parent, lambda: fn(progress, cancel.is_set), finished, failed, relay=relay)
     return dialog
+
+
+def run_stream(
+    parent: QWidget | None,
+    fn: Callable[[Callable[[Any], None], Callable[[int, int], None], Callable[[], bool]], Any],
+    on_found: Callable[[Any], None],
+    on_progress: Callable[[int, int], None],
+    on_done: Callable[[Any], None],
+    on_failed: Callable[[BaseException], None],
+) -> threading.Event:
+    """Run a long core job ``fn(found, progress, cancelled)`` on the database thread whose parts
+    are shown as they come (an import's checked rows), with no dialog over the page: the page
+    shows its own progress and Cancel. Parts, progress and the end arrive in the order sent.
+
+    Returns the cancel flag: set, the core's next check raises CancelledError into
+    ``on_failed``."""
+    cancel = threading.Event()
+    relay = _Relay()
+    last = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - last[0] >= PROGRESS_INTERVAL_S or (total and done >= total):
+            last[0] = now
+            relay.progress.emit(done, total)
+
+    relay.found.connect(on_found, Qt.ConnectionType.QueuedConnection)
+    relay.progress.connect(on_progress, Qt.ConnectionType.QueuedConnection)
+    run_db(parent, lambda: fn(relay.found.emit, progress, cancel.is_set), on_done, on_failed, relay=relay,
+           busy_cursor=False)  # fmt: skip
+    return cancel

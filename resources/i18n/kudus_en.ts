@@ -147,8 +147,9 @@
 <context>
     <name>AppController</name>
     <message>
-        <location filename="../../kudus_desktop/gui/app.py" line="252"/>
+        <location filename="../../kudus_desktop/gui/app.py" line="261"/>
         <source>Folder data tadinya dapat dibaca pengguna lain komputer ini; kini hanya untuk akun Windows/Linux Anda ({n} berkas diperbaiki).</source>
+        <extracomment>How long a thread running Python may keep the interpreter while another waits for it. Each call Qt makes into our models while it paints (about 800 for a screen of the import preview) waits that long behind a busy worker thread: at Python&apos;s 5 ms a repaint took over a second while a list was checked, at 0.5 ms it takes about 0.1 s (benchmarks/README.md). Only a thread that waits makes the other switch, so work on one thread runs as fast as before.</extracomment>
         <translation>Other users of this computer could read the data folder; it is now private to your Windows/Linux account ({n} files repaired).</translation>
     </message>
 </context>
@@ -1361,28 +1362,28 @@
 <context>
     <name>ImportConfirmDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="163"/>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="181"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="173"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="191"/>
         <source>Impor</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="167"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="177"/>
         <source>Baris dengan peringatan yang akan diimpor</source>
         <translation>Rows with warnings that will be imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="172"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="182"/>
         <source>Lewati {n} baris: {kind}</source>
         <translation>Leave out {n} rows: {kind}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="182"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="192"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="198"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="208"/>
         <source>Akan diimpor: {n} baris.</source>
         <translation>To be imported: {n} rows.</translation>
     </message>
@@ -1390,242 +1391,267 @@
 <context>
     <name>ImportPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="210"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="226"/>
         <source>Impor daftar calon peserta</source>
         <translation>Import a candidate list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="213"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="229"/>
         <source>Baca daftar DTKS, DTSEN, P3KE atau daftar RT/RW dari Excel, LibreOffice atau CSV. Tidak ada yang disimpan sebelum pratinjau diperiksa dan impor dikonfirmasi.</source>
         <translation>Read a DTKS, DTSEN, P3KE or RT/RW list from Excel, LibreOffice or CSV. Nothing is saved until the preview has been checked and the import confirmed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="218"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="234"/>
         <source>Pilih berkas…</source>
         <translation>Choose file…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="220"/>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="374"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="236"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="425"/>
         <source>Belum ada berkas dipilih.</source>
         <translation>No file chosen yet.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="232"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="248"/>
         <source>hh/bb/tttt</source>
         <translation>dd/mm/yyyy</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="240"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="256"/>
         <source>hh/bb/tttt (bawaan: hari ini)</source>
         <translation>dd/mm/yyyy (default: today)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="241"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="257"/>
         <source>Ingat pemetaan kolom untuk sumber ini</source>
         <translation>Remember the column mapping for this source</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="246"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="262"/>
         <source>Peserta dari sumber yang sama yang tidak ada di berkas ini masuk daftar tinjauan; tidak ada yang dihentikan otomatis.</source>
         <translation>Participants of the same source who are not in this file go on the review list; nobody is ended automatically.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="250"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="266"/>
         <source>Berkas dan ketentuan</source>
         <translation>File and terms</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="253"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="269"/>
         <source>Lembar</source>
         <translation>Sheet</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="254"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="270"/>
         <source>Baris judul kolom</source>
         <translation>Header row</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="255"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="271"/>
         <source>Sumber data</source>
         <translation>Source list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="256"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="272"/>
         <source>Tanggal sumber data</source>
         <translation>Source list date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="257"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="273"/>
         <source>Kategori (bila tidak ada di berkas)</source>
         <translation>Category (when the file has none)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="258"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="274"/>
         <source>Sumber dana (bila tidak ada di berkas)</source>
         <translation>Funding source (when the file has none)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="259"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="275"/>
         <source>Tanggal mulai kepesertaan</source>
         <translation>Participation start date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="263"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="279"/>
         <source>Bila dicentang, peserta dari sumber ini yang tidak ada lagi di berkas dilaporkan.</source>
         <translation>When ticked, participants of this source no longer in the file are reported.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="269"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="285"/>
         <source>Kolom di berkas</source>
         <translation>Columns in the file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="279"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="295"/>
         <source>Pratinjau</source>
         <translation>Preview</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="285"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="307"/>
+        <source>Ketentuan atau kolom diubah sejak pratinjau: tekan Pratinjau lagi.</source>
+        <translation>A term or column changed since the preview: press Preview again.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="314"/>
         <source>Semua baris</source>
         <translation>All rows</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="286"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="315"/>
         <source>Ditambahkan</source>
         <translation>Added</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="287"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="316"/>
         <source>Diperbarui</source>
         <translation>Updated</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="288"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="317"/>
         <source>Tidak berubah</source>
         <translation>Unchanged</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="289"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="318"/>
         <source>Ditolak</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="290"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="319"/>
         <source>Peringatan</source>
         <translation>Warnings</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="310"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="330"/>
         <source>Simpan laporan masalah…</source>
         <translation>Save problem report…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="312"/>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="451"/>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="523"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="332"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="509"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="650"/>
         <source>Impor</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="334"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="356"/>
         <source>Verifikator memeriksa data, tidak mengimpornya: impor daftar dilakukan oleh admin atau operator.</source>
         <translation>A verifikator checks data and does not import it: lists are imported by an admin or an operator.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="363"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="413"/>
         <source>Pilih daftar</source>
         <translation>Choose a list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="389"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="441"/>
         <source>Kolom NIK tidak ditemukan otomatis: pilih lembar, baris judul dan kolomnya.</source>
         <translation>The NIK column was not found automatically: choose the sheet, the header row and the columns.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="405"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="460"/>
         <source>— tidak ada —</source>
         <translation>— none —</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="407"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="462"/>
         <source>(kolom {n})</source>
         <translation>(column {n})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="451"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="509"/>
         <source>Impor {n} peserta</source>
         <translation>Import {n} participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="369"/>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="370"/>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="461"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="420"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="421"/>
         <source>Membaca {name}…</source>
         <translation>Reading {name}…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="243"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="259"/>
         <source>Daftar lengkap terbaru dari sumber ini</source>
         <translation>The newest complete list from this source</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="474"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="530"/>
+        <source>Membatalkan pratinjau…</source>
+        <translation>Cancelling the preview…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="540"/>
+        <source>Memeriksa {name}…</source>
+        <translation>Checking {name}…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="569"/>
+        <source>Memeriksa… {n} baris sejauh ini: </source>
+        <translation>Checking… {n} rows so far: </translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="583"/>
+        <source>Pratinjau dibatalkan; tidak ada yang disimpan.</source>
+        <translation>Preview cancelled; nothing was saved.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="591"/>
         <source>{add} baru, {update} diperbarui, {same} tidak berubah, {rejected} ditolak, {warn} dengan peringatan</source>
         <translation>{add} new, {update} updated, {same} unchanged, {rejected} rejected, {warn} with warnings</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="483"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="610"/>
         <source>Lembar ini berisi rumus; yang dibaca adalah hasil terakhir yang disimpan Excel.</source>
         <translation>This sheet contains formulas; the values read are the last results Excel saved.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="486"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="613"/>
         <source>{n} peserta aktif dari {source} tidak ada lagi di berkas ini; setelah impor mereka masuk daftar tinjauan (tidak dihentikan otomatis).</source>
         <translation>{n} active participants from {source} are no longer in this file; after the import they go on the review list (not ended automatically).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="496"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="623"/>
         <source>Simpan laporan masalah</source>
         <translation>Save problem report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="505"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="632"/>
         <source>Laporan masalah</source>
         <translation>Problem report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="505"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="632"/>
         <source>{n} baris bermasalah ditulis ke {path}.</source>
         <translation>{n} problem rows written to {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="512"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="639"/>
         <source>Tambahkan {add} peserta baru dan perbarui {update} peserta dari {name}? {rejected} baris yang ditolak tidak diimpor.</source>
         <translation>Add {add} new participants and update {update} from {name}? The {rejected} rejected rows are not imported.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="523"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="304"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="650"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="534"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="661"/>
         <source>Menyimpan peserta…</source>
         <translation>Saving participants…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="545"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="673"/>
         <source>Selesai: {add} peserta ditambahkan, {update} diperbarui.</source>
         <translation>Done: {add} participants added, {update} updated.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="549"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="677"/>
         <source>{n} baris dengan peringatan dilewati.</source>
         <translation>{n} rows with warnings were left out.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="554"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="682"/>
         <source>Impor dibatalkan; tidak ada yang disimpan.</source>
         <translation>Import cancelled; nothing was saved.</translation>
     </message>
@@ -1633,57 +1659,57 @@
 <context>
     <name>ImportPreviewTableModel</name>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="91"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="101"/>
         <source>Baris</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="91"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="101"/>
         <source>NIK di berkas</source>
         <translation>NIK in the file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="91"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="101"/>
         <source>Nama</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="91"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="101"/>
         <source>Hasil</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="91"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="101"/>
         <source>Keterangan</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="97"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="107"/>
         <source>Ditambahkan</source>
         <translation>Added</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="98"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="108"/>
         <source>Diperbarui</source>
         <translation>Updated</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="99"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="109"/>
         <source>Tidak berubah</source>
         <translation>Unchanged</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="100"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="110"/>
         <source>Ditolak</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="117"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="127"/>
         <source> (peringatan)</source>
         <translation> (warning)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="120"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="130"/>
         <source>Diubah: {fields}</source>
         <translation>Changed: {fields}</translation>
     </message>
@@ -5016,7 +5042,7 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
         <translation>Status registered but the KPJ number is empty.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/ops.py" line="246"/>
+        <location filename="../../kudus_desktop/gui/ops.py" line="247"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>

@@ -292,3 +292,54 @@ def test_a_corrected_list_updates_each_person_once_with_history_revs_and_the_que
     waiting = {i.nik: i for i in approval.queue()}
     assert set(waiting) == {nik(1), nik(2), nik(3)} and all(i.state == ApprovalState.WAITING for i in waiting.values())
     assert waiting[nik(3)].makers == ("admin",)  # joined the waiting change, one maker named once
+
+
+def test_checked_rows_are_handed_on_in_file_order_as_the_check_goes(
+    tmp_path: Path, service: ParticipantService
+) -> None:
+    from kudus_desktop.core.village import importing
+
+    rows = [[make_nik(i, birth=date(1980, 5, 12)), f"Orang {i}", "12/05/1980", "L", 1, 1, ""] for i in range(1, 5301)]
+    rows[2] = rows[1]  # a duplicate, refused against the row before it
+    batches: list[list[int]] = []
+    preview = ImportService(service).preview(
+        village_list(tmp_path / "b.xlsx", rows), options=OPTIONS, found=lambda b: batches.append([r.row for r in b])
+    )
+    # A screenful first, then the rest in a few large batches: the page can show rows at once.
+    assert len(batches[0]) == importing.FIRST_BATCH
+    assert [len(b) for b in batches[1:]] == [importing.NEXT_BATCH, 5300 - importing.FIRST_BATCH - importing.NEXT_BATCH]
+    assert [n for b in batches for n in b] == [r.row for r in preview.rows], "every row once, in order"
+    assert preview.rows[2].status == RowStatus.REJECTED
+
+
+def test_the_book_read_to_find_its_columns_is_the_one_previewed_until_the_file_changes(
+    tmp_path: Path, service: ParticipantService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from kudus_desktop.core.village import importing
+
+    opened: list[Path] = []
+    real = importing._Book
+
+    class Counted(real):  # type: ignore[misc, valid-type]
+        def __init__(self, path: Path) -> None:
+            opened.append(path)
+            super().__init__(path)
+
+    monkeypatch.setattr(importing, "_Book", Counted)
+    path = village_list(tmp_path / "d.xlsx", [[nik(1), "Siti", "12/05/1980", "P", 1, 2, "Buruh"]])
+    importer = ImportService(service)
+    info = importer.inspect(path)
+    assert info.best is not None
+    preview = importer.preview(path, sheet=info.best.name, mapping=info.best.mapping,
+                               header_row=info.best.header_row, options=OPTIONS)  # fmt: skip
+    assert [r.name for r in preview.rows] == ["Siti"] and len(opened) == 1, "choosing a file reads it once"
+    # The clerk fixes the file in Excel and previews again: the new file is read, not the kept one.
+    village_list(path, [[nik(1), "Siti Aminah", "12/05/1980", "P", 1, 2, "Buruh"], [nik(2), "Budi", "", "L", 1, 1, ""]])
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    again = importer.preview(path, options=OPTIONS)
+    assert [r.name for r in again.rows] == ["Siti Aminah", "Budi"] and len(opened) == 2
+    importer.forget()
+    importer.preview(path, options=OPTIONS)
+    assert len(opened) == 3, "a forgotten book is read again"

@@ -320,3 +320,39 @@ def test_the_small_parts_of_a_workbook_are_not_read_when_they_are_large(
     with pytest.raises(SourceFileError) as err:
         ImportService(service).preview(padded, options=OPTIONS)
     assert err.value.code == "file_corrupt" and "workbook.xml" in str(err.value)
+
+
+def test_the_long_text_check_finds_exactly_the_runs_a_pattern_pass_finds() -> None:
+    """The check looks at a window at a time; a run at the bound, one short of it, across a window's
+    edge, at a block's start or end, is judged as the plain pattern ``<[^<]{N}`` judges it."""
+    import re
+
+    from kudus_desktop.core.village import sourcefile
+
+    bound = sourcefile._MAX_CELL_BYTES
+    pattern = re.compile(rb"<[^<]{%d}" % bound)
+    markup = b'<c r="A1"><v>12</v></c>' * 20_000  # about twice the bound
+    for length in (bound - 1, bound, bound + 1, 3 * bound):
+        for at in (0, 1, bound // 2 - 3, bound // 2 + 5, len(markup) // 2, len(markup)):
+            block = markup[:at] + b"<t>" + b"x" * length + markup[at:]
+            assert sourcefile._long_text(block) == (pattern.search(block) is not None), (length, at)
+        first_run = b"x" * length + markup  # a block begins after a ">": its first run is text too
+        assert sourcefile._long_text(first_run) == (length >= bound)
+    assert not sourcefile._long_text(markup) and not sourcefile._long_text(b"")
+
+
+def test_a_huge_inline_cell_in_the_sheet_is_refused_before_it_is_parsed(tmp_path: Path, data_dir: Path) -> None:
+    # Text may hold ">": the stream is cut into blocks there, so only the run check sees the cell.
+    chunk = (b"B" * 1023 + b">") * 1024
+    source = raw_xlsx(
+        tmp_path / "sel.xlsx",
+        [
+            b'<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>',
+            b'<row r="2"><c r="A2" t="inlineStr"><is><t>' + chunk * 150 + b"</t></is></c></row>",
+        ],
+        [b"<si><t>NIK</t></si><si><t>NAMA</t></si>"],
+    )
+    done, peak = import_process(data_dir, source)
+    assert peak < PEAK_LIMIT, f"peak {peak / 2**20:.0f} MB"
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert f"{MAX_CELL_CHARS:,}".replace(",", ".") in done.stderr and "karakter" in done.stderr

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
+from kudus_desktop.core.village.importing import FIRST_BATCH
 from kudus_desktop.gui.main_window import MainWindow
 from kudus_desktop.gui.village import import_page as import_module
 from kudus_desktop.gui.village import participants_page as participants_module
@@ -211,3 +212,74 @@ def test_a_verifikator_is_told_before_choosing_a_file_that_importing_is_not_thei
 
 def test_an_admin_sees_no_such_notice(page: ImportPage) -> None:
     assert not page.not_allowed.isVisible() and page.choose_button.isEnabled()
+
+
+def _many(tmp_path: Path, n: int) -> Path:
+    born = date(1980, 5, 12)
+    rows = [
+        [make_nik(i, birth=born), f"Warga {chr(65 + i % 26)}{chr(65 + i // 26 % 26)}", "12/05/1980", "L", 1, 1, ""]
+        for i in range(1, n + 1)
+    ]
+    return village_list(tmp_path / "banyak.xlsx", rows)
+
+
+def test_choosing_a_file_shows_its_first_rows_while_the_rest_are_checked(
+    qtbot: QtBot, page: ImportPage, tmp_path: Path
+) -> None:
+    source = _many(tmp_path, 3000)
+    seen: list[tuple[int, bool, bool]] = []
+    page.model.rowsInserted.connect(
+        lambda *_: seen.append((page.model.rowCount(), page.preview is None, page.cancel_button.isVisibleTo(page)))
+    )
+    page.open_file(source)  # no click on Pratinjau: the columns were found, the preview starts by itself
+    until(qtbot, lambda: page.preview is not None)
+    # The first rows were on screen, with the check still running and Cancel offered, before the end.
+    assert seen[0] == (FIRST_BATCH, True, True), seen
+    assert page.model.rowCount() == 3000 and "3.000 baru" in page.summary.text()
+    assert not page.cancel_button.isVisibleTo(page) and page.commit_button.isEnabled()
+    assert page.commit_button.text() == "Impor 3.000 peserta"
+
+
+def test_a_preview_cancelled_while_checking_leaves_nothing_to_import(
+    qtbot: QtBot, window: MainWindow, page: ImportPage, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    source = _many(tmp_path, 3000)
+    clicked = threading.Event()
+    real = page.importer.preview
+
+    def preview(*args: Any, found: Any, **kw: Any) -> Any:
+        def hold(rows: Any) -> None:
+            found(rows)
+            clicked.wait(30)  # the check goes on only once the clerk has pressed Batal
+
+        return real(*args, found=hold, **kw)
+
+    monkeypatch.setattr(page.importer, "preview", preview)
+
+    def press_cancel(*_: Any) -> None:
+        if not clicked.is_set():
+            page.cancel_button.click()
+            clicked.set()
+
+    page.model.rowsInserted.connect(press_cancel)
+    page.open_file(source)
+    settle(qtbot)
+    assert "Pratinjau dibatalkan" in page.summary.text()
+    assert page.preview is None and page.model.rowCount() == 0 and not page.commit_button.isEnabled()
+    assert window.participants.count() == 0
+
+
+def test_changing_a_term_after_the_preview_asks_for_another_before_importing(
+    qtbot: QtBot, page: ImportPage, tmp_path: Path
+) -> None:
+    page.open_file(_many(tmp_path, 5))
+    until(qtbot, lambda: page.preview is not None)
+    assert page.commit_button.isEnabled() and not page.stale_note.isVisibleTo(page)
+    page.source_date.setText("01/10/2026")
+    assert not page.commit_button.isEnabled() and page.stale_note.isVisibleTo(page)
+    page.preview_button.click()
+    until(qtbot, lambda: page.preview is not None)
+    assert page.preview.options.source_date == "01/10/2026"
+    assert page.commit_button.isEnabled() and not page.stale_note.isVisibleTo(page)

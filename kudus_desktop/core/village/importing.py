@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import threading
 import zipfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -56,6 +57,12 @@ from kudus_desktop.core.village.sourcefile import (
 )
 
 HEADER_SCAN_ROWS = 30
+#: Checked rows are handed on in batches while the rest are checked, so the page shows a
+#: screenful at once: the first batch after this many rows, then about every NEXT_BATCH.
+FIRST_BATCH = 100
+NEXT_BATCH = 5000
+#: Called with each batch of checked rows, in file order; a row handed on never changes.
+RowsFound = Callable[[Sequence["ImportRow"]], None]
 SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv"}
 
 #: Fields a column can be mapped to, in the order the mapping editor shows them.
@@ -290,6 +297,11 @@ class _Book:
         except CalamineError as exc:
             raise SourceFileError("file_corrupt", path=self.path.name, detail=str(exc)[:200]) from None
 
+    def height(self, name: str) -> int:
+        """How many rows a sheet holds once it has been read (0 for CSV: not known beforehand)."""
+        sheet = self._sheets.get(name)
+        return int(getattr(sheet, "total_height", 0) or 0) if sheet is not None else 0
+
     def require_values(self, name: str) -> None:
         """Refuse a sheet whose formulas were never computed: every value read would be empty."""
         scan = self._scans.get(name)
@@ -338,7 +350,11 @@ def _guess_sheet(book: _Book, name: str, fields: Mapping[str, str] = _SYNONYM_FI
 
 def inspect_workbook(path: Path) -> WorkbookInfo:
     """Find, in every sheet, the header row and the column of each known field."""
-    book = _Book(path)
+    return _inspect(_Book(path))
+
+
+def _inspect(book: _Book) -> WorkbookInfo:
+    path = book.path
     guesses = tuple(_guess_sheet(book, n) for n in book.names)
     usable = [g for g in guesses if "nik" in g.mapping]
     best = max(usable, key=lambda g: g.score) if usable else None
@@ -558,9 +574,32 @@ class ImportService:
 
     def __init__(self, participants: ParticipantService) -> None:
         self.participants = participants
+        # The book read to find its sheets is kept for the preview that follows, so choosing a
+        # file reads it once; a changed file (size or time) is read again.
+        self._kept: tuple[tuple[str, int, int], _Book] | None = None
+        self._lock = threading.Lock()
 
     def inspect(self, path: Path) -> WorkbookInfo:
-        return inspect_workbook(path)
+        return _inspect(self._book(path))
+
+    def forget(self) -> None:
+        """Let go of the book kept since the last inspect or preview (its parsed sheets)."""
+        with self._lock:
+            self._kept = None
+
+    def _book(self, path: Path) -> _Book:
+        try:
+            st = path.stat()
+            key: tuple[str, int, int] | None = (str(path.absolute()), st.st_size, st.st_mtime_ns)
+        except OSError:
+            key = None  # the reader says what is wrong with it
+        with self._lock:
+            if key is not None and self._kept is not None and self._kept[0] == key:
+                return self._kept[1]
+        book = _Book(path)
+        with self._lock:
+            self._kept = (key, book) if key is not None else None
+        return book
 
     def saved_mapping(self, source: str) -> dict[str, str]:
         """Header names remembered for a source list (field -> header text)."""
@@ -579,9 +618,13 @@ class ImportService:
         options: ImportOptions = ImportOptions(),
         progress: Progress | None = None,
         cancelled: CancelCheck = never_cancelled,
+        found: RowsFound | None = None,
     ) -> ImportPreview:
-        """Read the file and classify every row: add, update, unchanged or rejected."""
-        book = _Book(path)
+        """Read the file and classify every row: add, update, unchanged or rejected.
+
+        ``found``: called with each batch of checked rows as the check goes on (see
+        :data:`FIRST_BATCH`), the last batch before this returns."""
+        book = self._book(path)
         if sheet is not None and sheet not in book.names:
             raise SourceFileError("sheet_not_found", path=path.name, sheet=sheet)
         if sheet is None or mapping is None or header_row is None:
@@ -631,8 +674,10 @@ class ImportService:
                 born.setdefault(p.birth_date, []).append((p.nik, p.kk or None, p.full_name, p.reg_no, 0))
         sums: dict[int, tuple[float, int]] = {}
         rows: list[ImportRow] = []
-        total = 0
+        total = sent = 0
+        batch = FIRST_BATCH
         picks = tuple((f, mapping[f]) for f in IMPORT_FIELDS if f in mapping)
+        height = max(book.height(sheet) - header_row, 0)
         with cycle_collection_paused():
             for number, values in book.rows(sheet):
                 if number <= header_row:
@@ -642,13 +687,18 @@ class ImportService:
                     if cancelled():
                         raise CancelledError()
                     if progress:
-                        progress(total, 0)
+                        progress(total, max(height, total))
                 row = self._row(number, values, picks, mapping, defaults, options, ctx, existing, seen, sums)
                 if row is not None:
                     if row.status == RowStatus.ADD and row.values is not None:
                         row = _with_likely_same(row, born)
                     rows.append(row)
                     _add_sums(values, sums)
+                    if found is not None and len(rows) - sent >= batch:
+                        found(rows[sent:])
+                        sent, batch = len(rows), NEXT_BATCH
+        if found is not None and len(rows) > sent:
+            found(rows[sent:])
         if progress:
             progress(total, total)
         dropped: list[int] = []

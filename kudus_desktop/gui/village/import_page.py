@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Sequence
 from enum import IntEnum
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QProgressBar,
     QPushButton,
     QSpinBox,
     QTableView,
@@ -44,7 +47,7 @@ from kudus_desktop.core.village.importing import (
     mapping_from_headers,
 )
 from kudus_desktop.gui.messages import ask, code_text, field_text, inform, issue_text, show_error
-from kudus_desktop.gui.ops import run_job
+from kudus_desktop.gui.ops import run_job, run_stream
 from kudus_desktop.gui.signals import AppSignals
 from kudus_desktop.gui.widgets import compact
 
@@ -67,17 +70,24 @@ class ImportPreviewTableModel(QAbstractTableModel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self.rows: tuple[ImportRow, ...] = ()
+        self.rows: list[ImportRow] = []
         self._colours = {
             RowStatus.REJECTED: QBrush(QColor("#fdecea")),
             RowStatus.UNCHANGED: QBrush(QColor("#f1f3f4")),
         }
         self._warn = QBrush(QColor("#fff6db"))
 
-    def set_rows(self, rows: tuple[ImportRow, ...]) -> None:
+    def set_rows(self, rows: Sequence[ImportRow]) -> None:
         self.beginResetModel()
-        self.rows = rows
+        self.rows = list(rows)
         self.endResetModel()
+
+    def append(self, rows: Sequence[ImportRow]) -> None:
+        """Rows checked since the last batch, below the ones shown (the clerk's place is kept)."""
+        if rows:
+            self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(rows) - 1)
+            self.rows.extend(rows)
+            self.endInsertRows()
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.rows)
@@ -206,6 +216,12 @@ class ImportPage(QWidget):
         self.signals = signals
         self.info: WorkbookInfo | None = None
         self.preview: ImportPreview | None = None
+        # The preview being checked: its number (a newer one makes older answers stale), its
+        # cancel flag, and its rows so far by result; ``_stale``: a term or column changed since.
+        self._run = 0
+        self._checking: threading.Event | None = None
+        self._tally: dict[str, int] = {}
+        self._stale = False
 
         title = QLabel(self.tr("Impor daftar calon peserta"))
         title.setObjectName("pageTitle")
@@ -279,6 +295,19 @@ class ImportPage(QWidget):
         self.preview_button = QPushButton(self.tr("Pratinjau"))
         self.preview_button.setObjectName("previewButton")
         self.summary = QLabel()
+        self.summary.setObjectName("previewSummary")
+        self.summary.setWordWrap(True)
+        self.checking_bar = QProgressBar()
+        self.checking_bar.setObjectName("previewProgress")
+        self.checking_bar.setMaximumWidth(180)
+        self.checking_bar.hide()
+        self.cancel_button = QPushButton(self.tr("Batal"))
+        self.cancel_button.setObjectName("cancelPreview")
+        self.cancel_button.hide()
+        self.stale_note = QLabel(self.tr("Ketentuan atau kolom diubah sejak pratinjau: tekan Pratinjau lagi."))
+        self.stale_note.setObjectName("muted")
+        self.stale_note.setWordWrap(True)
+        self.stale_note.hide()
         self.status_filter = QComboBox()
         self.status_filter.setObjectName("previewFilter")
         for text, value in (
@@ -295,18 +324,9 @@ class ImportPage(QWidget):
         self.proxy.setSourceModel(self.model)
         self.table = QTableView()
         self.table.setObjectName("previewTable")
-        self.table.setModel(self.proxy)
         self.table.verticalHeader().hide()
         self.table.setAlternatingRowColors(False)
-        header = self.table.horizontalHeader()
-        for col, width in (
-            (PreviewColumn.ROW, 60),
-            (PreviewColumn.NIK, 150),
-            (PreviewColumn.NAME, 200),
-            (PreviewColumn.RESULT, 190),  # "Ditambahkan (peringatan)" on one line
-        ):
-            header.resizeSection(col, width)
-        header.setSectionResizeMode(PreviewColumn.REASON, QHeaderView.ResizeMode.Stretch)
+        self._show_model(self.model)
         self.report_button = QPushButton(self.tr("Simpan laporan masalah…"))
         self.report_button.setObjectName("reportButton")
         self.commit_button = QPushButton(self.tr("Impor"))
@@ -322,9 +342,11 @@ class ImportPage(QWidget):
         result_row = QHBoxLayout()
         result_row.addWidget(self.preview_button)
         result_row.addWidget(self.summary, 1)
+        result_row.addWidget(self.checking_bar)
+        result_row.addWidget(self.cancel_button)
         result_row.addWidget(self.status_filter)
         bottom = QHBoxLayout()
-        bottom.addStretch(1)
+        bottom.addWidget(self.stale_note, 1)
         bottom.addWidget(self.report_button)
         bottom.addWidget(self.commit_button)
         # A verifikator checks what others imported and imports nothing: said before any file is
@@ -350,12 +372,40 @@ class ImportPage(QWidget):
         self.sheet.currentIndexChanged.connect(self._sheet_changed)
         self.source.currentTextChanged.connect(self._apply_saved_mapping)
         self.preview_button.clicked.connect(self.run_preview)
-        self.status_filter.currentIndexChanged.connect(
-            lambda _i: self.proxy.set_wanted(str(self.status_filter.currentData()))
-        )
+        self.cancel_button.clicked.connect(self._cancel_preview)
+        # A preview holds the terms and columns it was made with: changing one asks for another.
+        for combo in (self.sheet, self.source, self.category, self.funding, *self.mapping.values()):
+            combo.currentIndexChanged.connect(self._terms_changed)
+        self.source.currentTextChanged.connect(self._terms_changed)
+        self.header_row.valueChanged.connect(self._terms_changed)
+        self.source_date.textChanged.connect(self._terms_changed)
+        self.start_date.textChanged.connect(self._terms_changed)
+        self.complete.toggled.connect(self._terms_changed)
+        self.status_filter.currentIndexChanged.connect(self._filter_changed)
         self.report_button.clicked.connect(self.save_report)
         self.commit_button.clicked.connect(self.commit)
         self._update_buttons()
+
+    def _show_model(self, model: QAbstractTableModel | QSortFilterProxyModel) -> None:
+        self.table.setModel(model)
+        header = self.table.horizontalHeader()
+        for col, width in (
+            (PreviewColumn.ROW, 60),
+            (PreviewColumn.NIK, 150),
+            (PreviewColumn.NAME, 200),
+            (PreviewColumn.RESULT, 190),  # "Ditambahkan (peringatan)" on one line
+        ):
+            header.resizeSection(col, width)
+        header.setSectionResizeMode(PreviewColumn.REASON, QHeaderView.ResizeMode.Stretch)
+
+    def _filter_changed(self, *_: Any) -> None:
+        # The filter stands between the rows and the table only while one is chosen: rows
+        # added while the check runs then cost the window nothing per row.
+        wanted = str(self.status_filter.currentData())
+        self.proxy.set_wanted(wanted)
+        shown = self.proxy if wanted else self.model
+        if self.table.model() is not shown:
+            self._show_model(shown)
 
     # -- file and mapping ----------------------------------------------------------------
 
@@ -366,6 +416,7 @@ class ImportPage(QWidget):
 
     def open_file(self, path: Path) -> None:
         # Finding the sheets and their header rows reads the file: off the window's thread.
+        self._stop_checking()
         self.file_label.setText(self.tr("Membaca {name}…").format(name=path.name))
         run_job(self, self.tr("Membaca {name}…").format(name=path.name), lambda _p, _c: self.importer.inspect(path),
                 lambda info: self._inspected(path, info), self._inspect_failed)  # fmt: skip
@@ -385,9 +436,13 @@ class ImportPage(QWidget):
         self.sheet.setCurrentIndex(self.sheet.findData(best))
         self.sheet.blockSignals(False)
         self._sheet_changed()
+        self._clear_preview()
         if info.best is None:
             self.summary.setText(self.tr("Kolom NIK tidak ditemukan otomatis: pilih lembar, baris judul dan kolomnya."))
-        self._clear_preview()
+        elif self.may_import:
+            # The columns were found: the preview starts from the book just read, its rows
+            # shown as they are checked; the terms can still be changed and previewed again.
+            self.run_preview()
 
     def _guess(self) -> Any:
         if self.info is None:
@@ -437,48 +492,120 @@ class ImportPage(QWidget):
     # -- preview and commit --------------------------------------------------------------
 
     def _clear_preview(self) -> None:
+        self._stop_checking()
         self.preview = None
+        self._stale = False
         self.model.set_rows(())
         self._update_buttons()
 
     def _update_buttons(self) -> None:
         p = self.preview
+        ready = p is not None and not self._stale
         self.choose_button.setEnabled(self.may_import)
         self.preview_button.setEnabled(self.may_import and self.info is not None)
         self.report_button.setEnabled(p is not None and any(r.issues for r in p.rows))
-        self.commit_button.setEnabled(self.may_import and p is not None and p.to_write > 0)
+        self.commit_button.setEnabled(self.may_import and ready and p is not None and p.to_write > 0)
         self.commit_button.setText(
             self.tr("Impor {n} peserta").format(n=format_number(p.to_write)) if p else self.tr("Impor")
         )
+        self.stale_note.setVisible(self._stale)
+        checking = self._checking is not None
+        self.checking_bar.setVisible(checking)
+        self.cancel_button.setVisible(checking)
+
+    def _terms_changed(self, *_: Any) -> None:
+        if (self.preview is not None or self._checking is not None) and not self._stale:
+            self._stale = True
+            self._update_buttons()
+
+    def _stop_checking(self) -> None:
+        if self._checking is not None:
+            self._checking.set()
+            self._checking = None
+        self._run += 1  # whatever the stopped check still sends is for nobody
+
+    def _cancel_preview(self) -> None:
+        if self._checking is not None:
+            self._checking.set()
+            self.summary.setText(self.tr("Membatalkan pratinjau…"))
 
     def run_preview(self) -> None:
         if self.info is None:
             return
+        self._clear_preview()
+        run = self._run
         path, sheet, mapping = self.info.path, str(self.sheet.currentData()), self.current_mapping()
         header_row, options = self.header_row.value(), self.current_options()
-        run_job(
+        self._tally = dict.fromkeys((*RowStatus, "warning"), 0)
+        self.summary.setText(self.tr("Memeriksa {name}…").format(name=path.name))
+        self.checking_bar.setRange(0, 0)
+        self._checking = run_stream(
             self,
-            self.tr("Membaca {name}…").format(name=path.name),
-            lambda progress, cancelled: self.importer.preview(
+            lambda found, progress, cancelled: self.importer.preview(
                 path, sheet=sheet, mapping=mapping, header_row=header_row, options=options,
-                progress=progress, cancelled=cancelled,
+                progress=progress, cancelled=cancelled, found=found,
             ),
-            self._show_preview,
+            lambda rows: self._rows_found(run, rows),
+            lambda done, total: self._checked(run, done, total),
+            lambda preview: self._show_preview(run, preview),
+            lambda exc: self._preview_failed(run, exc),
         )  # fmt: skip
+        self._update_buttons()
 
-    def _show_preview(self, preview: ImportPreview) -> None:
-        self.preview = preview
-        self.model.set_rows(preview.rows)
-        warned = sum(1 for r in preview.rows if r.warnings and r.status != RowStatus.REJECTED)
-        text = self.tr(
+    def _rows_found(self, run: int, rows: Sequence[ImportRow]) -> None:
+        if run != self._run:
+            return
+        self.model.append(rows)
+        tally = self._tally
+        for r in rows:
+            tally[r.status] += 1
+            if r.warnings and r.status != RowStatus.REJECTED:
+                tally["warning"] += 1
+        counts = self._counts_text(
+            tally[RowStatus.ADD], tally[RowStatus.UPDATE], tally[RowStatus.UNCHANGED], tally[RowStatus.REJECTED],
+            tally["warning"],
+        )  # fmt: skip
+        self.summary.setText(
+            self.tr("Memeriksa… {n} baris sejauh ini: ").format(n=format_number(len(self.model.rows))) + counts
+        )
+
+    def _checked(self, run: int, done: int, total: int) -> None:
+        if run == self._run and total:
+            self.checking_bar.setRange(0, total)
+            self.checking_bar.setValue(min(done, total))
+
+    def _preview_failed(self, run: int, exc: BaseException) -> None:
+        if run != self._run:
+            return  # a check stopped for a newer one
+        self._checking = None
+        self.model.set_rows(())
+        if isinstance(exc, CancelledError):
+            self.summary.setText(self.tr("Pratinjau dibatalkan; tidak ada yang disimpan."))
+        else:
+            self.summary.setText("")
+            show_error(self, exc)
+        self._update_buttons()
+
+    def _counts_text(self, add: int, update: int, same: int, rejected: int, warned: int) -> str:
+        return self.tr(
             "{add} baru, {update} diperbarui, {same} tidak berubah, {rejected} ditolak, {warn} dengan peringatan"
         ).format(
-            add=format_number(preview.count(RowStatus.ADD)),
-            update=format_number(preview.count(RowStatus.UPDATE)),
-            same=format_number(preview.count(RowStatus.UNCHANGED)),
-            rejected=format_number(preview.count(RowStatus.REJECTED)),
-            warn=format_number(warned),
-        )
+            add=format_number(add), update=format_number(update), same=format_number(same),
+            rejected=format_number(rejected), warn=format_number(warned),
+        )  # fmt: skip
+
+    def _show_preview(self, run: int, preview: ImportPreview) -> None:
+        if run != self._run:
+            return
+        self._checking = None
+        self.preview = preview
+        if len(self.model.rows) != len(preview.rows):
+            self.model.set_rows(preview.rows)
+        warned = sum(1 for r in preview.rows if r.warnings and r.status != RowStatus.REJECTED)
+        text = self._counts_text(
+            preview.count(RowStatus.ADD), preview.count(RowStatus.UPDATE), preview.count(RowStatus.UNCHANGED),
+            preview.count(RowStatus.REJECTED), warned,
+        )  # fmt: skip
         if preview.has_formulas:
             text += "\n" + self.tr("Lembar ini berisi rumus; yang dibaca adalah hasil terakhir yang disimpan Excel.")
         if preview.options.complete_list and preview.options.source_list:
@@ -542,6 +669,7 @@ class ImportPage(QWidget):
     def _committed(self, result: ImportResult) -> None:
         self.signals.changed.emit(result.changes)
         self._clear_preview()
+        self.importer.forget()
         text = self.tr("Selesai: {add} peserta ditambahkan, {update} diperbarui.").format(
             add=format_number(result.added), update=format_number(result.updated)
         )
