@@ -320,8 +320,7 @@ class ImportPage(QWidget):
         ):
             self.status_filter.addItem(text, value)
         self.model = ImportPreviewTableModel(self)
-        self.proxy = _StatusFilter(self)
-        self.proxy.setSourceModel(self.model)
+        self.proxy = _StatusFilter(self)  # over the rows only while a filter is chosen
         self.table = QTableView()
         self.table.setObjectName("previewTable")
         self.table.verticalHeader().hide()
@@ -402,10 +401,14 @@ class ImportPage(QWidget):
         # The filter stands between the rows and the table only while one is chosen: rows
         # added while the check runs then cost the window nothing per row.
         wanted = str(self.status_filter.currentData())
+        if wanted and self.proxy.sourceModel() is not self.model:
+            self.proxy.setSourceModel(self.model)
         self.proxy.set_wanted(wanted)
         shown = self.proxy if wanted else self.model
         if self.table.model() is not shown:
             self._show_model(shown)
+        if not wanted and self.proxy.sourceModel() is not None:
+            self.proxy.setSourceModel(None)  # type: ignore[arg-type]  # its rows cost a call each
 
     # -- file and mapping ----------------------------------------------------------------
 
