@@ -96,24 +96,43 @@ def standings(conn: Connection, ids: Iterable[int]) -> dict[int, StandingInfo]:
 def standings_where(conn: Connection, where: ColumnElement[bool]) -> dict[int, StandingInfo]:
     """The standing of every participant ``where`` holds for, in one query (a bill's 100,000
     not enrolled took 190 queries by id)."""
-    rows = conn.execute(
-        select(P.id, P.status, P.kpj, R.state, R.approved.is_not(None), R.reason, R.reviewed_at, S.outcome, S.reason,
-               S.outcome_at)
+    return {row[0]: row[-1] for row in standings_listed(conn, where)}
+
+
+def standings_listed(
+    conn: Connection, where: ColumnElement[bool], *columns: Any, order_by: Any = None
+) -> list[tuple[Any, ...]]:
+    """(id, each of ``columns``, :class:`StandingInfo`) of every participant ``where`` holds
+    for, in ``order_by`` order: a list and its standings in one query (the bill's 95,000 not
+    enrolled were read twice, once for their names, once for their standing)."""
+    query = (
+        select(P.id, *columns, P.status, P.kpj, R.state, R.approved.is_not(None), R.reason, R.reviewed_at, S.outcome,
+               S.reason, S.outcome_at)
         .select_from(
             participant_table.outerjoin(participant_review_table, R.participant_id == P.id).outerjoin(
                 participant_sync_table, S.participant_id == P.id
             )
         )
         .where(P.id.in_(select(P.id).where(where)))  # its own FROM: ``where`` may look at these tables
-    ).all()  # fmt: skip
-    out: dict[int, StandingInfo] = {}
-    for pid, status, kpj, state, ever, review_reason, reviewed_at, outcome, reason, outcome_at in rows:
-        standing = standing_of(status, state, bool(ever), outcome, reason or "", kpj)
-        if standing == Standing.REJECTED:
-            why, at = reason or "", outcome_at or ""
-        elif standing == Standing.SENT_BACK:
-            why, at = review_reason or "", reviewed_at or ""
-        else:
-            why, at = "", outcome_at or ""
-        out[pid] = StandingInfo(standing, why, at)
+    )  # fmt: skip
+    if order_by is not None:
+        query = query.order_by(order_by)
+    lead = 1 + len(columns)
+    # Most share a standing, a reason and a date (everyone waiting: none): one record for each.
+    made: dict[tuple[Any, ...], StandingInfo] = {}
+    out: list[tuple[Any, ...]] = []
+    for row in conn.execute(query):
+        status, kpj, state, ever, review_reason, reviewed_at, outcome, reason, outcome_at = row[lead:]
+        key = (status, bool(kpj), state, ever, review_reason, reviewed_at, outcome, reason, outcome_at)
+        info = made.get(key)
+        if info is None:
+            standing = standing_of(status, state, bool(ever), outcome, reason or "", kpj)
+            if standing == Standing.REJECTED:
+                why, at = reason or "", outcome_at or ""
+            elif standing == Standing.SENT_BACK:
+                why, at = review_reason or "", reviewed_at or ""
+            else:
+                why, at = "", outcome_at or ""
+            info = made[key] = StandingInfo(standing, why, at)
+        out.append((*row[:lead], info))
     return out
