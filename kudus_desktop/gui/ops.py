@@ -231,6 +231,19 @@ PROGRESS_AFTER_MS = 600
 PROGRESS_INTERVAL_S = 0.1  # about ten updates a second
 
 
+def _throttled(relay: _Relay) -> Callable[[int, int], None]:
+    """The core's ``progress(done, total)``, sent on about ten times a second and at the end."""
+    last = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - last[0] >= PROGRESS_INTERVAL_S or (total and done >= total):
+            last[0] = now
+            relay.progress.emit(done, total)
+
+    return progress
+
+
 def run_job(
     parent: QWidget | None,
     title: str,
@@ -250,15 +263,9 @@ def run_job(
     dialog.setAutoClose(False)
     dialog.setAutoReset(False)
     dialog.canceled.connect(cancel.set)
-    last = [0.0]
     # Made and connected before the job starts: a fast job reports its progress at once.
     relay = _Relay()
-
-    def progress(done: int, total: int) -> None:
-        now = time.monotonic()
-        if now - last[0] >= PROGRESS_INTERVAL_S or (total and done >= total):
-            last[0] = now
-            relay.progress.emit(done, total)
+    progress = _throttled(relay)
 
     def show_progress(done: int, total: int) -> None:
         dialog.setMaximum(max(total, 0))
@@ -298,14 +305,7 @@ def run_stream(
     ``on_failed``."""
     cancel = threading.Event()
     relay = _Relay()
-    last = [0.0]
-
-    def progress(done: int, total: int) -> None:
-        now = time.monotonic()
-        if now - last[0] >= PROGRESS_INTERVAL_S or (total and done >= total):
-            last[0] = now
-            relay.progress.emit(done, total)
-
+    progress = _throttled(relay)
     relay.found.connect(on_found, Qt.ConnectionType.QueuedConnection)
     relay.progress.connect(on_progress, Qt.ConnectionType.QueuedConnection)
     run_db(parent, lambda: fn(relay.found.emit, progress, cancel.is_set), on_done, on_failed, relay=relay,
