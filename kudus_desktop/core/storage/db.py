@@ -36,7 +36,7 @@ from kudus_desktop.core.rules.dates import check_clock
 from kudus_desktop.core.storage import instance
 from kudus_desktop.core.storage.migrations import STEPS
 
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
 APPLICATION_ID = 0x4B504D53
 SQLITE_HEADER = b"SQLite format 3\x00"
 #: Bytes per database page of a new file (SQLite's default is 4096).
@@ -245,12 +245,15 @@ class Database:
                     try:
                         with conn.begin():
                             yield conn
+                            index_for_search(conn)
                     finally:
                         raw.execute(f"PRAGMA wal_autocheckpoint = {int(automatic)}")
                 self._checkpoint_soon()
             else:
                 with self.engine.begin() as conn:
                     yield conn
+                    if self.is_sqlite:
+                        index_for_search(conn)
         except (OperationalError, sqlite3.OperationalError) as exc:
             raise self._failure(exc) from None
 
@@ -327,6 +330,30 @@ def executemany(conn: Connection, sql: str, rows: Sequence[Sequence[Any]]) -> No
         cursor.executemany(sql, rows)
     finally:
         cursor.close()
+
+
+def index_for_search(conn: Connection) -> None:
+    """Bring the participants this transaction added (ids above the highest indexed), changed
+    or removed (noted by a trigger) into the trigram search index (SQLite), in one pass however
+    many rows changed; two index probes when none did. :meth:`Database.begin` calls it just
+    before committing."""
+    mark = conn.exec_driver_sql(
+        "SELECT COALESCE((SELECT rowid FROM participant_search ORDER BY rowid DESC LIMIT 1), 0)"
+    ).scalar_one()
+    newest = conn.exec_driver_sql("SELECT COALESCE(MAX(id), 0) FROM participant").scalar_one()
+    noted = conn.exec_driver_sql("SELECT 1 FROM participant_search_stale LIMIT 1").first() is not None
+    if newest <= mark and not noted:
+        return
+    if noted:
+        conn.exec_driver_sql("DELETE FROM participant_search WHERE rowid IN (SELECT id FROM participant_search_stale)")
+    conn.exec_driver_sql(
+        "INSERT INTO participant_search (rowid, nik, kpj, reg_no, full_name) "
+        "SELECT id, nik, COALESCE(kpj, ''), reg_no, full_name FROM participant "
+        "WHERE id > ? OR id IN (SELECT id FROM participant_search_stale)",
+        (mark,),
+    )
+    if noted:
+        conn.exec_driver_sql("DELETE FROM participant_search_stale")
 
 
 #: Rows ANALYZE samples per index: enough for the planner, a few milliseconds at 100,000 rows.
@@ -523,6 +550,7 @@ def _upgrade_server_store(conn: Connection, found: int) -> None:
         conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_participant_birth ON participant (birth_date)")
     if found < 13:
         conn.exec_driver_sql("ALTER TABLE sync_device ADD COLUMN IF NOT EXISTS app_version TEXT NOT NULL DEFAULT ''")
+    # 14 added SQLite's trigram search index; a server store searches without one.
     conn.execute(
         setting_table.update().where(setting_table.c.key == STORE_VERSION_KEY).values(value=str(SCHEMA_VERSION))
     )

@@ -201,9 +201,12 @@ def _remove(conn: Connection, ids: Sequence[int]) -> None:
 
 
 def _compact(db: Database) -> None:
-    """Fold the WAL into the file and rebuild it, so freed pages keep no old bytes."""
+    """Fold the WAL into the file and rebuild it, so freed pages keep no old bytes. The search
+    index first merges its segments into one: until then a removed person's entries (pieces of
+    their NIK and name) stay behind in the older segments, only marked as deleted."""
     db.engine.dispose()
     with closing(sqlite3.connect(db.path, isolation_level=None)) as conn:
+        conn.execute("INSERT INTO participant_search (participant_search) VALUES ('optimize')")
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         conn.execute("VACUUM")
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
