@@ -96,7 +96,7 @@ CREATE INDEX ix_participant_birth ON participant (birth_date);
 -- search that matches few people among a million (a whole NIK, a rare name) looks them up instead
 -- of reading the whole name index (0.4 s). It keeps its own copy of those four columns: a row's
 -- old words can then be taken out by its id alone. New participants are the ids above the highest
--- one indexed; a change of those columns or a removal is noted by a trigger (FTS5 written from a
+-- one indexed (SQLite gives a new row the next id; nothing here inserts with an id of its own); a change of those columns or a removal is noted by a trigger (FTS5 written from a
 -- trigger costs four times as much per row, and a trigger on every insert slows an ingest by a
 -- fifth). Both are indexed in one pass just before their transaction commits (Database.begin),
 -- and a search treats every row not indexed yet as a candidate, so it never misses one.

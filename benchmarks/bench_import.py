@@ -59,8 +59,8 @@ def bare_sqlite_commit(work: Path, values: list) -> float:  # type: ignore[type-
     pages, WAL, synchronous=FULL, 64 MiB cache) with the same strategy: time-ordered uids, the
     participant table's secondary indexes dropped and built again inside the transaction, the
     search index filled in one statement, and the WAL checkpoint left until after the commit.
-    Only the inserts, the index builds and the commit are timed; the history texts are made before the clock starts (our commit has the
-    database make them, inside its time)."""
+    Only the inserts, the index builds and the commit are timed; the history texts are made
+    before the clock starts (our commit has the database make them, inside its time)."""
     import json
     import sqlite3
 

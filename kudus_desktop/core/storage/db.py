@@ -335,7 +335,7 @@ def executemany(conn: Connection, sql: str, rows: Sequence[Sequence[Any]]) -> No
 def index_for_search(conn: Connection) -> None:
     """Bring the participants this transaction added (ids above the highest indexed), changed
     or removed (noted by a trigger) into the trigram search index (SQLite), in one pass however
-    many rows changed; two index probes when none did. :meth:`Database.begin` calls it just
+    many rows changed; three index probes when none did. :meth:`Database.begin` calls it just
     before committing."""
     mark = conn.exec_driver_sql(
         "SELECT COALESCE((SELECT rowid FROM participant_search ORDER BY rowid DESC LIMIT 1), 0)"
@@ -344,16 +344,17 @@ def index_for_search(conn: Connection) -> None:
     noted = conn.exec_driver_sql("SELECT 1 FROM participant_search_stale LIMIT 1").first() is not None
     if newest <= mark and not noted:
         return
-    if noted:
-        conn.exec_driver_sql("DELETE FROM participant_search WHERE rowid IN (SELECT id FROM participant_search_stale)")
-    conn.exec_driver_sql(
+    fill = (
         "INSERT INTO participant_search (rowid, nik, kpj, reg_no, full_name) "
         "SELECT id, nik, COALESCE(kpj, ''), reg_no, full_name FROM participant "
-        "WHERE id > ? OR id IN (SELECT id FROM participant_search_stale)",
-        (mark,),
     )
     if noted:
+        conn.exec_driver_sql("DELETE FROM participant_search WHERE rowid IN (SELECT id FROM participant_search_stale)")
+        conn.exec_driver_sql(fill + "WHERE id IN (SELECT id FROM participant_search_stale) AND id <= ?", (mark,))
         conn.exec_driver_sql("DELETE FROM participant_search_stale")
+    if newest > mark:
+        # A range of the table in rowid order, which is also the order FTS5 takes rows fastest in.
+        conn.exec_driver_sql(fill + "WHERE id > ? ORDER BY id", (mark,))
 
 
 #: Rows ANALYZE samples per index: enough for the planner, a few milliseconds at 100,000 rows.

@@ -190,10 +190,11 @@ def _to_v14(conn: sqlite3.Connection) -> None:
     conn.execute(FILL_SEARCH)
 
 
-#: Indexes every participant for search; the migration's fill and a rebuild.
+#: Indexes every participant for search. In id order: SQLite would otherwise read the name
+#: index (it holds all four columns), and FTS5 takes rows three times slower out of rowid order.
 FILL_SEARCH = (
     "INSERT INTO participant_search (rowid, nik, kpj, reg_no, full_name) "
-    "SELECT id, nik, COALESCE(kpj, ''), reg_no, full_name FROM participant"
+    "SELECT id, nik, COALESCE(kpj, ''), reg_no, full_name FROM participant ORDER BY id"
 )
 
 
