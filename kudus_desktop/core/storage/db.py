@@ -34,7 +34,7 @@ from kudus_desktop.core.paths import (
 )
 from kudus_desktop.core.rules.dates import check_clock
 from kudus_desktop.core.storage import instance
-from kudus_desktop.core.storage.migrations import STEPS
+from kudus_desktop.core.storage.migrations import SEARCH_ROWS, STEPS
 
 SCHEMA_VERSION = 14
 APPLICATION_ID = 0x4B504D53
@@ -344,17 +344,13 @@ def index_for_search(conn: Connection) -> None:
     noted = conn.exec_driver_sql("SELECT 1 FROM participant_search_stale LIMIT 1").first() is not None
     if newest <= mark and not noted:
         return
-    fill = (
-        "INSERT INTO participant_search (rowid, nik, kpj, reg_no, full_name) "
-        "SELECT id, nik, COALESCE(kpj, ''), reg_no, full_name FROM participant "
-    )
     if noted:
         conn.exec_driver_sql("DELETE FROM participant_search WHERE rowid IN (SELECT id FROM participant_search_stale)")
-        conn.exec_driver_sql(fill + "WHERE id IN (SELECT id FROM participant_search_stale) AND id <= ?", (mark,))
+        conn.exec_driver_sql(SEARCH_ROWS + "WHERE id IN (SELECT id FROM participant_search_stale) AND id <= ?", (mark,))
         conn.exec_driver_sql("DELETE FROM participant_search_stale")
     if newest > mark:
         # A range of the table in rowid order, which is also the order FTS5 takes rows fastest in.
-        conn.exec_driver_sql(fill + "WHERE id > ? ORDER BY id", (mark,))
+        conn.exec_driver_sql(SEARCH_ROWS + "WHERE id > ? ORDER BY id", (mark,))
 
 
 #: Rows ANALYZE samples per index: enough for the planner, a few milliseconds at 100,000 rows.
