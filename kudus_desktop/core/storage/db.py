@@ -358,9 +358,15 @@ ANALYSIS_LIMIT = 1000
 
 
 def keep_statistics(conn: Connection, table: str) -> None:
-    """Give SQLite's planner row statistics for ``table`` when it has none or the table has
-    more than doubled since. Without them it guesses that ``status = 'aktif'`` is as selective
-    as a NIK lookup and scans every active participant where one index probe would do."""
+    """Give the planner row statistics for ``table`` when it has none or the table has more
+    than doubled since. Without them SQLite guesses that ``status = 'aktif'`` is as selective
+    as a NIK lookup and scans every active participant where one index probe would do.
+    PostgreSQL's autovacuum analyses a growing table only when its worker next wakes (a
+    minute apart by default): a regency filling a fresh store meanwhile planned each package's
+    same-NIK check for an empty table, 0.4 s a package at 100,000 instead of 0.06 s."""
+    if conn.dialect.name == "postgresql":
+        _keep_pg_statistics(conn, table)
+        return
     if conn.dialect.name != "sqlite":
         return
     have = conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'").first()
@@ -374,6 +380,18 @@ def keep_statistics(conn: Connection, table: str) -> None:
     if rows and (known == 0 or rows > 2 * known):
         conn.exec_driver_sql(f"PRAGMA analysis_limit = {ANALYSIS_LIMIT}")
         conn.exec_driver_sql(f"ANALYZE {table}")
+
+
+def _keep_pg_statistics(conn: Connection, table: str) -> None:
+    # reltuples is -1 until the first ANALYZE; the highest id measures growth (rows are rarely
+    # deleted) in one index probe. ANALYZE samples 30,000 rows whatever the size, and its
+    # statistics count for this transaction's own statements at once.
+    known = conn.exec_driver_sql("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", (table,)).scalar()
+    rows = int(conn.exec_driver_sql(f"SELECT COALESCE(MAX(id), 0) FROM {table}").scalar_one())  # our names only
+    if rows and (known is None or known <= 0 or rows > 2 * known):
+        # A participant's sync row is written with it, and the package's queries join both.
+        also = ", participant_sync" if table == "participant" else ""
+        conn.exec_driver_sql(f"ANALYZE {table}{also}")
 
 
 def open_database(data_dir: Path, *, create: bool = True) -> Database:
