@@ -332,6 +332,61 @@ def executemany(conn: Connection, sql: str, rows: Sequence[Sequence[Any]]) -> No
         cursor.close()
 
 
+#: From this many rows a bulk insert on PostgreSQL goes through COPY; below it the temporary
+#: table's creation costs more than the round trips it saves.
+COPY_ROWS = 200
+
+
+def insert_many(
+    conn: Connection,
+    table: str,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    conflict: str = "",
+    last_wins: Sequence[str] = (),
+) -> None:
+    """Insert ``rows`` into ``table`` inside the caller's transaction, as one executemany of
+    ``INSERT ... VALUES (...) {conflict}`` would, row by row in order.
+
+    On PostgreSQL a large batch is streamed with COPY instead: psycopg's pipelined executemany
+    still costs a statement per row (7.6 s for the regency's 100,000 participants, where COPY
+    and one INSERT ... SELECT take a fraction of it). With a ``conflict`` clause the rows go
+    through a temporary table; ``last_wins`` names the conflict key of a ``DO UPDATE`` clause,
+    so that of rows sharing a key the last one is applied, as it would be row by row (one
+    statement may not update a row twice). Names are our own, never taken from the data.
+    """
+    if not rows:
+        return
+    names = ", ".join(columns)
+    if conn.dialect.name != "postgresql" or len(rows) < COPY_ROWS:
+        marks = ", ".join("?" * len(columns))
+        executemany(conn, f"INSERT INTO {table} ({names}) VALUES ({marks}) {conflict}".rstrip(), rows)
+        return
+    cursor = conn.connection.cursor()
+    try:
+        if not conflict:
+            with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        temp = f"bulk_{table}"
+        # The columns' own types, no constraints: the target table checks the rows as they land.
+        # A failure aborts the transaction, and its rollback takes the temporary table with it.
+        cursor.execute(f"CREATE TEMPORARY TABLE {temp} AS SELECT 0 AS bulk_n, {names} FROM {table} WITH NO DATA")
+        with cursor.copy(f"COPY {temp} (bulk_n, {names}) FROM STDIN") as copy:
+            for n, row in enumerate(rows):
+                copy.write_row((n, *row))
+        source = temp
+        if last_wins:
+            keys = ", ".join(last_wins)
+            source = f"(SELECT DISTINCT ON ({keys}) * FROM {temp} ORDER BY {keys}, bulk_n DESC) AS last"
+        cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {source} ORDER BY bulk_n {conflict}")
+        cursor.execute(f"DROP TABLE {temp}")
+    finally:
+        cursor.close()
+
+
 def index_for_search(conn: Connection) -> None:
     """Bring the participants this transaction added (ids above the highest indexed), changed
     or removed (noted by a trigger) into the trigram search index (SQLite), in one pass however

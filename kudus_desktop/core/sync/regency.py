@@ -41,7 +41,7 @@ from kudus_desktop.core.rules.regions import all_regions, region
 from kudus_desktop.core.storage import settings
 from kudus_desktop.core.storage.audit import write_audit
 from kudus_desktop.core.storage.counters import reserve_counter
-from kudus_desktop.core.storage.db import SCHEMA_VERSION, Database, executemany, keep_statistics, upsert
+from kudus_desktop.core.storage.db import SCHEMA_VERSION, Database, executemany, insert_many, keep_statistics, upsert
 from kudus_desktop.core.storage.signing import Identity, device_fingerprint, device_id, identity
 from kudus_desktop.core.storage.sync_rules import (
     NUMBER_COLUMNS,
@@ -916,11 +916,12 @@ def _apply(
     )  # fmt: skip
     # A uid another desa holds is not taken (the desa's own NIKs and numbers were checked above):
     # the insert skips it, and it is rejected below. No lookup per uid beforehand.
-    cols = ", ".join((*_DATA_COLUMNS, "rev"))
-    executemany(
+    insert_many(
         conn,
-        f"INSERT INTO participant ({cols}) VALUES ({', '.join('?' * (len(_DATA_COLUMNS) + 1))}) ON CONFLICT DO NOTHING",
+        "participant",
+        (*_DATA_COLUMNS, "rev"),
         [(*r[:-1], first_rev + len(changes) + n) for n, r in enumerate(new)],
+        conflict="ON CONFLICT DO NOTHING",
     )
     adopts = [c for c in changes if c.old_uid is not None]
     executemany(
@@ -943,13 +944,15 @@ def _apply(
         prior = by_id.get(c.target) if c.target is not None else None
         outcome = prior.outcome if prior is not None and prior.outcome else "accepted"
         sync_rows.append((ids[c.row[0]], seq, c.row[_REV], outcome, c.row[_REV], stamp))
-    executemany(
+    insert_many(
         conn,
-        "INSERT INTO participant_sync (participant_id, sent_seq, sent_rev, outcome, outcome_rev, outcome_at) "
-        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (participant_id) DO UPDATE SET sent_seq = excluded.sent_seq, "
+        "participant_sync",
+        ("participant_id", "sent_seq", "sent_rev", "outcome", "outcome_rev", "outcome_at"),
+        sync_rows,
+        conflict="ON CONFLICT (participant_id) DO UPDATE SET sent_seq = excluded.sent_seq, "
         "sent_rev = excluded.sent_rev, outcome = excluded.outcome, outcome_rev = excluded.outcome_rev, "
         "outcome_at = excluded.outcome_at",
-        sync_rows,
+        last_wins=("participant_id",),
     )
     # A record taken now answers its own earlier rejections (if the desa has any kept).
     if conn.execute(select(J.id).where(J.desa_code == desa).limit(1)).first() is not None:
@@ -983,11 +986,8 @@ def _apply(
         if pid is not None and (pid, rev, action) not in have:
             have.add((pid, rev, action))
             add_history.append((pid, at, username, action, changed, rev))
-    executemany(
-        conn,
-        "INSERT INTO participant_history (participant_id, at, username, action, changes, rev) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        add_history,
+    insert_many(
+        conn, "participant_history", ("participant_id", "at", "username", "action", "changes", "rev"), add_history
     )
     return _Applied(
         len(new),
