@@ -6,7 +6,7 @@ import logging
 from collections.abc import Mapping
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from kudus_desktop.core.errors import CancelledError, KudusError, ValidationError
 from kudus_desktop.core.rules.labels import (
@@ -19,6 +19,7 @@ from kudus_desktop.core.rules.labels import (
     MESSAGES,
 )
 from kudus_desktop.core.rules.validation import Issue
+from kudus_desktop.gui.theme import mark_invalid
 
 log = logging.getLogger(__name__)
 
@@ -96,3 +97,16 @@ def inform(parent: QWidget | None, title: str, text: str) -> None:
     box = QMessageBox(QMessageBox.Icon.Information, title, text, parent=parent)
     box.addButton(QCoreApplication.translate("Pesan", "Tutup"), QMessageBox.ButtonRole.AcceptRole)
     box.exec()
+
+
+def show_on_form(banner: QLabel, fields: Mapping[str, QWidget], exc: BaseException | None) -> None:
+    """A form's answer: the fields a refusal names are marked and its sentences shown in the
+    banner above the buttons; ``None`` (saved) clears both. Any other failure is a message box."""
+    if exc is not None and not isinstance(exc, ValidationError):
+        show_error(banner.window(), exc)
+        return
+    bad = {i.field for i in exc.issues} if exc is not None else set()
+    for name, widget in fields.items():
+        mark_invalid(widget, name in bad)
+    banner.setText("\n".join(issue_text(i) for i in exc.issues) if exc is not None else "")
+    banner.setVisible(exc is not None)

@@ -1,5 +1,5 @@
-"""Printed lists: a title, a table whose header row repeats on every page, page numbers and
-the signatory block, on A4 or F4.
+"""Printed lists: the office's letterhead and, for a decree's annex, its block; a title, a table
+whose header row repeats on every page, page numbers and the signatory block, on A4 or F4.
 
 Layout runs in two passes: every row's height is measured first (cells wrap, nothing is
 cut off), pages are cut between rows, then the pages are painted knowing their total.
@@ -25,7 +25,12 @@ MARGIN_BOTTOM = 18.0  # the footer sits in here
 CELL_PAD = 0.9
 BODY_PT = 7.5
 TITLE_PT = 10.5
-SIGNATORY_MM = 42.0
+#: Letterhead line sizes by weight (0 the address, 1 the governments above, 2 the office).
+LETTERHEAD_PT = {0: 8.0, 1: 11.0, 2: 13.5}
+ANNEX_MM = 92.0  # the decree block's width, at the right margin
+ANNEX_LABEL_MM = 20.0
+SIGN_PT = 9.0
+SIGN_GAP_MM = 18.0  # room for the signature and the stamp
 
 _ALIGN = {
     Align.LEFT: Qt.AlignmentFlag.AlignLeft,
@@ -74,12 +79,38 @@ class TablePainter:
         return max(self._cell_height(metrics, text, w) for text, w in zip(row, self.col_w, strict=True))
 
     def _title_height(self) -> float:
-        return self._block_height(self.table.title, TITLE_PT, True) + 4.5 * len(self.table.subtitle) + 3.0
+        title = self._block_height(self.table.title, TITLE_PT, True) + 4.5 * len(self.table.subtitle) + 3.0
+        return self._letterhead_height() + self._annex_height() + title
 
-    def _block_height(self, text: str, size: float, bold: bool) -> float:
-        box = QRectF(0, 0, self.mm.x(self.width - 2 * MARGIN_X), 1e7)
+    def _block_height(self, text: str, size: float, bold: bool, width: float | None = None) -> float:
+        box = QRectF(0, 0, self.mm.x(width or self.width - 2 * MARGIN_X), 1e7)
         used = QFontMetricsF(font(size, bold=bold), self.device).boundingRect(box, int(WRAP), text)
         return used.height() / self.mm.ky + 1.0
+
+    def _letterhead_height(self) -> float:
+        lines = self.table.letterhead.lines
+        if not lines:
+            return 0.0
+        return sum(self._block_height(text, LETTERHEAD_PT[w], w > 0) for text, w in lines) + 5.0
+
+    def _annex_height(self) -> float:
+        annex = self.table.letterhead.annex
+        if not annex:
+            return 0.0
+        value_w = ANNEX_MM - ANNEX_LABEL_MM - 3
+        return sum(self._block_height(value, 8.0, False, value_w) for _label, value in annex) + 3.0
+
+    def _signatory_lines(self) -> list[tuple[float, str]]:
+        """The head's lines above the signature with the height each takes wrapped in half the page."""
+        half = (self.width - 2 * MARGIN_X) / 2
+        return [
+            (self._block_height(line, SIGN_PT, False, half) - 1.0, line) for line in self.table.signatory.head_lines
+        ]
+
+    def _signatory_height(self) -> float:
+        s = self.table.signatory
+        above = max(sum(h for h, _ in self._signatory_lines()), 5.0)
+        return 6 + 5 + above + SIGN_GAP_MM + 5 + 4.5 * len(s.head_below) + 2
 
     def paginate(self, heights: list[float]) -> list[_Page]:
         header_h = self._row_height(self.bold_m, tuple(c.header for c in self.table.columns))
@@ -92,7 +123,7 @@ class TablePainter:
                 pages.append(_Page(first, i, False))
                 first, y = i, MARGIN_TOP + 6.0 + header_h
             y += h
-        if y + SIGNATORY_MM <= bottom:
+        if y + self._signatory_height() <= bottom:
             pages.append(_Page(first, len(heights), True))
         else:
             pages.append(_Page(first, len(heights), False))
@@ -129,18 +160,63 @@ class TablePainter:
         s = self.table.signatory
         half = (self.width - 2 * MARGIN_X) / 2
         right = MARGIN_X + half
-        centre = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
+        centre = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | WRAP
         p.setPen(QColor("black"))
-        body = font(9)
-        bold = font(9, bold=True)
+        body = font(SIGN_PT)
+        bold = font(SIGN_PT, bold=True)
         bold.setUnderline(True)
         self._text(p, right, y, half, 5, centre, s.place_date, body)
         self._text(p, MARGIN_X, y + 5, half, 5, centre, s.preparer_title, body)
-        for n, line in enumerate(s.head_lines):
-            self._text(p, right, y + 5 + 5 * n, half, 5, centre, line, body)
-        name_y = y + 5 + 5 * len(s.head_lines) + 18
+        line_y = y + 5
+        for h, line in self._signatory_lines():
+            self._text(p, right, line_y, half, h, centre, line, body)
+            line_y += h
+        name_y = max(line_y, y + 10) + SIGN_GAP_MM
         self._text(p, MARGIN_X, name_y, half, 5, centre, s.preparer_name, bold)
         self._text(p, right, name_y, half, 5, centre, s.head_name, bold)
+        for n, line in enumerate(s.head_below):
+            self._text(p, right, name_y + 5 + 4.5 * n, half, 4.5, centre, line, body)
+
+    def _letterhead(self, p: QPainter, y: float) -> float:
+        """The kop: its lines centred, then the double rule under it; returns the y below it."""
+        lines = self.table.letterhead.lines
+        if not lines:
+            return y
+        inner = self.width - 2 * MARGIN_X
+        flags = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | WRAP
+        p.setPen(QColor("black"))
+        for text, weight in lines:
+            h = self._block_height(text, LETTERHEAD_PT[weight], weight > 0)
+            self._text(p, MARGIN_X, y, inner, h, flags, text, font(LETTERHEAD_PT[weight], bold=weight > 0))
+            y += h
+        y += 1.0
+        for width, gap in ((0.7, 0.0), (0.25, 1.0)):  # a thick rule over a thin one
+            pen = QPen(QColor("black"))
+            pen.setWidthF(self.mm.x(width))
+            p.setPen(pen)
+            p.drawLine(
+                QPointF(self.mm.x(MARGIN_X), self.mm.y(y + gap)),
+                QPointF(self.mm.x(MARGIN_X + inner), self.mm.y(y + gap)),
+            )
+        p.setPen(QColor("black"))
+        return y + 4.0
+
+    def _annex(self, p: QPainter, y: float) -> float:
+        """LAMPIRAN / NOMOR / TANGGAL / TENTANG at the right margin; returns the y below it."""
+        annex = self.table.letterhead.annex
+        if not annex:
+            return y
+        left = self.width - MARGIN_X - ANNEX_MM
+        value_x = left + ANNEX_LABEL_MM + 3
+        value_w = ANNEX_MM - ANNEX_LABEL_MM - 3
+        flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | WRAP
+        for label, value in annex:
+            h = self._block_height(value, 8.0, False, value_w)
+            self._text(p, left, y, ANNEX_LABEL_MM, h, flags, label, font(8.0))
+            self._text(p, left + ANNEX_LABEL_MM, y, 3, h, flags, ":", font(8.0))
+            self._text(p, value_x, y, value_w, h, flags, value, font(8.0))
+            y += h
+        return y + 3.0
 
     def paint(self, path: Path | None, progress: Progress | None, cancelled: CancelCheck) -> int:
         heights = []
@@ -162,6 +238,7 @@ class TablePainter:
                 inner = self.width - 2 * MARGIN_X
                 p.setPen(QColor("black"))
                 if number == 1:
+                    y = self._annex(p, self._letterhead(p, y))
                     title_flags = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap
                     title_h = self._block_height(self.table.title, TITLE_PT, True)
                     self._text(p, MARGIN_X, y, inner, title_h, title_flags, self.table.title, font(TITLE_PT, bold=True))

@@ -1407,7 +1407,7 @@
     </message>
     <message>
         <location filename="../../kudus_desktop/gui/village/import_page.py" line="236"/>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="425"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="428"/>
         <source>Belum ada berkas dipilih.</source>
         <translation>No file chosen yet.</translation>
     </message>
@@ -1522,50 +1522,50 @@
         <translation>Warnings</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="330"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="329"/>
         <source>Simpan laporan masalah…</source>
         <translation>Save problem report…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="332"/>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="509"/>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="650"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="331"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="512"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="653"/>
         <source>Impor</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="356"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="355"/>
         <source>Verifikator memeriksa data, tidak mengimpornya: impor daftar dilakukan oleh admin atau operator.</source>
         <translation>A verifikator checks data and does not import it: lists are imported by an admin or an operator.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="413"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="416"/>
         <source>Pilih daftar</source>
         <translation>Choose a list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="441"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="444"/>
         <source>Kolom NIK tidak ditemukan otomatis: pilih lembar, baris judul dan kolomnya.</source>
         <translation>The NIK column was not found automatically: choose the sheet, the header row and the columns.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="460"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="463"/>
         <source>— tidak ada —</source>
         <translation>— none —</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="462"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="465"/>
         <source>(kolom {n})</source>
         <translation>(column {n})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="509"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="512"/>
         <source>Impor {n} peserta</source>
         <translation>Import {n} participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="420"/>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="421"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="423"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="424"/>
         <source>Membaca {name}…</source>
         <translation>Reading {name}…</translation>
     </message>
@@ -1575,83 +1575,83 @@
         <translation>The newest complete list from this source</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="530"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="533"/>
         <source>Membatalkan pratinjau…</source>
         <translation>Cancelling the preview…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="540"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="543"/>
         <source>Memeriksa {name}…</source>
         <translation>Checking {name}…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="569"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="572"/>
         <source>Memeriksa… {n} baris sejauh ini: </source>
         <translation>Checking… {n} rows so far: </translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="583"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="586"/>
         <source>Pratinjau dibatalkan; tidak ada yang disimpan.</source>
         <translation>Preview cancelled; nothing was saved.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="591"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="594"/>
         <source>{add} baru, {update} diperbarui, {same} tidak berubah, {rejected} ditolak, {warn} dengan peringatan</source>
         <translation>{add} new, {update} updated, {same} unchanged, {rejected} rejected, {warn} with warnings</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="610"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="613"/>
         <source>Lembar ini berisi rumus; yang dibaca adalah hasil terakhir yang disimpan Excel.</source>
         <translation>This sheet contains formulas; the values read are the last results Excel saved.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="613"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="616"/>
         <source>{n} peserta aktif dari {source} tidak ada lagi di berkas ini; setelah impor mereka masuk daftar tinjauan (tidak dihentikan otomatis).</source>
         <translation>{n} active participants from {source} are no longer in this file; after the import they go on the review list (not ended automatically).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="623"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="626"/>
         <source>Simpan laporan masalah</source>
         <translation>Save problem report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="632"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="635"/>
         <source>Laporan masalah</source>
         <translation>Problem report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="632"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="635"/>
         <source>{n} baris bermasalah ditulis ke {path}.</source>
         <translation>{n} problem rows written to {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="639"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="642"/>
         <source>Tambahkan {add} peserta baru dan perbarui {update} peserta dari {name}? {rejected} baris yang ditolak tidak diimpor.</source>
         <translation>Add {add} new participants and update {update} from {name}? The {rejected} rejected rows are not imported.</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/gui/village/import_page.py" line="304"/>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="650"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="653"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="661"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="664"/>
         <source>Menyimpan peserta…</source>
         <translation>Saving participants…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="673"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="676"/>
         <source>Selesai: {add} peserta ditambahkan, {update} diperbarui.</source>
         <translation>Done: {add} participants added, {update} updated.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="677"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="680"/>
         <source>{n} baris dengan peringatan dilewati.</source>
         <translation>{n} rows with warnings were left out.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/import_page.py" line="682"/>
+        <location filename="../../kudus_desktop/gui/village/import_page.py" line="685"/>
         <source>Impor dibatalkan; tidak ada yang disimpan.</source>
         <translation>Import cancelled; nothing was saved.</translation>
     </message>
@@ -1717,711 +1717,716 @@
 <context>
     <name>Kode</name>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="866"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="895"/>
         <source>Pekerja rentan</source>
         <extracomment>Labels of stored codes, keyed by &quot;group:code&quot;.</extracomment>
         <translation>Vulnerable worker</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="867"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="896"/>
         <source>Ketua RT/RW</source>
         <translation>RT/RW head</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="868"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="897"/>
         <source>Linmas</source>
         <translation>Linmas</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="869"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="898"/>
         <source>Anggota BPD</source>
         <translation>BPD member</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="870"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="899"/>
         <source>Perangkat/lembaga desa</source>
         <translation>Village official/institution</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="871"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="900"/>
         <source>Buruh tani</source>
         <translation>Farm labourer</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="872"/>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="876"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="901"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="905"/>
         <source>Lainnya</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="873"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="902"/>
         <source>PADes</source>
         <translation>PADes (village own revenue)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="874"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="903"/>
         <source>Bagi hasil pajak dan retribusi</source>
         <translation>Tax and levy revenue share</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="875"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="904"/>
         <source>APBD Kabupaten</source>
         <translation>Regency budget (APBD)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="877"/>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="987"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="906"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1017"/>
         <source>Aktif</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="878"/>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="897"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="907"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="926"/>
         <source>Berhenti</source>
         <translation>Ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="900"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="929"/>
         <source>Laki-laki</source>
         <translation>Male</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="901"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="930"/>
         <source>Perempuan</source>
         <translation>Female</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="902"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="931"/>
         <source>Meninggal dunia</source>
         <translation>Died</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="903"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="932"/>
         <source>Pindah domisili</source>
         <translation>Moved away</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="892"/>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="904"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="921"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="933"/>
         <source>Masa jabatan berakhir</source>
         <translation>Term of office ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="905"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="934"/>
         <source>Mengundurkan diri</source>
         <translation>Resigned</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="906"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="935"/>
         <source>Tidak memenuhi syarat</source>
         <translation>Ineligible</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="907"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="936"/>
         <source>Didaftarkan</source>
         <translation>Enrolled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="908"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="937"/>
         <source>Diubah</source>
         <translation>Changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="909"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="938"/>
         <source>Dihentikan</source>
         <translation>Ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="910"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="939"/>
         <source>Diaktifkan kembali</source>
         <translation>Reactivated</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="911"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="940"/>
         <source>Diperbarui dari kabupaten</source>
         <translation>Updated by the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="934"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="963"/>
         <source>Belum dikirim</source>
         <translation>Not sent yet</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="935"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="964"/>
         <source>Terkirim</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="936"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="965"/>
         <source>Diterima</source>
         <translation>Accepted</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="927"/>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="937"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="956"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="966"/>
         <source>Ditolak</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="912"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="941"/>
         <source>Jawaban BPJS dicatat</source>
         <translation>BPJS&apos;s answer recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="913"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="942"/>
         <source>Disetujui verifikator</source>
         <translation>Approved by the verifier</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="895"/>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="914"/>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="940"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="924"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="943"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="969"/>
         <source>Dikembalikan verifikator</source>
         <translation>Sent back by the verifier</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="879"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="908"/>
         <source>umur di atas batas umur peserta</source>
         <translation>age above the participant age limit</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="880"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="909"/>
         <source>umur di bawah 15 tahun</source>
         <translation>age under 15</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="881"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="910"/>
         <source>jenis kelamin tidak sesuai NIK</source>
         <translation>sex does not match the NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="882"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="911"/>
         <source>tanggal lahir tidak sesuai NIK</source>
         <translation>date of birth does not match the NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="883"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="912"/>
         <source>NIK terbit di luar Kabupaten Kudus</source>
         <translation>NIK issued outside Kudus Regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="884"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="913"/>
         <source>kode kecamatan NIK tidak dikenal</source>
         <translation>unknown district code in the NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="885"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="914"/>
         <source>mungkin orang yang sama dengan peserta lain</source>
         <translation>possibly the same person as another participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="886"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="915"/>
         <source>mungkin orang yang sama dengan baris lain berkas ini</source>
         <translation>possibly the same person as another row of this file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="887"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="916"/>
         <source>desil tidak sah</source>
         <translation>invalid decile</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="888"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="917"/>
         <source>tanggal pada No. KK tidak wajar</source>
         <translation>implausible date in the KK number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="889"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="918"/>
         <source>NIK tertulis sebagai angka di Excel</source>
         <translation>NIK written as a number in Excel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="890"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="919"/>
         <source>No. KK tertulis sebagai angka di Excel</source>
         <translation>KK number written as a number in Excel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="891"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="920"/>
         <source>Melewati batas umur</source>
         <translation>Past the age limit</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="893"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="922"/>
         <source>Tidak ada lagi di daftar sumber</source>
         <translation>No longer on the source list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="894"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="923"/>
         <source>Menunggu persetujuan verifikator</source>
         <translation>Waiting for the verifier</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="896"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="925"/>
         <source>Ditolak kabupaten/BPJS</source>
         <translation>Rejected by the regency/BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="898"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="927"/>
         <source>Menunggu pendaftaran BPJS</source>
         <translation>Waiting for BPJS registration</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="899"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="928"/>
         <source>Terdaftar di BPJS</source>
         <translation>Registered with BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="915"/>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="939"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="944"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="968"/>
         <source>Menunggu persetujuan</source>
         <translation>Awaiting approval</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="916"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="945"/>
         <source>Dikembalikan</source>
         <translation>Sent back</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="917"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="946"/>
         <source>Pendaftaran baru</source>
         <translation>New enrolment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="918"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="947"/>
         <source>Perubahan data</source>
         <translation>Change of data</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="919"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="948"/>
         <source>NIK sama di dua desa</source>
         <translation>Same NIK in two villages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="920"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="949"/>
         <source>NIK ada di daftar APBD</source>
         <translation>NIK on the APBD list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="921"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="950"/>
         <source>Mirip: nama, tanggal lahir dan KK sama</source>
         <translation>Look-alike: same name, birth date and KK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="922"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="951"/>
         <source>Yang pertama berlaku</source>
         <translation>The first stands</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="923"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="952"/>
         <source>Yang kedua berlaku</source>
         <translation>The second stands</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="924"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="953"/>
         <source>Bukan orang yang sama</source>
         <translation>Not the same person</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="925"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="954"/>
         <source>Selesai sendiri (salah satu tidak aktif lagi)</source>
         <translation>Closed by itself (one is no longer active)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="926"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="955"/>
         <source>Terdaftar</source>
         <translation>Registered</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="928"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="957"/>
         <source>KPJ dicatat</source>
         <translation>KPJ recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="929"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="958"/>
         <source>Ditolak BPJS</source>
         <translation>Rejected by BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="930"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="959"/>
         <source>Sudah tercatat</source>
         <translation>Already recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="931"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="960"/>
         <source>NIK tidak dikenal</source>
         <translation>Unknown NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="932"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="961"/>
         <source>Belum pernah dikirim ke BPJS</source>
         <translation>Never sent to BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="933"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="962"/>
         <source>Baris salah</source>
         <translation>Faulty row</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="938"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="967"/>
         <source>Ditinjau kabupaten</source>
         <translation>Under regency review</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="941"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="970"/>
         <source>paket sinkronisasi</source>
         <translation>a sync package</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="942"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="971"/>
         <source>tanda terima</source>
         <translation>a receipt</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="943"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="972"/>
         <source>Admin</source>
         <translation>Administrator</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="944"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="973"/>
         <source>Operator</source>
         <translation>Operator</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="945"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="974"/>
         <source>Verifikator</source>
         <translation>Verifier</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="946"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="975"/>
         <source>Masuk</source>
         <translation>Log in</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="947"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="976"/>
         <source>Gagal masuk</source>
         <translation>Failed log-in</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="948"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="977"/>
         <source>Masuk ditolak: akun terkunci</source>
         <translation>Log-in refused: account locked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="949"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="978"/>
         <source>Masuk ditolak: akun nonaktif</source>
         <translation>Log-in refused: account disabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="950"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="979"/>
         <source>Akun dibuat</source>
         <translation>Account created</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="951"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="980"/>
         <source>Akun dinonaktifkan</source>
         <translation>Account disabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="952"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="981"/>
         <source>Akun diaktifkan</source>
         <translation>Account enabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="953"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="982"/>
         <source>Kata sandi diatur ulang</source>
         <translation>Password reset</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="954"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="983"/>
         <source>Kata sandi sendiri diganti</source>
         <translation>Own password changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="955"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="984"/>
         <source>Ganti kata sandi gagal: kata sandi lama salah</source>
         <translation>Password change refused: the current password was wrong</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="956"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="985"/>
         <source>Keluar akun</source>
         <translation>Logged out</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="957"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="986"/>
+        <source>Kop dan penandatangan diubah</source>
+        <translation>Letterhead and signatory changed</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="987"/>
         <source>Berkas bantuan dibuat</source>
         <translation>Support file made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="958"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="988"/>
         <source>Peserta didaftarkan</source>
         <translation>Participant enrolled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="959"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="989"/>
         <source>Data peserta diubah</source>
         <translation>Participant changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="960"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="990"/>
         <source>Kepesertaan dihentikan</source>
         <translation>Participation ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="961"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="991"/>
         <source>Kepesertaan diaktifkan kembali</source>
         <translation>Participation reactivated</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="962"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="992"/>
         <source>Daftar diimpor</source>
         <translation>List imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="963"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="993"/>
         <source>Data peserta disetujui</source>
         <translation>Participant data approved</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="964"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="994"/>
         <source>Data peserta dikembalikan</source>
         <translation>Participant data sent back</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="965"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="995"/>
         <source>Aturan persetujuan diubah</source>
         <translation>Approval rule changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="966"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="996"/>
         <source>Daftar peserta diekspor</source>
         <translation>Roster exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="967"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="997"/>
         <source>Daftar BPJS diekspor</source>
         <translation>BPJS list exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="968"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="998"/>
         <source>Log audit diekspor</source>
         <translation>Audit log exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="969"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="999"/>
         <source>NIK lengkap ditampilkan</source>
         <translation>Full NIKs shown</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="970"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1000"/>
         <source>Cadangan dibuat</source>
         <translation>Backup made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="971"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1001"/>
         <source>Laporan data pribadi dibuat</source>
         <translation>Personal data report made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="972"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1002"/>
         <source>Kartu dicetak</source>
         <translation>Cards printed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="973"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1003"/>
         <source>Daftar peserta dicetak</source>
         <translation>Participant list printed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="974"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1004"/>
         <source>Basis data dipulihkan</source>
         <translation>Database restored</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="975"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1005"/>
         <source>Terhubung dengan kabupaten</source>
         <translation>Joined the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="976"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1006"/>
         <source>Paket sinkronisasi dibuat</source>
         <translation>Sync package written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="977"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1007"/>
         <source>Tanda terima diterapkan</source>
         <translation>Receipt applied</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="978"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1008"/>
         <source>Berkas setup desa dibuat</source>
         <translation>Village setup file written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="979"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1009"/>
         <source>Perangkat desa didaftarkan</source>
         <translation>Village device registered</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="980"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1010"/>
         <source>Paket desa diimpor</source>
         <translation>Village package imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="981"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1011"/>
         <source>Kirim ulang lengkap diminta</source>
         <translation>Full resend requested</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="982"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1012"/>
         <source>Tanda terima dibuat</source>
         <translation>Receipt written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="983"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1013"/>
         <source>Kunci perangkat diganti</source>
         <translation>Device keys renewed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="984"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1014"/>
         <source>Perangkat desa dicabut</source>
         <translation>Village device revoked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="985"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1015"/>
         <source>Paket digantikan (nomor sudah dipakai)</source>
         <translation>Package superseded (number already used)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="986"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1016"/>
         <source>Kunci perangkat dibuat baru</source>
         <translation>New device keys made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="988"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1018"/>
         <source>Diganti</source>
         <translation>Replaced</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="989"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1019"/>
         <source>Dicabut</source>
         <translation>Revoked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="990"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1020"/>
         <source>Pemeriksaan kepesertaan ganda</source>
         <translation>Double-enrolment check</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="991"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1021"/>
         <source>Kepesertaan ganda diputuskan</source>
         <translation>Double enrolment decided</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="992"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1022"/>
         <source>Daftar APBD diimpor</source>
         <translation>APBD list imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="993"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1023"/>
         <source>Daftar pendaftaran BPJS dibuat</source>
         <translation>BPJS registration list made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="994"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1024"/>
         <source>Hasil BPJS diimpor</source>
         <translation>BPJS results imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="995"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1025"/>
         <source>Laporan cakupan dibuat</source>
         <translation>Coverage report made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="996"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1026"/>
         <source>Laporan perangkat/flashdisk hilang</source>
         <translation>Lost device/stick report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="997"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1027"/>
         <source>Masa simpan data diatur</source>
         <translation>Retention period set</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="998"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1028"/>
         <source>Data lama dihapus</source>
         <translation>Old data removed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="999"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1029"/>
         <source>Tarif iuran diubah</source>
         <translation>Premium rate changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1000"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1030"/>
         <source>Pembayaran iuran dicatat</source>
         <translation>Premium payment recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1001"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1031"/>
         <source>Pembayaran iuran dibatalkan</source>
         <translation>Premium payment voided</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1002"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1032"/>
         <source>Anggaran iuran dicatat</source>
         <translation>Premium budget recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1003"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1033"/>
         <source>Laporan iuran dibuat</source>
         <translation>Premium report made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1004"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1034"/>
         <source>Bukan peserta</source>
         <translation>Not a participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1005"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1035"/>
         <source>Belum dicatat</source>
         <translation>Not tracked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1006"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1036"/>
         <source>Lunas</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1007"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1037"/>
         <source>Belum jatuh tempo</source>
         <translation>Not yet due</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1008"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1038"/>
         <source>Menunggak</source>
         <translation>In arrears</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1009"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1039"/>
         <source>Gugur, daftar ulang</source>
         <translation>Lapsed, register again</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1010"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1040"/>
         <source>Tarif</source>
         <translation>Rate</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1011"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1041"/>
         <source>Diskon</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1012"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1042"/>
         <source>Desa</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1013"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1043"/>
         <source>Kabupaten</source>
         <translation>Regency</translation>
     </message>
@@ -2429,308 +2434,363 @@
 <context>
     <name>Kolom</name>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="801"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="819"/>
         <source>NIK</source>
         <extracomment>Labels of participant fields (also used in history and validation messages).</extracomment>
         <translation>NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="802"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="820"/>
         <source>Nomor KK</source>
         <translation>Family card number (KK)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="803"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="821"/>
         <source>Nama lengkap</source>
         <translation>Full name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="804"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="822"/>
         <source>Tempat lahir</source>
         <translation>Place of birth</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="805"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="823"/>
         <source>Tanggal lahir</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="806"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="824"/>
         <source>Jenis kelamin</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="807"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="825"/>
         <source>Alamat</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="808"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="826"/>
         <source>Dusun</source>
         <translation>Hamlet (dusun)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="809"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="827"/>
         <source>RT</source>
         <translation>RT</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="810"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="828"/>
         <source>RW</source>
         <translation>RW</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="811"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="829"/>
         <source>Telepon</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="812"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="830"/>
         <source>Pekerjaan</source>
         <translation>Occupation</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="813"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="831"/>
         <source>Kategori</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="814"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="832"/>
         <source>Sumber data</source>
         <translation>Source list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="815"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="833"/>
         <source>Tanggal sumber data</source>
         <translation>Source list date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="816"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="834"/>
         <source>Sumber dana</source>
         <translation>Funding source</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="817"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="835"/>
         <source>Tanggal mulai</source>
         <translation>Start date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="818"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="836"/>
         <source>Akhir masa jabatan</source>
         <translation>End of term of office</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="819"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="837"/>
         <source>ID di daftar sumber</source>
         <translation>ID in the source list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="820"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="838"/>
         <source>Desil</source>
         <translation>Decile</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="821"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="839"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="822"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="840"/>
         <source>Alasan berhenti</source>
         <translation>Reason for ending</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="823"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="841"/>
         <source>Tanggal berhenti</source>
         <translation>End date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="824"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="842"/>
         <source>Nomor KPJ</source>
         <translation>KPJ number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="825"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="843"/>
         <source>Pendaftaran BPJS</source>
         <translation>BPJS registration</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="826"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="844"/>
         <source>Nomor registrasi</source>
         <translation>Registration number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="827"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="845"/>
         <source>Nama pengguna</source>
         <translation>User name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="828"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="846"/>
         <source>Kata sandi</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="829"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="847"/>
         <source>Nama penandatangan</source>
         <translation>Signatory name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="830"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="848"/>
         <source>Jabatan penandatangan</source>
         <translation>Signatory title</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="831"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="849"/>
+        <source>Dasar penandatanganan</source>
+        <translation>Signing basis</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="850"/>
+        <source>Jabatan yang menandatangani a.n.</source>
+        <translation>Position signing on behalf (a.n.)</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="851"/>
+        <source>Jabatan yang menandatangani u.b.</source>
+        <translation>Position signing for them (u.b.)</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="852"/>
+        <source>Pangkat/golongan</source>
+        <translation>Rank/grade</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="853"/>
+        <source>NIP</source>
+        <translation>NIP (civil servant number)</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="854"/>
+        <source>Nama dinas</source>
+        <translation>Agency name</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="855"/>
+        <source>Alamat kantor</source>
+        <translation>Office address</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="856"/>
+        <source>Jenis keputusan</source>
+        <translation>Decree type</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="857"/>
+        <source>Nomor keputusan</source>
+        <translation>Decree number</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="858"/>
+        <source>Tanggal keputusan</source>
+        <translation>Decree date</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="859"/>
+        <source>Tentang</source>
+        <translation>Subject</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="860"/>
         <source>Nama lengkap admin</source>
         <translation>Administrator&apos;s full name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="832"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="861"/>
         <source>Peran</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="833"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="862"/>
         <source>Kunci layar setelah</source>
         <translation>Lock the screen after</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="834"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="863"/>
         <source>Wilayah</source>
         <translation>Region</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="835"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="864"/>
         <source>Batas umur</source>
         <translation>Age limit</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="836"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="865"/>
         <source>Telepon kantor</source>
         <translation>Office phone</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="837"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="866"/>
         <source>Alasan</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="838"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="867"/>
         <source>Alasan dikembalikan</source>
         <translation>Reason sent back</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="839"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="868"/>
         <source>Pengenal data</source>
         <translation>Record id</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="840"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="869"/>
         <source>Nomor perubahan</source>
         <translation>Change number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="841"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="870"/>
         <source>Kode desa</source>
         <translation>Village code</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="842"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="871"/>
         <source>Waktu dibuat</source>
         <translation>Created at</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="843"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="872"/>
         <source>Waktu diubah</source>
         <translation>Changed at</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="844"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="873"/>
         <source>Dibuat oleh</source>
         <translation>Created by</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="845"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="874"/>
         <source>Diubah oleh</source>
         <translation>Changed by</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="846"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="875"/>
         <source>Perubahan</source>
         <translation>Changes</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="847"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="876"/>
         <source>Waktu</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="848"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="877"/>
         <source>Tindakan</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="849"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="878"/>
         <source>Tanggal bayar</source>
         <translation>Payment date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="850"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="879"/>
         <source>Jumlah</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="851"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="880"/>
         <source>Referensi</source>
         <translation>Reference</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="852"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="881"/>
         <source>Catatan</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="853"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="882"/>
         <source>Bulan pertama</source>
         <translation>First month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="854"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="883"/>
         <source>Bulan terakhir</source>
         <translation>Last month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="855"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="884"/>
         <source>Jumlah orang</source>
         <translation>Number of people</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="856"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="885"/>
         <source>Waktu dibatalkan</source>
         <translation>Voided at</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="857"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="886"/>
         <source>Dibatalkan oleh</source>
         <translation>Voided by</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="858"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="887"/>
         <source>Alasan pembatalan</source>
         <translation>Reason for voiding</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="859"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="888"/>
         <source>Pembayaran</source>
         <translation>Payment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="860"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="889"/>
         <source>Peserta</source>
         <translation>Participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="861"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="890"/>
         <source>Bulan</source>
         <translation>Month</translation>
     </message>
@@ -3025,6 +3085,174 @@ Database: {path}</translation>
         <source>Menyinkronkan…</source>
         <extracomment>a newer version, verified and kept in the data folder (an updates.StagedUpdate) the server being reached, emitted from the exchange&apos;s thread (delivered queued)</extracomment>
         <translation>Synchronising…</translation>
+    </message>
+</context>
+<context>
+    <name>PaperBox</name>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="51"/>
+        <source>Kop surat dan tanda tangan</source>
+        <translation>Letterhead and signature</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="60"/>
+        <source>Ditandatangani kepala sendiri</source>
+        <translation>Signed by the head in person</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="61"/>
+        <source>a.n. (atas nama) kepala, oleh pejabat lain</source>
+        <translation>a.n. (on behalf of) the head, by another official</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="62"/>
+        <source>a.n. ... u.b. (untuk beliau), oleh pejabat di bawahnya</source>
+        <translation>a.n. ... u.b. (for them), by an official below</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="63"/>
+        <source>Plt. (pelaksana tugas)</source>
+        <translation>Plt. (acting head)</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="64"/>
+        <source>Plh. (pelaksana harian)</source>
+        <translation>Plh. (daily stand-in)</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="65"/>
+        <source>Pj. (penjabat)</source>
+        <translation>Pj. (appointed acting head)</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="80"/>
+        <source>Dasar penandatanganan</source>
+        <translation>Signing basis</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="82"/>
+        <source>Jabatan yang menandatangani a.n.</source>
+        <translation>Position signing on behalf (a.n.)</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="83"/>
+        <source>mis. Sekretaris Desa</source>
+        <translation>e.g. Sekretaris Desa</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="86"/>
+        <source>Jabatan yang menandatangani u.b.</source>
+        <translation>Position signing for them (u.b.)</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="87"/>
+        <source>mis. Kepala Urusan Tata Usaha dan Umum</source>
+        <translation>e.g. Kepala Urusan Tata Usaha dan Umum</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="89"/>
+        <source>Pangkat/golongan (ASN)</source>
+        <translation>Rank/grade (civil servant)</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="89"/>
+        <source>mis. Penata Tk. I (III/d)</source>
+        <translation>e.g. Penata Tk. I (III/d)</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="91"/>
+        <source>NIP (ASN)</source>
+        <translation>NIP (civil servant)</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="95"/>
+        <source>18 digit, mis. 19750812 200003 1 004</source>
+        <translation>18 digits, e.g. 19750812 200003 1 004</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="100"/>
+        <source>Nama dinas</source>
+        <translation>Agency name</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="104"/>
+        <source>Alamat kantor di kop</source>
+        <translation>Office address on the letterhead</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="105"/>
+        <source>mis. Jl. Raya Jati No. 5, Kudus 59343</source>
+        <translation>e.g. Jl. Raya Jati No. 5, Kudus 59343</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="108"/>
+        <source>Nama penandatangan di atas adalah nama pejabat yang benar-benar menandatangani (pada a.n., u.b., Plt., Plh. dan Pj.: nama pejabat itu).</source>
+        <translation>The signatory name above is the official who actually signs (for a.n., u.b., Plt., Plh. and Pj.: that official's name).</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="122"/>
+        <source>Daftar peserta sebagai lampiran</source>
+        <translation>Participant list as an annex to</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="124"/>
+        <source>Nomor keputusan</source>
+        <translation>Decree number</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="124"/>
+        <source>kosong: bukan lampiran</source>
+        <translation>empty: not an annex</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="127"/>
+        <source>Tanggal keputusan</source>
+        <translation>Decree date</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="127"/>
+        <source>mis. 02/12/2026</source>
+        <translation>e.g. 02/12/2026</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="129"/>
+        <source>Tentang</source>
+        <translation>Subject</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="130"/>
+        <source>mis. Penetapan Peserta Jaminan Sosial Ketenagakerjaan</source>
+        <translation>e.g. Penetapan Peserta Jaminan Sosial Ketenagakerjaan</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="135"/>
+        <source>Tercetak</source>
+        <translation>Printed as</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="141"/>
+        <source>Simpan kop dan tanda tangan</source>
+        <translation>Save letterhead and signature</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="170"/>
+        <source>[jabatan]</source>
+        <translation>[position]</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="176"/>
+        <source>Kop: {kop}</source>
+        <translation>Letterhead: {kop}</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="190"/>
+        <source>Pengaturan</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="190"/>
+        <source>Kop surat dan tanda tangan disimpan.</source>
+        <translation>Letterhead and signature saved.</translation>
     </message>
 </context>
 <context>
@@ -4847,32 +5075,62 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
         <translation>{field}: the value &apos;{value}&apos; is not valid.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="668"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="667"/>
+        <source>Isi jabatan pejabat yang menandatangani atas nama kepala (misalnya Sekretaris Desa).</source>
+        <translation>Fill in the position of the official signing on behalf of the head (for example Sekretaris Desa).</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="670"/>
+        <source>Isi jabatan pejabat yang menandatangani untuk beliau (u.b.), misalnya Kepala Urusan Umum.</source>
+        <translation>Fill in the position of the official signing for them (u.b.), for example Kepala Urusan Umum.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="673"/>
+        <source>NIP &apos;{value}&apos; harus 18 digit angka (boleh dengan spasi).</source>
+        <translation>NIP '{value}' must be 18 digits (spaces allowed).</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="674"/>
+        <source>NIP &apos;{value}&apos; tidak sah: 8 digit pertama harus tanggal lahir dan 6 digit berikutnya bulan pengangkatan (TTTTBB). Periksa kembali.</source>
+        <translation>NIP '{value}' is not valid: the first 8 digits must be a birth date and the next 6 the month of appointment (YYYYMM). Check it again.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="679"/>
+        <source>NIP &apos;{value}&apos; tidak sah: digit ke-15 harus 1 (laki-laki) atau 2 (perempuan).</source>
+        <translation>NIP '{value}' is not valid: digit 15 must be 1 (male) or 2 (female).</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="682"/>
+        <source>{field} harus diisi bila nomor keputusan diisi; kosongkan nomornya bila daftar bukan lampiran.</source>
+        <translation>{field} must be filled in when a decree number is; leave the number empty if the list is no annex.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="686"/>
         <source>Gagal menulis {path}: {detail}. Pilih folder lain atau tutup berkas itu di Excel.</source>
         <translation>Could not write {path}: {detail}. Choose another folder or close the file in Excel.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="671"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="689"/>
         <source>Kolom tidak dikenal: {columns}. Kolom yang tersedia: {known}.</source>
         <translation>Unknown columns: {columns}. Available columns: {known}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="672"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="690"/>
         <source>Berkas {path} tidak ditemukan.</source>
         <translation>File {path} not found.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="787"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="805"/>
         <source>Nomor KPJ &apos;{kpj}&apos; tidak sah: harus angka saja, {low} sampai {high} digit (tulis sebagai teks agar nol di depan tetap).</source>
         <translation>KPJ number &apos;{kpj}&apos; is not valid: it must be digits only, {low} to {high} of them (write it as text so leading zeros stay).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="792"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="810"/>
         <source>Perhatian: nomor KPJ {kpj} berisi {found} digit, bukan {digits} digit seperti biasanya. Nomor ini tetap dicatat; cocokkan dengan berkas BPJS (panjang yang biasa dapat diubah di Pengaturan).</source>
         <translation>Note: KPJ number {kpj} has {found} digits, not the usual {digits}. It is recorded anyway; check it against the BPJS file (the usual length can be changed in Settings).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="673"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="691"/>
         <source>Berkas {path} terlalu besar ({size} MB; batasnya {max} MB). Pecah daftar menjadi beberapa berkas.</source>
         <translation>The file {path} is too large ({size} MB; the limit is {max} MB). Split the list into several files.</translation>
     </message>
@@ -4882,167 +5140,167 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
         <translation>Month &apos;{value}&apos; is not known. Write it as MM/YYYY, for example 05/2026 (or Mei 2026).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="676"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="694"/>
         <source>Berkas {path} dilindungi kata sandi. Buka di Excel, hapus kata sandinya, simpan, lalu impor lagi.</source>
         <translation>The file {path} is protected by a password. Open it in Excel, remove the password, save it and import again.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="679"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="697"/>
         <source>Berkas {path} rusak dan tidak dapat dibaca ({detail}).</source>
         <translation>The file {path} is damaged and cannot be read ({detail}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="680"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="698"/>
         <source>Berkas {path} bukan daftar yang dapat dibaca: isinya berkas {what}. Simpan daftarnya sebagai buku kerja Excel (.xlsx), LibreOffice (.ods) atau CSV, lalu pilih berkas itu.</source>
         <translation>The file {path} is not a list that can be read: it is a {what} file. Save the list as an Excel workbook (.xlsx), LibreOffice (.ods) or CSV, then choose that file.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="685"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="703"/>
         <source>Berkas {path} bukan daftar yang dapat dibaca: isinya data biner, bukan buku kerja atau teks CSV. Simpan daftarnya sebagai buku kerja Excel (.xlsx), LibreOffice (.ods) atau CSV, lalu pilih berkas itu.</source>
         <translation>The file {path} is not a list that can be read: it holds binary data, not a workbook or CSV text. Save the list as an Excel workbook (.xlsx), LibreOffice (.ods) or CSV, then choose that file.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="690"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="708"/>
         <source>Berkas {path} (lembar {sheet}) terlalu besar setelah dibuka: lebih dari {max} MB. Daftar desa atau kabupaten tidak sebesar itu; berkas ini rusak atau bukan daftar. Tidak ada yang dibaca.</source>
         <translation>The file {path} (sheet {sheet}) is too large once unpacked: more than {max} MB. No village or regency list is that large; the file is damaged or not a list. Nothing was read.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="695"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="713"/>
         <source>Berkas {path} (lembar {sheet}) berisi lebih dari {rows} baris atau {cells} sel berisi data, batas satu impor. Pecah daftar menjadi beberapa berkas. Tidak ada yang dibaca.</source>
         <translation>The file {path} (sheet {sheet}) holds more than {rows} rows or {cells} cells with data, the limit of one import. Split the list into several files. Nothing was read.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="700"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="718"/>
         <source>Berkas {path} ({sheet}) memuat satu sel yang lebih panjang dari {max} karakter, batas Excel sendiri: berkas ini rusak atau tidak dibuat sebagai daftar. Tidak ada yang dibaca.</source>
         <translation>The file {path} ({sheet}) holds a cell longer than {max} characters, Excel&apos;s own limit: the file is damaged or was not made as a list. Nothing was read.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="705"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="723"/>
         <source>Baris {row} berkas {path} memuat satu kolom yang lebih panjang dari {max} karakter, batas Excel sendiri: berkas ini rusak atau tidak dibuat sebagai daftar. Tidak ada yang dibaca.</source>
         <translation>Row {row} of {path} holds a field longer than {max} characters, Excel&apos;s own limit: the file is damaged or was not made as a list. Nothing was read.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="710"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="728"/>
         <source>Lembar {sheet} di {path} berisi {count} sel rumus yang hasilnya belum pernah dihitung (berkas dibuat program lain, bukan disimpan oleh Excel). Buka berkas itu di Excel atau LibreOffice, simpan, lalu impor lagi. Tidak ada yang dibaca.</source>
         <translation>The sheet {sheet} in {path} holds {count} formula cells whose results were never calculated (the file was made by another program, not saved by Excel). Open the file in Excel or LibreOffice, save it, then import it again. Nothing was read.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="716"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="734"/>
         <source>Lembar {sheet} di berkas {path} kosong.</source>
         <translation>Sheet {sheet} in {path} is empty.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="717"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="735"/>
         <source>Berkas {path} tidak memiliki lembar bernama {sheet}.</source>
         <translation>The file {path} has no sheet named {sheet}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="718"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="736"/>
         <source>Tidak ada kolom NIK di {path} (lembar: {sheet}). Beri judul kolom &apos;NIK&apos; atau pilih kolomnya sendiri.</source>
         <translation>There is no NIK column in {path} (sheets: {sheet}). Give the column the heading &apos;NIK&apos; or choose it yourself.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="722"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="740"/>
         <source>Sel NIK berisi angka, bukan teks ({digits}). Excel hanya menyimpan 15 digit, sehingga digit terakhir NIK bisa sudah hilang. Ketik ulang NIK sebagai teks (format Teks, atau awali dengan tanda &apos;).</source>
         <translation>The NIK cell holds a number, not text ({digits}). Excel keeps only 15 digits, so the NIK&apos;s last digit may already be lost. Type the NIK again as text (Text format, or start it with &apos;).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="727"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="745"/>
         <source>Sel NIK berisi angka, bukan teks ({digits}). Digit terakhirnya bukan 0, jadi Excel tidak memotongnya (Excel menyimpan 15 digit dan menulis digit ke-16 sebagai 0): NIK ini diterima. Sebaiknya kolom NIK diformat sebagai Teks.</source>
         <translation>The NIK cell holds a number, not text ({digits}). Its last digit is not 0, so Excel did not cut it (Excel keeps 15 digits and writes the 16th as 0): this NIK is accepted. Better format the NIK column as Text.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="733"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="751"/>
         <source>Sel nomor KK berisi angka, bukan teks ({digits}). Digit terakhirnya bukan 0, jadi Excel tidak memotongnya: nomor ini diterima. Sebaiknya kolom KK diformat sebagai Teks.</source>
         <translation>The KK number cell holds a number, not text ({digits}). Its last digit is not 0, so Excel did not cut it: the number is accepted. Better format the KK column as Text.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="738"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="756"/>
         <source>Sel nomor KK berisi angka, bukan teks ({digits}). Excel hanya menyimpan 15 digit, sehingga digit terakhirnya bisa sudah hilang. Ketik ulang sebagai teks.</source>
         <translation>The KK cell holds a number, not text ({digits}). Excel keeps only 15 digits, so its last digit may already be lost. Type it again as text.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="743"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="761"/>
         <source>NIK ini sudah ada di baris {first_row} berkas yang sama.</source>
         <translation>This NIK already appears in row {first_row} of the same file.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="744"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="762"/>
         <source>Lembar ini berisi rumus; yang dibaca adalah hasil terakhir yang disimpan Excel. Sel rumus yang belum pernah dihitung terbaca kosong.</source>
         <translation>This sheet contains formulas; the values read are the last results Excel saved. Formula cells never calculated read as empty.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="750"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="768"/>
         <source>Kode wilayah {code} tidak dikenal: tulis kode desa (33.19.03.2008) atau kecamatan (33.19.03).</source>
         <translation>Unknown area code {code}: write a village code (33.19.03.2008) or a kecamatan code (33.19.03).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="753"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="771"/>
         <source>--map {pair}: tulis KOLOM=JUDUL, KOLOM salah satu dari {fields}, JUDUL judul kolom di berkas.</source>
         <translation>--map {pair}: write FIELD=HEADER, FIELD one of {fields}, HEADER a column header in the file.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="756"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="774"/>
         <source>Fitur ini hanya tersedia di instalasi mode kabupaten.</source>
         <translation>This is only available in a regency-mode installation.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="757"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="775"/>
         <source>Peran {role} tidak boleh memutuskan kepesertaan ganda; minta admin atau verifikator.</source>
         <translation>The role {role} may not decide double enrolments; ask an admin or a verifier.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="760"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="778"/>
         <source>Keputusan &apos;{decision}&apos; tidak dikenal.</source>
         <translation>Unknown decision &apos;{decision}&apos;.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="761"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="779"/>
         <source>Kasus kepesertaan ganda nomor {id} tidak ada.</source>
         <translation>There is no double-enrolment case number {id}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="762"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="780"/>
         <source>Kasus nomor {id} sudah diputuskan sebelumnya; keputusan itu tidak diubah.</source>
         <translation>Case number {id} was already decided; that decision is unchanged.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="765"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="783"/>
         <source>Kedua kepesertaan memakai NIK yang sama ({nik}), jadi pasti orang yang sama: pilih kepesertaan yang berlaku.</source>
         <translation>Both enrolments use the same NIK ({nik}), so they are the same person: choose the enrolment that stands.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="769"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="787"/>
         <source>Berkas {path} tidak berisi satu pun NIK yang sah. Daftar APBD yang tersimpan tidak diubah.</source>
         <translation>{path} holds no valid NIK. The stored APBD list is unchanged.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="772"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="790"/>
         <source>NIK ini sudah ada di baris sebelumnya; baris ini dilewati.</source>
         <translation>This NIK is already on an earlier row; this row is skipped.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="773"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="791"/>
         <source>Tidak ada peserta yang perlu didaftarkan ke BPJS untuk {desa}: semua peserta aktif yang diterima sudah ber-KPJ atau sudah dikirim.</source>
         <translation>No participant to register with BPJS for {desa}: every active accepted participant has a KPJ number or was already sent.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="778"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="796"/>
         <source>Berkas {path} (lembar: {sheet}) tidak punya kolom KPJ maupun kolom status. Beri judul kolom &apos;KPJ&apos; dan &apos;STATUS&apos; atau pilih kolomnya sendiri.</source>
         <translation>{path} (sheet: {sheet}) has neither a KPJ nor a status column. Head the columns &apos;KPJ&apos; and &apos;STATUS&apos; or choose them yourself.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="783"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="801"/>
         <source>Status &apos;{status}&apos; tidak dikenali: tulis misalnya TERDAFTAR atau DITOLAK, atau isi nomor KPJ.</source>
         <translation>Status &apos;{status}&apos; not recognised: write e.g. TERDAFTAR or DITOLAK, or fill in the KPJ number.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="786"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="804"/>
         <source>Status terdaftar tetapi nomor KPJ kosong.</source>
         <translation>Status registered but the KPJ number is empty.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/ops.py" line="247"/>
+        <location filename="../../kudus_desktop/gui/ops.py" line="260"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
@@ -6210,185 +6468,185 @@ The regency key&apos;s fingerprint, to read to the village operator when they jo
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="51"/>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="245"/>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="300"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="52"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="249"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="304"/>
         <source>Pengaturan</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="54"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="55"/>
         <source>Kantor dan penandatangan</source>
         <translation>Office and signatory</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="79"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="80"/>
         <source>Wilayah</source>
         <translation>Region</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="80"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="81"/>
         <source>Nama penandatangan</source>
         <translation>Signatory name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="81"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="82"/>
         <source>Jabatan penandatangan</source>
         <translation>Signatory title</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="82"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="83"/>
         <source>Telepon kantor</source>
         <translation>Office phone</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="83"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="84"/>
         <source>Batas umur peserta (tahun)</source>
         <translation>Participant age limit (years)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="85"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="86"/>
         <source>Jumlah peserta minimal per desa</source>
         <translation>Minimum participants per village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="88"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="89"/>
         <source>Jumlah digit nomor KPJ dari BPJS</source>
         <translation>Digits of a BPJS KPJ number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="89"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="90"/>
         <source>Kunci layar setelah (menit tanpa kegiatan; 0 = tidak)</source>
         <translation>Lock the screen after (minutes without activity; 0 = never)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="92"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="93"/>
         <source>Wajib disetujui verifikator</source>
         <translation>Must be approved by a verifikator</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="94"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="95"/>
         <source>Data peserta baru dan yang diubah harus disetujui verifikator sebelum dikirim ke kabupaten atau dicetak kartunya</source>
         <translation>New and changed participant data must be approved by a verifier before it is sent to the regency or a card is printed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="102"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="103"/>
         <source>Persetujuan</source>
         <translation>Approval</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="110"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="111"/>
         <source>Simpan pengaturan kantor</source>
         <translation>Save office settings</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="123"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="124"/>
         <source>Hanya admin yang dapat mengubah pengaturan kantor.</source>
         <translation>Only an administrator can change the office settings.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="125"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="128"/>
         <source>Kolom daftar pendaftaran BPJS</source>
         <translation>BPJS registration list columns</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="139"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="142"/>
         <source>Naik</source>
         <translation>Up</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="140"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="143"/>
         <source>Turun</source>
         <translation>Down</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="141"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="144"/>
         <source>Simpan kolom</source>
         <translation>Save columns</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="152"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="155"/>
         <source>Centang kolom yang diminta BPJS dan susun urutannya (seret, atau Naik/Turun). Kode wadah: SD untuk dana desa, SA untuk APBD, SL lainnya.</source>
         <translation>Tick the columns BPJS asks for and put them in order (drag, or Up/Down). Wadah code: SD for village funds, SA for the regency budget, SL otherwise.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="162"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="165"/>
         <source>Akun pengguna</source>
         <translation>User accounts</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="167"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="170"/>
         <source>Cadangan</source>
         <translation>Backups</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="172"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="175"/>
         <source>Log audit</source>
         <translation>Audit log</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="177"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="180"/>
         <source>Data pribadi</source>
         <translation>Personal data</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="184"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="187"/>
         <source>Tampilan</source>
         <translation>Display</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="192"/>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="310"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="195"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="314"/>
         <source>Bahasa / Language</source>
         <translation>Bahasa / Language</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="194"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="197"/>
         <source>Tentang</source>
         <translation>About</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="196"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="199"/>
         <source>Versi</source>
         <translation>Version</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="199"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="202"/>
         <source>Basis data</source>
         <translation>Database</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="245"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="249"/>
         <source>Pengaturan kantor disimpan.</source>
         <translation>Office settings saved.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="264"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="268"/>
         <source>Persetujuan verifikator</source>
         <translation>Verifier approval</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="265"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="269"/>
         <source>{n} data peserta yang menunggu atau dikembalikan akan dianggap disetujui dan ikut paket berikutnya tanpa diperiksa. Lanjutkan?</source>
         <translation>{n} participant records waiting or sent back will count as approved and go into the next package unchecked. Continue?</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="267"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="271"/>
         <source>Ya, tidak wajib</source>
         <translation>Yes, not required</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="268"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="272"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="300"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="304"/>
         <source>Kolom daftar pendaftaran BPJS disimpan.</source>
         <translation>BPJS registration list columns saved.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="311"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="315"/>
         <source>Bahasa tampilan berubah saat Kudus Desktop dibuka kembali.
 The display language changes when Kudus Desktop is opened again.</source>
         <translation>Bahasa tampilan berubah saat Kudus Desktop dibuka kembali.

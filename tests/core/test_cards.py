@@ -168,7 +168,7 @@ def test_printed_list_has_every_row_the_filter_and_the_signatory(service: Partic
     assert len(table.rows) == 1
     assert table.rows[0][2] == make_nik(2)  # the admin may see full NIKs
     assert "saring: kategori Linmas" in table.subtitle[1]
-    assert table.signatory.head_lines == ("Mengetahui,", "Kepala Desa Getaspejaten")
+    assert table.signatory.head_lines == ("Mengetahui,", "KEPALA DESA GETASPEJATEN,")
     assert table.signatory.head_name == "Sutrisno"
     assert table.signatory.preparer_name == "Admin Desa"
     assert len(table.columns) == len(table.rows[0])

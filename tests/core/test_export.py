@@ -46,7 +46,7 @@ def test_roster_keeps_every_digit_and_has_the_signatory_block(
     birth = ws.cell(row=5, column=6)
     assert birth.value.date() == date(1980, 5, 12) and birth.number_format == "DD/MM/YYYY"
     texts = [str(c.value) for row in ws.iter_rows(min_row=9) for c in row if c.value]
-    assert "Mengetahui," in texts and "Sutrisno" in texts and "Kepala Desa Getaspejaten" in texts
+    assert "Mengetahui," in texts and "Sutrisno" in texts and "KEPALA DESA GETASPEJATEN," in texts
     assert any(t.startswith("Getaspejaten, ") for t in texts)
     assert abs(ws.column_dimensions["D"].width - 28) < 1  # the name column as set (Excel adds its padding)
 

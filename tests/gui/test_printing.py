@@ -141,7 +141,7 @@ def test_printed_list_repeats_the_header_numbers_pages_and_ends_with_the_signato
             assert "No. Nama NIK L/P" in text, f"header row missing on page {n}"
     everything = " ".join(texts)
     assert all(f"Peserta Uji {' '.join(letters(i))} " in everything for i in range(1, 91) if i != 3)
-    assert "Mengetahui," in texts[-1] and "Kepala Desa Getaspejaten" in texts[-1] and "Sutrisno" in texts[-1]
+    assert "Mengetahui," in texts[-1] and "KEPALA DESA GETASPEJATEN," in texts[-1] and "Sutrisno" in texts[-1]
     assert "Yang membuat," in texts[-1] and "Admin Desa" in texts[-1]
     # Full 16-digit NIKs on one line each: nothing wrapped or clipped.
     assert service.get(1).nik in everything
@@ -396,3 +396,34 @@ def test_cards_whose_status_changed_are_listed_and_printed_again_from_the_comman
     code, out = run_cli(data_dir, "peserta", "notice", "--nik", make_draft(1).nik, "--out", str(tmp_path / "i.pdf"))
     assert code == 0 and out["pages"] == 1 and (tmp_path / "i.pdf").exists()
     assert "PEMBERITAHUAN PENGOLAHAN DATA PRIBADI" in page_texts(tmp_path / "i.pdf")[0]
+
+
+def test_printed_list_carries_the_letterhead_the_annex_and_the_acting_signature(
+    qapp: Any, tmp_path: Path, service: ParticipantService
+) -> None:
+    enrol(service, 40)
+    accounts = AccountService(service.db)
+    accounts.update_paper(
+        service.user,
+        {"basis": "ub", "signer_title": "Sekretaris Desa", "ub_title": "Kepala Urusan Tata Usaha dan Umum",
+         "rank": "Penata Tk. I (III/d)", "nip": "197508122000031004", "office_address": "Jl. Raya Jati No. 5, Kudus",
+         "decree_kind": "Keputusan Kepala Desa", "decree_number": "141/12/2026", "decree_date": "02/12/2026",
+         "decree_about": "Penetapan Peserta Jaminan Sosial Ketenagakerjaan Pekerja Rentan Tahun 2026"},
+    )  # fmt: skip
+    table = participant_list(service, accounts.profile(), ParticipantQuery())
+    out = tmp_path / "lampiran.pdf"
+    pages = write_table_pdf(out, table, Paper.F4)
+    texts = page_texts(out)
+    first = texts[0]
+    order = ["PEMERINTAH KABUPATEN KUDUS", "KECAMATAN JATI", "DESA GETASPEJATEN", "Jl. Raya Jati No. 5, Kudus",
+             "LAMPIRAN", "KEPUTUSAN KEPALA DESA GETASPEJATEN", "NOMOR", "141/12/2026", "2 Desember 2026",
+             "PENETAPAN PESERTA", "DAFTAR PESERTA JAMINAN SOSIAL", "No. Nama NIK"]  # fmt: skip
+    at = [first.find(text) for text in order]
+    assert -1 not in at and at == sorted(at), dict(zip(order, at, strict=True))
+    assert "LAMPIRAN" not in " ".join(texts[1:]) and "PEMERINTAH KABUPATEN" not in " ".join(texts[1:])
+    last = texts[-1]
+    signed = ["a.n. KEPALA DESA GETASPEJATEN", "SEKRETARIS DESA", "u.b.", "KEPALA URUSAN TATA USAHA DAN UMUM,",
+              "Sutrisno", "Penata Tk. I (III/d)", "NIP. 19750812 200003 1 004"]  # fmt: skip
+    at = [last.find(text) for text in signed]
+    assert -1 not in at and at == sorted(at), dict(zip(signed, at, strict=True))
+    assert f"Halaman {pages} dari {pages}" in last

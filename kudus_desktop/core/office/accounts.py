@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -13,6 +13,7 @@ from sqlalchemy import Connection, func, select, update
 from kudus_desktop.core.errors import AuthError, NotFoundError, SetupError, StateError, ValidationError
 from kudus_desktop.core.rules.codes import Mode, Role
 from kudus_desktop.core.rules.dates import now_iso
+from kudus_desktop.core.rules.letterhead import OfficialPaper, check_paper
 from kudus_desktop.core.rules.records import AccountView, OfficeProfile, OpChanges, UserView
 from kudus_desktop.core.rules.regions import KUDUS_CODE, region
 from kudus_desktop.core.rules.validation import Issue, collapse
@@ -62,6 +63,21 @@ class SetupRequest:
     admin_full_name: str
     password: str
     office_phone: str = ""
+
+
+def _paper(values: dict[str, str]) -> OfficialPaper:
+    """The official paper as stored; a value that no longer reads (edited by hand) is left out
+    rather than printed."""
+    stored = {name: values[key.key] for name, key in settings.PAPER.items()}
+    if stored["decree_date"]:
+        try:
+            stored["decree_date"] = date.fromisoformat(stored["decree_date"]).strftime("%d/%m/%Y")
+        except ValueError:
+            stored["decree_date"] = ""
+    paper, issues = check_paper(stored)
+    if not issues:
+        return paper
+    return replace(paper, **{i.field: getattr(OfficialPaper(), i.field) for i in issues if i.field != "decree_date"})
 
 
 def normalise_username(name: str) -> str:
@@ -117,6 +133,7 @@ class AccountService:
             idle_lock_minutes=int(values[settings.IDLE_LOCK_MINUTES.key]),
             min_participants=int(values[settings.MIN_PARTICIPANTS.key]),
             kpj_digits=int(values[settings.KPJ_DIGITS.key]),
+            paper=_paper(values),
         )
 
     def initialise(self, req: SetupRequest) -> UserView:
@@ -335,6 +352,26 @@ class AccountService:
     def log_out(self, user: UserView) -> None:
         """Recorded when someone leaves the window for another person to log in."""
         self._audit(user.username, "logout")
+
+    def update_paper(self, actor: UserView, fields: dict[str, str]) -> OpChanges:
+        """Change the letterhead and signature settings (Pengaturan), each field checked; only an
+        admin may, and the change is audited with what the printouts will now say."""
+        self._require_admin(actor)
+        paper, issues = check_paper(fields)
+        if issues:
+            raise ValidationError(issues)
+        values = {
+            "basis": paper.basis, "signer_title": paper.signer_title, "ub_title": paper.ub_title,
+            "rank": paper.rank, "nip": paper.nip, "agency": paper.agency, "office_address": paper.office_address,
+            "decree_kind": paper.decree_kind, "decree_number": paper.decree_number,
+            "decree_date": paper.decree_date.isoformat() if paper.decree_date else "",
+            "decree_about": paper.decree_about,
+        }  # fmt: skip
+        with self.db.begin() as conn:
+            settings.write(conn, {settings.PAPER[name]: value for name, value in values.items()})
+            changed = ", ".join(f"{name}={value}" for name, value in values.items() if value)
+            write_audit(conn, actor.username, "paper_changed", changed)
+        return OpChanges(settings=True)
 
     def audit_events(self, limit: int = 500) -> list[tuple[str, str, str, str]]:
         """The newest audit events as (at, username, action, detail)."""

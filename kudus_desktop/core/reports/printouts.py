@@ -15,6 +15,7 @@ from kudus_desktop.core.enrolment.participants import PAGE, ParticipantQuery, Pa
 from kudus_desktop.core.errors import CancelledError
 from kudus_desktop.core.rules.dates import format_date, format_date_long, format_month, format_number, format_rupiah
 from kudus_desktop.core.rules.labels import code_label
+from kudus_desktop.core.rules.letterhead import decree_annex, letterhead_lines, signature_block
 from kudus_desktop.core.rules.progress import CancelCheck, Progress, never_cancelled
 from kudus_desktop.core.rules.records import OfficeProfile
 from kudus_desktop.core.village.premiums import YearRecap
@@ -42,6 +43,15 @@ class Signatory:
     preparer_name: str
     head_lines: tuple[str, ...]
     head_name: str
+    head_below: tuple[str, ...] = ()  # rank and NIP of a civil servant
+
+
+@dataclass(frozen=True, slots=True)
+class Letterhead:
+    """The office's kop over the first page, and the decree the list is an annex to."""
+
+    lines: tuple[tuple[str, int], ...] = ()  # (text, weight): 2 the office, 1 above it, 0 the address
+    annex: tuple[tuple[str, str], ...] = ()  # (LAMPIRAN/NOMOR/TANGGAL/TENTANG, value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +63,7 @@ class PrintedTable:
     rows: tuple[tuple[str, ...], ...]
     signatory: Signatory
     footer: str
+    letterhead: Letterhead = Letterhead()
 
 
 PARTICIPANT_COLUMNS = (
@@ -69,15 +80,22 @@ PARTICIPANT_COLUMNS = (
 
 
 def signatory(profile: OfficeProfile, preparer: str, today_text: str) -> Signatory:
-    place = profile.region_name if profile.region_name else "Kudus"
-    head = f"{profile.head_title} {place}" if profile.head_title else place
+    """The preparer beside the head's signature, as Pengaturan sets it (a.n., Plt., NIP, ...)."""
+    place = profile.region_name if profile.region_name and profile.mode != "kabupaten" else "Kudus"
+    block = signature_block(profile)
     return Signatory(
         place_date=f"{place}, {today_text}",
         preparer_title="Yang membuat,",
         preparer_name=preparer,
-        head_lines=("Mengetahui,", head),
-        head_name=profile.head_name or "(.............................)",
+        head_lines=("Mengetahui,", *block.above),
+        head_name=block.name,
+        head_below=block.below,
     )
+
+
+def letterhead(profile: OfficeProfile, *, annex: bool = False) -> Letterhead:
+    """The kop; with ``annex`` also the decree block, when Pengaturan names a decree."""
+    return Letterhead(letterhead_lines(profile), decree_annex(profile) if annex else ())
 
 
 def _address(dusun: str, rt: str, rw: str, address: str) -> str:
@@ -140,6 +158,7 @@ def participant_list(
         columns=PARTICIPANT_COLUMNS,
         rows=tuple(rows),
         signatory=signatory(profile, service.user.full_name, today),
+        letterhead=letterhead(profile, annex=True),
         footer=f"Dicetak {format_date(service.today())} oleh {service.user.full_name} · Kudus Desktop",
     )
 
@@ -205,5 +224,6 @@ def premium_recap(recap: YearRecap, profile: OfficeProfile, preparer: str, today
         columns=PREMIUM_COLUMNS,
         rows=tuple(rows),
         signatory=signatory(profile, preparer, today_text),
+        letterhead=letterhead(profile),
         footer=f"Dicetak {format_date(today)} oleh {preparer} · Kudus Desktop",
     )

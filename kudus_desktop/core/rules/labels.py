@@ -664,6 +664,24 @@ MESSAGES: dict[str, str] = {
     ),
     "too_long": QT_TRANSLATE_NOOP("Pesan", "{field} terlalu panjang (maksimal {max} karakter)."),
     "settings_invalid": QT_TRANSLATE_NOOP("Pesan", "{field}: nilai '{value}' tidak sah."),
+    "signer_title_required": QT_TRANSLATE_NOOP(
+        "Pesan", "Isi jabatan pejabat yang menandatangani atas nama kepala (misalnya Sekretaris Desa)."
+    ),
+    "ub_title_required": QT_TRANSLATE_NOOP(
+        "Pesan", "Isi jabatan pejabat yang menandatangani untuk beliau (u.b.), misalnya Kepala Urusan Umum."
+    ),
+    "nip_length": QT_TRANSLATE_NOOP("Pesan", "NIP '{value}' harus 18 digit angka (boleh dengan spasi)."),
+    "nip_date": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "NIP '{value}' tidak sah: 8 digit pertama harus tanggal lahir dan 6 digit berikutnya bulan "
+        "pengangkatan (TTTTBB). Periksa kembali.",
+    ),
+    "nip_sex": QT_TRANSLATE_NOOP(
+        "Pesan", "NIP '{value}' tidak sah: digit ke-15 harus 1 (laki-laki) atau 2 (perempuan)."
+    ),
+    "decree_incomplete": QT_TRANSLATE_NOOP(
+        "Pesan", "{field} harus diisi bila nomor keputusan diisi; kosongkan nomornya bila daftar bukan lampiran."
+    ),
     # Import and export
     "export_failed": QT_TRANSLATE_NOOP(
         "Pesan", "Gagal menulis {path}: {detail}. Pilih folder lain atau tutup berkas itu di Excel."
@@ -828,6 +846,17 @@ FIELDS: dict[str, str] = {
     "password": QT_TRANSLATE_NOOP("Kolom", "Kata sandi"),
     "head_name": QT_TRANSLATE_NOOP("Kolom", "Nama penandatangan"),
     "head_title": QT_TRANSLATE_NOOP("Kolom", "Jabatan penandatangan"),
+    "basis": QT_TRANSLATE_NOOP("Kolom", "Dasar penandatanganan"),
+    "signer_title": QT_TRANSLATE_NOOP("Kolom", "Jabatan yang menandatangani a.n."),
+    "ub_title": QT_TRANSLATE_NOOP("Kolom", "Jabatan yang menandatangani u.b."),
+    "rank": QT_TRANSLATE_NOOP("Kolom", "Pangkat/golongan"),
+    "nip": QT_TRANSLATE_NOOP("Kolom", "NIP"),
+    "agency": QT_TRANSLATE_NOOP("Kolom", "Nama dinas"),
+    "office_address": QT_TRANSLATE_NOOP("Kolom", "Alamat kantor"),
+    "decree_kind": QT_TRANSLATE_NOOP("Kolom", "Jenis keputusan"),
+    "decree_number": QT_TRANSLATE_NOOP("Kolom", "Nomor keputusan"),
+    "decree_date": QT_TRANSLATE_NOOP("Kolom", "Tanggal keputusan"),
+    "decree_about": QT_TRANSLATE_NOOP("Kolom", "Tentang"),
     "admin_full_name": QT_TRANSLATE_NOOP("Kolom", "Nama lengkap admin"),
     "role": QT_TRANSLATE_NOOP("Kolom", "Peran"),
     "idle_lock_minutes": QT_TRANSLATE_NOOP("Kolom", "Kunci layar setelah"),
@@ -954,6 +983,7 @@ CODES: dict[str, str] = {
     "audit:password_changed": QT_TRANSLATE_NOOP("Kode", "Kata sandi sendiri diganti"),
     "audit:password_change_failed": QT_TRANSLATE_NOOP("Kode", "Ganti kata sandi gagal: kata sandi lama salah"),
     "audit:logout": QT_TRANSLATE_NOOP("Kode", "Keluar akun"),
+    "audit:paper_changed": QT_TRANSLATE_NOOP("Kode", "Kop dan penandatangan diubah"),
     "audit:support_file": QT_TRANSLATE_NOOP("Kode", "Berkas bantuan dibuat"),
     "audit:participant_create": QT_TRANSLATE_NOOP("Kode", "Peserta didaftarkan"),
     "audit:participant_update": QT_TRANSLATE_NOOP("Kode", "Data peserta diubah"),

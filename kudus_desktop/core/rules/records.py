@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from kudus_desktop.core.rules.letterhead import OfficialPaper
+
 
 @dataclass(frozen=True, slots=True)
 class UserView:
@@ -41,6 +43,8 @@ class OfficeProfile:
     idle_lock_minutes: int = 10
     min_participants: int = 10
     kpj_digits: int = 11
+    #: Letterhead, signature basis, rank and NIP, and the decree lists are annexed to.
+    paper: OfficialPaper = field(default_factory=OfficialPaper)
 
     @property
     def initialised(self) -> bool:

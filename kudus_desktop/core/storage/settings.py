@@ -26,6 +26,17 @@ REGION_CODE = SettingKey("region_code", "")
 HEAD_NAME = SettingKey("head_name", "")
 HEAD_TITLE = SettingKey("head_title", "Kepala Desa")
 OFFICE_PHONE = SettingKey("office_phone", "")
+#: Official paper (:mod:`kudus_desktop.core.rules.letterhead`): the signature's basis (langsung,
+#: an, ub, plt, plh, pj), the positions under a.n./u.b., rank and NIP, the regency's office and
+#: the letterhead's address, and the decree printed lists are an annex to (its date ISO).
+PAPER = {
+    name: SettingKey(f"paper_{name}", default)
+    for name, default in (
+        ("basis", "langsung"), ("signer_title", ""), ("ub_title", ""), ("rank", ""), ("nip", ""),
+        ("agency", "Dinas Pemberdayaan Masyarakat dan Desa"), ("office_address", ""), ("decree_kind", ""),
+        ("decree_number", ""), ("decree_date", ""), ("decree_about", ""),
+    )
+}  # fmt: skip
 #: DPMD Kudus rule reported in 2024-25 [P]: participants at most 65 years old.
 MAX_AGE = SettingKey("max_age", "65")
 #: The regency's minimum count of enrolled participants per village (DPMD Kudus: 10); the
@@ -86,7 +97,7 @@ ALL_KEYS = (
     IDLE_LOCK_MINUTES, SYNC_REGENCY, SYNC_REGENCY_NAME, SYNC_REGENCY_SIGN, SYNC_REGENCY_BOX, SYNC_SERVER,
     SYNC_RECEIPT_SEQ, SYNC_MISSING, SYNC_FULL_REQUESTED, SYNC_LAST_OK, SYNC_LAST_ERROR, SYNC_HUB_PENDING,
     SYNC_RECEIPT_DIGEST, SYNC_ROTATION, SYNC_MAX_PAYLOAD_MB, SYNC_REGENCY_TIME,
-    PREMIUM_SINCE, RETENTION_YEARS, APPROVAL_REQUIRED, MIN_PARTICIPANTS, KPJ_DIGITS,
+    PREMIUM_SINCE, RETENTION_YEARS, APPROVAL_REQUIRED, MIN_PARTICIPANTS, KPJ_DIGITS, *PAPER.values(),
 )  # fmt: skip
 
 

@@ -22,20 +22,19 @@ from PySide6.QtWidgets import (
 
 from kudus_desktop import __version__
 from kudus_desktop.core.enrolment.approval import ApprovalService
-from kudus_desktop.core.errors import ValidationError
 from kudus_desktop.core.office.accounts import AccountService
 from kudus_desktop.core.reports.exporting import BPJS_COLUMNS, bpjs_columns, save_bpjs_columns
 from kudus_desktop.core.rules.codes import Mode, can_edit_settings
 from kudus_desktop.core.rules.records import OpChanges, UserView
 from kudus_desktop.gui import preferences
-from kudus_desktop.gui.messages import ask, inform, issue_text, show_error
+from kudus_desktop.gui.messages import ask, inform, show_error, show_on_form
 from kudus_desktop.gui.office.accounts_widget import AccountsWidget
 from kudus_desktop.gui.office.audit_widget import AuditWidget
 from kudus_desktop.gui.office.backup_widget import BackupWidget
+from kudus_desktop.gui.office.paper_box import PaperBox
 from kudus_desktop.gui.office.privacy_widget import PrivacyWidget
 from kudus_desktop.gui.ops import run_change
 from kudus_desktop.gui.signals import AppSignals
-from kudus_desktop.gui.theme import mark_invalid
 
 
 class SettingsPage(QWidget):
@@ -122,6 +121,8 @@ class SettingsPage(QWidget):
         if not editable:
             form.addRow(QLabel(self.tr("Hanya admin yang dapat mengubah pengaturan kantor.")))
 
+        self.paper_box = PaperBox(accounts, user, signals, profile, editable, self.head_name, self.head_title)
+
         bpjs = QGroupBox(self.tr("Kolom daftar pendaftaran BPJS"))
         bpjs_layout = QHBoxLayout(bpjs)
         self.bpjs_list = QListWidget()
@@ -203,6 +204,7 @@ class SettingsPage(QWidget):
         layout = QVBoxLayout(content)
         layout.addWidget(title)
         layout.addWidget(office)
+        layout.addWidget(self.paper_box)
         layout.addWidget(bpjs)
         layout.addWidget(self.accounts_box)
         layout.addWidget(self.backup_box)
@@ -239,20 +241,11 @@ class SettingsPage(QWidget):
         }
 
         def saved(_changes: OpChanges) -> None:
-            for widget in fields.values():
-                mark_invalid(widget, False)
-            self.error.hide()
+            show_on_form(self.error, fields, None)
             inform(self, self.tr("Pengaturan"), self.tr("Pengaturan kantor disimpan."))
 
         def refused(exc: BaseException) -> None:
-            if not isinstance(exc, ValidationError):
-                show_error(self, exc)
-                return
-            bad = {i.field for i in exc.issues}
-            for name, widget in fields.items():
-                mark_invalid(widget, name in bad)
-            self.error.setText("\n".join(issue_text(i) for i in exc.issues))
-            self.error.show()
+            show_on_form(self.error, fields, exc)
 
         run_change(self, self.signals, lambda: self.accounts.update_profile(**values), saved, refused)
 
