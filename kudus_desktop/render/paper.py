@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
 
@@ -46,9 +46,27 @@ def page_size(paper: Paper) -> QPageSize:
     return QPageSize(QSizeF(width, height), QPageSize.Unit.Millimeter, "F4", QPageSize.SizeMatchPolicy.ExactMatch)
 
 
-def full_page_layout(paper: Paper) -> QPageLayout:
+#: How far a printer's own paper size may differ from ours and still be taken for it.
+MATCH_MM = 1.0
+
+
+def printer_page_size(paper: Paper, offered: Sequence[QPageSize]) -> QPageSize:
+    """The printer's own size for ``paper`` when it offers one within :data:`MATCH_MM` (drivers
+    call F4 "Folio", "F4" or "8.5x13", at 215.9 x 330.2 mm), so the driver feeds the tray it
+    knows rather than a custom size it may refuse or scale; otherwise our own. Qt's "Folio"
+    (210 x 330 mm) is another paper and is not taken."""
+    width, height = PAPER_MM[paper]
+    for size in offered:
+        mm = size.size(QPageSize.Unit.Millimeter)
+        if abs(mm.width() - width) <= MATCH_MM and abs(mm.height() - height) <= MATCH_MM:
+            return size
+    return page_size(paper)
+
+
+def full_page_layout(paper: Paper, offered: Sequence[QPageSize] = ()) -> QPageLayout:
     """Portrait, no margins: coordinates start at the paper's corner; the layouts keep clear of edges."""
-    return QPageLayout(page_size(paper), QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0))
+    size = printer_page_size(paper, offered)
+    return QPageLayout(size, QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0))
 
 
 def pdf_writer(path: Path, paper: Paper, title: str) -> QPdfWriter:

@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 from pypdf import PdfReader
+from PySide6.QtCore import QSizeF
+from PySide6.QtGui import QPageSize
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QFileDialog, QLineEdit, QPushButton
 from pytestqt.qtbot import QtBot
@@ -21,8 +23,9 @@ from kudus_desktop.core.rules.card_layout import Paper
 from kudus_desktop.core.storage.signing import load_public_key, public_key_pem, verify_payload
 from kudus_desktop.core.village.cards import CardScope, CardService
 from kudus_desktop.gui.record_table import RecordTable
-from kudus_desktop.gui.village.print_dialogs import CardPrintDialog, ListPrintDialog
+from kudus_desktop.gui.village.print_dialogs import CardPrintDialog, ListPrintDialog, make_printer
 from kudus_desktop.render.cards import write_cards_pdf
+from kudus_desktop.render.paper import printer_page_size
 from kudus_desktop.render.table import write_table_pdf
 from tests.commands import cli
 from tests.factories import letters, make_draft
@@ -427,3 +430,20 @@ def test_printed_list_carries_the_letterhead_the_annex_and_the_acting_signature(
     at = [last.find(text) for text in signed]
     assert -1 not in at and at == sorted(at), dict(zip(signed, at, strict=True))
     assert f"Halaman {pages} dari {pages}" in last
+
+
+def test_f4_is_the_printers_own_folio_when_it_offers_one_within_a_millimetre(qapp: Any) -> None:
+    mm = QPageSize.Unit.Millimeter
+    driver_folio = QPageSize(QSizeF(8.5, 13), QPageSize.Unit.Inch, "Folio", QPageSize.SizeMatchPolicy.ExactMatch)
+    qt_folio = QPageSize(QPageSize.PageSizeId.Folio)  # 210 x 330 mm: another paper
+    letter = QPageSize(QPageSize.PageSizeId.Letter)
+    chosen = printer_page_size(Paper.F4, [letter, qt_folio, driver_folio])
+    assert chosen.name() == "Folio" and abs(chosen.size(mm).width() - 215.9) < 0.1
+    assert chosen.isEquivalentTo(driver_folio)
+    # None close enough: our own 215 x 330 mm, as before.
+    own = printer_page_size(Paper.F4, [letter, qt_folio])
+    assert (own.size(mm).width(), own.size(mm).height()) == (215.0, 330.0) and own.name() == "F4"
+    assert printer_page_size(Paper.A4, [letter, QPageSize(QPageSize.PageSizeId.A4)]).id() == QPageSize.PageSizeId.A4
+    # A printer that is not there offers nothing: the paper stays ours.
+    printer = make_printer("Tidak Ada Printer Ini", Paper.F4)
+    assert printer.pageLayout().pageSize().size(mm).width() == pytest.approx(215.0, abs=0.1)

@@ -60,7 +60,8 @@ def make_printer(name: str, paper: Paper) -> QPrinter:
     if name:
         printer.setPrinterName(name)
     printer.setFullPage(True)
-    printer.setPageLayout(full_page_layout(paper))
+    offered = QPrinterInfo.printerInfo(name).supportedPageSizes() if name else []
+    printer.setPageLayout(full_page_layout(paper, offered))
     return printer
 
 
