@@ -664,6 +664,46 @@ MESSAGES: dict[str, str] = {
     ),
     "too_long": QT_TRANSLATE_NOOP("Pesan", "{field} terlalu panjang (maksimal {max} karakter)."),
     "settings_invalid": QT_TRANSLATE_NOOP("Pesan", "{field}: nilai '{value}' tidak sah."),
+    "recovery_not_file": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Berkas itu bukan berkas pemulihan admin dari kabupaten (isinya tidak dapat dibaca sebagai berkas pemulihan).",
+    ),
+    "recovery_bad_signature": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Tanda tangan berkas pemulihan tidak cocok dengan kunci kabupaten yang dipercaya desa ini: berkas diubah atau "
+        "bukan dari kabupaten. Tidak ada yang diubah.",
+    ),
+    "recovery_not_joined": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Pemulihan admin hanya untuk desa yang sudah terhubung dengan kabupaten (berkas pengaturan dari DPMD sudah "
+        "dipasang). Hubungi DPMD.",
+    ),
+    "recovery_not_regency": QT_TRANSLATE_NOOP("Pesan", "Berkas pemulihan admin hanya dibuat oleh kabupaten."),
+    "recovery_no_device": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Desa {desa} belum pernah mengirim paket dari perangkat yang terdaftar: berkas pemulihan tidak dapat dibuat.",
+    ),
+    "recovery_other_desa": QT_TRANSLATE_NOOP(
+        "Pesan", "Berkas pemulihan ini dibuat untuk {desa}, bukan untuk desa ini. Tidak ada yang diubah."
+    ),
+    "recovery_other_device": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Berkas pemulihan ini dibuat untuk perangkat lain desa ini (yang terdaftar di kabupaten), bukan untuk PC "
+        "ini. Minta DPMD membuat berkas baru.",
+    ),
+    "recovery_expired": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Berkas pemulihan ini berlaku {issued} s.d. {expires}; hari ini di luar masa itu (periksa juga tanggal PC). "
+        "Minta DPMD membuat berkas baru.",
+    ),
+    "recovery_used": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Berkas pemulihan ini sudah pernah dipakai; satu berkas hanya berlaku sekali. Minta DPMD membuat berkas baru.",
+    ),
+    "recovery_not_admin": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Tidak ada akun admin bernama '{username}' di desa ini. Isi nama pengguna admin yang lupa kata sandinya.",
+    ),
     "signer_title_required": QT_TRANSLATE_NOOP(
         "Pesan", "Isi jabatan pejabat yang menandatangani atas nama kepala (misalnya Sekretaris Desa)."
     ),
@@ -983,6 +1023,8 @@ CODES: dict[str, str] = {
     "audit:password_changed": QT_TRANSLATE_NOOP("Kode", "Kata sandi sendiri diganti"),
     "audit:password_change_failed": QT_TRANSLATE_NOOP("Kode", "Ganti kata sandi gagal: kata sandi lama salah"),
     "audit:logout": QT_TRANSLATE_NOOP("Kode", "Keluar akun"),
+    "audit:recovery_issued": QT_TRANSLATE_NOOP("Kode", "Berkas pemulihan admin dibuat"),
+    "audit:admin_recovered": QT_TRANSLATE_NOOP("Kode", "Kata sandi admin dipulihkan dengan berkas kabupaten"),
     "audit:paper_changed": QT_TRANSLATE_NOOP("Kode", "Kop dan penandatangan diubah"),
     "audit:support_file": QT_TRANSLATE_NOOP("Kode", "Berkas bantuan dibuat"),
     "audit:participant_create": QT_TRANSLATE_NOOP("Kode", "Peserta didaftarkan"),
