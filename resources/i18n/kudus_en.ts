@@ -617,240 +617,240 @@
 <context>
     <name>CardPrintDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="79"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="80"/>
         <source>Pratinjau cetak</source>
         <translation>Print preview</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="132"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="133"/>
         <source>Cetak kartu peserta</source>
         <translation>Print participant cards</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="137"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="138"/>
         <source>Kartu untuk</source>
         <translation>Cards for</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="148"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="149"/>
         <source>Semua yang kartunya belum dicetak ({n})</source>
         <translation>Everyone whose card has not been printed ({n})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="147"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="148"/>
         <source>Peserta terpilih ({n} terdaftar)</source>
         <translation>Selected participants ({n} enrolled)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="251"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="252"/>
         <source>Kartu yang statusnya berubah sejak dicetak ({n})</source>
         <translation>Cards whose status changed since printing ({n})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="150"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="151"/>
         <source>Semua peserta terdaftar ({n})</source>
         <translation>All enrolled participants ({n})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="160"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="161"/>
         <source>Kartu hanya untuk peserta yang disetujui dan tidak ditolak. Sebelum BPJS memberi nomor KPJ, kartu bertuliskan “Menunggu pendaftaran BPJS - belum terlindungi”.</source>
         <translation>Cards are only for participants who were approved and not rejected. Until BPJS assigns a KPJ number, the card reads “Waiting for BPJS registration - not yet protected”.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="255"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="256"/>
         <source>{changed} kartu perlu dicetak ulang karena statusnya berubah; {recall} kartu harus ditarik kembali karena pesertanya ditolak atau berhenti.</source>
         <translation>{changed} cards must be printed again because their status changed; {recall} cards must be taken back because the participant was rejected or ended.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="170"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="171"/>
         <source>Daftar kartu yang berubah…</source>
         <translation>List of changed cards…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="88"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="89"/>
         <source>Hanya pratinjau. Untuk mencetak, isi alasan cetak ulang lalu klik Cetak.</source>
         <translation>Preview only. To print, enter the reason for reprinting, then click Print.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="149"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="150"/>
         <source>Kartu yang statusnya berubah sejak dicetak (menghitung…)</source>
         <translation>Cards whose status changed since printing (counting…)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="184"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="185"/>
         <source>Simpan sebagai PDF</source>
         <translation>Save as PDF</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="190"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="191"/>
         <source>ke kanan</source>
         <translation>right</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="193"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="194"/>
         <source>ke bawah</source>
         <translation>down</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="196"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="197"/>
         <source>Halaman kalibrasi…</source>
         <translation>Calibration page…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="200"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="201"/>
         <source>Kertas</source>
         <translation>Paper</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="201"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="202"/>
         <source>Pencetak</source>
         <translation>Printer</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="202"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="203"/>
         <source>Geser cetakan (mm)</source>
         <translation>Print shift (mm)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="208"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="209"/>
         <source>Alasan cetak ulang, mis. kartu hilang atau rusak</source>
         <translation>Reason for reprinting, e.g. card lost or damaged</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="211"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="212"/>
         <source>Cetak juga lembar informasi data pribadi (UU 27/2022), satu halaman untuk setiap peserta</source>
         <translation>Also print the personal data information sheet (Law 27/2022), one page per participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="218"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="219"/>
         <source>Pratinjau…</source>
         <translation>Preview…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="219"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="220"/>
         <source>Cetak…</source>
         <translation>Print…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="220"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="221"/>
         <source>Simpan PDF…</source>
         <translation>Save PDF…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="221"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="222"/>
         <source>Tutup</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="265"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="266"/>
         <source>Kartu yang tidak lagi sesuai</source>
         <translation>Cards that are no longer accurate</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="267"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="268"/>
         <source>No. Registrasi</source>
         <translation>Registration no.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="268"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="269"/>
         <source>Nama</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="269"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="270"/>
         <source>RT/RW</source>
         <translation>RT/RW</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="270"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="271"/>
         <source>Dicetak</source>
         <translation>Printed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="271"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="272"/>
         <source>Kini</source>
         <translation>Now</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="272"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="273"/>
         <source>Tindakan</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="274"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="275"/>
         <source>Alasan</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="273"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="274"/>
         <source>Cetak ulang</source>
         <translation>Print again</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="273"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="274"/>
         <source>Tarik kembali</source>
         <translation>Take back</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="312"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="313"/>
         <source>status kepesertaan berubah</source>
         <translation>participation status changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="317"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="318"/>
         <source>{n} dari {total} kartu ini sudah pernah dicetak. Cetak ulang dicatat dengan alasannya.</source>
         <translation>{n} of these {total} cards have been printed before. A reprint is logged with its reason.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="329"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="330"/>
         <source>{n} kartu per lembar {paper}; bagian belakang di halaman berikutnya (bolak-balik, sisi panjang).</source>
         <translation>{n} cards per {paper} sheet; the backs are on the next page (duplex, long-edge flip).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="359"/>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="388"/>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="414"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="360"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="389"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="415"/>
         <source>Kartu</source>
         <translation>Cards</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="359"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="360"/>
         <source>{n} kartu {where}.</source>
         <translation>{n} cards {where}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="367"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="368"/>
         <source>Simpan kartu sebagai PDF</source>
         <translation>Save cards as PDF</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="385"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="386"/>
         <source>{n} kartu ditulis ke {path}.</source>
         <translation>{n} cards written to {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="387"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="388"/>
         <source>Lembar informasi data pribadi: {path}.</source>
         <translation>Personal data information sheets: {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="391"/>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="430"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="392"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="431"/>
         <source>Menyiapkan kartu…</source>
         <translation>Preparing cards…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="414"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="415"/>
         <source>{n} kartu dikirim ke pencetak.</source>
         <translation>{n} cards sent to the printer.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="417"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="418"/>
         <source>Mencetak kartu…</source>
         <translation>Printing cards…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="427"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="428"/>
         <source>dicetak</source>
         <translation>printed</translation>
     </message>
@@ -952,103 +952,103 @@
 <context>
     <name>DevicesDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="672"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="716"/>
         <source>Perangkat desa</source>
         <translation>Village devices</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="675"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="719"/>
         <source>Desa</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="676"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="720"/>
         <source>Perangkat</source>
         <translation>Device</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="676"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="720"/>
         <source>Sidik jari</source>
         <translation>Fingerprint</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="677"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="721"/>
         <source>Keadaan</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="678"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="722"/>
         <source>Paket terakhir</source>
         <translation>Last package</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="679"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="723"/>
         <source>Versi</source>
         <translation>Version</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="680"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="724"/>
         <source>Terdaftar</source>
         <translation>Registered</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="681"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="725"/>
         <source>Catatan</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="684"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="728"/>
         <source>Cabut perangkat terpilih…</source>
         <translation>Revoke selected device…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="687"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="731"/>
         <source>Tutup</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="673"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="717"/>
         <source>aktif</source>
         <translation>current</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="673"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="717"/>
         <source>diganti</source>
         <translation>replaced</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="673"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="717"/>
         <source>dicabut</source>
         <translation>revoked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="701"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="745"/>
         <source>Paketnya belum menyebut versi (dibuat versi lama, atau belum ada paket).</source>
         <translation>Its packages do not name a version yet (made by an old version, or no package yet).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="703"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="747"/>
         <source>Versi yang sama dengan kabupaten.</source>
         <translation>The same version as the regency.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="704"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="748"/>
         <source>Kabupaten memakai versi {version}.</source>
         <translation>The regency runs version {version}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="713"/>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="719"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="757"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="763"/>
         <source>Cabut perangkat</source>
         <translation>Revoke device</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="713"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="757"/>
         <source>Pilih perangkatnya di daftar lebih dahulu.</source>
         <translation>Select the device in the list first.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="721"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="765"/>
         <source>Perangkat {id} Desa {desa} (sidik jari {fp}) tidak akan diterima lagi: paket, tanda terima dan kunci baru yang ditandatanganinya ditolak. Alasan pencabutan:</source>
         <translation>Device {id} of {desa} (fingerprint {fp}) will no longer be accepted: its packages, receipts and any new keys it signs are refused. Reason for revoking:</translation>
     </message>
@@ -1717,716 +1717,726 @@
 <context>
     <name>Kode</name>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="895"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="935"/>
         <source>Pekerja rentan</source>
         <extracomment>Labels of stored codes, keyed by &quot;group:code&quot;.</extracomment>
         <translation>Vulnerable worker</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="896"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="936"/>
         <source>Ketua RT/RW</source>
         <translation>RT/RW head</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="897"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="937"/>
         <source>Linmas</source>
         <translation>Linmas</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="898"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="938"/>
         <source>Anggota BPD</source>
         <translation>BPD member</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="899"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="939"/>
         <source>Perangkat/lembaga desa</source>
         <translation>Village official/institution</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="900"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="940"/>
         <source>Buruh tani</source>
         <translation>Farm labourer</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="901"/>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="905"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="941"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="945"/>
         <source>Lainnya</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="902"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="942"/>
         <source>PADes</source>
         <translation>PADes (village own revenue)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="903"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="943"/>
         <source>Bagi hasil pajak dan retribusi</source>
         <translation>Tax and levy revenue share</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="904"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="944"/>
         <source>APBD Kabupaten</source>
         <translation>Regency budget (APBD)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="906"/>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1017"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="946"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1059"/>
         <source>Aktif</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="907"/>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="926"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="947"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="966"/>
         <source>Berhenti</source>
         <translation>Ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="929"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="969"/>
         <source>Laki-laki</source>
         <translation>Male</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="930"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="970"/>
         <source>Perempuan</source>
         <translation>Female</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="931"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="971"/>
         <source>Meninggal dunia</source>
         <translation>Died</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="932"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="972"/>
         <source>Pindah domisili</source>
         <translation>Moved away</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="921"/>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="933"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="961"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="973"/>
         <source>Masa jabatan berakhir</source>
         <translation>Term of office ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="934"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="974"/>
         <source>Mengundurkan diri</source>
         <translation>Resigned</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="935"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="975"/>
         <source>Tidak memenuhi syarat</source>
         <translation>Ineligible</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="936"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="976"/>
         <source>Didaftarkan</source>
         <translation>Enrolled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="937"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="977"/>
         <source>Diubah</source>
         <translation>Changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="938"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="978"/>
         <source>Dihentikan</source>
         <translation>Ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="939"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="979"/>
         <source>Diaktifkan kembali</source>
         <translation>Reactivated</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="940"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="980"/>
         <source>Diperbarui dari kabupaten</source>
         <translation>Updated by the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="963"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1003"/>
         <source>Belum dikirim</source>
         <translation>Not sent yet</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="964"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1004"/>
         <source>Terkirim</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="965"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1005"/>
         <source>Diterima</source>
         <translation>Accepted</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="956"/>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="966"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="996"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1006"/>
         <source>Ditolak</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="941"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="981"/>
         <source>Jawaban BPJS dicatat</source>
         <translation>BPJS&apos;s answer recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="942"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="982"/>
         <source>Disetujui verifikator</source>
         <translation>Approved by the verifier</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="924"/>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="943"/>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="969"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="964"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="983"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1009"/>
         <source>Dikembalikan verifikator</source>
         <translation>Sent back by the verifier</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="908"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="948"/>
         <source>umur di atas batas umur peserta</source>
         <translation>age above the participant age limit</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="909"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="949"/>
         <source>umur di bawah 15 tahun</source>
         <translation>age under 15</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="910"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="950"/>
         <source>jenis kelamin tidak sesuai NIK</source>
         <translation>sex does not match the NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="911"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="951"/>
         <source>tanggal lahir tidak sesuai NIK</source>
         <translation>date of birth does not match the NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="912"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="952"/>
         <source>NIK terbit di luar Kabupaten Kudus</source>
         <translation>NIK issued outside Kudus Regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="913"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="953"/>
         <source>kode kecamatan NIK tidak dikenal</source>
         <translation>unknown district code in the NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="914"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="954"/>
         <source>mungkin orang yang sama dengan peserta lain</source>
         <translation>possibly the same person as another participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="915"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="955"/>
         <source>mungkin orang yang sama dengan baris lain berkas ini</source>
         <translation>possibly the same person as another row of this file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="916"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="956"/>
         <source>desil tidak sah</source>
         <translation>invalid decile</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="917"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="957"/>
         <source>tanggal pada No. KK tidak wajar</source>
         <translation>implausible date in the KK number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="918"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="958"/>
         <source>NIK tertulis sebagai angka di Excel</source>
         <translation>NIK written as a number in Excel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="919"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="959"/>
         <source>No. KK tertulis sebagai angka di Excel</source>
         <translation>KK number written as a number in Excel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="920"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="960"/>
         <source>Melewati batas umur</source>
         <translation>Past the age limit</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="922"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="962"/>
         <source>Tidak ada lagi di daftar sumber</source>
         <translation>No longer on the source list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="923"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="963"/>
         <source>Menunggu persetujuan verifikator</source>
         <translation>Waiting for the verifier</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="925"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="965"/>
         <source>Ditolak kabupaten/BPJS</source>
         <translation>Rejected by the regency/BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="927"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="967"/>
         <source>Menunggu pendaftaran BPJS</source>
         <translation>Waiting for BPJS registration</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="928"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="968"/>
         <source>Terdaftar di BPJS</source>
         <translation>Registered with BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="944"/>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="968"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="984"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1008"/>
         <source>Menunggu persetujuan</source>
         <translation>Awaiting approval</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="945"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="985"/>
         <source>Dikembalikan</source>
         <translation>Sent back</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="946"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="986"/>
         <source>Pendaftaran baru</source>
         <translation>New enrolment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="947"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="987"/>
         <source>Perubahan data</source>
         <translation>Change of data</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="948"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="988"/>
         <source>NIK sama di dua desa</source>
         <translation>Same NIK in two villages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="949"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="989"/>
         <source>NIK ada di daftar APBD</source>
         <translation>NIK on the APBD list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="950"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="990"/>
         <source>Mirip: nama, tanggal lahir dan KK sama</source>
         <translation>Look-alike: same name, birth date and KK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="951"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="991"/>
         <source>Yang pertama berlaku</source>
         <translation>The first stands</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="952"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="992"/>
         <source>Yang kedua berlaku</source>
         <translation>The second stands</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="953"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="993"/>
         <source>Bukan orang yang sama</source>
         <translation>Not the same person</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="954"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="994"/>
         <source>Selesai sendiri (salah satu tidak aktif lagi)</source>
         <translation>Closed by itself (one is no longer active)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="955"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="995"/>
         <source>Terdaftar</source>
         <translation>Registered</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="957"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="997"/>
         <source>KPJ dicatat</source>
         <translation>KPJ recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="958"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="998"/>
         <source>Ditolak BPJS</source>
         <translation>Rejected by BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="959"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="999"/>
         <source>Sudah tercatat</source>
         <translation>Already recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="960"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1000"/>
         <source>NIK tidak dikenal</source>
         <translation>Unknown NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="961"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1001"/>
         <source>Belum pernah dikirim ke BPJS</source>
         <translation>Never sent to BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="962"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1002"/>
         <source>Baris salah</source>
         <translation>Faulty row</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="967"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1007"/>
         <source>Ditinjau kabupaten</source>
         <translation>Under regency review</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="970"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1010"/>
         <source>paket sinkronisasi</source>
         <translation>a sync package</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="971"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1011"/>
         <source>tanda terima</source>
         <translation>a receipt</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="972"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1012"/>
         <source>Admin</source>
         <translation>Administrator</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="973"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1013"/>
         <source>Operator</source>
         <translation>Operator</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="974"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1014"/>
         <source>Verifikator</source>
         <translation>Verifier</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="975"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1015"/>
         <source>Masuk</source>
         <translation>Log in</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="976"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1016"/>
         <source>Gagal masuk</source>
         <translation>Failed log-in</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="977"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1017"/>
         <source>Masuk ditolak: akun terkunci</source>
         <translation>Log-in refused: account locked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="978"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1018"/>
         <source>Masuk ditolak: akun nonaktif</source>
         <translation>Log-in refused: account disabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="979"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1019"/>
         <source>Akun dibuat</source>
         <translation>Account created</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="980"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1020"/>
         <source>Akun dinonaktifkan</source>
         <translation>Account disabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="981"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1021"/>
         <source>Akun diaktifkan</source>
         <translation>Account enabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="982"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1022"/>
         <source>Kata sandi diatur ulang</source>
         <translation>Password reset</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="983"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1023"/>
         <source>Kata sandi sendiri diganti</source>
         <translation>Own password changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="984"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1024"/>
         <source>Ganti kata sandi gagal: kata sandi lama salah</source>
         <translation>Password change refused: the current password was wrong</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="985"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1025"/>
         <source>Keluar akun</source>
         <translation>Logged out</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="986"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1026"/>
+        <source>Berkas pemulihan admin dibuat</source>
+        <translation>Admin recovery file made</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1027"/>
+        <source>Kata sandi admin dipulihkan dengan berkas kabupaten</source>
+        <translation>Admin password recovered with the regency's file</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1028"/>
         <source>Kop dan penandatangan diubah</source>
         <translation>Letterhead and signatory changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="987"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1029"/>
         <source>Berkas bantuan dibuat</source>
         <translation>Support file made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="988"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1030"/>
         <source>Peserta didaftarkan</source>
         <translation>Participant enrolled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="989"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1031"/>
         <source>Data peserta diubah</source>
         <translation>Participant changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="990"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1032"/>
         <source>Kepesertaan dihentikan</source>
         <translation>Participation ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="991"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1033"/>
         <source>Kepesertaan diaktifkan kembali</source>
         <translation>Participation reactivated</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="992"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1034"/>
         <source>Daftar diimpor</source>
         <translation>List imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="993"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1035"/>
         <source>Data peserta disetujui</source>
         <translation>Participant data approved</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="994"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1036"/>
         <source>Data peserta dikembalikan</source>
         <translation>Participant data sent back</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="995"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1037"/>
         <source>Aturan persetujuan diubah</source>
         <translation>Approval rule changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="996"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1038"/>
         <source>Daftar peserta diekspor</source>
         <translation>Roster exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="997"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1039"/>
         <source>Daftar BPJS diekspor</source>
         <translation>BPJS list exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="998"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1040"/>
         <source>Log audit diekspor</source>
         <translation>Audit log exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="999"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1041"/>
         <source>NIK lengkap ditampilkan</source>
         <translation>Full NIKs shown</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1000"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1042"/>
         <source>Cadangan dibuat</source>
         <translation>Backup made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1001"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1043"/>
         <source>Laporan data pribadi dibuat</source>
         <translation>Personal data report made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1002"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1044"/>
         <source>Kartu dicetak</source>
         <translation>Cards printed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1003"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1045"/>
         <source>Daftar peserta dicetak</source>
         <translation>Participant list printed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1004"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1046"/>
         <source>Basis data dipulihkan</source>
         <translation>Database restored</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1005"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1047"/>
         <source>Terhubung dengan kabupaten</source>
         <translation>Joined the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1006"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1048"/>
         <source>Paket sinkronisasi dibuat</source>
         <translation>Sync package written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1007"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1049"/>
         <source>Tanda terima diterapkan</source>
         <translation>Receipt applied</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1008"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1050"/>
         <source>Berkas setup desa dibuat</source>
         <translation>Village setup file written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1009"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1051"/>
         <source>Perangkat desa didaftarkan</source>
         <translation>Village device registered</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1010"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1052"/>
         <source>Paket desa diimpor</source>
         <translation>Village package imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1011"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1053"/>
         <source>Kirim ulang lengkap diminta</source>
         <translation>Full resend requested</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1012"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1054"/>
         <source>Tanda terima dibuat</source>
         <translation>Receipt written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1013"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1055"/>
         <source>Kunci perangkat diganti</source>
         <translation>Device keys renewed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1014"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1056"/>
         <source>Perangkat desa dicabut</source>
         <translation>Village device revoked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1015"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1057"/>
         <source>Paket digantikan (nomor sudah dipakai)</source>
         <translation>Package superseded (number already used)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1016"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1058"/>
         <source>Kunci perangkat dibuat baru</source>
         <translation>New device keys made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1018"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1060"/>
         <source>Diganti</source>
         <translation>Replaced</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1019"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1061"/>
         <source>Dicabut</source>
         <translation>Revoked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1020"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1062"/>
         <source>Pemeriksaan kepesertaan ganda</source>
         <translation>Double-enrolment check</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1021"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1063"/>
         <source>Kepesertaan ganda diputuskan</source>
         <translation>Double enrolment decided</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1022"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1064"/>
         <source>Daftar APBD diimpor</source>
         <translation>APBD list imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1023"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1065"/>
         <source>Daftar pendaftaran BPJS dibuat</source>
         <translation>BPJS registration list made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1024"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1066"/>
         <source>Hasil BPJS diimpor</source>
         <translation>BPJS results imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1025"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1067"/>
         <source>Laporan cakupan dibuat</source>
         <translation>Coverage report made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1026"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1068"/>
         <source>Laporan perangkat/flashdisk hilang</source>
         <translation>Lost device/stick report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1027"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1069"/>
         <source>Masa simpan data diatur</source>
         <translation>Retention period set</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1028"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1070"/>
         <source>Data lama dihapus</source>
         <translation>Old data removed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1029"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1071"/>
         <source>Tarif iuran diubah</source>
         <translation>Premium rate changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1030"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1072"/>
         <source>Pembayaran iuran dicatat</source>
         <translation>Premium payment recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1031"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1073"/>
         <source>Pembayaran iuran dibatalkan</source>
         <translation>Premium payment voided</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1032"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1074"/>
         <source>Anggaran iuran dicatat</source>
         <translation>Premium budget recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1033"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1075"/>
         <source>Laporan iuran dibuat</source>
         <translation>Premium report made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1034"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1076"/>
         <source>Bukan peserta</source>
         <translation>Not a participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1035"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1077"/>
         <source>Belum dicatat</source>
         <translation>Not tracked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1036"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1078"/>
         <source>Lunas</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1037"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1079"/>
         <source>Belum jatuh tempo</source>
         <translation>Not yet due</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1038"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1080"/>
         <source>Menunggak</source>
         <translation>In arrears</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1039"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1081"/>
         <source>Gugur, daftar ulang</source>
         <translation>Lapsed, register again</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1040"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1082"/>
         <source>Tarif</source>
         <translation>Rate</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1041"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1083"/>
         <source>Diskon</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1042"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1084"/>
         <source>Desa</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1043"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1085"/>
         <source>Kabupaten</source>
         <translation>Regency</translation>
     </message>
@@ -2434,363 +2444,363 @@
 <context>
     <name>Kolom</name>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="819"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="859"/>
         <source>NIK</source>
         <extracomment>Labels of participant fields (also used in history and validation messages).</extracomment>
         <translation>NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="820"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="860"/>
         <source>Nomor KK</source>
         <translation>Family card number (KK)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="821"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="861"/>
         <source>Nama lengkap</source>
         <translation>Full name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="822"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="862"/>
         <source>Tempat lahir</source>
         <translation>Place of birth</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="823"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="863"/>
         <source>Tanggal lahir</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="824"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="864"/>
         <source>Jenis kelamin</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="825"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="865"/>
         <source>Alamat</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="826"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="866"/>
         <source>Dusun</source>
         <translation>Hamlet (dusun)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="827"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="867"/>
         <source>RT</source>
         <translation>RT</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="828"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="868"/>
         <source>RW</source>
         <translation>RW</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="829"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="869"/>
         <source>Telepon</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="830"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="870"/>
         <source>Pekerjaan</source>
         <translation>Occupation</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="831"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="871"/>
         <source>Kategori</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="832"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="872"/>
         <source>Sumber data</source>
         <translation>Source list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="833"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="873"/>
         <source>Tanggal sumber data</source>
         <translation>Source list date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="834"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="874"/>
         <source>Sumber dana</source>
         <translation>Funding source</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="835"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="875"/>
         <source>Tanggal mulai</source>
         <translation>Start date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="836"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="876"/>
         <source>Akhir masa jabatan</source>
         <translation>End of term of office</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="837"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="877"/>
         <source>ID di daftar sumber</source>
         <translation>ID in the source list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="838"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="878"/>
         <source>Desil</source>
         <translation>Decile</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="839"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="879"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="840"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="880"/>
         <source>Alasan berhenti</source>
         <translation>Reason for ending</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="841"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="881"/>
         <source>Tanggal berhenti</source>
         <translation>End date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="842"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="882"/>
         <source>Nomor KPJ</source>
         <translation>KPJ number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="843"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="883"/>
         <source>Pendaftaran BPJS</source>
         <translation>BPJS registration</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="844"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="884"/>
         <source>Nomor registrasi</source>
         <translation>Registration number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="845"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="885"/>
         <source>Nama pengguna</source>
         <translation>User name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="846"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="886"/>
         <source>Kata sandi</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="847"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="887"/>
         <source>Nama penandatangan</source>
         <translation>Signatory name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="848"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="888"/>
         <source>Jabatan penandatangan</source>
         <translation>Signatory title</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="849"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="889"/>
         <source>Dasar penandatanganan</source>
         <translation>Signing basis</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="850"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="890"/>
         <source>Jabatan yang menandatangani a.n.</source>
         <translation>Position signing on behalf (a.n.)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="851"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="891"/>
         <source>Jabatan yang menandatangani u.b.</source>
         <translation>Position signing for them (u.b.)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="852"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="892"/>
         <source>Pangkat/golongan</source>
         <translation>Rank/grade</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="853"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="893"/>
         <source>NIP</source>
         <translation>NIP (civil servant number)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="854"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="894"/>
         <source>Nama dinas</source>
         <translation>Agency name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="855"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="895"/>
         <source>Alamat kantor</source>
         <translation>Office address</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="856"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="896"/>
         <source>Jenis keputusan</source>
         <translation>Decree type</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="857"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="897"/>
         <source>Nomor keputusan</source>
         <translation>Decree number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="858"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="898"/>
         <source>Tanggal keputusan</source>
         <translation>Decree date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="859"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="899"/>
         <source>Tentang</source>
         <translation>Subject</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="860"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="900"/>
         <source>Nama lengkap admin</source>
         <translation>Administrator&apos;s full name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="861"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="901"/>
         <source>Peran</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="862"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="902"/>
         <source>Kunci layar setelah</source>
         <translation>Lock the screen after</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="863"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="903"/>
         <source>Wilayah</source>
         <translation>Region</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="864"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="904"/>
         <source>Batas umur</source>
         <translation>Age limit</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="865"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="905"/>
         <source>Telepon kantor</source>
         <translation>Office phone</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="866"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="906"/>
         <source>Alasan</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="867"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="907"/>
         <source>Alasan dikembalikan</source>
         <translation>Reason sent back</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="868"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="908"/>
         <source>Pengenal data</source>
         <translation>Record id</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="869"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="909"/>
         <source>Nomor perubahan</source>
         <translation>Change number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="870"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="910"/>
         <source>Kode desa</source>
         <translation>Village code</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="871"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="911"/>
         <source>Waktu dibuat</source>
         <translation>Created at</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="872"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="912"/>
         <source>Waktu diubah</source>
         <translation>Changed at</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="873"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="913"/>
         <source>Dibuat oleh</source>
         <translation>Created by</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="874"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="914"/>
         <source>Diubah oleh</source>
         <translation>Changed by</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="875"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="915"/>
         <source>Perubahan</source>
         <translation>Changes</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="876"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="916"/>
         <source>Waktu</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="877"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="917"/>
         <source>Tindakan</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="878"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="918"/>
         <source>Tanggal bayar</source>
         <translation>Payment date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="879"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="919"/>
         <source>Jumlah</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="880"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="920"/>
         <source>Referensi</source>
         <translation>Reference</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="881"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="921"/>
         <source>Catatan</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="882"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="922"/>
         <source>Bulan pertama</source>
         <translation>First month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="883"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="923"/>
         <source>Bulan terakhir</source>
         <translation>Last month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="884"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="924"/>
         <source>Jumlah orang</source>
         <translation>Number of people</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="885"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="925"/>
         <source>Waktu dibatalkan</source>
         <translation>Voided at</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="886"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="926"/>
         <source>Dibatalkan oleh</source>
         <translation>Voided by</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="887"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="927"/>
         <source>Alasan pembatalan</source>
         <translation>Reason for voiding</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="888"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="928"/>
         <source>Pembayaran</source>
         <translation>Payment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="889"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="929"/>
         <source>Peserta</source>
         <translation>Participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="890"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="930"/>
         <source>Bulan</source>
         <translation>Month</translation>
     </message>
@@ -2798,12 +2808,12 @@
 <context>
     <name>ListPrintDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="547"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="548"/>
         <source>Cetak daftar peserta</source>
         <translation>Print participant list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="548"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="549"/>
         <source>{n} peserta sesuai pencarian dan saringan</source>
         <translation>{n} participants matching the search and filters</translation>
     </message>
@@ -2845,29 +2855,39 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/office/login_dialog.py" line="35"/>
+        <location filename="../../kudus_desktop/gui/office/login_dialog.py" line="46"/>
         <source>Masuk — Kudus Desktop</source>
         <translation>Log in — Kudus Desktop</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/login_dialog.py" line="52"/>
+        <location filename="../../kudus_desktop/gui/office/login_dialog.py" line="67"/>
+        <source>Lupa kata sandi admin…</source>
+        <translation>Forgot the admin password…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/login_dialog.py" line="74"/>
         <source>Nama pengguna</source>
         <translation>User name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/login_dialog.py" line="53"/>
+        <location filename="../../kudus_desktop/gui/office/login_dialog.py" line="75"/>
         <source>Kata sandi</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/login_dialog.py" line="55"/>
+        <location filename="../../kudus_desktop/gui/office/login_dialog.py" line="78"/>
         <source>Masuk</source>
         <translation>Log in</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/login_dialog.py" line="56"/>
+        <location filename="../../kudus_desktop/gui/office/login_dialog.py" line="79"/>
         <source>Keluar</source>
         <translation>Quit</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/login_dialog.py" line="113"/>
+        <source>Kata sandi admin sudah diganti. Masuk dengan kata sandi baru.</source>
+        <translation>The admin password was changed. Log in with the new password.</translation>
     </message>
 </context>
 <context>
@@ -3063,17 +3083,17 @@ Database: {path}</translation>
 <context>
     <name>NoticePrintDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="569"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="570"/>
         <source>{n} lembar, satu untuk setiap peserta</source>
         <translation>{n} sheets, one per participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="573"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="574"/>
         <source>Satu lembar kosong untuk diisi tangan</source>
         <translation>One blank sheet to fill in by hand</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="576"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="577"/>
         <source>Cetak lembar informasi data pribadi</source>
         <translation>Print the personal data information sheet</translation>
     </message>
@@ -3090,167 +3110,167 @@ Database: {path}</translation>
 <context>
     <name>PaperBox</name>
     <message>
-        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="51"/>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="49"/>
         <source>Kop surat dan tanda tangan</source>
         <translation>Letterhead and signature</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="60"/>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="58"/>
         <source>Ditandatangani kepala sendiri</source>
         <translation>Signed by the head in person</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="61"/>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="59"/>
         <source>a.n. (atas nama) kepala, oleh pejabat lain</source>
         <translation>a.n. (on behalf of) the head, by another official</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="62"/>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="60"/>
         <source>a.n. ... u.b. (untuk beliau), oleh pejabat di bawahnya</source>
         <translation>a.n. ... u.b. (for them), by an official below</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="63"/>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="61"/>
         <source>Plt. (pelaksana tugas)</source>
         <translation>Plt. (acting head)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="64"/>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="62"/>
         <source>Plh. (pelaksana harian)</source>
         <translation>Plh. (daily stand-in)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="65"/>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="63"/>
         <source>Pj. (penjabat)</source>
         <translation>Pj. (appointed acting head)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="80"/>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="78"/>
         <source>Dasar penandatanganan</source>
         <translation>Signing basis</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="82"/>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="80"/>
         <source>Jabatan yang menandatangani a.n.</source>
         <translation>Position signing on behalf (a.n.)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="83"/>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="81"/>
         <source>mis. Sekretaris Desa</source>
         <translation>e.g. Sekretaris Desa</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="86"/>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="84"/>
         <source>Jabatan yang menandatangani u.b.</source>
         <translation>Position signing for them (u.b.)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="87"/>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="85"/>
         <source>mis. Kepala Urusan Tata Usaha dan Umum</source>
         <translation>e.g. Kepala Urusan Tata Usaha dan Umum</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="89"/>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="87"/>
         <source>Pangkat/golongan (ASN)</source>
         <translation>Rank/grade (civil servant)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="89"/>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="87"/>
         <source>mis. Penata Tk. I (III/d)</source>
         <translation>e.g. Penata Tk. I (III/d)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="91"/>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="89"/>
         <source>NIP (ASN)</source>
         <translation>NIP (civil servant)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="95"/>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="93"/>
         <source>18 digit, mis. 19750812 200003 1 004</source>
         <translation>18 digits, e.g. 19750812 200003 1 004</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="100"/>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="98"/>
         <source>Nama dinas</source>
         <translation>Agency name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="104"/>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="102"/>
         <source>Alamat kantor di kop</source>
         <translation>Office address on the letterhead</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="105"/>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="103"/>
         <source>mis. Jl. Raya Jati No. 5, Kudus 59343</source>
         <translation>e.g. Jl. Raya Jati No. 5, Kudus 59343</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="108"/>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="106"/>
         <source>Nama penandatangan di atas adalah nama pejabat yang benar-benar menandatangani (pada a.n., u.b., Plt., Plh. dan Pj.: nama pejabat itu).</source>
-        <translation>The signatory name above is the official who actually signs (for a.n., u.b., Plt., Plh. and Pj.: that official's name).</translation>
+        <translation>The signatory name above is the official who actually signs (for a.n., u.b., Plt., Plh. and Pj.: that official&apos;s name).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="122"/>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="120"/>
         <source>Daftar peserta sebagai lampiran</source>
         <translation>Participant list as an annex to</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="124"/>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="122"/>
         <source>Nomor keputusan</source>
         <translation>Decree number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="124"/>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="122"/>
         <source>kosong: bukan lampiran</source>
         <translation>empty: not an annex</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="127"/>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="125"/>
         <source>Tanggal keputusan</source>
         <translation>Decree date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="127"/>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="125"/>
         <source>mis. 02/12/2026</source>
         <translation>e.g. 02/12/2026</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="129"/>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="127"/>
         <source>Tentang</source>
         <translation>Subject</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="130"/>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="128"/>
         <source>mis. Penetapan Peserta Jaminan Sosial Ketenagakerjaan</source>
         <translation>e.g. Penetapan Peserta Jaminan Sosial Ketenagakerjaan</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="135"/>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="133"/>
         <source>Tercetak</source>
         <translation>Printed as</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="141"/>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="139"/>
         <source>Simpan kop dan tanda tangan</source>
         <translation>Save letterhead and signature</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="170"/>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="168"/>
         <source>[jabatan]</source>
         <translation>[position]</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="176"/>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="174"/>
         <source>Kop: {kop}</source>
         <translation>Letterhead: {kop}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="190"/>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="186"/>
         <source>Pengaturan</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="190"/>
+        <location filename="../../kudus_desktop/gui/office/paper_box.py" line="186"/>
         <source>Kop surat dan tanda tangan disimpan.</source>
         <translation>Letterhead and signature saved.</translation>
     </message>
@@ -3918,18 +3938,18 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
 <context>
     <name>Pesan</name>
     <message>
-        <location filename="../../kudus_desktop/gui/messages.py" line="66"/>
+        <location filename="../../kudus_desktop/gui/messages.py" line="67"/>
         <source>Terjadi kesalahan yang tidak terduga: {detail}. Rinciannya dicatat di log.</source>
         <translation>An unexpected error occurred: {detail}. The details were written to the log.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/messages.py" line="78"/>
+        <location filename="../../kudus_desktop/gui/messages.py" line="79"/>
         <source>Kudus Desktop</source>
         <translation>Kudus Desktop</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/messages.py" line="80"/>
-        <location filename="../../kudus_desktop/gui/messages.py" line="97"/>
+        <location filename="../../kudus_desktop/gui/messages.py" line="81"/>
+        <location filename="../../kudus_desktop/gui/messages.py" line="98"/>
         <source>Tutup</source>
         <translation>Close</translation>
     </message>
@@ -5076,61 +5096,111 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/core/rules/labels.py" line="667"/>
+        <source>Berkas itu bukan berkas pemulihan admin dari kabupaten (isinya tidak dapat dibaca sebagai berkas pemulihan).</source>
+        <translation>That file is no admin recovery file from the regency (its content cannot be read as one).</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="671"/>
+        <source>Tanda tangan berkas pemulihan tidak cocok dengan kunci kabupaten yang dipercaya desa ini: berkas diubah atau bukan dari kabupaten. Tidak ada yang diubah.</source>
+        <translation>The recovery file's signature does not match the regency key this village trusts: the file was altered or is not from the regency. Nothing was changed.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="676"/>
+        <source>Pemulihan admin hanya untuk desa yang sudah terhubung dengan kabupaten (berkas pengaturan dari DPMD sudah dipasang). Hubungi DPMD.</source>
+        <translation>Admin recovery is only for a village joined to the regency (DPMD's setup file installed). Contact DPMD.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="681"/>
+        <source>Berkas pemulihan admin hanya dibuat oleh kabupaten.</source>
+        <translation>Admin recovery files are made by the regency only.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="682"/>
+        <source>Desa {desa} belum pernah mengirim paket dari perangkat yang terdaftar: berkas pemulihan tidak dapat dibuat.</source>
+        <translation>Desa {desa} has never sent a package from a registered device: no recovery file can be made.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="686"/>
+        <source>Berkas pemulihan ini dibuat untuk {desa}, bukan untuk desa ini. Tidak ada yang diubah.</source>
+        <translation>This recovery file was made for {desa}, not for this village. Nothing was changed.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="689"/>
+        <source>Berkas pemulihan ini dibuat untuk perangkat lain desa ini (yang terdaftar di kabupaten), bukan untuk PC ini. Minta DPMD membuat berkas baru.</source>
+        <translation>This recovery file was made for another device of this village (the one registered at the regency), not for this PC. Ask DPMD for a new file.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="694"/>
+        <source>Berkas pemulihan ini berlaku {issued} s.d. {expires}; hari ini di luar masa itu (periksa juga tanggal PC). Minta DPMD membuat berkas baru.</source>
+        <translation>This recovery file is valid {issued} to {expires}; today is outside that period (check the PC's date too). Ask DPMD for a new file.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="699"/>
+        <source>Berkas pemulihan ini sudah pernah dipakai; satu berkas hanya berlaku sekali. Minta DPMD membuat berkas baru.</source>
+        <translation>This recovery file was used already; a file works once. Ask DPMD for a new file.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="703"/>
+        <source>Tidak ada akun admin bernama &apos;{username}&apos; di desa ini. Isi nama pengguna admin yang lupa kata sandinya.</source>
+        <translation>There is no admin account named '{username}' in this village. Enter the username of the admin who forgot the password.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="707"/>
         <source>Isi jabatan pejabat yang menandatangani atas nama kepala (misalnya Sekretaris Desa).</source>
         <translation>Fill in the position of the official signing on behalf of the head (for example Sekretaris Desa).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="670"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="710"/>
         <source>Isi jabatan pejabat yang menandatangani untuk beliau (u.b.), misalnya Kepala Urusan Umum.</source>
         <translation>Fill in the position of the official signing for them (u.b.), for example Kepala Urusan Umum.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="673"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="713"/>
         <source>NIP &apos;{value}&apos; harus 18 digit angka (boleh dengan spasi).</source>
-        <translation>NIP '{value}' must be 18 digits (spaces allowed).</translation>
+        <translation>NIP &apos;{value}&apos; must be 18 digits (spaces allowed).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="674"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="714"/>
         <source>NIP &apos;{value}&apos; tidak sah: 8 digit pertama harus tanggal lahir dan 6 digit berikutnya bulan pengangkatan (TTTTBB). Periksa kembali.</source>
-        <translation>NIP '{value}' is not valid: the first 8 digits must be a birth date and the next 6 the month of appointment (YYYYMM). Check it again.</translation>
+        <translation>NIP &apos;{value}&apos; is not valid: the first 8 digits must be a birth date and the next 6 the month of appointment (YYYYMM). Check it again.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="679"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="719"/>
         <source>NIP &apos;{value}&apos; tidak sah: digit ke-15 harus 1 (laki-laki) atau 2 (perempuan).</source>
-        <translation>NIP '{value}' is not valid: digit 15 must be 1 (male) or 2 (female).</translation>
+        <translation>NIP &apos;{value}&apos; is not valid: digit 15 must be 1 (male) or 2 (female).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="682"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="722"/>
         <source>{field} harus diisi bila nomor keputusan diisi; kosongkan nomornya bila daftar bukan lampiran.</source>
         <translation>{field} must be filled in when a decree number is; leave the number empty if the list is no annex.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="686"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="726"/>
         <source>Gagal menulis {path}: {detail}. Pilih folder lain atau tutup berkas itu di Excel.</source>
         <translation>Could not write {path}: {detail}. Choose another folder or close the file in Excel.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="689"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="729"/>
         <source>Kolom tidak dikenal: {columns}. Kolom yang tersedia: {known}.</source>
         <translation>Unknown columns: {columns}. Available columns: {known}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="690"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="730"/>
         <source>Berkas {path} tidak ditemukan.</source>
         <translation>File {path} not found.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="805"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="845"/>
         <source>Nomor KPJ &apos;{kpj}&apos; tidak sah: harus angka saja, {low} sampai {high} digit (tulis sebagai teks agar nol di depan tetap).</source>
         <translation>KPJ number &apos;{kpj}&apos; is not valid: it must be digits only, {low} to {high} of them (write it as text so leading zeros stay).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="810"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="850"/>
         <source>Perhatian: nomor KPJ {kpj} berisi {found} digit, bukan {digits} digit seperti biasanya. Nomor ini tetap dicatat; cocokkan dengan berkas BPJS (panjang yang biasa dapat diubah di Pengaturan).</source>
         <translation>Note: KPJ number {kpj} has {found} digits, not the usual {digits}. It is recorded anyway; check it against the BPJS file (the usual length can be changed in Settings).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="691"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="731"/>
         <source>Berkas {path} terlalu besar ({size} MB; batasnya {max} MB). Pecah daftar menjadi beberapa berkas.</source>
         <translation>The file {path} is too large ({size} MB; the limit is {max} MB). Split the list into several files.</translation>
     </message>
@@ -5140,162 +5210,162 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
         <translation>Month &apos;{value}&apos; is not known. Write it as MM/YYYY, for example 05/2026 (or Mei 2026).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="694"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="734"/>
         <source>Berkas {path} dilindungi kata sandi. Buka di Excel, hapus kata sandinya, simpan, lalu impor lagi.</source>
         <translation>The file {path} is protected by a password. Open it in Excel, remove the password, save it and import again.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="697"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="737"/>
         <source>Berkas {path} rusak dan tidak dapat dibaca ({detail}).</source>
         <translation>The file {path} is damaged and cannot be read ({detail}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="698"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="738"/>
         <source>Berkas {path} bukan daftar yang dapat dibaca: isinya berkas {what}. Simpan daftarnya sebagai buku kerja Excel (.xlsx), LibreOffice (.ods) atau CSV, lalu pilih berkas itu.</source>
         <translation>The file {path} is not a list that can be read: it is a {what} file. Save the list as an Excel workbook (.xlsx), LibreOffice (.ods) or CSV, then choose that file.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="703"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="743"/>
         <source>Berkas {path} bukan daftar yang dapat dibaca: isinya data biner, bukan buku kerja atau teks CSV. Simpan daftarnya sebagai buku kerja Excel (.xlsx), LibreOffice (.ods) atau CSV, lalu pilih berkas itu.</source>
         <translation>The file {path} is not a list that can be read: it holds binary data, not a workbook or CSV text. Save the list as an Excel workbook (.xlsx), LibreOffice (.ods) or CSV, then choose that file.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="708"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="748"/>
         <source>Berkas {path} (lembar {sheet}) terlalu besar setelah dibuka: lebih dari {max} MB. Daftar desa atau kabupaten tidak sebesar itu; berkas ini rusak atau bukan daftar. Tidak ada yang dibaca.</source>
         <translation>The file {path} (sheet {sheet}) is too large once unpacked: more than {max} MB. No village or regency list is that large; the file is damaged or not a list. Nothing was read.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="713"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="753"/>
         <source>Berkas {path} (lembar {sheet}) berisi lebih dari {rows} baris atau {cells} sel berisi data, batas satu impor. Pecah daftar menjadi beberapa berkas. Tidak ada yang dibaca.</source>
         <translation>The file {path} (sheet {sheet}) holds more than {rows} rows or {cells} cells with data, the limit of one import. Split the list into several files. Nothing was read.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="718"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="758"/>
         <source>Berkas {path} ({sheet}) memuat satu sel yang lebih panjang dari {max} karakter, batas Excel sendiri: berkas ini rusak atau tidak dibuat sebagai daftar. Tidak ada yang dibaca.</source>
         <translation>The file {path} ({sheet}) holds a cell longer than {max} characters, Excel&apos;s own limit: the file is damaged or was not made as a list. Nothing was read.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="723"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="763"/>
         <source>Baris {row} berkas {path} memuat satu kolom yang lebih panjang dari {max} karakter, batas Excel sendiri: berkas ini rusak atau tidak dibuat sebagai daftar. Tidak ada yang dibaca.</source>
         <translation>Row {row} of {path} holds a field longer than {max} characters, Excel&apos;s own limit: the file is damaged or was not made as a list. Nothing was read.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="728"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="768"/>
         <source>Lembar {sheet} di {path} berisi {count} sel rumus yang hasilnya belum pernah dihitung (berkas dibuat program lain, bukan disimpan oleh Excel). Buka berkas itu di Excel atau LibreOffice, simpan, lalu impor lagi. Tidak ada yang dibaca.</source>
         <translation>The sheet {sheet} in {path} holds {count} formula cells whose results were never calculated (the file was made by another program, not saved by Excel). Open the file in Excel or LibreOffice, save it, then import it again. Nothing was read.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="734"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="774"/>
         <source>Lembar {sheet} di berkas {path} kosong.</source>
         <translation>Sheet {sheet} in {path} is empty.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="735"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="775"/>
         <source>Berkas {path} tidak memiliki lembar bernama {sheet}.</source>
         <translation>The file {path} has no sheet named {sheet}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="736"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="776"/>
         <source>Tidak ada kolom NIK di {path} (lembar: {sheet}). Beri judul kolom &apos;NIK&apos; atau pilih kolomnya sendiri.</source>
         <translation>There is no NIK column in {path} (sheets: {sheet}). Give the column the heading &apos;NIK&apos; or choose it yourself.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="740"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="780"/>
         <source>Sel NIK berisi angka, bukan teks ({digits}). Excel hanya menyimpan 15 digit, sehingga digit terakhir NIK bisa sudah hilang. Ketik ulang NIK sebagai teks (format Teks, atau awali dengan tanda &apos;).</source>
         <translation>The NIK cell holds a number, not text ({digits}). Excel keeps only 15 digits, so the NIK&apos;s last digit may already be lost. Type the NIK again as text (Text format, or start it with &apos;).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="745"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="785"/>
         <source>Sel NIK berisi angka, bukan teks ({digits}). Digit terakhirnya bukan 0, jadi Excel tidak memotongnya (Excel menyimpan 15 digit dan menulis digit ke-16 sebagai 0): NIK ini diterima. Sebaiknya kolom NIK diformat sebagai Teks.</source>
         <translation>The NIK cell holds a number, not text ({digits}). Its last digit is not 0, so Excel did not cut it (Excel keeps 15 digits and writes the 16th as 0): this NIK is accepted. Better format the NIK column as Text.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="751"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="791"/>
         <source>Sel nomor KK berisi angka, bukan teks ({digits}). Digit terakhirnya bukan 0, jadi Excel tidak memotongnya: nomor ini diterima. Sebaiknya kolom KK diformat sebagai Teks.</source>
         <translation>The KK number cell holds a number, not text ({digits}). Its last digit is not 0, so Excel did not cut it: the number is accepted. Better format the KK column as Text.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="756"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="796"/>
         <source>Sel nomor KK berisi angka, bukan teks ({digits}). Excel hanya menyimpan 15 digit, sehingga digit terakhirnya bisa sudah hilang. Ketik ulang sebagai teks.</source>
         <translation>The KK cell holds a number, not text ({digits}). Excel keeps only 15 digits, so its last digit may already be lost. Type it again as text.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="761"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="801"/>
         <source>NIK ini sudah ada di baris {first_row} berkas yang sama.</source>
         <translation>This NIK already appears in row {first_row} of the same file.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="762"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="802"/>
         <source>Lembar ini berisi rumus; yang dibaca adalah hasil terakhir yang disimpan Excel. Sel rumus yang belum pernah dihitung terbaca kosong.</source>
         <translation>This sheet contains formulas; the values read are the last results Excel saved. Formula cells never calculated read as empty.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="768"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="808"/>
         <source>Kode wilayah {code} tidak dikenal: tulis kode desa (33.19.03.2008) atau kecamatan (33.19.03).</source>
         <translation>Unknown area code {code}: write a village code (33.19.03.2008) or a kecamatan code (33.19.03).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="771"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="811"/>
         <source>--map {pair}: tulis KOLOM=JUDUL, KOLOM salah satu dari {fields}, JUDUL judul kolom di berkas.</source>
         <translation>--map {pair}: write FIELD=HEADER, FIELD one of {fields}, HEADER a column header in the file.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="774"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="814"/>
         <source>Fitur ini hanya tersedia di instalasi mode kabupaten.</source>
         <translation>This is only available in a regency-mode installation.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="775"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="815"/>
         <source>Peran {role} tidak boleh memutuskan kepesertaan ganda; minta admin atau verifikator.</source>
         <translation>The role {role} may not decide double enrolments; ask an admin or a verifier.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="778"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="818"/>
         <source>Keputusan &apos;{decision}&apos; tidak dikenal.</source>
         <translation>Unknown decision &apos;{decision}&apos;.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="779"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="819"/>
         <source>Kasus kepesertaan ganda nomor {id} tidak ada.</source>
         <translation>There is no double-enrolment case number {id}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="780"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="820"/>
         <source>Kasus nomor {id} sudah diputuskan sebelumnya; keputusan itu tidak diubah.</source>
         <translation>Case number {id} was already decided; that decision is unchanged.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="783"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="823"/>
         <source>Kedua kepesertaan memakai NIK yang sama ({nik}), jadi pasti orang yang sama: pilih kepesertaan yang berlaku.</source>
         <translation>Both enrolments use the same NIK ({nik}), so they are the same person: choose the enrolment that stands.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="787"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="827"/>
         <source>Berkas {path} tidak berisi satu pun NIK yang sah. Daftar APBD yang tersimpan tidak diubah.</source>
         <translation>{path} holds no valid NIK. The stored APBD list is unchanged.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="790"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="830"/>
         <source>NIK ini sudah ada di baris sebelumnya; baris ini dilewati.</source>
         <translation>This NIK is already on an earlier row; this row is skipped.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="791"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="831"/>
         <source>Tidak ada peserta yang perlu didaftarkan ke BPJS untuk {desa}: semua peserta aktif yang diterima sudah ber-KPJ atau sudah dikirim.</source>
         <translation>No participant to register with BPJS for {desa}: every active accepted participant has a KPJ number or was already sent.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="796"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="836"/>
         <source>Berkas {path} (lembar: {sheet}) tidak punya kolom KPJ maupun kolom status. Beri judul kolom &apos;KPJ&apos; dan &apos;STATUS&apos; atau pilih kolomnya sendiri.</source>
         <translation>{path} (sheet: {sheet}) has neither a KPJ nor a status column. Head the columns &apos;KPJ&apos; and &apos;STATUS&apos; or choose them yourself.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="801"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="841"/>
         <source>Status &apos;{status}&apos; tidak dikenali: tulis misalnya TERDAFTAR atau DITOLAK, atau isi nomor KPJ.</source>
         <translation>Status &apos;{status}&apos; not recognised: write e.g. TERDAFTAR or DITOLAK, or fill in the KPJ number.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="804"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="844"/>
         <source>Status terdaftar tetapi nomor KPJ kosong.</source>
         <translation>Status registered but the KPJ number is empty.</translation>
     </message>
@@ -5892,6 +5962,69 @@ Continue?</translation>
     </message>
 </context>
 <context>
+    <name>RecoveryDialog</name>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/recovery_dialog.py" line="34"/>
+        <source>Lupa kata sandi admin</source>
+        <translation>Forgot the admin password</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/recovery_dialog.py" line="37"/>
+        <source>Minta DPMD membuat berkas pemulihan admin untuk desa ini (berlaku 7 hari, sekali pakai, hanya untuk PC ini). Pilih berkasnya, lalu isi kata sandi baru, minimal {min} karakter.</source>
+        <translation>Ask DPMD to make an admin recovery file for this village (valid 7 days, once, for this PC only). Choose the file, then enter a new password of at least {min} characters.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/recovery_dialog.py" line="50"/>
+        <source>Pilih berkas…</source>
+        <translation>Choose file…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/recovery_dialog.py" line="65"/>
+        <source>Berkas pemulihan</source>
+        <translation>Recovery file</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/recovery_dialog.py" line="66"/>
+        <source>Akun admin</source>
+        <translation>Admin account</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/recovery_dialog.py" line="67"/>
+        <source>Kata sandi baru</source>
+        <translation>New password</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/recovery_dialog.py" line="68"/>
+        <source>Ulangi kata sandi baru</source>
+        <translation>Repeat the new password</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/recovery_dialog.py" line="70"/>
+        <source>Pulihkan</source>
+        <translation>Recover</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/recovery_dialog.py" line="71"/>
+        <source>Batal</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/recovery_dialog.py" line="82"/>
+        <source>Pilih berkas pemulihan</source>
+        <translation>Choose the recovery file</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/recovery_dialog.py" line="82"/>
+        <source>Berkas pemulihan (*.json)</source>
+        <translation>Recovery file (*.json)</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/recovery_dialog.py" line="92"/>
+        <source>Pilih berkas pemulihan dari DPMD lebih dahulu.</source>
+        <translation>Choose the recovery file from DPMD first.</translation>
+    </message>
+</context>
+<context>
     <name>RegencyDashboardPage</name>
     <message>
         <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="195"/>
@@ -6043,139 +6176,149 @@ Continue?</translation>
 <context>
     <name>RegencySyncPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="394"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="397"/>
         <source>Sinkronisasi desa</source>
         <translation>Village sync</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="396"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="399"/>
         <source>Impor paket…</source>
         <translation>Import packages…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="399"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="402"/>
         <source>Impor semua paket di flashdisk…</source>
         <translation>Import every package on a USB stick…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="402"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="405"/>
         <source>Tulis tanda terima…</source>
         <translation>Write receipts…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="406"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="409"/>
         <source>Minta kirim ulang lengkap dari desa terpilih</source>
         <translation>Ask the selected village for a full resend</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="412"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="415"/>
         <source>Komputer desa yang mengirim paket lewat server tetapi belum dikonfirmasi sidik jarinya.</source>
         <translation>Village computers that sent packages through the server but whose fingerprint is not confirmed yet.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="416"/>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="483"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="419"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="495"/>
         <source>Perangkat daring menunggu ({n})…</source>
         <translation>Online devices waiting ({n})…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="418"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="421"/>
         <source>Perangkat desa…</source>
         <translation>Village devices…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="421"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="424"/>
         <source>Perangkat terdaftar tiap desa; cabut perangkat yang hilang atau dicuri.</source>
         <translation>The registered devices of each village; revoke one that was lost or stolen.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="434"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="437"/>
         <source>Berkas setup untuk desa</source>
         <translation>Setup file for a village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="440"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="443"/>
         <source>Simpan berkas setup…</source>
         <translation>Save setup file…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="450"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="446"/>
+        <source>Berkas pemulihan admin…</source>
+        <translation>Admin recovery file…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="449"/>
+        <source>Untuk desa yang admin satu-satunya lupa kata sandi: berlaku 7 hari, sekali pakai, hanya di PC desa yang terdaftar</source>
+        <translation>For a village whose only admin forgot the password: valid 7 days, once, only on the village's registered PC</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="462"/>
         <source>Kode</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="450"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="462"/>
         <source>Desa</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="451"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="463"/>
         <source>Kecamatan</source>
         <translation>District</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="451"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="463"/>
         <source>Perangkat</source>
         <translation>Devices</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="452"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="464"/>
         <source>Paket terakhir</source>
         <translation>Last package</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="453"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="465"/>
         <source>Kontak terakhir</source>
         <translation>Last contact</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="454"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="466"/>
         <source>Peserta aktif</source>
         <translation>Active participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="455"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="467"/>
         <source>Paket hilang</source>
         <translation>Missing packages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="457"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="469"/>
         <source>Data ditolak</source>
         <translation>Records rejected</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="471"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="483"/>
         <source>Hasil impor terakhir</source>
         <translation>Last import results</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="489"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="501"/>
         <source>{heard} dari {total} desa sudah mengirim paket; {gaps} desa dengan paket hilang; {dup} NIK ganda menunggu keputusan.</source>
         <translation>{heard} of {total} villages have sent packages; {gaps} villages with missing packages; {dup} double NIKs awaiting a decision.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="498"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="510"/>
         <source>Pilih paket desa</source>
         <translation>Choose village packages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="503"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="515"/>
         <source>Pilih flashdisk atau folder berisi paket</source>
         <translation>Choose the USB stick or folder holding packages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="510"/>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="597"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="522"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="609"/>
         <source>Impor paket</source>
         <translation>Import packages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="510"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="522"/>
         <source>Tidak ada berkas paket (*.kdp) di sana.</source>
         <translation>There are no package files (*.kdp) there.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="524"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="536"/>
         <source>Paket {name} berasal dari komputer desa {desa} yang belum terdaftar.
 
 Sidik jari perangkat itu:
@@ -6190,29 +6333,29 @@ That device&apos;s fingerprint:
 Call the village operator and ask them to read the fingerprint from their Sync page. Register only if it is exactly the same.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="528"/>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="549"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="540"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="561"/>
         <source>Perangkat desa baru</source>
         <translation>New village device</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="528"/>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="549"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="540"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="561"/>
         <source>Sama, daftarkan</source>
         <translation>Same, register</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="528"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="540"/>
         <source>Tolak</source>
         <translation>Refuse</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="533"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="545"/>
         <source>Mengimpor paket desa…</source>
         <translation>Importing village packages…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="545"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="557"/>
         <source>Komputer desa {desa} mengirim {name} lewat server, tetapi belum terdaftar.
 
 Sidik jari perangkat itu:
@@ -6227,82 +6370,82 @@ That device&apos;s fingerprint:
 Call the village operator and ask them to read out the fingerprint from their Sync page. Register only if it is exactly the same.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="549"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="561"/>
         <source>Lewati</source>
         <translation>Skip</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="566"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="578"/>
         <source>Mengimpor paket dari server…</source>
         <translation>Importing packages from the server…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="573"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="585"/>
         <source>{name}: sudah pernah diimpor; tidak ada yang berubah</source>
         <translation>{name}: imported before; nothing changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="576"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="588"/>
         <source>{name}: {added} baru, {updated} diubah, {dup} NIK ganda</source>
         <translation>{name}: {added} new, {updated} changed, {dup} double NIKs</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="580"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="592"/>
         <source>; {n} baris ditolak (alasannya ikut tanda terima desa)</source>
         <translation>; {n} rows rejected (the reasons go with the village&apos;s receipt)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="582"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="594"/>
         <source>; {n} peserta didaftarkan ulang desa (data lama dipakai)</source>
         <translation>; {n} participants enrolled again by the village (the held record kept)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="584"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="596"/>
         <source>; kunci baru perangkat desa didaftarkan</source>
         <translation>; the village device&apos;s new keys registered</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="587"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="599"/>
         <source>{name}: DITOLAK. {reason}</source>
         <translation>{name}: REFUSED. {reason}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="590"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="602"/>
         <source>Pemeriksaan kepesertaan ganda: {open} kasus menunggu keputusan di halaman Ganda.</source>
         <translation>Double-enrolment check: {open} cases await a decision on the Doubles page.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="598"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="610"/>
         <source>{ok} paket diimpor atau sudah ada, {bad} ditolak. Rinciannya ada di bawah daftar desa.</source>
         <translation>{ok} packages imported or already held, {bad} refused. Details are below the village list.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="606"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="618"/>
         <source>Pilih folder untuk tanda terima</source>
         <translation>Choose a folder for the receipts</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="616"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="628"/>
         <source>Tanda terima</source>
         <translation>Receipt</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="617"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="629"/>
         <source>{n} tanda terima ditulis ke {folder}.</source>
         <translation>{n} receipts written to {folder}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="624"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="636"/>
         <source>Simpan berkas setup</source>
         <translation>Save setup file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="633"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="645"/>
         <source>Berkas setup</source>
         <translation>Setup file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="635"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="647"/>
         <source>Berkas setup untuk Desa {desa} ditulis ke {path}.
 
 Sidik jari kunci kabupaten, untuk dibacakan kepada operator desa saat ia bergabung:
@@ -6313,18 +6456,53 @@ The regency key&apos;s fingerprint, to read to the village operator when they jo
 {fp}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="648"/>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="656"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="658"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="680"/>
+        <source>Berkas pemulihan admin</source>
+        <translation>Admin recovery file</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="659"/>
+        <source>Buat berkas pemulihan admin untuk {desa}?
+
+Buat hanya bila kepala desa meminta lewat jalur resmi. Berkas itu mengganti kata sandi admin desa itu, berlaku 7 hari, sekali pakai, dan hanya di PC desa yang terdaftar di sini. Pembuatannya dicatat di log audit.</source>
+        <translation>Make an admin recovery file for {desa}?
+
+Make it only when the village head asks through the official channel. The file replaces that village's admin password, is valid 7 days, once, and only on the village PC registered here. Making it is recorded in the audit log.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="664"/>
+        <source>Buat berkas</source>
+        <translation>Make the file</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="665"/>
+        <source>Batal</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="669"/>
+        <source>Simpan berkas pemulihan</source>
+        <translation>Save the recovery file</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="681"/>
+        <source>Berkas pemulihan ditulis ke {path}. Serahkan kepada desa itu; di jendela Masuk, admin memilih &quot;Lupa kata sandi admin…&quot;.</source>
+        <translation>The recovery file was written to {path}. Hand it to that village; in the log-in window the admin chooses "Forgot the admin password…".</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="692"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="700"/>
         <source>Kirim ulang lengkap</source>
         <translation>Full resend</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="648"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="692"/>
         <source>Pilih desanya di daftar lebih dahulu.</source>
         <translation>Choose the village in the list first.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="657"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="701"/>
         <source>Permintaan untuk {code} ikut tanda terima berikutnya ({n} perangkat).</source>
         <translation>The request for {code} goes with its next receipt ({n} devices).</translation>
     </message>
@@ -6468,185 +6646,185 @@ The regency key&apos;s fingerprint, to read to the village operator when they jo
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="52"/>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="249"/>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="304"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="50"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="245"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="293"/>
         <source>Pengaturan</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="55"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="53"/>
         <source>Kantor dan penandatangan</source>
         <translation>Office and signatory</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="80"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="78"/>
         <source>Wilayah</source>
         <translation>Region</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="81"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="79"/>
         <source>Nama penandatangan</source>
         <translation>Signatory name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="82"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="80"/>
         <source>Jabatan penandatangan</source>
         <translation>Signatory title</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="83"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="81"/>
         <source>Telepon kantor</source>
         <translation>Office phone</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="84"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="82"/>
         <source>Batas umur peserta (tahun)</source>
         <translation>Participant age limit (years)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="86"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="84"/>
         <source>Jumlah peserta minimal per desa</source>
         <translation>Minimum participants per village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="89"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="87"/>
         <source>Jumlah digit nomor KPJ dari BPJS</source>
         <translation>Digits of a BPJS KPJ number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="90"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="88"/>
         <source>Kunci layar setelah (menit tanpa kegiatan; 0 = tidak)</source>
         <translation>Lock the screen after (minutes without activity; 0 = never)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="93"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="91"/>
         <source>Wajib disetujui verifikator</source>
         <translation>Must be approved by a verifikator</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="95"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="93"/>
         <source>Data peserta baru dan yang diubah harus disetujui verifikator sebelum dikirim ke kabupaten atau dicetak kartunya</source>
         <translation>New and changed participant data must be approved by a verifier before it is sent to the regency or a card is printed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="103"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="101"/>
         <source>Persetujuan</source>
         <translation>Approval</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="111"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="109"/>
         <source>Simpan pengaturan kantor</source>
         <translation>Save office settings</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="124"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="122"/>
         <source>Hanya admin yang dapat mengubah pengaturan kantor.</source>
         <translation>Only an administrator can change the office settings.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="128"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="126"/>
         <source>Kolom daftar pendaftaran BPJS</source>
         <translation>BPJS registration list columns</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="142"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="140"/>
         <source>Naik</source>
         <translation>Up</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="143"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="141"/>
         <source>Turun</source>
         <translation>Down</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="144"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="142"/>
         <source>Simpan kolom</source>
         <translation>Save columns</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="155"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="153"/>
         <source>Centang kolom yang diminta BPJS dan susun urutannya (seret, atau Naik/Turun). Kode wadah: SD untuk dana desa, SA untuk APBD, SL lainnya.</source>
         <translation>Tick the columns BPJS asks for and put them in order (drag, or Up/Down). Wadah code: SD for village funds, SA for the regency budget, SL otherwise.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="165"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="163"/>
         <source>Akun pengguna</source>
         <translation>User accounts</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="170"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="168"/>
         <source>Cadangan</source>
         <translation>Backups</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="175"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="173"/>
         <source>Log audit</source>
         <translation>Audit log</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="180"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="178"/>
         <source>Data pribadi</source>
         <translation>Personal data</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="187"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="185"/>
         <source>Tampilan</source>
         <translation>Display</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="195"/>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="314"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="193"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="303"/>
         <source>Bahasa / Language</source>
         <translation>Bahasa / Language</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="197"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="195"/>
         <source>Tentang</source>
         <translation>About</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="199"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="197"/>
         <source>Versi</source>
         <translation>Version</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="202"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="200"/>
         <source>Basis data</source>
         <translation>Database</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="249"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="245"/>
         <source>Pengaturan kantor disimpan.</source>
         <translation>Office settings saved.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="268"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="257"/>
         <source>Persetujuan verifikator</source>
         <translation>Verifier approval</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="269"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="258"/>
         <source>{n} data peserta yang menunggu atau dikembalikan akan dianggap disetujui dan ikut paket berikutnya tanpa diperiksa. Lanjutkan?</source>
         <translation>{n} participant records waiting or sent back will count as approved and go into the next package unchecked. Continue?</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="271"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="260"/>
         <source>Ya, tidak wajib</source>
         <translation>Yes, not required</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="272"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="261"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="304"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="293"/>
         <source>Kolom daftar pendaftaran BPJS disimpan.</source>
         <translation>BPJS registration list columns saved.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="315"/>
+        <location filename="../../kudus_desktop/gui/office/settings_page.py" line="304"/>
         <source>Bahasa tampilan berubah saat Kudus Desktop dibuka kembali.
 The display language changes when Kudus Desktop is opened again.</source>
         <translation>Bahasa tampilan berubah saat Kudus Desktop dibuka kembali.
@@ -6772,47 +6950,47 @@ Trying again in {minutes} minutes.</translation>
 <context>
     <name>TablePrintDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="465"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="466"/>
         <source>Isi</source>
         <translation>Contents</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="466"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="467"/>
         <source>Kertas</source>
         <translation>Paper</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="468"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="469"/>
         <source>Pratinjau…</source>
         <translation>Preview…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="469"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="470"/>
         <source>Cetak…</source>
         <translation>Print…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="470"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="471"/>
         <source>Simpan PDF…</source>
         <translation>Save PDF…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="471"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="472"/>
         <source>Tutup</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="483"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="484"/>
         <source>Menyusun {title}…</source>
         <translation>Preparing {title}…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="486"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="487"/>
         <source>Simpan sebagai PDF</source>
         <translation>Save as PDF</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="498"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="499"/>
         <source>{n} halaman ditulis ke {path}.</source>
         <translation>{n} pages written to {path}.</translation>
     </message>
@@ -6914,188 +7092,188 @@ The database is backed up before installing. Kudus Desktop closes and opens agai
 <context>
     <name>VillageSyncPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="80"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="83"/>
         <source>Sinkronisasi</source>
         <extracomment>the clerk asked for an online exchange now</extracomment>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="83"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="86"/>
         <source>Kabupaten</source>
         <translation>Regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="88"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="91"/>
         <source>Gabung dengan kabupaten (berkas setup)…</source>
         <translation>Join the regency (setup file)…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="96"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="99"/>
         <source>Perangkat ini</source>
         <translation>This device</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="101"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="104"/>
         <source>Saat paket pertama dari komputer ini tiba, operator kabupaten akan menanyakan sidik jari ini. Bacakan lewat telepon; jangan kirim lewat pesan yang bisa diteruskan orang lain.</source>
         <translation>When the first package from this computer arrives, the regency operator will ask for this fingerprint. Read it out on the telephone; do not send it in a message others could forward.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="110"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="113"/>
         <source>Ganti kunci perangkat…</source>
         <translation>Renew device keys…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="113"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="116"/>
         <source>Buat kunci baru untuk komputer ini, misalnya bila salinan datanya mungkin jatuh ke orang lain.</source>
         <translation>Make new keys for this computer, for example when a copy of its data may have fallen into other hands.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="122"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="125"/>
         <source>Kirim dan terima</source>
         <translation>Send and receive</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="126"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="129"/>
         <source>Kirim semua data (kirim ulang lengkap)</source>
         <translation>Send all data (full resend)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="129"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="132"/>
         <source>Buat paket ke flashdisk…</source>
         <translation>Write a package to a USB stick…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="132"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="135"/>
         <source>Impor tanda terima…</source>
         <translation>Import a receipt…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="143"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="146"/>
         <source>Daring (lewat internet)</source>
         <translation>Online (over the internet)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="144"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="147"/>
         <source>Belum diperiksa.</source>
         <translation>Not checked yet.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="147"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="150"/>
         <source>Sinkronkan sekarang</source>
         <translation>Synchronise now</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="150"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="153"/>
         <source>Buat paket dari perubahan, kirim paket yang menunggu, dan ambil tanda terima dari server.</source>
         <translation>Make a package of the changes, send waiting packages and fetch the receipt from the server.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="158"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="161"/>
         <source>Paket</source>
         <translation>Package</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="158"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="161"/>
         <source>Dibuat</source>
         <translation>Written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="159"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="162"/>
         <source>Oleh</source>
         <translation>By</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="159"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="162"/>
         <source>Peserta</source>
         <translation>Participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="160"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="163"/>
         <source>Isi</source>
         <translation>Content</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="161"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="164"/>
         <source>Diterima kabupaten</source>
         <translation>Received by the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="162"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="165"/>
         <source>Berkas</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="165"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="168"/>
         <source>Salin lagi ke flashdisk…</source>
         <translation>Copy again to a USB stick…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="177"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="180"/>
         <source>Paket yang sudah dibuat</source>
         <translation>Packages written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="195"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="198"/>
         <source>Terhubung dengan {name}. Sidik jari kunci kabupaten:</source>
         <translation>Joined {name}. Fingerprint of the regency key:</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="200"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="203"/>
         <source>Belum terhubung. Minta berkas setup desa ini kepada DPMD Kudus, lalu gabung.</source>
         <translation>Not joined yet. Ask DPMD Kudus for this village&apos;s setup file, then join.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="206"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="209"/>
         <source>Kunci baru menunggu diterima kabupaten; paket membawanya, ditandatangani kunci lama ({fp}).</source>
         <translation>The new keys are waiting for the regency to take them; packages carry them, signed by the old keys ({fp}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="215"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="218"/>
         <source>{n} peserta dan {p} pembayaran iuran berubah dan belum dikirim. Paket terakhir: {seq}. Tanda terima terakhir: {r}.</source>
         <translation>{n} participants and {p} premium payments changed and not sent. Last package: {seq}. Last receipt: {r}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="226"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="229"/>
         <source>{n} peserta menunggu persetujuan verifikator atau dikembalikan ke operator; mereka ikut paket setelah disetujui (halaman Persetujuan).</source>
         <translation>{n} participants await the verifier&apos;s approval or were sent back to the operator; they go into a package once approved (Approval page).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="237"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="240"/>
         <source>Kabupaten meminta kirim ulang lengkap: paket berikutnya berisi semua data.</source>
         <translation>The regency asked for a full resend: the next package carries all data.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="160"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="163"/>
         <source>lengkap</source>
         <translation>full</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="160"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="163"/>
         <source>perubahan</source>
         <translation>changes</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="255"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="258"/>
         <source>terkirim {at}</source>
         <translation>uploaded {at}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="255"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="258"/>
         <source>belum</source>
         <translation>not yet</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="247"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="250"/>
         <source>Berkas setup tidak berisi alamat server kabupaten: kirim paket dengan flashdisk.</source>
         <translation>The setup file has no regency server address: send packages on a USB stick.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="291"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="294"/>
         <source>Pilih berkas setup dari kabupaten</source>
         <translation>Choose the setup file from the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="297"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="300"/>
         <source>Berkas setup dari {name} untuk Desa {desa}.
 
 Sidik jari kunci kabupaten:
@@ -7110,33 +7288,33 @@ Fingerprint of the regency key:
 Ask DPMD for the key fingerprint on the telephone. Join only if it is exactly the same.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="300"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="303"/>
         <source>Gabung dengan kabupaten</source>
         <translation>Join the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="300"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="303"/>
         <source>Sama, gabung</source>
         <translation>Same, join</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="263"/>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="300"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="266"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="303"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="232"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="235"/>
         <source>Kabupaten belum menerima {n} paket ({seqs}): salin lagi berkasnya dari daftar di bawah, atau kirim ulang lengkap.</source>
         <translation>The regency has not received {n} packages ({seqs}): copy the files again from the list below, or send everything again.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="252"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="255"/>
         <source>diganti paket lengkap (nomornya sudah dipakai di kabupaten)</source>
         <translation>replaced by a full package (its number was already used at the regency)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="259"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="262"/>
         <source>Kunci baru dibuat untuk komputer ini. Paket berikutnya membawa kunci baru itu, ditandatangani kunci lama, sehingga kabupaten mendaftarkannya tanpa menelepon. Bila kabupaten sudah mencabut perangkat ini, bacakan sidik jari baru kepada operator kabupaten.
 
 Ganti kunci sekarang?</source>
@@ -7145,45 +7323,45 @@ Ganti kunci sekarang?</source>
 Renew the keys now?</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="263"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="266"/>
         <source>Ganti kunci perangkat</source>
         <translation>Renew device keys</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="263"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="266"/>
         <source>Ganti kunci</source>
         <translation>Renew keys</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="270"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="273"/>
         <source>Kunci perangkat diganti</source>
         <translation>Device keys renewed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="271"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="274"/>
         <source>Sidik jari lama: {old}
 Sidik jari baru: {new}</source>
         <translation>Old fingerprint: {old}
 New fingerprint: {new}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="309"/>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="341"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="312"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="344"/>
         <source>Pilih flashdisk atau folder tujuan</source>
         <translation>Choose the USB stick or target folder</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="317"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="320"/>
         <source>Membuat paket sinkronisasi…</source>
         <translation>Writing the sync package…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="329"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="332"/>
         <source>Paket dibuat</source>
         <translation>Package written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="331"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="334"/>
         <source>Paket {seq} ({n} peserta) ditulis dan diperiksa di:
 {path}
 
@@ -7194,52 +7372,52 @@ Serahkan flashdisk ke DPMD Kudus. Salinannya tetap tersimpan di komputer ini.</s
 Take the USB stick to DPMD Kudus. A copy stays on this computer.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="346"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="349"/>
         <source>Paket disalin</source>
         <translation>Package copied</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="346"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="349"/>
         <source>Disalin ke {path}</source>
         <translation>Copied to {path}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="350"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="353"/>
         <source>Pilih tanda terima dari kabupaten</source>
         <translation>Choose the receipt from the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="360"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="363"/>
         <source>Tanda terima {seq} sudah diterapkan sebelumnya; tidak ada yang berubah.</source>
         <translation>Receipt {seq} was applied before; nothing changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="363"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="366"/>
         <source>Tanda terima {seq} diterapkan: {a} diterima, {rej} ditolak, {rev} ditinjau kabupaten, {k} nomor KPJ baru.</source>
         <translation>Receipt {seq} applied: {a} accepted, {rej} rejected, {rev} under regency review, {k} new KPJ numbers.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="368"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="371"/>
         <source>{n} peserta mendapat nomor registrasi baru: nomor lamanya sudah dipakai peserta lain di kabupaten (cadangan lama dipulihkan). Cetak ulang kartunya bila sudah dicetak.</source>
         <translation>{n} participants got a new registration number: their old number was already used by another participant at the regency (an old backup was restored). Reprint their cards if they were printed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="373"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="376"/>
         <source>{n} data dikirim ulang: kabupaten menyimpan versi yang lebih baru daripada data di sini.</source>
         <translation>{n} records are sent again: the regency holds a newer version than the data here.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="377"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="380"/>
         <source>Kabupaten menyimpan paket lain dengan nomor {seqs}; paket berikutnya berisi semua data.</source>
         <translation>The regency holds another package under number {seqs}; the next package carries all data.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="380"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="383"/>
         <source>{n} pembayaran iuran ditolak kabupaten; lihat log audit.</source>
         <translation>{n} premium payments were rejected by the regency; see the audit log.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="383"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="386"/>
         <source>Tanda terima</source>
         <translation>Receipt</translation>
     </message>

@@ -10,9 +10,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kudus_desktop.core.errors import AuthError
+from kudus_desktop.core.rules.codes import Mode
 from kudus_desktop.core.rules.records import OfficeProfile, UserView
 from kudus_desktop.gui.messages import error_text, show_error
 from kudus_desktop.gui.ops import run_db
@@ -48,9 +58,21 @@ class LoginDialog(QDialog):
         self.error = QLabel()
         self.error.setObjectName("errorBanner")
         self.error.hide()
+        self.notice = QLabel()
+        self.notice.setObjectName("muted")
+        self.notice.setWordWrap(True)
+        self.notice.hide()
+        # A village whose only admin forgot the password: the regency's one-time recovery file.
+        self.recover_button = QPushButton(self.tr("Lupa kata sandi admin…"))
+        self.recover_button.setObjectName("recoverAdmin")
+        self.recover_button.setFlat(True)
+        self.recover_button.setAutoDefault(False)
+        self.recover_button.hide()
+        self.recover_button.clicked.connect(self.recover)
         form = QFormLayout()
         form.addRow(self.tr("Nama pengguna"), self.username)
         form.addRow(self.tr("Kata sandi"), self.password)
+        form.addRow("", self.recover_button)
         buttons = QDialogButtonBox()
         self.login_button = buttons.addButton(self.tr("Masuk"), QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(self.tr("Keluar"), QDialogButtonBox.ButtonRole.RejectRole)
@@ -62,6 +84,7 @@ class LoginDialog(QDialog):
         layout.addWidget(heading)
         layout.addLayout(form)
         layout.addWidget(self.error)
+        layout.addWidget(self.notice)
         layout.addWidget(buttons)
         self.username.setFocus()
         self.login_button.setEnabled(False)
@@ -73,6 +96,24 @@ class LoginDialog(QDialog):
         self.accounts = accounts
         self.heading.setText(profile.region_name)
         self.login_button.setEnabled(True)
+        self.recover_button.setVisible(profile.mode == Mode.DESA)
+
+    def recover(self) -> None:
+        """The recovery dialog; once it set a new password, the clerk logs in with it here."""
+        if self.accounts is None:
+            return
+        # Loaded when asked for: the window itself appears before the database layer is imported.
+        from kudus_desktop.gui.office.recovery_dialog import RecoveryDialog
+
+        dialog = RecoveryDialog(self.accounts.db, self.username.text(), self)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.user is None:
+            return
+        self.username.setText(dialog.user.username)
+        self.password.clear()
+        self.password.setFocus()
+        self.error.hide()
+        self.notice.setText(self.tr("Kata sandi admin sudah diganti. Masuk dengan kata sandi baru."))
+        self.notice.show()
 
     def accept(self) -> None:
         """Check the password on the database thread: argon2 is slow on purpose."""

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from kudus_desktop import __version__
+from kudus_desktop.core.rules.codes import Role
 from kudus_desktop.core.rules.dates import format_number, format_stamp
 from kudus_desktop.core.rules.records import OpChanges, UserView
 from kudus_desktop.core.rules.regions import all_regions
@@ -44,6 +45,7 @@ from kudus_desktop.core.sync import (
     format_ranges,
     package_files,
 )
+from kudus_desktop.core.sync.recovery import issue_recovery, recovery_name
 from kudus_desktop.gui.messages import ask, inform
 from kudus_desktop.gui.ops import run_db, run_job
 from kudus_desktop.gui.record_table import Col, RecordTable
@@ -52,6 +54,7 @@ from kudus_desktop.gui.signals import AppSignals
 PACKAGE_FILTER = "Paket sinkronisasi (*.kdp)"
 RECEIPT_FILTER = "Tanda terima (*.kdr)"
 SETUP_FILTER = "Berkas setup (*.kdsetup)"
+RECOVERY_FILTER = "Berkas pemulihan (*.kdr.json *.json)"
 
 
 def _fingerprint_label(text: str = "") -> QLabel:
@@ -440,9 +443,18 @@ class RegencySyncPage(QWidget):
         self.setup_button = QPushButton(self.tr("Simpan berkas setup…"))
         self.setup_button.setObjectName("saveSetup")
         self.setup_button.clicked.connect(self.choose_setup_target)
+        self.recovery_button = QPushButton(self.tr("Berkas pemulihan admin…"))
+        self.recovery_button.setObjectName("saveRecovery")
+        self.recovery_button.setToolTip(
+            self.tr("Untuk desa yang admin satu-satunya lupa kata sandi: berlaku 7 hari, sekali pakai, hanya di PC "
+                    "desa yang terdaftar")
+        )  # fmt: skip
+        self.recovery_button.clicked.connect(self.choose_recovery_target)
+        self.recovery_button.setVisible(user.role == Role.ADMIN)
         sl = QHBoxLayout(setup_box)
         sl.addWidget(self.desa_combo, 1)
         sl.addWidget(self.setup_button)
+        sl.addWidget(self.recovery_button)
 
         self.summary = QLabel()
         self.summary.setObjectName("syncSummary")
@@ -638,6 +650,38 @@ class RegencySyncPage(QWidget):
             )
 
         run_db(self, lambda: self.sync.make_setup_file(code, path), saved)
+
+    def choose_recovery_target(self) -> None:
+        code = str(self.desa_combo.currentData())
+        if not ask(
+            self,
+            self.tr("Berkas pemulihan admin"),
+            self.tr("Buat berkas pemulihan admin untuk {desa}?\n\nBuat hanya bila kepala desa meminta lewat jalur "
+                    "resmi. Berkas itu mengganti kata sandi admin desa itu, berlaku 7 hari, sekali pakai, dan hanya di "
+                    "PC desa yang terdaftar di sini. Pembuatannya dicatat di log audit.").format(
+                desa=self.desa_combo.currentText()
+            ),
+            self.tr("Buat berkas"),
+            self.tr("Batal"),
+        ):  # fmt: skip
+            return
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Simpan berkas pemulihan"), recovery_name(code), RECOVERY_FILTER
+        )
+        if path:
+            self.save_recovery(code, Path(path))
+
+    def save_recovery(self, code: str, path: Path) -> None:
+        run_db(
+            self,
+            lambda: issue_recovery(self.sync.db, self.sync.user, code, path),
+            lambda target: inform(
+                self,
+                self.tr("Berkas pemulihan admin"),
+                self.tr("Berkas pemulihan ditulis ke {path}. Serahkan kepada desa itu; di jendela Masuk, admin memilih "
+                        "\"Lupa kata sandi admin…\".").format(path=target),
+            ),
+        )  # fmt: skip
 
     def show_devices(self) -> None:
         run_db(self, self.sync.devices, lambda devices: DevicesDialog(self.sync, devices, self.signals, self).open())
