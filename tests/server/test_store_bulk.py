@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from kudus_desktop.core.enrolment.participants import ParticipantService
+from kudus_desktop.core.enrolment.participants import ParticipantQuery, ParticipantService
 from kudus_desktop.core.office.accounts import AccountService
 from kudus_desktop.core.rules.validation import ParticipantFields
 from kudus_desktop.core.storage.db import open_store
@@ -54,3 +54,21 @@ def test_bulk_enrolment_history_reads_as_json_on_both_stores(village: Participan
         filled = [[k, None, x.isoformat() if isinstance(x, date) else x] for k, x in values if x is not None]
         assert got[v.nik] == json.dumps(filled, ensure_ascii=False)
         assert json.loads(got[v.nik])[0] == ["nik", None, v.nik]
+
+
+def test_the_list_searches_and_filters_alike_on_both_stores(village: ParticipantService) -> None:
+    people = [
+        ParticipantFields(
+            nik=f"33190312058{i:05d}", kk=None, full_name=name, birth_place=None, birth_date=date(1980, 5, 12),
+            sex="P", address="", dusun=None, rt="001", rw="002", phone=None, occupation="", category="pekerja_rentan",
+            source_list="DTKS", source_date=None, funding="pades", start_date=date(2026, 12, 1),
+        )
+        for i, name in enumerate(["Siti Aminah", "Siti Rahayu", "Bambang", "Sri Wahyuni"])
+    ]  # fmt: skip
+    village.bulk_write(people, [])
+    # Searches bound by name on PostgreSQL, by position on SQLite: the same people either way.
+    names = lambda query: [village.get(i).full_name for i in village.query_ids(query)]  # noqa: E731
+    assert names(ParticipantQuery(text="siti")) == ["Siti Aminah", "Siti Rahayu"]
+    assert names(ParticipantQuery(text="120580000")) == ["Bambang", "Siti Aminah", "Siti Rahayu", "Sri Wahyuni"]
+    assert names(ParticipantQuery(text="wahyu", category="pekerja_rentan")) == ["Sri Wahyuni"]
+    assert village.query_ids(ParticipantQuery(text="tidak ada")) == []

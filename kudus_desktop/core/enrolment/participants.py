@@ -355,7 +355,10 @@ def _fetch_ids(conn: Connection, stmt: Select[tuple[int]]) -> list[int]:
     matches 100,000 participants; the statement is still composed and bound by SQLAlchemy.
     """
     compiled = stmt.compile(dialect=conn.dialect)
-    params = [compiled.params[name] for name in compiled.positiontup or ()]
+    # sqlite3 binds by position; psycopg's placeholders (%(name)s) by name.
+    params: Any = compiled.params
+    if compiled.positiontup is not None:
+        params = [compiled.params[name] for name in compiled.positiontup]
     cursor = conn.connection.cursor()
     try:
         cursor.execute(str(compiled), params)
@@ -389,7 +392,9 @@ class ParticipantService:
                 # The NIK first: a common search is known for one after a few thousand rows.
                 few = _few_matches(conn, (("nik", digits), ("reg_no", text), ("kpj", digits)))
             else:
-                conds.append(P.full_name.like(f"%{_like_escape(text)}%", escape="\\"))
+                # SQLite's LIKE ignores case (and keeps the name index); PostgreSQL's does not.
+                name_like = P.full_name.ilike if conn.dialect.name == "postgresql" else P.full_name.like
+                conds.append(name_like(f"%{_like_escape(text)}%", escape="\\"))
                 few = _few_matches(conn, (("full_name", text),))
             if few is not None:
                 conds.append(P.id.in_(select(func.json_each(json.dumps(few)).table_valued("value").c.value)))
