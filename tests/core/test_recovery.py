@@ -14,6 +14,7 @@ from kudus_desktop.core.office.accounts import AccountService
 from kudus_desktop.core.rules.codes import Role
 from kudus_desktop.core.rules.labels import describe
 from kudus_desktop.core.storage.audit import audit_events
+from kudus_desktop.core.sync import VillageSync
 from kudus_desktop.core.sync.recovery import issue_recovery, recover_admin
 from tests.conftest import DESA_B, DESA_C, PASSWORD, Office
 from tests.factories import DESA, enrol_one, send
@@ -95,3 +96,12 @@ def test_every_other_file_is_refused_and_nothing_changes(joined: dict[str, Offic
     assert caught.value.code == "recovery_no_device"
     # The file still works after all that: nothing above used it up.
     assert recover_admin(a.db, path, "admin", NEW, NEW).username == "admin"
+
+
+def test_a_file_for_the_registered_device_is_refused_on_a_pc_with_other_keys(
+    joined: dict[str, Office], tmp_path: Path
+) -> None:
+    a, kab = joined["a"], joined["kab"]
+    path = issue_recovery(kab.db, kab.user, CODES["a"], tmp_path)
+    VillageSync(a.db, a.user).rotate_keys()  # this PC is now another device than the one the regency knows
+    assert "perangkat lain desa ini" in refused(a, path)
