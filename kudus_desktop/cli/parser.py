@@ -153,6 +153,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--paper", choices=["A4", "F4"], default="A4")
     p.add_argument("--offset-x", type=float, default=0.0, metavar="MM", help="geser ke kanan (mm, boleh negatif)")
     p.add_argument("--offset-y", type=float, default=0.0, metavar="MM", help="geser ke bawah (mm, boleh negatif)")
+    p.add_argument(
+        "--folded", action="store_true",
+        help="printer tanpa dupleks: depan dan belakang berdampingan di satu sisi, dipotong lalu dilipat",
+    )  # fmt: skip
     p.add_argument("--reason", metavar="ALASAN", help="alasan cetak ulang untuk kartu yang pernah dicetak")
     p.add_argument(
         "--with-notice", action="store_true",

@@ -120,8 +120,8 @@ def cmd_cards(args: argparse.Namespace) -> dict[str, Any]:
         run = card_run(
             cards, ids, args.reason or "",
             lambda batch, progress, cancelled: write_cards_pdf(
-                out, batch, paper, offset_x=args.offset_x, offset_y=args.offset_y, progress=progress,
-                cancelled=cancelled,
+                out, batch, paper, offset_x=args.offset_x, offset_y=args.offset_y, folded=args.folded,
+                progress=progress, cancelled=cancelled,
             ),
             (lambda notices: _write_notices(notice_out, notices, paper)) if notice_out else None,
         )  # fmt: skip

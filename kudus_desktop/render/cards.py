@@ -15,7 +15,15 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPagedPaintDevice, QPainter, QPen
 
 from kudus_desktop.core.errors import CancelledError
-from kudus_desktop.core.rules.card_layout import CARD_H_MM, CARD_W_MM, Paper, SheetLayout, Slot, sheet_layout
+from kudus_desktop.core.rules.card_layout import (
+    CARD_H_MM,
+    CARD_W_MM,
+    Paper,
+    SheetLayout,
+    Slot,
+    folded_layout,
+    sheet_layout,
+)
 from kudus_desktop.core.rules.dates import format_date
 from kudus_desktop.core.rules.progress import CancelCheck, Progress, never_cancelled
 from kudus_desktop.core.village.cards import Card, CardBatch, CardSheetText, QrMatrix
@@ -220,6 +228,20 @@ def _crop_marks(p: QPainter, mm: Mm, layout: SheetLayout) -> None:
         p.drawLine(QPointF(mm.x(line.x1), mm.y(line.y1)), QPointF(mm.x(line.x2), mm.y(line.y2)))
 
 
+def _fold_marks(p: QPainter, mm: Mm, layout: SheetLayout) -> None:
+    """Dashed marks over and under the line to fold on, with the word for it."""
+    pen = QPen(QColor("black"))
+    pen.setWidthF(mm.x(0.2))
+    pen.setStyle(Qt.PenStyle.DashLine)
+    p.setPen(pen)
+    for line in layout.fold_marks:
+        p.drawLine(QPointF(mm.x(line.x1), mm.y(line.y1)), QPointF(mm.x(line.x2), mm.y(line.y2)))
+    top = min(line.y1 for line in layout.fold_marks)
+    p.setFont(font(6))
+    x = layout.fold_marks[0].x1
+    p.drawText(mm.rect(x + 1.5, top - 1.0, 30, 4), int(Qt.AlignmentFlag.AlignLeft), "lipat di sini")
+
+
 def paint_cards(
     device: QPagedPaintDevice,
     batch: CardBatch,
@@ -246,14 +268,17 @@ def paint_cards(
             _crop_marks(painter, mm, layout)
             for slot, card in zip(layout.front, chunk, strict=False):
                 cards.front(slot, card)
-            device.newPage()
+            if layout.folded:
+                _fold_marks(painter, mm, layout)
+            else:
+                device.newPage()
             for slot in layout.back[: len(chunk)]:
                 cards.back(slot)
             if progress:
                 progress(s + 1, sheets)
     finally:
         painter.end()
-    return sheets * 2
+    return sheets if layout.folded else sheets * 2
 
 
 def paint_calibration(
@@ -306,11 +331,14 @@ def write_cards_pdf(
     *,
     offset_x: float = 0.0,
     offset_y: float = 0.0,
+    folded: bool = False,
     progress: Progress | None = None,
     cancelled: CancelCheck = never_cancelled,
 ) -> int:
-    """The cards of ``batch`` as a PDF of fronts and backs; returns the number of pages."""
-    layout = sheet_layout(paper, offset_x_mm=offset_x, offset_y_mm=offset_y)
+    """The cards of ``batch`` as a PDF of fronts and backs (``folded``: side by side, for a
+    printer without duplex); returns the number of pages."""
+    make = folded_layout if folded else sheet_layout
+    layout = make(paper, offset_x_mm=offset_x, offset_y_mm=offset_y)
     pages = [0]
 
     def paint(device: QPagedPaintDevice, target: Path) -> None:

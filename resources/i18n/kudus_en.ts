@@ -642,7 +642,7 @@
         <translation>Selected participants ({n} enrolled)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="252"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="263"/>
         <source>Kartu yang statusnya berubah sejak dicetak ({n})</source>
         <translation>Cards whose status changed since printing ({n})</translation>
     </message>
@@ -657,7 +657,7 @@
         <translation>Cards are only for participants who were approved and not rejected. Until BPJS assigns a KPJ number, the card reads “Waiting for BPJS registration - not yet protected”.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="256"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="267"/>
         <source>{changed} kartu perlu dicetak ulang karena statusnya berubah; {recall} kartu harus ditarik kembali karena pesertanya ditolak atau berhenti.</source>
         <translation>{changed} cards must be printed again because their status changed; {recall} cards must be taken back because the participant was rejected or ended.</translation>
     </message>
@@ -697,160 +697,185 @@
         <translation>Calibration page…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="201"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="203"/>
+        <source>Bolak-balik: belakang di halaman berikutnya (dupleks, sisi panjang)</source>
+        <translation>Two-sided: backs on the next page (duplex, long edge)</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="204"/>
+        <source>Satu sisi: depan dan belakang berdampingan, lalu dilipat</source>
+        <translation>One side: front and back side by side, then folded</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="206"/>
+        <source>Untuk printer tanpa cetak bolak-balik: potong pasangan kartu pada tanda potong, lipat pada garis putus-putus &quot;lipat di sini&quot;, lalu laminasi.</source>
+        <translation>For a printer without duplex: cut each pair of cards on the crop marks, fold on the dashed line "lipat di sini", then laminate.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="210"/>
         <source>Kertas</source>
         <translation>Paper</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="202"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="211"/>
         <source>Pencetak</source>
         <translation>Printer</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="203"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="212"/>
         <source>Geser cetakan (mm)</source>
         <translation>Print shift (mm)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="209"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="213"/>
+        <source>Sisi kartu</source>
+        <translation>Card sides</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="219"/>
         <source>Alasan cetak ulang, mis. kartu hilang atau rusak</source>
         <translation>Reason for reprinting, e.g. card lost or damaged</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="212"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="222"/>
         <source>Cetak juga lembar informasi data pribadi (UU 27/2022), satu halaman untuk setiap peserta</source>
         <translation>Also print the personal data information sheet (Law 27/2022), one page per participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="219"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="229"/>
         <source>Pratinjau…</source>
         <translation>Preview…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="220"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="230"/>
         <source>Cetak…</source>
         <translation>Print…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="221"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="231"/>
         <source>Simpan PDF…</source>
         <translation>Save PDF…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="222"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="232"/>
         <source>Tutup</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="266"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="277"/>
         <source>Kartu yang tidak lagi sesuai</source>
         <translation>Cards that are no longer accurate</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="268"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="279"/>
         <source>No. Registrasi</source>
         <translation>Registration no.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="269"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="280"/>
         <source>Nama</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="270"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="281"/>
         <source>RT/RW</source>
         <translation>RT/RW</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="271"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="282"/>
         <source>Dicetak</source>
         <translation>Printed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="272"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="283"/>
         <source>Kini</source>
         <translation>Now</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="273"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="284"/>
         <source>Tindakan</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="275"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="286"/>
         <source>Alasan</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="274"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="285"/>
         <source>Cetak ulang</source>
         <translation>Print again</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="274"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="285"/>
         <source>Tarik kembali</source>
         <translation>Take back</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="313"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="324"/>
         <source>status kepesertaan berubah</source>
         <translation>participation status changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="318"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="329"/>
         <source>{n} dari {total} kartu ini sudah pernah dicetak. Cetak ulang dicatat dengan alasannya.</source>
         <translation>{n} of these {total} cards have been printed before. A reprint is logged with its reason.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="330"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="340"/>
+        <source>{n} kartu per lembar {paper}, satu sisi: potong tiap pasangan, lipat pada garis tengah.</source>
+        <translation>{n} cards per {paper} sheet, one side: cut each pair, fold on the middle line.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="343"/>
         <source>{n} kartu per lembar {paper}; bagian belakang di halaman berikutnya (bolak-balik, sisi panjang).</source>
         <translation>{n} cards per {paper} sheet; the backs are on the next page (duplex, long-edge flip).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="360"/>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="389"/>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="415"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="377"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="406"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="432"/>
         <source>Kartu</source>
         <translation>Cards</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="360"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="377"/>
         <source>{n} kartu {where}.</source>
         <translation>{n} cards {where}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="368"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="385"/>
         <source>Simpan kartu sebagai PDF</source>
         <translation>Save cards as PDF</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="386"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="403"/>
         <source>{n} kartu ditulis ke {path}.</source>
         <translation>{n} cards written to {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="388"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="405"/>
         <source>Lembar informasi data pribadi: {path}.</source>
         <translation>Personal data information sheets: {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="392"/>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="431"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="409"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="448"/>
         <source>Menyiapkan kartu…</source>
         <translation>Preparing cards…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="415"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="432"/>
         <source>{n} kartu dikirim ke pencetak.</source>
         <translation>{n} cards sent to the printer.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="418"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="435"/>
         <source>Mencetak kartu…</source>
         <translation>Printing cards…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="428"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="445"/>
         <source>dicetak</source>
         <translation>printed</translation>
     </message>
@@ -2153,7 +2178,7 @@
     <message>
         <location filename="../../kudus_desktop/core/rules/labels.py" line="1027"/>
         <source>Kata sandi admin dipulihkan dengan berkas kabupaten</source>
-        <translation>Admin password recovered with the regency's file</translation>
+        <translation>Admin password recovered with the regency&apos;s file</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/core/rules/labels.py" line="1028"/>
@@ -2808,12 +2833,12 @@
 <context>
     <name>ListPrintDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="548"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="565"/>
         <source>Cetak daftar peserta</source>
         <translation>Print participant list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="549"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="566"/>
         <source>{n} peserta sesuai pencarian dan saringan</source>
         <translation>{n} participants matching the search and filters</translation>
     </message>
@@ -2855,37 +2880,37 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/office/login_dialog.py" line="46"/>
+        <location filename="../../kudus_desktop/gui/office/login_dialog.py" line="45"/>
         <source>Masuk — Kudus Desktop</source>
         <translation>Log in — Kudus Desktop</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/login_dialog.py" line="67"/>
+        <location filename="../../kudus_desktop/gui/office/login_dialog.py" line="66"/>
         <source>Lupa kata sandi admin…</source>
         <translation>Forgot the admin password…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/login_dialog.py" line="74"/>
+        <location filename="../../kudus_desktop/gui/office/login_dialog.py" line="73"/>
         <source>Nama pengguna</source>
         <translation>User name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/login_dialog.py" line="75"/>
+        <location filename="../../kudus_desktop/gui/office/login_dialog.py" line="74"/>
         <source>Kata sandi</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/login_dialog.py" line="78"/>
+        <location filename="../../kudus_desktop/gui/office/login_dialog.py" line="77"/>
         <source>Masuk</source>
         <translation>Log in</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/login_dialog.py" line="79"/>
+        <location filename="../../kudus_desktop/gui/office/login_dialog.py" line="78"/>
         <source>Keluar</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/login_dialog.py" line="113"/>
+        <location filename="../../kudus_desktop/gui/office/login_dialog.py" line="115"/>
         <source>Kata sandi admin sudah diganti. Masuk dengan kata sandi baru.</source>
         <translation>The admin password was changed. Log in with the new password.</translation>
     </message>
@@ -3083,17 +3108,17 @@ Database: {path}</translation>
 <context>
     <name>NoticePrintDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="570"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="587"/>
         <source>{n} lembar, satu untuk setiap peserta</source>
         <translation>{n} sheets, one per participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="574"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="591"/>
         <source>Satu lembar kosong untuk diisi tangan</source>
         <translation>One blank sheet to fill in by hand</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="577"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="594"/>
         <source>Cetak lembar informasi data pribadi</source>
         <translation>Print the personal data information sheet</translation>
     </message>
@@ -5102,12 +5127,12 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
     <message>
         <location filename="../../kudus_desktop/core/rules/labels.py" line="671"/>
         <source>Tanda tangan berkas pemulihan tidak cocok dengan kunci kabupaten yang dipercaya desa ini: berkas diubah atau bukan dari kabupaten. Tidak ada yang diubah.</source>
-        <translation>The recovery file's signature does not match the regency key this village trusts: the file was altered or is not from the regency. Nothing was changed.</translation>
+        <translation>The recovery file&apos;s signature does not match the regency key this village trusts: the file was altered or is not from the regency. Nothing was changed.</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/core/rules/labels.py" line="676"/>
         <source>Pemulihan admin hanya untuk desa yang sudah terhubung dengan kabupaten (berkas pengaturan dari DPMD sudah dipasang). Hubungi DPMD.</source>
-        <translation>Admin recovery is only for a village joined to the regency (DPMD's setup file installed). Contact DPMD.</translation>
+        <translation>Admin recovery is only for a village joined to the regency (DPMD&apos;s setup file installed). Contact DPMD.</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/core/rules/labels.py" line="681"/>
@@ -5132,7 +5157,7 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
     <message>
         <location filename="../../kudus_desktop/core/rules/labels.py" line="694"/>
         <source>Berkas pemulihan ini berlaku {issued} s.d. {expires}; hari ini di luar masa itu (periksa juga tanggal PC). Minta DPMD membuat berkas baru.</source>
-        <translation>This recovery file is valid {issued} to {expires}; today is outside that period (check the PC's date too). Ask DPMD for a new file.</translation>
+        <translation>This recovery file is valid {issued} to {expires}; today is outside that period (check the PC&apos;s date too). Ask DPMD for a new file.</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/core/rules/labels.py" line="699"/>
@@ -5142,7 +5167,7 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
     <message>
         <location filename="../../kudus_desktop/core/rules/labels.py" line="703"/>
         <source>Tidak ada akun admin bernama &apos;{username}&apos; di desa ini. Isi nama pengguna admin yang lupa kata sandinya.</source>
-        <translation>There is no admin account named '{username}' in this village. Enter the username of the admin who forgot the password.</translation>
+        <translation>There is no admin account named &apos;{username}&apos; in this village. Enter the username of the admin who forgot the password.</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/core/rules/labels.py" line="707"/>
@@ -6239,7 +6264,7 @@ Continue?</translation>
     <message>
         <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="449"/>
         <source>Untuk desa yang admin satu-satunya lupa kata sandi: berlaku 7 hari, sekali pakai, hanya di PC desa yang terdaftar</source>
-        <translation>For a village whose only admin forgot the password: valid 7 days, once, only on the village's registered PC</translation>
+        <translation>For a village whose only admin forgot the password: valid 7 days, once, only on the village&apos;s registered PC</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="462"/>
@@ -6468,7 +6493,7 @@ The regency key&apos;s fingerprint, to read to the village operator when they jo
 Buat hanya bila kepala desa meminta lewat jalur resmi. Berkas itu mengganti kata sandi admin desa itu, berlaku 7 hari, sekali pakai, dan hanya di PC desa yang terdaftar di sini. Pembuatannya dicatat di log audit.</source>
         <translation>Make an admin recovery file for {desa}?
 
-Make it only when the village head asks through the official channel. The file replaces that village's admin password, is valid 7 days, once, and only on the village PC registered here. Making it is recorded in the audit log.</translation>
+Make it only when the village head asks through the official channel. The file replaces that village&apos;s admin password, is valid 7 days, once, and only on the village PC registered here. Making it is recorded in the audit log.</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="664"/>
@@ -6488,7 +6513,7 @@ Make it only when the village head asks through the official channel. The file r
     <message>
         <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="681"/>
         <source>Berkas pemulihan ditulis ke {path}. Serahkan kepada desa itu; di jendela Masuk, admin memilih &quot;Lupa kata sandi admin…&quot;.</source>
-        <translation>The recovery file was written to {path}. Hand it to that village; in the log-in window the admin chooses "Forgot the admin password…".</translation>
+        <translation>The recovery file was written to {path}. Hand it to that village; in the log-in window the admin chooses &quot;Forgot the admin password…&quot;.</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="692"/>
@@ -6950,47 +6975,47 @@ Trying again in {minutes} minutes.</translation>
 <context>
     <name>TablePrintDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="466"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="483"/>
         <source>Isi</source>
         <translation>Contents</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="467"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="484"/>
         <source>Kertas</source>
         <translation>Paper</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="469"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="486"/>
         <source>Pratinjau…</source>
         <translation>Preview…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="470"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="487"/>
         <source>Cetak…</source>
         <translation>Print…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="471"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="488"/>
         <source>Simpan PDF…</source>
         <translation>Save PDF…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="472"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="489"/>
         <source>Tutup</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="484"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="501"/>
         <source>Menyusun {title}…</source>
         <translation>Preparing {title}…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="487"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="504"/>
         <source>Simpan sebagai PDF</source>
         <translation>Save as PDF</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="499"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="516"/>
         <source>{n} halaman ditulis ke {path}.</source>
         <translation>{n} pages written to {path}.</translation>
     </message>

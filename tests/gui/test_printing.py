@@ -19,7 +19,7 @@ from pytestqt.qtbot import QtBot
 from kudus_desktop.core.enrolment.participants import ParticipantQuery, ParticipantService
 from kudus_desktop.core.office.accounts import AccountService
 from kudus_desktop.core.reports.printouts import participant_list
-from kudus_desktop.core.rules.card_layout import Paper
+from kudus_desktop.core.rules.card_layout import CARD_W_MM, Paper, folded_layout
 from kudus_desktop.core.storage.signing import load_public_key, public_key_pem, verify_payload
 from kudus_desktop.core.village.cards import CardScope, CardService
 from kudus_desktop.gui.record_table import RecordTable
@@ -447,3 +447,32 @@ def test_f4_is_the_printers_own_folio_when_it_offers_one_within_a_millimetre(qap
     # A printer that is not there offers nothing: the paper stays ours.
     printer = make_printer("Tidak Ada Printer Ini", Paper.F4)
     assert printer.pageLayout().pageSize().size(mm).width() == pytest.approx(215.0, abs=0.1)
+
+
+def test_cards_for_a_printer_without_duplex_sit_front_beside_back_on_one_side(
+    qapp: Any, tmp_path: Path, service: ParticipantService
+) -> None:
+    enrol(service, 12)
+    cards = CardService(service.db, service, AccountService(service.db).profile())
+    batch = cards.prepare(cards.ids_for(CardScope.ALL))
+    layout = folded_layout(Paper.A4)
+    assert layout.folded and layout.per_sheet == 5
+    for front, back in zip(layout.front, layout.back, strict=True):
+        # The back right of its front, the pair inside the printable margin, the fold between them.
+        assert back.x == pytest.approx(front.x + CARD_W_MM) and back.y == front.y
+        assert front.x >= 5 and back.x + back.w <= layout.width - 5 and front.y + front.h <= layout.height - 5
+    assert [m.x1 for m in layout.fold_marks] == pytest.approx([layout.front[0].x + CARD_W_MM] * 2)
+    assert folded_layout(Paper.F4).per_sheet == 5  # 330 mm less the margins holds five rows, as A4
+    out = tmp_path / "kartu-lipat.pdf"
+    assert write_cards_pdf(out, batch, Paper.A4, folded=True) == 3  # 12 cards, 5 a sheet, one side each
+    texts = page_texts(out)
+    assert [t.count("JAMINAN SOSIAL KETENAGAKERJAAN") for t in texts] == [5, 5, 2]
+    assert [t.count("MANFAAT PERLINDUNGAN") for t in texts] == [5, 5, 2]
+    assert all("lipat di sini" in t for t in texts)
+    if shutil.which("pdftoppm") and shutil.which("zbarimg"):
+        subprocess.run(
+            ["pdftoppm", "-r", "300", "-f", "1", "-l", "1", "-gray", "-png", str(out), str(tmp_path / "l")], check=True
+        )
+        image = next(tmp_path.glob("l*.png"))
+        found = subprocess.run(["zbarimg", "-q", "--raw", str(image)], capture_output=True, text=True, check=False)
+        assert sorted(line for line in found.stdout.splitlines() if line) == sorted(c.qr_text for c in batch.cards[:5])

@@ -4,6 +4,10 @@ CR80 cards (85.60 x 53.98 mm) are laid out edge to edge in a grid centred on A4 
 cut serves two cards; crop marks sit in the margin on every grid line. The back of a sheet is
 the front mirrored left-right, which lines up when the printer flips on the long edge. Each
 printer's measured shift is added to every position.
+
+For a printer without duplex, the fold-over layout puts each card's back beside its front on
+one side of the sheet: cut the pair out, fold on the middle line, and the back sits behind the
+front the right way round (folding turns it about the same vertical axis as turning the card).
 """
 
 from __future__ import annotations
@@ -51,6 +55,9 @@ class SheetLayout:
     front: tuple[Slot, ...]
     back: tuple[Slot, ...]
     crop_marks: tuple[Line, ...]
+    #: Fold-over: fronts and backs on the same side of one page, folded on ``fold_marks``.
+    folded: bool = False
+    fold_marks: tuple[Line, ...] = ()
 
     @property
     def per_sheet(self) -> int:
@@ -91,3 +98,36 @@ def sheet_layout(
         marks.append(Line(left - gap - mark_mm + offset_x_mm, y, left - gap + offset_x_mm, y))
         marks.append(Line(right + gap + offset_x_mm, y, right + gap + mark_mm + offset_x_mm, y))
     return SheetLayout(paper, width, height, columns, rows, front, back, tuple(marks))
+
+
+def folded_layout(
+    paper: Paper, *, margin_mm: float = 5.0, offset_x_mm: float = 0.0, offset_y_mm: float = 0.0, mark_mm: float = 4.0
+) -> SheetLayout:
+    """Each card's front and back side by side in a row, for printing on one side only: the
+    pair is cut on the outer marks and folded on the middle one."""
+    width, height = PAPER_MM[paper]
+    pair = 2 * CARD_W_MM
+    rows = int((height - 2 * margin_mm) // CARD_H_MM)
+    if width - 2 * margin_mm < pair or rows < 1:
+        raise ValueError(f"no folded card fits on {paper} with a {margin_mm} mm margin")
+    left = (width - pair) / 2
+    top = (height - rows * CARD_H_MM) / 2
+    front = tuple(Slot(left + offset_x_mm, top + r * CARD_H_MM + offset_y_mm) for r in range(rows))
+    back = tuple(Slot(left + CARD_W_MM + offset_x_mm, top + r * CARD_H_MM + offset_y_mm) for r in range(rows))
+    bottom, gap = top + rows * CARD_H_MM, 1.0
+    marks: list[Line] = []
+    for x in (left, left + pair):
+        marks.append(Line(x + offset_x_mm, top - gap - mark_mm + offset_y_mm, x + offset_x_mm, top - gap + offset_y_mm))
+        marks.append(
+            Line(x + offset_x_mm, bottom + gap + offset_y_mm, x + offset_x_mm, bottom + gap + mark_mm + offset_y_mm)
+        )
+    for r in range(rows + 1):
+        y = top + r * CARD_H_MM + offset_y_mm
+        marks.append(Line(left - gap - mark_mm + offset_x_mm, y, left - gap + offset_x_mm, y))
+        marks.append(Line(left + pair + gap + offset_x_mm, y, left + pair + gap + mark_mm + offset_x_mm, y))
+    fold_x = left + CARD_W_MM + offset_x_mm
+    folds = (
+        Line(fold_x, top - gap - mark_mm + offset_y_mm, fold_x, top - gap + offset_y_mm),
+        Line(fold_x, bottom + gap + offset_y_mm, fold_x, bottom + gap + mark_mm + offset_y_mm),
+    )
+    return SheetLayout(paper, width, height, 1, rows, front, back, tuple(marks), folded=True, fold_marks=folds)

@@ -38,7 +38,7 @@ from kudus_desktop.core.errors import KudusError
 from kudus_desktop.core.reports.acts import card_run, list_printed, notices_printed
 from kudus_desktop.core.reports.notice import Notice, notices_beside, notices_for
 from kudus_desktop.core.reports.printouts import PrintedTable, participant_list
-from kudus_desktop.core.rules.card_layout import Paper, SheetLayout, sheet_layout
+from kudus_desktop.core.rules.card_layout import Paper, SheetLayout, folded_layout, sheet_layout
 from kudus_desktop.core.rules.dates import format_number, format_stamp
 from kudus_desktop.core.rules.records import OfficeProfile
 from kudus_desktop.core.village.cards import CardAction, CardBatch, CardScope, CardService, StaleCard
@@ -197,10 +197,20 @@ class CardPrintDialog(QDialog):
         self.calibrate_button = QPushButton(self.tr("Halaman kalibrasi…"))
         offsets.addWidget(self.calibrate_button)
 
+        # A printer without duplex prints each back beside its front, to be folded.
+        self.sides = QComboBox()
+        self.sides.setObjectName("cardSides")
+        self.sides.addItem(self.tr("Bolak-balik: belakang di halaman berikutnya (dupleks, sisi panjang)"), False)
+        self.sides.addItem(self.tr("Satu sisi: depan dan belakang berdampingan, lalu dilipat"), True)
+        self.sides.setToolTip(
+            self.tr("Untuk printer tanpa cetak bolak-balik: potong pasangan kartu pada tanda potong, lipat pada garis "
+                    "putus-putus \"lipat di sini\", lalu laminasi.")
+        )  # fmt: skip
         form = QFormLayout()
         form.addRow(self.tr("Kertas"), self.paper)
         form.addRow(self.tr("Pencetak"), self.printer)
         form.addRow(self.tr("Geser cetakan (mm)"), offsets)
+        form.addRow(self.tr("Sisi kartu"), self.sides)
 
         self.reprint_label = QLabel()
         self.reprint_label.setWordWrap(True)
@@ -238,6 +248,7 @@ class CardPrintDialog(QDialog):
         self.scope_group.buttonToggled.connect(self._scope_changed)
         self.printer.currentIndexChanged.connect(self._load_offsets)
         self.paper.currentIndexChanged.connect(self._paper_changed)
+        self.sides.currentIndexChanged.connect(self._paper_changed)
         self.offset_x.valueChanged.connect(self._save_offsets)
         self.offset_y.valueChanged.connect(self._save_offsets)
         self._load_offsets()
@@ -325,11 +336,13 @@ class CardPrintDialog(QDialog):
     def _paper_changed(self, *_: Any) -> None:
         paper = self.paper_choice()
         preferences.set_card_paper(paper.value)
-        n = sheet_layout(paper).per_sheet
-        self.per_sheet.setText(
-            self.tr("{n} kartu per lembar {paper}; bagian belakang di halaman berikutnya (bolak-balik, sisi panjang).")
-            .format(n=n, paper=paper.value)
-        )  # fmt: skip
+        if self.folded():
+            text = self.tr("{n} kartu per lembar {paper}, satu sisi: potong tiap pasangan, lipat pada garis tengah.")
+        else:
+            text = self.tr(
+                "{n} kartu per lembar {paper}; bagian belakang di halaman berikutnya (bolak-balik, sisi panjang)."
+            )
+        self.per_sheet.setText(text.format(n=self.layout_now().per_sheet, paper=paper.value))
 
     def _load_offsets(self, *_: Any) -> None:
         x, y = preferences.printer_offsets(self.printer_name())
@@ -341,8 +354,12 @@ class CardPrintDialog(QDialog):
     def _save_offsets(self, *_: Any) -> None:
         preferences.set_printer_offsets(self.printer_name(), self.offset_x.value(), self.offset_y.value())
 
+    def folded(self) -> bool:
+        return bool(self.sides.currentData())
+
     def layout_now(self) -> SheetLayout:
-        return sheet_layout(self.paper_choice(), offset_x_mm=self.offset_x.value(), offset_y_mm=self.offset_y.value())
+        make = folded_layout if self.folded() else sheet_layout
+        return make(self.paper_choice(), offset_x_mm=self.offset_x.value(), offset_y_mm=self.offset_y.value())
 
     def _reason_ok(self) -> bool:
         if self._reprints and not self.reason.text().strip():
@@ -369,14 +386,14 @@ class CardPrintDialog(QDialog):
         if target is None:
             return
         ids, paper, reason = self.ids(), self.paper_choice(), self.reason.text()
-        x, y = self.offset_x.value(), self.offset_y.value()
+        x, y, folded = self.offset_x.value(), self.offset_y.value(), self.folded()
         notice_path = notices_beside(target) if self.with_notice.isChecked() else None
 
         def job(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> CardBatch:
             return card_run(
                 self.cards, ids, reason,
                 lambda batch, p, c: write_cards_pdf(
-                    target, batch, paper, offset_x=x, offset_y=y, progress=p, cancelled=c
+                    target, batch, paper, offset_x=x, offset_y=y, folded=folded, progress=p, cancelled=c
                 ),
                 (lambda notices: write_notices_pdf(notice_path, notices, paper)) if notice_path else None,
                 progress=progress, cancelled=cancelled,
