@@ -25,7 +25,7 @@ from kudus_desktop.core.rules.card_layout import Paper
 from kudus_desktop.core.rules.codes import Category, Funding
 from kudus_desktop.core.rules.dates import check_clock, format_date_long, format_month
 from kudus_desktop.core.rules.labels import code_label, describe_issue, field_label
-from kudus_desktop.core.rules.letterhead import signature_block
+from kudus_desktop.core.rules.letterhead import sign_place, signature_block
 from kudus_desktop.core.rules.nik import mask_nik
 from kudus_desktop.core.rules.progress import CancelCheck, Progress, never_cancelled
 from kudus_desktop.core.rules.records import OfficeProfile, OpChanges, ParticipantView
@@ -214,7 +214,7 @@ def _participants(service: ParticipantService, ids: Sequence[int]) -> Iterable[P
 def _signatory(sheet: Sheet, profile: OfficeProfile, preparer: str, today: date) -> None:
     """The signature as the printed lists set it (Pengaturan: a.n., Plt., rank, NIP), then the preparer."""
     block = signature_block(profile)
-    place = profile.region_name if profile.region_name and profile.mode != "kabupaten" else "Kudus"
+    place = sign_place(profile)
     sheet.text_rows(["", f"{place}, {format_date_long(today)}", "Mengetahui,", *block.above])
     sheet.text_rows(["", "", ""])
     sheet.text_rows([block.name], bold=True)

@@ -15,7 +15,7 @@ from kudus_desktop.core.enrolment.participants import PAGE, ParticipantQuery, Pa
 from kudus_desktop.core.errors import CancelledError
 from kudus_desktop.core.rules.dates import format_date, format_date_long, format_month, format_number, format_rupiah
 from kudus_desktop.core.rules.labels import code_label
-from kudus_desktop.core.rules.letterhead import decree_annex, letterhead_lines, signature_block
+from kudus_desktop.core.rules.letterhead import decree_annex, letterhead_lines, sign_place, signature_block
 from kudus_desktop.core.rules.progress import CancelCheck, Progress, never_cancelled
 from kudus_desktop.core.rules.records import OfficeProfile
 from kudus_desktop.core.village.premiums import YearRecap
@@ -81,7 +81,7 @@ PARTICIPANT_COLUMNS = (
 
 def signatory(profile: OfficeProfile, preparer: str, today_text: str) -> Signatory:
     """The preparer beside the head's signature, as Pengaturan sets it (a.n., Plt., NIP, ...)."""
-    place = profile.region_name if profile.region_name and profile.mode != "kabupaten" else "Kudus"
+    place = sign_place(profile)
     block = signature_block(profile)
     return Signatory(
         place_date=f"{place}, {today_text}",

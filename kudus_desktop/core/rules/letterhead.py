@@ -189,6 +189,11 @@ def head_position(profile: OfficeProfile) -> str:
     return _with_place(title, _office_phrase(profile))
 
 
+def sign_place(profile: OfficeProfile) -> str:
+    """Where a document is signed, before its date: the village's name, or Kudus for the regency."""
+    return profile.region_name if profile.region_name and profile.mode != "kabupaten" else "Kudus"
+
+
 def signature_block(profile: OfficeProfile) -> SignatureBlock:
     """The approving signature as the basis writes it; positions in capitals, the signing
     position ending in a comma, as official documents set it."""
