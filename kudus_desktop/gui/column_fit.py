@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterable, Sequence
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt
-from PySide6.QtWidgets import QHeaderView, QMenu, QTableView
+from PySide6.QtWidgets import QHeaderView, QMenu, QTableView, QTreeView
 
 from kudus_desktop.gui import preferences
 
@@ -22,15 +22,20 @@ from kudus_desktop.gui import preferences
 NARROWEST = 56
 
 
+def column_header(view: QTableView | QTreeView) -> QHeaderView:
+    """The header across the top of a table or a tree."""
+    return view.header() if isinstance(view, QTreeView) else view.horizontalHeader()
+
+
 class ColumnFit(QObject):
-    """Keeps ``view``'s columns within its viewport (see the module's docstring).
+    """Keeps ``view``'s columns (a table's or a tree's) within its viewport (see the module's docstring).
 
     ``stretch`` takes the width left over (the last shown column when None); ``name`` is where the
     clerk's choice of columns is remembered (none when empty).
     """
 
     def __init__(
-        self, view: QTableView, stretch: int | None = None, hide_order: Sequence[int] = (), name: str = ""
+        self, view: QTableView | QTreeView, stretch: int | None = None, hide_order: Sequence[int] = (), name: str = ""
     ) -> None:
         super().__init__(view)
         self.view = view
@@ -44,7 +49,7 @@ class ColumnFit(QObject):
         self.user_widths: dict[int, int] = {}
         self.choices: dict[int, bool] = _load(name)
         self._applying = False
-        header = view.horizontalHeader()
+        header = column_header(view)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
         header.sectionResized.connect(self._resized_by_hand)
@@ -56,7 +61,7 @@ class ColumnFit(QObject):
 
     def set_widths(self, wanted: dict[int, int], narrowest: dict[int, int] | None = None) -> None:
         """The widths columns want, and the narrowest each may become (its header's by default)."""
-        header = self.view.horizontalHeader()
+        header = column_header(self.view)
         smallest = header.minimumSectionSize()  # Qt widens any section below it
         self.wanted = {c: max(w, smallest) for c, w in wanted.items()}
         self.narrowest = {
@@ -106,8 +111,8 @@ class ColumnFit(QObject):
             for c in range(model.columnCount()):
                 self.view.setColumnHidden(c, c not in widths)
             for c, w in widths.items():
-                if self.view.horizontalHeader().sectionSize(c) != w:
-                    self.view.horizontalHeader().resizeSection(c, w)
+                if column_header(self.view).sectionSize(c) != w:
+                    column_header(self.view).resizeSection(c, w)
         finally:
             self._applying = False
         self.auto_hidden = auto
@@ -132,7 +137,7 @@ class ColumnFit(QObject):
 
     def _menu(self, pos: QPoint) -> None:
         menu = self.column_menu()
-        menu.exec(self.view.horizontalHeader().mapToGlobal(pos))
+        menu.exec(column_header(self.view).mapToGlobal(pos))
 
     def column_menu(self) -> QMenu:
         """Every column with a tick when shown, and the way back to the automatic layout."""

@@ -36,6 +36,7 @@ from kudus_desktop.core.storage.db import Database
 from kudus_desktop.core.village.importing import ImportService
 from kudus_desktop.core.village.premiums import PremiumService
 from kudus_desktop.gui import ops, preferences
+from kudus_desktop.gui.help_window import HelpWindow
 from kudus_desktop.gui.messages import code_text, inform
 from kudus_desktop.gui.office.idle_lock import IdleLock
 from kudus_desktop.gui.office.password_dialog import PasswordDialog
@@ -51,6 +52,7 @@ from kudus_desktop.gui.village.dashboard_page import DashboardPage
 from kudus_desktop.gui.village.import_page import ImportPage
 from kudus_desktop.gui.village.participants_page import ParticipantsPage
 from kudus_desktop.gui.village.premiums_page import PremiumsPage
+from kudus_desktop.render.guide import topic as guide_topic
 
 log = logging.getLogger(__name__)
 
@@ -187,6 +189,13 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
         help_menu = self.menuBar().addMenu(self.tr("&Bantuan"))
+        self.help_window: HelpWindow | None = None
+        self.guide_action = QAction(self.tr("&Panduan pengguna"), self)
+        self.guide_action.setShortcut(QKeySequence(Qt.Key.Key_F1))
+        self.guide_action.setToolTip(self.tr("Panduan untuk halaman yang sedang dibuka (F1)"))
+        self.guide_action.triggered.connect(self.show_guide)
+        help_menu.addAction(self.guide_action)
+        help_menu.addSeparator()
         self.support_action = QAction(self.tr("Buat &berkas bantuan…"), self)
         self.support_action.setToolTip(
             self.tr("Satu berkas zip berisi versi, catatan kejadian dan pemeriksaan basis data untuk petugas bantuan, "
@@ -265,6 +274,16 @@ class MainWindow(QMainWindow):
         """The participants of one kecamatan or desa, opened from the regency's dashboard."""
         self.participants_page.show_area(code)
         self.show_page("peserta")
+
+    def current_page(self) -> str:
+        item = self.navigation.currentItem()
+        return str(item.data(Qt.ItemDataRole.UserRole)) if item is not None else ""
+
+    def show_guide(self) -> None:
+        """The user guide, open at the section about the page on screen."""
+        if self.help_window is None:
+            self.help_window = HelpWindow(self)
+        self.help_window.open_at(guide_topic(self.profile.mode, self.current_page()))
 
     def change_password(self) -> None:
         dialog = PasswordDialog(self.accounts, self.user, self)

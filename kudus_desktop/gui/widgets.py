@@ -1,11 +1,20 @@
-"""Small widgets several pages share: the kecamatan/desa chooser (the read-only tables are in
-:mod:`kudus_desktop.gui.record_table`)."""
+"""Small widgets several pages share: the kecamatan/desa chooser, the dashboards' number cards
+(the read-only tables are in :mod:`kudus_desktop.gui.record_table`)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QHelpEvent
-from PySide6.QtWidgets import QAbstractItemView, QComboBox, QStyledItemDelegate, QStyleOptionViewItem, QToolTip
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFrame,
+    QLabel,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QToolTip,
+    QVBoxLayout,
+)
 
 from kudus_desktop.core.rules.regions import kecamatan_list, villages_of
 
@@ -56,3 +65,23 @@ class CutTextToolTips(QStyledItemDelegate):
         else:
             QToolTip.hideText()
         return True
+
+
+class MetricCard(QFrame):
+    """A dashboard's number with its title above and a note below. Title and note wrap: six
+    cards side by side at 1024 px cut "Desa dengan paket hilang" to "Desa dengan pake"."""
+
+    def __init__(self, title: str, name: str) -> None:
+        super().__init__()
+        self.setObjectName("card")
+        self.title = QLabel(title)
+        self.title.setObjectName("cardTitle")
+        self.value = QLabel("—")
+        self.value.setObjectName("cardValue")
+        self.value.setProperty("metric", name)
+        self.note = QLabel()
+        self.note.setObjectName("muted")
+        layout = QVBoxLayout(self)
+        for label in (self.title, self.value, self.note):
+            label.setWordWrap(label is not self.value)
+            layout.addWidget(label)

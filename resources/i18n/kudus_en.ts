@@ -461,155 +461,155 @@
 <context>
     <name>BpjsPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="612"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="610"/>
         <source>BPJS Ketenagakerjaan</source>
         <translation>BPJS Ketenagakerjaan</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="615"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="613"/>
         <source>Daftar pendaftaran ke BPJS</source>
         <translation>Registration list for BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="616"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="614"/>
         <source>Semua desa</source>
         <translation>All villages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="617"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="615"/>
         <source>Juga yang sudah pernah dikirim tetapi belum dijawab</source>
         <translation>Also those sent before but not yet answered</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="621"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="619"/>
         <source>Simpan daftar pendaftaran…</source>
         <translation>Save registration list…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="627"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="625"/>
         <source>Wilayah</source>
         <translation>Area</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="635"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="633"/>
         <source>Hanya peserta aktif yang diterima (tidak ditinjau, tidak ditolak) dan belum ber-KPJ. Kolom dan urutannya mengikuti pengaturan daftar BPJS; kode wadah SD/SA/SL dari sumber dana.</source>
         <translation>Only active, accepted participants (not in review, not rejected) without a KPJ number. Columns and their order follow the BPJS list setting; the wadah code SD/SA/SL comes from the funding source.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="644"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="642"/>
         <source>Jawaban BPJS: nomor KPJ dan penolakan</source>
         <translation>BPJS&apos;s answer: KPJ numbers and rejections</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="645"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="643"/>
         <source>Buka berkas jawaban BPJS…</source>
         <translation>Open BPJS&apos;s answer file…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="650"/>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="664"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="648"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="662"/>
         <source>NIK</source>
         <translation>NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="650"/>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="665"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="648"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="663"/>
         <source>KPJ</source>
         <translation>KPJ</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="650"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="648"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="651"/>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="667"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="649"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="665"/>
         <source>Alasan</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="651"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="649"/>
         <source>Nama</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="664"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="662"/>
         <source>Baris</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="666"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="664"/>
         <source>Jawaban</source>
         <translation>Answer</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="668"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="666"/>
         <source>Tindakan</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="669"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="667"/>
         <source>Keterangan</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="673"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="671"/>
         <source>Catat hasil BPJS</source>
         <translation>Record BPJS results</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="707"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="705"/>
         <source>{n} peserta akan masuk daftar.</source>
         <translation>{n} participants will be on the list.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="710"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="708"/>
         <source>Sudah dikirim ke BPJS: {sent}; terdaftar (ber-KPJ): {ok}; ditolak BPJS: {rej}.</source>
         <translation>Sent to BPJS: {sent}; registered (with KPJ): {ok}; rejected by BPJS: {rej}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="718"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="716"/>
         <source>Simpan daftar pendaftaran BPJS</source>
         <translation>Save BPJS registration list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="729"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="727"/>
         <source>Daftar pendaftaran BPJS</source>
         <translation>BPJS registration list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="730"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="728"/>
         <source>{n} peserta ditulis ke {path} dan ditandai dikirim ke BPJS pada {day}.</source>
         <translation>{n} participants written to {path} and marked as sent to BPJS on {day}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="738"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="736"/>
         <source>Pilih berkas jawaban BPJS</source>
         <translation>Choose BPJS&apos;s answer file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="757"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="755"/>
         <source>(tidak ada)</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="759"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="757"/>
         <source>kolom {n}</source>
         <translation>column {n}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="768"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="766"/>
         <source>{name}, lembar {sheet}: {kpj} nomor KPJ baru, {rej} penolakan, {same} sudah tercatat, {unknown} NIK tidak dikenal, {not_sent} belum pernah dikirim, {bad} baris salah. NIK yang tidak dikenal tidak ditambahkan.</source>
         <translation>{name}, sheet {sheet}: {kpj} new KPJ numbers, {rej} rejections, {same} already recorded, {unknown} unknown NIKs, {not_sent} never sent, {bad} faulty rows. Unknown NIKs are not added.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="788"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="786"/>
         <source>Jawaban BPJS</source>
         <translation>BPJS&apos;s answer</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="789"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="787"/>
         <source>Dicatat: {kpj} nomor KPJ dan {rej} penolakan. Semuanya sampai ke {n} desa lewat tanda terima berikutnya.</source>
         <translation>Recorded: {kpj} KPJ numbers and {rej} rejections. They reach {n} villages with the next receipts.</translation>
     </message>
@@ -709,7 +709,7 @@
     <message>
         <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="206"/>
         <source>Untuk printer tanpa cetak bolak-balik: potong pasangan kartu pada tanda potong, lipat pada garis putus-putus &quot;lipat di sini&quot;, lalu laminasi.</source>
-        <translation>For a printer without duplex: cut each pair of cards on the crop marks, fold on the dashed line "lipat di sini", then laminate.</translation>
+        <translation>For a printer without duplex: cut each pair of cards on the crop marks, fold on the dashed line &quot;lipat di sini&quot;, then laminate.</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="210"/>
@@ -883,7 +883,7 @@
 <context>
     <name>ColumnFit</name>
     <message>
-        <location filename="../../kudus_desktop/gui/column_fit.py" line="150"/>
+        <location filename="../../kudus_desktop/gui/column_fit.py" line="155"/>
         <source>Atur ulang kolom</source>
         <translation>Reset columns</translation>
     </message>
@@ -891,57 +891,57 @@
 <context>
     <name>DashboardPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/village/dashboard_page.py" line="41"/>
+        <location filename="../../kudus_desktop/gui/village/dashboard_page.py" line="25"/>
         <source>Beranda</source>
         <translation>Home</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/dashboard_page.py" line="48"/>
+        <location filename="../../kudus_desktop/gui/village/dashboard_page.py" line="32"/>
         <source>Desa {desa}, Kecamatan {kec}</source>
         <translation>Village {desa}, District {kec}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/dashboard_page.py" line="52"/>
+        <location filename="../../kudus_desktop/gui/village/dashboard_page.py" line="36"/>
         <source>Peserta aktif</source>
         <translation>Active participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/dashboard_page.py" line="53"/>
+        <location filename="../../kudus_desktop/gui/village/dashboard_page.py" line="37"/>
         <source>Baru bulan ini</source>
         <translation>New this month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/dashboard_page.py" line="54"/>
+        <location filename="../../kudus_desktop/gui/village/dashboard_page.py" line="38"/>
         <source>Berhenti bulan ini</source>
         <translation>Ended this month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/dashboard_page.py" line="55"/>
+        <location filename="../../kudus_desktop/gui/village/dashboard_page.py" line="39"/>
         <source>Perkiraan iuran sebulan</source>
         <translation>Estimated monthly premium</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/dashboard_page.py" line="63"/>
+        <location filename="../../kudus_desktop/gui/village/dashboard_page.py" line="47"/>
         <source>Peserta aktif per kategori</source>
         <translation>Active participants by category</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/dashboard_page.py" line="80"/>
+        <location filename="../../kudus_desktop/gui/village/dashboard_page.py" line="64"/>
         <source>Belum ada peserta. Buka halaman Peserta untuk mendaftarkan pekerja rentan, RT/RW, Linmas, anggota BPD dan perangkat desa.</source>
         <translation>No participants yet. Open the Participants page to enrol vulnerable workers, RT/RW heads, Linmas, BPD members and village officials.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/dashboard_page.py" line="107"/>
+        <location filename="../../kudus_desktop/gui/village/dashboard_page.py" line="91"/>
         <source>{n} sudah berhenti</source>
         <translation>{n} ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/dashboard_page.py" line="109"/>
+        <location filename="../../kudus_desktop/gui/village/dashboard_page.py" line="93"/>
         <source>mulai {month}</source>
         <translation>starting {month}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/dashboard_page.py" line="115"/>
+        <location filename="../../kudus_desktop/gui/village/dashboard_page.py" line="99"/>
         <source>{n} × {rate} (JKK + JKM)</source>
         <translation>{n} × {rate} (JKK + JKM)</translation>
     </message>
@@ -1081,225 +1081,225 @@
 <context>
     <name>DoubleEnrolmentPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="371"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="369"/>
         <source>Kepesertaan ganda</source>
         <translation>Double enrolment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="379"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="377"/>
         <source>Semua jenis</source>
         <translation>All kinds</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="384"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="382"/>
         <source>Menunggu keputusan</source>
         <translation>Awaiting decision</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="385"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="383"/>
         <source>Sudah diputuskan</source>
         <translation>Decided</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="386"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="384"/>
         <source>Semua</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="387"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="385"/>
         <source>Semua wilayah</source>
         <translation>All areas</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="390"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="388"/>
         <source>Periksa ulang semua peserta</source>
         <translation>Check all participants again</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="393"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="391"/>
         <source>Impor daftar NIK APBD…</source>
         <translation>Import APBD NIK list…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="404"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="402"/>
         <source>No.</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="404"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="402"/>
         <source>Jenis</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="405"/>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="494"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="403"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="492"/>
         <source>NIK</source>
         <translation>NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="406"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="404"/>
         <source>Pertama</source>
         <translation>First</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="407"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="405"/>
         <source>Kedua</source>
         <translation>Second</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="408"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="406"/>
         <source>Ditemukan</source>
         <translation>Found</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="409"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="407"/>
         <source>Keputusan</source>
         <translation>Decision</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="417"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="415"/>
         <source>Kepesertaan pertama</source>
         <translation>First enrolment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="418"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="416"/>
         <source>Kepesertaan kedua</source>
         <translation>Second enrolment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="424"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="422"/>
         <source>Catatan keputusan (mis. hasil cek ke Dukcapil atau ke desa)</source>
         <translation>Decision note (e.g. what Dukcapil or the village said)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="425"/>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="533"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="423"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="531"/>
         <source>Yang pertama berlaku</source>
         <translation>The first stands</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="427"/>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="534"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="425"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="532"/>
         <source>Yang kedua berlaku</source>
         <translation>The second stands</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="429"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="427"/>
         <source>Bukan orang yang sama</source>
         <translation>Not the same person</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="441"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="439"/>
         <source>Bandingkan dan putuskan</source>
         <translation>Compare and decide</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="472"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="470"/>
         <source>Menunggu keputusan: {nik} NIK sama di dua desa, {apbd_cases} NIK juga di daftar APBD, {sim} mirip (nama, tanggal lahir dan KK sama dengan NIK lain). Daftar APBD berisi {apbd} NIK.</source>
         <translation>Awaiting decision: {nik} NIKs in two villages, {apbd_cases} NIKs also on the APBD list, {sim} look-alikes (same name, birth date and KK under another NIK). The APBD list holds {apbd} NIKs.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="493"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="491"/>
         <source>Desa</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="495"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="493"/>
         <source>Nama</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="496"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="494"/>
         <source>Tanggal lahir</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="497"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="495"/>
         <source>No. KK</source>
         <translation>KK No.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="498"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="496"/>
         <source>Kategori</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="499"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="497"/>
         <source>Sumber dana</source>
         <translation>Funding</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="500"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="498"/>
         <source>Mulai</source>
         <translation>Start</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="501"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="499"/>
         <source>No. registrasi</source>
         <translation>Registration no.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="518"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="516"/>
         <source>Diputuskan {when} oleh {who}: {decision}. {note}</source>
         <translation>Decided {when} by {who}: {decision}. {note}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="524"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="522"/>
         <source>Hanya admin atau verifikator yang boleh memutuskan.</source>
         <translation>Only an admin or a verifier may decide.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="526"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="524"/>
         <source>APBD yang berlaku</source>
         <translation>APBD stands</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="527"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="525"/>
         <source>Kepesertaan desa berlaku</source>
         <translation>The village&apos;s enrolment stands</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="529"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="527"/>
         <source>Bila APBD yang berlaku, desa menerima penolakan di tanda terima berikutnya. Bila kepesertaan desa yang berlaku, keluarkan NIK ini dari daftar APBD.</source>
         <translation>If APBD stands, the village receives the rejection in its next receipt. If the village&apos;s enrolment stands, take this NIK off the APBD list.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="536"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="534"/>
         <source>Kepesertaan yang tidak berlaku ditolak; desanya menerima alasan &quot;sudah terdaftar di Desa … sejak …&quot; di tanda terima berikutnya. Desa yang lain tidak menerima apa-apa.</source>
         <translation>The enrolment that does not stand is rejected; its village receives the reason &quot;already enrolled in Desa … since …&quot; in its next receipt. The other village receives nothing.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="556"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="554"/>
         <source>Periksa ulang</source>
         <translation>Check again</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="558"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="556"/>
         <source>Kasus baru: {nik} NIK sama di dua desa, {apbd} NIK di daftar APBD, {sim} mirip. {closed} kasus selesai sendiri. Menunggu keputusan: {open}.</source>
         <translation>New cases: {nik} NIKs in two villages, {apbd} NIKs on the APBD list, {sim} look-alikes. {closed} cases closed by themselves. Awaiting decision: {open}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="569"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="567"/>
         <source>Pilih daftar NIK peserta APBD</source>
         <translation>Choose the APBD participants NIK list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="576"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="574"/>
         <source>Daftar APBD sekarang {n} NIK ({added} baru, {removed} keluar). {cases} peserta desa juga ada di daftar itu dan menunggu keputusan.</source>
         <translation>The APBD list now holds {n} NIKs ({added} new, {removed} left). {cases} village participants are also on it and await a decision.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="582"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="580"/>
         <source>{n} baris dilewati:</source>
         <translation>{n} rows skipped:</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="584"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="582"/>
         <source>baris {row}: {reason}</source>
         <translation>row {row}: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="587"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="585"/>
         <source>Daftar APBD</source>
         <translation>APBD list</translation>
     </message>
@@ -1331,6 +1331,59 @@
         <location filename="../../kudus_desktop/gui/village/status_dialogs.py" line="92"/>
         <source>Tanggal berhenti *</source>
         <translation>End date *</translation>
+    </message>
+</context>
+<context>
+    <name>HelpWindow</name>
+    <message>
+        <location filename="../../kudus_desktop/gui/help_window.py" line="39"/>
+        <source>Panduan pengguna — Kudus Desktop</source>
+        <translation>User guide — Kudus Desktop</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/help_window.py" line="81"/>
+        <source>Cari di panduan…</source>
+        <translation>Search the guide…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/help_window.py" line="87"/>
+        <source>Berikutnya</source>
+        <translation>Next</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/help_window.py" line="89"/>
+        <source>Simpan PDF…</source>
+        <translation>Save PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/help_window.py" line="92"/>
+        <source>Cetak…</source>
+        <translation>Print…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/help_window.py" line="171"/>
+        <source>Tidak ditemukan</source>
+        <translation>Not found</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/help_window.py" line="174"/>
+        <source>Simpan panduan sebagai PDF</source>
+        <translation>Save the guide as PDF</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/help_window.py" line="179"/>
+        <source>Menulis panduan…</source>
+        <translation>Writing the guide…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/help_window.py" line="181"/>
+        <source>Panduan</source>
+        <translation>Guide</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/help_window.py" line="181"/>
+        <source>Panduan disimpan di {path}.</source>
+        <translation>The guide was saved to {path}.</translation>
     </message>
 </context>
 <context>
@@ -2918,160 +2971,170 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="72"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="74"/>
         <source>Kudus Desktop — {place}</source>
         <extracomment>The person at the PC leaves the window for someone else to log in (the window closes).</extracomment>
         <translation>Kudus Desktop — {place}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="95"/>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="234"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="97"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="243"/>
         <source>Persetujuan</source>
         <extracomment>Opened maximised where 1280x720 would not fit (a 1024x768 or 1366x768 screen less its taskbar) or where the size remembered from another screen is larger than this one.</extracomment>
         <translation>Approval</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="96"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="98"/>
         <source>Iuran</source>
         <translation>Premiums</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="103"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="105"/>
         <source>Ganda</source>
         <translation>Doubles</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="104"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="106"/>
         <source>BPJS</source>
         <translation>BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="115"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="117"/>
         <source>Beranda</source>
         <translation>Home</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="116"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="118"/>
         <source>Peserta</source>
         <translation>Participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="118"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="120"/>
         <source>Impor</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="119"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="121"/>
         <source>Sinkronisasi</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="121"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="123"/>
         <source>Pengaturan</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="145"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="147"/>
         <source>Pengguna: {name} ({role})</source>
         <translation>User: {name} ({role})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="147"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="149"/>
         <source>Basis data: {path}</source>
         <translation>Database: {path}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="174"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="176"/>
         <source>&amp;Berkas</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="175"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="177"/>
         <source>&amp;Keluar</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="178"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="180"/>
         <source>Ganti kata &amp;sandi…</source>
         <translation>Change pass&amp;word…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="180"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="182"/>
         <source>Ganti &amp;pengguna…</source>
         <translation>Switch &amp;user…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="181"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="183"/>
         <source>Keluar dari akun ini; orang lain masuk dengan akunnya sendiri.</source>
         <translation>Log out of this account; someone else logs in with their own.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="189"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="191"/>
         <source>&amp;Bantuan</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="190"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="193"/>
+        <source>&amp;Panduan pengguna</source>
+        <translation>User &amp;guide</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="195"/>
+        <source>Panduan untuk halaman yang sedang dibuka (F1)</source>
+        <translation>The guide for the page on screen (F1)</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="199"/>
         <source>Buat &amp;berkas bantuan…</source>
         <translation>Make a &amp;support file…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="192"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="201"/>
         <source>Satu berkas zip berisi versi, catatan kejadian dan pemeriksaan basis data untuk petugas bantuan, tanpa data pribadi.</source>
         <translation>One zip file with the version, the logs and the database check for the support person, without personal data.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="200"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="209"/>
         <source>&amp;Tentang Kudus Desktop</source>
         <translation>&amp;About Kudus Desktop</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="235"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="244"/>
         <source>{text} ({n})</source>
         <translation>{text} ({n})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="245"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="254"/>
         <source>Desa {desa}, Kec. {kec} ({code})</source>
         <translation>Village {desa}, District {kec} ({code})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="249"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="258"/>
         <source>{name} ({code}) — mode kabupaten</source>
         <translation>{name} ({code}) — regency mode</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="272"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="291"/>
         <source>Ganti kata sandi</source>
         <translation>Change password</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="272"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="291"/>
         <source>Kata sandi akun {name} sudah diganti.</source>
         <translation>The password of account {name} has been changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="282"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="301"/>
         <source>Simpan berkas bantuan</source>
         <translation>Save support file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="292"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="311"/>
         <source>Berkas bantuan</source>
         <translation>Support file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="293"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="312"/>
         <source>Berkas bantuan disimpan di {path} ({logs} catatan; keutuhan basis data: {check}). Kirimkan berkas ini kepada petugas bantuan; isinya tanpa nama dan NIK.</source>
         <translation>Support file saved to {path} ({logs} logs; database integrity: {check}). Send this file to the support person; it holds no names and no NIKs.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="302"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="321"/>
         <source>Tentang Kudus Desktop</source>
         <translation>About Kudus Desktop</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/main_window.py" line="303"/>
+        <location filename="../../kudus_desktop/gui/main_window.py" line="322"/>
         <source>Kudus Desktop {version}
 Kepesertaan BPJS Ketenagakerjaan (JKK dan JKM) pekerja rentan desa di Kabupaten Kudus.
 
@@ -6052,148 +6115,148 @@ Continue?</translation>
 <context>
     <name>RegencyDashboardPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="195"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="179"/>
         <source>Beranda</source>
-        <extracomment>Line colours for the nine kecamatan, distinguishable in print and for colour-blind readers. A kecamatan or desa code whose participants the user wants to see.</extracomment>
+        <extracomment>Line colours for the nine kecamatan, distinguishable in print and for colour-blind readers. The narrowest a column of counts becomes on a small screen (its header is then cut, whole in its tooltip). A kecamatan or desa code whose participants the user wants to see.</extracomment>
         <translation>Home</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="199"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="183"/>
         <source>Simpan laporan cakupan…</source>
         <translation>Save coverage report…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="209"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="193"/>
         <source>Peserta aktif</source>
         <translation>Active participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="210"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="194"/>
         <source>Baru bulan ini</source>
         <translation>New this month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="211"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="195"/>
         <source>Berhenti bulan ini</source>
         <translation>Ended this month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="212"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="196"/>
         <source>Desa tanpa kabar 30 hari</source>
         <translation>Villages silent for 30 days</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="213"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="197"/>
         <source>Desa dengan paket hilang</source>
         <translation>Villages with missing packages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="214"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="198"/>
         <source>Kepesertaan ganda terbuka</source>
         <translation>Open double enrolments</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="222"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="206"/>
         <source>Kecamatan / desa</source>
         <translation>Kecamatan / village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="222"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="206"/>
         <source>Aktif</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="224"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="208"/>
         <source>Baru</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="224"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="208"/>
         <source>Berhenti</source>
         <translation>Ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="224"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="208"/>
         <source>Ber-KPJ</source>
         <translation>With KPJ</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="224"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="208"/>
         <source>Iuran bulan ini lunas</source>
         <translation>Paid this month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="225"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="209"/>
         <source>Ganda</source>
         <translation>Doubles</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="225"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="209"/>
         <source>Kontak terakhir</source>
         <translation>Last contact</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="225"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="209"/>
         <source>Paket hilang</source>
         <translation>Missing packages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="235"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="228"/>
         <source>Klik dua kali kecamatan atau desa untuk melihat daftar pesertanya.</source>
         <translation>Double-click a kecamatan or village to see its participants.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="239"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="232"/>
         <source>Peserta aktif per kecamatan pada akhir bulan</source>
         <translation>Active participants per kecamatan at month end</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="278"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="271"/>
         <source>belum pernah</source>
         <translation>never</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="280"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="273"/>
         <source>{n} desa tanpa kabar</source>
         <translation>{n} villages silent</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="289"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="282"/>
         <source>{n} sudah ber-KPJ</source>
         <translation>{n} with a KPJ number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="295"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="288"/>
         <source>dari {n} desa</source>
         <translation>of {n} villages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="298"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="291"/>
         <source>{n} paket belum sampai</source>
         <translation>{n} packages not arrived</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="301"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="294"/>
         <source>{nik} NIK sama, {apbd} APBD, {sim} mirip</source>
         <translation>{nik} same NIK, {apbd} APBD, {sim} look-alike</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="325"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="318"/>
         <source>Jumlah kabupaten</source>
         <translation>Regency total</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="341"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="339"/>
         <source>Simpan laporan cakupan</source>
         <translation>Save coverage report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="354"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="352"/>
         <source>Laporan cakupan</source>
         <translation>Coverage report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="355"/>
+        <location filename="../../kudus_desktop/gui/regency/regency_pages.py" line="353"/>
         <source>Laporan cakupan {n} desa disimpan ke {path}.</source>
         <translation>Coverage report of {n} villages saved to {path}.</translation>
     </message>
@@ -7450,7 +7513,7 @@ Take the USB stick to DPMD Kudus. A copy stays on this computer.</translation>
 <context>
     <name>Wilayah</name>
     <message>
-        <location filename="../../kudus_desktop/gui/widgets.py" line="33"/>
+        <location filename="../../kudus_desktop/gui/widgets.py" line="42"/>
         <source>Kec. {name}</source>
         <translation>Kec. {name}</translation>
     </message>

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QTreeWidgetItem
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
@@ -18,6 +18,7 @@ from kudus_desktop.gui.regency import regency_pages as module
 from kudus_desktop.gui.village.participant_model import Column
 from tests.conftest import DESA_B, TODAY, Office
 from tests.factories import DESA, enrol_one, make_nik, send
+from tests.gui.conftest import settle
 
 
 @pytest.fixture
@@ -169,3 +170,56 @@ def test_bpjs_page_sends_a_list_and_records_the_answer(
         )
     # The number goes to the enrolment that was sent, not to the doubled one waiting in review.
     assert kpj == {DESA: "26010000001", DESA_B: None}
+
+
+@pytest.mark.parametrize("size", [QSize(1024, 768 - 40), QSize(1366, 768 - 40)])
+def test_every_regency_page_fits_a_small_screen(qtbot: QtBot, regency_window: MainWindow, size: QSize) -> None:
+    """The regency's pages at 1024x768 and 1366x768 (less the taskbar): no list scrolls sideways
+    (the coverage table's 16 columns share the width, the least needed going first at 1024 px and
+    coming back from the header's menu) and a number card's title wraps rather than being cut."""
+    from PySide6.QtWidgets import QAbstractScrollArea
+
+    w = regency_window
+    w.resize(size)
+    for key in ("beranda", "peserta", "impor", "sinkronisasi", "ganda", "bpjs", "pengaturan"):
+        w.show_page(key)
+        settle(qtbot)
+        assert w.width() <= size.width(), key
+        for area in w.findChildren(QAbstractScrollArea):
+            if area.isVisible():
+                bar = area.horizontalScrollBar()
+                assert bar.maximum() == 0, f"{key}: {area.objectName() or type(area).__name__} scrolls sideways"
+    w.show_page("beranda")
+    settle(qtbot)
+    page = w.dashboard_page
+    assert isinstance(page, module.RegencyDashboardPage)
+    card = page.gaps_card
+    assert card.title.height() >= card.title.heightForWidth(card.title.width()), "the card's title is cut"
+    columns = page.columns
+    if size.width() < 1100:
+        assert columns.auto_hidden, "at 1024 px some columns give way"
+        hidden = min(columns.auto_hidden)
+        columns.choose(hidden, True)  # the operator brings one back from the header's menu
+        settle(qtbot)
+        assert not page.tree.isColumnHidden(hidden)
+    else:
+        assert not columns.auto_hidden, "at 1366 px every column is shown"
+
+
+def test_f1_on_a_regency_page_opens_the_operators_section(qtbot: QtBot, regency_window: MainWindow) -> None:
+    from kudus_desktop.core.rules.codes import Mode
+    from kudus_desktop.render.guide import topic
+
+    w = regency_window
+    for key, heading in (("beranda", "Beranda kabupaten"), ("sinkronisasi", "Sinkronisasi desa"),
+                         ("ganda", "Ganda"), ("bpjs", "BPJS")):  # fmt: skip
+        w.show_page(key)
+        settle(qtbot)
+        w.activateWindow()
+        qtbot.waitUntil(w.isActiveWindow)
+        qtbot.keyClick(w.pages.currentWidget(), Qt.Key.Key_F1)
+        guide = w.help_window
+        assert guide is not None and guide.isVisible()
+        shown = guide.current_section()
+        assert shown is not None and (shown.title, shown.slug) == (heading, topic(Mode.KABUPATEN, key))
+        guide.close()

@@ -19,11 +19,9 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QFormLayout,
-    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -56,11 +54,12 @@ from kudus_desktop.core.rules.dates import (
 from kudus_desktop.core.rules.nik import mask_nik
 from kudus_desktop.core.rules.records import OfficeProfile, OpChanges, UserView
 from kudus_desktop.core.storage.db import Database
+from kudus_desktop.gui.column_fit import ColumnFit, column_header
 from kudus_desktop.gui.messages import code_text, inform, message_text
 from kudus_desktop.gui.ops import run_change, run_db
 from kudus_desktop.gui.record_table import Col, RecordTable
 from kudus_desktop.gui.signals import AppSignals
-from kudus_desktop.gui.widgets import area_combo
+from kudus_desktop.gui.widgets import CutTextToolTips, MetricCard, area_combo
 
 SHEET_FILTER = "Lembar kerja (*.xlsx *.xlsm *.xls *.ods *.csv)"
 XLSX_FILTER = "Excel (*.xlsx)"
@@ -73,6 +72,8 @@ def _when(stamp: str | None) -> str:
 
 
 _DIFFERS = QColor("#9b1c1c")
+#: The narrowest a column of counts becomes on a small screen (its header is then cut, whole in its tooltip).
+NUMBER_COLUMN = 52
 
 
 def _result_note(row: ResultRow) -> str:
@@ -80,23 +81,6 @@ def _result_note(row: ResultRow) -> str:
 
 
 # ----------------------------------------------------------------------------- dashboard
-
-
-class _Card(QFrame):
-    def __init__(self, title: str, name: str) -> None:
-        super().__init__()
-        self.setObjectName("card")
-        self.value = QLabel("—")
-        self.value.setObjectName("cardValue")
-        self.value.setProperty("metric", name)
-        self.note = QLabel()
-        self.note.setObjectName("muted")
-        heading = QLabel(title)
-        heading.setObjectName("cardTitle")
-        layout = QVBoxLayout(self)
-        layout.addWidget(heading)
-        layout.addWidget(self.value)
-        layout.addWidget(self.note)
 
 
 class TrendChart(QWidget):
@@ -206,12 +190,12 @@ class RegencyDashboardPage(QWidget):
         head.addLayout(titles, 1)
         head.addWidget(self.report_button, 0, Qt.AlignmentFlag.AlignBottom)
 
-        self.active_card = _Card(self.tr("Peserta aktif"), "active")
-        self.new_card = _Card(self.tr("Baru bulan ini"), "new")
-        self.ended_card = _Card(self.tr("Berhenti bulan ini"), "ended")
-        self.silent_card = _Card(self.tr("Desa tanpa kabar 30 hari"), "silent")
-        self.gaps_card = _Card(self.tr("Desa dengan paket hilang"), "gaps")
-        self.cases_card = _Card(self.tr("Kepesertaan ganda terbuka"), "cases")
+        self.active_card = MetricCard(self.tr("Peserta aktif"), "active")
+        self.new_card = MetricCard(self.tr("Baru bulan ini"), "new")
+        self.ended_card = MetricCard(self.tr("Berhenti bulan ini"), "ended")
+        self.silent_card = MetricCard(self.tr("Desa tanpa kabar 30 hari"), "silent")
+        self.gaps_card = MetricCard(self.tr("Desa dengan paket hilang"), "gaps")
+        self.cases_card = MetricCard(self.tr("Kepesertaan ganda terbuka"), "cases")
         cards = QGridLayout()
         for i, card in enumerate(
             (self.active_card, self.new_card, self.ended_card, self.silent_card, self.gaps_card, self.cases_card)
@@ -228,9 +212,18 @@ class RegencyDashboardPage(QWidget):
         self.tree.setHeaderLabels(headers)
         self.tree.setAlternatingRowColors(True)
         self.tree.setUniformRowHeights(True)
-        # Sized once per refresh (show_overview), widened by hand: ResizeToContents measured every
-        # row again for each item added, seconds per refresh for 123 desa.
-        self.tree.header().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        # Sized once per refresh (show_overview): ResizeToContents measured every row again for
+        # each item added, seconds per refresh for 123 desa. The columns share the page's width
+        # (no sideways scrolling at 1024 or 1366 px): a header cut short shows itself whole as
+        # its tooltip; a column dragged wider keeps its width.
+        self.tree.header().setTextElideMode(Qt.TextElideMode.ElideRight)
+        for col, text in enumerate(headers):
+            self.tree.headerItem().setToolTip(col, text)
+        # Where even the narrowest widths do not fit (1024 px), these go first: the cards above
+        # show new and ended for the regency; the header's menu brings any of them back.
+        n = len(self.categories)
+        self.tree.setItemDelegate(CutTextToolTips(self.tree))
+        self.columns = ColumnFit(self.tree, stretch=0, hide_order=[1 + n, 2 + n, 3 + n, 5 + n, 4 + n], name="coverage")
         self.tree.itemDoubleClicked.connect(self._open_item)
         hint = QLabel(self.tr("Klik dua kali kecamatan atau desa untuk melihat daftar pesertanya."))
         hint.setObjectName("muted")
@@ -326,8 +319,13 @@ class RegencyDashboardPage(QWidget):
         for col in range(total.columnCount()):
             total.setFont(col, bold)
         self.tree.addTopLevelItem(total)
-        for col in range(self.tree.columnCount()):
-            self.tree.resizeColumnToContents(col)
+        wanted = {c: self.tree.sizeHintForColumn(c) + 12 for c in range(self.tree.columnCount())}
+        # Counts may be narrower than their header; the name column shows a kecamatan whole.
+        narrowest = dict.fromkeys(range(1, self.tree.columnCount()), NUMBER_COLUMN)
+        narrowest[0] = min(wanted[0], 160)
+        narrowest[self.tree.columnCount() - 2] = min(wanted[self.tree.columnCount() - 2], 90)  # last contact
+        self.columns.set_widths({c: max(w, column_header(self.tree).sectionSizeHint(c)) for c, w in wanted.items()},
+                                narrowest)  # fmt: skip
         self.tree.setUpdatesEnabled(True)
         self.chart.set_data(ov.months, [(k.total.name, k.series) for k in ov.kecamatan])
 

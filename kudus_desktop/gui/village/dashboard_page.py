@@ -11,23 +11,7 @@ from kudus_desktop.core.rules.records import DashboardStats, OfficeProfile, OpCh
 from kudus_desktop.core.village.premiums import PremiumService
 from kudus_desktop.gui.messages import code_text
 from kudus_desktop.gui.signals import AppSignals
-
-
-class _Card(QFrame):
-    def __init__(self, title: str, name: str) -> None:
-        super().__init__()
-        self.setObjectName("card")
-        self.value = QLabel("—")
-        self.value.setObjectName("cardValue")
-        self.value.setProperty("metric", name)
-        self.title = QLabel(title)
-        self.title.setObjectName("cardTitle")
-        self.note = QLabel()
-        self.note.setObjectName("muted")
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
-        layout.addWidget(self.value)
-        layout.addWidget(self.note)
+from kudus_desktop.gui.widgets import MetricCard
 
 
 class DashboardPage(QWidget):
@@ -49,10 +33,10 @@ class DashboardPage(QWidget):
         )
         self.place = place
 
-        self.active_card = _Card(self.tr("Peserta aktif"), "active")
-        self.new_card = _Card(self.tr("Baru bulan ini"), "new")
-        self.ended_card = _Card(self.tr("Berhenti bulan ini"), "ended")
-        self.premium_card = _Card(self.tr("Perkiraan iuran sebulan"), "premium")
+        self.active_card = MetricCard(self.tr("Peserta aktif"), "active")
+        self.new_card = MetricCard(self.tr("Baru bulan ini"), "new")
+        self.ended_card = MetricCard(self.tr("Berhenti bulan ini"), "ended")
+        self.premium_card = MetricCard(self.tr("Perkiraan iuran sebulan"), "premium")
         cards = QHBoxLayout()
         for card in (self.active_card, self.new_card, self.ended_card, self.premium_card):
             cards.addWidget(card)
