@@ -47,6 +47,21 @@ def _indonesian_plural(singular: str, plural: str, n: int) -> str:
 argparse._ = _indonesian  # type: ignore[attr-defined]
 argparse.ngettext = _indonesian_plural  # type: ignore[attr-defined]
 
+#: The widest shift a printer may need, as the print dialog allows (mm, either way).
+MAX_OFFSET_MM = 15.0
+
+
+def offset_mm(text: str) -> float:
+    """A printer shift in millimetres: a finite number within :data:`MAX_OFFSET_MM`."""
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} bukan angka milimeter") from None
+    if not -MAX_OFFSET_MM <= value <= MAX_OFFSET_MM:  # NaN fails both comparisons
+        raise argparse.ArgumentTypeError(f"geser {text} mm di luar -{MAX_OFFSET_MM:g} sampai {MAX_OFFSET_MM:g} mm")
+    return value
+
+
 #: ``approval.ApprovalState``'s values, without importing the service (a test keeps them the same).
 APPROVAL_STATES = ("menunggu", "ditolak")
 
@@ -151,8 +166,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     which.add_argument("--calibration", action="store_true", help="halaman kalibrasi pencetak saja")
     p.add_argument("--paper", choices=["A4", "F4"], default="A4")
-    p.add_argument("--offset-x", type=float, default=0.0, metavar="MM", help="geser ke kanan (mm, boleh negatif)")
-    p.add_argument("--offset-y", type=float, default=0.0, metavar="MM", help="geser ke bawah (mm, boleh negatif)")
+    p.add_argument("--offset-x", type=offset_mm, default=0.0, metavar="MM", help="geser ke kanan (mm, boleh negatif)")
+    p.add_argument("--offset-y", type=offset_mm, default=0.0, metavar="MM", help="geser ke bawah (mm, boleh negatif)")
+    p.add_argument(
+        "--back-offset-x", type=offset_mm, metavar="MM", help="geser sisi belakang ke kanan (bawaan: --offset-x)"
+    )
+    p.add_argument(
+        "--back-offset-y", type=offset_mm, metavar="MM", help="geser sisi belakang ke bawah (bawaan: --offset-y)"
+    )
     p.add_argument(
         "--folded", action="store_true",
         help="printer tanpa dupleks: depan dan belakang berdampingan di satu sisi, dipotong lalu dilipat",

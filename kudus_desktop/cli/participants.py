@@ -103,7 +103,12 @@ def cmd_cards(args: argparse.Namespace) -> dict[str, Any]:
     out = Path(args.out)
     if args.calibration:
         write_pdf(
-            out, paper, "Halaman kalibrasi", lambda dev, _: paint_calibration(dev, paper, args.offset_x, args.offset_y)
+            out,
+            paper,
+            "Halaman kalibrasi",
+            lambda dev, _: paint_calibration(
+                dev, paper, args.offset_x, args.offset_y, back_x=args.back_offset_x, back_y=args.back_offset_y
+            ),
         )
         return {"out": str(out), "pages": 2, "message": f"Halaman kalibrasi ditulis ke {out}"}
     with office(args) as (db, accounts):
@@ -120,7 +125,8 @@ def cmd_cards(args: argparse.Namespace) -> dict[str, Any]:
         run = card_run(
             cards, ids, args.reason or "",
             lambda batch, progress, cancelled: write_cards_pdf(
-                out, batch, paper, offset_x=args.offset_x, offset_y=args.offset_y, folded=args.folded,
+                out, batch, paper, offset_x=args.offset_x, offset_y=args.offset_y, back_x=args.back_offset_x,
+                back_y=args.back_offset_y, folded=args.folded,
                 progress=progress, cancelled=cancelled,
             ),
             (lambda notices: _write_notices(notice_out, notices, paper)) if notice_out else None,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from functools import cache
 from pathlib import Path
+from typing import Literal
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPagedPaintDevice, QPainter, QPen
@@ -242,6 +243,10 @@ def _fold_marks(p: QPainter, mm: Mm, layout: SheetLayout) -> None:
     p.drawText(mm.rect(x + 1.5, top - 1.0, 30, 4), int(Qt.AlignmentFlag.AlignLeft), "lipat di sini")
 
 
+#: Which sides a print pass paints: both (duplex, fold-over, a PDF), or one pass of manual duplex.
+Pass = Literal["both", "fronts", "backs"]
+
+
 def paint_cards(
     device: QPagedPaintDevice,
     batch: CardBatch,
@@ -250,41 +255,63 @@ def paint_cards(
     path: Path | None = None,
     progress: Progress | None = None,
     cancelled: CancelCheck = never_cancelled,
+    sides: Pass = "both",
+    backs_last_sheet_first: bool = False,
 ) -> int:
-    """Paint every card, front page then back page per sheet; returns the number of pages."""
+    """Paint every card, front page then back page per sheet (``sides`` "fronts" or "backs":
+    one page per sheet, a pass of manual duplex; the backs from the last sheet when the stack
+    goes back into the tray that way round); returns the number of pages."""
     painter = QPainter()
     begin(painter, device, path)
     mm = Mm(device)
     per = layout.per_sheet
     sheets = math.ceil(len(batch.cards) / per)
+    order = list(range(sheets))
+    if sides == "backs" and backs_last_sheet_first:
+        order.reverse()
+    pages = 0
     try:
         cards = CardPainter(painter, mm, batch.shared, format_date(batch.issue_date))
-        for s in range(sheets):
+        for n, s in enumerate(order):
             if cancelled():
                 raise CancelledError()
-            if s:
-                device.newPage()
             chunk = batch.cards[s * per : (s + 1) * per]
-            _crop_marks(painter, mm, layout)
-            for slot, card in zip(layout.front, chunk, strict=False):
-                cards.front(slot, card)
-            if layout.folded:
-                _fold_marks(painter, mm, layout)
-            else:
-                device.newPage()
-            for slot in layout.back[: len(chunk)]:
-                cards.back(slot)
+            if sides in ("both", "fronts"):
+                if pages:
+                    device.newPage()
+                pages += 1
+                _crop_marks(painter, mm, layout)
+                for slot, card in zip(layout.front, chunk, strict=False):
+                    cards.front(slot, card)
+                if layout.folded:
+                    _fold_marks(painter, mm, layout)
+            if sides in ("both", "backs"):
+                if pages and not layout.folded:
+                    device.newPage()
+                pages += 0 if layout.folded else 1
+                for slot in layout.back[: len(chunk)]:
+                    cards.back(slot)
             if progress:
-                progress(s + 1, sheets)
+                progress(n + 1, sheets)
     finally:
         painter.end()
-    return sheets if layout.folded else sheets * 2
+    return pages
 
 
 def paint_calibration(
-    device: QPagedPaintDevice, paper: Paper, offset_x: float, offset_y: float, *, path: Path | None = None
+    device: QPagedPaintDevice,
+    paper: Paper,
+    offset_x: float,
+    offset_y: float,
+    *,
+    back_x: float | None = None,
+    back_y: float | None = None,
+    sides: Pass = "both",
+    path: Path | None = None,
 ) -> None:
-    """Two pages (front and back) with a frame 10 mm inside every edge, shifted by the offsets.
+    """Two pages (front and back) with a frame 10 mm inside every edge, each shifted by its own
+    side's offsets (the back's are the front's unless given); ``sides`` one of them only, for a
+    pass of manual duplex.
 
     Printed on a printer with the right offsets, each side of the frame lies exactly 10 mm
     from the paper's edge, and holding the sheet against the light the two frames coincide.
@@ -292,34 +319,42 @@ def paint_calibration(
     painter = QPainter()
     begin(painter, device, path)
     mm = Mm(device)
-    layout = sheet_layout(paper, offset_x_mm=offset_x, offset_y_mm=offset_y)
+    width, height = sheet_layout(paper).width, sheet_layout(paper).height
+    pages = [
+        ("Halaman kalibrasi: sisi depan", "geser depan", offset_x, offset_y),
+        ("Halaman kalibrasi: sisi belakang", "geser belakang",
+         offset_x if back_x is None else back_x, offset_y if back_y is None else back_y),
+    ]  # fmt: skip
+    if sides != "both":
+        pages = pages[:1] if sides == "fronts" else pages[1:]
     try:
-        for side, title in enumerate(("Halaman kalibrasi: sisi depan", "Halaman kalibrasi: sisi belakang")):
-            if side:
+        for n, (title, which, dx, dy) in enumerate(pages):
+            if n:
                 device.newPage()
             pen = QPen(QColor("black"))
             pen.setWidthF(mm.x(0.2))
             painter.setPen(pen)
-            painter.drawRect(mm.rect(10 + offset_x, 10 + offset_y, layout.width - 20, layout.height - 20))
-            cx, cy = layout.width / 2 + offset_x, layout.height / 2 + offset_y
+            painter.drawRect(mm.rect(10 + dx, 10 + dy, width - 20, height - 20))
+            cx, cy = width / 2 + dx, height / 2 + dy
             painter.drawLine(QPointF(mm.x(cx - 15), mm.y(cy)), QPointF(mm.x(cx + 15), mm.y(cy)))
             painter.drawLine(QPointF(mm.x(cx), mm.y(cy - 15)), QPointF(mm.x(cx), mm.y(cy + 15)))
             for tick in range(11):  # millimetre ticks outward from the frame's top-left corner
                 size = 3 if tick % 5 == 0 else 1.5
-                x = 10 + offset_x - tick
-                painter.drawLine(QPointF(mm.x(x), mm.y(25 + offset_y)), QPointF(mm.x(x), mm.y(25 + offset_y + size)))
-                y = 10 + offset_y - tick
-                painter.drawLine(QPointF(mm.x(25 + offset_x), mm.y(y)), QPointF(mm.x(25 + offset_x + size), mm.y(y)))
+                x = 10 + dx - tick
+                painter.drawLine(QPointF(mm.x(x), mm.y(25 + dy)), QPointF(mm.x(x), mm.y(25 + dy + size)))
+                y = 10 + dy - tick
+                painter.drawLine(QPointF(mm.x(25 + dx), mm.y(y)), QPointF(mm.x(25 + dx + size), mm.y(y)))
             text = (
-                f"{title} · kertas {paper} · geser X {offset_x:+.1f} mm, geser Y {offset_y:+.1f} mm\n\n"
+                f"{title} · kertas {paper} · {which} X {dx:+.1f} mm, Y {dy:+.1f} mm\n\n"
                 "Ukur jarak garis bingkai ke tepi kertas dengan penggaris: semestinya 10 mm di setiap sisi.\n"
-                "Bila bingkai kiri berjarak 12 mm, kurangi geser X sebanyak 2 mm; bila bingkai atas berjarak 9 mm,\n"
-                "tambah geser Y sebanyak 1 mm. Cetak bolak-balik (balik pada sisi panjang) lalu terawang ke cahaya:\n"
-                "bingkai kedua sisi harus berimpit agar bagian belakang kartu tepat di balik bagian depannya."
+                f"Bila bingkai kiri berjarak 12 mm, kurangi {which} X sebanyak 2 mm; bila bingkai atas berjarak\n"
+                f"9 mm, tambah {which} Y sebanyak 1 mm. Sisi depan dan sisi belakang diukur sendiri-sendiri.\n"
+                "Terawang ke cahaya: bingkai kedua sisi harus berimpit agar bagian belakang kartu tepat di balik\n"
+                "bagian depannya."
             )
             painter.setFont(font(9))
             painter.setPen(INK)
-            painter.drawText(mm.rect(20 + offset_x, 40 + offset_y, layout.width - 40, 60), WRAP, text)
+            painter.drawText(mm.rect(20 + dx, 40 + dy, width - 40, 60), WRAP, text)
     finally:
         painter.end()
 
@@ -331,14 +366,21 @@ def write_cards_pdf(
     *,
     offset_x: float = 0.0,
     offset_y: float = 0.0,
+    back_x: float | None = None,
+    back_y: float | None = None,
     folded: bool = False,
     progress: Progress | None = None,
     cancelled: CancelCheck = never_cancelled,
 ) -> int:
     """The cards of ``batch`` as a PDF of fronts and backs (``folded``: side by side, for a
-    printer without duplex); returns the number of pages."""
-    make = folded_layout if folded else sheet_layout
-    layout = make(paper, offset_x_mm=offset_x, offset_y_mm=offset_y)
+    printer without duplex; the backs shifted by their own offsets otherwise); returns the number
+    of pages."""
+    if folded:
+        layout = folded_layout(paper, offset_x_mm=offset_x, offset_y_mm=offset_y)
+    else:
+        layout = sheet_layout(
+            paper, offset_x_mm=offset_x, offset_y_mm=offset_y, back_offset_x_mm=back_x, back_offset_y_mm=back_y
+        )
     pages = [0]
 
     def paint(device: QPagedPaintDevice, target: Path) -> None:

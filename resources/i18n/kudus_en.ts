@@ -617,267 +617,355 @@
 <context>
     <name>CardPrintDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="80"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="81"/>
         <source>Pratinjau cetak</source>
         <translation>Print preview</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="133"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="134"/>
         <source>Cetak kartu peserta</source>
         <translation>Print participant cards</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="138"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="139"/>
         <source>Kartu untuk</source>
         <translation>Cards for</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="149"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="150"/>
         <source>Semua yang kartunya belum dicetak ({n})</source>
         <translation>Everyone whose card has not been printed ({n})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="148"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="149"/>
         <source>Peserta terpilih ({n} terdaftar)</source>
         <translation>Selected participants ({n} enrolled)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="263"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="277"/>
         <source>Kartu yang statusnya berubah sejak dicetak ({n})</source>
         <translation>Cards whose status changed since printing ({n})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="151"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="152"/>
         <source>Semua peserta terdaftar ({n})</source>
         <translation>All enrolled participants ({n})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="161"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="162"/>
         <source>Kartu hanya untuk peserta yang disetujui dan tidak ditolak. Sebelum BPJS memberi nomor KPJ, kartu bertuliskan “Menunggu pendaftaran BPJS - belum terlindungi”.</source>
         <translation>Cards are only for participants who were approved and not rejected. Until BPJS assigns a KPJ number, the card reads “Waiting for BPJS registration - not yet protected”.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="267"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="281"/>
         <source>{changed} kartu perlu dicetak ulang karena statusnya berubah; {recall} kartu harus ditarik kembali karena pesertanya ditolak atau berhenti.</source>
         <translation>{changed} cards must be printed again because their status changed; {recall} cards must be taken back because the participant was rejected or ended.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="171"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="172"/>
         <source>Daftar kartu yang berubah…</source>
         <translation>List of changed cards…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="89"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="90"/>
         <source>Hanya pratinjau. Untuk mencetak, isi alasan cetak ulang lalu klik Cetak.</source>
         <translation>Preview only. To print, enter the reason for reprinting, then click Print.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="150"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="151"/>
         <source>Kartu yang statusnya berubah sejak dicetak (menghitung…)</source>
         <translation>Cards whose status changed since printing (counting…)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="185"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="186"/>
         <source>Simpan sebagai PDF</source>
         <translation>Save as PDF</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="191"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="315"/>
         <source>ke kanan</source>
         <translation>right</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="194"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="318"/>
         <source>ke bawah</source>
         <translation>down</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="197"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="193"/>
         <source>Halaman kalibrasi…</source>
         <translation>Calibration page…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="203"/>
-        <source>Bolak-balik: belakang di halaman berikutnya (dupleks, sisi panjang)</source>
-        <translation>Two-sided: backs on the next page (duplex, long edge)</translation>
-    </message>
-    <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="204"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="201"/>
         <source>Satu sisi: depan dan belakang berdampingan, lalu dilipat</source>
         <translation>One side: front and back side by side, then folded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="206"/>
-        <source>Untuk printer tanpa cetak bolak-balik: potong pasangan kartu pada tanda potong, lipat pada garis putus-putus &quot;lipat di sini&quot;, lalu laminasi.</source>
-        <translation>For a printer without duplex: cut each pair of cards on the crop marks, fold on the dashed line &quot;lipat di sini&quot;, then laminate.</translation>
-    </message>
-    <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="210"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="222"/>
         <source>Kertas</source>
         <translation>Paper</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="211"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="223"/>
         <source>Pencetak</source>
         <translation>Printer</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="212"/>
-        <source>Geser cetakan (mm)</source>
-        <translation>Print shift (mm)</translation>
-    </message>
-    <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="213"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="224"/>
         <source>Sisi kartu</source>
         <translation>Card sides</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="219"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="232"/>
         <source>Alasan cetak ulang, mis. kartu hilang atau rusak</source>
         <translation>Reason for reprinting, e.g. card lost or damaged</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="222"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="235"/>
         <source>Cetak juga lembar informasi data pribadi (UU 27/2022), satu halaman untuk setiap peserta</source>
         <translation>Also print the personal data information sheet (Law 27/2022), one page per participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="229"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="242"/>
         <source>Pratinjau…</source>
         <translation>Preview…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="230"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="243"/>
         <source>Cetak…</source>
         <translation>Print…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="231"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="244"/>
         <source>Simpan PDF…</source>
         <translation>Save PDF…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="232"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="245"/>
         <source>Tutup</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="277"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="291"/>
         <source>Kartu yang tidak lagi sesuai</source>
         <translation>Cards that are no longer accurate</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="279"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="293"/>
         <source>No. Registrasi</source>
         <translation>Registration no.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="280"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="294"/>
         <source>Nama</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="281"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="295"/>
         <source>RT/RW</source>
         <translation>RT/RW</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="282"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="296"/>
         <source>Dicetak</source>
         <translation>Printed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="283"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="297"/>
         <source>Kini</source>
         <translation>Now</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="284"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="298"/>
         <source>Tindakan</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="286"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="300"/>
         <source>Alasan</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="285"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="299"/>
         <source>Cetak ulang</source>
         <translation>Print again</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="285"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="199"/>
+        <source>Bolak-balik otomatis (dupleks, sisi panjang)</source>
+        <translation>Both sides automatically (duplex, long edge)</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="200"/>
+        <source>Bolak-balik manual: depan dulu, lalu kertas dibalik</source>
+        <translation>Both sides by hand: fronts first, then the paper turned over</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="203"/>
+        <source>Manual: pencetak tanpa dupleks mencetak semua sisi depan, Anda membalik tumpukan kertas, lalu sisi belakang menyusul. Dilipat: potong pasangan kartu pada tanda potong, lipat pada garis putus-putus &quot;lipat di sini&quot;, lalu laminasi.</source>
+        <translation>By hand: a printer without duplex prints every front, you turn the stack of paper over, then the backs follow. Folded: cut each pair of cards on the crop marks, fold on the dashed &quot;lipat di sini&quot; line, then laminate.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="207"/>
+        <source>Sisi belakang mulai dari lembar terakhir</source>
+        <translation>Backs from the last sheet first</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="210"/>
+        <source>Centang bila pada pencetak ini lembar terakhir yang harus dicetak lebih dulu setelah tumpukan dibalik (uji dengan halaman kalibrasi).</source>
+        <translation>Tick when on this printer the last sheet must be printed first once the stack is turned over (try it with the calibration page).</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="213"/>
+        <source>Geser belakang (mm)</source>
+        <translation>Back shift (mm)</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="225"/>
+        <source>Geser depan (mm)</source>
+        <translation>Front shift (mm)</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="299"/>
         <source>Tarik kembali</source>
         <translation>Take back</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="324"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="348"/>
         <source>status kepesertaan berubah</source>
         <translation>participation status changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="329"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="353"/>
         <source>{n} dari {total} kartu ini sudah pernah dicetak. Cetak ulang dicatat dengan alasannya.</source>
         <translation>{n} of these {total} cards have been printed before. A reprint is logged with its reason.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="340"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="365"/>
         <source>{n} kartu per lembar {paper}, satu sisi: potong tiap pasangan, lipat pada garis tengah.</source>
         <translation>{n} cards per {paper} sheet, one side: cut each pair, fold on the middle line.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="343"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="368"/>
+        <source>{n} kartu per lembar {paper}; semua sisi depan dicetak dulu, lalu aplikasi memandu membalik kertas untuk sisi belakang.</source>
+        <translation>{n} cards per {paper} sheet; every front is printed first, then the application guides you in turning the paper over for the backs.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="373"/>
         <source>{n} kartu per lembar {paper}; bagian belakang di halaman berikutnya (bolak-balik, sisi panjang).</source>
         <translation>{n} cards per {paper} sheet; the backs are on the next page (duplex, long-edge flip).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="377"/>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="406"/>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="432"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="436"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="467"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="496"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="516"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="532"/>
         <source>Kartu</source>
         <translation>Cards</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="377"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="436"/>
         <source>{n} kartu {where}.</source>
         <translation>{n} cards {where}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="385"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="444"/>
         <source>Simpan kartu sebagai PDF</source>
         <translation>Save cards as PDF</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="403"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="464"/>
         <source>{n} kartu ditulis ke {path}.</source>
         <translation>{n} cards written to {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="405"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="466"/>
         <source>Lembar informasi data pribadi: {path}.</source>
         <translation>Personal data information sheets: {path}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="409"/>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="448"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="470"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="550"/>
         <source>Menyiapkan kartu…</source>
         <translation>Preparing cards…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="432"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="496"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="532"/>
         <source>{n} kartu dikirim ke pencetak.</source>
         <translation>{n} cards sent to the printer.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="435"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="499"/>
         <source>Mencetak kartu…</source>
         <translation>Printing cards…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="445"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="514"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="564"/>
+        <source>Balik kertas</source>
+        <translation>Turn the paper over</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="515"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="564"/>
+        <source>Cetak sisi belakang</source>
+        <translation>Print the backs</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="515"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="565"/>
+        <source>Batal</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="517"/>
+        <source>Sisi belakang tidak dicetak; kartu ini tidak dicatat sebagai sudah dicetak.</source>
+        <translation>The backs were not printed; these cards are not recorded as printed.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="535"/>
+        <source>Mencetak sisi belakang…</source>
+        <translation>Printing the backs…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="537"/>
+        <source>Mencetak sisi depan…</source>
+        <translation>Printing the fronts…</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="547"/>
         <source>dicetak</source>
         <translation>printed</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="572"/>
+        <source>Sisi belakang dicetak mulai dari lembar terakhir.</source>
+        <translation>The backs are printed from the last sheet first.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="574"/>
+        <source>Sisi belakang dicetak mulai dari lembar pertama.</source>
+        <translation>The backs are printed from the first sheet.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="576"/>
+        <source>Sisi depan {n} lembar sudah dikirim ke pencetak.
+
+1. Tunggu sampai semua lembar keluar. Ambil tumpukannya tanpa mengubah urutan.
+2. Balik tumpukan pada sisi panjangnya (seperti membalik halaman buku), sehingga sisi yang kosong akan dicetak dan bagian atas kartu tetap masuk lebih dulu.
+3. Masukkan kembali ke baki kertas, lalu klik &quot;Cetak sisi belakang&quot;.
+
+{order} Belum yakin cara memasukkan kertas pada pencetak ini? Uji dulu dengan halaman kalibrasi: bingkai kedua sisi harus berimpit bila diterawang.</source>
+        <translation>The fronts of {n} sheets were sent to the printer.
+
+1. Wait until every sheet is out. Take the stack without changing its order.
+2. Turn the stack over on its long edge (as a page of a book is turned), so that the blank side is printed and the top of the cards still goes in first.
+3. Put it back into the paper tray, then click &quot;Cetak sisi belakang&quot;.
+
+{order} Not sure how this printer takes the paper? Try it first with the calibration page: the frames of both sides must coincide when held against the light.</translation>
     </message>
 </context>
 <context>
@@ -2886,12 +2974,12 @@
 <context>
     <name>ListPrintDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="565"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="696"/>
         <source>Cetak daftar peserta</source>
         <translation>Print participant list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="566"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="697"/>
         <source>{n} peserta sesuai pencarian dan saringan</source>
         <translation>{n} participants matching the search and filters</translation>
     </message>
@@ -3171,17 +3259,17 @@ Database: {path}</translation>
 <context>
     <name>NoticePrintDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="587"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="718"/>
         <source>{n} lembar, satu untuk setiap peserta</source>
         <translation>{n} sheets, one per participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="591"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="722"/>
         <source>Satu lembar kosong untuk diisi tangan</source>
         <translation>One blank sheet to fill in by hand</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="594"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="725"/>
         <source>Cetak lembar informasi data pribadi</source>
         <translation>Print the personal data information sheet</translation>
     </message>
@@ -7038,47 +7126,47 @@ Trying again in {minutes} minutes.</translation>
 <context>
     <name>TablePrintDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="483"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="614"/>
         <source>Isi</source>
         <translation>Contents</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="484"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="615"/>
         <source>Kertas</source>
         <translation>Paper</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="486"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="617"/>
         <source>Pratinjau…</source>
         <translation>Preview…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="487"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="618"/>
         <source>Cetak…</source>
         <translation>Print…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="488"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="619"/>
         <source>Simpan PDF…</source>
         <translation>Save PDF…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="489"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="620"/>
         <source>Tutup</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="501"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="632"/>
         <source>Menyusun {title}…</source>
         <translation>Preparing {title}…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="504"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="635"/>
         <source>Simpan sebagai PDF</source>
         <translation>Save as PDF</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="516"/>
+        <location filename="../../kudus_desktop/gui/village/print_dialogs.py" line="647"/>
         <source>{n} halaman ditulis ke {path}.</source>
         <translation>{n} pages written to {path}.</translation>
     </message>

@@ -54,3 +54,18 @@ def test_printer_offset_moves_everything_and_marks_stay_off_the_cards() -> None:
 def test_a_margin_too_wide_for_any_card_is_refused() -> None:
     with pytest.raises(ValueError):
         sheet_layout(Paper.A4, margin_mm=70)
+
+
+def test_the_backs_have_their_own_shift_apart_from_the_fronts() -> None:
+    """A sheet fed a second time (manual duplex) or turned in a duplex unit lands elsewhere than
+    its first side: the backs move by their own offsets, the fronts and marks by the fronts'."""
+    plain = sheet_layout(Paper.A4)
+    shifted = sheet_layout(Paper.A4, offset_x_mm=1.5, offset_y_mm=-0.5, back_offset_x_mm=-2.0, back_offset_y_mm=3.0)
+    for a, b in zip(plain.front, shifted.front, strict=True):
+        assert (b.x - a.x, b.y - a.y) == pytest.approx((1.5, -0.5))
+    for a, b in zip(plain.back, shifted.back, strict=True):
+        assert (b.x - a.x, b.y - a.y) == pytest.approx((-2.0, 3.0))
+    assert shifted.crop_marks[0].x1 - plain.crop_marks[0].x1 == pytest.approx(1.5)
+    same = sheet_layout(Paper.A4, offset_x_mm=1.5, offset_y_mm=-0.5)  # not measured apart: the fronts'
+    for a, b in zip(plain.back, same.back, strict=True):
+        assert (b.x - a.x, b.y - a.y) == pytest.approx((1.5, -0.5))

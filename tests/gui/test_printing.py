@@ -19,7 +19,7 @@ from pytestqt.qtbot import QtBot
 from kudus_desktop.core.enrolment.participants import ParticipantQuery, ParticipantService
 from kudus_desktop.core.office.accounts import AccountService
 from kudus_desktop.core.reports.printouts import participant_list
-from kudus_desktop.core.rules.card_layout import CARD_W_MM, Paper, folded_layout
+from kudus_desktop.core.rules.card_layout import CARD_W_MM, Paper, folded_layout, sheet_layout
 from kudus_desktop.core.storage.signing import load_public_key, public_key_pem, verify_payload
 from kudus_desktop.core.village.cards import CardScope, CardService
 from kudus_desktop.gui.record_table import RecordTable
@@ -476,3 +476,97 @@ def test_cards_for_a_printer_without_duplex_sit_front_beside_back_on_one_side(
         image = next(tmp_path.glob("l*.png"))
         found = subprocess.run(["zbarimg", "-q", "--raw", str(image)], capture_output=True, text=True, check=False)
         assert sorted(line for line in found.stdout.splitlines() if line) == sorted(c.qr_text for c in batch.cards[:5])
+
+
+def _print_to(monkeypatch: pytest.MonkeyPatch, target: Path) -> None:
+    def accept(dialog: QPrintDialog) -> int:
+        dialog.printer().setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        dialog.printer().setOutputFileName(str(target))
+        return QDialog.DialogCode.Accepted.value
+
+    monkeypatch.setattr(QPrintDialog, "exec", accept)
+
+
+@pytest.mark.parametrize("last_first", [False, True])
+def test_manual_duplex_prints_the_fronts_then_after_the_turn_the_backs_and_logs_the_cards_last(
+    qtbot: QtBot, tmp_path: Path, service: ParticipantService, monkeypatch: pytest.MonkeyPatch, last_first: bool
+) -> None:
+    """A printer without duplex: the fronts of every sheet go out, the clerk reads how to turn the
+    stack over and says when, the backs follow on the same sheets (from the last sheet when that
+    printer wants it), shifted by their own offsets; only then are the cards logged as printed."""
+    enrol(service, 11)
+    output = tmp_path / "printer-output.pdf"
+    _print_to(monkeypatch, output)
+    turns: list[str] = []
+
+    def turn_over(box: Any) -> int:
+        text = box.text()
+        turns.append(text)
+        if text.startswith("Sisi depan"):  # the sheets are out: the clerk takes them and turns them
+            output.rename(tmp_path / "fronts.pdf")
+            next(b for b in box.buttons() if b.text() == "Cetak sisi belakang").click()
+        return 0
+
+    from PySide6.QtWidgets import QMessageBox
+
+    monkeypatch.setattr(QMessageBox, "exec", turn_over)
+    profile = AccountService(service.db).profile()
+    dialog = CardPrintDialog(service, profile, [], None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.sides.setCurrentIndex(dialog.sides.findData("manual"))
+    assert dialog.back_row.isVisible() and dialog.backs_reversed.isVisible()
+    dialog.back_x.setValue(-2.0)
+    dialog.backs_reversed.setChecked(last_first)
+    dialog.print_button.click()
+    until(qtbot, lambda: not dialog.isVisible())
+
+    assert "Sisi depan 2 lembar sudah dikirim ke pencetak." in turns[0]
+    assert ("mulai dari lembar terakhir" in turns[0]) is last_first
+    fronts, backs = page_texts(tmp_path / "fronts.pdf"), page_texts(output)
+    assert [t.count("JAMINAN SOSIAL KETENAGAKERJAAN") for t in fronts] == [10, 1]
+    assert all("MANFAAT PERLINDUNGAN" not in t for t in fronts)
+    expected = [1, 10] if last_first else [10, 1]
+    assert [t.count("MANFAAT PERLINDUNGAN") for t in backs] == expected
+    assert all("JAMINAN SOSIAL KETENAGAKERJAAN" not in t for t in backs)
+    assert CardService(service.db, service, profile).unprinted_count() == 0
+    assert turns[-1] == "11 kartu dikirim ke pencetak."
+
+
+def test_manual_duplex_given_up_at_the_turn_logs_no_card(
+    qtbot: QtBot, tmp_path: Path, service: ParticipantService, monkeypatch: pytest.MonkeyPatch, message_boxes: list[str]
+) -> None:
+    enrol(service, 3)
+    _print_to(monkeypatch, tmp_path / "out.pdf")
+    profile = AccountService(service.db).profile()
+    dialog = CardPrintDialog(service, profile, [], None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.sides.setCurrentIndex(dialog.sides.findData("manual"))
+    dialog.print_button.click()
+    until(qtbot, lambda: any("tidak dicatat" in m for m in message_boxes))  # the turn answered "Batal"
+    assert message_boxes[0].startswith("Sisi depan 1 lembar")
+    assert CardService(service.db, service, profile).unprinted_count() == 3
+    assert dialog.isVisible()
+
+
+def test_each_printer_keeps_its_sides_and_both_shifts(qtbot: QtBot, service: ParticipantService) -> None:
+    enrol(service, 1)
+    profile = AccountService(service.db).profile()
+    first = CardPrintDialog(service, profile, [], None)
+    qtbot.addWidget(first)
+    first.sides.setCurrentIndex(first.sides.findData("manual"))
+    first.offset_x.setValue(1.5)
+    first.back_y.setValue(-2.5)
+    first.backs_reversed.setChecked(True)
+    first.close()
+    again = CardPrintDialog(service, profile, [], None)
+    qtbot.addWidget(again)
+    again.show()
+    assert again.sides_choice().value == "manual"
+    assert (again.offset_x.value(), again.back_y.value(), again.backs_reversed.isChecked()) == (1.5, -2.5, True)
+    layout = again.layout_now()
+    plain = sheet_layout(Paper(again.paper_choice()))
+    assert layout.back[0].y - plain.back[0].y == pytest.approx(-2.5)
+    again.sides.setCurrentIndex(again.sides.findData("lipat"))
+    assert not again.back_row.isVisible()  # a folded card's back prints beside its front

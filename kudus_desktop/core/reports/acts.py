@@ -61,14 +61,31 @@ def card_run(
 ) -> CardRun:
     """Cards for ``ids`` drawn by ``draw_cards(batch, progress, cancelled)`` (returning its pages),
     then, when ``draw_notices`` is given, one information sheet per carded person; logged last."""
+    batch = start_card_run(cards, ids, reason, cancelled=cancelled)
+    pages = draw_cards(batch, progress, cancelled)
+    finish_card_run(cards, batch, reason, draw_notices)
+    return CardRun(batch, pages)
+
+
+def start_card_run(
+    cards: CardService, ids: Sequence[int], reason: str, *, cancelled: CancelCheck = never_cancelled
+) -> CardBatch:
+    """The cards to draw, refused before any is drawn when reprints come without a reason. A
+    run printed in two passes (manual duplex) starts here and finishes with :func:`finish_card_run`
+    once the backs are out, so cards whose backs were never printed are not logged."""
     batch = cards.prepare(ids, cancelled=cancelled)
     if batch.reprints and not " ".join(reason.split()):
         raise KudusError("card_reprint_reason", count=len(batch.reprints))
-    pages = draw_cards(batch, progress, cancelled)
+    return batch
+
+
+def finish_card_run(
+    cards: CardService, batch: CardBatch, reason: str, draw_notices: Callable[[list[Notice]], object] | None = None
+) -> None:
+    """The information sheets (when asked for) and the print log of a drawn run."""
     if draw_notices is not None:
         draw_notices(notices_for(cards.service, cards.profile, [c.participant_id for c in batch.cards]))
     cards.record_print(batch, reason)
-    return CardRun(batch, pages)
 
 
 def list_printed(service: ParticipantService, table: PrintedTable, where: str) -> None:

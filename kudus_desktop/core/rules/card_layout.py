@@ -3,7 +3,9 @@
 CR80 cards (85.60 x 53.98 mm) are laid out edge to edge in a grid centred on A4 or F4, so one
 cut serves two cards; crop marks sit in the margin on every grid line. The back of a sheet is
 the front mirrored left-right, which lines up when the printer flips on the long edge. Each
-printer's measured shift is added to every position.
+printer's measured shift is added to every position, the backs' shift apart from the fronts'.
+Without duplex the same sheets print in two passes (manual duplex: the fronts, then the clerk
+turns the stack over and the backs follow).
 
 For a printer without duplex, the fold-over layout puts each card's back beside its front on
 one side of the sheet: cut the pair out, fold on the middle line, and the back sits behind the
@@ -64,10 +66,30 @@ class SheetLayout:
         return len(self.front)
 
 
+class CardSides(StrEnum):
+    """How a card's two sides reach the paper."""
+
+    DUPLEX = "dupleks"  # the printer prints both sides of the sheet (long-edge duplex)
+    MANUAL = "manual"  # fronts first; the clerk turns the stack over and the backs follow
+    FOLDED = "lipat"  # front and back side by side on one side, folded (folded_layout)
+
+
 def sheet_layout(
-    paper: Paper, *, margin_mm: float = 5.0, offset_x_mm: float = 0.0, offset_y_mm: float = 0.0, mark_mm: float = 4.0
+    paper: Paper,
+    *,
+    margin_mm: float = 5.0,
+    offset_x_mm: float = 0.0,
+    offset_y_mm: float = 0.0,
+    back_offset_x_mm: float | None = None,
+    back_offset_y_mm: float | None = None,
+    mark_mm: float = 4.0,
 ) -> SheetLayout:
-    """The grid of cards that fits inside ``margin_mm`` of every edge (printers cannot print there)."""
+    """The grid of cards that fits inside ``margin_mm`` of every edge (printers cannot print there).
+
+    The backs have their own shift (the front's when not given): a sheet fed a second time, or
+    turned inside a duplex unit, rarely lands where the first side did."""
+    back_x = offset_x_mm if back_offset_x_mm is None else back_offset_x_mm
+    back_y = offset_y_mm if back_offset_y_mm is None else back_offset_y_mm
     width, height = PAPER_MM[paper]
     columns = int((width - 2 * margin_mm) // CARD_W_MM)
     rows = int((height - 2 * margin_mm) // CARD_H_MM)
@@ -82,7 +104,7 @@ def sheet_layout(
     )
     # Long-edge duplex: the sheet turns about its vertical axis, so a card's back sits mirrored.
     back = tuple(
-        Slot(width - (left + c * CARD_W_MM) - CARD_W_MM + offset_x_mm, top + r * CARD_H_MM + offset_y_mm)
+        Slot(width - (left + c * CARD_W_MM) - CARD_W_MM + back_x, top + r * CARD_H_MM + back_y)
         for r in range(rows)
         for c in range(columns)
     )

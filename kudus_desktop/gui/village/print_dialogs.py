@@ -7,6 +7,7 @@ thread with progress and Cancel; only the preview paints on the GUI thread, as Q
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -35,15 +36,15 @@ from PySide6.QtWidgets import (
 
 from kudus_desktop.core.enrolment.participants import ParticipantQuery, ParticipantService
 from kudus_desktop.core.errors import KudusError
-from kudus_desktop.core.reports.acts import card_run, list_printed, notices_printed
+from kudus_desktop.core.reports.acts import card_run, finish_card_run, list_printed, notices_printed, start_card_run
 from kudus_desktop.core.reports.notice import Notice, notices_beside, notices_for
 from kudus_desktop.core.reports.printouts import PrintedTable, participant_list
-from kudus_desktop.core.rules.card_layout import Paper, SheetLayout, folded_layout, sheet_layout
+from kudus_desktop.core.rules.card_layout import CardSides, Paper, SheetLayout, folded_layout, sheet_layout
 from kudus_desktop.core.rules.dates import format_number, format_stamp
 from kudus_desktop.core.rules.records import OfficeProfile
 from kudus_desktop.core.village.cards import CardAction, CardBatch, CardScope, CardService, StaleCard
 from kudus_desktop.gui import preferences
-from kudus_desktop.gui.messages import code_text, inform, show_error
+from kudus_desktop.gui.messages import ask, code_text, inform, show_error
 from kudus_desktop.gui.ops import run_db, run_job
 from kudus_desktop.gui.record_table import Col, RecordTable
 from kudus_desktop.render.cards import paint_calibration, paint_cards, write_cards_pdf
@@ -185,32 +186,44 @@ class CardPrintDialog(QDialog):
         self.printer.addItem(self.tr("Simpan sebagai PDF"), PDF_TARGET)
         default_printer = QPrinterInfo.defaultPrinterName()
         self.printer.setCurrentIndex(max(self.printer.findData(default_printer), 0))
-        self.offset_x = self._offset_box()
-        self.offset_y = self._offset_box()
-        offsets = QHBoxLayout()
-        offsets.addWidget(QLabel(self.tr("ke kanan")))
-        offsets.addWidget(self.offset_x)
-        offsets.addSpacing(12)
-        offsets.addWidget(QLabel(self.tr("ke bawah")))
-        offsets.addWidget(self.offset_y)
-        offsets.addStretch(1)
+        self.offset_x, self.offset_y = self._offset_box(), self._offset_box()
+        self.back_x, self.back_y = self._offset_box(), self._offset_box()
+        self.back_x.setObjectName("backOffsetX")
+        self.back_y.setObjectName("backOffsetY")
         self.calibrate_button = QPushButton(self.tr("Halaman kalibrasi…"))
-        offsets.addWidget(self.calibrate_button)
 
-        # A printer without duplex prints each back beside its front, to be folded.
+        # Each printer keeps its own way of printing both sides: duplex, two passes (the clerk
+        # turns the stack over), or the back beside the front to be folded.
         self.sides = QComboBox()
         self.sides.setObjectName("cardSides")
-        self.sides.addItem(self.tr("Bolak-balik: belakang di halaman berikutnya (dupleks, sisi panjang)"), False)
-        self.sides.addItem(self.tr("Satu sisi: depan dan belakang berdampingan, lalu dilipat"), True)
+        self.sides.addItem(self.tr("Bolak-balik otomatis (dupleks, sisi panjang)"), CardSides.DUPLEX.value)
+        self.sides.addItem(self.tr("Bolak-balik manual: depan dulu, lalu kertas dibalik"), CardSides.MANUAL.value)
+        self.sides.addItem(self.tr("Satu sisi: depan dan belakang berdampingan, lalu dilipat"), CardSides.FOLDED.value)
         self.sides.setToolTip(
-            self.tr("Untuk printer tanpa cetak bolak-balik: potong pasangan kartu pada tanda potong, lipat pada garis "
+            self.tr("Manual: pencetak tanpa dupleks mencetak semua sisi depan, Anda membalik tumpukan kertas, lalu "
+                    "sisi belakang menyusul. Dilipat: potong pasangan kartu pada tanda potong, lipat pada garis "
                     "putus-putus \"lipat di sini\", lalu laminasi.")
         )  # fmt: skip
+        self.backs_reversed = QCheckBox(self.tr("Sisi belakang mulai dari lembar terakhir"))
+        self.backs_reversed.setObjectName("backsReversed")
+        self.backs_reversed.setToolTip(
+            self.tr("Centang bila pada pencetak ini lembar terakhir yang harus dicetak lebih dulu setelah tumpukan "
+                    "dibalik (uji dengan halaman kalibrasi).")
+        )  # fmt: skip
+        self.back_label = QLabel(self.tr("Geser belakang (mm)"))
+        self.back_row = QWidget()
+        back_offsets = self._offset_row(self.back_x, self.back_y)
+        back_offsets.addWidget(self.backs_reversed)
+        back_offsets.setContentsMargins(0, 0, 0, 0)
+        self.back_row.setLayout(back_offsets)
+        front_offsets = self._offset_row(self.offset_x, self.offset_y)
+        front_offsets.addWidget(self.calibrate_button)
         form = QFormLayout()
         form.addRow(self.tr("Kertas"), self.paper)
         form.addRow(self.tr("Pencetak"), self.printer)
-        form.addRow(self.tr("Geser cetakan (mm)"), offsets)
         form.addRow(self.tr("Sisi kartu"), self.sides)
+        form.addRow(self.tr("Geser depan (mm)"), front_offsets)
+        form.addRow(self.back_label, self.back_row)
 
         self.reprint_label = QLabel()
         self.reprint_label.setWordWrap(True)
@@ -246,12 +259,13 @@ class CardPrintDialog(QDialog):
         layout.addWidget(buttons)
 
         self.scope_group.buttonToggled.connect(self._scope_changed)
-        self.printer.currentIndexChanged.connect(self._load_offsets)
+        self.printer.currentIndexChanged.connect(self._load_printer)
         self.paper.currentIndexChanged.connect(self._paper_changed)
-        self.sides.currentIndexChanged.connect(self._paper_changed)
-        self.offset_x.valueChanged.connect(self._save_offsets)
-        self.offset_y.valueChanged.connect(self._save_offsets)
-        self._load_offsets()
+        self.sides.currentIndexChanged.connect(self._sides_changed)
+        for box in (self.offset_x, self.offset_y, self.back_x, self.back_y):
+            box.valueChanged.connect(self._save_printer)
+        self.backs_reversed.toggled.connect(self._save_printer)
+        self._load_printer()
         self._paper_changed()
         self._scope_changed()
         run_db(self, self.cards.stale_cards, self._stale_loaded)
@@ -296,6 +310,16 @@ class CardPrintDialog(QDialog):
         dialog.open()
         self.stale_dialog = dialog
 
+    def _offset_row(self, x: QDoubleSpinBox, y: QDoubleSpinBox) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.addWidget(QLabel(self.tr("ke kanan")))
+        row.addWidget(x)
+        row.addSpacing(12)
+        row.addWidget(QLabel(self.tr("ke bawah")))
+        row.addWidget(y)
+        row.addStretch(1)
+        return row
+
     def _offset_box(self) -> QDoubleSpinBox:
         box = QDoubleSpinBox()
         box.setRange(-15.0, 15.0)
@@ -336,30 +360,65 @@ class CardPrintDialog(QDialog):
     def _paper_changed(self, *_: Any) -> None:
         paper = self.paper_choice()
         preferences.set_card_paper(paper.value)
-        if self.folded():
+        sides = self.sides_choice()
+        if sides == CardSides.FOLDED:
             text = self.tr("{n} kartu per lembar {paper}, satu sisi: potong tiap pasangan, lipat pada garis tengah.")
+        elif sides == CardSides.MANUAL:
+            text = self.tr(
+                "{n} kartu per lembar {paper}; semua sisi depan dicetak dulu, lalu aplikasi memandu membalik kertas "
+                "untuk sisi belakang."
+            )
         else:
             text = self.tr(
                 "{n} kartu per lembar {paper}; bagian belakang di halaman berikutnya (bolak-balik, sisi panjang)."
             )
         self.per_sheet.setText(text.format(n=self.layout_now().per_sheet, paper=paper.value))
 
-    def _load_offsets(self, *_: Any) -> None:
-        x, y = preferences.printer_offsets(self.printer_name())
-        for box, value in ((self.offset_x, x), (self.offset_y, y)):
-            box.blockSignals(True)
-            box.setValue(value)
-            box.blockSignals(False)
+    def _sides_changed(self, *_: Any) -> None:
+        sides = self.sides_choice()
+        for w in (self.back_label, self.back_row):
+            w.setVisible(sides != CardSides.FOLDED)  # a folded card's back is on the front's side
+        self.backs_reversed.setVisible(sides == CardSides.MANUAL)
+        self._save_printer()
+        self._paper_changed()
 
-    def _save_offsets(self, *_: Any) -> None:
-        preferences.set_printer_offsets(self.printer_name(), self.offset_x.value(), self.offset_y.value())
+    def _load_printer(self, *_: Any) -> None:
+        """What this printer was last set to: its shifts, how it prints both sides."""
+        name = self.printer_name()
+        (x, y), (bx, by) = preferences.printer_offsets(name), preferences.printer_back_offsets(name)
+        widgets: tuple[QWidget, ...] = (self.offset_x, self.offset_y, self.back_x, self.back_y, self.sides,
+                                        self.backs_reversed)  # fmt: skip
+        for w in widgets:
+            w.blockSignals(True)
+        for box, value in ((self.offset_x, x), (self.offset_y, y), (self.back_x, bx), (self.back_y, by)):
+            box.setValue(value)
+        self.sides.setCurrentIndex(max(self.sides.findData(preferences.printer_sides(name)), 0))
+        self.backs_reversed.setChecked(preferences.printer_backs_reversed(name))
+        for w in widgets:
+            w.blockSignals(False)
+        self._sides_changed()
+
+    def _save_printer(self, *_: Any) -> None:
+        name = self.printer_name()
+        preferences.set_printer_offsets(name, self.offset_x.value(), self.offset_y.value())
+        preferences.set_printer_back_offsets(name, self.back_x.value(), self.back_y.value())
+        preferences.set_printer_sides(name, self.sides_choice().value)
+        preferences.set_printer_backs_reversed(name, self.backs_reversed.isChecked())
+
+    def sides_choice(self) -> CardSides:
+        return CardSides(self.sides.currentData())
 
     def folded(self) -> bool:
-        return bool(self.sides.currentData())
+        return self.sides_choice() == CardSides.FOLDED
 
     def layout_now(self) -> SheetLayout:
-        make = folded_layout if self.folded() else sheet_layout
-        return make(self.paper_choice(), offset_x_mm=self.offset_x.value(), offset_y_mm=self.offset_y.value())
+        paper, x, y = self.paper_choice(), self.offset_x.value(), self.offset_y.value()
+        if self.folded():
+            return folded_layout(paper, offset_x_mm=x, offset_y_mm=y)
+        return sheet_layout(
+            paper, offset_x_mm=x, offset_y_mm=y, back_offset_x_mm=self.back_x.value(),
+            back_offset_y_mm=self.back_y.value(),
+        )  # fmt: skip
 
     def _reason_ok(self) -> bool:
         if self._reprints and not self.reason.text().strip():
@@ -387,13 +446,15 @@ class CardPrintDialog(QDialog):
             return
         ids, paper, reason = self.ids(), self.paper_choice(), self.reason.text()
         x, y, folded = self.offset_x.value(), self.offset_y.value(), self.folded()
+        bx, by = self.back_x.value(), self.back_y.value()
         notice_path = notices_beside(target) if self.with_notice.isChecked() else None
 
         def job(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> CardBatch:
             return card_run(
                 self.cards, ids, reason,
                 lambda batch, p, c: write_cards_pdf(
-                    target, batch, paper, offset_x=x, offset_y=y, folded=folded, progress=p, cancelled=c
+                    target, batch, paper, offset_x=x, offset_y=y, back_x=bx, back_y=by, folded=folded, progress=p,
+                    cancelled=c,
                 ),
                 (lambda notices: write_notices_pdf(notice_path, notices, paper)) if notice_path else None,
                 progress=progress, cancelled=cancelled,
@@ -415,6 +476,9 @@ class CardPrintDialog(QDialog):
         dialog = QPrintDialog(printer, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
+        if self.sides_choice() == CardSides.MANUAL:
+            self._print_two_passes(printer)
+            return
         ids, layout, reason = self.ids(), self.layout_now(), self.reason.text()
         with_notice, paper = self.with_notice.isChecked(), self.paper_choice()
 
@@ -434,6 +498,44 @@ class CardPrintDialog(QDialog):
 
         run_job(self, self.tr("Mencetak kartu…"), job, done)
 
+    def _print_two_passes(self, printer: QPrinter) -> None:
+        """Manual duplex: every front, then, once the clerk has turned the stack over and said
+        so, every back on the same sheets. The cards are logged as printed after the backs."""
+        ids, layout, reason = self.ids(), self.layout_now(), self.reason.text()
+        with_notice, paper, reverse = self.with_notice.isChecked(), self.paper_choice(), self.backs_reversed.isChecked()
+
+        def fronts(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> CardBatch:
+            batch = start_card_run(self.cards, ids, reason, cancelled=cancelled)
+            paint_cards(printer, batch, layout, progress=progress, cancelled=cancelled, sides="fronts")
+            return batch
+
+        def backs(batch: CardBatch) -> None:
+            sheets = math.ceil(len(batch.cards) / layout.per_sheet)
+            if not ask(self, self.tr("Balik kertas"), turn_over_text(sheets, reverse),
+                       self.tr("Cetak sisi belakang"), self.tr("Batal")):  # fmt: skip
+                inform(self, self.tr("Kartu"), self.tr(
+                    "Sisi belakang tidak dicetak; kartu ini tidak dicatat sebagai sudah dicetak."))  # fmt: skip
+                return
+
+            def job(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> CardBatch:
+                paint_cards(printer, batch, layout, progress=progress, cancelled=cancelled, sides="backs",
+                            backs_last_sheet_first=reverse)  # fmt: skip
+                notices = (
+                    (lambda n: paint_notices(make_printer(printer.printerName(), paper), n, paper))
+                    if with_notice
+                    else None
+                )
+                finish_card_run(self.cards, batch, reason, notices)
+                return batch
+
+            def done(batch: CardBatch) -> None:
+                inform(self, self.tr("Kartu"), self.tr("{n} kartu dikirim ke pencetak.").format(n=len(batch.cards)))
+                self.accept()
+
+            run_job(self, self.tr("Mencetak sisi belakang…"), job, done)
+
+        run_job(self, self.tr("Mencetak sisi depan…"), fronts, backs)
+
     def preview_cards(self) -> None:
         # Looking needs no reason; printing from the preview does, so without one it is a look only.
         printable = not self._reprints or bool(self.reason.text().strip())
@@ -450,8 +552,37 @@ class CardPrintDialog(QDialog):
 
     def calibration(self) -> None:
         paper, x, y = self.paper_choice(), self.offset_x.value(), self.offset_y.value()
+        bx, by = self.back_x.value(), self.back_y.value()
         printer = make_printer(self.printer_name(), paper)
-        preview(self, printer, lambda device: paint_calibration(device, paper, x, y))
+        if self.sides_choice() != CardSides.MANUAL:
+            preview(self, printer, lambda device: paint_calibration(device, paper, x, y, back_x=bx, back_y=by))
+            return
+        # Manual duplex is learnt on the calibration sheet: its front, the turn, its back.
+        if QPrintDialog(printer, self).exec() != QDialog.DialogCode.Accepted:
+            return
+        paint_calibration(printer, paper, x, y, sides="fronts")
+        if ask(self, self.tr("Balik kertas"), turn_over_text(1, False), self.tr("Cetak sisi belakang"),
+               self.tr("Batal")):  # fmt: skip
+            paint_calibration(printer, paper, x, y, back_x=bx, back_y=by, sides="backs")
+
+
+def turn_over_text(sheets: int, last_first: bool) -> str:
+    """What the clerk does between the passes of manual duplex."""
+    order = (
+        QCoreApplication.translate("CardPrintDialog", "Sisi belakang dicetak mulai dari lembar terakhir.")
+        if last_first
+        else QCoreApplication.translate("CardPrintDialog", "Sisi belakang dicetak mulai dari lembar pertama.")
+    )
+    return QCoreApplication.translate(
+        "CardPrintDialog",
+        "Sisi depan {n} lembar sudah dikirim ke pencetak.\n\n"
+        "1. Tunggu sampai semua lembar keluar. Ambil tumpukannya tanpa mengubah urutan.\n"
+        "2. Balik tumpukan pada sisi panjangnya (seperti membalik halaman buku), sehingga sisi yang kosong "
+        "akan dicetak dan bagian atas kartu tetap masuk lebih dulu.\n"
+        '3. Masukkan kembali ke baki kertas, lalu klik "Cetak sisi belakang".\n\n'
+        "{order} Belum yakin cara memasukkan kertas pada pencetak ini? Uji dulu dengan halaman kalibrasi: "
+        "bingkai kedua sisi harus berimpit bila diterawang.",
+    ).format(n=sheets, order=order)
 
 
 class TablePrintDialog(QDialog):
