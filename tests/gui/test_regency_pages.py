@@ -223,3 +223,26 @@ def test_f1_on_a_regency_page_opens_the_operators_section(qtbot: QtBot, regency_
         shown = guide.current_section()
         assert shown is not None and (shown.title, shown.slug) == (heading, topic(Mode.KABUPATEN, key))
         guide.close()
+
+
+def test_regency_lists_show_dates_one_way(qtbot: QtBot, regency_window: MainWindow) -> None:
+    """The village table's last contact read 2026-12-04 21:07 where every other list says 04/12/2026 21:07."""
+    import re
+
+    from PySide6.QtWidgets import QTableView
+
+    stored = re.compile(r"\b\d{4}-\d{2}(-\d{2})?\b")
+    seen = 0
+    for key in ("beranda", "sinkronisasi", "ganda", "bpjs"):
+        regency_window.show_page(key)
+        settle(qtbot)
+        for view in regency_window.findChildren(QTableView):
+            model = view.model()
+            if not view.isVisible() or model is None:
+                continue
+            for row in range(min(model.rowCount(), 40)):
+                for col in range(model.columnCount()):
+                    text = str(model.index(row, col).data() or "")
+                    seen += 1
+                    assert not stored.search(text), f"{key}: {view.objectName()} shows {text!r}"
+    assert seen > 100

@@ -462,7 +462,7 @@ class RegencySyncPage(QWidget):
             [Col(self.tr("Kode"), lambda v: v.code), Col(self.tr("Desa"), lambda v: v.name),
              Col(self.tr("Kecamatan"), lambda v: v.kecamatan), Col(self.tr("Perangkat"), lambda v: v.devices),
              Col(self.tr("Paket terakhir"), lambda v: v.last_seq or ""),
-             Col(self.tr("Kontak terakhir"), lambda v: v.last_contact or ""),
+             Col(self.tr("Kontak terakhir"), lambda v: format_stamp(v.last_contact)),
              Col(self.tr("Peserta aktif"), lambda v: v.active),
              Col(self.tr("Paket hilang"),
                  lambda v: f"{v.missing_count}: {format_ranges(v.missing)}" if v.missing_count else ""),
