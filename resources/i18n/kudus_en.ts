@@ -979,57 +979,57 @@
 <context>
     <name>DashboardPage</name>
     <message>
-        <location filename="../../kudus_desktop/gui/village/dashboard_page.py" line="25"/>
+        <location filename="../../kudus_desktop/gui/village/dashboard_page.py" line="26"/>
         <source>Beranda</source>
         <translation>Home</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/dashboard_page.py" line="32"/>
+        <location filename="../../kudus_desktop/gui/village/dashboard_page.py" line="33"/>
         <source>Desa {desa}, Kecamatan {kec}</source>
         <translation>Village {desa}, District {kec}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/dashboard_page.py" line="36"/>
+        <location filename="../../kudus_desktop/gui/village/dashboard_page.py" line="37"/>
         <source>Peserta aktif</source>
         <translation>Active participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/dashboard_page.py" line="37"/>
+        <location filename="../../kudus_desktop/gui/village/dashboard_page.py" line="38"/>
         <source>Baru bulan ini</source>
         <translation>New this month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/dashboard_page.py" line="38"/>
+        <location filename="../../kudus_desktop/gui/village/dashboard_page.py" line="39"/>
         <source>Berhenti bulan ini</source>
         <translation>Ended this month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/dashboard_page.py" line="39"/>
+        <location filename="../../kudus_desktop/gui/village/dashboard_page.py" line="40"/>
         <source>Perkiraan iuran sebulan</source>
         <translation>Estimated monthly premium</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/dashboard_page.py" line="47"/>
+        <location filename="../../kudus_desktop/gui/village/dashboard_page.py" line="48"/>
         <source>Peserta aktif per kategori</source>
         <translation>Active participants by category</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/dashboard_page.py" line="64"/>
+        <location filename="../../kudus_desktop/gui/village/dashboard_page.py" line="65"/>
         <source>Belum ada peserta. Buka halaman Peserta untuk mendaftarkan pekerja rentan, RT/RW, Linmas, anggota BPD dan perangkat desa.</source>
         <translation>No participants yet. Open the Participants page to enrol vulnerable workers, RT/RW heads, Linmas, BPD members and village officials.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/dashboard_page.py" line="91"/>
+        <location filename="../../kudus_desktop/gui/village/dashboard_page.py" line="103"/>
         <source>{n} sudah berhenti</source>
         <translation>{n} ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/dashboard_page.py" line="93"/>
+        <location filename="../../kudus_desktop/gui/village/dashboard_page.py" line="105"/>
         <source>mulai {month}</source>
         <translation>starting {month}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/village/dashboard_page.py" line="99"/>
+        <location filename="../../kudus_desktop/gui/village/dashboard_page.py" line="114"/>
         <source>{n} × {rate} (JKK + JKM)</source>
         <translation>{n} × {rate} (JKK + JKM)</translation>
     </message>

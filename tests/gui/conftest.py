@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -11,14 +13,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QDialog, QMessageBox
+from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from kudus_desktop.core.enrolment.participants import ParticipantService
 from kudus_desktop.core.rules.records import UserView
 from kudus_desktop.core.storage.db import Database
-from kudus_desktop.gui import ops
+from kudus_desktop.gui import app as app_module
+from kudus_desktop.gui import ops, preferences
 from kudus_desktop.gui.main_window import MainWindow
 from kudus_desktop.gui.theme import apply_theme
 from tests.conftest import TODAY
@@ -119,3 +122,19 @@ def drive(monkeypatch: pytest.MonkeyPatch, qtbot: QtBot) -> Callable[[type[QDial
         monkeypatch.setattr(cls, "exec", fake_exec)
 
     return install
+
+
+QT_TS = Path(__file__).resolve().parents[2] / "resources" / "i18n" / "qt_id.ts"
+
+
+@pytest.fixture
+def qt_indonesian(tmp_path: Path, qapp: QApplication, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Qt's own words (context menus, standard buttons, file and print dialogs) in Indonesian, from
+    the shipped translation built afresh, as the application installs it at start."""
+    qm = tmp_path / "qt_id.qm"
+    subprocess.run([Path(sys.executable).parent / "pyside6-lrelease", "-silent", QT_TS, "-qm", qm], check=True)
+    monkeypatch.setattr(app_module, "qt_translation_file", lambda _lang: qm)
+    translator = app_module.install_qt_translator(qapp, preferences.DEFAULT_LANGUAGE)
+    assert translator is not None
+    yield
+    QCoreApplication.removeTranslator(translator)

@@ -182,20 +182,6 @@ def test_the_window_opens_maximised_where_it_would_not_fit(db: Any, admin: Any, 
         assert (window.width(), window.height()) == (1280, 720)
 
 
-QT_TS = Path(__file__).resolve().parents[2] / "resources" / "i18n" / "qt_id.ts"
-
-
-@pytest.fixture
-def qt_indonesian(tmp_path: Path, qapp: QApplication, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    qm = tmp_path / "qt_id.qm"
-    subprocess.run([TOOLS / "pyside6-lrelease", "-silent", QT_TS, "-qm", qm], check=True)
-    monkeypatch.setattr(app_module, "qt_translation_file", lambda _lang: qm)
-    translator = app_module.install_qt_translator(qapp, preferences.DEFAULT_LANGUAGE)
-    assert translator is not None
-    yield
-    QCoreApplication.removeTranslator(translator)
-
-
 def test_qts_own_words_are_indonesian(qt_indonesian: None, qtbot: QtBot) -> None:
     """The context menu of every text field, the standard buttons and the print preview's tools:
     the English words a clerk met on every form."""

@@ -526,3 +526,22 @@ def test_a_name_cut_by_a_narrow_column_shows_whole_as_a_tooltip(
     assert tip_at(Column.NAME) == "Agus Jaya"
     header.resizeSection(Column.NIK, 30)
     assert tip_at(Column.NIK).startswith("NIK disamarkan"), "a cell's own tooltip is kept, even when cut"
+
+
+def test_beranda_says_so_when_no_rate_holds_this_month(qtbot: QtBot, window: MainWindow) -> None:
+    """The admin switched the month's only rate row off (Iuran > Tarif): Beranda said nothing and
+    raised on every refresh; now its premium card says why it has no figure."""
+    from kudus_desktop.core.rules.records import OpChanges
+    from kudus_desktop.core.village.premiums import PremiumService, RateKind
+
+    premiums = PremiumService(window.db, window.user, today=window.participants.today)
+    settle(qtbot)
+    assert window.dashboard_page.premium_card.value.text().startswith("Rp")
+    for rate in premiums.rates().rows:
+        if rate.kind == RateKind.TARIF:
+            premiums.set_rate_active(rate.id, False)
+    window.signals.changed.emit(OpChanges(participants=True))
+    settle(qtbot)
+    card = window.dashboard_page.premium_card
+    assert card.value.text() == "—"
+    assert card.note.text().startswith("Tidak ada tarif iuran yang berlaku untuk")

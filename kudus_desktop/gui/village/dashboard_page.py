@@ -8,8 +8,9 @@ from kudus_desktop.core.enrolment.participants import ParticipantService
 from kudus_desktop.core.rules.codes import Category
 from kudus_desktop.core.rules.dates import format_date_long, format_month, format_number, format_rupiah
 from kudus_desktop.core.rules.records import DashboardStats, OfficeProfile, OpChanges
-from kudus_desktop.core.village.premiums import PremiumService
+from kudus_desktop.core.village.premiums import PremiumError, PremiumEstimate, PremiumService
 from kudus_desktop.gui.messages import code_text
+from kudus_desktop.gui.ops import run_db
 from kudus_desktop.gui.signals import AppSignals
 from kudus_desktop.gui.widgets import MetricCard
 
@@ -83,7 +84,18 @@ class DashboardPage(QWidget):
             self.refresh()
 
     def refresh(self) -> None:
-        s = self.service.dashboard()
+        """The figures read on the database thread: at a million rows they are not instant."""
+        run_db(self, self._read, self._show)
+
+    def _read(self) -> tuple[DashboardStats, PremiumEstimate | None, str]:
+        stats = self.service.dashboard()
+        try:
+            return stats, self.premiums.estimate(), ""
+        except PremiumError as exc:  # no rate for this month (a row switched off): said, not a crash
+            return stats, None, str(exc)
+
+    def _show(self, read: tuple[DashboardStats, PremiumEstimate | None, str]) -> None:
+        s, estimate, problem = read
         self.stats = s
         self.subtitle.setText(f"{self.place} · {format_date_long(s.today)}")
         month = format_month(s.today.year, s.today.month)
@@ -93,13 +105,16 @@ class DashboardPage(QWidget):
         self.new_card.note.setText(self.tr("mulai {month}").format(month=month))
         self.ended_card.value.setText(format_number(s.ended_this_month))
         self.ended_card.note.setText(month)
-        estimate = self.premiums.estimate()
-        self.premium_card.value.setText(format_rupiah(estimate.total))
-        self.premium_card.note.setText(
-            self.tr("{n} × {rate} (JKK + JKM)").format(
-                n=format_number(estimate.people), rate=format_rupiah(estimate.rate)
+        if estimate is None:
+            self.premium_card.value.setText("—")
+            self.premium_card.note.setText(problem)
+        else:
+            self.premium_card.value.setText(format_rupiah(estimate.total))
+            self.premium_card.note.setText(
+                self.tr("{n} × {rate} (JKK + JKM)").format(
+                    n=format_number(estimate.people), rate=format_rupiah(estimate.rate)
+                )
             )
-        )
         top = max(s.active_by_category.values(), default=0) or 1
         for code, (bar, label) in self.category_bars.items():
             n = s.active_by_category.get(code, 0)
