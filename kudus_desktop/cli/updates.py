@@ -4,7 +4,6 @@ server, installs it and proves it with the selftest at the next start."""
 from __future__ import annotations
 
 import argparse
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +22,7 @@ def cmd_update_publish(args: argparse.Namespace) -> dict[str, Any]:
         )  # fmt: skip
     copied = ""
     if args.to:
-        target = Path(args.to) / path.name
-        shutil.copyfile(path, target)
-        copied = f"; disalin ke {target}"
+        copied = f"; disalin ke {updates.copy_update(path, Path(args.to))}"
     return {
         "file": str(path),
         "version": args.version,

@@ -453,6 +453,9 @@ MESSAGES: dict[str, str] = {
         "Pesan", "Skema terendah {found} tidak sah: versi ini mengenal skema 1 sampai {supported}."
     ),
     "update_unreadable": QT_TRANSLATE_NOOP("Pesan", "Berkas {name} tidak dapat dibaca: {reason}."),
+    "update_copy_failed": QT_TRANSLATE_NOOP(
+        "Pesan", "Pembaruan tidak dapat disalin ke {folder}: {reason}. Periksa flashdisk-nya lalu coba lagi."
+    ),
     "update_too_large": QT_TRANSLATE_NOOP(
         "Pesan", "Berkas {name} lebih besar dari pembaruan mana pun (paling besar {limit} MB). Berkas ditolak."
     ),

@@ -185,6 +185,23 @@ def publish(
     return target
 
 
+def copy_update(path: Path, folder: Path) -> Path:
+    """A published update copied to ``folder`` (a stick) as packages are: under a temporary name,
+    flushed to the device, then renamed, so a stick pulled midway holds no file a village takes."""
+    target = folder / path.name
+    part = folder / f"~{path.name}.tmp"
+    try:
+        with path.open("rb") as src, part.open("wb") as out:
+            shutil.copyfileobj(src, out, _CHUNK)
+            out.flush()
+            os.fsync(out.fileno())
+        part.replace(target)
+    except OSError as exc:
+        part.unlink(missing_ok=True)
+        raise UpdateError("update_copy_failed", folder=str(folder), reason=exc.strerror or str(exc)) from None
+    return target
+
+
 def published(data_dir: Path, tag: str, regency_sign: bytes) -> tuple[Path, UpdateInfo] | None:
     """The newest update kept for ``tag`` whose head the regency's own key verifies."""
     folder = data_dir / UPDATE_DIR / tag

@@ -424,12 +424,19 @@ class RegencySyncPage(QWidget):
             self.tr("Perangkat terdaftar tiap desa; cabut perangkat yang hilang atau dicuri.")
         )
         self.devices_button.clicked.connect(self.show_devices)
+        self.publish_button = QPushButton(self.tr("Terbitkan pembaruan…"))
+        self.publish_button.setObjectName("publishUpdateButton")
+        self.publish_button.setToolTip(
+            self.tr("Versi baru Kudus Desktop untuk desa, ditandatangani kunci kabupaten (lewat server atau flashdisk)")
+        )
+        self.publish_button.clicked.connect(self.publish_update)
+        self.publish_button.setVisible(user.role == Role.ADMIN)
         # Two rows, so that every button reads whole on a 1024-pixel screen: files, then devices.
         for b in (self.import_files_button, self.import_folder_button, self.receipts_button):
             row.addWidget(b)
         row.addStretch(1)
         devices_row = QHBoxLayout()
-        for b in (self.pending_button, self.devices_button):
+        for b in (self.pending_button, self.devices_button, self.publish_button):
             devices_row.addWidget(b)
         devices_row.addStretch(1)
         devices_row.addWidget(self.full_button)
@@ -682,6 +689,11 @@ class RegencySyncPage(QWidget):
                         "\"Lupa kata sandi admin…\".").format(path=target),
             ),
         )  # fmt: skip
+
+    def publish_update(self) -> None:
+        from kudus_desktop.gui.regency.publish_dialog import PublishUpdateDialog
+
+        PublishUpdateDialog(self.sync.db, self.sync.user, self).exec()
 
     def show_devices(self) -> None:
         run_db(self, self.sync.devices, lambda devices: DevicesDialog(self.sync, devices, self.signals, self).open())
