@@ -36,16 +36,23 @@ def test_roster_keeps_every_digit_and_has_the_signatory_block(
     assert export_roster(service, profile, out) == 4
     wb = openpyxl.load_workbook(out)
     ws = wb["Daftar Peserta"]
-    assert ws.freeze_panes == "A5"
-    assert "GETASPEJATEN" in str(ws["A1"].value)
-    header = [c.value for c in ws[4]]
+    # The office's letterhead first, centred across the sheet with a double rule under it.
+    assert [ws.cell(row=r, column=1).value for r in (1, 2, 3)] == [
+        "PEMERINTAH KABUPATEN KUDUS", "KECAMATAN JATI", "DESA GETASPEJATEN"
+    ]  # fmt: skip
+    assert "A1:" in " ".join(str(m) for m in ws.merged_cells.ranges)
+    assert ws["A3"].font.b and ws["A1"].alignment.horizontal == "center"
+    h = next(r for r in range(1, 20) if ws.cell(row=r, column=1).value == "No. Registrasi")
+    assert "GETASPEJATEN" in str(ws.cell(row=h - 3, column=1).value)  # the title under the letterhead
+    assert ws.freeze_panes == f"A{h + 1}"
+    header = [c.value for c in ws[h]]
     assert header[:4] == ["No. Registrasi", "NIK", "No. KK", "Nama Lengkap"]
-    niks = [ws.cell(row=r, column=2).value for r in range(5, 9)]
+    niks = [ws.cell(row=r, column=2).value for r in range(h + 1, h + 5)]
     assert sorted(niks) == sorted(enrolled)
     assert all(isinstance(n, str) for n in niks)
-    birth = ws.cell(row=5, column=6)
+    birth = ws.cell(row=h + 1, column=6)
     assert birth.value.date() == date(1980, 5, 12) and birth.number_format == "DD/MM/YYYY"
-    texts = [str(c.value) for row in ws.iter_rows(min_row=9) for c in row if c.value]
+    texts = [str(c.value) for row in ws.iter_rows(min_row=h + 5) for c in row if c.value]
     assert "Mengetahui," in texts and "Sutrisno" in texts and "KEPALA DESA GETASPEJATEN," in texts
     assert any(t.startswith("Getaspejaten, ") for t in texts)
     assert abs(ws.column_dimensions["D"].width - 28) < 1  # the name column as set (Excel adds its padding)
@@ -66,7 +73,8 @@ def test_the_roster_and_bpjs_list_print_on_the_offices_paper_one_page_wide(
     # fitToWidth absent is the format's default, 1 page wide
     assert ws.sheet_properties.pageSetUpPr.fitToPage and (ws.page_setup.fitToWidth or 1) == 1
     assert ws.page_setup.fitToHeight == 0, "as many pages long as it takes"
-    assert ws.print_title_rows == "$4:$4"
+    h = next(r for r in range(1, 20) if ws.cell(row=r, column=1).value == "No. Registrasi")
+    assert ws.print_title_rows == f"${h}:${h}", "the header row, under the letterhead, heads every page"
     wide = openpyxl.load_workbook(bpjs)["Pendaftaran"]
     assert wide.page_setup.paperSize == 9 and wide.page_setup.orientation == "landscape"
     assert wide.print_title_rows == "$1:$1"

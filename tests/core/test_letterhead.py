@@ -153,5 +153,7 @@ def test_pengaturan_keeps_it_and_the_printouts_sign_with_it(offices: dict[str, O
     out = tmp_path / "daftar.xlsx"
     export_roster(office.participants, profile, out)
     cells = [c.value for row in load_workbook(out).active.iter_rows() for c in row if c.value]
+    assert cells[:3] == ["PEMERINTAH KABUPATEN KUDUS", "KECAMATAN JATI", "DESA GETASPEJATEN"]
+    assert "NOMOR : 12/2026" in cells[:12], "the decree's annex block heads the spreadsheet as the printed list"
     at = cells.index("a.n. KEPALA DESA GETASPEJATEN")
     assert cells[at + 1 : at + 5] == ["SEKRETARIS DESA,", "Sutrisno", "Penata (III/c)", "NIP. 19750812 200003 1 004"]

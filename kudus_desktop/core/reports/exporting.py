@@ -25,7 +25,7 @@ from kudus_desktop.core.rules.card_layout import Paper
 from kudus_desktop.core.rules.codes import Category, Funding
 from kudus_desktop.core.rules.dates import check_clock, format_date_long, format_month
 from kudus_desktop.core.rules.labels import code_label, describe_issue, field_label
-from kudus_desktop.core.rules.letterhead import sign_place, signature_block
+from kudus_desktop.core.rules.letterhead import decree_annex, letterhead_lines, sign_place, signature_block
 from kudus_desktop.core.rules.nik import mask_nik
 from kudus_desktop.core.rules.progress import CancelCheck, Progress, never_cancelled
 from kudus_desktop.core.rules.records import OfficeProfile, OpChanges, ParticipantView
@@ -239,8 +239,10 @@ def export_roster(
     ids = service.query_ids(query)
     wb = _book(tmp, paper)
     sheet = wb.sheet("Daftar Peserta", ROSTER_COLUMNS)
-    sheet.freeze("A5")
-    sheet.landscape(header_row=4)
+    # On the office's paper, as the printed list: its letterhead, and the decree it belongs to.
+    above = sheet.letterhead(letterhead_lines(profile), decree_annex(profile))
+    sheet.freeze(f"A{above + 5}")
+    sheet.landscape(header_row=above + 4)
     title = f"DAFTAR PESERTA JAMINAN SOSIAL KETENAGAKERJAAN PEKERJA RENTAN DESA {profile.region_name.upper()}"
     sheet.text_rows([title], bold=True)
     sheet.text_rows([f"Kecamatan {profile.kecamatan_name}, Kabupaten Kudus · per {format_date_long(service.today())}"])

@@ -85,6 +85,25 @@ class Sheet:
         """The header row (1-based) printed again at the top of every page."""
         self.ws.repeat_rows(header_row - 1)
 
+    def letterhead(self, lines: Sequence[tuple[str, int]], annex: Sequence[tuple[str, str]] = ()) -> int:
+        """The office's letterhead centred across the sheet (weight 2 the office, 1 the governments
+        above it, 0 the address), a double rule under it, then a decree's annex block when the
+        list belongs to one, and a blank row; returns the rows written."""
+        last = max(len(self.columns) - 1, 0)
+        start = self.next_row
+        for n, (text, weight) in enumerate(lines):
+            style = self.book.letterhead_style(weight, rule=n == len(lines) - 1)
+            r = self.next_row
+            self.next_row += 1
+            if last:
+                self.ws.merge_range(r, 0, r, last, safe_text(text), style)
+            else:
+                self.book.write_text(self.ws, r, 0, text, style)
+        for label, value in annex:
+            self.row([f"{label} : {value}"])
+        self.text_rows([""])
+        return self.next_row - start
+
     def text_rows(self, lines: Iterable[str], *, bold: bool = False) -> None:
         for line in lines:
             self.row([line], bold=bold)
@@ -140,7 +159,18 @@ class Book:
         self.money = self.wb.add_format({"num_format": MONEY_FORMAT})
         self.bold_money = self.wb.add_format({"num_format": MONEY_FORMAT, "bold": True})
         self._quoted: dict[int, Format] = {}
+        self._letterhead: dict[tuple[int, bool], Format] = {}
         self._plain = self.wb.add_format({})
+
+    def letterhead_style(self, weight: int, *, rule: bool) -> Format:
+        key = (weight, rule)
+        found = self._letterhead.get(key)
+        if found is None:
+            props: dict[str, Any] = {"align": "center", "bold": weight > 0, "font_size": (10, 12, 14)[min(weight, 2)]}
+            if rule:
+                props["bottom"] = 6  # a double rule under the letterhead, as on the office's paper
+            found = self._letterhead[key] = self.wb.add_format(props)
+        return found
 
     def sheet(self, name: str, columns: Sequence[SheetColumn]) -> Sheet:
         sheet = Sheet(self, self.wb.add_worksheet(name), columns)
