@@ -181,7 +181,11 @@ def exports(work: Path, service: Any, profile: Any) -> None:
           f"(ratio {roster / best:.2f}, target at most 1.3)")  # fmt: skip
     print(f"BPJS list of {listed:,} participants: {bpjs:.1f} s (ratio {bpjs / best:.2f} to the same baseline)")
     ws = load_workbook(out, read_only=True)["Daftar Peserta"]
-    niks = [row[1] for row in ws.iter_rows(min_row=5, max_row=4 + len(views), values_only=True)]
+    rows = ws.iter_rows(values_only=True)
+    for row in rows:  # the letterhead and the title above the header row
+        if row and row[0] == "No. Registrasi":
+            break
+    niks = [row[1] for _, row in zip(range(len(views)), rows, strict=False)]
     if len(niks) != len(views) or not all(isinstance(n, str) and len(n) == 16 for n in niks):
         raise SystemExit("the roster lost participants or wrote a NIK as a number")
 

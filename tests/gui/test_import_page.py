@@ -146,7 +146,8 @@ def test_export_menu_writes_the_filtered_roster(
     page.export_roster_action.trigger()
     until(qtbot, lambda: any("ditulis" in m for m in message_boxes))
     ws = openpyxl.load_workbook(tmp_path / "roster.xlsx")["Daftar Peserta"]
-    assert ws.cell(row=5, column=4).value == "Siti Aminah" and ws.cell(row=6, column=4).value != "Budi Santoso"
+    h = next(r for r in range(1, 20) if ws.cell(row=r, column=1).value == "No. Registrasi")  # under the letterhead
+    assert ws.cell(row=h + 1, column=4).value == "Siti Aminah" and ws.cell(row=h + 2, column=4).value != "Budi Santoso"
 
 
 def test_bpjs_columns_are_chosen_and_ordered_in_settings(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
