@@ -56,6 +56,7 @@ def test_bill_pay_and_report_on_the_command_line(offices: dict[str, Office], tmp
     wb = load_workbook(out)
     assert wb.sheetnames == ["Rekap Bulanan", f"Anggaran {date.today().year + 1}", "Pembayaran"]
     rows = list(wb["Rekap Bulanan"].iter_rows(values_only=True))
+    assert rows[0][0] == "PEMERINTAH KABUPATEN KUDUS" and any(str(r[0]).startswith("DESA ") for r in rows[:4])
     jumlah = next(r for r in rows if r[0] == "JUMLAH")
     assert jumlah[6] == total and jumlah[4] == total
     assert any(r[0] == "Mengetahui," for r in rows)

@@ -373,7 +373,8 @@ def test_coverage_overview_and_report(three_villages: dict[str, Office], tmp_pat
     assert export_coverage(ov, AccountService(kab.db).profile(), out, "Admin") == 123
     book = load_workbook(out)
     rows = list(book["Cakupan"].iter_rows(values_only=True))
-    header = rows[3]
+    assert rows[0][0] == "PEMERINTAH KABUPATEN KUDUS"  # the Dinas's letterhead heads the signed report
+    header = next(r for r in rows if r[0] == "Kecamatan")
     line = next(r for r in rows if r[2] == DESA)
     assert line[header.index("Peserta Aktif")] == 4 and line[header.index("Baru Bulan Ini")] == 3
     total = next(r for r in rows if r[1] == "JUMLAH KABUPATEN")

@@ -23,7 +23,7 @@ from kudus_desktop.core.paths import is_no_space, space_error
 from kudus_desktop.core.reports.workbook import FORMULA_STARTS, Book, Sheet, safe_text
 from kudus_desktop.core.rules.card_layout import Paper
 from kudus_desktop.core.rules.codes import Category, Funding
-from kudus_desktop.core.rules.dates import check_clock, format_date_long, format_month
+from kudus_desktop.core.rules.dates import check_clock, format_date_long, format_month, format_stamp
 from kudus_desktop.core.rules.labels import code_label, describe_issue, field_label
 from kudus_desktop.core.rules.letterhead import decree_annex, letterhead_lines, sign_place, signature_block
 from kudus_desktop.core.rules.nik import mask_nik
@@ -466,8 +466,9 @@ def export_coverage(overview: RegencyOverview, profile: OfficeProfile, path: Pat
     tmp = _temp_beside(path)
     wb = _book(tmp)
     sheet = wb.sheet("Cakupan", columns)
-    sheet.freeze("D5")
-    sheet.landscape(header_row=4)
+    above = sheet.letterhead(letterhead_lines(profile))  # the Dinas's own paper, as it is signed
+    sheet.freeze(f"D{above + 5}")
+    sheet.landscape(header_row=above + 4)
     sheet.text_rows(
         [f"CAKUPAN JAMINAN SOSIAL KETENAGAKERJAAN PEKERJA RENTAN DESA {profile.region_name.upper()}"], bold=True
     )
@@ -477,7 +478,7 @@ def export_coverage(overview: RegencyOverview, profile: OfficeProfile, path: Pat
     count = 0
     for kec in overview.kecamatan:
         for a in kec.villages:
-            contact = a.last_contact[:16] if a.last_contact else "belum pernah"
+            contact = format_stamp(a.last_contact) if a.last_contact else "belum pernah"
             sheet.row([kec.total.name, a.name, a.code, *figures(a), contact, a.missing or None])
             count += 1
         sheet.row([kec.total.name, "Jumlah kecamatan", kec.total.code, *figures(kec.total)], bold=True)
@@ -519,8 +520,9 @@ def export_premium_report(
     tmp = _temp_beside(path)
     wb = _book(tmp)
     sheet = wb.sheet("Rekap Bulanan", columns)
-    sheet.freeze("A6")
-    sheet.landscape(header_row=5)
+    above = sheet.letterhead(letterhead_lines(profile))  # signed for accountability: on the office's paper
+    sheet.freeze(f"A{above + 6}")
+    sheet.landscape(header_row=above + 5)
 
     def amounts(values: Sequence[Any], *, strong: bool = False) -> None:
         sheet.row(values, bold=strong, money_from=3)
