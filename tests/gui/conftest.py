@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -138,3 +139,25 @@ def qt_indonesian(tmp_path: Path, qapp: QApplication, monkeypatch: pytest.Monkey
     assert translator is not None
     yield
     QCoreApplication.removeTranslator(translator)
+
+
+def cells_without_stored_dates(qtbot: QtBot, window: MainWindow, keys: Sequence[str], *, rows: int) -> int:
+    """Visit each page and read the first ``rows`` rows of its visible lists: no cell may show a
+    stored date (2026-12-03, 2026-12) instead of 03/12/2026 or Desember 2026. Returns the cells read."""
+    from PySide6.QtWidgets import QTableView
+
+    stored = re.compile(r"\b\d{4}-\d{2}(-\d{2})?\b")
+    seen = 0
+    for key in keys:
+        window.show_page(key)
+        settle(qtbot)
+        for view in window.findChildren(QTableView):
+            model = view.model()
+            if not view.isVisible() or model is None:
+                continue
+            for row in range(min(model.rowCount(), rows)):
+                for col in range(model.columnCount()):
+                    text = str(model.index(row, col).data() or "")
+                    seen += 1
+                    assert not stored.search(text), f"{key}: {view.objectName()} shows {text!r}"
+    return seen

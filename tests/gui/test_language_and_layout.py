@@ -23,7 +23,7 @@ from kudus_desktop.gui.main_window import MainWindow
 from kudus_desktop.gui.village.participant_dialog import ParticipantDialog
 from kudus_desktop.gui.village.status_dialogs import EndParticipationDialog
 from tests.factories import make_draft
-from tests.gui.conftest import settle, until
+from tests.gui.conftest import cells_without_stored_dates, settle, until
 
 ROOT = Path(__file__).resolve().parents[2]
 TS = resource_path("i18n", "kudus_en.ts")
@@ -214,24 +214,9 @@ def test_dates_and_times_are_shown_one_way_on_every_page(
 ) -> None:
     """Dates as 03/12/2026, times as 03/12/2026 11:13, months as Desember 2026: never the stored
     2026-12-03 11:13:05 or 2026-12 in a list (the approval queue and the sync lists showed it)."""
-    import re
-
-    from PySide6.QtWidgets import QTableView
 
     for n in range(1, 4):
         window.signals.changed.emit(gui_service.create(make_draft(n))[1])
-    stored = re.compile(r"\b\d{4}-\d{2}(-\d{2})?\b")
-    seen = 0
-    for key in ("beranda", "peserta", "persetujuan", "iuran", "impor", "sinkronisasi", "pengaturan"):
-        window.show_page(key)
-        settle(qtbot)
-        for view in window.findChildren(QTableView):
-            model = view.model()
-            if not view.isVisible() or model is None:
-                continue
-            for row in range(min(model.rowCount(), 30)):
-                for col in range(model.columnCount()):
-                    text = str(model.index(row, col).data() or "")
-                    seen += 1
-                    assert not stored.search(text), f"{key}: {view.objectName()} shows {text!r}"
+    keys = ("beranda", "peserta", "persetujuan", "iuran", "impor", "sinkronisasi", "pengaturan")
+    seen = cells_without_stored_dates(qtbot, window, keys, rows=30)
     assert seen > 50, "the lists were empty: nothing was checked"

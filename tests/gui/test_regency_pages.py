@@ -18,7 +18,7 @@ from kudus_desktop.gui.regency import regency_pages as module
 from kudus_desktop.gui.village.participant_model import Column
 from tests.conftest import DESA_B, TODAY, Office
 from tests.factories import DESA, enrol_one, make_nik, send
-from tests.gui.conftest import settle
+from tests.gui.conftest import cells_without_stored_dates, settle
 
 
 @pytest.fixture
@@ -227,22 +227,6 @@ def test_f1_on_a_regency_page_opens_the_operators_section(qtbot: QtBot, regency_
 
 def test_regency_lists_show_dates_one_way(qtbot: QtBot, regency_window: MainWindow) -> None:
     """The village table's last contact read 2026-12-04 21:07 where every other list says 04/12/2026 21:07."""
-    import re
-
-    from PySide6.QtWidgets import QTableView
-
-    stored = re.compile(r"\b\d{4}-\d{2}(-\d{2})?\b")
-    seen = 0
-    for key in ("beranda", "sinkronisasi", "ganda", "bpjs"):
-        regency_window.show_page(key)
-        settle(qtbot)
-        for view in regency_window.findChildren(QTableView):
-            model = view.model()
-            if not view.isVisible() or model is None:
-                continue
-            for row in range(min(model.rowCount(), 40)):
-                for col in range(model.columnCount()):
-                    text = str(model.index(row, col).data() or "")
-                    seen += 1
-                    assert not stored.search(text), f"{key}: {view.objectName()} shows {text!r}"
+    keys = ("beranda", "sinkronisasi", "ganda", "bpjs")
+    seen = cells_without_stored_dates(qtbot, regency_window, keys, rows=40)
     assert seen > 100
