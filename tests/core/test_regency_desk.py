@@ -163,6 +163,34 @@ def test_a_nik_in_the_apbd_list_waits_then_the_village_hears_the_decision(
     assert err.value.code == "apbd_list_empty" and desk.apbd_count() == 2
 
 
+def test_a_case_closes_when_a_village_ends_one_of_its_enrolments(
+    three_villages: dict[str, Office], tmp_path: Path
+) -> None:
+    """The everyday package closes the case it settles and no other: it looks only at the
+    cases holding its own enrolments."""
+    a, b, c, kab = three_villages["a"], three_villages["b"], three_villages["c"], three_villages["kab"]
+    stick = tmp_path / "stick"
+    enrol_one(a, 1, start_date="01/11/2026")
+    enrol_one(b, 1, start_date="15/11/2026")
+    enrol_one(a, 2, start_date="01/11/2026")
+    enrol_one(c, 2, start_date="15/11/2026")
+    for v in (a, b, c):
+        send(v, kab, stick)
+    desk = DoubleEnrolmentService(kab.db, kab.user)
+    assert sorted(case.nik for case in desk.cases()) == [make_nik(1), make_nik(2)]
+    enrol_one(b, 7)  # a package of Bakalankrapyak that touches neither case
+    send(b, kab, stick)
+    assert len(desk.cases()) == 2
+    b.participants.end(b.participants.find_by_nik(make_nik(1)).id, "pindah", "20/11/2026")
+    send(b, kab, stick)
+    (left,) = desk.cases()
+    assert left.nik == make_nik(2)
+    (gone,) = desk.cases(status="resolved")
+    assert (gone.nik, gone.decision) == (make_nik(1), "gone")
+    receive(kab, {"a": a, "b": b, "c": c}, tmp_path / "r")
+    assert state_of(a, make_nik(1)).state == SyncState.ACCEPTED
+
+
 def test_an_open_apbd_case_closes_when_the_nik_leaves_the_list(
     three_villages: dict[str, Office], tmp_path: Path
 ) -> None:

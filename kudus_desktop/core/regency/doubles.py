@@ -16,7 +16,7 @@ terdaftar di Desa X sejak DATE") reach that village in its next receipt, because
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -206,11 +206,13 @@ def _usually(conn: Connection, term: ColumnElement[bool]) -> ColumnElement[bool]
     return func.likelihood(term, literal_column("0.9"))  # a constant, as SQLite demands, never a parameter
 
 
-def scan_cases(conn: Connection, *, desa: str | None = None) -> ScanResult:
+def scan_cases(conn: Connection, *, desa: str | None = None, touched: Collection[int] | None = None) -> ScanResult:
     """Open a case for every double enrolment not yet known, close those that no longer
     hold, and put the enrolments concerned in review. Set-based; runs in the caller's
     transaction. ``desa`` limits the NIK and APBD checks to that village's NIKs (after one
-    of its packages) and skips the name suggestions."""
+    of its packages) and skips the name suggestions; ``touched``, the enrolments a small
+    package changed, limits the closing to the cases that hold one of them (no other open
+    case of the desa can have changed)."""
     started = time.perf_counter()
     stamp = now_iso()
     # The regency's few rejections are read once and left out (NOT IN a hashed set), rather than
@@ -225,10 +227,14 @@ def scan_cases(conn: Connection, *, desa: str | None = None) -> ScanResult:
     opened = dict.fromkeys(KINDS, 0)
 
     def new_cases(kind: str, pairs: list[tuple[str, int, int | None]]) -> list[tuple[str, int, int | None]]:
-        known = {
-            (r.first_id, r.second_id)
-            for r in conn.execute(select(C.first_id, C.second_id).where(C.kind == kind))
-        }  # fmt: skip
+        if not pairs:
+            return []
+        known_stmt = select(C.first_id, C.second_id).where(C.kind == kind)
+        firsts = sorted({p[1] for p in pairs})
+        if desa and len(firsts) <= CHUNK:
+            # A village's few pairs are looked up by the pair index, not among every case held.
+            known_stmt = known_stmt.where(C.first_id.in_(firsts))
+        known = {(r.first_id, r.second_id) for r in conn.execute(known_stmt)}
         fresh = [p for p in pairs if (p[1], p[2]) not in known]
         executemany(
             conn,
@@ -293,7 +299,7 @@ def scan_cases(conn: Connection, *, desa: str | None = None) -> ScanResult:
     if desa is None:
         new_cases("similar", _similar_pairs(conn, live, base))
     _set_outcome(conn, review, stamp, only_from="accepted")
-    closed = _close_moot(conn, stamp, desa)
+    closed = _close_moot(conn, stamp, desa, touched)
     open_total = int(conn.execute(select(func.count()).where(C.status == "open")).scalar_one())
     return ScanResult(opened, closed, open_total, time.perf_counter() - started)
 
@@ -333,10 +339,19 @@ def _similar_pairs(conn: Connection, live: Any, base: Any) -> list[tuple[str, in
     return pairs
 
 
-def _close_moot(conn: Connection, stamp: str, desa: str | None = None) -> int:
+def _close_moot(conn: Connection, stamp: str, desa: str | None = None, touched: Collection[int] | None = None) -> int:
     """Close open cases whose enrolments are no longer both standing; release the review of
-    enrolments that no open case holds any more. ``desa`` limits this to cases touching it."""
-    cases = conn.execute(select(C.id, C.kind, C.nik, C.first_id, C.second_id).where(C.status == "open")).all()
+    enrolments that no open case holds any more. ``desa`` limits this to cases touching it,
+    ``touched`` to cases holding one of those enrolments."""
+    stmt = select(C.id, C.kind, C.nik, C.first_id, C.second_id).where(C.status == "open")
+    if touched is not None and len(touched) <= CHUNK:
+        if not touched:
+            return 0
+        part = sorted(touched)
+        cases = conn.execute(stmt.where(or_(C.first_id.in_(part), C.second_id.in_(part)))).all()
+        desa = None  # these are exactly the cases to look at
+    else:
+        cases = conn.execute(stmt).all()
     if desa:
         # The open cases (a few hundred), then which of their enrolments are this desa's, by key.
         # Joined in one statement, PostgreSQL's statistics (taken before this desa's first

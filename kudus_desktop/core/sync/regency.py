@@ -930,7 +930,8 @@ def _apply(
         [(c.old_uid, c.target, desa, stamp) for c in adopts],
     )
     ids_stmt = select(P.uid, P.id).where(P.desa_code == desa)
-    if few and len(history) <= FEW_ROWS:
+    narrow = few and len(history) <= FEW_ROWS
+    if narrow:
         ids_stmt = ids_stmt.where(P.uid.in_(list(in_package | {h[0] for h in history})))
     ids = dict(conn.execute(ids_stmt).all())
     foreign = [c for c in candidates if c.row[0] not in ids]
@@ -964,7 +965,9 @@ def _apply(
     reconsider_after_correction(conn, [c.target for c in changes if c.target is not None])
     keep_statistics(conn, "participant")
     # Double enrolment: this village's NIKs active elsewhere or in the APBD scheme.
-    scan = scan_cases(conn, desa=desa)
+    # A small package can only have changed the cases holding its own enrolments.
+    touched = {*ids.values(), *(c.target for c in changes if c.target is not None)} if narrow else None
+    scan = scan_cases(conn, desa=desa, touched=touched)
     # History: keyed by (participant, village rev); what is already held is skipped, and the
     # history of a record not held here (refused above) has nothing to belong to.
     for old_uid, pid in aliases.items():
