@@ -211,8 +211,8 @@ def scan_cases(conn: Connection, *, desa: str | None = None, touched: Collection
     hold, and put the enrolments concerned in review. Set-based; runs in the caller's
     transaction. ``desa`` limits the NIK and APBD checks to that village's NIKs (after one
     of its packages) and skips the name suggestions; ``touched``, the enrolments a small
-    package changed, limits the closing to the cases that hold one of them (no other open
-    case of the desa can have changed)."""
+    package changed, limits both to those enrolments: no other case of the desa can have
+    opened or closed, since every enrolment was checked when it last changed."""
     started = time.perf_counter()
     stamp = now_iso()
     # The regency's few rejections are read once and left out (NOT IN a hashed set), rather than
@@ -225,6 +225,7 @@ def scan_cases(conn: Connection, *, desa: str | None = None, touched: Collection
         base = participant_table.outerjoin(participant_sync_table, S.participant_id == P.id)
         live = and_(_usually(conn, P.status == Status.AKTIF), or_(S.outcome.is_(None), S.outcome != "rejected"))
     opened = dict.fromkeys(KINDS, 0)
+    narrow = sorted(touched) if desa and touched is not None and len(touched) <= CHUNK else None
 
     def new_cases(kind: str, pairs: list[tuple[str, int, int | None]]) -> list[tuple[str, int, int | None]]:
         if not pairs:
@@ -258,6 +259,9 @@ def scan_cases(conn: Connection, *, desa: str | None = None, touched: Collection
             )
             .distinct()
         )
+        if narrow:
+            # A new double enrolment needs an enrolment that changed: the package's own.
+            shared = shared.where(mine.c.id.in_(narrow))
     else:
         # MIN <> MAX says "more than one desa" as COUNT(DISTINCT) > 1 does, without the sort a
         # distinct count costs PostgreSQL (external, on disk, at 1,000,000).
@@ -294,6 +298,8 @@ def scan_cases(conn: Connection, *, desa: str | None = None, touched: Collection
     apbd = select(P.id, P.nik).select_from(base.join(apbd_member_table, A.nik == P.nik)).where(live)
     if desa:
         apbd = apbd.where(P.desa_code == desa)
+    if narrow:
+        apbd = apbd.where(P.id.in_(narrow))
     for _nik, pid, _none in new_cases("apbd", [(r.nik, r.id, None) for r in conn.execute(apbd)]):
         review.append((pid, "review", review_reason_apbd()))
     if desa is None:
