@@ -191,6 +191,28 @@ def test_a_case_closes_when_a_village_ends_one_of_its_enrolments(
     assert state_of(a, make_nik(1)).state == SyncState.ACCEPTED
 
 
+def test_the_full_scan_finds_a_nik_active_in_two_desa_and_not_one_that_ended_in_one(
+    three_villages: dict[str, Office], tmp_path: Path
+) -> None:
+    """The whole scan starts from every NIK held twice, ended or not: only active enrolments
+    in two desa make a case."""
+    a, b, c, kab = three_villages["a"], three_villages["b"], three_villages["c"], three_villages["kab"]
+    stick = tmp_path / "stick"
+    enrol_one(a, 1, start_date="01/11/2026")
+    ended = enrol_one(b, 1, start_date="15/11/2026")
+    b.participants.end(ended, "pindah", "20/11/2026")
+    enrol_one(a, 2, start_date="01/11/2026")
+    enrol_one(c, 2, start_date="15/11/2026")
+    for v in (a, b, c):
+        send(v, kab, stick)
+    with kab.db.begin() as conn:  # a store whose cases were never looked for
+        conn.execute(text("DELETE FROM duplicate_case"))
+    result = DoubleEnrolmentService(kab.db, kab.user).scan()
+    assert result.opened["nik"] == 1
+    (case,) = DoubleEnrolmentService(kab.db, kab.user).cases(kind="nik")
+    assert (case.nik, case.first.desa_name, case.second.desa_name) == (make_nik(2), "Getaspejaten", "Gulang")
+
+
 def test_an_open_apbd_case_closes_when_the_nik_leaves_the_list(
     three_villages: dict[str, Office], tmp_path: Path
 ) -> None:

@@ -218,7 +218,9 @@ def scan_cases(conn: Connection, *, desa: str | None = None, touched: Collection
     # The regency's few rejections are read once and left out (NOT IN a hashed set), rather than
     # joining every participant with its sync record: at 1,000,000 the join was most of the scan.
     rejected = select(S.participant_id).where(S.outcome == "rejected")
-    live: ColumnElement[bool] = and_(P.status == Status.AKTIF, P.id.not_in(rejected))
+    # Nearly everyone is active: SQLite, told so, reads the table or drives from the APBD list
+    # rather than visiting a million rows one by one through the status index.
+    live: ColumnElement[bool] = and_(_usually(conn, P.status == Status.AKTIF), P.id.not_in(rejected))
     base: Any = participant_table
     if desa:
         # One village's NIKs: found through the NIK index, never by reading every active row.
@@ -263,15 +265,11 @@ def scan_cases(conn: Connection, *, desa: str | None = None, touched: Collection
             # A new double enrolment needs an enrolment that changed: the package's own.
             shared = shared.where(mine.c.id.in_(narrow))
     else:
-        # MIN <> MAX says "more than one desa" as COUNT(DISTINCT) > 1 does, without the sort a
-        # distinct count costs PostgreSQL (external, on disk, at 1,000,000).
-        shared = (
-            select(P.nik)
-            .select_from(base)
-            .where(live)
-            .group_by(P.nik)
-            .having(func.min(P.desa_code) != func.max(P.desa_code))
-        )
+        # Every NIK held more than once, whatever its state: read from the NIK index alone, in
+        # its order (0.27 s at 1,000,000), where grouping the active rows by NIK and desa read
+        # and sorted the table (1.2 s). The few candidates' active enrolments in two desa are
+        # the cases, sorted out below from their rows.
+        shared = select(P.nik).group_by(P.nik).having(func.count() > 1)
     # The NIKs first, then their enrolments by the NIK index: nested in one statement,
     # PostgreSQL's parallel workers each computed the grouping again.
     niks = sorted(set(conn.execute(shared).scalars()))
@@ -287,7 +285,7 @@ def scan_cases(conn: Connection, *, desa: str | None = None, touched: Collection
     pairs: list[tuple[str, int, int | None]] = []
     review: list[tuple[int, str, str]] = []
     for nik, rows in by_nik.items():
-        first = rows[0]
+        first = rows[0]  # the same NIK twice in one desa is not a double enrolment between desa
         for other in rows[1:]:
             if other.desa_code != first.desa_code:
                 pairs.append((nik, first.id, other.id))
@@ -428,7 +426,9 @@ class DoubleEnrolmentService:
 
     def scan(self) -> ScanResult:
         """Look at every active enrolment again (after packages, or a new APBD list)."""
-        with self.db.begin() as conn:
+        # Thousands of cases and outcomes at a million: the log's copy into the file (a second
+        # here) runs after the commit, not inside the wait.
+        with self.db.begin(large=True) as conn:
             self._require_regency(conn)
             keep_statistics(conn, "participant")
             result = scan_cases(conn)
