@@ -1883,726 +1883,726 @@
 <context>
     <name>Kode</name>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="938"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="943"/>
         <source>Pekerja rentan</source>
         <extracomment>Labels of stored codes, keyed by &quot;group:code&quot;.</extracomment>
         <translation>Vulnerable worker</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="939"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="944"/>
         <source>Ketua RT/RW</source>
         <translation>RT/RW head</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="940"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="945"/>
         <source>Linmas</source>
         <translation>Linmas</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="941"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="946"/>
         <source>Anggota BPD</source>
         <translation>BPD member</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="942"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="947"/>
         <source>Perangkat/lembaga desa</source>
         <translation>Village official/institution</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="943"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="948"/>
         <source>Buruh tani</source>
         <translation>Farm labourer</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="944"/>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="948"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="949"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="953"/>
         <source>Lainnya</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="945"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="950"/>
         <source>PADes</source>
         <translation>PADes (village own revenue)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="946"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="951"/>
         <source>Bagi hasil pajak dan retribusi</source>
         <translation>Tax and levy revenue share</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="947"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="952"/>
         <source>APBD Kabupaten</source>
         <translation>Regency budget (APBD)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="949"/>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1062"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="954"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1067"/>
         <source>Aktif</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="950"/>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="969"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="955"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="974"/>
         <source>Berhenti</source>
         <translation>Ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="972"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="977"/>
         <source>Laki-laki</source>
         <translation>Male</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="973"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="978"/>
         <source>Perempuan</source>
         <translation>Female</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="974"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="979"/>
         <source>Meninggal dunia</source>
         <translation>Died</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="975"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="980"/>
         <source>Pindah domisili</source>
         <translation>Moved away</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="964"/>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="976"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="969"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="981"/>
         <source>Masa jabatan berakhir</source>
         <translation>Term of office ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="977"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="982"/>
         <source>Mengundurkan diri</source>
         <translation>Resigned</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="978"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="983"/>
         <source>Tidak memenuhi syarat</source>
         <translation>Ineligible</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="979"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="984"/>
         <source>Didaftarkan</source>
         <translation>Enrolled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="980"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="985"/>
         <source>Diubah</source>
         <translation>Changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="981"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="986"/>
         <source>Dihentikan</source>
         <translation>Ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="982"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="987"/>
         <source>Diaktifkan kembali</source>
         <translation>Reactivated</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="983"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="988"/>
         <source>Diperbarui dari kabupaten</source>
         <translation>Updated by the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1006"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1011"/>
         <source>Belum dikirim</source>
         <translation>Not sent yet</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1007"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1012"/>
         <source>Terkirim</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1008"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1013"/>
         <source>Diterima</source>
         <translation>Accepted</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="999"/>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1009"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1004"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1014"/>
         <source>Ditolak</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="984"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="989"/>
         <source>Jawaban BPJS dicatat</source>
         <translation>BPJS&apos;s answer recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="985"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="990"/>
         <source>Disetujui verifikator</source>
         <translation>Approved by the verifier</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="967"/>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="986"/>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1012"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="972"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="991"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1017"/>
         <source>Dikembalikan verifikator</source>
         <translation>Sent back by the verifier</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="951"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="956"/>
         <source>umur di atas batas umur peserta</source>
         <translation>age above the participant age limit</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="952"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="957"/>
         <source>umur di bawah 15 tahun</source>
         <translation>age under 15</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="953"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="958"/>
         <source>jenis kelamin tidak sesuai NIK</source>
         <translation>sex does not match the NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="954"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="959"/>
         <source>tanggal lahir tidak sesuai NIK</source>
         <translation>date of birth does not match the NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="955"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="960"/>
         <source>NIK terbit di luar Kabupaten Kudus</source>
         <translation>NIK issued outside Kudus Regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="956"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="961"/>
         <source>kode kecamatan NIK tidak dikenal</source>
         <translation>unknown district code in the NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="957"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="962"/>
         <source>mungkin orang yang sama dengan peserta lain</source>
         <translation>possibly the same person as another participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="958"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="963"/>
         <source>mungkin orang yang sama dengan baris lain berkas ini</source>
         <translation>possibly the same person as another row of this file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="959"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="964"/>
         <source>desil tidak sah</source>
         <translation>invalid decile</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="960"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="965"/>
         <source>tanggal pada No. KK tidak wajar</source>
         <translation>implausible date in the KK number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="961"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="966"/>
         <source>NIK tertulis sebagai angka di Excel</source>
         <translation>NIK written as a number in Excel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="962"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="967"/>
         <source>No. KK tertulis sebagai angka di Excel</source>
         <translation>KK number written as a number in Excel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="963"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="968"/>
         <source>Melewati batas umur</source>
         <translation>Past the age limit</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="965"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="970"/>
         <source>Tidak ada lagi di daftar sumber</source>
         <translation>No longer on the source list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="966"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="971"/>
         <source>Menunggu persetujuan verifikator</source>
         <translation>Waiting for the verifier</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="968"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="973"/>
         <source>Ditolak kabupaten/BPJS</source>
         <translation>Rejected by the regency/BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="970"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="975"/>
         <source>Menunggu pendaftaran BPJS</source>
         <translation>Waiting for BPJS registration</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="971"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="976"/>
         <source>Terdaftar di BPJS</source>
         <translation>Registered with BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="987"/>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1011"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="992"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1016"/>
         <source>Menunggu persetujuan</source>
         <translation>Awaiting approval</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="988"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="993"/>
         <source>Dikembalikan</source>
         <translation>Sent back</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="989"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="994"/>
         <source>Pendaftaran baru</source>
         <translation>New enrolment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="990"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="995"/>
         <source>Perubahan data</source>
         <translation>Change of data</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="991"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="996"/>
         <source>NIK sama di dua desa</source>
         <translation>Same NIK in two villages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="992"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="997"/>
         <source>NIK ada di daftar APBD</source>
         <translation>NIK on the APBD list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="993"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="998"/>
         <source>Mirip: nama, tanggal lahir dan KK sama</source>
         <translation>Look-alike: same name, birth date and KK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="994"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="999"/>
         <source>Yang pertama berlaku</source>
         <translation>The first stands</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="995"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1000"/>
         <source>Yang kedua berlaku</source>
         <translation>The second stands</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="996"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1001"/>
         <source>Bukan orang yang sama</source>
         <translation>Not the same person</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="997"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1002"/>
         <source>Selesai sendiri (salah satu tidak aktif lagi)</source>
         <translation>Closed by itself (one is no longer active)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="998"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1003"/>
         <source>Terdaftar</source>
         <translation>Registered</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1000"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1005"/>
         <source>KPJ dicatat</source>
         <translation>KPJ recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1001"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1006"/>
         <source>Ditolak BPJS</source>
         <translation>Rejected by BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1002"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1007"/>
         <source>Sudah tercatat</source>
         <translation>Already recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1003"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1008"/>
         <source>NIK tidak dikenal</source>
         <translation>Unknown NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1004"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1009"/>
         <source>Belum pernah dikirim ke BPJS</source>
         <translation>Never sent to BPJS</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1005"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1010"/>
         <source>Baris salah</source>
         <translation>Faulty row</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1010"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1015"/>
         <source>Ditinjau kabupaten</source>
         <translation>Under regency review</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1013"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1018"/>
         <source>paket sinkronisasi</source>
         <translation>a sync package</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1014"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1019"/>
         <source>tanda terima</source>
         <translation>a receipt</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1015"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1020"/>
         <source>Admin</source>
         <translation>Administrator</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1016"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1021"/>
         <source>Operator</source>
         <translation>Operator</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1017"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1022"/>
         <source>Verifikator</source>
         <translation>Verifier</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1018"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1023"/>
         <source>Masuk</source>
         <translation>Log in</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1019"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1024"/>
         <source>Gagal masuk</source>
         <translation>Failed log-in</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1020"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1025"/>
         <source>Masuk ditolak: akun terkunci</source>
         <translation>Log-in refused: account locked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1021"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1026"/>
         <source>Masuk ditolak: akun nonaktif</source>
         <translation>Log-in refused: account disabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1022"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1027"/>
         <source>Akun dibuat</source>
         <translation>Account created</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1023"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1028"/>
         <source>Akun dinonaktifkan</source>
         <translation>Account disabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1024"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1029"/>
         <source>Akun diaktifkan</source>
         <translation>Account enabled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1025"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1030"/>
         <source>Kata sandi diatur ulang</source>
         <translation>Password reset</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1026"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1031"/>
         <source>Kata sandi sendiri diganti</source>
         <translation>Own password changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1027"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1032"/>
         <source>Ganti kata sandi gagal: kata sandi lama salah</source>
         <translation>Password change refused: the current password was wrong</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1028"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1033"/>
         <source>Keluar akun</source>
         <translation>Logged out</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1029"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1034"/>
         <source>Berkas pemulihan admin dibuat</source>
         <translation>Admin recovery file made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1030"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1035"/>
         <source>Kata sandi admin dipulihkan dengan berkas kabupaten</source>
         <translation>Admin password recovered with the regency&apos;s file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1031"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1036"/>
         <source>Kop dan penandatangan diubah</source>
         <translation>Letterhead and signatory changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1032"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1037"/>
         <source>Berkas bantuan dibuat</source>
         <translation>Support file made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1033"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1038"/>
         <source>Peserta didaftarkan</source>
         <translation>Participant enrolled</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1034"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1039"/>
         <source>Data peserta diubah</source>
         <translation>Participant changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1035"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1040"/>
         <source>Kepesertaan dihentikan</source>
         <translation>Participation ended</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1036"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1041"/>
         <source>Kepesertaan diaktifkan kembali</source>
         <translation>Participation reactivated</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1037"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1042"/>
         <source>Daftar diimpor</source>
         <translation>List imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1038"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1043"/>
         <source>Data peserta disetujui</source>
         <translation>Participant data approved</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1039"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1044"/>
         <source>Data peserta dikembalikan</source>
         <translation>Participant data sent back</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1040"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1045"/>
         <source>Aturan persetujuan diubah</source>
         <translation>Approval rule changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1041"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1046"/>
         <source>Daftar peserta diekspor</source>
         <translation>Roster exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1042"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1047"/>
         <source>Daftar BPJS diekspor</source>
         <translation>BPJS list exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1043"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1048"/>
         <source>Log audit diekspor</source>
         <translation>Audit log exported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1044"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1049"/>
         <source>NIK lengkap ditampilkan</source>
         <translation>Full NIKs shown</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1045"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1050"/>
         <source>Cadangan dibuat</source>
         <translation>Backup made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1046"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1051"/>
         <source>Laporan data pribadi dibuat</source>
         <translation>Personal data report made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1047"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1052"/>
         <source>Kartu dicetak</source>
         <translation>Cards printed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1048"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1053"/>
         <source>Daftar peserta dicetak</source>
         <translation>Participant list printed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1049"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1054"/>
         <source>Basis data dipulihkan</source>
         <translation>Database restored</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1050"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1055"/>
         <source>Terhubung dengan kabupaten</source>
         <translation>Joined the regency</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1051"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1056"/>
         <source>Paket sinkronisasi dibuat</source>
         <translation>Sync package written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1052"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1057"/>
         <source>Tanda terima diterapkan</source>
         <translation>Receipt applied</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1053"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1058"/>
         <source>Berkas setup desa dibuat</source>
         <translation>Village setup file written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1054"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1059"/>
         <source>Perangkat desa didaftarkan</source>
         <translation>Village device registered</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1055"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1060"/>
         <source>Paket desa diimpor</source>
         <translation>Village package imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1056"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1061"/>
         <source>Kirim ulang lengkap diminta</source>
         <translation>Full resend requested</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1057"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1062"/>
         <source>Tanda terima dibuat</source>
         <translation>Receipt written</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1058"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1063"/>
         <source>Kunci perangkat diganti</source>
         <translation>Device keys renewed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1059"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1064"/>
         <source>Perangkat desa dicabut</source>
         <translation>Village device revoked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1060"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1065"/>
         <source>Paket digantikan (nomor sudah dipakai)</source>
         <translation>Package superseded (number already used)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1061"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1066"/>
         <source>Kunci perangkat dibuat baru</source>
         <translation>New device keys made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1063"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1068"/>
         <source>Diganti</source>
         <translation>Replaced</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1064"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1069"/>
         <source>Dicabut</source>
         <translation>Revoked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1065"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1070"/>
         <source>Pemeriksaan kepesertaan ganda</source>
         <translation>Double-enrolment check</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1066"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1071"/>
         <source>Kepesertaan ganda diputuskan</source>
         <translation>Double enrolment decided</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1067"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1072"/>
         <source>Daftar APBD diimpor</source>
         <translation>APBD list imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1068"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1073"/>
         <source>Daftar pendaftaran BPJS dibuat</source>
         <translation>BPJS registration list made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1069"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1074"/>
         <source>Hasil BPJS diimpor</source>
         <translation>BPJS results imported</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1070"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1075"/>
         <source>Laporan cakupan dibuat</source>
         <translation>Coverage report made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1071"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1076"/>
         <source>Laporan perangkat/flashdisk hilang</source>
         <translation>Lost device/stick report</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1072"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1077"/>
         <source>Masa simpan data diatur</source>
         <translation>Retention period set</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1073"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1078"/>
         <source>Data lama dihapus</source>
         <translation>Old data removed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1074"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1079"/>
         <source>Tarif iuran diubah</source>
         <translation>Premium rate changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1075"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1080"/>
         <source>Pembayaran iuran dicatat</source>
         <translation>Premium payment recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1076"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1081"/>
         <source>Pembayaran iuran dibatalkan</source>
         <translation>Premium payment voided</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1077"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1082"/>
         <source>Anggaran iuran dicatat</source>
         <translation>Premium budget recorded</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1078"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1083"/>
         <source>Laporan iuran dibuat</source>
         <translation>Premium report made</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1079"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1084"/>
         <source>Bukan peserta</source>
         <translation>Not a participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1080"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1085"/>
         <source>Belum dicatat</source>
         <translation>Not tracked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1081"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1086"/>
         <source>Lunas</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1082"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1087"/>
         <source>Belum jatuh tempo</source>
         <translation>Not yet due</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1083"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1088"/>
         <source>Menunggak</source>
         <translation>In arrears</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1084"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1089"/>
         <source>Gugur, daftar ulang</source>
         <translation>Lapsed, register again</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1085"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1090"/>
         <source>Tarif</source>
         <translation>Rate</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1086"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1091"/>
         <source>Diskon</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1087"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1092"/>
         <source>Desa</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1088"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1093"/>
         <source>Kabupaten</source>
         <translation>Regency</translation>
     </message>
@@ -2610,363 +2610,363 @@
 <context>
     <name>Kolom</name>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="862"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="867"/>
         <source>NIK</source>
         <extracomment>Labels of participant fields (also used in history and validation messages).</extracomment>
         <translation>NIK</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="863"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="868"/>
         <source>Nomor KK</source>
         <translation>Family card number (KK)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="864"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="869"/>
         <source>Nama lengkap</source>
         <translation>Full name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="865"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="870"/>
         <source>Tempat lahir</source>
         <translation>Place of birth</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="866"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="871"/>
         <source>Tanggal lahir</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="867"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="872"/>
         <source>Jenis kelamin</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="868"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="873"/>
         <source>Alamat</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="869"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="874"/>
         <source>Dusun</source>
         <translation>Hamlet (dusun)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="870"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="875"/>
         <source>RT</source>
         <translation>RT</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="871"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="876"/>
         <source>RW</source>
         <translation>RW</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="872"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="877"/>
         <source>Telepon</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="873"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="878"/>
         <source>Pekerjaan</source>
         <translation>Occupation</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="874"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="879"/>
         <source>Kategori</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="875"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="880"/>
         <source>Sumber data</source>
         <translation>Source list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="876"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="881"/>
         <source>Tanggal sumber data</source>
         <translation>Source list date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="877"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="882"/>
         <source>Sumber dana</source>
         <translation>Funding source</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="878"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="883"/>
         <source>Tanggal mulai</source>
         <translation>Start date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="879"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="884"/>
         <source>Akhir masa jabatan</source>
         <translation>End of term of office</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="880"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="885"/>
         <source>ID di daftar sumber</source>
         <translation>ID in the source list</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="881"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="886"/>
         <source>Desil</source>
         <translation>Decile</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="882"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="887"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="883"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="888"/>
         <source>Alasan berhenti</source>
         <translation>Reason for ending</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="884"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="889"/>
         <source>Tanggal berhenti</source>
         <translation>End date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="885"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="890"/>
         <source>Nomor KPJ</source>
         <translation>KPJ number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="886"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="891"/>
         <source>Pendaftaran BPJS</source>
         <translation>BPJS registration</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="887"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="892"/>
         <source>Nomor registrasi</source>
         <translation>Registration number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="888"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="893"/>
         <source>Nama pengguna</source>
         <translation>User name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="889"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="894"/>
         <source>Kata sandi</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="890"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="895"/>
         <source>Nama penandatangan</source>
         <translation>Signatory name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="891"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="896"/>
         <source>Jabatan penandatangan</source>
         <translation>Signatory title</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="892"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="897"/>
         <source>Dasar penandatanganan</source>
         <translation>Signing basis</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="893"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="898"/>
         <source>Jabatan yang menandatangani a.n.</source>
         <translation>Position signing on behalf (a.n.)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="894"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="899"/>
         <source>Jabatan yang menandatangani u.b.</source>
         <translation>Position signing for them (u.b.)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="895"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="900"/>
         <source>Pangkat/golongan</source>
         <translation>Rank/grade</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="896"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="901"/>
         <source>NIP</source>
         <translation>NIP (civil servant number)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="897"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="902"/>
         <source>Nama dinas</source>
         <translation>Agency name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="898"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="903"/>
         <source>Alamat kantor</source>
         <translation>Office address</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="899"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="904"/>
         <source>Jenis keputusan</source>
         <translation>Decree type</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="900"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="905"/>
         <source>Nomor keputusan</source>
         <translation>Decree number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="901"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="906"/>
         <source>Tanggal keputusan</source>
         <translation>Decree date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="902"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="907"/>
         <source>Tentang</source>
         <translation>Subject</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="903"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="908"/>
         <source>Nama lengkap admin</source>
         <translation>Administrator&apos;s full name</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="904"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="909"/>
         <source>Peran</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="905"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="910"/>
         <source>Kunci layar setelah</source>
         <translation>Lock the screen after</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="906"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="911"/>
         <source>Wilayah</source>
         <translation>Region</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="907"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="912"/>
         <source>Batas umur</source>
         <translation>Age limit</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="908"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="913"/>
         <source>Telepon kantor</source>
         <translation>Office phone</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="909"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="914"/>
         <source>Alasan</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="910"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="915"/>
         <source>Alasan dikembalikan</source>
         <translation>Reason sent back</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="911"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="916"/>
         <source>Pengenal data</source>
         <translation>Record id</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="912"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="917"/>
         <source>Nomor perubahan</source>
         <translation>Change number</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="913"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="918"/>
         <source>Kode desa</source>
         <translation>Village code</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="914"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="919"/>
         <source>Waktu dibuat</source>
         <translation>Created at</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="915"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="920"/>
         <source>Waktu diubah</source>
         <translation>Changed at</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="916"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="921"/>
         <source>Dibuat oleh</source>
         <translation>Created by</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="917"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="922"/>
         <source>Diubah oleh</source>
         <translation>Changed by</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="918"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="923"/>
         <source>Perubahan</source>
         <translation>Changes</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="919"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="924"/>
         <source>Waktu</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="920"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="925"/>
         <source>Tindakan</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="921"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="926"/>
         <source>Tanggal bayar</source>
         <translation>Payment date</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="922"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="927"/>
         <source>Jumlah</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="923"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="928"/>
         <source>Referensi</source>
         <translation>Reference</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="924"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="929"/>
         <source>Catatan</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="925"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="930"/>
         <source>Bulan pertama</source>
         <translation>First month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="926"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="931"/>
         <source>Bulan terakhir</source>
         <translation>Last month</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="927"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="932"/>
         <source>Jumlah orang</source>
         <translation>Number of people</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="928"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="933"/>
         <source>Waktu dibatalkan</source>
         <translation>Voided at</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="929"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="934"/>
         <source>Dibatalkan oleh</source>
         <translation>Voided by</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="930"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="935"/>
         <source>Alasan pembatalan</source>
         <translation>Reason for voiding</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="931"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="936"/>
         <source>Pembayaran</source>
         <translation>Payment</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="932"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="937"/>
         <source>Peserta</source>
         <translation>Participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="933"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="938"/>
         <source>Bulan</source>
         <translation>Month</translation>
     </message>
@@ -4921,632 +4921,637 @@ Click “Add participant” (Ctrl+N) to enrol the first one.</translation>
         <translation>No update is waiting to be installed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="496"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="492"/>
+        <source>Versi {version} gagal uji mandiri sebelum dipasang ({detail}). Versi yang terpasang tetap dipakai; laporkan ke DPMD.</source>
+        <translation>Version {version} failed its selftest before being installed ({detail}). The installed version stays in use; report this to DPMD.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="501"/>
         <source>Jumlah bulan {months} tidak sah (1 sampai 24).</source>
         <translation>Number of months {months} is not valid (1 to 24).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="497"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="502"/>
         <source>Tidak ada tarif iuran yang berlaku untuk {month} (sumber dana {funding}). Tambahkan baris tarif.</source>
         <translation>No premium rate applies to {month} (funding {funding}). Add a rate row.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="500"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="505"/>
         <source>Baris tarif {id} tidak ada.</source>
         <translation>Rate row {id} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="501"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="506"/>
         <source>Tarif berakhir ({valid_to}) sebelum mulai berlaku ({valid_from}).</source>
         <translation>The rate ends ({valid_to}) before it starts ({valid_from}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="502"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="507"/>
         <source>Tarif tidak sah: penghasilan dilaporkan minimal {min_income}, JKK lebih dari 0% dan paling banyak 10%, JKM tidak negatif.</source>
         <translation>Invalid rate: reported income at least {min_income}, JKK above 0% and at most 10%, JKM not negative.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="507"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="512"/>
         <source>Diskon harus lebih dari 0% dan paling banyak 100%.</source>
         <translation>The discount must be above 0% and at most 100%.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="508"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="513"/>
         <source>Kepesertaan {name} gugur pada {month} karena lebih dari 3 bulan iuran tidak dibayar. Daftarkan ulang orang itu; pembayaran ini tidak dicatat.</source>
         <translation>{name}&apos;s membership lapsed in {month} because more than 3 months were unpaid. Register the person again; this payment was not recorded.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="513"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="518"/>
         <source>{name} belum atau tidak lagi terdaftar sebagai peserta ({standing}); {count} orang yang dipilih tidak ditagih. Hanya peserta yang disetujui dan tidak ditolak yang dibayar. Pembayaran tidak dicatat.</source>
         <translation>{name} is not (or no longer) an enrolled participant ({standing}); {count} of the chosen people are not billed. Only participants who were approved and not rejected are paid for. The payment was not recorded.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="518"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="523"/>
         <source>{count} orang yang dipilih tidak ada dalam tagihan {period} (bukan peserta pada bulan itu atau dibiayai APBD): {names}. Pembayaran tidak dicatat.</source>
         <translation>{count} selected people are not on the bill for {period} (not participants in that month, or funded by the regency): {names}. The payment was not recorded.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="523"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="528"/>
         <source>Jumlah pembayaran harus lebih dari nol.</source>
         <translation>The payment amount must be more than zero.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="524"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="529"/>
         <source>Tanggal bayar {date} belum terjadi.</source>
         <translation>Payment date {date} has not happened yet.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="525"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="530"/>
         <source>Tidak ada iuran yang belum dibayar untuk {period} pada pilihan ini.</source>
         <translation>Nothing is unpaid for {period} in this selection.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="528"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="533"/>
         <source>Jumlah {amount} tidak sama dengan tagihan {expected} untuk {people} peserta, {period}. Periksa jumlahnya, atau pilih peserta dan bulan yang sesuai dengan pembayaran itu.</source>
         <translation>The amount {amount} does not match the bill of {expected} for {people} participants, {period}. Check the amount, or choose the participants and months that payment was for.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="533"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="538"/>
         <source>Tuliskan alasan pembatalan pembayaran.</source>
         <translation>Write the reason for voiding the payment.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="534"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="539"/>
         <source>Pembayaran {id} tidak ada.</source>
         <translation>Payment {id} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="535"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="540"/>
         <source>Pembayaran itu sudah dibatalkan pada {date}.</source>
         <translation>That payment was already voided on {date}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="536"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="541"/>
         <source>Anggaran tidak sah: jumlah harus lebih dari nol, tambahan peserta tidak negatif, tahun 2000-2100.</source>
         <translation>Invalid budget: the amount must be above zero, additions not negative, year 2000-2100.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="540"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="545"/>
         <source>Masa simpan harus 0 sampai 100 tahun (0: tidak pernah dihapus).</source>
         <translation>The retention period must be 0 to 100 years (0: never removed).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="541"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="546"/>
         <source>Masa simpan data belum diatur (0 tahun): tidak ada yang dihapus. Atur dulu dengan &apos;kudus-desktop purge --set-years N&apos;.</source>
         <translation>No retention period is set (0 years): nothing was removed. Set it first with &apos;kudus-desktop purge --set-years N&apos;.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="546"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="551"/>
         <source>Jumlah yang akan dihapus berubah dari {expected} menjadi {found} orang. Periksa lagi lalu ulangi; tidak ada yang dihapus.</source>
         <translation>The number to remove changed from {expected} to {found} people. Check again and repeat; nothing was removed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="551"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="556"/>
         <source>Jam komputer berubah sejak pertanyaan tadi: batas hapusnya kini {now}, bukan {seen}. Periksa tanggal dan jam Windows lalu ulangi; tidak ada yang dihapus.</source>
         <translation>The computer clock changed since the question: the cut-off is now {now}, not {seen}. Check the Windows date and time and try again; nothing was removed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="557"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="562"/>
         <source>Laporan perangkat hilang memuat NIK lengkap: hanya admin dan verifikator yang boleh membuatnya.</source>
         <translation>The lost-device report lists full NIKs: only admins and verifiers may make it.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="560"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="565"/>
         <source>Sebutkan nomor paket yang ada di flashdisk yang hilang.</source>
         <translation>Name the numbers of the packages that were on the lost stick.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="561"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="566"/>
         <source>Perangkat ini tidak pernah membuat paket {seqs}.</source>
         <translation>This device never made package {seqs}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="563"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="568"/>
         <source>Verifikator memeriksa data, tidak mengubahnya: hanya admin dan operator yang boleh mendaftarkan atau mengubah peserta.</source>
         <translation>A verifier checks data and does not change it: only admins and operators may enrol or change participants.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="568"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="573"/>
         <source>Hanya verifikator atau admin yang boleh menyetujui atau mengembalikan data peserta.</source>
         <translation>Only a verifier or an admin may approve or send back participant data.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="571"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="576"/>
         <source>{count} peserta yang dipilih Anda ubah sendiri; perubahan harus diperiksa orang lain. Tidak ada yang dikembalikan.</source>
         <translation>You changed {count} of the selected participants yourself; someone else must check them. Nothing was sent back.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="576"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="581"/>
         <source>Persetujuan verifikator hanya berlaku di kantor desa.</source>
         <translation>Verifier approval applies only in a village office.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="577"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="582"/>
         <source>Data {name} belum disetujui verifikator; kartunya dicetak setelah disetujui.</source>
         <translation>The data of {name} is not yet approved by the verifier; the card is printed after approval.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="580"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="585"/>
         <source>Pendaftaran {name} ditolak ({reason}); tidak ada kartu untuk peserta yang ditolak.</source>
         <translation>{name}&apos;s enrolment was rejected ({reason}); rejected participants get no card.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="584"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="589"/>
         <source>Peserta tidak ditemukan (mungkin sudah diubah di tempat lain).</source>
         <translation>Participant not found (it may have been changed elsewhere).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="587"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="592"/>
         <source>Kepesertaan {name} sudah berhenti.</source>
         <translation>The participation of {name} has already ended.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="588"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="593"/>
         <source>Kepesertaan {name} masih aktif.</source>
         <translation>The participation of {name} is still active.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="589"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="594"/>
         <source>NIK wajib diisi.</source>
         <translation>NIK is required.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="590"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="595"/>
         <source>NIK hanya boleh berisi angka 0-9.</source>
         <translation>The NIK may contain only the digits 0-9.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="591"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="596"/>
         <source>NIK harus 16 digit, yang diisi {length} digit.</source>
         <translation>The NIK must have 16 digits; {length} were entered.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="592"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="597"/>
         <source>NIK diawali kode provinsi {code} yang tidak ada.</source>
         <translation>The NIK starts with province code {code}, which does not exist.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="593"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="598"/>
         <source>Digit ke-7 s.d. 12 NIK ({digits}) bukan tanggal lahir yang sah (hari 01-31, atau 41-71 untuk perempuan).</source>
         <translation>Digits 7 to 12 of the NIK ({digits}) are not a valid birth date (day 01-31, or 41-71 for women).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="597"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="602"/>
         <source>Empat digit terakhir NIK tidak boleh 0000.</source>
         <translation>The last four digits of the NIK cannot be 0000.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="598"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="603"/>
         <source>NIK ini sudah terdaftar atas nama {name} ({reg_no}).</source>
         <translation>This NIK is already enrolled for {name} ({reg_no}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="599"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="604"/>
         <source>Menurut NIK jenis kelaminnya {nik_sex}, tetapi yang dipilih {typed_sex}.</source>
         <translation>The NIK says the sex is {nik_sex}, but {typed_sex} was chosen.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="602"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="607"/>
         <source>Tanggal lahir dalam NIK ({nik_date}) berbeda dengan tanggal lahir yang diisi ({typed_date}).</source>
         <translation>The birth date in the NIK ({nik_date}) differs from the date of birth entered ({typed_date}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="605"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="610"/>
         <source>NIK diterbitkan di luar Kabupaten Kudus (kode wilayah {code}). Pastikan orangnya memang warga desa ini.</source>
         <translation>The NIK was issued outside Kabupaten Kudus (region code {code}). Make sure the person lives in this village.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="609"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="614"/>
         <source>Kode kecamatan {code} dalam NIK tidak dikenal di Kabupaten Kudus.</source>
         <translation>District code {code} in the NIK is not known in Kabupaten Kudus.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="612"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="617"/>
         <source>Nomor KK hanya boleh berisi angka 0-9.</source>
         <translation>The KK number may contain only the digits 0-9.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="613"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="618"/>
         <source>Nomor KK harus 16 digit, yang diisi {length} digit.</source>
         <translation>The KK number must have 16 digits; {length} were entered.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="614"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="619"/>
         <source>umur {age} tahun, batas {limit} tahun</source>
         <translation>age {age}, limit {limit}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="615"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="620"/>
         <source>masa jabatan berakhir {date}</source>
         <translation>term of office ended {date}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="616"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="621"/>
         <source>tidak ada lagi di daftar {source} ({file}, diimpor {date})</source>
         <translation>no longer on the {source} list ({file}, imported {date})</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="617"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="622"/>
         <source>Mungkin orang yang sama dengan {name} di baris {row} berkas ini (NIK berakhiran {nik4}): lahir pada hari yang sama dengan nama atau No. KK yang mirip. Periksa KTP/KK agar tidak terdaftar dua kali.</source>
         <translation>Possibly the same person as {name} on row {row} of this file (NIK ending {nik4}): born on the same day with a similar name or KK number. Check the ID card/KK so nobody is enrolled twice.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="622"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="627"/>
         <source>Mungkin orang yang sama dengan {name} ({reg_no}, NIK berakhiran {nik4}): lahir pada hari yang sama dengan nama atau No. KK yang mirip. Periksa KTP/KK agar tidak terdaftar dua kali dengan NIK berbeda.</source>
         <translation>Possibly the same person as {name} ({reg_no}, NIK ending {nik4}): born on the same day with a similar name or KK number. Check the ID card/KK so nobody is enrolled twice under different NIKs.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="627"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="632"/>
         <source>Akhir masa jabatan tidak boleh sebelum tanggal mulai kepesertaan.</source>
         <translation>The end of the term of office cannot be before the participation start date.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="630"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="635"/>
         <source>Desil &apos;{value}&apos; tidak sah (harus 1 sampai 10); desil baris ini tidak dicatat, pesertanya tetap diimpor.</source>
         <translation>Decile &apos;{value}&apos; is not valid (it must be 1 to 10); this row&apos;s decile is not recorded, the participant is still imported.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="634"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="639"/>
         <source>Digit ke-7 s.d. 12 nomor KK ({digits}) bukan tanggal yang sah; periksa kembali.</source>
         <translation>Digits 7 to 12 of the KK number ({digits}) are not a valid date; please check.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="637"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="642"/>
         <source>Nama hanya boleh berisi huruf, spasi, titik, koma, apostrof dan tanda hubung.</source>
         <translation>A name may contain only letters, spaces, dots, commas, apostrophes and hyphens.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="640"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="645"/>
         <source>Nama terlalu pendek.</source>
         <translation>The name is too short.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="641"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="646"/>
         <source>{field}: &apos;{text}&apos; tidak dapat dibaca sebagai tanggal. Tulis seperti 17/08/1985 atau 17 Agustus 1985.</source>
         <translation>{field}: &apos;{text}&apos; cannot be read as a date. Write it like 17/08/1985 or 17 Agustus 1985.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="644"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="649"/>
         <source>{field}: &apos;{text}&apos; bukan tanggal yang ada di kalender.</source>
         <translation>{field}: &apos;{text}&apos; is not a date that exists.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="645"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="650"/>
         <source>{field} tidak boleh setelah hari ini.</source>
         <translation>{field} cannot be after today.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="646"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="651"/>
         <source>{field} sebelum tahun 1900; periksa kembali.</source>
         <translation>{field} is before 1900; please check.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="647"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="652"/>
         <source>Tanggal mulai kepesertaan sebelum tanggal lahir.</source>
         <translation>The start date is before the date of birth.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="648"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="653"/>
         <source>Umur pada tanggal mulai {age} tahun, melebihi batas {limit} tahun yang ditetapkan.</source>
         <translation>Age on the start date is {age}, above the set limit of {limit} years.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="651"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="656"/>
         <source>Umur pada tanggal mulai {age} tahun; pekerja di bawah 15 tahun tidak lazim.</source>
         <translation>Age on the start date is {age}; workers under 15 are unusual.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="654"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="659"/>
         <source>{field}: pilihan &apos;{value}&apos; tidak dikenal.</source>
         <translation>{field}: the choice &apos;{value}&apos; is not known.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="655"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="660"/>
         <source>{field} harus berupa angka 1-999.</source>
         <translation>{field} must be a number from 1 to 999.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="656"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="661"/>
         <source>Nomor telepon harus 8-15 digit, boleh diawali + dan berisi spasi atau tanda hubung.</source>
         <translation>The phone number must have 8-15 digits; it may start with + and contain spaces or hyphens.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="659"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="664"/>
         <source>Pekerja rentan harus disertai sumber datanya (DTKS, DTSEN, P3KE, ...).</source>
         <translation>A vulnerable worker needs the source list they come from (DTKS, DTSEN, P3KE, ...).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="662"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="667"/>
         <source>Tanggal berhenti ({exit}) sebelum tanggal mulai kepesertaan ({start}).</source>
         <translation>The end date ({exit}) is before the start date ({start}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="665"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="670"/>
         <source>Tanggal aktif kembali ({date}) sebelum tanggal berhenti ({exit}).</source>
         <translation>The reactivation date ({date}) is before the end date ({exit}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="668"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="673"/>
         <source>{field} terlalu panjang (maksimal {max} karakter).</source>
         <translation>{field} is too long (at most {max} characters).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="669"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="674"/>
         <source>{field}: nilai &apos;{value}&apos; tidak sah.</source>
         <translation>{field}: the value &apos;{value}&apos; is not valid.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="670"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="675"/>
         <source>Berkas itu bukan berkas pemulihan admin dari kabupaten (isinya tidak dapat dibaca sebagai berkas pemulihan).</source>
         <translation>That file is no admin recovery file from the regency (its content cannot be read as one).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="674"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="679"/>
         <source>Tanda tangan berkas pemulihan tidak cocok dengan kunci kabupaten yang dipercaya desa ini: berkas diubah atau bukan dari kabupaten. Tidak ada yang diubah.</source>
         <translation>The recovery file&apos;s signature does not match the regency key this village trusts: the file was altered or is not from the regency. Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="679"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="684"/>
         <source>Pemulihan admin hanya untuk desa yang sudah terhubung dengan kabupaten (berkas pengaturan dari DPMD sudah dipasang). Hubungi DPMD.</source>
         <translation>Admin recovery is only for a village joined to the regency (DPMD&apos;s setup file installed). Contact DPMD.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="684"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="689"/>
         <source>Berkas pemulihan admin hanya dibuat oleh kabupaten.</source>
         <translation>Admin recovery files are made by the regency only.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="685"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="690"/>
         <source>Desa {desa} belum pernah mengirim paket dari perangkat yang terdaftar: berkas pemulihan tidak dapat dibuat.</source>
         <translation>Desa {desa} has never sent a package from a registered device: no recovery file can be made.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="689"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="694"/>
         <source>Berkas pemulihan ini dibuat untuk {desa}, bukan untuk desa ini. Tidak ada yang diubah.</source>
         <translation>This recovery file was made for {desa}, not for this village. Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="692"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="697"/>
         <source>Berkas pemulihan ini dibuat untuk perangkat lain desa ini (yang terdaftar di kabupaten), bukan untuk PC ini. Minta DPMD membuat berkas baru.</source>
         <translation>This recovery file was made for another device of this village (the one registered at the regency), not for this PC. Ask DPMD for a new file.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="697"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="702"/>
         <source>Berkas pemulihan ini berlaku {issued} s.d. {expires}; hari ini di luar masa itu (periksa juga tanggal PC). Minta DPMD membuat berkas baru.</source>
         <translation>This recovery file is valid {issued} to {expires}; today is outside that period (check the PC&apos;s date too). Ask DPMD for a new file.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="702"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="707"/>
         <source>Berkas pemulihan ini sudah pernah dipakai; satu berkas hanya berlaku sekali. Minta DPMD membuat berkas baru.</source>
         <translation>This recovery file was used already; a file works once. Ask DPMD for a new file.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="706"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="711"/>
         <source>Tidak ada akun admin bernama &apos;{username}&apos; di desa ini. Isi nama pengguna admin yang lupa kata sandinya.</source>
         <translation>There is no admin account named &apos;{username}&apos; in this village. Enter the username of the admin who forgot the password.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="710"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="715"/>
         <source>Isi jabatan pejabat yang menandatangani atas nama kepala (misalnya Sekretaris Desa).</source>
         <translation>Fill in the position of the official signing on behalf of the head (for example Sekretaris Desa).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="713"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="718"/>
         <source>Isi jabatan pejabat yang menandatangani untuk beliau (u.b.), misalnya Kepala Urusan Umum.</source>
         <translation>Fill in the position of the official signing for them (u.b.), for example Kepala Urusan Umum.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="716"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="721"/>
         <source>NIP &apos;{value}&apos; harus 18 digit angka (boleh dengan spasi).</source>
         <translation>NIP &apos;{value}&apos; must be 18 digits (spaces allowed).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="717"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="722"/>
         <source>NIP &apos;{value}&apos; tidak sah: 8 digit pertama harus tanggal lahir dan 6 digit berikutnya bulan pengangkatan (TTTTBB). Periksa kembali.</source>
         <translation>NIP &apos;{value}&apos; is not valid: the first 8 digits must be a birth date and the next 6 the month of appointment (YYYYMM). Check it again.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="722"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="727"/>
         <source>NIP &apos;{value}&apos; tidak sah: digit ke-15 harus 1 (laki-laki) atau 2 (perempuan).</source>
         <translation>NIP &apos;{value}&apos; is not valid: digit 15 must be 1 (male) or 2 (female).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="725"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="730"/>
         <source>{field} harus diisi bila nomor keputusan diisi; kosongkan nomornya bila daftar bukan lampiran.</source>
         <translation>{field} must be filled in when a decree number is; leave the number empty if the list is no annex.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="729"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="734"/>
         <source>Gagal menulis {path}: {detail}. Pilih folder lain atau tutup berkas itu di Excel.</source>
         <translation>Could not write {path}: {detail}. Choose another folder or close the file in Excel.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="732"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="737"/>
         <source>Kolom tidak dikenal: {columns}. Kolom yang tersedia: {known}.</source>
         <translation>Unknown columns: {columns}. Available columns: {known}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="733"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="738"/>
         <source>Berkas {path} tidak ditemukan.</source>
         <translation>File {path} not found.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="848"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="853"/>
         <source>Nomor KPJ &apos;{kpj}&apos; tidak sah: harus angka saja, {low} sampai {high} digit (tulis sebagai teks agar nol di depan tetap).</source>
         <translation>KPJ number &apos;{kpj}&apos; is not valid: it must be digits only, {low} to {high} of them (write it as text so leading zeros stay).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="853"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="858"/>
         <source>Perhatian: nomor KPJ {kpj} berisi {found} digit, bukan {digits} digit seperti biasanya. Nomor ini tetap dicatat; cocokkan dengan berkas BPJS (panjang yang biasa dapat diubah di Pengaturan).</source>
         <translation>Note: KPJ number {kpj} has {found} digits, not the usual {digits}. It is recorded anyway; check it against the BPJS file (the usual length can be changed in Settings).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="734"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="739"/>
         <source>Berkas {path} terlalu besar ({size} MB; batasnya {max} MB). Pecah daftar menjadi beberapa berkas.</source>
         <translation>The file {path} is too large ({size} MB; the limit is {max} MB). Split the list into several files.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="493"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="498"/>
         <source>Bulan &apos;{value}&apos; tidak dikenal. Tulis sebagai BB/TTTT, misalnya 05/2026 (atau Mei 2026).</source>
         <translation>Month &apos;{value}&apos; is not known. Write it as MM/YYYY, for example 05/2026 (or Mei 2026).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="737"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="742"/>
         <source>Berkas {path} dilindungi kata sandi. Buka di Excel, hapus kata sandinya, simpan, lalu impor lagi.</source>
         <translation>The file {path} is protected by a password. Open it in Excel, remove the password, save it and import again.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="740"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="745"/>
         <source>Berkas {path} rusak dan tidak dapat dibaca ({detail}).</source>
         <translation>The file {path} is damaged and cannot be read ({detail}).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="741"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="746"/>
         <source>Berkas {path} bukan daftar yang dapat dibaca: isinya berkas {what}. Simpan daftarnya sebagai buku kerja Excel (.xlsx), LibreOffice (.ods) atau CSV, lalu pilih berkas itu.</source>
         <translation>The file {path} is not a list that can be read: it is a {what} file. Save the list as an Excel workbook (.xlsx), LibreOffice (.ods) or CSV, then choose that file.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="746"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="751"/>
         <source>Berkas {path} bukan daftar yang dapat dibaca: isinya data biner, bukan buku kerja atau teks CSV. Simpan daftarnya sebagai buku kerja Excel (.xlsx), LibreOffice (.ods) atau CSV, lalu pilih berkas itu.</source>
         <translation>The file {path} is not a list that can be read: it holds binary data, not a workbook or CSV text. Save the list as an Excel workbook (.xlsx), LibreOffice (.ods) or CSV, then choose that file.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="751"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="756"/>
         <source>Berkas {path} (lembar {sheet}) terlalu besar setelah dibuka: lebih dari {max} MB. Daftar desa atau kabupaten tidak sebesar itu; berkas ini rusak atau bukan daftar. Tidak ada yang dibaca.</source>
         <translation>The file {path} (sheet {sheet}) is too large once unpacked: more than {max} MB. No village or regency list is that large; the file is damaged or not a list. Nothing was read.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="756"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="761"/>
         <source>Berkas {path} (lembar {sheet}) berisi lebih dari {rows} baris atau {cells} sel berisi data, batas satu impor. Pecah daftar menjadi beberapa berkas. Tidak ada yang dibaca.</source>
         <translation>The file {path} (sheet {sheet}) holds more than {rows} rows or {cells} cells with data, the limit of one import. Split the list into several files. Nothing was read.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="761"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="766"/>
         <source>Berkas {path} ({sheet}) memuat satu sel yang lebih panjang dari {max} karakter, batas Excel sendiri: berkas ini rusak atau tidak dibuat sebagai daftar. Tidak ada yang dibaca.</source>
         <translation>The file {path} ({sheet}) holds a cell longer than {max} characters, Excel&apos;s own limit: the file is damaged or was not made as a list. Nothing was read.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="766"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="771"/>
         <source>Baris {row} berkas {path} memuat satu kolom yang lebih panjang dari {max} karakter, batas Excel sendiri: berkas ini rusak atau tidak dibuat sebagai daftar. Tidak ada yang dibaca.</source>
         <translation>Row {row} of {path} holds a field longer than {max} characters, Excel&apos;s own limit: the file is damaged or was not made as a list. Nothing was read.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="771"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="776"/>
         <source>Lembar {sheet} di {path} berisi {count} sel rumus yang hasilnya belum pernah dihitung (berkas dibuat program lain, bukan disimpan oleh Excel). Buka berkas itu di Excel atau LibreOffice, simpan, lalu impor lagi. Tidak ada yang dibaca.</source>
         <translation>The sheet {sheet} in {path} holds {count} formula cells whose results were never calculated (the file was made by another program, not saved by Excel). Open the file in Excel or LibreOffice, save it, then import it again. Nothing was read.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="777"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="782"/>
         <source>Lembar {sheet} di berkas {path} kosong.</source>
         <translation>Sheet {sheet} in {path} is empty.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="778"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="783"/>
         <source>Berkas {path} tidak memiliki lembar bernama {sheet}.</source>
         <translation>The file {path} has no sheet named {sheet}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="779"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="784"/>
         <source>Tidak ada kolom NIK di {path} (lembar: {sheet}). Beri judul kolom &apos;NIK&apos; atau pilih kolomnya sendiri.</source>
         <translation>There is no NIK column in {path} (sheets: {sheet}). Give the column the heading &apos;NIK&apos; or choose it yourself.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="783"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="788"/>
         <source>Sel NIK berisi angka, bukan teks ({digits}). Excel hanya menyimpan 15 digit, sehingga digit terakhir NIK bisa sudah hilang. Ketik ulang NIK sebagai teks (format Teks, atau awali dengan tanda &apos;).</source>
         <translation>The NIK cell holds a number, not text ({digits}). Excel keeps only 15 digits, so the NIK&apos;s last digit may already be lost. Type the NIK again as text (Text format, or start it with &apos;).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="788"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="793"/>
         <source>Sel NIK berisi angka, bukan teks ({digits}). Digit terakhirnya bukan 0, jadi Excel tidak memotongnya (Excel menyimpan 15 digit dan menulis digit ke-16 sebagai 0): NIK ini diterima. Sebaiknya kolom NIK diformat sebagai Teks.</source>
         <translation>The NIK cell holds a number, not text ({digits}). Its last digit is not 0, so Excel did not cut it (Excel keeps 15 digits and writes the 16th as 0): this NIK is accepted. Better format the NIK column as Text.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="794"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="799"/>
         <source>Sel nomor KK berisi angka, bukan teks ({digits}). Digit terakhirnya bukan 0, jadi Excel tidak memotongnya: nomor ini diterima. Sebaiknya kolom KK diformat sebagai Teks.</source>
         <translation>The KK number cell holds a number, not text ({digits}). Its last digit is not 0, so Excel did not cut it: the number is accepted. Better format the KK column as Text.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="799"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="804"/>
         <source>Sel nomor KK berisi angka, bukan teks ({digits}). Excel hanya menyimpan 15 digit, sehingga digit terakhirnya bisa sudah hilang. Ketik ulang sebagai teks.</source>
         <translation>The KK cell holds a number, not text ({digits}). Excel keeps only 15 digits, so its last digit may already be lost. Type it again as text.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="804"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="809"/>
         <source>NIK ini sudah ada di baris {first_row} berkas yang sama.</source>
         <translation>This NIK already appears in row {first_row} of the same file.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="805"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="810"/>
         <source>Lembar ini berisi rumus; yang dibaca adalah hasil terakhir yang disimpan Excel. Sel rumus yang belum pernah dihitung terbaca kosong.</source>
         <translation>This sheet contains formulas; the values read are the last results Excel saved. Formula cells never calculated read as empty.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="811"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="816"/>
         <source>Kode wilayah {code} tidak dikenal: tulis kode desa (33.19.03.2008) atau kecamatan (33.19.03).</source>
         <translation>Unknown area code {code}: write a village code (33.19.03.2008) or a kecamatan code (33.19.03).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="814"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="819"/>
         <source>--map {pair}: tulis KOLOM=JUDUL, KOLOM salah satu dari {fields}, JUDUL judul kolom di berkas.</source>
         <translation>--map {pair}: write FIELD=HEADER, FIELD one of {fields}, HEADER a column header in the file.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="817"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="822"/>
         <source>Fitur ini hanya tersedia di instalasi mode kabupaten.</source>
         <translation>This is only available in a regency-mode installation.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="818"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="823"/>
         <source>Peran {role} tidak boleh memutuskan kepesertaan ganda; minta admin atau verifikator.</source>
         <translation>The role {role} may not decide double enrolments; ask an admin or a verifier.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="821"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="826"/>
         <source>Keputusan &apos;{decision}&apos; tidak dikenal.</source>
         <translation>Unknown decision &apos;{decision}&apos;.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="822"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="827"/>
         <source>Kasus kepesertaan ganda nomor {id} tidak ada.</source>
         <translation>There is no double-enrolment case number {id}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="823"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="828"/>
         <source>Kasus nomor {id} sudah diputuskan sebelumnya; keputusan itu tidak diubah.</source>
         <translation>Case number {id} was already decided; that decision is unchanged.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="826"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="831"/>
         <source>Kedua kepesertaan memakai NIK yang sama ({nik}), jadi pasti orang yang sama: pilih kepesertaan yang berlaku.</source>
         <translation>Both enrolments use the same NIK ({nik}), so they are the same person: choose the enrolment that stands.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="830"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="835"/>
         <source>Berkas {path} tidak berisi satu pun NIK yang sah. Daftar APBD yang tersimpan tidak diubah.</source>
         <translation>{path} holds no valid NIK. The stored APBD list is unchanged.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="833"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="838"/>
         <source>NIK ini sudah ada di baris sebelumnya; baris ini dilewati.</source>
         <translation>This NIK is already on an earlier row; this row is skipped.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="834"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="839"/>
         <source>Tidak ada peserta yang perlu didaftarkan ke BPJS untuk {desa}: semua peserta aktif yang diterima sudah ber-KPJ atau sudah dikirim.</source>
         <translation>No participant to register with BPJS for {desa}: every active accepted participant has a KPJ number or was already sent.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="839"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="844"/>
         <source>Berkas {path} (lembar: {sheet}) tidak punya kolom KPJ maupun kolom status. Beri judul kolom &apos;KPJ&apos; dan &apos;STATUS&apos; atau pilih kolomnya sendiri.</source>
         <translation>{path} (sheet: {sheet}) has neither a KPJ nor a status column. Head the columns &apos;KPJ&apos; and &apos;STATUS&apos; or choose them yourself.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="844"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="849"/>
         <source>Status &apos;{status}&apos; tidak dikenali: tulis misalnya TERDAFTAR atau DITOLAK, atau isi nomor KPJ.</source>
         <translation>Status &apos;{status}&apos; not recognised: write e.g. TERDAFTAR or DITOLAK, or fill in the KPJ number.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="847"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="852"/>
         <source>Status terdaftar tetapi nomor KPJ kosong.</source>
         <translation>Status registered but the KPJ number is empty.</translation>
     </message>
@@ -6111,7 +6116,7 @@ Continue?</translation>
     <message>
         <location filename="../../kudus_desktop/gui/regency/publish_dialog.py" line="71"/>
         <source>Ditandatangani dengan kunci kabupaten yang sudah dipercaya setiap desa sejak bergabung. Server sinkronisasi menawarkannya kepada desa yang daring; versi yang berjalan di kabupaten: {version}.</source>
-        <translation>Signed with the regency's key, which every village trusts since it joined. The sync server offers it to villages online; the version running at the regency: {version}.</translation>
+        <translation>Signed with the regency&apos;s key, which every village trusts since it joined. The sync server offers it to villages online; the version running at the regency: {version}.</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/gui/regency/publish_dialog.py" line="78"/>
@@ -6538,7 +6543,7 @@ Continue?</translation>
     <message>
         <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="430"/>
         <source>Versi baru Kudus Desktop untuk desa, ditandatangani kunci kabupaten (lewat server atau flashdisk)</source>
-        <translation>A new version of Kudus Desktop for the villages, signed with the regency's key (through the server or a stick)</translation>
+        <translation>A new version of Kudus Desktop for the villages, signed with the regency&apos;s key (through the server or a stick)</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="444"/>

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import struct
 import tarfile
 from pathlib import Path
@@ -29,11 +30,23 @@ def installer(tmp: Path, size: int = 300_000) -> Path:
     return path
 
 
-def bundle(tmp: Path, marker: str) -> Path:
-    """A packed bundle: one top folder holding the program and a marker of its version."""
+def program(version: str, selftest: str = "echo '12 langkah lulus'") -> bytes:
+    """A bundle's command-line program as far as installing it needs: its version, its selftest."""
+    return (
+        f'#!/bin/sh\ncase "$1" in\n  --version) echo "kudus-desktop {version}" ;;\n  selftest) {selftest} ;;\n'
+        "  *) exit 2 ;;\nesac\n"
+    ).encode()
+
+
+def bundle(tmp: Path, marker: str, cli: bytes | None = None) -> Path:
+    """A packed bundle: one top folder holding the programs and a marker of its version."""
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w:gz") as tar:
-        for name, data in (("kudus-desktop/VERSI", marker.encode()), ("kudus-desktop/KudusDesktop", b"\x7fELF...")):
+        for name, data in (
+            ("kudus-desktop/VERSI", marker.encode()),
+            ("kudus-desktop/KudusDesktop", b"\x7fELF..."),
+            ("kudus-desktop/kudus-desktop", program(marker) if cli is None else cli),
+        ):
             info = tarfile.TarInfo(name)
             info.size = len(data)
             info.mode = 0o755
@@ -178,6 +191,38 @@ def test_a_bundle_is_swapped_in_and_given_back_when_its_selftest_fails(
     assert outcome is not None and outcome.ok
     assert (running / "VERSI").read_text() == "0.2.1" and not (place / "kudus-desktop.lama").exists()
     assert updates.finish(village.path, lambda: (True, ""), running="0.2.1") is None, "nothing pending any more"
+
+
+@pytest.mark.skipif(os.name == "nt", reason="the bundle's stand-in program is a shell script")
+@pytest.mark.parametrize(
+    ("cli", "reason"),
+    [
+        (program("0.2.0", "echo \"langkah 'wilayah' gagal: kudus_wilayah.csv tidak ada\"; exit 1"), "wilayah"),
+        (program("0.1.9"), "program melaporkan kudus-desktop 0.1.9"),
+        (b"\x7fELF rusak", "program tidak dapat dijalankan"),
+    ],
+    ids=["selftest fails", "another version inside", "cannot start"],
+)
+def test_a_bundle_that_fails_its_own_selftest_is_never_swapped_in(
+    world: dict[str, Office], tmp_path: Path, cli: bytes, reason: str
+) -> None:
+    regency, village = world["kab"], world["a"]
+    running = tmp_path / "program" / "kudus-desktop"
+    running.mkdir(parents=True)
+    (running / "VERSI").write_text("lama")
+    kdu = publish(regency, bundle(tmp_path, "0.2.0", cli), "0.2.0", LINUX)
+    staged = updates.receive_file(village.db, kdu, tag=LINUX)
+    backups: list[str] = []
+    with pytest.raises(KudusError) as caught:
+        updates.install(village.db, village.user, staged, backup=lambda: backups.append("x") or tmp_path,
+                        bundle_dir=running)  # fmt: skip
+    assert caught.value.code == "update_selftest_failed" and reason in str(caught.value)
+    assert "Versi yang terpasang tetap dipakai" in str(caught.value)
+    assert (running / "VERSI").read_text() == "lama" and sorted(p.name for p in running.parent.iterdir()) == [
+        "kudus-desktop"
+    ], "the running version is untouched and nothing is left beside it"
+    assert backups == [] and updates.finish(village.path, lambda: (True, ""), running="0.1.0") is None
+    assert "update_refused" in [e.action for e in audit_events(village.db)]
 
 
 def test_a_bundle_that_reaches_outside_its_folder_is_refused(world: dict[str, Office], tmp_path: Path) -> None:

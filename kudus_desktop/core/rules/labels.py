@@ -489,6 +489,11 @@ MESSAGES: dict[str, str] = {
         "Pesan", "Pembaruan hanya dapat dipasang pada Kudus Desktop yang terpasang, bukan yang dijalankan dari kode."
     ),
     "update_none": QT_TRANSLATE_NOOP("Pesan", "Tidak ada pembaruan yang menunggu untuk dipasang."),
+    "update_selftest_failed": QT_TRANSLATE_NOOP(
+        "Pesan",
+        "Versi {version} gagal uji mandiri sebelum dipasang ({detail}). Versi yang terpasang tetap dipakai; "
+        "laporkan ke DPMD.",
+    ),
     # Premiums
     "month_invalid": QT_TRANSLATE_NOOP(
         "Pesan", "Bulan '{value}' tidak dikenal. Tulis sebagai BB/TTTT, misalnya 05/2026 (atau Mei 2026)."

@@ -34,6 +34,7 @@ import struct
 import subprocess
 import sys
 import tarfile
+import tempfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -462,6 +463,42 @@ def unpack_bundle(update: StagedUpdate, into: Path) -> Path:
     return tops[0]
 
 
+#: The unpacked bundle's own selftest takes 10-30 s on a village PC; a bundle that hangs is refused.
+PROVE_SECONDS = 600
+
+
+def prove_bundle(folder: Path, version: str) -> None:
+    """Run the unpacked bundle's own ``--version`` and ``selftest``, headless, in a throwaway data
+    folder, before it replaces the running one: a bundle that cannot start or fails a step is
+    refused with the step's reason, and the running version stays as it is."""
+    exe = folder / ("kudus-desktop.exe" if os.name == "nt" else "kudus-desktop")
+    if not exe.is_file():
+        raise UpdateError("update_damaged", name=folder.name, detail="program kudus-desktop tidak ada")
+    with tempfile.TemporaryDirectory(prefix="kudus-uji-") as data:
+        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "KUDUS_DATA_DIR": data}
+        for args in (["--version"], ["selftest"]):
+            try:
+                done = subprocess.run(
+                    [str(exe), *args], capture_output=True, text=True, errors="replace", env=env, cwd=data,
+                    timeout=PROVE_SECONDS, check=False,
+                )  # fmt: skip
+            except subprocess.TimeoutExpired:
+                raise UpdateError("update_selftest_failed", version=version, detail="tidak selesai") from None
+            except OSError as exc:
+                raise UpdateError(
+                    "update_selftest_failed",
+                    version=version,
+                    detail=f"program tidak dapat dijalankan: {exc.strerror or exc}",
+                ) from None
+            said = (done.stdout.strip() or done.stderr.strip()).splitlines()
+            if args == ["--version"] and done.returncode == 0 and said != [f"kudus-desktop {version}"]:
+                found = said[0][:80] if said else "?"
+                raise UpdateError("update_selftest_failed", version=version, detail=f"program melaporkan {found}")
+            if done.returncode:
+                last = next((line for line in reversed(said) if line.strip()), f"kode {done.returncode}")
+                raise UpdateError("update_selftest_failed", version=version, detail=last.strip()[:200])
+
+
 def install(
     db: Database,
     user: UserView,
@@ -471,15 +508,29 @@ def install(
     bundle_dir: Path | None = None,
     run_installer: Callable[[list[str]], None] | None = None,
     running: str = __version__,
+    prove: Callable[[Path, str], None] = prove_bundle,
 ) -> Pending:
     """Back up, then put the new version in place; the caller restarts the application.
 
-    A bundle (``bundle_dir`` is the running one) is unpacked beside it and the two folders
-    swapped, the old one kept as ``<name>.lama`` until the new one passes its selftest. An
+    A bundle (``bundle_dir`` is the running one) is unpacked beside it and proven there by its
+    own selftest (``prove``); only then are the two folders swapped, the old one kept as
+    ``<name>.lama`` until the new one passes its selftest again at its first start. An
     installer is handed to ``run_installer`` with Inno Setup's silent flags (it closes this
     application and starts the new one)."""
-    copy = backup()
     folder = db.data_dir / UPDATE_DIR
+    fresh: Path | None = None
+    if update.info.payload == "bundle":
+        if bundle_dir is None:
+            raise UpdateError("update_not_bundle")
+        fresh = unpack_bundle(update, bundle_dir.with_name(bundle_dir.name + ".baru"))
+        try:
+            prove(fresh, update.info.version)
+        except UpdateError as exc:
+            shutil.rmtree(fresh.parent, ignore_errors=True)
+            with db.begin() as conn:
+                write_audit(conn, user.username, "update_refused", f"{update.info.version}: {exc}"[:300])
+            raise
+    copy = backup()
     previous = sorted(folder.glob(f"installer-{running}.exe"))
     pending = Pending(
         old_version=running, new_version=update.info.version, platform=update.info.platform,
@@ -489,10 +540,7 @@ def install(
     with db.begin() as conn:
         write_audit(conn, user.username, "update_started", f"{running} -> {update.info.version}, cadangan {copy.name}")
     _write_json(folder / PENDING_FILE, asdict(pending))
-    if update.info.payload == "bundle":
-        if bundle_dir is None:
-            raise UpdateError("update_not_bundle")
-        fresh = unpack_bundle(update, bundle_dir.with_name(bundle_dir.name + ".baru"))
+    if fresh is not None and bundle_dir is not None:
         old = bundle_dir.with_name(bundle_dir.name + ".lama")
         if old.exists():
             shutil.rmtree(old)
