@@ -127,3 +127,30 @@ def test_the_regency_sees_which_version_each_village_runs(world: dict[str, Offic
     with pytest.raises(SyncError) as caught:
         parse(odd, "aneh.kdp", "package")
     assert caught.value.code == "sync_header_invalid" and "app" in str(caught.value)
+
+
+def test_an_updated_village_with_nothing_new_still_tells_the_regency_its_version(
+    world: dict[str, Office], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After an update the next package goes even when nothing changed (an empty one), once; a
+    freshly joined village with no one enrolled yet registers its device the same way."""
+    from kudus_desktop.core.sync import village as village_module
+
+    a, kab = world["a"], world["kab"]
+    stick = tmp_path / "stick"
+    first = VillageSync(a.db, a.user).export_package(stick)
+    assert first.participants == 0, "a new village's first package registers its device"
+    ingest(kab, first.outbox_path, a)
+    with pytest.raises(SyncError) as same:
+        VillageSync(a.db, a.user).export_package(stick)
+    assert same.value.code == "sync_no_changes"
+    monkeypatch.setattr(village_module, "__version__", "9.0.1")
+    updated = VillageSync(a.db, a.user).export_package(stick)
+    assert (updated.seq, updated.participants) == (2, 0)
+    result = ingest(kab, updated.outbox_path)
+    assert result.added == 0
+    (device,) = RegencySync(kab.db, kab.user).devices()
+    assert device.app_version == "9.0.1" and device.last_seq == 2
+    with pytest.raises(SyncError) as again:
+        VillageSync(a.db, a.user).export_package(stick)
+    assert again.value.code == "sync_no_changes", "only one empty package per version"

@@ -75,6 +75,9 @@ SYNC_REGENCY_TIME = SettingKey("sync_regency_time", "")
 #: ones travels in every package until a receipt for the new device comes back.
 SYNC_ROTATION = SettingKey("sync_rotation", "")
 SYNC_FULL_REQUESTED = SettingKey("sync_full_requested", "0")  # the regency asked for everything again
+#: The Kudus Desktop version the last package carried: a village that has changed nothing since it
+#: was updated still sends one (empty) package, so the regency's device list shows its new version.
+SYNC_REPORTED_VERSION = SettingKey("sync_reported_version", "")
 #: Years an ended participation is kept after its end date before the purge removes the person
 #: (0: never purged; the admin sets it to the period the office's rules require).
 RETENTION_YEARS = SettingKey("retention_years", "0")
@@ -99,7 +102,7 @@ ALL_KEYS = (
     MODE, REGION_CODE, HEAD_NAME, HEAD_TITLE, OFFICE_PHONE, MAX_AGE, IMPORT_MAPPINGS, BPJS_COLUMNS,
     IDLE_LOCK_MINUTES, SYNC_REGENCY, SYNC_REGENCY_NAME, SYNC_REGENCY_SIGN, SYNC_REGENCY_BOX, SYNC_SERVER,
     SYNC_RECEIPT_SEQ, SYNC_MISSING, SYNC_FULL_REQUESTED, SYNC_LAST_OK, SYNC_LAST_ERROR, SYNC_HUB_PENDING,
-    SYNC_RECEIPT_DIGEST, SYNC_ROTATION, SYNC_MAX_PAYLOAD_MB, SYNC_REGENCY_TIME,
+    SYNC_RECEIPT_DIGEST, SYNC_ROTATION, SYNC_MAX_PAYLOAD_MB, SYNC_REGENCY_TIME, SYNC_REPORTED_VERSION,
     PREMIUM_SINCE, RETENTION_YEARS, APPROVAL_REQUIRED, MIN_PARTICIPANTS, KPJ_DIGITS, RECOVERY_USED, *PAPER.values(),
 )  # fmt: skip
 

@@ -361,7 +361,8 @@ class VillageSync:
 
         The package number is taken in the same transaction that records the package: an
         export that fails or is killed leaves no number used and nothing for the regency to
-        miss. Raises ``sync_no_changes`` when there is nothing new to send.
+        miss. Raises ``sync_no_changes`` when there is nothing new to send and the regency already
+        knows the version running here (otherwise an empty package tells it).
         """
         me = identity(self.db)
         h = history_table.c
@@ -389,7 +390,8 @@ class VillageSync:
                     waiting = conn.execute(select(func.count()).select_from(participant_review_table)).scalar_one()
                     if waiting:
                         raise SyncError("sync_only_unapproved", count=waiting)
-                    raise SyncError("sync_no_changes", seq=max(counter(conn, "sync_seq"), floor))
+                    if values[settings.SYNC_REPORTED_VERSION.key] == __version__:
+                        raise SyncError("sync_no_changes", seq=max(counter(conn, "sync_seq"), floor))
                 if progress:
                     progress(1, 4)
                 # A participant's history since the regency last got it: a change held back for approval
@@ -451,7 +453,7 @@ class VillageSync:
                         ),
                         [{"participant_id": pid, "sent_seq": s, "sent_rev": rev} for pid, s, rev in sent],
                     )
-                settings.write(conn, {settings.SYNC_FULL_REQUESTED: "0"})
+                settings.write(conn, {settings.SYNC_FULL_REQUESTED: "0", settings.SYNC_REPORTED_VERSION: __version__})
                 write_audit(
                     conn, self.user.username, "sync_package",
                     f"paket {seq}: {len(rows)} peserta, {len(payments)} pembayaran{' (lengkap)' if full else ''}",
