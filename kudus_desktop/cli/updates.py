@@ -83,9 +83,14 @@ def cmd_update_install(args: argparse.Namespace) -> dict[str, Any]:
 def cmd_update_finish(args: argparse.Namespace) -> dict[str, Any]:
     from kudus_desktop import selftest
 
-    outcome = updates.finish(data_folder(args), selftest.verdict, run_installer=updates.start_installer)
+    folder = data_folder(args)
+    outcome = updates.finish(folder, selftest.verdict, run_installer=updates.start_installer)
     if outcome is None:
         return {"pending": False, "message": "Tidak ada pemasangan yang menunggu diperiksa."}
+    # Said here, so the window does not say it again; the audit log has it as the window's would.
+    updates.take_result(folder)
+    with office(args) as (db, _):
+        updates.record_result(db, acting_user(args), outcome)
     if outcome.ok:
         message = f"Versi {outcome.new_version} lulus uji mandiri dan dipakai: {outcome.detail}."
     else:

@@ -144,7 +144,9 @@ def test_an_updated_village_with_nothing_new_still_tells_the_regency_its_version
     with pytest.raises(SyncError) as same:
         VillageSync(a.db, a.user).export_package(stick)
     assert same.value.code == "sync_no_changes"
+    assert not VillageSync(a.db, a.user).status().has_changes
     monkeypatch.setattr(village_module, "__version__", "9.0.1")
+    assert VillageSync(a.db, a.user).status().has_changes, "a scheduled push makes the package"
     updated = VillageSync(a.db, a.user).export_package(stick)
     assert (updated.seq, updated.participants) == (2, 0)
     result = ingest(kab, updated.outbox_path)

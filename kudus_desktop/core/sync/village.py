@@ -171,10 +171,11 @@ class VillageStatus:
     awaiting_approval: int = 0  # participants waiting for (or sent back by) a verifikator: not sent yet
     missing_count: int = 0
     rotation_from: str = ""  # keys renewed: the fingerprint of the previous device, until the regency takes the new
+    version_unreported: bool = False  # no package has told the regency the version running here yet
 
     @property
     def has_changes(self) -> bool:
-        return bool(self.unsent or self.unsent_payments)
+        return bool(self.unsent or self.unsent_payments or self.version_unreported)
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,6 +320,7 @@ class VillageSync:
             missing_count=sum(b - a + 1 for a, b in missing),
             full_resend=values[settings.SYNC_FULL_REQUESTED.key] == "1",
             rotation_from=str(rotation.get("old_fingerprint", "")) if isinstance(rotation, dict) else "",
+            version_unreported=values[settings.SYNC_REPORTED_VERSION.key] != __version__,
             packages=tuple(
                 OutboxEntry(
                     r.seq,
