@@ -65,10 +65,15 @@ Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{
 
 [Files]
 Source: "{#BundleDir}\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
+; A copy of this installer, so that when the next version's first start fails its selftest the
+; application can put this version back by running it again (kudus_desktop.core.sync.updates).
+Source: "{srcexe}"; DestDir: "{app}\pemasang"; DestName: "KudusDesktop-{#AppVersion}-setup.exe"; Flags: external ignoreversion
 
 [InstallDelete]
 ; Files of the previous version that this one no longer ships.
 Type: filesandordirs; Name: "{app}\_internal"
+; The previous version's installer: the application copied it into its data folder before this ran.
+Type: filesandordirs; Name: "{app}\pemasang"
 
 [Icons]
 Name: "{group}\Kudus Desktop"; Filename: "{app}\KudusDesktop.exe"

@@ -70,7 +70,7 @@ def cmd_update_install(args: argparse.Namespace) -> dict[str, Any]:
         pending = updates.install(
             db, acting_user(args), staged, backup=lambda: backup_database(db.path, label=label),
             bundle_dir=updates.bundle_dir() if staged.info.payload == "bundle" else None,
-            run_installer=updates.start_installer,
+            run_installer=updates.start_installer, program_dir=updates.bundle_dir(),
         )  # fmt: skip
     return {
         "old_version": pending.old_version,

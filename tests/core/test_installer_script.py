@@ -79,3 +79,15 @@ def test_an_update_installed_by_the_application_starts_the_new_version_and_a_sil
     code = "\n".join(sections()["Code"])
     assert "function IsUpdateRun" in code and "{param:PEMBARUAN|0}" in code
     assert "/PEMBARUAN=1" in INSTALLER_FLAGS and "/SILENT" in INSTALLER_FLAGS
+
+
+def test_it_keeps_a_copy_of_itself_where_the_update_rollback_looks_for_it() -> None:
+    """The first update after a hand-made installation can still go back: the installer leaves
+    itself in the program folder, under the name the application looks for."""
+    from kudus_desktop.core.sync.updates import KEPT_INSTALLER_DIR
+
+    files = sections()["Files"]
+    (kept,) = [line for line in files if line.startswith('Source: "{srcexe}"')]
+    assert f'DestDir: "{{app}}\\{KEPT_INSTALLER_DIR}"' in kept and "Flags: external" in kept
+    assert 'DestName: "KudusDesktop-{#AppVersion}-setup.exe"' in kept
+    assert f'Type: filesandordirs; Name: "{{app}}\\{KEPT_INSTALLER_DIR}"' in sections()["InstallDelete"]

@@ -108,6 +108,27 @@ def test_a_signed_newer_update_from_a_stick_is_kept_and_its_installer_runs_silen
     assert "update_published" in [e.action for e in audit_events(regency.db)]
 
 
+def test_the_first_update_keeps_the_installer_the_running_version_came_with_and_runs_it_on_failure(
+    world: dict[str, Office], tmp_path: Path
+) -> None:
+    village = world["a"]
+    staged = updates.receive_file(village.db, publish(world["kab"], installer(tmp_path)), tag=WIN)
+    program = tmp_path / "Kudus Desktop"
+    (program / updates.KEPT_INSTALLER_DIR).mkdir(parents=True)
+    (program / updates.KEPT_INSTALLER_DIR / "KudusDesktop-0.1.0-setup.exe").write_bytes(b"MZ pemasang 0.1.0")
+    ran: list[list[str]] = []
+    pending = updates.install(village.db, village.user, staged, backup=lambda: tmp_path / "cadangan.sqlite",
+                              run_installer=ran.append, program_dir=program, running="0.1.0")  # fmt: skip
+    kept = Path(pending.previous_installer)
+    assert kept.parent == village.path / updates.UPDATE_DIR and kept.read_bytes() == b"MZ pemasang 0.1.0"
+    # The new installer empties the program folder's copy; the one in the data folder stays.
+    (program / updates.KEPT_INSTALLER_DIR / "KudusDesktop-0.1.0-setup.exe").unlink()
+    outcome = updates.finish(village.path, lambda: (False, "langkah 'kartu' gagal"), running="0.2.0",
+                             run_installer=ran.append)  # fmt: skip
+    assert outcome is not None and not outcome.ok
+    assert ran[-1][0] == str(kept) and "/SILENT" in ran[-1], "the old version's installer runs again"
+
+
 def refusal(village: Office, data: bytes, tmp: Path, name: str = "pembaruan.kdu", tag: str = WIN) -> str:
     path = tmp / name
     path.write_bytes(data)

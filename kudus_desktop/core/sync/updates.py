@@ -463,6 +463,9 @@ def unpack_bundle(update: StagedUpdate, into: Path) -> Path:
     return tops[0]
 
 
+#: Where the Windows installer leaves a copy of itself in the program folder (installer/kudus-desktop.iss).
+KEPT_INSTALLER_DIR = "pemasang"
+
 #: The unpacked bundle's own selftest takes 10-30 s on a village PC; a bundle that hangs is refused.
 PROVE_SECONDS = 600
 
@@ -509,6 +512,7 @@ def install(
     run_installer: Callable[[list[str]], None] | None = None,
     running: str = __version__,
     prove: Callable[[Path, str], None] = prove_bundle,
+    program_dir: Path | None = None,
 ) -> Pending:
     """Back up, then put the new version in place; the caller restarts the application.
 
@@ -516,7 +520,9 @@ def install(
     own selftest (``prove``); only then are the two folders swapped, the old one kept as
     ``<name>.lama`` until the new one passes its selftest again at its first start. An
     installer is handed to ``run_installer`` with Inno Setup's silent flags (it closes this
-    application and starts the new one)."""
+    application and starts the new one). The installer the running version came with is kept
+    first, so a failed selftest can run it again: the one a previous update left in the data
+    folder, else the copy the installer left in ``program_dir`` (:data:`KEPT_INSTALLER_DIR`)."""
     folder = db.data_dir / UPDATE_DIR
     fresh: Path | None = None
     if update.info.payload == "bundle":
@@ -532,6 +538,13 @@ def install(
             raise
     copy = backup()
     previous = sorted(folder.glob(f"installer-{running}.exe"))
+    if not previous and fresh is None and program_dir is not None:
+        kept = program_dir / KEPT_INSTALLER_DIR / f"KudusDesktop-{running}-setup.exe"
+        if kept.is_file():
+            # The new installer replaces that copy, so it is taken out of the program folder first.
+            folder.mkdir(parents=True, exist_ok=True)
+            previous = [folder / f"installer-{running}.exe"]
+            shutil.copyfile(kept, previous[0])
     pending = Pending(
         old_version=running, new_version=update.info.version, platform=update.info.platform,
         bundle_dir=str(bundle_dir or ""), previous_installer=str(previous[0]) if previous else "",

@@ -131,7 +131,7 @@ class UpdateDesk(QObject):
             lambda: updates.install(
                 self.db, self.user, staged, backup=lambda: backup_database(self.db.path, label=label),
                 bundle_dir=bundle if staged.info.payload == "bundle" else None,
-                run_installer=updates.start_installer,
+                run_installer=updates.start_installer, program_dir=bundle,
             ),
             lambda _pending: self._restart(staged),
         )  # fmt: skip
