@@ -48,6 +48,8 @@ class Col:
     data_role: int = Qt.ItemDataRole.UserRole
     #: Shown whole, never narrowed to fit the table (a strip of month squares).
     whole: bool = False
+    #: What a short header means, on hover.
+    header_tip: str = ""
 
 
 def list_columns(headers: Sequence[str]) -> list[Col]:
@@ -92,6 +94,8 @@ class RecordModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.columns[section].header
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            return self.columns[section].header_tip or None
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

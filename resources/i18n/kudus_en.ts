@@ -1065,103 +1065,103 @@
 <context>
     <name>DevicesDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="728"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="731"/>
         <source>Perangkat desa</source>
         <translation>Village devices</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="731"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="734"/>
         <source>Desa</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="732"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="735"/>
         <source>Perangkat</source>
         <translation>Device</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="732"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="735"/>
         <source>Sidik jari</source>
         <translation>Fingerprint</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="733"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="736"/>
         <source>Keadaan</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="734"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="737"/>
         <source>Paket terakhir</source>
         <translation>Last package</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="735"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="738"/>
         <source>Versi</source>
         <translation>Version</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="736"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="739"/>
         <source>Terdaftar</source>
         <translation>Registered</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="737"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="740"/>
         <source>Catatan</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="740"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="743"/>
         <source>Cabut perangkat terpilih…</source>
         <translation>Revoke selected device…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="743"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="746"/>
         <source>Tutup</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="729"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="732"/>
         <source>aktif</source>
         <translation>current</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="729"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="732"/>
         <source>diganti</source>
         <translation>replaced</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="729"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="732"/>
         <source>dicabut</source>
         <translation>revoked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="757"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="760"/>
         <source>Paketnya belum menyebut versi (dibuat versi lama, atau belum ada paket).</source>
         <translation>Its packages do not name a version yet (made by an old version, or no package yet).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="759"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="762"/>
         <source>Versi yang sama dengan kabupaten.</source>
         <translation>The same version as the regency.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="760"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="763"/>
         <source>Kabupaten memakai versi {version}.</source>
         <translation>The regency runs version {version}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="769"/>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="775"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="772"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="778"/>
         <source>Cabut perangkat</source>
         <translation>Revoke device</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="769"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="772"/>
         <source>Pilih perangkatnya di daftar lebih dahulu.</source>
         <translation>Select the device in the list first.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="777"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="780"/>
         <source>Perangkat {id} Desa {desa} (sidik jari {fp}) tidak akan diterima lagi: paket, tanda terima dan kunci baru yang ditandatanganinya ditolak. Alasan pencabutan:</source>
         <translation>Device {id} of {desa} (fingerprint {fp}) will no longer be accepted: its packages, receipts and any new keys it signs are refused. Reason for revoking:</translation>
     </message>
@@ -6521,7 +6521,7 @@ Continue?</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="419"/>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="502"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="505"/>
         <source>Perangkat daring menunggu ({n})…</source>
         <translation>Online devices waiting ({n})…</translation>
     </message>
@@ -6586,63 +6586,78 @@ Continue?</translation>
         <translation>Devices</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="471"/>
-        <source>Paket terakhir</source>
-        <translation>Last package</translation>
-    </message>
-    <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="472"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="474"/>
         <source>Kontak terakhir</source>
         <translation>Last contact</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="473"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="475"/>
         <source>Peserta aktif</source>
         <translation>Active participants</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="474"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="476"/>
         <source>Paket hilang</source>
         <translation>Missing packages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="476"/>
-        <source>Data ditolak</source>
-        <translation>Records rejected</translation>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="472"/>
+        <source>Paket</source>
+        <translation>Package</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="490"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="473"/>
+        <source>Nomor paket terakhir yang diterima dari desa</source>
+        <translation>Number of the last package received from the village</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="475"/>
+        <source>Aktif</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="478"/>
+        <source>Ditolak</source>
+        <translation>Refused</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="479"/>
+        <source>Data peserta yang versi terakhirnya ditolak pemeriksaan kabupaten</source>
+        <translation>Participant records whose latest version the regency's checks refused</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="493"/>
         <source>Hasil impor terakhir</source>
         <translation>Last import results</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="508"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="511"/>
         <source>{heard} dari {total} desa sudah mengirim paket; {gaps} desa dengan paket hilang; {dup} NIK ganda menunggu keputusan.</source>
         <translation>{heard} of {total} villages have sent packages; {gaps} villages with missing packages; {dup} double NIKs awaiting a decision.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="517"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="520"/>
         <source>Pilih paket desa</source>
         <translation>Choose village packages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="522"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="525"/>
         <source>Pilih flashdisk atau folder berisi paket</source>
         <translation>Choose the USB stick or folder holding packages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="529"/>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="616"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="532"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="619"/>
         <source>Impor paket</source>
         <translation>Import packages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="529"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="532"/>
         <source>Tidak ada berkas paket (*.kdp) di sana.</source>
         <translation>There are no package files (*.kdp) there.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="543"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="546"/>
         <source>Paket {name} berasal dari komputer desa {desa} yang belum terdaftar.
 
 Sidik jari perangkat itu:
@@ -6657,29 +6672,29 @@ That device&apos;s fingerprint:
 Call the village operator and ask them to read the fingerprint from their Sync page. Register only if it is exactly the same.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="547"/>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="568"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="550"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="571"/>
         <source>Perangkat desa baru</source>
         <translation>New village device</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="547"/>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="568"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="550"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="571"/>
         <source>Sama, daftarkan</source>
         <translation>Same, register</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="547"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="550"/>
         <source>Tolak</source>
         <translation>Refuse</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="552"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="555"/>
         <source>Mengimpor paket desa…</source>
         <translation>Importing village packages…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="564"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="567"/>
         <source>Komputer desa {desa} mengirim {name} lewat server, tetapi belum terdaftar.
 
 Sidik jari perangkat itu:
@@ -6694,82 +6709,82 @@ That device&apos;s fingerprint:
 Call the village operator and ask them to read out the fingerprint from their Sync page. Register only if it is exactly the same.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="568"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="571"/>
         <source>Lewati</source>
         <translation>Skip</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="585"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="588"/>
         <source>Mengimpor paket dari server…</source>
         <translation>Importing packages from the server…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="592"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="595"/>
         <source>{name}: sudah pernah diimpor; tidak ada yang berubah</source>
         <translation>{name}: imported before; nothing changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="595"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="598"/>
         <source>{name}: {added} baru, {updated} diubah, {dup} NIK ganda</source>
         <translation>{name}: {added} new, {updated} changed, {dup} double NIKs</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="599"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="602"/>
         <source>; {n} baris ditolak (alasannya ikut tanda terima desa)</source>
         <translation>; {n} rows rejected (the reasons go with the village&apos;s receipt)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="601"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="604"/>
         <source>; {n} peserta didaftarkan ulang desa (data lama dipakai)</source>
         <translation>; {n} participants enrolled again by the village (the held record kept)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="603"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="606"/>
         <source>; kunci baru perangkat desa didaftarkan</source>
         <translation>; the village device&apos;s new keys registered</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="606"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="609"/>
         <source>{name}: DITOLAK. {reason}</source>
         <translation>{name}: REFUSED. {reason}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="609"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="612"/>
         <source>Pemeriksaan kepesertaan ganda: {open} kasus menunggu keputusan di halaman Ganda.</source>
         <translation>Double-enrolment check: {open} cases await a decision on the Doubles page.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="617"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="620"/>
         <source>{ok} paket diimpor atau sudah ada, {bad} ditolak. Rinciannya ada di bawah daftar desa.</source>
         <translation>{ok} packages imported or already held, {bad} refused. Details are below the village list.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="625"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="628"/>
         <source>Pilih folder untuk tanda terima</source>
         <translation>Choose a folder for the receipts</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="635"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="638"/>
         <source>Tanda terima</source>
         <translation>Receipt</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="636"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="639"/>
         <source>{n} tanda terima ditulis ke {folder}.</source>
         <translation>{n} receipts written to {folder}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="643"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="646"/>
         <source>Simpan berkas setup</source>
         <translation>Save setup file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="652"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="655"/>
         <source>Berkas setup</source>
         <translation>Setup file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="654"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="657"/>
         <source>Berkas setup untuk Desa {desa} ditulis ke {path}.
 
 Sidik jari kunci kabupaten, untuk dibacakan kepada operator desa saat ia bergabung:
@@ -6780,13 +6795,13 @@ The regency key&apos;s fingerprint, to read to the village operator when they jo
 {fp}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="665"/>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="687"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="668"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="690"/>
         <source>Berkas pemulihan admin</source>
         <translation>Admin recovery file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="666"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="669"/>
         <source>Buat berkas pemulihan admin untuk {desa}?
 
 Buat hanya bila kepala desa meminta lewat jalur resmi. Berkas itu mengganti kata sandi admin desa itu, berlaku 7 hari, sekali pakai, dan hanya di PC desa yang terdaftar di sini. Pembuatannya dicatat di log audit.</source>
@@ -6795,38 +6810,38 @@ Buat hanya bila kepala desa meminta lewat jalur resmi. Berkas itu mengganti kata
 Make it only when the village head asks through the official channel. The file replaces that village&apos;s admin password, is valid 7 days, once, and only on the village PC registered here. Making it is recorded in the audit log.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="671"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="674"/>
         <source>Buat berkas</source>
         <translation>Make the file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="672"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="675"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="676"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="679"/>
         <source>Simpan berkas pemulihan</source>
         <translation>Save the recovery file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="688"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="691"/>
         <source>Berkas pemulihan ditulis ke {path}. Serahkan kepada desa itu; di jendela Masuk, admin memilih &quot;Lupa kata sandi admin…&quot;.</source>
         <translation>The recovery file was written to {path}. Hand it to that village; in the log-in window the admin chooses &quot;Forgot the admin password…&quot;.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="704"/>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="712"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="707"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="715"/>
         <source>Kirim ulang lengkap</source>
         <translation>Full resend</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="704"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="707"/>
         <source>Pilih desanya di daftar lebih dahulu.</source>
         <translation>Choose the village in the list first.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="713"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="716"/>
         <source>Permintaan untuk {code} ikut tanda terima berikutnya ({n} perangkat).</source>
         <translation>The request for {code} goes with its next receipt ({n} devices).</translation>
     </message>

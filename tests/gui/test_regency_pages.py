@@ -14,6 +14,7 @@ from sqlalchemy import text
 
 from kudus_desktop.core.regency.doubles import DoubleEnrolmentService
 from kudus_desktop.gui.main_window import MainWindow
+from kudus_desktop.gui.record_table import RecordTable
 from kudus_desktop.gui.regency import regency_pages as module
 from kudus_desktop.gui.village.participant_model import Column
 from tests.conftest import DESA_B, TODAY, Office
@@ -189,6 +190,15 @@ def test_every_regency_page_fits_a_small_screen(qtbot: QtBot, regency_window: Ma
             if area.isVisible():
                 bar = area.horizontalScrollBar()
                 assert bar.maximum() == 0, f"{key}: {area.objectName() or type(area).__name__} scrolls sideways"
+    w.show_page("sinkronisasi")
+    settle(qtbot)
+    villages = w.findChild(RecordTable, "villageTable")
+    assert villages is not None and villages.rowCount() == 123
+    desa = villages.columnWidth(1)
+    longest = max(villages.fontMetrics().horizontalAdvance(villages.text(r, 1)) for r in range(villages.rowCount()))
+    assert desa >= longest, f"the village table cuts desa names ({desa} px for {longest} px)"
+    short = villages.model().headerData(4, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+    assert short and "paket terakhir" in short.lower(), "a short header says what it means on hover"
     w.show_page("beranda")
     settle(qtbot)
     page = w.dashboard_page

@@ -466,14 +466,17 @@ class RegencySyncPage(QWidget):
         self.summary = QLabel()
         self.summary.setObjectName("syncSummary")
         self.villages = RecordTable(
-            [Col(self.tr("Kode"), lambda v: v.code), Col(self.tr("Desa"), lambda v: v.name),
+            [Col(self.tr("Kode"), lambda v: v.code), Col(self.tr("Desa"), lambda v: v.name, whole=True),
              Col(self.tr("Kecamatan"), lambda v: v.kecamatan), Col(self.tr("Perangkat"), lambda v: v.devices),
-             Col(self.tr("Paket terakhir"), lambda v: v.last_seq or ""),
+             # Short headers, explained on hover: the desa's name keeps its width at 1024 px.
+             Col(self.tr("Paket"), lambda v: v.last_seq or "",
+                 header_tip=self.tr("Nomor paket terakhir yang diterima dari desa")),
              Col(self.tr("Kontak terakhir"), lambda v: format_stamp(v.last_contact)),
-             Col(self.tr("Peserta aktif"), lambda v: v.active),
+             Col(self.tr("Aktif"), lambda v: v.active, header_tip=self.tr("Peserta aktif")),
              Col(self.tr("Paket hilang"),
                  lambda v: f"{v.missing_count}: {format_ranges(v.missing)}" if v.missing_count else ""),
-             Col(self.tr("Data ditolak"), lambda v: v.rejected or "")],
+             Col(self.tr("Ditolak"), lambda v: v.rejected or "",
+                 header_tip=self.tr("Data peserta yang versi terakhirnya ditolak pemeriksaan kabupaten"))],
             "villageTable",
         )  # fmt: skip
         self.results = QListWidget()
