@@ -479,6 +479,7 @@ class RegencySyncPage(QWidget):
                  header_tip=self.tr("Data peserta yang versi terakhirnya ditolak pemeriksaan kabupaten"))],
             "villageTable",
         )  # fmt: skip
+        self.villages.columns.stretch = 7  # the missing packages' ranges take the room left over
         self.results = QListWidget()
         self.results.setObjectName("importResults")
         self.results.setMaximumHeight(130)
