@@ -70,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     # The options are accepted before and after the subcommand; argparse would let a
     # subcommand's default overwrite the value given before it, so they go to other names.
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--data-dir", dest="sub_data_dir", help="folder data (juga: KUDUS_DATA_DIR)")
+    common.add_argument("--data-dir", dest="sub_data_dir", metavar="FOLDER", help="folder data (juga: KUDUS_DATA_DIR)")
     common.add_argument("--json", dest="sub_json", action="store_true", help="keluaran JSON")
     db_help = "basis data server kabupaten (juga: KUDUS_DATABASE_URL)"
     common.add_argument("--db", dest="sub_db", metavar="URL", help=db_help)
@@ -84,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Kudus Desktop: kepesertaan BPJS Ketenagakerjaan pekerja rentan desa. "
         "Tanpa subperintah, jendela aplikasi dibuka.",
     )
-    parser.add_argument("--data-dir", help="folder data (juga: KUDUS_DATA_DIR)")
+    parser.add_argument("--data-dir", metavar="FOLDER", help="folder data (juga: KUDUS_DATA_DIR)")
     parser.add_argument("--json", action="store_true", help="keluaran JSON")
     parser.add_argument("--db", metavar="URL", help=db_help)
     parser.add_argument("--user", metavar="NAMA", help=user_help)
@@ -126,9 +126,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("peserta", parents=[common], help="daftar peserta")
     psub = p.add_subparsers(dest="peserta_command", metavar="PERINTAH", required=True)
     pl = psub.add_parser("list", parents=[common], help="menampilkan peserta")
-    pl.add_argument("--search", help="cari nama atau NIK")
+    pl.add_argument("--search", metavar="TEKS", help="cari nama atau NIK")
     pl.add_argument("--status", choices=["aktif", "berhenti"])
-    pl.add_argument("--category")
+    pl.add_argument("--category", metavar="KODE", help="kode kategori, mis. linmas")
     pl.add_argument("--show-nik", action="store_true", help="tampilkan NIK lengkap")
     pl.set_defaults(func="participants:cmd_peserta_list")
     pr = psub.add_parser("report", parents=[common], help="semua data tentang satu orang (permintaan akses)")
@@ -204,8 +204,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sheet", metavar="LEMBAR", help="nama lembar (bawaan: dicari otomatis)")
     p.add_argument("--source", metavar="NAMA", help="sumber data, mis. DTKS (bawaan: nama berkas)")
     p.add_argument("--source-date", metavar="TANGGAL", help="tanggal sumber data")
-    p.add_argument("--category", default="pekerja_rentan", help="kategori bila berkas tidak menyebutnya")
-    p.add_argument("--funding", default="pades", help="sumber dana bila berkas tidak menyebutnya")
+    p.add_argument(
+        "--category", default="pekerja_rentan", metavar="KODE", help="kategori bila berkas tidak menyebutnya"
+    )
+    p.add_argument("--funding", default="pades", metavar="KODE", help="sumber dana bila berkas tidak menyebutnya")
     p.add_argument("--start", metavar="TANGGAL", help="tanggal mulai kepesertaan (bawaan: hari ini)")
     p.add_argument("--commit", action="store_true", help="simpan; tanpa ini hanya pratinjau")
     p.add_argument(
@@ -228,7 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
         "support", parents=[common],
         help="buat berkas bantuan (versi, catatan kejadian, pemeriksaan basis data; tanpa data pribadi)",
     )  # fmt: skip
-    p.add_argument("--out", required=True, metavar="FILE.zip", help="berkas zip yang dibuat")
+    p.add_argument("--out", required=True, metavar="BERKAS.zip", help="berkas zip yang dibuat")
     p.set_defaults(func="office:cmd_support")
 
     p = sub.add_parser("restore", parents=[common], help="pulihkan basis data dari cadangan")
@@ -240,7 +242,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("kind", choices=["roster", "bpjs"])
     p.add_argument("--out", required=True, metavar="BERKAS.xlsx")
     p.add_argument("--status", choices=["aktif", "berhenti"], help="roster: hanya status ini")
-    p.add_argument("--columns", help=f"bpjs: kolom dipisah koma, dari: {', '.join(BPJS_COLUMN_KEYS)}")
+    p.add_argument(
+        "--columns", metavar="KOLOM,...", help=f"bpjs: kolom dipisah koma, dari: {', '.join(BPJS_COLUMN_KEYS)}"
+    )
     p.add_argument("--kertas", choices=["A4", "F4"], default="A4", help="ukuran kertas bila dicetak (bawaan A4)")
     p.set_defaults(func="participants:cmd_export")
 
@@ -301,8 +305,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     hsub = p.add_subparsers(dest="server_command", metavar="PERINTAH", required=True)
     hp = hsub.add_parser("serve", parents=[common], help="jalankan server sinkronisasi (Ctrl+C untuk berhenti)")
-    hp.add_argument("--host", default="127.0.0.1", help="alamat yang didengarkan (bawaan 127.0.0.1; 0.0.0.0: semua)")
-    hp.add_argument("--port", type=int, default=8443)
+    hp.add_argument(
+        "--host",
+        default="127.0.0.1",
+        metavar="ALAMAT",
+        help="alamat yang didengarkan (bawaan 127.0.0.1; 0.0.0.0: semua)",
+    )
+    hp.add_argument("--port", type=int, default=8443, metavar="NOMOR", help="port yang didengarkan (bawaan 8443)")
     hp.add_argument("--cert", metavar="BERKAS.pem", help="sertifikat TLS (atau pakai proksi balik di depan server)")
     hp.add_argument("--key", metavar="BERKAS.pem", help="kunci privat sertifikat TLS")
     hp.add_argument("--max-body-mb", type=int, default=32, metavar="MB", help="ukuran kiriman terbesar (bawaan 32)")
@@ -349,7 +358,7 @@ def build_parser() -> argparse.ArgumentParser:
     bp.add_argument("--out", required=True, metavar="BERKAS.xlsx")
     bp.add_argument("--desa", metavar="KODE", help="hanya desa (atau kecamatan) ini")
     bp.add_argument("--include-sent", action="store_true", help="juga yang sudah pernah dikirim tanpa jawaban")
-    bp.add_argument("--columns", help=f"kolom dipisah koma, dari: {', '.join(BPJS_COLUMN_KEYS)}")
+    bp.add_argument("--columns", metavar="KOLOM,...", help=f"kolom dipisah koma, dari: {', '.join(BPJS_COLUMN_KEYS)}")
     bp.set_defaults(func="regency:cmd_bpjs_export")
     bp = bsub.add_parser("import", parents=[common], help="catat jawaban BPJS: nomor KPJ dan penolakan")
     bp.add_argument("file", metavar="BERKAS")
@@ -375,17 +384,17 @@ def build_parser() -> argparse.ArgumentParser:
     ip.set_defaults(func="premiums:cmd_iuran_pay")
     ip = isub.add_parser("void", parents=[common], help="batalkan pembayaran yang salah dicatat")
     ip.add_argument("--id", type=int, required=True)
-    ip.add_argument("--reason", required=True)
+    ip.add_argument("--reason", required=True, metavar="ALASAN")
     ip.set_defaults(func="premiums:cmd_iuran_void")
     ip = isub.add_parser("payments", parents=[common], help="daftar pembayaran")
-    ip.add_argument("--year", type=int)
+    ip.add_argument("--year", type=int, metavar="TTTT")
     ip.set_defaults(func="premiums:cmd_iuran_payments")
     ip = isub.add_parser("rates", parents=[common], help="tabel tarif; --id N --state on|off menyalakan baris")
     ip.add_argument("--id", type=int)
     ip.add_argument("--state", choices=["on", "off"], default="on")
     ip.set_defaults(func="premiums:cmd_iuran_rates")
     ip = isub.add_parser("budget", parents=[common], help="rencana anggaran iuran setahun (APBDes)")
-    ip.add_argument("--year", type=int, required=True)
+    ip.add_argument("--year", type=int, required=True, metavar="TTTT")
     ip.add_argument("--additions", type=int, default=0, metavar="N", help="rencana tambahan peserta")
     ip.add_argument("--set", metavar="RP", help="catat anggaran yang disahkan, untuk melihat realisasinya")
     ip.set_defaults(func="premiums:cmd_iuran_budget")
@@ -408,7 +417,7 @@ def build_parser() -> argparse.ArgumentParser:
         ap.add_argument("--nik", nargs="+", metavar="NIK")
         ap.add_argument("--all", action="store_true", help="semua yang menunggu")
         if name == "decline":
-            ap.add_argument("--reason", required=True)
+            ap.add_argument("--reason", required=True, metavar="ALASAN")
         ap.set_defaults(func=func)
     ap = asub.add_parser("required", parents=[common], help="admin: wajibkan persetujuan verifikator (on/off)")
     ap.add_argument("state", choices=["on", "off"])
@@ -422,7 +431,7 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--out", required=True, metavar="BERKAS.xlsx")
     rp.set_defaults(func="regency:cmd_report_lost")
     rp = rsub.add_parser("iuran", parents=[common], help="desa: rekap iuran setahun, anggaran tahun berikutnya")
-    rp.add_argument("--year", type=int, required=True)
+    rp.add_argument("--year", type=int, required=True, metavar="TTTT")
     rp.add_argument("--out", required=True, metavar="BERKAS.xlsx")
     rp.add_argument("--pdf", metavar="BERKAS.pdf", help="juga rekap bulanan siap cetak")
     rp.add_argument("--paper", choices=[p.value for p in Paper], default=Paper.A4.value)

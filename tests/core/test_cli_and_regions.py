@@ -191,3 +191,27 @@ def test_the_command_lines_own_words_are_indonesian() -> None:
     assert wrong.returncode == 2 and "galat: argumen PERINTAH: pilihan tidak sah: 'bukan-perintah'" in wrong.stderr
     missing = cli("export")
     assert missing.returncode == 2 and "argumen berikut wajib diisi" in missing.stderr
+
+
+def test_every_subcommands_help_names_its_values_in_indonesian() -> None:
+    """The placeholders in each subcommand's help (argparse makes them from the option's name
+    when none is given: SEARCH, REASON, SUB_DATA_DIR) read as the rest of the help does."""
+    import argparse
+    import re
+
+    from kudus_desktop.cli.parser import build_parser
+
+    english = {"SEARCH", "CATEGORY", "FUNDING", "COLUMNS", "REASON", "YEAR", "HOST", "PORT", "FILE", "OUT", "SHEET"}
+    found: dict[str, str] = {}
+
+    def walk(parser: argparse.ArgumentParser, path: str) -> None:
+        for word in re.findall(r"\b[A-Z][A-Z_.]{2,}\b", parser.format_help()):
+            if word in english or word.startswith("SUB_"):
+                found.setdefault(word, path)
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    walk(sub, f"{path} {name}")
+
+    walk(build_parser(), "kudus-desktop")
+    assert not found, f"English placeholders in the help: {found}"
