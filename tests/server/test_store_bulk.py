@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from kudus_desktop.core.enrolment.participants import ParticipantQuery, ParticipantService
+from kudus_desktop.core.enrolment.participants import ParticipantQuery, ParticipantService, SortKey
 from kudus_desktop.core.office.accounts import AccountService
 from kudus_desktop.core.rules.validation import ParticipantFields
 from kudus_desktop.core.storage.db import open_store
@@ -72,3 +72,39 @@ def test_the_list_searches_and_filters_alike_on_both_stores(village: Participant
     assert names(ParticipantQuery(text="120580000")) == ["Bambang", "Siti Aminah", "Siti Rahayu", "Sri Wahyuni"]
     assert names(ParticipantQuery(text="wahyu", category="pekerja_rentan")) == ["Sri Wahyuni"]
     assert village.query_ids(ParticipantQuery(text="tidak ada")) == []
+
+
+def test_a_screenful_is_the_same_whether_walked_or_taken_from_every_match(
+    village: ParticipantService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL takes a search's first rows from all its matches when it expects few (names
+    cluster in the name order, so walking it may read the whole table); the rows must be the
+    ones the walk gives, in the same order, and a search matching most people still walks."""
+    from kudus_desktop.core.enrolment import participants as module
+
+    names = [f"Siti {chr(65 + i % 26)}{i:03d}" for i in range(60)] + [f"Bambang {i:03d}" for i in range(240)]
+    people = [
+        ParticipantFields(
+            nik=f"33190312058{i:05d}", kk=None, full_name=name, birth_place=None, birth_date=date(1980, 5, 12),
+            sex="P", address="", dusun=None, rt="001", rw="002", phone=None, occupation="", category="pekerja_rentan",
+            source_list="DTKS", source_date=None, funding="pades", start_date=date(2026, 12, 1),
+        )
+        for i, name in enumerate(names)
+    ]  # fmt: skip
+    village.bulk_write(people, [])
+    with village.db.begin() as conn:
+        conn.exec_driver_sql("ANALYZE participant" if conn.dialect.name == "postgresql" else "ANALYZE")
+    monkeypatch.setattr(module, "SORT_ALL_ROWS", 100)
+    chosen: list[bool] = []
+    real = module._fewer_than_a_walk
+    monkeypatch.setattr(module, "_fewer_than_a_walk", lambda conn, stmt: chosen.append(real(conn, stmt)) or chosen[-1])
+    for sort in (SortKey.NAME, SortKey.NIK):
+        for descending in (False, True):
+            query = ParticipantQuery(text="siti", sort=sort, descending=descending)
+            every = village.query_ids(query)
+            assert len(every) == 60 and village.query_ids(query, limit=25) == every[:25]
+    assert chosen == ([True] * 4 if village.db.engine.dialect.name == "postgresql" else [False] * 4)
+    chosen.clear()
+    everyone = ParticipantQuery()
+    assert village.query_ids(everyone, limit=25) == village.query_ids(everyone)[:25]
+    assert chosen == [False], "300 expected, over the bound: the name order is walked"

@@ -185,6 +185,27 @@ def _few_matches(conn: Connection, searches: Sequence[tuple[str, str]]) -> list[
     return sorted(found)
 
 
+#: PostgreSQL: a screenful is taken from every match, sorted, when the planner expects at most
+#: this many (about 3 µs each: 0.13 s for 41,678 "siti" at a million) rather than by walking the
+#: name order, which reads the whole table when the matches sit late in it (1.2 s for "siti").
+SORT_ALL_ROWS = 100_000
+
+
+def _fewer_than_a_walk(conn: Connection, stmt: Select[tuple[int]]) -> bool:
+    """Whether a search's first rows come quicker from all its matches sorted than from walking
+    the sort order until a screenful matched. PostgreSQL assumes matches are spread evenly along
+    the order and stops the walk early in its plan, but names cluster (every "Siti ..." under S):
+    its own estimate of the matches, from the column's statistics, decides here instead. SQLite
+    walks a covering index without touching the table and keeps its plan."""
+    if conn.dialect.name != "postgresql":
+        return False
+    compiled = stmt.compile(dialect=conn.dialect)
+    plan = conn.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", compiled.params).scalar_one()
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return float(plan[0]["Plan"]["Plan Rows"]) <= SORT_ALL_ROWS
+
+
 def _store_value(value: object) -> str | None:
     if value is None:
         return None
@@ -416,8 +437,10 @@ class ParticipantService:
         order = [e.desc() if q.descending else e.asc() for e in _SORT_EXPR[q.sort]]
         order.append(P.id.desc() if q.descending else P.id.asc())
         with self.db.read() as conn:
-            stmt = select(P.id).where(and_(True, *self._where(conn, q))).order_by(*order).limit(limit)
-            return _fetch_ids(conn, stmt)
+            stmt = select(P.id).where(and_(True, *self._where(conn, q)))
+            if limit is not None and _fewer_than_a_walk(conn, stmt):
+                return _fetch_ids(conn, stmt.order_by(*order))[:limit]
+            return _fetch_ids(conn, stmt.order_by(*order).limit(limit))
 
     def count(self, q: ParticipantQuery | None = None) -> int:
         stmt = select(func.count()).select_from(participant_table)
