@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import astuple, fields
 from datetime import date
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -77,9 +78,9 @@ def test_the_list_searches_and_filters_alike_on_both_stores(village: Participant
 def test_a_screenful_is_the_same_whether_walked_or_taken_from_every_match(
     village: ParticipantService, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """PostgreSQL takes a search's first rows from all its matches when it expects few (names
-    cluster in the name order, so walking it may read the whole table); the rows must be the
-    ones the walk gives, in the same order, and a search matching most people still walks."""
+    """PostgreSQL looks for a search's first rows only a bounded way along the sort order, and
+    sorts every match when they are not there (names cluster: every "Siti ..." under S). Either
+    way the rows must be the first of the order, in order; SQLite always walks."""
     from kudus_desktop.core.enrolment import participants as module
 
     names = [f"Siti {chr(65 + i % 26)}{i:03d}" for i in range(60)] + [f"Bambang {i:03d}" for i in range(240)]
@@ -92,19 +93,22 @@ def test_a_screenful_is_the_same_whether_walked_or_taken_from_every_match(
         for i, name in enumerate(names)
     ]  # fmt: skip
     village.bulk_write(people, [])
-    with village.db.begin() as conn:
-        conn.exec_driver_sql("ANALYZE participant" if conn.dialect.name == "postgresql" else "ANALYZE")
-    monkeypatch.setattr(module, "SORT_ALL_ROWS", 100)
-    chosen: list[bool] = []
-    real = module._fewer_than_a_walk
-    monkeypatch.setattr(module, "_fewer_than_a_walk", lambda conn, stmt: chosen.append(real(conn, stmt)) or chosen[-1])
+    monkeypatch.setattr(module, "PROBE_ROWS", 100)
+    walked: list[bool] = []
+    real = module._early_in_order
+
+    def early(*args: Any) -> list[int] | None:
+        found = real(*args)
+        walked.append(found is not None)
+        return found
+
+    monkeypatch.setattr(module, "_early_in_order", early)
     for sort in (SortKey.NAME, SortKey.NIK):
         for descending in (False, True):
             query = ParticipantQuery(text="siti", sort=sort, descending=descending)
             every = village.query_ids(query)
             assert len(every) == 60 and village.query_ids(query, limit=25) == every[:25]
-    assert chosen == ([True] * 4 if village.db.engine.dialect.name == "postgresql" else [False] * 4)
-    chosen.clear()
-    everyone = ParticipantQuery()
-    assert village.query_ids(everyone, limit=25) == village.query_ids(everyone)[:25]
-    assert chosen == [False], "300 expected, over the bound: the name order is walked"
+    on_server = village.db.engine.dialect.name == "postgresql"
+    # By name the 60 Siti come after 240 Bambang, beyond the first 100 rows: every match is sorted;
+    # backwards they come first. By NIK they are the first 60, so backwards they are beyond reach.
+    assert walked == ([False, True, True, False] if on_server else [])
