@@ -93,6 +93,12 @@ def cmd_update_finish(args: argparse.Namespace) -> dict[str, Any]:
         updates.record_result(db, acting_user(args), outcome)
     if outcome.ok:
         message = f"Versi {outcome.new_version} lulus uji mandiri dan dipakai: {outcome.detail}."
-    else:
+    elif outcome.restored:
         message = f"Versi {outcome.new_version} gagal ({outcome.detail}); versi {outcome.old_version} dipulihkan."
-    return {"pending": True, "ok": outcome.ok, "message": message}
+    else:
+        message = (
+            f"Versi {outcome.new_version} gagal ({outcome.detail}), dan versi {outcome.old_version} tidak dapat "
+            "dipulihkan otomatis karena salinannya tidak ada lagi. Data aman (dicadangkan sebelum pemasangan); "
+            "hubungi DPMD untuk memasang ulang."
+        )
+    return {"pending": True, "ok": outcome.ok, "restored": outcome.restored, "message": message}

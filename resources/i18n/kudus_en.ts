@@ -1065,103 +1065,103 @@
 <context>
     <name>DevicesDialog</name>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="731"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="732"/>
         <source>Perangkat desa</source>
         <translation>Village devices</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="734"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="735"/>
         <source>Desa</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="735"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="736"/>
         <source>Perangkat</source>
         <translation>Device</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="735"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="736"/>
         <source>Sidik jari</source>
         <translation>Fingerprint</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="736"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="737"/>
         <source>Keadaan</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="737"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="738"/>
         <source>Paket terakhir</source>
         <translation>Last package</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="738"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="739"/>
         <source>Versi</source>
         <translation>Version</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="739"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="740"/>
         <source>Terdaftar</source>
         <translation>Registered</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="740"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="741"/>
         <source>Catatan</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="743"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="744"/>
         <source>Cabut perangkat terpilih…</source>
         <translation>Revoke selected device…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="746"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="747"/>
         <source>Tutup</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="732"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="733"/>
         <source>aktif</source>
         <translation>current</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="732"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="733"/>
         <source>diganti</source>
         <translation>replaced</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="732"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="733"/>
         <source>dicabut</source>
         <translation>revoked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="760"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="761"/>
         <source>Paketnya belum menyebut versi (dibuat versi lama, atau belum ada paket).</source>
         <translation>Its packages do not name a version yet (made by an old version, or no package yet).</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="762"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="763"/>
         <source>Versi yang sama dengan kabupaten.</source>
         <translation>The same version as the regency.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="763"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="764"/>
         <source>Kabupaten memakai versi {version}.</source>
         <translation>The regency runs version {version}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="772"/>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="778"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="773"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="779"/>
         <source>Cabut perangkat</source>
         <translation>Revoke device</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="772"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="773"/>
         <source>Pilih perangkatnya di daftar lebih dahulu.</source>
         <translation>Select the device in the list first.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="780"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="781"/>
         <source>Perangkat {id} Desa {desa} (sidik jari {fp}) tidak akan diterima lagi: paket, tanda terima dan kunci baru yang ditandatanganinya ditolak. Alasan pencabutan:</source>
         <translation>Device {id} of {desa} (fingerprint {fp}) will no longer be accepted: its packages, receipts and any new keys it signs are refused. Reason for revoking:</translation>
     </message>
@@ -2558,51 +2558,86 @@
     </message>
     <message>
         <location filename="../../kudus_desktop/core/rules/labels.py" line="1084"/>
+        <source>Informasi data pribadi dicetak</source>
+        <translation>Personal data notice printed</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1085"/>
+        <source>Pembaruan diterbitkan</source>
+        <translation>Update published</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1086"/>
+        <source>Pemasangan pembaruan dimulai</source>
+        <translation>Update installation started</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1087"/>
+        <source>Pembaruan ditolak: gagal uji sebelum dipasang</source>
+        <translation>Update refused: failed its test before installation</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1088"/>
+        <source>Pembaruan terpasang dan lulus uji mandiri</source>
+        <translation>Update installed and passed its selftest</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1089"/>
+        <source>Pembaruan gagal uji mandiri; versi lama dipulihkan</source>
+        <translation>Update failed its selftest; previous version restored</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1090"/>
+        <source>Pembaruan gagal uji mandiri; versi lama tidak dapat dipulihkan</source>
+        <translation>Update failed its selftest; previous version could not be restored</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1091"/>
         <source>Bukan peserta</source>
         <translation>Not a participant</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1085"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1092"/>
         <source>Belum dicatat</source>
         <translation>Not tracked</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1086"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1093"/>
         <source>Lunas</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1087"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1094"/>
         <source>Belum jatuh tempo</source>
         <translation>Not yet due</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1088"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1095"/>
         <source>Menunggak</source>
         <translation>In arrears</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1089"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1096"/>
         <source>Gugur, daftar ulang</source>
         <translation>Lapsed, register again</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1090"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1097"/>
         <source>Tarif</source>
         <translation>Rate</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1091"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1098"/>
         <source>Diskon</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1092"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1099"/>
         <source>Desa</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/core/rules/labels.py" line="1093"/>
+        <location filename="../../kudus_desktop/core/rules/labels.py" line="1100"/>
         <source>Kabupaten</source>
         <translation>Regency</translation>
     </message>
@@ -6521,7 +6556,7 @@ Continue?</translation>
     </message>
     <message>
         <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="419"/>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="505"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="506"/>
         <source>Perangkat daring menunggu ({n})…</source>
         <translation>Online devices waiting ({n})…</translation>
     </message>
@@ -6623,41 +6658,41 @@ Continue?</translation>
     <message>
         <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="479"/>
         <source>Data peserta yang versi terakhirnya ditolak pemeriksaan kabupaten</source>
-        <translation>Participant records whose latest version the regency's checks refused</translation>
+        <translation>Participant records whose latest version the regency&apos;s checks refused</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="493"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="494"/>
         <source>Hasil impor terakhir</source>
         <translation>Last import results</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="511"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="512"/>
         <source>{heard} dari {total} desa sudah mengirim paket; {gaps} desa dengan paket hilang; {dup} NIK ganda menunggu keputusan.</source>
         <translation>{heard} of {total} villages have sent packages; {gaps} villages with missing packages; {dup} double NIKs awaiting a decision.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="520"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="521"/>
         <source>Pilih paket desa</source>
         <translation>Choose village packages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="525"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="526"/>
         <source>Pilih flashdisk atau folder berisi paket</source>
         <translation>Choose the USB stick or folder holding packages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="532"/>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="619"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="533"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="620"/>
         <source>Impor paket</source>
         <translation>Import packages</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="532"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="533"/>
         <source>Tidak ada berkas paket (*.kdp) di sana.</source>
         <translation>There are no package files (*.kdp) there.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="546"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="547"/>
         <source>Paket {name} berasal dari komputer desa {desa} yang belum terdaftar.
 
 Sidik jari perangkat itu:
@@ -6672,29 +6707,29 @@ That device&apos;s fingerprint:
 Call the village operator and ask them to read the fingerprint from their Sync page. Register only if it is exactly the same.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="550"/>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="571"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="551"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="572"/>
         <source>Perangkat desa baru</source>
         <translation>New village device</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="550"/>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="571"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="551"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="572"/>
         <source>Sama, daftarkan</source>
         <translation>Same, register</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="550"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="551"/>
         <source>Tolak</source>
         <translation>Refuse</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="555"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="556"/>
         <source>Mengimpor paket desa…</source>
         <translation>Importing village packages…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="567"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="568"/>
         <source>Komputer desa {desa} mengirim {name} lewat server, tetapi belum terdaftar.
 
 Sidik jari perangkat itu:
@@ -6709,82 +6744,82 @@ That device&apos;s fingerprint:
 Call the village operator and ask them to read out the fingerprint from their Sync page. Register only if it is exactly the same.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="571"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="572"/>
         <source>Lewati</source>
         <translation>Skip</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="588"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="589"/>
         <source>Mengimpor paket dari server…</source>
         <translation>Importing packages from the server…</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="595"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="596"/>
         <source>{name}: sudah pernah diimpor; tidak ada yang berubah</source>
         <translation>{name}: imported before; nothing changed</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="598"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="599"/>
         <source>{name}: {added} baru, {updated} diubah, {dup} NIK ganda</source>
         <translation>{name}: {added} new, {updated} changed, {dup} double NIKs</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="602"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="603"/>
         <source>; {n} baris ditolak (alasannya ikut tanda terima desa)</source>
         <translation>; {n} rows rejected (the reasons go with the village&apos;s receipt)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="604"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="605"/>
         <source>; {n} peserta didaftarkan ulang desa (data lama dipakai)</source>
         <translation>; {n} participants enrolled again by the village (the held record kept)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="606"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="607"/>
         <source>; kunci baru perangkat desa didaftarkan</source>
         <translation>; the village device&apos;s new keys registered</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="609"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="610"/>
         <source>{name}: DITOLAK. {reason}</source>
         <translation>{name}: REFUSED. {reason}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="612"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="613"/>
         <source>Pemeriksaan kepesertaan ganda: {open} kasus menunggu keputusan di halaman Ganda.</source>
         <translation>Double-enrolment check: {open} cases await a decision on the Doubles page.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="620"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="621"/>
         <source>{ok} paket diimpor atau sudah ada, {bad} ditolak. Rinciannya ada di bawah daftar desa.</source>
         <translation>{ok} packages imported or already held, {bad} refused. Details are below the village list.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="628"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="629"/>
         <source>Pilih folder untuk tanda terima</source>
         <translation>Choose a folder for the receipts</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="638"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="639"/>
         <source>Tanda terima</source>
         <translation>Receipt</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="639"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="640"/>
         <source>{n} tanda terima ditulis ke {folder}.</source>
         <translation>{n} receipts written to {folder}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="646"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="647"/>
         <source>Simpan berkas setup</source>
         <translation>Save setup file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="655"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="656"/>
         <source>Berkas setup</source>
         <translation>Setup file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="657"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="658"/>
         <source>Berkas setup untuk Desa {desa} ditulis ke {path}.
 
 Sidik jari kunci kabupaten, untuk dibacakan kepada operator desa saat ia bergabung:
@@ -6795,13 +6830,13 @@ The regency key&apos;s fingerprint, to read to the village operator when they jo
 {fp}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="668"/>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="690"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="669"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="691"/>
         <source>Berkas pemulihan admin</source>
         <translation>Admin recovery file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="669"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="670"/>
         <source>Buat berkas pemulihan admin untuk {desa}?
 
 Buat hanya bila kepala desa meminta lewat jalur resmi. Berkas itu mengganti kata sandi admin desa itu, berlaku 7 hari, sekali pakai, dan hanya di PC desa yang terdaftar di sini. Pembuatannya dicatat di log audit.</source>
@@ -6810,38 +6845,38 @@ Buat hanya bila kepala desa meminta lewat jalur resmi. Berkas itu mengganti kata
 Make it only when the village head asks through the official channel. The file replaces that village&apos;s admin password, is valid 7 days, once, and only on the village PC registered here. Making it is recorded in the audit log.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="674"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="675"/>
         <source>Buat berkas</source>
         <translation>Make the file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="675"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="676"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="679"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="680"/>
         <source>Simpan berkas pemulihan</source>
         <translation>Save the recovery file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="691"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="692"/>
         <source>Berkas pemulihan ditulis ke {path}. Serahkan kepada desa itu; di jendela Masuk, admin memilih &quot;Lupa kata sandi admin…&quot;.</source>
         <translation>The recovery file was written to {path}. Hand it to that village; in the log-in window the admin chooses &quot;Forgot the admin password…&quot;.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="707"/>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="715"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="708"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="716"/>
         <source>Kirim ulang lengkap</source>
         <translation>Full resend</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="707"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="708"/>
         <source>Pilih desanya di daftar lebih dahulu.</source>
         <translation>Choose the village in the list first.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="716"/>
+        <location filename="../../kudus_desktop/gui/sync/sync_page.py" line="717"/>
         <source>Permintaan untuk {code} ikut tanda terima berikutnya ({n} perangkat).</source>
         <translation>The request for {code} goes with its next receipt ({n} devices).</translation>
     </message>
@@ -7362,37 +7397,42 @@ Trying again in {minutes} minutes.</translation>
         <translation>Kudus Desktop was updated from version {old} to {new}; self-test: {detail}.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/update_desk.py" line="80"/>
+        <location filename="../../kudus_desktop/gui/office/update_desk.py" line="79"/>
+        <source>Versi {new} gagal uji mandiri ({detail}), dan versi {old} tidak dapat dipulihkan otomatis karena salinannya tidak ada lagi. Data Anda aman (dicadangkan sebelum pemasangan); hubungi DPMD untuk memasang ulang.</source>
+        <translation>Version {new} failed its selftest ({detail}), and version {old} cannot be restored automatically because its copy is gone. Your data is safe (backed up before the installation); contact DPMD to reinstall.</translation>
+    </message>
+    <message>
+        <location filename="../../kudus_desktop/gui/office/update_desk.py" line="87"/>
         <source>Versi {new} gagal uji mandiri ({detail}), jadi versi {old} dipulihkan. Kudus Desktop ditutup; bukalah lagi. Laporkan ke DPMD.</source>
         <translation>Version {new} failed its self-test ({detail}), so version {old} was restored. Kudus Desktop closes; open it again. Report this to DPMD.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/update_desk.py" line="85"/>
+        <location filename="../../kudus_desktop/gui/office/update_desk.py" line="92"/>
         <source>Pemasangan versi {new} tidak selesai ({detail}); versi {old} tetap dipakai.</source>
         <translation>Installing version {new} did not finish ({detail}); version {old} stays in use.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/update_desk.py" line="95"/>
+        <location filename="../../kudus_desktop/gui/office/update_desk.py" line="102"/>
         <source>Versi baru {version} tersedia</source>
         <translation>New version {version} available</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/update_desk.py" line="96"/>
+        <location filename="../../kudus_desktop/gui/office/update_desk.py" line="103"/>
         <source>Klik untuk memasang.</source>
         <translation>Click to install.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/update_desk.py" line="101"/>
+        <location filename="../../kudus_desktop/gui/office/update_desk.py" line="108"/>
         <source>Pilih berkas pembaruan</source>
         <translation>Choose an update file</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/update_desk.py" line="101"/>
+        <location filename="../../kudus_desktop/gui/office/update_desk.py" line="108"/>
         <source>Pembaruan Kudus Desktop (*.kdu)</source>
         <translation>Kudus Desktop updates (*.kdu)</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/update_desk.py" line="114"/>
+        <location filename="../../kudus_desktop/gui/office/update_desk.py" line="121"/>
         <source>
 
 Catatan dari DPMD:
@@ -7403,7 +7443,7 @@ Notes from DPMD:
 {notes}</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/update_desk.py" line="116"/>
+        <location filename="../../kudus_desktop/gui/office/update_desk.py" line="123"/>
         <source>Versi baru tersedia: {new} (terpasang {old}), ditandatangani kabupaten dan utuh.{notes}
 
 Sebelum dipasang basis data dicadangkan. Kudus Desktop ditutup lalu dibuka lagi dengan versi baru, yang menjalankan uji mandiri; bila gagal, versi ini dipulihkan.</source>
@@ -7412,18 +7452,18 @@ Sebelum dipasang basis data dicadangkan. Kudus Desktop ditutup lalu dibuka lagi 
 The database is backed up before installing. Kudus Desktop closes and opens again with the new version, which runs its self-test; if that fails, this version is restored.</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/update_desk.py" line="120"/>
-        <location filename="../../kudus_desktop/gui/office/update_desk.py" line="126"/>
+        <location filename="../../kudus_desktop/gui/office/update_desk.py" line="127"/>
+        <location filename="../../kudus_desktop/gui/office/update_desk.py" line="133"/>
         <source>Versi baru tersedia</source>
         <translation>New version available</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/update_desk.py" line="120"/>
+        <location filename="../../kudus_desktop/gui/office/update_desk.py" line="127"/>
         <source>Pasang sekarang</source>
         <translation>Install now</translation>
     </message>
     <message>
-        <location filename="../../kudus_desktop/gui/office/update_desk.py" line="120"/>
+        <location filename="../../kudus_desktop/gui/office/update_desk.py" line="127"/>
         <source>Nanti</source>
         <translation>Later</translation>
     </message>

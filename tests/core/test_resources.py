@@ -60,3 +60,37 @@ def test_the_same_helper_finds_resources_inside_a_bundle(tmp_path: Path, monkeyp
     assert paths.install_root() == bundle
     assert resource_path("icons", "kudus.svg").read_text() == "<svg/>"
     assert schema_path() == bundle / "sqlite_schema.sql"
+
+
+def _audited_actions() -> set[str]:
+    """Every action the code writes to the audit log as a literal (also both sides of an ``x if c else y``)."""
+    import ast
+
+    def literals(node: ast.expr) -> set[str]:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return {node.value}
+        if isinstance(node, ast.IfExp):
+            return literals(node.body) | literals(node.orelse)
+        return set()
+
+    found: set[str] = set()
+    for path in (ROOT / "kudus_desktop").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            if name in ("write_audit", "log_event"):
+                # write_audit(conn, user, action, detail); a service's own log_event(action, detail).
+                index = 0 if isinstance(node.func, ast.Attribute) and len(node.args) == 2 else 2
+                if len(node.args) > index:
+                    found |= literals(node.args[index])
+    return found
+
+
+def test_every_audited_action_reads_in_indonesian_in_the_audit_log() -> None:
+    from kudus_desktop.core.rules.labels import CODES
+
+    actions = _audited_actions()
+    assert len(actions) > 50, "the walk found the audit calls"
+    missing = sorted(a for a in actions if f"audit:{a}" not in CODES)
+    assert not missing, f"the audit log would show these codes raw: {missing}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import struct
 import tarfile
 from pathlib import Path
@@ -212,6 +213,23 @@ def test_a_bundle_is_swapped_in_and_given_back_when_its_selftest_fails(
     assert outcome is not None and outcome.ok
     assert (running / "VERSI").read_text() == "0.2.1" and not (place / "kudus-desktop.lama").exists()
     assert updates.finish(village.path, lambda: (True, ""), running="0.2.1") is None, "nothing pending any more"
+
+
+def test_a_failed_version_whose_predecessor_is_gone_says_so_instead_of_claiming_it_back(
+    world: dict[str, Office], tmp_path: Path
+) -> None:
+    regency, village = world["kab"], world["a"]
+    running = tmp_path / "program" / "kudus-desktop"
+    running.mkdir(parents=True)
+    staged = updates.receive_file(village.db, publish(regency, bundle(tmp_path, "0.2.0"), "0.2.0", LINUX), tag=LINUX)
+    updates.install(village.db, village.user, staged, backup=lambda: tmp_path / "c", bundle_dir=running)
+    shutil.rmtree(running.with_name("kudus-desktop.lama"))  # removed by hand, or by a cleaning tool
+    outcome = updates.finish(village.path, lambda: (False, "langkah 'kartu' gagal"), running="0.2.0")
+    assert outcome is not None and not outcome.ok and not outcome.restored
+    assert (running / "VERSI").read_text() == "0.2.0", "the only version there is stays"
+    assert updates.take_result(village.path) == outcome
+    updates.record_result(village.db, village.user, outcome)
+    assert audit_events(village.db)[0].action == "update_failed"
 
 
 @pytest.mark.skipif(os.name == "nt", reason="the bundle's stand-in program is a shell script")

@@ -416,6 +416,8 @@ class Outcome:
     old_version: str
     new_version: str
     detail: str
+    #: After a failure, whether the old version runs again (false: its folder or installer was gone).
+    restored: bool = True
 
 
 def bundle_dir() -> Path | None:
@@ -601,15 +603,18 @@ def finish(
                 shutil.rmtree(old, ignore_errors=True)
             outcome = Outcome(True, pending.old_version, running, detail)
         else:
-            outcome = Outcome(False, pending.old_version, running, detail)
+            restored = False
             if bundle is not None and old is not None and old.is_dir():
                 failed = bundle.with_name(bundle.name + ".gagal")
                 shutil.rmtree(failed, ignore_errors=True)
                 bundle.replace(failed)
                 old.replace(bundle)
                 shutil.rmtree(failed, ignore_errors=True)
-            elif pending.previous_installer and run_installer is not None:
+                restored = True
+            elif pending.previous_installer and Path(pending.previous_installer).is_file() and run_installer:
                 run_installer([pending.previous_installer, *INSTALLER_FLAGS])
+                restored = True
+            outcome = Outcome(False, pending.old_version, running, detail, restored)
     (folder / PENDING_FILE).unlink(missing_ok=True)
     _write_json(folder / RESULT_FILE, asdict(outcome))
     return outcome
@@ -623,15 +628,21 @@ def take_result(data_dir: Path) -> Outcome | None:
     if raw is None:
         return None
     try:
-        return Outcome(bool(raw["ok"]), str(raw["old_version"]), str(raw["new_version"]), str(raw["detail"])[:300])
+        return Outcome(
+            bool(raw["ok"]), str(raw["old_version"]), str(raw["new_version"]), str(raw["detail"])[:300],
+            bool(raw.get("restored", True)),
+        )  # fmt: skip
     except (KeyError, TypeError):
         return None
 
 
 def record_result(db: Database, user: UserView, outcome: Outcome) -> None:
-    action = "update_installed" if outcome.ok else "update_rolled_back"
     with db.begin() as conn:
-        write_audit(conn, user.username, action, f"{outcome.old_version} -> {outcome.new_version}: {outcome.detail}")
+        write_audit(
+            conn, user.username,
+            "update_installed" if outcome.ok else "update_rolled_back" if outcome.restored else "update_failed",
+            f"{outcome.old_version} -> {outcome.new_version}: {outcome.detail}",
+        )  # fmt: skip
 
 
 # ------------------------------------------------------------------------------- helpers

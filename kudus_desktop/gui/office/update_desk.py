@@ -74,6 +74,13 @@ class UpdateDesk(QObject):
             inform(self.window, title, text.format(old=outcome.old_version, new=outcome.new_version,
                                                    detail=outcome.detail))  # fmt: skip
             return
+        if outcome.new_version == __version__ and not outcome.restored:
+            inform(self.window, title, self.tr(
+                "Versi {new} gagal uji mandiri ({detail}), dan versi {old} tidak dapat dipulihkan otomatis karena "
+                "salinannya tidak ada lagi. Data Anda aman (dicadangkan sebelum pemasangan); hubungi DPMD untuk "
+                "memasang ulang.").format(
+                    new=outcome.new_version, old=outcome.old_version, detail=outcome.detail))  # fmt: skip
+            return
         if outcome.new_version == __version__:
             # This process is the version that failed; its folder was put back under it.
             inform(self.window, title, self.tr(
