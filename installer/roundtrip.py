@@ -141,8 +141,15 @@ def install_copy(bundle: Path, place: Path) -> Path:
     """A bundle installed: its folder copied (hard links: the swap renames folders, never edits files)."""
     target = place / "KudusDesktop"
     place.mkdir(parents=True)
-    shutil.copytree(bundle, target, symlinks=True, copy_function=os.link)
+    shutil.copytree(bundle, target, symlinks=True, copy_function=_link_or_copy)
     return target
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:  # another file system
+        shutil.copy2(source, target)
 
 
 def free_port() -> int:
@@ -165,15 +172,15 @@ def wait_for(url: str, proc: subprocess.Popen[bytes]) -> None:
     raise Failed("the sync server did not answer /v1/health")
 
 
-def altered(path: Path, target: Path, *, at: int | None = None, blank_signature: bool = False) -> Path:
+def altered(path: Path, target: Path, *, blank_signature: bool = False) -> Path:
+    """A copy of a signed update with its last payload byte flipped, or its signature zeroed."""
     data = bytearray(path.read_bytes())
     if blank_signature:
         (length,) = struct.unpack(">I", data[len(MAGIC) : len(MAGIC) + 4])
         start = len(MAGIC) + 4 + length
         data[start : start + 64] = bytes(64)
     else:
-        index = len(data) - 1 if at is None else at
-        data[index] ^= 0x01
+        data[-1] ^= 0x01
     target.write_bytes(bytes(data))
     return target
 
