@@ -201,7 +201,9 @@ def wine_check() -> None:
         (data / "kudus.sqlite").write_bytes(b"the office's data")
         if wine_run(str(setup), *flags, f"/LOG={z(work / 'install.log')}", check=False):
             raise SystemExit((work / "install.log").read_text(encoding="utf-8-sig", errors="replace"))
-        installed = [program / "KudusDesktop.exe", program / "kudus-desktop.exe", program / "_internal" / "library.txt"]
+        # With the installer's copy of itself, which an update's rollback runs again.
+        installed = [program / "KudusDesktop.exe", program / "kudus-desktop.exe", program / "_internal" / "library.txt",
+                     program / "pemasang" / setup.name]  # fmt: skip
         missing = [str(p) for p in installed if not p.is_file()]
         if missing:
             raise SystemExit(f"the silent install left out {missing}")
