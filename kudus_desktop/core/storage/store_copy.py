@@ -56,4 +56,7 @@ def copy_store(src: Database, dst: Database, progress: Callable[[int, int], None
                             text("SELECT setval(:s, :v, :called)"),
                             {"s": name, "v": max(int(top), 1), "called": bool(top)},
                         )
+    if dst.engine.dialect.name == "postgresql":
+        # Every row is new to the server: statistics and the visibility map, before the first query.
+        dst.vacuum({table.name for table in tables})
     return copied
