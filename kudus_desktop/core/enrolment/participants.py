@@ -203,7 +203,7 @@ def _early_in_order(
     without touching the table and needs none of this."""
     head = select(P.id, and_(*conds).label("hit")).order_by(*order).limit(PROBE_ROWS)
     found: list[int] = []
-    result = conn.execution_options(stream_results=True, max_row_buffer=PROBE_BATCH).execute(head)
+    result = conn.execute(head, execution_options={"stream_results": True, "max_row_buffer": PROBE_BATCH})
     try:
         for pid, hit in result:
             if hit:
