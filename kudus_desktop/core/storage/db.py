@@ -254,6 +254,7 @@ class Database:
                 self._checkpoint_soon()
             else:
                 with self.engine.begin() as conn:
+                    conn.info.pop(VACUUM_AFTER, None)  # left by a transaction that rolled back
                     yield conn
                     if self.is_sqlite:
                         index_for_search(conn)
@@ -483,10 +484,8 @@ def _keep_pg_statistics(conn: Connection, table: str) -> None:
     mark = conn.execute(select(setting_table.c.value).where(setting_table.c.key == key)).scalar()
     done = int(mark) if mark and str(mark).isdigit() else 0
     if rows - done >= VACUUM_INSERTS + VACUUM_SHARE * done:
-        if mark is None:
-            conn.execute(setting_table.insert().values(key=key, value=str(rows)))
-        else:
-            conn.execute(setting_table.update().where(setting_table.c.key == key).values(value=str(rows)))
+        stmt = upsert(conn, setting_table).values(key=key, value=str(rows))
+        conn.execute(stmt.on_conflict_do_update(index_elements=["key"], set_={"value": str(rows)}))
         conn.info.setdefault(VACUUM_AFTER, set()).update(tables)
 
 
