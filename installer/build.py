@@ -6,8 +6,8 @@
     python installer/build.py --installer  ... then the Inno Setup installer (Windows, iscc on PATH)
     python installer/build.py --no-build --wine
                                            compile the installer script under Wine (Linux) with a
-                                           stand-in bundle, refuse Windows 7, install and
-                                           uninstall silently, keeping the data
+                                           stand-in bundle, refuse Windows 7, install, update,
+                                           roll back and uninstall silently, keeping the data
 
 Run it with the environment `tools/dev.py` makes (`.venv`), which has PyInstaller. The version
 comes from ``kudus_desktop.__version__`` everywhere: the executables' version resource, the
@@ -150,22 +150,28 @@ def find_iscc() -> Path | None:
 def wine_check() -> None:
     """The installer script as Windows would meet it, under Wine: it compiles (Indonesian
     messages included); on Windows 7 it refuses with our sentence and installs nothing; on
-    Windows 10 a silent install puts the programs and shortcuts in place, and a silent
-    uninstall removes them and keeps the office's data folder."""
+    Windows 10 a silent install puts the programs, shortcuts and the installer's own copy in
+    place. Then the Windows update path as the application runs it (its own flags): the next
+    version's installer over it starts the new program, and the copy the application kept runs
+    again as a rollback and puts the old version back. A silent uninstall removes the programs
+    and keeps the office's data folder."""
+    from kudus_desktop.core.sync.updates import INSTALLER_FLAGS, KEPT_INSTALLER_DIR, UPDATE_DIR
+
     wine, iscc = shutil.which("wine"), find_iscc()
     if not wine or iscc is None:
         raise SystemExit("the Wine check needs wine (apt: wine wine32) and ISCC.exe (npm: innosetup; or KUDUS_ISCC)")
+    # A real Windows program that starts and ends at once (Wine's own hostname.exe), so that the
+    # installer's start of the new version after an update can run; else a few bytes.
+    runnable = Path("/usr/lib/x86_64-linux-gnu/wine/x86_64-windows/hostname.exe")
+    program_bytes = runnable.read_bytes() if runnable.is_file() else b"MZ stand-in for the check under Wine"
     write_icon_and_version()
+    major, minor, patch = (int(part) for part in __version__.split(".")[:3])
+    newer = f"{major}.{minor}.{patch + 1}"
     with tempfile.TemporaryDirectory(prefix="kudus-wine-") as tmp:
         work = Path(tmp)
         # No Mono or Gecko prompt in a fresh prefix: the installer needs neither.
         quiet = {"WINEDEBUG": "-all", "WINEDLLOVERRIDES": "mscoree,mshtml="}
         env = {**os.environ, "WINEPREFIX": str(work / "prefix"), **quiet}
-        stand_in = work / "KudusDesktop"
-        (stand_in / "_internal").mkdir(parents=True)
-        for exe in ("KudusDesktop.exe", "kudus-desktop.exe"):
-            (stand_in / exe).write_bytes(b"MZ stand-in for the check under Wine")
-        (stand_in / "_internal" / "library.txt").write_text("bundle", encoding="utf-8")
 
         def wine_run(*args: str, check: bool = True, settle: bool = True) -> int:
             print("+ wine", " ".join(args), flush=True)
@@ -179,9 +185,24 @@ def wine_check() -> None:
         def z(path: Path) -> str:
             return "Z:" + str(path).replace("/", "\\")
 
-        wine_run(str(iscc), "/Q", f"/DAppVersion={__version__}", f"/DBundleDir={z(stand_in)}", f"/O{z(work)}",
-                 z(ROOT / "installer" / "kudus-desktop.iss"))  # fmt: skip
-        setup = work / f"KudusDesktop-{__version__}-setup.exe"
+        def compile_installer(version: str) -> Path:
+            stand_in = work / f"bundle-{version}" / "KudusDesktop"
+            (stand_in / "_internal").mkdir(parents=True)
+            for exe in ("KudusDesktop.exe", "kudus-desktop.exe"):
+                (stand_in / exe).write_bytes(program_bytes)
+            (stand_in / "_internal" / "library.txt").write_text(version, encoding="utf-8")
+            wine_run(str(iscc), "/Q", f"/DAppVersion={version}", f"/DBundleDir={z(stand_in)}", f"/O{z(work)}",
+                     z(ROOT / "installer" / "kudus-desktop.iss"))  # fmt: skip
+            return work / f"KudusDesktop-{version}-setup.exe"
+
+        def read_log(name: str) -> str:
+            return (work / name).read_text(encoding="utf-8-sig", errors="replace")
+
+        def started_program(name: str) -> bool:
+            # Inno Setup logs each [Run] entry it carries out with its "Filename:".
+            return any("Filename:" in line and "KudusDesktop.exe" in line for line in read_log(name).splitlines())
+
+        setup, setup_newer = compile_installer(__version__), compile_installer(newer)
         user = work / "prefix" / "drive_c" / "users" / (os.environ.get("USER") or "root")
         # For all users: Wine 8 cannot resolve the per-user program folder (FOLDERID_UserProgramFiles,
         # "Failed to expand shell folder constant autopf"); Windows can, and that is the default there.
@@ -191,7 +212,7 @@ def wine_check() -> None:
 
         wine_run("winecfg", "/v", "win7")
         wine_run(str(setup), *flags, f"/LOG={z(work / 'win7.log')}", check=False)
-        log7 = (work / "win7.log").read_text(encoding="utf-8-sig", errors="replace")
+        log7 = read_log("win7.log")
         if "Windows 10 versi 1809" not in log7 or program.exists():
             raise SystemExit(f"Windows 7 was not refused with the Indonesian sentence:\n{log7}")
         print("Windows 7: refused with the Indonesian sentence, nothing installed")
@@ -200,18 +221,52 @@ def wine_check() -> None:
         data.mkdir(parents=True, exist_ok=True)
         (data / "kudus.sqlite").write_bytes(b"the office's data")
         if wine_run(str(setup), *flags, f"/LOG={z(work / 'install.log')}", check=False):
-            raise SystemExit((work / "install.log").read_text(encoding="utf-8-sig", errors="replace"))
-        # With the installer's copy of itself, which an update's rollback runs again.
-        installed = [program / "KudusDesktop.exe", program / "kudus-desktop.exe", program / "_internal" / "library.txt",
-                     program / "pemasang" / setup.name]  # fmt: skip
-        missing = [str(p) for p in installed if not p.is_file()]
-        if missing:
-            raise SystemExit(f"the silent install left out {missing}")
+            raise SystemExit(read_log("install.log"))
+
+        def installed_version(expected: str, log: str) -> None:
+            # With the installer's copy of itself, which an update's rollback runs again.
+            wanted = [
+                program / "KudusDesktop.exe",
+                program / "kudus-desktop.exe",
+                program / "_internal" / "library.txt",
+                program / KEPT_INSTALLER_DIR / f"KudusDesktop-{expected}-setup.exe",
+            ]
+            missing = [str(p) for p in wanted if not p.is_file()]
+            if missing:
+                raise SystemExit(f"the silent install of {expected} left out {missing}:\n{read_log(log)}")
+            found = (program / "_internal" / "library.txt").read_text(encoding="utf-8")
+            kept = sorted(p.name for p in (program / KEPT_INSTALLER_DIR).iterdir())
+            if found != expected or kept != [f"KudusDesktop-{expected}-setup.exe"]:
+                raise SystemExit(f"after installing {expected} the program folder holds {found}, installers {kept}")
+
+        installed_version(__version__, "install.log")
         menu = work / "prefix" / "drive_c" / "ProgramData" / "Microsoft" / "Windows" / "Start Menu" / "Programs"
         menu = menu / "Kudus Desktop"
         if not (menu / "Kudus Desktop.lnk").is_file():
             raise SystemExit(f"no Start menu shortcut in {menu}")
-        print("Windows 10: installed silently, with its Start menu shortcuts")
+        if started_program("install.log"):
+            raise SystemExit("an administrator's silent install started the program")
+        print("Windows 10: installed silently, with its Start menu shortcuts and its own installer kept")
+
+        # The update as kudus_desktop.core.sync.updates.install runs it: the running version's
+        # installer is copied into the data folder first, then the new one runs with the
+        # application's flags (no /ALLUSERS: it must find the folder the first install chose).
+        updates = data / UPDATE_DIR
+        updates.mkdir(parents=True)
+        previous = updates / f"installer-{__version__}.exe"
+        shutil.copyfile(program / KEPT_INSTALLER_DIR / setup.name, previous)
+        if wine_run(str(setup_newer), *INSTALLER_FLAGS, f"/LOG={z(work / 'update.log')}", check=False):
+            raise SystemExit(read_log("update.log"))
+        installed_version(newer, "update.log")
+        if not started_program("update.log"):
+            raise SystemExit(f"the update did not start the new version:\n{read_log('update.log')}")
+        print(f"update to {newer}: installed over {__version__} in the same folder, and started")
+
+        # Its selftest failed: the kept installer runs again with the same flags.
+        if wine_run(str(previous), *INSTALLER_FLAGS, f"/LOG={z(work / 'rollback.log')}", check=False):
+            raise SystemExit(read_log("rollback.log"))
+        installed_version(__version__, "rollback.log")
+        print(f"rollback: the kept installer put {__version__} back")
 
         uninstaller = sorted(program.glob("unins*.exe"))
         if not uninstaller:
