@@ -149,8 +149,8 @@ def find_iscc() -> Path | None:
 
 def wine_check() -> None:
     """The installer script as Windows would meet it, under Wine: it compiles (Indonesian
-    messages included); on Windows 7 it refuses with our sentence and installs nothing; on
-    Windows 10 a silent install puts the programs, shortcuts and the installer's own copy in
+    messages included); on Windows 7 and on a 32-bit Windows 10 it refuses with our sentence and
+    installs nothing; on 64-bit Windows 10 a silent install puts the programs, shortcuts and the installer's own copy in
     place. Then the Windows update path as the application runs it (its own flags): the next
     version's installer over it starts the new program, and the copy the application kept runs
     again as a rollback and puts the old version back. A silent uninstall removes the programs
@@ -216,6 +216,18 @@ def wine_check() -> None:
         if "Windows 10 versi 1809" not in log7 or program.exists():
             raise SystemExit(f"Windows 7 was not refused with the Indonesian sentence:\n{log7}")
         print("Windows 7: refused with the Indonesian sentence, nothing installed")
+
+        # A 32-bit Windows 10 (a prefix of its own): refused by the architecture check.
+        env32 = {**env, "WINEPREFIX": str(work / "prefix32"), "WINEARCH": "win32"}
+        for args in (["winecfg", "/v", "win10"], [str(setup), *flags, f"/LOG={z(work / 'win32.log')}"]):
+            print("+ wine (32-bit)", " ".join(args), flush=True)
+            subprocess.run([wine, *args], env=env32, cwd=work, check=False, timeout=600)
+            subprocess.run(["wineserver", "-w"], env=env32, check=False, timeout=600)
+        log32 = read_log("win32.log")
+        program32 = work / "prefix32" / "drive_c" / "Program Files" / "Kudus Desktop"
+        if "x86 (32-bit)" not in log32 or "Windows 10 versi 1809" not in log32 or program32.exists():
+            raise SystemExit(f"32-bit Windows 10 was not refused with the Indonesian sentence:\n{log32}")
+        print("32-bit Windows 10: refused with the Indonesian sentence, nothing installed")
 
         wine_run("winecfg", "/v", "win10")
         data.mkdir(parents=True, exist_ok=True)
