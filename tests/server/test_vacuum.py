@@ -4,6 +4,7 @@ the table (the dashboard right after 100,000 participants came in: 0.16 s agains
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -50,6 +51,7 @@ def test_a_copied_store_and_a_grown_one_are_vacuumed_at_once(
             enrol(a, *serials)
             package = export(a, stick)
             regency.import_package(package.read_bytes(), package.name)
+            store.settle()  # the vacuum runs beside the commit, not inside the import
             return vacuums(store)[0]
 
         assert send(*range(4, 12)) == 2, "11 rows and no vacuum by the store yet: vacuumed after the commit"
@@ -57,4 +59,41 @@ def test_a_copied_store_and_a_grown_one_are_vacuumed_at_once(
         assert send(12, 13) == 2, "2 more rows are under 5 + 20 % of 11: left to autovacuum"
         assert send(*range(14, 22)) == 3, "10 rows since the store's vacuum: past the trigger again"
     finally:
+        store.close()
+
+
+def test_the_import_does_not_wait_for_the_vacuum(
+    offices: dict[str, Office], pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A village's upload is answered after its commit; the vacuum it set off runs beside it."""
+    kab, a = offices["kab"], offices["a"]
+    stick = tmp_path / "stick"
+    join(a, kab, tmp_path)
+    enrol(a, 1, 2, 3)
+    ingest(kab, export(a, stick), a)
+    store = open_store(kab.path, pg_url)
+    release, finished = threading.Event(), threading.Event()
+    real = Database.vacuum
+
+    def held(self: Database, tables: set[str]) -> None:
+        release.wait(60)  # held until the test has seen the import return
+        real(self, tables)
+        finished.set()
+
+    try:
+        copy_store(kab.db, store)
+        monkeypatch.setattr(db_module, "VACUUM_INSERTS", 5)
+        monkeypatch.setattr(Database, "vacuum", held)
+        regency = RegencySync(store, AccountService(store).login("admin", PASSWORD))
+        enrol(a, *range(4, 12))
+        package = export(a, stick)
+        result = regency.import_package(package.read_bytes(), package.name)
+        assert result.added == 8
+        assert not finished.is_set(), "the import returned only after its vacuum"
+        release.set()
+        store.settle()
+        assert finished.is_set()
+        assert vacuums(store) == (2, True), "vacuumed once settled"
+    finally:
+        release.set()
         store.close()

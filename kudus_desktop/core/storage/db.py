@@ -204,6 +204,10 @@ class Database:
         self.url = url or f"sqlite:///{path}"
         self.is_sqlite = url is None
         self._checkpointer: threading.Thread | None = None
+        #: PostgreSQL: tables waiting for the vacuum thread, and that thread while it runs.
+        self._vacuum_lock = threading.Lock()
+        self._vacuum_due: set[str] = set()
+        self._vacuumer: threading.Thread | None = None
         #: This process's hold on the data folder (SQLite only): whole-database work elsewhere waits.
         self.use: instance.Use | None = None
         if self.is_sqlite:
@@ -260,9 +264,49 @@ class Database:
                         index_for_search(conn)
                     settle = conn.info.pop(VACUUM_AFTER, None)
                 if settle:
-                    self.vacuum(settle)
+                    self._vacuum_soon(settle)
         except (OperationalError, sqlite3.OperationalError) as exc:
             raise self._failure(exc) from None
+
+    def _vacuum_soon(self, tables: set[str]) -> None:
+        """Vacuum ``tables`` on a thread of its own, after the commit the caller waits for: a
+        regency's 123 packages at 100,000 spent 2.4 s of their 14 s ingest in it. One vacuum
+        runs at a time; tables asked for meanwhile are vacuumed when it ends."""
+        with self._vacuum_lock:
+            self._vacuum_due |= tables
+            if self._vacuumer is not None and self._vacuumer.is_alive():
+                return
+
+            def run() -> None:
+                due: set[str] = set()
+                try:
+                    while True:
+                        with self._vacuum_lock:
+                            due, self._vacuum_due = self._vacuum_due, set()
+                            if not due:
+                                self._vacuumer = None
+                                return
+                        self.vacuum(due)
+                except Exception:  # the server gone, the engine closed: autovacuum will come round
+                    log.warning("VACUUM of %s left to autovacuum", ", ".join(sorted(due)), exc_info=True)
+                    with self._vacuum_lock:
+                        self._vacuumer = None
+
+            self._vacuumer = threading.Thread(target=run, name="kudus-vacuum", daemon=True)
+            self._vacuumer.start()
+
+    def settle(self) -> None:
+        """Wait for the work a commit left running beside it (SQLite's checkpoint, PostgreSQL's
+        vacuum)."""
+        if self._checkpointer is not None:
+            self._checkpointer.join()
+            self._checkpointer = None
+        while True:
+            with self._vacuum_lock:
+                vacuumer = self._vacuumer
+            if vacuumer is None:
+                return
+            vacuumer.join()
 
     def vacuum(self, tables: set[str]) -> None:
         """PostgreSQL: VACUUM (ANALYZE) tables that have just grown a lot, outside any transaction
@@ -315,9 +359,7 @@ class Database:
         self._checkpointer.start()
 
     def close(self) -> None:
-        if self._checkpointer is not None:
-            self._checkpointer.join()
-            self._checkpointer = None
+        self.settle()
         self.engine.dispose()
         if self.use is not None:
             self.use.release()
