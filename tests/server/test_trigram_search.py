@@ -53,7 +53,8 @@ def test_a_rare_name_is_found_through_the_trigram_index(offices: dict[str, Offic
             plan = "\n".join(
                 conn.execute(
                     text(
-                        "EXPLAIN SELECT id FROM participant WHERE full_name ILIKE :t ORDER BY lower(full_name) LIMIT 9"
+                        "EXPLAIN SELECT id FROM participant WHERE full_name ILIKE :t "
+                        'ORDER BY lower(full_name) COLLATE "C" LIMIT 9'
                     ),
                     {"t": "%kusumaw%"},
                 ).scalars()

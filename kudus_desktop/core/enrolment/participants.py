@@ -65,6 +65,7 @@ from kudus_desktop.core.storage.audit import log_event, write_audit
 from kudus_desktop.core.storage.counters import reserve_counter
 from kudus_desktop.core.storage.db import Database, executemany
 from kudus_desktop.core.storage.tables import (
+    bytewise,
     counter_table,
     history_table,
     json_text,
@@ -99,8 +100,9 @@ class SortKey(StrEnum):
 _SORT_EXPR: dict[SortKey, tuple[Any, ...]] = {
     SortKey.REG_NO: (P.reg_no,),
     SortKey.NIK: (P.nik,),
-    # The same columns, in the same order, as ix_participant_name: no sort step needed.
-    SortKey.NAME: (nocase(P.full_name), P.nik, P.reg_no, P.kpj),
+    # The same columns, in the same order, as ix_participant_name (ix_participant_order_pg): no
+    # sort step needed.
+    SortKey.NAME: (nocase(P.full_name), bytewise(P.nik), bytewise(P.reg_no), bytewise(P.kpj)),
     SortKey.CATEGORY: (P.category, nocase(P.full_name)),
     SortKey.RT_RW: (P.rw, P.rt, nocase(P.full_name)),
     SortKey.DUSUN: (P.dusun, nocase(P.full_name)),
@@ -124,6 +126,13 @@ class ParticipantQuery:
     approved: bool = False  # only enrolled participants: approved, not rejected (lists that leave the office)
     sort: SortKey = SortKey.NAME
     descending: bool = False
+
+
+def list_order(q: ParticipantQuery) -> list[ColumnElement[Any]]:
+    """The ORDER BY of the list for ``q``: its sort key's columns, then the id (a total order)."""
+    order = [e.desc() if q.descending else e.asc() for e in _SORT_EXPR[q.sort]]
+    order.append(P.id.desc() if q.descending else P.id.asc())
+    return order
 
 
 @dataclass(frozen=True, slots=True)
@@ -443,8 +452,7 @@ class ParticipantService:
     def query_ids(self, q: ParticipantQuery, limit: int | None = None) -> list[int]:
         """Ids of the participants matching ``q``, in display order (SQL does the work); the
         first ``limit`` of them only (a screenful, found without reading every match)."""
-        order = [e.desc() if q.descending else e.asc() for e in _SORT_EXPR[q.sort]]
-        order.append(P.id.desc() if q.descending else P.id.asc())
+        order = list_order(q)
         with self.db.read() as conn:
             conds = self._where(conn, q)
             stmt = select(P.id).where(and_(True, *conds))

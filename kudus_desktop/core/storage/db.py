@@ -39,7 +39,7 @@ from kudus_desktop.core.storage.migrations import SEARCH_ROWS, STEPS
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 14
+SCHEMA_VERSION = 15
 APPLICATION_ID = 0x4B504D53
 SQLITE_HEADER = b"SQLite format 3\x00"
 #: Bytes per database page of a new file (SQLite's default is 4096).
@@ -742,6 +742,10 @@ def _upgrade_server_store(conn: Connection, found: int) -> None:
     if found < 13:
         conn.exec_driver_sql("ALTER TABLE sync_device ADD COLUMN IF NOT EXISTS app_version TEXT NOT NULL DEFAULT ''")
     # 14 added SQLite's trigram search index; a server store searches without one.
+    if found < 15:  # the name order index holds the whole order and the name: index-only reads
+        conn.exec_driver_sql("DROP INDEX IF EXISTS ix_participant_name_pg")
+        order = next(i for i in tables["participant"].indexes if i.name == "ix_participant_order_pg")
+        order.create(conn, checkfirst=True)
     conn.execute(
         setting_table.update().where(setting_table.c.key == STORE_VERSION_KEY).values(value=str(SCHEMA_VERSION))
     )

@@ -190,6 +190,11 @@ def _to_v14(conn: sqlite3.Connection) -> None:
     conn.execute(FILL_SEARCH)
 
 
+def _to_v15(conn: sqlite3.Connection) -> None:
+    """v15 changed PostgreSQL's name order index only (``ix_participant_order_pg``); a file
+    already has its counterpart, ``ix_participant_name``."""
+
+
 #: Indexes the participants a WHERE clause appended picks for search; FILL_SEARCH indexes all, in
 #: id order: SQLite would otherwise read the name index (it holds all four columns), and FTS5
 #: takes rows three times slower out of rowid order.
@@ -243,4 +248,5 @@ STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     12: _to_v12,
     13: _to_v13,
     14: _to_v14,
+    15: _to_v15,
 }

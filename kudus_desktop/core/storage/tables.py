@@ -57,7 +57,18 @@ class nocase(_DialectText):  # noqa: N801 - reads like the SQL it stands for
 
     inherit_cache = True
     sqlite = "{} COLLATE NOCASE"
-    postgresql = "lower({})"
+    # Byte order of the folded text, as SQLite's NOCASE sorts, whatever the server's locale: the
+    # same list order on both stores, and a sort without the locale's costly comparisons.
+    postgresql = 'lower({}) COLLATE "C"'
+
+
+class bytewise(_DialectText):  # noqa: N801
+    """A text column sorted byte by byte: SQLite's own default, ``COLLATE "C"`` on PostgreSQL
+    (the collation of the name order index's number columns)."""
+
+    inherit_cache = True
+    sqlite = "{}"
+    postgresql = '{} COLLATE "C"'
 
 
 class json_text(_DialectText):  # noqa: N801
@@ -120,7 +131,18 @@ class ParticipantRow(Base):
         CheckConstraint("sex IN ('L', 'P')"),
         CheckConstraint("status IN ('aktif', 'berhenti')"),
         Index("ix_participant_name", text("full_name COLLATE NOCASE"), "nik", "reg_no", "kpj").ddl_if(dialect="sqlite"),
-        Index("ix_participant_name_pg", func.lower(column("full_name")), "nik").ddl_if(dialect="postgresql"),
+        # The list's whole name order with the name itself: PostgreSQL reads a million ids from
+        # this index alone (an expression index serves an index-only scan only when it holds the
+        # column it is computed from), 0.37 s against 1.1-1.3 s sorting the table.
+        Index(
+            "ix_participant_order_pg",
+            text('lower(full_name) COLLATE "C"'),
+            text('nik COLLATE "C"'),
+            text('reg_no COLLATE "C"'),
+            text('kpj COLLATE "C"'),
+            "id",
+            postgresql_include=["full_name"],
+        ).ddl_if(dialect="postgresql"),
         Index("ix_participant_status", "status"),
         Index("ix_participant_category", "category"),
         Index("ix_participant_start", "start_date"),
