@@ -94,6 +94,7 @@ def test_a_screenful_is_the_same_whether_walked_or_taken_from_every_match(
     ]  # fmt: skip
     village.bulk_write(people, [])
     monkeypatch.setattr(module, "PROBE_ROWS", 100)
+    monkeypatch.setattr(module, "PROBE_ROWS_INDEXED", 100)
     walked: list[bool] = []
     real = module._early_in_order
 
