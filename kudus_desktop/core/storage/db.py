@@ -654,11 +654,11 @@ def _prepare_server_store(engine: Engine, *, create: bool) -> bool:
 #: Trigram indexes behind a search anywhere in a name or number (PostgreSQL's pg_trgm, the
 #: counterpart of SQLite's FTS5 trigram table): ILIKE '%sri w%' over a million names reads a few
 #: index pages instead of walking the name order. Not part of the schema: a store whose role may
-#: not create the extension searches as before, only slower.
-#: Names only: every Kudus NIK shares its first trigrams ("331", "319"), so a trigram index over
-#: numbers made the planner read most of the table for a few digits typed (measured: a rare NIK
-#: typed key by key went from 92 to 177 ms with one, while the rarest name went from 212 to 30).
-TRIGRAM_INDEXES = {"ix_participant_name_trgm": "full_name"}
+#: not create the extension searches as before, only slower. Every Kudus NIK shares its first
+#: trigrams ("331", "319"), and for a few digits the planner read the whole table through the
+#: number index (a rare NIK typed key by key: 92 -> 177 ms), so the list asks it only for eight
+#: digits or more (``participants.NUMBER_TRIGRAMS_FROM``) and tests fewer row by row.
+TRIGRAM_INDEXES = {"ix_participant_name_trgm": ("full_name",), "ix_participant_number_trgm": ("nik", "kpj", "reg_no")}
 
 
 def trigram_search(engine: Engine) -> bool:
@@ -676,12 +676,11 @@ def trigram_search(engine: Engine) -> bool:
             if present >= TRIGRAM_INDEXES.keys():
                 return True
             conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-            for name, column in TRIGRAM_INDEXES.items():
+            for name, columns in TRIGRAM_INDEXES.items():
                 if name not in present:
                     log.info("building the trigram index %s (once per store)", name)
-                    conn.exec_driver_sql(
-                        f"CREATE INDEX IF NOT EXISTS {name} ON participant USING gin ({column} gin_trgm_ops)"
-                    )
+                    ops = ", ".join(f"{c} gin_trgm_ops" for c in columns)
+                    conn.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS {name} ON participant USING gin ({ops})")
             conn.exec_driver_sql("ANALYZE participant")
     except DBAPIError as exc:
         log.warning("no trigram search on this store (%s): searches read the name order", str(exc.orig).strip())
