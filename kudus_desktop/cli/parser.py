@@ -68,8 +68,10 @@ APPROVAL_STATES = ("menunggu", "ditolak")
 
 def build_parser() -> argparse.ArgumentParser:
     # The options are accepted before and after the subcommand; argparse would let a
-    # subcommand's default overwrite the value given before it, so they go to other names.
-    common = argparse.ArgumentParser(add_help=False)
+    # subcommand's default overwrite the value given before it, so they go to other names, and
+    # set nothing where they are not given (a group's value, ``peserta --data-dir X list``,
+    # would otherwise be overwritten by its subcommand's).
+    common = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
     common.add_argument("--data-dir", dest="sub_data_dir", metavar="FOLDER", help="folder data (juga: KUDUS_DATA_DIR)")
     common.add_argument("--json", dest="sub_json", action="store_true", help="keluaran JSON")
     db_help = "basis data server kabupaten (juga: KUDUS_DATABASE_URL)"

@@ -215,3 +215,23 @@ def test_every_subcommands_help_names_its_values_in_indonesian() -> None:
 
     walk(build_parser(), "kudus-desktop")
     assert not found, f"English placeholders in the help: {found}"
+
+
+def test_the_common_options_count_wherever_they_are_given(tmp_path: Path, password_file: Path) -> None:
+    """``--data-dir``, ``--json`` and the account options are listed in every subcommand's help,
+    the groups' (``peserta``, ``sync`` ...) included: given there, before the group's own
+    subcommand, they must not be dropped for the default folder."""
+    data = tmp_path / "data"
+    made = cli("init", "--data-dir", str(data), "--desa", "33.19.03.2008", "--admin", "Operator1",
+               "--password-file", str(password_file))  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    account = ("--user", "operator1", "--password-file", str(password_file))
+    for args in (
+        ("--data-dir", str(data), "--json", *account, "peserta", "list"),
+        ("peserta", "--data-dir", str(data), "--json", *account, "list"),
+        ("peserta", "list", "--data-dir", str(data), "--json", *account),
+        ("peserta", "--data-dir", str(data), *account, "list", "--json"),
+    ):
+        result = cli(*args, env={"KUDUS_DATA_DIR": str(tmp_path / "elsewhere")})
+        assert result.returncode == 0, (args, result.stderr)
+        assert json.loads(result.stdout) is not None, args
