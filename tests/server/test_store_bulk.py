@@ -75,15 +75,21 @@ def test_the_list_searches_and_filters_alike_on_both_stores(village: Participant
     assert village.query_ids(ParticipantQuery(text="tidak ada")) == []
 
 
+@pytest.mark.parametrize("walk_per_match", [10**9, 0], ids=["walk-all", "sort-all"])
 def test_a_screenful_is_the_same_whether_walked_or_taken_from_every_match(
-    village: ParticipantService, monkeypatch: pytest.MonkeyPatch
+    village: ParticipantService, monkeypatch: pytest.MonkeyPatch, walk_per_match: int
 ) -> None:
-    """PostgreSQL looks for a search's first rows only a bounded way along the sort order, and
-    sorts every match when they are not there (names cluster: every "Siti ..." under S). Either
-    way the rows must be the first of the order, in order; SQLite always walks."""
+    """PostgreSQL finds a search's rows along the sort order (a bounded way, or all of it when many
+    match) or by sorting every match (names cluster: every "Siti ..." under S). Each way the rows
+    must be those of the order, in order, whatever their case; SQLite always walks."""
     from kudus_desktop.core.enrolment import participants as module
 
-    names = [f"Siti {chr(65 + i % 26)}{i:03d}" for i in range(60)] + [f"Bambang {i:03d}" for i in range(240)]
+    names = (
+        [f"Siti {chr(65 + i % 26)}{i:03d}" for i in range(50)]
+        + [f"SITI {i:03d}" for i in range(5)]
+        + [f"Ani siti {i:03d}" for i in range(5)]
+        + [f"Bambang {i:03d}" for i in range(240)]
+    )
     people = [
         ParticipantFields(
             nik=f"33190312058{i:05d}", kk=None, full_name=name, birth_place=None, birth_date=date(1980, 5, 12),
@@ -95,6 +101,7 @@ def test_a_screenful_is_the_same_whether_walked_or_taken_from_every_match(
     village.bulk_write(people, [])
     monkeypatch.setattr(module, "PROBE_ROWS", 100)
     monkeypatch.setattr(module, "PROBE_ROWS_INDEXED", 100)
+    monkeypatch.setattr(module, "WALK_PER_MATCH", walk_per_match)
     walked: list[bool] = []
     real = module._early_in_order
 
@@ -104,12 +111,21 @@ def test_a_screenful_is_the_same_whether_walked_or_taken_from_every_match(
         return found
 
     monkeypatch.setattr(module, "_early_in_order", early)
+    matching = [p for p in people if "siti" in p.full_name.lower()]
+    by_id = {p.nik: pid for pid, p in zip(village.query_ids(ParticipantQuery(sort=SortKey.NIK)), people, strict=True)}
+    in_order = {
+        SortKey.NAME: [by_id[p.nik] for p in sorted(matching, key=lambda p: (p.full_name.lower(), p.nik))],
+        SortKey.NIK: [by_id[p.nik] for p in matching],
+    }
     for sort in (SortKey.NAME, SortKey.NIK):
         for descending in (False, True):
             query = ParticipantQuery(text="siti", sort=sort, descending=descending)
-            every = village.query_ids(query)
-            assert len(every) == 60 and village.query_ids(query, limit=25) == every[:25]
+            expected = in_order[sort][::-1] if descending else in_order[sort]
+            assert village.query_ids(query) == expected
+            assert village.query_ids(query, limit=25) == expected[:25]
     on_server = village.db.engine.dialect.name == "postgresql"
-    # By name the 60 Siti come after 240 Bambang, beyond the first 100 rows: every match is sorted;
-    # backwards they come first. By NIK they are the first 60, so backwards they are beyond reach.
-    assert walked == ([False, True, True, False] if on_server else [])
+    # By name the 55 Siti come after the Ani and the 240 Bambang, beyond the first 100 rows;
+    # backwards they come first. With many matches the whole order is walked instead.
+    # By NIK they are the first 60, so backwards they are beyond reach.
+    by_name = [] if walk_per_match else [False, True]
+    assert walked == ([*by_name, True, False] if on_server else [])

@@ -122,13 +122,16 @@ class ParticipantTableModel(QAbstractTableModel):
         self._ask(lambda: self.service.query_ids(query, limit=FIRST_ROWS), first_rows)
 
     def reload(self, changed_ids: tuple[int, ...] = ()) -> None:
-        """Refresh after a change: drop the changed rows from the cache, count and search again."""
+        """Refresh after a change: drop the changed rows from the cache, count and search again.
+        Rows that were already listed were edited, not added, so the office's count stands (on a
+        server at a million, counting it again doubled the wait for the list after a save)."""
+        if not changed_ids or not all(pid in self._cache for pid in changed_ids):
+            self.total = None
         if changed_ids:
             for pid in changed_ids:
                 self._cache.pop(pid, None)
         else:
             self._cache.clear()
-        self.total = None
         self.set_query(self.query)
 
     def _ask(self, read: Callable[[], list[int]], take: Callable[[list[int]], None], generation: int = 0) -> None:
