@@ -133,7 +133,7 @@ class DoubleCase:
 class ScanResult(ChangesParticipants):
     opened: dict[str, int]  # kind -> new cases
     closed: int  # open cases that no longer hold (a side ended, left the APBD list, was rejected)
-    open_total: int
+    open_total: int | None  # None: not counted (after one village's package, which shows no total)
     seconds: float
 
 
@@ -206,13 +206,16 @@ def _usually(conn: Connection, term: ColumnElement[bool]) -> ColumnElement[bool]
     return func.likelihood(term, literal_column("0.9"))  # a constant, as SQLite demands, never a parameter
 
 
-def scan_cases(conn: Connection, *, desa: str | None = None, touched: Collection[int] | None = None) -> ScanResult:
+def scan_cases(
+    conn: Connection, *, desa: str | None = None, touched: Collection[int] | None = None, count_open: bool = True
+) -> ScanResult:
     """Open a case for every double enrolment not yet known, close those that no longer
     hold, and put the enrolments concerned in review. Set-based; runs in the caller's
     transaction. ``desa`` limits the NIK and APBD checks to that village's NIKs (after one
     of its packages) and skips the name suggestions; ``touched``, the enrolments a small
     package changed, limits both to those enrolments: no other case of the desa can have
-    opened or closed, since every enrolment was checked when it last changed."""
+    opened or closed, since every enrolment was checked when it last changed. ``count_open``:
+    count the cases left open, the total the scan's pages show."""
     started = time.perf_counter()
     stamp = now_iso()
     # The regency's few rejections are read once and left out (NOT IN a hashed set), rather than
@@ -304,7 +307,7 @@ def scan_cases(conn: Connection, *, desa: str | None = None, touched: Collection
         new_cases("similar", _similar_pairs(conn, live, base))
     _set_outcome(conn, review, stamp, only_from="accepted")
     closed = _close_moot(conn, stamp, desa, touched)
-    open_total = int(conn.execute(select(func.count()).where(C.status == "open")).scalar_one())
+    open_total = int(conn.execute(select(func.count()).where(C.status == "open")).scalar_one()) if count_open else None
     return ScanResult(opened, closed, open_total, time.perf_counter() - started)
 
 

@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, create_engine, event, inspect, make_url, select, text
+from sqlalchemy import Connection, Engine, Table, create_engine, event, inspect, make_url, text
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 
@@ -511,8 +511,15 @@ def _keep_pg_statistics(conn: Connection, table: str) -> None:
     # reltuples is -1 until the first ANALYZE; the highest id measures growth (rows are rarely
     # deleted) in one index probe. ANALYZE samples 30,000 rows whatever the size, and its
     # statistics count for this transaction's own statements at once.
-    known = conn.exec_driver_sql("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", (table,)).scalar()
-    rows = int(conn.exec_driver_sql(f"SELECT COALESCE(MAX(id), 0) FROM {table}").scalar_one())  # our names only
+    # Read in one statement with the vacuum mark below: each is a round trip to the server.
+    key = f"{VACUUM_MARK}{table}"
+    known, highest, mark = conn.exec_driver_sql(
+        f"SELECT (SELECT reltuples FROM pg_class WHERE oid = %(table)s::regclass), "
+        f"(SELECT COALESCE(MAX(id), 0) FROM {table}), "  # our names only
+        "(SELECT value FROM setting WHERE key = %(key)s)",
+        {"table": table, "key": key},
+    ).one()
+    rows = int(highest)
     # A participant's sync row is written with it, and the package's queries join both.
     tables = [table, "participant_sync"] if table == "participant" else [table]
     if rows and (known is None or known <= 0 or rows > 2 * known):
@@ -522,8 +529,6 @@ def _keep_pg_statistics(conn: Connection, table: str) -> None:
     # mark is the highest id then, kept in the store (the server's statistics lag a second).
     from kudus_desktop.core.storage.tables import setting_table  # the tables module needs this one
 
-    key = f"{VACUUM_MARK}{table}"
-    mark = conn.execute(select(setting_table.c.value).where(setting_table.c.key == key)).scalar()
     done = int(mark) if mark and str(mark).isdigit() else 0
     if rows - done >= VACUUM_INSERTS + VACUUM_SHARE * done:
         stmt = upsert(conn, setting_table).values(key=key, value=str(rows))

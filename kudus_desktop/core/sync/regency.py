@@ -388,9 +388,17 @@ class RegencySync:
         own = self._own()
         fingerprint = device_fingerprint(h.sender_sign, h.sender_box)
         with self.db.read() as conn:
-            device = conn.execute(select(sync_device_table).where(D.device_id == h.device)).first()
-            seen = conn.execute(select(I.digest).where(I.device_id == h.device, I.seq == h.seq)).scalar()
-            last = conn.execute(select(func.max(I.seq)).where(I.device_id == h.device)).scalar()
+            seen_stmt = select(I.digest).where(I.device_id == h.device, I.seq == h.seq).scalar_subquery()
+            last_stmt = select(func.max(I.seq)).where(I.device_id == h.device).scalar_subquery()
+            # A known device's row and what it sent before, in one statement (a server's round
+            # trips are most of an everyday package's time); a new device has sent nothing.
+            device = conn.execute(
+                select(sync_device_table, seen_stmt.label("seen_digest"), last_stmt.label("last_seq")).where(
+                    D.device_id == h.device
+                )
+            ).first()
+            seen = device.seen_digest if device is not None else None
+            last = device.last_seq if device is not None else None
             voucher = (
                 conn.execute(select(sync_device_table).where(D.device_id == h.rotation.old_device)).first()
                 if h.rotation is not None and device is None
@@ -967,7 +975,7 @@ def _apply(
     # Double enrolment: this village's NIKs active elsewhere or in the APBD scheme.
     # A small package can only have changed the cases holding its own enrolments.
     touched = {*ids.values(), *(c.target for c in changes if c.target is not None)} if narrow else None
-    scan = scan_cases(conn, desa=desa, touched=touched)
+    scan = scan_cases(conn, desa=desa, touched=touched, count_open=False)
     # History: keyed by (participant, village rev); what is already held is skipped, and the
     # history of a record not held here (refused above) has nothing to belong to.
     for old_uid, pid in aliases.items():
