@@ -116,9 +116,15 @@ def test_filters_by_category_status_and_rt(
     assert shown(page, Column.STATUS) == ["Berhenti"]
 
 
+@pytest.mark.parametrize("few_kept", [4, 0], ids=["looked-up", "mapped"])
 def test_clicking_a_header_sorts_every_row_and_keeps_the_selection(
-    qtbot: QtBot, page: ParticipantsPage, people: dict[str, int]
+    qtbot: QtBot, page: ParticipantsPage, people: dict[str, int], monkeypatch: pytest.MonkeyPatch, few_kept: int
 ) -> None:
+    """The selection follows its people to their new rows, whether they are few enough to be
+    looked up one by one in the new order or every id is mapped."""
+    from kudus_desktop.gui.village import participant_model
+
+    monkeypatch.setattr(participant_model, "FEW_KEPT", few_kept)
     assert shown(page) == ["Agus Jaya", "Budi Santoso", "Siti Aminah", "Siti Rahayu"]
     page.select_participant(people["Budi Santoso"])
     header: QHeaderView = page.table.horizontalHeader()
@@ -130,6 +136,7 @@ def test_clicking_a_header_sorts_every_row_and_keeps_the_selection(
     click(Column.REG_NO)
     settle(qtbot)
     assert shown(page, Column.REG_NO) == sorted(shown(page, Column.REG_NO))
+    assert page.selected_ids() == [people["Budi Santoso"]]
     click(Column.REG_NO)
     settle(qtbot)
     assert shown(page) == ["Agus Jaya", "Siti Rahayu", "Budi Santoso", "Siti Aminah"]
