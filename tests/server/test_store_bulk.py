@@ -124,8 +124,9 @@ def test_a_screenful_is_the_same_whether_walked_or_taken_from_every_match(
             assert village.query_ids(query) == expected
             assert village.query_ids(query, limit=25) == expected[:25]
     on_server = village.db.engine.dialect.name == "postgresql"
-    # By name the 55 Siti come after the Ani and the 240 Bambang, beyond the first 100 rows;
-    # backwards they come first. With many matches the whole order is walked instead.
-    # By NIK they are the first 60, so backwards they are beyond reach.
-    by_name = [] if walk_per_match else [False, True]
+    # By name the 55 Siti come after the Ani and the 240 Bambang, beyond the first 100 rows, so
+    # the first look finds no screenful; backwards they come first. Then, with many matches, the
+    # whole order is walked; else a further look, and every match sorted. By NIK they are the
+    # first 60, so backwards they are beyond reach.
+    by_name = [False, True] if walk_per_match else [False, False, True]
     assert walked == ([*by_name, True, False] if on_server else [])
