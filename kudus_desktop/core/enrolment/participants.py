@@ -205,8 +205,8 @@ NUMBER_TRIGRAMS_FROM = 8
 PROBE_ROWS_INDEXED = 50_000
 PROBE_ROWS = 5_000
 #: PostgreSQL: a row walked along the order index costs about this fraction of a match read from
-#: the table and sorted (at a million: 0.17 us against 6.6 us). A bare name search whose bounded
-#: walk came back short walks on when the server expects more than one row in this many to match.
+#: the table and sorted (at a million: 0.17 us against 6.6 us). A bare name search with no
+#: screenful near the start walks all of the index when more than one row in this many match.
 WALK_PER_MATCH = 40
 #: A number this long names a handful of people (a NIK's region, birth date and more): every
 #: match is sorted at once, without a walk that would not find a screenful.

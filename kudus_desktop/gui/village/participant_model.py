@@ -3,10 +3,9 @@
 With 100,000 participants only the ids are held, as one array of 64-bit ints: a million of them
 are 8 MB, and dropping them for the next search's costs nothing (as a list of Python ints: 36 MB,
 and 14 ms on the GUI thread to free). The columns of the rows actually painted are fetched in
-pages and cached, as Anki's browser does. The ids
-of a search or a sort are read on a thread of their own (at the regency's million they
-take 0.4 s): typing never waits for them, and a search overtaken by the next keystroke
-is dropped unread or its answer ignored.
+pages and cached, as Anki's browser does. The ids of a search or a sort are read on a thread of
+their own (at the regency's million they take 0.4 s): typing never waits for them, and a search
+overtaken by the next keystroke is dropped unread or its answer ignored.
 """
 
 from __future__ import annotations
