@@ -75,13 +75,14 @@ def test_the_list_searches_and_filters_alike_on_both_stores(village: Participant
     assert village.query_ids(ParticipantQuery(text="tidak ada")) == []
 
 
-@pytest.mark.parametrize("walk_per_match", [10**9, 0], ids=["walk-all", "sort-all"])
+@pytest.mark.parametrize("walk_per_match", [10**9, 0, None], ids=["walk-all", "sort-all", "name-words"])
 def test_a_screenful_is_the_same_whether_walked_or_taken_from_every_match(
-    village: ParticipantService, monkeypatch: pytest.MonkeyPatch, walk_per_match: int
+    village: ParticipantService, monkeypatch: pytest.MonkeyPatch, walk_per_match: int | None
 ) -> None:
     """PostgreSQL finds a search's rows along the sort order (a bounded way, or all of it when many
-    match) or by sorting every match (names cluster: every "Siti ..." under S). Each way the rows
-    must be those of the order, in order, whatever their case; SQLite always walks."""
+    match), by sorting every match (names cluster: every "Siti ..." under S), or from the name
+    word table (``walk_per_match`` None). Each way the rows must be those of the order, in order,
+    whatever their case; SQLite always walks."""
     from kudus_desktop.core.enrolment import participants as module
 
     names = (
@@ -101,7 +102,9 @@ def test_a_screenful_is_the_same_whether_walked_or_taken_from_every_match(
     village.bulk_write(people, [])
     monkeypatch.setattr(module, "PROBE_ROWS", 100)
     monkeypatch.setattr(module, "PROBE_ROWS_INDEXED", 100)
-    monkeypatch.setattr(module, "WALK_PER_MATCH", walk_per_match)
+    if walk_per_match is not None:
+        monkeypatch.setattr(module, "WALK_PER_MATCH", walk_per_match)
+        monkeypatch.setattr(village.db, "name_words", False)
     walked: list[bool] = []
     real = module._early_in_order
 
@@ -111,6 +114,9 @@ def test_a_screenful_is_the_same_whether_walked_or_taken_from_every_match(
         return found
 
     monkeypatch.setattr(module, "_early_in_order", early)
+    worded: list[int] = []
+    by_words = module.ids_by_words
+    monkeypatch.setattr(module, "ids_by_words", lambda *a, **k: worded.append(1) or by_words(*a, **k))
     matching = [p for p in people if "siti" in p.full_name.lower()]
     by_id = {p.nik: pid for pid, p in zip(village.query_ids(ParticipantQuery(sort=SortKey.NIK)), people, strict=True)}
     in_order = {
@@ -126,7 +132,9 @@ def test_a_screenful_is_the_same_whether_walked_or_taken_from_every_match(
     on_server = village.db.engine.dialect.name == "postgresql"
     # By name the 55 Siti come after the Ani and the 240 Bambang, beyond the first 100 rows, so
     # the first look finds no screenful; backwards they come first. Then, with many matches, the
-    # whole order is walked; else a further look, and every match sorted. By NIK they are the
-    # first 60, so backwards they are beyond reach.
-    by_name = [False, True] if walk_per_match else [False, False, True]
+    # whole order is walked or the name words read; else a further look, and every match sorted.
+    # By NIK they are the first 60, so backwards they are beyond reach.
+    by_name = [False, False, True] if walk_per_match == 0 else [False, True]
     assert walked == ([*by_name, True, False] if on_server else [])
+    # By name, every match both ways, and the screenful forwards.
+    assert len(worded) == (3 if on_server and walk_per_match is None else 0)

@@ -64,6 +64,7 @@ from kudus_desktop.core.storage import faults, settings
 from kudus_desktop.core.storage.audit import log_event, write_audit
 from kudus_desktop.core.storage.counters import reserve_counter
 from kudus_desktop.core.storage.db import Database, executemany
+from kudus_desktop.core.storage.name_words import ids_by_words, words_holding
 from kudus_desktop.core.storage.tables import (
     bytewise,
     counter_table,
@@ -514,7 +515,8 @@ class ParticipantService:
     ) -> list[int] | None:
         """PostgreSQL: the matches (the first ``limit`` of them) found by walking the sort order,
         or ``None`` when reading and sorting every match is the faster way to them."""
-        digits = clean_number(collapse(q.text))
+        text = collapse(q.text)
+        digits = clean_number(text)
         number = digits.isascii() and digits.isdigit()
         if number and len(digits) >= FEW_DIGITS:
             return None
@@ -528,6 +530,12 @@ class ParticipantService:
             early = _early_in_order(conn, walk, q, limit, PROBE_ROWS)
             if early is not None:
                 return early
+        if not number and " " not in text and self.db.name_words:
+            # A text without a space lies within one word of each name holding it: the runs of
+            # those words in the name word index, merged, instead of a walk to "Siti" under S.
+            words = words_holding(conn, text)
+            if words is not None:
+                return ids_by_words(conn, words, descending=q.descending, limit=limit)
         # Numbers spread evenly along it. Names cluster (every "Siti" under S), yet with many
         # matches walking all of the index is cheaper than reading and sorting them, and it
         # leaves the cache holding it.

@@ -36,6 +36,7 @@ from kudus_desktop.core.paths import (
 from kudus_desktop.core.rules.dates import check_clock
 from kudus_desktop.core.storage import instance
 from kudus_desktop.core.storage.migrations import SEARCH_ROWS, STEPS
+from kudus_desktop.core.storage.name_words import VOCABULARY, WORDS, name_word_search
 
 log = logging.getLogger(__name__)
 
@@ -210,6 +211,8 @@ class Database:
         self._vacuumer: threading.Thread | None = None
         #: This process's hold on the data folder (SQLite only): whole-database work elsewhere waits.
         self.use: instance.Use | None = None
+        #: PostgreSQL: the store lists every participant's name words (``name_words``).
+        self.name_words = False
         if self.is_sqlite:
             self.engine: Engine = create_engine(self.url)
             event.listen(self.engine, "connect", _configure)
@@ -421,9 +424,12 @@ def insert_many(
     if not rows:
         return
     names = ", ".join(columns)
-    if conn.dialect.name != "postgresql" or len(rows) < COPY_ROWS:
-        marks = ", ".join("?" * len(columns))
+    marks = ", ".join("?" * len(columns))
+    if conn.dialect.name != "postgresql":
         executemany(conn, f"INSERT INTO {table} ({names}) VALUES ({marks}) {conflict}".rstrip(), rows)
+        return
+    if len(rows) < COPY_ROWS:
+        _insert_values(conn, table, columns, rows, conflict, last_wins)
         return
     cursor = conn.connection.cursor()
     try:
@@ -445,6 +451,31 @@ def insert_many(
             source = f"(SELECT DISTINCT ON ({keys}) * FROM {temp} ORDER BY {keys}, bulk_n DESC) AS last"
         cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {source} ORDER BY bulk_n {conflict}")
         cursor.execute(f"DROP TABLE {temp}")
+    finally:
+        cursor.close()
+
+
+def _insert_values(
+    conn: Connection,
+    table: str,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    conflict: str,
+    last_wins: Sequence[str],
+) -> None:
+    """A small batch on PostgreSQL as one multi-row INSERT: one statement for the server to run
+    (and for a statement trigger to follow), where executemany runs one per row. Rows sharing a
+    ``last_wins`` key are cut to the last, which one statement may apply once only."""
+    if last_wins:
+        at = [columns.index(c) for c in last_wins]
+        last = {tuple(row[i] for i in at): n for n, row in enumerate(rows)}
+        rows = [rows[n] for n in sorted(last.values())]
+    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    flat = [value for row in rows for value in row]
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([one] * len(rows))} {conflict}"
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(sql.rstrip(), flat)
     finally:
         cursor.close()
 
@@ -513,17 +544,19 @@ def _keep_pg_statistics(conn: Connection, table: str) -> None:
     # statistics count for this transaction's own statements at once.
     # Read in one statement with the vacuum mark below: each is a round trip to the server.
     key = f"{VACUUM_MARK}{table}"
-    known, highest, mark = conn.exec_driver_sql(
+    known, highest, mark, words = conn.exec_driver_sql(
         f"SELECT (SELECT reltuples FROM pg_class WHERE oid = %(table)s::regclass), "
         f"(SELECT COALESCE(MAX(id), 0) FROM {table}), "  # our names only
-        "(SELECT value FROM setting WHERE key = %(key)s)",
-        {"table": table, "key": key},
+        "(SELECT value FROM setting WHERE key = %(key)s), to_regclass(%(words)s) IS NOT NULL",
+        {"table": table, "key": key, "words": WORDS},
     ).one()
     rows = int(highest)
     # A participant's sync row is written with it, and the package's queries join both.
     tables = [table, "participant_sync"] if table == "participant" else [table]
     if rows and (known is None or known <= 0 or rows > 2 * known):
         conn.exec_driver_sql(f"ANALYZE {', '.join(tables)}")  # for this transaction's own plans
+    if table == "participant" and words:
+        tables.append(WORDS)  # grown with it, by its triggers; searched by its index alone
     # Grown past autovacuum's own trigger since this store last vacuumed it: vacuumed as soon as
     # this transaction commits (Database.begin), not when autovacuum's worker next wakes. The
     # mark is the highest id then, kept in the store (the server's statistics lag a second).
@@ -616,6 +649,10 @@ def open_store(data_dir: Path, url: str | None = None, *, create: bool = True) -
     try:
         created = _prepare_server_store(db.engine, create=create)
         trigram_search(db.engine)
+        words = name_word_search(db.engine)
+        if words is None:
+            db.vacuum({WORDS, VOCABULARY})
+        db.name_words = words is not False
     except DBAPIError as exc:
         db.close()
         raise StorageError("store_unreachable", url=shown, detail=str(exc.orig).strip().splitlines()[0]) from None
